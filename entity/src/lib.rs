@@ -1,0 +1,8 @@
+//! sea-orm models of Gatehouse's tables. Only data shapes live here; every rule about them lives in
+//! `gatehouse::core`, and every query in `gatehouse::store`.
+pub mod audit_event;
+pub mod one_time_token;
+pub mod role;
+pub mod session;
+pub mod user;
+pub mod user_role;

@@ -1,0 +1,13 @@
+//! Schema migrations, shared by SQLite and PostgreSQL. `gatehouse serve` and `gatehouse migrate` apply them.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_accounts;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_accounts::Migration)]
+    }
+}

@@ -1,0 +1,152 @@
+//! Start-up and the route table: the data directory, the master key, the database, the mailer, and the
+//! HTTP server that ties them together in `AppState`.
+use actix_web::{App, HttpServer, web};
+use anyhow::Context as _;
+use std::net::{SocketAddr, TcpListener};
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::core::clock::Clock;
+use crate::core::notify::Notifier;
+use crate::core::reset::{self, LinkSettings};
+use crate::core::secrets::MasterKey;
+use crate::core::sessions::SessionLimits;
+use crate::core::store::Store;
+use crate::notify::mail::Mailer;
+use crate::store::SeaStore;
+
+/// Everything a request handler may use. Shared, immutable; per-request state lives in the database.
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub notifier: Arc<dyn Notifier>,
+    pub csrf_key: [u8; 32],
+    pub limits: SessionLimits,
+    pub links: LinkSettings,
+}
+
+/// Creates the data directory (owner-only) if it is missing.
+pub fn ensure_data_dir(dir: &Path) -> anyhow::Result<()> {
+    if !dir.exists() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating data directory {}", dir.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    Ok(())
+}
+
+/// The configured key, or the one in `<data_dir>/secret.key`, generated on first start.
+pub fn master_key(config: &Config) -> anyhow::Result<MasterKey> {
+    if let Some(text) = &config.secret_key {
+        return MasterKey::from_base64(text).context("secret_key must be the base64 encoding of 32 bytes");
+    }
+    let path = config.data_dir.join("secret.key");
+    if path.exists() {
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        return MasterKey::from_base64(&text).with_context(|| format!("{} does not hold a base64 32-byte key", path.display()));
+    }
+    let key = MasterKey::generate();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    use std::io::Write;
+    let mut file = options.open(&path).with_context(|| format!("creating {}", path.display()))?;
+    writeln!(file, "{}", key.to_base64())?;
+    tracing::info!(path = %path.display(), "generated a new secret key");
+    Ok(key)
+}
+
+/// Opens the database and applies migrations.
+pub async fn open_store(config: &Config) -> anyhow::Result<SeaStore> {
+    ensure_data_dir(&config.data_dir)?;
+    let store = SeaStore::connect(&config.database_url()).await.context("connecting to the database")?;
+    store.migrate().await.context("applying database migrations")?;
+    Ok(store)
+}
+
+pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+    let store = open_store(&config).await?;
+    let key = master_key(&config)?;
+    let mailer = Mailer::new(
+        config.smtp_url.as_deref(),
+        config.data_dir.join("mail"),
+        &config.mail_from,
+        Arc::new(crate::templates::shared().clone()),
+    )?;
+    Ok(AppState {
+        limits: SessionLimits {
+            absolute: chrono::Duration::minutes(config.session_lifetime_minutes.into()),
+            idle: chrono::Duration::minutes(config.session_idle_minutes.into()),
+        },
+        links: link_settings(&config),
+        csrf_key: key.derive("csrf"),
+        store: Arc::new(store),
+        clock,
+        notifier: Arc::new(mailer),
+        config: Arc::new(config),
+    })
+}
+
+pub fn link_settings(config: &Config) -> LinkSettings {
+    LinkSettings {
+        public_url: config.public_url.clone(),
+        reset_ttl: chrono::Duration::minutes(config.password_reset_minutes.into()),
+        setup_ttl: chrono::Duration::hours(config.setup_link_hours.into()),
+    }
+}
+
+/// The first administrator's one-time setup link, when no administrator has a password yet.
+pub async fn first_admin_link(state: &AppState) -> anyhow::Result<Option<String>> {
+    let config = &state.config;
+    Ok(reset::bootstrap_first_admin(state.store.as_ref(), state.clock.now(), &state.links, &config.admin_username, &config.admin_email).await?)
+}
+
+pub struct Running {
+    pub addr: SocketAddr,
+    pub handle: actix_web::dev::ServerHandle,
+    pub state: web::Data<AppState>,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Starts serving on `listener` in the background. `handle_signals` is false in tests, where several
+/// servers share a process.
+pub fn start(state: AppState, listener: TcpListener, handle_signals: bool) -> anyhow::Result<Running> {
+    let addr = listener.local_addr()?;
+    let state = web::Data::new(state);
+    let data = state.clone();
+    let https = state.config.is_https();
+    let body_limit = state.config.max_body_bytes;
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(web::PayloadConfig::new(body_limit))
+            .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                crate::web::error::WebError::BadRequest(format!("The query string is malformed: {err}.")).into()
+            }))
+            .wrap(actix_web::middleware::from_fn(crate::web::request_id_header))
+            .wrap(crate::web::security_headers(https))
+            .wrap(tracing_actix_web::TracingLogger::default())
+            .configure(crate::web::routes)
+            .default_service(web::to(crate::web::not_found))
+    })
+    .listen(listener)?
+    .shutdown_timeout(10);
+    if !handle_signals {
+        server = server.disable_signals().workers(2);
+    } else if let Some(workers) = state.config.workers {
+        server = server.workers(workers);
+    }
+    let server = server.run();
+    let handle = server.handle();
+    let task = tokio::spawn(server);
+    Ok(Running { addr, handle, state, task })
+}

@@ -1,0 +1,103 @@
+//! The `gatehouse` command line. Every command exits non-zero with a one-line message on bad input;
+//! with `--json`, results are printed as JSON on standard output.
+mod serve;
+mod user;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::config::Config;
+
+#[derive(Parser, Debug)]
+#[command(name = "gatehouse", version, about = "Gatehouse identity provider")]
+pub struct Cli {
+    /// Configuration file (TOML); also GATEHOUSE_CONFIG.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print results as JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the server (migrates the database first).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Read the audit log.
+    #[command(subcommand)]
+    Audit(user::AuditCommand),
+}
+
+/// An error for the person at the terminal: printed as `error: …`, exit status 1.
+#[derive(Debug)]
+pub struct CliError(pub String);
+
+impl<E: std::fmt::Display> From<E> for CliError {
+    fn from(e: E) -> Self {
+        CliError(e.to_string())
+    }
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => return fail(&format!("configuration: {e}"), cli.json),
+    };
+    let serving = matches!(cli.command, Command::Serve);
+    init_logging(&config, serving);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("cannot start the async runtime: {e}"), cli.json),
+    };
+    let json = cli.json;
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Serve => serve::serve(config).await,
+            Command::Migrate => {
+                let store = crate::app::open_store(&config).await.map_err(|e| CliError(format!("{e:#}")))?;
+                print(json, &serde_json::json!({ "migrated": true, "backend": store.backend_name() }), "Database is up to date.");
+                Ok(())
+            }
+            Command::User(cmd) => user::run_user(&config, cmd, json).await,
+            Command::Audit(cmd) => user::run_audit(&config, cmd, json).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError(message)) => fail(&message, json),
+    }
+}
+
+fn fail(message: &str, json: bool) -> ExitCode {
+    if json {
+        eprintln!("{}", serde_json::json!({ "error": message }));
+    } else {
+        eprintln!("error: {message}");
+    }
+    ExitCode::FAILURE
+}
+
+pub(crate) fn print(json: bool, value: &serde_json::Value, text: &str) {
+    if json {
+        println!("{value}");
+    } else {
+        println!("{text}");
+    }
+}
+
+fn init_logging(config: &Config, serving: bool) {
+    use tracing_subscriber::EnvFilter;
+    // Commands other than `serve` keep standard output for their results and log only warnings.
+    let default = if serving { config.log_level.as_str() } else { "warn" };
+    let filter = EnvFilter::try_from_env("GATEHOUSE_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if config.log_format == "json" { builder.json().try_init() } else { builder.try_init() };
+}

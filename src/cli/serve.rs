@@ -1,0 +1,33 @@
+//! `gatehouse serve`: migrate, make sure a first administrator can sign in, then serve until SIGTERM/SIGINT.
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use super::CliError;
+use crate::app;
+use crate::config::Config;
+use crate::core::clock::SystemClock;
+
+pub async fn serve(config: Config) -> Result<(), CliError> {
+    let listen = config.listen.clone();
+    let public_url = config.public_url.clone();
+    let state = app::build_state(config, Arc::new(SystemClock)).await.map_err(|e| CliError(format!("{e:#}")))?;
+    tracing::info!(backend = state.config.database_url().split(':').next().unwrap_or(""), "database ready");
+    if let Some(link) = app::first_admin_link(&state).await.map_err(|e| CliError(format!("{e:#}")))? {
+        println!();
+        println!("  No administrator has a password yet. Set one for the user '{}' (valid {} hours, single use):", state.config.admin_username, state.config.setup_link_hours);
+        println!();
+        println!("    {link}");
+        println!();
+    }
+    let listener = TcpListener::bind(&listen).map_err(|e| CliError(format!("cannot listen on {listen}: {e}")))?;
+    let running = app::start(state, listener, true).map_err(|e| CliError(format!("{e:#}")))?;
+    println!("Gatehouse is listening on {} — open {}", running.addr, public_url);
+    match running.task.await {
+        Ok(Ok(())) => {
+            tracing::info!("stopped");
+            Ok(())
+        }
+        Ok(Err(e)) => Err(CliError(format!("server error: {e}"))),
+        Err(e) => Err(CliError(format!("server task failed: {e}"))),
+    }
+}

@@ -1,0 +1,168 @@
+//! `gatehouse user …` and `gatehouse audit …`.
+use clap::{Args, Subcommand};
+use serde_json::json;
+use std::io::BufRead;
+
+use super::{CliError, print};
+use crate::app;
+use crate::config::Config;
+use crate::core::accounts::{self, NewAccount};
+use crate::core::audit::Origin;
+use crate::core::model::UserStatus;
+use crate::core::store::Store;
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user.
+    Add(AddArgs),
+    /// List users.
+    List,
+    /// Show one user (by username or e-mail).
+    Show { user: String },
+    /// Disable a user; ends all their sessions.
+    Disable { user: String },
+    /// Enable a disabled user.
+    Enable { user: String },
+    /// Set a user's password, read from standard input; ends all their sessions.
+    SetPassword {
+        user: String,
+        /// Read the password from standard input (the only way; the flag makes it explicit).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Give a user a role.
+    AddRole { user: String, role: String },
+    /// Take a role from a user.
+    RemoveRole { user: String, role: String },
+}
+
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    pub username: String,
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// A role (repeatable); default `user`.
+    #[arg(long = "role")]
+    pub roles: Vec<String>,
+    /// The user's manager (username), who approves factor resets.
+    #[arg(long)]
+    pub manager: Option<String>,
+    /// Phone number in international form, e.g. +41446681800.
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// Read an initial password from standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Newest events first.
+    List {
+        /// Only events about this user (username or e-mail).
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+    },
+}
+
+fn read_password() -> Result<String, CliError> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| CliError(format!("reading the password from standard input: {e}")))?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        return Err(CliError("no password on standard input".into()));
+    }
+    Ok(password)
+}
+
+async fn store(config: &Config) -> Result<Box<dyn Store>, CliError> {
+    Ok(Box::new(app::open_store(config).await.map_err(|e| CliError(format!("{e:#}")))?))
+}
+
+pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Result<(), CliError> {
+    let store = store(config).await?;
+    let store = store.as_ref();
+    let now = chrono::Utc::now();
+    let origin = Origin::cli();
+    match command {
+        UserCommand::Add(args) => {
+            let password = if args.password_stdin { Some(read_password()?) } else { None };
+            let user = accounts::create(store, now, &origin, NewAccount {
+                username: args.username,
+                email: args.email,
+                display_name: args.name,
+                roles: args.roles,
+                manager: args.manager,
+                phone: args.phone,
+                password,
+            })
+            .await?;
+            let summary = accounts::summary(store, &user).await?;
+            print(json, &serde_json::to_value(&summary)?, &format!("Created user {} ({}).", summary.username, summary.id));
+        }
+        UserCommand::List => {
+            let mut list = Vec::new();
+            for user in store.list_users().await? {
+                list.push(accounts::summary(store, &user).await?);
+            }
+            let text = list
+                .iter()
+                .map(|u| format!("{:<24} {:<32} {:<8} {}", u.username, u.email, u.status.as_str(), u.roles.join(",")))
+                .collect::<Vec<_>>()
+                .join("\n");
+            print(json, &serde_json::to_value(&list)?, &text);
+        }
+        UserCommand::Show { user } => {
+            let summary = accounts::summary(store, &accounts::find(store, &user).await?).await?;
+            let text = serde_json::to_string_pretty(&summary)?;
+            print(json, &serde_json::to_value(&summary)?, &text);
+        }
+        UserCommand::Disable { user } => set_status(store, now, &origin, &user, UserStatus::Disabled, json).await?,
+        UserCommand::Enable { user } => set_status(store, now, &origin, &user, UserStatus::Active, json).await?,
+        UserCommand::SetPassword { user, password_stdin: _ } => {
+            let target = accounts::find(store, &user).await?;
+            accounts::set_password(store, now, &origin, &target, read_password()?).await?;
+            print(json, &json!({ "username": target.username, "password_set": true }), &format!("Password set for {}; their sessions have ended.", target.username));
+        }
+        UserCommand::AddRole { user, role } => {
+            let target = accounts::find(store, &user).await?;
+            let changed = accounts::add_role(store, now, &origin, &target, &role).await?;
+            print(json, &json!({ "username": target.username, "role": role, "changed": changed }), &format!("{} has the role {role}.", target.username));
+        }
+        UserCommand::RemoveRole { user, role } => {
+            let target = accounts::find(store, &user).await?;
+            let changed = accounts::remove_role(store, now, &origin, &target, &role).await?;
+            print(json, &json!({ "username": target.username, "role": role, "changed": changed }), &format!("{} does not have the role {role}.", target.username));
+        }
+    }
+    Ok(())
+}
+
+async fn set_status(store: &dyn Store, now: chrono::DateTime<chrono::Utc>, origin: &Origin, user: &str, status: UserStatus, json: bool) -> Result<(), CliError> {
+    let target = accounts::find(store, user).await?;
+    accounts::set_status(store, now, origin, &target, status).await?;
+    print(json, &json!({ "username": target.username, "status": status }), &format!("{} is now {}.", target.username, status.as_str()));
+    Ok(())
+}
+
+pub async fn run_audit(config: &Config, command: AuditCommand, json: bool) -> Result<(), CliError> {
+    let store = store(config).await?;
+    let store = store.as_ref();
+    let AuditCommand::List { user, limit } = command;
+    let subject = match user {
+        Some(user) => Some(accounts::find(store, &user).await?.id),
+        None => None,
+    };
+    let events = store.list_audit(subject.as_deref(), limit.min(10_000)).await?;
+    let text = events
+        .iter()
+        .map(|e| format!("{} {:<28} {:<8} {} {}", e.event.at.format("%Y-%m-%dT%H:%M:%SZ"), e.event.kind, e.event.outcome.as_str(), e.event.actor.as_deref().unwrap_or("-"), e.event.subject_user_id.as_deref().unwrap_or("-")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    print(json, &serde_json::to_value(&events)?, &text);
+    Ok(())
+}

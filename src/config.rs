@@ -1,0 +1,177 @@
+//! Configuration: defaults, then a TOML file (`--config` or `GATEHOUSE_CONFIG`), then `GATEHOUSE_*`
+//! environment variables; for secrets also `GATEHOUSE_<KEY>_FILE` naming a file that holds the value.
+//! Loaded once into `Config` and passed down; unknown keys are errors. Every key is documented in
+//! `docs/configuration.md`.
+use figment::Figment;
+use figment::providers::{Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use url::Url;
+
+/// Keys that may be given as `GATEHOUSE_<KEY>_FILE`.
+const SECRET_KEYS: [&str; 3] = ["database_url", "smtp_url", "secret_key"];
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Socket address to listen on.
+    pub listen: String,
+    /// The URL people and relying parties reach Gatehouse at; every absolute link uses it.
+    pub public_url: Url,
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; unset: `sqlite://<data_dir>/gatehouse.db`.
+    pub database_url: Option<String>,
+    /// `smtp://user:pass@host:port` (STARTTLS), `smtps://…` (TLS) or `smtp://host:port?tls=none`;
+    /// unset: mail is written as .eml files under `<data_dir>/mail/`.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// Base64 of 32 bytes; unset: generated once into `<data_dir>/secret.key`. Instances that share a
+    /// database must share this key.
+    pub secret_key: Option<String>,
+    pub session_lifetime_minutes: u32,
+    pub session_idle_minutes: u32,
+    pub password_reset_minutes: u32,
+    pub setup_link_hours: u32,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// `text` or `json`.
+    pub log_format: String,
+    pub log_level: String,
+    pub admin_username: String,
+    pub admin_email: String,
+    pub workers: Option<usize>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            public_url: Url::parse("http://localhost:8080").expect("constant URL"),
+            data_dir: PathBuf::from("./gatehouse-data"),
+            database_url: None,
+            smtp_url: None,
+            mail_from: "Gatehouse <gatehouse@localhost>".into(),
+            secret_key: None,
+            session_lifetime_minutes: 12 * 60,
+            session_idle_minutes: 120,
+            password_reset_minutes: 30,
+            setup_link_hours: 24,
+            max_body_bytes: 64 * 1024,
+            log_format: "text".into(),
+            log_level: "info".into(),
+            admin_username: "admin".into(),
+            admin_email: "admin@localhost".into(),
+            workers: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration file {0} does not exist")]
+    MissingFile(PathBuf),
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Loads from an optional file and the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        Self::load_from(file, &env)
+    }
+
+    /// Loads from an optional file and the given environment (tests pass their own).
+    pub fn load_from(file: Option<&Path>, env: &[(String, String)]) -> Result<Config, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| env.iter().find(|(k, _)| k == "GATEHOUSE_CONFIG").map(|(_, v)| PathBuf::from(v)));
+        if let Some(path) = file {
+            if !path.is_file() {
+                return Err(ConfigError::MissingFile(path));
+            }
+            figment = figment.merge(Toml::file_exact(&path));
+        }
+        let mut layer = figment::value::Dict::new();
+        for (name, value) in env {
+            let Some(key) = name.strip_prefix("GATEHOUSE_") else { continue };
+            let key = key.to_ascii_lowercase();
+            // Not configuration: the file's location, and variables of the test harness.
+            if key == "config" || key.starts_with("test_") {
+                continue;
+            }
+            if let Some(secret) = key.strip_suffix("_file") {
+                if !SECRET_KEYS.contains(&secret) {
+                    return Err(ConfigError::Invalid(format!(
+                        "{name}: only {} can be read from a file",
+                        SECRET_KEYS.map(|k| format!("GATEHOUSE_{}", k.to_uppercase())).join(", ")
+                    )));
+                }
+                let path = PathBuf::from(value);
+                let content = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path, source })?;
+                layer.insert(secret.to_string(), content.trim_end_matches(['\r', '\n']).into());
+            } else {
+                // Parsed the way figment's `Env` parses (numbers, booleans, arrays), from the given list
+                // rather than the process environment.
+                let parsed: figment::value::Value = value.parse().unwrap_or_else(|_| value.as_str().into());
+                layer.insert(key, parsed);
+            }
+        }
+        figment = figment.merge(Serialized::defaults(layer));
+        let config: Config = figment.extract().map_err(|e| ConfigError::Invalid(describe(e)))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |m: String| Err(ConfigError::Invalid(m));
+        if self.listen.parse::<std::net::SocketAddr>().is_err() {
+            return bad(format!("listen: '{}' is not a socket address such as 127.0.0.1:8080", self.listen));
+        }
+        if !matches!(self.public_url.scheme(), "http" | "https") || self.public_url.host_str().is_none() {
+            return bad(format!("public_url: '{}' must be an http(s) URL with a host", self.public_url));
+        }
+        if let Some(url) = &self.database_url
+            && !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        {
+            return bad("database_url: use sqlite://… or postgres://…".into());
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            return bad(format!("log_format: '{}' is not text or json", self.log_format));
+        }
+        if self.session_lifetime_minutes == 0 || self.session_idle_minutes == 0 || self.password_reset_minutes == 0 || self.setup_link_hours == 0 {
+            return bad("session and link lifetimes must be at least 1".into());
+        }
+        if self.max_body_bytes < 1024 {
+            return bad("max_body_bytes: at least 1024".into());
+        }
+        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return bad(format!("mail_from: '{}' is not a mailbox such as Gatehouse <gatehouse@example.com>", self.mail_from));
+        }
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.data_dir.join("gatehouse.db").display()))
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+fn describe(error: figment::Error) -> String {
+    error
+        .into_iter()
+        .map(|e| {
+            let path = e.path.join(".");
+            if path.is_empty() { e.kind.to_string() } else { format!("{path}: {}", e.kind) }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}

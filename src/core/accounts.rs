@@ -1,0 +1,171 @@
+//! Account administration: creating users, passwords set by an administrator, enabling and disabling,
+//! roles. Used by the CLI now and by the admin API and pages later; every change is audited.
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::json;
+
+use super::audit::{self, Origin, Outcome};
+use super::model::{Email, Phone, User, UserStatus, Username};
+use super::password;
+use super::store::Store;
+use super::{Error, Result};
+
+#[derive(Clone, Debug, Default)]
+pub struct NewAccount {
+    pub username: String,
+    pub email: String,
+    pub display_name: Option<String>,
+    pub roles: Vec<String>,
+    pub manager: Option<String>,
+    pub phone: Option<String>,
+    pub password: Option<String>,
+}
+
+/// What an administrator sees of an account (never the password hash).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct AccountSummary {
+    pub id: String,
+    pub username: String,
+    pub email: String,
+    pub display_name: String,
+    pub phone: Option<String>,
+    pub status: UserStatus,
+    pub manager: Option<String>,
+    pub roles: Vec<String>,
+    pub mfa_required: bool,
+    pub has_password: bool,
+    pub password_changed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+fn display_name(input: Option<&str>, fallback: &str) -> Result<String> {
+    let name = input.map(str::trim).filter(|n| !n.is_empty()).unwrap_or(fallback);
+    if name.chars().count() > 128 || name.chars().any(char::is_control) {
+        return Err(Error::invalid("A display name has at most 128 characters and no control characters."));
+    }
+    Ok(name.to_string())
+}
+
+pub async fn create(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, req: NewAccount) -> Result<User> {
+    let username = Username::parse(&req.username)?;
+    let email = Email::parse(&req.email)?;
+    let display_name = display_name(req.display_name.as_deref(), username.as_str())?;
+    let phone = req.phone.as_deref().map(Phone::parse).transpose()?;
+    let manager_id = match req.manager.as_deref() {
+        Some(manager) => Some(find(store, manager).await?.id),
+        None => None,
+    };
+    let known: Vec<String> = store.list_roles().await?.into_iter().map(|r| r.name).collect();
+    let mut roles = if req.roles.is_empty() { vec!["user".to_string()] } else { req.roles.clone() };
+    roles.sort();
+    roles.dedup();
+    if let Some(unknown) = roles.iter().find(|r| !known.contains(r)) {
+        return Err(Error::invalid(format!("Unknown role '{unknown}'. Known roles: {}.", known.join(", "))));
+    }
+    let password_hash = match req.password {
+        Some(password) => {
+            password::check_strength(&password, &[username.as_str(), email.as_str(), &display_name])?;
+            Some(password::hash_async(password).await?)
+        }
+        None => None,
+    };
+    let user = User {
+        id: uuid::Uuid::new_v4().to_string(),
+        username: username.as_str().to_string(),
+        email: email.as_str().to_string(),
+        display_name,
+        phone: phone.map(|p| p.as_str().to_string()),
+        status: UserStatus::Active,
+        manager_id,
+        password_changed_at: password_hash.as_ref().map(|_| now),
+        password_hash,
+        mfa_required: false,
+        created_at: now,
+        updated_at: now,
+    };
+    store.insert_user(&user, &roles).await?;
+    audit::record(store, now, origin, "user.created", Outcome::Success, Some(&user.id), json!({
+        "username": user.username, "roles": roles,
+    }))
+    .await?;
+    Ok(user)
+}
+
+/// Finds a user by username, or by e-mail address when the text contains `@` and no username matches.
+pub async fn find(store: &dyn Store, username_or_email: &str) -> Result<User> {
+    let text = username_or_email.trim();
+    let not_found = || Error::NotFound(format!("user '{}'", super::model::truncate(text, 64)));
+    if let Ok(username) = Username::parse(text)
+        && let Some(user) = store.user_by_username(username.as_str()).await?
+    {
+        return Ok(user);
+    }
+    if text.contains('@')
+        && let Ok(email) = Email::parse(text)
+        && let Some(user) = store.user_by_email(&email.normalized()).await?
+    {
+        return Ok(user);
+    }
+    Err(not_found())
+}
+
+pub async fn summary(store: &dyn Store, user: &User) -> Result<AccountSummary> {
+    let manager = match &user.manager_id {
+        Some(id) => store.user_by_id(id).await?.map(|m| m.username),
+        None => None,
+    };
+    Ok(AccountSummary {
+        id: user.id.clone(),
+        username: user.username.clone(),
+        email: user.email.clone(),
+        display_name: user.display_name.clone(),
+        phone: user.phone.clone(),
+        status: user.status,
+        manager,
+        roles: store.roles_of(&user.id).await?,
+        mfa_required: user.mfa_required,
+        has_password: user.password_hash.is_some(),
+        password_changed_at: user.password_changed_at,
+        created_at: user.created_at,
+    })
+}
+
+/// An administrator sets a user's password: strength rules apply and every session of the user ends.
+pub async fn set_password(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, user: &User, new_password: String) -> Result<()> {
+    password::check_strength(&new_password, &[&user.username, &user.email, &user.display_name])?;
+    let hash = password::hash_async(new_password).await?;
+    store.set_password_hash(&user.id, &hash, Some(now), now).await?;
+    let ended = store.delete_sessions_of_user(&user.id).await?;
+    audit::record(store, now, origin, "password.set_by_admin", Outcome::Success, Some(&user.id), json!({ "sessions_ended": ended }))
+        .await
+}
+
+/// Disabling ends every session at once; enabling restores sign-in with the same password and factors.
+pub async fn set_status(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, user: &User, status: UserStatus) -> Result<()> {
+    store.set_status(&user.id, status, now).await?;
+    let ended = if status == UserStatus::Disabled { store.delete_sessions_of_user(&user.id).await? } else { 0 };
+    let kind = if status == UserStatus::Disabled { "user.disabled" } else { "user.enabled" };
+    audit::record(store, now, origin, kind, Outcome::Success, Some(&user.id), json!({ "sessions_ended": ended })).await
+}
+
+pub async fn add_role(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, user: &User, role: &str) -> Result<bool> {
+    if !store.list_roles().await?.iter().any(|r| r.name == role) {
+        return Err(Error::invalid(format!("Unknown role '{}'.", super::model::truncate(role, 64))));
+    }
+    let added = store.add_role(&user.id, role, now).await?;
+    audit::record(store, now, origin, "user.role_added", Outcome::Success, Some(&user.id), json!({ "role": role, "changed": added }))
+        .await?;
+    Ok(added)
+}
+
+/// Refuses to remove `admin` from the last administrator, which would leave nobody able to administer.
+pub async fn remove_role(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, user: &User, role: &str) -> Result<bool> {
+    let roles = store.roles_of(&user.id).await?;
+    if role == "admin" && roles.iter().any(|r| r == "admin") && store.count_users_with_role("admin").await? <= 1 {
+        return Err(Error::Conflict("Refusing to remove the role 'admin' from the last administrator.".into()));
+    }
+    let removed = store.remove_role(&user.id, role).await?;
+    audit::record(store, now, origin, "user.role_removed", Outcome::Success, Some(&user.id), json!({ "role": role, "changed": removed }))
+        .await?;
+    Ok(removed)
+}

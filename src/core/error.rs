@@ -1,0 +1,32 @@
+//! The one domain error. `web::error` maps it to HTTP statuses and pages; the CLI maps it to messages
+//! and exit codes.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input that can never succeed as given: the message tells the person what to change.
+    #[error("{0}")]
+    Invalid(String),
+    /// Wrong password or unknown account: deliberately the same for both.
+    #[error("Invalid username or password.")]
+    InvalidCredentials,
+    #[error("This account is disabled. Contact your administrator.")]
+    AccountDisabled,
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    /// A single-use link that is unknown, used or expired: one message for all three.
+    #[error("This link is invalid, has expired or has already been used.")]
+    InvalidLink,
+    #[error("The database is unavailable; try again shortly.")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Error::Invalid(msg.into())
+    }
+}

@@ -1,0 +1,70 @@
+//! Browser sessions, stored server-side so that every instance sees the same ones and sign-out is real.
+//! The cookie holds a 256-bit random token; the database holds its SHA-256.
+use chrono::{DateTime, Duration, Utc};
+
+use super::audit::{self, Origin, Outcome};
+use super::model::{Session, SessionState, User, UserStatus};
+use super::secrets::{random_token, token_digest};
+use super::store::Store;
+use super::Result;
+
+#[derive(Clone, Copy, Debug)]
+pub struct SessionLimits {
+    /// From sign-in, whatever the activity.
+    pub absolute: Duration,
+    /// Without a request.
+    pub idle: Duration,
+}
+
+/// `last_seen_at` is written at most this often, so reads do not turn into a write per request.
+const TOUCH_INTERVAL_SECS: i64 = 60;
+
+/// A new session for a user who has just authenticated; returns the cookie token and the record to store.
+pub fn new_session(user_id: &str, amr: Vec<String>, now: DateTime<Utc>, limits: SessionLimits, origin: &Origin) -> (String, Session) {
+    let token = random_token();
+    let session = Session {
+        id_hash: token_digest(&token),
+        user_id: user_id.to_string(),
+        state: SessionState::Authenticated,
+        amr,
+        created_at: now,
+        auth_time: now,
+        last_seen_at: now,
+        expires_at: now + limits.absolute,
+        ip: origin.ip.clone(),
+        user_agent: origin.user_agent.as_ref().map(|ua| super::model::truncate(ua, 512)),
+    };
+    (token, session)
+}
+
+/// The signed-in session and user behind a cookie token, or `None` when it is unknown, expired, idle
+/// too long, or its user is disabled. Expired sessions are deleted on sight.
+pub async fn resolve(store: &dyn Store, now: DateTime<Utc>, limits: SessionLimits, token: &str) -> Result<Option<(Session, User)>> {
+    if token.is_empty() || token.len() > 128 {
+        return Ok(None);
+    }
+    let id_hash = token_digest(token);
+    let Some(session) = store.session_by_hash(&id_hash).await? else {
+        return Ok(None);
+    };
+    if now >= session.expires_at || now - session.last_seen_at >= limits.idle {
+        store.delete_session(&id_hash).await?;
+        return Ok(None);
+    }
+    let Some(user) = store.user_by_id(&session.user_id).await? else {
+        return Ok(None);
+    };
+    if user.status != UserStatus::Active {
+        return Ok(None);
+    }
+    if (now - session.last_seen_at).num_seconds() >= TOUCH_INTERVAL_SECS {
+        store.touch_session(&id_hash, now).await?;
+    }
+    Ok(Some((session, user)))
+}
+
+/// Ends a session server-side (the cookie alone is worthless afterwards).
+pub async fn end(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, session: &Session) -> Result<()> {
+    store.delete_session(&session.id_hash).await?;
+    audit::record(store, now, origin, "session.signed_out", Outcome::Success, Some(&session.user_id), serde_json::json!({})).await
+}

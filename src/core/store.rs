@@ -1,0 +1,72 @@
+//! What the core needs from storage. `store::SeaStore` implements these over sea-orm for SQLite and
+//! PostgreSQL; one conformance suite (`tests/it/store.rs`) holds every backend to the same behaviour.
+//!
+//! Methods that must be atomic across concurrent requests and several server instances (single-use links,
+//! for instance) are single methods here, so that each backend does them in one statement or transaction.
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::Result;
+use super::audit::{AuditEvent, AuditRecord};
+use super::model::{OneTimeToken, Role, Session, TokenPurpose, User, UserStatus};
+
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Inserts a user with its roles; `Error::Conflict` when the username or e-mail is taken.
+    async fn insert_user(&self, user: &User, roles: &[String]) -> Result<()>;
+    async fn user_by_id(&self, id: &str) -> Result<Option<User>>;
+    async fn user_by_username(&self, username: &str) -> Result<Option<User>>;
+    async fn user_by_email(&self, email_normalized: &str) -> Result<Option<User>>;
+    async fn list_users(&self) -> Result<Vec<User>>;
+    /// Replaces the password hash. `changed_at` is `None` for a rehash with new parameters.
+    async fn set_password_hash(&self, user_id: &str, hash: &str, changed_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<()>;
+    async fn set_status(&self, user_id: &str, status: UserStatus, now: DateTime<Utc>) -> Result<()>;
+    async fn roles_of(&self, user_id: &str) -> Result<Vec<String>>;
+    /// `false` when the user already had the role.
+    async fn add_role(&self, user_id: &str, role: &str, now: DateTime<Utc>) -> Result<bool>;
+    /// `false` when the user did not have the role.
+    async fn remove_role(&self, user_id: &str, role: &str) -> Result<bool>;
+    async fn list_roles(&self) -> Result<Vec<Role>>;
+    async fn count_users_with_role(&self, role: &str) -> Result<u64>;
+}
+
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    async fn insert_session(&self, session: &Session) -> Result<()>;
+    async fn session_by_hash(&self, id_hash: &str) -> Result<Option<Session>>;
+    async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<()>;
+    async fn delete_session(&self, id_hash: &str) -> Result<()>;
+    async fn delete_sessions_of_user(&self, user_id: &str) -> Result<u64>;
+    async fn count_sessions_of_user(&self, user_id: &str) -> Result<u64>;
+}
+
+#[async_trait]
+pub trait TokenStore: Send + Sync {
+    async fn insert_token(&self, token: &OneTimeToken) -> Result<()>;
+    async fn token_by_hash(&self, token_hash: &str) -> Result<Option<OneTimeToken>>;
+    /// Marks every unused token of this purpose for the user as used (a newer link replaces older ones).
+    async fn revoke_tokens(&self, user_id: &str, purpose: TokenPurpose, now: DateTime<Utc>) -> Result<u64>;
+    /// In one transaction: marks the token used if it is unused, unexpired and of one of `purposes`; sets the
+    /// user's password hash; ends all of the user's sessions. Returns the user id, or `None` when the token
+    /// was not redeemable (then nothing changed). Exactly one of several concurrent calls succeeds.
+    async fn redeem_password_token(
+        &self,
+        token_hash: &str,
+        purposes: &[TokenPurpose],
+        new_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>>;
+}
+
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    async fn append_audit(&self, event: &AuditEvent) -> Result<()>;
+    /// Newest first.
+    async fn list_audit(&self, subject_user_id: Option<&str>, limit: u64) -> Result<Vec<AuditRecord>>;
+}
+
+#[async_trait]
+pub trait Store: UserStore + SessionStore + TokenStore + AuditStore {
+    /// `Ok` while the database answers.
+    async fn ping(&self) -> Result<()>;
+}

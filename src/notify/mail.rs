@@ -1,0 +1,79 @@
+//! Mail: renders `templates/email/<name>.subject`, `.txt` and `.html`, then sends a multipart message.
+use async_trait::async_trait;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tera::{Context, Tera};
+
+use crate::core::notify::Notifier;
+use crate::core::{Error, Result};
+
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(PathBuf),
+}
+
+pub struct Mailer {
+    from: Mailbox,
+    transport: Transport,
+    templates: Arc<Tera>,
+}
+
+impl Mailer {
+    /// SMTP when a URL is given; otherwise .eml files in `mail_dir` (created if missing).
+    pub fn new(smtp_url: Option<&str>, mail_dir: PathBuf, from: &str, templates: Arc<Tera>) -> Result<Self> {
+        let from = from.parse().map_err(|e| Error::invalid(format!("mail_from: {e}")))?;
+        let transport = match smtp_url {
+            Some(url) => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| Error::invalid(format!("smtp_url: {e}")))?
+                    .build(),
+            ),
+            None => {
+                std::fs::create_dir_all(&mail_dir).map_err(|e| Error::Internal(format!("cannot create {}: {e}", mail_dir.display())))?;
+                Transport::Files(mail_dir)
+            }
+        };
+        Ok(Mailer { from, transport, templates })
+    }
+
+    fn render(&self, template: &str, values: &serde_json::Value) -> Result<(String, String, String)> {
+        let context = Context::from_serialize(values).map_err(|e| Error::Internal(e.to_string()))?;
+        let part = |suffix: &str| {
+            self.templates
+                .render(&format!("email/{template}.{suffix}"), &context)
+                .map_err(|e| Error::Internal(format!("mail template {template}.{suffix}: {e}")))
+        };
+        let subject = part("subject")?.lines().next().unwrap_or_default().trim().to_string();
+        Ok((subject, part("txt")?, part("html")?))
+    }
+}
+
+#[async_trait]
+impl Notifier for Mailer {
+    async fn send_mail(&self, to: &str, template: &str, values: serde_json::Value) -> Result<()> {
+        let (subject, text, html) = self.render(template, &values)?;
+        let to: Mailbox = to.parse().map_err(|e| Error::invalid(format!("recipient: {e}")))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to.clone())
+            .subject(subject)
+            .multipart(MultiPart::alternative_plain_html(text, html))
+            .map_err(|e| Error::Internal(format!("building mail: {e}")))?;
+        match &self.transport {
+            Transport::Smtp(smtp) => {
+                smtp.send(message).await.map_err(|e| Error::Unavailable(format!("SMTP: {e}")))?;
+                tracing::info!(template, to = %to.email, "mail sent");
+            }
+            Transport::Files(dir) => {
+                let id = AsyncFileTransport::<Tokio1Executor>::new(dir)
+                    .send(message)
+                    .await
+                    .map_err(|e| Error::Internal(format!("writing mail: {e}")))?;
+                tracing::info!(template, to = %to.email, path = %dir.join(format!("{id}.eml")).display(), "mail written");
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,89 @@
+//! The storage traits of `core::store`, implemented over sea-orm for SQLite and PostgreSQL.
+//! This is the only module that imports sea-orm; model ↔ domain conversions live beside the queries.
+mod audit;
+mod sessions;
+mod tokens;
+mod users;
+
+use async_trait::async_trait;
+use sea_orm::sqlx;
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr, RuntimeErr, SqlErr};
+use std::time::Duration;
+
+use crate::core::Error;
+use crate::core::store::Store;
+use migration::{Migrator, MigratorTrait};
+
+#[derive(Clone)]
+pub struct SeaStore {
+    db: DatabaseConnection,
+}
+
+impl SeaStore {
+    /// Connects with pool settings that fail fast (a request waits at most a few seconds for a connection,
+    /// then gets a 503) and, for SQLite, WAL with a busy timeout so several writers queue instead of failing.
+    pub async fn connect(url: &str) -> Result<Self, Error> {
+        let sqlite = url.starts_with("sqlite:");
+        let mut options = ConnectOptions::new(url.to_string());
+        options
+            .max_connections(if sqlite { 8 } else { 16 })
+            .min_connections(0)
+            .connect_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(5))
+            .sqlx_logging(false);
+        if sqlite {
+            options.map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+                    .create_if_missing(true)
+            });
+        }
+        let db = Database::connect(options).await.map_err(db_error)?;
+        Ok(SeaStore { db })
+    }
+
+    pub async fn migrate(&self) -> Result<(), Error> {
+        Migrator::up(&self.db, None).await.map_err(db_error)
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.db.get_database_backend() {
+            DbBackend::Sqlite => "sqlite",
+            DbBackend::Postgres => "postgres",
+            _ => "other",
+        }
+    }
+}
+
+#[async_trait]
+impl Store for SeaStore {
+    async fn ping(&self) -> Result<(), Error> {
+        self.db.ping().await.map_err(db_error)
+    }
+}
+
+/// Maps database errors to the domain: unreachable database → `Unavailable` (503), uniqueness → `Conflict`,
+/// anything else → `Internal`.
+pub(crate) fn db_error(err: DbErr) -> Error {
+    if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
+        return Error::Conflict("That username or e-mail address is already in use.".into());
+    }
+    let unavailable = match &err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => match e.as_ref() {
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => true,
+            // PostgreSQL classes 08 (connection exception) and 57 (operator intervention, e.g. shutdown).
+            sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57")),
+            _ => false,
+        },
+        _ => false,
+    };
+    if unavailable {
+        tracing::warn!(error = %err, "database unavailable");
+        Error::Unavailable(err.to_string())
+    } else {
+        tracing::error!(error = %err, "database error");
+        Error::Internal(err.to_string())
+    }
+}

@@ -1,0 +1,84 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use entity::session;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+
+use super::{SeaStore, db_error};
+use crate::core::model::{Session, SessionState};
+use crate::core::store::SessionStore;
+use crate::core::{Error, Result};
+
+fn to_domain(m: session::Model) -> Result<Session> {
+    Ok(Session {
+        state: SessionState::parse(&m.state).ok_or_else(|| Error::Internal(format!("unknown session state {}", m.state)))?,
+        amr: serde_json::from_str(&m.amr).map_err(|e| Error::Internal(format!("bad amr column: {e}")))?,
+        id_hash: m.id_hash,
+        user_id: m.user_id,
+        created_at: m.created_at,
+        auth_time: m.auth_time,
+        last_seen_at: m.last_seen_at,
+        expires_at: m.expires_at,
+        ip: m.ip,
+        user_agent: m.user_agent,
+    })
+}
+
+#[async_trait]
+impl SessionStore for SeaStore {
+    async fn insert_session(&self, s: &Session) -> Result<()> {
+        session::ActiveModel {
+            id_hash: Set(s.id_hash.clone()),
+            user_id: Set(s.user_id.clone()),
+            state: Set(s.state.as_str().to_string()),
+            amr: Set(serde_json::to_string(&s.amr).map_err(|e| Error::Internal(e.to_string()))?),
+            created_at: Set(s.created_at),
+            auth_time: Set(s.auth_time),
+            last_seen_at: Set(s.last_seen_at),
+            expires_at: Set(s.expires_at),
+            ip: Set(s.ip.clone()),
+            user_agent: Set(s.user_agent.clone()),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn session_by_hash(&self, id_hash: &str) -> Result<Option<Session>> {
+        session::Entity::find_by_id(id_hash.to_string())
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+            .map(to_domain)
+            .transpose()
+    }
+
+    async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<()> {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
+            .filter(session::Column::IdHash.eq(id_hash))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        session::Entity::delete_by_id(id_hash.to_string()).exec(&self.db).await.map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn delete_sessions_of_user(&self, user_id: &str) -> Result<u64> {
+        let result = session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(user_id))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected)
+    }
+
+    async fn count_sessions_of_user(&self, user_id: &str) -> Result<u64> {
+        session::Entity::find().filter(session::Column::UserId.eq(user_id)).count(&self.db).await.map_err(db_error)
+    }
+}

@@ -1,0 +1,172 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use entity::{role, user, user_role};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+
+use super::{SeaStore, db_error};
+use crate::core::model::{Role, User, UserStatus};
+use crate::core::store::UserStore;
+use crate::core::{Error, Result};
+
+fn to_domain(m: user::Model) -> Result<User> {
+    Ok(User {
+        status: UserStatus::parse(&m.status).ok_or_else(|| Error::Internal(format!("unknown user status {}", m.status)))?,
+        id: m.id,
+        username: m.username,
+        email: m.email,
+        display_name: m.display_name,
+        phone: m.phone,
+        manager_id: m.manager_id,
+        password_hash: m.password_hash,
+        password_changed_at: m.password_changed_at,
+        mfa_required: m.mfa_required,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+fn one(found: Option<user::Model>) -> Result<Option<User>> {
+    found.map(to_domain).transpose()
+}
+
+#[async_trait]
+impl UserStore for SeaStore {
+    async fn insert_user(&self, u: &User, roles: &[String]) -> Result<()> {
+        let txn = self.db.begin().await.map_err(db_error)?;
+        user::ActiveModel {
+            id: Set(u.id.clone()),
+            username: Set(u.username.clone()),
+            email: Set(u.email.clone()),
+            email_normalized: Set(u.email.to_lowercase()),
+            display_name: Set(u.display_name.clone()),
+            phone: Set(u.phone.clone()),
+            status: Set(u.status.as_str().to_string()),
+            manager_id: Set(u.manager_id.clone()),
+            password_hash: Set(u.password_hash.clone()),
+            password_changed_at: Set(u.password_changed_at),
+            mfa_required: Set(u.mfa_required),
+            created_at: Set(u.created_at),
+            updated_at: Set(u.updated_at),
+        }
+        .insert(&txn)
+        .await
+        .map_err(db_error)?;
+        for role_name in roles {
+            user_role::ActiveModel {
+                user_id: Set(u.id.clone()),
+                role_name: Set(role_name.clone()),
+                created_at: Set(u.created_at),
+            }
+            .insert(&txn)
+            .await
+            .map_err(db_error)?;
+        }
+        txn.commit().await.map_err(db_error)
+    }
+
+    async fn user_by_id(&self, id: &str) -> Result<Option<User>> {
+        one(user::Entity::find_by_id(id.to_string()).one(&self.db).await.map_err(db_error)?)
+    }
+
+    async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
+        one(user::Entity::find().filter(user::Column::Username.eq(username)).one(&self.db).await.map_err(db_error)?)
+    }
+
+    async fn user_by_email(&self, email_normalized: &str) -> Result<Option<User>> {
+        one(user::Entity::find()
+            .filter(user::Column::EmailNormalized.eq(email_normalized))
+            .one(&self.db)
+            .await
+            .map_err(db_error)?)
+    }
+
+    async fn list_users(&self) -> Result<Vec<User>> {
+        user::Entity::find()
+            .order_by_asc(user::Column::Username)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(to_domain)
+            .collect()
+    }
+
+    async fn set_password_hash(&self, user_id: &str, hash: &str, changed_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<()> {
+        let mut update = user::Entity::update_many()
+            .col_expr(user::Column::PasswordHash, Expr::value(hash))
+            .col_expr(user::Column::UpdatedAt, Expr::value(now));
+        if let Some(changed_at) = changed_at {
+            update = update.col_expr(user::Column::PasswordChangedAt, Expr::value(changed_at));
+        }
+        update.filter(user::Column::Id.eq(user_id)).exec(&self.db).await.map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn set_status(&self, user_id: &str, status: UserStatus, now: DateTime<Utc>) -> Result<()> {
+        user::Entity::update_many()
+            .col_expr(user::Column::Status, Expr::value(status.as_str()))
+            .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .filter(user::Column::Id.eq(user_id))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn roles_of(&self, user_id: &str) -> Result<Vec<String>> {
+        Ok(user_role::Entity::find()
+            .filter(user_role::Column::UserId.eq(user_id))
+            .order_by_asc(user_role::Column::RoleName)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(|r| r.role_name)
+            .collect())
+    }
+
+    async fn add_role(&self, user_id: &str, role_name: &str, now: DateTime<Utc>) -> Result<bool> {
+        let inserted = user_role::ActiveModel {
+            user_id: Set(user_id.to_string()),
+            role_name: Set(role_name.to_string()),
+            created_at: Set(now),
+        }
+        .insert(&self.db)
+        .await;
+        match inserted.map_err(db_error) {
+            Ok(_) => Ok(true),
+            Err(Error::Conflict(_)) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+
+    async fn remove_role(&self, user_id: &str, role_name: &str) -> Result<bool> {
+        let result = user_role::Entity::delete_many()
+            .filter(user_role::Column::UserId.eq(user_id))
+            .filter(user_role::Column::RoleName.eq(role_name))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected > 0)
+    }
+
+    async fn list_roles(&self) -> Result<Vec<Role>> {
+        Ok(role::Entity::find()
+            .order_by_asc(role::Column::Name)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(|r| Role { name: r.name, description: r.description, builtin: r.builtin })
+            .collect())
+    }
+
+    async fn count_users_with_role(&self, role_name: &str) -> Result<u64> {
+        user_role::Entity::find()
+            .filter(user_role::Column::RoleName.eq(role_name))
+            .count(&self.db)
+            .await
+            .map_err(db_error)
+    }
+}
