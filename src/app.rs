@@ -48,7 +48,8 @@ pub fn master_key(config: &Config) -> anyhow::Result<MasterKey> {
     let path = config.data_dir.join("secret.key");
     if path.exists() {
         let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        return MasterKey::from_base64(&text).with_context(|| format!("{} does not hold a base64 32-byte key", path.display()));
+        return MasterKey::from_base64(&text)
+            .with_context(|| format!("{} does not hold a base64 32-byte key", path.display()));
     }
     let key = MasterKey::generate();
     let mut options = std::fs::OpenOptions::new();
@@ -59,7 +60,9 @@ pub fn master_key(config: &Config) -> anyhow::Result<MasterKey> {
         options.mode(0o600);
     }
     use std::io::Write;
-    let mut file = options.open(&path).with_context(|| format!("creating {}", path.display()))?;
+    let mut file = options
+        .open(&path)
+        .with_context(|| format!("creating {}", path.display()))?;
     writeln!(file, "{}", key.to_base64())?;
     tracing::info!(path = %path.display(), "generated a new secret key");
     Ok(key)
@@ -68,7 +71,9 @@ pub fn master_key(config: &Config) -> anyhow::Result<MasterKey> {
 /// Opens the database and applies migrations.
 pub async fn open_store(config: &Config) -> anyhow::Result<SeaStore> {
     ensure_data_dir(&config.data_dir)?;
-    let store = SeaStore::connect(&config.database_url()).await.context("connecting to the database")?;
+    let store = SeaStore::connect(&config.database_url())
+        .await
+        .context("connecting to the database")?;
     store.migrate().await.context("applying database migrations")?;
     Ok(store)
 }
@@ -107,7 +112,14 @@ pub fn link_settings(config: &Config) -> LinkSettings {
 /// The first administrator's one-time setup link, when no administrator has a password yet.
 pub async fn first_admin_link(state: &AppState) -> anyhow::Result<Option<String>> {
     let config = &state.config;
-    Ok(reset::bootstrap_first_admin(state.store.as_ref(), state.clock.now(), &state.links, &config.admin_username, &config.admin_email).await?)
+    Ok(reset::bootstrap_first_admin(
+        state.store.as_ref(),
+        state.clock.now(),
+        &state.links,
+        &config.admin_username,
+        &config.admin_email,
+    )
+    .await?)
 }
 
 pub struct Running {
@@ -129,9 +141,6 @@ pub fn start(state: AppState, listener: TcpListener, handle_signals: bool) -> an
         App::new()
             .app_data(data.clone())
             .app_data(web::PayloadConfig::new(body_limit))
-            .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                crate::web::error::WebError::BadRequest(format!("The query string is malformed: {err}.")).into()
-            }))
             .wrap(actix_web::middleware::from_fn(crate::web::request_id_header))
             .wrap(crate::web::security_headers(https))
             .wrap(tracing_actix_web::TracingLogger::default())
@@ -148,5 +157,10 @@ pub fn start(state: AppState, listener: TcpListener, handle_signals: bool) -> an
     let server = server.run();
     let handle = server.handle();
     let task = tokio::spawn(server);
-    Ok(Running { addr, handle, state, task })
+    Ok(Running {
+        addr,
+        handle,
+        state,
+        task,
+    })
 }

@@ -86,9 +86,11 @@ impl Config {
     /// Loads from an optional file and the given environment (tests pass their own).
     pub fn load_from(file: Option<&Path>, env: &[(String, String)]) -> Result<Config, ConfigError> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
-        let file = file
-            .map(Path::to_path_buf)
-            .or_else(|| env.iter().find(|(k, _)| k == "GATEHOUSE_CONFIG").map(|(_, v)| PathBuf::from(v)));
+        let file = file.map(Path::to_path_buf).or_else(|| {
+            env.iter()
+                .find(|(k, _)| k == "GATEHOUSE_CONFIG")
+                .map(|(_, v)| PathBuf::from(v))
+        });
         if let Some(path) = file {
             if !path.is_file() {
                 return Err(ConfigError::MissingFile(path));
@@ -97,7 +99,9 @@ impl Config {
         }
         let mut layer = figment::value::Dict::new();
         for (name, value) in env {
-            let Some(key) = name.strip_prefix("GATEHOUSE_") else { continue };
+            let Some(key) = name.strip_prefix("GATEHOUSE_") else {
+                continue;
+            };
             let key = key.to_ascii_lowercase();
             // Not configuration: the file's location, and variables of the test harness.
             if key == "config" || key.starts_with("test_") {
@@ -107,7 +111,9 @@ impl Config {
                 if !SECRET_KEYS.contains(&secret) {
                     return Err(ConfigError::Invalid(format!(
                         "{name}: only {} can be read from a file",
-                        SECRET_KEYS.map(|k| format!("GATEHOUSE_{}", k.to_uppercase())).join(", ")
+                        SECRET_KEYS
+                            .map(|k| format!("GATEHOUSE_{}", k.to_uppercase()))
+                            .join(", ")
                     )));
                 }
                 let path = PathBuf::from(value);
@@ -129,10 +135,16 @@ impl Config {
     fn validate(&self) -> Result<(), ConfigError> {
         let bad = |m: String| Err(ConfigError::Invalid(m));
         if self.listen.parse::<std::net::SocketAddr>().is_err() {
-            return bad(format!("listen: '{}' is not a socket address such as 127.0.0.1:8080", self.listen));
+            return bad(format!(
+                "listen: '{}' is not a socket address such as 127.0.0.1:8080",
+                self.listen
+            ));
         }
         if !matches!(self.public_url.scheme(), "http" | "https") || self.public_url.host_str().is_none() {
-            return bad(format!("public_url: '{}' must be an http(s) URL with a host", self.public_url));
+            return bad(format!(
+                "public_url: '{}' must be an http(s) URL with a host",
+                self.public_url
+            ));
         }
         if let Some(url) = &self.database_url
             && !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://"))
@@ -142,14 +154,21 @@ impl Config {
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return bad(format!("log_format: '{}' is not text or json", self.log_format));
         }
-        if self.session_lifetime_minutes == 0 || self.session_idle_minutes == 0 || self.password_reset_minutes == 0 || self.setup_link_hours == 0 {
+        if self.session_lifetime_minutes == 0
+            || self.session_idle_minutes == 0
+            || self.password_reset_minutes == 0
+            || self.setup_link_hours == 0
+        {
             return bad("session and link lifetimes must be at least 1".into());
         }
         if self.max_body_bytes < 1024 {
             return bad("max_body_bytes: at least 1024".into());
         }
         if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
-            return bad(format!("mail_from: '{}' is not a mailbox such as Gatehouse <gatehouse@example.com>", self.mail_from));
+            return bad(format!(
+                "mail_from: '{}' is not a mailbox such as Gatehouse <gatehouse@example.com>",
+                self.mail_from
+            ));
         }
         Ok(())
     }
@@ -170,7 +189,11 @@ fn describe(error: figment::Error) -> String {
         .into_iter()
         .map(|e| {
             let path = e.path.join(".");
-            if path.is_empty() { e.kind.to_string() } else { format!("{path}: {}", e.kind) }
+            if path.is_empty() {
+                e.kind.to_string()
+            } else {
+                format!("{path}: {}", e.kind)
+            }
         })
         .collect::<Vec<_>>()
         .join("; ")

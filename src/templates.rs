@@ -15,7 +15,10 @@ pub fn load() -> Result<Tera, tera::Error> {
 
 fn collect<'a>(dir: &'a Dir<'a>, out: &mut Vec<(String, &'a str)>) {
     for file in dir.files() {
-        let is_template = file.path().extension().is_some_and(|e| e == "html" || e == "txt" || e == "subject");
+        let is_template = file
+            .path()
+            .extension()
+            .is_some_and(|e| e == "html" || e == "txt" || e == "subject");
         if !is_template {
             continue;
         }

@@ -83,7 +83,10 @@ enum AuditEvents {
 }
 
 const BUILTIN_ROLES: [(&str, &str); 3] = [
-    ("admin", "Administers Gatehouse: users, roles, clients, service providers"),
+    (
+        "admin",
+        "Administers Gatehouse: users, roles, clients, service providers",
+    ),
     ("helpdesk", "Carries out approved factor resets and helps users"),
     ("user", "An ordinary account"),
 ];

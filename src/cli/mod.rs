@@ -62,8 +62,14 @@ pub fn run(cli: Cli) -> ExitCode {
         match cli.command {
             Command::Serve => serve::serve(config).await,
             Command::Migrate => {
-                let store = crate::app::open_store(&config).await.map_err(|e| CliError(format!("{e:#}")))?;
-                print(json, &serde_json::json!({ "migrated": true, "backend": store.backend_name() }), "Database is up to date.");
+                let store = crate::app::open_store(&config)
+                    .await
+                    .map_err(|e| CliError(format!("{e:#}")))?;
+                print(
+                    json,
+                    &serde_json::json!({ "migrated": true, "backend": store.backend_name() }),
+                    "Database is up to date.",
+                );
                 Ok(())
             }
             Command::User(cmd) => user::run_user(&config, cmd, json).await,
@@ -98,6 +104,12 @@ fn init_logging(config: &Config, serving: bool) {
     // Commands other than `serve` keep standard output for their results and log only warnings.
     let default = if serving { config.log_level.as_str() } else { "warn" };
     let filter = EnvFilter::try_from_env("GATEHOUSE_LOG").unwrap_or_else(|_| EnvFilter::new(default));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    let _ = if config.log_format == "json" { builder.json().try_init() } else { builder.try_init() };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if config.log_format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }

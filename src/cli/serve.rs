@@ -10,11 +10,22 @@ use crate::core::clock::SystemClock;
 pub async fn serve(config: Config) -> Result<(), CliError> {
     let listen = config.listen.clone();
     let public_url = config.public_url.clone();
-    let state = app::build_state(config, Arc::new(SystemClock)).await.map_err(|e| CliError(format!("{e:#}")))?;
-    tracing::info!(backend = state.config.database_url().split(':').next().unwrap_or(""), "database ready");
-    if let Some(link) = app::first_admin_link(&state).await.map_err(|e| CliError(format!("{e:#}")))? {
+    let state = app::build_state(config, Arc::new(SystemClock))
+        .await
+        .map_err(|e| CliError(format!("{e:#}")))?;
+    tracing::info!(
+        backend = state.config.database_url().split(':').next().unwrap_or(""),
+        "database ready"
+    );
+    if let Some(link) = app::first_admin_link(&state)
+        .await
+        .map_err(|e| CliError(format!("{e:#}")))?
+    {
         println!();
-        println!("  No administrator has a password yet. Set one for the user '{}' (valid {} hours, single use):", state.config.admin_username, state.config.setup_link_hours);
+        println!(
+            "  No administrator has a password yet. Set one for the user '{}' (valid {} hours, single use):",
+            state.config.admin_username, state.config.setup_link_hours
+        );
         println!();
         println!("    {link}");
         println!();

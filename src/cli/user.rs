@@ -71,7 +71,10 @@ pub enum AuditCommand {
 
 fn read_password() -> Result<String, CliError> {
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(|e| CliError(format!("reading the password from standard input: {e}")))?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError(format!("reading the password from standard input: {e}")))?;
     let password = line.trim_end_matches(['\r', '\n']).to_string();
     if password.is_empty() {
         return Err(CliError("no password on standard input".into()));
@@ -80,29 +83,44 @@ fn read_password() -> Result<String, CliError> {
 }
 
 async fn store(config: &Config) -> Result<Box<dyn Store>, CliError> {
-    Ok(Box::new(app::open_store(config).await.map_err(|e| CliError(format!("{e:#}")))?))
+    Ok(Box::new(
+        app::open_store(config).await.map_err(|e| CliError(format!("{e:#}")))?,
+    ))
 }
 
 pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Result<(), CliError> {
     let store = store(config).await?;
     let store = store.as_ref();
-    let now = chrono::Utc::now();
+    let now = crate::core::clock::Clock::now(&crate::core::clock::SystemClock);
     let origin = Origin::cli();
     match command {
         UserCommand::Add(args) => {
-            let password = if args.password_stdin { Some(read_password()?) } else { None };
-            let user = accounts::create(store, now, &origin, NewAccount {
-                username: args.username,
-                email: args.email,
-                display_name: args.name,
-                roles: args.roles,
-                manager: args.manager,
-                phone: args.phone,
-                password,
-            })
+            let password = if args.password_stdin {
+                Some(read_password()?)
+            } else {
+                None
+            };
+            let user = accounts::create(
+                store,
+                now,
+                &origin,
+                NewAccount {
+                    username: args.username,
+                    email: args.email,
+                    display_name: args.name,
+                    roles: args.roles,
+                    manager: args.manager,
+                    phone: args.phone,
+                    password,
+                },
+            )
             .await?;
             let summary = accounts::summary(store, &user).await?;
-            print(json, &serde_json::to_value(&summary)?, &format!("Created user {} ({}).", summary.username, summary.id));
+            print(
+                json,
+                &serde_json::to_value(&summary)?,
+                &format!("Created user {} ({}).", summary.username, summary.id),
+            );
         }
         UserCommand::List => {
             let mut list = Vec::new();
@@ -111,7 +129,15 @@ pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Resu
             }
             let text = list
                 .iter()
-                .map(|u| format!("{:<24} {:<32} {:<8} {}", u.username, u.email, u.status.as_str(), u.roles.join(",")))
+                .map(|u| {
+                    format!(
+                        "{:<24} {:<32} {:<8} {}",
+                        u.username,
+                        u.email,
+                        u.status.as_str(),
+                        u.roles.join(",")
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("\n");
             print(json, &serde_json::to_value(&list)?, &text);
@@ -123,29 +149,55 @@ pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Resu
         }
         UserCommand::Disable { user } => set_status(store, now, &origin, &user, UserStatus::Disabled, json).await?,
         UserCommand::Enable { user } => set_status(store, now, &origin, &user, UserStatus::Active, json).await?,
-        UserCommand::SetPassword { user, password_stdin: _ } => {
+        UserCommand::SetPassword {
+            user,
+            password_stdin: _,
+        } => {
             let target = accounts::find(store, &user).await?;
             accounts::set_password(store, now, &origin, &target, read_password()?).await?;
-            print(json, &json!({ "username": target.username, "password_set": true }), &format!("Password set for {}; their sessions have ended.", target.username));
+            print(
+                json,
+                &json!({ "username": target.username, "password_set": true }),
+                &format!("Password set for {}; their sessions have ended.", target.username),
+            );
         }
         UserCommand::AddRole { user, role } => {
             let target = accounts::find(store, &user).await?;
             let changed = accounts::add_role(store, now, &origin, &target, &role).await?;
-            print(json, &json!({ "username": target.username, "role": role, "changed": changed }), &format!("{} has the role {role}.", target.username));
+            print(
+                json,
+                &json!({ "username": target.username, "role": role, "changed": changed }),
+                &format!("{} has the role {role}.", target.username),
+            );
         }
         UserCommand::RemoveRole { user, role } => {
             let target = accounts::find(store, &user).await?;
             let changed = accounts::remove_role(store, now, &origin, &target, &role).await?;
-            print(json, &json!({ "username": target.username, "role": role, "changed": changed }), &format!("{} does not have the role {role}.", target.username));
+            print(
+                json,
+                &json!({ "username": target.username, "role": role, "changed": changed }),
+                &format!("{} does not have the role {role}.", target.username),
+            );
         }
     }
     Ok(())
 }
 
-async fn set_status(store: &dyn Store, now: chrono::DateTime<chrono::Utc>, origin: &Origin, user: &str, status: UserStatus, json: bool) -> Result<(), CliError> {
+async fn set_status(
+    store: &dyn Store,
+    now: chrono::DateTime<chrono::Utc>,
+    origin: &Origin,
+    user: &str,
+    status: UserStatus,
+    json: bool,
+) -> Result<(), CliError> {
     let target = accounts::find(store, user).await?;
     accounts::set_status(store, now, origin, &target, status).await?;
-    print(json, &json!({ "username": target.username, "status": status }), &format!("{} is now {}.", target.username, status.as_str()));
+    print(
+        json,
+        &json!({ "username": target.username, "status": status }),
+        &format!("{} is now {}.", target.username, status.as_str()),
+    );
     Ok(())
 }
 
@@ -160,7 +212,16 @@ pub async fn run_audit(config: &Config, command: AuditCommand, json: bool) -> Re
     let events = store.list_audit(subject.as_deref(), limit.min(10_000)).await?;
     let text = events
         .iter()
-        .map(|e| format!("{} {:<28} {:<8} {} {}", e.event.at.format("%Y-%m-%dT%H:%M:%SZ"), e.event.kind, e.event.outcome.as_str(), e.event.actor.as_deref().unwrap_or("-"), e.event.subject_user_id.as_deref().unwrap_or("-")))
+        .map(|e| {
+            format!(
+                "{} {:<28} {:<8} {} {}",
+                e.event.at.format("%Y-%m-%dT%H:%M:%SZ"),
+                e.event.kind,
+                e.event.outcome.as_str(),
+                e.event.actor.as_deref().unwrap_or("-"),
+                e.event.subject_user_id.as_deref().unwrap_or("-")
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n");
     print(json, &serde_json::to_value(&events)?, &text);

@@ -41,7 +41,9 @@ pub struct AccountSummary {
 fn display_name(input: Option<&str>, fallback: &str) -> Result<String> {
     let name = input.map(str::trim).filter(|n| !n.is_empty()).unwrap_or(fallback);
     if name.chars().count() > 128 || name.chars().any(char::is_control) {
-        return Err(Error::invalid("A display name has at most 128 characters and no control characters."));
+        return Err(Error::invalid(
+            "A display name has at most 128 characters and no control characters.",
+        ));
     }
     Ok(name.to_string())
 }
@@ -56,11 +58,18 @@ pub async fn create(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, req:
         None => None,
     };
     let known: Vec<String> = store.list_roles().await?.into_iter().map(|r| r.name).collect();
-    let mut roles = if req.roles.is_empty() { vec!["user".to_string()] } else { req.roles.clone() };
+    let mut roles = if req.roles.is_empty() {
+        vec!["user".to_string()]
+    } else {
+        req.roles.clone()
+    };
     roles.sort();
     roles.dedup();
     if let Some(unknown) = roles.iter().find(|r| !known.contains(r)) {
-        return Err(Error::invalid(format!("Unknown role '{unknown}'. Known roles: {}.", known.join(", "))));
+        return Err(Error::invalid(format!(
+            "Unknown role '{unknown}'. Known roles: {}.",
+            known.join(", ")
+        )));
     }
     let password_hash = match req.password {
         Some(password) => {
@@ -84,9 +93,17 @@ pub async fn create(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, req:
         updated_at: now,
     };
     store.insert_user(&user, &roles).await?;
-    audit::record(store, now, origin, "user.created", Outcome::Success, Some(&user.id), json!({
-        "username": user.username, "roles": roles,
-    }))
+    audit::record(
+        store,
+        now,
+        origin,
+        "user.created",
+        Outcome::Success,
+        Some(&user.id),
+        json!({
+            "username": user.username, "roles": roles,
+        }),
+    )
     .await?;
     Ok(user)
 }
@@ -131,41 +148,105 @@ pub async fn summary(store: &dyn Store, user: &User) -> Result<AccountSummary> {
 }
 
 /// An administrator sets a user's password: strength rules apply and every session of the user ends.
-pub async fn set_password(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, user: &User, new_password: String) -> Result<()> {
+pub async fn set_password(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    user: &User,
+    new_password: String,
+) -> Result<()> {
     password::check_strength(&new_password, &[&user.username, &user.email, &user.display_name])?;
     let hash = password::hash_async(new_password).await?;
     store.set_password_hash(&user.id, &hash, Some(now), now).await?;
     let ended = store.delete_sessions_of_user(&user.id).await?;
-    audit::record(store, now, origin, "password.set_by_admin", Outcome::Success, Some(&user.id), json!({ "sessions_ended": ended }))
-        .await
+    audit::record(
+        store,
+        now,
+        origin,
+        "password.set_by_admin",
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "sessions_ended": ended }),
+    )
+    .await
 }
 
 /// Disabling ends every session at once; enabling restores sign-in with the same password and factors.
-pub async fn set_status(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, user: &User, status: UserStatus) -> Result<()> {
+pub async fn set_status(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    user: &User,
+    status: UserStatus,
+) -> Result<()> {
     store.set_status(&user.id, status, now).await?;
-    let ended = if status == UserStatus::Disabled { store.delete_sessions_of_user(&user.id).await? } else { 0 };
-    let kind = if status == UserStatus::Disabled { "user.disabled" } else { "user.enabled" };
-    audit::record(store, now, origin, kind, Outcome::Success, Some(&user.id), json!({ "sessions_ended": ended })).await
+    let ended = if status == UserStatus::Disabled {
+        store.delete_sessions_of_user(&user.id).await?
+    } else {
+        0
+    };
+    let kind = if status == UserStatus::Disabled {
+        "user.disabled"
+    } else {
+        "user.enabled"
+    };
+    audit::record(
+        store,
+        now,
+        origin,
+        kind,
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "sessions_ended": ended }),
+    )
+    .await
 }
 
 pub async fn add_role(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, user: &User, role: &str) -> Result<bool> {
     if !store.list_roles().await?.iter().any(|r| r.name == role) {
-        return Err(Error::invalid(format!("Unknown role '{}'.", super::model::truncate(role, 64))));
+        return Err(Error::invalid(format!(
+            "Unknown role '{}'.",
+            super::model::truncate(role, 64)
+        )));
     }
     let added = store.add_role(&user.id, role, now).await?;
-    audit::record(store, now, origin, "user.role_added", Outcome::Success, Some(&user.id), json!({ "role": role, "changed": added }))
-        .await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "user.role_added",
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "role": role, "changed": added }),
+    )
+    .await?;
     Ok(added)
 }
 
 /// Refuses to remove `admin` from the last administrator, which would leave nobody able to administer.
-pub async fn remove_role(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, user: &User, role: &str) -> Result<bool> {
+pub async fn remove_role(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    user: &User,
+    role: &str,
+) -> Result<bool> {
     let roles = store.roles_of(&user.id).await?;
     if role == "admin" && roles.iter().any(|r| r == "admin") && store.count_users_with_role("admin").await? <= 1 {
-        return Err(Error::Conflict("Refusing to remove the role 'admin' from the last administrator.".into()));
+        return Err(Error::Conflict(
+            "Refusing to remove the role 'admin' from the last administrator.".into(),
+        ));
     }
     let removed = store.remove_role(&user.id, role).await?;
-    audit::record(store, now, origin, "user.role_removed", Outcome::Success, Some(&user.id), json!({ "role": role, "changed": removed }))
-        .await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "user.role_removed",
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "role": role, "changed": removed }),
+    )
+    .await?;
     Ok(removed)
 }

@@ -39,7 +39,10 @@ impl Origin {
         let who = std::env::var("SUDO_USER")
             .or_else(|_| std::env::var("USER"))
             .unwrap_or_else(|_| "unknown".into());
-        Origin { actor: format!("cli:{who}"), ..Default::default() }
+        Origin {
+            actor: format!("cli:{who}"),
+            ..Default::default()
+        }
     }
 
     pub fn with_actor(&self, actor: String) -> Self {

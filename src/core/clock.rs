@@ -1,6 +1,9 @@
 //! Time is an input. Checks take `now` as an argument; the running server reads it from a `Clock`,
 //! which tests replace to walk past expiry times without waiting.
-use chrono::{DateTime, Duration, Utc};
+//!
+//! Times have microsecond precision, the finest PostgreSQL stores, so that a value read back from any
+//! backend equals the value written.
+use chrono::{DateTime, Duration, DurationRound, Utc};
 use std::sync::Mutex;
 
 pub trait Clock: Send + Sync {
@@ -11,8 +14,12 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        micros(Utc::now())
     }
+}
+
+fn micros(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.duration_trunc(Duration::microseconds(1)).unwrap_or(t)
 }
 
 /// Wall-clock time shifted by an adjustable offset; lets tests fast-forward a running server.
@@ -32,6 +39,6 @@ impl OffsetClock {
 impl Clock for OffsetClock {
     fn now(&self) -> DateTime<Utc> {
         let offset = self.offset.lock().map(|o| *o).unwrap_or_default();
-        Utc::now() + offset
+        micros(Utc::now() + offset)
     }
 }

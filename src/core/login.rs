@@ -39,22 +39,47 @@ pub async fn password_sign_in(
     } else {
         None
     };
-    let stored = if plausible { user.as_ref().and_then(|u| u.password_hash.clone()) } else { None };
+    let stored = if plausible {
+        user.as_ref().and_then(|u| u.password_hash.clone())
+    } else {
+        None
+    };
     let verdict = password::verify_async(truncate(password, password::MAX_CHARS * 2), stored).await?;
 
     let (user, needs_rehash) = match (user, verdict) {
         (Some(user), Verdict::Match { needs_rehash }) => (user, needs_rehash),
         (user, _) => {
-            let reason = if user.is_some() { "wrong_password" } else { "unknown_user" };
-            audit::record(store, now, origin, "login.password", Outcome::Failure, user.as_ref().map(|u| u.id.as_str()), json!({
-                "identifier": truncate(identifier, 64), "reason": reason,
-            }))
+            let reason = if user.is_some() {
+                "wrong_password"
+            } else {
+                "unknown_user"
+            };
+            audit::record(
+                store,
+                now,
+                origin,
+                "login.password",
+                Outcome::Failure,
+                user.as_ref().map(|u| u.id.as_str()),
+                json!({
+                    "identifier": truncate(identifier, 64), "reason": reason,
+                }),
+            )
             .await?;
             return Err(Error::InvalidCredentials);
         }
     };
     if user.status != UserStatus::Active {
-        audit::record(store, now, origin, "login.password", Outcome::Denied, Some(&user.id), json!({ "reason": "disabled" })).await?;
+        audit::record(
+            store,
+            now,
+            origin,
+            "login.password",
+            Outcome::Denied,
+            Some(&user.id),
+            json!({ "reason": "disabled" }),
+        )
+        .await?;
         return Err(Error::AccountDisabled);
     }
     if needs_rehash {
@@ -63,6 +88,15 @@ pub async fn password_sign_in(
     }
     let (token, session) = sessions::new_session(&user.id, vec!["pwd".into()], now, limits, origin);
     store.insert_session(&session).await?;
-    audit::record(store, now, origin, "login.password", Outcome::Success, Some(&user.id), json!({ "rehashed": needs_rehash })).await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "login.password",
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "rehashed": needs_rehash }),
+    )
+    .await?;
     Ok(SignedIn { token, session, user })
 }

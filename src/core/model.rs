@@ -233,7 +233,16 @@ mod tests {
     #[test]
     fn emails_are_checked() {
         assert_eq!(Email::parse("Bob@Example.com").unwrap().normalized(), "bob@example.com");
-        for bad in ["", "bob", "bob@", "@x.com", "a@b@c.com", "a b@c.com", "a@nodot", "a@.com"] {
+        for bad in [
+            "",
+            "bob",
+            "bob@",
+            "@x.com",
+            "a@b@c.com",
+            "a b@c.com",
+            "a@nodot",
+            "a@.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }

@@ -24,10 +24,14 @@ fn hasher() -> Argon2<'static> {
 pub fn check_strength(password: &str, user_inputs: &[&str]) -> Result<()> {
     let chars = password.chars().count();
     if chars < MIN_CHARS {
-        return Err(Error::invalid(format!("A password needs at least {MIN_CHARS} characters.")));
+        return Err(Error::invalid(format!(
+            "A password needs at least {MIN_CHARS} characters."
+        )));
     }
     if chars > MAX_CHARS {
-        return Err(Error::invalid(format!("A password may have at most {MAX_CHARS} characters.")));
+        return Err(Error::invalid(format!(
+            "A password may have at most {MAX_CHARS} characters."
+        )));
     }
     let estimate = zxcvbn::zxcvbn(password, user_inputs);
     if (estimate.score() as u8) < 3 {
@@ -68,8 +72,12 @@ pub fn verify(password: &str, stored: &str) -> Verdict {
     if hasher().verify_password(password.as_bytes(), &parsed).is_err() {
         return Verdict::Mismatch;
     }
-    let current = Params::try_from(&parsed).ok();
-    let needs_rehash = parsed.algorithm.as_str() != "argon2id" || current.as_ref() != Some(&params());
+    let wanted = params();
+    let current_costs = Params::try_from(&parsed)
+        .ok()
+        .map(|p| (p.m_cost(), p.t_cost(), p.p_cost()));
+    let needs_rehash = parsed.algorithm.as_str() != "argon2id"
+        || current_costs != Some((wanted.m_cost(), wanted.t_cost(), wanted.p_cost()));
     Verdict::Match { needs_rehash }
 }
 
@@ -107,18 +115,28 @@ mod tests {
     fn hash_and_verify_round_trip() {
         let h = hash("correct horse battery staple").unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert_eq!(verify("correct horse battery staple", &h), Verdict::Match { needs_rehash: false });
+        assert_eq!(
+            verify("correct horse battery staple", &h),
+            Verdict::Match { needs_rehash: false }
+        );
         assert_eq!(verify("correct horse battery stapl", &h), Verdict::Mismatch);
         assert_eq!(verify("x", "not a phc string"), Verdict::Mismatch);
     }
 
     #[test]
     fn weaker_parameters_ask_for_rehash() {
-        let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(8 * 1024, 1, 1, None).unwrap())
-            .hash_password(b"correct horse battery staple")
-            .unwrap()
-            .to_string();
-        assert_eq!(verify("correct horse battery staple", &weak), Verdict::Match { needs_rehash: true });
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8 * 1024, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"correct horse battery staple")
+        .unwrap()
+        .to_string();
+        assert_eq!(
+            verify("correct horse battery staple", &weak),
+            Verdict::Match { needs_rehash: true }
+        );
     }
 
     #[test]
@@ -136,7 +154,8 @@ mod tests {
         assert!(check_strength("short1!", &[]).is_err());
         assert!(check_strength("password123", &[]).is_err());
         assert!(check_strength("qwertyuiop", &[]).is_err());
-        assert!(check_strength("alice2024alice", &["alice"]).is_err());
+        assert!(check_strength("Alice2024!", &["alice"]).is_err());
+        assert!(check_strength("aliceexample", &["alice@example.com"]).is_err());
         assert!(check_strength(&"Zx9!".repeat(33), &[]).is_err()); // 132 characters
         assert!(check_strength("violet-tractor-sings-at-dawn", &[]).is_ok());
     }

@@ -31,7 +31,13 @@ impl LinkSettings {
     }
 }
 
-async fn issue(store: &dyn Store, now: DateTime<Utc>, user: &User, purpose: TokenPurpose, ttl: Duration) -> Result<String> {
+async fn issue(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    user: &User,
+    purpose: TokenPurpose,
+    ttl: Duration,
+) -> Result<String> {
     store.revoke_tokens(&user.id, purpose, now).await?;
     let token = random_token();
     store
@@ -60,27 +66,57 @@ pub async fn request(
     let user = match accounts::find(store, identifier).await {
         Ok(user) if user.status == UserStatus::Active => user,
         Ok(user) => {
-            audit::record(store, now, origin, "password_reset.requested", Outcome::Denied, Some(&user.id), json!({ "reason": "disabled" })).await?;
+            audit::record(
+                store,
+                now,
+                origin,
+                "password_reset.requested",
+                Outcome::Denied,
+                Some(&user.id),
+                json!({ "reason": "disabled" }),
+            )
+            .await?;
             return Ok(());
         }
         Err(Error::NotFound(_)) => {
-            audit::record(store, now, origin, "password_reset.requested", Outcome::Failure, None, json!({
-                "identifier": super::model::truncate(identifier, 64), "reason": "unknown_user",
-            }))
+            audit::record(
+                store,
+                now,
+                origin,
+                "password_reset.requested",
+                Outcome::Failure,
+                None,
+                json!({
+                    "identifier": super::model::truncate(identifier, 64), "reason": "unknown_user",
+                }),
+            )
             .await?;
             return Ok(());
         }
         Err(other) => return Err(other),
     };
     let token = issue(store, now, &user, TokenPurpose::PasswordReset, settings.reset_ttl).await?;
-    audit::record(store, now, origin, "password_reset.requested", Outcome::Success, Some(&user.id), json!({})).await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "password_reset.requested",
+        Outcome::Success,
+        Some(&user.id),
+        json!({}),
+    )
+    .await?;
     notifier
-        .send_mail(&user.email, "password_reset", json!({
-            "display_name": user.display_name,
-            "username": user.username,
-            "link": settings.link(&token),
-            "minutes": settings.reset_ttl.num_minutes(),
-        }))
+        .send_mail(
+            &user.email,
+            "password_reset",
+            json!({
+                "display_name": user.display_name,
+                "username": user.username,
+                "link": settings.link(&token),
+                "minutes": settings.reset_ttl.num_minutes(),
+            }),
+        )
         .await
 }
 
@@ -89,7 +125,10 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, token: &str) -> Result
     if token.is_empty() || token.len() > 128 {
         return Err(Error::InvalidLink);
     }
-    let record = store.token_by_hash(&token_digest(token)).await?.ok_or(Error::InvalidLink)?;
+    let record = store
+        .token_by_hash(&token_digest(token))
+        .await?
+        .ok_or(Error::InvalidLink)?;
     if record.used_at.is_some() || now >= record.expires_at {
         return Err(Error::InvalidLink);
     }
@@ -117,15 +156,37 @@ pub async fn complete(
     password::check_strength(new_password, &[&user.username, &user.email, &user.display_name])?;
     let hash = password::hash_async(new_password.to_string()).await?;
     let redeemed = store
-        .redeem_password_token(&token_digest(token), &[TokenPurpose::PasswordReset, TokenPurpose::InitialSetup], &hash, now)
+        .redeem_password_token(
+            &token_digest(token),
+            &[TokenPurpose::PasswordReset, TokenPurpose::InitialSetup],
+            &hash,
+            now,
+        )
         .await?;
     if redeemed.as_deref() != Some(user.id.as_str()) {
-        audit::record(store, now, origin, "password_reset.completed", Outcome::Failure, Some(&user.id), json!({ "reason": "link_already_used" })).await?;
+        audit::record(
+            store,
+            now,
+            origin,
+            "password_reset.completed",
+            Outcome::Failure,
+            Some(&user.id),
+            json!({ "reason": "link_already_used" }),
+        )
+        .await?;
         return Err(Error::InvalidLink);
     }
-    audit::record(store, now, origin, "password.changed", Outcome::Success, Some(&user.id), json!({
-        "via": purpose, "all_sessions_ended": true,
-    }))
+    audit::record(
+        store,
+        now,
+        origin,
+        "password.changed",
+        Outcome::Success,
+        Some(&user.id),
+        json!({
+            "via": purpose, "all_sessions_ended": true,
+        }),
+    )
     .await?;
     Ok(user)
 }
@@ -139,7 +200,10 @@ pub async fn bootstrap_first_admin(
     username: &str,
     email: &str,
 ) -> Result<Option<String>> {
-    let origin = Origin { actor: "system:bootstrap".into(), ..Default::default() };
+    let origin = Origin {
+        actor: "system:bootstrap".into(),
+        ..Default::default()
+    };
     let admin = match accounts::find(store, username).await {
         Ok(user) => user,
         Err(Error::NotFound(_)) => {
@@ -166,6 +230,15 @@ pub async fn bootstrap_first_admin(
         return Ok(None);
     }
     let token = issue(store, now, &admin, TokenPurpose::InitialSetup, settings.setup_ttl).await?;
-    audit::record(store, now, &origin, "setup.link_issued", Outcome::Success, Some(&admin.id), json!({})).await?;
+    audit::record(
+        store,
+        now,
+        &origin,
+        "setup.link_issued",
+        Outcome::Success,
+        Some(&admin.id),
+        json!({}),
+    )
+    .await?;
     Ok(Some(settings.link(&token)))
 }

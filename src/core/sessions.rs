@@ -2,11 +2,11 @@
 //! The cookie holds a 256-bit random token; the database holds its SHA-256.
 use chrono::{DateTime, Duration, Utc};
 
+use super::Result;
 use super::audit::{self, Origin, Outcome};
 use super::model::{Session, SessionState, User, UserStatus};
 use super::secrets::{random_token, token_digest};
 use super::store::Store;
-use super::Result;
 
 #[derive(Clone, Copy, Debug)]
 pub struct SessionLimits {
@@ -20,7 +20,13 @@ pub struct SessionLimits {
 const TOUCH_INTERVAL_SECS: i64 = 60;
 
 /// A new session for a user who has just authenticated; returns the cookie token and the record to store.
-pub fn new_session(user_id: &str, amr: Vec<String>, now: DateTime<Utc>, limits: SessionLimits, origin: &Origin) -> (String, Session) {
+pub fn new_session(
+    user_id: &str,
+    amr: Vec<String>,
+    now: DateTime<Utc>,
+    limits: SessionLimits,
+    origin: &Origin,
+) -> (String, Session) {
     let token = random_token();
     let session = Session {
         id_hash: token_digest(&token),
@@ -39,7 +45,12 @@ pub fn new_session(user_id: &str, amr: Vec<String>, now: DateTime<Utc>, limits: 
 
 /// The signed-in session and user behind a cookie token, or `None` when it is unknown, expired, idle
 /// too long, or its user is disabled. Expired sessions are deleted on sight.
-pub async fn resolve(store: &dyn Store, now: DateTime<Utc>, limits: SessionLimits, token: &str) -> Result<Option<(Session, User)>> {
+pub async fn resolve(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    limits: SessionLimits,
+    token: &str,
+) -> Result<Option<(Session, User)>> {
     if token.is_empty() || token.len() > 128 {
         return Ok(None);
     }
@@ -66,5 +77,14 @@ pub async fn resolve(store: &dyn Store, now: DateTime<Utc>, limits: SessionLimit
 /// Ends a session server-side (the cookie alone is worthless afterwards).
 pub async fn end(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, session: &Session) -> Result<()> {
     store.delete_session(&session.id_hash).await?;
-    audit::record(store, now, origin, "session.signed_out", Outcome::Success, Some(&session.user_id), serde_json::json!({})).await
+    audit::record(
+        store,
+        now,
+        origin,
+        "session.signed_out",
+        Outcome::Success,
+        Some(&session.user_id),
+        serde_json::json!({}),
+    )
+    .await
 }

@@ -19,7 +19,13 @@ pub trait UserStore: Send + Sync {
     async fn user_by_email(&self, email_normalized: &str) -> Result<Option<User>>;
     async fn list_users(&self) -> Result<Vec<User>>;
     /// Replaces the password hash. `changed_at` is `None` for a rehash with new parameters.
-    async fn set_password_hash(&self, user_id: &str, hash: &str, changed_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<()>;
+    async fn set_password_hash(
+        &self,
+        user_id: &str,
+        hash: &str,
+        changed_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
     async fn set_status(&self, user_id: &str, status: UserStatus, now: DateTime<Utc>) -> Result<()>;
     async fn roles_of(&self, user_id: &str) -> Result<Vec<String>>;
     /// `false` when the user already had the role.

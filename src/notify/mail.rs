@@ -31,11 +31,16 @@ impl Mailer {
                     .build(),
             ),
             None => {
-                std::fs::create_dir_all(&mail_dir).map_err(|e| Error::Internal(format!("cannot create {}: {e}", mail_dir.display())))?;
+                std::fs::create_dir_all(&mail_dir)
+                    .map_err(|e| Error::Internal(format!("cannot create {}: {e}", mail_dir.display())))?;
                 Transport::Files(mail_dir)
             }
         };
-        Ok(Mailer { from, transport, templates })
+        Ok(Mailer {
+            from,
+            transport,
+            templates,
+        })
     }
 
     fn render(&self, template: &str, values: &serde_json::Value) -> Result<(String, String, String)> {
@@ -63,7 +68,9 @@ impl Notifier for Mailer {
             .map_err(|e| Error::Internal(format!("building mail: {e}")))?;
         match &self.transport {
             Transport::Smtp(smtp) => {
-                smtp.send(message).await.map_err(|e| Error::Unavailable(format!("SMTP: {e}")))?;
+                smtp.send(message)
+                    .await
+                    .map_err(|e| Error::Unavailable(format!("SMTP: {e}")))?;
                 tracing::info!(template, to = %to.email, "mail sent");
             }
             Transport::Files(dir) => {

@@ -3,9 +3,9 @@ use entity::audit_event;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::{SeaStore, db_error};
+use crate::core::Result;
 use crate::core::audit::{AuditEvent, AuditRecord, Outcome};
 use crate::core::store::AuditStore;
-use crate::core::Result;
 
 fn outcome(text: &str) -> Outcome {
     match text {
@@ -37,7 +37,9 @@ impl AuditStore for SeaStore {
     }
 
     async fn list_audit(&self, subject_user_id: Option<&str>, limit: u64) -> Result<Vec<AuditRecord>> {
-        let mut query = audit_event::Entity::find().order_by_desc(audit_event::Column::Id).limit(limit);
+        let mut query = audit_event::Entity::find()
+            .order_by_desc(audit_event::Column::Id)
+            .limit(limit);
         if let Some(subject) = subject_user_id {
             query = query.filter(audit_event::Column::SubjectUserId.eq(subject));
         }

@@ -11,7 +11,8 @@ use crate::core::{Error, Result};
 
 fn to_domain(m: session::Model) -> Result<Session> {
     Ok(Session {
-        state: SessionState::parse(&m.state).ok_or_else(|| Error::Internal(format!("unknown session state {}", m.state)))?,
+        state: SessionState::parse(&m.state)
+            .ok_or_else(|| Error::Internal(format!("unknown session state {}", m.state)))?,
         amr: serde_json::from_str(&m.amr).map_err(|e| Error::Internal(format!("bad amr column: {e}")))?,
         id_hash: m.id_hash,
         user_id: m.user_id,
@@ -65,7 +66,10 @@ impl SessionStore for SeaStore {
     }
 
     async fn delete_session(&self, id_hash: &str) -> Result<()> {
-        session::Entity::delete_by_id(id_hash.to_string()).exec(&self.db).await.map_err(db_error)?;
+        session::Entity::delete_by_id(id_hash.to_string())
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
         Ok(())
     }
 
@@ -79,6 +83,10 @@ impl SessionStore for SeaStore {
     }
 
     async fn count_sessions_of_user(&self, user_id: &str) -> Result<u64> {
-        session::Entity::find().filter(session::Column::UserId.eq(user_id)).count(&self.db).await.map_err(db_error)
+        session::Entity::find()
+            .filter(session::Column::UserId.eq(user_id))
+            .count(&self.db)
+            .await
+            .map_err(db_error)
     }
 }

@@ -11,7 +11,8 @@ use crate::core::{Error, Result};
 
 fn to_domain(m: one_time_token::Model) -> Result<OneTimeToken> {
     Ok(OneTimeToken {
-        purpose: TokenPurpose::parse(&m.purpose).ok_or_else(|| Error::Internal(format!("unknown token purpose {}", m.purpose)))?,
+        purpose: TokenPurpose::parse(&m.purpose)
+            .ok_or_else(|| Error::Internal(format!("unknown token purpose {}", m.purpose)))?,
         token_hash: m.token_hash,
         user_id: m.user_id,
         created_at: m.created_at,
@@ -81,7 +82,11 @@ impl TokenStore for SeaStore {
             txn.rollback().await.map_err(db_error)?;
             return Ok(None);
         }
-        let Some(token) = one_time_token::Entity::find_by_id(token_hash.to_string()).one(&txn).await.map_err(db_error)? else {
+        let Some(token) = one_time_token::Entity::find_by_id(token_hash.to_string())
+            .one(&txn)
+            .await
+            .map_err(db_error)?
+        else {
             txn.rollback().await.map_err(db_error)?;
             return Ok(None);
         };

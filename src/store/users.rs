@@ -2,7 +2,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use entity::{role, user, user_role};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 
 use super::{SeaStore, db_error};
 use crate::core::model::{Role, User, UserStatus};
@@ -11,7 +13,8 @@ use crate::core::{Error, Result};
 
 fn to_domain(m: user::Model) -> Result<User> {
     Ok(User {
-        status: UserStatus::parse(&m.status).ok_or_else(|| Error::Internal(format!("unknown user status {}", m.status)))?,
+        status: UserStatus::parse(&m.status)
+            .ok_or_else(|| Error::Internal(format!("unknown user status {}", m.status)))?,
         id: m.id,
         username: m.username,
         email: m.email,
@@ -66,11 +69,18 @@ impl UserStore for SeaStore {
     }
 
     async fn user_by_id(&self, id: &str) -> Result<Option<User>> {
-        one(user::Entity::find_by_id(id.to_string()).one(&self.db).await.map_err(db_error)?)
+        one(user::Entity::find_by_id(id.to_string())
+            .one(&self.db)
+            .await
+            .map_err(db_error)?)
     }
 
     async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
-        one(user::Entity::find().filter(user::Column::Username.eq(username)).one(&self.db).await.map_err(db_error)?)
+        one(user::Entity::find()
+            .filter(user::Column::Username.eq(username))
+            .one(&self.db)
+            .await
+            .map_err(db_error)?)
     }
 
     async fn user_by_email(&self, email_normalized: &str) -> Result<Option<User>> {
@@ -92,14 +102,24 @@ impl UserStore for SeaStore {
             .collect()
     }
 
-    async fn set_password_hash(&self, user_id: &str, hash: &str, changed_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<()> {
+    async fn set_password_hash(
+        &self,
+        user_id: &str,
+        hash: &str,
+        changed_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let mut update = user::Entity::update_many()
             .col_expr(user::Column::PasswordHash, Expr::value(hash))
             .col_expr(user::Column::UpdatedAt, Expr::value(now));
         if let Some(changed_at) = changed_at {
             update = update.col_expr(user::Column::PasswordChangedAt, Expr::value(changed_at));
         }
-        update.filter(user::Column::Id.eq(user_id)).exec(&self.db).await.map_err(db_error)?;
+        update
+            .filter(user::Column::Id.eq(user_id))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
         Ok(())
     }
 
@@ -158,7 +178,11 @@ impl UserStore for SeaStore {
             .await
             .map_err(db_error)?
             .into_iter()
-            .map(|r| Role { name: r.name, description: r.description, builtin: r.builtin })
+            .map(|r| Role {
+                name: r.name,
+                description: r.description,
+                builtin: r.builtin,
+            })
             .collect())
     }
 

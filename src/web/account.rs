@@ -8,20 +8,29 @@ use crate::app::AppState;
 use crate::core::accounts;
 
 pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
-    let target = if session::current(&req, &state).await?.is_some() { "/account" } else { "/login" };
+    let target = if session::current(&req, &state).await?.is_some() {
+        "/account"
+    } else {
+        "/login"
+    };
     Ok(HttpResponse::SeeOther().insert_header((LOCATION, target)).finish())
 }
 
 pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
     let Some((session, user)) = session::current(&req, &state).await? else {
-        return Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/login?return_to=/account")).finish());
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((LOCATION, "/login?return_to=/account"))
+            .finish());
     };
     let summary = accounts::summary(state.store.as_ref(), &user).await?;
     let (token, cookie) = csrf::issue(&req, &state);
     let mut ctx = pages::context();
     ctx.insert("csrf", &token);
     ctx.insert("account", &summary);
-    ctx.insert("signed_in_at", &session.auth_time.format("%Y-%m-%d %H:%M UTC").to_string());
+    ctx.insert(
+        "signed_in_at",
+        &session.auth_time.format("%Y-%m-%d %H:%M UTC").to_string(),
+    );
     let mut builder = HttpResponse::Ok();
     if let Some(cookie) = cookie {
         builder.cookie(cookie);

@@ -12,7 +12,11 @@ use crate::app::AppState;
 use crate::core::secrets::{constant_time_eq, hmac, random_token};
 
 fn cookie_name(state: &AppState) -> &'static str {
-    if state.config.is_https() { "__Host-gatehouse_csrf" } else { "gatehouse_csrf" }
+    if state.config.is_https() {
+        "__Host-gatehouse_csrf"
+    } else {
+        "gatehouse_csrf"
+    }
 }
 
 fn expected(state: &AppState, req: &HttpRequest, cookie_value: &str) -> String {

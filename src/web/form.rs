@@ -1,6 +1,6 @@
-//! A stricter `Form` extractor: only `application/x-www-form-urlencoded`, bodies within the configured
-//! limit, valid UTF-8 after percent-decoding (no lossy replacement), no NUL characters, and no parameter
-//! given twice. Anything else is a 4xx before a handler runs.
+//! Stricter `Form` and `Query` extractors: valid UTF-8 after percent-decoding (no lossy replacement),
+//! no NUL characters, and no parameter given twice; forms also only as `application/x-www-form-urlencoded`
+//! within the configured body limit. Anything else is a 4xx before a handler runs.
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
@@ -21,7 +21,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
             .headers()
             .get(actix_web::http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(|v| v.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            })
             .unwrap_or(false);
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
@@ -43,7 +49,25 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
     }
 }
 
-/// Validates the raw body and returns it as text.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = WebError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let parsed = check(req.query_string().as_bytes())
+            .map_err(|m| WebError::BadRequest(m.replace("form", "address")))
+            .and_then(|text| {
+                serde_urlencoded::from_str(text)
+                    .map(Query)
+                    .map_err(|e| WebError::BadRequest(format!("The address is malformed: {e}.")))
+            });
+        std::future::ready(parsed)
+    }
+}
+
+/// Validates a raw urlencoded string and returns it as text.
 fn check(body: &[u8]) -> Result<&str, &'static str> {
     let text = std::str::from_utf8(body).map_err(|_| "The form is not valid UTF-8.")?;
     let mut seen = HashSet::new();

@@ -13,6 +13,8 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let ping = tokio::time::timeout(std::time::Duration::from_secs(3), state.store.ping()).await;
     match ping {
         Ok(Ok(())) => HttpResponse::Ok().content_type("text/plain").body("ready"),
-        _ => HttpResponse::ServiceUnavailable().content_type("text/plain").body("database unavailable"),
+        _ => HttpResponse::ServiceUnavailable()
+            .content_type("text/plain")
+            .body("database unavailable"),
     }
 }

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::error::WebError;
-use super::form::Form;
+use super::form::{Form, Query};
 use super::{csrf, pages, session};
 use crate::app::AppState;
 use crate::core::{Error, login, sessions};
@@ -40,7 +40,14 @@ pub fn safe_return_to(candidate: Option<&str>) -> Option<String> {
     ok.then(|| path.to_string())
 }
 
-fn login_page(req: &HttpRequest, state: &AppState, status: StatusCode, username: &str, return_to: Option<&str>, error: Option<String>) -> HttpResponse {
+fn login_page(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    username: &str,
+    return_to: Option<&str>,
+    error: Option<String>,
+) -> HttpResponse {
     let (token, cookie) = csrf::issue(req, state);
     let mut ctx = pages::context();
     ctx.insert("csrf", &token);
@@ -54,32 +61,71 @@ fn login_page(req: &HttpRequest, state: &AppState, status: StatusCode, username:
     pages::render(builder, "login/password.html", &ctx)
 }
 
-pub async fn show(req: HttpRequest, state: web::Data<AppState>, query: web::Query<LoginQuery>) -> Result<HttpResponse, WebError> {
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Query(query): Query<LoginQuery>,
+) -> Result<HttpResponse, WebError> {
     if session::current(&req, &state).await?.is_some() {
         let target = safe_return_to(query.return_to.as_deref()).unwrap_or_else(|| "/account".into());
         return Ok(HttpResponse::SeeOther().insert_header((LOCATION, target)).finish());
     }
-    Ok(login_page(&req, &state, StatusCode::OK, "", query.return_to.as_deref(), None))
+    Ok(login_page(
+        &req,
+        &state,
+        StatusCode::OK,
+        "",
+        query.return_to.as_deref(),
+        None,
+    ))
 }
 
-pub async fn submit(req: HttpRequest, state: web::Data<AppState>, Form(form): Form<LoginForm>) -> Result<HttpResponse, WebError> {
+pub async fn submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<LoginForm>,
+) -> Result<HttpResponse, WebError> {
     csrf::verify(&req, &state, form.csrf.as_deref())?;
     let origin = session::origin(&req);
     let shown_name: String = form.username.chars().take(254).collect();
-    let outcome = login::password_sign_in(state.store.as_ref(), state.clock.now(), state.limits, &origin, &form.username, &form.password).await;
+    let outcome = login::password_sign_in(
+        state.store.as_ref(),
+        state.clock.now(),
+        state.limits,
+        &origin,
+        &form.username,
+        &form.password,
+    )
+    .await;
     let signed_in = match outcome {
         Ok(signed_in) => signed_in,
         Err(e @ (Error::InvalidCredentials | Error::AccountDisabled)) => {
-            let status = if matches!(e, Error::AccountDisabled) { StatusCode::FORBIDDEN } else { StatusCode::UNAUTHORIZED };
-            return Ok(login_page(&req, &state, status, &shown_name, form.return_to.as_deref(), Some(e.to_string())));
+            let status = if matches!(e, Error::AccountDisabled) {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            return Ok(login_page(
+                &req,
+                &state,
+                status,
+                &shown_name,
+                form.return_to.as_deref(),
+                Some(e.to_string()),
+            ));
         }
         Err(other) => return Err(other.into()),
     };
     // A new session id on every sign-in; the session the browser had before (if any) ends server-side.
     if let Some(old) = session::token(&req, &state)
-        && let Ok(Some((old_session, _))) = sessions::resolve(state.store.as_ref(), state.clock.now(), state.limits, &old).await
+        && let Ok(Some((old_session, _))) =
+            sessions::resolve(state.store.as_ref(), state.clock.now(), state.limits, &old).await
     {
-        state.store.delete_session(&old_session.id_hash).await.map_err(WebError::from)?;
+        state
+            .store
+            .delete_session(&old_session.id_hash)
+            .await
+            .map_err(WebError::from)?;
     }
     let target = safe_return_to(form.return_to.as_deref()).unwrap_or_else(|| "/account".into());
     Ok(HttpResponse::SeeOther()
@@ -88,7 +134,11 @@ pub async fn submit(req: HttpRequest, state: web::Data<AppState>, Form(form): Fo
         .finish())
 }
 
-pub async fn logout(req: HttpRequest, state: web::Data<AppState>, Form(form): Form<LogoutForm>) -> Result<HttpResponse, WebError> {
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<LogoutForm>,
+) -> Result<HttpResponse, WebError> {
     csrf::verify(&req, &state, form.csrf.as_deref())?;
     if let Some((session, user)) = session::current(&req, &state).await? {
         let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
@@ -108,7 +158,15 @@ mod tests {
     fn only_local_paths_are_followed() {
         assert_eq!(safe_return_to(Some("/account")), Some("/account".into()));
         assert_eq!(safe_return_to(Some("/authorize?a=b")), Some("/authorize?a=b".into()));
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "evil", "/\tx", "javascript:alert(1)", ""] {
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "evil",
+            "/\tx",
+            "javascript:alert(1)",
+            "",
+        ] {
             assert_eq!(safe_return_to(Some(bad)), None, "{bad}");
         }
         assert_eq!(safe_return_to(None), None);

@@ -29,7 +29,10 @@ pub async fn request_id_header(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let id = req.extensions().get::<tracing_actix_web::RequestId>().map(|id| id.to_string());
+    let id = req
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(|id| id.to_string());
     let mut res = next.call(req).await?;
     if let Some(id) = id
         && let Ok(value) = HeaderValue::from_str(&id)

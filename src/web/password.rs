@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::error::WebError;
-use super::form::Form;
+use super::form::{Form, Query};
 use super::{csrf, pages, session};
 use crate::app::AppState;
 use crate::core::model::TokenPurpose;
@@ -29,7 +29,13 @@ pub struct ResetForm {
     password_confirm: String,
 }
 
-fn with_csrf(req: &HttpRequest, state: &AppState, status: StatusCode, template: &str, mut ctx: tera::Context) -> HttpResponse {
+fn with_csrf(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    template: &str,
+    mut ctx: tera::Context,
+) -> HttpResponse {
     let (token, cookie) = csrf::issue(req, state);
     ctx.insert("csrf", &token);
     let mut builder = HttpResponse::build(status);
@@ -45,7 +51,11 @@ pub async fn forgot_form(req: HttpRequest, state: web::Data<AppState>) -> HttpRe
 
 /// Answers the same page at once whether or not the account exists; the look-up and the mail happen
 /// afterwards, so neither the answer nor its timing tells anything.
-pub async fn forgot_submit(req: HttpRequest, state: web::Data<AppState>, Form(form): Form<ForgotForm>) -> Result<HttpResponse, WebError> {
+pub async fn forgot_submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<ForgotForm>,
+) -> Result<HttpResponse, WebError> {
     csrf::verify(&req, &state, form.csrf.as_deref())?;
     let identifier: String = form.identifier.chars().take(254).collect();
     if !identifier.trim().is_empty() {
@@ -53,16 +63,38 @@ pub async fn forgot_submit(req: HttpRequest, state: web::Data<AppState>, Form(fo
         let state = state.clone();
         tokio::spawn(async move {
             let now = state.clock.now();
-            let result = reset::request(state.store.as_ref(), state.notifier.as_ref(), now, &origin, &state.links, &identifier).await;
+            let result = reset::request(
+                state.store.as_ref(),
+                state.notifier.as_ref(),
+                now,
+                &origin,
+                &state.links,
+                &identifier,
+            )
+            .await;
             if let Err(e) = result {
                 tracing::warn!(error = %e, "password reset request failed");
             }
         });
     }
-    Ok(with_csrf(&req, &state, StatusCode::OK, "password/forgot_sent.html", pages::context()))
+    Ok(with_csrf(
+        &req,
+        &state,
+        StatusCode::OK,
+        "password/forgot_sent.html",
+        pages::context(),
+    ))
 }
 
-fn reset_page(req: &HttpRequest, state: &AppState, status: StatusCode, token: &str, purpose: TokenPurpose, username: &str, error: Option<String>) -> HttpResponse {
+fn reset_page(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    token: &str,
+    purpose: TokenPurpose,
+    username: &str,
+    error: Option<String>,
+) -> HttpResponse {
     let mut ctx = pages::context();
     ctx.insert("token", token);
     ctx.insert("setup", &(purpose == TokenPurpose::InitialSetup));
@@ -71,17 +103,42 @@ fn reset_page(req: &HttpRequest, state: &AppState, status: StatusCode, token: &s
     with_csrf(req, state, status, "password/reset.html", ctx)
 }
 
-pub async fn reset_form(req: HttpRequest, state: web::Data<AppState>, query: web::Query<LinkQuery>) -> Result<HttpResponse, WebError> {
+pub async fn reset_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Query(query): Query<LinkQuery>,
+) -> Result<HttpResponse, WebError> {
     let token = query.token.as_deref().unwrap_or_default();
     let (purpose, user) = reset::check(state.store.as_ref(), state.clock.now(), token).await?;
-    Ok(reset_page(&req, &state, StatusCode::OK, token, purpose, &user.username, None))
+    Ok(reset_page(
+        &req,
+        &state,
+        StatusCode::OK,
+        token,
+        purpose,
+        &user.username,
+        None,
+    ))
 }
 
-pub async fn reset_submit(req: HttpRequest, state: web::Data<AppState>, Form(form): Form<ResetForm>) -> Result<HttpResponse, WebError> {
+pub async fn reset_submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<ResetForm>,
+) -> Result<HttpResponse, WebError> {
     csrf::verify(&req, &state, form.csrf.as_deref())?;
     let origin = session::origin(&req);
     let now = state.clock.now();
-    match reset::complete(state.store.as_ref(), now, &origin, &form.token, &form.password, &form.password_confirm).await {
+    match reset::complete(
+        state.store.as_ref(),
+        now,
+        &origin,
+        &form.token,
+        &form.password,
+        &form.password_confirm,
+    )
+    .await
+    {
         Ok(user) => {
             let mut ctx = pages::context();
             ctx.insert("username", &user.username);
@@ -92,7 +149,15 @@ pub async fn reset_submit(req: HttpRequest, state: web::Data<AppState>, Form(for
         }
         Err(Error::Invalid(message)) => {
             let (purpose, user) = reset::check(state.store.as_ref(), now, &form.token).await?;
-            Ok(reset_page(&req, &state, StatusCode::BAD_REQUEST, &form.token, purpose, &user.username, Some(message)))
+            Ok(reset_page(
+                &req,
+                &state,
+                StatusCode::BAD_REQUEST,
+                &form.token,
+                purpose,
+                &user.username,
+                Some(message),
+            ))
         }
         Err(other) => Err(other.into()),
     }

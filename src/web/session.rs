@@ -1,6 +1,6 @@
 //! The session cookie and who is asking: reading the signed-in session, and the audit origin of a request.
-use actix_web::{HttpMessage, HttpRequest};
 use actix_web::cookie::{Cookie, SameSite};
+use actix_web::{HttpMessage, HttpRequest};
 
 use super::error::WebError;
 use crate::app::AppState;
@@ -10,7 +10,11 @@ use crate::core::sessions;
 
 pub fn cookie_name(state: &AppState) -> &'static str {
     // The __Host- prefix pins the cookie to this host, path / and https.
-    if state.config.is_https() { "__Host-gatehouse_session" } else { "gatehouse_session" }
+    if state.config.is_https() {
+        "__Host-gatehouse_session"
+    } else {
+        "gatehouse_session"
+    }
 }
 
 pub fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
@@ -34,7 +38,9 @@ pub fn token(req: &HttpRequest, state: &AppState) -> Option<String> {
 
 /// The signed-in session and its user, if the request carries a live one.
 pub async fn current(req: &HttpRequest, state: &AppState) -> Result<Option<(Session, User)>, WebError> {
-    let Some(token) = token(req, state) else { return Ok(None) };
+    let Some(token) = token(req, state) else {
+        return Ok(None);
+    };
     Ok(sessions::resolve(state.store.as_ref(), state.clock.now(), state.limits, &token).await?)
 }
 
@@ -49,6 +55,9 @@ pub fn origin(req: &HttpRequest) -> Origin {
             .get(actix_web::http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string),
-        request_id: req.extensions().get::<tracing_actix_web::RequestId>().map(|id| id.to_string()),
+        request_id: req
+            .extensions()
+            .get::<tracing_actix_web::RequestId>()
+            .map(|id| id.to_string()),
     }
 }

@@ -1,1 +1,10 @@
-
+//! Integration tests, compiled into one binary to save link time. Each test starts a real server on a
+//! real database; see `common.rs`.
+mod bad_input;
+mod cli;
+mod common;
+mod instances;
+mod login;
+mod password_reset;
+mod store;
+mod templates;

@@ -1,0 +1,395 @@
+//! The `gatehouse` binary: user administration, configuration rules, and `serve` end to end.
+use crate::common::*;
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+struct Cli {
+    data: tempfile::TempDir,
+    db: TestDb,
+}
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Out {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+    }
+}
+
+fn command(data: &Path, db_url: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("GATEHOUSE_DATA_DIR", data)
+        .env("GATEHOUSE_DATABASE_URL", db_url)
+        .env("USER", "tester");
+    cmd
+}
+
+impl Cli {
+    async fn new() -> Cli {
+        Cli {
+            data: tempfile::tempdir().unwrap(),
+            db: TestDb::new().await,
+        }
+    }
+
+    fn run_with(&self, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Out {
+        let mut cmd = command(self.data.path(), &self.db.url);
+        cmd.args(args)
+            .envs(env.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn gatehouse");
+        if let Some(input) = stdin {
+            child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        } else {
+            drop(child.stdin.take());
+        }
+        let out = child.wait_with_output().unwrap();
+        Out {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into(),
+            stderr: String::from_utf8_lossy(&out.stderr).into(),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Out {
+        self.run_with(args, None, &[])
+    }
+
+    fn ok(&self, args: &[&str]) -> Value {
+        let out = self.run(args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        out.json()
+    }
+
+    fn fails(&self, args: &[&str], message: &str) {
+        let out = self.run(args);
+        assert_eq!(out.code, 1, "{args:?} should fail: {}", out.stdout);
+        assert!(
+            out.stderr.contains(message),
+            "{args:?}: expected '{message}' in: {}",
+            out.stderr
+        );
+    }
+}
+
+#[tokio::test]
+async fn user_administration() {
+    let cli = Cli::new().await;
+    let boss = cli.ok(&[
+        "user",
+        "add",
+        "boss",
+        "--email",
+        "boss@example.com",
+        "--name",
+        "The Boss",
+        "--json",
+    ]);
+    assert_eq!(boss["username"], "boss");
+    assert_eq!(boss["roles"], serde_json::json!(["user"]));
+    assert_eq!(boss["has_password"], false);
+
+    let out = cli.run_with(
+        &[
+            "user",
+            "add",
+            "Yara",
+            "--email",
+            "yara@example.com",
+            "--role",
+            "helpdesk",
+            "--role",
+            "user",
+            "--manager",
+            "boss",
+            "--phone",
+            "+41 44 668 18 00",
+            "--password-stdin",
+            "--json",
+        ],
+        Some(&format!("{GOOD_PASSWORD}\n")),
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let yara = out.json();
+    assert_eq!(
+        yara["username"], "yara",
+        "usernames are case-insensitive, stored lower-case"
+    );
+    assert_eq!(yara["manager"], "boss");
+    assert_eq!(yara["phone"], "+41446681800");
+    assert_eq!(yara["roles"], serde_json::json!(["helpdesk", "user"]));
+    assert_eq!(yara["has_password"], true);
+
+    let list = cli.ok(&["user", "list", "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(
+        cli.ok(&["user", "show", "yara@example.com", "--json"])["username"],
+        "yara"
+    );
+
+    assert_eq!(cli.ok(&["user", "disable", "yara", "--json"])["status"], "disabled");
+    assert_eq!(cli.ok(&["user", "show", "yara", "--json"])["status"], "disabled");
+    assert_eq!(cli.ok(&["user", "enable", "yara", "--json"])["status"], "active");
+    assert_eq!(
+        cli.ok(&["user", "add-role", "yara", "admin", "--json"])["changed"],
+        true
+    );
+    assert_eq!(
+        cli.ok(&["user", "add-role", "yara", "admin", "--json"])["changed"],
+        false
+    );
+    cli.fails(&["user", "remove-role", "yara", "admin"], "last administrator");
+    assert_eq!(
+        cli.ok(&["user", "add-role", "boss", "admin", "--json"])["changed"],
+        true
+    );
+    assert_eq!(
+        cli.ok(&["user", "remove-role", "yara", "admin", "--json"])["changed"],
+        true
+    );
+
+    let set = cli.run_with(
+        &["user", "set-password", "boss", "--password-stdin", "--json"],
+        Some("amber-falcon-crosses-river\n"),
+        &[],
+    );
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    assert_eq!(cli.ok(&["user", "show", "boss", "--json"])["has_password"], true);
+
+    let audit = cli.ok(&["audit", "list", "--user", "yara", "--json"]);
+    let kinds: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"user.created") && kinds.contains(&"user.disabled") && kinds.contains(&"user.role_added"),
+        "{kinds:?}"
+    );
+    assert_eq!(audit[0]["actor"], "cli:tester");
+
+    let text = cli.run(&["user", "list"]);
+    assert!(text.stdout.contains("yara") && text.stdout.contains("helpdesk,user"));
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_and_changes_nothing() {
+    let cli = Cli::new().await;
+    cli.ok(&["user", "add", "zoe", "--email", "zoe@example.com", "--json"]);
+    cli.fails(&["user", "add", "zoe", "--email", "zoe2@example.com"], "already in use");
+    cli.fails(&["user", "add", "zed", "--email", "ZOE@example.com"], "already in use");
+    cli.fails(
+        &["user", "add", "zed", "--email", "not-an-address"],
+        "not a valid e-mail",
+    );
+    cli.fails(
+        &["user", "add", "zed", "--email", "zed@example.com", "--phone", "12"],
+        "not a valid phone number",
+    );
+    cli.fails(
+        &["user", "add", "zed", "--email", "zed@example.com", "--role", "emperor"],
+        "Unknown role",
+    );
+    cli.fails(
+        &["user", "add", "zed", "--email", "zed@example.com", "--manager", "ghost"],
+        "not found",
+    );
+    cli.fails(
+        &["user", "add", "bad name", "--email", "zed@example.com"],
+        "username may contain only",
+    );
+    let weak = cli.run_with(
+        &["user", "add", "zed", "--email", "zed@example.com", "--password-stdin"],
+        Some("password\n"),
+        &[],
+    );
+    assert_eq!(weak.code, 1);
+    assert!(
+        weak.stderr.contains("at least 8") || weak.stderr.contains("too easy"),
+        "{}",
+        weak.stderr
+    );
+    let empty = cli.run_with(
+        &["user", "add", "zed", "--email", "zed@example.com", "--password-stdin"],
+        Some(""),
+        &[],
+    );
+    assert_eq!(empty.code, 1);
+    cli.fails(&["user", "show", "ghost"], "not found");
+    cli.fails(&["user", "disable", "ghost"], "not found");
+    cli.fails(&["user", "add-role", "zoe", "emperor"], "Unknown role");
+    let json_error = cli.run(&["user", "show", "ghost", "--json"]);
+    assert_eq!(json_error.code, 1);
+    assert!(
+        serde_json::from_str::<Value>(json_error.stderr.trim()).unwrap()["error"]
+            .as_str()
+            .unwrap()
+            .contains("not found")
+    );
+
+    let list = cli.ok(&["user", "list", "--json"]);
+    assert_eq!(list.as_array().unwrap().len(), 1, "nothing but zoe was created");
+
+    let usage = cli.run(&["user", "add", "nobody"]);
+    assert_eq!(usage.code, 2, "clap usage error for a missing --email");
+}
+
+#[tokio::test]
+async fn configuration_rules() {
+    let cli = Cli::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let unknown = dir.path().join("unknown.toml");
+    std::fs::write(&unknown, "listen = \"127.0.0.1:9000\"\nlisten_port = 9000\n").unwrap();
+    let out = cli.run(&["--config", unknown.to_str().unwrap(), "user", "list"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("listen_port"), "{}", out.stderr);
+
+    let missing = cli.run(&["--config", "/nonexistent/gatehouse.toml", "user", "list"]);
+    assert_eq!(missing.code, 1);
+    assert!(missing.stderr.contains("does not exist"));
+
+    let env_typo = cli.run_with(&["user", "list"], None, &[("GATEHOUSE_PUBLIC_ULR", "http://x")]);
+    assert_eq!(env_typo.code, 1);
+    assert!(env_typo.stderr.contains("public_ulr"), "{}", env_typo.stderr);
+
+    let bad_url = cli.run_with(&["user", "list"], None, &[("GATEHOUSE_PUBLIC_URL", "ftp://x")]);
+    assert_eq!(bad_url.code, 1);
+    let bad_listen = cli.run_with(&["user", "list"], None, &[("GATEHOUSE_LISTEN", "nowhere")]);
+    assert_eq!(bad_listen.code, 1);
+
+    // Secrets from files; other keys may not come from files.
+    let secret = dir.path().join("secret");
+    std::fs::write(&secret, format!("{SHARED_SECRET}\n")).unwrap();
+    let secret_arg = secret.to_str().unwrap();
+    assert_eq!(
+        cli.run_with(
+            &["user", "list", "--json"],
+            None,
+            &[("GATEHOUSE_SECRET_KEY_FILE", secret_arg)]
+        )
+        .code,
+        0
+    );
+    let not_secret = cli.run_with(&["user", "list"], None, &[("GATEHOUSE_LISTEN_FILE", secret_arg)]);
+    assert_eq!(not_secret.code, 1);
+    assert!(not_secret.stderr.contains("can be read from a file"));
+
+    // A TOML file and the environment, environment winning; numbers from the environment are numbers.
+    let good = dir.path().join("good.toml");
+    std::fs::write(&good, "session_idle_minutes = 30\nlog_format = \"json\"\n").unwrap();
+    let loaded = gatehouse::config::Config::load_from(
+        Some(&good),
+        &[
+            ("GATEHOUSE_SESSION_IDLE_MINUTES".into(), "45".into()),
+            ("GATEHOUSE_TEST_DATABASE_URL".into(), "ignored".into()),
+        ],
+    )
+    .unwrap();
+    assert_eq!(loaded.session_idle_minutes, 45);
+    assert_eq!(loaded.log_format, "json");
+    assert_eq!(loaded.listen, "127.0.0.1:8080");
+    let defaults = gatehouse::config::Config::load_from(None, &[]).unwrap();
+    assert_eq!(defaults.public_url.as_str(), "http://localhost:8080/");
+    assert!(
+        defaults
+            .database_url()
+            .starts_with("sqlite://./gatehouse-data/gatehouse.db")
+    );
+}
+
+#[tokio::test]
+async fn serve_prints_a_setup_link_serves_and_stops_on_sigterm() {
+    let data = tempfile::tempdir().unwrap();
+    let db = TestDb::new().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut child = command(data.path(), &db.url)
+        .arg("serve")
+        .env("GATEHOUSE_LISTEN", format!("127.0.0.1:{port}"))
+        .env("GATEHOUSE_PUBLIC_URL", &base)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut link = None;
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(line) if line.contains("/password/reset?token=") => link = Some(line.trim().to_string()),
+            Ok(line) if line.contains("listening") => break,
+            _ => {}
+        }
+    }
+    let link = link.expect("serve prints the first administrator's setup link");
+    assert!(link.starts_with(&base));
+    assert!(data.path().join("secret.key").exists());
+
+    let browser = Browser::new(&base);
+    assert_eq!(browser.get("/healthz").await.status, 200);
+    let form = browser.get(&link).await;
+    assert_eq!(form.status, 200);
+    let token = form.input("token").unwrap();
+    let done = browser
+        .post(
+            "/password/reset",
+            &[
+                ("csrf", &form.csrf()),
+                ("token", &token),
+                ("password", GOOD_PASSWORD),
+                ("password_confirm", GOOD_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 200);
+    assert_eq!(browser.login("admin", GOOD_PASSWORD).await.status, 303);
+    assert_eq!(browser.get("/account").await.status, 200);
+
+    // SIGTERM: a graceful stop with exit status 0.
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let mut status = None;
+    for _ in 0..150 {
+        if let Some(s) = child.try_wait().unwrap() {
+            status = Some(s);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let status = status.expect("stopped within 15 s");
+    assert!(status.success(), "{status:?}");
+
+    // A second start prints no link: the administrator has a password now.
+    let again = command(data.path(), &db.url)
+        .args(["migrate", "--json"])
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+    assert_eq!(
+        serde_json::from_slice::<Value>(&again.stdout).unwrap()["migrated"],
+        true
+    );
+}

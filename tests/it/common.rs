@@ -1,0 +1,390 @@
+//! Test harness: a real Gatehouse server (real HTTP, real database) started in-process on a free port,
+//! on SQLite by default or on a fresh PostgreSQL database when `GATEHOUSE_TEST_DATABASE_URL` is set.
+#![allow(dead_code)]
+
+use gatehouse::app::{self, AppState, Running};
+use gatehouse::config::Config;
+use gatehouse::core::accounts::{self, NewAccount};
+use gatehouse::core::audit::Origin;
+use gatehouse::core::clock::OffsetClock;
+use gatehouse::core::model::User;
+use sea_orm::{ConnectionTrait, Database};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const GOOD_PASSWORD: &str = "violet-tractor-sings-at-dawn";
+
+/// A database for one test; PostgreSQL databases are dropped when it goes away.
+pub struct TestDb {
+    pub url: String,
+    admin_url: Option<String>,
+    name: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    /// PostgreSQL when configured, SQLite otherwise.
+    pub async fn new() -> TestDb {
+        match std::env::var("GATEHOUSE_TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => Self::postgres(&url).await,
+            _ => Self::sqlite(),
+        }
+    }
+
+    /// Every backend this run covers: SQLite always, PostgreSQL when configured.
+    pub async fn all() -> Vec<TestDb> {
+        let mut dbs = vec![Self::sqlite()];
+        if let Ok(url) = std::env::var("GATEHOUSE_TEST_DATABASE_URL")
+            && !url.is_empty()
+        {
+            dbs.push(Self::postgres(&url).await);
+        }
+        dbs
+    }
+
+    pub fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+        TestDb {
+            url,
+            admin_url: None,
+            name: None,
+            _dir: Some(dir),
+        }
+    }
+
+    pub async fn postgres(admin_url: &str) -> TestDb {
+        let name = format!("gh_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = Database::connect(admin_url)
+            .await
+            .expect("connect to GATEHOUSE_TEST_DATABASE_URL");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create test database");
+        admin.close().await.ok();
+        let mut url = url::Url::parse(admin_url).expect("GATEHOUSE_TEST_DATABASE_URL is a URL");
+        url.set_path(&format!("/{name}"));
+        TestDb {
+            url: url.to_string(),
+            admin_url: Some(admin_url.to_string()),
+            name: Some(name),
+            _dir: None,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.name.is_some()
+    }
+
+    /// Runs SQL on the maintenance database (PostgreSQL only).
+    pub async fn admin_sql(&self, sql: &str) {
+        let admin = Database::connect(self.admin_url.as_deref().expect("postgres"))
+            .await
+            .expect("admin connection");
+        admin.execute_unprepared(sql).await.expect("admin sql");
+        admin.close().await.ok();
+    }
+
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or("")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let (Some(admin_url), Some(name)) = (self.admin_url.clone(), self.name.clone()) {
+            // Drop from a separate thread: Drop cannot await, and the test's runtime may be shutting down.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                rt.block_on(async {
+                    if let Ok(admin) = Database::connect(&admin_url).await {
+                        let _ = admin
+                            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .await;
+                        let _ = admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub running: Running,
+    pub clock: Arc<OffsetClock>,
+    pub data_dir: PathBuf,
+    _data: Option<tempfile::TempDir>,
+    pub db: Option<TestDb>,
+}
+
+/// A fixed key so that several instances in one test share CSRF keys, as production instances must.
+pub const SHARED_SECRET: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
+pub fn config_for(db_url: &str, data_dir: &Path, port: u16, public_url: Option<&str>) -> Config {
+    let base = format!("http://127.0.0.1:{port}");
+    let env = vec![
+        ("GATEHOUSE_LISTEN".to_string(), format!("127.0.0.1:{port}")),
+        (
+            "GATEHOUSE_PUBLIC_URL".to_string(),
+            public_url.unwrap_or(&base).to_string(),
+        ),
+        ("GATEHOUSE_DATA_DIR".to_string(), data_dir.display().to_string()),
+        ("GATEHOUSE_DATABASE_URL".to_string(), db_url.to_string()),
+        ("GATEHOUSE_SECRET_KEY".to_string(), SHARED_SECRET.to_string()),
+    ];
+    Config::load_from(None, &env).expect("test configuration is valid")
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        let db = TestDb::new().await;
+        let mut server = Self::start_on(&db.url, None).await;
+        server.db = Some(db);
+        server
+    }
+
+    /// Another instance on an existing database (its own data directory, the shared secret key).
+    pub async fn start_on(db_url: &str, public_url: Option<&str>) -> TestServer {
+        let data = tempfile::tempdir().expect("temp dir");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
+        let port = listener.local_addr().expect("addr").port();
+        let config = config_for(db_url, data.path(), port, public_url);
+        let clock = Arc::new(OffsetClock::default());
+        let state = app::build_state(config, clock.clone()).await.expect("server state");
+        let running = app::start(state, listener, false).expect("server starts");
+        TestServer {
+            base: format!("http://127.0.0.1:{port}"),
+            running,
+            clock,
+            data_dir: data.path().to_path_buf(),
+            _data: Some(data),
+            db: None,
+        }
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.running.state
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+
+    pub async fn add_user(&self, username: &str, password: Option<&str>) -> User {
+        self.add_user_with(username, password, &[]).await
+    }
+
+    pub async fn add_user_with(&self, username: &str, password: Option<&str>, roles: &[&str]) -> User {
+        accounts::create(
+            self.state().store.as_ref(),
+            self.state().clock.now(),
+            &Origin::cli(),
+            NewAccount {
+                username: username.into(),
+                email: format!("{username}@example.com"),
+                roles: roles.iter().map(|r| r.to_string()).collect(),
+                password: password.map(str::to_string),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("create user")
+    }
+
+    pub async fn user(&self, username: &str) -> User {
+        accounts::find(self.state().store.as_ref(), username)
+            .await
+            .expect("user exists")
+    }
+
+    pub async fn session_count(&self, user: &User) -> u64 {
+        self.state()
+            .store
+            .count_sessions_of_user(&user.id)
+            .await
+            .expect("count sessions")
+    }
+
+    pub async fn audit_kinds(&self, user: Option<&User>) -> Vec<(String, String)> {
+        self.state()
+            .store
+            .list_audit(user.map(|u| u.id.as_str()), 200)
+            .await
+            .expect("audit")
+            .into_iter()
+            .map(|r| (r.event.kind, r.event.outcome.as_str().to_string()))
+            .collect()
+    }
+
+    /// Mails written by the file transport, oldest first; waits up to 5 s for at least `count`.
+    pub async fn mails(&self, count: usize) -> Vec<String> {
+        let dir = self.data_dir.join("mail");
+        for _ in 0..100 {
+            let mut files: Vec<_> = std::fs::read_dir(&dir)
+                .map(|d| {
+                    d.filter_map(Result::ok)
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            // A file may still be being written: count only complete messages (closing MIME boundary).
+            let contents: Vec<_> = files
+                .iter()
+                .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+                .collect();
+            if files.len() >= count && contents.iter().all(|c| c.trim_end().ends_with("--")) {
+                files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+                return files
+                    .iter()
+                    .map(|p| decode_mail(&std::fs::read_to_string(p).unwrap_or_default()))
+                    .collect();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Vec::new()
+    }
+
+    pub async fn stop(self) {
+        self.running.handle.stop(true).await;
+    }
+}
+
+/// Undoes quoted-printable soft breaks and escapes enough to find links in a mail.
+fn decode_mail(raw: &str) -> String {
+    raw.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=")
+}
+
+/// The first reset link in a mail.
+pub fn link_in(mail: &str) -> String {
+    let start = mail.find("http").expect("a link in the mail");
+    mail[start..]
+        .split(|c: char| c.is_whitespace() || c == '"' || c == '<')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// An HTTP client that keeps cookies and does not follow redirects, like a browser driven by hand.
+pub struct Browser {
+    pub client: reqwest::Client,
+    base: String,
+}
+
+pub struct Page {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> Option<String> {
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    }
+
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The value of a hidden input named `name`.
+    pub fn input(&self, name: &str) -> Option<String> {
+        let needle = format!("name=\"{name}\" value=\"");
+        let start = self.body.find(&needle)? + needle.len();
+        Some(self.body[start..].split('"').next()?.to_string())
+    }
+
+    pub fn csrf(&self) -> String {
+        self.input("csrf").expect("page has a CSRF token")
+    }
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Browser {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("client");
+        Browser {
+            client,
+            base: base.to_string(),
+        }
+    }
+
+    fn absolute(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{}", self.base, path)
+        }
+    }
+
+    pub async fn read(response: reqwest::Response) -> Page {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.text().await.unwrap_or_default();
+        Page { status, headers, body }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        Self::read(self.client.get(self.absolute(path)).send().await.expect("GET")).await
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        Self::read(
+            self.client
+                .post(self.absolute(path))
+                .form(form)
+                .send()
+                .await
+                .expect("POST"),
+        )
+        .await
+    }
+
+    /// Loads the form at `page`, then posts `form` plus its CSRF token to `action`.
+    pub async fn submit(&self, page: &str, action: &str, form: &[(&str, &str)]) -> Page {
+        let csrf = self.get(page).await.csrf();
+        let mut fields = vec![("csrf", csrf.as_str())];
+        fields.extend_from_slice(form);
+        self.post(action, &fields).await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Page {
+        self.submit("/login", "/login", &[("username", username), ("password", password)])
+            .await
+    }
+}
+
+/// The value of a cookie in a `Set-Cookie` list.
+pub fn cookie_value(set_cookies: &[String], name: &str) -> Option<String> {
+    set_cookies.iter().find_map(|c| {
+        c.strip_prefix(&format!("{name}="))
+            .map(|rest| rest.split(';').next().unwrap_or("").to_string())
+    })
+}

@@ -1,0 +1,299 @@
+//! The storage conformance suite: every backend (SQLite always, PostgreSQL when configured) must pass it.
+use crate::common::TestDb;
+use chrono::Duration;
+use gatehouse::core::Error;
+use gatehouse::core::audit::{AuditEvent, Outcome};
+use gatehouse::core::clock::{Clock, SystemClock};
+use gatehouse::core::model::{OneTimeToken, Session, SessionState, TokenPurpose, User, UserStatus};
+use gatehouse::core::store::{AuditStore, SessionStore, Store, TokenStore, UserStore};
+use gatehouse::store::SeaStore;
+use sea_orm::{ConnectionTrait, Database};
+use std::sync::Arc;
+
+fn user(id: &str, username: &str, email: &str) -> User {
+    let now = SystemClock.now();
+    User {
+        id: id.into(),
+        username: username.into(),
+        email: email.into(),
+        display_name: username.into(),
+        phone: None,
+        status: UserStatus::Active,
+        manager_id: None,
+        password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".into()),
+        password_changed_at: Some(now),
+        mfa_required: false,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+async fn backends() -> Vec<(TestDb, Arc<SeaStore>)> {
+    let mut out = Vec::new();
+    for db in TestDb::all().await {
+        let store = SeaStore::connect(&db.url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        store.migrate().await.expect("migrations are idempotent");
+        out.push((db, Arc::new(store)));
+    }
+    out
+}
+
+#[tokio::test]
+async fn users_roles_and_uniqueness() {
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let roles: Vec<String> = store.list_roles().await.unwrap().into_iter().map(|r| r.name).collect();
+        assert_eq!(roles, ["admin", "helpdesk", "user"], "{backend}: built-in roles");
+
+        let u = user("11111111-1111-1111-1111-111111111111", "uma", "Uma@Example.com");
+        store.insert_user(&u, &["user".into()]).await.unwrap();
+        assert_eq!(
+            store.user_by_id(&u.id).await.unwrap().as_ref(),
+            Some(&u),
+            "{backend}: round trip"
+        );
+        assert_eq!(
+            store.user_by_username("uma").await.unwrap().map(|x| x.id),
+            Some(u.id.clone())
+        );
+        assert_eq!(
+            store.user_by_email("uma@example.com").await.unwrap().map(|x| x.id),
+            Some(u.id.clone())
+        );
+
+        let same_name = user("22222222-2222-2222-2222-222222222222", "uma", "other@example.com");
+        assert!(
+            matches!(store.insert_user(&same_name, &[]).await, Err(Error::Conflict(_))),
+            "{backend}"
+        );
+        let same_mail = user("33333333-3333-3333-3333-333333333333", "other", "UMA@example.com");
+        assert!(
+            matches!(store.insert_user(&same_mail, &[]).await, Err(Error::Conflict(_))),
+            "{backend}: e-mail unique regardless of case"
+        );
+        let bad_role = user("44444444-4444-4444-4444-444444444444", "vic", "vic@example.com");
+        assert!(
+            store.insert_user(&bad_role, &["nope".into()]).await.is_err(),
+            "{backend}: unknown role"
+        );
+        assert!(
+            store.user_by_username("vic").await.unwrap().is_none(),
+            "{backend}: a failed insert leaves nothing behind"
+        );
+
+        assert!(store.add_role(&u.id, "helpdesk", SystemClock.now()).await.unwrap());
+        assert!(
+            !store.add_role(&u.id, "helpdesk", SystemClock.now()).await.unwrap(),
+            "{backend}: adding twice is a no-op"
+        );
+        assert_eq!(store.roles_of(&u.id).await.unwrap(), ["helpdesk", "user"]);
+        assert_eq!(store.count_users_with_role("helpdesk").await.unwrap(), 1);
+        assert!(store.remove_role(&u.id, "helpdesk").await.unwrap());
+        assert!(!store.remove_role(&u.id, "helpdesk").await.unwrap());
+
+        store
+            .set_status(&u.id, UserStatus::Disabled, SystemClock.now())
+            .await
+            .unwrap();
+        assert_eq!(
+            store.user_by_id(&u.id).await.unwrap().unwrap().status,
+            UserStatus::Disabled
+        );
+        store
+            .set_password_hash(&u.id, "new-hash", None, SystemClock.now())
+            .await
+            .unwrap();
+        let changed = store.user_by_id(&u.id).await.unwrap().unwrap();
+        assert_eq!(changed.password_hash.as_deref(), Some("new-hash"));
+        assert_eq!(
+            changed.password_changed_at, u.password_changed_at,
+            "{backend}: a rehash is not a password change"
+        );
+        assert_eq!(store.list_users().await.unwrap().len(), 1);
+        store.ping().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn sessions_round_trip_and_end() {
+    for (_db, store) in backends().await {
+        let u = user("55555555-5555-5555-5555-555555555555", "wes", "wes@example.com");
+        store.insert_user(&u, &[]).await.unwrap();
+        let now = SystemClock.now();
+        let session = Session {
+            id_hash: "a".repeat(64),
+            user_id: u.id.clone(),
+            state: SessionState::Authenticated,
+            amr: vec!["pwd".into()],
+            created_at: now,
+            auth_time: now,
+            last_seen_at: now,
+            expires_at: now + Duration::hours(12),
+            ip: Some("127.0.0.1".into()),
+            user_agent: Some("test".into()),
+        };
+        store.insert_session(&session).await.unwrap();
+        store
+            .insert_session(&Session {
+                id_hash: "b".repeat(64),
+                ..session.clone()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            store.session_by_hash(&session.id_hash).await.unwrap().as_ref(),
+            Some(&session)
+        );
+        let later = now + Duration::minutes(5);
+        store.touch_session(&session.id_hash, later).await.unwrap();
+        assert_eq!(
+            store
+                .session_by_hash(&session.id_hash)
+                .await
+                .unwrap()
+                .unwrap()
+                .last_seen_at,
+            later
+        );
+        store.delete_session(&session.id_hash).await.unwrap();
+        assert!(store.session_by_hash(&session.id_hash).await.unwrap().is_none());
+        assert_eq!(store.delete_sessions_of_user(&u.id).await.unwrap(), 1);
+        assert_eq!(store.count_sessions_of_user(&u.id).await.unwrap(), 0);
+    }
+}
+
+#[tokio::test]
+async fn single_use_tokens_hold_under_concurrency() {
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let u = user("66666666-6666-6666-6666-666666666666", "xan", "xan@example.com");
+        store.insert_user(&u, &[]).await.unwrap();
+        let now = SystemClock.now();
+        let token = OneTimeToken {
+            token_hash: "c".repeat(64),
+            purpose: TokenPurpose::PasswordReset,
+            user_id: u.id.clone(),
+            created_at: now,
+            expires_at: now + Duration::minutes(30),
+            used_at: None,
+        };
+        store.insert_token(&token).await.unwrap();
+        assert!(
+            store
+                .redeem_password_token(&token.token_hash, &[TokenPurpose::InitialSetup], "h", now)
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend}: wrong purpose"
+        );
+        assert!(
+            store
+                .redeem_password_token(
+                    &token.token_hash,
+                    &[TokenPurpose::PasswordReset],
+                    "h",
+                    now + Duration::minutes(31)
+                )
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend}: expired"
+        );
+
+        let mut tasks = Vec::new();
+        for i in 0..20 {
+            let store = store.clone();
+            let hash = token.token_hash.clone();
+            tasks.push(tokio::spawn(async move {
+                store
+                    .redeem_password_token(
+                        &hash,
+                        &[TokenPurpose::PasswordReset],
+                        &format!("hash-{i}"),
+                        SystemClock.now(),
+                    )
+                    .await
+            }));
+        }
+        let mut wins = 0;
+        for task in tasks {
+            if task.await.unwrap().expect("no error under concurrency").is_some() {
+                wins += 1;
+            }
+        }
+        assert_eq!(wins, 1, "{backend}: exactly one redemption");
+        assert!(
+            store
+                .token_by_hash(&token.token_hash)
+                .await
+                .unwrap()
+                .unwrap()
+                .used_at
+                .is_some()
+        );
+
+        let second = OneTimeToken {
+            token_hash: "d".repeat(64),
+            ..token.clone()
+        };
+        store.insert_token(&second).await.unwrap();
+        assert_eq!(
+            store
+                .revoke_tokens(&u.id, TokenPurpose::PasswordReset, now)
+                .await
+                .unwrap(),
+            1
+        );
+        assert!(
+            store
+                .redeem_password_token(&second.token_hash, &[TokenPurpose::PasswordReset], "h", now)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_is_append_only() {
+    for (db, store) in backends().await {
+        let backend = store.backend_name();
+        for kind in ["first", "second"] {
+            store
+                .append_audit(&AuditEvent {
+                    at: SystemClock.now(),
+                    kind: kind.into(),
+                    outcome: Outcome::Success,
+                    actor: Some("cli:test".into()),
+                    subject_user_id: Some("someone".into()),
+                    ip: None,
+                    user_agent: None,
+                    request_id: None,
+                    details: serde_json::json!({ "n": 1 }),
+                })
+                .await
+                .unwrap();
+        }
+        let listed = store.list_audit(Some("someone"), 10).await.unwrap();
+        assert_eq!(
+            listed.iter().map(|r| r.event.kind.as_str()).collect::<Vec<_>>(),
+            ["second", "first"],
+            "{backend}: newest first"
+        );
+        assert_eq!(listed[0].event.details["n"], 1);
+
+        let raw = Database::connect(&db.url).await.unwrap();
+        assert!(
+            raw.execute_unprepared("UPDATE audit_events SET kind = 'forged'")
+                .await
+                .is_err(),
+            "{backend}: update refused"
+        );
+        assert!(
+            raw.execute_unprepared("DELETE FROM audit_events").await.is_err(),
+            "{backend}: delete refused"
+        );
+        assert_eq!(store.list_audit(None, 10).await.unwrap().len(), 2);
+    }
+}

@@ -1,0 +1,39 @@
+//! Every template renders with the values its handler gives it.
+use tera::Context;
+
+#[test]
+fn every_template_renders() {
+    let tera = gatehouse::templates::load().expect("templates parse");
+    let mut ctx = Context::new();
+    ctx.insert("product", "Gatehouse");
+    ctx.insert("error", "An <error>");
+    ctx.insert("notice", &Option::<String>::None);
+    ctx.insert("csrf", "token");
+    ctx.insert("username", "alice");
+    ctx.insert("return_to", "/account");
+    ctx.insert("token", "t");
+    ctx.insert("setup", &true);
+    ctx.insert("status", &404);
+    ctx.insert("reason", "Not Found");
+    ctx.insert("message", "gone");
+    ctx.insert("signed_in_at", "2026-01-01 00:00 UTC");
+    ctx.insert("display_name", "Alice");
+    ctx.insert("link", "http://localhost/password/reset?token=x");
+    ctx.insert("minutes", &30);
+    ctx.insert(
+        "account",
+        &serde_json::json!({ "display_name": "Alice", "username": "alice", "email": "a@example.com", "phone": "+41446681800", "roles": ["user"] }),
+    );
+    let names = gatehouse::templates::names();
+    assert!(names.len() >= 10, "{names:?}");
+    for name in names {
+        if name == "base.html" {
+            continue;
+        }
+        let out = tera.render(&name, &ctx).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert!(!out.trim().is_empty(), "{name}");
+        if name.ends_with(".html") && !name.starts_with("email/") {
+            assert!(out.contains("An &lt;error&gt;"), "{name}: errors are shown, escaped");
+        }
+    }
+}
