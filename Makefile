@@ -1,0 +1,29 @@
+# The two commands of the README: `make run` and `make test`. Both install the system packages the
+# build needs when they are missing (as root; otherwise they print the exact command to run).
+SYSTEM_PACKAGES := pkg-config libssl-dev libxml2-dev libxmlsec1-dev libclang-dev
+CARGO ?= cargo
+
+.PHONY: run test deps check
+
+run: deps
+	$(CARGO) run --release --bin gatehouse -- serve
+
+test: deps
+	$(CARGO) test --workspace
+
+check: deps
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "Missing system packages:$$missing"; \
+	    echo "Run: sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+	@command -v $(CARGO) >/dev/null || { echo "cargo is missing: install Rust 1.94 or newer (rustup)"; exit 1; }
