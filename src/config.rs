@@ -21,8 +21,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…`; unset: `sqlite://<data_dir>/gatehouse.db`.
     pub database_url: Option<String>,
-    /// `smtp://user:pass@host:port` (STARTTLS), `smtps://…` (TLS) or `smtp://host:port?tls=none`;
-    /// unset: mail is written as .eml files under `<data_dir>/mail/`.
+    /// `smtps://user:pass@host:465` (TLS), `smtp://…:587?tls=required` (STARTTLS) or `smtp://host:25`
+    /// (plain, for a local relay); unset: mail is written as .eml files under `<data_dir>/mail/`.
     pub smtp_url: Option<String>,
     pub mail_from: String,
     /// Base64 of 32 bytes; unset: generated once into `<data_dir>/secret.key`. Instances that share a

@@ -25,11 +25,20 @@ impl Mailer {
     pub fn new(smtp_url: Option<&str>, mail_dir: PathBuf, from: &str, templates: Arc<Tera>) -> Result<Self> {
         let from = from.parse().map_err(|e| Error::invalid(format!("mail_from: {e}")))?;
         let transport = match smtp_url {
-            Some(url) => Transport::Smtp(
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|e| Error::invalid(format!("smtp_url: {e}")))?
-                    .build(),
-            ),
+            Some(url) => {
+                if let Ok(parsed) = url::Url::parse(url)
+                    && parsed.scheme() == "smtp"
+                    && !parsed.query_pairs().any(|(k, _)| k == "tls")
+                    && !matches!(parsed.host_str(), Some("localhost" | "127.0.0.1" | "::1" | "[::1]"))
+                {
+                    tracing::warn!("smtp_url sends mail without TLS to a remote host; use smtps:// or ?tls=required");
+                }
+                Transport::Smtp(
+                    AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                        .map_err(|e| Error::invalid(format!("smtp_url: {e}")))?
+                        .build(),
+                )
+            }
             None => {
                 std::fs::create_dir_all(&mail_dir)
                     .map_err(|e| Error::Internal(format!("cannot create {}: {e}", mail_dir.display())))?;

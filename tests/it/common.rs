@@ -128,9 +128,15 @@ pub struct TestServer {
 /// A fixed key so that several instances in one test share CSRF keys, as production instances must.
 pub const SHARED_SECRET: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
-pub fn config_for(db_url: &str, data_dir: &Path, port: u16, public_url: Option<&str>) -> Config {
+pub fn config_for(
+    db_url: &str,
+    data_dir: &Path,
+    port: u16,
+    public_url: Option<&str>,
+    extra: &[(&str, &str)],
+) -> Config {
     let base = format!("http://127.0.0.1:{port}");
-    let env = vec![
+    let mut env = vec![
         ("GATEHOUSE_LISTEN".to_string(), format!("127.0.0.1:{port}")),
         (
             "GATEHOUSE_PUBLIC_URL".to_string(),
@@ -140,6 +146,7 @@ pub fn config_for(db_url: &str, data_dir: &Path, port: u16, public_url: Option<&
         ("GATEHOUSE_DATABASE_URL".to_string(), db_url.to_string()),
         ("GATEHOUSE_SECRET_KEY".to_string(), SHARED_SECRET.to_string()),
     ];
+    env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     Config::load_from(None, &env).expect("test configuration is valid")
 }
 
@@ -153,10 +160,15 @@ impl TestServer {
 
     /// Another instance on an existing database (its own data directory, the shared secret key).
     pub async fn start_on(db_url: &str, public_url: Option<&str>) -> TestServer {
+        Self::start_with(db_url, public_url, &[]).await
+    }
+
+    /// With extra `GATEHOUSE_*` settings.
+    pub async fn start_with(db_url: &str, public_url: Option<&str>, extra: &[(&str, &str)]) -> TestServer {
         let data = tempfile::tempdir().expect("temp dir");
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let port = listener.local_addr().expect("addr").port();
-        let config = config_for(db_url, data.path(), port, public_url);
+        let config = config_for(db_url, data.path(), port, public_url, extra);
         let clock = Arc::new(OffsetClock::default());
         let state = app::build_state(config, clock.clone()).await.expect("server state");
         let running = app::start(state, listener, false).expect("server starts");
@@ -387,4 +399,71 @@ pub fn cookie_value(set_cookies: &[String], name: &str) -> Option<String> {
         c.strip_prefix(&format!("{name}="))
             .map(|rest| rest.split(';').next().unwrap_or("").to_string())
     })
+}
+
+/// A minimal SMTP server on loopback that keeps every message it is given, so tests exercise the real
+/// SMTP transport end to end.
+pub struct SmtpSink {
+    pub port: u16,
+    messages: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl SmtpSink {
+    pub async fn start() -> SmtpSink {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let messages = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let store = messages.clone();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = socket.into_split();
+                    let mut lines = BufReader::new(read).lines();
+                    let _ = write.write_all(b"220 sink ESMTP\r\n").await;
+                    let mut data: Option<String> = None;
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        if let Some(body) = data.as_mut() {
+                            if line == "." {
+                                store.lock().expect("lock").push(data.take().unwrap_or_default());
+                                let _ = write.write_all(b"250 queued\r\n").await;
+                            } else {
+                                body.push_str(line.strip_prefix('.').unwrap_or(&line));
+                                body.push('\n');
+                            }
+                            continue;
+                        }
+                        let verb = line.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+                        let reply: &[u8] = match verb.as_str() {
+                            "EHLO" => b"250-sink\r\n250 8BITMIME\r\n",
+                            "DATA" => {
+                                data = Some(String::new());
+                                b"354 go on\r\n"
+                            }
+                            "QUIT" => {
+                                let _ = write.write_all(b"221 bye\r\n").await;
+                                break;
+                            }
+                            _ => b"250 ok\r\n",
+                        };
+                        let _ = write.write_all(reply).await;
+                    }
+                });
+            }
+        });
+        SmtpSink { port, messages }
+    }
+
+    /// Waits up to 5 s for at least `count` messages.
+    pub async fn messages(&self, count: usize) -> Vec<String> {
+        for _ in 0..100 {
+            let got = self.messages.lock().expect("lock").clone();
+            if got.len() >= count {
+                return got.into_iter().map(|m| decode_mail(&m)).collect();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.messages.lock().expect("lock").clone()
+    }
 }

@@ -292,3 +292,52 @@ async fn the_first_administrator_sets_a_password_through_a_one_time_link() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn reset_mail_goes_out_over_smtp_when_configured() {
+    let sink = SmtpSink::start().await;
+    let db = TestDb::new().await;
+    let smtp = format!("smtp://127.0.0.1:{}", sink.port);
+    let server = TestServer::start_with(
+        &db.url,
+        None,
+        &[
+            ("GATEHOUSE_SMTP_URL", &smtp),
+            ("GATEHOUSE_MAIL_FROM", "Sign-in <signin@example.test>"),
+        ],
+    )
+    .await;
+    server.add_user("pia", Some(GOOD_PASSWORD)).await;
+    let sent = server
+        .browser()
+        .submit("/password/forgot", "/password/forgot", &[("identifier", "pia")])
+        .await;
+    assert_eq!(sent.status, 200);
+    let messages = sink.messages(1).await;
+    assert_eq!(messages.len(), 1, "one mail over SMTP");
+    let mail = &messages[0];
+    assert!(mail.contains("From: Sign-in <signin@example.test>"), "{mail}");
+    assert!(mail.contains("To: pia@example.com"));
+    assert!(mail.contains("Subject: Reset your Gatehouse password"));
+    assert!(
+        server.mails(1).await.is_empty(),
+        "no file transport when SMTP is configured"
+    );
+    let link = link_in(mail);
+    let browser = server.browser();
+    let form = browser.get(&link).await;
+    assert_eq!(form.status, 200);
+    let done = browser
+        .post(
+            "/password/reset",
+            &[
+                ("csrf", &form.csrf()),
+                ("token", &token_of(&link)),
+                ("password", NEW_PASSWORD),
+                ("password_confirm", NEW_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 200);
+    assert_eq!(server.browser().login("pia", NEW_PASSWORD).await.status, 303);
+}
