@@ -352,18 +352,7 @@ async fn serve_prints_a_setup_link_serves_and_stops_on_sigterm() {
     assert_eq!(browser.get("/healthz").await.status, 200);
     let form = browser.get(&link).await;
     assert_eq!(form.status, 200);
-    let token = form.input("token").unwrap();
-    let done = browser
-        .post(
-            "/password/reset",
-            &[
-                ("csrf", &form.csrf()),
-                ("token", &token),
-                ("password", GOOD_PASSWORD),
-                ("password_confirm", GOOD_PASSWORD),
-            ],
-        )
-        .await;
+    let done = browser.post_password_form(&form, GOOD_PASSWORD, GOOD_PASSWORD).await;
     assert_eq!(done.status, 200);
     assert_eq!(browser.login("admin", GOOD_PASSWORD).await.status, 303);
     assert_eq!(browser.get("/account").await.status, 200);

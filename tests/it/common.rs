@@ -336,8 +336,19 @@ impl Page {
 
 impl Browser {
     pub fn new(base: &str) -> Browser {
+        Self::with_jar(base, Arc::new(reqwest::cookie::Jar::default()))
+    }
+
+    /// A fresh browser that holds one cookie, e.g. a session token replayed by someone else.
+    pub fn with_cookie(base: &str, name: &str, value: &str) -> Browser {
+        let jar = reqwest::cookie::Jar::default();
+        jar.add_cookie_str(&format!("{name}={value}; Path=/"), &base.parse().expect("base URL"));
+        Self::with_jar(base, Arc::new(jar))
+    }
+
+    fn with_jar(base: &str, jar: Arc<reqwest::cookie::Jar>) -> Browser {
         let client = reqwest::Client::builder()
-            .cookie_store(true)
+            .cookie_provider(jar)
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(30))
             .build()
@@ -385,6 +396,26 @@ impl Browser {
         let mut fields = vec![("csrf", csrf.as_str())];
         fields.extend_from_slice(form);
         self.post(action, &fields).await
+    }
+
+    /// Opens a password link and sets `password` through its form.
+    pub async fn set_password_via(&self, link: &str, password: &str) -> Page {
+        let form = self.get(link).await;
+        assert_eq!(form.status, 200, "the link opens a form: {link}");
+        self.post_password_form(&form, password, password).await
+    }
+
+    /// Posts a loaded password form with the given new password and confirmation.
+    pub async fn post_password_form(&self, form: &Page, password: &str, confirmation: &str) -> Page {
+        let token = form.input("token").expect("form has the link's token");
+        let fields = [
+            ("csrf", form.csrf()),
+            ("token", token),
+            ("password", password.into()),
+            ("password_confirm", confirmation.into()),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.post("/password/reset", &fields).await
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Page {

@@ -52,15 +52,10 @@ async fn sign_in_sets_a_safe_cookie_and_shows_the_account() {
     let second = cookie_value(&again.set_cookies(), "gatehouse_session").expect("new token");
     assert_ne!(second, token);
     assert_eq!(server.session_count(&alice).await, 1);
-    let stale = Browser::new(&server.base);
-    let replay = stale
-        .client
-        .get(server.url("/account"))
-        .header("cookie", format!("gatehouse_session={token}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(replay.status(), 303, "the pre-rotation session no longer works");
+    let replay = Browser::with_cookie(&server.base, "gatehouse_session", &token)
+        .get("/account")
+        .await;
+    assert_eq!(replay.status, 303, "the pre-rotation session no longer works");
 }
 
 #[tokio::test]
@@ -178,15 +173,10 @@ async fn sign_out_ends_the_session_on_the_server() {
     assert_eq!(out.status, 303);
     assert_eq!(server.session_count(&frank).await, 0);
     // The old cookie, replayed by anyone, is worthless.
-    let replay = Browser::new(&server.base);
-    let response = replay
-        .client
-        .get(server.url("/account"))
-        .header("cookie", format!("gatehouse_session={token}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
+    let replay = Browser::with_cookie(&server.base, "gatehouse_session", &token)
+        .get("/account")
+        .await;
+    assert_eq!(replay.status, 303);
     assert!(
         server
             .audit_kinds(Some(&frank))

@@ -47,59 +47,21 @@ async fn reset_by_mail_changes_only_the_password_and_ends_sessions() {
     assert_eq!(token, token_of(&link));
 
     // A weak password is refused and the link stays usable.
-    let weak = browser
-        .post(
-            "/password/reset",
-            &[
-                ("csrf", &form.csrf()),
-                ("token", &token),
-                ("password", "password1"),
-                ("password_confirm", "password1"),
-            ],
-        )
-        .await;
+    let weak = browser.post_password_form(&form, "password1", "password1").await;
     assert_eq!(weak.status, 400);
     assert!(weak.body.contains("too easy to guess"));
     let mismatch = browser
-        .post(
-            "/password/reset",
-            &[
-                ("csrf", &form.csrf()),
-                ("token", &token),
-                ("password", NEW_PASSWORD),
-                ("password_confirm", "something-else-entirely"),
-            ],
-        )
+        .post_password_form(&form, NEW_PASSWORD, "something-else-entirely")
         .await;
     assert_eq!(mismatch.status, 400);
 
-    let done = browser
-        .post(
-            "/password/reset",
-            &[
-                ("csrf", &form.csrf()),
-                ("token", &token),
-                ("password", NEW_PASSWORD),
-                ("password_confirm", NEW_PASSWORD),
-            ],
-        )
-        .await;
+    let done = browser.post_password_form(&form, NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(done.status, 200, "{}", done.body);
     assert_eq!(server.session_count(&kim).await, 0, "every session ended");
     assert_eq!(elsewhere.get("/account").await.status, 303);
 
     // Single use.
-    let again = browser
-        .post(
-            "/password/reset",
-            &[
-                ("csrf", &form.csrf()),
-                ("token", &token),
-                ("password", NEW_PASSWORD),
-                ("password_confirm", NEW_PASSWORD),
-            ],
-        )
-        .await;
+    let again = browser.post_password_form(&form, NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(again.status, 400);
     assert_eq!(browser.get(&link).await.status, 400);
 
@@ -166,17 +128,7 @@ async fn a_newer_link_replaces_an_older_one_and_links_expire() {
     assert_eq!(form.status, 200);
     server.clock.advance(Duration::minutes(31));
     assert_eq!(browser.get(&second).await.status, 400, "expired after 30 minutes");
-    let late = browser
-        .post(
-            "/password/reset",
-            &[
-                ("csrf", &form.csrf()),
-                ("token", &token_of(&second)),
-                ("password", NEW_PASSWORD),
-                ("password_confirm", NEW_PASSWORD),
-            ],
-        )
-        .await;
+    let late = browser.post_password_form(&form, NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(late.status, 400);
     assert_eq!(
         server.browser().login("max", GOOD_PASSWORD).await.status,
@@ -265,17 +217,7 @@ async fn the_first_administrator_sets_a_password_through_a_one_time_link() {
     let form = browser.get(&link).await;
     assert_eq!(form.status, 200);
     assert!(form.body.contains("first administrator"));
-    let done = browser
-        .post(
-            "/password/reset",
-            &[
-                ("csrf", &form.csrf()),
-                ("token", &token_of(&link)),
-                ("password", NEW_PASSWORD),
-                ("password_confirm", NEW_PASSWORD),
-            ],
-        )
-        .await;
+    let done = browser.post_password_form(&form, NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(done.status, 200);
     let signed_in = server.browser().login("admin", NEW_PASSWORD).await;
     assert_eq!(signed_in.status, 303);
@@ -327,17 +269,7 @@ async fn reset_mail_goes_out_over_smtp_when_configured() {
     let browser = server.browser();
     let form = browser.get(&link).await;
     assert_eq!(form.status, 200);
-    let done = browser
-        .post(
-            "/password/reset",
-            &[
-                ("csrf", &form.csrf()),
-                ("token", &token_of(&link)),
-                ("password", NEW_PASSWORD),
-                ("password_confirm", NEW_PASSWORD),
-            ],
-        )
-        .await;
+    let done = browser.post_password_form(&form, NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(done.status, 200);
     assert_eq!(server.browser().login("pia", NEW_PASSWORD).await.status, 303);
 }
