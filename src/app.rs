@@ -7,12 +7,14 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::core::Keys;
 use crate::core::clock::Clock;
 use crate::core::notify::Notifier;
 use crate::core::reset::{self, LinkSettings};
 use crate::core::secrets::MasterKey;
 use crate::core::sessions::SessionLimits;
 use crate::core::store::Store;
+use crate::core::throttle::Policy;
 use crate::notify::mail::Mailer;
 use crate::store::SeaStore;
 
@@ -22,8 +24,10 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub notifier: Arc<dyn Notifier>,
-    pub csrf_key: [u8; 32],
+    pub keys: Keys,
     pub limits: SessionLimits,
+    /// Attempts at one factor: delays, then a lock.
+    pub factor_policy: Policy,
     pub links: LinkSettings,
 }
 
@@ -93,7 +97,11 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
             idle: chrono::Duration::minutes(config.session_idle_minutes.into()),
         },
         links: link_settings(&config),
-        csrf_key: key.derive("csrf"),
+        keys: Keys::derive(&key),
+        factor_policy: Policy::factor(
+            config.factor_lockout_failures,
+            chrono::Duration::minutes(config.factor_lockout_minutes.into()),
+        ),
         store: Arc::new(store),
         clock,
         notifier: Arc::new(mailer),

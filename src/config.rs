@@ -37,6 +37,11 @@ pub struct Config {
     /// `text` or `json`.
     pub log_format: String,
     pub log_level: String,
+    /// Consecutive wrong codes after which a factor locks.
+    pub factor_lockout_failures: u32,
+    pub factor_lockout_minutes: u32,
+    /// The name authenticator apps show next to the account.
+    pub totp_issuer: String,
     pub admin_username: String,
     pub admin_email: String,
     pub workers: Option<usize>,
@@ -59,6 +64,9 @@ impl Default for Config {
             max_body_bytes: 64 * 1024,
             log_format: "text".into(),
             log_level: "info".into(),
+            factor_lockout_failures: 10,
+            factor_lockout_minutes: 15,
+            totp_issuer: "Gatehouse".into(),
             admin_username: "admin".into(),
             admin_email: "admin@localhost".into(),
             workers: None,
@@ -160,6 +168,12 @@ impl Config {
             || self.setup_link_hours == 0
         {
             return bad("session and link lifetimes must be at least 1".into());
+        }
+        if !(1..=100).contains(&self.factor_lockout_failures) || self.factor_lockout_minutes == 0 {
+            return bad("factor_lockout_failures: 1 to 100; factor_lockout_minutes: at least 1".into());
+        }
+        if self.totp_issuer.trim().is_empty() || self.totp_issuer.contains(':') || self.totp_issuer.len() > 64 {
+            return bad("totp_issuer: 1 to 64 characters, no ':'".into());
         }
         if self.max_body_bytes < 1024 {
             return bad("max_body_bytes: at least 1024".into());

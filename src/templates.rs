@@ -7,6 +7,9 @@ static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 pub fn load() -> Result<Tera, tera::Error> {
     let mut tera = Tera::new();
+    tera.register_filter("urlencode", |value: &str, _: tera::Kwargs, _: &tera::State| {
+        url::form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>()
+    });
     let mut files = Vec::new();
     collect(&TEMPLATES, &mut files);
     tera.add_raw_templates(files)?;

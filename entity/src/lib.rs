@@ -1,7 +1,10 @@
 //! sea-orm models of Gatehouse's tables. Only data shapes live here; every rule about them lives in
 //! `gatehouse::core`, and every query in `gatehouse::store`.
+pub mod attempt_counter;
 pub mod audit_event;
+pub mod factor;
 pub mod one_time_token;
+pub mod recovery_code;
 pub mod role;
 pub mod session;
 pub mod user;

@@ -17,6 +17,16 @@ pub enum Error {
     /// A single-use link that is unknown, used or expired: one message for all three.
     #[error("This link is invalid, has expired or has already been used.")]
     InvalidLink,
+    /// A second-factor code that is wrong, malformed or already used; the message says which for the user.
+    #[error("{0}")]
+    WrongCode(String),
+    #[error("Too many attempts. Wait {retry_after_secs} seconds, then try again.")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("This factor is locked after too many wrong codes until {} UTC. Use another factor, or wait.", until.format("%H:%M"))]
+    FactorLocked { until: chrono::DateTime<chrono::Utc> },
+    /// The action needs a recent sign-in.
+    #[error("Please confirm it is you: sign in again to continue.")]
+    ReauthenticationRequired,
     #[error("The database is unavailable; try again shortly.")]
     Unavailable(String),
     #[error("internal error")]

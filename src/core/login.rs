@@ -4,17 +4,40 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::audit::{self, Origin, Outcome};
-use super::model::{Session, User, UserStatus, truncate};
+use super::model::{Session, SessionState, User, UserStatus, truncate};
 use super::password::{self, Verdict};
+use super::secrets::token_digest;
 use super::sessions::{self, SessionLimits};
 use super::store::Store;
-use super::{Error, Result, accounts};
+use super::throttle::{self, Policy};
+use super::{Error, Result, accounts, second_factor};
 
+/// A new session after a step of sign-in. Its `state` says what comes next: `Authenticated`, or a pending
+/// state that waits for a second factor or for enrolment of one.
 pub struct SignedIn {
     /// Goes into the session cookie; never stored.
     pub token: String,
     pub session: Session,
     pub user: User,
+}
+
+/// Whether this user must prove a second factor: anyone who has one, and anyone required to have one
+/// (the per-user flag, or the `admin` role — the policy issue turns this into per-role policy).
+async fn next_state(store: &dyn Store, user: &User) -> Result<SessionState> {
+    if !second_factor::offered(store, &user.id).await?.is_empty() {
+        return Ok(SessionState::PendingSecondFactor);
+    }
+    let required = user.mfa_required || store.roles_of(&user.id).await?.iter().any(|r| r == "admin");
+    Ok(if required {
+        SessionState::PendingEnrolment
+    } else {
+        SessionState::Authenticated
+    })
+}
+
+/// Password attempts are counted per typed identifier (known or not, so the delays reveal nothing).
+fn throttle_key(identifier: &str) -> String {
+    format!("password:{}", &token_digest(&identifier.trim().to_lowercase())[..32])
 }
 
 /// Identifier and password lengths beyond which no account can match.
@@ -30,6 +53,31 @@ pub async fn password_sign_in(
     password: &str,
 ) -> Result<SignedIn> {
     let plausible = identifier.len() <= MAX_IDENTIFIER && password.len() <= MAX_PASSWORD_BYTES;
+    let attempt = match throttle::begin(
+        store,
+        &Policy::PASSWORD,
+        &throttle_key(&truncate(identifier, MAX_IDENTIFIER)),
+        now,
+    )
+    .await
+    {
+        Ok(attempt) => attempt,
+        Err(refusal) => {
+            audit::record(
+                store,
+                now,
+                origin,
+                "login.password",
+                Outcome::Denied,
+                None,
+                json!({
+                    "identifier": truncate(identifier, 64), "reason": "throttled",
+                }),
+            )
+            .await?;
+            return Err(refusal);
+        }
+    };
     let user = if plausible && !identifier.trim().is_empty() {
         match accounts::find(store, identifier).await {
             Ok(user) => Some(user),
@@ -82,11 +130,13 @@ pub async fn password_sign_in(
         .await?;
         return Err(Error::AccountDisabled);
     }
+    throttle::succeeded(store, &attempt).await?;
     if needs_rehash {
         let hash = password::hash_async(password.to_string()).await?;
         store.set_password_hash(&user.id, &hash, None, now).await?;
     }
-    let (token, session) = sessions::new_session(&user.id, vec!["pwd".into()], now, limits, origin);
+    let state = next_state(store, &user).await?;
+    let (token, session) = sessions::new_session_in(state, &user.id, vec!["pwd".into()], now, limits, origin);
     store.insert_session(&session).await?;
     audit::record(
         store,
@@ -95,7 +145,7 @@ pub async fn password_sign_in(
         "login.password",
         Outcome::Success,
         Some(&user.id),
-        json!({ "rehashed": needs_rehash }),
+        json!({ "rehashed": needs_rehash, "next": state.as_str() }),
     )
     .await?;
     Ok(SignedIn { token, session, user })

@@ -4,14 +4,37 @@
 pub mod accounts;
 pub mod audit;
 pub mod clock;
+pub mod crypto;
+pub mod enrol;
 pub mod error;
+pub mod factors;
 pub mod login;
 pub mod model;
 pub mod notify;
 pub mod password;
 pub mod reset;
+pub mod second_factor;
 pub mod secrets;
 pub mod sessions;
 pub mod store;
+pub mod throttle;
 
 pub use error::{Error, Result};
+
+/// Purpose-specific keys derived from the installation's master key.
+#[derive(Clone)]
+pub struct Keys {
+    pub csrf: [u8; 32],
+    pub recovery_codes: [u8; 32],
+    pub sealer: crypto::Sealer,
+}
+
+impl Keys {
+    pub fn derive(master: &secrets::MasterKey) -> Self {
+        Keys {
+            csrf: master.derive("csrf"),
+            recovery_codes: master.derive("recovery-codes"),
+            sealer: crypto::Sealer::new(master.derive("sealing")),
+        }
+    }
+}

@@ -145,22 +145,30 @@ pub struct Role {
     pub builtin: bool,
 }
 
-/// How far a browser session has got. Only `Authenticated` sessions reach account pages; the second-factor
-/// issue adds the pending states in between.
+/// How far a browser session has got. Only `Authenticated` sessions are signed in: they alone reach account
+/// pages, consent and token issuance. The pending states follow a correct password.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SessionState {
+    /// Password verified; a second factor is due.
+    PendingSecondFactor,
+    /// Password verified; the user must have a second factor and has none: enrolment is all it allows.
+    PendingEnrolment,
     Authenticated,
 }
 
 impl SessionState {
     pub fn as_str(self) -> &'static str {
         match self {
+            SessionState::PendingSecondFactor => "pending_second_factor",
+            SessionState::PendingEnrolment => "pending_enrolment",
             SessionState::Authenticated => "authenticated",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
         match text {
+            "pending_second_factor" => Some(SessionState::PendingSecondFactor),
+            "pending_enrolment" => Some(SessionState::PendingEnrolment),
             "authenticated" => Some(SessionState::Authenticated),
             _ => None,
         }

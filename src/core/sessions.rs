@@ -19,8 +19,23 @@ pub struct SessionLimits {
 /// `last_seen_at` is written at most this often, so reads do not turn into a write per request.
 const TOUCH_INTERVAL_SECS: i64 = 60;
 
+/// How long a session may wait between the password and the second factor (or enrolment).
+pub const PENDING_LIFETIME_MINUTES: i64 = 15;
+
 /// A new session for a user who has just authenticated; returns the cookie token and the record to store.
 pub fn new_session(
+    user_id: &str,
+    amr: Vec<String>,
+    now: DateTime<Utc>,
+    limits: SessionLimits,
+    origin: &Origin,
+) -> (String, Session) {
+    new_session_in(SessionState::Authenticated, user_id, amr, now, limits, origin)
+}
+
+/// A new session in `state`; pending states live only a few minutes.
+pub fn new_session_in(
+    state: SessionState,
     user_id: &str,
     amr: Vec<String>,
     now: DateTime<Utc>,
@@ -31,21 +46,38 @@ pub fn new_session(
     let session = Session {
         id_hash: token_digest(&token),
         user_id: user_id.to_string(),
-        state: SessionState::Authenticated,
+        state,
         amr,
         created_at: now,
         auth_time: now,
         last_seen_at: now,
-        expires_at: now + limits.absolute,
+        expires_at: now
+            + if state == SessionState::Authenticated {
+                limits.absolute
+            } else {
+                Duration::minutes(PENDING_LIFETIME_MINUTES)
+            },
         ip: origin.ip.clone(),
         user_agent: origin.user_agent.as_ref().map(|ua| super::model::truncate(ua, 512)),
     };
     (token, session)
 }
 
-/// The signed-in session and user behind a cookie token, or `None` when it is unknown, expired, idle
-/// too long, or its user is disabled. Expired sessions are deleted on sight.
+/// The signed-in (`Authenticated`) session and user behind a cookie token.
 pub async fn resolve(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    limits: SessionLimits,
+    token: &str,
+) -> Result<Option<(Session, User)>> {
+    Ok(resolve_any(store, now, limits, token)
+        .await?
+        .filter(|(s, _)| s.state == SessionState::Authenticated))
+}
+
+/// The session and user behind a cookie token in whatever state, or `None` when it is unknown, expired,
+/// idle too long, or its user is disabled. Expired sessions are deleted on sight.
+pub async fn resolve_any(
     store: &dyn Store,
     now: DateTime<Utc>,
     limits: SessionLimits,
@@ -72,6 +104,27 @@ pub async fn resolve(
         store.touch_session(&id_hash, now).await?;
     }
     Ok(Some((session, user)))
+}
+
+/// Replaces a pending session by an authenticated one with a new id and the given methods; `None` when the
+/// pending session was already promoted (a concurrent request won).
+pub async fn promote(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    limits: SessionLimits,
+    pending: &Session,
+    amr: Vec<String>,
+) -> Result<Option<(String, Session)>> {
+    let origin = Origin {
+        ip: pending.ip.clone(),
+        user_agent: pending.user_agent.clone(),
+        ..Default::default()
+    };
+    let (token, session) = new_session(&pending.user_id, amr, now, limits, &origin);
+    Ok(store
+        .promote_session(&pending.id_hash, &session)
+        .await?
+        .then_some((token, session)))
 }
 
 /// Ends a session server-side (the cookie alone is worthless afterwards).

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::Result;
 use super::audit::{AuditEvent, AuditRecord};
+use super::factors::{Factor, FactorKind};
 use super::model::{OneTimeToken, Role, Session, TokenPurpose, User, UserStatus};
 
 #[async_trait]
@@ -34,6 +35,7 @@ pub trait UserStore: Send + Sync {
     async fn remove_role(&self, user_id: &str, role: &str) -> Result<bool>;
     async fn list_roles(&self) -> Result<Vec<Role>>;
     async fn count_users_with_role(&self, role: &str) -> Result<u64>;
+    async fn users_with_role(&self, role: &str) -> Result<Vec<User>>;
 }
 
 #[async_trait]
@@ -44,6 +46,45 @@ pub trait SessionStore: Send + Sync {
     async fn delete_session(&self, id_hash: &str) -> Result<()>;
     async fn delete_sessions_of_user(&self, user_id: &str) -> Result<u64>;
     async fn count_sessions_of_user(&self, user_id: &str) -> Result<u64>;
+    /// Replaces session `old_hash` by `new` in one transaction (a new id on every change of assurance).
+    /// `false`, and no change, when `old_hash` no longer exists — so a pending session is promoted once.
+    async fn promote_session(&self, old_hash: &str, new: &Session) -> Result<bool>;
+}
+
+#[async_trait]
+pub trait FactorStore: Send + Sync {
+    async fn insert_factor(&self, factor: &Factor) -> Result<()>;
+    /// Active and pending factors, oldest first.
+    async fn factors_of(&self, user_id: &str) -> Result<Vec<Factor>>;
+    async fn factor_of(&self, user_id: &str, factor_id: &str) -> Result<Option<Factor>>;
+    /// Makes a pending factor active (once); records the step its proof used.
+    async fn activate_factor(
+        &self,
+        factor_id: &str,
+        name: &str,
+        last_step: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+    async fn delete_factor(&self, user_id: &str, factor_id: &str) -> Result<bool>;
+    async fn delete_pending_factors(&self, user_id: &str, kind: FactorKind) -> Result<u64>;
+    /// The replay guard: sets `last_step` to `step` only if it is greater than the stored one (atomic).
+    async fn advance_step(&self, factor_id: &str, step: i64, now: DateTime<Utc>) -> Result<bool>;
+    /// Replaces the user's recovery codes (the factor and its code hashes) in one transaction.
+    async fn replace_recovery_codes(&self, factor: &Factor, code_hashes: &[String]) -> Result<()>;
+    /// Marks one unused code of the user used (atomic); `false` if there is none with this hash.
+    async fn use_recovery_code(&self, user_id: &str, code_hash: &str, now: DateTime<Utc>) -> Result<bool>;
+    async fn remaining_recovery_codes(&self, user_id: &str) -> Result<u64>;
+}
+
+#[async_trait]
+pub trait ThrottleStore: Send + Sync {
+    /// Consecutive failures and the time of the last attempt.
+    async fn attempt_counter(&self, key: &str) -> Result<Option<(u32, Option<DateTime<Utc>>)>>;
+    /// Creates the counter at zero if it does not exist.
+    async fn create_attempt_counter(&self, key: &str) -> Result<()>;
+    /// Compare-and-swap: sets the count to `new` only if it is still `expected`.
+    async fn bump_attempt_counter(&self, key: &str, expected: u32, new: u32, now: DateTime<Utc>) -> Result<bool>;
+    async fn reset_attempt_counter(&self, key: &str) -> Result<()>;
 }
 
 #[async_trait]
@@ -72,7 +113,7 @@ pub trait AuditStore: Send + Sync {
 }
 
 #[async_trait]
-pub trait Store: UserStore + SessionStore + TokenStore + AuditStore {
+pub trait Store: UserStore + SessionStore + TokenStore + AuditStore + FactorStore + ThrottleStore {
     /// `Ok` while the database answers.
     async fn ping(&self) -> Result<()>;
 }

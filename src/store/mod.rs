@@ -1,7 +1,9 @@
 //! The storage traits of `core::store`, implemented over sea-orm for SQLite and PostgreSQL.
 //! This is the only module that imports sea-orm; model ↔ domain conversions live beside the queries.
 mod audit;
+mod factors;
 mod sessions;
+mod throttle;
 mod tokens;
 mod users;
 

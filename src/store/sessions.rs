@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use entity::session;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait};
 
 use super::{SeaStore, db_error};
 use crate::core::model::{Session, SessionState};
@@ -25,25 +25,41 @@ fn to_domain(m: session::Model) -> Result<Session> {
     })
 }
 
+fn to_model(s: &Session) -> Result<session::ActiveModel> {
+    Ok(session::ActiveModel {
+        id_hash: Set(s.id_hash.clone()),
+        user_id: Set(s.user_id.clone()),
+        state: Set(s.state.as_str().to_string()),
+        amr: Set(serde_json::to_string(&s.amr).map_err(|e| Error::Internal(e.to_string()))?),
+        created_at: Set(s.created_at),
+        auth_time: Set(s.auth_time),
+        last_seen_at: Set(s.last_seen_at),
+        expires_at: Set(s.expires_at),
+        ip: Set(s.ip.clone()),
+        user_agent: Set(s.user_agent.clone()),
+    })
+}
+
 #[async_trait]
 impl SessionStore for SeaStore {
     async fn insert_session(&self, s: &Session) -> Result<()> {
-        session::ActiveModel {
-            id_hash: Set(s.id_hash.clone()),
-            user_id: Set(s.user_id.clone()),
-            state: Set(s.state.as_str().to_string()),
-            amr: Set(serde_json::to_string(&s.amr).map_err(|e| Error::Internal(e.to_string()))?),
-            created_at: Set(s.created_at),
-            auth_time: Set(s.auth_time),
-            last_seen_at: Set(s.last_seen_at),
-            expires_at: Set(s.expires_at),
-            ip: Set(s.ip.clone()),
-            user_agent: Set(s.user_agent.clone()),
-        }
-        .insert(&self.db)
-        .await
-        .map_err(db_error)?;
+        to_model(s)?.insert(&self.db).await.map_err(db_error)?;
         Ok(())
+    }
+
+    async fn promote_session(&self, old_hash: &str, new: &Session) -> Result<bool> {
+        let txn = self.db.begin().await.map_err(db_error)?;
+        let removed = session::Entity::delete_by_id(old_hash.to_string())
+            .exec(&txn)
+            .await
+            .map_err(db_error)?;
+        if removed.rows_affected != 1 {
+            txn.rollback().await.map_err(db_error)?;
+            return Ok(false);
+        }
+        to_model(new)?.insert(&txn).await.map_err(db_error)?;
+        txn.commit().await.map_err(db_error)?;
+        Ok(true)
     }
 
     async fn session_by_hash(&self, id_hash: &str) -> Result<Option<Session>> {

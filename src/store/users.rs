@@ -186,6 +186,26 @@ impl UserStore for SeaStore {
             .collect())
     }
 
+    async fn users_with_role(&self, role_name: &str) -> Result<Vec<User>> {
+        let ids: Vec<String> = user_role::Entity::find()
+            .filter(user_role::Column::RoleName.eq(role_name))
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(|r| r.user_id)
+            .collect();
+        user::Entity::find()
+            .filter(user::Column::Id.is_in(ids))
+            .order_by_asc(user::Column::Username)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(to_domain)
+            .collect()
+    }
+
     async fn count_users_with_role(&self, role_name: &str) -> Result<u64> {
         user_role::Entity::find()
             .filter(user_role::Column::RoleName.eq(role_name))

@@ -21,7 +21,7 @@ fn cookie_name(state: &AppState) -> &'static str {
 
 fn expected(state: &AppState, req: &HttpRequest, cookie_value: &str) -> String {
     let binding = session::token(req, state).unwrap_or_default();
-    URL_SAFE_NO_PAD.encode(hmac(&state.csrf_key, &[cookie_value.as_bytes(), binding.as_bytes()]))
+    URL_SAFE_NO_PAD.encode(hmac(&state.keys.csrf, &[cookie_value.as_bytes(), binding.as_bytes()]))
 }
 
 fn cookie(state: &AppState, value: String) -> Cookie<'static> {

@@ -19,18 +19,39 @@ pub enum WebError {
     UnsupportedMediaType,
 }
 
+/// The status for a domain error: the one mapping, used by error pages and by pages that re-render a form.
+pub fn status_of(error: &Error) -> StatusCode {
+    match error {
+        Error::Invalid(_) | Error::InvalidLink => StatusCode::BAD_REQUEST,
+        Error::InvalidCredentials | Error::WrongCode(_) => StatusCode::UNAUTHORIZED,
+        Error::TooManyAttempts { .. } | Error::FactorLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
+        Error::AccountDisabled | Error::ReauthenticationRequired => StatusCode::FORBIDDEN,
+        Error::NotFound(_) => StatusCode::NOT_FOUND,
+        Error::Conflict(_) => StatusCode::CONFLICT,
+        Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// Adds `Retry-After` where the error says when to come back.
+pub fn with_retry_after(mut response: HttpResponse, error: &Error) -> HttpResponse {
+    let seconds = match error {
+        Error::Unavailable(_) => Some(5),
+        Error::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+        _ => None,
+    };
+    if let Some(seconds) = seconds {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::RETRY_AFTER, seconds.into());
+    }
+    response
+}
+
 impl ResponseError for WebError {
     fn status_code(&self) -> StatusCode {
         match self {
-            WebError::Core(e) => match e {
-                Error::Invalid(_) | Error::InvalidLink => StatusCode::BAD_REQUEST,
-                Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
-                Error::AccountDisabled => StatusCode::FORBIDDEN,
-                Error::NotFound(_) => StatusCode::NOT_FOUND,
-                Error::Conflict(_) => StatusCode::CONFLICT,
-                Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-                Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            },
+            WebError::Core(e) => status_of(e),
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -43,13 +64,10 @@ impl ResponseError for WebError {
         if let WebError::Core(Error::Internal(detail)) = self {
             tracing::error!(%detail, "internal error");
         }
-        let mut response = pages::error_page(status, &self.to_string());
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            response.headers_mut().insert(
-                actix_web::http::header::RETRY_AFTER,
-                actix_web::http::header::HeaderValue::from_static("5"),
-            );
+        let response = pages::error_page(status, &self.to_string());
+        match self {
+            WebError::Core(e) => with_retry_after(response, e),
+            _ => response,
         }
-        response
     }
 }

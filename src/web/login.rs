@@ -8,11 +8,14 @@ use super::error::WebError;
 use super::form::{Form, Query};
 use super::{csrf, pages, session};
 use crate::app::AppState;
+use crate::core::model::SessionState;
 use crate::core::{Error, login, sessions};
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
     return_to: Option<String>,
+    /// Ask for the password again even though the browser is signed in (before sensitive changes).
+    reauth: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -47,9 +50,11 @@ fn login_page(
     username: &str,
     return_to: Option<&str>,
     error: Option<String>,
+    notice: Option<&str>,
 ) -> HttpResponse {
     let (token, cookie) = csrf::issue(req, state);
     let mut ctx = pages::context();
+    ctx.insert("notice", &notice);
     ctx.insert("csrf", &token);
     ctx.insert("username", username);
     ctx.insert("return_to", &safe_return_to(return_to));
@@ -66,10 +71,14 @@ pub async fn show(
     state: web::Data<AppState>,
     Query(query): Query<LoginQuery>,
 ) -> Result<HttpResponse, WebError> {
-    if session::current(&req, &state).await?.is_some() {
+    if query.reauth.is_none() && session::current(&req, &state).await?.is_some() {
         let target = safe_return_to(query.return_to.as_deref()).unwrap_or_else(|| "/account".into());
         return Ok(HttpResponse::SeeOther().insert_header((LOCATION, target)).finish());
     }
+    let notice = query
+        .reauth
+        .as_ref()
+        .map(|_| "Confirm it is you: sign in again to continue.");
     Ok(login_page(
         &req,
         &state,
@@ -77,6 +86,7 @@ pub async fn show(
         "",
         query.return_to.as_deref(),
         None,
+        notice,
     ))
 }
 
@@ -112,6 +122,7 @@ pub async fn submit(
                 &shown_name,
                 form.return_to.as_deref(),
                 Some(e.to_string()),
+                None,
             ));
         }
         Err(other) => return Err(other.into()),
@@ -128,10 +139,19 @@ pub async fn submit(
             .map_err(WebError::from)?;
     }
     let target = safe_return_to(form.return_to.as_deref()).unwrap_or_else(|| "/account".into());
+    let next = match signed_in.session.state {
+        SessionState::Authenticated => target,
+        SessionState::PendingSecondFactor => format!("/login/factor?return_to={}", encode(&target)),
+        SessionState::PendingEnrolment => format!("/account/security?return_to={}", encode(&target)),
+    };
     Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, target))
+        .insert_header((LOCATION, next))
         .cookie(session::session_cookie(&state, &signed_in.token))
         .finish())
+}
+
+pub fn encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 pub async fn logout(

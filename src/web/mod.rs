@@ -8,6 +8,8 @@ mod login;
 mod middleware;
 mod pages;
 mod password;
+mod second_factor;
+mod security;
 mod session;
 
 use actix_web::web;
@@ -22,7 +24,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login", web::get().to(login::show))
         .route("/login", web::post().to(login::submit))
         .route("/logout", web::post().to(login::logout))
+        .route("/login/factor", web::get().to(second_factor::show))
+        .route("/login/factor", web::post().to(second_factor::submit))
         .route("/account", web::get().to(account::show))
+        .route("/account/security", web::get().to(security::show))
+        .route("/account/security/totp", web::get().to(security::totp_start))
+        .route("/account/security/totp", web::post().to(security::totp_confirm))
+        .route(
+            "/account/security/recovery-codes",
+            web::post().to(security::recovery_codes),
+        )
+        .route("/account/security/remove", web::post().to(security::remove))
         .route("/password/forgot", web::get().to(password::forgot_form))
         .route("/password/forgot", web::post().to(password::forgot_submit))
         .route("/password/reset", web::get().to(password::reset_form))

@@ -5,7 +5,7 @@ use actix_web::{HttpMessage, HttpRequest};
 use super::error::WebError;
 use crate::app::AppState;
 use crate::core::audit::Origin;
-use crate::core::model::{Session, User};
+use crate::core::model::{Session, SessionState, User};
 use crate::core::sessions;
 
 pub fn cookie_name(state: &AppState) -> &'static str {
@@ -42,6 +42,19 @@ pub async fn current(req: &HttpRequest, state: &AppState) -> Result<Option<(Sess
         return Ok(None);
     };
     Ok(sessions::resolve(state.store.as_ref(), state.clock.now(), state.limits, &token).await?)
+}
+
+/// The session behind the cookie if it is in one of `states` (e.g. waiting for a second factor).
+pub async fn in_state(
+    req: &HttpRequest,
+    state: &AppState,
+    states: &[SessionState],
+) -> Result<Option<(Session, User)>, WebError> {
+    let Some(token) = token(req, state) else {
+        return Ok(None);
+    };
+    let found = sessions::resolve_any(state.store.as_ref(), state.clock.now(), state.limits, &token).await?;
+    Ok(found.filter(|(session, _)| states.contains(&session.state)))
 }
 
 /// Where the request came from, for audit events. The address is the socket peer's: forwarded headers

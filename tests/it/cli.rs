@@ -354,7 +354,29 @@ async fn serve_prints_a_setup_link_serves_and_stops_on_sigterm() {
     assert_eq!(form.status, 200);
     let done = browser.post_password_form(&form, GOOD_PASSWORD, GOOD_PASSWORD).await;
     assert_eq!(done.status, 200);
-    assert_eq!(browser.login("admin", GOOD_PASSWORD).await.status, 303);
+    // An administrator must have a second factor: the password leads to enrolment, not to the account.
+    let signed = browser.login("admin", GOOD_PASSWORD).await;
+    assert_eq!(signed.status, 303);
+    assert!(
+        signed.location().unwrap().starts_with("/account/security"),
+        "{:?}",
+        signed.location()
+    );
+    assert_eq!(
+        browser.get("/account").await.status,
+        303,
+        "not signed in before enrolling"
+    );
+    let page = browser.get("/account/security/totp").await;
+    let secret = secret_on(&page);
+    let code = gatehouse::core::factors::totp::code_at(&secret, chrono::Utc::now().timestamp() as u64);
+    let fields = [
+        ("csrf", page.csrf()),
+        ("factor_id", page.input("factor_id").unwrap()),
+        ("code", code),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(browser.post("/account/security/totp", &fields).await.status, 303);
     assert_eq!(browser.get("/account").await.status, 200);
 
     // SIGTERM: a graceful stop with exit status 0.

@@ -498,3 +498,63 @@ impl SmtpSink {
         self.messages.lock().expect("lock").clone()
     }
 }
+
+/// The secret shown on the enrolment page (`<code id="secret">`), decoded.
+pub fn secret_on(page: &Page) -> Vec<u8> {
+    let start = page
+        .body
+        .find("<code id=\"secret\">")
+        .expect("secret on the enrolment page")
+        + "<code id=\"secret\">".len();
+    let base32 = &page.body[start..start + page.body[start..].find('<').expect("end of secret")];
+    totp_rs::Secret::try_from_base32(base32)
+        .expect("base32 secret")
+        .as_bytes()
+        .to_vec()
+}
+
+impl TestServer {
+    /// The TOTP code for the server's current time, `steps` steps of 30 s ahead.
+    pub fn totp_code(&self, secret: &[u8], steps: i64) -> String {
+        let unix = (self.state().clock.now().timestamp() + steps * 30).max(0) as u64;
+        gatehouse::core::factors::totp::code_at(secret, unix)
+    }
+
+    /// Adds an authenticator app for the browser's signed-in user through the real pages; returns its secret.
+    pub async fn enrol_totp(&self, browser: &Browser) -> Vec<u8> {
+        let page = browser.get("/account/security/totp").await;
+        assert_eq!(page.status, 200, "enrolment page: {}", page.body);
+        let secret = secret_on(&page);
+        let code = self.totp_code(&secret, 0);
+        let done = browser
+            .post(
+                "/account/security/totp",
+                &[
+                    ("csrf", &page.csrf()),
+                    ("factor_id", &page.input("factor_id").unwrap()),
+                    ("name", "Phone"),
+                    ("code", &code),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, 303, "enrolment confirmed: {}", done.body);
+        // Later codes in a test use later steps: the enrolment code's step is now used.
+        self.clock.advance(chrono::Duration::seconds(30));
+        secret
+    }
+
+    /// Signs in with password and then the TOTP code for the current step.
+    pub async fn sign_in_with_totp(&self, browser: &Browser, username: &str, secret: &[u8]) -> Page {
+        let first = browser.login(username, GOOD_PASSWORD).await;
+        assert_eq!(first.status, 303);
+        assert!(
+            first.location().unwrap_or_default().starts_with("/login/factor"),
+            "{:?}",
+            first.location()
+        );
+        let code = self.totp_code(secret, 0);
+        browser
+            .submit("/login/factor", "/login/factor", &[("method", "totp"), ("code", &code)])
+            .await
+    }
+}

@@ -3,6 +3,7 @@
 mod bad_input;
 mod cli;
 mod common;
+mod factors;
 mod instances;
 mod login;
 mod password_reset;

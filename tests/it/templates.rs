@@ -24,6 +24,37 @@ fn every_template_renders() {
         "account",
         &serde_json::json!({ "display_name": "Alice", "username": "alice", "email": "a@example.com", "phone": "+41446681800", "roles": ["user"] }),
     );
+    ctx.insert("codes", &["abcde-fghjk", "mnpqr-stuvw"]);
+    ctx.insert("method", "totp");
+    ctx.insert(
+        "methods",
+        &serde_json::json!([{ "kind": "totp", "current": true }, { "kind": "recovery_code", "current": false }]),
+    );
+    ctx.insert(
+        "factors",
+        &serde_json::json!([{ "id": "f1", "kind": "totp", "name": "Phone", "added": "2026-01-01", "last_used": null }]),
+    );
+    for (key, value) in [
+        ("has_primary", true),
+        ("has_recovery", false),
+        ("fresh", true),
+        ("must_enrol", false),
+    ] {
+        ctx.insert(key, &value);
+    }
+    ctx.insert("recovery_remaining", &10);
+    ctx.insert("factor_id", "f1");
+    ctx.insert("secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
+    ctx.insert(
+        "uri",
+        "otpauth://totp/Gatehouse:alice?secret=JBSWY3DPEHPK3PXP&issuer=Gatehouse",
+    );
+    ctx.insert("qr", "iVBORw0KGgo=");
+    ctx.insert("factor", "Phone");
+    ctx.insert("ip", "127.0.0.1");
+    ctx.insert("remaining", &9);
+    ctx.insert("kind", "totp");
+    ctx.insert("until", "2026-01-01 00:15 UTC");
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");
     for name in names {

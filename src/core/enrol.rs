@@ -1,0 +1,268 @@
+//! Adding and removing second factors. Each needs a fresh sign-in (or the enrolment-only session that follows
+//! the password of a user who must have a factor and has none), and a new factor is active only after the
+//! user proves it works.
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+
+use super::audit::{self, Origin, Outcome};
+use super::factors::{Factor, FactorKind, FactorStatus, recovery_code, totp};
+use super::model::{Session, SessionState, User};
+use super::notify::Notifier;
+use super::second_factor::notify;
+use super::store::Store;
+use super::throttle::{self, Policy};
+use super::{Error, Keys, Result};
+
+/// How recent a sign-in must be to change factors.
+pub const FRESH_FOR: Duration = Duration::minutes(10);
+
+pub fn is_fresh(session: &Session, now: DateTime<Utc>) -> bool {
+    session.state == SessionState::PendingEnrolment
+        || (session.state == SessionState::Authenticated && now - session.auth_time <= FRESH_FOR)
+}
+
+fn require_fresh(session: &Session, now: DateTime<Utc>) -> Result<()> {
+    if is_fresh(session, now) {
+        Ok(())
+    } else {
+        Err(Error::ReauthenticationRequired)
+    }
+}
+
+fn factor_name(input: &str, default: &str) -> Result<String> {
+    let name = input.trim();
+    let name = if name.is_empty() { default } else { name };
+    if name.chars().count() > 64 || name.chars().any(char::is_control) {
+        return Err(Error::invalid("A name has at most 64 characters."));
+    }
+    Ok(name.to_string())
+}
+
+pub struct TotpEnrolment {
+    pub factor_id: String,
+    pub provisioning: totp::Provisioning,
+}
+
+/// Starts adding an authenticator app: a pending factor with a new sealed secret (replacing any earlier
+/// unfinished one).
+pub async fn start_totp(
+    store: &dyn Store,
+    keys: &Keys,
+    now: DateTime<Utc>,
+    session: &Session,
+    user: &User,
+    issuer: &str,
+) -> Result<TotpEnrolment> {
+    require_fresh(session, now)?;
+    store.delete_pending_factors(&user.id, FactorKind::Totp).await?;
+    let secret = totp::new_secret();
+    let mut factor = Factor {
+        id: uuid::Uuid::new_v4().to_string(),
+        user_id: user.id.clone(),
+        kind: FactorKind::Totp,
+        name: "Authenticator app".into(),
+        status: FactorStatus::Pending,
+        secret_enc: None,
+        data: json!({}),
+        last_step: None,
+        created_at: now,
+        last_used_at: None,
+    };
+    factor.secret_enc = Some(keys.sealer.seal(&secret, &factor.seal_context())?);
+    store.insert_factor(&factor).await?;
+    Ok(TotpEnrolment {
+        factor_id: factor.id,
+        provisioning: totp::provisioning(&secret, &user.username, issuer)?,
+    })
+}
+
+/// The pending authenticator-app enrolment, shown again (e.g. after a wrong code).
+pub async fn pending_totp(
+    store: &dyn Store,
+    keys: &Keys,
+    user: &User,
+    factor_id: &str,
+    issuer: &str,
+) -> Result<TotpEnrolment> {
+    let factor = store
+        .factor_of(&user.id, factor_id)
+        .await?
+        .filter(|f| f.kind == FactorKind::Totp && f.status == FactorStatus::Pending)
+        .ok_or_else(|| Error::invalid("This enrolment has expired; start again."))?;
+    let secret = keys
+        .sealer
+        .open(factor.secret_enc.as_deref().unwrap_or_default(), &factor.seal_context())?;
+    Ok(TotpEnrolment {
+        factor_id: factor.id,
+        provisioning: totp::provisioning(&secret, &user.username, issuer)?,
+    })
+}
+
+/// Finishes adding an authenticator app: the first code proves it works and becomes the replay floor.
+#[allow(clippy::too_many_arguments)]
+pub async fn confirm_totp(
+    store: &dyn Store,
+    notifier: &dyn Notifier,
+    keys: &Keys,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    session: &Session,
+    user: &User,
+    factor_id: &str,
+    name: &str,
+    code: &str,
+) -> Result<Factor> {
+    require_fresh(session, now)?;
+    let name = factor_name(name, "Authenticator app")?;
+    let factor = store
+        .factor_of(&user.id, factor_id)
+        .await?
+        .filter(|f| f.kind == FactorKind::Totp && f.status == FactorStatus::Pending)
+        .ok_or_else(|| Error::invalid("This enrolment has expired; start again."))?;
+    let attempt = throttle::begin(store, &Policy::PASSWORD, &format!("enrol:{}", user.id), now).await?;
+    let secret = keys
+        .sealer
+        .open(factor.secret_enc.as_deref().unwrap_or_default(), &factor.seal_context())?;
+    let step = match totp::check(&secret, code, now.timestamp().max(0) as u64, None) {
+        totp::Check::Accepted { step } => step,
+        _ => {
+            audit::record(
+                store,
+                now,
+                origin,
+                "factor.enrolment",
+                Outcome::Failure,
+                Some(&user.id),
+                json!({ "kind": "totp", "reason": "wrong_code" }),
+            )
+            .await?;
+            return Err(Error::WrongCode(
+                "That code is not right. Check the time on your phone and try the next code.".into(),
+            ));
+        }
+    };
+    throttle::succeeded(store, &attempt).await?;
+    if !store.activate_factor(&factor.id, &name, Some(step as i64), now).await? {
+        return Err(Error::invalid("This enrolment was already completed."));
+    }
+    audit::record(
+        store,
+        now,
+        origin,
+        "factor.added",
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "kind": "totp", "factor_id": factor.id, "name": name }),
+    )
+    .await?;
+    notify(
+        notifier,
+        user,
+        "factor_added",
+        json!({ "factor": name, "ip": origin.ip }),
+    )
+    .await;
+    Ok(Factor {
+        name,
+        status: FactorStatus::Active,
+        last_step: Some(step as i64),
+        ..factor
+    })
+}
+
+pub async fn remove(
+    store: &dyn Store,
+    notifier: &dyn Notifier,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    session: &Session,
+    user: &User,
+    factor_id: &str,
+) -> Result<Factor> {
+    require_fresh(session, now)?;
+    let factor = store
+        .factor_of(&user.id, factor_id)
+        .await?
+        .ok_or_else(|| Error::NotFound("factor".into()))?;
+    store.delete_factor(&user.id, &factor.id).await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "factor.removed",
+        Outcome::Success,
+        Some(&user.id),
+        json!({
+            "kind": factor.kind, "factor_id": factor.id, "name": factor.name,
+        }),
+    )
+    .await?;
+    notify(
+        notifier,
+        user,
+        "factor_removed",
+        json!({ "factor": factor.name, "ip": origin.ip }),
+    )
+    .await;
+    Ok(factor)
+}
+
+/// Ten new one-time codes, replacing any earlier ones; shown once, stored as keyed hashes. Only for users
+/// who have a primary factor: backup codes alone are not a second factor.
+pub async fn new_recovery_codes(
+    store: &dyn Store,
+    notifier: &dyn Notifier,
+    keys: &Keys,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    session: &Session,
+    user: &User,
+) -> Result<Vec<String>> {
+    require_fresh(session, now)?;
+    let factors = store.factors_of(&user.id).await?;
+    if !factors
+        .iter()
+        .any(|f| f.status == FactorStatus::Active && !f.kind.is_backup())
+    {
+        return Err(Error::invalid(
+            "Add an authenticator app or security key first; recovery codes back it up.",
+        ));
+    }
+    let codes = recovery_code::generate();
+    let hashes: Vec<String> = codes
+        .iter()
+        .filter_map(|c| recovery_code::normalize(c))
+        .map(|c| recovery_code::digest(&keys.recovery_codes, &c))
+        .collect();
+    let factor = Factor {
+        id: uuid::Uuid::new_v4().to_string(),
+        user_id: user.id.clone(),
+        kind: FactorKind::RecoveryCode,
+        name: "Recovery codes".into(),
+        status: FactorStatus::Active,
+        secret_enc: None,
+        data: json!({}),
+        last_step: None,
+        created_at: now,
+        last_used_at: None,
+    };
+    store.replace_recovery_codes(&factor, &hashes).await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "factor.recovery_codes_generated",
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "count": hashes.len() }),
+    )
+    .await?;
+    notify(
+        notifier,
+        user,
+        "factor_added",
+        json!({ "factor": factor.name, "ip": origin.ip }),
+    )
+    .await;
+    Ok(codes)
+}

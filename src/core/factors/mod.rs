@@ -1,0 +1,117 @@
+//! Second factors: what kinds exist, how each is checked, and how they rank. Checks are pure functions of
+//! (secret, input, now, last use); what a check changes is written afterwards by `core::second_factor`.
+pub mod recovery_code;
+pub mod totp;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactorKind {
+    Totp,
+    RecoveryCode,
+}
+
+impl FactorKind {
+    pub const ALL: [FactorKind; 2] = [FactorKind::Totp, FactorKind::RecoveryCode];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactorKind::Totp => "totp",
+            FactorKind::RecoveryCode => "recovery_code",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// The RFC 8176 authentication-method reference this factor contributes to `amr`.
+    pub fn amr(self) -> &'static str {
+        match self {
+            FactorKind::Totp => "otp",
+            // RFC 8176 has no value for backup codes; "otp" would overstate them to relying parties.
+            FactorKind::RecoveryCode => "rc",
+        }
+    }
+
+    /// Higher is stronger; the sign-in page offers the strongest first when nothing was used before.
+    pub fn strength(self) -> u8 {
+        match self {
+            FactorKind::Totp => 50,
+            FactorKind::RecoveryCode => 10,
+        }
+    }
+
+    /// Backup factors help recover access; they do not count as "having a second factor" on their own.
+    pub fn is_backup(self) -> bool {
+        matches!(self, FactorKind::RecoveryCode)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FactorStatus {
+    /// Enrolment started; not usable until the user proves it works.
+    Pending,
+    Active,
+}
+
+impl FactorStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactorStatus::Pending => "pending",
+            FactorStatus::Active => "active",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "pending" => Some(FactorStatus::Pending),
+            "active" => Some(FactorStatus::Active),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Factor {
+    pub id: String,
+    pub user_id: String,
+    pub kind: FactorKind,
+    pub name: String,
+    pub status: FactorStatus,
+    #[serde(skip)]
+    pub secret_enc: Option<String>,
+    #[serde(skip)]
+    pub data: serde_json::Value,
+    #[serde(skip)]
+    pub last_step: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl Factor {
+    /// The context a factor's secret is sealed under.
+    pub fn seal_context(&self) -> String {
+        format!("factor:{}:{}", self.user_id, self.id)
+    }
+}
+
+/// The order in which to offer a user's factors: the one used last, then the strongest.
+pub fn offer_order(factors: &[Factor]) -> Vec<FactorKind> {
+    let mut active: Vec<&Factor> = factors.iter().filter(|f| f.status == FactorStatus::Active).collect();
+    active.sort_by(|a, b| {
+        b.last_used_at
+            .cmp(&a.last_used_at)
+            .then(b.kind.strength().cmp(&a.kind.strength()))
+    });
+    let mut kinds = Vec::new();
+    for factor in active {
+        if !kinds.contains(&factor.kind) {
+            kinds.push(factor.kind);
+        }
+    }
+    kinds
+}

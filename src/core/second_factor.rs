@@ -1,0 +1,215 @@
+//! The second step of an interactive sign-in: after the password, the user proves a factor. Verification is
+//! a pure check (`factors::*`); its effects — the replay guard, a used recovery code, the attempt counter, the
+//! promoted session, audit events and notices — are written here, afterwards.
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::audit::{self, Origin, Outcome};
+use super::factors::{Factor, FactorKind, FactorStatus, recovery_code, totp};
+use super::login::SignedIn;
+use super::model::{Session, SessionState, User};
+use super::notify::Notifier;
+use super::sessions::{self, SessionLimits};
+use super::store::Store;
+use super::throttle::{self, Policy};
+use super::{Error, Keys, Result};
+
+/// What the sign-in page offers this user, in order.
+pub async fn offered(store: &dyn Store, user_id: &str) -> Result<Vec<FactorKind>> {
+    Ok(super::factors::offer_order(&store.factors_of(user_id).await?))
+}
+
+pub fn throttle_key(user_id: &str, kind: FactorKind) -> String {
+    format!("factor:{user_id}:{}", kind.as_str())
+}
+
+enum Checked {
+    Accepted(Factor),
+    Replayed,
+    Wrong,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn verify(
+    store: &dyn Store,
+    notifier: &dyn Notifier,
+    keys: &Keys,
+    now: DateTime<Utc>,
+    limits: SessionLimits,
+    policy: &Policy,
+    origin: &Origin,
+    pending: &Session,
+    user: &User,
+    kind: FactorKind,
+    code: &str,
+) -> Result<SignedIn> {
+    if pending.state != SessionState::PendingSecondFactor {
+        return Err(Error::invalid("There is no sign-in waiting for a second factor."));
+    }
+    let factors: Vec<Factor> = store
+        .factors_of(&user.id)
+        .await?
+        .into_iter()
+        .filter(|f| f.kind == kind && f.status == FactorStatus::Active)
+        .collect();
+    if factors.is_empty() {
+        return Err(Error::invalid("That method is not set up for this account."));
+    }
+    let attempt = match throttle::begin(store, policy, &throttle_key(&user.id, kind), now).await {
+        Ok(attempt) => attempt,
+        Err(refusal) => {
+            audit::record(
+                store,
+                now,
+                origin,
+                "login.second_factor",
+                Outcome::Denied,
+                Some(&user.id),
+                json!({
+                    "kind": kind, "reason": refusal.to_string(),
+                }),
+            )
+            .await?;
+            return Err(refusal);
+        }
+    };
+
+    let outcome = match kind {
+        FactorKind::Totp => check_totp(store, keys, now, &factors, code).await?,
+        FactorKind::RecoveryCode => match recovery_code::normalize(code) {
+            Some(normal)
+                if store
+                    .use_recovery_code(&user.id, &recovery_code::digest(&keys.recovery_codes, &normal), now)
+                    .await? =>
+            {
+                Checked::Accepted(factors[0].clone())
+            }
+            _ => Checked::Wrong,
+        },
+    };
+
+    match outcome {
+        Checked::Accepted(factor) => {
+            throttle::succeeded(store, &attempt).await?;
+            let amr = vec!["pwd".to_string(), kind.amr().to_string(), "mfa".to_string()];
+            let Some((token, session)) = sessions::promote(store, now, limits, pending, amr).await? else {
+                return Err(Error::invalid("This sign-in was already completed."));
+            };
+            audit::record(
+                store,
+                now,
+                origin,
+                "login.second_factor",
+                Outcome::Success,
+                Some(&user.id),
+                json!({
+                    "kind": kind, "factor_id": factor.id,
+                }),
+            )
+            .await?;
+            if kind == FactorKind::RecoveryCode {
+                let remaining = store.remaining_recovery_codes(&user.id).await?;
+                notify(notifier, user, "recovery_code_used", json!({ "remaining": remaining })).await;
+            }
+            Ok(SignedIn {
+                token,
+                session,
+                user: user.clone(),
+            })
+        }
+        failed => {
+            let replayed = matches!(failed, Checked::Replayed);
+            audit::record(store, now, origin, "login.second_factor", Outcome::Failure, Some(&user.id), json!({
+                "kind": kind, "reason": if replayed { "code_reused" } else { "wrong_code" }, "consecutive_failures": attempt.number,
+            }))
+            .await?;
+            if replayed {
+                notify(notifier, user, "code_reused", json!({ "kind": kind })).await;
+            }
+            if attempt.locks_on_failure {
+                lock_alerts(store, notifier, now, origin, user, kind, policy).await?;
+            }
+            Err(Error::WrongCode(if replayed {
+                "That code was already used. Wait for the next code from your app.".into()
+            } else {
+                "That code is not right.".into()
+            }))
+        }
+    }
+}
+
+async fn check_totp(
+    store: &dyn Store,
+    keys: &Keys,
+    now: DateTime<Utc>,
+    factors: &[Factor],
+    code: &str,
+) -> Result<Checked> {
+    let unix = now.timestamp().max(0) as u64;
+    let mut result = Checked::Wrong;
+    for factor in factors {
+        let sealed = factor
+            .secret_enc
+            .as_deref()
+            .ok_or_else(|| Error::Internal("TOTP factor without a secret".into()))?;
+        let secret = keys.sealer.open(sealed, &factor.seal_context())?;
+        match totp::check(&secret, code, unix, factor.last_step) {
+            totp::Check::Accepted { step } => {
+                // The store's conditional update is the real replay guard, also against concurrent requests.
+                return Ok(if store.advance_step(&factor.id, step as i64, now).await? {
+                    Checked::Accepted(factor.clone())
+                } else {
+                    Checked::Replayed
+                });
+            }
+            totp::Check::Replayed => result = Checked::Replayed,
+            totp::Check::Wrong => {}
+        }
+    }
+    Ok(result)
+}
+
+async fn lock_alerts(
+    store: &dyn Store,
+    notifier: &dyn Notifier,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    user: &User,
+    kind: FactorKind,
+    policy: &Policy,
+) -> Result<()> {
+    let until = now + policy.lock_for;
+    audit::record(
+        store,
+        now,
+        origin,
+        "factor.locked",
+        Outcome::Denied,
+        Some(&user.id),
+        json!({ "kind": kind, "until": until }),
+    )
+    .await?;
+    let values = json!({ "kind": kind, "until": until.format("%Y-%m-%d %H:%M UTC").to_string(), "username": user.username, "ip": origin.ip });
+    notify(notifier, user, "factor_locked", values.clone()).await;
+    for admin in store.users_with_role("admin").await? {
+        if admin.id != user.id
+            && let Err(e) = notifier
+                .send_mail(&admin.email, "factor_locked_admin", values.clone())
+                .await
+        {
+            tracing::warn!(error = %e, "could not alert an administrator");
+        }
+    }
+    Ok(())
+}
+
+/// Sends a notice to the user; a mail that cannot be sent is logged, never a reason to change a decision.
+pub async fn notify(notifier: &dyn Notifier, user: &User, template: &str, mut values: serde_json::Value) {
+    if let Some(map) = values.as_object_mut() {
+        map.insert("display_name".into(), user.display_name.clone().into());
+        map.insert("username".into(), user.username.clone().into());
+    }
+    if let Err(e) = notifier.send_mail(&user.email, template, values).await {
+        tracing::warn!(error = %e, template, "could not send a notice");
+    }
+}

@@ -1,0 +1,163 @@
+//! Attempt accounting against guessing: growing delays, and for factors a lock after too many consecutive
+//! failures. Counters live in the database, and every attempt is *reserved* before the secret is checked:
+//! a compare-and-swap on the counter admits attempts one at a time, so parallel guesses cannot race past a
+//! delay or the lock, on one instance or several. A success resets the counter.
+use chrono::{DateTime, Duration, Utc};
+
+use super::store::Store;
+use super::{Error, Result};
+
+#[derive(Clone, Copy, Debug)]
+pub struct Policy {
+    /// Consecutive failures allowed without any delay.
+    pub free_attempts: u32,
+    /// The delay after the n-th further failure is 2^(n-1) seconds, up to this.
+    pub max_delay_secs: i64,
+    /// Failures after which the key locks; `None` never locks (the password page must stay usable).
+    pub lock_after: Option<u32>,
+    pub lock_for: Duration,
+}
+
+impl Policy {
+    pub const PASSWORD: Policy = Policy {
+        free_attempts: 5,
+        max_delay_secs: 30,
+        lock_after: None,
+        lock_for: Duration::zero(),
+    };
+
+    pub fn factor(lock_after: u32, lock_for: Duration) -> Policy {
+        Policy {
+            free_attempts: 3,
+            max_delay_secs: 60,
+            lock_after: Some(lock_after),
+            lock_for,
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Gate {
+    /// Go ahead; the counter becomes `next`.
+    Allowed {
+        next: u32,
+    },
+    Wait {
+        retry_after_secs: u64,
+    },
+    Locked {
+        until: DateTime<Utc>,
+    },
+}
+
+/// Whether one more attempt may be made now, given the consecutive failures so far. Pure.
+pub fn gate(policy: &Policy, failures: u32, last_attempt: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Gate {
+    let last = last_attempt.unwrap_or(now);
+    if let Some(limit) = policy.lock_after
+        && failures >= limit
+    {
+        let until = last + policy.lock_for;
+        return if now < until {
+            Gate::Locked { until }
+        } else {
+            Gate::Allowed { next: 1 }
+        };
+    }
+    if failures >= policy.free_attempts {
+        let exponent = (failures - policy.free_attempts).min(20);
+        let delay = (1i64 << exponent).min(policy.max_delay_secs);
+        let ready = last + Duration::seconds(delay);
+        if now < ready {
+            return Gate::Wait {
+                retry_after_secs: (ready - now).num_seconds().max(1) as u64,
+            };
+        }
+    }
+    Gate::Allowed { next: failures + 1 }
+}
+
+/// A reserved attempt; `number` counts it among the consecutive failures should it fail.
+#[derive(Debug)]
+pub struct Attempt {
+    pub key: String,
+    pub number: u32,
+    /// Failing this attempt locks the key.
+    pub locks_on_failure: bool,
+}
+
+/// Reserves an attempt for `key`, or refuses with `TooManyAttempts` / `FactorLocked`.
+pub async fn begin(store: &dyn Store, policy: &Policy, key: &str, now: DateTime<Utc>) -> Result<Attempt> {
+    for _ in 0..64 {
+        let (failures, last) = match store.attempt_counter(key).await? {
+            Some(counter) => counter,
+            None => {
+                store.create_attempt_counter(key).await?;
+                continue;
+            }
+        };
+        match gate(policy, failures, last, now) {
+            Gate::Wait { retry_after_secs } => return Err(Error::TooManyAttempts { retry_after_secs }),
+            Gate::Locked { until } => return Err(Error::FactorLocked { until }),
+            Gate::Allowed { next } => {
+                if store.bump_attempt_counter(key, failures, next, now).await? {
+                    return Ok(Attempt {
+                        key: key.to_string(),
+                        number: next,
+                        locks_on_failure: policy.lock_after.is_some_and(|limit| next >= limit),
+                    });
+                }
+                // Another attempt got in first: read again.
+                tokio::task::yield_now().await;
+            }
+        }
+    }
+    Err(Error::TooManyAttempts { retry_after_secs: 1 })
+}
+
+pub async fn succeeded(store: &dyn Store, attempt: &Attempt) -> Result<()> {
+    store.reset_attempt_counter(&attempt.key).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_grow_then_lock() {
+        let policy = Policy::factor(10, Duration::minutes(15));
+        let now = Utc::now();
+        assert_eq!(gate(&policy, 0, None, now), Gate::Allowed { next: 1 });
+        assert_eq!(gate(&policy, 2, Some(now), now), Gate::Allowed { next: 3 });
+        assert_eq!(gate(&policy, 3, Some(now), now), Gate::Wait { retry_after_secs: 1 });
+        assert_eq!(
+            gate(&policy, 3, Some(now - Duration::seconds(1)), now),
+            Gate::Allowed { next: 4 }
+        );
+        assert_eq!(gate(&policy, 6, Some(now), now), Gate::Wait { retry_after_secs: 8 });
+        assert_eq!(gate(&policy, 9, Some(now), now), Gate::Wait { retry_after_secs: 60 });
+        assert_eq!(
+            gate(&policy, 10, Some(now), now),
+            Gate::Locked {
+                until: now + Duration::minutes(15)
+            }
+        );
+        assert_eq!(
+            gate(&policy, 10, Some(now - Duration::minutes(16)), now),
+            Gate::Allowed { next: 1 }
+        );
+    }
+
+    #[test]
+    fn passwords_never_lock() {
+        let now = Utc::now();
+        assert_eq!(gate(&Policy::PASSWORD, 4, Some(now), now), Gate::Allowed { next: 5 });
+        assert_eq!(
+            gate(&Policy::PASSWORD, 500, Some(now - Duration::seconds(30)), now),
+            Gate::Allowed { next: 501 }
+        );
+        assert_eq!(
+            gate(&Policy::PASSWORD, 500, Some(now), now),
+            Gate::Wait { retry_after_secs: 30 }
+        );
+    }
+}

@@ -1,0 +1,56 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use entity::attempt_counter;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+
+use super::{SeaStore, db_error};
+use crate::core::Result;
+use crate::core::store::ThrottleStore;
+
+#[async_trait]
+impl ThrottleStore for SeaStore {
+    async fn attempt_counter(&self, key: &str) -> Result<Option<(u32, Option<DateTime<Utc>>)>> {
+        Ok(attempt_counter::Entity::find_by_id(key.to_string())
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+            .map(|m| (m.failures.max(0) as u32, m.last_attempt_at)))
+    }
+
+    async fn create_attempt_counter(&self, key: &str) -> Result<()> {
+        let row = attempt_counter::ActiveModel {
+            key: Set(key.to_string()),
+            failures: Set(0),
+            last_attempt_at: Set(None),
+        };
+        attempt_counter::Entity::insert(row)
+            .on_conflict_do_nothing_on([attempt_counter::Column::Key])
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn bump_attempt_counter(&self, key: &str, expected: u32, new: u32, now: DateTime<Utc>) -> Result<bool> {
+        let result = attempt_counter::Entity::update_many()
+            .col_expr(attempt_counter::Column::Failures, Expr::value(new as i32))
+            .col_expr(attempt_counter::Column::LastAttemptAt, Expr::value(now))
+            .filter(attempt_counter::Column::Key.eq(key))
+            .filter(attempt_counter::Column::Failures.eq(expected as i32))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected == 1)
+    }
+
+    async fn reset_attempt_counter(&self, key: &str) -> Result<()> {
+        attempt_counter::Entity::update_many()
+            .col_expr(attempt_counter::Column::Failures, Expr::value(0))
+            .filter(attempt_counter::Column::Key.eq(key))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+}

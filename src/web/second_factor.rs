@@ -1,0 +1,149 @@
+//! `/login/factor`: the second step of sign-in, on its own page after the password.
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::{Deserialize, Serialize};
+
+use super::error::{WebError, status_of, with_retry_after};
+use super::form::{Form, Query};
+use super::login::safe_return_to;
+use super::{csrf, pages, session};
+use crate::app::AppState;
+use crate::core::factors::FactorKind;
+use crate::core::model::{Session, SessionState, User};
+use crate::core::{Error, second_factor};
+
+#[derive(Deserialize)]
+pub struct FactorQuery {
+    method: Option<String>,
+    return_to: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct FactorForm {
+    csrf: Option<String>,
+    method: String,
+    code: String,
+    return_to: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Method {
+    kind: &'static str,
+    current: bool,
+}
+
+async fn pending(req: &HttpRequest, state: &AppState) -> Result<Option<(Session, User)>, WebError> {
+    session::in_state(req, state, &[SessionState::PendingSecondFactor]).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn factor_page(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    user: &User,
+    method: Option<&str>,
+    return_to: Option<&str>,
+    error: Option<String>,
+) -> Result<HttpResponse, WebError> {
+    let offered = second_factor::offered(state.store.as_ref(), &user.id).await?;
+    let chosen = method
+        .and_then(FactorKind::parse)
+        .filter(|k| offered.contains(k))
+        .or(offered.first().copied());
+    let Some(chosen) = chosen else {
+        return Err(Error::invalid("No second factor is set up for this account.").into());
+    };
+    let (token, cookie) = csrf::issue(req, state);
+    let mut ctx = pages::context();
+    ctx.insert("csrf", &token);
+    ctx.insert("method", chosen.as_str());
+    let methods: Vec<Method> = offered
+        .iter()
+        .map(|k| Method {
+            kind: k.as_str(),
+            current: *k == chosen,
+        })
+        .collect();
+    ctx.insert("methods", &methods);
+    ctx.insert("return_to", &safe_return_to(return_to));
+    ctx.insert("username", &user.username);
+    ctx.insert("error", &error);
+    let mut builder = HttpResponse::build(status);
+    if let Some(cookie) = cookie {
+        builder.cookie(cookie);
+    }
+    Ok(pages::render(builder, "login/second_factor.html", &ctx))
+}
+
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Query(query): Query<FactorQuery>,
+) -> Result<HttpResponse, WebError> {
+    let Some((_, user)) = pending(&req, &state).await? else {
+        return Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/login")).finish());
+    };
+    factor_page(
+        &req,
+        &state,
+        StatusCode::OK,
+        &user,
+        query.method.as_deref(),
+        query.return_to.as_deref(),
+        None,
+    )
+    .await
+}
+
+pub async fn submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<FactorForm>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.csrf.as_deref())?;
+    let Some((pending, user)) = pending(&req, &state).await? else {
+        return Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/login")).finish());
+    };
+    let kind = FactorKind::parse(&form.method).ok_or_else(|| Error::invalid("Unknown sign-in method."))?;
+    let code: String = form.code.chars().take(64).collect();
+    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
+    let result = second_factor::verify(
+        state.store.as_ref(),
+        state.notifier.as_ref(),
+        &state.keys,
+        state.clock.now(),
+        state.limits,
+        &state.factor_policy,
+        &origin,
+        &pending,
+        &user,
+        kind,
+        &code,
+    )
+    .await;
+    match result {
+        Ok(signed_in) => {
+            let target = safe_return_to(form.return_to.as_deref()).unwrap_or_else(|| "/account".into());
+            Ok(HttpResponse::SeeOther()
+                .insert_header((LOCATION, target))
+                .cookie(session::session_cookie(&state, &signed_in.token))
+                .finish())
+        }
+        Err(e @ (Error::WrongCode(_) | Error::TooManyAttempts { .. } | Error::FactorLocked { .. })) => {
+            let page = factor_page(
+                &req,
+                &state,
+                status_of(&e),
+                &user,
+                Some(kind.as_str()),
+                form.return_to.as_deref(),
+                Some(e.to_string()),
+            )
+            .await?;
+            Ok(with_retry_after(page, &e))
+        }
+        Err(other) => Err(other.into()),
+    }
+}

@@ -1,0 +1,303 @@
+//! `/account/security`: the user's second factors — list, add (authenticator app, recovery codes), remove.
+//! Changes need a fresh sign-in; a user who must have a factor and has none lands here right after the
+//! password, with a session that allows nothing but enrolment.
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::{Deserialize, Serialize};
+
+use super::error::{WebError, status_of, with_retry_after};
+use super::form::{Form, Query};
+use super::login::{encode, safe_return_to};
+use super::{csrf, pages, session};
+use crate::app::AppState;
+use crate::core::factors::{FactorKind, FactorStatus};
+use crate::core::model::{Session, SessionState, User};
+use crate::core::{Error, enrol, sessions};
+
+#[derive(Deserialize)]
+pub struct SecurityQuery {
+    return_to: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct TotpForm {
+    csrf: Option<String>,
+    factor_id: String,
+    name: Option<String>,
+    code: String,
+    return_to: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct RemoveForm {
+    csrf: Option<String>,
+    factor_id: String,
+}
+
+#[derive(Serialize)]
+struct FactorRow {
+    id: String,
+    kind: &'static str,
+    name: String,
+    added: String,
+    last_used: Option<String>,
+}
+
+const PAGE: &str = "/account/security";
+
+/// The signed-in session, or the enrolment-only one.
+async fn session_for_security(req: &HttpRequest, state: &AppState) -> Result<Option<(Session, User)>, WebError> {
+    session::in_state(
+        req,
+        state,
+        &[SessionState::Authenticated, SessionState::PendingEnrolment],
+    )
+    .await
+}
+
+fn to_login() -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, format!("/login?return_to={}", encode(PAGE))))
+        .finish()
+}
+
+fn to_reauth() -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, format!("/login?reauth=1&return_to={}", encode(PAGE))))
+        .finish()
+}
+
+fn render_with_csrf(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    template: &str,
+    mut ctx: tera::Context,
+) -> HttpResponse {
+    let (token, cookie) = csrf::issue(req, state);
+    ctx.insert("csrf", &token);
+    let mut builder = HttpResponse::build(status);
+    if let Some(cookie) = cookie {
+        builder.cookie(cookie);
+    }
+    pages::render(builder, template, &ctx)
+}
+
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Query(query): Query<SecurityQuery>,
+) -> Result<HttpResponse, WebError> {
+    let Some((session, user)) = session_for_security(&req, &state).await? else {
+        return Ok(to_login());
+    };
+    let store = state.store.as_ref();
+    let factors = store.factors_of(&user.id).await?;
+    let rows: Vec<FactorRow> = factors
+        .iter()
+        .filter(|f| f.status == FactorStatus::Active)
+        .map(|f| FactorRow {
+            id: f.id.clone(),
+            kind: f.kind.as_str(),
+            name: f.name.clone(),
+            added: f.created_at.format("%Y-%m-%d").to_string(),
+            last_used: f.last_used_at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+        })
+        .collect();
+    let mut ctx = pages::context();
+    ctx.insert("factors", &rows);
+    ctx.insert(
+        "has_primary",
+        &rows.iter().any(|r| r.kind != FactorKind::RecoveryCode.as_str()),
+    );
+    ctx.insert("recovery_remaining", &store.remaining_recovery_codes(&user.id).await?);
+    ctx.insert(
+        "has_recovery",
+        &rows.iter().any(|r| r.kind == FactorKind::RecoveryCode.as_str()),
+    );
+    ctx.insert("fresh", &enrol::is_fresh(&session, state.clock.now()));
+    ctx.insert("must_enrol", &(session.state == SessionState::PendingEnrolment));
+    ctx.insert("return_to", &safe_return_to(query.return_to.as_deref()));
+    ctx.insert("username", &user.username);
+    Ok(render_with_csrf(
+        &req,
+        &state,
+        StatusCode::OK,
+        "account/security.html",
+        ctx,
+    ))
+}
+
+async fn totp_page(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    enrolment: enrol::TotpEnrolment,
+    return_to: Option<&str>,
+    error: Option<String>,
+) -> HttpResponse {
+    let mut ctx = pages::context();
+    ctx.insert("factor_id", &enrolment.factor_id);
+    ctx.insert("secret", &enrolment.provisioning.secret_base32);
+    ctx.insert("uri", &enrolment.provisioning.uri);
+    ctx.insert("qr", &enrolment.provisioning.qr_png_base64);
+    ctx.insert("return_to", &safe_return_to(return_to));
+    ctx.insert("error", &error);
+    render_with_csrf(req, state, status, "account/totp.html", ctx)
+}
+
+pub async fn totp_start(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Query(query): Query<SecurityQuery>,
+) -> Result<HttpResponse, WebError> {
+    let Some((session, user)) = session_for_security(&req, &state).await? else {
+        return Ok(to_login());
+    };
+    let now = state.clock.now();
+    match enrol::start_totp(
+        state.store.as_ref(),
+        &state.keys,
+        now,
+        &session,
+        &user,
+        &state.config.totp_issuer,
+    )
+    .await
+    {
+        Ok(enrolment) => Ok(totp_page(
+            &req,
+            &state,
+            StatusCode::OK,
+            enrolment,
+            query.return_to.as_deref(),
+            None,
+        )
+        .await),
+        Err(Error::ReauthenticationRequired) => Ok(to_reauth()),
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn totp_confirm(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<TotpForm>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.csrf.as_deref())?;
+    let Some((session, user)) = session_for_security(&req, &state).await? else {
+        return Ok(to_login());
+    };
+    let now = state.clock.now();
+    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
+    let store = state.store.as_ref();
+    let confirmed = enrol::confirm_totp(
+        store,
+        state.notifier.as_ref(),
+        &state.keys,
+        now,
+        &origin,
+        &session,
+        &user,
+        &form.factor_id,
+        form.name.as_deref().unwrap_or_default(),
+        &form.code,
+    )
+    .await;
+    match confirmed {
+        Ok(_) => {}
+        Err(Error::ReauthenticationRequired) => return Ok(to_reauth()),
+        Err(e @ (Error::WrongCode(_) | Error::TooManyAttempts { .. })) => {
+            let enrolment =
+                enrol::pending_totp(store, &state.keys, &user, &form.factor_id, &state.config.totp_issuer).await?;
+            let page = totp_page(
+                &req,
+                &state,
+                status_of(&e),
+                enrolment,
+                form.return_to.as_deref(),
+                Some(e.to_string()),
+            )
+            .await;
+            return Ok(with_retry_after(page, &e));
+        }
+        Err(other) => return Err(other.into()),
+    }
+    // The first factor of a user who had to enrol completes the sign-in: the code just proved the factor.
+    if session.state == SessionState::PendingEnrolment {
+        let amr = vec!["pwd".to_string(), FactorKind::Totp.amr().to_string(), "mfa".to_string()];
+        if let Some((token, _)) = sessions::promote(store, now, state.limits, &session, amr).await? {
+            let target = safe_return_to(form.return_to.as_deref()).unwrap_or_else(|| PAGE.into());
+            return Ok(HttpResponse::SeeOther()
+                .insert_header((LOCATION, target))
+                .cookie(session::session_cookie(&state, &token))
+                .finish());
+        }
+    }
+    Ok(HttpResponse::SeeOther().insert_header((LOCATION, PAGE)).finish())
+}
+
+pub async fn recovery_codes(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.csrf.as_deref())?;
+    let Some((session, user)) = session::current(&req, &state).await? else {
+        return Ok(to_login());
+    };
+    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
+    let now = state.clock.now();
+    let codes = match enrol::new_recovery_codes(
+        state.store.as_ref(),
+        state.notifier.as_ref(),
+        &state.keys,
+        now,
+        &origin,
+        &session,
+        &user,
+    )
+    .await
+    {
+        Ok(codes) => codes,
+        Err(Error::ReauthenticationRequired) => return Ok(to_reauth()),
+        Err(other) => return Err(other.into()),
+    };
+    let mut ctx = pages::context();
+    ctx.insert("codes", &codes);
+    ctx.insert("username", &user.username);
+    Ok(pages::page(StatusCode::OK, "account/recovery_codes.html", &ctx))
+}
+
+pub async fn remove(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<RemoveForm>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.csrf.as_deref())?;
+    let Some((session, user)) = session::current(&req, &state).await? else {
+        return Ok(to_login());
+    };
+    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
+    let removed = enrol::remove(
+        state.store.as_ref(),
+        state.notifier.as_ref(),
+        state.clock.now(),
+        &origin,
+        &session,
+        &user,
+        &form.factor_id,
+    )
+    .await;
+    match removed {
+        Ok(_) => Ok(HttpResponse::SeeOther().insert_header((LOCATION, PAGE)).finish()),
+        Err(Error::ReauthenticationRequired) => Ok(to_reauth()),
+        Err(other) => Err(other.into()),
+    }
+}
