@@ -4,8 +4,9 @@ use chrono::Duration;
 use gatehouse::core::Error;
 use gatehouse::core::audit::{AuditEvent, Outcome};
 use gatehouse::core::clock::{Clock, SystemClock};
+use gatehouse::core::factors::{Factor, FactorKind, FactorStatus};
 use gatehouse::core::model::{OneTimeToken, Session, SessionState, TokenPurpose, User, UserStatus};
-use gatehouse::core::store::{AuditStore, SessionStore, Store, TokenStore, UserStore};
+use gatehouse::core::store::{AuditStore, FactorStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore};
 use gatehouse::store::SeaStore;
 use sea_orm::{ConnectionTrait, Database};
 use std::sync::Arc;
@@ -295,5 +296,190 @@ async fn the_audit_log_is_append_only() {
             "{backend}: delete refused"
         );
         assert_eq!(store.list_audit(None, 10).await.unwrap().len(), 2);
+    }
+}
+
+fn factor(id: &str, user_id: &str, kind: FactorKind, status: FactorStatus) -> Factor {
+    Factor {
+        id: id.into(),
+        user_id: user_id.into(),
+        kind,
+        name: "Phone".into(),
+        status,
+        secret_enc: Some("v1:sealed".into()),
+        data: serde_json::json!({}),
+        last_step: None,
+        created_at: SystemClock.now(),
+        last_used_at: None,
+    }
+}
+
+#[tokio::test]
+async fn factor_steps_and_recovery_codes_are_single_use_under_concurrency() {
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let u = user("77777777-7777-7777-7777-777777777777", "yan", "yan@example.com");
+        store.insert_user(&u, &[]).await.unwrap();
+        let now = SystemClock.now();
+
+        let pending = factor("f-pending", &u.id, FactorKind::Totp, FactorStatus::Pending);
+        store.insert_factor(&pending).await.unwrap();
+        assert!(
+            !store.advance_step(&pending.id, 10, now).await.unwrap(),
+            "{backend}: a pending factor is not usable"
+        );
+        assert!(
+            store
+                .activate_factor(&pending.id, "Phone", Some(10), now)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .activate_factor(&pending.id, "Phone", Some(10), now)
+                .await
+                .unwrap(),
+            "{backend}: activates once"
+        );
+        assert!(
+            !store.advance_step(&pending.id, 10, now).await.unwrap(),
+            "{backend}: the enrolment step is used"
+        );
+        assert!(
+            !store.advance_step(&pending.id, 9, now).await.unwrap(),
+            "{backend}: older steps never"
+        );
+
+        let mut tasks = Vec::new();
+        for _ in 0..20 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                store.advance_step("f-pending", 11, SystemClock.now()).await
+            }));
+        }
+        let mut wins = 0;
+        for task in tasks {
+            wins += task.await.unwrap().expect("no error under concurrency") as u32;
+        }
+        assert_eq!(wins, 1, "{backend}: one success for one step");
+        let stored = store.factor_of(&u.id, "f-pending").await.unwrap().unwrap();
+        assert_eq!(stored.last_step, Some(11));
+        assert!(
+            store.factor_of("someone-else", "f-pending").await.unwrap().is_none(),
+            "{backend}: scoped to the user"
+        );
+
+        let codes = factor("f-codes", &u.id, FactorKind::RecoveryCode, FactorStatus::Active);
+        let hashes: Vec<String> = (0..3).map(|i| format!("{i:064}")).collect();
+        store.replace_recovery_codes(&codes, &hashes).await.unwrap();
+        assert_eq!(store.remaining_recovery_codes(&u.id).await.unwrap(), 3);
+        let mut tasks = Vec::new();
+        for _ in 0..10 {
+            let store = store.clone();
+            let (uid, hash) = (u.id.clone(), hashes[0].clone());
+            tasks.push(tokio::spawn(async move {
+                store.use_recovery_code(&uid, &hash, SystemClock.now()).await
+            }));
+        }
+        let mut wins = 0;
+        for task in tasks {
+            wins += task.await.unwrap().expect("no error under concurrency") as u32;
+        }
+        assert_eq!(wins, 1, "{backend}: a recovery code works once");
+        assert!(!store.use_recovery_code("someone-else", &hashes[1], now).await.unwrap());
+        assert_eq!(store.remaining_recovery_codes(&u.id).await.unwrap(), 2);
+        // New codes replace the old ones entirely.
+        let fresh = factor("f-codes-2", &u.id, FactorKind::RecoveryCode, FactorStatus::Active);
+        store
+            .replace_recovery_codes(&fresh, &[format!("{:064}", 9)])
+            .await
+            .unwrap();
+        assert_eq!(store.remaining_recovery_codes(&u.id).await.unwrap(), 1);
+        assert!(
+            !store.use_recovery_code(&u.id, &hashes[1], now).await.unwrap(),
+            "{backend}: old codes are gone"
+        );
+        let kinds: Vec<_> = store
+            .factors_of(&u.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|f| f.id)
+            .collect();
+        assert_eq!(kinds, ["f-pending", "f-codes-2"]);
+
+        assert!(store.delete_factor(&u.id, "f-pending").await.unwrap());
+        assert!(!store.delete_factor(&u.id, "f-pending").await.unwrap());
+    }
+}
+
+#[tokio::test]
+async fn attempt_counters_compare_and_swap() {
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let now = SystemClock.now();
+        assert!(store.attempt_counter("k").await.unwrap().is_none());
+        store.create_attempt_counter("k").await.unwrap();
+        store.create_attempt_counter("k").await.unwrap();
+        assert_eq!(store.attempt_counter("k").await.unwrap(), Some((0, None)));
+        let mut tasks = Vec::new();
+        for _ in 0..20 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                store.bump_attempt_counter("k", 0, 1, SystemClock.now()).await
+            }));
+        }
+        let mut wins = 0;
+        for task in tasks {
+            wins += task.await.unwrap().expect("no error under concurrency") as u32;
+        }
+        assert_eq!(wins, 1, "{backend}: one swap from the same value");
+        assert!(store.bump_attempt_counter("k", 1, 2, now).await.unwrap());
+        assert_eq!(store.attempt_counter("k").await.unwrap(), Some((2, Some(now))));
+        store.reset_attempt_counter("k").await.unwrap();
+        assert_eq!(store.attempt_counter("k").await.unwrap().unwrap().0, 0);
+    }
+}
+
+#[tokio::test]
+async fn a_pending_session_is_promoted_once() {
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let u = user("88888888-8888-8888-8888-888888888888", "zia", "zia@example.com");
+        store.insert_user(&u, &[]).await.unwrap();
+        let now = SystemClock.now();
+        let pending = Session {
+            id_hash: "p".repeat(64),
+            user_id: u.id.clone(),
+            state: SessionState::PendingSecondFactor,
+            amr: vec!["pwd".into()],
+            created_at: now,
+            auth_time: now,
+            last_seen_at: now,
+            expires_at: now + Duration::minutes(15),
+            ip: None,
+            user_agent: None,
+        };
+        store.insert_session(&pending).await.unwrap();
+        let mut tasks = Vec::new();
+        for i in 0..10 {
+            let store = store.clone();
+            let promoted = Session {
+                id_hash: format!("{i:064}"),
+                state: SessionState::Authenticated,
+                amr: vec!["pwd".into(), "otp".into(), "mfa".into()],
+                ..pending.clone()
+            };
+            tasks.push(tokio::spawn(async move {
+                store.promote_session(&"p".repeat(64), &promoted).await
+            }));
+        }
+        let mut wins = 0;
+        for task in tasks {
+            wins += task.await.unwrap().expect("no error under concurrency") as u32;
+        }
+        assert_eq!(wins, 1, "{backend}");
+        assert!(store.session_by_hash(&pending.id_hash).await.unwrap().is_none());
+        assert_eq!(store.count_sessions_of_user(&u.id).await.unwrap(), 1);
     }
 }
