@@ -1,15 +1,24 @@
 # The two commands of the README: `make run` and `make test`. Both install the system packages the
-# build needs when they are missing (as root; otherwise they print the exact command to run).
-SYSTEM_PACKAGES := pkg-config libssl-dev libxml2-dev libxmlsec1-dev libclang-dev
+# build needs when they are missing (as root; otherwise they print the exact command to run). `make test`
+# also installs the third-party clients of the interop tests (oathtool; pyotp in .venv-interop).
+SYSTEM_PACKAGES := pkg-config libssl-dev libxml2-dev libxmlsec1-dev libclang-dev oathtool
 CARGO ?= cargo
+VENV := .venv-interop
 
-.PHONY: run test deps check
+.PHONY: run test deps interop-deps check
 
 run: deps
 	$(CARGO) run --release --bin gatehouse -- serve
 
-test: deps
-	$(CARGO) test --workspace
+test: deps interop-deps
+	GATEHOUSE_INTEROP=1 GATEHOUSE_INTEROP_PYTHON=$(CURDIR)/$(VENV)/bin/python $(CARGO) test --workspace
+
+interop-deps: $(VENV)/.installed
+
+$(VENV)/.installed: tests/interop/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/interop/requirements.txt
+	touch $@
 
 check: deps
 	$(CARGO) fmt --all -- --check

@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod factors;
 mod instances;
+mod interop_totp;
 mod login;
 mod password_reset;
 mod store;
