@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::core::Keys;
 use crate::core::clock::Clock;
-use crate::core::notify::Notifier;
+use crate::core::notify::{Notifier, SmsGateway};
 use crate::core::reset::{self, LinkSettings};
 use crate::core::secrets::MasterKey;
 use crate::core::sessions::SessionLimits;
@@ -24,6 +24,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub notifier: Arc<dyn Notifier>,
+    pub sms: Arc<dyn SmsGateway>,
     pub keys: Keys,
     pub limits: SessionLimits,
     /// Attempts at one factor: delays, then a lock.
@@ -105,6 +106,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         store: Arc::new(store),
         clock,
         notifier: Arc::new(mailer),
+        sms: Arc::from(crate::notify::sms::from_config(&config)?),
         config: Arc::new(config),
     })
 }

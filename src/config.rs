@@ -9,7 +9,13 @@ use std::path::{Path, PathBuf};
 use url::Url;
 
 /// Keys that may be given as `GATEHOUSE_<KEY>_FILE`.
-const SECRET_KEYS: [&str; 3] = ["database_url", "smtp_url", "secret_key"];
+const SECRET_KEYS: [&str; 5] = [
+    "database_url",
+    "smtp_url",
+    "secret_key",
+    "sms_webhook_secret",
+    "sms_twilio_auth_token",
+];
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -37,6 +43,18 @@ pub struct Config {
     /// `text` or `json`.
     pub log_format: String,
     pub log_level: String,
+    /// `log` (development: texts go to the log), `webhook` or `twilio`.
+    pub sms_driver: String,
+    /// `webhook`: where to POST `{"to": "+41…", "message": "…"}`.
+    pub sms_webhook_url: Option<Url>,
+    /// `webhook`: key of the HMAC-SHA256 signature in `X-Gatehouse-Signature`.
+    pub sms_webhook_secret: Option<String>,
+    /// `twilio`: API base (tests and Twilio-compatible providers change it).
+    pub sms_twilio_base_url: Url,
+    pub sms_twilio_account_sid: Option<String>,
+    pub sms_twilio_auth_token: Option<String>,
+    /// `twilio`: the sending number or messaging service.
+    pub sms_twilio_from: Option<String>,
     /// Consecutive wrong codes after which a factor locks.
     pub factor_lockout_failures: u32,
     pub factor_lockout_minutes: u32,
@@ -64,6 +82,13 @@ impl Default for Config {
             max_body_bytes: 64 * 1024,
             log_format: "text".into(),
             log_level: "info".into(),
+            sms_driver: "log".into(),
+            sms_webhook_url: None,
+            sms_webhook_secret: None,
+            sms_twilio_base_url: Url::parse("https://api.twilio.com").expect("constant URL"),
+            sms_twilio_account_sid: None,
+            sms_twilio_auth_token: None,
+            sms_twilio_from: None,
             factor_lockout_failures: 10,
             factor_lockout_minutes: 15,
             totp_issuer: "Gatehouse".into(),
@@ -128,10 +153,14 @@ impl Config {
                 let content = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path, source })?;
                 layer.insert(secret.to_string(), content.trim_end_matches(['\r', '\n']).into());
             } else {
-                // Parsed the way figment's `Env` parses (numbers, booleans, arrays), from the given list
-                // rather than the process environment.
-                let parsed: figment::value::Value = value.parse().unwrap_or_else(|_| value.as_str().into());
-                layer.insert(key, parsed);
+                // Numbers and booleans are parsed only for settings of that type: a phone number such as
+                // +15005550006 must stay text where the setting is text.
+                let value: figment::value::Value = if typed_setting(&key) {
+                    value.parse().unwrap_or_else(|_| value.as_str().into())
+                } else {
+                    value.as_str().into()
+                };
+                layer.insert(key, value);
             }
         }
         figment = figment.merge(Serialized::defaults(layer));
@@ -175,6 +204,28 @@ impl Config {
         if self.totp_issuer.trim().is_empty() || self.totp_issuer.contains(':') || self.totp_issuer.len() > 64 {
             return bad("totp_issuer: 1 to 64 characters, no ':'".into());
         }
+        match self.sms_driver.as_str() {
+            "log" => {}
+            "webhook"
+                if self.sms_webhook_url.is_some()
+                    && self.sms_webhook_secret.as_ref().is_some_and(|s| s.len() >= 16) => {}
+            "webhook" => {
+                return bad(
+                    "sms_driver = webhook needs sms_webhook_url and sms_webhook_secret (16+ characters)".into(),
+                );
+            }
+            "twilio"
+                if self.sms_twilio_account_sid.is_some()
+                    && self.sms_twilio_auth_token.is_some()
+                    && self.sms_twilio_from.is_some() => {}
+            "twilio" => {
+                return bad(
+                    "sms_driver = twilio needs sms_twilio_account_sid, sms_twilio_auth_token and sms_twilio_from"
+                        .into(),
+                );
+            }
+            other => return bad(format!("sms_driver: '{other}' is not log, webhook or twilio")),
+        }
         if self.max_body_bytes < 1024 {
             return bad("max_body_bytes: at least 1024".into());
         }
@@ -195,6 +246,17 @@ impl Config {
 
     pub fn is_https(&self) -> bool {
         self.public_url.scheme() == "https"
+    }
+}
+
+/// Whether a setting is a number or boolean (judged from the defaults; `workers` has none).
+fn typed_setting(key: &str) -> bool {
+    use figment::value::Value;
+    let defaults = Value::serialize(Config::default()).ok();
+    match defaults.as_ref().and_then(|d| d.find_ref(key)) {
+        Some(Value::Num(..) | Value::Bool(..)) => true,
+        Some(Value::Empty(..)) | None => key == "workers",
+        Some(_) => false,
     }
 }
 

@@ -7,5 +7,6 @@ pub mod one_time_token;
 pub mod recovery_code;
 pub mod role;
 pub mod session;
+pub mod sms_code;
 pub mod user;
 pub mod user_role;

@@ -21,7 +21,7 @@ pub fn is_fresh(session: &Session, now: DateTime<Utc>) -> bool {
         || (session.state == SessionState::Authenticated && now - session.auth_time <= FRESH_FOR)
 }
 
-fn require_fresh(session: &Session, now: DateTime<Utc>) -> Result<()> {
+pub fn require_fresh(session: &Session, now: DateTime<Utc>) -> Result<()> {
     if is_fresh(session, now) {
         Ok(())
     } else {

@@ -16,6 +16,7 @@ pub mod reset;
 pub mod second_factor;
 pub mod secrets;
 pub mod sessions;
+pub mod sms;
 pub mod store;
 pub mod throttle;
 
@@ -26,6 +27,7 @@ pub use error::{Error, Result};
 pub struct Keys {
     pub csrf: [u8; 32],
     pub recovery_codes: [u8; 32],
+    pub sms_codes: [u8; 32],
     pub sealer: crypto::Sealer,
 }
 
@@ -34,6 +36,7 @@ impl Keys {
         Keys {
             csrf: master.derive("csrf"),
             recovery_codes: master.derive("recovery-codes"),
+            sms_codes: master.derive("sms-codes"),
             sealer: crypto::Sealer::new(master.derive("sealing")),
         }
     }

@@ -76,6 +76,14 @@ pub async fn verify(
 
     let outcome = match kind {
         FactorKind::Totp => check_totp(store, keys, now, &factors, code).await?,
+        // Only a code sent for this very sign-in (the pending session) is accepted.
+        FactorKind::Sms => match super::sms::accept_code(store, keys, now, &factors, &pending.id_hash, code).await? {
+            Some(factor) => {
+                store.touch_factor(&factor.id, now).await?;
+                Checked::Accepted(factor)
+            }
+            None => Checked::Wrong,
+        },
         FactorKind::RecoveryCode => match recovery_code::normalize(code) {
             Some(normal)
                 if store

@@ -66,6 +66,7 @@ pub trait FactorStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<bool>;
     async fn delete_factor(&self, user_id: &str, factor_id: &str) -> Result<bool>;
+    async fn touch_factor(&self, factor_id: &str, now: DateTime<Utc>) -> Result<()>;
     async fn delete_pending_factors(&self, user_id: &str, kind: FactorKind) -> Result<u64>;
     /// The replay guard: sets `last_step` to `step` only if it is greater than the stored one (atomic).
     async fn advance_step(&self, factor_id: &str, step: i64, now: DateTime<Utc>) -> Result<bool>;
@@ -74,6 +75,31 @@ pub trait FactorStore: Send + Sync {
     /// Marks one unused code of the user used (atomic); `false` if there is none with this hash.
     async fn use_recovery_code(&self, user_id: &str, code_hash: &str, now: DateTime<Utc>) -> Result<bool>;
     async fn remaining_recovery_codes(&self, user_id: &str) -> Result<u64>;
+}
+
+/// A one-time SMS code as stored: its keyed hash, bound to a factor and a session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SmsCode {
+    pub id: String,
+    pub factor_id: String,
+    pub session_hash: String,
+    pub code_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait SmsCodeStore: Send + Sync {
+    /// Stores a new code, retiring every earlier unused one for the same factor and session.
+    async fn replace_sms_code(&self, code: &SmsCode, now: DateTime<Utc>) -> Result<()>;
+    /// Marks the matching unused, unexpired code used (atomic: one winner); `false` if none matches.
+    async fn use_sms_code(
+        &self,
+        factor_id: &str,
+        session_hash: &str,
+        code_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
 }
 
 #[async_trait]
@@ -113,7 +139,9 @@ pub trait AuditStore: Send + Sync {
 }
 
 #[async_trait]
-pub trait Store: UserStore + SessionStore + TokenStore + AuditStore + FactorStore + ThrottleStore {
+pub trait Store:
+    UserStore + SessionStore + TokenStore + AuditStore + FactorStore + SmsCodeStore + ThrottleStore
+{
     /// `Ok` while the database answers.
     async fn ping(&self) -> Result<()>;
 }

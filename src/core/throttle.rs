@@ -114,6 +114,29 @@ pub async fn begin(store: &dyn Store, policy: &Policy, key: &str, now: DateTime<
     Err(Error::TooManyAttempts { retry_after_secs: 1 })
 }
 
+/// Takes one use of a quota of `limit` per fixed `window` for `key` (e.g. SMS sends per number per hour),
+/// or refuses with the time until the window ends. Counted by compare-and-swap like attempts.
+pub async fn take_quota(store: &dyn Store, key: &str, limit: u32, window: Duration, now: DateTime<Utc>) -> Result<()> {
+    let seconds = window.num_seconds().max(1);
+    let bucket = now.timestamp().div_euclid(seconds);
+    let key = format!("{key}:{bucket}");
+    let retry_after_secs = ((bucket + 1) * seconds - now.timestamp()).max(1) as u64;
+    for _ in 0..64 {
+        let Some((used, _)) = store.attempt_counter(&key).await? else {
+            store.create_attempt_counter(&key).await?;
+            continue;
+        };
+        if used >= limit {
+            return Err(Error::TooManyAttempts { retry_after_secs });
+        }
+        if store.bump_attempt_counter(&key, used, used + 1, now).await? {
+            return Ok(());
+        }
+        tokio::task::yield_now().await;
+    }
+    Err(Error::TooManyAttempts { retry_after_secs: 1 })
+}
+
 pub async fn succeeded(store: &dyn Store, attempt: &Attempt) -> Result<()> {
     store.reset_attempt_counter(&attempt.key).await
 }

@@ -1,3 +1,4 @@
 //! Delivery of notices: mail over SMTP (lettre) or, without SMTP, as .eml files for local runs.
-//! SMS gateways join here with the second-factor work.
+//! SMS: gateway drivers (`sms`).
 pub mod mail;
+pub mod sms;

@@ -102,6 +102,16 @@ impl FactorStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
+    async fn touch_factor(&self, factor_id: &str, now: DateTime<Utc>) -> Result<()> {
+        factor::Entity::update_many()
+            .col_expr(factor::Column::LastUsedAt, Expr::value(now))
+            .filter(factor::Column::Id.eq(factor_id))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
     async fn delete_pending_factors(&self, user_id: &str, kind: FactorKind) -> Result<u64> {
         let result = factor::Entity::delete_many()
             .filter(factor::Column::UserId.eq(user_id))

@@ -3,6 +3,7 @@
 mod audit;
 mod factors;
 mod sessions;
+mod sms_codes;
 mod throttle;
 mod tokens;
 mod users;

@@ -26,10 +26,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/logout", web::post().to(login::logout))
         .route("/login/factor", web::get().to(second_factor::show))
         .route("/login/factor", web::post().to(second_factor::submit))
+        .route("/login/factor/sms", web::post().to(second_factor::send_sms))
         .route("/account", web::get().to(account::show))
         .route("/account/security", web::get().to(security::show))
         .route("/account/security/totp", web::get().to(security::totp_start))
         .route("/account/security/totp", web::post().to(security::totp_confirm))
+        .route("/account/security/sms", web::get().to(security::sms_start))
+        .route("/account/security/sms", web::post().to(security::sms_send))
+        .route("/account/security/sms/confirm", web::post().to(security::sms_confirm))
         .route(
             "/account/security/recovery-codes",
             web::post().to(security::recovery_codes),

@@ -9,13 +9,20 @@ use super::form::{Form, Query};
 use super::login::safe_return_to;
 use super::{csrf, pages, session};
 use crate::app::AppState;
-use crate::core::factors::FactorKind;
+use crate::core::factors::{Factor, FactorKind, FactorStatus};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::{Error, second_factor};
+use crate::core::{Error, second_factor, sms};
 
 #[derive(Deserialize)]
 pub struct FactorQuery {
     method: Option<String>,
+    return_to: Option<String>,
+    sent: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SendForm {
+    csrf: Option<String>,
     return_to: Option<String>,
 }
 
@@ -46,6 +53,7 @@ async fn factor_page(
     method: Option<&str>,
     return_to: Option<&str>,
     error: Option<String>,
+    sent: bool,
 ) -> Result<HttpResponse, WebError> {
     let offered = second_factor::offered(state.store.as_ref(), &user.id).await?;
     let chosen = method
@@ -70,6 +78,15 @@ async fn factor_page(
     ctx.insert("return_to", &safe_return_to(return_to));
     ctx.insert("username", &user.username);
     ctx.insert("error", &error);
+    ctx.insert("sent", &sent);
+    let phone = if chosen == FactorKind::Sms {
+        first_sms_factor(state, user)
+            .await?
+            .and_then(|f| sms::phone_of(&f).map(sms::masked))
+    } else {
+        None
+    };
+    ctx.insert("phone", &phone);
     let mut builder = HttpResponse::build(status);
     if let Some(cookie) = cookie {
         builder.cookie(cookie);
@@ -93,6 +110,7 @@ pub async fn show(
         query.method.as_deref(),
         query.return_to.as_deref(),
         None,
+        query.sent.is_some(),
     )
     .await
 }
@@ -140,6 +158,68 @@ pub async fn submit(
                 Some(kind.as_str()),
                 form.return_to.as_deref(),
                 Some(e.to_string()),
+                kind == FactorKind::Sms,
+            )
+            .await?;
+            Ok(with_retry_after(page, &e))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn first_sms_factor(state: &AppState, user: &User) -> Result<Option<Factor>, WebError> {
+    Ok(state
+        .store
+        .factors_of(&user.id)
+        .await?
+        .into_iter()
+        .find(|f| f.kind == FactorKind::Sms && f.status == FactorStatus::Active))
+}
+
+/// "Text me a code": sends a code bound to this pending sign-in.
+pub async fn send_sms(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<SendForm>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.csrf.as_deref())?;
+    let Some((pending, user)) = pending(&req, &state).await? else {
+        return Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/login")).finish());
+    };
+    let factor = first_sms_factor(&state, &user)
+        .await?
+        .ok_or_else(|| Error::invalid("No phone is set up for this account."))?;
+    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
+    let sent = sms::send_code(
+        state.store.as_ref(),
+        state.sms.as_ref(),
+        &state.keys,
+        state.clock.now(),
+        &origin,
+        &user,
+        &factor,
+        &pending.id_hash,
+    )
+    .await;
+    let return_to = safe_return_to(form.return_to.as_deref());
+    match sent {
+        Ok(()) => {
+            let mut target = String::from("/login/factor?method=sms&sent=1");
+            if let Some(return_to) = return_to {
+                target.push_str(&format!("&return_to={}", super::login::encode(&return_to)));
+            }
+            Ok(HttpResponse::SeeOther().insert_header((LOCATION, target)).finish())
+        }
+        Err(e @ (Error::TooManyAttempts { .. } | Error::Unavailable(_))) => {
+            let page = factor_page(
+                &req,
+                &state,
+                status_of(&e),
+                &user,
+                Some("sms"),
+                return_to.as_deref(),
+                Some(e.to_string()),
+                false,
             )
             .await?;
             Ok(with_retry_after(page, &e))

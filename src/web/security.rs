@@ -11,9 +11,9 @@ use super::form::{Form, Query};
 use super::login::{encode, safe_return_to};
 use super::{csrf, pages, session};
 use crate::app::AppState;
-use crate::core::factors::{FactorKind, FactorStatus};
+use crate::core::factors::{Factor, FactorKind, FactorStatus};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::{Error, enrol, sessions};
+use crate::core::{Error, enrol, sessions, sms};
 
 #[derive(Deserialize)]
 pub struct SecurityQuery {
@@ -229,18 +229,168 @@ pub async fn totp_confirm(
         }
         Err(other) => return Err(other.into()),
     }
-    // The first factor of a user who had to enrol completes the sign-in: the code just proved the factor.
+    finish_enrolment(&state, &session, FactorKind::Totp, form.return_to.as_deref()).await
+}
+
+/// After a new factor is proven: back to the security page, or — for a user who had to enrol — the sign-in
+/// completes (the code just proved the factor) with a new session id.
+async fn finish_enrolment(
+    state: &AppState,
+    session: &Session,
+    kind: FactorKind,
+    return_to: Option<&str>,
+) -> Result<HttpResponse, WebError> {
     if session.state == SessionState::PendingEnrolment {
-        let amr = vec!["pwd".to_string(), FactorKind::Totp.amr().to_string(), "mfa".to_string()];
-        if let Some((token, _)) = sessions::promote(store, now, state.limits, &session, amr).await? {
-            let target = safe_return_to(form.return_to.as_deref()).unwrap_or_else(|| PAGE.into());
+        let amr = vec!["pwd".to_string(), kind.amr().to_string(), "mfa".to_string()];
+        if let Some((token, _)) =
+            sessions::promote(state.store.as_ref(), state.clock.now(), state.limits, session, amr).await?
+        {
+            let target = safe_return_to(return_to).unwrap_or_else(|| PAGE.into());
             return Ok(HttpResponse::SeeOther()
                 .insert_header((LOCATION, target))
-                .cookie(session::session_cookie(&state, &token))
+                .cookie(session::session_cookie(state, &token))
                 .finish());
         }
     }
     Ok(HttpResponse::SeeOther().insert_header((LOCATION, PAGE)).finish())
+}
+
+#[derive(Deserialize)]
+pub struct PhoneForm {
+    csrf: Option<String>,
+    phone: String,
+    return_to: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SmsConfirmForm {
+    csrf: Option<String>,
+    factor_id: String,
+    code: String,
+    return_to: Option<String>,
+}
+
+pub async fn sms_start(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Query(query): Query<SecurityQuery>,
+) -> Result<HttpResponse, WebError> {
+    let Some((session, user)) = session_for_security(&req, &state).await? else {
+        return Ok(to_login());
+    };
+    if !enrol::is_fresh(&session, state.clock.now()) {
+        return Ok(to_reauth());
+    }
+    let mut ctx = pages::context();
+    ctx.insert("phone", &user.phone.clone().unwrap_or_default());
+    ctx.insert("return_to", &safe_return_to(query.return_to.as_deref()));
+    Ok(render_with_csrf(&req, &state, StatusCode::OK, "account/sms.html", ctx))
+}
+
+fn sms_confirm_page(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    factor: &Factor,
+    return_to: Option<&str>,
+    error: Option<String>,
+) -> HttpResponse {
+    let mut ctx = pages::context();
+    ctx.insert("factor_id", &factor.id);
+    ctx.insert("phone", &sms::phone_of(factor).map(sms::masked));
+    ctx.insert("return_to", &safe_return_to(return_to));
+    ctx.insert("error", &error);
+    render_with_csrf(req, state, status, "account/sms_confirm.html", ctx)
+}
+
+pub async fn sms_send(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<PhoneForm>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.csrf.as_deref())?;
+    let Some((session, user)) = session_for_security(&req, &state).await? else {
+        return Ok(to_login());
+    };
+    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
+    let started = sms::start_enrolment(
+        state.store.as_ref(),
+        state.sms.as_ref(),
+        &state.keys,
+        state.clock.now(),
+        &origin,
+        &session,
+        &user,
+        &form.phone,
+    )
+    .await;
+    match started {
+        Ok(factor) => Ok(sms_confirm_page(
+            &req,
+            &state,
+            StatusCode::OK,
+            &factor,
+            form.return_to.as_deref(),
+            None,
+        )),
+        Err(Error::ReauthenticationRequired) => Ok(to_reauth()),
+        Err(e @ (Error::Invalid(_) | Error::TooManyAttempts { .. } | Error::Unavailable(_))) => {
+            let mut ctx = pages::context();
+            ctx.insert("phone", &form.phone.chars().take(32).collect::<String>());
+            ctx.insert("return_to", &safe_return_to(form.return_to.as_deref()));
+            ctx.insert("error", &e.to_string());
+            Ok(with_retry_after(
+                render_with_csrf(&req, &state, status_of(&e), "account/sms.html", ctx),
+                &e,
+            ))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn sms_confirm(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<SmsConfirmForm>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.csrf.as_deref())?;
+    let Some((session, user)) = session_for_security(&req, &state).await? else {
+        return Ok(to_login());
+    };
+    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
+    let store = state.store.as_ref();
+    let confirmed = sms::confirm_enrolment(
+        store,
+        state.notifier.as_ref(),
+        &state.keys,
+        state.clock.now(),
+        &origin,
+        &session,
+        &user,
+        &form.factor_id,
+        &form.code,
+    )
+    .await;
+    match confirmed {
+        Ok(_) => finish_enrolment(&state, &session, FactorKind::Sms, form.return_to.as_deref()).await,
+        Err(Error::ReauthenticationRequired) => Ok(to_reauth()),
+        Err(e @ (Error::WrongCode(_) | Error::TooManyAttempts { .. })) => {
+            let factor = store
+                .factor_of(&user.id, &form.factor_id)
+                .await?
+                .ok_or_else(|| Error::invalid("This enrolment has expired; start again."))?;
+            let page = sms_confirm_page(
+                &req,
+                &state,
+                status_of(&e),
+                &factor,
+                form.return_to.as_deref(),
+                Some(e.to_string()),
+            );
+            Ok(with_retry_after(page, &e))
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 pub async fn recovery_codes(

@@ -287,7 +287,8 @@ async fn configuration_rules() {
     assert_eq!(not_secret.code, 1);
     assert!(not_secret.stderr.contains("can be read from a file"));
 
-    // A TOML file and the environment, environment winning; numbers from the environment are numbers.
+    // A TOML file and the environment, environment winning; numbers from the environment are numbers where
+    // the setting is a number, and text (such as a phone number) where it is text.
     let good = dir.path().join("good.toml");
     std::fs::write(&good, "session_idle_minutes = 30\nlog_format = \"json\"\n").unwrap();
     let loaded = gatehouse::config::Config::load_from(
@@ -295,9 +296,18 @@ async fn configuration_rules() {
         &[
             ("GATEHOUSE_SESSION_IDLE_MINUTES".into(), "45".into()),
             ("GATEHOUSE_TEST_DATABASE_URL".into(), "ignored".into()),
+            ("GATEHOUSE_SMS_TWILIO_FROM".into(), "+15005550006".into()),
+            ("GATEHOUSE_ADMIN_USERNAME".into(), "12345".into()),
+            ("GATEHOUSE_WORKERS".into(), "3".into()),
         ],
     )
     .unwrap();
+    assert_eq!(loaded.sms_twilio_from.as_deref(), Some("+15005550006"));
+    assert_eq!(loaded.admin_username, "12345");
+    assert_eq!(loaded.workers, Some(3));
+    let wrong_type =
+        gatehouse::config::Config::load_from(None, &[("GATEHOUSE_SESSION_IDLE_MINUTES".into(), "soon".into())]);
+    assert!(wrong_type.unwrap_err().to_string().contains("session_idle_minutes"));
     assert_eq!(loaded.session_idle_minutes, 45);
     assert_eq!(loaded.log_format, "json");
     assert_eq!(loaded.listen, "127.0.0.1:8080");

@@ -558,3 +558,113 @@ impl TestServer {
             .await
     }
 }
+
+/// One HTTP request an `HttpSink` received.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A minimal HTTP/1.1 server on loopback that records every request and answers with a fixed status and
+/// body: the receiving end of the SMS webhook, or a stand-in for Twilio's API.
+pub struct HttpSink {
+    pub url: String,
+    received: Arc<std::sync::Mutex<Vec<Received>>>,
+}
+
+impl HttpSink {
+    pub async fn start(status: u16, reply_body: &'static str) -> HttpSink {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://127.0.0.1:{}", listener.local_addr().expect("addr").port());
+        let received = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let store = received.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    let header_end = loop {
+                        let Ok(n) = socket.read(&mut chunk).await else { return };
+                        if n == 0 {
+                            return;
+                        }
+                        buf.extend_from_slice(&chunk[..n]);
+                        if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break pos + 4;
+                        }
+                    };
+                    let head = String::from_utf8_lossy(&buf[..header_end]).to_string();
+                    let mut lines = head.lines();
+                    let mut first = lines.next().unwrap_or_default().split_whitespace();
+                    let method = first.next().unwrap_or_default().to_string();
+                    let path = first.next().unwrap_or_default().to_string();
+                    let headers: Vec<(String, String)> = lines
+                        .filter_map(|l| {
+                            l.split_once(':')
+                                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                        })
+                        .collect();
+                    let length: usize = headers
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+                        .and_then(|(_, v)| v.parse().ok())
+                        .unwrap_or(0);
+                    while buf.len() < header_end + length {
+                        let Ok(n) = socket.read(&mut chunk).await else { return };
+                        if n == 0 {
+                            break;
+                        }
+                        buf.extend_from_slice(&chunk[..n]);
+                    }
+                    let body = String::from_utf8_lossy(&buf[header_end..]).to_string();
+                    store.lock().expect("lock").push(Received {
+                        method,
+                        path,
+                        headers,
+                        body,
+                    });
+                    let reply = format!(
+                        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply_body}",
+                        reply_body.len()
+                    );
+                    let _ = socket.write_all(reply.as_bytes()).await;
+                });
+            }
+        });
+        HttpSink { url, received }
+    }
+
+    /// Waits up to 5 s for at least `count` requests.
+    pub async fn received(&self, count: usize) -> Vec<Received> {
+        for _ in 0..100 {
+            let got = self.received.lock().expect("lock").clone();
+            if got.len() >= count {
+                return got;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.received.lock().expect("lock").clone()
+    }
+}
+
+/// The 6-digit code in a text message.
+pub fn code_in(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .expect("a 6-digit code")
+        .to_string()
+}

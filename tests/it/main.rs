@@ -8,5 +8,6 @@ mod instances;
 mod interop_totp;
 mod login;
 mod password_reset;
+mod sms;
 mod store;
 mod templates;

@@ -43,6 +43,8 @@ fn every_template_renders() {
         ctx.insert(key, &value);
     }
     ctx.insert("recovery_remaining", &10);
+    ctx.insert("sent", &true);
+    ctx.insert("phone", "+41•••••••00");
     ctx.insert("factor_id", "f1");
     ctx.insert("secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
     ctx.insert(

@@ -1,6 +1,8 @@
 //! Second factors: what kinds exist, how each is checked, and how they rank. Checks are pure functions of
 //! (secret, input, now, last use); what a check changes is written afterwards by `core::second_factor`.
+pub mod hotp;
 pub mod recovery_code;
+pub mod token_import;
 pub mod totp;
 
 use chrono::{DateTime, Utc};
@@ -10,15 +12,17 @@ use serde::Serialize;
 #[serde(rename_all = "snake_case")]
 pub enum FactorKind {
     Totp,
+    Sms,
     RecoveryCode,
 }
 
 impl FactorKind {
-    pub const ALL: [FactorKind; 2] = [FactorKind::Totp, FactorKind::RecoveryCode];
+    pub const ALL: [FactorKind; 3] = [FactorKind::Totp, FactorKind::Sms, FactorKind::RecoveryCode];
 
     pub fn as_str(self) -> &'static str {
         match self {
             FactorKind::Totp => "totp",
+            FactorKind::Sms => "sms",
             FactorKind::RecoveryCode => "recovery_code",
         }
     }
@@ -31,6 +35,7 @@ impl FactorKind {
     pub fn amr(self) -> &'static str {
         match self {
             FactorKind::Totp => "otp",
+            FactorKind::Sms => "sms",
             // RFC 8176 has no value for backup codes; "otp" would overstate them to relying parties.
             FactorKind::RecoveryCode => "rc",
         }
@@ -40,6 +45,8 @@ impl FactorKind {
     pub fn strength(self) -> u8 {
         match self {
             FactorKind::Totp => 50,
+            // Weakest real factor: SIM swaps, SS7 interception, phishable.
+            FactorKind::Sms => 20,
             FactorKind::RecoveryCode => 10,
         }
     }

@@ -1,0 +1,239 @@
+//! The SMS factor: a verified phone number, and one-time 6-digit codes valid 5 minutes, each bound to the
+//! sign-in (or enrolment) session it was sent for, so a code intercepted for one transaction is useless in
+//! another. Sends are limited per account, per number and per client address, counted in the database.
+//! SMS is the weakest factor (SIM swap, interception, phishing); the pages say so.
+use chrono::{DateTime, Duration, Utc};
+use rand::Rng;
+use serde_json::json;
+
+use super::audit::{self, Origin, Outcome};
+use super::factors::{Factor, FactorKind, FactorStatus};
+use super::model::{Phone, Session, User};
+use super::notify::{Notifier, SmsGateway};
+use super::second_factor::notify;
+use super::secrets::hmac;
+use super::store::{SmsCode, Store};
+use super::throttle::{self, Policy};
+use super::{Error, Keys, Result, enrol};
+
+pub const CODE_TTL: Duration = Duration::minutes(5);
+const WINDOW: Duration = Duration::hours(1);
+const PER_ACCOUNT: u32 = 5;
+const PER_NUMBER: u32 = 5;
+const PER_ADDRESS: u32 = 20;
+
+pub fn digest(keys: &Keys, code: &str) -> String {
+    hex::encode(hmac(&keys.sms_codes, &[code.as_bytes()]))
+}
+
+/// Six digits, ignoring spaces.
+pub fn normalize(code: &str) -> Option<String> {
+    let digits: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    (digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+}
+
+pub fn phone_of(factor: &Factor) -> Option<&str> {
+    factor.data.get("phone").and_then(|p| p.as_str())
+}
+
+/// "+41•••••••00": enough to recognise one's own number, not enough to learn someone else's.
+pub fn masked(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    if chars.len() <= 5 {
+        return "•".repeat(chars.len());
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 2..].iter().collect();
+    format!("{head}{}{tail}", "•".repeat(chars.len() - 5))
+}
+
+/// Sends a fresh code for `factor` bound to `session_hash`, replacing earlier unused ones for that session.
+#[allow(clippy::too_many_arguments)]
+pub async fn send_code(
+    store: &dyn Store,
+    gateway: &dyn SmsGateway,
+    keys: &Keys,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    user: &User,
+    factor: &Factor,
+    session_hash: &str,
+) -> Result<()> {
+    let phone = phone_of(factor).ok_or_else(|| Error::Internal("SMS factor without a number".into()))?;
+    let quotas = [
+        (format!("sms:account:{}", user.id), PER_ACCOUNT),
+        (format!("sms:number:{phone}"), PER_NUMBER),
+        (
+            format!("sms:address:{}", origin.ip.as_deref().unwrap_or("unknown")),
+            PER_ADDRESS,
+        ),
+    ];
+    for (key, limit) in &quotas {
+        if let Err(refusal) = throttle::take_quota(store, key, *limit, WINDOW, now).await {
+            audit::record(
+                store,
+                now,
+                origin,
+                "sms.sent",
+                Outcome::Denied,
+                Some(&user.id),
+                json!({ "reason": "quota", "quota": key.split(':').nth(1) }),
+            )
+            .await?;
+            return Err(refusal);
+        }
+    }
+    let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
+    store
+        .replace_sms_code(
+            &SmsCode {
+                id: uuid::Uuid::new_v4().to_string(),
+                factor_id: factor.id.clone(),
+                session_hash: session_hash.to_string(),
+                code_hash: digest(keys, &code),
+                created_at: now,
+                expires_at: now + CODE_TTL,
+            },
+            now,
+        )
+        .await?;
+    let text =
+        format!("Your Gatehouse code is {code}. It expires in 5 minutes. Never share it: we will never ask for it.");
+    gateway.send_sms(phone, &text).await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "sms.sent",
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "factor_id": factor.id, "to": masked(phone) }),
+    )
+    .await
+}
+
+/// Checks a code sent for `session_hash` to one of `factors`; the matching code is used up.
+pub async fn accept_code(
+    store: &dyn Store,
+    keys: &Keys,
+    now: DateTime<Utc>,
+    factors: &[Factor],
+    session_hash: &str,
+    code: &str,
+) -> Result<Option<Factor>> {
+    let Some(code) = normalize(code) else { return Ok(None) };
+    let hash = digest(keys, &code);
+    for factor in factors {
+        if store.use_sms_code(&factor.id, session_hash, &hash, now).await? {
+            return Ok(Some(factor.clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// Starts adding a phone: a pending SMS factor for the validated number, and a code sent to it.
+#[allow(clippy::too_many_arguments)]
+pub async fn start_enrolment(
+    store: &dyn Store,
+    gateway: &dyn SmsGateway,
+    keys: &Keys,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    session: &Session,
+    user: &User,
+    phone: &str,
+) -> Result<Factor> {
+    enrol::require_fresh(session, now)?;
+    let phone = Phone::parse(phone)?;
+    store.delete_pending_factors(&user.id, FactorKind::Sms).await?;
+    let factor = Factor {
+        id: uuid::Uuid::new_v4().to_string(),
+        user_id: user.id.clone(),
+        kind: FactorKind::Sms,
+        name: format!("Phone {}", masked(phone.as_str())),
+        status: FactorStatus::Pending,
+        secret_enc: None,
+        data: json!({ "phone": phone.as_str() }),
+        last_step: None,
+        created_at: now,
+        last_used_at: None,
+    };
+    store.insert_factor(&factor).await?;
+    send_code(store, gateway, keys, now, origin, user, &factor, &session.id_hash).await?;
+    Ok(factor)
+}
+
+/// Finishes adding a phone: the code sent to it proves the number is the user's.
+#[allow(clippy::too_many_arguments)]
+pub async fn confirm_enrolment(
+    store: &dyn Store,
+    notifier: &dyn Notifier,
+    keys: &Keys,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    session: &Session,
+    user: &User,
+    factor_id: &str,
+    code: &str,
+) -> Result<Factor> {
+    enrol::require_fresh(session, now)?;
+    let factor = store
+        .factor_of(&user.id, factor_id)
+        .await?
+        .filter(|f| f.kind == FactorKind::Sms && f.status == FactorStatus::Pending)
+        .ok_or_else(|| Error::invalid("This enrolment has expired; start again."))?;
+    let attempt = throttle::begin(store, &Policy::PASSWORD, &format!("enrol:{}", user.id), now).await?;
+    if accept_code(store, keys, now, std::slice::from_ref(&factor), &session.id_hash, code)
+        .await?
+        .is_none()
+    {
+        audit::record(
+            store,
+            now,
+            origin,
+            "factor.enrolment",
+            Outcome::Failure,
+            Some(&user.id),
+            json!({ "kind": "sms", "reason": "wrong_code" }),
+        )
+        .await?;
+        return Err(Error::WrongCode("That code is not right, or it has expired.".into()));
+    }
+    throttle::succeeded(store, &attempt).await?;
+    if !store.activate_factor(&factor.id, &factor.name, None, now).await? {
+        return Err(Error::invalid("This enrolment was already completed."));
+    }
+    audit::record(
+        store,
+        now,
+        origin,
+        "factor.added",
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "kind": "sms", "factor_id": factor.id }),
+    )
+    .await?;
+    notify(
+        notifier,
+        user,
+        "factor_added",
+        json!({ "factor": factor.name, "ip": origin.ip }),
+    )
+    .await;
+    Ok(Factor {
+        status: FactorStatus::Active,
+        ..factor
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masking_and_codes() {
+        assert_eq!(masked("+41446681800"), "+41•••••••00");
+        assert_eq!(normalize("123 456").as_deref(), Some("123456"));
+        assert!(normalize("12345").is_none() && normalize("12345a").is_none());
+    }
+}
