@@ -3,6 +3,7 @@
 pub mod attempt_counter;
 pub mod audit_event;
 pub mod factor;
+pub mod hardware_token;
 pub mod one_time_token;
 pub mod recovery_code;
 pub mod role;

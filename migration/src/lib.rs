@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_accounts;
 mod m20261123_000002_factors;
 mod m20261123_000003_sms_codes;
+mod m20261123_000004_hardware_tokens;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_accounts::Migration),
             Box::new(m20261123_000002_factors::Migration),
             Box::new(m20261123_000003_sms_codes::Migration),
+            Box::new(m20261123_000004_hardware_tokens::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! The `gatehouse` command line. Every command exits non-zero with a one-line message on bad input;
 //! with `--json`, results are printed as JSON on standard output.
 mod serve;
+mod tokens;
 mod user;
 
 use clap::{Parser, Subcommand};
@@ -31,6 +32,9 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Hardware OATH tokens: import seeds, list.
+    #[command(subcommand)]
+    Tokens(tokens::TokensCommand),
     /// Read the audit log.
     #[command(subcommand)]
     Audit(user::AuditCommand),
@@ -74,6 +78,7 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             Command::User(cmd) => user::run_user(&config, cmd, json).await,
             Command::Audit(cmd) => user::run_audit(&config, cmd, json).await,
+            Command::Tokens(cmd) => tokens::run(&config, cmd, json).await,
         }
     });
     match result {

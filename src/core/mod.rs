@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod enrol;
 pub mod error;
 pub mod factors;
+pub mod hardware_tokens;
 pub mod login;
 pub mod model;
 pub mod notify;

@@ -84,6 +84,14 @@ pub async fn verify(
             }
             None => Checked::Wrong,
         },
+        FactorKind::OathToken => match super::hardware_tokens::check(store, keys, now, &factors, code).await? {
+            super::hardware_tokens::TokenCheck::Accepted(factor) => {
+                store.touch_factor(&factor.id, now).await?;
+                Checked::Accepted(factor)
+            }
+            super::hardware_tokens::TokenCheck::Replayed => Checked::Replayed,
+            super::hardware_tokens::TokenCheck::Wrong => Checked::Wrong,
+        },
         FactorKind::RecoveryCode => match recovery_code::normalize(code) {
             Some(normal)
                 if store

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use super::Result;
 use super::audit::{AuditEvent, AuditRecord};
 use super::factors::{Factor, FactorKind};
+use super::hardware_tokens::HardwareToken;
 use super::model::{OneTimeToken, Role, Session, TokenPurpose, User, UserStatus};
 
 #[async_trait]
@@ -103,6 +104,29 @@ pub trait SmsCodeStore: Send + Sync {
 }
 
 #[async_trait]
+pub trait HardwareTokenStore: Send + Sync {
+    /// Stores imported tokens, all or none; `Error::Conflict` when a serial exists already.
+    async fn import_hardware_tokens(&self, tokens: &[HardwareToken]) -> Result<()>;
+    async fn hardware_token(&self, serial: &str) -> Result<Option<HardwareToken>>;
+    async fn list_hardware_tokens(&self) -> Result<Vec<HardwareToken>>;
+    /// In one transaction: binds the token to `factor`'s user if it is unbound (a token binds once) with the
+    /// resynchronised counter/drift/step, and inserts the active factor. `false` if it was bound already.
+    async fn bind_hardware_token(
+        &self,
+        serial: &str,
+        factor: &Factor,
+        counter: i64,
+        drift: i64,
+        last_step: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// HOTP replay guard: the next counter becomes `matched + 1` only if `matched` is not below it (atomic).
+    async fn advance_hotp_counter(&self, serial: &str, matched: i64) -> Result<bool>;
+    /// TOTP-token replay guard: `last_step` becomes `step` only if greater (atomic).
+    async fn advance_token_step(&self, serial: &str, step: i64) -> Result<bool>;
+}
+
+#[async_trait]
 pub trait ThrottleStore: Send + Sync {
     /// Consecutive failures and the time of the last attempt.
     async fn attempt_counter(&self, key: &str) -> Result<Option<(u32, Option<DateTime<Utc>>)>>;
@@ -140,7 +164,7 @@ pub trait AuditStore: Send + Sync {
 
 #[async_trait]
 pub trait Store:
-    UserStore + SessionStore + TokenStore + AuditStore + FactorStore + SmsCodeStore + ThrottleStore
+    UserStore + SessionStore + TokenStore + AuditStore + FactorStore + SmsCodeStore + HardwareTokenStore + ThrottleStore
 {
     /// `Ok` while the database answers.
     async fn ping(&self) -> Result<()>;

@@ -27,7 +27,7 @@ fn to_domain(m: factor::Model) -> Result<Factor> {
     })
 }
 
-fn to_model(f: &Factor) -> factor::ActiveModel {
+pub(super) fn to_model(f: &Factor) -> factor::ActiveModel {
     factor::ActiveModel {
         id: Set(f.id.clone()),
         user_id: Set(f.user_id.clone()),

@@ -2,6 +2,7 @@
 //! This is the only module that imports sea-orm; model ↔ domain conversions live beside the queries.
 mod audit;
 mod factors;
+mod hardware_tokens;
 mod sessions;
 mod sms_codes;
 mod throttle;

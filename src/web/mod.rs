@@ -31,6 +31,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/account/security", web::get().to(security::show))
         .route("/account/security/totp", web::get().to(security::totp_start))
         .route("/account/security/totp", web::post().to(security::totp_confirm))
+        .route("/account/security/token", web::get().to(security::token_start))
+        .route("/account/security/token", web::post().to(security::token_bind))
         .route("/account/security/sms", web::get().to(security::sms_start))
         .route("/account/security/sms", web::post().to(security::sms_send))
         .route("/account/security/sms/confirm", web::post().to(security::sms_confirm))

@@ -13,7 +13,7 @@ use super::{csrf, pages, session};
 use crate::app::AppState;
 use crate::core::factors::{Factor, FactorKind, FactorStatus};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::{Error, enrol, sessions, sms};
+use crate::core::{Error, enrol, hardware_tokens, sessions, sms};
 
 #[derive(Deserialize)]
 pub struct SecurityQuery {
@@ -384,6 +384,92 @@ pub async fn sms_confirm(
                 &state,
                 status_of(&e),
                 &factor,
+                form.return_to.as_deref(),
+                Some(e.to_string()),
+            );
+            Ok(with_retry_after(page, &e))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    csrf: Option<String>,
+    serial: String,
+    first: String,
+    second: String,
+    return_to: Option<String>,
+}
+
+fn token_page(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    serial: &str,
+    return_to: Option<&str>,
+    error: Option<String>,
+) -> HttpResponse {
+    let mut ctx = pages::context();
+    ctx.insert("serial", &serial.chars().take(64).collect::<String>());
+    ctx.insert("return_to", &safe_return_to(return_to));
+    ctx.insert("error", &error);
+    render_with_csrf(req, state, status, "account/token.html", ctx)
+}
+
+pub async fn token_start(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Query(query): Query<SecurityQuery>,
+) -> Result<HttpResponse, WebError> {
+    let Some((session, _)) = session_for_security(&req, &state).await? else {
+        return Ok(to_login());
+    };
+    if !enrol::is_fresh(&session, state.clock.now()) {
+        return Ok(to_reauth());
+    }
+    Ok(token_page(
+        &req,
+        &state,
+        StatusCode::OK,
+        "",
+        query.return_to.as_deref(),
+        None,
+    ))
+}
+
+pub async fn token_bind(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<TokenForm>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.csrf.as_deref())?;
+    let Some((session, user)) = session_for_security(&req, &state).await? else {
+        return Ok(to_login());
+    };
+    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
+    let bound = hardware_tokens::bind(
+        state.store.as_ref(),
+        state.notifier.as_ref(),
+        &state.keys,
+        state.clock.now(),
+        &origin,
+        &session,
+        &user,
+        &form.serial,
+        &form.first,
+        &form.second,
+    )
+    .await;
+    match bound {
+        Ok(_) => finish_enrolment(&state, &session, FactorKind::OathToken, form.return_to.as_deref()).await,
+        Err(Error::ReauthenticationRequired) => Ok(to_reauth()),
+        Err(e @ (Error::WrongCode(_) | Error::TooManyAttempts { .. })) => {
+            let page = token_page(
+                &req,
+                &state,
+                status_of(&e),
+                &form.serial,
                 form.return_to.as_deref(),
                 Some(e.to_string()),
             );

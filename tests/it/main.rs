@@ -11,3 +11,4 @@ mod password_reset;
 mod sms;
 mod store;
 mod templates;
+mod tokens;

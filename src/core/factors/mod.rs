@@ -12,16 +12,23 @@ use serde::Serialize;
 #[serde(rename_all = "snake_case")]
 pub enum FactorKind {
     Totp,
+    OathToken,
     Sms,
     RecoveryCode,
 }
 
 impl FactorKind {
-    pub const ALL: [FactorKind; 3] = [FactorKind::Totp, FactorKind::Sms, FactorKind::RecoveryCode];
+    pub const ALL: [FactorKind; 4] = [
+        FactorKind::Totp,
+        FactorKind::OathToken,
+        FactorKind::Sms,
+        FactorKind::RecoveryCode,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             FactorKind::Totp => "totp",
+            FactorKind::OathToken => "oath_token",
             FactorKind::Sms => "sms",
             FactorKind::RecoveryCode => "recovery_code",
         }
@@ -34,7 +41,7 @@ impl FactorKind {
     /// The RFC 8176 authentication-method reference this factor contributes to `amr`.
     pub fn amr(self) -> &'static str {
         match self {
-            FactorKind::Totp => "otp",
+            FactorKind::Totp | FactorKind::OathToken => "otp",
             FactorKind::Sms => "sms",
             // RFC 8176 has no value for backup codes; "otp" would overstate them to relying parties.
             FactorKind::RecoveryCode => "rc",
@@ -45,6 +52,7 @@ impl FactorKind {
     pub fn strength(self) -> u8 {
         match self {
             FactorKind::Totp => 50,
+            FactorKind::OathToken => 45,
             // Weakest real factor: SIM swaps, SS7 interception, phishable.
             FactorKind::Sms => 20,
             FactorKind::RecoveryCode => 10,

@@ -1,0 +1,268 @@
+//! Hardware OATH tokens (the key fobs banks hand out): an administrator imports their seeds (PSKC or CSV);
+//! a user binds one by typing its serial number and two consecutive codes, which also resynchronises its HOTP
+//! counter or TOTP clock drift; afterwards it is a second factor like an authenticator app. Seeds are sealed at
+//! rest; a token binds once; every accepted code moves a counter or step forward in one conditional UPDATE.
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::json;
+
+use super::audit::{self, Origin, Outcome};
+use super::factors::hotp::{self, HashAlgorithm};
+use super::factors::token_import::{self, TokenType};
+use super::factors::{Factor, FactorKind, FactorStatus};
+use super::model::{Session, User};
+use super::notify::Notifier;
+use super::second_factor::notify;
+use super::store::Store;
+use super::throttle::{self, Policy};
+use super::{Error, Keys, Result, enrol};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HardwareToken {
+    pub serial: String,
+    pub token_type: TokenType,
+    #[serde(skip)]
+    pub secret_enc: String,
+    pub digits: u32,
+    pub algorithm: HashAlgorithm,
+    pub period: u64,
+    /// HOTP: the next counter expected.
+    pub counter: u64,
+    /// TOTP: the token's clock offset, in steps.
+    pub drift: i64,
+    pub last_step: Option<i64>,
+    pub imported_at: DateTime<Utc>,
+    pub bound_user_id: Option<String>,
+    pub factor_id: Option<String>,
+    pub bound_at: Option<DateTime<Utc>>,
+}
+
+pub fn seal_context(serial: &str) -> String {
+    format!("hardware-token:{serial}")
+}
+
+pub fn algorithm_name(algorithm: HashAlgorithm) -> &'static str {
+    match algorithm {
+        HashAlgorithm::Sha1 => "sha1",
+        HashAlgorithm::Sha256 => "sha256",
+        HashAlgorithm::Sha512 => "sha512",
+    }
+}
+
+pub fn parse_algorithm(text: &str) -> Option<HashAlgorithm> {
+    [HashAlgorithm::Sha1, HashAlgorithm::Sha256, HashAlgorithm::Sha512]
+        .into_iter()
+        .find(|a| algorithm_name(*a) == text)
+}
+
+pub fn type_name(token_type: TokenType) -> &'static str {
+    match token_type {
+        TokenType::Hotp => "hotp",
+        TokenType::Totp => "totp",
+    }
+}
+
+/// Imports a seed file (all or nothing); returns how many tokens were added.
+pub async fn import(
+    store: &dyn Store,
+    keys: &Keys,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    bytes: &[u8],
+) -> Result<usize> {
+    let seeds = token_import::parse(bytes)?;
+    let mut tokens = Vec::with_capacity(seeds.len());
+    for seed in &seeds {
+        tokens.push(HardwareToken {
+            serial: seed.serial.clone(),
+            token_type: seed.token_type,
+            secret_enc: keys.sealer.seal(&seed.secret, &seal_context(&seed.serial))?,
+            digits: seed.digits,
+            algorithm: seed.algorithm,
+            period: seed.period,
+            counter: seed.counter,
+            drift: 0,
+            last_step: None,
+            imported_at: now,
+            bound_user_id: None,
+            factor_id: None,
+            bound_at: None,
+        });
+    }
+    store.import_hardware_tokens(&tokens).await.map_err(|e| match e {
+        Error::Conflict(_) => {
+            Error::Conflict("A token in this file was imported before (serial numbers must be new).".into())
+        }
+        other => other,
+    })?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "tokens.imported",
+        Outcome::Success,
+        None,
+        json!({ "count": tokens.len() }),
+    )
+    .await?;
+    Ok(tokens.len())
+}
+
+/// Binds a token to the user: its serial and two consecutive codes prove possession and resynchronise it.
+/// Unknown serials, tokens bound already and wrong codes get one answer, so serials cannot be probed.
+#[allow(clippy::too_many_arguments)]
+pub async fn bind(
+    store: &dyn Store,
+    notifier: &dyn Notifier,
+    keys: &Keys,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    session: &Session,
+    user: &User,
+    serial: &str,
+    first: &str,
+    second: &str,
+) -> Result<Factor> {
+    enrol::require_fresh(session, now)?;
+    let attempt = throttle::begin(store, &Policy::PASSWORD, &format!("enrol:{}", user.id), now).await?;
+    let refusal = || Error::WrongCode("That serial number and those codes do not match an available token.".into());
+    let serial = serial.trim();
+    let token = store
+        .hardware_token(serial)
+        .await?
+        .filter(|t| t.bound_user_id.is_none());
+    let resynced = match &token {
+        Some(token) => {
+            let secret = keys.sealer.open(&token.secret_enc, &seal_context(&token.serial))?;
+            match token.token_type {
+                TokenType::Hotp => {
+                    hotp::resync_hotp(&secret, first, second, token.counter, token.digits, token.algorithm)
+                        .map(|next| (next as i64, 0, None))
+                }
+                TokenType::Totp => hotp::resync_totp(
+                    &secret,
+                    first,
+                    second,
+                    unix(now),
+                    token.period,
+                    token.digits,
+                    token.algorithm,
+                )
+                .map(|(drift, step)| (0, drift, Some(step as i64))),
+            }
+        }
+        None => None,
+    };
+    let (Some(token), Some((counter, drift, last_step))) = (token, resynced) else {
+        audit::record(
+            store,
+            now,
+            origin,
+            "factor.enrolment",
+            Outcome::Failure,
+            Some(&user.id),
+            json!({ "kind": "oath_token", "serial": super::model::truncate(serial, 64) }),
+        )
+        .await?;
+        return Err(refusal());
+    };
+    let factor = Factor {
+        id: uuid::Uuid::new_v4().to_string(),
+        user_id: user.id.clone(),
+        kind: FactorKind::OathToken,
+        name: format!("Token {}", token.serial),
+        status: FactorStatus::Active,
+        secret_enc: None,
+        data: json!({ "serial": token.serial }),
+        last_step: None,
+        created_at: now,
+        last_used_at: Some(now),
+    };
+    if !store
+        .bind_hardware_token(&token.serial, &factor, counter, drift, last_step, now)
+        .await?
+    {
+        return Err(refusal());
+    }
+    throttle::succeeded(store, &attempt).await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "factor.added",
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "kind": "oath_token", "serial": token.serial, "factor_id": factor.id }),
+    )
+    .await?;
+    notify(
+        notifier,
+        user,
+        "factor_added",
+        json!({ "factor": factor.name, "ip": origin.ip }),
+    )
+    .await;
+    Ok(factor)
+}
+
+fn unix(now: DateTime<Utc>) -> u64 {
+    now.timestamp().max(0) as u64
+}
+
+pub enum TokenCheck {
+    Accepted(Factor),
+    Replayed,
+    Wrong,
+}
+
+/// Checks a code against the user's bound tokens; an accepted code moves the token's counter or step forward.
+pub async fn check(
+    store: &dyn Store,
+    keys: &Keys,
+    now: DateTime<Utc>,
+    factors: &[Factor],
+    code: &str,
+) -> Result<TokenCheck> {
+    for factor in factors {
+        let Some(serial) = factor.data.get("serial").and_then(|s| s.as_str()) else {
+            continue;
+        };
+        let Some(token) = store.hardware_token(serial).await? else {
+            continue;
+        };
+        if token.factor_id.as_deref() != Some(factor.id.as_str()) {
+            continue;
+        }
+        let secret = keys.sealer.open(&token.secret_enc, &seal_context(&token.serial))?;
+        match token.token_type {
+            TokenType::Hotp => {
+                if let Some(matched) = hotp::check_hotp(&secret, code, token.counter, token.digits, token.algorithm) {
+                    return Ok(if store.advance_hotp_counter(serial, matched as i64).await? {
+                        TokenCheck::Accepted(factor.clone())
+                    } else {
+                        TokenCheck::Replayed
+                    });
+                }
+            }
+            TokenType::Totp => {
+                if let Some(step) = hotp::check_totp(
+                    &secret,
+                    code,
+                    unix(now),
+                    token.period,
+                    token.drift,
+                    token.digits,
+                    token.algorithm,
+                ) {
+                    let fresh = token.last_step.is_none_or(|last| (step as i64) > last);
+                    return Ok(if fresh && store.advance_token_step(serial, step as i64).await? {
+                        TokenCheck::Accepted(factor.clone())
+                    } else {
+                        TokenCheck::Replayed
+                    });
+                }
+            }
+        }
+    }
+    Ok(TokenCheck::Wrong)
+}
