@@ -25,6 +25,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub notifier: Arc<dyn Notifier>,
     pub sms: Arc<dyn SmsGateway>,
+    /// The WebAuthn relying party; `None` when `public_url`'s host cannot be an RP ID (an IP address).
+    pub webauthn: Option<Arc<webauthn_rs::prelude::Webauthn>>,
     pub keys: Keys,
     pub limits: SessionLimits,
     /// Attempts at one factor: delays, then a lock.
@@ -107,6 +109,13 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         clock,
         notifier: Arc::new(mailer),
         sms: Arc::from(crate::notify::sms::from_config(&config)?),
+        webauthn: match crate::core::passkeys::relying_party(&config.public_url, &config.totp_issuer) {
+            Ok(rp) => Some(Arc::new(rp)),
+            Err(e) => {
+                tracing::warn!(error = %e, "security keys and passkeys are unavailable");
+                None
+            }
+        },
         config: Arc::new(config),
     })
 }

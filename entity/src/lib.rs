@@ -11,3 +11,4 @@ pub mod session;
 pub mod sms_code;
 pub mod user;
 pub mod user_role;
+pub mod webauthn_ceremony;

@@ -5,6 +5,7 @@ mod m20261123_000001_accounts;
 mod m20261123_000002_factors;
 mod m20261123_000003_sms_codes;
 mod m20261123_000004_hardware_tokens;
+mod m20261123_000005_webauthn_ceremonies;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_factors::Migration),
             Box::new(m20261123_000003_sms_codes::Migration),
             Box::new(m20261123_000004_hardware_tokens::Migration),
+            Box::new(m20261123_000005_webauthn_ceremonies::Migration),
         ]
     }
 }

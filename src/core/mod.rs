@@ -12,6 +12,7 @@ pub mod hardware_tokens;
 pub mod login;
 pub mod model;
 pub mod notify;
+pub mod passkeys;
 pub mod password;
 pub mod reset;
 pub mod second_factor;

@@ -11,7 +11,7 @@ use super::model::{Session, SessionState, User};
 use super::notify::Notifier;
 use super::sessions::{self, SessionLimits};
 use super::store::Store;
-use super::throttle::{self, Policy};
+use super::throttle::{self, Attempt, Policy};
 use super::{Error, Keys, Result};
 
 /// What the sign-in page offers this user, in order.
@@ -23,12 +23,75 @@ pub fn throttle_key(user_id: &str, kind: FactorKind) -> String {
     format!("factor:{user_id}:{}", kind.as_str())
 }
 
-enum Checked {
-    Accepted(Factor),
+pub enum Checked {
+    /// Proven; `amr` holds the methods this factor contributes (e.g. `otp`, or `hwk` and `user`).
+    Accepted {
+        factor: Factor,
+        amr: Vec<String>,
+    },
     Replayed,
     Wrong,
 }
 
+fn accepted(factor: Factor, kind: FactorKind) -> Checked {
+    Checked::Accepted {
+        factor,
+        amr: vec![kind.amr().to_string()],
+    }
+}
+
+/// The user's active factors of `kind`, for a session that is waiting for its second factor.
+pub async fn usable_factors(
+    store: &dyn Store,
+    pending: &Session,
+    user: &User,
+    kind: FactorKind,
+) -> Result<Vec<Factor>> {
+    if pending.state != SessionState::PendingSecondFactor {
+        return Err(Error::invalid("There is no sign-in waiting for a second factor."));
+    }
+    let factors: Vec<Factor> = store
+        .factors_of(&user.id)
+        .await?
+        .into_iter()
+        .filter(|f| f.kind == kind && f.status == FactorStatus::Active)
+        .collect();
+    if factors.is_empty() {
+        return Err(Error::invalid("That method is not set up for this account."));
+    }
+    Ok(factors)
+}
+
+/// Reserves an attempt at `kind` for the user (delays, lock), auditing a refusal.
+pub async fn reserve(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    policy: &Policy,
+    origin: &Origin,
+    user: &User,
+    kind: FactorKind,
+) -> Result<Attempt> {
+    match throttle::begin(store, policy, &throttle_key(&user.id, kind), now).await {
+        Ok(attempt) => Ok(attempt),
+        Err(refusal) => {
+            audit::record(
+                store,
+                now,
+                origin,
+                "login.second_factor",
+                Outcome::Denied,
+                Some(&user.id),
+                json!({
+                    "kind": kind, "reason": refusal.to_string(),
+                }),
+            )
+            .await?;
+            Err(refusal)
+        }
+    }
+}
+
+/// Verifies a code-based factor (TOTP, hardware token, SMS, recovery code) and concludes the sign-in step.
 #[allow(clippy::too_many_arguments)]
 pub async fn verify(
     store: &dyn Store,
@@ -43,51 +106,22 @@ pub async fn verify(
     kind: FactorKind,
     code: &str,
 ) -> Result<SignedIn> {
-    if pending.state != SessionState::PendingSecondFactor {
-        return Err(Error::invalid("There is no sign-in waiting for a second factor."));
-    }
-    let factors: Vec<Factor> = store
-        .factors_of(&user.id)
-        .await?
-        .into_iter()
-        .filter(|f| f.kind == kind && f.status == FactorStatus::Active)
-        .collect();
-    if factors.is_empty() {
-        return Err(Error::invalid("That method is not set up for this account."));
-    }
-    let attempt = match throttle::begin(store, policy, &throttle_key(&user.id, kind), now).await {
-        Ok(attempt) => attempt,
-        Err(refusal) => {
-            audit::record(
-                store,
-                now,
-                origin,
-                "login.second_factor",
-                Outcome::Denied,
-                Some(&user.id),
-                json!({
-                    "kind": kind, "reason": refusal.to_string(),
-                }),
-            )
-            .await?;
-            return Err(refusal);
-        }
-    };
-
-    let outcome = match kind {
+    let factors = usable_factors(store, pending, user, kind).await?;
+    let attempt = reserve(store, now, policy, origin, user, kind).await?;
+    let checked = match kind {
         FactorKind::Totp => check_totp(store, keys, now, &factors, code).await?,
         // Only a code sent for this very sign-in (the pending session) is accepted.
         FactorKind::Sms => match super::sms::accept_code(store, keys, now, &factors, &pending.id_hash, code).await? {
             Some(factor) => {
                 store.touch_factor(&factor.id, now).await?;
-                Checked::Accepted(factor)
+                accepted(factor, kind)
             }
             None => Checked::Wrong,
         },
         FactorKind::OathToken => match super::hardware_tokens::check(store, keys, now, &factors, code).await? {
             super::hardware_tokens::TokenCheck::Accepted(factor) => {
                 store.touch_factor(&factor.id, now).await?;
-                Checked::Accepted(factor)
+                accepted(factor, kind)
             }
             super::hardware_tokens::TokenCheck::Replayed => Checked::Replayed,
             super::hardware_tokens::TokenCheck::Wrong => Checked::Wrong,
@@ -98,16 +132,40 @@ pub async fn verify(
                     .use_recovery_code(&user.id, &recovery_code::digest(&keys.recovery_codes, &normal), now)
                     .await? =>
             {
-                Checked::Accepted(factors[0].clone())
+                accepted(factors[0].clone(), kind)
             }
             _ => Checked::Wrong,
         },
+        FactorKind::WebAuthn => return Err(Error::invalid("Use the security key button for this method.")),
     };
+    conclude(
+        store, notifier, now, limits, policy, origin, pending, user, kind, &attempt, checked,
+    )
+    .await
+}
 
-    match outcome {
-        Checked::Accepted(factor) => {
-            throttle::succeeded(store, &attempt).await?;
-            let amr = vec!["pwd".to_string(), kind.amr().to_string(), "mfa".to_string()];
+/// The effects of a checked second factor: on success the counter resets and the pending session becomes a
+/// signed-in one with a new id; on failure the attempt stays counted, notices go out, and the tenth locks.
+#[allow(clippy::too_many_arguments)]
+pub async fn conclude(
+    store: &dyn Store,
+    notifier: &dyn Notifier,
+    now: DateTime<Utc>,
+    limits: SessionLimits,
+    policy: &Policy,
+    origin: &Origin,
+    pending: &Session,
+    user: &User,
+    kind: FactorKind,
+    attempt: &Attempt,
+    checked: Checked,
+) -> Result<SignedIn> {
+    match checked {
+        Checked::Accepted { factor, amr: methods } => {
+            throttle::succeeded(store, attempt).await?;
+            let mut amr = vec!["pwd".to_string()];
+            amr.extend(methods);
+            amr.push("mfa".to_string());
             let Some((token, session)) = sessions::promote(store, now, limits, pending, amr).await? else {
                 return Err(Error::invalid("This sign-in was already completed."));
             };
@@ -145,10 +203,10 @@ pub async fn verify(
             if attempt.locks_on_failure {
                 lock_alerts(store, notifier, now, origin, user, kind, policy).await?;
             }
-            Err(Error::WrongCode(if replayed {
-                "That code was already used. Wait for the next code from your app.".into()
-            } else {
-                "That code is not right.".into()
+            Err(Error::WrongCode(match (replayed, kind) {
+                (true, _) => "That code was already used. Wait for the next code.".into(),
+                (false, FactorKind::WebAuthn) => "The security key or passkey was not accepted.".into(),
+                (false, _) => "That code is not right.".into(),
             }))
         }
     }
@@ -173,7 +231,7 @@ async fn check_totp(
             totp::Check::Accepted { step } => {
                 // The store's conditional update is the real replay guard, also against concurrent requests.
                 return Ok(if store.advance_step(&factor.id, step as i64, now).await? {
-                    Checked::Accepted(factor.clone())
+                    accepted(factor.clone(), FactorKind::Totp)
                 } else {
                     Checked::Replayed
                 });

@@ -127,6 +127,23 @@ pub trait HardwareTokenStore: Send + Sync {
 }
 
 #[async_trait]
+pub trait CeremonyStore: Send + Sync {
+    /// Stores a WebAuthn ceremony's state under `key`, replacing any earlier one.
+    async fn put_ceremony(
+        &self,
+        key: &str,
+        kind: &str,
+        state: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Takes the state once (atomic: one winner), if it exists, is of `kind`, unused and unexpired.
+    async fn take_ceremony(&self, key: &str, kind: &str, now: DateTime<Utc>) -> Result<Option<String>>;
+    /// Replaces a factor's data (e.g. a WebAuthn credential after its counter moved).
+    async fn update_factor_data(&self, factor_id: &str, data: &serde_json::Value, now: DateTime<Utc>) -> Result<()>;
+}
+
+#[async_trait]
 pub trait ThrottleStore: Send + Sync {
     /// Consecutive failures and the time of the last attempt.
     async fn attempt_counter(&self, key: &str) -> Result<Option<(u32, Option<DateTime<Utc>>)>>;
@@ -164,7 +181,15 @@ pub trait AuditStore: Send + Sync {
 
 #[async_trait]
 pub trait Store:
-    UserStore + SessionStore + TokenStore + AuditStore + FactorStore + SmsCodeStore + HardwareTokenStore + ThrottleStore
+    UserStore
+    + SessionStore
+    + TokenStore
+    + AuditStore
+    + FactorStore
+    + SmsCodeStore
+    + HardwareTokenStore
+    + CeremonyStore
+    + ThrottleStore
 {
     /// `Ok` while the database answers.
     async fn ping(&self) -> Result<()>;

@@ -7,6 +7,7 @@ mod health;
 mod login;
 mod middleware;
 mod pages;
+mod passkeys;
 mod password;
 mod second_factor;
 mod security;
@@ -27,10 +28,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login/factor", web::get().to(second_factor::show))
         .route("/login/factor", web::post().to(second_factor::submit))
         .route("/login/factor/sms", web::post().to(second_factor::send_sms))
+        .route(
+            "/login/factor/webauthn/options",
+            web::post().to(passkeys::second_factor_options),
+        )
+        .route("/login/factor/webauthn", web::post().to(passkeys::second_factor))
+        .route("/login/passkey/options", web::post().to(passkeys::passwordless_options))
+        .route("/login/passkey", web::post().to(passkeys::passwordless))
+        .route("/static/webauthn.js", web::get().to(pages::script))
         .route("/account", web::get().to(account::show))
         .route("/account/security", web::get().to(security::show))
         .route("/account/security/totp", web::get().to(security::totp_start))
         .route("/account/security/totp", web::post().to(security::totp_confirm))
+        .route("/account/security/webauthn", web::get().to(security::webauthn_page))
+        .route(
+            "/account/security/webauthn/options",
+            web::post().to(passkeys::register_options),
+        )
+        .route(
+            "/account/security/webauthn/register",
+            web::post().to(passkeys::register),
+        )
         .route("/account/security/token", web::get().to(security::token_start))
         .route("/account/security/token", web::post().to(security::token_bind))
         .route("/account/security/sms", web::get().to(security::sms_start))

@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, HttpResponseBuilder};
 use tera::Context;
 
 static STYLESHEET: &str = include_str!("../../templates/static/gatehouse.css");
+static WEBAUTHN_SCRIPT: &str = include_str!("../../templates/static/webauthn.js");
 
 pub fn context() -> Context {
     let mut ctx = Context::new();
@@ -53,4 +54,11 @@ pub async fn stylesheet() -> HttpResponse {
         .insert_header((CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")))
         .insert_header((CACHE_CONTROL, "public, max-age=3600"))
         .body(STYLESHEET)
+}
+
+pub async fn script() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8")))
+        .insert_header((CACHE_CONTROL, "public, max-age=3600"))
+        .body(WEBAUTHN_SCRIPT)
 }

@@ -393,6 +393,29 @@ pub async fn sms_confirm(
     }
 }
 
+pub async fn webauthn_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Query(query): Query<SecurityQuery>,
+) -> Result<HttpResponse, WebError> {
+    let Some((session, _)) = session_for_security(&req, &state).await? else {
+        return Ok(to_login());
+    };
+    if !enrol::is_fresh(&session, state.clock.now()) {
+        return Ok(to_reauth());
+    }
+    let mut ctx = pages::context();
+    ctx.insert("return_to", &safe_return_to(query.return_to.as_deref()));
+    ctx.insert("available", &state.webauthn.is_some());
+    Ok(render_with_csrf(
+        &req,
+        &state,
+        StatusCode::OK,
+        "account/webauthn.html",
+        ctx,
+    ))
+}
+
 #[derive(Deserialize)]
 pub struct TokenForm {
     csrf: Option<String>,

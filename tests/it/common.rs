@@ -168,7 +168,9 @@ impl TestServer {
         let data = tempfile::tempdir().expect("temp dir");
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let port = listener.local_addr().expect("addr").port();
-        let config = config_for(db_url, data.path(), port, public_url, extra);
+        // "{port}" in a public URL stands for the port just bound (WebAuthn needs http://localhost:PORT).
+        let public_url = public_url.map(|u| u.replace("{port}", &port.to_string()));
+        let config = config_for(db_url, data.path(), port, public_url.as_deref(), extra);
         let clock = Arc::new(OffsetClock::default());
         let state = app::build_state(config, clock.clone()).await.expect("server state");
         let running = app::start(state, listener, false).expect("server starts");
@@ -332,6 +334,13 @@ impl Page {
     pub fn csrf(&self) -> String {
         self.input("csrf").expect("page has a CSRF token")
     }
+
+    /// The value of a `data-<name>` attribute.
+    pub fn data(&self, name: &str) -> Option<String> {
+        let needle = format!("data-{name}=\"");
+        let start = self.body.find(&needle)? + needle.len();
+        Some(self.body[start..].split('"').next()?.to_string())
+    }
 }
 
 impl Browser {
@@ -376,6 +385,18 @@ impl Browser {
 
     pub async fn get(&self, path: &str) -> Page {
         Self::read(self.client.get(self.absolute(path)).send().await.expect("GET")).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> Page {
+        Self::read(
+            self.client
+                .post(self.absolute(path))
+                .json(body)
+                .send()
+                .await
+                .expect("POST"),
+        )
+        .await
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {

@@ -12,3 +12,4 @@ mod sms;
 mod store;
 mod templates;
 mod tokens;
+mod webauthn;

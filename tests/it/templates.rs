@@ -45,6 +45,7 @@ fn every_template_renders() {
     ctx.insert("recovery_remaining", &10);
     ctx.insert("sent", &true);
     ctx.insert("serial", "987654321");
+    ctx.insert("available", &true);
     ctx.insert("phone", "+41•••••••00");
     ctx.insert("factor_id", "f1");
     ctx.insert("secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");

@@ -36,7 +36,13 @@ fn totp_code(server: &TestServer, steps_ahead: i64) -> String {
 }
 
 async fn bind(browser: &Browser, serial: &str, first: &str, second: &str) -> Page {
-    browser.submit("/account/security/token", "/account/security/token", &[("serial", serial), ("first", first), ("second", second)]).await
+    browser
+        .submit(
+            "/account/security/token",
+            "/account/security/token",
+            &[("serial", serial), ("first", first), ("second", second)],
+        )
+        .await
 }
 
 #[tokio::test]
@@ -49,14 +55,26 @@ async fn import_bind_and_sign_in_with_hardware_tokens() {
     );
     let out = import(&server, "tokens.csv", &csv);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["imported"], 2);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["imported"],
+        2
+    );
 
     // Malformed and hostile files: refused, nothing imported.
     for (name, content) in [
-        ("bad.csv", "serial,secret_base32,type\nX-1,not-base32!,hotp\n".to_string()),
+        (
+            "bad.csv",
+            "serial,secret_base32,type\nX-1,not-base32!,hotp\n".to_string(),
+        ),
         ("dup.csv", format!("HOTP-0001,{},hotp\n", base32(HOTP_SEED))),
-        ("doctype.xml", "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">]><KeyContainer/>".to_string()),
-        ("empty.xml", "<KeyContainer xmlns=\"urn:ietf:params:xml:ns:keyprov:pskc\" Version=\"1.0\"/>".to_string()),
+        (
+            "doctype.xml",
+            "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">]><KeyContainer/>".to_string(),
+        ),
+        (
+            "empty.xml",
+            "<KeyContainer xmlns=\"urn:ietf:params:xml:ns:keyprov:pskc\" Version=\"1.0\"/>".to_string(),
+        ),
     ] {
         let out = import(&server, name, &content);
         assert_eq!(out.status.code(), Some(1), "{name} must be refused");
@@ -73,8 +91,14 @@ async fn import_bind_and_sign_in_with_hardware_tokens() {
   </KeyPackage>
 </KeyContainer>"#;
     assert!(import(&server, "tokens.pskc", pskc).status.success());
-    let listed: serde_json::Value = serde_json::from_slice(&gatehouse(&server, &["tokens", "list", "--json"]).stdout).unwrap();
-    let serials: Vec<&str> = listed.as_array().unwrap().iter().map(|t| t["serial"].as_str().unwrap()).collect();
+    let listed: serde_json::Value =
+        serde_json::from_slice(&gatehouse(&server, &["tokens", "list", "--json"]).stdout).unwrap();
+    let serials: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["serial"].as_str().unwrap())
+        .collect();
     assert_eq!(serials, ["987654321", "HOTP-0001", "TOTP-0002"]);
     assert!(listed.to_string().find("MTIz").is_none(), "seeds never listed");
 
@@ -82,12 +106,27 @@ async fn import_bind_and_sign_in_with_hardware_tokens() {
     server.add_user("kai", Some(GOOD_PASSWORD)).await;
     let kai = server.browser();
     assert_eq!(kai.login("kai", GOOD_PASSWORD).await.status, 303);
-    let wrong = bind(&kai, "HOTP-0001", &hotp(HOTP_SEED, 5, 6, HashAlgorithm::Sha1), &hotp(HOTP_SEED, 7, 6, HashAlgorithm::Sha1)).await;
+    let wrong = bind(
+        &kai,
+        "HOTP-0001",
+        &hotp(HOTP_SEED, 5, 6, HashAlgorithm::Sha1),
+        &hotp(HOTP_SEED, 7, 6, HashAlgorithm::Sha1),
+    )
+    .await;
     assert_eq!(wrong.status, 401, "codes must be consecutive");
     let unknown = bind(&kai, "NO-SUCH", "123456", "654321").await;
     assert_eq!(unknown.status, 401);
-    assert!(unknown.body.contains("do not match an available token"), "one answer for unknown serials and wrong codes");
-    let done = bind(&kai, "HOTP-0001", &hotp(HOTP_SEED, 5, 6, HashAlgorithm::Sha1), &hotp(HOTP_SEED, 6, 6, HashAlgorithm::Sha1)).await;
+    assert!(
+        unknown.body.contains("do not match an available token"),
+        "one answer for unknown serials and wrong codes"
+    );
+    let done = bind(
+        &kai,
+        "HOTP-0001",
+        &hotp(HOTP_SEED, 5, 6, HashAlgorithm::Sha1),
+        &hotp(HOTP_SEED, 6, 6, HashAlgorithm::Sha1),
+    )
+    .await;
     assert_eq!(done.status, 303, "{}", done.body);
 
     // Sign in with the next code; replays and older codes are refused; look-ahead tolerates skipped presses.
@@ -96,20 +135,48 @@ async fn import_bind_and_sign_in_with_hardware_tokens() {
         async move {
             let b = server.browser();
             assert_eq!(b.login("kai", GOOD_PASSWORD).await.status, 303);
-            b.submit("/login/factor", "/login/factor", &[("method", "oath_token"), ("code", &code)]).await.status
+            b.submit(
+                "/login/factor",
+                "/login/factor",
+                &[("method", "oath_token"), ("code", &code)],
+            )
+            .await
+            .status
         }
     };
     assert_eq!(sign_in(hotp(HOTP_SEED, 7, 6, HashAlgorithm::Sha1)).await, 303);
-    assert_eq!(sign_in(hotp(HOTP_SEED, 7, 6, HashAlgorithm::Sha1)).await, 401, "replayed");
-    assert_eq!(sign_in(hotp(HOTP_SEED, 6, 6, HashAlgorithm::Sha1)).await, 401, "older than the counter");
-    assert_eq!(sign_in(hotp(HOTP_SEED, 20, 6, HashAlgorithm::Sha1)).await, 303, "within the look-ahead");
-    assert_eq!(sign_in(hotp(HOTP_SEED, 60, 6, HashAlgorithm::Sha1)).await, 401, "beyond the look-ahead");
+    assert_eq!(
+        sign_in(hotp(HOTP_SEED, 7, 6, HashAlgorithm::Sha1)).await,
+        401,
+        "replayed"
+    );
+    assert_eq!(
+        sign_in(hotp(HOTP_SEED, 6, 6, HashAlgorithm::Sha1)).await,
+        401,
+        "older than the counter"
+    );
+    assert_eq!(
+        sign_in(hotp(HOTP_SEED, 20, 6, HashAlgorithm::Sha1)).await,
+        303,
+        "within the look-ahead"
+    );
+    assert_eq!(
+        sign_in(hotp(HOTP_SEED, 60, 6, HashAlgorithm::Sha1)).await,
+        401,
+        "beyond the look-ahead"
+    );
 
     // A bound token cannot be bound again, by anyone.
     server.add_user("lea", Some(GOOD_PASSWORD)).await;
     let lea = server.browser();
     assert_eq!(lea.login("lea", GOOD_PASSWORD).await.status, 303);
-    let taken = bind(&lea, "HOTP-0001", &hotp(HOTP_SEED, 21, 6, HashAlgorithm::Sha1), &hotp(HOTP_SEED, 22, 6, HashAlgorithm::Sha1)).await;
+    let taken = bind(
+        &lea,
+        "HOTP-0001",
+        &hotp(HOTP_SEED, 21, 6, HashAlgorithm::Sha1),
+        &hotp(HOTP_SEED, 22, 6, HashAlgorithm::Sha1),
+    )
+    .await;
     assert_eq!(taken.status, 401);
 
     // A TOTP token whose clock runs 10 steps fast: binding finds the drift; sign-in uses it.
@@ -118,8 +185,19 @@ async fn import_bind_and_sign_in_with_hardware_tokens() {
     server.clock.advance(chrono::Duration::seconds(30));
     let b = server.browser();
     assert_eq!(b.login("lea", GOOD_PASSWORD).await.status, 303);
-    let ok = b.submit("/login/factor", "/login/factor", &[("method", "oath_token"), ("code", &totp_code(&server, 10))]).await;
+    let ok = b
+        .submit(
+            "/login/factor",
+            "/login/factor",
+            &[("method", "oath_token"), ("code", &totp_code(&server, 10))],
+        )
+        .await;
     assert_eq!(ok.status, 303);
     let lea_user = server.user("lea").await;
-    assert!(server.audit_kinds(Some(&lea_user)).await.contains(&("factor.added".into(), "success".into())));
+    assert!(
+        server
+            .audit_kinds(Some(&lea_user))
+            .await
+            .contains(&("factor.added".into(), "success".into()))
+    );
 }

@@ -11,6 +11,7 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FactorKind {
+    WebAuthn,
     Totp,
     OathToken,
     Sms,
@@ -18,15 +19,9 @@ pub enum FactorKind {
 }
 
 impl FactorKind {
-    pub const ALL: [FactorKind; 4] = [
-        FactorKind::Totp,
-        FactorKind::OathToken,
-        FactorKind::Sms,
-        FactorKind::RecoveryCode,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
+            FactorKind::WebAuthn => "webauthn",
             FactorKind::Totp => "totp",
             FactorKind::OathToken => "oath_token",
             FactorKind::Sms => "sms",
@@ -35,12 +30,21 @@ impl FactorKind {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == text)
+        match text {
+            "webauthn" => Some(FactorKind::WebAuthn),
+            "totp" => Some(FactorKind::Totp),
+            "oath_token" => Some(FactorKind::OathToken),
+            "sms" => Some(FactorKind::Sms),
+            "recovery_code" => Some(FactorKind::RecoveryCode),
+            _ => None,
+        }
     }
 
     /// The RFC 8176 authentication-method reference this factor contributes to `amr`.
     pub fn amr(self) -> &'static str {
         match self {
+            // Refined per credential at sign-in: `swk` for synced passkeys, plus `user` when verified.
+            FactorKind::WebAuthn => "hwk",
             FactorKind::Totp | FactorKind::OathToken => "otp",
             FactorKind::Sms => "sms",
             // RFC 8176 has no value for backup codes; "otp" would overstate them to relying parties.
@@ -51,6 +55,8 @@ impl FactorKind {
     /// Higher is stronger; the sign-in page offers the strongest first when nothing was used before.
     pub fn strength(self) -> u8 {
         match self {
+            // Phishing-resistant: bound to the origin by the browser.
+            FactorKind::WebAuthn => 90,
             FactorKind::Totp => 50,
             FactorKind::OathToken => 45,
             // Weakest real factor: SIM swaps, SS7 interception, phishable.
@@ -129,4 +135,23 @@ pub fn offer_order(factors: &[Factor]) -> Vec<FactorKind> {
         }
     }
     kinds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_through_their_names() {
+        for kind in [
+            FactorKind::WebAuthn,
+            FactorKind::Totp,
+            FactorKind::OathToken,
+            FactorKind::Sms,
+            FactorKind::RecoveryCode,
+        ] {
+            assert_eq!(FactorKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(FactorKind::parse("password"), None);
+    }
 }

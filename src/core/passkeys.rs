@@ -1,0 +1,433 @@
+//! WebAuthn: security keys and passkeys (webauthn-rs). Registered and used as a second factor after the
+//! password; passkeys also sign in without a password (discoverable credentials, user verification required),
+//! which counts as both factors.
+//!
+//! Ceremony state never leaves the server: it is stored under the session that started it (or, for a
+//! passwordless sign-in, under the digest of a random cookie), taken once, and expires in five minutes, so a
+//! challenge answers one transaction only. RP ID and origin come from `public_url`. A signature counter that
+//! goes backwards (a cloned authenticator) is refused, flagged on the factor and audited.
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Value, json};
+use url::Url;
+use webauthn_rs::prelude::{
+    DiscoverableAuthentication, DiscoverableKey, Passkey, PasskeyAuthentication, PasskeyRegistration,
+    PublicKeyCredential, RegisterPublicKeyCredential, Uuid, Webauthn, WebauthnBuilder, WebauthnError,
+};
+
+use super::audit::{self, Origin, Outcome};
+use super::factors::{Factor, FactorKind, FactorStatus};
+use super::login::SignedIn;
+use super::model::{Session, SessionState, User, UserStatus};
+use super::notify::Notifier;
+use super::second_factor::{self, Checked, notify};
+use super::secrets::{random_token, token_digest};
+use super::sessions::{self, SessionLimits};
+use super::store::Store;
+use super::throttle::Policy;
+use super::{Error, Result, enrol};
+
+const CEREMONY_TTL: Duration = Duration::minutes(5);
+
+pub fn relying_party(public_url: &Url, name: &str) -> Result<Webauthn> {
+    let rp_id = public_url
+        .host_str()
+        .ok_or_else(|| Error::invalid("public_url has no host"))?;
+    WebauthnBuilder::new(rp_id, public_url)
+        .and_then(|b| b.rp_name(name).build())
+        .map_err(|e| Error::invalid(format!("WebAuthn cannot use public_url {public_url}: {e}")))
+}
+
+fn internal(e: impl std::fmt::Display) -> Error {
+    Error::Internal(e.to_string())
+}
+
+fn passkey_of(factor: &Factor) -> Result<Passkey> {
+    serde_json::from_value(factor.data.get("passkey").cloned().unwrap_or(Value::Null)).map_err(internal)
+}
+
+/// What a credential contributes to `amr`: `swk` for a synced (backup-eligible) passkey, `hwk` for a key bound
+/// to one device, and `user` when the authenticator verified the user (PIN or biometrics).
+fn methods(backup_eligible: bool, user_verified: bool) -> Vec<String> {
+    let mut amr = vec![if backup_eligible { "swk" } else { "hwk" }.to_string()];
+    if user_verified {
+        amr.push("user".into());
+    }
+    amr
+}
+
+async fn webauthn_factors(store: &dyn Store, user_id: &str) -> Result<Vec<Factor>> {
+    Ok(store
+        .factors_of(user_id)
+        .await?
+        .into_iter()
+        .filter(|f| f.kind == FactorKind::WebAuthn && f.status == FactorStatus::Active)
+        .collect())
+}
+
+fn parse<T: serde::de::DeserializeOwned>(credential: &Value) -> Result<T> {
+    serde_json::from_value(credential.clone()).map_err(|_| Error::invalid("The authenticator's answer is malformed."))
+}
+
+/// Options for `navigator.credentials.create()`. A discoverable credential is preferred, so that a passkey
+/// also works without a username; user verification is required.
+pub async fn start_registration(
+    webauthn: &Webauthn,
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    session: &Session,
+    user: &User,
+) -> Result<Value> {
+    enrol::require_fresh(session, now)?;
+    let user_id = Uuid::parse_str(&user.id).map_err(internal)?;
+    let existing: Vec<_> = webauthn_factors(store, &user.id)
+        .await?
+        .iter()
+        .filter_map(|f| passkey_of(f).ok())
+        .map(|p| p.cred_id().clone())
+        .collect();
+    let (options, state) = webauthn
+        .start_passkey_registration(user_id, &user.username, &user.display_name, Some(existing))
+        .map_err(internal)?;
+    store
+        .put_ceremony(
+            &format!("{}:register", session.id_hash),
+            "register",
+            &serde_json::to_string(&state).map_err(internal)?,
+            now,
+            now + CEREMONY_TTL,
+        )
+        .await?;
+    let mut options = serde_json::to_value(&options).map_err(internal)?;
+    if let Some(selection) = options
+        .pointer_mut("/publicKey/authenticatorSelection")
+        .and_then(Value::as_object_mut)
+    {
+        selection.insert("residentKey".into(), "preferred".into());
+    }
+    Ok(options)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn finish_registration(
+    webauthn: &Webauthn,
+    store: &dyn Store,
+    notifier: &dyn Notifier,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    session: &Session,
+    user: &User,
+    credential: &Value,
+    name: &str,
+) -> Result<Factor> {
+    enrol::require_fresh(session, now)?;
+    let name = {
+        let trimmed = name.trim();
+        let chosen = if trimmed.is_empty() { "Security key" } else { trimmed };
+        if chosen.chars().count() > 64 || chosen.chars().any(char::is_control) {
+            return Err(Error::invalid("A name has at most 64 characters."));
+        }
+        chosen.to_string()
+    };
+    let state = store
+        .take_ceremony(&format!("{}:register", session.id_hash), "register", now)
+        .await?
+        .ok_or_else(|| Error::invalid("This registration has expired or was already used; start again."))?;
+    let state: PasskeyRegistration = serde_json::from_str(&state).map_err(internal)?;
+    let response: RegisterPublicKeyCredential = parse(credential)?;
+    let passkey = match webauthn.finish_passkey_registration(&response, &state) {
+        Ok(passkey) => passkey,
+        Err(e) => {
+            audit::record(
+                store,
+                now,
+                origin,
+                "factor.enrolment",
+                Outcome::Failure,
+                Some(&user.id),
+                json!({ "kind": "webauthn", "reason": e.to_string() }),
+            )
+            .await?;
+            return Err(Error::WrongCode(
+                "The security key or passkey could not be registered.".into(),
+            ));
+        }
+    };
+    let factor = Factor {
+        id: uuid::Uuid::new_v4().to_string(),
+        user_id: user.id.clone(),
+        kind: FactorKind::WebAuthn,
+        name,
+        status: FactorStatus::Active,
+        secret_enc: None,
+        data: json!({ "passkey": passkey, "flagged": false }),
+        last_step: None,
+        created_at: now,
+        last_used_at: Some(now),
+    };
+    store.insert_factor(&factor).await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "factor.added",
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "kind": "webauthn", "factor_id": factor.id }),
+    )
+    .await?;
+    notify(
+        notifier,
+        user,
+        "factor_added",
+        json!({ "factor": factor.name, "ip": origin.ip }),
+    )
+    .await;
+    Ok(factor)
+}
+
+/// Options for `navigator.credentials.get()` as the second step of a sign-in.
+pub async fn start_second_factor(
+    webauthn: &Webauthn,
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    pending: &Session,
+    user: &User,
+) -> Result<Value> {
+    let factors = second_factor::usable_factors(store, pending, user, FactorKind::WebAuthn).await?;
+    let passkeys: Vec<Passkey> = factors.iter().filter_map(|f| passkey_of(f).ok()).collect();
+    let (options, state) = webauthn.start_passkey_authentication(&passkeys).map_err(internal)?;
+    store
+        .put_ceremony(
+            &format!("{}:authenticate", pending.id_hash),
+            "authenticate",
+            &serde_json::to_string(&state).map_err(internal)?,
+            now,
+            now + CEREMONY_TTL,
+        )
+        .await?;
+    serde_json::to_value(&options).map_err(internal)
+}
+
+/// Verifies the assertion against this sign-in's challenge and the user's credentials; records the new counter.
+async fn check_assertion(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    user: &User,
+    factors: &[Factor],
+    result: std::result::Result<webauthn_rs::prelude::AuthenticationResult, WebauthnError>,
+) -> Result<Checked> {
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(WebauthnError::CredentialPossibleCompromise) => {
+            audit::record(
+                store,
+                now,
+                origin,
+                "webauthn.counter_regression",
+                Outcome::Denied,
+                Some(&user.id),
+                json!({}),
+            )
+            .await?;
+            for factor in factors {
+                let mut data = factor.data.clone();
+                data["flagged"] = true.into();
+                store.update_factor_data(&factor.id, &data, now).await?;
+            }
+            return Ok(Checked::Wrong);
+        }
+        Err(_) => return Ok(Checked::Wrong),
+    };
+    for factor in factors {
+        let mut passkey = passkey_of(factor)?;
+        if passkey.cred_id() == outcome.cred_id() {
+            passkey.update_credential(&outcome);
+            let mut data = factor.data.clone();
+            data["passkey"] = serde_json::to_value(&passkey).map_err(internal)?;
+            store.update_factor_data(&factor.id, &data, now).await?;
+            return Ok(Checked::Accepted {
+                factor: factor.clone(),
+                amr: methods(outcome.backup_eligible(), outcome.user_verified()),
+            });
+        }
+    }
+    Ok(Checked::Wrong)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn finish_second_factor(
+    webauthn: &Webauthn,
+    store: &dyn Store,
+    notifier: &dyn Notifier,
+    now: DateTime<Utc>,
+    limits: SessionLimits,
+    policy: &Policy,
+    origin: &Origin,
+    pending: &Session,
+    user: &User,
+    credential: &Value,
+) -> Result<SignedIn> {
+    let factors = second_factor::usable_factors(store, pending, user, FactorKind::WebAuthn).await?;
+    let response: PublicKeyCredential = parse(credential)?;
+    let attempt = second_factor::reserve(store, now, policy, origin, user, FactorKind::WebAuthn).await?;
+    let checked = match store
+        .take_ceremony(&format!("{}:authenticate", pending.id_hash), "authenticate", now)
+        .await?
+    {
+        Some(state) => {
+            let state: PasskeyAuthentication = serde_json::from_str(&state).map_err(internal)?;
+            check_assertion(
+                store,
+                now,
+                origin,
+                user,
+                &factors,
+                webauthn.finish_passkey_authentication(&response, &state),
+            )
+            .await?
+        }
+        // No challenge for this sign-in (never asked, expired, or already answered): a replay or a forgery.
+        None => Checked::Wrong,
+    };
+    second_factor::conclude(
+        store,
+        notifier,
+        now,
+        limits,
+        policy,
+        origin,
+        pending,
+        user,
+        FactorKind::WebAuthn,
+        &attempt,
+        checked,
+    )
+    .await
+}
+
+/// Starts a sign-in without a password: returns the cookie token that binds the challenge to this browser,
+/// and the options for `navigator.credentials.get()`.
+pub async fn start_passwordless(webauthn: &Webauthn, store: &dyn Store, now: DateTime<Utc>) -> Result<(String, Value)> {
+    let (options, state) = webauthn.start_discoverable_authentication().map_err(internal)?;
+    let token = random_token();
+    store
+        .put_ceremony(
+            &token_digest(&token),
+            "discoverable",
+            &serde_json::to_string(&state).map_err(internal)?,
+            now,
+            now + CEREMONY_TTL,
+        )
+        .await?;
+    let mut options = serde_json::to_value(&options).map_err(internal)?;
+    // The page asks on a button press, not through autofill (which would answer by itself on page load).
+    if let Some(map) = options.as_object_mut() {
+        map.remove("mediation");
+    }
+    Ok((token, options))
+}
+
+/// Finishes a passwordless sign-in: the credential names its user; user verification is required, so the
+/// passkey counts as both factors.
+pub async fn finish_passwordless(
+    webauthn: &Webauthn,
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    limits: SessionLimits,
+    origin: &Origin,
+    cookie_token: &str,
+    credential: &Value,
+) -> Result<SignedIn> {
+    let refused = || Error::WrongCode("That passkey was not accepted. Sign in with your password instead.".into());
+    let response: PublicKeyCredential = parse(credential)?;
+    let state = store
+        .take_ceremony(&token_digest(cookie_token), "discoverable", now)
+        .await?;
+    let Some(state) = state else {
+        audit::record(
+            store,
+            now,
+            origin,
+            "login.passkey",
+            Outcome::Failure,
+            None,
+            json!({ "reason": "no_challenge" }),
+        )
+        .await?;
+        return Err(refused());
+    };
+    let state: DiscoverableAuthentication = serde_json::from_str(&state).map_err(internal)?;
+    let user = match webauthn.identify_discoverable_authentication(&response) {
+        Ok((user_id, _)) => store.user_by_id(&user_id.to_string()).await?,
+        Err(_) => None,
+    };
+    let Some(user) = user.filter(|u| u.status == UserStatus::Active) else {
+        audit::record(
+            store,
+            now,
+            origin,
+            "login.passkey",
+            Outcome::Failure,
+            None,
+            json!({ "reason": "unknown_credential" }),
+        )
+        .await?;
+        return Err(refused());
+    };
+    let factors = webauthn_factors(store, &user.id).await?;
+    let credential_id = response.get_credential_id().to_vec();
+    let Some(passkey) = factors
+        .iter()
+        .filter_map(|f| passkey_of(f).ok())
+        .find(|p| AsRef::<[u8]>::as_ref(p.cred_id()) == credential_id.as_slice())
+    else {
+        audit::record(
+            store,
+            now,
+            origin,
+            "login.passkey",
+            Outcome::Failure,
+            Some(&user.id),
+            json!({ "reason": "unknown_credential" }),
+        )
+        .await?;
+        return Err(refused());
+    };
+    let result = webauthn.finish_discoverable_authentication_v2(&response, state, DiscoverableKey::from(&passkey));
+    match check_assertion(store, now, origin, &user, &factors, result).await? {
+        Checked::Accepted {
+            factor,
+            amr: mut methods,
+        } if methods.iter().any(|m| m == "user") => {
+            methods.push("mfa".into());
+            let (token, session) =
+                sessions::new_session_in(SessionState::Authenticated, &user.id, methods, now, limits, origin);
+            store.insert_session(&session).await?;
+            audit::record(
+                store,
+                now,
+                origin,
+                "login.passkey",
+                Outcome::Success,
+                Some(&user.id),
+                json!({ "factor_id": factor.id }),
+            )
+            .await?;
+            Ok(SignedIn { token, session, user })
+        }
+        _ => {
+            audit::record(
+                store,
+                now,
+                origin,
+                "login.passkey",
+                Outcome::Failure,
+                Some(&user.id),
+                json!({ "reason": "verification_failed" }),
+            )
+            .await?;
+            Err(refused())
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! JSON endpoints behind the WebAuthn buttons (`static/webauthn.js`): registration on the security page, the
+//! second step of sign-in, and passwordless sign-in. Every request carries the page's CSRF token.
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::error::{WebError, status_of};
+use super::login::safe_return_to;
+use super::{csrf, session};
+use crate::app::AppState;
+use crate::core::factors::FactorKind;
+use crate::core::model::{Session, SessionState, User};
+use crate::core::{Error, passkeys, sessions};
+
+const PASSKEY_COOKIE: &str = "gatehouse_passkey";
+
+#[derive(Deserialize)]
+pub struct OptionsRequest {
+    csrf: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct CredentialRequest {
+    csrf: Option<String>,
+    credential: Value,
+    name: Option<String>,
+    return_to: Option<String>,
+}
+
+/// An error answered as `{"error": message}` (and, where a fresh sign-in is needed, where to get one).
+#[derive(Debug)]
+pub struct JsonError {
+    status: StatusCode,
+    message: String,
+    reauth: bool,
+}
+
+impl JsonError {
+    fn new(status: StatusCode, message: &str) -> Self {
+        JsonError {
+            status,
+            message: message.to_string(),
+            reauth: false,
+        }
+    }
+}
+
+impl std::fmt::Display for JsonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl actix_web::ResponseError for JsonError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut body = json!({ "error": self.message });
+        if self.reauth {
+            body["reauth"] = "/login?reauth=1&return_to=%2Faccount%2Fsecurity".into();
+        }
+        HttpResponse::build(self.status).json(body)
+    }
+}
+
+impl From<Error> for JsonError {
+    fn from(e: Error) -> Self {
+        if let Error::Internal(detail) = &e {
+            tracing::error!(%detail, "internal error");
+        }
+        JsonError {
+            status: status_of(&e),
+            message: e.to_string(),
+            reauth: matches!(e, Error::ReauthenticationRequired),
+        }
+    }
+}
+
+impl From<WebError> for JsonError {
+    fn from(e: WebError) -> Self {
+        match e {
+            WebError::Core(e) => e.into(),
+            other => JsonError::new(actix_web::ResponseError::status_code(&other), &other.to_string()),
+        }
+    }
+}
+
+/// A JSON body: `application/json`, within the body limit, well-formed (serde_json bounds nesting depth).
+fn body<T: DeserializeOwned>(req: &HttpRequest, bytes: &[u8]) -> Result<T, JsonError> {
+    let json_type = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("application/json")
+        });
+    if !json_type {
+        return Err(JsonError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Send application/json.",
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|_| JsonError::new(StatusCode::BAD_REQUEST, "The request is malformed."))
+}
+
+fn rp(state: &AppState) -> Result<&webauthn_rs::prelude::Webauthn, JsonError> {
+    state.webauthn.as_deref().ok_or_else(|| {
+        JsonError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Security keys need Gatehouse to be reached by a domain name (public_url).",
+        )
+    })
+}
+
+type Answer = Result<HttpResponse, JsonError>;
+
+fn redirect_with_session(state: &AppState, token: &str, target: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .cookie(session::session_cookie(state, token))
+        .json(json!({ "redirect": target }))
+}
+
+async fn security_session(req: &HttpRequest, state: &AppState) -> Result<(Session, User), JsonError> {
+    session::in_state(
+        req,
+        state,
+        &[SessionState::Authenticated, SessionState::PendingEnrolment],
+    )
+    .await?
+    .ok_or_else(|| JsonError::new(StatusCode::UNAUTHORIZED, "Sign in first."))
+}
+
+async fn pending_session(req: &HttpRequest, state: &AppState) -> Result<(Session, User), JsonError> {
+    session::in_state(req, state, &[SessionState::PendingSecondFactor])
+        .await?
+        .ok_or_else(|| {
+            JsonError::new(
+                StatusCode::UNAUTHORIZED,
+                "There is no sign-in waiting for a second factor.",
+            )
+        })
+}
+
+pub async fn register_options(req: HttpRequest, state: web::Data<AppState>, bytes: web::Bytes) -> Answer {
+    let request: OptionsRequest = body(&req, &bytes)?;
+    csrf::verify(&req, &state, request.csrf.as_deref())?;
+    let rp = rp(&state)?;
+    let (session, user) = security_session(&req, &state).await?;
+    let options = passkeys::start_registration(rp, state.store.as_ref(), state.clock.now(), &session, &user).await?;
+    Ok(HttpResponse::Ok().json(options))
+}
+
+pub async fn register(req: HttpRequest, state: web::Data<AppState>, bytes: web::Bytes) -> Answer {
+    let request: CredentialRequest = body(&req, &bytes)?;
+    csrf::verify(&req, &state, request.csrf.as_deref())?;
+    let rp = rp(&state)?;
+    let (session, user) = security_session(&req, &state).await?;
+    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
+    let now = state.clock.now();
+    let name = request.name.unwrap_or_default();
+    let registered = passkeys::finish_registration(
+        rp,
+        state.store.as_ref(),
+        state.notifier.as_ref(),
+        now,
+        &origin,
+        &session,
+        &user,
+        &request.credential,
+        &name,
+    )
+    .await;
+    registered?;
+    // A user who had to enrol is signed in by the registration itself (it required user verification).
+    if session.state == SessionState::PendingEnrolment {
+        let amr = vec![
+            "pwd".into(),
+            FactorKind::WebAuthn.amr().into(),
+            "user".into(),
+            "mfa".into(),
+        ];
+        if let Some((token, _)) = sessions::promote(state.store.as_ref(), now, state.limits, &session, amr).await? {
+            let target = safe_return_to(request.return_to.as_deref()).unwrap_or_else(|| "/account/security".into());
+            return Ok(redirect_with_session(&state, &token, target));
+        }
+    }
+    Ok(HttpResponse::Ok().json(json!({ "redirect": "/account/security" })))
+}
+
+pub async fn second_factor_options(req: HttpRequest, state: web::Data<AppState>, bytes: web::Bytes) -> Answer {
+    let request: OptionsRequest = body(&req, &bytes)?;
+    csrf::verify(&req, &state, request.csrf.as_deref())?;
+    let rp = rp(&state)?;
+    let (pending, user) = pending_session(&req, &state).await?;
+    let options = passkeys::start_second_factor(rp, state.store.as_ref(), state.clock.now(), &pending, &user).await?;
+    Ok(HttpResponse::Ok().json(options))
+}
+
+pub async fn second_factor(req: HttpRequest, state: web::Data<AppState>, bytes: web::Bytes) -> Answer {
+    let request: CredentialRequest = body(&req, &bytes)?;
+    csrf::verify(&req, &state, request.csrf.as_deref())?;
+    let rp = rp(&state)?;
+    let (pending, user) = pending_session(&req, &state).await?;
+    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
+    let signed_in = passkeys::finish_second_factor(
+        rp,
+        state.store.as_ref(),
+        state.notifier.as_ref(),
+        state.clock.now(),
+        state.limits,
+        &state.factor_policy,
+        &origin,
+        &pending,
+        &user,
+        &request.credential,
+    )
+    .await?;
+    let target = safe_return_to(request.return_to.as_deref()).unwrap_or_else(|| "/account".into());
+    Ok(redirect_with_session(&state, &signed_in.token, target))
+}
+
+fn passkey_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    let mut cookie = Cookie::build(PASSKEY_COOKIE, value)
+        .path("/login")
+        .http_only(true)
+        .secure(state.config.is_https())
+        .same_site(SameSite::Strict)
+        .finish();
+    cookie.set_max_age(actix_web::cookie::time::Duration::minutes(5));
+    cookie
+}
+
+pub async fn passwordless_options(req: HttpRequest, state: web::Data<AppState>, bytes: web::Bytes) -> Answer {
+    let request: OptionsRequest = body(&req, &bytes)?;
+    csrf::verify(&req, &state, request.csrf.as_deref())?;
+    let rp = rp(&state)?;
+    let (token, options) = passkeys::start_passwordless(rp, state.store.as_ref(), state.clock.now()).await?;
+    Ok(HttpResponse::Ok().cookie(passkey_cookie(&state, token)).json(options))
+}
+
+pub async fn passwordless(req: HttpRequest, state: web::Data<AppState>, bytes: web::Bytes) -> Answer {
+    let request: CredentialRequest = body(&req, &bytes)?;
+    csrf::verify(&req, &state, request.csrf.as_deref())?;
+    let rp = rp(&state)?;
+    let cookie = req
+        .cookie(PASSKEY_COOKIE)
+        .ok_or_else(|| JsonError::new(StatusCode::BAD_REQUEST, "Start the passkey sign-in again."))?;
+    let origin = session::origin(&req);
+    let signed_in = passkeys::finish_passwordless(
+        rp,
+        state.store.as_ref(),
+        state.clock.now(),
+        state.limits,
+        &origin,
+        cookie.value(),
+        &request.credential,
+    )
+    .await?;
+    // A new session on every sign-in; the one this browser had before (if any) ends server-side.
+    if let Some(old) = session::token(&req, &state)
+        && let Some((old_session, _)) =
+            sessions::resolve_any(state.store.as_ref(), state.clock.now(), state.limits, &old).await?
+    {
+        state.store.delete_session(&old_session.id_hash).await?;
+    }
+    let target = safe_return_to(request.return_to.as_deref()).unwrap_or_else(|| "/account".into());
+    let mut response = redirect_with_session(&state, &signed_in.token, target);
+    let mut gone = passkey_cookie(&state, String::new());
+    gone.make_removal();
+    let _ = response.add_cookie(&gone);
+    Ok(response)
+}
