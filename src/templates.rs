@@ -7,8 +7,9 @@ static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 pub fn load() -> Result<Tera, tera::Error> {
     let mut tera = Tera::new();
+    // Percent-encoding (spaces as %20), valid in query strings and in data: URLs alike.
     tera.register_filter("urlencode", |value: &str, _: tera::Kwargs, _: &tera::State| {
-        url::form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>()
+        percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
     });
     let mut files = Vec::new();
     collect(&TEMPLATES, &mut files);

@@ -529,6 +529,14 @@ pub async fn recovery_codes(
         Err(other) => return Err(other.into()),
     };
     let mut ctx = pages::context();
+    ctx.insert(
+        "download",
+        &format!(
+            "Gatehouse recovery codes for {}\n\n{}\n",
+            user.username,
+            codes.join("\n")
+        ),
+    );
     ctx.insert("codes", &codes);
     ctx.insert("username", &user.username);
     Ok(pages::page(StatusCode::OK, "account/recovery_codes.html", &ctx))

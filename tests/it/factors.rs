@@ -283,6 +283,14 @@ async fn recovery_codes_work_once_each() {
         .filter(|l| !l.is_empty())
         .collect();
     assert_eq!(codes.len(), 10);
+    assert!(
+        page.body.contains("download=\"gatehouse-recovery-codes.txt\""),
+        "downloadable"
+    );
+    assert!(
+        page.body.contains(&format!("%0A{}", codes[0].replace('-', "%2D"))),
+        "the file holds the codes"
+    );
 
     let other = server.browser();
     assert_eq!(other.login("dan", GOOD_PASSWORD).await.status, 303);

@@ -46,6 +46,7 @@ fn every_template_renders() {
     ctx.insert("sent", &true);
     ctx.insert("serial", "987654321");
     ctx.insert("available", &true);
+    ctx.insert("download", "codes");
     ctx.insert("phone", "+41•••••••00");
     ctx.insert("factor_id", "f1");
     ctx.insert("secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
