@@ -38,6 +38,36 @@ fn factor_name(input: &str, default: &str) -> Result<String> {
     Ok(name.to_string())
 }
 
+/// Records a newly active factor and tells the user (a factor they did not add is a sign of compromise).
+pub async fn announce_added(
+    store: &dyn Store,
+    notifier: &dyn Notifier,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    user: &User,
+    factor: &Factor,
+) -> Result<()> {
+    let details = json!({ "kind": factor.kind, "factor_id": factor.id, "name": factor.name, "serial": factor.data.get("serial") });
+    audit::record(
+        store,
+        now,
+        origin,
+        "factor.added",
+        Outcome::Success,
+        Some(&user.id),
+        details,
+    )
+    .await?;
+    notify(
+        notifier,
+        user,
+        "factor_added",
+        json!({ "factor": factor.name, "ip": origin.ip }),
+    )
+    .await;
+    Ok(())
+}
+
 pub struct TotpEnrolment {
     pub factor_id: String,
     pub provisioning: totp::Provisioning,
@@ -56,18 +86,14 @@ pub async fn start_totp(
     require_fresh(session, now)?;
     store.delete_pending_factors(&user.id, FactorKind::Totp).await?;
     let secret = totp::new_secret();
-    let mut factor = Factor {
-        id: uuid::Uuid::new_v4().to_string(),
-        user_id: user.id.clone(),
-        kind: FactorKind::Totp,
-        name: "Authenticator app".into(),
-        status: FactorStatus::Pending,
-        secret_enc: None,
-        data: json!({}),
-        last_step: None,
-        created_at: now,
-        last_used_at: None,
-    };
+    let mut factor = Factor::new(
+        &user.id,
+        FactorKind::Totp,
+        "Authenticator app".into(),
+        FactorStatus::Pending,
+        json!({}),
+        now,
+    );
     factor.secret_enc = Some(keys.sealer.seal(&secret, &factor.seal_context())?);
     store.insert_factor(&factor).await?;
     Ok(TotpEnrolment {
@@ -145,29 +171,14 @@ pub async fn confirm_totp(
     if !store.activate_factor(&factor.id, &name, Some(step as i64), now).await? {
         return Err(Error::invalid("This enrolment was already completed."));
     }
-    audit::record(
-        store,
-        now,
-        origin,
-        "factor.added",
-        Outcome::Success,
-        Some(&user.id),
-        json!({ "kind": "totp", "factor_id": factor.id, "name": name }),
-    )
-    .await?;
-    notify(
-        notifier,
-        user,
-        "factor_added",
-        json!({ "factor": name, "ip": origin.ip }),
-    )
-    .await;
-    Ok(Factor {
+    let factor = Factor {
         name,
         status: FactorStatus::Active,
         last_step: Some(step as i64),
         ..factor
-    })
+    };
+    announce_added(store, notifier, now, origin, user, &factor).await?;
+    Ok(factor)
 }
 
 pub async fn remove(
@@ -234,18 +245,14 @@ pub async fn new_recovery_codes(
         .filter_map(|c| recovery_code::normalize(c))
         .map(|c| recovery_code::digest(&keys.recovery_codes, &c))
         .collect();
-    let factor = Factor {
-        id: uuid::Uuid::new_v4().to_string(),
-        user_id: user.id.clone(),
-        kind: FactorKind::RecoveryCode,
-        name: "Recovery codes".into(),
-        status: FactorStatus::Active,
-        secret_enc: None,
-        data: json!({}),
-        last_step: None,
-        created_at: now,
-        last_used_at: None,
-    };
+    let factor = Factor::new(
+        &user.id,
+        FactorKind::RecoveryCode,
+        "Recovery codes".into(),
+        FactorStatus::Active,
+        json!({}),
+        now,
+    );
     store.replace_recovery_codes(&factor, &hashes).await?;
     audit::record(
         store,

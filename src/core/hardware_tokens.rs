@@ -12,7 +12,6 @@ use super::factors::token_import::{self, TokenType};
 use super::factors::{Factor, FactorKind, FactorStatus};
 use super::model::{Session, User};
 use super::notify::Notifier;
-use super::second_factor::notify;
 use super::store::Store;
 use super::throttle::{self, Policy};
 use super::{Error, Keys, Result, enrol};
@@ -166,18 +165,14 @@ pub async fn bind(
         .await?;
         return Err(refusal());
     };
-    let factor = Factor {
-        id: uuid::Uuid::new_v4().to_string(),
-        user_id: user.id.clone(),
-        kind: FactorKind::OathToken,
-        name: format!("Token {}", token.serial),
-        status: FactorStatus::Active,
-        secret_enc: None,
-        data: json!({ "serial": token.serial }),
-        last_step: None,
-        created_at: now,
-        last_used_at: Some(now),
-    };
+    let factor = Factor::new(
+        &user.id,
+        FactorKind::OathToken,
+        format!("Token {}", token.serial),
+        FactorStatus::Active,
+        json!({ "serial": token.serial }),
+        now,
+    );
     if !store
         .bind_hardware_token(&token.serial, &factor, counter, drift, last_step, now)
         .await?
@@ -185,23 +180,7 @@ pub async fn bind(
         return Err(refusal());
     }
     throttle::succeeded(store, &attempt).await?;
-    audit::record(
-        store,
-        now,
-        origin,
-        "factor.added",
-        Outcome::Success,
-        Some(&user.id),
-        json!({ "kind": "oath_token", "serial": token.serial, "factor_id": factor.id }),
-    )
-    .await?;
-    notify(
-        notifier,
-        user,
-        "factor_added",
-        json!({ "factor": factor.name, "ip": origin.ip }),
-    )
-    .await;
+    super::enrol::announce_added(store, notifier, now, origin, user, &factor).await?;
     Ok(factor)
 }
 

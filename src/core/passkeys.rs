@@ -19,7 +19,7 @@ use super::factors::{Factor, FactorKind, FactorStatus};
 use super::login::SignedIn;
 use super::model::{Session, SessionState, User, UserStatus};
 use super::notify::Notifier;
-use super::second_factor::{self, Checked, notify};
+use super::second_factor::{self, Checked};
 use super::secrets::{random_token, token_digest};
 use super::sessions::{self, SessionLimits};
 use super::store::Store;
@@ -152,36 +152,16 @@ pub async fn finish_registration(
             ));
         }
     };
-    let factor = Factor {
-        id: uuid::Uuid::new_v4().to_string(),
-        user_id: user.id.clone(),
-        kind: FactorKind::WebAuthn,
+    let factor = Factor::new(
+        &user.id,
+        FactorKind::WebAuthn,
         name,
-        status: FactorStatus::Active,
-        secret_enc: None,
-        data: json!({ "passkey": passkey, "flagged": false }),
-        last_step: None,
-        created_at: now,
-        last_used_at: Some(now),
-    };
-    store.insert_factor(&factor).await?;
-    audit::record(
-        store,
+        FactorStatus::Active,
+        json!({ "passkey": passkey, "flagged": false }),
         now,
-        origin,
-        "factor.added",
-        Outcome::Success,
-        Some(&user.id),
-        json!({ "kind": "webauthn", "factor_id": factor.id }),
-    )
-    .await?;
-    notify(
-        notifier,
-        user,
-        "factor_added",
-        json!({ "factor": factor.name, "ip": origin.ip }),
-    )
-    .await;
+    );
+    store.insert_factor(&factor).await?;
+    super::enrol::announce_added(store, notifier, now, origin, user, &factor).await?;
     Ok(factor)
 }
 

@@ -10,7 +10,6 @@ use super::audit::{self, Origin, Outcome};
 use super::factors::{Factor, FactorKind, FactorStatus};
 use super::model::{Phone, Session, User};
 use super::notify::{Notifier, SmsGateway};
-use super::second_factor::notify;
 use super::secrets::hmac;
 use super::store::{SmsCode, Store};
 use super::throttle::{self, Policy};
@@ -146,18 +145,14 @@ pub async fn start_enrolment(
     enrol::require_fresh(session, now)?;
     let phone = Phone::parse(phone)?;
     store.delete_pending_factors(&user.id, FactorKind::Sms).await?;
-    let factor = Factor {
-        id: uuid::Uuid::new_v4().to_string(),
-        user_id: user.id.clone(),
-        kind: FactorKind::Sms,
-        name: format!("Phone {}", masked(phone.as_str())),
-        status: FactorStatus::Pending,
-        secret_enc: None,
-        data: json!({ "phone": phone.as_str() }),
-        last_step: None,
-        created_at: now,
-        last_used_at: None,
-    };
+    let factor = Factor::new(
+        &user.id,
+        FactorKind::Sms,
+        format!("Phone {}", masked(phone.as_str())),
+        FactorStatus::Pending,
+        json!({ "phone": phone.as_str() }),
+        now,
+    );
     store.insert_factor(&factor).await?;
     send_code(store, gateway, keys, now, origin, user, &factor, &session.id_hash).await?;
     Ok(factor)
@@ -203,23 +198,7 @@ pub async fn confirm_enrolment(
     if !store.activate_factor(&factor.id, &factor.name, None, now).await? {
         return Err(Error::invalid("This enrolment was already completed."));
     }
-    audit::record(
-        store,
-        now,
-        origin,
-        "factor.added",
-        Outcome::Success,
-        Some(&user.id),
-        json!({ "kind": "sms", "factor_id": factor.id }),
-    )
-    .await?;
-    notify(
-        notifier,
-        user,
-        "factor_added",
-        json!({ "factor": factor.name, "ip": origin.ip }),
-    )
-    .await;
+    super::enrol::announce_added(store, notifier, now, origin, user, &factor).await?;
     Ok(Factor {
         status: FactorStatus::Active,
         ..factor

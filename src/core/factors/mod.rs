@@ -114,6 +114,29 @@ pub struct Factor {
 }
 
 impl Factor {
+    /// A new factor with a fresh id, no secret and no use yet.
+    pub fn new(
+        user_id: &str,
+        kind: FactorKind,
+        name: String,
+        status: FactorStatus,
+        data: serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Factor {
+            id: uuid::Uuid::new_v4().to_string(),
+            user_id: user_id.to_string(),
+            kind,
+            name,
+            status,
+            secret_enc: None,
+            data,
+            last_step: None,
+            created_at: now,
+            last_used_at: None,
+        }
+    }
+
     /// The context a factor's secret is sealed under.
     pub fn seal_context(&self) -> String {
         format!("factor:{}:{}", self.user_id, self.id)
