@@ -14,6 +14,9 @@ use super::secrets::{random_token, token_digest};
 use super::store::Store;
 use super::{Error, Result, accounts, password};
 
+/// Reset mails one account receives per hour at most.
+pub const RESET_MAILS_PER_HOUR: u32 = 5;
+
 #[derive(Clone, Debug)]
 pub struct LinkSettings {
     pub public_url: Url,
@@ -95,6 +98,29 @@ pub async fn request(
         }
         Err(other) => return Err(other),
     };
+    // At most a few mails an hour, so the form cannot be used to flood someone's inbox.
+    if super::throttle::take_quota(
+        store,
+        &format!("reset-mail:{}", user.id),
+        RESET_MAILS_PER_HOUR,
+        Duration::hours(1),
+        now,
+    )
+    .await
+    .is_err()
+    {
+        audit::record(
+            store,
+            now,
+            origin,
+            "password_reset.requested",
+            Outcome::Denied,
+            Some(&user.id),
+            json!({ "reason": "quota" }),
+        )
+        .await?;
+        return Ok(());
+    }
     let token = issue(store, now, &user, TokenPurpose::PasswordReset, settings.reset_ttl).await?;
     audit::record(
         store,

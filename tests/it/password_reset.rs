@@ -273,3 +273,27 @@ async fn reset_mail_goes_out_over_smtp_when_configured() {
     assert_eq!(done.status, 200);
     assert_eq!(server.browser().login("pia", NEW_PASSWORD).await.status, 303);
 }
+
+#[tokio::test]
+async fn reset_mails_to_one_account_are_limited() {
+    let server = TestServer::start().await;
+    server.add_user("ray", Some(GOOD_PASSWORD)).await;
+    let browser = server.browser();
+    for _ in 0..7 {
+        let sent = browser
+            .submit("/password/forgot", "/password/forgot", &[("identifier", "ray")])
+            .await;
+        assert_eq!(sent.status, 200, "the answer never changes");
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(server.mails(5).await.len(), 5, "five mails an hour at most");
+    let ray = server.user("ray").await;
+    let audit = server.state().store.list_audit(Some(&ray.id), 50).await.unwrap();
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|e| e.event.kind == "password_reset.requested" && e.event.outcome.as_str() == "denied")
+            .count(),
+        2
+    );
+}
