@@ -1,11 +1,14 @@
 # The two commands of the README: `make run` and `make test`. Both install the system packages the
 # build needs when they are missing (as root; otherwise they print the exact command to run). `make test`
-# also installs the third-party clients of the interop tests (oathtool; pyotp in .venv-interop).
-SYSTEM_PACKAGES := pkg-config libssl-dev libxml2-dev libxmlsec1-dev libclang-dev oathtool
+# also installs the third-party clients of the interop tests (oathtool, chromium; pyotp in .venv-interop;
+# playwright-core in tests/interop/node_modules).
+SYSTEM_PACKAGES := pkg-config libssl-dev libxml2-dev libxmlsec1-dev libclang-dev
+# Only the tests need these: the interop clients' system parts.
+TEST_PACKAGES := oathtool chromium
 CARGO ?= cargo
 VENV := .venv-interop
 
-.PHONY: run test deps interop-deps check
+.PHONY: run test deps packages interop-deps check
 
 run: deps
 	$(CARGO) run --release --bin gatehouse -- serve
@@ -13,11 +16,18 @@ run: deps
 test: deps interop-deps
 	GATEHOUSE_INTEROP=1 GATEHOUSE_INTEROP_PYTHON=$(CURDIR)/$(VENV)/bin/python $(CARGO) test --workspace
 
-interop-deps: $(VENV)/.installed
+interop-deps: $(VENV)/.installed tests/interop/node_modules/.package-lock.json
+	@$(MAKE) --no-print-directory packages PACKAGES="$(TEST_PACKAGES)"
 
 $(VENV)/.installed: tests/interop/requirements.txt
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/interop/requirements.txt
+	touch $@
+
+# npm writes node_modules/.package-lock.json on every install; touch it so an unchanged lock is not reinstalled.
+tests/interop/node_modules/.package-lock.json: tests/interop/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 or newer"; exit 1; }
+	npm ci --prefix tests/interop --no-audit --no-fund
 	touch $@
 
 check: deps
@@ -25,7 +35,11 @@ check: deps
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 deps:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory packages PACKAGES="$(SYSTEM_PACKAGES)"
+	@command -v $(CARGO) >/dev/null || { echo "cargo is missing: install Rust 1.94 or newer (rustup)"; exit 1; }
+
+packages:
+	@missing=""; for p in $(PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing system packages:$$missing"; \
@@ -35,4 +49,3 @@ deps:
 	    echo "Run: sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
 	  fi; \
 	fi
-	@command -v $(CARGO) >/dev/null || { echo "cargo is missing: install Rust 1.94 or newer (rustup)"; exit 1; }

@@ -15,7 +15,9 @@ pub fn security_headers(https: bool) -> DefaultHeaders {
         ))
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))
-        .add(("Referrer-Policy", "no-referrer"))
+        // Not `no-referrer`: under it browsers send `Origin: null` on form posts, which the CSRF check refuses.
+        // `same-origin` still keeps URLs (reset-link tokens) from leaking to other sites.
+        .add(("Referrer-Policy", "same-origin"))
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
         .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=()"))
         .add(("Cache-Control", "no-store"));

@@ -239,7 +239,7 @@ async fn pages_carry_security_headers() {
     let csp = page.header("content-security-policy").expect("CSP");
     assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'"));
     assert_eq!(page.header("x-content-type-options").as_deref(), Some("nosniff"));
-    assert_eq!(page.header("referrer-policy").as_deref(), Some("no-referrer"));
+    assert_eq!(page.header("referrer-policy").as_deref(), Some("same-origin"));
     assert_eq!(page.header("cache-control").as_deref(), Some("no-store"));
     assert!(page.header("x-request-id").is_some_and(|id| id.len() >= 16));
     assert!(

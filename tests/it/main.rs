@@ -6,6 +6,7 @@ mod common;
 mod factors;
 mod instances;
 mod interop_totp;
+mod interop_webauthn;
 mod login;
 mod password_reset;
 mod sms;
