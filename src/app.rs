@@ -88,6 +88,8 @@ pub async fn open_store(config: &Config) -> anyhow::Result<SeaStore> {
 pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
     let store = open_store(&config).await?;
     let key = master_key(&config)?;
+    let keys = Keys::derive(&key);
+    crate::protocols::oidc::keys::ensure(&store, &keys.sealer, clock.now()).await?;
     let mailer = Mailer::new(
         config.smtp_url.as_deref(),
         config.data_dir.join("mail"),
@@ -100,7 +102,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
             idle: chrono::Duration::minutes(config.session_idle_minutes.into()),
         },
         links: link_settings(&config),
-        keys: Keys::derive(&key),
+        keys,
         factor_policy: Policy::factor(
             config.factor_lockout_failures,
             chrono::Duration::minutes(config.factor_lockout_minutes.into()),
@@ -164,6 +166,7 @@ pub fn start(state: AppState, listener: TcpListener, handle_signals: bool) -> an
             .wrap(crate::web::security_headers(https))
             .wrap(tracing_actix_web::TracingLogger::default())
             .configure(crate::web::routes)
+            .configure(crate::protocols::oidc::http::routes)
             .default_service(web::to(crate::web::not_found))
     })
     .listen(listener)?

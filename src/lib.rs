@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod core;
 pub mod notify;
+pub mod protocols;
 pub mod store;
 pub mod templates;
 pub mod web;

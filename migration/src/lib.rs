@@ -6,6 +6,7 @@ mod m20261123_000002_factors;
 mod m20261123_000003_sms_codes;
 mod m20261123_000004_hardware_tokens;
 mod m20261123_000005_webauthn_ceremonies;
+mod m20261123_000006_oidc;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_sms_codes::Migration),
             Box::new(m20261123_000004_hardware_tokens::Migration),
             Box::new(m20261123_000005_webauthn_ceremonies::Migration),
+            Box::new(m20261123_000006_oidc::Migration),
         ]
     }
 }

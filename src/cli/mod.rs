@@ -1,5 +1,6 @@
 //! The `gatehouse` command line. Every command exits non-zero with a one-line message on bad input;
 //! with `--json`, results are printed as JSON on standard output.
+mod clients;
 mod serve;
 mod tokens;
 mod user;
@@ -32,6 +33,9 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// OpenID Connect clients (relying parties).
+    #[command(subcommand)]
+    Client(clients::ClientCommand),
     /// Hardware OATH tokens: import seeds, list.
     #[command(subcommand)]
     Tokens(tokens::TokensCommand),
@@ -79,6 +83,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::User(cmd) => user::run_user(&config, cmd, json).await,
             Command::Audit(cmd) => user::run_audit(&config, cmd, json).await,
             Command::Tokens(cmd) => tokens::run(&config, cmd, json).await,
+            Command::Client(cmd) => clients::run(&config, cmd, json).await,
         }
     });
     match result {

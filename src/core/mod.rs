@@ -2,6 +2,7 @@
 //! No actix and no sea-orm here: storage, mail and time come in through traits so that every rule can be
 //! exercised against any backend and any clock.
 pub mod accounts;
+pub mod assurance;
 pub mod audit;
 pub mod clock;
 pub mod crypto;
@@ -12,6 +13,7 @@ pub mod hardware_tokens;
 pub mod login;
 pub mod model;
 pub mod notify;
+pub mod oauth;
 pub mod passkeys;
 pub mod password;
 pub mod reset;

@@ -11,6 +11,7 @@ use super::audit::{AuditEvent, AuditRecord};
 use super::factors::{Factor, FactorKind};
 use super::hardware_tokens::HardwareToken;
 use super::model::{OneTimeToken, Role, Session, TokenPurpose, User, UserStatus};
+use super::oauth::{Client, CodeGrant, Redemption, SigningKey};
 
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -144,6 +145,58 @@ pub trait CeremonyStore: Send + Sync {
 }
 
 #[async_trait]
+pub trait OidcStore: Send + Sync {
+    /// `Error::Conflict` when the client id is taken.
+    async fn insert_client(&self, client: &Client) -> Result<()>;
+    async fn client(&self, client_id: &str) -> Result<Option<Client>>;
+    async fn list_clients(&self) -> Result<Vec<Client>>;
+    async fn delete_client(&self, client_id: &str) -> Result<bool>;
+    async fn set_client_secret(&self, client_id: &str, secret_hash: &str) -> Result<bool>;
+    /// Keys not retired, newest first.
+    async fn signing_keys(&self) -> Result<Vec<SigningKey>>;
+    async fn insert_signing_key(&self, key: &SigningKey) -> Result<()>;
+    async fn put_authorization_request(
+        &self,
+        id: &str,
+        client_id: &str,
+        params: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// The stored parameters, if the request exists and has not expired.
+    async fn authorization_request(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(String, String, DateTime<Utc>)>>;
+    async fn insert_code(
+        &self,
+        code_hash: &str,
+        client_id: &str,
+        user_id: &str,
+        grant: &CodeGrant,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Marks the code used (atomic: of concurrent redemptions one is `Fresh`, the others `Replayed`).
+    async fn redeem_code(&self, code_hash: &str, now: DateTime<Utc>) -> Result<Redemption>;
+    async fn insert_issued_token(
+        &self,
+        jti: &str,
+        client_id: &str,
+        user_id: &str,
+        code_hash: Option<&str>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Revokes every token issued from a code (its replay means it leaked).
+    async fn revoke_tokens_from_code(&self, code_hash: &str, now: DateTime<Utc>) -> Result<u64>;
+    /// Whether an issued token is known, unexpired and not revoked.
+    async fn token_active(&self, jti: &str, now: DateTime<Utc>) -> Result<bool>;
+    async fn consent(&self, user_id: &str, client_id: &str) -> Result<Option<String>>;
+    async fn put_consent(&self, user_id: &str, client_id: &str, scope: &str, now: DateTime<Utc>) -> Result<()>;
+}
+
+#[async_trait]
 pub trait ThrottleStore: Send + Sync {
     /// Consecutive failures and the time of the last attempt.
     async fn attempt_counter(&self, key: &str) -> Result<Option<(u32, Option<DateTime<Utc>>)>>;
@@ -189,6 +242,7 @@ pub trait Store:
     + SmsCodeStore
     + HardwareTokenStore
     + CeremonyStore
+    + OidcStore
     + ThrottleStore
 {
     /// `Ok` while the database answers.

@@ -4,6 +4,7 @@ mod audit;
 mod ceremonies;
 mod factors;
 mod hardware_tokens;
+mod oidc;
 mod sessions;
 mod sms_codes;
 mod throttle;

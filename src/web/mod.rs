@@ -1,17 +1,17 @@
 //! HTTP: parse the request, call the core, render the answer. Handlers stay thin; rules live in `core`.
 mod account;
-mod csrf;
+pub(crate) mod csrf;
 pub mod error;
-mod form;
+pub(crate) mod form;
 mod health;
-mod login;
+pub(crate) mod login;
 mod middleware;
-mod pages;
+pub(crate) mod pages;
 mod passkeys;
 mod password;
 mod second_factor;
 mod security;
-mod session;
+pub(crate) mod session;
 
 use actix_web::web;
 

@@ -8,6 +8,7 @@ mod instances;
 mod interop_totp;
 mod interop_webauthn;
 mod login;
+mod oidc;
 mod password_reset;
 mod sms;
 mod store;

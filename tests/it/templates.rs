@@ -47,6 +47,9 @@ fn every_template_renders() {
     ctx.insert("serial", "987654321");
     ctx.insert("available", &true);
     ctx.insert("download", "codes");
+    ctx.insert("request", "r1");
+    ctx.insert("client_id", "app");
+    ctx.insert("scopes", &["openid", "email"]);
     ctx.insert("phone", "+41•••••••00");
     ctx.insert("factor_id", "f1");
     ctx.insert("secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");

@@ -1,0 +1,137 @@
+//! `gatehouse client …`: OpenID Connect relying parties.
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::{CliError, print};
+use crate::app;
+use crate::config::Config;
+use crate::core::audit::Origin;
+use crate::core::clock::{Clock, SystemClock};
+use crate::core::store::OidcStore;
+use crate::protocols::oidc::clients::{self, NewClient};
+
+#[derive(Subcommand, Debug)]
+pub enum ClientCommand {
+    /// Register a client; a confidential client's secret is printed once.
+    Add(AddClient),
+    /// List clients.
+    List,
+    /// Show one client.
+    Show { client_id: String },
+    /// Remove a client.
+    Remove { client_id: String },
+    /// Replace a confidential client's secret (printed once).
+    RotateSecret { client_id: String },
+}
+
+#[derive(Args, Debug)]
+pub struct AddClient {
+    pub client_id: String,
+    /// A redirect URI (repeatable), compared exactly.
+    #[arg(long = "redirect-uri")]
+    pub redirect_uris: Vec<String>,
+    /// A public client (no secret; PKCE required).
+    #[arg(long)]
+    pub public: bool,
+    #[arg(long = "post-logout-redirect-uri")]
+    pub post_logout_redirect_uris: Vec<String>,
+    /// client_secret_basic (default), client_secret_post, or none (public clients).
+    #[arg(long)]
+    pub auth_method: Option<String>,
+    /// A grant (repeatable); default authorization_code.
+    #[arg(long = "grant")]
+    pub grants: Vec<String>,
+    /// A first-party client: no consent page.
+    #[arg(long)]
+    pub trusted: bool,
+}
+
+pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<(), CliError> {
+    let store = app::open_store(config).await.map_err(|e| CliError(format!("{e:#}")))?;
+    let now = SystemClock.now();
+    let origin = Origin::cli();
+    match command {
+        ClientCommand::Add(args) => {
+            let (client, secret) = clients::register(
+                &store,
+                now,
+                &origin,
+                NewClient {
+                    client_id: args.client_id,
+                    redirect_uris: args.redirect_uris,
+                    post_logout_redirect_uris: args.post_logout_redirect_uris,
+                    public: args.public,
+                    auth_method: args.auth_method,
+                    grants: args.grants,
+                    trusted: args.trusted,
+                },
+            )
+            .await?;
+            let text = match &secret {
+                Some(secret) => format!("Registered {}. Its secret (shown once): {secret}", client.client_id),
+                None => format!("Registered public client {}.", client.client_id),
+            };
+            print(
+                json,
+                &json!({ "client_id": client.client_id, "client_secret": secret }),
+                &text,
+            );
+        }
+        ClientCommand::List => {
+            let list = store.list_clients().await?;
+            let text = list
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{:<32} {:<20} {}",
+                        c.client_id,
+                        c.auth_method.as_str(),
+                        c.redirect_uris.join(" ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            print(json, &serde_json::to_value(&list)?, &text);
+        }
+        ClientCommand::Show { client_id } => {
+            let client = store
+                .client(&client_id)
+                .await?
+                .ok_or_else(|| CliError(format!("client '{client_id}' not found")))?;
+            print(
+                json,
+                &serde_json::to_value(&client)?,
+                &serde_json::to_string_pretty(&client)?,
+            );
+        }
+        ClientCommand::Remove { client_id } => {
+            if !store.delete_client(&client_id).await? {
+                return Err(CliError(format!("client '{client_id}' not found")));
+            }
+            crate::core::audit::record(
+                &store,
+                now,
+                &origin,
+                "client.removed",
+                crate::core::audit::Outcome::Success,
+                None,
+                json!({ "client_id": client_id }),
+            )
+            .await?;
+            print(
+                json,
+                &json!({ "client_id": client_id, "removed": true }),
+                &format!("Removed {client_id}."),
+            );
+        }
+        ClientCommand::RotateSecret { client_id } => {
+            let secret = clients::rotate_secret(&store, now, &origin, &client_id).await?;
+            print(
+                json,
+                &json!({ "client_id": client_id, "client_secret": secret }),
+                &format!("New secret for {client_id} (shown once): {secret}"),
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! OAuth/OIDC data the provider keeps: registered clients, signing keys, and what an authorization code
+//! grants. The protocol logic lives in `protocols::oidc`; these are the shapes it stores.
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMethod {
+    ClientSecretBasic,
+    ClientSecretPost,
+    /// Public clients (apps, SPAs): no secret, PKCE required.
+    None,
+}
+
+impl AuthMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthMethod::ClientSecretBasic => "client_secret_basic",
+            AuthMethod::ClientSecretPost => "client_secret_post",
+            AuthMethod::None => "none",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "client_secret_basic" => Some(AuthMethod::ClientSecretBasic),
+            "client_secret_post" => Some(AuthMethod::ClientSecretPost),
+            "none" => Some(AuthMethod::None),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Client {
+    pub client_id: String,
+    #[serde(skip)]
+    pub secret_hash: Option<String>,
+    pub public: bool,
+    pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
+    pub auth_method: AuthMethod,
+    pub grants: Vec<String>,
+    /// Trusted (first-party) clients skip the consent page.
+    pub trusted: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SigningKey {
+    pub kid: String,
+    pub alg: String,
+    /// PKCS#8, sealed.
+    pub private_enc: String,
+    pub public_jwk: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub retired_at: Option<DateTime<Utc>>,
+}
+
+/// What an authorization code stands for, fixed when it is issued.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeGrant {
+    pub redirect_uri: String,
+    pub code_challenge: Option<String>,
+    pub nonce: Option<String>,
+    pub scope: String,
+    pub auth_time: DateTime<Utc>,
+    pub amr: Vec<String>,
+    pub acr: String,
+    pub sid: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Redemption {
+    /// First use: the grant, the client and the user.
+    Fresh {
+        client_id: String,
+        user_id: String,
+        grant: Box<CodeGrant>,
+    },
+    /// The code was used before (or concurrently): whatever it issued must be revoked.
+    Replayed,
+    /// Unknown or expired.
+    Invalid,
+}

@@ -1,0 +1,297 @@
+//! The authorization endpoint's rules (RFC 6749 §4.1, OIDC Core §3.1.2, RFC 7636, RFC 9207, RFC 9700):
+//! exact redirect URI match, code flow only, PKCE S256 (required for public clients, `plain` refused),
+//! `prompt`, `max_age`, `nonce`, `state`, and `iss` on every response.
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::core::assurance;
+use crate::core::audit::{self, Origin, Outcome};
+use crate::core::model::Session;
+use crate::core::oauth::{Client, CodeGrant};
+use crate::core::secrets::{random_token, token_digest};
+use crate::core::store::Store;
+use crate::core::{Error, Result};
+
+/// An authorization code lives at most this long (security.md: ≤ 60 s).
+pub const CODE_LIFETIME: Duration = Duration::seconds(60);
+/// A pending authorization request waits this long for the user to sign in.
+pub const REQUEST_LIFETIME: Duration = Duration::minutes(15);
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct AuthorizeParams {
+    pub response_type: Option<String>,
+    pub client_id: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub scope: Option<String>,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub code_challenge_method: Option<String>,
+    pub prompt: Option<String>,
+    pub max_age: Option<String>,
+    pub login_hint: Option<String>,
+    pub acr_values: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum Rejection {
+    /// Shown on Gatehouse's own error page: the client or its redirect URI cannot be trusted with a redirect.
+    Page(String),
+    /// Sent to the validated redirect URI.
+    Redirect(ErrorRedirect),
+}
+
+#[derive(Debug)]
+pub struct ErrorRedirect {
+    pub redirect_uri: String,
+    pub error: &'static str,
+    pub description: String,
+    pub state: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Validated {
+    pub client: Client,
+    pub params: AuthorizeParams,
+    pub redirect_uri: String,
+    pub scope: String,
+    pub prompt_none: bool,
+    pub prompt_login: bool,
+    pub prompt_consent: bool,
+    pub max_age: Option<i64>,
+}
+
+impl From<Error> for Rejection {
+    fn from(e: Error) -> Self {
+        Rejection::Page(e.to_string())
+    }
+}
+
+fn too_long(value: &Option<String>, max: usize) -> bool {
+    value.as_ref().is_some_and(|v| v.len() > max)
+}
+
+pub async fn validate(store: &dyn Store, params: AuthorizeParams) -> std::result::Result<Validated, Rejection> {
+    let client_id = params.client_id.clone().unwrap_or_default();
+    if client_id.is_empty() || client_id.len() > 128 {
+        return Err(Rejection::Page("The request names no client.".into()));
+    }
+    let Some(client) = store.client(&client_id).await? else {
+        return Err(Rejection::Page(
+            "The application that sent you here is not registered.".into(),
+        ));
+    };
+    // Exact string comparison with a registered URI: no prefix, no normalisation.
+    let redirect_uri = params.redirect_uri.clone().unwrap_or_default();
+    if !client.redirect_uris.contains(&redirect_uri) {
+        return Err(Rejection::Page(
+            "The address the application asked to return to is not registered for it.".into(),
+        ));
+    }
+    let state = params.state.clone();
+    let fail = |error: &'static str, description: &str| {
+        Err(Rejection::Redirect(ErrorRedirect {
+            redirect_uri: redirect_uri.clone(),
+            error,
+            description: description.into(),
+            state: state.clone(),
+        }))
+    };
+    if [
+        &params.state,
+        &params.nonce,
+        &params.login_hint,
+        &params.acr_values,
+        &params.scope,
+    ]
+    .iter()
+    .any(|v| too_long(v, 2048))
+    {
+        return fail("invalid_request", "A parameter is too long.");
+    }
+    if params.response_type.as_deref() != Some("code") {
+        return fail(
+            "unsupported_response_type",
+            "Only the authorization code flow (response_type=code) is supported.",
+        );
+    }
+    let scope = params.scope.clone().unwrap_or_default();
+    let scopes: Vec<&str> = scope.split_whitespace().collect();
+    if !scopes.contains(&"openid") {
+        return fail("invalid_scope", "The scope must include openid.");
+    }
+    let scope = scopes
+        .iter()
+        .filter(|s| super::SCOPES.contains(s))
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    match (
+        params.code_challenge.as_deref(),
+        params.code_challenge_method.as_deref(),
+    ) {
+        (Some(_), Some("S256")) => {}
+        (Some(_), _) => {
+            return fail(
+                "invalid_request",
+                "code_challenge_method must be S256 (plain is not accepted).",
+            );
+        }
+        (None, Some(_)) => return fail("invalid_request", "code_challenge_method without code_challenge."),
+        (None, None) if client.public => return fail("invalid_request", "Public clients must use PKCE (S256)."),
+        (None, None) => {}
+    }
+    if let Some(challenge) = &params.code_challenge
+        && (challenge.len() != 43
+            || !challenge
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    {
+        return fail(
+            "invalid_request",
+            "code_challenge must be the base64url SHA-256 of the verifier.",
+        );
+    }
+    let prompts: Vec<&str> = params.prompt.as_deref().unwrap_or("").split_whitespace().collect();
+    if prompts.iter().any(|p| !["none", "login", "consent"].contains(p)) {
+        return fail("invalid_request", "Unsupported prompt value.");
+    }
+    if prompts.contains(&"none") && prompts.len() > 1 {
+        return fail("invalid_request", "prompt=none cannot be combined with other values.");
+    }
+    let max_age = match params.max_age.as_deref() {
+        None => None,
+        Some(text) => match text.parse::<i64>() {
+            Ok(seconds) if seconds >= 0 => Some(seconds),
+            _ => return fail("invalid_request", "max_age must be a non-negative number of seconds."),
+        },
+    };
+    Ok(Validated {
+        client,
+        redirect_uri: redirect_uri.clone(),
+        scope,
+        prompt_none: prompts.contains(&"none"),
+        prompt_login: prompts.contains(&"login"),
+        prompt_consent: prompts.contains(&"consent"),
+        max_age,
+        params,
+    })
+}
+
+/// Whether the session satisfies the request's freshness demands (`prompt=login` since the request began,
+/// `max_age`).
+pub fn session_is_fresh_enough(
+    request: &Validated,
+    requested_at: DateTime<Utc>,
+    session: &Session,
+    now: DateTime<Utc>,
+) -> bool {
+    if request.prompt_login && session.auth_time < requested_at {
+        return false;
+    }
+    request
+        .max_age
+        .is_none_or(|max| (now - session.auth_time).num_seconds() <= max)
+}
+
+/// Whether the user already agreed to share these scopes with this client.
+pub async fn has_consent(store: &dyn Store, request: &Validated, user_id: &str) -> Result<bool> {
+    if request.client.trusted {
+        return Ok(true);
+    }
+    Ok(match store.consent(user_id, &request.client.client_id).await? {
+        Some(granted) => request
+            .scope
+            .split_whitespace()
+            .all(|s| granted.split_whitespace().any(|g| g == s)),
+        None => false,
+    })
+}
+
+/// The session id shared with relying parties (`sid`): derived from, but not revealing, the session's key.
+pub fn sid(session: &Session) -> String {
+    token_digest(&format!("sid:{}", session.id_hash))[..32].to_string()
+}
+
+/// Issues a code for the signed-in session and returns the redirect back to the client.
+pub async fn issue_code(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    issuer: &str,
+    request: &Validated,
+    session: &Session,
+) -> Result<String> {
+    let code = random_token();
+    let grant = CodeGrant {
+        redirect_uri: request.redirect_uri.clone(),
+        code_challenge: request.params.code_challenge.clone(),
+        nonce: request.params.nonce.clone(),
+        scope: request.scope.clone(),
+        auth_time: session.auth_time,
+        amr: session.amr.clone(),
+        acr: assurance::acr_for(&session.amr).to_string(),
+        sid: sid(session),
+    };
+    store
+        .insert_code(
+            &token_digest(&code),
+            &request.client.client_id,
+            &session.user_id,
+            &grant,
+            now,
+            now + CODE_LIFETIME,
+        )
+        .await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "oidc.code_issued",
+        Outcome::Success,
+        Some(&session.user_id),
+        serde_json::json!({
+            "client_id": request.client.client_id, "scope": request.scope, "acr": grant.acr,
+        }),
+    )
+    .await?;
+    Ok(response_url(
+        &request.redirect_uri,
+        &[
+            ("code", Some(code.as_str())),
+            ("state", request.params.state.as_deref()),
+            ("iss", Some(issuer)),
+        ],
+    ))
+}
+
+/// `redirect_uri` with parameters appended to its query (RFC 9207: `iss` on every response, errors too).
+pub fn response_url(redirect_uri: &str, pairs: &[(&str, Option<&str>)]) -> String {
+    match Url::parse(redirect_uri) {
+        Ok(mut url) => {
+            {
+                let mut query = url.query_pairs_mut();
+                for (key, value) in pairs {
+                    if let Some(value) = value {
+                        query.append_pair(key, value);
+                    }
+                }
+            }
+            url.to_string()
+        }
+        Err(_) => redirect_uri.to_string(),
+    }
+}
+
+pub fn error_url(issuer: &str, e: &ErrorRedirect) -> String {
+    response_url(
+        &e.redirect_uri,
+        &[
+            ("error", Some(e.error)),
+            ("error_description", Some(e.description.as_str())),
+            ("state", e.state.as_deref()),
+            ("iss", Some(issuer)),
+        ],
+    )
+}

@@ -1,0 +1,145 @@
+//! Registered relying parties. A confidential client's secret (256 random bits) is shown once and stored as a
+//! SHA-256 digest, compared in constant time; redirect URIs are absolute, without fragments, and https except on
+//! loopback hosts.
+use chrono::{DateTime, Utc};
+use url::Url;
+
+use crate::core::audit::{self, Origin, Outcome};
+use crate::core::oauth::{AuthMethod, Client};
+use crate::core::secrets::{constant_time_eq, random_token, token_digest};
+use crate::core::store::Store;
+use crate::core::{Error, Result};
+
+pub struct NewClient {
+    pub client_id: String,
+    pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
+    pub public: bool,
+    pub auth_method: Option<String>,
+    pub grants: Vec<String>,
+    pub trusted: bool,
+}
+
+/// Grants this provider implements today.
+pub const GRANTS: [&str; 1] = ["authorization_code"];
+
+fn check_redirect(uri: &str) -> Result<String> {
+    let bad = || {
+        Error::invalid(format!(
+            "'{uri}' is not a usable redirect URI (absolute, no fragment, https unless on a loopback host)."
+        ))
+    };
+    let url = Url::parse(uri).map_err(|_| bad())?;
+    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    // https anywhere; http only on loopback (RFC 8252 §7.3); private-use schemes such as com.example.app:/cb (§7.1).
+    let scheme_ok = match url.scheme() {
+        "https" => true,
+        "http" => loopback,
+        scheme => scheme.contains('.'),
+    };
+    if !scheme_ok || url.fragment().is_some() {
+        return Err(bad());
+    }
+    // Kept exactly as registered: comparison at /authorize is by exact string.
+    Ok(uri.to_string())
+}
+
+/// Registers a client; returns it and, for confidential clients, the secret (shown once).
+pub async fn register(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    new: NewClient,
+) -> Result<(Client, Option<String>)> {
+    let id = new.client_id.trim();
+    if id.is_empty() || id.len() > 128 || !id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c)) {
+        return Err(Error::invalid("A client id has 1 to 128 of a-z A-Z 0-9 - _ . :"));
+    }
+    if new.redirect_uris.is_empty() {
+        return Err(Error::invalid("At least one --redirect-uri is needed."));
+    }
+    let redirect_uris = new
+        .redirect_uris
+        .iter()
+        .map(|u| check_redirect(u))
+        .collect::<Result<Vec<_>>>()?;
+    let post_logout = new
+        .post_logout_redirect_uris
+        .iter()
+        .map(|u| check_redirect(u))
+        .collect::<Result<Vec<_>>>()?;
+    let auth_method = match new.auth_method.as_deref() {
+        Some(text) => AuthMethod::parse(text).ok_or_else(|| {
+            Error::invalid(format!(
+                "Unknown auth method '{text}': use client_secret_basic, client_secret_post or none."
+            ))
+        })?,
+        None if new.public => AuthMethod::None,
+        None => AuthMethod::ClientSecretBasic,
+    };
+    if new.public != (auth_method == AuthMethod::None) {
+        return Err(Error::invalid(
+            "Public clients use --auth-method none, and only they do.",
+        ));
+    }
+    let grants = if new.grants.is_empty() {
+        vec!["authorization_code".to_string()]
+    } else {
+        new.grants.clone()
+    };
+    if let Some(unknown) = grants.iter().find(|g| !GRANTS.contains(&g.as_str())) {
+        return Err(Error::invalid(format!(
+            "The grant '{unknown}' is not available yet; available: {}.",
+            GRANTS.join(", ")
+        )));
+    }
+    let secret = (!new.public).then(random_token);
+    let client = Client {
+        client_id: id.to_string(),
+        secret_hash: secret.as_deref().map(token_digest),
+        public: new.public,
+        redirect_uris,
+        post_logout_redirect_uris: post_logout,
+        auth_method,
+        grants,
+        trusted: new.trusted,
+        created_at: now,
+    };
+    store.insert_client(&client).await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "client.registered",
+        Outcome::Success,
+        None,
+        serde_json::json!({ "client_id": client.client_id }),
+    )
+    .await?;
+    Ok((client, secret))
+}
+
+pub async fn rotate_secret(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, client_id: &str) -> Result<String> {
+    let secret = random_token();
+    if !store.set_client_secret(client_id, &token_digest(&secret)).await? {
+        return Err(Error::NotFound(format!("confidential client '{client_id}'")));
+    }
+    audit::record(
+        store,
+        now,
+        origin,
+        "client.secret_rotated",
+        Outcome::Success,
+        None,
+        serde_json::json!({ "client_id": client_id }),
+    )
+    .await?;
+    Ok(secret)
+}
+
+pub fn secret_matches(client: &Client, secret: &str) -> bool {
+    client
+        .secret_hash
+        .as_deref()
+        .is_some_and(|hash| constant_time_eq(hash.as_bytes(), token_digest(secret).as_bytes()))
+}

@@ -1,0 +1,387 @@
+//! OpenID Provider endpoints: discovery, JWKS, authorization (with sign-in and consent in between), token,
+//! userinfo. Token and userinfo answers are JSON with `Cache-Control: no-store`; errors follow RFC 6749 §5.2 and
+//! RFC 6750 §3.
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, LOCATION};
+use actix_web::{HttpRequest, HttpResponse, web};
+use base64::Engine;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::authorize::{self, AuthorizeParams, Rejection, Validated};
+use super::tokens::{self, Presented, TokenError, TokenRequest};
+use super::{SCOPES, issuer, keys};
+use crate::app::AppState;
+use crate::core::assurance;
+use crate::core::secrets::random_token;
+use crate::web::error::WebError;
+use crate::web::form::{Form, Query};
+use crate::web::login::encode;
+use crate::web::{csrf, pages, session};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/.well-known/openid-configuration", web::get().to(discovery))
+        .route("/jwks", web::get().to(jwks))
+        .route("/authorize", web::get().to(authorize_get))
+        .route("/authorize", web::post().to(authorize_post))
+        .route("/authorize/resume", web::get().to(resume))
+        .route("/authorize/consent", web::post().to(consent))
+        .route("/token", web::post().to(token))
+        .route("/userinfo", web::get().to(userinfo))
+        .route("/userinfo", web::post().to(userinfo));
+}
+
+async fn discovery(state: web::Data<AppState>) -> HttpResponse {
+    let iss = issuer(&state.config.public_url);
+    HttpResponse::Ok().json(json!({
+        "issuer": iss,
+        "authorization_endpoint": format!("{iss}/authorize"),
+        "token_endpoint": format!("{iss}/token"),
+        "userinfo_endpoint": format!("{iss}/userinfo"),
+        "jwks_uri": format!("{iss}/jwks"),
+        "scopes_supported": SCOPES,
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["ES256"],
+        "userinfo_signing_alg_values_supported": [],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "code_challenge_methods_supported": ["S256"],
+        "authorization_response_iss_parameter_supported": true,
+        "prompt_values_supported": ["none", "login", "consent"],
+        "acr_values_supported": assurance::ALL,
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "sid", "at_hash", "azp",
+            "name", "preferred_username", "updated_at", "email", "email_verified", "phone_number", "roles"],
+        "claims_parameter_supported": false,
+        "request_parameter_supported": false,
+        "request_uri_parameter_supported": false,
+    }))
+}
+
+async fn jwks(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .json(keys::jwks(state.store.as_ref()).await?))
+}
+
+fn see_other(location: String) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((LOCATION, location)).finish()
+}
+
+fn rejection(state: &AppState, rejection: Rejection) -> HttpResponse {
+    match rejection {
+        Rejection::Page(message) => pages::error_page(StatusCode::BAD_REQUEST, &message),
+        Rejection::Redirect(e) => see_other(authorize::error_url(&issuer(&state.config.public_url), &e)),
+    }
+}
+
+async fn authorize_get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Query(params): Query<AuthorizeParams>,
+) -> Result<HttpResponse, WebError> {
+    start(req, state, params).await
+}
+
+async fn authorize_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(params): Form<AuthorizeParams>,
+) -> Result<HttpResponse, WebError> {
+    start(req, state, params).await
+}
+
+/// Validates a new authorization request, keeps it server-side, and continues it.
+async fn start(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    params: AuthorizeParams,
+) -> Result<HttpResponse, WebError> {
+    let validated = match authorize::validate(state.store.as_ref(), params).await {
+        Ok(v) => v,
+        Err(r) => return Ok(rejection(&state, r)),
+    };
+    let now = state.clock.now();
+    let id = random_token();
+    let params = serde_json::to_string(&validated.params).map_err(|e| crate::core::Error::Internal(e.to_string()))?;
+    state
+        .store
+        .put_authorization_request(
+            &id,
+            &validated.client.client_id,
+            &params,
+            now,
+            now + authorize::REQUEST_LIFETIME,
+        )
+        .await?;
+    proceed(&req, &state, &id, &validated, now).await
+}
+
+#[derive(Deserialize)]
+struct ResumeQuery {
+    request: String,
+}
+
+/// Back from sign-in (or consent): the stored request continues.
+async fn resume(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Query(query): Query<ResumeQuery>,
+) -> Result<HttpResponse, WebError> {
+    let (validated, requested_at) = load(&state, &query.request).await?;
+    match validated {
+        Ok(v) => proceed(&req, &state, &query.request, &v, requested_at).await,
+        Err(r) => Ok(rejection(&state, r)),
+    }
+}
+
+async fn load(
+    state: &AppState,
+    id: &str,
+) -> Result<(Result<Validated, Rejection>, chrono::DateTime<chrono::Utc>), WebError> {
+    let found = state.store.authorization_request(id, state.clock.now()).await?;
+    let Some((_, params, requested_at)) = found else {
+        return Err(crate::core::Error::invalid(
+            "This sign-in request has expired. Go back to the application and start again.",
+        )
+        .into());
+    };
+    let params: AuthorizeParams =
+        serde_json::from_str(&params).map_err(|e| crate::core::Error::Internal(e.to_string()))?;
+    Ok((authorize::validate(state.store.as_ref(), params).await, requested_at))
+}
+
+/// Sign-in if needed (or `login_required`), consent if needed (or `consent_required`), then the code.
+async fn proceed(
+    req: &HttpRequest,
+    state: &AppState,
+    id: &str,
+    request: &Validated,
+    requested_at: chrono::DateTime<chrono::Utc>,
+) -> Result<HttpResponse, WebError> {
+    let now = state.clock.now();
+    let iss = issuer(&state.config.public_url);
+    let error = |code: &'static str, description: &str| {
+        see_other(authorize::error_url(
+            &iss,
+            &authorize::ErrorRedirect {
+                redirect_uri: request.redirect_uri.clone(),
+                error: code,
+                description: description.into(),
+                state: request.params.state.clone(),
+            },
+        ))
+    };
+    let current = session::current(req, state).await?;
+    let session = match current {
+        Some((s, _)) if authorize::session_is_fresh_enough(request, requested_at, &s, now) => s,
+        _ if request.prompt_none => return Ok(error("login_required", "The user must sign in.")),
+        _ => {
+            let resume = format!("/authorize/resume?request={}", encode(id));
+            return Ok(see_other(format!("/login?reauth=1&return_to={}", encode(&resume))));
+        }
+    };
+    if request.prompt_consent || !authorize::has_consent(state.store.as_ref(), request, &session.user_id).await? {
+        if request.prompt_none {
+            return Ok(error(
+                "consent_required",
+                "The user has not agreed to share this with the application.",
+            ));
+        }
+        let (token, cookie) = csrf::issue(req, state);
+        let mut ctx = pages::context();
+        ctx.insert("csrf", &token);
+        ctx.insert("request", id);
+        ctx.insert("client_id", &request.client.client_id);
+        ctx.insert("scopes", &request.scope.split_whitespace().collect::<Vec<_>>());
+        let mut builder = HttpResponse::Ok();
+        if let Some(cookie) = cookie {
+            builder.cookie(cookie);
+        }
+        return Ok(pages::render(builder, "oidc/consent.html", &ctx));
+    }
+    let origin = session::origin(req).with_actor(format!("user:{}", session.user_id));
+    let location = authorize::issue_code(state.store.as_ref(), now, &origin, &iss, request, &session).await?;
+    Ok(see_other(location))
+}
+
+#[derive(Deserialize)]
+struct ConsentForm {
+    csrf: Option<String>,
+    request: String,
+    decision: String,
+}
+
+async fn consent(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<ConsentForm>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.csrf.as_deref())?;
+    let (validated, requested_at) = load(&state, &form.request).await?;
+    let request = match validated {
+        Ok(v) => v,
+        Err(r) => return Ok(rejection(&state, r)),
+    };
+    let Some((session, user)) = session::current(&req, &state).await? else {
+        let resume = format!("/authorize/resume?request={}", encode(&form.request));
+        return Ok(see_other(format!("/login?return_to={}", encode(&resume))));
+    };
+    let now = state.clock.now();
+    if form.decision != "allow" {
+        let iss = issuer(&state.config.public_url);
+        return Ok(see_other(authorize::error_url(
+            &iss,
+            &authorize::ErrorRedirect {
+                redirect_uri: request.redirect_uri.clone(),
+                error: "access_denied",
+                description: "The user declined.".into(),
+                state: request.params.state.clone(),
+            },
+        )));
+    }
+    state
+        .store
+        .put_consent(&user.id, &request.client.client_id, &request.scope, now)
+        .await?;
+    let _ = session;
+    let mut request = request;
+    request.prompt_consent = false;
+    proceed(&req, &state, &form.request, &request, requested_at).await
+}
+
+fn token_error(e: TokenError) -> HttpResponse {
+    let status = match &e {
+        TokenError::InvalidClient { .. } => StatusCode::UNAUTHORIZED,
+        TokenError::Server(detail) => {
+            tracing::error!(%detail, "token endpoint error");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+        _ => StatusCode::BAD_REQUEST,
+    };
+    let mut response = HttpResponse::build(status);
+    response
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, "no-cache"));
+    if matches!(e, TokenError::InvalidClient { basic: true }) {
+        response.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"gatehouse\""));
+    }
+    response.json(json!({ "error": e.code(), "error_description": e.description() }))
+}
+
+/// `Authorization: Basic` credentials (RFC 6749 §2.3.1: both parts form-urlencoded).
+fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, TokenError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let text = value.to_str().map_err(|_| TokenError::InvalidClient { basic: true })?;
+    let Some(encoded) = text.strip_prefix("Basic ") else {
+        return Ok(None);
+    };
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .map_err(|_| TokenError::InvalidClient { basic: true })?;
+    let decoded = String::from_utf8(decoded).map_err(|_| TokenError::InvalidClient { basic: true })?;
+    let (id, secret) = decoded
+        .split_once(':')
+        .ok_or(TokenError::InvalidClient { basic: true })?;
+    let unescape = |s: &str| {
+        percent_encoding::percent_decode_str(&s.replace('+', " "))
+            .decode_utf8()
+            .map(|c| c.into_owned())
+    };
+    match (unescape(id), unescape(secret)) {
+        (Ok(id), Ok(secret)) => Ok(Some((id, secret))),
+        _ => Err(TokenError::InvalidClient { basic: true }),
+    }
+}
+
+async fn token(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: Result<Form<TokenRequest>, WebError>,
+) -> HttpResponse {
+    let Ok(Form(request)) = form else {
+        return token_error(TokenError::InvalidRequest(
+            "The request must be a well-formed application/x-www-form-urlencoded body without repeated parameters."
+                .into(),
+        ));
+    };
+    let basic = match basic_credentials(&req) {
+        Ok(basic) => basic,
+        Err(e) => return token_error(e),
+    };
+    let origin = session::origin(&req);
+    let result = tokens::exchange(
+        state.store.as_ref(),
+        &state.keys.sealer,
+        &issuer(&state.config.public_url),
+        state.clock.now(),
+        &origin,
+        &Presented { basic },
+        &request,
+    )
+    .await;
+    match result {
+        Ok(body) => HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .insert_header((header::PRAGMA, "no-cache"))
+            .json(body),
+        Err(e) => token_error(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct UserinfoForm {
+    access_token: Option<String>,
+}
+
+async fn userinfo(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
+    let invalid = || {
+        HttpResponse::Unauthorized()
+            .insert_header((header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\""))
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(json!({ "error": "invalid_token" }))
+    };
+    let from_header = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string());
+    let from_body = if req.method() == actix_web::http::Method::POST {
+        serde_urlencoded::from_bytes::<UserinfoForm>(&body)
+            .ok()
+            .and_then(|f| f.access_token)
+    } else {
+        None
+    };
+    let token = match (from_header, from_body) {
+        (Some(_), Some(_)) => return HttpResponse::BadRequest().json(json!({ "error": "invalid_request" })),
+        (Some(t), None) | (None, Some(t)) => t,
+        (None, None) => {
+            return HttpResponse::Unauthorized()
+                .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .finish();
+        }
+    };
+    if token.len() > 8192 {
+        return invalid();
+    }
+    match tokens::userinfo(
+        state.store.as_ref(),
+        &issuer(&state.config.public_url),
+        state.clock.now(),
+        &token,
+    )
+    .await
+    {
+        Ok(Some(claims)) => HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(claims),
+        Ok(None) => invalid(),
+        Err(e) => actix_web::ResponseError::error_response(&WebError::Core(e)),
+    }
+}

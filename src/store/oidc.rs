@@ -1,0 +1,289 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use entity::{authorization_code, authorization_request, consent, issued_token, oauth_client, signing_key};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use super::{SeaStore, db_error};
+use crate::core::oauth::{AuthMethod, Client, CodeGrant, Redemption, SigningKey};
+use crate::core::store::OidcStore;
+use crate::core::{Error, Result};
+
+fn list(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn to_client(m: oauth_client::Model) -> Result<Client> {
+    Ok(Client {
+        auth_method: AuthMethod::parse(&m.auth_method)
+            .ok_or_else(|| Error::Internal(format!("unknown auth method {}", m.auth_method)))?,
+        redirect_uris: list(&m.redirect_uris),
+        post_logout_redirect_uris: list(&m.post_logout_redirect_uris),
+        grants: list(&m.grants),
+        client_id: m.client_id,
+        secret_hash: m.secret_hash,
+        public: m.public,
+        trusted: m.trusted,
+        created_at: m.created_at,
+    })
+}
+
+fn json_text<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Internal(e.to_string()))
+}
+
+#[async_trait]
+impl OidcStore for SeaStore {
+    async fn insert_client(&self, c: &Client) -> Result<()> {
+        oauth_client::ActiveModel {
+            client_id: Set(c.client_id.clone()),
+            secret_hash: Set(c.secret_hash.clone()),
+            public: Set(c.public),
+            redirect_uris: Set(json_text(&c.redirect_uris)?),
+            post_logout_redirect_uris: Set(json_text(&c.post_logout_redirect_uris)?),
+            auth_method: Set(c.auth_method.as_str().into()),
+            grants: Set(json_text(&c.grants)?),
+            trusted: Set(c.trusted),
+            created_at: Set(c.created_at),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(|e| match db_error(e) {
+            Error::Conflict(_) => Error::Conflict(format!("A client with the id '{}' exists already.", c.client_id)),
+            other => other,
+        })?;
+        Ok(())
+    }
+
+    async fn client(&self, client_id: &str) -> Result<Option<Client>> {
+        oauth_client::Entity::find_by_id(client_id.to_string())
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+            .map(to_client)
+            .transpose()
+    }
+
+    async fn list_clients(&self) -> Result<Vec<Client>> {
+        oauth_client::Entity::find()
+            .order_by_asc(oauth_client::Column::ClientId)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(to_client)
+            .collect()
+    }
+
+    async fn delete_client(&self, client_id: &str) -> Result<bool> {
+        let result = oauth_client::Entity::delete_by_id(client_id.to_string())
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected == 1)
+    }
+
+    async fn set_client_secret(&self, client_id: &str, secret_hash: &str) -> Result<bool> {
+        let result = oauth_client::Entity::update_many()
+            .col_expr(oauth_client::Column::SecretHash, Expr::value(secret_hash))
+            .filter(oauth_client::Column::ClientId.eq(client_id))
+            .filter(oauth_client::Column::Public.eq(false))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected == 1)
+    }
+
+    async fn signing_keys(&self) -> Result<Vec<SigningKey>> {
+        Ok(signing_key::Entity::find()
+            .filter(signing_key::Column::RetiredAt.is_null())
+            .order_by_desc(signing_key::Column::CreatedAt)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(|m| SigningKey {
+                public_jwk: serde_json::from_str(&m.public_jwk).unwrap_or_default(),
+                kid: m.kid,
+                alg: m.alg,
+                private_enc: m.private_enc,
+                created_at: m.created_at,
+                retired_at: m.retired_at,
+            })
+            .collect())
+    }
+
+    async fn insert_signing_key(&self, k: &SigningKey) -> Result<()> {
+        signing_key::ActiveModel {
+            kid: Set(k.kid.clone()),
+            alg: Set(k.alg.clone()),
+            private_enc: Set(k.private_enc.clone()),
+            public_jwk: Set(k.public_jwk.to_string()),
+            created_at: Set(k.created_at),
+            retired_at: Set(k.retired_at),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn put_authorization_request(
+        &self,
+        id: &str,
+        client_id: &str,
+        params: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        authorization_request::ActiveModel {
+            id: Set(id.to_string()),
+            client_id: Set(client_id.to_string()),
+            params: Set(params.to_string()),
+            created_at: Set(now),
+            expires_at: Set(expires_at),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn authorization_request(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(String, String, DateTime<Utc>)>> {
+        Ok(authorization_request::Entity::find_by_id(id.to_string())
+            .filter(authorization_request::Column::ExpiresAt.gt(now))
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+            .map(|m| (m.client_id, m.params, m.created_at)))
+    }
+
+    async fn insert_code(
+        &self,
+        code_hash: &str,
+        client_id: &str,
+        user_id: &str,
+        grant: &CodeGrant,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        authorization_code::ActiveModel {
+            code_hash: Set(code_hash.to_string()),
+            client_id: Set(client_id.to_string()),
+            user_id: Set(user_id.to_string()),
+            grant: Set(json_text(grant)?),
+            created_at: Set(now),
+            expires_at: Set(expires_at),
+            used_at: Set(None),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn redeem_code(&self, code_hash: &str, now: DateTime<Utc>) -> Result<Redemption> {
+        let claimed = authorization_code::Entity::update_many()
+            .col_expr(authorization_code::Column::UsedAt, Expr::value(now))
+            .filter(authorization_code::Column::CodeHash.eq(code_hash))
+            .filter(authorization_code::Column::UsedAt.is_null())
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        let Some(row) = authorization_code::Entity::find_by_id(code_hash.to_string())
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+        else {
+            return Ok(Redemption::Invalid);
+        };
+        if claimed.rows_affected != 1 {
+            return Ok(Redemption::Replayed);
+        }
+        if row.expires_at <= now {
+            return Ok(Redemption::Invalid);
+        }
+        let grant: CodeGrant = serde_json::from_str(&row.grant).map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(Redemption::Fresh {
+            client_id: row.client_id,
+            user_id: row.user_id,
+            grant: Box::new(grant),
+        })
+    }
+
+    async fn insert_issued_token(
+        &self,
+        jti: &str,
+        client_id: &str,
+        user_id: &str,
+        code_hash: Option<&str>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        issued_token::ActiveModel {
+            jti: Set(jti.to_string()),
+            client_id: Set(client_id.to_string()),
+            user_id: Set(user_id.to_string()),
+            code_hash: Set(code_hash.map(str::to_string)),
+            expires_at: Set(expires_at),
+            revoked_at: Set(None),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn revoke_tokens_from_code(&self, code_hash: &str, now: DateTime<Utc>) -> Result<u64> {
+        let result = issued_token::Entity::update_many()
+            .col_expr(issued_token::Column::RevokedAt, Expr::value(now))
+            .filter(issued_token::Column::CodeHash.eq(code_hash))
+            .filter(issued_token::Column::RevokedAt.is_null())
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected)
+    }
+
+    async fn token_active(&self, jti: &str, now: DateTime<Utc>) -> Result<bool> {
+        Ok(issued_token::Entity::find_by_id(jti.to_string())
+            .filter(issued_token::Column::RevokedAt.is_null())
+            .filter(issued_token::Column::ExpiresAt.gt(now))
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+            .is_some())
+    }
+
+    async fn consent(&self, user_id: &str, client_id: &str) -> Result<Option<String>> {
+        Ok(
+            consent::Entity::find_by_id((user_id.to_string(), client_id.to_string()))
+                .one(&self.db)
+                .await
+                .map_err(db_error)?
+                .map(|m| m.scope),
+        )
+    }
+
+    async fn put_consent(&self, user_id: &str, client_id: &str, scope: &str, now: DateTime<Utc>) -> Result<()> {
+        let row = consent::ActiveModel {
+            user_id: Set(user_id.to_string()),
+            client_id: Set(client_id.to_string()),
+            scope: Set(scope.to_string()),
+            created_at: Set(now),
+        };
+        consent::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([consent::Column::UserId, consent::Column::ClientId])
+                    .update_columns([consent::Column::Scope, consent::Column::CreatedAt])
+                    .to_owned(),
+            )
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+}
