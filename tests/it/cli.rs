@@ -414,3 +414,111 @@ async fn serve_prints_a_setup_link_serves_and_stops_on_sigterm() {
         true
     );
 }
+
+#[tokio::test]
+async fn oidc_client_administration() {
+    let cli = Cli::new().await;
+    let added = cli.ok(&[
+        "client",
+        "add",
+        "webapp",
+        "--redirect-uri",
+        "https://app.example.com/cb",
+        "--json",
+    ]);
+    let secret = added["client_secret"]
+        .as_str()
+        .expect("a secret for a confidential client")
+        .to_string();
+    assert!(secret.len() >= 43);
+    let public = cli.ok(&[
+        "client",
+        "add",
+        "spa",
+        "--public",
+        "--redirect-uri",
+        "http://localhost:3000/cb",
+        "--trusted",
+        "--json",
+    ]);
+    assert!(public["client_secret"].is_null());
+    let listed = cli.ok(&["client", "list", "--json"]).to_string();
+    assert!(listed.contains("webapp") && listed.contains("spa"));
+    assert!(!listed.contains(&secret), "secrets are never shown again");
+    let shown = cli.ok(&["client", "show", "webapp", "--json"]);
+    assert_eq!(shown["auth_method"], "client_secret_basic");
+    assert_eq!(
+        shown["redirect_uris"],
+        serde_json::json!(["https://app.example.com/cb"])
+    );
+    let rotated = cli.ok(&["client", "rotate-secret", "webapp", "--json"]);
+    assert_ne!(rotated["client_secret"].as_str().unwrap(), secret);
+    cli.fails(&["client", "rotate-secret", "spa"], "not found");
+
+    cli.fails(
+        &[
+            "client",
+            "add",
+            "webapp",
+            "--redirect-uri",
+            "https://app.example.com/cb",
+        ],
+        "exists already",
+    );
+    cli.fails(
+        &["client", "add", "bad", "--redirect-uri", "http://app.example.com/cb"],
+        "not a usable redirect URI",
+    );
+    cli.fails(
+        &[
+            "client",
+            "add",
+            "bad",
+            "--redirect-uri",
+            "https://app.example.com/cb#frag",
+        ],
+        "not a usable redirect URI",
+    );
+    cli.fails(
+        &["client", "add", "bad", "--redirect-uri", "javascript:alert(1)"],
+        "not a usable redirect URI",
+    );
+    cli.fails(&["client", "add", "bad"], "At least one --redirect-uri");
+    cli.fails(
+        &["client", "add", "bad id", "--redirect-uri", "https://a.example/cb"],
+        "client id",
+    );
+    cli.fails(
+        &[
+            "client",
+            "add",
+            "bad",
+            "--redirect-uri",
+            "https://a.example/cb",
+            "--grant",
+            "password",
+        ],
+        "not available",
+    );
+    cli.fails(
+        &[
+            "client",
+            "add",
+            "bad",
+            "--public",
+            "--auth-method",
+            "client_secret_basic",
+            "--redirect-uri",
+            "https://a.example/cb",
+        ],
+        "Public clients",
+    );
+    assert_eq!(
+        cli.ok(&["client", "list", "--json"]).as_array().unwrap().len(),
+        2,
+        "nothing stored by refused commands"
+    );
+
+    assert_eq!(cli.ok(&["client", "remove", "spa", "--json"])["removed"], true);
+    cli.fails(&["client", "remove", "spa"], "not found");
+}
