@@ -8,6 +8,7 @@ pub struct Model {
     pub client_id: String,
     pub user_id: String,
     pub code_hash: Option<String>,
+    pub family_id: Option<String>,
     pub expires_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
 }

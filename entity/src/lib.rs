@@ -11,6 +11,7 @@ pub mod issued_token;
 pub mod oauth_client;
 pub mod one_time_token;
 pub mod recovery_code;
+pub mod refresh_token;
 pub mod role;
 pub mod session;
 pub mod signing_key;

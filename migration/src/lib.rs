@@ -7,6 +7,7 @@ mod m20261123_000003_sms_codes;
 mod m20261123_000004_hardware_tokens;
 mod m20261123_000005_webauthn_ceremonies;
 mod m20261123_000006_oidc;
+mod m20261123_000007_refresh_tokens;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_hardware_tokens::Migration),
             Box::new(m20261123_000005_webauthn_ceremonies::Migration),
             Box::new(m20261123_000006_oidc::Migration),
+            Box::new(m20261123_000007_refresh_tokens::Migration),
         ]
     }
 }

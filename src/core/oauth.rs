@@ -83,3 +83,40 @@ pub enum Redemption {
     /// Unknown or expired.
     Invalid,
 }
+
+/// What a refresh token carries forward from the original sign-in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshGrant {
+    pub scope: String,
+    pub auth_time: DateTime<Utc>,
+    pub amr: Vec<String>,
+    pub acr: String,
+    pub sid: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefreshUse {
+    Fresh {
+        family_id: String,
+        client_id: String,
+        user_id: String,
+        grant: Box<RefreshGrant>,
+        family_expires_at: DateTime<Utc>,
+    },
+    /// A rotated (already used) token came back: the family is compromised.
+    Reused {
+        family_id: String,
+    },
+    Invalid,
+}
+
+/// What the provider knows about a refresh token, for introspection and revocation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefreshTokenInfo {
+    pub family_id: String,
+    pub client_id: String,
+    pub user_id: String,
+    pub scope: String,
+    pub active: bool,
+    pub family_expires_at: DateTime<Utc>,
+}

@@ -11,7 +11,7 @@ use super::audit::{AuditEvent, AuditRecord};
 use super::factors::{Factor, FactorKind};
 use super::hardware_tokens::HardwareToken;
 use super::model::{OneTimeToken, Role, Session, TokenPurpose, User, UserStatus};
-use super::oauth::{Client, CodeGrant, Redemption, SigningKey};
+use super::oauth::{Client, CodeGrant, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, SigningKey};
 
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -186,8 +186,27 @@ pub trait OidcStore: Send + Sync {
         client_id: &str,
         user_id: &str,
         code_hash: Option<&str>,
+        family_id: Option<&str>,
         expires_at: DateTime<Utc>,
     ) -> Result<()>;
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_refresh_token(
+        &self,
+        token_hash: &str,
+        family_id: &str,
+        client_id: &str,
+        user_id: &str,
+        grant: &RefreshGrant,
+        now: DateTime<Utc>,
+        family_expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Marks the token used (rotation; atomic: one winner). A token used before is `Reused`.
+    async fn use_refresh_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<RefreshUse>;
+    async fn refresh_token_info(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<RefreshTokenInfo>>;
+    /// Revokes every refresh token of the family and every access token issued from it.
+    async fn revoke_family(&self, family_id: &str, now: DateTime<Utc>) -> Result<u64>;
+    /// Revokes one access token by its jti digest, if it belongs to the client.
+    async fn revoke_access_token(&self, jti_hash: &str, client_id: &str, now: DateTime<Utc>) -> Result<bool>;
     /// Revokes every token issued from a code (its replay means it leaked).
     async fn revoke_tokens_from_code(&self, code_hash: &str, now: DateTime<Utc>) -> Result<u64>;
     /// Whether an issued token is known, unexpired and not revoked.

@@ -1,11 +1,15 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use entity::{authorization_code, authorization_request, consent, issued_token, oauth_client, signing_key};
+use entity::{
+    authorization_code, authorization_request, consent, issued_token, oauth_client, refresh_token, signing_key,
+};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 
 use super::{SeaStore, db_error};
-use crate::core::oauth::{AuthMethod, Client, CodeGrant, Redemption, SigningKey};
+use crate::core::oauth::{
+    AuthMethod, Client, CodeGrant, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, SigningKey,
+};
 use crate::core::store::OidcStore;
 use crate::core::{Error, Result};
 
@@ -221,6 +225,7 @@ impl OidcStore for SeaStore {
         client_id: &str,
         user_id: &str,
         code_hash: Option<&str>,
+        family_id: Option<&str>,
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
         issued_token::ActiveModel {
@@ -228,6 +233,7 @@ impl OidcStore for SeaStore {
             client_id: Set(client_id.to_string()),
             user_id: Set(user_id.to_string()),
             code_hash: Set(code_hash.map(str::to_string)),
+            family_id: Set(family_id.map(str::to_string)),
             expires_at: Set(expires_at),
             revoked_at: Set(None),
         }
@@ -235,6 +241,120 @@ impl OidcStore for SeaStore {
         .await
         .map_err(db_error)?;
         Ok(())
+    }
+
+    async fn insert_refresh_token(
+        &self,
+        token_hash: &str,
+        family_id: &str,
+        client_id: &str,
+        user_id: &str,
+        grant: &RefreshGrant,
+        now: DateTime<Utc>,
+        family_expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        refresh_token::ActiveModel {
+            token_hash: Set(token_hash.to_string()),
+            family_id: Set(family_id.to_string()),
+            client_id: Set(client_id.to_string()),
+            user_id: Set(user_id.to_string()),
+            grant: Set(json_text(grant)?),
+            created_at: Set(now),
+            family_expires_at: Set(family_expires_at),
+            used_at: Set(None),
+            revoked_at: Set(None),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn use_refresh_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<RefreshUse> {
+        let claimed = refresh_token::Entity::update_many()
+            .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
+            .filter(refresh_token::Column::TokenHash.eq(token_hash))
+            .filter(refresh_token::Column::UsedAt.is_null())
+            .filter(refresh_token::Column::RevokedAt.is_null())
+            .filter(refresh_token::Column::FamilyExpiresAt.gt(now))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        let Some(row) = refresh_token::Entity::find_by_id(token_hash.to_string())
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+        else {
+            return Ok(RefreshUse::Invalid);
+        };
+        if claimed.rows_affected == 1 {
+            let grant: RefreshGrant = serde_json::from_str(&row.grant).map_err(|e| Error::Internal(e.to_string()))?;
+            return Ok(RefreshUse::Fresh {
+                family_id: row.family_id,
+                client_id: row.client_id,
+                user_id: row.user_id,
+                grant: Box::new(grant),
+                family_expires_at: row.family_expires_at,
+            });
+        }
+        Ok(if row.used_at.is_some() {
+            RefreshUse::Reused {
+                family_id: row.family_id,
+            }
+        } else {
+            RefreshUse::Invalid
+        })
+    }
+
+    async fn refresh_token_info(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<RefreshTokenInfo>> {
+        let Some(row) = refresh_token::Entity::find_by_id(token_hash.to_string())
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+        else {
+            return Ok(None);
+        };
+        let grant: RefreshGrant = serde_json::from_str(&row.grant).map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(Some(RefreshTokenInfo {
+            active: row.used_at.is_none() && row.revoked_at.is_none() && row.family_expires_at > now,
+            family_id: row.family_id,
+            client_id: row.client_id,
+            user_id: row.user_id,
+            scope: grant.scope,
+            family_expires_at: row.family_expires_at,
+        }))
+    }
+
+    async fn revoke_family(&self, family_id: &str, now: DateTime<Utc>) -> Result<u64> {
+        let txn = self.db.begin().await.map_err(db_error)?;
+        let refresh = refresh_token::Entity::update_many()
+            .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
+            .filter(refresh_token::Column::FamilyId.eq(family_id))
+            .filter(refresh_token::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await
+            .map_err(db_error)?;
+        let access = issued_token::Entity::update_many()
+            .col_expr(issued_token::Column::RevokedAt, Expr::value(now))
+            .filter(issued_token::Column::FamilyId.eq(family_id))
+            .filter(issued_token::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await
+            .map_err(db_error)?;
+        txn.commit().await.map_err(db_error)?;
+        Ok(refresh.rows_affected + access.rows_affected)
+    }
+
+    async fn revoke_access_token(&self, jti_hash: &str, client_id: &str, now: DateTime<Utc>) -> Result<bool> {
+        let result = issued_token::Entity::update_many()
+            .col_expr(issued_token::Column::RevokedAt, Expr::value(now))
+            .filter(issued_token::Column::Jti.eq(jti_hash))
+            .filter(issued_token::Column::ClientId.eq(client_id))
+            .filter(issued_token::Column::RevokedAt.is_null())
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected == 1)
     }
 
     async fn revoke_tokens_from_code(&self, code_hash: &str, now: DateTime<Utc>) -> Result<u64> {

@@ -21,7 +21,7 @@ pub struct NewClient {
 }
 
 /// Grants this provider implements today.
-pub const GRANTS: [&str; 1] = ["authorization_code"];
+pub const GRANTS: [&str; 2] = ["authorization_code", "refresh_token"];
 
 fn check_redirect(uri: &str) -> Result<String> {
     let bad = || {
@@ -82,8 +82,9 @@ pub async fn register(
             "Public clients use --auth-method none, and only they do.",
         ));
     }
+    // By default a client may use every grant implemented (refresh tokens rotate, so public clients may too).
     let grants = if new.grants.is_empty() {
-        vec!["authorization_code".to_string()]
+        GRANTS.iter().map(|g| g.to_string()).collect()
     } else {
         new.grants.clone()
     };

@@ -27,6 +27,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/authorize/resume", web::get().to(resume))
         .route("/authorize/consent", web::post().to(consent))
         .route("/token", web::post().to(token))
+        .route("/revoke", web::post().to(revoke))
+        .route("/introspect", web::post().to(introspect))
         .route("/userinfo", web::get().to(userinfo))
         .route("/userinfo", web::post().to(userinfo));
 }
@@ -39,10 +41,14 @@ async fn discovery(state: web::Data<AppState>) -> HttpResponse {
         "token_endpoint": format!("{iss}/token"),
         "userinfo_endpoint": format!("{iss}/userinfo"),
         "jwks_uri": format!("{iss}/jwks"),
+        "revocation_endpoint": format!("{iss}/revoke"),
+        "introspection_endpoint": format!("{iss}/introspect"),
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "scopes_supported": SCOPES,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
-        "grant_types_supported": ["authorization_code"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["ES256"],
         "userinfo_signing_alg_values_supported": [],
@@ -383,5 +389,86 @@ async fn userinfo(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes
             .json(claims),
         Ok(None) => invalid(),
         Err(e) => actix_web::ResponseError::error_response(&WebError::Core(e)),
+    }
+}
+
+/// The form and client authentication shared by revocation and introspection; errors as at the token endpoint.
+async fn authenticated_form(
+    req: &HttpRequest,
+    state: &AppState,
+    form: Result<Form<TokenRequest>, WebError>,
+) -> Result<(crate::core::oauth::Client, String), HttpResponse> {
+    let Ok(Form(request)) = form else {
+        return Err(token_error(TokenError::InvalidRequest(
+            "The request must be a well-formed form without repeated parameters.".into(),
+        )));
+    };
+    let basic = basic_credentials(req).map_err(token_error)?;
+    let origin = session::origin(req);
+    let client = tokens::authenticate_client(
+        state.store.as_ref(),
+        state.clock.now(),
+        &origin,
+        &Presented { basic },
+        &request,
+    )
+    .await
+    .map_err(token_error)?;
+    let token = request
+        .token
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| token_error(TokenError::InvalidRequest("token is missing.".into())))?;
+    Ok((client, token))
+}
+
+async fn revoke(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: Result<Form<TokenRequest>, WebError>,
+) -> HttpResponse {
+    let (client, token) = match authenticated_form(&req, &state, form).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let origin = session::origin(&req);
+    match tokens::revoke(
+        state.store.as_ref(),
+        &issuer(&state.config.public_url),
+        state.clock.now(),
+        &origin,
+        &client,
+        &token,
+    )
+    .await
+    {
+        Ok(()) => HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .finish(),
+        Err(e) => token_error(TokenError::Server(e.to_string())),
+    }
+}
+
+async fn introspect(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: Result<Form<TokenRequest>, WebError>,
+) -> HttpResponse {
+    let (client, token) = match authenticated_form(&req, &state, form).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    match tokens::introspect(
+        state.store.as_ref(),
+        &issuer(&state.config.public_url),
+        state.clock.now(),
+        &client,
+        &token,
+    )
+    .await
+    {
+        Ok(body) => HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(body),
+        Err(e) => token_error(TokenError::Server(e.to_string())),
     }
 }

@@ -1,4 +1,5 @@
-//! The token endpoint's authorization_code grant, the tokens it issues, and userinfo.
+//! The token endpoint (authorization_code and refresh_token grants), the tokens it issues, userinfo,
+//! revocation and introspection.
 //!
 //! A code is redeemed by one conditional UPDATE: of concurrent redemptions exactly one succeeds, and any replay
 //! revokes what the first issued (RFC 6749 §4.1.2). Codes are bound to the client, the redirect URI and the PKCE
@@ -16,7 +17,7 @@ use super::{clients, keys};
 use crate::core::audit::{self, Origin, Outcome};
 use crate::core::crypto::Sealer;
 use crate::core::model::{User, UserStatus};
-use crate::core::oauth::{AuthMethod, Redemption};
+use crate::core::oauth::{AuthMethod, Client, Redemption, RefreshGrant, RefreshUse};
 use crate::core::secrets::{constant_time_eq, random_token, token_digest};
 use crate::core::store::Store;
 use crate::core::{Error, Result};
@@ -32,6 +33,11 @@ pub struct TokenRequest {
     pub code_verifier: Option<String>,
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
+    pub refresh_token: Option<String>,
+    pub scope: Option<String>,
+    /// Revocation and introspection.
+    pub token: Option<String>,
+    pub token_type_hint: Option<String>,
 }
 
 /// How the client presented itself.
@@ -52,6 +58,7 @@ pub enum TokenError {
     InvalidGrant(String),
     UnauthorizedClient,
     UnsupportedGrantType,
+    InvalidScope,
     Server(String),
 }
 
@@ -69,6 +76,7 @@ impl TokenError {
             TokenError::InvalidGrant(_) => "invalid_grant",
             TokenError::UnauthorizedClient => "unauthorized_client",
             TokenError::UnsupportedGrantType => "unsupported_grant_type",
+            TokenError::InvalidScope => "invalid_scope",
             TokenError::Server(_) => "server_error",
         }
     }
@@ -78,7 +86,8 @@ impl TokenError {
             TokenError::InvalidRequest(d) | TokenError::InvalidGrant(d) => d.clone(),
             TokenError::InvalidClient { .. } => "Client authentication failed.".into(),
             TokenError::UnauthorizedClient => "This client may not use this grant.".into(),
-            TokenError::UnsupportedGrantType => "Supported: authorization_code.".into(),
+            TokenError::UnsupportedGrantType => "Supported: authorization_code, refresh_token.".into(),
+            TokenError::InvalidScope => "The scope asked for exceeds what was granted.".into(),
             TokenError::Server(_) => "The server could not complete the request.".into(),
         }
     }
@@ -142,6 +151,48 @@ pub fn scoped_claims(user: &User, roles: &[String], scope: &str) -> Map<String, 
     claims
 }
 
+/// Refresh-token families end this long after the sign-in that started them, however often they are used.
+pub const REFRESH_FAMILY_LIFETIME: Duration = Duration::days(30);
+
+/// Authenticates the calling client by its registered method (token, revocation and introspection endpoints).
+pub async fn authenticate_client(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    presented: &Presented,
+    request: &TokenRequest,
+) -> std::result::Result<Client, TokenError> {
+    let client_id = match (&presented.basic, &request.client_id) {
+        (Some((basic_id, _)), Some(form_id)) if basic_id != form_id => {
+            return Err(TokenError::InvalidRequest("Two different client ids.".into()));
+        }
+        (Some((id, _)), _) => id.clone(),
+        (None, Some(id)) => id.clone(),
+        (None, None) => return Err(TokenError::InvalidClient { basic: false }),
+    };
+    let client = store.client(&client_id).await?;
+    match client.filter(|c| authenticate(c, presented, request)) {
+        Some(client) => Ok(client),
+        None => {
+            audit::record(
+                store,
+                now,
+                origin,
+                "oidc.client_authentication",
+                Outcome::Failure,
+                None,
+                json!({
+                    "client_id": crate::core::model::truncate(&client_id, 64),
+                }),
+            )
+            .await?;
+            Err(TokenError::InvalidClient {
+                basic: presented.basic.is_some(),
+            })
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 pub async fn exchange(
     store: &dyn Store,
@@ -152,35 +203,19 @@ pub async fn exchange(
     presented: &Presented,
     request: &TokenRequest,
 ) -> std::result::Result<Value, TokenError> {
-    let client_id = match (&presented.basic, &request.client_id) {
-        (Some((basic_id, _)), Some(form_id)) if basic_id != form_id => {
-            return Err(TokenError::InvalidRequest("Two different client ids.".into()));
-        }
-        (Some((id, _)), _) => id.clone(),
-        (None, Some(id)) => id.clone(),
-        (None, None) => return Err(TokenError::InvalidClient { basic: false }),
-    };
-    let client = store.client(&client_id).await?;
-    let Some(client) = client.filter(|c| authenticate(c, presented, request)) else {
-        audit::record(
-            store,
-            now,
-            origin,
-            "oidc.token",
-            Outcome::Failure,
-            None,
-            json!({ "client_id": crate::core::model::truncate(&client_id, 64), "reason": "client_authentication" }),
-        )
-        .await?;
-        return Err(TokenError::InvalidClient {
-            basic: presented.basic.is_some(),
-        });
-    };
-    match request.grant_type.as_deref() {
-        Some("authorization_code") if client.grants.iter().any(|g| g == "authorization_code") => {}
-        Some("authorization_code") => return Err(TokenError::UnauthorizedClient),
-        None => return Err(TokenError::InvalidRequest("grant_type is missing.".into())),
-        Some(_) => return Err(TokenError::UnsupportedGrantType),
+    let client = authenticate_client(store, now, origin, presented, request).await?;
+    let grant_type = request
+        .grant_type
+        .as_deref()
+        .ok_or_else(|| TokenError::InvalidRequest("grant_type is missing.".into()))?;
+    if !["authorization_code", "refresh_token"].contains(&grant_type) {
+        return Err(TokenError::UnsupportedGrantType);
+    }
+    if !client.grants.iter().any(|g| g == grant_type) {
+        return Err(TokenError::UnauthorizedClient);
+    }
+    if grant_type == "refresh_token" {
+        return refresh(store, sealer, issuer, now, origin, &client, request).await;
     }
     let code = request
         .code
@@ -233,13 +268,142 @@ pub async fn exchange(
         }
         (None, None) => {}
     }
-    let user = store
-        .user_by_id(&user_id)
+    let user = active_user(store, &user_id).await?;
+    let carried = RefreshGrant {
+        scope: grant.scope,
+        auth_time: grant.auth_time,
+        amr: grant.amr,
+        acr: grant.acr,
+        sid: grant.sid,
+    };
+    let family = client
+        .grants
+        .iter()
+        .any(|g| g == "refresh_token")
+        .then(|| (random_token(), now + REFRESH_FAMILY_LIFETIME));
+    let issued = Issue {
+        code_hash: Some(&code_hash),
+        nonce: grant.nonce.as_deref(),
+        family: family.as_ref().map(|(id, until)| (id.as_str(), *until)),
+    };
+    let body = mint(store, sealer, issuer, now, &client, &user, &carried, issued).await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "oidc.token",
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "client_id": client.client_id, "grant": "authorization_code" }),
+    )
+    .await?;
+    Ok(body)
+}
+
+async fn active_user(store: &dyn Store, user_id: &str) -> std::result::Result<User, TokenError> {
+    store
+        .user_by_id(user_id)
         .await?
         .filter(|u| u.status == UserStatus::Active)
-        .ok_or_else(|| TokenError::InvalidGrant("The user is not active.".into()))?;
-    let roles = store.roles_of(&user.id).await?;
+        .ok_or_else(|| TokenError::InvalidGrant("The user is not active.".into()))
+}
 
+/// The refresh_token grant: rotation (a new refresh token each time), reuse detection (the family is revoked),
+/// optional narrowing of the scope; never a factor prompt.
+async fn refresh(
+    store: &dyn Store,
+    sealer: &Sealer,
+    issuer: &str,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    client: &Client,
+    request: &TokenRequest,
+) -> std::result::Result<Value, TokenError> {
+    let token = request
+        .refresh_token
+        .as_deref()
+        .filter(|t| !t.is_empty() && t.len() <= 128)
+        .ok_or_else(|| TokenError::InvalidRequest("refresh_token is missing.".into()))?;
+    let (family_id, user_id, mut grant, family_expires_at) =
+        match store.use_refresh_token(&token_digest(token), now).await? {
+            RefreshUse::Fresh {
+                family_id,
+                client_id,
+                user_id,
+                grant,
+                family_expires_at,
+            } if client_id == client.client_id => (family_id, user_id, *grant, family_expires_at),
+            RefreshUse::Fresh { .. } | RefreshUse::Invalid => {
+                return Err(TokenError::InvalidGrant(
+                    "The refresh token is invalid or expired.".into(),
+                ));
+            }
+            RefreshUse::Reused { family_id } => {
+                let revoked = store.revoke_family(&family_id, now).await?;
+                audit::record(
+                    store,
+                    now,
+                    origin,
+                    "oidc.refresh_token_reused",
+                    Outcome::Denied,
+                    None,
+                    json!({ "client_id": client.client_id, "tokens_revoked": revoked }),
+                )
+                .await?;
+                return Err(TokenError::InvalidGrant(
+                    "The refresh token was already used; its whole family is revoked.".into(),
+                ));
+            }
+        };
+    if let Some(requested) = request.scope.as_deref() {
+        if !requested
+            .split_whitespace()
+            .all(|s| grant.scope.split_whitespace().any(|g| g == s))
+        {
+            return Err(TokenError::InvalidScope);
+        }
+        grant.scope = requested.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    let user = active_user(store, &user_id).await?;
+    let issued = Issue {
+        code_hash: None,
+        nonce: None,
+        family: Some((family_id.as_str(), family_expires_at)),
+    };
+    let body = mint(store, sealer, issuer, now, client, &user, &grant, issued).await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "oidc.token",
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "client_id": client.client_id, "grant": "refresh_token" }),
+    )
+    .await?;
+    Ok(body)
+}
+
+/// Where issued tokens come from: a code (for revocation on replay), a nonce to echo, a refresh family.
+struct Issue<'a> {
+    code_hash: Option<&'a str>,
+    nonce: Option<&'a str>,
+    family: Option<(&'a str, DateTime<Utc>)>,
+}
+
+/// Signs an access token and an ID token, records the access token, and (for a family) rotates in a new refresh token.
+#[allow(clippy::too_many_arguments)]
+async fn mint(
+    store: &dyn Store,
+    sealer: &Sealer,
+    issuer: &str,
+    now: DateTime<Utc>,
+    client: &Client,
+    user: &User,
+    grant: &RefreshGrant,
+    issued: Issue<'_>,
+) -> std::result::Result<Value, TokenError> {
+    let roles = store.roles_of(&user.id).await?;
     let (kid, key) = keys::active(store, sealer).await?;
     let jti = random_token();
     let access_claims = json!({
@@ -259,50 +423,145 @@ pub async fn exchange(
         "auth_time": grant.auth_time.timestamp(), "acr": grant.acr, "amr": grant.amr, "sid": grant.sid,
         "at_hash": at_hash(&access_token),
     });
-    if let Some(nonce) = &grant.nonce {
-        id_claims["nonce"] = nonce.clone().into();
+    if let Some(nonce) = issued.nonce {
+        id_claims["nonce"] = nonce.into();
     }
     if let Some(map) = id_claims.as_object_mut() {
-        map.extend(scoped_claims(&user, &roles, &grant.scope));
+        map.extend(scoped_claims(user, &roles, &grant.scope));
     }
     let mut id_header = Header::new(Algorithm::ES256);
     id_header.kid = Some(kid);
     let id_token = jsonwebtoken::encode(&id_header, &id_claims, &key).map_err(|e| TokenError::Server(e.to_string()))?;
 
+    let family_id = issued.family.map(|(id, _)| id);
     store
         .insert_issued_token(
             &token_digest(&jti),
             &client.client_id,
             &user.id,
-            Some(&code_hash),
+            issued.code_hash,
+            family_id,
             now + ACCESS_TOKEN_LIFETIME,
         )
         .await?;
-    audit::record(
-        store,
-        now,
-        origin,
-        "oidc.token",
-        Outcome::Success,
-        Some(&user.id),
-        json!({ "client_id": client.client_id, "grant": "authorization_code" }),
-    )
-    .await?;
-    Ok(json!({
+    let mut body = json!({
         "access_token": access_token, "token_type": "Bearer", "expires_in": ACCESS_TOKEN_LIFETIME.num_seconds(),
         "id_token": id_token, "scope": grant.scope,
-    }))
+    });
+    if let Some((family_id, family_expires_at)) = issued.family {
+        let refresh_token = random_token();
+        store
+            .insert_refresh_token(
+                &token_digest(&refresh_token),
+                family_id,
+                &client.client_id,
+                &user.id,
+                grant,
+                now,
+                family_expires_at,
+            )
+            .await?;
+        body["refresh_token"] = refresh_token.into();
+    }
+    Ok(body)
 }
 
-/// Userinfo (OIDC Core §5.3): the access token must be ours (signature, issuer, audience, `typ`), unexpired and
-/// not revoked; the user active.
-pub async fn userinfo(
+/// RFC 7009: revokes a refresh token (its whole family) or an access token of the calling client. Unknown tokens
+/// and other clients' tokens change nothing, and the answer is the same.
+pub async fn revoke(
     store: &dyn Store,
     issuer: &str,
     now: DateTime<Utc>,
-    access_token: &str,
+    origin: &Origin,
+    client: &Client,
+    token: &str,
+) -> Result<()> {
+    if let Some(info) = store.refresh_token_info(&token_digest(token), now).await?
+        && info.client_id == client.client_id
+    {
+        let revoked = store.revoke_family(&info.family_id, now).await?;
+        audit::record(
+            store,
+            now,
+            origin,
+            "oidc.token_revoked",
+            Outcome::Success,
+            Some(&info.user_id),
+            json!({ "client_id": client.client_id, "kind": "refresh_token", "tokens_revoked": revoked }),
+        )
+        .await?;
+        return Ok(());
+    }
+    if let Some(claims) = verified_access_token(store, issuer, token, false).await?
+        && claims["client_id"].as_str() == Some(client.client_id.as_str())
+        && store
+            .revoke_access_token(
+                &token_digest(claims["jti"].as_str().unwrap_or_default()),
+                &client.client_id,
+                now,
+            )
+            .await?
+    {
+        audit::record(
+            store,
+            now,
+            origin,
+            "oidc.token_revoked",
+            Outcome::Success,
+            claims["sub"].as_str(),
+            json!({ "client_id": client.client_id, "kind": "access_token" }),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// RFC 7662: what a token of the calling client is; anything else is `{"active": false}`.
+pub async fn introspect(
+    store: &dyn Store,
+    issuer: &str,
+    now: DateTime<Utc>,
+    client: &Client,
+    token: &str,
+) -> Result<Value> {
+    let inactive = json!({ "active": false });
+    if let Some(info) = store.refresh_token_info(&token_digest(token), now).await? {
+        if info.client_id != client.client_id || !info.active {
+            return Ok(inactive);
+        }
+        return Ok(json!({
+            "active": true, "token_type": "refresh_token", "client_id": info.client_id, "sub": info.user_id,
+            "scope": info.scope, "exp": info.family_expires_at.timestamp(), "iss": issuer,
+        }));
+    }
+    let Some(claims) = verified_access_token(store, issuer, token, true).await? else {
+        return Ok(inactive);
+    };
+    if claims["client_id"].as_str() != Some(client.client_id.as_str())
+        || !store
+            .token_active(&token_digest(claims["jti"].as_str().unwrap_or_default()), now)
+            .await?
+    {
+        return Ok(inactive);
+    }
+    Ok(json!({
+        "active": true, "token_type": "Bearer", "client_id": claims["client_id"], "sub": claims["sub"], "scope": claims["scope"],
+        "exp": claims["exp"], "iat": claims["iat"], "iss": claims["iss"], "aud": claims["aud"], "jti": claims["jti"],
+    }))
+}
+
+/// The claims of one of our access tokens if its signature, `typ`, issuer and audience hold (and, with
+/// `check_expiry`, it has not expired).
+async fn verified_access_token(
+    store: &dyn Store,
+    issuer: &str,
+    token: &str,
+    check_expiry: bool,
 ) -> Result<Option<Value>> {
-    let Ok(header) = jsonwebtoken::decode_header(access_token) else {
+    if token.len() > 8192 {
+        return Ok(None);
+    }
+    let Ok(header) = jsonwebtoken::decode_header(token) else {
         return Ok(None);
     };
     if header.alg != Algorithm::ES256 || header.typ.as_deref() != Some("at+jwt") {
@@ -315,12 +574,27 @@ pub async fn userinfo(
     validation.set_issuer(&[issuer]);
     validation.set_audience(&[issuer]);
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-    let Ok(data) = jsonwebtoken::decode::<Value>(access_token, &key, &validation) else {
+    validation.validate_exp = check_expiry;
+    Ok(jsonwebtoken::decode::<Value>(token, &key, &validation)
+        .ok()
+        .map(|d| d.claims))
+}
+
+/// Userinfo (OIDC Core §5.3): the access token must be ours (signature, issuer, audience, `typ`), unexpired and
+/// not revoked; the user active.
+pub async fn userinfo(
+    store: &dyn Store,
+    issuer: &str,
+    now: DateTime<Utc>,
+    access_token: &str,
+) -> Result<Option<Value>> {
+    let Some(claims) = verified_access_token(store, issuer, access_token, true).await? else {
         return Ok(None);
     };
-    let claims = data.claims;
-    let jti = claims["jti"].as_str().unwrap_or_default();
-    if !store.token_active(&token_digest(jti), now).await? {
+    if !store
+        .token_active(&token_digest(claims["jti"].as_str().unwrap_or_default()), now)
+        .await?
+    {
         return Ok(None);
     }
     let Some(user) = store
