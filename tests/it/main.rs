@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod factors;
 mod instances;
+mod interop_oidc;
 mod interop_totp;
 mod interop_webauthn;
 mod login;
