@@ -9,6 +9,7 @@ mod interop_oidc;
 mod interop_totp;
 mod interop_webauthn;
 mod login;
+mod node;
 mod oidc;
 mod password_reset;
 mod sms;
