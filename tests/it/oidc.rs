@@ -766,7 +766,98 @@ async fn revocation_and_introspection() {
         .unwrap();
     assert_eq!(
         discovery["grant_types_supported"],
-        serde_json::json!(["authorization_code", "refresh_token"])
+        serde_json::json!(["authorization_code", "refresh_token", "client_credentials"])
     );
     assert_eq!(discovery["revocation_endpoint"], format!("{}/revoke", server.base));
+}
+
+#[tokio::test]
+async fn client_credentials_for_service_accounts() {
+    let server = TestServer::start().await;
+    let store = server.state().store.as_ref();
+    let now = server.state().clock.now();
+    let service = |id: &str, public: bool, grants: Vec<String>| NewClient {
+        client_id: id.into(),
+        redirect_uris: vec![REDIRECT.into()],
+        post_logout_redirect_uris: vec![],
+        public,
+        auth_method: None,
+        grants,
+        trusted: true,
+    };
+    let (_, secret) = clients::register(
+        store,
+        now,
+        &Origin::cli(),
+        service("batch", false, vec!["client_credentials".into()]),
+    )
+    .await
+    .unwrap();
+    let secret = secret.unwrap();
+    let refused = clients::register(
+        store,
+        now,
+        &Origin::cli(),
+        service("pub", true, vec!["client_credentials".into()]),
+    )
+    .await;
+    assert!(refused.unwrap_err().to_string().contains("confidential"));
+    let (_, web_secret) = clients::register(store, now, &Origin::cli(), service("web", false, vec![]))
+        .await
+        .unwrap();
+
+    let call = |id: &'static str, secret: String, scope: &'static str| {
+        let url = server.url("/token");
+        async move {
+            let response = reqwest::Client::new()
+                .post(url)
+                .basic_auth(id, Some(secret))
+                .form(&[("grant_type", "client_credentials"), ("scope", scope)])
+                .send()
+                .await
+                .unwrap();
+            (response.status().as_u16(), response.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, body) = call("batch", secret.clone(), "reports:read").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body["id_token"].is_null() && body["refresh_token"].is_null(),
+        "no user: no ID token, no refresh token"
+    );
+    assert_eq!(body["scope"], "reports:read");
+    let token = body["access_token"].as_str().unwrap().to_string();
+
+    let (status, body) = call("batch", secret.clone(), "openid email").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_scope")),
+        "user scopes need a user"
+    );
+    let (status, body) = call("web", web_secret.unwrap(), "").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("unauthorized_client")),
+        "only clients registered for it"
+    );
+
+    assert_eq!(
+        userinfo_status(&server, &token).await,
+        401,
+        "a service token names no user"
+    );
+    let info = reqwest::Client::new()
+        .post(server.url("/introspect"))
+        .basic_auth("batch", Some(&secret))
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(
+        (info["active"].as_bool(), info["sub"].as_str()),
+        (Some(true), Some("batch"))
+    );
 }

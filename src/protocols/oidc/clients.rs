@@ -21,7 +21,9 @@ pub struct NewClient {
 }
 
 /// Grants this provider implements today.
-pub const GRANTS: [&str; 2] = ["authorization_code", "refresh_token"];
+pub const GRANTS: [&str; 3] = ["authorization_code", "refresh_token", "client_credentials"];
+/// What a client gets when no `--grant` is given: the sign-in grants (service accounts ask for client_credentials).
+const DEFAULT_GRANTS: [&str; 2] = ["authorization_code", "refresh_token"];
 
 fn check_redirect(uri: &str) -> Result<String> {
     let bad = || {
@@ -82,9 +84,9 @@ pub async fn register(
             "Public clients use --auth-method none, and only they do.",
         ));
     }
-    // By default a client may use every grant implemented (refresh tokens rotate, so public clients may too).
-    let grants = if new.grants.is_empty() {
-        GRANTS.iter().map(|g| g.to_string()).collect()
+    // Refresh tokens rotate, so public clients may have them too.
+    let grants: Vec<String> = if new.grants.is_empty() {
+        DEFAULT_GRANTS.iter().map(|g| g.to_string()).collect()
     } else {
         new.grants.clone()
     };
@@ -93,6 +95,11 @@ pub async fn register(
             "The grant '{unknown}' is not available yet; available: {}.",
             GRANTS.join(", ")
         )));
+    }
+    if new.public && grants.iter().any(|g| g == "client_credentials") {
+        return Err(Error::invalid(
+            "client_credentials needs a confidential client (one with a secret).",
+        ));
     }
     let secret = (!new.public).then(random_token);
     let client = Client {

@@ -86,7 +86,9 @@ impl TokenError {
             TokenError::InvalidRequest(d) | TokenError::InvalidGrant(d) => d.clone(),
             TokenError::InvalidClient { .. } => "Client authentication failed.".into(),
             TokenError::UnauthorizedClient => "This client may not use this grant.".into(),
-            TokenError::UnsupportedGrantType => "Supported: authorization_code, refresh_token.".into(),
+            TokenError::UnsupportedGrantType => {
+                "Supported: authorization_code, refresh_token, client_credentials.".into()
+            }
             TokenError::InvalidScope => "The scope asked for exceeds what was granted.".into(),
             TokenError::Server(_) => "The server could not complete the request.".into(),
         }
@@ -208,7 +210,7 @@ pub async fn exchange(
         .grant_type
         .as_deref()
         .ok_or_else(|| TokenError::InvalidRequest("grant_type is missing.".into()))?;
-    if !["authorization_code", "refresh_token"].contains(&grant_type) {
+    if !clients::GRANTS.contains(&grant_type) {
         return Err(TokenError::UnsupportedGrantType);
     }
     if !client.grants.iter().any(|g| g == grant_type) {
@@ -216,6 +218,9 @@ pub async fn exchange(
     }
     if grant_type == "refresh_token" {
         return refresh(store, sealer, issuer, now, origin, &client, request).await;
+    }
+    if grant_type == "client_credentials" {
+        return client_credentials(store, sealer, issuer, now, origin, &client, request).await;
     }
     let code = request
         .code
@@ -382,6 +387,65 @@ async fn refresh(
     )
     .await?;
     Ok(body)
+}
+
+/// Service accounts (RFC 6749 §4.4): a confidential client acting for itself. No user, so no ID token, no refresh
+/// token, and never a factor prompt; the token's `sub` is the client.
+async fn client_credentials(
+    store: &dyn Store,
+    sealer: &Sealer,
+    issuer: &str,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    client: &Client,
+    request: &TokenRequest,
+) -> std::result::Result<Value, TokenError> {
+    if client.public {
+        return Err(TokenError::UnauthorizedClient);
+    }
+    let scope = request.scope.as_deref().unwrap_or_default();
+    let scopes: Vec<&str> = scope.split_whitespace().collect();
+    let valid = scope.len() <= 1024
+        && scopes
+            .iter()
+            .all(|s| s.bytes().all(|b| b.is_ascii_alphanumeric() || b":._-/".contains(&b)));
+    if !valid || scopes.iter().any(|s| super::SCOPES.contains(s)) {
+        return Err(TokenError::InvalidScope);
+    }
+    let scope = scopes.join(" ");
+    let (kid, key) = keys::active(store, sealer).await?;
+    let jti = random_token();
+    let claims = json!({
+        "iss": issuer, "sub": client.client_id, "aud": issuer, "client_id": client.client_id,
+        "iat": now.timestamp(), "exp": (now + ACCESS_TOKEN_LIFETIME).timestamp(), "jti": jti, "scope": scope,
+    });
+    let mut header = Header::new(Algorithm::ES256);
+    header.kid = Some(kid);
+    header.typ = Some("at+jwt".into());
+    let access_token = jsonwebtoken::encode(&header, &claims, &key).map_err(|e| TokenError::Server(e.to_string()))?;
+    store
+        .insert_issued_token(
+            &token_digest(&jti),
+            &client.client_id,
+            "",
+            None,
+            None,
+            now + ACCESS_TOKEN_LIFETIME,
+        )
+        .await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "oidc.token",
+        Outcome::Success,
+        None,
+        json!({ "client_id": client.client_id, "grant": "client_credentials" }),
+    )
+    .await?;
+    Ok(
+        json!({ "access_token": access_token, "token_type": "Bearer", "expires_in": ACCESS_TOKEN_LIFETIME.num_seconds(), "scope": scope }),
+    )
 }
 
 /// Where issued tokens come from: a code (for revocation on replay), a nonce to echo, a refresh family.
