@@ -131,6 +131,7 @@ impl Config {
             figment = figment.merge(Toml::file_exact(&path));
         }
         let mut layer = figment::value::Dict::new();
+        let defaults = figment::value::Value::serialize(Config::default()).ok();
         for (name, value) in env {
             let Some(key) = name.strip_prefix("GATEHOUSE_") else {
                 continue;
@@ -155,7 +156,7 @@ impl Config {
             } else {
                 // Numbers and booleans are parsed only for settings of that type: a phone number such as
                 // +15005550006 must stay text where the setting is text.
-                let value: figment::value::Value = if typed_setting(&key) {
+                let value: figment::value::Value = if typed_setting(defaults.as_ref(), &key) {
                     value.parse().unwrap_or_else(|_| value.as_str().into())
                 } else {
                     value.as_str().into()
@@ -250,10 +251,9 @@ impl Config {
 }
 
 /// Whether a setting is a number or boolean (judged from the defaults; `workers` has none).
-fn typed_setting(key: &str) -> bool {
+fn typed_setting(defaults: Option<&figment::value::Value>, key: &str) -> bool {
     use figment::value::Value;
-    let defaults = Value::serialize(Config::default()).ok();
-    match defaults.as_ref().and_then(|d| d.find_ref(key)) {
+    match defaults.and_then(|d| d.find_ref(key)) {
         Some(Value::Num(..) | Value::Bool(..)) => true,
         Some(Value::Empty(..)) | None => key == "workers",
         Some(_) => false,

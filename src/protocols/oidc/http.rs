@@ -230,7 +230,7 @@ async fn consent(
         Ok(v) => v,
         Err(r) => return Ok(rejection(&state, r)),
     };
-    let Some((session, user)) = session::current(&req, &state).await? else {
+    let Some((_, user)) = session::current(&req, &state).await? else {
         let resume = format!("/authorize/resume?request={}", encode(&form.request));
         return Ok(see_other(format!("/login?return_to={}", encode(&resume))));
     };
@@ -251,7 +251,6 @@ async fn consent(
         .store
         .put_consent(&user.id, &request.client.client_id, &request.scope, now)
         .await?;
-    let _ = session;
     let mut request = request;
     request.prompt_consent = false;
     proceed(&req, &state, &form.request, &request, requested_at).await
