@@ -345,3 +345,36 @@ async fn passwords_are_rehashed_when_parameters_change() {
     assert!(stored.contains("m=19456,t=2,p=1"), "{stored}");
     assert_eq!(server.browser().login("jack", GOOD_PASSWORD).await.status, 303);
 }
+
+#[tokio::test]
+async fn forwarded_headers_change_nothing_without_a_trusted_proxy() {
+    let server = TestServer::start().await;
+    let kit = server.add_user("kit", Some(GOOD_PASSWORD)).await;
+    let browser = server.browser();
+    let csrf = browser.get("/login").await.csrf();
+    let done = browser
+        .client
+        .post(server.url("/login"))
+        .header("x-forwarded-for", "203.0.113.9")
+        .header("forwarded", "for=203.0.113.9")
+        .header("x-real-ip", "203.0.113.9")
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "kit"),
+            ("password", GOOD_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 303);
+    let events = server.state().store.list_audit(Some(&kit.id), 10).await.unwrap();
+    let login = events
+        .iter()
+        .find(|e| e.event.kind == "login.password")
+        .expect("audited");
+    assert_eq!(
+        login.event.ip.as_deref(),
+        Some("127.0.0.1"),
+        "the socket's address, not the header's"
+    );
+}

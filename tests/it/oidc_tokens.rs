@@ -299,3 +299,60 @@ async fn client_credentials_for_service_accounts() {
         (Some(true), Some("batch"))
     );
 }
+
+#[tokio::test]
+async fn forged_access_tokens_are_refused() {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let server = TestServer::start().await;
+    server.add_user("xena", Some(GOOD_PASSWORD)).await;
+    client(&server, "spa", true, true).await;
+    let code = code_for(&server, &server.browser(), &[("scope", "openid email")], "xena").await;
+    let (_, tokens) = redeem(&server, &code, Some(VERIFIER)).await;
+    let genuine = tokens["access_token"].as_str().unwrap().to_string();
+    assert_eq!(userinfo_status(&server, &genuine).await, 200);
+
+    let mut parts = genuine.split('.');
+    let header: Value = serde_json::from_slice(&b64.decode(parts.next().unwrap()).unwrap()).unwrap();
+    let claims = parts.next().unwrap().to_string();
+    let kid = header["kid"].as_str().unwrap().to_string();
+
+    // alg=none, with and without a signature part.
+    let none = b64.encode(serde_json::json!({ "alg": "none", "typ": "at+jwt", "kid": kid }).to_string());
+    assert_eq!(userinfo_status(&server, &format!("{none}.{claims}.")).await, 401);
+    assert_eq!(userinfo_status(&server, &format!("{none}.{claims}")).await, 401);
+    // Algorithm confusion: HS256 keyed with our published public key.
+    let jwks: Value = reqwest::get(server.url("/jwks")).await.unwrap().json().await.unwrap();
+    let claims_json: Value = serde_json::from_slice(&b64.decode(&claims).unwrap()).unwrap();
+    for secret in [
+        jwks.to_string(),
+        jwks["keys"][0].to_string(),
+        jwks["keys"][0]["x"].as_str().unwrap().to_string(),
+    ] {
+        let mut hs = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+        hs.typ = Some("at+jwt".into());
+        hs.kid = Some(kid.clone());
+        let forged = jsonwebtoken::encode(
+            &hs,
+            &claims_json,
+            &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
+        )
+        .unwrap();
+        assert_eq!(userinfo_status(&server, &forged).await, 401);
+    }
+    // A genuine signature over altered claims.
+    let mut altered = claims_json.clone();
+    altered["scope"] = "openid email roles".into();
+    let tampered = format!(
+        "{}.{}.{}",
+        genuine.split('.').next().unwrap(),
+        b64.encode(altered.to_string()),
+        genuine.split('.').nth(2).unwrap()
+    );
+    assert_eq!(userinfo_status(&server, &tampered).await, 401);
+    // An ID token is not an access token.
+    assert_eq!(
+        userinfo_status(&server, tokens["id_token"].as_str().unwrap()).await,
+        401
+    );
+}
