@@ -12,6 +12,7 @@ use super::factors::token_import::{self, TokenType};
 use super::factors::{Factor, FactorKind, FactorStatus};
 use super::model::{Session, User};
 use super::notify::Notifier;
+use super::second_factor::{Checked, accepted};
 use super::store::Store;
 use super::throttle::{self, Policy};
 use super::{Error, Keys, Result, enrol};
@@ -188,20 +189,15 @@ fn unix(now: DateTime<Utc>) -> u64 {
     now.timestamp().max(0) as u64
 }
 
-pub enum TokenCheck {
-    Accepted(Factor),
-    Replayed,
-    Wrong,
-}
-
-/// Checks a code against the user's bound tokens; an accepted code moves the token's counter or step forward.
+/// Checks a code against the user's bound tokens; an accepted code moves the token's counter or step forward, and
+/// a code the token produced before (already consumed) is reported as a replay.
 pub async fn check(
     store: &dyn Store,
     keys: &Keys,
     now: DateTime<Utc>,
     factors: &[Factor],
     code: &str,
-) -> Result<TokenCheck> {
+) -> Result<Checked> {
     for factor in factors {
         let Some(serial) = factor.data.get("serial").and_then(|s| s.as_str()) else {
             continue;
@@ -213,35 +209,44 @@ pub async fn check(
             continue;
         }
         let secret = keys.sealer.open(&token.secret_enc, &seal_context(&token.serial))?;
-        match token.token_type {
-            TokenType::Hotp => {
-                if let Some(matched) = hotp::check_hotp(&secret, code, token.counter, token.digits, token.algorithm) {
-                    return Ok(if store.advance_hotp_counter(serial, matched as i64).await? {
-                        TokenCheck::Accepted(factor.clone())
-                    } else {
-                        TokenCheck::Replayed
-                    });
-                }
-            }
-            TokenType::Totp => {
-                if let Some(step) = hotp::check_totp(
+        let fresh = match token.token_type {
+            TokenType::Hotp => match hotp::check_hotp(&secret, code, token.counter, token.digits, token.algorithm) {
+                Some(matched) => Some(store.advance_hotp_counter(serial, matched as i64).await?),
+                // Codes below the counter were accepted before.
+                None => hotp::check_hotp(
                     &secret,
                     code,
-                    unix(now),
-                    token.period,
-                    token.drift,
+                    token.counter.saturating_sub(hotp::LOOK_AHEAD),
                     token.digits,
                     token.algorithm,
-                ) {
-                    let fresh = token.last_step.is_none_or(|last| (step as i64) > last);
-                    return Ok(if fresh && store.advance_token_step(serial, step as i64).await? {
-                        TokenCheck::Accepted(factor.clone())
-                    } else {
-                        TokenCheck::Replayed
-                    });
+                )
+                .filter(|old| *old < token.counter)
+                .map(|_| false),
+            },
+            TokenType::Totp => match hotp::check_totp(
+                &secret,
+                code,
+                unix(now),
+                token.period,
+                token.drift,
+                token.digits,
+                token.algorithm,
+            ) {
+                Some(step) => {
+                    let later = token.last_step.is_none_or(|last| (step as i64) > last);
+                    Some(later && store.advance_token_step(serial, step as i64).await?)
                 }
+                None => None,
+            },
+        };
+        match fresh {
+            Some(true) => {
+                store.touch_factor(&factor.id, now).await?;
+                return Ok(accepted(factor.clone(), FactorKind::OathToken));
             }
+            Some(false) => return Ok(Checked::Replayed),
+            None => {}
         }
     }
-    Ok(TokenCheck::Wrong)
+    Ok(Checked::Wrong)
 }

@@ -10,7 +10,7 @@ use super::login::SignedIn;
 use super::model::{Session, SessionState, User};
 use super::notify::Notifier;
 use super::sessions::{self, SessionLimits};
-use super::store::Store;
+use super::store::{CodeUse, Store};
 use super::throttle::{self, Attempt, Policy};
 use super::{Error, Keys, Result};
 
@@ -33,7 +33,7 @@ pub enum Checked {
     Wrong,
 }
 
-fn accepted(factor: Factor, kind: FactorKind) -> Checked {
+pub(crate) fn accepted(factor: Factor, kind: FactorKind) -> Checked {
     Checked::Accepted {
         factor,
         amr: vec![kind.amr().to_string()],
@@ -111,30 +111,19 @@ pub async fn verify(
     let checked = match kind {
         FactorKind::Totp => check_totp(store, keys, now, &factors, code).await?,
         // Only a code sent for this very sign-in (the pending session) is accepted.
-        FactorKind::Sms => match super::sms::accept_code(store, keys, now, &factors, &pending.id_hash, code).await? {
-            Some(factor) => {
-                store.touch_factor(&factor.id, now).await?;
-                accepted(factor, kind)
-            }
-            None => Checked::Wrong,
-        },
-        FactorKind::OathToken => match super::hardware_tokens::check(store, keys, now, &factors, code).await? {
-            super::hardware_tokens::TokenCheck::Accepted(factor) => {
-                store.touch_factor(&factor.id, now).await?;
-                accepted(factor, kind)
-            }
-            super::hardware_tokens::TokenCheck::Replayed => Checked::Replayed,
-            super::hardware_tokens::TokenCheck::Wrong => Checked::Wrong,
-        },
+        // Only a code sent for this very sign-in (the pending session) is accepted.
+        FactorKind::Sms => super::sms::accept_code(store, keys, now, &factors, &pending.id_hash, code).await?,
+        FactorKind::OathToken => super::hardware_tokens::check(store, keys, now, &factors, code).await?,
         FactorKind::RecoveryCode => match recovery_code::normalize(code) {
-            Some(normal)
-                if store
-                    .use_recovery_code(&user.id, &recovery_code::digest(&keys.recovery_codes, &normal), now)
-                    .await? =>
+            Some(normal) => match store
+                .use_recovery_code(&user.id, &recovery_code::digest(&keys.recovery_codes, &normal), now)
+                .await?
             {
-                accepted(factors[0].clone(), kind)
-            }
-            _ => Checked::Wrong,
+                CodeUse::Accepted => accepted(factors[0].clone(), kind),
+                CodeUse::AlreadyUsed => Checked::Replayed,
+                CodeUse::Unknown => Checked::Wrong,
+            },
+            None => Checked::Wrong,
         },
         FactorKind::WebAuthn => return Err(Error::invalid("Use the security key button for this method.")),
     };
@@ -204,6 +193,7 @@ pub async fn conclude(
                 lock_alerts(store, notifier, now, origin, user, kind, policy).await?;
             }
             Err(Error::WrongCode(match (replayed, kind) {
+                (true, FactorKind::RecoveryCode) => "That recovery code was already used.".into(),
                 (true, _) => "That code was already used. Wait for the next code.".into(),
                 (false, FactorKind::WebAuthn) => "The security key or passkey was not accepted.".into(),
                 (false, _) => "That code is not right.".into(),

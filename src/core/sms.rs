@@ -10,8 +10,9 @@ use super::audit::{self, Origin, Outcome};
 use super::factors::{Factor, FactorKind, FactorStatus};
 use super::model::{Phone, Session, User};
 use super::notify::{Notifier, SmsGateway};
+use super::second_factor::{Checked, accepted};
 use super::secrets::hmac;
-use super::store::{SmsCode, Store};
+use super::store::{CodeUse, SmsCode, Store};
 use super::throttle::{self, Policy};
 use super::{Error, Keys, Result, enrol};
 
@@ -111,7 +112,8 @@ pub async fn send_code(
     .await
 }
 
-/// Checks a code sent for `session_hash` to one of `factors`; the matching code is used up.
+/// Checks a code sent for `session_hash` to one of `factors`; the matching code is used up, and a code used
+/// before is reported as a replay.
 pub async fn accept_code(
     store: &dyn Store,
     keys: &Keys,
@@ -119,15 +121,22 @@ pub async fn accept_code(
     factors: &[Factor],
     session_hash: &str,
     code: &str,
-) -> Result<Option<Factor>> {
-    let Some(code) = normalize(code) else { return Ok(None) };
+) -> Result<Checked> {
+    let Some(code) = normalize(code) else {
+        return Ok(Checked::Wrong);
+    };
     let hash = digest(keys, &code);
     for factor in factors {
-        if store.use_sms_code(&factor.id, session_hash, &hash, now).await? {
-            return Ok(Some(factor.clone()));
+        match store.use_sms_code(&factor.id, session_hash, &hash, now).await? {
+            CodeUse::Accepted => {
+                store.touch_factor(&factor.id, now).await?;
+                return Ok(accepted(factor.clone(), FactorKind::Sms));
+            }
+            CodeUse::AlreadyUsed => return Ok(Checked::Replayed),
+            CodeUse::Unknown => {}
         }
     }
-    Ok(None)
+    Ok(Checked::Wrong)
 }
 
 /// Starts adding a phone: a pending SMS factor for the validated number, and a code sent to it.
@@ -178,10 +187,8 @@ pub async fn confirm_enrolment(
         .filter(|f| f.kind == FactorKind::Sms && f.status == FactorStatus::Pending)
         .ok_or_else(|| Error::invalid("This enrolment has expired; start again."))?;
     let attempt = throttle::begin(store, &Policy::PASSWORD, &format!("enrol:{}", user.id), now).await?;
-    if accept_code(store, keys, now, std::slice::from_ref(&factor), &session.id_hash, code)
-        .await?
-        .is_none()
-    {
+    let checked = accept_code(store, keys, now, std::slice::from_ref(&factor), &session.id_hash, code).await?;
+    if !matches!(checked, Checked::Accepted { .. }) {
         audit::record(
             store,
             now,

@@ -53,6 +53,15 @@ pub trait SessionStore: Send + Sync {
     async fn promote_session(&self, old_hash: &str, new: &Session) -> Result<bool>;
 }
 
+/// What using a single-use code did: the code was accepted now, had been used before (a replay, to be reported),
+/// or matches nothing usable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeUse {
+    Accepted,
+    AlreadyUsed,
+    Unknown,
+}
+
 #[async_trait]
 pub trait FactorStore: Send + Sync {
     async fn insert_factor(&self, factor: &Factor) -> Result<()>;
@@ -75,7 +84,7 @@ pub trait FactorStore: Send + Sync {
     /// Replaces the user's recovery codes (the factor and its code hashes) in one transaction.
     async fn replace_recovery_codes(&self, factor: &Factor, code_hashes: &[String]) -> Result<()>;
     /// Marks one unused code of the user used (atomic); `false` if there is none with this hash.
-    async fn use_recovery_code(&self, user_id: &str, code_hash: &str, now: DateTime<Utc>) -> Result<bool>;
+    async fn use_recovery_code(&self, user_id: &str, code_hash: &str, now: DateTime<Utc>) -> Result<CodeUse>;
     async fn remaining_recovery_codes(&self, user_id: &str) -> Result<u64>;
 }
 
@@ -92,16 +101,16 @@ pub struct SmsCode {
 
 #[async_trait]
 pub trait SmsCodeStore: Send + Sync {
-    /// Stores a new code, retiring every earlier unused one for the same factor and session.
+    /// Stores a new code; earlier unused ones for the same factor and session expire (they were never used).
     async fn replace_sms_code(&self, code: &SmsCode, now: DateTime<Utc>) -> Result<()>;
-    /// Marks the matching unused, unexpired code used (atomic: one winner); `false` if none matches.
+    /// Marks the matching unused, unexpired code used (atomic: one winner); `AlreadyUsed` if it was used before.
     async fn use_sms_code(
         &self,
         factor_id: &str,
         session_hash: &str,
         code_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<bool>;
+    ) -> Result<CodeUse>;
 }
 
 #[async_trait]

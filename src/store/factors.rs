@@ -8,7 +8,7 @@ use sea_orm::{
 
 use super::{SeaStore, db_error};
 use crate::core::factors::{Factor, FactorKind, FactorStatus};
-use crate::core::store::FactorStore;
+use crate::core::store::{CodeUse, FactorStore};
 use crate::core::{Error, Result};
 
 fn to_domain(m: factor::Model) -> Result<Factor> {
@@ -164,7 +164,7 @@ impl FactorStore for SeaStore {
         txn.commit().await.map_err(db_error)
     }
 
-    async fn use_recovery_code(&self, user_id: &str, code_hash: &str, now: DateTime<Utc>) -> Result<bool> {
+    async fn use_recovery_code(&self, user_id: &str, code_hash: &str, now: DateTime<Utc>) -> Result<CodeUse> {
         let txn = self.db.begin().await.map_err(db_error)?;
         let used = recovery_code::Entity::update_many()
             .col_expr(recovery_code::Column::UsedAt, Expr::value(now))
@@ -176,7 +176,18 @@ impl FactorStore for SeaStore {
             .map_err(db_error)?;
         if used.rows_affected != 1 {
             txn.rollback().await.map_err(db_error)?;
-            return Ok(false);
+            let before = recovery_code::Entity::find()
+                .filter(recovery_code::Column::UserId.eq(user_id))
+                .filter(recovery_code::Column::CodeHash.eq(code_hash))
+                .filter(recovery_code::Column::UsedAt.is_not_null())
+                .one(&self.db)
+                .await
+                .map_err(db_error)?;
+            return Ok(if before.is_some() {
+                CodeUse::AlreadyUsed
+            } else {
+                CodeUse::Unknown
+            });
         }
         factor::Entity::update_many()
             .col_expr(factor::Column::LastUsedAt, Expr::value(now))
@@ -186,7 +197,7 @@ impl FactorStore for SeaStore {
             .await
             .map_err(db_error)?;
         txn.commit().await.map_err(db_error)?;
-        Ok(true)
+        Ok(CodeUse::Accepted)
     }
 
     async fn remaining_recovery_codes(&self, user_id: &str) -> Result<u64> {

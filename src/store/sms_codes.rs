@@ -6,14 +6,14 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, Tran
 
 use super::{SeaStore, db_error};
 use crate::core::Result;
-use crate::core::store::{SmsCode, SmsCodeStore};
+use crate::core::store::{CodeUse, SmsCode, SmsCodeStore};
 
 #[async_trait]
 impl SmsCodeStore for SeaStore {
     async fn replace_sms_code(&self, code: &SmsCode, now: DateTime<Utc>) -> Result<()> {
         let txn = self.db.begin().await.map_err(db_error)?;
         sms_code::Entity::update_many()
-            .col_expr(sms_code::Column::UsedAt, Expr::value(now))
+            .col_expr(sms_code::Column::ExpiresAt, Expr::value(now))
             .filter(sms_code::Column::FactorId.eq(code.factor_id.as_str()))
             .filter(sms_code::Column::SessionHash.eq(code.session_hash.as_str()))
             .filter(sms_code::Column::UsedAt.is_null())
@@ -41,7 +41,7 @@ impl SmsCodeStore for SeaStore {
         session_hash: &str,
         code_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<bool> {
+    ) -> Result<CodeUse> {
         let result = sms_code::Entity::update_many()
             .col_expr(sms_code::Column::UsedAt, Expr::value(now))
             .filter(sms_code::Column::FactorId.eq(factor_id))
@@ -52,6 +52,21 @@ impl SmsCodeStore for SeaStore {
             .exec(&self.db)
             .await
             .map_err(db_error)?;
-        Ok(result.rows_affected == 1)
+        if result.rows_affected == 1 {
+            return Ok(CodeUse::Accepted);
+        }
+        let used_before = sms_code::Entity::find()
+            .filter(sms_code::Column::FactorId.eq(factor_id))
+            .filter(sms_code::Column::SessionHash.eq(session_hash))
+            .filter(sms_code::Column::CodeHash.eq(code_hash))
+            .filter(sms_code::Column::UsedAt.is_not_null())
+            .one(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(if used_before.is_some() {
+            CodeUse::AlreadyUsed
+        } else {
+            CodeUse::Unknown
+        })
     }
 }

@@ -328,6 +328,11 @@ async fn recovery_codes_work_once_each() {
         )
         .await;
     assert_eq!(reused.status, 401);
+    assert!(reused.body.contains("already used"), "a reuse is reported as one");
+    assert!(
+        server.mails(4).await.iter().any(|m| m.contains("already been used")),
+        "and the user is told"
+    );
     assert_eq!(
         again
             .submit(

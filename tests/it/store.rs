@@ -6,7 +6,9 @@ use gatehouse::core::audit::{AuditEvent, Outcome};
 use gatehouse::core::clock::{Clock, SystemClock};
 use gatehouse::core::factors::{Factor, FactorKind, FactorStatus};
 use gatehouse::core::model::{OneTimeToken, Session, SessionState, TokenPurpose, User, UserStatus};
-use gatehouse::core::store::{AuditStore, FactorStore, SessionStore, Store, ThrottleStore, TokenStore, UserStore};
+use gatehouse::core::store::{
+    AuditStore, CodeUse, FactorStore, SessionStore, SmsCode, SmsCodeStore, Store, ThrottleStore, TokenStore, UserStore,
+};
 use gatehouse::store::SeaStore;
 use sea_orm::{ConnectionTrait, Database};
 use std::sync::Arc;
@@ -383,10 +385,18 @@ async fn factor_steps_and_recovery_codes_are_single_use_under_concurrency() {
         }
         let mut wins = 0;
         for task in tasks {
-            wins += task.await.unwrap().expect("no error under concurrency") as u32;
+            wins += (task.await.unwrap().expect("no error under concurrency") == CodeUse::Accepted) as u32;
         }
         assert_eq!(wins, 1, "{backend}: a recovery code works once");
-        assert!(!store.use_recovery_code("someone-else", &hashes[1], now).await.unwrap());
+        assert_eq!(
+            store.use_recovery_code(&u.id, &hashes[0], now).await.unwrap(),
+            CodeUse::AlreadyUsed,
+            "{backend}: a reuse is recognised as one"
+        );
+        assert_eq!(
+            store.use_recovery_code("someone-else", &hashes[1], now).await.unwrap(),
+            CodeUse::Unknown
+        );
         assert_eq!(store.remaining_recovery_codes(&u.id).await.unwrap(), 2);
         // New codes replace the old ones entirely.
         let fresh = factor("f-codes-2", &u.id, FactorKind::RecoveryCode, FactorStatus::Active);
@@ -396,7 +406,7 @@ async fn factor_steps_and_recovery_codes_are_single_use_under_concurrency() {
             .unwrap();
         assert_eq!(store.remaining_recovery_codes(&u.id).await.unwrap(), 1);
         assert!(
-            !store.use_recovery_code(&u.id, &hashes[1], now).await.unwrap(),
+            store.use_recovery_code(&u.id, &hashes[1], now).await.unwrap() == CodeUse::Unknown,
             "{backend}: old codes are gone"
         );
         let kinds: Vec<_> = store
@@ -481,5 +491,69 @@ async fn a_pending_session_is_promoted_once() {
         assert_eq!(wins, 1, "{backend}");
         assert!(store.session_by_hash(&pending.id_hash).await.unwrap().is_none());
         assert_eq!(store.count_sessions_of_user(&u.id).await.unwrap(), 1);
+    }
+}
+
+#[tokio::test]
+async fn sms_codes_are_single_use_and_bound_to_their_session() {
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let u = user("99999999-9999-9999-9999-999999999999", "ada", "ada@example.com");
+        store.insert_user(&u, &[]).await.unwrap();
+        let f = factor("f-sms", &u.id, FactorKind::Sms, FactorStatus::Active);
+        store.insert_factor(&f).await.unwrap();
+        let now = SystemClock.now();
+        let code = |id: &str, hash: &str| SmsCode {
+            id: id.into(),
+            factor_id: "f-sms".into(),
+            session_hash: "s".repeat(64),
+            code_hash: hash.into(),
+            created_at: now,
+            expires_at: now + Duration::minutes(5),
+        };
+        store.replace_sms_code(&code("c1", &"1".repeat(64)), now).await.unwrap();
+        store.replace_sms_code(&code("c2", &"2".repeat(64)), now).await.unwrap();
+        let session = "s".repeat(64);
+        assert_eq!(
+            store
+                .use_sms_code("f-sms", &session, &"1".repeat(64), now)
+                .await
+                .unwrap(),
+            CodeUse::Unknown,
+            "{backend}: a replaced code expired"
+        );
+        assert_eq!(
+            store
+                .use_sms_code("f-sms", &"t".repeat(64), &"2".repeat(64), now)
+                .await
+                .unwrap(),
+            CodeUse::Unknown,
+            "{backend}: another session"
+        );
+        assert_eq!(
+            store
+                .use_sms_code("f-sms", &session, &"2".repeat(64), now)
+                .await
+                .unwrap(),
+            CodeUse::Accepted
+        );
+        assert_eq!(
+            store
+                .use_sms_code("f-sms", &session, &"2".repeat(64), now)
+                .await
+                .unwrap(),
+            CodeUse::AlreadyUsed,
+            "{backend}"
+        );
+        store.replace_sms_code(&code("c3", &"3".repeat(64)), now).await.unwrap();
+        let late = now + Duration::minutes(6);
+        assert_eq!(
+            store
+                .use_sms_code("f-sms", &session, &"3".repeat(64), late)
+                .await
+                .unwrap(),
+            CodeUse::Unknown,
+            "{backend}: expired"
+        );
     }
 }

@@ -150,6 +150,14 @@ async fn import_bind_and_sign_in_with_hardware_tokens() {
         401,
         "replayed"
     );
+    assert!(
+        server
+            .mails(2)
+            .await
+            .iter()
+            .any(|m| m.contains("To: kai@example.com") && m.contains("already been used")),
+        "a replayed token code is reported to the user"
+    );
     assert_eq!(
         sign_in(hotp(HOTP_SEED, 6, 6, HashAlgorithm::Sha1)).await,
         401,
