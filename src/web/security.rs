@@ -11,6 +11,7 @@ use super::form::{Form, Query};
 use super::login::{encode, safe_return_to};
 use super::{csrf, pages, session};
 use crate::app::AppState;
+use crate::core::audit::Origin;
 use crate::core::factors::{Factor, FactorKind, FactorStatus};
 use crate::core::model::{Session, SessionState, User};
 use crate::core::{Error, enrol, hardware_tokens, sessions, sms};
@@ -51,14 +52,29 @@ struct FactorRow {
 
 const PAGE: &str = "/account/security";
 
+/// Sessions that may enrol a factor: signed in, or the enrolment-only one after the password.
+const ENROLLING: &[SessionState] = &[SessionState::Authenticated, SessionState::PendingEnrolment];
+/// Sessions that may change other factors: signed in only.
+const SIGNED_IN: &[SessionState] = &[SessionState::Authenticated];
+
+/// For a state-changing request: the CSRF token checked, then the session (in one of `states`), its user, and the
+/// audit origin naming that user; `None` when no such session exists.
+async fn acting_user(
+    req: &HttpRequest,
+    state: &AppState,
+    csrf_token: Option<&str>,
+    states: &[SessionState],
+) -> Result<Option<(Session, User, Origin)>, WebError> {
+    csrf::verify(req, state, csrf_token)?;
+    Ok(session::in_state(req, state, states).await?.map(|(session, user)| {
+        let origin = session::origin(req).with_actor(format!("user:{}", user.id));
+        (session, user, origin)
+    }))
+}
+
 /// The signed-in session, or the enrolment-only one.
 async fn session_for_security(req: &HttpRequest, state: &AppState) -> Result<Option<(Session, User)>, WebError> {
-    session::in_state(
-        req,
-        state,
-        &[SessionState::Authenticated, SessionState::PendingEnrolment],
-    )
-    .await
+    session::in_state(req, state, ENROLLING).await
 }
 
 fn to_login() -> HttpResponse {
@@ -190,12 +206,10 @@ pub async fn totp_confirm(
     state: web::Data<AppState>,
     Form(form): Form<TotpForm>,
 ) -> Result<HttpResponse, WebError> {
-    csrf::verify(&req, &state, form.csrf.as_deref())?;
-    let Some((session, user)) = session_for_security(&req, &state).await? else {
+    let Some((session, user, origin)) = acting_user(&req, &state, form.csrf.as_deref(), ENROLLING).await? else {
         return Ok(to_login());
     };
     let now = state.clock.now();
-    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     let store = state.store.as_ref();
     let confirmed = enrol::confirm_totp(
         store,
@@ -308,11 +322,9 @@ pub async fn sms_send(
     state: web::Data<AppState>,
     Form(form): Form<PhoneForm>,
 ) -> Result<HttpResponse, WebError> {
-    csrf::verify(&req, &state, form.csrf.as_deref())?;
-    let Some((session, user)) = session_for_security(&req, &state).await? else {
+    let Some((session, user, origin)) = acting_user(&req, &state, form.csrf.as_deref(), ENROLLING).await? else {
         return Ok(to_login());
     };
-    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     let started = sms::start_enrolment(
         state.store.as_ref(),
         state.sms.as_ref(),
@@ -353,11 +365,9 @@ pub async fn sms_confirm(
     state: web::Data<AppState>,
     Form(form): Form<SmsConfirmForm>,
 ) -> Result<HttpResponse, WebError> {
-    csrf::verify(&req, &state, form.csrf.as_deref())?;
-    let Some((session, user)) = session_for_security(&req, &state).await? else {
+    let Some((session, user, origin)) = acting_user(&req, &state, form.csrf.as_deref(), ENROLLING).await? else {
         return Ok(to_login());
     };
-    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     let store = state.store.as_ref();
     let confirmed = sms::confirm_enrolment(
         store,
@@ -466,11 +476,9 @@ pub async fn token_bind(
     state: web::Data<AppState>,
     Form(form): Form<TokenForm>,
 ) -> Result<HttpResponse, WebError> {
-    csrf::verify(&req, &state, form.csrf.as_deref())?;
-    let Some((session, user)) = session_for_security(&req, &state).await? else {
+    let Some((session, user, origin)) = acting_user(&req, &state, form.csrf.as_deref(), ENROLLING).await? else {
         return Ok(to_login());
     };
-    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     let bound = hardware_tokens::bind(
         state.store.as_ref(),
         state.notifier.as_ref(),
@@ -507,11 +515,9 @@ pub async fn recovery_codes(
     state: web::Data<AppState>,
     Form(form): Form<CsrfOnly>,
 ) -> Result<HttpResponse, WebError> {
-    csrf::verify(&req, &state, form.csrf.as_deref())?;
-    let Some((session, user)) = session::current(&req, &state).await? else {
+    let Some((session, user, origin)) = acting_user(&req, &state, form.csrf.as_deref(), SIGNED_IN).await? else {
         return Ok(to_login());
     };
-    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     let now = state.clock.now();
     let codes = match enrol::new_recovery_codes(
         state.store.as_ref(),
@@ -547,11 +553,9 @@ pub async fn remove(
     state: web::Data<AppState>,
     Form(form): Form<RemoveForm>,
 ) -> Result<HttpResponse, WebError> {
-    csrf::verify(&req, &state, form.csrf.as_deref())?;
-    let Some((session, user)) = session::current(&req, &state).await? else {
+    let Some((session, user, origin)) = acting_user(&req, &state, form.csrf.as_deref(), SIGNED_IN).await? else {
         return Ok(to_login());
     };
-    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     let removed = enrol::remove(
         state.store.as_ref(),
         state.notifier.as_ref(),
