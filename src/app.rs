@@ -28,6 +28,8 @@ pub struct AppState {
     /// The WebAuthn relying party; `None` when `public_url`'s host cannot be an RP ID (an IP address).
     pub webauthn: Option<Arc<webauthn_rs::prelude::Webauthn>>,
     pub keys: Keys,
+    /// The OpenID Provider's signing keys (cached per instance; the database holds them).
+    pub signing_keys: crate::protocols::oidc::keys::KeyRing,
     pub limits: SessionLimits,
     /// Attempts at one factor: delays, then a lock.
     pub factor_policy: Policy,
@@ -102,6 +104,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
             idle: chrono::Duration::minutes(config.session_idle_minutes.into()),
         },
         links: link_settings(&config),
+        signing_keys: crate::protocols::oidc::keys::KeyRing::new(keys.sealer.clone()),
         keys,
         factor_policy: Policy::factor(
             config.factor_lockout_failures,

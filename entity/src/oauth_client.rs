@@ -13,6 +13,9 @@ pub struct Model {
     pub grants: String,
     pub trusted: bool,
     pub created_at: DateTimeUtc,
+    pub signing_alg: String,
+    pub jwks: Option<String>,
+    pub backchannel_logout_uri: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

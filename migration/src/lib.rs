@@ -8,6 +8,7 @@ mod m20261123_000004_hardware_tokens;
 mod m20261123_000005_webauthn_ceremonies;
 mod m20261123_000006_oidc;
 mod m20261123_000007_refresh_tokens;
+mod m20261123_000008_oidc_clients_keys;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_webauthn_ceremonies::Migration),
             Box::new(m20261123_000006_oidc::Migration),
             Box::new(m20261123_000007_refresh_tokens::Migration),
+            Box::new(m20261123_000008_oidc_clients_keys::Migration),
         ]
     }
 }

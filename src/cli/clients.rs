@@ -35,9 +35,18 @@ pub struct AddClient {
     pub public: bool,
     #[arg(long = "post-logout-redirect-uri")]
     pub post_logout_redirect_uris: Vec<String>,
-    /// client_secret_basic (default), client_secret_post, or none (public clients).
+    /// client_secret_basic (default), client_secret_post, private_key_jwt (with --jwks), or none (public clients).
     #[arg(long)]
     pub auth_method: Option<String>,
+    /// The client's public keys for private_key_jwt: a JWK Set as JSON, or @FILE to read it from a file.
+    #[arg(long)]
+    pub jwks: Option<String>,
+    /// The algorithm of the tokens it receives: ES256 (default), RS256 or EdDSA.
+    #[arg(long)]
+    pub signing_alg: Option<String>,
+    /// Where logout tokens are POSTed when a session that signed in to this client ends (back-channel logout).
+    #[arg(long)]
+    pub backchannel_logout_uri: Option<String>,
     /// A grant (repeatable); default authorization_code.
     #[arg(long = "grant")]
     pub grants: Vec<String>,
@@ -52,6 +61,13 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
     let origin = Origin::cli();
     match command {
         ClientCommand::Add(args) => {
+            let jwks = match args.jwks {
+                Some(path) if path.starts_with('@') => Some(
+                    std::fs::read_to_string(&path[1..])
+                        .map_err(|e| CliError(format!("reading {}: {e}", &path[1..])))?,
+                ),
+                other => other,
+            };
             let (client, secret) = clients::register(
                 &store,
                 now,
@@ -64,6 +80,9 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
                     auth_method: args.auth_method,
                     grants: args.grants,
                     trusted: args.trusted,
+                    signing_alg: args.signing_alg,
+                    jwks,
+                    backchannel_logout_uri: args.backchannel_logout_uri,
                 },
             )
             .await?;

@@ -1,6 +1,7 @@
 //! The `gatehouse` command line. Every command exits non-zero with a one-line message on bad input;
 //! with `--json`, results are printed as JSON on standard output.
 mod clients;
+mod keys;
 mod serve;
 mod tokens;
 mod user;
@@ -36,6 +37,9 @@ pub enum Command {
     /// OpenID Connect clients (relying parties).
     #[command(subcommand)]
     Client(clients::ClientCommand),
+    /// The OpenID Provider's signing keys: list, rotate.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
     /// Hardware OATH tokens: import seeds, list.
     #[command(subcommand)]
     Tokens(tokens::TokensCommand),
@@ -84,6 +88,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Audit(cmd) => user::run_audit(&config, cmd, json).await,
             Command::Tokens(cmd) => tokens::run(&config, cmd, json).await,
             Command::Client(cmd) => clients::run(&config, cmd, json).await,
+            Command::Keys(cmd) => keys::run(&config, cmd, json).await,
         }
     });
     match result {

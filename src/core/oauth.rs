@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub enum AuthMethod {
     ClientSecretBasic,
     ClientSecretPost,
+    /// A JWT signed with a key from the client's registered JWKS (RFC 7523, OIDC Core §9).
+    PrivateKeyJwt,
     /// Public clients (apps, SPAs): no secret, PKCE required.
     None,
 }
@@ -17,6 +19,7 @@ impl AuthMethod {
         match self {
             AuthMethod::ClientSecretBasic => "client_secret_basic",
             AuthMethod::ClientSecretPost => "client_secret_post",
+            AuthMethod::PrivateKeyJwt => "private_key_jwt",
             AuthMethod::None => "none",
         }
     }
@@ -25,6 +28,7 @@ impl AuthMethod {
         match text {
             "client_secret_basic" => Some(AuthMethod::ClientSecretBasic),
             "client_secret_post" => Some(AuthMethod::ClientSecretPost),
+            "private_key_jwt" => Some(AuthMethod::PrivateKeyJwt),
             "none" => Some(AuthMethod::None),
             _ => None,
         }
@@ -44,6 +48,12 @@ pub struct Client {
     /// Trusted (first-party) clients skip the consent page.
     pub trusted: bool,
     pub created_at: DateTime<Utc>,
+    /// The JWS algorithm of the ID and access tokens this client receives: ES256 (default), RS256 or EdDSA.
+    pub signing_alg: String,
+    /// The client's public keys (a JWK Set), for `private_key_jwt`.
+    pub jwks: Option<serde_json::Value>,
+    /// Where logout tokens are POSTed when a session that signed in to this client ends.
+    pub backchannel_logout_uri: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,6 +64,8 @@ pub struct SigningKey {
     pub private_enc: String,
     pub public_jwk: serde_json::Value,
     pub created_at: DateTime<Utc>,
+    /// When it starts signing; before that it is published only, so relying parties' JWKS caches learn it first.
+    pub activates_at: DateTime<Utc>,
     pub retired_at: Option<DateTime<Utc>>,
 }
 

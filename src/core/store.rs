@@ -161,7 +161,7 @@ pub trait OidcStore: Send + Sync {
     async fn list_clients(&self) -> Result<Vec<Client>>;
     async fn delete_client(&self, client_id: &str) -> Result<bool>;
     async fn set_client_secret(&self, client_id: &str, secret_hash: &str) -> Result<bool>;
-    /// Keys not retired, newest first.
+    /// Every key (the caller works out which are active or published).
     async fn signing_keys(&self) -> Result<Vec<SigningKey>>;
     async fn insert_signing_key(&self, key: &SigningKey) -> Result<()>;
     async fn put_authorization_request(
@@ -260,6 +260,24 @@ pub trait AuditStore: Send + Sync {
     async fn list_audit(&self, subject_user_id: Option<&str>, limit: u64) -> Result<Vec<AuditRecord>>;
 }
 
+/// What the provider remembers about relying parties between requests: client assertions seen (replay guard)
+/// and which relying parties each browser session signed in to (for back-channel logout).
+#[async_trait]
+pub trait RpStore: Send + Sync {
+    /// Records a `private_key_jwt` assertion's jti until it expires; `false` when it was seen before.
+    async fn use_client_assertion(
+        &self,
+        client_id: &str,
+        jti_hash: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// Records that the browser session `sid` signed in to `client_id` (idempotent).
+    async fn add_rp_session(&self, sid: &str, client_id: &str, user_id: &str, now: DateTime<Utc>) -> Result<()>;
+    /// Removes and returns the relying parties `sid` signed in to: `(client_id, user_id)`.
+    async fn take_rp_sessions(&self, sid: &str) -> Result<Vec<(String, String)>>;
+}
+
 #[async_trait]
 pub trait Store:
     UserStore
@@ -271,6 +289,7 @@ pub trait Store:
     + HardwareTokenStore
     + CeremonyStore
     + OidcStore
+    + RpStore
     + ThrottleStore
 {
     /// `Ok` while the database answers.

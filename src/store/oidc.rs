@@ -29,6 +29,14 @@ fn to_client(m: oauth_client::Model) -> Result<Client> {
         public: m.public,
         trusted: m.trusted,
         created_at: m.created_at,
+        signing_alg: m.signing_alg,
+        jwks: m
+            .jwks
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| Error::Internal(e.to_string()))?,
+        backchannel_logout_uri: m.backchannel_logout_uri,
     })
 }
 
@@ -49,6 +57,9 @@ impl OidcStore for SeaStore {
             grants: Set(json_text(&c.grants)?),
             trusted: Set(c.trusted),
             created_at: Set(c.created_at),
+            signing_alg: Set(c.signing_alg.clone()),
+            jwks: Set(c.jwks.as_ref().map(|j| j.to_string())),
+            backchannel_logout_uri: Set(c.backchannel_logout_uri.clone()),
         }
         .insert(&self.db)
         .await
@@ -100,7 +111,6 @@ impl OidcStore for SeaStore {
 
     async fn signing_keys(&self) -> Result<Vec<SigningKey>> {
         Ok(signing_key::Entity::find()
-            .filter(signing_key::Column::RetiredAt.is_null())
             .order_by_desc(signing_key::Column::CreatedAt)
             .all(&self.db)
             .await
@@ -111,6 +121,7 @@ impl OidcStore for SeaStore {
                 kid: m.kid,
                 alg: m.alg,
                 private_enc: m.private_enc,
+                activates_at: m.activates_at.unwrap_or(m.created_at),
                 created_at: m.created_at,
                 retired_at: m.retired_at,
             })
@@ -125,6 +136,7 @@ impl OidcStore for SeaStore {
             public_jwk: Set(k.public_jwk.to_string()),
             created_at: Set(k.created_at),
             retired_at: Set(k.retired_at),
+            activates_at: Set(Some(k.activates_at)),
         }
         .insert(&self.db)
         .await

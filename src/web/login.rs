@@ -161,8 +161,7 @@ pub async fn logout(
 ) -> Result<HttpResponse, WebError> {
     csrf::verify(&req, &state, form.csrf.as_deref())?;
     if let Some((session, user)) = session::current(&req, &state).await? {
-        let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
-        sessions::end(state.store.as_ref(), state.clock.now(), &origin, &session).await?;
+        crate::protocols::oidc::http_logout::end_browser_session(&req, &state, &session, &user).await?;
     }
     Ok(HttpResponse::SeeOther()
         .insert_header((LOCATION, "/login"))

@@ -33,6 +33,7 @@ async fn openid_client_signs_in_with_the_code_flow() {
             auth_method: None,
             grants: vec![],
             trusted: true,
+            ..Default::default()
         },
     )
     .await

@@ -28,6 +28,7 @@ pub(crate) async fn client(server: &TestServer, id: &str, public: bool, trusted:
             auth_method: None,
             grants: vec![],
             trusted,
+            ..Default::default()
         },
     )
     .await

@@ -222,6 +222,7 @@ async fn client_credentials_for_service_accounts() {
         auth_method: None,
         grants,
         trusted: true,
+        ..Default::default()
     };
     let (_, secret) = clients::register(
         store,

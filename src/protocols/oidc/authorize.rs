@@ -244,6 +244,10 @@ pub async fn issue_code(
             now + CODE_LIFETIME,
         )
         .await?;
+    // Whom to tell (back-channel logout) when this browser session ends.
+    store
+        .add_rp_session(&grant.sid, &request.client.client_id, &session.user_id, now)
+        .await?;
     audit::record(
         store,
         now,

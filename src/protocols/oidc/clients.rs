@@ -10,6 +10,7 @@ use crate::core::secrets::{constant_time_eq, random_token, token_digest};
 use crate::core::store::Store;
 use crate::core::{Error, Result};
 
+#[derive(Default)]
 pub struct NewClient {
     pub client_id: String,
     pub redirect_uris: Vec<String>,
@@ -18,10 +19,40 @@ pub struct NewClient {
     pub auth_method: Option<String>,
     pub grants: Vec<String>,
     pub trusted: bool,
+    /// ES256 (default), RS256 or EdDSA.
+    pub signing_alg: Option<String>,
+    /// A JWK Set (JSON text) with the client's public keys, for private_key_jwt.
+    pub jwks: Option<String>,
+    pub backchannel_logout_uri: Option<String>,
 }
 
-/// Grants this provider implements today.
-pub const GRANTS: [&str; 3] = ["authorization_code", "refresh_token", "client_credentials"];
+/// A client's JWK Set: public asymmetric keys only (never `oct`, never private parts), at most 10.
+fn check_jwks(text: &str) -> Result<serde_json::Value> {
+    let bad = |why: &str| Error::invalid(format!("The client's JWKS is not usable: {why}."));
+    if text.len() > 16 * 1024 {
+        return Err(bad("larger than 16 KiB"));
+    }
+    let jwks: serde_json::Value = serde_json::from_str(text).map_err(|_| bad("not JSON"))?;
+    let keys = jwks["keys"].as_array().ok_or_else(|| bad("no \"keys\" array"))?;
+    if keys.is_empty() || keys.len() > 10 {
+        return Err(bad("it must hold 1 to 10 keys"));
+    }
+    for key in keys {
+        if !matches!(key["kty"].as_str(), Some("RSA" | "EC" | "OKP")) {
+            return Err(bad("only RSA, EC and OKP public keys are accepted"));
+        }
+        if key.get("d").is_some() {
+            return Err(bad("it holds a private key: register the public half only"));
+        }
+        if super::keys::public_key(key).is_none() {
+            return Err(bad("a key cannot be read"));
+        }
+    }
+    Ok(serde_json::json!({ "keys": keys }))
+}
+
+/// Grants this provider implements.
+pub use super::grants::SUPPORTED as GRANTS;
 /// What a client gets when no `--grant` is given: the sign-in grants (service accounts ask for client_credentials).
 const DEFAULT_GRANTS: [&str; 2] = ["authorization_code", "refresh_token"];
 
@@ -73,12 +104,29 @@ pub async fn register(
     let auth_method = match new.auth_method.as_deref() {
         Some(text) => AuthMethod::parse(text).ok_or_else(|| {
             Error::invalid(format!(
-                "Unknown auth method '{text}': use client_secret_basic, client_secret_post or none."
+                "Unknown auth method '{text}': use client_secret_basic, client_secret_post, private_key_jwt or none."
             ))
         })?,
         None if new.public => AuthMethod::None,
         None => AuthMethod::ClientSecretBasic,
     };
+    let jwks = new.jwks.as_deref().map(check_jwks).transpose()?;
+    if (auth_method == AuthMethod::PrivateKeyJwt) != jwks.is_some() {
+        return Err(Error::invalid(
+            "private_key_jwt needs the client's public keys (--jwks), and only it uses them.",
+        ));
+    }
+    let signing_alg = new
+        .signing_alg
+        .clone()
+        .unwrap_or_else(|| super::keys::ALGORITHMS[0].to_string());
+    if !super::keys::ALGORITHMS.contains(&signing_alg.as_str()) {
+        return Err(Error::invalid(format!(
+            "Unknown signing algorithm '{signing_alg}': use {}.",
+            super::keys::ALGORITHMS.join(", ")
+        )));
+    }
+    let backchannel_logout_uri = new.backchannel_logout_uri.as_deref().map(check_redirect).transpose()?;
     if new.public != (auth_method == AuthMethod::None) {
         return Err(Error::invalid(
             "Public clients use --auth-method none, and only they do.",
@@ -101,7 +149,7 @@ pub async fn register(
             "client_credentials needs a confidential client (one with a secret).",
         ));
     }
-    let secret = (!new.public).then(random_token);
+    let secret = (!new.public && auth_method != AuthMethod::PrivateKeyJwt).then(random_token);
     let client = Client {
         client_id: id.to_string(),
         secret_hash: secret.as_deref().map(token_digest),
@@ -112,6 +160,9 @@ pub async fn register(
         grants,
         trusted: new.trusted,
         created_at: now,
+        signing_alg,
+        jwks,
+        backchannel_logout_uri,
     };
     store.insert_client(&client).await?;
     audit::record(

@@ -9,10 +9,11 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::authorize::{self, AuthorizeParams, Rejection, Validated};
-use super::tokens::{self, Presented, TokenError, TokenRequest};
-use super::{SCOPES, issuer, keys};
+use super::tokens::{self, Ctx, Presented, TokenError, TokenRequest};
+use super::{SCOPES, grants, issuer, keys, token_info};
 use crate::app::AppState;
 use crate::core::assurance;
+use crate::core::audit::Origin;
 use crate::core::secrets::random_token;
 use crate::web::error::WebError;
 use crate::web::form::{Form, Query};
@@ -30,8 +31,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/revoke", web::post().to(revoke))
         .route("/introspect", web::post().to(introspect))
         .route("/userinfo", web::get().to(userinfo))
-        .route("/userinfo", web::post().to(userinfo));
+        .route("/userinfo", web::post().to(userinfo))
+        .configure(super::http_logout::routes);
 }
+
+const AUTH_METHODS: [&str; 4] = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"];
 
 async fn discovery(state: web::Data<AppState>) -> HttpResponse {
     let iss = issuer(&state.config.public_url);
@@ -43,16 +47,20 @@ async fn discovery(state: web::Data<AppState>) -> HttpResponse {
         "jwks_uri": format!("{iss}/jwks"),
         "revocation_endpoint": format!("{iss}/revoke"),
         "introspection_endpoint": format!("{iss}/introspect"),
-        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "end_session_endpoint": format!("{iss}/end_session"),
+        "backchannel_logout_supported": true,
+        "backchannel_logout_session_supported": true,
+        "revocation_endpoint_auth_methods_supported": AUTH_METHODS,
+        "introspection_endpoint_auth_methods_supported": AUTH_METHODS,
         "scopes_supported": SCOPES,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
-        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+        "grant_types_supported": grants::SUPPORTED,
         "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["ES256"],
+        "id_token_signing_alg_values_supported": keys::ALGORITHMS,
         "userinfo_signing_alg_values_supported": [],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "token_endpoint_auth_methods_supported": AUTH_METHODS,
+        "token_endpoint_auth_signing_alg_values_supported": ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"],
         "code_challenge_methods_supported": ["S256"],
         "authorization_response_iss_parameter_supported": true,
         "prompt_values_supported": ["none", "login", "consent"],
@@ -66,9 +74,21 @@ async fn discovery(state: web::Data<AppState>) -> HttpResponse {
 }
 
 async fn jwks(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
+    let max_age = keys::PUBLISH_AHEAD.num_seconds();
     Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .json(keys::jwks(state.store.as_ref()).await?))
+        .insert_header((header::CACHE_CONTROL, format!("public, max-age={max_age}")))
+        .json(state.signing_keys.jwks(state.store.as_ref(), state.clock.now()).await?))
+}
+
+/// The context of a token operation for this request.
+fn ctx<'a>(state: &'a AppState, issuer: &'a str, origin: &'a Origin) -> Ctx<'a> {
+    Ctx {
+        store: state.store.as_ref(),
+        keys: &state.signing_keys,
+        issuer,
+        now: state.clock.now(),
+        origin,
+    }
 }
 
 fn see_other(location: String) -> HttpResponse {
@@ -318,16 +338,8 @@ async fn token(
         Err(e) => return token_error(e),
     };
     let origin = session::origin(&req);
-    let result = tokens::exchange(
-        state.store.as_ref(),
-        &state.keys.sealer,
-        &issuer(&state.config.public_url),
-        state.clock.now(),
-        &origin,
-        &Presented { basic },
-        &request,
-    )
-    .await;
+    let iss = issuer(&state.config.public_url);
+    let result = tokens::exchange(&ctx(&state, &iss, &origin), &Presented { basic }, &request).await;
     match result {
         Ok(body) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -375,14 +387,8 @@ async fn userinfo(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes
     if token.len() > 8192 {
         return invalid();
     }
-    match tokens::userinfo(
-        state.store.as_ref(),
-        &issuer(&state.config.public_url),
-        state.clock.now(),
-        &token,
-    )
-    .await
-    {
+    let (iss, origin) = (issuer(&state.config.public_url), session::origin(&req));
+    match token_info::userinfo(&ctx(&state, &iss, &origin), &token).await {
         Ok(Some(claims)) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .json(claims),
@@ -403,16 +409,10 @@ async fn authenticated_form(
         )));
     };
     let basic = basic_credentials(req).map_err(token_error)?;
-    let origin = session::origin(req);
-    let client = tokens::authenticate_client(
-        state.store.as_ref(),
-        state.clock.now(),
-        &origin,
-        &Presented { basic },
-        &request,
-    )
-    .await
-    .map_err(token_error)?;
+    let (iss, origin) = (issuer(&state.config.public_url), session::origin(req));
+    let client = super::client_auth::authenticate_client(&ctx(state, &iss, &origin), &Presented { basic }, &request)
+        .await
+        .map_err(token_error)?;
     let token = request
         .token
         .filter(|t| !t.is_empty())
@@ -429,17 +429,8 @@ async fn revoke(
         Ok(found) => found,
         Err(response) => return response,
     };
-    let origin = session::origin(&req);
-    match tokens::revoke(
-        state.store.as_ref(),
-        &issuer(&state.config.public_url),
-        state.clock.now(),
-        &origin,
-        &client,
-        &token,
-    )
-    .await
-    {
+    let (iss, origin) = (issuer(&state.config.public_url), session::origin(&req));
+    match token_info::revoke(&ctx(&state, &iss, &origin), &client, &token).await {
         Ok(()) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .finish(),
@@ -456,15 +447,8 @@ async fn introspect(
         Ok(found) => found,
         Err(response) => return response,
     };
-    match tokens::introspect(
-        state.store.as_ref(),
-        &issuer(&state.config.public_url),
-        state.clock.now(),
-        &client,
-        &token,
-    )
-    .await
-    {
+    let (iss, origin) = (issuer(&state.config.public_url), session::origin(&req));
+    match token_info::introspect(&ctx(&state, &iss, &origin), &client, &token).await {
         Ok(body) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .json(body),

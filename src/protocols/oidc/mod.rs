@@ -1,9 +1,16 @@
-//! The OpenID Provider: authorization code flow with PKCE, ID and access tokens (JWT, ES256), userinfo,
-//! discovery and JWKS. What is not implemented yet is not advertised in discovery.
+//! The OpenID Provider: authorization code flow with PKCE, ID and access tokens (JWT: ES256, RS256 or EdDSA per
+//! client), refresh rotation, client credentials, userinfo, introspection, revocation, discovery and JWKS.
+//! What is not implemented is not advertised in discovery.
 pub mod authorize;
+pub mod client_auth;
 pub mod clients;
+pub mod grants;
 pub mod http;
+pub mod http_logout;
+pub mod issue;
 pub mod keys;
+pub mod logout;
+pub mod token_info;
 pub mod tokens;
 
 use url::Url;

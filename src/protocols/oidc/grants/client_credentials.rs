@@ -1,0 +1,32 @@
+//! Service accounts (RFC 6749 §4.4): a confidential client acting for itself. No user, so no ID token, no refresh
+//! token, and never a factor prompt; the access token's `sub` is the client. OpenID scopes are refused: they
+//! describe a user.
+use serde_json::{Value, json};
+
+use super::super::issue::{self, ACCESS_TOKEN_LIFETIME};
+use super::super::tokens::{Ctx, TokenError, TokenRequest};
+use super::audit_success;
+use crate::core::oauth::Client;
+
+pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) -> Result<Value, TokenError> {
+    if client.public {
+        return Err(TokenError::UnauthorizedClient);
+    }
+    let scope = request.scope.as_deref().unwrap_or_default();
+    let scopes: Vec<&str> = scope.split_whitespace().collect();
+    let valid = scope.len() <= 1024
+        && scopes
+            .iter()
+            .all(|s| s.bytes().all(|b| b.is_ascii_alphanumeric() || b":._-/".contains(&b)));
+    if !valid || scopes.iter().any(|s| super::super::SCOPES.contains(s)) {
+        return Err(TokenError::InvalidScope);
+    }
+    let scope = scopes.join(" ");
+    let claims = json!({ "sub": client.client_id, "scope": scope });
+    let access_token = issue::access_token(ctx, client, "", claims, None, None).await?;
+    audit_success(ctx, client, None, "client_credentials").await?;
+    Ok(json!({
+        "access_token": access_token, "token_type": "Bearer", "expires_in": ACCESS_TOKEN_LIFETIME.num_seconds(),
+        "scope": scope,
+    }))
+}

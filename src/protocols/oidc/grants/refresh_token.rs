@@ -1,0 +1,68 @@
+//! The refresh_token grant (RFC 6749 §6, RFC 9700 §4.14): rotation (a new refresh token each time), reuse
+//! detection (a rotated token coming back revokes its whole family), optional narrowing of the scope, an absolute
+//! family lifetime; never a factor prompt.
+use serde_json::{Value, json};
+
+use super::super::issue::{self, Issue};
+use super::super::tokens::{Ctx, TokenError, TokenRequest};
+use super::{active_user, audit_success};
+use crate::core::audit::{self, Outcome};
+use crate::core::oauth::{Client, RefreshUse};
+use crate::core::secrets::token_digest;
+
+pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) -> Result<Value, TokenError> {
+    let token = request
+        .refresh_token
+        .as_deref()
+        .filter(|t| !t.is_empty() && t.len() <= 128)
+        .ok_or_else(|| TokenError::InvalidRequest("refresh_token is missing.".into()))?;
+    let (family_id, user_id, mut grant, family_expires_at) =
+        match ctx.store.use_refresh_token(&token_digest(token), ctx.now).await? {
+            RefreshUse::Fresh {
+                family_id,
+                client_id,
+                user_id,
+                grant,
+                family_expires_at,
+            } if client_id == client.client_id => (family_id, user_id, *grant, family_expires_at),
+            RefreshUse::Fresh { .. } | RefreshUse::Invalid => {
+                return Err(TokenError::InvalidGrant(
+                    "The refresh token is invalid or expired.".into(),
+                ));
+            }
+            RefreshUse::Reused { family_id } => {
+                let revoked = ctx.store.revoke_family(&family_id, ctx.now).await?;
+                audit::record(
+                    ctx.store,
+                    ctx.now,
+                    ctx.origin,
+                    "oidc.refresh_token_reused",
+                    Outcome::Denied,
+                    None,
+                    json!({ "client_id": client.client_id, "tokens_revoked": revoked }),
+                )
+                .await?;
+                return Err(TokenError::InvalidGrant(
+                    "The refresh token was already used; its whole family is revoked.".into(),
+                ));
+            }
+        };
+    if let Some(requested) = request.scope.as_deref() {
+        if !requested
+            .split_whitespace()
+            .all(|s| grant.scope.split_whitespace().any(|g| g == s))
+        {
+            return Err(TokenError::InvalidScope);
+        }
+        grant.scope = requested.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    let user = active_user(ctx, &user_id).await?;
+    let issued = Issue {
+        code_hash: None,
+        nonce: None,
+        family: Some((family_id.as_str(), family_expires_at)),
+    };
+    let body = issue::mint(ctx, client, &user, &grant, issued).await?;
+    audit_success(ctx, client, Some(&user.id), "refresh_token").await?;
+    Ok(body)
+}

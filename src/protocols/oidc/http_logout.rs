@@ -1,0 +1,155 @@
+//! Logout endpoints: `/end_session` (RP-initiated logout, GET or POST), its confirmation, and the one place a
+//! browser session ends with the relying parties told (also used by `/logout`). Rules are in `logout`.
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::authorize::sid;
+use super::issuer;
+use super::logout::{self, EndSessionParams};
+use super::tokens::Ctx;
+use crate::app::AppState;
+use crate::core::model::{Session, User};
+use crate::core::sessions;
+use crate::web::error::WebError;
+use crate::web::form::{Form, Query};
+use crate::web::{csrf, pages, session};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/end_session", web::get().to(end_session_get))
+        .route("/end_session", web::post().to(end_session_post))
+        .route("/end_session/confirm", web::post().to(confirm));
+}
+
+/// Ends the browser session server-side, then tells every relying party it signed in to (back-channel logout).
+pub async fn end_browser_session(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &Session,
+    user: &User,
+) -> Result<(), WebError> {
+    let origin = session::origin(req).with_actor(format!("user:{}", user.id));
+    let now = state.clock.now();
+    sessions::end(state.store.as_ref(), now, &origin, session).await?;
+    let iss = issuer(&state.config.public_url);
+    let ctx = Ctx {
+        store: state.store.as_ref(),
+        keys: &state.signing_keys,
+        issuer: &iss,
+        now,
+        origin: &origin,
+    };
+    logout::notify_backchannel(&ctx, &sid(session)).await?;
+    Ok(())
+}
+
+async fn end_session_get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Query(params): Query<EndSessionParams>,
+) -> Result<HttpResponse, WebError> {
+    end_session(req, state, params).await
+}
+
+async fn end_session_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(params): Form<EndSessionParams>,
+) -> Result<HttpResponse, WebError> {
+    end_session(req, state, params).await
+}
+
+async fn checked(
+    req: &HttpRequest,
+    state: &AppState,
+    params: &EndSessionParams,
+) -> Result<Result<logout::EndSession, HttpResponse>, WebError> {
+    let iss = issuer(&state.config.public_url);
+    let origin = session::origin(req);
+    let ctx = Ctx {
+        store: state.store.as_ref(),
+        keys: &state.signing_keys,
+        issuer: &iss,
+        now: state.clock.now(),
+        origin: &origin,
+    };
+    Ok(logout::check(&ctx, params)
+        .await
+        .map_err(|message| pages::error_page(StatusCode::BAD_REQUEST, &message)))
+}
+
+/// Where the user lands once signed out: the validated `post_logout_redirect_uri`, or our own page.
+fn finish(state: &AppState, redirect: Option<String>) -> HttpResponse {
+    let cookie = session::clear_session_cookie(state);
+    match redirect {
+        Some(location) => HttpResponse::SeeOther()
+            .insert_header((LOCATION, location))
+            .cookie(cookie)
+            .finish(),
+        None => {
+            let mut builder = HttpResponse::Ok();
+            builder.cookie(cookie);
+            pages::render(builder, "oidc/signed_out.html", &pages::context())
+        }
+    }
+}
+
+async fn end_session(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    params: EndSessionParams,
+) -> Result<HttpResponse, WebError> {
+    let request = match checked(&req, &state, &params).await? {
+        Ok(request) => request,
+        Err(page) => return Ok(page),
+    };
+    let Some((current, user)) = session::current(&req, &state).await? else {
+        return Ok(finish(&state, request.redirect));
+    };
+    // An ID token this session's sign-in produced proves the relying party speaks for this browser.
+    let hint_matches = request
+        .hint
+        .as_ref()
+        .is_some_and(|(hint_sid, sub)| *sub == user.id && hint_sid.as_deref().is_none_or(|s| s == sid(&current)));
+    if hint_matches {
+        end_browser_session(&req, &state, &current, &user).await?;
+        return Ok(finish(&state, request.redirect));
+    }
+    let (token, cookie) = csrf::issue(&req, &state);
+    let mut ctx = pages::context();
+    ctx.insert("csrf", &token);
+    ctx.insert("params", &params);
+    let mut builder = HttpResponse::Ok();
+    if let Some(cookie) = cookie {
+        builder.cookie(cookie);
+    }
+    Ok(pages::render(builder, "oidc/logout.html", &ctx))
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    csrf: Option<String>,
+    decision: String,
+    #[serde(flatten)]
+    params: EndSessionParams,
+}
+
+async fn confirm(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<ConfirmForm>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.csrf.as_deref())?;
+    let request = match checked(&req, &state, &form.params).await? {
+        Ok(request) => request,
+        Err(page) => return Ok(page),
+    };
+    if form.decision != "sign_out" {
+        return Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/account")).finish());
+    }
+    if let Some((current, user)) = session::current(&req, &state).await? {
+        end_browser_session(&req, &state, &current, &user).await?;
+    }
+    Ok(finish(&state, request.redirect))
+}

@@ -1,0 +1,148 @@
+//! The tokens the provider issues: access tokens (JWT, RFC 9068 `at+jwt`, recorded by `jti` so they can be
+//! revoked), ID tokens (OIDC Core §2, with `at_hash`, `nonce`, `acr`, `amr`, `sid` and scope claims) and rotating
+//! refresh tokens. Each is signed with the client's registered algorithm.
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Duration, Utc};
+use jsonwebtoken::Header;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use super::tokens::{Ctx, TokenError};
+use crate::core::model::User;
+use crate::core::oauth::{Client, RefreshGrant};
+use crate::core::secrets::{random_token, token_digest};
+
+pub const ACCESS_TOKEN_LIFETIME: Duration = Duration::minutes(10);
+pub const ID_TOKEN_LIFETIME: Duration = Duration::minutes(10);
+/// Refresh-token families end this long after the sign-in that started them, however often they are used.
+pub const REFRESH_FAMILY_LIFETIME: Duration = Duration::days(30);
+
+/// The left half of the SHA-256 of the access token (OIDC Core §3.1.3.6; SHA-256 for all our algorithms).
+fn at_hash(access_token: &str) -> String {
+    URL_SAFE_NO_PAD.encode(&Sha256::digest(access_token.as_bytes())[..16])
+}
+
+/// Claims released for the granted scopes.
+pub fn scoped_claims(user: &User, roles: &[String], scope: &str) -> Map<String, Value> {
+    let mut claims = Map::new();
+    let has = |s: &str| scope.split_whitespace().any(|g| g == s);
+    if has("profile") {
+        claims.insert("name".into(), user.display_name.clone().into());
+        claims.insert("preferred_username".into(), user.username.clone().into());
+        claims.insert("updated_at".into(), user.updated_at.timestamp().into());
+    }
+    if has("email") {
+        claims.insert("email".into(), user.email.clone().into());
+        claims.insert("email_verified".into(), false.into());
+    }
+    if has("phone")
+        && let Some(phone) = &user.phone
+    {
+        claims.insert("phone_number".into(), phone.clone().into());
+    }
+    if has("roles") {
+        claims.insert("roles".into(), roles.to_vec().into());
+    }
+    claims
+}
+
+/// Signs `claims` with the active key of `alg`, with the given `typ` header.
+pub async fn sign(ctx: &Ctx<'_>, alg: &str, typ: Option<&str>, claims: &Value) -> Result<String, TokenError> {
+    let key = ctx.keys.signer(ctx.store, alg, ctx.now).await?;
+    let mut header = Header::new(key.alg);
+    header.kid = Some(key.kid.clone());
+    header.typ = typ.map(str::to_string);
+    jsonwebtoken::encode(&header, claims, &key.encoding).map_err(|e| TokenError::Server(e.to_string()))
+}
+
+/// An access token for `sub` (a user, or the client itself), recorded so it can be revoked.
+pub async fn access_token(
+    ctx: &Ctx<'_>,
+    client: &Client,
+    user_id: &str,
+    mut claims: Value,
+    code_hash: Option<&str>,
+    family_id: Option<&str>,
+) -> Result<String, TokenError> {
+    let jti = random_token();
+    let exp = ctx.now + ACCESS_TOKEN_LIFETIME;
+    let common = json!({
+        "iss": ctx.issuer, "aud": ctx.issuer, "client_id": client.client_id,
+        "iat": ctx.now.timestamp(), "exp": exp.timestamp(), "jti": jti,
+    });
+    if let (Some(map), Some(common)) = (claims.as_object_mut(), common.as_object()) {
+        map.extend(common.clone());
+    }
+    let token = sign(ctx, &client.signing_alg, Some("at+jwt"), &claims).await?;
+    ctx.store
+        .insert_issued_token(
+            &token_digest(&jti),
+            &client.client_id,
+            user_id,
+            code_hash,
+            family_id,
+            exp,
+        )
+        .await?;
+    Ok(token)
+}
+
+/// Where issued tokens come from: a code (for revocation on replay), a nonce to echo, a refresh family.
+pub struct Issue<'a> {
+    pub code_hash: Option<&'a str>,
+    pub nonce: Option<&'a str>,
+    pub family: Option<(&'a str, DateTime<Utc>)>,
+}
+
+/// Signs an access token and an ID token for a user, and (for a family) rotates in a new refresh token.
+pub async fn mint(
+    ctx: &Ctx<'_>,
+    client: &Client,
+    user: &User,
+    grant: &RefreshGrant,
+    issued: Issue<'_>,
+) -> Result<Value, TokenError> {
+    let roles = ctx.store.roles_of(&user.id).await?;
+    let family_id = issued.family.map(|(id, _)| id);
+    let access_claims = json!({
+        "sub": user.id, "scope": grant.scope, "auth_time": grant.auth_time.timestamp(), "acr": grant.acr,
+        "amr": grant.amr,
+    });
+    let access_token = access_token(ctx, client, &user.id, access_claims, issued.code_hash, family_id).await?;
+
+    let mut id_claims = json!({
+        "iss": ctx.issuer, "sub": user.id, "aud": client.client_id, "azp": client.client_id,
+        "iat": ctx.now.timestamp(), "exp": (ctx.now + ID_TOKEN_LIFETIME).timestamp(),
+        "auth_time": grant.auth_time.timestamp(), "acr": grant.acr, "amr": grant.amr, "sid": grant.sid,
+        "at_hash": at_hash(&access_token),
+    });
+    if let Some(nonce) = issued.nonce {
+        id_claims["nonce"] = nonce.into();
+    }
+    if let Some(map) = id_claims.as_object_mut() {
+        map.extend(scoped_claims(user, &roles, &grant.scope));
+    }
+    let id_token = sign(ctx, &client.signing_alg, None, &id_claims).await?;
+
+    let mut body = json!({
+        "access_token": access_token, "token_type": "Bearer", "expires_in": ACCESS_TOKEN_LIFETIME.num_seconds(),
+        "id_token": id_token, "scope": grant.scope,
+    });
+    if let Some((family_id, family_expires_at)) = issued.family {
+        let refresh_token = random_token();
+        ctx.store
+            .insert_refresh_token(
+                &token_digest(&refresh_token),
+                family_id,
+                &client.client_id,
+                &user.id,
+                grant,
+                ctx.now,
+                family_expires_at,
+            )
+            .await?;
+        body["refresh_token"] = refresh_token.into();
+    }
+    Ok(body)
+}

@@ -1,0 +1,184 @@
+//! Logout for relying parties: RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0) and back-channel
+//! logout (OpenID Connect Back-Channel Logout 1.0).
+//!
+//! - `post_logout_redirect_uri` is followed only when it exactly matches one registered for the client named by
+//!   the `id_token_hint` (or `client_id`); otherwise the user stays on our "signed out" page — never an open redirect.
+//! - Without a valid `id_token_hint` for the current session, the user is asked to confirm (a cross-site link cannot
+//!   sign anyone out).
+//! - When a browser session ends, every relying party it signed in to that registered a `backchannel_logout_uri`
+//!   gets a signed logout token (`typ: logout+jwt`, with `sid` and `sub`), POSTed directly from server to server.
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::issue;
+use super::token_info::verified_jwt;
+use super::tokens::Ctx;
+use crate::core::Result;
+use crate::core::audit::{self, Outcome};
+use crate::core::oauth::Client;
+use crate::core::secrets::random_token;
+
+pub const BACKCHANNEL_EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
+/// A logout token is valid this long (it is delivered at once).
+const LOGOUT_TOKEN_LIFETIME: Duration = Duration::minutes(2);
+/// How long one relying party may take to acknowledge a logout token.
+const DELIVERY_TIMEOUT: StdDuration = StdDuration::from_secs(5);
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct EndSessionParams {
+    pub id_token_hint: Option<String>,
+    pub client_id: Option<String>,
+    pub post_logout_redirect_uri: Option<String>,
+    pub state: Option<String>,
+    pub logout_hint: Option<String>,
+    pub ui_locales: Option<String>,
+}
+
+/// A checked end-session request.
+#[derive(Debug)]
+pub struct EndSession {
+    /// The `sid` and `sub` of a valid `id_token_hint`.
+    pub hint: Option<(Option<String>, String)>,
+    /// Where to send the user afterwards (validated), with `state` appended.
+    pub redirect: Option<String>,
+}
+
+/// Checks an end-session request; `Err` carries a message for our own error page.
+pub async fn check(ctx: &Ctx<'_>, params: &EndSessionParams) -> std::result::Result<EndSession, String> {
+    let too_long = [
+        &params.id_token_hint,
+        &params.post_logout_redirect_uri,
+        &params.state,
+        &params.client_id,
+    ]
+    .iter()
+    .any(|v| v.as_ref().is_some_and(|v| v.len() > 8192));
+    if too_long {
+        return Err("A parameter is too long.".into());
+    }
+    let mut client_id = params.client_id.clone();
+    let mut hint = None;
+    if let Some(token) = &params.id_token_hint {
+        let claims = hint_claims(ctx, token).await.map_err(|e| e.to_string())?;
+        let Some(claims) = claims else {
+            return Err("The id_token_hint is not an ID token this provider issued.".into());
+        };
+        let aud = claims["aud"].as_str().map(str::to_string);
+        if client_id.is_some() && client_id != aud {
+            return Err("client_id does not match the id_token_hint.".into());
+        }
+        client_id = aud;
+        hint = Some((
+            claims["sid"].as_str().map(str::to_string),
+            claims["sub"].as_str().unwrap_or_default().to_string(),
+        ));
+    }
+    let redirect = match &params.post_logout_redirect_uri {
+        None => None,
+        Some(uri) => {
+            let client = match &client_id {
+                Some(id) => ctx.store.client(id).await.map_err(|e| e.to_string())?,
+                None => None,
+            };
+            let Some(_) = client.filter(|c| c.post_logout_redirect_uris.contains(uri)) else {
+                return Err("The address to return to after signing out is not registered for the application.".into());
+            };
+            Some(super::authorize::response_url(
+                uri,
+                &[("state", params.state.as_deref())],
+            ))
+        }
+    };
+    Ok(EndSession { hint, redirect })
+}
+
+/// The claims of an ID token we issued (signature and issuer; expired hints are fine: they only identify).
+async fn hint_claims(ctx: &Ctx<'_>, token: &str) -> Result<Option<Value>> {
+    let Some(unverified_aud) = unverified_audience(token) else {
+        return Ok(None);
+    };
+    verified_jwt(ctx, token, None, &unverified_aud, false).await
+}
+
+/// The audience the token claims, to check it against (the signature is what makes it true).
+fn unverified_audience(token: &str) -> Option<String> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok()?;
+    let claims: Value = serde_json::from_slice(&bytes).ok()?;
+    match &claims["aud"] {
+        Value::String(aud) => Some(aud.clone()),
+        Value::Array(list) if list.len() == 1 => list[0].as_str().map(str::to_string),
+        _ => None,
+    }
+}
+
+/// A logout token for `client` about the session `sid` of user `sub`.
+pub async fn logout_token(ctx: &Ctx<'_>, client: &Client, sid: &str, sub: &str) -> Result<String> {
+    let claims = json!({
+        "iss": ctx.issuer, "aud": client.client_id, "iat": ctx.now.timestamp(),
+        "exp": (ctx.now + LOGOUT_TOKEN_LIFETIME).timestamp(), "jti": random_token(), "sub": sub, "sid": sid,
+        "events": { BACKCHANNEL_EVENT: {} },
+    });
+    issue::sign(ctx, &client.signing_alg, Some("logout+jwt"), &claims)
+        .await
+        .map_err(|e| crate::core::Error::Internal(e.description()))
+}
+
+/// Tells every relying party the session `sid` signed in to that it ended; each delivery is audited.
+/// Deliveries run concurrently, each bounded by `DELIVERY_TIMEOUT`.
+pub async fn notify_backchannel(ctx: &Ctx<'_>, sid: &str) -> Result<()> {
+    let signed_in = ctx.store.take_rp_sessions(sid).await?;
+    if signed_in.is_empty() {
+        return Ok(());
+    }
+    let http = reqwest::Client::builder()
+        .timeout(DELIVERY_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| crate::core::Error::Internal(e.to_string()))?;
+    let mut deliveries = Vec::new();
+    for (client_id, user_id) in signed_in {
+        let Some(client) = ctx.store.client(&client_id).await? else {
+            continue;
+        };
+        let Some(uri) = client.backchannel_logout_uri.clone() else {
+            continue;
+        };
+        let token = logout_token(ctx, &client, sid, &user_id).await?;
+        let http = http.clone();
+        deliveries.push(async move {
+            let sent = http.post(&uri).form(&[("logout_token", token)]).send().await;
+            let status = match sent {
+                Ok(response) if response.status().is_success() => Ok(response.status().as_u16()),
+                Ok(response) => Err(format!("HTTP {}", response.status().as_u16())),
+                Err(e) => Err(if e.is_timeout() {
+                    "timeout".into()
+                } else {
+                    "unreachable".into()
+                }),
+            };
+            (client_id, user_id, status)
+        });
+    }
+    for (client_id, user_id, status) in futures_util::future::join_all(deliveries).await {
+        let (outcome, detail) = match status {
+            Ok(code) => (Outcome::Success, json!({ "client_id": client_id, "status": code })),
+            Err(why) => (Outcome::Failure, json!({ "client_id": client_id, "error": why })),
+        };
+        audit::record(
+            ctx.store,
+            ctx.now,
+            ctx.origin,
+            "oidc.backchannel_logout",
+            outcome,
+            Some(&user_id),
+            detail,
+        )
+        .await?;
+    }
+    Ok(())
+}

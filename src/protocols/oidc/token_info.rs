@@ -1,0 +1,155 @@
+//! What the provider says about tokens it issued: userinfo (OIDC Core §5.3), introspection (RFC 7662) and
+//! revocation (RFC 7009). A client learns about, and revokes, only its own tokens; anything else looks inactive.
+use jsonwebtoken::Validation;
+use serde_json::{Map, Value, json};
+
+use super::issue::scoped_claims;
+use super::tokens::Ctx;
+use crate::core::Result;
+use crate::core::audit::{self, Outcome};
+use crate::core::model::UserStatus;
+use crate::core::oauth::Client;
+use crate::core::secrets::token_digest;
+
+/// The claims of one of our JWTs if its signature (by a published key, with that key's algorithm), `typ`, issuer
+/// and audience hold, and (with `check_expiry`) it has not expired.
+pub async fn verified_jwt(
+    ctx: &Ctx<'_>,
+    token: &str,
+    typ: Option<&str>,
+    audience: &str,
+    check_expiry: bool,
+) -> Result<Option<Value>> {
+    if token.len() > 8192 {
+        return Ok(None);
+    }
+    let Ok(header) = jsonwebtoken::decode_header(token) else {
+        return Ok(None);
+    };
+    if header.typ.as_deref() != typ && !(typ.is_none() && header.typ.as_deref() == Some("JWT")) {
+        return Ok(None);
+    }
+    let Some(key) = ctx
+        .keys
+        .verifier(ctx.store, header.kid.as_deref().unwrap_or_default(), ctx.now)
+        .await?
+    else {
+        return Ok(None);
+    };
+    // The algorithm is the key's, never the token's claim (no alg=none, no algorithm confusion).
+    if header.alg != key.alg {
+        return Ok(None);
+    }
+    let mut validation = Validation::new(key.alg);
+    validation.set_issuer(&[ctx.issuer]);
+    validation.set_audience(&[audience]);
+    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    // Expiry against our clock (tests move it), not jsonwebtoken's reading of the system time.
+    validation.validate_exp = false;
+    Ok(jsonwebtoken::decode::<Value>(token, &key.decoding, &validation)
+        .ok()
+        .map(|d| d.claims)
+        .filter(|claims| !check_expiry || claims["exp"].as_i64().is_some_and(|exp| exp > ctx.now.timestamp())))
+}
+
+async fn access_token_claims(ctx: &Ctx<'_>, token: &str, check_expiry: bool) -> Result<Option<Value>> {
+    verified_jwt(ctx, token, Some("at+jwt"), ctx.issuer, check_expiry).await
+}
+
+fn jti_hash(claims: &Value) -> String {
+    token_digest(claims["jti"].as_str().unwrap_or_default())
+}
+
+/// RFC 7009: revokes a refresh token (its whole family) or an access token of the calling client. Unknown tokens
+/// and other clients' tokens change nothing, and the answer is the same.
+pub async fn revoke(ctx: &Ctx<'_>, client: &Client, token: &str) -> Result<()> {
+    if let Some(info) = ctx.store.refresh_token_info(&token_digest(token), ctx.now).await?
+        && info.client_id == client.client_id
+    {
+        let revoked = ctx.store.revoke_family(&info.family_id, ctx.now).await?;
+        audit::record(
+            ctx.store,
+            ctx.now,
+            ctx.origin,
+            "oidc.token_revoked",
+            Outcome::Success,
+            Some(&info.user_id),
+            json!({ "client_id": client.client_id, "kind": "refresh_token", "tokens_revoked": revoked }),
+        )
+        .await?;
+        return Ok(());
+    }
+    if let Some(claims) = access_token_claims(ctx, token, false).await?
+        && claims["client_id"].as_str() == Some(client.client_id.as_str())
+        && ctx
+            .store
+            .revoke_access_token(&jti_hash(&claims), &client.client_id, ctx.now)
+            .await?
+    {
+        audit::record(
+            ctx.store,
+            ctx.now,
+            ctx.origin,
+            "oidc.token_revoked",
+            Outcome::Success,
+            claims["sub"].as_str(),
+            json!({ "client_id": client.client_id, "kind": "access_token" }),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// RFC 7662: what a token of the calling client is; anything else is `{"active": false}`.
+pub async fn introspect(ctx: &Ctx<'_>, client: &Client, token: &str) -> Result<Value> {
+    let inactive = json!({ "active": false });
+    if let Some(info) = ctx.store.refresh_token_info(&token_digest(token), ctx.now).await? {
+        if info.client_id != client.client_id || !info.active {
+            return Ok(inactive);
+        }
+        return Ok(json!({
+            "active": true, "token_type": "refresh_token", "client_id": info.client_id, "sub": info.user_id,
+            "scope": info.scope, "exp": info.family_expires_at.timestamp(), "iss": ctx.issuer,
+        }));
+    }
+    let Some(claims) = access_token_claims(ctx, token, true).await? else {
+        return Ok(inactive);
+    };
+    if claims["client_id"].as_str() != Some(client.client_id.as_str())
+        || !ctx.store.token_active(&jti_hash(&claims), ctx.now).await?
+    {
+        return Ok(inactive);
+    }
+    Ok(json!({
+        "active": true, "token_type": "Bearer", "client_id": claims["client_id"], "sub": claims["sub"], "scope": claims["scope"],
+        "exp": claims["exp"], "iat": claims["iat"], "iss": claims["iss"], "aud": claims["aud"], "jti": claims["jti"],
+    }))
+}
+
+/// Userinfo: the access token must be ours (signature, issuer, audience, `typ`), unexpired and not revoked; the
+/// user active.
+pub async fn userinfo(ctx: &Ctx<'_>, access_token: &str) -> Result<Option<Value>> {
+    let Some(claims) = access_token_claims(ctx, access_token, true).await? else {
+        return Ok(None);
+    };
+    if !ctx.store.token_active(&jti_hash(&claims), ctx.now).await? {
+        return Ok(None);
+    }
+    let Some(user) = ctx
+        .store
+        .user_by_id(claims["sub"].as_str().unwrap_or_default())
+        .await?
+        .filter(|u| u.status == UserStatus::Active)
+    else {
+        return Ok(None);
+    };
+    let roles = ctx.store.roles_of(&user.id).await?;
+    let mut body = Map::new();
+    body.insert("sub".into(), user.id.clone().into());
+    body.extend(scoped_claims(
+        &user,
+        &roles,
+        claims["scope"].as_str().unwrap_or_default(),
+    ));
+    Ok(Some(Value::Object(body)))
+}
