@@ -46,23 +46,8 @@ async fn openid_client_signs_in_with_the_code_flow() {
         TIMEOUT,
     )
     .await;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
     eprintln!("openid-client run took {:?}", started.elapsed());
-    if output.status.success() && !stderr.trim().is_empty() {
-        eprintln!("node stderr:\n{stderr}");
-    }
-    assert!(
-        output.status.success(),
-        "the openid-client test failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        output.status
-    );
-    let result: serde_json::Value = stdout
-        .lines()
-        .rev()
-        .find(|l| l.trim_start().starts_with('{'))
-        .and_then(|l| serde_json::from_str(l).ok())
-        .unwrap_or_else(|| panic!("a JSON result line expected:\n{stdout}"));
+    let result = node::json_result("oidc_client.mjs", &output);
     assert_eq!(
         result,
         serde_json::json!({
