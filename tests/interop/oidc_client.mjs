@@ -4,7 +4,8 @@
 //
 // Discovery, an authorization request with PKCE S256, state and nonce, the sign-in form driven with fetch and a
 // small cookie jar (as tests/it/oidc.rs does), then authorizationCodeGrant — which checks the RFC 9207 `iss`
-// response parameter, state, PKCE, and the ID token's ES256 signature (via the JWKS), iss, aud, exp and nonce —,
+// response parameter, state, PKCE, and the ID token's ES256 signature (via the JWKS, with non-repudiation checks
+// enabled: openid-client 6 skips the signature of token-endpoint ID tokens otherwise), iss, aud, exp and nonce —,
 // userinfo, and a second redemption of the same code, which must fail with invalid_grant. The redirect URI is
 // never fetched: the script stops at the redirect that leads there. The client must be confidential
 // (client_secret_basic) and trusted (no consent page); the user must have a password and no second factor.
@@ -158,6 +159,8 @@ async function main() {
     client.ClientSecretBasic(clientSecret),
     { execute: [client.allowInsecureRequests], timeout: TIMEOUT_S },
   );
+  // Without this openid-client trusts the TLS channel for token-endpoint ID tokens and never checks their signature.
+  client.enableNonRepudiationChecks(config);
 
   step = "authorization request";
   const pkceCodeVerifier = client.randomPKCECodeVerifier();
