@@ -4,13 +4,17 @@
 //
 // Discovery, an authorization request with PKCE S256, state and nonce, the sign-in form driven with fetch and a
 // small cookie jar (as tests/it/oidc.rs does), then authorizationCodeGrant — which checks the RFC 9207 `iss`
-// response parameter, state, PKCE, and the ID token's ES256 signature (via the JWKS), iss, aud, exp and nonce —,
-// userinfo, and a second redemption of the same code, which must fail with invalid_grant. The redirect URI is
-// never fetched: the script stops at the redirect that leads there. The client must be confidential
-// (client_secret_basic) and trusted (no consent page); the user must have a password and no second factor.
+// response parameter, state, PKCE, and the ID token's ES256 signature (via the JWKS, with non-repudiation checks
+// enabled: openid-client 6 skips the signature of token-endpoint ID tokens otherwise), iss, aud, exp and nonce —,
+// userinfo, refreshTokenGrant (a new, different refresh token and a valid ID token for the same user), the rotated
+// refresh token presented again (invalid_grant), then the new one (invalid_grant too: reuse revokes the family),
+// and a second redemption of the same code, which must fail with invalid_grant. The redirect URI is never fetched:
+// the script stops at the redirect that leads there. The client must be confidential (client_secret_basic), trusted
+// (no consent page) and allowed the refresh_token grant; the user must have a password and no second factor.
 //
-// On success prints one JSON line: {"sub", "email", "acr", "amr", "userinfo_username", "code_reuse_rejected"}.
-// On failure prints the step and the error to stderr and exits 1.
+// On success prints one JSON line: {"sub", "email", "acr", "amr", "userinfo_username", "refresh_rotated",
+// "refreshed_id_token_sub", "refreshed_id_token_auth_time_kept", "refresh_reuse_error", "family_revoked_error",
+// "code_reuse_rejected"}. On failure prints the step and the error to stderr and exits 1.
 import * as client from "openid-client";
 
 const TIMEOUT_S = 10;
@@ -149,6 +153,18 @@ function describe(e) {
   return parts.join(" ");
 }
 
+// The OAuth error code of a token request expected to fail, or null if it succeeded (the Rust test then shows
+// the difference); a failure that is not an OAuth error response fails the step.
+async function tokenError(request) {
+  try {
+    await request();
+  } catch (e) {
+    if (e instanceof client.ResponseBodyError) return e.error;
+    fail(`the request failed, but not with an OAuth error response: ${describe(e)}`);
+  }
+  return null;
+}
+
 async function main() {
   step = "discovery";
   const config = await client.discovery(
@@ -158,6 +174,8 @@ async function main() {
     client.ClientSecretBasic(clientSecret),
     { execute: [client.allowInsecureRequests], timeout: TIMEOUT_S },
   );
+  // Without this openid-client trusts the TLS channel for token-endpoint ID tokens and never checks their signature.
+  client.enableNonRepudiationChecks(config);
 
   step = "authorization request";
   const pkceCodeVerifier = client.randomPKCECodeVerifier();
@@ -185,6 +203,19 @@ async function main() {
   step = "userinfo";
   const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
 
+  step = "refresh";
+  const oldRefreshToken = tokens.refresh_token;
+  if (!oldRefreshToken) fail("the token response has no refresh token");
+  const refreshed = await client.refreshTokenGrant(config, oldRefreshToken);
+  // openid-client has checked the new ID token (signature, iss, aud, exp, iat, azp) as for the code grant.
+  const refreshedClaims = refreshed.claims();
+  if (!refreshedClaims) fail("the refresh response has no ID token");
+  const newRefreshToken = refreshed.refresh_token;
+
+  step = "refresh token reuse";
+  const refreshReuseError = await tokenError(() => client.refreshTokenGrant(config, oldRefreshToken));
+  const familyRevokedError = await tokenError(() => client.refreshTokenGrant(config, newRefreshToken));
+
   step = "code reuse";
   let codeReuseRejected = false;
   try {
@@ -202,6 +233,11 @@ async function main() {
       acr: claims.acr,
       amr: claims.amr,
       userinfo_username: userinfo.preferred_username,
+      refresh_rotated: typeof newRefreshToken === "string" && newRefreshToken !== oldRefreshToken,
+      refreshed_id_token_sub: refreshedClaims.sub,
+      refreshed_id_token_auth_time_kept: refreshedClaims.auth_time === claims.auth_time,
+      refresh_reuse_error: refreshReuseError,
+      family_revoked_error: familyRevokedError,
       code_reuse_rejected: codeReuseRejected,
     }),
   );

@@ -1,6 +1,7 @@
 //! The OpenID Provider against openid-client (npm, an OpenID-certified relying-party library), run by node
 //! (`tests/interop/oidc_client.mjs`): discovery, authorization code with PKCE S256, state and nonce, the RFC 9207
-//! `iss` response parameter, the ES256 ID token checked against the JWKS, userinfo, and a replayed code refused.
+//! `iss` response parameter, the ES256 ID token checked against the JWKS, userinfo, refresh-token rotation, a
+//! rotated refresh token presented again revoking its whole family, and a replayed code refused.
 //! The JavaScript counterpart of `oidc.rs`, whose relying party is the `openidconnect` crate.
 //!
 //! `make test` installs openid-client and sets GATEHOUSE_INTEROP=1, under which a missing node or openid-client
@@ -15,7 +16,7 @@ const TIMEOUT: Duration = Duration::from_secs(90);
 const REDIRECT: &str = "http://127.0.0.1:9/cb";
 
 #[tokio::test]
-async fn openid_client_signs_in_with_the_code_flow() {
+async fn openid_client_signs_in_with_the_code_flow_and_refreshes() {
     if !node::available("openid-client test", node::missing(&["openid-client"], vec![])) {
         return;
     }
@@ -31,7 +32,7 @@ async fn openid_client_signs_in_with_the_code_flow() {
             post_logout_redirect_uris: vec![],
             public: false,
             auth_method: None,
-            grants: vec![],
+            grants: vec!["authorization_code".into(), "refresh_token".into()],
             trusted: true,
             ..Default::default()
         },
@@ -47,23 +48,8 @@ async fn openid_client_signs_in_with_the_code_flow() {
         TIMEOUT,
     )
     .await;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
     eprintln!("openid-client run took {:?}", started.elapsed());
-    if output.status.success() && !stderr.trim().is_empty() {
-        eprintln!("node stderr:\n{stderr}");
-    }
-    assert!(
-        output.status.success(),
-        "the openid-client test failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        output.status
-    );
-    let result: serde_json::Value = stdout
-        .lines()
-        .rev()
-        .find(|l| l.trim_start().starts_with('{'))
-        .and_then(|l| serde_json::from_str(l).ok())
-        .unwrap_or_else(|| panic!("a JSON result line expected:\n{stdout}"));
+    let result = node::json_result("oidc_client.mjs", &output);
     assert_eq!(
         result,
         serde_json::json!({
@@ -72,6 +58,11 @@ async fn openid_client_signs_in_with_the_code_flow() {
             "acr": "urn:gatehouse:acr:password",
             "amr": ["pwd"],
             "userinfo_username": "nora",
+            "refresh_rotated": true,
+            "refreshed_id_token_sub": nora.id,
+            "refreshed_id_token_auth_time_kept": true,
+            "refresh_reuse_error": "invalid_grant",
+            "family_revoked_error": "invalid_grant",
             "code_reuse_rejected": true,
         })
     );

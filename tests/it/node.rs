@@ -1,4 +1,5 @@
-//! Running the node-based interop scripts under `tests/interop/` (openid-client, playwright-core).
+//! Running the node-based interop scripts under `tests/interop/` (openid-client, playwright-core); `available` and
+//! `bounded` serve the Python scripts (`python.rs`) too.
 //!
 //! `make test` installs node's packages and sets GATEHOUSE_INTEROP=1, under which anything missing fails the
 //! test; a plain `cargo test` without them says so and skips.
@@ -53,25 +54,30 @@ pub fn available(test: &str, missing: Vec<String>) -> bool {
 /// Runs `node script args…` on a blocking thread, so the in-process server keeps serving the script's requests;
 /// past `timeout` it sends SIGTERM (playwright then closes Chromium), then SIGKILL, and fails.
 pub async fn run(script: &str, args: &[&str], timeout: Duration) -> Output {
-    let child = Command::new("node")
-        .arg(format!("{INTEROP}/{script}"))
-        .args(args)
+    let mut command = Command::new("node");
+    command.arg(format!("{INTEROP}/{script}")).args(args);
+    bounded(command, script, timeout).await
+}
+
+/// Runs any interop script's `command` (stdin closed, output captured) as `run` does, bounded by `timeout`.
+pub async fn bounded(mut command: Command, script: &str, timeout: Duration) -> Output {
+    let child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("start node");
+        .unwrap_or_else(|e| panic!("start {script}: {e}"));
     let pid = child.id().to_string();
     let mut waiting = tokio::task::spawn_blocking(move || child.wait_with_output());
     match tokio::time::timeout(timeout, &mut waiting).await {
-        Ok(done) => done.expect("join").expect("wait for node"),
+        Ok(done) => done.expect("join").expect("wait for the script"),
         Err(_) => {
             let _ = Command::new("kill").args(["-TERM", &pid]).status();
             let output = match tokio::time::timeout(Duration::from_secs(10), &mut waiting).await {
-                Ok(done) => done.expect("join").expect("wait for node"),
+                Ok(done) => done.expect("join").expect("wait for the script"),
                 Err(_) => {
                     let _ = Command::new("kill").args(["-KILL", &pid]).status();
-                    waiting.await.expect("join").expect("wait for node")
+                    waiting.await.expect("join").expect("wait for the script")
                 }
             };
             panic!(
@@ -81,4 +87,25 @@ pub async fn run(script: &str, args: &[&str], timeout: Duration) -> Output {
             );
         }
     }
+}
+
+/// The JSON result line an interop script printed last, after checking that it succeeded; a failure shows both
+/// streams, and a success shows what the script wrote to stderr (warnings, deprecations).
+pub fn json_result(script: &str, output: &Output) -> serde_json::Value {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{script} failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        output.status
+    );
+    if !stderr.trim().is_empty() {
+        eprintln!("{script} stderr:\n{stderr}");
+    }
+    stdout
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with('{'))
+        .and_then(|l| serde_json::from_str(l).ok())
+        .unwrap_or_else(|| panic!("{script}: a JSON result line expected:\n{stdout}"))
 }
