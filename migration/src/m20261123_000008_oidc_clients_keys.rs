@@ -1,4 +1,4 @@
-//! Per-client signing algorithm and inline JWKS (private_key_jwt), back-channel logout URIs, scheduled key
+//! Replays of authorization codes (so a redemption racing a replay revokes what it issued), per-client signing algorithm and inline JWKS (private_key_jwt), back-channel logout URIs, scheduled key
 //! activation (rotation publishes the next key before it signs), a replay guard for client assertions, and the
 //! relying parties each browser session signed in to (whom to tell when it ends).
 use sea_orm_migration::prelude::*;
@@ -13,6 +13,12 @@ enum OauthClients {
     SigningAlg,
     Jwks,
     BackchannelLogoutUri,
+}
+
+#[derive(DeriveIden)]
+enum AuthorizationCodes {
+    Table,
+    ReplayedAt,
 }
 
 #[derive(DeriveIden)]
@@ -59,6 +65,14 @@ impl MigrationTrait for Migration {
                 .alter_table(Table::alter().table(OauthClients::Table).add_column(column).to_owned())
                 .await?;
         }
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(AuthorizationCodes::Table)
+                    .add_column(timestamp_with_time_zone_null(AuthorizationCodes::ReplayedAt))
+                    .to_owned(),
+            )
+            .await?;
         manager
             .alter_table(
                 Table::alter()

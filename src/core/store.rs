@@ -216,7 +216,9 @@ pub trait OidcStore: Send + Sync {
     async fn revoke_family(&self, family_id: &str, now: DateTime<Utc>) -> Result<u64>;
     /// Revokes one access token by its jti digest, if it belongs to the client.
     async fn revoke_access_token(&self, jti_hash: &str, client_id: &str, now: DateTime<Utc>) -> Result<bool>;
-    /// Revokes every token issued from a code (its replay means it leaked).
+    /// Whether a redemption of this code was refused as a replay.
+    async fn code_replayed(&self, code_hash: &str) -> Result<bool>;
+    /// Revokes every token issued from a code, refresh families included (its replay means it leaked).
     async fn revoke_tokens_from_code(&self, code_hash: &str, now: DateTime<Utc>) -> Result<u64>;
     /// Whether an issued token is known, unexpired and not revoked.
     async fn token_active(&self, jti: &str, now: DateTime<Utc>) -> Result<bool>;

@@ -195,6 +195,7 @@ impl OidcStore for SeaStore {
             created_at: Set(now),
             expires_at: Set(expires_at),
             used_at: Set(None),
+            replayed_at: Set(None),
         }
         .insert(&self.db)
         .await
@@ -218,6 +219,13 @@ impl OidcStore for SeaStore {
             return Ok(Redemption::Invalid);
         };
         if claimed.rows_affected != 1 {
+            // Remembered so that a redemption still minting when this replay arrived revokes what it issued.
+            authorization_code::Entity::update_many()
+                .col_expr(authorization_code::Column::ReplayedAt, Expr::value(now))
+                .filter(authorization_code::Column::CodeHash.eq(code_hash))
+                .exec(&self.db)
+                .await
+                .map_err(db_error)?;
             return Ok(Redemption::Replayed);
         }
         if row.expires_at <= now {
@@ -370,6 +378,15 @@ impl OidcStore for SeaStore {
     }
 
     async fn revoke_tokens_from_code(&self, code_hash: &str, now: DateTime<Utc>) -> Result<u64> {
+        // The refresh families the code started go too: every token issued from the code, however refreshed.
+        let families: Vec<String> = issued_token::Entity::find()
+            .filter(issued_token::Column::CodeHash.eq(code_hash))
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .filter_map(|t| t.family_id)
+            .collect();
         let result = issued_token::Entity::update_many()
             .col_expr(issued_token::Column::RevokedAt, Expr::value(now))
             .filter(issued_token::Column::CodeHash.eq(code_hash))
@@ -377,7 +394,19 @@ impl OidcStore for SeaStore {
             .exec(&self.db)
             .await
             .map_err(db_error)?;
-        Ok(result.rows_affected)
+        let mut revoked = result.rows_affected;
+        for family in families {
+            revoked += self.revoke_family(&family, now).await?;
+        }
+        Ok(revoked)
+    }
+
+    async fn code_replayed(&self, code_hash: &str) -> Result<bool> {
+        Ok(authorization_code::Entity::find_by_id(code_hash.to_string())
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+            .is_some_and(|c| c.replayed_at.is_some()))
     }
 
     async fn token_active(&self, jti: &str, now: DateTime<Utc>) -> Result<bool> {

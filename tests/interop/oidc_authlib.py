@@ -8,7 +8,7 @@ discovery (checked with authlib's OpenIDProviderMetadata), an authorization requ
 OAuth2Session (PKCE S256, state, nonce), the real /login HTML form driven with a requests session (cookie jar,
 every named input of the form submitted as a browser would, CSRF field included), the redirects up to the
 redirect URI (never fetched), the RFC 9207 `iss` response parameter, the code exchange (client_secret_basic),
-the ID token checked against the JWKS with joserfc and authlib's CodeIDToken (ES256 signature, iss, aud, exp,
+the ID token checked against the JWKS with joserfc and authlib's CodeIDToken (signature by the client's algorithm, iss, aud, exp,
 nonce, azp, at_hash) — and the same checks made to fail on tampered copies, so a check that silently passes
 everything is caught —, userinfo, a refresh (rotation, a new ID token), the rotated refresh token presented
 again (invalid_grant), and then the new one (dead too: the family is revoked on reuse).
@@ -149,18 +149,19 @@ def metadata_problems(metadata):
 
 class IdTokens:
     """Checks ID tokens as an authlib application does (parse_id_token): signature against the JWKS, then the
-    claims with authlib's CodeIDToken; but with the algorithm pinned to ES256 and the issuer and audience
-    made essential."""
+    claims with authlib's CodeIDToken; but with the algorithm pinned to the client's registered one and the
+    issuer and audience made essential."""
 
-    def __init__(self, keys, issuer, client_id):
+    def __init__(self, keys, issuer, client_id, alg):
         self.keys = keys
+        self.alg = alg
         self.issuer = issuer
         self.client_id = client_id
 
     def verify(self, id_token, nonce, access_token, issuer=None, client_id=None, now=None):
-        token = jwt.decode(id_token, self.keys, algorithms=["ES256"])
-        if token.header.get("alg") != "ES256":
-            fail(f"ID token alg {token.header.get('alg')!r}, expected ES256")
+        token = jwt.decode(id_token, self.keys, algorithms=[self.alg])
+        if token.header.get("alg") != self.alg:
+            fail(f"ID token alg {token.header.get('alg')!r}, expected {self.alg}")
         options = {
             "iss": {"essential": True, "value": issuer or self.issuer},
             "aud": {"essential": True, "value": client_id or self.client_id},
@@ -206,7 +207,7 @@ def token_error(attempt):
     return None
 
 
-def main(issuer, client_id, client_secret, redirect_uri, username, password):
+def main(issuer, client_id, client_secret, redirect_uri, username, password, alg):
     global step
     http = requests.Session()
 
@@ -218,7 +219,7 @@ def main(issuer, client_id, client_secret, redirect_uri, username, password):
         fail(f"discovery issuer {metadata.get('issuer')!r} is not {issuer!r}")
     jwks = http.get(metadata["jwks_uri"], timeout=TIMEOUT_S)
     jwks.raise_for_status()
-    id_tokens = IdTokens(KeySet.import_key_set(jwks.json()), issuer, client_id)
+    id_tokens = IdTokens(KeySet.import_key_set(jwks.json()), issuer, client_id, alg)
 
     step = "authorization request"
     oauth = OAuth2Session(
@@ -289,7 +290,7 @@ def main(issuer, client_id, client_secret, redirect_uri, username, password):
     result = {
         "discovery_problems": metadata_problems(metadata),
         "iss_param_matches": iss_param == issuer,
-        "id_token_alg": jwt.decode(tokens["id_token"], id_tokens.keys, algorithms=["ES256"]).header["alg"],
+        "id_token_alg": jwt.decode(tokens["id_token"], id_tokens.keys, algorithms=[alg]).header["alg"],
         "sub": claims["sub"],
         "email": claims.get("email"),
         "acr": claims.get("acr"),
@@ -313,9 +314,9 @@ def main(issuer, client_id, client_secret, redirect_uri, username, password):
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    if len(args) != 6 or not all(args):
+    if len(args) != 7 or not all(args):
         print(
-            "usage: oidc_authlib.py ISSUER CLIENT_ID CLIENT_SECRET REDIRECT_URI USERNAME PASSWORD",
+            "usage: oidc_authlib.py ISSUER CLIENT_ID CLIENT_SECRET REDIRECT_URI USERNAME PASSWORD ALG",
             file=sys.stderr,
         )
         sys.exit(2)

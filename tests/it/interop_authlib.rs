@@ -1,7 +1,7 @@
 //! The OpenID Provider against authlib (Python, with joserfc), run from `tests/interop/oidc_authlib.py`: a second
 //! independent relying-party library next to openid-client (`interop_oidc.rs`), because each library reads the
 //! specs its own way. Discovery checked by authlib's metadata validation, the code flow with PKCE S256, state and
-//! nonce through the real sign-in form, the RFC 9207 `iss` parameter, client_secret_basic, the ES256 ID token
+//! nonce through the real sign-in form, the RFC 9207 `iss` parameter, client_secret_basic, the ID token (RS256 here)
 //! against the JWKS (and tampered copies refused), userinfo, refresh-token rotation, and reuse revoking the family.
 //!
 //! `make test` installs authlib into .venv-interop and sets GATEHOUSE_INTEROP=1 and GATEHOUSE_INTEROP_PYTHON,
@@ -34,6 +34,9 @@ async fn authlib_signs_in_refreshes_and_sees_a_reused_refresh_token_revoke_its_f
             auth_method: None,
             grants: vec!["authorization_code".into(), "refresh_token".into()],
             trusted: true,
+            // openid-client covers the ES256 default; this relying party asks for RS256 (OIDC Core §15.1).
+            signing_alg: Some("RS256".into()),
+            ..Default::default()
         },
     )
     .await
@@ -45,24 +48,28 @@ async fn authlib_signs_in_refreshes_and_sees_a_reused_refresh_token_revoke_its_f
     // must pass on http://127.0.0.1 by that rule, not because a developer's shell happens to set the variable.
     let output = python::run(
         "oidc_authlib.py",
-        &[&server.base, "authlib-rp", &secret, REDIRECT, "paula", GOOD_PASSWORD],
+        &[
+            &server.base,
+            "authlib-rp",
+            &secret,
+            REDIRECT,
+            "paula",
+            GOOD_PASSWORD,
+            "RS256",
+        ],
         &["AUTHLIB_INSECURE_TRANSPORT"],
         TIMEOUT,
     )
     .await;
     eprintln!("authlib run took {:?}", started.elapsed());
     let result = node::json_result("oidc_authlib.py", &output);
-    // A known deviation, pinned so that the day it is fixed this line has to change: OpenID Connect Core §15.1 makes
-    // RS256 mandatory to implement for every OP and Discovery §3 says id_token_signing_alg_values_supported MUST
-    // include it; Gatehouse signs with ES256 only (RS256 is listed under "Not yet" in docs/integrate/oidc.md).
-    // authlib's OAuth2Session and ID token checks do not care; only its metadata validation says so.
-    let known_deviation = "\"RS256\" MUST be included in \"id_token_signing_alg_values_supported\"";
     assert_eq!(
         result,
         serde_json::json!({
-            "discovery_problems": [known_deviation],
+            // authlib's metadata validation (OpenID Discovery §3) finds nothing to object to.
+            "discovery_problems": [],
             "iss_param_matches": true,
-            "id_token_alg": "ES256",
+            "id_token_alg": "RS256",
             "sub": paula.id,
             "email": "paula@example.com",
             "acr": "urn:gatehouse:acr:password",

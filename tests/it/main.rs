@@ -12,6 +12,8 @@ mod interop_webauthn;
 mod login;
 mod node;
 mod oidc;
+mod oidc_keys;
+mod oidc_logout;
 mod oidc_tokens;
 mod password_reset;
 mod python;

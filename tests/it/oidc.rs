@@ -377,21 +377,39 @@ async fn codes_are_short_lived_single_use_and_bound_to_pkce() {
                 ("client_id", "spa"),
                 ("code_verifier", VERIFIER),
             ];
-            reqwest::Client::new()
-                .post(url)
-                .form(&form)
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
+            let response = reqwest::Client::new().post(url).form(&form).send().await.unwrap();
+            (response.status().as_u16(), response.json::<Value>().await.unwrap())
         }));
     }
-    let mut wins = 0;
+    let mut winners = Vec::new();
     for task in tasks {
-        wins += (task.await.unwrap() == 200) as u32;
+        let (status, body) = task.await.unwrap();
+        if status == 200 {
+            winners.push(body);
+        }
     }
-    assert_eq!(wins, 1);
+    assert_eq!(winners.len(), 1, "exactly one redemption wins");
+    // The other nine are replays: whatever the winner got is revoked, refresh family included, even when a replay
+    // arrived while the winner was still minting.
+    let access = winners[0]["access_token"].as_str().unwrap();
+    let userinfo = reqwest::Client::new()
+        .get(server.url("/userinfo"))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(userinfo.status(), 401, "the winner's access token is revoked");
+    let refresh = reqwest::Client::new()
+        .post(server.url("/token"))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", winners[0]["refresh_token"].as_str().unwrap()),
+            ("client_id", "spa"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refresh.status(), 400, "and so is its refresh token");
 
     let (status, body) = redeem(&server, "made-up", Some(VERIFIER)).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));

@@ -155,14 +155,21 @@ pub fn states(keys: &[SigningKey], now: DateTime<Utc>) -> Vec<(SigningKey, KeySt
 pub async fn ensure(store: &dyn Store, sealer: &Sealer, now: DateTime<Utc>) -> Result<()> {
     let existing = store.signing_keys().await?;
     for alg in ALGORITHMS {
-        if !existing.iter().any(|k| k.alg == alg && k.retired_at.is_none()) {
+        if !has_active(&existing, alg, now) {
             store.insert_signing_key(&generate(sealer, alg, now, now)?).await?;
         }
     }
     Ok(())
 }
 
-/// Adds the next key for `alg`: signing after `PUBLISH_AHEAD`, or at once with `immediately`.
+fn has_active(keys: &[SigningKey], alg: &str, now: DateTime<Utc>) -> bool {
+    states(keys, now)
+        .iter()
+        .any(|(k, s)| k.alg == alg && *s == KeyState::Active)
+}
+
+/// Adds the next key for `alg`: signing after `PUBLISH_AHEAD`, or at once with `immediately` (or when no key of
+/// `alg` signs yet, so there is nothing to overlap with).
 pub async fn rotate(
     store: &dyn Store,
     sealer: &Sealer,
@@ -171,6 +178,7 @@ pub async fn rotate(
     now: DateTime<Utc>,
     immediately: bool,
 ) -> Result<SigningKey> {
+    let immediately = immediately || !has_active(&store.signing_keys().await?, alg, now);
     let activates_at = if immediately { now } else { now + PUBLISH_AHEAD };
     let key = generate(sealer, alg, now, activates_at)?;
     store.insert_signing_key(&key).await?;

@@ -96,6 +96,11 @@ pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) ->
         family: family.as_ref().map(|(id, until)| (id.as_str(), *until)),
     };
     let body = issue::mint(ctx, client, &user, &carried, issued).await?;
+    // A replay that arrived while this redemption was minting could not revoke what was not stored yet: revoke it
+    // now. The answer stays the same as if the replay had come a moment later (the tokens are dead either way).
+    if ctx.store.code_replayed(&code_hash).await? {
+        ctx.store.revoke_tokens_from_code(&code_hash, ctx.now).await?;
+    }
     audit_success(ctx, client, Some(&user.id), "authorization_code").await?;
     Ok(body)
 }

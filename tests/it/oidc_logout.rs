@@ -1,0 +1,235 @@
+//! Logout for relying parties: RP-initiated logout (`/end_session`) with `id_token_hint` and exact
+//! `post_logout_redirect_uri` matching, a confirmation step when the request cannot prove it speaks for this
+//! browser, and back-channel logout tokens POSTed to every relying party the session signed in to.
+use crate::common::*;
+use crate::oidc::{REDIRECT, VERIFIER, code_for, encode, redeem};
+use gatehouse::core::audit::Origin;
+use gatehouse::protocols::oidc::clients::{self, NewClient};
+use jsonwebtoken::jwk::Jwk;
+use jsonwebtoken::{DecodingKey, Validation};
+use serde_json::Value;
+
+const BYE: &str = "http://127.0.0.1:9/bye";
+
+async fn spa(server: &TestServer, id: &str, backchannel: Option<String>) {
+    clients::register(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        NewClient {
+            client_id: id.into(),
+            redirect_uris: vec![REDIRECT.into()],
+            post_logout_redirect_uris: vec![BYE.into()],
+            public: true,
+            trusted: true,
+            backchannel_logout_uri: backchannel,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("client registered");
+}
+
+/// Signs `username` in through the code flow in `browser` and returns the ID token.
+async fn id_token(server: &TestServer, browser: &Browser, username: &str) -> String {
+    let code = code_for(server, browser, &[], username).await;
+    let (status, tokens) = redeem(server, &code, Some(VERIFIER)).await;
+    assert_eq!(status, 200, "{tokens}");
+    tokens["id_token"].as_str().unwrap().to_string()
+}
+
+/// The claims of one of our JWTs, checked against the published JWKS.
+async fn claims_of(server: &TestServer, token: &str, audience: &str) -> (jsonwebtoken::Header, Value) {
+    let header = jsonwebtoken::decode_header(token).unwrap();
+    let keys: Value = reqwest::get(server.url("/jwks")).await.unwrap().json().await.unwrap();
+    let jwk = keys["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| Some(k["kid"].as_str().unwrap()) == header.kid.as_deref())
+        .expect("published kid")
+        .clone();
+    let key = DecodingKey::from_jwk(&serde_json::from_value::<Jwk>(jwk).unwrap()).unwrap();
+    let mut validation = Validation::new(header.alg);
+    validation.set_audience(&[audience]);
+    validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+    let claims = jsonwebtoken::decode::<Value>(token, &key, &validation).unwrap().claims;
+    (header, claims)
+}
+
+fn logout_token_in(body: &str) -> String {
+    url::form_urlencoded::parse(body.as_bytes())
+        .find(|(k, _)| k == "logout_token")
+        .map(|(_, v)| v.into_owned())
+        .expect("a logout_token parameter")
+}
+
+#[tokio::test]
+async fn rp_initiated_logout_with_an_id_token_hint_ends_the_session_and_tells_every_relying_party() {
+    let server = TestServer::start().await;
+    let kim = server.add_user("kim", Some(GOOD_PASSWORD)).await;
+    let sink = HttpSink::start(200, "").await;
+    let broken = HttpSink::start(500, "oops").await;
+    spa(&server, "spa", Some(format!("{}/backchannel", sink.url))).await;
+    spa(&server, "other", Some(format!("{}/backchannel", broken.url))).await;
+    let browser = server.browser();
+    let id_token = id_token(&server, &browser, "kim").await;
+    // The same browser session also signs in to a second relying party (whose endpoint is failing).
+    let page = browser
+        .get(&format!(
+            "/authorize?response_type=code&client_id=other&redirect_uri={}&scope=openid&code_challenge={}&code_challenge_method=S256",
+            encode(REDIRECT),
+            crate::oidc::CHALLENGE
+        ))
+        .await;
+    assert!(page.location().unwrap().starts_with(REDIRECT), "{}", page.body);
+    let (_, id_claims) = claims_of(&server, &id_token, "spa").await;
+
+    let page = browser
+        .get(&format!(
+            "/end_session?id_token_hint={id_token}&post_logout_redirect_uri={}&state=s-9",
+            encode(BYE)
+        ))
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(page.location().as_deref(), Some("http://127.0.0.1:9/bye?state=s-9"));
+    assert_eq!(server.session_count(&kim).await, 0, "the session ended server-side");
+    assert!(browser.get("/account").await.location().unwrap().starts_with("/login"));
+
+    let received = sink.received(1).await;
+    assert_eq!(received.len(), 1, "one logout token for the relying party");
+    assert_eq!(received[0].method, "POST");
+    assert_eq!(received[0].path, "/backchannel");
+    let token = logout_token_in(&received[0].body);
+    let (header, claims) = claims_of(&server, &token, "spa").await;
+    assert_eq!(header.typ.as_deref(), Some("logout+jwt"));
+    assert_eq!(claims["sid"], id_claims["sid"], "the session the relying party knows");
+    assert_eq!(claims["sub"], kim.id.as_str());
+    assert!(claims["events"]["http://schemas.openid.net/event/backchannel-logout"].is_object());
+    assert!(claims.get("nonce").is_none(), "a logout token never carries a nonce");
+    assert_eq!(
+        broken.received(1).await.len(),
+        1,
+        "the other relying party was tried too"
+    );
+    let audit = server.audit_kinds(Some(&kim)).await;
+    assert!(audit.contains(&("oidc.backchannel_logout".into(), "success".into())));
+    assert!(
+        audit.contains(&("oidc.backchannel_logout".into(), "failure".into())),
+        "{audit:?}"
+    );
+
+    // Told once: a second logout of the same (already ended) session sends nothing more.
+    browser.get(&format!("/end_session?id_token_hint={id_token}")).await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(sink.received(2).await.len(), 1);
+}
+
+#[tokio::test]
+async fn logout_without_proof_asks_first_and_never_redirects_to_an_unregistered_address() {
+    let server = TestServer::start().await;
+    let lea = server.add_user("lea", Some(GOOD_PASSWORD)).await;
+    server.add_user("max", Some(GOOD_PASSWORD)).await;
+    spa(&server, "spa", None).await;
+    let browser = server.browser();
+    id_token(&server, &browser, "lea").await;
+    let elsewhere = server.browser();
+    let max_token = id_token(&server, &elsewhere, "max").await;
+
+    for (what, query) in [
+        (
+            "unregistered",
+            format!(
+                "client_id=spa&post_logout_redirect_uri={}",
+                encode("http://127.0.0.1:9/evil")
+            ),
+        ),
+        (
+            "near miss",
+            format!(
+                "client_id=spa&post_logout_redirect_uri={}",
+                encode("http://127.0.0.1:9/bye/")
+            ),
+        ),
+        ("no client named", format!("post_logout_redirect_uri={}", encode(BYE))),
+        (
+            "unknown client",
+            format!("client_id=nobody&post_logout_redirect_uri={}", encode(BYE)),
+        ),
+        (
+            "forged hint",
+            "id_token_hint=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.".to_string(),
+        ),
+        (
+            "hint of another client",
+            format!("id_token_hint={max_token}&client_id=other"),
+        ),
+    ] {
+        let page = browser.get(&format!("/end_session?{query}")).await;
+        assert_eq!(page.status, 400, "{what}: {}", page.body);
+        assert!(page.location().is_none(), "{what}: never a redirect");
+        assert_eq!(server.session_count(&lea).await, 1, "{what}: still signed in");
+    }
+
+    // Another user's ID token does not prove anything about this browser: the user is asked.
+    let page = browser
+        .get(&format!(
+            "/end_session?id_token_hint={max_token}&post_logout_redirect_uri={}",
+            encode(BYE)
+        ))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Sign out?"), "{}", page.body);
+    assert_eq!(server.session_count(&lea).await, 1);
+    let stay = browser
+        .post("/end_session/confirm", &[("csrf", &page.csrf()), ("decision", "stay")])
+        .await;
+    assert_eq!(stay.location().as_deref(), Some("/account"));
+    assert_eq!(server.session_count(&lea).await, 1);
+    let forged = browser
+        .post("/end_session/confirm", &[("csrf", "forged"), ("decision", "sign_out")])
+        .await;
+    assert_eq!(forged.status, 403, "CSRF-checked");
+    assert_eq!(server.session_count(&lea).await, 1);
+
+    let page = browser.get("/end_session").await;
+    let done = browser
+        .post(
+            "/end_session/confirm",
+            &[
+                ("csrf", &page.csrf()),
+                ("decision", "sign_out"),
+                ("client_id", "spa"),
+                ("post_logout_redirect_uri", BYE),
+                ("state", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(done.location().as_deref(), Some("http://127.0.0.1:9/bye?state=x"));
+    assert_eq!(server.session_count(&lea).await, 0);
+    let page = browser.get("/end_session").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("You are signed out"),
+        "already signed out: {}",
+        page.body
+    );
+}
+
+#[tokio::test]
+async fn signing_out_on_gatehouse_tells_the_relying_parties() {
+    let server = TestServer::start().await;
+    server.add_user("nils", Some(GOOD_PASSWORD)).await;
+    let sink = HttpSink::start(204, "").await;
+    spa(&server, "spa", Some(format!("{}/bc", sink.url))).await;
+    let browser = server.browser();
+    let id_token = id_token(&server, &browser, "nils").await;
+    let account = browser.get("/account").await;
+    let out = browser.post("/logout", &[("csrf", &account.csrf())]).await;
+    assert_eq!(out.location().as_deref(), Some("/login"));
+    let received = sink.received(1).await;
+    assert_eq!(received.len(), 1);
+    let (_, claims) = claims_of(&server, &logout_token_in(&received[0].body), "spa").await;
+    let (_, id_claims) = claims_of(&server, &id_token, "spa").await;
+    assert_eq!(claims["sid"], id_claims["sid"]);
+}
