@@ -15,6 +15,7 @@ mod oidc;
 mod oidc_keys;
 mod oidc_logout;
 mod oidc_tokens;
+mod oidcc_basic;
 mod password_reset;
 mod python;
 mod sms;

@@ -32,6 +32,10 @@ pub struct AuthorizeParams {
     pub max_age: Option<String>,
     pub login_hint: Option<String>,
     pub acr_values: Option<String>,
+    pub id_token_hint: Option<String>,
+    /// Request objects are not supported (discovery says so); they are refused, never silently ignored.
+    pub request: Option<String>,
+    pub request_uri: Option<String>,
 }
 
 #[derive(Debug)]
@@ -109,6 +113,15 @@ pub async fn validate(store: &dyn Store, params: AuthorizeParams) -> std::result
     .any(|v| too_long(v, 2048))
     {
         return fail("invalid_request", "A parameter is too long.");
+    }
+    if too_long(&params.id_token_hint, 8192) {
+        return fail("invalid_request", "id_token_hint is too long.");
+    }
+    if params.request.is_some() {
+        return fail("request_not_supported", "Request objects are not supported.");
+    }
+    if params.request_uri.is_some() {
+        return fail("request_uri_not_supported", "request_uri is not supported.");
     }
     if params.response_type.as_deref() != Some("code") {
         return fail(

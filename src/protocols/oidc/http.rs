@@ -200,8 +200,30 @@ async fn proceed(
         ))
     };
     let current = session::current(req, state).await?;
+    // id_token_hint names the user the client expects: another user's session does not count (OIDC Core §3.1.2.1).
+    let hinted = match &request.params.id_token_hint {
+        None => None,
+        Some(hint) => {
+            let origin = session::origin(req);
+            let ctx = ctx(state, &iss, &origin);
+            match token_info::verified_jwt(&ctx, hint, None, &request.client.client_id, false).await? {
+                Some(claims) => claims["sub"].as_str().map(str::to_string),
+                None => {
+                    return Ok(error(
+                        "invalid_request",
+                        "The id_token_hint is not an ID token issued to this client.",
+                    ));
+                }
+            }
+        }
+    };
     let session = match current {
-        Some((s, _)) if authorize::session_is_fresh_enough(request, requested_at, &s, now) => s,
+        Some((s, _))
+            if authorize::session_is_fresh_enough(request, requested_at, &s, now)
+                && (hinted.as_deref().is_none_or(|sub| sub == s.user_id) || s.auth_time >= requested_at) =>
+        {
+            s
+        }
         _ if request.prompt_none => return Ok(error("login_required", "The user must sign in.")),
         _ => {
             let resume = format!("/authorize/resume?request={}", encode(id));
