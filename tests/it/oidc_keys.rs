@@ -3,6 +3,7 @@
 //! have expired; `private_key_jwt` client authentication refuses every forgery and replay.
 use crate::common::*;
 use crate::oidc::{REDIRECT, VERIFIER, code_for, redeem};
+use crate::oidc_tokens::userinfo_status;
 use chrono::Duration;
 use gatehouse::core::audit::Origin;
 use gatehouse::protocols::oidc::clients::{self, NewClient};
@@ -40,7 +41,7 @@ async fn jwks(server: &TestServer) -> Vec<Value> {
 }
 
 /// Verifies `token` against the published JWKS the way a relying party does: by `kid`, with the key's algorithm.
-async fn verify(server: &TestServer, token: &str, audience: &str) -> (Header, Value) {
+pub(crate) async fn verify(server: &TestServer, token: &str, audience: &str) -> (Header, Value) {
     let header = jsonwebtoken::decode_header(token).unwrap();
     let kid = header.kid.clone().expect("a kid");
     let jwk = jwks(server)
@@ -56,17 +57,6 @@ async fn verify(server: &TestServer, token: &str, audience: &str) -> (Header, Va
         .expect("valid signature and claims")
         .claims;
     (header, claims)
-}
-
-async fn userinfo_status(server: &TestServer, token: &str) -> u16 {
-    reqwest::Client::new()
-        .get(server.url("/userinfo"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
 }
 
 #[tokio::test]

@@ -3,11 +3,9 @@
 //! browser, and back-channel logout tokens POSTed to every relying party the session signed in to.
 use crate::common::*;
 use crate::oidc::{REDIRECT, VERIFIER, code_for, encode, redeem};
+use crate::oidc_keys::verify;
 use gatehouse::core::audit::Origin;
 use gatehouse::protocols::oidc::clients::{self, NewClient};
-use jsonwebtoken::jwk::Jwk;
-use jsonwebtoken::{DecodingKey, Validation};
-use serde_json::Value;
 
 const BYE: &str = "http://127.0.0.1:9/bye";
 
@@ -38,25 +36,6 @@ async fn id_token(server: &TestServer, browser: &Browser, username: &str) -> Str
     tokens["id_token"].as_str().unwrap().to_string()
 }
 
-/// The claims of one of our JWTs, checked against the published JWKS.
-async fn claims_of(server: &TestServer, token: &str, audience: &str) -> (jsonwebtoken::Header, Value) {
-    let header = jsonwebtoken::decode_header(token).unwrap();
-    let keys: Value = reqwest::get(server.url("/jwks")).await.unwrap().json().await.unwrap();
-    let jwk = keys["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| Some(k["kid"].as_str().unwrap()) == header.kid.as_deref())
-        .expect("published kid")
-        .clone();
-    let key = DecodingKey::from_jwk(&serde_json::from_value::<Jwk>(jwk).unwrap()).unwrap();
-    let mut validation = Validation::new(header.alg);
-    validation.set_audience(&[audience]);
-    validation.set_required_spec_claims(&["exp", "iss", "aud"]);
-    let claims = jsonwebtoken::decode::<Value>(token, &key, &validation).unwrap().claims;
-    (header, claims)
-}
-
 fn logout_token_in(body: &str) -> String {
     url::form_urlencoded::parse(body.as_bytes())
         .find(|(k, _)| k == "logout_token")
@@ -83,7 +62,7 @@ async fn rp_initiated_logout_with_an_id_token_hint_ends_the_session_and_tells_ev
         ))
         .await;
     assert!(page.location().unwrap().starts_with(REDIRECT), "{}", page.body);
-    let (_, id_claims) = claims_of(&server, &id_token, "spa").await;
+    let (_, id_claims) = verify(&server, &id_token, "spa").await;
 
     let page = browser
         .get(&format!(
@@ -101,7 +80,7 @@ async fn rp_initiated_logout_with_an_id_token_hint_ends_the_session_and_tells_ev
     assert_eq!(received[0].method, "POST");
     assert_eq!(received[0].path, "/backchannel");
     let token = logout_token_in(&received[0].body);
-    let (header, claims) = claims_of(&server, &token, "spa").await;
+    let (header, claims) = verify(&server, &token, "spa").await;
     assert_eq!(header.typ.as_deref(), Some("logout+jwt"));
     assert_eq!(claims["sid"], id_claims["sid"], "the session the relying party knows");
     assert_eq!(claims["sub"], kim.id.as_str());
@@ -229,7 +208,7 @@ async fn signing_out_on_gatehouse_tells_the_relying_parties() {
     assert_eq!(out.location().as_deref(), Some("/login"));
     let received = sink.received(1).await;
     assert_eq!(received.len(), 1);
-    let (_, claims) = claims_of(&server, &logout_token_in(&received[0].body), "spa").await;
-    let (_, id_claims) = claims_of(&server, &id_token, "spa").await;
+    let (_, claims) = verify(&server, &logout_token_in(&received[0].body), "spa").await;
+    let (_, id_claims) = verify(&server, &id_token, "spa").await;
     assert_eq!(claims["sid"], id_claims["sid"]);
 }

@@ -29,7 +29,7 @@ async fn refresh(server: &TestServer, token: &str, extra: &[(&str, &str)]) -> (u
     token_call(server, "/token", &form).await
 }
 
-async fn userinfo_status(server: &TestServer, access_token: &str) -> u16 {
+pub(crate) async fn userinfo_status(server: &TestServer, access_token: &str) -> u16 {
     reqwest::Client::new()
         .get(server.url("/userinfo"))
         .bearer_auth(access_token)

@@ -3,6 +3,7 @@
 //! Each test is named after its module.
 use crate::common::*;
 use crate::oidc::{CHALLENGE, REDIRECT, VERIFIER, client, code_for, param, redeem};
+use crate::oidc_tokens::userinfo_status;
 use chrono::Duration;
 use serde_json::Value;
 
@@ -36,17 +37,6 @@ fn claims(id_token: &str) -> Value {
     .unwrap()
 }
 
-async fn userinfo(server: &TestServer, token: &str) -> u16 {
-    reqwest::Client::new()
-        .get(server.url("/userinfo"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
-}
-
 #[tokio::test]
 async fn oidcc_codereuse_30seconds() {
     let server = TestServer::start().await;
@@ -56,11 +46,15 @@ async fn oidcc_codereuse_30seconds() {
     let (status, tokens) = redeem(&server, &code, Some(VERIFIER)).await;
     assert_eq!(status, 200);
     let access = tokens["access_token"].as_str().unwrap();
-    assert_eq!(userinfo(&server, access).await, 200);
+    assert_eq!(userinfo_status(&server, access).await, 200);
     server.clock.advance(Duration::seconds(30));
     let (status, body) = redeem(&server, &code, Some(VERIFIER)).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
-    assert_eq!(userinfo(&server, access).await, 401, "what the code issued is revoked");
+    assert_eq!(
+        userinfo_status(&server, access).await,
+        401,
+        "what the code issued is revoked"
+    );
 }
 
 #[tokio::test]
