@@ -155,6 +155,31 @@ pub struct Running {
 
 /// Starts serving on `listener` in the background. `handle_signals` is false in tests, where several
 /// servers share a process.
+/// How often each instance looks for sessions that ended without a logout, to tell their relying parties.
+const BACKCHANNEL_SWEEP: std::time::Duration = std::time::Duration::from_secs(60);
+
+async fn backchannel_sweeper(state: web::Data<AppState>) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + BACKCHANNEL_SWEEP, BACKCHANNEL_SWEEP);
+    let origin = crate::core::audit::Origin {
+        actor: "system:backchannel-logout".into(),
+        ..Default::default()
+    };
+    loop {
+        ticks.tick().await;
+        let issuer = crate::protocols::oidc::issuer(&state.config.public_url);
+        let ctx = crate::protocols::oidc::tokens::Ctx {
+            store: state.store.as_ref(),
+            keys: &state.signing_keys,
+            issuer: &issuer,
+            now: state.clock.now(),
+            origin: &origin,
+        };
+        if let Err(e) = crate::protocols::oidc::logout::sweep(&ctx, state.limits).await {
+            tracing::warn!(error = %e, "back-channel logout sweep failed");
+        }
+    }
+}
+
 pub fn start(state: AppState, listener: TcpListener, handle_signals: bool) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
     let state = web::Data::new(state);
@@ -182,6 +207,7 @@ pub fn start(state: AppState, listener: TcpListener, handle_signals: bool) -> an
     let server = server.run();
     let handle = server.handle();
     let task = tokio::spawn(server);
+    tokio::spawn(backchannel_sweeper(state.clone()));
     Ok(Running {
         addr,
         handle,

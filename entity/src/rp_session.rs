@@ -8,6 +8,8 @@ pub struct Model {
     pub sid: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub client_id: String,
+    /// The browser session (its id hash) whose end the relying party must learn of.
+    pub session_hash: String,
     pub user_id: String,
     pub created_at: DateTimeUtc,
 }

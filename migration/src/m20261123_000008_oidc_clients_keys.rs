@@ -40,6 +40,7 @@ enum RpSessions {
     Table,
     Sid,
     ClientId,
+    SessionHash,
     UserId,
     CreatedAt,
 }
@@ -102,6 +103,7 @@ impl MigrationTrait for Migration {
                     .table(RpSessions::Table)
                     .col(string_len(RpSessions::Sid, 64))
                     .col(string_len(RpSessions::ClientId, 128))
+                    .col(string_len(RpSessions::SessionHash, 64))
                     .col(string_len(RpSessions::UserId, 36))
                     .col(timestamp_with_time_zone(RpSessions::CreatedAt))
                     .primary_key(Index::create().col(RpSessions::Sid).col(RpSessions::ClientId))

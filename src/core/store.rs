@@ -262,6 +262,16 @@ pub trait AuditStore: Send + Sync {
     async fn list_audit(&self, subject_user_id: Option<&str>, limit: u64) -> Result<Vec<AuditRecord>>;
 }
 
+/// A relying party a browser session signed in to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RpSession {
+    pub sid: String,
+    pub client_id: String,
+    pub session_hash: String,
+    pub user_id: String,
+    pub created_at: DateTime<Utc>,
+}
+
 /// What the provider remembers about relying parties between requests: client assertions seen (replay guard)
 /// and which relying parties each browser session signed in to (for back-channel logout).
 #[async_trait]
@@ -274,8 +284,14 @@ pub trait RpStore: Send + Sync {
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<bool>;
-    /// Records that the browser session `sid` signed in to `client_id` (idempotent).
-    async fn add_rp_session(&self, sid: &str, client_id: &str, user_id: &str, now: DateTime<Utc>) -> Result<()>;
+    /// Records that the browser session `session_hash` (known to relying parties as `sid`) signed in to `client_id`
+    /// (idempotent).
+    async fn add_rp_session(&self, rp: &RpSession) -> Result<()>;
+    /// Up to `limit` recorded sign-ins after the first `offset`, oldest first, for the sweep that finds sessions which
+    /// ended by themselves.
+    async fn rp_sessions(&self, offset: u64, limit: u64) -> Result<Vec<RpSession>>;
+    /// Removes one record; `true` for the one caller that removed it (so one instance sends its logout token).
+    async fn claim_rp_session(&self, sid: &str, client_id: &str) -> Result<bool>;
     /// Removes and returns the relying parties `sid` signed in to: `(client_id, user_id)`.
     async fn take_rp_sessions(&self, sid: &str) -> Result<Vec<(String, String)>>;
 }

@@ -1,10 +1,10 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use entity::{client_assertion, rp_session};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::{SeaStore, db_error};
-use crate::core::store::RpStore;
+use crate::core::store::{RpSession, RpStore};
 use crate::core::{Error, Result};
 
 #[async_trait]
@@ -37,18 +37,50 @@ impl RpStore for SeaStore {
         }
     }
 
-    async fn add_rp_session(&self, sid: &str, client_id: &str, user_id: &str, now: DateTime<Utc>) -> Result<()> {
+    async fn add_rp_session(&self, rp: &RpSession) -> Result<()> {
         rp_session::Entity::insert(rp_session::ActiveModel {
-            sid: Set(sid.into()),
-            client_id: Set(client_id.into()),
-            user_id: Set(user_id.into()),
-            created_at: Set(now),
+            sid: Set(rp.sid.clone()),
+            client_id: Set(rp.client_id.clone()),
+            session_hash: Set(rp.session_hash.clone()),
+            user_id: Set(rp.user_id.clone()),
+            created_at: Set(rp.created_at),
         })
         .on_conflict_do_nothing_on([rp_session::Column::Sid, rp_session::Column::ClientId])
         .exec(&self.db)
         .await
         .map_err(db_error)?;
         Ok(())
+    }
+
+    async fn rp_sessions(&self, offset: u64, limit: u64) -> Result<Vec<RpSession>> {
+        Ok(rp_session::Entity::find()
+            .order_by_asc(rp_session::Column::CreatedAt)
+            .order_by_asc(rp_session::Column::Sid)
+            .order_by_asc(rp_session::Column::ClientId)
+            .offset(offset)
+            .limit(limit)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(|m| RpSession {
+                sid: m.sid,
+                client_id: m.client_id,
+                session_hash: m.session_hash,
+                user_id: m.user_id,
+                created_at: m.created_at,
+            })
+            .collect())
+    }
+
+    async fn claim_rp_session(&self, sid: &str, client_id: &str) -> Result<bool> {
+        let result = rp_session::Entity::delete_many()
+            .filter(rp_session::Column::Sid.eq(sid))
+            .filter(rp_session::Column::ClientId.eq(client_id))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected == 1)
     }
 
     async fn take_rp_sessions(&self, sid: &str) -> Result<Vec<(String, String)>> {

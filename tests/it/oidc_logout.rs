@@ -212,3 +212,50 @@ async fn signing_out_on_gatehouse_tells_the_relying_parties() {
     let (_, id_claims) = verify(&server, &id_token, "spa").await;
     assert_eq!(claims["sid"], id_claims["sid"]);
 }
+
+/// Runs one back-channel sweep now (the server runs one every minute).
+async fn sweep(server: &TestServer) -> usize {
+    let state = server.state();
+    let issuer = server.base.trim_end_matches('/').to_string();
+    let origin = Origin::default();
+    let ctx = gatehouse::protocols::oidc::tokens::Ctx {
+        store: state.store.as_ref(),
+        keys: &state.signing_keys,
+        issuer: &issuer,
+        now: state.clock.now(),
+        origin: &origin,
+    };
+    gatehouse::protocols::oidc::logout::sweep(&ctx, state.limits)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sessions_that_end_without_a_logout_are_swept_to_the_relying_parties() {
+    let server = TestServer::start().await;
+    let olga = server.add_user("olga", Some(GOOD_PASSWORD)).await;
+    server.add_user("pia", Some(GOOD_PASSWORD)).await;
+    let sink = HttpSink::start(200, "").await;
+    spa(&server, "spa", Some(format!("{}/bc", sink.url))).await;
+    let olga_token = id_token(&server, &server.browser(), "olga").await;
+    let pia_browser = server.browser();
+    id_token(&server, &pia_browser, "pia").await;
+    assert_eq!(sweep(&server).await, 0, "live sessions are left alone");
+
+    // Olga's sessions end the way a password reset or disabling ends them: deleted, without a logout request.
+    server.state().store.delete_sessions_of_user(&olga.id).await.unwrap();
+    assert_eq!(sweep(&server).await, 1);
+    let received = sink.received(1).await;
+    assert_eq!(received.len(), 1);
+    let (_, claims) = verify(&server, &logout_token_in(&received[0].body), "spa").await;
+    let (_, id_claims) = verify(&server, &olga_token, "spa").await;
+    assert_eq!((&claims["sid"], &claims["sub"]), (&id_claims["sid"], &id_claims["sub"]));
+    assert_eq!(sweep(&server).await, 0, "told once");
+
+    // Pia's session lapses (idle timeout): swept too, once the clock says so.
+    server
+        .clock
+        .advance(server.state().limits.idle + chrono::Duration::seconds(1));
+    assert_eq!(sweep(&server).await, 1);
+    assert_eq!(sink.received(2).await.len(), 2);
+}

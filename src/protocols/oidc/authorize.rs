@@ -259,7 +259,13 @@ pub async fn issue_code(
         .await?;
     // Whom to tell (back-channel logout) when this browser session ends.
     store
-        .add_rp_session(&grant.sid, &request.client.client_id, &session.user_id, now)
+        .add_rp_session(&crate::core::store::RpSession {
+            sid: grant.sid.clone(),
+            client_id: request.client.client_id.clone(),
+            session_hash: session.id_hash.clone(),
+            user_id: session.user_id.clone(),
+            created_at: now,
+        })
         .await?;
     audit::record(
         store,

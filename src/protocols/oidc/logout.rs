@@ -6,7 +6,10 @@
 //! - Without a valid `id_token_hint` for the current session, the user is asked to confirm (a cross-site link cannot
 //!   sign anyone out).
 //! - When a browser session ends, every relying party it signed in to that registered a `backchannel_logout_uri`
-//!   gets a signed logout token (`typ: logout+jwt`, with `sid` and `sub`), POSTed directly from server to server.
+//!   gets a signed logout token (`typ: logout+jwt`, with `sid` and `sub`), POSTed directly from server to server —
+//!   at once for a logout request, and by a periodic sweep for sessions that ended by expiry, idle timeout, a
+//!   password reset or an administrator disabling the account.
+use std::collections::HashMap;
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
@@ -20,6 +23,7 @@ use crate::core::Result;
 use crate::core::audit::{self, Outcome};
 use crate::core::oauth::Client;
 use crate::core::secrets::random_token;
+use crate::core::sessions::SessionLimits;
 
 pub const BACKCHANNEL_EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
 /// A logout token is valid this long (it is delivered at once).
@@ -128,11 +132,62 @@ pub async fn logout_token(ctx: &Ctx<'_>, client: &Client, sid: &str, sub: &str) 
         .map_err(|e| crate::core::Error::Internal(e.description()))
 }
 
-/// Tells every relying party the session `sid` signed in to that it ended; each delivery is audited.
-/// Deliveries run concurrently, each bounded by `DELIVERY_TIMEOUT`.
+/// Tells every relying party the session `sid` signed in to that it ended (an explicit logout).
 pub async fn notify_backchannel(ctx: &Ctx<'_>, sid: &str) -> Result<()> {
     let signed_in = ctx.store.take_rp_sessions(sid).await?;
-    if signed_in.is_empty() {
+    let ended = signed_in
+        .into_iter()
+        .map(|(client_id, user_id)| (sid.to_string(), client_id, user_id))
+        .collect();
+    deliver(ctx, ended).await
+}
+
+/// How many recorded sign-ins the sweep reads per query.
+const SWEEP_BATCH: u64 = 500;
+
+/// Finds sessions that ended without a logout request — expiry, idle timeout, a password reset or an administrator
+/// disabling the account end sessions by deleting them or letting them lapse — and tells their relying parties.
+/// Every instance may run it: claiming a record in the database makes exactly one of them send each token.
+/// Returns how many sign-ins were found ended.
+pub async fn sweep(ctx: &Ctx<'_>, limits: SessionLimits) -> Result<usize> {
+    let mut live: HashMap<String, bool> = HashMap::new();
+    let mut ended = Vec::new();
+    let mut offset = 0;
+    loop {
+        let batch = ctx.store.rp_sessions(offset, SWEEP_BATCH).await?;
+        let full = batch.len() as u64 == SWEEP_BATCH;
+        for rp in batch {
+            let alive = match live.get(&rp.session_hash) {
+                Some(alive) => *alive,
+                None => {
+                    let alive = ctx
+                        .store
+                        .session_by_hash(&rp.session_hash)
+                        .await?
+                        .is_some_and(|s| ctx.now < s.expires_at && ctx.now - s.last_seen_at < limits.idle);
+                    live.insert(rp.session_hash.clone(), alive);
+                    alive
+                }
+            };
+            if alive {
+                offset += 1;
+            } else if ctx.store.claim_rp_session(&rp.sid, &rp.client_id).await? {
+                ended.push((rp.sid, rp.client_id, rp.user_id));
+            }
+        }
+        if !full {
+            break;
+        }
+    }
+    let found = ended.len();
+    deliver(ctx, ended).await?;
+    Ok(found)
+}
+
+/// POSTs a logout token for each `(sid, client_id, user_id)` to the client's back-channel URI, concurrently, each
+/// bounded by `DELIVERY_TIMEOUT`; each delivery (and failure) is audited.
+async fn deliver(ctx: &Ctx<'_>, ended: Vec<(String, String, String)>) -> Result<()> {
+    if ended.is_empty() {
         return Ok(());
     }
     let http = reqwest::Client::builder()
@@ -141,14 +196,14 @@ pub async fn notify_backchannel(ctx: &Ctx<'_>, sid: &str) -> Result<()> {
         .build()
         .map_err(|e| crate::core::Error::Internal(e.to_string()))?;
     let mut deliveries = Vec::new();
-    for (client_id, user_id) in signed_in {
+    for (sid, client_id, user_id) in ended {
         let Some(client) = ctx.store.client(&client_id).await? else {
             continue;
         };
         let Some(uri) = client.backchannel_logout_uri.clone() else {
             continue;
         };
-        let token = logout_token(ctx, &client, sid, &user_id).await?;
+        let token = logout_token(ctx, &client, &sid, &user_id).await?;
         let http = http.clone();
         deliveries.push(async move {
             let sent = http.post(&uri).form(&[("logout_token", token)]).send().await;
