@@ -325,10 +325,17 @@ async fn forged_access_tokens_are_refused() {
     // Algorithm confusion: HS256 keyed with our published public key.
     let jwks: Value = reqwest::get(server.url("/jwks")).await.unwrap().json().await.unwrap();
     let claims_json: Value = serde_json::from_slice(&b64.decode(&claims).unwrap()).unwrap();
+    // The key that signed the genuine token (the JWKS lists RSA and EdDSA keys too, in no fixed order).
+    let signer = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == kid.as_str())
+        .expect("the signing key is published");
     for secret in [
         jwks.to_string(),
-        jwks["keys"][0].to_string(),
-        jwks["keys"][0]["x"].as_str().unwrap().to_string(),
+        signer.to_string(),
+        signer["x"].as_str().unwrap().to_string(),
     ] {
         let mut hs = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
         hs.typ = Some("at+jwt".into());

@@ -63,6 +63,10 @@ fn every_template_renders() {
     ctx.insert("remaining", &9);
     ctx.insert("kind", "totp");
     ctx.insert("until", "2026-01-01 00:15 UTC");
+    ctx.insert(
+        "params",
+        &serde_json::json!({ "id_token_hint": "h", "client_id": "app", "post_logout_redirect_uri": "https://app.example/bye", "state": "s" }),
+    );
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");
     for name in names {
