@@ -11,6 +11,7 @@ mod interop_webauthn;
 mod login;
 mod node;
 mod oidc;
+mod oidc_device;
 mod oidc_tokens;
 mod password_reset;
 mod sms;
