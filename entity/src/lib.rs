@@ -6,6 +6,7 @@ pub mod authorization_code;
 pub mod authorization_request;
 pub mod client_assertion;
 pub mod consent;
+pub mod device_code;
 pub mod factor;
 pub mod hardware_token;
 pub mod issued_token;

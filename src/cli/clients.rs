@@ -47,7 +47,9 @@ pub struct AddClient {
     /// Where logout tokens are POSTed when a session that signed in to this client ends (back-channel logout).
     #[arg(long)]
     pub backchannel_logout_uri: Option<String>,
-    /// A grant (repeatable); default authorization_code.
+    /// A grant (repeatable): authorization_code, refresh_token, client_credentials, or
+    /// urn:ietf:params:oauth:grant-type:device_code (CLIs and mail clients signing in through the browser).
+    /// Default: authorization_code and refresh_token.
     #[arg(long = "grant")]
     pub grants: Vec<String>,
     /// A first-party client: no consent page.

@@ -32,6 +32,8 @@ pub struct Keys {
     pub csrf: [u8; 32],
     pub recovery_codes: [u8; 32],
     pub sms_codes: [u8; 32],
+    /// Keys the digests of device-flow user codes: 8 letters are too few to survive a plain hash.
+    pub user_codes: [u8; 32],
     pub sealer: crypto::Sealer,
 }
 
@@ -41,6 +43,7 @@ impl Keys {
             csrf: master.derive("csrf"),
             recovery_codes: master.derive("recovery-codes"),
             sms_codes: master.derive("sms-codes"),
+            user_codes: master.derive("device-user-codes"),
             sealer: crypto::Sealer::new(master.derive("sealing")),
         }
     }

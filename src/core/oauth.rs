@@ -132,3 +132,55 @@ pub struct RefreshTokenInfo {
     pub active: bool,
     pub family_expires_at: DateTime<Utc>,
 }
+
+/// Where a device authorization (RFC 8628) stands. Each state changes once: the user decides a pending one, the
+/// device redeems an approved one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeviceStatus {
+    Pending,
+    Approved,
+    Denied,
+    Redeemed,
+}
+
+impl DeviceStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceStatus::Pending => "pending",
+            DeviceStatus::Approved => "approved",
+            DeviceStatus::Denied => "denied",
+            DeviceStatus::Redeemed => "redeemed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "pending" => Some(DeviceStatus::Pending),
+            "approved" => Some(DeviceStatus::Approved),
+            "denied" => Some(DeviceStatus::Denied),
+            "redeemed" => Some(DeviceStatus::Redeemed),
+            _ => None,
+        }
+    }
+}
+
+/// A device authorization as stored: the digests of its two codes, what the client asked for, its polling
+/// bookkeeping, and (once the user approved) who approved it and how they had signed in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceAuthorization {
+    pub device_code_hash: String,
+    pub user_code_hash: String,
+    pub client_id: String,
+    pub scope: String,
+    pub status: DeviceStatus,
+    /// The minimum seconds between polls; grows by 5 with every `slow_down`.
+    pub interval_secs: i64,
+    /// Polls recorded so far: the compare-and-swap counter of the polling bookkeeping.
+    pub polls: i64,
+    pub last_polled_at: Option<DateTime<Utc>>,
+    pub user_id: Option<String>,
+    /// Fixed when the user approves: the scope, and `auth_time`, `amr`, `acr`, `sid` of their session.
+    pub grant: Option<RefreshGrant>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}

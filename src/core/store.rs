@@ -11,7 +11,9 @@ use super::audit::{AuditEvent, AuditRecord};
 use super::factors::{Factor, FactorKind};
 use super::hardware_tokens::HardwareToken;
 use super::model::{OneTimeToken, Role, Session, TokenPurpose, User, UserStatus};
-use super::oauth::{Client, CodeGrant, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, SigningKey};
+use super::oauth::{
+    Client, CodeGrant, DeviceAuthorization, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, SigningKey,
+};
 
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -296,6 +298,44 @@ pub trait RpStore: Send + Sync {
     async fn take_rp_sessions(&self, sid: &str) -> Result<Vec<(String, String)>>;
 }
 
+/// Device authorizations (RFC 8628). Every change of state is one conditional statement, so that of concurrent
+/// requests — on one instance or several — exactly one moves a given authorization on.
+#[async_trait]
+pub trait DeviceStore: Send + Sync {
+    /// Stores a new pending authorization; `Error::Conflict` when its user code is taken (the caller draws again).
+    /// Rows that expired more than a day ago go first.
+    async fn insert_device_authorization(&self, authorization: &DeviceAuthorization, now: DateTime<Utc>) -> Result<()>;
+    async fn device_authorization(&self, device_code_hash: &str) -> Result<Option<DeviceAuthorization>>;
+    async fn device_authorization_by_user_code(&self, user_code_hash: &str) -> Result<Option<DeviceAuthorization>>;
+    /// Records a poll of a pending authorization if no other poll was recorded since the caller read `seen_polls`
+    /// (compare-and-swap): `last_polled_at` becomes `now`, the interval `interval_secs`. `false`, and no change,
+    /// otherwise.
+    async fn record_device_poll(
+        &self,
+        device_code_hash: &str,
+        seen_polls: i64,
+        interval_secs: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// pending → approved by `user_id` with `grant`, if still pending and unexpired (one winner).
+    async fn approve_device_authorization(
+        &self,
+        user_code_hash: &str,
+        user_id: &str,
+        grant: &RefreshGrant,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// pending → denied by `user_id`, if still pending and unexpired (one winner).
+    async fn deny_device_authorization(&self, user_code_hash: &str, user_id: &str, now: DateTime<Utc>) -> Result<bool>;
+    /// approved → redeemed, if approved, of `client_id` and unexpired (one winner: tokens are issued once).
+    async fn redeem_device_authorization(
+        &self,
+        device_code_hash: &str,
+        client_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+}
+
 #[async_trait]
 pub trait Store:
     UserStore
@@ -308,6 +348,7 @@ pub trait Store:
     + CeremonyStore
     + OidcStore
     + RpStore
+    + DeviceStore
     + ThrottleStore
 {
     /// `Ok` while the database answers.

@@ -16,6 +16,9 @@ pub struct Policy {
     /// Failures after which the key locks; `None` never locks (the password page must stay usable).
     pub lock_after: Option<u32>,
     pub lock_for: Duration,
+    /// Failures are forgotten once no attempt was made for this long; `None` keeps them until a success (or the
+    /// end of a lock). For keys where a success does not clear them.
+    pub forget_after: Option<Duration>,
 }
 
 impl Policy {
@@ -24,6 +27,7 @@ impl Policy {
         max_delay_secs: 30,
         lock_after: None,
         lock_for: Duration::zero(),
+        forget_after: None,
     };
 
     pub fn factor(lock_after: u32, lock_for: Duration) -> Policy {
@@ -32,6 +36,7 @@ impl Policy {
             max_delay_secs: 60,
             lock_after: Some(lock_after),
             lock_for,
+            forget_after: None,
         }
     }
 }
@@ -53,6 +58,9 @@ pub enum Gate {
 /// Whether one more attempt may be made now, given the consecutive failures so far. Pure.
 pub fn gate(policy: &Policy, failures: u32, last_attempt: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Gate {
     let last = last_attempt.unwrap_or(now);
+    if policy.forget_after.is_some_and(|quiet| now - last >= quiet) {
+        return Gate::Allowed { next: 1 };
+    }
     if let Some(limit) = policy.lock_after
         && failures >= limit
     {
@@ -141,6 +149,23 @@ pub async fn succeeded(store: &dyn Store, attempt: &Attempt) -> Result<()> {
     store.reset_attempt_counter(&attempt.key).await
 }
 
+/// Gives back a reserved attempt that turned out not to be a failure, *without* clearing earlier failures: for
+/// keys where a success proves nothing about the failed guesses (a code the guesser could make valid themselves).
+pub async fn refund(store: &dyn Store, attempt: &Attempt, now: DateTime<Utc>) -> Result<()> {
+    for _ in 0..64 {
+        match store.attempt_counter(&attempt.key).await? {
+            Some((count, _)) if count > 0 => {
+                if store.bump_attempt_counter(&attempt.key, count, count - 1, now).await? {
+                    return Ok(());
+                }
+                tokio::task::yield_now().await;
+            }
+            _ => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +192,29 @@ mod tests {
         assert_eq!(
             gate(&policy, 10, Some(now - Duration::minutes(16)), now),
             Gate::Allowed { next: 1 }
+        );
+    }
+
+    #[test]
+    fn failures_can_lapse() {
+        let policy = Policy {
+            forget_after: Some(Duration::hours(1)),
+            ..Policy::PASSWORD
+        };
+        let now = Utc::now();
+        assert_eq!(gate(&policy, 12, Some(now), now), Gate::Wait { retry_after_secs: 30 });
+        assert_eq!(
+            gate(&policy, 12, Some(now - Duration::minutes(59)), now),
+            Gate::Allowed { next: 13 }
+        );
+        assert_eq!(
+            gate(&policy, 12, Some(now - Duration::hours(1)), now),
+            Gate::Allowed { next: 1 }
+        );
+        assert_eq!(
+            gate(&Policy::PASSWORD, 12, Some(now - Duration::days(9)), now),
+            Gate::Allowed { next: 13 },
+            "kept where not asked"
         );
     }
 

@@ -2,6 +2,7 @@
 //! This is the only module that imports sea-orm; model ↔ domain conversions live beside the queries.
 mod audit;
 mod ceremonies;
+mod device;
 mod factors;
 mod hardware_tokens;
 mod oidc;

@@ -442,6 +442,23 @@ async fn oidc_client_administration() {
         "--json",
     ]);
     assert!(public["client_secret"].is_null());
+    // A CLI or mail client signing in through the browser (device flow): public, and no redirect URI to give.
+    let device = cli.ok(&[
+        "client",
+        "add",
+        "mutt",
+        "--public",
+        "--grant",
+        "urn:ietf:params:oauth:grant-type:device_code",
+        "--grant",
+        "refresh_token",
+        "--json",
+    ]);
+    assert!(device["client_secret"].is_null());
+    assert_eq!(
+        cli.ok(&["client", "show", "mutt", "--json"])["grants"],
+        serde_json::json!(["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"])
+    );
     let listed = cli.ok(&["client", "list", "--json"]).to_string();
     assert!(listed.contains("webapp") && listed.contains("spa"));
     assert!(!listed.contains(&secret), "secrets are never shown again");
@@ -515,7 +532,7 @@ async fn oidc_client_administration() {
     );
     assert_eq!(
         cli.ok(&["client", "list", "--json"]).as_array().unwrap().len(),
-        2,
+        3,
         "nothing stored by refused commands"
     );
 

@@ -12,6 +12,7 @@ mod interop_webauthn;
 mod login;
 mod node;
 mod oidc;
+mod oidc_device;
 mod oidc_keys;
 mod oidc_logout;
 mod oidc_tokens;

@@ -204,7 +204,12 @@ async fn revocation_and_introspection() {
         .unwrap();
     assert_eq!(
         discovery["grant_types_supported"],
-        serde_json::json!(["authorization_code", "refresh_token", "client_credentials"])
+        serde_json::json!([
+            "authorization_code",
+            "refresh_token",
+            "client_credentials",
+            "urn:ietf:params:oauth:grant-type:device_code"
+        ])
     );
     assert_eq!(discovery["revocation_endpoint"], format!("{}/revoke", server.base));
 }

@@ -6,8 +6,10 @@ use gatehouse::core::audit::{AuditEvent, Outcome};
 use gatehouse::core::clock::{Clock, SystemClock};
 use gatehouse::core::factors::{Factor, FactorKind, FactorStatus};
 use gatehouse::core::model::{OneTimeToken, Session, SessionState, TokenPurpose, User, UserStatus};
+use gatehouse::core::oauth::{DeviceAuthorization, DeviceStatus, RefreshGrant};
 use gatehouse::core::store::{
-    AuditStore, CodeUse, FactorStore, SessionStore, SmsCode, SmsCodeStore, Store, ThrottleStore, TokenStore, UserStore,
+    AuditStore, CodeUse, DeviceStore, FactorStore, SessionStore, SmsCode, SmsCodeStore, Store, ThrottleStore,
+    TokenStore, UserStore,
 };
 use gatehouse::store::SeaStore;
 use sea_orm::{ConnectionTrait, Database};
@@ -555,5 +557,199 @@ async fn sms_codes_are_single_use_and_bound_to_their_session() {
             CodeUse::Unknown,
             "{backend}: expired"
         );
+    }
+}
+
+fn device_authorization(id: char, now: chrono::DateTime<chrono::Utc>) -> DeviceAuthorization {
+    DeviceAuthorization {
+        device_code_hash: id.to_string().repeat(64),
+        user_code_hash: format!("u{}", id.to_string().repeat(63)),
+        client_id: "cli".into(),
+        scope: "openid email".into(),
+        status: DeviceStatus::Pending,
+        interval_secs: 5,
+        polls: 0,
+        last_polled_at: None,
+        user_id: None,
+        grant: None,
+        created_at: now,
+        expires_at: now + Duration::minutes(10),
+    }
+}
+
+#[tokio::test]
+async fn device_authorizations_change_state_once() {
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let now = SystemClock.now();
+        let a = device_authorization('a', now);
+        store.insert_device_authorization(&a, now).await.unwrap();
+        assert_eq!(
+            store.device_authorization(&a.device_code_hash).await.unwrap().as_ref(),
+            Some(&a),
+            "{backend}: round trip"
+        );
+        assert_eq!(
+            store
+                .device_authorization_by_user_code(&a.user_code_hash)
+                .await
+                .unwrap()
+                .as_ref(),
+            Some(&a)
+        );
+        let same_user_code = DeviceAuthorization {
+            device_code_hash: "b".repeat(64),
+            ..a.clone()
+        };
+        assert!(
+            matches!(
+                store.insert_device_authorization(&same_user_code, now).await,
+                Err(Error::Conflict(_))
+            ),
+            "{backend}: a user code is unique"
+        );
+
+        // Polls are recorded by compare-and-swap on the poll count.
+        assert!(store.record_device_poll(&a.device_code_hash, 0, 5, now).await.unwrap());
+        assert!(
+            !store.record_device_poll(&a.device_code_hash, 0, 10, now).await.unwrap(),
+            "{backend}: a stale count loses"
+        );
+        let later = now + Duration::seconds(1);
+        assert!(
+            store
+                .record_device_poll(&a.device_code_hash, 1, 10, later)
+                .await
+                .unwrap()
+        );
+        let polled = store.device_authorization(&a.device_code_hash).await.unwrap().unwrap();
+        assert_eq!(
+            (polled.polls, polled.interval_secs, polled.last_polled_at),
+            (2, 10, Some(later)),
+            "{backend}"
+        );
+
+        // Approve and deny race: exactly one decision.
+        let grant = RefreshGrant {
+            scope: a.scope.clone(),
+            auth_time: now,
+            amr: vec!["pwd".into(), "otp".into(), "mfa".into()],
+            acr: "urn:gatehouse:acr:mfa".into(),
+            sid: "s".repeat(32),
+        };
+        let mut tasks = Vec::new();
+        for i in 0..10 {
+            let (store, hash, grant) = (store.clone(), a.user_code_hash.clone(), grant.clone());
+            tasks.push(tokio::spawn(async move {
+                if i % 2 == 0 {
+                    store.approve_device_authorization(&hash, "u-1", &grant, now).await
+                } else {
+                    store.deny_device_authorization(&hash, "u-1", now).await
+                }
+            }));
+        }
+        let mut wins = 0;
+        for task in tasks {
+            wins += usize::from(task.await.unwrap().expect("no error under concurrency"));
+        }
+        assert_eq!(wins, 1, "{backend}: exactly one decision");
+        let decided = store.device_authorization(&a.device_code_hash).await.unwrap().unwrap();
+        assert_ne!(decided.status, DeviceStatus::Pending);
+        assert_eq!(decided.user_id.as_deref(), Some("u-1"));
+        assert!(
+            !store.record_device_poll(&a.device_code_hash, 2, 5, now).await.unwrap(),
+            "{backend}: only pending authorizations are polled"
+        );
+
+        // An approved authorization is redeemed once, by its own client, before it expires.
+        let c = device_authorization('c', now);
+        store.insert_device_authorization(&c, now).await.unwrap();
+        assert!(
+            !store
+                .redeem_device_authorization(&c.device_code_hash, "cli", now)
+                .await
+                .unwrap(),
+            "{backend}: not approved yet"
+        );
+        assert!(
+            store
+                .approve_device_authorization(&c.user_code_hash, "u-2", &grant, now)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .approve_device_authorization(&c.user_code_hash, "u-3", &grant, now)
+                .await
+                .unwrap(),
+            "{backend}: decided once"
+        );
+        let approved = store.device_authorization(&c.device_code_hash).await.unwrap().unwrap();
+        assert_eq!(
+            (approved.status, approved.user_id.as_deref(), approved.grant.as_ref()),
+            (DeviceStatus::Approved, Some("u-2"), Some(&grant)),
+            "{backend}: the grant round-trips"
+        );
+        assert!(
+            !store
+                .redeem_device_authorization(&c.device_code_hash, "other", now)
+                .await
+                .unwrap(),
+            "{backend}: another client"
+        );
+        assert!(
+            !store
+                .redeem_device_authorization(&c.device_code_hash, "cli", now + Duration::minutes(10))
+                .await
+                .unwrap(),
+            "{backend}: expired"
+        );
+        let mut tasks = Vec::new();
+        for _ in 0..10 {
+            let (store, hash) = (store.clone(), c.device_code_hash.clone());
+            tasks.push(tokio::spawn(async move {
+                store.redeem_device_authorization(&hash, "cli", now).await
+            }));
+        }
+        let mut wins = 0;
+        for task in tasks {
+            wins += usize::from(task.await.unwrap().expect("no error under concurrency"));
+        }
+        assert_eq!(wins, 1, "{backend}: tokens are issued once");
+        assert_eq!(
+            store
+                .device_authorization(&c.device_code_hash)
+                .await
+                .unwrap()
+                .unwrap()
+                .status,
+            DeviceStatus::Redeemed
+        );
+
+        // Expired authorizations cannot be decided, and are purged a day after expiry.
+        let e = device_authorization('e', now - Duration::minutes(11));
+        store.insert_device_authorization(&e, now).await.unwrap();
+        assert!(
+            !store
+                .deny_device_authorization(&e.user_code_hash, "u-1", now)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .approve_device_authorization(&e.user_code_hash, "u-1", &grant, now)
+                .await
+                .unwrap()
+        );
+        let f = device_authorization('f', now);
+        store
+            .insert_device_authorization(&f, now + Duration::days(1) + Duration::minutes(1))
+            .await
+            .unwrap();
+        assert!(
+            store.device_authorization(&e.device_code_hash).await.unwrap().is_none(),
+            "{backend}: purged"
+        );
+        assert!(store.device_authorization(&f.device_code_hash).await.unwrap().is_some());
     }
 }

@@ -65,8 +65,10 @@ fn every_template_renders() {
     ctx.insert("until", "2026-01-01 00:15 UTC");
     ctx.insert(
         "params",
-        &serde_json::json!({ "client_id": "app", "post_logout_redirect_uri": "https://app.example/bye", "state": "s" }),
+        &serde_json::json!({ "id_token_hint": "h", "client_id": "app", "post_logout_redirect_uri": "https://app.example/bye", "state": "s" }),
     );
+    ctx.insert("user_code", "BCDF-GHJK");
+    ctx.insert("approved", &true);
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");
     for name in names {
@@ -79,4 +81,10 @@ fn every_template_renders() {
             assert!(out.contains("An &lt;error&gt;"), "{name}: errors are shown, escaped");
         }
     }
+    // Pages with two outcomes render both.
+    ctx.insert("approved", &false);
+    let denied = tera
+        .render("oidc/device_done.html", &ctx)
+        .expect("device_done.html, denied");
+    assert!(denied.contains("Access denied"));
 }

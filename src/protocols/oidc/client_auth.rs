@@ -1,6 +1,6 @@
-//! Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3, OIDC Core §9):
-//! each client authenticates only by the one method it registered. Failures are audited and answered
-//! `invalid_client` (401 with `WWW-Authenticate` when Basic was tried).
+//! Client authentication at the token, device authorization, revocation and introspection endpoints (RFC 6749
+//! §2.3, OIDC Core §9): each client authenticates only by the one method it registered. Failures are audited and
+//! answered `invalid_client` (401 with `WWW-Authenticate` when Basic was tried).
 //!
 //! `private_key_jwt` (RFC 7523): a JWT signed by a key of the client's registered JWKS, with `iss` = `sub` = the
 //! client, our issuer or an endpoint of ours as audience, a short life, and a `jti` accepted once (a replay guard
@@ -81,6 +81,7 @@ async fn assertion_valid(ctx: &Ctx<'_>, client: &Client, assertion: &str) -> Res
         format!("{}/token", ctx.issuer),
         format!("{}/revoke", ctx.issuer),
         format!("{}/introspect", ctx.issuer),
+        format!("{}/device_authorization", ctx.issuer),
     ];
     let mut validation = Validation::new(header.alg);
     validation.set_issuer(&[&client.client_id]);

@@ -88,9 +88,6 @@ pub async fn register(
     if id.is_empty() || id.len() > 128 || !id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c)) {
         return Err(Error::invalid("A client id has 1 to 128 of a-z A-Z 0-9 - _ . :"));
     }
-    if new.redirect_uris.is_empty() {
-        return Err(Error::invalid("At least one --redirect-uri is needed."));
-    }
     let redirect_uris = new
         .redirect_uris
         .iter()
@@ -144,6 +141,13 @@ pub async fn register(
             GRANTS.join(", ")
         )));
     }
+    // Only the code flow redirects; a device-flow CLI or a service account has nowhere to be sent back to.
+    if new.redirect_uris.is_empty() && grants.iter().any(|g| g == "authorization_code") {
+        return Err(Error::invalid(
+            "At least one --redirect-uri is needed for the authorization_code grant.",
+        ));
+    }
+    // Public clients may use the device grant: like the code flow with PKCE, it needs no client secret (RFC 8628 §3.1).
     if new.public && grants.iter().any(|g| g == "client_credentials") {
         return Err(Error::invalid(
             "client_credentials needs a confidential client (one with a secret).",

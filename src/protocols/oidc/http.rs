@@ -32,7 +32,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/introspect", web::post().to(introspect))
         .route("/userinfo", web::get().to(userinfo))
         .route("/userinfo", web::post().to(userinfo))
-        .configure(super::http_logout::routes);
+        .configure(super::http_logout::routes)
+        .configure(super::http_device::routes);
 }
 
 const AUTH_METHODS: [&str; 4] = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"];
@@ -47,6 +48,7 @@ async fn discovery(state: web::Data<AppState>) -> HttpResponse {
         "jwks_uri": format!("{iss}/jwks"),
         "revocation_endpoint": format!("{iss}/revoke"),
         "introspection_endpoint": format!("{iss}/introspect"),
+        "device_authorization_endpoint": format!("{iss}/device_authorization"),
         "end_session_endpoint": format!("{iss}/end_session"),
         "backchannel_logout_supported": true,
         "backchannel_logout_session_supported": true,
@@ -81,7 +83,7 @@ async fn jwks(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
 }
 
 /// The context of a token operation for this request.
-fn ctx<'a>(state: &'a AppState, issuer: &'a str, origin: &'a Origin) -> Ctx<'a> {
+pub(super) fn ctx<'a>(state: &'a AppState, issuer: &'a str, origin: &'a Origin) -> Ctx<'a> {
     Ctx {
         store: state.store.as_ref(),
         keys: &state.signing_keys,
@@ -298,7 +300,7 @@ async fn consent(
     proceed(&req, &state, &form.request, &request, requested_at).await
 }
 
-fn token_error(e: TokenError) -> HttpResponse {
+pub(super) fn token_error(e: TokenError) -> HttpResponse {
     let status = match &e {
         TokenError::InvalidClient { .. } => StatusCode::UNAUTHORIZED,
         TokenError::Server(detail) => {
@@ -318,7 +320,7 @@ fn token_error(e: TokenError) -> HttpResponse {
 }
 
 /// `Authorization: Basic` credentials (RFC 6749 §2.3.1: both parts form-urlencoded).
-fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, TokenError> {
+pub(super) fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, TokenError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };

@@ -95,7 +95,8 @@ pub struct Issue<'a> {
     pub family: Option<(&'a str, DateTime<Utc>)>,
 }
 
-/// Signs an access token and an ID token for a user, and (for a family) rotates in a new refresh token.
+/// Signs an access token and (when `openid` was granted) an ID token for a user, and (for a family) rotates in a
+/// new refresh token.
 pub async fn mint(
     ctx: &Ctx<'_>,
     client: &Client,
@@ -111,24 +112,16 @@ pub async fn mint(
     });
     let access_token = access_token(ctx, client, &user.id, access_claims, issued.code_hash, family_id).await?;
 
-    let mut id_claims = json!({
-        "iss": ctx.issuer, "sub": user.id, "aud": client.client_id, "azp": client.client_id,
-        "iat": ctx.now.timestamp(), "exp": (ctx.now + ID_TOKEN_LIFETIME).timestamp(),
-        "auth_time": grant.auth_time.timestamp(), "acr": grant.acr, "amr": grant.amr, "sid": grant.sid,
-        "at_hash": at_hash(&access_token),
-    });
-    if let Some(nonce) = issued.nonce {
-        id_claims["nonce"] = nonce.into();
-    }
-    if let Some(map) = id_claims.as_object_mut() {
-        map.extend(scoped_claims(user, &roles, &grant.scope));
-    }
-    let id_token = sign(ctx, &client.signing_alg, None, &id_claims).await?;
-
     let mut body = json!({
         "access_token": access_token, "token_type": "Bearer", "expires_in": ACCESS_TOKEN_LIFETIME.num_seconds(),
-        "id_token": id_token, "scope": grant.scope,
+        "scope": grant.scope,
     });
+    // An ID token only where `openid` was granted (OIDC Core §3.1.2.1; a device authorization may omit it).
+    if grant.scope.split_whitespace().any(|s| s == "openid") {
+        body["id_token"] = id_token(ctx, client, user, &roles, grant, &access_token, issued.nonce)
+            .await?
+            .into();
+    }
     if let Some((family_id, family_expires_at)) = issued.family {
         let refresh_token = random_token();
         ctx.store
@@ -145,4 +138,28 @@ pub async fn mint(
         body["refresh_token"] = refresh_token.into();
     }
     Ok(body)
+}
+
+async fn id_token(
+    ctx: &Ctx<'_>,
+    client: &Client,
+    user: &User,
+    roles: &[String],
+    grant: &RefreshGrant,
+    access_token: &str,
+    nonce: Option<&str>,
+) -> Result<String, TokenError> {
+    let mut id_claims = json!({
+        "iss": ctx.issuer, "sub": user.id, "aud": client.client_id, "azp": client.client_id,
+        "iat": ctx.now.timestamp(), "exp": (ctx.now + ID_TOKEN_LIFETIME).timestamp(),
+        "auth_time": grant.auth_time.timestamp(), "acr": grant.acr, "amr": grant.amr, "sid": grant.sid,
+        "at_hash": at_hash(access_token),
+    });
+    if let Some(nonce) = nonce {
+        id_claims["nonce"] = nonce.into();
+    }
+    if let Some(map) = id_claims.as_object_mut() {
+        map.extend(scoped_claims(user, roles, &grant.scope));
+    }
+    sign(ctx, &client.signing_alg, None, &id_claims).await
 }

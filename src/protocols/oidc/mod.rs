@@ -1,11 +1,14 @@
-//! The OpenID Provider: authorization code flow with PKCE, ID and access tokens (JWT: ES256, RS256 or EdDSA per
-//! client), refresh rotation, client credentials, userinfo, introspection, revocation, discovery and JWKS.
+//! The OpenID Provider: authorization code flow with PKCE, the device authorization grant, ID and access tokens
+//! (JWT: ES256, RS256 or EdDSA per client), refresh rotation, client credentials, userinfo, introspection,
+//! revocation, discovery and JWKS.
 //! What is not implemented is not advertised in discovery.
 pub mod authorize;
 pub mod client_auth;
 pub mod clients;
+pub mod device;
 pub mod grants;
 pub mod http;
+pub mod http_device;
 pub mod http_logout;
 pub mod issue;
 pub mod keys;

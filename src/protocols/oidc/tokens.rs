@@ -94,7 +94,9 @@ impl TokenError {
             TokenError::InvalidClient { .. } => "Client authentication failed.".into(),
             TokenError::UnauthorizedClient => "This client may not use this grant.".into(),
             TokenError::UnsupportedGrantType => format!("Supported: {}.", grants::SUPPORTED.join(", ")),
-            TokenError::InvalidScope => "The scope asked for exceeds what was granted.".into(),
+            TokenError::InvalidScope => {
+                "The scope asked for is malformed, unknown, or exceeds what was granted.".into()
+            }
             TokenError::AuthorizationPending => "The user has not finished signing in yet.".into(),
             TokenError::SlowDown => "Polling too fast: wait longer between requests.".into(),
             TokenError::ExpiredToken => "The device code has expired: start again.".into(),

@@ -2,6 +2,7 @@
 //! for the grant and answers a token response or a `TokenError`.
 pub mod authorization_code;
 pub mod client_credentials;
+pub mod device_code;
 pub mod refresh_token;
 
 use serde_json::Value;
@@ -11,7 +12,12 @@ use crate::core::model::{User, UserStatus};
 use crate::core::oauth::Client;
 
 /// The grants this provider implements (no implicit, no password grant).
-pub const SUPPORTED: [&str; 3] = ["authorization_code", "refresh_token", "client_credentials"];
+pub const SUPPORTED: [&str; 4] = [
+    "authorization_code",
+    "refresh_token",
+    "client_credentials",
+    super::device::GRANT,
+];
 
 pub async fn run(
     ctx: &Ctx<'_>,
@@ -23,6 +29,7 @@ pub async fn run(
         "authorization_code" => authorization_code::exchange(ctx, client, request).await,
         "refresh_token" => refresh_token::exchange(ctx, client, request).await,
         "client_credentials" => client_credentials::exchange(ctx, client, request).await,
+        super::device::GRANT => device_code::exchange(ctx, client, request).await,
         _ => Err(TokenError::UnsupportedGrantType),
     }
 }
