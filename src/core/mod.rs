@@ -17,6 +17,7 @@ pub mod oauth;
 pub mod passkeys;
 pub mod password;
 pub mod reset;
+pub mod saml;
 pub mod second_factor;
 pub mod secrets;
 pub mod sessions;
@@ -32,6 +33,8 @@ pub struct Keys {
     pub csrf: [u8; 32],
     pub recovery_codes: [u8; 32],
     pub sms_codes: [u8; 32],
+    /// Derives the persistent SAML NameID of a user at a service provider.
+    pub saml_name_id: [u8; 32],
     pub sealer: crypto::Sealer,
 }
 
@@ -41,6 +44,7 @@ impl Keys {
             csrf: master.derive("csrf"),
             recovery_codes: master.derive("recovery-codes"),
             sms_codes: master.derive("sms-codes"),
+            saml_name_id: master.derive("saml-persistent-name-id"),
             sealer: crypto::Sealer::new(master.derive("sealing")),
         }
     }
