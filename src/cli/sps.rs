@@ -78,7 +78,11 @@ pub async fn run(config: &Config, command: SpCommand, json: bool) -> Result<(), 
             print(
                 json,
                 &serde_json::to_value(&sp)?,
-                &format!("Registered {} ({} ACS endpoint(s)).", sp.entity_id, sp.acs_endpoints.len()),
+                &format!(
+                    "Registered {} ({} ACS endpoint(s)).",
+                    sp.entity_id,
+                    sp.acs_endpoints.len()
+                ),
             );
         }
         SpCommand::List => {

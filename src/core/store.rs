@@ -11,8 +11,8 @@ use super::audit::{AuditEvent, AuditRecord};
 use super::factors::{Factor, FactorKind};
 use super::hardware_tokens::HardwareToken;
 use super::model::{OneTimeToken, Role, Session, TokenPurpose, User, UserStatus};
-use super::saml::{SamlKey, ServiceProvider};
 use super::oauth::{Client, CodeGrant, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, SigningKey};
+use super::saml::{SamlKey, ServiceProvider};
 
 #[async_trait]
 pub trait UserStore: Send + Sync {

@@ -7,6 +7,7 @@ mod factors;
 mod instances;
 mod interop_authlib;
 mod interop_oidc;
+mod interop_saml;
 mod interop_totp;
 mod interop_webauthn;
 mod login;

@@ -29,11 +29,21 @@ async fn denials(server: &TestServer) -> usize {
 async fn unsigned_requests_from_an_sp_that_signs_are_refused_on_both_bindings() {
     let (server, sp, browser) = setup(true).await;
     let req = Req::new(&server);
-    refused(&send_redirect(&browser, &redirect_query(&req.xml(), None, None)).await, "must sign its requests");
-    refused(&send_post(&browser, &post_body(&Req::new(&server).xml()), None).await, "must sign its requests");
+    refused(
+        &send_redirect(&browser, &redirect_query(&req.xml(), None, None)).await,
+        "must sign its requests",
+    );
+    refused(
+        &send_post(&browser, &post_body(&Req::new(&server).xml()), None).await,
+        "must sign its requests",
+    );
     assert_eq!(denials(&server).await, 2);
     // The same request signed is accepted: the refusal was about the signature.
-    let ok = send_redirect(&browser, &redirect_query(&Req::new(&server).xml(), None, Some((&sp.key, RSA_SHA256)))).await;
+    let ok = send_redirect(
+        &browser,
+        &redirect_query(&Req::new(&server).xml(), None, Some((&sp.key, RSA_SHA256))),
+    )
+    .await;
     assert_eq!(ok.status, 303, "{}", ok.body);
     server.stop().await;
 }
@@ -44,12 +54,19 @@ async fn wrong_keys_and_tampering_are_refused() {
     let (other_key, _) = key_and_certificate();
     let req = Req::new(&server);
     refused(
-        &send_redirect(&browser, &redirect_query(&req.xml(), None, Some((&other_key, RSA_SHA256)))).await,
+        &send_redirect(
+            &browser,
+            &redirect_query(&req.xml(), None, Some((&other_key, RSA_SHA256))),
+        )
+        .await,
         "does not verify",
     );
     // A correctly signed query whose RelayState is changed afterwards.
     let query = redirect_query(&Req::new(&server).xml(), Some("a"), Some((&sp.key, RSA_SHA256)));
-    refused(&send_redirect(&browser, &query.replace("RelayState=a", "RelayState=b")).await, "does not verify");
+    refused(
+        &send_redirect(&browser, &query.replace("RelayState=a", "RelayState=b")).await,
+        "does not verify",
+    );
     // POST: another key; and a signed request whose ACS is changed after signing.
     let xml = signed_post_xml(&Req::new(&server), &other_key, RSA_SHA256, SHA256);
     refused(&send_post(&browser, &post_body(&xml), None).await, "does not verify");
@@ -92,13 +109,19 @@ async fn signature_wrapping_is_refused() {
     let mut outer = Req::new(&server);
     outer.acs = Some("https://attacker.example/acs".into());
     outer.inner = format!("<samlp:Extensions>{genuine}</samlp:Extensions>");
-    refused(&send_post(&browser, &post_body(&outer.xml()), None).await, "not accepted");
+    refused(
+        &send_post(&browser, &post_body(&outer.xml()), None).await,
+        "not accepted",
+    );
     // The same with a registered ACS: still refused, the root is not what is signed.
     let genuine = signed_post_xml(&Req::new(&server), &sp.key, RSA_SHA256, SHA256);
     let genuine = without_declaration(&genuine);
     let mut outer = Req::new(&server);
     outer.inner = format!("<samlp:Extensions>{genuine}</samlp:Extensions>");
-    refused(&send_post(&browser, &post_body(&outer.xml()), None).await, "not accepted");
+    refused(
+        &send_post(&browser, &post_body(&outer.xml()), None).await,
+        "not accepted",
+    );
     // A signature moved into the root whose Reference still points at another (nested) element's ID.
     let inner = Req::new(&server);
     let signed_inner = signed_post_xml(&inner, &sp.key, RSA_SHA256, SHA256);
@@ -109,17 +132,26 @@ async fn signature_wrapping_is_refused() {
     let mut outer = Req::new(&server);
     outer.inner = format!("<samlp:Extensions>{unsigned_inner}</samlp:Extensions>");
     let wrapped = outer.xml_with_signature_slot(signature);
-    refused(&send_post(&browser, &post_body(&wrapped), None).await, "not to the request");
+    refused(
+        &send_post(&browser, &post_body(&wrapped), None).await,
+        "not to the request",
+    );
     // Two signatures.
     let twice = signed_post_xml(&Req::new(&server), &sp.key, RSA_SHA256, SHA256);
     let sig_start = twice.find("<ds:Signature").unwrap();
     let sig_end = twice.find("</ds:Signature>").unwrap() + "</ds:Signature>".len();
     let doubled = format!("{}{}", &twice[..sig_end], &twice[sig_start..]);
-    refused(&send_post(&browser, &post_body(&doubled), None).await, "more than one signature");
+    refused(
+        &send_post(&browser, &post_body(&doubled), None).await,
+        "more than one signature",
+    );
     // Redirect binding: an XML signature inside the deflated request is refused, not silently ignored.
     let signed = signed_post_xml(&Req::new(&server), &sp.key, RSA_SHA256, SHA256);
     let signed = without_declaration(&signed);
-    refused(&send_redirect(&browser, &redirect_query(&signed, None, None)).await, "query string");
+    refused(
+        &send_redirect(&browser, &redirect_query(&signed, None, None)).await,
+        "query string",
+    );
     server.stop().await;
 }
 
@@ -160,12 +192,23 @@ async fn destination_issue_instant_and_acs_are_checked() {
     refused(&send_redirect(&browser, &sign(&req)).await, "too old");
     let mut req = Req::new(&server);
     req.issue_instant -= chrono::Duration::minutes(2);
-    assert_eq!(send_redirect(&browser, &sign(&req)).await.status, 303, "within the skew");
+    assert_eq!(
+        send_redirect(&browser, &sign(&req)).await.status,
+        303,
+        "within the skew"
+    );
     // An ACS not in the metadata, even one on the SP's host, or registered with another binding.
-    for acs in ["https://attacker.example/acs", "https://sp.example.test/acs/", "https://sp.example.test/artifact"] {
+    for acs in [
+        "https://attacker.example/acs",
+        "https://sp.example.test/acs/",
+        "https://sp.example.test/artifact",
+    ] {
         let mut req = Req::new(&server);
         req.acs = Some(acs.into());
-        refused(&send_redirect(&browser, &sign(&req)).await, "not in its registered metadata");
+        refused(
+            &send_redirect(&browser, &sign(&req)).await,
+            "not in its registered metadata",
+        );
     }
     // An unregistered issuer.
     let mut req = Req::new(&server);
@@ -187,11 +230,23 @@ async fn dtds_entities_oversize_bombs_and_bad_encodings_are_refused() {
     let (server, _sp, browser) = setup(false).await;
     let valid = Req::new(&server).xml();
     let bomb_dtd = "<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]>";
-    let with_dtd = format!("{bomb_dtd}{}", valid.replace("<samlp:NameIDPolicy", "<samlp:Extensions>&lol2;</samlp:Extensions><samlp:NameIDPolicy"));
-    refused(&send_redirect(&browser, &redirect_query(&with_dtd, None, None)).await, "document type");
+    let with_dtd = format!(
+        "{bomb_dtd}{}",
+        valid.replace(
+            "<samlp:NameIDPolicy",
+            "<samlp:Extensions>&lol2;</samlp:Extensions><samlp:NameIDPolicy"
+        )
+    );
+    refused(
+        &send_redirect(&browser, &redirect_query(&with_dtd, None, None)).await,
+        "document type",
+    );
     refused(&send_post(&browser, &post_body(&with_dtd), None).await, "document type");
     // An external entity, XXE style.
-    let xxe = format!("<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>{}", valid.replace(SP_ENTITY, "&e;"));
+    let xxe = format!(
+        "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>{}",
+        valid.replace(SP_ENTITY, "&e;")
+    );
     refused(&send_post(&browser, &post_body(&xxe), None).await, "document type");
     // A comment inside the Issuer (comment truncation).
     let commented = valid.replace(SP_ENTITY, "https://sp.example.test<!-- -->/metadata");
@@ -205,25 +260,50 @@ async fn dtds_entities_oversize_bombs_and_bad_encodings_are_refused() {
         STANDARD.encode(e.finish().unwrap())
     };
     let started = std::time::Instant::now();
-    refused(&send_redirect(&browser, &format!("SAMLRequest={}", encode(&bomb))).await, "too large once inflated");
+    refused(
+        &send_redirect(&browser, &format!("SAMLRequest={}", encode(&bomb))).await,
+        "too large once inflated",
+    );
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
     // Oversized: past the XML cap (POST), past the encoded cap, past the body limit.
-    let padded = valid.replace("<samlp:NameIDPolicy", &format!("<samlp:Extensions>{}</samlp:Extensions><samlp:NameIDPolicy", "x".repeat(40 * 1024)));
+    let padded = valid.replace(
+        "<samlp:NameIDPolicy",
+        &format!(
+            "<samlp:Extensions>{}</samlp:Extensions><samlp:NameIDPolicy",
+            "x".repeat(40 * 1024)
+        ),
+    );
     refused(&send_post(&browser, &post_body(&padded), None).await, "too large");
-    let huge = browser.post("/saml/sso", &[("SAMLRequest", &"A".repeat(200 * 1024))]).await;
+    let huge = browser
+        .post("/saml/sso", &[("SAMLRequest", &"A".repeat(200 * 1024))])
+        .await;
     assert_eq!(huge.status, 413);
     // Deep nesting.
     let deep = valid.replace(
         "<samlp:NameIDPolicy",
-        &format!("<samlp:Extensions>{}{}</samlp:Extensions><samlp:NameIDPolicy", "<a>".repeat(100), "</a>".repeat(100)),
+        &format!(
+            "<samlp:Extensions>{}{}</samlp:Extensions><samlp:NameIDPolicy",
+            "<a>".repeat(100),
+            "</a>".repeat(100)
+        ),
     );
     refused(&send_post(&browser, &post_body(&deep), None).await, "nested too deeply");
     // Bad encodings.
     refused(&send_redirect(&browser, "SAMLRequest=%FF").await, "UTF-8");
     refused(&send_redirect(&browser, "SAMLRequest=not*base64").await, "base64");
-    refused(&send_redirect(&browser, &format!("SAMLRequest={}", encode(&STANDARD.encode(b"not deflate at all")))).await, "DEFLATE");
+    refused(
+        &send_redirect(
+            &browser,
+            &format!("SAMLRequest={}", encode(&STANDARD.encode(b"not deflate at all"))),
+        )
+        .await,
+        "DEFLATE",
+    );
     refused(&send_post(&browser, "@@@", None).await, "base64");
-    refused(&send_post(&browser, &post_body("<samlp:AuthnRequest"), None).await, "well-formed");
+    refused(
+        &send_post(&browser, &post_body("<samlp:AuthnRequest"), None).await,
+        "well-formed",
+    );
     refused(&send_redirect(&browser, "RelayState=x").await, "no SAMLRequest");
     let repeated = format!("{}&SAMLRequest=x", redirect_query(&Req::new(&server).xml(), None, None));
     refused(&send_redirect(&browser, &repeated).await, "repeats");

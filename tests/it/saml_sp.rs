@@ -35,6 +35,10 @@ pub fn key_and_certificate() -> (PKey<Private>, String) {
     let name = name.build();
     let mut builder = X509::builder().unwrap();
     builder.set_version(2).unwrap();
+    // RFC 5280: a positive serial (pysaml2's cryptography warns about zero).
+    let mut serial = openssl::bn::BigNum::new().unwrap();
+    serial.rand(64, openssl::bn::MsbOption::ONE, false).unwrap();
+    builder.set_serial_number(&serial.to_asn1_integer().unwrap()).unwrap();
     builder.set_subject_name(&name).unwrap();
     builder.set_issuer_name(&name).unwrap();
     builder.set_pubkey(&key).unwrap();
@@ -204,7 +208,10 @@ pub fn signed_post_xml(req: &Req, key: &PKey<Private>, sig_alg: &str, digest: &s
 /// `xml` without its XML declaration, to nest it in another document.
 pub fn without_declaration(xml: &str) -> String {
     let xml = xml.trim_start();
-    match xml.strip_prefix("<?xml").and_then(|rest| rest.find("?>").map(|end| &rest[end + 2..])) {
+    match xml
+        .strip_prefix("<?xml")
+        .and_then(|rest| rest.find("?>").map(|end| &rest[end + 2..]))
+    {
         Some(rest) => rest.trim_start().to_string(),
         None => xml.to_string(),
     }
@@ -240,7 +247,11 @@ pub async fn complete(server: &TestServer, browser: &Browser, accepted: &Page, t
             .submit(
                 &login,
                 "/login",
-                &[("username", "alice"), ("password", GOOD_PASSWORD), ("return_to", &resume)],
+                &[
+                    ("username", "alice"),
+                    ("password", GOOD_PASSWORD),
+                    ("return_to", &resume),
+                ],
             )
             .await;
         assert_eq!(signed_in.status, 303, "{}", signed_in.body);
@@ -249,11 +260,19 @@ pub async fn complete(server: &TestServer, browser: &Browser, accepted: &Page, t
             let secret = totp.expect("a TOTP secret for the second factor");
             let code = server.totp_code(secret, 0);
             let factor_page = browser.get(&next).await;
-            let return_to = factor_page.input("return_to").expect("the factor form carries return_to").replace("&amp;", "&");
+            let return_to = factor_page
+                .input("return_to")
+                .expect("the factor form carries return_to")
+                .replace("&amp;", "&");
             let done = browser
                 .post(
                     "/login/factor",
-                    &[("csrf", &factor_page.csrf()), ("method", "totp"), ("code", &code), ("return_to", &return_to)],
+                    &[
+                        ("csrf", &factor_page.csrf()),
+                        ("method", "totp"),
+                        ("code", &code),
+                        ("return_to", &return_to),
+                    ],
                 )
                 .await;
             assert_eq!(done.status, 303, "{}", done.body);
@@ -289,9 +308,5 @@ pub fn verified(xml: &str, certificate: &str) -> Result<String, String> {
 pub fn refused(page: &Page, message: &str) {
     assert_eq!(page.status, 400, "{}", page.body);
     assert!(!page.body.contains("SAMLResponse"), "nothing is posted");
-    assert!(
-        page.body.contains(message),
-        "expected '{message}' in: {}",
-        page.body
-    );
+    assert!(page.body.contains(message), "expected '{message}' in: {}", page.body);
 }

@@ -104,7 +104,16 @@ async fn audit_sso(
     user_id: Option<&str>,
     details: serde_json::Value,
 ) -> Result<()> {
-    audit::record(state.store.as_ref(), state.clock.now(), origin, "saml.sso", outcome, user_id, details).await
+    audit::record(
+        state.store.as_ref(),
+        state.clock.now(),
+        origin,
+        "saml.sso",
+        outcome,
+        user_id,
+        details,
+    )
+    .await
 }
 
 /// A refused request: audited, and shown on Gatehouse's error page — nothing is sent anywhere.
@@ -128,7 +137,9 @@ async fn start(
 ) -> Result<HttpResponse, WebError> {
     let now = state.clock.now();
     let validated = match incoming {
-        Ok(incoming) => request::validate(state.store.as_ref(), &sso_url(&state.config.public_url), now, incoming).await,
+        Ok(incoming) => {
+            request::validate(state.store.as_ref(), &sso_url(&state.config.public_url), now, incoming).await
+        }
         Err(rejection) => Err(rejection),
     };
     let validated = match validated {

@@ -206,7 +206,10 @@ mod tests {
             openssl::nid::Nid::SHA256WITHRSAENCRYPTION
         );
         let pkcs8 = sealer.open(&key.private_enc, &context(&key.id)).expect("opens");
-        assert!(sealer.open(&key.private_enc, "saml-key:other").is_err(), "bound to its id");
+        assert!(
+            sealer.open(&key.private_enc, "saml-key:other").is_err(),
+            "bound to its id"
+        );
         let private = PKey::private_key_from_pkcs8(&pkcs8).expect("pkcs8");
         assert!(private.public_eq(&public));
     }

@@ -23,7 +23,12 @@ pub fn document(entity_id: &str, sso_url: &str, certificates: &[String]) -> Stri
         .collect();
     let sso: String = [BINDING_REDIRECT, BINDING_POST]
         .iter()
-        .map(|b| format!("<md:SingleSignOnService Binding=\"{b}\" Location=\"{}\"/>", escape(sso_url)))
+        .map(|b| {
+            format!(
+                "<md:SingleSignOnService Binding=\"{b}\" Location=\"{}\"/>",
+                escape(sso_url)
+            )
+        })
         .collect();
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
@@ -43,14 +48,23 @@ mod tests {
 
     #[test]
     fn samael_reads_the_metadata_back() {
-        let xml = document("https://id.example/saml/metadata", "https://id.example/saml/sso", &["MIIB".into()]);
+        let xml = document(
+            "https://id.example/saml/metadata",
+            "https://id.example/saml/sso",
+            &["MIIB".into()],
+        );
         let parsed: EntityDescriptor = xml.parse().expect("parses");
         assert_eq!(parsed.entity_id.as_deref(), Some("https://id.example/saml/metadata"));
         let idp = &parsed.idp_sso_descriptors.expect("IDPSSODescriptor")[0];
         assert_eq!(idp.single_sign_on_services.len(), 2);
         assert_eq!(idp.key_descriptors[0].key_use.as_deref(), Some("signing"));
         assert_eq!(
-            idp.key_descriptors[0].key_info.x509_data.as_ref().expect("X509Data").certificates,
+            idp.key_descriptors[0]
+                .key_info
+                .x509_data
+                .as_ref()
+                .expect("X509Data")
+                .certificates,
             vec!["MIIB".to_string()]
         );
         assert_eq!(idp.name_id_formats.len(), 3);

@@ -38,9 +38,18 @@ pub const MAX_RELAY_STATE_BYTES: usize = 1024;
 pub const SKEW: Duration = Duration::minutes(3);
 
 const SIGNATURE_ALGORITHMS: [(&str, AllowedSignatureAlgorithm); 3] = [
-    ("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", AllowedSignatureAlgorithm::RsaSha256),
-    ("http://www.w3.org/2001/04/xmldsig-more#rsa-sha384", AllowedSignatureAlgorithm::RsaSha384),
-    ("http://www.w3.org/2001/04/xmldsig-more#rsa-sha512", AllowedSignatureAlgorithm::RsaSha512),
+    (
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+        AllowedSignatureAlgorithm::RsaSha256,
+    ),
+    (
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384",
+        AllowedSignatureAlgorithm::RsaSha384,
+    ),
+    (
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512",
+        AllowedSignatureAlgorithm::RsaSha512,
+    ),
 ];
 const DIGEST_ALGORITHMS: [&str; 3] = [
     "http://www.w3.org/2001/04/xmlenc#sha256",
@@ -304,9 +313,17 @@ fn verify_redirect(signature: &RedirectSignature, sp: &ServiceProvider) -> Resul
         "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384" => MessageDigest::sha384(),
         "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512" => MessageDigest::sha512(),
         alg if alg.ends_with("sha1") => return Err(reject("SHA-1 signatures are not accepted.")),
-        _ => return Err(reject("The signature algorithm must be RSA with SHA-256, SHA-384 or SHA-512.")),
+        _ => {
+            return Err(reject(
+                "The signature algorithm must be RSA with SHA-256, SHA-384 or SHA-512.",
+            ));
+        }
     };
-    let compact: String = signature.signature.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let compact: String = signature
+        .signature
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
     let bytes = STANDARD
         .decode(compact)
         .map_err(|_| reject("The Signature parameter is not valid base64."))?;
@@ -324,7 +341,9 @@ fn verify_redirect(signature: &RedirectSignature, sp: &ServiceProvider) -> Resul
             return Ok(());
         }
     }
-    Err(reject("The request's signature does not verify with the service provider's certificate."))
+    Err(reject(
+        "The request's signature does not verify with the service provider's certificate.",
+    ))
 }
 
 /// An xs:ID: an NCName of reasonable length.
@@ -350,7 +369,9 @@ fn choose_acs<'a>(sp: &'a ServiceProvider, request: &AuthnRequest) -> Result<&'a
             "The AuthnRequest names an AssertionConsumerService both by URL and by index.",
         )),
         (Some(url), None) => post().find(|e| e.location == url).ok_or_else(|| {
-            reject("The address the service provider asked to receive the response at is not in its registered metadata.")
+            reject(
+                "The address the service provider asked to receive the response at is not in its registered metadata.",
+            )
         }),
         (None, Some(index)) => post().find(|e| e.index as usize == index).ok_or_else(|| {
             reject("The AssertionConsumerService index in the request is not in the service provider's metadata.")
@@ -369,7 +390,11 @@ pub async fn validate(
     now: DateTime<Utc>,
     incoming: Incoming,
 ) -> Result<Validated, Rejection> {
-    if incoming.relay_state.as_ref().is_some_and(|r| r.len() > MAX_RELAY_STATE_BYTES) {
+    if incoming
+        .relay_state
+        .as_ref()
+        .is_some_and(|r| r.len() > MAX_RELAY_STATE_BYTES)
+    {
         return Err(reject("The RelayState is too long."));
     }
     let doc = xml::parse(&incoming.xml, MAX_XML_BYTES, Allow::Nothing).map_err(reject)?;
@@ -445,7 +470,9 @@ pub async fn validate(
         .await
         .map_err(|e| fail(e.into()))?
     {
-        return Err(fail(reject("This AuthnRequest was used before; a request is accepted once.")));
+        return Err(fail(reject(
+            "This AuthnRequest was used before; a request is accepted once.",
+        )));
     }
     Ok(Validated {
         id: request.id,
@@ -470,7 +497,10 @@ mod tests {
         assert_eq!(request, "a+b");
         assert_eq!(relay.as_deref(), Some("x y"));
         let signature = signature.expect("signed");
-        assert_eq!(signature.signed_octets, "SAMLRequest=a%2Bb&RelayState=x+y&SigAlg=alg%3A1");
+        assert_eq!(
+            signature.signed_octets,
+            "SAMLRequest=a%2Bb&RelayState=x+y&SigAlg=alg%3A1"
+        );
         assert_eq!(signature.sig_alg, "alg:1");
         assert!(redirect_query("SAMLRequest=a&SAMLRequest=b").is_err());
         assert!(redirect_query("SAMLRequest=a&Signature=x").is_err());

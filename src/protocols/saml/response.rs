@@ -47,7 +47,10 @@ pub fn name_id(key: &[u8; 32], format: NameIdFormat, user: &User, sp_entity_id: 
 /// The SessionIndex of a browser session: derived from, but not revealing, the session's key (single logout
 /// will find the session by it).
 pub fn session_index(session: &Session) -> String {
-    format!("_{}", &token_digest(&format!("saml-session-index:{}", session.id_hash))[..40])
+    format!(
+        "_{}",
+        &token_digest(&format!("saml-session-index:{}", session.id_hash))[..40]
+    )
 }
 
 /// An enveloped-signature template for the element with ID `id`: RSA-SHA256, SHA-256 digest, exclusive c14n,
@@ -92,7 +95,12 @@ fn sign_response(xml: &str, response_id: &str, signer: &Signer) -> Result<String
 fn attribute(name: &str, values: &[&str]) -> String {
     let values: String = values
         .iter()
-        .map(|v| format!("<saml:AttributeValue xsi:type=\"xs:string\">{}</saml:AttributeValue>", escape(v)))
+        .map(|v| {
+            format!(
+                "<saml:AttributeValue xsi:type=\"xs:string\">{}</saml:AttributeValue>",
+                escape(v)
+            )
+        })
         .collect();
     format!(
         "<saml:Attribute Name=\"{}\" NameFormat=\"urn:oasis:names:tc:SAML:2.0:attrname-format:basic\">{values}</saml:Attribute>",

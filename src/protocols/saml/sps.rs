@@ -133,7 +133,9 @@ pub fn from_metadata(new: &NewServiceProvider, now: DateTime<Utc>) -> Result<Ser
     let name_id_format = match new.name_id_format.as_deref() {
         None => NameIdFormat::Persistent,
         Some(text) => NameIdFormat::parse(text).ok_or_else(|| {
-            Error::invalid(format!("Unknown NameID format '{text}': use persistent, email or transient."))
+            Error::invalid(format!(
+                "Unknown NameID format '{text}': use persistent, email or transient."
+            ))
         })?,
     };
     Ok(ServiceProvider {
@@ -177,7 +179,9 @@ pub async fn register(
 /// Removes an SP; `Error::NotFound` when none has this entity ID.
 pub async fn remove(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, entity_id: &str) -> Result<()> {
     if !store.delete_sp(entity_id).await? {
-        return Err(Error::NotFound(format!("No service provider has the entity ID '{entity_id}'.")));
+        return Err(Error::NotFound(format!(
+            "No service provider has the entity ID '{entity_id}'."
+        )));
     }
     audit::record(
         store,

@@ -72,7 +72,10 @@ pub fn children<'a, 'i>(node: &Node<'a, 'i>, ns: &'a str, name: &'a str) -> impl
 
 /// The whole text content of an element (every text node, so a split value cannot hide a part).
 pub fn text(node: &Node) -> String {
-    node.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect()
+    node.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect()
 }
 
 /// Escapes text for an XML attribute value or element content. Characters XML 1.0 cannot carry at all
