@@ -67,6 +67,9 @@ fn every_template_renders() {
         "params",
         &serde_json::json!({ "client_id": "app", "post_logout_redirect_uri": "https://app.example/bye", "state": "s" }),
     );
+    ctx.insert("acs_url", "https://sp.example/acs");
+    ctx.insert("saml_response", "PHNhbWxwOlJlc3BvbnNlLz4=");
+    ctx.insert("relay_state", "state");
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");
     for name in names {
