@@ -30,6 +30,8 @@ pub struct AppState {
     pub keys: Keys,
     /// The OpenID Provider's signing keys (cached per instance; the database holds them).
     pub signing_keys: crate::protocols::oidc::keys::KeyRing,
+    /// The SAML identity provider's signing key and certificate.
+    pub saml_keys: crate::protocols::saml::keys::SamlKeyRing,
     pub limits: SessionLimits,
     /// Attempts at one factor: delays, then a lock.
     pub factor_policy: Policy,
@@ -92,6 +94,13 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     let key = master_key(&config)?;
     let keys = Keys::derive(&key);
     crate::protocols::oidc::keys::ensure(&store, &keys.sealer, clock.now()).await?;
+    crate::protocols::saml::keys::ensure(
+        &store,
+        &keys.sealer,
+        config.public_url.host_str().unwrap_or("gatehouse"),
+        clock.now(),
+    )
+    .await?;
     let mailer = Mailer::new(
         config.smtp_url.as_deref(),
         config.data_dir.join("mail"),
@@ -105,6 +114,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         },
         links: link_settings(&config),
         signing_keys: crate::protocols::oidc::keys::KeyRing::new(keys.sealer.clone()),
+        saml_keys: crate::protocols::saml::keys::SamlKeyRing::new(keys.sealer.clone()),
         keys,
         factor_policy: Policy::factor(
             config.factor_lockout_failures,
@@ -195,6 +205,7 @@ pub fn start(state: AppState, listener: TcpListener, handle_signals: bool) -> an
             .wrap(tracing_actix_web::TracingLogger::default())
             .configure(crate::web::routes)
             .configure(crate::protocols::oidc::http::routes)
+            .configure(crate::protocols::saml::http::routes)
             .default_service(web::to(crate::web::not_found))
     })
     .listen(listener)?

@@ -3,6 +3,7 @@
 mod clients;
 mod keys;
 mod serve;
+mod sps;
 mod tokens;
 mod user;
 
@@ -40,6 +41,9 @@ pub enum Command {
     /// The OpenID Provider's signing keys: list, rotate.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// SAML service providers: add (from metadata), list, show, remove.
+    #[command(subcommand)]
+    Sp(sps::SpCommand),
     /// Hardware OATH tokens: import seeds, list.
     #[command(subcommand)]
     Tokens(tokens::TokensCommand),
@@ -89,6 +93,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Tokens(cmd) => tokens::run(&config, cmd, json).await,
             Command::Client(cmd) => clients::run(&config, cmd, json).await,
             Command::Keys(cmd) => keys::run(&config, cmd, json).await,
+            Command::Sp(cmd) => sps::run(&config, cmd, json).await,
         }
     });
     match result {

@@ -17,6 +17,7 @@ pub mod oauth;
 pub mod passkeys;
 pub mod password;
 pub mod reset;
+pub mod saml;
 pub mod second_factor;
 pub mod secrets;
 pub mod sessions;
@@ -34,6 +35,8 @@ pub struct Keys {
     pub sms_codes: [u8; 32],
     /// Keys the digests of device-flow user codes: 8 letters are too few to survive a plain hash.
     pub user_codes: [u8; 32],
+    /// Derives the persistent SAML NameID of a user at a service provider.
+    pub saml_name_id: [u8; 32],
     pub sealer: crypto::Sealer,
 }
 
@@ -44,6 +47,7 @@ impl Keys {
             recovery_codes: master.derive("recovery-codes"),
             sms_codes: master.derive("sms-codes"),
             user_codes: master.derive("device-user-codes"),
+            saml_name_id: master.derive("saml-persistent-name-id"),
             sealer: crypto::Sealer::new(master.derive("sealing")),
         }
     }

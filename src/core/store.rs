@@ -14,6 +14,7 @@ use super::model::{OneTimeToken, Role, Session, TokenPurpose, User, UserStatus};
 use super::oauth::{
     Client, CodeGrant, DeviceAuthorization, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, SigningKey,
 };
+use super::saml::{SamlKey, ServiceProvider};
 
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -336,6 +337,40 @@ pub trait DeviceStore: Send + Sync {
     ) -> Result<bool>;
 }
 
+/// The SAML identity provider's state: service providers, its keys, the replay cache of AuthnRequest IDs and the
+/// requests waiting for a sign-in.
+#[async_trait]
+pub trait SamlStore: Send + Sync {
+    /// `Error::Conflict` when the entity ID is registered already.
+    async fn insert_sp(&self, sp: &ServiceProvider) -> Result<()>;
+    async fn sp(&self, entity_id: &str) -> Result<Option<ServiceProvider>>;
+    async fn list_sps(&self) -> Result<Vec<ServiceProvider>>;
+    async fn delete_sp(&self, entity_id: &str) -> Result<bool>;
+    async fn saml_keys(&self) -> Result<Vec<SamlKey>>;
+    async fn insert_saml_key(&self, key: &SamlKey) -> Result<()>;
+    /// Records an AuthnRequest ID of `sp_entity_id` until `expires_at`; `false` when it was seen before (atomic:
+    /// of concurrent uses on any instance one wins).
+    async fn use_saml_request_id(
+        &self,
+        sp_entity_id: &str,
+        request_id: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+    async fn put_saml_request(
+        &self,
+        id: &str,
+        sp_entity_id: &str,
+        params: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// The stored request `(sp_entity_id, params, created_at)`, if it exists and has not expired.
+    async fn saml_request(&self, id: &str, now: DateTime<Utc>) -> Result<Option<(String, String, DateTime<Utc>)>>;
+    /// Removes a pending request (answered); `false` when it was gone already (a concurrent answer won).
+    async fn delete_saml_request(&self, id: &str) -> Result<bool>;
+}
+
 #[async_trait]
 pub trait Store:
     UserStore
@@ -349,6 +384,7 @@ pub trait Store:
     + OidcStore
     + RpStore
     + DeviceStore
+    + SamlStore
     + ThrottleStore
 {
     /// `Ok` while the database answers.

@@ -7,6 +7,7 @@ mod factors;
 mod hardware_tokens;
 mod oidc;
 mod rp;
+mod saml;
 mod sessions;
 mod sms_codes;
 mod throttle;

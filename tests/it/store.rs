@@ -753,3 +753,92 @@ async fn device_authorizations_change_state_once() {
         assert!(store.device_authorization(&f.device_code_hash).await.unwrap().is_some());
     }
 }
+
+#[tokio::test]
+async fn saml_request_ids_are_accepted_once_and_pending_requests_answered_once() {
+    use gatehouse::core::saml::{AcsEndpoint, NameIdFormat, ServiceProvider};
+    use gatehouse::core::store::SamlStore;
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let now = SystemClock.now();
+        let entity = format!("https://sp.example/{}", "long/".repeat(150));
+        let sp = ServiceProvider {
+            entity_id: entity.clone(),
+            metadata: "<md:EntityDescriptor/>".into(),
+            acs_endpoints: vec![AcsEndpoint {
+                binding: "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST".into(),
+                location: "https://sp.example/acs".into(),
+                index: 3,
+                is_default: true,
+            }],
+            certificates: vec!["MIIB".into()],
+            authn_requests_signed: true,
+            want_assertions_signed: false,
+            sign_response: true,
+            name_id_format: NameIdFormat::Email,
+            created_at: now,
+        };
+        store.insert_sp(&sp).await.unwrap();
+        assert!(
+            matches!(store.insert_sp(&sp).await, Err(Error::Conflict(_))),
+            "{backend}"
+        );
+        let read = store.sp(&entity).await.unwrap().expect("found");
+        assert_eq!(read.acs_endpoints, sp.acs_endpoints, "{backend}");
+        assert_eq!((read.name_id_format, read.sign_response), (NameIdFormat::Email, true));
+
+        // Concurrent uses of one request ID: exactly one wins.
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let store = store.clone();
+                let entity = entity.clone();
+                tokio::spawn(async move {
+                    store
+                        .use_saml_request_id(&entity, "_r1", now + Duration::minutes(4), now)
+                        .await
+                        .unwrap()
+                })
+            })
+            .collect();
+        let mut wins = 0;
+        for task in tasks {
+            wins += usize::from(task.await.unwrap());
+        }
+        assert_eq!(wins, 1, "{backend}: one of concurrent uses wins");
+        assert!(
+            store
+                .use_saml_request_id("https://other.example", "_r1", now + Duration::minutes(4), now)
+                .await
+                .unwrap()
+        );
+        // Once expired, the entry is swept (a request that old fails its IssueInstant check anyway).
+        let later = now + Duration::minutes(5);
+        assert!(
+            store
+                .use_saml_request_id(&entity, "_r1", later + Duration::minutes(4), later)
+                .await
+                .unwrap()
+        );
+
+        store
+            .put_saml_request("p1", &entity, "{}", now, now + Duration::minutes(15))
+            .await
+            .unwrap();
+        assert!(store.saml_request("p1", now).await.unwrap().is_some());
+        assert!(
+            store
+                .saml_request("p1", now + Duration::minutes(16))
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend}: expired"
+        );
+        assert!(store.delete_saml_request("p1").await.unwrap());
+        assert!(
+            !store.delete_saml_request("p1").await.unwrap(),
+            "{backend}: answered once"
+        );
+        assert!(store.delete_sp(&entity).await.unwrap());
+        assert!(store.sp(&entity).await.unwrap().is_none());
+    }
+}

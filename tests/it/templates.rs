@@ -69,6 +69,9 @@ fn every_template_renders() {
     );
     ctx.insert("user_code", "BCDF-GHJK");
     ctx.insert("approved", &true);
+    ctx.insert("acs_url", "https://sp.example/acs");
+    ctx.insert("saml_response", "PHNhbWxwOlJlc3BvbnNlLz4=");
+    ctx.insert("relay_state", "state");
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");
     for name in names {

@@ -1,0 +1,22 @@
+use sea_orm::entity::prelude::*;
+
+/// A registered SAML service provider. `acs_endpoints` and `certificates` are JSON lists taken from `metadata`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "saml_service_providers")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub entity_id: String,
+    pub metadata: String,
+    pub acs_endpoints: String,
+    pub certificates: String,
+    pub authn_requests_signed: bool,
+    pub want_assertions_signed: bool,
+    pub sign_response: bool,
+    pub name_id_format: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,110 @@
+//! `gatehouse sp …`: SAML service providers, registered from their metadata.
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::{CliError, print};
+use crate::app;
+use crate::config::Config;
+use crate::core::audit::Origin;
+use crate::core::clock::{Clock, SystemClock};
+use crate::core::saml::ServiceProvider;
+use crate::core::store::SamlStore;
+use crate::protocols::saml::sps::{self, MAX_METADATA_BYTES, NewServiceProvider};
+
+#[derive(Subcommand, Debug)]
+pub enum SpCommand {
+    /// Register a service provider from its metadata (entity ID, ACS endpoints, signing certificates).
+    Add(AddSp),
+    /// List service providers.
+    List,
+    /// Show one service provider.
+    Show { entity_id: String },
+    /// Remove a service provider.
+    Remove { entity_id: String },
+}
+
+#[derive(Args, Debug)]
+pub struct AddSp {
+    /// The SP's SAML metadata (an md:EntityDescriptor), as a file.
+    #[arg(long, value_name = "FILE")]
+    pub metadata: std::path::PathBuf,
+    /// How the user is named to it: persistent (default; opaque, stable, different at every SP), email or transient.
+    #[arg(long = "nameid")]
+    pub name_id: Option<String>,
+    /// Sign the whole Response as well as the Assertion (for SPs that want the Response signed).
+    #[arg(long)]
+    pub sign_response: bool,
+}
+
+fn summary(sp: &ServiceProvider) -> String {
+    let acs = sp
+        .acs_endpoints
+        .iter()
+        .map(|e| format!("{} [{}]", e.location, e.index))
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!("{:<48} {:<10} {acs}", sp.entity_id, sp.name_id_format.as_str())
+}
+
+pub async fn run(config: &Config, command: SpCommand, json: bool) -> Result<(), CliError> {
+    let store = app::open_store(config).await.map_err(|e| CliError(format!("{e:#}")))?;
+    let now = SystemClock.now();
+    let origin = Origin::cli();
+    match command {
+        SpCommand::Add(args) => {
+            let size = std::fs::metadata(&args.metadata)
+                .map_err(|e| CliError(format!("reading {}: {e}", args.metadata.display())))?
+                .len();
+            if size > MAX_METADATA_BYTES as u64 {
+                return Err(CliError(format!(
+                    "{} is larger than {} KiB",
+                    args.metadata.display(),
+                    MAX_METADATA_BYTES / 1024
+                )));
+            }
+            let metadata = std::fs::read_to_string(&args.metadata)
+                .map_err(|e| CliError(format!("reading {}: {e}", args.metadata.display())))?;
+            let sp = sps::register(
+                &store,
+                now,
+                &origin,
+                NewServiceProvider {
+                    metadata,
+                    name_id_format: args.name_id,
+                    sign_response: args.sign_response,
+                },
+            )
+            .await?;
+            print(
+                json,
+                &serde_json::to_value(&sp)?,
+                &format!(
+                    "Registered {} ({} ACS endpoint(s)).",
+                    sp.entity_id,
+                    sp.acs_endpoints.len()
+                ),
+            );
+        }
+        SpCommand::List => {
+            let list = store.list_sps().await?;
+            let text = list.iter().map(summary).collect::<Vec<_>>().join("\n");
+            print(json, &serde_json::to_value(&list)?, &text);
+        }
+        SpCommand::Show { entity_id } => {
+            let sp = store
+                .sp(&entity_id)
+                .await?
+                .ok_or_else(|| CliError(format!("service provider '{entity_id}' not found")))?;
+            print(json, &serde_json::to_value(&sp)?, &serde_json::to_string_pretty(&sp)?);
+        }
+        SpCommand::Remove { entity_id } => {
+            sps::remove(&store, now, &origin, &entity_id).await?;
+            print(
+                json,
+                &json!({ "entity_id": entity_id, "removed": true }),
+                &format!("Removed {entity_id}."),
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! SAML data the identity provider keeps: registered service providers, its signing keys, and the shapes they
+//! are stored in. The protocol logic lives in `protocols::saml`; like `core::oauth`, these are plain data.
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// How the subject is named to a service provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameIdFormat {
+    /// An opaque identifier, stable for one user at one SP, unrelated across SPs (HMAC of user id and entity ID).
+    Persistent,
+    /// The user's e-mail address.
+    Email,
+    /// A new random identifier in every assertion.
+    Transient,
+}
+
+impl NameIdFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NameIdFormat::Persistent => "persistent",
+            NameIdFormat::Email => "email",
+            NameIdFormat::Transient => "transient",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "persistent" => Some(NameIdFormat::Persistent),
+            "email" => Some(NameIdFormat::Email),
+            "transient" => Some(NameIdFormat::Transient),
+            _ => None,
+        }
+    }
+
+    /// The format URI (SAML core §8.3).
+    pub fn uri(self) -> &'static str {
+        match self {
+            NameIdFormat::Persistent => "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+            NameIdFormat::Email => "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
+            NameIdFormat::Transient => "urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
+        }
+    }
+}
+
+/// An AssertionConsumerService endpoint from the SP's metadata.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcsEndpoint {
+    pub binding: String,
+    pub location: String,
+    pub index: u32,
+    pub is_default: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ServiceProvider {
+    pub entity_id: String,
+    /// The metadata it was registered from, kept as given.
+    #[serde(skip)]
+    pub metadata: String,
+    pub acs_endpoints: Vec<AcsEndpoint>,
+    /// Signing certificates (base64 DER) from the metadata: the only keys its requests are verified with.
+    pub certificates: Vec<String>,
+    /// Every AuthnRequest must be signed (the metadata's `AuthnRequestsSigned`).
+    pub authn_requests_signed: bool,
+    /// The metadata's `WantAssertionsSigned`; assertions are signed whatever it says.
+    pub want_assertions_signed: bool,
+    /// Sign the Response as well as the Assertion.
+    pub sign_response: bool,
+    pub name_id_format: NameIdFormat,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The identity provider's signing key and certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SamlKey {
+    pub id: String,
+    /// PKCS#8 DER, sealed.
+    pub private_enc: String,
+    /// The self-signed certificate, base64 DER (as in metadata's `X509Certificate`).
+    pub certificate: String,
+    pub created_at: DateTime<Utc>,
+    pub activates_at: DateTime<Utc>,
+    pub retired_at: Option<DateTime<Utc>>,
+}

@@ -1,0 +1,271 @@
+//! SAML endpoints: `/saml/metadata`, `/saml/sso` (GET = HTTP-Redirect binding, POST = HTTP-POST binding) and
+//! `/saml/sso/resume`, where a stored request continues after sign-in.
+//!
+//! A verified request is stored server-side and the browser is sent to `/saml/sso/resume` with its id: a
+//! top-level GET, so the `SameSite=Lax` session cookie is present even when the SP's page posted the request
+//! cross-site. Sign-in goes through `/login` (password, then the second factor) like any other. The answer is an
+//! auto-submitting form (a script from 'self', as the CSP allows, and a visible Continue button without it) to
+//! the ACS from the SP's metadata, `Cache-Control: no-store`. Every answer and every refusal is audited with the
+//! SP's entity ID.
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::request::{self, Binding, Incoming, Rejection, Validated};
+use super::response::{self, STATUS_NO_PASSIVE, Subject};
+use super::{authn_context_for, entity_id, metadata, sso_url};
+use crate::app::AppState;
+use crate::core::audit::{self, Origin, Outcome};
+use crate::core::secrets::random_token;
+use crate::core::{Error, Result};
+use crate::web::error::WebError;
+use crate::web::form::{Form, Query};
+use crate::web::login::encode;
+use crate::web::{pages, session};
+
+/// How long a request waits for the user to sign in.
+pub const REQUEST_LIFETIME: Duration = Duration::minutes(15);
+
+static POST_SCRIPT: &str = include_str!("../../../templates/static/saml-post.js");
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/saml/metadata", web::get().to(metadata_document))
+        .route("/saml/sso", web::get().to(sso_redirect))
+        .route("/saml/sso", web::post().to(sso_post))
+        .route("/saml/sso/resume", web::get().to(resume))
+        .route("/static/saml-post.js", web::get().to(script));
+}
+
+async fn metadata_document(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
+    let now = state.clock.now();
+    let certificates = state.saml_keys.published(state.store.as_ref(), now).await?;
+    let url = &state.config.public_url;
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "application/samlmetadata+xml"))
+        .insert_header((CACHE_CONTROL, "public, max-age=300"))
+        .body(metadata::document(&entity_id(url), &sso_url(url), &certificates)))
+}
+
+async fn script() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "text/javascript; charset=utf-8"))
+        .insert_header((CACHE_CONTROL, "public, max-age=3600"))
+        .body(POST_SCRIPT)
+}
+
+/// HTTP-Redirect: the query string is read raw, because the signature covers its bytes as sent.
+async fn sso_redirect(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
+    let incoming = request::redirect_query(req.query_string()).and_then(|(encoded, relay_state, signature)| {
+        Ok(Incoming {
+            binding: Binding::Redirect,
+            xml: request::inflate_redirect(&encoded)?,
+            relay_state,
+            redirect_signature: signature,
+        })
+    });
+    start(&req, &state, incoming).await
+}
+
+#[derive(Deserialize)]
+struct PostForm {
+    #[serde(rename = "SAMLRequest")]
+    saml_request: Option<String>,
+    #[serde(rename = "RelayState")]
+    relay_state: Option<String>,
+}
+
+async fn sso_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<PostForm>,
+) -> Result<HttpResponse, WebError> {
+    let incoming = match form.saml_request.as_deref() {
+        None => Err(Rejection {
+            message: "The request carries no SAMLRequest.".into(),
+            sp: None,
+        }),
+        Some(encoded) => request::decode_post(encoded).map(|xml| Incoming {
+            binding: Binding::Post,
+            xml,
+            relay_state: form.relay_state,
+            redirect_signature: None,
+        }),
+    };
+    start(&req, &state, incoming).await
+}
+
+async fn audit_sso(
+    state: &AppState,
+    origin: &Origin,
+    outcome: Outcome,
+    user_id: Option<&str>,
+    details: serde_json::Value,
+) -> Result<()> {
+    audit::record(
+        state.store.as_ref(),
+        state.clock.now(),
+        origin,
+        "saml.sso",
+        outcome,
+        user_id,
+        details,
+    )
+    .await
+}
+
+/// A refused request: audited, and shown on Gatehouse's error page — nothing is sent anywhere.
+async fn refuse(req: &HttpRequest, state: &AppState, rejection: Rejection) -> Result<HttpResponse, WebError> {
+    audit_sso(
+        state,
+        &session::origin(req),
+        Outcome::Denied,
+        None,
+        json!({ "sp": rejection.sp, "reason": rejection.message }),
+    )
+    .await?;
+    Ok(pages::error_page(StatusCode::BAD_REQUEST, &rejection.message))
+}
+
+/// Validates a new request, keeps it server-side, and continues at `/saml/sso/resume`.
+async fn start(
+    req: &HttpRequest,
+    state: &AppState,
+    incoming: std::result::Result<Incoming, Rejection>,
+) -> Result<HttpResponse, WebError> {
+    let now = state.clock.now();
+    let validated = match incoming {
+        Ok(incoming) => {
+            request::validate(state.store.as_ref(), &sso_url(&state.config.public_url), now, incoming).await
+        }
+        Err(rejection) => Err(rejection),
+    };
+    let validated = match validated {
+        Ok(v) => v,
+        Err(rejection) => return refuse(req, state, rejection).await,
+    };
+    let id = random_token();
+    let params = serde_json::to_string(&validated).map_err(|e| Error::Internal(e.to_string()))?;
+    state
+        .store
+        .put_saml_request(&id, &validated.sp_entity_id, &params, now, now + REQUEST_LIFETIME)
+        .await?;
+    Ok(see_other(format!("/saml/sso/resume?request={}", encode(&id))))
+}
+
+fn see_other(location: String) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((LOCATION, location)).finish()
+}
+
+#[derive(Deserialize)]
+struct ResumeQuery {
+    request: String,
+}
+
+async fn load(state: &AppState, id: &str) -> Result<Option<(Validated, DateTime<Utc>)>> {
+    if id.len() > 128 {
+        return Ok(None);
+    }
+    let Some((_, params, requested_at)) = state.store.saml_request(id, state.clock.now()).await? else {
+        return Ok(None);
+    };
+    let validated = serde_json::from_str(&params).map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(Some((validated, requested_at)))
+}
+
+/// Sign-in if needed (or `NoPassive` for a passive request), then the Response.
+async fn resume(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Query(query): Query<ResumeQuery>,
+) -> Result<HttpResponse, WebError> {
+    let Some((request, requested_at)) = load(&state, &query.request).await? else {
+        return Ok(pages::error_page(
+            StatusCode::BAD_REQUEST,
+            "This sign-in request has expired or was answered already. Go back to the application and start again.",
+        ));
+    };
+    let Some(sp) = state.store.sp(&request.sp_entity_id).await? else {
+        return refuse(
+            &req,
+            &state,
+            Rejection {
+                message: "The service provider that sent you here is no longer registered.".into(),
+                sp: Some(request.sp_entity_id.clone()),
+            },
+        )
+        .await;
+    };
+    let now = state.clock.now();
+    let issuer = entity_id(&state.config.public_url);
+    let current = session::current(&req, &state).await?;
+    let fresh = current
+        .as_ref()
+        .filter(|(s, _)| !request.force_authn || s.auth_time >= requested_at);
+    let Some((session, user)) = fresh else {
+        if request.is_passive {
+            if !state.store.delete_saml_request(&query.request).await? {
+                return Ok(answered());
+            }
+            let signer = state.saml_keys.signer(state.store.as_ref(), now).await?;
+            let body = response::status(&signer, &issuer, &request, STATUS_NO_PASSIVE, now)?;
+            audit_sso(
+                &state,
+                &session::origin(&req),
+                Outcome::Denied,
+                None,
+                json!({ "sp": sp.entity_id, "reason": "no_passive", "request_id": request.id }),
+            )
+            .await?;
+            return Ok(post_form(&request, &body));
+        }
+        let resume = format!("/saml/sso/resume?request={}", encode(&query.request));
+        let reauth = if current.is_some() { "reauth=1&" } else { "" };
+        return Ok(see_other(format!("/login?{reauth}return_to={}", encode(&resume))));
+    };
+    // One answer per request, even when two tabs resume it at once.
+    if !state.store.delete_saml_request(&query.request).await? {
+        return Ok(answered());
+    }
+    let roles = state.store.roles_of(&user.id).await?;
+    let subject = Subject {
+        user,
+        roles: &roles,
+        session,
+        name_id: response::name_id(&state.keys.saml_name_id, sp.name_id_format, user, &sp.entity_id),
+    };
+    let signer = state.saml_keys.signer(state.store.as_ref(), now).await?;
+    let body = response::success(&signer, &issuer, &sp, &request, &subject, now)?;
+    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
+    audit_sso(
+        &state,
+        &origin,
+        Outcome::Success,
+        Some(&user.id),
+        json!({
+            "sp": sp.entity_id, "acs": request.acs_url, "request_id": request.id,
+            "name_id_format": sp.name_id_format.as_str(), "authn_context": authn_context_for(&session.amr),
+            "binding": request.binding, "signed_request": request.signed,
+        }),
+    )
+    .await?;
+    Ok(post_form(&request, &body))
+}
+
+fn answered() -> HttpResponse {
+    pages::error_page(
+        StatusCode::BAD_REQUEST,
+        "This sign-in request was answered already. Go back to the application and start again.",
+    )
+}
+
+/// The auto-submitting form that carries the Response to the ACS.
+fn post_form(request: &Validated, saml_response: &str) -> HttpResponse {
+    let mut ctx = pages::context();
+    ctx.insert("acs_url", &request.acs_url);
+    ctx.insert("saml_response", saml_response);
+    ctx.insert("relay_state", &request.relay_state);
+    pages::render(HttpResponse::Ok(), "saml/post.html", &ctx)
+}

@@ -1,0 +1,196 @@
+//! Registering service providers from their metadata. What is kept: the entity ID, every
+//! AssertionConsumerService (binding, location, index, isDefault, in document order), the signing certificates
+//! (checked to be X.509, stored as base64 DER — the only keys the SP's requests are ever verified with),
+//! `AuthnRequestsSigned` and `WantAssertionsSigned`. The metadata passes `xml::parse` first (size cap, no DTD).
+//! ACS locations are absolute https URLs (http only on loopback hosts) and at least one uses HTTP-POST, the
+//! only binding responses are sent with.
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Utc};
+use samael::metadata::EntityDescriptor;
+use url::Url;
+
+use super::BINDING_POST;
+use super::xml::{self, Allow, NS_METADATA};
+use crate::core::audit::{self, Origin, Outcome};
+use crate::core::saml::{AcsEndpoint, NameIdFormat, ServiceProvider};
+use crate::core::store::Store;
+use crate::core::{Error, Result};
+
+pub const MAX_METADATA_BYTES: usize = 256 * 1024;
+
+pub struct NewServiceProvider {
+    pub metadata: String,
+    pub name_id_format: Option<String>,
+    /// Sign the whole Response as well as the Assertion.
+    pub sign_response: bool,
+}
+
+fn check_location(location: &str) -> Result<()> {
+    let bad = || {
+        Error::invalid(format!(
+            "The AssertionConsumerService '{location}' is not usable (absolute, no fragment, https unless on a loopback host)."
+        ))
+    };
+    let url = Url::parse(location).map_err(|_| bad())?;
+    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    let ok = match url.scheme() {
+        "https" => true,
+        "http" => loopback,
+        _ => false,
+    };
+    if !ok || url.fragment().is_some() || location.len() > 2048 {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+/// The service provider a metadata document describes (not stored).
+pub fn from_metadata(new: &NewServiceProvider, now: DateTime<Utc>) -> Result<ServiceProvider> {
+    let doc = xml::parse(&new.metadata, MAX_METADATA_BYTES, Allow::Comments)
+        .map_err(|why| Error::invalid(format!("The metadata cannot be used: {why}")))?;
+    if !xml::is(&doc.root_element(), NS_METADATA, "EntityDescriptor") {
+        return Err(Error::invalid(
+            "The metadata must be one md:EntityDescriptor (an EntitiesDescriptor holding several is not accepted).",
+        ));
+    }
+    let parsed: EntityDescriptor = new
+        .metadata
+        .parse()
+        .map_err(|e| Error::invalid(format!("The metadata cannot be read: {e}")))?;
+    let entity_id = parsed
+        .entity_id
+        .clone()
+        .filter(|id| !id.is_empty() && id.len() <= 1024 && !id.chars().any(|c| c.is_whitespace() || c.is_control()))
+        .ok_or_else(|| Error::invalid("The metadata has no usable entityID (1 to 1024 characters, no spaces)."))?;
+    let descriptors = parsed.sp_sso_descriptors.unwrap_or_default();
+    let sp = match descriptors.as_slice() {
+        [one] => one,
+        [] => return Err(Error::invalid("The metadata has no SPSSODescriptor.")),
+        _ => return Err(Error::invalid("The metadata has more than one SPSSODescriptor.")),
+    };
+    if !sp
+        .protocol_support_enumeration
+        .as_deref()
+        .unwrap_or_default()
+        .split_whitespace()
+        .any(|p| p == xml::NS_PROTOCOL)
+    {
+        return Err(Error::invalid("The SPSSODescriptor does not support SAML 2.0."));
+    }
+    let mut acs_endpoints = Vec::new();
+    for endpoint in &sp.assertion_consumer_services {
+        check_location(&endpoint.location)?;
+        acs_endpoints.push(AcsEndpoint {
+            binding: endpoint.binding.clone(),
+            location: endpoint.location.clone(),
+            index: u32::try_from(endpoint.index)
+                .map_err(|_| Error::invalid("An AssertionConsumerService index is out of range."))?,
+            is_default: endpoint.is_default.unwrap_or(false),
+        });
+    }
+    if !acs_endpoints.iter().any(|e| e.binding == BINDING_POST) {
+        return Err(Error::invalid(
+            "The metadata has no AssertionConsumerService with the HTTP-POST binding, the only one responses use.",
+        ));
+    }
+    let mut indexes: Vec<u32> = acs_endpoints.iter().map(|e| e.index).collect();
+    indexes.sort_unstable();
+    indexes.dedup();
+    if indexes.len() != acs_endpoints.len() {
+        return Err(Error::invalid("Two AssertionConsumerService endpoints share an index."));
+    }
+    let mut certificates = Vec::new();
+    for key in sp.key_descriptors.iter().flatten() {
+        if key.key_use.as_deref().is_some_and(|u| u != "signing") {
+            continue;
+        }
+        for text in key.key_info.x509_data.iter().flat_map(|d| d.certificates.iter()) {
+            let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+            let der = STANDARD
+                .decode(&compact)
+                .map_err(|_| Error::invalid("A signing certificate is not base64."))?;
+            let cert = openssl::x509::X509::from_der(&der)
+                .map_err(|_| Error::invalid("A signing certificate is not an X.509 certificate."))?;
+            let key_ok = cert.public_key().is_ok_and(|k| k.rsa().is_ok() && k.bits() >= 2048);
+            if !key_ok {
+                return Err(Error::invalid(
+                    "Signing certificates must hold RSA keys of 2048 bits or more.",
+                ));
+            }
+            let normalized = STANDARD.encode(&der);
+            if !certificates.contains(&normalized) {
+                certificates.push(normalized);
+            }
+        }
+    }
+    let authn_requests_signed = sp.authn_requests_signed.unwrap_or(false);
+    if authn_requests_signed && certificates.is_empty() {
+        return Err(Error::invalid(
+            "The SP signs its requests (AuthnRequestsSigned) but its metadata has no signing certificate.",
+        ));
+    }
+    let name_id_format = match new.name_id_format.as_deref() {
+        None => NameIdFormat::Persistent,
+        Some(text) => NameIdFormat::parse(text).ok_or_else(|| {
+            Error::invalid(format!(
+                "Unknown NameID format '{text}': use persistent, email or transient."
+            ))
+        })?,
+    };
+    Ok(ServiceProvider {
+        entity_id,
+        metadata: new.metadata.clone(),
+        acs_endpoints,
+        certificates,
+        authn_requests_signed,
+        want_assertions_signed: sp.want_assertions_signed.unwrap_or(false),
+        sign_response: new.sign_response,
+        name_id_format,
+        created_at: now,
+    })
+}
+
+/// Registers the SP a metadata document describes; audited.
+pub async fn register(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    new: NewServiceProvider,
+) -> Result<ServiceProvider> {
+    let sp = from_metadata(&new, now)?;
+    store.insert_sp(&sp).await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "saml.sp_added",
+        Outcome::Success,
+        None,
+        serde_json::json!({
+            "entity_id": sp.entity_id, "name_id_format": sp.name_id_format.as_str(),
+            "authn_requests_signed": sp.authn_requests_signed, "sign_response": sp.sign_response,
+        }),
+    )
+    .await?;
+    Ok(sp)
+}
+
+/// Removes an SP; `Error::NotFound` when none has this entity ID.
+pub async fn remove(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, entity_id: &str) -> Result<()> {
+    if !store.delete_sp(entity_id).await? {
+        return Err(Error::NotFound(format!(
+            "No service provider has the entity ID '{entity_id}'."
+        )));
+    }
+    audit::record(
+        store,
+        now,
+        origin,
+        "saml.sp_removed",
+        Outcome::Success,
+        None,
+        serde_json::json!({ "entity_id": entity_id }),
+    )
+    .await
+}

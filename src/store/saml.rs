@@ -1,0 +1,196 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use entity::{saml_key, saml_pending_request, saml_request_id, saml_service_provider};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sha2::{Digest, Sha256};
+
+use super::{SeaStore, db_error};
+use crate::core::saml::{NameIdFormat, SamlKey, ServiceProvider};
+use crate::core::store::SamlStore;
+use crate::core::{Error, Result};
+
+fn to_sp(m: saml_service_provider::Model) -> Result<ServiceProvider> {
+    let internal = |e: serde_json::Error| Error::Internal(e.to_string());
+    Ok(ServiceProvider {
+        acs_endpoints: serde_json::from_str(&m.acs_endpoints).map_err(internal)?,
+        certificates: serde_json::from_str(&m.certificates).map_err(internal)?,
+        name_id_format: NameIdFormat::parse(&m.name_id_format)
+            .ok_or_else(|| Error::Internal(format!("unknown NameID format {}", m.name_id_format)))?,
+        entity_id: m.entity_id,
+        metadata: m.metadata,
+        authn_requests_signed: m.authn_requests_signed,
+        want_assertions_signed: m.want_assertions_signed,
+        sign_response: m.sign_response,
+        created_at: m.created_at,
+    })
+}
+
+fn json_text<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// The replay-cache key: entity ID and request ID, length-prefixed so that neither can bleed into the other.
+fn request_key(sp_entity_id: &str, request_id: &str) -> String {
+    let mut hash = Sha256::new();
+    hash.update((sp_entity_id.len() as u64).to_be_bytes());
+    hash.update(sp_entity_id.as_bytes());
+    hash.update(request_id.as_bytes());
+    hex::encode(hash.finalize())
+}
+
+#[async_trait]
+impl SamlStore for SeaStore {
+    async fn insert_sp(&self, sp: &ServiceProvider) -> Result<()> {
+        saml_service_provider::ActiveModel {
+            entity_id: Set(sp.entity_id.clone()),
+            metadata: Set(sp.metadata.clone()),
+            acs_endpoints: Set(json_text(&sp.acs_endpoints)?),
+            certificates: Set(json_text(&sp.certificates)?),
+            authn_requests_signed: Set(sp.authn_requests_signed),
+            want_assertions_signed: Set(sp.want_assertions_signed),
+            sign_response: Set(sp.sign_response),
+            name_id_format: Set(sp.name_id_format.as_str().into()),
+            created_at: Set(sp.created_at),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(|e| match db_error(e) {
+            Error::Conflict(_) => Error::Conflict(format!(
+                "A service provider with the entity ID '{}' is registered already.",
+                sp.entity_id
+            )),
+            other => other,
+        })?;
+        Ok(())
+    }
+
+    async fn sp(&self, entity_id: &str) -> Result<Option<ServiceProvider>> {
+        saml_service_provider::Entity::find_by_id(entity_id.to_string())
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+            .map(to_sp)
+            .transpose()
+    }
+
+    async fn list_sps(&self) -> Result<Vec<ServiceProvider>> {
+        saml_service_provider::Entity::find()
+            .order_by_asc(saml_service_provider::Column::EntityId)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(to_sp)
+            .collect()
+    }
+
+    async fn delete_sp(&self, entity_id: &str) -> Result<bool> {
+        let result = saml_service_provider::Entity::delete_by_id(entity_id.to_string())
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected == 1)
+    }
+
+    async fn saml_keys(&self) -> Result<Vec<SamlKey>> {
+        Ok(saml_key::Entity::find()
+            .order_by_desc(saml_key::Column::CreatedAt)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(|m| SamlKey {
+                id: m.id,
+                private_enc: m.private_enc,
+                certificate: m.certificate,
+                created_at: m.created_at,
+                activates_at: m.activates_at,
+                retired_at: m.retired_at,
+            })
+            .collect())
+    }
+
+    async fn insert_saml_key(&self, k: &SamlKey) -> Result<()> {
+        saml_key::ActiveModel {
+            id: Set(k.id.clone()),
+            private_enc: Set(k.private_enc.clone()),
+            certificate: Set(k.certificate.clone()),
+            created_at: Set(k.created_at),
+            activates_at: Set(k.activates_at),
+            retired_at: Set(k.retired_at),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn use_saml_request_id(
+        &self,
+        sp_entity_id: &str,
+        request_id: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        // Entries past their time go first: a request that old is refused by its IssueInstant anyway.
+        saml_request_id::Entity::delete_many()
+            .filter(saml_request_id::Column::ExpiresAt.lt(now))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        let inserted = saml_request_id::Entity::insert(saml_request_id::ActiveModel {
+            key_hash: Set(request_key(sp_entity_id, request_id)),
+            expires_at: Set(expires_at),
+        })
+        .exec(&self.db)
+        .await;
+        match inserted.map_err(db_error) {
+            Ok(_) => Ok(true),
+            Err(Error::Conflict(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn put_saml_request(
+        &self,
+        id: &str,
+        sp_entity_id: &str,
+        params: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        saml_pending_request::Entity::delete_many()
+            .filter(saml_pending_request::Column::ExpiresAt.lt(now))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        saml_pending_request::ActiveModel {
+            id: Set(id.into()),
+            sp_entity_id: Set(sp_entity_id.into()),
+            params: Set(params.into()),
+            created_at: Set(now),
+            expires_at: Set(expires_at),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn saml_request(&self, id: &str, now: DateTime<Utc>) -> Result<Option<(String, String, DateTime<Utc>)>> {
+        Ok(saml_pending_request::Entity::find_by_id(id.to_string())
+            .filter(saml_pending_request::Column::ExpiresAt.gt(now))
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+            .map(|m| (m.sp_entity_id, m.params, m.created_at)))
+    }
+
+    async fn delete_saml_request(&self, id: &str) -> Result<bool> {
+        let result = saml_pending_request::Entity::delete_by_id(id.to_string())
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected == 1)
+    }
+}

@@ -1,0 +1,262 @@
+"""SAML service provider: pysaml2 7.5 (with the xmlsec1 binary) against Gatehouse's identity provider.
+
+    python tests/interop/saml_pysaml2.py metadata BASE SP_ENTITY ACS KEY CERT NAMEID WANT_RESPONSE_SIGNED
+    python tests/interop/saml_pysaml2.py sso BASE SP_ENTITY ACS KEY CERT NAMEID WANT_RESPONSE_SIGNED USERNAME PASSWORD [TOTP_CODE]
+
+Why this exists: our Rust tests check the Response against our own reading of the SAML specs; pysaml2 is an
+independent and strict SP implementation. In `metadata` mode the script prints the SP metadata pysaml2 writes
+for itself (the test registers it with Gatehouse, so our metadata parser reads a real SP's metadata). In `sso`
+mode it loads Gatehouse's metadata from /saml/metadata, builds a signed AuthnRequest for the HTTP-Redirect
+binding (RSA-SHA256, SHA-256 digest), follows Gatehouse's redirects with a requests session (cookie jar) through
+the real /login form (every named input submitted as a browser would, the CSRF field included) and, given a
+code, the second-factor form; then reads the auto-submitting form Gatehouse answers with, posts nothing itself,
+and hands the SAMLResponse to `parse_authn_request_response` (signature of the assertion — and of the response
+when WANT_RESPONSE_SIGNED — against the metadata's certificate, Destination, InResponseTo, audience, times).
+A tampered copy of the response (another uid) must then be refused, so a check that passes everything is caught.
+
+On success prints one JSON line; on failure prints the step and the error to stderr and exits 1.
+"""
+
+import base64
+import html.parser
+import json
+import signal
+import sys
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2.client import Saml2Client
+from saml2.config import SPConfig
+from saml2.metadata import create_metadata_string
+from saml2.saml import NAMEID_FORMAT_EMAILADDRESS, NAMEID_FORMAT_PERSISTENT, NAMEID_FORMAT_TRANSIENT
+from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
+
+TIMEOUT_S = 10
+WATCHDOG_S = 60
+MAX_STEPS = 10
+NAMEID_FORMATS = {
+    "persistent": NAMEID_FORMAT_PERSISTENT,
+    "email": NAMEID_FORMAT_EMAILADDRESS,
+    "transient": NAMEID_FORMAT_TRANSIENT,
+}
+
+step = "starting"
+
+
+class StepError(Exception):
+    pass
+
+
+def fail(message):
+    raise StepError(message)
+
+
+def watchdog(_signum, _frame):
+    print(f"pysaml2 interop: no result within {WATCHDOG_S} s (step: {step})", file=sys.stderr)
+    sys.exit(1)
+
+
+class Forms(html.parser.HTMLParser):
+    """Every <form> of a page: its action, method and named inputs (name -> value), as a browser submits them."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": attrs.get("action") or "", "method": (attrs.get("method") or "get").lower(),
+                               "id": attrs.get("id"), "inputs": {}})
+        elif tag == "input" and self.forms and attrs.get("name"):
+            self.forms[-1]["inputs"][attrs["name"]] = attrs.get("value") or ""
+
+
+def forms_of(page):
+    parser = Forms()
+    parser.feed(page.text)
+    return parser.forms
+
+
+def text(response):
+    parser = html.parser.HTMLParser()
+    chunks = []
+    parser.handle_data = chunks.append
+    parser.feed(response.text)
+    return " ".join(" ".join(chunks).split())[:500]
+
+
+def browse(browser, method, url, **kwargs):
+    try:
+        return browser.request(method, url, allow_redirects=False, timeout=TIMEOUT_S, **kwargs)
+    except requests.RequestException as e:
+        fail(f"{method} {url} failed: {e}")
+
+
+def submit_form(browser, page_url, path, fields):
+    """Loads `page_url`, finds its POST form to `path` and submits it with `fields` filled in."""
+    page = browse(browser, "GET", page_url)
+    if page.status_code != 200:
+        fail(f"{page_url}: {page.status_code} {text(page)}")
+    form = next((f for f in forms_of(page) if urlsplit(f["action"]).path == path and f["method"] == "post"), None)
+    if form is None:
+        fail(f"no form posting to {path} on {page_url}: {text(page)}")
+    if not form["inputs"].get("csrf"):
+        fail(f"the form on {page_url} has no CSRF field: {sorted(form['inputs'])}")
+    done = browse(browser, "POST", urljoin(page_url, form["action"]), data=dict(form["inputs"], **fields))
+    location = done.headers.get("location")
+    if not location:
+        fail(f"{path} not accepted: {done.status_code} {text(done)}")
+    return urljoin(page_url, location)
+
+
+def config(base, sp_entity, acs, key, cert, nameid, want_response_signed, idp_metadata=None):
+    conf = {
+        "entityid": sp_entity,
+        "key_file": key,
+        "cert_file": cert,
+        "xmlsec_binary": "/usr/bin/xmlsec1",
+        # Unmapped attributes (uid, displayName, roles) would otherwise vanish silently.
+        "allow_unknown_attributes": True,
+        "accepted_time_diff": 120,
+        "service": {
+            "sp": {
+                "endpoints": {"assertion_consumer_service": [(acs, BINDING_HTTP_POST)]},
+                "authn_requests_signed": True,
+                "want_assertions_signed": True,
+                "want_response_signed": want_response_signed,
+                "allow_unsolicited": False,
+                "name_id_format": NAMEID_FORMATS[nameid],
+                "signing_algorithm": SIG_RSA_SHA256,
+                "digest_algorithm": DIGEST_SHA256,
+            }
+        },
+    }
+    if idp_metadata:
+        conf["metadata"] = {"inline": [idp_metadata]}
+    sp_config = SPConfig()
+    sp_config.load(conf)
+    return sp_config
+
+
+def sso(base, sp_entity, acs, key, cert, nameid, want_response_signed, username, password, totp_code=None):
+    global step
+    step = "IdP metadata"
+    metadata = requests.get(f"{base}/saml/metadata", timeout=TIMEOUT_S)
+    metadata.raise_for_status()
+    idp_entity = f"{base}/saml/metadata"
+    client = Saml2Client(config(base, sp_entity, acs, key, cert, nameid, want_response_signed, metadata.text))
+
+    step = "AuthnRequest"
+    request_id, info = client.prepare_for_authenticate(
+        entityid=idp_entity,
+        relay_state="relay-123",
+        binding=BINDING_HTTP_REDIRECT,
+        sign=True,
+        sigalg=SIG_RSA_SHA256,
+        digest_alg=DIGEST_SHA256,
+    )
+    location = dict(info["headers"])["Location"]
+    sent = urlsplit(location).query
+    if "Signature=" not in sent or "SigAlg=" not in sent:
+        fail(f"pysaml2 built an unsigned request: {location}")
+
+    step = "single sign-on"
+    browser = requests.Session()
+    page = None
+    for _ in range(MAX_STEPS):
+        parts = urlsplit(location)
+        if f"{parts.scheme}://{parts.netloc}" != base:
+            fail(f"sent away from Gatehouse before the response: {location}")
+        if parts.path == "/login":
+            step = "signing in"
+            location = submit_form(browser, location, "/login", {"username": username, "password": password})
+            continue
+        if parts.path == "/login/factor":
+            if not totp_code:
+                fail("a second factor was asked for, but no code was given")
+            step = "second factor"
+            location = submit_form(browser, location, "/login/factor", {"method": "totp", "code": totp_code})
+            continue
+        step = "single sign-on"
+        page = browse(browser, "GET", location)
+        if "location" in page.headers:
+            location = urljoin(location, page.headers["location"])
+            continue
+        break
+    if page is None or page.status_code != 200:
+        fail(f"no response page: {getattr(page, 'status_code', None)} {text(page) if page is not None else ''}")
+    if "no-store" not in page.headers.get("cache-control", ""):
+        fail(f"the response page may be cached: {page.headers.get('cache-control')!r}")
+    form = next((f for f in forms_of(page) if "SAMLResponse" in f["inputs"]), None)
+    if form is None:
+        fail(f"no SAMLResponse form: {text(page)}")
+
+    step = "parsing the response"
+    saml_response = form["inputs"]["SAMLResponse"]
+    authn = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding={request_id: "/"})
+    if authn is None:
+        fail("pysaml2 returned no response")
+    name_id = authn.get_subject()
+    context = authn.authn_info()
+    confirmation = authn.assertion.subject.subject_confirmation[0].subject_confirmation_data
+    xml = base64.b64decode(saml_response).decode()
+
+    step = "tampered response"
+    tampered = base64.b64encode(xml.replace(f">{username}<", ">mallory<").encode()).decode()
+    if tampered == base64.b64encode(xml.encode()).decode():
+        fail("nothing to tamper with: the uid is not in the response")
+    fresh = Saml2Client(config(base, sp_entity, acs, key, cert, nameid, want_response_signed, metadata.text))
+    try:
+        fresh.parse_authn_request_response(tampered, BINDING_HTTP_POST, outstanding={request_id: "/"})
+        tampered_rejected = False
+    except Exception as e:  # pysaml2 raises several kinds (SignatureError, …); any refusal counts
+        tampered_rejected = type(e).__name__
+
+    result = {
+        "form_action": form["action"],
+        "relay_state": form["inputs"].get("RelayState"),
+        "in_response_to": authn.in_response_to,
+        "response_signed": authn.response.signature is not None,
+        "assertion_signed": authn.assertion.signature is not None,
+        "recipient": confirmation.recipient,
+        "issuer": authn.issuer(),
+        "name_id": name_id.text,
+        "name_id_format": name_id.format,
+        "attributes": authn.get_identity(),
+        "authn_context": [c[0] for c in context],
+        "tampered_rejected": tampered_rejected,
+    }
+    print(json.dumps(result))
+
+
+def main(args):
+    mode, base, sp_entity, acs, key, cert, nameid, want = args[:8]
+    want_response_signed = want == "true"
+    if mode == "metadata":
+        global step
+        step = "SP metadata"
+        conf = config(base, sp_entity, acs, key, cert, nameid, want_response_signed)
+        print(json.dumps({"metadata": create_metadata_string(None, config=conf).decode()}))
+    else:
+        sso(base, sp_entity, acs, key, cert, nameid, want_response_signed, *args[8:])
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    if not ((len(args) == 8 and args[0] == "metadata") or (len(args) in (10, 11) and args[0] == "sso")):
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    signal.signal(signal.SIGALRM, watchdog)
+    signal.alarm(WATCHDOG_S)
+    try:
+        main(args)
+    except StepError as e:
+        print(f"pysaml2 interop failed at step {step!r}: {e}", file=sys.stderr)
+        sys.exit(1)
+    except Exception as e:
+        print(f"pysaml2 interop failed at step {step!r}: {type(e).__name__}: {e}", file=sys.stderr)
+        sys.exit(1)
+    finally:
+        signal.alarm(0)

@@ -1,0 +1,157 @@
+//! The SAML identity provider against pysaml2 (Python, with the xmlsec1 binary), run from
+//! `tests/interop/saml_pysaml2.py`: pysaml2 writes its own SP metadata (registered here through the same code as
+//! `gatehouse sp add`), builds a signed AuthnRequest for the HTTP-Redirect binding, goes through the real
+//! /login form (and the second-factor form), and verifies our Response its own way — signatures against our
+//! metadata's certificate, Destination, InResponseTo, audience, times — then must refuse a tampered copy.
+//! Two SPs: one that wants the Response signed (persistent NameID, a user with TOTP: REFEDS MFA), one that does
+//! not (e-mail NameID, password only: PasswordProtectedTransport).
+//!
+//! `make test` installs pysaml2 into .venv-interop and xmlsec1, and sets GATEHOUSE_INTEROP=1 and
+//! GATEHOUSE_INTEROP_PYTHON, under which anything missing fails the test; a plain `cargo test` without them skips.
+use crate::common::*;
+use crate::{node, python};
+use gatehouse::core::audit::Origin;
+use gatehouse::protocols::saml::sps::{self, NewServiceProvider};
+use std::time::Duration;
+
+const TIMEOUT: Duration = Duration::from_secs(90);
+
+struct Case {
+    entity: &'static str,
+    acs: &'static str,
+    name_id: &'static str,
+    signed_response: bool,
+    user: &'static str,
+    totp: bool,
+}
+
+fn pem_files(dir: &std::path::Path) -> (String, String) {
+    let (key, cert_b64) = crate::saml_sp::key_and_certificate();
+    let key_path = dir.join("sp.key");
+    let cert_path = dir.join("sp.crt");
+    std::fs::write(&key_path, key.private_key_to_pem_pkcs8().unwrap()).unwrap();
+    let der = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, cert_b64).unwrap();
+    std::fs::write(
+        &cert_path,
+        openssl::x509::X509::from_der(&der).unwrap().to_pem().unwrap(),
+    )
+    .unwrap();
+    (key_path.display().to_string(), cert_path.display().to_string())
+}
+
+#[tokio::test]
+async fn pysaml2_signs_in_over_redirect_and_verifies_the_signed_response() {
+    let xmlsec = std::path::Path::new("/usr/bin/xmlsec1")
+        .is_file()
+        .then(Vec::new)
+        .unwrap_or_else(|| vec!["/usr/bin/xmlsec1 (apt-get install xmlsec1)".to_string()]);
+    let mut missing = python::missing(&["saml2", "requests"]);
+    missing.extend(xmlsec);
+    if !node::available("pysaml2 test", missing) {
+        return;
+    }
+    let server = TestServer::start().await;
+    server.add_user("paula", Some(GOOD_PASSWORD)).await;
+    server.add_user_with("pete", Some(GOOD_PASSWORD), &["user"]).await;
+    let browser = server.browser();
+    assert_eq!(browser.login("paula", GOOD_PASSWORD).await.status, 303);
+    let secret = server.enrol_totp(&browser).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        Case {
+            entity: "https://pysaml2.example/sp-signed-response",
+            acs: "http://127.0.0.1:9/acs/signed",
+            name_id: "persistent",
+            signed_response: true,
+            user: "paula",
+            totp: true,
+        },
+        Case {
+            entity: "https://pysaml2.example/sp",
+            acs: "http://127.0.0.1:9/acs",
+            name_id: "email",
+            signed_response: false,
+            user: "pete",
+            totp: false,
+        },
+    ];
+    for case in cases {
+        let (key, cert) = pem_files(dir.path());
+        let want = if case.signed_response { "true" } else { "false" };
+        let common = [case.entity, case.acs, key.as_str(), cert.as_str(), case.name_id, want];
+        let mut args = vec!["metadata", server.base.as_str()];
+        args.extend(common);
+        let output = python::run("saml_pysaml2.py", &args, &[], TIMEOUT).await;
+        let metadata = node::json_result("saml_pysaml2.py", &output)["metadata"]
+            .as_str()
+            .expect("SP metadata")
+            .to_string();
+        let sp = sps::register(
+            server.state().store.as_ref(),
+            server.state().clock.now(),
+            &Origin::cli(),
+            NewServiceProvider {
+                metadata,
+                name_id_format: Some(case.name_id.into()),
+                sign_response: case.signed_response,
+            },
+        )
+        .await
+        .expect("pysaml2's metadata registers");
+        assert!(sp.authn_requests_signed, "pysaml2 says it signs its requests");
+
+        let code = server.totp_code(&secret, 0);
+        let mut args = vec!["sso", server.base.as_str()];
+        args.extend(common);
+        args.extend([case.user, GOOD_PASSWORD]);
+        if case.totp {
+            args.push(&code);
+        }
+        let output = python::run("saml_pysaml2.py", &args, &[], TIMEOUT).await;
+        let result = node::json_result("saml_pysaml2.py", &output);
+        let email = format!("{}@example.com", case.user);
+        assert_eq!(result["form_action"], case.acs);
+        assert_eq!(result["recipient"], case.acs);
+        assert_eq!(result["relay_state"], "relay-123");
+        assert_eq!(result["issuer"], server.url("/saml/metadata"));
+        assert_eq!(result["assertion_signed"], true);
+        assert_eq!(result["response_signed"], case.signed_response);
+        assert!(result["in_response_to"].as_str().is_some_and(|id| !id.is_empty()));
+        let attributes = &result["attributes"];
+        assert_eq!(attributes["uid"], serde_json::json!([case.user]), "{result}");
+        assert_eq!(attributes["email"], serde_json::json!([email]));
+        assert!(attributes["displayName"].is_array());
+        assert_ne!(
+            result["tampered_rejected"], false,
+            "a tampered response must be refused: {result}"
+        );
+        if case.totp {
+            assert_eq!(
+                result["authn_context"],
+                serde_json::json!(["https://refeds.org/profile/mfa"])
+            );
+            assert_eq!(
+                result["name_id_format"],
+                "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
+            );
+            assert!(
+                result["name_id"]
+                    .as_str()
+                    .is_some_and(|n| n.len() >= 40 && !n.contains("paula"))
+            );
+        } else {
+            assert_eq!(
+                result["authn_context"],
+                serde_json::json!(["urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"])
+            );
+            assert_eq!(
+                result["name_id_format"],
+                "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+            );
+            assert_eq!(result["name_id"], email);
+            assert_eq!(attributes["roles"], serde_json::json!(["user"]));
+        }
+        eprintln!("pysaml2 result: {result}");
+    }
+    server.stop().await;
+}
