@@ -16,6 +16,7 @@ pub mod notify;
 pub mod oauth;
 pub mod passkeys;
 pub mod password;
+pub mod policy;
 pub mod reset;
 pub mod second_factor;
 pub mod secrets;
