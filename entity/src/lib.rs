@@ -14,6 +14,7 @@ pub mod one_time_token;
 pub mod recovery_code;
 pub mod refresh_token;
 pub mod role;
+pub mod role_policy;
 pub mod rp_session;
 pub mod session;
 pub mod signing_key;

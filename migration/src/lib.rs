@@ -9,6 +9,7 @@ mod m20261123_000005_webauthn_ceremonies;
 mod m20261123_000006_oidc;
 mod m20261123_000007_refresh_tokens;
 mod m20261123_000008_oidc_clients_keys;
+mod m20261123_000010_role_policies;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_oidc::Migration),
             Box::new(m20261123_000007_refresh_tokens::Migration),
             Box::new(m20261123_000008_oidc_clients_keys::Migration),
+            Box::new(m20261123_000010_role_policies::Migration),
         ]
     }
 }

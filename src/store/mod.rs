@@ -5,6 +5,7 @@ mod ceremonies;
 mod factors;
 mod hardware_tokens;
 mod oidc;
+mod policy;
 mod rp;
 mod sessions;
 mod sms_codes;
