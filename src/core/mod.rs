@@ -18,6 +18,7 @@ pub mod passkeys;
 pub mod password;
 pub mod policy;
 pub mod reset;
+pub mod role_policies;
 pub mod second_factor;
 pub mod secrets;
 pub mod sessions;

@@ -195,7 +195,7 @@ pub fn parse_kinds(text: &str) -> Result<Vec<FactorKind>> {
             Error::invalid(format!(
                 "Unknown factor kind '{}'. Known kinds: {}.",
                 super::model::truncate(name, 32),
-                names(&ALL_KINDS)
+                ALL_KINDS.map(FactorKind::as_str).join(", ")
             ))
         })?);
     }
