@@ -27,27 +27,43 @@ enum Roles {
     Name,
 }
 
-/// (role, allowed kinds, MFA required, trusted-device days, reauth absolute / idle minutes). Administrators
-/// and the helpdesk get phishing-resistant or app-based factors, the 12 h / 15 min reauthentication of the
-/// security bar, and no trusted devices; ordinary users every kind and no requirement.
-const DEFAULTS: [(&str, &str, bool, i32, Option<i32>, Option<i32>); 3] = [
-    ("admin", r#"["webauthn","recovery_code"]"#, true, 0, Some(720), Some(15)),
-    (
-        "helpdesk",
-        r#"["webauthn","totp","oath_token","recovery_code"]"#,
-        true,
-        0,
-        Some(720),
-        Some(15),
-    ),
-    (
-        "user",
-        r#"["webauthn","totp","oath_token","sms","recovery_code"]"#,
-        false,
-        30,
-        None,
-        None,
-    ),
+/// One built-in role's initial policy.
+struct Seed {
+    role: &'static str,
+    kinds: &'static str,
+    mfa: bool,
+    trusted_days: i32,
+    reauth_absolute: Option<i32>,
+    reauth_idle: Option<i32>,
+}
+
+/// Administrators and the helpdesk get phishing-resistant or app-based factors, the 12 h / 15 min
+/// reauthentication of the security bar, and no trusted devices; ordinary users every kind and no requirement.
+const DEFAULTS: [Seed; 3] = [
+    Seed {
+        role: "admin",
+        kinds: r#"["webauthn","recovery_code"]"#,
+        mfa: true,
+        trusted_days: 0,
+        reauth_absolute: Some(720),
+        reauth_idle: Some(15),
+    },
+    Seed {
+        role: "helpdesk",
+        kinds: r#"["webauthn","totp","oath_token","recovery_code"]"#,
+        mfa: true,
+        trusted_days: 0,
+        reauth_absolute: Some(720),
+        reauth_idle: Some(15),
+    },
+    Seed {
+        role: "user",
+        kinds: r#"["webauthn","totp","oath_token","sms","recovery_code"]"#,
+        mfa: false,
+        trusted_days: 30,
+        reauth_absolute: None,
+        reauth_idle: None,
+    },
 ];
 
 #[async_trait::async_trait]
@@ -76,7 +92,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         let now = chrono::Utc::now();
-        for (role, kinds, mfa, trusted, absolute, idle) in DEFAULTS {
+        for seed in DEFAULTS {
             let insert = Query::insert()
                 .into_table(RolePolicies::Table)
                 .columns([
@@ -90,13 +106,13 @@ impl MigrationTrait for Migration {
                     RolePolicies::UpdatedAt,
                 ])
                 .values_panic([
-                    role.into(),
-                    kinds.into(),
-                    mfa.into(),
+                    seed.role.into(),
+                    seed.kinds.into(),
+                    seed.mfa.into(),
                     0.into(),
-                    trusted.into(),
-                    absolute.into(),
-                    idle.into(),
+                    seed.trusted_days.into(),
+                    seed.reauth_absolute.into(),
+                    seed.reauth_idle.into(),
                     now.into(),
                 ])
                 .to_owned();
