@@ -34,16 +34,16 @@ pub struct SetArgs {
     #[arg(long, value_name = "YYYY-MM-DD|none")]
     pub enforce_from: Option<String>,
     /// Days after the enforcement date during which members without a factor are reminded, not held.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub grace_days: Option<String>,
     /// How long a browser may be trusted to skip the second factor; 0 = never.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub trusted_device_days: Option<String>,
     /// Longest session age in minutes before signing in again; `none` for the server's default.
-    #[arg(long, value_name = "N|none")]
+    #[arg(long, value_name = "N|none", allow_hyphen_values = true)]
     pub reauth_absolute_minutes: Option<String>,
     /// Longest inactivity in minutes before signing in again; `none` for the server's default.
-    #[arg(long, value_name = "N|none")]
+    #[arg(long, value_name = "N|none", allow_hyphen_values = true)]
     pub reauth_idle_minutes: Option<String>,
 }
 

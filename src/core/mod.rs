@@ -6,6 +6,7 @@ pub mod assurance;
 pub mod audit;
 pub mod clock;
 pub mod crypto;
+pub mod enforcement;
 pub mod enrol;
 pub mod error;
 pub mod factors;
