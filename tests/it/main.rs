@@ -17,6 +17,7 @@ mod oidc_logout;
 mod oidc_tokens;
 mod oidcc_basic;
 mod password_reset;
+mod policy;
 mod python;
 mod sms;
 mod store;
