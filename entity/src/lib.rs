@@ -15,6 +15,7 @@ pub mod one_time_token;
 pub mod recovery_code;
 pub mod refresh_token;
 pub mod role;
+pub mod role_policy;
 pub mod rp_session;
 pub mod saml_key;
 pub mod saml_pending_request;

@@ -10,6 +10,7 @@ mod m20261123_000006_oidc;
 mod m20261123_000007_refresh_tokens;
 mod m20261123_000008_oidc_clients_keys;
 mod m20261123_000009_device_codes;
+mod m20261123_000010_role_policies;
 mod m20261123_000011_saml;
 
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_refresh_tokens::Migration),
             Box::new(m20261123_000008_oidc_clients_keys::Migration),
             Box::new(m20261123_000009_device_codes::Migration),
+            Box::new(m20261123_000010_role_policies::Migration),
             Box::new(m20261123_000011_saml::Migration),
         ]
     }

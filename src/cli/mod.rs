@@ -2,6 +2,7 @@
 //! with `--json`, results are printed as JSON on standard output.
 mod clients;
 mod keys;
+mod roles;
 mod serve;
 mod sps;
 mod tokens;
@@ -35,6 +36,9 @@ pub enum Command {
     /// Manage user accounts.
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Role policies: which factor kinds count, whether a second factor is required, from when.
+    #[command(subcommand)]
+    Role(roles::RoleCommand),
     /// OpenID Connect clients (relying parties).
     #[command(subcommand)]
     Client(clients::ClientCommand),
@@ -90,6 +94,7 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             Command::User(cmd) => user::run_user(&config, cmd, json).await,
             Command::Audit(cmd) => user::run_audit(&config, cmd, json).await,
+            Command::Role(cmd) => roles::run(&config, cmd, json).await,
             Command::Tokens(cmd) => tokens::run(&config, cmd, json).await,
             Command::Client(cmd) => clients::run(&config, cmd, json).await,
             Command::Keys(cmd) => keys::run(&config, cmd, json).await,

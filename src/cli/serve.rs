@@ -17,6 +17,9 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
         backend = state.config.database_url().split(':').next().unwrap_or(""),
         "database ready"
     );
+    if state.webauthn.is_none() {
+        warn_about_key_only_roles(&state).await;
+    }
     if let Some(link) = app::first_admin_link(&state)
         .await
         .map_err(|e| CliError(format!("{e:#}")))?
@@ -40,5 +43,30 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
         }
         Ok(Err(e)) => Err(CliError(format!("server error: {e}"))),
         Err(e) => Err(CliError(format!("server task failed: {e}"))),
+    }
+}
+
+/// Without a WebAuthn relying party (an IP-address public_url), members of a role that counts only security keys
+/// could never finish enrolment; say so at start-up, with the command that relaxes the role.
+async fn warn_about_key_only_roles(state: &app::AppState) {
+    use crate::core::factors::FactorKind;
+    let Ok(policies) = state.store.role_policies().await else {
+        return;
+    };
+    for policy in policies {
+        let primary: Vec<FactorKind> = policy
+            .allowed_factors
+            .iter()
+            .copied()
+            .filter(|k| !k.is_backup())
+            .collect();
+        if primary == [FactorKind::WebAuthn] {
+            tracing::warn!(
+                role = %policy.role,
+                "security keys are unavailable (public_url has no domain name) but this role allows only them; \
+                 set a domain name, or e.g. `gatehouse role set {} --factors webauthn,totp,recovery_code`",
+                policy.role
+            );
+        }
     }
 }

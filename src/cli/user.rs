@@ -34,6 +34,12 @@ pub enum UserCommand {
     AddRole { user: String, role: String },
     /// Take a role from a user.
     RemoveRole { user: String, role: String },
+    /// Require a second factor of one user whatever their roles say (true), or leave it to the roles (false).
+    SetMfaRequired {
+        user: String,
+        #[arg(value_name = "true|false")]
+        required: String,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -82,7 +88,7 @@ fn read_password() -> Result<String, CliError> {
     Ok(password)
 }
 
-async fn store(config: &Config) -> Result<Box<dyn Store>, CliError> {
+pub(super) async fn store(config: &Config) -> Result<Box<dyn Store>, CliError> {
     Ok(Box::new(
         app::open_store(config).await.map_err(|e| CliError(format!("{e:#}")))?,
     ))
@@ -177,6 +183,25 @@ pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Resu
                 json,
                 &json!({ "username": target.username, "role": role, "changed": changed }),
                 &format!("{} does not have the role {role}.", target.username),
+            );
+        }
+        UserCommand::SetMfaRequired { user, required } => {
+            let required = crate::core::policy::parse_bool(&required)?;
+            let target = accounts::find(store, &user).await?;
+            let changed =
+                crate::core::role_policies::set_user_mfa_required(store, now, &origin, &target, required).await?;
+            print(
+                json,
+                &json!({ "username": target.username, "mfa_required": required, "changed": changed }),
+                &format!(
+                    "{} {} a second factor from the next sign-in.",
+                    target.username,
+                    if required {
+                        "must use"
+                    } else {
+                        "follows their roles for"
+                    }
+                ),
             );
         }
     }

@@ -29,6 +29,21 @@ pub fn require_fresh(session: &Session, now: DateTime<Utc>) -> Result<()> {
     }
 }
 
+/// Refuses to add a factor of a kind the user's role policy does not count: it could never satisfy the policy,
+/// and an account should hold only factors that sign-in accepts.
+pub async fn require_allowed(store: &dyn Store, now: DateTime<Utc>, user: &User, kind: FactorKind) -> Result<()> {
+    if super::enforcement::requirement_for(store, now, user)
+        .await?
+        .allows(kind)
+    {
+        Ok(())
+    } else {
+        Err(Error::NotAllowed(
+            "Your account's policy does not accept this kind of factor. Add one of the kinds offered.".into(),
+        ))
+    }
+}
+
 fn factor_name(input: &str, default: &str) -> Result<String> {
     let name = input.trim();
     let name = if name.is_empty() { default } else { name };
@@ -84,6 +99,7 @@ pub async fn start_totp(
     issuer: &str,
 ) -> Result<TotpEnrolment> {
     require_fresh(session, now)?;
+    require_allowed(store, now, user, FactorKind::Totp).await?;
     store.delete_pending_factors(&user.id, FactorKind::Totp).await?;
     let secret = totp::new_secret();
     let mut factor = Factor::new(
@@ -230,6 +246,7 @@ pub async fn new_recovery_codes(
     user: &User,
 ) -> Result<Vec<String>> {
     require_fresh(session, now)?;
+    require_allowed(store, now, user, FactorKind::RecoveryCode).await?;
     let factors = store.factors_of(&user.id).await?;
     if !factors
         .iter()

@@ -24,6 +24,9 @@ pub enum Error {
     TooManyAttempts { retry_after_secs: u64 },
     #[error("This factor is locked after too many wrong codes until {} UTC. Use another factor, or wait.", until.format("%H:%M"))]
     FactorLocked { until: chrono::DateTime<chrono::Utc> },
+    /// Refused by policy (e.g. a factor kind the user's roles do not accept); the message says what is accepted.
+    #[error("{0}")]
+    NotAllowed(String),
     /// The action needs a recent sign-in.
     #[error("Please confirm it is you: sign in again to continue.")]
     ReauthenticationRequired,

@@ -4,13 +4,14 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::audit::{self, Origin, Outcome};
-use super::model::{Session, SessionState, User, UserStatus, truncate};
+use super::model::{Session, User, UserStatus, truncate};
+use super::notify::Notifier;
 use super::password::{self, Verdict};
 use super::secrets::token_digest;
 use super::sessions::{self, SessionLimits};
 use super::store::Store;
 use super::throttle::{self, Policy};
-use super::{Error, Result, accounts, second_factor};
+use super::{Error, Result, accounts, enforcement};
 
 /// A new session after a step of sign-in. Its `state` says what comes next: `Authenticated`, or a pending
 /// state that waits for a second factor or for enrolment of one.
@@ -19,20 +20,6 @@ pub struct SignedIn {
     pub token: String,
     pub session: Session,
     pub user: User,
-}
-
-/// Whether this user must prove a second factor: anyone who has one, and anyone required to have one
-/// (the per-user flag, or the `admin` role — the policy issue turns this into per-role policy).
-async fn next_state(store: &dyn Store, user: &User) -> Result<SessionState> {
-    if !second_factor::offered(store, &user.id).await?.is_empty() {
-        return Ok(SessionState::PendingSecondFactor);
-    }
-    let required = user.mfa_required || store.roles_of(&user.id).await?.iter().any(|r| r == "admin");
-    Ok(if required {
-        SessionState::PendingEnrolment
-    } else {
-        SessionState::Authenticated
-    })
 }
 
 /// Password attempts are counted per typed identifier (known or not, so the delays reveal nothing).
@@ -44,8 +31,10 @@ fn throttle_key(identifier: &str) -> String {
 const MAX_IDENTIFIER: usize = 254;
 const MAX_PASSWORD_BYTES: usize = 4 * password::MAX_CHARS;
 
+#[allow(clippy::too_many_arguments)]
 pub async fn password_sign_in(
     store: &dyn Store,
+    notifier: &dyn Notifier,
     now: DateTime<Utc>,
     limits: SessionLimits,
     origin: &Origin,
@@ -137,7 +126,15 @@ pub async fn password_sign_in(
         let hash = password::hash_async(password.to_string()).await?;
         store.set_password_hash(&user.id, &hash, None, now).await?;
     }
-    let state = next_state(store, &user).await?;
+    // The role policy decides what follows: the second step (only allowed kinds, unless the user has no other
+    // proof), full access, or enrolment only once an enforcement date has passed.
+    let (requirement, plan) = enforcement::plan_for(store, now, &user).await?;
+    let state = enforcement::state_after_password(&plan);
+    if plan.reminder.is_some()
+        && let Some(reminder) = enforcement::reminder(&requirement, &plan)
+    {
+        enforcement::mail_reminder(store, notifier, now, &user, &reminder).await?;
+    }
     let (token, session) = sessions::new_session_in(state, &user.id, vec!["pwd".into()], now, limits, origin);
     store.insert_session(&session).await?;
     audit::record(
@@ -147,7 +144,10 @@ pub async fn password_sign_in(
         "login.password",
         Outcome::Success,
         Some(&user.id),
-        json!({ "rehashed": needs_rehash, "next": state.as_str() }),
+        json!({
+            "rehashed": needs_rehash, "next": state.as_str(),
+            "accepted": plan.accepted, "policy_fallback": requirement.fallback_to,
+        }),
     )
     .await?;
     Ok(SignedIn { token, session, user })

@@ -17,14 +17,14 @@ use webauthn_rs::prelude::{
 use super::audit::{self, Origin, Outcome};
 use super::factors::{Factor, FactorKind, FactorStatus};
 use super::login::SignedIn;
-use super::model::{Session, SessionState, User, UserStatus};
+use super::model::{Session, User, UserStatus};
 use super::notify::Notifier;
 use super::second_factor::{self, Checked};
 use super::secrets::{random_token, token_digest};
 use super::sessions::{self, SessionLimits};
 use super::store::Store;
 use super::throttle::Policy;
-use super::{Error, Result, enrol};
+use super::{Error, Result, enforcement, enrol};
 
 const CEREMONY_TTL: Duration = Duration::minutes(5);
 
@@ -78,6 +78,7 @@ pub async fn start_registration(
     user: &User,
 ) -> Result<Value> {
     enrol::require_fresh(session, now)?;
+    enrol::require_allowed(store, now, user, FactorKind::WebAuthn).await?;
     let user_id = Uuid::parse_str(&user.id).map_err(internal)?;
     let existing: Vec<_> = webauthn_factors(store, &user.id)
         .await?
@@ -170,10 +171,12 @@ pub async fn start_second_factor(
     webauthn: &Webauthn,
     store: &dyn Store,
     now: DateTime<Utc>,
+    origin: &Origin,
     pending: &Session,
     user: &User,
 ) -> Result<Value> {
     let factors = second_factor::usable_factors(store, pending, user, FactorKind::WebAuthn).await?;
+    second_factor::admit(store, now, origin, user, FactorKind::WebAuthn).await?;
     let passkeys: Vec<Passkey> = factors.iter().filter_map(|f| passkey_of(f).ok()).collect();
     let (options, state) = webauthn.start_passkey_authentication(&passkeys).map_err(internal)?;
     store
@@ -249,6 +252,7 @@ pub async fn finish_second_factor(
     credential: &Value,
 ) -> Result<SignedIn> {
     let factors = second_factor::usable_factors(store, pending, user, FactorKind::WebAuthn).await?;
+    let then = second_factor::admit(store, now, origin, user, FactorKind::WebAuthn).await?;
     let response: PublicKeyCredential = parse(credential)?;
     let attempt = second_factor::reserve(store, now, policy, origin, user, FactorKind::WebAuthn).await?;
     let checked = match store
@@ -280,6 +284,7 @@ pub async fn finish_second_factor(
         pending,
         user,
         FactorKind::WebAuthn,
+        then,
         &attempt,
         checked,
     )
@@ -374,6 +379,24 @@ pub async fn finish_passwordless(
         .await?;
         return Err(refused());
     };
+    // The role policy must accept passkeys for this user (or, for a user whose factors all stopped counting,
+    // the passkey proves who they are and opens enrolment only).
+    let (_, plan) = enforcement::plan_for(store, now, &user).await?;
+    if !plan.accepted.contains(&FactorKind::WebAuthn) {
+        audit::record(
+            store,
+            now,
+            origin,
+            "login.passkey",
+            Outcome::Denied,
+            Some(&user.id),
+            json!({ "reason": "kind_not_allowed", "accepted": plan.accepted }),
+        )
+        .await?;
+        return Err(Error::NotAllowed(
+            "Your account's policy does not accept passkey sign-in. Sign in with your password.".into(),
+        ));
+    }
     let result = webauthn.finish_discoverable_authentication_v2(&response, state, DiscoverableKey::from(&passkey));
     match check_assertion(store, now, origin, &user, &factors, result).await? {
         Checked::Accepted {
@@ -381,8 +404,8 @@ pub async fn finish_passwordless(
             amr: mut methods,
         } if methods.iter().any(|m| m == "user") => {
             methods.push("mfa".into());
-            let (token, session) =
-                sessions::new_session_in(SessionState::Authenticated, &user.id, methods, now, limits, origin);
+            let state = enforcement::state_after(plan.then);
+            let (token, session) = sessions::new_session_in(state, &user.id, methods, now, limits, origin);
             store.insert_session(&session).await?;
             audit::record(
                 store,
@@ -391,7 +414,7 @@ pub async fn finish_passwordless(
                 "login.passkey",
                 Outcome::Success,
                 Some(&user.id),
-                json!({ "factor_id": factor.id }),
+                json!({ "factor_id": factor.id, "next": state.as_str() }),
             )
             .await?;
             Ok(SignedIn { token, session, user })

@@ -9,14 +9,45 @@ use super::factors::{Factor, FactorKind, FactorStatus, recovery_code, totp};
 use super::login::SignedIn;
 use super::model::{Session, SessionState, User};
 use super::notify::Notifier;
+use super::policy::Access;
 use super::sessions::{self, SessionLimits};
 use super::store::{CodeUse, Store};
 use super::throttle::{self, Attempt, Policy};
-use super::{Error, Keys, Result};
+use super::{Error, Keys, Result, enforcement};
 
-/// What the sign-in page offers this user, in order.
-pub async fn offered(store: &dyn Store, user_id: &str) -> Result<Vec<FactorKind>> {
-    Ok(super::factors::offer_order(&store.factors_of(user_id).await?))
+/// What the sign-in page offers this user, in order: their factors of kinds the role policy accepts (see
+/// `policy::plan`).
+pub async fn offered(store: &dyn Store, now: DateTime<Utc>, user: &User) -> Result<Vec<FactorKind>> {
+    Ok(enforcement::plan_for(store, now, user).await?.1.accepted)
+}
+
+/// Refuses, and audits, a kind of factor that the user has but the role policy does not accept for this
+/// sign-in — before any attempt is counted or any code is checked, so a refused kind burns nothing. Returns
+/// what a success will give.
+pub async fn admit(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    user: &User,
+    kind: FactorKind,
+) -> Result<Access> {
+    let (_, plan) = enforcement::plan_for(store, now, user).await?;
+    if plan.accepted.contains(&kind) {
+        return Ok(plan.then);
+    }
+    audit::record(
+        store,
+        now,
+        origin,
+        "login.second_factor",
+        Outcome::Denied,
+        Some(&user.id),
+        json!({ "kind": kind, "reason": "kind_not_allowed", "accepted": plan.accepted }),
+    )
+    .await?;
+    Err(Error::NotAllowed(
+        "Your account's policy does not accept this sign-in method. Use one of the methods offered.".into(),
+    ))
 }
 
 pub fn throttle_key(user_id: &str, kind: FactorKind) -> String {
@@ -107,6 +138,7 @@ pub async fn verify(
     code: &str,
 ) -> Result<SignedIn> {
     let factors = usable_factors(store, pending, user, kind).await?;
+    let then = admit(store, now, origin, user, kind).await?;
     let attempt = reserve(store, now, policy, origin, user, kind).await?;
     let checked = match kind {
         FactorKind::Totp => check_totp(store, keys, now, &factors, code).await?,
@@ -128,13 +160,13 @@ pub async fn verify(
         FactorKind::WebAuthn => return Err(Error::invalid("Use the security key button for this method.")),
     };
     conclude(
-        store, notifier, now, limits, policy, origin, pending, user, kind, &attempt, checked,
+        store, notifier, now, limits, policy, origin, pending, user, kind, then, &attempt, checked,
     )
     .await
 }
 
-/// The effects of a checked second factor: on success the counter resets and the pending session becomes a
-/// signed-in one with a new id; on failure the attempt stays counted, notices go out, and the tenth locks.
+/// The effects of a checked second factor: on success the counter resets and the pending session is replaced,
+/// under a new id, by a signed-in one (or, when `then` says so, an enrolment-only one); on failure the attempt stays counted, notices go out, and the tenth locks.
 #[allow(clippy::too_many_arguments)]
 pub async fn conclude(
     store: &dyn Store,
@@ -146,6 +178,7 @@ pub async fn conclude(
     pending: &Session,
     user: &User,
     kind: FactorKind,
+    then: Access,
     attempt: &Attempt,
     checked: Checked,
 ) -> Result<SignedIn> {
@@ -155,7 +188,8 @@ pub async fn conclude(
             let mut amr = vec!["pwd".to_string()];
             amr.extend(methods);
             amr.push("mfa".to_string());
-            let Some((token, session)) = sessions::promote(store, now, limits, pending, amr).await? else {
+            let state = enforcement::state_after(then);
+            let Some((token, session)) = sessions::promote_to(store, now, limits, pending, state, amr).await? else {
                 return Err(Error::invalid("This sign-in was already completed."));
             };
             audit::record(
@@ -166,7 +200,7 @@ pub async fn conclude(
                 Outcome::Success,
                 Some(&user.id),
                 json!({
-                    "kind": kind, "factor_id": factor.id,
+                    "kind": kind, "factor_id": factor.id, "next": state.as_str(),
                 }),
             )
             .await?;

@@ -115,12 +115,25 @@ pub async fn promote(
     pending: &Session,
     amr: Vec<String>,
 ) -> Result<Option<(String, Session)>> {
+    promote_to(store, now, limits, pending, SessionState::Authenticated, amr).await
+}
+
+/// Like `promote`, into `state` (enrolment only, when the proven factor is of a kind the policy no longer
+/// counts).
+pub async fn promote_to(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    limits: SessionLimits,
+    pending: &Session,
+    state: SessionState,
+    amr: Vec<String>,
+) -> Result<Option<(String, Session)>> {
     let origin = Origin {
         ip: pending.ip.clone(),
         user_agent: pending.user_agent.clone(),
         ..Default::default()
     };
-    let (token, session) = new_session(&pending.user_id, amr, now, limits, &origin);
+    let (token, session) = new_session_in(state, &pending.user_id, amr, now, limits, &origin);
     Ok(store
         .promote_session(&pending.id_hash, &session)
         .await?

@@ -14,6 +14,7 @@ use super::model::{OneTimeToken, Role, Session, TokenPurpose, User, UserStatus};
 use super::oauth::{
     Client, CodeGrant, DeviceAuthorization, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, SigningKey,
 };
+use super::policy::RolePolicy;
 use super::saml::{SamlKey, ServiceProvider};
 
 #[async_trait]
@@ -33,6 +34,8 @@ pub trait UserStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<()>;
     async fn set_status(&self, user_id: &str, status: UserStatus, now: DateTime<Utc>) -> Result<()>;
+    /// The per-user override that requires a second factor whatever the roles say.
+    async fn set_mfa_required(&self, user_id: &str, required: bool, now: DateTime<Utc>) -> Result<()>;
     async fn roles_of(&self, user_id: &str) -> Result<Vec<String>>;
     /// `false` when the user already had the role.
     async fn add_role(&self, user_id: &str, role: &str, now: DateTime<Utc>) -> Result<bool>;
@@ -371,6 +374,19 @@ pub trait SamlStore: Send + Sync {
     async fn delete_saml_request(&self, id: &str) -> Result<bool>;
 }
 
+/// Per-role authentication policy. Writes are validated in `core` before they get here.
+#[async_trait]
+pub trait PolicyStore: Send + Sync {
+    /// Every stored policy, ordered by role.
+    async fn role_policies(&self) -> Result<Vec<RolePolicy>>;
+    async fn role_policy(&self, role: &str) -> Result<Option<RolePolicy>>;
+    /// Inserts or replaces the policy of an existing role (an unknown role is an error).
+    async fn put_role_policy(&self, policy: &RolePolicy) -> Result<()>;
+    /// The distinct sets of two or more roles that users hold together, each sorted: what a policy change
+    /// must stay consistent with.
+    async fn role_sets(&self) -> Result<Vec<Vec<String>>>;
+}
+
 #[async_trait]
 pub trait Store:
     UserStore
@@ -386,6 +402,7 @@ pub trait Store:
     + DeviceStore
     + SamlStore
     + ThrottleStore
+    + PolicyStore
 {
     /// `Ok` while the database answers.
     async fn ping(&self) -> Result<()>;

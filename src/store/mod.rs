@@ -6,6 +6,7 @@ mod device;
 mod factors;
 mod hardware_tokens;
 mod oidc;
+mod policy;
 mod rp;
 mod saml;
 mod sessions;

@@ -134,6 +134,17 @@ impl UserStore for SeaStore {
         Ok(())
     }
 
+    async fn set_mfa_required(&self, user_id: &str, required: bool, now: DateTime<Utc>) -> Result<()> {
+        user::Entity::update_many()
+            .col_expr(user::Column::MfaRequired, Expr::value(required))
+            .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .filter(user::Column::Id.eq(user_id))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
     async fn roles_of(&self, user_id: &str) -> Result<Vec<String>> {
         Ok(user_role::Entity::find()
             .filter(user_role::Column::UserId.eq(user_id))

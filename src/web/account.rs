@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::error::WebError;
 use super::{csrf, pages, session};
 use crate::app::AppState;
-use crate::core::accounts;
+use crate::core::{accounts, enforcement};
 
 pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
     let target = if session::current(&req, &state).await?.is_some() {
@@ -23,10 +23,12 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
             .finish());
     };
     let summary = accounts::summary(state.store.as_ref(), &user).await?;
+    let (requirement, plan) = enforcement::plan_for(state.store.as_ref(), state.clock.now(), &user).await?;
     let (token, cookie) = csrf::issue(&req, &state);
     let mut ctx = pages::context();
     ctx.insert("csrf", &token);
     ctx.insert("account", &summary);
+    ctx.insert("reminder", &enforcement::reminder(&requirement, &plan));
     ctx.insert(
         "signed_in_at",
         &session.auth_time.format("%Y-%m-%d %H:%M UTC").to_string(),

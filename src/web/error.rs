@@ -25,7 +25,7 @@ pub fn status_of(error: &Error) -> StatusCode {
         Error::Invalid(_) | Error::InvalidLink => StatusCode::BAD_REQUEST,
         Error::InvalidCredentials | Error::WrongCode(_) => StatusCode::UNAUTHORIZED,
         Error::TooManyAttempts { .. } | Error::FactorLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
-        Error::AccountDisabled | Error::ReauthenticationRequired => StatusCode::FORBIDDEN,
+        Error::AccountDisabled | Error::ReauthenticationRequired | Error::NotAllowed(_) => StatusCode::FORBIDDEN,
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Conflict(_) => StatusCode::CONFLICT,
         Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -100,6 +100,7 @@ pub async fn submit(
     let shown_name: String = form.username.chars().take(254).collect();
     let outcome = login::password_sign_in(
         state.store.as_ref(),
+        state.notifier.as_ref(),
         state.clock.now(),
         state.limits,
         &origin,

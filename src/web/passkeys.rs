@@ -201,7 +201,9 @@ pub async fn second_factor_options(req: HttpRequest, state: web::Data<AppState>,
     csrf::verify(&req, &state, request.csrf.as_deref())?;
     let rp = rp(&state)?;
     let (pending, user) = pending_session(&req, &state).await?;
-    let options = passkeys::start_second_factor(rp, state.store.as_ref(), state.clock.now(), &pending, &user).await?;
+    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
+    let options =
+        passkeys::start_second_factor(rp, state.store.as_ref(), state.clock.now(), &origin, &pending, &user).await?;
     Ok(HttpResponse::Ok().json(options))
 }
 
@@ -224,8 +226,18 @@ pub async fn second_factor(req: HttpRequest, state: web::Data<AppState>, bytes: 
         &request.credential,
     )
     .await?;
-    let target = safe_return_to(request.return_to.as_deref()).unwrap_or_else(|| "/account".into());
+    let target = after_sign_in(&signed_in.session, request.return_to.as_deref());
     Ok(redirect_with_session(&state, &signed_in.token, target))
+}
+
+/// Where a completed sign-in goes: `return_to` (or the account), or enrolment when that is all the policy allows.
+fn after_sign_in(session: &Session, return_to: Option<&str>) -> String {
+    let target = safe_return_to(return_to).unwrap_or_else(|| "/account".into());
+    if session.state == SessionState::PendingEnrolment {
+        format!("/account/security?return_to={}", super::login::encode(&target))
+    } else {
+        target
+    }
 }
 
 fn passkey_cookie(state: &AppState, value: String) -> Cookie<'static> {
@@ -272,7 +284,7 @@ pub async fn passwordless(req: HttpRequest, state: web::Data<AppState>, bytes: w
     {
         state.store.delete_session(&old_session.id_hash).await?;
     }
-    let target = safe_return_to(request.return_to.as_deref()).unwrap_or_else(|| "/account".into());
+    let target = after_sign_in(&signed_in.session, request.return_to.as_deref());
     let mut response = redirect_with_session(&state, &signed_in.token, target);
     let mut gone = passkey_cookie(&state, String::new());
     gone.make_removal();

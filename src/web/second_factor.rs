@@ -55,7 +55,7 @@ async fn factor_page(
     error: Option<String>,
     sent: bool,
 ) -> Result<HttpResponse, WebError> {
-    let offered = second_factor::offered(state.store.as_ref(), &user.id).await?;
+    let offered = second_factor::offered(state.store.as_ref(), state.clock.now(), user).await?;
     let chosen = method
         .and_then(FactorKind::parse)
         .filter(|k| offered.contains(k))
@@ -143,13 +143,22 @@ pub async fn submit(
     .await;
     match result {
         Ok(signed_in) => {
-            let target = safe_return_to(form.return_to.as_deref()).unwrap_or_else(|| "/account".into());
+            let mut target = safe_return_to(form.return_to.as_deref()).unwrap_or_else(|| "/account".into());
+            // Proven, but the factor's kind no longer counts for the role: enrolment is all this sign-in gives.
+            if signed_in.session.state == SessionState::PendingEnrolment {
+                target = format!("/account/security?return_to={}", super::login::encode(&target));
+            }
             Ok(HttpResponse::SeeOther()
                 .insert_header((LOCATION, target))
                 .cookie(session::session_cookie(&state, &signed_in.token))
                 .finish())
         }
-        Err(e @ (Error::WrongCode(_) | Error::TooManyAttempts { .. } | Error::FactorLocked { .. })) => {
+        Err(
+            e @ (Error::WrongCode(_)
+            | Error::TooManyAttempts { .. }
+            | Error::FactorLocked { .. }
+            | Error::NotAllowed(_)),
+        ) => {
             let page = factor_page(
                 &req,
                 &state,
@@ -190,17 +199,24 @@ pub async fn send_sms(
         .await?
         .ok_or_else(|| Error::invalid("No phone is set up for this account."))?;
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
-    let sent = sms::send_code(
-        state.store.as_ref(),
-        state.sms.as_ref(),
-        &state.keys,
-        state.clock.now(),
-        &origin,
-        &user,
-        &factor,
-        &pending.id_hash,
-    )
-    .await;
+    // No text message for a kind the policy does not accept: it could not finish the sign-in.
+    let sent =
+        match second_factor::admit(state.store.as_ref(), state.clock.now(), &origin, &user, FactorKind::Sms).await {
+            Ok(_) => {
+                sms::send_code(
+                    state.store.as_ref(),
+                    state.sms.as_ref(),
+                    &state.keys,
+                    state.clock.now(),
+                    &origin,
+                    &user,
+                    &factor,
+                    &pending.id_hash,
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        };
     let return_to = safe_return_to(form.return_to.as_deref());
     match sent {
         Ok(()) => {
@@ -210,7 +226,7 @@ pub async fn send_sms(
             }
             Ok(HttpResponse::SeeOther().insert_header((LOCATION, target)).finish())
         }
-        Err(e @ (Error::TooManyAttempts { .. } | Error::Unavailable(_))) => {
+        Err(e @ (Error::TooManyAttempts { .. } | Error::Unavailable(_) | Error::NotAllowed(_))) => {
             let page = factor_page(
                 &req,
                 &state,

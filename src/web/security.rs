@@ -14,7 +14,7 @@ use crate::app::AppState;
 use crate::core::audit::Origin;
 use crate::core::factors::{Factor, FactorKind, FactorStatus};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::{Error, enrol, hardware_tokens, sessions, sms};
+use crate::core::{Error, enforcement, enrol, hardware_tokens, sessions, sms};
 
 #[derive(Deserialize)]
 pub struct SecurityQuery {
@@ -114,6 +114,8 @@ pub async fn show(
         return Ok(to_login());
     };
     let store = state.store.as_ref();
+    let now = state.clock.now();
+    let (requirement, plan) = enforcement::plan_for(store, now, &user).await?;
     let factors = store.factors_of(&user.id).await?;
     let rows: Vec<FactorRow> = factors
         .iter()
@@ -137,7 +139,11 @@ pub async fn show(
         "has_recovery",
         &rows.iter().any(|r| r.kind == FactorKind::RecoveryCode.as_str()),
     );
-    ctx.insert("fresh", &enrol::is_fresh(&session, state.clock.now()));
+    ctx.insert("fresh", &enrol::is_fresh(&session, now));
+    // Only kinds the role policy counts can be added.
+    let allowed: Vec<&str> = requirement.allowed_factors.iter().map(|k| k.as_str()).collect();
+    ctx.insert("allowed", &allowed);
+    ctx.insert("reminder", &enforcement::reminder(&requirement, &plan));
     ctx.insert("must_enrol", &(session.state == SessionState::PendingEnrolment));
     ctx.insert("return_to", &safe_return_to(query.return_to.as_deref()));
     ctx.insert("username", &user.username);

@@ -360,6 +360,23 @@ async fn administrators_must_enrol_before_they_are_signed_in() {
     assert_eq!(browser.get("/account").await.status, 303);
     let security = browser.get("/account/security?return_to=%2Faccount").await;
     assert!(security.body.contains("needs a second factor"));
+    // The default administrator policy counts only security keys (and recovery codes): no authenticator app.
+    assert!(security.body.contains("security key or passkey"));
+    assert!(!security.body.contains("/account/security/totp"), "{}", security.body);
+    assert_eq!(browser.get("/account/security/totp").await.status, 403);
+    // An operator without security keys relaxes the policy (see tests/it/policy.rs for the strict one).
+    gatehouse::core::role_policies::set(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &gatehouse::core::audit::Origin::cli(),
+        "admin",
+        &gatehouse::core::policy::PolicyChange {
+            allowed_factors: Some(gatehouse::core::policy::parse_kinds("webauthn,totp,recovery_code").unwrap()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let page = browser.get("/account/security/totp?return_to=%2Faccount").await;
     // Enrolment-only: other actions lead back to sign-in.
     let other = browser

@@ -19,6 +19,7 @@ mod oidc_logout;
 mod oidc_tokens;
 mod oidcc_basic;
 mod password_reset;
+mod policy;
 mod python;
 mod saml;
 mod saml_rejects;

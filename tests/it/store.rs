@@ -7,9 +7,10 @@ use gatehouse::core::clock::{Clock, SystemClock};
 use gatehouse::core::factors::{Factor, FactorKind, FactorStatus};
 use gatehouse::core::model::{OneTimeToken, Session, SessionState, TokenPurpose, User, UserStatus};
 use gatehouse::core::oauth::{DeviceAuthorization, DeviceStatus, RefreshGrant};
+use gatehouse::core::policy::RolePolicy;
 use gatehouse::core::store::{
-    AuditStore, CodeUse, DeviceStore, FactorStore, SessionStore, SmsCode, SmsCodeStore, Store, ThrottleStore,
-    TokenStore, UserStore,
+    AuditStore, CodeUse, DeviceStore, FactorStore, PolicyStore, SessionStore, SmsCode, SmsCodeStore, Store,
+    ThrottleStore, TokenStore, UserStore,
 };
 use gatehouse::store::SeaStore;
 use sea_orm::{ConnectionTrait, Database};
@@ -840,5 +841,104 @@ async fn saml_request_ids_are_accepted_once_and_pending_requests_answered_once()
         );
         assert!(store.delete_sp(&entity).await.unwrap());
         assert!(store.sp(&entity).await.unwrap().is_none());
+    }
+}
+
+#[tokio::test]
+async fn role_policies_are_seeded_round_trip_and_belong_to_a_role() {
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let seeded = store.role_policies().await.unwrap();
+        let roles: Vec<&str> = seeded.iter().map(|p| p.role.as_str()).collect();
+        assert_eq!(
+            roles,
+            ["admin", "helpdesk", "user"],
+            "{backend}: one policy per built-in role"
+        );
+        let admin = &seeded[0];
+        assert_eq!(admin.allowed_factors, [FactorKind::WebAuthn, FactorKind::RecoveryCode]);
+        assert!(admin.mfa_required && admin.trusted_device_days == 0, "{backend}");
+        assert_eq!(
+            seeded[1].allowed_factors,
+            [
+                FactorKind::WebAuthn,
+                FactorKind::Totp,
+                FactorKind::OathToken,
+                FactorKind::RecoveryCode
+            ]
+        );
+        assert!(seeded[1].mfa_required);
+        assert_eq!(
+            seeded[2].allowed_factors.len(),
+            5,
+            "{backend}: users may use every kind"
+        );
+        assert!(!seeded[2].mfa_required);
+        for policy in &seeded {
+            policy
+                .validate()
+                .unwrap_or_else(|e| panic!("{backend}: seeded {} is valid: {e}", policy.role));
+        }
+
+        let now = SystemClock.now();
+        let changed = RolePolicy {
+            allowed_factors: vec![FactorKind::Totp, FactorKind::RecoveryCode],
+            mfa_required: true,
+            enforce_from: chrono::NaiveDate::from_ymd_opt(2027, 2, 28),
+            grace_days: 14,
+            trusted_device_days: 14,
+            reauth_absolute_minutes: Some(600),
+            reauth_idle_minutes: None,
+            ..RolePolicy::unrestricted("user", now)
+        };
+        store.put_role_policy(&changed).await.unwrap();
+        assert_eq!(
+            store.role_policy("user").await.unwrap().as_ref(),
+            Some(&changed),
+            "{backend}: replaced, every field round-trips"
+        );
+        assert_eq!(
+            store.role_policies().await.unwrap().len(),
+            3,
+            "{backend}: replaced, not added"
+        );
+        assert!(
+            store
+                .put_role_policy(&RolePolicy::unrestricted("emperor", now))
+                .await
+                .is_err(),
+            "{backend}: a policy needs its role"
+        );
+        assert_eq!(store.role_policy("emperor").await.unwrap(), None);
+
+        // The role sets users hold together, each once.
+        for (i, roles) in [
+            vec!["user"],
+            vec!["helpdesk", "user"],
+            vec!["user", "helpdesk"],
+            vec!["admin"],
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let u = user(
+                &format!("a0000000-0000-0000-0000-00000000000{i}"),
+                &format!("p{i}"),
+                &format!("p{i}@x.org"),
+            );
+            let roles: Vec<String> = roles.into_iter().map(str::to_string).collect();
+            store.insert_user(&u, &roles).await.unwrap();
+        }
+        assert_eq!(
+            store.role_sets().await.unwrap(),
+            [vec!["helpdesk".to_string(), "user".to_string()]],
+            "{backend}"
+        );
+
+        let id = "a0000000-0000-0000-0000-000000000000";
+        store.set_mfa_required(id, true, now).await.unwrap();
+        assert!(store.user_by_id(id).await.unwrap().unwrap().mfa_required, "{backend}");
+        store.set_mfa_required(id, false, now).await.unwrap();
+        assert!(!store.user_by_id(id).await.unwrap().unwrap().mfa_required, "{backend}");
     }
 }

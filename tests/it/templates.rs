@@ -43,6 +43,14 @@ fn every_template_renders() {
         ctx.insert(key, &value);
     }
     ctx.insert("recovery_remaining", &10);
+    ctx.insert("allowed", &["webauthn", "totp", "sms", "oath_token", "recovery_code"]);
+    ctx.insert(
+        "reminder",
+        &serde_json::json!({ "kinds": ["webauthn", "totp"], "enforce_from": "2026-03-01", "enrol_by": "2026-03-15", "enforced": false }),
+    );
+    ctx.insert("kinds", &["webauthn", "totp"]);
+    ctx.insert("enforce_from", "2026-03-01");
+    ctx.insert("enrol_by", "2026-03-15");
     ctx.insert("sent", &true);
     ctx.insert("serial", "987654321");
     ctx.insert("available", &true);

@@ -7,22 +7,22 @@ use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 use webauthn_rs::prelude::{CreationChallengeResponse, RequestChallengeResponse};
 
-async fn server() -> (TestServer, TestDb) {
+pub(crate) async fn server() -> (TestServer, TestDb) {
     let db = TestDb::new().await;
     let server = TestServer::start_with(&db.url, Some("http://localhost:{port}"), &[]).await;
     (server, db)
 }
 
-fn origin(server: &TestServer) -> Url {
+pub(crate) fn origin(server: &TestServer) -> Url {
     Url::parse(&server.state().config.public_url.origin().ascii_serialization()).unwrap()
 }
 
-fn json(page: &Page) -> Value {
+pub(crate) fn json(page: &Page) -> Value {
     serde_json::from_str(&page.body).unwrap_or_else(|_| panic!("JSON expected: {} {}", page.status, page.body))
 }
 
 /// Registers the soft authenticator for the signed-in browser.
-async fn register(server: &TestServer, browser: &Browser, key: &mut SoftPasskey) -> Page {
+pub(crate) async fn register(server: &TestServer, browser: &Browser, key: &mut SoftPasskey) -> Page {
     let page = browser.get("/account/security/webauthn").await;
     assert_eq!(page.status, 200);
     let csrf = page.data("csrf").expect("register button carries the CSRF token");

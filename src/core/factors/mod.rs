@@ -11,6 +11,8 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FactorKind {
+    /// Serialised as `webauthn`, the same name as `as_str` (snake_case would say `web_authn`).
+    #[serde(rename = "webauthn")]
     WebAuthn,
     Totp,
     OathToken,

@@ -1,0 +1,22 @@
+use sea_orm::entity::prelude::*;
+
+/// One role's authentication policy; `allowed_factors` is a JSON list, `enforce_from` is `YYYY-MM-DD`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "role_policies")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub role: String,
+    pub allowed_factors: String,
+    pub mfa_required: bool,
+    pub enforce_from: Option<String>,
+    pub grace_days: i32,
+    pub trusted_device_days: i32,
+    pub reauth_absolute_minutes: Option<i32>,
+    pub reauth_idle_minutes: Option<i32>,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,135 @@
+//! `gatehouse role …`: read and change role policies. Option values are taken as text and parsed by
+//! `core::policy`, so that every bad value — an unknown kind, a date that does not exist, `maybe` — ends the
+//! same way: one line on standard error, exit status 1, nothing stored.
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::{CliError, print};
+use crate::config::Config;
+use crate::core::audit::Origin;
+use crate::core::clock::{Clock, SystemClock};
+use crate::core::policy::{self, PolicyChange, RolePolicy};
+use crate::core::role_policies;
+
+#[derive(Subcommand, Debug)]
+pub enum RoleCommand {
+    /// Every role's policy.
+    List,
+    /// One role's policy.
+    Show { role: String },
+    /// Change a role's policy; options not given stay as they are.
+    Set(SetArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SetArgs {
+    pub role: String,
+    /// Factor kinds that count, comma-separated: webauthn, totp, oath_token, sms, recovery_code.
+    #[arg(long, value_name = "KINDS")]
+    pub factors: Option<String>,
+    /// Whether members must use a second factor: true or false.
+    #[arg(long, value_name = "true|false")]
+    pub mfa_required: Option<String>,
+    /// The day (UTC) from which the requirement holds, YYYY-MM-DD; `none` to hold at once.
+    #[arg(long, value_name = "YYYY-MM-DD|none")]
+    pub enforce_from: Option<String>,
+    /// Days after the enforcement date during which members without a factor are reminded, not held.
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub grace_days: Option<String>,
+    /// How long a browser may be trusted to skip the second factor; 0 = never.
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub trusted_device_days: Option<String>,
+    /// Longest session age in minutes before signing in again; `none` for the server's default.
+    #[arg(long, value_name = "N|none", allow_hyphen_values = true)]
+    pub reauth_absolute_minutes: Option<String>,
+    /// Longest inactivity in minutes before signing in again; `none` for the server's default.
+    #[arg(long, value_name = "N|none", allow_hyphen_values = true)]
+    pub reauth_idle_minutes: Option<String>,
+}
+
+impl SetArgs {
+    fn change(&self) -> crate::core::Result<PolicyChange> {
+        Ok(PolicyChange {
+            allowed_factors: self.factors.as_deref().map(policy::parse_kinds).transpose()?,
+            mfa_required: self.mfa_required.as_deref().map(policy::parse_bool).transpose()?,
+            enforce_from: self.enforce_from.as_deref().map(policy::parse_date).transpose()?,
+            grace_days: self
+                .grace_days
+                .as_deref()
+                .map(|t| policy::parse_count(t, "--grace-days"))
+                .transpose()?,
+            trusted_device_days: self
+                .trusted_device_days
+                .as_deref()
+                .map(|t| policy::parse_count(t, "--trusted-device-days"))
+                .transpose()?,
+            reauth_absolute_minutes: self
+                .reauth_absolute_minutes
+                .as_deref()
+                .map(|t| policy::parse_minutes(t, "--reauth-absolute-minutes"))
+                .transpose()?,
+            reauth_idle_minutes: self
+                .reauth_idle_minutes
+                .as_deref()
+                .map(|t| policy::parse_minutes(t, "--reauth-idle-minutes"))
+                .transpose()?,
+        })
+    }
+}
+
+fn or_dash<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
+}
+
+fn text(p: &RolePolicy) -> String {
+    let kinds: Vec<&str> = p.allowed_factors.iter().map(|k| k.as_str()).collect();
+    [
+        format!("role                     {}", p.role),
+        format!("allowed factors          {}", kinds.join(",")),
+        format!("mfa required             {}", p.mfa_required),
+        format!("enforce from             {}", or_dash(p.enforce_from)),
+        format!("grace days               {}", p.grace_days),
+        format!("trusted device days      {}", p.trusted_device_days),
+        format!("reauth absolute minutes  {}", or_dash(p.reauth_absolute_minutes)),
+        format!("reauth idle minutes      {}", or_dash(p.reauth_idle_minutes)),
+    ]
+    .join("\n")
+}
+
+pub async fn run(config: &Config, command: RoleCommand, json: bool) -> Result<(), CliError> {
+    let store = super::user::store(config).await?;
+    let store = store.as_ref();
+    let now = SystemClock.now();
+    match command {
+        RoleCommand::List => {
+            let all = role_policies::list(store, now).await?;
+            let lines: Vec<String> = all
+                .iter()
+                .map(|p| {
+                    let kinds: Vec<&str> = p.allowed_factors.iter().map(|k| k.as_str()).collect();
+                    format!(
+                        "{:<16} mfa={:<5} from={:<10} factors={}",
+                        p.role,
+                        p.mfa_required,
+                        or_dash(p.enforce_from),
+                        kinds.join(",")
+                    )
+                })
+                .collect();
+            print(json, &serde_json::to_value(&all)?, &lines.join("\n"));
+        }
+        RoleCommand::Show { role } => {
+            let policy = role_policies::show(store, now, &role).await?;
+            print(json, &serde_json::to_value(&policy)?, &text(&policy));
+        }
+        RoleCommand::Set(args) => {
+            let change = args.change()?;
+            let (policy, changed) = role_policies::set(store, now, &Origin::cli(), &args.role, &change).await?;
+            let mut value = serde_json::to_value(&policy)?;
+            value["changed"] = json!(changed);
+            let headline = if changed { "Policy changed" } else { "Nothing changed" };
+            print(json, &value, &format!("{headline}:\n{}", text(&policy)));
+        }
+    }
+    Ok(())
+}

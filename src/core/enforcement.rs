@@ -1,0 +1,120 @@
+//! Role policy at interactive sign-in: which factors the second step offers and accepts, what a completed
+//! sign-in gives (full access, or enrolment only), and the reminders before an enforcement date.
+//!
+//! Only the interactive sign-in paths call into this module (password, second factor, passkey). Refresh
+//! tokens, client credentials and other back-channel paths never evaluate it, so none of them can prompt for a
+//! factor or send a message. The policy is read at each sign-in: a role that becomes stricter while a session
+//! is open applies from that user's next sign-in.
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+
+use super::factors::{FactorKind, offer_order};
+use super::model::{SessionState, User};
+use super::notify::Notifier;
+use super::policy::{self, Access, Plan, Requirement, Stage};
+use super::store::Store;
+use super::{Result, role_policies, second_factor, throttle};
+
+/// The combined requirement of the user's roles and their own flag.
+pub async fn requirement_for(store: &dyn Store, now: DateTime<Utc>, user: &User) -> Result<Requirement> {
+    let roles = store.roles_of(&user.id).await?;
+    let policies = role_policies::policies_of(store, now, &roles).await?;
+    let requirement = policy::evaluate(user, &policies);
+    if let Some(role) = &requirement.fallback_to {
+        tracing::warn!(
+            user = %user.id, ?roles, fallback = %role,
+            "the user's roles have no factor kind in common; using the strictest role's list"
+        );
+    }
+    Ok(requirement)
+}
+
+/// The requirement and the sign-in plan for the user's active factors (offered last-used first, then strongest).
+pub async fn plan_for(store: &dyn Store, now: DateTime<Utc>, user: &User) -> Result<(Requirement, Plan)> {
+    let requirement = requirement_for(store, now, user).await?;
+    let active: Vec<FactorKind> = offer_order(&store.factors_of(&user.id).await?);
+    let plan = policy::plan(&requirement, &active, now);
+    Ok((requirement, plan))
+}
+
+/// The session state a completed step leads to.
+pub fn state_after(access: Access) -> SessionState {
+    match access {
+        Access::Full => SessionState::Authenticated,
+        Access::EnrolOnly => SessionState::PendingEnrolment,
+    }
+}
+
+/// The state right after a correct password: the second step if the plan has one, else what the plan gives.
+pub fn state_after_password(plan: &Plan) -> SessionState {
+    if plan.accepted.is_empty() {
+        state_after(plan.then)
+    } else {
+        SessionState::PendingSecondFactor
+    }
+}
+
+/// What the account pages show a user who should add an allowed factor; `None` when nothing is due.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Reminder {
+    /// Allowed kinds (their `FactorKind` names), strongest first; templates word them.
+    pub kinds: Vec<&'static str>,
+    /// `YYYY-MM-DD`; absent when the requirement already holds.
+    pub enforce_from: Option<String>,
+    pub enrol_by: Option<String>,
+    /// The requirement already holds (the role became stricter while this session was open): the next sign-in
+    /// will lead to enrolment only.
+    pub enforced: bool,
+}
+
+pub fn reminder(requirement: &Requirement, plan: &Plan) -> Option<Reminder> {
+    if plan.compliant || !requirement.mfa_required {
+        return None;
+    }
+    let kinds = requirement
+        .allowed_factors
+        .iter()
+        .filter(|k| !k.is_backup())
+        .map(|k| k.as_str())
+        .collect();
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    Some(match plan.reminder {
+        Some(Stage::Reminder { enforce_from, enrol_by }) => Reminder {
+            kinds,
+            enforce_from: Some(day(enforce_from)),
+            enrol_by: Some(day(enrol_by)),
+            enforced: false,
+        },
+        _ => Reminder {
+            kinds,
+            enforce_from: None,
+            enrol_by: None,
+            enforced: true,
+        },
+    })
+}
+
+/// Mails the reminder at most once per UTC day per user (a quota of one in the attempt counters, so several
+/// instances agree); a mail that cannot be sent is logged and changes nothing.
+pub async fn mail_reminder(
+    store: &dyn Store,
+    notifier: &dyn Notifier,
+    now: DateTime<Utc>,
+    user: &User,
+    reminder: &Reminder,
+) -> Result<()> {
+    let key = format!("mfa_reminder:{}", user.id);
+    match throttle::take_quota(store, &key, 1, Duration::days(1), now).await {
+        Ok(()) => {}
+        Err(super::Error::TooManyAttempts { .. }) => return Ok(()),
+        Err(other) => return Err(other),
+    }
+    second_factor::notify(
+        notifier,
+        user,
+        "mfa_reminder",
+        json!({ "kinds": reminder.kinds, "enforce_from": reminder.enforce_from, "enrol_by": reminder.enrol_by }),
+    )
+    .await;
+    Ok(())
+}

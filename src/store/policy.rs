@@ -1,0 +1,127 @@
+//! Role policies over sea-orm: one row per role, kinds as a JSON list of names, the date as `YYYY-MM-DD`.
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use entity::{role_policy, user_role};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{EntityTrait, QueryOrder, Set};
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{SeaStore, db_error};
+use crate::core::factors::FactorKind;
+use crate::core::policy::{RolePolicy, normalize_kinds};
+use crate::core::store::PolicyStore;
+use crate::core::{Error, Result};
+
+fn corrupt(what: &str, role: &str) -> Error {
+    Error::Internal(format!("role_policies.{what} of '{role}' is unreadable"))
+}
+
+fn count(value: i32, what: &str, role: &str) -> Result<u32> {
+    u32::try_from(value).map_err(|_| corrupt(what, role))
+}
+
+fn to_domain(m: role_policy::Model) -> Result<RolePolicy> {
+    let names: Vec<String> =
+        serde_json::from_str(&m.allowed_factors).map_err(|_| corrupt("allowed_factors", &m.role))?;
+    let kinds = names
+        .iter()
+        .map(|n| FactorKind::parse(n).ok_or_else(|| corrupt("allowed_factors", &m.role)))
+        .collect::<Result<Vec<_>>>()?;
+    let enforce_from = m
+        .enforce_from
+        .as_deref()
+        .map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| corrupt("enforce_from", &m.role)))
+        .transpose()?;
+    let minutes = |v: Option<i32>, what: &str| v.map(|v| count(v, what, &m.role)).transpose();
+    Ok(RolePolicy {
+        allowed_factors: normalize_kinds(&kinds),
+        mfa_required: m.mfa_required,
+        enforce_from,
+        grace_days: count(m.grace_days, "grace_days", &m.role)?,
+        trusted_device_days: count(m.trusted_device_days, "trusted_device_days", &m.role)?,
+        reauth_absolute_minutes: minutes(m.reauth_absolute_minutes, "reauth_absolute_minutes")?,
+        reauth_idle_minutes: minutes(m.reauth_idle_minutes, "reauth_idle_minutes")?,
+        updated_at: m.updated_at,
+        role: m.role,
+    })
+}
+
+fn int(value: u32) -> Result<i32> {
+    i32::try_from(value).map_err(|_| Error::invalid("The number is too large."))
+}
+
+fn to_model(p: &RolePolicy) -> Result<role_policy::ActiveModel> {
+    let names: Vec<&str> = p.allowed_factors.iter().map(|k| k.as_str()).collect();
+    Ok(role_policy::ActiveModel {
+        role: Set(p.role.clone()),
+        allowed_factors: Set(serde_json::to_string(&names).map_err(|e| Error::Internal(e.to_string()))?),
+        mfa_required: Set(p.mfa_required),
+        enforce_from: Set(p.enforce_from.map(|d| d.format("%Y-%m-%d").to_string())),
+        grace_days: Set(int(p.grace_days)?),
+        trusted_device_days: Set(int(p.trusted_device_days)?),
+        reauth_absolute_minutes: Set(p.reauth_absolute_minutes.map(int).transpose()?),
+        reauth_idle_minutes: Set(p.reauth_idle_minutes.map(int).transpose()?),
+        updated_at: Set(p.updated_at),
+    })
+}
+
+#[async_trait]
+impl PolicyStore for SeaStore {
+    async fn role_policies(&self) -> Result<Vec<RolePolicy>> {
+        role_policy::Entity::find()
+            .order_by_asc(role_policy::Column::Role)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(to_domain)
+            .collect()
+    }
+
+    async fn role_policy(&self, role: &str) -> Result<Option<RolePolicy>> {
+        role_policy::Entity::find_by_id(role.to_string())
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+            .map(to_domain)
+            .transpose()
+    }
+
+    async fn put_role_policy(&self, policy: &RolePolicy) -> Result<()> {
+        role_policy::Entity::insert(to_model(policy)?)
+            .on_conflict(
+                OnConflict::column(role_policy::Column::Role)
+                    .update_columns([
+                        role_policy::Column::AllowedFactors,
+                        role_policy::Column::MfaRequired,
+                        role_policy::Column::EnforceFrom,
+                        role_policy::Column::GraceDays,
+                        role_policy::Column::TrustedDeviceDays,
+                        role_policy::Column::ReauthAbsoluteMinutes,
+                        role_policy::Column::ReauthIdleMinutes,
+                        role_policy::Column::UpdatedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn role_sets(&self) -> Result<Vec<Vec<String>>> {
+        let mut by_user: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for row in user_role::Entity::find().all(&self.db).await.map_err(db_error)? {
+            by_user.entry(row.user_id).or_default().push(row.role_name);
+        }
+        let sets: BTreeSet<Vec<String>> = by_user
+            .into_values()
+            .filter(|roles| roles.len() > 1)
+            .map(|mut roles| {
+                roles.sort();
+                roles
+            })
+            .collect();
+        Ok(sets.into_iter().collect())
+    }
+}
