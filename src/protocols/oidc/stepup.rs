@@ -1,0 +1,86 @@
+//! Assurance at the authorization endpoint: what level a request needs (`acr_values`, the client's minimum),
+//! whether the session has it under the user's current policy, and if not whether one more factor can give it.
+//!
+//! - `acr_values` naming our levels (`core::assurance::ALL`) are a **requirement**, not a voluntary claim: any
+//!   listed level is acceptable, so the weakest listed one is needed. Values that are not ours are ignored.
+//! - A client's `min_acr` applies to every authorization for it, as if it were always in `acr_values`.
+//! - The session's level is computed from its `amr` after dropping methods of kinds the user's current role
+//!   policy no longer allows, so a role that became stricter applies at the next authorization.
+use chrono::{DateTime, Utc};
+
+use super::authorize::Validated;
+use crate::core::assurance;
+use crate::core::model::{Session, User};
+use crate::core::store::Store;
+use crate::core::{Result, enforcement, second_factor};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Nothing is needed, or the session already reaches `required`.
+    Met,
+    /// One more factor of the user's can reach `required`.
+    StepUp,
+    /// None of the user's usable factors reaches `required`.
+    Unmet,
+}
+
+/// What one authorization asks and what the session has.
+#[derive(Clone, Debug)]
+pub struct Assessment {
+    pub decision: Decision,
+    /// Our levels among `acr_values`, in the order given.
+    pub requested: Vec<&'static str>,
+    /// The weakest level that satisfies both the request and the client's minimum.
+    pub required: Option<&'static str>,
+    /// The session's level under the current policy.
+    pub session_acr: &'static str,
+}
+
+impl Assessment {
+    /// Fields for audit events: what was asked, what was needed, what the session had.
+    pub fn audit(&self) -> serde_json::Value {
+        serde_json::json!({
+            "acr_requested": self.requested, "acr_required": self.required, "session_acr": self.session_acr,
+        })
+    }
+}
+
+/// The level the request needs, before any session is known.
+pub fn required(request: &Validated) -> (Vec<&'static str>, Option<&'static str>) {
+    let requested = assurance::known_levels(request.params.acr_values.as_deref().unwrap_or(""));
+    let required = assurance::required(&requested, request.client.min_acr.as_deref());
+    (requested, required)
+}
+
+pub async fn assess(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    request: &Validated,
+    session: &Session,
+    user: &User,
+) -> Result<Assessment> {
+    let (requested, required) = self::required(request);
+    let mut assessment = Assessment {
+        decision: Decision::Met,
+        requested,
+        required,
+        session_acr: assurance::acr_for(&session.amr),
+    };
+    let Some(level) = required else {
+        return Ok(assessment);
+    };
+    let policy = enforcement::requirement_for(store, now, user).await?;
+    assessment.session_acr = assurance::acr_for(&assurance::counting_amr(&session.amr, &policy));
+    if assurance::meets(assessment.session_acr, level) {
+        return Ok(assessment);
+    }
+    assessment.decision = if second_factor::step_up_kinds(store, now, user, Some(level))
+        .await?
+        .is_empty()
+    {
+        Decision::Unmet
+    } else {
+        Decision::StepUp
+    };
+    Ok(assessment)
+}
