@@ -1,7 +1,8 @@
 //! Step-up through the real server: `acr_values` and a client's minimum level are requirements. A session
 //! that is too weak proves only the missing factor (no password form) and gets a fresh `auth_time`; a user who
 //! cannot reach the level sends the client `unmet_authentication_requirements`; `prompt=none` gets
-//! `interaction_required`; a role that became stricter counts at the next authorization.
+//! `interaction_required`; a role that became stricter counts at the next authorization; client_credentials of a
+//! client with a minimum level is never prompted.
 use crate::common::*;
 use crate::oidc::{CHALLENGE, REDIRECT, VERIFIER, client, param, redeem};
 use chrono::Duration;
@@ -228,6 +229,41 @@ async fn a_client_minimum_applies_to_every_authorization() {
         Some(MULTI_FACTOR),
         "stored"
     );
+
+    // Discovery lists exactly our levels.
+    let discovery: Value = reqwest::get(server.url("/.well-known/openid-configuration"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        discovery["acr_values_supported"],
+        serde_json::json!([PASSWORD, MULTI_FACTOR, PHISHING_RESISTANT])
+    );
+
+    // A service account of a client with a minimum is never prompted: client_credentials has no session to judge.
+    let (_, service_secret) = clients::register(
+        store,
+        now,
+        &Origin::cli(),
+        NewClient {
+            client_id: "batch".into(),
+            grants: vec!["client_credentials".into()],
+            min_acr: Some(MULTI_FACTOR.into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let response = reqwest::Client::new()
+        .post(server.url("/token"))
+        .basic_auth("batch", service_secret)
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
 
     let browser = server.browser();
     password_session_with_totp(&server, &browser, "uma").await;
