@@ -2,7 +2,7 @@
 //! that is too weak proves only the missing factor (no password form) and gets a fresh `auth_time`; a user who
 //! cannot reach the level sends the client `unmet_authentication_requirements`; `prompt=none` gets
 //! `interaction_required`; a role that became stricter counts at the next authorization; client_credentials of a
-//! client with a minimum level is never prompted.
+//! client with a minimum level is never prompted; a device-flow approval for such a client steps up first.
 use crate::common::*;
 use crate::oidc::{CHALLENGE, REDIRECT, VERIFIER, client, param, redeem};
 use chrono::Duration;
@@ -309,4 +309,111 @@ async fn a_factor_kind_the_role_no_longer_allows_does_not_count() {
         Some("unmet_authentication_requirements"),
         "the open session's app code no longer counts, and nothing else can"
     );
+}
+
+#[tokio::test]
+async fn a_device_flow_approval_meets_the_client_minimum_first() {
+    const GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+    let server = TestServer::start().await;
+    clients::register(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        NewClient {
+            client_id: "cli".into(),
+            public: true,
+            grants: vec![GRANT.into()],
+            min_acr: Some(MULTI_FACTOR.into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let http = reqwest::Client::new();
+    let post = |path: &'static str, form: Vec<(&'static str, String)>| {
+        let request = http.post(server.url(path)).form(&form);
+        async move {
+            let response = request.send().await.unwrap();
+            (
+                response.status().as_u16(),
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let (_, started) = post(
+        "/device_authorization",
+        vec![("client_id", "cli".into()), ("scope", "openid".into())],
+    )
+    .await;
+    let user_code = started["user_code"].as_str().unwrap().to_string();
+    let device_code = started["device_code"].as_str().unwrap().to_string();
+    let poll = || {
+        post(
+            "/token",
+            vec![
+                ("grant_type", GRANT.into()),
+                ("device_code", device_code.clone()),
+                ("client_id", "cli".into()),
+            ],
+        )
+    };
+
+    // A user without any second factor cannot reach the minimum: a clear refusal, nothing approved.
+    let nobody = server.browser();
+    server.add_user("ned", Some(GOOD_PASSWORD)).await;
+    assert_eq!(nobody.login("ned", GOOD_PASSWORD).await.status, 303);
+    let refused = nobody.submit("/device", "/device", &[("user_code", &user_code)]).await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(refused.body.contains("stronger sign-in"), "{}", refused.body);
+
+    // A password-only session with an app: the step-up first, then the confirmation.
+    let browser = server.browser();
+    let secret = password_session_with_totp(&server, &browser, "dee").await;
+    let entered = browser.submit("/device", "/device", &[("user_code", &user_code)]).await;
+    let form = step_up_page(&browser, &entered, MULTI_FACTOR).await;
+    // Skipping the step-up and pressing Allow directly approves nothing.
+    let direct = browser
+        .post(
+            "/device/decide",
+            &[("csrf", &form.csrf()), ("user_code", &user_code), ("decision", "allow")],
+        )
+        .await;
+    assert_eq!(direct.status, 400, "{}", direct.body);
+    assert!(direct.body.contains("stronger sign-in"), "{}", direct.body);
+    assert_eq!(poll().await.1["error"], "authorization_pending");
+
+    let done = browser
+        .post(
+            "/login/factor",
+            &[
+                ("csrf", &form.csrf()),
+                ("method", "totp"),
+                ("code", &server.totp_code(&secret, 0)),
+                ("level", MULTI_FACTOR),
+                ("return_to", &form.input("return_to").unwrap()),
+            ],
+        )
+        .await;
+    assert!(
+        done.location().unwrap().starts_with("/device?user_code="),
+        "{:?}",
+        done.location()
+    );
+    let confirm = browser.submit("/device", "/device", &[("user_code", &user_code)]).await;
+    assert_eq!(confirm.status, 200, "{}", confirm.body);
+    let approved = browser
+        .post(
+            "/device/decide",
+            &[
+                ("csrf", &confirm.csrf()),
+                ("user_code", &confirm.input("user_code").unwrap()),
+                ("decision", "allow"),
+            ],
+        )
+        .await;
+    assert_eq!(approved.status, 200, "{}", approved.body);
+    server.clock.advance(Duration::seconds(10));
+    let (status, tokens) = poll().await;
+    assert_eq!(status, 200, "{tokens}");
+    assert_eq!(claims(tokens["id_token"].as_str().unwrap())["acr"], MULTI_FACTOR);
 }

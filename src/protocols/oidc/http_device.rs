@@ -1,7 +1,8 @@
 //! Device authorization endpoints (RFC 8628): `/device_authorization` for clients (JSON, errors as at the token
 //! endpoint, `no-store`), and the user's pages at `/device` — enter the code, then allow or deny. The pages need
 //! a fully signed-in session; without one the user signs in first (password and second factor, as for any
-//! sign-in) and comes back with the code kept. Every form is CSRF-checked. Rules are in `device`.
+//! sign-in) and comes back with the code kept; a session below the client's minimum level is stepped up first (or
+//! refused). Every form is CSRF-checked. Rules are in `device`.
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -9,10 +10,11 @@ use serde::Deserialize;
 
 use super::device::{self, CodeProblem, Decision, Pending};
 use super::http::{basic_credentials, ctx, token_error};
-use super::issuer;
 use super::tokens::{Presented, TokenError, TokenRequest};
+use super::{issuer, stepup};
 use crate::app::AppState;
 use crate::core::Error;
+use crate::core::audit::{self, Outcome};
 use crate::web::error::{WebError, status_of, with_retry_after};
 use crate::web::form::{Form, Query};
 use crate::web::login::encode;
@@ -167,7 +169,56 @@ async fn enter(
     )
     .await;
     match found {
-        Ok(Ok(pending)) => Ok(confirmation(&req, &state, &pending)),
+        Ok(Ok(pending)) => {
+            // The client's minimum level: the missing factor first (then back here), or a clear refusal.
+            let assessment = stepup::assess_client_minimum(
+                state.store.as_ref(),
+                state.clock.now(),
+                &pending.client,
+                &session,
+                &user,
+            )
+            .await?;
+            match assessment.decision {
+                stepup::Decision::Met => Ok(confirmation(&req, &state, &pending)),
+                decision => {
+                    let mut details = assessment.audit();
+                    details["client_id"] = pending.client.client_id.clone().into();
+                    details["result"] = if decision == stepup::Decision::Unmet {
+                        "unmet"
+                    } else {
+                        "prompted"
+                    }
+                    .into();
+                    let outcome = if decision == stepup::Decision::Unmet {
+                        Outcome::Denied
+                    } else {
+                        Outcome::Success
+                    };
+                    audit::record(
+                        state.store.as_ref(),
+                        state.clock.now(),
+                        &origin,
+                        "oidc.step_up",
+                        outcome,
+                        Some(&user.id),
+                        details,
+                    )
+                    .await?;
+                    if decision == stepup::Decision::Unmet {
+                        return Ok(problem_page(&req, &state, &typed, CodeProblem::LevelTooLow));
+                    }
+                    let back = format!("/device?user_code={}", pending.user_code);
+                    let level = assessment.required.unwrap_or(crate::core::assurance::MULTI_FACTOR);
+                    Ok(HttpResponse::SeeOther()
+                        .insert_header((
+                            LOCATION,
+                            format!("/login/factor?level={}&return_to={}", encode(level), encode(&back)),
+                        ))
+                        .finish())
+                }
+            }
+        }
         Ok(Err(problem)) => Ok(problem_page(&req, &state, &typed, problem)),
         Err(e) => refused(&req, &state, &typed, e),
     }

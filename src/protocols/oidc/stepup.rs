@@ -3,7 +3,8 @@
 //!
 //! - `acr_values` naming our levels (`core::assurance::ALL`) are a **requirement**, not a voluntary claim: any
 //!   listed level is acceptable, so the weakest listed one is needed. Values that are not ours are ignored.
-//! - A client's `min_acr` applies to every authorization for it, as if it were always in `acr_values`.
+//! - A client's `min_acr` applies to every authorization for it, as if it were always in `acr_values` — at
+//!   `/authorize`, and when a user approves a device-flow request for it at `/device`.
 //! - The session's level is computed from its `amr` after dropping methods of kinds the user's current role
 //!   policy no longer allows, so a role that became stricter applies at the next authorization.
 use chrono::{DateTime, Utc};
@@ -11,10 +12,11 @@ use chrono::{DateTime, Utc};
 use super::authorize::Validated;
 use crate::core::assurance;
 use crate::core::model::{Session, User};
+use crate::core::oauth::Client;
 use crate::core::store::Store;
 use crate::core::{Result, enforcement, second_factor};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
     /// Nothing is needed, or the session already reaches `required`.
     Met,
@@ -60,6 +62,29 @@ pub async fn assess(
     user: &User,
 ) -> Result<Assessment> {
     let (requested, required) = self::required(request);
+    assess_level(store, now, requested, required, session, user).await
+}
+
+/// Whether the session reaches the client's minimum level (device flow: no `acr_values` there).
+pub async fn assess_client_minimum(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    client: &Client,
+    session: &Session,
+    user: &User,
+) -> Result<Assessment> {
+    let required = assurance::required(&[], client.min_acr.as_deref());
+    assess_level(store, now, Vec::new(), required, session, user).await
+}
+
+async fn assess_level(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    requested: Vec<&'static str>,
+    required: Option<&'static str>,
+    session: &Session,
+    user: &User,
+) -> Result<Assessment> {
     let mut assessment = Assessment {
         decision: Decision::Met,
         requested,
