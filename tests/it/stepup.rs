@@ -417,3 +417,63 @@ async fn a_device_flow_approval_meets_the_client_minimum_first() {
     assert_eq!(status, 200, "{tokens}");
     assert_eq!(claims(tokens["id_token"].as_str().unwrap())["acr"], MULTI_FACTOR);
 }
+
+#[tokio::test]
+async fn phishing_resistant_is_reached_with_a_security_key_and_only_that_is_offered() {
+    use crate::webauthn::{origin, register};
+    use webauthn_authenticator_rs::WebauthnAuthenticator;
+    use webauthn_authenticator_rs::softpasskey::SoftPasskey;
+    use webauthn_rs::prelude::RequestChallengeResponse;
+
+    let (server, _db) = crate::webauthn::server().await;
+    client(&server, "spa", true, true).await;
+    let browser = server.browser();
+    password_session_with_totp(&server, &browser, "wes").await;
+    let mut key = SoftPasskey::new(true);
+    let registered = register(&server, &browser, &mut key).await;
+    assert_eq!(registered.status, 200, "{}", registered.body);
+
+    let page = authorize(&server, &browser, "spa", &[("acr_values", PHISHING_RESISTANT)]).await;
+    let location = page.location().expect("a redirect");
+    assert!(location.starts_with("/login/factor?"), "{location}");
+    let form = browser.get(&location).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains("data-webauthn=\"second-factor\""), "{}", form.body);
+    assert!(
+        !form.body.contains("name=\"code\""),
+        "an app code cannot reach this level"
+    );
+    assert!(
+        !form.body.contains("method=totp"),
+        "the app is not offered: {}",
+        form.body
+    );
+    assert!(!form.body.contains("name=\"password\""));
+
+    let csrf = form.data("csrf").expect("the security key button");
+    let options = browser
+        .post_json("/login/factor/webauthn/options", &serde_json::json!({ "csrf": csrf }))
+        .await;
+    assert_eq!(options.status, 200, "{}", options.body);
+    let options: RequestChallengeResponse = serde_json::from_str(&options.body).unwrap();
+    let credential = key.do_authentication(origin(&server), options).expect("soft key signs");
+    let done = browser
+        .post_json(
+            "/login/factor/webauthn",
+            &serde_json::json!({
+                "csrf": csrf, "credential": credential, "return_to": form.data("return-to").expect("back to the authorization"),
+            }),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let next: Value = serde_json::from_str(&done.body).unwrap();
+    let resumed = browser.get(next["redirect"].as_str().unwrap()).await;
+    let back = resumed.location().expect("back to the client");
+    let (status, tokens) = redeem(&server, &param(&back, "code").expect("a code"), Some(VERIFIER)).await;
+    assert_eq!(status, 200, "{tokens}");
+    let id = claims(tokens["id_token"].as_str().unwrap());
+    assert_eq!(id["acr"], PHISHING_RESISTANT);
+    let amr: Vec<&str> = id["amr"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(amr.contains(&"pwd") && amr.contains(&"mfa"), "{amr:?}");
+    assert!(amr.contains(&"hwk") || amr.contains(&"swk"), "{amr:?}");
+}
