@@ -235,46 +235,32 @@ async fn proceed(
     // The level asked for (acr_values, the client's minimum): met, reachable with one more factor, or not at all.
     let assessment = stepup::assess(state.store.as_ref(), now, request, &session, &user).await?;
     if assessment.decision != stepup::Decision::Met {
-        let (code, description, outcome) = match (&assessment.decision, request.prompt_none) {
-            (stepup::Decision::Unmet, _) => (
+        let origin = session::origin(req).with_actor(format!("user:{}", user.id));
+        let refusal = match (assessment.decision, request.prompt_none) {
+            (stepup::Decision::Unmet, _) => Some((
                 "unmet_authentication_requirements",
                 "The user cannot reach the requested assurance level with the sign-in methods their account may use.",
                 "unmet",
-            ),
-            (_, true) => (
+            )),
+            (_, true) => Some((
                 "interaction_required",
                 "The requested assurance level needs another sign-in step.",
                 "interaction_required",
-            ),
-            _ => ("", "", "prompted"),
+            )),
+            _ => None,
         };
-        let mut details = assessment.audit();
-        details["client_id"] = request.client.client_id.clone().into();
-        details["result"] = outcome.into();
-        let origin = session::origin(req).with_actor(format!("user:{}", user.id));
-        let audit_outcome = if code.is_empty() {
-            crate::core::audit::Outcome::Success
-        } else {
-            crate::core::audit::Outcome::Denied
-        };
-        crate::core::audit::record(
-            state.store.as_ref(),
-            now,
-            &origin,
-            "oidc.step_up",
-            audit_outcome,
-            Some(&user.id),
-            details,
-        )
-        .await?;
-        if !code.is_empty() {
+        let result = refusal.map_or("prompted", |(_, _, result)| result);
+        let client_id = &request.client.client_id;
+        assessment
+            .record(state.store.as_ref(), now, &origin, &user, client_id, result)
+            .await?;
+        if let Some((code, description, _)) = refusal {
             return Ok(error(code, description));
         }
         let resume = format!("/authorize/resume?request={}", encode(id));
-        let level = assessment.required.unwrap_or(assurance::MULTI_FACTOR);
         return Ok(see_other(format!(
             "/login/factor?level={}&return_to={}",
-            encode(level),
+            encode(assessment.level()),
             encode(&resume)
         )));
     }

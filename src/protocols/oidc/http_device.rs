@@ -14,7 +14,6 @@ use super::tokens::{Presented, TokenError, TokenRequest};
 use super::{issuer, stepup};
 use crate::app::AppState;
 use crate::core::Error;
-use crate::core::audit::{self, Outcome};
 use crate::web::error::{WebError, status_of, with_retry_after};
 use crate::web::form::{Form, Query};
 use crate::web::login::encode;
@@ -182,40 +181,22 @@ async fn enter(
             match assessment.decision {
                 stepup::Decision::Met => Ok(confirmation(&req, &state, &pending)),
                 decision => {
-                    let mut details = assessment.audit();
-                    details["client_id"] = pending.client.client_id.clone().into();
-                    details["result"] = if decision == stepup::Decision::Unmet {
-                        "unmet"
-                    } else {
-                        "prompted"
-                    }
-                    .into();
-                    let outcome = if decision == stepup::Decision::Unmet {
-                        Outcome::Denied
-                    } else {
-                        Outcome::Success
-                    };
-                    audit::record(
-                        state.store.as_ref(),
-                        state.clock.now(),
-                        &origin,
-                        "oidc.step_up",
-                        outcome,
-                        Some(&user.id),
-                        details,
-                    )
-                    .await?;
-                    if decision == stepup::Decision::Unmet {
+                    let unmet = decision == stepup::Decision::Unmet;
+                    let result = if unmet { "unmet" } else { "prompted" };
+                    let (store, now) = (state.store.as_ref(), state.clock.now());
+                    assessment
+                        .record(store, now, &origin, &user, &pending.client.client_id, result)
+                        .await?;
+                    if unmet {
                         return Ok(problem_page(&req, &state, &typed, CodeProblem::LevelTooLow));
                     }
                     let back = format!("/device?user_code={}", pending.user_code);
-                    let level = assessment.required.unwrap_or(crate::core::assurance::MULTI_FACTOR);
-                    Ok(HttpResponse::SeeOther()
-                        .insert_header((
-                            LOCATION,
-                            format!("/login/factor?level={}&return_to={}", encode(level), encode(&back)),
-                        ))
-                        .finish())
+                    let target = format!(
+                        "/login/factor?level={}&return_to={}",
+                        encode(assessment.level()),
+                        encode(&back)
+                    );
+                    Ok(HttpResponse::SeeOther().insert_header((LOCATION, target)).finish())
                 }
             }
         }

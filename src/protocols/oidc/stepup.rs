@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::authorize::Validated;
 use crate::core::assurance;
+use crate::core::audit::{self, Origin, Outcome};
 use crate::core::model::{Session, User};
 use crate::core::oauth::Client;
 use crate::core::store::Store;
@@ -39,11 +40,40 @@ pub struct Assessment {
 }
 
 impl Assessment {
-    /// Fields for audit events: what was asked, what was needed, what the session had.
-    pub fn audit(&self) -> serde_json::Value {
-        serde_json::json!({
-            "acr_requested": self.requested, "acr_required": self.required, "session_acr": self.session_acr,
-        })
+    /// The level the step-up page should ask for.
+    pub fn level(&self) -> &'static str {
+        self.required.unwrap_or(assurance::MULTI_FACTOR)
+    }
+
+    /// Records an `oidc.step_up` event: what was asked and needed, what the session had, and `result`
+    /// (`prompted`, `interaction_required`, `unmet`).
+    pub async fn record(
+        &self,
+        store: &dyn Store,
+        now: DateTime<Utc>,
+        origin: &Origin,
+        user: &User,
+        client_id: &str,
+        result: &str,
+    ) -> Result<()> {
+        let outcome = if result == "prompted" {
+            Outcome::Success
+        } else {
+            Outcome::Denied
+        };
+        audit::record(
+            store,
+            now,
+            origin,
+            "oidc.step_up",
+            outcome,
+            Some(&user.id),
+            serde_json::json!({
+                "client_id": client_id, "result": result, "acr_requested": self.requested,
+                "acr_required": self.required, "session_acr": self.session_acr,
+            }),
+        )
+        .await
     }
 }
 
