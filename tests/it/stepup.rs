@@ -309,6 +309,82 @@ async fn a_factor_kind_the_role_no_longer_allows_does_not_count() {
         Some("unmet_authentication_requirements"),
         "the open session's app code no longer counts, and nothing else can"
     );
+    // Posting an app code to the second-factor page directly does not step the session up either.
+    let csrf = fresh.get("/account").await.csrf();
+    let forced = fresh
+        .post(
+            "/login/factor",
+            &[
+                ("csrf", &csrf),
+                ("method", "totp"),
+                ("code", &server.totp_code(&secret, 1)),
+            ],
+        )
+        .await;
+    assert_ne!(forced.status, 303, "{}", forced.body);
+    let vic = server.user("vic").await;
+    let audit = server.state().store.list_audit(Some(&vic.id), 200).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|r| r.event.kind == "login.second_factor" && r.event.details["reason"] == "kind_not_allowed"),
+        "refused by the policy before the code was looked at"
+    );
+    let page = authorize(&server, &fresh, "spa", &[("acr_values", MULTI_FACTOR)]).await;
+    assert_eq!(
+        param(&page.location().unwrap(), "error").as_deref(),
+        Some("unmet_authentication_requirements")
+    );
+}
+
+#[tokio::test]
+async fn prompt_login_with_acr_values_signs_in_fully_and_auth_time_is_fresh() {
+    let server = TestServer::start().await;
+    client(&server, "spa", true, true).await;
+    let browser = server.browser();
+    let secret = password_session_with_totp(&server, &browser, "pia").await;
+    server.clock.advance(Duration::minutes(30));
+    let page = authorize(
+        &server,
+        &browser,
+        "spa",
+        &[("acr_values", MULTI_FACTOR), ("prompt", "login")],
+    )
+    .await;
+    let location = page.location().unwrap();
+    assert!(
+        location.starts_with("/login?reauth=1"),
+        "prompt=login asks the password: {location}"
+    );
+    let form = browser.get(&location).await;
+    let first = browser
+        .post(
+            "/login",
+            &[
+                ("csrf", &form.csrf()),
+                ("username", "pia"),
+                ("password", GOOD_PASSWORD),
+                ("return_to", &form.input("return_to").unwrap()),
+            ],
+        )
+        .await;
+    let factor = browser.get(&first.location().unwrap()).await;
+    let done = browser
+        .post(
+            "/login/factor",
+            &[
+                ("csrf", &factor.csrf()),
+                ("method", "totp"),
+                ("code", &server.totp_code(&secret, 0)),
+                ("return_to", &factor.input("return_to").unwrap()),
+            ],
+        )
+        .await;
+    let back = browser.get(&done.location().unwrap()).await.location().unwrap();
+    let (_, tokens) = redeem(&server, &param(&back, "code").expect("a code"), Some(VERIFIER)).await;
+    let id = claims(tokens["id_token"].as_str().unwrap());
+    assert_eq!(id["acr"], MULTI_FACTOR);
+    assert_eq!(id["auth_time"].as_i64(), Some(server.state().clock.now().timestamp()));
 }
 
 #[tokio::test]
