@@ -105,9 +105,16 @@ async fn a_password_session_steps_up_to_mfa_with_only_the_missing_factor() {
         )
         .await;
     assert_eq!(done.status, 303, "{}", done.body);
+    let new_cookie =
+        cookie_value(&done.set_cookies(), "gatehouse_session").expect("a new session id after the step-up");
+    // The relying parties the old session signed in to stay attached to its successor (back-channel logout).
+    let rp_sessions = server.state().store.rp_sessions(0, 100).await.unwrap();
+    assert!(!rp_sessions.is_empty());
     assert!(
-        cookie_value(&done.set_cookies(), "gatehouse_session").is_some(),
-        "a new session id after the step-up"
+        rp_sessions
+            .iter()
+            .all(|rp| rp.session_hash == gatehouse::core::secrets::token_digest(&new_cookie)),
+        "{rp_sessions:?}"
     );
     let resumed = browser.get(&done.location().unwrap()).await;
     let back = resumed.location().expect("back to the client");
