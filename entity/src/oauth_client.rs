@@ -16,6 +16,7 @@ pub struct Model {
     pub signing_alg: String,
     pub jwks: Option<String>,
     pub backchannel_logout_uri: Option<String>,
+    pub min_acr: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

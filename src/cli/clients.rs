@@ -52,6 +52,10 @@ pub struct AddClient {
     /// Default: authorization_code and refresh_token.
     #[arg(long = "grant")]
     pub grants: Vec<String>,
+    /// The lowest assurance level every sign-in for this client must reach (urn:gatehouse:acr:password, …:mfa or
+    /// …:phishing-resistant), applied like acr_values on each authorization.
+    #[arg(long)]
+    pub min_acr: Option<String>,
     /// A first-party client: no consent page.
     #[arg(long)]
     pub trusted: bool,
@@ -85,6 +89,7 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
                     signing_alg: args.signing_alg,
                     jwks,
                     backchannel_logout_uri: args.backchannel_logout_uri,
+                    min_acr: args.min_acr,
                 },
             )
             .await?;

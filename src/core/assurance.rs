@@ -1,5 +1,10 @@
-//! Assurance levels (`acr`) derived from the methods actually used (`amr`). The policy work turns these into
-//! per-role and per-client requirements; here they are computed truthfully for tokens.
+//! Assurance levels (`acr`) derived from the methods actually used (`amr`), and the comparisons step-up needs:
+//! levels are ordered (password < mfa < phishing-resistant), a request is met by any level at least as strong
+//! as the weakest one it accepts, and under the current role policy a method of a kind the policy no longer
+//! allows does not count toward the level.
+use super::factors::FactorKind;
+use super::policy::Requirement;
+
 pub const PASSWORD: &str = "urn:gatehouse:acr:password";
 pub const MULTI_FACTOR: &str = "urn:gatehouse:acr:mfa";
 /// Multi-factor where one factor is bound to the origin (WebAuthn): resists phishing.
@@ -18,6 +23,65 @@ pub fn acr_for(amr: &[String]) -> &'static str {
     }
 }
 
+/// The position of a level in the order password < mfa < phishing-resistant; `None` for values not ours.
+pub fn rank(level: &str) -> Option<usize> {
+    ALL.iter().position(|l| *l == level)
+}
+
+/// Our levels among space-separated `acr_values`, in the order given; other values are ignored (voluntary).
+pub fn known_levels(acr_values: &str) -> Vec<&'static str> {
+    acr_values
+        .split_whitespace()
+        .filter_map(|v| ALL.iter().find(|l| **l == v).copied())
+        .collect()
+}
+
+/// The weakest level that satisfies a request: the client's minimum and the weakest of the requested levels
+/// (any listed level is acceptable), whichever is stronger. `None`: nothing is required.
+pub fn required(requested: &[&'static str], client_min: Option<&str>) -> Option<&'static str> {
+    let asked = requested.iter().copied().min_by_key(|l| rank(l));
+    let min = client_min.and_then(|m| ALL.iter().find(|l| **l == m).copied());
+    match (asked, min) {
+        (Some(a), Some(m)) => Some(if rank(a) >= rank(m) { a } else { m }),
+        (a, m) => a.or(m),
+    }
+}
+
+/// Whether `level` is at least as strong as `wanted`.
+pub fn meets(level: &str, wanted: &str) -> bool {
+    matches!((rank(level), rank(wanted)), (Some(l), Some(w)) if l >= w)
+}
+
+/// The factor kinds an `amr` method may stand for (`otp` is an app or a hardware token).
+fn kinds_of_method(method: &str) -> &'static [FactorKind] {
+    match method {
+        "otp" => &[FactorKind::Totp, FactorKind::OathToken],
+        "sms" => &[FactorKind::Sms],
+        "hwk" | "swk" => &[FactorKind::WebAuthn],
+        "rc" => &[FactorKind::RecoveryCode],
+        _ => &[],
+    }
+}
+
+/// The methods of a session that still count under the user's current policy: a factor of a kind no longer
+/// allowed is dropped, and `mfa` with it when no such factor remains.
+pub fn counting_amr(amr: &[String], requirement: &Requirement) -> Vec<String> {
+    let counts = |m: &str| {
+        let kinds = kinds_of_method(m);
+        kinds.is_empty() || kinds.iter().any(|k| requirement.allows(*k))
+    };
+    let mut kept: Vec<String> = amr.iter().filter(|m| counts(m)).cloned().collect();
+    if !kept.iter().any(|m| !kinds_of_method(m).is_empty()) {
+        kept.retain(|m| m != "mfa");
+    }
+    kept
+}
+
+/// The level a successful second factor of `kind` after a password gives.
+pub fn level_of_kind(kind: FactorKind) -> &'static str {
+    acr_for(&["pwd".to_string(), kind.amr().to_string(), "mfa".to_string()])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -33,5 +97,56 @@ mod tests {
         assert_eq!(acr_for(&amr(&["pwd", "sms", "mfa"])), MULTI_FACTOR);
         assert_eq!(acr_for(&amr(&["pwd", "hwk", "user", "mfa"])), PHISHING_RESISTANT);
         assert_eq!(acr_for(&amr(&["swk", "user", "mfa"])), PHISHING_RESISTANT);
+    }
+
+    #[test]
+    fn a_request_is_met_by_its_weakest_level_or_the_client_minimum() {
+        assert_eq!(known_levels("urn:x:gold urn:gatehouse:acr:mfa"), vec![MULTI_FACTOR]);
+        assert_eq!(required(&[PHISHING_RESISTANT, MULTI_FACTOR], None), Some(MULTI_FACTOR));
+        assert_eq!(required(&[PASSWORD], Some(MULTI_FACTOR)), Some(MULTI_FACTOR));
+        assert_eq!(
+            required(&[PHISHING_RESISTANT], Some(MULTI_FACTOR)),
+            Some(PHISHING_RESISTANT)
+        );
+        assert_eq!(required(&[], Some("bogus")), None);
+        assert_eq!(required(&[], None), None);
+        assert!(meets(PHISHING_RESISTANT, MULTI_FACTOR));
+        assert!(!meets(MULTI_FACTOR, PHISHING_RESISTANT));
+        assert_eq!(level_of_kind(FactorKind::Totp), MULTI_FACTOR);
+        assert_eq!(level_of_kind(FactorKind::WebAuthn), PHISHING_RESISTANT);
+    }
+
+    #[test]
+    fn methods_of_kinds_no_longer_allowed_do_not_count() {
+        let user = crate::core::model::User {
+            id: "u".into(),
+            username: "u".into(),
+            email: "u@example.com".into(),
+            display_name: "U".into(),
+            phone: None,
+            status: crate::core::model::UserStatus::Active,
+            manager_id: None,
+            password_hash: None,
+            password_changed_at: None,
+            mfa_required: false,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+        };
+        let mut policy = crate::core::policy::RolePolicy::unrestricted("admin", chrono::Utc::now());
+        policy.allowed_factors = vec![FactorKind::WebAuthn, FactorKind::RecoveryCode];
+        let webauthn_only = crate::core::policy::evaluate(&user, &[policy]);
+        assert_eq!(
+            counting_amr(&amr(&["pwd", "otp", "mfa"]), &webauthn_only),
+            amr(&["pwd"])
+        );
+        assert_eq!(
+            counting_amr(&amr(&["pwd", "hwk", "user", "mfa"]), &webauthn_only),
+            amr(&["pwd", "hwk", "user", "mfa"])
+        );
+        let everything = crate::core::policy::evaluate(&user, &[]);
+        assert_eq!(
+            counting_amr(&amr(&["pwd", "sms", "mfa"]), &everything),
+            amr(&["pwd", "sms", "mfa"])
+        );
     }
 }

@@ -176,7 +176,7 @@ pub async fn start_second_factor(
     user: &User,
 ) -> Result<Value> {
     let factors = second_factor::usable_factors(store, pending, user, FactorKind::WebAuthn).await?;
-    second_factor::admit(store, now, origin, user, FactorKind::WebAuthn).await?;
+    second_factor::admit(store, now, origin, pending, user, FactorKind::WebAuthn).await?;
     let passkeys: Vec<Passkey> = factors.iter().filter_map(|f| passkey_of(f).ok()).collect();
     let (options, state) = webauthn.start_passkey_authentication(&passkeys).map_err(internal)?;
     store
@@ -252,7 +252,7 @@ pub async fn finish_second_factor(
     credential: &Value,
 ) -> Result<SignedIn> {
     let factors = second_factor::usable_factors(store, pending, user, FactorKind::WebAuthn).await?;
-    let then = second_factor::admit(store, now, origin, user, FactorKind::WebAuthn).await?;
+    let then = second_factor::admit(store, now, origin, pending, user, FactorKind::WebAuthn).await?;
     let response: PublicKeyCredential = parse(credential)?;
     let attempt = second_factor::reserve(store, now, policy, origin, user, FactorKind::WebAuthn).await?;
     let checked = match store

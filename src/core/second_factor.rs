@@ -1,6 +1,11 @@
 //! The second step of an interactive sign-in: after the password, the user proves a factor. Verification is
 //! a pure check (`factors::*`); its effects — the replay guard, a used recovery code, the attempt counter, the
 //! promoted session, audit events and notices — are written here, afterwards.
+//!
+//! The same step serves **step-up**: a signed-in session that a relying party finds too weak (`acr_values`, a
+//! client minimum) proves one more factor here — never the password again — and is replaced, under a new id,
+//! by one whose `amr` is extended and whose `auth_time` is the time of that step. A step-up accepts only kinds
+//! the user's current policy allows.
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -15,24 +20,61 @@ use super::store::{CodeUse, Store};
 use super::throttle::{self, Attempt, Policy};
 use super::{Error, Keys, Result, enforcement};
 
-/// What the sign-in page offers this user, in order: their factors of kinds the role policy accepts (see
-/// `policy::plan`).
-pub async fn offered(store: &dyn Store, now: DateTime<Utc>, user: &User) -> Result<Vec<FactorKind>> {
+/// What the second-step page offers this user, in order: for a sign-in, their factors of kinds the role
+/// policy accepts (see `policy::plan`); for a step-up, those the policy allows that reach `level` (when given).
+pub async fn offered(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    session: &Session,
+    user: &User,
+    level: Option<&str>,
+) -> Result<Vec<FactorKind>> {
+    if session.state == SessionState::Authenticated {
+        return step_up_kinds(store, now, user, level).await;
+    }
     Ok(enforcement::plan_for(store, now, user).await?.1.accepted)
+}
+
+/// The kinds a signed-in user can step up with: active, allowed by their current policy, and reaching `level`
+/// (any level when `None`), in offer order, provided one of them is not a backup. Empty: the level cannot be met.
+pub async fn step_up_kinds(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    user: &User,
+    level: Option<&str>,
+) -> Result<Vec<FactorKind>> {
+    let requirement = enforcement::requirement_for(store, now, user).await?;
+    let kinds: Vec<FactorKind> = super::factors::offer_order(&store.factors_of(&user.id).await?)
+        .into_iter()
+        .filter(|k| requirement.allows(*k))
+        .filter(|k| level.is_none_or(|l| super::assurance::meets(super::assurance::level_of_kind(*k), l)))
+        .collect();
+    // Recovery codes back up a factor; alone they never make a level reachable.
+    Ok(if kinds.iter().any(|k| !k.is_backup()) {
+        kinds
+    } else {
+        Vec::new()
+    })
 }
 
 /// Refuses, and audits, a kind of factor that the user has but the role policy does not accept for this
 /// sign-in — before any attempt is counted or any code is checked, so a refused kind burns nothing. Returns
-/// what a success will give.
+/// what a success will give. For a step-up (the session is already signed in) only allowed kinds count, and
+/// success keeps the session signed in.
 pub async fn admit(
     store: &dyn Store,
     now: DateTime<Utc>,
     origin: &Origin,
+    session: &Session,
     user: &User,
     kind: FactorKind,
 ) -> Result<Access> {
-    let (_, plan) = enforcement::plan_for(store, now, user).await?;
-    if plan.accepted.contains(&kind) {
+    let (requirement, plan) = enforcement::plan_for(store, now, user).await?;
+    if session.state == SessionState::Authenticated {
+        if requirement.allows(kind) {
+            return Ok(Access::Full);
+        }
+    } else if plan.accepted.contains(&kind) {
         return Ok(plan.then);
     }
     audit::record(
@@ -71,14 +113,17 @@ pub(crate) fn accepted(factor: Factor, kind: FactorKind) -> Checked {
     }
 }
 
-/// The user's active factors of `kind`, for a session that is waiting for its second factor.
+/// The user's active factors of `kind`, for a session that is waiting for its second factor or stepping up.
 pub async fn usable_factors(
     store: &dyn Store,
     pending: &Session,
     user: &User,
     kind: FactorKind,
 ) -> Result<Vec<Factor>> {
-    if pending.state != SessionState::PendingSecondFactor {
+    if !matches!(
+        pending.state,
+        SessionState::PendingSecondFactor | SessionState::Authenticated
+    ) {
         return Err(Error::invalid("There is no sign-in waiting for a second factor."));
     }
     let factors: Vec<Factor> = store
@@ -138,7 +183,7 @@ pub async fn verify(
     code: &str,
 ) -> Result<SignedIn> {
     let factors = usable_factors(store, pending, user, kind).await?;
-    let then = admit(store, now, origin, user, kind).await?;
+    let then = admit(store, now, origin, pending, user, kind).await?;
     let attempt = reserve(store, now, policy, origin, user, kind).await?;
     let checked = match kind {
         FactorKind::Totp => check_totp(store, keys, now, &factors, code).await?,
@@ -185,8 +230,14 @@ pub async fn conclude(
     match checked {
         Checked::Accepted { factor, amr: methods } => {
             throttle::succeeded(store, attempt).await?;
-            let mut amr = vec!["pwd".to_string()];
-            amr.extend(methods);
+            // What the session had (the password; for a step-up, also its earlier factors), then this factor.
+            let step_up = pending.state == SessionState::Authenticated;
+            let mut amr: Vec<String> = pending.amr.iter().filter(|m| *m != "mfa").cloned().collect();
+            for method in methods {
+                if !amr.contains(&method) {
+                    amr.push(method);
+                }
+            }
             amr.push("mfa".to_string());
             let state = enforcement::state_after(then);
             let Some((token, session)) = sessions::promote_to(store, now, limits, pending, state, amr).await? else {
@@ -200,7 +251,8 @@ pub async fn conclude(
                 Outcome::Success,
                 Some(&user.id),
                 json!({
-                    "kind": kind, "factor_id": factor.id, "next": state.as_str(),
+                    "kind": kind, "factor_id": factor.id, "next": state.as_str(), "step_up": step_up,
+                    "acr": super::assurance::acr_for(&session.amr),
                 }),
             )
             .await?;

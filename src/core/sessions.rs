@@ -119,7 +119,8 @@ pub async fn promote(
 }
 
 /// Like `promote`, into `state` (enrolment only, when the proven factor is of a kind the policy no longer
-/// counts).
+/// counts). Also replaces a signed-in session that stepped up; the relying parties it signed in to stay
+/// attached to its successor, for back-channel logout.
 pub async fn promote_to(
     store: &dyn Store,
     now: DateTime<Utc>,
@@ -133,7 +134,13 @@ pub async fn promote_to(
         user_agent: pending.user_agent.clone(),
         ..Default::default()
     };
-    let (token, session) = new_session_in(state, &pending.user_id, amr, now, limits, &origin);
+    let (token, mut session) = new_session_in(state, &pending.user_id, amr, now, limits, &origin);
+    // A step-up re-authenticates (fresh `auth_time`) but does not extend the absolute lifetime, which counts from
+    // the sign-in.
+    if pending.state == SessionState::Authenticated {
+        session.created_at = pending.created_at;
+        session.expires_at = pending.expires_at;
+    }
     Ok(store
         .promote_session(&pending.id_hash, &session)
         .await?

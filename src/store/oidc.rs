@@ -37,6 +37,7 @@ fn to_client(m: oauth_client::Model) -> Result<Client> {
             .transpose()
             .map_err(|e| Error::Internal(e.to_string()))?,
         backchannel_logout_uri: m.backchannel_logout_uri,
+        min_acr: m.min_acr,
     })
 }
 
@@ -60,6 +61,7 @@ impl OidcStore for SeaStore {
             signing_alg: Set(c.signing_alg.clone()),
             jwks: Set(c.jwks.as_ref().map(|j| j.to_string())),
             backchannel_logout_uri: Set(c.backchannel_logout_uri.clone()),
+            min_acr: Set(c.min_acr.clone()),
         }
         .insert(&self.db)
         .await

@@ -58,6 +58,16 @@ impl SessionStore for SeaStore {
             return Ok(false);
         }
         to_model(new)?.insert(&txn).await.map_err(db_error)?;
+        // A stepped-up session keeps the relying parties it signed in to (back-channel logout).
+        entity::rp_session::Entity::update_many()
+            .col_expr(
+                entity::rp_session::Column::SessionHash,
+                Expr::value(new.id_hash.clone()),
+            )
+            .filter(entity::rp_session::Column::SessionHash.eq(old_hash))
+            .exec(&txn)
+            .await
+            .map_err(db_error)?;
         txn.commit().await.map_err(db_error)?;
         Ok(true)
     }

@@ -139,15 +139,20 @@ async fn security_session(req: &HttpRequest, state: &AppState) -> Result<(Sessio
     .ok_or_else(|| JsonError::new(StatusCode::UNAUTHORIZED, "Sign in first."))
 }
 
+/// A sign-in waiting for its second factor, or a signed-in session stepping up.
 async fn pending_session(req: &HttpRequest, state: &AppState) -> Result<(Session, User), JsonError> {
-    session::in_state(req, state, &[SessionState::PendingSecondFactor])
-        .await?
-        .ok_or_else(|| {
-            JsonError::new(
-                StatusCode::UNAUTHORIZED,
-                "There is no sign-in waiting for a second factor.",
-            )
-        })
+    session::in_state(
+        req,
+        state,
+        &[SessionState::PendingSecondFactor, SessionState::Authenticated],
+    )
+    .await?
+    .ok_or_else(|| {
+        JsonError::new(
+            StatusCode::UNAUTHORIZED,
+            "There is no sign-in waiting for a second factor.",
+        )
+    })
 }
 
 pub async fn register_options(req: HttpRequest, state: web::Data<AppState>, bytes: web::Bytes) -> Answer {

@@ -1,4 +1,6 @@
-//! `/login/factor`: the second step of sign-in, on its own page after the password.
+//! `/login/factor`: the second step of sign-in, on its own page after the password — and the step-up of a
+//! signed-in session when a relying party asks for a stronger level (`level`: only kinds that reach it are
+//! offered; the authorization endpoint checks the result again, so the parameter only shapes the page).
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -11,11 +13,12 @@ use super::{csrf, pages, session};
 use crate::app::AppState;
 use crate::core::factors::{Factor, FactorKind, FactorStatus};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::{Error, second_factor, sms};
+use crate::core::{Error, assurance, second_factor, sms};
 
 #[derive(Deserialize)]
 pub struct FactorQuery {
     method: Option<String>,
+    level: Option<String>,
     return_to: Option<String>,
     sent: Option<String>,
 }
@@ -23,12 +26,14 @@ pub struct FactorQuery {
 #[derive(Deserialize)]
 pub struct SendForm {
     csrf: Option<String>,
+    level: Option<String>,
     return_to: Option<String>,
 }
 
 #[derive(Deserialize)]
 pub struct FactorForm {
     csrf: Option<String>,
+    level: Option<String>,
     method: String,
     code: String,
     return_to: Option<String>,
@@ -40,28 +45,51 @@ struct Method {
     current: bool,
 }
 
+/// A sign-in waiting for its second factor, or a signed-in session stepping up.
 async fn pending(req: &HttpRequest, state: &AppState) -> Result<Option<(Session, User)>, WebError> {
-    session::in_state(req, state, &[SessionState::PendingSecondFactor]).await
+    session::in_state(
+        req,
+        state,
+        &[SessionState::PendingSecondFactor, SessionState::Authenticated],
+    )
+    .await
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The level a step-up page was asked for, when it is one of ours.
+fn known_level(level: Option<&str>) -> Option<&'static str> {
+    level.and_then(|l| assurance::ALL.iter().find(|a| **a == l).copied())
+}
+
+/// Where the page's forms and links carry on to.
+pub struct Page<'a> {
+    pub method: Option<&'a str>,
+    pub level: Option<&'a str>,
+    pub return_to: Option<&'a str>,
+}
+
 async fn factor_page(
     req: &HttpRequest,
     state: &AppState,
     status: StatusCode,
-    user: &User,
-    method: Option<&str>,
-    return_to: Option<&str>,
+    (session, user): (&Session, &User),
+    page: Page<'_>,
     error: Option<String>,
     sent: bool,
 ) -> Result<HttpResponse, WebError> {
-    let offered = second_factor::offered(state.store.as_ref(), state.clock.now(), user).await?;
-    let chosen = method
+    let level = known_level(page.level);
+    let offered = second_factor::offered(state.store.as_ref(), state.clock.now(), session, user, level).await?;
+    let chosen = page
+        .method
         .and_then(FactorKind::parse)
         .filter(|k| offered.contains(k))
         .or(offered.first().copied());
     let Some(chosen) = chosen else {
-        return Err(Error::invalid("No second factor is set up for this account.").into());
+        return Err(Error::invalid(if level.is_some() {
+            "No sign-in method of this account reaches the level the application asks for."
+        } else {
+            "No second factor is set up for this account."
+        })
+        .into());
     };
     let (token, cookie) = csrf::issue(req, state);
     let mut ctx = pages::context();
@@ -75,7 +103,9 @@ async fn factor_page(
         })
         .collect();
     ctx.insert("methods", &methods);
-    ctx.insert("return_to", &safe_return_to(return_to));
+    ctx.insert("return_to", &safe_return_to(page.return_to));
+    ctx.insert("level", &level);
+    ctx.insert("step_up", &(session.state == SessionState::Authenticated));
     ctx.insert("username", &user.username);
     ctx.insert("error", &error);
     ctx.insert("sent", &sent);
@@ -99,16 +129,20 @@ pub async fn show(
     state: web::Data<AppState>,
     Query(query): Query<FactorQuery>,
 ) -> Result<HttpResponse, WebError> {
-    let Some((_, user)) = pending(&req, &state).await? else {
+    let Some((session, user)) = pending(&req, &state).await? else {
         return Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/login")).finish());
+    };
+    let page = Page {
+        method: query.method.as_deref(),
+        level: query.level.as_deref(),
+        return_to: query.return_to.as_deref(),
     };
     factor_page(
         &req,
         &state,
         StatusCode::OK,
-        &user,
-        query.method.as_deref(),
-        query.return_to.as_deref(),
+        (&session, &user),
+        page,
         None,
         query.sent.is_some(),
     )
@@ -159,13 +193,17 @@ pub async fn submit(
             | Error::FactorLocked { .. }
             | Error::NotAllowed(_)),
         ) => {
+            let page = Page {
+                method: Some(kind.as_str()),
+                level: form.level.as_deref(),
+                return_to: form.return_to.as_deref(),
+            };
             let page = factor_page(
                 &req,
                 &state,
                 status_of(&e),
-                &user,
-                Some(kind.as_str()),
-                form.return_to.as_deref(),
+                (&pending, &user),
+                page,
                 Some(e.to_string()),
                 kind == FactorKind::Sms,
             )
@@ -200,40 +238,55 @@ pub async fn send_sms(
         .ok_or_else(|| Error::invalid("No phone is set up for this account."))?;
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     // No text message for a kind the policy does not accept: it could not finish the sign-in.
-    let sent =
-        match second_factor::admit(state.store.as_ref(), state.clock.now(), &origin, &user, FactorKind::Sms).await {
-            Ok(_) => {
-                sms::send_code(
-                    state.store.as_ref(),
-                    state.sms.as_ref(),
-                    &state.keys,
-                    state.clock.now(),
-                    &origin,
-                    &user,
-                    &factor,
-                    &pending.id_hash,
-                )
-                .await
-            }
-            Err(e) => Err(e),
-        };
+    let sent = match second_factor::admit(
+        state.store.as_ref(),
+        state.clock.now(),
+        &origin,
+        &pending,
+        &user,
+        FactorKind::Sms,
+    )
+    .await
+    {
+        Ok(_) => {
+            sms::send_code(
+                state.store.as_ref(),
+                state.sms.as_ref(),
+                &state.keys,
+                state.clock.now(),
+                &origin,
+                &user,
+                &factor,
+                &pending.id_hash,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
     let return_to = safe_return_to(form.return_to.as_deref());
     match sent {
         Ok(()) => {
             let mut target = String::from("/login/factor?method=sms&sent=1");
+            if let Some(level) = known_level(form.level.as_deref()) {
+                target.push_str(&format!("&level={}", super::login::encode(level)));
+            }
             if let Some(return_to) = return_to {
                 target.push_str(&format!("&return_to={}", super::login::encode(&return_to)));
             }
             Ok(HttpResponse::SeeOther().insert_header((LOCATION, target)).finish())
         }
         Err(e @ (Error::TooManyAttempts { .. } | Error::Unavailable(_) | Error::NotAllowed(_))) => {
+            let page = Page {
+                method: Some("sms"),
+                level: form.level.as_deref(),
+                return_to: return_to.as_deref(),
+            };
             let page = factor_page(
                 &req,
                 &state,
                 status_of(&e),
-                &user,
-                Some("sms"),
-                return_to.as_deref(),
+                (&pending, &user),
+                page,
                 Some(e.to_string()),
                 false,
             )

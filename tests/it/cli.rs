@@ -629,6 +629,31 @@ async fn signing_keys_and_client_options_from_the_command_line() {
     assert_eq!(shown["signing_alg"], "EdDSA");
     assert_eq!(shown["backchannel_logout_uri"], "https://batch.example/bc");
     assert_eq!(shown["jwks"]["keys"][0]["kid"], "k1");
+    assert!(shown["min_acr"].is_null(), "no minimum level unless asked");
+    cli.ok(&[
+        "client",
+        "add",
+        "payroll",
+        "--redirect-uri",
+        "https://payroll.example/cb",
+        "--min-acr",
+        "urn:gatehouse:acr:mfa",
+        "--json",
+    ]);
+    let shown = cli.ok(&["client", "show", "payroll", "--json"]);
+    assert_eq!(shown["min_acr"], "urn:gatehouse:acr:mfa");
+    cli.fails(
+        &[
+            "client",
+            "add",
+            "weak",
+            "--redirect-uri",
+            "https://a.example/cb",
+            "--min-acr",
+            "mfa",
+        ],
+        "Unknown assurance level",
+    );
     cli.fails(
         &[
             "client",
@@ -679,5 +704,6 @@ async fn signing_keys_and_client_options_from_the_command_line() {
         ],
         "not a usable",
     );
-    assert_eq!(cli.ok(&["client", "list", "--json"]).as_array().unwrap().len(), 1);
+    // batch and payroll; none of the refused ones.
+    assert_eq!(cli.ok(&["client", "list", "--json"]).as_array().unwrap().len(), 2);
 }

@@ -25,6 +25,7 @@ mod saml;
 mod saml_rejects;
 mod saml_sp;
 mod sms;
+mod stepup;
 mod store;
 mod templates;
 mod tokens;

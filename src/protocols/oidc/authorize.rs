@@ -1,6 +1,7 @@
 //! The authorization endpoint's rules (RFC 6749 §4.1, OIDC Core §3.1.2, RFC 7636, RFC 9207, RFC 9700):
 //! exact redirect URI match, code flow only, PKCE S256 (required for public clients, `plain` refused),
-//! `prompt`, `max_age`, `nonce`, `state`, and `iss` on every response.
+//! `prompt`, `max_age`, `nonce`, `state`, and `iss` on every response. Assurance levels (`acr_values`, a
+//! client's minimum) are judged in `stepup`.
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -235,6 +236,7 @@ pub async fn issue_code(
     issuer: &str,
     request: &Validated,
     session: &Session,
+    assessment: &super::stepup::Assessment,
 ) -> Result<String> {
     let code = random_token();
     let grant = CodeGrant {
@@ -276,6 +278,7 @@ pub async fn issue_code(
         Some(&session.user_id),
         serde_json::json!({
             "client_id": request.client.client_id, "scope": request.scope, "acr": grant.acr,
+            "acr_requested": assessment.requested, "acr_required": assessment.required,
         }),
     )
     .await?;

@@ -24,6 +24,8 @@ pub struct NewClient {
     /// A JWK Set (JSON text) with the client's public keys, for private_key_jwt.
     pub jwks: Option<String>,
     pub backchannel_logout_uri: Option<String>,
+    /// A level from `core::assurance::ALL` every authorization must reach.
+    pub min_acr: Option<String>,
 }
 
 /// A client's JWK Set: public asymmetric keys only (never `oct`, never private parts), at most 10.
@@ -124,6 +126,14 @@ pub async fn register(
         )));
     }
     let backchannel_logout_uri = new.backchannel_logout_uri.as_deref().map(check_redirect).transpose()?;
+    if let Some(level) = &new.min_acr
+        && !crate::core::assurance::ALL.contains(&level.as_str())
+    {
+        return Err(Error::invalid(format!(
+            "Unknown assurance level '{level}' for --min-acr: use {}.",
+            crate::core::assurance::ALL.join(", ")
+        )));
+    }
     if new.public != (auth_method == AuthMethod::None) {
         return Err(Error::invalid(
             "Public clients use --auth-method none, and only they do.",
@@ -167,6 +177,7 @@ pub async fn register(
         signing_alg,
         jwks,
         backchannel_logout_uri,
+        min_acr: new.min_acr.clone(),
     };
     store.insert_client(&client).await?;
     audit::record(

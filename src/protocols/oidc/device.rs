@@ -167,6 +167,8 @@ pub enum CodeProblem {
     Unknown,
     Expired,
     AlreadyUsed,
+    /// The signed-in session does not reach the client's minimum level (`--min-acr`).
+    LevelTooLow,
 }
 
 impl CodeProblem {
@@ -176,6 +178,9 @@ impl CodeProblem {
             CodeProblem::Unknown => "That code is not valid. Check it against your device and try again.",
             CodeProblem::Expired => "That code has expired. Start again on your device to get a new one.",
             CodeProblem::AlreadyUsed => "That code has already been used. Start again on your device if you need to.",
+            CodeProblem::LevelTooLow => {
+                "This application needs a stronger sign-in than your account can provide here. Ask your administrator."
+            }
         }
     }
 
@@ -185,6 +190,7 @@ impl CodeProblem {
             CodeProblem::Unknown => "unknown",
             CodeProblem::Expired => "expired",
             CodeProblem::AlreadyUsed => "already_used",
+            CodeProblem::LevelTooLow => "level_too_low",
         }
     }
 }
@@ -301,6 +307,16 @@ pub async fn decide(
         Err(problem) => return Ok(Err(problem)),
     };
     let client_id = pending.client.client_id.as_str();
+    // The client's minimum level holds here too; `/device` offered the step-up before the confirmation page.
+    if decision == Decision::Allow
+        && let Some(user) = store.user_by_id(&session.user_id).await?
+        && super::stepup::assess_client_minimum(store, now, &pending.client, session, &user)
+            .await?
+            .decision
+            != super::stepup::Decision::Met
+    {
+        return Ok(Err(CodeProblem::LevelTooLow));
+    }
     let won = match decision {
         Decision::Allow => {
             let grant = RefreshGrant {

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::authorize::{self, AuthorizeParams, Rejection, Validated};
 use super::tokens::{self, Ctx, Presented, TokenError, TokenRequest};
-use super::{SCOPES, grants, issuer, keys, token_info};
+use super::{SCOPES, grants, issuer, keys, stepup, token_info};
 use crate::app::AppState;
 use crate::core::assurance;
 use crate::core::audit::Origin;
@@ -219,12 +219,12 @@ async fn proceed(
             }
         }
     };
-    let session = match current {
-        Some((s, _))
+    let (session, user) = match current {
+        Some((s, u))
             if authorize::session_is_fresh_enough(request, requested_at, &s, now)
                 && (hinted.as_deref().is_none_or(|sub| sub == s.user_id) || s.auth_time >= requested_at) =>
         {
-            s
+            (s, u)
         }
         _ if request.prompt_none => return Ok(error("login_required", "The user must sign in.")),
         _ => {
@@ -232,6 +232,38 @@ async fn proceed(
             return Ok(see_other(format!("/login?reauth=1&return_to={}", encode(&resume))));
         }
     };
+    // The level asked for (acr_values, the client's minimum): met, reachable with one more factor, or not at all.
+    let assessment = stepup::assess(state.store.as_ref(), now, request, &session, &user).await?;
+    if assessment.decision != stepup::Decision::Met {
+        let origin = session::origin(req).with_actor(format!("user:{}", user.id));
+        let refusal = match (assessment.decision, request.prompt_none) {
+            (stepup::Decision::Unmet, _) => Some((
+                "unmet_authentication_requirements",
+                "The user cannot reach the requested assurance level with the sign-in methods their account may use.",
+                "unmet",
+            )),
+            (_, true) => Some((
+                "interaction_required",
+                "The requested assurance level needs another sign-in step.",
+                "interaction_required",
+            )),
+            _ => None,
+        };
+        let result = refusal.map_or("prompted", |(_, _, result)| result);
+        let client_id = &request.client.client_id;
+        assessment
+            .record(state.store.as_ref(), now, &origin, &user, client_id, result)
+            .await?;
+        if let Some((code, description, _)) = refusal {
+            return Ok(error(code, description));
+        }
+        let resume = format!("/authorize/resume?request={}", encode(id));
+        return Ok(see_other(format!(
+            "/login/factor?level={}&return_to={}",
+            encode(assessment.level()),
+            encode(&resume)
+        )));
+    }
     if request.prompt_consent || !authorize::has_consent(state.store.as_ref(), request, &session.user_id).await? {
         if request.prompt_none {
             return Ok(error(
@@ -252,7 +284,8 @@ async fn proceed(
         return Ok(pages::render(builder, "oidc/consent.html", &ctx));
     }
     let origin = session::origin(req).with_actor(format!("user:{}", session.user_id));
-    let location = authorize::issue_code(state.store.as_ref(), now, &origin, &iss, request, &session).await?;
+    let location =
+        authorize::issue_code(state.store.as_ref(), now, &origin, &iss, request, &session, &assessment).await?;
     Ok(see_other(location))
 }
 

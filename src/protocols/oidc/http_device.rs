@@ -1,7 +1,8 @@
 //! Device authorization endpoints (RFC 8628): `/device_authorization` for clients (JSON, errors as at the token
 //! endpoint, `no-store`), and the user's pages at `/device` — enter the code, then allow or deny. The pages need
 //! a fully signed-in session; without one the user signs in first (password and second factor, as for any
-//! sign-in) and comes back with the code kept. Every form is CSRF-checked. Rules are in `device`.
+//! sign-in) and comes back with the code kept; a session below the client's minimum level is stepped up first (or
+//! refused). Every form is CSRF-checked. Rules are in `device`.
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -9,8 +10,8 @@ use serde::Deserialize;
 
 use super::device::{self, CodeProblem, Decision, Pending};
 use super::http::{basic_credentials, ctx, token_error};
-use super::issuer;
 use super::tokens::{Presented, TokenError, TokenRequest};
+use super::{issuer, stepup};
 use crate::app::AppState;
 use crate::core::Error;
 use crate::web::error::{WebError, status_of, with_retry_after};
@@ -167,7 +168,38 @@ async fn enter(
     )
     .await;
     match found {
-        Ok(Ok(pending)) => Ok(confirmation(&req, &state, &pending)),
+        Ok(Ok(pending)) => {
+            // The client's minimum level: the missing factor first (then back here), or a clear refusal.
+            let assessment = stepup::assess_client_minimum(
+                state.store.as_ref(),
+                state.clock.now(),
+                &pending.client,
+                &session,
+                &user,
+            )
+            .await?;
+            match assessment.decision {
+                stepup::Decision::Met => Ok(confirmation(&req, &state, &pending)),
+                decision => {
+                    let unmet = decision == stepup::Decision::Unmet;
+                    let result = if unmet { "unmet" } else { "prompted" };
+                    let (store, now) = (state.store.as_ref(), state.clock.now());
+                    assessment
+                        .record(store, now, &origin, &user, &pending.client.client_id, result)
+                        .await?;
+                    if unmet {
+                        return Ok(problem_page(&req, &state, &typed, CodeProblem::LevelTooLow));
+                    }
+                    let back = format!("/device?user_code={}", pending.user_code);
+                    let target = format!(
+                        "/login/factor?level={}&return_to={}",
+                        encode(assessment.level()),
+                        encode(&back)
+                    );
+                    Ok(HttpResponse::SeeOther().insert_header((LOCATION, target)).finish())
+                }
+            }
+        }
         Ok(Err(problem)) => Ok(problem_page(&req, &state, &typed, problem)),
         Err(e) => refused(&req, &state, &typed, e),
     }

@@ -13,6 +13,7 @@ pub mod http_logout;
 pub mod issue;
 pub mod keys;
 pub mod logout;
+pub mod stepup;
 pub mod token_info;
 pub mod tokens;
 

@@ -1,0 +1,141 @@
+//! Assurance at the authorization endpoint: what level a request needs (`acr_values`, the client's minimum),
+//! whether the session has it under the user's current policy, and if not whether one more factor can give it.
+//!
+//! - `acr_values` naming our levels (`core::assurance::ALL`) are a **requirement**, not a voluntary claim: any
+//!   listed level is acceptable, so the weakest listed one is needed. Values that are not ours are ignored.
+//! - A client's `min_acr` applies to every authorization for it, as if it were always in `acr_values` — at
+//!   `/authorize`, and when a user approves a device-flow request for it at `/device`.
+//! - The session's level is computed from its `amr` after dropping methods of kinds the user's current role
+//!   policy no longer allows, so a role that became stricter applies at the next authorization.
+use chrono::{DateTime, Utc};
+
+use super::authorize::Validated;
+use crate::core::assurance;
+use crate::core::audit::{self, Origin, Outcome};
+use crate::core::model::{Session, User};
+use crate::core::oauth::Client;
+use crate::core::store::Store;
+use crate::core::{Result, enforcement, second_factor};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Nothing is needed, or the session already reaches `required`.
+    Met,
+    /// One more factor of the user's can reach `required`.
+    StepUp,
+    /// None of the user's usable factors reaches `required`.
+    Unmet,
+}
+
+/// What one authorization asks and what the session has.
+#[derive(Clone, Debug)]
+pub struct Assessment {
+    pub decision: Decision,
+    /// Our levels among `acr_values`, in the order given.
+    pub requested: Vec<&'static str>,
+    /// The weakest level that satisfies both the request and the client's minimum.
+    pub required: Option<&'static str>,
+    /// The session's level under the current policy.
+    pub session_acr: &'static str,
+}
+
+impl Assessment {
+    /// The level the step-up page should ask for.
+    pub fn level(&self) -> &'static str {
+        self.required.unwrap_or(assurance::MULTI_FACTOR)
+    }
+
+    /// Records an `oidc.step_up` event: what was asked and needed, what the session had, and `result`
+    /// (`prompted`, `interaction_required`, `unmet`).
+    pub async fn record(
+        &self,
+        store: &dyn Store,
+        now: DateTime<Utc>,
+        origin: &Origin,
+        user: &User,
+        client_id: &str,
+        result: &str,
+    ) -> Result<()> {
+        let outcome = if result == "prompted" {
+            Outcome::Success
+        } else {
+            Outcome::Denied
+        };
+        audit::record(
+            store,
+            now,
+            origin,
+            "oidc.step_up",
+            outcome,
+            Some(&user.id),
+            serde_json::json!({
+                "client_id": client_id, "result": result, "acr_requested": self.requested,
+                "acr_required": self.required, "session_acr": self.session_acr,
+            }),
+        )
+        .await
+    }
+}
+
+/// The level the request needs, before any session is known.
+pub fn required(request: &Validated) -> (Vec<&'static str>, Option<&'static str>) {
+    let requested = assurance::known_levels(request.params.acr_values.as_deref().unwrap_or(""));
+    let required = assurance::required(&requested, request.client.min_acr.as_deref());
+    (requested, required)
+}
+
+pub async fn assess(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    request: &Validated,
+    session: &Session,
+    user: &User,
+) -> Result<Assessment> {
+    let (requested, required) = self::required(request);
+    assess_level(store, now, requested, required, session, user).await
+}
+
+/// Whether the session reaches the client's minimum level (device flow: no `acr_values` there).
+pub async fn assess_client_minimum(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    client: &Client,
+    session: &Session,
+    user: &User,
+) -> Result<Assessment> {
+    let required = assurance::required(&[], client.min_acr.as_deref());
+    assess_level(store, now, Vec::new(), required, session, user).await
+}
+
+async fn assess_level(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    requested: Vec<&'static str>,
+    required: Option<&'static str>,
+    session: &Session,
+    user: &User,
+) -> Result<Assessment> {
+    let mut assessment = Assessment {
+        decision: Decision::Met,
+        requested,
+        required,
+        session_acr: assurance::acr_for(&session.amr),
+    };
+    let Some(level) = required else {
+        return Ok(assessment);
+    };
+    let policy = enforcement::requirement_for(store, now, user).await?;
+    assessment.session_acr = assurance::acr_for(&assurance::counting_amr(&session.amr, &policy));
+    if assurance::meets(assessment.session_acr, level) {
+        return Ok(assessment);
+    }
+    assessment.decision = if second_factor::step_up_kinds(store, now, user, Some(level))
+        .await?
+        .is_empty()
+    {
+        Decision::Unmet
+    } else {
+        Decision::StepUp
+    };
+    Ok(assessment)
+}
