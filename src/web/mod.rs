@@ -9,6 +9,7 @@ mod middleware;
 pub(crate) mod pages;
 mod passkeys;
 mod password;
+mod recovery;
 mod second_factor;
 mod security;
 pub(crate) mod session;
@@ -62,7 +63,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/password/forgot", web::get().to(password::forgot_form))
         .route("/password/forgot", web::post().to(password::forgot_submit))
         .route("/password/reset", web::get().to(password::reset_form))
-        .route("/password/reset", web::post().to(password::reset_submit));
+        .route("/password/reset", web::post().to(password::reset_submit))
+        .route("/login/factor/recovery", web::post().to(recovery::request_self))
+        .route("/recovery/approve", web::get().to(recovery::approve_page))
+        .route("/recovery/approve", web::post().to(recovery::approve_submit))
+        .route("/recovery/cancel", web::get().to(recovery::cancel_page))
+        .route("/recovery/cancel", web::post().to(recovery::cancel_submit))
+        .route("/recovery/enrol", web::get().to(recovery::enrol_page))
+        .route("/recovery/enrol", web::post().to(recovery::enrol_submit));
 }
 
 pub use pages::not_found;

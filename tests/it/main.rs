@@ -21,6 +21,7 @@ mod oidcc_basic;
 mod password_reset;
 mod policy;
 mod python;
+mod recovery;
 mod saml;
 mod saml_rejects;
 mod saml_sp;
