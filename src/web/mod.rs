@@ -4,6 +4,7 @@ pub(crate) mod csrf;
 pub mod error;
 pub(crate) mod form;
 mod health;
+mod helpdesk;
 pub(crate) mod login;
 mod middleware;
 pub(crate) mod pages;
@@ -70,7 +71,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/recovery/cancel", web::get().to(recovery::cancel_page))
         .route("/recovery/cancel", web::post().to(recovery::cancel_submit))
         .route("/recovery/enrol", web::get().to(recovery::enrol_page))
-        .route("/recovery/enrol", web::post().to(recovery::enrol_submit));
+        .route("/recovery/enrol", web::post().to(recovery::enrol_submit))
+        .route("/helpdesk", web::get().to(helpdesk::queue))
+        .route("/helpdesk/request", web::get().to(helpdesk::show))
+        .route("/helpdesk/open", web::post().to(helpdesk::open))
+        .route("/helpdesk/execute", web::post().to(helpdesk::execute))
+        .route("/helpdesk/cancel", web::post().to(helpdesk::cancel));
 }
 
 pub use pages::not_found;

@@ -612,3 +612,75 @@ async fn bad_input_is_refused_audited_and_changes_nothing() {
     assert_eq!(mona.get("/recovery/approve?token=forged").await.status, 400);
     assert_eq!(factor_count(&server, &kim.user).await, 1);
 }
+
+#[tokio::test]
+async fn the_helpdesk_console_shows_the_queue_and_executes_with_checks() {
+    let server = TestServer::start().await;
+    cast(&server).await;
+    let request = opened_by_hugo(&server).await;
+    as_user!(&server, "mona", |c, m| flow::decide(
+        &c,
+        &m,
+        Target::Id(&request.id),
+        true,
+        None
+    ))
+    .unwrap();
+
+    assert_eq!(server.browser().get("/helpdesk").await.status, 303, "sign-in first");
+    let kim = server.browser();
+    kim.login("kim", GOOD_PASSWORD).await;
+    assert_eq!(server.browser().get("/helpdesk").await.status, 303);
+    let mona = server.browser();
+    mona.login("mona", GOOD_PASSWORD).await;
+    assert_eq!(mona.get("/helpdesk").await.status, 403, "not an agent");
+
+    // Hana (helpdesk) must have a second factor: she enrols one, which signs her in.
+    let hana = server.browser();
+    hana.login("hana", GOOD_PASSWORD).await;
+    server.enrol_totp(&hana).await;
+    let queue = hana.get("/helpdesk").await;
+    assert_eq!(queue.status, 200, "{}", queue.body);
+    assert!(queue.body.contains(&request.id), "{}", queue.body);
+    let page = hana.get(&format!("/helpdesk/request?id={}", request.id)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("check_employee_id"));
+    assert!(
+        page.body.contains("recovery.approved"),
+        "the timeline shows the approval"
+    );
+
+    let none = hana
+        .post("/helpdesk/execute", &[("csrf", &page.csrf()), ("id", &request.id)])
+        .await;
+    assert_eq!(none.status, 403, "no check recorded");
+    assert_eq!(state_of(&server, &request.id).await, ResetState::Approved);
+    let done = hana
+        .post(
+            "/helpdesk/execute",
+            &[
+                ("csrf", &page.csrf()),
+                ("id", &request.id),
+                ("check_employee_id", "on"),
+                ("check_hr_question", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let stored = server.state().store.factor_reset(&request.id).await.unwrap().unwrap();
+    assert_eq!(stored.state, ResetState::Waiting);
+    let mut checks = stored.checks_passed.clone();
+    checks.sort();
+    assert_eq!(checks, vec!["employee_id".to_string(), "hr_question".to_string()]);
+    let page = hana.get(&format!("/helpdesk/request?id={}", request.id)).await;
+    assert!(page.body.contains("recovery.executed"));
+
+    // Opening for an unknown user is a clear refusal.
+    let unknown = hana
+        .post(
+            "/helpdesk/open",
+            &[("csrf", &page.csrf()), ("user", "nobody"), ("reason", "called in")],
+        )
+        .await;
+    assert_eq!(unknown.status, 404);
+}

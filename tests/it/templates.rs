@@ -92,7 +92,8 @@ fn every_template_renders() {
     );
     ctx.insert("resets", &serde_json::json!([{ "id": "r1", "state": "requested", "user": "Bob (bob)", "opened_at": "2026-01-01 00:00 UTC" }]));
     ctx.insert("checks", &["employee_id", "hr_question"]);
-    ctx.insert("timeline", &serde_json::json!([{ "at": "2026-01-01 00:00:00", "kind": "recovery.opened", "outcome": "success", "actor": "user:x" }]));
+    ctx.insert("query_user", "bob");
+    ctx.insert("timeline", &serde_json::json!([{ "at": "2026-01-01 00:00:00", "kind": "recovery.opened", "outcome": "success", "actor": "user:x", "ip": "127.0.0.1", "reason": "" }]));
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");
     for name in names {
