@@ -684,3 +684,128 @@ async fn the_helpdesk_console_shows_the_queue_and_executes_with_checks() {
         .await;
     assert_eq!(unknown.status, 404);
 }
+
+/// Runs the real binary against the server's database and data directory.
+fn gatehouse(server: &TestServer, args: &[&str]) -> (i32, String, String) {
+    let db = server.db.as_ref().expect("own database");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("GATEHOUSE_DATA_DIR", &server.data_dir)
+        .env("GATEHOUSE_DATABASE_URL", &db.url)
+        .env("GATEHOUSE_SECRET_KEY", SHARED_SECRET)
+        .env("USER", "tester")
+        .args(args)
+        .output()
+        .expect("run gatehouse");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+fn ok(server: &TestServer, args: &[&str]) -> serde_json::Value {
+    let (code, stdout, stderr) = gatehouse(server, args);
+    assert_eq!(code, 0, "{args:?}: {stderr}");
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+fn fails(server: &TestServer, args: &[&str], message: &str) {
+    let (code, stdout, stderr) = gatehouse(server, args);
+    assert_eq!(code, 1, "{args:?} should fail: {stdout}");
+    assert!(stderr.contains(message), "{args:?}: expected '{message}' in {stderr}");
+}
+
+#[tokio::test]
+async fn the_cli_has_parity_and_names_the_person_acting() {
+    let server = TestServer::start().await;
+    cast(&server).await;
+    let opened = ok(
+        &server,
+        &[
+            "recovery",
+            "open",
+            "kim",
+            "--reason",
+            "called from the front desk",
+            "--as",
+            "hugo",
+            "--json",
+        ],
+    );
+    assert_eq!(opened["state"], "requested");
+    assert_eq!(opened["username"], "kim");
+    let id = opened["id"].as_str().unwrap().to_string();
+
+    fails(
+        &server,
+        &["recovery", "list", "--as", "kim"],
+        "neither a helpdesk agent nor an administrator",
+    );
+    fails(
+        &server,
+        &["recovery", "list", "--as", "nobody"],
+        "--as: no user 'nobody'",
+    );
+    fails(
+        &server,
+        &["recovery", "approve", &id, "--as", "hugo"],
+        "cannot also approve",
+    );
+    fails(&server, &["recovery", "approve", &id, "--as", "ada"], "state why");
+    fails(
+        &server,
+        &["recovery", "approve", "no-such-id", "--as", "mona"],
+        "not found",
+    );
+    assert_eq!(
+        ok(&server, &["recovery", "approve", &id, "--as", "mona", "--json"])["state"],
+        "approved"
+    );
+    fails(
+        &server,
+        &["recovery", "execute", &id, "--checks", "employee_id", "--as", "hugo"],
+        "cannot also execute",
+    );
+    fails(
+        &server,
+        &["recovery", "execute", &id, "--checks", "", "--as", "hana"],
+        "Record which identity checks",
+    );
+    let executed = ok(
+        &server,
+        &[
+            "recovery",
+            "execute",
+            &id,
+            "--checks",
+            "employee_id,hr_question",
+            "--as",
+            "hana",
+            "--json",
+        ],
+    );
+    assert_eq!(executed["state"], "waiting");
+    let listed = ok(&server, &["recovery", "list", "--as", "hana", "--json"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let shown = ok(&server, &["recovery", "show", &id, "--as", "ada", "--json"]);
+    assert!(shown["timeline"].as_array().unwrap().len() >= 5, "{shown}");
+    assert_eq!(
+        ok(&server, &["recovery", "cancel", &id, "--as", "hana", "--json"])["state"],
+        "cancelled"
+    );
+
+    let events = server
+        .state()
+        .store
+        .list_audit(Some(&server.user("kim").await.id), 100)
+        .await
+        .unwrap();
+    let executed = events.iter().find(|e| e.event.kind == "recovery.executed").unwrap();
+    let hana = server.user("hana").await;
+    assert_eq!(
+        executed.event.actor.as_deref(),
+        Some(format!("user:{} via cli:tester", hana.id).as_str())
+    );
+}
