@@ -22,6 +22,7 @@ mod password_reset;
 mod policy;
 mod python;
 mod recovery;
+mod recovery_cli;
 mod saml;
 mod saml_rejects;
 mod saml_sp;

@@ -10,7 +10,7 @@ use gatehouse::core::model::User;
 use gatehouse::core::recovery::flow::{self, Canceller, Ctx, Member, Settings, Target};
 use gatehouse::core::recovery::{FactorResetRequest, ResetState};
 
-async fn add(server: &TestServer, name: &str, roles: &[&str], manager: Option<&str>) -> User {
+pub(crate) async fn add(server: &TestServer, name: &str, roles: &[&str], manager: Option<&str>) -> User {
     accounts::create(
         server.state().store.as_ref(),
         server.state().clock.now(),
@@ -89,7 +89,7 @@ fn token_of(link: &str) -> String {
 }
 
 /// Kim (manager Mona) with an authenticator app; Hugo and Hana are helpdesk agents; Ada and Abe admins.
-async fn cast(server: &TestServer) -> Vec<u8> {
+pub(crate) async fn cast(server: &TestServer) -> Vec<u8> {
     add(server, "mona", &["user"], None).await;
     add(server, "kim", &["user"], Some("mona")).await;
     add(server, "hugo", &["helpdesk"], None).await;
@@ -685,278 +685,88 @@ async fn the_helpdesk_console_shows_the_queue_and_executes_with_checks() {
     assert_eq!(unknown.status, 404);
 }
 
-/// Runs the real binary against the server's database and data directory.
-fn gatehouse(server: &TestServer, args: &[&str]) -> (i32, String, String) {
-    let db = server.db.as_ref().expect("own database");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gatehouse"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("GATEHOUSE_DATA_DIR", &server.data_dir)
-        .env("GATEHOUSE_DATABASE_URL", &db.url)
-        .env("GATEHOUSE_SECRET_KEY", SHARED_SECRET)
-        .env("USER", "tester")
-        .args(args)
-        .output()
-        .expect("run gatehouse");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
+#[tokio::test]
+async fn the_cooling_off_notice_reaches_every_channel() {
+    const SECRET: &str = "webhook-signing-secret-0123456789";
+    let sink = HttpSink::start(200, "{}").await;
+    let db = TestDb::new().await;
+    let url = format!("{}/sms", sink.url);
+    let server = TestServer::start_with(
+        &db.url,
+        None,
+        &[
+            ("GATEHOUSE_SMS_DRIVER", "webhook"),
+            ("GATEHOUSE_SMS_WEBHOOK_URL", &url),
+            ("GATEHOUSE_SMS_WEBHOOK_SECRET", SECRET),
+        ],
     )
-}
+    .await;
+    add(&server, "mona", &["user"], None).await;
+    add(&server, "hugo", &["helpdesk"], None).await;
+    add(&server, "hana", &["helpdesk"], None).await;
+    let pia = accounts::create(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        NewAccount {
+            username: "pia".into(),
+            email: "pia@example.com".into(),
+            manager: Some("mona".into()),
+            phone: Some("+41446681800".into()),
+            password: Some(GOOD_PASSWORD.into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let app = gatehouse::core::factors::Factor::new(
+        &pia.id,
+        gatehouse::core::factors::FactorKind::Totp,
+        "Phone".into(),
+        gatehouse::core::factors::FactorStatus::Active,
+        serde_json::json!({}),
+        server.state().clock.now(),
+    );
+    server.state().store.insert_factor(&app).await.unwrap();
+    let subject = member(&server, "pia").await;
+    let request = as_user!(&server, "hugo", |c, m| flow::open(
+        &c,
+        Some(&m),
+        &subject,
+        "all",
+        "lost phone"
+    ))
+    .unwrap();
+    as_user!(&server, "mona", |c, m| flow::decide(
+        &c,
+        &m,
+        Target::Id(&request.id),
+        true,
+        None
+    ))
+    .unwrap();
+    as_user!(&server, "hana", |c, m| flow::execute(
+        &c,
+        &m,
+        &request.id,
+        &["employee_id".into()]
+    ))
+    .unwrap();
 
-fn ok(server: &TestServer, args: &[&str]) -> serde_json::Value {
-    let (code, stdout, stderr) = gatehouse(server, args);
-    assert_eq!(code, 0, "{args:?}: {stderr}");
-    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
-}
-
-fn fails(server: &TestServer, args: &[&str], message: &str) {
-    let (code, stdout, stderr) = gatehouse(server, args);
-    assert_eq!(code, 1, "{args:?} should fail: {stdout}");
-    assert!(stderr.contains(message), "{args:?}: expected '{message}' in {stderr}");
-}
-
-#[tokio::test]
-async fn the_cli_has_parity_and_names_the_person_acting() {
-    let server = TestServer::start().await;
-    cast(&server).await;
-    let opened = ok(
-        &server,
-        &[
-            "recovery",
-            "open",
-            "kim",
-            "--reason",
-            "called from the front desk",
-            "--as",
-            "hugo",
-            "--json",
-        ],
-    );
-    assert_eq!(opened["state"], "requested");
-    assert_eq!(opened["username"], "kim");
-    let id = opened["id"].as_str().unwrap().to_string();
-
-    fails(
-        &server,
-        &["recovery", "list", "--as", "kim"],
-        "neither a helpdesk agent nor an administrator",
-    );
-    fails(
-        &server,
-        &["recovery", "list", "--as", "nobody"],
-        "--as: no user 'nobody'",
-    );
-    fails(
-        &server,
-        &["recovery", "approve", &id, "--as", "hugo"],
-        "cannot also approve",
-    );
-    fails(&server, &["recovery", "approve", &id, "--as", "ada"], "state why");
-    fails(
-        &server,
-        &["recovery", "approve", "no-such-id", "--as", "mona"],
-        "not found",
-    );
+    let mail = mail_to(&server, "pia", "/recovery/cancel").await;
+    let texts = sink.received(1).await;
+    assert_eq!(texts.len(), 1, "one text to the number on file");
+    let body: serde_json::Value = serde_json::from_str(&texts[0].body).unwrap();
+    assert_eq!(body["to"], "+41446681800");
+    let message = body["message"].as_str().unwrap();
+    assert!(message.contains("/recovery/cancel?token="), "{message}");
     assert_eq!(
-        ok(&server, &["recovery", "approve", &id, "--as", "mona", "--json"])["state"],
-        "approved"
+        link_in(&mail),
+        link_in(message),
+        "the same single-use cancel link on both channels"
     );
-    fails(
-        &server,
-        &["recovery", "execute", &id, "--checks", "employee_id", "--as", "hugo"],
-        "cannot also execute",
-    );
-    fails(
-        &server,
-        &["recovery", "execute", &id, "--checks", "", "--as", "hana"],
-        "Record which identity checks",
-    );
-    let executed = ok(
-        &server,
-        &[
-            "recovery",
-            "execute",
-            &id,
-            "--checks",
-            "employee_id,hr_question",
-            "--as",
-            "hana",
-            "--json",
-        ],
-    );
-    assert_eq!(executed["state"], "waiting");
-    let listed = ok(&server, &["recovery", "list", "--as", "hana", "--json"]);
-    assert_eq!(listed.as_array().unwrap().len(), 1);
-    let shown = ok(&server, &["recovery", "show", &id, "--as", "ada", "--json"]);
-    assert!(shown["timeline"].as_array().unwrap().len() >= 5, "{shown}");
-    assert_eq!(
-        ok(&server, &["recovery", "cancel", &id, "--as", "hana", "--json"])["state"],
-        "cancelled"
-    );
-
-    let events = server
-        .state()
-        .store
-        .list_audit(Some(&server.user("kim").await.id), 100)
-        .await
-        .unwrap();
+    let events = server.state().store.list_audit(Some(&pia.id), 50).await.unwrap();
     let executed = events.iter().find(|e| e.event.kind == "recovery.executed").unwrap();
-    let hana = server.user("hana").await;
-    assert_eq!(
-        executed.event.actor.as_deref(),
-        Some(format!("user:{} via cli:tester", hana.id).as_str())
-    );
-}
-
-/// The storage contract on every backend: compare-and-swap transitions with one winner, the finishing
-/// transaction, and the single-use enrolment link.
-#[tokio::test]
-async fn storage_transitions_have_one_winner_on_every_backend() {
-    use gatehouse::core::factors::{Factor, FactorKind, FactorStatus};
-    use gatehouse::core::recovery::FactorSelection;
-    use gatehouse::core::store::{FactorStore, RecoveryStore, ResetLink, SessionStore, UserStore};
-    use gatehouse::store::SeaStore;
-
-    for db in TestDb::all().await {
-        let store = SeaStore::connect(&db.url).await.expect("connect");
-        store.migrate().await.expect("migrate");
-        let now = chrono::Utc::now();
-        let user = accounts::create(
-            &store,
-            now,
-            &Origin::cli(),
-            NewAccount {
-                username: "kim".into(),
-                email: "kim@example.com".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        for name in ["a", "b"] {
-            let f = Factor::new(
-                &user.id,
-                FactorKind::Totp,
-                name.into(),
-                FactorStatus::Active,
-                serde_json::json!({}),
-                now,
-            );
-            store.insert_factor(&f).await.unwrap();
-        }
-        let keep = store.factors_of(&user.id).await.unwrap()[1].id.clone();
-        let drop = store.factors_of(&user.id).await.unwrap()[0].id.clone();
-        let origin = Origin::default();
-        let (_, session) =
-            gatehouse::core::sessions::new_session(&user.id, vec!["pwd".into()], now, server_limits(), &origin);
-        store.insert_session(&session).await.unwrap();
-
-        let request = FactorResetRequest {
-            id: uuid::Uuid::new_v4().to_string(),
-            user_id: user.id.clone(),
-            factors: FactorSelection::Ids(vec![drop.clone()]),
-            reason: "lost".into(),
-            opened_by: "self".into(),
-            opened_ip: Some("192.0.2.1".into()),
-            opened_user_agent: None,
-            state: ResetState::Requested,
-            created_at: now,
-            approval_expires_at: now + Duration::hours(24),
-            approval_token_hash: Some("a".repeat(64)),
-            approver_id: None,
-            approval_note: None,
-            approved_at: None,
-            executor_id: None,
-            executed_at: None,
-            checks_passed: vec![],
-            cooling_off_until: None,
-            cancel_token_hash: None,
-            enrol_token_hash: None,
-            enrol_expires_at: None,
-            enrol_used_at: None,
-            closed_by: None,
-            closed_at: None,
-        };
-        store.insert_factor_reset(&request).await.unwrap();
-        let found = store
-            .factor_reset_by_link(ResetLink::Approval, &"a".repeat(64))
-            .await
-            .unwrap();
-        assert_eq!(
-            found.as_ref().map(|r| r.id.as_str()),
-            Some(request.id.as_str()),
-            "{}",
-            db.name()
-        );
-        assert!(
-            store
-                .factor_reset_by_link(ResetLink::Cancel, &"a".repeat(64))
-                .await
-                .unwrap()
-                .is_none()
-        );
-
-        let mut approved = request.clone();
-        approved.state = ResetState::Approved;
-        let mut denied = request.clone();
-        denied.state = ResetState::Denied;
-        let (x, y) = tokio::join!(
-            store.update_factor_reset(&approved, ResetState::Requested),
-            store.update_factor_reset(&denied, ResetState::Requested),
-        );
-        assert_eq!(x.unwrap() as u8 + y.unwrap() as u8, 1, "{}: one winner", db.name());
-
-        // Force it to waiting with a cooling-off in the future, then past.
-        let current = store.factor_reset(&request.id).await.unwrap().unwrap();
-        let mut waiting = request.clone();
-        waiting.state = ResetState::Waiting;
-        waiting.checks_passed = vec!["employee_id".into()];
-        waiting.cooling_off_until = Some(now + Duration::hours(1));
-        assert!(store.update_factor_reset(&waiting, current.state).await.unwrap());
-        let mut done = waiting.clone();
-        done.state = ResetState::Done;
-        done.enrol_token_hash = Some("e".repeat(64));
-        done.enrol_expires_at = Some(now + Duration::hours(2));
-        assert!(
-            !store.finish_factor_reset(&done, now).await.unwrap(),
-            "cooling-off not over"
-        );
-        let later = now + Duration::minutes(61);
-        let (p, q) = tokio::join!(
-            store.finish_factor_reset(&done, later),
-            store.finish_factor_reset(&done, later)
-        );
-        assert_eq!(p.unwrap() as u8 + q.unwrap() as u8, 1, "{}: finished once", db.name());
-        let left: Vec<String> = store
-            .factors_of(&user.id)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|f| f.id)
-            .collect();
-        assert_eq!(left, vec![keep.clone()], "only the named factor went");
-        assert_eq!(store.count_sessions_of_user(&user.id).await.unwrap(), 0);
-        assert!(store.user_by_id(&user.id).await.unwrap().unwrap().mfa_required);
-        let stored = store.factor_reset(&request.id).await.unwrap().unwrap();
-        assert_eq!(stored.checks_passed, vec!["employee_id".to_string()]);
-
-        let enrol = "e".repeat(64);
-        let (u, v) = tokio::join!(store.use_enrol_link(&enrol, later), store.use_enrol_link(&enrol, later));
-        assert_eq!(
-            u.unwrap().is_some() as u8 + v.unwrap().is_some() as u8,
-            1,
-            "{}",
-            db.name()
-        );
-        assert!(store.use_enrol_link(&"f".repeat(64), later).await.unwrap().is_none());
-    }
-}
-
-fn server_limits() -> gatehouse::core::sessions::SessionLimits {
-    gatehouse::core::sessions::SessionLimits {
-        absolute: Duration::hours(12),
-        idle: Duration::hours(2),
-    }
+    let notified = executed.event.details["notified"].as_array().unwrap();
+    assert_eq!(notified.len(), 2, "{notified:?}");
 }
