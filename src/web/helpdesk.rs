@@ -17,7 +17,7 @@ use crate::app::{self, AppState};
 use crate::core::Error;
 use crate::core::audit::Origin;
 use crate::core::model::SessionState;
-use crate::core::recovery::flow::{self, Canceller, Member};
+use crate::core::recovery::flow::{self, Canceller, Member, Target};
 
 #[derive(Deserialize)]
 pub struct QueueQuery {
@@ -36,6 +36,14 @@ pub struct OpenForm {
     user: String,
     factors: Option<String>,
     reason: String,
+}
+
+#[derive(Deserialize)]
+pub struct DecideForm {
+    csrf: Option<String>,
+    id: String,
+    decision: String,
+    note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -229,6 +237,42 @@ pub async fn cancel(
     };
     let settings = app::recovery_settings(&state.config);
     match flow::cancel(&ctx(&state, &settings, &origin), Canceller::Member(&member, &form.id)).await {
+        Ok(r) => Ok(to_request(&r.id)),
+        Err(e @ Error::NotAllowed(_)) => {
+            request_page(
+                &req,
+                &state,
+                &origin,
+                &form.id,
+                StatusCode::FORBIDDEN,
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e @ Error::NotFound(_)) => Ok(pages::error_page(StatusCode::NOT_FOUND, &e.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// An admin approves or denies in the manager's place (with a reason); the same rules as the mailed link.
+pub async fn decide(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<DecideForm>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.csrf.as_deref())?;
+    let (member, origin) = match agent(&req, &state, "/helpdesk").await? {
+        Ok(agent) => agent,
+        Err(answer) => return Ok(answer),
+    };
+    let approve = match form.decision.as_str() {
+        "approve" => true,
+        "deny" => false,
+        _ => return Err(Error::invalid("Choose approve or deny.").into()),
+    };
+    let settings = app::recovery_settings(&state.config);
+    let c = ctx(&state, &settings, &origin);
+    match flow::decide(&c, &member, Target::Id(&form.id), approve, form.note.as_deref()).await {
         Ok(r) => Ok(to_request(&r.id)),
         Err(e @ Error::NotAllowed(_)) => {
             request_page(

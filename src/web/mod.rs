@@ -76,7 +76,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/helpdesk/request", web::get().to(helpdesk::show))
         .route("/helpdesk/open", web::post().to(helpdesk::open))
         .route("/helpdesk/execute", web::post().to(helpdesk::execute))
-        .route("/helpdesk/cancel", web::post().to(helpdesk::cancel));
+        .route("/helpdesk/cancel", web::post().to(helpdesk::cancel))
+        .route("/helpdesk/decide", web::post().to(helpdesk::decide));
 }
 
 pub use pages::not_found;

@@ -143,6 +143,7 @@ async fn manager_approved_reset_end_to_end() {
         .remove(0);
     assert_eq!(request.opened_by, "self");
     assert_eq!(request.opened_ip.as_deref(), Some("127.0.0.1"));
+    mail_to(&server, "kim", "was requested").await;
 
     // Mona gets the link; it needs her sign-in, then shows the details.
     let mail = mail_to(&server, "mona", "approve").await;
@@ -769,4 +770,77 @@ async fn the_cooling_off_notice_reaches_every_channel() {
     let executed = events.iter().find(|e| e.event.kind == "recovery.executed").unwrap();
     let notified = executed.event.details["notified"].as_array().unwrap();
     assert_eq!(notified.len(), 2, "{notified:?}");
+}
+
+#[tokio::test]
+async fn an_admin_decides_in_the_managers_place_from_the_console_with_a_reason() {
+    use gatehouse::core::factors::FactorKind;
+    use gatehouse::core::policy::PolicyChange;
+    let server = TestServer::start().await;
+    cast(&server).await;
+    // Admins may use an authenticator app here, so the test can sign Ada in through the pages.
+    gatehouse::core::role_policies::set(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        "admin",
+        &PolicyChange {
+            allowed_factors: Some(vec![FactorKind::WebAuthn, FactorKind::Totp, FactorKind::RecoveryCode]),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let request = opened_by_hugo(&server).await;
+    let path = format!("/helpdesk/request?id={}", request.id);
+
+    let hana = server.browser();
+    hana.login("hana", GOOD_PASSWORD).await;
+    server.enrol_totp(&hana).await;
+    let page = hana.get(&path).await;
+    let refused = hana
+        .post(
+            "/helpdesk/decide",
+            &[
+                ("csrf", &page.csrf()),
+                ("id", &request.id),
+                ("decision", "approve"),
+                ("note", "I know her"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 403, "a helpdesk agent is not the manager");
+    assert!(refused.body.contains("manager"));
+
+    let ada = server.browser();
+    ada.login("ada", GOOD_PASSWORD).await;
+    server.enrol_totp(&ada).await;
+    let page = ada.get(&path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let no_reason = ada
+        .post(
+            "/helpdesk/decide",
+            &[("csrf", &page.csrf()), ("id", &request.id), ("decision", "approve")],
+        )
+        .await;
+    assert_eq!(no_reason.status, 403);
+    assert_eq!(state_of(&server, &request.id).await, ResetState::Requested);
+    let approved = ada
+        .post(
+            "/helpdesk/decide",
+            &[
+                ("csrf", &page.csrf()),
+                ("id", &request.id),
+                ("decision", "approve"),
+                ("note", "Mona is on leave; confirmed with HR"),
+            ],
+        )
+        .await;
+    assert_eq!(approved.status, 303, "{}", approved.body);
+    let stored = server.state().store.factor_reset(&request.id).await.unwrap().unwrap();
+    assert_eq!(stored.state, ResetState::Approved);
+    assert_eq!(
+        stored.approval_note.as_deref(),
+        Some("Mona is on leave; confirmed with HR")
+    );
 }

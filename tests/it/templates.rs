@@ -84,6 +84,7 @@ fn every_template_renders() {
     ctx.insert("subject_username", "bob");
     ctx.insert("hours", &24);
     ctx.insert("opened", &true);
+    ctx.insert("opened_by_self", &true);
     ctx.insert(
         "reset",
         &serde_json::json!({ "id": "r1", "state": "requested", "user": "Bob (bob)", "factors": "all", "reason": "lost phone",

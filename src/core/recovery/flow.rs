@@ -298,6 +298,13 @@ pub async fn open(
         }),
     )
     .await?;
+    // The user hears of it at once (an agent may have opened it on a caller's word).
+    let notice = json!({
+        "display_name": user.display_name, "username": user.username, "opened_by_self": request.opened_by == SELF,
+    });
+    if let Err(e) = ctx.notifier.send_mail(&user.email, "recovery_opened", notice).await {
+        tracing::warn!(error = %e, "could not mail the factor-reset notice");
+    }
     if let Some(manager) = manager {
         let values = json!({
             "display_name": manager.display_name,
