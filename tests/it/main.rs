@@ -23,6 +23,7 @@ mod policy;
 mod python;
 mod recovery;
 mod recovery_cli;
+mod recovery_console;
 mod saml;
 mod saml_rejects;
 mod saml_sp;
