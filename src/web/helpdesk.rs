@@ -58,11 +58,27 @@ async fn agent(
     state: &AppState,
     back: &str,
 ) -> Result<Result<(Member, Origin), HttpResponse>, WebError> {
-    let Some((_, user)) = session::in_state(req, state, &[SessionState::Authenticated]).await? else {
+    agent_with(req, state, back, false).await
+}
+
+/// Like `agent`; with `fresh`, the sign-in must also be recent (`enrol::FRESH_FOR`), else the agent signs in again:
+/// a console left open cannot execute or decide a reset.
+async fn agent_with(
+    req: &HttpRequest,
+    state: &AppState,
+    back: &str,
+    fresh: bool,
+) -> Result<Result<(Member, Origin), HttpResponse>, WebError> {
+    let Some((session, user)) = session::in_state(req, state, &[SessionState::Authenticated]).await? else {
         return Ok(Err(HttpResponse::SeeOther()
             .insert_header((LOCATION, format!("/login?return_to={}", encode(back))))
             .finish()));
     };
+    if fresh && !crate::core::enrol::is_fresh(&session, state.clock.now()) {
+        return Ok(Err(HttpResponse::SeeOther()
+            .insert_header((LOCATION, format!("/login?reauth=1&return_to={}", encode(back))))
+            .finish()));
+    }
     let member = Member::load(state.store.as_ref(), user).await?;
     if !member.roles.iter().any(|r| r == "helpdesk" || r == "admin") {
         return Ok(Err(pages::error_page(
@@ -205,7 +221,8 @@ pub async fn execute(
 ) -> Result<HttpResponse, WebError> {
     csrf::verify(&req, &state, form.get("csrf").map(String::as_str))?;
     let id = form.get("id").cloned().unwrap_or_default();
-    let (member, origin) = match agent(&req, &state, "/helpdesk").await? {
+    let back = format!("/helpdesk/request?id={}", encode(&id));
+    let (member, origin) = match agent_with(&req, &state, &back, true).await? {
         Ok(agent) => agent,
         Err(answer) => return Ok(answer),
     };
@@ -261,7 +278,8 @@ pub async fn decide(
     Form(form): Form<DecideForm>,
 ) -> Result<HttpResponse, WebError> {
     csrf::verify(&req, &state, form.csrf.as_deref())?;
-    let (member, origin) = match agent(&req, &state, "/helpdesk").await? {
+    let back = format!("/helpdesk/request?id={}", encode(&form.id));
+    let (member, origin) = match agent_with(&req, &state, &back, true).await? {
         Ok(agent) => agent,
         Err(answer) => return Ok(answer),
     };

@@ -31,7 +31,7 @@ async fn the_helpdesk_console_shows_the_queue_and_executes_with_checks() {
     // Hana (helpdesk) must have a second factor: she enrols one, which signs her in.
     let hana = server.browser();
     hana.login("hana", GOOD_PASSWORD).await;
-    server.enrol_totp(&hana).await;
+    let secret = server.enrol_totp(&hana).await;
     let queue = hana.get("/helpdesk").await;
     assert_eq!(queue.status, 200, "{}", queue.body);
     assert!(queue.body.contains(&request.id), "{}", queue.body);
@@ -43,6 +43,25 @@ async fn the_helpdesk_console_shows_the_queue_and_executes_with_checks() {
         "the timeline shows the approval"
     );
 
+    // A console left open for longer than ten minutes cannot execute: sign in again first.
+    server.clock.advance(chrono::Duration::minutes(11));
+    let stale = hana
+        .post(
+            "/helpdesk/execute",
+            &[("csrf", &page.csrf()), ("id", &request.id), ("check_employee_id", "on")],
+        )
+        .await;
+    assert_eq!(stale.status, 303);
+    assert!(
+        stale.location().unwrap().starts_with("/login?reauth=1"),
+        "{:?}",
+        stale.location()
+    );
+    assert_eq!(state_of(&server, &request.id).await, ResetState::Approved);
+    let hana = server.browser();
+    let again = server.sign_in_with_totp(&hana, "hana", &secret).await;
+    assert_eq!(again.status, 303, "{}", again.body);
+    let page = hana.get(&format!("/helpdesk/request?id={}", request.id)).await;
     let none = hana
         .post("/helpdesk/execute", &[("csrf", &page.csrf()), ("id", &request.id)])
         .await;
