@@ -144,6 +144,18 @@ pub fn link_settings(config: &Config) -> LinkSettings {
 }
 
 /// The first administrator's one-time setup link, when no administrator has a password yet.
+/// The factor-reset settings from the configuration.
+pub fn recovery_settings(config: &Config) -> crate::core::recovery::flow::Settings {
+    crate::core::recovery::flow::Settings {
+        public_url: config.public_url.clone(),
+        approval_ttl: chrono::Duration::hours(config.recovery_approval_hours.into()),
+        cooling_off: chrono::Duration::minutes(config.recovery_cooling_off_minutes.into()),
+        cooling_off_admin: chrono::Duration::minutes(config.recovery_cooling_off_admin_minutes.into()),
+        enrol_ttl: chrono::Duration::hours(config.recovery_enrolment_hours.into()),
+        checks: config.recovery_identity_checks.clone(),
+    }
+}
+
 pub async fn first_admin_link(state: &AppState) -> anyhow::Result<Option<String>> {
     let config = &state.config;
     Ok(reset::bootstrap_first_admin(
@@ -190,6 +202,33 @@ async fn backchannel_sweeper(state: web::Data<AppState>) {
     }
 }
 
+/// How often each instance finishes factor resets whose cooling-off is over and expires unanswered requests
+/// (any request touching a factor reset does the same for that one first).
+const RECOVERY_SWEEP: std::time::Duration = std::time::Duration::from_secs(60);
+
+async fn recovery_sweeper(state: web::Data<AppState>) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + RECOVERY_SWEEP, RECOVERY_SWEEP);
+    let origin = crate::core::audit::Origin {
+        actor: "system:recovery".into(),
+        ..Default::default()
+    };
+    let settings = recovery_settings(&state.config);
+    loop {
+        ticks.tick().await;
+        let ctx = crate::core::recovery::flow::Ctx {
+            store: state.store.as_ref(),
+            notifier: state.notifier.as_ref(),
+            sms: state.sms.as_ref(),
+            settings: &settings,
+            now: state.clock.now(),
+            origin: &origin,
+        };
+        if let Err(e) = crate::core::recovery::flow::sweep(&ctx).await {
+            tracing::warn!(error = %e, "factor-reset sweep failed");
+        }
+    }
+}
+
 pub fn start(state: AppState, listener: TcpListener, handle_signals: bool) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
     let state = web::Data::new(state);
@@ -219,6 +258,7 @@ pub fn start(state: AppState, listener: TcpListener, handle_signals: bool) -> an
     let handle = server.handle();
     let task = tokio::spawn(server);
     tokio::spawn(backchannel_sweeper(state.clone()));
+    tokio::spawn(recovery_sweeper(state.clone()));
     Ok(Running {
         addr,
         handle,

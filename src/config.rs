@@ -63,6 +63,16 @@ pub struct Config {
     pub admin_username: String,
     pub admin_email: String,
     pub workers: Option<usize>,
+    /// Lifetime of a factor-reset approval link (and of an unanswered request).
+    pub recovery_approval_hours: u32,
+    /// Cooling-off between a reset's execution and its effect, for users without `admin`.
+    pub recovery_cooling_off_minutes: u32,
+    /// The cooling-off for users holding `admin`.
+    pub recovery_cooling_off_admin_minutes: u32,
+    /// Lifetime of the enrolment link mailed when a reset takes effect.
+    pub recovery_enrolment_hours: u32,
+    /// The identity checks a helpdesk agent records before executing a reset.
+    pub recovery_identity_checks: Vec<String>,
 }
 
 impl Default for Config {
@@ -95,6 +105,14 @@ impl Default for Config {
             admin_username: "admin".into(),
             admin_email: "admin@localhost".into(),
             workers: None,
+            recovery_approval_hours: 24,
+            recovery_cooling_off_minutes: 60,
+            recovery_cooling_off_admin_minutes: 24 * 60,
+            recovery_enrolment_hours: 24,
+            recovery_identity_checks: crate::core::recovery::flow::DEFAULT_CHECKS
+                .iter()
+                .map(|c| c.to_string())
+                .collect(),
         }
     }
 }
@@ -156,7 +174,14 @@ impl Config {
             } else {
                 // Numbers and booleans are parsed only for settings of that type: a phone number such as
                 // +15005550006 must stay text where the setting is text.
-                let value: figment::value::Value = if typed_setting(defaults.as_ref(), &key) {
+                let value: figment::value::Value = if key == "recovery_identity_checks" {
+                    // A list from the environment: comma-separated.
+                    value
+                        .split(',')
+                        .map(|c| c.trim().to_string())
+                        .collect::<Vec<String>>()
+                        .into()
+                } else if typed_setting(defaults.as_ref(), &key) {
                     value.parse().unwrap_or_else(|_| value.as_str().into())
                 } else {
                     value.as_str().into()
@@ -226,6 +251,17 @@ impl Config {
                 );
             }
             other => return bad(format!("sms_driver: '{other}' is not log, webhook or twilio")),
+        }
+        if self.recovery_approval_hours == 0 || self.recovery_enrolment_hours == 0 {
+            return bad("recovery_approval_hours and recovery_enrolment_hours: at least 1".into());
+        }
+        if self.recovery_identity_checks.is_empty()
+            || self
+                .recovery_identity_checks
+                .iter()
+                .any(|c| c.is_empty() || c.len() > 64 || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'))
+        {
+            return bad("recovery_identity_checks: at least one name of letters, digits and _".into());
         }
         if self.max_body_bytes < 1024 {
             return bad("max_body_bytes: at least 1024".into());

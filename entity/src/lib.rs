@@ -8,6 +8,7 @@ pub mod client_assertion;
 pub mod consent;
 pub mod device_code;
 pub mod factor;
+pub mod factor_reset;
 pub mod hardware_token;
 pub mod issued_token;
 pub mod oauth_client;

@@ -2,6 +2,7 @@
 //! with `--json`, results are printed as JSON on standard output.
 mod clients;
 mod keys;
+mod recovery;
 mod roles;
 mod serve;
 mod sps;
@@ -51,6 +52,9 @@ pub enum Command {
     /// Hardware OATH tokens: import seeds, list.
     #[command(subcommand)]
     Tokens(tokens::TokensCommand),
+    /// Factor-reset requests: list, show, open, approve, deny, execute, cancel (acting `--as` a named person).
+    #[command(subcommand)]
+    Recovery(recovery::RecoveryCommand),
     /// Read the audit log.
     #[command(subcommand)]
     Audit(user::AuditCommand),
@@ -99,6 +103,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Client(cmd) => clients::run(&config, cmd, json).await,
             Command::Keys(cmd) => keys::run(&config, cmd, json).await,
             Command::Sp(cmd) => sps::run(&config, cmd, json).await,
+            Command::Recovery(cmd) => recovery::run(&config, cmd, json).await,
         }
     });
     match result {

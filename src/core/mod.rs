@@ -18,6 +18,7 @@ pub mod oauth;
 pub mod passkeys;
 pub mod password;
 pub mod policy;
+pub mod recovery;
 pub mod reset;
 pub mod role_policies;
 pub mod saml;

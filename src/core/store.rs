@@ -15,6 +15,7 @@ use super::oauth::{
     Client, CodeGrant, DeviceAuthorization, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, SigningKey,
 };
 use super::policy::RolePolicy;
+use super::recovery::{FactorResetRequest, ResetState};
 use super::saml::{SamlKey, ServiceProvider};
 
 #[async_trait]
@@ -387,6 +388,36 @@ pub trait PolicyStore: Send + Sync {
     async fn role_sets(&self) -> Result<Vec<Vec<String>>>;
 }
 
+/// Which single-use link of a factor-reset request a token belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResetLink {
+    Approval,
+    Cancel,
+    Enrol,
+}
+
+/// Factor-reset requests (`core::recovery`). Every change of state is one conditional statement on the expected
+/// state, so of concurrent attempts — on one instance or several — exactly one moves a request on.
+#[async_trait]
+pub trait RecoveryStore: Send + Sync {
+    async fn insert_factor_reset(&self, request: &FactorResetRequest) -> Result<()>;
+    async fn factor_reset(&self, id: &str) -> Result<Option<FactorResetRequest>>;
+    /// The request one of whose links has this token digest.
+    async fn factor_reset_by_link(&self, link: ResetLink, token_hash: &str) -> Result<Option<FactorResetRequest>>;
+    /// Newest first; only those of `user_id` if given; only open ones (requested, approved, waiting) if `open_only`.
+    async fn list_factor_resets(&self, user_id: Option<&str>, open_only: bool) -> Result<Vec<FactorResetRequest>>;
+    /// Writes every field of `request` if the stored request is still in `expected` (compare-and-swap); `false`,
+    /// and no change, otherwise.
+    async fn update_factor_reset(&self, request: &FactorResetRequest, expected: ResetState) -> Result<bool>;
+    /// In one transaction: waiting → done (fields from `request`) if still waiting and the cooling-off is over at
+    /// `now`; then removes the named factors (all of them, recovery codes included, for `all`), ends every
+    /// session of the user and sets their per-user MFA requirement, so the next sign-in leads to enrolment.
+    /// `false`, and no change, when another caller finished or cancelled it first.
+    async fn finish_factor_reset(&self, request: &FactorResetRequest, now: DateTime<Utc>) -> Result<bool>;
+    /// Marks the enrolment link used if it is done, unused and unexpired (one winner); the user's id.
+    async fn use_enrol_link(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<String>>;
+}
+
 #[async_trait]
 pub trait Store:
     UserStore
@@ -403,6 +434,7 @@ pub trait Store:
     + SamlStore
     + ThrottleStore
     + PolicyStore
+    + RecoveryStore
 {
     /// `Ok` while the database answers.
     async fn ping(&self) -> Result<()>;

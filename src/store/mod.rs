@@ -7,6 +7,7 @@ mod factors;
 mod hardware_tokens;
 mod oidc;
 mod policy;
+mod recovery;
 mod rp;
 mod saml;
 mod sessions;

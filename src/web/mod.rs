@@ -4,11 +4,13 @@ pub(crate) mod csrf;
 pub mod error;
 pub(crate) mod form;
 mod health;
+mod helpdesk;
 pub(crate) mod login;
 mod middleware;
 pub(crate) mod pages;
 mod passkeys;
 mod password;
+mod recovery;
 mod second_factor;
 mod security;
 pub(crate) mod session;
@@ -62,7 +64,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/password/forgot", web::get().to(password::forgot_form))
         .route("/password/forgot", web::post().to(password::forgot_submit))
         .route("/password/reset", web::get().to(password::reset_form))
-        .route("/password/reset", web::post().to(password::reset_submit));
+        .route("/password/reset", web::post().to(password::reset_submit))
+        .route("/login/factor/recovery", web::post().to(recovery::request_self))
+        .route("/recovery/approve", web::get().to(recovery::approve_page))
+        .route("/recovery/approve", web::post().to(recovery::approve_submit))
+        .route("/recovery/cancel", web::get().to(recovery::cancel_page))
+        .route("/recovery/cancel", web::post().to(recovery::cancel_submit))
+        .route("/recovery/enrol", web::get().to(recovery::enrol_page))
+        .route("/recovery/enrol", web::post().to(recovery::enrol_submit))
+        .route("/helpdesk", web::get().to(helpdesk::queue))
+        .route("/helpdesk/request", web::get().to(helpdesk::show))
+        .route("/helpdesk/open", web::post().to(helpdesk::open))
+        .route("/helpdesk/execute", web::post().to(helpdesk::execute))
+        .route("/helpdesk/cancel", web::post().to(helpdesk::cancel))
+        .route("/helpdesk/decide", web::post().to(helpdesk::decide));
 }
 
 pub use pages::not_found;

@@ -80,6 +80,21 @@ fn every_template_renders() {
     ctx.insert("acs_url", "https://sp.example/acs");
     ctx.insert("saml_response", "PHNhbWxwOlJlc3BvbnNlLz4=");
     ctx.insert("relay_state", "state");
+    ctx.insert("subject", "Bob");
+    ctx.insert("subject_username", "bob");
+    ctx.insert("hours", &24);
+    ctx.insert("opened", &true);
+    ctx.insert("opened_by_self", &true);
+    ctx.insert(
+        "reset",
+        &serde_json::json!({ "id": "r1", "state": "requested", "user": "Bob (bob)", "factors": "all", "reason": "lost phone",
+            "opened_by": "the user", "opened_at": "2026-01-01 00:00 UTC", "opened_ip": "127.0.0.1", "opened_user_agent": "ua",
+            "checks_passed": ["employee_id"], "cooling_off_until": "2026-01-01 01:00 UTC", "username": "bob", "approver": "-", "executor": "-" }),
+    );
+    ctx.insert("resets", &serde_json::json!([{ "id": "r1", "state": "requested", "user": "Bob (bob)", "opened_at": "2026-01-01 00:00 UTC" }]));
+    ctx.insert("checks", &["employee_id", "hr_question"]);
+    ctx.insert("query_user", "bob");
+    ctx.insert("timeline", &serde_json::json!([{ "at": "2026-01-01 00:00:00", "kind": "recovery.opened", "outcome": "success", "actor": "user:x", "ip": "127.0.0.1", "reason": "" }]));
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");
     for name in names {

@@ -1,0 +1,536 @@
+//! Second-factor recovery: factor-reset requests, kept apart from password reset.
+//!
+//! A request names a user and the factors to reset, who opened it (the user after a correct password — "self" —
+//! or a helpdesk agent), why, and from where. It moves
+//!
+//! ```text
+//! requested ──approve──▶ approved ──execute──▶ waiting ──(cooling-off over)──▶ done
+//!     │ deny / cancel / expire     │ cancel / expire     │ cancel ("this wasn't me")
+//!     ▼                            ▼                     ▼
+//!  denied | cancelled | expired  cancelled | expired   cancelled
+//! ```
+//!
+//! This module is the pure part: the request, its states, and the separation-of-duties rules, which decide
+//! from values alone and are unit-tested here. `flow` does the orchestration (storage, mail, SMS, audit).
+//! Every transition is stored by one conditional UPDATE on the expected state (`RecoveryStore`), so of
+//! concurrent attempts exactly one wins.
+pub mod flow;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::{Error, Result};
+
+/// Longest reason accepted, in characters.
+pub const MAX_REASON: usize = 500;
+/// The `opened_by` value of a request the user opened themselves after a correct password.
+pub const SELF: &str = "self";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResetState {
+    Requested,
+    Approved,
+    /// Executed by helpdesk; the cooling-off runs.
+    Waiting,
+    Done,
+    Denied,
+    Cancelled,
+    Expired,
+}
+
+impl ResetState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResetState::Requested => "requested",
+            ResetState::Approved => "approved",
+            ResetState::Waiting => "waiting",
+            ResetState::Done => "done",
+            ResetState::Denied => "denied",
+            ResetState::Cancelled => "cancelled",
+            ResetState::Expired => "expired",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "requested" => ResetState::Requested,
+            "approved" => ResetState::Approved,
+            "waiting" => ResetState::Waiting,
+            "done" => ResetState::Done,
+            "denied" => ResetState::Denied,
+            "cancelled" => ResetState::Cancelled,
+            "expired" => ResetState::Expired,
+            _ => return None,
+        })
+    }
+
+    /// Requested, approved or waiting: the request can still change the account.
+    pub fn is_open(self) -> bool {
+        matches!(self, ResetState::Requested | ResetState::Approved | ResetState::Waiting)
+    }
+}
+
+/// Which factors a request resets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FactorSelection {
+    All,
+    Ids(Vec<String>),
+}
+
+impl FactorSelection {
+    /// `all`, or a comma-separated list of factor ids.
+    pub fn parse(text: &str) -> Result<Self> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("all") {
+            return Ok(FactorSelection::All);
+        }
+        let ids: Vec<String> = text
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        if ids.is_empty() || ids.len() > 32 || ids.iter().any(|id| id.len() > 64) {
+            return Err(Error::invalid(
+                "Name the factors to reset: 'all' or their ids, comma-separated.",
+            ));
+        }
+        Ok(FactorSelection::Ids(ids))
+    }
+
+    /// The stored form: `all` or the ids joined by commas.
+    pub fn to_text(&self) -> String {
+        match self {
+            FactorSelection::All => "all".into(),
+            FactorSelection::Ids(ids) => ids.join(","),
+        }
+    }
+}
+
+/// One factor-reset request as stored. Link tokens are stored only as SHA-256 digests.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FactorResetRequest {
+    pub id: String,
+    pub user_id: String,
+    pub factors: FactorSelection,
+    pub reason: String,
+    /// The requester: `self`, or the id of the agent who opened it on the user's behalf.
+    pub opened_by: String,
+    pub opened_ip: Option<String>,
+    pub opened_user_agent: Option<String>,
+    pub state: ResetState,
+    pub created_at: DateTime<Utc>,
+    /// The approval link's end; a request not approved by then expires.
+    pub approval_expires_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub approval_token_hash: Option<String>,
+    pub approver_id: Option<String>,
+    /// The reason an admin gave for approving in the manager's place, or why it was denied.
+    pub approval_note: Option<String>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub executor_id: Option<String>,
+    pub executed_at: Option<DateTime<Utc>>,
+    /// Names of the identity checks the executor confirmed (never the answers).
+    pub checks_passed: Vec<String>,
+    pub cooling_off_until: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    pub cancel_token_hash: Option<String>,
+    #[serde(skip)]
+    pub enrol_token_hash: Option<String>,
+    pub enrol_expires_at: Option<DateTime<Utc>>,
+    pub enrol_used_at: Option<DateTime<Utc>>,
+    /// Who ended it (denied, cancelled), or `system` (expired, done).
+    pub closed_by: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// A person taking part: their account and roles.
+#[derive(Clone, Debug)]
+pub struct Person<'a> {
+    pub id: &'a str,
+    pub manager_id: Option<&'a str>,
+    pub active: bool,
+    pub roles: &'a [String],
+}
+
+impl Person<'_> {
+    pub fn has(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r == role)
+    }
+
+    fn is_privileged(&self) -> bool {
+        self.has("admin") || self.has("helpdesk")
+    }
+}
+
+/// Why a rule refused: a stable code for the audit log and a sentence for the person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn refuse(code: &'static str, message: &str) -> Refusal {
+    Refusal {
+        code,
+        message: message.into(),
+    }
+}
+
+impl From<Refusal> for Error {
+    fn from(r: Refusal) -> Self {
+        Error::NotAllowed(r.message)
+    }
+}
+
+/// A reason: trimmed, 1 to `MAX_REASON` characters, no control characters other than line breaks.
+pub fn parse_reason(text: &str, what: &str) -> Result<String, Refusal> {
+    let reason = text.trim();
+    if reason.is_empty() {
+        return Err(Refusal {
+            code: "reason_missing",
+            message: format!("{what} is required."),
+        });
+    }
+    if reason.chars().count() > MAX_REASON || reason.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
+        return Err(Refusal {
+            code: "reason_invalid",
+            message: format!("{what} has at most {MAX_REASON} characters and no control characters."),
+        });
+    }
+    Ok(reason.to_string())
+}
+
+/// Who may open a request for `subject`: the user themselves (after their password: `opener` is `None`),
+/// or an active helpdesk agent or admin who is not the subject.
+pub fn may_open(opener: Option<&Person>, subject: &Person) -> Result<(), Refusal> {
+    let Some(opener) = opener else {
+        return Ok(());
+    };
+    if !opener.active {
+        return Err(refuse("actor_disabled", "Your account is disabled."));
+    }
+    if opener.id == subject.id {
+        return Err(refuse(
+            "own_factors",
+            "Open a request for your own factors from the second-factor page after your password, not as an agent.",
+        ));
+    }
+    if !opener.is_privileged() {
+        return Err(refuse(
+            "role_missing",
+            "Only helpdesk agents and administrators open requests for someone else.",
+        ));
+    }
+    Ok(())
+}
+
+/// How an approval was justified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalBasis {
+    /// The subject's manager.
+    Manager,
+    /// An admin in the manager's place (no manager, or the manager is away), with a stated reason.
+    AdminOverride,
+}
+
+/// Whether `approver` may approve (or deny) `request` for `subject`. `note` is the stated reason, required
+/// when an admin acts in the manager's place. Rules: the approver is active, is neither the subject nor the
+/// requester, is the subject's manager or an admin with a reason; an admin's or helpdesk agent's reset needs
+/// an admin approver (for an admin subject, a second admin).
+pub fn may_approve(
+    request: &FactorResetRequest,
+    approver: &Person,
+    subject: &Person,
+    note: Option<&str>,
+) -> Result<ApprovalBasis, Refusal> {
+    if !approver.active {
+        return Err(refuse("actor_disabled", "Your account is disabled."));
+    }
+    if approver.id == subject.id {
+        return Err(refuse("own_factors", "Nobody approves a reset of their own factors."));
+    }
+    if approver.id == request.opened_by {
+        return Err(refuse(
+            "requester_cannot_approve",
+            "The person who opened a request cannot also approve it.",
+        ));
+    }
+    let has_note = note.is_some_and(|n| !n.trim().is_empty());
+    if subject.is_privileged() && !approver.has("admin") {
+        return Err(refuse(
+            "admin_approver_required",
+            "A reset of an administrator's or helpdesk agent's factors must be approved by an administrator.",
+        ));
+    }
+    if subject.manager_id == Some(approver.id) {
+        return Ok(ApprovalBasis::Manager);
+    }
+    if approver.has("admin") {
+        if has_note {
+            return Ok(ApprovalBasis::AdminOverride);
+        }
+        return Err(refuse(
+            "override_reason_missing",
+            "You are not this user's manager: state why you approve in their place.",
+        ));
+    }
+    Err(refuse(
+        "not_manager",
+        "Only the user's manager (or an administrator, with a reason) may decide.",
+    ))
+}
+
+/// Whether `executor` may execute `request` for `subject`: an active helpdesk agent or admin, who is neither
+/// the subject, nor the requester, nor the approver; resets of admins and helpdesk agents need an admin.
+pub fn may_execute(request: &FactorResetRequest, executor: &Person, subject: &Person) -> Result<(), Refusal> {
+    if !executor.active {
+        return Err(refuse("actor_disabled", "Your account is disabled."));
+    }
+    if !executor.is_privileged() {
+        return Err(refuse(
+            "role_missing",
+            "Only helpdesk agents and administrators execute resets.",
+        ));
+    }
+    if executor.id == subject.id {
+        return Err(refuse("own_factors", "Nobody executes a reset of their own factors."));
+    }
+    if executor.id == request.opened_by {
+        return Err(refuse(
+            "requester_cannot_execute",
+            "The person who opened a request cannot also execute it.",
+        ));
+    }
+    if request.approver_id.as_deref() == Some(executor.id) {
+        return Err(refuse(
+            "approver_cannot_execute",
+            "The person who approved a request cannot also execute it.",
+        ));
+    }
+    if subject.is_privileged() && !executor.has("admin") {
+        return Err(refuse(
+            "admin_executor_required",
+            "Only an administrator executes a reset of an administrator's or helpdesk agent's factors.",
+        ));
+    }
+    Ok(())
+}
+
+/// The identity checks an executor confirmed: at least one, each from the configured list, no repeats.
+pub fn parse_checks(passed: &[String], configured: &[String]) -> Result<Vec<String>, Refusal> {
+    let mut out: Vec<String> = Vec::new();
+    for check in passed.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        if !configured.iter().any(|c| c == check) {
+            return Err(Refusal {
+                code: "unknown_check",
+                message: format!(
+                    "'{}' is not an identity check; the checks are: {}.",
+                    super::model::truncate(check, 40),
+                    configured.join(", ")
+                ),
+            });
+        }
+        if !out.iter().any(|c| c == check) {
+            out.push(check.to_string());
+        }
+    }
+    if out.is_empty() {
+        return Err(refuse(
+            "no_checks",
+            "Record which identity checks the user passed before executing a reset.",
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    fn roles(r: &[&str]) -> Vec<String> {
+        r.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn request(opened_by: &str) -> FactorResetRequest {
+        let now = Utc::now();
+        FactorResetRequest {
+            id: "r1".into(),
+            user_id: "u".into(),
+            factors: FactorSelection::All,
+            reason: "lost phone".into(),
+            opened_by: opened_by.into(),
+            opened_ip: None,
+            opened_user_agent: None,
+            state: ResetState::Requested,
+            created_at: now,
+            approval_expires_at: now + Duration::hours(24),
+            approval_token_hash: None,
+            approver_id: None,
+            approval_note: None,
+            approved_at: None,
+            executor_id: None,
+            executed_at: None,
+            checks_passed: vec![],
+            cooling_off_until: None,
+            cancel_token_hash: None,
+            enrol_token_hash: None,
+            enrol_expires_at: None,
+            enrol_used_at: None,
+            closed_by: None,
+            closed_at: None,
+        }
+    }
+
+    fn person<'a>(id: &'a str, manager: Option<&'a str>, roles: &'a [String]) -> Person<'a> {
+        Person {
+            id,
+            manager_id: manager,
+            active: true,
+            roles,
+        }
+    }
+
+    #[test]
+    fn the_manager_approves_others_need_admin_and_reason() {
+        let user_roles = roles(&["user"]);
+        let admin_roles = roles(&["admin"]);
+        let subject = person("u", Some("m"), &user_roles);
+        let r = request(SELF);
+        assert_eq!(
+            may_approve(&r, &person("m", None, &user_roles), &subject, None),
+            Ok(ApprovalBasis::Manager)
+        );
+        assert_eq!(
+            may_approve(&r, &person("x", None, &user_roles), &subject, Some("why"))
+                .unwrap_err()
+                .code,
+            "not_manager"
+        );
+        assert_eq!(
+            may_approve(&r, &person("a", None, &admin_roles), &subject, None)
+                .unwrap_err()
+                .code,
+            "override_reason_missing"
+        );
+        assert_eq!(
+            may_approve(&r, &person("a", None, &admin_roles), &subject, Some("manager on leave")),
+            Ok(ApprovalBasis::AdminOverride)
+        );
+        assert_eq!(
+            may_approve(&r, &subject, &subject, None).unwrap_err().code,
+            "own_factors"
+        );
+        // The agent who opened it cannot approve it, even as the manager.
+        let opened = request("m");
+        assert_eq!(
+            may_approve(&opened, &person("m", None, &user_roles), &subject, None)
+                .unwrap_err()
+                .code,
+            "requester_cannot_approve"
+        );
+    }
+
+    #[test]
+    fn privileged_subjects_need_admins() {
+        let admin_roles = roles(&["admin"]);
+        let helpdesk_roles = roles(&["helpdesk"]);
+        let user_roles = roles(&["user"]);
+        let admin_subject = person("s", Some("m"), &admin_roles);
+        let r = request(SELF);
+        // Even the manager must be an admin for an admin's reset.
+        assert_eq!(
+            may_approve(&r, &person("m", None, &user_roles), &admin_subject, None)
+                .unwrap_err()
+                .code,
+            "admin_approver_required"
+        );
+        assert_eq!(
+            may_approve(&r, &person("m", None, &admin_roles), &admin_subject, None),
+            Ok(ApprovalBasis::Manager)
+        );
+        let mut approved = r.clone();
+        approved.approver_id = Some("a2".into());
+        assert_eq!(
+            may_execute(&approved, &person("h", None, &helpdesk_roles), &admin_subject)
+                .unwrap_err()
+                .code,
+            "admin_executor_required"
+        );
+        let hd_subject = person("s", None, &helpdesk_roles);
+        assert_eq!(
+            may_execute(&approved, &person("h", None, &helpdesk_roles), &hd_subject)
+                .unwrap_err()
+                .code,
+            "admin_executor_required"
+        );
+        assert!(may_execute(&approved, &person("a3", None, &admin_roles), &admin_subject).is_ok());
+    }
+
+    #[test]
+    fn three_different_people() {
+        let helpdesk_roles = roles(&["helpdesk"]);
+        let user_roles = roles(&["user"]);
+        let subject = person("u", Some("m"), &user_roles);
+        let mut r = request("h1");
+        r.approver_id = Some("m".into());
+        assert_eq!(
+            may_execute(&r, &person("h1", None, &helpdesk_roles), &subject)
+                .unwrap_err()
+                .code,
+            "requester_cannot_execute"
+        );
+        let mut by_manager = request(SELF);
+        by_manager.approver_id = Some("h2".into());
+        assert_eq!(
+            may_execute(&by_manager, &person("h2", None, &helpdesk_roles), &subject)
+                .unwrap_err()
+                .code,
+            "approver_cannot_execute"
+        );
+        assert_eq!(
+            may_execute(&r, &person("x", None, &user_roles), &subject)
+                .unwrap_err()
+                .code,
+            "role_missing"
+        );
+        let own_roles = roles(&["helpdesk"]);
+        let own = person("u", None, &own_roles);
+        assert_eq!(may_execute(&r, &own, &own).unwrap_err().code, "own_factors");
+        assert!(may_execute(&r, &person("h2", None, &helpdesk_roles), &subject).is_ok());
+        assert_eq!(may_open(Some(&own), &own).unwrap_err().code, "own_factors");
+        assert_eq!(
+            may_open(Some(&person("x", None, &user_roles)), &subject)
+                .unwrap_err()
+                .code,
+            "role_missing"
+        );
+    }
+
+    #[test]
+    fn reasons_and_checks_are_bounded() {
+        assert_eq!(parse_reason("  ", "A reason").unwrap_err().code, "reason_missing");
+        assert_eq!(
+            parse_reason(&"x".repeat(501), "A reason").unwrap_err().code,
+            "reason_invalid"
+        );
+        assert_eq!(parse_reason("a\u{0}b", "A reason").unwrap_err().code, "reason_invalid");
+        assert_eq!(parse_reason(" lost my phone ", "A reason").unwrap(), "lost my phone");
+        let configured = roles(&["employee_id", "hr_question"]);
+        assert_eq!(parse_checks(&[], &configured).unwrap_err().code, "no_checks");
+        assert_eq!(
+            parse_checks(&roles(&["guess"]), &configured).unwrap_err().code,
+            "unknown_check"
+        );
+        assert_eq!(
+            parse_checks(&roles(&["employee_id", "employee_id"]), &configured).unwrap(),
+            roles(&["employee_id"])
+        );
+        assert_eq!(FactorSelection::parse("ALL").unwrap(), FactorSelection::All);
+        assert!(FactorSelection::parse(" , ").is_err());
+    }
+}

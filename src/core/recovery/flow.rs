@@ -1,0 +1,750 @@
+//! Factor-reset orchestration: opening, deciding, executing, cancelling and finishing requests, with the
+//! mails, texts and audit events each step needs. The rules themselves are in `recovery`; this module looks
+//! the people up, applies the rules, and stores each transition as one conditional UPDATE.
+//!
+//! Time-driven steps (expiry of unanswered requests, the end of the cooling-off) happen in `advance`, which
+//! every operation on a request runs first, and in `sweep`, which the server runs every minute.
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+use url::Url;
+
+use super::super::audit::{self, Origin, Outcome};
+use super::super::model::{User, UserStatus};
+use super::super::notify::{Notifier, SmsGateway};
+use super::super::secrets::{random_token, token_digest};
+use super::super::sessions::{self, SessionLimits};
+use super::super::store::{ResetLink, Store};
+use super::super::throttle::{self, Policy};
+use super::super::{Error, Result, accounts, password};
+use super::{
+    FactorResetRequest, FactorSelection, Person, Refusal, ResetState, SELF, may_approve, may_execute, may_open,
+    parse_checks, parse_reason,
+};
+use crate::core::factors::FactorKind;
+use crate::core::login::SignedIn;
+use crate::core::model::SessionState;
+
+/// The checklist offered when the configuration names none.
+pub const DEFAULT_CHECKS: &[&str] = &["callback_to_number_on_file", "employee_id", "hr_question"];
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub public_url: Url,
+    /// How long an approval link (and an unanswered request) lives; also how long an approved request waits
+    /// for execution.
+    pub approval_ttl: Duration,
+    pub cooling_off: Duration,
+    /// The cooling-off when the user holds `admin`.
+    pub cooling_off_admin: Duration,
+    pub enrol_ttl: Duration,
+    /// The identity checks an executor can record.
+    pub checks: Vec<String>,
+}
+
+impl Settings {
+    pub fn link(&self, path: &str, token: &str) -> String {
+        let mut url = self.public_url.clone();
+        url.set_path(path);
+        url.set_query(None);
+        url.query_pairs_mut().append_pair("token", token);
+        url.to_string()
+    }
+}
+
+/// What every operation needs.
+pub struct Ctx<'a> {
+    pub store: &'a dyn Store,
+    pub notifier: &'a dyn Notifier,
+    pub sms: &'a dyn SmsGateway,
+    pub settings: &'a Settings,
+    pub now: DateTime<Utc>,
+    pub origin: &'a Origin,
+}
+
+impl Ctx<'_> {
+    async fn audit(
+        &self,
+        kind: &str,
+        outcome: Outcome,
+        subject: Option<&str>,
+        details: serde_json::Value,
+    ) -> Result<()> {
+        audit::record(self.store, self.now, self.origin, kind, outcome, subject, details).await
+    }
+
+    /// Records a refusal (who tried what on which request, and why) and turns it into the error to show.
+    async fn refused(
+        &self,
+        kind: &str,
+        request: Option<&FactorResetRequest>,
+        subject: Option<&str>,
+        r: Refusal,
+    ) -> Error {
+        let details = json!({ "request": request.map(|r| r.id.as_str()), "reason": r.code });
+        match self.audit(kind, Outcome::Denied, subject, details).await {
+            Ok(()) => Error::NotAllowed(r.message),
+            Err(e) => e,
+        }
+    }
+}
+
+/// A user and their roles, for the rules.
+pub struct Member {
+    pub user: User,
+    pub roles: Vec<String>,
+}
+
+impl Member {
+    pub async fn load(store: &dyn Store, user: User) -> Result<Self> {
+        let roles = store.roles_of(&user.id).await?;
+        Ok(Member { user, roles })
+    }
+
+    pub fn person(&self) -> Person<'_> {
+        Person {
+            id: &self.user.id,
+            manager_id: self.user.manager_id.as_deref(),
+            active: self.user.status == UserStatus::Active,
+            roles: &self.roles,
+        }
+    }
+}
+
+async fn member_by_id(store: &dyn Store, id: &str) -> Result<Member> {
+    let user = store
+        .user_by_id(id)
+        .await?
+        .ok_or_else(|| Error::NotFound("user".into()))?;
+    Member::load(store, user).await
+}
+
+/// The request with this id, moved on first if time has moved it (expired, or cooling-off over).
+pub async fn load(ctx: &Ctx<'_>, id: &str) -> Result<FactorResetRequest> {
+    if id.is_empty() || id.len() > 64 {
+        return Err(Error::NotFound("factor reset request".into()));
+    }
+    let request = ctx
+        .store
+        .factor_reset(id)
+        .await?
+        .ok_or_else(|| Error::NotFound("factor reset request".into()))?;
+    advance(ctx, request).await
+}
+
+/// The request behind a link token, moved on first; `InvalidLink` for an unknown token.
+pub async fn by_link(ctx: &Ctx<'_>, link: ResetLink, token: &str) -> Result<FactorResetRequest> {
+    if token.is_empty() || token.len() > 128 {
+        return Err(Error::InvalidLink);
+    }
+    let request = ctx
+        .store
+        .factor_reset_by_link(link, &token_digest(token))
+        .await?
+        .ok_or(Error::InvalidLink)?;
+    advance(ctx, request).await
+}
+
+/// Applies what time decided: an unanswered request past its approval deadline, or an approved one not executed
+/// in time, expires; a waiting one whose cooling-off is over is finished. Returns the request as it now is.
+pub async fn advance(ctx: &Ctx<'_>, request: FactorResetRequest) -> Result<FactorResetRequest> {
+    let now = ctx.now;
+    let expired = match request.state {
+        ResetState::Requested => now >= request.approval_expires_at,
+        ResetState::Approved => request
+            .approved_at
+            .is_some_and(|at| now >= at + ctx.settings.approval_ttl),
+        ResetState::Waiting => {
+            if request.cooling_off_until.is_some_and(|until| now >= until) {
+                finish(ctx, &request).await?;
+                return reread(ctx, request).await;
+            }
+            false
+        }
+        _ => false,
+    };
+    if expired {
+        let mut next = request.clone();
+        next.state = ResetState::Expired;
+        next.closed_by = Some("system".into());
+        next.closed_at = Some(now);
+        if ctx.store.update_factor_reset(&next, request.state).await? {
+            ctx.audit(
+                "recovery.expired",
+                Outcome::Success,
+                Some(&request.user_id),
+                json!({ "request": request.id, "from": request.state }),
+            )
+            .await?;
+        }
+        return reread(ctx, request).await;
+    }
+    Ok(request)
+}
+
+async fn reread(ctx: &Ctx<'_>, request: FactorResetRequest) -> Result<FactorResetRequest> {
+    Ok(ctx.store.factor_reset(&request.id).await?.unwrap_or(request))
+}
+
+/// Moves on every open request that time has decided (the server's periodic task); the number moved.
+pub async fn sweep(ctx: &Ctx<'_>) -> Result<usize> {
+    let mut moved = 0;
+    for request in ctx.store.list_factor_resets(None, true).await? {
+        let before = request.state;
+        if advance(ctx, request).await?.state != before {
+            moved += 1;
+        }
+    }
+    Ok(moved)
+}
+
+/// Opens a request for `subject`. `opener` is `None` when the user opens it themselves (after their password),
+/// else the agent. `factors` is `all` or factor ids of the user. The manager, if any, is mailed the approval link.
+pub async fn open(
+    ctx: &Ctx<'_>,
+    opener: Option<&Member>,
+    subject: &Member,
+    factors: &str,
+    reason: &str,
+) -> Result<FactorResetRequest> {
+    const KIND: &str = "recovery.opened";
+    let user = &subject.user;
+    if let Err(r) = may_open(opener.map(Member::person).as_ref(), &subject.person()) {
+        return Err(ctx.refused(KIND, None, Some(&user.id), r).await);
+    }
+    let reason = match parse_reason(reason, "A reason") {
+        Ok(reason) => reason,
+        Err(r) => return Err(ctx.refused(KIND, None, Some(&user.id), r).await),
+    };
+    let selection = FactorSelection::parse(factors)?;
+    let existing = ctx.store.factors_of(&user.id).await?;
+    match &selection {
+        FactorSelection::All if existing.is_empty() => {
+            let r = Refusal {
+                code: "no_factors",
+                message: "This account has no second factor to reset.".into(),
+            };
+            return Err(ctx.refused(KIND, None, Some(&user.id), r).await);
+        }
+        FactorSelection::Ids(ids) => {
+            if let Some(unknown) = ids.iter().find(|id| !existing.iter().any(|f| &f.id == *id)) {
+                let r = Refusal {
+                    code: "unknown_factor",
+                    message: format!(
+                        "This account has no factor '{}'.",
+                        super::super::model::truncate(unknown, 40)
+                    ),
+                };
+                return Err(ctx.refused(KIND, None, Some(&user.id), r).await);
+            }
+        }
+        FactorSelection::All => {}
+    }
+    for open in ctx.store.list_factor_resets(Some(&user.id), true).await? {
+        if advance(ctx, open).await?.state.is_open() {
+            let r = Refusal {
+                code: "already_open",
+                message: "A factor reset for this account is already under way.".into(),
+            };
+            return Err(ctx.refused(KIND, None, Some(&user.id), r).await);
+        }
+    }
+    let token = random_token();
+    let request = FactorResetRequest {
+        id: uuid::Uuid::new_v4().to_string(),
+        user_id: user.id.clone(),
+        factors: selection,
+        reason,
+        opened_by: opener.map(|o| o.user.id.clone()).unwrap_or_else(|| SELF.into()),
+        opened_ip: ctx.origin.ip.clone(),
+        opened_user_agent: ctx
+            .origin
+            .user_agent
+            .as_deref()
+            .map(|ua| super::super::model::truncate(ua, 512)),
+        state: ResetState::Requested,
+        created_at: ctx.now,
+        approval_expires_at: ctx.now + ctx.settings.approval_ttl,
+        approval_token_hash: Some(token_digest(&token)),
+        approver_id: None,
+        approval_note: None,
+        approved_at: None,
+        executor_id: None,
+        executed_at: None,
+        checks_passed: vec![],
+        cooling_off_until: None,
+        cancel_token_hash: None,
+        enrol_token_hash: None,
+        enrol_expires_at: None,
+        enrol_used_at: None,
+        closed_by: None,
+        closed_at: None,
+    };
+    ctx.store.insert_factor_reset(&request).await?;
+    let manager = match user.manager_id.as_deref() {
+        Some(id) => ctx
+            .store
+            .user_by_id(id)
+            .await?
+            .filter(|m| m.status == UserStatus::Active),
+        None => None,
+    };
+    ctx.audit(
+        KIND,
+        Outcome::Success,
+        Some(&user.id),
+        json!({
+            "request": request.id, "factors": request.factors.to_text(), "opened_by": request.opened_by,
+            "approval_mailed_to": manager.as_ref().map(|m| m.id.as_str()),
+        }),
+    )
+    .await?;
+    // The user hears of it at once (an agent may have opened it on a caller's word).
+    let notice = json!({
+        "display_name": user.display_name, "username": user.username, "opened_by_self": request.opened_by == SELF,
+    });
+    if let Err(e) = ctx.notifier.send_mail(&user.email, "recovery_opened", notice).await {
+        tracing::warn!(error = %e, "could not mail the factor-reset notice");
+    }
+    if let Some(manager) = manager {
+        let values = json!({
+            "display_name": manager.display_name,
+            "subject": user.display_name,
+            "subject_username": user.username,
+            "reason": request.reason,
+            "link": ctx.settings.link("/recovery/approve", &token),
+            "hours": ctx.settings.approval_ttl.num_hours(),
+        });
+        if let Err(e) = ctx
+            .notifier
+            .send_mail(&manager.email, "recovery_approval", values)
+            .await
+        {
+            tracing::warn!(error = %e, "could not mail the approval link");
+        }
+    }
+    Ok(request)
+}
+
+/// Which request a decision is about: by id (console, CLI) or by the approval link's token (mail).
+pub enum Target<'a> {
+    Id(&'a str),
+    Link(&'a str),
+}
+
+/// Approves (`approve`) or denies the request as `approver`. Through a link, the link's request is the one
+/// decided, and using it is the transition: of two uses, concurrent or not, one wins.
+pub async fn decide(
+    ctx: &Ctx<'_>,
+    approver: &Member,
+    target: Target<'_>,
+    approve: bool,
+    note: Option<&str>,
+) -> Result<FactorResetRequest> {
+    let kind = if approve {
+        "recovery.approved"
+    } else {
+        "recovery.denied"
+    };
+    let via_link = matches!(target, Target::Link(_));
+    let request = match target {
+        Target::Id(id) => load(ctx, id).await,
+        Target::Link(token) => by_link(ctx, ResetLink::Approval, token).await,
+    };
+    let request = match request {
+        Ok(request) => request,
+        Err(e @ (Error::InvalidLink | Error::NotFound(_))) => {
+            ctx.audit(
+                kind,
+                Outcome::Failure,
+                None,
+                json!({ "reason": "unknown_request", "via_link": via_link }),
+            )
+            .await?;
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
+    if request.state != ResetState::Requested {
+        let r = Refusal {
+            code: "not_requested",
+            message: format!(
+                "This request is {} and can no longer be decided.",
+                request.state.as_str()
+            ),
+        };
+        let e = ctx.refused(kind, Some(&request), Some(&request.user_id), r).await;
+        return Err(if via_link { Error::InvalidLink } else { e });
+    }
+    let note = match note.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => match parse_reason(n, "A reason") {
+            Ok(n) => Some(n),
+            Err(r) => return Err(ctx.refused(kind, Some(&request), Some(&request.user_id), r).await),
+        },
+        None => None,
+    };
+    let subject = member_by_id(ctx.store, &request.user_id).await?;
+    let basis = match may_approve(&request, &approver.person(), &subject.person(), note.as_deref()) {
+        Ok(basis) => basis,
+        Err(r) => return Err(ctx.refused(kind, Some(&request), Some(&request.user_id), r).await),
+    };
+    let mut next = request.clone();
+    next.approver_id = Some(approver.user.id.clone());
+    next.approval_note = note;
+    next.approval_token_hash = None;
+    if approve {
+        next.state = ResetState::Approved;
+        next.approved_at = Some(ctx.now);
+    } else {
+        next.state = ResetState::Denied;
+        next.closed_by = Some(approver.user.id.clone());
+        next.closed_at = Some(ctx.now);
+    }
+    if !ctx.store.update_factor_reset(&next, ResetState::Requested).await? {
+        let r = Refusal {
+            code: "decided_concurrently",
+            message: "This request was decided a moment ago by someone else.".into(),
+        };
+        let e = ctx.refused(kind, Some(&request), Some(&request.user_id), r).await;
+        return Err(if via_link { Error::InvalidLink } else { e });
+    }
+    ctx.audit(
+        kind,
+        Outcome::Success,
+        Some(&request.user_id),
+        json!({
+            "request": request.id, "approver": approver.user.id, "basis": basis, "via_link": via_link,
+            "note": next.approval_note,
+        }),
+    )
+    .await?;
+    Ok(next)
+}
+
+/// Executes an approved request as `executor`, recording which identity checks passed; the cooling-off starts
+/// and every channel the user has is told, with a link that cancels the reset.
+pub async fn execute(ctx: &Ctx<'_>, executor: &Member, id: &str, checks: &[String]) -> Result<FactorResetRequest> {
+    const KIND: &str = "recovery.executed";
+    let request = load(ctx, id).await?;
+    if request.state != ResetState::Approved {
+        let r = Refusal {
+            code: "not_approved",
+            message: format!(
+                "This request is {}; only an approved request can be executed.",
+                request.state.as_str()
+            ),
+        };
+        return Err(ctx.refused(KIND, Some(&request), Some(&request.user_id), r).await);
+    }
+    let subject = member_by_id(ctx.store, &request.user_id).await?;
+    if let Err(r) = may_execute(&request, &executor.person(), &subject.person()) {
+        return Err(ctx.refused(KIND, Some(&request), Some(&request.user_id), r).await);
+    }
+    let checks = match parse_checks(checks, &ctx.settings.checks) {
+        Ok(checks) => checks,
+        Err(r) => return Err(ctx.refused(KIND, Some(&request), Some(&request.user_id), r).await),
+    };
+    let delay = if subject.roles.iter().any(|r| r == "admin") {
+        ctx.settings.cooling_off_admin
+    } else {
+        ctx.settings.cooling_off
+    };
+    let token = random_token();
+    let mut next = request.clone();
+    next.state = ResetState::Waiting;
+    next.executor_id = Some(executor.user.id.clone());
+    next.executed_at = Some(ctx.now);
+    next.checks_passed = checks;
+    next.cooling_off_until = Some(ctx.now + delay);
+    next.cancel_token_hash = Some(token_digest(&token));
+    if !ctx.store.update_factor_reset(&next, ResetState::Approved).await? {
+        let r = Refusal {
+            code: "changed_concurrently",
+            message: "This request changed a moment ago; reload it.".into(),
+        };
+        return Err(ctx.refused(KIND, Some(&request), Some(&request.user_id), r).await);
+    }
+    let channels = notify_pending(ctx, &subject.user, &next, &token).await?;
+    ctx.audit(
+        KIND,
+        Outcome::Success,
+        Some(&request.user_id),
+        json!({
+            "request": request.id, "executor": executor.user.id, "checks_passed": next.checks_passed,
+            "cooling_off_until": next.cooling_off_until, "notified": channels,
+        }),
+    )
+    .await?;
+    Ok(next)
+}
+
+/// Mails (and texts, to the number on file and every SMS factor's number) the cancel notice; the channels
+/// reached. A channel that fails is logged, never a reason to stop: the others still reach the user.
+async fn notify_pending(ctx: &Ctx<'_>, user: &User, request: &FactorResetRequest, token: &str) -> Result<Vec<String>> {
+    let link = ctx.settings.link("/recovery/cancel", token);
+    let until = request
+        .cooling_off_until
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default();
+    let mut reached = Vec::new();
+    let values = json!({
+        "display_name": user.display_name, "username": user.username, "link": link, "until": until,
+    });
+    match ctx.notifier.send_mail(&user.email, "recovery_pending", values).await {
+        Ok(()) => reached.push("mail".to_string()),
+        Err(e) => tracing::warn!(error = %e, "could not mail the factor-reset notice"),
+    }
+    let mut numbers: Vec<String> = user.phone.iter().cloned().collect();
+    for factor in ctx.store.factors_of(&user.id).await? {
+        if factor.kind == FactorKind::Sms
+            && let Some(phone) = crate::core::sms::phone_of(&factor)
+            && !numbers.iter().any(|n| n == phone)
+        {
+            numbers.push(phone.to_string());
+        }
+    }
+    for number in numbers {
+        let text = format!("Gatehouse: your second factors will be reset at {until}. Not you? Cancel: {link}");
+        match ctx.sms.send_sms(&number, &text).await {
+            Ok(()) => reached.push(format!("sms:{}", crate::core::sms::masked(&number))),
+            Err(e) => tracing::warn!(error = %e, "could not text the factor-reset notice"),
+        }
+    }
+    Ok(reached)
+}
+
+/// Who is cancelling.
+pub enum Canceller<'a> {
+    /// Whoever holds the "this wasn't me" link from the notice.
+    Link(&'a str),
+    /// A signed-in person or CLI operator: the subject, or a helpdesk agent or admin.
+    Member(&'a Member, &'a str),
+}
+
+/// Cancels an open request. Through the notice's link only while the cooling-off runs.
+pub async fn cancel(ctx: &Ctx<'_>, by: Canceller<'_>) -> Result<FactorResetRequest> {
+    const KIND: &str = "recovery.cancelled";
+    let (request, actor) = match by {
+        Canceller::Link(token) => match by_link(ctx, ResetLink::Cancel, token).await {
+            Ok(request) if request.state == ResetState::Waiting => (request, "link".to_string()),
+            Ok(request) => {
+                let r = Refusal {
+                    code: "not_waiting",
+                    message: String::new(),
+                };
+                ctx.refused(KIND, Some(&request), Some(&request.user_id), r).await;
+                return Err(Error::InvalidLink);
+            }
+            Err(e) => {
+                ctx.audit(KIND, Outcome::Failure, None, json!({ "reason": "unknown_link" }))
+                    .await?;
+                return Err(e);
+            }
+        },
+        Canceller::Member(member, id) => {
+            let request = load(ctx, id).await?;
+            let person = member.person();
+            let allowed =
+                person.active && (member.user.id == request.user_id || person.has("helpdesk") || person.has("admin"));
+            if !allowed {
+                let r = Refusal {
+                    code: "role_missing",
+                    message: "Only the user, a helpdesk agent or an administrator cancels a request.".into(),
+                };
+                return Err(ctx.refused(KIND, Some(&request), Some(&request.user_id), r).await);
+            }
+            (request, member.user.id.clone())
+        }
+    };
+    if !request.state.is_open() {
+        let r = Refusal {
+            code: "not_open",
+            message: format!(
+                "This request is {} and can no longer be cancelled.",
+                request.state.as_str()
+            ),
+        };
+        return Err(ctx.refused(KIND, Some(&request), Some(&request.user_id), r).await);
+    }
+    let mut next = request.clone();
+    next.state = ResetState::Cancelled;
+    next.closed_by = Some(actor.clone());
+    next.closed_at = Some(ctx.now);
+    next.cancel_token_hash = None;
+    next.approval_token_hash = None;
+    if !ctx.store.update_factor_reset(&next, request.state).await? {
+        let r = Refusal {
+            code: "changed_concurrently",
+            message: "This request changed a moment ago; reload it.".into(),
+        };
+        return Err(ctx.refused(KIND, Some(&request), Some(&request.user_id), r).await);
+    }
+    ctx.audit(
+        KIND,
+        Outcome::Success,
+        Some(&request.user_id),
+        json!({ "request": request.id, "by": actor, "from": request.state }),
+    )
+    .await?;
+    Ok(next)
+}
+
+/// The end of the cooling-off: the factors go, every session ends, and the user is mailed an enrolment link.
+async fn finish(ctx: &Ctx<'_>, request: &FactorResetRequest) -> Result<()> {
+    let token = random_token();
+    let mut next = request.clone();
+    next.state = ResetState::Done;
+    next.cancel_token_hash = None;
+    next.enrol_token_hash = Some(token_digest(&token));
+    next.enrol_expires_at = Some(ctx.now + ctx.settings.enrol_ttl);
+    next.closed_by = Some("system".into());
+    next.closed_at = Some(ctx.now);
+    if !ctx.store.finish_factor_reset(&next, ctx.now).await? {
+        return Ok(());
+    }
+    // Hook: trusted devices are revoked here once they exist (the trusted-devices work adds the store call).
+    ctx.audit(
+        "recovery.done",
+        Outcome::Success,
+        Some(&request.user_id),
+        json!({
+            "request": request.id, "factors_removed": request.factors.to_text(), "all_sessions_ended": true,
+            "enrolment_link_until": next.enrol_expires_at,
+        }),
+    )
+    .await?;
+    if let Some(user) = ctx.store.user_by_id(&request.user_id).await? {
+        let values = json!({
+            "display_name": user.display_name, "username": user.username,
+            "link": ctx.settings.link("/recovery/enrol", &token),
+            "hours": ctx.settings.enrol_ttl.num_hours(),
+        });
+        if let Err(e) = ctx.notifier.send_mail(&user.email, "recovery_done", values).await {
+            tracing::warn!(error = %e, "could not mail the enrolment link");
+        }
+    }
+    Ok(())
+}
+
+/// The user an enrolment link is for, if it can still be used. Does not use it up.
+pub async fn check_enrol_link(ctx: &Ctx<'_>, token: &str) -> Result<User> {
+    let request = by_link(ctx, ResetLink::Enrol, token).await?;
+    let usable = request.state == ResetState::Done
+        && request.enrol_used_at.is_none()
+        && request.enrol_expires_at.is_some_and(|until| ctx.now < until);
+    if !usable {
+        return Err(Error::InvalidLink);
+    }
+    let user = ctx
+        .store
+        .user_by_id(&request.user_id)
+        .await?
+        .ok_or(Error::InvalidLink)?;
+    if user.status != UserStatus::Active {
+        return Err(Error::InvalidLink);
+    }
+    Ok(user)
+}
+
+/// Uses the enrolment link together with the user's password: a session that allows nothing but enrolling a
+/// new factor (which is then proven like any new factor). A wrong password leaves the link usable but counts
+/// against the account's password attempts.
+pub async fn redeem_enrol_link(
+    ctx: &Ctx<'_>,
+    limits: SessionLimits,
+    token: &str,
+    typed_password: &str,
+) -> Result<SignedIn> {
+    const KIND: &str = "recovery.enrol_link";
+    let user = match check_enrol_link(ctx, token).await {
+        Ok(user) => user,
+        Err(e) => {
+            ctx.audit(KIND, Outcome::Failure, None, json!({ "reason": "invalid_link" }))
+                .await?;
+            return Err(e);
+        }
+    };
+    let attempt = throttle::begin(
+        ctx.store,
+        &Policy::PASSWORD,
+        &format!("recovery-enrol:{}", user.id),
+        ctx.now,
+    )
+    .await?;
+    let typed = if typed_password.len() <= 4 * password::MAX_CHARS {
+        typed_password.to_string()
+    } else {
+        String::new()
+    };
+    match password::verify_async(typed, user.password_hash.clone()).await? {
+        password::Verdict::Match { .. } => {}
+        _ => {
+            ctx.audit(
+                KIND,
+                Outcome::Failure,
+                Some(&user.id),
+                json!({ "reason": "wrong_password" }),
+            )
+            .await?;
+            return Err(Error::InvalidCredentials);
+        }
+    }
+    throttle::succeeded(ctx.store, &attempt).await?;
+    if ctx
+        .store
+        .use_enrol_link(&token_digest(token), ctx.now)
+        .await?
+        .as_deref()
+        != Some(user.id.as_str())
+    {
+        ctx.audit(
+            KIND,
+            Outcome::Failure,
+            Some(&user.id),
+            json!({ "reason": "link_already_used" }),
+        )
+        .await?;
+        return Err(Error::InvalidLink);
+    }
+    let (token, session) = sessions::new_session_in(
+        SessionState::PendingEnrolment,
+        &user.id,
+        vec!["pwd".into()],
+        ctx.now,
+        limits,
+        ctx.origin,
+    );
+    ctx.store.insert_session(&session).await?;
+    ctx.audit(KIND, Outcome::Success, Some(&user.id), json!({ "next": "enrolment" }))
+        .await?;
+    Ok(SignedIn { token, session, user })
+}
+
+/// Finds a subject for an agent by username or e-mail; an unknown one is audited (an agent probing accounts).
+pub async fn find_subject(ctx: &Ctx<'_>, identifier: &str) -> Result<Member> {
+    match accounts::find(ctx.store, identifier).await {
+        Ok(user) => Member::load(ctx.store, user).await,
+        Err(Error::NotFound(what)) => {
+            ctx.audit(
+                "recovery.opened",
+                Outcome::Failure,
+                None,
+                json!({ "identifier": super::super::model::truncate(identifier, 64), "reason": "unknown_user" }),
+            )
+            .await?;
+            Err(Error::NotFound(what))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The request's history from the audit log, oldest first: every transition and refusal that names it.
+pub async fn timeline(store: &dyn Store, request: &FactorResetRequest) -> Result<Vec<audit::AuditRecord>> {
+    let mut events: Vec<audit::AuditRecord> = store
+        .list_audit(Some(&request.user_id), 1000)
+        .await?
+        .into_iter()
+        .filter(|r| r.event.details.get("request").and_then(|v| v.as_str()) == Some(request.id.as_str()))
+        .collect();
+    events.reverse();
+    Ok(events)
+}

@@ -1,0 +1,214 @@
+//! Factor-reset requests over sea-orm. Each state change is one `UPDATE … WHERE id = … AND state = …`, whose
+//! affected-row count says whether this caller won; nothing is decided on a value read earlier.
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use entity::{factor, factor_reset, session, user};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+
+use super::{SeaStore, db_error};
+use crate::core::recovery::{FactorResetRequest, FactorSelection, ResetState};
+use crate::core::store::{RecoveryStore, ResetLink};
+use crate::core::{Error, Result};
+
+fn to_domain(m: factor_reset::Model) -> Result<FactorResetRequest> {
+    let state = ResetState::parse(&m.state)
+        .ok_or_else(|| Error::Internal(format!("unknown factor reset state {}", m.state)))?;
+    let factors = FactorSelection::parse(&m.factors).map_err(|e| Error::Internal(e.to_string()))?;
+    let checks_passed: Vec<String> =
+        serde_json::from_str(&m.checks_passed).map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(FactorResetRequest {
+        id: m.id,
+        user_id: m.user_id,
+        factors,
+        reason: m.reason,
+        opened_by: m.opened_by,
+        opened_ip: m.opened_ip,
+        opened_user_agent: m.opened_user_agent,
+        state,
+        created_at: m.created_at,
+        approval_expires_at: m.approval_expires_at,
+        approval_token_hash: m.approval_token_hash,
+        approver_id: m.approver_id,
+        approval_note: m.approval_note,
+        approved_at: m.approved_at,
+        executor_id: m.executor_id,
+        executed_at: m.executed_at,
+        checks_passed,
+        cooling_off_until: m.cooling_off_until,
+        cancel_token_hash: m.cancel_token_hash,
+        enrol_token_hash: m.enrol_token_hash,
+        enrol_expires_at: m.enrol_expires_at,
+        enrol_used_at: m.enrol_used_at,
+        closed_by: m.closed_by,
+        closed_at: m.closed_at,
+    })
+}
+
+fn checks_json(r: &FactorResetRequest) -> Result<String> {
+    serde_json::to_string(&r.checks_passed).map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// The conditional UPDATE of every mutable column, for the request `r` expected in `expected`.
+fn update_of(r: &FactorResetRequest, expected: ResetState) -> Result<sea_orm::UpdateMany<factor_reset::Entity>> {
+    use factor_reset::Column as C;
+    Ok(factor_reset::Entity::update_many()
+        .col_expr(C::State, Expr::value(r.state.as_str()))
+        .col_expr(C::ApprovalTokenHash, Expr::value(r.approval_token_hash.clone()))
+        .col_expr(C::ApproverId, Expr::value(r.approver_id.clone()))
+        .col_expr(C::ApprovalNote, Expr::value(r.approval_note.clone()))
+        .col_expr(C::ApprovedAt, Expr::value(r.approved_at))
+        .col_expr(C::ExecutorId, Expr::value(r.executor_id.clone()))
+        .col_expr(C::ExecutedAt, Expr::value(r.executed_at))
+        .col_expr(C::ChecksPassed, Expr::value(checks_json(r)?))
+        .col_expr(C::CoolingOffUntil, Expr::value(r.cooling_off_until))
+        .col_expr(C::CancelTokenHash, Expr::value(r.cancel_token_hash.clone()))
+        .col_expr(C::EnrolTokenHash, Expr::value(r.enrol_token_hash.clone()))
+        .col_expr(C::EnrolExpiresAt, Expr::value(r.enrol_expires_at))
+        .col_expr(C::EnrolUsedAt, Expr::value(r.enrol_used_at))
+        .col_expr(C::ClosedBy, Expr::value(r.closed_by.clone()))
+        .col_expr(C::ClosedAt, Expr::value(r.closed_at))
+        .filter(C::Id.eq(r.id.as_str()))
+        .filter(C::State.eq(expected.as_str())))
+}
+
+#[async_trait]
+impl RecoveryStore for SeaStore {
+    async fn insert_factor_reset(&self, r: &FactorResetRequest) -> Result<()> {
+        factor_reset::ActiveModel {
+            id: Set(r.id.clone()),
+            user_id: Set(r.user_id.clone()),
+            factors: Set(r.factors.to_text()),
+            reason: Set(r.reason.clone()),
+            opened_by: Set(r.opened_by.clone()),
+            opened_ip: Set(r.opened_ip.clone()),
+            opened_user_agent: Set(r.opened_user_agent.clone()),
+            state: Set(r.state.as_str().into()),
+            created_at: Set(r.created_at),
+            approval_expires_at: Set(r.approval_expires_at),
+            approval_token_hash: Set(r.approval_token_hash.clone()),
+            approver_id: Set(r.approver_id.clone()),
+            approval_note: Set(r.approval_note.clone()),
+            approved_at: Set(r.approved_at),
+            executor_id: Set(r.executor_id.clone()),
+            executed_at: Set(r.executed_at),
+            checks_passed: Set(checks_json(r)?),
+            cooling_off_until: Set(r.cooling_off_until),
+            cancel_token_hash: Set(r.cancel_token_hash.clone()),
+            enrol_token_hash: Set(r.enrol_token_hash.clone()),
+            enrol_expires_at: Set(r.enrol_expires_at),
+            enrol_used_at: Set(r.enrol_used_at),
+            closed_by: Set(r.closed_by.clone()),
+            closed_at: Set(r.closed_at),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn factor_reset(&self, id: &str) -> Result<Option<FactorResetRequest>> {
+        factor_reset::Entity::find_by_id(id.to_string())
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+            .map(to_domain)
+            .transpose()
+    }
+
+    async fn factor_reset_by_link(&self, link: ResetLink, token_hash: &str) -> Result<Option<FactorResetRequest>> {
+        let column = match link {
+            ResetLink::Approval => factor_reset::Column::ApprovalTokenHash,
+            ResetLink::Cancel => factor_reset::Column::CancelTokenHash,
+            ResetLink::Enrol => factor_reset::Column::EnrolTokenHash,
+        };
+        factor_reset::Entity::find()
+            .filter(column.eq(token_hash))
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+            .map(to_domain)
+            .transpose()
+    }
+
+    async fn list_factor_resets(&self, user_id: Option<&str>, open_only: bool) -> Result<Vec<FactorResetRequest>> {
+        let mut query = factor_reset::Entity::find().order_by_desc(factor_reset::Column::CreatedAt);
+        if let Some(user_id) = user_id {
+            query = query.filter(factor_reset::Column::UserId.eq(user_id));
+        }
+        if open_only {
+            query = query.filter(factor_reset::Column::State.is_in([
+                ResetState::Requested.as_str(),
+                ResetState::Approved.as_str(),
+                ResetState::Waiting.as_str(),
+            ]));
+        }
+        query
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(to_domain)
+            .collect()
+    }
+
+    async fn update_factor_reset(&self, r: &FactorResetRequest, expected: ResetState) -> Result<bool> {
+        let result = update_of(r, expected)?.exec(&self.db).await.map_err(db_error)?;
+        Ok(result.rows_affected == 1)
+    }
+
+    async fn finish_factor_reset(&self, r: &FactorResetRequest, now: DateTime<Utc>) -> Result<bool> {
+        let txn = self.db.begin().await.map_err(db_error)?;
+        let claimed = update_of(r, ResetState::Waiting)?
+            .filter(factor_reset::Column::CoolingOffUntil.lte(now))
+            .exec(&txn)
+            .await
+            .map_err(db_error)?;
+        if claimed.rows_affected != 1 {
+            txn.rollback().await.map_err(db_error)?;
+            return Ok(false);
+        }
+        let mut factors = factor::Entity::delete_many().filter(factor::Column::UserId.eq(r.user_id.as_str()));
+        if let FactorSelection::Ids(ids) = &r.factors {
+            factors = factors.filter(factor::Column::Id.is_in(ids.iter().map(String::as_str)));
+        }
+        factors.exec(&txn).await.map_err(db_error)?;
+        session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(r.user_id.as_str()))
+            .exec(&txn)
+            .await
+            .map_err(db_error)?;
+        user::Entity::update_many()
+            .col_expr(user::Column::MfaRequired, Expr::value(true))
+            .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .filter(user::Column::Id.eq(r.user_id.as_str()))
+            .exec(&txn)
+            .await
+            .map_err(db_error)?;
+        txn.commit().await.map_err(db_error)?;
+        Ok(true)
+    }
+
+    async fn use_enrol_link(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<String>> {
+        use factor_reset::Column as C;
+        let Some(request) = factor_reset::Entity::find()
+            .filter(C::EnrolTokenHash.eq(token_hash))
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+        else {
+            return Ok(None);
+        };
+        let result = factor_reset::Entity::update_many()
+            .col_expr(C::EnrolUsedAt, Expr::value(now))
+            .filter(C::Id.eq(request.id.as_str()))
+            .filter(C::EnrolTokenHash.eq(token_hash))
+            .filter(C::State.eq(ResetState::Done.as_str()))
+            .filter(C::EnrolUsedAt.is_null())
+            .filter(C::EnrolExpiresAt.gt(now))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok((result.rows_affected == 1).then_some(request.user_id))
+    }
+}

@@ -1,0 +1,309 @@
+//! `/helpdesk`: the console of helpdesk agents and admins — the queue of factor-reset requests, user search,
+//! one request with its timeline from the audit log, opening a request on a user's behalf, and executing an
+//! approved one after recording which identity checks passed. The same core operations as the CLI; every
+//! action names the signed-in agent.
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+use super::error::{WebError, status_of};
+use super::form::{Form, Query};
+use super::login::encode;
+use super::recovery::{ctx, describe, with_csrf};
+use super::{csrf, pages, session};
+use crate::app::{self, AppState};
+use crate::core::Error;
+use crate::core::audit::Origin;
+use crate::core::model::SessionState;
+use crate::core::recovery::flow::{self, Canceller, Member, Target};
+
+#[derive(Deserialize)]
+pub struct QueueQuery {
+    all: Option<String>,
+    user: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct RequestQuery {
+    id: String,
+}
+
+#[derive(Deserialize)]
+pub struct OpenForm {
+    csrf: Option<String>,
+    user: String,
+    factors: Option<String>,
+    reason: String,
+}
+
+#[derive(Deserialize)]
+pub struct DecideForm {
+    csrf: Option<String>,
+    id: String,
+    decision: String,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct IdForm {
+    csrf: Option<String>,
+    id: String,
+}
+
+/// The signed-in agent (helpdesk or admin), or the answer to give instead: sign-in, or 403.
+async fn agent(
+    req: &HttpRequest,
+    state: &AppState,
+    back: &str,
+) -> Result<Result<(Member, Origin), HttpResponse>, WebError> {
+    agent_with(req, state, back, false).await
+}
+
+/// Like `agent`; with `fresh`, the sign-in must also be recent (`enrol::FRESH_FOR`), else the agent signs in again:
+/// a console left open cannot execute or decide a reset.
+async fn agent_with(
+    req: &HttpRequest,
+    state: &AppState,
+    back: &str,
+    fresh: bool,
+) -> Result<Result<(Member, Origin), HttpResponse>, WebError> {
+    let Some((session, user)) = session::in_state(req, state, &[SessionState::Authenticated]).await? else {
+        return Ok(Err(HttpResponse::SeeOther()
+            .insert_header((LOCATION, format!("/login?return_to={}", encode(back))))
+            .finish()));
+    };
+    if fresh && !crate::core::enrol::is_fresh(&session, state.clock.now()) {
+        return Ok(Err(HttpResponse::SeeOther()
+            .insert_header((LOCATION, format!("/login?reauth=1&return_to={}", encode(back))))
+            .finish()));
+    }
+    let member = Member::load(state.store.as_ref(), user).await?;
+    if !member.roles.iter().any(|r| r == "helpdesk" || r == "admin") {
+        return Ok(Err(pages::error_page(
+            StatusCode::FORBIDDEN,
+            "The helpdesk console is for helpdesk agents and administrators.",
+        )));
+    }
+    let origin = session::origin(req).with_actor(format!("user:{}", member.user.id));
+    Ok(Ok((member, origin)))
+}
+
+pub async fn queue(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Query(query): Query<QueueQuery>,
+) -> Result<HttpResponse, WebError> {
+    let (_, origin) = match agent(&req, &state, "/helpdesk").await? {
+        Ok(agent) => agent,
+        Err(answer) => return Ok(answer),
+    };
+    let settings = app::recovery_settings(&state.config);
+    flow::sweep(&ctx(&state, &settings, &origin)).await?;
+    let user_id = match query.user.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(identifier) => match crate::core::accounts::find(state.store.as_ref(), identifier).await {
+            Ok(user) => Some(user.id),
+            Err(Error::NotFound(_)) => Some(String::new()),
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    let requests = state
+        .store
+        .list_factor_resets(user_id.as_deref(), query.all.is_none())
+        .await?;
+    let mut rows = Vec::new();
+    for r in &requests {
+        rows.push(describe(&state, r).await?);
+    }
+    let mut ctx = pages::context();
+    ctx.insert("resets", &rows);
+    ctx.insert("query_user", &query.user.unwrap_or_default());
+    Ok(with_csrf(&req, &state, StatusCode::OK, "helpdesk/queue.html", ctx))
+}
+
+async fn request_page(
+    req: &HttpRequest,
+    state: &AppState,
+    origin: &Origin,
+    id: &str,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<HttpResponse, WebError> {
+    let settings = app::recovery_settings(&state.config);
+    let request = match flow::load(&ctx(state, &settings, origin), id).await {
+        Ok(r) => r,
+        Err(e @ Error::NotFound(_)) => return Ok(pages::error_page(StatusCode::NOT_FOUND, &e.to_string())),
+        Err(e) => return Err(e.into()),
+    };
+    let timeline: Vec<serde_json::Value> = flow::timeline(state.store.as_ref(), &request)
+        .await?
+        .into_iter()
+        .map(|r| {
+            serde_json::json!({
+                "at": r.event.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                "kind": r.event.kind,
+                "outcome": r.event.outcome.as_str(),
+                "actor": r.event.actor.unwrap_or_default(),
+                "ip": r.event.ip.unwrap_or_default(),
+                "reason": r.event.details.get("reason").and_then(|v| v.as_str()).unwrap_or_default(),
+            })
+        })
+        .collect();
+    let mut ctx = pages::context();
+    ctx.insert("reset", &describe(state, &request).await?);
+    ctx.insert("timeline", &timeline);
+    ctx.insert("checks", &settings.checks);
+    if let Some(error) = error {
+        ctx.insert("error", &error);
+    }
+    Ok(with_csrf(req, state, status, "helpdesk/request.html", ctx))
+}
+
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Query(query): Query<RequestQuery>,
+) -> Result<HttpResponse, WebError> {
+    let back = format!("/helpdesk/request?id={}", encode(&query.id));
+    let (_, origin) = match agent(&req, &state, &back).await? {
+        Ok(agent) => agent,
+        Err(answer) => return Ok(answer),
+    };
+    request_page(&req, &state, &origin, &query.id, StatusCode::OK, None).await
+}
+
+fn to_request(id: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, format!("/helpdesk/request?id={}", encode(id))))
+        .finish()
+}
+
+pub async fn open(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<OpenForm>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.csrf.as_deref())?;
+    let (member, origin) = match agent(&req, &state, "/helpdesk").await? {
+        Ok(agent) => agent,
+        Err(answer) => return Ok(answer),
+    };
+    let settings = app::recovery_settings(&state.config);
+    let c = ctx(&state, &settings, &origin);
+    let opened = match flow::find_subject(&c, &form.user).await {
+        Ok(subject) => {
+            let factors = form
+                .factors
+                .as_deref()
+                .filter(|f| !f.trim().is_empty())
+                .unwrap_or("all");
+            flow::open(&c, Some(&member), &subject, factors, &form.reason).await
+        }
+        Err(e) => Err(e),
+    };
+    match opened {
+        Ok(r) => Ok(to_request(&r.id)),
+        Err(e @ (Error::NotAllowed(_) | Error::Invalid(_) | Error::NotFound(_))) => {
+            Ok(pages::error_page(status_of(&e), &e.to_string()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Executes: the form carries `id` and one `check_<name>` field per identity check that passed (distinct names,
+/// since repeated parameters are refused).
+pub async fn execute(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.get("csrf").map(String::as_str))?;
+    let id = form.get("id").cloned().unwrap_or_default();
+    let back = format!("/helpdesk/request?id={}", encode(&id));
+    let (member, origin) = match agent_with(&req, &state, &back, true).await? {
+        Ok(agent) => agent,
+        Err(answer) => return Ok(answer),
+    };
+    let checks: Vec<String> = form
+        .keys()
+        .filter_map(|k| k.strip_prefix("check_"))
+        .map(str::to_string)
+        .collect();
+    let settings = app::recovery_settings(&state.config);
+    match flow::execute(&ctx(&state, &settings, &origin), &member, &id, &checks).await {
+        Ok(r) => Ok(to_request(&r.id)),
+        Err(e @ Error::NotAllowed(_)) => {
+            request_page(&req, &state, &origin, &id, StatusCode::FORBIDDEN, Some(e.to_string())).await
+        }
+        Err(e @ Error::NotFound(_)) => Ok(pages::error_page(StatusCode::NOT_FOUND, &e.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn cancel(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<IdForm>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.csrf.as_deref())?;
+    let (member, origin) = match agent(&req, &state, "/helpdesk").await? {
+        Ok(agent) => agent,
+        Err(answer) => return Ok(answer),
+    };
+    let settings = app::recovery_settings(&state.config);
+    match flow::cancel(&ctx(&state, &settings, &origin), Canceller::Member(&member, &form.id)).await {
+        Ok(r) => Ok(to_request(&r.id)),
+        Err(e @ Error::NotAllowed(_)) => {
+            request_page(
+                &req,
+                &state,
+                &origin,
+                &form.id,
+                StatusCode::FORBIDDEN,
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e @ Error::NotFound(_)) => Ok(pages::error_page(StatusCode::NOT_FOUND, &e.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// An admin approves or denies in the manager's place (with a reason); the same rules as the mailed link.
+pub async fn decide(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<DecideForm>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.csrf.as_deref())?;
+    let back = format!("/helpdesk/request?id={}", encode(&form.id));
+    let (member, origin) = match agent_with(&req, &state, &back, true).await? {
+        Ok(agent) => agent,
+        Err(answer) => return Ok(answer),
+    };
+    let approve = match form.decision.as_str() {
+        "approve" => true,
+        "deny" => false,
+        _ => return Err(Error::invalid("Choose approve or deny.").into()),
+    };
+    let settings = app::recovery_settings(&state.config);
+    let c = ctx(&state, &settings, &origin);
+    match flow::decide(&c, &member, Target::Id(&form.id), approve, form.note.as_deref()).await {
+        Ok(r) => Ok(to_request(&r.id)),
+        Err(e @ Error::NotAllowed(_)) => {
+            request_page(
+                &req,
+                &state,
+                &origin,
+                &form.id,
+                StatusCode::FORBIDDEN,
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e @ Error::NotFound(_)) => Ok(pages::error_page(StatusCode::NOT_FOUND, &e.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
