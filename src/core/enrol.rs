@@ -212,6 +212,8 @@ pub async fn remove(
         .await?
         .ok_or_else(|| Error::NotFound("factor".into()))?;
     store.delete_factor(&user.id, &factor.id).await?;
+    // Any factor removal ends every trusted browser: the trust was earned with the factors the user had.
+    super::trusted_devices::revoke_all(store, now, origin, &user.id, "factor_removed").await?;
     audit::record(
         store,
         now,
@@ -271,6 +273,8 @@ pub async fn new_recovery_codes(
         now,
     );
     store.replace_recovery_codes(&factor, &hashes).await?;
+    // Replacing the recovery codes resets a factor: trusted browsers must prove a factor again.
+    super::trusted_devices::revoke_all(store, now, origin, &user.id, "recovery_codes_replaced").await?;
     audit::record(
         store,
         now,

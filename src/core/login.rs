@@ -4,14 +4,14 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::audit::{self, Origin, Outcome};
-use super::model::{Session, User, UserStatus, truncate};
+use super::model::{Session, SessionState, User, UserStatus, truncate};
 use super::notify::Notifier;
 use super::password::{self, Verdict};
 use super::secrets::token_digest;
 use super::sessions::{self, SessionLimits};
 use super::store::Store;
 use super::throttle::{self, Policy};
-use super::{Error, Result, accounts, enforcement};
+use super::{Error, Result, accounts, enforcement, trusted_devices};
 
 /// A new session after a step of sign-in. Its `state` says what comes next: `Authenticated`, or a pending
 /// state that waits for a second factor or for enrolment of one.
@@ -40,6 +40,7 @@ pub async fn password_sign_in(
     origin: &Origin,
     identifier: &str,
     password: &str,
+    trusted_cookie: Option<&str>,
 ) -> Result<SignedIn> {
     let plausible = identifier.len() <= MAX_IDENTIFIER && password.len() <= MAX_PASSWORD_BYTES;
     let attempt = match throttle::begin(
@@ -129,13 +130,21 @@ pub async fn password_sign_in(
     // The role policy decides what follows: the second step (only allowed kinds, unless the user has no other
     // proof), full access, or enrolment only once an enforcement date has passed.
     let (requirement, plan) = enforcement::plan_for(store, now, &user).await?;
-    let state = enforcement::state_after_password(&plan);
+    let mut state = enforcement::state_after_password(&plan);
+    let mut amr = vec!["pwd".to_string()];
+    // A browser trusted by this user within the policy's window skips the second step (never the password).
+    if state == SessionState::PendingSecondFactor
+        && trusted_devices::skips_second_factor(store, now, origin, &user, &requirement, &plan, trusted_cookie).await?
+    {
+        state = SessionState::Authenticated;
+        amr.push(trusted_devices::AMR_MARKER.to_string());
+    }
     if plan.reminder.is_some()
         && let Some(reminder) = enforcement::reminder(&requirement, &plan)
     {
         enforcement::mail_reminder(store, notifier, now, &user, &reminder).await?;
     }
-    let (token, session) = sessions::new_session_in(state, &user.id, vec!["pwd".into()], now, limits, origin);
+    let (token, session) = sessions::new_session_in(state, &user.id, amr.clone(), now, limits, origin);
     store.insert_session(&session).await?;
     audit::record(
         store,
@@ -145,7 +154,7 @@ pub async fn password_sign_in(
         Outcome::Success,
         Some(&user.id),
         json!({
-            "rehashed": needs_rehash, "next": state.as_str(),
+            "rehashed": needs_rehash, "next": state.as_str(), "amr": amr,
             "accepted": plan.accepted, "policy_fallback": requirement.fallback_to,
         }),
     )

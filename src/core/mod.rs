@@ -27,6 +27,7 @@ pub mod sessions;
 pub mod sms;
 pub mod store;
 pub mod throttle;
+pub mod trusted_devices;
 
 pub use error::{Error, Result};
 

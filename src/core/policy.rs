@@ -48,8 +48,7 @@ pub struct RolePolicy {
     pub enforce_from: Option<NaiveDate>,
     /// Days after `enforce_from` during which members without a factor are still reminded, not held.
     pub grace_days: u32,
-    /// How long a browser may be trusted to skip the second factor; 0 = never. (Recorded; trusted devices
-    /// are a later slice.)
+    /// How long a browser may be trusted to skip the second factor; 0 = never (`core::trusted_devices`).
     pub trusted_device_days: u32,
     /// Longest session age before signing in again; `None` = the server's session lifetime.
     pub reauth_absolute_minutes: Option<u32>,
