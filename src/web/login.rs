@@ -106,6 +106,7 @@ pub async fn submit(
         &origin,
         &form.username,
         &form.password,
+        session::device_token(&req, &state).as_deref(),
     )
     .await;
     let signed_in = match outcome {

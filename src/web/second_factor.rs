@@ -11,7 +11,7 @@ use super::{csrf, pages, session};
 use crate::app::AppState;
 use crate::core::factors::{Factor, FactorKind, FactorStatus};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::{Error, second_factor, sms};
+use crate::core::{Error, enforcement, second_factor, sms, trusted_devices};
 
 #[derive(Deserialize)]
 pub struct FactorQuery {
@@ -32,6 +32,8 @@ pub struct FactorForm {
     method: String,
     code: String,
     return_to: Option<String>,
+    /// "Trust this browser for N days" was ticked.
+    trust: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -87,6 +89,9 @@ async fn factor_page(
         None
     };
     ctx.insert("phone", &phone);
+    // Offered only when the user's combined policy allows trusted devices (0 = never).
+    let requirement = enforcement::requirement_for(state.store.as_ref(), state.clock.now(), user).await?;
+    ctx.insert("trust_days", &requirement.trusted_device_days);
     let mut builder = HttpResponse::build(status);
     if let Some(cookie) = cookie {
         builder.cookie(cookie);
@@ -148,10 +153,23 @@ pub async fn submit(
             if signed_in.session.state == SessionState::PendingEnrolment {
                 target = format!("/account/security?return_to={}", super::login::encode(&target));
             }
-            Ok(HttpResponse::SeeOther()
+            let mut response = HttpResponse::SeeOther();
+            response
                 .insert_header((LOCATION, target))
-                .cookie(session::session_cookie(&state, &signed_in.token))
-                .finish())
+                .cookie(session::session_cookie(&state, &signed_in.token));
+            // Trust only after a sign-in that gives full access, and only as long as the policy allows.
+            if form.trust.is_some() && signed_in.session.state == SessionState::Authenticated {
+                let store = state.store.as_ref();
+                let now = state.clock.now();
+                let requirement = enforcement::requirement_for(store, now, &user).await?;
+                let existing = session::device_token(&req, &state);
+                if let Some(cookie) =
+                    trusted_devices::trust(store, now, &origin, &user, &requirement, existing.as_deref()).await?
+                {
+                    response.cookie(session::device_cookie(&state, &cookie));
+                }
+            }
+            Ok(response.finish())
         }
         Err(
             e @ (Error::WrongCode(_)

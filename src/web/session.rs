@@ -32,6 +32,33 @@ pub fn clear_session_cookie(state: &AppState) -> Cookie<'static> {
     cookie
 }
 
+/// The per-browser trusted-device cookie: a random 256-bit value (its digest keys the server-side trust
+/// records of every account trusted in this browser). Long-lived; the records carry the real expiry.
+pub fn device_cookie_name(state: &AppState) -> &'static str {
+    if state.config.is_https() {
+        "__Host-gatehouse_device"
+    } else {
+        "gatehouse_device"
+    }
+}
+
+/// About 400 days, the longest lifetime browsers keep a cookie.
+const DEVICE_COOKIE_DAYS: i64 = 400;
+
+pub fn device_cookie(state: &AppState, value: &str) -> Cookie<'static> {
+    Cookie::build(device_cookie_name(state), value.to_string())
+        .path("/")
+        .http_only(true)
+        .secure(state.config.is_https())
+        .same_site(SameSite::Lax)
+        .max_age(actix_web::cookie::time::Duration::days(DEVICE_COOKIE_DAYS))
+        .finish()
+}
+
+pub fn device_token(req: &HttpRequest, state: &AppState) -> Option<String> {
+    req.cookie(device_cookie_name(state)).map(|c| c.value().to_string())
+}
+
 pub fn token(req: &HttpRequest, state: &AppState) -> Option<String> {
     req.cookie(cookie_name(state)).map(|c| c.value().to_string())
 }
