@@ -28,4 +28,5 @@ mod sms;
 mod store;
 mod templates;
 mod tokens;
+mod trusted_devices;
 mod webauthn;

@@ -80,6 +80,11 @@ fn every_template_renders() {
     ctx.insert("acs_url", "https://sp.example/acs");
     ctx.insert("saml_response", "PHNhbWxwOlJlc3BvbnNlLz4=");
     ctx.insert("relay_state", "state");
+    ctx.insert("trust_days", &14);
+    ctx.insert(
+        "devices",
+        &serde_json::json!([{ "id": "d1", "browser": "Firefox on Linux", "first_seen": "2026-01-01 00:00 UTC", "last_seen": "2026-01-02 00:00 UTC", "expires": "2026-01-15 00:00 UTC", "current": true }]),
+    );
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");
     for name in names {
@@ -92,6 +97,24 @@ fn every_template_renders() {
             assert!(out.contains("An &lt;error&gt;"), "{name}: errors are shown, escaped");
         }
     }
+    // Trusted browsers: listed with revoke buttons, and the offer on the second step.
+    let account = tera.render("account/index.html", &ctx).expect("account with devices");
+    assert!(account.contains("Firefox on Linux (this browser)") && account.contains("/account/devices/revoke-all"));
+    let factor = tera.render("login/second_factor.html", &ctx).expect("second step");
+    assert!(factor.contains("Trust this browser for 14 days"));
+    ctx.insert("devices", &serde_json::json!([]));
+    ctx.insert("trust_days", &0);
+    assert!(
+        tera.render("account/index.html", &ctx)
+            .unwrap()
+            .contains("no-trusted-devices")
+    );
+    assert!(
+        !tera
+            .render("login/second_factor.html", &ctx)
+            .unwrap()
+            .contains("Trust this browser")
+    );
     // Pages with two outcomes render both.
     ctx.insert("approved", &false);
     let denied = tera
