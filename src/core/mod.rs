@@ -11,6 +11,7 @@ pub mod enrol;
 pub mod error;
 pub mod factors;
 pub mod hardware_tokens;
+pub mod ip_rules;
 pub mod login;
 pub mod model;
 pub mod notify;
