@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::audit::{self, Origin, Outcome};
+use super::ip_rules::{self, IpRules};
 use super::model::{Session, SessionState, User, UserStatus, truncate};
 use super::notify::Notifier;
 use super::password::{self, Verdict};
@@ -31,6 +32,39 @@ fn throttle_key(identifier: &str) -> String {
 const MAX_IDENTIFIER: usize = 254;
 const MAX_PASSWORD_BYTES: usize = 4 * password::MAX_CHARS;
 
+/// The message of the denial page: says what happened without naming the rule or the network.
+pub const IP_DENIED: &str =
+    "Signing in is not allowed from your network. Ask your administrator if you need access from here.";
+
+/// Applies IP rule sets (all must permit) to the request's client address; a refusal is audited
+/// (`login.ip_denied`, with the rule scope and reason) and answered with [`IP_DENIED`].
+pub async fn enforce_ip<'a>(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    user: Option<&User>,
+    scope: &str,
+    rules: impl IntoIterator<Item = &'a IpRules>,
+) -> Result<()> {
+    let ip = origin.ip.as_deref().and_then(|ip| ip.parse::<std::net::IpAddr>().ok());
+    match ip_rules::check_all(rules, ip) {
+        Ok(()) => Ok(()),
+        Err(refusal) => {
+            audit::record(
+                store,
+                now,
+                origin,
+                "login.ip_denied",
+                Outcome::Denied,
+                user.map(|u| u.id.as_str()),
+                json!({ "scope": scope, "reason": refusal.as_str() }),
+            )
+            .await?;
+            Err(Error::NotAllowed(IP_DENIED.into()))
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 pub async fn password_sign_in(
     store: &dyn Store,
@@ -38,10 +72,13 @@ pub async fn password_sign_in(
     now: DateTime<Utc>,
     limits: SessionLimits,
     origin: &Origin,
+    global_ip: &IpRules,
     identifier: &str,
     password: &str,
     trusted_cookie: Option<&str>,
 ) -> Result<SignedIn> {
+    // Global IP rules come first: from a refused network no password is even checked.
+    enforce_ip(store, now, origin, None, "global", [global_ip]).await?;
     let plausible = identifier.len() <= MAX_IDENTIFIER && password.len() <= MAX_PASSWORD_BYTES;
     let attempt = match throttle::begin(
         store,
@@ -130,6 +167,9 @@ pub async fn password_sign_in(
     // The role policy decides what follows: the second step (only allowed kinds, unless the user has no other
     // proof), full access, or enrolment only once an enforcement date has passed.
     let (requirement, plan) = enforcement::plan_for(store, now, &user).await?;
+    // The roles' IP rules, once the password has identified the user (checked only after a correct password, so
+    // a refusal reveals nothing about the account to someone who does not know it).
+    enforce_ip(store, now, origin, Some(&user), "role", &requirement.ip_rules).await?;
     let mut state = enforcement::state_after_password(&plan);
     let mut amr = vec!["pwd".to_string()];
     // A browser trusted by this user within the policy's window skips the second step (never the password).

@@ -104,6 +104,7 @@ pub async fn submit(
         state.clock.now(),
         state.limits,
         &origin,
+        &state.config.ip_rules(),
         &form.username,
         &form.password,
         session::device_token(&req, &state).as_deref(),
@@ -127,6 +128,7 @@ pub async fn submit(
                 None,
             ));
         }
+        Err(Error::NotAllowed(message)) => return Ok(ip_denied(&message)),
         Err(other) => return Err(other.into()),
     };
     // A new session id on every sign-in; the session the browser had before (if any) ends server-side.
@@ -150,6 +152,13 @@ pub async fn submit(
         .insert_header((LOCATION, next))
         .cookie(session::session_cookie(&state, &signed_in.token))
         .finish())
+}
+
+/// The denial page of a sign-in refused by IP rules (403).
+pub fn ip_denied(message: &str) -> HttpResponse {
+    let mut ctx = pages::context();
+    ctx.insert("message", message);
+    pages::render(HttpResponse::Forbidden(), "login/ip_denied.html", &ctx)
 }
 
 pub fn encode(value: &str) -> String {

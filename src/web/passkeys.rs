@@ -267,6 +267,17 @@ pub async fn passwordless(req: HttpRequest, state: web::Data<AppState>, bytes: w
         .cookie(PASSKEY_COOKIE)
         .ok_or_else(|| JsonError::new(StatusCode::BAD_REQUEST, "Start the passkey sign-in again."))?;
     let origin = session::origin(&req);
+    // Global IP rules before any credential is looked at (the roles' rules follow once the user is known).
+    let global = state.config.ip_rules();
+    crate::core::login::enforce_ip(
+        state.store.as_ref(),
+        state.clock.now(),
+        &origin,
+        None,
+        "global",
+        [&global],
+    )
+    .await?;
     let signed_in = passkeys::finish_passwordless(
         rp,
         state.store.as_ref(),

@@ -84,12 +84,29 @@ pub async fn in_state(
     Ok(found.filter(|(session, _)| states.contains(&session.state)))
 }
 
-/// Where the request came from, for audit events. The address is the socket peer's: forwarded headers
-/// are not trusted until a trusted-proxy list exists.
+/// The client's address: the socket peer's, or — only when the peer is one of the configured
+/// `trusted_proxies` — the right-most `X-Forwarded-For` entry that is not a trusted proxy (`core::ip_rules`).
+pub fn client_ip(req: &HttpRequest) -> Option<std::net::IpAddr> {
+    let peer = req.peer_addr().map(|a| a.ip());
+    let Some(state) = req.app_data::<actix_web::web::Data<AppState>>() else {
+        return peer;
+    };
+    if state.config.trusted_proxies.is_empty() {
+        return peer;
+    }
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    crate::core::ip_rules::client_ip(peer, &forwarded, &state.config.trusted_proxies())
+}
+
+/// Where the request came from, for audit events and IP rules (see [`client_ip`]).
 pub fn origin(req: &HttpRequest) -> Origin {
     Origin {
         actor: "anonymous".into(),
-        ip: req.peer_addr().map(|a| a.ip().to_string()),
+        ip: client_ip(req).map(|ip| ip.to_string()),
         user_agent: req
             .headers()
             .get(actix_web::http::header::USER_AGENT)
