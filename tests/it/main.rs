@@ -10,6 +10,7 @@ mod interop_oidc;
 mod interop_saml;
 mod interop_totp;
 mod interop_webauthn;
+mod ip_rules;
 mod login;
 mod node;
 mod oidc;
