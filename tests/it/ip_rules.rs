@@ -141,6 +141,17 @@ async fn forwarded_for_counts_only_from_a_trusted_proxy() {
         &sign_in(&direct, "fay", GOOD_PASSWORD, Some("198.51.100.7")).await
     ));
     direct.stop().await;
+    // Proxies configured, but the request does not come from one of them: still ignored.
+    let elsewhere = server_with(&[
+        ("GATEHOUSE_TRUSTED_PROXIES", "10.0.0.0/8"),
+        ("GATEHOUSE_IP_ALLOW", "198.51.100.0/24"),
+    ])
+    .await;
+    elsewhere.add_user("fay", Some(GOOD_PASSWORD)).await;
+    assert!(refused(
+        &sign_in(&elsewhere, "fay", GOOD_PASSWORD, Some("198.51.100.7")).await
+    ));
+    elsewhere.stop().await;
 
     // Behind a trusted proxy (the test client at 127.0.0.1): the right-most untrusted entry is the client.
     let proxied = server_with(&[
