@@ -61,6 +61,29 @@ pub async fn rows(req: &HttpRequest, state: &AppState, user: &User) -> Result<Ve
         .collect())
 }
 
+/// After a completed second step on which "trust this browser" was ticked: the device cookie to set, if the
+/// sign-in gives full access and the user's policy allows trusted devices (the core audits either way).
+pub async fn trust_after_second_factor(
+    req: &HttpRequest,
+    state: &AppState,
+    origin: &crate::core::audit::Origin,
+    user: &User,
+    session_state: crate::core::model::SessionState,
+) -> Result<Option<actix_web::cookie::Cookie<'static>>, WebError> {
+    if session_state != crate::core::model::SessionState::Authenticated {
+        return Ok(None);
+    }
+    let store = state.store.as_ref();
+    let now = state.clock.now();
+    let requirement = enforcement::requirement_for(store, now, user).await?;
+    let existing = session::device_token(req, state);
+    Ok(
+        trusted_devices::trust(store, now, origin, user, &requirement, existing.as_deref())
+            .await?
+            .map(|cookie| session::device_cookie(state, &cookie)),
+    )
+}
+
 fn back_to_account() -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((LOCATION, "/account#trusted-browsers"))

@@ -1,7 +1,7 @@
 //! HTTP: parse the request, call the core, render the answer. Handlers stay thin; rules live in `core`.
 mod account;
 pub(crate) mod csrf;
-mod devices;
+pub(crate) mod devices;
 pub mod error;
 pub(crate) mod form;
 mod health;

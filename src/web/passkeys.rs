@@ -28,6 +28,9 @@ pub struct CredentialRequest {
     credential: Value,
     name: Option<String>,
     return_to: Option<String>,
+    /// Second step only: "trust this browser" was ticked.
+    #[serde(default)]
+    trust: bool,
 }
 
 /// An error answered as `{"error": message}` (and, where a fresh sign-in is needed, where to get one).
@@ -227,7 +230,16 @@ pub async fn second_factor(req: HttpRequest, state: web::Data<AppState>, bytes: 
     )
     .await?;
     let target = after_sign_in(&signed_in.session, request.return_to.as_deref());
-    Ok(redirect_with_session(&state, &signed_in.token, target))
+    let mut response = redirect_with_session(&state, &signed_in.token, target);
+    if request.trust
+        && let Some(cookie) =
+            super::devices::trust_after_second_factor(&req, &state, &origin, &user, signed_in.session.state).await?
+    {
+        response
+            .add_cookie(&cookie)
+            .map_err(|e| JsonError::from(Error::Internal(e.to_string())))?;
+    }
+    Ok(response)
 }
 
 /// Where a completed sign-in goes: `return_to` (or the account), or enrolment when that is all the policy allows.

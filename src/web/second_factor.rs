@@ -11,7 +11,7 @@ use super::{csrf, pages, session};
 use crate::app::AppState;
 use crate::core::factors::{Factor, FactorKind, FactorStatus};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::{Error, enforcement, second_factor, sms, trusted_devices};
+use crate::core::{Error, enforcement, second_factor, sms};
 
 #[derive(Deserialize)]
 pub struct FactorQuery {
@@ -158,16 +158,12 @@ pub async fn submit(
                 .insert_header((LOCATION, target))
                 .cookie(session::session_cookie(&state, &signed_in.token));
             // Trust only after a sign-in that gives full access, and only as long as the policy allows.
-            if form.trust.is_some() && signed_in.session.state == SessionState::Authenticated {
-                let store = state.store.as_ref();
-                let now = state.clock.now();
-                let requirement = enforcement::requirement_for(store, now, &user).await?;
-                let existing = session::device_token(&req, &state);
-                if let Some(cookie) =
-                    trusted_devices::trust(store, now, &origin, &user, &requirement, existing.as_deref()).await?
-                {
-                    response.cookie(session::device_cookie(&state, &cookie));
-                }
+            if form.trust.is_some()
+                && let Some(cookie) =
+                    super::devices::trust_after_second_factor(&req, &state, &origin, &user, signed_in.session.state)
+                        .await?
+            {
+                response.cookie(cookie);
             }
             Ok(response.finish())
         }

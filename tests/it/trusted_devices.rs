@@ -389,3 +389,67 @@ async fn a_password_reset_or_a_removed_factor_ends_every_trust() {
     );
     assert!(audited(&server, "pia", "device.revoked_all", "success").await);
 }
+
+#[tokio::test]
+async fn a_security_key_may_establish_trust_but_the_trust_is_never_phishing_resistant() {
+    use webauthn_authenticator_rs::WebauthnAuthenticator;
+    use webauthn_authenticator_rs::softpasskey::SoftPasskey;
+    use webauthn_rs::prelude::RequestChallengeResponse;
+
+    let (server, _db) = crate::webauthn::server().await;
+    server.add_user("kai", Some(GOOD_PASSWORD)).await;
+    let setup = server.browser();
+    assert_eq!(setup.login("kai", GOOD_PASSWORD).await.status, 303);
+    let mut key = SoftPasskey::new(true);
+    assert_eq!(crate::webauthn::register(&server, &setup, &mut key).await.status, 200);
+
+    let browser = server.browser();
+    assert!(
+        browser
+            .login("kai", GOOD_PASSWORD)
+            .await
+            .location()
+            .unwrap_or_default()
+            .starts_with("/login/factor")
+    );
+    let page = browser.get("/login/factor").await;
+    assert!(page.body.contains("data-webauthn=\"second-factor\"") && page.body.contains("Trust this browser"));
+    let csrf = page.data("csrf").unwrap();
+    let options = browser
+        .post_json("/login/factor/webauthn/options", &serde_json::json!({ "csrf": csrf }))
+        .await;
+    let options: RequestChallengeResponse = serde_json::from_str(&options.body).unwrap();
+    let credential = key
+        .do_authentication(crate::webauthn::origin(&server), options)
+        .expect("soft key signs");
+    let done = browser
+        .post_json(
+            "/login/factor/webauthn",
+            &serde_json::json!({ "csrf": csrf, "credential": credential, "trust": true }),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let state = server.state();
+    let keyed = cookie_value(&done.set_cookies(), "gatehouse_session").unwrap();
+    let (with_key, _) = sessions::resolve(state.store.as_ref(), state.clock.now(), state.limits, &keyed)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(assurance::acr_for(&with_key.amr), assurance::PHISHING_RESISTANT);
+    let cookie = cookie_value(&done.set_cookies(), DEVICE).expect("the browser is trusted");
+
+    // The trusted sign-in that follows skips the key, and is multi-factor at most.
+    let page = browser_with(&server, Some(&cookie)).login("kai", GOOD_PASSWORD).await;
+    assert_eq!(page.location().as_deref(), Some("/account"));
+    let token = cookie_value(&page.set_cookies(), "gatehouse_session").unwrap();
+    let (session, _) = sessions::resolve(state.store.as_ref(), state.clock.now(), state.limits, &token)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !session.amr.iter().any(|m| m == "mfa" || m == "hwk" || m == "swk"),
+        "{:?}",
+        session.amr
+    );
+    assert_eq!(assurance::acr_for(&session.amr), assurance::MULTI_FACTOR);
+}
