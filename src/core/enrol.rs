@@ -17,8 +17,11 @@ use super::{Error, Keys, Result};
 pub const FRESH_FOR: Duration = Duration::minutes(10);
 
 pub fn is_fresh(session: &Session, now: DateTime<Utc>) -> bool {
+    // A sign-in whose second factor a trusted browser skipped is never fresh enough to change factors: that
+    // needs the password and an existing factor, proven now (the reauthentication ignores the trusted browser).
+    let factor_skipped = session.amr.iter().any(|m| m == super::trusted_devices::AMR_MARKER);
     session.state == SessionState::PendingEnrolment
-        || (session.state == SessionState::Authenticated && now - session.auth_time <= FRESH_FOR)
+        || (session.state == SessionState::Authenticated && now - session.auth_time <= FRESH_FOR && !factor_skipped)
 }
 
 pub fn require_fresh(session: &Session, now: DateTime<Utc>) -> Result<()> {

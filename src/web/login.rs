@@ -24,6 +24,8 @@ pub struct LoginForm {
     username: String,
     password: String,
     return_to: Option<String>,
+    /// Set by the reauthentication form: a trusted browser does not skip the second factor then.
+    reauth: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -55,6 +57,7 @@ fn login_page(
     let (token, cookie) = csrf::issue(req, state);
     let mut ctx = pages::context();
     ctx.insert("notice", &notice);
+    ctx.insert("reauth", &notice.is_some());
     ctx.insert("csrf", &token);
     ctx.insert("username", username);
     ctx.insert("return_to", &safe_return_to(return_to));
@@ -107,7 +110,10 @@ pub async fn submit(
         &state.config.ip_rules(),
         &form.username,
         &form.password,
-        session::device_token(&req, &state).as_deref(),
+        // Reauthentication (before changing factors) must prove a factor now, whatever the browser's trust.
+        session::device_token(&req, &state)
+            .filter(|_| form.reauth.is_none())
+            .as_deref(),
     )
     .await;
     let signed_in = match outcome {

@@ -81,6 +81,7 @@ fn every_template_renders() {
     ctx.insert("saml_response", "PHNhbWxwOlJlc3BvbnNlLz4=");
     ctx.insert("relay_state", "state");
     ctx.insert("trust_days", &14);
+    ctx.insert("reauth", &true);
     ctx.insert(
         "devices",
         &serde_json::json!([{ "id": "d1", "browser": "Firefox on Linux", "first_seen": "2026-01-01 00:00 UTC", "last_seen": "2026-01-02 00:00 UTC", "expires": "2026-01-15 00:00 UTC", "current": true }]),

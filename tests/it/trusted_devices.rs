@@ -113,6 +113,33 @@ async fn a_trusted_browser_skips_only_the_second_factor_within_the_window() {
     let account = browser.get("/account").await;
     assert!(account.body.contains("(this browser)"), "{}", account.body);
 
+    // Changing factors needs a factor proven now: the trusted session is not fresh enough, and the
+    // reauthentication asks for the factor despite the trusted browser.
+    let enrol = browser.get("/account/security/totp").await;
+    assert!(
+        enrol.location().unwrap_or_default().starts_with("/login?reauth=1"),
+        "{:?}",
+        enrol.location()
+    );
+    let again = browser
+        .submit(
+            &enrol.location().unwrap(),
+            "/login",
+            &[("username", "tina"), ("password", GOOD_PASSWORD), ("reauth", "1")],
+        )
+        .await;
+    assert!(
+        again.location().unwrap_or_default().starts_with("/login/factor"),
+        "{:?}",
+        again.location()
+    );
+    let reauth_page = browser.get("/login?reauth=1").await;
+    assert_eq!(
+        reauth_page.input("reauth").as_deref(),
+        Some("1"),
+        "the form says it is a reauthentication"
+    );
+
     // The password is never skipped.
     let wrong = browser_with(&server, Some(&cookie))
         .login("tina", "not-the-password")
