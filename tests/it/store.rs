@@ -10,13 +10,13 @@ use gatehouse::core::oauth::{DeviceAuthorization, DeviceStatus, RefreshGrant};
 use gatehouse::core::policy::RolePolicy;
 use gatehouse::core::store::{
     AuditStore, CodeUse, DeviceStore, FactorStore, PolicyStore, SessionStore, SmsCode, SmsCodeStore, Store,
-    ThrottleStore, TokenStore, TrustedDeviceStore, UserStore,
+    ThrottleStore, TokenStore, UserStore,
 };
 use gatehouse::store::SeaStore;
 use sea_orm::{ConnectionTrait, Database};
 use std::sync::Arc;
 
-fn user(id: &str, username: &str, email: &str) -> User {
+pub(crate) fn user(id: &str, username: &str, email: &str) -> User {
     let now = SystemClock.now();
     User {
         id: id.into(),
@@ -34,7 +34,7 @@ fn user(id: &str, username: &str, email: &str) -> User {
     }
 }
 
-async fn backends() -> Vec<(TestDb, Arc<SeaStore>)> {
+pub(crate) async fn backends() -> Vec<(TestDb, Arc<SeaStore>)> {
     let mut out = Vec::new();
     for db in TestDb::all().await {
         let store = SeaStore::connect(&db.url).await.expect("connect");
@@ -940,61 +940,5 @@ async fn role_policies_are_seeded_round_trip_and_belong_to_a_role() {
         assert!(store.user_by_id(id).await.unwrap().unwrap().mfa_required, "{backend}");
         store.set_mfa_required(id, false, now).await.unwrap();
         assert!(!store.user_by_id(id).await.unwrap().unwrap().mfa_required, "{backend}");
-    }
-}
-
-#[tokio::test]
-async fn trusted_devices_are_per_browser_and_user_and_ip_lists_round_trip() {
-    use gatehouse::core::trusted_devices::TrustedDevice;
-    for (_db, store) in backends().await {
-        let backend = store.backend_name();
-        let now = SystemClock.now();
-        let a = user("aaaaaaaa-1111-1111-1111-111111111111", "ada", "ada@example.com");
-        let b = user("bbbbbbbb-1111-1111-1111-111111111111", "ben", "ben@example.com");
-        store.insert_user(&a, &["user".into()]).await.unwrap();
-        store.insert_user(&b, &["user".into()]).await.unwrap();
-        let device = |id: &str, browser: &str, user: &User, days: i64| TrustedDevice {
-            id: id.into(),
-            browser_hash: browser.into(),
-            user_id: user.id.clone(),
-            user_agent: "ua".into(),
-            created_at: now,
-            trusted_at: now,
-            last_seen_at: now,
-            expires_at: now + Duration::days(days),
-        };
-        store.put_trusted_device(&device("d1", "h1", &a, 30)).await.unwrap();
-        store.put_trusted_device(&device("d2", "h1", &b, 30)).await.unwrap();
-        // Renewing (same browser, same user) keeps the record's id and first-seen time, and leaves ben's alone.
-        store.put_trusted_device(&device("d3", "h1", &a, 60)).await.unwrap();
-        let ada = store.trusted_device("h1", &a.id).await.unwrap().expect("ada's record");
-        assert_eq!(ada.id, "d1", "{backend}");
-        assert!(ada.expires_at > now + Duration::days(59), "{backend}: renewed");
-        assert_eq!(
-            store.trusted_device("h1", &b.id).await.unwrap().map(|d| d.id),
-            Some("d2".into())
-        );
-        assert!(store.trusted_device("h2", &a.id).await.unwrap().is_none(), "{backend}");
-        assert!(
-            !store.delete_trusted_device(&a.id, "d2").await.unwrap(),
-            "{backend}: not ada's"
-        );
-        assert_eq!(store.delete_trusted_devices_of(&a.id).await.unwrap(), 1, "{backend}");
-        assert_eq!(store.trusted_devices_of(&b.id).await.unwrap().len(), 1, "{backend}");
-        assert!(store.delete_trusted_device(&b.id, "d2").await.unwrap(), "{backend}");
-
-        let with_ip = RolePolicy {
-            ip: gatehouse::core::ip_rules::IpRules {
-                allow: gatehouse::core::ip_rules::parse_list("10.0.0.0/8,2001:db8::/32").unwrap(),
-                deny: gatehouse::core::ip_rules::parse_list("10.9.0.0/16").unwrap(),
-            },
-            ..store.role_policy("user").await.unwrap().unwrap()
-        };
-        store.put_role_policy(&with_ip).await.unwrap();
-        assert_eq!(
-            store.role_policy("user").await.unwrap().map(|p| p.ip),
-            Some(with_ip.ip.clone()),
-            "{backend}: IP lists round-trip"
-        );
     }
 }
