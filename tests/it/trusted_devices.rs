@@ -482,6 +482,52 @@ async fn a_security_key_may_establish_trust_but_the_trust_is_never_phishing_resi
     assert_eq!(assurance::acr_for(&session.amr), assurance::MULTI_FACTOR);
 }
 
+#[tokio::test]
+async fn a_new_phone_number_ends_every_trust() {
+    let (server, sink, _db) = crate::sms::server_with_webhook().await;
+    let secret = with_totp(&server, "pho").await;
+    let (cookie, browser) = trust(&server, "pho", &secret, None).await;
+    assert!(skipped(&after_password(&server, "pho", Some(&cookie)).await));
+    // The number is verified by a code sent to it; only then does it count, and then the trust ends.
+    let form = browser.get("/account/security/sms").await;
+    let confirm = browser
+        .post(
+            "/account/security/sms",
+            &[("csrf", &form.csrf()), ("phone", crate::sms::PHONE)],
+        )
+        .await;
+    assert_eq!(confirm.status, 200, "{}", confirm.body);
+    assert!(
+        skipped(&after_password(&server, "pho", Some(&cookie)).await),
+        "an unverified number changes nothing"
+    );
+    let sent = crate::sms::text(&sink, 1).await;
+    let code = code_in(sent["message"].as_str().unwrap());
+    let done = browser
+        .post(
+            "/account/security/sms/confirm",
+            &[
+                ("csrf", &confirm.csrf()),
+                ("factor_id", &confirm.input("factor_id").unwrap()),
+                ("code", &code),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert!(
+        after_password(&server, "pho", Some(&cookie))
+            .await
+            .starts_with("/login/factor")
+    );
+    let pho = server.user("pho").await;
+    let audit = server.state().store.list_audit(Some(&pho.id), 100).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.event.kind == "device.revoked_all" && e.event.details["reason"] == "phone_changed")
+    );
+}
+
 /// Storage conformance (every backend): records are per (browser, user); per-role IP lists round-trip.
 #[tokio::test]
 async fn storage_keeps_one_record_per_browser_and_user_and_round_trips_ip_lists() {
