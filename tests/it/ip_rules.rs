@@ -200,6 +200,25 @@ async fn invalid_cidrs_are_clear_errors_in_configuration_and_cli() {
         assert!(err.contains(&name) && err.contains("is not a CIDR"), "{err}");
     }
 
+    // A TOML file takes lists; the environment takes comma-separated text.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gatehouse.toml");
+    std::fs::write(
+        &file,
+        "ip_allow = [\"10.0.0.0/8\", \"2001:db8::/32\"]\ntrusted_proxies = [\"127.0.0.1\"]\n",
+    )
+    .unwrap();
+    let config = Config::load_from(Some(&file), &[]).unwrap();
+    assert_eq!(config.ip_rules().allow, parse_list("10.0.0.0/8,2001:db8::/32").unwrap());
+    assert_eq!(config.trusted_proxies(), parse_list("127.0.0.1/32").unwrap());
+    std::fs::write(&file, "ip_deny = [\"10.0.0.0/8\", \"bad\"]\n").unwrap();
+    assert!(
+        Config::load_from(Some(&file), &[])
+            .unwrap_err()
+            .to_string()
+            .contains("ip_deny: 'bad'")
+    );
+
     let cli = Cli::new().await;
     let before = cli.ok(&["role", "show", "user", "--json"]);
     cli.fails(
