@@ -73,6 +73,16 @@ pub struct Config {
     pub recovery_enrolment_hours: u32,
     /// The identity checks a helpdesk agent records before executing a reset.
     pub recovery_identity_checks: Vec<String>,
+    /// Networks from which anyone may sign in (CIDRs, IPv4 or IPv6); empty: from anywhere. A list in the file,
+    /// comma-separated in `GATEHOUSE_IP_ALLOW`.
+    #[serde(deserialize_with = "list_or_csv")]
+    pub ip_allow: Vec<String>,
+    /// Networks from which nobody may sign in; wins over `ip_allow`.
+    #[serde(deserialize_with = "list_or_csv")]
+    pub ip_deny: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed; empty: the header is ignored.
+    #[serde(deserialize_with = "list_or_csv")]
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for Config {
@@ -113,6 +123,9 @@ impl Default for Config {
                 .iter()
                 .map(|c| c.to_string())
                 .collect(),
+            ip_allow: Vec::new(),
+            ip_deny: Vec::new(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -263,6 +276,15 @@ impl Config {
         {
             return bad("recovery_identity_checks: at least one name of letters, digits and _".into());
         }
+        for (key, list) in [
+            ("ip_allow", &self.ip_allow),
+            ("ip_deny", &self.ip_deny),
+            ("trusted_proxies", &self.trusted_proxies),
+        ] {
+            if let Err(e) = crate::core::ip_rules::parse_items(list) {
+                return bad(format!("{key}: {e}"));
+            }
+        }
         if self.max_body_bytes < 1024 {
             return bad("max_body_bytes: at least 1024".into());
         }
@@ -284,6 +306,38 @@ impl Config {
     pub fn is_https(&self) -> bool {
         self.public_url.scheme() == "https"
     }
+
+    /// The global IP rules (validated at load, so an error here cannot happen; it would deny nothing new).
+    pub fn ip_rules(&self) -> crate::core::ip_rules::IpRules {
+        use crate::core::ip_rules::parse_items;
+        crate::core::ip_rules::IpRules {
+            allow: parse_items(&self.ip_allow).unwrap_or_default(),
+            deny: parse_items(&self.ip_deny).unwrap_or_default(),
+        }
+    }
+
+    pub fn trusted_proxies(&self) -> Vec<ipnet::IpNet> {
+        crate::core::ip_rules::parse_items(&self.trusted_proxies).unwrap_or_default()
+    }
+}
+
+/// A list given as a TOML array, or as one comma-separated string (environment variables).
+fn list_or_csv<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        List(Vec<String>),
+        Text(String),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::List(list) => list,
+        Either::Text(text) => text
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+    })
 }
 
 /// Whether a setting is a number or boolean (judged from the defaults; `workers` has none).

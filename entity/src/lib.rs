@@ -25,6 +25,7 @@ pub mod saml_service_provider;
 pub mod session;
 pub mod signing_key;
 pub mod sms_code;
+pub mod trusted_device;
 pub mod user;
 pub mod user_role;
 pub mod webauthn_ceremony;

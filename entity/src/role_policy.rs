@@ -13,6 +13,9 @@ pub struct Model {
     pub trusted_device_days: i32,
     pub reauth_absolute_minutes: Option<i32>,
     pub reauth_idle_minutes: Option<i32>,
+    /// JSON lists of CIDRs (migration 000013).
+    pub ip_allow: String,
+    pub ip_deny: String,
     pub updated_at: DateTimeUtc,
 }
 

@@ -13,6 +13,7 @@ mod m20261123_000009_device_codes;
 mod m20261123_000010_role_policies;
 mod m20261123_000011_saml;
 mod m20261123_000012_client_min_acr;
+mod m20261123_000013_trusted_devices;
 mod m20261123_000014_factor_resets;
 
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000010_role_policies::Migration),
             Box::new(m20261123_000011_saml::Migration),
             Box::new(m20261123_000012_client_min_acr::Migration),
+            Box::new(m20261123_000013_trusted_devices::Migration),
             Box::new(m20261123_000014_factor_resets::Migration),
         ]
     }

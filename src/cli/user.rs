@@ -10,6 +10,7 @@ use crate::core::accounts::{self, NewAccount};
 use crate::core::audit::Origin;
 use crate::core::model::UserStatus;
 use crate::core::store::Store;
+use crate::core::trusted_devices;
 
 #[derive(Subcommand, Debug)]
 pub enum UserCommand {
@@ -34,6 +35,10 @@ pub enum UserCommand {
     AddRole { user: String, role: String },
     /// Take a role from a user.
     RemoveRole { user: String, role: String },
+    /// List the browsers trusted to skip the user's second factor (live under today's policy).
+    Devices { user: String },
+    /// Revoke every browser trusted to skip the user's second factor (helpdesk, lost laptop).
+    RevokeDevices { user: String },
     /// Require a second factor of one user whatever their roles say (true), or leave it to the roles (false).
     SetMfaRequired {
         user: String,
@@ -183,6 +188,49 @@ pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Resu
                 json,
                 &json!({ "username": target.username, "role": role, "changed": changed }),
                 &format!("{} does not have the role {role}.", target.username),
+            );
+        }
+        UserCommand::Devices { user } => {
+            let target = accounts::find(store, &user).await?;
+            let days = crate::core::enforcement::requirement_for(store, now, &target)
+                .await?
+                .trusted_device_days;
+            let devices = trusted_devices::list(store, now, &target, days).await?;
+            let rows: Vec<serde_json::Value> = devices
+                .iter()
+                .map(|d| {
+                    json!({
+                        "id": d.id, "browser": d.browser(), "user_agent": d.user_agent,
+                        "first_seen": d.created_at, "last_seen": d.last_seen_at, "expires_at": d.expires_at,
+                    })
+                })
+                .collect();
+            let text = if devices.is_empty() {
+                format!("{} has no trusted browsers.", target.username)
+            } else {
+                devices
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "{}  {:<24} last seen {}  until {}",
+                            d.id,
+                            d.browser(),
+                            d.last_seen_at.format("%Y-%m-%d %H:%M"),
+                            d.expires_at.format("%Y-%m-%d %H:%M")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            print(json, &json!({ "username": target.username, "devices": rows }), &text);
+        }
+        UserCommand::RevokeDevices { user } => {
+            let target = accounts::find(store, &user).await?;
+            let revoked = trusted_devices::revoke_all(store, now, &origin, &target.id, "admin").await?;
+            print(
+                json,
+                &json!({ "username": target.username, "revoked": revoked }),
+                &format!("Revoked {revoked} trusted browser(s) of {}.", target.username),
             );
         }
         UserCommand::SetMfaRequired { user, required } => {

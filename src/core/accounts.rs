@@ -160,6 +160,7 @@ pub async fn set_password(
     let hash = password::hash_async(new_password).await?;
     store.set_password_hash(&user.id, &hash, Some(now), now).await?;
     let ended = store.delete_sessions_of_user(&user.id).await?;
+    super::trusted_devices::revoke_all(store, now, origin, &user.id, "password_set_by_admin").await?;
     audit::record(
         store,
         now,

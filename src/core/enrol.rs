@@ -17,8 +17,11 @@ use super::{Error, Keys, Result};
 pub const FRESH_FOR: Duration = Duration::minutes(10);
 
 pub fn is_fresh(session: &Session, now: DateTime<Utc>) -> bool {
+    // A sign-in whose second factor a trusted browser skipped is never fresh enough to change factors: that
+    // needs the password and an existing factor, proven now (the reauthentication ignores the trusted browser).
+    let factor_skipped = session.amr.iter().any(|m| m == super::trusted_devices::AMR_MARKER);
     session.state == SessionState::PendingEnrolment
-        || (session.state == SessionState::Authenticated && now - session.auth_time <= FRESH_FOR)
+        || (session.state == SessionState::Authenticated && now - session.auth_time <= FRESH_FOR && !factor_skipped)
 }
 
 pub fn require_fresh(session: &Session, now: DateTime<Utc>) -> Result<()> {
@@ -212,6 +215,8 @@ pub async fn remove(
         .await?
         .ok_or_else(|| Error::NotFound("factor".into()))?;
     store.delete_factor(&user.id, &factor.id).await?;
+    // Any factor removal ends every trusted browser: the trust was earned with the factors the user had.
+    super::trusted_devices::revoke_all(store, now, origin, &user.id, "factor_removed").await?;
     audit::record(
         store,
         now,
@@ -271,6 +276,8 @@ pub async fn new_recovery_codes(
         now,
     );
     store.replace_recovery_codes(&factor, &hashes).await?;
+    // Replacing the recovery codes resets a factor: trusted browsers must prove a factor again.
+    super::trusted_devices::revoke_all(store, now, origin, &user.id, "recovery_codes_replaced").await?;
     audit::record(
         store,
         now,

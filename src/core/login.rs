@@ -4,14 +4,15 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::audit::{self, Origin, Outcome};
-use super::model::{Session, User, UserStatus, truncate};
+use super::ip_rules::{self, IpRules};
+use super::model::{Session, SessionState, User, UserStatus, truncate};
 use super::notify::Notifier;
 use super::password::{self, Verdict};
 use super::secrets::token_digest;
 use super::sessions::{self, SessionLimits};
 use super::store::Store;
 use super::throttle::{self, Policy};
-use super::{Error, Result, accounts, enforcement};
+use super::{Error, Result, accounts, enforcement, trusted_devices};
 
 /// A new session after a step of sign-in. Its `state` says what comes next: `Authenticated`, or a pending
 /// state that waits for a second factor or for enrolment of one.
@@ -31,6 +32,39 @@ fn throttle_key(identifier: &str) -> String {
 const MAX_IDENTIFIER: usize = 254;
 const MAX_PASSWORD_BYTES: usize = 4 * password::MAX_CHARS;
 
+/// The message of the denial page: says what happened without naming the rule or the network.
+pub const IP_DENIED: &str =
+    "Signing in is not allowed from your network. Ask your administrator if you need access from here.";
+
+/// Applies IP rule sets (all must permit) to the request's client address; a refusal is audited
+/// (`login.ip_denied`, with the rule scope and reason) and answered with [`IP_DENIED`].
+pub async fn enforce_ip<'a>(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    user: Option<&User>,
+    scope: &str,
+    rules: impl IntoIterator<Item = &'a IpRules>,
+) -> Result<()> {
+    let ip = origin.ip.as_deref().and_then(|ip| ip.parse::<std::net::IpAddr>().ok());
+    match ip_rules::check_all(rules, ip) {
+        Ok(()) => Ok(()),
+        Err(refusal) => {
+            audit::record(
+                store,
+                now,
+                origin,
+                "login.ip_denied",
+                Outcome::Denied,
+                user.map(|u| u.id.as_str()),
+                json!({ "scope": scope, "reason": refusal.as_str() }),
+            )
+            .await?;
+            Err(Error::NotAllowed(IP_DENIED.into()))
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 pub async fn password_sign_in(
     store: &dyn Store,
@@ -38,9 +72,13 @@ pub async fn password_sign_in(
     now: DateTime<Utc>,
     limits: SessionLimits,
     origin: &Origin,
+    global_ip: &IpRules,
     identifier: &str,
     password: &str,
+    trusted_cookie: Option<&str>,
 ) -> Result<SignedIn> {
+    // Global IP rules come first: from a refused network no password is even checked.
+    enforce_ip(store, now, origin, None, "global", [global_ip]).await?;
     let plausible = identifier.len() <= MAX_IDENTIFIER && password.len() <= MAX_PASSWORD_BYTES;
     let attempt = match throttle::begin(
         store,
@@ -129,13 +167,24 @@ pub async fn password_sign_in(
     // The role policy decides what follows: the second step (only allowed kinds, unless the user has no other
     // proof), full access, or enrolment only once an enforcement date has passed.
     let (requirement, plan) = enforcement::plan_for(store, now, &user).await?;
-    let state = enforcement::state_after_password(&plan);
+    // The roles' IP rules, once the password has identified the user (checked only after a correct password, so
+    // a refusal reveals nothing about the account to someone who does not know it).
+    enforce_ip(store, now, origin, Some(&user), "role", &requirement.ip_rules).await?;
+    let mut state = enforcement::state_after_password(&plan);
+    let mut amr = vec!["pwd".to_string()];
+    // A browser trusted by this user within the policy's window skips the second step (never the password).
+    if state == SessionState::PendingSecondFactor
+        && trusted_devices::skips_second_factor(store, now, origin, &user, &requirement, &plan, trusted_cookie).await?
+    {
+        state = SessionState::Authenticated;
+        amr.push(trusted_devices::AMR_MARKER.to_string());
+    }
     if plan.reminder.is_some()
         && let Some(reminder) = enforcement::reminder(&requirement, &plan)
     {
         enforcement::mail_reminder(store, notifier, now, &user, &reminder).await?;
     }
-    let (token, session) = sessions::new_session_in(state, &user.id, vec!["pwd".into()], now, limits, origin);
+    let (token, session) = sessions::new_session_in(state, &user.id, amr.clone(), now, limits, origin);
     store.insert_session(&session).await?;
     audit::record(
         store,
@@ -145,7 +194,7 @@ pub async fn password_sign_in(
         Outcome::Success,
         Some(&user.id),
         json!({
-            "rehashed": needs_rehash, "next": state.as_str(),
+            "rehashed": needs_rehash, "next": state.as_str(), "amr": amr,
             "accepted": plan.accepted, "policy_fallback": requirement.fallback_to,
         }),
     )

@@ -11,6 +11,7 @@ pub mod enrol;
 pub mod error;
 pub mod factors;
 pub mod hardware_tokens;
+pub mod ip_rules;
 pub mod login;
 pub mod model;
 pub mod notify;
@@ -28,6 +29,7 @@ pub mod sessions;
 pub mod sms;
 pub mod store;
 pub mod throttle;
+pub mod trusted_devices;
 
 pub use error::{Error, Result};
 

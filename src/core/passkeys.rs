@@ -381,7 +381,8 @@ pub async fn finish_passwordless(
     };
     // The role policy must accept passkeys for this user (or, for a user whose factors all stopped counting,
     // the passkey proves who they are and opens enrolment only).
-    let (_, plan) = enforcement::plan_for(store, now, &user).await?;
+    let (requirement, plan) = enforcement::plan_for(store, now, &user).await?;
+    super::login::enforce_ip(store, now, origin, Some(&user), "role", &requirement.ip_rules).await?;
     if !plan.accepted.contains(&FactorKind::WebAuthn) {
         audit::record(
             store,

@@ -19,8 +19,10 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::factors::FactorKind;
+use super::ip_rules::IpRules;
 use super::model::User;
 use super::{Error, Result};
+use ipnet::IpNet;
 
 /// Every kind, strongest first: the order in which allowed kinds are stored and shown.
 pub const ALL_KINDS: [FactorKind; 5] = [
@@ -48,15 +50,19 @@ pub struct RolePolicy {
     pub enforce_from: Option<NaiveDate>,
     /// Days after `enforce_from` during which members without a factor are still reminded, not held.
     pub grace_days: u32,
-    /// How long a browser may be trusted to skip the second factor; 0 = never. (Recorded; trusted devices
-    /// are a later slice.)
+    /// How long a browser may be trusted to skip the second factor; 0 = never (`core::trusted_devices`).
     pub trusted_device_days: u32,
     /// Longest session age before signing in again; `None` = the server's session lifetime.
     pub reauth_absolute_minutes: Option<u32>,
     /// Longest inactivity before signing in again; `None` = the server's idle limit.
     pub reauth_idle_minutes: Option<u32>,
+    /// Sign-in only from these networks (empty: from anywhere) and never from the deny list (deny wins).
+    pub ip: IpRules,
     pub updated_at: DateTime<Utc>,
 }
+
+/// Longest per-role IP list: catches pasted garbage without constraining real use.
+pub const MAX_CIDRS: usize = 256;
 
 fn kind_names<S: serde::Serializer>(kinds: &[FactorKind], s: S) -> std::result::Result<S::Ok, S::Error> {
     s.collect_seq(kinds.iter().map(|k| k.as_str()))
@@ -88,6 +94,7 @@ impl RolePolicy {
             trusted_device_days: 0,
             reauth_absolute_minutes: None,
             reauth_idle_minutes: None,
+            ip: IpRules::default(),
             updated_at: now,
         }
     }
@@ -109,6 +116,9 @@ impl RolePolicy {
             return Err(Error::invalid(
                 "A grace period counts from an enforcement date: set --enforce-from, or --grace-days 0.",
             ));
+        }
+        if self.ip.allow.len() > MAX_CIDRS || self.ip.deny.len() > MAX_CIDRS {
+            return Err(Error::invalid(format!("IP lists hold at most {MAX_CIDRS} entries.")));
         }
         if self.grace_days > MAX_DAYS || self.trusted_device_days > MAX_DAYS {
             return Err(Error::invalid(format!("Day counts are at most {MAX_DAYS}.")));
@@ -164,6 +174,8 @@ pub struct PolicyChange {
     pub trusted_device_days: Option<u32>,
     pub reauth_absolute_minutes: Option<Option<u32>>,
     pub reauth_idle_minutes: Option<Option<u32>>,
+    pub ip_allow: Option<Vec<IpNet>>,
+    pub ip_deny: Option<Vec<IpNet>>,
 }
 
 impl PolicyChange {
@@ -182,6 +194,10 @@ impl PolicyChange {
             trusted_device_days: self.trusted_device_days.unwrap_or(current.trusted_device_days),
             reauth_absolute_minutes: self.reauth_absolute_minutes.unwrap_or(current.reauth_absolute_minutes),
             reauth_idle_minutes: self.reauth_idle_minutes.unwrap_or(current.reauth_idle_minutes),
+            ip: IpRules {
+                allow: self.ip_allow.clone().unwrap_or_else(|| current.ip.allow.clone()),
+                deny: self.ip_deny.clone().unwrap_or_else(|| current.ip.deny.clone()),
+            },
             updated_at: now,
         }
     }
@@ -294,6 +310,8 @@ pub struct Requirement {
     pub trusted_device_days: u32,
     pub reauth_absolute_minutes: Option<u32>,
     pub reauth_idle_minutes: Option<u32>,
+    /// The IP rules of every role that has any; all of them must permit the address.
+    pub ip_rules: Vec<IpRules>,
     /// Set when the roles' kinds had no primary kind in common and the strictest role's list was used instead.
     pub fallback_to: Option<String>,
 }
@@ -336,6 +354,7 @@ pub fn evaluate(user: &User, policies: &[RolePolicy]) -> Requirement {
         trusted_device_days: all.iter().map(|p| p.trusted_device_days).min().unwrap_or(0),
         reauth_absolute_minutes: all.iter().filter_map(|p| p.reauth_absolute_minutes).min(),
         reauth_idle_minutes: all.iter().filter_map(|p| p.reauth_idle_minutes).min(),
+        ip_rules: all.iter().filter(|p| !p.ip.is_empty()).map(|p| p.ip.clone()).collect(),
         fallback_to,
     }
 }

@@ -202,6 +202,7 @@ pub async fn complete(
         .await?;
         return Err(Error::InvalidLink);
     }
+    super::trusted_devices::revoke_all(store, now, origin, &user.id, "password_reset").await?;
     audit::record(
         store,
         now,

@@ -207,6 +207,9 @@ pub async fn confirm_enrolment(
         return Err(Error::invalid("This enrolment was already completed."));
     }
     super::enrol::announce_added(store, notifier, now, origin, user, &factor).await?;
+    // A new verified phone number is the account's phone change: browsers trusted before it stop skipping
+    // the second factor (whoever changed the number must not keep a trusted browser for free).
+    super::trusted_devices::revoke_all(store, now, origin, &user.id, "phone_changed").await?;
     Ok(Factor {
         status: FactorStatus::Active,
         ..factor

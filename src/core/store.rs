@@ -17,6 +17,7 @@ use super::oauth::{
 use super::policy::RolePolicy;
 use super::recovery::{FactorResetRequest, ResetState};
 use super::saml::{SamlKey, ServiceProvider};
+use super::trusted_devices::TrustedDevice;
 
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -418,6 +419,22 @@ pub trait RecoveryStore: Send + Sync {
     async fn use_enrol_link(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<String>>;
 }
 
+/// Trusted browsers (`core::trusted_devices`): one record per (browser cookie digest, user).
+#[async_trait]
+pub trait TrustedDeviceStore: Send + Sync {
+    /// Inserts the record, or — when this browser already trusts this user — renews it (new expiry, user agent,
+    /// last seen; the first-seen time and id stay). Another user's record for the same browser is untouched.
+    async fn put_trusted_device(&self, device: &TrustedDevice) -> Result<()>;
+    async fn trusted_device(&self, browser_hash: &str, user_id: &str) -> Result<Option<TrustedDevice>>;
+    /// The user's records, newest first.
+    async fn trusted_devices_of(&self, user_id: &str) -> Result<Vec<TrustedDevice>>;
+    async fn touch_trusted_device(&self, id: &str, now: DateTime<Utc>) -> Result<()>;
+    /// Removes one of the user's records; `false` when it is not theirs or already gone.
+    async fn delete_trusted_device(&self, user_id: &str, id: &str) -> Result<bool>;
+    /// Removes all of the user's records; returns how many.
+    async fn delete_trusted_devices_of(&self, user_id: &str) -> Result<u64>;
+}
+
 #[async_trait]
 pub trait Store:
     UserStore
@@ -435,6 +452,7 @@ pub trait Store:
     + ThrottleStore
     + PolicyStore
     + RecoveryStore
+    + TrustedDeviceStore
 {
     /// `Ok` while the database answers.
     async fn ping(&self) -> Result<()>;

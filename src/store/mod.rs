@@ -14,6 +14,7 @@ mod sessions;
 mod sms_codes;
 mod throttle;
 mod tokens;
+mod trusted_devices;
 mod users;
 
 use async_trait::async_trait;

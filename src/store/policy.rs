@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{SeaStore, db_error};
 use crate::core::factors::FactorKind;
+use crate::core::ip_rules::{self, IpRules};
 use crate::core::policy::{RolePolicy, normalize_kinds};
 use crate::core::store::PolicyStore;
 use crate::core::{Error, Result};
@@ -41,9 +42,23 @@ fn to_domain(m: role_policy::Model) -> Result<RolePolicy> {
         trusted_device_days: count(m.trusted_device_days, "trusted_device_days", &m.role)?,
         reauth_absolute_minutes: minutes(m.reauth_absolute_minutes, "reauth_absolute_minutes")?,
         reauth_idle_minutes: minutes(m.reauth_idle_minutes, "reauth_idle_minutes")?,
+        ip: IpRules {
+            allow: cidrs(&m.ip_allow).ok_or_else(|| corrupt("ip_allow", &m.role))?,
+            deny: cidrs(&m.ip_deny).ok_or_else(|| corrupt("ip_deny", &m.role))?,
+        },
         updated_at: m.updated_at,
         role: m.role,
     })
+}
+
+fn cidrs(json: &str) -> Option<Vec<ipnet::IpNet>> {
+    let names: Vec<String> = serde_json::from_str(json).ok()?;
+    names.iter().map(|n| ip_rules::parse_cidr(n).ok()).collect()
+}
+
+fn cidr_json(list: &[ipnet::IpNet]) -> Result<String> {
+    let names: Vec<String> = list.iter().map(|n| n.to_string()).collect();
+    serde_json::to_string(&names).map_err(|e| Error::Internal(e.to_string()))
 }
 
 fn int(value: u32) -> Result<i32> {
@@ -61,6 +76,8 @@ fn to_model(p: &RolePolicy) -> Result<role_policy::ActiveModel> {
         trusted_device_days: Set(int(p.trusted_device_days)?),
         reauth_absolute_minutes: Set(p.reauth_absolute_minutes.map(int).transpose()?),
         reauth_idle_minutes: Set(p.reauth_idle_minutes.map(int).transpose()?),
+        ip_allow: Set(cidr_json(&p.ip.allow)?),
+        ip_deny: Set(cidr_json(&p.ip.deny)?),
         updated_at: Set(p.updated_at),
     })
 }
@@ -99,6 +116,8 @@ impl PolicyStore for SeaStore {
                         role_policy::Column::TrustedDeviceDays,
                         role_policy::Column::ReauthAbsoluteMinutes,
                         role_policy::Column::ReauthIdleMinutes,
+                        role_policy::Column::IpAllow,
+                        role_policy::Column::IpDeny,
                         role_policy::Column::UpdatedAt,
                     ])
                     .to_owned(),

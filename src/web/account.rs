@@ -29,6 +29,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     ctx.insert("csrf", &token);
     ctx.insert("account", &summary);
     ctx.insert("reminder", &enforcement::reminder(&requirement, &plan));
+    ctx.insert("devices", &super::devices::rows(&req, &state, &user).await?);
     ctx.insert(
         "signed_in_at",
         &session.auth_time.format("%Y-%m-%d %H:%M UTC").to_string(),

@@ -24,6 +24,8 @@ pub struct LoginForm {
     username: String,
     password: String,
     return_to: Option<String>,
+    /// Set by the reauthentication form: a trusted browser does not skip the second factor then.
+    reauth: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -55,6 +57,7 @@ fn login_page(
     let (token, cookie) = csrf::issue(req, state);
     let mut ctx = pages::context();
     ctx.insert("notice", &notice);
+    ctx.insert("reauth", &notice.is_some());
     ctx.insert("csrf", &token);
     ctx.insert("username", username);
     ctx.insert("return_to", &safe_return_to(return_to));
@@ -104,8 +107,13 @@ pub async fn submit(
         state.clock.now(),
         state.limits,
         &origin,
+        &state.config.ip_rules(),
         &form.username,
         &form.password,
+        // Reauthentication (before changing factors) must prove a factor now, whatever the browser's trust.
+        session::device_token(&req, &state)
+            .filter(|_| form.reauth.is_none())
+            .as_deref(),
     )
     .await;
     let signed_in = match outcome {
@@ -126,6 +134,7 @@ pub async fn submit(
                 None,
             ));
         }
+        Err(Error::NotAllowed(message)) => return Ok(ip_denied(&message)),
         Err(other) => return Err(other.into()),
     };
     // A new session id on every sign-in; the session the browser had before (if any) ends server-side.
@@ -149,6 +158,13 @@ pub async fn submit(
         .insert_header((LOCATION, next))
         .cookie(session::session_cookie(&state, &signed_in.token))
         .finish())
+}
+
+/// The denial page of a sign-in refused by IP rules (403).
+pub fn ip_denied(message: &str) -> HttpResponse {
+    let mut ctx = pages::context();
+    ctx.insert("message", message);
+    pages::render(HttpResponse::Forbidden(), "login/ip_denied.html", &ctx)
 }
 
 pub fn encode(value: &str) -> String {

@@ -1,6 +1,7 @@
 //! HTTP: parse the request, call the core, render the answer. Handlers stay thin; rules live in `core`.
 mod account;
 pub(crate) mod csrf;
+pub(crate) mod devices;
 pub mod error;
 pub(crate) mod form;
 mod health;
@@ -39,6 +40,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login/passkey", web::post().to(passkeys::passwordless))
         .route("/static/webauthn.js", web::get().to(pages::script))
         .route("/account", web::get().to(account::show))
+        .route("/account/devices/revoke", web::post().to(devices::revoke))
+        .route("/account/devices/revoke-all", web::post().to(devices::revoke_all))
         .route("/account/security", web::get().to(security::show))
         .route("/account/security/totp", web::get().to(security::totp_start))
         .route("/account/security/totp", web::post().to(security::totp_confirm))

@@ -28,6 +28,9 @@ pub struct CredentialRequest {
     credential: Value,
     name: Option<String>,
     return_to: Option<String>,
+    /// Second step only: "trust this browser" was ticked.
+    #[serde(default)]
+    trust: bool,
 }
 
 /// An error answered as `{"error": message}` (and, where a fresh sign-in is needed, where to get one).
@@ -232,7 +235,16 @@ pub async fn second_factor(req: HttpRequest, state: web::Data<AppState>, bytes: 
     )
     .await?;
     let target = after_sign_in(&signed_in.session, request.return_to.as_deref());
-    Ok(redirect_with_session(&state, &signed_in.token, target))
+    let mut response = redirect_with_session(&state, &signed_in.token, target);
+    if request.trust
+        && let Some(cookie) =
+            super::devices::trust_after_second_factor(&req, &state, &origin, &user, signed_in.session.state).await?
+    {
+        response
+            .add_cookie(&cookie)
+            .map_err(|e| JsonError::from(Error::Internal(e.to_string())))?;
+    }
+    Ok(response)
 }
 
 /// Where a completed sign-in goes: `return_to` (or the account), or enrolment when that is all the policy allows.
@@ -272,6 +284,17 @@ pub async fn passwordless(req: HttpRequest, state: web::Data<AppState>, bytes: w
         .cookie(PASSKEY_COOKIE)
         .ok_or_else(|| JsonError::new(StatusCode::BAD_REQUEST, "Start the passkey sign-in again."))?;
     let origin = session::origin(&req);
+    // Global IP rules before any credential is looked at (the roles' rules follow once the user is known).
+    let global = state.config.ip_rules();
+    crate::core::login::enforce_ip(
+        state.store.as_ref(),
+        state.clock.now(),
+        &origin,
+        None,
+        "global",
+        [&global],
+    )
+    .await?;
     let signed_in = passkeys::finish_passwordless(
         rp,
         state.store.as_ref(),

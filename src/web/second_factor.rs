@@ -13,7 +13,7 @@ use super::{csrf, pages, session};
 use crate::app::AppState;
 use crate::core::factors::{Factor, FactorKind, FactorStatus};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::{Error, assurance, second_factor, sms};
+use crate::core::{Error, assurance, enforcement, second_factor, sms};
 
 #[derive(Deserialize)]
 pub struct FactorQuery {
@@ -37,6 +37,8 @@ pub struct FactorForm {
     method: String,
     code: String,
     return_to: Option<String>,
+    /// "Trust this browser for N days" was ticked.
+    trust: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -117,6 +119,9 @@ async fn factor_page(
         None
     };
     ctx.insert("phone", &phone);
+    // Offered only when the user's combined policy allows trusted devices (0 = never).
+    let requirement = enforcement::requirement_for(state.store.as_ref(), state.clock.now(), user).await?;
+    ctx.insert("trust_days", &requirement.trusted_device_days);
     let mut builder = HttpResponse::build(status);
     if let Some(cookie) = cookie {
         builder.cookie(cookie);
@@ -182,10 +187,19 @@ pub async fn submit(
             if signed_in.session.state == SessionState::PendingEnrolment {
                 target = format!("/account/security?return_to={}", super::login::encode(&target));
             }
-            Ok(HttpResponse::SeeOther()
+            let mut response = HttpResponse::SeeOther();
+            response
                 .insert_header((LOCATION, target))
-                .cookie(session::session_cookie(&state, &signed_in.token))
-                .finish())
+                .cookie(session::session_cookie(&state, &signed_in.token));
+            // Trust only after a sign-in that gives full access, and only as long as the policy allows.
+            if form.trust.is_some()
+                && let Some(cookie) =
+                    super::devices::trust_after_second_factor(&req, &state, &origin, &user, signed_in.session.state)
+                        .await?
+            {
+                response.cookie(cookie);
+            }
+            Ok(response.finish())
         }
         Err(
             e @ (Error::WrongCode(_)

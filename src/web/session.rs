@@ -32,6 +32,33 @@ pub fn clear_session_cookie(state: &AppState) -> Cookie<'static> {
     cookie
 }
 
+/// The per-browser trusted-device cookie: a random 256-bit value (its digest keys the server-side trust
+/// records of every account trusted in this browser). Long-lived; the records carry the real expiry.
+pub fn device_cookie_name(state: &AppState) -> &'static str {
+    if state.config.is_https() {
+        "__Host-gatehouse_device"
+    } else {
+        "gatehouse_device"
+    }
+}
+
+/// About 400 days, the longest lifetime browsers keep a cookie.
+const DEVICE_COOKIE_DAYS: i64 = 400;
+
+pub fn device_cookie(state: &AppState, value: &str) -> Cookie<'static> {
+    Cookie::build(device_cookie_name(state), value.to_string())
+        .path("/")
+        .http_only(true)
+        .secure(state.config.is_https())
+        .same_site(SameSite::Lax)
+        .max_age(actix_web::cookie::time::Duration::days(DEVICE_COOKIE_DAYS))
+        .finish()
+}
+
+pub fn device_token(req: &HttpRequest, state: &AppState) -> Option<String> {
+    req.cookie(device_cookie_name(state)).map(|c| c.value().to_string())
+}
+
 pub fn token(req: &HttpRequest, state: &AppState) -> Option<String> {
     req.cookie(cookie_name(state)).map(|c| c.value().to_string())
 }
@@ -57,12 +84,29 @@ pub async fn in_state(
     Ok(found.filter(|(session, _)| states.contains(&session.state)))
 }
 
-/// Where the request came from, for audit events. The address is the socket peer's: forwarded headers
-/// are not trusted until a trusted-proxy list exists.
+/// The client's address: the socket peer's, or — only when the peer is one of the configured
+/// `trusted_proxies` — the right-most `X-Forwarded-For` entry that is not a trusted proxy (`core::ip_rules`).
+pub fn client_ip(req: &HttpRequest) -> Option<std::net::IpAddr> {
+    let peer = req.peer_addr().map(|a| a.ip());
+    let Some(state) = req.app_data::<actix_web::web::Data<AppState>>() else {
+        return peer;
+    };
+    if state.config.trusted_proxies.is_empty() {
+        return peer;
+    }
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    crate::core::ip_rules::client_ip(peer, &forwarded, &state.config.trusted_proxies())
+}
+
+/// Where the request came from, for audit events and IP rules (see [`client_ip`]).
 pub fn origin(req: &HttpRequest) -> Origin {
     Origin {
         actor: "anonymous".into(),
-        ip: req.peer_addr().map(|a| a.ip().to_string()),
+        ip: client_ip(req).map(|ip| ip.to_string()),
         user_agent: req
             .headers()
             .get(actix_web::http::header::USER_AGENT)

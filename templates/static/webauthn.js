@@ -82,11 +82,13 @@
           ? await navigator.credentials.create(creationOptions(options))
           : await navigator.credentials.get(requestOptions(options));
       const nameInput = document.getElementById("webauthn-name");
+      const trustBox = document.getElementById("trust");
       const result = await post(finishUrl, {
         csrf: csrf,
         credential: credentialJson(credential),
         name: nameInput ? nameInput.value : null,
         return_to: returnTo,
+        trust: trustBox ? trustBox.checked : false,
       });
       window.location.assign(result.redirect || "/account");
     } catch (error) {

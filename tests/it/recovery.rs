@@ -184,6 +184,24 @@ async fn manager_approved_reset_end_to_end() {
         "nothing removed during the cooling-off"
     );
 
+    // A browser Kim trusted earlier must not outlive the reset.
+    let now = server.state().clock.now();
+    server
+        .state()
+        .store
+        .put_trusted_device(&gatehouse::core::trusted_devices::TrustedDevice {
+            id: "d-kim".into(),
+            browser_hash: "b".repeat(64),
+            user_id: kim.id.clone(),
+            user_agent: "test".into(),
+            created_at: now,
+            trusted_at: now,
+            last_seen_at: now,
+            expires_at: now + Duration::days(30),
+        })
+        .await
+        .unwrap();
+
     // Still waiting after 59 minutes; done after the hour.
     server.clock.advance(Duration::minutes(59));
     assert_eq!(as_user!(&server, "hugo", |c, _m| flow::sweep(&c)).unwrap(), 0);
@@ -192,6 +210,16 @@ async fn manager_approved_reset_end_to_end() {
     assert_eq!(state_of(&server, &request.id).await, ResetState::Done);
     assert_eq!(factor_count(&server, &kim).await, 0, "factors removed");
     assert_eq!(server.session_count(&kim).await, 0, "sessions ended");
+    assert!(
+        server
+            .state()
+            .store
+            .trusted_devices_of(&kim.id)
+            .await
+            .unwrap()
+            .is_empty(),
+        "trusted browsers revoked"
+    );
 
     // The enrolment link, with the password, opens enrolment only; the new TOTP is proven and signs in.
     let enrol_mail = mail_to(&server, "kim", "/recovery/enrol").await;

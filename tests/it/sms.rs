@@ -3,11 +3,11 @@ use crate::common::*;
 use chrono::Duration;
 use serde_json::Value;
 
-const PHONE: &str = "+41 44 668 18 00";
+pub(crate) const PHONE: &str = "+41 44 668 18 00";
 const E164: &str = "+41446681800";
 const SECRET: &str = "webhook-signing-secret-0123456789";
 
-async fn server_with_webhook() -> (TestServer, HttpSink, TestDb) {
+pub(crate) async fn server_with_webhook() -> (TestServer, HttpSink, TestDb) {
     let sink = HttpSink::start(200, "{}").await;
     let db = TestDb::new().await;
     let url = format!("{}/sms", sink.url);
@@ -25,7 +25,7 @@ async fn server_with_webhook() -> (TestServer, HttpSink, TestDb) {
 }
 
 /// The n-th text (1-based) the sink received, after checking its signature.
-async fn text(sink: &HttpSink, n: usize) -> Value {
+pub(crate) async fn text(sink: &HttpSink, n: usize) -> Value {
     let got = sink.received(n).await;
     assert!(got.len() >= n, "expected {n} texts, got {}", got.len());
     let request = &got[n - 1];

@@ -16,7 +16,7 @@ use gatehouse::store::SeaStore;
 use sea_orm::{ConnectionTrait, Database};
 use std::sync::Arc;
 
-fn user(id: &str, username: &str, email: &str) -> User {
+pub(crate) fn user(id: &str, username: &str, email: &str) -> User {
     let now = SystemClock.now();
     User {
         id: id.into(),
@@ -34,7 +34,7 @@ fn user(id: &str, username: &str, email: &str) -> User {
     }
 }
 
-async fn backends() -> Vec<(TestDb, Arc<SeaStore>)> {
+pub(crate) async fn backends() -> Vec<(TestDb, Arc<SeaStore>)> {
     let mut out = Vec::new();
     for db in TestDb::all().await {
         let store = SeaStore::connect(&db.url).await.expect("connect");

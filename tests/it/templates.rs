@@ -95,6 +95,12 @@ fn every_template_renders() {
     ctx.insert("checks", &["employee_id", "hr_question"]);
     ctx.insert("query_user", "bob");
     ctx.insert("timeline", &serde_json::json!([{ "at": "2026-01-01 00:00:00", "kind": "recovery.opened", "outcome": "success", "actor": "user:x", "ip": "127.0.0.1", "reason": "" }]));
+    ctx.insert("trust_days", &14);
+    ctx.insert("reauth", &true);
+    ctx.insert(
+        "devices",
+        &serde_json::json!([{ "id": "d1", "browser": "Firefox on Linux", "first_seen": "2026-01-01 00:00 UTC", "last_seen": "2026-01-02 00:00 UTC", "expires": "2026-01-15 00:00 UTC", "current": true }]),
+    );
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");
     for name in names {
@@ -107,6 +113,24 @@ fn every_template_renders() {
             assert!(out.contains("An &lt;error&gt;"), "{name}: errors are shown, escaped");
         }
     }
+    // Trusted browsers: listed with revoke buttons, and the offer on the second step.
+    let account = tera.render("account/index.html", &ctx).expect("account with devices");
+    assert!(account.contains("Firefox on Linux (this browser)") && account.contains("/account/devices/revoke-all"));
+    let factor = tera.render("login/second_factor.html", &ctx).expect("second step");
+    assert!(factor.contains("Trust this browser for 14 days"));
+    ctx.insert("devices", &serde_json::json!([]));
+    ctx.insert("trust_days", &0);
+    assert!(
+        tera.render("account/index.html", &ctx)
+            .unwrap()
+            .contains("no-trusted-devices")
+    );
+    assert!(
+        !tera
+            .render("login/second_factor.html", &ctx)
+            .unwrap()
+            .contains("Trust this browser")
+    );
     // Pages with two outcomes render both.
     ctx.insert("approved", &false);
     let denied = tera

@@ -601,7 +601,8 @@ async fn finish(ctx: &Ctx<'_>, request: &FactorResetRequest) -> Result<()> {
     if !ctx.store.finish_factor_reset(&next, ctx.now).await? {
         return Ok(());
     }
-    // Hook: trusted devices are revoked here once they exist (the trusted-devices work adds the store call).
+    // A trusted browser must not skip the new factor's enrolment-and-use: every trust of the user ends too.
+    crate::core::trusted_devices::revoke_all(ctx.store, ctx.now, ctx.origin, &request.user_id, "factor_reset").await?;
     ctx.audit(
         "recovery.done",
         Outcome::Success,

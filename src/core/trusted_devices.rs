@@ -1,0 +1,325 @@
+//! Trusted devices ("remember this browser"): after a proven second factor, a user whose combined role policy
+//! has `trusted_device_days > 0` may trust the browser; later sign-ins of that user in that browser, within
+//! the window, skip the second factor — never the password.
+//!
+//! Guarantees:
+//! - The trust is a server-side record keyed by (SHA-256 of a random 256-bit per-browser cookie, user id). One
+//!   cookie holds the trust of several accounts; trusting one account never touches another's record.
+//! - A cookie that is malformed, unknown, another browser's, or another user's finds no record: the ordinary
+//!   second step follows. So do an expired record and a role whose `trusted_device_days` is now 0 (or shorter
+//!   than the age of the trust: the window is `min(stored expiry, trusted_at + today's days)`).
+//! - Only a user whose second step accepts one of their factors with full access can skip (a user whose factors
+//!   no longer count still has to prove one and only reaches enrolment).
+//! - A skipped second factor is recorded truthfully: `amr` is `pwd` + [`AMR_MARKER`], never `mfa`; the acr
+//!   rule (`assurance::acr_for`) counts it as multi-factor, never as phishing-resistant (docs/decisions.md).
+//! - Every trust, skip, refusal and revocation is an audit event. Password resets, factor removals and a new
+//!   phone number revoke all of the user's trusted devices.
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use serde_json::json;
+
+use super::audit::{self, Origin, Outcome};
+use super::model::{User, truncate};
+use super::policy::{Access, Plan, Requirement};
+use super::secrets::{random_token, token_digest};
+use super::store::Store;
+use super::{Error, Result};
+
+/// The `amr` value of a sign-in whose second factor was skipped because the browser is trusted.
+pub const AMR_MARKER: &str = "device";
+
+/// One browser trusted for one user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TrustedDevice {
+    pub id: String,
+    #[serde(skip)]
+    pub browser_hash: String,
+    pub user_id: String,
+    /// The user agent when it was last trusted (shortened).
+    pub user_agent: String,
+    /// First trusted in this browser.
+    pub created_at: DateTime<Utc>,
+    /// The second factor that last (re)established the trust.
+    pub trusted_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl TrustedDevice {
+    /// When the trust ends under today's policy: never later than stored, and never later than the policy's
+    /// current number of days after the factor that established it.
+    pub fn effective_expiry(&self, days: u32) -> DateTime<Utc> {
+        self.expires_at.min(self.trusted_at + Duration::days(days.into()))
+    }
+
+    /// "Firefox on Linux"-style summary for lists.
+    pub fn browser(&self) -> String {
+        browser_summary(&self.user_agent)
+    }
+}
+
+/// A short, human description of a user agent: the browser family and the operating system, when recognisable.
+pub fn browser_summary(user_agent: &str) -> String {
+    let ua = user_agent;
+    let browser = if ua.contains("Edg/") {
+        "Edge"
+    } else if ua.contains("Firefox/") {
+        "Firefox"
+    } else if ua.contains("Chrome/") || ua.contains("Chromium/") {
+        "Chrome"
+    } else if ua.contains("Safari/") {
+        "Safari"
+    } else if ua.is_empty() {
+        "Unknown browser"
+    } else {
+        "Other browser"
+    };
+    let os = if ua.contains("Android") {
+        Some("Android")
+    } else if ua.contains("iPhone") || ua.contains("iPad") {
+        Some("iOS")
+    } else if ua.contains("Windows") {
+        Some("Windows")
+    } else if ua.contains("Mac OS X") || ua.contains("Macintosh") {
+        Some("macOS")
+    } else if ua.contains("Linux") {
+        Some("Linux")
+    } else {
+        None
+    };
+    match os {
+        Some(os) => format!("{browser} on {os}"),
+        None => browser.to_string(),
+    }
+}
+
+/// Whether a cookie value has the shape of one we issued (43 base64url characters = 256 bits); anything else
+/// is ignored, and replaced when the browser is next trusted.
+pub fn well_formed(cookie: &str) -> bool {
+    cookie.len() == 43
+        && cookie
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Trusts the browser for the user after a proven second factor, for the days of the combined policy.
+/// Reuses the browser's cookie when it has a well-formed one (so other accounts' trust in it stays), else
+/// makes a new one. Returns the cookie value to set, or `None` when the policy allows no trusted devices.
+pub async fn trust(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    user: &User,
+    requirement: &Requirement,
+    existing_cookie: Option<&str>,
+) -> Result<Option<String>> {
+    let days = requirement.trusted_device_days;
+    if days == 0 {
+        audit::record(
+            store,
+            now,
+            origin,
+            "device.trusted",
+            Outcome::Denied,
+            Some(&user.id),
+            json!({ "reason": "policy_allows_none" }),
+        )
+        .await?;
+        return Ok(None);
+    }
+    let cookie = existing_cookie
+        .filter(|c| well_formed(c))
+        .map(str::to_string)
+        .unwrap_or_else(random_token);
+    let device = TrustedDevice {
+        id: uuid::Uuid::new_v4().to_string(),
+        browser_hash: token_digest(&cookie),
+        user_id: user.id.clone(),
+        user_agent: truncate(origin.user_agent.as_deref().unwrap_or(""), 256),
+        created_at: now,
+        trusted_at: now,
+        last_seen_at: now,
+        expires_at: now + Duration::days(days.into()),
+    };
+    store.put_trusted_device(&device).await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "device.trusted",
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "days": days, "expires_at": device.expires_at, "browser": device.browser() }),
+    )
+    .await?;
+    Ok(Some(cookie))
+}
+
+/// Decides, after a correct password, whether this browser's trust lets the user skip the second step.
+/// `true` only for a live record of this very (browser, user) under a policy that still allows it; every
+/// presented-but-refused cookie is audited with the reason.
+pub async fn skips_second_factor(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    user: &User,
+    requirement: &Requirement,
+    plan: &Plan,
+    cookie: Option<&str>,
+) -> Result<bool> {
+    let Some(cookie) = cookie else {
+        return Ok(false);
+    };
+    // Only a user who would otherwise prove an accepted factor and get full access can skip it.
+    if plan.accepted.is_empty() || !plan.compliant || plan.then != Access::Full {
+        return Ok(false);
+    }
+    let record = if well_formed(cookie) {
+        store.trusted_device(&token_digest(cookie), &user.id).await?
+    } else {
+        None
+    };
+    let refused = |reason: &'static str| async move {
+        audit::record(
+            store,
+            now,
+            origin,
+            "login.trusted_device",
+            Outcome::Denied,
+            Some(&user.id),
+            json!({ "reason": reason }),
+        )
+        .await
+    };
+    let Some(device) = record else {
+        refused(if well_formed(cookie) {
+            "not_trusted_for_user"
+        } else {
+            "malformed_cookie"
+        })
+        .await?;
+        return Ok(false);
+    };
+    let days = requirement.trusted_device_days;
+    if days == 0 {
+        refused("policy_allows_none").await?;
+        return Ok(false);
+    }
+    if device.effective_expiry(days) <= now {
+        store.delete_trusted_device(&user.id, &device.id).await?;
+        refused("expired").await?;
+        return Ok(false);
+    }
+    store.touch_trusted_device(&device.id, now).await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "login.trusted_device",
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "device_id": device.id, "browser": device.browser(), "expires_at": device.effective_expiry(days) }),
+    )
+    .await?;
+    Ok(true)
+}
+
+/// The user's trusted browsers that are still live under `days` (today's policy), newest first.
+pub async fn list(store: &dyn Store, now: DateTime<Utc>, user: &User, days: u32) -> Result<Vec<TrustedDevice>> {
+    Ok(store
+        .trusted_devices_of(&user.id)
+        .await?
+        .into_iter()
+        .filter(|d| d.effective_expiry(days) > now)
+        .map(|d| TrustedDevice {
+            expires_at: d.effective_expiry(days),
+            ..d
+        })
+        .collect())
+}
+
+/// Revokes one of the user's trusted browsers (the account page).
+pub async fn revoke(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, user: &User, id: &str) -> Result<()> {
+    if !store.delete_trusted_device(&user.id, id).await? {
+        return Err(Error::NotFound("trusted browser".into()));
+    }
+    audit::record(
+        store,
+        now,
+        origin,
+        "device.revoked",
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "device_id": id }),
+    )
+    .await
+}
+
+/// Revokes all of a user's trusted browsers, for `reason` (`user`, `admin`, `password_reset`,
+/// `factor_removed`, `phone_changed`, …). Audited even when there were none, so the event log shows the check.
+pub async fn revoke_all(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    user_id: &str,
+    reason: &str,
+) -> Result<u64> {
+    let removed = store.delete_trusted_devices_of(user_id).await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "device.revoked_all",
+        Outcome::Success,
+        Some(user_id),
+        json!({ "reason": reason, "count": removed }),
+    )
+    .await?;
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_our_cookie_shape_is_looked_up() {
+        assert!(well_formed(&random_token()));
+        for bad in [
+            "",
+            "short",
+            &"a".repeat(44),
+            &format!("{}=", "a".repeat(42)),
+            &"é".repeat(22),
+        ] {
+            assert!(!well_formed(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_window_shrinks_with_the_policy() {
+        let now = Utc::now();
+        let d = TrustedDevice {
+            id: "x".into(),
+            browser_hash: "h".into(),
+            user_id: "u".into(),
+            user_agent: String::new(),
+            created_at: now,
+            trusted_at: now,
+            last_seen_at: now,
+            expires_at: now + Duration::days(30),
+        };
+        assert_eq!(d.effective_expiry(30), now + Duration::days(30));
+        assert_eq!(d.effective_expiry(60), now + Duration::days(30));
+        assert_eq!(d.effective_expiry(7), now + Duration::days(7));
+        assert_eq!(d.effective_expiry(0), now);
+    }
+
+    #[test]
+    fn browsers_are_summarised() {
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        assert_eq!(browser_summary(firefox), "Firefox on Linux");
+        assert_eq!(browser_summary(""), "Unknown browser");
+        assert_eq!(browser_summary("curl/8"), "Other browser");
+    }
+}

@@ -1,0 +1,120 @@
+//! The account page's trusted browsers: the list (shown by `account::show`) and revoking one or all. Both
+//! changes are CSRF-checked and audited; neither needs a fresh sign-in (removing trust only ever asks for more).
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::{Deserialize, Serialize};
+
+use super::error::WebError;
+use super::form::Form;
+use super::{csrf, session};
+use crate::app::AppState;
+use crate::core::model::User;
+use crate::core::secrets::token_digest;
+use crate::core::{enforcement, trusted_devices};
+
+#[derive(Deserialize)]
+pub struct RevokeForm {
+    csrf: Option<String>,
+    device_id: String,
+}
+
+#[derive(Deserialize)]
+pub struct RevokeAllForm {
+    csrf: Option<String>,
+}
+
+/// One row of the list as the template shows it.
+#[derive(Serialize)]
+pub struct DeviceRow {
+    id: String,
+    browser: String,
+    first_seen: String,
+    last_seen: String,
+    expires: String,
+    /// The browser showing the page.
+    current: bool,
+}
+
+fn day(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// The user's live trusted browsers, as rows for the account page.
+pub async fn rows(req: &HttpRequest, state: &AppState, user: &User) -> Result<Vec<DeviceRow>, WebError> {
+    let store = state.store.as_ref();
+    let now = state.clock.now();
+    let days = enforcement::requirement_for(store, now, user)
+        .await?
+        .trusted_device_days;
+    let mine = session::device_token(req, state).map(|t| token_digest(&t));
+    Ok(trusted_devices::list(store, now, user, days)
+        .await?
+        .into_iter()
+        .map(|d| DeviceRow {
+            browser: d.browser(),
+            first_seen: day(d.created_at),
+            last_seen: day(d.last_seen_at),
+            expires: day(d.expires_at),
+            current: mine.as_deref() == Some(d.browser_hash.as_str()),
+            id: d.id,
+        })
+        .collect())
+}
+
+/// After a completed second step on which "trust this browser" was ticked: the device cookie to set, if the
+/// sign-in gives full access and the user's policy allows trusted devices (the core audits either way).
+pub async fn trust_after_second_factor(
+    req: &HttpRequest,
+    state: &AppState,
+    origin: &crate::core::audit::Origin,
+    user: &User,
+    session_state: crate::core::model::SessionState,
+) -> Result<Option<actix_web::cookie::Cookie<'static>>, WebError> {
+    if session_state != crate::core::model::SessionState::Authenticated {
+        return Ok(None);
+    }
+    let store = state.store.as_ref();
+    let now = state.clock.now();
+    let requirement = enforcement::requirement_for(store, now, user).await?;
+    let existing = session::device_token(req, state);
+    Ok(
+        trusted_devices::trust(store, now, origin, user, &requirement, existing.as_deref())
+            .await?
+            .map(|cookie| session::device_cookie(state, &cookie)),
+    )
+}
+
+fn back_to_account() -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, "/account#trusted-browsers"))
+        .finish()
+}
+
+pub async fn revoke(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<RevokeForm>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.csrf.as_deref())?;
+    let Some((_, user)) = session::current(&req, &state).await? else {
+        return Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/login")).finish());
+    };
+    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
+    let id: String = form.device_id.chars().take(64).collect();
+    trusted_devices::revoke(state.store.as_ref(), state.clock.now(), &origin, &user, &id).await?;
+    Ok(back_to_account())
+}
+
+pub async fn revoke_all(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<RevokeAllForm>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.csrf.as_deref())?;
+    let Some((_, user)) = session::current(&req, &state).await? else {
+        return Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/login")).finish());
+    };
+    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
+    trusted_devices::revoke_all(state.store.as_ref(), state.clock.now(), &origin, &user.id, "user").await?;
+    Ok(back_to_account())
+}
