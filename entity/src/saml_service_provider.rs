@@ -13,6 +13,9 @@ pub struct Model {
     pub want_assertions_signed: bool,
     pub sign_response: bool,
     pub name_id_format: String,
+    pub allow_idp_initiated: bool,
+    /// JSON list of SingleLogoutService endpoints from `metadata`.
+    pub slo_endpoints: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -12,6 +12,7 @@ mod m20261123_000008_oidc_clients_keys;
 mod m20261123_000009_device_codes;
 mod m20261123_000010_role_policies;
 mod m20261123_000011_saml;
+mod m20261123_000015_saml_slo;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000009_device_codes::Migration),
             Box::new(m20261123_000010_role_policies::Migration),
             Box::new(m20261123_000011_saml::Migration),
+            Box::new(m20261123_000015_saml_slo::Migration),
         ]
     }
 }

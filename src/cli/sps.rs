@@ -34,6 +34,9 @@ pub struct AddSp {
     /// Sign the whole Response as well as the Assertion (for SPs that want the Response signed).
     #[arg(long)]
     pub sign_response: bool,
+    /// Allow IdP-initiated SSO: /saml/sso/init?sp=ENTITY_ID posts an unsolicited Response to its default ACS.
+    #[arg(long)]
+    pub allow_idp_initiated: bool,
 }
 
 fn summary(sp: &ServiceProvider) -> String {
@@ -72,6 +75,7 @@ pub async fn run(config: &Config, command: SpCommand, json: bool) -> Result<(), 
                     metadata,
                     name_id_format: args.name_id,
                     sign_response: args.sign_response,
+                    allow_idp_initiated: args.allow_idp_initiated,
                 },
             )
             .await?;

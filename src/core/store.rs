@@ -15,7 +15,7 @@ use super::oauth::{
     Client, CodeGrant, DeviceAuthorization, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, SigningKey,
 };
 use super::policy::RolePolicy;
-use super::saml::{SamlKey, ServiceProvider};
+use super::saml::{SamlKey, ServiceProvider, SessionParticipant};
 
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -372,6 +372,12 @@ pub trait SamlStore: Send + Sync {
     async fn saml_request(&self, id: &str, now: DateTime<Utc>) -> Result<Option<(String, String, DateTime<Utc>)>>;
     /// Removes a pending request (answered); `false` when it was gone already (a concurrent answer won).
     async fn delete_saml_request(&self, id: &str) -> Result<bool>;
+    /// Records (or replaces) that a browser session signed in to an SP.
+    async fn put_saml_participant(&self, participant: &SessionParticipant) -> Result<()>;
+    /// The SPs a browser session signed in to, oldest first.
+    async fn saml_participants(&self, session_hash: &str) -> Result<Vec<SessionParticipant>>;
+    /// Forgets one SP of a session; `false` when it was not there (logged out already).
+    async fn delete_saml_participant(&self, session_hash: &str, sp_entity_id: &str) -> Result<bool>;
 }
 
 /// Per-role authentication policy. Writes are validated in `core` before they get here.

@@ -2,6 +2,7 @@
 
     python tests/interop/saml_pysaml2.py metadata BASE SP_ENTITY ACS KEY CERT NAMEID WANT_RESPONSE_SIGNED
     python tests/interop/saml_pysaml2.py sso BASE SP_ENTITY ACS KEY CERT NAMEID WANT_RESPONSE_SIGNED USERNAME PASSWORD [TOTP_CODE]
+    python tests/interop/saml_pysaml2.py idp-init BASE SP_ENTITY ACS KEY CERT NAMEID WANT_RESPONSE_SIGNED USERNAME PASSWORD
 
 Why this exists: our Rust tests check the Response against our own reading of the SAML specs; pysaml2 is an
 independent and strict SP implementation. In `metadata` mode the script prints the SP metadata pysaml2 writes
@@ -13,6 +14,8 @@ code, the second-factor form; then reads the auto-submitting form Gatehouse answ
 and hands the SAMLResponse to `parse_authn_request_response` (signature of the assertion — and of the response
 when WANT_RESPONSE_SIGNED — against the metadata's certificate, Destination, InResponseTo, audience, times).
 A tampered copy of the response (another uid) must then be refused, so a check that passes everything is caught.
+In `idp-init` mode the SP allows unsolicited responses: the browser starts at Gatehouse's /saml/sso/init, and
+pysaml2 must accept the Response with no request outstanding (and no InResponseTo).
 
 On success prints one JSON line; on failure prints the step and the error to stderr and exits 1.
 """
@@ -22,7 +25,7 @@ import html.parser
 import json
 import signal
 import sys
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
@@ -111,7 +114,7 @@ def submit_form(browser, page_url, path, fields):
     return urljoin(page_url, location)
 
 
-def config(base, sp_entity, acs, key, cert, nameid, want_response_signed, idp_metadata=None):
+def config(base, sp_entity, acs, key, cert, nameid, want_response_signed, idp_metadata=None, unsolicited=False):
     conf = {
         "entityid": sp_entity,
         "key_file": key,
@@ -126,7 +129,7 @@ def config(base, sp_entity, acs, key, cert, nameid, want_response_signed, idp_me
                 "authn_requests_signed": True,
                 "want_assertions_signed": True,
                 "want_response_signed": want_response_signed,
-                "allow_unsolicited": False,
+                "allow_unsolicited": unsolicited,
                 "name_id_format": NAMEID_FORMATS[nameid],
                 "signing_algorithm": SIG_RSA_SHA256,
                 "digest_algorithm": DIGEST_SHA256,
@@ -140,29 +143,10 @@ def config(base, sp_entity, acs, key, cert, nameid, want_response_signed, idp_me
     return sp_config
 
 
-def sso(base, sp_entity, acs, key, cert, nameid, want_response_signed, username, password, totp_code=None):
+def through_sign_in(base, location, username, password, totp_code):
+    """Follows Gatehouse from `location` through /login (and the factor form) to the page that posts the
+    SAMLResponse; returns the page and its form."""
     global step
-    step = "IdP metadata"
-    metadata = requests.get(f"{base}/saml/metadata", timeout=TIMEOUT_S)
-    metadata.raise_for_status()
-    idp_entity = f"{base}/saml/metadata"
-    client = Saml2Client(config(base, sp_entity, acs, key, cert, nameid, want_response_signed, metadata.text))
-
-    step = "AuthnRequest"
-    request_id, info = client.prepare_for_authenticate(
-        entityid=idp_entity,
-        relay_state="relay-123",
-        binding=BINDING_HTTP_REDIRECT,
-        sign=True,
-        sigalg=SIG_RSA_SHA256,
-        digest_alg=DIGEST_SHA256,
-    )
-    location = dict(info["headers"])["Location"]
-    sent = urlsplit(location).query
-    if "Signature=" not in sent or "SigAlg=" not in sent:
-        fail(f"pysaml2 built an unsigned request: {location}")
-
-    step = "single sign-on"
     browser = requests.Session()
     page = None
     for _ in range(MAX_STEPS):
@@ -192,6 +176,33 @@ def sso(base, sp_entity, acs, key, cert, nameid, want_response_signed, username,
     form = next((f for f in forms_of(page) if "SAMLResponse" in f["inputs"]), None)
     if form is None:
         fail(f"no SAMLResponse form: {text(page)}")
+    return browser, page, form
+
+
+def sso(base, sp_entity, acs, key, cert, nameid, want_response_signed, username, password, totp_code=None):
+    global step
+    step = "IdP metadata"
+    metadata = requests.get(f"{base}/saml/metadata", timeout=TIMEOUT_S)
+    metadata.raise_for_status()
+    idp_entity = f"{base}/saml/metadata"
+    client = Saml2Client(config(base, sp_entity, acs, key, cert, nameid, want_response_signed, metadata.text))
+
+    step = "AuthnRequest"
+    request_id, info = client.prepare_for_authenticate(
+        entityid=idp_entity,
+        relay_state="relay-123",
+        binding=BINDING_HTTP_REDIRECT,
+        sign=True,
+        sigalg=SIG_RSA_SHA256,
+        digest_alg=DIGEST_SHA256,
+    )
+    location = dict(info["headers"])["Location"]
+    sent = urlsplit(location).query
+    if "Signature=" not in sent or "SigAlg=" not in sent:
+        fail(f"pysaml2 built an unsigned request: {location}")
+
+    step = "single sign-on"
+    _browser, page, form = through_sign_in(base, location, username, password, totp_code)
 
     step = "parsing the response"
     saml_response = form["inputs"]["SAMLResponse"]
@@ -231,6 +242,31 @@ def sso(base, sp_entity, acs, key, cert, nameid, want_response_signed, username,
     print(json.dumps(result))
 
 
+def idp_init(base, sp_entity, acs, key, cert, nameid, want_response_signed, username, password):
+    global step
+    step = "IdP metadata"
+    metadata = requests.get(f"{base}/saml/metadata", timeout=TIMEOUT_S)
+    metadata.raise_for_status()
+    client = Saml2Client(config(base, sp_entity, acs, key, cert, nameid, want_response_signed, metadata.text,
+                                unsolicited=True))
+    step = "IdP-initiated sign-on"
+    start = f"{base}/saml/sso/init?" + urlencode({"sp": sp_entity, "RelayState": "/after-init"})
+    _browser, _page, form = through_sign_in(base, start, username, password, None)
+    step = "parsing the unsolicited response"
+    saml_response = form["inputs"]["SAMLResponse"]
+    authn = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding={})
+    if authn is None:
+        fail("pysaml2 returned no response")
+    print(json.dumps({
+        "form_action": form["action"],
+        "relay_state": form["inputs"].get("RelayState"),
+        "in_response_to": authn.in_response_to,
+        "assertion_signed": authn.assertion.signature is not None,
+        "name_id": authn.get_subject().text,
+        "attributes": authn.get_identity(),
+    }))
+
+
 def main(args):
     mode, base, sp_entity, acs, key, cert, nameid, want = args[:8]
     want_response_signed = want == "true"
@@ -239,13 +275,16 @@ def main(args):
         step = "SP metadata"
         conf = config(base, sp_entity, acs, key, cert, nameid, want_response_signed)
         print(json.dumps({"metadata": create_metadata_string(None, config=conf).decode()}))
+    elif mode == "idp-init":
+        idp_init(base, sp_entity, acs, key, cert, nameid, want_response_signed, *args[8:])
     else:
         sso(base, sp_entity, acs, key, cert, nameid, want_response_signed, *args[8:])
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    if not ((len(args) == 8 and args[0] == "metadata") or (len(args) in (10, 11) and args[0] == "sso")):
+    if not ((len(args) == 8 and args[0] == "metadata") or (len(args) in (10, 11) and args[0] == "sso")
+            or (len(args) == 10 and args[0] == "idp-init")):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     signal.signal(signal.SIGALRM, watchdog)

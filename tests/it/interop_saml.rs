@@ -4,7 +4,9 @@
 //! /login form (and the second-factor form), and verifies our Response its own way — signatures against our
 //! metadata's certificate, Destination, InResponseTo, audience, times — then must refuse a tampered copy.
 //! Two SPs: one that wants the Response signed (persistent NameID, a user with TOTP: REFEDS MFA), one that does
-//! not (e-mail NameID, password only: PasswordProtectedTransport).
+//! not (e-mail NameID, password only: PasswordProtectedTransport). A third allows unsolicited responses and
+//! signs in through IdP-initiated SSO (`/saml/sso/init`); an SP registered without `--allow-idp-initiated` is
+//! refused there.
 //!
 //! `make test` installs pysaml2 into .venv-interop and xmlsec1, and sets GATEHOUSE_INTEROP=1 and
 //! GATEHOUSE_INTEROP_PYTHON, under which anything missing fails the test; a plain `cargo test` without them skips.
@@ -94,6 +96,7 @@ async fn pysaml2_signs_in_over_redirect_and_verifies_the_signed_response() {
                 metadata,
                 name_id_format: Some(case.name_id.into()),
                 sign_response: case.signed_response,
+                allow_idp_initiated: false,
             },
         )
         .await
@@ -153,5 +156,78 @@ async fn pysaml2_signs_in_over_redirect_and_verifies_the_signed_response() {
         }
         eprintln!("pysaml2 result: {result}");
     }
+    server.stop().await;
+}
+
+/// Registers the SP metadata pysaml2 writes for itself, through the same code as `gatehouse sp add`.
+async fn register_pysaml2(server: &TestServer, common: &[&str], allow_idp_initiated: bool, sign_response: bool) {
+    let mut args = vec!["metadata", server.base.as_str()];
+    args.extend(common);
+    let output = python::run("saml_pysaml2.py", &args, &[], TIMEOUT).await;
+    let metadata = node::json_result("saml_pysaml2.py", &output)["metadata"]
+        .as_str()
+        .expect("SP metadata")
+        .to_string();
+    sps::register(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        NewServiceProvider {
+            metadata,
+            name_id_format: Some(common[4].into()),
+            sign_response,
+            allow_idp_initiated,
+        },
+    )
+    .await
+    .expect("pysaml2's metadata registers");
+}
+
+fn pysaml2_missing() -> Vec<String> {
+    let mut missing = python::missing(&["saml2", "requests"]);
+    if !std::path::Path::new("/usr/bin/xmlsec1").is_file() {
+        missing.push("/usr/bin/xmlsec1 (apt-get install xmlsec1)".into());
+    }
+    missing
+}
+
+#[tokio::test]
+async fn pysaml2_accepts_an_idp_initiated_unsolicited_response() {
+    if !node::available("pysaml2 IdP-initiated test", pysaml2_missing()) {
+        return;
+    }
+    let server = TestServer::start().await;
+    server.add_user_with("ivy", Some(GOOD_PASSWORD), &["user"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (key, cert) = pem_files(dir.path());
+    let entity = "https://pysaml2.example/sp-unsolicited";
+    let acs = "http://127.0.0.1:9/acs/unsolicited";
+    let common = [entity, acs, key.as_str(), cert.as_str(), "persistent", "true"];
+    register_pysaml2(&server, &common, true, true).await;
+    let mut args = vec!["idp-init", server.base.as_str()];
+    args.extend(common);
+    args.extend(["ivy", GOOD_PASSWORD]);
+    let output = python::run("saml_pysaml2.py", &args, &[], TIMEOUT).await;
+    let result = node::json_result("saml_pysaml2.py", &output);
+    assert_eq!(result["form_action"], acs);
+    assert_eq!(result["relay_state"], "/after-init");
+    assert!(result["in_response_to"].is_null(), "unsolicited: {result}");
+    assert_eq!(result["assertion_signed"], true);
+    assert_eq!(result["attributes"]["uid"], serde_json::json!(["ivy"]));
+
+    // The same SP without --allow-idp-initiated is refused at Gatehouse, nothing posted.
+    let other = "https://pysaml2.example/sp-solicited-only";
+    let common = [other, acs, key.as_str(), cert.as_str(), "persistent", "true"];
+    register_pysaml2(&server, &common, false, true).await;
+    let mut args = vec!["idp-init", server.base.as_str()];
+    args.extend(common);
+    args.extend(["ivy", GOOD_PASSWORD]);
+    let output = python::run("saml_pysaml2.py", &args, &[], TIMEOUT).await;
+    assert!(!output.status.success(), "refused: {output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("does not accept sign-in started at Gatehouse"),
+        "{stderr}"
+    );
     server.stop().await;
 }

@@ -22,6 +22,7 @@ mod password_reset;
 mod policy;
 mod python;
 mod saml;
+mod saml_idp;
 mod saml_rejects;
 mod saml_sp;
 mod sms;

@@ -1,12 +1,12 @@
-//! The SAML 2.0 identity provider (Web Browser SSO profile, SP-initiated, HTTP-Redirect and HTTP-POST bindings
-//! in, HTTP-POST out).
+//! The SAML 2.0 identity provider (Web Browser SSO profile, SP- and IdP-initiated, HTTP-Redirect and HTTP-POST
+//! bindings in, HTTP-POST out).
 //!
 //! samael supplies the schema types, metadata parsing and the xmlsec bindings; the security-critical parts are
 //! ours, because samael's own checks are not enough (see docs/decisions.md): every input passes `xml::parse`
 //! (size, no DTD, depth) first; request signatures are verified over the raw query string (Redirect) or as exactly
 //! one enveloped signature on the root referencing the root's ID (POST), with the SP's registered certificates
 //! only and SHA-256 or stronger; the Response is written here, with a SHA-256 signature template, and signed
-//! with xmlsec. Not yet: single logout, IdP-initiated SSO, encrypted assertions, certificate rotation.
+//! with xmlsec. Not yet: single logout, encrypted assertions, certificate rotation.
 pub mod http;
 pub mod keys;
 pub mod metadata;

@@ -114,7 +114,8 @@ pub struct Incoming {
 /// A verified request, kept server-side while the user signs in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Validated {
-    pub id: String,
+    /// The AuthnRequest's ID; `None` for IdP-initiated SSO (an unsolicited Response has no InResponseTo).
+    pub id: Option<String>,
     pub sp_entity_id: String,
     /// From the SP's metadata.
     pub acs_url: String,
@@ -376,11 +377,17 @@ fn choose_acs<'a>(sp: &'a ServiceProvider, request: &AuthnRequest) -> Result<&'a
         (None, Some(index)) => post().find(|e| e.index as usize == index).ok_or_else(|| {
             reject("The AssertionConsumerService index in the request is not in the service provider's metadata.")
         }),
-        (None, None) => post()
-            .find(|e| e.is_default)
-            .or_else(|| post().next())
-            .ok_or_else(|| reject("The service provider has no HTTP-POST AssertionConsumerService.")),
+        (None, None) => default_acs(sp),
     }
+}
+
+/// The SP's default HTTP-POST ACS: the one marked `isDefault`, else the first in its metadata.
+pub fn default_acs(sp: &ServiceProvider) -> Result<&AcsEndpoint, Rejection> {
+    let post = || sp.acs_endpoints.iter().filter(|e| e.binding == BINDING_POST);
+    post()
+        .find(|e| e.is_default)
+        .or_else(|| post().next())
+        .ok_or_else(|| reject("The service provider has no HTTP-POST AssertionConsumerService."))
 }
 
 /// Everything above, in order; on success the request ID is recorded (a second use is refused).
@@ -475,7 +482,7 @@ pub async fn validate(
         )));
     }
     Ok(Validated {
-        id: request.id,
+        id: Some(request.id),
         sp_entity_id: sp.entity_id.clone(),
         acs_url: acs.location.clone(),
         relay_state: incoming.relay_state,

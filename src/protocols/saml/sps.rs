@@ -13,7 +13,7 @@ use url::Url;
 use super::BINDING_POST;
 use super::xml::{self, Allow, NS_METADATA};
 use crate::core::audit::{self, Origin, Outcome};
-use crate::core::saml::{AcsEndpoint, NameIdFormat, ServiceProvider};
+use crate::core::saml::{AcsEndpoint, NameIdFormat, ServiceProvider, SloEndpoint};
 use crate::core::store::Store;
 use crate::core::{Error, Result};
 
@@ -24,12 +24,18 @@ pub struct NewServiceProvider {
     pub name_id_format: Option<String>,
     /// Sign the whole Response as well as the Assertion.
     pub sign_response: bool,
+    /// Allow IdP-initiated SSO (`/saml/sso/init`): unsolicited Responses to the default ACS.
+    pub allow_idp_initiated: bool,
 }
 
 fn check_location(location: &str) -> Result<()> {
+    check_endpoint("AssertionConsumerService", location)
+}
+
+fn check_endpoint(kind: &str, location: &str) -> Result<()> {
     let bad = || {
         Error::invalid(format!(
-            "The AssertionConsumerService '{location}' is not usable (absolute, no fragment, https unless on a loopback host)."
+            "The {kind} '{location}' is not usable (absolute, no fragment, https unless on a loopback host)."
         ))
     };
     let url = Url::parse(location).map_err(|_| bad())?;
@@ -100,6 +106,21 @@ pub fn from_metadata(new: &NewServiceProvider, now: DateTime<Utc>) -> Result<Ser
     if indexes.len() != acs_endpoints.len() {
         return Err(Error::invalid("Two AssertionConsumerService endpoints share an index."));
     }
+    let mut slo_endpoints = Vec::new();
+    for endpoint in sp.single_logout_services.iter().flatten() {
+        if endpoint.binding != BINDING_POST && endpoint.binding != super::BINDING_REDIRECT {
+            continue;
+        }
+        check_endpoint("SingleLogoutService", &endpoint.location)?;
+        if let Some(response_location) = &endpoint.response_location {
+            check_endpoint("SingleLogoutService ResponseLocation", response_location)?;
+        }
+        slo_endpoints.push(SloEndpoint {
+            binding: endpoint.binding.clone(),
+            location: endpoint.location.clone(),
+            response_location: endpoint.response_location.clone(),
+        });
+    }
     let mut certificates = Vec::new();
     for key in sp.key_descriptors.iter().flatten() {
         if key.key_use.as_deref().is_some_and(|u| u != "signing") {
@@ -147,6 +168,8 @@ pub fn from_metadata(new: &NewServiceProvider, now: DateTime<Utc>) -> Result<Ser
         want_assertions_signed: sp.want_assertions_signed.unwrap_or(false),
         sign_response: new.sign_response,
         name_id_format,
+        allow_idp_initiated: new.allow_idp_initiated,
+        slo_endpoints,
         created_at: now,
     })
 }
@@ -170,6 +193,7 @@ pub async fn register(
         serde_json::json!({
             "entity_id": sp.entity_id, "name_id_format": sp.name_id_format.as_str(),
             "authn_requests_signed": sp.authn_requests_signed, "sign_response": sp.sign_response,
+            "allow_idp_initiated": sp.allow_idp_initiated, "slo_endpoints": sp.slo_endpoints.len(),
         }),
     )
     .await?;
