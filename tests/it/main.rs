@@ -24,6 +24,7 @@ mod python;
 mod saml;
 mod saml_idp;
 mod saml_rejects;
+mod saml_slo;
 mod saml_sp;
 mod sms;
 mod store;

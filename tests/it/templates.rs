@@ -80,6 +80,10 @@ fn every_template_renders() {
     ctx.insert("acs_url", "https://sp.example/acs");
     ctx.insert("saml_response", "PHNhbWxwOlJlc3BvbnNlLz4=");
     ctx.insert("relay_state", "state");
+    ctx.insert("action", "https://sp.example/slo");
+    ctx.insert("field", "SAMLRequest");
+    ctx.insert("message", "PHNhbWxwOkxvZ291dFJlcXVlc3QvPg==");
+    ctx.insert("sp", "https://sp.example/metadata");
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");
     for name in names {

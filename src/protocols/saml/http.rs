@@ -22,7 +22,7 @@ use serde_json::json;
 
 use super::request::{self, Binding, Incoming, Rejection, Validated};
 use super::response::{self, STATUS_NO_PASSIVE, Subject};
-use super::{authn_context_for, entity_id, metadata, sso_url};
+use super::{authn_context_for, entity_id, metadata, slo_url, sso_url};
 use crate::app::AppState;
 use crate::core::audit::{self, Origin, Outcome};
 use crate::core::saml::SessionParticipant;
@@ -44,7 +44,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/saml/sso", web::post().to(sso_post))
         .route("/saml/sso/init", web::get().to(sso_init))
         .route("/saml/sso/resume", web::get().to(resume))
-        .route("/static/saml-post.js", web::get().to(script));
+        .route("/static/saml-post.js", web::get().to(script))
+        .configure(super::http_slo::routes);
 }
 
 async fn metadata_document(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
@@ -54,7 +55,12 @@ async fn metadata_document(state: web::Data<AppState>) -> Result<HttpResponse, W
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "application/samlmetadata+xml"))
         .insert_header((CACHE_CONTROL, "public, max-age=300"))
-        .body(metadata::document(&entity_id(url), &sso_url(url), &certificates)))
+        .body(metadata::document(
+            &entity_id(url),
+            &sso_url(url),
+            &slo_url(url),
+            &certificates,
+        )))
 }
 
 async fn script() -> HttpResponse {
@@ -247,8 +253,10 @@ async fn load(state: &AppState, id: &str) -> Result<Option<(Validated, DateTime<
     let Some((_, params, requested_at)) = state.store.saml_request(id, state.clock.now()).await? else {
         return Ok(None);
     };
-    let validated = serde_json::from_str(&params).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(Some((validated, requested_at)))
+    // The table also holds single-logout chains (`http_slo`): anything else is not a request to resume.
+    Ok(serde_json::from_str(&params)
+        .ok()
+        .map(|validated| (validated, requested_at)))
 }
 
 /// Sign-in if needed (or `NoPassive` for a passive request), then the Response.

@@ -136,6 +136,14 @@ fn decode_value(raw: &str) -> Result<String, Rejection> {
 /// The Redirect binding's query string, read from the raw bytes: each parameter once, and the signed octets
 /// rebuilt from the values *as received* (bindings §3.4.4.1), never re-encoded.
 pub fn redirect_query(raw: &str) -> Result<(String, Option<String>, Option<RedirectSignature>), Rejection> {
+    redirect_message(raw, "SAMLRequest")
+}
+
+/// `redirect_query` for any message parameter (`SAMLRequest` or `SAMLResponse`, for single logout).
+pub fn redirect_message(
+    raw: &str,
+    param: &str,
+) -> Result<(String, Option<String>, Option<RedirectSignature>), Rejection> {
     if raw.len() > MAX_ENCODED_BYTES * 3 + 8 * 1024 {
         return Err(reject("The request is too large."));
     }
@@ -149,13 +157,13 @@ pub fn redirect_query(raw: &str) -> Result<(String, Option<String>, Option<Redir
         raw_values.push((key, value));
     }
     let find = |name: &str| raw_values.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
-    let request_raw = find("SAMLRequest").ok_or_else(|| reject("The request carries no SAMLRequest."))?;
+    let request_raw = find(param).ok_or_else(|| reject(format!("The request carries no {param}.")))?;
     let relay_raw = find("RelayState");
     let relay_state = relay_raw.map(decode_value).transpose()?;
     let signature = match (find("SigAlg"), find("Signature")) {
         (None, None) => None,
         (Some(sig_alg_raw), Some(signature_raw)) => {
-            let mut signed_octets = format!("SAMLRequest={request_raw}");
+            let mut signed_octets = format!("{param}={request_raw}");
             if let Some(relay_raw) = relay_raw {
                 signed_octets.push_str(&format!("&RelayState={relay_raw}"));
             }
@@ -232,23 +240,23 @@ fn algorithm<'a>(node: &Node<'a, '_>, name: &'static str) -> Option<&'a str> {
 /// For POST: whether the document is signed, after checking that any signature has the one shape accepted —
 /// the only `ds:Signature` in the document, a direct child of the root, one Reference to `#` + the root's ID
 /// (the root's ID appearing once), exclusive c14n, the enveloped-signature transform, RSA with SHA-256 or stronger.
-fn enveloped_signature_shape(doc: &Document) -> Result<bool, Rejection> {
+pub(super) fn enveloped_signature_shape(doc: &Document) -> Result<bool, Rejection> {
     let root = doc.root_element();
     let signatures: Vec<Node> = doc.descendants().filter(|n| xml::is(n, NS_DSIG, "Signature")).collect();
     let signature = match signatures.as_slice() {
         [] => return Ok(false),
         [one] => *one,
-        _ => return Err(reject("The AuthnRequest carries more than one signature.")),
+        _ => return Err(reject("The message carries more than one signature.")),
     };
-    let bad = |why: &str| Err(reject(format!("The AuthnRequest's signature is not accepted: {why}.")));
+    let bad = |why: &str| Err(reject(format!("The message's signature is not accepted: {why}.")));
     if signature.parent_element() != Some(root) {
-        return bad("it does not sign the request itself");
+        return bad("it does not sign the message itself");
     }
     let Some(id) = root.attribute("ID") else {
-        return bad("the request has no ID");
+        return bad("the message has no ID");
     };
     if doc.descendants().filter(|n| n.attribute("ID") == Some(id)).count() != 1 {
-        return bad("the request's ID appears twice");
+        return bad("the message's ID appears twice");
     }
     let signed_infos: Vec<Node> = xml::children(&signature, NS_DSIG, "SignedInfo").collect();
     let [signed_info] = signed_infos.as_slice() else {
@@ -267,7 +275,7 @@ fn enveloped_signature_shape(doc: &Document) -> Result<bool, Rejection> {
         return bad("it must have exactly one Reference");
     };
     if reference.attribute("URI") != Some(format!("#{id}").as_str()) {
-        return bad("its Reference is not to the request's ID");
+        return bad("its Reference is not to the request (the root's ID)");
     }
     match algorithm(reference, "DigestMethod") {
         Some(alg) if DIGEST_ALGORITHMS.contains(&alg) => {}
@@ -292,7 +300,7 @@ fn certificates(sp: &ServiceProvider) -> Vec<Vec<u8>> {
 
 /// Verifies the POST binding's enveloped signature with xmlsec against the SP's certificates and returns the
 /// document reduced to what the signature covers.
-fn verify_enveloped(xml_text: &str, sp: &ServiceProvider) -> Result<String, Rejection> {
+pub(super) fn verify_enveloped(xml_text: &str, sp: &ServiceProvider) -> Result<String, Rejection> {
     let certs: Vec<CertificateDer> = certificates(sp).into_iter().map(CertificateDer::from).collect();
     if certs.is_empty() {
         return Err(reject("The service provider has no registered signing certificate."));
@@ -304,11 +312,11 @@ fn verify_enveloped(xml_text: &str, sp: &ServiceProvider) -> Result<String, Reje
         ReduceMode::ValidateAndMarkNoAncestors,
         Some(&allowed),
     )
-    .map_err(|_| reject("The AuthnRequest's signature does not verify with the service provider's certificate."))
+    .map_err(|_| reject("The message's signature does not verify with the service provider's certificate."))
 }
 
 /// Verifies the Redirect binding's signature over the received octets with the SP's certificates.
-fn verify_redirect(signature: &RedirectSignature, sp: &ServiceProvider) -> Result<(), Rejection> {
+pub(super) fn verify_redirect(signature: &RedirectSignature, sp: &ServiceProvider) -> Result<(), Rejection> {
     let digest = match signature.sig_alg.as_str() {
         "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" => MessageDigest::sha256(),
         "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384" => MessageDigest::sha384(),
@@ -348,7 +356,7 @@ fn verify_redirect(signature: &RedirectSignature, sp: &ServiceProvider) -> Resul
 }
 
 /// An xs:ID: an NCName of reasonable length.
-fn valid_id(id: &str) -> bool {
+pub(super) fn valid_id(id: &str) -> bool {
     let mut chars = id.chars();
     id.len() <= 256
         && chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')

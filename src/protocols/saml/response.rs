@@ -75,9 +75,9 @@ fn sign(xml: &str, signer: &Signer) -> Result<String> {
     Crypto::sign_xml(xml, &signer.private_der).map_err(|e| Error::Internal(format!("SAML signing failed: {e}")))
 }
 
-/// Inserts the Response's signature template after its Issuer (schema order: Issuer, Signature, Status) and
-/// signs it; the Response's Issuer is the first one in the document.
-fn sign_response(xml: &str, response_id: &str, signer: &Signer) -> Result<String> {
+/// Inserts the root's signature template after its Issuer (schema order: Issuer, Signature, …) and signs it;
+/// the root's Issuer is the first one in the document (Response, LogoutRequest, LogoutResponse).
+pub(super) fn sign_response(xml: &str, response_id: &str, signer: &Signer) -> Result<String> {
     const ISSUER_END: &str = "</saml:Issuer>";
     let at = xml
         .find(ISSUER_END)
