@@ -6,7 +6,10 @@
 //! Two SPs: one that wants the Response signed (persistent NameID, a user with TOTP: REFEDS MFA), one that does
 //! not (e-mail NameID, password only: PasswordProtectedTransport). A third allows unsolicited responses and
 //! signs in through IdP-initiated SSO (`/saml/sso/init`); an SP registered without `--allow-idp-initiated` is
-//! refused there.
+//! refused there. A fourth performs single logout both ways: its signed LogoutRequest ends the Gatehouse session
+//! and it parses our LogoutResponse; after /logout at Gatehouse it handles our LogoutRequest (both query
+//! signatures checked with pysaml2's own verifier against our metadata, a forged one refused) and the browser
+//! ends on the signed-out page.
 //!
 //! `make test` installs pysaml2 into .venv-interop and xmlsec1, and sets GATEHOUSE_INTEROP=1 and
 //! GATEHOUSE_INTEROP_PYTHON, under which anything missing fails the test; a plain `cargo test` without them skips.
@@ -229,5 +232,49 @@ async fn pysaml2_accepts_an_idp_initiated_unsolicited_response() {
         stderr.contains("does not accept sign-in started at Gatehouse"),
         "{stderr}"
     );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn pysaml2_performs_single_logout_both_ways() {
+    if !node::available("pysaml2 SLO test", pysaml2_missing()) {
+        return;
+    }
+    let server = TestServer::start().await;
+    let user = server.add_user("sol", Some(GOOD_PASSWORD)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (key, cert) = pem_files(dir.path());
+    let acs = "http://127.0.0.1:9/acs";
+    let common = [
+        "https://pysaml2.example/sp-slo",
+        acs,
+        key.as_str(),
+        cert.as_str(),
+        "persistent",
+        "true",
+    ];
+    register_pysaml2(&server, &common, false, true).await;
+    let mut args = vec!["slo", server.base.as_str()];
+    args.extend(common);
+    args.extend(["sol", GOOD_PASSWORD]);
+    let output = python::run("saml_pysaml2.py", &args, &[], TIMEOUT).await;
+    let result = node::json_result("saml_pysaml2.py", &output);
+    let sp = &result["sp_initiated"];
+    assert_eq!(sp["status"], "urn:oasis:names:tc:SAML:2.0:status:Success", "{result}");
+    assert!(sp["in_response_to"].as_str().is_some_and(|id| !id.is_empty()));
+    assert_eq!(sp["signed_query"], true);
+    assert_eq!(sp["response_signature_verified"], true, "{result}");
+    assert_eq!(sp["signed_out"], true, "the Gatehouse session ended: {result}");
+    let idp = &result["idp_initiated"];
+    assert_eq!(idp["final_status"], 200, "{result}");
+    assert_eq!(idp["signed_out_page"], true);
+    assert_eq!(idp["signed_query"], true);
+    assert_eq!(idp["request_signature_verified"], true, "{result}");
+    assert_eq!(
+        idp["local_logout"], true,
+        "pysaml2 accepted our LogoutRequest: {result}"
+    );
+    assert_ne!(idp["tampered_rejected"], false, "{result}");
+    assert_eq!(server.session_count(&user).await, 0);
     server.stop().await;
 }

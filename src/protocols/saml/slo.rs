@@ -32,7 +32,7 @@ use super::request::{
 use super::response::sign_response;
 use super::xml::{self, Allow, NS_ASSERTION, NS_DSIG, NS_PROTOCOL, escape};
 use super::{BINDING_POST, BINDING_REDIRECT, instant};
-use crate::core::saml::{NameIdFormat, ServiceProvider, SessionParticipant, SloEndpoint};
+use crate::core::saml::{ServiceProvider, SessionParticipant, SloEndpoint};
 use crate::core::store::Store;
 use crate::core::{Error, Result};
 
@@ -288,14 +288,12 @@ pub fn logout_request_xml(
     participant: &SessionParticipant,
     now: DateTime<Utc>,
 ) -> String {
-    let qualifiers = match participant.name_id_format {
-        NameIdFormat::Email => String::new(),
-        _ => format!(
-            " NameQualifier=\"{}\" SPNameQualifier=\"{}\"",
-            escape(issuer),
-            escape(&participant.sp_entity_id)
-        ),
-    };
+    // The NameID exactly as the assertion carried it (SPs compare all of it).
+    let qualifiers = format!(
+        " NameQualifier=\"{}\" SPNameQualifier=\"{}\"",
+        escape(issuer),
+        escape(&participant.sp_entity_id)
+    );
     format!(
         "<samlp:LogoutRequest {NS} ID=\"{id}\" Version=\"2.0\" IssueInstant=\"{}\" Destination=\"{}\" \
          NotOnOrAfter=\"{}\"><saml:Issuer>{}</saml:Issuer><saml:NameID Format=\"{}\"{qualifiers}>{}</saml:NameID>\
