@@ -278,3 +278,99 @@ async fn pysaml2_performs_single_logout_both_ways() {
     assert_eq!(server.session_count(&user).await, 0);
     server.stop().await;
 }
+
+/// python3-saml (OneLogin) in strict mode: its own metadata registered, a signed Redirect AuthnRequest, /login
+/// (and TOTP), our Response verified (Destination and Recipient against the URL it rebuilds), attributes read,
+/// a tampered Response refused, then SP-initiated single logout with our signed LogoutResponse.
+#[tokio::test]
+async fn python3_saml_signs_in_in_strict_mode_and_logs_out() {
+    let mut missing = python::missing(&["onelogin.saml2", "requests"]);
+    missing.extend(python::missing(&["xmlsec"]));
+    if !node::available("python3-saml test", missing) {
+        return;
+    }
+    let server = TestServer::start().await;
+    server.add_user("quinn", Some(GOOD_PASSWORD)).await;
+    server.add_user_with("rita", Some(GOOD_PASSWORD), &["user"]).await;
+    let browser = server.browser();
+    assert_eq!(browser.login("quinn", GOOD_PASSWORD).await.status, 303);
+    let secret = server.enrol_totp(&browser).await;
+    let dir = tempfile::tempdir().unwrap();
+    // (entity, ACS, user, TOTP, Response signed, requested context, expected context)
+    let cases = [
+        (
+            "https://python3-saml.example/mfa",
+            "http://127.0.0.1:9/p3/acs-mfa",
+            "quinn",
+            true,
+            true,
+            "https://refeds.org/profile/mfa",
+            "https://refeds.org/profile/mfa",
+        ),
+        (
+            "https://python3-saml.example/password",
+            "http://127.0.0.1:9/p3/acs",
+            "rita",
+            false,
+            false,
+            "none",
+            "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport",
+        ),
+    ];
+    for (entity, acs, user, totp, signed_response, context, expected_context) in cases {
+        let (key, cert) = pem_files(dir.path());
+        let want = if signed_response { "true" } else { "false" };
+        let common = [entity, acs, key.as_str(), cert.as_str(), want];
+        let mut args = vec!["metadata", server.base.as_str()];
+        args.extend(common);
+        let output = python::run("saml_python3saml.py", &args, &[], TIMEOUT).await;
+        let metadata = node::json_result("saml_python3saml.py", &output)["metadata"]
+            .as_str()
+            .expect("SP metadata")
+            .to_string();
+        let sp = sps::register(
+            server.state().store.as_ref(),
+            server.state().clock.now(),
+            &Origin::cli(),
+            NewServiceProvider {
+                metadata,
+                name_id_format: Some("persistent".into()),
+                sign_response: signed_response,
+                allow_idp_initiated: false,
+            },
+        )
+        .await
+        .expect("python3-saml's metadata registers");
+        assert!(sp.authn_requests_signed);
+        assert_eq!(sp.slo_endpoints.len(), 1, "its SingleLogoutService is kept");
+
+        let code = server.totp_code(&secret, 0);
+        let mut args = vec!["sso", server.base.as_str()];
+        args.extend(common);
+        args.extend([context, user, GOOD_PASSWORD]);
+        if totp {
+            args.push(&code);
+        }
+        let output = python::run("saml_python3saml.py", &args, &[], TIMEOUT).await;
+        let result = node::json_result("saml_python3saml.py", &output);
+        assert_eq!(result["relay_state"], "relay-p3");
+        assert_eq!(
+            result["name_id_format"],
+            "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
+        );
+        assert!(result["session_index"].as_str().is_some_and(|s| s.starts_with('_')));
+        assert_eq!(result["attributes"]["uid"], serde_json::json!([user]), "{result}");
+        assert_eq!(
+            result["attributes"]["email"],
+            serde_json::json!([format!("{user}@example.com")])
+        );
+        assert_eq!(result["authn_context"], serde_json::json!([expected_context]));
+        assert_eq!(result["tampered_rejected"], true, "{result}");
+        let slo = &result["slo"];
+        assert_eq!(slo["errors"], serde_json::json!([]), "{result}");
+        assert_eq!(slo["relay_state"], "after-slo");
+        assert_eq!(slo["signed_out"], true, "{result}");
+        eprintln!("python3-saml result: {result}");
+    }
+    server.stop().await;
+}
