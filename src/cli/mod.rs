@@ -3,6 +3,7 @@
 mod clients;
 mod keys;
 mod roles;
+mod saml;
 mod serve;
 mod sps;
 mod tokens;
@@ -48,6 +49,9 @@ pub enum Command {
     /// SAML service providers: add (from metadata), list, show, remove.
     #[command(subcommand)]
     Sp(sps::SpCommand),
+    /// The SAML identity provider's signing certificates: rotate-cert, certs.
+    #[command(subcommand)]
+    Saml(saml::SamlCommand),
     /// Hardware OATH tokens: import seeds, list.
     #[command(subcommand)]
     Tokens(tokens::TokensCommand),
@@ -99,6 +103,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Client(cmd) => clients::run(&config, cmd, json).await,
             Command::Keys(cmd) => keys::run(&config, cmd, json).await,
             Command::Sp(cmd) => sps::run(&config, cmd, json).await,
+            Command::Saml(cmd) => saml::run(&config, cmd, json).await,
         }
     });
     match result {

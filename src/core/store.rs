@@ -351,6 +351,8 @@ pub trait SamlStore: Send + Sync {
     async fn delete_sp(&self, entity_id: &str) -> Result<bool>;
     async fn saml_keys(&self) -> Result<Vec<SamlKey>>;
     async fn insert_saml_key(&self, key: &SamlKey) -> Result<()>;
+    /// Sets when a key stops being published (rotation); `false` when no key has this id.
+    async fn retire_saml_key(&self, id: &str, retired_at: DateTime<Utc>) -> Result<bool>;
     /// Records an AuthnRequest ID of `sp_entity_id` until `expires_at`; `false` when it was seen before (atomic:
     /// of concurrent uses on any instance one wins).
     async fn use_saml_request_id(

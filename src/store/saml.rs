@@ -129,6 +129,16 @@ impl SamlStore for SeaStore {
         Ok(())
     }
 
+    async fn retire_saml_key(&self, id: &str, retired_at: DateTime<Utc>) -> Result<bool> {
+        let result = saml_key::Entity::update_many()
+            .col_expr(saml_key::Column::RetiredAt, sea_orm::sea_query::Expr::value(retired_at))
+            .filter(saml_key::Column::Id.eq(id))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected == 1)
+    }
+
     async fn use_saml_request_id(
         &self,
         sp_entity_id: &str,

@@ -23,6 +23,7 @@ mod policy;
 mod python;
 mod saml;
 mod saml_idp;
+mod saml_keys;
 mod saml_rejects;
 mod saml_slo;
 mod saml_sp;

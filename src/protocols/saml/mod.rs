@@ -6,8 +6,8 @@
 //! (size, no DTD, depth) first; request signatures are verified over the raw query string (Redirect) or as exactly
 //! one enveloped signature on the root referencing the root's ID (POST), with the SP's registered certificates
 //! only and SHA-256 or stronger; the Response is written here, with a SHA-256 signature template, and signed
-//! with xmlsec. Single logout (`slo`, `http_slo`) is front-channel in both directions. Not yet: encrypted
-//! assertions, certificate rotation.
+//! with xmlsec. Single logout (`slo`, `http_slo`) is front-channel in both directions. Certificates rotate
+//! with an overlap (`keys`). Not yet: encrypted assertions.
 pub mod http;
 pub mod http_slo;
 pub mod keys;
