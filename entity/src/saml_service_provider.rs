@@ -16,6 +16,8 @@ pub struct Model {
     pub allow_idp_initiated: bool,
     /// JSON list of SingleLogoutService endpoints from `metadata`.
     pub slo_endpoints: String,
+    /// JSON list of role names; empty: every user.
+    pub allowed_roles: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -1,5 +1,5 @@
-//! SAML, second slice: per-SP settings for IdP-initiated SSO and the SP's SingleLogoutService endpoints (taken
-//! from its metadata), and which service providers each browser session signed in to — with the NameID and
+//! SAML, second slice: per-SP settings for IdP-initiated SSO and access by role, the SP's SingleLogoutService
+//! endpoints (taken from its metadata), and which service providers each browser session signed in to — with the NameID and
 //! SessionIndex they were given — so single logout can check a LogoutRequest against the session and log the
 //! session out of every SP it reached.
 use sea_orm_migration::prelude::*;
@@ -13,6 +13,7 @@ enum SamlServiceProviders {
     Table,
     AllowIdpInitiated,
     SloEndpoints,
+    AllowedRoles,
 }
 
 #[derive(DeriveIden)]
@@ -43,6 +44,14 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(SamlServiceProviders::Table)
                     .add_column(text(SamlServiceProviders::SloEndpoints).default("[]"))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(SamlServiceProviders::Table)
+                    .add_column(text(SamlServiceProviders::AllowedRoles).default("[]"))
                     .to_owned(),
             )
             .await?;

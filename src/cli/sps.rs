@@ -37,6 +37,9 @@ pub struct AddSp {
     /// Allow IdP-initiated SSO: /saml/sso/init?sp=ENTITY_ID posts an unsolicited Response to its default ACS.
     #[arg(long)]
     pub allow_idp_initiated: bool,
+    /// Only users holding this role may sign in to it (repeatable; any of them); others get RequestDenied.
+    #[arg(long = "allow-role", value_name = "ROLE")]
+    pub allowed_roles: Vec<String>,
 }
 
 fn summary(sp: &ServiceProvider) -> String {
@@ -76,6 +79,7 @@ pub async fn run(config: &Config, command: SpCommand, json: bool) -> Result<(), 
                     name_id_format: args.name_id,
                     sign_response: args.sign_response,
                     allow_idp_initiated: args.allow_idp_initiated,
+                    allowed_roles: args.allowed_roles,
                 },
             )
             .await?;

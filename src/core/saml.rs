@@ -82,6 +82,8 @@ pub struct ServiceProvider {
     pub allow_idp_initiated: bool,
     /// SingleLogoutService endpoints from the metadata, in document order.
     pub slo_endpoints: Vec<SloEndpoint>,
+    /// Only users holding one of these roles may sign in to it (`RequestDenied` otherwise); empty: everyone.
+    pub allowed_roles: Vec<String>,
     pub created_at: DateTime<Utc>,
 }
 

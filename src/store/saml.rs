@@ -23,6 +23,7 @@ fn to_sp(m: saml_service_provider::Model) -> Result<ServiceProvider> {
         sign_response: m.sign_response,
         allow_idp_initiated: m.allow_idp_initiated,
         slo_endpoints: serde_json::from_str(&m.slo_endpoints).map_err(internal)?,
+        allowed_roles: serde_json::from_str(&m.allowed_roles).map_err(internal)?,
         created_at: m.created_at,
     })
 }
@@ -54,6 +55,7 @@ impl SamlStore for SeaStore {
             name_id_format: Set(sp.name_id_format.as_str().into()),
             allow_idp_initiated: Set(sp.allow_idp_initiated),
             slo_endpoints: Set(json_text(&sp.slo_endpoints)?),
+            allowed_roles: Set(json_text(&sp.allowed_roles)?),
             created_at: Set(sp.created_at),
         }
         .insert(&self.db)

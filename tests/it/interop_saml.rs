@@ -100,6 +100,7 @@ async fn pysaml2_signs_in_over_redirect_and_verifies_the_signed_response() {
                 name_id_format: Some(case.name_id.into()),
                 sign_response: case.signed_response,
                 allow_idp_initiated: false,
+                allowed_roles: Vec::new(),
             },
         )
         .await
@@ -180,6 +181,7 @@ async fn register_pysaml2(server: &TestServer, common: &[&str], allow_idp_initia
             name_id_format: Some(common[4].into()),
             sign_response,
             allow_idp_initiated,
+            allowed_roles: Vec::new(),
         },
     )
     .await
@@ -337,6 +339,7 @@ async fn python3_saml_signs_in_in_strict_mode_and_logs_out() {
                 name_id_format: Some("persistent".into()),
                 sign_response: signed_response,
                 allow_idp_initiated: false,
+                allowed_roles: Vec::new(),
             },
         )
         .await

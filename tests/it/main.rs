@@ -27,6 +27,7 @@ mod saml_keys;
 mod saml_rejects;
 mod saml_slo;
 mod saml_sp;
+mod saml_status;
 mod sms;
 mod store;
 mod templates;

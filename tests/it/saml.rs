@@ -374,12 +374,17 @@ async fn sp_command_adds_lists_shows_and_removes() {
         "--nameid",
         "email",
         "--allow-idp-initiated",
+        "--allow-role",
+        "helpdesk",
+        "--allow-role",
+        "user",
         "--json",
     ]);
     assert_eq!(code, Some(0), "{stderr}");
     let added: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(added["entity_id"], SP_ENTITY);
     assert_eq!(added["allow_idp_initiated"], true);
+    assert_eq!(added["allowed_roles"], serde_json::json!(["helpdesk", "user"]));
     assert_eq!(added["slo_endpoints"][0]["location"], SLO);
     assert_eq!(added["slo_endpoints"][1]["location"], SLO_POST);
     assert_eq!(added["name_id_format"], "email");

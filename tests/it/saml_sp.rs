@@ -108,6 +108,7 @@ impl TestSp {
                 name_id_format: Some(name_id.into()),
                 sign_response,
                 allow_idp_initiated,
+                allowed_roles: Vec::new(),
             },
         )
         .await

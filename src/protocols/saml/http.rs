@@ -21,10 +21,12 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::request::{self, Binding, Incoming, Rejection, Validated};
-use super::response::{self, STATUS_NO_PASSIVE, Subject};
+use super::response::{self, STATUS_NO_AUTHN_CONTEXT, STATUS_NO_PASSIVE, STATUS_REQUEST_DENIED, Subject};
 use super::{authn_context_for, entity_id, metadata, slo_url, sso_url};
+use super::{context, sps};
 use crate::app::AppState;
 use crate::core::audit::{self, Origin, Outcome};
+use crate::core::model::UserStatus;
 use crate::core::saml::SessionParticipant;
 use crate::core::secrets::random_token;
 use crate::core::{Error, Result};
@@ -202,6 +204,7 @@ async fn idp_initiated(state: &AppState, query: InitQuery) -> std::result::Resul
         is_passive: false,
         binding: Binding::Redirect,
         signed: false,
+        requested_context: None,
     })
 }
 
@@ -314,6 +317,32 @@ async fn resume(
         return Ok(answered());
     }
     let roles = state.store.roles_of(&user.id).await?;
+    // Refusals go to the ACS validated above, as signed status Responses.
+    let refused = if let Some(why) = sps::refusal(&sp, user.status == UserStatus::Active, &roles) {
+        Some((STATUS_REQUEST_DENIED, why))
+    } else if !context::satisfied(request.requested_context.as_ref(), &session.amr) {
+        // Step-up would go here (context::required_acr); until then the SP learns it cannot have it.
+        Some((
+            STATUS_NO_AUTHN_CONTEXT,
+            "the session's sign-in does not meet the requested authentication context",
+        ))
+    } else {
+        None
+    };
+    if let Some((code, why)) = refused {
+        let signer = state.saml_keys.signer(state.store.as_ref(), now).await?;
+        let body = response::status(&signer, &issuer, &request, code, now)?;
+        audit_sso(
+            &state,
+            &session::origin(&req).with_actor(format!("user:{}", user.id)),
+            Outcome::Denied,
+            Some(&user.id),
+            json!({ "sp": sp.entity_id, "reason": why, "status": code, "request_id": request.id,
+                "requested_context": request.requested_context }),
+        )
+        .await?;
+        return Ok(post_form(&request, &body));
+    }
     let subject = Subject {
         user,
         roles: &roles,

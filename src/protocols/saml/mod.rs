@@ -8,6 +8,7 @@
 //! only and SHA-256 or stronger; the Response is written here, with a SHA-256 signature template, and signed
 //! with xmlsec. Single logout (`slo`, `http_slo`) is front-channel in both directions. Certificates rotate
 //! with an overlap (`keys`). Not yet: encrypted assertions.
+pub mod context;
 pub mod http;
 pub mod http_slo;
 pub mod keys;

@@ -24,6 +24,7 @@ use samael::schema::AuthnRequest;
 use serde::{Deserialize, Serialize};
 
 use super::BINDING_POST;
+use super::context::{self, Requested};
 use super::xml::{self, Allow, NS_ASSERTION, NS_DSIG, NS_PROTOCOL};
 use crate::core::saml::{AcsEndpoint, ServiceProvider};
 use crate::core::store::Store;
@@ -124,6 +125,9 @@ pub struct Validated {
     pub is_passive: bool,
     pub binding: Binding,
     pub signed: bool,
+    /// The request's RequestedAuthnContext, checked against the session before answering.
+    #[serde(default)]
+    pub requested_context: Option<Requested>,
 }
 
 fn decode_value(raw: &str) -> Result<String, Rejection> {
@@ -453,6 +457,7 @@ pub async fn validate(
     {
         return Err(fail(reject("The signed part of the AuthnRequest is not the request.")));
     }
+    let requested_context = context::read(&verified_doc.root_element()).map_err(|e| fail(reject(e)))?;
     let request: AuthnRequest = verified_xml
         .parse()
         .map_err(|e| fail(reject(format!("The AuthnRequest cannot be read: {e}"))))?;
@@ -498,6 +503,7 @@ pub async fn validate(
         is_passive: request.is_passive.unwrap_or(false),
         binding: incoming.binding,
         signed,
+        requested_context,
     })
 }
 

@@ -31,6 +31,8 @@ const NS: &str = "xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" \
 /// Top-level status codes (core §3.2.2.2) and the second-level ones used.
 pub const STATUS_RESPONDER: &str = "urn:oasis:names:tc:SAML:2.0:status:Responder";
 pub const STATUS_NO_PASSIVE: &str = "urn:oasis:names:tc:SAML:2.0:status:NoPassive";
+pub const STATUS_NO_AUTHN_CONTEXT: &str = "urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext";
+pub const STATUS_REQUEST_DENIED: &str = "urn:oasis:names:tc:SAML:2.0:status:RequestDenied";
 
 /// The NameID `sp` gets for `user`.
 pub fn name_id(key: &[u8; 32], format: NameIdFormat, user: &User, sp_entity_id: &str) -> String {

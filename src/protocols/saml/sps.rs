@@ -26,6 +26,8 @@ pub struct NewServiceProvider {
     pub sign_response: bool,
     /// Allow IdP-initiated SSO (`/saml/sso/init`): unsolicited Responses to the default ACS.
     pub allow_idp_initiated: bool,
+    /// Only users with one of these roles may sign in to it; empty: everyone.
+    pub allowed_roles: Vec<String>,
 }
 
 fn check_location(location: &str) -> Result<()> {
@@ -49,6 +51,33 @@ fn check_endpoint(kind: &str, location: &str) -> Result<()> {
         return Err(bad());
     }
     Ok(())
+}
+
+fn check_roles(roles: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for role in roles {
+        let role = role.trim();
+        if role.is_empty() || role.len() > 64 || role.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Error::invalid(format!("'{role}' is not a role name.")));
+        }
+        if !out.iter().any(|r| r == role) {
+            out.push(role.to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// Why `sp` must not get an assertion about a user with `roles` (status `RequestDenied`), if it must not: a
+/// disabled account (sessions of disabled users do not resolve; this is the last line), or a role the SP is
+/// restricted to that the user lacks.
+pub fn refusal(sp: &ServiceProvider, user_active: bool, roles: &[String]) -> Option<&'static str> {
+    if !user_active {
+        return Some("the account is disabled");
+    }
+    if !sp.allowed_roles.is_empty() && !sp.allowed_roles.iter().any(|r| roles.contains(r)) {
+        return Some("the user has none of the roles this service provider is restricted to");
+    }
+    None
 }
 
 /// The service provider a metadata document describes (not stored).
@@ -170,6 +199,7 @@ pub fn from_metadata(new: &NewServiceProvider, now: DateTime<Utc>) -> Result<Ser
         name_id_format,
         allow_idp_initiated: new.allow_idp_initiated,
         slo_endpoints,
+        allowed_roles: check_roles(&new.allowed_roles)?,
         created_at: now,
     })
 }
@@ -194,6 +224,7 @@ pub async fn register(
             "entity_id": sp.entity_id, "name_id_format": sp.name_id_format.as_str(),
             "authn_requests_signed": sp.authn_requests_signed, "sign_response": sp.sign_response,
             "allow_idp_initiated": sp.allow_idp_initiated, "slo_endpoints": sp.slo_endpoints.len(),
+            "allowed_roles": sp.allowed_roles,
         }),
     )
     .await?;
@@ -217,4 +248,36 @@ pub async fn remove(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, enti
         serde_json::json!({ "entity_id": entity_id }),
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals() {
+        let mut sp = ServiceProvider {
+            entity_id: "https://sp.example".into(),
+            metadata: String::new(),
+            acs_endpoints: Vec::new(),
+            certificates: Vec::new(),
+            authn_requests_signed: false,
+            want_assertions_signed: false,
+            sign_response: false,
+            name_id_format: NameIdFormat::Persistent,
+            allow_idp_initiated: false,
+            slo_endpoints: Vec::new(),
+            allowed_roles: Vec::new(),
+            created_at: chrono::Utc::now(),
+        };
+        let roles = vec!["user".to_string()];
+        assert_eq!(refusal(&sp, true, &roles), None);
+        assert_eq!(refusal(&sp, true, &[]), None, "no restriction");
+        assert!(refusal(&sp, false, &roles).is_some(), "disabled");
+        sp.allowed_roles = vec!["finance".into(), "admin".into()];
+        assert!(refusal(&sp, true, &roles).is_some());
+        assert_eq!(refusal(&sp, true, &["admin".to_string()]), None);
+        assert!(check_roles(&["a b".into()]).is_err());
+        assert_eq!(check_roles(&["x".into(), " x ".into()]).unwrap(), ["x"]);
+    }
 }
