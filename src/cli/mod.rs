@@ -46,7 +46,7 @@ pub enum Command {
     /// The OpenID Provider's signing keys: list, rotate.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
-    /// SAML service providers: add (from metadata), list, show, remove.
+    /// SAML service providers: add (from metadata), list, show, update, remove.
     #[command(subcommand)]
     Sp(sps::SpCommand),
     /// The SAML identity provider's signing certificates: rotate-cert, certs.

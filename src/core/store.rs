@@ -347,6 +347,8 @@ pub trait SamlStore: Send + Sync {
     /// `Error::Conflict` when the entity ID is registered already.
     async fn insert_sp(&self, sp: &ServiceProvider) -> Result<()>;
     async fn sp(&self, entity_id: &str) -> Result<Option<ServiceProvider>>;
+    /// Replaces a registered SP's record (same entity ID); `Error::NotFound` when there is none.
+    async fn update_sp(&self, sp: &ServiceProvider) -> Result<()>;
     async fn list_sps(&self) -> Result<Vec<ServiceProvider>>;
     async fn delete_sp(&self, entity_id: &str) -> Result<bool>;
     async fn saml_keys(&self) -> Result<Vec<SamlKey>>;

@@ -41,32 +41,44 @@ fn request_key(sp_entity_id: &str, request_id: &str) -> String {
     hex::encode(hash.finalize())
 }
 
+fn sp_model(sp: &ServiceProvider) -> Result<saml_service_provider::ActiveModel> {
+    Ok(saml_service_provider::ActiveModel {
+        entity_id: Set(sp.entity_id.clone()),
+        metadata: Set(sp.metadata.clone()),
+        acs_endpoints: Set(json_text(&sp.acs_endpoints)?),
+        certificates: Set(json_text(&sp.certificates)?),
+        authn_requests_signed: Set(sp.authn_requests_signed),
+        want_assertions_signed: Set(sp.want_assertions_signed),
+        sign_response: Set(sp.sign_response),
+        name_id_format: Set(sp.name_id_format.as_str().into()),
+        allow_idp_initiated: Set(sp.allow_idp_initiated),
+        slo_endpoints: Set(json_text(&sp.slo_endpoints)?),
+        allowed_roles: Set(json_text(&sp.allowed_roles)?),
+        created_at: Set(sp.created_at),
+    })
+}
+
 #[async_trait]
 impl SamlStore for SeaStore {
     async fn insert_sp(&self, sp: &ServiceProvider) -> Result<()> {
-        saml_service_provider::ActiveModel {
-            entity_id: Set(sp.entity_id.clone()),
-            metadata: Set(sp.metadata.clone()),
-            acs_endpoints: Set(json_text(&sp.acs_endpoints)?),
-            certificates: Set(json_text(&sp.certificates)?),
-            authn_requests_signed: Set(sp.authn_requests_signed),
-            want_assertions_signed: Set(sp.want_assertions_signed),
-            sign_response: Set(sp.sign_response),
-            name_id_format: Set(sp.name_id_format.as_str().into()),
-            allow_idp_initiated: Set(sp.allow_idp_initiated),
-            slo_endpoints: Set(json_text(&sp.slo_endpoints)?),
-            allowed_roles: Set(json_text(&sp.allowed_roles)?),
-            created_at: Set(sp.created_at),
-        }
-        .insert(&self.db)
-        .await
-        .map_err(|e| match db_error(e) {
+        sp_model(sp)?.insert(&self.db).await.map_err(|e| match db_error(e) {
             Error::Conflict(_) => Error::Conflict(format!(
                 "A service provider with the entity ID '{}' is registered already.",
                 sp.entity_id
             )),
             other => other,
         })?;
+        Ok(())
+    }
+
+    async fn update_sp(&self, sp: &ServiceProvider) -> Result<()> {
+        if self.sp(&sp.entity_id).await?.is_none() {
+            return Err(Error::NotFound(format!(
+                "No service provider has the entity ID '{}'.",
+                sp.entity_id
+            )));
+        }
+        sp_model(sp)?.update(&self.db).await.map_err(db_error)?;
         Ok(())
     }
 

@@ -434,6 +434,35 @@ async fn sp_command_adds_lists_shows_and_removes() {
     assert_eq!(code, Some(1));
     assert!(stderr.contains("larger than"), "{stderr}");
 
+    // New metadata for the same SP (a new certificate): read again, Gatehouse's settings kept.
+    let renewed = TestSp::new();
+    let renewed_file = data.path().join("renewed.xml");
+    std::fs::write(&renewed_file, renewed.metadata(true)).unwrap();
+    let renewed_path = renewed_file.to_str().unwrap();
+    let (code, stdout, stderr) = run(&["sp", "update", SP_ENTITY, "--metadata", renewed_path, "--json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let updated: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(updated["certificates"], serde_json::json!([renewed.certificate]));
+    assert_eq!(updated["name_id_format"], "email", "settings kept");
+    assert_eq!(updated["allowed_roles"], serde_json::json!(["helpdesk", "user"]));
+    assert_eq!(updated["allow_idp_initiated"], true);
+    let mut other = TestSp::new();
+    other.entity_id = "https://other.example.test/metadata".into();
+    let other_file = data.path().join("other.xml");
+    std::fs::write(&other_file, other.metadata(true)).unwrap();
+    let (code, _, stderr) = run(&["sp", "update", SP_ENTITY, "--metadata", other_file.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("sp add instead"), "{stderr}");
+    let (code, _, stderr) = run(&["sp", "update", "https://unknown.example", "--metadata", renewed_path]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("No service provider"), "{stderr}");
+    let (_, stdout, _) = run(&["sp", "show", SP_ENTITY, "--json"]);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&stdout).unwrap()["certificates"],
+        serde_json::json!([renewed.certificate]),
+        "refused updates changed nothing"
+    );
+
     let (code, _, _) = run(&["sp", "remove", SP_ENTITY, "--json"]);
     assert_eq!(code, Some(0));
     let (code, _, stderr) = run(&["sp", "show", SP_ENTITY]);

@@ -796,6 +796,16 @@ async fn saml_request_ids_are_accepted_once_and_pending_requests_answered_once()
         assert_eq!((read.name_id_format, read.sign_response), (NameIdFormat::Email, true));
         assert!(read.allow_idp_initiated, "{backend}");
         assert_eq!(read.slo_endpoints, sp.slo_endpoints, "{backend}");
+        let mut changed = read.clone();
+        changed.certificates = vec!["MIIC".into()];
+        changed.allowed_roles = Vec::new();
+        store.update_sp(&changed).await.unwrap();
+        assert_eq!(store.sp(&entity).await.unwrap().unwrap(), changed, "{backend}");
+        changed.entity_id = "https://nobody.example".into();
+        assert!(
+            matches!(store.update_sp(&changed).await, Err(Error::NotFound(_))),
+            "{backend}"
+        );
 
         // The SPs a session signed in to: replaced on a second sign-in, listed oldest first, forgotten once.
         let participant = |sp: &str, index: &str, at| SessionParticipant {

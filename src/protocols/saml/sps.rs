@@ -231,6 +231,59 @@ pub async fn register(
     Ok(sp)
 }
 
+/// Replaces what was read from an SP's metadata (ACS and SLO endpoints, certificates, `AuthnRequestsSigned`,
+/// `WantAssertionsSigned`) with a new document for the same entity ID, keeping Gatehouse's settings for it
+/// (NameID format unless `name_id_format` is given, signing, IdP-initiated SSO, roles); audited with what changed.
+pub async fn update(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    entity_id: &str,
+    metadata: String,
+    name_id_format: Option<String>,
+) -> Result<ServiceProvider> {
+    let Some(current) = store.sp(entity_id).await? else {
+        return Err(Error::NotFound(format!(
+            "No service provider has the entity ID '{entity_id}'."
+        )));
+    };
+    let updated = from_metadata(
+        &NewServiceProvider {
+            metadata,
+            name_id_format: Some(name_id_format.unwrap_or_else(|| current.name_id_format.as_str().into())),
+            sign_response: current.sign_response,
+            allow_idp_initiated: current.allow_idp_initiated,
+            allowed_roles: current.allowed_roles.clone(),
+        },
+        current.created_at,
+    )?;
+    if updated.entity_id != current.entity_id {
+        return Err(Error::invalid(format!(
+            "The metadata describes '{}', not '{entity_id}': register it with sp add instead.",
+            updated.entity_id
+        )));
+    }
+    store.update_sp(&updated).await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "saml.sp_updated",
+        Outcome::Success,
+        None,
+        serde_json::json!({
+            "entity_id": entity_id,
+            "certificates_changed": updated.certificates != current.certificates,
+            "acs_changed": updated.acs_endpoints != current.acs_endpoints,
+            "slo_changed": updated.slo_endpoints != current.slo_endpoints,
+            "authn_requests_signed": updated.authn_requests_signed,
+            "name_id_format": updated.name_id_format.as_str(),
+        }),
+    )
+    .await?;
+    Ok(updated)
+}
+
 /// Removes an SP; `Error::NotFound` when none has this entity ID.
 pub async fn remove(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, entity_id: &str) -> Result<()> {
     if !store.delete_sp(entity_id).await? {
