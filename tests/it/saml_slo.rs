@@ -6,7 +6,7 @@
 //! `Requester` with nothing ended: another session's NameID or SessionIndex. From Gatehouse: /logout walks the
 //! session's SPs one after another with signed LogoutRequests and ends on the signed-out page.
 use crate::common::*;
-use crate::oidc::{REDIRECT, code_for};
+use crate::oidc::{REDIRECT, VERIFIER, code_for, redeem};
 use crate::saml_sp::*;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -450,5 +450,63 @@ async fn signing_out_of_gatehouse_logs_out_of_each_saml_sp_in_turn() {
     let account = plain.get("/account").await;
     let out = plain.post("/logout", &[("csrf", &account.csrf())]).await;
     assert_eq!(out.location().as_deref(), Some("/login"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn rp_initiated_logout_also_logs_out_of_the_saml_sps_before_returning_to_the_relying_party() {
+    let server = TestServer::start().await;
+    let alice = server.add_user("alice", Some(GOOD_PASSWORD)).await;
+    let bye = "http://127.0.0.1:9/bye";
+    clients::register(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        NewClient {
+            client_id: "spa".into(),
+            redirect_uris: vec![REDIRECT.into()],
+            post_logout_redirect_uris: vec![bye.into()],
+            public: true,
+            trusted: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("client registered");
+    let sp = TestSp::new();
+    sp.register_with(&server, true, "persistent", false, true).await;
+    let browser = server.browser();
+    let code = code_for(&server, &browser, &[], "alice").await;
+    let (status, tokens) = redeem(&server, &code, Some(VERIFIER)).await;
+    assert_eq!(status, 200, "{tokens}");
+    let who = sso_to(&browser, SP_ENTITY).await;
+    let hop = browser
+        .get(&format!(
+            "/end_session?id_token_hint={}&post_logout_redirect_uri={}&state=s-1",
+            tokens["id_token"].as_str().unwrap(),
+            encode(bye)
+        ))
+        .await;
+    assert_eq!(hop.status, 303, "{}", hop.body);
+    assert_eq!(server.session_count(&alice).await, 0);
+    let (to, params) = read_redirect(&hop.location().unwrap(), &idp_certificate(&browser).await);
+    assert_eq!(to, SLO, "the SAML SP first");
+    let request = param(&params, "xml").unwrap();
+    assert!(request.contains(&who.session_index));
+    let id = root_attr(request, "ID").unwrap();
+    let answer = signed_query(
+        "SAMLResponse",
+        &logout_response(&server, SP_ENTITY, &id),
+        None,
+        Some(&sp.key),
+        false,
+    );
+    let last = browser.get(&format!("/saml/slo?{answer}")).await;
+    assert_eq!(last.status, 303, "{}", last.body);
+    assert_eq!(
+        last.location().as_deref(),
+        Some("http://127.0.0.1:9/bye?state=s-1"),
+        "then the validated post_logout_redirect_uri"
+    );
     server.stop().await;
 }
