@@ -376,8 +376,9 @@ pub trait SamlStore: Send + Sync {
     async fn saml_request(&self, id: &str, now: DateTime<Utc>) -> Result<Option<(String, String, DateTime<Utc>)>>;
     /// Removes a pending request (answered); `false` when it was gone already (a concurrent answer won).
     async fn delete_saml_request(&self, id: &str) -> Result<bool>;
-    /// Records (or replaces) that a browser session signed in to an SP.
-    async fn put_saml_participant(&self, participant: &SessionParticipant) -> Result<()>;
+    /// Records (or replaces) that a browser session signed in to an SP; first forgets records made before
+    /// `sweep_before` (their sessions have reached their absolute lifetime, so they cannot be logged out).
+    async fn put_saml_participant(&self, participant: &SessionParticipant, sweep_before: DateTime<Utc>) -> Result<()>;
     /// The SPs a browser session signed in to, oldest first.
     async fn saml_participants(&self, session_hash: &str) -> Result<Vec<SessionParticipant>>;
     /// Forgets one SP of a session; `false` when it was not there (logged out already).

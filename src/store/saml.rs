@@ -222,7 +222,12 @@ impl SamlStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    async fn put_saml_participant(&self, p: &SessionParticipant) -> Result<()> {
+    async fn put_saml_participant(&self, p: &SessionParticipant, sweep_before: DateTime<Utc>) -> Result<()> {
+        saml_session_participant::Entity::delete_many()
+            .filter(saml_session_participant::Column::CreatedAt.lt(sweep_before))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
         // Replace: the latest sign-in at this SP is what it knows.
         self.delete_saml_participant(&p.session_hash, &p.sp_entity_id).await?;
         saml_session_participant::ActiveModel {

@@ -816,23 +816,32 @@ async fn saml_request_ids_are_accepted_once_and_pending_requests_answered_once()
             session_index: index.into(),
             created_at: at,
         };
+        let old = now - Duration::days(40);
         store
-            .put_saml_participant(&participant(&entity, "_a", now))
+            .put_saml_participant(&participant("https://old.example", "_o", old), old)
+            .await
+            .unwrap();
+        let sweep = now - Duration::days(30);
+        store
+            .put_saml_participant(&participant(&entity, "_a", now), sweep)
             .await
             .unwrap();
         store
-            .put_saml_participant(&participant("https://b.example", "_b", now + Duration::seconds(1)))
+            .put_saml_participant(
+                &participant("https://b.example", "_b", now + Duration::seconds(1)),
+                sweep,
+            )
             .await
             .unwrap();
         store
-            .put_saml_participant(&participant(&entity, "_c", now + Duration::seconds(2)))
+            .put_saml_participant(&participant(&entity, "_c", now + Duration::seconds(2)), sweep)
             .await
             .unwrap();
         let listed = store.saml_participants("h1").await.unwrap();
         assert_eq!(
             listed.iter().map(|p| p.session_index.as_str()).collect::<Vec<_>>(),
             ["_b", "_c"],
-            "{backend}"
+            "{backend}: replaced, and the row older than the sweep time is gone"
         );
         assert_eq!(listed[1].name_id_format, NameIdFormat::Transient);
         assert!(store.saml_participants("h2").await.unwrap().is_empty());

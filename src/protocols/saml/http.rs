@@ -353,14 +353,17 @@ async fn resume(
     let body = response::success(&signer, &issuer, &sp, &request, &subject, now)?;
     state
         .store
-        .put_saml_participant(&SessionParticipant {
-            session_hash: session.id_hash.clone(),
-            sp_entity_id: sp.entity_id.clone(),
-            name_id: subject.name_id.clone(),
-            name_id_format: sp.name_id_format,
-            session_index: response::session_index(session),
-            created_at: now,
-        })
+        .put_saml_participant(
+            &SessionParticipant {
+                session_hash: session.id_hash.clone(),
+                sp_entity_id: sp.entity_id.clone(),
+                name_id: subject.name_id.clone(),
+                name_id_format: sp.name_id_format,
+                session_index: response::session_index(session),
+                created_at: now,
+            },
+            now - state.limits.absolute,
+        )
         .await?;
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     audit_sso(
