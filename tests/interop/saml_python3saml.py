@@ -1,7 +1,7 @@
 """SAML service provider: python3-saml 1.16 (OneLogin, strict mode, xmlsec wheel) against Gatehouse's identity provider.
 
     python tests/interop/saml_python3saml.py metadata BASE SP_ENTITY ACS KEY CERT WANT_RESPONSE_SIGNED
-    python tests/interop/saml_python3saml.py sso BASE SP_ENTITY ACS KEY CERT WANT_RESPONSE_SIGNED CONTEXT USERNAME PASSWORD [TOTP_CODE]
+    python tests/interop/saml_python3saml.py sso BASE SP_ENTITY ACS KEY CERT WANT_RESPONSE_SIGNED CONTEXT USERNAME PASSWORD [TOTP_CODE,NEXT_TOTP_CODE]
 
 Why this exists: a second, independent SP implementation, stricter than pysaml2 in other places. In strict mode
 python3-saml rebuilds the URL the message was received at from the request data (https, host, port, path) and
@@ -15,7 +15,9 @@ builds a signed AuthnRequest (HTTP-Redirect, RSA-SHA256), goes through Gatehouse
 second-factor form when a TOTP code is given), hands the posted SAMLResponse to `process_response` (signature,
 Destination, Recipient, InResponseTo, audience, times), reads the attributes, checks that a tampered copy is
 refused, then performs SP-initiated single logout (`logout()` → Gatehouse → `process_slo()` on our signed
-LogoutResponse) and checks that the Gatehouse session is gone.
+LogoutResponse) and checks that the Gatehouse session is gone; finally it signs in again, the user signs out at
+Gatehouse, and `process_slo()` must accept Gatehouse's signed LogoutRequest (Destination, Issuer, signature; a
+forged signature refused) and answer it, the browser ending on Gatehouse's signed-out page.
 
 On success prints one JSON line; on failure prints the step and the error to stderr and exits 1.
 """
@@ -185,8 +187,10 @@ def settings(base, sp_entity, acs, key, cert, want_response_signed, context, idp
     return conf
 
 
-def sso(base, sp_entity, acs, key, cert, want_response_signed, context, username, password, totp_code=None):
+def sso(base, sp_entity, acs, key, cert, want_response_signed, context, username, password, totp_codes=None):
+    """TOTP_CODES: two codes, comma-separated (each is accepted once): one per sign-in."""
     global step
+    totp_code, second_code = (totp_codes.split(",") + [None])[:2] if totp_codes else (None, None)
     step = "IdP metadata"
     metadata = requests.get(f"{base}/saml/metadata", timeout=TIMEOUT_S)
     metadata.raise_for_status()
@@ -247,6 +251,28 @@ def sso(base, sp_entity, acs, key, cert, want_response_signed, context, username
         "reason": auth.get_last_error_reason(),
         "relay_state": query.get("RelayState"),
         "signed_out": account.status_code in (302, 303) and "/login" in account.headers.get("location", ""),
+    }
+
+    step = "SSO before signing out at Gatehouse"
+    auth = OneLogin_Saml2_Auth(request_data(acs), conf)
+    location = auth.login(return_to="relay-p3")
+    browser, form = through_sign_in(base, location, username, password, second_code)
+    step = "signing out at Gatehouse"
+    location = submit_form(browser, f"{base}/account", "/logout", {})
+    if not location.startswith(slo_url(acs) + "?"):
+        fail(f"/logout did not send a LogoutRequest to the SP: {location}")
+    step = "python3-saml handles Gatehouse's LogoutRequest"
+    query = dict(parse_qsl(urlsplit(location).query))
+    auth = OneLogin_Saml2_Auth(request_data(slo_url(acs), get_data=query), conf)
+    back = auth.process_slo(keep_local_session=True)
+    forged = OneLogin_Saml2_Auth(request_data(slo_url(acs), get_data=dict(query, Signature="A" * 344)), conf)
+    forged.process_slo(keep_local_session=True)
+    final = browse(browser, "GET", back) if back else None
+    result["idp_slo"] = {
+        "errors": auth.get_errors(),
+        "reason": auth.get_last_error_reason(),
+        "signed_out_page": final is not None and final.status_code == 200 and "You are signed out" in final.text,
+        "forged_rejected": bool(forged.get_errors()),
     }
     print(json.dumps(result))
 

@@ -283,7 +283,8 @@ async fn pysaml2_performs_single_logout_both_ways() {
 
 /// python3-saml (OneLogin) in strict mode: its own metadata registered, a signed Redirect AuthnRequest, /login
 /// (and TOTP), our Response verified (Destination and Recipient against the URL it rebuilds), attributes read,
-/// a tampered Response refused, then SP-initiated single logout with our signed LogoutResponse.
+/// a tampered Response refused, then single logout both ways (our LogoutResponse, then our LogoutRequest after
+/// /logout at Gatehouse).
 #[tokio::test]
 async fn python3_saml_signs_in_in_strict_mode_and_logs_out() {
     let mut missing = python::missing(&["onelogin.saml2", "requests"]);
@@ -347,7 +348,8 @@ async fn python3_saml_signs_in_in_strict_mode_and_logs_out() {
         assert!(sp.authn_requests_signed);
         assert_eq!(sp.slo_endpoints.len(), 1, "its SingleLogoutService is kept");
 
-        let code = server.totp_code(&secret, 0);
+        // One code per sign-in (a code is accepted once): this one and the next.
+        let code = format!("{},{}", server.totp_code(&secret, 0), server.totp_code(&secret, 1));
         let mut args = vec!["sso", server.base.as_str()];
         args.extend(common);
         args.extend([context, user, GOOD_PASSWORD]);
@@ -373,6 +375,10 @@ async fn python3_saml_signs_in_in_strict_mode_and_logs_out() {
         assert_eq!(slo["errors"], serde_json::json!([]), "{result}");
         assert_eq!(slo["relay_state"], "after-slo");
         assert_eq!(slo["signed_out"], true, "{result}");
+        let idp_slo = &result["idp_slo"];
+        assert_eq!(idp_slo["errors"], serde_json::json!([]), "{result}");
+        assert_eq!(idp_slo["signed_out_page"], true, "{result}");
+        assert_eq!(idp_slo["forged_rejected"], true, "{result}");
         eprintln!("python3-saml result: {result}");
     }
     server.stop().await;
