@@ -22,6 +22,7 @@ pub mod saml_key;
 pub mod saml_pending_request;
 pub mod saml_request_id;
 pub mod saml_service_provider;
+pub mod saml_session_participant;
 pub mod session;
 pub mod signing_key;
 pub mod sms_code;

@@ -13,6 +13,11 @@ pub struct Model {
     pub want_assertions_signed: bool,
     pub sign_response: bool,
     pub name_id_format: String,
+    pub allow_idp_initiated: bool,
+    /// JSON list of SingleLogoutService endpoints from `metadata`.
+    pub slo_endpoints: String,
+    /// JSON list of role names; empty: every user.
+    pub allowed_roles: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -15,6 +15,7 @@ mod m20261123_000011_saml;
 mod m20261123_000012_client_min_acr;
 mod m20261123_000013_trusted_devices;
 mod m20261123_000014_factor_resets;
+mod m20261123_000015_saml_slo;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000012_client_min_acr::Migration),
             Box::new(m20261123_000013_trusted_devices::Migration),
             Box::new(m20261123_000014_factor_resets::Migration),
+            Box::new(m20261123_000015_saml_slo::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@ mod clients;
 mod keys;
 mod recovery;
 mod roles;
+mod saml;
 mod serve;
 mod sps;
 mod tokens;
@@ -46,9 +47,12 @@ pub enum Command {
     /// The OpenID Provider's signing keys: list, rotate.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
-    /// SAML service providers: add (from metadata), list, show, remove.
+    /// SAML service providers: add (from metadata), list, show, update, remove.
     #[command(subcommand)]
     Sp(sps::SpCommand),
+    /// The SAML identity provider's signing certificates: rotate-cert, certs.
+    #[command(subcommand)]
+    Saml(saml::SamlCommand),
     /// Hardware OATH tokens: import seeds, list.
     #[command(subcommand)]
     Tokens(tokens::TokensCommand),
@@ -104,6 +108,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Keys(cmd) => keys::run(&config, cmd, json).await,
             Command::Sp(cmd) => sps::run(&config, cmd, json).await,
             Command::Recovery(cmd) => recovery::run(&config, cmd, json).await,
+            Command::Saml(cmd) => saml::run(&config, cmd, json).await,
         }
     });
     match result {

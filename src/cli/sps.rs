@@ -21,6 +21,30 @@ pub enum SpCommand {
     Show { entity_id: String },
     /// Remove a service provider.
     Remove { entity_id: String },
+    /// Re-read a service provider's metadata (new certificate, endpoints); Gatehouse's settings for it are kept.
+    Update {
+        entity_id: String,
+        /// The SP's new metadata, for the same entity ID.
+        #[arg(long, value_name = "FILE")]
+        metadata: std::path::PathBuf,
+        /// Change the NameID format too: persistent, email or transient.
+        #[arg(long = "nameid")]
+        name_id: Option<String>,
+    },
+}
+
+fn read_metadata(path: &std::path::Path) -> Result<String, CliError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| CliError(format!("reading {}: {e}", path.display())))?
+        .len();
+    if size > MAX_METADATA_BYTES as u64 {
+        return Err(CliError(format!(
+            "{} is larger than {} KiB",
+            path.display(),
+            MAX_METADATA_BYTES / 1024
+        )));
+    }
+    std::fs::read_to_string(path).map_err(|e| CliError(format!("reading {}: {e}", path.display())))
 }
 
 #[derive(Args, Debug)]
@@ -34,6 +58,12 @@ pub struct AddSp {
     /// Sign the whole Response as well as the Assertion (for SPs that want the Response signed).
     #[arg(long)]
     pub sign_response: bool,
+    /// Allow IdP-initiated SSO: /saml/sso/init?sp=ENTITY_ID posts an unsolicited Response to its default ACS.
+    #[arg(long)]
+    pub allow_idp_initiated: bool,
+    /// Only users holding this role may sign in to it (repeatable; any of them); others get RequestDenied.
+    #[arg(long = "allow-role", value_name = "ROLE")]
+    pub allowed_roles: Vec<String>,
 }
 
 fn summary(sp: &ServiceProvider) -> String {
@@ -52,18 +82,7 @@ pub async fn run(config: &Config, command: SpCommand, json: bool) -> Result<(), 
     let origin = Origin::cli();
     match command {
         SpCommand::Add(args) => {
-            let size = std::fs::metadata(&args.metadata)
-                .map_err(|e| CliError(format!("reading {}: {e}", args.metadata.display())))?
-                .len();
-            if size > MAX_METADATA_BYTES as u64 {
-                return Err(CliError(format!(
-                    "{} is larger than {} KiB",
-                    args.metadata.display(),
-                    MAX_METADATA_BYTES / 1024
-                )));
-            }
-            let metadata = std::fs::read_to_string(&args.metadata)
-                .map_err(|e| CliError(format!("reading {}: {e}", args.metadata.display())))?;
+            let metadata = read_metadata(&args.metadata)?;
             let sp = sps::register(
                 &store,
                 now,
@@ -72,6 +91,8 @@ pub async fn run(config: &Config, command: SpCommand, json: bool) -> Result<(), 
                     metadata,
                     name_id_format: args.name_id,
                     sign_response: args.sign_response,
+                    allow_idp_initiated: args.allow_idp_initiated,
+                    allowed_roles: args.allowed_roles,
                 },
             )
             .await?;
@@ -96,6 +117,24 @@ pub async fn run(config: &Config, command: SpCommand, json: bool) -> Result<(), 
                 .await?
                 .ok_or_else(|| CliError(format!("service provider '{entity_id}' not found")))?;
             print(json, &serde_json::to_value(&sp)?, &serde_json::to_string_pretty(&sp)?);
+        }
+        SpCommand::Update {
+            entity_id,
+            metadata,
+            name_id,
+        } => {
+            let metadata = read_metadata(&metadata)?;
+            let sp = sps::update(&store, now, &origin, &entity_id, metadata, name_id).await?;
+            print(
+                json,
+                &serde_json::to_value(&sp)?,
+                &format!(
+                    "Updated {} ({} ACS endpoint(s), {} certificate(s)).",
+                    sp.entity_id,
+                    sp.acs_endpoints.len(),
+                    sp.certificates.len()
+                ),
+            );
         }
         SpCommand::Remove { entity_id } => {
             sps::remove(&store, now, &origin, &entity_id).await?;

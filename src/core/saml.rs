@@ -52,6 +52,16 @@ pub struct AcsEndpoint {
     pub is_default: bool,
 }
 
+/// A SingleLogoutService endpoint from the SP's metadata: where its LogoutRequests and LogoutResponses go.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SloEndpoint {
+    pub binding: String,
+    pub location: String,
+    /// Where LogoutResponses go, when not to `location`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_location: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ServiceProvider {
     pub entity_id: String,
@@ -68,6 +78,24 @@ pub struct ServiceProvider {
     /// Sign the Response as well as the Assertion.
     pub sign_response: bool,
     pub name_id_format: NameIdFormat,
+    /// Gatehouse may start SSO for it (`/saml/sso/init`), posting an unsolicited Response.
+    pub allow_idp_initiated: bool,
+    /// SingleLogoutService endpoints from the metadata, in document order.
+    pub slo_endpoints: Vec<SloEndpoint>,
+    /// Only users holding one of these roles may sign in to it (`RequestDenied` otherwise); empty: everyone.
+    pub allowed_roles: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A service provider a browser session signed in to, and what it was told: a LogoutRequest from it must name
+/// this NameID (and, if it names one, this SessionIndex).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionParticipant {
+    pub session_hash: String,
+    pub sp_entity_id: String,
+    pub name_id: String,
+    pub name_id_format: NameIdFormat,
+    pub session_index: String,
     pub created_at: DateTime<Utc>,
 }
 

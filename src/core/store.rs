@@ -16,7 +16,7 @@ use super::oauth::{
 };
 use super::policy::RolePolicy;
 use super::recovery::{FactorResetRequest, ResetState};
-use super::saml::{SamlKey, ServiceProvider};
+use super::saml::{SamlKey, ServiceProvider, SessionParticipant};
 use super::trusted_devices::TrustedDevice;
 
 #[async_trait]
@@ -349,10 +349,14 @@ pub trait SamlStore: Send + Sync {
     /// `Error::Conflict` when the entity ID is registered already.
     async fn insert_sp(&self, sp: &ServiceProvider) -> Result<()>;
     async fn sp(&self, entity_id: &str) -> Result<Option<ServiceProvider>>;
+    /// Replaces a registered SP's record (same entity ID); `Error::NotFound` when there is none.
+    async fn update_sp(&self, sp: &ServiceProvider) -> Result<()>;
     async fn list_sps(&self) -> Result<Vec<ServiceProvider>>;
     async fn delete_sp(&self, entity_id: &str) -> Result<bool>;
     async fn saml_keys(&self) -> Result<Vec<SamlKey>>;
     async fn insert_saml_key(&self, key: &SamlKey) -> Result<()>;
+    /// Sets when a key stops being published (rotation); `false` when no key has this id.
+    async fn retire_saml_key(&self, id: &str, retired_at: DateTime<Utc>) -> Result<bool>;
     /// Records an AuthnRequest ID of `sp_entity_id` until `expires_at`; `false` when it was seen before (atomic:
     /// of concurrent uses on any instance one wins).
     async fn use_saml_request_id(
@@ -374,6 +378,13 @@ pub trait SamlStore: Send + Sync {
     async fn saml_request(&self, id: &str, now: DateTime<Utc>) -> Result<Option<(String, String, DateTime<Utc>)>>;
     /// Removes a pending request (answered); `false` when it was gone already (a concurrent answer won).
     async fn delete_saml_request(&self, id: &str) -> Result<bool>;
+    /// Records (or replaces) that a browser session signed in to an SP; first forgets records made before
+    /// `sweep_before` (their sessions have reached their absolute lifetime, so they cannot be logged out).
+    async fn put_saml_participant(&self, participant: &SessionParticipant, sweep_before: DateTime<Utc>) -> Result<()>;
+    /// The SPs a browser session signed in to, oldest first.
+    async fn saml_participants(&self, session_hash: &str) -> Result<Vec<SessionParticipant>>;
+    /// Forgets one SP of a session; `false` when it was not there (logged out already).
+    async fn delete_saml_participant(&self, session_hash: &str, sp_entity_id: &str) -> Result<bool>;
 }
 
 /// Per-role authentication policy. Writes are validated in `core` before they get here.

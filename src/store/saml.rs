@@ -1,11 +1,11 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use entity::{saml_key, saml_pending_request, saml_request_id, saml_service_provider};
+use entity::{saml_key, saml_pending_request, saml_request_id, saml_service_provider, saml_session_participant};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use sha2::{Digest, Sha256};
 
 use super::{SeaStore, db_error};
-use crate::core::saml::{NameIdFormat, SamlKey, ServiceProvider};
+use crate::core::saml::{NameIdFormat, SamlKey, ServiceProvider, SessionParticipant};
 use crate::core::store::SamlStore;
 use crate::core::{Error, Result};
 
@@ -21,6 +21,9 @@ fn to_sp(m: saml_service_provider::Model) -> Result<ServiceProvider> {
         authn_requests_signed: m.authn_requests_signed,
         want_assertions_signed: m.want_assertions_signed,
         sign_response: m.sign_response,
+        allow_idp_initiated: m.allow_idp_initiated,
+        slo_endpoints: serde_json::from_str(&m.slo_endpoints).map_err(internal)?,
+        allowed_roles: serde_json::from_str(&m.allowed_roles).map_err(internal)?,
         created_at: m.created_at,
     })
 }
@@ -38,29 +41,44 @@ fn request_key(sp_entity_id: &str, request_id: &str) -> String {
     hex::encode(hash.finalize())
 }
 
+fn sp_model(sp: &ServiceProvider) -> Result<saml_service_provider::ActiveModel> {
+    Ok(saml_service_provider::ActiveModel {
+        entity_id: Set(sp.entity_id.clone()),
+        metadata: Set(sp.metadata.clone()),
+        acs_endpoints: Set(json_text(&sp.acs_endpoints)?),
+        certificates: Set(json_text(&sp.certificates)?),
+        authn_requests_signed: Set(sp.authn_requests_signed),
+        want_assertions_signed: Set(sp.want_assertions_signed),
+        sign_response: Set(sp.sign_response),
+        name_id_format: Set(sp.name_id_format.as_str().into()),
+        allow_idp_initiated: Set(sp.allow_idp_initiated),
+        slo_endpoints: Set(json_text(&sp.slo_endpoints)?),
+        allowed_roles: Set(json_text(&sp.allowed_roles)?),
+        created_at: Set(sp.created_at),
+    })
+}
+
 #[async_trait]
 impl SamlStore for SeaStore {
     async fn insert_sp(&self, sp: &ServiceProvider) -> Result<()> {
-        saml_service_provider::ActiveModel {
-            entity_id: Set(sp.entity_id.clone()),
-            metadata: Set(sp.metadata.clone()),
-            acs_endpoints: Set(json_text(&sp.acs_endpoints)?),
-            certificates: Set(json_text(&sp.certificates)?),
-            authn_requests_signed: Set(sp.authn_requests_signed),
-            want_assertions_signed: Set(sp.want_assertions_signed),
-            sign_response: Set(sp.sign_response),
-            name_id_format: Set(sp.name_id_format.as_str().into()),
-            created_at: Set(sp.created_at),
-        }
-        .insert(&self.db)
-        .await
-        .map_err(|e| match db_error(e) {
+        sp_model(sp)?.insert(&self.db).await.map_err(|e| match db_error(e) {
             Error::Conflict(_) => Error::Conflict(format!(
                 "A service provider with the entity ID '{}' is registered already.",
                 sp.entity_id
             )),
             other => other,
         })?;
+        Ok(())
+    }
+
+    async fn update_sp(&self, sp: &ServiceProvider) -> Result<()> {
+        if self.sp(&sp.entity_id).await?.is_none() {
+            return Err(Error::NotFound(format!(
+                "No service provider has the entity ID '{}'.",
+                sp.entity_id
+            )));
+        }
+        sp_model(sp)?.update(&self.db).await.map_err(db_error)?;
         Ok(())
     }
 
@@ -123,6 +141,16 @@ impl SamlStore for SeaStore {
         .await
         .map_err(db_error)?;
         Ok(())
+    }
+
+    async fn retire_saml_key(&self, id: &str, retired_at: DateTime<Utc>) -> Result<bool> {
+        let result = saml_key::Entity::update_many()
+            .col_expr(saml_key::Column::RetiredAt, sea_orm::sea_query::Expr::value(retired_at))
+            .filter(saml_key::Column::Id.eq(id))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected == 1)
     }
 
     async fn use_saml_request_id(
@@ -192,5 +220,60 @@ impl SamlStore for SeaStore {
             .await
             .map_err(db_error)?;
         Ok(result.rows_affected == 1)
+    }
+
+    async fn put_saml_participant(&self, p: &SessionParticipant, sweep_before: DateTime<Utc>) -> Result<()> {
+        saml_session_participant::Entity::delete_many()
+            .filter(saml_session_participant::Column::CreatedAt.lt(sweep_before))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        // Replace: the latest sign-in at this SP is what it knows.
+        self.delete_saml_participant(&p.session_hash, &p.sp_entity_id).await?;
+        saml_session_participant::ActiveModel {
+            session_hash: Set(p.session_hash.clone()),
+            sp_entity_id: Set(p.sp_entity_id.clone()),
+            name_id: Set(p.name_id.clone()),
+            name_id_format: Set(p.name_id_format.as_str().into()),
+            session_index: Set(p.session_index.clone()),
+            created_at: Set(p.created_at),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn saml_participants(&self, session_hash: &str) -> Result<Vec<SessionParticipant>> {
+        saml_session_participant::Entity::find()
+            .filter(saml_session_participant::Column::SessionHash.eq(session_hash))
+            .order_by_asc(saml_session_participant::Column::CreatedAt)
+            .order_by_asc(saml_session_participant::Column::SpEntityId)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(|m| {
+                Ok(SessionParticipant {
+                    name_id_format: NameIdFormat::parse(&m.name_id_format)
+                        .ok_or_else(|| Error::Internal(format!("unknown NameID format {}", m.name_id_format)))?,
+                    session_hash: m.session_hash,
+                    sp_entity_id: m.sp_entity_id,
+                    name_id: m.name_id,
+                    session_index: m.session_index,
+                    created_at: m.created_at,
+                })
+            })
+            .collect()
+    }
+
+    async fn delete_saml_participant(&self, session_hash: &str, sp_entity_id: &str) -> Result<bool> {
+        let result = saml_session_participant::Entity::delete_many()
+            .filter(saml_session_participant::Column::SessionHash.eq(session_hash))
+            .filter(saml_session_participant::Column::SpEntityId.eq(sp_entity_id))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected >= 1)
     }
 }

@@ -179,6 +179,12 @@ pub async fn logout(
     csrf::verify(&req, &state, form.csrf.as_deref())?;
     if let Some((session, user)) = session::current(&req, &state).await? {
         crate::protocols::oidc::http_logout::end_browser_session(&req, &state, &session, &user).await?;
+        // Then out of the SAML SPs this session reached, one after another (front-channel).
+        if let Some(chain) =
+            crate::protocols::saml::http_slo::front_channel(&req, &state, &session, &user, None).await?
+        {
+            return Ok(chain);
+        }
     }
     Ok(HttpResponse::SeeOther()
         .insert_header((LOCATION, "/login"))

@@ -4,7 +4,12 @@
 //! /login form (and the second-factor form), and verifies our Response its own way — signatures against our
 //! metadata's certificate, Destination, InResponseTo, audience, times — then must refuse a tampered copy.
 //! Two SPs: one that wants the Response signed (persistent NameID, a user with TOTP: REFEDS MFA), one that does
-//! not (e-mail NameID, password only: PasswordProtectedTransport).
+//! not (e-mail NameID, password only: PasswordProtectedTransport). A third allows unsolicited responses and
+//! signs in through IdP-initiated SSO (`/saml/sso/init`); an SP registered without `--allow-idp-initiated` is
+//! refused there. A fourth performs single logout both ways: its signed LogoutRequest ends the Gatehouse session
+//! and it parses our LogoutResponse; after /logout at Gatehouse it handles our LogoutRequest (both query
+//! signatures checked with pysaml2's own verifier against our metadata, a forged one refused) and the browser
+//! ends on the signed-out page.
 //!
 //! `make test` installs pysaml2 into .venv-interop and xmlsec1, and sets GATEHOUSE_INTEROP=1 and
 //! GATEHOUSE_INTEROP_PYTHON, under which anything missing fails the test; a plain `cargo test` without them skips.
@@ -94,6 +99,8 @@ async fn pysaml2_signs_in_over_redirect_and_verifies_the_signed_response() {
                 metadata,
                 name_id_format: Some(case.name_id.into()),
                 sign_response: case.signed_response,
+                allow_idp_initiated: false,
+                allowed_roles: Vec::new(),
             },
         )
         .await
@@ -152,6 +159,227 @@ async fn pysaml2_signs_in_over_redirect_and_verifies_the_signed_response() {
             assert_eq!(attributes["roles"], serde_json::json!(["user"]));
         }
         eprintln!("pysaml2 result: {result}");
+    }
+    server.stop().await;
+}
+
+/// Registers the SP metadata pysaml2 writes for itself, through the same code as `gatehouse sp add`.
+async fn register_pysaml2(server: &TestServer, common: &[&str], allow_idp_initiated: bool, sign_response: bool) {
+    let mut args = vec!["metadata", server.base.as_str()];
+    args.extend(common);
+    let output = python::run("saml_pysaml2.py", &args, &[], TIMEOUT).await;
+    let metadata = node::json_result("saml_pysaml2.py", &output)["metadata"]
+        .as_str()
+        .expect("SP metadata")
+        .to_string();
+    sps::register(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        NewServiceProvider {
+            metadata,
+            name_id_format: Some(common[4].into()),
+            sign_response,
+            allow_idp_initiated,
+            allowed_roles: Vec::new(),
+        },
+    )
+    .await
+    .expect("pysaml2's metadata registers");
+}
+
+fn pysaml2_missing() -> Vec<String> {
+    let mut missing = python::missing(&["saml2", "requests"]);
+    if !std::path::Path::new("/usr/bin/xmlsec1").is_file() {
+        missing.push("/usr/bin/xmlsec1 (apt-get install xmlsec1)".into());
+    }
+    missing
+}
+
+#[tokio::test]
+async fn pysaml2_accepts_an_idp_initiated_unsolicited_response() {
+    if !node::available("pysaml2 IdP-initiated test", pysaml2_missing()) {
+        return;
+    }
+    let server = TestServer::start().await;
+    server.add_user_with("ivy", Some(GOOD_PASSWORD), &["user"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (key, cert) = pem_files(dir.path());
+    let entity = "https://pysaml2.example/sp-unsolicited";
+    let acs = "http://127.0.0.1:9/acs/unsolicited";
+    let common = [entity, acs, key.as_str(), cert.as_str(), "persistent", "true"];
+    register_pysaml2(&server, &common, true, true).await;
+    let mut args = vec!["idp-init", server.base.as_str()];
+    args.extend(common);
+    args.extend(["ivy", GOOD_PASSWORD]);
+    let output = python::run("saml_pysaml2.py", &args, &[], TIMEOUT).await;
+    let result = node::json_result("saml_pysaml2.py", &output);
+    assert_eq!(result["form_action"], acs);
+    assert_eq!(result["relay_state"], "/after-init");
+    assert!(result["in_response_to"].is_null(), "unsolicited: {result}");
+    assert_eq!(result["assertion_signed"], true);
+    assert_eq!(result["attributes"]["uid"], serde_json::json!(["ivy"]));
+
+    // The same SP without --allow-idp-initiated is refused at Gatehouse, nothing posted.
+    let other = "https://pysaml2.example/sp-solicited-only";
+    let common = [other, acs, key.as_str(), cert.as_str(), "persistent", "true"];
+    register_pysaml2(&server, &common, false, true).await;
+    let mut args = vec!["idp-init", server.base.as_str()];
+    args.extend(common);
+    args.extend(["ivy", GOOD_PASSWORD]);
+    let output = python::run("saml_pysaml2.py", &args, &[], TIMEOUT).await;
+    assert!(!output.status.success(), "refused: {output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("does not accept sign-in started at Gatehouse"),
+        "{stderr}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn pysaml2_performs_single_logout_both_ways() {
+    if !node::available("pysaml2 SLO test", pysaml2_missing()) {
+        return;
+    }
+    let server = TestServer::start().await;
+    let user = server.add_user("sol", Some(GOOD_PASSWORD)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (key, cert) = pem_files(dir.path());
+    let acs = "http://127.0.0.1:9/acs";
+    let common = [
+        "https://pysaml2.example/sp-slo",
+        acs,
+        key.as_str(),
+        cert.as_str(),
+        "persistent",
+        "true",
+    ];
+    register_pysaml2(&server, &common, false, true).await;
+    let mut args = vec!["slo", server.base.as_str()];
+    args.extend(common);
+    args.extend(["sol", GOOD_PASSWORD]);
+    let output = python::run("saml_pysaml2.py", &args, &[], TIMEOUT).await;
+    let result = node::json_result("saml_pysaml2.py", &output);
+    let sp = &result["sp_initiated"];
+    assert_eq!(sp["status"], "urn:oasis:names:tc:SAML:2.0:status:Success", "{result}");
+    assert!(sp["in_response_to"].as_str().is_some_and(|id| !id.is_empty()));
+    assert_eq!(sp["signed_query"], true);
+    assert_eq!(sp["response_signature_verified"], true, "{result}");
+    assert_eq!(sp["signed_out"], true, "the Gatehouse session ended: {result}");
+    let idp = &result["idp_initiated"];
+    assert_eq!(idp["final_status"], 200, "{result}");
+    assert_eq!(idp["signed_out_page"], true);
+    assert_eq!(idp["signed_query"], true);
+    assert_eq!(idp["request_signature_verified"], true, "{result}");
+    assert_eq!(
+        idp["local_logout"], true,
+        "pysaml2 accepted our LogoutRequest: {result}"
+    );
+    assert_ne!(idp["tampered_rejected"], false, "{result}");
+    assert_eq!(server.session_count(&user).await, 0);
+    server.stop().await;
+}
+
+/// python3-saml (OneLogin) in strict mode: its own metadata registered, a signed Redirect AuthnRequest, /login
+/// (and TOTP), our Response verified (Destination and Recipient against the URL it rebuilds), attributes read,
+/// a tampered Response refused, then single logout both ways (our LogoutResponse, then our LogoutRequest after
+/// /logout at Gatehouse).
+#[tokio::test]
+async fn python3_saml_signs_in_in_strict_mode_and_logs_out() {
+    let mut missing = python::missing(&["onelogin.saml2", "requests"]);
+    missing.extend(python::missing(&["xmlsec"]));
+    if !node::available("python3-saml test", missing) {
+        return;
+    }
+    let server = TestServer::start().await;
+    server.add_user("quinn", Some(GOOD_PASSWORD)).await;
+    server.add_user_with("rita", Some(GOOD_PASSWORD), &["user"]).await;
+    let browser = server.browser();
+    assert_eq!(browser.login("quinn", GOOD_PASSWORD).await.status, 303);
+    let secret = server.enrol_totp(&browser).await;
+    let dir = tempfile::tempdir().unwrap();
+    // (entity, ACS, user, TOTP, Response signed, requested context, expected context)
+    let cases = [
+        (
+            "https://python3-saml.example/mfa",
+            "http://127.0.0.1:9/p3/acs-mfa",
+            "quinn",
+            true,
+            true,
+            "https://refeds.org/profile/mfa",
+            "https://refeds.org/profile/mfa",
+        ),
+        (
+            "https://python3-saml.example/password",
+            "http://127.0.0.1:9/p3/acs",
+            "rita",
+            false,
+            false,
+            "none",
+            "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport",
+        ),
+    ];
+    for (entity, acs, user, totp, signed_response, context, expected_context) in cases {
+        let (key, cert) = pem_files(dir.path());
+        let want = if signed_response { "true" } else { "false" };
+        let common = [entity, acs, key.as_str(), cert.as_str(), want];
+        let mut args = vec!["metadata", server.base.as_str()];
+        args.extend(common);
+        let output = python::run("saml_python3saml.py", &args, &[], TIMEOUT).await;
+        let metadata = node::json_result("saml_python3saml.py", &output)["metadata"]
+            .as_str()
+            .expect("SP metadata")
+            .to_string();
+        let sp = sps::register(
+            server.state().store.as_ref(),
+            server.state().clock.now(),
+            &Origin::cli(),
+            NewServiceProvider {
+                metadata,
+                name_id_format: Some("persistent".into()),
+                sign_response: signed_response,
+                allow_idp_initiated: false,
+                allowed_roles: Vec::new(),
+            },
+        )
+        .await
+        .expect("python3-saml's metadata registers");
+        assert!(sp.authn_requests_signed);
+        assert_eq!(sp.slo_endpoints.len(), 1, "its SingleLogoutService is kept");
+
+        // One code per sign-in (a code is accepted once): this one and the next.
+        let code = format!("{},{}", server.totp_code(&secret, 0), server.totp_code(&secret, 1));
+        let mut args = vec!["sso", server.base.as_str()];
+        args.extend(common);
+        args.extend([context, user, GOOD_PASSWORD]);
+        if totp {
+            args.push(&code);
+        }
+        let output = python::run("saml_python3saml.py", &args, &[], TIMEOUT).await;
+        let result = node::json_result("saml_python3saml.py", &output);
+        assert_eq!(result["relay_state"], "relay-p3");
+        assert_eq!(
+            result["name_id_format"],
+            "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
+        );
+        assert!(result["session_index"].as_str().is_some_and(|s| s.starts_with('_')));
+        assert_eq!(result["attributes"]["uid"], serde_json::json!([user]), "{result}");
+        assert_eq!(
+            result["attributes"]["email"],
+            serde_json::json!([format!("{user}@example.com")])
+        );
+        assert_eq!(result["authn_context"], serde_json::json!([expected_context]));
+        assert_eq!(result["tampered_rejected"], true, "{result}");
+        let slo = &result["slo"];
+        assert_eq!(slo["errors"], serde_json::json!([]), "{result}");
+        assert_eq!(slo["relay_state"], "after-slo");
+        assert_eq!(slo["signed_out"], true, "{result}");
+        let idp_slo = &result["idp_slo"];
+        assert_eq!(idp_slo["errors"], serde_json::json!([]), "{result}");
+        assert_eq!(idp_slo["signed_out_page"], true, "{result}");
+        assert_eq!(idp_slo["forged_rejected"], true, "{result}");
+        eprintln!("python3-saml result: {result}");
     }
     server.stop().await;
 }

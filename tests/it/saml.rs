@@ -366,10 +366,27 @@ async fn sp_command_adds_lists_shows_and_removes() {
         )
     };
     let path = file.to_str().unwrap();
-    let (code, stdout, stderr) = run(&["sp", "add", "--metadata", path, "--nameid", "email", "--json"]);
+    let (code, stdout, stderr) = run(&[
+        "sp",
+        "add",
+        "--metadata",
+        path,
+        "--nameid",
+        "email",
+        "--allow-idp-initiated",
+        "--allow-role",
+        "helpdesk",
+        "--allow-role",
+        "user",
+        "--json",
+    ]);
     assert_eq!(code, Some(0), "{stderr}");
     let added: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(added["entity_id"], SP_ENTITY);
+    assert_eq!(added["allow_idp_initiated"], true);
+    assert_eq!(added["allowed_roles"], serde_json::json!(["helpdesk", "user"]));
+    assert_eq!(added["slo_endpoints"][0]["location"], SLO);
+    assert_eq!(added["slo_endpoints"][1]["location"], SLO_POST);
     assert_eq!(added["name_id_format"], "email");
     assert_eq!(added["authn_requests_signed"], true);
     assert_eq!(
@@ -416,6 +433,35 @@ async fn sp_command_adds_lists_shows_and_removes() {
     let (code, _, stderr) = run(&["sp", "add", "--metadata", huge.to_str().unwrap()]);
     assert_eq!(code, Some(1));
     assert!(stderr.contains("larger than"), "{stderr}");
+
+    // New metadata for the same SP (a new certificate): read again, Gatehouse's settings kept.
+    let renewed = TestSp::new();
+    let renewed_file = data.path().join("renewed.xml");
+    std::fs::write(&renewed_file, renewed.metadata(true)).unwrap();
+    let renewed_path = renewed_file.to_str().unwrap();
+    let (code, stdout, stderr) = run(&["sp", "update", SP_ENTITY, "--metadata", renewed_path, "--json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let updated: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(updated["certificates"], serde_json::json!([renewed.certificate]));
+    assert_eq!(updated["name_id_format"], "email", "settings kept");
+    assert_eq!(updated["allowed_roles"], serde_json::json!(["helpdesk", "user"]));
+    assert_eq!(updated["allow_idp_initiated"], true);
+    let mut other = TestSp::new();
+    other.entity_id = "https://other.example.test/metadata".into();
+    let other_file = data.path().join("other.xml");
+    std::fs::write(&other_file, other.metadata(true)).unwrap();
+    let (code, _, stderr) = run(&["sp", "update", SP_ENTITY, "--metadata", other_file.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("sp add instead"), "{stderr}");
+    let (code, _, stderr) = run(&["sp", "update", "https://unknown.example", "--metadata", renewed_path]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("No service provider"), "{stderr}");
+    let (_, stdout, _) = run(&["sp", "show", SP_ENTITY, "--json"]);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&stdout).unwrap()["certificates"],
+        serde_json::json!([renewed.certificate]),
+        "refused updates changed nothing"
+    );
 
     let (code, _, _) = run(&["sp", "remove", SP_ENTITY, "--json"]);
     assert_eq!(code, Some(0));

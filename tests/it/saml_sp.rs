@@ -16,6 +16,8 @@ use std::io::Write;
 pub const SP_ENTITY: &str = "https://sp.example.test/metadata";
 pub const ACS: &str = "https://sp.example.test/acs";
 pub const ACS_2: &str = "https://sp.example.test/acs-2";
+pub const SLO: &str = "https://sp.example.test/slo";
+pub const SLO_POST: &str = "https://sp.example.test/slo-post";
 pub const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
 pub const RSA_SHA1: &str = "http://www.w3.org/2000/09/xmldsig#rsa-sha1";
 
@@ -68,6 +70,8 @@ impl TestSp {
     <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>
 {cert}
     </ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+    <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{SLO}"/>
+    <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="{SLO_POST}"/>
     <md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>
     <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="{ACS}" index="0" isDefault="true"/>
     <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="{ACS_2}" index="1"/>
@@ -82,6 +86,19 @@ impl TestSp {
 
     /// Registers this SP with the server.
     pub async fn register(&self, server: &TestServer, authn_requests_signed: bool, name_id: &str, sign_response: bool) {
+        self.register_with(server, authn_requests_signed, name_id, sign_response, false)
+            .await;
+    }
+
+    /// Registers this SP, choosing whether it allows IdP-initiated SSO.
+    pub async fn register_with(
+        &self,
+        server: &TestServer,
+        authn_requests_signed: bool,
+        name_id: &str,
+        sign_response: bool,
+        allow_idp_initiated: bool,
+    ) {
         sps::register(
             server.state().store.as_ref(),
             server.state().clock.now(),
@@ -90,6 +107,8 @@ impl TestSp {
                 metadata: self.metadata(authn_requests_signed),
                 name_id_format: Some(name_id.into()),
                 sign_response,
+                allow_idp_initiated,
+                allowed_roles: Vec::new(),
             },
         )
         .await

@@ -757,7 +757,7 @@ async fn device_authorizations_change_state_once() {
 
 #[tokio::test]
 async fn saml_request_ids_are_accepted_once_and_pending_requests_answered_once() {
-    use gatehouse::core::saml::{AcsEndpoint, NameIdFormat, ServiceProvider};
+    use gatehouse::core::saml::{AcsEndpoint, NameIdFormat, ServiceProvider, SessionParticipant, SloEndpoint};
     use gatehouse::core::store::SamlStore;
     for (_db, store) in backends().await {
         let backend = store.backend_name();
@@ -777,6 +777,13 @@ async fn saml_request_ids_are_accepted_once_and_pending_requests_answered_once()
             want_assertions_signed: false,
             sign_response: true,
             name_id_format: NameIdFormat::Email,
+            allow_idp_initiated: true,
+            allowed_roles: vec!["finance".into()],
+            slo_endpoints: vec![SloEndpoint {
+                binding: "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect".into(),
+                location: "https://sp.example/slo".into(),
+                response_location: Some("https://sp.example/slo/response".into()),
+            }],
             created_at: now,
         };
         store.insert_sp(&sp).await.unwrap();
@@ -787,6 +794,62 @@ async fn saml_request_ids_are_accepted_once_and_pending_requests_answered_once()
         let read = store.sp(&entity).await.unwrap().expect("found");
         assert_eq!(read.acs_endpoints, sp.acs_endpoints, "{backend}");
         assert_eq!((read.name_id_format, read.sign_response), (NameIdFormat::Email, true));
+        assert!(read.allow_idp_initiated, "{backend}");
+        assert_eq!(read.slo_endpoints, sp.slo_endpoints, "{backend}");
+        let mut changed = read.clone();
+        changed.certificates = vec!["MIIC".into()];
+        changed.allowed_roles = Vec::new();
+        store.update_sp(&changed).await.unwrap();
+        assert_eq!(store.sp(&entity).await.unwrap().unwrap(), changed, "{backend}");
+        changed.entity_id = "https://nobody.example".into();
+        assert!(
+            matches!(store.update_sp(&changed).await, Err(Error::NotFound(_))),
+            "{backend}"
+        );
+
+        // The SPs a session signed in to: replaced on a second sign-in, listed oldest first, forgotten once.
+        let participant = |sp: &str, index: &str, at| SessionParticipant {
+            session_hash: "h1".into(),
+            sp_entity_id: sp.into(),
+            name_id: format!("name-{index}"),
+            name_id_format: NameIdFormat::Transient,
+            session_index: index.into(),
+            created_at: at,
+        };
+        let old = now - Duration::days(40);
+        store
+            .put_saml_participant(&participant("https://old.example", "_o", old), old)
+            .await
+            .unwrap();
+        let sweep = now - Duration::days(30);
+        store
+            .put_saml_participant(&participant(&entity, "_a", now), sweep)
+            .await
+            .unwrap();
+        store
+            .put_saml_participant(
+                &participant("https://b.example", "_b", now + Duration::seconds(1)),
+                sweep,
+            )
+            .await
+            .unwrap();
+        store
+            .put_saml_participant(&participant(&entity, "_c", now + Duration::seconds(2)), sweep)
+            .await
+            .unwrap();
+        let listed = store.saml_participants("h1").await.unwrap();
+        assert_eq!(
+            listed.iter().map(|p| p.session_index.as_str()).collect::<Vec<_>>(),
+            ["_b", "_c"],
+            "{backend}: replaced, and the row older than the sweep time is gone"
+        );
+        assert_eq!(listed[1].name_id_format, NameIdFormat::Transient);
+        assert!(store.saml_participants("h2").await.unwrap().is_empty());
+        assert!(store.delete_saml_participant("h1", &entity).await.unwrap());
+        assert!(
+            !store.delete_saml_participant("h1", &entity).await.unwrap(),
+            "{backend}"
+        );
 
         // Concurrent uses of one request ID: exactly one wins.
         let tasks: Vec<_> = (0..8)

@@ -101,6 +101,10 @@ fn every_template_renders() {
         "devices",
         &serde_json::json!([{ "id": "d1", "browser": "Firefox on Linux", "first_seen": "2026-01-01 00:00 UTC", "last_seen": "2026-01-02 00:00 UTC", "expires": "2026-01-15 00:00 UTC", "current": true }]),
     );
+    ctx.insert("action", "https://sp.example/slo");
+    ctx.insert("field", "SAMLRequest");
+    ctx.insert("message", "PHNhbWxwOkxvZ291dFJlcXVlc3QvPg==");
+    ctx.insert("sp", "https://sp.example/metadata");
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");
     for name in names {

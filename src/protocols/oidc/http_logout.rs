@@ -95,6 +95,22 @@ fn finish(state: &AppState, redirect: Option<String>) -> HttpResponse {
     }
 }
 
+/// After the session ended: out of its SAML SPs first (front-channel, ending where `finish` would), else `finish`.
+async fn signed_out(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &Session,
+    user: &User,
+    redirect: Option<String>,
+) -> Result<HttpResponse, WebError> {
+    if let Some(chain) =
+        crate::protocols::saml::http_slo::front_channel(req, state, session, user, redirect.clone()).await?
+    {
+        return Ok(chain);
+    }
+    Ok(finish(state, redirect))
+}
+
 async fn end_session(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -114,7 +130,7 @@ async fn end_session(
         .is_some_and(|(hint_sid, sub)| *sub == user.id && hint_sid.as_deref().is_none_or(|s| s == sid(&current)));
     if hint_matches {
         end_browser_session(&req, &state, &current, &user).await?;
-        return Ok(finish(&state, request.redirect));
+        return signed_out(&req, &state, &current, &user, request.redirect).await;
     }
     let (token, cookie) = csrf::issue(&req, &state);
     let mut ctx = pages::context();
@@ -150,6 +166,7 @@ async fn confirm(
     }
     if let Some((current, user)) = session::current(&req, &state).await? {
         end_browser_session(&req, &state, &current, &user).await?;
+        return signed_out(&req, &state, &current, &user, request.redirect).await;
     }
     Ok(finish(&state, request.redirect))
 }

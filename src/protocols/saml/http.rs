@@ -1,5 +1,11 @@
-//! SAML endpoints: `/saml/metadata`, `/saml/sso` (GET = HTTP-Redirect binding, POST = HTTP-POST binding) and
-//! `/saml/sso/resume`, where a stored request continues after sign-in.
+//! SAML endpoints: `/saml/metadata`, `/saml/sso` (GET = HTTP-Redirect binding, POST = HTTP-POST binding),
+//! `/saml/sso/init` (IdP-initiated SSO, for SPs registered with `--allow-idp-initiated`) and `/saml/sso/resume`,
+//! where a stored request continues after sign-in.
+//!
+//! IdP-initiated SSO stores a request like a verified AuthnRequest, but without an ID (the Response has no
+//! InResponseTo) and with the SP's default HTTP-POST ACS from its metadata; from there on it is the same path.
+//! Every successful answer records which SP the browser session signed in to, with the NameID and SessionIndex
+//! it was given, for single logout (`http_slo`).
 //!
 //! A verified request is stored server-side and the browser is sent to `/saml/sso/resume` with its id: a
 //! top-level GET, so the `SameSite=Lax` session cookie is present even when the SP's page posted the request
@@ -15,10 +21,13 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::request::{self, Binding, Incoming, Rejection, Validated};
-use super::response::{self, STATUS_NO_PASSIVE, Subject};
-use super::{authn_context_for, entity_id, metadata, sso_url};
+use super::response::{self, STATUS_NO_AUTHN_CONTEXT, STATUS_NO_PASSIVE, STATUS_REQUEST_DENIED, Subject};
+use super::{authn_context_for, entity_id, metadata, slo_url, sso_url};
+use super::{context, sps};
 use crate::app::AppState;
 use crate::core::audit::{self, Origin, Outcome};
+use crate::core::model::UserStatus;
+use crate::core::saml::SessionParticipant;
 use crate::core::secrets::random_token;
 use crate::core::{Error, Result};
 use crate::web::error::WebError;
@@ -35,8 +44,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/saml/metadata", web::get().to(metadata_document))
         .route("/saml/sso", web::get().to(sso_redirect))
         .route("/saml/sso", web::post().to(sso_post))
+        .route("/saml/sso/init", web::get().to(sso_init))
         .route("/saml/sso/resume", web::get().to(resume))
-        .route("/static/saml-post.js", web::get().to(script));
+        .route("/static/saml-post.js", web::get().to(script))
+        .configure(super::http_slo::routes);
 }
 
 async fn metadata_document(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
@@ -46,7 +57,12 @@ async fn metadata_document(state: web::Data<AppState>) -> Result<HttpResponse, W
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "application/samlmetadata+xml"))
         .insert_header((CACHE_CONTROL, "public, max-age=300"))
-        .body(metadata::document(&entity_id(url), &sso_url(url), &certificates)))
+        .body(metadata::document(
+            &entity_id(url),
+            &sso_url(url),
+            &slo_url(url),
+            &certificates,
+        )))
 }
 
 async fn script() -> HttpResponse {
@@ -129,6 +145,69 @@ async fn refuse(req: &HttpRequest, state: &AppState, rejection: Rejection) -> Re
     Ok(pages::error_page(StatusCode::BAD_REQUEST, &rejection.message))
 }
 
+#[derive(Deserialize)]
+struct InitQuery {
+    sp: String,
+    #[serde(rename = "RelayState")]
+    relay_state: Option<String>,
+}
+
+/// IdP-initiated SSO: `/saml/sso/init?sp=ENTITY_ID[&RelayState=…]`, only for an SP registered with
+/// `allow_idp_initiated`; the Response goes to its default HTTP-POST ACS from its metadata.
+async fn sso_init(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Query(query): Query<InitQuery>,
+) -> Result<HttpResponse, WebError> {
+    let validated = idp_initiated(&state, query).await;
+    let validated = match validated {
+        Ok(v) => v,
+        Err(rejection) => return refuse(&req, &state, rejection).await,
+    };
+    keep(&state, &validated).await
+}
+
+async fn idp_initiated(state: &AppState, query: InitQuery) -> std::result::Result<Validated, Rejection> {
+    let unknown = || Rejection {
+        message: "This application is not registered for sign-in started at Gatehouse.".into(),
+        sp: None,
+    };
+    if query.sp.len() > 1024 {
+        return Err(unknown());
+    }
+    let Some(sp) = state.store.sp(&query.sp).await? else {
+        return Err(unknown());
+    };
+    let denied = |message: &str| Rejection {
+        message: message.into(),
+        sp: Some(sp.entity_id.clone()),
+    };
+    if !sp.allow_idp_initiated {
+        return Err(denied(
+            "This application does not accept sign-in started at Gatehouse: start at the application instead.",
+        ));
+    }
+    if query
+        .relay_state
+        .as_ref()
+        .is_some_and(|r| r.len() > request::MAX_RELAY_STATE_BYTES)
+    {
+        return Err(denied("The RelayState is too long."));
+    }
+    let acs = request::default_acs(&sp).map_err(|r| denied(&r.message))?;
+    Ok(Validated {
+        id: None,
+        sp_entity_id: sp.entity_id.clone(),
+        acs_url: acs.location.clone(),
+        relay_state: query.relay_state,
+        force_authn: false,
+        is_passive: false,
+        binding: Binding::Redirect,
+        signed: false,
+        requested_context: None,
+    })
+}
+
 /// Validates a new request, keeps it server-side, and continues at `/saml/sso/resume`.
 async fn start(
     req: &HttpRequest,
@@ -146,8 +225,14 @@ async fn start(
         Ok(v) => v,
         Err(rejection) => return refuse(req, state, rejection).await,
     };
+    keep(state, &validated).await
+}
+
+/// Stores a request to answer and sends the browser to `/saml/sso/resume`.
+async fn keep(state: &AppState, validated: &Validated) -> Result<HttpResponse, WebError> {
+    let now = state.clock.now();
     let id = random_token();
-    let params = serde_json::to_string(&validated).map_err(|e| Error::Internal(e.to_string()))?;
+    let params = serde_json::to_string(validated).map_err(|e| Error::Internal(e.to_string()))?;
     state
         .store
         .put_saml_request(&id, &validated.sp_entity_id, &params, now, now + REQUEST_LIFETIME)
@@ -171,8 +256,10 @@ async fn load(state: &AppState, id: &str) -> Result<Option<(Validated, DateTime<
     let Some((_, params, requested_at)) = state.store.saml_request(id, state.clock.now()).await? else {
         return Ok(None);
     };
-    let validated = serde_json::from_str(&params).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(Some((validated, requested_at)))
+    // The table also holds single-logout chains (`http_slo`): anything else is not a request to resume.
+    Ok(serde_json::from_str(&params)
+        .ok()
+        .map(|validated| (validated, requested_at)))
 }
 
 /// Sign-in if needed (or `NoPassive` for a passive request), then the Response.
@@ -230,6 +317,32 @@ async fn resume(
         return Ok(answered());
     }
     let roles = state.store.roles_of(&user.id).await?;
+    // Refusals go to the ACS validated above, as signed status Responses.
+    let refused = if let Some(why) = sps::refusal(&sp, user.status == UserStatus::Active, &roles) {
+        Some((STATUS_REQUEST_DENIED, why))
+    } else if !context::satisfied(request.requested_context.as_ref(), &session.amr) {
+        // Step-up would go here (context::required_acr); until then the SP learns it cannot have it.
+        Some((
+            STATUS_NO_AUTHN_CONTEXT,
+            "the session's sign-in does not meet the requested authentication context",
+        ))
+    } else {
+        None
+    };
+    if let Some((code, why)) = refused {
+        let signer = state.saml_keys.signer(state.store.as_ref(), now).await?;
+        let body = response::status(&signer, &issuer, &request, code, now)?;
+        audit_sso(
+            &state,
+            &session::origin(&req).with_actor(format!("user:{}", user.id)),
+            Outcome::Denied,
+            Some(&user.id),
+            json!({ "sp": sp.entity_id, "reason": why, "status": code, "request_id": request.id,
+                "requested_context": request.requested_context }),
+        )
+        .await?;
+        return Ok(post_form(&request, &body));
+    }
     let subject = Subject {
         user,
         roles: &roles,
@@ -238,6 +351,20 @@ async fn resume(
     };
     let signer = state.saml_keys.signer(state.store.as_ref(), now).await?;
     let body = response::success(&signer, &issuer, &sp, &request, &subject, now)?;
+    state
+        .store
+        .put_saml_participant(
+            &SessionParticipant {
+                session_hash: session.id_hash.clone(),
+                sp_entity_id: sp.entity_id.clone(),
+                name_id: subject.name_id.clone(),
+                name_id_format: sp.name_id_format,
+                session_index: response::session_index(session),
+                created_at: now,
+            },
+            now - state.limits.absolute,
+        )
+        .await?;
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     audit_sso(
         &state,
@@ -248,6 +375,7 @@ async fn resume(
             "sp": sp.entity_id, "acs": request.acs_url, "request_id": request.id,
             "name_id_format": sp.name_id_format.as_str(), "authn_context": authn_context_for(&session.amr),
             "binding": request.binding, "signed_request": request.signed,
+            "idp_initiated": request.id.is_none(),
         }),
     )
     .await?;

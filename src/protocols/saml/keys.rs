@@ -2,8 +2,10 @@
 //! metadata carries trust, so no CA is involved), generated on first start, the private half sealed in the
 //! database so that every instance signs with the same key and publishes the same certificate.
 //!
-//! Rotation (a second certificate published ahead of signing) is not implemented yet; `published` already
-//! returns every unretired certificate so metadata can carry two during an overlap.
+//! Rotation (`rotate`, `gatehouse saml rotate-cert`) adds the next key published at once but signing only from
+//! `activates_at` (SPs that import our metadata learn the new certificate first), and schedules every older key
+//! to stop being published some time after that (`retired_at`): during the overlap metadata carries both. Which
+//! key signs is a pure function of the stored keys and the time, so every instance switches at the same moment.
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
@@ -43,6 +45,10 @@ fn context(id: &str) -> String {
 
 /// A new key and certificate for `common_name` (the public host), sealed.
 pub fn generate(sealer: &Sealer, common_name: &str, now: DateTime<Utc>) -> Result<SamlKey> {
+    generate_at(sealer, common_name, now, now)
+}
+
+fn generate_at(sealer: &Sealer, common_name: &str, now: DateTime<Utc>, activates_at: DateTime<Utc>) -> Result<SamlKey> {
     let pkey = PKey::from_rsa(Rsa::generate(2048).map_err(openssl_error)?).map_err(openssl_error)?;
     let mut name = X509NameBuilder::new().map_err(openssl_error)?;
     let cn: String = common_name.chars().take(64).collect();
@@ -75,9 +81,98 @@ pub fn generate(sealer: &Sealer, common_name: &str, now: DateTime<Utc>) -> Resul
         id,
         certificate: STANDARD.encode(certificate),
         created_at: now,
-        activates_at: now,
+        activates_at,
         retired_at: None,
     })
+}
+
+/// Where a key is in its life at `now`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyState {
+    /// Published, not signing yet.
+    Next,
+    /// Signing (and published).
+    Active,
+    /// Replaced, still published.
+    Previous,
+    /// No longer published.
+    Retired,
+}
+
+/// Every key with its state, newest first.
+pub fn states(keys: &[SamlKey], now: DateTime<Utc>) -> Vec<(&SamlKey, KeyState)> {
+    let signing = active(keys, now).map(|k| k.id.clone());
+    let mut list: Vec<_> = keys
+        .iter()
+        .map(|k| {
+            let state = if k.retired_at.is_some_and(|r| r <= now) {
+                KeyState::Retired
+            } else if Some(&k.id) == signing.as_ref() {
+                KeyState::Active
+            } else if k.activates_at > now {
+                KeyState::Next
+            } else {
+                KeyState::Previous
+            };
+            (k, state)
+        })
+        .collect();
+    list.sort_by(|(a, _), (b, _)| (b.activates_at, &b.id).cmp(&(a.activates_at, &a.id)));
+    list
+}
+
+/// A rotation's schedule: the new key signs `activate_after` from now; older keys stop being published
+/// `keep_previous` after that.
+pub struct Rotation {
+    pub activate_after: Duration,
+    pub keep_previous: Duration,
+}
+
+/// Adds the next key (see the module docs) and schedules the older ones' retirement; audited.
+pub async fn rotate(
+    store: &dyn Store,
+    sealer: &Sealer,
+    origin: &Origin,
+    common_name: &str,
+    now: DateTime<Utc>,
+    rotation: Rotation,
+) -> Result<SamlKey> {
+    if rotation.activate_after < Duration::zero() || rotation.keep_previous < Duration::zero() {
+        return Err(Error::invalid("Rotation periods cannot be negative."));
+    }
+    let activates_at = now + rotation.activate_after;
+    let retire_at = activates_at + rotation.keep_previous;
+    let previous = store.saml_keys().await?;
+    let key = generate_at(sealer, common_name, now, activates_at)?;
+    store.insert_saml_key(&key).await?;
+    let mut retiring = Vec::new();
+    for old in previous.iter().filter(|k| k.retired_at.is_none_or(|r| r > retire_at)) {
+        store.retire_saml_key(&old.id, retire_at).await?;
+        retiring.push(old.id.clone());
+    }
+    audit::record(
+        store,
+        now,
+        origin,
+        "saml.key_rotated",
+        Outcome::Success,
+        None,
+        serde_json::json!({ "key_id": key.id, "activates_at": activates_at, "retiring": retiring, "retired_at": retire_at }),
+    )
+    .await?;
+    Ok(key)
+}
+
+/// The certificate's SHA-256 fingerprint (hex, colon-separated) and expiry, as operators compare them with SPs.
+pub fn certificate_facts(certificate: &str) -> Result<(String, String)> {
+    let der = STANDARD
+        .decode(certificate)
+        .map_err(|_| internal("a stored SAML certificate is not base64"))?;
+    let cert = X509::from_der(&der).map_err(openssl_error)?;
+    let digest = cert.digest(MessageDigest::sha256()).map_err(openssl_error)?;
+    let fingerprint = digest.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":");
+    Ok((fingerprint, cert.not_after().to_string()))
 }
 
 /// The key that signs at `now`: the most recently activated unretired one.

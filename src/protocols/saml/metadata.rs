@@ -1,12 +1,12 @@
 //! The identity provider's metadata (`/saml/metadata`): entity ID, signing certificate(s), the
-//! SingleSignOnService for both bindings, and the NameID formats. Written directly (every value escaped) rather
+//! SingleLogoutService and SingleSignOnService for both bindings, and the NameID formats. Written directly (every value escaped) rather
 //! than through samael's writer, so that what SPs import is exactly what is documented; a test reads it back
 //! with samael's parser.
 use super::xml::escape;
 use super::{BINDING_POST, BINDING_REDIRECT};
 use crate::core::saml::NameIdFormat;
 
-pub fn document(entity_id: &str, sso_url: &str, certificates: &[String]) -> String {
+pub fn document(entity_id: &str, sso_url: &str, slo_url: &str, certificates: &[String]) -> String {
     let keys: String = certificates
         .iter()
         .map(|c| {
@@ -30,12 +30,22 @@ pub fn document(entity_id: &str, sso_url: &str, certificates: &[String]) -> Stri
             )
         })
         .collect();
+    // Schema order: KeyDescriptor, SingleLogoutService, NameIDFormat, SingleSignOnService.
+    let slo: String = [BINDING_REDIRECT, BINDING_POST]
+        .iter()
+        .map(|b| {
+            format!(
+                "<md:SingleLogoutService Binding=\"{b}\" Location=\"{}\"/>",
+                escape(slo_url)
+            )
+        })
+        .collect();
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" \
          xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" entityID=\"{}\">\
          <md:IDPSSODescriptor WantAuthnRequestsSigned=\"false\" \
-         protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">{keys}{formats}{sso}</md:IDPSSODescriptor>\
+         protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">{keys}{slo}{formats}{sso}</md:IDPSSODescriptor>\
          </md:EntityDescriptor>\n",
         escape(entity_id)
     )
@@ -51,12 +61,16 @@ mod tests {
         let xml = document(
             "https://id.example/saml/metadata",
             "https://id.example/saml/sso",
+            "https://id.example/saml/slo",
             &["MIIB".into()],
         );
         let parsed: EntityDescriptor = xml.parse().expect("parses");
         assert_eq!(parsed.entity_id.as_deref(), Some("https://id.example/saml/metadata"));
         let idp = &parsed.idp_sso_descriptors.expect("IDPSSODescriptor")[0];
         assert_eq!(idp.single_sign_on_services.len(), 2);
+        let slo = &idp.single_logout_services;
+        assert_eq!(slo.len(), 2);
+        assert_eq!(slo[0].location, "https://id.example/saml/slo");
         assert_eq!(idp.key_descriptors[0].key_use.as_deref(), Some("signing"));
         assert_eq!(
             idp.key_descriptors[0]

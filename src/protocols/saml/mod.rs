@@ -1,17 +1,21 @@
-//! The SAML 2.0 identity provider (Web Browser SSO profile, SP-initiated, HTTP-Redirect and HTTP-POST bindings
-//! in, HTTP-POST out).
+//! The SAML 2.0 identity provider (Web Browser SSO profile, SP- and IdP-initiated, HTTP-Redirect and HTTP-POST
+//! bindings in, HTTP-POST out).
 //!
 //! samael supplies the schema types, metadata parsing and the xmlsec bindings; the security-critical parts are
 //! ours, because samael's own checks are not enough (see docs/decisions.md): every input passes `xml::parse`
 //! (size, no DTD, depth) first; request signatures are verified over the raw query string (Redirect) or as exactly
 //! one enveloped signature on the root referencing the root's ID (POST), with the SP's registered certificates
 //! only and SHA-256 or stronger; the Response is written here, with a SHA-256 signature template, and signed
-//! with xmlsec. Not yet: single logout, IdP-initiated SSO, encrypted assertions, certificate rotation.
+//! with xmlsec. Single logout (`slo`, `http_slo`) is front-channel in both directions. Certificates rotate
+//! with an overlap (`keys`). Not yet: encrypted assertions.
+pub mod context;
 pub mod http;
+pub mod http_slo;
 pub mod keys;
 pub mod metadata;
 pub mod request;
 pub mod response;
+pub mod slo;
 pub mod sps;
 pub mod xml;
 
@@ -36,6 +40,11 @@ pub fn entity_id(public_url: &Url) -> String {
 /// The SingleSignOnService location for both bindings; AuthnRequests must name it as their Destination.
 pub fn sso_url(public_url: &Url) -> String {
     format!("{}/saml/sso", crate::protocols::oidc::issuer(public_url))
+}
+
+/// The SingleLogoutService location for both bindings; LogoutRequests and LogoutResponses name it as Destination.
+pub fn slo_url(public_url: &Url) -> String {
+    format!("{}/saml/slo", crate::protocols::oidc::issuer(public_url))
 }
 
 /// The AuthnContextClassRef that tells the truth about the methods used (`amr`): see docs/integrate/saml.md.

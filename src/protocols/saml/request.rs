@@ -24,6 +24,7 @@ use samael::schema::AuthnRequest;
 use serde::{Deserialize, Serialize};
 
 use super::BINDING_POST;
+use super::context::{self, Requested};
 use super::xml::{self, Allow, NS_ASSERTION, NS_DSIG, NS_PROTOCOL};
 use crate::core::saml::{AcsEndpoint, ServiceProvider};
 use crate::core::store::Store;
@@ -114,7 +115,8 @@ pub struct Incoming {
 /// A verified request, kept server-side while the user signs in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Validated {
-    pub id: String,
+    /// The AuthnRequest's ID; `None` for IdP-initiated SSO (an unsolicited Response has no InResponseTo).
+    pub id: Option<String>,
     pub sp_entity_id: String,
     /// From the SP's metadata.
     pub acs_url: String,
@@ -123,6 +125,9 @@ pub struct Validated {
     pub is_passive: bool,
     pub binding: Binding,
     pub signed: bool,
+    /// The request's RequestedAuthnContext, checked against the session before answering.
+    #[serde(default)]
+    pub requested_context: Option<Requested>,
 }
 
 fn decode_value(raw: &str) -> Result<String, Rejection> {
@@ -135,6 +140,14 @@ fn decode_value(raw: &str) -> Result<String, Rejection> {
 /// The Redirect binding's query string, read from the raw bytes: each parameter once, and the signed octets
 /// rebuilt from the values *as received* (bindings §3.4.4.1), never re-encoded.
 pub fn redirect_query(raw: &str) -> Result<(String, Option<String>, Option<RedirectSignature>), Rejection> {
+    redirect_message(raw, "SAMLRequest")
+}
+
+/// `redirect_query` for any message parameter (`SAMLRequest` or `SAMLResponse`, for single logout).
+pub fn redirect_message(
+    raw: &str,
+    param: &str,
+) -> Result<(String, Option<String>, Option<RedirectSignature>), Rejection> {
     if raw.len() > MAX_ENCODED_BYTES * 3 + 8 * 1024 {
         return Err(reject("The request is too large."));
     }
@@ -148,13 +161,13 @@ pub fn redirect_query(raw: &str) -> Result<(String, Option<String>, Option<Redir
         raw_values.push((key, value));
     }
     let find = |name: &str| raw_values.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
-    let request_raw = find("SAMLRequest").ok_or_else(|| reject("The request carries no SAMLRequest."))?;
+    let request_raw = find(param).ok_or_else(|| reject(format!("The request carries no {param}.")))?;
     let relay_raw = find("RelayState");
     let relay_state = relay_raw.map(decode_value).transpose()?;
     let signature = match (find("SigAlg"), find("Signature")) {
         (None, None) => None,
         (Some(sig_alg_raw), Some(signature_raw)) => {
-            let mut signed_octets = format!("SAMLRequest={request_raw}");
+            let mut signed_octets = format!("{param}={request_raw}");
             if let Some(relay_raw) = relay_raw {
                 signed_octets.push_str(&format!("&RelayState={relay_raw}"));
             }
@@ -231,23 +244,23 @@ fn algorithm<'a>(node: &Node<'a, '_>, name: &'static str) -> Option<&'a str> {
 /// For POST: whether the document is signed, after checking that any signature has the one shape accepted —
 /// the only `ds:Signature` in the document, a direct child of the root, one Reference to `#` + the root's ID
 /// (the root's ID appearing once), exclusive c14n, the enveloped-signature transform, RSA with SHA-256 or stronger.
-fn enveloped_signature_shape(doc: &Document) -> Result<bool, Rejection> {
+pub(super) fn enveloped_signature_shape(doc: &Document) -> Result<bool, Rejection> {
     let root = doc.root_element();
     let signatures: Vec<Node> = doc.descendants().filter(|n| xml::is(n, NS_DSIG, "Signature")).collect();
     let signature = match signatures.as_slice() {
         [] => return Ok(false),
         [one] => *one,
-        _ => return Err(reject("The AuthnRequest carries more than one signature.")),
+        _ => return Err(reject("The message carries more than one signature.")),
     };
-    let bad = |why: &str| Err(reject(format!("The AuthnRequest's signature is not accepted: {why}.")));
+    let bad = |why: &str| Err(reject(format!("The message's signature is not accepted: {why}.")));
     if signature.parent_element() != Some(root) {
-        return bad("it does not sign the request itself");
+        return bad("it does not sign the message itself");
     }
     let Some(id) = root.attribute("ID") else {
-        return bad("the request has no ID");
+        return bad("the message has no ID");
     };
     if doc.descendants().filter(|n| n.attribute("ID") == Some(id)).count() != 1 {
-        return bad("the request's ID appears twice");
+        return bad("the message's ID appears twice");
     }
     let signed_infos: Vec<Node> = xml::children(&signature, NS_DSIG, "SignedInfo").collect();
     let [signed_info] = signed_infos.as_slice() else {
@@ -266,7 +279,7 @@ fn enveloped_signature_shape(doc: &Document) -> Result<bool, Rejection> {
         return bad("it must have exactly one Reference");
     };
     if reference.attribute("URI") != Some(format!("#{id}").as_str()) {
-        return bad("its Reference is not to the request's ID");
+        return bad("its Reference is not to the request (the root's ID)");
     }
     match algorithm(reference, "DigestMethod") {
         Some(alg) if DIGEST_ALGORITHMS.contains(&alg) => {}
@@ -291,7 +304,7 @@ fn certificates(sp: &ServiceProvider) -> Vec<Vec<u8>> {
 
 /// Verifies the POST binding's enveloped signature with xmlsec against the SP's certificates and returns the
 /// document reduced to what the signature covers.
-fn verify_enveloped(xml_text: &str, sp: &ServiceProvider) -> Result<String, Rejection> {
+pub(super) fn verify_enveloped(xml_text: &str, sp: &ServiceProvider) -> Result<String, Rejection> {
     let certs: Vec<CertificateDer> = certificates(sp).into_iter().map(CertificateDer::from).collect();
     if certs.is_empty() {
         return Err(reject("The service provider has no registered signing certificate."));
@@ -303,11 +316,11 @@ fn verify_enveloped(xml_text: &str, sp: &ServiceProvider) -> Result<String, Reje
         ReduceMode::ValidateAndMarkNoAncestors,
         Some(&allowed),
     )
-    .map_err(|_| reject("The AuthnRequest's signature does not verify with the service provider's certificate."))
+    .map_err(|_| reject("The message's signature does not verify with the service provider's certificate."))
 }
 
 /// Verifies the Redirect binding's signature over the received octets with the SP's certificates.
-fn verify_redirect(signature: &RedirectSignature, sp: &ServiceProvider) -> Result<(), Rejection> {
+pub(super) fn verify_redirect(signature: &RedirectSignature, sp: &ServiceProvider) -> Result<(), Rejection> {
     let digest = match signature.sig_alg.as_str() {
         "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" => MessageDigest::sha256(),
         "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384" => MessageDigest::sha384(),
@@ -347,7 +360,7 @@ fn verify_redirect(signature: &RedirectSignature, sp: &ServiceProvider) -> Resul
 }
 
 /// An xs:ID: an NCName of reasonable length.
-fn valid_id(id: &str) -> bool {
+pub(super) fn valid_id(id: &str) -> bool {
     let mut chars = id.chars();
     id.len() <= 256
         && chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
@@ -376,11 +389,17 @@ fn choose_acs<'a>(sp: &'a ServiceProvider, request: &AuthnRequest) -> Result<&'a
         (None, Some(index)) => post().find(|e| e.index as usize == index).ok_or_else(|| {
             reject("The AssertionConsumerService index in the request is not in the service provider's metadata.")
         }),
-        (None, None) => post()
-            .find(|e| e.is_default)
-            .or_else(|| post().next())
-            .ok_or_else(|| reject("The service provider has no HTTP-POST AssertionConsumerService.")),
+        (None, None) => default_acs(sp),
     }
+}
+
+/// The SP's default HTTP-POST ACS: the one marked `isDefault`, else the first in its metadata.
+pub fn default_acs(sp: &ServiceProvider) -> Result<&AcsEndpoint, Rejection> {
+    let post = || sp.acs_endpoints.iter().filter(|e| e.binding == BINDING_POST);
+    post()
+        .find(|e| e.is_default)
+        .or_else(|| post().next())
+        .ok_or_else(|| reject("The service provider has no HTTP-POST AssertionConsumerService."))
 }
 
 /// Everything above, in order; on success the request ID is recorded (a second use is refused).
@@ -438,6 +457,7 @@ pub async fn validate(
     {
         return Err(fail(reject("The signed part of the AuthnRequest is not the request.")));
     }
+    let requested_context = context::read(&verified_doc.root_element()).map_err(|e| fail(reject(e)))?;
     let request: AuthnRequest = verified_xml
         .parse()
         .map_err(|e| fail(reject(format!("The AuthnRequest cannot be read: {e}"))))?;
@@ -475,7 +495,7 @@ pub async fn validate(
         )));
     }
     Ok(Validated {
-        id: request.id,
+        id: Some(request.id),
         sp_entity_id: sp.entity_id.clone(),
         acs_url: acs.location.clone(),
         relay_state: incoming.relay_state,
@@ -483,6 +503,7 @@ pub async fn validate(
         is_passive: request.is_passive.unwrap_or(false),
         binding: incoming.binding,
         signed,
+        requested_context,
     })
 }
 

@@ -2,7 +2,7 @@
 //! sends `unspecified` contexts) and signed with xmlsec from our own SHA-256 template.
 //!
 //! Guarantees: Destination and SubjectConfirmationData/@Recipient are the ACS taken from the SP's metadata;
-//! InResponseTo is the verified request's ID; Conditions carry the SP's entity ID as the only Audience and a
+//! InResponseTo is the verified request's ID (absent when IdP-initiated); Conditions carry the SP's entity ID as the only Audience and a
 //! validity of `VALIDITY` (≤ 5 min, security.md); AuthnInstant is the session's sign-in time and the
 //! AuthnContextClassRef follows the methods actually used; every value written is XML-escaped, so a comment or
 //! entity in a name or attribute stays text for the SP. The Assertion is always signed (enveloped, RSA-SHA256,
@@ -31,6 +31,8 @@ const NS: &str = "xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" \
 /// Top-level status codes (core §3.2.2.2) and the second-level ones used.
 pub const STATUS_RESPONDER: &str = "urn:oasis:names:tc:SAML:2.0:status:Responder";
 pub const STATUS_NO_PASSIVE: &str = "urn:oasis:names:tc:SAML:2.0:status:NoPassive";
+pub const STATUS_NO_AUTHN_CONTEXT: &str = "urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext";
+pub const STATUS_REQUEST_DENIED: &str = "urn:oasis:names:tc:SAML:2.0:status:RequestDenied";
 
 /// The NameID `sp` gets for `user`.
 pub fn name_id(key: &[u8; 32], format: NameIdFormat, user: &User, sp_entity_id: &str) -> String {
@@ -75,9 +77,9 @@ fn sign(xml: &str, signer: &Signer) -> Result<String> {
     Crypto::sign_xml(xml, &signer.private_der).map_err(|e| Error::Internal(format!("SAML signing failed: {e}")))
 }
 
-/// Inserts the Response's signature template after its Issuer (schema order: Issuer, Signature, Status) and
-/// signs it; the Response's Issuer is the first one in the document.
-fn sign_response(xml: &str, response_id: &str, signer: &Signer) -> Result<String> {
+/// Inserts the root's signature template after its Issuer (schema order: Issuer, Signature, …) and signs it;
+/// the root's Issuer is the first one in the document (Response, LogoutRequest, LogoutResponse).
+pub(super) fn sign_response(xml: &str, response_id: &str, signer: &Signer) -> Result<String> {
     const ISSUER_END: &str = "</saml:Issuer>";
     let at = xml
         .find(ISSUER_END)
@@ -108,6 +110,15 @@ fn attribute(name: &str, values: &[&str]) -> String {
     )
 }
 
+/// ` InResponseTo="…"` for an answer to a request; nothing for an unsolicited (IdP-initiated) Response.
+fn in_response_to(request: &Validated) -> String {
+    request
+        .id
+        .as_deref()
+        .map(|id| format!(" InResponseTo=\"{}\"", escape(id)))
+        .unwrap_or_default()
+}
+
 /// What a successful answer says about whom.
 pub struct Subject<'a> {
     pub user: &'a User,
@@ -128,7 +139,7 @@ pub fn success(
     let (response_id, assertion_id) = (new_id(), new_id());
     let (issued, until) = (instant(now), instant(now + VALIDITY));
     let acs = escape(&request.acs_url);
-    let in_response_to = escape(&request.id);
+    let in_response_to = in_response_to(request);
     let issuer = escape(issuer);
     let audience = escape(&sp.entity_id);
     let user = subject.user;
@@ -147,7 +158,7 @@ pub fn success(
          IssueInstant=\"{issued}\"><saml:Issuer>{issuer}</saml:Issuer>{template}\
          <saml:Subject><saml:NameID Format=\"{format}\" NameQualifier=\"{issuer}\" SPNameQualifier=\"{audience}\">{name_id}</saml:NameID>\
          <saml:SubjectConfirmation Method=\"urn:oasis:names:tc:SAML:2.0:cm:bearer\">\
-         <saml:SubjectConfirmationData InResponseTo=\"{in_response_to}\" NotOnOrAfter=\"{until}\" Recipient=\"{acs}\"/>\
+         <saml:SubjectConfirmationData{in_response_to} NotOnOrAfter=\"{until}\" Recipient=\"{acs}\"/>\
          </saml:SubjectConfirmation></saml:Subject>\
          <saml:Conditions NotBefore=\"{issued}\" NotOnOrAfter=\"{until}\"><saml:AudienceRestriction>\
          <saml:Audience>{audience}</saml:Audience></saml:AudienceRestriction></saml:Conditions>\
@@ -163,8 +174,8 @@ pub fn success(
         attributes = attributes.concat(),
     );
     let response = format!(
-        "<samlp:Response {NS} ID=\"{response_id}\" Version=\"2.0\" IssueInstant=\"{issued}\" Destination=\"{acs}\" \
-         InResponseTo=\"{in_response_to}\"><saml:Issuer>{issuer}</saml:Issuer><samlp:Status>\
+        "<samlp:Response {NS} ID=\"{response_id}\" Version=\"2.0\" IssueInstant=\"{issued}\" Destination=\"{acs}\"\
+         {in_response_to}><saml:Issuer>{issuer}</saml:Issuer><samlp:Status>\
          <samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/></samlp:Status>{assertion}</samlp:Response>"
     );
     let mut signed = sign(&response, signer)?;
@@ -178,12 +189,12 @@ pub fn success(
 pub fn status(signer: &Signer, issuer: &str, request: &Validated, code: &str, now: DateTime<Utc>) -> Result<String> {
     let response_id = new_id();
     let response = format!(
-        "<samlp:Response {NS} ID=\"{response_id}\" Version=\"2.0\" IssueInstant=\"{}\" Destination=\"{}\" \
-         InResponseTo=\"{}\"><saml:Issuer>{}</saml:Issuer><samlp:Status><samlp:StatusCode Value=\"{STATUS_RESPONDER}\">\
+        "<samlp:Response {NS} ID=\"{response_id}\" Version=\"2.0\" IssueInstant=\"{}\" Destination=\"{}\"\
+         {}><saml:Issuer>{}</saml:Issuer><samlp:Status><samlp:StatusCode Value=\"{STATUS_RESPONDER}\">\
          <samlp:StatusCode Value=\"{}\"/></samlp:StatusCode></samlp:Status></samlp:Response>",
         instant(now),
         escape(&request.acs_url),
-        escape(&request.id),
+        in_response_to(request),
         escape(issuer),
         escape(code),
     );

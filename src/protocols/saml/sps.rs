@@ -13,7 +13,7 @@ use url::Url;
 use super::BINDING_POST;
 use super::xml::{self, Allow, NS_METADATA};
 use crate::core::audit::{self, Origin, Outcome};
-use crate::core::saml::{AcsEndpoint, NameIdFormat, ServiceProvider};
+use crate::core::saml::{AcsEndpoint, NameIdFormat, ServiceProvider, SloEndpoint};
 use crate::core::store::Store;
 use crate::core::{Error, Result};
 
@@ -24,12 +24,20 @@ pub struct NewServiceProvider {
     pub name_id_format: Option<String>,
     /// Sign the whole Response as well as the Assertion.
     pub sign_response: bool,
+    /// Allow IdP-initiated SSO (`/saml/sso/init`): unsolicited Responses to the default ACS.
+    pub allow_idp_initiated: bool,
+    /// Only users with one of these roles may sign in to it; empty: everyone.
+    pub allowed_roles: Vec<String>,
 }
 
 fn check_location(location: &str) -> Result<()> {
+    check_endpoint("AssertionConsumerService", location)
+}
+
+fn check_endpoint(kind: &str, location: &str) -> Result<()> {
     let bad = || {
         Error::invalid(format!(
-            "The AssertionConsumerService '{location}' is not usable (absolute, no fragment, https unless on a loopback host)."
+            "The {kind} '{location}' is not usable (absolute, no fragment, https unless on a loopback host)."
         ))
     };
     let url = Url::parse(location).map_err(|_| bad())?;
@@ -43,6 +51,33 @@ fn check_location(location: &str) -> Result<()> {
         return Err(bad());
     }
     Ok(())
+}
+
+fn check_roles(roles: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for role in roles {
+        let role = role.trim();
+        if role.is_empty() || role.len() > 64 || role.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Error::invalid(format!("'{role}' is not a role name.")));
+        }
+        if !out.iter().any(|r| r == role) {
+            out.push(role.to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// Why `sp` must not get an assertion about a user with `roles` (status `RequestDenied`), if it must not: a
+/// disabled account (sessions of disabled users do not resolve; this is the last line), or a role the SP is
+/// restricted to that the user lacks.
+pub fn refusal(sp: &ServiceProvider, user_active: bool, roles: &[String]) -> Option<&'static str> {
+    if !user_active {
+        return Some("the account is disabled");
+    }
+    if !sp.allowed_roles.is_empty() && !sp.allowed_roles.iter().any(|r| roles.contains(r)) {
+        return Some("the user has none of the roles this service provider is restricted to");
+    }
+    None
 }
 
 /// The service provider a metadata document describes (not stored).
@@ -100,6 +135,21 @@ pub fn from_metadata(new: &NewServiceProvider, now: DateTime<Utc>) -> Result<Ser
     if indexes.len() != acs_endpoints.len() {
         return Err(Error::invalid("Two AssertionConsumerService endpoints share an index."));
     }
+    let mut slo_endpoints = Vec::new();
+    for endpoint in sp.single_logout_services.iter().flatten() {
+        if endpoint.binding != BINDING_POST && endpoint.binding != super::BINDING_REDIRECT {
+            continue;
+        }
+        check_endpoint("SingleLogoutService", &endpoint.location)?;
+        if let Some(response_location) = &endpoint.response_location {
+            check_endpoint("SingleLogoutService ResponseLocation", response_location)?;
+        }
+        slo_endpoints.push(SloEndpoint {
+            binding: endpoint.binding.clone(),
+            location: endpoint.location.clone(),
+            response_location: endpoint.response_location.clone(),
+        });
+    }
     let mut certificates = Vec::new();
     for key in sp.key_descriptors.iter().flatten() {
         if key.key_use.as_deref().is_some_and(|u| u != "signing") {
@@ -147,6 +197,9 @@ pub fn from_metadata(new: &NewServiceProvider, now: DateTime<Utc>) -> Result<Ser
         want_assertions_signed: sp.want_assertions_signed.unwrap_or(false),
         sign_response: new.sign_response,
         name_id_format,
+        allow_idp_initiated: new.allow_idp_initiated,
+        slo_endpoints,
+        allowed_roles: check_roles(&new.allowed_roles)?,
         created_at: now,
     })
 }
@@ -170,10 +223,65 @@ pub async fn register(
         serde_json::json!({
             "entity_id": sp.entity_id, "name_id_format": sp.name_id_format.as_str(),
             "authn_requests_signed": sp.authn_requests_signed, "sign_response": sp.sign_response,
+            "allow_idp_initiated": sp.allow_idp_initiated, "slo_endpoints": sp.slo_endpoints.len(),
+            "allowed_roles": sp.allowed_roles,
         }),
     )
     .await?;
     Ok(sp)
+}
+
+/// Replaces what was read from an SP's metadata (ACS and SLO endpoints, certificates, `AuthnRequestsSigned`,
+/// `WantAssertionsSigned`) with a new document for the same entity ID, keeping Gatehouse's settings for it
+/// (NameID format unless `name_id_format` is given, signing, IdP-initiated SSO, roles); audited with what changed.
+pub async fn update(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    entity_id: &str,
+    metadata: String,
+    name_id_format: Option<String>,
+) -> Result<ServiceProvider> {
+    let Some(current) = store.sp(entity_id).await? else {
+        return Err(Error::NotFound(format!(
+            "No service provider has the entity ID '{entity_id}'."
+        )));
+    };
+    let updated = from_metadata(
+        &NewServiceProvider {
+            metadata,
+            name_id_format: Some(name_id_format.unwrap_or_else(|| current.name_id_format.as_str().into())),
+            sign_response: current.sign_response,
+            allow_idp_initiated: current.allow_idp_initiated,
+            allowed_roles: current.allowed_roles.clone(),
+        },
+        current.created_at,
+    )?;
+    if updated.entity_id != current.entity_id {
+        return Err(Error::invalid(format!(
+            "The metadata describes '{}', not '{entity_id}': register it with sp add instead.",
+            updated.entity_id
+        )));
+    }
+    store.update_sp(&updated).await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        "saml.sp_updated",
+        Outcome::Success,
+        None,
+        serde_json::json!({
+            "entity_id": entity_id,
+            "certificates_changed": updated.certificates != current.certificates,
+            "acs_changed": updated.acs_endpoints != current.acs_endpoints,
+            "slo_changed": updated.slo_endpoints != current.slo_endpoints,
+            "authn_requests_signed": updated.authn_requests_signed,
+            "name_id_format": updated.name_id_format.as_str(),
+        }),
+    )
+    .await?;
+    Ok(updated)
 }
 
 /// Removes an SP; `Error::NotFound` when none has this entity ID.
@@ -193,4 +301,36 @@ pub async fn remove(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, enti
         serde_json::json!({ "entity_id": entity_id }),
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals() {
+        let mut sp = ServiceProvider {
+            entity_id: "https://sp.example".into(),
+            metadata: String::new(),
+            acs_endpoints: Vec::new(),
+            certificates: Vec::new(),
+            authn_requests_signed: false,
+            want_assertions_signed: false,
+            sign_response: false,
+            name_id_format: NameIdFormat::Persistent,
+            allow_idp_initiated: false,
+            slo_endpoints: Vec::new(),
+            allowed_roles: Vec::new(),
+            created_at: chrono::Utc::now(),
+        };
+        let roles = vec!["user".to_string()];
+        assert_eq!(refusal(&sp, true, &roles), None);
+        assert_eq!(refusal(&sp, true, &[]), None, "no restriction");
+        assert!(refusal(&sp, false, &roles).is_some(), "disabled");
+        sp.allowed_roles = vec!["finance".into(), "admin".into()];
+        assert!(refusal(&sp, true, &roles).is_some());
+        assert_eq!(refusal(&sp, true, &["admin".to_string()]), None);
+        assert!(check_roles(&["a b".into()]).is_err());
+        assert_eq!(check_roles(&["x".into(), " x ".into()]).unwrap(), ["x"]);
+    }
 }

@@ -1,0 +1,137 @@
+//! Status Responses for refusals, each posted only to the ACS validated from the SP's metadata and signed:
+//! `NoAuthnContext` when RequestedAuthnContext asks for more than the session's sign-in gave (no step-up yet),
+//! `RequestDenied` when the SP is restricted to roles the user lacks. The same requests succeed for a session
+//! or user that qualifies, so each refusal is tied to its reason.
+use crate::common::*;
+use crate::saml_sp::*;
+use gatehouse::core::audit::Origin;
+use gatehouse::protocols::saml::sps::{self, NewServiceProvider};
+use roxmltree::Document;
+
+const MFA: &str = "https://refeds.org/profile/mfa";
+const PPT: &str = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport";
+
+fn requested(comparison: &str, class: &str) -> String {
+    format!(
+        r#"<samlp:RequestedAuthnContext Comparison="{comparison}"><saml:AuthnContextClassRef>{class}</saml:AuthnContextClassRef></samlp:RequestedAuthnContext>"#
+    )
+}
+
+/// (second-level status, whether an assertion is present), after checking the signature and destination.
+async fn outcome(browser: &Browser, page: &Page) -> (Option<String>, bool) {
+    assert!(
+        page.body.contains(&format!("action=\"{ACS}\"")),
+        "the validated ACS: {}",
+        page.body
+    );
+    let xml = response_xml(page);
+    verified(&xml, &idp_certificate(browser).await).expect("signed");
+    let doc = Document::parse(&xml).unwrap();
+    assert_eq!(doc.root_element().attribute("Destination"), Some(ACS));
+    let codes: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "StatusCode")
+        .filter_map(|n| n.attribute("Value").map(str::to_string))
+        .collect();
+    let assertion = doc.descendants().any(|n| n.tag_name().name() == "Assertion");
+    (codes.get(1).cloned(), assertion)
+}
+
+async fn ask(server: &TestServer, browser: &Browser, sp: &TestSp, inner: &str, totp: Option<&[u8]>) -> Page {
+    let mut req = Req::new(server);
+    req.inner = inner.to_string();
+    let query = redirect_query(&req.xml(), None, Some((&sp.key, RSA_SHA256)));
+    let accepted = send_redirect(browser, &query).await;
+    complete(server, browser, &accepted, totp).await
+}
+
+#[tokio::test]
+async fn more_than_the_session_has_gets_no_authn_context_and_enough_gets_the_assertion() {
+    let server = TestServer::start().await;
+    let alice = server.add_user("alice", Some(GOOD_PASSWORD)).await;
+    let sp = TestSp::new();
+    sp.register(&server, true, "persistent", false).await;
+
+    // Password only, REFEDS MFA asked (minimum): NoAuthnContext, no assertion.
+    let browser = server.browser();
+    let page = ask(&server, &browser, &sp, &requested("minimum", MFA), None).await;
+    assert_eq!(
+        outcome(&browser, &page).await,
+        (Some("urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext".into()), false)
+    );
+    let kinds = server.audit_kinds(Some(&alice)).await;
+    assert!(kinds.contains(&("saml.sso".into(), "denied".into())), "{kinds:?}");
+    // PasswordProtectedTransport (minimum) is met by the same session.
+    let page = ask(&server, &browser, &sp, &requested("minimum", PPT), None).await;
+    assert_eq!(outcome(&browser, &page).await, (None, true));
+    // An unknown class cannot be met.
+    let kerberos = requested("exact", "urn:oasis:names:tc:SAML:2.0:ac:classes:Kerberos");
+    let page = ask(&server, &browser, &sp, &kerberos, None).await;
+    assert_eq!(
+        outcome(&browser, &page).await.0.as_deref(),
+        Some("urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext")
+    );
+
+    // With TOTP, REFEDS MFA is met.
+    let secret = server.enrol_totp(&browser).await;
+    let fresh = server.browser();
+    let page = ask(&server, &fresh, &sp, &requested("minimum", MFA), Some(&secret)).await;
+    assert_eq!(outcome(&fresh, &page).await, (None, true));
+
+    // A Comparison SAML does not define is refused before anything is posted.
+    let mut req = Req::new(&server);
+    req.inner = requested("at-least", MFA);
+    let query = redirect_query(&req.xml(), None, Some((&sp.key, RSA_SHA256)));
+    refused(&send_redirect(&fresh, &query).await, "Comparison");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_sp_restricted_to_a_role_gets_request_denied_for_users_without_it() {
+    let server = TestServer::start().await;
+    let alice = server.add_user("alice", Some(GOOD_PASSWORD)).await; // role: user
+    // One SP for the helpdesk only; another for the helpdesk or users.
+    for (entity, roles) in [
+        (SP_ENTITY, vec!["helpdesk".to_string()]),
+        (
+            "https://sp-users.example.test/metadata",
+            vec!["helpdesk".into(), "user".into()],
+        ),
+    ] {
+        let mut sp = TestSp::new();
+        sp.entity_id = entity.into();
+        sps::register(
+            server.state().store.as_ref(),
+            server.state().clock.now(),
+            &Origin::cli(),
+            NewServiceProvider {
+                metadata: sp.metadata(false),
+                name_id_format: None,
+                sign_response: false,
+                allow_idp_initiated: true,
+                allowed_roles: roles,
+            },
+        )
+        .await
+        .expect("registered");
+    }
+    let browser = server.browser();
+    assert_eq!(browser.login("alice", GOOD_PASSWORD).await.status, 303);
+    for (entity, expected) in [
+        (
+            SP_ENTITY,
+            (
+                Some("urn:oasis:names:tc:SAML:2.0:status:RequestDenied".to_string()),
+                false,
+            ),
+        ),
+        ("https://sp-users.example.test/metadata", (None, true)),
+    ] {
+        let started = browser.get(&format!("/saml/sso/init?sp={}", encode(entity))).await;
+        let page = browser.get(&started.location().unwrap()).await;
+        assert_eq!(outcome(&browser, &page).await, expected, "{entity}");
+    }
+    let kinds = server.audit_kinds(Some(&alice)).await;
+    assert!(kinds.contains(&("saml.sso".into(), "denied".into())), "{kinds:?}");
+    server.stop().await;
+}
