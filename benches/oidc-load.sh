@@ -124,18 +124,30 @@ stop_server() {
 
 rows=()
 failed=0
+ticks="$(getconf CLK_TCK)"
 
-# measure SERVER SCENARIO URL WRK_SCRIPT_ARGS...: a warm-up run, then the measured run; appends a summary row.
+# cpu_ticks PID: user + system CPU time of the process (all its threads) so far, in clock ticks.
+cpu_ticks() {
+  local stat
+  stat="$(cat "/proc/$1/stat")"
+  stat="${stat##*) }" # fields after "(comm) "; utime and stime are fields 14 and 15, here 12 and 13
+  awk '{ print $12 + $13 }' <<<"$stat"
+}
+
+# measure PID SERVER SCENARIO URL WRK_SCRIPT_ARGS...: a warm-up run, then the measured run, during which the
+# server's (PID's) CPU time is taken too; appends a summary row.
 measure() {
-  local server="$1" scenario="$2" url="$3"
-  shift 3
+  local pid="$1" server="$2" scenario="$3" url="$4"
+  shift 4
   local wrk_cmd=(wrk "-t$THREADS" "-c$CONNECTIONS" --timeout 5s -s "$here/oidc-load.lua")
   if [[ "$WARMUP" != 0 && "$scenario" != refresh_token ]]; then
     "${load_cpu[@]}" "${wrk_cmd[@]}" -d "$WARMUP" "$url" -- "$@" >/dev/null
   fi
   echo "== $server $scenario: wrk -t$THREADS -c$CONNECTIONS -d$DURATION $url" >&2
-  local out
+  local out cpu_before cpu_after
+  cpu_before="$(cpu_ticks "$pid")"
   out="$("${load_cpu[@]}" "${wrk_cmd[@]}" -d "$DURATION" "$url" -- "$@")"
+  cpu_after="$(cpu_ticks "$pid")"
   local result
   result="$(grep '^RESULT ' <<<"$out" || true)"
   if [[ -z "$result" ]]; then
@@ -149,13 +161,18 @@ measure() {
   local pair
   for pair in ${result#RESULT }; do r["${pair%%=*}"]="${pair#*=}"; done
   local bad=$((r[bad] + r[socket_errors]))
-  echo "   ${r[good_rps]} good answers/s, p50 ${r[p50_ms]} ms, p99 ${r[p99_ms]} ms, bad $bad of ${r[requests]}" >&2
+  # The server's CPU: busy share of the run (100 % = one core) and CPU time per answered request. The second
+  # does not depend on what else ran on the machine, so it is the figure to compare across runs.
+  local cpu_pct cpu_us
+  cpu_pct="$(awk -v t=$((cpu_after - cpu_before)) -v hz="$ticks" -v s="${r[seconds]}" 'BEGIN { printf "%.0f", 100 * t / hz / s }')"
+  cpu_us="$(awk -v t=$((cpu_after - cpu_before)) -v hz="$ticks" -v n="${r[requests]}" 'BEGIN { printf "%.0f", n ? 1e6 * t / hz / n : 0 }')"
+  echo "   ${r[good_rps]} good answers/s, p50 ${r[p50_ms]} ms, p99 ${r[p99_ms]} ms, bad $bad of ${r[requests]}; server CPU $cpu_pct %, $cpu_us µs a request" >&2
   if (( bad > 0 )); then
     failed=1
     echo "   bad answers: statuses ${r[bad_statuses]}, socket errors ${r[socket_errors]}, timeouts ${r[timeouts]}" >&2
     grep '^FIRST_BAD ' <<<"$out" | sed 's/^FIRST_BAD /   first bad answer: /' >&2 || true
   fi
-  rows+=("| $server | $scenario | ${r[good_rps]} | ${r[p50_ms]} | ${r[p99_ms]} | ${r[max_ms]} | $bad (${r[bad_statuses]}) | ${r[requests]} |")
+  rows+=("| $server | $scenario | ${r[good_rps]} | ${r[p50_ms]} | ${r[p99_ms]} | ${r[max_ms]} | $bad (${r[bad_statuses]}) | ${r[requests]} | $cpu_pct % | $cpu_us |")
 }
 
 wants() { [[ " $SCENARIOS " == *" $1 "* ]]; }
@@ -201,10 +218,10 @@ if wants refresh_token; then
     >"$work/refresh-tokens.txt"
 fi
 
-wants discovery && measure gatehouse discovery "$base/.well-known/openid-configuration" get
-wants jwks && measure gatehouse jwks "$base/jwks" get
-wants client_credentials && measure gatehouse client_credentials "$base/token" client_credentials "$basic"
-wants refresh_token && measure gatehouse refresh_token "$base/token" refresh_token "$basic" "$work/refresh-tokens.txt" "$THREADS"
+wants discovery && measure "$gatehouse_pid" gatehouse discovery "$base/.well-known/openid-configuration" get
+wants jwks && measure "$gatehouse_pid" gatehouse jwks "$base/jwks" get
+wants client_credentials && measure "$gatehouse_pid" gatehouse client_credentials "$base/token" client_credentials "$basic"
+wants refresh_token && measure "$gatehouse_pid" gatehouse refresh_token "$base/token" refresh_token "$basic" "$work/refresh-tokens.txt" "$THREADS"
 
 db_note=""
 if [[ "$backend" == sqlite ]] && command -v sqlite3 >/dev/null; then
@@ -231,10 +248,10 @@ if [[ "$REFERENCE" == 1 ]]; then
     ref_pid="$!"
     wait_for "$ref_base/.well-known/openid-configuration" 30 "$ref_pid" || { cat "$work/oidc-provider-$format.log" >&2; exit 1; }
     if [[ "$format" == opaque ]]; then
-      wants discovery && measure "oidc-provider" discovery "$ref_base/.well-known/openid-configuration" get
-      wants jwks && measure "oidc-provider" jwks "$ref_base/jwks" get
+      wants discovery && measure "$ref_pid" "oidc-provider" discovery "$ref_base/.well-known/openid-configuration" get
+      wants jwks && measure "$ref_pid" "oidc-provider" jwks "$ref_base/jwks" get
     fi
-    wants client_credentials && measure "oidc-provider ($format)" client_credentials "$ref_base/token" client_credentials "$ref_basic"
+    wants client_credentials && measure "$ref_pid" "oidc-provider ($format)" client_credentials "$ref_base/token" client_credentials "$ref_basic"
     stop_server "$ref_pid"
   done
 fi
@@ -254,8 +271,8 @@ revision="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "wrk $THREADS thread(s), $CONNECTIONS connections, $DURATION per scenario after a $WARMUP warm-up (none for refresh_token);"
   echo "node $(node --version)${reference_version:+, oidc-provider $reference_version}.${db_note:+ $db_note.}"
   echo
-  echo "| server | scenario | good answers/s | p50 ms | p99 ms | max ms | bad (statuses) | requests |"
-  echo "|---|---|---:|---:|---:|---:|---|---:|"
+  echo "| server | scenario | good answers/s | p50 ms | p99 ms | max ms | bad (statuses) | requests | server CPU | server CPU µs/request |"
+  echo "|---|---|---:|---:|---:|---:|---|---:|---:|---:|"
   printf '%s\n' "${rows[@]}"
 } | tee ${OUT:+"$OUT"}
 
