@@ -16,7 +16,9 @@
 #   BENCH_BIN          a gatehouse binary to use instead of `cargo build --release` (CARGO_TARGET_DIR respected;
 #                      not GATEHOUSE_BIN: gatehouse refuses unknown GATEHOUSE_* variables)
 #   GATEHOUSE_DATABASE_URL  postgres://… to measure on PostgreSQL instead of a fresh SQLite database (the run adds
-#                      a user and a client with a random suffix to that database and leaves them there)
+#                      a user and a client with a random suffix to that database and leaves them there). Use an
+#                      empty database, or set GATEHOUSE_SECRET_KEY to the same value on every run: the signing key
+#                      stored there is sealed with the secret key of the run that created it
 #   OUT=FILE           also write the summary (Markdown) to FILE
 #   KEEP=1             keep the temporary directory (server logs, database) and print its path
 #
@@ -177,9 +179,23 @@ measure() {
 
 wants() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 
+# How busy the CPUs are before we start (over 2 s, from /proc/stat): anything else running lowers every figure.
+cpu_busy_pct() {
+  local a b
+  a="$(head -1 /proc/stat)"
+  sleep 2
+  b="$(head -1 /proc/stat)"
+  awk -v a="$a" -v b="$b" 'BEGIN {
+    n = split(a, x); split(b, y); total = 0
+    for (i = 2; i <= n && i <= 9; i++) total += y[i] - x[i] # user … steal; guest time is inside user
+    idle = (y[5] - x[5]) + (y[6] - x[6])
+    printf "%.0f", total ? 100 * (total - idle) / total : 0 }'
+}
 loadavg_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-if awk -v l="${loadavg_before%% *}" 'BEGIN { exit !(l > 0.5) }'; then
-  echo "warning: load average $loadavg_before before the run: something else is using the CPUs, figures will be low" >&2
+busy_before="$(cpu_busy_pct)"
+if (( busy_before > 10 )); then
+  echo "warning: the CPUs are ${busy_before} % busy before the run (load average $loadavg_before):" \
+    "something else is running, figures will be low" >&2
 fi
 
 # --- Gatehouse --------------------------------------------------------------------------------------------------
@@ -189,7 +205,12 @@ export GATEHOUSE_DATA_DIR="$work/data"
 export GATEHOUSE_LISTEN="127.0.0.1:$port"
 export GATEHOUSE_PUBLIC_URL="$base"
 backend="sqlite"
-[[ -n "${GATEHOUSE_DATABASE_URL:-}" ]] && backend="postgres"
+if [[ -n "${GATEHOUSE_DATABASE_URL:-}" ]]; then
+  backend="postgres"
+  [[ -n "${GATEHOUSE_SECRET_KEY:-}${GATEHOUSE_SECRET_KEY_FILE:-}" ]] \
+    || echo "note: without GATEHOUSE_SECRET_KEY this run's fresh secret key only opens a signing key it creates itself:" \
+         "use an empty database (a used one answers 500 at /token)" >&2
+fi
 echo "== gatehouse serve on $base ($backend, data in $GATEHOUSE_DATA_DIR)" >&2
 "${server_cpu[@]}" "$bin" serve >"$work/gatehouse.log" 2>&1 &
 pids+=("$!")
@@ -262,7 +283,7 @@ revision="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 {
   echo "### $(date -u '+%Y-%m-%d %H:%M UTC') — gatehouse $revision ($backend)"
   echo
-  echo "Machine: $cores × $cpu_model, $(uname -sr); load average before the run: $loadavg_before."
+  echo "Machine: $cores × $cpu_model, $(uname -sr); before the run the CPUs were $busy_before % busy (load average $loadavg_before)."
   if [[ "$PIN" == 1 ]]; then
     echo "Pinned: server on CPU 1, wrk on CPU 0 (taskset). "
   else
