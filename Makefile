@@ -8,7 +8,7 @@ TEST_PACKAGES := oathtool chromium xmlsec1
 CARGO ?= cargo
 VENV := .venv-interop
 
-.PHONY: run test deps packages interop-deps check
+.PHONY: run test bench deps packages interop-deps check
 
 run: deps
 	$(CARGO) run --release --bin gatehouse -- serve
@@ -29,6 +29,13 @@ tests/interop/node_modules/.package-lock.json: tests/interop/package-lock.json
 	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 or newer"; exit 1; }
 	npm ci --prefix tests/interop --no-audit --no-fund
 	touch $@
+
+# Load test of the OpenID Provider endpoints, node oidc-provider measured beside it (docs/performance.md).
+# Settings such as DURATION, CONNECTIONS and PIN pass through the environment.
+bench: deps
+	@command -v wrk >/dev/null || $(MAKE) --no-print-directory packages PACKAGES=wrk
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 or newer"; exit 1; }
+	CARGO="$(CARGO)" bash benches/oidc-load.sh
 
 check: deps
 	$(CARGO) fmt --all -- --check
