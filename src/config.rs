@@ -168,8 +168,9 @@ impl Config {
                 continue;
             };
             let key = key.to_ascii_lowercase();
-            // Not configuration: the file's location, and variables of the test harness.
-            if key == "config" || key.starts_with("test_") {
+            // Not configuration: the file's location, the log filter (read by the logger itself), and variables
+            // of the test harness.
+            if key == "config" || key == "log" || key.starts_with("test_") {
                 continue;
             }
             if let Some(secret) = key.strip_suffix("_file") {

@@ -261,6 +261,12 @@ async fn configuration_rules() {
     assert_eq!(missing.code, 1);
     assert!(missing.stderr.contains("does not exist"));
 
+    let log_filter = cli.run_with(&["user", "list", "--json"], None, &[("GATEHOUSE_LOG", "warn")]);
+    assert_eq!(
+        log_filter.code, 0,
+        "GATEHOUSE_LOG is the log filter, not a setting: {}",
+        log_filter.stderr
+    );
     let env_typo = cli.run_with(&["user", "list"], None, &[("GATEHOUSE_PUBLIC_ULR", "http://x")]);
     assert_eq!(env_typo.code, 1);
     assert!(env_typo.stderr.contains("public_ulr"), "{}", env_typo.stderr);

@@ -366,3 +366,21 @@ fn unsigned(claims: &Value) -> String {
     let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
     format!("{}.{}.", b64(&json!({ "alg": "none", "typ": "JWT" })), b64(claims))
 }
+
+#[tokio::test]
+async fn a_database_sealed_under_another_secret_key_is_refused_at_start() {
+    let server = TestServer::start().await;
+    let state = server.state();
+    let now = state.clock.now();
+    assert!(
+        keys::ensure(state.store.as_ref(), &state.keys.sealer, now)
+            .await
+            .is_ok()
+    );
+    let other = gatehouse::core::crypto::Sealer::new([1; 32]);
+    let refused = keys::ensure(state.store.as_ref(), &other, now).await;
+    let message = refused
+        .expect_err("another secret key cannot open the signing keys")
+        .to_string();
+    assert!(message.contains("secret_key"), "{message}");
+}

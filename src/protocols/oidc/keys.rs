@@ -152,8 +152,20 @@ pub fn states(keys: &[SigningKey], now: DateTime<Utc>) -> Vec<(SigningKey, KeySt
 
 /// Makes sure each algorithm has a key (first start, or an algorithm added by an upgrade). Instances starting
 /// together may each add one, which is harmless: all are published and the same one signs everywhere.
+///
+/// Fails when a published key cannot be opened: the database was sealed under another `secret_key`, and starting
+/// anyway would answer every token request with an error while looking healthy.
 pub async fn ensure(store: &dyn Store, sealer: &Sealer, now: DateTime<Utc>) -> Result<()> {
     let existing = store.signing_keys().await?;
+    for (key, state) in states(&existing, now) {
+        if state.published() && sealer.open(&key.private_enc, &context(&key.kid)).is_err() {
+            return Err(Error::Invalid(format!(
+                "the signing key {} cannot be opened with this secret_key: the database was set up with another \
+                 one (restore the original secret_key or secret.key)",
+                key.kid
+            )));
+        }
+    }
     for alg in ALGORITHMS {
         if !has_active(&existing, alg, now) {
             store.insert_signing_key(&generate(sealer, alg, now, now)?).await?;
