@@ -52,9 +52,10 @@ pub struct RolePolicy {
     pub grace_days: u32,
     /// How long a browser may be trusted to skip the second factor; 0 = never (`core::trusted_devices`).
     pub trusted_device_days: u32,
-    /// Longest session age before signing in again; `None` = the server's session lifetime.
+    /// Longest time since the user last authenticated (`auth_time`) before signing in again; `None` = the server's
+    /// session lifetime. Applied to live sessions by `core::sessions`.
     pub reauth_absolute_minutes: Option<u32>,
-    /// Longest inactivity before signing in again; `None` = the server's idle limit.
+    /// Longest inactivity before signing in again (never looser than the server's); `None` = the server's idle limit.
     pub reauth_idle_minutes: Option<u32>,
     /// Sign-in only from these networks (empty: from anywhere) and never from the deny list (deny wins).
     pub ip: IpRules,

@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::Result;
 use super::audit::{self, Origin, Outcome};
 use super::model::{Session, SessionState, User, UserStatus};
+use super::policy::RolePolicy;
 use super::secrets::{random_token, token_digest};
 use super::store::Store;
 
@@ -16,8 +17,36 @@ pub struct SessionLimits {
     pub idle: Duration,
 }
 
-/// `last_seen_at` is written at most this often, so reads do not turn into a write per request.
-const TOUCH_INTERVAL_SECS: i64 = 60;
+/// `last_seen_at` is written at most this often, so reads do not turn into a write per request. The stored
+/// value therefore lags the last request by less than this, and an idle limit (server-wide or a role's) can end
+/// a session up to this much early — never late.
+pub const TOUCH_INTERVAL_SECS: i64 = 60;
+
+/// The limits a session of a user holding roles with `policies` is under: the server-wide ones, tightened by
+/// the strictest role limits (`core::policy::evaluate` combines them the same way). A role's absolute limit
+/// counts from `auth_time` — when the user last proved who they are (sign-in or step-up) — and ends the session
+/// in addition to its own `expires_at`, which counts from the sign-in.
+fn role_limits(limits: SessionLimits, policies: &[RolePolicy]) -> (Option<Duration>, Duration) {
+    let absolute = policies
+        .iter()
+        .filter_map(|p| p.reauth_absolute_minutes)
+        .min()
+        .map(|m| Duration::minutes(m.into()));
+    let idle = policies
+        .iter()
+        .filter_map(|p| p.reauth_idle_minutes)
+        .min()
+        .map_or(limits.idle, |m| Duration::minutes(m.into()).min(limits.idle));
+    (absolute, idle)
+}
+
+/// Whether `session` has outlived its limits at `now`.
+fn expired(session: &Session, now: DateTime<Utc>, limits: SessionLimits, policies: &[RolePolicy]) -> bool {
+    let (absolute, idle) = role_limits(limits, policies);
+    now >= session.expires_at
+        || now - session.last_seen_at >= idle
+        || absolute.is_some_and(|absolute| now - session.auth_time >= absolute)
+}
 
 /// How long a session may wait between the password and the second factor (or enrolment).
 pub const PENDING_LIFETIME_MINUTES: i64 = 15;
@@ -76,7 +105,8 @@ pub async fn resolve(
 }
 
 /// The session and user behind a cookie token in whatever state, or `None` when it is unknown, expired,
-/// idle too long, or its user is disabled. Expired sessions are deleted on sight.
+/// idle too long (the server-wide limits, tightened by the user's role reauthentication limits), or its user is
+/// disabled. Expired sessions are deleted on sight.
 pub async fn resolve_any(
     store: &dyn Store,
     now: DateTime<Utc>,
@@ -90,7 +120,13 @@ pub async fn resolve_any(
     let Some(session) = store.session_by_hash(&id_hash).await? else {
         return Ok(None);
     };
-    if now >= session.expires_at || now - session.last_seen_at >= limits.idle {
+    // The user's role policies, in one query per resolution: a policy change applies from the next request.
+    let policies = if now >= session.expires_at || now - session.last_seen_at >= limits.idle {
+        Vec::new()
+    } else {
+        store.role_policies_of_user(&session.user_id).await?
+    };
+    if expired(&session, now, limits, &policies) {
         store.delete_session(&id_hash).await?;
         return Ok(None);
     }
@@ -160,4 +196,51 @@ pub async fn end(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, session
         serde_json::json!({}),
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits() -> SessionLimits {
+        SessionLimits {
+            absolute: Duration::hours(12),
+            idle: Duration::hours(2),
+        }
+    }
+
+    fn policy(absolute: Option<u32>, idle: Option<u32>) -> RolePolicy {
+        let mut p = RolePolicy::unrestricted("r", Utc::now());
+        p.reauth_absolute_minutes = absolute;
+        p.reauth_idle_minutes = idle;
+        p
+    }
+
+    #[test]
+    fn strictest_role_limits_tighten_the_server_wide_ones() {
+        assert_eq!(role_limits(limits(), &[]), (None, Duration::hours(2)));
+        let both = [
+            policy(Some(720), Some(60)),
+            policy(Some(600), Some(15)),
+            policy(None, None),
+        ];
+        assert_eq!(
+            role_limits(limits(), &both),
+            (Some(Duration::minutes(600)), Duration::minutes(15))
+        );
+        // A role may not loosen the server-wide idle limit.
+        assert_eq!(role_limits(limits(), &[policy(None, Some(600))]).1, Duration::hours(2));
+    }
+
+    #[test]
+    fn the_role_absolute_limit_counts_from_auth_time() {
+        let now = Utc::now();
+        let (_, mut s) = new_session("u", vec![], now - Duration::hours(11), limits(), &Origin::default());
+        s.last_seen_at = now;
+        let admin = [policy(Some(600), None)];
+        assert!(expired(&s, now, limits(), &admin));
+        s.auth_time = now - Duration::hours(1);
+        assert!(!expired(&s, now, limits(), &admin));
+        assert!(!expired(&s, now, limits(), &[]));
+    }
 }

@@ -393,6 +393,9 @@ pub trait PolicyStore: Send + Sync {
     /// Every stored policy, ordered by role.
     async fn role_policies(&self) -> Result<Vec<RolePolicy>>;
     async fn role_policy(&self, role: &str) -> Result<Option<RolePolicy>>;
+    /// The stored policies of the roles `user_id` holds, in one query (read on every session resolution).
+    /// Roles without a stored policy are left out: they are unrestricted.
+    async fn role_policies_of_user(&self, user_id: &str) -> Result<Vec<RolePolicy>>;
     /// Inserts or replaces the policy of an existing role (an unknown role is an error).
     async fn put_role_policy(&self, policy: &RolePolicy) -> Result<()>;
     /// The distinct sets of two or more roles that users hold together, each sorted: what a policy change

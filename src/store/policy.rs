@@ -2,8 +2,8 @@
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use entity::{role_policy, user_role};
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{EntityTrait, QueryOrder, Set};
+use sea_orm::sea_query::{OnConflict, Query};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{SeaStore, db_error};
@@ -86,6 +86,23 @@ fn to_model(p: &RolePolicy) -> Result<role_policy::ActiveModel> {
 impl PolicyStore for SeaStore {
     async fn role_policies(&self) -> Result<Vec<RolePolicy>> {
         role_policy::Entity::find()
+            .order_by_asc(role_policy::Column::Role)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(to_domain)
+            .collect()
+    }
+
+    async fn role_policies_of_user(&self, user_id: &str) -> Result<Vec<RolePolicy>> {
+        let roles = Query::select()
+            .column(user_role::Column::RoleName)
+            .from(user_role::Entity)
+            .and_where(user_role::Column::UserId.eq(user_id))
+            .to_owned();
+        role_policy::Entity::find()
+            .filter(role_policy::Column::Role.in_subquery(roles))
             .order_by_asc(role_policy::Column::Role)
             .all(&self.db)
             .await

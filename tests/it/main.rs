@@ -22,6 +22,7 @@ mod oidcc_basic;
 mod password_reset;
 mod policy;
 mod python;
+mod reauth;
 mod recovery;
 mod recovery_cli;
 mod recovery_console;
