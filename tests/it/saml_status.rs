@@ -114,6 +114,7 @@ async fn an_sp_restricted_to_a_role_gets_request_denied_for_users_without_it() {
                 sign_response: false,
                 allow_idp_initiated: true,
                 allowed_roles: roles,
+                min_acr: None,
             },
         )
         .await
@@ -244,5 +245,56 @@ async fn a_passive_request_that_needs_a_step_up_gets_no_passive() {
         outcome(&browser, &page).await,
         (Some("urn:oasis:names:tc:SAML:2.0:status:NoPassive".into()), false)
     );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_sp_minimum_level_steps_up_a_password_session_even_without_a_requested_context() {
+    let server = TestServer::start().await;
+    let new = |min_acr: &str| NewServiceProvider {
+        metadata: TestSp::new().metadata(false),
+        name_id_format: None,
+        sign_response: false,
+        allow_idp_initiated: true,
+        allowed_roles: Vec::new(),
+        min_acr: Some(min_acr.into()),
+    };
+    let (store, now) = (server.state().store.as_ref(), server.state().clock.now());
+    assert!(
+        sps::register(store, now, &Origin::cli(), new("mfa")).await.is_err(),
+        "only our levels"
+    );
+    sps::register(store, now, &Origin::cli(), new(MULTI_FACTOR))
+        .await
+        .expect("registered");
+    let browser = server.browser();
+    let secret = password_session_with_totp(&server, &browser).await;
+    let started = browser.get(&format!("/saml/sso/init?sp={}", encode(SP_ENTITY))).await;
+    let resume = started.location().expect("to resume");
+    let page = browser.get(&resume).await;
+    let location = page
+        .location()
+        .unwrap_or_else(|| panic!("a redirect, not an answer: {} {}", page.status, page.body));
+    let step_up = format!("/login/factor?level={}&", encode(MULTI_FACTOR));
+    assert!(
+        location.starts_with(&step_up),
+        "to the second-factor page for MFA: {location}"
+    );
+    let form = browser.get(&location).await;
+    let done = browser
+        .post(
+            "/login/factor",
+            &[
+                ("csrf", &form.csrf()),
+                ("method", "totp"),
+                ("code", &server.totp_code(&secret, 0)),
+                ("return_to", &resume),
+            ],
+        )
+        .await;
+    assert_eq!(done.location().as_deref(), Some(resume.as_str()), "{}", done.body);
+    let page = browser.get(&resume).await;
+    assert_eq!(outcome(&browser, &page).await, (None, true));
+    assert_eq!(class_ref(&page).as_deref(), Some(MFA));
     server.stop().await;
 }

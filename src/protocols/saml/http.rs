@@ -26,6 +26,7 @@ use super::response::{self, STATUS_NO_AUTHN_CONTEXT, STATUS_NO_PASSIVE, STATUS_R
 use super::{authn_context_for, entity_id, metadata, slo_url, sso_url};
 use super::{context, sps};
 use crate::app::AppState;
+use crate::core::assurance;
 use crate::core::audit::{self, Origin, Outcome};
 use crate::core::model::UserStatus;
 use crate::core::saml::SessionParticipant;
@@ -317,10 +318,16 @@ async fn resume(
     // Refusals go to the ACS validated above, as signed status Responses.
     let mut refused =
         sps::refusal(&sp, user.status == UserStatus::Active, &roles).map(|why| (STATUS_REQUEST_DENIED, why));
-    if refused.is_none() && !context::satisfied(request.requested_context.as_ref(), &session.amr) {
-        // The same decision as OIDC's acr_values: one more enrolled factor the user's policy allows steps the
-        // session up on the second-factor page, then this request resumes; otherwise the SP cannot have it.
-        let required = request.requested_context.as_ref().and_then(context::required_acr);
+    let context_met = context::satisfied(request.requested_context.as_ref(), &session.amr);
+    if refused.is_none() && (!context_met || sp.min_acr.is_some()) {
+        // The same decision as OIDC's acr_values and min_acr: one more enrolled factor the user's policy allows
+        // steps the session up on the second-factor page, then this request resumes; otherwise the SP cannot
+        // have it. The level is the one the unmet context needs, raised to the SP's minimum.
+        let needed = match request.requested_context.as_ref() {
+            Some(asked) if !context_met => context::required_acr(asked).map(|l| vec![l]),
+            _ => Some(Vec::new()),
+        };
+        let required = needed.and_then(|levels| assurance::required(&levels, sp.min_acr.as_deref()));
         let decision = match required {
             Some(level) => {
                 stepup::assess(state.store.as_ref(), now, Vec::new(), Some(level), session, user)
@@ -351,10 +358,12 @@ async fn resume(
                 STATUS_NO_PASSIVE,
                 "the requested authentication context needs another sign-in step and the request is passive",
             )),
-            // Met here means the level is reached but the context still is not (exact or maximum comparisons).
+            // Met with the minimum alone is an answer; with an unmet context, the level is reached but the
+            // context still is not (exact or maximum comparisons).
+            (stepup::Decision::Met, _, _) if context_met => None,
             _ => Some((
                 STATUS_NO_AUTHN_CONTEXT,
-                "the session's sign-in does not meet the requested authentication context",
+                "the session's sign-in does not meet the requested authentication context or the SP's minimum level",
             )),
         };
     }
