@@ -18,6 +18,8 @@ pub struct Model {
     pub slo_endpoints: String,
     /// JSON list of role names; empty: every user.
     pub allowed_roles: String,
+    /// The minimum assurance level (`core::assurance::ALL`) for every Response to it; NULL: none.
+    pub min_acr: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -30,6 +30,9 @@ pub enum SpCommand {
         /// Change the NameID format too: persistent, email or transient.
         #[arg(long = "nameid")]
         name_id: Option<String>,
+        /// Change the minimum assurance level for every Response to it (a level, or `none` to remove it).
+        #[arg(long, value_name = "LEVEL")]
+        min_acr: Option<String>,
     },
 }
 
@@ -64,6 +67,9 @@ pub struct AddSp {
     /// Only users holding this role may sign in to it (repeatable; any of them); others get RequestDenied.
     #[arg(long = "allow-role", value_name = "ROLE")]
     pub allowed_roles: Vec<String>,
+    /// Every Response to it needs this assurance level (e.g. urn:gatehouse:acr:mfa); weaker sessions step up.
+    #[arg(long, value_name = "LEVEL")]
+    pub min_acr: Option<String>,
 }
 
 fn summary(sp: &ServiceProvider) -> String {
@@ -93,6 +99,7 @@ pub async fn run(config: &Config, command: SpCommand, json: bool) -> Result<(), 
                     sign_response: args.sign_response,
                     allow_idp_initiated: args.allow_idp_initiated,
                     allowed_roles: args.allowed_roles,
+                    min_acr: args.min_acr,
                 },
             )
             .await?;
@@ -122,9 +129,10 @@ pub async fn run(config: &Config, command: SpCommand, json: bool) -> Result<(), 
             entity_id,
             metadata,
             name_id,
+            min_acr,
         } => {
             let metadata = read_metadata(&metadata)?;
-            let sp = sps::update(&store, now, &origin, &entity_id, metadata, name_id).await?;
+            let sp = sps::update(&store, now, &origin, &entity_id, metadata, name_id, min_acr).await?;
             print(
                 json,
                 &serde_json::to_value(&sp)?,

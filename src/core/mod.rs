@@ -27,6 +27,7 @@ pub mod second_factor;
 pub mod secrets;
 pub mod sessions;
 pub mod sms;
+pub mod stepup;
 pub mod store;
 pub mod throttle;
 pub mod trusted_devices;

@@ -84,6 +84,8 @@ pub struct ServiceProvider {
     pub slo_endpoints: Vec<SloEndpoint>,
     /// Only users holding one of these roles may sign in to it (`RequestDenied` otherwise); empty: everyone.
     pub allowed_roles: Vec<String>,
+    /// Every Response to it needs this assurance level (`core::assurance::ALL`), stepping up if need be.
+    pub min_acr: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 

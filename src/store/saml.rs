@@ -24,6 +24,7 @@ fn to_sp(m: saml_service_provider::Model) -> Result<ServiceProvider> {
         allow_idp_initiated: m.allow_idp_initiated,
         slo_endpoints: serde_json::from_str(&m.slo_endpoints).map_err(internal)?,
         allowed_roles: serde_json::from_str(&m.allowed_roles).map_err(internal)?,
+        min_acr: m.min_acr,
         created_at: m.created_at,
     })
 }
@@ -54,6 +55,7 @@ fn sp_model(sp: &ServiceProvider) -> Result<saml_service_provider::ActiveModel> 
         allow_idp_initiated: Set(sp.allow_idp_initiated),
         slo_endpoints: Set(json_text(&sp.slo_endpoints)?),
         allowed_roles: Set(json_text(&sp.allowed_roles)?),
+        min_acr: Set(sp.min_acr.clone()),
         created_at: Set(sp.created_at),
     })
 }

@@ -101,6 +101,7 @@ async fn pysaml2_signs_in_over_redirect_and_verifies_the_signed_response() {
                 sign_response: case.signed_response,
                 allow_idp_initiated: false,
                 allowed_roles: Vec::new(),
+                min_acr: None,
             },
         )
         .await
@@ -182,6 +183,7 @@ async fn register_pysaml2(server: &TestServer, common: &[&str], allow_idp_initia
             sign_response,
             allow_idp_initiated,
             allowed_roles: Vec::new(),
+            min_acr: None,
         },
     )
     .await
@@ -341,6 +343,7 @@ async fn python3_saml_signs_in_in_strict_mode_and_logs_out() {
                 sign_response: signed_response,
                 allow_idp_initiated: false,
                 allowed_roles: Vec::new(),
+                min_acr: None,
             },
         )
         .await

@@ -109,6 +109,7 @@ impl TestSp {
                 sign_response,
                 allow_idp_initiated,
                 allowed_roles: Vec::new(),
+                min_acr: None,
             },
         )
         .await

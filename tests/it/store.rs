@@ -779,6 +779,7 @@ async fn saml_request_ids_are_accepted_once_and_pending_requests_answered_once()
             name_id_format: NameIdFormat::Email,
             allow_idp_initiated: true,
             allowed_roles: vec!["finance".into()],
+            min_acr: None,
             slo_endpoints: vec![SloEndpoint {
                 binding: "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect".into(),
                 location: "https://sp.example/slo".into(),

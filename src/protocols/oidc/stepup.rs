@@ -15,36 +15,11 @@ use crate::core::audit::{self, Origin, Outcome};
 use crate::core::model::{Session, User};
 use crate::core::oauth::Client;
 use crate::core::store::Store;
-use crate::core::{Result, enforcement, second_factor};
+use crate::core::{Result, stepup};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Decision {
-    /// Nothing is needed, or the session already reaches `required`.
-    Met,
-    /// One more factor of the user's can reach `required`.
-    StepUp,
-    /// None of the user's usable factors reaches `required`.
-    Unmet,
-}
-
-/// What one authorization asks and what the session has.
-#[derive(Clone, Debug)]
-pub struct Assessment {
-    pub decision: Decision,
-    /// Our levels among `acr_values`, in the order given.
-    pub requested: Vec<&'static str>,
-    /// The weakest level that satisfies both the request and the client's minimum.
-    pub required: Option<&'static str>,
-    /// The session's level under the current policy.
-    pub session_acr: &'static str,
-}
+pub use crate::core::stepup::{Assessment, Decision};
 
 impl Assessment {
-    /// The level the step-up page should ask for.
-    pub fn level(&self) -> &'static str {
-        self.required.unwrap_or(assurance::MULTI_FACTOR)
-    }
-
     /// Records an `oidc.step_up` event: what was asked and needed, what the session had, and `result`
     /// (`prompted`, `interaction_required`, `unmet`).
     pub async fn record(
@@ -92,7 +67,7 @@ pub async fn assess(
     user: &User,
 ) -> Result<Assessment> {
     let (requested, required) = self::required(request);
-    assess_level(store, now, requested, required, session, user).await
+    stepup::assess(store, now, requested, required, session, user).await
 }
 
 /// Whether the session reaches the client's minimum level (device flow: no `acr_values` there).
@@ -104,38 +79,5 @@ pub async fn assess_client_minimum(
     user: &User,
 ) -> Result<Assessment> {
     let required = assurance::required(&[], client.min_acr.as_deref());
-    assess_level(store, now, Vec::new(), required, session, user).await
-}
-
-async fn assess_level(
-    store: &dyn Store,
-    now: DateTime<Utc>,
-    requested: Vec<&'static str>,
-    required: Option<&'static str>,
-    session: &Session,
-    user: &User,
-) -> Result<Assessment> {
-    let mut assessment = Assessment {
-        decision: Decision::Met,
-        requested,
-        required,
-        session_acr: assurance::acr_for(&session.amr),
-    };
-    let Some(level) = required else {
-        return Ok(assessment);
-    };
-    let policy = enforcement::requirement_for(store, now, user).await?;
-    assessment.session_acr = assurance::acr_for(&assurance::counting_amr(&session.amr, &policy));
-    if assurance::meets(assessment.session_acr, level) {
-        return Ok(assessment);
-    }
-    assessment.decision = if second_factor::step_up_kinds(store, now, user, Some(level))
-        .await?
-        .is_empty()
-    {
-        Decision::Unmet
-    } else {
-        Decision::StepUp
-    };
-    Ok(assessment)
+    stepup::assess(store, now, Vec::new(), required, session, user).await
 }

@@ -2,9 +2,9 @@
 //!
 //! Each AuthnContextClassRef an SP may ask for is given the acr level it stands for (`level_of`); the request
 //! is satisfied when the session's level compares as asked (`exact`, `minimum`, `better`, `maximum`). Unknown
-//! class refs and declaration refs cannot be satisfied. Today an unsatisfied request is answered `NoAuthnContext`;
-//! `required_acr` tells which level would satisfy it, so that step-up (being built for OIDC) can later send the
-//! user to add a factor instead.
+//! class refs and declaration refs cannot be satisfied. When a request is not satisfied, `required_acr` tells which
+//! level would satisfy it; `http` asks `core::stepup` whether one more factor reaches it (step-up page, then the
+//! request resumes) or not (`NoAuthnContext`).
 use roxmltree::Node;
 use serde::{Deserialize, Serialize};
 

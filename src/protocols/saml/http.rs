@@ -9,10 +9,11 @@
 //!
 //! A verified request is stored server-side and the browser is sent to `/saml/sso/resume` with its id: a
 //! top-level GET, so the `SameSite=Lax` session cookie is present even when the SP's page posted the request
-//! cross-site. Sign-in goes through `/login` (password, then the second factor) like any other. The answer is an
-//! auto-submitting form (a script from 'self', as the CSP allows, and a visible Continue button without it) to
-//! the ACS from the SP's metadata, `Cache-Control: no-store`. Every answer and every refusal is audited with the
-//! SP's entity ID.
+//! cross-site. Sign-in goes through `/login` (password, then the second factor) like any other; a session too weak
+//! for the RequestedAuthnContext is stepped up on `/login/factor` as for OIDC (`core::stepup`) and resumes here.
+//! The answer is an auto-submitting form (a script from 'self', as the CSP allows, and a visible Continue button
+//! without it) to the ACS from the SP's metadata, `Cache-Control: no-store`. Every answer and every refusal is
+//! audited with the SP's entity ID.
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -25,11 +26,12 @@ use super::response::{self, STATUS_NO_AUTHN_CONTEXT, STATUS_NO_PASSIVE, STATUS_R
 use super::{authn_context_for, entity_id, metadata, slo_url, sso_url};
 use super::{context, sps};
 use crate::app::AppState;
+use crate::core::assurance;
 use crate::core::audit::{self, Origin, Outcome};
 use crate::core::model::UserStatus;
 use crate::core::saml::SessionParticipant;
 use crate::core::secrets::random_token;
-use crate::core::{Error, Result};
+use crate::core::{Error, Result, stepup};
 use crate::web::error::WebError;
 use crate::web::form::{Form, Query};
 use crate::web::login::encode;
@@ -312,23 +314,63 @@ async fn resume(
         let reauth = if current.is_some() { "reauth=1&" } else { "" };
         return Ok(see_other(format!("/login?{reauth}return_to={}", encode(&resume))));
     };
+    let roles = state.store.roles_of(&user.id).await?;
+    // Refusals go to the ACS validated above, as signed status Responses.
+    let mut refused =
+        sps::refusal(&sp, user.status == UserStatus::Active, &roles).map(|why| (STATUS_REQUEST_DENIED, why));
+    let context_met = context::satisfied(request.requested_context.as_ref(), &session.amr);
+    if refused.is_none() && (!context_met || sp.min_acr.is_some()) {
+        // The same decision as OIDC's acr_values and min_acr: one more enrolled factor the user's policy allows
+        // steps the session up on the second-factor page, then this request resumes; otherwise the SP cannot
+        // have it. The level is the one the unmet context needs, raised to the SP's minimum.
+        let needed = match request.requested_context.as_ref() {
+            Some(asked) if !context_met => context::required_acr(asked).map(|l| vec![l]),
+            _ => Some(Vec::new()),
+        };
+        let required = needed.and_then(|levels| assurance::required(&levels, sp.min_acr.as_deref()));
+        let decision = match required {
+            Some(level) => {
+                stepup::assess(state.store.as_ref(), now, Vec::new(), Some(level), session, user)
+                    .await?
+                    .decision
+            }
+            None => stepup::Decision::Unmet,
+        };
+        refused = match (decision, request.is_passive, required) {
+            (stepup::Decision::StepUp, false, Some(level)) => {
+                audit_sso(
+                    &state,
+                    &session::origin(&req).with_actor(format!("user:{}", user.id)),
+                    Outcome::Success,
+                    Some(&user.id),
+                    json!({ "sp": sp.entity_id, "step_up": level, "request_id": request.id,
+                        "requested_context": request.requested_context }),
+                )
+                .await?;
+                let resume = format!("/saml/sso/resume?request={}", encode(&query.request));
+                return Ok(see_other(format!(
+                    "/login/factor?level={}&return_to={}",
+                    encode(level),
+                    encode(&resume)
+                )));
+            }
+            (stepup::Decision::StepUp, true, _) => Some((
+                STATUS_NO_PASSIVE,
+                "the requested authentication context needs another sign-in step and the request is passive",
+            )),
+            // Met with the minimum alone is an answer; with an unmet context, the level is reached but the
+            // context still is not (exact or maximum comparisons).
+            (stepup::Decision::Met, _, _) if context_met => None,
+            _ => Some((
+                STATUS_NO_AUTHN_CONTEXT,
+                "the session's sign-in does not meet the requested authentication context or the SP's minimum level",
+            )),
+        };
+    }
     // One answer per request, even when two tabs resume it at once.
     if !state.store.delete_saml_request(&query.request).await? {
         return Ok(answered());
     }
-    let roles = state.store.roles_of(&user.id).await?;
-    // Refusals go to the ACS validated above, as signed status Responses.
-    let refused = if let Some(why) = sps::refusal(&sp, user.status == UserStatus::Active, &roles) {
-        Some((STATUS_REQUEST_DENIED, why))
-    } else if !context::satisfied(request.requested_context.as_ref(), &session.amr) {
-        // Step-up would go here (context::required_acr); until then the SP learns it cannot have it.
-        Some((
-            STATUS_NO_AUTHN_CONTEXT,
-            "the session's sign-in does not meet the requested authentication context",
-        ))
-    } else {
-        None
-    };
     if let Some((code, why)) = refused {
         let signer = state.saml_keys.signer(state.store.as_ref(), now).await?;
         let body = response::status(&signer, &issuer, &request, code, now)?;

@@ -12,6 +12,7 @@ use url::Url;
 
 use super::BINDING_POST;
 use super::xml::{self, Allow, NS_METADATA};
+use crate::core::assurance;
 use crate::core::audit::{self, Origin, Outcome};
 use crate::core::saml::{AcsEndpoint, NameIdFormat, ServiceProvider, SloEndpoint};
 use crate::core::store::Store;
@@ -28,6 +29,8 @@ pub struct NewServiceProvider {
     pub allow_idp_initiated: bool,
     /// Only users with one of these roles may sign in to it; empty: everyone.
     pub allowed_roles: Vec<String>,
+    /// Every Response needs this assurance level (`core::assurance::ALL`); `None`: no minimum.
+    pub min_acr: Option<String>,
 }
 
 fn check_location(location: &str) -> Result<()> {
@@ -51,6 +54,17 @@ fn check_endpoint(kind: &str, location: &str) -> Result<()> {
         return Err(bad());
     }
     Ok(())
+}
+
+fn check_min_acr(level: Option<&str>) -> Result<Option<String>> {
+    match level {
+        None => Ok(None),
+        Some(l) if assurance::ALL.contains(&l) => Ok(Some(l.to_string())),
+        Some(l) => Err(Error::invalid(format!(
+            "'{l}' is not an assurance level: use one of {}.",
+            assurance::ALL.join(", ")
+        ))),
+    }
 }
 
 fn check_roles(roles: &[String]) -> Result<Vec<String>> {
@@ -200,6 +214,7 @@ pub fn from_metadata(new: &NewServiceProvider, now: DateTime<Utc>) -> Result<Ser
         allow_idp_initiated: new.allow_idp_initiated,
         slo_endpoints,
         allowed_roles: check_roles(&new.allowed_roles)?,
+        min_acr: check_min_acr(new.min_acr.as_deref())?,
         created_at: now,
     })
 }
@@ -224,7 +239,7 @@ pub async fn register(
             "entity_id": sp.entity_id, "name_id_format": sp.name_id_format.as_str(),
             "authn_requests_signed": sp.authn_requests_signed, "sign_response": sp.sign_response,
             "allow_idp_initiated": sp.allow_idp_initiated, "slo_endpoints": sp.slo_endpoints.len(),
-            "allowed_roles": sp.allowed_roles,
+            "allowed_roles": sp.allowed_roles, "min_acr": sp.min_acr,
         }),
     )
     .await?;
@@ -233,7 +248,8 @@ pub async fn register(
 
 /// Replaces what was read from an SP's metadata (ACS and SLO endpoints, certificates, `AuthnRequestsSigned`,
 /// `WantAssertionsSigned`) with a new document for the same entity ID, keeping Gatehouse's settings for it
-/// (NameID format unless `name_id_format` is given, signing, IdP-initiated SSO, roles); audited with what changed.
+/// (NameID format unless `name_id_format` is given, signing, IdP-initiated SSO, roles, the minimum level unless
+/// `min_acr` is given — `Some("none")` removes it); audited with what changed.
 pub async fn update(
     store: &dyn Store,
     now: DateTime<Utc>,
@@ -241,6 +257,7 @@ pub async fn update(
     entity_id: &str,
     metadata: String,
     name_id_format: Option<String>,
+    min_acr: Option<String>,
 ) -> Result<ServiceProvider> {
     let Some(current) = store.sp(entity_id).await? else {
         return Err(Error::NotFound(format!(
@@ -254,6 +271,11 @@ pub async fn update(
             sign_response: current.sign_response,
             allow_idp_initiated: current.allow_idp_initiated,
             allowed_roles: current.allowed_roles.clone(),
+            min_acr: match min_acr.as_deref() {
+                None => current.min_acr.clone(),
+                Some("none") => None,
+                Some(_) => min_acr,
+            },
         },
         current.created_at,
     )?;
@@ -277,7 +299,7 @@ pub async fn update(
             "acs_changed": updated.acs_endpoints != current.acs_endpoints,
             "slo_changed": updated.slo_endpoints != current.slo_endpoints,
             "authn_requests_signed": updated.authn_requests_signed,
-            "name_id_format": updated.name_id_format.as_str(),
+            "name_id_format": updated.name_id_format.as_str(), "min_acr": updated.min_acr,
         }),
     )
     .await?;
@@ -321,6 +343,7 @@ mod tests {
             allow_idp_initiated: false,
             slo_endpoints: Vec::new(),
             allowed_roles: Vec::new(),
+            min_acr: None,
             created_at: chrono::Utc::now(),
         };
         let roles = vec!["user".to_string()];

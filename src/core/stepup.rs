@@ -1,0 +1,76 @@
+//! The step-up decision shared by OIDC (`acr_values`, a client's `min_acr`) and SAML (`RequestedAuthnContext`):
+//! whether a session reaches a required level under the user's current role policy, and if not whether one
+//! more enrolled factor of a kind that policy allows can reach it (then the protocol sends the browser to
+//! `/login/factor?level=…` and resumes the stored request), or not at all.
+//!
+//! The session's level is computed from its `amr` after dropping methods of kinds the user's current role
+//! policy no longer allows, so a role that became stricter applies at the next request.
+use chrono::{DateTime, Utc};
+
+use crate::core::assurance;
+use crate::core::model::{Session, User};
+use crate::core::store::Store;
+use crate::core::{Result, enforcement, second_factor};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Nothing is needed, or the session already reaches `required`.
+    Met,
+    /// One more factor of the user's can reach `required`.
+    StepUp,
+    /// None of the user's usable factors reaches `required`.
+    Unmet,
+}
+
+/// What one request asks and what the session has.
+#[derive(Clone, Debug)]
+pub struct Assessment {
+    pub decision: Decision,
+    /// Our levels the request named (OIDC `acr_values` in the order given; SAML: none), for the audit trail.
+    pub requested: Vec<&'static str>,
+    /// The weakest level that satisfies both the request and the relying party's minimum.
+    pub required: Option<&'static str>,
+    /// The session's level under the current policy.
+    pub session_acr: &'static str,
+}
+
+impl Assessment {
+    /// The level the step-up page should ask for.
+    pub fn level(&self) -> &'static str {
+        self.required.unwrap_or(assurance::MULTI_FACTOR)
+    }
+}
+
+/// Whether `session` reaches `required` (our levels; `requested` is kept for the audit trail).
+pub async fn assess(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    requested: Vec<&'static str>,
+    required: Option<&'static str>,
+    session: &Session,
+    user: &User,
+) -> Result<Assessment> {
+    let mut assessment = Assessment {
+        decision: Decision::Met,
+        requested,
+        required,
+        session_acr: assurance::acr_for(&session.amr),
+    };
+    let Some(level) = required else {
+        return Ok(assessment);
+    };
+    let policy = enforcement::requirement_for(store, now, user).await?;
+    assessment.session_acr = assurance::acr_for(&assurance::counting_amr(&session.amr, &policy));
+    if assurance::meets(assessment.session_acr, level) {
+        return Ok(assessment);
+    }
+    assessment.decision = if second_factor::step_up_kinds(store, now, user, Some(level))
+        .await?
+        .is_empty()
+    {
+        Decision::Unmet
+    } else {
+        Decision::StepUp
+    };
+    Ok(assessment)
+}
