@@ -36,6 +36,7 @@ mod saml_status;
 mod sms;
 mod stepup;
 mod store;
+mod store_protocols;
 mod templates;
 mod tokens;
 mod trusted_devices;
