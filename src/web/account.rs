@@ -3,9 +3,10 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::error::WebError;
-use super::{csrf, pages, session};
+use super::{pages, session};
 use crate::app::AppState;
 use crate::core::{accounts, enforcement};
+use actix_web::http::StatusCode;
 
 pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
     let target = if session::current(&req, &state).await?.is_some() {
@@ -24,9 +25,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     };
     let summary = accounts::summary(state.store.as_ref(), &user).await?;
     let (requirement, plan) = enforcement::plan_for(state.store.as_ref(), state.clock.now(), &user).await?;
-    let (token, cookie) = csrf::issue(&req, &state);
     let mut ctx = pages::context();
-    ctx.insert("csrf", &token);
     ctx.insert("account", &summary);
     ctx.insert("reminder", &enforcement::reminder(&requirement, &plan));
     ctx.insert("devices", &super::devices::rows(&req, &state, &user).await?);
@@ -34,9 +33,11 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         "signed_in_at",
         &session.auth_time.format("%Y-%m-%d %H:%M UTC").to_string(),
     );
-    let mut builder = HttpResponse::Ok();
-    if let Some(cookie) = cookie {
-        builder.cookie(cookie);
-    }
-    Ok(pages::render(builder, "account/index.html", &ctx))
+    Ok(pages::with_csrf(
+        &req,
+        &state,
+        StatusCode::OK,
+        "account/index.html",
+        ctx,
+    ))
 }

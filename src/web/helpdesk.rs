@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use super::error::{WebError, status_of};
 use super::form::{Form, Query};
 use super::login::encode;
-use super::recovery::{ctx, describe, with_csrf};
+use super::recovery::{ctx, describe};
 use super::{csrf, pages, session};
 use crate::app::{self, AppState};
 use crate::core::Error;
@@ -120,7 +120,13 @@ pub async fn queue(
     let mut ctx = pages::context();
     ctx.insert("resets", &rows);
     ctx.insert("query_user", &query.user.unwrap_or_default());
-    Ok(with_csrf(&req, &state, StatusCode::OK, "helpdesk/queue.html", ctx))
+    Ok(pages::with_csrf(
+        &req,
+        &state,
+        StatusCode::OK,
+        "helpdesk/queue.html",
+        ctx,
+    ))
 }
 
 async fn request_page(
@@ -158,7 +164,7 @@ async fn request_page(
     if let Some(error) = error {
         ctx.insert("error", &error);
     }
-    Ok(with_csrf(req, state, status, "helpdesk/request.html", ctx))
+    Ok(pages::with_csrf(req, state, status, "helpdesk/request.html", ctx))
 }
 
 pub async fn show(

@@ -54,19 +54,13 @@ fn login_page(
     error: Option<String>,
     notice: Option<&str>,
 ) -> HttpResponse {
-    let (token, cookie) = csrf::issue(req, state);
     let mut ctx = pages::context();
     ctx.insert("notice", &notice);
     ctx.insert("reauth", &notice.is_some());
-    ctx.insert("csrf", &token);
     ctx.insert("username", username);
     ctx.insert("return_to", &safe_return_to(return_to));
     ctx.insert("error", &error);
-    let mut builder = HttpResponse::build(status);
-    if let Some(cookie) = cookie {
-        builder.cookie(cookie);
-    }
-    pages::render(builder, "login/password.html", &ctx)
+    pages::with_csrf(req, state, status, "login/password.html", ctx)
 }
 
 pub async fn show(

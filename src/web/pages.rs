@@ -33,6 +33,24 @@ pub fn render(mut builder: HttpResponseBuilder, template: &str, ctx: &Context) -
     }
 }
 
+/// Renders a page that carries a form: the CSRF token goes into `csrf`, and the browser's CSRF cookie is set when
+/// it has none yet.
+pub fn with_csrf(
+    req: &actix_web::HttpRequest,
+    state: &crate::app::AppState,
+    status: StatusCode,
+    template: &str,
+    mut ctx: Context,
+) -> HttpResponse {
+    let (token, cookie) = super::csrf::issue(req, state);
+    ctx.insert("csrf", &token);
+    let mut builder = HttpResponse::build(status);
+    if let Some(cookie) = cookie {
+        builder.cookie(cookie);
+    }
+    render(builder, template, &ctx)
+}
+
 pub fn page(status: StatusCode, template: &str, ctx: &Context) -> HttpResponse {
     render(HttpResponse::build(status), template, ctx)
 }

@@ -29,24 +29,8 @@ pub struct ResetForm {
     password_confirm: String,
 }
 
-fn with_csrf(
-    req: &HttpRequest,
-    state: &AppState,
-    status: StatusCode,
-    template: &str,
-    mut ctx: tera::Context,
-) -> HttpResponse {
-    let (token, cookie) = csrf::issue(req, state);
-    ctx.insert("csrf", &token);
-    let mut builder = HttpResponse::build(status);
-    if let Some(cookie) = cookie {
-        builder.cookie(cookie);
-    }
-    pages::render(builder, template, &ctx)
-}
-
 pub async fn forgot_form(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    with_csrf(&req, &state, StatusCode::OK, "password/forgot.html", pages::context())
+    pages::with_csrf(&req, &state, StatusCode::OK, "password/forgot.html", pages::context())
 }
 
 /// Answers the same page at once whether or not the account exists; the look-up and the mail happen
@@ -77,7 +61,7 @@ pub async fn forgot_submit(
             }
         });
     }
-    Ok(with_csrf(
+    Ok(pages::with_csrf(
         &req,
         &state,
         StatusCode::OK,
@@ -100,7 +84,7 @@ fn reset_page(
     ctx.insert("setup", &(purpose == TokenPurpose::InitialSetup));
     ctx.insert("username", username);
     ctx.insert("error", &error);
-    with_csrf(req, state, status, "password/reset.html", ctx)
+    pages::with_csrf(req, state, status, "password/reset.html", ctx)
 }
 
 pub async fn reset_form(

@@ -51,22 +51,6 @@ pub struct EnrolForm {
     password: String,
 }
 
-pub(super) fn with_csrf(
-    req: &HttpRequest,
-    state: &AppState,
-    status: StatusCode,
-    template: &str,
-    mut ctx: tera::Context,
-) -> HttpResponse {
-    let (token, cookie) = csrf::issue(req, state);
-    ctx.insert("csrf", &token);
-    let mut builder = HttpResponse::build(status);
-    if let Some(cookie) = cookie {
-        builder.cookie(cookie);
-    }
-    pages::render(builder, template, &ctx)
-}
-
 /// A recovery context for this request.
 pub(super) fn ctx<'a>(state: &'a AppState, settings: &'a Settings, origin: &'a Origin) -> Ctx<'a> {
     Ctx {
@@ -173,7 +157,13 @@ pub async fn approve_page(
     let mut ctx = pages::context();
     ctx.insert("reset", &describe(&state, &request).await?);
     ctx.insert("token", &token);
-    Ok(with_csrf(&req, &state, StatusCode::OK, "recovery/approve.html", ctx))
+    Ok(pages::with_csrf(
+        &req,
+        &state,
+        StatusCode::OK,
+        "recovery/approve.html",
+        ctx,
+    ))
 }
 
 pub async fn approve_submit(
@@ -235,7 +225,13 @@ pub async fn cancel_page(
             let mut ctx = pages::context();
             ctx.insert("token", &token);
             ctx.insert("reset", &describe(&state, &r).await?);
-            Ok(with_csrf(&req, &state, StatusCode::OK, "recovery/cancel.html", ctx))
+            Ok(pages::with_csrf(
+                &req,
+                &state,
+                StatusCode::OK,
+                "recovery/cancel.html",
+                ctx,
+            ))
         }
         Ok(_) => Ok(link_error(Error::InvalidLink)),
         Err(e) => Ok(link_error(e)),
@@ -281,7 +277,13 @@ pub async fn enrol_page(
             let mut ctx = pages::context();
             ctx.insert("token", &token);
             ctx.insert("username", &user.username);
-            Ok(with_csrf(&req, &state, StatusCode::OK, "recovery/enrol.html", ctx))
+            Ok(pages::with_csrf(
+                &req,
+                &state,
+                StatusCode::OK,
+                "recovery/enrol.html",
+                ctx,
+            ))
         }
         Err(e) => Ok(link_error(e)),
     }
@@ -313,7 +315,7 @@ pub async fn enrol_submit(
             ctx.insert("token", &token);
             ctx.insert("username", &user.map(|u| u.username).unwrap_or_default());
             ctx.insert("error", &e.to_string());
-            Ok(with_csrf(
+            Ok(pages::with_csrf(
                 &req,
                 &state,
                 StatusCode::UNAUTHORIZED,

@@ -93,9 +93,7 @@ async fn factor_page(
         })
         .into());
     };
-    let (token, cookie) = csrf::issue(req, state);
     let mut ctx = pages::context();
-    ctx.insert("csrf", &token);
     ctx.insert("method", chosen.as_str());
     let methods: Vec<Method> = offered
         .iter()
@@ -122,11 +120,7 @@ async fn factor_page(
     // Offered only when the user's combined policy allows trusted devices (0 = never).
     let requirement = enforcement::requirement_for(state.store.as_ref(), state.clock.now(), user).await?;
     ctx.insert("trust_days", &requirement.trusted_device_days);
-    let mut builder = HttpResponse::build(status);
-    if let Some(cookie) = cookie {
-        builder.cookie(cookie);
-    }
-    Ok(pages::render(builder, "login/second_factor.html", &ctx))
+    Ok(pages::with_csrf(req, state, status, "login/second_factor.html", ctx))
 }
 
 pub async fn show(

@@ -89,22 +89,6 @@ fn to_reauth() -> HttpResponse {
         .finish()
 }
 
-fn render_with_csrf(
-    req: &HttpRequest,
-    state: &AppState,
-    status: StatusCode,
-    template: &str,
-    mut ctx: tera::Context,
-) -> HttpResponse {
-    let (token, cookie) = csrf::issue(req, state);
-    ctx.insert("csrf", &token);
-    let mut builder = HttpResponse::build(status);
-    if let Some(cookie) = cookie {
-        builder.cookie(cookie);
-    }
-    pages::render(builder, template, &ctx)
-}
-
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -147,7 +131,7 @@ pub async fn show(
     ctx.insert("must_enrol", &(session.state == SessionState::PendingEnrolment));
     ctx.insert("return_to", &safe_return_to(query.return_to.as_deref()));
     ctx.insert("username", &user.username);
-    Ok(render_with_csrf(
+    Ok(pages::with_csrf(
         &req,
         &state,
         StatusCode::OK,
@@ -171,7 +155,7 @@ async fn totp_page(
     ctx.insert("qr", &enrolment.provisioning.qr_png_base64);
     ctx.insert("return_to", &safe_return_to(return_to));
     ctx.insert("error", &error);
-    render_with_csrf(req, state, status, "account/totp.html", ctx)
+    pages::with_csrf(req, state, status, "account/totp.html", ctx)
 }
 
 pub async fn totp_start(
@@ -304,7 +288,7 @@ pub async fn sms_start(
     let mut ctx = pages::context();
     ctx.insert("phone", &user.phone.clone().unwrap_or_default());
     ctx.insert("return_to", &safe_return_to(query.return_to.as_deref()));
-    Ok(render_with_csrf(&req, &state, StatusCode::OK, "account/sms.html", ctx))
+    Ok(pages::with_csrf(&req, &state, StatusCode::OK, "account/sms.html", ctx))
 }
 
 fn sms_confirm_page(
@@ -320,7 +304,7 @@ fn sms_confirm_page(
     ctx.insert("phone", &sms::phone_of(factor).map(sms::masked));
     ctx.insert("return_to", &safe_return_to(return_to));
     ctx.insert("error", &error);
-    render_with_csrf(req, state, status, "account/sms_confirm.html", ctx)
+    pages::with_csrf(req, state, status, "account/sms_confirm.html", ctx)
 }
 
 pub async fn sms_send(
@@ -358,7 +342,7 @@ pub async fn sms_send(
             ctx.insert("return_to", &safe_return_to(form.return_to.as_deref()));
             ctx.insert("error", &e.to_string());
             Ok(with_retry_after(
-                render_with_csrf(&req, &state, status_of(&e), "account/sms.html", ctx),
+                pages::with_csrf(&req, &state, status_of(&e), "account/sms.html", ctx),
                 &e,
             ))
         }
@@ -423,7 +407,7 @@ pub async fn webauthn_page(
     let mut ctx = pages::context();
     ctx.insert("return_to", &safe_return_to(query.return_to.as_deref()));
     ctx.insert("available", &state.webauthn.is_some());
-    Ok(render_with_csrf(
+    Ok(pages::with_csrf(
         &req,
         &state,
         StatusCode::OK,
@@ -453,7 +437,7 @@ fn token_page(
     ctx.insert("serial", &serial.chars().take(64).collect::<String>());
     ctx.insert("return_to", &safe_return_to(return_to));
     ctx.insert("error", &error);
-    render_with_csrf(req, state, status, "account/token.html", ctx)
+    pages::with_csrf(req, state, status, "account/token.html", ctx)
 }
 
 pub async fn token_start(

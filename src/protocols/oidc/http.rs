@@ -271,17 +271,11 @@ async fn proceed(
                 "The user has not agreed to share this with the application.",
             ));
         }
-        let (token, cookie) = csrf::issue(req, state);
         let mut ctx = pages::context();
-        ctx.insert("csrf", &token);
         ctx.insert("request", id);
         ctx.insert("client_id", &request.client.client_id);
         ctx.insert("scopes", &request.scope.split_whitespace().collect::<Vec<_>>());
-        let mut builder = HttpResponse::Ok();
-        if let Some(cookie) = cookie {
-            builder.cookie(cookie);
-        }
-        return Ok(pages::render(builder, "oidc/consent.html", &ctx));
+        return Ok(pages::with_csrf(req, state, StatusCode::OK, "oidc/consent.html", ctx));
     }
     let origin = session::origin(req).with_actor(format!("user:{}", session.user_id));
     let location =

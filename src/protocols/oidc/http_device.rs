@@ -67,22 +67,6 @@ fn to_login(user_code: Option<&str>) -> HttpResponse {
         .finish()
 }
 
-fn render(
-    req: &HttpRequest,
-    state: &AppState,
-    status: StatusCode,
-    template: &str,
-    mut ctx: tera::Context,
-) -> HttpResponse {
-    let (token, cookie) = csrf::issue(req, state);
-    ctx.insert("csrf", &token);
-    let mut builder = HttpResponse::build(status);
-    if let Some(cookie) = cookie {
-        builder.cookie(cookie);
-    }
-    pages::render(builder, template, &ctx)
-}
-
 /// The enter-the-code form, with what was typed and why it did not work.
 fn code_form(
     req: &HttpRequest,
@@ -94,7 +78,7 @@ fn code_form(
     let mut ctx = pages::context();
     ctx.insert("user_code", &typed.chars().take(32).collect::<String>());
     ctx.insert("error", &error);
-    render(req, state, status, "oidc/device.html", ctx)
+    pages::with_csrf(req, state, status, "oidc/device.html", ctx)
 }
 
 fn problem_page(req: &HttpRequest, state: &AppState, typed: &str, problem: CodeProblem) -> HttpResponse {
@@ -211,7 +195,7 @@ fn confirmation(req: &HttpRequest, state: &AppState, pending: &Pending) -> HttpR
     ctx.insert("user_code", &pending.user_code);
     ctx.insert("client_id", &pending.client.client_id);
     ctx.insert("scopes", &pending.scope.split_whitespace().collect::<Vec<_>>());
-    render(req, state, StatusCode::OK, "oidc/device_confirm.html", ctx)
+    pages::with_csrf(req, state, StatusCode::OK, "oidc/device_confirm.html", ctx)
 }
 
 #[derive(Deserialize)]

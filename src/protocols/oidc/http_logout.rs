@@ -132,15 +132,9 @@ async fn end_session(
         end_browser_session(&req, &state, &current, &user).await?;
         return signed_out(&req, &state, &current, &user, request.redirect).await;
     }
-    let (token, cookie) = csrf::issue(&req, &state);
     let mut ctx = pages::context();
-    ctx.insert("csrf", &token);
     ctx.insert("params", &params);
-    let mut builder = HttpResponse::Ok();
-    if let Some(cookie) = cookie {
-        builder.cookie(cookie);
-    }
-    Ok(pages::render(builder, "oidc/logout.html", &ctx))
+    Ok(pages::with_csrf(&req, &state, StatusCode::OK, "oidc/logout.html", ctx))
 }
 
 #[derive(Deserialize)]
