@@ -189,13 +189,7 @@ async fn backchannel_sweeper(state: web::Data<AppState>) {
     loop {
         ticks.tick().await;
         let issuer = crate::protocols::oidc::issuer(&state.config.public_url);
-        let ctx = crate::protocols::oidc::tokens::Ctx {
-            store: state.store.as_ref(),
-            keys: &state.signing_keys,
-            issuer: &issuer,
-            now: state.clock.now(),
-            origin: &origin,
-        };
+        let ctx = crate::protocols::oidc::http::ctx(&state, &issuer, &origin);
         if let Err(e) = crate::protocols::oidc::logout::sweep(&ctx, state.limits).await {
             tracing::warn!(error = %e, "back-channel logout sweep failed");
         }

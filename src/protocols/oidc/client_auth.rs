@@ -50,10 +50,7 @@ fn secret_or_none(client: &Client, presented: &Presented, request: &TokenRequest
 
 /// The unverified `sub` of an assertion: which client it claims to be (checked against the signature later).
 fn claimed_client(assertion: &str) -> Option<String> {
-    let payload = assertion.split('.').nth(1)?;
-    use base64::Engine;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok()?;
-    let claims: Value = serde_json::from_slice(&bytes).ok()?;
+    let claims = super::token_info::unverified_claims(assertion)?;
     claims["sub"].as_str().map(str::to_string)
 }
 

@@ -83,7 +83,7 @@ async fn jwks(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
 }
 
 /// The context of a token operation for this request.
-pub(super) fn ctx<'a>(state: &'a AppState, issuer: &'a str, origin: &'a Origin) -> Ctx<'a> {
+pub fn ctx<'a>(state: &'a AppState, issuer: &'a str, origin: &'a Origin) -> Ctx<'a> {
     Ctx {
         store: state.store.as_ref(),
         keys: &state.signing_keys,
@@ -347,7 +347,7 @@ pub(super) fn token_error(e: TokenError) -> HttpResponse {
 }
 
 /// `Authorization: Basic` credentials (RFC 6749 §2.3.1: both parts form-urlencoded).
-pub(super) fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, TokenError> {
+fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, TokenError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -373,24 +373,34 @@ pub(super) fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, Str
     }
 }
 
+/// The form and the Basic credentials of a request to the token, device-authorization, revocation or
+/// introspection endpoint; malformed ones are a `TokenError`, answered as the token endpoint answers errors.
+pub(super) fn token_form(
+    req: &HttpRequest,
+    form: Result<Form<TokenRequest>, WebError>,
+) -> Result<(TokenRequest, Presented), TokenError> {
+    let Ok(Form(request)) = form else {
+        return Err(TokenError::InvalidRequest(
+            "The request must be a well-formed application/x-www-form-urlencoded body without repeated parameters."
+                .into(),
+        ));
+    };
+    let basic = basic_credentials(req)?;
+    Ok((request, Presented { basic }))
+}
+
 async fn token(
     req: HttpRequest,
     state: web::Data<AppState>,
     form: Result<Form<TokenRequest>, WebError>,
 ) -> HttpResponse {
-    let Ok(Form(request)) = form else {
-        return token_error(TokenError::InvalidRequest(
-            "The request must be a well-formed application/x-www-form-urlencoded body without repeated parameters."
-                .into(),
-        ));
-    };
-    let basic = match basic_credentials(&req) {
-        Ok(basic) => basic,
+    let (request, presented) = match token_form(&req, form) {
+        Ok(found) => found,
         Err(e) => return token_error(e),
     };
     let origin = session::origin(&req);
     let iss = issuer(&state.config.public_url);
-    let result = tokens::exchange(&ctx(&state, &iss, &origin), &Presented { basic }, &request).await;
+    let result = tokens::exchange(&ctx(&state, &iss, &origin), &presented, &request).await;
     match result {
         Ok(body) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -454,14 +464,9 @@ async fn authenticated_form(
     state: &AppState,
     form: Result<Form<TokenRequest>, WebError>,
 ) -> Result<(crate::core::oauth::Client, String), HttpResponse> {
-    let Ok(Form(request)) = form else {
-        return Err(token_error(TokenError::InvalidRequest(
-            "The request must be a well-formed form without repeated parameters.".into(),
-        )));
-    };
-    let basic = basic_credentials(req).map_err(token_error)?;
+    let (request, presented) = token_form(req, form).map_err(token_error)?;
     let (iss, origin) = (issuer(&state.config.public_url), session::origin(req));
-    let client = super::client_auth::authenticate_client(&ctx(state, &iss, &origin), &Presented { basic }, &request)
+    let client = super::client_auth::authenticate_client(&ctx(state, &iss, &origin), &presented, &request)
         .await
         .map_err(token_error)?;
     let token = request

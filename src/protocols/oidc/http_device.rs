@@ -9,8 +9,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::device::{self, CodeProblem, Decision, Pending};
-use super::http::{basic_credentials, ctx, token_error};
-use super::tokens::{Presented, TokenError, TokenRequest};
+use super::http::{ctx, token_error, token_form};
+use super::tokens::TokenRequest;
 use super::{issuer, stepup};
 use crate::app::AppState;
 use crate::core::Error;
@@ -31,19 +31,13 @@ async fn device_authorization(
     state: web::Data<AppState>,
     form: Result<Form<TokenRequest>, WebError>,
 ) -> HttpResponse {
-    let Ok(Form(request)) = form else {
-        return token_error(TokenError::InvalidRequest(
-            "The request must be a well-formed application/x-www-form-urlencoded body without repeated parameters."
-                .into(),
-        ));
-    };
-    let basic = match basic_credentials(&req) {
-        Ok(basic) => basic,
+    let (request, presented) = match token_form(&req, form) {
+        Ok(found) => found,
         Err(e) => return token_error(e),
     };
     let (iss, origin) = (issuer(&state.config.public_url), session::origin(&req));
     let ctx = ctx(&state, &iss, &origin);
-    let started = match super::client_auth::authenticate_client(&ctx, &Presented { basic }, &request).await {
+    let started = match super::client_auth::authenticate_client(&ctx, &presented, &request).await {
         Ok(client) => device::start(&ctx, &state.keys.user_codes, &client, &request).await,
         Err(e) => Err(e),
     };

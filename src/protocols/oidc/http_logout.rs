@@ -6,9 +6,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::authorize::sid;
+use super::http::ctx;
 use super::issuer;
 use super::logout::{self, EndSessionParams};
-use super::tokens::Ctx;
 use crate::app::AppState;
 use crate::core::model::{Session, User};
 use crate::core::sessions;
@@ -33,14 +33,7 @@ pub async fn end_browser_session(
     let now = state.clock.now();
     sessions::end(state.store.as_ref(), now, &origin, session).await?;
     let iss = issuer(&state.config.public_url);
-    let ctx = Ctx {
-        store: state.store.as_ref(),
-        keys: &state.signing_keys,
-        issuer: &iss,
-        now,
-        origin: &origin,
-    };
-    logout::notify_backchannel(&ctx, &sid(session)).await?;
+    logout::notify_backchannel(&ctx(state, &iss, &origin), &sid(session)).await?;
     Ok(())
 }
 
@@ -67,14 +60,7 @@ async fn checked(
 ) -> Result<Result<logout::EndSession, HttpResponse>, WebError> {
     let iss = issuer(&state.config.public_url);
     let origin = session::origin(req);
-    let ctx = Ctx {
-        store: state.store.as_ref(),
-        keys: &state.signing_keys,
-        issuer: &iss,
-        now: state.clock.now(),
-        origin: &origin,
-    };
-    Ok(logout::check(&ctx, params)
+    Ok(logout::check(&ctx(state, &iss, &origin), params)
         .await
         .map_err(|message| pages::error_page(StatusCode::BAD_REQUEST, &message)))
 }

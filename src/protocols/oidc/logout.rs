@@ -109,10 +109,7 @@ async fn hint_claims(ctx: &Ctx<'_>, token: &str) -> Result<Option<Value>> {
 
 /// The audience the token claims, to check it against (the signature is what makes it true).
 fn unverified_audience(token: &str) -> Option<String> {
-    use base64::Engine;
-    let payload = token.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok()?;
-    let claims: Value = serde_json::from_slice(&bytes).ok()?;
+    let claims = super::token_info::unverified_claims(token)?;
     match &claims["aud"] {
         Value::String(aud) => Some(aud.clone()),
         Value::Array(list) if list.len() == 1 => list[0].as_str().map(str::to_string),

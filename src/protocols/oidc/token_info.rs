@@ -52,6 +52,15 @@ pub async fn verified_jwt(
         .filter(|claims| !check_expiry || claims["exp"].as_i64().is_some_and(|exp| exp > ctx.now.timestamp())))
 }
 
+/// The claims of a JWT as it states them, unverified: only to find which key or audience to verify it with
+/// (the signature check that follows is what makes them true).
+pub fn unverified_claims(token: &str) -> Option<Value> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
 async fn access_token_claims(ctx: &Ctx<'_>, token: &str, check_expiry: bool) -> Result<Option<Value>> {
     verified_jwt(ctx, token, Some("at+jwt"), ctx.issuer, check_expiry).await
 }
