@@ -298,6 +298,14 @@ pub trait RpStore: Send + Sync {
     /// Up to `limit` recorded sign-ins after the first `offset`, oldest first, for the sweep that finds sessions which
     /// ended by themselves.
     async fn rp_sessions(&self, offset: u64, limit: u64) -> Result<Vec<RpSession>>;
+    /// Up to `limit` recorded sign-ins, oldest first, whose browser session no longer lives at `now`: deleted,
+    /// expired, or unused since `idle_cutoff`. One query, for the back-channel sweep.
+    async fn ended_rp_sessions(
+        &self,
+        now: DateTime<Utc>,
+        idle_cutoff: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<RpSession>>;
     /// Removes one record; `true` for the one caller that removed it (so one instance sends its logout token).
     async fn claim_rp_session(&self, sid: &str, client_id: &str) -> Result<bool>;
     /// Removes and returns the relying parties `sid` signed in to: `(client_id, user_id)`.

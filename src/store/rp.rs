@@ -1,11 +1,22 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use entity::{client_assertion, rp_session};
+use entity::{client_assertion, rp_session, session};
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::{SeaStore, db_error};
 use crate::core::store::{RpSession, RpStore};
 use crate::core::{Error, Result};
+
+fn to_rp_session(m: rp_session::Model) -> RpSession {
+    RpSession {
+        sid: m.sid,
+        client_id: m.client_id,
+        session_hash: m.session_hash,
+        user_id: m.user_id,
+        created_at: m.created_at,
+    }
+}
 
 #[async_trait]
 impl RpStore for SeaStore {
@@ -63,13 +74,31 @@ impl RpStore for SeaStore {
             .await
             .map_err(db_error)?
             .into_iter()
-            .map(|m| RpSession {
-                sid: m.sid,
-                client_id: m.client_id,
-                session_hash: m.session_hash,
-                user_id: m.user_id,
-                created_at: m.created_at,
-            })
+            .map(to_rp_session)
+            .collect())
+    }
+
+    async fn ended_rp_sessions(
+        &self,
+        now: DateTime<Utc>,
+        idle_cutoff: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<RpSession>> {
+        let live = Query::select()
+            .column(session::Column::IdHash)
+            .from(session::Entity)
+            .and_where(session::Column::ExpiresAt.gt(now))
+            .and_where(session::Column::LastSeenAt.gt(idle_cutoff))
+            .to_owned();
+        Ok(rp_session::Entity::find()
+            .filter(rp_session::Column::SessionHash.not_in_subquery(live))
+            .order_by_asc(rp_session::Column::CreatedAt)
+            .limit(limit)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(to_rp_session)
             .collect())
     }
 

@@ -9,7 +9,6 @@
 //!   gets a signed logout token (`typ: logout+jwt`, with `sid` and `sub`), POSTed directly from server to server —
 //!   at once for a logout request, and by a periodic sweep for sessions that ended by expiry, idle timeout, a
 //!   password reset or an administrator disabling the account.
-use std::collections::HashMap;
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
@@ -147,28 +146,15 @@ const SWEEP_BATCH: u64 = 500;
 /// Every instance may run it: claiming a record in the database makes exactly one of them send each token.
 /// Returns how many sign-ins were found ended.
 pub async fn sweep(ctx: &Ctx<'_>, limits: SessionLimits) -> Result<usize> {
-    let mut live: HashMap<String, bool> = HashMap::new();
     let mut ended = Vec::new();
-    let mut offset = 0;
     loop {
-        let batch = ctx.store.rp_sessions(offset, SWEEP_BATCH).await?;
+        let batch = ctx
+            .store
+            .ended_rp_sessions(ctx.now, ctx.now - limits.idle, SWEEP_BATCH)
+            .await?;
         let full = batch.len() as u64 == SWEEP_BATCH;
         for rp in batch {
-            let alive = match live.get(&rp.session_hash) {
-                Some(alive) => *alive,
-                None => {
-                    let alive = ctx
-                        .store
-                        .session_by_hash(&rp.session_hash)
-                        .await?
-                        .is_some_and(|s| ctx.now < s.expires_at && ctx.now - s.last_seen_at < limits.idle);
-                    live.insert(rp.session_hash.clone(), alive);
-                    alive
-                }
-            };
-            if alive {
-                offset += 1;
-            } else if ctx.store.claim_rp_session(&rp.sid, &rp.client_id).await? {
+            if ctx.store.claim_rp_session(&rp.sid, &rp.client_id).await? {
                 ended.push((rp.sid, rp.client_id, rp.user_id));
             }
         }
