@@ -3,9 +3,10 @@
 //!
 //! Only the interactive sign-in paths call into this module (password, second factor, passkey). Refresh
 //! tokens, client credentials and other back-channel paths never evaluate it, so none of them can prompt for a
-//! factor or send a message. The policy is read at each sign-in: a role that becomes stricter while a session
-//! is open applies from that user's next sign-in, and at the next authorization that asks for a level
-//! (`protocols::oidc::stepup`: methods of kinds no longer allowed do not count).
+//! factor or send a message. The policy is read at each sign-in; a role that becomes stricter while a session
+//! is open applies at that session's next request (`sessions::resolve_any` ends a session that no longer meets
+//! a second-factor requirement in force) and at the next authorization that asks for a level (`core::stepup`:
+//! methods of kinds no longer allowed do not count).
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 

@@ -3,9 +3,10 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::Result;
+use super::assurance;
 use super::audit::{self, Origin, Outcome};
 use super::model::{Session, SessionState, User, UserStatus};
-use super::policy::RolePolicy;
+use super::policy::{self, RolePolicy, Stage};
 use super::secrets::{random_token, token_digest};
 use super::store::Store;
 
@@ -46,6 +47,22 @@ fn expired(session: &Session, now: DateTime<Utc>, limits: SessionLimits, policie
     now >= session.expires_at
         || now - session.last_seen_at >= idle
         || absolute.is_some_and(|absolute| now - session.auth_time >= absolute)
+}
+
+/// Whether a signed-in session no longer meets a second-factor requirement now in force: a role (or the user's
+/// own flag) that became stricter after the sign-in, or a factor kind the role stopped counting. Such a session
+/// ends at its next request, so the next sign-in asks for a factor that counts (or leads to enrolment) before
+/// any page or relying party sees the user as signed in.
+fn falls_short_of_policy(session: &Session, user: &User, policies: &[RolePolicy], now: DateTime<Utc>) -> bool {
+    if session.state != SessionState::Authenticated {
+        return false;
+    }
+    let requirement = policy::evaluate(user, policies);
+    requirement.stage(now) == Stage::Enforced
+        && !assurance::meets(
+            assurance::acr_for(&assurance::counting_amr(&session.amr, &requirement)),
+            assurance::MULTI_FACTOR,
+        )
 }
 
 /// How long a session may wait between the password and the second factor (or enrolment).
@@ -134,6 +151,10 @@ pub async fn resolve_any(
         return Ok(None);
     };
     if user.status != UserStatus::Active {
+        return Ok(None);
+    }
+    if falls_short_of_policy(&session, &user, &policies, now) {
+        store.delete_session(&id_hash).await?;
         return Ok(None);
     }
     if (now - session.last_seen_at).num_seconds() >= TOUCH_INTERVAL_SECS {

@@ -345,6 +345,49 @@ async fn the_per_user_override_requires_a_second_factor_at_once() {
 }
 
 #[tokio::test]
+async fn a_role_that_becomes_stricter_applies_at_the_next_request_of_an_open_session() {
+    let server = TestServer::start().await;
+    server.add_user_with("gus", Some(GOOD_PASSWORD), &["user"]).await;
+    server.add_user_with("hal", Some(GOOD_PASSWORD), &["user"]).await;
+    let (gus, next) = where_password_leads(&server, "gus").await;
+    assert_eq!(next, "/account", "no second factor needed yet");
+    let hal = server.browser();
+    hal.login("hal", GOOD_PASSWORD).await;
+    let secret = server.enrol_totp(&hal).await;
+    let hal = server.browser();
+    let done = server.sign_in_with_totp(&hal, "hal", &secret).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(gus.get("/account").await.status, 200);
+
+    set(
+        &server,
+        "user",
+        PolicyChange {
+            mfa_required: Some(true),
+            ..Default::default()
+        },
+    )
+    .await;
+    let account = gus.get("/account").await;
+    assert_eq!(account.status, 303, "the password-only session ended: {}", account.body);
+    assert!(account.location().unwrap_or_default().starts_with("/login"));
+    assert_eq!(
+        hal.get("/account").await.status,
+        200,
+        "a session with a TOTP code still counts"
+    );
+    let (_, next) = where_password_leads(&server, "gus").await;
+    assert!(
+        next.starts_with("/account/security"),
+        "the next sign-in only enrols: {next}"
+    );
+
+    // Narrowing the kinds that count ends the TOTP session too: it no longer meets the requirement.
+    set(&server, "user", factors("webauthn,recovery_code")).await;
+    assert_eq!(hal.get("/account").await.status, 303);
+}
+
+#[tokio::test]
 async fn role_policies_from_the_command_line_and_bad_input_that_changes_nothing() {
     let cli = Cli::new().await;
     let admin = cli.ok(&["role", "show", "admin", "--json"]);
