@@ -53,7 +53,7 @@ pub async fn sign(ctx: &Ctx<'_>, alg: &str, typ: Option<&str>, claims: &Value) -
     let mut header = Header::new(key.alg);
     header.kid = Some(key.kid.clone());
     header.typ = typ.map(str::to_string);
-    jsonwebtoken::encode(&header, claims, &key.encoding).map_err(|e| TokenError::Server(e.to_string()))
+    Ok(key.signer.sign(&header, claims)?)
 }
 
 /// An access token for `sub` (a user, or the client itself), recorded so it can be revoked.

@@ -16,10 +16,11 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::jwk::Jwk;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
+use jsonwebtoken::{Algorithm, DecodingKey};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::jws::JwsSigner;
 use crate::core::audit::{self, Origin, Outcome};
 use crate::core::crypto::Sealer;
 use crate::core::oauth::SigningKey;
@@ -211,7 +212,7 @@ pub async fn rotate(
 pub struct Loaded {
     pub kid: String,
     pub alg: Algorithm,
-    pub encoding: EncodingKey,
+    pub signer: JwsSigner,
     pub decoding: DecodingKey,
 }
 
@@ -264,16 +265,10 @@ impl KeyRing {
         }
         let private = self.sealer.open(&key.private_enc, &context(&key.kid))?;
         let alg: Algorithm = key.alg.parse().map_err(|_| internal("unknown key algorithm"))?;
-        let encoding = match alg {
-            Algorithm::ES256 => EncodingKey::from_ec_der(&private),
-            Algorithm::RS256 => EncodingKey::from_rsa_der(&private),
-            Algorithm::EdDSA => EncodingKey::from_ed_der(&private),
-            _ => return Err(internal("unsupported key algorithm")),
-        };
         let loaded = Arc::new(Loaded {
             kid: key.kid.clone(),
             alg,
-            encoding,
+            signer: JwsSigner::open(alg, &private)?,
             decoding: public_key(&key.public_jwk).ok_or_else(|| internal("unreadable public key"))?,
         });
         if let Ok(mut cache) = self.cache.write() {
@@ -376,12 +371,25 @@ mod tests {
             let mut header = jsonwebtoken::Header::new(loaded.alg);
             header.kid = Some(key.kid.clone());
             let claims = json!({ "sub": "x", "exp": now.timestamp() + 60 });
-            let token = jsonwebtoken::encode(&header, &claims, &loaded.encoding).expect("signs");
+            header.typ = Some("at+jwt".into());
+            let token = loaded.signer.sign(&header, &claims).expect("signs");
             let mut validation = jsonwebtoken::Validation::new(loaded.alg);
             validation.required_spec_claims.clear();
             let decoded = jsonwebtoken::decode::<Value>(&token, &loaded.decoding, &validation);
-            assert!(decoded.is_ok(), "{alg}: {decoded:?}");
+            let decoded = decoded.unwrap_or_else(|e| panic!("{alg}: {e}"));
+            assert_eq!(decoded.claims, claims);
+            assert_eq!(decoded.header.typ.as_deref(), Some("at+jwt"));
+            assert_eq!(decoded.header.kid.as_deref(), Some(key.kid.as_str()));
             assert_eq!(key.public_jwk["alg"], alg);
+
+            // A changed byte in the claims breaks the signature; a header naming another algorithm is refused.
+            let mut tampered = token.into_bytes();
+            let at = tampered.iter().position(|b| *b == b'.').expect("three parts") + 3;
+            tampered[at] = if tampered[at] == b'A' { b'B' } else { b'A' };
+            let tampered = String::from_utf8(tampered).expect("ascii");
+            assert!(jsonwebtoken::decode::<Value>(&tampered, &loaded.decoding, &validation).is_err());
+            let other = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+            assert!(loaded.signer.sign(&other, &claims).is_err(), "{alg}");
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod http;
 pub mod http_device;
 pub mod http_logout;
 pub mod issue;
+pub mod jws;
 pub mod keys;
 pub mod logout;
 pub mod stepup;
