@@ -62,6 +62,60 @@ pub struct SloEndpoint {
     pub response_location: Option<String>,
 }
 
+/// Where an attribute's values come from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum AttributeSource {
+    Username,
+    Email,
+    /// The display name.
+    Name,
+    /// Every role the user holds (the attribute is left out when there are none).
+    Roles,
+    /// The same value for every user.
+    Static { value: String },
+}
+
+impl AttributeSource {
+    /// The sources `--attribute NAME=SOURCE` names.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "username" => Some(AttributeSource::Username),
+            "email" => Some(AttributeSource::Email),
+            "name" => Some(AttributeSource::Name),
+            "roles" => Some(AttributeSource::Roles),
+            _ => None,
+        }
+    }
+}
+
+/// One attribute sent to a service provider: its name there and where the values come from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttributeMapping {
+    pub name: String,
+    #[serde(flatten)]
+    pub source: AttributeSource,
+}
+
+impl AttributeMapping {
+    pub fn new(name: &str, source: AttributeSource) -> Self {
+        AttributeMapping {
+            name: name.to_string(),
+            source,
+        }
+    }
+}
+
+/// What an SP is sent unless configured otherwise: uid, email, displayName and roles.
+pub fn default_attributes() -> Vec<AttributeMapping> {
+    vec![
+        AttributeMapping::new("uid", AttributeSource::Username),
+        AttributeMapping::new("email", AttributeSource::Email),
+        AttributeMapping::new("displayName", AttributeSource::Name),
+        AttributeMapping::new("roles", AttributeSource::Roles),
+    ]
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ServiceProvider {
     pub entity_id: String,
@@ -86,6 +140,12 @@ pub struct ServiceProvider {
     pub allowed_roles: Vec<String>,
     /// Every Response to it needs this assurance level (`core::assurance::ALL`), stepping up if need be.
     pub min_acr: Option<String>,
+    /// Encryption certificates (base64 DER) from the metadata: `KeyDescriptor use="encryption"` or without `use`.
+    pub encryption_certificates: Vec<String>,
+    /// Assertions to it are encrypted (`EncryptedAssertion`) with its first encryption certificate.
+    pub encrypt_assertion: bool,
+    /// The attributes it is sent, in order (`default_attributes` unless configured).
+    pub attributes: Vec<AttributeMapping>,
     pub created_at: DateTime<Utc>,
 }
 

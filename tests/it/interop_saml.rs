@@ -102,6 +102,8 @@ async fn pysaml2_signs_in_over_redirect_and_verifies_the_signed_response() {
                 allow_idp_initiated: false,
                 allowed_roles: Vec::new(),
                 min_acr: None,
+                encrypt_assertion: false,
+                attributes: None,
             },
         )
         .await
@@ -184,6 +186,8 @@ async fn register_pysaml2(server: &TestServer, common: &[&str], allow_idp_initia
             allow_idp_initiated,
             allowed_roles: Vec::new(),
             min_acr: None,
+            encrypt_assertion: false,
+            attributes: None,
         },
     )
     .await
@@ -344,6 +348,8 @@ async fn python3_saml_signs_in_in_strict_mode_and_logs_out() {
                 allow_idp_initiated: false,
                 allowed_roles: Vec::new(),
                 min_acr: None,
+                encrypt_assertion: false,
+                attributes: None,
             },
         )
         .await

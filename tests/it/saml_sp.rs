@@ -110,6 +110,8 @@ impl TestSp {
                 allow_idp_initiated,
                 allowed_roles: Vec::new(),
                 min_acr: None,
+                encrypt_assertion: false,
+                attributes: None,
             },
         )
         .await
