@@ -27,6 +27,7 @@ mod recovery;
 mod recovery_cli;
 mod recovery_console;
 mod saml;
+mod saml_encryption;
 mod saml_idp;
 mod saml_keys;
 mod saml_rejects;
