@@ -28,6 +28,7 @@ mod recovery_cli;
 mod recovery_console;
 mod saml;
 mod saml_encryption;
+mod saml_fixtures;
 mod saml_idp;
 mod saml_keys;
 mod saml_rejects;
