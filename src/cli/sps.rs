@@ -210,7 +210,11 @@ pub async fn run(config: &Config, command: SpCommand, json: bool) -> Result<(), 
                     sp.acs_endpoints.len(),
                     sp.certificates.len(),
                     sp.encryption_certificates.len(),
-                    if sp.encrypt_assertion { "encrypted" } else { "not encrypted" },
+                    if sp.encrypt_assertion {
+                        "encrypted"
+                    } else {
+                        "not encrypted"
+                    },
                     sp.attributes.len()
                 ),
             );

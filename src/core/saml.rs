@@ -73,7 +73,9 @@ pub enum AttributeSource {
     /// Every role the user holds (the attribute is left out when there are none).
     Roles,
     /// The same value for every user.
-    Static { value: String },
+    Static {
+        value: String,
+    },
 }
 
 impl AttributeSource {

@@ -5,7 +5,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use sha2::{Digest, Sha256};
 
 use super::{SeaStore, db_error};
-use crate::core::saml::{NameIdFormat, default_attributes, SamlKey, ServiceProvider, SessionParticipant};
+use crate::core::saml::{NameIdFormat, SamlKey, ServiceProvider, SessionParticipant, default_attributes};
 use crate::core::store::SamlStore;
 use crate::core::{Error, Result};
 

@@ -40,7 +40,12 @@ fn mapped_attributes() -> Vec<AttributeMapping> {
     vec![
         AttributeMapping::new("uid", AttributeSource::Username),
         AttributeMapping::new("mail", AttributeSource::Email),
-        AttributeMapping::new("org", AttributeSource::Static { value: STATIC_ORG.into() }),
+        AttributeMapping::new(
+            "org",
+            AttributeSource::Static {
+                value: STATIC_ORG.into(),
+            },
+        ),
     ]
 }
 

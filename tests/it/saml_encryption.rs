@@ -9,8 +9,8 @@ use base64::engine::general_purpose::STANDARD;
 use gatehouse::core::assurance::MULTI_FACTOR;
 use gatehouse::core::audit::Origin;
 use gatehouse::core::policy::{PolicyChange, parse_kinds};
-use gatehouse::core::saml::{AttributeMapping, AttributeSource};
 use gatehouse::core::role_policies;
+use gatehouse::core::saml::{AttributeMapping, AttributeSource};
 use gatehouse::protocols::saml::sps::{self, NewServiceProvider, SpChanges};
 use openssl::pkey::{PKey, Private};
 use roxmltree::Document;
@@ -93,7 +93,10 @@ async fn encrypted_assertions_decrypt_with_the_sp_key_to_our_signed_assertion() 
     let refused = sps::register(store, now, &Origin::cli(), new_sp(sp.metadata(true), true, false))
         .await
         .unwrap_err();
-    assert!(refused.to_string().contains("no usable encryption certificate"), "{refused}");
+    assert!(
+        refused.to_string().contains("no usable encryption certificate"),
+        "{refused}"
+    );
     sps::register(store, now, &Origin::cli(), new_sp(sp.metadata(true), false, true))
         .await
         .unwrap();
@@ -101,17 +104,33 @@ async fn encrypted_assertions_decrypt_with_the_sp_key_to_our_signed_assertion() 
         encrypt_assertion: Some(true),
         ..Default::default()
     };
-    assert!(sps::update(store, now, &Origin::cli(), SP_ENTITY, changes).await.is_err());
-    assert!(!store.sp(SP_ENTITY).await.unwrap().unwrap().encrypt_assertion, "nothing changed");
+    assert!(
+        sps::update(store, now, &Origin::cli(), SP_ENTITY, changes)
+            .await
+            .is_err()
+    );
+    assert!(
+        !store.sp(SP_ENTITY).await.unwrap().unwrap().encrypt_assertion,
+        "nothing changed"
+    );
     // New metadata with an encryption KeyDescriptor, and encryption on.
     let changes = SpChanges {
         metadata: Some(sp.metadata_with_encryption(true, &encryption_certificate)),
         encrypt_assertion: Some(true),
         ..Default::default()
     };
-    let updated = sps::update(store, now, &Origin::cli(), SP_ENTITY, changes).await.unwrap();
-    assert_eq!(updated.encryption_certificates, [encryption_certificate.clone()]);
-    assert_eq!(updated.certificates, [sp.certificate.clone()], "use=encryption is not for signing");
+    let updated = sps::update(store, now, &Origin::cli(), SP_ENTITY, changes)
+        .await
+        .unwrap();
+    assert_eq!(
+        updated.encryption_certificates,
+        std::slice::from_ref(&encryption_certificate)
+    );
+    assert_eq!(
+        updated.certificates,
+        std::slice::from_ref(&sp.certificate),
+        "use=encryption is not for signing"
+    );
 
     let browser = server.browser();
     let page = sign_in(&server, &browser, &sp, &Req::new(&server).xml()).await;
@@ -135,7 +154,9 @@ async fn encrypted_assertions_decrypt_with_the_sp_key_to_our_signed_assertion() 
         "{assertion}"
     );
     assert!(
-        signed.descendants().any(|n| n.tag_name().name() == "Audience" && n.text() == Some(SP_ENTITY))
+        signed
+            .descendants()
+            .any(|n| n.tag_name().name() == "Audience" && n.text() == Some(SP_ENTITY))
     );
     // Another key (the SP's signing key) cannot read it.
     let other = std::panic::catch_unwind(|| decrypt_assertion(&xml, &sp.key));
@@ -145,10 +166,17 @@ async fn encrypted_assertions_decrypt_with_the_sp_key_to_our_signed_assertion() 
         encrypt_assertion: Some(false),
         ..Default::default()
     };
-    sps::update(store, now, &Origin::cli(), SP_ENTITY, changes).await.unwrap();
+    sps::update(store, now, &Origin::cli(), SP_ENTITY, changes)
+        .await
+        .unwrap();
     let page = sign_in(&server, &browser, &sp, &Req::new(&server).xml()).await;
     let xml = response_xml(&page);
-    assert!(Document::parse(&xml).unwrap().descendants().any(|n| n.tag_name().name() == "Assertion"));
+    assert!(
+        Document::parse(&xml)
+            .unwrap()
+            .descendants()
+            .any(|n| n.tag_name().name() == "Assertion")
+    );
     server.stop().await;
 }
 
@@ -159,7 +187,12 @@ fn attributes(xml: &str) -> Vec<(String, String, Vec<String>)> {
         .map(|a| {
             (
                 a.attribute("Name").unwrap().to_string(),
-                a.attribute("NameFormat").unwrap().rsplit(':').next().unwrap().to_string(),
+                a.attribute("NameFormat")
+                    .unwrap()
+                    .rsplit(':')
+                    .next()
+                    .unwrap()
+                    .to_string(),
                 a.children()
                     .filter(|c| c.is_element())
                     .map(|v| v.text().unwrap_or("").to_string())
@@ -192,7 +225,9 @@ async fn the_attribute_mapping_decides_names_and_values_and_escapes_them() {
         ]),
         ..Default::default()
     };
-    sps::update(store, now, &Origin::cli(), SP_ENTITY, changes).await.unwrap();
+    sps::update(store, now, &Origin::cli(), SP_ENTITY, changes)
+        .await
+        .unwrap();
     let xml = response_xml(&sign_in(&server, &browser, &sp, &Req::new(&server).xml()).await);
     verified(&xml, &idp_certificate(&browser).await).expect("signed");
     assert_eq!(
@@ -215,7 +250,9 @@ async fn the_attribute_mapping_decides_names_and_values_and_escapes_them() {
         attributes: Some(Vec::new()),
         ..Default::default()
     };
-    sps::update(store, now, &Origin::cli(), SP_ENTITY, changes).await.unwrap();
+    sps::update(store, now, &Origin::cli(), SP_ENTITY, changes)
+        .await
+        .unwrap();
     let xml = response_xml(&sign_in(&server, &browser, &sp, &Req::new(&server).xml()).await);
     assert!(!xml.contains("AttributeStatement"), "{xml}");
     // Two attributes with one name are refused, and nothing changes.
@@ -226,7 +263,11 @@ async fn the_attribute_mapping_decides_names_and_values_and_escapes_them() {
         ]),
         ..Default::default()
     };
-    assert!(sps::update(store, now, &Origin::cli(), SP_ENTITY, changes).await.is_err());
+    assert!(
+        sps::update(store, now, &Origin::cli(), SP_ENTITY, changes)
+            .await
+            .is_err()
+    );
     assert!(store.sp(SP_ENTITY).await.unwrap().unwrap().attributes.is_empty());
     server.stop().await;
 }
@@ -411,9 +452,21 @@ async fn sp_command_sets_encryption_and_attributes() {
     let (_, stdout, _) = run(&["sp", "show", SP_ENTITY, "--json"]);
     let shown = json(&stdout);
     assert_eq!(shown["encrypt_assertion"], true);
-    assert_eq!(shown["encryption_certificates"], serde_json::json!([encryption_certificate]));
-    assert_eq!(shown["attributes"][0], serde_json::json!({"name": "uid", "source": "username"}));
-    let (code, _, _) = run(&["sp", "update", SP_ENTITY, "--no-encrypt-assertion", "--clear-attributes"]);
+    assert_eq!(
+        shown["encryption_certificates"],
+        serde_json::json!([encryption_certificate])
+    );
+    assert_eq!(
+        shown["attributes"][0],
+        serde_json::json!({"name": "uid", "source": "username"})
+    );
+    let (code, _, _) = run(&[
+        "sp",
+        "update",
+        SP_ENTITY,
+        "--no-encrypt-assertion",
+        "--clear-attributes",
+    ]);
     assert_eq!(code, Some(0));
     let (_, stdout, _) = run(&["sp", "show", SP_ENTITY, "--json"]);
     assert_eq!(json(&stdout)["encrypt_assertion"], false);

@@ -76,8 +76,7 @@ async fn post_xml(server: &TestServer, xml: String, at: DateTime<Utc>) -> Result
 
 async fn redirect(server: &TestServer, name: &str, at: DateTime<Utc>) -> Result<Validated, String> {
     let query = read(name);
-    let (encoded, relay_state, redirect_signature) =
-        request::redirect_query(query.trim()).map_err(|r| r.message)?;
+    let (encoded, relay_state, redirect_signature) = request::redirect_query(query.trim()).map_err(|r| r.message)?;
     let incoming = Incoming {
         binding: Binding::Redirect,
         xml: request::inflate_redirect(&encoded).map_err(|r| r.message)?,
@@ -104,7 +103,11 @@ async fn the_stored_valid_requests_are_accepted_and_a_replay_is_not() {
     assert_eq!(valid.id.as_deref(), Some(VALID_ID));
     assert_eq!(valid.acs_url, ACS);
     assert!(valid.signed);
-    refused(post(&server, "valid-post.xml", at).await, "valid-post.xml (again)", "used before");
+    refused(
+        post(&server, "valid-post.xml", at).await,
+        "valid-post.xml (again)",
+        "used before",
+    );
     let valid = redirect(&server, "valid-redirect.query", at).await.expect("accepted");
     assert!(valid.signed);
     assert_eq!(valid.relay_state.as_deref(), Some("fixture-relay"));
@@ -133,8 +136,14 @@ async fn the_stored_attacks_are_refused() {
     );
     let cases = [
         ("unsigned.xml", "must sign its requests"),
-        ("wrapping-signed-copy-in-extensions.xml", "does not sign the message itself"),
-        ("wrapping-reference-to-nested-copy.xml", "its Reference is not to the request"),
+        (
+            "wrapping-signed-copy-in-extensions.xml",
+            "does not sign the message itself",
+        ),
+        (
+            "wrapping-reference-to-nested-copy.xml",
+            "its Reference is not to the request",
+        ),
         ("wrapping-duplicate-id.xml", "the message's ID appears twice"),
         ("wrong-destination.xml", "addressed to another destination"),
         ("stale.xml", "too old or from the future"),
@@ -213,8 +222,12 @@ fn long_lived_key() -> (PKey<Private>, String) {
     builder.set_subject_name(&name).unwrap();
     builder.set_issuer_name(&name).unwrap();
     builder.set_pubkey(&key).unwrap();
-    builder.set_not_before(&Asn1Time::from_unix(1_767_225_600).unwrap()).unwrap();
-    builder.set_not_after(&Asn1Time::from_unix(4_922_899_200).unwrap()).unwrap();
+    builder
+        .set_not_before(&Asn1Time::from_unix(1_767_225_600).unwrap())
+        .unwrap();
+    builder
+        .set_not_after(&Asn1Time::from_unix(4_922_899_200).unwrap())
+        .unwrap();
     builder.sign(&key, MessageDigest::sha256()).unwrap();
     (key, STANDARD.encode(builder.build().to_der().unwrap()))
 }
@@ -243,7 +256,10 @@ fn write() {
         (key("sp.key"), STANDARD.encode(cert.to_der().unwrap()))
     } else {
         let (key, certificate) = long_lived_key();
-        store("sp.key", &String::from_utf8(key.private_key_to_pem_pkcs8().unwrap()).unwrap());
+        store(
+            "sp.key",
+            &String::from_utf8(key.private_key_to_pem_pkcs8().unwrap()).unwrap(),
+        );
         let der = STANDARD.decode(&certificate).unwrap();
         let pem = openssl::x509::X509::from_der(&der).unwrap().to_pem().unwrap();
         store("sp.crt", &String::from_utf8(pem).unwrap());
@@ -274,10 +290,7 @@ fn write() {
     // Wrapping 1: an unsigned root (the attacker's ACS) with the signed request nested in Extensions.
     let mut evil = fixture_request("_fixture-evil", t);
     evil.acs = Some("https://evil.example/acs".into());
-    evil.inner = format!(
-        "<samlp:Extensions>{}</samlp:Extensions>",
-        without_declaration(&valid)
-    );
+    evil.inner = format!("<samlp:Extensions>{}</samlp:Extensions>", without_declaration(&valid));
     store("wrapping-signed-copy-in-extensions.xml", &evil.xml());
     // Wrapping 2: the signature moved up to the attacker's root, still referencing the nested original.
     let unsigned_original = fixture_request(VALID_ID, t).xml();
@@ -329,7 +342,10 @@ fn write() {
     req.inner = "<saml:Subject><saml:NameID>admin@example.com.evil.example</saml:NameID></saml:Subject>".into();
     store(
         "comment-in-name-id.xml",
-        &sign(&req).replace("admin@example.com.evil.example", "admin@example.com<!---->.evil.example"),
+        &sign(&req).replace(
+            "admin@example.com.evil.example",
+            "admin@example.com<!---->.evil.example",
+        ),
     );
     let mut req = fixture_request("_fixture-comment-attribute", t);
     req.inner = "<samlp:Extensions><saml:Attribute Name=\"role\"><saml:AttributeValue>user-admin</saml:AttributeValue></saml:Attribute></samlp:Extensions>".into();

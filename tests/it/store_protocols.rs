@@ -236,7 +236,12 @@ async fn saml_request_ids_are_accepted_once_and_pending_requests_answered_once()
             encrypt_assertion: true,
             attributes: vec![
                 AttributeMapping::new("mail", AttributeSource::Email),
-                AttributeMapping::new("org", AttributeSource::Static { value: "Acme & <Co>".into() }),
+                AttributeMapping::new(
+                    "org",
+                    AttributeSource::Static {
+                        value: "Acme & <Co>".into(),
+                    },
+                ),
             ],
             created_at: now,
         };

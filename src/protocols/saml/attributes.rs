@@ -55,7 +55,9 @@ pub fn parse_static(text: &str) -> Result<AttributeMapping> {
 /// Checks a whole mapping: names, static values, no name twice.
 pub fn check(mappings: Vec<AttributeMapping>) -> Result<Vec<AttributeMapping>> {
     if mappings.len() > MAX_ATTRIBUTES {
-        return Err(Error::invalid(format!("At most {MAX_ATTRIBUTES} attributes can be sent.")));
+        return Err(Error::invalid(format!(
+            "At most {MAX_ATTRIBUTES} attributes can be sent."
+        )));
     }
     for (at, mapping) in mappings.iter().enumerate() {
         check_name(&mapping.name)?;

@@ -205,7 +205,10 @@ mod tests {
             Comparison::Minimum,
             &["urn:oasis:names:tc:SAML:2.0:ac:classes:Kerberos"],
         );
-        assert!(!satisfied(Some(&kerberos), &key, &open()), "unknown classes are never satisfied");
+        assert!(
+            !satisfied(Some(&kerberos), &key, &open()),
+            "unknown classes are never satisfied"
+        );
         let mut declared = asked(Comparison::Minimum, &[AC_PASSWORD]);
         declared.declarations = true;
         assert!(!satisfied(Some(&declared), &mfa, &open()));

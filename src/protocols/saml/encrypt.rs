@@ -134,9 +134,7 @@ mod tests {
         assert!(encrypted.starts_with("<saml:EncryptedAssertion>"));
         assert!(encrypted.contains(AES256_GCM) && encrypted.contains(RSA_OAEP_MGF1P));
         assert!(!encrypted.contains("_a\""), "nothing of the assertion in clear");
-        let wrapped = format!(
-            "<r xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\">{encrypted}</r>"
-        );
+        let wrapped = format!("<r xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\">{encrypted}</r>");
         assert_eq!(decrypt(&wrapped, &key), element);
         let again = encrypted_assertion(element, &certificate(&key)).unwrap();
         assert_ne!(again, encrypted, "a fresh key and IV every time");

@@ -160,7 +160,10 @@ pub fn success(
     let signed_assertion = without_declaration(&sign(&assertion, signer)?).to_string();
     let assertion = if sp.encrypt_assertion {
         let certificate = sp.encryption_certificates.first().ok_or_else(|| {
-            Error::Internal(format!("{} is set to encrypted assertions without a certificate", sp.entity_id))
+            Error::Internal(format!(
+                "{} is set to encrypted assertions without a certificate",
+                sp.entity_id
+            ))
         })?;
         super::encrypt::encrypted_assertion(&signed_assertion, certificate)?
     } else {
@@ -182,7 +185,10 @@ pub fn success(
 /// `xml` without a leading XML declaration (xmlsec writes one), to place it inside another element.
 fn without_declaration(xml: &str) -> &str {
     let trimmed = xml.trim_start();
-    match trimmed.strip_prefix("<?xml").and_then(|rest| rest.find("?>").map(|end| &rest[end + 2..])) {
+    match trimmed
+        .strip_prefix("<?xml")
+        .and_then(|rest| rest.find("?>").map(|end| &rest[end + 2..]))
+    {
         Some(rest) => rest.trim_start(),
         None => trimmed,
     }

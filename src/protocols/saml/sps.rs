@@ -16,7 +16,9 @@ use super::BINDING_POST;
 use super::xml::{self, Allow, NS_METADATA};
 use crate::core::assurance;
 use crate::core::audit::{self, Origin, Outcome};
-use crate::core::saml::{AcsEndpoint, AttributeMapping, NameIdFormat, ServiceProvider, SloEndpoint, default_attributes};
+use crate::core::saml::{
+    AcsEndpoint, AttributeMapping, NameIdFormat, ServiceProvider, SloEndpoint, default_attributes,
+};
 use crate::core::store::Store;
 use crate::core::{Error, Result};
 
