@@ -89,6 +89,13 @@ async fn encrypted_assertions_decrypt_with_the_sp_key_to_our_signed_assertion() 
     let sp = TestSp::new();
     let (encryption_key, encryption_certificate) = key_and_certificate();
     let (store, now) = (server.state().store.as_ref(), server.state().clock.now());
+    // A KeyDescriptor without `use` is for signing and for encryption.
+    let no_use = sp
+        .metadata(true)
+        .replace("<md:KeyDescriptor use=\"signing\">", "<md:KeyDescriptor>");
+    let read = sps::from_metadata(&new_sp(no_use, true, false), now).expect("usable for encryption");
+    assert_eq!(read.certificates, read.encryption_certificates);
+    assert_eq!(read.encryption_certificates, std::slice::from_ref(&sp.certificate));
     // Without an encryption certificate, encryption cannot be turned on: at registration or later.
     let refused = sps::register(store, now, &Origin::cli(), new_sp(sp.metadata(true), true, false))
         .await

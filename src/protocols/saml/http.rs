@@ -9,7 +9,8 @@
 //!
 //! A verified request is stored server-side and the browser is sent to `/saml/sso/resume` with its id: a
 //! top-level GET, so the `SameSite=Lax` session cookie is present even when the SP's page posted the request
-//! cross-site. Sign-in goes through `/login` (password, then the second factor) like any other; a session too weak
+//! cross-site. A request whose NameIDPolicy names a format other than the SP's is answered at once with
+//! `Requester`/`InvalidNameIDPolicy` at the validated ACS. Sign-in goes through `/login` (password, then the second factor) like any other; a session too weak
 //! for the RequestedAuthnContext is stepped up on `/login/factor` as for OIDC (`core::stepup`) and resumes here.
 //! The answer is an auto-submitting form (a script from 'self', as the CSP allows, and a visible Continue button
 //! without it) to the ACS from the SP's metadata, `Cache-Control: no-store`. Every answer and every refusal is
@@ -454,6 +455,7 @@ async fn resume(
             "sp": sp.entity_id, "acs": request.acs_url, "request_id": request.id,
             "name_id_format": sp.name_id_format.as_str(), "authn_context": authn_context_for(&session.amr),
             "binding": request.binding, "signed_request": request.signed,
+            "encrypted_assertion": sp.encrypt_assertion,
             "idp_initiated": request.id.is_none(),
         }),
     )

@@ -5,9 +5,11 @@
 //! InResponseTo is the verified request's ID (absent when IdP-initiated); Conditions carry the SP's entity ID as the only Audience and a
 //! validity of `VALIDITY` (≤ 5 min, security.md); AuthnInstant is the session's sign-in time and the
 //! AuthnContextClassRef follows the methods actually used; every value written is XML-escaped, so a comment or
-//! entity in a name or attribute stays text for the SP. The Assertion is always signed (enveloped, RSA-SHA256,
-//! SHA-256 digest, exclusive c14n); the Response too when the SP is registered with `sign_response`, and always
-//! for an error status (which has no assertion).
+//! entity in a name or attribute stays text for the SP. The attributes are the SP's mapping (`attributes`). The
+//! Assertion is always signed (enveloped, RSA-SHA256, SHA-256 digest, exclusive c14n), on its own, before it is
+//! placed in the Response — as it is, or encrypted for the SP (`encrypt`) when it is registered with
+//! `encrypt_assertion`; the Response is signed too when the SP is registered with `sign_response`, and always for
+//! an error status (which has no assertion).
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
