@@ -146,6 +146,12 @@ async fn encrypted_assertions_decrypt_with_the_sp_key_to_our_signed_assertion() 
     // The Response is signed (the SP asked) around the encrypted assertion; nothing of the user in clear.
     verified(&xml, &idp).expect("the Response signature verifies");
     let doc = Document::parse(&xml).unwrap();
+    assert!(
+        doc.root_element()
+            .children()
+            .any(|n| n.tag_name().name() == "Signature"),
+        "the Response carries its own signature"
+    );
     assert!(!doc.descendants().any(|n| n.tag_name().name() == "Assertion"));
     assert!(!xml.contains("alice"), "{xml}");
     // The SP's key gives back the assertion, signed by us.
