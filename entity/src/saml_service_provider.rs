@@ -24,6 +24,8 @@ pub struct Model {
     pub encryption_certificates: String,
     /// Assertions to it are encrypted with its encryption certificate.
     pub encrypt_assertion: bool,
+    /// `aes256-gcm` or `aes256-cbc`.
+    pub encryption_method: String,
     /// JSON list of attribute mappings; NULL: the default set.
     pub attributes: Option<String>,
     pub created_at: DateTimeUtc,

@@ -1,5 +1,6 @@
 //! SAML, per-SP encryption and attributes: the SP's encryption certificates (taken from its metadata's
-//! `KeyDescriptor use="encryption"` or without `use`), whether its assertions are encrypted, and which
+//! `KeyDescriptor use="encryption"` or without `use`), whether its assertions are encrypted and how
+//! (`aes256-gcm` or `aes256-cbc`), and which
 //! attributes it is sent under which names (JSON; NULL: the default set).
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -12,6 +13,7 @@ enum SamlServiceProviders {
     Table,
     EncryptionCertificates,
     EncryptAssertion,
+    EncryptionMethod,
     Attributes,
 }
 
@@ -39,6 +41,14 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(SamlServiceProviders::Table)
+                    .add_column(string_len(SamlServiceProviders::EncryptionMethod, 16).default("aes256-gcm"))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(SamlServiceProviders::Table)
                     .add_column(ColumnDef::new(SamlServiceProviders::Attributes).text().null())
                     .to_owned(),
             )
@@ -49,6 +59,7 @@ impl MigrationTrait for Migration {
         for column in [
             SamlServiceProviders::EncryptionCertificates,
             SamlServiceProviders::EncryptAssertion,
+            SamlServiceProviders::EncryptionMethod,
             SamlServiceProviders::Attributes,
         ] {
             manager

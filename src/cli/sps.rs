@@ -86,6 +86,9 @@ pub struct UpdateSp {
     /// Send its assertions unencrypted again.
     #[arg(long)]
     pub no_encrypt_assertion: bool,
+    /// How encrypted assertions are encrypted: aes256-gcm or aes256-cbc (for SPs without GCM).
+    #[arg(long, value_name = "METHOD")]
+    pub encryption_method: Option<String>,
     #[command(flatten)]
     pub attributes: AttributeArgs,
 }
@@ -127,6 +130,9 @@ pub struct AddSp {
     /// Encrypt its assertions with the encryption certificate from its metadata (refused without one).
     #[arg(long)]
     pub encrypt_assertion: bool,
+    /// How: aes256-gcm (default) or aes256-cbc (for SPs whose XML Encryption lacks GCM).
+    #[arg(long, value_name = "METHOD")]
+    pub encryption_method: Option<String>,
     #[command(flatten)]
     pub attributes: AttributeArgs,
 }
@@ -160,6 +166,7 @@ pub async fn run(config: &Config, command: SpCommand, json: bool) -> Result<(), 
                     allowed_roles: args.allowed_roles,
                     min_acr: args.min_acr,
                     encrypt_assertion: args.encrypt_assertion,
+                    encryption_method: args.encryption_method,
                     attributes: args.attributes.mapping()?,
                 },
             )
@@ -198,6 +205,7 @@ pub async fn run(config: &Config, command: SpCommand, json: bool) -> Result<(), 
                 name_id_format: args.name_id,
                 min_acr: args.min_acr,
                 encrypt_assertion,
+                encryption_method: args.encryption_method,
                 attributes: args.attributes.mapping()?,
             };
             let sp = sps::update(&store, now, &origin, &args.entity_id, changes).await?;

@@ -62,6 +62,43 @@ pub struct SloEndpoint {
     pub response_location: Option<String>,
 }
 
+/// How an assertion's data is encrypted (XML Encryption 1.1 algorithm identifiers).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EncryptionMethod {
+    /// AES-256-GCM: authenticated; the default.
+    #[default]
+    #[serde(rename = "aes256-gcm")]
+    Aes256Gcm,
+    /// AES-256-CBC, for SPs whose XML Encryption stack lacks GCM.
+    #[serde(rename = "aes256-cbc")]
+    Aes256Cbc,
+}
+
+impl EncryptionMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EncryptionMethod::Aes256Gcm => "aes256-gcm",
+            EncryptionMethod::Aes256Cbc => "aes256-cbc",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "aes256-gcm" => Some(EncryptionMethod::Aes256Gcm),
+            "aes256-cbc" => Some(EncryptionMethod::Aes256Cbc),
+            _ => None,
+        }
+    }
+
+    /// The `EncryptionMethod/@Algorithm` URI.
+    pub fn uri(self) -> &'static str {
+        match self {
+            EncryptionMethod::Aes256Gcm => "http://www.w3.org/2009/xmlenc11#aes256-gcm",
+            EncryptionMethod::Aes256Cbc => "http://www.w3.org/2001/04/xmlenc#aes256-cbc",
+        }
+    }
+}
+
 /// Where an attribute's values come from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "source", rename_all = "snake_case")]
@@ -146,6 +183,8 @@ pub struct ServiceProvider {
     pub encryption_certificates: Vec<String>,
     /// Assertions to it are encrypted (`EncryptedAssertion`) with its first encryption certificate.
     pub encrypt_assertion: bool,
+    /// How the assertion's data is encrypted.
+    pub encryption_method: EncryptionMethod,
     /// The attributes it is sent, in order (`default_attributes` unless configured).
     pub attributes: Vec<AttributeMapping>,
     pub created_at: DateTime<Utc>,

@@ -5,7 +5,9 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use sha2::{Digest, Sha256};
 
 use super::{SeaStore, db_error};
-use crate::core::saml::{NameIdFormat, SamlKey, ServiceProvider, SessionParticipant, default_attributes};
+use crate::core::saml::{
+    EncryptionMethod, NameIdFormat, SamlKey, ServiceProvider, SessionParticipant, default_attributes,
+};
 use crate::core::store::SamlStore;
 use crate::core::{Error, Result};
 
@@ -27,6 +29,8 @@ fn to_sp(m: saml_service_provider::Model) -> Result<ServiceProvider> {
         min_acr: m.min_acr,
         encryption_certificates: serde_json::from_str(&m.encryption_certificates).map_err(internal)?,
         encrypt_assertion: m.encrypt_assertion,
+        encryption_method: EncryptionMethod::parse(&m.encryption_method)
+            .ok_or_else(|| Error::Internal(format!("unknown encryption method {}", m.encryption_method)))?,
         attributes: match m.attributes.as_deref() {
             None => default_attributes(),
             Some(text) => serde_json::from_str(text).map_err(internal)?,
@@ -64,6 +68,7 @@ fn sp_model(sp: &ServiceProvider) -> Result<saml_service_provider::ActiveModel> 
         min_acr: Set(sp.min_acr.clone()),
         encryption_certificates: Set(json_text(&sp.encryption_certificates)?),
         encrypt_assertion: Set(sp.encrypt_assertion),
+        encryption_method: Set(sp.encryption_method.as_str().into()),
         attributes: Set(Some(json_text(&sp.attributes)?)),
         created_at: Set(sp.created_at),
     })

@@ -30,6 +30,7 @@ import base64
 import html.parser
 import json
 import os
+import re
 import signal
 import sys
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -230,6 +231,7 @@ def sso(base, sp_entity, acs, key, cert, want_response_signed, context, username
         "attributes": auth.get_attributes(),
         "authn_context": auth.get_last_authn_contexts(),
         "encrypted": "EncryptedAssertion" in xml and "<saml:Assertion" not in xml,
+        "encryption_method": (re.findall(r'<xenc:EncryptionMethod Algorithm="([^"]+)"', xml) or [None])[0],
     }
 
     step = "tampered response"

@@ -6,7 +6,7 @@
 //! Two SPs: one that wants the Response signed (persistent NameID, a user with TOTP: REFEDS MFA), one that does
 //! not (e-mail NameID, password only: PasswordProtectedTransport), and one with an encryption key pair of its own
 //! (`encryption_keypairs`) that gets EncryptedAssertion and a mapped (`mail`) and a static (`org`, with markup)
-//! attribute. python3-saml has one SP with `wantAssertionsEncrypted`. A third allows unsolicited responses and
+//! attribute. python3-saml has one SP with `wantAssertionsEncrypted`, registered for AES-256-CBC. A third allows unsolicited responses and
 //! signs in through IdP-initiated SSO (`/saml/sso/init`); an SP registered without `--allow-idp-initiated` is
 //! refused there. A fourth performs single logout both ways: its signed LogoutRequest ends the Gatehouse session
 //! and it parses our LogoutResponse; after /logout at Gatehouse it handles our LogoutRequest (both query
@@ -149,6 +149,7 @@ async fn pysaml2_signs_in_over_redirect_and_verifies_the_signed_response() {
                 allowed_roles: Vec::new(),
                 min_acr: None,
                 encrypt_assertion: case.encrypted,
+                encryption_method: None,
                 attributes: case.encrypted.then(mapped_attributes),
             },
         )
@@ -250,6 +251,7 @@ async fn register_pysaml2(server: &TestServer, common: &[&str], allow_idp_initia
             allowed_roles: Vec::new(),
             min_acr: None,
             encrypt_assertion: false,
+            encryption_method: None,
             attributes: None,
         },
     )
@@ -425,6 +427,7 @@ async fn python3_saml_signs_in_in_strict_mode_and_logs_out() {
                 allowed_roles: Vec::new(),
                 min_acr: None,
                 encrypt_assertion: encrypted,
+                encryption_method: encrypted.then(|| "aes256-cbc".into()),
                 attributes: None,
             },
         )
@@ -445,6 +448,13 @@ async fn python3_saml_signs_in_in_strict_mode_and_logs_out() {
         let result = node::json_result("saml_python3saml.py", &output);
         assert_eq!(result["relay_state"], "relay-p3");
         assert_eq!(result["encrypted"], encrypted, "{result}");
+        if encrypted {
+            // This SP is registered with AES-256-CBC (pysaml2's gets AES-256-GCM).
+            assert_eq!(
+                result["encryption_method"], "http://www.w3.org/2001/04/xmlenc#aes256-cbc",
+                "{result}"
+            );
+        }
         assert_eq!(
             result["name_id_format"],
             "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"

@@ -50,6 +50,7 @@ async fn server_with_fixture_sp() -> TestServer {
             allowed_roles: Vec::new(),
             min_acr: None,
             encrypt_assertion: false,
+            encryption_method: None,
             attributes: None,
         },
     )

@@ -122,6 +122,7 @@ impl TestSp {
                 allowed_roles: Vec::new(),
                 min_acr: None,
                 encrypt_assertion: false,
+                encryption_method: None,
                 attributes: None,
             },
         )

@@ -116,6 +116,7 @@ async fn an_sp_restricted_to_a_role_gets_request_denied_for_users_without_it() {
                 allowed_roles: roles,
                 min_acr: None,
                 encrypt_assertion: false,
+                encryption_method: None,
                 attributes: None,
             },
         )
@@ -261,6 +262,7 @@ async fn an_sp_minimum_level_steps_up_a_password_session_even_without_a_requeste
         allowed_roles: Vec::new(),
         min_acr: Some(min_acr.into()),
         encrypt_assertion: false,
+        encryption_method: None,
         attributes: None,
     };
     let (store, now) = (server.state().store.as_ref(), server.state().clock.now());

@@ -234,6 +234,7 @@ async fn saml_request_ids_are_accepted_once_and_pending_requests_answered_once()
             }],
             encryption_certificates: vec!["MIIC".into()],
             encrypt_assertion: true,
+            encryption_method: gatehouse::core::saml::EncryptionMethod::Aes256Cbc,
             attributes: vec![
                 AttributeMapping::new("mail", AttributeSource::Email),
                 AttributeMapping::new(

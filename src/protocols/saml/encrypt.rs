@@ -1,27 +1,30 @@
 //! `<saml:EncryptedAssertion>` (SAML core §2.3.4, XML Encryption 1.1), built here: samael has no encryption.
 //!
 //! The assertion is signed first and the signed element encrypted, so the SP verifies our signature after
-//! decrypting. Data: AES-256-GCM (`xmlenc11#aes256-gcm`, a fresh 256-bit key and 96-bit IV per assertion;
-//! CipherValue = IV ‖ ciphertext ‖ 128-bit tag) — authenticated, so the CBC padding-oracle attacks on XML
-//! Encryption do not apply. Key transport: RSA-OAEP with MGF1/SHA-1 (`xmlenc#rsa-oaep-mgf1p`) under the SP's
+//! decrypting. Data: AES-256-GCM by default (`xmlenc11#aes256-gcm`, a fresh 256-bit key and 96-bit IV per
+//! assertion; CipherValue = IV ‖ ciphertext ‖ 128-bit tag) — authenticated, so the CBC padding-oracle attacks on
+//! XML Encryption do not apply; AES-256-CBC (`xmlenc#aes256-cbc`, 128-bit IV, PKCS#7 padding — one of the
+//! paddings XML Encryption's rule accepts; CipherValue = IV ‖ ciphertext) only for SPs registered with it
+//! because their stack lacks GCM. Key transport: RSA-OAEP with MGF1/SHA-1 (`xmlenc#rsa-oaep-mgf1p`) under the SP's
 //! encryption certificate from its registered metadata, never one carried in a message.
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use openssl::encrypt::Encrypter;
 use openssl::rsa::Padding;
-use openssl::symm::{Cipher, encrypt_aead};
+use openssl::symm::{Cipher, encrypt, encrypt_aead};
 use openssl::x509::X509;
 
 use super::new_id;
+use crate::core::saml::EncryptionMethod;
 use crate::core::{Error, Result};
 
-pub const AES256_GCM: &str = "http://www.w3.org/2009/xmlenc11#aes256-gcm";
 pub const RSA_OAEP_MGF1P: &str = "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p";
 const SHA1: &str = "http://www.w3.org/2000/09/xmldsig#sha1";
 const ELEMENT: &str = "http://www.w3.org/2001/04/xmlenc#Element";
 
 const KEY_BYTES: usize = 32;
 const IV_BYTES: usize = 12;
+const CBC_IV_BYTES: usize = 16;
 const TAG_BYTES: usize = 16;
 
 fn failed(what: &str, e: impl std::fmt::Display) -> Error {
@@ -46,35 +49,44 @@ fn wrap_key(key: &[u8], certificate: &str) -> Result<Vec<u8>> {
 
 /// `element` (a signed `saml:Assertion`, with its own namespace declarations) encrypted for the SP holding
 /// `certificate`, as a `saml:EncryptedAssertion` to place where the assertion would be.
-pub fn encrypted_assertion(element: &str, certificate: &str) -> Result<String> {
+pub fn encrypted_assertion(element: &str, certificate: &str, method: EncryptionMethod) -> Result<String> {
     let mut key = [0u8; KEY_BYTES];
-    let mut iv = [0u8; IV_BYTES];
     openssl::rand::rand_bytes(&mut key).map_err(|e| failed("random", e))?;
-    openssl::rand::rand_bytes(&mut iv).map_err(|e| failed("random", e))?;
-    let mut tag = [0u8; TAG_BYTES];
-    let ciphertext = encrypt_aead(
-        Cipher::aes_256_gcm(),
-        &key,
-        Some(&iv),
-        &[],
-        element.as_bytes(),
-        &mut tag,
-    )
-    .map_err(|e| failed("AES-GCM", e))?;
-    let mut data = Vec::with_capacity(IV_BYTES + ciphertext.len() + TAG_BYTES);
-    data.extend_from_slice(&iv);
-    data.extend_from_slice(&ciphertext);
-    data.extend_from_slice(&tag);
+    let data = match method {
+        EncryptionMethod::Aes256Gcm => {
+            let mut iv = [0u8; IV_BYTES];
+            openssl::rand::rand_bytes(&mut iv).map_err(|e| failed("random", e))?;
+            let mut tag = [0u8; TAG_BYTES];
+            let ciphertext = encrypt_aead(
+                Cipher::aes_256_gcm(),
+                &key,
+                Some(&iv),
+                &[],
+                element.as_bytes(),
+                &mut tag,
+            )
+            .map_err(|e| failed("AES-GCM", e))?;
+            [&iv[..], &ciphertext, &tag].concat()
+        }
+        EncryptionMethod::Aes256Cbc => {
+            let mut iv = [0u8; CBC_IV_BYTES];
+            openssl::rand::rand_bytes(&mut iv).map_err(|e| failed("random", e))?;
+            let ciphertext = encrypt(Cipher::aes_256_cbc(), &key, Some(&iv), element.as_bytes())
+                .map_err(|e| failed("AES-CBC", e))?;
+            [&iv[..], &ciphertext].concat()
+        }
+    };
     let wrapped = wrap_key(&key, certificate)?;
     Ok(format!(
         "<saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\" \
-         Id=\"{id}\" Type=\"{ELEMENT}\"><xenc:EncryptionMethod Algorithm=\"{AES256_GCM}\"/>\
+         Id=\"{id}\" Type=\"{ELEMENT}\"><xenc:EncryptionMethod Algorithm=\"{data_method}\"/>\
          <ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><xenc:EncryptedKey>\
          <xenc:EncryptionMethod Algorithm=\"{RSA_OAEP_MGF1P}\"><ds:DigestMethod Algorithm=\"{SHA1}\"/>\
          </xenc:EncryptionMethod><xenc:CipherData><xenc:CipherValue>{key}</xenc:CipherValue></xenc:CipherData>\
          </xenc:EncryptedKey></ds:KeyInfo><xenc:CipherData><xenc:CipherValue>{data}</xenc:CipherValue>\
          </xenc:CipherData></xenc:EncryptedData></saml:EncryptedAssertion>",
         id = new_id(),
+        data_method = method.uri(),
         key = STANDARD.encode(wrapped),
         data = STANDARD.encode(data),
     ))
@@ -87,6 +99,7 @@ mod tests {
 
     /// A reader of what `encrypted_assertion` writes, independent of it: RSA-OAEP, then AES-256-GCM.
     fn decrypt(xml: &str, key: &PKey<openssl::pkey::Private>) -> String {
+        let cbc = xml.contains(EncryptionMethod::Aes256Cbc.uri());
         let doc = roxmltree::Document::parse(xml).expect("well-formed");
         let values: Vec<Vec<u8>> = doc
             .descendants()
@@ -101,10 +114,15 @@ mod tests {
         let mut aes = vec![0u8; decrypter.decrypt_len(wrapped).unwrap()];
         let len = decrypter.decrypt(wrapped, &mut aes).unwrap();
         aes.truncate(len);
-        let (iv, rest) = data.split_at(IV_BYTES);
-        let (ciphertext, tag) = rest.split_at(rest.len() - TAG_BYTES);
-        let plain = openssl::symm::decrypt_aead(Cipher::aes_256_gcm(), &aes, Some(iv), &[], ciphertext, tag)
-            .expect("the tag verifies");
+        let plain = if cbc {
+            let (iv, ciphertext) = data.split_at(CBC_IV_BYTES);
+            openssl::symm::decrypt(Cipher::aes_256_cbc(), &aes, Some(iv), ciphertext).expect("CBC decrypts")
+        } else {
+            let (iv, rest) = data.split_at(IV_BYTES);
+            let (ciphertext, tag) = rest.split_at(rest.len() - TAG_BYTES);
+            openssl::symm::decrypt_aead(Cipher::aes_256_gcm(), &aes, Some(iv), &[], ciphertext, tag)
+                .expect("the tag verifies")
+        };
         String::from_utf8(plain).unwrap()
     }
 
@@ -130,17 +148,24 @@ mod tests {
     fn the_sp_key_gives_back_the_element_and_only_it_does() {
         let key = PKey::from_rsa(openssl::rsa::Rsa::generate(2048).unwrap()).unwrap();
         let element = "<saml:Assertion xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"_a\"/>";
-        let encrypted = encrypted_assertion(element, &certificate(&key)).expect("encrypts");
+        let gcm = EncryptionMethod::Aes256Gcm;
+        let encrypted = encrypted_assertion(element, &certificate(&key), gcm).expect("encrypts");
         assert!(encrypted.starts_with("<saml:EncryptedAssertion>"));
-        assert!(encrypted.contains(AES256_GCM) && encrypted.contains(RSA_OAEP_MGF1P));
+        assert!(encrypted.contains(gcm.uri()) && encrypted.contains(RSA_OAEP_MGF1P));
         assert!(!encrypted.contains("_a\""), "nothing of the assertion in clear");
         let wrapped = format!("<r xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\">{encrypted}</r>");
         assert_eq!(decrypt(&wrapped, &key), element);
-        let again = encrypted_assertion(element, &certificate(&key)).unwrap();
+        let again = encrypted_assertion(element, &certificate(&key), gcm).unwrap();
         assert_ne!(again, encrypted, "a fresh key and IV every time");
         let other = PKey::from_rsa(openssl::rsa::Rsa::generate(2048).unwrap()).unwrap();
         let result = std::panic::catch_unwind(|| decrypt(&wrapped, &other));
         assert!(result.is_err(), "another key cannot read it");
-        assert!(encrypted_assertion(element, "not base64!").is_err());
+        assert!(encrypted_assertion(element, "not base64!", gcm).is_err());
+        // CBC, for SPs without GCM: the same element back.
+        let cbc = EncryptionMethod::Aes256Cbc;
+        let encrypted = encrypted_assertion(element, &certificate(&key), cbc).expect("encrypts");
+        assert!(encrypted.contains(cbc.uri()) && !encrypted.contains(gcm.uri()));
+        let wrapped = format!("<r xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\">{encrypted}</r>");
+        assert_eq!(decrypt(&wrapped, &key), element);
     }
 }

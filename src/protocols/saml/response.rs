@@ -167,7 +167,7 @@ pub fn success(
                 sp.entity_id
             ))
         })?;
-        super::encrypt::encrypted_assertion(&signed_assertion, certificate)?
+        super::encrypt::encrypted_assertion(&signed_assertion, certificate, sp.encryption_method)?
     } else {
         signed_assertion
     };

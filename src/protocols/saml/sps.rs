@@ -17,7 +17,7 @@ use super::xml::{self, Allow, NS_METADATA};
 use crate::core::assurance;
 use crate::core::audit::{self, Origin, Outcome};
 use crate::core::saml::{
-    AcsEndpoint, AttributeMapping, NameIdFormat, ServiceProvider, SloEndpoint, default_attributes,
+    AcsEndpoint, AttributeMapping, EncryptionMethod, NameIdFormat, ServiceProvider, SloEndpoint, default_attributes,
 };
 use crate::core::store::Store;
 use crate::core::{Error, Result};
@@ -37,6 +37,8 @@ pub struct NewServiceProvider {
     pub min_acr: Option<String>,
     /// Encrypt assertions with the SP's encryption certificate (refused when its metadata has none).
     pub encrypt_assertion: bool,
+    /// `aes256-gcm` (default) or `aes256-cbc`.
+    pub encryption_method: Option<String>,
     /// The attributes sent; `None`: `default_attributes`.
     pub attributes: Option<Vec<AttributeMapping>>,
 }
@@ -49,7 +51,19 @@ pub struct SpChanges {
     /// A level, or `none` to remove the minimum.
     pub min_acr: Option<String>,
     pub encrypt_assertion: Option<bool>,
+    pub encryption_method: Option<String>,
     pub attributes: Option<Vec<AttributeMapping>>,
+}
+
+fn check_encryption_method(text: Option<&str>) -> Result<EncryptionMethod> {
+    match text {
+        None => Ok(EncryptionMethod::default()),
+        Some(t) => EncryptionMethod::parse(t).ok_or_else(|| {
+            Error::invalid(format!(
+                "Unknown encryption method '{t}': use aes256-gcm (default) or aes256-cbc."
+            ))
+        }),
+    }
 }
 
 /// A certificate from a KeyDescriptor: base64 DER, normalized, with its public key.
@@ -267,6 +281,7 @@ pub fn from_metadata(new: &NewServiceProvider, now: DateTime<Utc>) -> Result<Ser
         min_acr: check_min_acr(new.min_acr.as_deref())?,
         encryption_certificates,
         encrypt_assertion: new.encrypt_assertion,
+        encryption_method: check_encryption_method(new.encryption_method.as_deref())?,
         attributes: super::attributes::check(new.attributes.clone().unwrap_or_else(default_attributes))?,
         created_at: now,
     })
@@ -293,7 +308,7 @@ pub async fn register(
             "authn_requests_signed": sp.authn_requests_signed, "sign_response": sp.sign_response,
             "allow_idp_initiated": sp.allow_idp_initiated, "slo_endpoints": sp.slo_endpoints.len(),
             "allowed_roles": sp.allowed_roles, "min_acr": sp.min_acr,
-            "encrypt_assertion": sp.encrypt_assertion, "attributes": sp.attributes,
+            "encrypt_assertion": sp.encrypt_assertion, "encryption_method": sp.encryption_method.as_str(), "attributes": sp.attributes,
         }),
     )
     .await?;
@@ -333,6 +348,11 @@ pub async fn update(
                 Some(_) => changes.min_acr,
             },
             encrypt_assertion: changes.encrypt_assertion.unwrap_or(current.encrypt_assertion),
+            encryption_method: Some(
+                changes
+                    .encryption_method
+                    .unwrap_or_else(|| current.encryption_method.as_str().into()),
+            ),
             attributes: Some(changes.attributes.unwrap_or_else(|| current.attributes.clone())),
         },
         current.created_at,
@@ -360,6 +380,7 @@ pub async fn update(
             "name_id_format": updated.name_id_format.as_str(), "min_acr": updated.min_acr,
             "encryption_certificates_changed": updated.encryption_certificates != current.encryption_certificates,
             "encrypt_assertion": updated.encrypt_assertion,
+            "encryption_method": updated.encryption_method.as_str(),
             "attributes_changed": updated.attributes != current.attributes, "attributes": updated.attributes,
         }),
     )
@@ -407,6 +428,7 @@ mod tests {
             min_acr: None,
             encryption_certificates: Vec::new(),
             encrypt_assertion: false,
+            encryption_method: EncryptionMethod::default(),
             attributes: default_attributes(),
             created_at: chrono::Utc::now(),
         };
