@@ -20,6 +20,14 @@ pub struct Model {
     pub allowed_roles: String,
     /// The minimum assurance level (`core::assurance::ALL`) for every Response to it; NULL: none.
     pub min_acr: Option<String>,
+    /// JSON list of encryption certificates (base64 DER) from `metadata`.
+    pub encryption_certificates: String,
+    /// Assertions to it are encrypted with its encryption certificate.
+    pub encrypt_assertion: bool,
+    /// `aes256-gcm` or `aes256-cbc`.
+    pub encryption_method: String,
+    /// JSON list of attribute mappings; NULL: the default set.
+    pub attributes: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -62,6 +62,99 @@ pub struct SloEndpoint {
     pub response_location: Option<String>,
 }
 
+/// How an assertion's data is encrypted (XML Encryption 1.1 algorithm identifiers).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EncryptionMethod {
+    /// AES-256-GCM: authenticated; the default.
+    #[default]
+    #[serde(rename = "aes256-gcm")]
+    Aes256Gcm,
+    /// AES-256-CBC, for SPs whose XML Encryption stack lacks GCM.
+    #[serde(rename = "aes256-cbc")]
+    Aes256Cbc,
+}
+
+impl EncryptionMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EncryptionMethod::Aes256Gcm => "aes256-gcm",
+            EncryptionMethod::Aes256Cbc => "aes256-cbc",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "aes256-gcm" => Some(EncryptionMethod::Aes256Gcm),
+            "aes256-cbc" => Some(EncryptionMethod::Aes256Cbc),
+            _ => None,
+        }
+    }
+
+    /// The `EncryptionMethod/@Algorithm` URI.
+    pub fn uri(self) -> &'static str {
+        match self {
+            EncryptionMethod::Aes256Gcm => "http://www.w3.org/2009/xmlenc11#aes256-gcm",
+            EncryptionMethod::Aes256Cbc => "http://www.w3.org/2001/04/xmlenc#aes256-cbc",
+        }
+    }
+}
+
+/// Where an attribute's values come from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum AttributeSource {
+    Username,
+    Email,
+    /// The display name.
+    Name,
+    /// Every role the user holds (the attribute is left out when there are none).
+    Roles,
+    /// The same value for every user.
+    Static {
+        value: String,
+    },
+}
+
+impl AttributeSource {
+    /// The sources `--attribute NAME=SOURCE` names.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "username" => Some(AttributeSource::Username),
+            "email" => Some(AttributeSource::Email),
+            "name" => Some(AttributeSource::Name),
+            "roles" => Some(AttributeSource::Roles),
+            _ => None,
+        }
+    }
+}
+
+/// One attribute sent to a service provider: its name there and where the values come from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttributeMapping {
+    pub name: String,
+    #[serde(flatten)]
+    pub source: AttributeSource,
+}
+
+impl AttributeMapping {
+    pub fn new(name: &str, source: AttributeSource) -> Self {
+        AttributeMapping {
+            name: name.to_string(),
+            source,
+        }
+    }
+}
+
+/// What an SP is sent unless configured otherwise: uid, email, displayName and roles.
+pub fn default_attributes() -> Vec<AttributeMapping> {
+    vec![
+        AttributeMapping::new("uid", AttributeSource::Username),
+        AttributeMapping::new("email", AttributeSource::Email),
+        AttributeMapping::new("displayName", AttributeSource::Name),
+        AttributeMapping::new("roles", AttributeSource::Roles),
+    ]
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ServiceProvider {
     pub entity_id: String,
@@ -86,6 +179,14 @@ pub struct ServiceProvider {
     pub allowed_roles: Vec<String>,
     /// Every Response to it needs this assurance level (`core::assurance::ALL`), stepping up if need be.
     pub min_acr: Option<String>,
+    /// Encryption certificates (base64 DER) from the metadata: `KeyDescriptor use="encryption"` or without `use`.
+    pub encryption_certificates: Vec<String>,
+    /// Assertions to it are encrypted (`EncryptedAssertion`) with its first encryption certificate.
+    pub encrypt_assertion: bool,
+    /// How the assertion's data is encrypted.
+    pub encryption_method: EncryptionMethod,
+    /// The attributes it is sent, in order (`default_attributes` unless configured).
+    pub attributes: Vec<AttributeMapping>,
     pub created_at: DateTime<Utc>,
 }
 

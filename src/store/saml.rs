@@ -5,7 +5,9 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use sha2::{Digest, Sha256};
 
 use super::{SeaStore, db_error};
-use crate::core::saml::{NameIdFormat, SamlKey, ServiceProvider, SessionParticipant};
+use crate::core::saml::{
+    EncryptionMethod, NameIdFormat, SamlKey, ServiceProvider, SessionParticipant, default_attributes,
+};
 use crate::core::store::SamlStore;
 use crate::core::{Error, Result};
 
@@ -25,6 +27,14 @@ fn to_sp(m: saml_service_provider::Model) -> Result<ServiceProvider> {
         slo_endpoints: serde_json::from_str(&m.slo_endpoints).map_err(internal)?,
         allowed_roles: serde_json::from_str(&m.allowed_roles).map_err(internal)?,
         min_acr: m.min_acr,
+        encryption_certificates: serde_json::from_str(&m.encryption_certificates).map_err(internal)?,
+        encrypt_assertion: m.encrypt_assertion,
+        encryption_method: EncryptionMethod::parse(&m.encryption_method)
+            .ok_or_else(|| Error::Internal(format!("unknown encryption method {}", m.encryption_method)))?,
+        attributes: match m.attributes.as_deref() {
+            None => default_attributes(),
+            Some(text) => serde_json::from_str(text).map_err(internal)?,
+        },
         created_at: m.created_at,
     })
 }
@@ -56,6 +66,10 @@ fn sp_model(sp: &ServiceProvider) -> Result<saml_service_provider::ActiveModel> 
         slo_endpoints: Set(json_text(&sp.slo_endpoints)?),
         allowed_roles: Set(json_text(&sp.allowed_roles)?),
         min_acr: Set(sp.min_acr.clone()),
+        encryption_certificates: Set(json_text(&sp.encryption_certificates)?),
+        encrypt_assertion: Set(sp.encrypt_assertion),
+        encryption_method: Set(sp.encryption_method.as_str().into()),
+        attributes: Set(Some(json_text(&sp.attributes)?)),
         created_at: Set(sp.created_at),
     })
 }

@@ -15,6 +15,10 @@ code, the second-factor form; then reads the auto-submitting form Gatehouse answ
 and hands the SAMLResponse to `parse_authn_request_response` (signature of the assertion — and of the response
 when WANT_RESPONSE_SIGNED — against the metadata's certificate, Destination, InResponseTo, audience, times).
 A tampered copy of the response (another uid) must then be refused, so a check that passes everything is caught.
+With SP_ENCRYPTION_KEY and SP_ENCRYPTION_CERT set (PEM files), the SP has an encryption key pair of its own
+(`encryption_keypairs`, published as KeyDescriptor use="encryption"): the assertion must then arrive as an
+EncryptedAssertion, which pysaml2 decrypts before verifying our signature on it; the tampered copy changes one
+character of the encrypted data instead.
 In `idp-init` mode the SP allows unsolicited responses: the browser starts at Gatehouse's /saml/sso/init, and
 pysaml2 must accept the Response with no request outstanding (and no InResponseTo).
 In `slo` mode, single logout both ways: after SSO pysaml2 sends a signed LogoutRequest (HTTP-Redirect) through the
@@ -28,6 +32,7 @@ On success prints one JSON line; on failure prints the step and the error to std
 import base64
 import html.parser
 import json
+import os
 import signal
 import sys
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
@@ -147,6 +152,11 @@ def config(base, sp_entity, acs, key, cert, nameid, want_response_signed, idp_me
             }
         },
     }
+    # An encryption key of its own (SP_ENCRYPTION_KEY/SP_ENCRYPTION_CERT): published in its metadata as
+    # KeyDescriptor use="encryption", and used to decrypt EncryptedAssertion.
+    if os.environ.get("SP_ENCRYPTION_KEY"):
+        conf["encryption_keypairs"] = [{"key_file": os.environ["SP_ENCRYPTION_KEY"],
+                                        "cert_file": os.environ["SP_ENCRYPTION_CERT"]}]
     if idp_metadata:
         conf["metadata"] = {"inline": [idp_metadata]}
     sp_config = SPConfig()
@@ -225,8 +235,18 @@ def sso(base, sp_entity, acs, key, cert, nameid, want_response_signed, username,
     confirmation = authn.assertion.subject.subject_confirmation[0].subject_confirmation_data
     xml = base64.b64decode(saml_response).decode()
 
+    encrypted = "EncryptedAssertion" in xml and "<saml:Assertion" not in xml
+    if os.environ.get("SP_ENCRYPTION_KEY") and not encrypted:
+        fail("the assertion was sent in clear to an SP that has it encrypted")
+
     step = "tampered response"
-    tampered = base64.b64encode(xml.replace(f">{username}<", ">mallory<").encode()).decode()
+    if encrypted:
+        # Nothing readable to change: flip one character of the encrypted data instead.
+        at = xml.rindex("</xenc:CipherValue>") - 10
+        tampered_xml = xml[:at] + ("A" if xml[at] != "A" else "B") + xml[at + 1:]
+    else:
+        tampered_xml = xml.replace(f">{username}<", ">mallory<")
+    tampered = base64.b64encode(tampered_xml.encode()).decode()
     if tampered == base64.b64encode(xml.encode()).decode():
         fail("nothing to tamper with: the uid is not in the response")
     fresh = Saml2Client(config(base, sp_entity, acs, key, cert, nameid, want_response_signed, metadata.text))
@@ -249,6 +269,7 @@ def sso(base, sp_entity, acs, key, cert, nameid, want_response_signed, username,
         "attributes": authn.get_identity(),
         "authn_context": [c[0] for c in context],
         "tampered_rejected": tampered_rejected,
+        "encrypted": encrypted,
     }
     print(json.dumps(result))
 

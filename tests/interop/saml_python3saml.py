@@ -19,12 +19,18 @@ LogoutResponse) and checks that the Gatehouse session is gone; finally it signs 
 Gatehouse, and `process_slo()` must accept Gatehouse's signed LogoutRequest (Destination, Issuer, signature; a
 forged signature refused) and answer it, the browser ending on Gatehouse's signed-out page.
 
+With SP_WANT_ENCRYPTED=1 the SP sets `wantAssertionsEncrypted` (its metadata then lists its certificate for
+encryption as well): our assertion must arrive encrypted, python3-saml decrypts it with its private key and then
+verifies our signature; the tampered copy changes one character of the encrypted data instead.
+
 On success prints one JSON line; on failure prints the step and the error to stderr and exits 1.
 """
 
 import base64
 import html.parser
 import json
+import os
+import re
 import signal
 import sys
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -174,6 +180,9 @@ def settings(base, sp_entity, acs, key, cert, want_response_signed, context, idp
             "rejectDeprecatedAlgorithm": True,
             "requestedAuthnContext": False if context == "none" else context.split(","),
             "requestedAuthnContextComparison": "minimum",
+            # SP_WANT_ENCRYPTED=1: its metadata then offers its certificate for encryption too, and in strict
+            # mode it refuses an assertion that is not encrypted.
+            "wantAssertionsEncrypted": os.environ.get("SP_WANT_ENCRYPTED") == "1",
         },
     }
     if idp_metadata:
@@ -220,17 +229,29 @@ def sso(base, sp_entity, acs, key, cert, want_response_signed, context, username
         "name_id_format": auth.get_nameid_format(),
         "session_index": auth.get_session_index(),
         "attributes": auth.get_attributes(),
-        "authn_context": [c for c in [xml.split("<saml:AuthnContextClassRef>")[1].split("<")[0]]],
+        "authn_context": auth.get_last_authn_contexts(),
+        "encrypted": "EncryptedAssertion" in xml and "<saml:Assertion" not in xml,
+        "encryption_method": (re.findall(r'<xenc:EncryptionMethod Algorithm="([^"]+)"', xml) or [None])[0],
     }
 
     step = "tampered response"
-    tampered = base64.b64encode(xml.replace(f">{username}<", ">mallory<").encode()).decode()
+    if result["encrypted"]:
+        # Nothing readable to change: flip one character of the encrypted data instead.
+        at = xml.rindex("</xenc:CipherValue>") - 10
+        tampered_xml = xml[:at] + ("A" if xml[at] != "A" else "B") + xml[at + 1:]
+    else:
+        tampered_xml = xml.replace(f">{username}<", ">mallory<")
+    tampered = base64.b64encode(tampered_xml.encode()).decode()
     if tampered == saml_response:
         fail("nothing to tamper with: the uid is not in the response")
     refused = OneLogin_Saml2_Auth(request_data(acs, post_data=dict(form["inputs"], SAMLResponse=tampered)), conf)
-    refused.process_response(request_id=request_id)
-    result["tampered_rejected"] = bool(refused.get_errors()) and not refused.is_authenticated()
-    result["tampered_reason"] = refused.get_last_error_reason()
+    try:
+        refused.process_response(request_id=request_id)
+        result["tampered_rejected"] = bool(refused.get_errors()) and not refused.is_authenticated()
+        result["tampered_reason"] = refused.get_last_error_reason()
+    except Exception as e:  # xmlsec raises when the encrypted data does not decrypt: a refusal too
+        result["tampered_rejected"] = not refused.is_authenticated()
+        result["tampered_reason"] = f"{type(e).__name__}: {e}"
 
     step = "SP-initiated logout"
     auth = OneLogin_Saml2_Auth(request_data(slo_url(acs)), conf)

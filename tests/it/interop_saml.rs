@@ -4,7 +4,9 @@
 //! /login form (and the second-factor form), and verifies our Response its own way — signatures against our
 //! metadata's certificate, Destination, InResponseTo, audience, times — then must refuse a tampered copy.
 //! Two SPs: one that wants the Response signed (persistent NameID, a user with TOTP: REFEDS MFA), one that does
-//! not (e-mail NameID, password only: PasswordProtectedTransport). A third allows unsolicited responses and
+//! not (e-mail NameID, password only: PasswordProtectedTransport), and one with an encryption key pair of its own
+//! (`encryption_keypairs`) that gets EncryptedAssertion and a mapped (`mail`) and a static (`org`, with markup)
+//! attribute. python3-saml has one SP with `wantAssertionsEncrypted`, registered for AES-256-CBC. A third allows unsolicited responses and
 //! signs in through IdP-initiated SSO (`/saml/sso/init`); an SP registered without `--allow-idp-initiated` is
 //! refused there. A fourth performs single logout both ways: its signed LogoutRequest ends the Gatehouse session
 //! and it parses our LogoutResponse; after /logout at Gatehouse it handles our LogoutRequest (both query
@@ -16,6 +18,7 @@
 use crate::common::*;
 use crate::{node, python};
 use gatehouse::core::audit::Origin;
+use gatehouse::core::saml::{AttributeMapping, AttributeSource};
 use gatehouse::protocols::saml::sps::{self, NewServiceProvider};
 use std::time::Duration;
 
@@ -28,12 +31,35 @@ struct Case {
     signed_response: bool,
     user: &'static str,
     totp: bool,
+    /// Encrypted assertions to an encryption key of its own, and a mapped and a static attribute.
+    encrypted: bool,
 }
 
+/// The attribute mapping of the encrypting SPs: `uid` kept, the e-mail as `mail`, a static `org` with markup.
+fn mapped_attributes() -> Vec<AttributeMapping> {
+    vec![
+        AttributeMapping::new("uid", AttributeSource::Username),
+        AttributeMapping::new("mail", AttributeSource::Email),
+        AttributeMapping::new(
+            "org",
+            AttributeSource::Static {
+                value: STATIC_ORG.into(),
+            },
+        ),
+    ]
+}
+
+const STATIC_ORG: &str = "Acme & <Co> <!-- x -->";
+
 fn pem_files(dir: &std::path::Path) -> (String, String) {
+    pem_files_named(dir, "sp")
+}
+
+/// A fresh key pair as `NAME.key` and `NAME.crt` in `dir`.
+fn pem_files_named(dir: &std::path::Path, name: &str) -> (String, String) {
     let (key, cert_b64) = crate::saml_sp::key_and_certificate();
-    let key_path = dir.join("sp.key");
-    let cert_path = dir.join("sp.crt");
+    let key_path = dir.join(format!("{name}.key"));
+    let cert_path = dir.join(format!("{name}.crt"));
     std::fs::write(&key_path, key.private_key_to_pem_pkcs8().unwrap()).unwrap();
     let der = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, cert_b64).unwrap();
     std::fs::write(
@@ -70,6 +96,7 @@ async fn pysaml2_signs_in_over_redirect_and_verifies_the_signed_response() {
             signed_response: true,
             user: "paula",
             totp: true,
+            encrypted: false,
         },
         Case {
             entity: "https://pysaml2.example/sp",
@@ -78,15 +105,34 @@ async fn pysaml2_signs_in_over_redirect_and_verifies_the_signed_response() {
             signed_response: false,
             user: "pete",
             totp: false,
+            encrypted: false,
+        },
+        Case {
+            entity: "https://pysaml2.example/sp-encrypted",
+            acs: "http://127.0.0.1:9/acs/encrypted",
+            name_id: "persistent",
+            signed_response: true,
+            user: "pete",
+            totp: false,
+            encrypted: true,
         },
     ];
     for case in cases {
         let (key, cert) = pem_files(dir.path());
         let want = if case.signed_response { "true" } else { "false" };
         let common = [case.entity, case.acs, key.as_str(), cert.as_str(), case.name_id, want];
+        let (encryption_key, encryption_cert) = pem_files_named(dir.path(), "encryption");
+        let env: Vec<(&str, &str)> = if case.encrypted {
+            vec![
+                ("SP_ENCRYPTION_KEY", encryption_key.as_str()),
+                ("SP_ENCRYPTION_CERT", encryption_cert.as_str()),
+            ]
+        } else {
+            Vec::new()
+        };
         let mut args = vec!["metadata", server.base.as_str()];
         args.extend(common);
-        let output = python::run("saml_pysaml2.py", &args, &[], TIMEOUT).await;
+        let output = python::run_with("saml_pysaml2.py", &args, &env, TIMEOUT).await;
         let metadata = node::json_result("saml_pysaml2.py", &output)["metadata"]
             .as_str()
             .expect("SP metadata")
@@ -102,11 +148,15 @@ async fn pysaml2_signs_in_over_redirect_and_verifies_the_signed_response() {
                 allow_idp_initiated: false,
                 allowed_roles: Vec::new(),
                 min_acr: None,
+                encrypt_assertion: case.encrypted,
+                encryption_method: None,
+                attributes: case.encrypted.then(mapped_attributes),
             },
         )
         .await
         .expect("pysaml2's metadata registers");
         assert!(sp.authn_requests_signed, "pysaml2 says it signs its requests");
+        assert_eq!(sp.encryption_certificates.len(), usize::from(case.encrypted), "{sp:?}");
 
         let code = server.totp_code(&secret, 0);
         let mut args = vec!["sso", server.base.as_str()];
@@ -115,9 +165,10 @@ async fn pysaml2_signs_in_over_redirect_and_verifies_the_signed_response() {
         if case.totp {
             args.push(&code);
         }
-        let output = python::run("saml_pysaml2.py", &args, &[], TIMEOUT).await;
+        let output = python::run_with("saml_pysaml2.py", &args, &env, TIMEOUT).await;
         let result = node::json_result("saml_pysaml2.py", &output);
         let email = format!("{}@example.com", case.user);
+        assert_eq!(result["encrypted"], case.encrypted, "{result}");
         assert_eq!(result["form_action"], case.acs);
         assert_eq!(result["recipient"], case.acs);
         assert_eq!(result["relay_state"], "relay-123");
@@ -127,8 +178,15 @@ async fn pysaml2_signs_in_over_redirect_and_verifies_the_signed_response() {
         assert!(result["in_response_to"].as_str().is_some_and(|id| !id.is_empty()));
         let attributes = &result["attributes"];
         assert_eq!(attributes["uid"], serde_json::json!([case.user]), "{result}");
-        assert_eq!(attributes["email"], serde_json::json!([email]));
-        assert!(attributes["displayName"].is_array());
+        if case.encrypted {
+            // pysaml2 decrypted with its encryption key, then verified our signature on the assertion.
+            assert_eq!(attributes["mail"], serde_json::json!([email]), "{result}");
+            assert_eq!(attributes["org"], serde_json::json!([STATIC_ORG]), "{result}");
+            assert!(attributes.get("email").is_none() && attributes.get("displayName").is_none());
+        } else {
+            assert_eq!(attributes["email"], serde_json::json!([email]));
+            assert!(attributes["displayName"].is_array());
+        }
         assert_ne!(
             result["tampered_rejected"], false,
             "a tampered response must be refused: {result}"
@@ -152,12 +210,20 @@ async fn pysaml2_signs_in_over_redirect_and_verifies_the_signed_response() {
                 result["authn_context"],
                 serde_json::json!(["urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"])
             );
-            assert_eq!(
-                result["name_id_format"],
-                "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
-            );
-            assert_eq!(result["name_id"], email);
-            assert_eq!(attributes["roles"], serde_json::json!(["user"]));
+            if case.encrypted {
+                assert_eq!(
+                    result["name_id_format"],
+                    "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
+                );
+                assert!(attributes.get("roles").is_none(), "not in its mapping");
+            } else {
+                assert_eq!(
+                    result["name_id_format"],
+                    "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+                );
+                assert_eq!(result["name_id"], email);
+                assert_eq!(attributes["roles"], serde_json::json!(["user"]));
+            }
         }
         eprintln!("pysaml2 result: {result}");
     }
@@ -184,6 +250,9 @@ async fn register_pysaml2(server: &TestServer, common: &[&str], allow_idp_initia
             allow_idp_initiated,
             allowed_roles: Vec::new(),
             min_acr: None,
+            encrypt_assertion: false,
+            encryption_method: None,
+            attributes: None,
         },
     )
     .await
@@ -301,7 +370,7 @@ async fn python3_saml_signs_in_in_strict_mode_and_logs_out() {
     assert_eq!(browser.login("quinn", GOOD_PASSWORD).await.status, 303);
     let secret = server.enrol_totp(&browser).await;
     let dir = tempfile::tempdir().unwrap();
-    // (entity, ACS, user, TOTP, Response signed, requested context, expected context)
+    // (entity, ACS, user, TOTP, Response signed, requested context, expected context, encrypted assertion)
     let cases = [
         (
             "https://python3-saml.example/mfa",
@@ -311,6 +380,7 @@ async fn python3_saml_signs_in_in_strict_mode_and_logs_out() {
             true,
             "https://refeds.org/profile/mfa",
             "https://refeds.org/profile/mfa",
+            false,
         ),
         (
             "https://python3-saml.example/password",
@@ -320,15 +390,27 @@ async fn python3_saml_signs_in_in_strict_mode_and_logs_out() {
             false,
             "none",
             "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport",
+            false,
+        ),
+        (
+            "https://python3-saml.example/encrypted",
+            "http://127.0.0.1:9/p3/acs-encrypted",
+            "rita",
+            false,
+            false,
+            "none",
+            "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport",
+            true,
         ),
     ];
-    for (entity, acs, user, totp, signed_response, context, expected_context) in cases {
+    for (entity, acs, user, totp, signed_response, context, expected_context, encrypted) in cases {
+        let env: &[(&str, &str)] = if encrypted { &[("SP_WANT_ENCRYPTED", "1")] } else { &[] };
         let (key, cert) = pem_files(dir.path());
         let want = if signed_response { "true" } else { "false" };
         let common = [entity, acs, key.as_str(), cert.as_str(), want];
         let mut args = vec!["metadata", server.base.as_str()];
         args.extend(common);
-        let output = python::run("saml_python3saml.py", &args, &[], TIMEOUT).await;
+        let output = python::run_with("saml_python3saml.py", &args, env, TIMEOUT).await;
         let metadata = node::json_result("saml_python3saml.py", &output)["metadata"]
             .as_str()
             .expect("SP metadata")
@@ -344,6 +426,9 @@ async fn python3_saml_signs_in_in_strict_mode_and_logs_out() {
                 allow_idp_initiated: false,
                 allowed_roles: Vec::new(),
                 min_acr: None,
+                encrypt_assertion: encrypted,
+                encryption_method: encrypted.then(|| "aes256-cbc".into()),
+                attributes: None,
             },
         )
         .await
@@ -359,9 +444,17 @@ async fn python3_saml_signs_in_in_strict_mode_and_logs_out() {
         if totp {
             args.push(&code);
         }
-        let output = python::run("saml_python3saml.py", &args, &[], TIMEOUT).await;
+        let output = python::run_with("saml_python3saml.py", &args, env, TIMEOUT).await;
         let result = node::json_result("saml_python3saml.py", &output);
         assert_eq!(result["relay_state"], "relay-p3");
+        assert_eq!(result["encrypted"], encrypted, "{result}");
+        if encrypted {
+            // This SP is registered with AES-256-CBC (pysaml2's gets AES-256-GCM).
+            assert_eq!(
+                result["encryption_method"], "http://www.w3.org/2001/04/xmlenc#aes256-cbc",
+                "{result}"
+            );
+        }
         assert_eq!(
             result["name_id_format"],
             "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"

@@ -27,6 +27,8 @@ mod recovery;
 mod recovery_cli;
 mod recovery_console;
 mod saml;
+mod saml_encryption;
+mod saml_fixtures;
 mod saml_idp;
 mod saml_keys;
 mod saml_rejects;

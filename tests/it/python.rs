@@ -47,3 +47,13 @@ pub async fn run(script: &str, args: &[&str], env_remove: &[&str], timeout: Dura
     }
     node::bounded(command, script, timeout).await
 }
+
+/// `run` with variables set for the script.
+pub async fn run_with(script: &str, args: &[&str], env: &[(&str, &str)], timeout: Duration) -> Output {
+    let mut command = Command::new(interpreter());
+    command.arg(format!("{INTEROP}/{script}")).args(args);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    node::bounded(command, script, timeout).await
+}

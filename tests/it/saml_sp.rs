@@ -84,6 +84,17 @@ impl TestSp {
         )
     }
 
+    /// The metadata with a second key pair's certificate as `KeyDescriptor use="encryption"`.
+    pub fn metadata_with_encryption(&self, authn_requests_signed: bool, encryption_certificate: &str) -> String {
+        self.metadata(authn_requests_signed).replacen(
+            "    <md:SingleLogoutService",
+            &format!(
+                "    <md:KeyDescriptor use=\"encryption\"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{encryption_certificate}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>\n    <md:SingleLogoutService"
+            ),
+            1,
+        )
+    }
+
     /// Registers this SP with the server.
     pub async fn register(&self, server: &TestServer, authn_requests_signed: bool, name_id: &str, sign_response: bool) {
         self.register_with(server, authn_requests_signed, name_id, sign_response, false)
@@ -110,6 +121,9 @@ impl TestSp {
                 allow_idp_initiated,
                 allowed_roles: Vec::new(),
                 min_acr: None,
+                encrypt_assertion: false,
+                encryption_method: None,
+                attributes: None,
             },
         )
         .await

@@ -115,6 +115,9 @@ async fn an_sp_restricted_to_a_role_gets_request_denied_for_users_without_it() {
                 allow_idp_initiated: true,
                 allowed_roles: roles,
                 min_acr: None,
+                encrypt_assertion: false,
+                encryption_method: None,
+                attributes: None,
             },
         )
         .await
@@ -258,6 +261,9 @@ async fn an_sp_minimum_level_steps_up_a_password_session_even_without_a_requeste
         allow_idp_initiated: true,
         allowed_roles: Vec::new(),
         min_acr: Some(min_acr.into()),
+        encrypt_assertion: false,
+        encryption_method: None,
+        attributes: None,
     };
     let (store, now) = (server.state().store.as_ref(), server.state().clock.now());
     assert!(

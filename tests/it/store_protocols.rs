@@ -202,7 +202,9 @@ async fn device_authorizations_change_state_once() {
 
 #[tokio::test]
 async fn saml_request_ids_are_accepted_once_and_pending_requests_answered_once() {
-    use gatehouse::core::saml::{AcsEndpoint, NameIdFormat, ServiceProvider, SessionParticipant, SloEndpoint};
+    use gatehouse::core::saml::{
+        AcsEndpoint, AttributeMapping, AttributeSource, NameIdFormat, ServiceProvider, SessionParticipant, SloEndpoint,
+    };
     use gatehouse::core::store::SamlStore;
     for (_db, store) in backends().await {
         let backend = store.backend_name();
@@ -230,6 +232,18 @@ async fn saml_request_ids_are_accepted_once_and_pending_requests_answered_once()
                 location: "https://sp.example/slo".into(),
                 response_location: Some("https://sp.example/slo/response".into()),
             }],
+            encryption_certificates: vec!["MIIC".into()],
+            encrypt_assertion: true,
+            encryption_method: gatehouse::core::saml::EncryptionMethod::Aes256Cbc,
+            attributes: vec![
+                AttributeMapping::new("mail", AttributeSource::Email),
+                AttributeMapping::new(
+                    "org",
+                    AttributeSource::Static {
+                        value: "Acme & <Co>".into(),
+                    },
+                ),
+            ],
             created_at: now,
         };
         store.insert_sp(&sp).await.unwrap();

@@ -1,7 +1,10 @@
 //! `RequestedAuthnContext` (SAML core §3.3.2.2.1) mapped to Gatehouse's assurance levels (`core::assurance`).
 //!
 //! Each AuthnContextClassRef an SP may ask for is given the acr level it stands for (`level_of`); the request
-//! is satisfied when the session's level compares as asked (`exact`, `minimum`, `better`, `maximum`). Unknown
+//! is satisfied when the session's level compares as asked (`exact`, `minimum`, `better`, `maximum`). The
+//! session's level counts only methods of kinds the user's current role policy allows
+//! (`assurance::counting_amr`, as `core::stepup` does for OIDC `acr_values`), so a role that became stricter
+//! applies at the next request. Unknown
 //! class refs and declaration refs cannot be satisfied. When a request is not satisfied, `required_acr` tells which
 //! level would satisfy it; `http` asks `core::stepup` whether one more factor reaches it (step-up page, then the
 //! request resumes) or not (`NoAuthnContext`).
@@ -11,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::xml::{self, NS_ASSERTION, NS_PROTOCOL};
 use super::{AC_MFA, AC_PASSWORD};
 use crate::core::assurance;
+use crate::core::policy::Requirement;
 
 /// Class refs that stand for a password over a protected channel (or less).
 const PASSWORD_CLASSES: [&str; 4] = [
@@ -87,24 +91,28 @@ pub fn level_of(class_ref: &str) -> Option<&'static str> {
     }
 }
 
-/// Whether a session whose methods were `amr` satisfies `requested` (no request: always).
-pub fn satisfied(requested: Option<&Requested>, amr: &[String]) -> bool {
+/// Whether a session whose methods were `amr` satisfies `requested` (no request: always), counting only the
+/// methods of kinds `policy` (the user's current role policy) allows.
+pub fn satisfied(requested: Option<&Requested>, amr: &[String], policy: &Requirement) -> bool {
     let Some(requested) = requested else {
         return true;
     };
     if requested.declarations {
         return false;
     }
-    let session = rank(assurance::acr_for(amr));
+    let counting = assurance::counting_amr(amr, policy);
+    let session = rank(assurance::acr_for(&counting));
     let asked: Vec<u8> = requested
         .class_refs
         .iter()
         .filter_map(|c| level_of(c))
         .map(rank)
         .collect();
+    let listed = |class: &str| requested.class_refs.iter().any(|c| c == class);
     match requested.comparison {
-        // The class we would send must be one of those listed.
-        Comparison::Exact => requested.class_refs.iter().any(|c| c == super::authn_context_for(amr)),
+        // The class we would send (from every method used) must be one of those listed, and so must the
+        // class of what counts under the policy.
+        Comparison::Exact => listed(super::authn_context_for(amr)) && listed(super::authn_context_for(&counting)),
         Comparison::Minimum => asked.iter().any(|&a| session >= a),
         Comparison::Better => asked.iter().any(|&a| session > a),
         Comparison::Maximum => asked.iter().any(|&a| session <= a),
@@ -135,6 +143,28 @@ mod tests {
         values.iter().map(|s| s.to_string()).collect()
     }
 
+    fn user() -> crate::core::model::User {
+        crate::core::model::User {
+            id: "u".into(),
+            username: "u".into(),
+            email: "u@example.com".into(),
+            display_name: "U".into(),
+            phone: None,
+            status: crate::core::model::UserStatus::Active,
+            manager_id: None,
+            password_hash: None,
+            password_changed_at: None,
+            mfa_required: false,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+        }
+    }
+
+    /// No role: every kind counts.
+    fn open() -> Requirement {
+        crate::core::policy::evaluate(&user(), &[])
+    }
+
     fn asked(comparison: Comparison, refs: &[&str]) -> Requested {
         Requested {
             comparison,
@@ -148,37 +178,65 @@ mod tests {
         let password = amr(&["pwd"]);
         let mfa = amr(&["pwd", "otp", "mfa"]);
         let key = amr(&["pwd", "hwk", "mfa"]);
-        assert!(satisfied(None, &password));
+        assert!(satisfied(None, &password, &open()));
         let exact_mfa = asked(Comparison::Exact, &[AC_MFA]);
-        assert!(!satisfied(Some(&exact_mfa), &password));
-        assert!(satisfied(Some(&exact_mfa), &mfa));
+        assert!(!satisfied(Some(&exact_mfa), &password, &open()));
+        assert!(satisfied(Some(&exact_mfa), &mfa, &open()));
         assert!(
-            satisfied(Some(&exact_mfa), &key),
+            satisfied(Some(&exact_mfa), &key, &open()),
             "phishing-resistant is sent as REFEDS MFA"
         );
         let exact_password = asked(Comparison::Exact, &[AC_PASSWORD]);
-        assert!(satisfied(Some(&exact_password), &password));
-        assert!(!satisfied(Some(&exact_password), &mfa), "exact means exactly");
+        assert!(satisfied(Some(&exact_password), &password, &open()));
+        assert!(!satisfied(Some(&exact_password), &mfa, &open()), "exact means exactly");
         let minimum_password = asked(Comparison::Minimum, &[AC_PASSWORD]);
-        assert!(satisfied(Some(&minimum_password), &password));
-        assert!(satisfied(Some(&minimum_password), &mfa));
+        assert!(satisfied(Some(&minimum_password), &password, &open()));
+        assert!(satisfied(Some(&minimum_password), &mfa, &open()));
         let minimum_mfa = asked(Comparison::Minimum, &[AC_MFA]);
-        assert!(!satisfied(Some(&minimum_mfa), &password));
-        assert!(satisfied(Some(&minimum_mfa), &mfa));
+        assert!(!satisfied(Some(&minimum_mfa), &password, &open()));
+        assert!(satisfied(Some(&minimum_mfa), &mfa, &open()));
         let better_password = asked(Comparison::Better, &[AC_PASSWORD]);
-        assert!(!satisfied(Some(&better_password), &password));
-        assert!(satisfied(Some(&better_password), &mfa));
+        assert!(!satisfied(Some(&better_password), &password, &open()));
+        assert!(satisfied(Some(&better_password), &mfa, &open()));
         let maximum_password = asked(Comparison::Maximum, &[AC_PASSWORD]);
-        assert!(satisfied(Some(&maximum_password), &password));
-        assert!(!satisfied(Some(&maximum_password), &mfa));
+        assert!(satisfied(Some(&maximum_password), &password, &open()));
+        assert!(!satisfied(Some(&maximum_password), &mfa, &open()));
         let kerberos = asked(
             Comparison::Minimum,
             &["urn:oasis:names:tc:SAML:2.0:ac:classes:Kerberos"],
         );
-        assert!(!satisfied(Some(&kerberos), &key), "unknown classes are never satisfied");
+        assert!(
+            !satisfied(Some(&kerberos), &key, &open()),
+            "unknown classes are never satisfied"
+        );
         let mut declared = asked(Comparison::Minimum, &[AC_PASSWORD]);
         declared.declarations = true;
-        assert!(!satisfied(Some(&declared), &mfa));
+        assert!(!satisfied(Some(&declared), &mfa, &open()));
+    }
+
+    #[test]
+    fn only_kinds_the_role_policy_allows_count() {
+        use crate::core::factors::FactorKind;
+        let mut policy = crate::core::policy::RolePolicy::unrestricted("admin", chrono::Utc::now());
+        policy.allowed_factors = vec![FactorKind::WebAuthn, FactorKind::RecoveryCode];
+        let webauthn_only = crate::core::policy::evaluate(&user(), &[policy]);
+        let app = amr(&["pwd", "otp", "mfa"]);
+        let key = amr(&["pwd", "hwk", "user", "mfa"]);
+        let minimum_mfa = asked(Comparison::Minimum, &[AC_MFA]);
+        assert!(satisfied(Some(&minimum_mfa), &app, &open()));
+        assert!(
+            !satisfied(Some(&minimum_mfa), &app, &webauthn_only),
+            "an authenticator app does not count for a role that allows only security keys"
+        );
+        assert!(satisfied(Some(&minimum_mfa), &key, &webauthn_only));
+        let exact_mfa = asked(Comparison::Exact, &[AC_MFA]);
+        assert!(!satisfied(Some(&exact_mfa), &app, &webauthn_only));
+        assert!(satisfied(Some(&exact_mfa), &key, &webauthn_only));
+        let better_password = asked(Comparison::Better, &[AC_PASSWORD]);
+        assert!(!satisfied(Some(&better_password), &app, &webauthn_only));
+        // What is sent is still REFEDS MFA (the methods used), so an exact password request stays unmet.
+        let exact_password = asked(Comparison::Exact, &[AC_PASSWORD]);
+        assert!(!satisfied(Some(&exact_password), &app, &webauthn_only));
     }
 
     #[test]

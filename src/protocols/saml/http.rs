@@ -9,7 +9,8 @@
 //!
 //! A verified request is stored server-side and the browser is sent to `/saml/sso/resume` with its id: a
 //! top-level GET, so the `SameSite=Lax` session cookie is present even when the SP's page posted the request
-//! cross-site. Sign-in goes through `/login` (password, then the second factor) like any other; a session too weak
+//! cross-site. A request whose NameIDPolicy names a format other than the SP's is answered at once with
+//! `Requester`/`InvalidNameIDPolicy` at the validated ACS. Sign-in goes through `/login` (password, then the second factor) like any other; a session too weak
 //! for the RequestedAuthnContext is stepped up on `/login/factor` as for OIDC (`core::stepup`) and resumes here.
 //! The answer is an auto-submitting form (a script from 'self', as the CSP allows, and a visible Continue button
 //! without it) to the ACS from the SP's metadata, `Cache-Control: no-store`. Every answer and every refusal is
@@ -22,7 +23,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::request::{self, Binding, Incoming, Rejection, Validated};
-use super::response::{self, STATUS_NO_AUTHN_CONTEXT, STATUS_NO_PASSIVE, STATUS_REQUEST_DENIED, Subject};
+use super::response::{
+    self, STATUS_INVALID_NAME_ID_POLICY, STATUS_NO_AUTHN_CONTEXT, STATUS_NO_PASSIVE, STATUS_REQUEST_DENIED,
+    STATUS_REQUESTER, Subject,
+};
 use super::{authn_context_for, entity_id, metadata, slo_url, sso_url};
 use super::{context, sps};
 use crate::app::AppState;
@@ -31,7 +35,7 @@ use crate::core::audit::{self, Origin, Outcome};
 use crate::core::model::UserStatus;
 use crate::core::saml::SessionParticipant;
 use crate::core::secrets::random_token;
-use crate::core::{Error, Result, stepup};
+use crate::core::{Error, Result, enforcement, stepup};
 use crate::web::error::WebError;
 use crate::web::form::{Form, Query};
 use crate::web::login::encode;
@@ -207,6 +211,7 @@ async fn idp_initiated(state: &AppState, query: InitQuery) -> std::result::Resul
         binding: Binding::Redirect,
         signed: false,
         requested_context: None,
+        name_id_policy: None,
     })
 }
 
@@ -227,6 +232,32 @@ async fn start(
         Ok(v) => v,
         Err(rejection) => return refuse(req, state, rejection).await,
     };
+    // A NameID format the SP is not configured for: answered at once, to the validated ACS.
+    if let Some(sp) = state.store.sp(&validated.sp_entity_id).await?
+        && !request::name_id_policy_allows(validated.name_id_policy.as_deref(), sp.name_id_format)
+    {
+        let signer = state.saml_keys.signer(state.store.as_ref(), now).await?;
+        let issuer = entity_id(&state.config.public_url);
+        let body = response::status_with(
+            &signer,
+            &issuer,
+            &validated,
+            STATUS_REQUESTER,
+            STATUS_INVALID_NAME_ID_POLICY,
+            now,
+        )?;
+        audit_sso(
+            state,
+            &session::origin(req),
+            Outcome::Denied,
+            None,
+            json!({ "sp": sp.entity_id, "reason": "name_id_policy", "status": STATUS_INVALID_NAME_ID_POLICY,
+                "request_id": validated.id, "requested_format": validated.name_id_policy,
+                "name_id_format": sp.name_id_format.uri() }),
+        )
+        .await?;
+        return Ok(post_form(&validated, &body));
+    }
     keep(state, &validated).await
 }
 
@@ -318,7 +349,14 @@ async fn resume(
     // Refusals go to the ACS validated above, as signed status Responses.
     let mut refused =
         sps::refusal(&sp, user.status == UserStatus::Active, &roles).map(|why| (STATUS_REQUEST_DENIED, why));
-    let context_met = context::satisfied(request.requested_context.as_ref(), &session.amr);
+    // Judged like OIDC acr_values: only factor kinds the user's current role policy allows count.
+    let context_met = match request.requested_context.as_ref() {
+        None => true,
+        Some(asked) => {
+            let policy = enforcement::requirement_for(state.store.as_ref(), now, user).await?;
+            context::satisfied(Some(asked), &session.amr, &policy)
+        }
+    };
     if refused.is_none() && (!context_met || sp.min_acr.is_some()) {
         // The same decision as OIDC's acr_values and min_acr: one more enrolled factor the user's policy allows
         // steps the session up on the second-factor page, then this request resumes; otherwise the SP cannot
@@ -417,6 +455,7 @@ async fn resume(
             "sp": sp.entity_id, "acs": request.acs_url, "request_id": request.id,
             "name_id_format": sp.name_id_format.as_str(), "authn_context": authn_context_for(&session.amr),
             "binding": request.binding, "signed_request": request.signed,
+            "encrypted_assertion": sp.encrypt_assertion,
             "idp_initiated": request.id.is_none(),
         }),
     )

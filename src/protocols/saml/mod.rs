@@ -7,8 +7,11 @@
 //! one enveloped signature on the root referencing the root's ID (POST), with the SP's registered certificates
 //! only and SHA-256 or stronger; the Response is written here, with a SHA-256 signature template, and signed
 //! with xmlsec. Single logout (`slo`, `http_slo`) is front-channel in both directions. Certificates rotate
-//! with an overlap (`keys`). Not yet: encrypted assertions.
+//! with an overlap (`keys`). Assertions are encrypted for SPs registered with `encrypt_assertion` (`encrypt`),
+//! and each SP gets the attributes its mapping names (`attributes`).
+pub mod attributes;
 pub mod context;
+pub mod encrypt;
 pub mod http;
 pub mod http_slo;
 pub mod keys;

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use super::BINDING_POST;
 use super::context::{self, Requested};
 use super::xml::{self, Allow, NS_ASSERTION, NS_DSIG, NS_PROTOCOL};
-use crate::core::saml::{AcsEndpoint, ServiceProvider};
+use crate::core::saml::{AcsEndpoint, NameIdFormat, ServiceProvider};
 use crate::core::store::Store;
 
 /// Largest encoded `SAMLRequest` (base64 text) accepted.
@@ -128,6 +128,33 @@ pub struct Validated {
     /// The request's RequestedAuthnContext, checked against the session before answering.
     #[serde(default)]
     pub requested_context: Option<Requested>,
+    /// The Format of the request's NameIDPolicy, if it named one.
+    #[serde(default)]
+    pub name_id_policy: Option<String>,
+}
+
+/// NameIDPolicy formats that leave the choice to the IdP.
+const NAME_ID_UNSPECIFIED: [&str; 2] = [
+    "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
+    "urn:oasis:names:tc:SAML:2.0:nameid-format:unspecified",
+];
+
+/// Whether a request whose NameIDPolicy names `requested` can be answered with the SP's configured `format`:
+/// no Format, `unspecified`, or exactly that format's URI (SAML core §3.4.1.1). Otherwise the answer is
+/// `Requester`/`InvalidNameIDPolicy`.
+pub fn name_id_policy_allows(requested: Option<&str>, format: NameIdFormat) -> bool {
+    match requested {
+        None => true,
+        Some(f) => NAME_ID_UNSPECIFIED.contains(&f) || f == format.uri(),
+    }
+}
+
+/// The Format of the root's `samlp:NameIDPolicy`, if any.
+fn name_id_policy(root: &Node) -> Option<String> {
+    xml::children(root, NS_PROTOCOL, "NameIDPolicy")
+        .next()?
+        .attribute("Format")
+        .map(|f| f.trim().to_string())
 }
 
 fn decode_value(raw: &str) -> Result<String, Rejection> {
@@ -458,6 +485,7 @@ pub async fn validate(
         return Err(fail(reject("The signed part of the AuthnRequest is not the request.")));
     }
     let requested_context = context::read(&verified_doc.root_element()).map_err(|e| fail(reject(e)))?;
+    let name_id_policy = name_id_policy(&verified_doc.root_element());
     let request: AuthnRequest = verified_xml
         .parse()
         .map_err(|e| fail(reject(format!("The AuthnRequest cannot be read: {e}"))))?;
@@ -504,6 +532,7 @@ pub async fn validate(
         binding: incoming.binding,
         signed,
         requested_context,
+        name_id_policy,
     })
 }
 
@@ -538,6 +567,20 @@ mod tests {
         assert!(inflate_redirect(&bomb).unwrap_err().message.contains("too large"));
         assert!(inflate_redirect("%%%").is_err());
         assert!(inflate_redirect("AAAA").is_err());
+    }
+
+    #[test]
+    fn name_id_policies() {
+        let persistent = NameIdFormat::Persistent;
+        assert!(name_id_policy_allows(None, persistent));
+        assert!(name_id_policy_allows(Some(NAME_ID_UNSPECIFIED[0]), persistent));
+        assert!(name_id_policy_allows(Some(persistent.uri()), persistent));
+        assert!(!name_id_policy_allows(Some(NameIdFormat::Email.uri()), persistent));
+        assert!(!name_id_policy_allows(
+            Some("urn:oasis:names:tc:SAML:2.0:nameid-format:transient"),
+            NameIdFormat::Email
+        ));
+        assert!(!name_id_policy_allows(Some("urn:x:made-up"), NameIdFormat::Transient));
     }
 
     #[test]

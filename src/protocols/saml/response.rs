@@ -5,9 +5,11 @@
 //! InResponseTo is the verified request's ID (absent when IdP-initiated); Conditions carry the SP's entity ID as the only Audience and a
 //! validity of `VALIDITY` (≤ 5 min, security.md); AuthnInstant is the session's sign-in time and the
 //! AuthnContextClassRef follows the methods actually used; every value written is XML-escaped, so a comment or
-//! entity in a name or attribute stays text for the SP. The Assertion is always signed (enveloped, RSA-SHA256,
-//! SHA-256 digest, exclusive c14n); the Response too when the SP is registered with `sign_response`, and always
-//! for an error status (which has no assertion).
+//! entity in a name or attribute stays text for the SP. The attributes are the SP's mapping (`attributes`). The
+//! Assertion is always signed (enveloped, RSA-SHA256, SHA-256 digest, exclusive c14n), on its own, before it is
+//! placed in the Response — as it is, or encrypted for the SP (`encrypt`) when it is registered with
+//! `encrypt_assertion`; the Response is signed too when the SP is registered with `sign_response`, and always for
+//! an error status (which has no assertion).
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
@@ -30,6 +32,8 @@ const NS: &str = "xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" \
 
 /// Top-level status codes (core §3.2.2.2) and the second-level ones used.
 pub const STATUS_RESPONDER: &str = "urn:oasis:names:tc:SAML:2.0:status:Responder";
+pub const STATUS_REQUESTER: &str = "urn:oasis:names:tc:SAML:2.0:status:Requester";
+pub const STATUS_INVALID_NAME_ID_POLICY: &str = "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy";
 pub const STATUS_NO_PASSIVE: &str = "urn:oasis:names:tc:SAML:2.0:status:NoPassive";
 pub const STATUS_NO_AUTHN_CONTEXT: &str = "urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext";
 pub const STATUS_REQUEST_DENIED: &str = "urn:oasis:names:tc:SAML:2.0:status:RequestDenied";
@@ -94,22 +98,6 @@ pub(super) fn sign_response(xml: &str, response_id: &str, signer: &Signer) -> Re
     sign(&with_template, signer)
 }
 
-fn attribute(name: &str, values: &[&str]) -> String {
-    let values: String = values
-        .iter()
-        .map(|v| {
-            format!(
-                "<saml:AttributeValue xsi:type=\"xs:string\">{}</saml:AttributeValue>",
-                escape(v)
-            )
-        })
-        .collect();
-    format!(
-        "<saml:Attribute Name=\"{}\" NameFormat=\"urn:oasis:names:tc:SAML:2.0:attrname-format:basic\">{values}</saml:Attribute>",
-        escape(name)
-    )
-}
-
 /// ` InResponseTo="…"` for an answer to a request; nothing for an unsolicited (IdP-initiated) Response.
 fn in_response_to(request: &Validated) -> String {
     request
@@ -142,18 +130,17 @@ pub fn success(
     let in_response_to = in_response_to(request);
     let issuer = escape(issuer);
     let audience = escape(&sp.entity_id);
-    let user = subject.user;
-    let roles: Vec<&str> = subject.roles.iter().map(String::as_str).collect();
-    let mut attributes = vec![
-        attribute("uid", &[&user.username]),
-        attribute("email", &[&user.email]),
-        attribute("displayName", &[&user.display_name]),
-    ];
-    if !roles.is_empty() {
-        attributes.push(attribute("roles", &roles));
-    }
+    let attributes = super::attributes::elements(&sp.attributes, subject.user, subject.roles);
+    let attribute_statement = if attributes.is_empty() {
+        String::new()
+    } else {
+        format!("<saml:AttributeStatement>{attributes}</saml:AttributeStatement>")
+    };
+    // The assertion is signed on its own (it declares every namespace it uses, so exclusive c14n gives the
+    // same bytes wherever it ends up), then placed in the Response as it is or encrypted for the SP.
     let assertion = format!(
-        "<saml:Assertion xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" \
+        "<saml:Assertion xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" \
+         xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" \
          xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" ID=\"{assertion_id}\" Version=\"2.0\" \
          IssueInstant=\"{issued}\"><saml:Issuer>{issuer}</saml:Issuer>{template}\
          <saml:Subject><saml:NameID Format=\"{format}\" NameQualifier=\"{issuer}\" SPNameQualifier=\"{audience}\">{name_id}</saml:NameID>\
@@ -164,38 +151,76 @@ pub fn success(
          <saml:Audience>{audience}</saml:Audience></saml:AudienceRestriction></saml:Conditions>\
          <saml:AuthnStatement AuthnInstant=\"{authn_instant}\" SessionIndex=\"{session_index}\"><saml:AuthnContext>\
          <saml:AuthnContextClassRef>{context}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>\
-         <saml:AttributeStatement>{attributes}</saml:AttributeStatement></saml:Assertion>",
+         {attribute_statement}</saml:Assertion>",
         template = signature_template(&assertion_id, &signer.certificate),
         format = sp.name_id_format.uri(),
         name_id = escape(&subject.name_id),
         authn_instant = instant(subject.session.auth_time),
         session_index = session_index(subject.session),
         context = authn_context_for(&subject.session.amr),
-        attributes = attributes.concat(),
     );
+    let signed_assertion = without_declaration(&sign(&assertion, signer)?).to_string();
+    let assertion = if sp.encrypt_assertion {
+        let certificate = sp.encryption_certificates.first().ok_or_else(|| {
+            Error::Internal(format!(
+                "{} is set to encrypted assertions without a certificate",
+                sp.entity_id
+            ))
+        })?;
+        super::encrypt::encrypted_assertion(&signed_assertion, certificate, sp.encryption_method)?
+    } else {
+        signed_assertion
+    };
     let response = format!(
         "<samlp:Response {NS} ID=\"{response_id}\" Version=\"2.0\" IssueInstant=\"{issued}\" Destination=\"{acs}\"\
          {in_response_to}><saml:Issuer>{issuer}</saml:Issuer><samlp:Status>\
          <samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/></samlp:Status>{assertion}</samlp:Response>"
     );
-    let mut signed = sign(&response, signer)?;
-    if sp.sign_response {
-        signed = sign_response(&signed, &response_id, signer)?;
+    let response = if sp.sign_response {
+        sign_response(&response, &response_id, signer)?
+    } else {
+        response
+    };
+    Ok(STANDARD.encode(response))
+}
+
+/// `xml` without a leading XML declaration (xmlsec writes one), to place it inside another element.
+fn without_declaration(xml: &str) -> &str {
+    let trimmed = xml.trim_start();
+    match trimmed
+        .strip_prefix("<?xml")
+        .and_then(|rest| rest.find("?>").map(|end| &rest[end + 2..]))
+    {
+        Some(rest) => rest.trim_start(),
+        None => trimmed,
     }
-    Ok(STANDARD.encode(signed))
 }
 
 /// A signed Response carrying only an error status (`Responder` with a second-level `code`), base64-encoded.
 pub fn status(signer: &Signer, issuer: &str, request: &Validated, code: &str, now: DateTime<Utc>) -> Result<String> {
+    status_with(signer, issuer, request, STATUS_RESPONDER, code, now)
+}
+
+/// A signed Response carrying only an error status, top-level `top` (`Requester` when the request was at
+/// fault, `Responder` otherwise) with a second-level `code`, base64-encoded.
+pub fn status_with(
+    signer: &Signer,
+    issuer: &str,
+    request: &Validated,
+    top: &str,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<String> {
     let response_id = new_id();
     let response = format!(
         "<samlp:Response {NS} ID=\"{response_id}\" Version=\"2.0\" IssueInstant=\"{}\" Destination=\"{}\"\
-         {}><saml:Issuer>{}</saml:Issuer><samlp:Status><samlp:StatusCode Value=\"{STATUS_RESPONDER}\">\
+         {}><saml:Issuer>{}</saml:Issuer><samlp:Status><samlp:StatusCode Value=\"{}\">\
          <samlp:StatusCode Value=\"{}\"/></samlp:StatusCode></samlp:Status></samlp:Response>",
         instant(now),
         escape(&request.acs_url),
         in_response_to(request),
         escape(issuer),
+        escape(top),
         escape(code),
     );
     Ok(STANDARD.encode(sign_response(&response, &response_id, signer)?))

@@ -1,7 +1,9 @@
 //! Registering service providers from their metadata. What is kept: the entity ID, every
 //! AssertionConsumerService (binding, location, index, isDefault, in document order), the signing certificates
-//! (checked to be X.509, stored as base64 DER — the only keys the SP's requests are ever verified with),
-//! `AuthnRequestsSigned` and `WantAssertionsSigned`. The metadata passes `xml::parse` first (size cap, no DTD).
+//! (checked to be X.509, stored as base64 DER — the only keys the SP's requests are ever verified with), the
+//! encryption certificates (RSA, 2048 bits or more; a `KeyDescriptor` without `use` counts for signing and
+//! encryption), `AuthnRequestsSigned` and `WantAssertionsSigned`. Encrypting assertions cannot be turned on for
+//! an SP without an encryption certificate. The metadata passes `xml::parse` first (size cap, no DTD).
 //! ACS locations are absolute https URLs (http only on loopback hosts) and at least one uses HTTP-POST, the
 //! only binding responses are sent with.
 use base64::Engine;
@@ -14,7 +16,9 @@ use super::BINDING_POST;
 use super::xml::{self, Allow, NS_METADATA};
 use crate::core::assurance;
 use crate::core::audit::{self, Origin, Outcome};
-use crate::core::saml::{AcsEndpoint, NameIdFormat, ServiceProvider, SloEndpoint};
+use crate::core::saml::{
+    AcsEndpoint, AttributeMapping, EncryptionMethod, NameIdFormat, ServiceProvider, SloEndpoint, default_attributes,
+};
 use crate::core::store::Store;
 use crate::core::{Error, Result};
 
@@ -31,6 +35,48 @@ pub struct NewServiceProvider {
     pub allowed_roles: Vec<String>,
     /// Every Response needs this assurance level (`core::assurance::ALL`); `None`: no minimum.
     pub min_acr: Option<String>,
+    /// Encrypt assertions with the SP's encryption certificate (refused when its metadata has none).
+    pub encrypt_assertion: bool,
+    /// `aes256-gcm` (default) or `aes256-cbc`.
+    pub encryption_method: Option<String>,
+    /// The attributes sent; `None`: `default_attributes`.
+    pub attributes: Option<Vec<AttributeMapping>>,
+}
+
+/// What `sp update` changes; `None` keeps the current setting (and the current metadata).
+#[derive(Default)]
+pub struct SpChanges {
+    pub metadata: Option<String>,
+    pub name_id_format: Option<String>,
+    /// A level, or `none` to remove the minimum.
+    pub min_acr: Option<String>,
+    pub encrypt_assertion: Option<bool>,
+    pub encryption_method: Option<String>,
+    pub attributes: Option<Vec<AttributeMapping>>,
+}
+
+fn check_encryption_method(text: Option<&str>) -> Result<EncryptionMethod> {
+    match text {
+        None => Ok(EncryptionMethod::default()),
+        Some(t) => EncryptionMethod::parse(t).ok_or_else(|| {
+            Error::invalid(format!(
+                "Unknown encryption method '{t}': use aes256-gcm (default) or aes256-cbc."
+            ))
+        }),
+    }
+}
+
+/// A certificate from a KeyDescriptor: base64 DER, normalized, with its public key.
+fn read_certificate(text: &str) -> Option<(String, openssl::pkey::PKey<openssl::pkey::Public>)> {
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let der = STANDARD.decode(&compact).ok()?;
+    let cert = openssl::x509::X509::from_der(&der).ok()?;
+    let key = cert.public_key().ok()?;
+    Some((STANDARD.encode(&der), key))
+}
+
+fn is_rsa_2048(key: &openssl::pkey::PKey<openssl::pkey::Public>) -> bool {
+    key.rsa().is_ok() && key.bits() >= 2048
 }
 
 fn check_location(location: &str) -> Result<()> {
@@ -165,28 +211,46 @@ pub fn from_metadata(new: &NewServiceProvider, now: DateTime<Utc>) -> Result<Ser
         });
     }
     let mut certificates = Vec::new();
+    let mut encryption_certificates = Vec::new();
     for key in sp.key_descriptors.iter().flatten() {
-        if key.key_use.as_deref().is_some_and(|u| u != "signing") {
-            continue;
-        }
+        let key_use = key.key_use.as_deref();
+        let (signing, encryption) = (
+            key_use.is_none_or(|u| u == "signing"),
+            key_use.is_none_or(|u| u == "encryption"),
+        );
         for text in key.key_info.x509_data.iter().flat_map(|d| d.certificates.iter()) {
-            let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-            let der = STANDARD
-                .decode(&compact)
-                .map_err(|_| Error::invalid("A signing certificate is not base64."))?;
-            let cert = openssl::x509::X509::from_der(&der)
-                .map_err(|_| Error::invalid("A signing certificate is not an X.509 certificate."))?;
-            let key_ok = cert.public_key().is_ok_and(|k| k.rsa().is_ok() && k.bits() >= 2048);
-            if !key_ok {
-                return Err(Error::invalid(
-                    "Signing certificates must hold RSA keys of 2048 bits or more.",
-                ));
+            if signing {
+                let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+                STANDARD
+                    .decode(&compact)
+                    .map_err(|_| Error::invalid("A signing certificate is not base64."))?;
+                let (normalized, public) = read_certificate(text)
+                    .ok_or_else(|| Error::invalid("A signing certificate is not an X.509 certificate."))?;
+                if !is_rsa_2048(&public) {
+                    return Err(Error::invalid(
+                        "Signing certificates must hold RSA keys of 2048 bits or more.",
+                    ));
+                }
+                if !certificates.contains(&normalized) {
+                    certificates.push(normalized.clone());
+                }
             }
-            let normalized = STANDARD.encode(&der);
-            if !certificates.contains(&normalized) {
-                certificates.push(normalized);
+            // Encryption certificates Gatehouse cannot use (not RSA-2048+) are left out; encryption then
+            // cannot be turned on (below) rather than the whole metadata being refused.
+            if encryption
+                && let Some((normalized, public)) = read_certificate(text)
+                && is_rsa_2048(&public)
+                && !encryption_certificates.contains(&normalized)
+            {
+                encryption_certificates.push(normalized);
             }
         }
+    }
+    if new.encrypt_assertion && encryption_certificates.is_empty() {
+        return Err(Error::invalid(
+            "Assertions cannot be encrypted for this SP: its metadata has no usable encryption certificate \
+             (a KeyDescriptor with use=\"encryption\", or without use, holding an RSA key of 2048 bits or more).",
+        ));
     }
     let authn_requests_signed = sp.authn_requests_signed.unwrap_or(false);
     if authn_requests_signed && certificates.is_empty() {
@@ -215,6 +279,10 @@ pub fn from_metadata(new: &NewServiceProvider, now: DateTime<Utc>) -> Result<Ser
         slo_endpoints,
         allowed_roles: check_roles(&new.allowed_roles)?,
         min_acr: check_min_acr(new.min_acr.as_deref())?,
+        encryption_certificates,
+        encrypt_assertion: new.encrypt_assertion,
+        encryption_method: check_encryption_method(new.encryption_method.as_deref())?,
+        attributes: super::attributes::check(new.attributes.clone().unwrap_or_else(default_attributes))?,
         created_at: now,
     })
 }
@@ -240,6 +308,7 @@ pub async fn register(
             "authn_requests_signed": sp.authn_requests_signed, "sign_response": sp.sign_response,
             "allow_idp_initiated": sp.allow_idp_initiated, "slo_endpoints": sp.slo_endpoints.len(),
             "allowed_roles": sp.allowed_roles, "min_acr": sp.min_acr,
+            "encrypt_assertion": sp.encrypt_assertion, "encryption_method": sp.encryption_method.as_str(), "attributes": sp.attributes,
         }),
     )
     .await?;
@@ -247,17 +316,15 @@ pub async fn register(
 }
 
 /// Replaces what was read from an SP's metadata (ACS and SLO endpoints, certificates, `AuthnRequestsSigned`,
-/// `WantAssertionsSigned`) with a new document for the same entity ID, keeping Gatehouse's settings for it
-/// (NameID format unless `name_id_format` is given, signing, IdP-initiated SSO, roles, the minimum level unless
-/// `min_acr` is given — `Some("none")` removes it); audited with what changed.
+/// `WantAssertionsSigned`) with a new document for the same entity ID when one is given, and changes the
+/// settings `changes` names (NameID format, minimum level — `none` removes it —, encryption, attributes),
+/// keeping every other setting; nothing changes when any part is refused. Audited with what changed.
 pub async fn update(
     store: &dyn Store,
     now: DateTime<Utc>,
     origin: &Origin,
     entity_id: &str,
-    metadata: String,
-    name_id_format: Option<String>,
-    min_acr: Option<String>,
+    changes: SpChanges,
 ) -> Result<ServiceProvider> {
     let Some(current) = store.sp(entity_id).await? else {
         return Err(Error::NotFound(format!(
@@ -266,16 +333,27 @@ pub async fn update(
     };
     let updated = from_metadata(
         &NewServiceProvider {
-            metadata,
-            name_id_format: Some(name_id_format.unwrap_or_else(|| current.name_id_format.as_str().into())),
+            metadata: changes.metadata.unwrap_or_else(|| current.metadata.clone()),
+            name_id_format: Some(
+                changes
+                    .name_id_format
+                    .unwrap_or_else(|| current.name_id_format.as_str().into()),
+            ),
             sign_response: current.sign_response,
             allow_idp_initiated: current.allow_idp_initiated,
             allowed_roles: current.allowed_roles.clone(),
-            min_acr: match min_acr.as_deref() {
+            min_acr: match changes.min_acr.as_deref() {
                 None => current.min_acr.clone(),
                 Some("none") => None,
-                Some(_) => min_acr,
+                Some(_) => changes.min_acr,
             },
+            encrypt_assertion: changes.encrypt_assertion.unwrap_or(current.encrypt_assertion),
+            encryption_method: Some(
+                changes
+                    .encryption_method
+                    .unwrap_or_else(|| current.encryption_method.as_str().into()),
+            ),
+            attributes: Some(changes.attributes.unwrap_or_else(|| current.attributes.clone())),
         },
         current.created_at,
     )?;
@@ -300,6 +378,10 @@ pub async fn update(
             "slo_changed": updated.slo_endpoints != current.slo_endpoints,
             "authn_requests_signed": updated.authn_requests_signed,
             "name_id_format": updated.name_id_format.as_str(), "min_acr": updated.min_acr,
+            "encryption_certificates_changed": updated.encryption_certificates != current.encryption_certificates,
+            "encrypt_assertion": updated.encrypt_assertion,
+            "encryption_method": updated.encryption_method.as_str(),
+            "attributes_changed": updated.attributes != current.attributes, "attributes": updated.attributes,
         }),
     )
     .await?;
@@ -344,6 +426,10 @@ mod tests {
             slo_endpoints: Vec::new(),
             allowed_roles: Vec::new(),
             min_acr: None,
+            encryption_certificates: Vec::new(),
+            encrypt_assertion: false,
+            encryption_method: EncryptionMethod::default(),
+            attributes: default_attributes(),
             created_at: chrono::Utc::now(),
         };
         let roles = vec!["user".to_string()];
