@@ -17,6 +17,7 @@ mod m20261123_000013_trusted_devices;
 mod m20261123_000014_factor_resets;
 mod m20261123_000015_saml_slo;
 mod m20261123_000016_sp_min_acr;
+mod m20261123_000017_role_recovery_delay;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000014_factor_resets::Migration),
             Box::new(m20261123_000015_saml_slo::Migration),
             Box::new(m20261123_000016_sp_min_acr::Migration),
+            Box::new(m20261123_000017_role_recovery_delay::Migration),
         ]
     }
 }

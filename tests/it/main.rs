@@ -26,6 +26,7 @@ mod reauth;
 mod recovery;
 mod recovery_cli;
 mod recovery_console;
+mod recovery_delay;
 mod saml;
 mod saml_idp;
 mod saml_keys;
