@@ -15,6 +15,7 @@
 //! Every transition is stored by one conditional UPDATE on the expected state (`RecoveryStore`), so of
 //! concurrent attempts exactly one wins.
 pub mod flow;
+pub mod search;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;

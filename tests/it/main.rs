@@ -27,6 +27,7 @@ mod recovery;
 mod recovery_cli;
 mod recovery_console;
 mod recovery_delay;
+mod recovery_search;
 mod saml;
 mod saml_idp;
 mod saml_keys;

@@ -94,6 +94,19 @@ fn every_template_renders() {
     ctx.insert("resets", &serde_json::json!([{ "id": "r1", "state": "requested", "user": "Bob (bob)", "opened_at": "2026-01-01 00:00 UTC" }]));
     ctx.insert("checks", &["employee_id", "hr_question"]);
     ctx.insert("query_user", "bob");
+    ctx.insert("q", "bo");
+    ctx.insert("max_query", &100);
+    ctx.insert("limit", &50);
+    ctx.insert("searched", &true);
+    ctx.insert(
+        "users",
+        &serde_json::json!([{ "id": "u1", "username": "bob", "display_name": "Bob", "email": "bob@example.com", "active": true,
+            "roles": ["user"], "factor_kinds": ["totp", "recovery_code"], "open_requests": [] },
+            { "id": "u2", "username": "bo", "display_name": "Bo", "email": "bo@example.com", "active": false,
+            "roles": [], "factor_kinds": [], "open_requests": [{ "id": "r1", "state": "requested" }] }]),
+    );
+    ctx.insert("who", &serde_json::json!({ "username": "bob", "display_name": "Bob", "email": "bob@example.com" }));
+    ctx.insert("who_factors", &serde_json::json!([{ "id": "f1", "kind": "totp", "name": "Phone" }]));
     ctx.insert("timeline", &serde_json::json!([{ "at": "2026-01-01 00:00:00", "kind": "recovery.opened", "outcome": "success", "actor": "user:x", "ip": "127.0.0.1", "reason": "" }]));
     ctx.insert("trust_days", &14);
     ctx.insert("reauth", &true);
