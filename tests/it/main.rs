@@ -28,6 +28,7 @@ mod recovery_cli;
 mod recovery_console;
 mod recovery_delay;
 mod recovery_search;
+mod recovery_self_service;
 mod saml;
 mod saml_idp;
 mod saml_keys;

@@ -38,11 +38,13 @@ fn every_template_renders() {
         ("has_primary", true),
         ("has_recovery", false),
         ("fresh", true),
+        ("can_remove", true),
         ("must_enrol", false),
     ] {
         ctx.insert(key, &value);
     }
     ctx.insert("recovery_remaining", &10);
+    ctx.insert("recovery_sign_in", &Some(3));
     ctx.insert("allowed", &["webauthn", "totp", "sms", "oath_token", "recovery_code"]);
     ctx.insert(
         "reminder",
@@ -148,6 +150,15 @@ fn every_template_renders() {
             .unwrap()
             .contains("Trust this browser")
     );
+    // After a recovery-code sign-in both account pages guide the user to replace the lost factor; otherwise not.
+    for name in ["account/index.html", "account/security.html"] {
+        let out = tera.render(name, &ctx).unwrap();
+        assert!(out.contains("id=\"recovery-code-notice\"") && out.contains("3 left"), "{name}");
+    }
+    ctx.insert("recovery_sign_in", &Option::<u64>::None);
+    for name in ["account/index.html", "account/security.html"] {
+        assert!(!tera.render(name, &ctx).unwrap().contains("recovery-code-notice"), "{name}");
+    }
     // Pages with two outcomes render both.
     ctx.insert("approved", &false);
     let denied = tera
