@@ -264,7 +264,18 @@ fn recovery_delays_parse_and_are_bounded() {
     assert_eq!(parse(" 36h ").unwrap(), Some(2160));
     assert_eq!(parse("2d").unwrap(), Some(2880));
     assert_eq!(parse("none").unwrap(), None);
-    for bad in ["", "-5", "+5", "1.5h", "1 h", "h", "5w", "99999999999", "4294967295d", "ten"] {
+    for bad in [
+        "",
+        "-5",
+        "+5",
+        "1.5h",
+        "1 h",
+        "h",
+        "5w",
+        "99999999999",
+        "4294967295d",
+        "ten",
+    ] {
         assert!(parse(bad).is_err(), "{bad:?} is refused");
     }
     let mut p = staff();

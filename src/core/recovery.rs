@@ -545,7 +545,10 @@ mod tests {
             Duration::minutes(180)
         );
         // A shorter role setting does not shorten another role's (default) delay.
-        assert_eq!(cooling_off(&[with("user", Some(5)), with("admin", None)], hour, day), day);
+        assert_eq!(
+            cooling_off(&[with("user", Some(5)), with("admin", None)], hour, day),
+            day
+        );
         assert_eq!(
             cooling_off(&[with("user", Some(5)), with("contractor", Some(2880))], hour, day),
             Duration::hours(48)

@@ -205,4 +205,3 @@ async fn the_recovery_delay_from_the_command_line_and_bad_values_that_change_not
         "the change is audited"
     );
 }
-

@@ -62,7 +62,12 @@ async fn agents_find_users_by_name_mail_or_display_name_ignoring_case() {
     let underscore = hana.get("/helpdesk/users?q=_").await;
     assert_eq!(rows(&underscore), 1, "{}", underscore.body);
     assert!(underscore.body.contains("under_score"));
-    assert!(hana.get("/helpdesk/users?q=%25%25kim").await.body.contains("id=\"no-users\""));
+    assert!(
+        hana.get("/helpdesk/users?q=%25%25kim")
+            .await
+            .body
+            .contains("id=\"no-users\"")
+    );
     assert!(hana.get("/helpdesk/users?q=k_m").await.body.contains("id=\"no-users\""));
     assert!(hana.get("/helpdesk/users?q=!").await.body.contains("id=\"no-users\""));
     let empty = hana.get("/helpdesk/users?q=").await;
@@ -99,7 +104,13 @@ async fn results_are_limited_and_hostile_queries_never_fail_the_server() {
         let page = hana.get(&format!("/helpdesk/users?{query}")).await;
         assert!((400..500).contains(&page.status), "{what}: {}", page.status);
     }
-    for query in ["%27%20OR%201%3D1%20--", "%5C", "%22%3E%3Cscript%3E", "%E2%80%AE", "bulk%25%5F"] {
+    for query in [
+        "%27%20OR%201%3D1%20--",
+        "%5C",
+        "%22%3E%3Cscript%3E",
+        "%E2%80%AE",
+        "bulk%25%5F",
+    ] {
         let page = hana.get(&format!("/helpdesk/users?q={query}")).await;
         assert_eq!(page.status, 200, "{query}");
         assert_eq!(rows(&page), 0, "{query}: {}", page.body);
@@ -172,14 +183,35 @@ async fn the_store_search_is_literal_and_case_insensitive_on_every_backend() {
         store.insert_user(&odd, &[]).await.unwrap();
         let plainly = crate::store::user("44444444-4444-4444-4444-444444444444", "axb", "plain@example.com");
         store.insert_user(&plainly, &[]).await.unwrap();
-        let names = |found: Vec<gatehouse::core::model::User>| found.into_iter().map(|u| u.username).collect::<Vec<_>>();
-        assert_eq!(names(store.search_users("MIXED.case", 50).await.unwrap()), ["a_b"], "{backend}");
-        assert_eq!(names(store.search_users("_", 50).await.unwrap()), ["a_b"], "{backend}: _ is literal");
-        assert_eq!(names(store.search_users("%", 50).await.unwrap()), ["a_b"], "{backend}: % is literal");
-        assert_eq!(names(store.search_users("!", 50).await.unwrap()), ["a_b"], "{backend}: the escape character too");
+        let names =
+            |found: Vec<gatehouse::core::model::User>| found.into_iter().map(|u| u.username).collect::<Vec<_>>();
+        assert_eq!(
+            names(store.search_users("MIXED.case", 50).await.unwrap()),
+            ["a_b"],
+            "{backend}"
+        );
+        assert_eq!(
+            names(store.search_users("_", 50).await.unwrap()),
+            ["a_b"],
+            "{backend}: _ is literal"
+        );
+        assert_eq!(
+            names(store.search_users("%", 50).await.unwrap()),
+            ["a_b"],
+            "{backend}: % is literal"
+        );
+        assert_eq!(
+            names(store.search_users("!", 50).await.unwrap()),
+            ["a_b"],
+            "{backend}: the escape character too"
+        );
         assert!(store.search_users("a%b", 50).await.unwrap().is_empty(), "{backend}");
         assert!(store.search_users("\\", 50).await.unwrap().is_empty(), "{backend}");
-        assert_eq!(names(store.search_users("a", 50).await.unwrap()), ["a_b", "axb"], "{backend}: by username");
+        assert_eq!(
+            names(store.search_users("a", 50).await.unwrap()),
+            ["a_b", "axb"],
+            "{backend}: by username"
+        );
         assert_eq!(store.search_users("a", 1).await.unwrap().len(), 1, "{backend}: limited");
     }
 }

@@ -65,7 +65,9 @@ async fn a_recovery_code_sign_in_replaces_a_lost_authenticator_app() {
     let security = browser.get("/account/security").await;
     assert!(security.body.contains("id=\"recovery-code-notice\""));
     assert!(
-        security.body.contains(&format!("name=\"factor_id\" value=\"{}\"", old_app.id)),
+        security
+            .body
+            .contains(&format!("name=\"factor_id\" value=\"{}\"", old_app.id)),
         "the lost app can be removed with this sign-in"
     );
 
@@ -77,7 +79,12 @@ async fn a_recovery_code_sign_in_replaces_a_lost_authenticator_app() {
             &[("factor_id", &old_app.id)],
         )
         .await;
-    assert_eq!(removed.location().as_deref(), Some("/account/security"), "{}", removed.body);
+    assert_eq!(
+        removed.location().as_deref(),
+        Some("/account/security"),
+        "{}",
+        removed.body
+    );
     let left: Vec<FactorKind> = server
         .state()
         .store
@@ -90,7 +97,10 @@ async fn a_recovery_code_sign_in_replaces_a_lost_authenticator_app() {
     assert_eq!(left, [FactorKind::RecoveryCode], "only the app went");
     let new_secret = server.enrol_totp(&browser).await;
     assert_ne!(new_secret, old_secret);
-    assert!(server.mails(3).await.iter().any(|m| m.contains("was removed")), "the user is told");
+    assert!(
+        server.mails(3).await.iter().any(|m| m.contains("was removed")),
+        "the user is told"
+    );
 
     // Sign out; the next sign-in takes the new app, and says nothing about recovery codes.
     let out = browser.submit("/account", "/logout", &[]).await;
@@ -146,9 +156,17 @@ async fn a_password_only_session_cannot_remove_a_factor() {
         "{:?}",
         refused.location()
     );
-    assert_eq!(server.state().store.factors_of(&pat.id).await.unwrap().len(), 1, "nothing removed");
+    assert_eq!(
+        server.state().store.factors_of(&pat.id).await.unwrap().len(),
+        1,
+        "nothing removed"
+    );
     assert!(
-        !other.get("/account/security").await.body.contains("/account/security/remove"),
+        !other
+            .get("/account/security")
+            .await
+            .body
+            .contains("/account/security/remove"),
         "and no remove button is offered"
     );
 }

@@ -107,8 +107,14 @@ fn every_template_renders() {
             { "id": "u2", "username": "bo", "display_name": "Bo", "email": "bo@example.com", "active": false,
             "roles": [], "factor_kinds": [], "open_requests": [{ "id": "r1", "state": "requested" }] }]),
     );
-    ctx.insert("who", &serde_json::json!({ "username": "bob", "display_name": "Bob", "email": "bob@example.com" }));
-    ctx.insert("who_factors", &serde_json::json!([{ "id": "f1", "kind": "totp", "name": "Phone" }]));
+    ctx.insert(
+        "who",
+        &serde_json::json!({ "username": "bob", "display_name": "Bob", "email": "bob@example.com" }),
+    );
+    ctx.insert(
+        "who_factors",
+        &serde_json::json!([{ "id": "f1", "kind": "totp", "name": "Phone" }]),
+    );
     ctx.insert("timeline", &serde_json::json!([{ "at": "2026-01-01 00:00:00", "kind": "recovery.opened", "outcome": "success", "actor": "user:x", "ip": "127.0.0.1", "reason": "" }]));
     ctx.insert("trust_days", &14);
     ctx.insert("reauth", &true);
@@ -153,11 +159,17 @@ fn every_template_renders() {
     // After a recovery-code sign-in both account pages guide the user to replace the lost factor; otherwise not.
     for name in ["account/index.html", "account/security.html"] {
         let out = tera.render(name, &ctx).unwrap();
-        assert!(out.contains("id=\"recovery-code-notice\"") && out.contains("3 left"), "{name}");
+        assert!(
+            out.contains("id=\"recovery-code-notice\"") && out.contains("3 left"),
+            "{name}"
+        );
     }
     ctx.insert("recovery_sign_in", &Option::<u64>::None);
     for name in ["account/index.html", "account/security.html"] {
-        assert!(!tera.render(name, &ctx).unwrap().contains("recovery-code-notice"), "{name}");
+        assert!(
+            !tera.render(name, &ctx).unwrap().contains("recovery-code-notice"),
+            "{name}"
+        );
     }
     // Pages with two outcomes render both.
     ctx.insert("approved", &false);

@@ -90,7 +90,11 @@ mod tests {
     fn queries_are_trimmed_and_bounded() {
         assert_eq!(parse_query("  ").unwrap(), None);
         assert_eq!(parse_query(" Kim ").unwrap().as_deref(), Some("Kim"));
-        assert_eq!(parse_query("%_").unwrap().as_deref(), Some("%_"), "wildcards are escaped later");
+        assert_eq!(
+            parse_query("%_").unwrap().as_deref(),
+            Some("%_"),
+            "wildcards are escaped later"
+        );
         assert!(parse_query(&"x".repeat(MAX_QUERY)).is_ok());
         assert!(parse_query(&"x".repeat(MAX_QUERY + 1)).is_err());
         assert!(parse_query("a\u{0}b").is_err());
