@@ -27,6 +27,7 @@ mod recovery;
 mod recovery_cli;
 mod recovery_console;
 mod recovery_delay;
+mod recovery_links;
 mod recovery_search;
 mod recovery_self_service;
 mod saml;
