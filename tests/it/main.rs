@@ -30,6 +30,7 @@ mod recovery_delay;
 mod recovery_links;
 mod recovery_search;
 mod recovery_self_service;
+mod recovery_smtp;
 mod saml;
 mod saml_idp;
 mod saml_keys;
