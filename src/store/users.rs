@@ -119,17 +119,18 @@ impl UserStore for SeaStore {
     }
 
     async fn search_users(&self, needle: &str, limit: u64) -> Result<Vec<User>> {
-        let pattern = format!("%{}%", escape_like(&needle.to_lowercase()));
-        let contains = |column: user::Column| {
-            Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(pattern.clone()).escape(LIKE_ESCAPE))
-        };
+        // Lower-cased on both sides; SQLite's LOWER folds ASCII only, so the text as typed is tried as well (an
+        // exact-case `Ö` still finds `Ö`).
+        let lower = format!("%{}%", escape_like(&needle.to_lowercase()));
+        let exact = format!("%{}%", escape_like(needle));
+        let mut any = Condition::any();
+        for column in [user::Column::Username, user::Column::Email, user::Column::DisplayName] {
+            any = any
+                .add(Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(lower.clone()).escape(LIKE_ESCAPE)))
+                .add(Expr::col(column).like(LikeExpr::new(exact.clone()).escape(LIKE_ESCAPE)));
+        }
         user::Entity::find()
-            .filter(
-                Condition::any()
-                    .add(contains(user::Column::Username))
-                    .add(contains(user::Column::Email))
-                    .add(contains(user::Column::DisplayName)),
-            )
+            .filter(any)
             .order_by_asc(user::Column::Username)
             .limit(limit)
             .all(&self.db)

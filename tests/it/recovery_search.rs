@@ -213,5 +213,18 @@ async fn the_store_search_is_literal_and_case_insensitive_on_every_backend() {
             "{backend}: by username"
         );
         assert_eq!(store.search_users("a", 1).await.unwrap().len(), 1, "{backend}: limited");
+        let mut umlaut = crate::store::user("55555555-5555-5555-5555-555555555555", "oz", "oz@example.com");
+        umlaut.display_name = "Özlem Çelik".into();
+        store.insert_user(&umlaut, &[]).await.unwrap();
+        assert_eq!(
+            names(store.search_users("Özlem", 50).await.unwrap()),
+            ["oz"],
+            "{backend}: as typed"
+        );
+        assert_eq!(
+            names(store.search_users("ÇELIK", 50).await.unwrap()),
+            ["oz"],
+            "{backend}: ASCII case ignored"
+        );
     }
 }
