@@ -16,6 +16,8 @@ pub struct Model {
     /// JSON lists of CIDRs (migration 000013).
     pub ip_allow: String,
     pub ip_deny: String,
+    /// Cooling-off of factor resets of members, in minutes; NULL: the server's default (migration 000017).
+    pub recovery_delay_minutes: Option<i32>,
     pub updated_at: DateTimeUtc,
 }
 

@@ -18,6 +18,7 @@ mod m20261123_000014_factor_resets;
 mod m20261123_000015_saml_slo;
 mod m20261123_000016_sp_min_acr;
 mod m20261123_000017_sp_encryption_attributes;
+mod m20261123_000018_role_recovery_delay;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000015_saml_slo::Migration),
             Box::new(m20261123_000016_sp_min_acr::Migration),
             Box::new(m20261123_000017_sp_encryption_attributes::Migration),
+            Box::new(m20261123_000018_role_recovery_delay::Migration),
         ]
     }
 }

@@ -53,6 +53,10 @@ pub struct SetArgs {
     /// Networks members may never sign in from (wins over --ip-allow); `none` to clear.
     #[arg(long, value_name = "CIDR,…|none", allow_hyphen_values = true)]
     pub ip_deny: Option<String>,
+    /// Cooling-off of a factor reset of a member before it takes effect: minutes (90, 90m), hours (36h) or
+    /// days (2d), 1 minute to 30 days; `none` for the server's default. A user waits the longest of their roles'.
+    #[arg(long, value_name = "DURATION|none", allow_hyphen_values = true)]
+    pub recovery_delay: Option<String>,
 }
 
 impl SetArgs {
@@ -83,6 +87,11 @@ impl SetArgs {
                 .transpose()?,
             ip_allow: self.ip_allow.as_deref().map(|t| ip_list(t, "--ip-allow")).transpose()?,
             ip_deny: self.ip_deny.as_deref().map(|t| ip_list(t, "--ip-deny")).transpose()?,
+            recovery_delay_minutes: self
+                .recovery_delay
+                .as_deref()
+                .map(|t| policy::parse_duration_minutes(t, "--recovery-delay"))
+                .transpose()?,
         })
     }
 }
@@ -115,6 +124,12 @@ fn text(p: &RolePolicy) -> String {
         format!("reauth idle minutes      {}", or_dash(p.reauth_idle_minutes)),
         format!("ip allow                 {}", cidrs(&p.ip.allow, "any")),
         format!("ip deny                  {}", cidrs(&p.ip.deny, "-")),
+        format!(
+            "recovery delay minutes   {}",
+            p.recovery_delay_minutes
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "server default".into())
+        ),
     ]
     .join("\n")
 }

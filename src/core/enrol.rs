@@ -32,6 +32,25 @@ pub fn require_fresh(session: &Session, now: DateTime<Utc>) -> Result<()> {
     }
 }
 
+/// Removing a factor from an account that has a primary factor needs a sign-in that proved a second factor
+/// (`mfa` in `amr`: a code, a key, or a recovery code — the self-service path of a user who lost one factor). A
+/// session that holds only the password — signed in before the account had a factor, perhaps in another browser —
+/// must sign in again with a factor first, so the password alone never strips an account of its factors.
+pub fn require_factor_proven(session: &Session, factors: &[Factor]) -> Result<()> {
+    let has_primary = factors
+        .iter()
+        .any(|f| f.status == FactorStatus::Active && !f.kind.is_backup());
+    if has_primary && !session.amr.iter().any(|m| m == "mfa") {
+        return Err(Error::ReauthenticationRequired);
+    }
+    Ok(())
+}
+
+/// Whether this session signed in with a recovery code: the user may have lost a factor, and is guided to replace it.
+pub fn signed_in_with_recovery_code(session: &Session) -> bool {
+    session.state == SessionState::Authenticated && session.amr.iter().any(|m| m == FactorKind::RecoveryCode.amr())
+}
+
 /// Refuses to add a factor of a kind the user's role policy does not count: it could never satisfy the policy,
 /// and an account should hold only factors that sign-in accepts.
 pub async fn require_allowed(store: &dyn Store, now: DateTime<Utc>, user: &User, kind: FactorKind) -> Result<()> {
@@ -214,6 +233,7 @@ pub async fn remove(
         .factor_of(&user.id, factor_id)
         .await?
         .ok_or_else(|| Error::NotFound("factor".into()))?;
+    require_factor_proven(session, &store.factors_of(&user.id).await?)?;
     store.delete_factor(&user.id, &factor.id).await?;
     // Any factor removal ends every trusted browser: the trust was earned with the factors the user had.
     super::trusted_devices::revoke_all(store, now, origin, &user.id, "factor_removed").await?;

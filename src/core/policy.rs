@@ -36,6 +36,8 @@ pub const ALL_KINDS: [FactorKind; 5] = [
 /// Upper bounds that catch typos (a grace of 3000 days) without constraining real use.
 pub const MAX_DAYS: u32 = 365;
 pub const MAX_MINUTES: u32 = 525_600;
+/// The longest cooling-off a role may set: 30 days. Longer ones are typos (or lock users out of recovery).
+pub const MAX_RECOVERY_DELAY_MINUTES: u32 = 43_200;
 
 /// What one role requires of its members' sign-in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -59,6 +61,10 @@ pub struct RolePolicy {
     pub reauth_idle_minutes: Option<u32>,
     /// Sign-in only from these networks (empty: from anywhere) and never from the deny list (deny wins).
     pub ip: IpRules,
+    /// How long an executed reset of a member's second factors waits before it takes effect (the cooling-off in
+    /// which the user can cancel it); `None` = the server's defaults. A user's delay is the longest of their
+    /// roles' (`core::recovery::cooling_off`).
+    pub recovery_delay_minutes: Option<u32>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -96,6 +102,7 @@ impl RolePolicy {
             reauth_absolute_minutes: None,
             reauth_idle_minutes: None,
             ip: IpRules::default(),
+            recovery_delay_minutes: None,
             updated_at: now,
         }
     }
@@ -133,6 +140,15 @@ impl RolePolicy {
                     "Reauthentication limits are 1 to {MAX_MINUTES} minutes, or none."
                 )));
             }
+        }
+        if let Some(delay) = self.recovery_delay_minutes
+            && (delay == 0 || delay > MAX_RECOVERY_DELAY_MINUTES)
+        {
+            return Err(Error::invalid(format!(
+                "A recovery delay is 1 minute to {} days, or none (the server's default): without one, the user \
+                 could not cancel a reset nobody asked for.",
+                MAX_RECOVERY_DELAY_MINUTES / 1440
+            )));
         }
         if let (Some(absolute), Some(idle)) = (self.reauth_absolute_minutes, self.reauth_idle_minutes)
             && idle > absolute
@@ -177,6 +193,7 @@ pub struct PolicyChange {
     pub reauth_idle_minutes: Option<Option<u32>>,
     pub ip_allow: Option<Vec<IpNet>>,
     pub ip_deny: Option<Vec<IpNet>>,
+    pub recovery_delay_minutes: Option<Option<u32>>,
 }
 
 impl PolicyChange {
@@ -199,6 +216,7 @@ impl PolicyChange {
                 allow: self.ip_allow.clone().unwrap_or_else(|| current.ip.allow.clone()),
                 deny: self.ip_deny.clone().unwrap_or_else(|| current.ip.deny.clone()),
             },
+            recovery_delay_minutes: self.recovery_delay_minutes.unwrap_or(current.recovery_delay_minutes),
             updated_at: now,
         }
     }
@@ -263,6 +281,34 @@ pub fn parse_minutes(text: &str, what: &str) -> Result<Option<u32>> {
         return Ok(None);
     }
     parse_count(text, what).map(Some)
+}
+
+/// A duration as minutes: `90` or `90m` (minutes), `36h` (hours), `2d` (days); `none` to clear. Signs, fractions,
+/// spaces inside and other units are refused; the range is checked by [`RolePolicy::validate`].
+pub fn parse_duration_minutes(text: &str, what: &str) -> Result<Option<u32>> {
+    let text = text.trim();
+    if text == "none" {
+        return Ok(None);
+    }
+    let bad = || {
+        Error::invalid(format!(
+            "{what}: '{}' is not a duration; use minutes (90 or 90m), hours (36h), days (2d), or none.",
+            super::model::truncate(text, 32)
+        ))
+    };
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    if digits.is_empty() || digits.len() > 9 {
+        return Err(bad());
+    }
+    let number: u32 = digits.parse().map_err(|_| bad())?;
+    let factor: u32 = match unit {
+        "" | "m" | "min" => 1,
+        "h" => 60,
+        "d" => 1440,
+        _ => return Err(bad()),
+    };
+    number.checked_mul(factor).map(Some).ok_or_else(bad)
 }
 
 /// Refuses a set of roles that a user holds (or would hold) together when their allowed kinds have no primary

@@ -255,3 +255,48 @@ fn without_factors_the_stage_decides() {
     let optional = plan(&evaluate(&user(false), &[staff()]), &[], at(2026, 2, 4));
     assert_eq!((optional.then, optional.reminder), (Access::Full, None));
 }
+
+#[test]
+fn recovery_delays_parse_and_are_bounded() {
+    let parse = |t: &str| parse_duration_minutes(t, "--recovery-delay");
+    assert_eq!(parse("90").unwrap(), Some(90));
+    assert_eq!(parse("90m").unwrap(), Some(90));
+    assert_eq!(parse(" 36h ").unwrap(), Some(2160));
+    assert_eq!(parse("2d").unwrap(), Some(2880));
+    assert_eq!(parse("none").unwrap(), None);
+    for bad in [
+        "",
+        "-5",
+        "+5",
+        "1.5h",
+        "1 h",
+        "h",
+        "5w",
+        "99999999999",
+        "4294967295d",
+        "ten",
+    ] {
+        assert!(parse(bad).is_err(), "{bad:?} is refused");
+    }
+    let mut p = staff();
+    for ok in [1, 60, MAX_RECOVERY_DELAY_MINUTES] {
+        p.recovery_delay_minutes = Some(ok);
+        assert!(p.validate().is_ok(), "{ok}");
+    }
+    for absurd in [0, MAX_RECOVERY_DELAY_MINUTES + 1, u32::MAX] {
+        p.recovery_delay_minutes = Some(absurd);
+        assert!(p.validate().is_err(), "{absurd}");
+    }
+    let change = PolicyChange {
+        recovery_delay_minutes: Some(Some(120)),
+        ..Default::default()
+    };
+    let next = change.apply(&staff(), at(2026, 1, 1));
+    assert_eq!(next.recovery_delay_minutes, Some(120));
+    let cleared = PolicyChange {
+        recovery_delay_minutes: Some(None),
+        ..Default::default()
+    }
+    .apply(&next, at(2026, 1, 1));
+    assert_eq!(cleared.recovery_delay_minutes, None);
+}

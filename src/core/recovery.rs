@@ -15,10 +15,12 @@
 //! Every transition is stored by one conditional UPDATE on the expected state (`RecoveryStore`), so of
 //! concurrent attempts exactly one wins.
 pub mod flow;
+pub mod search;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
+use super::policy::RolePolicy;
 use super::{Error, Result};
 
 /// Longest reason accepted, in characters.
@@ -320,6 +322,22 @@ pub fn may_execute(request: &FactorResetRequest, executor: &Person, subject: &Pe
     Ok(())
 }
 
+/// The cooling-off of a reset of a user whose roles have `policies` (one per role the user holds, unrestricted
+/// where none is stored): the **longest** of the roles' delays — strictest wins, so a second role can only make a
+/// reset slower. A role without its own delay counts with the server's default (`admin_default` for `admin`); a
+/// user without roles waits `default`.
+pub fn cooling_off(policies: &[RolePolicy], default: Duration, admin_default: Duration) -> Duration {
+    policies
+        .iter()
+        .map(|p| match p.recovery_delay_minutes {
+            Some(minutes) => Duration::minutes(minutes.into()),
+            None if p.role == "admin" => admin_default,
+            None => default,
+        })
+        .max()
+        .unwrap_or(default)
+}
+
 /// The identity checks an executor confirmed: at least one, each from the configured list, no repeats.
 pub fn parse_checks(passed: &[String], configured: &[String]) -> Result<Vec<String>, Refusal> {
     let mut out: Vec<String> = Vec::new();
@@ -508,6 +526,37 @@ mod tests {
                 .unwrap_err()
                 .code,
             "role_missing"
+        );
+    }
+
+    #[test]
+    fn the_longest_delay_of_a_users_roles_wins() {
+        let now = Utc::now();
+        let (hour, day) = (Duration::hours(1), Duration::hours(24));
+        let with = |role: &str, minutes: Option<u32>| RolePolicy {
+            recovery_delay_minutes: minutes,
+            ..RolePolicy::unrestricted(role, now)
+        };
+        assert_eq!(cooling_off(&[], hour, day), hour, "no roles: the default");
+        assert_eq!(cooling_off(&[with("user", None)], hour, day), hour);
+        assert_eq!(cooling_off(&[with("admin", None)], hour, day), day, "admin default");
+        assert_eq!(
+            cooling_off(&[with("user", Some(180))], hour, day),
+            Duration::minutes(180)
+        );
+        // A shorter role setting does not shorten another role's (default) delay.
+        assert_eq!(
+            cooling_off(&[with("user", Some(5)), with("admin", None)], hour, day),
+            day
+        );
+        assert_eq!(
+            cooling_off(&[with("user", Some(5)), with("contractor", Some(2880))], hour, day),
+            Duration::hours(48)
+        );
+        // An admin role may shorten its own delay below the admin default.
+        assert_eq!(
+            cooling_off(&[with("admin", Some(120))], hour, day),
+            Duration::minutes(120)
         );
     }
 

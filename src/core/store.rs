@@ -27,6 +27,9 @@ pub trait UserStore: Send + Sync {
     async fn user_by_username(&self, username: &str) -> Result<Option<User>>;
     async fn user_by_email(&self, email_normalized: &str) -> Result<Option<User>>;
     async fn list_users(&self) -> Result<Vec<User>>;
+    /// At most `limit` users whose username, e-mail address or display name contains `needle`, ignoring case
+    /// (ASCII case on SQLite), by username. `needle` is matched literally: `%` and `_` are not wildcards.
+    async fn search_users(&self, needle: &str, limit: u64) -> Result<Vec<User>>;
     /// Replaces the password hash. `changed_at` is `None` for a rehash with new parameters.
     async fn set_password_hash(
         &self,

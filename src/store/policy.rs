@@ -42,6 +42,7 @@ fn to_domain(m: role_policy::Model) -> Result<RolePolicy> {
         trusted_device_days: count(m.trusted_device_days, "trusted_device_days", &m.role)?,
         reauth_absolute_minutes: minutes(m.reauth_absolute_minutes, "reauth_absolute_minutes")?,
         reauth_idle_minutes: minutes(m.reauth_idle_minutes, "reauth_idle_minutes")?,
+        recovery_delay_minutes: minutes(m.recovery_delay_minutes, "recovery_delay_minutes")?,
         ip: IpRules {
             allow: cidrs(&m.ip_allow).ok_or_else(|| corrupt("ip_allow", &m.role))?,
             deny: cidrs(&m.ip_deny).ok_or_else(|| corrupt("ip_deny", &m.role))?,
@@ -78,6 +79,7 @@ fn to_model(p: &RolePolicy) -> Result<role_policy::ActiveModel> {
         reauth_idle_minutes: Set(p.reauth_idle_minutes.map(int).transpose()?),
         ip_allow: Set(cidr_json(&p.ip.allow)?),
         ip_deny: Set(cidr_json(&p.ip.deny)?),
+        recovery_delay_minutes: Set(p.recovery_delay_minutes.map(int).transpose()?),
         updated_at: Set(p.updated_at),
     })
 }
@@ -135,6 +137,7 @@ impl PolicyStore for SeaStore {
                         role_policy::Column::ReauthIdleMinutes,
                         role_policy::Column::IpAllow,
                         role_policy::Column::IpDeny,
+                        role_policy::Column::RecoveryDelayMinutes,
                         role_policy::Column::UpdatedAt,
                     ])
                     .to_owned(),

@@ -1,15 +1,31 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use entity::{role, user, user_role};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 
 use super::{SeaStore, db_error};
 use crate::core::model::{Role, User, UserStatus};
 use crate::core::store::UserStore;
 use crate::core::{Error, Result};
+
+/// The escape character of LIKE patterns: not a backslash, whose quoting differs between SQLite and PostgreSQL.
+const LIKE_ESCAPE: char = '!';
+
+/// `text` as a literal inside a LIKE pattern: its wildcards and the escape character itself are escaped.
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | LIKE_ESCAPE) {
+            out.push(LIKE_ESCAPE);
+        }
+        out.push(c);
+    }
+    out
+}
 
 fn to_domain(m: user::Model) -> Result<User> {
     Ok(User {
@@ -94,6 +110,29 @@ impl UserStore for SeaStore {
     async fn list_users(&self) -> Result<Vec<User>> {
         user::Entity::find()
             .order_by_asc(user::Column::Username)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(to_domain)
+            .collect()
+    }
+
+    async fn search_users(&self, needle: &str, limit: u64) -> Result<Vec<User>> {
+        // Lower-cased on both sides; SQLite's LOWER folds ASCII only, so the text as typed is tried as well (an
+        // exact-case `Ö` still finds `Ö`).
+        let lower = format!("%{}%", escape_like(&needle.to_lowercase()));
+        let exact = format!("%{}%", escape_like(needle));
+        let mut any = Condition::any();
+        for column in [user::Column::Username, user::Column::Email, user::Column::DisplayName] {
+            any = any
+                .add(Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(lower.clone()).escape(LIKE_ESCAPE)))
+                .add(Expr::col(column).like(LikeExpr::new(exact.clone()).escape(LIKE_ESCAPE)));
+        }
+        user::Entity::find()
+            .filter(any)
+            .order_by_asc(user::Column::Username)
+            .limit(limit)
             .all(&self.db)
             .await
             .map_err(db_error)?

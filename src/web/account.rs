@@ -5,7 +5,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::error::WebError;
 use super::{pages, session};
 use crate::app::AppState;
-use crate::core::{accounts, enforcement};
+use crate::core::model::Session;
+use crate::core::{accounts, enforcement, enrol};
 use actix_web::http::StatusCode;
 
 pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
@@ -15,6 +16,15 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         "/login"
     };
     Ok(HttpResponse::SeeOther().insert_header((LOCATION, target)).finish())
+}
+
+/// After a sign-in with a recovery code: how many codes are left, for the notice that guides a user who lost a
+/// factor to replace it (`None`: the session used no recovery code).
+pub(super) async fn recovery_sign_in(state: &AppState, session: &Session) -> Result<Option<u64>, WebError> {
+    if !enrol::signed_in_with_recovery_code(session) {
+        return Ok(None);
+    }
+    Ok(Some(state.store.remaining_recovery_codes(&session.user_id).await?))
 }
 
 pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
@@ -29,6 +39,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     ctx.insert("account", &summary);
     ctx.insert("reminder", &enforcement::reminder(&requirement, &plan));
     ctx.insert("devices", &super::devices::rows(&req, &state, &user).await?);
+    ctx.insert("recovery_sign_in", &recovery_sign_in(&state, &session).await?);
     ctx.insert(
         "signed_in_at",
         &session.auth_time.format("%Y-%m-%d %H:%M UTC").to_string(),

@@ -15,7 +15,7 @@ use super::recovery::{ctx, describe};
 use super::{csrf, pages, session};
 use crate::app::{self, AppState};
 use crate::core::Error;
-use crate::core::audit::Origin;
+use crate::core::audit::{self, Origin, Outcome};
 use crate::core::model::SessionState;
 use crate::core::recovery::flow::{self, Canceller, Member, Target};
 
@@ -52,8 +52,8 @@ pub struct IdForm {
     id: String,
 }
 
-/// The signed-in agent (helpdesk or admin), or the answer to give instead: sign-in, or 403.
-async fn agent(
+/// The signed-in agent (helpdesk or admin), or the answer to give instead: sign-in, or 403 (audited).
+pub(super) async fn agent(
     req: &HttpRequest,
     state: &AppState,
     back: &str,
@@ -81,6 +81,18 @@ async fn agent_with(
     }
     let member = Member::load(state.store.as_ref(), user).await?;
     if !member.roles.iter().any(|r| r == "helpdesk" || r == "admin") {
+        // Someone signed in trying the console (or a link into it) is worth a trace.
+        let origin = session::origin(req).with_actor(format!("user:{}", member.user.id));
+        audit::record(
+            state.store.as_ref(),
+            state.clock.now(),
+            &origin,
+            "helpdesk.access",
+            Outcome::Denied,
+            Some(&member.user.id),
+            serde_json::json!({ "path": req.path(), "reason": "role_missing" }),
+        )
+        .await?;
         return Ok(Err(pages::error_page(
             StatusCode::FORBIDDEN,
             "The helpdesk console is for helpdesk agents and administrators.",

@@ -6,6 +6,7 @@ pub mod error;
 pub(crate) mod form;
 mod health;
 mod helpdesk;
+mod helpdesk_search;
 pub(crate) mod login;
 mod middleware;
 pub(crate) mod pages;
@@ -77,6 +78,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/recovery/enrol", web::post().to(recovery::enrol_submit))
         .route("/helpdesk", web::get().to(helpdesk::queue))
         .route("/helpdesk/request", web::get().to(helpdesk::show))
+        .route("/helpdesk/users", web::get().to(helpdesk_search::users))
+        .route("/helpdesk/open", web::get().to(helpdesk_search::open_form))
         .route("/helpdesk/open", web::post().to(helpdesk::open))
         .route("/helpdesk/execute", web::post().to(helpdesk::execute))
         .route("/helpdesk/cancel", web::post().to(helpdesk::cancel))

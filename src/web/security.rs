@@ -124,6 +124,17 @@ pub async fn show(
         &rows.iter().any(|r| r.kind == FactorKind::RecoveryCode.as_str()),
     );
     ctx.insert("fresh", &enrol::is_fresh(&session, now));
+    // Remove buttons only where removing would be accepted (a fresh sign-in that proved a factor, if one exists).
+    ctx.insert(
+        "can_remove",
+        &(session.state == SessionState::Authenticated
+            && enrol::is_fresh(&session, now)
+            && enrol::require_factor_proven(&session, &factors).is_ok()),
+    );
+    ctx.insert(
+        "recovery_sign_in",
+        &super::account::recovery_sign_in(&state, &session).await?,
+    );
     // Only kinds the role policy counts can be added.
     let allowed: Vec<&str> = requirement.allowed_factors.iter().map(|k| k.as_str()).collect();
     ctx.insert("allowed", &allowed);

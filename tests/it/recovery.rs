@@ -210,6 +210,12 @@ async fn manager_approved_reset_end_to_end() {
     assert_eq!(state_of(&server, &request.id).await, ResetState::Done);
     assert_eq!(factor_count(&server, &kim).await, 0, "factors removed");
     assert_eq!(server.session_count(&kim).await, 0, "sessions ended");
+    let after = server.user("kim").await;
+    assert_eq!(
+        (&after.email, &after.password_hash),
+        (&kim.email, &kim.password_hash),
+        "factor recovery never changes the password or the e-mail address"
+    );
     assert!(
         server
             .state()
@@ -552,6 +558,7 @@ async fn a_password_reset_never_touches_factors_or_requests() {
     let secret = cast(&server).await;
     let kim = server.user("kim").await;
     let request = opened_by_hugo(&server).await;
+    let factors_before = server.state().store.factors_of(&kim.id).await.unwrap();
 
     let browser = server.browser();
     browser
@@ -560,7 +567,11 @@ async fn a_password_reset_never_touches_factors_or_requests() {
     let link = link_in(&mail_to(&server, "kim", "/password/reset").await);
     let done = browser.set_password_via(&link, GOOD_PASSWORD_2).await;
     assert_eq!(done.status, 200, "{}", done.body);
-    assert_eq!(factor_count(&server, &kim).await, 1);
+    let factors_after = server.state().store.factors_of(&kim.id).await.unwrap();
+    assert_eq!(
+        factors_after, factors_before,
+        "the factor list is unchanged, field for field"
+    );
     assert_eq!(state_of(&server, &request.id).await, ResetState::Requested);
     // The next sign-in still asks for the TOTP.
     let next = server.browser();

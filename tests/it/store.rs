@@ -605,6 +605,7 @@ async fn role_policies_are_seeded_round_trip_and_belong_to_a_role() {
             trusted_device_days: 14,
             reauth_absolute_minutes: Some(600),
             reauth_idle_minutes: None,
+            recovery_delay_minutes: Some(2880),
             ..RolePolicy::unrestricted("user", now)
         };
         store.put_role_policy(&changed).await.unwrap();

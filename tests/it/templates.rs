@@ -38,11 +38,13 @@ fn every_template_renders() {
         ("has_primary", true),
         ("has_recovery", false),
         ("fresh", true),
+        ("can_remove", true),
         ("must_enrol", false),
     ] {
         ctx.insert(key, &value);
     }
     ctx.insert("recovery_remaining", &10);
+    ctx.insert("recovery_sign_in", &Some(3));
     ctx.insert("allowed", &["webauthn", "totp", "sms", "oath_token", "recovery_code"]);
     ctx.insert(
         "reminder",
@@ -94,6 +96,25 @@ fn every_template_renders() {
     ctx.insert("resets", &serde_json::json!([{ "id": "r1", "state": "requested", "user": "Bob (bob)", "opened_at": "2026-01-01 00:00 UTC" }]));
     ctx.insert("checks", &["employee_id", "hr_question"]);
     ctx.insert("query_user", "bob");
+    ctx.insert("q", "bo");
+    ctx.insert("max_query", &100);
+    ctx.insert("limit", &50);
+    ctx.insert("searched", &true);
+    ctx.insert(
+        "users",
+        &serde_json::json!([{ "id": "u1", "username": "bob", "display_name": "Bob", "email": "bob@example.com", "active": true,
+            "roles": ["user"], "factor_kinds": ["totp", "recovery_code"], "open_requests": [] },
+            { "id": "u2", "username": "bo", "display_name": "Bo", "email": "bo@example.com", "active": false,
+            "roles": [], "factor_kinds": [], "open_requests": [{ "id": "r1", "state": "requested" }] }]),
+    );
+    ctx.insert(
+        "who",
+        &serde_json::json!({ "username": "bob", "display_name": "Bob", "email": "bob@example.com" }),
+    );
+    ctx.insert(
+        "who_factors",
+        &serde_json::json!([{ "id": "f1", "kind": "totp", "name": "Phone" }]),
+    );
     ctx.insert("timeline", &serde_json::json!([{ "at": "2026-01-01 00:00:00", "kind": "recovery.opened", "outcome": "success", "actor": "user:x", "ip": "127.0.0.1", "reason": "" }]));
     ctx.insert("trust_days", &14);
     ctx.insert("reauth", &true);
@@ -135,6 +156,21 @@ fn every_template_renders() {
             .unwrap()
             .contains("Trust this browser")
     );
+    // After a recovery-code sign-in both account pages guide the user to replace the lost factor; otherwise not.
+    for name in ["account/index.html", "account/security.html"] {
+        let out = tera.render(name, &ctx).unwrap();
+        assert!(
+            out.contains("id=\"recovery-code-notice\"") && out.contains("3 left"),
+            "{name}"
+        );
+    }
+    ctx.insert("recovery_sign_in", &Option::<u64>::None);
+    for name in ["account/index.html", "account/security.html"] {
+        assert!(
+            !tera.render(name, &ctx).unwrap().contains("recovery-code-notice"),
+            "{name}"
+        );
+    }
     // Pages with two outcomes render both.
     ctx.insert("approved", &false);
     let denied = tera

@@ -33,8 +33,9 @@ pub struct Settings {
     /// How long an approval link (and an unanswered request) lives; also how long an approved request waits
     /// for execution.
     pub approval_ttl: Duration,
+    /// The cooling-off of a role without its own `recovery_delay_minutes`.
     pub cooling_off: Duration,
-    /// The cooling-off when the user holds `admin`.
+    /// The same for `admin`.
     pub cooling_off_admin: Duration,
     pub enrol_ttl: Duration,
     /// The identity checks an executor can record.
@@ -443,11 +444,9 @@ pub async fn execute(ctx: &Ctx<'_>, executor: &Member, id: &str, checks: &[Strin
         Ok(checks) => checks,
         Err(r) => return Err(ctx.refused(KIND, Some(&request), Some(&request.user_id), r).await),
     };
-    let delay = if subject.roles.iter().any(|r| r == "admin") {
-        ctx.settings.cooling_off_admin
-    } else {
-        ctx.settings.cooling_off
-    };
+    // The delay is fixed now, from the roles the user holds at execution; a later policy change does not move it.
+    let policies = crate::core::role_policies::policies_of(ctx.store, ctx.now, &subject.roles).await?;
+    let delay = super::cooling_off(&policies, ctx.settings.cooling_off, ctx.settings.cooling_off_admin);
     let token = random_token();
     let mut next = request.clone();
     next.state = ResetState::Waiting;
@@ -470,7 +469,8 @@ pub async fn execute(ctx: &Ctx<'_>, executor: &Member, id: &str, checks: &[Strin
         Some(&request.user_id),
         json!({
             "request": request.id, "executor": executor.user.id, "checks_passed": next.checks_passed,
-            "cooling_off_until": next.cooling_off_until, "notified": channels,
+            "cooling_off_until": next.cooling_off_until, "cooling_off_minutes": delay.num_minutes(),
+            "notified": channels,
         }),
     )
     .await?;
