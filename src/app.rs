@@ -30,6 +30,8 @@ pub struct AppState {
     pub keys: Keys,
     /// The OpenID Provider's signing keys (cached per instance; the database holds them).
     pub signing_keys: crate::protocols::oidc::keys::KeyRing,
+    /// Registered OIDC clients as client authentication sees them (cached per instance for a few seconds).
+    pub oidc_clients: crate::protocols::oidc::client_cache::ClientCache,
     /// The SAML identity provider's signing key and certificate.
     pub saml_keys: crate::protocols::saml::keys::SamlKeyRing,
     pub limits: SessionLimits,
@@ -114,6 +116,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         },
         links: link_settings(&config),
         signing_keys: crate::protocols::oidc::keys::KeyRing::new(keys.sealer.clone()),
+        oidc_clients: Default::default(),
         saml_keys: crate::protocols::saml::keys::SamlKeyRing::new(keys.sealer.clone()),
         keys,
         factor_policy: Policy::factor(

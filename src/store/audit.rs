@@ -1,7 +1,8 @@
 use async_trait::async_trait;
 use entity::audit_event;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ColumnTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set};
 
+use super::appender::Row;
 use super::{SeaStore, db_error};
 use crate::core::Result;
 use crate::core::audit::{AuditEvent, AuditRecord, Outcome};
@@ -18,7 +19,7 @@ fn outcome(text: &str) -> Outcome {
 #[async_trait]
 impl AuditStore for SeaStore {
     async fn append_audit(&self, e: &AuditEvent) -> Result<()> {
-        audit_event::ActiveModel {
+        let row = audit_event::ActiveModel {
             id: NotSet,
             at: Set(e.at),
             kind: Set(e.kind.clone()),
@@ -29,11 +30,8 @@ impl AuditStore for SeaStore {
             user_agent: Set(e.user_agent.clone()),
             request_id: Set(e.request_id.clone()),
             details: Set(e.details.to_string()),
-        }
-        .insert(&self.db)
-        .await
-        .map_err(db_error)?;
-        Ok(())
+        };
+        self.appender.append(&self.db, Row::Audit(row)).await
     }
 
     async fn list_audit(&self, subject_user_id: Option<&str>, limit: u64) -> Result<Vec<AuditRecord>> {

@@ -1,5 +1,6 @@
 //! The storage traits of `core::store`, implemented over sea-orm for SQLite and PostgreSQL.
 //! This is the only module that imports sea-orm; model ↔ domain conversions live beside the queries.
+mod appender;
 mod audit;
 mod ceremonies;
 mod device;
@@ -29,6 +30,8 @@ use migration::{Migrator, MigratorTrait};
 #[derive(Clone)]
 pub struct SeaStore {
     db: DatabaseConnection,
+    /// Group commit for audit events and issued access tokens (see `appender`).
+    appender: appender::Appender,
 }
 
 impl SeaStore {
@@ -51,12 +54,15 @@ impl SeaStore {
                 o.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
                     .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(10))
+                    // Checkpoints run in the background (`appender::checkpoints`), not inside a commit.
+                    .pragma("wal_autocheckpoint", "0")
                     .foreign_keys(true)
                     .create_if_missing(true)
             });
         }
         let db = Database::connect(options).await.map_err(db_error)?;
-        Ok(SeaStore { db })
+        let appender = appender::Appender::start(db.clone(), sqlite);
+        Ok(SeaStore { db, appender })
     }
 
     pub async fn migrate(&self) -> Result<(), Error> {

@@ -6,6 +6,7 @@ use entity::{
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 
+use super::appender::Row;
 use super::{SeaStore, db_error};
 use crate::core::oauth::{
     AuthMethod, Client, CodeGrant, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, SigningKey,
@@ -250,7 +251,7 @@ impl OidcStore for SeaStore {
         family_id: Option<&str>,
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
-        issued_token::ActiveModel {
+        let row = issued_token::ActiveModel {
             jti: Set(jti.to_string()),
             client_id: Set(client_id.to_string()),
             user_id: Set(user_id.to_string()),
@@ -258,11 +259,8 @@ impl OidcStore for SeaStore {
             family_id: Set(family_id.map(str::to_string)),
             expires_at: Set(expires_at),
             revoked_at: Set(None),
-        }
-        .insert(&self.db)
-        .await
-        .map_err(db_error)?;
-        Ok(())
+        };
+        self.appender.append(&self.db, Row::IssuedToken(row)).await
     }
 
     async fn insert_refresh_token(

@@ -218,13 +218,7 @@ async fn sweep(server: &TestServer) -> usize {
     let state = server.state();
     let issuer = server.base.trim_end_matches('/').to_string();
     let origin = Origin::default();
-    let ctx = gatehouse::protocols::oidc::tokens::Ctx {
-        store: state.store.as_ref(),
-        keys: &state.signing_keys,
-        issuer: &issuer,
-        now: state.clock.now(),
-        origin: &origin,
-    };
+    let ctx = gatehouse::protocols::oidc::http::ctx(state, &issuer, &origin);
     gatehouse::protocols::oidc::logout::sweep(&ctx, state.limits)
         .await
         .unwrap()

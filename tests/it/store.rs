@@ -8,8 +8,8 @@ use gatehouse::core::factors::{Factor, FactorKind, FactorStatus};
 use gatehouse::core::model::{OneTimeToken, Session, SessionState, TokenPurpose, User, UserStatus};
 use gatehouse::core::policy::RolePolicy;
 use gatehouse::core::store::{
-    AuditStore, CodeUse, FactorStore, PolicyStore, SessionStore, SmsCode, SmsCodeStore, Store, ThrottleStore,
-    TokenStore, UserStore,
+    AuditStore, CodeUse, FactorStore, OidcStore, PolicyStore, SessionStore, SmsCode, SmsCodeStore, Store,
+    ThrottleStore, TokenStore, UserStore,
 };
 use gatehouse::store::SeaStore;
 use sea_orm::{ConnectionTrait, Database};
@@ -300,6 +300,59 @@ async fn the_audit_log_is_append_only() {
             "{backend}: delete refused"
         );
         assert_eq!(store.list_audit(None, 10).await.unwrap().len(), 2);
+    }
+}
+
+/// Audit events and issued access tokens are written in groups under load (`store::appender`): every caller
+/// still learns its own row's outcome, a bad row does not take the others down, and nothing is lost.
+#[tokio::test]
+async fn concurrent_appends_are_all_committed_and_a_bad_row_fails_alone() {
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let now = SystemClock.now();
+        let event = |n: usize| AuditEvent {
+            at: now,
+            kind: format!("burst.{n}"),
+            outcome: Outcome::Success,
+            actor: None,
+            subject_user_id: Some("burst".into()),
+            ip: None,
+            user_agent: None,
+            request_id: None,
+            details: serde_json::json!({ "n": n }),
+        };
+        let audits = (0..200).map(|n| {
+            let store = store.clone();
+            let event = event(n);
+            tokio::spawn(async move { store.append_audit(&event).await })
+        });
+        // Twelve distinct tokens and one jti claimed three times: exactly one of those three is stored.
+        let tokens = (0..15).map(|n| {
+            let store = store.clone();
+            let jti = if n < 3 { "same".to_string() } else { format!("jti-{n}") };
+            tokio::spawn(async move {
+                store
+                    .insert_issued_token(&jti, "client", "", None, None, now + Duration::minutes(10))
+                    .await
+            })
+        });
+        let audits: Vec<_> = audits.collect();
+        let tokens: Vec<_> = tokens.collect();
+        for handle in audits {
+            handle.await.unwrap().unwrap_or_else(|e| panic!("{backend}: {e}"));
+        }
+        let mut stored = 0;
+        for handle in tokens {
+            stored += usize::from(handle.await.unwrap().is_ok());
+        }
+        assert_eq!(stored, 13, "{backend}: every distinct token, the duplicate once");
+        let listed = store.list_audit(Some("burst"), 500).await.unwrap();
+        assert_eq!(listed.len(), 200, "{backend}: every event committed");
+        let mut seen: Vec<i64> = listed.iter().map(|r| r.event.details["n"].as_i64().unwrap()).collect();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..200).collect::<Vec<i64>>(), "{backend}");
+        assert!(store.token_active("same", now).await.unwrap(), "{backend}");
+        assert!(store.token_active("jti-14", now).await.unwrap(), "{backend}");
     }
 }
 

@@ -6,6 +6,8 @@
 //! client, our issuer or an endpoint of ours as audience, a short life, and a `jti` accepted once (a replay guard
 //! in the database, so it holds across instances). The algorithm must be an asymmetric one matching the key:
 //! `none` and HMAC (the "public key as HMAC secret" confusion) are refused.
+use std::sync::Arc;
+
 use jsonwebtoken::{Algorithm, Validation};
 use serde_json::{Value, json};
 
@@ -112,7 +114,7 @@ pub async fn authenticate_client(
     ctx: &Ctx<'_>,
     presented: &Presented,
     request: &TokenRequest,
-) -> Result<Client, TokenError> {
+) -> Result<Arc<Client>, TokenError> {
     let assertion = match (
         request.client_assertion_type.as_deref(),
         request.client_assertion.as_deref(),
@@ -135,7 +137,7 @@ pub async fn authenticate_client(
         (Some((id, _)), _, _) | (None, Some(id), _) | (None, None, Some(id)) => id.clone(),
         (None, None, None) => return Err(TokenError::InvalidClient { basic: false }),
     };
-    let client = ctx.store.client(&client_id).await?;
+    let client = ctx.clients.client(ctx.store, &client_id).await?;
     let authenticated = match (&client, assertion) {
         (Some(c), Some(assertion)) if c.auth_method == AuthMethod::PrivateKeyJwt => {
             assertion_valid(ctx, c, assertion).await?

@@ -87,6 +87,7 @@ pub fn ctx<'a>(state: &'a AppState, issuer: &'a str, origin: &'a Origin) -> Ctx<
     Ctx {
         store: state.store.as_ref(),
         keys: &state.signing_keys,
+        clients: &state.oidc_clients,
         issuer,
         now: state.clock.now(),
         origin,
@@ -463,7 +464,7 @@ async fn authenticated_form(
     req: &HttpRequest,
     state: &AppState,
     form: Result<Form<TokenRequest>, WebError>,
-) -> Result<(crate::core::oauth::Client, String), HttpResponse> {
+) -> Result<(std::sync::Arc<crate::core::oauth::Client>, String), HttpResponse> {
     let (request, presented) = token_form(req, form).map_err(token_error)?;
     let (iss, origin) = (issuer(&state.config.public_url), session::origin(req));
     let client = super::client_auth::authenticate_client(&ctx(state, &iss, &origin), &presented, &request)

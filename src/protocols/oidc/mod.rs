@@ -4,6 +4,7 @@
 //! What is not implemented is not advertised in discovery.
 pub mod authorize;
 pub mod client_auth;
+pub mod client_cache;
 pub mod clients;
 pub mod device;
 pub mod grants;

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::client_auth;
+use super::client_cache::ClientCache;
 use super::grants;
 use super::keys::KeyRing;
 use crate::core::Error;
@@ -15,6 +16,8 @@ use crate::core::store::Store;
 pub struct Ctx<'a> {
     pub store: &'a dyn Store,
     pub keys: &'a KeyRing,
+    /// Registered clients, as client authentication reads them.
+    pub clients: &'a ClientCache,
     pub issuer: &'a str,
     pub now: DateTime<Utc>,
     pub origin: &'a Origin,
