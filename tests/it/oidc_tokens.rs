@@ -304,6 +304,27 @@ async fn client_credentials_for_service_accounts() {
         (info["active"].as_bool(), info["sub"].as_str()),
         (Some(true), Some("batch"))
     );
+
+    // Client authentication reads clients through a short per-instance cache: a secret rotated elsewhere (the
+    // command line, another instance) replaces the old one within its lifetime, and a client registered right
+    // after a failed attempt works at once (unknown ids are not cached).
+    let (status, _) = call("late", "nothing-yet".into(), "").await;
+    assert_eq!(status, 401);
+    let (_, late_secret) = clients::register(
+        store,
+        now,
+        &Origin::cli(),
+        service("late", false, vec!["client_credentials".into()]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(call("late", late_secret.unwrap(), "").await.0, 200);
+    let rotated = clients::rotate_secret(store, now, &Origin::cli(), "batch")
+        .await
+        .unwrap();
+    tokio::time::sleep(gatehouse::protocols::oidc::client_cache::TTL + std::time::Duration::from_millis(200)).await;
+    assert_eq!(call("batch", secret.clone(), "").await.0, 401, "the old secret is gone");
+    assert_eq!(call("batch", rotated, "").await.0, 200);
 }
 
 #[tokio::test]
