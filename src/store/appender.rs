@@ -9,11 +9,16 @@
 //! If a batch fails, its rows are retried one by one so that each caller gets its own row's outcome. If the
 //! writer task is gone (its runtime shut down), rows are written directly.
 //!
-//! On SQLite the WAL is checkpointed here too, every `CHECKPOINT_EVERY` on a task of its own, instead of by
-//! whichever commit crosses the automatic threshold (`wal_autocheckpoint` is off): a checkpoint writes and syncs
-//! the database file, and inside a commit it held up every request waiting for that commit.
+//! On SQLite the WAL is checkpointed here too, between two batches at most every `CHECKPOINT_EVERY`, instead of
+//! by whichever commit crosses SQLite's automatic threshold (`wal_autocheckpoint` is off): a checkpoint writes
+//! and syncs the database file, and SQLite's ran every thousand pages inside a commit, holding up every request
+//! waiting for it. Between batches, the busiest writer is idle, so the checkpoint can copy the whole WAL and the
+//! next transaction starts the WAL file over (a checkpoint on a separate task never caught up with the writes,
+//! and the WAL grew without bound under steady load).
 use entity::{audit_event, issued_token};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement, TransactionTrait};
+use std::time::{Duration, Instant};
+
 use tokio::sync::{mpsc, oneshot};
 
 use super::db_error;
@@ -25,7 +30,9 @@ const MAX_BATCH: usize = 256;
 /// Rows waiting at most; a caller beyond this waits for room (back-pressure instead of unbounded memory).
 const QUEUE: usize = 4096;
 /// How often the SQLite WAL is copied back into the database (passive: never waits for readers or writers).
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+/// A WAL longer than this (4 KiB pages: 64 MiB) is restarted even if that makes writers wait a moment.
+const WAL_RESTART_PAGES: i64 = 16_384;
 
 pub(super) enum Row {
     Audit(audit_event::ActiveModel),
@@ -43,10 +50,7 @@ impl Appender {
     /// Starts the writer task on the current Tokio runtime.
     pub(super) fn start(db: DatabaseConnection, sqlite: bool) -> Appender {
         let (queue, rows) = mpsc::channel(QUEUE);
-        if sqlite {
-            tokio::spawn(checkpoints(db.clone(), queue.downgrade()));
-        }
-        tokio::spawn(write_batches(db, rows));
+        tokio::spawn(write_batches(db, rows, sqlite));
         Appender { queue }
     }
 
@@ -62,37 +66,74 @@ impl Appender {
     }
 }
 
-async fn write_batches(db: DatabaseConnection, mut rows: mpsc::Receiver<Pending>) {
+async fn write_batches(db: DatabaseConnection, mut rows: mpsc::Receiver<Pending>, sqlite: bool) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while rows.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        if batch.len() > 1 {
-            let (audits, tokens) = split(&batch);
-            if write_many(&db, audits, tokens).await.is_ok() {
-                for (_, done) in batch.drain(..) {
-                    let _ = done.send(Ok(()));
+    let mut checkpointed = Instant::now();
+    loop {
+        let received = if sqlite {
+            // recv_many is cancel-safe: a timeout loses nothing.
+            match tokio::time::timeout(CHECKPOINT_EVERY, rows.recv_many(&mut batch, MAX_BATCH)).await {
+                Ok(received) => received,
+                Err(_) => {
+                    checkpoint(&db).await;
+                    checkpointed = Instant::now();
+                    continue;
                 }
-                continue;
             }
+        } else {
+            rows.recv_many(&mut batch, MAX_BATCH).await
+        };
+        if received == 0 {
+            break;
         }
-        for (row, done) in batch.drain(..) {
-            let _ = done.send(write_one(&db, row).await);
+        write_batch(&db, &mut batch).await;
+        if sqlite && checkpointed.elapsed() >= CHECKPOINT_EVERY {
+            checkpoint(&db).await;
+            checkpointed = Instant::now();
         }
     }
 }
 
-/// Passive WAL checkpoints until the store is dropped (the last `Appender` with it).
-async fn checkpoints(db: DatabaseConnection, store: mpsc::WeakSender<Pending>) {
-    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        if store.upgrade().is_none() {
-            break;
-        }
-        if let Err(e) = db.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await {
-            tracing::warn!(error = %e, "WAL checkpoint failed; the next one retries");
+/// Commits `batch` (emptying it) and tells every caller its row's outcome.
+async fn write_batch(db: &DatabaseConnection, batch: &mut Vec<Pending>) {
+    if batch.len() > 1 {
+        let (audits, tokens) = split(batch);
+        if write_many(db, audits, tokens).await.is_ok() {
+            for (_, done) in batch.drain(..) {
+                let _ = done.send(Ok(()));
+            }
+            return;
         }
     }
+    for (row, done) in batch.drain(..) {
+        let _ = done.send(write_one(db, row).await);
+    }
+}
+
+/// A passive checkpoint, which copies what it can of the WAL into the database without waiting for anyone; and
+/// when the WAL has nevertheless grown past `WAL_RESTART_PAGES` (other connections kept writing, so it never
+/// emptied), one that waits for the writers of the moment and starts the WAL over.
+async fn checkpoint(db: &DatabaseConnection) {
+    match wal_checkpoint(db, "PASSIVE").await {
+        Ok(pages) if pages > WAL_RESTART_PAGES => {
+            if let Err(e) = wal_checkpoint(db, "RESTART").await {
+                tracing::warn!(error = %e, pages, "WAL restart failed; the next checkpoint retries");
+            }
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed; the next one retries"),
+    }
+}
+
+/// Runs `PRAGMA wal_checkpoint(mode)`; returns the WAL's size in pages.
+async fn wal_checkpoint(db: &DatabaseConnection, mode: &str) -> Result<i64> {
+    let sql = format!("PRAGMA wal_checkpoint({mode})");
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .map_err(db_error)?;
+    // Columns: busy, pages in the WAL, pages checkpointed.
+    Ok(row.and_then(|r| r.try_get_by_index::<i64>(1).ok()).unwrap_or(0))
 }
 
 fn split(batch: &[Pending]) -> (Vec<audit_event::ActiveModel>, Vec<issued_token::ActiveModel>) {

@@ -54,8 +54,10 @@ impl SeaStore {
                 o.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
                     .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(10))
-                    // Checkpoints run in the background (`appender::checkpoints`), not inside a commit.
+                    // Checkpoints run between group commits (`appender`), not inside a commit.
                     .pragma("wal_autocheckpoint", "0")
+                    // After a checkpoint starts the WAL over, its file is cut back to this size.
+                    .pragma("journal_size_limit", "67108864")
                     .foreign_keys(true)
                     .create_if_missing(true)
             });
