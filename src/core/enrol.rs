@@ -46,6 +46,42 @@ pub fn require_factor_proven(session: &Session, factors: &[Factor]) -> Result<()
     Ok(())
 }
 
+/// The key in a factor's `data` naming the session that added it (a prefix of the session's id hash: enough to
+/// tell sessions apart, useless to take one over).
+pub const ADDED_IN: &str = "added_in";
+
+fn session_tag(session: &Session) -> String {
+    session.id_hash.chars().take(16).collect()
+}
+
+/// `data` of a new factor, marked with the session that adds it.
+pub fn marked(mut data: serde_json::Value, session: &Session) -> serde_json::Value {
+    if let Some(map) = data.as_object_mut() {
+        map.insert(ADDED_IN.into(), session_tag(session).into());
+    }
+    data
+}
+
+/// Adding a factor to an account that already has a primary factor needs a sign-in that proved a second factor,
+/// unless every such factor was added in this very session (a user setting up a second factor right after their
+/// first). Otherwise a session that holds only the password — signed in before the account's first factor
+/// existed, perhaps by someone else in another browser — could add a factor of its own within its fresh
+/// minutes. Enrolment-only sessions are exempt: they exist only to add a factor, after the password and a
+/// factor of a kind that stopped counting, or the recovery enrolment link.
+pub async fn require_proof_for_adding(store: &dyn Store, session: &Session, user: &User) -> Result<()> {
+    if session.state != SessionState::Authenticated || session.amr.iter().any(|m| m == "mfa") {
+        return Ok(());
+    }
+    let tag = session_tag(session);
+    let added_elsewhere = store.factors_of(&user.id).await?.iter().any(|f| {
+        f.status == FactorStatus::Active && !f.kind.is_backup() && f.data[ADDED_IN].as_str() != Some(tag.as_str())
+    });
+    if added_elsewhere {
+        return Err(Error::ReauthenticationRequired);
+    }
+    Ok(())
+}
+
 /// Whether this session signed in with a recovery code: the user may have lost a factor, and is guided to replace it.
 pub fn signed_in_with_recovery_code(session: &Session) -> bool {
     session.state == SessionState::Authenticated && session.amr.iter().any(|m| m == FactorKind::RecoveryCode.amr())
@@ -121,6 +157,7 @@ pub async fn start_totp(
     issuer: &str,
 ) -> Result<TotpEnrolment> {
     require_fresh(session, now)?;
+    require_proof_for_adding(store, session, user).await?;
     require_allowed(store, now, user, FactorKind::Totp).await?;
     store.delete_pending_factors(&user.id, FactorKind::Totp).await?;
     let secret = totp::new_secret();
@@ -129,7 +166,7 @@ pub async fn start_totp(
         FactorKind::Totp,
         "Authenticator app".into(),
         FactorStatus::Pending,
-        json!({}),
+        marked(json!({}), session),
         now,
     );
     factor.secret_enc = Some(keys.sealer.seal(&secret, &factor.seal_context())?);
@@ -271,6 +308,7 @@ pub async fn new_recovery_codes(
     user: &User,
 ) -> Result<Vec<String>> {
     require_fresh(session, now)?;
+    require_proof_for_adding(store, session, user).await?;
     require_allowed(store, now, user, FactorKind::RecoveryCode).await?;
     let factors = store.factors_of(&user.id).await?;
     if !factors

@@ -124,6 +124,7 @@ pub async fn bind(
     second: &str,
 ) -> Result<Factor> {
     enrol::require_fresh(session, now)?;
+    enrol::require_proof_for_adding(store, session, user).await?;
     enrol::require_allowed(store, now, user, FactorKind::OathToken).await?;
     let attempt = throttle::begin(store, &Policy::PASSWORD, &format!("enrol:{}", user.id), now).await?;
     let refusal = || Error::WrongCode("That serial number and those codes do not match an available token.".into());
@@ -172,7 +173,7 @@ pub async fn bind(
         FactorKind::OathToken,
         format!("Token {}", token.serial),
         FactorStatus::Active,
-        json!({ "serial": token.serial }),
+        enrol::marked(json!({ "serial": token.serial }), session),
         now,
     );
     if !store

@@ -78,6 +78,7 @@ pub async fn start_registration(
     user: &User,
 ) -> Result<Value> {
     enrol::require_fresh(session, now)?;
+    enrol::require_proof_for_adding(store, session, user).await?;
     enrol::require_allowed(store, now, user, FactorKind::WebAuthn).await?;
     let user_id = Uuid::parse_str(&user.id).map_err(internal)?;
     let existing: Vec<_> = webauthn_factors(store, &user.id)
@@ -158,7 +159,7 @@ pub async fn finish_registration(
         FactorKind::WebAuthn,
         name,
         FactorStatus::Active,
-        json!({ "passkey": passkey, "flagged": false }),
+        super::enrol::marked(json!({ "passkey": passkey, "flagged": false }), session),
         now,
     );
     store.insert_factor(&factor).await?;

@@ -152,6 +152,7 @@ pub async fn start_enrolment(
     phone: &str,
 ) -> Result<Factor> {
     enrol::require_fresh(session, now)?;
+    enrol::require_proof_for_adding(store, session, user).await?;
     enrol::require_allowed(store, now, user, FactorKind::Sms).await?;
     let phone = Phone::parse(phone)?;
     store.delete_pending_factors(&user.id, FactorKind::Sms).await?;
@@ -160,7 +161,7 @@ pub async fn start_enrolment(
         FactorKind::Sms,
         format!("Phone {}", masked(phone.as_str())),
         FactorStatus::Pending,
-        json!({ "phone": phone.as_str() }),
+        enrol::marked(json!({ "phone": phone.as_str() }), session),
         now,
     );
     store.insert_factor(&factor).await?;

@@ -285,6 +285,19 @@ pub struct SmsConfirmForm {
     return_to: Option<String>,
 }
 
+/// Whether this session may add a factor now: a fresh sign-in, and one that proved a factor if the account has
+/// one this session did not add (`enrol::require_proof_for_adding`); otherwise the user confirms it is them.
+async fn may_add(state: &AppState, session: &Session, user: &User) -> Result<bool, WebError> {
+    if !enrol::is_fresh(session, state.clock.now()) {
+        return Ok(false);
+    }
+    match enrol::require_proof_for_adding(state.store.as_ref(), session, user).await {
+        Ok(()) => Ok(true),
+        Err(Error::ReauthenticationRequired) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub async fn sms_start(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -293,7 +306,7 @@ pub async fn sms_start(
     let Some((session, user)) = session_for_security(&req, &state).await? else {
         return Ok(to_login());
     };
-    if !enrol::is_fresh(&session, state.clock.now()) {
+    if !may_add(&state, &session, &user).await? {
         return Ok(to_reauth());
     }
     let mut ctx = pages::context();
@@ -409,10 +422,10 @@ pub async fn webauthn_page(
     state: web::Data<AppState>,
     Query(query): Query<SecurityQuery>,
 ) -> Result<HttpResponse, WebError> {
-    let Some((session, _)) = session_for_security(&req, &state).await? else {
+    let Some((session, user)) = session_for_security(&req, &state).await? else {
         return Ok(to_login());
     };
-    if !enrol::is_fresh(&session, state.clock.now()) {
+    if !may_add(&state, &session, &user).await? {
         return Ok(to_reauth());
     }
     let mut ctx = pages::context();
@@ -456,10 +469,10 @@ pub async fn token_start(
     state: web::Data<AppState>,
     Query(query): Query<SecurityQuery>,
 ) -> Result<HttpResponse, WebError> {
-    let Some((session, _)) = session_for_security(&req, &state).await? else {
+    let Some((session, user)) = session_for_security(&req, &state).await? else {
         return Ok(to_login());
     };
-    if !enrol::is_fresh(&session, state.clock.now()) {
+    if !may_add(&state, &session, &user).await? {
         return Ok(to_reauth());
     }
     Ok(token_page(

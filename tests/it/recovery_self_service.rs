@@ -1,7 +1,7 @@
 //! Self-service recovery with a backup factor: a user who lost their authenticator app signs in with a recovery
 //! code, is guided to replace the app, removes it and enrols a new one with that fresh sign-in, and signs in with the
 //! new one afterwards; the lost app's secret opens nothing. A session that holds only the password cannot remove a
-//! factor.
+//! factor, nor add one beside a factor another session added.
 use crate::common::*;
 use chrono::Duration;
 use gatehouse::core::factors::FactorKind;
@@ -169,4 +169,61 @@ async fn a_password_only_session_cannot_remove_a_factor() {
             .contains("/account/security/remove"),
         "and no remove button is offered"
     );
+}
+
+#[tokio::test]
+async fn a_password_only_session_cannot_add_a_factor_beside_one_added_elsewhere() {
+    let server = TestServer::start().await;
+    server.add_user_with("pia", Some(GOOD_PASSWORD), &["user"]).await;
+    let pia = server.user("pia").await;
+    let other = server.browser();
+    assert_eq!(other.login("pia", GOOD_PASSWORD).await.status, 303);
+    let own = server.browser();
+    assert_eq!(own.login("pia", GOOD_PASSWORD).await.status, 303);
+    let secret = server.enrol_totp(&own).await;
+    // The session that added the first factor may go on to add recovery codes.
+    let codes = own
+        .submit("/account/security", "/account/security/recovery-codes", &[])
+        .await;
+    assert_eq!(codes.status, 200, "{}", codes.body);
+    assert_eq!(codes_on(&codes).len(), 10);
+
+    // The other password-only session may not add a factor of its own, of any kind.
+    for refused in [
+        other.get("/account/security/totp").await,
+        other.get("/account/security/token").await,
+        other
+            .submit("/account/security", "/account/security/recovery-codes", &[])
+            .await,
+    ] {
+        assert_eq!(refused.status, 303, "{}", refused.body);
+        assert!(
+            refused.location().unwrap_or_default().starts_with("/login?reauth=1"),
+            "{:?}",
+            refused.location()
+        );
+    }
+    let kinds: Vec<FactorKind> = server
+        .state()
+        .store
+        .factors_of(&pia.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|f| f.kind)
+        .collect();
+    assert_eq!(kinds.len(), 2, "{kinds:?}: nothing added");
+    let generated = server
+        .audit_kinds(Some(&pia))
+        .await
+        .iter()
+        .filter(|(kind, outcome)| kind == "factor.recovery_codes_generated" && outcome == "success")
+        .count();
+    assert_eq!(generated, 1, "the recovery codes were not replaced");
+
+    // Once it proves the factor, it may.
+    let again = server.browser();
+    let done = server.sign_in_with_totp(&again, "pia", &secret).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(again.get("/account/security/totp").await.status, 200);
 }
