@@ -1,4 +1,5 @@
-//! Group commit for the append-only rows every token request writes: audit events and issued access tokens.
+//! Group commit for the append-only rows every token request writes: audit events, issued access tokens and
+//! rotated refresh tokens.
 //!
 //! Each caller still waits until its row is committed (nothing is buffered past the answer, so a crash loses no
 //! acknowledged event), but rows that arrive while a write is in flight go into the next one: a single
@@ -15,7 +16,7 @@
 //! waiting for it. Between batches, the busiest writer is idle, so the checkpoint can copy the whole WAL and the
 //! next transaction starts the WAL file over (a checkpoint on a separate task never caught up with the writes,
 //! and the WAL grew without bound under steady load).
-use entity::{audit_event, issued_token};
+use entity::{audit_event, issued_token, refresh_token};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement, TransactionTrait};
 use std::time::{Duration, Instant};
 
@@ -37,6 +38,7 @@ const WAL_RESTART_PAGES: i64 = 16_384;
 pub(super) enum Row {
     Audit(audit_event::ActiveModel),
     IssuedToken(issued_token::ActiveModel),
+    RefreshToken(refresh_token::ActiveModel),
 }
 
 type Pending = (Row, oneshot::Sender<Result<()>>);
@@ -96,14 +98,11 @@ async fn write_batches(db: DatabaseConnection, mut rows: mpsc::Receiver<Pending>
 
 /// Commits `batch` (emptying it) and tells every caller its row's outcome.
 async fn write_batch(db: &DatabaseConnection, batch: &mut Vec<Pending>) {
-    if batch.len() > 1 {
-        let (audits, tokens) = split(batch);
-        if write_many(db, audits, tokens).await.is_ok() {
-            for (_, done) in batch.drain(..) {
-                let _ = done.send(Ok(()));
-            }
-            return;
+    if batch.len() > 1 && write_many(db, split(batch)).await.is_ok() {
+        for (_, done) in batch.drain(..) {
+            let _ = done.send(Ok(()));
         }
+        return;
     }
     for (row, done) in batch.drain(..) {
         let _ = done.send(write_one(db, row).await);
@@ -136,32 +135,42 @@ async fn wal_checkpoint(db: &DatabaseConnection, mode: &str) -> Result<i64> {
     Ok(row.and_then(|r| r.try_get_by_index::<i64>(1).ok()).unwrap_or(0))
 }
 
-fn split(batch: &[Pending]) -> (Vec<audit_event::ActiveModel>, Vec<issued_token::ActiveModel>) {
-    let mut audits = Vec::new();
-    let mut tokens = Vec::new();
-    for (row, _) in batch {
-        match row {
-            Row::Audit(model) => audits.push(model.clone()),
-            Row::IssuedToken(model) => tokens.push(model.clone()),
-        }
-    }
-    (audits, tokens)
+/// The rows of a batch by table.
+#[derive(Default)]
+struct Tables {
+    audits: Vec<audit_event::ActiveModel>,
+    access_tokens: Vec<issued_token::ActiveModel>,
+    refresh_tokens: Vec<refresh_token::ActiveModel>,
 }
 
-async fn write_many(
-    db: &DatabaseConnection,
-    audits: Vec<audit_event::ActiveModel>,
-    tokens: Vec<issued_token::ActiveModel>,
-) -> Result<()> {
+fn split(batch: &[Pending]) -> Tables {
+    let mut tables = Tables::default();
+    for (row, _) in batch {
+        match row {
+            Row::Audit(model) => tables.audits.push(model.clone()),
+            Row::IssuedToken(model) => tables.access_tokens.push(model.clone()),
+            Row::RefreshToken(model) => tables.refresh_tokens.push(model.clone()),
+        }
+    }
+    tables
+}
+
+async fn write_many(db: &DatabaseConnection, tables: Tables) -> Result<()> {
     let txn = db.begin().await.map_err(db_error)?;
-    if !audits.is_empty() {
-        audit_event::Entity::insert_many(audits)
+    if !tables.audits.is_empty() {
+        audit_event::Entity::insert_many(tables.audits)
             .exec_without_returning(&txn)
             .await
             .map_err(db_error)?;
     }
-    if !tokens.is_empty() {
-        issued_token::Entity::insert_many(tokens)
+    if !tables.access_tokens.is_empty() {
+        issued_token::Entity::insert_many(tables.access_tokens)
+            .exec_without_returning(&txn)
+            .await
+            .map_err(db_error)?;
+    }
+    if !tables.refresh_tokens.is_empty() {
+        refresh_token::Entity::insert_many(tables.refresh_tokens)
             .exec_without_returning(&txn)
             .await
             .map_err(db_error)?;
@@ -173,6 +182,7 @@ async fn write_one(db: &DatabaseConnection, row: Row) -> Result<()> {
     match row {
         Row::Audit(model) => audit_event::Entity::insert(model).exec_without_returning(db).await,
         Row::IssuedToken(model) => issued_token::Entity::insert(model).exec_without_returning(db).await,
+        Row::RefreshToken(model) => refresh_token::Entity::insert(model).exec_without_returning(db).await,
     }
     .map(drop)
     .map_err(db_error)

@@ -273,7 +273,7 @@ impl OidcStore for SeaStore {
         now: DateTime<Utc>,
         family_expires_at: DateTime<Utc>,
     ) -> Result<()> {
-        refresh_token::ActiveModel {
+        let row = refresh_token::ActiveModel {
             token_hash: Set(token_hash.to_string()),
             family_id: Set(family_id.to_string()),
             client_id: Set(client_id.to_string()),
@@ -283,11 +283,8 @@ impl OidcStore for SeaStore {
             family_expires_at: Set(family_expires_at),
             used_at: Set(None),
             revoked_at: Set(None),
-        }
-        .insert(&self.db)
-        .await
-        .map_err(db_error)?;
-        Ok(())
+        };
+        self.appender.append(&self.db, Row::RefreshToken(row)).await
     }
 
     async fn use_refresh_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<RefreshUse> {
@@ -297,17 +294,12 @@ impl OidcStore for SeaStore {
             .filter(refresh_token::Column::UsedAt.is_null())
             .filter(refresh_token::Column::RevokedAt.is_null())
             .filter(refresh_token::Column::FamilyExpiresAt.gt(now))
-            .exec(&self.db)
+            .exec_with_returning(&self.db)
             .await
             .map_err(db_error)?;
-        let Some(row) = refresh_token::Entity::find_by_id(token_hash.to_string())
-            .one(&self.db)
-            .await
-            .map_err(db_error)?
-        else {
-            return Ok(RefreshUse::Invalid);
-        };
-        if claimed.rows_affected == 1 {
+        // The claim returns the row it changed (one statement on the usual path); only a refusal reads it again,
+        // to tell a reused token from an unknown or expired one.
+        if let Some(row) = claimed.into_iter().next() {
             let grant: RefreshGrant = serde_json::from_str(&row.grant).map_err(|e| Error::Internal(e.to_string()))?;
             return Ok(RefreshUse::Fresh {
                 family_id: row.family_id,
@@ -317,6 +309,13 @@ impl OidcStore for SeaStore {
                 family_expires_at: row.family_expires_at,
             });
         }
+        let Some(row) = refresh_token::Entity::find_by_id(token_hash.to_string())
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+        else {
+            return Ok(RefreshUse::Invalid);
+        };
         Ok(if row.used_at.is_some() {
             RefreshUse::Reused {
                 family_id: row.family_id,
