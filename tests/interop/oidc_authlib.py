@@ -20,9 +20,7 @@ exits 1.
 """
 
 import base64
-import html.parser
 import json
-import signal
 import sys
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -35,83 +33,15 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-TIMEOUT_S = 10
-WATCHDOG_S = 60
+from gatehouse_browser import TIMEOUT_S, at_step, browse, fail, run, sign_in, text
+
 MAX_REDIRECTS = 10
 # The ID token's `exp` is checked with no leeway: client and server share this machine's clock.
 LEEWAY_S = 0
 
-step = "starting"
-
-
-class StepError(Exception):
-    pass
-
-
-def fail(message):
-    raise StepError(message)
-
-
-def watchdog(_signum, _frame):
-    print(f"authlib interop: no result within {WATCHDOG_S} s (step: {step})", file=sys.stderr)
-    sys.exit(1)
-
-
-class Forms(html.parser.HTMLParser):
-    """Every <form> of a page: its action, method and named inputs (name -> value), as a browser submits them."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": attrs.get("action") or "", "method": (attrs.get("method") or "get").lower(),
-                               "inputs": {}})
-        elif tag == "input" and self.forms and attrs.get("name"):
-            self.forms[-1]["inputs"][attrs["name"]] = attrs.get("value") or ""
-
-
-def text(response):
-    """A page's text, shortened, for error messages."""
-    parser = html.parser.HTMLParser()
-    chunks = []
-    parser.handle_data = chunks.append
-    parser.feed(response.text)
-    return " ".join(" ".join(chunks).split())[:500]
-
-
-def browse(browser, method, url, **kwargs):
-    try:
-        return browser.request(method, url, allow_redirects=False, timeout=TIMEOUT_S, **kwargs)
-    except requests.RequestException as e:
-        fail(f"{method} {url} failed: {e}")
-
-
-def sign_in(browser, login_url, username, password):
-    """Loads the sign-in page and posts its form back filled in; returns where Gatehouse sends the browser next."""
-    page = browse(browser, "GET", login_url)
-    if page.status_code != 200:
-        fail(f"login page {login_url}: {page.status_code} {text(page)}")
-    parser = Forms()
-    parser.feed(page.text)
-    form = next((f for f in parser.forms if urlsplit(f["action"]).path == "/login" and f["method"] == "post"), None)
-    if form is None:
-        fail(f"no sign-in form on {login_url}: {text(page)}")
-    if not form["inputs"].get("csrf"):
-        fail(f"the sign-in form has no CSRF field: {sorted(form['inputs'])}")
-    fields = dict(form["inputs"], username=username, password=password)
-    done = browse(browser, "POST", urljoin(login_url, form["action"]), data=fields)
-    location = done.headers.get("location")
-    if not location:
-        fail(f"sign-in not accepted: {done.status_code} {text(done)}")
-    return urljoin(login_url, location)
-
 
 def authorize(browser, start, issuer, redirect_uri, username, password):
     """Follows Gatehouse's redirects, signing in on the way, until one leads to the redirect URI; returns that."""
-    global step
     location = start
     for _ in range(MAX_REDIRECTS):
         if location.startswith(redirect_uri):
@@ -122,9 +52,9 @@ def authorize(browser, start, issuer, redirect_uri, username, password):
         target = urljoin(location, page.headers["location"])
         parts = urlsplit(target)
         if f"{parts.scheme}://{parts.netloc}" == issuer and parts.path == "/login":
-            step = "signing in"
+            at_step("signing in")
             location = sign_in(browser, target, username, password)
-            step = "authorizing"
+            at_step("authorizing")
         else:
             location = target
     fail(f"more than {MAX_REDIRECTS} redirects without reaching {redirect_uri}")
@@ -208,10 +138,9 @@ def token_error(attempt):
 
 
 def main(issuer, client_id, client_secret, redirect_uri, username, password, alg):
-    global step
     http = requests.Session()
 
-    step = "discovery"
+    at_step("discovery")
     response = http.get(f"{issuer}/.well-known/openid-configuration", timeout=TIMEOUT_S)
     response.raise_for_status()
     metadata = OpenIDProviderMetadata(response.json())
@@ -221,7 +150,7 @@ def main(issuer, client_id, client_secret, redirect_uri, username, password, alg
     jwks.raise_for_status()
     id_tokens = IdTokens(KeySet.import_key_set(jwks.json()), issuer, client_id, alg)
 
-    step = "authorization request"
+    at_step("authorization request")
     oauth = OAuth2Session(
         client_id,
         client_secret,
@@ -240,7 +169,7 @@ def main(issuer, client_id, client_secret, redirect_uri, username, password, alg
     if sent.get("code_challenge_method") != ["S256"] or not sent.get("code_challenge"):
         fail(f"authlib built no S256 challenge: {authorization_url}")
 
-    step = "authorizing"
+    at_step("authorizing")
     callback = authorize(requests.Session(), authorization_url, issuer, redirect_uri, username, password)
     answer = parse_qs(urlsplit(callback).query)
     if "error" in answer:
@@ -250,25 +179,25 @@ def main(issuer, client_id, client_secret, redirect_uri, username, password, alg
     if iss_param != issuer:
         fail(f"the iss response parameter is {iss_param!r}, expected {issuer!r}")
 
-    step = "code exchange"
+    at_step("code exchange")
     tokens = oauth.fetch_token(
         metadata["token_endpoint"], authorization_response=callback, state=state, code_verifier=code_verifier
     )
     if "id_token" not in tokens or "refresh_token" not in tokens:
         fail(f"the token response lacks an ID token or refresh token: {sorted(tokens)}")
 
-    step = "ID token"
+    at_step("ID token")
     claims = id_tokens.verify(tokens["id_token"], nonce, tokens["access_token"])
     rejected = id_tokens.rejected(tokens["id_token"], nonce, tokens["access_token"])
 
-    step = "userinfo"
+    at_step("userinfo")
     userinfo = oauth.get(metadata["userinfo_endpoint"])
     userinfo.raise_for_status()
     userinfo = userinfo.json()
     if userinfo.get("sub") != claims["sub"]:
         fail(f"userinfo sub {userinfo.get('sub')!r} is not the ID token's {claims['sub']!r}")
 
-    step = "refresh"
+    at_step("refresh")
     old_refresh = tokens["refresh_token"]
     refreshed = oauth.refresh_token(metadata["token_endpoint"], refresh_token=old_refresh)
     new_refresh = refreshed.get("refresh_token")
@@ -278,7 +207,7 @@ def main(issuer, client_id, client_secret, redirect_uri, username, password, alg
     refreshed_claims = id_tokens.verify(refreshed["id_token"], None, refreshed["access_token"])
     refreshed_userinfo = oauth.get(metadata["userinfo_endpoint"])
 
-    step = "refresh token reuse"
+    at_step("refresh token reuse")
     reuse_error = token_error(lambda: oauth.refresh_token(metadata["token_endpoint"], refresh_token=old_refresh))
     family_error = token_error(lambda: oauth.refresh_token(metadata["token_endpoint"], refresh_token=new_refresh))
     after_reuse = http.get(
@@ -320,15 +249,4 @@ if __name__ == "__main__":
             file=sys.stderr,
         )
         sys.exit(2)
-    signal.signal(signal.SIGALRM, watchdog)
-    signal.alarm(WATCHDOG_S)
-    try:
-        main(*args)
-    except StepError as e:
-        print(f"authlib interop failed at step {step!r}: {e}", file=sys.stderr)
-        sys.exit(1)
-    except (OAuthError, JoseError, requests.RequestException, KeyError, ValueError) as e:
-        print(f"authlib interop failed at step {step!r}: {type(e).__name__}: {e}", file=sys.stderr)
-        sys.exit(1)
-    finally:
-        signal.alarm(0)
+    run("authlib", main, args, errors=(OAuthError, JoseError, requests.RequestException, KeyError, ValueError))

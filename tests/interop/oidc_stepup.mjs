@@ -12,9 +12,8 @@
 // On success prints one JSON line: {"discovery_lists_mfa", "prompt_path", "prompt_asks_code", "prompt_asks_password",
 // "acr", "amr", "auth_time", "unmet_error"}. On failure prints the step and the error to stderr and exits 1.
 import * as client from "openid-client";
+import { TIMEOUT_S, atStep, browser, fail, hasInput, input, post, run } from "./gatehouse_browser.mjs";
 
-const TIMEOUT_S = 10;
-const WATCHDOG_MS = 60_000;
 const MFA = "urn:gatehouse:acr:mfa";
 const PHISHING_RESISTANT = "urn:gatehouse:acr:phishing-resistant";
 
@@ -25,68 +24,8 @@ if (args.length !== 6 || args.some((a) => !a)) {
 }
 const [issuer, clientId, clientSecret, redirectUri, sessionCookie, totpCode] = args;
 
-class StepError extends Error {}
-let step = "starting";
-
-function fail(message) {
-  throw new StepError(message);
-}
-
-const watchdog = setTimeout(() => {
-  console.error(`openid-client step-up interop: no result within ${WATCHDOG_MS} ms (step: ${step})`);
-  process.exit(1);
-}, WATCHDOG_MS);
-
-// A cookie jar for the issuer: name → value, attributes ignored.
-const jar = new Map();
-{
-  const eq = sessionCookie.indexOf("=");
-  jar.set(sessionCookie.slice(0, eq), sessionCookie.slice(eq + 1));
-}
-
-function remember(response) {
-  for (const line of response.headers.getSetCookie()) {
-    const [pair, ...attributes] = line.split(";");
-    const eq = pair.indexOf("=");
-    if (eq <= 0) continue;
-    const expired = attributes.some((a) => /^\s*max-age\s*=\s*0\s*$/i.test(a));
-    if (expired) jar.delete(pair.slice(0, eq).trim());
-    else jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-  }
-}
-
-async function browse(url, init = {}) {
-  const headers = new Headers(init.headers);
-  headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
-  let response;
-  try {
-    response = await fetch(url, { ...init, headers, redirect: "manual", signal: AbortSignal.timeout(TIMEOUT_S * 1000) });
-  } catch (e) {
-    fail(`${init.method ?? "GET"} ${url} failed: ${e.cause?.message ?? e.message}`);
-  }
-  remember(response);
-  return { status: response.status, location: response.headers.get("location"), body: await response.text(), url };
-}
-
-function decodeHtml(text) {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|amp|lt|gt|quot|apos);/gi, (_, e) => {
-    const lower = e.toLowerCase();
-    if (lower.startsWith("#x")) return String.fromCodePoint(parseInt(lower.slice(2), 16));
-    if (lower.startsWith("#")) return String.fromCodePoint(parseInt(lower.slice(1), 10));
-    return { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" }[lower];
-  });
-}
-
-function hasInput(page, name) {
-  return new RegExp(`<input[^>]*\\bname="${name}"`).test(page.body);
-}
-
-function input(page, name) {
-  const tag = page.body.match(new RegExp(`<input[^>]*\\bname="${name}"[^>]*>`));
-  const value = tag?.[0].match(/\bvalue="([^"]*)"/);
-  if (!value) fail(`no ${name} input on ${page.url} (${page.status})`);
-  return decodeHtml(value[1]);
-}
+// The browser, already signed in: a cookie jar seeded with the session cookie.
+const browse = browser(sessionCookie);
 
 // Follows redirects until one leads to the redirect URI (returned) or to `stopAt` (the page is returned).
 async function follow(start, stopAt) {
@@ -120,7 +59,7 @@ function request(config, acrValues) {
 }
 
 async function main() {
-  step = "discovery";
+  atStep("discovery");
   const config = await client.discovery(
     new URL(issuer),
     clientId,
@@ -131,34 +70,33 @@ async function main() {
   client.enableNonRepudiationChecks(config);
   const supported = config.serverMetadata().acr_values_supported ?? [];
 
-  step = "asking for mfa";
+  atStep("asking for mfa");
   const mfa = await request(config, MFA);
   const reached = await follow(mfa.url.href, "/login/factor");
   if (!reached.page) fail(`no second-factor prompt: straight back to ${reached.callback}`);
   const prompt = reached.page;
   const promptPath = new URL(prompt.url).pathname;
 
-  step = "answering the second-factor prompt";
-  const done = await browse(new URL("/login/factor", issuer).href, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
+  atStep("answering the second-factor prompt");
+  const done = await browse(
+    new URL("/login/factor", issuer).href,
+    post({
       csrf: input(prompt, "csrf"),
       method: "totp",
       code: totpCode,
       level: input(prompt, "level"),
       return_to: input(prompt, "return_to"),
-    }).toString(),
-  });
+    }),
+  );
   if (!done.location) fail(`the code was not accepted: ${done.status}`);
   const back = await follow(new URL(done.location, issuer).href);
 
-  step = "authorization code grant";
+  atStep("authorization code grant");
   const tokens = await client.authorizationCodeGrant(config, new URL(back.callback), mfa.checks);
   const claims = tokens.claims();
   if (!claims) fail("no ID token claims");
 
-  step = "asking for phishing-resistant";
+  atStep("asking for phishing-resistant");
   const strong = await request(config, PHISHING_RESISTANT);
   const refused = await follow(strong.url.href);
   let unmetError = null;
@@ -184,11 +122,4 @@ async function main() {
   );
 }
 
-try {
-  await main();
-  clearTimeout(watchdog);
-} catch (e) {
-  const detail = e instanceof StepError ? e.message : `${e?.name}: ${e?.message}${e?.error ? ` error=${e.error}` : ""}`;
-  console.error(`openid-client step-up interop failed at step "${step}": ${detail}`);
-  process.exit(1);
-}
+await run("openid-client step-up interop", main);

@@ -30,10 +30,8 @@ On success prints one JSON line; on failure prints the step and the error to std
 """
 
 import base64
-import html.parser
 import json
 import os
-import signal
 import sys
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
@@ -46,83 +44,13 @@ from saml2.saml import NAMEID_FORMAT_EMAILADDRESS, NAMEID_FORMAT_PERSISTENT, NAM
 from saml2.sigver import verify_redirect_signature
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
-TIMEOUT_S = 10
-WATCHDOG_S = 60
-MAX_STEPS = 10
+from gatehouse_browser import TIMEOUT_S, at_step, browse, fail, run, signed_out, submit_form, text, through_sign_in
+
 NAMEID_FORMATS = {
     "persistent": NAMEID_FORMAT_PERSISTENT,
     "email": NAMEID_FORMAT_EMAILADDRESS,
     "transient": NAMEID_FORMAT_TRANSIENT,
 }
-
-step = "starting"
-
-
-class StepError(Exception):
-    pass
-
-
-def fail(message):
-    raise StepError(message)
-
-
-def watchdog(_signum, _frame):
-    print(f"pysaml2 interop: no result within {WATCHDOG_S} s (step: {step})", file=sys.stderr)
-    sys.exit(1)
-
-
-class Forms(html.parser.HTMLParser):
-    """Every <form> of a page: its action, method and named inputs (name -> value), as a browser submits them."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": attrs.get("action") or "", "method": (attrs.get("method") or "get").lower(),
-                               "id": attrs.get("id"), "inputs": {}})
-        elif tag == "input" and self.forms and attrs.get("name"):
-            self.forms[-1]["inputs"][attrs["name"]] = attrs.get("value") or ""
-
-
-def forms_of(page):
-    parser = Forms()
-    parser.feed(page.text)
-    return parser.forms
-
-
-def text(response):
-    parser = html.parser.HTMLParser()
-    chunks = []
-    parser.handle_data = chunks.append
-    parser.feed(response.text)
-    return " ".join(" ".join(chunks).split())[:500]
-
-
-def browse(browser, method, url, **kwargs):
-    try:
-        return browser.request(method, url, allow_redirects=False, timeout=TIMEOUT_S, **kwargs)
-    except requests.RequestException as e:
-        fail(f"{method} {url} failed: {e}")
-
-
-def submit_form(browser, page_url, path, fields):
-    """Loads `page_url`, finds its POST form to `path` and submits it with `fields` filled in."""
-    page = browse(browser, "GET", page_url)
-    if page.status_code != 200:
-        fail(f"{page_url}: {page.status_code} {text(page)}")
-    form = next((f for f in forms_of(page) if urlsplit(f["action"]).path == path and f["method"] == "post"), None)
-    if form is None:
-        fail(f"no form posting to {path} on {page_url}: {text(page)}")
-    if not form["inputs"].get("csrf"):
-        fail(f"the form on {page_url} has no CSRF field: {sorted(form['inputs'])}")
-    done = browse(browser, "POST", urljoin(page_url, form["action"]), data=dict(form["inputs"], **fields))
-    location = done.headers.get("location")
-    if not location:
-        fail(f"{path} not accepted: {done.status_code} {text(done)}")
-    return urljoin(page_url, location)
 
 
 def config(base, sp_entity, acs, key, cert, nameid, want_response_signed, idp_metadata=None, unsolicited=False):
@@ -164,51 +92,14 @@ def config(base, sp_entity, acs, key, cert, nameid, want_response_signed, idp_me
     return sp_config
 
 
-def through_sign_in(base, location, username, password, totp_code):
-    """Follows Gatehouse from `location` through /login (and the factor form) to the page that posts the
-    SAMLResponse; returns the page and its form."""
-    global step
-    browser = requests.Session()
-    page = None
-    for _ in range(MAX_STEPS):
-        parts = urlsplit(location)
-        if f"{parts.scheme}://{parts.netloc}" != base:
-            fail(f"sent away from Gatehouse before the response: {location}")
-        if parts.path == "/login":
-            step = "signing in"
-            location = submit_form(browser, location, "/login", {"username": username, "password": password})
-            continue
-        if parts.path == "/login/factor":
-            if not totp_code:
-                fail("a second factor was asked for, but no code was given")
-            step = "second factor"
-            location = submit_form(browser, location, "/login/factor", {"method": "totp", "code": totp_code})
-            continue
-        step = "single sign-on"
-        page = browse(browser, "GET", location)
-        if "location" in page.headers:
-            location = urljoin(location, page.headers["location"])
-            continue
-        break
-    if page is None or page.status_code != 200:
-        fail(f"no response page: {getattr(page, 'status_code', None)} {text(page) if page is not None else ''}")
-    if "no-store" not in page.headers.get("cache-control", ""):
-        fail(f"the response page may be cached: {page.headers.get('cache-control')!r}")
-    form = next((f for f in forms_of(page) if "SAMLResponse" in f["inputs"]), None)
-    if form is None:
-        fail(f"no SAMLResponse form: {text(page)}")
-    return browser, page, form
-
-
 def sso(base, sp_entity, acs, key, cert, nameid, want_response_signed, username, password, totp_code=None):
-    global step
-    step = "IdP metadata"
+    at_step("IdP metadata")
     metadata = requests.get(f"{base}/saml/metadata", timeout=TIMEOUT_S)
     metadata.raise_for_status()
     idp_entity = f"{base}/saml/metadata"
     client = Saml2Client(config(base, sp_entity, acs, key, cert, nameid, want_response_signed, metadata.text))
 
-    step = "AuthnRequest"
+    at_step("AuthnRequest")
     request_id, info = client.prepare_for_authenticate(
         entityid=idp_entity,
         relay_state="relay-123",
@@ -222,10 +113,10 @@ def sso(base, sp_entity, acs, key, cert, nameid, want_response_signed, username,
     if "Signature=" not in sent or "SigAlg=" not in sent:
         fail(f"pysaml2 built an unsigned request: {location}")
 
-    step = "single sign-on"
+    at_step("single sign-on")
     _browser, page, form = through_sign_in(base, location, username, password, totp_code)
 
-    step = "parsing the response"
+    at_step("parsing the response")
     saml_response = form["inputs"]["SAMLResponse"]
     authn = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding={request_id: "/"})
     if authn is None:
@@ -239,7 +130,7 @@ def sso(base, sp_entity, acs, key, cert, nameid, want_response_signed, username,
     if os.environ.get("SP_ENCRYPTION_KEY") and not encrypted:
         fail("the assertion was sent in clear to an SP that has it encrypted")
 
-    step = "tampered response"
+    at_step("tampered response")
     if encrypted:
         # Nothing readable to change: flip one character of the encrypted data instead.
         at = xml.rindex("</xenc:CipherValue>") - 10
@@ -275,16 +166,15 @@ def sso(base, sp_entity, acs, key, cert, nameid, want_response_signed, username,
 
 
 def idp_init(base, sp_entity, acs, key, cert, nameid, want_response_signed, username, password):
-    global step
-    step = "IdP metadata"
+    at_step("IdP metadata")
     metadata = requests.get(f"{base}/saml/metadata", timeout=TIMEOUT_S)
     metadata.raise_for_status()
     client = Saml2Client(config(base, sp_entity, acs, key, cert, nameid, want_response_signed, metadata.text,
                                 unsolicited=True))
-    step = "IdP-initiated sign-on"
+    at_step("IdP-initiated sign-on")
     start = f"{base}/saml/sso/init?" + urlencode({"sp": sp_entity, "RelayState": "/after-init"})
     _browser, _page, form = through_sign_in(base, start, username, password, None)
-    step = "parsing the unsolicited response"
+    at_step("parsing the unsolicited response")
     saml_response = form["inputs"]["SAMLResponse"]
     authn = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding={})
     if authn is None:
@@ -315,19 +205,13 @@ def signed_in_client(base, sp_entity, acs, key, cert, nameid, want_response_sign
     return client, browser, authn.get_subject()
 
 
-def signed_out_of_gatehouse(base, browser):
-    account = browse(browser, "GET", f"{base}/account")
-    return account.status_code in (302, 303) and "/login" in account.headers.get("location", "")
-
-
 def slo(base, sp_entity, acs, key, cert, nameid, want_response_signed, username, password):
-    global step
-    step = "IdP metadata"
+    at_step("IdP metadata")
     metadata = requests.get(f"{base}/saml/metadata", timeout=TIMEOUT_S)
     metadata.raise_for_status()
     result = {}
 
-    step = "SSO before SP-initiated logout"
+    at_step("SSO before SP-initiated logout")
     client, browser, name_id = signed_in_client(base, sp_entity, acs, key, cert, nameid, want_response_signed,
                                                 username, password, metadata.text)
     certs = client.metadata.certs(f"{base}/saml/metadata", "idpsso", "signing")
@@ -337,7 +221,7 @@ def slo(base, sp_entity, acs, key, cert, nameid, want_response_signed, username,
     def verifies(message):
         return any(verify_redirect_signature(message, client.sec.sec_backend, cert) for _name, cert in certs)
 
-    step = "SP-initiated logout"
+    at_step("SP-initiated logout")
     sent = client.global_logout(name_id, sign=True, sign_alg=SIG_RSA_SHA256, digest_alg=DIGEST_SHA256)
     (binding, http_info), = sent.values()
     if binding != BINDING_HTTP_REDIRECT:
@@ -354,23 +238,23 @@ def slo(base, sp_entity, acs, key, cert, nameid, want_response_signed, username,
         "in_response_to": response.response.in_response_to,
         "signed_query": "Signature" in params and "SigAlg" in params,
         "response_signature_verified": verifies(params),
-        "signed_out": signed_out_of_gatehouse(base, browser),
+        "signed_out": signed_out(base, browser),
     }
 
-    step = "SSO before Gatehouse-initiated logout"
+    at_step("SSO before Gatehouse-initiated logout")
     client, browser, name_id = signed_in_client(base, sp_entity, acs, key, cert, nameid, want_response_signed,
                                                 username, password, metadata.text)
-    step = "signing out at Gatehouse"
+    at_step("signing out at Gatehouse")
     location = submit_form(browser, f"{base}/account", "/logout", {})
     if not location.startswith(urljoin(acs, "/slo")):
         fail(f"/logout did not send a LogoutRequest to the SP: {location}")
     params = query_of(location)
-    step = "pysaml2 handles Gatehouse's LogoutRequest"
+    at_step("pysaml2 handles Gatehouse's LogoutRequest")
     handled = client.handle_logout_request(params["SAMLRequest"], name_id, BINDING_HTTP_REDIRECT, sign=True,
                                            sign_alg=SIG_RSA_SHA256, relay_state=params.get("RelayState"),
                                            sigalg=params.get("SigAlg"), signature=params.get("Signature"))
     back = dict(handled["headers"])["Location"]
-    step = "back at Gatehouse"
+    at_step("back at Gatehouse")
     final = browse(browser, "GET", back)
     # pysaml2's own Redirect-binding check (sigver.verify_redirect_signature, the certificate from our metadata):
     # the query signature verifies, and the same request with another signature value does not.
@@ -399,8 +283,7 @@ def main(args):
     mode, base, sp_entity, acs, key, cert, nameid, want = args[:8]
     want_response_signed = want == "true"
     if mode == "metadata":
-        global step
-        step = "SP metadata"
+        at_step("SP metadata")
         conf = config(base, sp_entity, acs, key, cert, nameid, want_response_signed)
         print(json.dumps({"metadata": create_metadata_string(None, config=conf).decode()}))
     elif mode == "slo":
@@ -417,15 +300,4 @@ if __name__ == "__main__":
             or (len(args) == 10 and args[0] in ("idp-init", "slo"))):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
-    signal.signal(signal.SIGALRM, watchdog)
-    signal.alarm(WATCHDOG_S)
-    try:
-        main(args)
-    except StepError as e:
-        print(f"pysaml2 interop failed at step {step!r}: {e}", file=sys.stderr)
-        sys.exit(1)
-    except Exception as e:
-        print(f"pysaml2 interop failed at step {step!r}: {type(e).__name__}: {e}", file=sys.stderr)
-        sys.exit(1)
-    finally:
-        signal.alarm(0)
+    run("pysaml2", main, [args])

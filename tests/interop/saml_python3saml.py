@@ -27,11 +27,9 @@ On success prints one JSON line; on failure prints the step and the error to std
 """
 
 import base64
-import html.parser
 import json
 import os
 import re
-import signal
 import sys
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -41,99 +39,7 @@ from onelogin.saml2.constants import OneLogin_Saml2_Constants as C
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 from onelogin.saml2.settings import OneLogin_Saml2_Settings
 
-TIMEOUT_S = 10
-WATCHDOG_S = 60
-MAX_STEPS = 10
-step = "starting"
-
-
-class StepError(Exception):
-    pass
-
-
-def fail(message):
-    raise StepError(message)
-
-
-def watchdog(_signum, _frame):
-    print(f"python3-saml interop: no result within {WATCHDOG_S} s (step: {step})", file=sys.stderr)
-    sys.exit(1)
-
-
-class Forms(html.parser.HTMLParser):
-    """Every <form> of a page: its action, method and named inputs, as a browser submits them."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": attrs.get("action") or "", "method": (attrs.get("method") or "get").lower(),
-                               "inputs": {}})
-        elif tag == "input" and self.forms and attrs.get("name"):
-            self.forms[-1]["inputs"][attrs["name"]] = attrs.get("value") or ""
-
-
-def forms_of(page):
-    parser = Forms()
-    parser.feed(page.text)
-    return parser.forms
-
-
-def text(page):
-    return " ".join(page.text.split())[:500]
-
-
-def browse(browser, method, url, **kwargs):
-    try:
-        return browser.request(method, url, allow_redirects=False, timeout=TIMEOUT_S, **kwargs)
-    except requests.RequestException as e:
-        fail(f"{method} {url} failed: {e}")
-
-
-def submit_form(browser, page_url, path, fields):
-    page = browse(browser, "GET", page_url)
-    form = next((f for f in forms_of(page) if urlsplit(f["action"]).path == path and f["method"] == "post"), None)
-    if form is None or not form["inputs"].get("csrf"):
-        fail(f"no form with a CSRF field posting to {path} on {page_url}: {text(page)}")
-    done = browse(browser, "POST", urljoin(page_url, form["action"]), data=dict(form["inputs"], **fields))
-    if not done.headers.get("location"):
-        fail(f"{path} not accepted: {done.status_code} {text(done)}")
-    return urljoin(page_url, done.headers["location"])
-
-
-def through_sign_in(base, location, username, password, totp_code):
-    """Follows Gatehouse from `location` through /login (and the factor form) to the form posting the SAMLResponse."""
-    global step
-    browser = requests.Session()
-    page = None
-    for _ in range(MAX_STEPS):
-        parts = urlsplit(location)
-        if f"{parts.scheme}://{parts.netloc}" != base:
-            fail(f"sent away from Gatehouse before the response: {location}")
-        if parts.path == "/login":
-            step = "signing in"
-            location = submit_form(browser, location, "/login", {"username": username, "password": password})
-            continue
-        if parts.path == "/login/factor":
-            if not totp_code:
-                fail("a second factor was asked for, but no code was given")
-            step = "second factor"
-            location = submit_form(browser, location, "/login/factor", {"method": "totp", "code": totp_code})
-            continue
-        step = "single sign-on"
-        page = browse(browser, "GET", location)
-        if "location" in page.headers:
-            location = urljoin(location, page.headers["location"])
-            continue
-        break
-    form = next((f for f in forms_of(page) if "SAMLResponse" in f["inputs"]), None) if page is not None else None
-    if form is None:
-        fail(f"no SAMLResponse form: {getattr(page, 'status_code', None)} {text(page) if page is not None else ''}")
-    return browser, form
-
+from gatehouse_browser import TIMEOUT_S, at_step, browse, fail, run, signed_out, submit_form, text, through_sign_in
 
 def request_data(url, get_data=None, post_data=None):
     """What python3-saml rebuilds the current URL from: it must be the URL the SP registered."""
@@ -198,25 +104,24 @@ def settings(base, sp_entity, acs, key, cert, want_response_signed, context, idp
 
 def sso(base, sp_entity, acs, key, cert, want_response_signed, context, username, password, totp_codes=None):
     """TOTP_CODES: two codes, comma-separated (each is accepted once): one per sign-in."""
-    global step
     totp_code, second_code = (totp_codes.split(",") + [None])[:2] if totp_codes else (None, None)
-    step = "IdP metadata"
+    at_step("IdP metadata")
     metadata = requests.get(f"{base}/saml/metadata", timeout=TIMEOUT_S)
     metadata.raise_for_status()
     conf = settings(base, sp_entity, acs, key, cert, want_response_signed, context, metadata.text)
 
-    step = "AuthnRequest"
+    at_step("AuthnRequest")
     auth = OneLogin_Saml2_Auth(request_data(acs), conf)
     location = auth.login(return_to="relay-p3")
     request_id = auth.get_last_request_id()
     if "Signature=" not in location:
         fail(f"python3-saml built an unsigned request: {location}")
 
-    browser, form = through_sign_in(base, location, username, password, totp_code)
+    browser, _page, form = through_sign_in(base, location, username, password, totp_code)
     if form["action"] != acs:
         fail(f"posted to {form['action']}, not the registered ACS {acs}")
 
-    step = "processing the response"
+    at_step("processing the response")
     saml_response = form["inputs"]["SAMLResponse"]
     auth = OneLogin_Saml2_Auth(request_data(acs, post_data=dict(form["inputs"])), conf)
     auth.process_response(request_id=request_id)
@@ -234,7 +139,7 @@ def sso(base, sp_entity, acs, key, cert, want_response_signed, context, username
         "encryption_method": (re.findall(r'<xenc:EncryptionMethod Algorithm="([^"]+)"', xml) or [None])[0],
     }
 
-    step = "tampered response"
+    at_step("tampered response")
     if result["encrypted"]:
         # Nothing readable to change: flip one character of the encrypted data instead.
         at = xml.rindex("</xenc:CipherValue>") - 10
@@ -253,7 +158,7 @@ def sso(base, sp_entity, acs, key, cert, want_response_signed, context, username
         result["tampered_rejected"] = not refused.is_authenticated()
         result["tampered_reason"] = f"{type(e).__name__}: {e}"
 
-    step = "SP-initiated logout"
+    at_step("SP-initiated logout")
     auth = OneLogin_Saml2_Auth(request_data(slo_url(acs)), conf)
     location = auth.logout(return_to="after-slo", name_id=result["name_id"], session_index=result["session_index"],
                            name_id_format=result["name_id_format"])
@@ -262,27 +167,26 @@ def sso(base, sp_entity, acs, key, cert, want_response_signed, context, username
     back = answer.headers.get("location", "")
     if answer.status_code != 303 or not back.startswith(slo_url(acs)):
         fail(f"no LogoutResponse to the SP's SLO endpoint: {answer.status_code} {back} {text(answer)}")
-    step = "processing the LogoutResponse"
+    at_step("processing the LogoutResponse")
     query = dict(parse_qsl(urlsplit(back).query))
     auth = OneLogin_Saml2_Auth(request_data(slo_url(acs), get_data=query), conf)
     auth.process_slo(request_id=logout_request_id, keep_local_session=True)
-    account = browse(browser, "GET", f"{base}/account")
     result["slo"] = {
         "errors": auth.get_errors(),
         "reason": auth.get_last_error_reason(),
         "relay_state": query.get("RelayState"),
-        "signed_out": account.status_code in (302, 303) and "/login" in account.headers.get("location", ""),
+        "signed_out": signed_out(base, browser),
     }
 
-    step = "SSO before signing out at Gatehouse"
+    at_step("SSO before signing out at Gatehouse")
     auth = OneLogin_Saml2_Auth(request_data(acs), conf)
     location = auth.login(return_to="relay-p3")
-    browser, form = through_sign_in(base, location, username, password, second_code)
-    step = "signing out at Gatehouse"
+    browser, _page, form = through_sign_in(base, location, username, password, second_code)
+    at_step("signing out at Gatehouse")
     location = submit_form(browser, f"{base}/account", "/logout", {})
     if not location.startswith(slo_url(acs) + "?"):
         fail(f"/logout did not send a LogoutRequest to the SP: {location}")
-    step = "python3-saml handles Gatehouse's LogoutRequest"
+    at_step("python3-saml handles Gatehouse's LogoutRequest")
     query = dict(parse_qsl(urlsplit(location).query))
     auth = OneLogin_Saml2_Auth(request_data(slo_url(acs), get_data=query), conf)
     back = auth.process_slo(keep_local_session=True)
@@ -299,11 +203,10 @@ def sso(base, sp_entity, acs, key, cert, want_response_signed, context, username
 
 
 def main(args):
-    global step
     mode, base, sp_entity, acs, key, cert, want = args[:7]
     want_response_signed = want == "true"
     if mode == "metadata":
-        step = "SP metadata"
+        at_step("SP metadata")
         conf = settings(base, sp_entity, acs, key, cert, want_response_signed, "none")
         sp_settings = OneLogin_Saml2_Settings(conf, sp_validation_only=True)
         metadata = sp_settings.get_sp_metadata()
@@ -320,15 +223,4 @@ if __name__ == "__main__":
     if not ((len(args) == 7 and args[0] == "metadata") or (len(args) in (10, 11) and args[0] == "sso")):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
-    signal.signal(signal.SIGALRM, watchdog)
-    signal.alarm(WATCHDOG_S)
-    try:
-        main(args)
-    except StepError as e:
-        print(f"python3-saml interop failed at step {step!r}: {e}", file=sys.stderr)
-        sys.exit(1)
-    except Exception as e:
-        print(f"python3-saml interop failed at step {step!r}: {type(e).__name__}: {e}", file=sys.stderr)
-        sys.exit(1)
-    finally:
-        signal.alarm(0)
+    run("python3-saml", main, [args])
