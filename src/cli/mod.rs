@@ -139,8 +139,10 @@ fn init_logging(config: &Config, serving: bool) {
     // Commands other than `serve` keep standard output for their results and log only warnings.
     let default = if serving { config.log_level.as_str() } else { "warn" };
     let filter = EnvFilter::try_from_env("GATEHOUSE_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    // Colours only on a terminal: escape codes in a log file are noise for readers and for log shippers.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     let _ = if config.log_format == "json" {
         builder.json().try_init()

@@ -58,6 +58,8 @@ impl SeaStore {
                     .pragma("wal_autocheckpoint", "0")
                     // After a checkpoint starts the WAL over, its file is cut back to this size.
                     .pragma("journal_size_limit", "67108864")
+                    // Statement journals of multi-row inserts in memory, not in a temporary file per batch.
+                    .pragma("temp_store", "MEMORY")
                     .foreign_keys(true)
                     .create_if_missing(true)
             });
