@@ -36,9 +36,9 @@ pub fn require_fresh(session: &Session, now: DateTime<Utc>) -> Result<()> {
 /// (`mfa` in `amr`: a code, a key, or a recovery code — the self-service path of a user who lost one factor). A
 /// session that holds only the password — signed in before the account had a factor, perhaps in another browser —
 /// must sign in again with a factor first, so the password alone never strips an account of its factors.
-pub fn require_factor_proven(session: &Session, factors: &[Factor]) -> Result<()> {
+pub fn require_factor_proven<'a>(session: &Session, factors: impl IntoIterator<Item = &'a Factor>) -> Result<()> {
     let has_primary = factors
-        .iter()
+        .into_iter()
         .any(|f| f.status == FactorStatus::Active && !f.kind.is_backup());
     if has_primary && !session.amr.iter().any(|m| m == "mfa") {
         return Err(Error::ReauthenticationRequired);
@@ -68,18 +68,17 @@ pub fn marked(mut data: serde_json::Value, session: &Session) -> serde_json::Val
 /// existed, perhaps by someone else in another browser — could add a factor of its own within its fresh
 /// minutes. Enrolment-only sessions are exempt: they exist only to add a factor, after the password and a
 /// factor of a kind that stopped counting, or the recovery enrolment link.
-pub async fn require_proof_for_adding(store: &dyn Store, session: &Session, user: &User) -> Result<()> {
-    if session.state != SessionState::Authenticated || session.amr.iter().any(|m| m == "mfa") {
+pub fn require_proof_for_adding(session: &Session, factors: &[Factor]) -> Result<()> {
+    if session.state != SessionState::Authenticated {
         return Ok(());
     }
     let tag = session_tag(session);
-    let added_elsewhere = store.factors_of(&user.id).await?.iter().any(|f| {
-        f.status == FactorStatus::Active && !f.kind.is_backup() && f.data[ADDED_IN].as_str() != Some(tag.as_str())
-    });
-    if added_elsewhere {
-        return Err(Error::ReauthenticationRequired);
-    }
-    Ok(())
+    require_factor_proven(
+        session,
+        factors
+            .iter()
+            .filter(|f| f.data[ADDED_IN].as_str() != Some(tag.as_str())),
+    )
 }
 
 /// Whether this session signed in with a recovery code: the user may have lost a factor, and is guided to replace it.
@@ -157,7 +156,7 @@ pub async fn start_totp(
     issuer: &str,
 ) -> Result<TotpEnrolment> {
     require_fresh(session, now)?;
-    require_proof_for_adding(store, session, user).await?;
+    require_proof_for_adding(session, &store.factors_of(&user.id).await?)?;
     require_allowed(store, now, user, FactorKind::Totp).await?;
     store.delete_pending_factors(&user.id, FactorKind::Totp).await?;
     let secret = totp::new_secret();
@@ -308,9 +307,9 @@ pub async fn new_recovery_codes(
     user: &User,
 ) -> Result<Vec<String>> {
     require_fresh(session, now)?;
-    require_proof_for_adding(store, session, user).await?;
-    require_allowed(store, now, user, FactorKind::RecoveryCode).await?;
     let factors = store.factors_of(&user.id).await?;
+    require_proof_for_adding(session, &factors)?;
+    require_allowed(store, now, user, FactorKind::RecoveryCode).await?;
     if !factors
         .iter()
         .any(|f| f.status == FactorStatus::Active && !f.kind.is_backup())

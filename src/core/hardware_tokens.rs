@@ -124,7 +124,7 @@ pub async fn bind(
     second: &str,
 ) -> Result<Factor> {
     enrol::require_fresh(session, now)?;
-    enrol::require_proof_for_adding(store, session, user).await?;
+    enrol::require_proof_for_adding(session, &store.factors_of(&user.id).await?)?;
     enrol::require_allowed(store, now, user, FactorKind::OathToken).await?;
     let attempt = throttle::begin(store, &Policy::PASSWORD, &format!("enrol:{}", user.id), now).await?;
     let refusal = || Error::WrongCode("That serial number and those codes do not match an available token.".into());

@@ -78,7 +78,7 @@ pub async fn start_registration(
     user: &User,
 ) -> Result<Value> {
     enrol::require_fresh(session, now)?;
-    enrol::require_proof_for_adding(store, session, user).await?;
+    enrol::require_proof_for_adding(session, &store.factors_of(&user.id).await?)?;
     enrol::require_allowed(store, now, user, FactorKind::WebAuthn).await?;
     let user_id = Uuid::parse_str(&user.id).map_err(internal)?;
     let existing: Vec<_> = webauthn_factors(store, &user.id)

@@ -152,7 +152,7 @@ pub async fn start_enrolment(
     phone: &str,
 ) -> Result<Factor> {
     enrol::require_fresh(session, now)?;
-    enrol::require_proof_for_adding(store, session, user).await?;
+    enrol::require_proof_for_adding(session, &store.factors_of(&user.id).await?)?;
     enrol::require_allowed(store, now, user, FactorKind::Sms).await?;
     let phone = Phone::parse(phone)?;
     store.delete_pending_factors(&user.id, FactorKind::Sms).await?;

@@ -291,11 +291,8 @@ async fn may_add(state: &AppState, session: &Session, user: &User) -> Result<boo
     if !enrol::is_fresh(session, state.clock.now()) {
         return Ok(false);
     }
-    match enrol::require_proof_for_adding(state.store.as_ref(), session, user).await {
-        Ok(()) => Ok(true),
-        Err(Error::ReauthenticationRequired) => Ok(false),
-        Err(e) => Err(e.into()),
-    }
+    let factors = state.store.factors_of(&user.id).await?;
+    Ok(enrol::require_proof_for_adding(session, &factors).is_ok())
 }
 
 pub async fn sms_start(

@@ -46,8 +46,8 @@ impl ClientCache {
         Ok(Some(client))
     }
 
-    /// Drops a client from this instance's cache (after this process changed or removed it).
-    pub fn forget(&self, client_id: &str) {
+    /// Drops a client that is no longer registered.
+    fn forget(&self, client_id: &str) {
         if let Ok(mut entries) = self.entries.write() {
             entries.remove(client_id);
         }
