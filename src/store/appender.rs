@@ -71,27 +71,27 @@ impl Appender {
 async fn write_batches(db: DatabaseConnection, mut rows: mpsc::Receiver<Pending>, sqlite: bool) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut checkpointed = Instant::now();
+    // Whether this writer committed since the last checkpoint: an idle server checkpoints nothing.
+    let mut dirty = false;
     loop {
-        let received = if sqlite {
-            // recv_many is cancel-safe: a timeout loses nothing.
-            match tokio::time::timeout(CHECKPOINT_EVERY, rows.recv_many(&mut batch, MAX_BATCH)).await {
-                Ok(received) => received,
-                Err(_) => {
-                    checkpoint(&db).await;
-                    checkpointed = Instant::now();
-                    continue;
-                }
-            }
+        let wait = if sqlite && dirty {
+            CHECKPOINT_EVERY.saturating_sub(checkpointed.elapsed())
         } else {
-            rows.recv_many(&mut batch, MAX_BATCH).await
+            Duration::MAX
         };
-        if received == 0 {
-            break;
+        // recv_many is cancel-safe: a timeout (a checkpoint is due) loses nothing.
+        match tokio::time::timeout(wait, rows.recv_many(&mut batch, MAX_BATCH)).await {
+            Ok(0) => break,
+            Ok(_) => {
+                write_batch(&db, &mut batch).await;
+                dirty = true;
+            }
+            Err(_) => {}
         }
-        write_batch(&db, &mut batch).await;
-        if sqlite && checkpointed.elapsed() >= CHECKPOINT_EVERY {
+        if sqlite && dirty && checkpointed.elapsed() >= CHECKPOINT_EVERY {
             checkpoint(&db).await;
             checkpointed = Instant::now();
+            dirty = false;
         }
     }
 }
