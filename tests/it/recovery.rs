@@ -65,6 +65,20 @@ pub(crate) async fn state_of(server: &TestServer, id: &str) -> ResetState {
     server.state().store.factor_reset(id).await.unwrap().unwrap().state
 }
 
+/// Stores an active security key for `user_id` (admins and agents enrol keys under their policy; a stored one
+/// stands in for the ceremony in these tests).
+pub(crate) async fn stored_security_key(server: &TestServer, user_id: &str) {
+    let key = gatehouse::core::factors::Factor::new(
+        user_id,
+        gatehouse::core::factors::FactorKind::WebAuthn,
+        "Key".into(),
+        gatehouse::core::factors::FactorStatus::Active,
+        serde_json::json!({}),
+        server.state().clock.now(),
+    );
+    server.state().store.insert_factor(&key).await.unwrap();
+}
+
 pub(crate) async fn factor_count(server: &TestServer, user: &User) -> usize {
     server.state().store.factors_of(&user.id).await.unwrap().len()
 }
@@ -367,16 +381,7 @@ async fn an_admins_reset_needs_a_second_admin_and_an_admin_executor() {
     cast(&server).await;
     add(&server, "root", &["admin"], Some("mona")).await;
     let root = member(&server, "root").await;
-    // Admins enrol security keys (their policy); a stored one stands in for it here.
-    let key = gatehouse::core::factors::Factor::new(
-        &root.user.id,
-        gatehouse::core::factors::FactorKind::WebAuthn,
-        "Key".into(),
-        gatehouse::core::factors::FactorStatus::Active,
-        serde_json::json!({}),
-        server.state().clock.now(),
-    );
-    server.state().store.insert_factor(&key).await.unwrap();
+    stored_security_key(&server, &root.user.id).await;
     let request = as_user!(&server, "hugo", |c, m| flow::open(
         &c,
         Some(&m),

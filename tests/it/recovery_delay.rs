@@ -3,15 +3,13 @@
 //! Bad values are refused on the command line and change nothing.
 use crate::cli::Cli;
 use crate::common::*;
-use crate::recovery::{add, as_user, cast, ctx, member, opened_by_hugo, settings, state_of};
+use crate::recovery::{add, as_user, cast, ctx, member, opened_by_hugo, settings, state_of, stored_security_key};
 use chrono::Duration;
 use gatehouse::core::audit::Origin;
-use gatehouse::core::factors::{Factor, FactorKind, FactorStatus};
 use gatehouse::core::policy::PolicyChange;
 use gatehouse::core::recovery::ResetState;
 use gatehouse::core::recovery::flow::{self, Target};
 use gatehouse::core::role_policies;
-use serde_json::json;
 
 async fn set_delay(server: &TestServer, role: &str, minutes: Option<u32>) {
     role_policies::set(
@@ -83,15 +81,7 @@ async fn the_longest_delay_of_several_roles_wins() {
     set_delay(&server, "helpdesk", Some(120)).await;
     for (name, roles) in [("duo", &["user", "helpdesk"][..]), ("boss", &["user", "admin"][..])] {
         let who = add(&server, name, roles, None).await;
-        let key = Factor::new(
-            &who.id,
-            FactorKind::WebAuthn,
-            "Key".into(),
-            FactorStatus::Active,
-            json!({}),
-            server.state().clock.now(),
-        );
-        server.state().store.insert_factor(&key).await.unwrap();
+        stored_security_key(&server, &who.id).await;
     }
     for (name, expected) in [("duo", Duration::minutes(120)), ("boss", Duration::hours(24))] {
         let subject = member(&server, name).await;

@@ -4,7 +4,8 @@
 //! where it is security-relevant, and no change to the account.
 use crate::common::*;
 use crate::recovery::{
-    add, as_user, cast, ctx, factor_count, mail_to, member, opened_by_hugo, settings, state_of, token_of,
+    add, as_user, cast, ctx, factor_count, mail_to, member, opened_by_hugo, settings, state_of, stored_security_key,
+    token_of,
 };
 use chrono::Duration;
 use gatehouse::core::audit::Origin;
@@ -369,15 +370,7 @@ async fn a_helpdesk_agents_reset_needs_an_admin_to_approve_and_execute() {
     cast(&server).await;
     add(&server, "hal", &["helpdesk"], Some("mona")).await;
     let hal = member(&server, "hal").await;
-    let key = gatehouse::core::factors::Factor::new(
-        &hal.user.id,
-        gatehouse::core::factors::FactorKind::WebAuthn,
-        "Key".into(),
-        gatehouse::core::factors::FactorStatus::Active,
-        serde_json::json!({}),
-        server.state().clock.now(),
-    );
-    server.state().store.insert_factor(&key).await.unwrap();
+    stored_security_key(&server, &hal.user.id).await;
     let request = as_user!(&server, "hugo", |c, m| flow::open(
         &c,
         Some(&m),
