@@ -366,3 +366,58 @@ async fn saml_request_ids_are_accepted_once_and_pending_requests_answered_once()
         assert!(store.sp(&entity).await.unwrap().is_none());
     }
 }
+
+/// A refresh token is claimed once (the conditional `UPDATE … RETURNING`): of concurrent presentations exactly
+/// one gets the grant, the others see a reuse — on every backend.
+#[tokio::test]
+async fn a_refresh_token_is_claimed_once_under_concurrency() {
+    use gatehouse::core::oauth::RefreshUse;
+    use gatehouse::core::store::OidcStore;
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let now = SystemClock.now();
+        let grant = RefreshGrant {
+            scope: "openid".into(),
+            auth_time: now,
+            amr: vec!["pwd".into()],
+            acr: "urn:gatehouse:acr:password".into(),
+            sid: "s".repeat(32),
+        };
+        let hash = "r".repeat(64);
+        store
+            .insert_refresh_token(&hash, "family", "client", "u-1", &grant, now, now + Duration::days(1))
+            .await
+            .unwrap();
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let (store, hash) = (store.clone(), hash.clone());
+                tokio::spawn(async move { store.use_refresh_token(&hash, now).await.unwrap() })
+            })
+            .collect();
+        let (mut fresh, mut reused) = (0, 0);
+        for task in tasks {
+            match task.await.unwrap() {
+                RefreshUse::Fresh {
+                    family_id, grant: g, ..
+                } => {
+                    assert_eq!(
+                        (family_id.as_str(), g.scope.as_str()),
+                        ("family", "openid"),
+                        "{backend}"
+                    );
+                    fresh += 1;
+                }
+                RefreshUse::Reused { family_id } => {
+                    assert_eq!(family_id, "family", "{backend}");
+                    reused += 1;
+                }
+                RefreshUse::Invalid => panic!("{backend}: a known token is not invalid"),
+            }
+        }
+        assert_eq!((fresh, reused), (1, 7), "{backend}");
+        assert!(matches!(
+            store.use_refresh_token(&"x".repeat(64), now).await.unwrap(),
+            RefreshUse::Invalid
+        ));
+    }
+}
