@@ -33,10 +33,13 @@ pub fn status_of(error: &Error) -> StatusCode {
     }
 }
 
+/// How long clients are asked to wait while the store is unavailable.
+pub const RETRY_AFTER_UNAVAILABLE_SECS: u64 = 5;
+
 /// Adds `Retry-After` where the error says when to come back.
 pub fn with_retry_after(mut response: HttpResponse, error: &Error) -> HttpResponse {
     let seconds = match error {
-        Error::Unavailable(_) => Some(5),
+        Error::Unavailable(_) => Some(RETRY_AFTER_UNAVAILABLE_SECS),
         Error::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
         _ => None,
     };

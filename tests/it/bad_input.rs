@@ -176,3 +176,77 @@ async fn a_database_outage_gives_503_and_recovery_is_automatic() {
         303
     );
 }
+
+/// While the store is down every OAuth endpoint answers 503 with `Retry-After` and the JSON error
+/// `temporarily_unavailable`, and `/authorize` the 503 page: one mapping, never a 500 or a verdict on the request.
+#[tokio::test]
+async fn a_database_outage_gives_503_at_every_oauth_endpoint() {
+    let server = TestServer::start().await;
+    let db = server.db.as_ref().unwrap();
+    if !db.is_postgres() {
+        eprintln!("database outage is exercised on PostgreSQL (set GATEHOUSE_TEST_DATABASE_URL)");
+        return;
+    }
+    server.add_user("quinn", Some(GOOD_PASSWORD)).await;
+    crate::oidc::client(&server, "spa", true, true).await;
+    let code = crate::oidc::code_for(&server, &server.browser(), &[], "quinn").await;
+    let (_, tokens) = crate::oidc::redeem(&server, &code, Some(crate::oidc::VERIFIER)).await;
+    let access = tokens["access_token"].as_str().unwrap().to_string();
+    let refresh = tokens["refresh_token"].as_str().unwrap().to_string();
+    let name = db.name().to_string();
+    db.admin_sql(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
+        .await;
+    db.admin_sql(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    ))
+    .await;
+
+    let http = reqwest::Client::new();
+    let forms: [(&str, Vec<(&str, &str)>); 5] = [
+        (
+            "/token",
+            vec![
+                ("grant_type", "refresh_token"),
+                ("refresh_token", &refresh),
+                ("client_id", "spa"),
+            ],
+        ),
+        (
+            "/token",
+            vec![
+                ("grant_type", "client_credentials"),
+                ("client_id", "nobody"),
+                ("client_secret", "x"),
+            ],
+        ),
+        ("/introspect", vec![("token", &access), ("client_id", "spa")]),
+        ("/revoke", vec![("token", &refresh), ("client_id", "spa")]),
+        ("/device_authorization", vec![("client_id", "nobody"), ("scope", "openid")]),
+    ];
+    for (path, form) in forms {
+        let response = http.post(server.url(path)).form(&form).send().await.unwrap();
+        assert_eq!(response.status(), 503, "{path}");
+        assert!(response.headers().get("retry-after").is_some(), "{path}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"], "temporarily_unavailable", "{path}");
+    }
+    let info = http
+        .get(server.url("/userinfo"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(info.status(), 503, "/userinfo");
+    let authorize = server
+        .browser()
+        .get(&format!(
+            "/authorize?response_type=code&client_id=spa&redirect_uri={}&scope=openid",
+            crate::oidc::encode(crate::oidc::REDIRECT)
+        ))
+        .await;
+    assert_eq!(authorize.status, 503, "/authorize: {}", authorize.body);
+    assert!(authorize.header("retry-after").is_some());
+
+    db.admin_sql(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+        .await;
+}

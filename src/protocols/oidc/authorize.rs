@@ -45,6 +45,9 @@ pub enum Rejection {
     Page(String),
     /// Sent to the validated redirect URI.
     Redirect(ErrorRedirect),
+    /// The request could not be judged (e.g. the store is unavailable): answered by the one domain-error mapping
+    /// (`503` with `Retry-After` for an outage), never as a verdict on the request.
+    Failed(Error),
 }
 
 #[derive(Debug)]
@@ -69,7 +72,7 @@ pub struct Validated {
 
 impl From<Error> for Rejection {
     fn from(e: Error) -> Self {
-        Rejection::Page(e.to_string())
+        Rejection::Failed(e)
     }
 }
 
@@ -223,10 +226,7 @@ pub async fn has_consent(store: &dyn Store, request: &Validated, user_id: &str) 
     })
 }
 
-/// The session id shared with relying parties (`sid`): derived from, but not revealing, the session's key.
-pub fn sid(session: &Session) -> String {
-    token_digest(&format!("sid:{}", session.id_hash))[..32].to_string()
-}
+pub use crate::core::sessions::sid;
 
 /// Issues a code for the signed-in session and returns the redirect back to the client.
 pub async fn issue_code(

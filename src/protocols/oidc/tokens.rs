@@ -10,6 +10,7 @@ use super::grants;
 use super::keys::KeyRing;
 use crate::core::Error;
 use crate::core::audit::Origin;
+use crate::core::sessions::SessionLimits;
 use crate::core::store::Store;
 
 /// What every token operation needs: storage, the signing keys, the issuer, the time, and who is asking.
@@ -21,6 +22,8 @@ pub struct Ctx<'a> {
     pub issuer: &'a str,
     pub now: DateTime<Utc>,
     pub origin: &'a Origin,
+    /// Browser-session limits: a refresh family lives no longer than its sign-in.
+    pub limits: SessionLimits,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -65,12 +68,17 @@ pub enum TokenError {
     SlowDown,
     ExpiredToken,
     AccessDenied,
+    /// The store is unavailable (RFC 6749 §4.1.2.1 `temporarily_unavailable`): 503 with `Retry-After`.
+    TemporarilyUnavailable,
     Server(String),
 }
 
 impl From<Error> for TokenError {
     fn from(e: Error) -> Self {
-        TokenError::Server(e.to_string())
+        match e {
+            Error::Unavailable(_) => TokenError::TemporarilyUnavailable,
+            other => TokenError::Server(other.to_string()),
+        }
     }
 }
 
@@ -87,6 +95,7 @@ impl TokenError {
             TokenError::SlowDown => "slow_down",
             TokenError::ExpiredToken => "expired_token",
             TokenError::AccessDenied => "access_denied",
+            TokenError::TemporarilyUnavailable => "temporarily_unavailable",
             TokenError::Server(_) => "server_error",
         }
     }
@@ -104,6 +113,9 @@ impl TokenError {
             TokenError::SlowDown => "Polling too fast: wait longer between requests.".into(),
             TokenError::ExpiredToken => "The device code has expired: start again.".into(),
             TokenError::AccessDenied => "The user declined.".into(),
+            TokenError::TemporarilyUnavailable => {
+                "The service is briefly unavailable; try again in a few seconds.".into()
+            }
             TokenError::Server(_) => "The server could not complete the request.".into(),
         }
     }
