@@ -11,6 +11,8 @@ pub struct Model {
     pub family_id: Option<String>,
     pub expires_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
+    /// The browser sign-in (`sid`) the token descends from; NULL for client credentials.
+    pub sid: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,10 @@ pub struct Model {
     pub family_expires_at: DateTimeUtc,
     pub used_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
+    /// The browser sign-in (`sid`) the family descends from.
+    pub sid: Option<String>,
+    /// Granted `offline_access`: outlives the sign-in (not a credential event).
+    pub offline: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

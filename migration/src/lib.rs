@@ -19,6 +19,7 @@ mod m20261123_000015_saml_slo;
 mod m20261123_000016_sp_min_acr;
 mod m20261123_000017_sp_encryption_attributes;
 mod m20261123_000018_role_recovery_delay;
+mod m20261206_000020_grant_sign_in;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000016_sp_min_acr::Migration),
             Box::new(m20261123_000017_sp_encryption_attributes::Migration),
             Box::new(m20261123_000018_role_recovery_delay::Migration),
+            Box::new(m20261206_000020_grant_sign_in::Migration),
         ]
     }
 }

@@ -159,7 +159,7 @@ pub async fn set_password(
     password::check_strength(&new_password, &[&user.username, &user.email, &user.display_name])?;
     let hash = password::hash_async(new_password).await?;
     store.set_password_hash(&user.id, &hash, Some(now), now).await?;
-    let ended = store.delete_sessions_of_user(&user.id).await?;
+    let ended = store.end_sign_ins_of_user(&user.id, now).await?;
     super::trusted_devices::revoke_all(store, now, origin, &user.id, "password_set_by_admin").await?;
     audit::record(
         store,
@@ -183,7 +183,7 @@ pub async fn set_status(
 ) -> Result<()> {
     store.set_status(&user.id, status, now).await?;
     let ended = if status == UserStatus::Disabled {
-        store.delete_sessions_of_user(&user.id).await?
+        store.end_sign_ins_of_user(&user.id, now).await?
     } else {
         0
     };

@@ -57,7 +57,7 @@ pub fn meets(level: &str, wanted: &str) -> bool {
 }
 
 /// The factor kinds an `amr` method may stand for (`otp` is an app or a hardware token).
-fn kinds_of_method(method: &str) -> &'static [FactorKind] {
+pub fn kinds_of_method(method: &str) -> &'static [FactorKind] {
     match method {
         "otp" => &[FactorKind::Totp, FactorKind::OathToken],
         "sms" => &[FactorKind::Sms],

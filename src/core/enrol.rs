@@ -273,6 +273,8 @@ pub async fn remove(
     store.delete_factor(&user.id, &factor.id).await?;
     // Any factor removal ends every trusted browser: the trust was earned with the factors the user had.
     super::trusted_devices::revoke_all(store, now, origin, &user.id, "factor_removed").await?;
+    // Tokens of sign-ins that used a factor of this kind end with it.
+    let revoked = super::grants::revoke_for_removed_factor(store, now, &user.id, factor.kind).await?;
     audit::record(
         store,
         now,
@@ -281,7 +283,7 @@ pub async fn remove(
         Outcome::Success,
         Some(&user.id),
         json!({
-            "kind": factor.kind, "factor_id": factor.id, "name": factor.name,
+            "kind": factor.kind, "factor_id": factor.id, "name": factor.name, "tokens_revoked": revoked,
         }),
     )
     .await?;

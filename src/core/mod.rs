@@ -10,6 +10,7 @@ pub mod enforcement;
 pub mod enrol;
 pub mod error;
 pub mod factors;
+pub mod grants;
 pub mod hardware_tokens;
 pub mod ip_rules;
 pub mod login;

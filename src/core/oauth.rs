@@ -98,6 +98,9 @@ pub enum Redemption {
     Invalid,
 }
 
+/// The scope that lets a refresh family outlive the browser session that started it (OIDC Core §11).
+pub const OFFLINE_ACCESS: &str = "offline_access";
+
 /// What a refresh token carries forward from the original sign-in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefreshGrant {
@@ -108,6 +111,13 @@ pub struct RefreshGrant {
     pub sid: String,
 }
 
+impl RefreshGrant {
+    /// Whether the grant includes `offline_access`.
+    pub fn offline(&self) -> bool {
+        self.scope.split_whitespace().any(|s| s == OFFLINE_ACCESS)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RefreshUse {
     Fresh {
@@ -116,6 +126,8 @@ pub enum RefreshUse {
         user_id: String,
         grant: Box<RefreshGrant>,
         family_expires_at: DateTime<Utc>,
+        /// Granted `offline_access`: outlives the sign-in's browser session.
+        offline: bool,
     },
     /// A rotated (already used) token came back: the family is compromised.
     Reused {

@@ -3,10 +3,9 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::Result;
-use super::assurance;
 use super::audit::{self, Origin, Outcome};
 use super::model::{Session, SessionState, User, UserStatus};
-use super::policy::{self, RolePolicy, Stage};
+use super::policy::{self, RolePolicy};
 use super::secrets::{random_token, token_digest};
 use super::store::Store;
 
@@ -42,7 +41,7 @@ fn role_limits(limits: SessionLimits, policies: &[RolePolicy]) -> (Option<Durati
 }
 
 /// Whether `session` has outlived its limits at `now`.
-fn expired(session: &Session, now: DateTime<Utc>, limits: SessionLimits, policies: &[RolePolicy]) -> bool {
+pub fn expired(session: &Session, now: DateTime<Utc>, limits: SessionLimits, policies: &[RolePolicy]) -> bool {
     let (absolute, idle) = role_limits(limits, policies);
     now >= session.expires_at
         || now - session.last_seen_at >= idle
@@ -54,15 +53,13 @@ fn expired(session: &Session, now: DateTime<Utc>, limits: SessionLimits, policie
 /// ends at its next request, so the next sign-in asks for a factor that counts (or leads to enrolment) before
 /// any page or relying party sees the user as signed in.
 fn falls_short_of_policy(session: &Session, user: &User, policies: &[RolePolicy], now: DateTime<Utc>) -> bool {
-    if session.state != SessionState::Authenticated {
-        return false;
-    }
-    let requirement = policy::evaluate(user, policies);
-    requirement.stage(now) == Stage::Enforced
-        && !assurance::meets(
-            assurance::acr_for(&assurance::counting_amr(&session.amr, &requirement)),
-            assurance::MULTI_FACTOR,
-        )
+    session.state == SessionState::Authenticated
+        && super::grants::meets_policy(&session.amr, &policy::evaluate(user, policies), None, now).is_err()
+}
+
+/// The session id shared with relying parties (`sid`): derived from, but not revealing, the session's key.
+pub fn sid(session: &Session) -> String {
+    token_digest(&format!("sid:{}", session.id_hash))[..32].to_string()
 }
 
 /// How long a session may wait between the password and the second factor (or enrolment).
@@ -204,8 +201,10 @@ pub async fn promote_to(
         .then_some((token, session)))
 }
 
-/// Ends a session server-side (the cookie alone is worthless afterwards).
+/// Ends a session server-side (the cookie alone is worthless afterwards), and with it the token grants its
+/// sign-ins earned (`offline_access` families excepted; `core::grants`).
 pub async fn end(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, session: &Session) -> Result<()> {
+    let revoked = super::grants::revoke_for_session(store, now, session).await?;
     store.delete_session(&session.id_hash).await?;
     audit::record(
         store,
@@ -214,7 +213,7 @@ pub async fn end(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, session
         "session.signed_out",
         Outcome::Success,
         Some(&session.user_id),
-        serde_json::json!({}),
+        serde_json::json!({ "tokens_revoked": revoked }),
     )
     .await
 }

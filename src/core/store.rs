@@ -57,7 +57,9 @@ pub trait SessionStore: Send + Sync {
     async fn session_by_hash(&self, id_hash: &str) -> Result<Option<Session>>;
     async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<()>;
     async fn delete_session(&self, id_hash: &str) -> Result<()>;
-    async fn delete_sessions_of_user(&self, user_id: &str) -> Result<u64>;
+    /// Ends every session of a user and revokes every token grant of theirs (`offline_access` too), in one
+    /// transaction: what a credential event (password set, account disabled) does. Returns the sessions ended.
+    async fn end_sign_ins_of_user(&self, user_id: &str, now: DateTime<Utc>) -> Result<u64>;
     async fn count_sessions_of_user(&self, user_id: &str) -> Result<u64>;
     /// Replaces session `old_hash` by `new` in one transaction (a new id on every change of assurance).
     /// `false`, and no change, when `old_hash` no longer exists — so a pending session is promoted once.
@@ -200,26 +202,9 @@ pub trait OidcStore: Send + Sync {
     ) -> Result<()>;
     /// Marks the code used (atomic: of concurrent redemptions one is `Fresh`, the others `Replayed`).
     async fn redeem_code(&self, code_hash: &str, now: DateTime<Utc>) -> Result<Redemption>;
-    async fn insert_issued_token(
-        &self,
-        jti: &str,
-        client_id: &str,
-        user_id: &str,
-        code_hash: Option<&str>,
-        family_id: Option<&str>,
-        expires_at: DateTime<Utc>,
-    ) -> Result<()>;
-    #[allow(clippy::too_many_arguments)]
-    async fn insert_refresh_token(
-        &self,
-        token_hash: &str,
-        family_id: &str,
-        client_id: &str,
-        user_id: &str,
-        grant: &RefreshGrant,
-        now: DateTime<Utc>,
-        family_expires_at: DateTime<Utc>,
-    ) -> Result<()>;
+    async fn insert_issued_token(&self, token: &IssuedToken<'_>) -> Result<()>;
+    /// A new refresh token of a family; its sign-in is the grant's `sid`.
+    async fn insert_refresh_token(&self, token: &NewRefreshToken<'_>) -> Result<()>;
     /// Marks the token used (rotation; atomic: one winner). A token used before is `Reused`.
     async fn use_refresh_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<RefreshUse>;
     async fn refresh_token_info(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<RefreshTokenInfo>>;
@@ -233,8 +218,50 @@ pub trait OidcStore: Send + Sync {
     async fn revoke_tokens_from_code(&self, code_hash: &str, now: DateTime<Utc>) -> Result<u64>;
     /// Whether an issued token is known, unexpired and not revoked.
     async fn token_active(&self, jti: &str, now: DateTime<Utc>) -> Result<bool>;
+    /// Revokes what the sign-ins `sids` earned: their refresh families (except `offline_access` ones when
+    /// `keep_offline`) and every unrevoked access token issued from them. Returns how many tokens it revoked.
+    async fn revoke_grants_of_sign_ins(&self, sids: &[String], now: DateTime<Utc>, keep_offline: bool) -> Result<u64>;
+    /// Revokes every refresh family (`offline_access` ones too) and every access token of a user: for credential
+    /// events (password changed or reset, factor reset, account disabled).
+    async fn revoke_grants_of_user(&self, user_id: &str, now: DateTime<Utc>) -> Result<u64>;
+    /// The refresh families of a user that can still be used, each with what its sign-in proved.
+    async fn live_grants_of_user(&self, user_id: &str, now: DateTime<Utc>) -> Result<Vec<LiveGrant>>;
     async fn consent(&self, user_id: &str, client_id: &str) -> Result<Option<String>>;
     async fn put_consent(&self, user_id: &str, client_id: &str, scope: &str, now: DateTime<Utc>) -> Result<()>;
+}
+
+/// An access token as recorded when it is issued (by its jti digest), so it can be revoked.
+#[derive(Clone, Debug)]
+pub struct IssuedToken<'a> {
+    pub jti_hash: &'a str,
+    pub client_id: &'a str,
+    /// The user, or the client itself for client credentials.
+    pub user_id: &'a str,
+    pub code_hash: Option<&'a str>,
+    pub family_id: Option<&'a str>,
+    /// The browser sign-in it descends from; `None` for client credentials.
+    pub sid: Option<&'a str>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A refresh token as stored: one of a rotation family.
+#[derive(Clone, Debug)]
+pub struct NewRefreshToken<'a> {
+    pub token_hash: &'a str,
+    pub family_id: &'a str,
+    pub client_id: &'a str,
+    pub user_id: &'a str,
+    /// What the sign-in proved; its `sid` and whether it holds `offline_access` are stored beside it.
+    pub grant: &'a RefreshGrant,
+    pub now: DateTime<Utc>,
+    pub family_expires_at: DateTime<Utc>,
+}
+
+/// A refresh family that can still be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveGrant {
+    pub family_id: String,
+    pub grant: RefreshGrant,
 }
 
 #[async_trait]
@@ -313,6 +340,12 @@ pub trait RpStore: Send + Sync {
     async fn claim_rp_session(&self, sid: &str, client_id: &str) -> Result<bool>;
     /// Removes and returns the relying parties `sid` signed in to: `(client_id, user_id)`.
     async fn take_rp_sessions(&self, sid: &str) -> Result<Vec<(String, String)>>;
+    /// The `sid`s relying parties know the browser session `session_hash` by (a session that stepped up keeps the
+    /// `sid`s of the codes issued before).
+    async fn sign_ins_of_session(&self, session_hash: &str) -> Result<Vec<String>>;
+    /// The browser session behind the sign-in `sid` as `client_id` knows it, if it still exists (expiry is the
+    /// caller's judgement).
+    async fn session_of_sign_in(&self, sid: &str, client_id: &str) -> Result<Option<Session>>;
 }
 
 /// Device authorizations (RFC 8628). Every change of state is one conditional statement, so that of concurrent

@@ -5,6 +5,7 @@ mod audit;
 mod ceremonies;
 mod device;
 mod factors;
+mod grants;
 mod hardware_tokens;
 mod oidc;
 mod policy;

@@ -7,11 +7,11 @@ use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 
 use super::appender::Row;
-use super::{SeaStore, db_error};
+use super::{SeaStore, db_error, grants};
 use crate::core::oauth::{
     AuthMethod, Client, CodeGrant, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, SigningKey,
 };
-use crate::core::store::OidcStore;
+use crate::core::store::{IssuedToken, LiveGrant, NewRefreshToken, OidcStore};
 use crate::core::{Error, Result};
 
 fn list(text: &str) -> Vec<String> {
@@ -242,47 +242,33 @@ impl OidcStore for SeaStore {
         })
     }
 
-    async fn insert_issued_token(
-        &self,
-        jti: &str,
-        client_id: &str,
-        user_id: &str,
-        code_hash: Option<&str>,
-        family_id: Option<&str>,
-        expires_at: DateTime<Utc>,
-    ) -> Result<()> {
+    async fn insert_issued_token(&self, token: &IssuedToken<'_>) -> Result<()> {
         let row = issued_token::ActiveModel {
-            jti: Set(jti.to_string()),
-            client_id: Set(client_id.to_string()),
-            user_id: Set(user_id.to_string()),
-            code_hash: Set(code_hash.map(str::to_string)),
-            family_id: Set(family_id.map(str::to_string)),
-            expires_at: Set(expires_at),
+            jti: Set(token.jti_hash.to_string()),
+            client_id: Set(token.client_id.to_string()),
+            user_id: Set(token.user_id.to_string()),
+            code_hash: Set(token.code_hash.map(str::to_string)),
+            family_id: Set(token.family_id.map(str::to_string)),
+            expires_at: Set(token.expires_at),
             revoked_at: Set(None),
+            sid: Set(token.sid.map(str::to_string)),
         };
         self.appender.append(&self.db, Row::IssuedToken(row)).await
     }
 
-    async fn insert_refresh_token(
-        &self,
-        token_hash: &str,
-        family_id: &str,
-        client_id: &str,
-        user_id: &str,
-        grant: &RefreshGrant,
-        now: DateTime<Utc>,
-        family_expires_at: DateTime<Utc>,
-    ) -> Result<()> {
+    async fn insert_refresh_token(&self, token: &NewRefreshToken<'_>) -> Result<()> {
         let row = refresh_token::ActiveModel {
-            token_hash: Set(token_hash.to_string()),
-            family_id: Set(family_id.to_string()),
-            client_id: Set(client_id.to_string()),
-            user_id: Set(user_id.to_string()),
-            grant: Set(json_text(grant)?),
-            created_at: Set(now),
-            family_expires_at: Set(family_expires_at),
+            token_hash: Set(token.token_hash.to_string()),
+            family_id: Set(token.family_id.to_string()),
+            client_id: Set(token.client_id.to_string()),
+            user_id: Set(token.user_id.to_string()),
+            grant: Set(json_text(token.grant)?),
+            created_at: Set(token.now),
+            family_expires_at: Set(token.family_expires_at),
             used_at: Set(None),
             revoked_at: Set(None),
+            sid: Set(Some(token.grant.sid.clone())),
+            offline: Set(token.grant.offline()),
         };
         self.appender.append(&self.db, Row::RefreshToken(row)).await
     }
@@ -307,6 +293,7 @@ impl OidcStore for SeaStore {
                 user_id: row.user_id,
                 grant: Box::new(grant),
                 family_expires_at: row.family_expires_at,
+                offline: row.offline,
             });
         }
         let Some(row) = refresh_token::Entity::find_by_id(token_hash.to_string())
@@ -416,6 +403,24 @@ impl OidcStore for SeaStore {
             .await
             .map_err(db_error)?
             .is_some())
+    }
+
+    async fn revoke_grants_of_sign_ins(&self, sids: &[String], now: DateTime<Utc>, keep_offline: bool) -> Result<u64> {
+        let txn = self.db.begin().await.map_err(db_error)?;
+        let revoked = grants::revoke_of_sign_ins(&txn, sids, now, keep_offline).await?;
+        txn.commit().await.map_err(db_error)?;
+        Ok(revoked)
+    }
+
+    async fn revoke_grants_of_user(&self, user_id: &str, now: DateTime<Utc>) -> Result<u64> {
+        let txn = self.db.begin().await.map_err(db_error)?;
+        let revoked = grants::revoke_of_user(&txn, user_id, now).await?;
+        txn.commit().await.map_err(db_error)?;
+        Ok(revoked)
+    }
+
+    async fn live_grants_of_user(&self, user_id: &str, now: DateTime<Utc>) -> Result<Vec<LiveGrant>> {
+        grants::live_of_user(&self.db, user_id, now).await
     }
 
     async fn consent(&self, user_id: &str, client_id: &str) -> Result<Option<String>> {

@@ -178,6 +178,8 @@ impl RecoveryStore for SeaStore {
             .exec(&txn)
             .await
             .map_err(db_error)?;
+        // Tokens die with the factors that earned them, `offline_access` families included.
+        super::grants::revoke_of_user(&txn, &r.user_id, now).await?;
         user::Entity::update_many()
             .col_expr(user::Column::MfaRequired, Expr::value(true))
             .col_expr(user::Column::UpdatedAt, Expr::value(now))

@@ -5,6 +5,7 @@ use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::{SeaStore, db_error};
+use crate::core::model::Session;
 use crate::core::store::{RpSession, RpStore};
 use crate::core::{Error, Result};
 
@@ -124,5 +125,34 @@ impl RpStore for SeaStore {
             .await
             .map_err(db_error)?;
         Ok(found.into_iter().map(|m| (m.client_id, m.user_id)).collect())
+    }
+
+    async fn sign_ins_of_session(&self, session_hash: &str) -> Result<Vec<String>> {
+        Ok(rp_session::Entity::find()
+            .filter(rp_session::Column::SessionHash.eq(session_hash))
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(|m| m.sid)
+            .collect())
+    }
+
+    async fn session_of_sign_in(&self, sid: &str, client_id: &str) -> Result<Option<Session>> {
+        let Some(rp) = rp_session::Entity::find()
+            .filter(rp_session::Column::Sid.eq(sid))
+            .filter(rp_session::Column::ClientId.eq(client_id))
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+        else {
+            return Ok(None);
+        };
+        session::Entity::find_by_id(rp.session_hash)
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+            .map(super::sessions::to_domain)
+            .transpose()
     }
 }

@@ -9,7 +9,7 @@ use crate::core::model::{Session, SessionState};
 use crate::core::store::SessionStore;
 use crate::core::{Error, Result};
 
-fn to_domain(m: session::Model) -> Result<Session> {
+pub(super) fn to_domain(m: session::Model) -> Result<Session> {
     Ok(Session {
         state: SessionState::parse(&m.state)
             .ok_or_else(|| Error::Internal(format!("unknown session state {}", m.state)))?,
@@ -99,13 +99,16 @@ impl SessionStore for SeaStore {
         Ok(())
     }
 
-    async fn delete_sessions_of_user(&self, user_id: &str) -> Result<u64> {
-        let result = session::Entity::delete_many()
+    async fn end_sign_ins_of_user(&self, user_id: &str, now: DateTime<Utc>) -> Result<u64> {
+        let txn = self.db.begin().await.map_err(db_error)?;
+        let ended = session::Entity::delete_many()
             .filter(session::Column::UserId.eq(user_id))
-            .exec(&self.db)
+            .exec(&txn)
             .await
             .map_err(db_error)?;
-        Ok(result.rows_affected)
+        super::grants::revoke_of_user(&txn, user_id, now).await?;
+        txn.commit().await.map_err(db_error)?;
+        Ok(ended.rows_affected)
     }
 
     async fn count_sessions_of_user(&self, user_id: &str) -> Result<u64> {

@@ -103,6 +103,8 @@ impl TokenStore for SeaStore {
             .exec(&txn)
             .await
             .map_err(db_error)?;
+        // Tokens die with the password that earned them, `offline_access` families included.
+        super::grants::revoke_of_user(&txn, &token.user_id, now).await?;
         txn.commit().await.map_err(db_error)?;
         Ok(Some(token.user_id))
     }

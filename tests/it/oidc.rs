@@ -52,7 +52,7 @@ pub(crate) fn param(location: &str, name: &str) -> Option<String> {
 }
 
 /// Follows redirects inside Gatehouse (signing in on the way) until one leaves for the client.
-async fn authorize(server: &TestServer, browser: &Browser, url: &str, username: &str) -> String {
+pub(crate) async fn authorize(server: &TestServer, browser: &Browser, url: &str, username: &str) -> String {
     let mut location = url.to_string();
     for _ in 0..10 {
         if location.starts_with(REDIRECT) {

@@ -113,7 +113,7 @@ async fn a_cli_signs_in_through_the_browser_with_a_second_factor() {
     device_client(&server, "mutt", true, &["refresh_token"]).await;
     device_client(&server, "other", true, &[]).await;
 
-    let started = start(&server, "mutt", "openid email offline_access").await;
+    let started = start(&server, "mutt", "openid email calendar").await;
     let device_code = started["device_code"].as_str().unwrap().to_string();
     let user_code = started["user_code"].as_str().unwrap().to_string();
     assert_eq!(device_code.len(), 43, "256 random bits");
@@ -212,7 +212,7 @@ async fn a_cli_signs_in_through_the_browser_with_a_second_factor() {
     ] {
         assert!(confirm.body.contains(expected), "{expected}: {}", confirm.body);
     }
-    assert!(!confirm.body.contains("offline_access"), "unknown scopes are ignored");
+    assert!(!confirm.body.contains("calendar"), "unknown scopes are ignored");
     let still = poll_error(&server, "mutt", &device_code).await;
     assert!(
         ["slow_down", "authorization_pending"].contains(&still.as_str()),

@@ -237,7 +237,12 @@ async fn sessions_that_end_without_a_logout_are_swept_to_the_relying_parties() {
     assert_eq!(sweep(&server).await, 0, "live sessions are left alone");
 
     // Olga's sessions end the way a password reset or disabling ends them: deleted, without a logout request.
-    server.state().store.delete_sessions_of_user(&olga.id).await.unwrap();
+    server
+        .state()
+        .store
+        .end_sign_ins_of_user(&olga.id, gatehouse::core::clock::Clock::now(server.clock.as_ref()))
+        .await
+        .unwrap();
     assert_eq!(sweep(&server).await, 1);
     let received = sink.received(1).await;
     assert_eq!(received.len(), 1);

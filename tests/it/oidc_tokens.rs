@@ -84,8 +84,9 @@ async fn refresh_tokens_rotate_and_a_reused_one_revokes_its_family() {
     );
     let _ = vera;
 
-    // A family ends 30 days after the sign-in, however often it is refreshed.
-    let code = code_for(&server, &browser, &[], "vera").await;
+    // A family ends 30 days after the sign-in, however often it is refreshed (an offline_access family: any
+    // other ends with its browser sign-in long before).
+    let code = code_for(&server, &browser, &[("scope", "openid offline_access")], "vera").await;
     let (_, fresh) = redeem(&server, &code, Some(VERIFIER)).await;
     let token = fresh["refresh_token"].as_str().unwrap().to_string();
     server.clock.advance(Duration::days(29));

@@ -163,7 +163,7 @@ async fn sessions_round_trip_and_end() {
         );
         store.delete_session(&session.id_hash).await.unwrap();
         assert!(store.session_by_hash(&session.id_hash).await.unwrap().is_none());
-        assert_eq!(store.delete_sessions_of_user(&u.id).await.unwrap(), 1);
+        assert_eq!(store.end_sign_ins_of_user(&u.id, later).await.unwrap(), 1);
         assert_eq!(store.count_sessions_of_user(&u.id).await.unwrap(), 0);
     }
 }
@@ -332,7 +332,15 @@ async fn concurrent_appends_are_all_committed_and_a_bad_row_fails_alone() {
             let jti = if n < 3 { "same".to_string() } else { format!("jti-{n}") };
             tokio::spawn(async move {
                 store
-                    .insert_issued_token(&jti, "client", "", None, None, now + Duration::minutes(10))
+                    .insert_issued_token(&gatehouse::core::store::IssuedToken {
+                        jti_hash: &jti,
+                        client_id: "client",
+                        user_id: "",
+                        code_hash: None,
+                        family_id: None,
+                        sid: None,
+                        expires_at: now + Duration::minutes(10),
+                    })
                     .await
             })
         });

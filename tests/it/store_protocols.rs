@@ -372,7 +372,7 @@ async fn saml_request_ids_are_accepted_once_and_pending_requests_answered_once()
 #[tokio::test]
 async fn a_refresh_token_is_claimed_once_under_concurrency() {
     use gatehouse::core::oauth::RefreshUse;
-    use gatehouse::core::store::OidcStore;
+    use gatehouse::core::store::{NewRefreshToken, OidcStore};
     for (_db, store) in backends().await {
         let backend = store.backend_name();
         let now = SystemClock.now();
@@ -385,7 +385,15 @@ async fn a_refresh_token_is_claimed_once_under_concurrency() {
         };
         let hash = "r".repeat(64);
         store
-            .insert_refresh_token(&hash, "family", "client", "u-1", &grant, now, now + Duration::days(1))
+            .insert_refresh_token(&NewRefreshToken {
+                token_hash: &hash,
+                family_id: "family",
+                client_id: "client",
+                user_id: "u-1",
+                grant: &grant,
+                now,
+                family_expires_at: now + Duration::days(1),
+            })
             .await
             .unwrap();
         let tasks: Vec<_> = (0..8)

@@ -91,6 +91,7 @@ pub fn ctx<'a>(state: &'a AppState, issuer: &'a str, origin: &'a Origin) -> Ctx<
         issuer,
         now: state.clock.now(),
         origin,
+        limits: state.limits,
     }
 }
 
@@ -102,6 +103,7 @@ fn rejection(state: &AppState, rejection: Rejection) -> HttpResponse {
     match rejection {
         Rejection::Page(message) => pages::error_page(StatusCode::BAD_REQUEST, &message),
         Rejection::Redirect(e) => see_other(authorize::error_url(&issuer(&state.config.public_url), &e)),
+        Rejection::Failed(e) => actix_web::ResponseError::error_response(&WebError::Core(e)),
     }
 }
 
@@ -335,6 +337,7 @@ pub(super) fn token_error(e: TokenError) -> HttpResponse {
             tracing::error!(%detail, "token endpoint error");
             StatusCode::INTERNAL_SERVER_ERROR
         }
+        TokenError::TemporarilyUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::BAD_REQUEST,
     };
     let mut response = HttpResponse::build(status);
@@ -343,6 +346,9 @@ pub(super) fn token_error(e: TokenError) -> HttpResponse {
         .insert_header((header::PRAGMA, "no-cache"));
     if matches!(e, TokenError::InvalidClient { basic: true }) {
         response.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"gatehouse\""));
+    }
+    if e == TokenError::TemporarilyUnavailable {
+        response.insert_header((header::RETRY_AFTER, crate::web::error::RETRY_AFTER_UNAVAILABLE_SECS));
     }
     response.json(json!({ "error": e.code(), "error_description": e.description() }))
 }
@@ -491,7 +497,7 @@ async fn revoke(
         Ok(()) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .finish(),
-        Err(e) => token_error(TokenError::Server(e.to_string())),
+        Err(e) => token_error(e.into()),
     }
 }
 
@@ -509,6 +515,6 @@ async fn introspect(
         Ok(body) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .json(body),
-        Err(e) => token_error(TokenError::Server(e.to_string())),
+        Err(e) => token_error(e.into()),
     }
 }

@@ -12,6 +12,7 @@ use super::tokens::{Ctx, TokenError};
 use crate::core::model::User;
 use crate::core::oauth::{Client, RefreshGrant};
 use crate::core::secrets::{random_token, token_digest};
+use crate::core::store::{IssuedToken, NewRefreshToken};
 
 pub const ACCESS_TOKEN_LIFETIME: Duration = Duration::minutes(10);
 pub const ID_TOKEN_LIFETIME: Duration = Duration::minutes(10);
@@ -56,14 +57,22 @@ pub async fn sign(ctx: &Ctx<'_>, alg: &str, typ: Option<&str>, claims: &Value) -
     Ok(key.signer.sign(&header, claims)?)
 }
 
+/// Where an access token descends from, recorded beside it so that revoking any of these revokes it: the code
+/// it was redeemed from, the refresh family it was minted in, the browser sign-in (`sid`) behind both.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Lineage<'a> {
+    pub code_hash: Option<&'a str>,
+    pub family_id: Option<&'a str>,
+    pub sid: Option<&'a str>,
+}
+
 /// An access token for `sub` (a user, or the client itself), recorded so it can be revoked.
 pub async fn access_token(
     ctx: &Ctx<'_>,
     client: &Client,
     user_id: &str,
     mut claims: Value,
-    code_hash: Option<&str>,
-    family_id: Option<&str>,
+    lineage: Lineage<'_>,
 ) -> Result<String, TokenError> {
     let jti = random_token();
     let exp = ctx.now + ACCESS_TOKEN_LIFETIME;
@@ -76,14 +85,15 @@ pub async fn access_token(
     }
     let token = sign(ctx, &client.signing_alg, Some("at+jwt"), &claims).await?;
     ctx.store
-        .insert_issued_token(
-            &token_digest(&jti),
-            &client.client_id,
+        .insert_issued_token(&IssuedToken {
+            jti_hash: &token_digest(&jti),
+            client_id: &client.client_id,
             user_id,
-            code_hash,
-            family_id,
-            exp,
-        )
+            code_hash: lineage.code_hash,
+            family_id: lineage.family_id,
+            sid: lineage.sid,
+            expires_at: exp,
+        })
         .await?;
     Ok(token)
 }
@@ -110,7 +120,12 @@ pub async fn mint(
         "sub": user.id, "scope": grant.scope, "auth_time": grant.auth_time.timestamp(), "acr": grant.acr,
         "amr": grant.amr,
     });
-    let access_token = access_token(ctx, client, &user.id, access_claims, issued.code_hash, family_id).await?;
+    let lineage = Lineage {
+        code_hash: issued.code_hash,
+        family_id,
+        sid: Some(&grant.sid),
+    };
+    let access_token = access_token(ctx, client, &user.id, access_claims, lineage).await?;
 
     let mut body = json!({
         "access_token": access_token, "token_type": "Bearer", "expires_in": ACCESS_TOKEN_LIFETIME.num_seconds(),
@@ -125,15 +140,15 @@ pub async fn mint(
     if let Some((family_id, family_expires_at)) = issued.family {
         let refresh_token = random_token();
         ctx.store
-            .insert_refresh_token(
-                &token_digest(&refresh_token),
+            .insert_refresh_token(&NewRefreshToken {
+                token_hash: &token_digest(&refresh_token),
                 family_id,
-                &client.client_id,
-                &user.id,
+                client_id: &client.client_id,
+                user_id: &user.id,
                 grant,
-                ctx.now,
+                now: ctx.now,
                 family_expires_at,
-            )
+            })
             .await?;
         body["refresh_token"] = refresh_token.into();
     }

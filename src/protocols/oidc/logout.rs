@@ -155,6 +155,10 @@ pub async fn sweep(ctx: &Ctx<'_>, limits: SessionLimits) -> Result<usize> {
         let full = batch.len() as u64 == SWEEP_BATCH;
         for rp in batch {
             if ctx.store.claim_rp_session(&rp.sid, &rp.client_id).await? {
+                // What the sign-in earned ends with it (`offline_access` families excepted).
+                ctx.store
+                    .revoke_grants_of_sign_ins(std::slice::from_ref(&rp.sid), ctx.now, true)
+                    .await?;
                 ended.push((rp.sid, rp.client_id, rp.user_id));
             }
         }

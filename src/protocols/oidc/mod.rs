@@ -26,4 +26,11 @@ pub fn issuer(public_url: &Url) -> String {
     public_url.as_str().trim_end_matches('/').to_string()
 }
 
-pub const SCOPES: [&str; 5] = ["openid", "profile", "email", "phone", "roles"];
+pub const SCOPES: [&str; 6] = [
+    "openid",
+    "profile",
+    "email",
+    "phone",
+    "roles",
+    crate::core::oauth::OFFLINE_ACCESS,
+];

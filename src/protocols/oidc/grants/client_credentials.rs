@@ -23,7 +23,7 @@ pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) ->
     }
     let scope = scopes.join(" ");
     let claims = json!({ "sub": client.client_id, "scope": scope });
-    let access_token = issue::access_token(ctx, client, "", claims, None, None).await?;
+    let access_token = issue::access_token(ctx, client, "", claims, issue::Lineage::default()).await?;
     audit_success(ctx, client, None, "client_credentials").await?;
     Ok(json!({
         "access_token": access_token, "token_type": "Bearer", "expires_in": ACCESS_TOKEN_LIFETIME.num_seconds(),

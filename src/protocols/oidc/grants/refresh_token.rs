@@ -1,12 +1,14 @@
 //! The refresh_token grant (RFC 6749 §6, RFC 9700 §4.14): rotation (a new refresh token each time), reuse
 //! detection (a rotated token coming back revokes its whole family), optional narrowing of the scope, an absolute
-//! family lifetime; never a factor prompt.
+//! family lifetime, and a fresh judgement of the grant against today's policy and the sign-in it belongs to
+//! (`core::grants`); never a factor prompt.
 use serde_json::{Value, json};
 
 use super::super::issue::{self, Issue};
 use super::super::tokens::{Ctx, TokenError, TokenRequest};
 use super::{active_user, audit_success};
 use crate::core::audit::{self, Outcome};
+use crate::core::grants;
 use crate::core::oauth::{Client, RefreshUse};
 use crate::core::secrets::token_digest;
 
@@ -16,7 +18,7 @@ pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) ->
         .as_deref()
         .filter(|t| !t.is_empty() && t.len() <= 128)
         .ok_or_else(|| TokenError::InvalidRequest("refresh_token is missing.".into()))?;
-    let (family_id, user_id, mut grant, family_expires_at) =
+    let (family_id, user_id, mut grant, family_expires_at, offline) =
         match ctx.store.use_refresh_token(&token_digest(token), ctx.now).await? {
             RefreshUse::Fresh {
                 family_id,
@@ -24,10 +26,11 @@ pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) ->
                 user_id,
                 grant,
                 family_expires_at,
-            } if client_id == client.client_id => (family_id, user_id, *grant, family_expires_at),
+                offline,
+            } if client_id == client.client_id => (family_id, user_id, *grant, family_expires_at, offline),
             RefreshUse::Fresh { .. } | RefreshUse::Invalid => {
                 return Err(TokenError::InvalidGrant(
-                    "The refresh token is invalid or expired.".into(),
+                    "The refresh token is invalid, expired or revoked; sign in again.".into(),
                 ));
             }
             RefreshUse::Reused { family_id } => {
@@ -57,6 +60,21 @@ pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) ->
         grant.scope = requested.split_whitespace().collect::<Vec<_>>().join(" ");
     }
     let user = active_user(ctx, &user_id).await?;
+    // Today's rules, not those of the day of the sign-in: the sign-in still lives and still qualifies.
+    if let Err(refusal) = grants::judge_refresh(ctx.store, ctx.now, ctx.limits, &user, client, &grant, offline).await? {
+        let revoked = ctx.store.revoke_family(&family_id, ctx.now).await?;
+        audit::record(
+            ctx.store,
+            ctx.now,
+            ctx.origin,
+            "oidc.refresh_refused",
+            Outcome::Denied,
+            Some(&user.id),
+            json!({ "client_id": client.client_id, "reason": refusal.as_str(), "tokens_revoked": revoked }),
+        )
+        .await?;
+        return Err(TokenError::InvalidGrant(refusal.description().into()));
+    }
     let issued = Issue {
         code_hash: None,
         nonce: None,
