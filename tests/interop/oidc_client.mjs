@@ -8,13 +8,15 @@
 // enabled: openid-client 6 skips the signature of token-endpoint ID tokens otherwise), iss, aud, exp and nonce —,
 // userinfo, refreshTokenGrant (a new, different refresh token and a valid ID token for the same user), the rotated
 // refresh token presented again (invalid_grant), then the new one (invalid_grant too: reuse revokes the family),
-// and a second redemption of the same code, which must fail with invalid_grant. The redirect URI is never fetched:
+// a second redemption of the same code, which must fail with invalid_grant, and a second authorization whose tokens
+// die when the user signs out (refresh refused, access token inactive at introspection, userinfo refused). The redirect URI is never fetched:
 // the script stops at the redirect that leads there. The client must be confidential (client_secret_basic), trusted
 // (no consent page) and allowed the refresh_token grant; the user must have a password and no second factor.
 //
 // On success prints one JSON line: {"sub", "email", "acr", "amr", "userinfo_username", "refresh_rotated",
 // "refreshed_id_token_sub", "refreshed_id_token_auth_time_kept", "refresh_reuse_error", "family_revoked_error",
-// "code_reuse_rejected"}. On failure prints the step and the error to stderr and exits 1.
+// "code_reuse_rejected", "after_logout_refresh_error", "after_logout_access_token_active",
+// "after_logout_userinfo_refused"}. On failure prints the step and the error to stderr and exits 1.
 import * as client from "openid-client";
 import { TIMEOUT_S, atStep, browser, describe, fail, input, post, run, text } from "./gatehouse_browser.mjs";
 
@@ -128,6 +130,38 @@ async function main() {
   }
   if (!codeReuseRejected) fail("the same authorization code was redeemed twice");
 
+  // Tokens die with the sign-in that earned them: a second authorization in the same (signed-in) browser, then
+  // the user signs out; the refresh token, introspection and userinfo all say so.
+  atStep("second authorization");
+  const secondVerifier = client.randomPKCECodeVerifier();
+  const secondState = client.randomState();
+  const secondUrl = client.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: "openid",
+    code_challenge: await client.calculatePKCECodeChallenge(secondVerifier),
+    code_challenge_method: "S256",
+    state: secondState,
+  });
+  const second = await client.authorizationCodeGrant(config, new URL(await authorize(secondUrl.href)), {
+    pkceCodeVerifier: secondVerifier,
+    expectedState: secondState,
+  });
+  atStep("sign-out");
+  const account = await browse(new URL("/account", issuer).href);
+  if (account.status !== 200) fail(`account page: ${account.status} ${text(account)}`);
+  const signedOut = await browse(new URL("/logout", issuer).href, post({ csrf: input(account, "csrf") }));
+  if (signedOut.status !== 303) fail(`sign-out: ${signedOut.status} ${text(signedOut)}`);
+  atStep("tokens after sign-out");
+  const afterLogoutRefreshError = await tokenError(() => client.refreshTokenGrant(config, second.refresh_token));
+  const introspected = await client.tokenIntrospection(config, second.access_token);
+  let userinfoRefused = false;
+  try {
+    await client.fetchUserInfo(config, second.access_token, client.skipSubjectCheck);
+  } catch (e) {
+    userinfoRefused = e instanceof client.WWWAuthenticateChallengeError || e instanceof client.ResponseBodyError;
+    if (!userinfoRefused) fail(`userinfo failed, but not with a challenge: ${describe(e)}`);
+  }
+
   console.log(
     JSON.stringify({
       sub: claims.sub,
@@ -141,6 +175,9 @@ async function main() {
       refresh_reuse_error: refreshReuseError,
       family_revoked_error: familyRevokedError,
       code_reuse_rejected: codeReuseRejected,
+      after_logout_refresh_error: afterLogoutRefreshError,
+      after_logout_access_token_active: introspected.active,
+      after_logout_userinfo_refused: userinfoRefused,
     }),
   );
 }

@@ -221,7 +221,10 @@ async fn a_database_outage_gives_503_at_every_oauth_endpoint() {
         ),
         ("/introspect", vec![("token", &access), ("client_id", "spa")]),
         ("/revoke", vec![("token", &refresh), ("client_id", "spa")]),
-        ("/device_authorization", vec![("client_id", "nobody"), ("scope", "openid")]),
+        (
+            "/device_authorization",
+            vec![("client_id", "nobody"), ("scope", "openid")],
+        ),
     ];
     for (path, form) in forms {
         let response = http.post(server.url(path)).form(&form).send().await.unwrap();

@@ -1,7 +1,8 @@
 //! The OpenID Provider against openid-client (npm, an OpenID-certified relying-party library), run by node
 //! (`tests/interop/oidc_client.mjs`): discovery, authorization code with PKCE S256, state and nonce, the RFC 9207
 //! `iss` response parameter, the ES256 ID token checked against the JWKS, userinfo, refresh-token rotation, a
-//! rotated refresh token presented again revoking its whole family, and a replayed code refused.
+//! rotated refresh token presented again revoking its whole family, a replayed code refused, and the tokens of a
+//! sign-in dead after the user signs out (refresh, introspection, userinfo).
 //! The JavaScript counterpart of `oidc.rs`, whose relying party is the `openidconnect` crate. A second script
 //! (`tests/interop/oidc_stepup.mjs`) has openid-client ask `acr_values` for multi-factor on a password-only session
 //! (the second-factor prompt, then an ID token with the right `acr`/`amr`) and for phishing-resistant with only an
@@ -67,6 +68,9 @@ async fn openid_client_signs_in_with_the_code_flow_and_refreshes() {
             "refresh_reuse_error": "invalid_grant",
             "family_revoked_error": "invalid_grant",
             "code_reuse_rejected": true,
+            "after_logout_refresh_error": "invalid_grant",
+            "after_logout_access_token_active": false,
+            "after_logout_userinfo_refused": true,
         })
     );
     server.stop().await;

@@ -59,7 +59,7 @@ fn every_template_renders() {
     ctx.insert("download", "codes");
     ctx.insert("request", "r1");
     ctx.insert("client_id", "app");
-    ctx.insert("scopes", &["openid", "email"]);
+    ctx.insert("scopes", &["openid", "email", "offline_access"]);
     ctx.insert("phone", "+41•••••••00");
     ctx.insert("factor_id", "f1");
     ctx.insert("secret", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
@@ -129,7 +129,8 @@ fn every_template_renders() {
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");
     for name in names {
-        if name == "base.html" {
+        // The layout and partials (`_name.html`) are rendered inside the pages that use them.
+        if name == "base.html" || name.rsplit('/').next().is_some_and(|file| file.starts_with('_')) {
             continue;
         }
         let out = tera.render(&name, &ctx).unwrap_or_else(|e| panic!("{name}: {e:?}"));
@@ -137,6 +138,14 @@ fn every_template_renders() {
         if name.ends_with(".html") && !name.starts_with("email/") {
             assert!(out.contains("An &lt;error&gt;"), "{name}: errors are shown, escaped");
         }
+    }
+    // Consent and the device confirmation describe every scope in words, offline access included.
+    for page in ["oidc/consent.html", "oidc/device_confirm.html"] {
+        let out = tera.render(page, &ctx).expect("scopes page");
+        assert!(
+            out.contains("your e-mail address") && out.contains("access while you are signed out"),
+            "{page}"
+        );
     }
     // Trusted browsers: listed with revoke buttons, and the offer on the second step.
     let account = tera.render("account/index.html", &ctx).expect("account with devices");
