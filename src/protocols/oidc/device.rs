@@ -46,6 +46,7 @@ pub const GUESSES: Policy = Policy {
     lock_after: None,
     lock_for: Duration::zero(),
     forget_after: Some(Duration::hours(1)),
+    until_cleared: false,
 };
 
 /// A new user code, normalised (8 letters, no dash).
