@@ -31,6 +31,8 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// End a password lockout (after too many wrong passwords): the password works again. Audited.
+    Unlock { user: String },
     /// Give a user a role.
     AddRole { user: String, role: String },
     /// Take a role from a user.
@@ -170,6 +172,23 @@ pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Resu
                 json,
                 &json!({ "username": target.username, "password_set": true }),
                 &format!("Password set for {}; their sessions have ended.", target.username),
+            );
+        }
+        UserCommand::Unlock { user } => {
+            let target = accounts::find(store, &user).await?;
+            let policy = crate::core::throttle::Policy::password_sign_in(config.password_lockout_failures);
+            let was_locked = crate::core::password_lock::unlock(store, &policy, now, &origin, &target).await?;
+            print(
+                json,
+                &json!({ "username": target.username, "was_locked": was_locked, "unlocked": true }),
+                &if was_locked {
+                    format!("Unlocked the password of {}.", target.username)
+                } else {
+                    format!(
+                        "The password of {} was not locked; its failed attempts are cleared.",
+                        target.username
+                    )
+                },
             );
         }
         UserCommand::AddRole { user, role } => {
