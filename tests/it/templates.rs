@@ -32,7 +32,8 @@ fn every_template_renders() {
     );
     ctx.insert(
         "factors",
-        &serde_json::json!([{ "id": "f1", "kind": "totp", "name": "Phone", "added": "2026-01-01", "last_used": null }]),
+        &serde_json::json!([{ "id": "f1", "kind": "totp", "name": "Phone", "added": "2026-01-01", "last_used": null, "flagged": false },
+            { "id": "f2", "kind": "webauthn", "name": "YubiKey", "added": "2026-01-01", "last_used": null, "flagged": true }]),
     );
     for (key, value) in [
         ("has_primary", true),
