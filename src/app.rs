@@ -37,6 +37,8 @@ pub struct AppState {
     pub limits: SessionLimits,
     /// Attempts at one factor: delays, then a lock.
     pub factor_policy: Policy,
+    /// Password attempts per account: delays, then a silent lock until a reset or an administrator clears it.
+    pub password_policy: Policy,
     pub links: LinkSettings,
 }
 
@@ -123,6 +125,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
             config.factor_lockout_failures,
             chrono::Duration::minutes(config.factor_lockout_minutes.into()),
         ),
+        password_policy: Policy::password_sign_in(config.password_lockout_failures),
         store: Arc::new(store),
         clock,
         notifier: Arc::new(mailer),

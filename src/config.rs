@@ -55,6 +55,9 @@ pub struct Config {
     pub sms_twilio_auth_token: Option<String>,
     /// `twilio`: the sending number or messaging service.
     pub sms_twilio_from: Option<String>,
+    /// Consecutive wrong passwords for one account after which its password stops working (the right one too)
+    /// until a password reset by mail or `gatehouse user unlock`; the growing delays come first.
+    pub password_lockout_failures: u32,
     /// Consecutive wrong codes after which a factor locks.
     pub factor_lockout_failures: u32,
     pub factor_lockout_minutes: u32,
@@ -109,6 +112,7 @@ impl Default for Config {
             sms_twilio_account_sid: None,
             sms_twilio_auth_token: None,
             sms_twilio_from: None,
+            password_lockout_failures: 100,
             factor_lockout_failures: 10,
             factor_lockout_minutes: 15,
             totp_issuer: "Gatehouse".into(),
@@ -237,6 +241,12 @@ impl Config {
             || self.setup_link_hours == 0
         {
             return bad("session and link lifetimes must be at least 1".into());
+        }
+        if !(1..=1000).contains(&self.password_lockout_failures) {
+            return bad(format!(
+                "password_lockout_failures: {} is out of range; use 1 to 1000 (default 100, the most NIST SP 800-63B allows)",
+                self.password_lockout_failures
+            ));
         }
         if !(1..=100).contains(&self.factor_lockout_failures) || self.factor_lockout_minutes == 0 {
             return bad("factor_lockout_failures: 1 to 100; factor_lockout_minutes: at least 1".into());

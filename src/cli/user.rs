@@ -8,7 +8,9 @@ use crate::app;
 use crate::config::Config;
 use crate::core::accounts::{self, NewAccount};
 use crate::core::audit::Origin;
+use crate::core::factors::FactorKind;
 use crate::core::model::UserStatus;
+use crate::core::passkeys;
 use crate::core::store::Store;
 use crate::core::trusted_devices;
 
@@ -31,6 +33,13 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// End a password lockout (after too many wrong passwords): the password works again. Audited.
+    Unlock { user: String },
+    /// List a user's second factors (id, kind, name, state; security keys flagged as suspected copies).
+    Factors { user: String },
+    /// Accept a security key or passkey again after its signature counter went backwards (a suspected copy).
+    /// Check with the user first that the authenticator in their hands is the only one. Audited.
+    ClearCloneFlag { user: String, factor_id: String },
     /// Give a user a role.
     AddRole { user: String, role: String },
     /// Take a role from a user.
@@ -170,6 +179,76 @@ pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Resu
                 json,
                 &json!({ "username": target.username, "password_set": true }),
                 &format!("Password set for {}; their sessions have ended.", target.username),
+            );
+        }
+        UserCommand::Unlock { user } => {
+            let target = accounts::find(store, &user).await?;
+            let policy = crate::core::throttle::Policy::password_sign_in(config.password_lockout_failures);
+            let was_locked = crate::core::password_lock::unlock(store, &policy, now, &origin, &target).await?;
+            print(
+                json,
+                &json!({ "username": target.username, "was_locked": was_locked, "unlocked": true }),
+                &if was_locked {
+                    format!("Unlocked the password of {}.", target.username)
+                } else {
+                    format!(
+                        "The password of {} was not locked; its failed attempts are cleared.",
+                        target.username
+                    )
+                },
+            );
+        }
+        UserCommand::Factors { user } => {
+            let target = accounts::find(store, &user).await?;
+            let rows: Vec<serde_json::Value> = store
+                .factors_of(&target.id)
+                .await?
+                .iter()
+                .map(|f| {
+                    json!({
+                        "id": f.id, "kind": f.kind, "name": f.name, "status": f.status,
+                        "flagged": f.kind == FactorKind::WebAuthn && passkeys::is_flagged(f),
+                        "created_at": f.created_at, "last_used_at": f.last_used_at,
+                    })
+                })
+                .collect();
+            let text = if rows.is_empty() {
+                format!("{} has no second factors.", target.username)
+            } else {
+                rows.iter()
+                    .map(|r| {
+                        format!(
+                            "{}  {:<14} {:<24} {}{}",
+                            r["id"].as_str().unwrap_or_default(),
+                            r["kind"].as_str().unwrap_or_default(),
+                            r["name"].as_str().unwrap_or_default(),
+                            r["status"].as_str().unwrap_or_default(),
+                            if r["flagged"] == true {
+                                "  FLAGGED (suspected copy)"
+                            } else {
+                                ""
+                            }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            print(json, &json!({ "username": target.username, "factors": rows }), &text);
+        }
+        UserCommand::ClearCloneFlag { user, factor_id } => {
+            let target = accounts::find(store, &user).await?;
+            let was_flagged = passkeys::clear_clone_flag(store, now, &origin, &target, &factor_id).await?;
+            print(
+                json,
+                &json!({ "username": target.username, "factor_id": factor_id, "was_flagged": was_flagged }),
+                &if was_flagged {
+                    format!(
+                        "Cleared the clone flag of {factor_id}; {} can use it again.",
+                        target.username
+                    )
+                } else {
+                    format!("{factor_id} of {} was not flagged.", target.username)
+                },
             );
         }
         UserCommand::AddRole { user, role } => {

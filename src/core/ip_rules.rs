@@ -9,7 +9,9 @@
 //! - An unknown client address is permitted only where no rule could apply (no lists at all).
 //! - The client address is the socket peer's, unless the peer is a configured trusted proxy: then it is the
 //!   right-most `X-Forwarded-For` entry that is not itself a trusted proxy. Without trusted proxies the header is
-//!   ignored, so nobody can pick their own address.
+//!   ignored, so nobody can pick their own address. Entries may carry a port (`192.0.2.1:4711`,
+//!   `[2001:db8::1]:443`, as some proxies write them); an entry that is no address at all makes the client
+//!   address *unknown* — never the proxy's own — so the rules fail closed.
 //! - IPv4-mapped IPv6 addresses (`::ffff:192.0.2.1`) are compared as IPv4.
 use ipnet::IpNet;
 use serde::Serialize;
@@ -124,9 +126,27 @@ pub fn check_all<'a>(
     rules.into_iter().try_for_each(|r| r.check(ip))
 }
 
+/// One `X-Forwarded-For` entry: an address, optionally with a port (`192.0.2.1:4711`, `[2001:db8::1]:443`,
+/// `[2001:db8::1]`). `None` for anything else (`unknown`, a host name, garbage).
+pub fn parse_forwarded_entry(entry: &str) -> Option<IpAddr> {
+    let entry = entry.trim();
+    if let Ok(ip) = entry.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    if let Ok(socket) = entry.parse::<std::net::SocketAddr>() {
+        return Some(socket.ip());
+    }
+    entry
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+        .and_then(|inner| inner.parse::<std::net::Ipv6Addr>().ok())
+        .map(IpAddr::V6)
+}
+
 /// The client address: the socket peer, or — when the peer is a trusted proxy — the right-most
-/// `X-Forwarded-For` entry that is not a trusted proxy (entries left of it are the client's own claims). A
-/// malformed entry stops the walk at the last trusted hop.
+/// `X-Forwarded-For` entry that is not a trusted proxy (entries left of it are the client's own claims). An
+/// entry that is not an address makes the client unknown (`None`): falling back to the proxy's own address
+/// would let a client that a rule denies pass it with a port or a typo in the header.
 pub fn client_ip(peer: Option<IpAddr>, forwarded_for: &[&str], trusted: &[IpNet]) -> Option<IpAddr> {
     let peer = peer.map(canonical)?;
     if trusted.is_empty() || !contains(trusted, peer) {
@@ -134,10 +154,14 @@ pub fn client_ip(peer: Option<IpAddr>, forwarded_for: &[&str], trusted: &[IpNet]
     }
     let mut client = peer;
     for entry in forwarded_for.iter().rev().flat_map(|h| h.rsplit(',')) {
-        match entry.trim().parse::<IpAddr>().map(canonical) {
-            Ok(ip) if contains(trusted, ip) => client = ip,
-            Ok(ip) => return Some(ip),
-            Err(_) => return Some(client),
+        if entry.trim().is_empty() {
+            // `a, , b` or an empty header: no claim, nothing to judge.
+            continue;
+        }
+        match parse_forwarded_entry(entry).map(canonical) {
+            Some(ip) if contains(trusted, ip) => client = ip,
+            Some(ip) => return Some(ip),
+            None => return None,
         }
     }
     Some(client)
@@ -208,6 +232,59 @@ mod tests {
             ip("198.51.100.7")
         );
         assert_eq!(client_ip(ip("10.0.0.5"), &[], &proxies), ip("10.0.0.5"));
-        assert_eq!(client_ip(ip("10.0.0.5"), &["junk, 10.0.0.9"], &proxies), ip("10.0.0.9"));
+    }
+
+    #[test]
+    fn forwarded_entries_with_ports_are_the_client() {
+        let proxies = parse_list("10.0.0.0/8").unwrap();
+        for (entry, expected) in [
+            ("203.0.113.9:4711", "203.0.113.9"),
+            ("[2001:db8::1]:443", "2001:db8::1"),
+            ("[2001:db8::1]", "2001:db8::1"),
+            (" 2001:db8::1 ", "2001:db8::1"),
+            ("[::ffff:203.0.113.9]:80", "203.0.113.9"),
+        ] {
+            assert_eq!(client_ip(ip("10.0.0.5"), &[entry], &proxies), ip(expected), "{entry}");
+        }
+        // A trusted hop with a port is still a trusted hop.
+        assert_eq!(
+            client_ip(ip("10.0.0.5"), &["203.0.113.9:1, 10.0.0.9:8080"], &proxies),
+            ip("203.0.113.9")
+        );
+        let deny = rules("", "203.0.113.0/24, 2001:db8::/32");
+        for entry in ["203.0.113.9:4711", "[2001:db8::1]:443"] {
+            assert_eq!(
+                deny.check(client_ip(ip("10.0.0.5"), &[entry], &proxies)),
+                Err(Refusal::Denied),
+                "{entry}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unreadable_forwarded_entry_fails_closed() {
+        let proxies = parse_list("10.0.0.0/8").unwrap();
+        for header in [
+            "junk",
+            "junk, 10.0.0.9",
+            "unknown",
+            "203.0.113.9:notaport",
+            "[2001:db8::1",
+            "2001:db8::1]:443",
+            "host.example:80",
+            "203.0.113.9:4711:1",
+        ] {
+            assert_eq!(client_ip(ip("10.0.0.5"), &[header], &proxies), None, "{header}");
+        }
+        // Left of the right-most untrusted entry nothing is read: a client's own junk changes nothing.
+        assert_eq!(
+            client_ip(ip("10.0.0.5"), &["junk, 198.51.100.7"], &proxies),
+            ip("198.51.100.7")
+        );
+        // Unknown: refused wherever a rule exists, allowed only where none does.
+        assert_eq!(rules("", "203.0.113.0/24").check(None), Err(Refusal::UnknownAddress));
+        assert_eq!(rules("", "").check(None), Ok(()));
+        // Not behind a trusted proxy the header is not read at all, junk or not.
+        assert_eq!(client_ip(ip("192.0.2.1"), &["junk"], &proxies), ip("192.0.2.1"));
     }
 }

@@ -1,5 +1,7 @@
-//! Interactive sign-in with a password. Unknown accounts, accounts without a password and wrong passwords
-//! take the same time and get the same answer; every attempt is an audit event.
+//! Interactive sign-in with a password. Unknown accounts, accounts without a password, wrong passwords and
+//! locked passwords take the same time and get the same answer; every attempt is an audit event. Attempts
+//! are counted per account (`password_lock`): the identifier is resolved first, then an attempt is reserved
+//! on the account's counter (or the identifier's, when it names no account), then the password is checked.
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -8,7 +10,7 @@ use super::ip_rules::{self, IpRules};
 use super::model::{Session, SessionState, User, UserStatus, truncate};
 use super::notify::Notifier;
 use super::password::{self, Verdict};
-use super::secrets::token_digest;
+use super::password_lock;
 use super::sessions::{self, SessionLimits};
 use super::store::Store;
 use super::throttle::{self, Policy};
@@ -21,11 +23,6 @@ pub struct SignedIn {
     pub token: String,
     pub session: Session,
     pub user: User,
-}
-
-/// Password attempts are counted per typed identifier (known or not, so the delays reveal nothing).
-fn throttle_key(identifier: &str) -> String {
-    format!("password:{}", &token_digest(&identifier.trim().to_lowercase())[..32])
 }
 
 /// Identifier and password lengths beyond which no account can match.
@@ -73,21 +70,31 @@ pub async fn password_sign_in(
     limits: SessionLimits,
     origin: &Origin,
     global_ip: &IpRules,
+    policy: &Policy,
     identifier: &str,
     password: &str,
     trusted_cookie: Option<&str>,
 ) -> Result<SignedIn> {
     // Global IP rules come first: from a refused network no password is even checked.
     enforce_ip(store, now, origin, None, "global", [global_ip]).await?;
-    let plausible = identifier.len() <= MAX_IDENTIFIER && password.len() <= MAX_PASSWORD_BYTES;
-    let attempt = match throttle::begin(
-        store,
-        &Policy::PASSWORD,
-        &throttle_key(&truncate(identifier, MAX_IDENTIFIER)),
-        now,
-    )
-    .await
-    {
+    let identifier_ok = identifier.len() <= MAX_IDENTIFIER && !identifier.trim().is_empty();
+    let plausible = identifier_ok && password.len() <= MAX_PASSWORD_BYTES;
+    // Resolve first, so that the username and the e-mail address share the account's counter. Known or not,
+    // this is one look-up, one reservation and one hash below.
+    let user = if identifier_ok {
+        match accounts::find(store, identifier).await {
+            Ok(user) => Some(user),
+            Err(Error::NotFound(_)) => None,
+            Err(other) => return Err(other),
+        }
+    } else {
+        None
+    };
+    let key = match &user {
+        Some(user) => password_lock::account_key(&user.id),
+        None => password_lock::unknown_key(&truncate(identifier, MAX_IDENTIFIER)),
+    };
+    let attempt = match throttle::begin(store, policy, &key, now).await {
         Ok(attempt) => attempt,
         Err(refusal) => {
             audit::record(
@@ -96,7 +103,7 @@ pub async fn password_sign_in(
                 origin,
                 "login.password",
                 Outcome::Denied,
-                None,
+                user.as_ref().map(|u| u.id.as_str()),
                 json!({
                     "identifier": truncate(identifier, 64), "reason": "throttled",
                 }),
@@ -104,15 +111,6 @@ pub async fn password_sign_in(
             .await?;
             return Err(refusal);
         }
-    };
-    let user = if plausible && !identifier.trim().is_empty() {
-        match accounts::find(store, identifier).await {
-            Ok(user) => Some(user),
-            Err(Error::NotFound(_)) => None,
-            Err(other) => return Err(other),
-        }
-    } else {
-        None
     };
     let stored = if plausible {
         user.as_ref().and_then(|u| u.password_hash.clone())
@@ -124,12 +122,13 @@ pub async fn password_sign_in(
     let verdict = password::verify_async(typed, stored).await?;
 
     let (user, needs_rehash) = match (user, verdict) {
-        (Some(user), Verdict::Match { needs_rehash }) => (user, needs_rehash),
+        // A locked password is refused even when right, after the same hashing, with the same answer.
+        (Some(user), Verdict::Match { needs_rehash }) if !attempt.locked => (user, needs_rehash),
         (user, _) => {
-            let reason = if user.is_some() {
-                "wrong_password"
-            } else {
-                "unknown_user"
+            let reason = match &user {
+                None => "unknown_user",
+                Some(_) if attempt.locked => "password_locked",
+                Some(_) => "wrong_password",
             };
             audit::record(
                 store,
@@ -140,9 +139,15 @@ pub async fn password_sign_in(
                 user.as_ref().map(|u| u.id.as_str()),
                 json!({
                     "identifier": truncate(identifier, 64), "reason": reason,
+                    "consecutive_failures": attempt.number,
                 }),
             )
             .await?;
+            if attempt.locks_on_failure
+                && let Some(user) = &user
+            {
+                password_lock::announce(store, notifier, now, origin, user, attempt.number).await?;
+            }
             return Err(Error::InvalidCredentials);
         }
     };

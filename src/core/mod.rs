@@ -19,6 +19,7 @@ pub mod notify;
 pub mod oauth;
 pub mod passkeys;
 pub mod password;
+pub mod password_lock;
 pub mod policy;
 pub mod recovery;
 pub mod reset;

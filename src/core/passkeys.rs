@@ -4,8 +4,13 @@
 //!
 //! Ceremony state never leaves the server: it is stored under the session that started it (or, for a
 //! passwordless sign-in, under the digest of a random cookie), taken once, and expires in five minutes, so a
-//! challenge answers one transaction only. RP ID and origin come from `public_url`. A signature counter that
-//! goes backwards (a cloned authenticator) is refused, flagged on the factor and audited.
+//! challenge answers one transaction only. RP ID and origin come from `public_url`.
+//!
+//! A signature counter that goes backwards means two authenticators share one credential (a clone). The
+//! assertion is refused, the credential is flagged, audited and the user told by mail; and a flagged credential
+//! stays refused — also when the next assertion carries a higher counter, which the copy that is ahead would
+//! send — until the user removes it at `/account/security` (and registers again), or an administrator clears
+//! the flag (`gatehouse user clear-clone-flag`) after checking with the user.
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 use url::Url;
@@ -17,7 +22,7 @@ use webauthn_rs::prelude::{
 use super::audit::{self, Origin, Outcome};
 use super::factors::{Factor, FactorKind, FactorStatus};
 use super::login::SignedIn;
-use super::model::{Session, User, UserStatus};
+use super::model::{Session, User, UserStatus, truncate};
 use super::notify::Notifier;
 use super::second_factor::{self, Checked};
 use super::secrets::{random_token, token_digest};
@@ -192,15 +197,43 @@ pub async fn start_second_factor(
     serde_json::to_value(&options).map_err(internal)
 }
 
+/// Whether the credential was flagged for a counter regression (a suspected clone).
+pub fn is_flagged(factor: &Factor) -> bool {
+    factor.data.get("flagged").and_then(Value::as_bool).unwrap_or(false)
+}
+
+fn credential_matches(factor: &Factor, credential_id: &[u8]) -> bool {
+    passkey_of(factor).is_ok_and(|p| AsRef::<[u8]>::as_ref(p.cred_id()) == credential_id)
+}
+
 /// Verifies the assertion against this sign-in's challenge and the user's credentials; records the new counter.
+/// A flagged credential is refused whatever the assertion says; a counter regression flags the credential that
+/// answered, audits it and tells the user.
+#[allow(clippy::too_many_arguments)]
 async fn check_assertion(
     store: &dyn Store,
+    notifier: &dyn Notifier,
     now: DateTime<Utc>,
     origin: &Origin,
     user: &User,
     factors: &[Factor],
+    credential_id: &[u8],
     result: std::result::Result<webauthn_rs::prelude::AuthenticationResult, WebauthnError>,
 ) -> Result<Checked> {
+    let answering = factors.iter().find(|f| credential_matches(f, credential_id));
+    if let Some(factor) = answering.filter(|f| is_flagged(f)) {
+        audit::record(
+            store,
+            now,
+            origin,
+            "webauthn.flagged_credential",
+            Outcome::Denied,
+            Some(&user.id),
+            json!({ "factor_id": factor.id, "name": factor.name }),
+        )
+        .await?;
+        return Ok(Checked::Wrong);
+    }
     let outcome = match result {
         Ok(outcome) => outcome,
         Err(WebauthnError::CredentialPossibleCompromise) => {
@@ -211,13 +244,20 @@ async fn check_assertion(
                 "webauthn.counter_regression",
                 Outcome::Denied,
                 Some(&user.id),
-                json!({}),
+                json!({ "factor_id": answering.map(|f| f.id.as_str()) }),
             )
             .await?;
-            for factor in factors {
+            if let Some(factor) = answering {
                 let mut data = factor.data.clone();
                 data["flagged"] = true.into();
                 store.update_factor_data(&factor.id, &data, now).await?;
+                second_factor::notify(
+                    notifier,
+                    user,
+                    "passkey_flagged",
+                    json!({ "factor": factor.name, "ip": origin.ip }),
+                )
+                .await;
             }
             return Ok(Checked::Wrong);
         }
@@ -237,6 +277,45 @@ async fn check_assertion(
         }
     }
     Ok(Checked::Wrong)
+}
+
+/// An administrator clears a credential's clone flag (after checking with the user that the authenticator in
+/// their hands is the only one). Audited; `false` when it was not flagged.
+pub async fn clear_clone_flag(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    user: &User,
+    factor_id: &str,
+) -> Result<bool> {
+    let factor = store
+        .factor_of(&user.id, factor_id)
+        .await?
+        .filter(|f| f.kind == FactorKind::WebAuthn)
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "security key or passkey '{}' of {}",
+                truncate(factor_id, 64),
+                user.username
+            ))
+        })?;
+    let was_flagged = is_flagged(&factor);
+    if was_flagged {
+        let mut data = factor.data.clone();
+        data["flagged"] = false.into();
+        store.update_factor_data(&factor.id, &data, now).await?;
+    }
+    audit::record(
+        store,
+        now,
+        origin,
+        "webauthn.clone_flag_cleared",
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "factor_id": factor.id, "name": factor.name, "was_flagged": was_flagged }),
+    )
+    .await?;
+    Ok(was_flagged)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -264,10 +343,12 @@ pub async fn finish_second_factor(
             let state: PasskeyAuthentication = serde_json::from_str(&state).map_err(internal)?;
             check_assertion(
                 store,
+                notifier,
                 now,
                 origin,
                 user,
                 &factors,
+                response.get_credential_id(),
                 webauthn.finish_passkey_authentication(&response, &state),
             )
             .await?
@@ -316,9 +397,11 @@ pub async fn start_passwordless(webauthn: &Webauthn, store: &dyn Store, now: Dat
 
 /// Finishes a passwordless sign-in: the credential names its user; user verification is required, so the
 /// passkey counts as both factors.
+#[allow(clippy::too_many_arguments)]
 pub async fn finish_passwordless(
     webauthn: &Webauthn,
     store: &dyn Store,
+    notifier: &dyn Notifier,
     now: DateTime<Utc>,
     limits: SessionLimits,
     origin: &Origin,
@@ -400,7 +483,7 @@ pub async fn finish_passwordless(
         ));
     }
     let result = webauthn.finish_discoverable_authentication_v2(&response, state, DiscoverableKey::from(&passkey));
-    match check_assertion(store, now, origin, &user, &factors, result).await? {
+    match check_assertion(store, notifier, now, origin, &user, &factors, &credential_id, result).await? {
         Checked::Accepted {
             factor,
             amr: mut methods,

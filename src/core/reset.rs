@@ -1,7 +1,7 @@
 //! Single-use links that set a password: "forgot password" by mail, and the first administrator's setup
 //! link printed at start-up.
 //!
-//! A password reset changes the password and ends the user's sessions — nothing else. It never removes,
+//! A password reset changes the password, ends the user's sessions and clears a password lockout — nothing else. It never removes,
 //! disables or bypasses a second factor; factor recovery is a separate flow.
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
@@ -203,6 +203,8 @@ pub async fn complete(
         return Err(Error::InvalidLink);
     }
     super::trusted_devices::revoke_all(store, now, origin, &user.id, "password_reset").await?;
+    // Proving the mailbox is how a user ends a password lockout (`password_lock`).
+    super::password_lock::clear(store, now, origin, &user, "password_reset").await?;
     audit::record(
         store,
         now,

@@ -1,7 +1,13 @@
-//! Attempt accounting against guessing: growing delays, and for factors a lock after too many consecutive
-//! failures. Counters live in the database, and every attempt is *reserved* before the secret is checked:
-//! a compare-and-swap on the counter admits attempts one at a time, so parallel guesses cannot race past a
-//! delay or the lock, on one instance or several. A success resets the counter.
+//! Attempt accounting against guessing: growing delays, and a lock after too many consecutive failures. Counters
+//! live in the database, and every attempt is *reserved* before the secret is checked: a compare-and-swap on
+//! the counter admits attempts one at a time, so parallel guesses cannot race past a delay or the lock, on one
+//! instance or several. A success resets the counter.
+//!
+//! Two kinds of lock. A factor locks for a while (`lock_for`) and says so (`FactorLocked`). A password locks
+//! *silently* until cleared (`until_cleared`): attempts are still reserved, delayed and counted exactly as
+//! before, only their secret no longer counts (`Attempt::locked`), so from outside a locked account looks
+//! like an unlucky guess and cannot be told from an unknown one. Only [`clear`] (a password reset, an
+//! administrator) ends it: the lock *is* the counter at or past the limit, so every instance sees it.
 use chrono::{DateTime, Duration, Utc};
 
 use super::store::Store;
@@ -19,6 +25,9 @@ pub struct Policy {
     /// Failures are forgotten once no attempt was made for this long; `None` keeps them until a success (or the
     /// end of a lock). For keys where a success does not clear them.
     pub forget_after: Option<Duration>,
+    /// The lock lasts until [`clear`] (no `lock_for`) and is silent: the delays go on as before and the attempt
+    /// is admitted, marked `locked`, so its caller checks the secret for equal cost and refuses it anyway.
+    pub until_cleared: bool,
 }
 
 impl Policy {
@@ -28,7 +37,19 @@ impl Policy {
         lock_after: None,
         lock_for: Duration::zero(),
         forget_after: None,
+        until_cleared: false,
     };
+
+    /// Password sign-in: the delays of [`Policy::PASSWORD`] first, then, after `lock_after` consecutive
+    /// failures, a silent lock until a password reset or an administrator clears it (NIST SP 800-63B §5.2.2
+    /// allows at most 100).
+    pub fn password_sign_in(lock_after: u32) -> Policy {
+        Policy {
+            lock_after: Some(lock_after),
+            until_cleared: true,
+            ..Policy::PASSWORD
+        }
+    }
 
     pub fn factor(lock_after: u32, lock_for: Duration) -> Policy {
         Policy {
@@ -37,7 +58,13 @@ impl Policy {
             lock_after: Some(lock_after),
             lock_for,
             forget_after: None,
+            until_cleared: false,
         }
+    }
+
+    /// Whether `failures` consecutive failures hold a lock that only [`clear`] ends.
+    pub fn locked_until_cleared(&self, failures: u32) -> bool {
+        self.until_cleared && self.lock_after.is_some_and(|limit| failures >= limit)
     }
 }
 
@@ -63,6 +90,7 @@ pub fn gate(policy: &Policy, failures: u32, last_attempt: Option<DateTime<Utc>>,
     }
     if let Some(limit) = policy.lock_after
         && failures >= limit
+        && !policy.until_cleared
     {
         let until = last + policy.lock_for;
         return if now < until {
@@ -89,8 +117,11 @@ pub fn gate(policy: &Policy, failures: u32, last_attempt: Option<DateTime<Utc>>,
 pub struct Attempt {
     pub key: String,
     pub number: u32,
-    /// Failing this attempt locks the key.
+    /// Failing this attempt locks the key (exactly one attempt per lock: the one that reaches the limit).
     pub locks_on_failure: bool,
+    /// The key is locked until cleared: the secret must be refused even when right (after checking it, for
+    /// equal cost).
+    pub locked: bool,
 }
 
 /// Reserves an attempt for `key`, or refuses with `TooManyAttempts` / `FactorLocked`.
@@ -111,7 +142,14 @@ pub async fn begin(store: &dyn Store, policy: &Policy, key: &str, now: DateTime<
                     return Ok(Attempt {
                         key: key.to_string(),
                         number: next,
-                        locks_on_failure: policy.lock_after.is_some_and(|limit| next >= limit),
+                        locks_on_failure: policy.lock_after.is_some_and(|limit| {
+                            if policy.until_cleared {
+                                next == limit
+                            } else {
+                                next >= limit
+                            }
+                        }),
+                        locked: policy.locked_until_cleared(failures) && next > failures,
                     });
                 }
                 // Another attempt got in first: read again.
@@ -146,7 +184,20 @@ pub async fn take_quota(store: &dyn Store, key: &str, limit: u32, window: Durati
 }
 
 pub async fn succeeded(store: &dyn Store, attempt: &Attempt) -> Result<()> {
+    if attempt.locked {
+        // Never reached by a correct caller; a locked key is only cleared by `clear`.
+        return Err(Error::Internal("a locked attempt cannot succeed".into()));
+    }
     store.reset_attempt_counter(&attempt.key).await
+}
+
+/// Ends a lock (or forgets the failures) of `key` whatever its policy; returns the failures it held.
+pub async fn clear(store: &dyn Store, key: &str) -> Result<u32> {
+    let failures = store.attempt_counter(key).await?.map(|(n, _)| n).unwrap_or(0);
+    if failures > 0 {
+        store.reset_attempt_counter(key).await?;
+    }
+    Ok(failures)
 }
 
 /// Gives back a reserved attempt that turned out not to be a failure, *without* clearing earlier failures: for
@@ -216,6 +267,28 @@ mod tests {
             Gate::Allowed { next: 13 },
             "kept where not asked"
         );
+    }
+
+    #[test]
+    fn password_locks_are_silent_and_keep_the_delays() {
+        let policy = Policy::password_sign_in(100);
+        let now = Utc::now();
+        assert!(!policy.locked_until_cleared(99));
+        assert!(policy.locked_until_cleared(100));
+        assert!(policy.locked_until_cleared(5000));
+        // Past the limit the gate still admits (the caller refuses the secret), with the same delays as before.
+        assert_eq!(gate(&policy, 100, Some(now), now), Gate::Wait { retry_after_secs: 30 });
+        assert_eq!(
+            gate(&policy, 100, Some(now - Duration::days(30)), now),
+            Gate::Allowed { next: 101 },
+            "no expiry"
+        );
+        assert_eq!(
+            gate(&policy, 99, Some(now - Duration::seconds(30)), now),
+            gate(&Policy::PASSWORD, 99, Some(now - Duration::seconds(30)), now)
+        );
+        assert!(!Policy::PASSWORD.locked_until_cleared(u32::MAX));
+        assert!(!Policy::factor(10, Duration::minutes(15)).locked_until_cleared(10));
     }
 
     #[test]

@@ -102,6 +102,7 @@ pub async fn submit(
         state.limits,
         &origin,
         &state.config.ip_rules(),
+        &state.password_policy,
         &form.username,
         &form.password,
         // Reauthentication (before changing factors) must prove a factor now, whatever the browser's trust.

@@ -298,6 +298,7 @@ pub async fn passwordless(req: HttpRequest, state: web::Data<AppState>, bytes: w
     let signed_in = passkeys::finish_passwordless(
         rp,
         state.store.as_ref(),
+        state.notifier.as_ref(),
         state.clock.now(),
         state.limits,
         &origin,

@@ -48,6 +48,8 @@ struct FactorRow {
     name: String,
     added: String,
     last_used: Option<String>,
+    /// A security key or passkey refused as a suspected copy until removed (or cleared by an administrator).
+    flagged: bool,
 }
 
 const PAGE: &str = "/account/security";
@@ -110,6 +112,7 @@ pub async fn show(
             name: f.name.clone(),
             added: f.created_at.format("%Y-%m-%d").to_string(),
             last_used: f.last_used_at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+            flagged: f.kind == FactorKind::WebAuthn && crate::core::passkeys::is_flagged(f),
         })
         .collect();
     let mut ctx = pages::context();

@@ -41,6 +41,11 @@ impl Cli {
         }
     }
 
+    /// The database the commands use, to start a server on it too.
+    pub(crate) fn db_url(&self) -> &str {
+        &self.db.url
+    }
+
     pub(crate) fn run_with(&self, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Out {
         let mut cmd = command(self.data.path(), &self.db.url);
         cmd.args(args)

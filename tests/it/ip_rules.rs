@@ -188,6 +188,50 @@ async fn forwarded_for_counts_only_from_a_trusted_proxy() {
 }
 
 #[tokio::test]
+async fn forwarded_entries_with_ports_cannot_pass_ip_deny() {
+    // The test client at 127.0.0.1 is the trusted proxy; it forwards for clients that a rule denies, writing
+    // their address with a port as some proxies do. Before, such an entry fell back to the proxy's address.
+    let server = server_with(&[
+        ("GATEHOUSE_TRUSTED_PROXIES", "127.0.0.1/32"),
+        ("GATEHOUSE_IP_DENY", "203.0.113.0/24, 2001:db8::/32"),
+    ])
+    .await;
+    server.add_user("fay", Some(GOOD_PASSWORD)).await;
+    for header in [
+        "203.0.113.9:4711",
+        "[2001:db8::1]:443",
+        "198.51.100.7, 203.0.113.9:4711",
+    ] {
+        let page = sign_in(&server, "fay", GOOD_PASSWORD, Some(header)).await;
+        assert!(refused(&page), "{header}: {} {}", page.status, page.body);
+    }
+    assert_eq!(ip_denials(&server).await, 3);
+    let denied_ips: Vec<Option<String>> = server
+        .state()
+        .store
+        .list_audit(None, 200)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.event.kind == "login.ip_denied")
+        .map(|e| e.event.ip)
+        .collect();
+    assert!(denied_ips.contains(&Some("203.0.113.9".into())), "{denied_ips:?}");
+    assert!(denied_ips.contains(&Some("2001:db8::1".into())), "{denied_ips:?}");
+    // A garbage entry from the trusted proxy: the client is unknown, and with rules configured that is a refusal.
+    for header in ["garbage", "unknown", "203.0.113.9:port"] {
+        let page = sign_in(&server, "fay", GOOD_PASSWORD, Some(header)).await;
+        assert!(refused(&page), "{header}: {} {}", page.status, page.body);
+    }
+    // Allowed clients, with or without a port, still sign in.
+    for header in ["198.51.100.7:5555", "[2001:db9::1]:443", "198.51.100.7"] {
+        let page = sign_in(&server, "fay", GOOD_PASSWORD, Some(header)).await;
+        assert_eq!(page.location().as_deref(), Some("/account"), "{header}: {}", page.body);
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn invalid_cidrs_are_clear_errors_in_configuration_and_cli() {
     for (key, value) in [
         ("GATEHOUSE_IP_ALLOW", "10.0.0.0/33"),

@@ -19,6 +19,7 @@ mod oidc_keys;
 mod oidc_logout;
 mod oidc_tokens;
 mod oidcc_basic;
+mod password_lockout;
 mod password_reset;
 mod policy;
 mod python;

@@ -474,6 +474,45 @@ async fn wrong_and_malformed_user_codes_change_nothing_and_guessing_is_throttled
 }
 
 #[tokio::test]
+async fn throttled_and_malformed_user_codes_are_audited() {
+    let server = TestServer::start().await;
+    let finn = server.add_user("finn", Some(GOOD_PASSWORD)).await;
+    device_client(&server, "tv", true, &[]).await;
+    let browser = server.browser();
+    browser.login("finn", GOOD_PASSWORD).await;
+    let wrong = "BCDF-GHJK";
+    for _ in 0..5 {
+        assert_eq!(enter(&browser, wrong).await.status, 400);
+    }
+    assert_eq!(enter(&browser, wrong).await.status, 429);
+    assert_eq!(enter(&browser, "nonsense").await.status, 400);
+    let rejected: Vec<_> = server
+        .state()
+        .store
+        .list_audit(Some(&finn.id), 200)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.event.kind == "oidc.device_code_rejected")
+        .map(|e| {
+            (
+                e.event.outcome.as_str().to_string(),
+                e.event.details["reason"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let count = |outcome: &str, reason: &str| rejected.iter().filter(|(o, r)| o == outcome && r == reason).count();
+    assert_eq!(count("failure", "unknown"), 5, "{rejected:?}");
+    assert_eq!(
+        count("denied", "throttled"),
+        1,
+        "the throttled guess is an audit event: {rejected:?}"
+    );
+    assert_eq!(count("failure", "malformed"), 1, "{rejected:?}");
+    assert_eq!(rejected.len(), 7);
+}
+
+#[tokio::test]
 async fn device_authorization_requests_are_checked() {
     let server = TestServer::start().await;
     server.add_user("hal", Some(GOOD_PASSWORD)).await;

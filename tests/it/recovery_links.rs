@@ -285,6 +285,58 @@ async fn the_enrolment_link_needs_the_password_works_once_and_expires() {
 }
 
 #[tokio::test]
+async fn the_enrolment_link_checks_the_password_on_the_accounts_counter_and_lock() {
+    let db = TestDb::new().await;
+    let server = TestServer::start_with(&db.url, None, &[("GATEHOUSE_PASSWORD_LOCKOUT_FAILURES", "3")]).await;
+    cast(&server).await;
+    executed(&server, "kim").await;
+    server.clock.advance(Duration::minutes(61));
+    as_user!(&server, "hugo", |c, _m| flow::sweep(&c)).unwrap();
+    let kim = server.user("kim").await;
+    let token = token_of(&link_in(&mail_to(&server, "kim", "/recovery/enrol").await));
+    let browser = server.browser();
+    let csrf = browser.get("/login").await.csrf();
+    let redeem = |password: &'static str| {
+        let (browser, csrf, token) = (&browser, csrf.clone(), token.clone());
+        async move {
+            browser
+                .post(
+                    "/recovery/enrol",
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("token", token.as_str()),
+                        ("password", password),
+                    ],
+                )
+                .await
+                .status
+        }
+    };
+    // Two wrong passwords on the link and one at the sign-in page share the account's counter: the third locks.
+    assert_eq!(redeem("not-the-password").await, 401);
+    assert_eq!(redeem("not-the-password").await, 401);
+    assert_eq!(server.browser().login("kim", "not-the-password").await.status, 401);
+    // Locked: the right password opens nothing here either, and the link stays usable.
+    assert_eq!(redeem(GOOD_PASSWORD).await, 401);
+    assert_eq!(server.session_count(&kim).await, 0);
+    assert_eq!(
+        refusals(&server, "recovery.enrol_link", "failure", "password_locked").await,
+        1
+    );
+    let state = server.state();
+    gatehouse::core::password_lock::unlock(
+        state.store.as_ref(),
+        &state.password_policy,
+        state.clock.now(),
+        &Origin::cli(),
+        &kim,
+    )
+    .await
+    .unwrap();
+    assert_eq!(redeem(GOOD_PASSWORD).await, 303);
+}
+
+#[tokio::test]
 async fn bad_input_from_the_console_and_the_second_factor_page_is_refused_and_stores_nothing() {
     let server = TestServer::start().await;
     cast(&server).await;

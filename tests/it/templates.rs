@@ -32,7 +32,8 @@ fn every_template_renders() {
     );
     ctx.insert(
         "factors",
-        &serde_json::json!([{ "id": "f1", "kind": "totp", "name": "Phone", "added": "2026-01-01", "last_used": null }]),
+        &serde_json::json!([{ "id": "f1", "kind": "totp", "name": "Phone", "added": "2026-01-01", "last_used": null, "flagged": false },
+            { "id": "f2", "kind": "webauthn", "name": "YubiKey", "added": "2026-01-01", "last_used": null, "flagged": true }]),
     );
     for (key, value) in [
         ("has_primary", true),
@@ -73,6 +74,8 @@ fn every_template_renders() {
     ctx.insert("remaining", &9);
     ctx.insert("kind", "totp");
     ctx.insert("until", "2026-01-01 00:15 UTC");
+    ctx.insert("failures", &100);
+    ctx.insert("at", "2026-01-01 00:10 UTC");
     ctx.insert(
         "params",
         &serde_json::json!({ "id_token_hint": "h", "client_id": "app", "post_logout_redirect_uri": "https://app.example/bye", "state": "s" }),

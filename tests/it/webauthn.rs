@@ -203,6 +203,89 @@ async fn a_counter_going_backwards_is_refused_and_flagged() {
     );
 }
 
+/// Overwrites the signature counter the server has stored for the user's (only) credential.
+async fn set_stored_counter(server: &TestServer, user: &gatehouse::core::model::User, value: u64) {
+    let factor = server.state().store.factors_of(&user.id).await.unwrap().remove(0);
+    let mut data = factor.data.clone();
+    *data
+        .pointer_mut("/passkey/cred/counter")
+        .expect("the stored credential has a counter") = json!(value);
+    server
+        .state()
+        .store
+        .update_factor_data(&factor.id, &data, server.state().clock.now())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_flagged_credential_stays_refused_with_a_higher_counter_until_an_admin_clears_it() {
+    let cli = crate::cli::Cli::new().await;
+    let server = TestServer::start_with(cli.db_url(), Some("http://localhost:{port}"), &[]).await;
+    server.add_user("xia", Some(GOOD_PASSWORD)).await;
+    let xia = server.user("xia").await;
+    let browser = server.browser();
+    assert_eq!(browser.login("xia", GOOD_PASSWORD).await.status, 303);
+    let mut key = SoftPasskey::new(true);
+    assert_eq!(register(&server, &browser, &mut key).await.status, 200);
+
+    // A regression flags the credential and tells the user.
+    set_stored_counter(&server, &xia, 1_000_000).await;
+    let (_, refused, _) = second_step(&server, "xia", &mut key, origin(&server)).await;
+    assert_eq!(refused.status, 401);
+    let mails = server.mails(2).await;
+    let notices: Vec<_> = mails
+        .iter()
+        .filter(|m| m.contains("Subject: Your security key or passkey is blocked") && m.contains("YubiKey"))
+        .collect();
+    assert_eq!(notices.len(), 1, "{mails:?}");
+
+    // The copy that is ahead answers next with a higher counter than anything stored: still refused.
+    set_stored_counter(&server, &xia, 0).await;
+    let (_, still, _) = second_step(&server, "xia", &mut key, origin(&server)).await;
+    assert_eq!(still.status, 401, "{}", still.body);
+    let events = server.audit_kinds(Some(&xia)).await;
+    assert!(
+        events.contains(&("webauthn.flagged_credential".into(), "denied".into())),
+        "{events:?}"
+    );
+    assert!(events.contains(&("webauthn.counter_regression".into(), "denied".into())));
+    assert_eq!(
+        server.mails(0).await.len(),
+        mails.len(),
+        "one notice per regression, not per refusal"
+    );
+    let security = browser.get("/account/security").await;
+    assert!(
+        security.body.contains("Blocked: a copy of this key seems to exist"),
+        "{}",
+        security.body
+    );
+
+    // An administrator lists the factors, sees the flag, and clears it; the key works again.
+    let listed = cli.ok(&["user", "factors", "xia", "--json"]);
+    let factor = &listed["factors"][0];
+    assert_eq!(factor["kind"], "webauthn");
+    assert_eq!(factor["flagged"], true);
+    let id = factor["id"].as_str().unwrap().to_string();
+    cli.fails(&["user", "clear-clone-flag", "xia", "no-such-factor"], "no-such-factor");
+    cli.fails(&["user", "clear-clone-flag", "nobody", &id], "nobody");
+    let cleared = cli.ok(&["user", "clear-clone-flag", "xia", &id, "--json"]);
+    assert_eq!(cleared["was_flagged"], true);
+    assert_eq!(
+        cli.ok(&["user", "factors", "xia", "--json"])["factors"][0]["flagged"],
+        false
+    );
+    let (_, accepted, _) = second_step(&server, "xia", &mut key, origin(&server)).await;
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    assert!(
+        server
+            .audit_kinds(Some(&xia))
+            .await
+            .contains(&("webauthn.clone_flag_cleared".into(), "success".into()))
+    );
+}
+
 #[tokio::test]
 async fn malformed_webauthn_requests_are_refused() {
     let (server, _db) = server().await;

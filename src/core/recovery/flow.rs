@@ -11,6 +11,7 @@ use url::Url;
 use super::super::audit::{self, Origin, Outcome};
 use super::super::model::{User, UserStatus};
 use super::super::notify::{Notifier, SmsGateway};
+use super::super::password_lock;
 use super::super::secrets::{random_token, token_digest};
 use super::super::sessions::{self, SessionLimits};
 use super::super::store::{ResetLink, Store};
@@ -647,11 +648,13 @@ pub async fn check_enrol_link(ctx: &Ctx<'_>, token: &str) -> Result<User> {
 }
 
 /// Uses the enrolment link together with the user's password: a session that allows nothing but enrolling a
-/// new factor (which is then proven like any new factor). A wrong password leaves the link usable but counts
-/// against the account's password attempts.
+/// new factor (which is then proven like any new factor). The password is checked as at the sign-in page: on
+/// the account's attempt counter (`password_lock`), so a wrong one counts against the account's password
+/// attempts and a locked password is refused here too. A refusal leaves the link usable.
 pub async fn redeem_enrol_link(
     ctx: &Ctx<'_>,
     limits: SessionLimits,
+    password_policy: &Policy,
     token: &str,
     typed_password: &str,
 ) -> Result<SignedIn> {
@@ -664,28 +667,44 @@ pub async fn redeem_enrol_link(
             return Err(e);
         }
     };
-    let attempt = throttle::begin(
+    let attempt = match throttle::begin(
         ctx.store,
-        &Policy::PASSWORD,
-        &format!("recovery-enrol:{}", user.id),
+        password_policy,
+        &password_lock::account_key(&user.id),
         ctx.now,
     )
-    .await?;
+    .await
+    {
+        Ok(attempt) => attempt,
+        Err(refusal) => {
+            ctx.audit(KIND, Outcome::Denied, Some(&user.id), json!({ "reason": "throttled" }))
+                .await?;
+            return Err(refusal);
+        }
+    };
     let typed = if typed_password.len() <= 4 * password::MAX_CHARS {
         typed_password.to_string()
     } else {
         String::new()
     };
     match password::verify_async(typed, user.password_hash.clone()).await? {
-        password::Verdict::Match { .. } => {}
+        password::Verdict::Match { .. } if !attempt.locked => {}
         _ => {
+            let reason = if attempt.locked {
+                "password_locked"
+            } else {
+                "wrong_password"
+            };
             ctx.audit(
                 KIND,
                 Outcome::Failure,
                 Some(&user.id),
-                json!({ "reason": "wrong_password" }),
+                json!({ "reason": reason, "consecutive_failures": attempt.number }),
             )
             .await?;
+            if attempt.locks_on_failure {
+                password_lock::announce(ctx.store, ctx.notifier, ctx.now, ctx.origin, &user, attempt.number).await?;
+            }
             return Err(Error::InvalidCredentials);
         }
     }

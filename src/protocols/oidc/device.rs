@@ -46,6 +46,7 @@ pub const GUESSES: Policy = Policy {
     lock_after: None,
     lock_for: Duration::zero(),
     forget_after: Some(Duration::hours(1)),
+    until_cleared: false,
 };
 
 /// A new user code, normalised (8 letters, no dash).
@@ -206,8 +207,9 @@ pub struct Pending {
 }
 
 /// Looks up a typed code for `user_id` as one attempt of their guessing allowance (refused with
-/// `TooManyAttempts` while they must wait); only a failure keeps the attempt. Failures are audited; a malformed
-/// code spends nothing (it cannot match).
+/// `TooManyAttempts` while they must wait); only a failure keeps the attempt. Every refusal is audited as
+/// `oidc.device_code_rejected` — a wrong, expired or used code, a throttled attempt (`denied`, reason
+/// `throttled`), and a malformed code, which spends nothing (it cannot match).
 async fn find_pending(
     store: &dyn Store,
     now: DateTime<Utc>,
@@ -217,10 +219,36 @@ async fn find_pending(
     input: &str,
 ) -> Result<std::result::Result<Pending, CodeProblem>> {
     let Some(code) = normalize_user_code(input) else {
+        audit::record(
+            store,
+            now,
+            origin,
+            "oidc.device_code_rejected",
+            Outcome::Failure,
+            Some(user_id),
+            json!({ "reason": CodeProblem::Malformed.reason() }),
+        )
+        .await?;
         return Ok(Err(CodeProblem::Malformed));
     };
     let key = format!("device-code:{user_id}");
-    let attempt = throttle::begin(store, &GUESSES, &key, now).await?;
+    let attempt = match throttle::begin(store, &GUESSES, &key, now).await {
+        Ok(attempt) => attempt,
+        Err(Error::TooManyAttempts { retry_after_secs }) => {
+            audit::record(
+                store,
+                now,
+                origin,
+                "oidc.device_code_rejected",
+                Outcome::Denied,
+                Some(user_id),
+                json!({ "reason": "throttled", "retry_after_secs": retry_after_secs }),
+            )
+            .await?;
+            return Err(Error::TooManyAttempts { retry_after_secs });
+        }
+        Err(other) => return Err(other),
+    };
     let hash = user_code_digest(user_code_key, &code);
     let found = store.device_authorization_by_user_code(&hash).await?;
     let problem = match &found {
@@ -315,6 +343,16 @@ pub async fn decide(
             .decision
             != super::stepup::Decision::Met
     {
+        audit::record(
+            store,
+            now,
+            origin,
+            "oidc.device_code_rejected",
+            Outcome::Denied,
+            Some(&session.user_id),
+            json!({ "reason": CodeProblem::LevelTooLow.reason(), "client_id": client_id }),
+        )
+        .await?;
         return Ok(Err(CodeProblem::LevelTooLow));
     }
     let won = match decision {
