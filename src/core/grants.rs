@@ -141,26 +141,8 @@ pub async fn revoke_for_removed_factor(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::model::UserStatus;
     use crate::core::policy::RolePolicy;
-
-    fn user(mfa_required: bool) -> User {
-        let now = Utc::now();
-        User {
-            id: "u1".into(),
-            username: "uma".into(),
-            email: "uma@example.com".into(),
-            display_name: "Uma".into(),
-            phone: None,
-            status: UserStatus::Active,
-            manager_id: None,
-            password_hash: None,
-            password_changed_at: None,
-            mfa_required,
-            created_at: now,
-            updated_at: now,
-        }
-    }
+    use crate::core::policy::tests::user;
 
     fn amr(methods: &[&str]) -> Vec<String> {
         methods.iter().map(|m| m.to_string()).collect()

@@ -493,4 +493,4 @@ pub fn plan(requirement: &Requirement, active: &[FactorKind], now: DateTime<Utc>
 
 #[cfg(test)]
 #[path = "policy_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -12,7 +12,8 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }
 
-fn user(mfa_required: bool) -> User {
+/// A user for policy tests (also used by `core::grants`).
+pub(crate) fn user(mfa_required: bool) -> User {
     let now = at(2026, 1, 1);
     User {
         id: "u1".into(),
