@@ -15,6 +15,7 @@ pub mod hardware_tokens;
 pub mod ip_rules;
 pub mod login;
 pub mod model;
+pub mod next_step;
 pub mod notify;
 pub mod oauth;
 pub mod passkeys;

@@ -14,6 +14,8 @@ use super::{SCOPES, grants, issuer, keys, stepup, token_info};
 use crate::app::AppState;
 use crate::core::assurance;
 use crate::core::audit::Origin;
+use crate::core::model::{Session, User};
+use crate::core::next_step::{Judged, NextStep, Refusal, SessionFit, next_step};
 use crate::core::secrets::random_token;
 use crate::web::error::WebError;
 use crate::web::form::{Form, Query};
@@ -222,68 +224,96 @@ async fn proceed(
             }
         }
     };
-    let (session, user) = match current {
-        Some((s, u))
-            if authorize::session_is_fresh_enough(request, requested_at, &s, now)
-                && (hinted.as_deref().is_none_or(|sub| sub == s.user_id) || s.auth_time >= requested_at) =>
-        {
-            (s, u)
-        }
-        _ if request.prompt_none => return Ok(error("login_required", "The user must sign in.")),
-        _ => {
-            let resume = format!("/authorize/resume?request={}", encode(id));
-            return Ok(see_other(format!("/login?reauth=1&return_to={}", encode(&resume))));
-        }
+    let fits = |(s, _): &&(Session, User)| {
+        authorize::session_is_fresh_enough(request, requested_at, s, now)
+            && (hinted.as_deref().is_none_or(|sub| sub == s.user_id) || s.auth_time >= requested_at)
     };
-    // The level asked for (acr_values, the client's minimum): met, reachable with one more factor, or not at all.
-    let assessment = stepup::assess(state.store.as_ref(), now, request, &session, &user).await?;
-    if assessment.decision != stepup::Decision::Met {
-        let origin = session::origin(req).with_actor(format!("user:{}", user.id));
-        let refusal = match (assessment.decision, request.prompt_none) {
-            (stepup::Decision::Unmet, _) => Some((
-                "unmet_authentication_requirements",
-                "The user cannot reach the requested assurance level with the sign-in methods their account may use.",
-                "unmet",
-            )),
-            (_, true) => Some((
-                "interaction_required",
-                "The requested assurance level needs another sign-in step.",
-                "interaction_required",
-            )),
-            _ => None,
-        };
-        let result = refusal.map_or("prompted", |(_, _, result)| result);
-        let client_id = &request.client.client_id;
-        assessment
-            .record(state.store.as_ref(), now, &origin, &user, client_id, result)
-            .await?;
-        if let Some((code, description, _)) = refusal {
-            return Ok(error(code, description));
+    let fit = match current.as_ref() {
+        None => SessionFit::None,
+        Some(found) if fits(&found) => SessionFit::Fits,
+        Some(_) => SessionFit::Stale,
+    };
+    // The level asked for (acr_values, the client's minimum) and consent, judged once the session fits.
+    let judged = match (fit, current.as_ref()) {
+        (SessionFit::Fits, Some((session, user))) => {
+            let assessment = stepup::assess(state.store.as_ref(), now, request, session, user).await?;
+            let consent_needed = request.prompt_consent
+                || !authorize::has_consent(state.store.as_ref(), request, &session.user_id).await?;
+            Some((session, user, assessment, consent_needed))
         }
-        let resume = format!("/authorize/resume?request={}", encode(id));
-        return Ok(see_other(format!(
+        _ => None,
+    };
+    let facts = judged.as_ref().map(|(_, _, assessment, consent_needed)| Judged {
+        admitted: Ok(()),
+        level: assessment.decision,
+        context_met: true,
+        consent_needed: *consent_needed,
+    });
+    let step = next_step(request.prompt_none, fit, facts.as_ref());
+    let resume = format!("/authorize/resume?request={}", encode(id));
+    let Some((session, user, assessment, _)) = judged else {
+        return Ok(match step {
+            NextStep::Refuse(_) => error("login_required", "The user must sign in."),
+            _ => see_other(format!("/login?reauth=1&return_to={}", encode(&resume))),
+        });
+    };
+    // A level the session does not have yet is audited whatever comes of it.
+    if assessment.decision != stepup::Decision::Met {
+        let result = match step {
+            NextStep::Refuse(Refusal::LevelUnreachable) => "unmet",
+            NextStep::Refuse(_) => "interaction_required",
+            _ => "prompted",
+        };
+        let origin = session::origin(req).with_actor(format!("user:{}", user.id));
+        assessment
+            .record(
+                state.store.as_ref(),
+                now,
+                &origin,
+                user,
+                &request.client.client_id,
+                result,
+            )
+            .await?;
+    }
+    match step {
+        NextStep::StepUp => Ok(see_other(format!(
             "/login/factor?level={}&return_to={}",
             encode(assessment.level()),
             encode(&resume)
-        )));
-    }
-    if request.prompt_consent || !authorize::has_consent(state.store.as_ref(), request, &session.user_id).await? {
-        if request.prompt_none {
-            return Ok(error(
-                "consent_required",
-                "The user has not agreed to share this with the application.",
-            ));
+        ))),
+        NextStep::Consent => {
+            let mut ctx = pages::context();
+            ctx.insert("request", id);
+            ctx.insert("client_id", &request.client.client_id);
+            ctx.insert("scopes", &request.scope.split_whitespace().collect::<Vec<_>>());
+            Ok(pages::with_csrf(req, state, StatusCode::OK, "oidc/consent.html", ctx))
         }
-        let mut ctx = pages::context();
-        ctx.insert("request", id);
-        ctx.insert("client_id", &request.client.client_id);
-        ctx.insert("scopes", &request.scope.split_whitespace().collect::<Vec<_>>());
-        return Ok(pages::with_csrf(req, state, StatusCode::OK, "oidc/consent.html", ctx));
+        NextStep::Refuse(refusal) => {
+            let (code, description) = match refusal {
+                Refusal::LevelUnreachable => (
+                    "unmet_authentication_requirements",
+                    "The user cannot reach the requested assurance level with the sign-in methods their account may use.",
+                ),
+                Refusal::ConsentRequired => (
+                    "consent_required",
+                    "The user has not agreed to share this with the application.",
+                ),
+                _ => (
+                    "interaction_required",
+                    "The requested assurance level needs another sign-in step.",
+                ),
+            };
+            Ok(error(code, description))
+        }
+        NextStep::SignIn { .. } => Ok(see_other(format!("/login?reauth=1&return_to={}", encode(&resume)))),
+        NextStep::Answer => {
+            let origin = session::origin(req).with_actor(format!("user:{}", session.user_id));
+            let location =
+                authorize::issue_code(state.store.as_ref(), now, &origin, &iss, request, session, &assessment).await?;
+            Ok(see_other(location))
+        }
     }
-    let origin = session::origin(req).with_actor(format!("user:{}", session.user_id));
-    let location =
-        authorize::issue_code(state.store.as_ref(), now, &origin, &iss, request, &session, &assessment).await?;
-    Ok(see_other(location))
 }
 
 #[derive(Deserialize)]

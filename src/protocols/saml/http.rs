@@ -33,6 +33,7 @@ use crate::app::AppState;
 use crate::core::assurance;
 use crate::core::audit::{self, Origin, Outcome};
 use crate::core::model::UserStatus;
+use crate::core::next_step::{Judged, NextStep, Refusal, SessionFit, next_step};
 use crate::core::saml::SessionParticipant;
 use crate::core::secrets::random_token;
 use crate::core::{Error, Result, enforcement, stepup};
@@ -321,34 +322,44 @@ async fn resume(
     let now = state.clock.now();
     let issuer = entity_id(&state.config.public_url);
     let current = session::current(&req, &state).await?;
-    let fresh = current
-        .as_ref()
-        .filter(|(s, _)| !request.force_authn || s.auth_time >= requested_at);
-    let Some((session, user)) = fresh else {
-        if request.is_passive {
-            if !state.store.delete_saml_request(&query.request).await? {
-                return Ok(answered());
-            }
-            let signer = state.saml_keys.signer(state.store.as_ref(), now).await?;
-            let body = response::status(&signer, &issuer, &request, STATUS_NO_PASSIVE, now)?;
-            audit_sso(
-                &state,
-                &session::origin(&req),
-                Outcome::Denied,
-                None,
-                json!({ "sp": sp.entity_id, "reason": "no_passive", "request_id": request.id }),
-            )
-            .await?;
-            return Ok(post_form(&request, &body));
+    let fit = match current.as_ref() {
+        None => SessionFit::None,
+        Some((s, _)) if !request.force_authn || s.auth_time >= requested_at => SessionFit::Fits,
+        Some(_) => SessionFit::Stale,
+    };
+    let resume = format!("/saml/sso/resume?request={}", encode(&query.request));
+    let (session, user) = match (fit, current.as_ref()) {
+        (SessionFit::Fits, Some((session, user))) => (session, user),
+        _ => {
+            return match next_step(request.is_passive, fit, None) {
+                NextStep::SignIn { again } => {
+                    let reauth = if again { "reauth=1&" } else { "" };
+                    Ok(see_other(format!("/login?{reauth}return_to={}", encode(&resume))))
+                }
+                _ => {
+                    if !state.store.delete_saml_request(&query.request).await? {
+                        return Ok(answered());
+                    }
+                    let signer = state.saml_keys.signer(state.store.as_ref(), now).await?;
+                    let body = response::status(&signer, &issuer, &request, STATUS_NO_PASSIVE, now)?;
+                    audit_sso(
+                        &state,
+                        &session::origin(&req),
+                        Outcome::Denied,
+                        None,
+                        json!({ "sp": sp.entity_id, "reason": "no_passive", "request_id": request.id }),
+                    )
+                    .await?;
+                    Ok(post_form(&request, &body))
+                }
+            };
         }
-        let resume = format!("/saml/sso/resume?request={}", encode(&query.request));
-        let reauth = if current.is_some() { "reauth=1&" } else { "" };
-        return Ok(see_other(format!("/login?{reauth}return_to={}", encode(&resume))));
     };
     let roles = state.store.roles_of(&user.id).await?;
-    // Refusals go to the ACS validated above, as signed status Responses.
-    let mut refused =
-        sps::refusal(&sp, user.status == UserStatus::Active, &roles).map(|why| (STATUS_REQUEST_DENIED, why));
+    let admitted = match sps::refusal(&sp, user.status == UserStatus::Active, &roles) {
+        Some(why) => Err(why),
+        None => Ok(()),
+    };
     // Judged like OIDC acr_values: only factor kinds the user's current role policy allows count.
     let context_met = match request.requested_context.as_ref() {
         None => true,
@@ -357,54 +368,61 @@ async fn resume(
             context::satisfied(Some(asked), &session.amr, &policy)
         }
     };
-    if refused.is_none() && (!context_met || sp.min_acr.is_some()) {
-        // The same decision as OIDC's acr_values and min_acr: one more enrolled factor the user's policy allows
-        // steps the session up on the second-factor page, then this request resumes; otherwise the SP cannot
-        // have it. The level is the one the unmet context needs, raised to the SP's minimum.
+    // The same step-up decision as OIDC's acr_values and min_acr: the level the unmet context needs, raised to the
+    // SP's minimum; a context that names no level of ours cannot be stepped up to.
+    let mut required = None;
+    let mut level = stepup::Decision::Met;
+    if admitted.is_ok() && (!context_met || sp.min_acr.is_some()) {
         let needed = match request.requested_context.as_ref() {
             Some(asked) if !context_met => context::required_acr(asked).map(|l| vec![l]),
             _ => Some(Vec::new()),
         };
-        let required = needed.and_then(|levels| assurance::required(&levels, sp.min_acr.as_deref()));
-        let decision = match required {
-            Some(level) => {
-                stepup::assess(state.store.as_ref(), now, Vec::new(), Some(level), session, user)
+        required = needed.and_then(|levels| assurance::required(&levels, sp.min_acr.as_deref()));
+        level = match required {
+            Some(needed) => {
+                stepup::assess(state.store.as_ref(), now, Vec::new(), Some(needed), session, user)
                     .await?
                     .decision
             }
             None => stepup::Decision::Unmet,
         };
-        refused = match (decision, request.is_passive, required) {
-            (stepup::Decision::StepUp, false, Some(level)) => {
-                audit_sso(
-                    &state,
-                    &session::origin(&req).with_actor(format!("user:{}", user.id)),
-                    Outcome::Success,
-                    Some(&user.id),
-                    json!({ "sp": sp.entity_id, "step_up": level, "request_id": request.id,
-                        "requested_context": request.requested_context }),
-                )
-                .await?;
-                let resume = format!("/saml/sso/resume?request={}", encode(&query.request));
-                return Ok(see_other(format!(
-                    "/login/factor?level={}&return_to={}",
-                    encode(level),
-                    encode(&resume)
-                )));
-            }
-            (stepup::Decision::StepUp, true, _) => Some((
-                STATUS_NO_PASSIVE,
-                "the requested authentication context needs another sign-in step and the request is passive",
-            )),
-            // Met with the minimum alone is an answer; with an unmet context, the level is reached but the
-            // context still is not (exact or maximum comparisons).
-            (stepup::Decision::Met, _, _) if context_met => None,
-            _ => Some((
-                STATUS_NO_AUTHN_CONTEXT,
-                "the session's sign-in does not meet the requested authentication context or the SP's minimum level",
-            )),
-        };
     }
+    let judged = Judged {
+        admitted,
+        level,
+        context_met,
+        consent_needed: false,
+    };
+    // Refusals go to the ACS validated above, as signed status Responses.
+    let refused = match next_step(request.is_passive, fit, Some(&judged)) {
+        NextStep::StepUp => {
+            let level = required.unwrap_or(assurance::MULTI_FACTOR);
+            audit_sso(
+                &state,
+                &session::origin(&req).with_actor(format!("user:{}", user.id)),
+                Outcome::Success,
+                Some(&user.id),
+                json!({ "sp": sp.entity_id, "step_up": level, "request_id": request.id,
+                    "requested_context": request.requested_context }),
+            )
+            .await?;
+            return Ok(see_other(format!(
+                "/login/factor?level={}&return_to={}",
+                encode(level),
+                encode(&resume)
+            )));
+        }
+        NextStep::Refuse(Refusal::NotAdmitted(why)) => Some((STATUS_REQUEST_DENIED, why)),
+        NextStep::Refuse(Refusal::InteractionRequired | Refusal::LoginRequired) => Some((
+            STATUS_NO_PASSIVE,
+            "the requested authentication context needs another sign-in step and the request is passive",
+        )),
+        NextStep::Refuse(_) => Some((
+            STATUS_NO_AUTHN_CONTEXT,
+            "the session's sign-in does not meet the requested authentication context or the SP's minimum level",
+        )),
+        NextStep::Answer | NextStep::Consent | NextStep::SignIn { .. } => None,
+    };
     // One answer per request, even when two tabs resume it at once.
     if !state.store.delete_saml_request(&query.request).await? {
         return Ok(answered());
