@@ -201,6 +201,25 @@ pub async fn promote_to(
         .then_some((token, session)))
 }
 
+/// Ends the session a browser had before a new sign-in, whatever its state: every sign-in gets a new session id,
+/// and the old one does not linger (nor do the token grants of its sign-ins). Nothing to do for a missing, unknown
+/// or expired token.
+pub async fn end_previous(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    limits: SessionLimits,
+    token: Option<&str>,
+) -> Result<()> {
+    let Some(token) = token else {
+        return Ok(());
+    };
+    if let Some((old, _)) = resolve_any(store, now, limits, token).await? {
+        super::grants::revoke_for_session(store, now, &old).await?;
+        store.delete_session(&old.id_hash).await?;
+    }
+    Ok(())
+}
+
 /// Ends a session server-side (the cookie alone is worthless afterwards), and with it the token grants its
 /// sign-ins earned (`offline_access` families excepted; `core::grants`).
 pub async fn end(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, session: &Session) -> Result<()> {

@@ -45,6 +45,17 @@ pub fn safe_return_to(candidate: Option<&str>) -> Option<String> {
     ok.then(|| path.to_string())
 }
 
+/// Where a browser goes once a step of sign-in is done: the second-factor page or enrolment while one is due, else
+/// the (safe) `return_to`, else the account. The one rule for password, second-factor and passkey sign-ins.
+pub fn after_sign_in(state: SessionState, return_to: Option<&str>) -> String {
+    let target = safe_return_to(return_to).unwrap_or_else(|| "/account".into());
+    match state {
+        SessionState::Authenticated => target,
+        SessionState::PendingSecondFactor => format!("/login/factor?return_to={}", encode(&target)),
+        SessionState::PendingEnrolment => format!("/account/security?return_to={}", encode(&target)),
+    }
+}
+
 fn login_page(
     req: &HttpRequest,
     state: &AppState,
@@ -132,23 +143,9 @@ pub async fn submit(
         Err(Error::NotAllowed(message)) => return Ok(ip_denied(&message)),
         Err(other) => return Err(other.into()),
     };
-    // A new session id on every sign-in; the session the browser had before (if any) ends server-side.
-    if let Some(old) = session::token(&req, &state)
-        && let Ok(Some((old_session, _))) =
-            sessions::resolve(state.store.as_ref(), state.clock.now(), state.limits, &old).await
-    {
-        state
-            .store
-            .delete_session(&old_session.id_hash)
-            .await
-            .map_err(WebError::from)?;
-    }
-    let target = safe_return_to(form.return_to.as_deref()).unwrap_or_else(|| "/account".into());
-    let next = match signed_in.session.state {
-        SessionState::Authenticated => target,
-        SessionState::PendingSecondFactor => format!("/login/factor?return_to={}", encode(&target)),
-        SessionState::PendingEnrolment => format!("/account/security?return_to={}", encode(&target)),
-    };
+    let (token, now) = (session::token(&req, &state), state.clock.now());
+    sessions::end_previous(state.store.as_ref(), now, state.limits, token.as_deref()).await?;
+    let next = after_sign_in(signed_in.session.state, form.return_to.as_deref());
     Ok(HttpResponse::SeeOther()
         .insert_header((LOCATION, next))
         .cookie(session::session_cookie(&state, &signed_in.token))

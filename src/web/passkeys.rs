@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::error::{WebError, status_of};
-use super::login::safe_return_to;
+use super::login::{after_sign_in, safe_return_to};
 use super::{csrf, session};
 use crate::app::AppState;
 use crate::core::factors::FactorKind;
@@ -234,7 +234,7 @@ pub async fn second_factor(req: HttpRequest, state: web::Data<AppState>, bytes: 
         &request.credential,
     )
     .await?;
-    let target = after_sign_in(&signed_in.session, request.return_to.as_deref());
+    let target = after_sign_in(signed_in.session.state, request.return_to.as_deref());
     let mut response = redirect_with_session(&state, &signed_in.token, target);
     if request.trust
         && let Some(cookie) =
@@ -245,16 +245,6 @@ pub async fn second_factor(req: HttpRequest, state: web::Data<AppState>, bytes: 
             .map_err(|e| JsonError::from(Error::Internal(e.to_string())))?;
     }
     Ok(response)
-}
-
-/// Where a completed sign-in goes: `return_to` (or the account), or enrolment when that is all the policy allows.
-fn after_sign_in(session: &Session, return_to: Option<&str>) -> String {
-    let target = safe_return_to(return_to).unwrap_or_else(|| "/account".into());
-    if session.state == SessionState::PendingEnrolment {
-        format!("/account/security?return_to={}", super::login::encode(&target))
-    } else {
-        target
-    }
 }
 
 fn passkey_cookie(state: &AppState, value: String) -> Cookie<'static> {
@@ -306,14 +296,9 @@ pub async fn passwordless(req: HttpRequest, state: web::Data<AppState>, bytes: w
         &request.credential,
     )
     .await?;
-    // A new session on every sign-in; the one this browser had before (if any) ends server-side.
-    if let Some(old) = session::token(&req, &state)
-        && let Some((old_session, _)) =
-            sessions::resolve_any(state.store.as_ref(), state.clock.now(), state.limits, &old).await?
-    {
-        state.store.delete_session(&old_session.id_hash).await?;
-    }
-    let target = after_sign_in(&signed_in.session, request.return_to.as_deref());
+    let token = session::token(&req, &state);
+    sessions::end_previous(state.store.as_ref(), state.clock.now(), state.limits, token.as_deref()).await?;
+    let target = after_sign_in(signed_in.session.state, request.return_to.as_deref());
     let mut response = redirect_with_session(&state, &signed_in.token, target);
     let mut gone = passkey_cookie(&state, String::new());
     gone.make_removal();

@@ -176,11 +176,8 @@ pub async fn submit(
     .await;
     match result {
         Ok(signed_in) => {
-            let mut target = safe_return_to(form.return_to.as_deref()).unwrap_or_else(|| "/account".into());
-            // Proven, but the factor's kind no longer counts for the role: enrolment is all this sign-in gives.
-            if signed_in.session.state == SessionState::PendingEnrolment {
-                target = format!("/account/security?return_to={}", super::login::encode(&target));
-            }
+            // Proven, but when the factor's kind no longer counts for the role, enrolment is all this sign-in gives.
+            let target = super::login::after_sign_in(signed_in.session.state, form.return_to.as_deref());
             let mut response = HttpResponse::SeeOther();
             response
                 .insert_header((LOCATION, target))
