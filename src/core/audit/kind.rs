@@ -7,7 +7,8 @@
 //! ([`super::AuditEvent::kind`]) so that events written by another version still read back.
 //!
 //! The variants and their stored names are declared once, in the `audit_kinds!` table below, which also
-//! produces [`AuditKind::ALL`].
+//! produces [`AuditKind::ALL`]; the "Audit event kinds" table in `docs/operations.md` must list the same names
+//! (a unit test checks it).
 
 /// Declares `AuditKind`, its stored names (`as_str`) and `ALL` from one table, so the three cannot drift apart.
 macro_rules! audit_kinds {
@@ -88,7 +89,7 @@ audit_kinds! {
     PasswordSetByAdmin => "password.set_by_admin",
     /// A "forgot password" request: link mailed, unknown user, disabled account, or over quota.
     PasswordResetRequested => "password_reset.requested",
-    /// A reset link was redeemed again after use.
+    /// A reset or setup link had been used a moment before, so redeeming it failed (success is `password.changed`).
     PasswordResetCompleted => "password_reset.completed",
     /// The first administrator's setup link was issued.
     SetupLinkIssued => "setup.link_issued",
@@ -120,7 +121,7 @@ audit_kinds! {
     OidcCodeReplayed => "oidc.code_replayed",
     /// The token endpoint issued tokens (`grant` in the details).
     OidcToken => "oidc.token",
-    /// A client failed to authenticate at the token endpoint.
+    /// A client failed to authenticate at an endpoint that requires it.
     OidcClientAuthentication => "oidc.client_authentication",
     /// A rotated refresh token was presented again; its family is revoked.
     OidcRefreshTokenReused => "oidc.refresh_token_reused",
@@ -136,7 +137,7 @@ audit_kinds! {
     OidcDeviceAuthorization => "oidc.device_authorization",
     /// A user entered a valid device code.
     OidcDeviceCodeEntered => "oidc.device_code_entered",
-    /// A device code was refused (malformed, unknown, expired, throttled, level too low, decided already).
+    /// A typed device code was refused (malformed, unknown, expired, used, throttled, level too low, raced).
     OidcDeviceCodeRejected => "oidc.device_code_rejected",
     /// A user approved a device.
     OidcDeviceApproved => "oidc.device_approved",
@@ -201,5 +202,24 @@ mod tests {
             let word = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
             assert!(word(area) && word(event), "{name} is not area.event in lowercase");
         }
+    }
+
+    #[test]
+    fn the_operations_guide_lists_exactly_these_kinds() {
+        let guide = include_str!("../../../docs/operations.md");
+        let section = guide
+            .split_once("### Audit event kinds")
+            .map(|(_, rest)| rest.split("\n## ").next().unwrap_or_default())
+            .unwrap_or_default();
+        let listed: BTreeSet<&str> = section
+            .lines()
+            .filter_map(|line| line.strip_prefix("| `"))
+            .filter_map(|rest| rest.split('`').next())
+            .collect();
+        let known: BTreeSet<&str> = AuditKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(
+            listed, known,
+            "docs/operations.md's audit kinds table and AuditKind differ"
+        );
     }
 }
