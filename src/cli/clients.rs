@@ -138,7 +138,7 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
                 &store,
                 now,
                 &origin,
-                "client.removed",
+                crate::core::audit::AuditKind::ClientRemoved,
                 crate::core::audit::Outcome::Success,
                 None,
                 json!({ "client_id": client_id }),

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::json;
 
-use super::audit::{self, Origin, Outcome};
+use super::audit::{self, AuditKind, Origin, Outcome};
 use super::model::{Email, Phone, User, UserStatus, Username};
 use super::password;
 use super::store::Store;
@@ -98,7 +98,7 @@ pub async fn create(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, req:
         store,
         now,
         origin,
-        "user.created",
+        AuditKind::UserCreated,
         Outcome::Success,
         Some(&user.id),
         json!({
@@ -167,7 +167,7 @@ pub async fn set_password(
         store,
         now,
         origin,
-        "password.set_by_admin",
+        AuditKind::PasswordSetByAdmin,
         Outcome::Success,
         Some(&user.id),
         json!({ "sessions_ended": ended }),
@@ -190,9 +190,9 @@ pub async fn set_status(
         0
     };
     let kind = if status == UserStatus::Disabled {
-        "user.disabled"
+        AuditKind::UserDisabled
     } else {
-        "user.enabled"
+        AuditKind::UserEnabled
     };
     audit::record(
         store,
@@ -223,7 +223,7 @@ pub async fn add_role(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, us
         store,
         now,
         origin,
-        "user.role_added",
+        AuditKind::UserRoleAdded,
         Outcome::Success,
         Some(&user.id),
         json!({ "role": role, "changed": added }),
@@ -251,7 +251,7 @@ pub async fn remove_role(
         store,
         now,
         origin,
-        "user.role_removed",
+        AuditKind::UserRoleRemoved,
         Outcome::Success,
         Some(&user.id),
         json!({ "role": role, "changed": removed }),

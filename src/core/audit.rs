@@ -1,10 +1,14 @@
 //! Audit events: who did what to whom, when, from where, and how it ended. Every authentication decision
-//! and every administrative change writes one; the table refuses updates and deletes.
+//! and every administrative change writes one; the table refuses updates and deletes. What an event is about
+//! is an [`AuditKind`] (`kind.rs`), so every kind written is one of a known, documented list.
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::Result;
 use super::store::Store;
+
+mod kind;
+pub use kind::AuditKind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -53,6 +57,8 @@ impl Origin {
 #[derive(Clone, Debug, Serialize)]
 pub struct AuditEvent {
     pub at: DateTime<Utc>,
+    /// An [`AuditKind`]'s name when written by this version; a `String` so that kinds written by other versions
+    /// still read back.
     pub kind: String,
     pub outcome: Outcome,
     pub actor: Option<String>,
@@ -76,14 +82,14 @@ pub async fn record(
     store: &dyn Store,
     now: DateTime<Utc>,
     origin: &Origin,
-    kind: &str,
+    kind: AuditKind,
     outcome: Outcome,
     subject_user_id: Option<&str>,
     details: serde_json::Value,
 ) -> Result<()> {
     let event = AuditEvent {
         at: now,
-        kind: kind.to_string(),
+        kind: kind.as_str().to_string(),
         outcome,
         actor: (!origin.actor.is_empty()).then(|| origin.actor.clone()),
         subject_user_id: subject_user_id.map(str::to_string),
@@ -92,6 +98,6 @@ pub async fn record(
         request_id: origin.request_id.clone(),
         details,
     };
-    tracing::info!(kind, outcome = outcome.as_str(), actor = %origin.actor, subject = ?subject_user_id, "audit");
+    tracing::info!(kind = kind.as_str(), outcome = outcome.as_str(), actor = %origin.actor, subject = ?subject_user_id, "audit");
     store.append_audit(&event).await
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
-use super::audit::{self, Origin, Outcome};
+use super::audit::{self, AuditKind, Origin, Outcome};
 use super::factors::{Factor, FactorKind, FactorStatus, recovery_code, totp};
 use super::model::{Session, SessionState, User};
 use super::notify::Notifier;
@@ -124,7 +124,7 @@ pub async fn announce_added(
         store,
         now,
         origin,
-        "factor.added",
+        AuditKind::FactorAdded,
         Outcome::Success,
         Some(&user.id),
         details,
@@ -230,7 +230,7 @@ pub async fn confirm_totp(
                 store,
                 now,
                 origin,
-                "factor.enrolment",
+                AuditKind::FactorEnrolment,
                 Outcome::Failure,
                 Some(&user.id),
                 json!({ "kind": "totp", "reason": "wrong_code" }),
@@ -279,7 +279,7 @@ pub async fn remove(
         store,
         now,
         origin,
-        "factor.removed",
+        AuditKind::FactorRemoved,
         Outcome::Success,
         Some(&user.id),
         json!({
@@ -341,7 +341,7 @@ pub async fn new_recovery_codes(
         store,
         now,
         origin,
-        "factor.recovery_codes_generated",
+        AuditKind::FactorRecoveryCodesGenerated,
         Outcome::Success,
         Some(&user.id),
         json!({ "count": hashes.len() }),

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::json;
 
-use super::audit::{self, Origin, Outcome};
+use super::audit::{self, AuditKind, Origin, Outcome};
 use super::factors::hotp::{self, HashAlgorithm};
 use super::factors::token_import::{self, TokenType};
 use super::factors::{Factor, FactorKind, FactorStatus};
@@ -99,7 +99,7 @@ pub async fn import(
         store,
         now,
         origin,
-        "tokens.imported",
+        AuditKind::TokensImported,
         Outcome::Success,
         None,
         json!({ "count": tokens.len() }),
@@ -160,7 +160,7 @@ pub async fn bind(
             store,
             now,
             origin,
-            "factor.enrolment",
+            AuditKind::FactorEnrolment,
             Outcome::Failure,
             Some(&user.id),
             json!({ "kind": "oath_token", "serial": super::model::truncate(serial, 64) }),

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::audit::{self, Origin, Outcome};
+use super::audit::{self, AuditKind, Origin, Outcome};
 use super::ip_rules::{self, IpRules};
 use super::model::{Session, SessionState, User, UserStatus, truncate};
 use super::notify::Notifier;
@@ -51,7 +51,7 @@ pub async fn enforce_ip<'a>(
                 store,
                 now,
                 origin,
-                "login.ip_denied",
+                AuditKind::LoginIpDenied,
                 Outcome::Denied,
                 user.map(|u| u.id.as_str()),
                 json!({ "scope": scope, "reason": refusal.as_str() }),
@@ -101,7 +101,7 @@ pub async fn password_sign_in(
                 store,
                 now,
                 origin,
-                "login.password",
+                AuditKind::LoginPassword,
                 Outcome::Denied,
                 user.as_ref().map(|u| u.id.as_str()),
                 json!({
@@ -134,7 +134,7 @@ pub async fn password_sign_in(
                 store,
                 now,
                 origin,
-                "login.password",
+                AuditKind::LoginPassword,
                 Outcome::Failure,
                 user.as_ref().map(|u| u.id.as_str()),
                 json!({
@@ -156,7 +156,7 @@ pub async fn password_sign_in(
             store,
             now,
             origin,
-            "login.password",
+            AuditKind::LoginPassword,
             Outcome::Denied,
             Some(&user.id),
             json!({ "reason": "disabled" }),
@@ -195,7 +195,7 @@ pub async fn password_sign_in(
         store,
         now,
         origin,
-        "login.password",
+        AuditKind::LoginPassword,
         Outcome::Success,
         Some(&user.id),
         json!({

@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::Result;
-use super::audit::{self, Origin, Outcome};
+use super::audit::{self, AuditKind, Origin, Outcome};
 use super::model::User;
 use super::notify::Notifier;
 use super::second_factor::notify;
@@ -53,7 +53,7 @@ pub async fn announce(
         store,
         now,
         origin,
-        "login.password_locked",
+        AuditKind::LoginPasswordLocked,
         Outcome::Denied,
         Some(&user.id),
         json!({ "failures": failures }),
@@ -86,7 +86,7 @@ pub async fn clear(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, user:
             store,
             now,
             origin,
-            "login.password_unlocked",
+            AuditKind::LoginPasswordUnlocked,
             Outcome::Success,
             Some(&user.id),
             json!({ "via": via, "failures_cleared": failures }),
@@ -112,7 +112,7 @@ pub async fn unlock(
             store,
             now,
             origin,
-            "login.password_unlocked",
+            AuditKind::LoginPasswordUnlocked,
             Outcome::Success,
             Some(&user.id),
             json!({ "via": "admin", "failures_cleared": 0 }),

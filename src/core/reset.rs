@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use url::Url;
 
-use super::audit::{self, Origin, Outcome};
+use super::audit::{self, AuditKind, Origin, Outcome};
 use super::model::{OneTimeToken, TokenPurpose, User, UserStatus};
 use super::notify::Notifier;
 use super::secrets::{random_token, token_digest};
@@ -73,7 +73,7 @@ pub async fn request(
                 store,
                 now,
                 origin,
-                "password_reset.requested",
+                AuditKind::PasswordResetRequested,
                 Outcome::Denied,
                 Some(&user.id),
                 json!({ "reason": "disabled" }),
@@ -86,7 +86,7 @@ pub async fn request(
                 store,
                 now,
                 origin,
-                "password_reset.requested",
+                AuditKind::PasswordResetRequested,
                 Outcome::Failure,
                 None,
                 json!({
@@ -113,7 +113,7 @@ pub async fn request(
             store,
             now,
             origin,
-            "password_reset.requested",
+            AuditKind::PasswordResetRequested,
             Outcome::Denied,
             Some(&user.id),
             json!({ "reason": "quota" }),
@@ -126,7 +126,7 @@ pub async fn request(
         store,
         now,
         origin,
-        "password_reset.requested",
+        AuditKind::PasswordResetRequested,
         Outcome::Success,
         Some(&user.id),
         json!({}),
@@ -194,7 +194,7 @@ pub async fn complete(
             store,
             now,
             origin,
-            "password_reset.completed",
+            AuditKind::PasswordResetCompleted,
             Outcome::Failure,
             Some(&user.id),
             json!({ "reason": "link_already_used" }),
@@ -209,7 +209,7 @@ pub async fn complete(
         store,
         now,
         origin,
-        "password.changed",
+        AuditKind::PasswordChanged,
         Outcome::Success,
         Some(&user.id),
         json!({
@@ -263,7 +263,7 @@ pub async fn bootstrap_first_admin(
         store,
         now,
         &origin,
-        "setup.link_issued",
+        AuditKind::SetupLinkIssued,
         Outcome::Success,
         Some(&admin.id),
         json!({}),

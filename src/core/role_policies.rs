@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::audit::{self, Origin, Outcome};
+use super::audit::{self, AuditKind, Origin, Outcome};
 use super::model::{User, truncate};
 use super::policy::{self, PolicyChange, RolePolicy};
 use super::store::Store;
@@ -113,7 +113,7 @@ pub async fn set(
         store,
         now,
         origin,
-        "role.policy_changed",
+        AuditKind::RolePolicyChanged,
         Outcome::Success,
         None,
         json!({ "role": role, "before": before, "after": after }),
@@ -139,7 +139,7 @@ pub async fn set_user_mfa_required(
         store,
         now,
         origin,
-        "user.mfa_required_changed",
+        AuditKind::UserMfaRequiredChanged,
         Outcome::Success,
         Some(&user.id),
         json!({ "before": user.mfa_required, "after": required }),

@@ -9,7 +9,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::audit::{self, Origin, Outcome};
+use super::audit::{self, AuditKind, Origin, Outcome};
 use super::factors::{Factor, FactorKind, FactorStatus, recovery_code, totp};
 use super::login::SignedIn;
 use super::model::{Session, SessionState, User};
@@ -81,7 +81,7 @@ pub async fn admit(
         store,
         now,
         origin,
-        "login.second_factor",
+        AuditKind::LoginSecondFactor,
         Outcome::Denied,
         Some(&user.id),
         json!({ "kind": kind, "reason": "kind_not_allowed", "accepted": plan.accepted }),
@@ -154,7 +154,7 @@ pub async fn reserve(
                 store,
                 now,
                 origin,
-                "login.second_factor",
+                AuditKind::LoginSecondFactor,
                 Outcome::Denied,
                 Some(&user.id),
                 json!({
@@ -247,7 +247,7 @@ pub async fn conclude(
                 store,
                 now,
                 origin,
-                "login.second_factor",
+                AuditKind::LoginSecondFactor,
                 Outcome::Success,
                 Some(&user.id),
                 json!({
@@ -268,7 +268,7 @@ pub async fn conclude(
         }
         failed => {
             let replayed = matches!(failed, Checked::Replayed);
-            audit::record(store, now, origin, "login.second_factor", Outcome::Failure, Some(&user.id), json!({
+            audit::record(store, now, origin, AuditKind::LoginSecondFactor, Outcome::Failure, Some(&user.id), json!({
                 "kind": kind, "reason": if replayed { "code_reused" } else { "wrong_code" }, "consecutive_failures": attempt.number,
             }))
             .await?;
@@ -333,7 +333,7 @@ async fn lock_alerts(
         store,
         now,
         origin,
-        "factor.locked",
+        AuditKind::FactorLocked,
         Outcome::Denied,
         Some(&user.id),
         json!({ "kind": kind, "until": until }),

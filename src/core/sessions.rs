@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::Result;
-use super::audit::{self, Origin, Outcome};
+use super::audit::{self, AuditKind, Origin, Outcome};
 use super::model::{Session, SessionState, User, UserStatus};
 use super::policy::{self, RolePolicy};
 use super::secrets::{random_token, token_digest};
@@ -229,7 +229,7 @@ pub async fn end(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, session
         store,
         now,
         origin,
-        "session.signed_out",
+        AuditKind::SessionSignedOut,
         Outcome::Success,
         Some(&session.user_id),
         serde_json::json!({ "tokens_revoked": revoked }),

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 use serde_json::json;
 
-use super::audit::{self, Origin, Outcome};
+use super::audit::{self, AuditKind, Origin, Outcome};
 use super::factors::{Factor, FactorKind, FactorStatus};
 use super::model::{Phone, Session, User};
 use super::notify::{Notifier, SmsGateway};
@@ -74,7 +74,7 @@ pub async fn send_code(
                 store,
                 now,
                 origin,
-                "sms.sent",
+                AuditKind::SmsSent,
                 Outcome::Denied,
                 Some(&user.id),
                 json!({ "reason": "quota", "quota": key.split(':').nth(1) }),
@@ -104,7 +104,7 @@ pub async fn send_code(
         store,
         now,
         origin,
-        "sms.sent",
+        AuditKind::SmsSent,
         Outcome::Success,
         Some(&user.id),
         json!({ "factor_id": factor.id, "to": masked(phone) }),
@@ -195,7 +195,7 @@ pub async fn confirm_enrolment(
             store,
             now,
             origin,
-            "factor.enrolment",
+            AuditKind::FactorEnrolment,
             Outcome::Failure,
             Some(&user.id),
             json!({ "kind": "sms", "reason": "wrong_code" }),

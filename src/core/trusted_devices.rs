@@ -18,7 +18,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde_json::json;
 
-use super::audit::{self, Origin, Outcome};
+use super::audit::{self, AuditKind, Origin, Outcome};
 use super::model::{User, truncate};
 use super::policy::{Access, Plan, Requirement};
 use super::secrets::{random_token, token_digest};
@@ -119,7 +119,7 @@ pub async fn trust(
             store,
             now,
             origin,
-            "device.trusted",
+            AuditKind::DeviceTrusted,
             Outcome::Denied,
             Some(&user.id),
             json!({ "reason": "policy_allows_none" }),
@@ -146,7 +146,7 @@ pub async fn trust(
         store,
         now,
         origin,
-        "device.trusted",
+        AuditKind::DeviceTrusted,
         Outcome::Success,
         Some(&user.id),
         json!({ "days": days, "expires_at": device.expires_at, "browser": device.browser() }),
@@ -184,7 +184,7 @@ pub async fn skips_second_factor(
             store,
             now,
             origin,
-            "login.trusted_device",
+            AuditKind::LoginTrustedDevice,
             Outcome::Denied,
             Some(&user.id),
             json!({ "reason": reason }),
@@ -215,7 +215,7 @@ pub async fn skips_second_factor(
         store,
         now,
         origin,
-        "login.trusted_device",
+        AuditKind::LoginTrustedDevice,
         Outcome::Success,
         Some(&user.id),
         json!({ "device_id": device.id, "browser": device.browser(), "expires_at": device.effective_expiry(days) }),
@@ -247,7 +247,7 @@ pub async fn revoke(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, user
         store,
         now,
         origin,
-        "device.revoked",
+        AuditKind::DeviceRevoked,
         Outcome::Success,
         Some(&user.id),
         json!({ "device_id": id }),
@@ -269,7 +269,7 @@ pub async fn revoke_all(
         store,
         now,
         origin,
-        "device.revoked_all",
+        AuditKind::DeviceRevokedAll,
         Outcome::Success,
         Some(user_id),
         json!({ "reason": reason, "count": removed }),

@@ -15,7 +15,7 @@ use super::recovery::{ctx, describe};
 use super::{csrf, pages, session};
 use crate::app::{self, AppState};
 use crate::core::Error;
-use crate::core::audit::{self, Origin, Outcome};
+use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::SessionState;
 use crate::core::recovery::flow::{self, Canceller, Member, Target};
 
@@ -87,7 +87,7 @@ async fn agent_with(
             state.store.as_ref(),
             state.clock.now(),
             &origin,
-            "helpdesk.access",
+            AuditKind::HelpdeskAccess,
             Outcome::Denied,
             Some(&member.user.id),
             serde_json::json!({ "path": req.path(), "reason": "role_missing" }),

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use url::Url;
 
-use super::super::audit::{self, Origin, Outcome};
+use super::super::audit::{self, AuditKind, Origin, Outcome};
 use super::super::model::{User, UserStatus};
 use super::super::notify::{Notifier, SmsGateway};
 use super::super::password_lock;
@@ -66,7 +66,7 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     async fn audit(
         &self,
-        kind: &str,
+        kind: AuditKind,
         outcome: Outcome,
         subject: Option<&str>,
         details: serde_json::Value,
@@ -77,7 +77,7 @@ impl Ctx<'_> {
     /// Records a refusal (who tried what on which request, and why) and turns it into the error to show.
     async fn refused(
         &self,
-        kind: &str,
+        kind: AuditKind,
         request: Option<&FactorResetRequest>,
         subject: Option<&str>,
         r: Refusal,
@@ -171,7 +171,7 @@ pub async fn advance(ctx: &Ctx<'_>, request: FactorResetRequest) -> Result<Facto
         next.closed_at = Some(now);
         if ctx.store.update_factor_reset(&next, request.state).await? {
             ctx.audit(
-                "recovery.expired",
+                AuditKind::RecoveryExpired,
                 Outcome::Success,
                 Some(&request.user_id),
                 json!({ "request": request.id, "from": request.state }),
@@ -208,7 +208,7 @@ pub async fn open(
     factors: &str,
     reason: &str,
 ) -> Result<FactorResetRequest> {
-    const KIND: &str = "recovery.opened";
+    const KIND: AuditKind = AuditKind::RecoveryOpened;
     let user = &subject.user;
     if let Err(r) = may_open(opener.map(Member::person).as_ref(), &subject.person()) {
         return Err(ctx.refused(KIND, None, Some(&user.id), r).await);
@@ -343,9 +343,9 @@ pub async fn decide(
     note: Option<&str>,
 ) -> Result<FactorResetRequest> {
     let kind = if approve {
-        "recovery.approved"
+        AuditKind::RecoveryApproved
     } else {
-        "recovery.denied"
+        AuditKind::RecoveryDenied
     };
     let via_link = matches!(target, Target::Link(_));
     let request = match target {
@@ -425,7 +425,7 @@ pub async fn decide(
 /// Executes an approved request as `executor`, recording which identity checks passed; the cooling-off starts
 /// and every channel the user has is told, with a link that cancels the reset.
 pub async fn execute(ctx: &Ctx<'_>, executor: &Member, id: &str, checks: &[String]) -> Result<FactorResetRequest> {
-    const KIND: &str = "recovery.executed";
+    const KIND: AuditKind = AuditKind::RecoveryExecuted;
     let request = load(ctx, id).await?;
     if request.state != ResetState::Approved {
         let r = Refusal {
@@ -523,7 +523,7 @@ pub enum Canceller<'a> {
 
 /// Cancels an open request. Through the notice's link only while the cooling-off runs.
 pub async fn cancel(ctx: &Ctx<'_>, by: Canceller<'_>) -> Result<FactorResetRequest> {
-    const KIND: &str = "recovery.cancelled";
+    const KIND: AuditKind = AuditKind::RecoveryCancelled;
     let (request, actor) = match by {
         Canceller::Link(token) => match by_link(ctx, ResetLink::Cancel, token).await {
             Ok(request) if request.state == ResetState::Waiting => (request, "link".to_string()),
@@ -605,7 +605,7 @@ async fn finish(ctx: &Ctx<'_>, request: &FactorResetRequest) -> Result<()> {
     // A trusted browser must not skip the new factor's enrolment-and-use: every trust of the user ends too.
     crate::core::trusted_devices::revoke_all(ctx.store, ctx.now, ctx.origin, &request.user_id, "factor_reset").await?;
     ctx.audit(
-        "recovery.done",
+        AuditKind::RecoveryDone,
         Outcome::Success,
         Some(&request.user_id),
         json!({
@@ -658,7 +658,7 @@ pub async fn redeem_enrol_link(
     token: &str,
     typed_password: &str,
 ) -> Result<SignedIn> {
-    const KIND: &str = "recovery.enrol_link";
+    const KIND: AuditKind = AuditKind::RecoveryEnrolLink;
     let user = match check_enrol_link(ctx, token).await {
         Ok(user) => user,
         Err(e) => {
@@ -745,7 +745,7 @@ pub async fn find_subject(ctx: &Ctx<'_>, identifier: &str) -> Result<Member> {
         Ok(user) => Member::load(ctx.store, user).await,
         Err(Error::NotFound(what)) => {
             ctx.audit(
-                "recovery.opened",
+                AuditKind::RecoveryOpened,
                 Outcome::Failure,
                 None,
                 json!({ "identifier": super::super::model::truncate(identifier, 64), "reason": "unknown_user" }),

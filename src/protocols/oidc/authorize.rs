@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::core::assurance;
-use crate::core::audit::{self, Origin, Outcome};
+use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::Session;
 use crate::core::oauth::{Client, CodeGrant};
 use crate::core::secrets::{random_token, token_digest};
@@ -273,7 +273,7 @@ pub async fn issue_code(
         store,
         now,
         origin,
-        "oidc.code_issued",
+        AuditKind::OidcCodeIssued,
         Outcome::Success,
         Some(&session.user_id),
         serde_json::json!({

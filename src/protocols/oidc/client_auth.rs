@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::tokens::{Ctx, Presented, TokenError, TokenRequest};
 use super::{clients, keys};
-use crate::core::audit::{self, Outcome};
+use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::oauth::{AuthMethod, Client};
 use crate::core::secrets::token_digest;
 
@@ -152,7 +152,7 @@ pub async fn authenticate_client(
                 ctx.store,
                 ctx.now,
                 ctx.origin,
-                "oidc.client_authentication",
+                AuditKind::OidcClientAuthentication,
                 Outcome::Failure,
                 None,
                 json!({ "client_id": crate::core::model::truncate(&client_id, 64) }),

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use url::Url;
 
-use crate::core::audit::{self, Origin, Outcome};
+use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::oauth::{AuthMethod, Client};
 use crate::core::secrets::{constant_time_eq, random_token, token_digest};
 use crate::core::store::Store;
@@ -184,7 +184,7 @@ pub async fn register(
         store,
         now,
         origin,
-        "client.registered",
+        AuditKind::ClientRegistered,
         Outcome::Success,
         None,
         serde_json::json!({ "client_id": client.client_id }),
@@ -202,7 +202,7 @@ pub async fn rotate_secret(store: &dyn Store, now: DateTime<Utc>, origin: &Origi
         store,
         now,
         origin,
-        "client.secret_rotated",
+        AuditKind::ClientSecretRotated,
         Outcome::Success,
         None,
         serde_json::json!({ "client_id": client_id }),

@@ -21,7 +21,7 @@ use super::SCOPES;
 use super::authorize::sid;
 use super::tokens::{Ctx, TokenError, TokenRequest};
 use crate::core::assurance;
-use crate::core::audit::{self, Origin, Outcome};
+use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::Session;
 use crate::core::oauth::{Client, DeviceAuthorization, DeviceStatus, RefreshGrant};
 use crate::core::secrets::{hmac, random_token, token_digest};
@@ -141,7 +141,7 @@ pub async fn start(
             ctx.store,
             ctx.now,
             ctx.origin,
-            "oidc.device_authorization",
+            AuditKind::OidcDeviceAuthorization,
             Outcome::Success,
             None,
             json!({ "client_id": client.client_id, "scope": scope }),
@@ -223,7 +223,7 @@ async fn find_pending(
             store,
             now,
             origin,
-            "oidc.device_code_rejected",
+            AuditKind::OidcDeviceCodeRejected,
             Outcome::Failure,
             Some(user_id),
             json!({ "reason": CodeProblem::Malformed.reason() }),
@@ -239,7 +239,7 @@ async fn find_pending(
                 store,
                 now,
                 origin,
-                "oidc.device_code_rejected",
+                AuditKind::OidcDeviceCodeRejected,
                 Outcome::Denied,
                 Some(user_id),
                 json!({ "reason": "throttled", "retry_after_secs": retry_after_secs }),
@@ -277,7 +277,7 @@ async fn find_pending(
                 store,
                 now,
                 origin,
-                "oidc.device_code_rejected",
+                AuditKind::OidcDeviceCodeRejected,
                 Outcome::Failure,
                 Some(user_id),
                 json!({ "reason": problem.reason(), "attempt": attempt.number }),
@@ -303,7 +303,7 @@ pub async fn enter(
             store,
             now,
             origin,
-            "oidc.device_code_entered",
+            AuditKind::OidcDeviceCodeEntered,
             Outcome::Success,
             Some(&session.user_id),
             json!({ "client_id": pending.client.client_id, "scope": pending.scope }),
@@ -347,7 +347,7 @@ pub async fn decide(
             store,
             now,
             origin,
-            "oidc.device_code_rejected",
+            AuditKind::OidcDeviceCodeRejected,
             Outcome::Denied,
             Some(&session.user_id),
             json!({ "reason": CodeProblem::LevelTooLow.reason(), "client_id": client_id }),
@@ -383,7 +383,7 @@ pub async fn decide(
                     store,
                     now,
                     origin,
-                    "oidc.device_approved",
+                    AuditKind::OidcDeviceApproved,
                     Outcome::Success,
                     Some(&session.user_id),
                     details,
@@ -401,7 +401,7 @@ pub async fn decide(
                     store,
                     now,
                     origin,
-                    "oidc.device_denied",
+                    AuditKind::OidcDeviceDenied,
                     Outcome::Denied,
                     Some(&session.user_id),
                     json!({ "client_id": client_id }),
@@ -417,7 +417,7 @@ pub async fn decide(
             store,
             now,
             origin,
-            "oidc.device_code_rejected",
+            AuditKind::OidcDeviceCodeRejected,
             Outcome::Failure,
             Some(&session.user_id),
             json!({ "reason": "decided_concurrently", "client_id": client_id }),

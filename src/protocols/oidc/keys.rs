@@ -21,7 +21,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::jws::JwsSigner;
-use crate::core::audit::{self, Origin, Outcome};
+use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::crypto::Sealer;
 use crate::core::oauth::SigningKey;
 use crate::core::store::Store;
@@ -199,7 +199,7 @@ pub async fn rotate(
         store,
         now,
         origin,
-        "oidc.signing_key_rotated",
+        AuditKind::OidcSigningKeyRotated,
         Outcome::Success,
         None,
         json!({ "kid": key.kid, "alg": alg, "activates_at": activates_at }),

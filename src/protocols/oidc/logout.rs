@@ -19,7 +19,7 @@ use super::issue;
 use super::token_info::verified_jwt;
 use super::tokens::Ctx;
 use crate::core::Result;
-use crate::core::audit::{self, Outcome};
+use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::oauth::Client;
 use crate::core::secrets::random_token;
 use crate::core::sessions::SessionLimits;
@@ -215,7 +215,7 @@ async fn deliver(ctx: &Ctx<'_>, ended: Vec<(String, String, String)>) -> Result<
             ctx.store,
             ctx.now,
             ctx.origin,
-            "oidc.backchannel_logout",
+            AuditKind::OidcBackchannelLogout,
             outcome,
             Some(&user_id),
             detail,

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::authorize::Validated;
 use crate::core::assurance;
-use crate::core::audit::{self, Origin, Outcome};
+use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::{Session, User};
 use crate::core::oauth::Client;
 use crate::core::store::Store;
@@ -40,7 +40,7 @@ impl Assessment {
             store,
             now,
             origin,
-            "oidc.step_up",
+            AuditKind::OidcStepUp,
             outcome,
             Some(&user.id),
             serde_json::json!({

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 use super::issue::scoped_claims;
 use super::tokens::Ctx;
 use crate::core::Result;
-use crate::core::audit::{self, Outcome};
+use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::model::UserStatus;
 use crate::core::oauth::Client;
 use crate::core::secrets::token_digest;
@@ -80,7 +80,7 @@ pub async fn revoke(ctx: &Ctx<'_>, client: &Client, token: &str) -> Result<()> {
             ctx.store,
             ctx.now,
             ctx.origin,
-            "oidc.token_revoked",
+            AuditKind::OidcTokenRevoked,
             Outcome::Success,
             Some(&info.user_id),
             json!({ "client_id": client.client_id, "kind": "refresh_token", "tokens_revoked": revoked }),
@@ -99,7 +99,7 @@ pub async fn revoke(ctx: &Ctx<'_>, client: &Client, token: &str) -> Result<()> {
             ctx.store,
             ctx.now,
             ctx.origin,
-            "oidc.token_revoked",
+            AuditKind::OidcTokenRevoked,
             Outcome::Success,
             claims["sub"].as_str(),
             json!({ "client_id": client.client_id, "kind": "access_token" }),

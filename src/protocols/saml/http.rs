@@ -31,7 +31,7 @@ use super::{authn_context_for, entity_id, metadata, slo_url, sso_url};
 use super::{context, sps};
 use crate::app::AppState;
 use crate::core::assurance;
-use crate::core::audit::{self, Origin, Outcome};
+use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::UserStatus;
 use crate::core::next_step::{Judged, NextStep, Refusal, SessionFit, next_step};
 use crate::core::saml::SessionParticipant;
@@ -131,7 +131,7 @@ async fn audit_sso(
         state.store.as_ref(),
         state.clock.now(),
         origin,
-        "saml.sso",
+        AuditKind::SamlSso,
         outcome,
         user_id,
         details,

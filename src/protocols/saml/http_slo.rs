@@ -27,7 +27,7 @@ use super::request::{Binding, Rejection};
 use super::slo::{self, Incoming, LogoutRequest, Outgoing, STATUS_REQUESTER, STATUS_SUCCESS};
 use super::{entity_id, new_id, slo_url};
 use crate::app::AppState;
-use crate::core::audit::{self, Outcome};
+use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::model::{Session, User};
 use crate::core::{Error, Result};
 use crate::protocols::oidc::http_logout::end_browser_session;
@@ -84,7 +84,7 @@ async fn audit_slo(
         state.store.as_ref(),
         state.clock.now(),
         &origin,
-        "saml.slo",
+        AuditKind::SamlSlo,
         outcome,
         user_id,
         details,

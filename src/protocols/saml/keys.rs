@@ -19,7 +19,7 @@ use openssl::pkey::PKey;
 use openssl::rsa::Rsa;
 use openssl::x509::{X509, X509NameBuilder};
 
-use crate::core::audit::{self, Origin, Outcome};
+use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::crypto::Sealer;
 use crate::core::saml::SamlKey;
 use crate::core::store::Store;
@@ -155,7 +155,7 @@ pub async fn rotate(
         store,
         now,
         origin,
-        "saml.key_rotated",
+        AuditKind::SamlKeyRotated,
         Outcome::Success,
         None,
         serde_json::json!({ "key_id": key.id, "activates_at": activates_at, "retiring": retiring, "retired_at": retire_at }),
@@ -197,7 +197,7 @@ pub async fn ensure(store: &dyn Store, sealer: &Sealer, common_name: &str, now: 
             actor: "system".into(),
             ..Default::default()
         },
-        "saml.key_generated",
+        AuditKind::SamlKeyGenerated,
         Outcome::Success,
         None,
         serde_json::json!({ "key_id": key.id }),

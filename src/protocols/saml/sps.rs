@@ -15,7 +15,7 @@ use url::Url;
 use super::BINDING_POST;
 use super::xml::{self, Allow, NS_METADATA};
 use crate::core::assurance;
-use crate::core::audit::{self, Origin, Outcome};
+use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::saml::{
     AcsEndpoint, AttributeMapping, EncryptionMethod, NameIdFormat, ServiceProvider, SloEndpoint, default_attributes,
 };
@@ -300,7 +300,7 @@ pub async fn register(
         store,
         now,
         origin,
-        "saml.sp_added",
+        AuditKind::SamlSpAdded,
         Outcome::Success,
         None,
         serde_json::json!({
@@ -368,7 +368,7 @@ pub async fn update(
         store,
         now,
         origin,
-        "saml.sp_updated",
+        AuditKind::SamlSpUpdated,
         Outcome::Success,
         None,
         serde_json::json!({
@@ -399,7 +399,7 @@ pub async fn remove(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, enti
         store,
         now,
         origin,
-        "saml.sp_removed",
+        AuditKind::SamlSpRemoved,
         Outcome::Success,
         None,
         serde_json::json!({ "entity_id": entity_id }),

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use super::super::issue::{self, Issue, REFRESH_FAMILY_LIFETIME};
 use super::super::tokens::{Ctx, TokenError, TokenRequest};
 use super::{active_user, audit_success};
-use crate::core::audit::{self, Outcome};
+use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::oauth::{Client, Redemption, RefreshGrant};
 use crate::core::secrets::{constant_time_eq, random_token, token_digest};
 
@@ -47,7 +47,7 @@ pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) ->
                 ctx.store,
                 ctx.now,
                 ctx.origin,
-                "oidc.code_replayed",
+                AuditKind::OidcCodeReplayed,
                 Outcome::Denied,
                 None,
                 json!({ "client_id": client.client_id, "tokens_revoked": revoked }),

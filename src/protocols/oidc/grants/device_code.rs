@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::super::issue::{self, Issue, REFRESH_FAMILY_LIFETIME};
 use super::super::tokens::{Ctx, TokenError, TokenRequest};
 use super::{active_user, audit_success};
-use crate::core::audit::{self, Outcome};
+use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::oauth::{Client, DeviceAuthorization, DeviceStatus};
 use crate::core::secrets::{random_token, token_digest};
 
@@ -72,7 +72,7 @@ pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) ->
                     ctx.store,
                     ctx.now,
                     ctx.origin,
-                    "oidc.device_code_reused",
+                    AuditKind::OidcDeviceCodeReused,
                     Outcome::Denied,
                     authorization.user_id.as_deref(),
                     json!({ "client_id": client.client_id }),

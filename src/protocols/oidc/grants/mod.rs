@@ -49,7 +49,7 @@ async fn audit_success(ctx: &Ctx<'_>, client: &Client, user_id: Option<&str>, gr
         ctx.store,
         ctx.now,
         ctx.origin,
-        "oidc.token",
+        crate::core::audit::AuditKind::OidcToken,
         crate::core::audit::Outcome::Success,
         user_id,
         serde_json::json!({ "client_id": client.client_id, "grant": grant }),

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::super::issue::{self, Issue};
 use super::super::tokens::{Ctx, TokenError, TokenRequest};
 use super::{active_user, audit_success};
-use crate::core::audit::{self, Outcome};
+use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::grants;
 use crate::core::oauth::{Client, RefreshUse};
 use crate::core::secrets::token_digest;
@@ -39,7 +39,7 @@ pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) ->
                     ctx.store,
                     ctx.now,
                     ctx.origin,
-                    "oidc.refresh_token_reused",
+                    AuditKind::OidcRefreshTokenReused,
                     Outcome::Denied,
                     None,
                     json!({ "client_id": client.client_id, "tokens_revoked": revoked }),
@@ -67,7 +67,7 @@ pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) ->
             ctx.store,
             ctx.now,
             ctx.origin,
-            "oidc.refresh_refused",
+            AuditKind::OidcRefreshRefused,
             Outcome::Denied,
             Some(&user.id),
             json!({ "client_id": client.client_id, "reason": refusal.as_str(), "tokens_revoked": revoked }),

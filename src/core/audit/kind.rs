@@ -1,0 +1,225 @@
+//! The closed list of audit event kinds Gatehouse writes.
+//!
+//! The kind is the first thing an operator filters the audit log on, and once stored it can never change (the
+//! table is append-only), so a misspelt or renamed kind would silently split one event into two. Writers
+//! therefore name kinds through [`AuditKind`], never as strings: a typo is a compile error, and every kind in
+//! the code base is listed here, grouped by area, with what it means. Readers keep the stored `String`
+//! ([`super::AuditEvent::kind`]) so that events written by another version still read back.
+//!
+//! The variants and their stored names are declared once, in the `audit_kinds!` table below, which also
+//! produces [`AuditKind::ALL`]; the "Audit event kinds" table in `docs/operations.md` must list the same names
+//! (a unit test checks it).
+
+/// Declares `AuditKind`, its stored names (`as_str`) and `ALL` from one table, so the three cannot drift apart.
+macro_rules! audit_kinds {
+    ($( $(#[$doc:meta])* $variant:ident => $name:literal, )*) => {
+        /// What an audit event is about: `area.event`, stored as [`AuditKind::as_str`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum AuditKind {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl AuditKind {
+            /// Every kind, in declaration order (grouped by area).
+            pub const ALL: &'static [AuditKind] = &[$(AuditKind::$variant),*];
+
+            /// The name stored in `audit_events.kind`; never change one (stored events keep the old name).
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $( AuditKind::$variant => $name, )*
+                }
+            }
+        }
+    };
+}
+
+audit_kinds! {
+    // Sign-in.
+    /// A password sign-in attempt: success, wrong password or unknown user, throttled, disabled account.
+    LoginPassword => "login.password",
+    /// The failure that reached the lockout limit locked the account's password.
+    LoginPasswordLocked => "login.password_locked",
+    /// A password lock was cleared (`via`: a completed reset or an administrator).
+    LoginPasswordUnlocked => "login.password_unlocked",
+    /// A sign-in refused by the IP allow/deny lists before any password check.
+    LoginIpDenied => "login.ip_denied",
+    /// A passwordless passkey sign-in attempt.
+    LoginPasskey => "login.passkey",
+    /// A second-factor step (sign-in or step-up): success, wrong or reused code, kind not allowed, throttled.
+    LoginSecondFactor => "login.second_factor",
+    /// A trusted browser skipping the second factor, or refused to (not trusted, expired, policy).
+    LoginTrustedDevice => "login.trusted_device",
+
+    // Factors.
+    /// A second factor was added and proven.
+    FactorAdded => "factor.added",
+    /// An enrolment proof failed (wrong TOTP or SMS code, WebAuthn error, a hardware token's codes not matching).
+    FactorEnrolment => "factor.enrolment",
+    /// A factor was removed (its tokens revoked).
+    FactorRemoved => "factor.removed",
+    /// A new set of recovery codes replaced the old one.
+    FactorRecoveryCodesGenerated => "factor.recovery_codes_generated",
+    /// Too many wrong codes locked a factor kind for a while.
+    FactorLocked => "factor.locked",
+    /// A sign-in code went out by SMS, or was refused by the sending quota.
+    SmsSent => "sms.sent",
+    /// A security key flagged as a possible copy was used and refused.
+    WebauthnFlaggedCredential => "webauthn.flagged_credential",
+    /// A security key answered with a signature counter lower than before (possible copy); it is flagged.
+    WebauthnCounterRegression => "webauthn.counter_regression",
+    /// An administrator cleared a security key's copy flag.
+    WebauthnCloneFlagCleared => "webauthn.clone_flag_cleared",
+    /// Hardware OATH tokens were imported into the inventory.
+    TokensImported => "tokens.imported",
+
+    // Sessions and trusted browsers.
+    /// A user signed out (the sign-in's tokens revoked).
+    SessionSignedOut => "session.signed_out",
+    /// A browser was trusted to skip the second factor, or trusting it was refused by policy.
+    DeviceTrusted => "device.trusted",
+    /// One trusted browser was revoked.
+    DeviceRevoked => "device.revoked",
+    /// Every trusted browser of a user was revoked (by the user, or by a password or factor change).
+    DeviceRevokedAll => "device.revoked_all",
+
+    // Passwords.
+    /// A password was changed through a single-use link (reset or first setup); all sessions ended.
+    PasswordChanged => "password.changed",
+    /// An administrator set a user's password; the user's sessions ended.
+    PasswordSetByAdmin => "password.set_by_admin",
+    /// A "forgot password" request: link mailed, unknown user, disabled account, or over quota.
+    PasswordResetRequested => "password_reset.requested",
+    /// A reset or setup link had been used a moment before, so redeeming it failed (success is `password.changed`).
+    PasswordResetCompleted => "password_reset.completed",
+    /// The first administrator's setup link was issued.
+    SetupLinkIssued => "setup.link_issued",
+
+    // Factor recovery (helpdesk).
+    /// A factor-reset request was opened, or opening it was refused (unknown user, rules).
+    RecoveryOpened => "recovery.opened",
+    /// A manager approved a factor-reset request, or approving it was refused.
+    RecoveryApproved => "recovery.approved",
+    /// A manager denied a factor-reset request, or denying it was refused.
+    RecoveryDenied => "recovery.denied",
+    /// The helpdesk executed an approved request (identity checks recorded), or executing it was refused.
+    RecoveryExecuted => "recovery.executed",
+    /// A request was cancelled (by the user's link or an agent), or cancelling it was refused.
+    RecoveryCancelled => "recovery.cancelled",
+    /// A request expired unfinished.
+    RecoveryExpired => "recovery.expired",
+    /// The cooling-off ended: factors removed, sessions ended, enrolment link mailed.
+    RecoveryDone => "recovery.done",
+    /// The enrolment link after a reset was used, or refused (invalid, throttled).
+    RecoveryEnrolLink => "recovery.enrol_link",
+    /// Someone without a helpdesk role tried the helpdesk console.
+    HelpdeskAccess => "helpdesk.access",
+
+    // OpenID Connect.
+    /// An authorization code was issued to a client.
+    OidcCodeIssued => "oidc.code_issued",
+    /// An authorization code was presented twice; the tokens issued from it are revoked.
+    OidcCodeReplayed => "oidc.code_replayed",
+    /// The token endpoint issued tokens (`grant` in the details).
+    OidcToken => "oidc.token",
+    /// A client failed to authenticate at an endpoint that requires it.
+    OidcClientAuthentication => "oidc.client_authentication",
+    /// A rotated refresh token was presented again; its family is revoked.
+    OidcRefreshTokenReused => "oidc.refresh_token_reused",
+    /// A refresh was refused (user, session or policy no longer allows it); its family is revoked.
+    OidcRefreshRefused => "oidc.refresh_refused",
+    /// A client revoked a token.
+    OidcTokenRevoked => "oidc.token_revoked",
+    /// A request needed a higher authentication level: prompted, `interaction_required` or unmet.
+    OidcStepUp => "oidc.step_up",
+    /// A back-channel logout token was delivered to a client, or delivery failed.
+    OidcBackchannelLogout => "oidc.backchannel_logout",
+    /// A device authorization (device flow) was started.
+    OidcDeviceAuthorization => "oidc.device_authorization",
+    /// A user entered a valid device code.
+    OidcDeviceCodeEntered => "oidc.device_code_entered",
+    /// A typed device code was refused (malformed, unknown, expired, used, throttled, level too low, raced).
+    OidcDeviceCodeRejected => "oidc.device_code_rejected",
+    /// A user approved a device.
+    OidcDeviceApproved => "oidc.device_approved",
+    /// A user denied a device.
+    OidcDeviceDenied => "oidc.device_denied",
+    /// A device code was redeemed again after its tokens were issued.
+    OidcDeviceCodeReused => "oidc.device_code_reused",
+    /// A new OIDC signing key was generated (it activates later).
+    OidcSigningKeyRotated => "oidc.signing_key_rotated",
+    /// An OIDC client was registered.
+    ClientRegistered => "client.registered",
+    /// An OIDC client's secret was replaced.
+    ClientSecretRotated => "client.secret_rotated",
+    /// An OIDC client was removed.
+    ClientRemoved => "client.removed",
+
+    // SAML.
+    /// A SAML AuthnRequest was answered with a Response, or refused.
+    SamlSso => "saml.sso",
+    /// A SAML single logout request was handled, or refused.
+    SamlSlo => "saml.slo",
+    /// A SAML signing key was generated because none was active (first start).
+    SamlKeyGenerated => "saml.key_generated",
+    /// A new SAML signing key was generated (it activates later; the old one retires).
+    SamlKeyRotated => "saml.key_rotated",
+    /// A service provider was registered from its metadata.
+    SamlSpAdded => "saml.sp_added",
+    /// A service provider's metadata was refreshed.
+    SamlSpUpdated => "saml.sp_updated",
+    /// A service provider was removed.
+    SamlSpRemoved => "saml.sp_removed",
+
+    // Administration.
+    /// An account was created.
+    UserCreated => "user.created",
+    /// An account was disabled; its sign-ins ended.
+    UserDisabled => "user.disabled",
+    /// An account was enabled again.
+    UserEnabled => "user.enabled",
+    /// A role was granted to a user.
+    UserRoleAdded => "user.role_added",
+    /// A role was taken from a user.
+    UserRoleRemoved => "user.role_removed",
+    /// A user's own "second factor required" flag changed.
+    UserMfaRequiredChanged => "user.mfa_required_changed",
+    /// A role's factor policy changed (before and after in the details).
+    RolePolicyChanged => "role.policy_changed",
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuditKind;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn names_are_unique_and_shaped_area_dot_event() {
+        let mut seen = BTreeSet::new();
+        for kind in AuditKind::ALL {
+            let name = kind.as_str();
+            assert!(seen.insert(name), "{name} is used twice");
+            let (area, event) = name.split_once('.').unwrap_or_default();
+            let word = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+            assert!(word(area) && word(event), "{name} is not area.event in lowercase");
+        }
+    }
+
+    #[test]
+    fn the_operations_guide_lists_exactly_these_kinds() {
+        let guide = include_str!("../../../docs/operations.md");
+        let section = guide
+            .split_once("### Audit event kinds")
+            .map(|(_, rest)| rest.split("\n## ").next().unwrap_or_default())
+            .unwrap_or_default();
+        let listed: BTreeSet<&str> = section
+            .lines()
+            .filter_map(|line| line.strip_prefix("| `"))
+            .filter_map(|rest| rest.split('`').next())
+            .collect();
+        let known: BTreeSet<&str> = AuditKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(
+            listed, known,
+            "docs/operations.md's audit kinds table and AuditKind differ"
+        );
+    }
+}
