@@ -92,9 +92,25 @@ impl Store for SeaStore {
 
 /// Maps database errors to the domain: unreachable database → `Unavailable` (503), uniqueness → `Conflict`,
 /// anything else → `Internal`.
+/// What a uniqueness failure collided with, from the database's message: SQLite names `table.column`
+/// ("UNIQUE constraint failed: users.username"), PostgreSQL the constraint ("users_username_key"). Callers that
+/// know better (a client id, an SP entity id) replace the message with their own.
+fn collision(message: &str) -> String {
+    const KNOWN: [(&str, &str); 3] = [
+        ("email_normalized", "That e-mail address is already in use."),
+        ("username", "That username is already in use."),
+        ("serial", "A hardware token with that serial number exists already."),
+    ];
+    let message = message.to_lowercase();
+    KNOWN.iter().find(|(needle, _)| message.contains(needle)).map_or_else(
+        || "That record exists already.".to_string(),
+        |(_, said)| said.to_string(),
+    )
+}
+
 pub(crate) fn db_error(err: DbErr) -> Error {
-    if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
-        return Error::Conflict("That username or e-mail address is already in use.".into());
+    if let Some(SqlErr::UniqueConstraintViolation(message)) = err.sql_err() {
+        return Error::Conflict(collision(&message));
     }
     let unavailable = match &err {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
@@ -114,5 +130,33 @@ pub(crate) fn db_error(err: DbErr) -> Error {
     } else {
         tracing::error!(error = %err, "database error");
         Error::Internal(err.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::collision;
+
+    #[test]
+    fn a_uniqueness_failure_names_what_collided() {
+        for (sqlite, postgres, said) in [
+            (
+                "UNIQUE constraint failed: users.username",
+                "duplicate key value violates unique constraint \"users_username_key\"",
+                "That username is already in use.",
+            ),
+            (
+                "UNIQUE constraint failed: users.email_normalized",
+                "duplicate key value violates unique constraint \"users_email_normalized_key\"",
+                "That e-mail address is already in use.",
+            ),
+        ] {
+            assert_eq!(collision(sqlite), said);
+            assert_eq!(collision(postgres), said);
+        }
+        assert_eq!(
+            collision("UNIQUE constraint failed: sessions.id_hash"),
+            "That record exists already."
+        );
     }
 }

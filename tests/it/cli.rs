@@ -194,8 +194,14 @@ async fn user_administration() {
 async fn bad_input_is_refused_and_changes_nothing() {
     let cli = Cli::new().await;
     cli.ok(&["user", "add", "zoe", "--email", "zoe@example.com", "--json"]);
-    cli.fails(&["user", "add", "zoe", "--email", "zoe2@example.com"], "already in use");
-    cli.fails(&["user", "add", "zed", "--email", "ZOE@example.com"], "already in use");
+    cli.fails(
+        &["user", "add", "zoe", "--email", "zoe2@example.com"],
+        "That username is already in use",
+    );
+    cli.fails(
+        &["user", "add", "zed", "--email", "ZOE@example.com"],
+        "That e-mail address is already in use",
+    );
     cli.fails(
         &["user", "add", "zed", "--email", "not-an-address"],
         "not a valid e-mail",
