@@ -382,3 +382,83 @@ async fn a_relying_party_library_sees_its_tokens_end_with_the_sign_out() {
         .await;
     assert!(info.is_err(), "userinfo after sign-out");
 }
+
+/// A device-grant family belongs to the browser sign-in that approved it, like a code-flow family.
+#[tokio::test]
+async fn a_device_grant_family_ends_with_the_approving_sign_in() {
+    use gatehouse::protocols::oidc::clients::{self, NewClient};
+    use gatehouse::protocols::oidc::device::GRANT;
+    let server = TestServer::start().await;
+    server.add_user("tova", Some(GOOD_PASSWORD)).await;
+    clients::register(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        NewClient {
+            client_id: "tv".into(),
+            public: true,
+            grants: vec![GRANT.into(), "refresh_token".into()],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let (_, started) = post_form(
+        &server,
+        "/device_authorization",
+        &[("client_id", "tv"), ("scope", "openid")],
+    )
+    .await;
+    let device_code = started["device_code"].as_str().expect("a device code").to_string();
+    let user_code = started["user_code"].as_str().unwrap().to_string();
+    let browser = server.browser();
+    assert_eq!(browser.login("tova", GOOD_PASSWORD).await.status, 303);
+    let confirm = browser.submit("/device", "/device", &[("user_code", &user_code)]).await;
+    assert_eq!(confirm.status, 200, "{}", confirm.body);
+    let decided = browser
+        .post(
+            "/device/decide",
+            &[
+                ("csrf", &confirm.csrf()),
+                ("user_code", &confirm.input("user_code").unwrap()),
+                ("decision", "allow"),
+            ],
+        )
+        .await;
+    assert_eq!(decided.status, 200, "{}", decided.body);
+    let (status, tokens) = post_form(
+        &server,
+        "/token",
+        &[
+            ("grant_type", GRANT),
+            ("device_code", &device_code),
+            ("client_id", "tv"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+    let refresh_token = tokens["refresh_token"].as_str().expect("a refresh token").to_string();
+    let access = tokens["access_token"].as_str().unwrap().to_string();
+
+    let account = browser.get("/account").await;
+    assert_eq!(browser.post("/logout", &[("csrf", &account.csrf())]).await.status, 303);
+    let body = post_form(&server, "/introspect", &[("token", &access), ("client_id", "tv")])
+        .await
+        .1;
+    assert_eq!(body["active"], false, "{body}");
+    let (status, refused) = post_form(
+        &server,
+        "/token",
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &refresh_token),
+            ("client_id", "tv"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, refused["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "{refused}"
+    );
+}
