@@ -36,14 +36,18 @@ pub fn status_of(error: &Error) -> StatusCode {
 /// How long clients are asked to wait while the store is unavailable.
 pub const RETRY_AFTER_UNAVAILABLE_SECS: u64 = 5;
 
-/// Adds `Retry-After` where the error says when to come back.
-pub fn with_retry_after(mut response: HttpResponse, error: &Error) -> HttpResponse {
-    let seconds = match error {
+/// When to come back, where the error says.
+fn retry_after_of(error: &Error) -> Option<u64> {
+    match error {
         Error::Unavailable(_) => Some(RETRY_AFTER_UNAVAILABLE_SECS),
         Error::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
         _ => None,
-    };
-    if let Some(seconds) = seconds {
+    }
+}
+
+/// Adds `Retry-After` where the error says when to come back.
+pub fn with_retry_after(mut response: HttpResponse, error: &Error) -> HttpResponse {
+    if let Some(seconds) = retry_after_of(error) {
         response
             .headers_mut()
             .insert(actix_web::http::header::RETRY_AFTER, seconds.into());
@@ -71,6 +75,80 @@ impl ResponseError for WebError {
         match self {
             WebError::Core(e) => with_retry_after(response, e),
             _ => response,
+        }
+    }
+}
+
+/// An error of a JSON endpoint, answered as an RFC 9457 problem document (`application/problem+json`): `title`
+/// (the status's reason), `status`, `detail` (the message a person can read), `Retry-After` where the error says
+/// when to come back — from the same mapping as the pages. `error` repeats `detail` for the page scripts, and
+/// `reauth` says where to sign in again when a fresh sign-in is what is missing.
+#[derive(Debug)]
+pub struct JsonError {
+    status: StatusCode,
+    message: String,
+    reauth: bool,
+    retry_after: Option<u64>,
+}
+
+impl JsonError {
+    pub fn new(status: StatusCode, message: &str) -> Self {
+        JsonError {
+            status,
+            message: message.to_string(),
+            reauth: false,
+            retry_after: None,
+        }
+    }
+}
+
+impl std::fmt::Display for JsonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl ResponseError for JsonError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut body = serde_json::json!({
+            "type": "about:blank", "title": self.status.canonical_reason().unwrap_or("Error"),
+            "status": self.status.as_u16(), "detail": self.message, "error": self.message,
+        });
+        if self.reauth {
+            body["reauth"] = "/login?reauth=1&return_to=%2Faccount%2Fsecurity".into();
+        }
+        let mut response = HttpResponse::build(self.status);
+        response.content_type("application/problem+json");
+        if let Some(seconds) = self.retry_after {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, seconds));
+        }
+        response.body(body.to_string())
+    }
+}
+
+impl From<Error> for JsonError {
+    fn from(e: Error) -> Self {
+        if let Error::Internal(detail) = &e {
+            tracing::error!(%detail, "internal error");
+        }
+        JsonError {
+            status: status_of(&e),
+            message: e.to_string(),
+            reauth: matches!(e, Error::ReauthenticationRequired),
+            retry_after: retry_after_of(&e),
+        }
+    }
+}
+
+impl From<WebError> for JsonError {
+    fn from(e: WebError) -> Self {
+        match e {
+            WebError::Core(e) => e.into(),
+            other => JsonError::new(other.status_code(), &other.to_string()),
         }
     }
 }

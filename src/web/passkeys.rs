@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::error::{WebError, status_of};
+use super::error::JsonError;
 use super::login::{after_sign_in, safe_return_to};
 use super::{csrf, session};
 use crate::app::AppState;
@@ -31,66 +31,6 @@ pub struct CredentialRequest {
     /// Second step only: "trust this browser" was ticked.
     #[serde(default)]
     trust: bool,
-}
-
-/// An error answered as `{"error": message}` (and, where a fresh sign-in is needed, where to get one).
-#[derive(Debug)]
-pub struct JsonError {
-    status: StatusCode,
-    message: String,
-    reauth: bool,
-}
-
-impl JsonError {
-    fn new(status: StatusCode, message: &str) -> Self {
-        JsonError {
-            status,
-            message: message.to_string(),
-            reauth: false,
-        }
-    }
-}
-
-impl std::fmt::Display for JsonError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl actix_web::ResponseError for JsonError {
-    fn status_code(&self) -> StatusCode {
-        self.status
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        let mut body = json!({ "error": self.message });
-        if self.reauth {
-            body["reauth"] = "/login?reauth=1&return_to=%2Faccount%2Fsecurity".into();
-        }
-        HttpResponse::build(self.status).json(body)
-    }
-}
-
-impl From<Error> for JsonError {
-    fn from(e: Error) -> Self {
-        if let Error::Internal(detail) = &e {
-            tracing::error!(%detail, "internal error");
-        }
-        JsonError {
-            status: status_of(&e),
-            message: e.to_string(),
-            reauth: matches!(e, Error::ReauthenticationRequired),
-        }
-    }
-}
-
-impl From<WebError> for JsonError {
-    fn from(e: WebError) -> Self {
-        match e {
-            WebError::Core(e) => e.into(),
-            other => JsonError::new(actix_web::ResponseError::status_code(&other), &other.to_string()),
-        }
-    }
 }
 
 /// A JSON body: `application/json`, within the body limit, well-formed (serde_json bounds nesting depth).

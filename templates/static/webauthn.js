@@ -62,7 +62,7 @@
     });
     const data = await reply.json().catch(() => ({}));
     if (!reply.ok) {
-      const error = new Error(data.error || "The request failed.");
+      const error = new Error(data.detail || data.error || "The request failed.");
       error.reauth = data.reauth;
       throw error;
     }

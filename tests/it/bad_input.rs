@@ -253,3 +253,33 @@ async fn a_database_outage_gives_503_at_every_oauth_endpoint() {
     db.admin_sql(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
         .await;
 }
+
+/// The JSON endpoints (WebAuthn) answer errors as RFC 9457 problem documents from the same mapping as the pages.
+#[tokio::test]
+async fn json_endpoints_answer_problem_documents() {
+    let server = TestServer::start().await;
+    let browser = server.browser();
+    browser.get("/login").await;
+    for (body, status) in [("{not json", 400), (r#"{"csrf":"forged","credential":{}}"#, 403)] {
+        let response = browser
+            .client
+            .post(server.url("/login/passkey"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status, "{body}");
+        assert_eq!(
+            response.headers().get("content-type").unwrap(),
+            "application/problem+json",
+            "{body}"
+        );
+        let problem: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(problem["status"], status, "{problem}");
+        assert!(
+            problem["title"].is_string() && problem["detail"].is_string(),
+            "{problem}"
+        );
+    }
+}
