@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::core::Keys;
 use crate::core::clock::Clock;
 use crate::core::notify::{Notifier, SmsGateway};
-use crate::core::reset::{self, LinkSettings};
+use crate::core::password_links::{self, LinkSettings};
 use crate::core::secrets::MasterKey;
 use crate::core::sessions::SessionLimits;
 use crate::core::store::Store;
@@ -164,7 +164,7 @@ pub fn recovery_settings(config: &Config) -> crate::core::recovery::flow::Settin
 
 pub async fn first_admin_link(state: &AppState) -> anyhow::Result<Option<String>> {
     let config = &state.config;
-    Ok(reset::bootstrap_first_admin(
+    Ok(password_links::bootstrap_first_admin(
         state.store.as_ref(),
         state.clock.now(),
         &state.links,

@@ -23,7 +23,7 @@ pub mod password;
 pub mod password_lock;
 pub mod policy;
 pub mod recovery;
-pub mod reset;
+pub mod password_links;
 pub mod role_policies;
 pub mod saml;
 pub mod second_factor;

@@ -15,7 +15,7 @@ mod saml;
 mod sessions;
 mod sms_codes;
 mod throttle;
-mod tokens;
+mod password_links;
 mod trusted_devices;
 mod users;
 

@@ -8,7 +8,7 @@ use super::form::{Form, Query};
 use super::{csrf, pages, session};
 use crate::app::AppState;
 use crate::core::model::TokenPurpose;
-use crate::core::{Error, reset};
+use crate::core::{Error, password_links};
 
 #[derive(Deserialize)]
 pub struct ForgotForm {
@@ -47,7 +47,7 @@ pub async fn forgot_submit(
         let state = state.clone();
         tokio::spawn(async move {
             let now = state.clock.now();
-            let result = reset::request(
+            let result = password_links::request(
                 state.store.as_ref(),
                 state.notifier.as_ref(),
                 now,
@@ -93,7 +93,7 @@ pub async fn reset_form(
     Query(query): Query<LinkQuery>,
 ) -> Result<HttpResponse, WebError> {
     let token = query.token.as_deref().unwrap_or_default();
-    let (purpose, user) = reset::check(state.store.as_ref(), state.clock.now(), token).await?;
+    let (purpose, user) = password_links::check(state.store.as_ref(), state.clock.now(), token).await?;
     Ok(reset_page(
         &req,
         &state,
@@ -113,7 +113,7 @@ pub async fn reset_submit(
     csrf::verify(&req, &state, form.csrf.as_deref())?;
     let origin = session::origin(&req);
     let now = state.clock.now();
-    match reset::complete(
+    match password_links::complete(
         state.store.as_ref(),
         now,
         &origin,
@@ -132,7 +132,7 @@ pub async fn reset_submit(
             Ok(pages::render(builder, "password/reset_done.html", &ctx))
         }
         Err(Error::Invalid(message)) => {
-            let (purpose, user) = reset::check(state.store.as_ref(), now, &form.token).await?;
+            let (purpose, user) = password_links::check(state.store.as_ref(), now, &form.token).await?;
             Ok(reset_page(
                 &req,
                 &state,
