@@ -220,7 +220,7 @@ async fn set_stored_counter(server: &TestServer, user: &gatehouse::core::model::
 
 #[tokio::test]
 async fn a_flagged_credential_stays_refused_with_a_higher_counter_until_an_admin_clears_it() {
-    let cli = crate::cli::commands::Cli::new().await;
+    let cli = crate::cli::common::Cli::new().await;
     let server = TestServer::start_with(cli.db_url(), Some("http://localhost:{port}"), &[]).await;
     server.add_user("xia", Some(GOOD_PASSWORD)).await;
     let xia = server.user("xia").await;

@@ -1,9 +1,8 @@
 //! The OpenID Provider against a relying-party library we did not write (the `openidconnect` crate), and
 //! the rules of RFC 6749 / RFC 9700 / OIDC Core around it.
 use crate::common::*;
+use crate::oidc::common::{CHALLENGE, REDIRECT, VERIFIER, authorize, client, code_for, encode, param, redeem};
 use chrono::Duration;
-use gatehouse::core::audit::Origin;
-use gatehouse::protocols::oidc::clients::{self, NewClient};
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreJwsSigningAlgorithm, CoreProviderMetadata, CoreUserInfoClaims,
 };
@@ -13,74 +12,11 @@ use openidconnect::{
 };
 use serde_json::Value;
 
-pub(crate) const REDIRECT: &str = "http://127.0.0.1:9/callback";
-
-pub(crate) async fn client(server: &TestServer, id: &str, public: bool, trusted: bool) -> Option<String> {
-    let (_, secret) = clients::register(
-        server.state().store.as_ref(),
-        server.state().clock.now(),
-        &Origin::cli(),
-        NewClient {
-            client_id: id.into(),
-            redirect_uris: vec![REDIRECT.into()],
-            post_logout_redirect_uris: vec![],
-            public,
-            auth_method: None,
-            grants: vec![],
-            trusted,
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("client registered");
-    secret
-}
-
 fn http() -> openidconnect::reqwest::Client {
     openidconnect::reqwest::ClientBuilder::new()
         .redirect(openidconnect::reqwest::redirect::Policy::none())
         .build()
         .unwrap()
-}
-
-fn query(location: &str) -> Vec<(String, String)> {
-    url::Url::parse(location).unwrap().query_pairs().into_owned().collect()
-}
-
-pub(crate) fn param(location: &str, name: &str) -> Option<String> {
-    query(location).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
-}
-
-/// Follows redirects inside Gatehouse (signing in on the way) until one leaves for the client.
-pub(crate) async fn authorize(server: &TestServer, browser: &Browser, url: &str, username: &str) -> String {
-    let mut location = url.to_string();
-    for _ in 0..10 {
-        if location.starts_with(REDIRECT) {
-            return location;
-        }
-        let page = browser.get(&location).await;
-        match page.location() {
-            Some(next) if next.starts_with("/login") => {
-                let form = browser.get(&next).await;
-                let return_to = form.input("return_to").expect("login keeps the return address");
-                let done = browser
-                    .post(
-                        "/login",
-                        &[
-                            ("csrf", &form.csrf()),
-                            ("username", username),
-                            ("password", GOOD_PASSWORD),
-                            ("return_to", &return_to),
-                        ],
-                    )
-                    .await;
-                location = done.location().expect("signed in");
-            }
-            Some(next) => location = if next.starts_with('/') { server.url(&next) } else { next },
-            None => panic!("no redirect from {location}: {} {}", page.status, page.body),
-        }
-    }
-    panic!("too many redirects");
 }
 
 #[tokio::test]
@@ -215,10 +151,6 @@ async fn start(server: &TestServer, browser: &Browser, extra: &[(&str, &str)]) -
         .await
 }
 
-// base64url(sha256(VERIFIER)), computed with Python's hashlib.
-pub(crate) const CHALLENGE: &str = "30OElLd_2t-qRTeHhvU5JWdxwD0xvF_edSl1ShH_BpY";
-pub(crate) const VERIFIER: &str = "dBjftJeZ4CVP-mJ92K2sd4XqZ3Xa6hgCUsQnMZCy4nY";
-
 #[tokio::test]
 async fn authorization_requests_are_checked_before_anything_is_issued() {
     let server = TestServer::start().await;
@@ -286,48 +218,6 @@ async fn authorization_requests_are_checked_before_anything_is_issued() {
         Some("unsupported_response_type"),
         "no implicit flow"
     );
-}
-
-pub(crate) async fn code_for(server: &TestServer, browser: &Browser, extra: &[(&str, &str)], username: &str) -> String {
-    let mut params = vec![
-        ("response_type", "code"),
-        ("client_id", "spa"),
-        ("redirect_uri", REDIRECT),
-        ("scope", "openid"),
-        ("code_challenge", CHALLENGE),
-        ("code_challenge_method", "S256"),
-    ];
-    // Extra parameters replace the defaults (a repeated parameter is rightly refused).
-    for (key, value) in extra {
-        params.retain(|(k, _)| k != key);
-        params.push((key, value));
-    }
-    let url = format!(
-        "{}/authorize?{}",
-        server.base,
-        serde_urlencoded::to_string(&params).unwrap()
-    );
-    let back = authorize(server, browser, &url, username).await;
-    param(&back, "code").unwrap_or_else(|| panic!("no code: {back}"))
-}
-
-pub(crate) async fn redeem(server: &TestServer, code: &str, verifier: Option<&str>) -> (u16, Value) {
-    let mut form = vec![
-        ("grant_type", "authorization_code"),
-        ("code", code),
-        ("redirect_uri", REDIRECT),
-        ("client_id", "spa"),
-    ];
-    if let Some(v) = verifier {
-        form.push(("code_verifier", v));
-    }
-    let response = reqwest::Client::new()
-        .post(server.url("/token"))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.json().await.unwrap())
 }
 
 #[tokio::test]
@@ -566,8 +456,4 @@ async fn a_sign_in_waiting_for_its_second_factor_gets_no_code() {
         param(&answer.location().unwrap(), "error").as_deref(),
         Some("login_required")
     );
-}
-
-pub(crate) fn encode(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }

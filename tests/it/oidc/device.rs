@@ -518,7 +518,7 @@ async fn device_authorization_requests_are_checked() {
     server.add_user("hal", Some(GOOD_PASSWORD)).await;
     device_client(&server, "tv", true, &[]).await;
     let secret = device_client(&server, "nas", false, &[]).await.unwrap();
-    crate::oidc::code_flow::client(&server, "spa", true, true).await;
+    crate::oidc::common::client(&server, "spa", true, true).await;
 
     let status_error = |(status, _, body): (u16, reqwest::header::HeaderMap, Value)| {
         (status, body["error"].as_str().unwrap_or_default().to_string())

@@ -2,8 +2,8 @@
 //! published JWKS; rotation publishes the next key before it signs and keeps the replaced one until its tokens
 //! have expired; `private_key_jwt` client authentication refuses every forgery and replay.
 use crate::common::*;
-use crate::oidc::code_flow::{REDIRECT, VERIFIER, code_for, redeem};
-use crate::oidc::tokens::userinfo_status;
+use crate::oidc::common::userinfo_status;
+use crate::oidc::common::{REDIRECT, VERIFIER, code_for, redeem};
 use chrono::Duration;
 use gatehouse::core::audit::Origin;
 use gatehouse::protocols::oidc::clients::{self, NewClient};

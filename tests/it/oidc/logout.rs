@@ -2,7 +2,7 @@
 //! `post_logout_redirect_uri` matching, a confirmation step when the request cannot prove it speaks for this
 //! browser, and back-channel logout tokens POSTed to every relying party the session signed in to.
 use crate::common::*;
-use crate::oidc::code_flow::{REDIRECT, VERIFIER, code_for, encode, redeem};
+use crate::oidc::common::{REDIRECT, VERIFIER, code_for, encode, redeem};
 use crate::oidc::keys::verify;
 use gatehouse::core::audit::Origin;
 use gatehouse::protocols::oidc::clients::{self, NewClient};
@@ -58,7 +58,7 @@ async fn rp_initiated_logout_with_an_id_token_hint_ends_the_session_and_tells_ev
         .get(&format!(
             "/authorize?response_type=code&client_id=other&redirect_uri={}&scope=openid&code_challenge={}&code_challenge_method=S256",
             encode(REDIRECT),
-            crate::oidc::code_flow::CHALLENGE
+            crate::oidc::common::CHALLENGE
         ))
         .await;
     assert!(page.location().unwrap().starts_with(REDIRECT), "{}", page.body);

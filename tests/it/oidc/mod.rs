@@ -1,9 +1,10 @@
 //! The OpenID Provider: the code flow, the device grant, signing keys, logout, refresh tokens and their lifecycle,
 //! cases after the OpenID certification plan.
-pub(crate) mod code_flow;
+mod code_flow;
+pub(crate) mod common;
 mod device;
-pub(crate) mod keys;
+mod keys;
 mod logout;
 mod oidcc_basic;
 mod token_lifecycle;
-pub(crate) mod tokens;
+mod tokens;

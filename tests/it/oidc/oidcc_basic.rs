@@ -2,8 +2,8 @@
 //! `tokens.rs` do not already cover (the suite itself needs MongoDB and Maven Central, unreachable here).
 //! Each test is named after its module.
 use crate::common::*;
-use crate::oidc::code_flow::{CHALLENGE, REDIRECT, VERIFIER, client, code_for, param, redeem};
-use crate::oidc::tokens::userinfo_status;
+use crate::oidc::common::userinfo_status;
+use crate::oidc::common::{CHALLENGE, REDIRECT, VERIFIER, client, code_for, param, redeem};
 use chrono::Duration;
 use serde_json::Value;
 
@@ -233,7 +233,7 @@ async fn oidcc_ensure_post_request_succeeds_and_response_type_missing_fails() {
     let page = browser
         .get(&format!(
             "/authorize?client_id=spa&redirect_uri={}&scope=openid&state=z",
-            crate::oidc::code_flow::encode(REDIRECT)
+            crate::oidc::common::encode(REDIRECT)
         ))
         .await;
     let location = page.location().unwrap();

@@ -4,9 +4,9 @@
 //! token gets `invalid_grant`, the access token introspects inactive and userinfo refuses it. An `offline_access`
 //! family survives sign-out only.
 use crate::common::*;
-use crate::oidc::code_flow::{REDIRECT, VERIFIER, client, code_for, redeem};
-use crate::oidc::tokens::userinfo_status;
-use crate::recovery::requests::{as_user, cast, ctx, member, settings};
+use crate::oidc::common::userinfo_status;
+use crate::oidc::common::{REDIRECT, VERIFIER, client, code_for, redeem};
+use crate::recovery::common::{as_user, cast, ctx, member, settings};
 use chrono::Duration;
 use gatehouse::core::accounts;
 use gatehouse::core::audit::Origin;
@@ -342,8 +342,8 @@ async fn a_relying_party_library_sees_its_tokens_end_with_the_sign_out() {
         .set_pkce_challenge(challenge)
         .url();
     let browser = server.browser();
-    let back = crate::oidc::code_flow::authorize(&server, &browser, url.as_str(), "sara").await;
-    let code = crate::oidc::code_flow::param(&back, "code").expect("a code");
+    let back = crate::oidc::common::authorize(&server, &browser, url.as_str(), "sara").await;
+    let code = crate::oidc::common::param(&back, "code").expect("a code");
     let tokens = rp
         .exchange_code(AuthorizationCode::new(code))
         .unwrap()

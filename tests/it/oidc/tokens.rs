@@ -1,7 +1,7 @@
 //! The token lifecycle after the code: refresh tokens (rotation, reuse, lifetime), revocation, introspection,
 //! client credentials, and forged access tokens.
 use crate::common::*;
-use crate::oidc::code_flow::{REDIRECT, VERIFIER, client, code_for, redeem};
+use crate::oidc::common::{REDIRECT, VERIFIER, client, code_for, redeem, userinfo_status};
 use chrono::Duration;
 use gatehouse::core::audit::Origin;
 use gatehouse::protocols::oidc::clients::{self, NewClient};
@@ -27,17 +27,6 @@ async fn refresh(server: &TestServer, token: &str, extra: &[(&str, &str)]) -> (u
     ];
     form.extend_from_slice(extra);
     token_call(server, "/token", &form).await
-}
-
-pub(crate) async fn userinfo_status(server: &TestServer, access_token: &str) -> u16 {
-    reqwest::Client::new()
-        .get(server.url("/userinfo"))
-        .bearer_auth(access_token)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! Role policy through the real server: only allowed factor kinds finish a sign-in, enforcement dates and
 //! their reminders, strictest wins across roles, the per-user override, and the `role` command line.
-use crate::cli::commands::Cli;
+use crate::cli::common::Cli;
 use crate::common::*;
 use crate::factors::webauthn::{json, origin, register};
 use chrono::{Duration, NaiveDate};
@@ -154,7 +154,7 @@ async fn an_admin_restricted_to_security_keys_cannot_finish_with_totp_but_a_user
 #[tokio::test]
 async fn a_factor_that_stopped_counting_proves_who_it_is_but_only_opens_enrolment() {
     let (server, _db) = crate::factors::webauthn::server().await;
-    crate::oidc::code_flow::client(&server, "app", false, true).await;
+    crate::oidc::common::client(&server, "app", false, true).await;
     server.add_user_with("bea", Some(GOOD_PASSWORD), &["admin"]).await;
     set(&server, "admin", factors("webauthn,totp,recovery_code")).await;
     let (browser, _) = where_password_leads(&server, "bea").await;
@@ -181,7 +181,7 @@ async fn a_factor_that_stopped_counting_proves_who_it_is_but_only_opens_enrolmen
     let authorize = format!(
         "/authorize?response_type=code&client_id=app&redirect_uri={}&scope=openid&state=s\
          &code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256",
-        url::form_urlencoded::byte_serialize(crate::oidc::code_flow::REDIRECT.as_bytes()).collect::<String>()
+        url::form_urlencoded::byte_serialize(crate::oidc::common::REDIRECT.as_bytes()).collect::<String>()
     );
     let refused = other.get(&authorize).await;
     let location = refused.location().unwrap_or_default();

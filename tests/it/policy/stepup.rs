@@ -4,7 +4,7 @@
 //! `interaction_required`; a role that became stricter counts at the next authorization; client_credentials of a
 //! client with a minimum level is never prompted; a device-flow approval for such a client steps up first.
 use crate::common::*;
-use crate::oidc::code_flow::{CHALLENGE, REDIRECT, VERIFIER, client, param, redeem};
+use crate::oidc::common::{CHALLENGE, REDIRECT, VERIFIER, client, param, redeem};
 use chrono::Duration;
 use gatehouse::core::assurance::{MULTI_FACTOR, PASSWORD, PHISHING_RESISTANT};
 use gatehouse::core::audit::Origin;

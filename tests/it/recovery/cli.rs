@@ -1,7 +1,7 @@
 //! Second-factor recovery from the outside: the `gatehouse recovery` command line through the real binary, and
 //! the storage contract of factor-reset requests on every backend.
 use crate::common::*;
-use crate::recovery::requests::cast;
+use crate::recovery::common::cast;
 use chrono::Duration;
 use gatehouse::core::accounts::{self, NewAccount};
 use gatehouse::core::audit::Origin;

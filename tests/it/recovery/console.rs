@@ -1,7 +1,7 @@
 //! The helpdesk console (`/helpdesk`) through the real server: who gets in, the queue and a request's timeline,
 //! execution with the identity checklist, and an admin deciding in the manager's place.
 use crate::common::*;
-use crate::recovery::requests::{as_user, cast, ctx, member, opened_by_hugo, settings, state_of};
+use crate::recovery::common::{as_user, cast, ctx, member, opened_by_hugo, settings, state_of};
 use gatehouse::core::audit::Origin;
 use gatehouse::core::recovery::ResetState;
 use gatehouse::core::recovery::flow::{self, Target};

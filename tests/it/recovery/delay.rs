@@ -1,9 +1,9 @@
 //! The cooling-off per role (`gatehouse role set ROLE --recovery-delay …`): a user waits their role's delay,
 //! the longest of their roles' delays when they hold several, and the server's defaults where a role sets none.
 //! Bad values are refused on the command line and change nothing.
-use crate::cli::commands::Cli;
+use crate::cli::common::Cli;
 use crate::common::*;
-use crate::recovery::requests::{
+use crate::recovery::common::{
     add, as_user, cast, ctx, member, opened_by_hugo, settings, state_of, stored_security_key,
 };
 use chrono::Duration;
@@ -59,11 +59,11 @@ async fn a_user_waits_the_delay_of_their_role() {
     server.clock.advance(Duration::minutes(179));
     as_user!(&server, "hugo", |c, _m| flow::sweep(&c)).unwrap();
     assert_eq!(state_of(&server, &request.id).await, ResetState::Waiting);
-    assert_eq!(crate::recovery::requests::factor_count(&server, &kim).await, 1);
+    assert_eq!(crate::recovery::common::factor_count(&server, &kim).await, 1);
     server.clock.advance(Duration::minutes(2));
     as_user!(&server, "hugo", |c, _m| flow::sweep(&c)).unwrap();
     assert_eq!(state_of(&server, &request.id).await, ResetState::Done);
-    assert_eq!(crate::recovery::requests::factor_count(&server, &kim).await, 0);
+    assert_eq!(crate::recovery::common::factor_count(&server, &kim).await, 0);
 
     let events = server.state().store.list_audit(Some(&kim.id), 50).await.unwrap();
     let event = events

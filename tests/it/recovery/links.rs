@@ -3,7 +3,7 @@
 //! reused, expired), and refusals from the console and the second-factor page — each a clear 4xx, an audit event
 //! where it is security-relevant, and no change to the account.
 use crate::common::*;
-use crate::recovery::requests::{
+use crate::recovery::common::{
     add, as_user, cast, ctx, factor_count, mail_to, member, opened_by_hugo, settings, state_of, stored_security_key,
     token_of,
 };

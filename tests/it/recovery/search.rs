@@ -2,7 +2,7 @@
 //! matching by username, e-mail or display name ignoring case, literal `%` and `_`, the 50-result limit, hostile
 //! queries (4xx or no match, never a 500), and that only helpdesk agents and admins get in — refusals audited.
 use crate::common::*;
-use crate::recovery::requests::{cast, opened_by_hugo, state_of};
+use crate::recovery::common::{cast, opened_by_hugo, state_of};
 use gatehouse::core::accounts::{self, NewAccount};
 use gatehouse::core::audit::Origin;
 use gatehouse::core::recovery::ResetState;
@@ -176,13 +176,13 @@ async fn only_agents_search_and_a_request_opens_from_a_result() {
 #[tokio::test]
 async fn the_store_search_is_literal_and_case_insensitive_on_every_backend() {
     use gatehouse::core::store::UserStore;
-    for (_db, store) in crate::store::accounts::backends().await {
+    for (_db, store) in crate::store::common::backends().await {
         let backend = store.backend_name();
         let mut odd =
-            crate::store::accounts::user("33333333-3333-3333-3333-333333333333", "a_b", "Mixed.Case@Example.com");
+            crate::store::common::user("33333333-3333-3333-3333-333333333333", "a_b", "Mixed.Case@Example.com");
         odd.display_name = "50% Off!".into();
         store.insert_user(&odd, &[]).await.unwrap();
-        let plainly = crate::store::accounts::user("44444444-4444-4444-4444-444444444444", "axb", "plain@example.com");
+        let plainly = crate::store::common::user("44444444-4444-4444-4444-444444444444", "axb", "plain@example.com");
         store.insert_user(&plainly, &[]).await.unwrap();
         let names =
             |found: Vec<gatehouse::core::model::User>| found.into_iter().map(|u| u.username).collect::<Vec<_>>();
@@ -214,7 +214,7 @@ async fn the_store_search_is_literal_and_case_insensitive_on_every_backend() {
             "{backend}: by username"
         );
         assert_eq!(store.search_users("a", 1).await.unwrap().len(), 1, "{backend}: limited");
-        let mut umlaut = crate::store::accounts::user("55555555-5555-5555-5555-555555555555", "oz", "oz@example.com");
+        let mut umlaut = crate::store::common::user("55555555-5555-5555-5555-555555555555", "oz", "oz@example.com");
         umlaut.display_name = "Özlem Çelik".into();
         store.insert_user(&umlaut, &[]).await.unwrap();
         assert_eq!(

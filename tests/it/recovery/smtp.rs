@@ -2,7 +2,7 @@
 //! asks from the second-factor page, the manager approves from the mailed link, an agent executes in the console,
 //! the cooling-off ends, and the user enrols a new authenticator app from the mailed enrolment link and signs in.
 use crate::common::*;
-use crate::recovery::requests::{as_user, cast, ctx, member, settings, state_of, token_of};
+use crate::recovery::common::{as_user, cast, ctx, member, settings, state_of, token_of};
 use chrono::Duration;
 use gatehouse::core::audit::Origin;
 use gatehouse::core::recovery::ResetState;

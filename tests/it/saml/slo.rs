@@ -6,7 +6,7 @@
 //! `Requester` with nothing ended: another session's NameID or SessionIndex. From Gatehouse: /logout walks the
 //! session's SPs one after another with signed LogoutRequests and ends on the signed-out page.
 use crate::common::*;
-use crate::oidc::code_flow::{REDIRECT, VERIFIER, code_for, redeem};
+use crate::oidc::common::{REDIRECT, VERIFIER, code_for, redeem};
 use crate::saml::sp::*;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;

@@ -188,9 +188,9 @@ async fn a_database_outage_gives_503_at_every_oauth_endpoint() {
         return;
     }
     server.add_user("quinn", Some(GOOD_PASSWORD)).await;
-    crate::oidc::code_flow::client(&server, "spa", true, true).await;
-    let code = crate::oidc::code_flow::code_for(&server, &server.browser(), &[], "quinn").await;
-    let (_, tokens) = crate::oidc::code_flow::redeem(&server, &code, Some(crate::oidc::code_flow::VERIFIER)).await;
+    crate::oidc::common::client(&server, "spa", true, true).await;
+    let code = crate::oidc::common::code_for(&server, &server.browser(), &[], "quinn").await;
+    let (_, tokens) = crate::oidc::common::redeem(&server, &code, Some(crate::oidc::common::VERIFIER)).await;
     let access = tokens["access_token"].as_str().unwrap().to_string();
     let refresh = tokens["refresh_token"].as_str().unwrap().to_string();
     let name = db.name().to_string();
@@ -244,7 +244,7 @@ async fn a_database_outage_gives_503_at_every_oauth_endpoint() {
         .browser()
         .get(&format!(
             "/authorize?response_type=code&client_id=spa&redirect_uri={}&scope=openid",
-            crate::oidc::code_flow::encode(crate::oidc::code_flow::REDIRECT)
+            crate::oidc::common::encode(crate::oidc::common::REDIRECT)
         ))
         .await;
     assert_eq!(authorize.status, 503, "/authorize: {}", authorize.body);

@@ -1,7 +1,7 @@
 //! IP allow and deny lists through the real server: global rules (configuration) before the password, per-role
 //! rules (`role set --ip-allow/--ip-deny`) after it, deny winning over allow, and the client address from the
 //! socket unless a trusted proxy forwards it. The test server listens on 127.0.0.1.
-use crate::cli::commands::Cli;
+use crate::cli::common::Cli;
 use crate::common::*;
 use gatehouse::config::Config;
 use gatehouse::core::audit::Origin;

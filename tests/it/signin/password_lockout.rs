@@ -1,7 +1,7 @@
 //! The password lockout (`core/password_lock.rs`): failures count per account whatever identifier was typed;
 //! at the limit the password stops working — silently, the right one included — until a reset by mail or
 //! `gatehouse user unlock`; the user and the administrators are told once.
-use crate::cli::commands::Cli;
+use crate::cli::common::Cli;
 use crate::common::*;
 use chrono::Duration;
 

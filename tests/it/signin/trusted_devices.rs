@@ -536,7 +536,7 @@ async fn a_new_phone_number_ends_every_trust() {
 /// Storage conformance (every backend): records are per (browser, user); per-role IP lists round-trip.
 #[tokio::test]
 async fn storage_keeps_one_record_per_browser_and_user_and_round_trips_ip_lists() {
-    use crate::store::accounts::{backends, user};
+    use crate::store::common::{backends, user};
     use gatehouse::core::clock::{Clock, SystemClock};
     use gatehouse::core::model::User;
     use gatehouse::core::policy::RolePolicy;

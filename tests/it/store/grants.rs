@@ -1,7 +1,7 @@
 //! Conformance of token-grant revocation (`core::grants`): by sign-in, keeping `offline_access` families when
 //! asked; by user, everything but other users' and client-credentials tokens; the sign-in's browser session found
 //! through the relying-party record — on every backend.
-use crate::store::accounts::{backends, user};
+use crate::store::common::{backends, user};
 use chrono::Duration;
 use gatehouse::core::clock::{Clock, SystemClock};
 use gatehouse::core::model::{Session, SessionState};

@@ -1,6 +1,6 @@
 //! The storage conformance suite, continued: the protocol stores (device authorizations, SAML request IDs and
 //! pending requests). Every backend passes it, as in `accounts.rs`.
-use crate::store::accounts::backends;
+use crate::store::common::backends;
 use chrono::Duration;
 use gatehouse::core::Error;
 use gatehouse::core::clock::{Clock, SystemClock};
