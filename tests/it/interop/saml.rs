@@ -142,15 +142,11 @@ async fn pysaml2_signs_in_over_redirect_and_verifies_the_signed_response() {
             server.state().clock.now(),
             &Origin::cli(),
             NewServiceProvider {
-                metadata,
                 name_id_format: Some(case.name_id.into()),
                 sign_response: case.signed_response,
-                allow_idp_initiated: false,
-                allowed_roles: Vec::new(),
-                min_acr: None,
                 encrypt_assertion: case.encrypted,
-                encryption_method: None,
                 attributes: case.encrypted.then(mapped_attributes),
+                ..an_sp(metadata)
             },
         )
         .await
@@ -244,15 +240,10 @@ async fn register_pysaml2(server: &TestServer, common: &[&str], allow_idp_initia
         server.state().clock.now(),
         &Origin::cli(),
         NewServiceProvider {
-            metadata,
             name_id_format: Some(common[4].into()),
             sign_response,
             allow_idp_initiated,
-            allowed_roles: Vec::new(),
-            min_acr: None,
-            encrypt_assertion: false,
-            encryption_method: None,
-            attributes: None,
+            ..an_sp(metadata)
         },
     )
     .await
@@ -420,15 +411,11 @@ async fn python3_saml_signs_in_in_strict_mode_and_logs_out() {
             server.state().clock.now(),
             &Origin::cli(),
             NewServiceProvider {
-                metadata,
                 name_id_format: Some("persistent".into()),
                 sign_response: signed_response,
-                allow_idp_initiated: false,
-                allowed_roles: Vec::new(),
-                min_acr: None,
                 encrypt_assertion: encrypted,
                 encryption_method: encrypted.then(|| "aes256-cbc".into()),
-                attributes: None,
+                ..an_sp(metadata)
             },
         )
         .await

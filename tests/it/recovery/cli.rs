@@ -3,7 +3,7 @@
 use crate::common::*;
 use crate::recovery::common::cast;
 use chrono::Duration;
-use gatehouse::core::accounts::{self, NewAccount};
+use gatehouse::core::accounts;
 use gatehouse::core::audit::Origin;
 use gatehouse::core::recovery::{FactorResetRequest, ResetState};
 
@@ -145,18 +145,9 @@ async fn storage_transitions_have_one_winner_on_every_backend() {
         let store = SeaStore::connect(&db.url).await.expect("connect");
         store.migrate().await.expect("migrate");
         let now = chrono::Utc::now();
-        let user = accounts::create(
-            &store,
-            now,
-            &Origin::cli(),
-            NewAccount {
-                username: "kim".into(),
-                email: "kim@example.com".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        let user = accounts::create(&store, now, &Origin::cli(), an_account("kim"))
+            .await
+            .unwrap();
         for name in ["a", "b"] {
             let f = Factor::new(
                 &user.id,
@@ -176,30 +167,10 @@ async fn storage_transitions_have_one_winner_on_every_backend() {
         store.insert_session(&session).await.unwrap();
 
         let request = FactorResetRequest {
-            id: uuid::Uuid::new_v4().to_string(),
-            user_id: user.id.clone(),
             factors: FactorSelection::Ids(vec![drop.clone()]),
-            reason: "lost".into(),
-            opened_by: "self".into(),
             opened_ip: Some("192.0.2.1".into()),
-            opened_user_agent: None,
-            state: ResetState::Requested,
-            created_at: now,
-            approval_expires_at: now + Duration::hours(24),
             approval_token_hash: Some("a".repeat(64)),
-            approver_id: None,
-            approval_note: None,
-            approved_at: None,
-            executor_id: None,
-            executed_at: None,
-            checks_passed: vec![],
-            cooling_off_until: None,
-            cancel_token_hash: None,
-            enrol_token_hash: None,
-            enrol_expires_at: None,
-            enrol_used_at: None,
-            closed_by: None,
-            closed_at: None,
+            ..a_factor_reset(&user.id, now)
         };
         store.insert_factor_reset(&request).await.unwrap();
         let found = store

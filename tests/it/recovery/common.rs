@@ -1,28 +1,21 @@
 //! What the recovery tests share: the cast (Kim, her manager Mona, agents Hugo and Hana, admins Ada and Abe),
 //! running a core operation as one of them (`as_user!`), a request opened by Hugo, and reading states and mails.
 use crate::common::*;
-use gatehouse::core::accounts::{self, NewAccount};
+use gatehouse::core::accounts::NewAccount;
 use gatehouse::core::audit::Origin;
 use gatehouse::core::model::User;
 use gatehouse::core::recovery::flow::{self, Ctx, Member, Settings};
 use gatehouse::core::recovery::{FactorResetRequest, ResetState};
 
 pub(crate) async fn add(server: &TestServer, name: &str, roles: &[&str], manager: Option<&str>) -> User {
-    accounts::create(
-        server.state().store.as_ref(),
-        server.state().clock.now(),
-        &Origin::cli(),
-        NewAccount {
-            username: name.into(),
-            email: format!("{name}@example.com"),
+    server
+        .create_account(NewAccount {
             roles: roles.iter().map(|r| r.to_string()).collect(),
             manager: manager.map(str::to_string),
             password: Some(GOOD_PASSWORD.into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("create user")
+            ..an_account(name)
+        })
+        .await
 }
 
 pub(crate) fn settings(server: &TestServer) -> Settings {

@@ -5,7 +5,7 @@ use crate::common::*;
 use crate::recovery::common::*;
 use chrono::Duration;
 use gatehouse::core::Error;
-use gatehouse::core::accounts::{self, NewAccount};
+use gatehouse::core::accounts::NewAccount;
 use gatehouse::core::audit::Origin;
 use gatehouse::core::recovery::ResetState;
 use gatehouse::core::recovery::flow::{self, Canceller, Target};
@@ -559,21 +559,14 @@ async fn the_cooling_off_notice_reaches_every_channel() {
     add(&server, "mona", &["user"], None).await;
     add(&server, "hugo", &["helpdesk"], None).await;
     add(&server, "hana", &["helpdesk"], None).await;
-    let pia = accounts::create(
-        server.state().store.as_ref(),
-        server.state().clock.now(),
-        &Origin::cli(),
-        NewAccount {
-            username: "pia".into(),
-            email: "pia@example.com".into(),
+    let pia = server
+        .create_account(NewAccount {
             manager: Some("mona".into()),
             phone: Some("+41446681800".into()),
             password: Some(GOOD_PASSWORD.into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+            ..an_account("pia")
+        })
+        .await;
     let app = gatehouse::core::factors::Factor::new(
         &pia.id,
         gatehouse::core::factors::FactorKind::Totp,

@@ -3,25 +3,17 @@
 //! queries (4xx or no match, never a 500), and that only helpdesk agents and admins get in — refusals audited.
 use crate::common::*;
 use crate::recovery::common::{cast, opened_by_hugo, state_of};
-use gatehouse::core::accounts::{self, NewAccount};
-use gatehouse::core::audit::Origin;
+use gatehouse::core::accounts::NewAccount;
 use gatehouse::core::recovery::ResetState;
 
 async fn plain(server: &TestServer, username: &str, display_name: &str) {
-    accounts::create(
-        server.state().store.as_ref(),
-        server.state().clock.now(),
-        &Origin::cli(),
-        NewAccount {
-            username: username.into(),
-            email: format!("{username}@example.com"),
+    server
+        .create_account(NewAccount {
             display_name: Some(display_name.into()),
             roles: vec!["user".into()],
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("create user");
+            ..an_account(username)
+        })
+        .await;
 }
 
 /// Hana (helpdesk) signed in: helpdesk accounts must have a second factor, so she enrols one first.
@@ -175,14 +167,16 @@ async fn only_agents_search_and_a_request_opens_from_a_result() {
 /// The store's search is the same on every backend: case-insensitive, literal wildcards, limited, by username.
 #[tokio::test]
 async fn the_store_search_is_literal_and_case_insensitive_on_every_backend() {
+    use gatehouse::core::model::User;
     use gatehouse::core::store::UserStore;
     for (_db, store) in crate::store::common::backends().await {
         let backend = store.backend_name();
-        let mut odd =
-            crate::store::common::user("33333333-3333-3333-3333-333333333333", "a_b", "Mixed.Case@Example.com");
-        odd.display_name = "50% Off!".into();
+        let odd = User {
+            display_name: "50% Off!".into(),
+            ..a_user("33333333-3333-3333-3333-333333333333", "a_b", "Mixed.Case@Example.com")
+        };
         store.insert_user(&odd, &[]).await.unwrap();
-        let plainly = crate::store::common::user("44444444-4444-4444-4444-444444444444", "axb", "plain@example.com");
+        let plainly = a_user("44444444-4444-4444-4444-444444444444", "axb", "plain@example.com");
         store.insert_user(&plainly, &[]).await.unwrap();
         let names =
             |found: Vec<gatehouse::core::model::User>| found.into_iter().map(|u| u.username).collect::<Vec<_>>();
@@ -214,8 +208,10 @@ async fn the_store_search_is_literal_and_case_insensitive_on_every_backend() {
             "{backend}: by username"
         );
         assert_eq!(store.search_users("a", 1).await.unwrap().len(), 1, "{backend}: limited");
-        let mut umlaut = crate::store::common::user("55555555-5555-5555-5555-555555555555", "oz", "oz@example.com");
-        umlaut.display_name = "Özlem Çelik".into();
+        let umlaut = User {
+            display_name: "Özlem Çelik".into(),
+            ..a_user("55555555-5555-5555-5555-555555555555", "oz", "oz@example.com")
+        };
         store.insert_user(&umlaut, &[]).await.unwrap();
         assert_eq!(
             names(store.search_users("Özlem", 50).await.unwrap()),

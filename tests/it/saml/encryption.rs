@@ -19,15 +19,10 @@ const MFA: &str = "https://refeds.org/profile/mfa";
 
 fn new_sp(metadata: String, encrypt_assertion: bool, sign_response: bool) -> NewServiceProvider {
     NewServiceProvider {
-        metadata,
         name_id_format: Some("persistent".into()),
         sign_response,
-        allow_idp_initiated: false,
-        allowed_roles: Vec::new(),
-        min_acr: None,
         encrypt_assertion,
-        encryption_method: None,
-        attributes: None,
+        ..an_sp(metadata)
     }
 }
 

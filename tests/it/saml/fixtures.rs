@@ -43,15 +43,8 @@ async fn server_with_fixture_sp() -> TestServer {
         server.state().clock.now(),
         &Origin::cli(),
         NewServiceProvider {
-            metadata: read("sp-metadata.xml"),
             name_id_format: Some("persistent".into()),
-            sign_response: false,
-            allow_idp_initiated: false,
-            allowed_roles: Vec::new(),
-            min_acr: None,
-            encrypt_assertion: false,
-            encryption_method: None,
-            attributes: None,
+            ..an_sp(read("sp-metadata.xml"))
         },
     )
     .await

@@ -115,15 +115,10 @@ impl TestSp {
             server.state().clock.now(),
             &Origin::cli(),
             NewServiceProvider {
-                metadata: self.metadata(authn_requests_signed),
                 name_id_format: Some(name_id.into()),
                 sign_response,
                 allow_idp_initiated,
-                allowed_roles: Vec::new(),
-                min_acr: None,
-                encrypt_assertion: false,
-                encryption_method: None,
-                attributes: None,
+                ..an_sp(self.metadata(authn_requests_signed))
             },
         )
         .await

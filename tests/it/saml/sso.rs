@@ -308,20 +308,13 @@ async fn force_authn_asks_for_the_password_again_and_is_passive_gets_no_passive(
 #[tokio::test]
 async fn markup_in_names_and_attributes_stays_text() {
     let server = TestServer::start().await;
-    gatehouse::core::accounts::create(
-        server.state().store.as_ref(),
-        server.state().clock.now(),
-        &gatehouse::core::audit::Origin::cli(),
-        gatehouse::core::accounts::NewAccount {
-            username: "alice".into(),
-            email: "alice@example.com".into(),
+    server
+        .create_account(gatehouse::core::accounts::NewAccount {
             display_name: Some("Al<!-- x -->ice &amp; <b>\"Co\"</b>".into()),
             password: Some(GOOD_PASSWORD.into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .expect("user");
+            ..an_account("alice")
+        })
+        .await;
     let sp = TestSp::new();
     sp.register(&server, false, "persistent", false).await;
     let browser = server.browser();

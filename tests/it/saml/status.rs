@@ -109,15 +109,9 @@ async fn an_sp_restricted_to_a_role_gets_request_denied_for_users_without_it() {
             server.state().clock.now(),
             &Origin::cli(),
             NewServiceProvider {
-                metadata: sp.metadata(false),
-                name_id_format: None,
-                sign_response: false,
                 allow_idp_initiated: true,
                 allowed_roles: roles,
-                min_acr: None,
-                encrypt_assertion: false,
-                encryption_method: None,
-                attributes: None,
+                ..an_sp(sp.metadata(false))
             },
         )
         .await
@@ -255,15 +249,9 @@ async fn a_passive_request_that_needs_a_step_up_gets_no_passive() {
 async fn an_sp_minimum_level_steps_up_a_password_session_even_without_a_requested_context() {
     let server = TestServer::start().await;
     let new = |min_acr: &str| NewServiceProvider {
-        metadata: TestSp::new().metadata(false),
-        name_id_format: None,
-        sign_response: false,
         allow_idp_initiated: true,
-        allowed_roles: Vec::new(),
         min_acr: Some(min_acr.into()),
-        encrypt_assertion: false,
-        encryption_method: None,
-        attributes: None,
+        ..an_sp(TestSp::new().metadata(false))
     };
     let (store, now) = (server.state().store.as_ref(), server.state().clock.now());
     assert!(

@@ -536,7 +536,7 @@ async fn a_new_phone_number_ends_every_trust() {
 /// Storage conformance (every backend): records are per (browser, user); per-role IP lists round-trip.
 #[tokio::test]
 async fn storage_keeps_one_record_per_browser_and_user_and_round_trips_ip_lists() {
-    use crate::store::common::{backends, user};
+    use crate::store::common::backends;
     use gatehouse::core::clock::{Clock, SystemClock};
     use gatehouse::core::model::User;
     use gatehouse::core::policy::RolePolicy;
@@ -545,8 +545,8 @@ async fn storage_keeps_one_record_per_browser_and_user_and_round_trips_ip_lists(
     for (_db, store) in backends().await {
         let backend = store.backend_name();
         let now = SystemClock.now();
-        let a = user("aaaaaaaa-1111-1111-1111-111111111111", "ada", "ada@example.com");
-        let b = user("bbbbbbbb-1111-1111-1111-111111111111", "ben", "ben@example.com");
+        let a = a_user("aaaaaaaa-1111-1111-1111-111111111111", "ada", "ada@example.com");
+        let b = a_user("bbbbbbbb-1111-1111-1111-111111111111", "ben", "ben@example.com");
         store.insert_user(&a, &["user".into()]).await.unwrap();
         store.insert_user(&b, &["user".into()]).await.unwrap();
         let device = |id: &str, browser: &str, user: &User, days: i64| TrustedDevice {

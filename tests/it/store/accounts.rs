@@ -1,5 +1,6 @@
 //! The storage conformance suite: every backend (SQLite always, PostgreSQL when configured) must pass it.
-use crate::store::common::{backends, user};
+use crate::common::{a_session, a_user};
+use crate::store::common::backends;
 use chrono::Duration;
 use gatehouse::core::Error;
 use gatehouse::core::audit::{AuditEvent, Outcome};
@@ -20,7 +21,7 @@ async fn users_roles_and_uniqueness() {
         let roles: Vec<String> = store.list_roles().await.unwrap().into_iter().map(|r| r.name).collect();
         assert_eq!(roles, ["admin", "helpdesk", "user"], "{backend}: built-in roles");
 
-        let u = user("11111111-1111-1111-1111-111111111111", "uma", "Uma@Example.com");
+        let u = a_user("11111111-1111-1111-1111-111111111111", "uma", "Uma@Example.com");
         store.insert_user(&u, &["user".into()]).await.unwrap();
         assert_eq!(
             store.user_by_id(&u.id).await.unwrap().as_ref(),
@@ -36,17 +37,17 @@ async fn users_roles_and_uniqueness() {
             Some(u.id.clone())
         );
 
-        let same_name = user("22222222-2222-2222-2222-222222222222", "uma", "other@example.com");
+        let same_name = a_user("22222222-2222-2222-2222-222222222222", "uma", "other@example.com");
         assert!(
             matches!(store.insert_user(&same_name, &[]).await, Err(Error::Conflict(_))),
             "{backend}"
         );
-        let same_mail = user("33333333-3333-3333-3333-333333333333", "other", "UMA@example.com");
+        let same_mail = a_user("33333333-3333-3333-3333-333333333333", "other", "UMA@example.com");
         assert!(
             matches!(store.insert_user(&same_mail, &[]).await, Err(Error::Conflict(_))),
             "{backend}: e-mail unique regardless of case"
         );
-        let bad_role = user("44444444-4444-4444-4444-444444444444", "vic", "vic@example.com");
+        let bad_role = a_user("44444444-4444-4444-4444-444444444444", "vic", "vic@example.com");
         assert!(
             store.insert_user(&bad_role, &["nope".into()]).await.is_err(),
             "{backend}: unknown role"
@@ -92,20 +93,13 @@ async fn users_roles_and_uniqueness() {
 #[tokio::test]
 async fn sessions_round_trip_and_end() {
     for (_db, store) in backends().await {
-        let u = user("55555555-5555-5555-5555-555555555555", "wes", "wes@example.com");
+        let u = a_user("55555555-5555-5555-5555-555555555555", "wes", "wes@example.com");
         store.insert_user(&u, &[]).await.unwrap();
         let now = SystemClock.now();
         let session = Session {
-            id_hash: "a".repeat(64),
-            user_id: u.id.clone(),
-            state: SessionState::Authenticated,
-            amr: vec!["pwd".into()],
-            created_at: now,
-            auth_time: now,
-            last_seen_at: now,
-            expires_at: now + Duration::hours(12),
             ip: Some("127.0.0.1".into()),
             user_agent: Some("test".into()),
+            ..a_session(&u.id, now)
         };
         store.insert_session(&session).await.unwrap();
         store
@@ -141,7 +135,7 @@ async fn sessions_round_trip_and_end() {
 async fn single_use_tokens_hold_under_concurrency() {
     for (_db, store) in backends().await {
         let backend = store.backend_name();
-        let u = user("66666666-6666-6666-6666-666666666666", "xan", "xan@example.com");
+        let u = a_user("66666666-6666-6666-6666-666666666666", "xan", "xan@example.com");
         store.insert_user(&u, &[]).await.unwrap();
         let now = SystemClock.now();
         let token = OneTimeToken {
@@ -352,7 +346,7 @@ fn factor(id: &str, user_id: &str, kind: FactorKind, status: FactorStatus) -> Fa
 async fn factor_steps_and_recovery_codes_are_single_use_under_concurrency() {
     for (_db, store) in backends().await {
         let backend = store.backend_name();
-        let u = user("77777777-7777-7777-7777-777777777777", "yan", "yan@example.com");
+        let u = a_user("77777777-7777-7777-7777-777777777777", "yan", "yan@example.com");
         store.insert_user(&u, &[]).await.unwrap();
         let now = SystemClock.now();
 
@@ -487,20 +481,14 @@ async fn attempt_counters_compare_and_swap() {
 async fn a_pending_session_is_promoted_once() {
     for (_db, store) in backends().await {
         let backend = store.backend_name();
-        let u = user("88888888-8888-8888-8888-888888888888", "zia", "zia@example.com");
+        let u = a_user("88888888-8888-8888-8888-888888888888", "zia", "zia@example.com");
         store.insert_user(&u, &[]).await.unwrap();
         let now = SystemClock.now();
         let pending = Session {
             id_hash: "p".repeat(64),
-            user_id: u.id.clone(),
             state: SessionState::PendingSecondFactor,
-            amr: vec!["pwd".into()],
-            created_at: now,
-            auth_time: now,
-            last_seen_at: now,
             expires_at: now + Duration::minutes(15),
-            ip: None,
-            user_agent: None,
+            ..a_session(&u.id, now)
         };
         store.insert_session(&pending).await.unwrap();
         let mut tasks = Vec::new();
@@ -530,7 +518,7 @@ async fn a_pending_session_is_promoted_once() {
 async fn sms_codes_are_single_use_and_bound_to_their_session() {
     for (_db, store) in backends().await {
         let backend = store.backend_name();
-        let u = user("99999999-9999-9999-9999-999999999999", "ada", "ada@example.com");
+        let u = a_user("99999999-9999-9999-9999-999999999999", "ada", "ada@example.com");
         store.insert_user(&u, &[]).await.unwrap();
         let f = factor("f-sms", &u.id, FactorKind::Sms, FactorStatus::Active);
         store.insert_factor(&f).await.unwrap();
@@ -668,7 +656,7 @@ async fn role_policies_are_seeded_round_trip_and_belong_to_a_role() {
         .into_iter()
         .enumerate()
         {
-            let u = user(
+            let u = a_user(
                 &format!("a0000000-0000-0000-0000-00000000000{i}"),
                 &format!("p{i}"),
                 &format!("p{i}@x.org"),

@@ -1,10 +1,11 @@
 //! Conformance of token-grant revocation (`core::grants`): by sign-in, keeping `offline_access` families when
 //! asked; by user, everything but other users' and client-credentials tokens; the sign-in's browser session found
 //! through the relying-party record — on every backend.
-use crate::store::common::{backends, user};
+use crate::common::{a_refresh_grant, a_session, a_user};
+use crate::store::common::backends;
 use chrono::Duration;
 use gatehouse::core::clock::{Clock, SystemClock};
-use gatehouse::core::model::{Session, SessionState};
+use gatehouse::core::model::Session;
 use gatehouse::core::oauth::{RefreshGrant, RefreshUse};
 use gatehouse::core::store::{IssuedToken, NewRefreshToken, OidcStore, RpSession, RpStore, SessionStore, UserStore};
 use gatehouse::store::SeaStore;
@@ -12,10 +13,7 @@ use gatehouse::store::SeaStore;
 fn grant(sid: &str, scope: &str) -> RefreshGrant {
     RefreshGrant {
         scope: scope.into(),
-        auth_time: SystemClock.now(),
-        amr: vec!["pwd".into()],
-        acr: "urn:gatehouse:acr:password".into(),
-        sid: sid.into(),
+        ..a_refresh_grant(sid, SystemClock.now())
     }
 }
 
@@ -116,20 +114,12 @@ async fn grants_are_revoked_by_sign_in_and_by_user() {
 async fn a_sign_in_leads_to_its_browser_session() {
     for (_db, store) in backends().await {
         let backend = store.backend_name();
-        let u = user("66666666-6666-6666-6666-666666666666", "gia", "gia@example.com");
+        let u = a_user("66666666-6666-6666-6666-666666666666", "gia", "gia@example.com");
         store.insert_user(&u, &[]).await.unwrap();
         let now = SystemClock.now();
         let session = Session {
             id_hash: "c".repeat(64),
-            user_id: u.id.clone(),
-            state: SessionState::Authenticated,
-            amr: vec!["pwd".into()],
-            created_at: now,
-            auth_time: now,
-            last_seen_at: now,
-            expires_at: now + Duration::hours(12),
-            ip: None,
-            user_agent: None,
+            ..a_session(&u.id, now)
         };
         store.insert_session(&session).await.unwrap();
         for sid in ["sid-before-step-up", "sid-after"] {

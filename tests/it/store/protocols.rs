@@ -1,5 +1,6 @@
 //! The storage conformance suite, continued: the protocol stores (device authorizations, SAML request IDs and
 //! pending requests). Every backend passes it, as in `accounts.rs`.
+use crate::common::a_refresh_grant;
 use crate::store::common::backends;
 use chrono::Duration;
 use gatehouse::core::Error;
@@ -78,10 +79,9 @@ async fn device_authorizations_change_state_once() {
         // Approve and deny race: exactly one decision.
         let grant = RefreshGrant {
             scope: a.scope.clone(),
-            auth_time: now,
             amr: vec!["pwd".into(), "otp".into(), "mfa".into()],
             acr: "urn:gatehouse:acr:mfa".into(),
-            sid: "s".repeat(32),
+            ..a_refresh_grant(&"s".repeat(32), now)
         };
         let mut tasks = Vec::new();
         for i in 0..10 {
@@ -376,13 +376,7 @@ async fn a_refresh_token_is_claimed_once_under_concurrency() {
     for (_db, store) in backends().await {
         let backend = store.backend_name();
         let now = SystemClock.now();
-        let grant = RefreshGrant {
-            scope: "openid".into(),
-            auth_time: now,
-            amr: vec!["pwd".into()],
-            acr: "urn:gatehouse:acr:password".into(),
-            sid: "s".repeat(32),
-        };
+        let grant = a_refresh_grant(&"s".repeat(32), now);
         let hash = "r".repeat(64);
         store
             .insert_refresh_token(&NewRefreshToken {

@@ -2,6 +2,9 @@
 //! on SQLite by default or on a fresh PostgreSQL database when `GATEHOUSE_TEST_DATABASE_URL` is set.
 #![allow(dead_code)]
 
+mod builders;
+pub use builders::*;
+
 use gatehouse::app::{self, AppState, Running};
 use gatehouse::config::Config;
 use gatehouse::core::accounts::{self, NewAccount};
@@ -201,17 +204,21 @@ impl TestServer {
     }
 
     pub async fn add_user_with(&self, username: &str, password: Option<&str>, roles: &[&str]) -> User {
+        self.create_account(NewAccount {
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+            password: password.map(str::to_string),
+            ..an_account(username)
+        })
+        .await
+    }
+
+    /// Creates an account as `gatehouse user add` does: audited as the command line, at the server's clock.
+    pub async fn create_account(&self, account: NewAccount) -> User {
         accounts::create(
             self.state().store.as_ref(),
             self.state().clock.now(),
             &Origin::cli(),
-            NewAccount {
-                username: username.into(),
-                email: format!("{username}@example.com"),
-                roles: roles.iter().map(|r| r.to_string()).collect(),
-                password: password.map(str::to_string),
-                ..Default::default()
-            },
+            account,
         )
         .await
         .expect("create user")
