@@ -1,5 +1,5 @@
 //! What the core needs from storage. `store::SeaStore` implements these over sea-orm for SQLite and
-//! PostgreSQL; one conformance suite (`tests/it/store.rs`) holds every backend to the same behaviour.
+//! PostgreSQL; one conformance suite (`tests/it/store/`) holds every backend to the same behaviour.
 //!
 //! Methods that must be atomic across concurrent requests and several server instances (single-use links,
 //! for instance) are single methods here, so that each backend does them in one statement or transaction.

@@ -8,6 +8,7 @@ mod factors;
 mod grants;
 mod hardware_tokens;
 mod oidc;
+mod password_links;
 mod policy;
 mod recovery;
 mod rp;
@@ -15,7 +16,6 @@ mod saml;
 mod sessions;
 mod sms_codes;
 mod throttle;
-mod password_links;
 mod trusted_devices;
 mod users;
 

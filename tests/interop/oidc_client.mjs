@@ -3,7 +3,7 @@
 //   node tests/interop/oidc_client.mjs ISSUER CLIENT_ID CLIENT_SECRET REDIRECT_URI USERNAME PASSWORD
 //
 // Discovery, an authorization request with PKCE S256, state and nonce, the sign-in form driven with fetch and a
-// small cookie jar (as tests/it/oidc.rs does), then authorizationCodeGrant — which checks the RFC 9207 `iss`
+// small cookie jar (as tests/it/oidc/code_flow.rs does), then authorizationCodeGrant — which checks the RFC 9207 `iss`
 // response parameter, state, PKCE, and the ID token's ES256 signature (via the JWKS, with non-repudiation checks
 // enabled: openid-client 6 skips the signature of token-endpoint ID tokens otherwise), iss, aud, exp and nonce —,
 // userinfo, refreshTokenGrant (a new, different refresh token and a valid ID token for the same user), the rotated

@@ -1,0 +1,6 @@
+//! Second factors through the real server: TOTP and recovery codes, SMS, WebAuthn with a software authenticator,
+//! hardware OATH tokens.
+mod hardware_tokens;
+mod second_factor;
+pub(crate) mod sms;
+pub(crate) mod webauthn;

@@ -1,0 +1,10 @@
+//! The OpenID Provider: the code flow, the device grant, signing keys, logout, refresh tokens and their lifecycle,
+//! cases after the OpenID certification plan.
+mod code_flow;
+pub(crate) mod common;
+mod device;
+mod keys;
+mod logout;
+mod oidcc_basic;
+mod token_lifecycle;
+mod tokens;

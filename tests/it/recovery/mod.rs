@@ -1,0 +1,11 @@
+//! Second-factor recovery: factor-reset requests, their links and mails, the helpdesk console and its search, the
+//! cooling-off, self-service with a backup factor, the `gatehouse recovery` command line.
+mod cli;
+pub(crate) mod common;
+mod console;
+mod delay;
+mod links;
+mod requests;
+mod search;
+mod self_service;
+mod smtp;

@@ -1,0 +1,11 @@
+//! The SAML identity provider: SP- and IdP-initiated SSO, refusals, status responses, encryption and attribute mapping,
+//! certificate rotation, single logout, stored request fixtures; `sp.rs` is the test service provider.
+mod encryption;
+mod fixtures;
+mod idp_initiated;
+mod keys;
+mod rejects;
+mod slo;
+pub(crate) mod sp;
+mod sso;
+mod status;

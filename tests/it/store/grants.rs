@@ -1,0 +1,162 @@
+//! Conformance of token-grant revocation (`core::grants`): by sign-in, keeping `offline_access` families when
+//! asked; by user, everything but other users' and client-credentials tokens; the sign-in's browser session found
+//! through the relying-party record — on every backend.
+use crate::common::{a_refresh_grant, a_session, a_user};
+use crate::store::common::backends;
+use chrono::Duration;
+use gatehouse::core::clock::{Clock, SystemClock};
+use gatehouse::core::model::Session;
+use gatehouse::core::oauth::{RefreshGrant, RefreshUse};
+use gatehouse::core::store::{IssuedToken, NewRefreshToken, OidcStore, RpSession, RpStore, SessionStore, UserStore};
+use gatehouse::store::SeaStore;
+
+fn grant(sid: &str, scope: &str) -> RefreshGrant {
+    RefreshGrant {
+        scope: scope.into(),
+        ..a_refresh_grant(sid, SystemClock.now())
+    }
+}
+
+async fn family(store: &SeaStore, token: &str, user_id: &str, grant: &RefreshGrant) {
+    let now = SystemClock.now();
+    store
+        .insert_refresh_token(&NewRefreshToken {
+            token_hash: token,
+            family_id: &format!("family-{token}"),
+            client_id: "client",
+            user_id,
+            grant,
+            now,
+            family_expires_at: now + Duration::days(1),
+        })
+        .await
+        .unwrap();
+}
+
+async fn access(store: &SeaStore, jti: &str, user_id: &str, sid: Option<&str>) {
+    store
+        .insert_issued_token(&IssuedToken {
+            jti_hash: jti,
+            client_id: "client",
+            user_id,
+            code_hash: None,
+            family_id: None,
+            sid,
+            expires_at: SystemClock.now() + Duration::minutes(10),
+        })
+        .await
+        .unwrap();
+}
+
+async fn live(store: &SeaStore, token: &str) -> bool {
+    store
+        .refresh_token_info(token, SystemClock.now())
+        .await
+        .unwrap()
+        .is_some_and(|i| i.active)
+}
+
+#[tokio::test]
+async fn grants_are_revoked_by_sign_in_and_by_user() {
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let now = SystemClock.now();
+        family(&store, "online-s1", "u-1", &grant("s1", "openid")).await;
+        family(&store, "offline-s1", "u-1", &grant("s1", "openid offline_access")).await;
+        family(&store, "online-s2", "u-1", &grant("s2", "openid")).await;
+        family(&store, "other-user", "u-2", &grant("s3", "openid")).await;
+        access(&store, "at-s1", "u-1", Some("s1")).await;
+        access(&store, "at-s2", "u-1", Some("s2")).await;
+        access(&store, "at-u2", "u-2", Some("s3")).await;
+        access(&store, "at-service", "", None).await;
+
+        // Ending sign-in s1 keeps its offline_access family only; its access tokens all go.
+        assert_eq!(
+            store
+                .revoke_grants_of_sign_ins(&["s1".into()], now, true)
+                .await
+                .unwrap(),
+            2,
+            "{backend}"
+        );
+        assert!(!live(&store, "online-s1").await, "{backend}");
+        assert!(live(&store, "offline-s1").await, "{backend}");
+        assert!(!store.token_active("at-s1", now).await.unwrap(), "{backend}");
+        assert!(store.token_active("at-s2", now).await.unwrap(), "{backend}");
+        assert!(matches!(
+            store.use_refresh_token("online-s1", now).await.unwrap(),
+            RefreshUse::Invalid
+        ));
+
+        let mut families: Vec<String> = store
+            .live_grants_of_user("u-1", now)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|g| g.family_id)
+            .collect();
+        families.sort();
+        assert_eq!(families, ["family-offline-s1", "family-online-s2"], "{backend}");
+
+        // A credential event ends everything of the user, offline_access included, and nothing of anyone else.
+        assert_eq!(store.revoke_grants_of_user("u-1", now).await.unwrap(), 3, "{backend}");
+        assert!(!live(&store, "offline-s1").await, "{backend}");
+        assert!(!live(&store, "online-s2").await, "{backend}");
+        assert!(!store.token_active("at-s2", now).await.unwrap(), "{backend}");
+        assert!(live(&store, "other-user").await, "{backend}");
+        assert!(store.token_active("at-u2", now).await.unwrap(), "{backend}");
+        assert!(store.token_active("at-service", now).await.unwrap(), "{backend}");
+        assert!(store.live_grants_of_user("u-1", now).await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_sign_in_leads_to_its_browser_session() {
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let u = a_user("66666666-6666-6666-6666-666666666666", "gia", "gia@example.com");
+        store.insert_user(&u, &[]).await.unwrap();
+        let now = SystemClock.now();
+        let session = Session {
+            id_hash: "c".repeat(64),
+            ..a_session(&u.id, now)
+        };
+        store.insert_session(&session).await.unwrap();
+        for sid in ["sid-before-step-up", "sid-after"] {
+            store
+                .add_rp_session(&RpSession {
+                    sid: sid.into(),
+                    client_id: "client".into(),
+                    session_hash: session.id_hash.clone(),
+                    user_id: u.id.clone(),
+                    created_at: now,
+                })
+                .await
+                .unwrap();
+        }
+        let mut sids = store.sign_ins_of_session(&session.id_hash).await.unwrap();
+        sids.sort();
+        assert_eq!(sids, ["sid-after", "sid-before-step-up"], "{backend}");
+        assert_eq!(
+            store
+                .session_of_sign_in("sid-before-step-up", "client")
+                .await
+                .unwrap()
+                .map(|s| s.id_hash),
+            Some(session.id_hash.clone()),
+            "{backend}"
+        );
+        assert!(
+            store
+                .session_of_sign_in("sid-after", "other-client")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(store.end_sign_ins_of_user(&u.id, now).await.unwrap(), 1, "{backend}");
+        assert!(
+            store.session_of_sign_in("sid-after", "client").await.unwrap().is_none(),
+            "{backend}: the session is gone"
+        );
+    }
+}
