@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{self, AuditKind, Origin, Outcome};
+use super::context::RequestCtx;
 use super::factors::hotp::{self, HashAlgorithm};
 use super::factors::token_import::{self, TokenType};
 use super::factors::{Factor, FactorKind, FactorStatus};
@@ -193,13 +194,8 @@ fn unix(now: DateTime<Utc>) -> u64 {
 
 /// Checks a code against the user's bound tokens; an accepted code moves the token's counter or step forward, and
 /// a code the token produced before (already consumed) is reported as a replay.
-pub async fn check(
-    store: &dyn Store,
-    keys: &Keys,
-    now: DateTime<Utc>,
-    factors: &[Factor],
-    code: &str,
-) -> Result<Checked> {
+pub async fn check(ctx: &RequestCtx<'_>, factors: &[Factor], code: &str) -> Result<Checked> {
+    let RequestCtx { store, keys, now, .. } = *ctx;
     for factor in factors {
         let Some(serial) = factor.data.get("serial").and_then(|s| s.as_str()) else {
             continue;
