@@ -12,7 +12,6 @@ use super::factors::hotp::{self, HashAlgorithm};
 use super::factors::token_import::{self, TokenType};
 use super::factors::{Factor, FactorKind, FactorStatus};
 use super::model::{Session, User};
-use super::notify::Notifier;
 use super::second_factor::{Checked, accepted};
 use super::store::Store;
 use super::throttle::{self, Policy};
@@ -111,19 +110,21 @@ pub async fn import(
 
 /// Binds a token to the user: its serial and two consecutive codes prove possession and resynchronise it.
 /// Unknown serials, tokens bound already and wrong codes get one answer, so serials cannot be probed.
-#[allow(clippy::too_many_arguments)]
 pub async fn bind(
-    store: &dyn Store,
-    notifier: &dyn Notifier,
-    keys: &Keys,
-    now: DateTime<Utc>,
-    origin: &Origin,
+    ctx: &RequestCtx<'_>,
     session: &Session,
     user: &User,
     serial: &str,
     first: &str,
     second: &str,
 ) -> Result<Factor> {
+    let RequestCtx {
+        store,
+        keys,
+        now,
+        origin,
+        ..
+    } = *ctx;
     enrol::require_fresh(session, now)?;
     enrol::require_proof_for_adding(session, &store.factors_of(&user.id).await?)?;
     enrol::require_allowed(store, now, user, FactorKind::OathToken).await?;
@@ -184,7 +185,7 @@ pub async fn bind(
         return Err(refusal());
     }
     throttle::succeeded(store, &attempt).await?;
-    super::enrol::announce_added(store, notifier, now, origin, user, &factor).await?;
+    super::enrol::announce_added(ctx, user, &factor).await?;
     Ok(factor)
 }
 

@@ -121,13 +121,7 @@ pub async fn finish_registration(
     credential: &Value,
     name: &str,
 ) -> Result<Factor> {
-    let RequestCtx {
-        store,
-        notifier,
-        now,
-        origin,
-        ..
-    } = *ctx;
+    let RequestCtx { store, now, origin, .. } = *ctx;
     enrol::require_fresh(session, now)?;
     let name = {
         let trimmed = name.trim();
@@ -170,7 +164,7 @@ pub async fn finish_registration(
         now,
     );
     store.insert_factor(&factor).await?;
-    super::enrol::announce_added(store, notifier, now, origin, user, &factor).await?;
+    super::enrol::announce_added(ctx, user, &factor).await?;
     Ok(factor)
 }
 

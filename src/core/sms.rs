@@ -160,13 +160,7 @@ pub async fn confirm_enrolment(
     factor_id: &str,
     code: &str,
 ) -> Result<Factor> {
-    let RequestCtx {
-        store,
-        notifier,
-        now,
-        origin,
-        ..
-    } = *ctx;
+    let RequestCtx { store, now, origin, .. } = *ctx;
     enrol::require_fresh(session, now)?;
     let factor = store
         .factor_of(&user.id, factor_id)
@@ -192,7 +186,7 @@ pub async fn confirm_enrolment(
     if !store.activate_factor(&factor.id, &factor.name, None, now).await? {
         return Err(Error::invalid("This enrolment was already completed."));
     }
-    super::enrol::announce_added(store, notifier, now, origin, user, &factor).await?;
+    super::enrol::announce_added(ctx, user, &factor).await?;
     // A new verified phone number is the account's phone change: browsers trusted before it stop skipping
     // the second factor (whoever changed the number must not keep a trusted browser for free).
     super::trusted_devices::revoke_all(store, now, origin, &user.id, "phone_changed").await?;

@@ -213,14 +213,9 @@ pub async fn totp_confirm(
     let Some((session, user, origin)) = acting_user(&req, &state, form.csrf.as_deref(), ENROLLING).await? else {
         return Ok(to_login());
     };
-    let now = state.clock.now();
     let store = state.store.as_ref();
     let confirmed = enrol::confirm_totp(
-        store,
-        state.notifier.as_ref(),
-        &state.keys,
-        now,
-        &origin,
+        &state.core(&origin),
         &session,
         &user,
         &form.factor_id,
@@ -473,11 +468,7 @@ pub async fn token_bind(
         return Ok(to_login());
     };
     let bound = hardware_tokens::bind(
-        state.store.as_ref(),
-        state.notifier.as_ref(),
-        &state.keys,
-        state.clock.now(),
-        &origin,
+        &state.core(&origin),
         &session,
         &user,
         &form.serial,
