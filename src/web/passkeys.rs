@@ -250,21 +250,13 @@ pub async fn passwordless(req: HttpRequest, state: web::Data<AppState>, bytes: w
         .cookie(PASSKEY_COOKIE)
         .ok_or_else(|| JsonError::new(StatusCode::BAD_REQUEST, "Start the passkey sign-in again."))?;
     let origin = session::origin(&req);
+    let core = state.core(&origin);
     // Global IP rules before any credential is looked at (the roles' rules follow once the user is known).
     let global = state.config.ip_rules();
-    crate::core::login::enforce_ip(
-        state.store.as_ref(),
-        state.clock.now(),
-        &origin,
-        None,
-        "global",
-        [&global],
-    )
-    .await?;
-    let signed_in =
-        passkeys::finish_passwordless(rp, &state.core(&origin), cookie.value(), &request.credential).await?;
+    crate::core::login::enforce_ip(core.store, core.now, &origin, None, "global", [&global]).await?;
+    let signed_in = passkeys::finish_passwordless(rp, &core, cookie.value(), &request.credential).await?;
     let token = session::token(&req, &state);
-    sessions::end_previous(state.store.as_ref(), state.clock.now(), state.limits, token.as_deref()).await?;
+    sessions::end_previous(core.store, core.now, core.limits, token.as_deref()).await?;
     let target = after_sign_in(signed_in.session.state, request.return_to.as_deref());
     let mut response = redirect_with_session(&state, &signed_in.token, target);
     let mut gone = passkey_cookie(&state, String::new());
