@@ -42,6 +42,24 @@ pub struct AppState {
     pub links: LinkSettings,
 }
 
+impl AppState {
+    /// The core's context for one request from `origin`: the shared services, the configured limits and
+    /// policies, and the time read now, once for the whole request.
+    pub fn core<'a>(&'a self, origin: &'a crate::core::audit::Origin) -> crate::core::context::RequestCtx<'a> {
+        crate::core::context::RequestCtx {
+            store: self.store.as_ref(),
+            notifier: self.notifier.as_ref(),
+            sms: self.sms.as_ref(),
+            keys: &self.keys,
+            now: self.clock.now(),
+            origin,
+            limits: self.limits,
+            factor_policy: &self.factor_policy,
+            password_policy: &self.password_policy,
+        }
+    }
+}
+
 /// Creates the data directory (owner-only) if it is missing.
 pub fn ensure_data_dir(dir: &Path) -> anyhow::Result<()> {
     if !dir.exists() {

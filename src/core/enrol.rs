@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
 use super::audit::{self, AuditKind, Origin, Outcome};
+use super::context::RequestCtx;
 use super::factors::{Factor, FactorKind, FactorStatus, recovery_code, totp};
 use super::model::{Session, SessionState, User};
 use super::notify::Notifier;
@@ -111,30 +112,15 @@ fn factor_name(input: &str, default: &str) -> Result<String> {
 }
 
 /// Records a newly active factor and tells the user (a factor they did not add is a sign of compromise).
-pub async fn announce_added(
-    store: &dyn Store,
-    notifier: &dyn Notifier,
-    now: DateTime<Utc>,
-    origin: &Origin,
-    user: &User,
-    factor: &Factor,
-) -> Result<()> {
+pub async fn announce_added(ctx: &RequestCtx<'_>, user: &User, factor: &Factor) -> Result<()> {
     let details = json!({ "kind": factor.kind, "factor_id": factor.id, "name": factor.name, "serial": factor.data.get("serial") });
-    audit::record(
-        store,
-        now,
-        origin,
-        AuditKind::FactorAdded,
-        Outcome::Success,
-        Some(&user.id),
-        details,
-    )
-    .await?;
+    ctx.audit(AuditKind::FactorAdded, Outcome::Success, Some(&user.id), details)
+        .await?;
     notify(
-        notifier,
+        ctx.notifier,
         user,
         "factor_added",
-        json!({ "factor": factor.name, "ip": origin.ip }),
+        json!({ "factor": factor.name, "ip": ctx.origin.ip }),
     )
     .await;
     Ok(())
@@ -199,19 +185,21 @@ pub async fn pending_totp(
 }
 
 /// Finishes adding an authenticator app: the first code proves it works and becomes the replay floor.
-#[allow(clippy::too_many_arguments)]
 pub async fn confirm_totp(
-    store: &dyn Store,
-    notifier: &dyn Notifier,
-    keys: &Keys,
-    now: DateTime<Utc>,
-    origin: &Origin,
+    ctx: &RequestCtx<'_>,
     session: &Session,
     user: &User,
     factor_id: &str,
     name: &str,
     code: &str,
 ) -> Result<Factor> {
+    let RequestCtx {
+        store,
+        keys,
+        now,
+        origin,
+        ..
+    } = *ctx;
     require_fresh(session, now)?;
     let name = factor_name(name, "Authenticator app")?;
     let factor = store
@@ -251,7 +239,7 @@ pub async fn confirm_totp(
         last_step: Some(step as i64),
         ..factor
     };
-    announce_added(store, notifier, now, origin, user, &factor).await?;
+    announce_added(ctx, user, &factor).await?;
     Ok(factor)
 }
 

@@ -7,11 +7,11 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{self, AuditKind, Origin, Outcome};
+use super::context::RequestCtx;
 use super::factors::hotp::{self, HashAlgorithm};
 use super::factors::token_import::{self, TokenType};
 use super::factors::{Factor, FactorKind, FactorStatus};
 use super::model::{Session, User};
-use super::notify::Notifier;
 use super::second_factor::{Checked, accepted};
 use super::store::Store;
 use super::throttle::{self, Policy};
@@ -110,19 +110,21 @@ pub async fn import(
 
 /// Binds a token to the user: its serial and two consecutive codes prove possession and resynchronise it.
 /// Unknown serials, tokens bound already and wrong codes get one answer, so serials cannot be probed.
-#[allow(clippy::too_many_arguments)]
 pub async fn bind(
-    store: &dyn Store,
-    notifier: &dyn Notifier,
-    keys: &Keys,
-    now: DateTime<Utc>,
-    origin: &Origin,
+    ctx: &RequestCtx<'_>,
     session: &Session,
     user: &User,
     serial: &str,
     first: &str,
     second: &str,
 ) -> Result<Factor> {
+    let RequestCtx {
+        store,
+        keys,
+        now,
+        origin,
+        ..
+    } = *ctx;
     enrol::require_fresh(session, now)?;
     enrol::require_proof_for_adding(session, &store.factors_of(&user.id).await?)?;
     enrol::require_allowed(store, now, user, FactorKind::OathToken).await?;
@@ -183,7 +185,7 @@ pub async fn bind(
         return Err(refusal());
     }
     throttle::succeeded(store, &attempt).await?;
-    super::enrol::announce_added(store, notifier, now, origin, user, &factor).await?;
+    super::enrol::announce_added(ctx, user, &factor).await?;
     Ok(factor)
 }
 
@@ -193,13 +195,8 @@ fn unix(now: DateTime<Utc>) -> u64 {
 
 /// Checks a code against the user's bound tokens; an accepted code moves the token's counter or step forward, and
 /// a code the token produced before (already consumed) is reported as a replay.
-pub async fn check(
-    store: &dyn Store,
-    keys: &Keys,
-    now: DateTime<Utc>,
-    factors: &[Factor],
-    code: &str,
-) -> Result<Checked> {
+pub async fn check(ctx: &RequestCtx<'_>, factors: &[Factor], code: &str) -> Result<Checked> {
+    let RequestCtx { store, keys, now, .. } = *ctx;
     for factor in factors {
         let Some(serial) = factor.data.get("serial").and_then(|s| s.as_str()) else {
             continue;

@@ -6,14 +6,14 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::audit::{self, AuditKind, Origin, Outcome};
+use super::context::RequestCtx;
 use super::ip_rules::{self, IpRules};
 use super::model::{Session, SessionState, User, UserStatus, truncate};
-use super::notify::Notifier;
 use super::password::{self, Verdict};
 use super::password_lock;
-use super::sessions::{self, SessionLimits};
+use super::sessions;
 use super::store::Store;
-use super::throttle::{self, Policy};
+use super::throttle;
 use super::{Error, Result, accounts, enforcement, trusted_devices};
 
 /// A new session after a step of sign-in. Its `state` says what comes next: `Authenticated`, or a pending
@@ -62,19 +62,23 @@ pub async fn enforce_ip<'a>(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Attempts are counted under the context's `password_policy`; `global_ip` is the installation's IP rule set.
 pub async fn password_sign_in(
-    store: &dyn Store,
-    notifier: &dyn Notifier,
-    now: DateTime<Utc>,
-    limits: SessionLimits,
-    origin: &Origin,
+    ctx: &RequestCtx<'_>,
     global_ip: &IpRules,
-    policy: &Policy,
     identifier: &str,
     password: &str,
     trusted_cookie: Option<&str>,
 ) -> Result<SignedIn> {
+    let RequestCtx {
+        store,
+        notifier,
+        now,
+        limits,
+        origin,
+        password_policy: policy,
+        ..
+    } = *ctx;
     // Global IP rules come first: from a refused network no password is even checked.
     enforce_ip(store, now, origin, None, "global", [global_ip]).await?;
     let identifier_ok = identifier.len() <= MAX_IDENTIFIER && !identifier.trim().is_empty();

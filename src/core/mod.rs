@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod assurance;
 pub mod audit;
 pub mod clock;
+pub mod context;
 pub mod crypto;
 pub mod enforcement;
 pub mod enrol;

@@ -20,15 +20,14 @@ use webauthn_rs::prelude::{
 };
 
 use super::audit::{self, AuditKind, Origin, Outcome};
+use super::context::RequestCtx;
 use super::factors::{Factor, FactorKind, FactorStatus};
 use super::login::SignedIn;
 use super::model::{Session, User, UserStatus, truncate};
-use super::notify::Notifier;
 use super::second_factor::{self, Checked};
 use super::secrets::{random_token, token_digest};
-use super::sessions::{self, SessionLimits};
+use super::sessions;
 use super::store::Store;
-use super::throttle::Policy;
 use super::{Error, Result, enforcement, enrol};
 
 const CEREMONY_TTL: Duration = Duration::minutes(5);
@@ -114,18 +113,15 @@ pub async fn start_registration(
     Ok(options)
 }
 
-#[allow(clippy::too_many_arguments)]
 pub async fn finish_registration(
     webauthn: &Webauthn,
-    store: &dyn Store,
-    notifier: &dyn Notifier,
-    now: DateTime<Utc>,
-    origin: &Origin,
+    ctx: &RequestCtx<'_>,
     session: &Session,
     user: &User,
     credential: &Value,
     name: &str,
 ) -> Result<Factor> {
+    let RequestCtx { store, now, origin, .. } = *ctx;
     enrol::require_fresh(session, now)?;
     let name = {
         let trimmed = name.trim();
@@ -168,21 +164,20 @@ pub async fn finish_registration(
         now,
     );
     store.insert_factor(&factor).await?;
-    super::enrol::announce_added(store, notifier, now, origin, user, &factor).await?;
+    super::enrol::announce_added(ctx, user, &factor).await?;
     Ok(factor)
 }
 
 /// Options for `navigator.credentials.get()` as the second step of a sign-in.
 pub async fn start_second_factor(
     webauthn: &Webauthn,
-    store: &dyn Store,
-    now: DateTime<Utc>,
-    origin: &Origin,
+    ctx: &RequestCtx<'_>,
     pending: &Session,
     user: &User,
 ) -> Result<Value> {
+    let RequestCtx { store, now, .. } = *ctx;
     let factors = second_factor::usable_factors(store, pending, user, FactorKind::WebAuthn).await?;
-    second_factor::admit(store, now, origin, pending, user, FactorKind::WebAuthn).await?;
+    second_factor::admit(ctx, pending, user, FactorKind::WebAuthn).await?;
     let passkeys: Vec<Passkey> = factors.iter().filter_map(|f| passkey_of(f).ok()).collect();
     let (options, state) = webauthn.start_passkey_authentication(&passkeys).map_err(internal)?;
     store
@@ -209,17 +204,20 @@ fn credential_matches(factor: &Factor, credential_id: &[u8]) -> bool {
 /// Verifies the assertion against this sign-in's challenge and the user's credentials; records the new counter.
 /// A flagged credential is refused whatever the assertion says; a counter regression flags the credential that
 /// answered, audits it and tells the user.
-#[allow(clippy::too_many_arguments)]
 async fn check_assertion(
-    store: &dyn Store,
-    notifier: &dyn Notifier,
-    now: DateTime<Utc>,
-    origin: &Origin,
+    ctx: &RequestCtx<'_>,
     user: &User,
     factors: &[Factor],
     credential_id: &[u8],
     result: std::result::Result<webauthn_rs::prelude::AuthenticationResult, WebauthnError>,
 ) -> Result<Checked> {
+    let RequestCtx {
+        store,
+        notifier,
+        now,
+        origin,
+        ..
+    } = *ctx;
     let answering = factors.iter().find(|f| credential_matches(f, credential_id));
     if let Some(factor) = answering.filter(|f| is_flagged(f)) {
         audit::record(
@@ -318,34 +316,26 @@ pub async fn clear_clone_flag(
     Ok(was_flagged)
 }
 
-#[allow(clippy::too_many_arguments)]
 pub async fn finish_second_factor(
     webauthn: &Webauthn,
-    store: &dyn Store,
-    notifier: &dyn Notifier,
-    now: DateTime<Utc>,
-    limits: SessionLimits,
-    policy: &Policy,
-    origin: &Origin,
+    ctx: &RequestCtx<'_>,
     pending: &Session,
     user: &User,
     credential: &Value,
 ) -> Result<SignedIn> {
-    let factors = second_factor::usable_factors(store, pending, user, FactorKind::WebAuthn).await?;
-    let then = second_factor::admit(store, now, origin, pending, user, FactorKind::WebAuthn).await?;
+    let factors = second_factor::usable_factors(ctx.store, pending, user, FactorKind::WebAuthn).await?;
+    let then = second_factor::admit(ctx, pending, user, FactorKind::WebAuthn).await?;
     let response: PublicKeyCredential = parse(credential)?;
-    let attempt = second_factor::reserve(store, now, policy, origin, user, FactorKind::WebAuthn).await?;
-    let checked = match store
-        .take_ceremony(&format!("{}:authenticate", pending.id_hash), "authenticate", now)
+    let attempt = second_factor::reserve(ctx, user, FactorKind::WebAuthn).await?;
+    let checked = match ctx
+        .store
+        .take_ceremony(&format!("{}:authenticate", pending.id_hash), "authenticate", ctx.now)
         .await?
     {
         Some(state) => {
             let state: PasskeyAuthentication = serde_json::from_str(&state).map_err(internal)?;
             check_assertion(
-                store,
-                notifier,
-                now,
-                origin,
+                ctx,
                 user,
                 &factors,
                 response.get_credential_id(),
@@ -356,21 +346,7 @@ pub async fn finish_second_factor(
         // No challenge for this sign-in (never asked, expired, or already answered): a replay or a forgery.
         None => Checked::Wrong,
     };
-    second_factor::conclude(
-        store,
-        notifier,
-        now,
-        limits,
-        policy,
-        origin,
-        pending,
-        user,
-        FactorKind::WebAuthn,
-        then,
-        &attempt,
-        checked,
-    )
-    .await
+    second_factor::conclude(ctx, pending, user, FactorKind::WebAuthn, then, &attempt, checked).await
 }
 
 /// Starts a sign-in without a password: returns the cookie token that binds the challenge to this browser,
@@ -397,17 +373,19 @@ pub async fn start_passwordless(webauthn: &Webauthn, store: &dyn Store, now: Dat
 
 /// Finishes a passwordless sign-in: the credential names its user; user verification is required, so the
 /// passkey counts as both factors.
-#[allow(clippy::too_many_arguments)]
 pub async fn finish_passwordless(
     webauthn: &Webauthn,
-    store: &dyn Store,
-    notifier: &dyn Notifier,
-    now: DateTime<Utc>,
-    limits: SessionLimits,
-    origin: &Origin,
+    ctx: &RequestCtx<'_>,
     cookie_token: &str,
     credential: &Value,
 ) -> Result<SignedIn> {
+    let RequestCtx {
+        store,
+        now,
+        limits,
+        origin,
+        ..
+    } = *ctx;
     let refused = || Error::WrongCode("That passkey was not accepted. Sign in with your password instead.".into());
     let response: PublicKeyCredential = parse(credential)?;
     let state = store
@@ -483,7 +461,7 @@ pub async fn finish_passwordless(
         ));
     }
     let result = webauthn.finish_discoverable_authentication_v2(&response, state, DiscoverableKey::from(&passkey));
-    match check_assertion(store, notifier, now, origin, &user, &factors, &credential_id, result).await? {
+    match check_assertion(ctx, &user, &factors, &credential_id, result).await? {
         Checked::Accepted {
             factor,
             amr: mut methods,

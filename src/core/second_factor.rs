@@ -9,16 +9,17 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::audit::{self, AuditKind, Origin, Outcome};
+use super::audit::{AuditKind, Outcome};
+use super::context::RequestCtx;
 use super::factors::{Factor, FactorKind, FactorStatus, recovery_code, totp};
 use super::login::SignedIn;
 use super::model::{Session, SessionState, User};
 use super::notify::Notifier;
 use super::policy::Access;
-use super::sessions::{self, SessionLimits};
+use super::sessions;
 use super::store::{CodeUse, Store};
-use super::throttle::{self, Attempt, Policy};
-use super::{Error, Keys, Result, enforcement};
+use super::throttle::{self, Attempt};
+use super::{Error, Result, enforcement};
 
 /// What the second-step page offers this user, in order: for a sign-in, their factors of kinds the role
 /// policy accepts (see `policy::plan`); for a step-up, those the policy allows that reach `level` (when given).
@@ -61,15 +62,8 @@ pub async fn step_up_kinds(
 /// sign-in — before any attempt is counted or any code is checked, so a refused kind burns nothing. Returns
 /// what a success will give. For a step-up (the session is already signed in) only allowed kinds count, and
 /// success keeps the session signed in.
-pub async fn admit(
-    store: &dyn Store,
-    now: DateTime<Utc>,
-    origin: &Origin,
-    session: &Session,
-    user: &User,
-    kind: FactorKind,
-) -> Result<Access> {
-    let (requirement, plan) = enforcement::plan_for(store, now, user).await?;
+pub async fn admit(ctx: &RequestCtx<'_>, session: &Session, user: &User, kind: FactorKind) -> Result<Access> {
+    let (requirement, plan) = enforcement::plan_for(ctx.store, ctx.now, user).await?;
     if session.state == SessionState::Authenticated {
         if requirement.allows(kind) {
             return Ok(Access::Full);
@@ -77,10 +71,7 @@ pub async fn admit(
     } else if plan.accepted.contains(&kind) {
         return Ok(plan.then);
     }
-    audit::record(
-        store,
-        now,
-        origin,
+    ctx.audit(
         AuditKind::LoginSecondFactor,
         Outcome::Denied,
         Some(&user.id),
@@ -138,22 +129,12 @@ pub async fn usable_factors(
     Ok(factors)
 }
 
-/// Reserves an attempt at `kind` for the user (delays, lock), auditing a refusal.
-pub async fn reserve(
-    store: &dyn Store,
-    now: DateTime<Utc>,
-    policy: &Policy,
-    origin: &Origin,
-    user: &User,
-    kind: FactorKind,
-) -> Result<Attempt> {
-    match throttle::begin(store, policy, &throttle_key(&user.id, kind), now).await {
+/// Reserves an attempt at `kind` for the user under the factor policy (delays, lock), auditing a refusal.
+pub async fn reserve(ctx: &RequestCtx<'_>, user: &User, kind: FactorKind) -> Result<Attempt> {
+    match throttle::begin(ctx.store, ctx.factor_policy, &throttle_key(&user.id, kind), ctx.now).await {
         Ok(attempt) => Ok(attempt),
         Err(refusal) => {
-            audit::record(
-                store,
-                now,
-                origin,
+            ctx.audit(
                 AuditKind::LoginSecondFactor,
                 Outcome::Denied,
                 Some(&user.id),
@@ -168,32 +149,29 @@ pub async fn reserve(
 }
 
 /// Verifies a code-based factor (TOTP, hardware token, SMS, recovery code) and concludes the sign-in step.
-#[allow(clippy::too_many_arguments)]
 pub async fn verify(
-    store: &dyn Store,
-    notifier: &dyn Notifier,
-    keys: &Keys,
-    now: DateTime<Utc>,
-    limits: SessionLimits,
-    policy: &Policy,
-    origin: &Origin,
+    ctx: &RequestCtx<'_>,
     pending: &Session,
     user: &User,
     kind: FactorKind,
     code: &str,
 ) -> Result<SignedIn> {
-    let factors = usable_factors(store, pending, user, kind).await?;
-    let then = admit(store, now, origin, pending, user, kind).await?;
-    let attempt = reserve(store, now, policy, origin, user, kind).await?;
+    let factors = usable_factors(ctx.store, pending, user, kind).await?;
+    let then = admit(ctx, pending, user, kind).await?;
+    let attempt = reserve(ctx, user, kind).await?;
     let checked = match kind {
-        FactorKind::Totp => check_totp(store, keys, now, &factors, code).await?,
+        FactorKind::Totp => check_totp(ctx, &factors, code).await?,
         // Only a code sent for this very sign-in (the pending session) is accepted.
-        // Only a code sent for this very sign-in (the pending session) is accepted.
-        FactorKind::Sms => super::sms::accept_code(store, keys, now, &factors, &pending.id_hash, code).await?,
-        FactorKind::OathToken => super::hardware_tokens::check(store, keys, now, &factors, code).await?,
+        FactorKind::Sms => super::sms::accept_code(ctx, &factors, &pending.id_hash, code).await?,
+        FactorKind::OathToken => super::hardware_tokens::check(ctx, &factors, code).await?,
         FactorKind::RecoveryCode => match recovery_code::normalize(code) {
-            Some(normal) => match store
-                .use_recovery_code(&user.id, &recovery_code::digest(&keys.recovery_codes, &normal), now)
+            Some(normal) => match ctx
+                .store
+                .use_recovery_code(
+                    &user.id,
+                    &recovery_code::digest(&ctx.keys.recovery_codes, &normal),
+                    ctx.now,
+                )
                 .await?
             {
                 CodeUse::Accepted => accepted(factors[0].clone(), kind),
@@ -204,22 +182,13 @@ pub async fn verify(
         },
         FactorKind::WebAuthn => return Err(Error::invalid("Use the security key button for this method.")),
     };
-    conclude(
-        store, notifier, now, limits, policy, origin, pending, user, kind, then, &attempt, checked,
-    )
-    .await
+    conclude(ctx, pending, user, kind, then, &attempt, checked).await
 }
 
 /// The effects of a checked second factor: on success the counter resets and the pending session is replaced,
 /// under a new id, by a signed-in one (or, when `then` says so, an enrolment-only one); on failure the attempt stays counted, notices go out, and the tenth locks.
-#[allow(clippy::too_many_arguments)]
 pub async fn conclude(
-    store: &dyn Store,
-    notifier: &dyn Notifier,
-    now: DateTime<Utc>,
-    limits: SessionLimits,
-    policy: &Policy,
-    origin: &Origin,
+    ctx: &RequestCtx<'_>,
     pending: &Session,
     user: &User,
     kind: FactorKind,
@@ -229,7 +198,7 @@ pub async fn conclude(
 ) -> Result<SignedIn> {
     match checked {
         Checked::Accepted { factor, amr: methods } => {
-            throttle::succeeded(store, attempt).await?;
+            throttle::succeeded(ctx.store, attempt).await?;
             // What the session had (the password; for a step-up, also its earlier factors), then this factor.
             let step_up = pending.state == SessionState::Authenticated;
             let mut amr: Vec<String> = pending.amr.iter().filter(|m| *m != "mfa").cloned().collect();
@@ -240,13 +209,12 @@ pub async fn conclude(
             }
             amr.push("mfa".to_string());
             let state = enforcement::state_after(then);
-            let Some((token, session)) = sessions::promote_to(store, now, limits, pending, state, amr).await? else {
+            let Some((token, session)) =
+                sessions::promote_to(ctx.store, ctx.now, ctx.limits, pending, state, amr).await?
+            else {
                 return Err(Error::invalid("This sign-in was already completed."));
             };
-            audit::record(
-                store,
-                now,
-                origin,
+            ctx.audit(
                 AuditKind::LoginSecondFactor,
                 Outcome::Success,
                 Some(&user.id),
@@ -257,8 +225,14 @@ pub async fn conclude(
             )
             .await?;
             if kind == FactorKind::RecoveryCode {
-                let remaining = store.remaining_recovery_codes(&user.id).await?;
-                notify(notifier, user, "recovery_code_used", json!({ "remaining": remaining })).await;
+                let remaining = ctx.store.remaining_recovery_codes(&user.id).await?;
+                notify(
+                    ctx.notifier,
+                    user,
+                    "recovery_code_used",
+                    json!({ "remaining": remaining }),
+                )
+                .await;
             }
             Ok(SignedIn {
                 token,
@@ -268,15 +242,15 @@ pub async fn conclude(
         }
         failed => {
             let replayed = matches!(failed, Checked::Replayed);
-            audit::record(store, now, origin, AuditKind::LoginSecondFactor, Outcome::Failure, Some(&user.id), json!({
+            ctx.audit(AuditKind::LoginSecondFactor, Outcome::Failure, Some(&user.id), json!({
                 "kind": kind, "reason": if replayed { "code_reused" } else { "wrong_code" }, "consecutive_failures": attempt.number,
             }))
             .await?;
             if replayed {
-                notify(notifier, user, "code_reused", json!({ "kind": kind })).await;
+                notify(ctx.notifier, user, "code_reused", json!({ "kind": kind })).await;
             }
             if attempt.locks_on_failure {
-                lock_alerts(store, notifier, now, origin, user, kind, policy).await?;
+                lock_alerts(ctx, user, kind).await?;
             }
             Err(Error::WrongCode(match (replayed, kind) {
                 (true, FactorKind::RecoveryCode) => "That recovery code was already used.".into(),
@@ -288,25 +262,19 @@ pub async fn conclude(
     }
 }
 
-async fn check_totp(
-    store: &dyn Store,
-    keys: &Keys,
-    now: DateTime<Utc>,
-    factors: &[Factor],
-    code: &str,
-) -> Result<Checked> {
-    let unix = now.timestamp().max(0) as u64;
+async fn check_totp(ctx: &RequestCtx<'_>, factors: &[Factor], code: &str) -> Result<Checked> {
+    let unix = ctx.now.timestamp().max(0) as u64;
     let mut result = Checked::Wrong;
     for factor in factors {
         let sealed = factor
             .secret_enc
             .as_deref()
             .ok_or_else(|| Error::Internal("TOTP factor without a secret".into()))?;
-        let secret = keys.sealer.open(sealed, &factor.seal_context())?;
+        let secret = ctx.keys.sealer.open(sealed, &factor.seal_context())?;
         match totp::check(&secret, code, unix, factor.last_step) {
             totp::Check::Accepted { step } => {
                 // The store's conditional update is the real replay guard, also against concurrent requests.
-                return Ok(if store.advance_step(&factor.id, step as i64, now).await? {
+                return Ok(if ctx.store.advance_step(&factor.id, step as i64, ctx.now).await? {
                     accepted(factor.clone(), FactorKind::Totp)
                 } else {
                     Checked::Replayed
@@ -319,31 +287,21 @@ async fn check_totp(
     Ok(result)
 }
 
-async fn lock_alerts(
-    store: &dyn Store,
-    notifier: &dyn Notifier,
-    now: DateTime<Utc>,
-    origin: &Origin,
-    user: &User,
-    kind: FactorKind,
-    policy: &Policy,
-) -> Result<()> {
-    let until = now + policy.lock_for;
-    audit::record(
-        store,
-        now,
-        origin,
+async fn lock_alerts(ctx: &RequestCtx<'_>, user: &User, kind: FactorKind) -> Result<()> {
+    let until = ctx.now + ctx.factor_policy.lock_for;
+    ctx.audit(
         AuditKind::FactorLocked,
         Outcome::Denied,
         Some(&user.id),
         json!({ "kind": kind, "until": until }),
     )
     .await?;
-    let values = json!({ "kind": kind, "until": until.format("%Y-%m-%d %H:%M UTC").to_string(), "username": user.username, "ip": origin.ip });
-    notify(notifier, user, "factor_locked", values.clone()).await;
-    for admin in store.users_with_role("admin").await? {
+    let values = json!({ "kind": kind, "until": until.format("%Y-%m-%d %H:%M UTC").to_string(), "username": user.username, "ip": ctx.origin.ip });
+    notify(ctx.notifier, user, "factor_locked", values.clone()).await;
+    for admin in ctx.store.users_with_role("admin").await? {
         if admin.id != user.id
-            && let Err(e) = notifier
+            && let Err(e) = ctx
+                .notifier
                 .send_mail(&admin.email, "factor_locked_admin", values.clone())
                 .await
         {

@@ -2,17 +2,17 @@
 //! sign-in (or enrolment) session it was sent for, so a code intercepted for one transaction is useless in
 //! another. Sends are limited per account, per number and per client address, counted in the database.
 //! SMS is the weakest factor (SIM swap, interception, phishing); the pages say so.
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use rand::Rng;
 use serde_json::json;
 
-use super::audit::{self, AuditKind, Origin, Outcome};
+use super::audit::{self, AuditKind, Outcome};
+use super::context::RequestCtx;
 use super::factors::{Factor, FactorKind, FactorStatus};
 use super::model::{Phone, Session, User};
-use super::notify::{Notifier, SmsGateway};
 use super::second_factor::{Checked, accepted};
 use super::secrets::hmac;
-use super::store::{CodeUse, SmsCode, Store};
+use super::store::{CodeUse, SmsCode};
 use super::throttle::{self, Policy};
 use super::{Error, Keys, Result, enrol};
 
@@ -48,17 +48,15 @@ pub fn masked(phone: &str) -> String {
 }
 
 /// Sends a fresh code for `factor` bound to `session_hash`, replacing earlier unused ones for that session.
-#[allow(clippy::too_many_arguments)]
-pub async fn send_code(
-    store: &dyn Store,
-    gateway: &dyn SmsGateway,
-    keys: &Keys,
-    now: DateTime<Utc>,
-    origin: &Origin,
-    user: &User,
-    factor: &Factor,
-    session_hash: &str,
-) -> Result<()> {
+pub async fn send_code(ctx: &RequestCtx<'_>, user: &User, factor: &Factor, session_hash: &str) -> Result<()> {
+    let RequestCtx {
+        store,
+        sms: gateway,
+        keys,
+        now,
+        origin,
+        ..
+    } = *ctx;
     let phone = phone_of(factor).ok_or_else(|| Error::Internal("SMS factor without a number".into()))?;
     let quotas = [
         (format!("sms:account:{}", user.id), PER_ACCOUNT),
@@ -114,14 +112,8 @@ pub async fn send_code(
 
 /// Checks a code sent for `session_hash` to one of `factors`; the matching code is used up, and a code used
 /// before is reported as a replay.
-pub async fn accept_code(
-    store: &dyn Store,
-    keys: &Keys,
-    now: DateTime<Utc>,
-    factors: &[Factor],
-    session_hash: &str,
-    code: &str,
-) -> Result<Checked> {
+pub async fn accept_code(ctx: &RequestCtx<'_>, factors: &[Factor], session_hash: &str, code: &str) -> Result<Checked> {
+    let RequestCtx { store, keys, now, .. } = *ctx;
     let Some(code) = normalize(code) else {
         return Ok(Checked::Wrong);
     };
@@ -140,17 +132,8 @@ pub async fn accept_code(
 }
 
 /// Starts adding a phone: a pending SMS factor for the validated number, and a code sent to it.
-#[allow(clippy::too_many_arguments)]
-pub async fn start_enrolment(
-    store: &dyn Store,
-    gateway: &dyn SmsGateway,
-    keys: &Keys,
-    now: DateTime<Utc>,
-    origin: &Origin,
-    session: &Session,
-    user: &User,
-    phone: &str,
-) -> Result<Factor> {
+pub async fn start_enrolment(ctx: &RequestCtx<'_>, session: &Session, user: &User, phone: &str) -> Result<Factor> {
+    let RequestCtx { store, now, .. } = *ctx;
     enrol::require_fresh(session, now)?;
     enrol::require_proof_for_adding(session, &store.factors_of(&user.id).await?)?;
     enrol::require_allowed(store, now, user, FactorKind::Sms).await?;
@@ -165,23 +148,19 @@ pub async fn start_enrolment(
         now,
     );
     store.insert_factor(&factor).await?;
-    send_code(store, gateway, keys, now, origin, user, &factor, &session.id_hash).await?;
+    send_code(ctx, user, &factor, &session.id_hash).await?;
     Ok(factor)
 }
 
 /// Finishes adding a phone: the code sent to it proves the number is the user's.
-#[allow(clippy::too_many_arguments)]
 pub async fn confirm_enrolment(
-    store: &dyn Store,
-    notifier: &dyn Notifier,
-    keys: &Keys,
-    now: DateTime<Utc>,
-    origin: &Origin,
+    ctx: &RequestCtx<'_>,
     session: &Session,
     user: &User,
     factor_id: &str,
     code: &str,
 ) -> Result<Factor> {
+    let RequestCtx { store, now, origin, .. } = *ctx;
     enrol::require_fresh(session, now)?;
     let factor = store
         .factor_of(&user.id, factor_id)
@@ -189,7 +168,7 @@ pub async fn confirm_enrolment(
         .filter(|f| f.kind == FactorKind::Sms && f.status == FactorStatus::Pending)
         .ok_or_else(|| Error::invalid("This enrolment has expired; start again."))?;
     let attempt = throttle::begin(store, &Policy::PASSWORD, &format!("enrol:{}", user.id), now).await?;
-    let checked = accept_code(store, keys, now, std::slice::from_ref(&factor), &session.id_hash, code).await?;
+    let checked = accept_code(ctx, std::slice::from_ref(&factor), &session.id_hash, code).await?;
     if !matches!(checked, Checked::Accepted { .. }) {
         audit::record(
             store,
@@ -207,7 +186,7 @@ pub async fn confirm_enrolment(
     if !store.activate_factor(&factor.id, &factor.name, None, now).await? {
         return Err(Error::invalid("This enrolment was already completed."));
     }
-    super::enrol::announce_added(store, notifier, now, origin, user, &factor).await?;
+    super::enrol::announce_added(ctx, user, &factor).await?;
     // A new verified phone number is the account's phone change: browsers trusted before it stop skipping
     // the second factor (whoever changed the number must not keep a trusted browser for free).
     super::trusted_devices::revoke_all(store, now, origin, &user.id, "phone_changed").await?;

@@ -107,13 +107,8 @@ pub async fn submit(
     let origin = session::origin(&req);
     let shown_name: String = form.username.chars().take(254).collect();
     let outcome = login::password_sign_in(
-        state.store.as_ref(),
-        state.notifier.as_ref(),
-        state.clock.now(),
-        state.limits,
-        &origin,
+        &state.core(&origin),
         &state.config.ip_rules(),
-        &state.password_policy,
         &form.username,
         &form.password,
         // Reauthentication (before changing factors) must prove a factor now, whatever the browser's trust.

@@ -113,21 +113,9 @@ pub async fn register(req: HttpRequest, state: web::Data<AppState>, bytes: web::
     let rp = rp(&state)?;
     let (session, user) = security_session(&req, &state).await?;
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
-    let now = state.clock.now();
+    let core = state.core(&origin);
     let name = request.name.unwrap_or_default();
-    let registered = passkeys::finish_registration(
-        rp,
-        state.store.as_ref(),
-        state.notifier.as_ref(),
-        now,
-        &origin,
-        &session,
-        &user,
-        &request.credential,
-        &name,
-    )
-    .await;
-    registered?;
+    passkeys::finish_registration(rp, &core, &session, &user, &request.credential, &name).await?;
     // A user who had to enrol is signed in by the registration itself (it required user verification).
     if session.state == SessionState::PendingEnrolment {
         let amr = vec![
@@ -136,7 +124,7 @@ pub async fn register(req: HttpRequest, state: web::Data<AppState>, bytes: web::
             "user".into(),
             "mfa".into(),
         ];
-        if let Some((token, _)) = sessions::promote(state.store.as_ref(), now, state.limits, &session, amr).await? {
+        if let Some((token, _)) = sessions::promote(core.store, core.now, core.limits, &session, amr).await? {
             let target = safe_return_to(request.return_to.as_deref()).unwrap_or_else(|| "/account/security".into());
             return Ok(redirect_with_session(&state, &token, target));
         }
@@ -150,8 +138,7 @@ pub async fn second_factor_options(req: HttpRequest, state: web::Data<AppState>,
     let rp = rp(&state)?;
     let (pending, user) = pending_session(&req, &state).await?;
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
-    let options =
-        passkeys::start_second_factor(rp, state.store.as_ref(), state.clock.now(), &origin, &pending, &user).await?;
+    let options = passkeys::start_second_factor(rp, &state.core(&origin), &pending, &user).await?;
     Ok(HttpResponse::Ok().json(options))
 }
 
@@ -161,19 +148,8 @@ pub async fn second_factor(req: HttpRequest, state: web::Data<AppState>, bytes: 
     let rp = rp(&state)?;
     let (pending, user) = pending_session(&req, &state).await?;
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
-    let signed_in = passkeys::finish_second_factor(
-        rp,
-        state.store.as_ref(),
-        state.notifier.as_ref(),
-        state.clock.now(),
-        state.limits,
-        &state.factor_policy,
-        &origin,
-        &pending,
-        &user,
-        &request.credential,
-    )
-    .await?;
+    let signed_in =
+        passkeys::finish_second_factor(rp, &state.core(&origin), &pending, &user, &request.credential).await?;
     let target = after_sign_in(signed_in.session.state, request.return_to.as_deref());
     let mut response = redirect_with_session(&state, &signed_in.token, target);
     if request.trust
@@ -214,30 +190,13 @@ pub async fn passwordless(req: HttpRequest, state: web::Data<AppState>, bytes: w
         .cookie(PASSKEY_COOKIE)
         .ok_or_else(|| JsonError::new(StatusCode::BAD_REQUEST, "Start the passkey sign-in again."))?;
     let origin = session::origin(&req);
+    let core = state.core(&origin);
     // Global IP rules before any credential is looked at (the roles' rules follow once the user is known).
     let global = state.config.ip_rules();
-    crate::core::login::enforce_ip(
-        state.store.as_ref(),
-        state.clock.now(),
-        &origin,
-        None,
-        "global",
-        [&global],
-    )
-    .await?;
-    let signed_in = passkeys::finish_passwordless(
-        rp,
-        state.store.as_ref(),
-        state.notifier.as_ref(),
-        state.clock.now(),
-        state.limits,
-        &origin,
-        cookie.value(),
-        &request.credential,
-    )
-    .await?;
+    crate::core::login::enforce_ip(core.store, core.now, &origin, None, "global", [&global]).await?;
+    let signed_in = passkeys::finish_passwordless(rp, &core, cookie.value(), &request.credential).await?;
     let token = session::token(&req, &state);
-    sessions::end_previous(state.store.as_ref(), state.clock.now(), state.limits, token.as_deref()).await?;
+    sessions::end_previous(core.store, core.now, core.limits, token.as_deref()).await?;
     let target = after_sign_in(signed_in.session.state, request.return_to.as_deref());
     let mut response = redirect_with_session(&state, &signed_in.token, target);
     let mut gone = passkey_cookie(&state, String::new());

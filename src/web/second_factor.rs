@@ -160,20 +160,7 @@ pub async fn submit(
     let kind = FactorKind::parse(&form.method).ok_or_else(|| Error::invalid("Unknown sign-in method."))?;
     let code: String = form.code.chars().take(64).collect();
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
-    let result = second_factor::verify(
-        state.store.as_ref(),
-        state.notifier.as_ref(),
-        &state.keys,
-        state.clock.now(),
-        state.limits,
-        &state.factor_policy,
-        &origin,
-        &pending,
-        &user,
-        kind,
-        &code,
-    )
-    .await;
+    let result = second_factor::verify(&state.core(&origin), &pending, &user, kind, &code).await;
     match result {
         Ok(signed_in) => {
             // Proven, but when the factor's kind no longer counts for the role, enrolment is all this sign-in gives.
@@ -242,30 +229,10 @@ pub async fn send_sms(
         .await?
         .ok_or_else(|| Error::invalid("No phone is set up for this account."))?;
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
+    let core = state.core(&origin);
     // No text message for a kind the policy does not accept: it could not finish the sign-in.
-    let sent = match second_factor::admit(
-        state.store.as_ref(),
-        state.clock.now(),
-        &origin,
-        &pending,
-        &user,
-        FactorKind::Sms,
-    )
-    .await
-    {
-        Ok(_) => {
-            sms::send_code(
-                state.store.as_ref(),
-                state.sms.as_ref(),
-                &state.keys,
-                state.clock.now(),
-                &origin,
-                &user,
-                &factor,
-                &pending.id_hash,
-            )
-            .await
-        }
+    let sent = match second_factor::admit(&core, &pending, &user, FactorKind::Sms).await {
+        Ok(_) => sms::send_code(&core, &user, &factor, &pending.id_hash).await,
         Err(e) => Err(e),
     };
     let return_to = safe_return_to(form.return_to.as_deref());

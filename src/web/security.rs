@@ -213,14 +213,9 @@ pub async fn totp_confirm(
     let Some((session, user, origin)) = acting_user(&req, &state, form.csrf.as_deref(), ENROLLING).await? else {
         return Ok(to_login());
     };
-    let now = state.clock.now();
     let store = state.store.as_ref();
     let confirmed = enrol::confirm_totp(
-        store,
-        state.notifier.as_ref(),
-        &state.keys,
-        now,
-        &origin,
+        &state.core(&origin),
         &session,
         &user,
         &form.factor_id,
@@ -339,17 +334,7 @@ pub async fn sms_send(
     let Some((session, user, origin)) = acting_user(&req, &state, form.csrf.as_deref(), ENROLLING).await? else {
         return Ok(to_login());
     };
-    let started = sms::start_enrolment(
-        state.store.as_ref(),
-        state.sms.as_ref(),
-        &state.keys,
-        state.clock.now(),
-        &origin,
-        &session,
-        &user,
-        &form.phone,
-    )
-    .await;
+    let started = sms::start_enrolment(&state.core(&origin), &session, &user, &form.phone).await;
     match started {
         Ok(factor) => Ok(sms_confirm_page(
             &req,
@@ -383,18 +368,7 @@ pub async fn sms_confirm(
         return Ok(to_login());
     };
     let store = state.store.as_ref();
-    let confirmed = sms::confirm_enrolment(
-        store,
-        state.notifier.as_ref(),
-        &state.keys,
-        state.clock.now(),
-        &origin,
-        &session,
-        &user,
-        &form.factor_id,
-        &form.code,
-    )
-    .await;
+    let confirmed = sms::confirm_enrolment(&state.core(&origin), &session, &user, &form.factor_id, &form.code).await;
     match confirmed {
         Ok(_) => finish_enrolment(&state, &session, FactorKind::Sms, form.return_to.as_deref()).await,
         Err(Error::ReauthenticationRequired) => Ok(to_reauth()),
@@ -494,11 +468,7 @@ pub async fn token_bind(
         return Ok(to_login());
     };
     let bound = hardware_tokens::bind(
-        state.store.as_ref(),
-        state.notifier.as_ref(),
-        &state.keys,
-        state.clock.now(),
-        &origin,
+        &state.core(&origin),
         &session,
         &user,
         &form.serial,

@@ -53,7 +53,9 @@ impl Settings {
     }
 }
 
-/// What every operation needs.
+/// What every factor-reset operation needs: the request's services and its recovery settings (also built by
+/// the CLI and the sweeper, so it does not carry the sign-in's keys, limits and policies of
+/// `core::context::RequestCtx`).
 pub struct Ctx<'a> {
     pub store: &'a dyn Store,
     pub notifier: &'a dyn Notifier,

@@ -13,7 +13,8 @@ use crate::core::audit::Origin;
 use crate::core::sessions::SessionLimits;
 use crate::core::store::Store;
 
-/// What every token operation needs: storage, the signing keys, the issuer, the time, and who is asking.
+/// What every token operation needs: storage, the signing keys, the issuer, the time, and who is asking (the
+/// protocol's own context; the interactive sign-in's is `core::context::RequestCtx`).
 pub struct Ctx<'a> {
     pub store: &'a dyn Store,
     pub keys: &'a KeyRing,
