@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::core::Keys;
 use crate::core::clock::Clock;
 use crate::core::notify::{Notifier, SmsGateway};
+use crate::core::password::PasswordPool;
 use crate::core::reset::{self, LinkSettings};
 use crate::core::secrets::MasterKey;
 use crate::core::sessions::SessionLimits;
@@ -38,6 +39,8 @@ pub struct AppState {
     /// Attempts at one factor: delays, then a lock.
     pub factor_policy: Policy,
     pub links: LinkSettings,
+    /// Where every password hash and verification runs: a bounded pool (see `core::password_pool`).
+    pub passwords: Arc<PasswordPool>,
 }
 
 /// Creates the data directory (owner-only) if it is missing.
@@ -109,7 +112,9 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         &config.mail_from,
         Arc::new(crate::templates::shared().clone()),
     )?;
+    let passwords = password_pool(&config)?;
     Ok(AppState {
+        passwords: Arc::new(passwords),
         limits: SessionLimits {
             absolute: chrono::Duration::minutes(config.session_lifetime_minutes.into()),
             idle: chrono::Duration::minutes(config.session_idle_minutes.into()),
@@ -138,6 +143,14 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     })
 }
 
+/// The password hashing pool as configured.
+pub fn password_pool(config: &Config) -> anyhow::Result<PasswordPool> {
+    let pool = PasswordPool::new(config.hash_workers(), config.hash_queue())
+        .context("starting the password hashing threads")?;
+    tracing::debug!(threads = pool.workers(), queue = pool.queue(), "password hashing pool");
+    Ok(pool)
+}
+
 pub fn link_settings(config: &Config) -> LinkSettings {
     LinkSettings {
         public_url: config.public_url.clone(),
@@ -163,6 +176,7 @@ pub async fn first_admin_link(state: &AppState) -> anyhow::Result<Option<String>
     let config = &state.config;
     Ok(reset::bootstrap_first_admin(
         state.store.as_ref(),
+        &state.passwords,
         state.clock.now(),
         &state.links,
         &config.admin_username,

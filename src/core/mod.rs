@@ -18,6 +18,7 @@ pub mod notify;
 pub mod oauth;
 pub mod passkeys;
 pub mod password;
+pub mod password_pool;
 pub mod policy;
 pub mod recovery;
 pub mod reset;

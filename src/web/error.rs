@@ -28,7 +28,7 @@ pub fn status_of(error: &Error) -> StatusCode {
         Error::AccountDisabled | Error::ReauthenticationRequired | Error::NotAllowed(_) => StatusCode::FORBIDDEN,
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Conflict(_) => StatusCode::CONFLICT,
-        Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        Error::Unavailable(_) | Error::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -37,7 +37,7 @@ pub fn status_of(error: &Error) -> StatusCode {
 pub fn with_retry_after(mut response: HttpResponse, error: &Error) -> HttpResponse {
     let seconds = match error {
         Error::Unavailable(_) => Some(5),
-        Error::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+        Error::TooManyAttempts { retry_after_secs } | Error::Busy { retry_after_secs } => Some(*retry_after_secs),
         _ => None,
     };
     if let Some(seconds) = seconds {

@@ -98,6 +98,7 @@ pub async fn submit(
     let outcome = login::password_sign_in(
         state.store.as_ref(),
         state.notifier.as_ref(),
+        &state.passwords,
         state.clock.now(),
         state.limits,
         &origin,

@@ -302,7 +302,14 @@ pub async fn enrol_submit(
     let (token, password) = (form.token, form.password);
     let signed = {
         let (token, password) = (token.clone(), password);
-        flow::redeem_enrol_link(&ctx(&state, &settings, &origin), limits, &token, &password).await
+        flow::redeem_enrol_link(
+            &ctx(&state, &settings, &origin),
+            &state.passwords,
+            limits,
+            &token,
+            &password,
+        )
+        .await
     };
     match signed {
         Ok(signed) => Ok(HttpResponse::SeeOther()

@@ -203,6 +203,7 @@ impl TestServer {
     pub async fn add_user_with(&self, username: &str, password: Option<&str>, roles: &[&str]) -> User {
         accounts::create(
             self.state().store.as_ref(),
+            &self.state().passwords,
             self.state().clock.now(),
             &Origin::cli(),
             NewAccount {

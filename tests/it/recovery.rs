@@ -13,6 +13,7 @@ use gatehouse::core::recovery::{FactorResetRequest, ResetState};
 pub(crate) async fn add(server: &TestServer, name: &str, roles: &[&str], manager: Option<&str>) -> User {
     accounts::create(
         server.state().store.as_ref(),
+        &server.state().passwords,
         server.state().clock.now(),
         &Origin::cli(),
         NewAccount {
@@ -680,6 +681,7 @@ async fn the_cooling_off_notice_reaches_every_channel() {
     add(&server, "hana", &["helpdesk"], None).await;
     let pia = accounts::create(
         server.state().store.as_ref(),
+        &server.state().passwords,
         server.state().clock.now(),
         &Origin::cli(),
         NewAccount {

@@ -147,6 +147,7 @@ async fn storage_transitions_have_one_winner_on_every_backend() {
         let now = chrono::Utc::now();
         let user = accounts::create(
             &store,
+            &gatehouse::core::password::PasswordPool::new(1, 0).expect("hashing thread"),
             now,
             &Origin::cli(),
             NewAccount {

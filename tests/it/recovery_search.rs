@@ -10,6 +10,7 @@ use gatehouse::core::recovery::ResetState;
 async fn plain(server: &TestServer, username: &str, display_name: &str) {
     accounts::create(
         server.state().store.as_ref(),
+        &server.state().passwords,
         server.state().clock.now(),
         &Origin::cli(),
         NewAccount {

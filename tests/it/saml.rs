@@ -310,6 +310,7 @@ async fn markup_in_names_and_attributes_stays_text() {
     let server = TestServer::start().await;
     gatehouse::core::accounts::create(
         server.state().store.as_ref(),
+        &server.state().passwords,
         server.state().clock.now(),
         &gatehouse::core::audit::Origin::cli(),
         gatehouse::core::accounts::NewAccount {

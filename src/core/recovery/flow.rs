@@ -651,6 +651,7 @@ pub async fn check_enrol_link(ctx: &Ctx<'_>, token: &str) -> Result<User> {
 /// against the account's password attempts.
 pub async fn redeem_enrol_link(
     ctx: &Ctx<'_>,
+    passwords: &password::PasswordPool,
     limits: SessionLimits,
     token: &str,
     typed_password: &str,
@@ -664,6 +665,8 @@ pub async fn redeem_enrol_link(
             return Err(e);
         }
     };
+    // The verification's place first: when busy, the attempt is refused before it counts.
+    let slot = passwords.try_reserve()?;
     let attempt = throttle::begin(
         ctx.store,
         &Policy::PASSWORD,
@@ -676,7 +679,7 @@ pub async fn redeem_enrol_link(
     } else {
         String::new()
     };
-    match password::verify_async(typed, user.password_hash.clone()).await? {
+    match slot.verify(typed, user.password_hash.clone()).await? {
         password::Verdict::Match { .. } => {}
         _ => {
             ctx.audit(
