@@ -4,6 +4,7 @@ mod bad_input;
 mod cli;
 mod common;
 mod factors;
+mod hash_pool;
 mod instances;
 mod interop_authlib;
 mod interop_oidc;
