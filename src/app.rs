@@ -246,10 +246,12 @@ pub fn start(state: AppState, listener: TcpListener, handle_signals: bool) -> an
     let data = state.clone();
     let https = state.config.is_https();
     let body_limit = state.config.max_body_bytes;
+    let read_timeout = std::time::Duration::from_secs(state.config.request_read_timeout_secs);
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
             .app_data(web::PayloadConfig::new(body_limit))
+            .wrap(actix_web::middleware::from_fn(crate::web::read_deadline))
             .wrap(actix_web::middleware::from_fn(crate::web::request_id_header))
             .wrap(crate::web::security_headers(https))
             .wrap(tracing_actix_web::TracingLogger::default())
@@ -258,6 +260,9 @@ pub fn start(state: AppState, listener: TcpListener, handle_signals: bool) -> an
             .configure(crate::protocols::saml::http::routes)
             .default_service(web::to(crate::web::not_found))
     })
+    // The head of a request within the read timeout (actix answers 408 itself); its body within the same
+    // time after the head (`web::read_deadline`).
+    .client_request_timeout(read_timeout)
     .listen(listener)?
     .shutdown_timeout(10);
     if !handle_signals {

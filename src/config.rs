@@ -40,6 +40,9 @@ pub struct Config {
     pub setup_link_hours: u32,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Seconds a client has to send a whole request, headers and body; a slower one is answered `408` and
+    /// its connection closed.
+    pub request_read_timeout_secs: u64,
     /// Threads that compute password hashes (argon2id: 19 MiB and ~15 ms of a core each); unset: one per
     /// core.
     pub password_hash_concurrency: Option<usize>,
@@ -106,6 +109,7 @@ impl Default for Config {
             password_reset_minutes: 30,
             setup_link_hours: 24,
             max_body_bytes: 64 * 1024,
+            request_read_timeout_secs: 10,
             password_hash_concurrency: None,
             password_hash_queue: None,
             log_format: "text".into(),
@@ -293,6 +297,9 @@ impl Config {
             if let Err(e) = crate::core::ip_rules::parse_items(list) {
                 return bad(format!("{key}: {e}"));
             }
+        }
+        if !(1..=300).contains(&self.request_read_timeout_secs) {
+            return bad("request_read_timeout_secs: 1 to 300".into());
         }
         if self.password_hash_concurrency.is_some_and(|n| !(1..=1024).contains(&n)) {
             return bad("password_hash_concurrency: 1 to 1024".into());

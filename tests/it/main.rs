@@ -23,6 +23,7 @@ mod oidcc_basic;
 mod password_reset;
 mod policy;
 mod python;
+mod read_timeout;
 mod reauth;
 mod recovery;
 mod recovery_cli;
