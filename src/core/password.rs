@@ -2,8 +2,8 @@
 //! account exists.
 //!
 //! Hashing costs ~15 ms of one core and 19 MiB by design. It never runs on the request threads, and never
-//! without a bound: [`PasswordPool`] runs it on a few dedicated threads, each of which keeps one [`Memory`]
-//! for its whole life, so a burst of sign-ins neither multiplies memory nor fragments the heap.
+//! without a bound: [`PasswordPool`] runs it on a few dedicated threads, each of which reuses one [`Memory`]
+//! while it is busy, so a burst of sign-ins neither multiplies memory nor fragments the heap.
 use argon2::password_hash::phc::{Output, ParamsString, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
 use rand::RngCore;
@@ -26,7 +26,8 @@ fn params() -> Params {
 const SALT_BYTES: usize = 16;
 const OUTPUT_BYTES: usize = 32;
 
-/// Argon2's working memory, kept by one hashing thread and reused by every hash it computes. It grows to
+/// Argon2's working memory, kept by one hashing thread and reused by every hash it computes (until the
+/// thread is idle for a moment and gives it back). It grows to
 /// the current parameters' size on first use; a stored hash with larger parameters (only an old or
 /// foreign hash can have them) gets a buffer of its own for that one verification, so what stays resident
 /// is exactly one hash's worth per thread.
@@ -36,6 +37,11 @@ pub struct Memory {
 }
 
 impl Memory {
+    /// Whether it holds nothing (never used, or given back).
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+
     /// Runs `f` with at least `count` blocks.
     fn with_blocks<T>(&mut self, count: usize, f: impl FnOnce(&mut [Block]) -> T) -> T {
         let kept = params().block_count();
