@@ -47,7 +47,7 @@ pub struct Config {
     /// core.
     pub password_hash_concurrency: Option<usize>,
     /// Password hashes that may wait for a thread beyond those being computed; a sign-in past them is
-    /// answered `503` with `Retry-After` at once. Unset: 4 × `password_hash_concurrency`.
+    /// answered `503` with `Retry-After` at once. Unset: 32 × `password_hash_concurrency` (≈ 0.5 s of work).
     pub password_hash_queue: Option<usize>,
     /// `text` or `json`.
     pub log_format: String,
@@ -332,9 +332,10 @@ impl Config {
             .max(1)
     }
 
-    /// Password hashes that may wait: `password_hash_queue`, else 4 × [`Config::hash_workers`].
+    /// Password hashes that may wait: `password_hash_queue`, else 32 × [`Config::hash_workers`] (at most ≈ 0.5 s
+    /// of waiting: one hash takes ≈ 15 ms).
     pub fn hash_queue(&self) -> usize {
-        self.password_hash_queue.unwrap_or(4 * self.hash_workers())
+        self.password_hash_queue.unwrap_or(32 * self.hash_workers())
     }
 
     pub fn is_https(&self) -> bool {
