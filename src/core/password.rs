@@ -27,10 +27,9 @@ const SALT_BYTES: usize = 16;
 const OUTPUT_BYTES: usize = 32;
 
 /// Argon2's working memory, kept by one hashing thread and reused by every hash it computes (until the
-/// thread is idle for a moment and gives it back). It grows to
-/// the current parameters' size on first use; a stored hash with larger parameters (only an old or
-/// foreign hash can have them) gets a buffer of its own for that one verification, so what stays resident
-/// is exactly one hash's worth per thread.
+/// thread is idle for a moment and gives it back). It grows to the current parameters' size on first use; a
+/// stored hash with larger parameters (only an old or foreign hash can have them) gets a buffer of its own for
+/// that one verification, so what stays resident is exactly one hash's worth per thread.
 #[derive(Default)]
 pub struct Memory {
     blocks: Vec<Block>,

@@ -3,9 +3,10 @@
 //! without a bound, a few dozen concurrent anonymous sign-ins took a server from 30 MB to almost 5 GB.
 //!
 //! So hashing runs on a fixed number of dedicated threads (about one per core: more cannot finish sooner),
-//! each reusing one [`Memory`] through a burst and giving it back after two idle seconds. A request first reserves a place: one of `workers + queue`.
-//! When none is free it fails at once with [`Error::Busy`] (`503` with `Retry-After`) instead of waiting in
-//! an unbounded line; a caller that gives up while queued frees its place without the hash being computed.
+//! each reusing one [`Memory`] through a burst and giving it back after two idle seconds. A request first
+//! reserves a place, one of `workers + queue`. When none is free it fails at once with [`Error::Busy`] (`503`
+//! with `Retry-After`) instead of waiting in an unbounded line; a caller that gives up while queued frees its
+//! place without the hash being computed.
 use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
