@@ -8,7 +8,7 @@ TEST_PACKAGES := oathtool chromium xmlsec1
 CARGO ?= cargo
 VENV := .venv-interop
 
-.PHONY: run test bench deps packages interop-deps check
+.PHONY: run test bench bench-flood deps packages interop-deps check
 
 run: deps
 	$(CARGO) run --release --bin gatehouse -- serve
@@ -36,6 +36,11 @@ bench: deps
 	@command -v wrk >/dev/null || $(MAKE) --no-print-directory packages PACKAGES=wrk
 	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 or newer"; exit 1; }
 	CARGO="$(CARGO)" bash benches/oidc-load.sh
+
+# Anonymous sign-in flood against a release build: peak and settled memory, busy answers, a real user's sign-ins
+# (docs/performance.md, "Sign-in flood"). Settings such as REQUESTS and CONCURRENCY pass through the environment.
+bench-flood: deps
+	CARGO="$(CARGO)" python3 benches/signin-flood.py
 
 check: deps
 	$(CARGO) fmt --all -- --check

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::core::Keys;
 use crate::core::clock::Clock;
 use crate::core::notify::{Notifier, SmsGateway};
+use crate::core::password::PasswordPool;
 use crate::core::password_links::{self, LinkSettings};
 use crate::core::secrets::MasterKey;
 use crate::core::sessions::SessionLimits;
@@ -40,6 +41,8 @@ pub struct AppState {
     /// Password attempts per account: delays, then a silent lock until a reset or an administrator clears it.
     pub password_policy: Policy,
     pub links: LinkSettings,
+    /// Where every password hash and verification runs: a bounded pool (see `core::password_pool`).
+    pub passwords: Arc<PasswordPool>,
 }
 
 impl AppState {
@@ -56,6 +59,7 @@ impl AppState {
             limits: self.limits,
             factor_policy: &self.factor_policy,
             password_policy: &self.password_policy,
+            passwords: &self.passwords,
         }
     }
 }
@@ -129,7 +133,9 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         &config.mail_from,
         Arc::new(crate::templates::shared().clone()),
     )?;
+    let passwords = password_pool(&config)?;
     Ok(AppState {
+        passwords: Arc::new(passwords),
         limits: SessionLimits {
             absolute: chrono::Duration::minutes(config.session_lifetime_minutes.into()),
             idle: chrono::Duration::minutes(config.session_idle_minutes.into()),
@@ -159,6 +165,14 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     })
 }
 
+/// The password hashing pool as configured.
+pub fn password_pool(config: &Config) -> anyhow::Result<PasswordPool> {
+    let pool = PasswordPool::new(config.hash_workers(), config.hash_queue())
+        .context("starting the password hashing threads")?;
+    tracing::debug!(threads = pool.workers(), queue = pool.queue(), "password hashing pool");
+    Ok(pool)
+}
+
 pub fn link_settings(config: &Config) -> LinkSettings {
     LinkSettings {
         public_url: config.public_url.clone(),
@@ -184,6 +198,7 @@ pub async fn first_admin_link(state: &AppState) -> anyhow::Result<Option<String>
     let config = &state.config;
     Ok(password_links::bootstrap_first_admin(
         state.store.as_ref(),
+        &state.passwords,
         state.clock.now(),
         &state.links,
         &config.admin_username,
@@ -253,10 +268,12 @@ pub fn start(state: AppState, listener: TcpListener, handle_signals: bool) -> an
     let data = state.clone();
     let https = state.config.is_https();
     let body_limit = state.config.max_body_bytes;
+    let read_timeout = std::time::Duration::from_secs(state.config.request_read_timeout_secs);
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
             .app_data(web::PayloadConfig::new(body_limit))
+            .wrap(actix_web::middleware::from_fn(crate::web::read_deadline))
             .wrap(actix_web::middleware::from_fn(crate::web::request_id_header))
             .wrap(crate::web::security_headers(https))
             .wrap(tracing_actix_web::TracingLogger::default())
@@ -265,6 +282,9 @@ pub fn start(state: AppState, listener: TcpListener, handle_signals: bool) -> an
             .configure(crate::protocols::saml::http::routes)
             .default_service(web::to(crate::web::not_found))
     })
+    // The head of a request within the read timeout (actix answers 408 itself); its body within the same
+    // time after the head (`web::read_deadline`).
+    .client_request_timeout(read_timeout)
     .listen(listener)?
     .shutdown_timeout(10);
     if !handle_signals {

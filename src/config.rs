@@ -40,6 +40,15 @@ pub struct Config {
     pub setup_link_hours: u32,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Seconds a client has to send a whole request, headers and body; a slower one is answered `408` and
+    /// its connection closed.
+    pub request_read_timeout_secs: u64,
+    /// Threads that compute password hashes (argon2id: 19 MiB and ~15 ms of a core each); unset: one per
+    /// core.
+    pub password_hash_concurrency: Option<usize>,
+    /// Password hashes that may wait for a thread beyond those being computed; a sign-in past them is
+    /// answered `503` with `Retry-After` at once. Unset: 32 × `password_hash_concurrency` (≈ 0.5 s of work).
+    pub password_hash_queue: Option<usize>,
     /// `text` or `json`.
     pub log_format: String,
     pub log_level: String,
@@ -103,6 +112,9 @@ impl Default for Config {
             password_reset_minutes: 30,
             setup_link_hours: 24,
             max_body_bytes: 64 * 1024,
+            request_read_timeout_secs: 10,
+            password_hash_concurrency: None,
+            password_hash_queue: None,
             log_format: "text".into(),
             log_level: "info".into(),
             sms_driver: "log".into(),
@@ -296,6 +308,15 @@ impl Config {
                 return bad(format!("{key}: {e}"));
             }
         }
+        if !(1..=300).contains(&self.request_read_timeout_secs) {
+            return bad("request_read_timeout_secs: 1 to 300".into());
+        }
+        if self.password_hash_concurrency.is_some_and(|n| !(1..=1024).contains(&n)) {
+            return bad("password_hash_concurrency: 1 to 1024".into());
+        }
+        if self.password_hash_queue.is_some_and(|n| n > 65_536) {
+            return bad("password_hash_queue: 0 to 65536".into());
+        }
         if self.max_body_bytes < 1024 {
             return bad("max_body_bytes: at least 1024".into());
         }
@@ -312,6 +333,19 @@ impl Config {
         self.database_url
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.data_dir.join("gatehouse.db").display()))
+    }
+
+    /// Threads for password hashing: `password_hash_concurrency`, else one per core.
+    pub fn hash_workers(&self) -> usize {
+        self.password_hash_concurrency
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .max(1)
+    }
+
+    /// Password hashes that may wait: `password_hash_queue`, else 32 × [`Config::hash_workers`] (at most ≈ 0.5 s
+    /// of waiting: one hash takes ≈ 15 ms).
+    pub fn hash_queue(&self) -> usize {
+        self.password_hash_queue.unwrap_or(32 * self.hash_workers())
     }
 
     pub fn is_https(&self) -> bool {
@@ -351,12 +385,15 @@ fn list_or_csv<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
     })
 }
 
-/// Whether a setting is a number or boolean (judged from the defaults; `workers` has none).
+/// Settings that are numbers without a default value (unset means "chosen from the machine").
+const OPTIONAL_NUMBERS: [&str; 3] = ["workers", "password_hash_concurrency", "password_hash_queue"];
+
+/// Whether a setting is a number or boolean (judged from the defaults; [`OPTIONAL_NUMBERS`] have none).
 fn typed_setting(defaults: Option<&figment::value::Value>, key: &str) -> bool {
     use figment::value::Value;
     match defaults.and_then(|d| d.find_ref(key)) {
         Some(Value::Num(..) | Value::Bool(..)) => true,
-        Some(Value::Empty(..)) | None => key == "workers",
+        Some(Value::Empty(..)) | None => OPTIONAL_NUMBERS.contains(&key),
         Some(_) => false,
     }
 }

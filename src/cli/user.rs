@@ -108,6 +108,11 @@ pub(super) async fn store(config: &Config) -> Result<Box<dyn Store>, CliError> {
     ))
 }
 
+/// The CLI hashes through the same bounded pool as the server, sized by the same settings.
+fn passwords(config: &Config) -> Result<crate::core::password::PasswordPool, CliError> {
+    app::password_pool(config).map_err(|e| CliError(format!("{e:#}")))
+}
+
 pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Result<(), CliError> {
     let store = store(config).await?;
     let store = store.as_ref();
@@ -122,6 +127,7 @@ pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Resu
             };
             let user = accounts::create(
                 store,
+                &passwords(config)?,
                 now,
                 &origin,
                 NewAccount {
@@ -174,7 +180,7 @@ pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Resu
             password_stdin: _,
         } => {
             let target = accounts::find(store, &user).await?;
-            accounts::set_password(store, now, &origin, &target, read_password()?).await?;
+            accounts::set_password(store, &passwords(config)?, now, &origin, &target, read_password()?).await?;
             print(
                 json,
                 &json!({ "username": target.username, "password_set": true }),

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::audit::{self, AuditKind, Origin, Outcome};
 use super::model::{Email, Phone, User, UserStatus, Username};
-use super::password;
+use super::password::{self, PasswordPool};
 use super::store::Store;
 use super::{Error, Result};
 
@@ -48,7 +48,13 @@ fn display_name(input: Option<&str>, fallback: &str) -> Result<String> {
     Ok(name.to_string())
 }
 
-pub async fn create(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, req: NewAccount) -> Result<User> {
+pub async fn create(
+    store: &dyn Store,
+    passwords: &PasswordPool,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    req: NewAccount,
+) -> Result<User> {
     let username = Username::parse(&req.username)?;
     let email = Email::parse(&req.email)?;
     let display_name = display_name(req.display_name.as_deref(), username.as_str())?;
@@ -75,7 +81,7 @@ pub async fn create(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, req:
     let password_hash = match req.password {
         Some(password) => {
             password::check_strength(&password, &[username.as_str(), email.as_str(), &display_name])?;
-            Some(password::hash_async(password).await?)
+            Some(passwords.hash(password).await?)
         }
         None => None,
     };
@@ -151,13 +157,14 @@ pub async fn summary(store: &dyn Store, user: &User) -> Result<AccountSummary> {
 /// An administrator sets a user's password: strength rules apply and every session of the user ends.
 pub async fn set_password(
     store: &dyn Store,
+    passwords: &PasswordPool,
     now: DateTime<Utc>,
     origin: &Origin,
     user: &User,
     new_password: String,
 ) -> Result<()> {
     password::check_strength(&new_password, &[&user.username, &user.email, &user.display_name])?;
-    let hash = password::hash_async(new_password).await?;
+    let hash = passwords.hash(new_password).await?;
     store.set_password_hash(&user.id, &hash, Some(now), now).await?;
     let ended = store.end_sign_ins_of_user(&user.id, now).await?;
     super::trusted_devices::revoke_all(store, now, origin, &user.id, "password_set_by_admin").await?;

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use super::Keys;
 use super::audit::{self, AuditKind, Origin, Outcome};
 use super::notify::{Notifier, SmsGateway};
+use super::password::PasswordPool;
 use super::sessions::SessionLimits;
 use super::store::Store;
 use super::throttle::Policy;
@@ -36,6 +37,8 @@ pub struct RequestCtx<'a> {
     pub factor_policy: &'a Policy,
     /// Password attempts per account: delays, then a silent lock.
     pub password_policy: &'a Policy,
+    /// The bounded pool every password hash and verification runs on.
+    pub passwords: &'a PasswordPool,
 }
 
 impl RequestCtx<'_> {

@@ -32,6 +32,10 @@ pub enum Error {
     ReauthenticationRequired,
     #[error("The database is unavailable; try again shortly.")]
     Unavailable(String),
+    /// Too much work already in flight (password hashing past its queue); nothing was done, so the same
+    /// request can simply be sent again.
+    #[error("The server is busy right now. Nothing was changed; please try again in a few seconds.")]
+    Busy { retry_after_secs: u64 },
     #[error("internal error")]
     Internal(String),
 }

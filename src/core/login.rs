@@ -77,10 +77,14 @@ pub async fn password_sign_in(
         limits,
         origin,
         password_policy: policy,
+        passwords,
         ..
     } = *ctx;
     // Global IP rules come first: from a refused network no password is even checked.
     enforce_ip(store, now, origin, None, "global", [global_ip]).await?;
+    // A place for the verification, before any other work: when hashing is saturated the attempt is
+    // answered "busy" at once, without touching the database (no throttle count, no audit row).
+    let slot = passwords.try_reserve()?;
     let identifier_ok = identifier.len() <= MAX_IDENTIFIER && !identifier.trim().is_empty();
     let plausible = identifier_ok && password.len() <= MAX_PASSWORD_BYTES;
     // Resolve first, so that the username and the e-mail address share the account's counter. Known or not,
@@ -123,7 +127,7 @@ pub async fn password_sign_in(
     };
     // Implausible inputs are verified against nothing (equal cost); plausible ones exactly as typed.
     let typed = if plausible { password.to_string() } else { String::new() };
-    let verdict = password::verify_async(typed, stored).await?;
+    let verdict = slot.verify(typed, stored).await?;
 
     let (user, needs_rehash) = match (user, verdict) {
         // A locked password is refused even when right, after the same hashing, with the same answer.
@@ -169,10 +173,16 @@ pub async fn password_sign_in(
         return Err(Error::AccountDisabled);
     }
     throttle::succeeded(store, &attempt).await?;
-    if needs_rehash {
-        let hash = password::hash_async(password.to_string()).await?;
-        store.set_password_hash(&user.id, &hash, None, now).await?;
-    }
+    // Upgrading an old hash is worth a second hash, but not a refused sign-in: when busy, a later one does it.
+    let rehashed = needs_rehash
+        && match passwords.hash(password.to_string()).await {
+            Ok(hash) => {
+                store.set_password_hash(&user.id, &hash, None, now).await?;
+                true
+            }
+            Err(Error::Busy { .. }) => false,
+            Err(other) => return Err(other),
+        };
     // The role policy decides what follows: the second step (only allowed kinds, unless the user has no other
     // proof), full access, or enrolment only once an enforcement date has passed.
     let (requirement, plan) = enforcement::plan_for(store, now, &user).await?;
@@ -203,7 +213,7 @@ pub async fn password_sign_in(
         Outcome::Success,
         Some(&user.id),
         json!({
-            "rehashed": needs_rehash, "next": state.as_str(), "amr": amr,
+            "rehashed": rehashed, "next": state.as_str(), "amr": amr,
             "accepted": plan.accepted, "policy_fallback": requirement.fallback_to,
         }),
     )

@@ -23,6 +23,7 @@ pub mod passkeys;
 pub mod password;
 pub mod password_links;
 pub mod password_lock;
+pub mod password_pool;
 pub mod policy;
 pub mod recovery;
 pub mod role_policies;

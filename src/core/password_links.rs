@@ -10,9 +10,10 @@ use url::Url;
 use super::audit::{self, AuditKind, Origin, Outcome};
 use super::model::{OneTimeToken, TokenPurpose, User, UserStatus};
 use super::notify::Notifier;
+use super::password::{self, PasswordPool};
 use super::secrets::{random_token, token_digest};
 use super::store::Store;
-use super::{Error, Result, accounts, password};
+use super::{Error, Result, accounts};
 
 /// Reset mails one account receives per hour at most.
 pub const RESET_MAILS_PER_HOUR: u32 = 5;
@@ -169,6 +170,7 @@ pub async fn check(store: &dyn Store, now: DateTime<Utc>, token: &str) -> Result
 /// rejected password leaves the link valid; the link is then redeemed atomically with the change.
 pub async fn complete(
     store: &dyn Store,
+    passwords: &PasswordPool,
     now: DateTime<Utc>,
     origin: &Origin,
     token: &str,
@@ -180,7 +182,7 @@ pub async fn complete(
         return Err(Error::invalid("The two passwords do not match."));
     }
     password::check_strength(new_password, &[&user.username, &user.email, &user.display_name])?;
-    let hash = password::hash_async(new_password.to_string()).await?;
+    let hash = passwords.hash(new_password.to_string()).await?;
     let redeemed = store
         .redeem_password_token(
             &token_digest(token),
@@ -224,6 +226,7 @@ pub async fn complete(
 /// account exists and returns a one-time link with which it sets its password. No default password exists.
 pub async fn bootstrap_first_admin(
     store: &dyn Store,
+    passwords: &PasswordPool,
     now: DateTime<Utc>,
     settings: &LinkSettings,
     username: &str,
@@ -246,7 +249,7 @@ pub async fn bootstrap_first_admin(
                 roles: vec!["admin".into()],
                 ..Default::default()
             };
-            match accounts::create(store, now, &origin, request).await {
+            match accounts::create(store, passwords, now, &origin, request).await {
                 Ok(user) => user,
                 // Another instance created it at the same moment.
                 Err(Error::Conflict(_)) => accounts::find(store, username).await?,

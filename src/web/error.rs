@@ -28,7 +28,7 @@ pub fn status_of(error: &Error) -> StatusCode {
         Error::AccountDisabled | Error::ReauthenticationRequired | Error::NotAllowed(_) => StatusCode::FORBIDDEN,
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Conflict(_) => StatusCode::CONFLICT,
-        Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        Error::Unavailable(_) | Error::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -40,7 +40,7 @@ pub const RETRY_AFTER_UNAVAILABLE_SECS: u64 = 5;
 fn retry_after_of(error: &Error) -> Option<u64> {
     match error {
         Error::Unavailable(_) => Some(RETRY_AFTER_UNAVAILABLE_SECS),
-        Error::TooManyAttempts { retry_after_secs } => Some(*retry_after_secs),
+        Error::TooManyAttempts { retry_after_secs } | Error::Busy { retry_after_secs } => Some(*retry_after_secs),
         _ => None,
     }
 }

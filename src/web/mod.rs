@@ -12,6 +12,7 @@ mod middleware;
 pub(crate) mod pages;
 mod passkeys;
 mod password;
+mod read_deadline;
 mod recovery;
 mod second_factor;
 mod security;
@@ -20,6 +21,7 @@ pub(crate) mod session;
 use actix_web::web;
 
 pub use middleware::{request_id_header, security_headers};
+pub use read_deadline::read_deadline;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))

@@ -115,6 +115,7 @@ pub async fn reset_submit(
     let now = state.clock.now();
     match password_links::complete(
         state.store.as_ref(),
+        &state.passwords,
         now,
         &origin,
         &form.token,

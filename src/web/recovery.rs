@@ -304,6 +304,7 @@ pub async fn enrol_submit(
         let (token, password) = (token.clone(), password);
         flow::redeem_enrol_link(
             &ctx(&state, &settings, &origin),
+            &state.passwords,
             limits,
             &state.password_policy,
             &token,

@@ -655,6 +655,7 @@ pub async fn check_enrol_link(ctx: &Ctx<'_>, token: &str) -> Result<User> {
 /// attempts and a locked password is refused here too. A refusal leaves the link usable.
 pub async fn redeem_enrol_link(
     ctx: &Ctx<'_>,
+    passwords: &password::PasswordPool,
     limits: SessionLimits,
     password_policy: &Policy,
     token: &str,
@@ -669,6 +670,8 @@ pub async fn redeem_enrol_link(
             return Err(e);
         }
     };
+    // The verification's place first: when busy, the attempt is refused before it counts.
+    let slot = passwords.try_reserve()?;
     let attempt = match throttle::begin(
         ctx.store,
         password_policy,
@@ -689,7 +692,7 @@ pub async fn redeem_enrol_link(
     } else {
         String::new()
     };
-    match password::verify_async(typed, user.password_hash.clone()).await? {
+    match slot.verify(typed, user.password_hash.clone()).await? {
         password::Verdict::Match { .. } if !attempt.locked => {}
         _ => {
             let reason = if attempt.locked {

@@ -77,7 +77,7 @@ pub enum TokenError {
 impl From<Error> for TokenError {
     fn from(e: Error) -> Self {
         match e {
-            Error::Unavailable(_) => TokenError::TemporarilyUnavailable,
+            Error::Unavailable(_) | Error::Busy { .. } => TokenError::TemporarilyUnavailable,
             other => TokenError::Server(other.to_string()),
         }
     }

@@ -216,6 +216,7 @@ impl TestServer {
     pub async fn create_account(&self, account: NewAccount) -> User {
         accounts::create(
             self.state().store.as_ref(),
+            &self.state().passwords,
             self.state().clock.now(),
             &Origin::cli(),
             account,

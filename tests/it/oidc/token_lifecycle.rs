@@ -185,6 +185,7 @@ async fn password_events_end_every_family_offline_included() {
     let nils = server.user("nils").await;
     accounts::set_password(
         server.state().store.as_ref(),
+        &server.state().passwords,
         server.state().clock.now(),
         &Origin::cli(),
         &nils,

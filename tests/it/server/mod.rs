@@ -1,5 +1,7 @@
-//! The server as a whole: hostile and malformed input, a database outage, two instances on one database, every template
-//! rendering.
+//! The server as a whole: hostile and malformed input, a database outage, password hashing past its queue, slow
+//! clients, two instances on one database, every template rendering.
 mod bad_input;
+mod hash_pool;
 mod instances;
+mod read_timeout;
 mod templates;
