@@ -126,20 +126,7 @@ mod tests {
 
     #[test]
     fn methods_of_kinds_no_longer_allowed_do_not_count() {
-        let user = crate::core::model::User {
-            id: "u".into(),
-            username: "u".into(),
-            email: "u@example.com".into(),
-            display_name: "U".into(),
-            phone: None,
-            status: crate::core::model::UserStatus::Active,
-            manager_id: None,
-            password_hash: None,
-            password_changed_at: None,
-            mfa_required: false,
-            created_at: chrono::Utc::now(),
-            updated_at: chrono::Utc::now(),
-        };
+        let user = crate::core::policy::tests::user(false);
         let mut policy = crate::core::policy::RolePolicy::unrestricted("admin", chrono::Utc::now());
         policy.allowed_factors = vec![FactorKind::WebAuthn, FactorKind::RecoveryCode];
         let webauthn_only = crate::core::policy::evaluate(&user, &[policy]);

@@ -12,7 +12,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }
 
-/// A user for policy tests (also used by `core::grants`).
+/// A user for unit tests of policy and what depends on it (grants, assurance, SAML contexts).
 pub(crate) fn user(mfa_required: bool) -> User {
     let now = at(2026, 1, 1);
     User {

@@ -148,6 +148,45 @@ pub struct FactorResetRequest {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
+impl FactorResetRequest {
+    /// A request just opened: `Requested`, with an approval window until `approval_expires_at`, nothing decided.
+    pub fn opened(
+        user_id: &str,
+        factors: FactorSelection,
+        reason: String,
+        opened_by: String,
+        now: DateTime<Utc>,
+        approval_expires_at: DateTime<Utc>,
+    ) -> Self {
+        FactorResetRequest {
+            id: uuid::Uuid::new_v4().to_string(),
+            user_id: user_id.to_string(),
+            factors,
+            reason,
+            opened_by,
+            opened_ip: None,
+            opened_user_agent: None,
+            state: ResetState::Requested,
+            created_at: now,
+            approval_expires_at,
+            approval_token_hash: None,
+            approver_id: None,
+            approval_note: None,
+            approved_at: None,
+            executor_id: None,
+            executed_at: None,
+            checks_passed: vec![],
+            cooling_off_until: None,
+            cancel_token_hash: None,
+            enrol_token_hash: None,
+            enrol_expires_at: None,
+            enrol_used_at: None,
+            closed_by: None,
+            closed_at: None,
+        }
+    }
+}
+
 /// A person taking part: their account and roles.
 #[derive(Clone, Debug)]
 pub struct Person<'a> {
@@ -378,29 +417,14 @@ mod tests {
         let now = Utc::now();
         FactorResetRequest {
             id: "r1".into(),
-            user_id: "u".into(),
-            factors: FactorSelection::All,
-            reason: "lost phone".into(),
-            opened_by: opened_by.into(),
-            opened_ip: None,
-            opened_user_agent: None,
-            state: ResetState::Requested,
-            created_at: now,
-            approval_expires_at: now + Duration::hours(24),
-            approval_token_hash: None,
-            approver_id: None,
-            approval_note: None,
-            approved_at: None,
-            executor_id: None,
-            executed_at: None,
-            checks_passed: vec![],
-            cooling_off_until: None,
-            cancel_token_hash: None,
-            enrol_token_hash: None,
-            enrol_expires_at: None,
-            enrol_used_at: None,
-            closed_by: None,
-            closed_at: None,
+            ..FactorResetRequest::opened(
+                "u",
+                FactorSelection::All,
+                "lost phone".into(),
+                opened_by.into(),
+                now,
+                now + Duration::hours(24),
+            )
         }
     }
 

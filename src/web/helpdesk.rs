@@ -17,6 +17,7 @@ use crate::app::{self, AppState};
 use crate::core::Error;
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::SessionState;
+use crate::core::recovery::FactorResetRequest;
 use crate::core::recovery::flow::{self, Canceller, Member, Target};
 
 #[derive(Deserialize)]
@@ -198,6 +199,25 @@ fn to_request(id: &str) -> HttpResponse {
         .finish()
 }
 
+/// The answer to an agent's action on request `id`: back to the request, or the request page with the refusal
+/// (403), or not found.
+async fn after_action(
+    req: &HttpRequest,
+    state: &AppState,
+    origin: &Origin,
+    id: &str,
+    result: crate::core::Result<FactorResetRequest>,
+) -> Result<HttpResponse, WebError> {
+    match result {
+        Ok(r) => Ok(to_request(&r.id)),
+        Err(e @ Error::NotAllowed(_)) => {
+            request_page(req, state, origin, id, StatusCode::FORBIDDEN, Some(e.to_string())).await
+        }
+        Err(e @ Error::NotFound(_)) => Ok(pages::error_page(StatusCode::NOT_FOUND, &e.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub async fn open(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -250,14 +270,8 @@ pub async fn execute(
         .map(str::to_string)
         .collect();
     let settings = app::recovery_settings(&state.config);
-    match flow::execute(&ctx(&state, &settings, &origin), &member, &id, &checks).await {
-        Ok(r) => Ok(to_request(&r.id)),
-        Err(e @ Error::NotAllowed(_)) => {
-            request_page(&req, &state, &origin, &id, StatusCode::FORBIDDEN, Some(e.to_string())).await
-        }
-        Err(e @ Error::NotFound(_)) => Ok(pages::error_page(StatusCode::NOT_FOUND, &e.to_string())),
-        Err(e) => Err(e.into()),
-    }
+    let result = flow::execute(&ctx(&state, &settings, &origin), &member, &id, &checks).await;
+    after_action(&req, &state, &origin, &id, result).await
 }
 
 pub async fn cancel(
@@ -271,22 +285,8 @@ pub async fn cancel(
         Err(answer) => return Ok(answer),
     };
     let settings = app::recovery_settings(&state.config);
-    match flow::cancel(&ctx(&state, &settings, &origin), Canceller::Member(&member, &form.id)).await {
-        Ok(r) => Ok(to_request(&r.id)),
-        Err(e @ Error::NotAllowed(_)) => {
-            request_page(
-                &req,
-                &state,
-                &origin,
-                &form.id,
-                StatusCode::FORBIDDEN,
-                Some(e.to_string()),
-            )
-            .await
-        }
-        Err(e @ Error::NotFound(_)) => Ok(pages::error_page(StatusCode::NOT_FOUND, &e.to_string())),
-        Err(e) => Err(e.into()),
-    }
+    let result = flow::cancel(&ctx(&state, &settings, &origin), Canceller::Member(&member, &form.id)).await;
+    after_action(&req, &state, &origin, &form.id, result).await
 }
 
 /// An admin approves or denies in the manager's place (with a reason); the same rules as the mailed link.
@@ -308,20 +308,6 @@ pub async fn decide(
     };
     let settings = app::recovery_settings(&state.config);
     let c = ctx(&state, &settings, &origin);
-    match flow::decide(&c, &member, Target::Id(&form.id), approve, form.note.as_deref()).await {
-        Ok(r) => Ok(to_request(&r.id)),
-        Err(e @ Error::NotAllowed(_)) => {
-            request_page(
-                &req,
-                &state,
-                &origin,
-                &form.id,
-                StatusCode::FORBIDDEN,
-                Some(e.to_string()),
-            )
-            .await
-        }
-        Err(e @ Error::NotFound(_)) => Ok(pages::error_page(StatusCode::NOT_FOUND, &e.to_string())),
-        Err(e) => Err(e.into()),
-    }
+    let result = flow::decide(&c, &member, Target::Id(&form.id), approve, form.note.as_deref()).await;
+    after_action(&req, &state, &origin, &form.id, result).await
 }

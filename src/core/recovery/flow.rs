@@ -254,34 +254,21 @@ pub async fn open(
     }
     let token = random_token();
     let request = FactorResetRequest {
-        id: uuid::Uuid::new_v4().to_string(),
-        user_id: user.id.clone(),
-        factors: selection,
-        reason,
-        opened_by: opener.map(|o| o.user.id.clone()).unwrap_or_else(|| SELF.into()),
         opened_ip: ctx.origin.ip.clone(),
         opened_user_agent: ctx
             .origin
             .user_agent
             .as_deref()
             .map(|ua| super::super::model::truncate(ua, 512)),
-        state: ResetState::Requested,
-        created_at: ctx.now,
-        approval_expires_at: ctx.now + ctx.settings.approval_ttl,
         approval_token_hash: Some(token_digest(&token)),
-        approver_id: None,
-        approval_note: None,
-        approved_at: None,
-        executor_id: None,
-        executed_at: None,
-        checks_passed: vec![],
-        cooling_off_until: None,
-        cancel_token_hash: None,
-        enrol_token_hash: None,
-        enrol_expires_at: None,
-        enrol_used_at: None,
-        closed_by: None,
-        closed_at: None,
+        ..FactorResetRequest::opened(
+            &user.id,
+            selection,
+            reason,
+            opener.map(|o| o.user.id.clone()).unwrap_or_else(|| SELF.into()),
+            ctx.now,
+            ctx.now + ctx.settings.approval_ttl,
+        )
     };
     ctx.store.insert_factor_reset(&request).await?;
     let manager = match user.manager_id.as_deref() {

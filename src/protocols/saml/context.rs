@@ -144,20 +144,7 @@ mod tests {
     }
 
     fn user() -> crate::core::model::User {
-        crate::core::model::User {
-            id: "u".into(),
-            username: "u".into(),
-            email: "u@example.com".into(),
-            display_name: "U".into(),
-            phone: None,
-            status: crate::core::model::UserStatus::Active,
-            manager_id: None,
-            password_hash: None,
-            password_changed_at: None,
-            mfa_required: false,
-            created_at: chrono::Utc::now(),
-            updated_at: chrono::Utc::now(),
-        }
+        crate::core::policy::tests::user(false)
     }
 
     /// No role: every kind counts.
