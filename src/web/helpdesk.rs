@@ -210,10 +210,8 @@ async fn after_action(
 ) -> Result<HttpResponse, WebError> {
     match result {
         Ok(r) => Ok(to_request(&r.id)),
-        Err(e @ Error::NotAllowed(_)) => {
-            request_page(req, state, origin, id, StatusCode::FORBIDDEN, Some(e.to_string())).await
-        }
-        Err(e @ Error::NotFound(_)) => Ok(pages::error_page(StatusCode::NOT_FOUND, &e.to_string())),
+        Err(e @ Error::NotAllowed(_)) => request_page(req, state, origin, id, status_of(&e), Some(e.to_string())).await,
+        Err(e @ Error::NotFound(_)) => Ok(pages::error_page(status_of(&e), &e.to_string())),
         Err(e) => Err(e.into()),
     }
 }

@@ -4,7 +4,7 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::error::WebError;
+use super::error::{WebError, status_of};
 use super::form::{Form, Query};
 use super::{csrf, pages, session};
 use crate::app::AppState;
@@ -120,15 +120,10 @@ pub async fn submit(
     let signed_in = match outcome {
         Ok(signed_in) => signed_in,
         Err(e @ (Error::InvalidCredentials | Error::AccountDisabled)) => {
-            let status = if matches!(e, Error::AccountDisabled) {
-                StatusCode::FORBIDDEN
-            } else {
-                StatusCode::UNAUTHORIZED
-            };
             return Ok(login_page(
                 &req,
                 &state,
-                status,
+                status_of(&e),
                 &shown_name,
                 form.return_to.as_deref(),
                 Some(e.to_string()),

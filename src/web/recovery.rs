@@ -326,7 +326,7 @@ pub async fn enrol_submit(
             Ok(pages::with_csrf(
                 &req,
                 &state,
-                StatusCode::UNAUTHORIZED,
+                status_of(&e),
                 "recovery/enrol.html",
                 ctx,
             ))
