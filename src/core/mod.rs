@@ -8,7 +8,6 @@ pub mod clock;
 pub mod context;
 pub mod crypto;
 pub mod enforcement;
-pub mod enrol;
 pub mod error;
 pub mod factors;
 pub mod grants;
