@@ -30,7 +30,6 @@ pub mod saml;
 pub mod second_factor;
 pub mod secrets;
 pub mod sessions;
-pub mod sms;
 pub mod stepup;
 pub mod store;
 pub mod throttle;

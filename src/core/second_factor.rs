@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::audit::{AuditKind, Outcome};
 use super::context::RequestCtx;
-use super::factors::{Factor, FactorKind, FactorStatus, recovery_code, totp};
+use super::factors::{Factor, FactorKind, FactorStatus, recovery_code, sms, totp};
 use super::login::SignedIn;
 use super::model::{Session, SessionState, User};
 use super::notify::Notifier;
@@ -163,7 +163,7 @@ pub async fn verify(
     let checked = match kind {
         FactorKind::Totp => totp::verify(ctx, &factors, code).await?,
         // Only a code sent for this very sign-in (the pending session) is accepted.
-        FactorKind::Sms => super::sms::accept_code(ctx, &factors, &pending.id_hash, code).await?,
+        FactorKind::Sms => sms::accept_code(ctx, &factors, &pending.id_hash, code).await?,
         FactorKind::OathToken => super::hardware_tokens::verify(ctx, &factors, code).await?,
         FactorKind::RecoveryCode => recovery_code::verify(ctx, user, &factors, code).await?,
         FactorKind::WebAuthn => return Err(Error::invalid("Use the security key button for this method.")),

@@ -12,9 +12,9 @@ use super::login::{encode, safe_return_to};
 use super::{csrf, pages, session};
 use crate::app::AppState;
 use crate::core::audit::Origin;
-use crate::core::factors::{Factor, FactorKind, FactorStatus, enrolment, recovery_code, totp};
+use crate::core::factors::{Factor, FactorKind, FactorStatus, enrolment, recovery_code, sms, totp};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::{Error, enforcement, hardware_tokens, sessions, sms};
+use crate::core::{Error, enforcement, hardware_tokens, sessions};
 
 #[derive(Deserialize)]
 pub struct SecurityQuery {

@@ -6,6 +6,7 @@
 pub mod enrolment;
 pub mod hotp;
 pub mod recovery_code;
+pub mod sms;
 pub mod token_import;
 pub mod totp;
 

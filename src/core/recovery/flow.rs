@@ -486,7 +486,7 @@ async fn notify_pending(ctx: &Ctx<'_>, user: &User, request: &FactorResetRequest
     let mut numbers: Vec<String> = user.phone.iter().cloned().collect();
     for factor in ctx.store.factors_of(&user.id).await? {
         if factor.kind == FactorKind::Sms
-            && let Some(phone) = crate::core::sms::phone_of(&factor)
+            && let Some(phone) = crate::core::factors::sms::phone_of(&factor)
             && !numbers.iter().any(|n| n == phone)
         {
             numbers.push(phone.to_string());
@@ -495,7 +495,7 @@ async fn notify_pending(ctx: &Ctx<'_>, user: &User, request: &FactorResetRequest
     for number in numbers {
         let text = format!("Gatehouse: your second factors will be reset at {until}. Not you? Cancel: {link}");
         match ctx.sms.send_sms(&number, &text).await {
-            Ok(()) => reached.push(format!("sms:{}", crate::core::sms::masked(&number))),
+            Ok(()) => reached.push(format!("sms:{}", crate::core::factors::sms::masked(&number))),
             Err(e) => tracing::warn!(error = %e, "could not text the factor-reset notice"),
         }
     }

@@ -7,8 +7,8 @@ use chrono::Duration;
 use rand::Rng;
 use serde_json::json;
 
-use super::factors::enrolment;
-use super::factors::{Factor, FactorKind, FactorStatus};
+use super::enrolment;
+use super::{Factor, FactorKind, FactorStatus};
 use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Phone, Session, User};
