@@ -11,7 +11,6 @@ pub mod enforcement;
 pub mod error;
 pub mod factors;
 pub mod grants;
-pub mod hardware_tokens;
 pub mod ip_rules;
 pub mod login;
 pub mod model;

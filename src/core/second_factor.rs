@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::audit::{AuditKind, Outcome};
 use super::context::RequestCtx;
-use super::factors::{Factor, FactorKind, FactorStatus, recovery_code, sms, totp};
+use super::factors::{Factor, FactorKind, FactorStatus, oath_token, recovery_code, sms, totp};
 use super::login::SignedIn;
 use super::model::{Session, SessionState, User};
 use super::notify::Notifier;
@@ -164,7 +164,7 @@ pub async fn verify(
         FactorKind::Totp => totp::verify(ctx, &factors, code).await?,
         // Only a code sent for this very sign-in (the pending session) is accepted.
         FactorKind::Sms => sms::accept_code(ctx, &factors, &pending.id_hash, code).await?,
-        FactorKind::OathToken => super::hardware_tokens::verify(ctx, &factors, code).await?,
+        FactorKind::OathToken => oath_token::verify(ctx, &factors, code).await?,
         FactorKind::RecoveryCode => recovery_code::verify(ctx, user, &factors, code).await?,
         FactorKind::WebAuthn => return Err(Error::invalid("Use the security key button for this method.")),
     };

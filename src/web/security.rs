@@ -12,9 +12,9 @@ use super::login::{encode, safe_return_to};
 use super::{csrf, pages, session};
 use crate::app::AppState;
 use crate::core::audit::Origin;
-use crate::core::factors::{Factor, FactorKind, FactorStatus, enrolment, recovery_code, sms, totp};
+use crate::core::factors::{Factor, FactorKind, FactorStatus, enrolment, oath_token, recovery_code, sms, totp};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::{Error, enforcement, hardware_tokens, sessions};
+use crate::core::{Error, enforcement, sessions};
 
 #[derive(Deserialize)]
 pub struct SecurityQuery {
@@ -467,7 +467,7 @@ pub async fn token_bind(
     let Some((session, user, origin)) = acting_user(&req, &state, form.csrf.as_deref(), ENROLLING).await? else {
         return Ok(to_login());
     };
-    let bound = hardware_tokens::bind(
+    let bound = oath_token::bind(
         &state.core(&origin),
         &session,
         &user,

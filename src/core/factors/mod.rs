@@ -4,10 +4,9 @@
 //! (secret, input, now, last use); each kind's `verify` writes what its check decided (a replay floor, a used
 //! code), and `core::second_factor` the rest of the sign-in step.
 pub mod enrolment;
-pub mod hotp;
+pub mod oath_token;
 pub mod recovery_code;
 pub mod sms;
-pub mod token_import;
 pub mod totp;
 
 use chrono::{DateTime, Utc};

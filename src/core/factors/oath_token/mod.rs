@@ -8,10 +8,13 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::json;
 
-use super::factors::enrolment;
-use super::factors::hotp::{self, HashAlgorithm};
-use super::factors::token_import::{self, TokenType};
-use super::factors::{Factor, FactorKind, FactorStatus};
+pub mod hotp;
+pub mod import;
+
+use self::hotp::HashAlgorithm;
+use self::import::TokenType;
+use super::enrolment;
+use super::{Factor, FactorKind, FactorStatus};
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Session, User};
@@ -73,7 +76,7 @@ pub async fn import(
     origin: &Origin,
     bytes: &[u8],
 ) -> Result<usize> {
-    let seeds = token_import::parse(bytes)?;
+    let seeds = import::parse(bytes)?;
     let mut tokens = Vec::with_capacity(seeds.len());
     for seed in &seeds {
         tokens.push(HardwareToken {
