@@ -154,7 +154,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         clock,
         notifier: Arc::new(mailer),
         sms: Arc::from(crate::notify::sms::from_config(&config)?),
-        webauthn: match crate::core::passkeys::relying_party(&config.public_url, &config.totp_issuer) {
+        webauthn: match crate::core::factors::webauthn::relying_party(&config.public_url, &config.totp_issuer) {
             Ok(rp) => Some(Arc::new(rp)),
             Err(e) => {
                 tracing::warn!(error = %e, "security keys and passkeys are unavailable");

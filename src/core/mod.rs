@@ -17,7 +17,6 @@ pub mod model;
 pub mod next_step;
 pub mod notify;
 pub mod oauth;
-pub mod passkeys;
 pub mod password;
 pub mod password_links;
 pub mod password_lock;

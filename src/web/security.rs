@@ -112,7 +112,7 @@ pub async fn show(
             name: f.name.clone(),
             added: f.created_at.format("%Y-%m-%d").to_string(),
             last_used: f.last_used_at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
-            flagged: f.kind == FactorKind::WebAuthn && crate::core::passkeys::is_flagged(f),
+            flagged: f.kind == FactorKind::WebAuthn && crate::core::factors::webauthn::is_flagged(f),
         })
         .collect();
     let mut ctx = pages::context();

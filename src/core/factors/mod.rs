@@ -8,6 +8,7 @@ pub mod oath_token;
 pub mod recovery_code;
 pub mod sms;
 pub mod totp;
+pub mod webauthn;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

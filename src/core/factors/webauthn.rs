@@ -21,8 +21,8 @@ use webauthn_rs::prelude::{
     PublicKeyCredential, RegisterPublicKeyCredential, Uuid, Webauthn, WebauthnBuilder, WebauthnError,
 };
 
-use super::factors::enrolment;
-use super::factors::{Factor, FactorKind, FactorStatus};
+use super::enrolment;
+use super::{Factor, FactorKind, FactorStatus};
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::login::SignedIn;
