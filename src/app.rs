@@ -9,9 +9,9 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::core::Keys;
 use crate::core::clock::Clock;
+use crate::core::factors::password::PasswordPool;
+use crate::core::factors::password::links::{self as password_links, LinkSettings};
 use crate::core::notify::{Notifier, SmsGateway};
-use crate::core::password::PasswordPool;
-use crate::core::password_links::{self, LinkSettings};
 use crate::core::secrets::MasterKey;
 use crate::core::sessions::SessionLimits;
 use crate::core::store::Store;
@@ -41,7 +41,7 @@ pub struct AppState {
     /// Password attempts per account: delays, then a silent lock until a reset or an administrator clears it.
     pub password_policy: Policy,
     pub links: LinkSettings,
-    /// Where every password hash and verification runs: a bounded pool (see `core::password_pool`).
+    /// Where every password hash and verification runs: a bounded pool (see `core::factors::password::pool`).
     pub passwords: Arc<PasswordPool>,
 }
 

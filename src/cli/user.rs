@@ -109,7 +109,7 @@ pub(super) async fn store(config: &Config) -> Result<Box<dyn Store>, CliError> {
 }
 
 /// The CLI hashes through the same bounded pool as the server, sized by the same settings.
-fn passwords(config: &Config) -> Result<crate::core::password::PasswordPool, CliError> {
+fn passwords(config: &Config) -> Result<crate::core::factors::password::PasswordPool, CliError> {
     app::password_pool(config).map_err(|e| CliError(format!("{e:#}")))
 }
 
@@ -190,7 +190,8 @@ pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Resu
         UserCommand::Unlock { user } => {
             let target = accounts::find(store, &user).await?;
             let policy = crate::core::throttle::Policy::password_sign_in(config.password_lockout_failures);
-            let was_locked = crate::core::password_lock::unlock(store, &policy, now, &origin, &target).await?;
+            let was_locked =
+                crate::core::factors::password::lock::unlock(store, &policy, now, &origin, &target).await?;
             print(
                 json,
                 &json!({ "username": target.username, "was_locked": was_locked, "unlocked": true }),
