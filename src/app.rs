@@ -9,9 +9,9 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::core::Keys;
 use crate::core::clock::Clock;
+use crate::core::factors::password::PasswordPool;
+use crate::core::factors::password::links::{self as password_links, LinkSettings};
 use crate::core::notify::{Notifier, SmsGateway};
-use crate::core::password::PasswordPool;
-use crate::core::password_links::{self, LinkSettings};
 use crate::core::secrets::MasterKey;
 use crate::core::sessions::SessionLimits;
 use crate::core::store::Store;
@@ -41,7 +41,7 @@ pub struct AppState {
     /// Password attempts per account: delays, then a silent lock until a reset or an administrator clears it.
     pub password_policy: Policy,
     pub links: LinkSettings,
-    /// Where every password hash and verification runs: a bounded pool (see `core::password_pool`).
+    /// Where every password hash and verification runs: a bounded pool (see `core::factors::password::pool`).
     pub passwords: Arc<PasswordPool>,
 }
 
@@ -154,7 +154,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         clock,
         notifier: Arc::new(mailer),
         sms: Arc::from(crate::notify::sms::from_config(&config)?),
-        webauthn: match crate::core::passkeys::relying_party(&config.public_url, &config.totp_issuer) {
+        webauthn: match crate::core::factors::webauthn::relying_party(&config.public_url, &config.totp_issuer) {
             Ok(rp) => Some(Arc::new(rp)),
             Err(e) => {
                 tracing::warn!(error = %e, "security keys and passkeys are unavailable");

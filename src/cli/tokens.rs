@@ -9,8 +9,8 @@ use crate::config::Config;
 use crate::core::Keys;
 use crate::core::audit::Origin;
 use crate::core::clock::{Clock, SystemClock};
-use crate::core::factors::token_import::MAX_FILE_BYTES;
-use crate::core::hardware_tokens::{self, type_name};
+use crate::core::factors::oath_token::import::MAX_FILE_BYTES;
+use crate::core::factors::oath_token::{self, type_name};
 use crate::core::store::HardwareTokenStore;
 
 #[derive(Subcommand, Debug)]
@@ -37,7 +37,7 @@ pub async fn run(config: &Config, command: TokensCommand, json: bool) -> Result<
             }
             let bytes = std::fs::read(&file).map_err(|e| CliError(format!("{}: {e}", file.display())))?;
             let keys = Keys::derive(&app::master_key(config).map_err(|e| CliError(format!("{e:#}")))?);
-            let count = hardware_tokens::import(&store, &keys, SystemClock.now(), &Origin::cli(), &bytes).await?;
+            let count = oath_token::import(&store, &keys, SystemClock.now(), &Origin::cli(), &bytes).await?;
             print(
                 json,
                 &json!({ "imported": count }),

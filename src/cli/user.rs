@@ -9,8 +9,8 @@ use crate::config::Config;
 use crate::core::accounts::{self, NewAccount};
 use crate::core::audit::Origin;
 use crate::core::factors::FactorKind;
+use crate::core::factors::webauthn;
 use crate::core::model::UserStatus;
-use crate::core::passkeys;
 use crate::core::store::Store;
 use crate::core::trusted_devices;
 
@@ -109,7 +109,7 @@ pub(super) async fn store(config: &Config) -> Result<Box<dyn Store>, CliError> {
 }
 
 /// The CLI hashes through the same bounded pool as the server, sized by the same settings.
-fn passwords(config: &Config) -> Result<crate::core::password::PasswordPool, CliError> {
+fn passwords(config: &Config) -> Result<crate::core::factors::password::PasswordPool, CliError> {
     app::password_pool(config).map_err(|e| CliError(format!("{e:#}")))
 }
 
@@ -190,7 +190,8 @@ pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Resu
         UserCommand::Unlock { user } => {
             let target = accounts::find(store, &user).await?;
             let policy = crate::core::throttle::Policy::password_sign_in(config.password_lockout_failures);
-            let was_locked = crate::core::password_lock::unlock(store, &policy, now, &origin, &target).await?;
+            let was_locked =
+                crate::core::factors::password::lock::unlock(store, &policy, now, &origin, &target).await?;
             print(
                 json,
                 &json!({ "username": target.username, "was_locked": was_locked, "unlocked": true }),
@@ -213,7 +214,7 @@ pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Resu
                 .map(|f| {
                     json!({
                         "id": f.id, "kind": f.kind, "name": f.name, "status": f.status,
-                        "flagged": f.kind == FactorKind::WebAuthn && passkeys::is_flagged(f),
+                        "flagged": f.kind == FactorKind::WebAuthn && webauthn::is_flagged(f),
                         "created_at": f.created_at, "last_used_at": f.last_used_at,
                     })
                 })
@@ -243,7 +244,7 @@ pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Resu
         }
         UserCommand::ClearCloneFlag { user, factor_id } => {
             let target = accounts::find(store, &user).await?;
-            let was_flagged = passkeys::clear_clone_flag(store, now, &origin, &target, &factor_id).await?;
+            let was_flagged = webauthn::clear_clone_flag(store, now, &origin, &target, &factor_id).await?;
             print(
                 json,
                 &json!({ "username": target.username, "factor_id": factor_id, "was_flagged": was_flagged }),

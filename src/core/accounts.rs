@@ -5,8 +5,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::audit::{self, AuditKind, Origin, Outcome};
+use super::factors::password::{self, PasswordPool};
 use super::model::{Email, Phone, User, UserStatus, Username};
-use super::password::{self, PasswordPool};
 use super::store::Store;
 use super::{Error, Result};
 
@@ -168,8 +168,8 @@ pub async fn set_password(
     store.set_password_hash(&user.id, &hash, Some(now), now).await?;
     let ended = store.end_sign_ins_of_user(&user.id, now).await?;
     super::trusted_devices::revoke_all(store, now, origin, &user.id, "password_set_by_admin").await?;
-    // A new password from an administrator ends a password lockout too (`password_lock`).
-    super::password_lock::clear(store, now, origin, user, "password_set_by_admin").await?;
+    // A new password from an administrator ends a password lockout too (`factors::password::lock`).
+    super::factors::password::lock::clear(store, now, origin, user, "password_set_by_admin").await?;
     audit::record(
         store,
         now,

@@ -13,8 +13,8 @@ use chrono::{DateTime, Utc};
 
 use super::Keys;
 use super::audit::{self, AuditKind, Origin, Outcome};
+use super::factors::password::PasswordPool;
 use super::notify::{Notifier, SmsGateway};
-use super::password::PasswordPool;
 use super::sessions::SessionLimits;
 use super::store::Store;
 use super::throttle::Policy;

@@ -1,16 +1,16 @@
 //! Interactive sign-in with a password. Unknown accounts, accounts without a password, wrong passwords and
 //! locked passwords take the same time and get the same answer; every attempt is an audit event. Attempts
-//! are counted per account (`password_lock`): the identifier is resolved first, then an attempt is reserved
+//! are counted per account (`factors::password::lock`): the identifier is resolved first, then an attempt is reserved
 //! on the account's counter (or the identifier's, when it names no account), then the password is checked.
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::audit::{self, AuditKind, Origin, Outcome};
 use super::context::RequestCtx;
+use super::factors::password::lock as password_lock;
+use super::factors::password::{self, Verdict};
 use super::ip_rules::{self, IpRules};
 use super::model::{Session, SessionState, User, UserStatus, truncate};
-use super::password::{self, Verdict};
-use super::password_lock;
 use super::sessions;
 use super::store::Store;
 use super::throttle;

@@ -1,6 +1,7 @@
-//! The second step of an interactive sign-in: after the password, the user proves a factor. Verification is
-//! a pure check (`factors::*`); its effects — the replay guard, a used recovery code, the attempt counter, the
-//! promoted session, audit events and notices — are written here, afterwards.
+//! The second step of an interactive sign-in: after the password, the user proves a factor. This module admits
+//! the kind (role policy), reserves an attempt, hands the code to the kind's own `verify` in `factors::*` (which
+//! checks it and writes what the check itself decides: the replay floor, a used recovery or SMS code, a token's
+//! counter), and concludes — the attempt counter, the promoted session, audit events and notices.
 //!
 //! The same step serves **step-up**: a signed-in session that a relying party finds too weak (`acr_values`, a
 //! client minimum) proves one more factor here — never the password again — and is replaced, under a new id,
@@ -11,13 +12,13 @@ use serde_json::json;
 
 use super::audit::{AuditKind, Outcome};
 use super::context::RequestCtx;
-use super::factors::{Factor, FactorKind, FactorStatus, recovery_code, totp};
+use super::factors::{Factor, FactorKind, FactorStatus, oath_token, recovery_code, sms, totp};
 use super::login::SignedIn;
 use super::model::{Session, SessionState, User};
 use super::notify::Notifier;
 use super::policy::Access;
 use super::sessions;
-use super::store::{CodeUse, Store};
+use super::store::Store;
 use super::throttle::{self, Attempt};
 use super::{Error, Result, enforcement};
 
@@ -160,26 +161,11 @@ pub async fn verify(
     let then = admit(ctx, pending, user, kind).await?;
     let attempt = reserve(ctx, user, kind).await?;
     let checked = match kind {
-        FactorKind::Totp => check_totp(ctx, &factors, code).await?,
+        FactorKind::Totp => totp::verify(ctx, &factors, code).await?,
         // Only a code sent for this very sign-in (the pending session) is accepted.
-        FactorKind::Sms => super::sms::accept_code(ctx, &factors, &pending.id_hash, code).await?,
-        FactorKind::OathToken => super::hardware_tokens::check(ctx, &factors, code).await?,
-        FactorKind::RecoveryCode => match recovery_code::normalize(code) {
-            Some(normal) => match ctx
-                .store
-                .use_recovery_code(
-                    &user.id,
-                    &recovery_code::digest(&ctx.keys.recovery_codes, &normal),
-                    ctx.now,
-                )
-                .await?
-            {
-                CodeUse::Accepted => accepted(factors[0].clone(), kind),
-                CodeUse::AlreadyUsed => Checked::Replayed,
-                CodeUse::Unknown => Checked::Wrong,
-            },
-            None => Checked::Wrong,
-        },
+        FactorKind::Sms => sms::accept_code(ctx, &factors, &pending.id_hash, code).await?,
+        FactorKind::OathToken => oath_token::verify(ctx, &factors, code).await?,
+        FactorKind::RecoveryCode => recovery_code::verify(ctx, user, &factors, code).await?,
         FactorKind::WebAuthn => return Err(Error::invalid("Use the security key button for this method.")),
     };
     conclude(ctx, pending, user, kind, then, &attempt, checked).await
@@ -260,31 +246,6 @@ pub async fn conclude(
             }))
         }
     }
-}
-
-async fn check_totp(ctx: &RequestCtx<'_>, factors: &[Factor], code: &str) -> Result<Checked> {
-    let unix = ctx.now.timestamp().max(0) as u64;
-    let mut result = Checked::Wrong;
-    for factor in factors {
-        let sealed = factor
-            .secret_enc
-            .as_deref()
-            .ok_or_else(|| Error::Internal("TOTP factor without a secret".into()))?;
-        let secret = ctx.keys.sealer.open(sealed, &factor.seal_context())?;
-        match totp::check(&secret, code, unix, factor.last_step) {
-            totp::Check::Accepted { step } => {
-                // The store's conditional update is the real replay guard, also against concurrent requests.
-                return Ok(if ctx.store.advance_step(&factor.id, step as i64, ctx.now).await? {
-                    accepted(factor.clone(), FactorKind::Totp)
-                } else {
-                    Checked::Replayed
-                });
-            }
-            totp::Check::Replayed => result = Checked::Replayed,
-            totp::Check::Wrong => {}
-        }
-    }
-    Ok(result)
 }
 
 async fn lock_alerts(ctx: &RequestCtx<'_>, user: &User, kind: FactorKind) -> Result<()> {

@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 
 use super::Result;
 use super::audit::{AuditEvent, AuditRecord};
+use super::factors::oath_token::HardwareToken;
 use super::factors::{Factor, FactorKind};
-use super::hardware_tokens::HardwareToken;
 use super::model::{OneTimeToken, Role, Session, TokenPurpose, User, UserStatus};
 use super::oauth::{
     Client, CodeGrant, DeviceAuthorization, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, SigningKey,

@@ -5,9 +5,9 @@ use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 
 use super::{SeaStore, db_error};
-use crate::core::factors::token_import::TokenType;
+use crate::core::factors::oath_token::import::TokenType;
+use crate::core::factors::oath_token::{HardwareToken, algorithm_name, parse_algorithm, type_name};
 use crate::core::factors::{Factor, FactorKind, FactorStatus};
-use crate::core::hardware_tokens::{HardwareToken, algorithm_name, parse_algorithm, type_name};
 use crate::core::store::HardwareTokenStore;
 use crate::core::{Error, Result};
 

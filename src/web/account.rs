@@ -5,8 +5,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::error::WebError;
 use super::{pages, session};
 use crate::app::AppState;
+use crate::core::factors::enrolment;
 use crate::core::model::Session;
-use crate::core::{accounts, enforcement, enrol};
+use crate::core::{accounts, enforcement};
 use actix_web::http::StatusCode;
 
 pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
@@ -21,7 +22,7 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
 /// After a sign-in with a recovery code: how many codes are left, for the notice that guides a user who lost a
 /// factor to replace it (`None`: the session used no recovery code).
 pub(super) async fn recovery_sign_in(state: &AppState, session: &Session) -> Result<Option<u64>, WebError> {
-    if !enrol::signed_in_with_recovery_code(session) {
+    if !enrolment::signed_in_with_recovery_code(session) {
         return Ok(None);
     }
     Ok(Some(state.store.remaining_recovery_codes(&session.user_id).await?))

@@ -62,7 +62,7 @@ pub(super) async fn agent(
     agent_with(req, state, back, false).await
 }
 
-/// Like `agent`; with `fresh`, the sign-in must also be recent (`enrol::FRESH_FOR`), else the agent signs in again:
+/// Like `agent`; with `fresh`, the sign-in must also be recent (`enrolment::FRESH_FOR`), else the agent signs in again:
 /// a console left open cannot execute or decide a reset.
 async fn agent_with(
     req: &HttpRequest,
@@ -75,7 +75,7 @@ async fn agent_with(
             .insert_header((LOCATION, format!("/login?return_to={}", encode(back))))
             .finish()));
     };
-    if fresh && !crate::core::enrol::is_fresh(&session, state.clock.now()) {
+    if fresh && !crate::core::factors::enrolment::is_fresh(&session, state.clock.now()) {
         return Ok(Err(HttpResponse::SeeOther()
             .insert_header((LOCATION, format!("/login?reauth=1&return_to={}", encode(back))))
             .finish()));

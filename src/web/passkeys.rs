@@ -11,9 +11,9 @@ use super::error::JsonError;
 use super::login::{after_sign_in, safe_return_to};
 use super::{csrf, session};
 use crate::app::AppState;
-use crate::core::factors::FactorKind;
+use crate::core::factors::{FactorKind, webauthn};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::{Error, passkeys, sessions};
+use crate::core::{Error, sessions};
 
 const PASSKEY_COOKIE: &str = "gatehouse_passkey";
 
@@ -103,7 +103,7 @@ pub async fn register_options(req: HttpRequest, state: web::Data<AppState>, byte
     csrf::verify(&req, &state, request.csrf.as_deref())?;
     let rp = rp(&state)?;
     let (session, user) = security_session(&req, &state).await?;
-    let options = passkeys::start_registration(rp, state.store.as_ref(), state.clock.now(), &session, &user).await?;
+    let options = webauthn::start_registration(rp, state.store.as_ref(), state.clock.now(), &session, &user).await?;
     Ok(HttpResponse::Ok().json(options))
 }
 
@@ -115,7 +115,7 @@ pub async fn register(req: HttpRequest, state: web::Data<AppState>, bytes: web::
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     let core = state.core(&origin);
     let name = request.name.unwrap_or_default();
-    passkeys::finish_registration(rp, &core, &session, &user, &request.credential, &name).await?;
+    webauthn::finish_registration(rp, &core, &session, &user, &request.credential, &name).await?;
     // A user who had to enrol is signed in by the registration itself (it required user verification).
     if session.state == SessionState::PendingEnrolment {
         let amr = vec![
@@ -138,7 +138,7 @@ pub async fn second_factor_options(req: HttpRequest, state: web::Data<AppState>,
     let rp = rp(&state)?;
     let (pending, user) = pending_session(&req, &state).await?;
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
-    let options = passkeys::start_second_factor(rp, &state.core(&origin), &pending, &user).await?;
+    let options = webauthn::start_second_factor(rp, &state.core(&origin), &pending, &user).await?;
     Ok(HttpResponse::Ok().json(options))
 }
 
@@ -149,7 +149,7 @@ pub async fn second_factor(req: HttpRequest, state: web::Data<AppState>, bytes: 
     let (pending, user) = pending_session(&req, &state).await?;
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     let signed_in =
-        passkeys::finish_second_factor(rp, &state.core(&origin), &pending, &user, &request.credential).await?;
+        webauthn::finish_second_factor(rp, &state.core(&origin), &pending, &user, &request.credential).await?;
     let target = after_sign_in(signed_in.session.state, request.return_to.as_deref());
     let mut response = redirect_with_session(&state, &signed_in.token, target);
     if request.trust
@@ -178,7 +178,7 @@ pub async fn passwordless_options(req: HttpRequest, state: web::Data<AppState>, 
     let request: OptionsRequest = body(&req, &bytes)?;
     csrf::verify(&req, &state, request.csrf.as_deref())?;
     let rp = rp(&state)?;
-    let (token, options) = passkeys::start_passwordless(rp, state.store.as_ref(), state.clock.now()).await?;
+    let (token, options) = webauthn::start_passwordless(rp, state.store.as_ref(), state.clock.now()).await?;
     Ok(HttpResponse::Ok().cookie(passkey_cookie(&state, token)).json(options))
 }
 
@@ -194,7 +194,7 @@ pub async fn passwordless(req: HttpRequest, state: web::Data<AppState>, bytes: w
     // Global IP rules before any credential is looked at (the roles' rules follow once the user is known).
     let global = state.config.ip_rules();
     crate::core::login::enforce_ip(core.store, core.now, &origin, None, "global", [&global]).await?;
-    let signed_in = passkeys::finish_passwordless(rp, &core, cookie.value(), &request.credential).await?;
+    let signed_in = webauthn::finish_passwordless(rp, &core, cookie.value(), &request.credential).await?;
     let token = session::token(&req, &state);
     sessions::end_previous(core.store, core.now, core.limits, token.as_deref()).await?;
     let target = after_sign_in(signed_in.session.state, request.return_to.as_deref());

@@ -7,8 +7,9 @@ use super::error::WebError;
 use super::form::{Form, Query};
 use super::{csrf, pages, session};
 use crate::app::AppState;
+use crate::core::Error;
+use crate::core::factors::password::links as password_links;
 use crate::core::model::TokenPurpose;
-use crate::core::{Error, password_links};
 
 #[derive(Deserialize)]
 pub struct ForgotForm {

@@ -11,9 +11,9 @@ use super::form::{Form, Query};
 use super::login::safe_return_to;
 use super::{csrf, pages, session};
 use crate::app::AppState;
-use crate::core::factors::{Factor, FactorKind, FactorStatus};
+use crate::core::factors::{Factor, FactorKind, FactorStatus, sms};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::{Error, assurance, enforcement, second_factor, sms};
+use crate::core::{Error, assurance, enforcement, second_factor};
 
 #[derive(Deserialize)]
 pub struct FactorQuery {

@@ -12,9 +12,9 @@ use super::login::{encode, safe_return_to};
 use super::{csrf, pages, session};
 use crate::app::AppState;
 use crate::core::audit::Origin;
-use crate::core::factors::{Factor, FactorKind, FactorStatus};
+use crate::core::factors::{Factor, FactorKind, FactorStatus, enrolment, oath_token, recovery_code, sms, totp};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::{Error, enforcement, enrol, hardware_tokens, sessions, sms};
+use crate::core::{Error, enforcement, sessions};
 
 #[derive(Deserialize)]
 pub struct SecurityQuery {
@@ -112,7 +112,7 @@ pub async fn show(
             name: f.name.clone(),
             added: f.created_at.format("%Y-%m-%d").to_string(),
             last_used: f.last_used_at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
-            flagged: f.kind == FactorKind::WebAuthn && crate::core::passkeys::is_flagged(f),
+            flagged: f.kind == FactorKind::WebAuthn && crate::core::factors::webauthn::is_flagged(f),
         })
         .collect();
     let mut ctx = pages::context();
@@ -126,13 +126,13 @@ pub async fn show(
         "has_recovery",
         &rows.iter().any(|r| r.kind == FactorKind::RecoveryCode.as_str()),
     );
-    ctx.insert("fresh", &enrol::is_fresh(&session, now));
+    ctx.insert("fresh", &enrolment::is_fresh(&session, now));
     // Remove buttons only where removing would be accepted (a fresh sign-in that proved a factor, if one exists).
     ctx.insert(
         "can_remove",
         &(session.state == SessionState::Authenticated
-            && enrol::is_fresh(&session, now)
-            && enrol::require_factor_proven(&session, &factors).is_ok()),
+            && enrolment::is_fresh(&session, now)
+            && enrolment::require_factor_proven(&session, &factors).is_ok()),
     );
     ctx.insert(
         "recovery_sign_in",
@@ -158,7 +158,7 @@ async fn totp_page(
     req: &HttpRequest,
     state: &AppState,
     status: StatusCode,
-    enrolment: enrol::TotpEnrolment,
+    enrolment: totp::TotpEnrolment,
     return_to: Option<&str>,
     error: Option<String>,
 ) -> HttpResponse {
@@ -181,7 +181,7 @@ pub async fn totp_start(
         return Ok(to_login());
     };
     let now = state.clock.now();
-    match enrol::start_totp(
+    match totp::start(
         state.store.as_ref(),
         &state.keys,
         now,
@@ -214,7 +214,7 @@ pub async fn totp_confirm(
         return Ok(to_login());
     };
     let store = state.store.as_ref();
-    let confirmed = enrol::confirm_totp(
+    let confirmed = totp::confirm(
         &state.core(&origin),
         &session,
         &user,
@@ -228,7 +228,7 @@ pub async fn totp_confirm(
         Err(Error::ReauthenticationRequired) => return Ok(to_reauth()),
         Err(e @ (Error::WrongCode(_) | Error::TooManyAttempts { .. })) => {
             let enrolment =
-                enrol::pending_totp(store, &state.keys, &user, &form.factor_id, &state.config.totp_issuer).await?;
+                totp::pending(store, &state.keys, &user, &form.factor_id, &state.config.totp_issuer).await?;
             let page = totp_page(
                 &req,
                 &state,
@@ -284,13 +284,13 @@ pub struct SmsConfirmForm {
 }
 
 /// Whether this session may add a factor now: a fresh sign-in, and one that proved a factor if the account has
-/// one this session did not add (`enrol::require_proof_for_adding`); otherwise the user confirms it is them.
+/// one this session did not add (`enrolment::require_proof_for_adding`); otherwise the user confirms it is them.
 async fn may_add(state: &AppState, session: &Session, user: &User) -> Result<bool, WebError> {
-    if !enrol::is_fresh(session, state.clock.now()) {
+    if !enrolment::is_fresh(session, state.clock.now()) {
         return Ok(false);
     }
     let factors = state.store.factors_of(&user.id).await?;
-    Ok(enrol::require_proof_for_adding(session, &factors).is_ok())
+    Ok(enrolment::require_proof_for_adding(session, &factors).is_ok())
 }
 
 pub async fn sms_start(
@@ -467,7 +467,7 @@ pub async fn token_bind(
     let Some((session, user, origin)) = acting_user(&req, &state, form.csrf.as_deref(), ENROLLING).await? else {
         return Ok(to_login());
     };
-    let bound = hardware_tokens::bind(
+    let bound = oath_token::bind(
         &state.core(&origin),
         &session,
         &user,
@@ -503,7 +503,7 @@ pub async fn recovery_codes(
         return Ok(to_login());
     };
     let now = state.clock.now();
-    let codes = match enrol::new_recovery_codes(
+    let codes = match recovery_code::new_recovery_codes(
         state.store.as_ref(),
         state.notifier.as_ref(),
         &state.keys,
@@ -540,7 +540,7 @@ pub async fn remove(
     let Some((session, user, origin)) = acting_user(&req, &state, form.csrf.as_deref(), SIGNED_IN).await? else {
         return Ok(to_login());
     };
-    let removed = enrol::remove(
+    let removed = enrolment::remove(
         state.store.as_ref(),
         state.notifier.as_ref(),
         state.clock.now(),

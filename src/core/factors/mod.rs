@@ -1,9 +1,15 @@
-//! Second factors: what kinds exist, how each is checked, and how they rank. Checks are pure functions of
-//! (secret, input, now, last use); what a check changes is written afterwards by `core::second_factor`.
-pub mod hotp;
+//! Factors: what kinds of second factor exist and how they rank (here), and one home per kind that owns its
+//! enrolment, its check and its rules — `password` (the first factor), `totp`, `sms`, `oath_token`, `webauthn`,
+//! `recovery_code` — plus `enrolment`, the guard, attempt counter and audit every second factor's enrolment
+//! shares. Code checks are pure functions of (secret, input, now, last use); each kind's `verify` writes what its
+//! check decided (a replay floor, a used code), and `core::second_factor` the rest of the sign-in step.
+pub mod enrolment;
+pub mod oath_token;
+pub mod password;
 pub mod recovery_code;
-pub mod token_import;
+pub mod sms;
 pub mod totp;
+pub mod webauthn;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

@@ -1,8 +1,21 @@
-//! One-time recovery codes: ten codes of 50 random bits each, shown once, stored as keyed hashes (HMAC-SHA256
-//! under a key derived from the master key), each usable once.
+//! The recovery-code factor, whole: generating a set (`new_recovery_codes`), the sign-in check (`verify`) and
+//! the code rules. Ten codes of 50 random bits each, shown once, stored as keyed hashes (HMAC-SHA256 under a key
+//! derived from the master key), each usable once (the store marks a code used in one conditional update). Codes
+//! back up a primary factor: an account gets them only once it has one.
+use chrono::{DateTime, Utc};
 use rand::RngCore;
+use serde_json::json;
 
+use super::enrolment;
+use super::{Factor, FactorKind, FactorStatus};
+use crate::core::audit::{self, AuditKind, Origin, Outcome};
+use crate::core::context::RequestCtx;
+use crate::core::model::{Session, User};
+use crate::core::notify::Notifier;
+use crate::core::second_factor::{Checked, accepted, notify};
 use crate::core::secrets::hmac;
+use crate::core::store::{CodeUse, Store};
+use crate::core::{Error, Keys, Result};
 
 pub const COUNT: usize = 10;
 const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789"; // no 0/o, 1/l/i
@@ -31,6 +44,85 @@ pub fn normalize(input: &str) -> Option<String> {
 
 pub fn digest(key: &[u8; 32], normalized: &str) -> String {
     hex::encode(hmac(key, &[b"recovery-code", normalized.as_bytes()]))
+}
+
+/// Ten new one-time codes, replacing any earlier ones; shown once, stored as keyed hashes. Only for users
+/// who have a primary factor: backup codes alone are not a second factor.
+pub async fn new_recovery_codes(
+    store: &dyn Store,
+    notifier: &dyn Notifier,
+    keys: &Keys,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    session: &Session,
+    user: &User,
+) -> Result<Vec<String>> {
+    let factors = enrolment::require_may_add(store, now, session, user, FactorKind::RecoveryCode).await?;
+    if !factors
+        .iter()
+        .any(|f| f.status == FactorStatus::Active && !f.kind.is_backup())
+    {
+        return Err(Error::invalid(
+            "Add an authenticator app or security key first; recovery codes back it up.",
+        ));
+    }
+    let codes = generate();
+    let hashes: Vec<String> = codes
+        .iter()
+        .filter_map(|c| normalize(c))
+        .map(|c| digest(&keys.recovery_codes, &c))
+        .collect();
+    let factor = Factor::new(
+        &user.id,
+        FactorKind::RecoveryCode,
+        "Recovery codes".into(),
+        FactorStatus::Active,
+        json!({}),
+        now,
+    );
+    store.replace_recovery_codes(&factor, &hashes).await?;
+    // Replacing the recovery codes resets a factor: trusted browsers must prove a factor again.
+    crate::core::trusted_devices::revoke_all(store, now, origin, &user.id, "recovery_codes_replaced").await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        AuditKind::FactorRecoveryCodesGenerated,
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "count": hashes.len() }),
+    )
+    .await?;
+    notify(
+        notifier,
+        user,
+        "factor_added",
+        json!({ "factor": factor.name, "ip": origin.ip }),
+    )
+    .await;
+    Ok(codes)
+}
+
+/// The sign-in check (dispatched from `core::second_factor::verify`): an unused code of the user's set is used
+/// up; a code used before is reported as a replay.
+pub async fn verify(ctx: &RequestCtx<'_>, user: &User, factors: &[Factor], code: &str) -> Result<Checked> {
+    let Some(normal) = normalize(code) else {
+        return Ok(Checked::Wrong);
+    };
+    Ok(
+        match ctx
+            .store
+            .use_recovery_code(&user.id, &digest(&ctx.keys.recovery_codes, &normal), ctx.now)
+            .await?
+        {
+            CodeUse::Accepted => match factors.first() {
+                Some(factor) => accepted(factor.clone(), FactorKind::RecoveryCode),
+                None => Checked::Wrong,
+            },
+            CodeUse::AlreadyUsed => Checked::Replayed,
+            CodeUse::Unknown => Checked::Wrong,
+        },
+    )
 }
 
 #[cfg(test)]

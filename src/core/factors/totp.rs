@@ -1,12 +1,23 @@
-//! TOTP (RFC 6238) as authenticator apps expect it: 160-bit secrets, SHA-1, 6 digits, 30-second steps,
-//! ±1 step accepted. A code is accepted once: only a step later than the last accepted one passes, and the
-//! store advances that step atomically (`FactorStore::advance_step`), so concurrent submissions of one code
-//! yield one success, on every instance.
+//! The authenticator-app factor, whole: enrolment (`start`, `pending`, `confirm`), the sign-in check (`verify`)
+//! and the code rules under them. TOTP (RFC 6238) as authenticator apps expect it: 160-bit secrets, SHA-1,
+//! 6 digits, 30-second steps, ±1 step accepted. A code is accepted once: only a step later than the last
+//! accepted one passes (the replay floor; the first code at enrolment sets it), and the store advances that step
+//! atomically (`FactorStore::advance_step`), so concurrent submissions of one code yield one success, on every
+//! instance. `check` is pure; `verify` and `confirm` write what it decided.
 use base64::Engine;
+use chrono::{DateTime, Utc};
 use rand::RngCore;
+use serde_json::json;
 use totp_rs::{Builder, Secret, Totp};
 
-use crate::core::{Error, Result};
+use super::enrolment::{self, announce_added, factor_name, marked};
+use super::{Factor, FactorKind, FactorStatus};
+use crate::core::context::RequestCtx;
+use crate::core::model::{Session, User};
+use crate::core::second_factor::{Checked, accepted};
+use crate::core::store::Store;
+use crate::core::throttle;
+use crate::core::{Error, Keys, Result};
 
 pub const DIGITS: usize = 6;
 pub const STEP_SECONDS: u64 = 30;
@@ -89,6 +100,139 @@ pub fn check(secret: &[u8], code: &str, now_unix: u64, last_step: Option<i64>) -
         Some(_) => Check::Replayed,
         None => Check::Wrong,
     }
+}
+
+pub struct TotpEnrolment {
+    pub factor_id: String,
+    pub provisioning: Provisioning,
+}
+
+/// Starts adding an authenticator app: a pending factor with a new sealed secret (replacing any earlier
+/// unfinished one).
+pub async fn start(
+    store: &dyn Store,
+    keys: &Keys,
+    now: DateTime<Utc>,
+    session: &Session,
+    user: &User,
+    issuer: &str,
+) -> Result<TotpEnrolment> {
+    enrolment::require_may_add(store, now, session, user, FactorKind::Totp).await?;
+    store.delete_pending_factors(&user.id, FactorKind::Totp).await?;
+    let secret = new_secret();
+    let mut factor = Factor::new(
+        &user.id,
+        FactorKind::Totp,
+        "Authenticator app".into(),
+        FactorStatus::Pending,
+        marked(json!({}), session),
+        now,
+    );
+    factor.secret_enc = Some(keys.sealer.seal(&secret, &factor.seal_context())?);
+    store.insert_factor(&factor).await?;
+    Ok(TotpEnrolment {
+        factor_id: factor.id,
+        provisioning: provisioning(&secret, &user.username, issuer)?,
+    })
+}
+
+/// The pending authenticator-app enrolment, shown again (e.g. after a wrong code).
+pub async fn pending(
+    store: &dyn Store,
+    keys: &Keys,
+    user: &User,
+    factor_id: &str,
+    issuer: &str,
+) -> Result<TotpEnrolment> {
+    let factor = enrolment::pending_factor(store, user, factor_id, FactorKind::Totp).await?;
+    let secret = keys
+        .sealer
+        .open(factor.secret_enc.as_deref().unwrap_or_default(), &factor.seal_context())?;
+    Ok(TotpEnrolment {
+        factor_id: factor.id,
+        provisioning: provisioning(&secret, &user.username, issuer)?,
+    })
+}
+
+/// Finishes adding an authenticator app: the first code proves it works and becomes the replay floor.
+pub async fn confirm(
+    ctx: &RequestCtx<'_>,
+    session: &Session,
+    user: &User,
+    factor_id: &str,
+    name: &str,
+    code: &str,
+) -> Result<Factor> {
+    let RequestCtx {
+        store,
+        keys,
+        now,
+        origin,
+        ..
+    } = *ctx;
+    enrolment::require_fresh(session, now)?;
+    let name = factor_name(name, "Authenticator app")?;
+    let factor = enrolment::pending_factor(store, user, factor_id, FactorKind::Totp).await?;
+    let attempt = enrolment::reserve_attempt(store, user, now).await?;
+    let secret = keys
+        .sealer
+        .open(factor.secret_enc.as_deref().unwrap_or_default(), &factor.seal_context())?;
+    let step = match check(&secret, code, now.timestamp().max(0) as u64, None) {
+        Check::Accepted { step } => step,
+        _ => {
+            enrolment::audit_failure(
+                store,
+                now,
+                origin,
+                user,
+                FactorKind::Totp,
+                json!({ "reason": "wrong_code" }),
+            )
+            .await?;
+            return Err(Error::WrongCode(
+                "That code is not right. Check the time on your phone and try the next code.".into(),
+            ));
+        }
+    };
+    throttle::succeeded(store, &attempt).await?;
+    if !store.activate_factor(&factor.id, &name, Some(step as i64), now).await? {
+        return Err(Error::invalid("This enrolment was already completed."));
+    }
+    let factor = Factor {
+        name,
+        status: FactorStatus::Active,
+        last_step: Some(step as i64),
+        ..factor
+    };
+    announce_added(ctx, user, &factor).await?;
+    Ok(factor)
+}
+
+/// The sign-in check (dispatched from `core::second_factor::verify`): `code` against each of the user's
+/// authenticator apps; an accepted step becomes the factor's replay floor through the store's conditional update.
+pub async fn verify(ctx: &RequestCtx<'_>, factors: &[Factor], code: &str) -> Result<Checked> {
+    let unix = ctx.now.timestamp().max(0) as u64;
+    let mut result = Checked::Wrong;
+    for factor in factors {
+        let sealed = factor
+            .secret_enc
+            .as_deref()
+            .ok_or_else(|| Error::Internal("TOTP factor without a secret".into()))?;
+        let secret = ctx.keys.sealer.open(sealed, &factor.seal_context())?;
+        match check(&secret, code, unix, factor.last_step) {
+            Check::Accepted { step } => {
+                // The store's conditional update is the real replay guard, also against concurrent requests.
+                return Ok(if ctx.store.advance_step(&factor.id, step as i64, ctx.now).await? {
+                    accepted(factor.clone(), FactorKind::Totp)
+                } else {
+                    Checked::Replayed
+                });
+            }
+            Check::Replayed => result = Checked::Replayed,
+            Check::Wrong => {}
+        }
+    }
+    Ok(result)
 }
 
 /// The code for a time; for tests and the enrolment self-check.

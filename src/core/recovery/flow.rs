@@ -9,14 +9,15 @@ use serde_json::json;
 use url::Url;
 
 use super::super::audit::{self, AuditKind, Origin, Outcome};
+use super::super::factors::password;
+use super::super::factors::password::lock as password_lock;
 use super::super::model::{User, UserStatus};
 use super::super::notify::{Notifier, SmsGateway};
-use super::super::password_lock;
 use super::super::secrets::{random_token, token_digest};
 use super::super::sessions::{self, SessionLimits};
 use super::super::store::{ResetLink, Store};
 use super::super::throttle::{self, Policy};
-use super::super::{Error, Result, accounts, password};
+use super::super::{Error, Result, accounts};
 use super::{
     FactorResetRequest, FactorSelection, Person, Refusal, ResetState, SELF, may_approve, may_execute, may_open,
     parse_checks, parse_reason,
@@ -486,7 +487,7 @@ async fn notify_pending(ctx: &Ctx<'_>, user: &User, request: &FactorResetRequest
     let mut numbers: Vec<String> = user.phone.iter().cloned().collect();
     for factor in ctx.store.factors_of(&user.id).await? {
         if factor.kind == FactorKind::Sms
-            && let Some(phone) = crate::core::sms::phone_of(&factor)
+            && let Some(phone) = crate::core::factors::sms::phone_of(&factor)
             && !numbers.iter().any(|n| n == phone)
         {
             numbers.push(phone.to_string());
@@ -495,7 +496,7 @@ async fn notify_pending(ctx: &Ctx<'_>, user: &User, request: &FactorResetRequest
     for number in numbers {
         let text = format!("Gatehouse: your second factors will be reset at {until}. Not you? Cancel: {link}");
         match ctx.sms.send_sms(&number, &text).await {
-            Ok(()) => reached.push(format!("sms:{}", crate::core::sms::masked(&number))),
+            Ok(()) => reached.push(format!("sms:{}", crate::core::factors::sms::masked(&number))),
             Err(e) => tracing::warn!(error = %e, "could not text the factor-reset notice"),
         }
     }
@@ -638,7 +639,7 @@ pub async fn check_enrol_link(ctx: &Ctx<'_>, token: &str) -> Result<User> {
 
 /// Uses the enrolment link together with the user's password: a session that allows nothing but enrolling a
 /// new factor (which is then proven like any new factor). The password is checked as at the sign-in page: on
-/// the account's attempt counter (`password_lock`), so a wrong one counts against the account's password
+/// the account's attempt counter (`factors::password::lock`), so a wrong one counts against the account's password
 /// attempts and a locked password is refused here too. A refusal leaves the link usable.
 pub async fn redeem_enrol_link(
     ctx: &Ctx<'_>,

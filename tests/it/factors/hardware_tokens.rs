@@ -1,7 +1,7 @@
 //! Hardware OATH tokens: `gatehouse tokens import` (CSV and PSKC), binding by serial and two consecutive
 //! codes, sign-in with HOTP and TOTP tokens, and what a token refuses.
 use crate::common::*;
-use gatehouse::core::factors::hotp::{HashAlgorithm, hotp};
+use gatehouse::core::factors::oath_token::hotp::{HashAlgorithm, hotp};
 use std::process::Command;
 
 const HOTP_SEED: &[u8] = b"12345678901234567890";

@@ -145,7 +145,7 @@ async fn storage_transitions_have_one_winner_on_every_backend() {
         let store = SeaStore::connect(&db.url).await.expect("connect");
         store.migrate().await.expect("migrate");
         let now = chrono::Utc::now();
-        let pool = gatehouse::core::password::PasswordPool::new(1, 0).expect("hashing thread");
+        let pool = gatehouse::core::factors::password::PasswordPool::new(1, 0).expect("hashing thread");
         let user = accounts::create(&store, &pool, now, &Origin::cli(), an_account("kim"))
             .await
             .unwrap();

@@ -324,7 +324,7 @@ async fn the_enrolment_link_checks_the_password_on_the_accounts_counter_and_lock
         1
     );
     let state = server.state();
-    gatehouse::core::password_lock::unlock(
+    gatehouse::core::factors::password::lock::unlock(
         state.store.as_ref(),
         &state.password_policy,
         state.clock.now(),

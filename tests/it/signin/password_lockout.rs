@@ -1,4 +1,4 @@
-//! The password lockout (`core/password_lock.rs`): failures count per account whatever identifier was typed;
+//! The password lockout (`core/factors/password/lock.rs`): failures count per account whatever identifier was typed;
 //! at the limit the password stops working — silently, the right one included — until a reset by mail or
 //! `gatehouse user unlock`; the user and the administrators are told once.
 use crate::cli::common::Cli;
@@ -107,7 +107,7 @@ async fn failures_count_per_account_and_the_lock_refuses_even_the_right_password
         .collect();
     assert_eq!(refused.len(), 3, "each refused attempt is audited with its reason");
     assert!(
-        gatehouse::core::password_lock::is_locked(store, &server.state().password_policy, &bob)
+        gatehouse::core::factors::password::lock::is_locked(store, &server.state().password_policy, &bob)
             .await
             .unwrap()
     );

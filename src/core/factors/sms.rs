@@ -1,4 +1,5 @@
-//! The SMS factor: a verified phone number, and one-time 6-digit codes valid 5 minutes, each bound to the
+//! The SMS factor, whole: enrolment (`start_enrolment`, `confirm_enrolment`), sending codes (`send_code`) and the
+//! sign-in check (`accept_code`). A verified phone number, and one-time 6-digit codes valid 5 minutes, each bound to the
 //! sign-in (or enrolment) session it was sent for, so a code intercepted for one transaction is useless in
 //! another. Sends are limited per account, per number and per client address, counted in the database.
 //! SMS is the weakest factor (SIM swap, interception, phishing); the pages say so.
@@ -6,15 +7,16 @@ use chrono::Duration;
 use rand::Rng;
 use serde_json::json;
 
-use super::audit::{self, AuditKind, Outcome};
-use super::context::RequestCtx;
-use super::factors::{Factor, FactorKind, FactorStatus};
-use super::model::{Phone, Session, User};
-use super::second_factor::{Checked, accepted};
-use super::secrets::hmac;
-use super::store::{CodeUse, SmsCode};
-use super::throttle::{self, Policy};
-use super::{Error, Keys, Result, enrol};
+use super::enrolment;
+use super::{Factor, FactorKind, FactorStatus};
+use crate::core::audit::{self, AuditKind, Outcome};
+use crate::core::context::RequestCtx;
+use crate::core::model::{Phone, Session, User};
+use crate::core::second_factor::{Checked, accepted};
+use crate::core::secrets::hmac;
+use crate::core::store::{CodeUse, SmsCode};
+use crate::core::throttle;
+use crate::core::{Error, Keys, Result};
 
 pub const CODE_TTL: Duration = Duration::minutes(5);
 const WINDOW: Duration = Duration::hours(1);
@@ -134,9 +136,7 @@ pub async fn accept_code(ctx: &RequestCtx<'_>, factors: &[Factor], session_hash:
 /// Starts adding a phone: a pending SMS factor for the validated number, and a code sent to it.
 pub async fn start_enrolment(ctx: &RequestCtx<'_>, session: &Session, user: &User, phone: &str) -> Result<Factor> {
     let RequestCtx { store, now, .. } = *ctx;
-    enrol::require_fresh(session, now)?;
-    enrol::require_proof_for_adding(session, &store.factors_of(&user.id).await?)?;
-    enrol::require_allowed(store, now, user, FactorKind::Sms).await?;
+    enrolment::require_may_add(store, now, session, user, FactorKind::Sms).await?;
     let phone = Phone::parse(phone)?;
     store.delete_pending_factors(&user.id, FactorKind::Sms).await?;
     let factor = Factor::new(
@@ -144,7 +144,7 @@ pub async fn start_enrolment(ctx: &RequestCtx<'_>, session: &Session, user: &Use
         FactorKind::Sms,
         format!("Phone {}", masked(phone.as_str())),
         FactorStatus::Pending,
-        enrol::marked(json!({ "phone": phone.as_str() }), session),
+        enrolment::marked(json!({ "phone": phone.as_str() }), session),
         now,
     );
     store.insert_factor(&factor).await?;
@@ -161,23 +161,18 @@ pub async fn confirm_enrolment(
     code: &str,
 ) -> Result<Factor> {
     let RequestCtx { store, now, origin, .. } = *ctx;
-    enrol::require_fresh(session, now)?;
-    let factor = store
-        .factor_of(&user.id, factor_id)
-        .await?
-        .filter(|f| f.kind == FactorKind::Sms && f.status == FactorStatus::Pending)
-        .ok_or_else(|| Error::invalid("This enrolment has expired; start again."))?;
-    let attempt = throttle::begin(store, &Policy::PASSWORD, &format!("enrol:{}", user.id), now).await?;
+    enrolment::require_fresh(session, now)?;
+    let factor = enrolment::pending_factor(store, user, factor_id, FactorKind::Sms).await?;
+    let attempt = enrolment::reserve_attempt(store, user, now).await?;
     let checked = accept_code(ctx, std::slice::from_ref(&factor), &session.id_hash, code).await?;
     if !matches!(checked, Checked::Accepted { .. }) {
-        audit::record(
+        enrolment::audit_failure(
             store,
             now,
             origin,
-            AuditKind::FactorEnrolment,
-            Outcome::Failure,
-            Some(&user.id),
-            json!({ "kind": "sms", "reason": "wrong_code" }),
+            user,
+            FactorKind::Sms,
+            json!({ "reason": "wrong_code" }),
         )
         .await?;
         return Err(Error::WrongCode("That code is not right, or it has expired.".into()));
@@ -186,10 +181,10 @@ pub async fn confirm_enrolment(
     if !store.activate_factor(&factor.id, &factor.name, None, now).await? {
         return Err(Error::invalid("This enrolment was already completed."));
     }
-    super::enrol::announce_added(ctx, user, &factor).await?;
+    enrolment::announce_added(ctx, user, &factor).await?;
     // A new verified phone number is the account's phone change: browsers trusted before it stop skipping
     // the second factor (whoever changed the number must not keep a trusted browser for free).
-    super::trusted_devices::revoke_all(store, now, origin, &user.id, "phone_changed").await?;
+    crate::core::trusted_devices::revoke_all(store, now, origin, &user.id, "phone_changed").await?;
     Ok(Factor {
         status: FactorStatus::Active,
         ..factor

@@ -14,14 +14,14 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::Result;
-use super::audit::{self, AuditKind, Origin, Outcome};
-use super::model::User;
-use super::notify::Notifier;
-use super::second_factor::notify;
-use super::secrets::token_digest;
-use super::store::Store;
-use super::throttle;
+use crate::core::Result;
+use crate::core::audit::{self, AuditKind, Origin, Outcome};
+use crate::core::model::User;
+use crate::core::notify::Notifier;
+use crate::core::second_factor::notify;
+use crate::core::secrets::token_digest;
+use crate::core::store::Store;
+use crate::core::throttle;
 
 /// The counter of an account, whichever identifier was typed.
 pub fn account_key(user_id: &str) -> String {

@@ -1,4 +1,6 @@
-//! WebAuthn: security keys and passkeys (webauthn-rs). Registered and used as a second factor after the
+//! The WebAuthn factor, whole: security keys and passkeys (webauthn-rs) — registration (`start_registration`,
+//! `finish_registration`), the second step of sign-in (`start_second_factor`, `finish_second_factor`), the
+//! passwordless sign-in and the clone flag. Registered and used as a second factor after the
 //! password; passkeys also sign in without a password (discoverable credentials, user verification required),
 //! which counts as both factors.
 //!
@@ -19,16 +21,17 @@ use webauthn_rs::prelude::{
     PublicKeyCredential, RegisterPublicKeyCredential, Uuid, Webauthn, WebauthnBuilder, WebauthnError,
 };
 
-use super::audit::{self, AuditKind, Origin, Outcome};
-use super::context::RequestCtx;
-use super::factors::{Factor, FactorKind, FactorStatus};
-use super::login::SignedIn;
-use super::model::{Session, User, UserStatus, truncate};
-use super::second_factor::{self, Checked};
-use super::secrets::{random_token, token_digest};
-use super::sessions;
-use super::store::Store;
-use super::{Error, Result, enforcement, enrol};
+use super::enrolment;
+use super::{Factor, FactorKind, FactorStatus};
+use crate::core::audit::{self, AuditKind, Origin, Outcome};
+use crate::core::context::RequestCtx;
+use crate::core::login::SignedIn;
+use crate::core::model::{Session, User, UserStatus, truncate};
+use crate::core::second_factor::{self, Checked};
+use crate::core::secrets::{random_token, token_digest};
+use crate::core::sessions;
+use crate::core::store::Store;
+use crate::core::{Error, Result, enforcement};
 
 const CEREMONY_TTL: Duration = Duration::minutes(5);
 
@@ -81,9 +84,7 @@ pub async fn start_registration(
     session: &Session,
     user: &User,
 ) -> Result<Value> {
-    enrol::require_fresh(session, now)?;
-    enrol::require_proof_for_adding(session, &store.factors_of(&user.id).await?)?;
-    enrol::require_allowed(store, now, user, FactorKind::WebAuthn).await?;
+    enrolment::require_may_add(store, now, session, user, FactorKind::WebAuthn).await?;
     let user_id = Uuid::parse_str(&user.id).map_err(internal)?;
     let existing: Vec<_> = webauthn_factors(store, &user.id)
         .await?
@@ -122,15 +123,8 @@ pub async fn finish_registration(
     name: &str,
 ) -> Result<Factor> {
     let RequestCtx { store, now, origin, .. } = *ctx;
-    enrol::require_fresh(session, now)?;
-    let name = {
-        let trimmed = name.trim();
-        let chosen = if trimmed.is_empty() { "Security key" } else { trimmed };
-        if chosen.chars().count() > 64 || chosen.chars().any(char::is_control) {
-            return Err(Error::invalid("A name has at most 64 characters."));
-        }
-        chosen.to_string()
-    };
+    enrolment::require_fresh(session, now)?;
+    let name = enrolment::factor_name(name, "Security key")?;
     let state = store
         .take_ceremony(&format!("{}:register", session.id_hash), "register", now)
         .await?
@@ -140,16 +134,8 @@ pub async fn finish_registration(
     let passkey = match webauthn.finish_passkey_registration(&response, &state) {
         Ok(passkey) => passkey,
         Err(e) => {
-            audit::record(
-                store,
-                now,
-                origin,
-                AuditKind::FactorEnrolment,
-                Outcome::Failure,
-                Some(&user.id),
-                json!({ "kind": "webauthn", "reason": e.to_string() }),
-            )
-            .await?;
+            let details = json!({ "reason": e.to_string() });
+            enrolment::audit_failure(store, now, origin, user, FactorKind::WebAuthn, details).await?;
             return Err(Error::WrongCode(
                 "The security key or passkey could not be registered.".into(),
             ));
@@ -160,11 +146,11 @@ pub async fn finish_registration(
         FactorKind::WebAuthn,
         name,
         FactorStatus::Active,
-        super::enrol::marked(json!({ "passkey": passkey, "flagged": false }), session),
+        enrolment::marked(json!({ "passkey": passkey, "flagged": false }), session),
         now,
     );
     store.insert_factor(&factor).await?;
-    super::enrol::announce_added(ctx, user, &factor).await?;
+    enrolment::announce_added(ctx, user, &factor).await?;
     Ok(factor)
 }
 
@@ -444,7 +430,7 @@ pub async fn finish_passwordless(
     // The role policy must accept passkeys for this user (or, for a user whose factors all stopped counting,
     // the passkey proves who they are and opens enrolment only).
     let (requirement, plan) = enforcement::plan_for(store, now, &user).await?;
-    super::login::enforce_ip(store, now, origin, Some(&user), "role", &requirement.ip_rules).await?;
+    crate::core::login::enforce_ip(store, now, origin, Some(&user), "role", &requirement.ip_rules).await?;
     if !plan.accepted.contains(&FactorKind::WebAuthn) {
         audit::record(
             store,

@@ -13,8 +13,8 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
-use super::password::{self, Memory, Verdict};
-use super::{Error, Result};
+use super::{Memory, Verdict};
+use crate::core::{Error, Result};
 
 /// The wait a busy answer suggests: a queue drains in well under a second, so a few seconds spread retries.
 pub const BUSY_RETRY_SECS: u64 = 2;
@@ -110,11 +110,11 @@ impl Drop for PasswordPool {
 
 impl Slot {
     pub async fn hash(self, password: String) -> Result<String> {
-        self.run(move |memory| password::hash_with(&password, memory)).await?
+        self.run(move |memory| super::hash_with(&password, memory)).await?
     }
 
     pub async fn verify(self, password: String, stored: Option<String>) -> Result<Verdict> {
-        self.run(move |memory| password::verify_or_dummy(&password, stored.as_deref(), memory))
+        self.run(move |memory| super::verify_or_dummy(&password, stored.as_deref(), memory))
             .await
     }
 

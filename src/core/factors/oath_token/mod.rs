@@ -1,4 +1,6 @@
-//! Hardware OATH tokens (the key fobs banks hand out): an administrator imports their seeds (PSKC or CSV);
+//! The hardware OATH token factor, whole: importing seeds (`import`, parsing in `import.rs`), binding a token
+//! (`bind`), the sign-in check (`verify`) and the code rules (`hotp.rs`). Hardware OATH tokens (the key fobs banks
+//! hand out): an administrator imports their seeds (PSKC or CSV);
 //! a user binds one by typing its serial number and two consecutive codes, which also resynchronises its HOTP
 //! counter or TOTP clock drift; afterwards it is a second factor like an authenticator app. Seeds are sealed at
 //! rest; a token binds once; every accepted code moves a counter or step forward in one conditional UPDATE.
@@ -6,16 +8,20 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::json;
 
-use super::audit::{self, AuditKind, Origin, Outcome};
-use super::context::RequestCtx;
-use super::factors::hotp::{self, HashAlgorithm};
-use super::factors::token_import::{self, TokenType};
-use super::factors::{Factor, FactorKind, FactorStatus};
-use super::model::{Session, User};
-use super::second_factor::{Checked, accepted};
-use super::store::Store;
-use super::throttle::{self, Policy};
-use super::{Error, Keys, Result, enrol};
+pub mod hotp;
+pub mod import;
+
+use self::hotp::HashAlgorithm;
+use self::import::TokenType;
+use super::enrolment;
+use super::{Factor, FactorKind, FactorStatus};
+use crate::core::audit::{self, AuditKind, Origin, Outcome};
+use crate::core::context::RequestCtx;
+use crate::core::model::{Session, User};
+use crate::core::second_factor::{Checked, accepted};
+use crate::core::store::Store;
+use crate::core::throttle;
+use crate::core::{Error, Keys, Result};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct HardwareToken {
@@ -70,7 +76,7 @@ pub async fn import(
     origin: &Origin,
     bytes: &[u8],
 ) -> Result<usize> {
-    let seeds = token_import::parse(bytes)?;
+    let seeds = import::parse(bytes)?;
     let mut tokens = Vec::with_capacity(seeds.len());
     for seed in &seeds {
         tokens.push(HardwareToken {
@@ -125,10 +131,8 @@ pub async fn bind(
         origin,
         ..
     } = *ctx;
-    enrol::require_fresh(session, now)?;
-    enrol::require_proof_for_adding(session, &store.factors_of(&user.id).await?)?;
-    enrol::require_allowed(store, now, user, FactorKind::OathToken).await?;
-    let attempt = throttle::begin(store, &Policy::PASSWORD, &format!("enrol:{}", user.id), now).await?;
+    enrolment::require_may_add(store, now, session, user, FactorKind::OathToken).await?;
+    let attempt = enrolment::reserve_attempt(store, user, now).await?;
     let refusal = || Error::WrongCode("That serial number and those codes do not match an available token.".into());
     let serial = serial.trim();
     let token = store
@@ -158,14 +162,14 @@ pub async fn bind(
         None => None,
     };
     let (Some(token), Some((counter, drift, last_step))) = (token, resynced) else {
-        audit::record(
+        let serial = crate::core::model::truncate(serial, 64);
+        enrolment::audit_failure(
             store,
             now,
             origin,
-            AuditKind::FactorEnrolment,
-            Outcome::Failure,
-            Some(&user.id),
-            json!({ "kind": "oath_token", "serial": super::model::truncate(serial, 64) }),
+            user,
+            FactorKind::OathToken,
+            json!({ "serial": serial }),
         )
         .await?;
         return Err(refusal());
@@ -175,7 +179,7 @@ pub async fn bind(
         FactorKind::OathToken,
         format!("Token {}", token.serial),
         FactorStatus::Active,
-        enrol::marked(json!({ "serial": token.serial }), session),
+        enrolment::marked(json!({ "serial": token.serial }), session),
         now,
     );
     if !store
@@ -185,7 +189,7 @@ pub async fn bind(
         return Err(refusal());
     }
     throttle::succeeded(store, &attempt).await?;
-    super::enrol::announce_added(ctx, user, &factor).await?;
+    enrolment::announce_added(ctx, user, &factor).await?;
     Ok(factor)
 }
 
@@ -193,9 +197,9 @@ fn unix(now: DateTime<Utc>) -> u64 {
     now.timestamp().max(0) as u64
 }
 
-/// Checks a code against the user's bound tokens; an accepted code moves the token's counter or step forward, and
+/// The sign-in check (dispatched from `core::second_factor::verify`): a code against the user's bound tokens; an accepted code moves the token's counter or step forward, and
 /// a code the token produced before (already consumed) is reported as a replay.
-pub async fn check(ctx: &RequestCtx<'_>, factors: &[Factor], code: &str) -> Result<Checked> {
+pub async fn verify(ctx: &RequestCtx<'_>, factors: &[Factor], code: &str) -> Result<Checked> {
     let RequestCtx { store, keys, now, .. } = *ctx;
     for factor in factors {
         let Some(serial) = factor.data.get("serial").and_then(|s| s.as_str()) else {

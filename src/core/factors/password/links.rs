@@ -7,13 +7,13 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use url::Url;
 
-use super::audit::{self, AuditKind, Origin, Outcome};
-use super::model::{OneTimeToken, TokenPurpose, User, UserStatus};
-use super::notify::Notifier;
-use super::password::{self, PasswordPool};
-use super::secrets::{random_token, token_digest};
-use super::store::Store;
-use super::{Error, Result, accounts};
+use super::{self as password, PasswordPool};
+use crate::core::audit::{self, AuditKind, Origin, Outcome};
+use crate::core::model::{OneTimeToken, TokenPurpose, User, UserStatus};
+use crate::core::notify::Notifier;
+use crate::core::secrets::{random_token, token_digest};
+use crate::core::store::Store;
+use crate::core::{Error, Result, accounts};
 
 /// Reset mails one account receives per hour at most.
 pub const RESET_MAILS_PER_HOUR: u32 = 5;
@@ -91,7 +91,7 @@ pub async fn request(
                 Outcome::Failure,
                 None,
                 json!({
-                    "identifier": super::model::truncate(identifier, 64), "reason": "unknown_user",
+                    "identifier": crate::core::model::truncate(identifier, 64), "reason": "unknown_user",
                 }),
             )
             .await?;
@@ -100,7 +100,7 @@ pub async fn request(
         Err(other) => return Err(other),
     };
     // At most a few mails an hour, so the form cannot be used to flood someone's inbox.
-    if super::throttle::take_quota(
+    if crate::core::throttle::take_quota(
         store,
         &format!("reset-mail:{}", user.id),
         RESET_MAILS_PER_HOUR,
@@ -204,9 +204,9 @@ pub async fn complete(
         .await?;
         return Err(Error::InvalidLink);
     }
-    super::trusted_devices::revoke_all(store, now, origin, &user.id, "password_reset").await?;
-    // Proving the mailbox is how a user ends a password lockout (`password_lock`).
-    super::password_lock::clear(store, now, origin, &user, "password_reset").await?;
+    crate::core::trusted_devices::revoke_all(store, now, origin, &user.id, "password_reset").await?;
+    // Proving the mailbox is how a user ends a password lockout (`lock`).
+    super::lock::clear(store, now, origin, &user, "password_reset").await?;
     audit::record(
         store,
         now,

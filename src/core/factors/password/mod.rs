@@ -1,5 +1,6 @@
-//! Passwords: argon2id with OWASP's parameters, strength rules, and timing that does not tell whether an
-//! account exists.
+//! The password factor, whole: argon2id with OWASP's parameters, strength rules, and timing that does not tell
+//! whether an account exists (here); hashing on a bounded pool (`pool`); the per-account lockout (`lock`); and
+//! the single-use links that set a password (`links`). The sign-in flow that uses them is `core::login`.
 //!
 //! Hashing costs ~15 ms of one core and 19 MiB by design. It never runs on the request threads, and never
 //! without a bound: [`PasswordPool`] runs it on a few dedicated threads, each of which reuses one [`Memory`]
@@ -9,10 +10,14 @@ use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
 use rand::RngCore;
 use std::sync::OnceLock;
 
-use super::secrets::constant_time_eq;
-use super::{Error, Result};
+pub mod links;
+pub mod lock;
+pub mod pool;
 
-pub use super::password_pool::{PasswordPool, Slot};
+use crate::core::secrets::constant_time_eq;
+use crate::core::{Error, Result};
+
+pub use self::pool::{PasswordPool, Slot};
 
 pub const MIN_CHARS: usize = 8;
 pub const MAX_CHARS: usize = 128;
