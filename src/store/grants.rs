@@ -25,7 +25,6 @@ pub(super) async fn revoke_of_user<C: ConnectionTrait>(conn: &C, user_id: &str, 
     let access = issued_token::Entity::update_many()
         .col_expr(issued_token::Column::RevokedAt, Expr::value(now))
         .filter(issued_token::Column::UserId.eq(user_id))
-        .filter(issued_token::Column::Sid.is_not_null())
         .filter(issued_token::Column::RevokedAt.is_null())
         .filter(issued_token::Column::ExpiresAt.gt(now))
         .exec(conn)
