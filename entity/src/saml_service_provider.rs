@@ -18,7 +18,7 @@ pub struct Model {
     pub slo_endpoints: String,
     /// JSON list of role names; empty: every user.
     pub allowed_roles: String,
-    /// The minimum assurance level (`core::assurance::ALL`) for every Response to it; NULL: none.
+    /// The minimum assurance level (`core::policy::assurance::ALL`) for every Response to it; NULL: none.
     pub min_acr: Option<String>,
     /// JSON list of encryption certificates (base64 DER) from `metadata`.
     pub encryption_certificates: String,

@@ -1,4 +1,4 @@
-//! A client's minimum assurance level (`min_acr`, one of `core::assurance::ALL`): every authorization for the
+//! A client's minimum assurance level (`min_acr`, one of `core::policy::assurance::ALL`): every authorization for the
 //! client must reach it, as if the client had sent it in `acr_values`. NULL: no minimum.
 use sea_orm_migration::prelude::*;
 

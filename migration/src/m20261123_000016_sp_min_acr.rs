@@ -1,4 +1,4 @@
-//! A SAML SP's minimum assurance level (`min_acr`, one of `core::assurance::ALL`): every Response to the SP
+//! A SAML SP's minimum assurance level (`min_acr`, one of `core::policy::assurance::ALL`): every Response to the SP
 //! must reach it, as an OIDC client's `min_acr` does. NULL: no minimum.
 use sea_orm_migration::prelude::*;
 

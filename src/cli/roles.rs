@@ -8,8 +8,8 @@ use super::{CliError, print};
 use crate::config::Config;
 use crate::core::audit::Origin;
 use crate::core::clock::{Clock, SystemClock};
+use crate::core::policy::roles;
 use crate::core::policy::{self, PolicyChange, RolePolicy};
-use crate::core::role_policies;
 
 // Parsed once per process; boxing the large variant would buy nothing.
 #[allow(clippy::large_enum_variant)]
@@ -140,7 +140,7 @@ pub async fn run(config: &Config, command: RoleCommand, json: bool) -> Result<()
     let now = SystemClock.now();
     match command {
         RoleCommand::List => {
-            let all = role_policies::list(store, now).await?;
+            let all = roles::list(store, now).await?;
             let lines: Vec<String> = all
                 .iter()
                 .map(|p| {
@@ -157,12 +157,12 @@ pub async fn run(config: &Config, command: RoleCommand, json: bool) -> Result<()
             print(json, &serde_json::to_value(&all)?, &lines.join("\n"));
         }
         RoleCommand::Show { role } => {
-            let policy = role_policies::show(store, now, &role).await?;
+            let policy = roles::show(store, now, &role).await?;
             print(json, &serde_json::to_value(&policy)?, &text(&policy));
         }
         RoleCommand::Set(args) => {
             let change = args.change()?;
-            let (policy, changed) = role_policies::set(store, now, &Origin::cli(), &args.role, &change).await?;
+            let (policy, changed) = roles::set(store, now, &Origin::cli(), &args.role, &change).await?;
             let mut value = serde_json::to_value(&policy)?;
             value["changed"] = json!(changed);
             let headline = if changed { "Policy changed" } else { "Nothing changed" };

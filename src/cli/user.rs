@@ -278,7 +278,7 @@ pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Resu
         }
         UserCommand::Devices { user } => {
             let target = accounts::find(store, &user).await?;
-            let days = crate::core::enforcement::requirement_for(store, now, &target)
+            let days = crate::core::policy::enforcement::requirement_for(store, now, &target)
                 .await?
                 .trusted_device_days;
             let devices = trusted_devices::list(store, now, &target, days).await?;
@@ -323,7 +323,7 @@ pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Resu
             let required = crate::core::policy::parse_bool(&required)?;
             let target = accounts::find(store, &user).await?;
             let changed =
-                crate::core::role_policies::set_user_mfa_required(store, now, &origin, &target, required).await?;
+                crate::core::policy::roles::set_user_mfa_required(store, now, &origin, &target, required).await?;
             print(
                 json,
                 &json!({ "username": target.username, "mfa_required": required, "changed": changed }),

@@ -77,7 +77,7 @@ pub async fn create(
             known.join(", ")
         )));
     }
-    super::role_policies::check_role_set(store, now, &roles).await?;
+    super::policy::roles::check_role_set(store, now, &roles).await?;
     let password_hash = match req.password {
         Some(password) => {
             password::check_strength(&password, &[username.as_str(), email.as_str(), &display_name])?;
@@ -223,7 +223,7 @@ pub async fn add_role(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, us
     let mut roles = store.roles_of(&user.id).await?;
     if !roles.iter().any(|r| r == role) {
         roles.push(role.to_string());
-        super::role_policies::check_role_set(store, now, &roles).await?;
+        super::policy::roles::check_role_set(store, now, &roles).await?;
     }
     let added = store.add_role(&user.id, role, now).await?;
     audit::record(

@@ -13,10 +13,10 @@
 //! sweep within a minute, and a refresh checks the sign-in itself, so it never waits for the sweep.
 use chrono::{DateTime, Utc};
 
-use super::assurance;
 use super::factors::FactorKind;
 use super::model::{Session, SessionState, User};
 use super::oauth::{Client, RefreshGrant};
+use super::policy::assurance;
 use super::policy::{self, Requirement, Stage};
 use super::sessions::{self, SessionLimits};
 use super::store::Store;

@@ -14,7 +14,7 @@ use super::model::{Session, SessionState, User, UserStatus, truncate};
 use super::sessions;
 use super::store::Store;
 use super::throttle;
-use super::{Error, Result, accounts, enforcement, trusted_devices};
+use super::{Error, Result, accounts, policy::enforcement, trusted_devices};
 
 /// A new session after a step of sign-in. Its `state` says what comes next: `Authenticated`, or a pending
 /// state that waits for a second factor or for enrolment of one.

@@ -2,12 +2,10 @@
 //! No actix and no sea-orm here: storage, mail and time come in through traits so that every rule can be
 //! exercised against any backend and any clock.
 pub mod accounts;
-pub mod assurance;
 pub mod audit;
 pub mod clock;
 pub mod context;
 pub mod crypto;
-pub mod enforcement;
 pub mod error;
 pub mod factors;
 pub mod grants;
@@ -19,12 +17,10 @@ pub mod notify;
 pub mod oauth;
 pub mod policy;
 pub mod recovery;
-pub mod role_policies;
 pub mod saml;
 pub mod second_factor;
 pub mod secrets;
 pub mod sessions;
-pub mod stepup;
 pub mod store;
 pub mod throttle;
 pub mod trusted_devices;

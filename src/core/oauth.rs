@@ -54,7 +54,7 @@ pub struct Client {
     pub jwks: Option<serde_json::Value>,
     /// Where logout tokens are POSTed when a session that signed in to this client ends.
     pub backchannel_logout_uri: Option<String>,
-    /// The lowest assurance level (`core::assurance`) any authorization for this client must reach.
+    /// The lowest assurance level (`core::policy::assurance`) any authorization for this client must reach.
     pub min_acr: Option<String>,
 }
 

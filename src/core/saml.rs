@@ -177,7 +177,7 @@ pub struct ServiceProvider {
     pub slo_endpoints: Vec<SloEndpoint>,
     /// Only users holding one of these roles may sign in to it (`RequestDenied` otherwise); empty: everyone.
     pub allowed_roles: Vec<String>,
-    /// Every Response to it needs this assurance level (`core::assurance::ALL`), stepping up if need be.
+    /// Every Response to it needs this assurance level (`core::policy::assurance::ALL`), stepping up if need be.
     pub min_acr: Option<String>,
     /// Encryption certificates (base64 DER) from the metadata: `KeyDescriptor use="encryption"` or without `use`.
     pub encryption_certificates: Vec<String>,

@@ -20,7 +20,7 @@ use super::policy::Access;
 use super::sessions;
 use super::store::Store;
 use super::throttle::{self, Attempt};
-use super::{Error, Result, enforcement};
+use super::{Error, Result, policy::enforcement};
 
 /// What the second-step page offers this user, in order: for a sign-in, their factors of kinds the role
 /// policy accepts (see `policy::plan`); for a step-up, those the policy allows that reach `level` (when given).
@@ -49,7 +49,9 @@ pub async fn step_up_kinds(
     let kinds: Vec<FactorKind> = super::factors::offer_order(&store.factors_of(&user.id).await?)
         .into_iter()
         .filter(|k| requirement.allows(*k))
-        .filter(|k| level.is_none_or(|l| super::assurance::meets(super::assurance::level_of_kind(*k), l)))
+        .filter(|k| {
+            level.is_none_or(|l| super::policy::assurance::meets(super::policy::assurance::level_of_kind(*k), l))
+        })
         .collect();
     // Recovery codes back up a factor; alone they never make a level reachable.
     Ok(if kinds.iter().any(|k| !k.is_backup()) {
@@ -206,7 +208,7 @@ pub async fn conclude(
                 Some(&user.id),
                 json!({
                     "kind": kind, "factor_id": factor.id, "next": state.as_str(), "step_up": step_up,
-                    "acr": super::assurance::acr_for(&session.amr),
+                    "acr": super::policy::assurance::acr_for(&session.amr),
                 }),
             )
             .await?;

@@ -7,7 +7,7 @@ use super::{pages, session};
 use crate::app::AppState;
 use crate::core::factors::enrolment;
 use crate::core::model::Session;
-use crate::core::{accounts, enforcement};
+use crate::core::{accounts, policy::enforcement};
 use actix_web::http::StatusCode;
 
 pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {

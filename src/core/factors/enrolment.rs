@@ -100,7 +100,7 @@ pub fn signed_in_with_recovery_code(session: &Session) -> bool {
 /// Refuses to add a factor of a kind the user's role policy does not count: it could never satisfy the policy,
 /// and an account should hold only factors that sign-in accepts.
 pub async fn require_allowed(store: &dyn Store, now: DateTime<Utc>, user: &User, kind: FactorKind) -> Result<()> {
-    if crate::core::enforcement::requirement_for(store, now, user)
+    if crate::core::policy::enforcement::requirement_for(store, now, user)
         .await?
         .allows(kind)
     {

@@ -31,7 +31,7 @@ use crate::core::second_factor::{self, Checked};
 use crate::core::secrets::{random_token, token_digest};
 use crate::core::sessions;
 use crate::core::store::Store;
-use crate::core::{Error, Result, enforcement};
+use crate::core::{Error, Result, policy::enforcement};
 
 const CEREMONY_TTL: Duration = Duration::minutes(5);
 

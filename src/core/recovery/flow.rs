@@ -436,7 +436,7 @@ pub async fn execute(ctx: &Ctx<'_>, executor: &Member, id: &str, checks: &[Strin
         Err(r) => return Err(ctx.refused(KIND, Some(&request), Some(&request.user_id), r).await),
     };
     // The delay is fixed now, from the roles the user holds at execution; a later policy change does not move it.
-    let policies = crate::core::role_policies::policies_of(ctx.store, ctx.now, &subject.roles).await?;
+    let policies = crate::core::policy::roles::policies_of(ctx.store, ctx.now, &subject.roles).await?;
     let delay = super::cooling_off(&policies, ctx.settings.cooling_off, ctx.settings.cooling_off_admin);
     let token = random_token();
     let mut next = request.clone();

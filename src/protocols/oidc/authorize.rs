@@ -6,10 +6,10 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::core::assurance;
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::Session;
 use crate::core::oauth::{Client, CodeGrant};
+use crate::core::policy::assurance;
 use crate::core::secrets::{random_token, token_digest};
 use crate::core::store::Store;
 use crate::core::{Error, Result};

@@ -24,7 +24,7 @@ pub struct NewClient {
     /// A JWK Set (JSON text) with the client's public keys, for private_key_jwt.
     pub jwks: Option<String>,
     pub backchannel_logout_uri: Option<String>,
-    /// A level from `core::assurance::ALL` every authorization must reach.
+    /// A level from `core::policy::assurance::ALL` every authorization must reach.
     pub min_acr: Option<String>,
 }
 
@@ -127,11 +127,11 @@ pub async fn register(
     }
     let backchannel_logout_uri = new.backchannel_logout_uri.as_deref().map(check_redirect).transpose()?;
     if let Some(level) = &new.min_acr
-        && !crate::core::assurance::ALL.contains(&level.as_str())
+        && !crate::core::policy::assurance::ALL.contains(&level.as_str())
     {
         return Err(Error::invalid(format!(
             "Unknown assurance level '{level}' for --min-acr: use {}.",
-            crate::core::assurance::ALL.join(", ")
+            crate::core::policy::assurance::ALL.join(", ")
         )));
     }
     if new.public != (auth_method == AuthMethod::None) {

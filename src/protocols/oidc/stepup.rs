@@ -1,7 +1,7 @@
 //! Assurance at the authorization endpoint: what level a request needs (`acr_values`, the client's minimum),
 //! whether the session has it under the user's current policy, and if not whether one more factor can give it.
 //!
-//! - `acr_values` naming our levels (`core::assurance::ALL`) are a **requirement**, not a voluntary claim: any
+//! - `acr_values` naming our levels (`core::policy::assurance::ALL`) are a **requirement**, not a voluntary claim: any
 //!   listed level is acceptable, so the weakest listed one is needed. Values that are not ours are ignored.
 //! - A client's `min_acr` applies to every authorization for it, as if it were always in `acr_values` — at
 //!   `/authorize`, and when a user approves a device-flow request for it at `/device`.
@@ -10,14 +10,14 @@
 use chrono::{DateTime, Utc};
 
 use super::authorize::Validated;
-use crate::core::assurance;
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::{Session, User};
 use crate::core::oauth::Client;
+use crate::core::policy::assurance;
 use crate::core::store::Store;
-use crate::core::{Result, stepup};
+use crate::core::{Result, policy::stepup};
 
-pub use crate::core::stepup::{Assessment, Decision};
+pub use crate::core::policy::stepup::{Assessment, Decision};
 
 impl Assessment {
     /// Records an `oidc.step_up` event: what was asked and needed, what the session had, and `result`

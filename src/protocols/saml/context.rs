@@ -1,20 +1,20 @@
-//! `RequestedAuthnContext` (SAML core §3.3.2.2.1) mapped to Gatehouse's assurance levels (`core::assurance`).
+//! `RequestedAuthnContext` (SAML core §3.3.2.2.1) mapped to Gatehouse's assurance levels (`core::policy::assurance`).
 //!
 //! Each AuthnContextClassRef an SP may ask for is given the acr level it stands for (`level_of`); the request
 //! is satisfied when the session's level compares as asked (`exact`, `minimum`, `better`, `maximum`). The
 //! session's level counts only methods of kinds the user's current role policy allows
-//! (`assurance::counting_amr`, as `core::stepup` does for OIDC `acr_values`), so a role that became stricter
+//! (`assurance::counting_amr`, as `core::policy::stepup` does for OIDC `acr_values`), so a role that became stricter
 //! applies at the next request. Unknown
 //! class refs and declaration refs cannot be satisfied. When a request is not satisfied, `required_acr` tells which
-//! level would satisfy it; `http` asks `core::stepup` whether one more factor reaches it (step-up page, then the
+//! level would satisfy it; `http` asks `core::policy::stepup` whether one more factor reaches it (step-up page, then the
 //! request resumes) or not (`NoAuthnContext`).
 use roxmltree::Node;
 use serde::{Deserialize, Serialize};
 
 use super::xml::{self, NS_ASSERTION, NS_PROTOCOL};
 use super::{AC_MFA, AC_PASSWORD};
-use crate::core::assurance;
 use crate::core::policy::Requirement;
+use crate::core::policy::assurance;
 
 /// Class refs that stand for a password over a protected channel (or less).
 const PASSWORD_CLASSES: [&str; 4] = [

@@ -11,7 +11,7 @@
 //! top-level GET, so the `SameSite=Lax` session cookie is present even when the SP's page posted the request
 //! cross-site. A request whose NameIDPolicy names a format other than the SP's is answered at once with
 //! `Requester`/`InvalidNameIDPolicy` at the validated ACS. Sign-in goes through `/login` (password, then the second factor) like any other; a session too weak
-//! for the RequestedAuthnContext is stepped up on `/login/factor` as for OIDC (`core::stepup`) and resumes here.
+//! for the RequestedAuthnContext is stepped up on `/login/factor` as for OIDC (`core::policy::stepup`) and resumes here.
 //! The answer is an auto-submitting form (a script from 'self', as the CSP allows, and a visible Continue button
 //! without it) to the ACS from the SP's metadata, `Cache-Control: no-store`. Every answer and every refusal is
 //! audited with the SP's entity ID.
@@ -30,13 +30,13 @@ use super::response::{
 use super::{authn_context_for, entity_id, metadata, slo_url, sso_url};
 use super::{context, sps};
 use crate::app::AppState;
-use crate::core::assurance;
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::UserStatus;
 use crate::core::next_step::{Judged, NextStep, Refusal, SessionFit, next_step};
+use crate::core::policy::assurance;
 use crate::core::saml::SessionParticipant;
 use crate::core::secrets::random_token;
-use crate::core::{Error, Result, enforcement, stepup};
+use crate::core::{Error, Result, policy::enforcement, policy::stepup};
 use crate::web::error::WebError;
 use crate::web::form::{Form, Query};
 use crate::web::login::encode;

@@ -25,7 +25,7 @@ pub mod xml;
 use chrono::{DateTime, Utc};
 use url::Url;
 
-use crate::core::assurance;
+use crate::core::policy::assurance;
 
 pub const BINDING_POST: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
 pub const BINDING_REDIRECT: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";

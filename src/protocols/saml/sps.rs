@@ -14,8 +14,8 @@ use url::Url;
 
 use super::BINDING_POST;
 use super::xml::{self, Allow, NS_METADATA};
-use crate::core::assurance;
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
+use crate::core::policy::assurance;
 use crate::core::saml::{
     AcsEndpoint, AttributeMapping, EncryptionMethod, NameIdFormat, ServiceProvider, SloEndpoint, default_attributes,
 };
@@ -33,7 +33,7 @@ pub struct NewServiceProvider {
     pub allow_idp_initiated: bool,
     /// Only users with one of these roles may sign in to it; empty: everyone.
     pub allowed_roles: Vec<String>,
-    /// Every Response needs this assurance level (`core::assurance::ALL`); `None`: no minimum.
+    /// Every Response needs this assurance level (`core::policy::assurance::ALL`); `None`: no minimum.
     pub min_acr: Option<String>,
     /// Encrypt assertions with the SP's encryption certificate (refused when its metadata has none).
     pub encrypt_assertion: bool,

@@ -365,7 +365,7 @@ async fn administrators_must_enrol_before_they_are_signed_in() {
     assert!(!security.body.contains("/account/security/totp"), "{}", security.body);
     assert_eq!(browser.get("/account/security/totp").await.status, 403);
     // An operator without security keys relaxes the policy (see tests/it/policy.rs for the strict one).
-    gatehouse::core::role_policies::set(
+    gatehouse::core::policy::roles::set(
         server.state().store.as_ref(),
         server.state().clock.now(),
         &gatehouse::core::audit::Origin::cli(),

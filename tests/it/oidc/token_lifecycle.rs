@@ -221,7 +221,7 @@ async fn a_stricter_policy_refuses_the_next_refresh() {
     let (_, first) = tokens(&server, &browser, "openid offline_access", "pia").await;
     let (status, body) = refresh(&server, &first).await;
     assert_eq!(status, 200, "{body}");
-    gatehouse::core::role_policies::set_user_mfa_required(
+    gatehouse::core::policy::roles::set_user_mfa_required(
         server.state().store.as_ref(),
         server.state().clock.now(),
         &Origin::cli(),

@@ -6,15 +6,15 @@ use crate::factors::webauthn::{json, origin, register};
 use chrono::{Duration, NaiveDate};
 use gatehouse::core::audit::Origin;
 use gatehouse::core::factors::FactorKind;
+use gatehouse::core::policy::roles;
 use gatehouse::core::policy::{PolicyChange, parse_kinds};
-use gatehouse::core::role_policies;
 use serde_json::json;
 use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 use webauthn_rs::prelude::RequestChallengeResponse;
 
 async fn set(server: &TestServer, role: &str, change: PolicyChange) {
-    role_policies::set(
+    roles::set(
         server.state().store.as_ref(),
         server.state().clock.now(),
         &Origin::cli(),
@@ -323,7 +323,7 @@ async fn the_per_user_override_requires_a_second_factor_at_once() {
     let store = server.state().store.as_ref();
     let now = server.state().clock.now();
     assert!(
-        role_policies::set_user_mfa_required(store, now, &Origin::cli(), &flo, true)
+        roles::set_user_mfa_required(store, now, &Origin::cli(), &flo, true)
             .await
             .unwrap()
     );
@@ -337,7 +337,7 @@ async fn the_per_user_override_requires_a_second_factor_at_once() {
             .contains(&("user.mfa_required_changed".into(), "success".into()))
     );
     let flo = server.user("flo").await;
-    role_policies::set_user_mfa_required(store, now, &Origin::cli(), &flo, false)
+    roles::set_user_mfa_required(store, now, &Origin::cli(), &flo, false)
         .await
         .unwrap();
     let (_, next) = where_password_leads(&server, "flo").await;

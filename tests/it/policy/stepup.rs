@@ -6,10 +6,10 @@
 use crate::common::*;
 use crate::oidc::common::{CHALLENGE, REDIRECT, VERIFIER, client, param, redeem};
 use chrono::Duration;
-use gatehouse::core::assurance::{MULTI_FACTOR, PASSWORD, PHISHING_RESISTANT};
 use gatehouse::core::audit::Origin;
+use gatehouse::core::policy::assurance::{MULTI_FACTOR, PASSWORD, PHISHING_RESISTANT};
+use gatehouse::core::policy::roles;
 use gatehouse::core::policy::{PolicyChange, parse_kinds};
-use gatehouse::core::role_policies;
 use gatehouse::protocols::oidc::clients::{self, NewClient};
 use serde_json::Value;
 
@@ -299,7 +299,7 @@ async fn a_factor_kind_the_role_no_longer_allows_does_not_count() {
     assert!(param(&page.location().unwrap(), "code").is_some(), "mfa by the app");
 
     // The role now counts only security keys and text messages; Vic has neither.
-    role_policies::set(
+    roles::set(
         server.state().store.as_ref(),
         server.state().clock.now(),
         &Origin::cli(),

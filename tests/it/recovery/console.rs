@@ -104,7 +104,7 @@ async fn an_admin_decides_in_the_managers_place_from_the_console_with_a_reason()
     let server = TestServer::start().await;
     cast(&server).await;
     // Admins may use an authenticator app here, so the test can sign Ada in through the pages.
-    gatehouse::core::role_policies::set(
+    gatehouse::core::policy::roles::set(
         server.state().store.as_ref(),
         server.state().clock.now(),
         &Origin::cli(),

@@ -9,12 +9,12 @@ use crate::recovery::common::{
 use chrono::Duration;
 use gatehouse::core::audit::Origin;
 use gatehouse::core::policy::PolicyChange;
+use gatehouse::core::policy::roles;
 use gatehouse::core::recovery::ResetState;
 use gatehouse::core::recovery::flow::{self, Target};
-use gatehouse::core::role_policies;
 
 async fn set_delay(server: &TestServer, role: &str, minutes: Option<u32>) {
-    role_policies::set(
+    roles::set(
         server.state().store.as_ref(),
         server.state().clock.now(),
         &Origin::cli(),

@@ -6,10 +6,10 @@ use crate::common::*;
 use crate::saml::sp::*;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use gatehouse::core::assurance::MULTI_FACTOR;
 use gatehouse::core::audit::Origin;
+use gatehouse::core::policy::assurance::MULTI_FACTOR;
+use gatehouse::core::policy::roles;
 use gatehouse::core::policy::{PolicyChange, parse_kinds};
-use gatehouse::core::role_policies;
 use gatehouse::core::saml::{AttributeMapping, AttributeSource};
 use gatehouse::protocols::saml::sps::{self, NewServiceProvider, SpChanges};
 use openssl::pkey::{PKey, Private};
@@ -393,7 +393,7 @@ async fn a_requested_context_counts_only_factors_the_role_policy_allows() {
     let xml = response_xml(&sign_in(&server, &fresh, &sp, &ask()).await);
     assert_eq!(codes(&xml), ["urn:oasis:names:tc:SAML:2.0:status:Success"]);
     // The role now counts only security keys and text messages; Vic has neither.
-    role_policies::set(
+    roles::set(
         server.state().store.as_ref(),
         server.state().clock.now(),
         &Origin::cli(),

@@ -6,8 +6,8 @@
 //! or user that qualifies, so each refusal is tied to its reason.
 use crate::common::*;
 use crate::saml::sp::*;
-use gatehouse::core::assurance::MULTI_FACTOR;
 use gatehouse::core::audit::Origin;
+use gatehouse::core::policy::assurance::MULTI_FACTOR;
 use gatehouse::protocols::saml::sps::{self, NewServiceProvider};
 use roxmltree::Document;
 

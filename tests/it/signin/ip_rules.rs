@@ -7,7 +7,7 @@ use gatehouse::config::Config;
 use gatehouse::core::audit::Origin;
 use gatehouse::core::ip_rules::parse_list;
 use gatehouse::core::policy::PolicyChange;
-use gatehouse::core::role_policies;
+use gatehouse::core::policy::roles;
 use serde_json::json;
 
 async fn server_with(extra: &[(&str, &str)]) -> TestServer {
@@ -37,7 +37,7 @@ fn refused(page: &Page) -> bool {
 }
 
 async fn role_ip(server: &TestServer, role: &str, allow: &str, deny: &str) {
-    role_policies::set(
+    roles::set(
         server.state().store.as_ref(),
         server.state().clock.now(),
         &Origin::cli(),

@@ -4,11 +4,11 @@
 use crate::common::*;
 use chrono::Duration;
 use gatehouse::core::audit::Origin;
+use gatehouse::core::policy::roles;
 use gatehouse::core::policy::{PolicyChange, parse_kinds};
-use gatehouse::core::role_policies;
 
 async fn set(server: &TestServer, role: &str, change: PolicyChange) {
-    role_policies::set(
+    roles::set(
         server.state().store.as_ref(),
         server.state().clock.now(),
         &Origin::cli(),

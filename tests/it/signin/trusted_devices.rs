@@ -4,10 +4,11 @@
 //! browser trusted by two accounts, and forged or foreign cookies that never skip anything.
 use crate::common::*;
 use chrono::Duration;
-use gatehouse::core::assurance;
 use gatehouse::core::audit::Origin;
 use gatehouse::core::policy::PolicyChange;
-use gatehouse::core::{role_policies, sessions};
+use gatehouse::core::policy::assurance;
+use gatehouse::core::policy::roles;
+use gatehouse::core::sessions;
 use std::process::Command;
 
 const DEVICE: &str = "gatehouse_device";
@@ -237,7 +238,7 @@ async fn a_role_that_allows_fewer_days_or_none_neither_offers_nor_honours_trust(
     let (cookie, _) = trust(&server, "ria", &secret, None).await;
     let server = &server;
     let set = |days: u32| async move {
-        role_policies::set(
+        roles::set(
             server.state().store.as_ref(),
             server.state().clock.now(),
             &Origin::cli(),

@@ -7,10 +7,10 @@
 //! policy no longer allows, so a role that became stricter applies at the next request.
 use chrono::{DateTime, Utc};
 
-use crate::core::assurance;
 use crate::core::model::{Session, User};
+use crate::core::policy::assurance;
 use crate::core::store::Store;
-use crate::core::{Result, enforcement, second_factor};
+use crate::core::{Result, policy::enforcement, second_factor};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {

@@ -15,13 +15,18 @@
 //! - Tightening a policy never weakens an account ([`plan`]): a user whose enrolled factors are all of kinds
 //!   that no longer count still has to prove one, and that proof only opens enrolment once the policy is
 //!   enforced.
+pub mod assurance;
+pub mod enforcement;
+pub mod roles;
+pub mod stepup;
+
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::factors::FactorKind;
-use super::ip_rules::IpRules;
-use super::model::User;
-use super::{Error, Result};
+use crate::core::factors::FactorKind;
+use crate::core::ip_rules::IpRules;
+use crate::core::model::User;
+use crate::core::{Error, Result};
 use ipnet::IpNet;
 
 /// Every kind, strongest first: the order in which allowed kinds are stored and shown.
@@ -229,7 +234,7 @@ pub fn parse_kinds(text: &str) -> Result<Vec<FactorKind>> {
         kinds.push(FactorKind::parse(name).ok_or_else(|| {
             Error::invalid(format!(
                 "Unknown factor kind '{}'. Known kinds: {}.",
-                super::model::truncate(name, 32),
+                crate::core::model::truncate(name, 32),
                 ALL_KINDS.map(FactorKind::as_str).join(", ")
             ))
         })?);
@@ -243,7 +248,7 @@ pub fn parse_bool(text: &str) -> Result<bool> {
         "false" => Ok(false),
         other => Err(Error::invalid(format!(
             "'{}' is not true or false.",
-            super::model::truncate(other, 32)
+            crate::core::model::truncate(other, 32)
         ))),
     }
 }
@@ -261,7 +266,7 @@ pub fn parse_date(text: &str) -> Result<Option<NaiveDate>> {
         .ok_or_else(|| {
             Error::invalid(format!(
                 "'{}' is not a date; use YYYY-MM-DD (or none).",
-                super::model::truncate(text, 32)
+                crate::core::model::truncate(text, 32)
             ))
         })
 }
@@ -270,7 +275,7 @@ pub fn parse_count(text: &str, what: &str) -> Result<u32> {
     text.trim().parse::<u32>().map_err(|_| {
         Error::invalid(format!(
             "{what}: '{}' is not a whole number of 0 or more.",
-            super::model::truncate(text, 32)
+            crate::core::model::truncate(text, 32)
         ))
     })
 }
@@ -293,7 +298,7 @@ pub fn parse_duration_minutes(text: &str, what: &str) -> Result<Option<u32>> {
     let bad = || {
         Error::invalid(format!(
             "{what}: '{}' is not a duration; use minutes (90 or 90m), hours (36h), days (2d), or none.",
-            super::model::truncate(text, 32)
+            crate::core::model::truncate(text, 32)
         ))
     };
     let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
@@ -492,5 +497,4 @@ pub fn plan(requirement: &Requirement, active: &[FactorKind], now: DateTime<Utc>
 }
 
 #[cfg(test)]
-#[path = "policy_tests.rs"]
 pub(crate) mod tests;

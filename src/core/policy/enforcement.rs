@@ -5,22 +5,22 @@
 //! tokens, client credentials and other back-channel paths never evaluate it, so none of them can prompt for a
 //! factor or send a message. The policy is read at each sign-in; a role that becomes stricter while a session
 //! is open applies at that session's next request (`sessions::resolve_any` ends a session that no longer meets
-//! a second-factor requirement in force) and at the next authorization that asks for a level (`core::stepup`:
+//! a second-factor requirement in force) and at the next authorization that asks for a level (`core::policy::stepup`:
 //! methods of kinds no longer allowed do not count).
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
-use super::factors::{FactorKind, offer_order};
-use super::model::{SessionState, User};
-use super::notify::Notifier;
-use super::policy::{self, Access, Plan, Requirement, Stage};
-use super::store::Store;
-use super::{Result, role_policies, second_factor, throttle};
+use crate::core::factors::{FactorKind, offer_order};
+use crate::core::model::{SessionState, User};
+use crate::core::notify::Notifier;
+use crate::core::policy::{self, Access, Plan, Requirement, Stage};
+use crate::core::store::Store;
+use crate::core::{Result, policy::roles, second_factor, throttle};
 
 /// The combined requirement of the user's roles and their own flag.
 pub async fn requirement_for(store: &dyn Store, now: DateTime<Utc>, user: &User) -> Result<Requirement> {
     let roles = store.roles_of(&user.id).await?;
-    let policies = role_policies::policies_of(store, now, &roles).await?;
+    let policies = roles::policies_of(store, now, &roles).await?;
     let requirement = policy::evaluate(user, &policies);
     if let Some(role) = &requirement.fallback_to {
         tracing::warn!(
@@ -108,7 +108,7 @@ pub async fn mail_reminder(
     let key = format!("mfa_reminder:{}", user.id);
     match throttle::take_quota(store, &key, 1, Duration::days(1), now).await {
         Ok(()) => {}
-        Err(super::Error::TooManyAttempts { .. }) => return Ok(()),
+        Err(crate::core::Error::TooManyAttempts { .. }) => return Ok(()),
         Err(other) => return Err(other),
     }
     second_factor::notify(

@@ -2,8 +2,8 @@
 //! levels are ordered (password < mfa < phishing-resistant), a request is met by any level at least as strong
 //! as the weakest one it accepts, and under the current role policy a method of a kind the policy no longer
 //! allows does not count toward the level.
-use super::factors::FactorKind;
-use super::policy::Requirement;
+use crate::core::factors::FactorKind;
+use crate::core::policy::Requirement;
 
 pub const PASSWORD: &str = "urn:gatehouse:acr:password";
 pub const MULTI_FACTOR: &str = "urn:gatehouse:acr:mfa";

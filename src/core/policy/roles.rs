@@ -5,11 +5,11 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::audit::{self, AuditKind, Origin, Outcome};
-use super::model::{User, truncate};
-use super::policy::{self, PolicyChange, RolePolicy};
-use super::store::Store;
-use super::{Error, Result};
+use crate::core::audit::{self, AuditKind, Origin, Outcome};
+use crate::core::model::{User, truncate};
+use crate::core::policy::{self, PolicyChange, RolePolicy};
+use crate::core::store::Store;
+use crate::core::{Error, Result};
 
 async fn known_role(store: &dyn Store, role: &str) -> Result<()> {
     let known: Vec<String> = store.list_roles().await?.into_iter().map(|r| r.name).collect();
