@@ -13,7 +13,7 @@ use crate::core::factors::password::PasswordPool;
 use crate::core::factors::password::links::{self as password_links, LinkSettings};
 use crate::core::notify::{Notifier, SmsGateway};
 use crate::core::secrets::MasterKey;
-use crate::core::sessions::SessionLimits;
+use crate::core::signin::sessions::SessionLimits;
 use crate::core::store::Store;
 use crate::core::throttle::Policy;
 use crate::notify::mail::Mailer;

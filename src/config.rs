@@ -304,7 +304,7 @@ impl Config {
             ("ip_deny", &self.ip_deny),
             ("trusted_proxies", &self.trusted_proxies),
         ] {
-            if let Err(e) = crate::core::ip_rules::parse_items(list) {
+            if let Err(e) = crate::core::signin::ip_rules::parse_items(list) {
                 return bad(format!("{key}: {e}"));
             }
         }
@@ -353,16 +353,16 @@ impl Config {
     }
 
     /// The global IP rules (validated at load, so an error here cannot happen; it would deny nothing new).
-    pub fn ip_rules(&self) -> crate::core::ip_rules::IpRules {
-        use crate::core::ip_rules::parse_items;
-        crate::core::ip_rules::IpRules {
+    pub fn ip_rules(&self) -> crate::core::signin::ip_rules::IpRules {
+        use crate::core::signin::ip_rules::parse_items;
+        crate::core::signin::ip_rules::IpRules {
             allow: parse_items(&self.ip_allow).unwrap_or_default(),
             deny: parse_items(&self.ip_deny).unwrap_or_default(),
         }
     }
 
     pub fn trusted_proxies(&self) -> Vec<ipnet::IpNet> {
-        crate::core::ip_rules::parse_items(&self.trusted_proxies).unwrap_or_default()
+        crate::core::signin::ip_rules::parse_items(&self.trusted_proxies).unwrap_or_default()
     }
 }
 

@@ -97,7 +97,7 @@ impl SetArgs {
 }
 
 fn ip_list(text: &str, option: &str) -> crate::core::Result<Vec<ipnet::IpNet>> {
-    crate::core::ip_rules::parse_list(text).map_err(|e| crate::core::Error::invalid(format!("{option}: {e}")))
+    crate::core::signin::ip_rules::parse_list(text).map_err(|e| crate::core::Error::invalid(format!("{option}: {e}")))
 }
 
 fn cidrs(list: &[ipnet::IpNet], empty: &str) -> String {

@@ -11,8 +11,8 @@ use crate::core::audit::Origin;
 use crate::core::factors::FactorKind;
 use crate::core::factors::webauthn;
 use crate::core::model::UserStatus;
+use crate::core::signin::trusted_devices;
 use crate::core::store::Store;
-use crate::core::trusted_devices;
 
 #[derive(Subcommand, Debug)]
 pub enum UserCommand {

@@ -167,7 +167,7 @@ pub async fn set_password(
     let hash = passwords.hash(new_password).await?;
     store.set_password_hash(&user.id, &hash, Some(now), now).await?;
     let ended = store.end_sign_ins_of_user(&user.id, now).await?;
-    super::trusted_devices::revoke_all(store, now, origin, &user.id, "password_set_by_admin").await?;
+    super::signin::trusted_devices::revoke_all(store, now, origin, &user.id, "password_set_by_admin").await?;
     // A new password from an administrator ends a password lockout too (`factors::password::lock`).
     super::factors::password::lock::clear(store, now, origin, user, "password_set_by_admin").await?;
     audit::record(

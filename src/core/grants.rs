@@ -18,9 +18,9 @@ use super::model::{Session, SessionState, User};
 use super::oauth::{Client, RefreshGrant};
 use super::policy::assurance;
 use super::policy::{self, Requirement, Stage};
-use super::sessions::{self, SessionLimits};
+use super::signin::sessions::{self, SessionLimits};
 use super::store::Store;
-use super::{Result, trusted_devices};
+use super::{Result, signin::trusted_devices};
 
 /// Why a refresh was refused; the stored reason of the audit event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

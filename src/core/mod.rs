@@ -9,21 +9,16 @@ pub mod crypto;
 pub mod error;
 pub mod factors;
 pub mod grants;
-pub mod ip_rules;
-pub mod login;
 pub mod model;
-pub mod next_step;
 pub mod notify;
 pub mod oauth;
 pub mod policy;
 pub mod recovery;
 pub mod saml;
-pub mod second_factor;
 pub mod secrets;
-pub mod sessions;
+pub mod signin;
 pub mod store;
 pub mod throttle;
-pub mod trusted_devices;
 
 pub use error::{Error, Result};
 

@@ -17,7 +17,7 @@ use super::oauth::{
 use super::policy::RolePolicy;
 use super::recovery::{FactorResetRequest, ResetState};
 use super::saml::{SamlKey, ServiceProvider, SessionParticipant};
-use super::trusted_devices::TrustedDevice;
+use super::signin::trusted_devices::TrustedDevice;
 
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -477,7 +477,7 @@ pub trait RecoveryStore: Send + Sync {
     async fn use_enrol_link(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<String>>;
 }
 
-/// Trusted browsers (`core::trusted_devices`): one record per (browser cookie digest, user).
+/// Trusted browsers (`core::signin::trusted_devices`): one record per (browser cookie digest, user).
 #[async_trait]
 pub trait TrustedDeviceStore: Send + Sync {
     /// Inserts the record, or — when this browser already trusts this user — renews it (new expiry, user agent,

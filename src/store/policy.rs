@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{SeaStore, db_error};
 use crate::core::factors::FactorKind;
-use crate::core::ip_rules::{self, IpRules};
 use crate::core::policy::{RolePolicy, normalize_kinds};
+use crate::core::signin::ip_rules::{self, IpRules};
 use crate::core::store::PolicyStore;
 use crate::core::{Error, Result};
 

@@ -7,8 +7,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::{SeaStore, db_error};
 use crate::core::Result;
+use crate::core::signin::trusted_devices::TrustedDevice;
 use crate::core::store::TrustedDeviceStore;
-use crate::core::trusted_devices::TrustedDevice;
 
 fn to_domain(m: trusted_device::Model) -> TrustedDevice {
     TrustedDevice {

@@ -10,7 +10,7 @@ use super::{csrf, session};
 use crate::app::AppState;
 use crate::core::model::User;
 use crate::core::secrets::token_digest;
-use crate::core::{policy::enforcement, trusted_devices};
+use crate::core::{policy::enforcement, signin::trusted_devices};
 
 #[derive(Deserialize)]
 pub struct RevokeForm {

@@ -9,7 +9,7 @@ use super::form::{Form, Query};
 use super::{csrf, pages, session};
 use crate::app::AppState;
 use crate::core::model::SessionState;
-use crate::core::{Error, login, sessions};
+use crate::core::{Error, signin::login, signin::sessions};
 
 #[derive(Deserialize)]
 pub struct LoginQuery {

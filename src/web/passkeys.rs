@@ -13,7 +13,7 @@ use super::{csrf, session};
 use crate::app::AppState;
 use crate::core::factors::{FactorKind, webauthn};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::{Error, sessions};
+use crate::core::{Error, signin::sessions};
 
 const PASSKEY_COOKIE: &str = "gatehouse_passkey";
 
@@ -193,7 +193,7 @@ pub async fn passwordless(req: HttpRequest, state: web::Data<AppState>, bytes: w
     let core = state.core(&origin);
     // Global IP rules before any credential is looked at (the roles' rules follow once the user is known).
     let global = state.config.ip_rules();
-    crate::core::login::enforce_ip(core.store, core.now, &origin, None, "global", [&global]).await?;
+    crate::core::signin::login::enforce_ip(core.store, core.now, &origin, None, "global", [&global]).await?;
     let signed_in = webauthn::finish_passwordless(rp, &core, cookie.value(), &request.credential).await?;
     let token = session::token(&req, &state);
     sessions::end_previous(core.store, core.now, core.limits, token.as_deref()).await?;

@@ -13,7 +13,7 @@ use super::{csrf, pages, session};
 use crate::app::AppState;
 use crate::core::factors::{Factor, FactorKind, FactorStatus, sms};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::{Error, policy::assurance, policy::enforcement, second_factor};
+use crate::core::{Error, policy::assurance, policy::enforcement, signin::second_factor};
 
 #[derive(Deserialize)]
 pub struct FactorQuery {

@@ -14,7 +14,7 @@ use crate::app::AppState;
 use crate::core::audit::Origin;
 use crate::core::factors::{Factor, FactorKind, FactorStatus, enrolment, oath_token, recovery_code, sms, totp};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::{Error, policy::enforcement, sessions};
+use crate::core::{Error, policy::enforcement, signin::sessions};
 
 #[derive(Deserialize)]
 pub struct SecurityQuery {

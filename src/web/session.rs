@@ -6,7 +6,7 @@ use super::error::WebError;
 use crate::app::AppState;
 use crate::core::audit::Origin;
 use crate::core::model::{Session, SessionState, User};
-use crate::core::sessions;
+use crate::core::signin::sessions;
 
 pub fn cookie_name(state: &AppState) -> &'static str {
     // The __Host- prefix pins the cookie to this host, path / and https.
@@ -85,7 +85,7 @@ pub async fn in_state(
 }
 
 /// The client's address: the socket peer's, or — only when the peer is one of the configured
-/// `trusted_proxies` — the right-most `X-Forwarded-For` entry that is not a trusted proxy (`core::ip_rules`).
+/// `trusted_proxies` — the right-most `X-Forwarded-For` entry that is not a trusted proxy (`core::signin::ip_rules`).
 pub fn client_ip(req: &HttpRequest) -> Option<std::net::IpAddr> {
     let peer = req.peer_addr().map(|a| a.ip());
     let Some(state) = req.app_data::<actix_web::web::Data<AppState>>() else {
@@ -99,7 +99,7 @@ pub fn client_ip(req: &HttpRequest) -> Option<std::net::IpAddr> {
         .get_all("x-forwarded-for")
         .filter_map(|v| v.to_str().ok())
         .collect();
-    crate::core::ip_rules::client_ip(peer, &forwarded, &state.config.trusted_proxies())
+    crate::core::signin::ip_rules::client_ip(peer, &forwarded, &state.config.trusted_proxies())
 }
 
 /// Where the request came from, for audit events and IP rules (see [`client_ip`]).

@@ -16,7 +16,7 @@ use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Session, SessionState, User};
 use crate::core::notify::Notifier;
-use crate::core::second_factor::notify;
+use crate::core::signin::second_factor::notify;
 use crate::core::store::Store;
 use crate::core::throttle::{self, Attempt, Policy};
 use crate::core::{Error, Result};
@@ -30,7 +30,7 @@ pub fn is_fresh(session: &Session, now: DateTime<Utc>) -> bool {
     let factor_skipped = session
         .amr
         .iter()
-        .any(|m| m == crate::core::trusted_devices::AMR_MARKER);
+        .any(|m| m == crate::core::signin::trusted_devices::AMR_MARKER);
     session.state == SessionState::PendingEnrolment
         || (session.state == SessionState::Authenticated && now - session.auth_time <= FRESH_FOR && !factor_skipped)
 }
@@ -210,7 +210,7 @@ pub async fn remove(
     require_factor_proven(session, &store.factors_of(&user.id).await?)?;
     store.delete_factor(&user.id, &factor.id).await?;
     // Any factor removal ends every trusted browser: the trust was earned with the factors the user had.
-    crate::core::trusted_devices::revoke_all(store, now, origin, &user.id, "factor_removed").await?;
+    crate::core::signin::trusted_devices::revoke_all(store, now, origin, &user.id, "factor_removed").await?;
     // Tokens of sign-ins that used a factor of this kind end with it.
     let revoked = crate::core::grants::revoke_for_removed_factor(store, now, &user.id, factor.kind).await?;
     audit::record(

@@ -2,7 +2,7 @@
 //! enrolment, its check and its rules — `password` (the first factor), `totp`, `sms`, `oath_token`, `webauthn`,
 //! `recovery_code` — plus `enrolment`, the guard, attempt counter and audit every second factor's enrolment
 //! shares. Code checks are pure functions of (secret, input, now, last use); each kind's `verify` writes what its
-//! check decided (a replay floor, a used code), and `core::second_factor` the rest of the sign-in step.
+//! check decided (a replay floor, a used code), and `core::signin::second_factor` the rest of the sign-in step.
 pub mod enrolment;
 pub mod oath_token;
 pub mod password;

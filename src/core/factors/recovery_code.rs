@@ -12,8 +12,8 @@ use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Session, User};
 use crate::core::notify::Notifier;
-use crate::core::second_factor::{Checked, accepted, notify};
 use crate::core::secrets::hmac;
+use crate::core::signin::second_factor::{Checked, accepted, notify};
 use crate::core::store::{CodeUse, Store};
 use crate::core::{Error, Keys, Result};
 
@@ -82,7 +82,7 @@ pub async fn new_recovery_codes(
     );
     store.replace_recovery_codes(&factor, &hashes).await?;
     // Replacing the recovery codes resets a factor: trusted browsers must prove a factor again.
-    crate::core::trusted_devices::revoke_all(store, now, origin, &user.id, "recovery_codes_replaced").await?;
+    crate::core::signin::trusted_devices::revoke_all(store, now, origin, &user.id, "recovery_codes_replaced").await?;
     audit::record(
         store,
         now,
@@ -103,7 +103,7 @@ pub async fn new_recovery_codes(
     Ok(codes)
 }
 
-/// The sign-in check (dispatched from `core::second_factor::verify`): an unused code of the user's set is used
+/// The sign-in check (dispatched from `core::signin::second_factor::verify`): an unused code of the user's set is used
 /// up; a code used before is reported as a replay.
 pub async fn verify(ctx: &RequestCtx<'_>, user: &User, factors: &[Factor], code: &str) -> Result<Checked> {
     let Some(normal) = normalize(code) else {

@@ -12,8 +12,8 @@ use super::{Factor, FactorKind, FactorStatus};
 use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Phone, Session, User};
-use crate::core::second_factor::{Checked, accepted};
 use crate::core::secrets::hmac;
+use crate::core::signin::second_factor::{Checked, accepted};
 use crate::core::store::{CodeUse, SmsCode};
 use crate::core::throttle;
 use crate::core::{Error, Keys, Result};
@@ -184,7 +184,7 @@ pub async fn confirm_enrolment(
     enrolment::announce_added(ctx, user, &factor).await?;
     // A new verified phone number is the account's phone change: browsers trusted before it stop skipping
     // the second factor (whoever changed the number must not keep a trusted browser for free).
-    crate::core::trusted_devices::revoke_all(store, now, origin, &user.id, "phone_changed").await?;
+    crate::core::signin::trusted_devices::revoke_all(store, now, origin, &user.id, "phone_changed").await?;
     Ok(Factor {
         status: FactorStatus::Active,
         ..factor

@@ -14,7 +14,7 @@ use super::enrolment::{self, announce_added, factor_name, marked};
 use super::{Factor, FactorKind, FactorStatus};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Session, User};
-use crate::core::second_factor::{Checked, accepted};
+use crate::core::signin::second_factor::{Checked, accepted};
 use crate::core::store::Store;
 use crate::core::throttle;
 use crate::core::{Error, Keys, Result};
@@ -208,7 +208,7 @@ pub async fn confirm(
     Ok(factor)
 }
 
-/// The sign-in check (dispatched from `core::second_factor::verify`): `code` against each of the user's
+/// The sign-in check (dispatched from `core::signin::second_factor::verify`): `code` against each of the user's
 /// authenticator apps; an accepted step becomes the factor's replay floor through the store's conditional update.
 pub async fn verify(ctx: &RequestCtx<'_>, factors: &[Factor], code: &str) -> Result<Checked> {
     let unix = ctx.now.timestamp().max(0) as u64;

@@ -25,11 +25,11 @@ use super::enrolment;
 use super::{Factor, FactorKind, FactorStatus};
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::context::RequestCtx;
-use crate::core::login::SignedIn;
 use crate::core::model::{Session, User, UserStatus, truncate};
-use crate::core::second_factor::{self, Checked};
 use crate::core::secrets::{random_token, token_digest};
-use crate::core::sessions;
+use crate::core::signin::login::SignedIn;
+use crate::core::signin::second_factor::{self, Checked};
+use crate::core::signin::sessions;
 use crate::core::store::Store;
 use crate::core::{Error, Result, policy::enforcement};
 
@@ -430,7 +430,7 @@ pub async fn finish_passwordless(
     // The role policy must accept passkeys for this user (or, for a user whose factors all stopped counting,
     // the passkey proves who they are and opens enrolment only).
     let (requirement, plan) = enforcement::plan_for(store, now, &user).await?;
-    crate::core::login::enforce_ip(store, now, origin, Some(&user), "role", &requirement.ip_rules).await?;
+    crate::core::signin::login::enforce_ip(store, now, origin, Some(&user), "role", &requirement.ip_rules).await?;
     if !plan.accepted.contains(&FactorKind::WebAuthn) {
         audit::record(
             store,

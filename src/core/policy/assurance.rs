@@ -18,9 +18,9 @@ pub const ALL: [&str; 3] = [PASSWORD, MULTI_FACTOR, PHISHING_RESISTANT];
 /// (see docs/decisions.md).
 pub fn acr_for(amr: &[String]) -> &'static str {
     let has = |m: &str| amr.iter().any(|a| a == m);
-    if has("mfa") && (has("hwk") || has("swk")) && !has(crate::core::trusted_devices::AMR_MARKER) {
+    if has("mfa") && (has("hwk") || has("swk")) && !has(crate::core::signin::trusted_devices::AMR_MARKER) {
         PHISHING_RESISTANT
-    } else if has("mfa") || (has("pwd") && has(crate::core::trusted_devices::AMR_MARKER)) {
+    } else if has("mfa") || (has("pwd") && has(crate::core::signin::trusted_devices::AMR_MARKER)) {
         MULTI_FACTOR
     } else {
         PASSWORD

@@ -15,7 +15,7 @@ use crate::core::model::{SessionState, User};
 use crate::core::notify::Notifier;
 use crate::core::policy::{self, Access, Plan, Requirement, Stage};
 use crate::core::store::Store;
-use crate::core::{Result, policy::roles, second_factor, throttle};
+use crate::core::{Result, policy::roles, signin::second_factor, throttle};
 
 /// The combined requirement of the user's roles and their own flag.
 pub async fn requirement_for(store: &dyn Store, now: DateTime<Utc>, user: &User) -> Result<Requirement> {

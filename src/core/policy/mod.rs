@@ -24,8 +24,8 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::core::factors::FactorKind;
-use crate::core::ip_rules::IpRules;
 use crate::core::model::User;
+use crate::core::signin::ip_rules::IpRules;
 use crate::core::{Error, Result};
 use ipnet::IpNet;
 
@@ -57,10 +57,10 @@ pub struct RolePolicy {
     pub enforce_from: Option<NaiveDate>,
     /// Days after `enforce_from` during which members without a factor are still reminded, not held.
     pub grace_days: u32,
-    /// How long a browser may be trusted to skip the second factor; 0 = never (`core::trusted_devices`).
+    /// How long a browser may be trusted to skip the second factor; 0 = never (`core::signin::trusted_devices`).
     pub trusted_device_days: u32,
     /// Longest time since the user last authenticated (`auth_time`) before signing in again; `None` = the server's
-    /// session lifetime. Applied to live sessions by `core::sessions`.
+    /// session lifetime. Applied to live sessions by `core::signin::sessions`.
     pub reauth_absolute_minutes: Option<u32>,
     /// Longest inactivity before signing in again (never looser than the server's); `None` = the server's idle limit.
     pub reauth_idle_minutes: Option<u32>,

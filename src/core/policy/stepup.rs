@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use crate::core::model::{Session, User};
 use crate::core::policy::assurance;
 use crate::core::store::Store;
-use crate::core::{Result, policy::enforcement, second_factor};
+use crate::core::{Result, policy::enforcement, signin::second_factor};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {

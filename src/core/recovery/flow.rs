@@ -14,7 +14,6 @@ use super::super::factors::password::lock as password_lock;
 use super::super::model::{User, UserStatus};
 use super::super::notify::{Notifier, SmsGateway};
 use super::super::secrets::{random_token, token_digest};
-use super::super::sessions::{self, SessionLimits};
 use super::super::store::{ResetLink, Store};
 use super::super::throttle::{self, Policy};
 use super::super::{Error, Result, accounts};
@@ -23,8 +22,9 @@ use super::{
     parse_checks, parse_reason,
 };
 use crate::core::factors::FactorKind;
-use crate::core::login::SignedIn;
 use crate::core::model::SessionState;
+use crate::core::signin::login::SignedIn;
+use crate::core::signin::sessions::{self, SessionLimits};
 
 /// The checklist offered when the configuration names none.
 pub const DEFAULT_CHECKS: &[&str] = &["callback_to_number_on_file", "employee_id", "hr_question"];
@@ -593,7 +593,8 @@ async fn finish(ctx: &Ctx<'_>, request: &FactorResetRequest) -> Result<()> {
         return Ok(());
     }
     // A trusted browser must not skip the new factor's enrolment-and-use: every trust of the user ends too.
-    crate::core::trusted_devices::revoke_all(ctx.store, ctx.now, ctx.origin, &request.user_id, "factor_reset").await?;
+    crate::core::signin::trusted_devices::revoke_all(ctx.store, ctx.now, ctx.origin, &request.user_id, "factor_reset")
+        .await?;
     ctx.audit(
         AuditKind::RecoveryDone,
         Outcome::Success,

@@ -226,7 +226,7 @@ pub async fn has_consent(store: &dyn Store, request: &Validated, user_id: &str) 
     })
 }
 
-pub use crate::core::sessions::sid;
+pub use crate::core::signin::sessions::sid;
 
 /// Issues a code for the signed-in session and returns the redirect back to the client.
 pub async fn issue_code(

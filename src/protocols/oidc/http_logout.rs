@@ -11,7 +11,7 @@ use super::issuer;
 use super::logout::{self, EndSessionParams};
 use crate::app::AppState;
 use crate::core::model::{Session, User};
-use crate::core::sessions;
+use crate::core::signin::sessions;
 use crate::web::error::WebError;
 use crate::web::form::{Form, Query};
 use crate::web::{csrf, pages, session};

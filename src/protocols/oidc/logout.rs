@@ -22,7 +22,7 @@ use crate::core::Result;
 use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::oauth::Client;
 use crate::core::secrets::random_token;
-use crate::core::sessions::SessionLimits;
+use crate::core::signin::sessions::SessionLimits;
 
 pub const BACKCHANNEL_EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
 /// A logout token is valid this long (it is delivered at once).

@@ -10,7 +10,7 @@ use super::grants;
 use super::keys::KeyRing;
 use crate::core::Error;
 use crate::core::audit::Origin;
-use crate::core::sessions::SessionLimits;
+use crate::core::signin::sessions::SessionLimits;
 use crate::core::store::Store;
 
 /// What every token operation needs: storage, the signing keys, the issuer, the time, and who is asking (the

@@ -189,7 +189,7 @@ async fn parallel_wrong_guesses_are_all_counted_and_the_factor_locks() {
     let wrong = statuses.iter().filter(|s| **s == 401).count() as u32;
     assert!(statuses.iter().all(|s| *s == 401 || *s == 429), "{statuses:?}");
     assert!(wrong >= 3, "the free attempts were used: {statuses:?}");
-    let key = gatehouse::core::second_factor::throttle_key(&cat.id, gatehouse::core::factors::FactorKind::Totp);
+    let key = gatehouse::core::signin::second_factor::throttle_key(&cat.id, gatehouse::core::factors::FactorKind::Totp);
     let (count, _) = server.state().store.attempt_counter(&key).await.unwrap().unwrap();
     assert_eq!(count, wrong, "every verified guess was counted");
     let audited = server.state().store.list_audit(Some(&cat.id), 100).await.unwrap();

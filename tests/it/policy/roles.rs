@@ -133,7 +133,7 @@ async fn an_admin_restricted_to_security_keys_cannot_finish_with_totp_but_a_user
     let after = server.state().store.factors_of(&ada.id).await.unwrap();
     let after = after.iter().find(|f| f.kind == FactorKind::Totp).unwrap();
     assert_eq!(after.last_step, totp.last_step, "the code was never checked");
-    let key_name = gatehouse::core::second_factor::throttle_key(&ada.id, FactorKind::Totp);
+    let key_name = gatehouse::core::signin::second_factor::throttle_key(&ada.id, FactorKind::Totp);
     let counted = server.state().store.attempt_counter(&key_name).await.unwrap();
     assert!(counted.is_none_or(|(n, _)| n == 0), "no attempt counted: {counted:?}");
     // The security key finishes the sign-in.

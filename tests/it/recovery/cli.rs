@@ -164,7 +164,7 @@ async fn storage_transitions_have_one_winner_on_every_backend() {
         let drop = store.factors_of(&user.id).await.unwrap()[0].id.clone();
         let origin = Origin::default();
         let (_, session) =
-            gatehouse::core::sessions::new_session(&user.id, vec!["pwd".into()], now, server_limits(), &origin);
+            gatehouse::core::signin::sessions::new_session(&user.id, vec!["pwd".into()], now, server_limits(), &origin);
         store.insert_session(&session).await.unwrap();
 
         let request = FactorResetRequest {
@@ -248,8 +248,8 @@ async fn storage_transitions_have_one_winner_on_every_backend() {
     }
 }
 
-fn server_limits() -> gatehouse::core::sessions::SessionLimits {
-    gatehouse::core::sessions::SessionLimits {
+fn server_limits() -> gatehouse::core::signin::sessions::SessionLimits {
+    gatehouse::core::signin::sessions::SessionLimits {
         absolute: Duration::hours(12),
         idle: Duration::hours(2),
     }

@@ -5,9 +5,9 @@ use crate::cli::common::Cli;
 use crate::common::*;
 use gatehouse::config::Config;
 use gatehouse::core::audit::Origin;
-use gatehouse::core::ip_rules::parse_list;
 use gatehouse::core::policy::PolicyChange;
 use gatehouse::core::policy::roles;
+use gatehouse::core::signin::ip_rules::parse_list;
 use serde_json::json;
 
 async fn server_with(extra: &[(&str, &str)]) -> TestServer {

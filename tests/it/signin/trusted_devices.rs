@@ -8,7 +8,7 @@ use gatehouse::core::audit::Origin;
 use gatehouse::core::policy::PolicyChange;
 use gatehouse::core::policy::assurance;
 use gatehouse::core::policy::roles;
-use gatehouse::core::sessions;
+use gatehouse::core::signin::sessions;
 use std::process::Command;
 
 const DEVICE: &str = "gatehouse_device";
@@ -181,7 +181,7 @@ async fn two_accounts_trusted_in_one_browser_both_stay_trusted() {
     // Ending one account's trust leaves the other's alone; trusting it again keeps both.
     let ann_user = server.user("ann").await;
     let now = server.state().clock.now();
-    gatehouse::core::trusted_devices::revoke_all(
+    gatehouse::core::signin::trusted_devices::revoke_all(
         server.state().store.as_ref(),
         now,
         &Origin::cli(),
@@ -541,8 +541,8 @@ async fn storage_keeps_one_record_per_browser_and_user_and_round_trips_ip_lists(
     use gatehouse::core::clock::{Clock, SystemClock};
     use gatehouse::core::model::User;
     use gatehouse::core::policy::RolePolicy;
+    use gatehouse::core::signin::trusted_devices::TrustedDevice;
     use gatehouse::core::store::{PolicyStore, TrustedDeviceStore, UserStore};
-    use gatehouse::core::trusted_devices::TrustedDevice;
     for (_db, store) in backends().await {
         let backend = store.backend_name();
         let now = SystemClock.now();
@@ -581,9 +581,9 @@ async fn storage_keeps_one_record_per_browser_and_user_and_round_trips_ip_lists(
         assert!(store.delete_trusted_device(&b.id, "d2").await.unwrap(), "{backend}");
 
         let with_ip = RolePolicy {
-            ip: gatehouse::core::ip_rules::IpRules {
-                allow: gatehouse::core::ip_rules::parse_list("10.0.0.0/8,2001:db8::/32").unwrap(),
-                deny: gatehouse::core::ip_rules::parse_list("10.9.0.0/16").unwrap(),
+            ip: gatehouse::core::signin::ip_rules::IpRules {
+                allow: gatehouse::core::signin::ip_rules::parse_list("10.0.0.0/8,2001:db8::/32").unwrap(),
+                deny: gatehouse::core::signin::ip_rules::parse_list("10.9.0.0/16").unwrap(),
             },
             ..store.role_policy("user").await.unwrap().unwrap()
         };

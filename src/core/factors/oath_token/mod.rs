@@ -18,7 +18,7 @@ use super::{Factor, FactorKind, FactorStatus};
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Session, User};
-use crate::core::second_factor::{Checked, accepted};
+use crate::core::signin::second_factor::{Checked, accepted};
 use crate::core::store::Store;
 use crate::core::throttle;
 use crate::core::{Error, Keys, Result};
@@ -197,7 +197,7 @@ fn unix(now: DateTime<Utc>) -> u64 {
     now.timestamp().max(0) as u64
 }
 
-/// The sign-in check (dispatched from `core::second_factor::verify`): a code against the user's bound tokens; an accepted code moves the token's counter or step forward, and
+/// The sign-in check (dispatched from `core::signin::second_factor::verify`): a code against the user's bound tokens; an accepted code moves the token's counter or step forward, and
 /// a code the token produced before (already consumed) is reported as a replay.
 pub async fn verify(ctx: &RequestCtx<'_>, factors: &[Factor], code: &str) -> Result<Checked> {
     let RequestCtx { store, keys, now, .. } = *ctx;

@@ -204,7 +204,7 @@ pub async fn complete(
         .await?;
         return Err(Error::InvalidLink);
     }
-    crate::core::trusted_devices::revoke_all(store, now, origin, &user.id, "password_reset").await?;
+    crate::core::signin::trusted_devices::revoke_all(store, now, origin, &user.id, "password_reset").await?;
     // Proving the mailbox is how a user ends a password lockout (`lock`).
     super::lock::clear(store, now, origin, &user, "password_reset").await?;
     audit::record(

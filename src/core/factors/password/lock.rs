@@ -18,8 +18,8 @@ use crate::core::Result;
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::User;
 use crate::core::notify::Notifier;
-use crate::core::second_factor::notify;
 use crate::core::secrets::token_digest;
+use crate::core::signin::second_factor::notify;
 use crate::core::store::Store;
 use crate::core::throttle;
 

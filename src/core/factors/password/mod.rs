@@ -1,6 +1,6 @@
 //! The password factor, whole: argon2id with OWASP's parameters, strength rules, and timing that does not tell
 //! whether an account exists (here); hashing on a bounded pool (`pool`); the per-account lockout (`lock`); and
-//! the single-use links that set a password (`links`). The sign-in flow that uses them is `core::login`.
+//! the single-use links that set a password (`links`). The sign-in flow that uses them is `core::signin::login`.
 //!
 //! Hashing costs ~15 ms of one core and 19 MiB by design. It never runs on the request threads, and never
 //! without a bound: [`PasswordPool`] runs it on a few dedicated threads, each of which reuses one [`Memory`]

@@ -18,12 +18,12 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde_json::json;
 
-use super::audit::{self, AuditKind, Origin, Outcome};
-use super::model::{User, truncate};
-use super::policy::{Access, Plan, Requirement};
-use super::secrets::{random_token, token_digest};
-use super::store::Store;
-use super::{Error, Result};
+use crate::core::audit::{self, AuditKind, Origin, Outcome};
+use crate::core::model::{User, truncate};
+use crate::core::policy::{Access, Plan, Requirement};
+use crate::core::secrets::{random_token, token_digest};
+use crate::core::store::Store;
+use crate::core::{Error, Result};
 
 /// The `amr` value of a sign-in whose second factor was skipped because the browser is trusted.
 pub const AMR_MARKER: &str = "device";

@@ -17,7 +17,7 @@ use ipnet::IpNet;
 use serde::Serialize;
 use std::net::IpAddr;
 
-use super::{Error, Result};
+use crate::core::{Error, Result};
 
 /// One allow list and one deny list.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -60,7 +60,7 @@ pub fn parse_cidr(text: &str) -> Result<IpNet> {
         .map_err(|_| {
             Error::invalid(format!(
                 "'{}' is not a CIDR such as 10.0.0.0/8 or 2001:db8::/32 (or a single address).",
-                super::model::truncate(text, 64)
+                crate::core::model::truncate(text, 64)
             ))
         })?;
     Ok(parsed.trunc())

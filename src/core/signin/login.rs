@@ -5,16 +5,16 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::audit::{self, AuditKind, Origin, Outcome};
-use super::context::RequestCtx;
-use super::factors::password::lock as password_lock;
-use super::factors::password::{self, Verdict};
-use super::ip_rules::{self, IpRules};
-use super::model::{Session, SessionState, User, UserStatus, truncate};
-use super::sessions;
-use super::store::Store;
-use super::throttle;
-use super::{Error, Result, accounts, policy::enforcement, trusted_devices};
+use crate::core::audit::{self, AuditKind, Origin, Outcome};
+use crate::core::context::RequestCtx;
+use crate::core::factors::password::lock as password_lock;
+use crate::core::factors::password::{self, Verdict};
+use crate::core::model::{Session, SessionState, User, UserStatus, truncate};
+use crate::core::signin::ip_rules::{self, IpRules};
+use crate::core::signin::sessions;
+use crate::core::store::Store;
+use crate::core::throttle;
+use crate::core::{Error, Result, accounts, policy::enforcement, signin::trusted_devices};
 
 /// A new session after a step of sign-in. Its `state` says what comes next: `Authenticated`, or a pending
 /// state that waits for a second factor or for enrolment of one.

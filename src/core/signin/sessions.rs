@@ -2,12 +2,12 @@
 //! The cookie holds a 256-bit random token; the database holds its SHA-256.
 use chrono::{DateTime, Duration, Utc};
 
-use super::Result;
-use super::audit::{self, AuditKind, Origin, Outcome};
-use super::model::{Session, SessionState, User, UserStatus};
-use super::policy::{self, RolePolicy};
-use super::secrets::{random_token, token_digest};
-use super::store::Store;
+use crate::core::Result;
+use crate::core::audit::{self, AuditKind, Origin, Outcome};
+use crate::core::model::{Session, SessionState, User, UserStatus};
+use crate::core::policy::{self, RolePolicy};
+use crate::core::secrets::{random_token, token_digest};
+use crate::core::store::Store;
 
 #[derive(Clone, Copy, Debug)]
 pub struct SessionLimits {
@@ -54,7 +54,7 @@ pub fn expired(session: &Session, now: DateTime<Utc>, limits: SessionLimits, pol
 /// any page or relying party sees the user as signed in.
 fn falls_short_of_policy(session: &Session, user: &User, policies: &[RolePolicy], now: DateTime<Utc>) -> bool {
     session.state == SessionState::Authenticated
-        && super::grants::meets_policy(&session.amr, &policy::evaluate(user, policies), None, now).is_err()
+        && crate::core::grants::meets_policy(&session.amr, &policy::evaluate(user, policies), None, now).is_err()
 }
 
 /// The session id shared with relying parties (`sid`): derived from, but not revealing, the session's key.
@@ -101,7 +101,10 @@ pub fn new_session_in(
                 Duration::minutes(PENDING_LIFETIME_MINUTES)
             },
         ip: origin.ip.clone(),
-        user_agent: origin.user_agent.as_ref().map(|ua| super::model::truncate(ua, 512)),
+        user_agent: origin
+            .user_agent
+            .as_ref()
+            .map(|ua| crate::core::model::truncate(ua, 512)),
     };
     (token, session)
 }
@@ -214,7 +217,7 @@ pub async fn end_previous(
         return Ok(());
     };
     if let Some((old, _)) = resolve_any(store, now, limits, token).await? {
-        super::grants::revoke_for_session(store, now, &old).await?;
+        crate::core::grants::revoke_for_session(store, now, &old).await?;
         store.delete_session(&old.id_hash).await?;
     }
     Ok(())
@@ -223,7 +226,7 @@ pub async fn end_previous(
 /// Ends a session server-side (the cookie alone is worthless afterwards), and with it the token grants its
 /// sign-ins earned (`offline_access` families excepted; `core::grants`).
 pub async fn end(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, session: &Session) -> Result<()> {
-    let revoked = super::grants::revoke_for_session(store, now, session).await?;
+    let revoked = crate::core::grants::revoke_for_session(store, now, session).await?;
     store.delete_session(&session.id_hash).await?;
     audit::record(
         store,

@@ -10,17 +10,17 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::audit::{AuditKind, Outcome};
-use super::context::RequestCtx;
-use super::factors::{Factor, FactorKind, FactorStatus, oath_token, recovery_code, sms, totp};
-use super::login::SignedIn;
-use super::model::{Session, SessionState, User};
-use super::notify::Notifier;
-use super::policy::Access;
-use super::sessions;
-use super::store::Store;
-use super::throttle::{self, Attempt};
-use super::{Error, Result, policy::enforcement};
+use crate::core::audit::{AuditKind, Outcome};
+use crate::core::context::RequestCtx;
+use crate::core::factors::{Factor, FactorKind, FactorStatus, oath_token, recovery_code, sms, totp};
+use crate::core::model::{Session, SessionState, User};
+use crate::core::notify::Notifier;
+use crate::core::policy::Access;
+use crate::core::signin::login::SignedIn;
+use crate::core::signin::sessions;
+use crate::core::store::Store;
+use crate::core::throttle::{self, Attempt};
+use crate::core::{Error, Result, policy::enforcement};
 
 /// What the second-step page offers this user, in order: for a sign-in, their factors of kinds the role
 /// policy accepts (see `policy::plan`); for a step-up, those the policy allows that reach `level` (when given).
@@ -46,11 +46,13 @@ pub async fn step_up_kinds(
     level: Option<&str>,
 ) -> Result<Vec<FactorKind>> {
     let requirement = enforcement::requirement_for(store, now, user).await?;
-    let kinds: Vec<FactorKind> = super::factors::offer_order(&store.factors_of(&user.id).await?)
+    let kinds: Vec<FactorKind> = crate::core::factors::offer_order(&store.factors_of(&user.id).await?)
         .into_iter()
         .filter(|k| requirement.allows(*k))
         .filter(|k| {
-            level.is_none_or(|l| super::policy::assurance::meets(super::policy::assurance::level_of_kind(*k), l))
+            level.is_none_or(|l| {
+                crate::core::policy::assurance::meets(crate::core::policy::assurance::level_of_kind(*k), l)
+            })
         })
         .collect();
     // Recovery codes back up a factor; alone they never make a level reachable.
@@ -208,7 +210,7 @@ pub async fn conclude(
                 Some(&user.id),
                 json!({
                     "kind": kind, "factor_id": factor.id, "next": state.as_str(), "step_up": step_up,
-                    "acr": super::policy::assurance::acr_for(&session.amr),
+                    "acr": crate::core::policy::assurance::acr_for(&session.amr),
                 }),
             )
             .await?;

@@ -5,7 +5,7 @@
 //! The order is the protocols' own: a sign-in that fits the request comes first (else sign in, or refuse when the
 //! request is passive); then whether the relying party admits the user at all; then the assurance level (step up
 //! with one more factor, or refuse when no factor of the user's can reach it); then consent; then the answer.
-use super::policy::stepup::Decision;
+use crate::core::policy::stepup::Decision;
 
 /// How the browser's session fits the request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

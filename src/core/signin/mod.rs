@@ -1,0 +1,11 @@
+//! Interactive sign-in, by flow: the password step (`login`), the second step (`second_factor`, dispatching to
+//! the factor kinds in `core::factors`), the browser session it ends in (`sessions`), the shortcuts and gates
+//! around it (`trusted_devices`, `ip_rules`), and what a relying party's request needs next (`next_step`).
+//! A sign-in moves identified → password ok → second factor pending {allowed kinds} → done | denied; each
+//! state is a `SessionState` of the stored session, promoted to a new id at every step.
+pub mod ip_rules;
+pub mod login;
+pub mod next_step;
+pub mod second_factor;
+pub mod sessions;
+pub mod trusted_devices;
