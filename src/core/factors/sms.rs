@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::enrolment;
 use super::{Factor, FactorKind, FactorStatus};
-use crate::core::audit::{self, AuditKind, Outcome};
+use crate::core::audit::{AuditKind, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Phone, Session, User};
 use crate::core::secrets::hmac;
@@ -70,10 +70,7 @@ pub async fn send_code(ctx: &RequestCtx<'_>, user: &User, factor: &Factor, sessi
     ];
     for (key, limit) in &quotas {
         if let Err(refusal) = throttle::take_quota(store, key, *limit, WINDOW, now).await {
-            audit::record(
-                store,
-                now,
-                origin,
+            ctx.audit(
                 AuditKind::SmsSent,
                 Outcome::Denied,
                 Some(&user.id),
@@ -100,10 +97,7 @@ pub async fn send_code(ctx: &RequestCtx<'_>, user: &User, factor: &Factor, sessi
     let text =
         format!("Your Gatehouse code is {code}. It expires in 5 minutes. Never share it: we will never ask for it.");
     gateway.send_sms(phone, &text).await?;
-    audit::record(
-        store,
-        now,
-        origin,
+    ctx.audit(
         AuditKind::SmsSent,
         Outcome::Success,
         Some(&user.id),

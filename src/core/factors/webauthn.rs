@@ -206,10 +206,7 @@ async fn check_assertion(
     } = *ctx;
     let answering = factors.iter().find(|f| credential_matches(f, credential_id));
     if let Some(factor) = answering.filter(|f| is_flagged(f)) {
-        audit::record(
-            store,
-            now,
-            origin,
+        ctx.audit(
             AuditKind::WebauthnFlaggedCredential,
             Outcome::Denied,
             Some(&user.id),
@@ -221,10 +218,7 @@ async fn check_assertion(
     let outcome = match result {
         Ok(outcome) => outcome,
         Err(WebauthnError::CredentialPossibleCompromise) => {
-            audit::record(
-                store,
-                now,
-                origin,
+            ctx.audit(
                 AuditKind::WebauthnCounterRegression,
                 Outcome::Denied,
                 Some(&user.id),
@@ -378,10 +372,7 @@ pub async fn finish_passwordless(
         .take_ceremony(&token_digest(cookie_token), "discoverable", now)
         .await?;
     let Some(state) = state else {
-        audit::record(
-            store,
-            now,
-            origin,
+        ctx.audit(
             AuditKind::LoginPasskey,
             Outcome::Failure,
             None,
@@ -396,10 +387,7 @@ pub async fn finish_passwordless(
         Err(_) => None,
     };
     let Some(user) = user.filter(|u| u.status == UserStatus::Active) else {
-        audit::record(
-            store,
-            now,
-            origin,
+        ctx.audit(
             AuditKind::LoginPasskey,
             Outcome::Failure,
             None,
@@ -415,10 +403,7 @@ pub async fn finish_passwordless(
         .filter_map(|f| passkey_of(f).ok())
         .find(|p| AsRef::<[u8]>::as_ref(p.cred_id()) == credential_id.as_slice())
     else {
-        audit::record(
-            store,
-            now,
-            origin,
+        ctx.audit(
             AuditKind::LoginPasskey,
             Outcome::Failure,
             Some(&user.id),
@@ -432,10 +417,7 @@ pub async fn finish_passwordless(
     let (requirement, plan) = enforcement::plan_for(store, now, &user).await?;
     crate::core::signin::login::enforce_ip(store, now, origin, Some(&user), "role", &requirement.ip_rules).await?;
     if !plan.accepted.contains(&FactorKind::WebAuthn) {
-        audit::record(
-            store,
-            now,
-            origin,
+        ctx.audit(
             AuditKind::LoginPasskey,
             Outcome::Denied,
             Some(&user.id),
@@ -456,10 +438,7 @@ pub async fn finish_passwordless(
             let state = enforcement::state_after(plan.then);
             let (token, session) = sessions::new_session_in(state, &user.id, methods, now, limits, origin);
             store.insert_session(&session).await?;
-            audit::record(
-                store,
-                now,
-                origin,
+            ctx.audit(
                 AuditKind::LoginPasskey,
                 Outcome::Success,
                 Some(&user.id),
@@ -469,10 +448,7 @@ pub async fn finish_passwordless(
             Ok(SignedIn { token, session, user })
         }
         _ => {
-            audit::record(
-                store,
-                now,
-                origin,
+            ctx.audit(
                 AuditKind::LoginPasskey,
                 Outcome::Failure,
                 Some(&user.id),

@@ -105,10 +105,7 @@ pub async fn password_sign_in(
     let attempt = match throttle::begin(store, policy, &key, now).await {
         Ok(attempt) => attempt,
         Err(refusal) => {
-            audit::record(
-                store,
-                now,
-                origin,
+            ctx.audit(
                 AuditKind::LoginPassword,
                 Outcome::Denied,
                 user.as_ref().map(|u| u.id.as_str()),
@@ -138,10 +135,7 @@ pub async fn password_sign_in(
                 Some(_) if attempt.locked => "password_locked",
                 Some(_) => "wrong_password",
             };
-            audit::record(
-                store,
-                now,
-                origin,
+            ctx.audit(
                 AuditKind::LoginPassword,
                 Outcome::Failure,
                 user.as_ref().map(|u| u.id.as_str()),
@@ -160,10 +154,7 @@ pub async fn password_sign_in(
         }
     };
     if user.status != UserStatus::Active {
-        audit::record(
-            store,
-            now,
-            origin,
+        ctx.audit(
             AuditKind::LoginPassword,
             Outcome::Denied,
             Some(&user.id),
@@ -205,10 +196,7 @@ pub async fn password_sign_in(
     }
     let (token, session) = sessions::new_session_in(state, &user.id, amr.clone(), now, limits, origin);
     store.insert_session(&session).await?;
-    audit::record(
-        store,
-        now,
-        origin,
+    ctx.audit(
         AuditKind::LoginPassword,
         Outcome::Success,
         Some(&user.id),
