@@ -11,58 +11,14 @@ use crate::core::Keys;
 use crate::core::clock::Clock;
 use crate::core::factors::password::PasswordPool;
 use crate::core::factors::password::links::{self as password_links, LinkSettings};
-use crate::core::notify::{Notifier, SmsGateway};
 use crate::core::secrets::MasterKey;
 use crate::core::signin::sessions::SessionLimits;
-use crate::core::store::Store;
 use crate::core::throttle::Policy;
+use crate::http::AppState;
+use crate::http::signout::SignOutStep;
 use crate::notify::mail::Mailer;
+use crate::protocols::{oidc, saml};
 use crate::store::SeaStore;
-
-/// Everything a request handler may use. Shared, immutable; per-request state lives in the database.
-pub struct AppState {
-    pub config: Arc<Config>,
-    pub store: Arc<dyn Store>,
-    pub clock: Arc<dyn Clock>,
-    pub notifier: Arc<dyn Notifier>,
-    pub sms: Arc<dyn SmsGateway>,
-    /// The WebAuthn relying party; `None` when `public_url`'s host cannot be an RP ID (an IP address).
-    pub webauthn: Option<Arc<webauthn_rs::prelude::Webauthn>>,
-    pub keys: Keys,
-    /// The OpenID Provider's signing keys (cached per instance; the database holds them).
-    pub signing_keys: crate::protocols::oidc::keys::KeyRing,
-    /// Registered OIDC clients as client authentication sees them (cached per instance for a few seconds).
-    pub oidc_clients: crate::protocols::oidc::client_cache::ClientCache,
-    /// The SAML identity provider's signing key and certificate.
-    pub saml_keys: crate::protocols::saml::keys::SamlKeyRing,
-    pub limits: SessionLimits,
-    /// Attempts at one factor: delays, then a lock.
-    pub factor_policy: Policy,
-    /// Password attempts per account: delays, then a silent lock until a reset or an administrator clears it.
-    pub password_policy: Policy,
-    pub links: LinkSettings,
-    /// Where every password hash and verification runs: a bounded pool (see `core::factors::password::pool`).
-    pub passwords: Arc<PasswordPool>,
-}
-
-impl AppState {
-    /// The core's context for one request from `origin`: the shared services, the configured limits and
-    /// policies, and the time read now, once for the whole request.
-    pub fn core<'a>(&'a self, origin: &'a crate::core::audit::Origin) -> crate::core::context::RequestCtx<'a> {
-        crate::core::context::RequestCtx {
-            store: self.store.as_ref(),
-            notifier: self.notifier.as_ref(),
-            sms: self.sms.as_ref(),
-            keys: &self.keys,
-            now: self.clock.now(),
-            origin,
-            limits: self.limits,
-            factor_policy: &self.factor_policy,
-            password_policy: &self.password_policy,
-            passwords: &self.passwords,
-        }
-    }
-}
 
 /// Creates the data directory (owner-only) if it is missing.
 pub fn ensure_data_dir(dir: &Path) -> anyhow::Result<()> {
@@ -115,12 +71,19 @@ pub async fn open_store(config: &Config) -> anyhow::Result<SeaStore> {
     Ok(store)
 }
 
-pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+/// The state of a running server: the HTTP kit's, which every handler gets, and each protocol's own.
+pub struct State {
+    pub http: AppState,
+    pub oidc: Arc<oidc::Provider>,
+    pub saml: Arc<saml::IdentityProvider>,
+}
+
+pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<State> {
     let store = open_store(&config).await?;
     let key = master_key(&config)?;
     let keys = Keys::derive(&key);
-    crate::protocols::oidc::keys::ensure(&store, &keys.sealer, clock.now()).await?;
-    crate::protocols::saml::keys::ensure(
+    oidc::keys::ensure(&store, &keys.sealer, clock.now()).await?;
+    saml::keys::ensure(
         &store,
         &keys.sealer,
         config.public_url.host_str().unwrap_or("gatehouse"),
@@ -134,16 +97,27 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         Arc::new(crate::templates::shared().clone()),
     )?;
     let passwords = password_pool(&config)?;
-    Ok(AppState {
+    let oidc = Arc::new(oidc::Provider {
+        keys: oidc::keys::KeyRing::new(keys.sealer.clone()),
+        clients: Default::default(),
+    });
+    let saml = Arc::new(saml::IdentityProvider {
+        keys: saml::keys::SamlKeyRing::new(keys.sealer.clone()),
+    });
+    // Back-channel logout first, then the SAML front-channel hops (which take the browser).
+    let sign_out: Vec<Arc<dyn SignOutStep>> = vec![
+        Arc::new(oidc::http_logout::BackChannel(oidc.clone())),
+        Arc::new(saml::http_slo::FrontChannel(saml.clone())),
+    ];
+    let http = AppState {
+        recovery: recovery_settings(&config),
+        sign_out,
         passwords: Arc::new(passwords),
         limits: SessionLimits {
             absolute: chrono::Duration::minutes(config.session_lifetime_minutes.into()),
             idle: chrono::Duration::minutes(config.session_idle_minutes.into()),
         },
         links: link_settings(&config),
-        signing_keys: crate::protocols::oidc::keys::KeyRing::new(keys.sealer.clone()),
-        oidc_clients: Default::default(),
-        saml_keys: crate::protocols::saml::keys::SamlKeyRing::new(keys.sealer.clone()),
         keys,
         factor_policy: Policy::factor(
             config.factor_lockout_failures,
@@ -162,7 +136,8 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
             }
         },
         config: Arc::new(config),
-    })
+    };
+    Ok(State { http, oidc, saml })
 }
 
 /// The password hashing pool as configured.
@@ -211,6 +186,7 @@ pub struct Running {
     pub addr: SocketAddr,
     pub handle: actix_web::dev::ServerHandle,
     pub state: web::Data<AppState>,
+    pub oidc: web::Data<oidc::Provider>,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -219,7 +195,7 @@ pub struct Running {
 /// How often each instance looks for sessions that ended without a logout, to tell their relying parties.
 const BACKCHANNEL_SWEEP: std::time::Duration = std::time::Duration::from_secs(60);
 
-async fn backchannel_sweeper(state: web::Data<AppState>) {
+async fn backchannel_sweeper(state: web::Data<AppState>, op: web::Data<oidc::Provider>) {
     let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + BACKCHANNEL_SWEEP, BACKCHANNEL_SWEEP);
     let origin = crate::core::audit::Origin {
         actor: "system:backchannel-logout".into(),
@@ -227,9 +203,9 @@ async fn backchannel_sweeper(state: web::Data<AppState>) {
     };
     loop {
         ticks.tick().await;
-        let issuer = crate::protocols::oidc::issuer(&state.config.public_url);
-        let ctx = crate::protocols::oidc::http::ctx(&state, &issuer, &origin);
-        if let Err(e) = crate::protocols::oidc::logout::sweep(&ctx, state.limits).await {
+        let issuer = oidc::issuer(&state.config.public_url);
+        let ctx = oidc::http::ctx(&state, &op, &issuer, &origin);
+        if let Err(e) = oidc::logout::sweep(&ctx, state.limits).await {
             tracing::warn!(error = %e, "back-channel logout sweep failed");
         }
     }
@@ -245,14 +221,13 @@ async fn recovery_sweeper(state: web::Data<AppState>) {
         actor: "system:recovery".into(),
         ..Default::default()
     };
-    let settings = recovery_settings(&state.config);
     loop {
         ticks.tick().await;
         let ctx = crate::core::recovery::flow::Ctx {
             store: state.store.as_ref(),
             notifier: state.notifier.as_ref(),
             sms: state.sms.as_ref(),
-            settings: &settings,
+            settings: &state.recovery,
             now: state.clock.now(),
             origin: &origin,
         };
@@ -262,25 +237,29 @@ async fn recovery_sweeper(state: web::Data<AppState>) {
     }
 }
 
-pub fn start(state: AppState, listener: TcpListener, handle_signals: bool) -> anyhow::Result<Running> {
+pub fn start(state: State, listener: TcpListener, handle_signals: bool) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
-    let state = web::Data::new(state);
+    let (oidc, saml) = (web::Data::from(state.oidc), web::Data::from(state.saml));
+    let state = web::Data::new(state.http);
     let data = state.clone();
+    let (op, idp) = (oidc.clone(), saml.clone());
     let https = state.config.is_https();
     let body_limit = state.config.max_body_bytes;
     let read_timeout = std::time::Duration::from_secs(state.config.request_read_timeout_secs);
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .app_data(op.clone())
+            .app_data(idp.clone())
             .app_data(web::PayloadConfig::new(body_limit))
-            .wrap(actix_web::middleware::from_fn(crate::web::read_deadline))
-            .wrap(actix_web::middleware::from_fn(crate::web::request_id_header))
-            .wrap(crate::web::security_headers(https))
+            .wrap(actix_web::middleware::from_fn(crate::http::read_deadline))
+            .wrap(actix_web::middleware::from_fn(crate::http::request_id_header))
+            .wrap(crate::http::security_headers(https))
             .wrap(tracing_actix_web::TracingLogger::default())
             .configure(crate::web::routes)
-            .configure(crate::protocols::oidc::http::routes)
-            .configure(crate::protocols::saml::http::routes)
-            .default_service(web::to(crate::web::not_found))
+            .configure(oidc::http::routes)
+            .configure(saml::http::routes)
+            .default_service(web::to(crate::http::pages::not_found))
     })
     // The head of a request within the read timeout (actix answers 408 itself); its body within the same
     // time after the head (`web::read_deadline`).
@@ -295,12 +274,13 @@ pub fn start(state: AppState, listener: TcpListener, handle_signals: bool) -> an
     let server = server.run();
     let handle = server.handle();
     let task = tokio::spawn(server);
-    tokio::spawn(backchannel_sweeper(state.clone()));
+    tokio::spawn(backchannel_sweeper(state.clone(), oidc.clone()));
     tokio::spawn(recovery_sweeper(state.clone()));
     Ok(Running {
         addr,
         handle,
         state,
+        oidc,
         task,
     })
 }

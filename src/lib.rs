@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod core;
+pub mod http;
 pub mod notify;
 pub mod protocols;
 pub mod store;

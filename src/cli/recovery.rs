@@ -105,14 +105,14 @@ fn text(r: &FactorResetRequest, username: &str) -> String {
     .join("\n")
 }
 
-async fn username_of(state: &app::AppState, id: &str) -> String {
+async fn username_of(state: &crate::http::AppState, id: &str) -> String {
     match state.store.user_by_id(id).await {
         Ok(Some(user)) => user.username,
         _ => id.to_string(),
     }
 }
 
-async fn value(state: &app::AppState, r: &FactorResetRequest) -> Result<serde_json::Value, CliError> {
+async fn value(state: &crate::http::AppState, r: &FactorResetRequest) -> Result<serde_json::Value, CliError> {
     let mut value = serde_json::to_value(r)?;
     value["username"] = json!(username_of(state, &r.user_id).await);
     Ok(value)
@@ -121,9 +121,10 @@ async fn value(state: &app::AppState, r: &FactorResetRequest) -> Result<serde_js
 pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Result<(), CliError> {
     let state = app::build_state(config.clone(), Arc::new(SystemClock))
         .await
-        .map_err(|e| CliError(format!("{e:#}")))?;
+        .map_err(|e| CliError(format!("{e:#}")))?
+        .http;
     let store = state.store.as_ref();
-    let settings = app::recovery_settings(config);
+    let settings = &state.recovery;
     let acting_as = match &command {
         RecoveryCommand::List { actor, .. }
         | RecoveryCommand::Show { actor, .. }
@@ -144,7 +145,7 @@ pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Resul
         store,
         notifier: state.notifier.as_ref(),
         sms: state.sms.as_ref(),
-        settings: &settings,
+        settings,
         now: crate::core::clock::Clock::now(&SystemClock),
         origin: &origin,
     };

@@ -13,21 +13,22 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
     let state = app::build_state(config, Arc::new(SystemClock))
         .await
         .map_err(|e| CliError(format!("{e:#}")))?;
+    let kit = &state.http;
     tracing::info!(
-        backend = state.config.database_url().split(':').next().unwrap_or(""),
+        backend = kit.config.database_url().split(':').next().unwrap_or(""),
         "database ready"
     );
-    if state.webauthn.is_none() {
-        warn_about_key_only_roles(&state).await;
+    if kit.webauthn.is_none() {
+        warn_about_key_only_roles(kit).await;
     }
-    if let Some(link) = app::first_admin_link(&state)
+    if let Some(link) = app::first_admin_link(kit)
         .await
         .map_err(|e| CliError(format!("{e:#}")))?
     {
         println!();
         println!(
             "  No administrator has a password yet. Set one for the user '{}' (valid {} hours, single use):",
-            state.config.admin_username, state.config.setup_link_hours
+            kit.config.admin_username, kit.config.setup_link_hours
         );
         println!();
         println!("    {link}");
@@ -48,7 +49,7 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
 
 /// Without a WebAuthn relying party (an IP-address public_url), members of a role that counts only security keys
 /// could never finish enrolment; say so at start-up, with the command that relaxes the role.
-async fn warn_about_key_only_roles(state: &app::AppState) {
+async fn warn_about_key_only_roles(state: &crate::http::AppState) {
     use crate::core::factors::FactorKind;
     let Ok(policies) = state.store.role_policies().await else {
         return;

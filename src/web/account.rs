@@ -2,12 +2,12 @@
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::error::WebError;
-use super::{pages, session};
-use crate::app::AppState;
 use crate::core::factors::enrolment;
 use crate::core::model::Session;
 use crate::core::{accounts, policy::enforcement};
+use crate::http::AppState;
+use crate::http::error::WebError;
+use crate::http::{pages, session};
 use actix_web::http::StatusCode;
 
 pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {

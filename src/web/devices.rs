@@ -4,13 +4,13 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
-use super::error::WebError;
-use super::form::Form;
-use super::{csrf, session};
-use crate::app::AppState;
 use crate::core::model::User;
 use crate::core::secrets::token_digest;
 use crate::core::{policy::enforcement, signin::trusted_devices};
+use crate::http::AppState;
+use crate::http::error::WebError;
+use crate::http::form::Form;
+use crate::http::{csrf, session};
 
 #[derive(Deserialize)]
 pub struct RevokeForm {

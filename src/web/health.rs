@@ -1,7 +1,7 @@
 //! Liveness and readiness for load balancers and orchestrators.
 use actix_web::{HttpResponse, web};
 
-use crate::app::AppState;
+use crate::http::AppState;
 
 /// 200 while the process serves requests.
 pub async fn healthz() -> HttpResponse {

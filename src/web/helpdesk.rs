@@ -8,17 +8,17 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use std::collections::HashMap;
 
-use super::error::{WebError, status_of};
-use super::form::{Form, Query};
-use super::login::encode;
 use super::recovery::{ctx, describe};
-use super::{csrf, pages, session};
-use crate::app::{self, AppState};
 use crate::core::Error;
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::SessionState;
 use crate::core::recovery::FactorResetRequest;
 use crate::core::recovery::flow::{self, Canceller, Member, Target};
+use crate::http::AppState;
+use crate::http::encode;
+use crate::http::error::{WebError, status_of};
+use crate::http::form::{Form, Query};
+use crate::http::{csrf, pages, session};
 
 #[derive(Deserialize)]
 pub struct QueueQuery {
@@ -112,8 +112,7 @@ pub async fn queue(
         Ok(agent) => agent,
         Err(answer) => return Ok(answer),
     };
-    let settings = app::recovery_settings(&state.config);
-    flow::sweep(&ctx(&state, &settings, &origin)).await?;
+    flow::sweep(&ctx(&state, &origin)).await?;
     let user_id = match query.user.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
         Some(identifier) => match crate::core::accounts::find(state.store.as_ref(), identifier).await {
             Ok(user) => Some(user.id),
@@ -150,8 +149,7 @@ async fn request_page(
     status: StatusCode,
     error: Option<String>,
 ) -> Result<HttpResponse, WebError> {
-    let settings = app::recovery_settings(&state.config);
-    let request = match flow::load(&ctx(state, &settings, origin), id).await {
+    let request = match flow::load(&ctx(state, origin), id).await {
         Ok(r) => r,
         Err(e @ Error::NotFound(_)) => return Ok(pages::error_page(StatusCode::NOT_FOUND, &e.to_string())),
         Err(e) => return Err(e.into()),
@@ -173,7 +171,7 @@ async fn request_page(
     let mut ctx = pages::context();
     ctx.insert("reset", &describe(state, &request).await?);
     ctx.insert("timeline", &timeline);
-    ctx.insert("checks", &settings.checks);
+    ctx.insert("checks", &state.recovery.checks);
     if let Some(error) = error {
         ctx.insert("error", &error);
     }
@@ -226,8 +224,7 @@ pub async fn open(
         Ok(agent) => agent,
         Err(answer) => return Ok(answer),
     };
-    let settings = app::recovery_settings(&state.config);
-    let c = ctx(&state, &settings, &origin);
+    let c = ctx(&state, &origin);
     let opened = match flow::find_subject(&c, &form.user).await {
         Ok(subject) => {
             let factors = form
@@ -267,8 +264,7 @@ pub async fn execute(
         .filter_map(|k| k.strip_prefix("check_"))
         .map(str::to_string)
         .collect();
-    let settings = app::recovery_settings(&state.config);
-    let result = flow::execute(&ctx(&state, &settings, &origin), &member, &id, &checks).await;
+    let result = flow::execute(&ctx(&state, &origin), &member, &id, &checks).await;
     after_action(&req, &state, &origin, &id, result).await
 }
 
@@ -282,8 +278,7 @@ pub async fn cancel(
         Ok(agent) => agent,
         Err(answer) => return Ok(answer),
     };
-    let settings = app::recovery_settings(&state.config);
-    let result = flow::cancel(&ctx(&state, &settings, &origin), Canceller::Member(&member, &form.id)).await;
+    let result = flow::cancel(&ctx(&state, &origin), Canceller::Member(&member, &form.id)).await;
     after_action(&req, &state, &origin, &form.id, result).await
 }
 
@@ -304,8 +299,7 @@ pub async fn decide(
         "deny" => false,
         _ => return Err(Error::invalid("Choose approve or deny.").into()),
     };
-    let settings = app::recovery_settings(&state.config);
-    let c = ctx(&state, &settings, &origin);
+    let c = ctx(&state, &origin);
     let result = flow::decide(&c, &member, Target::Id(&form.id), approve, form.note.as_deref()).await;
     after_action(&req, &state, &origin, &form.id, result).await
 }

@@ -5,15 +5,15 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::error::{WebError, status_of};
-use super::form::Query;
 use super::helpdesk::agent;
-use super::login::encode;
-use super::pages;
-use crate::app::AppState;
 use crate::core::Error;
 use crate::core::factors::FactorStatus;
 use crate::core::recovery::search::{self, MAX_QUERY, MAX_RESULTS};
+use crate::http::AppState;
+use crate::http::encode;
+use crate::http::error::{WebError, status_of};
+use crate::http::form::Query;
+use crate::http::pages;
 
 #[derive(Deserialize)]
 pub struct SearchQuery {

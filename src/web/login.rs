@@ -4,12 +4,12 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::error::{WebError, status_of};
-use super::form::{Form, Query};
-use super::{csrf, pages, session};
-use crate::app::AppState;
 use crate::core::model::SessionState;
 use crate::core::{Error, signin::login, signin::sessions};
+use crate::http::AppState;
+use crate::http::error::{WebError, status_of};
+use crate::http::form::{Form, Query};
+use crate::http::{csrf, encode, pages, session, signout};
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
@@ -149,10 +149,6 @@ pub fn ip_denied(message: &str) -> HttpResponse {
     pages::render(HttpResponse::Forbidden(), "login/ip_denied.html", &ctx)
 }
 
-pub fn encode(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
-}
-
 pub async fn logout(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -160,12 +156,10 @@ pub async fn logout(
 ) -> Result<HttpResponse, WebError> {
     csrf::verify(&req, &state, form.csrf.as_deref())?;
     if let Some((session, user)) = session::current(&req, &state).await? {
-        crate::protocols::oidc::http_logout::end_browser_session(&req, &state, &session, &user).await?;
-        // Then out of the SAML SPs this session reached, one after another (front-channel).
-        if let Some(chain) =
-            crate::protocols::saml::http_slo::front_channel(&req, &state, &session, &user, None).await?
-        {
-            return Ok(chain);
+        signout::end(&req, &state, &session, &user).await?;
+        // Then out of the parties that need the browser (SAML front-channel), one after another.
+        if let Some(hop) = signout::browser_hop(&req, &state, &session, &user, None).await? {
+            return Ok(hop);
         }
     }
     Ok(HttpResponse::SeeOther()

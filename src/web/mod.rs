@@ -1,32 +1,24 @@
-//! HTTP: parse the request, call the core, render the answer. Handlers stay thin; rules live in `core`.
+//! The first-party pages (sign-in, account, helpdesk, recovery): parse the request, call the core, render the
+//! answer. Handlers stay thin; rules live in `core`; the shared HTTP kit (state, forms, CSRF, cookies, errors)
+//! is `http`.
 mod account;
-pub(crate) mod csrf;
 pub(crate) mod devices;
-pub mod error;
-pub(crate) mod form;
 mod health;
 mod helpdesk;
 mod helpdesk_search;
 pub(crate) mod login;
-mod middleware;
-pub(crate) mod pages;
 mod passkeys;
 mod password;
-mod read_deadline;
 mod recovery;
 mod second_factor;
 mod security;
-pub(crate) mod session;
 
 use actix_web::web;
-
-pub use middleware::{request_id_header, security_headers};
-pub use read_deadline::read_deadline;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
-        .route("/static/gatehouse.css", web::get().to(pages::stylesheet))
+        .route("/static/gatehouse.css", web::get().to(crate::http::pages::stylesheet))
         .route("/", web::get().to(account::home))
         .route("/login", web::get().to(login::show))
         .route("/login", web::post().to(login::submit))
@@ -41,7 +33,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login/factor/webauthn", web::post().to(passkeys::second_factor))
         .route("/login/passkey/options", web::post().to(passkeys::passwordless_options))
         .route("/login/passkey", web::post().to(passkeys::passwordless))
-        .route("/static/webauthn.js", web::get().to(pages::script))
+        .route("/static/webauthn.js", web::get().to(crate::http::pages::script))
         .route("/account", web::get().to(account::show))
         .route("/account/devices/revoke", web::post().to(devices::revoke))
         .route("/account/devices/revoke-all", web::post().to(devices::revoke_all))
@@ -87,5 +79,3 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/helpdesk/cancel", web::post().to(helpdesk::cancel))
         .route("/helpdesk/decide", web::post().to(helpdesk::decide));
 }
-
-pub use pages::not_found;

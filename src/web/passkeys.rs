@@ -7,13 +7,13 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::error::JsonError;
 use super::login::{after_sign_in, safe_return_to};
-use super::{csrf, session};
-use crate::app::AppState;
 use crate::core::factors::{FactorKind, webauthn};
 use crate::core::model::{Session, SessionState, User};
 use crate::core::{Error, signin::sessions};
+use crate::http::AppState;
+use crate::http::error::JsonError;
+use crate::http::{csrf, session};
 
 const PASSKEY_COOKIE: &str = "gatehouse_passkey";
 

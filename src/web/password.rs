@@ -3,13 +3,13 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::error::WebError;
-use super::form::{Form, Query};
-use super::{csrf, pages, session};
-use crate::app::AppState;
 use crate::core::Error;
 use crate::core::factors::password::links as password_links;
 use crate::core::model::TokenPurpose;
+use crate::http::AppState;
+use crate::http::error::WebError;
+use crate::http::form::{Form, Query};
+use crate::http::{csrf, pages, session};
 
 #[derive(Deserialize)]
 pub struct ForgotForm {

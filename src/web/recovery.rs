@@ -7,17 +7,17 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::error::{WebError, status_of};
-use super::form::{Form, Query};
-use super::login::encode;
-use super::{csrf, pages, session};
-use crate::app::{self, AppState};
 use crate::core::audit::Origin;
 use crate::core::model::SessionState;
 use crate::core::recovery::FactorResetRequest;
-use crate::core::recovery::flow::{self, Canceller, Ctx, Member, Settings, Target};
+use crate::core::recovery::flow::{self, Canceller, Ctx, Member, Target};
 use crate::core::store::ResetLink;
 use crate::core::{Error, Result};
+use crate::http::AppState;
+use crate::http::encode;
+use crate::http::error::{WebError, status_of};
+use crate::http::form::{Form, Query};
+use crate::http::{csrf, pages, session};
 
 #[derive(Deserialize)]
 pub struct LinkQuery {
@@ -52,12 +52,12 @@ pub struct EnrolForm {
 }
 
 /// A recovery context for this request.
-pub(super) fn ctx<'a>(state: &'a AppState, settings: &'a Settings, origin: &'a Origin) -> Ctx<'a> {
+pub(super) fn ctx<'a>(state: &'a AppState, origin: &'a Origin) -> Ctx<'a> {
     Ctx {
         store: state.store.as_ref(),
         notifier: state.notifier.as_ref(),
         sms: state.sms.as_ref(),
-        settings,
+        settings: &state.recovery,
         now: state.clock.now(),
         origin,
     }
@@ -104,10 +104,9 @@ pub async fn request_self(
         return Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/login")).finish());
     };
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
-    let settings = app::recovery_settings(&state.config);
     let subject = Member::load(state.store.as_ref(), user).await?;
     let reason = form.reason;
-    let opened = flow::open(&ctx(&state, &settings, &origin), None, &subject, "all", &reason).await;
+    let opened = flow::open(&ctx(&state, &origin), None, &subject, "all", &reason).await;
     let mut ctx = pages::context();
     match opened {
         Ok(_) => {
@@ -144,10 +143,9 @@ pub async fn approve_page(
         return Ok(to_login_for(&format!("/recovery/approve?token={}", encode(&token))));
     }
     let origin = session::origin(&req);
-    let settings = app::recovery_settings(&state.config);
     let found = {
         let token = token.clone();
-        flow::by_link(&ctx(&state, &settings, &origin), ResetLink::Approval, &token).await
+        flow::by_link(&ctx(&state, &origin), ResetLink::Approval, &token).await
     };
     let request = match found {
         Ok(r) if r.state == crate::core::recovery::ResetState::Requested => r,
@@ -184,11 +182,10 @@ pub async fn approve_submit(
         _ => return Err(Error::invalid("Choose approve or deny.").into()),
     };
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
-    let settings = app::recovery_settings(&state.config);
     let approver = Member::load(state.store.as_ref(), user).await?;
     let (token, note) = (form.token, form.note);
     let decided = flow::decide(
-        &ctx(&state, &settings, &origin),
+        &ctx(&state, &origin),
         &approver,
         Target::Link(&token),
         approve,
@@ -215,10 +212,9 @@ pub async fn cancel_page(
 ) -> Result<HttpResponse, WebError> {
     let token = query.token.unwrap_or_default();
     let origin = session::origin(&req);
-    let settings = app::recovery_settings(&state.config);
     let found = {
         let token = token.clone();
-        flow::by_link(&ctx(&state, &settings, &origin), ResetLink::Cancel, &token).await
+        flow::by_link(&ctx(&state, &origin), ResetLink::Cancel, &token).await
     };
     match found {
         Ok(r) if r.state == crate::core::recovery::ResetState::Waiting => {
@@ -245,9 +241,8 @@ pub async fn cancel_submit(
 ) -> Result<HttpResponse, WebError> {
     csrf::verify(&req, &state, form.csrf.as_deref())?;
     let origin = session::origin(&req).with_actor("link:cancel".into());
-    let settings = app::recovery_settings(&state.config);
     let token = form.token;
-    let cancelled = flow::cancel(&ctx(&state, &settings, &origin), Canceller::Link(&token)).await;
+    let cancelled = flow::cancel(&ctx(&state, &origin), Canceller::Link(&token)).await;
     match cancelled {
         Ok(_) => Ok(pages::page(
             StatusCode::OK,
@@ -267,10 +262,9 @@ pub async fn enrol_page(
 ) -> Result<HttpResponse, WebError> {
     let token = query.token.unwrap_or_default();
     let origin = session::origin(&req);
-    let settings = app::recovery_settings(&state.config);
     let found = {
         let token = token.clone();
-        flow::check_enrol_link(&ctx(&state, &settings, &origin), &token).await
+        flow::check_enrol_link(&ctx(&state, &origin), &token).await
     };
     match found {
         Ok(user) => {
@@ -297,13 +291,12 @@ pub async fn enrol_submit(
 ) -> Result<HttpResponse, WebError> {
     csrf::verify(&req, &state, form.csrf.as_deref())?;
     let origin = session::origin(&req);
-    let settings = app::recovery_settings(&state.config);
     let limits = state.limits;
     let (token, password) = (form.token, form.password);
     let signed = {
         let (token, password) = (token.clone(), password);
         flow::redeem_enrol_link(
-            &ctx(&state, &settings, &origin),
+            &ctx(&state, &origin),
             &state.passwords,
             limits,
             &state.password_policy,
@@ -318,7 +311,7 @@ pub async fn enrol_submit(
             .cookie(session::session_cookie(&state, &signed.token))
             .finish()),
         Err(e @ Error::InvalidCredentials) => {
-            let user = flow::check_enrol_link(&ctx(&state, &settings, &origin), &token).await;
+            let user = flow::check_enrol_link(&ctx(&state, &origin), &token).await;
             let mut ctx = pages::context();
             ctx.insert("token", &token);
             ctx.insert("username", &user.map(|u| u.username).unwrap_or_default());

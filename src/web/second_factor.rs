@@ -6,14 +6,14 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
-use super::error::{WebError, status_of, with_retry_after};
-use super::form::{Form, Query};
 use super::login::safe_return_to;
-use super::{csrf, pages, session};
-use crate::app::AppState;
 use crate::core::factors::{Factor, FactorKind, FactorStatus, sms};
 use crate::core::model::{Session, SessionState, User};
 use crate::core::{Error, policy::assurance, policy::enforcement, signin::second_factor};
+use crate::http::AppState;
+use crate::http::error::{WebError, status_of, with_retry_after};
+use crate::http::form::{Form, Query};
+use crate::http::{csrf, pages, session};
 
 #[derive(Deserialize)]
 pub struct FactorQuery {
@@ -240,10 +240,10 @@ pub async fn send_sms(
         Ok(()) => {
             let mut target = String::from("/login/factor?method=sms&sent=1");
             if let Some(level) = known_level(form.level.as_deref()) {
-                target.push_str(&format!("&level={}", super::login::encode(level)));
+                target.push_str(&format!("&level={}", crate::http::encode(level)));
             }
             if let Some(return_to) = return_to {
-                target.push_str(&format!("&return_to={}", super::login::encode(&return_to)));
+                target.push_str(&format!("&return_to={}", crate::http::encode(&return_to)));
             }
             Ok(HttpResponse::SeeOther().insert_header((LOCATION, target)).finish())
         }

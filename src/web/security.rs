@@ -6,15 +6,16 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
-use super::error::{WebError, status_of, with_retry_after};
-use super::form::{Form, Query};
-use super::login::{encode, safe_return_to};
-use super::{csrf, pages, session};
-use crate::app::AppState;
+use super::login::safe_return_to;
 use crate::core::audit::Origin;
 use crate::core::factors::{Factor, FactorKind, FactorStatus, enrolment, oath_token, recovery_code, sms, totp};
 use crate::core::model::{Session, SessionState, User};
 use crate::core::{Error, policy::enforcement, signin::sessions};
+use crate::http::AppState;
+use crate::http::encode;
+use crate::http::error::{WebError, status_of, with_retry_after};
+use crate::http::form::{Form, Query};
+use crate::http::{csrf, pages, session};
 
 #[derive(Deserialize)]
 pub struct SecurityQuery {

@@ -10,17 +10,17 @@ use serde_json::json;
 
 use super::authorize::{self, AuthorizeParams, Rejection, Validated};
 use super::tokens::{self, Ctx, Presented, TokenError, TokenRequest};
-use super::{SCOPES, grants, issuer, keys, stepup, token_info};
-use crate::app::AppState;
+use super::{Provider, SCOPES, grants, issuer, keys, stepup, token_info};
 use crate::core::audit::Origin;
 use crate::core::model::{Session, User};
 use crate::core::policy::assurance;
 use crate::core::secrets::random_token;
 use crate::core::signin::next_step::{Judged, NextStep, Refusal, SessionFit, next_step};
-use crate::web::error::WebError;
-use crate::web::form::{Form, Query};
-use crate::web::login::encode;
-use crate::web::{csrf, pages, session};
+use crate::http::AppState;
+use crate::http::encode;
+use crate::http::error::WebError;
+use crate::http::form::{Form, Query};
+use crate::http::{csrf, pages, session};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/.well-known/openid-configuration", web::get().to(discovery))
@@ -77,19 +77,19 @@ async fn discovery(state: web::Data<AppState>) -> HttpResponse {
     }))
 }
 
-async fn jwks(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
+async fn jwks(state: web::Data<AppState>, op: web::Data<Provider>) -> Result<HttpResponse, WebError> {
     let max_age = keys::PUBLISH_AHEAD.num_seconds();
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, format!("public, max-age={max_age}")))
-        .json(state.signing_keys.jwks(state.store.as_ref(), state.clock.now()).await?))
+        .json(op.keys.jwks(state.store.as_ref(), state.clock.now()).await?))
 }
 
 /// The context of a token operation for this request.
-pub fn ctx<'a>(state: &'a AppState, issuer: &'a str, origin: &'a Origin) -> Ctx<'a> {
+pub fn ctx<'a>(state: &'a AppState, op: &'a Provider, issuer: &'a str, origin: &'a Origin) -> Ctx<'a> {
     Ctx {
         store: state.store.as_ref(),
-        keys: &state.signing_keys,
-        clients: &state.oidc_clients,
+        keys: &op.keys,
+        clients: &op.clients,
         issuer,
         now: state.clock.now(),
         origin,
@@ -112,23 +112,26 @@ fn rejection(state: &AppState, rejection: Rejection) -> HttpResponse {
 async fn authorize_get(
     req: HttpRequest,
     state: web::Data<AppState>,
+    op: web::Data<Provider>,
     Query(params): Query<AuthorizeParams>,
 ) -> Result<HttpResponse, WebError> {
-    start(req, state, params).await
+    start(req, state, op, params).await
 }
 
 async fn authorize_post(
     req: HttpRequest,
     state: web::Data<AppState>,
+    op: web::Data<Provider>,
     Form(params): Form<AuthorizeParams>,
 ) -> Result<HttpResponse, WebError> {
-    start(req, state, params).await
+    start(req, state, op, params).await
 }
 
 /// Validates a new authorization request, keeps it server-side, and continues it.
 async fn start(
     req: HttpRequest,
     state: web::Data<AppState>,
+    op: web::Data<Provider>,
     params: AuthorizeParams,
 ) -> Result<HttpResponse, WebError> {
     let validated = match authorize::validate(state.store.as_ref(), params).await {
@@ -148,7 +151,7 @@ async fn start(
             now + authorize::REQUEST_LIFETIME,
         )
         .await?;
-    proceed(&req, &state, &id, &validated, now).await
+    proceed(&req, &state, &op, &id, &validated, now).await
 }
 
 #[derive(Deserialize)]
@@ -160,11 +163,12 @@ struct ResumeQuery {
 async fn resume(
     req: HttpRequest,
     state: web::Data<AppState>,
+    op: web::Data<Provider>,
     Query(query): Query<ResumeQuery>,
 ) -> Result<HttpResponse, WebError> {
     let (validated, requested_at) = load(&state, &query.request).await?;
     match validated {
-        Ok(v) => proceed(&req, &state, &query.request, &v, requested_at).await,
+        Ok(v) => proceed(&req, &state, &op, &query.request, &v, requested_at).await,
         Err(r) => Ok(rejection(&state, r)),
     }
 }
@@ -189,6 +193,7 @@ async fn load(
 async fn proceed(
     req: &HttpRequest,
     state: &AppState,
+    op: &Provider,
     id: &str,
     request: &Validated,
     requested_at: chrono::DateTime<chrono::Utc>,
@@ -212,7 +217,7 @@ async fn proceed(
         None => None,
         Some(hint) => {
             let origin = session::origin(req);
-            let ctx = ctx(state, &iss, &origin);
+            let ctx = ctx(state, op, &iss, &origin);
             match token_info::verified_jwt(&ctx, hint, None, &request.client.client_id, false).await? {
                 Some(claims) => claims["sub"].as_str().map(str::to_string),
                 None => {
@@ -326,6 +331,7 @@ struct ConsentForm {
 async fn consent(
     req: HttpRequest,
     state: web::Data<AppState>,
+    op: web::Data<Provider>,
     Form(form): Form<ConsentForm>,
 ) -> Result<HttpResponse, WebError> {
     csrf::verify(&req, &state, form.csrf.as_deref())?;
@@ -357,7 +363,7 @@ async fn consent(
         .await?;
     let mut request = request;
     request.prompt_consent = false;
-    proceed(&req, &state, &form.request, &request, requested_at).await
+    proceed(&req, &state, &op, &form.request, &request, requested_at).await
 }
 
 pub(super) fn token_error(e: TokenError) -> HttpResponse {
@@ -378,7 +384,7 @@ pub(super) fn token_error(e: TokenError) -> HttpResponse {
         response.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"gatehouse\""));
     }
     if e == TokenError::TemporarilyUnavailable {
-        response.insert_header((header::RETRY_AFTER, crate::web::error::RETRY_AFTER_UNAVAILABLE_SECS));
+        response.insert_header((header::RETRY_AFTER, crate::http::error::RETRY_AFTER_UNAVAILABLE_SECS));
     }
     response.json(json!({ "error": e.code(), "error_description": e.description() }))
 }
@@ -429,6 +435,7 @@ pub(super) fn token_form(
 async fn token(
     req: HttpRequest,
     state: web::Data<AppState>,
+    op: web::Data<Provider>,
     form: Result<Form<TokenRequest>, WebError>,
 ) -> HttpResponse {
     let (request, presented) = match token_form(&req, form) {
@@ -437,7 +444,7 @@ async fn token(
     };
     let origin = session::origin(&req);
     let iss = issuer(&state.config.public_url);
-    let result = tokens::exchange(&ctx(&state, &iss, &origin), &presented, &request).await;
+    let result = tokens::exchange(&ctx(&state, &op, &iss, &origin), &presented, &request).await;
     match result {
         Ok(body) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -452,7 +459,12 @@ struct UserinfoForm {
     access_token: Option<String>,
 }
 
-async fn userinfo(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
+async fn userinfo(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    op: web::Data<Provider>,
+    body: web::Bytes,
+) -> HttpResponse {
     let invalid = || {
         HttpResponse::Unauthorized()
             .insert_header((header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\""))
@@ -486,7 +498,7 @@ async fn userinfo(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes
         return invalid();
     }
     let (iss, origin) = (issuer(&state.config.public_url), session::origin(&req));
-    match token_info::userinfo(&ctx(&state, &iss, &origin), &token).await {
+    match token_info::userinfo(&ctx(&state, &op, &iss, &origin), &token).await {
         Ok(Some(claims)) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .json(claims),
@@ -499,11 +511,12 @@ async fn userinfo(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes
 async fn authenticated_form(
     req: &HttpRequest,
     state: &AppState,
+    op: &Provider,
     form: Result<Form<TokenRequest>, WebError>,
 ) -> Result<(std::sync::Arc<crate::core::oauth::Client>, String), HttpResponse> {
     let (request, presented) = token_form(req, form).map_err(token_error)?;
     let (iss, origin) = (issuer(&state.config.public_url), session::origin(req));
-    let client = super::client_auth::authenticate_client(&ctx(state, &iss, &origin), &presented, &request)
+    let client = super::client_auth::authenticate_client(&ctx(state, op, &iss, &origin), &presented, &request)
         .await
         .map_err(token_error)?;
     let token = request
@@ -516,14 +529,15 @@ async fn authenticated_form(
 async fn revoke(
     req: HttpRequest,
     state: web::Data<AppState>,
+    op: web::Data<Provider>,
     form: Result<Form<TokenRequest>, WebError>,
 ) -> HttpResponse {
-    let (client, token) = match authenticated_form(&req, &state, form).await {
+    let (client, token) = match authenticated_form(&req, &state, &op, form).await {
         Ok(found) => found,
         Err(response) => return response,
     };
     let (iss, origin) = (issuer(&state.config.public_url), session::origin(&req));
-    match token_info::revoke(&ctx(&state, &iss, &origin), &client, &token).await {
+    match token_info::revoke(&ctx(&state, &op, &iss, &origin), &client, &token).await {
         Ok(()) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .finish(),
@@ -534,14 +548,15 @@ async fn revoke(
 async fn introspect(
     req: HttpRequest,
     state: web::Data<AppState>,
+    op: web::Data<Provider>,
     form: Result<Form<TokenRequest>, WebError>,
 ) -> HttpResponse {
-    let (client, token) = match authenticated_form(&req, &state, form).await {
+    let (client, token) = match authenticated_form(&req, &state, &op, form).await {
         Ok(found) => found,
         Err(response) => return response,
     };
     let (iss, origin) = (issuer(&state.config.public_url), session::origin(&req));
-    match token_info::introspect(&ctx(&state, &iss, &origin), &client, &token).await {
+    match token_info::introspect(&ctx(&state, &op, &iss, &origin), &client, &token).await {
         Ok(body) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .json(body),

@@ -12,12 +12,12 @@ use super::device::{self, CodeProblem, Decision, Pending};
 use super::http::{ctx, token_error, token_form};
 use super::tokens::TokenRequest;
 use super::{issuer, stepup};
-use crate::app::AppState;
 use crate::core::Error;
-use crate::web::error::{WebError, status_of, with_retry_after};
-use crate::web::form::{Form, Query};
-use crate::web::login::encode;
-use crate::web::{csrf, pages, session};
+use crate::http::AppState;
+use crate::http::encode;
+use crate::http::error::{WebError, status_of, with_retry_after};
+use crate::http::form::{Form, Query};
+use crate::http::{csrf, pages, session};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/device_authorization", web::post().to(device_authorization))
@@ -29,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 async fn device_authorization(
     req: HttpRequest,
     state: web::Data<AppState>,
+    op: web::Data<super::Provider>,
     form: Result<Form<TokenRequest>, WebError>,
 ) -> HttpResponse {
     let (request, presented) = match token_form(&req, form) {
@@ -36,7 +37,7 @@ async fn device_authorization(
         Err(e) => return token_error(e),
     };
     let (iss, origin) = (issuer(&state.config.public_url), session::origin(&req));
-    let ctx = ctx(&state, &iss, &origin);
+    let ctx = ctx(&state, &op, &iss, &origin);
     let started = match super::client_auth::authenticate_client(&ctx, &presented, &request).await {
         Ok(client) => device::start(&ctx, &state.keys.user_codes, &client, &request).await,
         Err(e) => Err(e),

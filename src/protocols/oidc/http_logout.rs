@@ -1,20 +1,24 @@
-//! Logout endpoints: `/end_session` (RP-initiated logout, GET or POST), its confirmation, and the one place a
-//! browser session ends with the relying parties told (also used by `/logout`). Rules are in `logout`.
+//! Logout endpoints: `/end_session` (RP-initiated logout, GET or POST) and its confirmation; and `BackChannel`,
+//! the provider's step in the sign-out fan-out (`http::signout`). Rules are in `logout`.
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use async_trait::async_trait;
+use std::sync::Arc;
+
 use super::authorize::sid;
 use super::http::ctx;
-use super::issuer;
 use super::logout::{self, EndSessionParams};
-use crate::app::AppState;
+use super::{Provider, issuer};
+use crate::core::audit::Origin;
 use crate::core::model::{Session, User};
-use crate::core::signin::sessions;
-use crate::web::error::WebError;
-use crate::web::form::{Form, Query};
-use crate::web::{csrf, pages, session};
+use crate::http::AppState;
+use crate::http::error::WebError;
+use crate::http::form::{Form, Query};
+use crate::http::signout::{self, SignOutStep};
+use crate::http::{csrf, pages, session};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/end_session", web::get().to(end_session_get))
@@ -22,45 +26,46 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/end_session/confirm", web::post().to(confirm));
 }
 
-/// Ends the browser session server-side, then tells every relying party it signed in to (back-channel logout).
-pub async fn end_browser_session(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &Session,
-    user: &User,
-) -> Result<(), WebError> {
-    let origin = session::origin(req).with_actor(format!("user:{}", user.id));
-    let now = state.clock.now();
-    sessions::end(state.store.as_ref(), now, &origin, session).await?;
-    let iss = issuer(&state.config.public_url);
-    logout::notify_backchannel(&ctx(state, &iss, &origin), &sid(session)).await?;
-    Ok(())
+/// The OpenID Provider's part when a browser session ends: every relying party the session signed in to hears
+/// of it by back-channel logout.
+pub struct BackChannel(pub Arc<Provider>);
+
+#[async_trait(?Send)]
+impl SignOutStep for BackChannel {
+    async fn ended(&self, state: &AppState, origin: &Origin, session: &Session) -> Result<(), WebError> {
+        let iss = issuer(&state.config.public_url);
+        logout::notify_backchannel(&ctx(state, &self.0, &iss, origin), &sid(session)).await?;
+        Ok(())
+    }
 }
 
 async fn end_session_get(
     req: HttpRequest,
     state: web::Data<AppState>,
+    op: web::Data<Provider>,
     Query(params): Query<EndSessionParams>,
 ) -> Result<HttpResponse, WebError> {
-    end_session(req, state, params).await
+    end_session(req, state, op, params).await
 }
 
 async fn end_session_post(
     req: HttpRequest,
     state: web::Data<AppState>,
+    op: web::Data<Provider>,
     Form(params): Form<EndSessionParams>,
 ) -> Result<HttpResponse, WebError> {
-    end_session(req, state, params).await
+    end_session(req, state, op, params).await
 }
 
 async fn checked(
     req: &HttpRequest,
     state: &AppState,
+    op: &Provider,
     params: &EndSessionParams,
 ) -> Result<Result<logout::EndSession, HttpResponse>, WebError> {
     let iss = issuer(&state.config.public_url);
     let origin = session::origin(req);
-    Ok(logout::check(&ctx(state, &iss, &origin), params)
+    Ok(logout::check(&ctx(state, op, &iss, &origin), params)
         .await
         .map_err(|message| pages::error_page(StatusCode::BAD_REQUEST, &message)))
 }
@@ -81,7 +86,8 @@ fn finish(state: &AppState, redirect: Option<String>) -> HttpResponse {
     }
 }
 
-/// After the session ended: out of its SAML SPs first (front-channel, ending where `finish` would), else `finish`.
+/// After the session ended: the browser's hops out of other parties first (SAML front-channel, ending where
+/// `finish` would), else `finish`.
 async fn signed_out(
     req: &HttpRequest,
     state: &AppState,
@@ -89,10 +95,8 @@ async fn signed_out(
     user: &User,
     redirect: Option<String>,
 ) -> Result<HttpResponse, WebError> {
-    if let Some(chain) =
-        crate::protocols::saml::http_slo::front_channel(req, state, session, user, redirect.clone()).await?
-    {
-        return Ok(chain);
+    if let Some(hop) = signout::browser_hop(req, state, session, user, redirect.clone()).await? {
+        return Ok(hop);
     }
     Ok(finish(state, redirect))
 }
@@ -100,9 +104,10 @@ async fn signed_out(
 async fn end_session(
     req: HttpRequest,
     state: web::Data<AppState>,
+    op: web::Data<Provider>,
     params: EndSessionParams,
 ) -> Result<HttpResponse, WebError> {
-    let request = match checked(&req, &state, &params).await? {
+    let request = match checked(&req, &state, &op, &params).await? {
         Ok(request) => request,
         Err(page) => return Ok(page),
     };
@@ -115,7 +120,7 @@ async fn end_session(
         .as_ref()
         .is_some_and(|(hint_sid, sub)| *sub == user.id && hint_sid.as_deref().is_none_or(|s| s == sid(&current)));
     if hint_matches {
-        end_browser_session(&req, &state, &current, &user).await?;
+        signout::end(&req, &state, &current, &user).await?;
         return signed_out(&req, &state, &current, &user, request.redirect).await;
     }
     let mut ctx = pages::context();
@@ -134,10 +139,11 @@ struct ConfirmForm {
 async fn confirm(
     req: HttpRequest,
     state: web::Data<AppState>,
+    op: web::Data<Provider>,
     Form(form): Form<ConfirmForm>,
 ) -> Result<HttpResponse, WebError> {
     csrf::verify(&req, &state, form.csrf.as_deref())?;
-    let request = match checked(&req, &state, &form.params).await? {
+    let request = match checked(&req, &state, &op, &form.params).await? {
         Ok(request) => request,
         Err(page) => return Ok(page),
     };
@@ -145,7 +151,7 @@ async fn confirm(
         return Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/account")).finish());
     }
     if let Some((current, user)) = session::current(&req, &state).await? {
-        end_browser_session(&req, &state, &current, &user).await?;
+        signout::end(&req, &state, &current, &user).await?;
         return signed_out(&req, &state, &current, &user, request.redirect).await;
     }
     Ok(finish(&state, request.redirect))

@@ -21,6 +21,14 @@ pub mod tokens;
 
 use url::Url;
 
+/// What the OpenID Provider keeps per instance beside the HTTP kit's state: caches of what the database holds.
+pub struct Provider {
+    /// The signing keys (cached per instance; the database holds them).
+    pub keys: keys::KeyRing,
+    /// Registered clients as client authentication sees them (cached for a few seconds).
+    pub clients: client_cache::ClientCache,
+}
+
 /// The issuer identifier: `public_url` without a trailing slash.
 pub fn issuer(public_url: &Url) -> String {
     public_url.as_str().trim_end_matches('/').to_string()

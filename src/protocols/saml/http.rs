@@ -27,9 +27,8 @@ use super::response::{
     self, STATUS_INVALID_NAME_ID_POLICY, STATUS_NO_AUTHN_CONTEXT, STATUS_NO_PASSIVE, STATUS_REQUEST_DENIED,
     STATUS_REQUESTER, Subject,
 };
-use super::{authn_context_for, entity_id, metadata, slo_url, sso_url};
+use super::{IdentityProvider, authn_context_for, entity_id, metadata, slo_url, sso_url};
 use super::{context, sps};
-use crate::app::AppState;
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::UserStatus;
 use crate::core::policy::assurance;
@@ -37,10 +36,11 @@ use crate::core::saml::SessionParticipant;
 use crate::core::secrets::random_token;
 use crate::core::signin::next_step::{Judged, NextStep, Refusal, SessionFit, next_step};
 use crate::core::{Error, Result, policy::enforcement, policy::stepup};
-use crate::web::error::WebError;
-use crate::web::form::{Form, Query};
-use crate::web::login::encode;
-use crate::web::{pages, session};
+use crate::http::AppState;
+use crate::http::encode;
+use crate::http::error::WebError;
+use crate::http::form::{Form, Query};
+use crate::http::{pages, session};
 
 /// How long a request waits for the user to sign in.
 pub const REQUEST_LIFETIME: Duration = Duration::minutes(15);
@@ -57,9 +57,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(super::http_slo::routes);
 }
 
-async fn metadata_document(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
+async fn metadata_document(
+    state: web::Data<AppState>,
+    idp: web::Data<IdentityProvider>,
+) -> Result<HttpResponse, WebError> {
     let now = state.clock.now();
-    let certificates = state.saml_keys.published(state.store.as_ref(), now).await?;
+    let certificates = idp.keys.published(state.store.as_ref(), now).await?;
     let url = &state.config.public_url;
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "application/samlmetadata+xml"))
@@ -80,7 +83,11 @@ async fn script() -> HttpResponse {
 }
 
 /// HTTP-Redirect: the query string is read raw, because the signature covers its bytes as sent.
-async fn sso_redirect(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
+async fn sso_redirect(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    idp: web::Data<IdentityProvider>,
+) -> Result<HttpResponse, WebError> {
     let incoming = request::redirect_query(req.query_string()).and_then(|(encoded, relay_state, signature)| {
         Ok(Incoming {
             binding: Binding::Redirect,
@@ -89,7 +96,7 @@ async fn sso_redirect(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
             redirect_signature: signature,
         })
     });
-    start(&req, &state, incoming).await
+    start(&req, &state, &idp, incoming).await
 }
 
 #[derive(Deserialize)]
@@ -103,6 +110,7 @@ struct PostForm {
 async fn sso_post(
     req: HttpRequest,
     state: web::Data<AppState>,
+    idp: web::Data<IdentityProvider>,
     Form(form): Form<PostForm>,
 ) -> Result<HttpResponse, WebError> {
     let incoming = match form.saml_request.as_deref() {
@@ -117,7 +125,7 @@ async fn sso_post(
             redirect_signature: None,
         }),
     };
-    start(&req, &state, incoming).await
+    start(&req, &state, &idp, incoming).await
 }
 
 async fn audit_sso(
@@ -220,6 +228,7 @@ async fn idp_initiated(state: &AppState, query: InitQuery) -> std::result::Resul
 async fn start(
     req: &HttpRequest,
     state: &AppState,
+    idp: &IdentityProvider,
     incoming: std::result::Result<Incoming, Rejection>,
 ) -> Result<HttpResponse, WebError> {
     let now = state.clock.now();
@@ -237,7 +246,7 @@ async fn start(
     if let Some(sp) = state.store.sp(&validated.sp_entity_id).await?
         && !request::name_id_policy_allows(validated.name_id_policy.as_deref(), sp.name_id_format)
     {
-        let signer = state.saml_keys.signer(state.store.as_ref(), now).await?;
+        let signer = idp.keys.signer(state.store.as_ref(), now).await?;
         let issuer = entity_id(&state.config.public_url);
         let body = response::status_with(
             &signer,
@@ -300,6 +309,7 @@ async fn load(state: &AppState, id: &str) -> Result<Option<(Validated, DateTime<
 async fn resume(
     req: HttpRequest,
     state: web::Data<AppState>,
+    idp: web::Data<IdentityProvider>,
     Query(query): Query<ResumeQuery>,
 ) -> Result<HttpResponse, WebError> {
     let Some((request, requested_at)) = load(&state, &query.request).await? else {
@@ -340,7 +350,7 @@ async fn resume(
                     if !state.store.delete_saml_request(&query.request).await? {
                         return Ok(answered());
                     }
-                    let signer = state.saml_keys.signer(state.store.as_ref(), now).await?;
+                    let signer = idp.keys.signer(state.store.as_ref(), now).await?;
                     let body = response::status(&signer, &issuer, &request, STATUS_NO_PASSIVE, now)?;
                     audit_sso(
                         &state,
@@ -428,7 +438,7 @@ async fn resume(
         return Ok(answered());
     }
     if let Some((code, why)) = refused {
-        let signer = state.saml_keys.signer(state.store.as_ref(), now).await?;
+        let signer = idp.keys.signer(state.store.as_ref(), now).await?;
         let body = response::status(&signer, &issuer, &request, code, now)?;
         audit_sso(
             &state,
@@ -447,7 +457,7 @@ async fn resume(
         session,
         name_id: response::name_id(&state.keys.saml_name_id, sp.name_id_format, user, &sp.entity_id),
     };
-    let signer = state.saml_keys.signer(state.store.as_ref(), now).await?;
+    let signer = idp.keys.signer(state.store.as_ref(), now).await?;
     let body = response::success(&signer, &issuer, &sp, &request, &subject, now)?;
     state
         .store

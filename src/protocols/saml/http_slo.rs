@@ -1,9 +1,10 @@
 //! Single logout endpoints: `/saml/slo` (GET = HTTP-Redirect, POST = HTTP-POST) takes LogoutRequests and
-//! LogoutResponses from SPs; `front_channel` logs a session that just ended out of its SAML SPs.
+//! LogoutResponses from SPs; `FrontChannel`, the identity provider's step in the sign-out fan-out (`http::signout`),
+//! logs a session that just ended elsewhere out of its SAML SPs.
 //!
 //! **From an SP**: a verified LogoutRequest (`slo::read_request`: signed, fresh, unseen, addressed to us) ends
 //! the browser's Gatehouse session only if it names what this session told that SP — its NameID, and one of
-//! the SessionIndexes if it gives any; the session ends through `end_browser_session`, the path `/logout`
+//! the SessionIndexes if it gives any; the session ends through `http::signout::end`, the path `/logout`
 //! takes, so OIDC back-channel logout still fires. The session's other SAML SPs are then logged out in turn,
 //! and the chain ends with our signed LogoutResponse to the initiating SP. A request that does not match the
 //! session ends nothing and is answered `Requester`. Without a session there is nothing to end: `Success`.
@@ -19,21 +20,23 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
+use async_trait::async_trait;
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::sync::Arc;
 
 use super::request::{Binding, Rejection};
 use super::slo::{self, Incoming, LogoutRequest, Outgoing, STATUS_REQUESTER, STATUS_SUCCESS};
-use super::{entity_id, new_id, slo_url};
-use crate::app::AppState;
+use super::{IdentityProvider, entity_id, new_id, slo_url};
 use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::model::{Session, User};
 use crate::core::{Error, Result};
-use crate::protocols::oidc::http_logout::end_browser_session;
-use crate::web::error::WebError;
-use crate::web::form::Form;
-use crate::web::{pages, session};
+use crate::http::AppState;
+use crate::http::error::WebError;
+use crate::http::form::Form;
+use crate::http::signout::{self, SignOutStep};
+use crate::http::{pages, session};
 
 /// How long the chain waits for one SP's LogoutResponse.
 const CHAIN_LIFETIME: Duration = Duration::minutes(10);
@@ -105,15 +108,19 @@ async fn refuse(req: &HttpRequest, state: &AppState, rejection: Rejection) -> Re
 }
 
 /// HTTP-Redirect: a LogoutRequest or a LogoutResponse, read from the raw query string.
-async fn slo_redirect(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
+async fn slo_redirect(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    idp: web::Data<IdentityProvider>,
+) -> Result<HttpResponse, WebError> {
     let raw = req.query_string();
     let has = |name: &str| raw.split('&').any(|p| p.split('=').next() == Some(name));
     if has("SAMLResponse") && !has("SAMLRequest") {
         let incoming = slo::from_redirect(raw, "SAMLResponse");
-        return on_response(&req, &state, incoming).await;
+        return on_response(&req, &state, &idp, incoming).await;
     }
     let incoming = slo::from_redirect(raw, "SAMLRequest");
-    on_request(&req, &state, incoming).await
+    on_request(&req, &state, &idp, incoming).await
 }
 
 #[derive(Deserialize)]
@@ -129,6 +136,7 @@ struct PostForm {
 async fn slo_post(
     req: HttpRequest,
     state: web::Data<AppState>,
+    idp: web::Data<IdentityProvider>,
     Form(form): Form<PostForm>,
 ) -> Result<HttpResponse, WebError> {
     let incoming = |encoded: &str| {
@@ -140,8 +148,8 @@ async fn slo_post(
         })
     };
     match (&form.saml_request, &form.saml_response) {
-        (Some(request), None) => on_request(&req, &state, incoming(request)).await,
-        (None, Some(response)) => on_response(&req, &state, incoming(response)).await,
+        (Some(request), None) => on_request(&req, &state, &idp, incoming(request)).await,
+        (None, Some(response)) => on_response(&req, &state, &idp, incoming(response)).await,
         _ => Ok(pages::error_page(
             StatusCode::BAD_REQUEST,
             "The request must carry exactly one of SAMLRequest and SAMLResponse.",
@@ -162,6 +170,7 @@ async fn matches_session(state: &AppState, request: &LogoutRequest, session: &Se
 async fn on_request(
     req: &HttpRequest,
     state: &AppState,
+    idp: &IdentityProvider,
     incoming: std::result::Result<Incoming, Rejection>,
 ) -> Result<HttpResponse, WebError> {
     let now = state.clock.now();
@@ -197,7 +206,7 @@ async fn on_request(
             json!({ "no_session": true, "details": details }),
         )
         .await?;
-        return Ok(finish_chain(state, &finish, STATUS_SUCCESS).await?);
+        return Ok(finish_chain(state, idp, &finish, STATUS_SUCCESS).await?);
     };
     if !matches_session(state, &request, &session).await? {
         audit_slo(
@@ -208,9 +217,9 @@ async fn on_request(
             json!({ "reason": "the NameID or SessionIndex is not this session's", "details": details }),
         )
         .await?;
-        return Ok(finish_chain(state, &finish, STATUS_REQUESTER).await?);
+        return Ok(finish_chain(state, idp, &finish, STATUS_REQUESTER).await?);
     }
-    end_browser_session(req, state, &session, &user).await?;
+    signout::end(req, state, &session, &user).await?;
     state
         .store
         .delete_saml_participant(&session.id_hash, &request.sp.entity_id)
@@ -222,7 +231,7 @@ async fn on_request(
         finish,
         waiting_for: String::new(),
     };
-    let mut response = next(req, state, chain).await?;
+    let mut response = next(req, state, idp, chain).await?;
     response
         .add_cookie(&session::clear_session_cookie(state))
         .map_err(|e| Error::Internal(e.to_string()))?;
@@ -232,6 +241,7 @@ async fn on_request(
 async fn on_response(
     req: &HttpRequest,
     state: &AppState,
+    idp: &IdentityProvider,
     incoming: std::result::Result<Incoming, Rejection>,
 ) -> Result<HttpResponse, WebError> {
     let now = state.clock.now();
@@ -280,36 +290,43 @@ async fn on_response(
         json!({ "sp": response.sp_entity_id, "direction": "to_sp", "status": response.status }),
     )
     .await?;
-    Ok(next(req, state, chain).await?)
+    Ok(next(req, state, idp, chain).await?)
 }
 
-/// Starts the front-channel chain for a session that has just ended (`/logout`, `/end_session`): `None` when
-/// it reached no SAML SP, else the first hop (with the session cookie cleared).
-pub async fn front_channel(
-    req: &HttpRequest,
-    state: &AppState,
-    session: &Session,
-    user: &User,
-    redirect: Option<String>,
-) -> Result<Option<HttpResponse>, WebError> {
-    if state.store.saml_participants(&session.id_hash).await?.is_empty() {
-        return Ok(None);
+/// The identity provider's part when a browser session ends elsewhere (`/logout`, `/end_session`): the browser
+/// starts the front-channel chain through the SAML SPs the session reached.
+pub struct FrontChannel(pub Arc<IdentityProvider>);
+
+#[async_trait(?Send)]
+impl SignOutStep for FrontChannel {
+    /// `None` when the session reached no SAML SP, else the first hop (with the session cookie cleared).
+    async fn browser_hop(
+        &self,
+        req: &HttpRequest,
+        state: &AppState,
+        session: &Session,
+        user: &User,
+        then: Option<String>,
+    ) -> Result<Option<HttpResponse>, WebError> {
+        if state.store.saml_participants(&session.id_hash).await?.is_empty() {
+            return Ok(None);
+        }
+        let chain = Chain {
+            session_hash: session.id_hash.clone(),
+            user_id: user.id.clone(),
+            finish: then.map_or(Finish::Page, Finish::Redirect),
+            waiting_for: String::new(),
+        };
+        let mut response = next(req, state, &self.0, chain).await?;
+        response
+            .add_cookie(&session::clear_session_cookie(state))
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(Some(response))
     }
-    let chain = Chain {
-        session_hash: session.id_hash.clone(),
-        user_id: user.id.clone(),
-        finish: redirect.map_or(Finish::Page, Finish::Redirect),
-        waiting_for: String::new(),
-    };
-    let mut response = next(req, state, chain).await?;
-    response
-        .add_cookie(&session::clear_session_cookie(state))
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(Some(response))
 }
 
 /// The next SP of the chain gets its LogoutRequest; with none left, the chain finishes.
-async fn next(req: &HttpRequest, state: &AppState, mut chain: Chain) -> Result<HttpResponse> {
+async fn next(req: &HttpRequest, state: &AppState, idp: &IdentityProvider, mut chain: Chain) -> Result<HttpResponse> {
     let now = state.clock.now();
     let issuer = entity_id(&state.config.public_url);
     // Each turn deletes one row, so this ends.
@@ -337,7 +354,7 @@ async fn next(req: &HttpRequest, state: &AppState, mut chain: Chain) -> Result<H
         };
         let id = new_id();
         let xml = slo::logout_request_xml(&id, &issuer, &endpoint.location, &participant, now);
-        let signer = state.saml_keys.signer(state.store.as_ref(), now).await?;
+        let signer = idp.keys.signer(state.store.as_ref(), now).await?;
         let outgoing = slo::sign_for(
             &signer,
             &endpoint.binding,
@@ -355,11 +372,11 @@ async fn next(req: &HttpRequest, state: &AppState, mut chain: Chain) -> Result<H
             .await?;
         return Ok(deliver(outgoing, &sp.entity_id));
     }
-    finish_chain(state, &chain.finish, STATUS_SUCCESS).await
+    finish_chain(state, idp, &chain.finish, STATUS_SUCCESS).await
 }
 
 /// The end of a chain: the signed-out page, the OIDC redirect, or the LogoutResponse to the initiating SP.
-async fn finish_chain(state: &AppState, finish: &Finish, status: &str) -> Result<HttpResponse> {
+async fn finish_chain(state: &AppState, idp: &IdentityProvider, finish: &Finish, status: &str) -> Result<HttpResponse> {
     match finish {
         Finish::Page => {
             let mut builder = HttpResponse::Ok();
@@ -388,7 +405,7 @@ async fn finish_chain(state: &AppState, finish: &Finish, status: &str) -> Result
             let id = new_id();
             let issuer = entity_id(&state.config.public_url);
             let xml = slo::logout_response_xml(&id, &issuer, location, in_response_to, status, now);
-            let signer = state.saml_keys.signer(state.store.as_ref(), now).await?;
+            let signer = idp.keys.signer(state.store.as_ref(), now).await?;
             let outgoing = slo::sign_for(
                 &signer,
                 &endpoint.binding,

@@ -25,6 +25,12 @@ pub mod xml;
 use chrono::{DateTime, Utc};
 use url::Url;
 
+/// What the SAML identity provider keeps per instance beside the HTTP kit's state.
+pub struct IdentityProvider {
+    /// The signing key and certificate (cached per instance; the database holds them).
+    pub keys: keys::SamlKeyRing,
+}
+
 use crate::core::policy::assurance;
 
 pub const BINDING_POST: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";

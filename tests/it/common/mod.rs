@@ -5,12 +5,13 @@
 mod builders;
 pub use builders::*;
 
-use gatehouse::app::{self, AppState, Running};
+use gatehouse::app::{self, Running};
 use gatehouse::config::Config;
 use gatehouse::core::accounts::{self, NewAccount};
 use gatehouse::core::audit::Origin;
 use gatehouse::core::clock::OffsetClock;
 use gatehouse::core::model::User;
+use gatehouse::http::AppState;
 use sea_orm::{ConnectionTrait, Database};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

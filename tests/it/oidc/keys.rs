@@ -129,7 +129,7 @@ async fn rotation_publishes_first_signs_later_and_keeps_the_old_key_until_its_to
     )
     .await
     .unwrap();
-    state.signing_keys.refresh();
+    server.running.oidc.keys.refresh();
     let published = |keys: &[Value], kid: &str| keys.iter().any(|k| k["kid"] == kid);
     assert!(
         published(&jwks(&server).await, &new.kid),

@@ -218,7 +218,7 @@ async fn sweep(server: &TestServer) -> usize {
     let state = server.state();
     let issuer = server.base.trim_end_matches('/').to_string();
     let origin = Origin::default();
-    let ctx = gatehouse::protocols::oidc::http::ctx(state, &issuer, &origin);
+    let ctx = gatehouse::protocols::oidc::http::ctx(state, &server.running.oidc, &issuer, &origin);
     gatehouse::protocols::oidc::logout::sweep(&ctx, state.limits)
         .await
         .unwrap()

@@ -137,7 +137,7 @@ async fn a_sign_in_that_lapses_takes_its_tokens_along() {
     let issuer = gatehouse::protocols::oidc::issuer(&server.state().config.public_url);
     let origin = Origin::default();
     gatehouse::protocols::oidc::logout::sweep(
-        &gatehouse::protocols::oidc::http::ctx(server.state(), &issuer, &origin),
+        &gatehouse::protocols::oidc::http::ctx(server.state(), &server.running.oidc, &issuer, &origin),
         server.state().limits,
     )
     .await

@@ -8,8 +8,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::error::WebError;
 use super::session;
-use crate::app::AppState;
 use crate::core::secrets::{constant_time_eq, hmac, random_token};
+use crate::http::AppState;
 
 fn cookie_name(state: &AppState) -> &'static str {
     if state.config.is_https() {

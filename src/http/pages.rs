@@ -37,7 +37,7 @@ pub fn render(mut builder: HttpResponseBuilder, template: &str, ctx: &Context) -
 /// it has none yet.
 pub fn with_csrf(
     req: &actix_web::HttpRequest,
-    state: &crate::app::AppState,
+    state: &crate::http::AppState,
     status: StatusCode,
     template: &str,
     mut ctx: Context,

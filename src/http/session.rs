@@ -3,10 +3,10 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpMessage, HttpRequest};
 
 use super::error::WebError;
-use crate::app::AppState;
 use crate::core::audit::Origin;
 use crate::core::model::{Session, SessionState, User};
 use crate::core::signin::sessions;
+use crate::http::AppState;
 
 pub fn cookie_name(state: &AppState) -> &'static str {
     // The __Host- prefix pins the cookie to this host, path / and https.

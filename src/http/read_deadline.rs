@@ -20,7 +20,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use super::pages;
-use crate::app::AppState;
+use crate::http::AppState;
 
 const MESSAGE: &str = "The request arrived too slowly and was not processed. Please try again.";
 
