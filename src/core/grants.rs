@@ -13,14 +13,15 @@
 //! sweep within a minute, and a refresh checks the sign-in itself, so it never waits for the sweep.
 use chrono::{DateTime, Utc};
 
+use super::Result;
 use super::factors::FactorKind;
 use super::model::{Session, SessionState, User};
 use super::oauth::{Client, RefreshGrant};
 use super::policy::assurance;
 use super::policy::{self, Requirement, Stage};
 use super::signin::sessions::{self, SessionLimits};
+use super::signin::trusted_devices::device::AMR_MARKER;
 use super::store::Store;
-use super::{Result, signin::trusted_devices};
 
 /// Why a refresh was refused; the stored reason of the audit event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,7 +114,7 @@ pub async fn revoke_for_session(store: &dyn Store, now: DateTime<Utc>, session: 
 /// trust some factor earned.
 fn relied_on(amr: &[String], kind: FactorKind) -> bool {
     amr.iter()
-        .any(|m| m == trusted_devices::AMR_MARKER || assurance::kinds_of_method(m).contains(&kind))
+        .any(|m| m == AMR_MARKER || assurance::kinds_of_method(m).contains(&kind))
 }
 
 /// Revokes the grants (`offline_access` too) whose sign-in used a factor of `kind` — after a factor of that kind

@@ -30,7 +30,7 @@ pub fn is_fresh(session: &Session, now: DateTime<Utc>) -> bool {
     let factor_skipped = session
         .amr
         .iter()
-        .any(|m| m == crate::core::signin::trusted_devices::AMR_MARKER);
+        .any(|m| m == crate::core::signin::trusted_devices::device::AMR_MARKER);
     session.state == SessionState::PendingEnrolment
         || (session.state == SessionState::Authenticated && now - session.auth_time <= FRESH_FOR && !factor_skipped)
 }
