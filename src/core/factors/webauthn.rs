@@ -22,13 +22,14 @@ use webauthn_rs::prelude::{
 };
 
 use super::enrolment;
-use super::{Factor, FactorKind, FactorStatus};
+use super::{Checked, Factor, FactorKind, FactorStatus};
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Session, User, UserStatus, truncate};
+use crate::core::notify::notify;
 use crate::core::secrets::{random_token, token_digest};
 use crate::core::signin::login::SignedIn;
-use crate::core::signin::second_factor::{self, Checked};
+use crate::core::signin::second_factor;
 use crate::core::signin::sessions;
 use crate::core::store::Store;
 use crate::core::{Error, Result, policy::enforcement};
@@ -229,7 +230,7 @@ async fn check_assertion(
                 let mut data = factor.data.clone();
                 data["flagged"] = true.into();
                 store.update_factor_data(&factor.id, &data, now).await?;
-                second_factor::notify(
+                notify(
                     notifier,
                     user,
                     "passkey_flagged",

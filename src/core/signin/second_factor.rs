@@ -12,9 +12,9 @@ use serde_json::json;
 
 use crate::core::audit::{AuditKind, Outcome};
 use crate::core::context::RequestCtx;
-use crate::core::factors::{Factor, FactorKind, FactorStatus, oath_token, recovery_code, sms, totp};
+use crate::core::factors::{Checked, Factor, FactorKind, FactorStatus, oath_token, recovery_code, sms, totp};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::notify::Notifier;
+use crate::core::notify::notify;
 use crate::core::policy::Access;
 use crate::core::signin::login::SignedIn;
 use crate::core::signin::sessions;
@@ -90,23 +90,6 @@ pub async fn admit(ctx: &RequestCtx<'_>, session: &Session, user: &User, kind: F
 
 pub fn throttle_key(user_id: &str, kind: FactorKind) -> String {
     format!("factor:{user_id}:{}", kind.as_str())
-}
-
-pub enum Checked {
-    /// Proven; `amr` holds the methods this factor contributes (e.g. `otp`, or `hwk` and `user`).
-    Accepted {
-        factor: Factor,
-        amr: Vec<String>,
-    },
-    Replayed,
-    Wrong,
-}
-
-pub(crate) fn accepted(factor: Factor, kind: FactorKind) -> Checked {
-    Checked::Accepted {
-        factor,
-        amr: vec![kind.amr().to_string()],
-    }
 }
 
 /// The user's active factors of `kind`, for a session that is waiting for its second factor or stepping up.
@@ -274,15 +257,4 @@ async fn lock_alerts(ctx: &RequestCtx<'_>, user: &User, kind: FactorKind) -> Res
         }
     }
     Ok(())
-}
-
-/// Sends a notice to the user; a mail that cannot be sent is logged, never a reason to change a decision.
-pub async fn notify(notifier: &dyn Notifier, user: &User, template: &str, mut values: serde_json::Value) {
-    if let Some(map) = values.as_object_mut() {
-        map.insert("display_name".into(), user.display_name.clone().into());
-        map.insert("username".into(), user.username.clone().into());
-    }
-    if let Err(e) = notifier.send_mail(&user.email, template, values).await {
-        tracing::warn!(error = %e, template, "could not send a notice");
-    }
 }
