@@ -19,7 +19,7 @@ use super::model::{Session, SessionState, User};
 use super::oauth::{Client, RefreshGrant};
 use super::policy::assurance;
 use super::policy::{self, Requirement, Stage};
-use super::signin::sessions::{self, SessionLimits};
+use super::signin::sessions::rules::{self as session_rules, SessionLimits};
 use super::signin::trusted_devices::device::AMR_MARKER;
 use super::store::Store;
 
@@ -90,7 +90,9 @@ pub async fn judge_refresh(
         let live = store
             .session_of_sign_in(&grant.sid, &client.client_id)
             .await?
-            .is_some_and(|s| s.state == SessionState::Authenticated && !sessions::expired(&s, now, limits, &policies));
+            .is_some_and(|s| {
+                s.state == SessionState::Authenticated && !session_rules::expired(&s, now, limits, &policies)
+            });
         if !live {
             return Ok(Err(Refusal::SignInEnded));
         }
@@ -103,7 +105,7 @@ pub async fn judge_refresh(
 /// relying parties know it by. Returns how many tokens it revoked.
 pub async fn revoke_for_session(store: &dyn Store, now: DateTime<Utc>, session: &Session) -> Result<u64> {
     let mut sids = store.sign_ins_of_session(&session.id_hash).await?;
-    let own = sessions::sid(session);
+    let own = session_rules::sid(session);
     if !sids.contains(&own) {
         sids.push(own);
     }
