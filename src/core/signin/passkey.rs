@@ -13,7 +13,8 @@ use crate::core::context::RequestCtx;
 use crate::core::factors::{Checked, FactorKind, webauthn};
 use crate::core::model::{Session, User};
 use crate::core::signin::login::{self, SignedIn};
-use crate::core::signin::{second_factor, sessions};
+use crate::core::signin::second_factor;
+use crate::core::signin::sessions;
 use crate::core::{Error, Result, policy::enforcement};
 
 /// Options for `navigator.credentials.get()` as the second step of a sign-in.

@@ -15,12 +15,12 @@ use crate::core::context::RequestCtx;
 use crate::core::factors::{Checked, Factor, FactorKind, FactorStatus, oath_token, recovery_code, sms, totp};
 use crate::core::model::{Session, SessionState, User};
 use crate::core::notify::notify;
-use crate::core::policy::Access;
+use crate::core::policy::{Access, enforcement, stepup};
 use crate::core::signin::login::SignedIn;
 use crate::core::signin::sessions;
 use crate::core::store::Store;
 use crate::core::throttle::{self, Attempt};
-use crate::core::{Error, Result, policy::enforcement};
+use crate::core::{Error, Result};
 
 /// What the second-step page offers this user, in order: for a sign-in, their factors of kinds the role
 /// policy accepts (see `policy::plan`); for a step-up, those the policy allows that reach `level` (when given).
@@ -32,35 +32,9 @@ pub async fn offered(
     level: Option<&str>,
 ) -> Result<Vec<FactorKind>> {
     if session.state == SessionState::Authenticated {
-        return step_up_kinds(store, now, user, level).await;
+        return stepup::step_up_kinds(store, now, user, level).await;
     }
     Ok(enforcement::plan_for(store, now, user).await?.1.accepted)
-}
-
-/// The kinds a signed-in user can step up with: active, allowed by their current policy, and reaching `level`
-/// (any level when `None`), in offer order, provided one of them is not a backup. Empty: the level cannot be met.
-pub async fn step_up_kinds(
-    store: &dyn Store,
-    now: DateTime<Utc>,
-    user: &User,
-    level: Option<&str>,
-) -> Result<Vec<FactorKind>> {
-    let requirement = enforcement::requirement_for(store, now, user).await?;
-    let kinds: Vec<FactorKind> = crate::core::factors::offer_order(&store.factors_of(&user.id).await?)
-        .into_iter()
-        .filter(|k| requirement.allows(*k))
-        .filter(|k| {
-            level.is_none_or(|l| {
-                crate::core::policy::assurance::meets(crate::core::policy::assurance::level_of_kind(*k), l)
-            })
-        })
-        .collect();
-    // Recovery codes back up a factor; alone they never make a level reachable.
-    Ok(if kinds.iter().any(|k| !k.is_backup()) {
-        kinds
-    } else {
-        Vec::new()
-    })
 }
 
 /// Refuses, and audits, a kind of factor that the user has but the role policy does not accept for this
