@@ -51,8 +51,8 @@ impl Origin {
 #[derive(Clone, Debug, Serialize)]
 pub struct AuditEvent {
     pub at: DateTime<Utc>,
-    /// An [`AuditKind`]'s name when written by this version; a `String` so that kinds written by other versions
-    /// still read back.
+    /// An [`AuditKind`](super::AuditKind)'s name when written by this version; a `String` so that kinds written
+    /// by other versions still read back.
     pub kind: String,
     pub outcome: Outcome,
     pub actor: Option<String>,
