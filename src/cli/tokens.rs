@@ -9,8 +9,9 @@ use crate::config::Config;
 use crate::core::Keys;
 use crate::core::audit::Origin;
 use crate::core::clock::{Clock, SystemClock};
+use crate::core::factors::oath_token;
 use crate::core::factors::oath_token::import::MAX_FILE_BYTES;
-use crate::core::factors::oath_token::{self, type_name};
+use crate::core::factors::oath_token::token::type_name;
 use crate::core::store::HardwareTokenStore;
 
 #[derive(Subcommand, Debug)]

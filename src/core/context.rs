@@ -15,7 +15,7 @@ use super::Keys;
 use super::audit::{self, AuditKind, Origin, Outcome};
 use super::factors::password::PasswordPool;
 use super::notify::{Notifier, SmsGateway};
-use super::signin::sessions::SessionLimits;
+use super::signin::sessions::rules::SessionLimits;
 use super::store::Store;
 use super::throttle::Policy;
 

@@ -13,14 +13,15 @@
 //! sweep within a minute, and a refresh checks the sign-in itself, so it never waits for the sweep.
 use chrono::{DateTime, Utc};
 
+use super::Result;
 use super::factors::FactorKind;
 use super::model::{Session, SessionState, User};
 use super::oauth::{Client, RefreshGrant};
 use super::policy::assurance;
 use super::policy::{self, Requirement, Stage};
-use super::signin::sessions::{self, SessionLimits};
+use super::signin::sessions::rules::{self as session_rules, SessionLimits};
+use super::signin::trusted_devices::device::AMR_MARKER;
 use super::store::Store;
-use super::{Result, signin::trusted_devices};
 
 /// Why a refresh was refused; the stored reason of the audit event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,7 +90,9 @@ pub async fn judge_refresh(
         let live = store
             .session_of_sign_in(&grant.sid, &client.client_id)
             .await?
-            .is_some_and(|s| s.state == SessionState::Authenticated && !sessions::expired(&s, now, limits, &policies));
+            .is_some_and(|s| {
+                s.state == SessionState::Authenticated && !session_rules::expired(&s, now, limits, &policies)
+            });
         if !live {
             return Ok(Err(Refusal::SignInEnded));
         }
@@ -102,7 +105,7 @@ pub async fn judge_refresh(
 /// relying parties know it by. Returns how many tokens it revoked.
 pub async fn revoke_for_session(store: &dyn Store, now: DateTime<Utc>, session: &Session) -> Result<u64> {
     let mut sids = store.sign_ins_of_session(&session.id_hash).await?;
-    let own = sessions::sid(session);
+    let own = session_rules::sid(session);
     if !sids.contains(&own) {
         sids.push(own);
     }
@@ -113,7 +116,7 @@ pub async fn revoke_for_session(store: &dyn Store, now: DateTime<Utc>, session: 
 /// trust some factor earned.
 fn relied_on(amr: &[String], kind: FactorKind) -> bool {
     amr.iter()
-        .any(|m| m == trusted_devices::AMR_MARKER || assurance::kinds_of_method(m).contains(&kind))
+        .any(|m| m == AMR_MARKER || assurance::kinds_of_method(m).contains(&kind))
 }
 
 /// Revokes the grants (`offline_access` too) whose sign-in used a factor of `kind` — after a factor of that kind

@@ -1,6 +1,27 @@
 //! The authentication core: accounts, passwords, sign-in, sessions, single-use links and the audit log.
 //! No actix and no sea-orm here: storage, mail and time come in through traits so that every rule can be
 //! exercised against any backend and any clock.
+//!
+//! Its files import each other in one direction only (`.ci/check-cycles.py` finds any cycle). Bottom up, each
+//! layer uses only those before it (a parent file may always use its children):
+//!
+//! 1. Leaves, which import nothing that reaches the store: `error`, `clock`, `crypto`, `secrets`, `model`,
+//!    `notify` (the traits and the notice mail), `oauth`, `saml`, `audit::{event, kind}`, `factors` (the kinds,
+//!    `Factor`, what a check answers), `factors::oath_token::{hotp, import, token}`, `factors::password` (the
+//!    rules and the hashing pool), `policy` (the role policy and its pure rules), `policy::assurance`,
+//!    `signin::ip_rules`, `signin::sessions::rules`, `signin::trusted_devices::device`, and `recovery` (the
+//!    factor-reset rules).
+//! 2. `store`, the storage trait: it speaks only the leaves' shapes.
+//! 3. `audit` (writing an event) and `throttle` (attempt counters).
+//! 4. `context`, what one request brings.
+//! 5. `policy::roles`, then `policy::enforcement`, then `policy::stepup`: reading and applying the role policy.
+//! 6. `signin::trusted_devices`, then `grants`, then `signin::sessions` (ending a session ends its grants).
+//! 7. `factors::password::lock`, then `accounts`, then `factors::password::links`.
+//! 8. `factors::enrolment`, then the kinds: `totp`, `sms`, `oath_token`, `recovery_code`, `webauthn`. A factor
+//!    checks and answers; it never calls back into sign-in.
+//! 9. `signin::login`, then `signin::second_factor` (which dispatches to the kinds), then `signin::passkey` and
+//!    `signin::next_step`.
+//! 10. `recovery::search` and `recovery::flow`, which orchestrate over all of the above.
 pub mod accounts;
 pub mod audit;
 pub mod clock;

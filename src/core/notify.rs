@@ -1,9 +1,11 @@
 //! Outgoing messages as the core sees them. Mail: a template name, a recipient and the values to fill in;
 //! `notify::mail::Mailer` renders `templates/email/<name>.{subject,txt,html}`. SMS: a number and a text;
-//! `notify::sms` holds the gateway drivers.
+//! `notify::sms` holds the gateway drivers. [`notify`] is how the core mails a notice to a user (a lock, a new
+//! factor, a reminder) from whichever layer decides it; a leaf, like the traits.
 use async_trait::async_trait;
 
 use super::Result;
+use super::model::User;
 
 #[async_trait]
 pub trait Notifier: Send + Sync {
@@ -15,4 +17,15 @@ pub trait Notifier: Send + Sync {
 pub trait SmsGateway: Send + Sync {
     /// `to` is E.164. An error means the message was not accepted by the gateway.
     async fn send_sms(&self, to: &str, message: &str) -> Result<()>;
+}
+
+/// Sends a notice to the user; a mail that cannot be sent is logged, never a reason to change a decision.
+pub async fn notify(notifier: &dyn Notifier, user: &User, template: &str, mut values: serde_json::Value) {
+    if let Some(map) = values.as_object_mut() {
+        map.insert("display_name".into(), user.display_name.clone().into());
+        map.insert("username".into(), user.username.clone().into());
+    }
+    if let Err(e) = notifier.send_mail(&user.email, template, values).await {
+        tracing::warn!(error = %e, template, "could not send a notice");
+    }
 }

@@ -6,7 +6,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 
 use super::{SeaStore, db_error};
 use crate::core::factors::oath_token::import::TokenType;
-use crate::core::factors::oath_token::{HardwareToken, algorithm_name, parse_algorithm, type_name};
+use crate::core::factors::oath_token::token::{HardwareToken, algorithm_name, parse_algorithm, type_name};
 use crate::core::factors::{Factor, FactorKind, FactorStatus};
 use crate::core::store::HardwareTokenStore;
 use crate::core::{Error, Result};

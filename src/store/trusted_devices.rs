@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::{SeaStore, db_error};
 use crate::core::Result;
-use crate::core::signin::trusted_devices::TrustedDevice;
+use crate::core::signin::trusted_devices::device::TrustedDevice;
 use crate::core::store::TrustedDeviceStore;
 
 fn to_domain(m: trusted_device::Model) -> TrustedDevice {

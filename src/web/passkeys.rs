@@ -8,9 +8,10 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::login::{after_sign_in, safe_return_to};
+use crate::core::Error;
 use crate::core::factors::{FactorKind, webauthn};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::{Error, signin::sessions};
+use crate::core::signin::{passkey, sessions};
 use crate::http::AppState;
 use crate::http::error::JsonError;
 use crate::http::{csrf, session};
@@ -138,7 +139,7 @@ pub async fn second_factor_options(req: HttpRequest, state: web::Data<AppState>,
     let rp = rp(&state)?;
     let (pending, user) = pending_session(&req, &state).await?;
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
-    let options = webauthn::start_second_factor(rp, &state.core(&origin), &pending, &user).await?;
+    let options = passkey::start_second_factor(rp, &state.core(&origin), &pending, &user).await?;
     Ok(HttpResponse::Ok().json(options))
 }
 
@@ -149,7 +150,7 @@ pub async fn second_factor(req: HttpRequest, state: web::Data<AppState>, bytes: 
     let (pending, user) = pending_session(&req, &state).await?;
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     let signed_in =
-        webauthn::finish_second_factor(rp, &state.core(&origin), &pending, &user, &request.credential).await?;
+        passkey::finish_second_factor(rp, &state.core(&origin), &pending, &user, &request.credential).await?;
     let target = after_sign_in(signed_in.session.state, request.return_to.as_deref());
     let mut response = redirect_with_session(&state, &signed_in.token, target);
     if request.trust
@@ -194,7 +195,7 @@ pub async fn passwordless(req: HttpRequest, state: web::Data<AppState>, bytes: w
     // Global IP rules before any credential is looked at (the roles' rules follow once the user is known).
     let global = state.config.ip_rules();
     crate::core::signin::login::enforce_ip(core.store, core.now, &origin, None, "global", [&global]).await?;
-    let signed_in = webauthn::finish_passwordless(rp, &core, cookie.value(), &request.credential).await?;
+    let signed_in = passkey::finish_passwordless(rp, &core, cookie.value(), &request.credential).await?;
     let token = session::token(&req, &state);
     sessions::end_previous(core.store, core.now, core.limits, token.as_deref()).await?;
     let target = after_sign_in(signed_in.session.state, request.return_to.as_deref());

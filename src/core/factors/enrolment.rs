@@ -15,8 +15,7 @@ use super::{Factor, FactorKind, FactorStatus};
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Session, SessionState, User};
-use crate::core::notify::Notifier;
-use crate::core::signin::second_factor::notify;
+use crate::core::notify::{Notifier, notify};
 use crate::core::store::Store;
 use crate::core::throttle::{self, Attempt, Policy};
 use crate::core::{Error, Result};
@@ -30,7 +29,7 @@ pub fn is_fresh(session: &Session, now: DateTime<Utc>) -> bool {
     let factor_skipped = session
         .amr
         .iter()
-        .any(|m| m == crate::core::signin::trusted_devices::AMR_MARKER);
+        .any(|m| m == crate::core::signin::trusted_devices::device::AMR_MARKER);
     session.state == SessionState::PendingEnrolment
         || (session.state == SessionState::Authenticated && now - session.auth_time <= FRESH_FOR && !factor_skipped)
 }

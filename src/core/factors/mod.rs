@@ -2,7 +2,11 @@
 //! enrolment, its check and its rules — `password` (the first factor), `totp`, `sms`, `oath_token`, `webauthn`,
 //! `recovery_code` — plus `enrolment`, the guard, attempt counter and audit every second factor's enrolment
 //! shares. Code checks are pure functions of (secret, input, now, last use); each kind's `verify` writes what its
-//! check decided (a replay floor, a used code), and `core::signin::second_factor` the rest of the sign-in step.
+//! check decided (a replay floor, a used code) and answers a [`Checked`], and `core::signin::second_factor` the
+//! rest of the sign-in step: the factors never call back into sign-in.
+//!
+//! This file is a leaf: it imports nothing of `core`, because `core::store` speaks its shapes (`Factor`,
+//! `FactorKind`) while every kind's home below goes through the store.
 pub mod enrolment;
 pub mod oath_token;
 pub mod password;
@@ -148,6 +152,24 @@ impl Factor {
     /// The context a factor's secret is sealed under.
     pub fn seal_context(&self) -> String {
         format!("factor:{}:{}", self.user_id, self.id)
+    }
+}
+
+/// What a kind's sign-in check decided (its `verify`); `core::signin::second_factor` concludes the step from it.
+pub enum Checked {
+    /// Proven; `amr` holds the methods this factor contributes (e.g. `otp`, or `hwk` and `user`).
+    Accepted {
+        factor: Factor,
+        amr: Vec<String>,
+    },
+    Replayed,
+    Wrong,
+}
+
+pub(crate) fn accepted(factor: Factor, kind: FactorKind) -> Checked {
+    Checked::Accepted {
+        factor,
+        amr: vec![kind.amr().to_string()],
     }
 }
 

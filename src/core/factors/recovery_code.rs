@@ -7,13 +7,12 @@ use rand::RngCore;
 use serde_json::json;
 
 use super::enrolment;
-use super::{Factor, FactorKind, FactorStatus};
+use super::{Checked, Factor, FactorKind, FactorStatus, accepted};
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Session, User};
-use crate::core::notify::Notifier;
+use crate::core::notify::{Notifier, notify};
 use crate::core::secrets::hmac;
-use crate::core::signin::second_factor::{Checked, accepted, notify};
 use crate::core::store::{CodeUse, Store};
 use crate::core::{Error, Keys, Result};
 

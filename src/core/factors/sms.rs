@@ -8,12 +8,11 @@ use rand::Rng;
 use serde_json::json;
 
 use super::enrolment;
-use super::{Factor, FactorKind, FactorStatus};
+use super::{Checked, Factor, FactorKind, FactorStatus, accepted};
 use crate::core::audit::{AuditKind, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Phone, Session, User};
 use crate::core::secrets::hmac;
-use crate::core::signin::second_factor::{Checked, accepted};
 use crate::core::store::{CodeUse, SmsCode};
 use crate::core::throttle;
 use crate::core::{Error, Keys, Result};

@@ -11,10 +11,9 @@ use serde_json::json;
 use totp_rs::{Builder, Secret, Totp};
 
 use super::enrolment::{self, announce_added, factor_name, marked};
-use super::{Factor, FactorKind, FactorStatus};
+use super::{Checked, Factor, FactorKind, FactorStatus, accepted};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Session, User};
-use crate::core::signin::second_factor::{Checked, accepted};
 use crate::core::store::Store;
 use crate::core::throttle;
 use crate::core::{Error, Keys, Result};

@@ -1,8 +1,9 @@
-//! The WebAuthn factor, whole: security keys and passkeys (webauthn-rs) — registration (`start_registration`,
-//! `finish_registration`), the second step of sign-in (`start_second_factor`, `finish_second_factor`), the
-//! passwordless sign-in and the clone flag. Registered and used as a second factor after the
-//! password; passkeys also sign in without a password (discoverable credentials, user verification required),
-//! which counts as both factors.
+//! The WebAuthn factor: security keys and passkeys (webauthn-rs) — registration (`start_registration`,
+//! `finish_registration`), the sign-in ceremonies and their check (`start_authentication`, `verify`; for
+//! passwordless sign-in `start_passwordless`, `claim_passwordless`, `check_passwordless`) and the clone flag.
+//! Registered and used as a second factor after the password; passkeys also sign in without a password
+//! (discoverable credentials, user verification required), which counts as both factors. What a sign-in gets
+//! from them (admission, attempts, the session) is decided in `core::signin::passkey`, which calls down here.
 //!
 //! Ceremony state never leaves the server: it is stored under the session that started it (or, for a
 //! passwordless sign-in, under the digest of a random cookie), taken once, and expires in five minutes, so a
@@ -22,16 +23,14 @@ use webauthn_rs::prelude::{
 };
 
 use super::enrolment;
-use super::{Factor, FactorKind, FactorStatus};
+use super::{Checked, Factor, FactorKind, FactorStatus};
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Session, User, UserStatus, truncate};
+use crate::core::notify::notify;
 use crate::core::secrets::{random_token, token_digest};
-use crate::core::signin::login::SignedIn;
-use crate::core::signin::second_factor::{self, Checked};
-use crate::core::signin::sessions;
 use crate::core::store::Store;
-use crate::core::{Error, Result, policy::enforcement};
+use crate::core::{Error, Result};
 
 const CEREMONY_TTL: Duration = Duration::minutes(5);
 
@@ -154,16 +153,15 @@ pub async fn finish_registration(
     Ok(factor)
 }
 
-/// Options for `navigator.credentials.get()` as the second step of a sign-in.
-pub async fn start_second_factor(
+/// Options for `navigator.credentials.get()` as the second step of a sign-in, for the user's `factors`; the
+/// challenge is stored under the pending session (`core::signin::passkey::start_second_factor` decides who may ask).
+pub async fn start_authentication(
     webauthn: &Webauthn,
-    ctx: &RequestCtx<'_>,
+    store: &dyn Store,
+    now: DateTime<Utc>,
     pending: &Session,
-    user: &User,
+    factors: &[Factor],
 ) -> Result<Value> {
-    let RequestCtx { store, now, .. } = *ctx;
-    let factors = second_factor::usable_factors(store, pending, user, FactorKind::WebAuthn).await?;
-    second_factor::admit(ctx, pending, user, FactorKind::WebAuthn).await?;
     let passkeys: Vec<Passkey> = factors.iter().filter_map(|f| passkey_of(f).ok()).collect();
     let (options, state) = webauthn.start_passkey_authentication(&passkeys).map_err(internal)?;
     store
@@ -229,7 +227,7 @@ async fn check_assertion(
                 let mut data = factor.data.clone();
                 data["flagged"] = true.into();
                 store.update_factor_data(&factor.id, &data, now).await?;
-                second_factor::notify(
+                notify(
                     notifier,
                     user,
                     "passkey_flagged",
@@ -296,18 +294,24 @@ pub async fn clear_clone_flag(
     Ok(was_flagged)
 }
 
-pub async fn finish_second_factor(
+/// The authenticator's answer to a sign-in challenge, parsed; a malformed one is refused before any attempt is
+/// counted.
+pub fn parse_assertion(credential: &Value) -> Result<PublicKeyCredential> {
+    parse(credential)
+}
+
+/// The sign-in check (called from `core::signin::passkey::finish_second_factor`): the answer against this sign-in's
+/// challenge, taken once, and the user's credentials. No challenge for this sign-in (never asked, expired, or
+/// already answered) means a replay or a forgery.
+pub async fn verify(
     webauthn: &Webauthn,
     ctx: &RequestCtx<'_>,
     pending: &Session,
     user: &User,
-    credential: &Value,
-) -> Result<SignedIn> {
-    let factors = second_factor::usable_factors(ctx.store, pending, user, FactorKind::WebAuthn).await?;
-    let then = second_factor::admit(ctx, pending, user, FactorKind::WebAuthn).await?;
-    let response: PublicKeyCredential = parse(credential)?;
-    let attempt = second_factor::reserve(ctx, user, FactorKind::WebAuthn).await?;
-    let checked = match ctx
+    factors: &[Factor],
+    response: &PublicKeyCredential,
+) -> Result<Checked> {
+    match ctx
         .store
         .take_ceremony(&format!("{}:authenticate", pending.id_hash), "authenticate", ctx.now)
         .await?
@@ -317,16 +321,14 @@ pub async fn finish_second_factor(
             check_assertion(
                 ctx,
                 user,
-                &factors,
+                factors,
                 response.get_credential_id(),
-                webauthn.finish_passkey_authentication(&response, &state),
+                webauthn.finish_passkey_authentication(response, &state),
             )
-            .await?
+            .await
         }
-        // No challenge for this sign-in (never asked, expired, or already answered): a replay or a forgery.
-        None => Checked::Wrong,
-    };
-    second_factor::conclude(ctx, pending, user, FactorKind::WebAuthn, then, &attempt, checked).await
+        None => Ok(Checked::Wrong),
+    }
 }
 
 /// Starts a sign-in without a password: returns the cookie token that binds the challenge to this browser,
@@ -351,22 +353,25 @@ pub async fn start_passwordless(webauthn: &Webauthn, store: &dyn Store, now: Dat
     Ok((token, options))
 }
 
-/// Finishes a passwordless sign-in: the credential names its user; user verification is required, so the
-/// passkey counts as both factors.
-pub async fn finish_passwordless(
+/// A passwordless answer whose credential names an active user and one of their passkeys; not verified yet.
+pub struct Claim {
+    pub user: User,
+    factors: Vec<Factor>,
+    passkey: Passkey,
+    state: DiscoverableAuthentication,
+    response: PublicKeyCredential,
+}
+
+/// Reads a passwordless answer: the challenge bound to this browser (taken once), the user its credential names,
+/// and that user's passkey. `None` when there is no challenge, no such active user or no such passkey, each
+/// audited (`login.passkey`); the sign-in (`core::signin::passkey::finish_passwordless`) refuses them alike.
+pub async fn claim_passwordless(
     webauthn: &Webauthn,
     ctx: &RequestCtx<'_>,
     cookie_token: &str,
     credential: &Value,
-) -> Result<SignedIn> {
-    let RequestCtx {
-        store,
-        now,
-        limits,
-        origin,
-        ..
-    } = *ctx;
-    let refused = || Error::WrongCode("That passkey was not accepted. Sign in with your password instead.".into());
+) -> Result<Option<Claim>> {
+    let RequestCtx { store, now, .. } = *ctx;
     let response: PublicKeyCredential = parse(credential)?;
     let state = store
         .take_ceremony(&token_digest(cookie_token), "discoverable", now)
@@ -379,7 +384,7 @@ pub async fn finish_passwordless(
             json!({ "reason": "no_challenge" }),
         )
         .await?;
-        return Err(refused());
+        return Ok(None);
     };
     let state: DiscoverableAuthentication = serde_json::from_str(&state).map_err(internal)?;
     let user = match webauthn.identify_discoverable_authentication(&response) {
@@ -394,7 +399,7 @@ pub async fn finish_passwordless(
             json!({ "reason": "unknown_credential" }),
         )
         .await?;
-        return Err(refused());
+        return Ok(None);
     };
     let factors = webauthn_factors(store, &user.id).await?;
     let credential_id = response.get_credential_id().to_vec();
@@ -410,52 +415,28 @@ pub async fn finish_passwordless(
             json!({ "reason": "unknown_credential" }),
         )
         .await?;
-        return Err(refused());
+        return Ok(None);
     };
-    // The role policy must accept passkeys for this user (or, for a user whose factors all stopped counting,
-    // the passkey proves who they are and opens enrolment only).
-    let (requirement, plan) = enforcement::plan_for(store, now, &user).await?;
-    crate::core::signin::login::enforce_ip(store, now, origin, Some(&user), "role", &requirement.ip_rules).await?;
-    if !plan.accepted.contains(&FactorKind::WebAuthn) {
-        ctx.audit(
-            AuditKind::LoginPasskey,
-            Outcome::Denied,
-            Some(&user.id),
-            json!({ "reason": "kind_not_allowed", "accepted": plan.accepted }),
-        )
-        .await?;
-        return Err(Error::NotAllowed(
-            "Your account's policy does not accept passkey sign-in. Sign in with your password.".into(),
-        ));
-    }
+    Ok(Some(Claim {
+        user,
+        factors,
+        passkey,
+        state,
+        response,
+    }))
+}
+
+/// Verifies a claimed passwordless answer against its challenge and the user's credentials (the same check as the
+/// second step: flagged credentials refused, a counter regression flagged, the new counter recorded).
+pub async fn check_passwordless(webauthn: &Webauthn, ctx: &RequestCtx<'_>, claim: Claim) -> Result<Checked> {
+    let Claim {
+        user,
+        factors,
+        passkey,
+        state,
+        response,
+    } = claim;
+    let credential_id = response.get_credential_id().to_vec();
     let result = webauthn.finish_discoverable_authentication_v2(&response, state, DiscoverableKey::from(&passkey));
-    match check_assertion(ctx, &user, &factors, &credential_id, result).await? {
-        Checked::Accepted {
-            factor,
-            amr: mut methods,
-        } if methods.iter().any(|m| m == "user") => {
-            methods.push("mfa".into());
-            let state = enforcement::state_after(plan.then);
-            let (token, session) = sessions::new_session_in(state, &user.id, methods, now, limits, origin);
-            store.insert_session(&session).await?;
-            ctx.audit(
-                AuditKind::LoginPasskey,
-                Outcome::Success,
-                Some(&user.id),
-                json!({ "factor_id": factor.id, "next": state.as_str() }),
-            )
-            .await?;
-            Ok(SignedIn { token, session, user })
-        }
-        _ => {
-            ctx.audit(
-                AuditKind::LoginPasskey,
-                Outcome::Failure,
-                Some(&user.id),
-                json!({ "reason": "verification_failed" }),
-            )
-            .await?;
-            Err(refused())
-        }
-    }
+    check_assertion(ctx, &user, &factors, &credential_id, result).await
 }

@@ -4,6 +4,7 @@
 //! allows does not count toward the level.
 use crate::core::factors::FactorKind;
 use crate::core::policy::Requirement;
+use crate::core::signin::trusted_devices::device::AMR_MARKER;
 
 pub const PASSWORD: &str = "urn:gatehouse:acr:password";
 pub const MULTI_FACTOR: &str = "urn:gatehouse:acr:mfa";
@@ -18,9 +19,9 @@ pub const ALL: [&str; 3] = [PASSWORD, MULTI_FACTOR, PHISHING_RESISTANT];
 /// (see docs/decisions.md).
 pub fn acr_for(amr: &[String]) -> &'static str {
     let has = |m: &str| amr.iter().any(|a| a == m);
-    if has("mfa") && (has("hwk") || has("swk")) && !has(crate::core::signin::trusted_devices::AMR_MARKER) {
+    if has("mfa") && (has("hwk") || has("swk")) && !has(AMR_MARKER) {
         PHISHING_RESISTANT
-    } else if has("mfa") || (has("pwd") && has(crate::core::signin::trusted_devices::AMR_MARKER)) {
+    } else if has("mfa") || (has("pwd") && has(AMR_MARKER)) {
         MULTI_FACTOR
     } else {
         PASSWORD

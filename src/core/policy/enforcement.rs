@@ -12,10 +12,10 @@ use serde_json::json;
 
 use crate::core::factors::{FactorKind, offer_order};
 use crate::core::model::{SessionState, User};
-use crate::core::notify::Notifier;
+use crate::core::notify::{Notifier, notify};
 use crate::core::policy::{self, Access, Plan, Requirement, Stage};
 use crate::core::store::Store;
-use crate::core::{Result, policy::roles, signin::second_factor, throttle};
+use crate::core::{Result, policy::roles, throttle};
 
 /// The combined requirement of the user's roles and their own flag.
 pub async fn requirement_for(store: &dyn Store, now: DateTime<Utc>, user: &User) -> Result<Requirement> {
@@ -111,7 +111,7 @@ pub async fn mail_reminder(
         Err(crate::core::Error::TooManyAttempts { .. }) => return Ok(()),
         Err(other) => return Err(other),
     }
-    second_factor::notify(
+    notify(
         notifier,
         user,
         "mfa_reminder",

@@ -7,10 +7,11 @@
 //! policy no longer allows, so a role that became stricter applies at the next request.
 use chrono::{DateTime, Utc};
 
+use crate::core::Result;
+use crate::core::factors::{FactorKind, offer_order};
 use crate::core::model::{Session, User};
-use crate::core::policy::assurance;
+use crate::core::policy::{assurance, enforcement};
 use crate::core::store::Store;
-use crate::core::{Result, policy::enforcement, signin::second_factor};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
@@ -64,13 +65,32 @@ pub async fn assess(
     if assurance::meets(assessment.session_acr, level) {
         return Ok(assessment);
     }
-    assessment.decision = if second_factor::step_up_kinds(store, now, user, Some(level))
-        .await?
-        .is_empty()
-    {
+    assessment.decision = if step_up_kinds(store, now, user, Some(level)).await?.is_empty() {
         Decision::Unmet
     } else {
         Decision::StepUp
     };
     Ok(assessment)
+}
+
+/// The kinds a signed-in user can step up with: active, allowed by their current policy, and reaching `level`
+/// (any level when `None`), in offer order, provided one of them is not a backup. Empty: the level cannot be met.
+pub async fn step_up_kinds(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    user: &User,
+    level: Option<&str>,
+) -> Result<Vec<FactorKind>> {
+    let requirement = enforcement::requirement_for(store, now, user).await?;
+    let kinds: Vec<FactorKind> = offer_order(&store.factors_of(&user.id).await?)
+        .into_iter()
+        .filter(|k| requirement.allows(*k))
+        .filter(|k| level.is_none_or(|l| assurance::meets(assurance::level_of_kind(*k), l)))
+        .collect();
+    // Recovery codes back up a factor; alone they never make a level reachable.
+    Ok(if kinds.iter().any(|k| !k.is_backup()) {
+        kinds
+    } else {
+        Vec::new()
+    })
 }

@@ -24,7 +24,7 @@ use super::{
 use crate::core::factors::FactorKind;
 use crate::core::model::SessionState;
 use crate::core::signin::login::SignedIn;
-use crate::core::signin::sessions::{self, SessionLimits};
+use crate::core::signin::sessions::{self, rules::SessionLimits};
 
 /// The checklist offered when the configuration names none.
 pub const DEFAULT_CHECKS: &[&str] = &["callback_to_number_on_file", "employee_id", "hr_question"];

@@ -187,7 +187,7 @@ pub async fn password_sign_in(
         && trusted_devices::skips_second_factor(store, now, origin, &user, &requirement, &plan, trusted_cookie).await?
     {
         state = SessionState::Authenticated;
-        amr.push(trusted_devices::AMR_MARKER.to_string());
+        amr.push(trusted_devices::device::AMR_MARKER.to_string());
     }
     if plan.reminder.is_some()
         && let Some(reminder) = enforcement::reminder(&requirement, &plan)

@@ -1,11 +1,13 @@
 //! Interactive sign-in, by flow: the password step (`login`), the second step (`second_factor`, dispatching to
-//! the factor kinds in `core::factors`), the browser session it ends in (`sessions`), the shortcuts and gates
-//! around it (`trusted_devices`, `ip_rules`), and what a relying party's request needs next (`next_step`).
+//! the factor kinds in `core::factors`), security keys and passkeys as that step or without a password
+//! (`passkey`), the browser session it ends in (`sessions`), the shortcuts and gates around it
+//! (`trusted_devices`, `ip_rules`), and what a relying party's request needs next (`next_step`).
 //! A sign-in moves identified → password ok → second factor pending {allowed kinds} → done | denied; each
 //! state is a `SessionState` of the stored session, promoted to a new id at every step.
 pub mod ip_rules;
 pub mod login;
 pub mod next_step;
+pub mod passkey;
 pub mod second_factor;
 pub mod sessions;
 pub mod trusted_devices;

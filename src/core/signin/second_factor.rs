@@ -12,15 +12,15 @@ use serde_json::json;
 
 use crate::core::audit::{AuditKind, Outcome};
 use crate::core::context::RequestCtx;
-use crate::core::factors::{Factor, FactorKind, FactorStatus, oath_token, recovery_code, sms, totp};
+use crate::core::factors::{Checked, Factor, FactorKind, FactorStatus, oath_token, recovery_code, sms, totp};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::notify::Notifier;
-use crate::core::policy::Access;
+use crate::core::notify::notify;
+use crate::core::policy::{Access, enforcement, stepup};
 use crate::core::signin::login::SignedIn;
 use crate::core::signin::sessions;
 use crate::core::store::Store;
 use crate::core::throttle::{self, Attempt};
-use crate::core::{Error, Result, policy::enforcement};
+use crate::core::{Error, Result};
 
 /// What the second-step page offers this user, in order: for a sign-in, their factors of kinds the role
 /// policy accepts (see `policy::plan`); for a step-up, those the policy allows that reach `level` (when given).
@@ -32,35 +32,9 @@ pub async fn offered(
     level: Option<&str>,
 ) -> Result<Vec<FactorKind>> {
     if session.state == SessionState::Authenticated {
-        return step_up_kinds(store, now, user, level).await;
+        return stepup::step_up_kinds(store, now, user, level).await;
     }
     Ok(enforcement::plan_for(store, now, user).await?.1.accepted)
-}
-
-/// The kinds a signed-in user can step up with: active, allowed by their current policy, and reaching `level`
-/// (any level when `None`), in offer order, provided one of them is not a backup. Empty: the level cannot be met.
-pub async fn step_up_kinds(
-    store: &dyn Store,
-    now: DateTime<Utc>,
-    user: &User,
-    level: Option<&str>,
-) -> Result<Vec<FactorKind>> {
-    let requirement = enforcement::requirement_for(store, now, user).await?;
-    let kinds: Vec<FactorKind> = crate::core::factors::offer_order(&store.factors_of(&user.id).await?)
-        .into_iter()
-        .filter(|k| requirement.allows(*k))
-        .filter(|k| {
-            level.is_none_or(|l| {
-                crate::core::policy::assurance::meets(crate::core::policy::assurance::level_of_kind(*k), l)
-            })
-        })
-        .collect();
-    // Recovery codes back up a factor; alone they never make a level reachable.
-    Ok(if kinds.iter().any(|k| !k.is_backup()) {
-        kinds
-    } else {
-        Vec::new()
-    })
 }
 
 /// Refuses, and audits, a kind of factor that the user has but the role policy does not accept for this
@@ -90,23 +64,6 @@ pub async fn admit(ctx: &RequestCtx<'_>, session: &Session, user: &User, kind: F
 
 pub fn throttle_key(user_id: &str, kind: FactorKind) -> String {
     format!("factor:{user_id}:{}", kind.as_str())
-}
-
-pub enum Checked {
-    /// Proven; `amr` holds the methods this factor contributes (e.g. `otp`, or `hwk` and `user`).
-    Accepted {
-        factor: Factor,
-        amr: Vec<String>,
-    },
-    Replayed,
-    Wrong,
-}
-
-pub(crate) fn accepted(factor: Factor, kind: FactorKind) -> Checked {
-    Checked::Accepted {
-        factor,
-        amr: vec![kind.amr().to_string()],
-    }
 }
 
 /// The user's active factors of `kind`, for a session that is waiting for its second factor or stepping up.
@@ -274,15 +231,4 @@ async fn lock_alerts(ctx: &RequestCtx<'_>, user: &User, kind: FactorKind) -> Res
         }
     }
     Ok(())
-}
-
-/// Sends a notice to the user; a mail that cannot be sent is logged, never a reason to change a decision.
-pub async fn notify(notifier: &dyn Notifier, user: &User, template: &str, mut values: serde_json::Value) {
-    if let Some(map) = values.as_object_mut() {
-        map.insert("display_name".into(), user.display_name.clone().into());
-        map.insert("username".into(), user.username.clone().into());
-    }
-    if let Err(e) = notifier.send_mail(&user.email, template, values).await {
-        tracing::warn!(error = %e, template, "could not send a notice");
-    }
 }

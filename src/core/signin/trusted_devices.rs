@@ -10,88 +10,22 @@
 //!   than the age of the trust: the window is `min(stored expiry, trusted_at + today's days)`).
 //! - Only a user whose second step accepts one of their factors with full access can skip (a user whose factors
 //!   no longer count still has to prove one and only reaches enrolment).
-//! - A skipped second factor is recorded truthfully: `amr` is `pwd` + [`AMR_MARKER`], never `mfa`; the acr
+//! - A skipped second factor is recorded truthfully: `amr` is `pwd` + [`device::AMR_MARKER`], never `mfa`; the acr
 //!   rule (`assurance::acr_for`) counts it as multi-factor, never as phishing-resistant (docs/decisions.md).
 //! - Every trust, skip, refusal and revocation is an audit event. Password resets, factor removals and a new
 //!   phone number revoke all of the user's trusted devices.
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
 use serde_json::json;
 
+pub mod device;
+
+use self::device::TrustedDevice;
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::{User, truncate};
 use crate::core::policy::{Access, Plan, Requirement};
 use crate::core::secrets::{random_token, token_digest};
 use crate::core::store::Store;
 use crate::core::{Error, Result};
-
-/// The `amr` value of a sign-in whose second factor was skipped because the browser is trusted.
-pub const AMR_MARKER: &str = "device";
-
-/// One browser trusted for one user.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct TrustedDevice {
-    pub id: String,
-    #[serde(skip)]
-    pub browser_hash: String,
-    pub user_id: String,
-    /// The user agent when it was last trusted (shortened).
-    pub user_agent: String,
-    /// First trusted in this browser.
-    pub created_at: DateTime<Utc>,
-    /// The second factor that last (re)established the trust.
-    pub trusted_at: DateTime<Utc>,
-    pub last_seen_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-}
-
-impl TrustedDevice {
-    /// When the trust ends under today's policy: never later than stored, and never later than the policy's
-    /// current number of days after the factor that established it.
-    pub fn effective_expiry(&self, days: u32) -> DateTime<Utc> {
-        self.expires_at.min(self.trusted_at + Duration::days(days.into()))
-    }
-
-    /// "Firefox on Linux"-style summary for lists.
-    pub fn browser(&self) -> String {
-        browser_summary(&self.user_agent)
-    }
-}
-
-/// A short, human description of a user agent: the browser family and the operating system, when recognisable.
-pub fn browser_summary(user_agent: &str) -> String {
-    let ua = user_agent;
-    let browser = if ua.contains("Edg/") {
-        "Edge"
-    } else if ua.contains("Firefox/") {
-        "Firefox"
-    } else if ua.contains("Chrome/") || ua.contains("Chromium/") {
-        "Chrome"
-    } else if ua.contains("Safari/") {
-        "Safari"
-    } else if ua.is_empty() {
-        "Unknown browser"
-    } else {
-        "Other browser"
-    };
-    let os = if ua.contains("Android") {
-        Some("Android")
-    } else if ua.contains("iPhone") || ua.contains("iPad") {
-        Some("iOS")
-    } else if ua.contains("Windows") {
-        Some("Windows")
-    } else if ua.contains("Mac OS X") || ua.contains("Macintosh") {
-        Some("macOS")
-    } else if ua.contains("Linux") {
-        Some("Linux")
-    } else {
-        None
-    };
-    match os {
-        Some(os) => format!("{browser} on {os}"),
-        None => browser.to_string(),
-    }
-}
 
 /// Whether a cookie value has the shape of one we issued (43 base64url characters = 256 bits); anything else
 /// is ignored, and replaced when the browser is next trusted.
@@ -294,32 +228,5 @@ mod tests {
         ] {
             assert!(!well_formed(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn the_window_shrinks_with_the_policy() {
-        let now = Utc::now();
-        let d = TrustedDevice {
-            id: "x".into(),
-            browser_hash: "h".into(),
-            user_id: "u".into(),
-            user_agent: String::new(),
-            created_at: now,
-            trusted_at: now,
-            last_seen_at: now,
-            expires_at: now + Duration::days(30),
-        };
-        assert_eq!(d.effective_expiry(30), now + Duration::days(30));
-        assert_eq!(d.effective_expiry(60), now + Duration::days(30));
-        assert_eq!(d.effective_expiry(7), now + Duration::days(7));
-        assert_eq!(d.effective_expiry(0), now);
-    }
-
-    #[test]
-    fn browsers_are_summarised() {
-        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
-        assert_eq!(browser_summary(firefox), "Firefox on Linux");
-        assert_eq!(browser_summary(""), "Unknown browser");
-        assert_eq!(browser_summary("curl/8"), "Other browser");
     }
 }

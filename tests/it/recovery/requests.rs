@@ -84,7 +84,7 @@ async fn manager_approved_reset_end_to_end() {
     server
         .state()
         .store
-        .put_trusted_device(&gatehouse::core::signin::trusted_devices::TrustedDevice {
+        .put_trusted_device(&gatehouse::core::signin::trusted_devices::device::TrustedDevice {
             id: "d-kim".into(),
             browser_hash: "b".repeat(64),
             user_id: kim.id.clone(),

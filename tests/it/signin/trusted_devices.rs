@@ -541,7 +541,7 @@ async fn storage_keeps_one_record_per_browser_and_user_and_round_trips_ip_lists(
     use gatehouse::core::clock::{Clock, SystemClock};
     use gatehouse::core::model::User;
     use gatehouse::core::policy::RolePolicy;
-    use gatehouse::core::signin::trusted_devices::TrustedDevice;
+    use gatehouse::core::signin::trusted_devices::device::TrustedDevice;
     use gatehouse::core::store::{PolicyStore, TrustedDeviceStore, UserStore};
     for (_db, store) in backends().await {
         let backend = store.backend_name();

@@ -1,72 +1,26 @@
 //! The hardware OATH token factor, whole: importing seeds (`import`, parsing in `import.rs`), binding a token
-//! (`bind`), the sign-in check (`verify`) and the code rules (`hotp.rs`). Hardware OATH tokens (the key fobs banks
-//! hand out): an administrator imports their seeds (PSKC or CSV);
+//! (`bind`), the sign-in check (`verify`), the code rules (`hotp.rs`) and the token as stored (`token.rs`).
+//! Hardware OATH tokens (the key fobs banks hand out): an administrator imports their seeds (PSKC or CSV);
 //! a user binds one by typing its serial number and two consecutive codes, which also resynchronises its HOTP
 //! counter or TOTP clock drift; afterwards it is a second factor like an authenticator app. Seeds are sealed at
 //! rest; a token binds once; every accepted code moves a counter or step forward in one conditional UPDATE.
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use serde_json::json;
 
 pub mod hotp;
 pub mod import;
+pub mod token;
 
-use self::hotp::HashAlgorithm;
 use self::import::TokenType;
+use self::token::{HardwareToken, seal_context};
 use super::enrolment;
-use super::{Factor, FactorKind, FactorStatus};
+use super::{Checked, Factor, FactorKind, FactorStatus, accepted};
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Session, User};
-use crate::core::signin::second_factor::{Checked, accepted};
 use crate::core::store::Store;
 use crate::core::throttle;
 use crate::core::{Error, Keys, Result};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct HardwareToken {
-    pub serial: String,
-    pub token_type: TokenType,
-    #[serde(skip)]
-    pub secret_enc: String,
-    pub digits: u32,
-    pub algorithm: HashAlgorithm,
-    pub period: u64,
-    /// HOTP: the next counter expected.
-    pub counter: u64,
-    /// TOTP: the token's clock offset, in steps.
-    pub drift: i64,
-    pub last_step: Option<i64>,
-    pub imported_at: DateTime<Utc>,
-    pub bound_user_id: Option<String>,
-    pub factor_id: Option<String>,
-    pub bound_at: Option<DateTime<Utc>>,
-}
-
-pub fn seal_context(serial: &str) -> String {
-    format!("hardware-token:{serial}")
-}
-
-pub fn algorithm_name(algorithm: HashAlgorithm) -> &'static str {
-    match algorithm {
-        HashAlgorithm::Sha1 => "sha1",
-        HashAlgorithm::Sha256 => "sha256",
-        HashAlgorithm::Sha512 => "sha512",
-    }
-}
-
-pub fn parse_algorithm(text: &str) -> Option<HashAlgorithm> {
-    [HashAlgorithm::Sha1, HashAlgorithm::Sha256, HashAlgorithm::Sha512]
-        .into_iter()
-        .find(|a| algorithm_name(*a) == text)
-}
-
-pub fn type_name(token_type: TokenType) -> &'static str {
-    match token_type {
-        TokenType::Hotp => "hotp",
-        TokenType::Totp => "totp",
-    }
-}
 
 /// Imports a seed file (all or nothing); returns how many tokens were added.
 pub async fn import(

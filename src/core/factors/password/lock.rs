@@ -17,9 +17,8 @@ use serde_json::json;
 use crate::core::Result;
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::User;
-use crate::core::notify::Notifier;
+use crate::core::notify::{Notifier, notify};
 use crate::core::secrets::token_digest;
-use crate::core::signin::second_factor::notify;
 use crate::core::store::Store;
 use crate::core::throttle;
 
