@@ -4,12 +4,13 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use crate::core::model::SessionState;
-use crate::core::{Error, signin::login, signin::sessions};
+use crate::core::Error;
+use crate::core::signin::flow::{self, safe_return_to};
+use crate::core::signin::{login, sessions};
 use crate::http::AppState;
 use crate::http::error::{WebError, status_of};
 use crate::http::form::{Form, Query};
-use crate::http::{csrf, encode, pages, session, signout};
+use crate::http::{csrf, pages, session, signout};
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
@@ -31,29 +32,6 @@ pub struct LoginForm {
 #[derive(Deserialize)]
 pub struct LogoutForm {
     csrf: Option<String>,
-}
-
-/// A `return_to` is followed only when it is a path on this site: one leading `/`, not `//` or `/\`
-/// (which browsers treat as another host), no control characters.
-pub fn safe_return_to(candidate: Option<&str>) -> Option<String> {
-    let path = candidate?;
-    let ok = path.starts_with('/')
-        && !path.starts_with("//")
-        && !path.starts_with("/\\")
-        && path.len() <= 2048
-        && !path.chars().any(|c| c.is_control() || c == '\\');
-    ok.then(|| path.to_string())
-}
-
-/// Where a browser goes once a step of sign-in is done: the second-factor page or enrolment while one is due, else
-/// the (safe) `return_to`, else the account. The one rule for password, second-factor and passkey sign-ins.
-pub fn after_sign_in(state: SessionState, return_to: Option<&str>) -> String {
-    let target = safe_return_to(return_to).unwrap_or_else(|| "/account".into());
-    match state {
-        SessionState::Authenticated => target,
-        SessionState::PendingSecondFactor => format!("/login/factor?return_to={}", encode(&target)),
-        SessionState::PendingEnrolment => format!("/account/security?return_to={}", encode(&target)),
-    }
 }
 
 fn login_page(
@@ -135,7 +113,7 @@ pub async fn submit(
     };
     let (token, now) = (session::token(&req, &state), state.clock.now());
     sessions::end_previous(state.store.as_ref(), now, state.limits, token.as_deref()).await?;
-    let next = after_sign_in(signed_in.session.state, form.return_to.as_deref());
+    let next = flow::next_url(signed_in.session.state, form.return_to.as_deref());
     Ok(HttpResponse::SeeOther()
         .insert_header((LOCATION, next))
         .cookie(session::session_cookie(&state, &signed_in.token))
@@ -166,27 +144,4 @@ pub async fn logout(
         .insert_header((LOCATION, "/login"))
         .cookie(session::clear_session_cookie(&state))
         .finish())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_return_to;
-
-    #[test]
-    fn only_local_paths_are_followed() {
-        assert_eq!(safe_return_to(Some("/account")), Some("/account".into()));
-        assert_eq!(safe_return_to(Some("/authorize?a=b")), Some("/authorize?a=b".into()));
-        for bad in [
-            "https://evil.example",
-            "//evil.example",
-            "/\\evil.example",
-            "evil",
-            "/\tx",
-            "javascript:alert(1)",
-            "",
-        ] {
-            assert_eq!(safe_return_to(Some(bad)), None, "{bad}");
-        }
-        assert_eq!(safe_return_to(None), None);
-    }
 }

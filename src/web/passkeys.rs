@@ -7,10 +7,11 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::login::{after_sign_in, safe_return_to};
 use crate::core::Error;
 use crate::core::factors::{FactorKind, webauthn};
 use crate::core::model::{Session, SessionState, User};
+use crate::core::signin::flow::Step;
+use crate::core::signin::flow::{self, safe_return_to};
 use crate::core::signin::{passkey, sessions};
 use crate::http::AppState;
 use crate::http::error::JsonError;
@@ -125,7 +126,9 @@ pub async fn register(req: HttpRequest, state: web::Data<AppState>, bytes: web::
             "user".into(),
             "mfa".into(),
         ];
-        if let Some((token, _)) = sessions::promote(core.store, core.now, core.limits, &session, amr).await? {
+        if let Some((token, _)) =
+            sessions::promote(core.store, core.now, core.limits, &session, Step::Enrolled, amr).await?
+        {
             let target = safe_return_to(request.return_to.as_deref()).unwrap_or_else(|| "/account/security".into());
             return Ok(redirect_with_session(&state, &token, target));
         }
@@ -151,7 +154,7 @@ pub async fn second_factor(req: HttpRequest, state: web::Data<AppState>, bytes: 
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     let signed_in =
         passkey::finish_second_factor(rp, &state.core(&origin), &pending, &user, &request.credential).await?;
-    let target = after_sign_in(signed_in.session.state, request.return_to.as_deref());
+    let target = flow::next_url(signed_in.session.state, request.return_to.as_deref());
     let mut response = redirect_with_session(&state, &signed_in.token, target);
     if request.trust
         && let Some(cookie) =
@@ -198,7 +201,7 @@ pub async fn passwordless(req: HttpRequest, state: web::Data<AppState>, bytes: w
     let signed_in = passkey::finish_passwordless(rp, &core, cookie.value(), &request.credential).await?;
     let token = session::token(&req, &state);
     sessions::end_previous(core.store, core.now, core.limits, token.as_deref()).await?;
-    let target = after_sign_in(signed_in.session.state, request.return_to.as_deref());
+    let target = flow::next_url(signed_in.session.state, request.return_to.as_deref());
     let mut response = redirect_with_session(&state, &signed_in.token, target);
     let mut gone = passkey_cookie(&state, String::new());
     gone.make_removal();

@@ -6,9 +6,9 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
-use super::login::safe_return_to;
 use crate::core::factors::{Factor, FactorKind, FactorStatus, sms};
 use crate::core::model::{Session, SessionState, User};
+use crate::core::signin::flow::{self, safe_return_to};
 use crate::core::{Error, policy::assurance, policy::enforcement, signin::second_factor};
 use crate::http::AppState;
 use crate::http::error::{WebError, status_of, with_retry_after};
@@ -164,7 +164,7 @@ pub async fn submit(
     match result {
         Ok(signed_in) => {
             // Proven, but when the factor's kind no longer counts for the role, enrolment is all this sign-in gives.
-            let target = super::login::after_sign_in(signed_in.session.state, form.return_to.as_deref());
+            let target = flow::next_url(signed_in.session.state, form.return_to.as_deref());
             let mut response = HttpResponse::SeeOther();
             response
                 .insert_header((LOCATION, target))

@@ -6,10 +6,11 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
-use super::login::safe_return_to;
 use crate::core::audit::Origin;
 use crate::core::factors::{Factor, FactorKind, FactorStatus, enrolment, oath_token, recovery_code, sms, totp};
 use crate::core::model::{Session, SessionState, User};
+use crate::core::signin::flow::Step;
+use crate::core::signin::flow::safe_return_to;
 use crate::core::{Error, policy::enforcement, signin::sessions};
 use crate::http::AppState;
 use crate::http::encode;
@@ -256,8 +257,15 @@ async fn finish_enrolment(
 ) -> Result<HttpResponse, WebError> {
     if session.state == SessionState::PendingEnrolment {
         let amr = vec!["pwd".to_string(), kind.amr().to_string(), "mfa".to_string()];
-        if let Some((token, _)) =
-            sessions::promote(state.store.as_ref(), state.clock.now(), state.limits, session, amr).await?
+        if let Some((token, _)) = sessions::promote(
+            state.store.as_ref(),
+            state.clock.now(),
+            state.limits,
+            session,
+            Step::Enrolled,
+            amr,
+        )
+        .await?
         {
             let target = safe_return_to(return_to).unwrap_or_else(|| PAGE.into());
             return Ok(HttpResponse::SeeOther()

@@ -11,9 +11,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
 use crate::core::factors::{FactorKind, offer_order};
-use crate::core::model::{SessionState, User};
+use crate::core::model::User;
 use crate::core::notify::{Notifier, notify};
-use crate::core::policy::{self, Access, Plan, Requirement, Stage};
+use crate::core::policy::{self, Plan, Requirement, Stage};
 use crate::core::store::Store;
 use crate::core::{Result, policy::roles, throttle};
 
@@ -37,23 +37,6 @@ pub async fn plan_for(store: &dyn Store, now: DateTime<Utc>, user: &User) -> Res
     let active: Vec<FactorKind> = offer_order(&store.factors_of(&user.id).await?);
     let plan = policy::plan(&requirement, &active, now);
     Ok((requirement, plan))
-}
-
-/// The session state a completed step leads to.
-pub fn state_after(access: Access) -> SessionState {
-    match access {
-        Access::Full => SessionState::Authenticated,
-        Access::EnrolOnly => SessionState::PendingEnrolment,
-    }
-}
-
-/// The state right after a correct password: the second step if the plan has one, else what the plan gives.
-pub fn state_after_password(plan: &Plan) -> SessionState {
-    if plan.accepted.is_empty() {
-        state_after(plan.then)
-    } else {
-        SessionState::PendingSecondFactor
-    }
 }
 
 /// What the account pages show a user who should add an allowed factor; `None` when nothing is due.

@@ -22,7 +22,7 @@ use super::{
     parse_checks, parse_reason,
 };
 use crate::core::factors::FactorKind;
-use crate::core::model::SessionState;
+use crate::core::signin::flow::{self, Step};
 use crate::core::signin::login::SignedIn;
 use crate::core::signin::sessions::{self, rules::SessionLimits};
 
@@ -720,7 +720,7 @@ pub async fn redeem_enrol_link(
         return Err(Error::InvalidLink);
     }
     let (token, session) = sessions::new_session_in(
-        SessionState::PendingEnrolment,
+        flow::advance(None, Step::RecoveryLink)?,
         &user.id,
         vec!["pwd".into()],
         ctx.now,

@@ -9,7 +9,8 @@ use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::factors::password::lock as password_lock;
 use crate::core::factors::password::{self, Verdict};
-use crate::core::model::{Session, SessionState, User, UserStatus, truncate};
+use crate::core::model::{Session, User, UserStatus, truncate};
+use crate::core::signin::flow::{self, Step};
 use crate::core::signin::ip_rules::{self, IpRules};
 use crate::core::signin::sessions;
 use crate::core::store::Store;
@@ -180,15 +181,22 @@ pub async fn password_sign_in(
     // The roles' IP rules, once the password has identified the user (checked only after a correct password, so
     // a refusal reveals nothing about the account to someone who does not know it).
     enforce_ip(store, now, origin, Some(&user), "role", &requirement.ip_rules).await?;
-    let mut state = enforcement::state_after_password(&plan);
+    let mut second_factor = !plan.accepted.is_empty();
     let mut amr = vec!["pwd".to_string()];
     // A browser trusted by this user within the policy's window skips the second step (never the password).
-    if state == SessionState::PendingSecondFactor
+    if second_factor
         && trusted_devices::skips_second_factor(store, now, origin, &user, &requirement, &plan, trusted_cookie).await?
     {
-        state = SessionState::Authenticated;
+        second_factor = false;
         amr.push(trusted_devices::device::AMR_MARKER.to_string());
     }
+    let state = flow::advance(
+        None,
+        Step::Password {
+            second_factor,
+            then: plan.then,
+        },
+    )?;
     if plan.reminder.is_some()
         && let Some(reminder) = enforcement::reminder(&requirement, &plan)
     {

@@ -2,8 +2,10 @@
 //! the factor kinds in `core::factors`), security keys and passkeys as that step or without a password
 //! (`passkey`), the browser session it ends in (`sessions`), the shortcuts and gates around it
 //! (`trusted_devices`, `ip_rules`), and what a relying party's request needs next (`next_step`).
-//! A sign-in moves identified → password ok → second factor pending {allowed kinds} → done | denied; each
-//! state is a `SessionState` of the stored session, promoted to a new id at every step.
+//! A sign-in moves identified → password ok → second factor pending {allowed kinds} → done | denied; `flow` is
+//! that state machine (each state is a `SessionState` of the stored session, promoted to a new id at every step)
+//! and where the browser goes after each step.
+pub mod flow;
 pub mod ip_rules;
 pub mod login;
 pub mod next_step;

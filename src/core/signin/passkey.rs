@@ -12,6 +12,7 @@ use crate::core::audit::{AuditKind, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::factors::{Checked, FactorKind, webauthn};
 use crate::core::model::{Session, User};
+use crate::core::signin::flow::{self, Step};
 use crate::core::signin::login::{self, SignedIn};
 use crate::core::signin::second_factor;
 use crate::core::signin::sessions;
@@ -81,7 +82,7 @@ pub async fn finish_passwordless(
             amr: mut methods,
         } if methods.iter().any(|m| m == "user") => {
             methods.push("mfa".into());
-            let state = enforcement::state_after(plan.then);
+            let state = flow::advance(None, Step::Passkey { then: plan.then })?;
             let (token, session) = sessions::new_session_in(state, &user.id, methods, now, limits, origin);
             store.insert_session(&session).await?;
             ctx.audit(

@@ -16,6 +16,7 @@ use crate::core::factors::{Checked, Factor, FactorKind, FactorStatus, oath_token
 use crate::core::model::{Session, SessionState, User};
 use crate::core::notify::notify;
 use crate::core::policy::{Access, enforcement, stepup};
+use crate::core::signin::flow::Step;
 use crate::core::signin::login::SignedIn;
 use crate::core::signin::sessions;
 use crate::core::store::Store;
@@ -155,9 +156,15 @@ pub async fn conclude(
                 }
             }
             amr.push("mfa".to_string());
-            let state = enforcement::state_after(then);
-            let Some((token, session)) =
-                sessions::promote_to(ctx.store, ctx.now, ctx.limits, pending, state, amr).await?
+            let Some((token, session)) = sessions::promote(
+                ctx.store,
+                ctx.now,
+                ctx.limits,
+                pending,
+                Step::SecondFactor { then },
+                amr,
+            )
+            .await?
             else {
                 return Err(Error::invalid("This sign-in was already completed."));
             };
@@ -166,7 +173,7 @@ pub async fn conclude(
                 Outcome::Success,
                 Some(&user.id),
                 json!({
-                    "kind": kind, "factor_id": factor.id, "next": state.as_str(), "step_up": step_up,
+                    "kind": kind, "factor_id": factor.id, "next": session.state.as_str(), "step_up": step_up,
                     "acr": crate::core::policy::assurance::acr_for(&session.amr),
                 }),
             )

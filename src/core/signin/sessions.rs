@@ -12,6 +12,7 @@ use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::{Session, SessionState, User, UserStatus};
 use crate::core::policy::{self, RolePolicy};
 use crate::core::secrets::{random_token, token_digest};
+use crate::core::signin::flow::{self, Step};
 use crate::core::store::Store;
 
 /// Whether a signed-in session no longer meets a second-factor requirement now in force: a role (or the user's
@@ -124,29 +125,19 @@ pub async fn resolve_any(
     Ok(Some((session, user)))
 }
 
-/// Replaces a pending session by an authenticated one with a new id and the given methods; `None` when the
-/// pending session was already promoted (a concurrent request won).
+/// Moves a sign-in on after `step` succeeded: the session is replaced, under a new id, by one in the state the
+/// step leads to (`flow::advance`) with the given methods; `None` when it was already replaced (a concurrent
+/// request won). A signed-in session that stepped up is replaced the same way; the relying parties it signed in
+/// to stay attached to its successor, for back-channel logout.
 pub async fn promote(
     store: &dyn Store,
     now: DateTime<Utc>,
     limits: SessionLimits,
     pending: &Session,
+    step: Step,
     amr: Vec<String>,
 ) -> Result<Option<(String, Session)>> {
-    promote_to(store, now, limits, pending, SessionState::Authenticated, amr).await
-}
-
-/// Like `promote`, into `state` (enrolment only, when the proven factor is of a kind the policy no longer
-/// counts). Also replaces a signed-in session that stepped up; the relying parties it signed in to stay
-/// attached to its successor, for back-channel logout.
-pub async fn promote_to(
-    store: &dyn Store,
-    now: DateTime<Utc>,
-    limits: SessionLimits,
-    pending: &Session,
-    state: SessionState,
-    amr: Vec<String>,
-) -> Result<Option<(String, Session)>> {
+    let state = flow::advance(Some(pending.state), step)?;
     let origin = Origin {
         ip: pending.ip.clone(),
         user_agent: pending.user_agent.clone(),
