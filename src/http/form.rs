@@ -1,6 +1,7 @@
 //! Stricter `Form` and `Query` extractors: valid UTF-8 after percent-decoding (no lossy replacement),
 //! no NUL characters, and no parameter given twice; forms also only as `application/x-www-form-urlencoded`
-//! within the configured body limit. Anything else is a 4xx before a handler runs.
+//! within the configured body limit; `Params` for endpoints that take both. Anything else is a 4xx before a
+//! handler runs.
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
@@ -64,6 +65,26 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
                     .map_err(|e| WebError::BadRequest(format!("The address is malformed: {e}.")))
             });
         std::future::ready(parsed)
+    }
+}
+
+/// The parameters of an endpoint that takes GET and POST alike (OIDC `/authorize`, `/end_session`): from the
+/// address on GET, from the form body otherwise, with the same checks as `Query` and `Form`.
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Params<T> {
+    type Error = WebError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if req.method() == actix_web::http::Method::GET {
+            let parsed = Query::<T>::from_request(req, payload)
+                .into_inner()
+                .map(|Query(p)| Params(p));
+            return Box::pin(std::future::ready(parsed));
+        }
+        let form = Form::<T>::from_request(req, payload);
+        Box::pin(async move { form.await.map(|Form(p)| Params(p)) })
     }
 }
 

@@ -19,14 +19,14 @@ use crate::core::signin::next_step::{Judged, NextStep, Refusal, SessionFit, next
 use crate::http::AppState;
 use crate::http::encode;
 use crate::http::error::WebError;
-use crate::http::form::{Form, Query};
+use crate::http::form::{Form, Params, Query};
 use crate::http::{csrf, pages, session};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/.well-known/openid-configuration", web::get().to(discovery))
         .route("/jwks", web::get().to(jwks))
-        .route("/authorize", web::get().to(authorize_get))
-        .route("/authorize", web::post().to(authorize_post))
+        .route("/authorize", web::get().to(authorize))
+        .route("/authorize", web::post().to(authorize))
         .route("/authorize/resume", web::get().to(resume))
         .route("/authorize/consent", web::post().to(consent))
         .route("/token", web::post().to(token))
@@ -109,30 +109,12 @@ fn rejection(state: &AppState, rejection: Rejection) -> HttpResponse {
     }
 }
 
-async fn authorize_get(
+/// `/authorize` (GET or POST): validates a new authorization request, keeps it server-side, and continues it.
+async fn authorize(
     req: HttpRequest,
     state: web::Data<AppState>,
     op: web::Data<Provider>,
-    Query(params): Query<AuthorizeParams>,
-) -> Result<HttpResponse, WebError> {
-    start(req, state, op, params).await
-}
-
-async fn authorize_post(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    op: web::Data<Provider>,
-    Form(params): Form<AuthorizeParams>,
-) -> Result<HttpResponse, WebError> {
-    start(req, state, op, params).await
-}
-
-/// Validates a new authorization request, keeps it server-side, and continues it.
-async fn start(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    op: web::Data<Provider>,
-    params: AuthorizeParams,
+    Params(params): Params<AuthorizeParams>,
 ) -> Result<HttpResponse, WebError> {
     let validated = match authorize::validate(state.store.as_ref(), params).await {
         Ok(v) => v,

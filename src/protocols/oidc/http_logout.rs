@@ -16,13 +16,13 @@ use crate::core::audit::Origin;
 use crate::core::model::{Session, User};
 use crate::http::AppState;
 use crate::http::error::WebError;
-use crate::http::form::{Form, Query};
+use crate::http::form::{Form, Params};
 use crate::http::signout::{self, SignOutStep};
 use crate::http::{csrf, pages, session};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/end_session", web::get().to(end_session_get))
-        .route("/end_session", web::post().to(end_session_post))
+    cfg.route("/end_session", web::get().to(end_session))
+        .route("/end_session", web::post().to(end_session))
         .route("/end_session/confirm", web::post().to(confirm));
 }
 
@@ -37,24 +37,6 @@ impl SignOutStep for BackChannel {
         logout::notify_backchannel(&ctx(state, &self.0, &iss, origin), &sid(session)).await?;
         Ok(())
     }
-}
-
-async fn end_session_get(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    op: web::Data<Provider>,
-    Query(params): Query<EndSessionParams>,
-) -> Result<HttpResponse, WebError> {
-    end_session(req, state, op, params).await
-}
-
-async fn end_session_post(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    op: web::Data<Provider>,
-    Form(params): Form<EndSessionParams>,
-) -> Result<HttpResponse, WebError> {
-    end_session(req, state, op, params).await
 }
 
 async fn checked(
@@ -101,11 +83,12 @@ async fn signed_out(
     Ok(finish(state, redirect))
 }
 
+/// `/end_session` (GET or POST).
 async fn end_session(
     req: HttpRequest,
     state: web::Data<AppState>,
     op: web::Data<Provider>,
-    params: EndSessionParams,
+    Params(params): Params<EndSessionParams>,
 ) -> Result<HttpResponse, WebError> {
     let request = match checked(&req, &state, &op, &params).await? {
         Ok(request) => request,
