@@ -1,5 +1,5 @@
-//! Start-up and the route table: the data directory, the master key, the database, the mailer, and the
-//! HTTP server that ties them together in `AppState`.
+//! The composition root: the data directory, the master key, the database, the mailer, each protocol's state,
+//! the sign-out steps, the route table and the background sweepers, tied together in `State` and served.
 use actix_web::{App, HttpServer, web};
 use anyhow::Context as _;
 use std::net::{SocketAddr, TcpListener};

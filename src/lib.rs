@@ -1,8 +1,9 @@
 //! Gatehouse: a self-hosted identity provider.
 //!
-//! Layers (see `docs/architecture.md`): `web` (actix) and, later, `protocols` call into `core`, which is plain
-//! Rust and talks to storage, mail and the clock only through the traits in `core::store`, `core::notify`
-//! and `core::clock`. `store` implements the storage traits over sea-orm; `notify` implements mail.
+//! Layers (see `docs/architecture.md`): `app` puts the rest together; the first-party pages (`web`) and the
+//! protocols (`protocols`) use the HTTP kit (`http`) and call into `core`, which is plain Rust and talks to
+//! storage, mail and the clock only through the traits in `core::store`, `core::notify` and `core::clock`.
+//! `store` implements the storage traits over sea-orm; `notify` implements mail and SMS.
 pub mod app;
 pub mod cli;
 pub mod config;

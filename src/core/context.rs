@@ -1,6 +1,6 @@
 //! The per-request context of the authentication core: what a sign-in or enrolment step needs besides its own
 //! inputs — storage, mail and SMS, the derived keys, the request's time and origin, and the configured limits.
-//! One value built once per request (`AppState::core` in the web layer) instead of the same seven or eight
+//! One value built once per request (`http::AppState::core` in the HTTP kit) instead of the same seven or eight
 //! arguments threaded through every call, so a function's signature shows what is particular to it.
 //!
 //! `now` is read once when the context is built: every rule of one request sees the same instant, and tests

@@ -1,4 +1,4 @@
-//! The one domain error. `web::error` maps it to HTTP statuses and pages; the CLI maps it to messages
+//! The one domain error. `http::error` maps it to HTTP statuses and pages; the CLI maps it to messages
 //! and exit codes.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
