@@ -33,12 +33,13 @@ pub struct Origin {
 }
 
 impl Origin {
+    /// A command-line action, recorded as the operating-system user who ran it: the one who ran `sudo`, else
+    /// the environment's user, else the account the process runs as (services and containers often set no
+    /// `USER`), so the audit log never says `cli:unknown` while the system knows better.
     pub fn cli() -> Self {
-        let who = std::env::var("SUDO_USER")
-            .or_else(|_| std::env::var("USER"))
-            .unwrap_or_else(|_| "unknown".into());
+        let env = |name: &str| std::env::var(name).ok();
         Origin {
-            actor: format!("cli:{who}"),
+            actor: cli_actor(env, || whoami::username().ok()),
             ..Default::default()
         }
     }
@@ -68,4 +69,34 @@ pub struct AuditRecord {
     pub id: i64,
     #[serde(flatten)]
     pub event: AuditEvent,
+}
+
+/// `cli:<who>` from `SUDO_USER`, `USER`, `LOGNAME` (the first set and not empty), else the process's account.
+fn cli_actor(env: impl Fn(&str) -> Option<String>, os_user: impl FnOnce() -> Option<String>) -> String {
+    let named = ["SUDO_USER", "USER", "LOGNAME"]
+        .into_iter()
+        .find_map(|name| env(name).filter(|v| !v.trim().is_empty()));
+    let who = named.or_else(os_user).unwrap_or_else(|| "unknown".into());
+    format!("cli:{who}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cli_actor;
+
+    #[test]
+    fn cli_actor_prefers_the_sudo_user_then_the_environment_then_the_process_account() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+        };
+        let os = || Some("svc-gatehouse".to_string());
+        assert_eq!(
+            cli_actor(env(&[("SUDO_USER", "alice"), ("USER", "root")]), os),
+            "cli:alice"
+        );
+        assert_eq!(cli_actor(env(&[("SUDO_USER", ""), ("USER", "bob")]), os), "cli:bob");
+        assert_eq!(cli_actor(env(&[("LOGNAME", "carol")]), os), "cli:carol");
+        assert_eq!(cli_actor(env(&[]), os), "cli:svc-gatehouse");
+        assert_eq!(cli_actor(env(&[]), || None), "cli:unknown");
+    }
 }
