@@ -5,6 +5,7 @@ use anyhow::Context as _;
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
 use std::sync::Arc;
+use utoipa_actix_web::AppExt;
 
 use crate::config::Config;
 use crate::core::Keys;
@@ -246,11 +247,16 @@ pub fn start(state: State, listener: TcpListener, handle_signals: bool) -> anyho
     let https = state.config.is_https();
     let body_limit = state.config.max_body_bytes;
     let read_timeout = std::time::Duration::from_secs(state.config.request_read_timeout_secs);
+    let api_doc = crate::api::openapi(state.config.public_url.as_str())
+        .to_json()
+        .context("rendering the OpenAPI document")?;
+    let api_doc = web::Data::new(crate::api::Document(api_doc));
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
             .app_data(op.clone())
             .app_data(idp.clone())
+            .app_data(api_doc.clone())
             .app_data(web::PayloadConfig::new(body_limit))
             .wrap(actix_web::middleware::from_fn(crate::http::read_deadline))
             .wrap(actix_web::middleware::from_fn(crate::http::request_id_header))
@@ -259,6 +265,9 @@ pub fn start(state: State, listener: TcpListener, handle_signals: bool) -> anyho
             .configure(crate::web::routes)
             .configure(oidc::http::routes)
             .configure(saml::http::routes)
+            .into_utoipa_app()
+            .configure(crate::api::configure)
+            .into_app()
             .default_service(web::to(crate::http::pages::not_found))
     })
     // The head of a request within the read timeout (actix answers 408 itself); its body within the same

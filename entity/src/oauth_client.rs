@@ -17,6 +17,8 @@ pub struct Model {
     pub jwks: Option<String>,
     pub backchannel_logout_uri: Option<String>,
     pub min_acr: Option<String>,
+    pub service_role: Option<String>,
+    pub extra_scopes: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

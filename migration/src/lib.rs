@@ -20,6 +20,7 @@ mod m20261123_000016_sp_min_acr;
 mod m20261123_000017_sp_encryption_attributes;
 mod m20261123_000018_role_recovery_delay;
 mod m20261206_000020_grant_sign_in;
+mod m20261206_000021_client_service_role;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000017_sp_encryption_attributes::Migration),
             Box::new(m20261123_000018_role_recovery_delay::Migration),
             Box::new(m20261206_000020_grant_sign_in::Migration),
+            Box::new(m20261206_000021_client_service_role::Migration),
         ]
     }
 }

@@ -13,7 +13,7 @@ use crate::protocols::oidc::clients::{self, NewClient};
 #[derive(Subcommand, Debug)]
 pub enum ClientCommand {
     /// Register a client; a confidential client's secret is printed once.
-    Add(AddClient),
+    Add(Box<AddClient>),
     /// List clients.
     List,
     /// Show one client.
@@ -59,6 +59,14 @@ pub struct AddClient {
     /// A first-party client: no consent page.
     #[arg(long)]
     pub trusted: bool,
+    /// admin, helpdesk or auditor: the role this client's client_credentials tokens act with at the admin API
+    /// (/api/v1). Needs --grant client_credentials.
+    #[arg(long)]
+    pub service_role: Option<String>,
+    /// A scope beyond OpenID's the client may ask for on a person's behalf (repeatable): gatehouse:admin lets an
+    /// administrator's or helpdesk agent's own access token call the admin API.
+    #[arg(long = "allow-scope")]
+    pub extra_scopes: Vec<String>,
 }
 
 pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<(), CliError> {
@@ -90,6 +98,8 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
                     jwks,
                     backchannel_logout_uri: args.backchannel_logout_uri,
                     min_acr: args.min_acr,
+                    service_role: args.service_role,
+                    extra_scopes: args.extra_scopes,
                 },
             )
             .await?;
@@ -99,7 +109,9 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
             };
             print(
                 json,
-                &json!({ "client_id": client.client_id, "client_secret": secret }),
+                &json!({
+                    "client_id": client.client_id, "client_secret": secret, "service_role": client.service_role,
+                }),
                 &text,
             );
         }
@@ -131,19 +143,7 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
             );
         }
         ClientCommand::Remove { client_id } => {
-            if !store.delete_client(&client_id).await? {
-                return Err(CliError(format!("client '{client_id}' not found")));
-            }
-            crate::core::audit::record(
-                &store,
-                now,
-                &origin,
-                crate::core::audit::AuditKind::ClientRemoved,
-                crate::core::audit::Outcome::Success,
-                None,
-                json!({ "client_id": client_id }),
-            )
-            .await?;
+            clients::remove(&store, now, &origin, &client_id).await?;
             print(
                 json,
                 &json!({ "client_id": client_id, "removed": true }),

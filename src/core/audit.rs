@@ -9,7 +9,7 @@ use super::store::Store;
 
 pub mod event;
 mod kind;
-pub use event::{AuditEvent, AuditRecord, Origin, Outcome};
+pub use event::{AuditEvent, AuditFilter, AuditRecord, Origin, Outcome};
 pub use kind::AuditKind;
 
 /// Writes one audit event. A failure to audit fails the operation that asked for it: an authentication

@@ -14,7 +14,8 @@
 //! 2. `store`, the storage trait: it speaks only the leaves' shapes.
 //! 3. `audit` (writing an event) and `throttle` (attempt counters).
 //! 4. `context`, what one request brings.
-//! 5. `policy::roles`, then `policy::enforcement`, then `policy::stepup`: reading and applying the role policy.
+//! 5. `policy::roles`, then `policy::enforcement`, then `policy::stepup`: reading and applying the role policy; `delegation`,
+//!    what an administrator's role lets them do and what their sign-in must be worth.
 //! 6. `signin::trusted_devices`, then `grants`, then `signin::sessions` (ending a session ends its grants).
 //! 7. `factors::password::lock`, then `accounts`, then `factors::password::links`.
 //! 8. `factors::enrolment`, then the kinds: `totp`, `sms`, `oath_token`, `recovery_code`, `webauthn`. A factor
@@ -27,6 +28,7 @@ pub mod audit;
 pub mod clock;
 pub mod context;
 pub mod crypto;
+pub mod delegation;
 pub mod error;
 pub mod factors;
 pub mod grants;

@@ -56,6 +56,40 @@ pub struct Client {
     pub backchannel_logout_uri: Option<String>,
     /// The lowest assurance level (`core::policy::assurance`) any authorization for this client must reach.
     pub min_acr: Option<String>,
+    /// The role its `client_credentials` tokens act with at the admin API; `None` for every other client.
+    pub service_role: Option<ServiceRole>,
+    /// Scopes beyond OpenID's the client may ask for on a person's behalf ([`ADMIN_SCOPE`] only, today).
+    pub extra_scopes: Vec<String>,
+}
+
+/// The scope that lets an administrator's or helpdesk agent's own access token call the admin API.
+pub const ADMIN_SCOPE: &str = "gatehouse:admin";
+/// Every scope a client may be allowed beyond OpenID's.
+pub const EXTRA_SCOPES: [&str; 1] = [ADMIN_SCOPE];
+
+/// The role a service client acts with at the admin API (`core::delegation` says what each may do).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum ServiceRole {
+    Admin,
+    Helpdesk,
+    Auditor,
+}
+
+impl ServiceRole {
+    pub const ALL: [ServiceRole; 3] = [ServiceRole::Admin, ServiceRole::Helpdesk, ServiceRole::Auditor];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceRole::Admin => "admin",
+            ServiceRole::Helpdesk => "helpdesk",
+            ServiceRole::Auditor => "auditor",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == text)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::Result;
-use super::audit::event::{AuditEvent, AuditRecord};
+use super::audit::event::{AuditEvent, AuditFilter, AuditRecord};
 use super::factors::oath_token::token::HardwareToken;
 use super::factors::{Factor, FactorKind};
 use super::model::{OneTimeToken, Role, Session, TokenPurpose, User, UserStatus};
@@ -37,6 +37,9 @@ pub trait UserStore: Send + Sync {
     /// At most `limit` users whose username, e-mail address or display name contains `needle`, ignoring case
     /// (ASCII case on SQLite), by username. `needle` is matched literally: `%` and `_` are not wildcards.
     async fn search_users(&self, needle: &str, limit: u64) -> Result<Vec<User>>;
+    /// Users ordered by username after `after_username` (the cursor), optionally only those whose username,
+    /// e-mail or display name contains `needle` (case-insensitive), at most `limit`.
+    async fn page_users(&self, needle: Option<&str>, after_username: Option<&str>, limit: u64) -> Result<Vec<User>>;
     /// Replaces the password hash. `changed_at` is `None` for a rehash with new parameters.
     async fn set_password_hash(
         &self,
@@ -304,7 +307,15 @@ pub trait TokenStore: Send + Sync {
 pub trait AuditStore: Send + Sync {
     async fn append_audit(&self, event: &AuditEvent) -> Result<()>;
     /// Newest first.
-    async fn list_audit(&self, subject_user_id: Option<&str>, limit: u64) -> Result<Vec<AuditRecord>>;
+    async fn list_audit(&self, subject_user_id: Option<&str>, limit: u64) -> Result<Vec<AuditRecord>> {
+        let filter = AuditFilter {
+            subject_user_id: subject_user_id.map(str::to_string),
+            ..Default::default()
+        };
+        self.search_audit(&filter, limit).await
+    }
+    /// The events `filter` matches, newest first, at most `limit`.
+    async fn search_audit(&self, filter: &AuditFilter, limit: u64) -> Result<Vec<AuditRecord>>;
 }
 
 /// A relying party a browser session signed in to.

@@ -1,11 +1,12 @@
 use async_trait::async_trait;
 use entity::audit_event;
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{ColumnTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::appender::Row;
 use super::{SeaStore, db_error};
 use crate::core::Result;
-use crate::core::audit::{AuditEvent, AuditRecord, Outcome};
+use crate::core::audit::{AuditEvent, AuditFilter, AuditRecord, Outcome};
 use crate::core::store::AuditStore;
 
 fn outcome(text: &str) -> Outcome {
@@ -34,12 +35,35 @@ impl AuditStore for SeaStore {
         self.appender.append(&self.db, Row::Audit(row)).await
     }
 
-    async fn list_audit(&self, subject_user_id: Option<&str>, limit: u64) -> Result<Vec<AuditRecord>> {
-        let mut query = audit_event::Entity::find()
-            .order_by_desc(audit_event::Column::Id)
-            .limit(limit);
-        if let Some(subject) = subject_user_id {
-            query = query.filter(audit_event::Column::SubjectUserId.eq(subject));
+    async fn search_audit(&self, filter: &AuditFilter, limit: u64) -> Result<Vec<AuditRecord>> {
+        use audit_event::Column;
+        let mut query = audit_event::Entity::find().order_by_desc(Column::Id).limit(limit);
+        if let Some(subject) = &filter.subject_user_id {
+            query = query.filter(Column::SubjectUserId.eq(subject.as_str()));
+        }
+        if let Some(actor) = &filter.actor {
+            query = query.filter(Column::Actor.eq(actor.as_str()));
+        }
+        match filter.kind.as_deref().map(|k| (k, k.strip_suffix('*'))) {
+            Some((_, Some(prefix))) => {
+                let pattern = format!("{}%", super::users::escape_like(prefix));
+                query = query
+                    .filter(Expr::col(Column::Kind).like(LikeExpr::new(pattern).escape(super::users::LIKE_ESCAPE)));
+            }
+            Some((kind, None)) => query = query.filter(Column::Kind.eq(kind)),
+            None => {}
+        }
+        if let Some(outcome) = filter.outcome {
+            query = query.filter(Column::Outcome.eq(outcome.as_str()));
+        }
+        if let Some(since) = filter.since {
+            query = query.filter(Column::At.gte(since));
+        }
+        if let Some(until) = filter.until {
+            query = query.filter(Column::At.lt(until));
+        }
+        if let Some(before) = filter.before_id {
+            query = query.filter(Column::Id.lt(before));
         }
         Ok(query
             .all(&self.db)

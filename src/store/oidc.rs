@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use super::appender::Row;
 use super::{SeaStore, db_error, grants};
 use crate::core::oauth::{
-    AuthMethod, Client, CodeGrant, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, SigningKey,
+    AuthMethod, Client, CodeGrant, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, ServiceRole, SigningKey,
 };
 use crate::core::store::{IssuedToken, LiveGrant, NewRefreshToken, OidcStore};
 use crate::core::{Error, Result};
@@ -39,6 +39,8 @@ fn to_client(m: oauth_client::Model) -> Result<Client> {
             .map_err(|e| Error::Internal(e.to_string()))?,
         backchannel_logout_uri: m.backchannel_logout_uri,
         min_acr: m.min_acr,
+        service_role: m.service_role.as_deref().and_then(ServiceRole::parse),
+        extra_scopes: m.extra_scopes.split_whitespace().map(str::to_string).collect(),
     })
 }
 
@@ -63,6 +65,8 @@ impl OidcStore for SeaStore {
             jwks: Set(c.jwks.as_ref().map(|j| j.to_string())),
             backchannel_logout_uri: Set(c.backchannel_logout_uri.clone()),
             min_acr: Set(c.min_acr.clone()),
+            service_role: Set(c.service_role.map(|r| r.as_str().to_string())),
+            extra_scopes: Set(c.extra_scopes.join(" ")),
         }
         .insert(&self.db)
         .await

@@ -13,10 +13,10 @@ use crate::core::store::UserStore;
 use crate::core::{Error, Result};
 
 /// The escape character of LIKE patterns: not a backslash, whose quoting differs between SQLite and PostgreSQL.
-const LIKE_ESCAPE: char = '!';
+pub(super) const LIKE_ESCAPE: char = '!';
 
 /// `text` as a literal inside a LIKE pattern: its wildcards and the escape character itself are escaped.
-fn escape_like(text: &str) -> String {
+pub(super) fn escape_like(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '%' | '_' | LIKE_ESCAPE) {
@@ -119,18 +119,31 @@ impl UserStore for SeaStore {
     }
 
     async fn search_users(&self, needle: &str, limit: u64) -> Result<Vec<User>> {
-        // Lower-cased on both sides; SQLite's LOWER folds ASCII only, so the text as typed is tried as well (an
-        // exact-case `Ö` still finds `Ö`).
-        let lower = format!("%{}%", escape_like(&needle.to_lowercase()));
-        let exact = format!("%{}%", escape_like(needle));
-        let mut any = Condition::any();
-        for column in [user::Column::Username, user::Column::Email, user::Column::DisplayName] {
-            any = any
-                .add(Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(lower.clone()).escape(LIKE_ESCAPE)))
-                .add(Expr::col(column).like(LikeExpr::new(exact.clone()).escape(LIKE_ESCAPE)));
+        self.page_users(Some(needle), None, limit).await
+    }
+
+    async fn page_users(&self, needle: Option<&str>, after_username: Option<&str>, limit: u64) -> Result<Vec<User>> {
+        let mut query = user::Entity::find();
+        if let Some(needle) = needle {
+            // Lower-cased on both sides; SQLite's LOWER folds ASCII only, so the text as typed is tried as well (an
+            // exact-case `Ö` still finds `Ö`).
+            let lower = format!("%{}%", escape_like(&needle.to_lowercase()));
+            let exact = format!("%{}%", escape_like(needle));
+            let mut any = Condition::any();
+            for column in [user::Column::Username, user::Column::Email, user::Column::DisplayName] {
+                any = any
+                    .add(
+                        Expr::expr(Func::lower(Expr::col(column)))
+                            .like(LikeExpr::new(lower.clone()).escape(LIKE_ESCAPE)),
+                    )
+                    .add(Expr::col(column).like(LikeExpr::new(exact.clone()).escape(LIKE_ESCAPE)));
+            }
+            query = query.filter(any);
         }
-        user::Entity::find()
-            .filter(any)
+        if let Some(after) = after_username {
+            query = query.filter(user::Column::Username.gt(after));
+        }
+        query
             .order_by_asc(user::Column::Username)
             .limit(limit)
             .all(&self.db)

@@ -13,6 +13,12 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    pub fn parse(text: &str) -> Option<Self> {
+        [Outcome::Success, Outcome::Failure, Outcome::Denied]
+            .into_iter()
+            .find(|o| o.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Success => "success",
@@ -69,6 +75,23 @@ pub struct AuditRecord {
     pub id: i64,
     #[serde(flatten)]
     pub event: AuditEvent,
+}
+
+/// Which audit events to read: every field that is set must match. Newest first; `before_id` is the cursor (the
+/// id of the last event of the page before).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub subject_user_id: Option<String>,
+    /// Exactly as stored: `user:<id>`, `client:<client_id>`, `cli:<os user>`, `system:…`, `anonymous`.
+    pub actor: Option<String>,
+    /// A kind's stored name, or a prefix of names ending in `*` (`oidc.*`).
+    pub kind: Option<String>,
+    pub outcome: Option<Outcome>,
+    /// At or after.
+    pub since: Option<DateTime<Utc>>,
+    /// Before.
+    pub until: Option<DateTime<Utc>>,
+    pub before_id: Option<i64>,
 }
 
 /// `cli:<who>` from `SUDO_USER`, `USER`, `LOGNAME` (the first set and not empty), else the process's account.

@@ -140,7 +140,8 @@ pub async fn validate(store: &dyn Store, params: AuthorizeParams) -> std::result
     }
     let scope = scopes
         .iter()
-        .filter(|s| super::SCOPES.contains(s))
+        // OpenID's scopes, and those beyond them this client was allowed (`gatehouse:admin`); others are ignored.
+        .filter(|s| super::SCOPES.contains(s) || client.extra_scopes.iter().any(|e| e == *s))
         .copied()
         .collect::<Vec<_>>()
         .join(" ");

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use url::Url;
 
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
-use crate::core::oauth::{AuthMethod, Client};
+use crate::core::oauth::{AuthMethod, Client, EXTRA_SCOPES, ServiceRole};
 use crate::core::secrets::{constant_time_eq, random_token, token_digest};
 use crate::core::store::Store;
 use crate::core::{Error, Result};
@@ -26,6 +26,10 @@ pub struct NewClient {
     pub backchannel_logout_uri: Option<String>,
     /// A level from `core::policy::assurance::ALL` every authorization must reach.
     pub min_acr: Option<String>,
+    /// `admin`, `helpdesk` or `auditor`: the role this client's `client_credentials` tokens act with at the admin API.
+    pub service_role: Option<String>,
+    /// Scopes beyond OpenID's it may ask for on a person's behalf (`gatehouse:admin`).
+    pub extra_scopes: Vec<String>,
 }
 
 /// A client's JWK Set: public asymmetric keys only (never `oct`, never private parts), at most 10.
@@ -163,6 +167,30 @@ pub async fn register(
             "client_credentials needs a confidential client (one with a secret).",
         ));
     }
+    let service_role = match new.service_role.as_deref() {
+        Some(text) => Some(ServiceRole::parse(text).ok_or_else(|| {
+            Error::invalid(format!(
+                "service_role: unknown role '{}': use admin, helpdesk or auditor.",
+                crate::core::model::truncate(text, 32)
+            ))
+        })?),
+        None => None,
+    };
+    if service_role.is_some() && !grants.iter().any(|g| g == "client_credentials") {
+        return Err(Error::invalid(
+            "service_role: a service role acts through client_credentials tokens: add --grant client_credentials.",
+        ));
+    }
+    let mut extra_scopes = new.extra_scopes.clone();
+    extra_scopes.sort();
+    extra_scopes.dedup();
+    if let Some(unknown) = extra_scopes.iter().find(|s| !EXTRA_SCOPES.contains(&s.as_str())) {
+        return Err(Error::invalid(format!(
+            "scopes: '{}' cannot be allowed; available: {}.",
+            crate::core::model::truncate(unknown, 64),
+            EXTRA_SCOPES.join(", ")
+        )));
+    }
     let secret = (!new.public && auth_method != AuthMethod::PrivateKeyJwt).then(random_token);
     let client = Client {
         client_id: id.to_string(),
@@ -178,6 +206,8 @@ pub async fn register(
         jwks,
         backchannel_logout_uri,
         min_acr: new.min_acr.clone(),
+        service_role,
+        extra_scopes,
     };
     store.insert_client(&client).await?;
     audit::record(
@@ -187,7 +217,10 @@ pub async fn register(
         AuditKind::ClientRegistered,
         Outcome::Success,
         None,
-        serde_json::json!({ "client_id": client.client_id }),
+        serde_json::json!({
+            "client_id": client.client_id, "grants": client.grants,
+            "service_role": client.service_role, "extra_scopes": client.extra_scopes,
+        }),
     )
     .await?;
     Ok((client, secret))
@@ -209,6 +242,26 @@ pub async fn rotate_secret(store: &dyn Store, now: DateTime<Utc>, origin: &Origi
     )
     .await?;
     Ok(secret)
+}
+
+/// Removes a client. Its issued tokens stop at their next check (refresh, introspection, the admin API).
+pub async fn remove(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, client_id: &str) -> Result<()> {
+    if !store.delete_client(client_id).await? {
+        return Err(Error::NotFound(format!(
+            "client '{}'",
+            crate::core::model::truncate(client_id, 128)
+        )));
+    }
+    audit::record(
+        store,
+        now,
+        origin,
+        AuditKind::ClientRemoved,
+        Outcome::Success,
+        None,
+        serde_json::json!({ "client_id": client_id }),
+    )
+    .await
 }
 
 pub fn secret_matches(client: &Client, secret: &str) -> bool {

@@ -135,15 +135,23 @@ pub async fn introspect(ctx: &Ctx<'_>, client: &Client, token: &str) -> Result<V
     }))
 }
 
-/// Userinfo: the access token must be ours (signature, issuer, audience, `typ`), unexpired and not revoked; the
-/// user active.
-pub async fn userinfo(ctx: &Ctx<'_>, access_token: &str) -> Result<Option<Value>> {
+/// The claims of an access token that is ours (signature, issuer, audience, `typ`), unexpired and not revoked —
+/// what a resource server of ours (userinfo, the admin API) accepts as a bearer token.
+pub async fn active_access_token(ctx: &Ctx<'_>, access_token: &str) -> Result<Option<Value>> {
     let Some(claims) = access_token_claims(ctx, access_token, true).await? else {
         return Ok(None);
     };
     if !ctx.store.token_active(&jti_hash(&claims), ctx.now).await? {
         return Ok(None);
     }
+    Ok(Some(claims))
+}
+
+/// Userinfo: the access token must be active (`active_access_token`) and the user active.
+pub async fn userinfo(ctx: &Ctx<'_>, access_token: &str) -> Result<Option<Value>> {
+    let Some(claims) = active_access_token(ctx, access_token).await? else {
+        return Ok(None);
+    };
     let Some(user) = ctx
         .store
         .user_by_id(claims["sub"].as_str().unwrap_or_default())

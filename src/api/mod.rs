@@ -1,0 +1,82 @@
+//! The admin REST API under `/api/v1`: JSON resources for users, roles, clients, service providers, keys and the
+//! audit log, for operators who automate (scripts, Terraform, their ITSM). Bearer tokens from our own `/token`
+//! (`auth`); RFC 9457 problem documents for every error (`problem`); cursor pages (`page`).
+//!
+//! The OpenAPI 3.1 document at `/api/v1/openapi.json` is generated from the handlers registered here (utoipa):
+//! a route is documented because it is registered, so the two cannot drift. Each resource's handlers call the
+//! same `core` functions as the CLI and the console, so all three write the same audit events.
+use actix_web::{HttpResponse, get, web};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{InfoBuilder, OpenApi};
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{AppExt, scope};
+
+mod audit;
+pub mod auth;
+mod page;
+pub mod problem;
+mod users;
+
+/// Request bodies of the API are small; anything larger is refused with 413 before it is parsed.
+const MAX_JSON_BYTES: usize = 64 * 1024;
+
+/// Registers `/api/v1` (every resource, its error handlers, and the document itself).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/api/v1")
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(MAX_JSON_BYTES)
+                    .error_handler(problem::json_error),
+            )
+            .app_data(web::QueryConfig::default().error_handler(problem::query_error))
+            .app_data(web::PathConfig::default().error_handler(problem::path_error))
+            .service(openapi_json)
+            .service(users::list)
+            .service(users::create)
+            .service(users::show)
+            .service(users::update)
+            .service(users::add_role)
+            .service(users::remove_role)
+            .service(users::factors)
+            .service(users::trusted_devices)
+            .service(users::revoke_trusted_devices)
+            .service(users::revoke_trusted_device)
+            .service(users::unlock)
+            .service(audit::list)
+            .service(audit::export)
+            .default_service(web::to(problem::not_found)),
+    );
+}
+
+/// The OpenAPI document of everything `configure` registers.
+pub fn openapi(public_url: &str) -> OpenApi {
+    let (_, mut doc) = actix_web::App::new()
+        .into_utoipa_app()
+        .configure(configure)
+        .split_for_parts();
+    doc.info = InfoBuilder::new()
+        .title("Gatehouse admin API")
+        .version(env!("CARGO_PKG_VERSION"))
+        .description(Some(
+            "Administration of a Gatehouse identity provider. Authenticate with a bearer access token from this \
+             server's /token: a client_credentials token of a client registered with --service-role \
+             (admin, helpdesk or auditor), or a person's token with the scope gatehouse:admin. Errors are RFC 9457 \
+             problem documents.",
+        ))
+        .build();
+    doc.servers = Some(vec![utoipa::openapi::Server::new(public_url.trim_end_matches('/'))]);
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    doc
+}
+
+/// The document, rendered once at start.
+pub struct Document(pub String);
+
+/// This API's OpenAPI 3.1 document (no token needed).
+#[utoipa::path(tag = "meta", responses((status = 200, description = "The OpenAPI document", content_type = "application/json", body = Object)))]
+#[get("/openapi.json")]
+pub async fn openapi_json(doc: web::Data<Document>) -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(doc.0.clone())
+}

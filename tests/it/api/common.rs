@@ -1,0 +1,107 @@
+//! What the API tests share: service clients and their tokens, and a small JSON client with a bearer token.
+use crate::common::*;
+use gatehouse::core::audit::Origin;
+use gatehouse::protocols::oidc::clients::{self, NewClient};
+use serde_json::Value;
+
+/// A response of the API: status, headers, and the body as JSON (`Null` when it is not JSON).
+pub(crate) struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+    pub json: Value,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    }
+
+    /// Asserts an RFC 9457 problem document with this status.
+    pub fn assert_problem(&self, status: u16) {
+        assert_eq!(self.status, status, "{}", self.text);
+        assert_eq!(
+            self.header("content-type").as_deref(),
+            Some("application/problem+json"),
+            "{}",
+            self.text
+        );
+        assert_eq!(self.json["status"], status);
+        assert!(self.json["detail"].as_str().is_some_and(|d| !d.is_empty()));
+    }
+}
+
+/// Registers a confidential client_credentials client, with a service role when given; returns its secret.
+pub(crate) async fn service_client(server: &TestServer, id: &str, role: Option<&str>) -> String {
+    let (_, secret) = clients::register(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        NewClient {
+            client_id: id.into(),
+            grants: vec!["client_credentials".into()],
+            service_role: role.map(str::to_string),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("client registered");
+    secret.expect("a confidential client has a secret")
+}
+
+pub(crate) async fn client_token(server: &TestServer, id: &str, secret: &str) -> String {
+    let response: Value = reqwest::Client::new()
+        .post(server.url("/token"))
+        .basic_auth(id, Some(secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    response["access_token"].as_str().expect("a token").to_string()
+}
+
+/// A token of a new service client with `role`.
+pub(crate) async fn token_with_role(server: &TestServer, role: &str) -> String {
+    let id = format!("svc-{role}");
+    let secret = service_client(server, &id, Some(role)).await;
+    client_token(server, &id, &secret).await
+}
+
+/// Calls the API with an optional bearer token and JSON body.
+pub(crate) async fn call(
+    server: &TestServer,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> Reply {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = reqwest::Client::new().request(method, server.url(path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.unwrap_or_default();
+    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Reply {
+        status,
+        headers,
+        text,
+        json,
+    }
+}
+
+/// An admin service token on a fresh server.
+pub(crate) async fn admin_server() -> (TestServer, String) {
+    let server = TestServer::start().await;
+    let token = token_with_role(&server, "admin").await;
+    (server, token)
+}

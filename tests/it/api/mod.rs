@@ -1,0 +1,7 @@
+//! The admin REST API (`/api/v1`): who may call it (bearer tokens, service roles, a person's own token and the
+//! strength of their sign-in), the resources, their errors as problem documents, and the OpenAPI document.
+mod audit;
+mod auth;
+mod common;
+mod openapi;
+mod users;

@@ -1,0 +1,47 @@
+//! The OpenAPI document: served without a token, OpenAPI 3.1, and every operation it lists is a route that
+//! answers (401 without a token, never 404 or 405); routes not in it answer 404 as problem documents.
+use super::common::*;
+use crate::common::*;
+use serde_json::Value;
+
+#[tokio::test]
+async fn the_document_lists_every_route_and_every_listed_operation_is_served() {
+    let server = TestServer::start().await;
+    let doc = call(&server, "GET", "/api/v1/openapi.json", None, None).await;
+    assert_eq!(doc.status, 200);
+    assert!(
+        doc.json["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc.json["openapi"]
+    );
+    assert!(doc.json["components"]["securitySchemes"]["bearer"].is_object());
+    let paths = doc.json["paths"].as_object().unwrap();
+    assert!(paths.len() >= 10, "{paths:?}");
+    let mut operations = 0;
+    for (path, item) in paths {
+        assert!(path.starts_with("/api/v1/"), "{path}");
+        for (method, operation) in item.as_object().unwrap() {
+            operations += 1;
+            let concrete = path.replace("{user}", "nobody").replace(['{', '}'], "");
+            let reply = call(&server, &method.to_uppercase(), &concrete, None, Some(&Value::Null)).await;
+            if path == "/api/v1/openapi.json" {
+                assert_eq!(reply.status, 200);
+                continue;
+            }
+            assert_eq!(
+                reply.status, 401,
+                "{method} {path} is served and needs a token: {}",
+                reply.text
+            );
+            assert!(
+                operation["security"].is_array(),
+                "{method} {path} documents its security"
+            );
+            assert!(operation["responses"].is_object());
+        }
+    }
+    assert!(operations >= 14);
+    call(&server, "GET", "/api/v1/not-a-route", None, None)
+        .await
+        .assert_problem(404);
+}

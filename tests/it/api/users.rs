@@ -1,0 +1,207 @@
+//! `/api/v1/users`: create, read, list with search and cursor pages, change status and roles, factors and
+//! trusted browsers; bad input gets a problem naming the field and changes nothing.
+use super::common::*;
+use crate::common::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn create_show_and_list_users_in_cursor_pages() {
+    let (server, token) = admin_server().await;
+    let body = json!({
+        "username": "alice", "email": "alice@example.com", "display_name": "Alice Liddell",
+        "roles": ["user"], "phone": "+41446681800",
+    });
+    let created = call(&server, "POST", "/api/v1/users", Some(&token), Some(&body)).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.json["id"].as_str().unwrap().to_string();
+    assert_eq!(created.header("location"), Some(format!("/api/v1/users/{id}")));
+    assert_eq!(created.json["has_password"], false);
+    assert_eq!(created.json["phone"], "+41446681800");
+    let with_manager = json!({ "username": "bob", "email": "bob@example.com", "manager": "alice" });
+    let bob = call(&server, "POST", "/api/v1/users", Some(&token), Some(&with_manager)).await;
+    assert_eq!(bob.status, 201, "{}", bob.text);
+    assert_eq!(bob.json["manager"], "alice");
+
+    for path in [format!("/api/v1/users/{id}"), "/api/v1/users/alice".into()] {
+        let shown = call(&server, "GET", &path, Some(&token), None).await;
+        assert_eq!(shown.status, 200);
+        assert_eq!(shown.json["display_name"], "Alice Liddell");
+    }
+    call(&server, "GET", "/api/v1/users/nobody", Some(&token), None)
+        .await
+        .assert_problem(404);
+
+    for name in ["carl", "dora", "erin"] {
+        server.add_user(name, None).await;
+    }
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/users?limit=2".to_string();
+    loop {
+        let page = call(&server, "GET", &path, Some(&token), None).await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        for item in page.json["items"].as_array().unwrap() {
+            seen.push(item["username"].as_str().unwrap().to_string());
+        }
+        match page.json["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/api/v1/users?limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["alice", "bob", "carl", "dora", "erin"]);
+    let found = call(&server, "GET", "/api/v1/users?q=LIDDELL", Some(&token), None).await;
+    assert_eq!(found.json["items"].as_array().unwrap().len(), 1);
+    assert_eq!(found.json["items"][0]["username"], "alice");
+}
+
+#[tokio::test]
+async fn bad_input_names_the_field_and_changes_nothing() {
+    let (server, token) = admin_server().await;
+    let before = server.state().store.list_users().await.unwrap().len();
+    let cases = [
+        (json!({ "username": "x y", "email": "x@example.com" }), 400, None),
+        (json!({ "username": "xavier", "email": "not-an-address" }), 400, None),
+        (
+            json!({ "username": "xavier", "email": "x@example.com", "colour": "red" }),
+            400,
+            Some("colour"),
+        ),
+        (
+            json!({ "username": "xavier", "email": "x@example.com", "roles": ["emperor"] }),
+            400,
+            None,
+        ),
+        (json!({ "username": 7, "email": "x@example.com" }), 400, None),
+        (json!([1, 2, 3]), 400, None),
+    ];
+    for (body, status, field) in cases {
+        let reply = call(&server, "POST", "/api/v1/users", Some(&token), Some(&body)).await;
+        reply.assert_problem(status);
+        if let Some(field) = field {
+            assert_eq!(reply.json["errors"][0]["field"], field, "{}", reply.text);
+        }
+    }
+    let huge = json!({ "username": "xavier", "email": "x@example.com", "display_name": "x".repeat(100_000) });
+    call(&server, "POST", "/api/v1/users", Some(&token), Some(&huge))
+        .await
+        .assert_problem(413);
+    let raw = reqwest::Client::new()
+        .post(server.url("/api/v1/users"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{\"username\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), 400);
+    let form = reqwest::Client::new()
+        .post(server.url("/api/v1/users"))
+        .bearer_auth(&token)
+        .form(&[("username", "xavier")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 415);
+    assert_eq!(
+        server.state().store.list_users().await.unwrap().len(),
+        before,
+        "nothing was created"
+    );
+
+    server.add_user("zoe", None).await;
+    let reply = call(
+        &server,
+        "PATCH",
+        "/api/v1/users/zoe",
+        Some(&token),
+        Some(&json!({ "status": "gone" })),
+    )
+    .await;
+    reply.assert_problem(400);
+    assert_eq!(reply.json["errors"][0]["field"], "status");
+    for query in ["limit=0", "limit=abc", "cursor=***", "bogus=1"] {
+        call(&server, "GET", &format!("/api/v1/users?{query}"), Some(&token), None)
+            .await
+            .assert_problem(400);
+    }
+    call(&server, "GET", "/api/v1/no-such-thing", Some(&token), None)
+        .await
+        .assert_problem(404);
+    let duplicate = json!({ "username": "zoe", "email": "zoe2@example.com" });
+    let reply = call(&server, "POST", "/api/v1/users", Some(&token), Some(&duplicate)).await;
+    reply.assert_problem(409);
+}
+
+#[tokio::test]
+async fn roles_status_factors_and_trusted_devices() {
+    let (server, token) = admin_server().await;
+    server.add_user("gina", Some(GOOD_PASSWORD)).await;
+    let given = call(&server, "PUT", "/api/v1/users/gina/roles/helpdesk", Some(&token), None).await;
+    assert_eq!(given.status, 200, "{}", given.text);
+    assert!(given.json["roles"].as_array().unwrap().contains(&json!("helpdesk")));
+    let taken = call(
+        &server,
+        "DELETE",
+        "/api/v1/users/gina/roles/helpdesk",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert!(!taken.json["roles"].as_array().unwrap().contains(&json!("helpdesk")));
+    let unknown = call(&server, "PUT", "/api/v1/users/gina/roles/emperor", Some(&token), None).await;
+    unknown.assert_problem(400);
+    assert_eq!(unknown.json["errors"][0]["field"], "role");
+
+    // A signed-in browser, a factor and a trusted browser; disabling ends the session.
+    let browser = server.browser();
+    browser.login("gina", GOOD_PASSWORD).await;
+    let secret = server.enrol_totp(&browser).await;
+    let trusting = server.browser();
+    trusting.login("gina", GOOD_PASSWORD).await;
+    let code = server.totp_code(&secret, 0);
+    let done = trusting
+        .submit(
+            "/login/factor",
+            "/login/factor",
+            &[("method", "totp"), ("code", &code), ("trust", "on")],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+
+    let factors = call(&server, "GET", "/api/v1/users/gina/factors", Some(&token), None).await;
+    assert_eq!(factors.status, 200);
+    assert_eq!(factors.json[0]["kind"], "totp");
+    assert!(factors.json[0].get("secret").is_none());
+    let devices = call(&server, "GET", "/api/v1/users/gina/trusted-devices", Some(&token), None).await;
+    assert_eq!(devices.json.as_array().unwrap().len(), 1, "{}", devices.text);
+    let id = devices.json[0]["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/users/gina/trusted-devices/{id}");
+    assert_eq!(call(&server, "DELETE", &path, Some(&token), None).await.status, 204);
+    call(&server, "DELETE", &path, Some(&token), None)
+        .await
+        .assert_problem(404);
+
+    let gina = server.user("gina").await;
+    assert!(server.session_count(&gina).await > 0);
+    let disabled = call(
+        &server,
+        "PATCH",
+        "/api/v1/users/gina",
+        Some(&token),
+        Some(&json!({ "status": "disabled" })),
+    )
+    .await;
+    assert_eq!(disabled.json["status"], "disabled");
+    assert_eq!(server.session_count(&gina).await, 0, "disabling ends every session");
+    let enabled = call(
+        &server,
+        "PATCH",
+        "/api/v1/users/gina",
+        Some(&token),
+        Some(&json!({ "status": "active" })),
+    )
+    .await;
+    assert_eq!(enabled.json["status"], "active");
+    let unlocked = call(&server, "POST", "/api/v1/users/gina/unlock", Some(&token), None).await;
+    assert_eq!(unlocked.status, 200, "{}", unlocked.text);
+    assert_eq!(unlocked.json["was_locked"], false);
+}
