@@ -2,6 +2,6 @@
 //! strength of their sign-in), the resources, their errors as problem documents, and the OpenAPI document.
 mod audit;
 mod auth;
-mod common;
+pub(crate) mod common;
 mod openapi;
 mod users;

@@ -1,5 +1,6 @@
 //! Clients we did not write, against the real server (openid-client, authlib, pysaml2 and python3-saml, oathtool and
 //! pyotp, Chromium); `node.rs` and `python.rs` run them. Under `GATEHOUSE_INTEROP=1` a missing client fails the test.
+mod admin_api;
 mod authlib;
 mod node;
 mod oidc;
