@@ -12,6 +12,7 @@ use crate::core::Keys;
 use crate::core::clock::Clock;
 use crate::core::factors::password::PasswordPool;
 use crate::core::factors::password::links::{self as password_links, LinkSettings};
+use crate::core::notify::SmsGateway;
 use crate::core::secrets::MasterKey;
 use crate::core::signin::sessions::SessionLimits;
 use crate::core::throttle::Policy;
@@ -91,12 +92,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         clock.now(),
     )
     .await?;
-    let mailer = Mailer::new(
-        config.smtp_url.as_deref(),
-        config.data_dir.join("mail"),
-        &config.mail_from,
-        Arc::new(crate::templates::shared().clone()),
-    )?;
+    let mailer = mailer(&config)?;
     let passwords = password_pool(&config)?;
     let oidc = Arc::new(oidc::Provider {
         keys: oidc::keys::KeyRing::new(keys.sealer.clone()),
@@ -114,10 +110,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         recovery: recovery_settings(&config),
         sign_out,
         passwords: Arc::new(passwords),
-        limits: SessionLimits {
-            absolute: chrono::Duration::minutes(config.session_lifetime_minutes.into()),
-            idle: chrono::Duration::minutes(config.session_idle_minutes.into()),
-        },
+        limits: session_limits(&config),
         links: link_settings(&config),
         keys,
         factor_policy: Policy::factor(
@@ -128,7 +121,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         store: Arc::new(store),
         clock,
         notifier: Arc::new(mailer),
-        sms: Arc::from(crate::notify::sms::from_config(&config)?),
+        sms: sms_gateway(&config)?,
         webauthn: match crate::core::factors::webauthn::relying_party(&config.public_url, &config.totp_issuer) {
             Ok(rp) => Some(Arc::new(rp)),
             Err(e) => {
@@ -139,6 +132,29 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         config: Arc::new(config),
     };
     Ok(State { http, oidc, saml })
+}
+
+/// The mailer as configured: SMTP, or `.eml` files under the data directory's `mail/`.
+pub fn mailer(config: &Config) -> anyhow::Result<Mailer> {
+    Ok(Mailer::new(
+        config.smtp_url.as_deref(),
+        config.data_dir.join("mail"),
+        &config.mail_from,
+        Arc::new(crate::templates::shared().clone()),
+    )?)
+}
+
+/// The SMS gateway as configured.
+pub fn sms_gateway(config: &Config) -> anyhow::Result<Arc<dyn SmsGateway>> {
+    Ok(Arc::from(crate::notify::sms::from_config(config)?))
+}
+
+/// Browser-session lifetimes as configured (before any role tightens them).
+pub fn session_limits(config: &Config) -> SessionLimits {
+    SessionLimits {
+        absolute: chrono::Duration::minutes(config.session_lifetime_minutes.into()),
+        idle: chrono::Duration::minutes(config.session_idle_minutes.into()),
+    }
 }
 
 /// The password hashing pool as configured.

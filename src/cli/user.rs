@@ -1,4 +1,5 @@
-//! `gatehouse user …` and `gatehouse audit …`.
+//! `gatehouse user …` and `gatehouse audit …`; the account changes of `core::accounts` beyond creating,
+//! enabling and roles (profile fields, deletion, sessions) are in `account.rs`.
 use clap::{Args, Subcommand};
 use serde_json::json;
 use std::io::BufRead;
@@ -54,6 +55,9 @@ pub enum UserCommand {
         #[arg(value_name = "true|false")]
         required: String,
     },
+    /// Profile changes, deletion and sessions (`cli/account.rs`).
+    #[command(flatten)]
+    Account(super::account::AccountCommand),
 }
 
 #[derive(Args, Debug)]
@@ -119,6 +123,7 @@ pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Resu
     let now = crate::core::clock::Clock::now(&crate::core::clock::SystemClock);
     let origin = Origin::cli();
     match command {
+        UserCommand::Account(command) => super::account::run(config, store, now, &origin, command, json).await?,
         UserCommand::Add(args) => {
             let password = if args.password_stdin {
                 Some(read_password()?)

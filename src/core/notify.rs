@@ -19,13 +19,18 @@ pub trait SmsGateway: Send + Sync {
     async fn send_sms(&self, to: &str, message: &str) -> Result<()>;
 }
 
-/// Sends a notice to the user; a mail that cannot be sent is logged, never a reason to change a decision.
-pub async fn notify(notifier: &dyn Notifier, user: &User, template: &str, mut values: serde_json::Value) {
+/// Sends a notice to the user; whether it went out. A mail that cannot be sent is logged, never a reason to
+/// change a decision.
+pub async fn notify(notifier: &dyn Notifier, user: &User, template: &str, mut values: serde_json::Value) -> bool {
     if let Some(map) = values.as_object_mut() {
         map.insert("display_name".into(), user.display_name.clone().into());
         map.insert("username".into(), user.username.clone().into());
     }
-    if let Err(e) = notifier.send_mail(&user.email, template, values).await {
-        tracing::warn!(error = %e, template, "could not send a notice");
+    match notifier.send_mail(&user.email, template, values).await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, template, "could not send a notice");
+            false
+        }
     }
 }

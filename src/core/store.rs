@@ -59,6 +59,62 @@ pub trait UserStore: Send + Sync {
     async fn list_roles(&self) -> Result<Vec<Role>>;
     async fn count_users_with_role(&self, role: &str) -> Result<u64>;
     async fn users_with_role(&self, role: &str) -> Result<Vec<User>>;
+    /// Writes one profile field of a user (and `updated_at`), that field alone, so concurrent changes to
+    /// different fields do not undo each other. `false` when there is no such user. `Error::Conflict` naming
+    /// what collided when the username or e-mail address is taken (the e-mail address regardless of case).
+    async fn update_profile(&self, user_id: &str, change: &ProfileChange<'_>, now: DateTime<Utc>) -> Result<bool>;
+    /// Deletes a user and everything stored for them, in one transaction: sessions, second factors and their
+    /// codes, recovery codes, trusted browsers, OIDC consents, unredeemed authorization codes and device
+    /// authorizations, password links, factor-reset requests about them, role memberships and attempt counters;
+    /// their refresh families and access tokens are revoked (the rows stay, so a replay is still recognised);
+    /// their reports' `manager_id` is cleared. The append-only audit log is untouched. `None`, and no change,
+    /// when there is no such user.
+    async fn delete_user(&self, user_id: &str, now: DateTime<Utc>) -> Result<Option<DeletedUser>>;
+}
+
+/// One profile field, as `UserStore::update_profile` writes it. Values are already validated by `core::accounts`
+/// (usernames lower-case, e-mail addresses and phone numbers parsed; a manager is an existing user's id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProfileChange<'a> {
+    Username(&'a str),
+    /// The address as given; uniqueness and look-ups use its lower-case form.
+    Email(&'a str),
+    DisplayName(&'a str),
+    Phone(Option<&'a str>),
+    /// The manager's user id.
+    Manager(Option<&'a str>),
+}
+
+/// A user who no longer has a manager because theirs was deleted.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FormerReport {
+    pub id: String,
+    pub username: String,
+}
+
+/// What `UserStore::delete_user` removed or revoked, for the `user.deleted` audit event.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DeletedUser {
+    pub roles: Vec<String>,
+    /// The users whose manager this was: they have none now.
+    pub reports: Vec<FormerReport>,
+    pub sessions: u64,
+    /// Refresh tokens and access tokens revoked.
+    pub tokens_revoked: u64,
+    /// Second factors, active and pending (recovery codes counted apart).
+    pub factors: u64,
+    pub recovery_codes: u64,
+    pub trusted_devices: u64,
+    pub consents: u64,
+    /// Unredeemed authorization codes and device authorizations the user had approved or was asked about.
+    pub authorization_codes: u64,
+    pub device_authorizations: u64,
+    /// Password reset and first-setup links.
+    pub password_links: u64,
+    /// Factor-reset requests about the user, all of them; `open_factor_resets` of those were still open.
+    pub factor_resets: u64,
+    pub open_factor_resets: u64,
+    pub attempt_counters: u64,
 }
 
 #[async_trait]
@@ -71,6 +127,8 @@ pub trait SessionStore: Send + Sync {
     /// transaction: what a credential event (password set, account disabled) does. Returns the sessions ended.
     async fn end_sign_ins_of_user(&self, user_id: &str, now: DateTime<Utc>) -> Result<u64>;
     async fn count_sessions_of_user(&self, user_id: &str) -> Result<u64>;
+    /// Every stored session of a user in whatever state, live or not (the caller judges expiry), oldest first.
+    async fn sessions_of_user(&self, user_id: &str) -> Result<Vec<Session>>;
     /// Replaces session `old_hash` by `new` in one transaction (a new id on every change of assurance).
     /// `false`, and no change, when `old_hash` no longer exists — so a pending session is promoted once.
     async fn promote_session(&self, old_hash: &str, new: &Session) -> Result<bool>;

@@ -17,6 +17,7 @@ mod sessions;
 mod sms_codes;
 mod throttle;
 mod trusted_devices;
+mod user_removal;
 mod users;
 
 use async_trait::async_trait;

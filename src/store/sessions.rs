@@ -2,7 +2,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use entity::session;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 
 use super::{SeaStore, db_error};
 use crate::core::model::{Session, SessionState};
@@ -109,6 +111,19 @@ impl SessionStore for SeaStore {
         super::grants::revoke_of_user(&txn, user_id, now).await?;
         txn.commit().await.map_err(db_error)?;
         Ok(ended.rows_affected)
+    }
+
+    async fn sessions_of_user(&self, user_id: &str) -> Result<Vec<Session>> {
+        session::Entity::find()
+            .filter(session::Column::UserId.eq(user_id))
+            .order_by_asc(session::Column::CreatedAt)
+            .order_by_asc(session::Column::IdHash)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(to_domain)
+            .collect()
     }
 
     async fn count_sessions_of_user(&self, user_id: &str) -> Result<u64> {

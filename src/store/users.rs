@@ -9,7 +9,7 @@ use sea_orm::{
 
 use super::{SeaStore, db_error};
 use crate::core::model::{Role, User, UserStatus};
-use crate::core::store::UserStore;
+use crate::core::store::{DeletedUser, ProfileChange, UserStore};
 use crate::core::{Error, Result};
 
 /// The escape character of LIKE patterns: not a backslash, whose quoting differs between SQLite and PostgreSQL.
@@ -275,5 +275,28 @@ impl UserStore for SeaStore {
             .count(&self.db)
             .await
             .map_err(db_error)
+    }
+
+    async fn update_profile(&self, user_id: &str, change: &ProfileChange<'_>, now: DateTime<Utc>) -> Result<bool> {
+        let mut update = user::Entity::update_many().col_expr(user::Column::UpdatedAt, Expr::value(now));
+        update = match *change {
+            ProfileChange::Username(username) => update.col_expr(user::Column::Username, Expr::value(username)),
+            ProfileChange::Email(email) => update
+                .col_expr(user::Column::Email, Expr::value(email))
+                .col_expr(user::Column::EmailNormalized, Expr::value(email.to_lowercase())),
+            ProfileChange::DisplayName(name) => update.col_expr(user::Column::DisplayName, Expr::value(name)),
+            ProfileChange::Phone(phone) => update.col_expr(user::Column::Phone, Expr::value(phone)),
+            ProfileChange::Manager(manager_id) => update.col_expr(user::Column::ManagerId, Expr::value(manager_id)),
+        };
+        let result = update
+            .filter(user::Column::Id.eq(user_id))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected == 1)
+    }
+
+    async fn delete_user(&self, user_id: &str, now: DateTime<Utc>) -> Result<Option<DeletedUser>> {
+        super::user_removal::delete_user(&self.db, user_id, now).await
     }
 }

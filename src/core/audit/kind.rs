@@ -183,6 +183,24 @@ audit_kinds! {
     UserRoleRemoved => "user.role_removed",
     /// A user's own "second factor required" flag changed.
     UserMfaRequiredChanged => "user.mfa_required_changed",
+    /// A user's e-mail address changed (old and new in the details; the old address was told).
+    UserEmailChanged => "user.email_changed",
+    /// A user's display name changed (old and new in the details).
+    UserDisplayNameChanged => "user.display_name_changed",
+    /// A user's profile phone number was set, changed or cleared (masked old and new in the details); their
+    /// trusted browsers were revoked and the old channels told.
+    UserPhoneChanged => "user.phone_changed",
+    /// A user's manager was set, changed or cleared (old and new in the details).
+    UserManagerChanged => "user.manager_changed",
+    /// A user's username changed (old and new in the details); the id, and all that points at it, stays.
+    UserRenamed => "user.renamed",
+    /// A user was deleted with everything stored for them (their username, roles, former reports and what was
+    /// removed in the details); earlier events keep their subject id.
+    UserDeleted => "user.deleted",
+    /// An administrator ended one of a user's browser sessions (its token grants revoked).
+    UserSessionEnded => "user.session_ended",
+    /// An administrator ended every browser session of a user (every token grant of theirs revoked).
+    UserSessionsEnded => "user.sessions_ended",
     /// A role's factor policy changed (before and after in the details).
     RolePolicyChanged => "role.policy_changed",
 }

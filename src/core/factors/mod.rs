@@ -153,6 +153,15 @@ impl Factor {
     pub fn seal_context(&self) -> String {
         format!("factor:{}:{}", self.user_id, self.id)
     }
+
+    /// An SMS factor's own verified number (in its data); `None` for other kinds. Independent of the profile's
+    /// phone number (`User::phone`): changing one never changes the other.
+    pub fn phone(&self) -> Option<&str> {
+        if self.kind != FactorKind::Sms {
+            return None;
+        }
+        self.data.get("phone").and_then(|p| p.as_str())
+    }
 }
 
 /// What a kind's sign-in check decided (its `verify`); `core::signin::second_factor` concludes the step from it.

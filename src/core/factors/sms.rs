@@ -33,20 +33,13 @@ pub fn normalize(code: &str) -> Option<String> {
     (digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 
+/// The verified number an SMS factor sends its codes to (kept in the factor's data, apart from the profile's).
 pub fn phone_of(factor: &Factor) -> Option<&str> {
-    factor.data.get("phone").and_then(|p| p.as_str())
+    factor.phone()
 }
 
-/// "+41•••••••00": enough to recognise one's own number, not enough to learn someone else's.
-pub fn masked(phone: &str) -> String {
-    let chars: Vec<char> = phone.chars().collect();
-    if chars.len() <= 5 {
-        return "•".repeat(chars.len());
-    }
-    let head: String = chars[..3].iter().collect();
-    let tail: String = chars[chars.len() - 2..].iter().collect();
-    format!("{head}{}{tail}", "•".repeat(chars.len() - 5))
-}
+/// "+41•••••••00" (`model::masked_phone`, a leaf, so account administration masks numbers the same way).
+pub use crate::core::model::masked_phone as masked;
 
 /// Sends a fresh code for `factor` bound to `session_hash`, replacing earlier unused ones for that session.
 pub async fn send_code(ctx: &RequestCtx<'_>, user: &User, factor: &Factor, session_hash: &str) -> Result<()> {

@@ -40,6 +40,11 @@ impl Cli {
         }
     }
 
+    /// The data directory the commands use (its `mail/` holds the mails they send).
+    pub(crate) fn data_dir(&self) -> &Path {
+        self.data.path()
+    }
+
     /// The database the commands use, to start a server on it too.
     pub(crate) fn db_url(&self) -> &str {
         &self.db.url

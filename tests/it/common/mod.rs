@@ -253,36 +253,42 @@ impl TestServer {
 
     /// Mails written by the file transport, oldest first; waits up to 5 s for at least `count`.
     pub async fn mails(&self, count: usize) -> Vec<String> {
-        let dir = self.data_dir.join("mail");
-        for _ in 0..100 {
-            let mut files: Vec<_> = std::fs::read_dir(&dir)
-                .map(|d| {
-                    d.filter_map(Result::ok)
-                        .map(|e| e.path())
-                        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-                        .collect()
-                })
-                .unwrap_or_default();
-            // A file may still be being written: count only complete messages (closing MIME boundary).
-            let contents: Vec<_> = files
-                .iter()
-                .map(|p| std::fs::read_to_string(p).unwrap_or_default())
-                .collect();
-            if files.len() >= count && contents.iter().all(|c| c.trim_end().ends_with("--")) {
-                files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
-                return files
-                    .iter()
-                    .map(|p| decode_mail(&std::fs::read_to_string(p).unwrap_or_default()))
-                    .collect();
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Vec::new()
+        mails_in(&self.data_dir, count).await
     }
 
     pub async fn stop(self) {
         self.running.handle.stop(true).await;
     }
+}
+
+/// Mails the file transport wrote under the data directory `data_dir` (a server's or a command's), oldest first;
+/// waits up to 5 s for at least `count`.
+pub async fn mails_in(data_dir: &Path, count: usize) -> Vec<String> {
+    let dir = data_dir.join("mail");
+    for _ in 0..100 {
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // A file may still be being written: count only complete messages (closing MIME boundary).
+        let contents: Vec<_> = files
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+            .collect();
+        if files.len() >= count && contents.iter().all(|c| c.trim_end().ends_with("--")) {
+            files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+            return files
+                .iter()
+                .map(|p| decode_mail(&std::fs::read_to_string(p).unwrap_or_default()))
+                .collect();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Vec::new()
 }
 
 /// Undoes quoted-printable soft breaks and escapes enough to find links in a mail.

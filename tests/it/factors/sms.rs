@@ -5,7 +5,7 @@ use serde_json::Value;
 
 pub(crate) const PHONE: &str = "+41 44 668 18 00";
 const E164: &str = "+41446681800";
-const SECRET: &str = "webhook-signing-secret-0123456789";
+pub(crate) const SECRET: &str = "webhook-signing-secret-0123456789";
 
 pub(crate) async fn server_with_webhook() -> (TestServer, HttpSink, TestDb) {
     let sink = HttpSink::start(200, "{}").await;

@@ -183,6 +183,20 @@ fn every_template_renders() {
             "{name}"
         );
     }
+    // A changed address or number: the new value, or "removed" when the number was cleared.
+    ctx.insert("new_email", "new@example.com");
+    ctx.insert("new_phone", "+41•••••••99");
+    for ext in ["txt", "html"] {
+        let mail = tera.render(&format!("email/email_changed.{ext}"), &ctx).unwrap();
+        assert!(mail.contains("new@example.com") && mail.contains("alice"), "{mail}");
+        let text = tera.render(&format!("email/phone_changed.{ext}"), &ctx).unwrap();
+        assert!(text.contains("+41•••••••99") && !text.contains("removed"), "{text}");
+    }
+    ctx.insert("new_phone", &Option::<String>::None);
+    for ext in ["txt", "html"] {
+        let text = tera.render(&format!("email/phone_changed.{ext}"), &ctx).unwrap();
+        assert!(text.contains("was removed"), "{text}");
+    }
     // Pages with two outcomes render both.
     ctx.insert("approved", &false);
     let denied = tera

@@ -3,4 +3,5 @@
 mod accounts;
 pub(crate) mod common;
 mod grants;
+mod profiles;
 mod protocols;

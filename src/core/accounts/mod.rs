@@ -1,5 +1,9 @@
-//! Account administration: creating users, passwords set by an administrator, enabling and disabling,
-//! roles. Used by the CLI now and by the admin API and pages later; every change is audited.
+//! Account administration, the one service layer the CLI, the admin REST API and the admin console share: each
+//! function validates its input (an `Error::Invalid` names the field, e.g. `email: …`), changes the store and
+//! records one audit event of its own kind. Here: creating and finding users, passwords set by an administrator,
+//! enabling and disabling, roles. Beside it, one concern per file: the profile fields (`profile.rs`: e-mail
+//! address, display name, phone number, manager, username), deleting a user (`removal.rs`) and a user's browser
+//! sessions (`sessions.rs`).
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::json;
@@ -9,6 +13,30 @@ use super::factors::password::{self, PasswordPool};
 use super::model::{Email, Phone, User, UserStatus, Username};
 use super::store::Store;
 use super::{Error, Result};
+
+mod profile;
+mod removal;
+mod sessions;
+
+pub use profile::{rename, set_display_name, set_email, set_manager, set_phone};
+pub use removal::delete;
+pub use sessions::{SessionInfo, end_session, end_sessions, sessions};
+
+/// An `Invalid` error about `field`, prefixed with its name (`email: …`) so an API can point at the field.
+fn in_field(field: &str, error: Error) -> Error {
+    match error {
+        Error::Invalid(message) => Error::Invalid(format!("{field}: {message}")),
+        other => other,
+    }
+}
+
+/// The user as stored now; `NotFound` when they were deleted meanwhile.
+async fn reload(store: &dyn Store, user: &User) -> Result<User> {
+    store
+        .user_by_id(&user.id)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("user '{}'", user.username)))
+}
 
 #[derive(Clone, Debug, Default)]
 pub struct NewAccount {
