@@ -36,6 +36,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(users::create)
             .service(users::show)
             .service(users::update)
+            .service(users::rename)
+            .service(users::remove)
+            .service(users::sessions)
+            .service(users::end_sessions)
+            .service(users::end_session)
             .service(users::add_role)
             .service(users::remove_role)
             .service(users::factors)
@@ -65,10 +70,34 @@ pub fn openapi(public_url: &str) -> OpenApi {
              problem documents.",
         ))
         .build();
+    // Handlers in different files share names (`list`, `show`): the tag makes each operation id unique.
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            if let (Some(tag), Some(id)) = (operation.tags.as_ref().and_then(|t| t.first()), &operation.operation_id) {
+                operation.operation_id = Some(format!("{tag}_{id}"));
+            }
+        }
+    }
     doc.servers = Some(vec![utoipa::openapi::Server::new(public_url.trim_end_matches('/'))]);
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
     doc
+}
+
+/// For optional members where `null` means "remove": absent stays `None`, `null` is `Some(None)`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    serde::Deserialize::deserialize(deserializer).map(Some)
 }
 
 /// The document, rendered once at start.

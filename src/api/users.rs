@@ -155,7 +155,7 @@ pub async fn create(caller: Caller, body: web::Json<NewUser>) -> Result<HttpResp
 }
 
 /// One user, by id or username.
-#[utoipa::path(tag = "users", params(("user" = String, Path, description = "id or username")),
+#[utoipa::path(tag = "users", params(("user" = String, Path, description = "id or username", example = "alice")),
     security(("bearer" = [])), responses((status = 200, body = UserView), (status = 404, body = super::problem::ProblemBody)))]
 #[get("/users/{user}")]
 pub async fn show(caller: Caller, path: web::Path<String>) -> Result<web::Json<UserView>, Problem> {
@@ -167,12 +167,24 @@ pub async fn show(caller: Caller, path: web::Path<String>) -> Result<web::Json<U
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserChange {
+    /// A new e-mail address; the old address is told of the change.
+    pub email: Option<String>,
+    pub display_name: Option<String>,
+    /// E.164; `null` removes it. Like a user's own change it revokes their trusted browsers and tells them on the
+    /// old channels. An SMS factor keeps its own number: factors change only through the recovery rules.
+    #[serde(default, deserialize_with = "super::present")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    /// The manager's username or e-mail address; `null` removes it. Never the user or someone below them.
+    #[serde(default, deserialize_with = "super::present")]
+    #[schema(value_type = Option<String>)]
+    pub manager: Option<Option<String>>,
     /// `active` or `disabled` (disabling ends every session at once).
     pub status: Option<String>,
 }
 
 /// Changes what is given, each change audited as the CLI's is.
-#[utoipa::path(tag = "users", params(("user" = String, Path, description = "id or username")),
+#[utoipa::path(tag = "users", params(("user" = String, Path, description = "id or username", example = "alice")),
     request_body = UserChange, security(("bearer" = [])),
     responses((status = 200, body = UserView), (status = 400, body = super::problem::ProblemBody),
         (status = 403, body = super::problem::ProblemBody), (status = 404, body = super::problem::ProblemBody)))]
@@ -191,17 +203,159 @@ pub async fn update(
         Some(_) => return Err(Problem::field("status", "use active or disabled")),
         None => None,
     };
+    let (now, origin, state) = (caller.now(), &caller.origin, &caller.state);
+    // Each change is its own audited step, in this order; the first refusal stops the rest.
+    let mut user = user;
+    if let Some(email) = &body.email {
+        user = accounts::set_email(store, now, origin, &user, state.notifier.as_ref(), email)
+            .await
+            .map_err(Problem::at("email"))?;
+    }
+    if let Some(name) = &body.display_name {
+        user = accounts::set_display_name(store, now, origin, &user, name)
+            .await
+            .map_err(Problem::at("display_name"))?;
+    }
+    if let Some(phone) = &body.phone {
+        let (notifier, sms) = (state.notifier.as_ref(), state.sms.as_ref());
+        user = accounts::set_phone(store, now, origin, &user, notifier, sms, phone.as_deref())
+            .await
+            .map_err(Problem::at("phone"))?;
+    }
+    if let Some(manager) = &body.manager {
+        user = accounts::set_manager(store, now, origin, &user, manager.as_deref())
+            .await
+            .map_err(Problem::at("manager"))?;
+    }
     if let Some(status) = status
         && status != user.status
     {
-        accounts::set_status(store, caller.now(), &caller.origin, &user, status).await?;
+        accounts::set_status(store, now, origin, &user, status).await?;
     }
     let user = resolve(store, &user.id).await?;
     Ok(web::Json(view(store, &user).await?))
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rename {
+    /// 1–64 of a-z 0-9 . _ - @. The id, sessions, tokens and audit trail stay with the account.
+    pub username: String,
+}
+
+/// Renames a user.
+#[utoipa::path(tag = "users", params(("user" = String, Path, description = "id or username", example = "alice")), request_body = Rename, security(("bearer" = [])),
+    responses((status = 200, body = UserView), (status = 400, body = super::problem::ProblemBody),
+        (status = 403, body = super::problem::ProblemBody), (status = 404, body = super::problem::ProblemBody),
+        (status = 409, body = super::problem::ProblemBody)))]
+#[post("/users/{user}/rename")]
+pub async fn rename(
+    caller: Caller,
+    path: web::Path<String>,
+    body: web::Json<Rename>,
+) -> Result<web::Json<UserView>, Problem> {
+    let store = caller.store();
+    let user = resolve(store, &path).await?;
+    caller.require_on(Permission::ManageUsers, &user).await?;
+    let user = accounts::rename(store, caller.now(), &caller.origin, &user, &body.username)
+        .await
+        .map_err(Problem::at("username"))?;
+    Ok(web::Json(view(store, &user).await?))
+}
+
+/// Deletes a user for good (docs/admin.md, "Deleting a user"): sessions end, tokens are revoked, factors, trusted
+/// browsers, consents, links and factor-reset requests go, reports lose their manager; the audit log keeps its
+/// entries. Never the last administrator.
+#[utoipa::path(tag = "users", params(("user" = String, Path, description = "id or username", example = "alice")), security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = super::problem::ProblemBody),
+        (status = 404, body = super::problem::ProblemBody), (status = 409, body = super::problem::ProblemBody)))]
+#[delete("/users/{user}")]
+pub async fn remove(caller: Caller, path: web::Path<String>) -> Result<HttpResponse, Problem> {
+    let store = caller.store();
+    let user = resolve(store, &path).await?;
+    caller.require_on(Permission::ManageUsers, &user).await?;
+    accounts::delete(store, caller.now(), &caller.origin, &user).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A browser session of the user.
+#[derive(Serialize, ToSchema)]
+pub struct SessionView {
+    /// What `DELETE /users/{user}/sessions/{id}` takes (the session's `sid`, as relying parties see it).
+    pub id: String,
+    /// `authenticated`, or a sign-in waiting for its second factor or enrolment.
+    pub state: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub auth_time: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub amr: Vec<String>,
+    pub acr: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// The user's live browser sessions.
+#[utoipa::path(tag = "users", params(("user" = String, Path, description = "id or username", example = "alice")), security(("bearer" = [])),
+    responses((status = 200, body = Vec<SessionView>), (status = 404, body = super::problem::ProblemBody)))]
+#[get("/users/{user}/sessions")]
+pub async fn sessions(caller: Caller, path: web::Path<String>) -> Result<web::Json<Vec<SessionView>>, Problem> {
+    caller.require(Permission::ReadUsers)?;
+    let store = caller.store();
+    let user = resolve(store, &path).await?;
+    let sessions = accounts::sessions(store, caller.now(), caller.state.limits, &user).await?;
+    Ok(web::Json(
+        sessions
+            .into_iter()
+            .map(|s| SessionView {
+                id: s.id,
+                state: s.state.to_string(),
+                created_at: s.created_at,
+                last_seen_at: s.last_seen_at,
+                auth_time: s.auth_time,
+                expires_at: s.expires_at,
+                amr: s.amr,
+                acr: s.acr.to_string(),
+                ip: s.ip,
+                user_agent: s.user_agent,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Ended {
+    pub ended: u64,
+}
+
+/// Ends every session of the user and revokes every token they earned.
+#[utoipa::path(tag = "users", params(("user" = String, Path, description = "id or username", example = "alice")), security(("bearer" = [])),
+    responses((status = 200, body = Ended), (status = 403, body = super::problem::ProblemBody),
+        (status = 404, body = super::problem::ProblemBody)))]
+#[delete("/users/{user}/sessions")]
+pub async fn end_sessions(caller: Caller, path: web::Path<String>) -> Result<web::Json<Ended>, Problem> {
+    let store = caller.store();
+    let user = resolve(store, &path).await?;
+    caller.require_on(Permission::SupportUsers, &user).await?;
+    let ended = accounts::end_sessions(store, caller.now(), &caller.origin, &user).await?;
+    Ok(web::Json(Ended { ended }))
+}
+
+/// Ends one session of the user and revokes the tokens its sign-in earned (`offline_access` excepted).
+#[utoipa::path(tag = "users", params(("user" = String, Path, description = "id or username", example = "alice"), ("session" = String, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = super::problem::ProblemBody),
+        (status = 404, body = super::problem::ProblemBody)))]
+#[delete("/users/{user}/sessions/{session}")]
+pub async fn end_session(caller: Caller, path: web::Path<(String, String)>) -> Result<HttpResponse, Problem> {
+    let store = caller.store();
+    let user = resolve(store, &path.0).await?;
+    caller.require_on(Permission::SupportUsers, &user).await?;
+    accounts::end_session(store, caller.now(), &caller.origin, &user, &path.1).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// Gives a user a role (409 when the combination of roles has no factor kind in common).
-#[utoipa::path(tag = "users", params(("user" = String, Path), ("role" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "users", params(("user" = String, Path, description = "id or username", example = "alice"), ("role" = String, Path, example = "helpdesk")), security(("bearer" = [])),
     responses((status = 200, body = UserView), (status = 400, body = super::problem::ProblemBody),
         (status = 403, body = super::problem::ProblemBody), (status = 404, body = super::problem::ProblemBody)))]
 #[put("/users/{user}/roles/{role}")]
@@ -216,7 +370,7 @@ pub async fn add_role(caller: Caller, path: web::Path<(String, String)>) -> Resu
 }
 
 /// Takes a role from a user (never `admin` from the last administrator).
-#[utoipa::path(tag = "users", params(("user" = String, Path), ("role" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "users", params(("user" = String, Path, description = "id or username", example = "alice"), ("role" = String, Path, example = "helpdesk")), security(("bearer" = [])),
     responses((status = 200, body = UserView), (status = 403, body = super::problem::ProblemBody),
         (status = 404, body = super::problem::ProblemBody), (status = 409, body = super::problem::ProblemBody)))]
 #[delete("/users/{user}/roles/{role}")]
@@ -245,7 +399,7 @@ pub struct FactorView {
 
 /// A user's second factors. There is no way to remove one here: factors are removed by the user, or through a
 /// factor reset under the recovery rules.
-#[utoipa::path(tag = "users", params(("user" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "users", params(("user" = String, Path, description = "id or username", example = "alice")), security(("bearer" = [])),
     responses((status = 200, body = Vec<FactorView>), (status = 404, body = super::problem::ProblemBody)))]
 #[get("/users/{user}/factors")]
 pub async fn factors(caller: Caller, path: web::Path<String>) -> Result<web::Json<Vec<FactorView>>, Problem> {
@@ -288,7 +442,7 @@ pub struct TrustedDeviceView {
 }
 
 /// The browsers trusted to skip the user's second factor, as today's policy counts them.
-#[utoipa::path(tag = "users", params(("user" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "users", params(("user" = String, Path, description = "id or username", example = "alice")), security(("bearer" = [])),
     responses((status = 200, body = Vec<TrustedDeviceView>), (status = 404, body = super::problem::ProblemBody)))]
 #[get("/users/{user}/trusted-devices")]
 pub async fn trusted_devices(
@@ -323,7 +477,7 @@ pub struct Revoked {
 }
 
 /// Revokes every trusted browser of the user: the next sign-in asks for a second factor again.
-#[utoipa::path(tag = "users", params(("user" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "users", params(("user" = String, Path, description = "id or username", example = "alice")), security(("bearer" = [])),
     responses((status = 200, body = Revoked), (status = 403, body = super::problem::ProblemBody),
         (status = 404, body = super::problem::ProblemBody)))]
 #[delete("/users/{user}/trusted-devices")]
@@ -336,7 +490,7 @@ pub async fn revoke_trusted_devices(caller: Caller, path: web::Path<String>) -> 
 }
 
 /// Revokes one trusted browser.
-#[utoipa::path(tag = "users", params(("user" = String, Path), ("device" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "users", params(("user" = String, Path, description = "id or username", example = "alice"), ("device" = String, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 403, body = super::problem::ProblemBody),
         (status = 404, body = super::problem::ProblemBody)))]
 #[delete("/users/{user}/trusted-devices/{device}")]
@@ -355,7 +509,7 @@ pub struct Unlocked {
 }
 
 /// Ends a password lockout after too many wrong passwords.
-#[utoipa::path(tag = "users", params(("user" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "users", params(("user" = String, Path, description = "id or username", example = "alice")), security(("bearer" = [])),
     responses((status = 200, body = Unlocked), (status = 403, body = super::problem::ProblemBody),
         (status = 404, body = super::problem::ProblemBody)))]
 #[post("/users/{user}/unlock")]

@@ -205,3 +205,157 @@ async fn roles_status_factors_and_trusted_devices() {
     assert_eq!(unlocked.status, 200, "{}", unlocked.text);
     assert_eq!(unlocked.json["was_locked"], false);
 }
+
+#[tokio::test]
+async fn profile_changes_rename_delete_and_sessions_go_through_the_same_rules_as_the_cli() {
+    let (server, token) = admin_server().await;
+    server.add_user("mona", None).await;
+    server.add_user("nick", Some(GOOD_PASSWORD)).await;
+    let change = json!({
+        "email": "nick@corp.example", "display_name": "Nick N.", "phone": "+41446681800", "manager": "mona",
+    });
+    let changed = call(&server, "PATCH", "/api/v1/users/nick", Some(&token), Some(&change)).await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_eq!(changed.json["email"], "nick@corp.example");
+    assert_eq!(changed.json["display_name"], "Nick N.");
+    assert_eq!(changed.json["phone"], "+41446681800");
+    assert_eq!(changed.json["manager"], "mona");
+    let nick = server.user("nick").await;
+    let kinds: Vec<String> = server
+        .state()
+        .store
+        .list_audit(Some(&nick.id), 20)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.event.actor.as_deref() == Some("client:svc-admin"))
+        .map(|e| e.event.kind)
+        .collect();
+    for kind in [
+        "user.email_changed",
+        "user.display_name_changed",
+        "user.phone_changed",
+        "user.manager_changed",
+    ] {
+        assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
+    }
+
+    // null removes; a cycle is refused at the field, and nothing else in the body is applied after it.
+    let cleared = call(
+        &server,
+        "PATCH",
+        "/api/v1/users/nick",
+        Some(&token),
+        Some(&json!({ "phone": null })),
+    )
+    .await;
+    assert_eq!(cleared.json["phone"], serde_json::Value::Null, "{}", cleared.text);
+    let cycle = call(
+        &server,
+        "PATCH",
+        "/api/v1/users/mona",
+        Some(&token),
+        Some(&json!({ "manager": "nick" })),
+    )
+    .await;
+    cycle.assert_problem(400);
+    assert_eq!(cycle.json["errors"][0]["field"], "manager");
+    let taken = call(
+        &server,
+        "PATCH",
+        "/api/v1/users/mona",
+        Some(&token),
+        Some(&json!({ "email": "nick@corp.example" })),
+    )
+    .await;
+    taken.assert_problem(409);
+    assert!(taken.json["detail"].as_str().unwrap().contains("nick@corp.example"));
+
+    // Rename keeps the id; the old name is free.
+    let renamed = call(
+        &server,
+        "POST",
+        "/api/v1/users/nick/rename",
+        Some(&token),
+        Some(&json!({ "username": "nicholas" })),
+    )
+    .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    assert_eq!(renamed.json["id"], nick.id.as_str());
+    call(&server, "GET", "/api/v1/users/nick", Some(&token), None)
+        .await
+        .assert_problem(404);
+    let bad = call(
+        &server,
+        "POST",
+        "/api/v1/users/nicholas/rename",
+        Some(&token),
+        Some(&json!({ "username": "Not Valid" })),
+    )
+    .await;
+    bad.assert_problem(400);
+    assert_eq!(bad.json["errors"][0]["field"], "username");
+
+    // Sessions: listed, one ended (its cookie stops working), then all.
+    let first = server.browser();
+    first.login("nicholas", GOOD_PASSWORD).await;
+    let second = server.browser();
+    second.login("nicholas", GOOD_PASSWORD).await;
+    let listed = call(&server, "GET", "/api/v1/users/nicholas/sessions", Some(&token), None).await;
+    assert_eq!(listed.json.as_array().unwrap().len(), 2, "{}", listed.text);
+    let id = listed.json[0]["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/users/nicholas/sessions/{id}");
+    assert_eq!(call(&server, "DELETE", &path, Some(&token), None).await.status, 204);
+    call(&server, "DELETE", &path, Some(&token), None)
+        .await
+        .assert_problem(404);
+    assert_eq!(server.session_count(&nick).await, 1);
+    let all = call(&server, "DELETE", "/api/v1/users/nicholas/sessions", Some(&token), None).await;
+    assert_eq!(all.json["ended"], 1, "{}", all.text);
+    assert_eq!(first.get("/account").await.status, 303, "signed out");
+    assert_eq!(second.get("/account").await.status, 303, "signed out");
+
+    // Delete: 204, gone, the e-mail address is free again; the audit trail stays.
+    assert_eq!(
+        call(&server, "DELETE", "/api/v1/users/nicholas", Some(&token), None)
+            .await
+            .status,
+        204
+    );
+    call(
+        &server,
+        "GET",
+        &format!("/api/v1/users/{}", nick.id),
+        Some(&token),
+        None,
+    )
+    .await
+    .assert_problem(404);
+    let reused = json!({ "username": "nick", "email": "nick@corp.example" });
+    assert_eq!(
+        call(&server, "POST", "/api/v1/users", Some(&token), Some(&reused))
+            .await
+            .status,
+        201
+    );
+    let trail = call(
+        &server,
+        "GET",
+        &format!("/api/v1/audit?kind=user.deleted"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(trail.json["items"][0]["subject_user_id"], nick.id.as_str());
+
+    // Never the last administrator.
+    server.add_user_with("root", None, &["admin"]).await;
+    let refused = call(&server, "DELETE", "/api/v1/users/root", Some(&token), None).await;
+    refused.assert_problem(409);
+    assert!(
+        call(&server, "GET", "/api/v1/users/root", Some(&token), None)
+            .await
+            .status
+            == 200
+    );
+}

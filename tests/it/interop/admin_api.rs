@@ -30,7 +30,10 @@ async fn the_openapi_document_is_valid_and_schemathesis_finds_no_server_error_or
     )
     .await;
     let result = node::json_result("admin_api.py", &output);
-    assert!(result["openapi"].as_str().unwrap_or_default().starts_with("3.1"), "{result}");
+    assert!(
+        result["openapi"].as_str().unwrap_or_default().starts_with("3.1"),
+        "{result}"
+    );
     assert_eq!(result["spec_problem"], serde_json::Value::Null, "{result}");
     assert_eq!(
         result["schemathesis_exit"],
