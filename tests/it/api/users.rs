@@ -338,14 +338,7 @@ async fn profile_changes_rename_delete_and_sessions_go_through_the_same_rules_as
             .status,
         201
     );
-    let trail = call(
-        &server,
-        "GET",
-        &format!("/api/v1/audit?kind=user.deleted"),
-        Some(&token),
-        None,
-    )
-    .await;
+    let trail = call(&server, "GET", "/api/v1/audit?kind=user.deleted", Some(&token), None).await;
     assert_eq!(trail.json["items"][0]["subject_user_id"], nick.id.as_str());
 
     // Never the last administrator.
