@@ -109,13 +109,20 @@ async fn filter_of(store: &dyn Store, q: &AuditQuery) -> Result<AuditFilter, Pro
 }
 
 /// Usernames of the ids a page names, each looked up once.
-struct Names<'a> {
+pub struct Names<'a> {
     store: &'a dyn Store,
     known: HashMap<String, Option<String>>,
 }
 
-impl Names<'_> {
-    async fn of(&mut self, user_id: &str) -> Result<Option<String>, Problem> {
+impl<'a> Names<'a> {
+    pub fn new(store: &'a dyn Store) -> Self {
+        Names {
+            store,
+            known: HashMap::new(),
+        }
+    }
+
+    pub async fn of(&mut self, user_id: &str) -> Result<Option<String>, Problem> {
         if let Some(name) = self.known.get(user_id) {
             return Ok(name.clone());
         }
@@ -124,7 +131,7 @@ impl Names<'_> {
         Ok(name)
     }
 
-    async fn view(&mut self, record: AuditRecord) -> Result<AuditView, Problem> {
+    pub async fn view(&mut self, record: AuditRecord) -> Result<AuditView, Problem> {
         let e = record.event;
         let actor_username = match e.actor.as_deref().and_then(|a| a.strip_prefix("user:")) {
             Some(id) => self.of(id).await?,
@@ -156,10 +163,7 @@ async fn page(store: &dyn Store, filter: &AuditFilter, limit: u64) -> Result<(Ve
     let more = records.len() as u64 > limit;
     records.truncate(limit as usize);
     let last = records.last().map(|r| r.id).filter(|_| more);
-    let mut names = Names {
-        store,
-        known: HashMap::new(),
-    };
+    let mut names = Names::new(store);
     let mut items = Vec::with_capacity(records.len());
     for record in records {
         items.push(names.view(record).await?);

@@ -15,6 +15,7 @@ mod audit;
 pub mod auth;
 mod page;
 pub mod problem;
+mod recovery;
 mod users;
 
 /// Request bodies of the API are small; anything larger is refused with 413 before it is parsed.
@@ -48,6 +49,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(users::revoke_trusted_devices)
             .service(users::revoke_trusted_device)
             .service(users::unlock)
+            .service(recovery::list)
+            .service(recovery::open)
+            .service(recovery::show)
+            .service(recovery::approve)
+            .service(recovery::deny)
+            .service(recovery::execute)
+            .service(recovery::cancel)
             .service(audit::list)
             .service(audit::export)
             .default_service(web::to(problem::not_found)),

@@ -1,6 +1,9 @@
 //! What the API tests share: service clients and their tokens, and a small JSON client with a bearer token.
 use crate::common::*;
+use crate::oidc::common::{REDIRECT, code_for, redeem};
 use gatehouse::core::audit::Origin;
+use gatehouse::core::policy::roles;
+use gatehouse::core::policy::{PolicyChange, parse_kinds};
 use gatehouse::protocols::oidc::clients::{self, NewClient};
 use serde_json::Value;
 
@@ -104,4 +107,62 @@ pub(crate) async fn admin_server() -> (TestServer, String) {
     let server = TestServer::start().await;
     let token = token_with_role(&server, "admin").await;
     (server, token)
+}
+
+/// Registers the trusted public client `spa`, allowed (or not) to ask for `gatehouse:admin`.
+pub(crate) async fn person_client(server: &TestServer, allow_admin_scope: bool) {
+    clients::register(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        NewClient {
+            client_id: "spa".into(),
+            redirect_uris: vec![REDIRECT.into()],
+            public: true,
+            trusted: true,
+            extra_scopes: if allow_admin_scope {
+                vec!["gatehouse:admin".into()]
+            } else {
+                vec![]
+            },
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+}
+
+/// An access token of `username`'s browser session (already signed in) for `scope`.
+pub(crate) async fn person_token(server: &TestServer, browser: &Browser, username: &str, scope: &str) -> String {
+    let code = code_for(server, browser, &[("scope", scope)], username).await;
+    let (status, body) = redeem(server, &code, Some(crate::oidc::common::VERIFIER)).await;
+    assert_eq!(status, 200, "{body}");
+    body["access_token"].as_str().unwrap().to_string()
+}
+
+/// Sets a role's factor kinds as `gatehouse role set ROLE --factors` does.
+pub(crate) async fn allow_factors(server: &TestServer, role: &str, kinds: &str) {
+    roles::set(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        role,
+        &PolicyChange {
+            allowed_factors: Some(parse_kinds(kinds).unwrap()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+}
+
+/// A fresh browser of `username` signed in with password and a new authenticator app.
+pub(crate) async fn signed_in_with_totp(server: &TestServer, username: &str) -> Browser {
+    let browser = server.browser();
+    assert_eq!(browser.login(username, GOOD_PASSWORD).await.status, 303);
+    let secret = server.enrol_totp(&browser).await;
+    let fresh = server.browser();
+    let done = server.sign_in_with_totp(&fresh, username, &secret).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    fresh
 }

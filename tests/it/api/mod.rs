@@ -4,4 +4,5 @@ mod audit;
 mod auth;
 pub(crate) mod common;
 mod openapi;
+mod recovery;
 mod users;
