@@ -279,3 +279,76 @@ async fn signing_keys_and_client_options_from_the_command_line() {
     // batch and payroll; none of the refused ones.
     assert_eq!(cli.ok(&["client", "list", "--json"]).as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn a_service_client_for_the_admin_api_names_its_role_and_needs_client_credentials() {
+    let cli = Cli::new().await;
+    let added = cli.ok(&[
+        "client",
+        "add",
+        "ops-bot",
+        "--grant",
+        "client_credentials",
+        "--service-role",
+        "helpdesk",
+        "--json",
+    ]);
+    assert_eq!(added["service_role"], "helpdesk");
+    assert!(added["client_secret"].as_str().is_some());
+    assert_eq!(
+        cli.ok(&["client", "show", "ops-bot", "--json"])["service_role"],
+        "helpdesk"
+    );
+    cli.fails(
+        &[
+            "client",
+            "add",
+            "bot2",
+            "--grant",
+            "client_credentials",
+            "--service-role",
+            "root",
+        ],
+        "service_role: unknown role",
+    );
+    cli.fails(
+        &[
+            "client",
+            "add",
+            "bot3",
+            "--redirect-uri",
+            "https://a.example/cb",
+            "--service-role",
+            "admin",
+        ],
+        "--grant client_credentials",
+    );
+    let web = cli.ok(&[
+        "client",
+        "add",
+        "console-app",
+        "--redirect-uri",
+        "https://admin.example/cb",
+        "--allow-scope",
+        "gatehouse:admin",
+        "--json",
+    ]);
+    assert!(web["client_secret"].as_str().is_some());
+    assert_eq!(
+        cli.ok(&["client", "show", "console-app", "--json"])["extra_scopes"],
+        serde_json::json!(["gatehouse:admin"])
+    );
+    cli.fails(
+        &[
+            "client",
+            "add",
+            "x",
+            "--redirect-uri",
+            "https://a.example/cb",
+            "--allow-scope",
+            "root",
+        ],
+        "cannot be allowed",
+    );
+    assert!(cli.ok(&["client", "list", "--json"]).to_string().contains("ops-bot"));
+}
