@@ -3,6 +3,7 @@
 mod audit;
 mod auth;
 pub(crate) mod common;
+mod docs;
 mod openapi;
 mod recovery;
 mod users;

@@ -2,7 +2,7 @@
 //! pyotp, Chromium); `node.rs` and `python.rs` run them. Under `GATEHOUSE_INTEROP=1` a missing client fails the test.
 mod admin_api;
 mod authlib;
-mod node;
+pub(crate) mod node;
 mod oidc;
 mod python;
 mod saml;
