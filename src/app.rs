@@ -263,10 +263,9 @@ pub fn start(state: State, listener: TcpListener, handle_signals: bool) -> anyho
     let https = state.config.is_https();
     let body_limit = state.config.max_body_bytes;
     let read_timeout = std::time::Duration::from_secs(state.config.request_read_timeout_secs);
-    let api_doc = crate::api::openapi(state.config.public_url.as_str())
-        .to_json()
-        .context("rendering the OpenAPI document")?;
-    let api_doc = web::Data::new(crate::api::Document(api_doc));
+    let api_doc =
+        crate::api::Document::render(state.config.public_url.as_str()).context("rendering the OpenAPI document")?;
+    let api_doc = web::Data::new(api_doc);
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())

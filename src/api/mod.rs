@@ -16,6 +16,7 @@ pub mod auth;
 mod page;
 pub mod problem;
 mod recovery;
+mod reference;
 mod users;
 
 /// Request bodies of the API are small; anything larger is refused with 413 before it is parsed.
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .app_data(web::QueryConfig::default().error_handler(problem::query_error))
             .app_data(web::PathConfig::default().error_handler(problem::path_error))
             .service(openapi_json)
+            .service(reference_page)
             .service(users::list)
             .service(users::create)
             .service(users::show)
@@ -108,12 +110,36 @@ where
     serde::Deserialize::deserialize(deserializer).map(Some)
 }
 
-/// The document, rendered once at start.
-pub struct Document(pub String);
+/// The document and its reference page, rendered once at start.
+pub struct Document {
+    json: String,
+    page: String,
+}
+
+impl Document {
+    pub fn render(public_url: &str) -> anyhow::Result<Self> {
+        let doc = openapi(public_url);
+        let json = doc.to_json()?;
+        let value: serde_json::Value = serde_json::from_str(&json)?;
+        let page = crate::templates::shared().render("api/reference.html", &reference::context(&value))?;
+        Ok(Document { json, page })
+    }
+}
 
 /// This API's OpenAPI 3.1 document (no token needed).
 #[utoipa::path(tag = "meta", responses((status = 200, description = "The OpenAPI document", content_type = "application/json", body = Object)))]
 #[get("/openapi.json")]
 pub async fn openapi_json(doc: web::Data<Document>) -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(doc.0.clone())
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(doc.json.clone())
+}
+
+/// This API's reference for people, rendered from the same document (no token needed).
+#[utoipa::path(tag = "meta", responses((status = 200, description = "The reference page", content_type = "text/html", body = String)))]
+#[get("/reference")]
+pub async fn reference_page(doc: web::Data<Document>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(doc.page.clone())
 }

@@ -24,7 +24,7 @@ async fn the_document_lists_every_route_and_every_listed_operation_is_served() {
             operations += 1;
             let concrete = path.replace("{user}", "nobody").replace(['{', '}'], "");
             let reply = call(&server, &method.to_uppercase(), &concrete, None, Some(&Value::Null)).await;
-            if path == "/api/v1/openapi.json" {
+            if path == "/api/v1/openapi.json" || path == "/api/v1/reference" {
                 assert_eq!(reply.status, 200);
                 continue;
             }
@@ -44,4 +44,22 @@ async fn the_document_lists_every_route_and_every_listed_operation_is_served() {
     call(&server, "GET", "/api/v1/not-a-route", None, None)
         .await
         .assert_problem(404);
+}
+
+#[tokio::test]
+async fn the_reference_page_lists_every_operation_of_the_document() {
+    let server = TestServer::start().await;
+    let doc = call(&server, "GET", "/api/v1/openapi.json", None, None).await;
+    let page = call(&server, "GET", "/api/v1/reference", None, None).await;
+    assert_eq!(page.status, 200);
+    assert!(page.header("content-type").unwrap().starts_with("text/html"));
+    for (path, item) in doc.json["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let heading = format!("<code>{} {}</code>", method.to_uppercase(), path);
+            assert!(page.text.contains(&heading), "{heading} is on the page");
+            let anchor = format!("id=\"{}\"", operation["operationId"].as_str().unwrap());
+            assert!(page.text.contains(&anchor), "{anchor}");
+        }
+    }
+    assert!(page.text.contains("id=\"schema-UserView\""));
 }
