@@ -143,6 +143,8 @@ pub trait HardwareTokenStore: Send + Sync {
     async fn import_hardware_tokens(&self, tokens: &[HardwareToken]) -> Result<()>;
     async fn hardware_token(&self, serial: &str) -> Result<Option<HardwareToken>>;
     async fn list_hardware_tokens(&self) -> Result<Vec<HardwareToken>>;
+    /// At most `limit` tokens by serial, after `after_serial` when given (a cursor page).
+    async fn page_hardware_tokens(&self, after_serial: Option<&str>, limit: u64) -> Result<Vec<HardwareToken>>;
     /// In one transaction: binds the token to `factor`'s user if it is unbound (a token binds once) with the
     /// resynchronised counter/drift/step, and inserts the active factor. `false` if it was bound already.
     async fn bind_hardware_token(
