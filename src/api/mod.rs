@@ -1,10 +1,10 @@
-//! The admin REST API under `/api/v1`: JSON resources for users, roles, clients, service providers, keys and the
-//! audit log, for operators who automate (scripts, Terraform, their ITSM). Bearer tokens from our own `/token`
-//! (`auth`); RFC 9457 problem documents for every error (`problem`); cursor pages (`page`).
+//! The admin REST API under `/api/v1`: JSON resources for users, roles, clients, service providers, keys, hardware
+//! tokens and the audit log, for operators who automate (scripts, Terraform, their ITSM). Bearer tokens from our
+//! own `/token` (`auth`); RFC 9457 problem documents for every error (`problem`); cursor pages (`page`).
 //!
 //! The OpenAPI 3.1 document at `/api/v1/openapi.json` is generated from the handlers registered here (utoipa):
 //! a route is documented because it is registered, so the two cannot drift. Each resource's handlers call the
-//! same `core` functions as the CLI and the console, so all three write the same audit events.
+//! same `core` (or `protocols`) functions as the CLI and the console, so all three write the same audit events.
 use actix_web::{HttpResponse, get, web};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{InfoBuilder, OpenApi};
@@ -13,11 +13,14 @@ use utoipa_actix_web::{AppExt, scope};
 
 mod audit;
 pub mod auth;
+mod body;
 mod page;
 pub mod problem;
+mod roles;
 mod users;
 
-/// Request bodies of the API are small; anything larger is refused with 413 before it is parsed.
+/// Request bodies of the API are small; anything larger is refused with 413 before it is parsed. Bodies that carry
+/// files — SAML metadata, token seed files — are read by their handlers with limits of their own (`body`).
 const MAX_JSON_BYTES: usize = 64 * 1024;
 
 /// Registers `/api/v1` (every resource, its error handlers, and the document itself).
@@ -43,6 +46,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(users::revoke_trusted_devices)
             .service(users::revoke_trusted_device)
             .service(users::unlock)
+            .service(roles::list)
+            .service(roles::show)
+            .service(roles::update)
             .service(audit::list)
             .service(audit::export)
             .default_service(web::to(problem::not_found)),

@@ -4,4 +4,5 @@ mod audit;
 mod auth;
 mod common;
 mod openapi;
+mod roles;
 mod users;
