@@ -14,6 +14,7 @@ use utoipa_actix_web::{AppExt, scope};
 mod audit;
 pub mod auth;
 mod body;
+mod clients;
 mod page;
 pub mod problem;
 mod roles;
@@ -22,6 +23,22 @@ mod users;
 /// Request bodies of the API are small; anything larger is refused with 413 before it is parsed. Bodies that carry
 /// files — SAML metadata, token seed files — are read by their handlers with limits of their own (`body`).
 const MAX_JSON_BYTES: usize = 64 * 1024;
+
+/// `text` as one path segment, percent-encoded as JavaScript's `encodeURIComponent` does it (an SP's entity ID is
+/// a URL: `https%3A%2F%2Fsp.example%2Fmetadata`).
+fn path_segment(text: &str) -> String {
+    const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'!')
+        .remove(b'~')
+        .remove(b'*')
+        .remove(b'\'')
+        .remove(b'(')
+        .remove(b')');
+    percent_encoding::utf8_percent_encode(text, COMPONENT).to_string()
+}
 
 /// Registers `/api/v1` (every resource, its error handlers, and the document itself).
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -49,6 +66,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(roles::list)
             .service(roles::show)
             .service(roles::update)
+            .service(clients::list)
+            .service(clients::create)
+            .service(clients::show)
+            .service(clients::update)
+            .service(clients::rotate_secret)
+            .service(clients::remove)
             .service(audit::list)
             .service(audit::export)
             .default_service(web::to(problem::not_found)),

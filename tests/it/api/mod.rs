@@ -2,6 +2,7 @@
 //! strength of their sign-in), the resources, their errors as problem documents, and the OpenAPI document.
 mod audit;
 mod auth;
+mod clients;
 mod common;
 mod openapi;
 mod roles;
