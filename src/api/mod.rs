@@ -18,6 +18,7 @@ mod clients;
 mod page;
 pub mod problem;
 mod roles;
+mod sps;
 mod users;
 
 /// Request bodies of the API are small; anything larger is refused with 413 before it is parsed. Bodies that carry
@@ -72,6 +73,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(clients::update)
             .service(clients::rotate_secret)
             .service(clients::remove)
+            .service(sps::list)
+            .service(sps::create)
+            .service(sps::show)
+            .service(sps::update)
+            .service(sps::remove)
             .service(audit::list)
             .service(audit::export)
             .default_service(web::to(problem::not_found)),

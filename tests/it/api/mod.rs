@@ -6,4 +6,5 @@ mod clients;
 mod common;
 mod openapi;
 mod roles;
+mod sps;
 mod users;
