@@ -15,6 +15,7 @@ mod audit;
 pub mod auth;
 mod body;
 mod clients;
+mod keys;
 mod page;
 pub mod problem;
 mod roles;
@@ -78,6 +79,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(sps::show)
             .service(sps::update)
             .service(sps::remove)
+            .service(keys::list)
+            .service(keys::rotate)
+            .service(keys::certificates)
+            .service(keys::rotate_certificate)
             .service(audit::list)
             .service(audit::export)
             .default_service(web::to(problem::not_found)),

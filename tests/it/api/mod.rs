@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 mod clients;
 mod common;
+mod keys;
 mod openapi;
 mod roles;
 mod sps;
