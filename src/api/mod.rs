@@ -15,6 +15,7 @@ mod audit;
 pub mod auth;
 mod body;
 mod clients;
+mod hardware_tokens;
 mod keys;
 mod page;
 pub mod problem;
@@ -83,6 +84,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(keys::rotate)
             .service(keys::certificates)
             .service(keys::rotate_certificate)
+            .service(hardware_tokens::list)
+            .service(hardware_tokens::import)
             .service(audit::list)
             .service(audit::export)
             .default_service(web::to(problem::not_found)),

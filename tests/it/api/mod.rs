@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 mod clients;
 mod common;
+mod hardware_tokens;
 mod keys;
 mod openapi;
 mod roles;
