@@ -1,10 +1,10 @@
-//! The admin REST API under `/api/v1`: JSON resources for users, roles, clients, service providers, keys and the
-//! audit log, for operators who automate (scripts, Terraform, their ITSM). Bearer tokens from our own `/token`
-//! (`auth`); RFC 9457 problem documents for every error (`problem`); cursor pages (`page`).
+//! The admin REST API under `/api/v1`: JSON resources for users, roles, clients, service providers, keys, hardware
+//! tokens and the audit log, for operators who automate (scripts, Terraform, their ITSM). Bearer tokens from our
+//! own `/token` (`auth`); RFC 9457 problem documents for every error (`problem`); cursor pages (`page`).
 //!
 //! The OpenAPI 3.1 document at `/api/v1/openapi.json` is generated from the handlers registered here (utoipa):
 //! a route is documented because it is registered, so the two cannot drift. Each resource's handlers call the
-//! same `core` functions as the CLI and the console, so all three write the same audit events.
+//! same `core` (or `protocols`) functions as the CLI and the console, so all three write the same audit events.
 use actix_web::{HttpResponse, get, web};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{InfoBuilder, OpenApi};
@@ -13,14 +13,37 @@ use utoipa_actix_web::{AppExt, scope};
 
 mod audit;
 pub mod auth;
+mod body;
+mod clients;
+mod hardware_tokens;
+mod keys;
 mod page;
 pub mod problem;
 mod recovery;
 mod reference;
+mod roles;
+mod sps;
 mod users;
 
-/// Request bodies of the API are small; anything larger is refused with 413 before it is parsed.
+/// Request bodies of the API are small; anything larger is refused with 413 before it is parsed. Bodies that carry
+/// files — SAML metadata, token seed files — are read by their handlers with limits of their own (`body`).
 const MAX_JSON_BYTES: usize = 64 * 1024;
+
+/// `text` as one path segment, percent-encoded as JavaScript's `encodeURIComponent` does it (an SP's entity ID is
+/// a URL: `https%3A%2F%2Fsp.example%2Fmetadata`).
+fn path_segment(text: &str) -> String {
+    const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'!')
+        .remove(b'~')
+        .remove(b'*')
+        .remove(b'\'')
+        .remove(b'(')
+        .remove(b')');
+    percent_encoding::utf8_percent_encode(text, COMPONENT).to_string()
+}
 
 /// Registers `/api/v1` (every resource, its error handlers, and the document itself).
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -58,6 +81,26 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(recovery::deny)
             .service(recovery::execute)
             .service(recovery::cancel)
+            .service(roles::list)
+            .service(roles::show)
+            .service(roles::update)
+            .service(clients::list)
+            .service(clients::create)
+            .service(clients::show)
+            .service(clients::update)
+            .service(clients::rotate_secret)
+            .service(clients::remove)
+            .service(sps::list)
+            .service(sps::create)
+            .service(sps::show)
+            .service(sps::update)
+            .service(sps::remove)
+            .service(keys::list)
+            .service(keys::rotate)
+            .service(keys::certificates)
+            .service(keys::rotate_certificate)
+            .service(hardware_tokens::list)
+            .service(hardware_tokens::import)
             .service(audit::list)
             .service(audit::export)
             .default_service(web::to(problem::not_found)),

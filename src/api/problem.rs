@@ -172,17 +172,25 @@ impl ResponseError for Problem {
 pub fn json_error(error: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     use actix_web::error::JsonPayloadError as E;
     let problem = match &error {
-        E::OverflowKnownLength { .. } | E::Overflow { .. } => {
-            Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "The request body is too large.")
-        }
+        E::OverflowKnownLength { .. } | E::Overflow { .. } => too_large("The request body is too large."),
         E::ContentType => Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json."),
-        E::Deserialize(e) => match unknown_field(&e.to_string()) {
-            Some(field) => Problem::field(&field, "unknown field: this resource has no such member"),
-            None => Problem::bad_request(format!("The JSON body is not usable: {e}")),
-        },
+        E::Deserialize(e) => unusable_json(e),
         other => Problem::bad_request(format!("The JSON body could not be read: {other}")),
     };
     problem.into()
+}
+
+/// A body that is not JSON, or not the JSON this resource takes: 400, naming an unknown member.
+pub fn unusable_json(error: &serde_json::Error) -> Problem {
+    match unknown_field(&error.to_string()) {
+        Some(field) => Problem::field(&field, "unknown field: this resource has no such member"),
+        None => Problem::bad_request(format!("The JSON body is not usable: {error}")),
+    }
+}
+
+/// 413: the body, or one member of it, is larger than this resource takes.
+pub fn too_large(detail: impl Into<String>) -> Problem {
+    Problem::new(StatusCode::PAYLOAD_TOO_LARGE, detail)
 }
 
 /// serde's "unknown field `x`, expected …" names the member.

@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::core::audit::Origin;
 use crate::core::clock::{Clock, SystemClock};
 use crate::core::store::OidcStore;
-use crate::protocols::oidc::clients::{self, NewClient};
+use crate::protocols::oidc::clients::{self, NewClient, RedirectChanges};
 
 #[derive(Subcommand, Debug)]
 pub enum ClientCommand {
@@ -22,6 +22,35 @@ pub enum ClientCommand {
     Remove { client_id: String },
     /// Replace a confidential client's secret (printed once).
     RotateSecret { client_id: String },
+    /// Change a client's redirect URIs or post-logout redirect URIs; a list given replaces the current one.
+    Update(UpdateClient),
+}
+
+#[derive(Args, Debug)]
+pub struct UpdateClient {
+    pub client_id: String,
+    /// A redirect URI (repeatable): together they replace the current list.
+    #[arg(long = "redirect-uri")]
+    pub redirect_uris: Vec<String>,
+    /// Remove every redirect URI (refused while the client has the authorization_code grant).
+    #[arg(long, conflicts_with = "redirect_uris")]
+    pub clear_redirect_uris: bool,
+    /// A post-logout redirect URI (repeatable): together they replace the current list.
+    #[arg(long = "post-logout-redirect-uri")]
+    pub post_logout_redirect_uris: Vec<String>,
+    /// Remove every post-logout redirect URI.
+    #[arg(long, conflicts_with = "post_logout_redirect_uris")]
+    pub clear_post_logout_redirect_uris: bool,
+}
+
+impl UpdateClient {
+    fn changes(self) -> RedirectChanges {
+        let list = |given: Vec<String>, clear: bool| (clear || !given.is_empty()).then_some(given);
+        RedirectChanges {
+            redirect_uris: list(self.redirect_uris, self.clear_redirect_uris),
+            post_logout_redirect_uris: list(self.post_logout_redirect_uris, self.clear_post_logout_redirect_uris),
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -67,6 +96,10 @@ pub struct AddClient {
     /// administrator's or helpdesk agent's own access token call the admin API.
     #[arg(long = "allow-scope")]
     pub extra_scopes: Vec<String>,
+}
+
+fn or_none(list: &[String]) -> String {
+    if list.is_empty() { "none".into() } else { list.join(" ") }
 }
 
 pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<(), CliError> {
@@ -148,6 +181,19 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
                 json,
                 &json!({ "client_id": client_id, "removed": true }),
                 &format!("Removed {client_id}."),
+            );
+        }
+        ClientCommand::Update(args) => {
+            let client_id = args.client_id.clone();
+            let client = clients::update(&store, now, &origin, &client_id, args.changes()).await?;
+            print(
+                json,
+                &serde_json::to_value(&client)?,
+                &format!(
+                    "Updated {client_id}: redirect URIs {}; post-logout redirect URIs {}.",
+                    or_none(&client.redirect_uris),
+                    or_none(&client.post_logout_redirect_uris)
+                ),
             );
         }
         ClientCommand::RotateSecret { client_id } => {

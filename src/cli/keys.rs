@@ -10,7 +10,7 @@ use crate::core::Keys;
 use crate::core::audit::Origin;
 use crate::core::clock::{Clock, SystemClock};
 use crate::core::store::OidcStore;
-use crate::protocols::oidc::keys::{self, ALGORITHMS};
+use crate::protocols::oidc::keys;
 
 #[derive(Subcommand, Debug)]
 pub enum KeysCommand {
@@ -58,22 +58,13 @@ pub async fn run(config: &crate::config::Config, command: KeysCommand, json: boo
             print(json, &json!(list), &text);
         }
         KeysCommand::Rotate { alg, now: immediately } => {
-            let algs: Vec<String> = match alg {
-                Some(alg) if ALGORITHMS.contains(&alg.as_str()) => vec![alg],
-                Some(alg) => {
-                    return Err(CliError(format!(
-                        "unknown algorithm '{alg}': use one of {}",
-                        ALGORITHMS.join(", ")
-                    )));
-                }
-                None => ALGORITHMS.iter().map(|a| a.to_string()).collect(),
-            };
             let sealer = Keys::derive(&app::master_key(config).map_err(|e| CliError(format!("{e:#}")))?).sealer;
-            let mut added = Vec::new();
-            for alg in algs {
-                let key = keys::rotate(&store, &sealer, &Origin::cli(), &alg, now, immediately).await?;
-                added.push(json!({ "kid": key.kid, "alg": key.alg, "activates_at": key.activates_at }));
-            }
+            let added: Vec<_> =
+                keys::rotate_algorithms(&store, &sealer, &Origin::cli(), alg.as_deref(), now, immediately)
+                    .await?
+                    .iter()
+                    .map(|key| json!({ "kid": key.kid, "alg": key.alg, "activates_at": key.activates_at }))
+                    .collect();
             let text = added
                 .iter()
                 .map(|k| format!("New {} key {} signs from {}.", k["alg"], k["kid"], k["activates_at"]))

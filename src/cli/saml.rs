@@ -1,7 +1,6 @@
 //! `gatehouse saml …`: the SAML identity provider's signing certificates. `rotate-cert` adds the next key,
 //! published in metadata at once and signing after `--activate-in-hours` (so SPs can import it first); the
 //! keys it replaces stay published `--keep-previous-hours` after that. `certs` lists them with their state.
-use chrono::Duration;
 use clap::Subcommand;
 use serde_json::json;
 
@@ -11,7 +10,7 @@ use crate::core::Keys;
 use crate::core::audit::Origin;
 use crate::core::clock::{Clock, SystemClock};
 use crate::core::store::SamlStore;
-use crate::protocols::saml::keys::{self, Rotation};
+use crate::protocols::saml::keys::{self, CertificateRotation};
 
 #[derive(Subcommand, Debug)]
 pub enum SamlCommand {
@@ -66,20 +65,13 @@ pub async fn run(config: &crate::config::Config, command: SamlCommand, json: boo
             keep_previous_hours,
             now: immediately,
         } => {
-            if !(0..=24 * 365).contains(&activate_in_hours) || !(0..=24 * 365).contains(&keep_previous_hours) {
-                return Err(CliError("hours must be between 0 and 8760".into()));
-            }
             let sealer = Keys::derive(&app::master_key(config).map_err(|e| CliError(format!("{e:#}")))?).sealer;
-            let rotation = Rotation {
-                activate_after: if immediately {
-                    Duration::zero()
-                } else {
-                    Duration::hours(activate_in_hours)
-                },
-                keep_previous: Duration::hours(keep_previous_hours),
+            let asked = CertificateRotation {
+                activate_in_hours,
+                keep_previous_hours,
+                immediately,
             };
-            let common_name = config.public_url.host_str().unwrap_or("gatehouse");
-            let key = keys::rotate(&store, &sealer, &Origin::cli(), common_name, now, rotation).await?;
+            let key = keys::rotate_certificate(&store, &sealer, &Origin::cli(), &config.public_url, now, asked).await?;
             let (fingerprint, _) = keys::certificate_facts(&key.certificate)?;
             print(
                 json,

@@ -62,6 +62,22 @@ pub struct Client {
     pub extra_scopes: Vec<String>,
 }
 
+/// Where a client may send browsers back to: after sign-in, and after sign-out (each compared exactly).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ClientRedirects {
+    pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
+}
+
+impl Client {
+    pub fn redirects(&self) -> ClientRedirects {
+        ClientRedirects {
+            redirect_uris: self.redirect_uris.clone(),
+            post_logout_redirect_uris: self.post_logout_redirect_uris.clone(),
+        }
+    }
+}
+
 /// The scope that lets an administrator's or helpdesk agent's own access token call the admin API.
 pub const ADMIN_SCOPE: &str = "gatehouse:admin";
 /// Every scope a client may be allowed beyond OpenID's.

@@ -19,7 +19,8 @@ use super::factors::oath_token::token::HardwareToken;
 use super::factors::{Factor, FactorKind};
 use super::model::{OneTimeToken, Role, Session, TokenPurpose, User, UserStatus};
 use super::oauth::{
-    Client, CodeGrant, DeviceAuthorization, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, SigningKey,
+    Client, ClientRedirects, CodeGrant, DeviceAuthorization, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse,
+    SigningKey,
 };
 use super::policy::RolePolicy;
 use super::recovery::{FactorResetRequest, ResetState};
@@ -200,6 +201,8 @@ pub trait HardwareTokenStore: Send + Sync {
     async fn import_hardware_tokens(&self, tokens: &[HardwareToken]) -> Result<()>;
     async fn hardware_token(&self, serial: &str) -> Result<Option<HardwareToken>>;
     async fn list_hardware_tokens(&self) -> Result<Vec<HardwareToken>>;
+    /// At most `limit` tokens by serial, after `after_serial` when given (a cursor page).
+    async fn page_hardware_tokens(&self, after_serial: Option<&str>, limit: u64) -> Result<Vec<HardwareToken>>;
     /// In one transaction: binds the token to `factor`'s user if it is unbound (a token binds once) with the
     /// resynchronised counter/drift/step, and inserts the active factor. `false` if it was bound already.
     async fn bind_hardware_token(
@@ -242,6 +245,14 @@ pub trait OidcStore: Send + Sync {
     async fn list_clients(&self) -> Result<Vec<Client>>;
     async fn delete_client(&self, client_id: &str) -> Result<bool>;
     async fn set_client_secret(&self, client_id: &str, secret_hash: &str) -> Result<bool>;
+    /// Replaces a client's redirect URIs and post-logout redirect URIs if they are still `before` (one conditional
+    /// `UPDATE`, so of two concurrent changes one wins and the other learns it); false otherwise.
+    async fn set_client_redirects(
+        &self,
+        client_id: &str,
+        before: &ClientRedirects,
+        after: &ClientRedirects,
+    ) -> Result<bool>;
     /// Every key (the caller works out which are active or published).
     async fn signing_keys(&self) -> Result<Vec<SigningKey>>;
     async fn insert_signing_key(&self, key: &SigningKey) -> Result<()>;

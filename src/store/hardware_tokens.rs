@@ -2,7 +2,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use entity::hardware_token;
 use sea_orm::sea_query::{Condition, Expr};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
 
 use super::{SeaStore, db_error};
 use crate::core::factors::oath_token::import::TokenType;
@@ -74,6 +76,22 @@ impl HardwareTokenStore for SeaStore {
     async fn list_hardware_tokens(&self) -> Result<Vec<HardwareToken>> {
         hardware_token::Entity::find()
             .order_by_asc(hardware_token::Column::Serial)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(to_domain)
+            .collect()
+    }
+
+    async fn page_hardware_tokens(&self, after_serial: Option<&str>, limit: u64) -> Result<Vec<HardwareToken>> {
+        let mut query = hardware_token::Entity::find();
+        if let Some(after) = after_serial {
+            query = query.filter(hardware_token::Column::Serial.gt(after));
+        }
+        query
+            .order_by_asc(hardware_token::Column::Serial)
+            .limit(limit)
             .all(&self.db)
             .await
             .map_err(db_error)?

@@ -9,7 +9,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use super::appender::Row;
 use super::{SeaStore, db_error, grants};
 use crate::core::oauth::{
-    AuthMethod, Client, CodeGrant, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, ServiceRole, SigningKey,
+    AuthMethod, Client, ClientRedirects, CodeGrant, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse,
+    ServiceRole, SigningKey,
 };
 use crate::core::store::{IssuedToken, LiveGrant, NewRefreshToken, OidcStore};
 use crate::core::{Error, Result};
@@ -110,6 +111,30 @@ impl OidcStore for SeaStore {
             .col_expr(oauth_client::Column::SecretHash, Expr::value(secret_hash))
             .filter(oauth_client::Column::ClientId.eq(client_id))
             .filter(oauth_client::Column::Public.eq(false))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected == 1)
+    }
+
+    async fn set_client_redirects(
+        &self,
+        client_id: &str,
+        before: &ClientRedirects,
+        after: &ClientRedirects,
+    ) -> Result<bool> {
+        let result = oauth_client::Entity::update_many()
+            .col_expr(
+                oauth_client::Column::RedirectUris,
+                Expr::value(json_text(&after.redirect_uris)?),
+            )
+            .col_expr(
+                oauth_client::Column::PostLogoutRedirectUris,
+                Expr::value(json_text(&after.post_logout_redirect_uris)?),
+            )
+            .filter(oauth_client::Column::ClientId.eq(client_id))
+            .filter(oauth_client::Column::RedirectUris.eq(json_text(&before.redirect_uris)?))
+            .filter(oauth_client::Column::PostLogoutRedirectUris.eq(json_text(&before.post_logout_redirect_uris)?))
             .exec(&self.db)
             .await
             .map_err(db_error)?;

@@ -151,6 +151,8 @@ audit_kinds! {
     ClientRegistered => "client.registered",
     /// An OIDC client's secret was replaced.
     ClientSecretRotated => "client.secret_rotated",
+    /// An OIDC client's redirect URIs or post-logout redirect URIs were changed (before and after in the details).
+    ClientUpdated => "client.updated",
     /// An OIDC client was removed.
     ClientRemoved => "client.removed",
 

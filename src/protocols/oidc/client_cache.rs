@@ -2,9 +2,10 @@
 //!
 //! Every token, introspection and revocation request authenticates its client; reading the client's row each time
 //! was one database round trip per request on the busiest endpoint. The cache keeps what was read for a few
-//! seconds, like the signing-key list: a secret rotated or a client removed with the command line takes effect on
-//! every running instance within `TTL` (docs/operations.md). Only clients that exist are cached, and the map is
-//! bounded, so unknown client ids cannot grow it.
+//! seconds, like the signing-key list: a secret rotated or a client removed with the command line or the admin
+//! API takes effect on every running instance within `TTL` (docs/operations.md); the admin API drops its own
+//! instance's copy at once. Only clients that exist are cached, and the map is bounded, so unknown client ids
+//! cannot grow it.
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -46,8 +47,9 @@ impl ClientCache {
         Ok(Some(client))
     }
 
-    /// Drops a client that is no longer registered.
-    fn forget(&self, client_id: &str) {
+    /// Drops this instance's copy of a client: one no longer registered, or one the admin API just changed (other
+    /// instances see the change within `TTL`).
+    pub fn forget(&self, client_id: &str) {
         if let Ok(mut entries) = self.entries.write() {
             entries.remove(client_id);
         }

@@ -1,11 +1,12 @@
 //! Registered relying parties. A confidential client's secret (256 random bits) is shown once and stored as a
 //! SHA-256 digest, compared in constant time; redirect URIs are absolute, without fragments, and https except on
-//! loopback hosts.
+//! loopback hosts, at registration and at every later change. Each refusal starts with the name of the setting at
+//! fault (`redirect_uris: …`), which the admin API reports as the field.
 use chrono::{DateTime, Utc};
 use url::Url;
 
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
-use crate::core::oauth::{AuthMethod, Client, EXTRA_SCOPES, ServiceRole};
+use crate::core::oauth::{AuthMethod, Client, ClientRedirects, EXTRA_SCOPES, ServiceRole};
 use crate::core::secrets::{constant_time_eq, random_token, token_digest};
 use crate::core::store::Store;
 use crate::core::{Error, Result};
@@ -34,7 +35,7 @@ pub struct NewClient {
 
 /// A client's JWK Set: public asymmetric keys only (never `oct`, never private parts), at most 10.
 fn check_jwks(text: &str) -> Result<serde_json::Value> {
-    let bad = |why: &str| Error::invalid(format!("The client's JWKS is not usable: {why}."));
+    let bad = |why: &str| Error::invalid(format!("jwks: The client's JWKS is not usable: {why}."));
     if text.len() > 16 * 1024 {
         return Err(bad("larger than 16 KiB"));
     }
@@ -59,15 +60,22 @@ fn check_jwks(text: &str) -> Result<serde_json::Value> {
 
 /// Grants this provider implements.
 pub use super::grants::SUPPORTED as GRANTS;
+/// More redirect URIs than any real client has: a bound on what one client stores.
+const MAX_REDIRECT_URIS: usize = 100;
 /// What a client gets when no `--grant` is given: the sign-in grants (service accounts ask for client_credentials).
 const DEFAULT_GRANTS: [&str; 2] = ["authorization_code", "refresh_token"];
 
-fn check_redirect(uri: &str) -> Result<String> {
+/// A redirect URI for the setting `field`, kept exactly as given.
+fn check_redirect(field: &str, uri: &str) -> Result<String> {
     let bad = || {
         Error::invalid(format!(
-            "'{uri}' is not a usable redirect URI (absolute, no fragment, https unless on a loopback host)."
+            "{field}: '{}' is not a usable redirect URI (absolute, no fragment, https unless on a loopback host).",
+            crate::core::model::truncate(uri, 256)
         ))
     };
+    if uri.len() > 2048 {
+        return Err(bad());
+    }
     let url = Url::parse(uri).map_err(|_| bad())?;
     let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
     // https anywhere; http only on loopback (RFC 8252 §7.3); private-use schemes such as com.example.app:/cb (§7.1).
@@ -92,22 +100,20 @@ pub async fn register(
 ) -> Result<(Client, Option<String>)> {
     let id = new.client_id.trim();
     if id.is_empty() || id.len() > 128 || !id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c)) {
-        return Err(Error::invalid("A client id has 1 to 128 of a-z A-Z 0-9 - _ . :"));
+        return Err(Error::invalid(
+            "client_id: A client id has 1 to 128 of a-z A-Z 0-9 - _ . :",
+        ));
     }
-    let redirect_uris = new
-        .redirect_uris
-        .iter()
-        .map(|u| check_redirect(u))
-        .collect::<Result<Vec<_>>>()?;
-    let post_logout = new
-        .post_logout_redirect_uris
-        .iter()
-        .map(|u| check_redirect(u))
-        .collect::<Result<Vec<_>>>()?;
+    let ClientRedirects {
+        redirect_uris,
+        post_logout_redirect_uris: post_logout,
+    } = check_redirects(&new.redirect_uris, &new.post_logout_redirect_uris)?;
     let auth_method = match new.auth_method.as_deref() {
         Some(text) => AuthMethod::parse(text).ok_or_else(|| {
             Error::invalid(format!(
-                "Unknown auth method '{text}': use client_secret_basic, client_secret_post, private_key_jwt or none."
+                "auth_method: Unknown auth method '{}': use client_secret_basic, client_secret_post, \
+                 private_key_jwt or none.",
+                crate::core::model::truncate(text, 32)
             ))
         })?,
         None if new.public => AuthMethod::None,
@@ -116,7 +122,7 @@ pub async fn register(
     let jwks = new.jwks.as_deref().map(check_jwks).transpose()?;
     if (auth_method == AuthMethod::PrivateKeyJwt) != jwks.is_some() {
         return Err(Error::invalid(
-            "private_key_jwt needs the client's public keys (--jwks), and only it uses them.",
+            "jwks: private_key_jwt needs the client's public keys (--jwks), and only it uses them.",
         ));
     }
     let signing_alg = new
@@ -125,22 +131,28 @@ pub async fn register(
         .unwrap_or_else(|| super::keys::ALGORITHMS[0].to_string());
     if !super::keys::ALGORITHMS.contains(&signing_alg.as_str()) {
         return Err(Error::invalid(format!(
-            "Unknown signing algorithm '{signing_alg}': use {}.",
+            "signing_alg: Unknown signing algorithm '{}': use {}.",
+            crate::core::model::truncate(&signing_alg, 32),
             super::keys::ALGORITHMS.join(", ")
         )));
     }
-    let backchannel_logout_uri = new.backchannel_logout_uri.as_deref().map(check_redirect).transpose()?;
+    let backchannel_logout_uri = new
+        .backchannel_logout_uri
+        .as_deref()
+        .map(|uri| check_redirect("backchannel_logout_uri", uri))
+        .transpose()?;
     if let Some(level) = &new.min_acr
         && !crate::core::policy::assurance::ALL.contains(&level.as_str())
     {
         return Err(Error::invalid(format!(
-            "Unknown assurance level '{level}' for --min-acr: use {}.",
+            "min_acr: Unknown assurance level '{}' for --min-acr: use {}.",
+            crate::core::model::truncate(level, 64),
             crate::core::policy::assurance::ALL.join(", ")
         )));
     }
     if new.public != (auth_method == AuthMethod::None) {
         return Err(Error::invalid(
-            "Public clients use --auth-method none, and only they do.",
+            "auth_method: Public clients use --auth-method none, and only they do.",
         ));
     }
     // Refresh tokens rotate, so public clients may have them too.
@@ -151,20 +163,16 @@ pub async fn register(
     };
     if let Some(unknown) = grants.iter().find(|g| !GRANTS.contains(&g.as_str())) {
         return Err(Error::invalid(format!(
-            "The grant '{unknown}' is not available yet; available: {}.",
+            "grants: The grant '{}' is not available yet; available: {}.",
+            crate::core::model::truncate(unknown, 64),
             GRANTS.join(", ")
         )));
     }
-    // Only the code flow redirects; a device-flow CLI or a service account has nowhere to be sent back to.
-    if new.redirect_uris.is_empty() && grants.iter().any(|g| g == "authorization_code") {
-        return Err(Error::invalid(
-            "At least one --redirect-uri is needed for the authorization_code grant.",
-        ));
-    }
+    check_code_flow_redirects(&grants, &redirect_uris)?;
     // Public clients may use the device grant: like the code flow with PKCE, it needs no client secret (RFC 8628 §3.1).
     if new.public && grants.iter().any(|g| g == "client_credentials") {
         return Err(Error::invalid(
-            "client_credentials needs a confidential client (one with a secret).",
+            "grants: client_credentials needs a confidential client (one with a secret).",
         ));
     }
     let service_role = match new.service_role.as_deref() {
@@ -186,7 +194,7 @@ pub async fn register(
     extra_scopes.dedup();
     if let Some(unknown) = extra_scopes.iter().find(|s| !EXTRA_SCOPES.contains(&s.as_str())) {
         return Err(Error::invalid(format!(
-            "scopes: '{}' cannot be allowed; available: {}.",
+            "extra_scopes: '{}' cannot be allowed; available: {}.",
             crate::core::model::truncate(unknown, 64),
             EXTRA_SCOPES.join(", ")
         )));
@@ -224,6 +232,87 @@ pub async fn register(
     )
     .await?;
     Ok((client, secret))
+}
+
+/// Both redirect lists, each URI checked as at registration.
+fn check_redirects(redirect_uris: &[String], post_logout_redirect_uris: &[String]) -> Result<ClientRedirects> {
+    let check = |field: &str, list: &[String]| {
+        if list.len() > MAX_REDIRECT_URIS {
+            return Err(Error::invalid(format!("{field}: at most {MAX_REDIRECT_URIS} URIs.")));
+        }
+        list.iter()
+            .map(|u| check_redirect(field, u))
+            .collect::<Result<Vec<_>>>()
+    };
+    Ok(ClientRedirects {
+        redirect_uris: check("redirect_uris", redirect_uris)?,
+        post_logout_redirect_uris: check("post_logout_redirect_uris", post_logout_redirect_uris)?,
+    })
+}
+
+/// Only the code flow redirects; a device-flow CLI or a service account has nowhere to be sent back to.
+fn check_code_flow_redirects(grants: &[String], redirect_uris: &[String]) -> Result<()> {
+    if redirect_uris.is_empty() && grants.iter().any(|g| g == "authorization_code") {
+        return Err(Error::invalid(
+            "redirect_uris: At least one --redirect-uri is needed for the authorization_code grant.",
+        ));
+    }
+    Ok(())
+}
+
+/// What `update` changes; `None` keeps the current list, an empty list clears it.
+#[derive(Clone, Debug, Default)]
+pub struct RedirectChanges {
+    pub redirect_uris: Option<Vec<String>>,
+    pub post_logout_redirect_uris: Option<Vec<String>>,
+}
+
+/// Changes a client's redirect URIs and post-logout redirect URIs, checked as at registration (a client with the
+/// authorization_code grant keeps at least one redirect URI). Audited (`client.updated`) with the lists before
+/// and after; nothing is stored or audited when nothing changes. Returns the client as it is now.
+pub async fn update(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    client_id: &str,
+    changes: RedirectChanges,
+) -> Result<Client> {
+    let not_found = || Error::NotFound(format!("client '{}'", crate::core::model::truncate(client_id, 128)));
+    let mut client = store.client(client_id).await?.ok_or_else(not_found)?;
+    let before = client.redirects();
+    let after = check_redirects(
+        changes.redirect_uris.as_deref().unwrap_or(&before.redirect_uris),
+        changes
+            .post_logout_redirect_uris
+            .as_deref()
+            .unwrap_or(&before.post_logout_redirect_uris),
+    )?;
+    check_code_flow_redirects(&client.grants, &after.redirect_uris)?;
+    if after == before {
+        return Ok(client);
+    }
+    if !store.set_client_redirects(client_id, &before, &after).await? {
+        return Err(match store.client(client_id).await? {
+            None => not_found(),
+            Some(_) => Error::Conflict(format!(
+                "The client '{}' was changed by someone else meanwhile: read it again and retry.",
+                crate::core::model::truncate(client_id, 128)
+            )),
+        });
+    }
+    audit::record(
+        store,
+        now,
+        origin,
+        AuditKind::ClientUpdated,
+        Outcome::Success,
+        None,
+        serde_json::json!({ "client_id": client_id, "before": before, "after": after }),
+    )
+    .await?;
+    client.redirect_uris = after.redirect_uris;
+    client.post_logout_redirect_uris = after.post_logout_redirect_uris;
+    Ok(client)
 }
 
 pub async fn rotate_secret(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, client_id: &str) -> Result<String> {

@@ -208,6 +208,48 @@ pub async fn rotate(
     Ok(key)
 }
 
+/// `gatehouse keys rotate` and `POST /api/v1/keys/rotate`: the next key for `alg`, or for every algorithm when
+/// none is named; each rotation audited on its own.
+pub async fn rotate_algorithms(
+    store: &dyn Store,
+    sealer: &Sealer,
+    origin: &Origin,
+    alg: Option<&str>,
+    now: DateTime<Utc>,
+    immediately: bool,
+) -> Result<Vec<SigningKey>> {
+    let algs: Vec<&str> = match alg {
+        Some(alg) if ALGORITHMS.contains(&alg) => vec![alg],
+        Some(alg) => {
+            return Err(Error::invalid(format!(
+                "alg: unknown algorithm '{}': use one of {}",
+                crate::core::model::truncate(alg, 32),
+                ALGORITHMS.join(", ")
+            )));
+        }
+        None => ALGORITHMS.to_vec(),
+    };
+    let mut added = Vec::with_capacity(algs.len());
+    for alg in algs {
+        added.push(rotate(store, sealer, origin, alg, now, immediately).await?);
+    }
+    Ok(added)
+}
+
+/// When `key` stops being published: `PUBLISH_AFTER` after the next key of its algorithm starts signing (which
+/// may be scheduled already), or its stored retirement; `None` while nothing replaces it.
+pub fn retires_at(keys: &[SigningKey], key: &SigningKey) -> Option<DateTime<Utc>> {
+    let replaced_at = keys
+        .iter()
+        .filter(|k| k.alg == key.alg && (k.activates_at, &k.kid) > (key.activates_at, &key.kid))
+        .map(|k| k.activates_at)
+        .min();
+    match (replaced_at.map(|at| at + PUBLISH_AFTER), key.retired_at) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// An opened key: what signs and what verifies.
 pub struct Loaded {
     pub kid: String,
@@ -358,6 +400,13 @@ mod tests {
         let later = at(t0 + Duration::minutes(60) + PUBLISH_AFTER);
         assert_eq!(later["old"], KeyState::Expired);
         assert_eq!(later["rsa"], KeyState::Active);
+        // Retirement is when the state turns Expired: PUBLISH_AFTER after the successor starts signing.
+        assert_eq!(
+            retires_at(&keys, &keys[0]),
+            Some(t0 + Duration::minutes(60) + PUBLISH_AFTER)
+        );
+        assert_eq!(retires_at(&keys, &keys[1]), None, "nothing replaces the newest key");
+        assert_eq!(retires_at(&keys, &keys[2]), None, "other algorithms are independent");
     }
 
     #[test]

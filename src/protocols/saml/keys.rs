@@ -164,6 +164,62 @@ pub async fn rotate(
     Ok(key)
 }
 
+/// The longest delay `rotate_certificate` takes, for either period: one year.
+pub const MAX_ROTATION_HOURS: i64 = 24 * 365;
+
+/// What `gatehouse saml rotate-cert` and `POST /api/v1/saml/certificates/rotate` ask for.
+#[derive(Clone, Copy, Debug)]
+pub struct CertificateRotation {
+    /// Hours until the new certificate signs (time for SPs to import our metadata).
+    pub activate_in_hours: i64,
+    /// Hours the replaced certificates stay in metadata after the new one starts signing.
+    pub keep_previous_hours: i64,
+    /// Sign with the new certificate at once (`activate_in_hours` is then ignored).
+    pub immediately: bool,
+}
+
+impl Default for CertificateRotation {
+    fn default() -> Self {
+        CertificateRotation {
+            activate_in_hours: 168,
+            keep_previous_hours: 24,
+            immediately: false,
+        }
+    }
+}
+
+/// Checks the periods asked for (each 0 to `MAX_ROTATION_HOURS`) and rotates, the new certificate named after
+/// the host of `public_url`; audited by `rotate`.
+pub async fn rotate_certificate(
+    store: &dyn Store,
+    sealer: &Sealer,
+    origin: &Origin,
+    public_url: &url::Url,
+    now: DateTime<Utc>,
+    asked: CertificateRotation,
+) -> Result<SamlKey> {
+    for (field, hours) in [
+        ("activate_in_hours", asked.activate_in_hours),
+        ("keep_previous_hours", asked.keep_previous_hours),
+    ] {
+        if !(0..=MAX_ROTATION_HOURS).contains(&hours) {
+            return Err(Error::invalid(format!(
+                "{field}: hours must be between 0 and {MAX_ROTATION_HOURS}"
+            )));
+        }
+    }
+    let rotation = Rotation {
+        activate_after: if asked.immediately {
+            Duration::zero()
+        } else {
+            Duration::hours(asked.activate_in_hours)
+        },
+        keep_previous: Duration::hours(asked.keep_previous_hours),
+    };
+    let common_name = public_url.host_str().unwrap_or("gatehouse");
+    rotate(store, sealer, origin, common_name, now, rotation).await
+}
+
 /// The certificate's SHA-256 fingerprint (hex, colon-separated) and expiry, as operators compare them with SPs.
 pub fn certificate_facts(certificate: &str) -> Result<(String, String)> {
     let der = STANDARD
@@ -231,6 +287,13 @@ impl SamlKeyRing {
         SamlKeyRing {
             sealer,
             cache: RwLock::new(Cache::default()),
+        }
+    }
+
+    /// Forgets the key list, so the next use re-reads it (after a rotation in this process).
+    pub fn refresh(&self) {
+        if let Ok(mut cache) = self.cache.write() {
+            cache.list = None;
         }
     }
 

@@ -6,6 +6,9 @@
 //! an SP without an encryption certificate. The metadata passes `xml::parse` first (size cap, no DTD).
 //! ACS locations are absolute https URLs (http only on loopback hosts) and at least one uses HTTP-POST, the
 //! only binding responses are sent with.
+//!
+//! A refusal of one of Gatehouse's settings for the SP starts with the setting's name (`min_acr: …`, see
+//! [`SETTINGS`]); every other refusal is about the metadata. The admin API reports them at those fields.
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
@@ -23,6 +26,24 @@ use crate::core::store::Store;
 use crate::core::{Error, Result};
 
 pub const MAX_METADATA_BYTES: usize = 256 * 1024;
+
+/// The settings whose refusals are prefixed with their name.
+pub const SETTINGS: [&str; 6] = [
+    "name_id_format",
+    "min_acr",
+    "encryption_method",
+    "allowed_roles",
+    "attributes",
+    "encrypt_assertion",
+];
+
+/// A refusal about the setting `field`: its message prefixed with the name.
+fn at(field: &'static str) -> impl Fn(Error) -> Error {
+    move |error| match error {
+        Error::Invalid(detail) => Error::Invalid(format!("{field}: {detail}")),
+        other => other,
+    }
+}
 
 pub struct NewServiceProvider {
     pub metadata: String,
@@ -248,7 +269,7 @@ pub fn from_metadata(new: &NewServiceProvider, now: DateTime<Utc>) -> Result<Ser
     }
     if new.encrypt_assertion && encryption_certificates.is_empty() {
         return Err(Error::invalid(
-            "Assertions cannot be encrypted for this SP: its metadata has no usable encryption certificate \
+            "encrypt_assertion: Assertions cannot be encrypted for this SP: its metadata has no usable encryption certificate \
              (a KeyDescriptor with use=\"encryption\", or without use, holding an RSA key of 2048 bits or more).",
         ));
     }
@@ -262,7 +283,8 @@ pub fn from_metadata(new: &NewServiceProvider, now: DateTime<Utc>) -> Result<Ser
         None => NameIdFormat::Persistent,
         Some(text) => NameIdFormat::parse(text).ok_or_else(|| {
             Error::invalid(format!(
-                "Unknown NameID format '{text}': use persistent, email or transient."
+                "name_id_format: Unknown NameID format '{}': use persistent, email or transient.",
+                crate::core::model::truncate(text, 64)
             ))
         })?,
     };
@@ -277,12 +299,14 @@ pub fn from_metadata(new: &NewServiceProvider, now: DateTime<Utc>) -> Result<Ser
         name_id_format,
         allow_idp_initiated: new.allow_idp_initiated,
         slo_endpoints,
-        allowed_roles: check_roles(&new.allowed_roles)?,
-        min_acr: check_min_acr(new.min_acr.as_deref())?,
+        allowed_roles: check_roles(&new.allowed_roles).map_err(at("allowed_roles"))?,
+        min_acr: check_min_acr(new.min_acr.as_deref()).map_err(at("min_acr"))?,
         encryption_certificates,
         encrypt_assertion: new.encrypt_assertion,
-        encryption_method: check_encryption_method(new.encryption_method.as_deref())?,
-        attributes: super::attributes::check(new.attributes.clone().unwrap_or_else(default_attributes))?,
+        encryption_method: check_encryption_method(new.encryption_method.as_deref())
+            .map_err(at("encryption_method"))?,
+        attributes: super::attributes::check(new.attributes.clone().unwrap_or_else(default_attributes))
+            .map_err(at("attributes"))?,
         created_at: now,
     })
 }

@@ -1,11 +1,13 @@
-//! What the API tests share: service clients and their tokens, and a small JSON client with a bearer token.
+//! What the API tests share: service clients and their tokens, a small JSON client with a bearer token, and the
+//! command line run on a server's database, to compare the audit events both write.
 use crate::common::*;
 use crate::oidc::common::{REDIRECT, code_for, redeem};
-use gatehouse::core::audit::Origin;
+use gatehouse::core::audit::{AuditEvent, AuditFilter, Origin};
 use gatehouse::core::policy::roles;
 use gatehouse::core::policy::{PolicyChange, parse_kinds};
 use gatehouse::protocols::oidc::clients::{self, NewClient};
 use serde_json::Value;
+use std::process::Command;
 
 /// A response of the API: status, headers, and the body as JSON (`Null` when it is not JSON).
 pub(crate) struct Reply {
@@ -165,4 +167,98 @@ pub(crate) async fn signed_in_with_totp(server: &TestServer, username: &str) -> 
     let done = server.sign_in_with_totp(&fresh, username, &secret).await;
     assert_eq!(done.status, 303, "{}", done.body);
     fresh
+}
+
+/// The helpdesk's and the auditor's tokens on `server`: neither may touch roles, clients, SPs, keys or tokens.
+pub(crate) async fn non_admin_tokens(server: &TestServer) -> Vec<(&'static str, String)> {
+    vec![
+        ("helpdesk", token_with_role(server, "helpdesk").await),
+        ("auditor", token_with_role(server, "auditor").await),
+    ]
+}
+
+/// Runs `gatehouse ARGS --json` on `server`'s database with its key, as an operator at a terminal (`USER=tester`);
+/// what it printed.
+pub(crate) fn cli(server: &TestServer, args: &[&str]) -> Value {
+    let db = server.db.as_ref().expect("a server with its own database");
+    let out = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(args)
+        .arg("--json")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("GATEHOUSE_DATA_DIR", &server.data_dir)
+        .env("GATEHOUSE_DATABASE_URL", &db.url)
+        .env("GATEHOUSE_SECRET_KEY", SHARED_SECRET)
+        .env("USER", "tester")
+        .output()
+        .expect("run gatehouse");
+    assert!(
+        out.status.success(),
+        "gatehouse {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+/// The newest audit event of `kind` on `server`.
+pub(crate) async fn last_event(server: &TestServer, kind: &str) -> AuditEvent {
+    let filter = AuditFilter {
+        kind: Some(kind.into()),
+        ..Default::default()
+    };
+    let mut found = server.state().store.search_audit(&filter, 1).await.expect("audit");
+    found.pop().unwrap_or_else(|| panic!("no {kind} event")).event
+}
+
+/// How many audit events of `kind` `server` holds.
+pub(crate) async fn count_events(server: &TestServer, kind: &str) -> usize {
+    let filter = AuditFilter {
+        kind: Some(kind.into()),
+        ..Default::default()
+    };
+    server
+        .state()
+        .store
+        .search_audit(&filter, 1000)
+        .await
+        .expect("audit")
+        .len()
+}
+
+/// `value` with the members named `volatile` (anywhere in it) set to `null`: what differs by nature between two
+/// runs of one action (generated ids, times), so that the rest can be compared.
+fn without(value: &Value, volatile: &[&str]) -> Value {
+    match value {
+        Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|(k, v)| {
+                    let v = if volatile.contains(&k.as_str()) {
+                        Value::Null
+                    } else {
+                        without(v, volatile)
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(|v| without(v, volatile)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The API's event is the command line's: same kind, outcome and details (but for `volatile` members, which must be
+/// present in both), acted by the admin service client where the CLI's names the person at the terminal.
+pub(crate) fn assert_same_event(api: &AuditEvent, cli: &AuditEvent, volatile: &[&str]) {
+    assert_eq!(api.kind, cli.kind);
+    assert_eq!(api.outcome, cli.outcome, "{}", api.kind);
+    assert_eq!(api.subject_user_id, cli.subject_user_id, "{}", api.kind);
+    assert_eq!(
+        without(&api.details, volatile),
+        without(&cli.details, volatile),
+        "{}: the API's details differ from the CLI's",
+        api.kind
+    );
+    assert_eq!(api.actor.as_deref(), Some("client:svc-admin"), "{}", api.kind);
+    assert_eq!(cli.actor.as_deref(), Some("cli:tester"), "{}", cli.kind);
 }

@@ -2,8 +2,13 @@
 //! strength of their sign-in), the resources, their errors as problem documents, and the OpenAPI document.
 mod audit;
 mod auth;
+mod clients;
 pub(crate) mod common;
 mod docs;
+mod hardware_tokens;
+mod keys;
 mod openapi;
 mod recovery;
+mod roles;
+mod sps;
 mod users;

@@ -22,7 +22,8 @@ use crate::core::store::Store;
 use crate::core::throttle;
 use crate::core::{Error, Keys, Result};
 
-/// Imports a seed file (all or nothing); returns how many tokens were added.
+/// Imports a seed file, PSKC or CSV as `import::parse` detects it (all or nothing); returns how many tokens were
+/// added.
 pub async fn import(
     store: &dyn Store,
     keys: &Keys,
@@ -30,9 +31,20 @@ pub async fn import(
     origin: &Origin,
     bytes: &[u8],
 ) -> Result<usize> {
-    let seeds = import::parse(bytes)?;
+    import_seeds(store, keys, now, origin, &import::parse(bytes)?).await
+}
+
+/// Stores parsed seeds, sealed, all or nothing (`Error::Conflict` when a serial was imported before), and audits
+/// the import: what `gatehouse tokens import` and `POST /api/v1/hardware-tokens/import` share.
+pub async fn import_seeds(
+    store: &dyn Store,
+    keys: &Keys,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    seeds: &[import::TokenSeed],
+) -> Result<usize> {
     let mut tokens = Vec::with_capacity(seeds.len());
-    for seed in &seeds {
+    for seed in seeds {
         tokens.push(HardwareToken {
             serial: seed.serial.clone(),
             token_type: seed.token_type,

@@ -1,0 +1,303 @@
+//! `/api/v1/roles`: every role's sign-in policy, and changing one. A change goes through
+//! `core::policy::roles::set`, as `gatehouse role set` does: validated whole (and against the role sets users hold)
+//! before anything is stored, audited `role.policy_changed` with the policy before and after.
+//!
+//! PATCH takes the members to change; one left out keeps its value. `null` clears the settings that can be unset
+//! (`enforce_from`, the reauthentication limits, `recovery_delay_minutes`); for the others `null` is refused.
+use actix_web::{HttpRequest, get, patch, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::MAX_JSON_BYTES;
+use super::auth::Caller;
+use super::body::{self, not_null, nullable};
+use super::problem::{Problem, ProblemBody};
+use crate::core::Error;
+use crate::core::delegation::Permission;
+use crate::core::factors::FactorKind;
+use crate::core::policy::{
+    self, ALL_KINDS, MAX_CIDRS, MAX_DAYS, MAX_MINUTES, MAX_RECOVERY_DELAY_MINUTES, PolicyChange, RolePolicy, roles,
+};
+use crate::core::signin::ip_rules;
+use crate::core::store::Store;
+
+/// A role and what it requires of its members' sign-in.
+#[derive(Serialize, ToSchema)]
+pub struct RoleView {
+    pub role: String,
+    /// The factor kinds that count, strongest first: `webauthn`, `totp`, `oath_token`, `sms`, `recovery_code`.
+    pub allowed_factors: Vec<String>,
+    /// Members must have (and use) a second factor of an allowed kind.
+    pub mfa_required: bool,
+    /// The day (UTC) from which the requirement holds; `null`: at once.
+    pub enforce_from: Option<NaiveDate>,
+    /// Days after `enforce_from` during which members without a factor are reminded, not held.
+    pub grace_days: u32,
+    /// How long a browser may be trusted to skip the second factor; 0 = never.
+    pub trusted_device_days: u32,
+    /// Longest session age before signing in again; `null`: the server's.
+    pub reauth_absolute_minutes: Option<u32>,
+    /// Longest inactivity before signing in again; `null`: the server's.
+    pub reauth_idle_minutes: Option<u32>,
+    /// Networks members may sign in from (CIDRs); empty: from anywhere.
+    pub ip_allow: Vec<String>,
+    /// Networks members may never sign in from (wins over `ip_allow`).
+    pub ip_deny: Vec<String>,
+    /// Cooling-off of a factor reset of a member before it takes effect; `null`: the server's default.
+    pub recovery_delay_minutes: Option<u32>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<RolePolicy> for RoleView {
+    fn from(p: RolePolicy) -> Self {
+        let cidrs = |nets: &[ipnet::IpNet]| nets.iter().map(|n| n.to_string()).collect();
+        RoleView {
+            allowed_factors: p.allowed_factors.iter().map(|k| k.as_str().to_string()).collect(),
+            mfa_required: p.mfa_required,
+            enforce_from: p.enforce_from,
+            grace_days: p.grace_days,
+            trusted_device_days: p.trusted_device_days,
+            reauth_absolute_minutes: p.reauth_absolute_minutes,
+            reauth_idle_minutes: p.reauth_idle_minutes,
+            ip_allow: cidrs(&p.ip.allow),
+            ip_deny: cidrs(&p.ip.deny),
+            recovery_delay_minutes: p.recovery_delay_minutes,
+            updated_at: p.updated_at,
+            role: p.role,
+        }
+    }
+}
+
+/// 404 unless `role` exists (the core answers an unknown role as invalid input, which it is on the command line).
+async fn known(store: &dyn Store, role: &str) -> Result<(), Problem> {
+    if store.list_roles().await?.iter().any(|r| r.name == role) {
+        Ok(())
+    } else {
+        Err(Problem::not_found("no such role"))
+    }
+}
+
+/// Every role with its policy, by name.
+#[utoipa::path(tag = "roles", security(("bearer" = [])),
+    responses((status = 200, body = Vec<RoleView>), (status = 403, body = ProblemBody)))]
+#[get("/roles")]
+pub async fn list(caller: Caller) -> Result<web::Json<Vec<RoleView>>, Problem> {
+    caller.require(Permission::ManageRoles)?;
+    let all = roles::list(caller.store(), caller.now()).await?;
+    Ok(web::Json(all.into_iter().map(RoleView::from).collect()))
+}
+
+/// One role's policy.
+#[utoipa::path(tag = "roles", params(("role" = String, Path, description = "the role's name")),
+    security(("bearer" = [])),
+    responses((status = 200, body = RoleView), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
+#[get("/roles/{role}")]
+pub async fn show(caller: Caller, path: web::Path<String>) -> Result<web::Json<RoleView>, Problem> {
+    caller.require(Permission::ManageRoles)?;
+    known(caller.store(), &path).await?;
+    Ok(web::Json(
+        roles::show(caller.store(), caller.now(), &path).await?.into(),
+    ))
+}
+
+/// The members of a role's policy to change. Left out: unchanged. `null` clears where the description says so and
+/// is refused elsewhere.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    /// Kinds that count (at least one besides `recovery_code`): `webauthn`, `totp`, `oath_token`, `sms`,
+    /// `recovery_code`.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Vec<String>, required = false)]
+    pub allowed_factors: Option<Option<Vec<String>>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = bool, required = false)]
+    pub mfa_required: Option<Option<bool>>,
+    /// `YYYY-MM-DD` (UTC); `null`: the requirement holds at once.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, format = Date, required = false)]
+    pub enforce_from: Option<Option<String>>,
+    /// 0 to 365; more than 0 needs `enforce_from`.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = u32, required = false)]
+    pub grace_days: Option<Option<u32>>,
+    /// 0 (never) to 365.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = u32, required = false)]
+    pub trusted_device_days: Option<Option<u32>>,
+    /// 1 to 525600; `null`: the server's session lifetime.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<u32>, required = false)]
+    pub reauth_absolute_minutes: Option<Option<u32>>,
+    /// 1 to 525600, at most the absolute limit; `null`: the server's idle limit.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<u32>, required = false)]
+    pub reauth_idle_minutes: Option<Option<u32>>,
+    /// CIDRs or single addresses (IPv4 or IPv6), at most 256; `[]`: from anywhere.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Vec<String>, required = false)]
+    pub ip_allow: Option<Option<Vec<String>>>,
+    /// CIDRs or single addresses, at most 256; `[]` to clear.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Vec<String>, required = false)]
+    pub ip_deny: Option<Option<Vec<String>>>,
+    /// 1 to 43200 (30 days); `null`: the server's default.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<u32>, required = false)]
+    pub recovery_delay_minutes: Option<Option<u32>>,
+}
+
+fn kinds(names: &[String]) -> Result<Vec<FactorKind>, Problem> {
+    if names.is_empty() {
+        return Err(Problem::field("allowed_factors", "allow at least one factor kind"));
+    }
+    names
+        .iter()
+        .map(|name| {
+            FactorKind::parse(name).ok_or_else(|| {
+                Problem::field(
+                    "allowed_factors",
+                    format!(
+                        "unknown factor kind '{}'; known kinds: {}",
+                        crate::core::model::truncate(name, 32),
+                        ALL_KINDS.map(FactorKind::as_str).join(", ")
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+fn cidrs(field: &'static str, items: &[String]) -> Result<Vec<ipnet::IpNet>, Problem> {
+    if items.len() > MAX_CIDRS {
+        return Err(Problem::field(field, format!("at most {MAX_CIDRS} entries")));
+    }
+    items
+        .iter()
+        .map(|item| {
+            if item.contains(',') {
+                return Err(Problem::field(field, "one CIDR per list item"));
+            }
+            ip_rules::parse_cidr(item).map_err(Problem::at(field))
+        })
+        .collect()
+}
+
+fn within(field: &'static str, value: u32, range: std::ops::RangeInclusive<u32>) -> Result<u32, Problem> {
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(Problem::field(
+            field,
+            format!("between {} and {}", range.start(), range.end()),
+        ))
+    }
+}
+
+impl RoleChange {
+    /// The change, each member checked on its own (the combination is checked by `blame` and the core).
+    fn change(&self) -> Result<PolicyChange, Problem> {
+        let minutes = |field: &'static str, value: &Option<Option<u32>>, max: u32| {
+            value
+                .map(|v| v.map(|m| within(field, m, 1..=max)).transpose())
+                .transpose()
+        };
+        Ok(PolicyChange {
+            allowed_factors: not_null("allowed_factors", &self.allowed_factors)?
+                .map(|names| kinds(names))
+                .transpose()?,
+            mfa_required: not_null("mfa_required", &self.mfa_required)?.copied(),
+            enforce_from: self
+                .enforce_from
+                .as_ref()
+                .map(|date| date.as_deref().map(parse_date).transpose())
+                .transpose()?,
+            grace_days: not_null("grace_days", &self.grace_days)?
+                .map(|d| within("grace_days", *d, 0..=MAX_DAYS))
+                .transpose()?,
+            trusted_device_days: not_null("trusted_device_days", &self.trusted_device_days)?
+                .map(|d| within("trusted_device_days", *d, 0..=MAX_DAYS))
+                .transpose()?,
+            reauth_absolute_minutes: minutes("reauth_absolute_minutes", &self.reauth_absolute_minutes, MAX_MINUTES)?,
+            reauth_idle_minutes: minutes("reauth_idle_minutes", &self.reauth_idle_minutes, MAX_MINUTES)?,
+            ip_allow: not_null("ip_allow", &self.ip_allow)?
+                .map(|items| cidrs("ip_allow", items))
+                .transpose()?,
+            ip_deny: not_null("ip_deny", &self.ip_deny)?
+                .map(|items| cidrs("ip_deny", items))
+                .transpose()?,
+            recovery_delay_minutes: minutes(
+                "recovery_delay_minutes",
+                &self.recovery_delay_minutes,
+                MAX_RECOVERY_DELAY_MINUTES,
+            )?,
+        })
+    }
+
+    /// The member to name when the policy `after` contradicts itself: the one the caller gave, of the settings
+    /// that contradict each other.
+    fn blame(&self, after: &RolePolicy) -> &'static str {
+        if after.allowed_factors.iter().all(|k| k.is_backup()) {
+            "allowed_factors"
+        } else if after.grace_days > 0 && after.enforce_from.is_none() {
+            if self.grace_days.is_some() {
+                "grace_days"
+            } else {
+                "enforce_from"
+            }
+        } else if after.reauth_idle_minutes > after.reauth_absolute_minutes && after.reauth_absolute_minutes.is_some() {
+            if self.reauth_idle_minutes.is_some() {
+                "reauth_idle_minutes"
+            } else {
+                "reauth_absolute_minutes"
+            }
+        } else {
+            "allowed_factors"
+        }
+    }
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, Problem> {
+    match policy::parse_date(text) {
+        Ok(Some(date)) => Ok(date),
+        _ => Err(Problem::field(
+            "enforce_from",
+            "not a date: use YYYY-MM-DD, or null to enforce at once",
+        )),
+    }
+}
+
+/// A policy contradiction, reported at `field`.
+fn at(field: &'static str) -> impl Fn(Error) -> Problem {
+    move |error| match error {
+        Error::Invalid(_) => Problem::at(field)(error),
+        other => other.into(),
+    }
+}
+
+/// Changes a role's policy (what is given), as `gatehouse role set` does; answers the policy in force.
+#[utoipa::path(tag = "roles", params(("role" = String, Path, description = "the role's name")),
+    request_body = RoleChange, security(("bearer" = [])),
+    responses((status = 200, body = RoleView), (status = 400, body = ProblemBody), (status = 403, body = ProblemBody),
+        (status = 404, body = ProblemBody)))]
+#[patch("/roles/{role}")]
+pub async fn update(
+    caller: Caller,
+    path: web::Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<web::Json<RoleView>, Problem> {
+    caller.require(Permission::ManageRoles)?;
+    let body: RoleChange = body::json(&req, payload, MAX_JSON_BYTES).await?;
+    let (store, now) = (caller.store(), caller.now());
+    known(store, &path).await?;
+    let change = body.change()?;
+    let preview = change.apply(&roles::show(store, now, &path).await?, now);
+    preview.validate().map_err(at(body.blame(&preview)))?;
+    // What is left for the core to refuse is a combination with another role users hold: about the kinds.
+    let (policy, _) = roles::set(store, now, &caller.origin, &path, &change)
+        .await
+        .map_err(at("allowed_factors"))?;
+    Ok(web::Json(policy.into()))
+}
