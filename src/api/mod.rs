@@ -144,15 +144,6 @@ pub fn openapi(public_url: &str) -> OpenApi {
     doc
 }
 
-/// For optional members where `null` means "remove": absent stays `None`, `null` is `Some(None)`.
-fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    serde::Deserialize::deserialize(deserializer).map(Some)
-}
-
 /// The document and its reference page, rendered once at start.
 pub struct Document {
     json: String,

@@ -1,6 +1,6 @@
 //! `/api/v1/users`: accounts, their roles, factors and trusted browsers. A user is named in the path by id or by
 //! username. Every change goes through `core::accounts` (as the CLI's does), so the audit events are the same.
-use actix_web::{HttpResponse, delete, get, patch, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -172,11 +172,11 @@ pub struct UserChange {
     pub display_name: Option<String>,
     /// E.164; `null` removes it. Like a user's own change it revokes their trusted browsers and tells them on the
     /// old channels. An SMS factor keeps its own number: factors change only through the recovery rules.
-    #[serde(default, deserialize_with = "super::present")]
+    #[serde(default, deserialize_with = "super::body::nullable")]
     #[schema(value_type = Option<String>)]
     pub phone: Option<Option<String>>,
     /// The manager's username or e-mail address; `null` removes it. Never the user or someone below them.
-    #[serde(default, deserialize_with = "super::present")]
+    #[serde(default, deserialize_with = "super::body::nullable")]
     #[schema(value_type = Option<String>)]
     pub manager: Option<Option<String>>,
     /// `active` or `disabled` (disabling ends every session at once).
@@ -191,12 +191,14 @@ pub struct UserChange {
 #[patch("/users/{user}")]
 pub async fn update(
     caller: Caller,
+    req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<UserChange>,
+    payload: web::Payload,
 ) -> Result<web::Json<UserView>, Problem> {
     let store = caller.store();
     let user = resolve(store, &path).await?;
     caller.require_on(Permission::SupportUsers, &user).await?;
+    let body: UserChange = super::body::json(&req, payload, super::MAX_JSON_BYTES).await?;
     let status = match body.status.as_deref() {
         Some("active") => Some(UserStatus::Active),
         Some("disabled") => Some(UserStatus::Disabled),
