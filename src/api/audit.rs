@@ -4,13 +4,12 @@ use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use futures_util::stream;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::Caller;
 use super::page::{Cursor, Page};
 use super::problem::Problem;
-use crate::core::audit::{AuditFilter, AuditRecord, Outcome};
+use crate::core::audit::{AuditFilter, AuditRecord, Outcome, People};
 use crate::core::delegation::Permission;
 use crate::core::store::Store;
 
@@ -109,26 +108,15 @@ async fn filter_of(store: &dyn Store, q: &AuditQuery) -> Result<AuditFilter, Pro
 }
 
 /// Usernames of the ids a page names, each looked up once.
-pub struct Names<'a> {
-    store: &'a dyn Store,
-    known: HashMap<String, Option<String>>,
-}
+pub struct Names<'a>(People<'a>);
 
 impl<'a> Names<'a> {
     pub fn new(store: &'a dyn Store) -> Self {
-        Names {
-            store,
-            known: HashMap::new(),
-        }
+        Names(People::new(store))
     }
 
     pub async fn of(&mut self, user_id: &str) -> Result<Option<String>, Problem> {
-        if let Some(name) = self.known.get(user_id) {
-            return Ok(name.clone());
-        }
-        let name = self.store.user_by_id(user_id).await?.map(|u| u.username);
-        self.known.insert(user_id.to_string(), name.clone());
-        Ok(name)
+        Ok(self.0.username(user_id).await?)
     }
 
     pub async fn view(&mut self, record: AuditRecord) -> Result<AuditView, Problem> {

@@ -9,8 +9,10 @@ use super::store::Store;
 
 pub mod event;
 mod kind;
+mod people;
 pub use event::{AuditEvent, AuditFilter, AuditRecord, Origin, Outcome};
 pub use kind::AuditKind;
+pub use people::People;
 
 /// Writes one audit event. A failure to audit fails the operation that asked for it: an authentication
 /// decision that cannot be recorded is not made.

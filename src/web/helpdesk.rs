@@ -154,20 +154,22 @@ async fn request_page(
         Err(e @ Error::NotFound(_)) => return Ok(pages::error_page(StatusCode::NOT_FOUND, &e.to_string())),
         Err(e) => return Err(e.into()),
     };
-    let timeline: Vec<serde_json::Value> = flow::timeline(state.store.as_ref(), &request)
-        .await?
-        .into_iter()
-        .map(|r| {
-            serde_json::json!({
-                "at": r.event.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                "kind": r.event.kind,
-                "outcome": r.event.outcome.as_str(),
-                "actor": r.event.actor.unwrap_or_default(),
-                "ip": r.event.ip.unwrap_or_default(),
-                "reason": r.event.details.get("reason").and_then(|v| v.as_str()).unwrap_or_default(),
-            })
-        })
-        .collect();
+    let mut people = crate::core::audit::People::new(state.store.as_ref());
+    let mut timeline = Vec::new();
+    for r in flow::timeline(state.store.as_ref(), &request).await? {
+        let actor = match r.event.actor.as_deref() {
+            Some(actor) => people.actor(actor).await?,
+            None => String::new(),
+        };
+        timeline.push(serde_json::json!({
+            "at": r.event.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            "kind": r.event.kind,
+            "outcome": r.event.outcome.as_str(),
+            "actor": actor,
+            "ip": r.event.ip.unwrap_or_default(),
+            "reason": r.event.details.get("reason").and_then(|v| v.as_str()).unwrap_or_default(),
+        }));
+    }
     let mut ctx = pages::context();
     ctx.insert("reset", &describe(state, &request).await?);
     ctx.insert("timeline", &timeline);

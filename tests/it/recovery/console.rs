@@ -42,6 +42,15 @@ async fn the_helpdesk_console_shows_the_queue_and_executes_with_checks() {
         page.body.contains("recovery.approved"),
         "the timeline shows the approval"
     );
+    // People by name, never by internal id.
+    let hugo = server.user("hugo").await;
+    assert!(
+        page.body
+            .contains("<td>recovery.opened</td><td>success</td><td>hugo</td>"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(&format!("user:{}", hugo.id)), "no internal ids");
 
     // A console left open for longer than ten minutes cannot execute: sign in again first.
     server.clock.advance(chrono::Duration::minutes(11));
