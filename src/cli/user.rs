@@ -374,20 +374,28 @@ pub async fn run_audit(config: &Config, command: AuditCommand, json: bool) -> Re
         None => None,
     };
     let events = store.list_audit(subject.as_deref(), limit.min(10_000)).await?;
-    let text = events
-        .iter()
-        .map(|e| {
-            format!(
-                "{} {:<28} {:<8} {} {}",
-                e.event.at.format("%Y-%m-%dT%H:%M:%SZ"),
-                e.event.kind,
-                e.event.outcome.as_str(),
-                e.event.actor.as_deref().unwrap_or("-"),
-                e.event.subject_user_id.as_deref().unwrap_or("-")
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    // People by name for the reader; the JSON keeps the stored ids.
+    let mut people = crate::core::audit::People::new(store);
+    let mut lines = Vec::with_capacity(events.len());
+    for e in &events {
+        let actor = match e.event.actor.as_deref() {
+            Some(actor) => people.actor(actor).await?,
+            None => "-".into(),
+        };
+        let subject = match e.event.subject_user_id.as_deref() {
+            Some(id) => people.person(id).await?,
+            None => "-".into(),
+        };
+        lines.push(format!(
+            "{} {:<28} {:<8} {} {}",
+            e.event.at.format("%Y-%m-%dT%H:%M:%SZ"),
+            e.event.kind,
+            e.event.outcome.as_str(),
+            actor,
+            subject
+        ));
+    }
+    let text = lines.join("\n");
     print(json, &serde_json::to_value(&events)?, &text);
     Ok(())
 }

@@ -77,6 +77,16 @@ async fn profile_fields_change_and_are_audited() {
     assert_eq!(renamed["id"], yara["id"], "the id stays");
     cli.fails(&["user", "show", "yara"], "not found");
 
+    // The text names people, never by internal id; the JSON keeps the ids.
+    let text = cli.run(&["audit", "list", "--user", "yara.b"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(text.stdout.contains("user.renamed"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("(yara.b)") || text.stdout.contains(" yara.b"),
+        "{}",
+        text.stdout
+    );
+    assert!(!text.stdout.contains(yara["id"].as_str().unwrap()), "{}", text.stdout);
     let audit = cli.ok(&["audit", "list", "--user", "yara.b", "--json"]);
     let kinds = kinds_of(&audit);
     for kind in [
