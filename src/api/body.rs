@@ -52,7 +52,13 @@ pub async fn json<T: DeserializeOwned>(
     if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(Problem::bad_request("The body must be a JSON object."));
     }
-    serde_json::from_slice(&body).map_err(|e| unusable_json(&e))
+    let mut deserializer = serde_json::Deserializer::from_slice(&body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        unusable_json(&path, e.inner())
+    })?;
+    deserializer.end().map_err(|e| unusable_json(".", &e))?;
+    Ok(value)
 }
 
 /// For a PATCH member where `null` means something (clear the setting): absent → `None` (with

@@ -49,11 +49,6 @@ fn path_segment(text: &str) -> String {
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         scope::scope("/api/v1")
-            .app_data(
-                web::JsonConfig::default()
-                    .limit(MAX_JSON_BYTES)
-                    .error_handler(problem::json_error),
-            )
             .app_data(web::QueryConfig::default().error_handler(problem::query_error))
             .app_data(web::PathConfig::default().error_handler(problem::path_error))
             .service(openapi_json)

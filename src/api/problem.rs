@@ -168,24 +168,33 @@ impl ResponseError for Problem {
     }
 }
 
-/// Malformed JSON bodies, unknown members, wrong types: 400 naming the place serde found (or 413, 415).
-pub fn json_error(error: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    use actix_web::error::JsonPayloadError as E;
-    let problem = match &error {
-        E::OverflowKnownLength { .. } | E::Overflow { .. } => too_large("The request body is too large."),
-        E::ContentType => Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json."),
-        E::Deserialize(e) => unusable_json(e),
-        other => Problem::bad_request(format!("The JSON body could not be read: {other}")),
+/// A body that is not JSON, or not the JSON this resource takes: 400, naming the member at fault where serde says
+/// which (`path` is serde_path_to_error's, `.` for the body itself).
+pub fn unusable_json(path: &str, error: &serde_json::Error) -> Problem {
+    let message = error.to_string();
+    let at = |field: &str| {
+        if path == "." {
+            field.to_string()
+        } else {
+            format!("{path}.{field}")
+        }
     };
-    problem.into()
-}
-
-/// A body that is not JSON, or not the JSON this resource takes: 400, naming an unknown member.
-pub fn unusable_json(error: &serde_json::Error) -> Problem {
-    match unknown_field(&error.to_string()) {
-        Some(field) => Problem::field(&field, "unknown field: this resource has no such member"),
-        None => Problem::bad_request(format!("The JSON body is not usable: {error}")),
+    if let Some(field) = unknown_field(&message) {
+        // The path already ends at the unknown member.
+        let field = if path == "." { field } else { path.to_string() };
+        return Problem::field(&field, "unknown field: this resource has no such member");
     }
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        return Problem::field(&at(field), "required");
+    }
+    if error.is_data() && path != "." {
+        // serde's own words, without its position (the field names the place).
+        return Problem::field(path, message.split(" at line ").next().unwrap_or_default());
+    }
+    Problem::bad_request(format!("The JSON body is not usable: {error}"))
 }
 
 /// 413: the body, or one member of it, is larger than this resource takes.

@@ -4,7 +4,7 @@
 //! Those rules name people (the user, the manager who approves, the agent who executes, never the same person
 //! twice), so a transition needs a person's own token: a service client may list and read requests but never move
 //! one — a machine credential would otherwise stand for any number of people.
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -78,6 +78,10 @@ async fn view(names: &mut Names<'_>, r: FactorResetRequest) -> Result<RequestVie
         cooling_off_until: r.cooling_off_until,
         closed_at: r.closed_at,
     })
+}
+
+async fn json<T: serde::de::DeserializeOwned>(req: &HttpRequest, payload: web::Payload) -> Result<T, Problem> {
+    super::body::json(req, payload, super::MAX_JSON_BYTES).await
 }
 
 fn ctx<'a>(caller: &'a Caller) -> Ctx<'a> {
@@ -208,8 +212,9 @@ async fn answer(
     responses((status = 201, body = RequestView), (status = 400, body = super::problem::ProblemBody),
         (status = 403, body = super::problem::ProblemBody), (status = 404, body = super::problem::ProblemBody)))]
 #[post("/recovery-requests")]
-pub async fn open(caller: Caller, body: web::Json<NewRequest>) -> Result<HttpResponse, Problem> {
+pub async fn open(caller: Caller, req: HttpRequest, payload: web::Payload) -> Result<HttpResponse, Problem> {
     let agent = person(&caller).await?;
+    let body: NewRequest = json(&req, payload).await?;
     let ctx = ctx(&caller);
     let subject = flow::find_subject(&ctx, &body.user)
         .await
@@ -235,9 +240,11 @@ pub struct Decision {
 pub async fn approve(
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<Decision>,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, Problem> {
     let member = person(&caller).await?;
+    let body: Decision = json(&req, payload).await?;
     let result = flow::decide(&ctx(&caller), &member, Target::Id(&path), true, body.note.as_deref()).await;
     answer(&caller, result, false).await
 }
@@ -248,8 +255,14 @@ pub async fn approve(
         (status = 400, body = super::problem::ProblemBody), (status = 403, body = super::problem::ProblemBody),
         (status = 404, body = super::problem::ProblemBody), (status = 409, body = super::problem::ProblemBody)))]
 #[post("/recovery-requests/{id}/deny")]
-pub async fn deny(caller: Caller, path: web::Path<String>, body: web::Json<Decision>) -> Result<HttpResponse, Problem> {
+pub async fn deny(
+    caller: Caller,
+    path: web::Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, Problem> {
     let member = person(&caller).await?;
+    let body: Decision = json(&req, payload).await?;
     let result = flow::decide(&ctx(&caller), &member, Target::Id(&path), false, body.note.as_deref()).await;
     answer(&caller, result, false).await
 }
@@ -270,9 +283,11 @@ pub struct Execution {
 pub async fn execute(
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<Execution>,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, Problem> {
     let member = person(&caller).await?;
+    let body: Execution = json(&req, payload).await?;
     let result = flow::execute(&ctx(&caller), &member, &path, &body.checks).await;
     answer(&caller, result, false).await
 }

@@ -129,9 +129,9 @@ pub struct NewUser {
     responses((status = 201, body = UserView), (status = 400, body = super::problem::ProblemBody),
         (status = 409, body = super::problem::ProblemBody)))]
 #[post("/users")]
-pub async fn create(caller: Caller, body: web::Json<NewUser>) -> Result<HttpResponse, Problem> {
+pub async fn create(caller: Caller, req: HttpRequest, payload: web::Payload) -> Result<HttpResponse, Problem> {
     caller.require(Permission::ManageUsers)?;
-    let body = body.into_inner();
+    let body: NewUser = super::body::json(&req, payload, super::MAX_JSON_BYTES).await?;
     let store = caller.store();
     let user = accounts::create(
         store,
@@ -253,12 +253,14 @@ pub struct Rename {
 #[post("/users/{user}/rename")]
 pub async fn rename(
     caller: Caller,
+    req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<Rename>,
+    payload: web::Payload,
 ) -> Result<web::Json<UserView>, Problem> {
     let store = caller.store();
     let user = resolve(store, &path).await?;
     caller.require_on(Permission::ManageUsers, &user).await?;
+    let body: Rename = super::body::json(&req, payload, super::MAX_JSON_BYTES).await?;
     let user = accounts::rename(store, caller.now(), &caller.origin, &user, &body.username)
         .await
         .map_err(Problem::at("username"))?;

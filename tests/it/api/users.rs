@@ -70,7 +70,22 @@ async fn bad_input_names_the_field_and_changes_nothing() {
             400,
             None,
         ),
-        (json!({ "username": 7, "email": "x@example.com" }), 400, None),
+        (
+            json!({ "username": 7, "email": "x@example.com" }),
+            400,
+            Some("username"),
+        ),
+        (
+            json!({ "username": "xavier", "email": "x@example.com", "roles": "admin" }),
+            400,
+            Some("roles"),
+        ),
+        (
+            json!({ "username": "xavier", "email": "x@example.com", "roles": [1] }),
+            400,
+            Some("roles[0]"),
+        ),
+        (json!({ "email": "x@example.com" }), 400, Some("username")),
         (json!([1, 2, 3]), 400, None),
     ];
     for (body, status, field) in cases {
