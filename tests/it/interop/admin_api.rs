@@ -6,11 +6,16 @@ use crate::common::*;
 use crate::interop::{node, python};
 use std::time::Duration;
 
-/// How long schemathesis generates requests (it runs once per database in CI).
-const FUZZ_SECONDS: &str = "60";
+/// How long schemathesis generates requests at most.
+const FUZZ_SECONDS: &str = "120";
 
 #[tokio::test]
 async fn the_openapi_document_is_valid_and_schemathesis_finds_no_server_error_or_schema_mismatch() {
+    // Once per CI run: the API's answers do not depend on the database, and the suite on PostgreSQL is the slow one.
+    if std::env::var("GATEHOUSE_TEST_DATABASE_URL").is_ok() {
+        eprintln!("schemathesis runs in the SQLite pass only");
+        return;
+    }
     if !node::available(
         "admin API test",
         python::missing(&["openapi_spec_validator", "schemathesis"]),
@@ -26,7 +31,7 @@ async fn the_openapi_document_is_valid_and_schemathesis_finds_no_server_error_or
         "admin_api.py",
         &[&server.base, &token, FUZZ_SECONDS],
         &[],
-        Duration::from_secs(300),
+        Duration::from_secs(400),
     )
     .await;
     let result = node::json_result("admin_api.py", &output);
