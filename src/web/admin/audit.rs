@@ -1,6 +1,7 @@
 //! `/admin/audit`: the audit log for those who may read it (`Permission::ReadAudit`), filtered by a GET form (user,
 //! actor, kind or `prefix.*`, outcome, since, until — times in UTC), newest first in pages of 50 (the cursor is the
-//! id of the last event shown), each event naming people by username and display name; and
+//! id of the last event shown), each event naming people by username and display name (also a person acting
+//! through the command line, `user:<id> via cli:<os user>`); and
 //! `/admin/audit/export?format=jsonl|csv&…`, the same filter exported. Filtering, naming and exporting are
 //! `http::audit_log`'s, shared with `/api/v1/audit`, so the console and the API agree.
 use actix_web::http::StatusCode;
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::{Console, Need, console, context, render, time, user_path};
 use crate::core::audit::{AuditFilter, AuditKind};
 use crate::core::delegation::Permission;
-use crate::http::audit_log::{self, FilterError, Format, Names, Person, Wanted};
+use crate::http::audit_log::{self, FilterError, Format, Names, Person, Wanted, actor_id};
 use crate::http::error::{WebError, status_of};
 use crate::http::form::Query;
 use crate::http::{AppState, encode, pages};
@@ -169,16 +170,21 @@ pub async fn list(
                 let e = record.event;
                 // A person by username and display name (or as deleted), never by id; other actors as stored.
                 let actor = match e.actor.as_deref() {
-                    Some(a) if a.starts_with("user:") => Some(shown(names.actor(Some(a)).await?)),
+                    Some(a) if actor_id(a).is_some() => Some(shown(names.actor(Some(a)).await?)),
                     _ => None,
                 };
+                let via = e
+                    .actor
+                    .as_deref()
+                    .and_then(|a| a.split_once(" via "))
+                    .map(|(_, v)| v.to_string());
                 let subject = match e.subject_user_id.as_deref() {
                     Some(id) => Some(shown(names.person(id).await?)),
                     None => None,
                 };
                 rows.push(serde_json::json!({
                     "id": record.id, "at": time(e.at), "kind": e.kind, "outcome": e.outcome.as_str(),
-                    "actor": actor, "actor_raw": e.actor.unwrap_or_default(), "subject": subject,
+                    "actor": actor, "via": via, "actor_raw": e.actor.unwrap_or_default(), "subject": subject,
                     "ip": e.ip.unwrap_or_default(),
                 }));
             }

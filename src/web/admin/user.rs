@@ -16,7 +16,7 @@ use crate::core::factors::{FactorKind, FactorStatus, webauthn};
 use crate::core::model::{User, UserStatus};
 use crate::core::policy::enforcement;
 use crate::core::signin::trusted_devices;
-use crate::http::audit_log::Names;
+use crate::http::audit_log::{Names, actor_id};
 use crate::http::error::{WebError, status_of};
 use crate::http::form::Form;
 use crate::http::{AppState, csrf, encode, pages};
@@ -143,12 +143,17 @@ async fn page(
         for record in store.search_audit(&filter, TRAIL).await? {
             let e = record.event;
             let actor = match e.actor.as_deref() {
-                Some(a) if a.starts_with("user:") => Some(super::audit::shown(names.actor(Some(a)).await?)),
+                Some(a) if actor_id(a).is_some() => Some(super::audit::shown(names.actor(Some(a)).await?)),
                 _ => None,
             };
+            let via = e
+                .actor
+                .as_deref()
+                .and_then(|a| a.split_once(" via "))
+                .map(|(_, v)| v.to_string());
             rows.push(serde_json::json!({
                 "at": time(e.at), "kind": e.kind, "outcome": e.outcome.as_str(),
-                "actor": actor, "actor_raw": e.actor.unwrap_or_default(), "ip": e.ip.unwrap_or_default(),
+                "actor": actor, "via": via, "actor_raw": e.actor.unwrap_or_default(), "ip": e.ip.unwrap_or_default(),
             }));
         }
         Some(rows)

@@ -42,6 +42,25 @@ async fn the_log_is_filtered_paged_and_names_people_not_ids() {
         "the filter is shown again"
     );
 
+    // A person acting through the command line is named too, with the way they came.
+    gatehouse::core::audit::record(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &gatehouse::core::audit::Origin {
+            actor: format!("user:{} via cli:ops", root.id),
+            ..Default::default()
+        },
+        gatehouse::core::audit::AuditKind::UserEnabled,
+        gatehouse::core::audit::Outcome::Success,
+        Some(&amy.id),
+        serde_json::json!({}),
+    )
+    .await
+    .unwrap();
+    let via = browser.get("/admin/audit?kind=user.enabled").await;
+    assert!(via.body.contains("root (root)</a> via cli:ops"), "{}", via.body);
+    assert!(!via.body.contains(&root.id));
+
     let failures = browser.get("/admin/audit?user=amy&outcome=failure").await;
     assert_eq!(failures.body.matches("<tr data-id=").count(), 1, "{}", failures.body);
     assert!(failures.body.contains("login.password") && failures.body.contains(">anonymous<"));
