@@ -10,7 +10,7 @@ use super::store::Store;
 pub mod event;
 mod kind;
 mod people;
-pub use event::{AuditEvent, AuditFilter, AuditRecord, Origin, Outcome};
+pub use event::{AuditCount, AuditEvent, AuditFilter, AuditRecord, Origin, Outcome};
 pub use kind::AuditKind;
 pub use people::People;
 

@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::Result;
-use super::audit::event::{AuditEvent, AuditFilter, AuditRecord};
+use super::audit::event::{AuditCount, AuditEvent, AuditFilter, AuditRecord};
 use super::factors::oath_token::token::HardwareToken;
 use super::factors::{Factor, FactorKind};
 use super::model::{OneTimeToken, Role, Session, TokenPurpose, User, UserStatus};
@@ -59,6 +59,7 @@ pub trait UserStore: Send + Sync {
     async fn remove_role(&self, user_id: &str, role: &str) -> Result<bool>;
     async fn list_roles(&self) -> Result<Vec<Role>>;
     async fn count_users_with_role(&self, role: &str) -> Result<u64>;
+    async fn count_users_with_status(&self, status: UserStatus) -> Result<u64>;
     async fn users_with_role(&self, role: &str) -> Result<Vec<User>>;
     /// Writes one profile field of a user (and `updated_at`), that field alone, so concurrent changes to
     /// different fields do not undo each other. `false` when there is no such user. `Error::Conflict` naming
@@ -352,6 +353,8 @@ pub trait ThrottleStore: Send + Sync {
     /// Compare-and-swap: sets the count to `new` only if it is still `expected`.
     async fn bump_attempt_counter(&self, key: &str, expected: u32, new: u32, now: DateTime<Utc>) -> Result<bool>;
     async fn reset_attempt_counter(&self, key: &str) -> Result<()>;
+    /// How many counters whose key starts with `prefix` (taken literally) hold at least `failures` (one query).
+    async fn count_attempt_counters(&self, prefix: &str, failures: u32) -> Result<u64>;
 }
 
 #[async_trait]
@@ -385,6 +388,9 @@ pub trait AuditStore: Send + Sync {
     }
     /// The events `filter` matches, newest first, at most `limit`.
     async fn search_audit(&self, filter: &AuditFilter, limit: u64) -> Result<Vec<AuditRecord>>;
+    /// How many events `filter` matches, per kind and outcome (one query, however many events): ordered by kind,
+    /// then outcome; pairs without events are absent.
+    async fn count_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditCount>>;
 }
 
 /// A relying party a browser session signed in to.

@@ -2,6 +2,7 @@
 //! handler gets, form and query extraction, CSRF, the session cookie, page rendering, the one mapping of errors to
 //! responses, middleware, and the sign-out fan-out. It names no page and no protocol, so both sides can use it and
 //! neither needs the other; `app` (the composition root) puts them together.
+pub mod audit_log;
 pub mod csrf;
 pub mod error;
 pub mod form;

@@ -1,12 +1,12 @@
 use async_trait::async_trait;
 use entity::audit_event;
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
-use sea_orm::{ColumnTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ColumnTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect, Select, Set};
 
 use super::appender::Row;
 use super::{SeaStore, db_error};
 use crate::core::Result;
-use crate::core::audit::{AuditEvent, AuditFilter, AuditRecord, Outcome};
+use crate::core::audit::{AuditCount, AuditEvent, AuditFilter, AuditRecord, Outcome};
 use crate::core::store::AuditStore;
 
 fn outcome(text: &str) -> Outcome {
@@ -15,6 +15,39 @@ fn outcome(text: &str) -> Outcome {
         "denied" => Outcome::Denied,
         _ => Outcome::Failure,
     }
+}
+
+/// `query` narrowed to the events `filter` matches (every field that is set).
+fn filtered(mut query: Select<audit_event::Entity>, filter: &AuditFilter) -> Select<audit_event::Entity> {
+    use audit_event::Column;
+    if let Some(subject) = &filter.subject_user_id {
+        query = query.filter(Column::SubjectUserId.eq(subject.as_str()));
+    }
+    if let Some(actor) = &filter.actor {
+        query = query.filter(Column::Actor.eq(actor.as_str()));
+    }
+    match filter.kind.as_deref().map(|k| (k, k.strip_suffix('*'))) {
+        Some((_, Some(prefix))) => {
+            let pattern = format!("{}%", super::users::escape_like(prefix));
+            query =
+                query.filter(Expr::col(Column::Kind).like(LikeExpr::new(pattern).escape(super::users::LIKE_ESCAPE)));
+        }
+        Some((kind, None)) => query = query.filter(Column::Kind.eq(kind)),
+        None => {}
+    }
+    if let Some(outcome) = filter.outcome {
+        query = query.filter(Column::Outcome.eq(outcome.as_str()));
+    }
+    if let Some(since) = filter.since {
+        query = query.filter(Column::At.gte(since));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(Column::At.lt(until));
+    }
+    if let Some(before) = filter.before_id {
+        query = query.filter(Column::Id.lt(before));
+    }
+    query
 }
 
 #[async_trait]
@@ -36,35 +69,9 @@ impl AuditStore for SeaStore {
     }
 
     async fn search_audit(&self, filter: &AuditFilter, limit: u64) -> Result<Vec<AuditRecord>> {
-        use audit_event::Column;
-        let mut query = audit_event::Entity::find().order_by_desc(Column::Id).limit(limit);
-        if let Some(subject) = &filter.subject_user_id {
-            query = query.filter(Column::SubjectUserId.eq(subject.as_str()));
-        }
-        if let Some(actor) = &filter.actor {
-            query = query.filter(Column::Actor.eq(actor.as_str()));
-        }
-        match filter.kind.as_deref().map(|k| (k, k.strip_suffix('*'))) {
-            Some((_, Some(prefix))) => {
-                let pattern = format!("{}%", super::users::escape_like(prefix));
-                query = query
-                    .filter(Expr::col(Column::Kind).like(LikeExpr::new(pattern).escape(super::users::LIKE_ESCAPE)));
-            }
-            Some((kind, None)) => query = query.filter(Column::Kind.eq(kind)),
-            None => {}
-        }
-        if let Some(outcome) = filter.outcome {
-            query = query.filter(Column::Outcome.eq(outcome.as_str()));
-        }
-        if let Some(since) = filter.since {
-            query = query.filter(Column::At.gte(since));
-        }
-        if let Some(until) = filter.until {
-            query = query.filter(Column::At.lt(until));
-        }
-        if let Some(before) = filter.before_id {
-            query = query.filter(Column::Id.lt(before));
-        }
+        let query = filtered(audit_event::Entity::find(), filter)
+            .order_by_desc(audit_event::Column::Id)
+            .limit(limit);
         Ok(query
             .all(&self.db)
             .await
@@ -83,6 +90,31 @@ impl AuditStore for SeaStore {
                     request_id: m.request_id,
                     details: serde_json::from_str(&m.details).unwrap_or(serde_json::Value::Null),
                 },
+            })
+            .collect())
+    }
+
+    async fn count_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditCount>> {
+        use audit_event::Column;
+        let rows: Vec<(String, String, i64)> = filtered(audit_event::Entity::find(), filter)
+            .select_only()
+            .column(Column::Kind)
+            .column(Column::Outcome)
+            .column_as(Expr::col(Column::Id).count(), "n")
+            .group_by(Column::Kind)
+            .group_by(Column::Outcome)
+            .order_by_asc(Column::Kind)
+            .order_by_asc(Column::Outcome)
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(kind, text, n)| AuditCount {
+                kind,
+                outcome: outcome(&text),
+                count: u64::try_from(n).unwrap_or(0),
             })
             .collect())
     }

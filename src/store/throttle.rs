@@ -1,8 +1,8 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use entity::attempt_counter;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Expr, LikeExpr};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use super::{SeaStore, db_error};
 use crate::core::Result;
@@ -52,5 +52,18 @@ impl ThrottleStore for SeaStore {
             .await
             .map_err(db_error)?;
         Ok(())
+    }
+
+    async fn count_attempt_counters(&self, prefix: &str, failures: u32) -> Result<u64> {
+        use sea_orm::sea_query::ExprTrait;
+        let pattern = format!("{}%", super::users::escape_like(prefix));
+        attempt_counter::Entity::find()
+            .filter(
+                Expr::col(attempt_counter::Column::Key).like(LikeExpr::new(pattern).escape(super::users::LIKE_ESCAPE)),
+            )
+            .filter(attempt_counter::Column::Failures.gte(i32::try_from(failures).unwrap_or(i32::MAX)))
+            .count(&self.db)
+            .await
+            .map_err(db_error)
     }
 }

@@ -277,6 +277,14 @@ impl UserStore for SeaStore {
             .map_err(db_error)
     }
 
+    async fn count_users_with_status(&self, status: UserStatus) -> Result<u64> {
+        user::Entity::find()
+            .filter(user::Column::Status.eq(status.as_str()))
+            .count(&self.db)
+            .await
+            .map_err(db_error)
+    }
+
     async fn update_profile(&self, user_id: &str, change: &ProfileChange<'_>, now: DateTime<Utc>) -> Result<bool> {
         let mut update = user::Entity::update_many().col_expr(user::Column::UpdatedAt, Expr::value(now));
         update = match *change {

@@ -1,7 +1,8 @@
-//! The first-party pages (sign-in, account, helpdesk, recovery): parse the request, call the core, render the
+//! The first-party pages (sign-in, account, helpdesk, recovery, the admin console): parse the request, call the core, render the
 //! answer. Handlers stay thin; rules live in `core`; the shared HTTP kit (state, forms, CSRF, cookies, errors)
 //! is `http`.
 mod account;
+mod admin;
 pub(crate) mod devices;
 mod health;
 mod helpdesk;
@@ -77,5 +78,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/helpdesk/open", web::post().to(helpdesk::open))
         .route("/helpdesk/execute", web::post().to(helpdesk::execute))
         .route("/helpdesk/cancel", web::post().to(helpdesk::cancel))
-        .route("/helpdesk/decide", web::post().to(helpdesk::decide));
+        .route("/helpdesk/decide", web::post().to(helpdesk::decide))
+        .configure(admin::routes);
 }

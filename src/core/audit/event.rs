@@ -94,6 +94,14 @@ pub struct AuditFilter {
     pub before_id: Option<i64>,
 }
 
+/// How many events of one kind ended one way: a row of [`AuditStore::count_audit`](crate::core::store::AuditStore::count_audit).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AuditCount {
+    pub kind: String,
+    pub outcome: Outcome,
+    pub count: u64,
+}
+
 /// `cli:<who>` from `SUDO_USER`, `USER`, `LOGNAME` (the first set and not empty), else the process's account.
 fn cli_actor(env: impl Fn(&str) -> Option<String>, os_user: impl FnOnce() -> Option<String>) -> String {
     let named = ["SUDO_USER", "USER", "LOGNAME"]

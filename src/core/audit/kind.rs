@@ -114,6 +114,11 @@ audit_kinds! {
     /// Someone without a helpdesk role tried the helpdesk console.
     HelpdeskAccess => "helpdesk.access",
 
+    // Administration.
+    /// The admin console (`/admin`) was refused: no administrative role, or a sign-in too weak for the role that no
+    /// factor of the account can raise.
+    AdminAccess => "admin.access",
+
     // OpenID Connect.
     /// An authorization code was issued to a client.
     OidcCodeIssued => "oidc.code_issued",

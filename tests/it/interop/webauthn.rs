@@ -13,7 +13,7 @@ use std::time::Duration;
 const TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The Chromium the script will launch (it reads the same variable).
-fn chromium() -> PathBuf {
+pub(crate) fn chromium() -> PathBuf {
     std::env::var_os("GATEHOUSE_CHROMIUM")
         .filter(|p| !p.is_empty())
         .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)

@@ -143,6 +143,76 @@ fn every_template_renders() {
         &serde_json::json!([{ "name": "UserView", "description": "",
             "members": [{ "name": "id", "kind": "string", "required": true, "description": "" }] }]),
     );
+    // The admin console (`web/admin/`): the layout's operator, and each page's values.
+    ctx.insert(
+        "console",
+        &serde_json::json!({ "username": "root", "display_name": "Root", "role": "admin", "section": "users",
+            "audit": true, "recovery": true }),
+    );
+    let audit_link = "/admin/audit?kind=login.password&since=2026-01-01%2000%3A00%3A00";
+    ctx.insert(
+        "dashboard",
+        &serde_json::json!({
+            "sign_ins": { "since": "2026-01-01 00:00:00", "success": 3, "failed": 2, "all_link": audit_link,
+                "rows": [{ "kind": "login.password", "label": "Password", "success": { "count": 3, "link": audit_link },
+                    "failure": { "count": 2, "link": audit_link }, "denied": { "count": 0, "link": audit_link } }] },
+            "accounts": { "disabled": 1, "locked": 0 },
+            "resets": { "open": 1, "by_state": { "requested": 1 } },
+            "keys": { "days": 30, "expiring": [{ "what": "SAML certificate", "id": "k1", "event": "expires", "at": "2026-01-20 00:00:00" }] },
+        }),
+    );
+    ctx.insert(
+        "listing",
+        &serde_json::json!({ "q": "bo", "first": false, "first_link": "/admin/users?q=bo", "next": "/admin/users?q=bo&after=bob",
+            "rows": [{ "username": "bob", "display_name": "Bob", "email": "bob@example.com", "status": "active", "locked": true,
+                "roles": ["user"], "path": "/admin/users/bob" }] }),
+    );
+    ctx.insert(
+        "create",
+        &serde_json::json!({ "roles": [{ "name": "user", "description": "Everyone", "checked": true }],
+            "entered": { "username": "dan", "email": "dan@example.com", "display_name": "", "manager": "bob", "phone": "", "roles": [] } }),
+    );
+    let person =
+        serde_json::json!({ "path": "/admin/users/bob", "username": "bob", "display_name": "Bob", "deleted": false });
+    ctx.insert(
+        "person",
+        &serde_json::json!({
+            "path": "/admin/users/bob", "username": "bob", "display_name": "Bob", "email": "bob@example.com",
+            "phone": null, "status": "active",
+            "locked": false, "created": "2026-01-01 00:00:00", "has_password": true, "mfa_required": true,
+            "manager": person, "roles": ["user", "helpdesk"], "addable_roles": ["admin"],
+            "factors": [{ "kind": "authenticator app", "name": "Phone", "status": "active", "flagged": false,
+                "added": "2026-01-01 00:00:00", "last_used": null }],
+            "devices": [{ "browser": "Firefox on Linux", "first_seen": "2026-01-01 00:00:00", "last_seen": "2026-01-02 00:00:00",
+                "expires": "2026-01-15 00:00:00" }],
+            "resets": [{ "state": "requested", "opened": "2026-01-01 00:00:00", "link": "/helpdesk/request?id=r1" }],
+            "events": [{ "at": "2026-01-01 00:00:00", "kind": "user.created", "outcome": "success", "actor": person,
+                "via": "cli:root", "actor_raw": "user:x via cli:root", "ip": "127.0.0.1" },
+                { "at": "2026-01-01 00:00:00", "kind": "login.password", "outcome": "failure", "actor": null,
+                "via": null, "actor_raw": "anonymous", "ip": "127.0.0.1" }],
+            "audit_link": "/admin/audit?user=bob", "open_reset_link": "/helpdesk/open?user=bob", "manage_roles": true,
+            "support": true, "recovery": true, "read_audit": true, "is_self": false,
+        }),
+    );
+    ctx.insert(
+        "audit",
+        &serde_json::json!({
+            "given": { "user": "bob", "actor": "", "kind": "user.*", "outcome": "success", "since": "", "until": "" },
+            "rows": [{ "id": 7, "at": "2026-01-01 00:00:00", "kind": "user.created", "outcome": "success", "actor": person,
+                "via": null, "actor_raw": "user:x", "subject": { "deleted": true }, "ip": "127.0.0.1" },
+                { "id": 6, "at": "2026-01-01 00:00:00", "kind": "oidc.token", "outcome": "success", "actor": null,
+                "via": null, "actor_raw": "client:ci", "subject": null, "ip": "" }],
+            "next": "/admin/audit?user=bob&before=6", "first": true, "first_link": "/admin/audit?user=bob",
+            "export_jsonl": "/admin/audit/export?format=jsonl&user=bob", "export_csv": "/admin/audit/export?format=csv&user=bob",
+            "kinds": ["user.created", "login.password"],
+        }),
+    );
+    ctx.insert(
+        "confirm",
+        &serde_json::json!({ "title": "Disable bob?", "consequences": ["Bob can no longer sign in."],
+            "action": "/admin/users/bob/status", "fields": [{ "name": "status", "value": "disabled" }],
+            "button": "Disable the account", "cancel": "/admin/users/bob" }),
+    );
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");
     for name in names {

@@ -2,6 +2,7 @@
 //! must pass it.
 mod accounts;
 pub(crate) mod common;
+mod counts;
 mod grants;
 mod profiles;
 mod protocols;

@@ -1,0 +1,223 @@
+//! `/admin`: what needs an operator's eye — the last day's sign-in events by kind and outcome (each number a link
+//! into the audit log), disabled and locked accounts, open factor-reset requests, and signing keys or SAML
+//! certificates that retire or expire within 30 days. Each part is shown to those whose role may read it.
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+use super::{Need, console, context, render, time};
+use crate::core::Result;
+use crate::core::audit::{AuditFilter, Outcome};
+use crate::core::delegation::Permission;
+use crate::core::factors::password::lock;
+use crate::core::model::UserStatus;
+use crate::core::store::Store;
+use crate::http::error::WebError;
+use crate::http::{AppState, encode};
+
+/// How far ahead a retiring key or expiring certificate is shown.
+const KEY_WARNING_DAYS: i64 = 30;
+
+/// The sign-in kinds in the order a person reads a sign-in, with their names on the page; other `login.*` kinds
+/// follow under their stored names.
+const SIGN_IN_KINDS: [(&str, &str); 7] = [
+    ("login.password", "Password"),
+    ("login.second_factor", "Second factor or step-up"),
+    ("login.passkey", "Passkey without password"),
+    ("login.trusted_device", "Trusted browser"),
+    ("login.ip_denied", "Refused by IP rules"),
+    ("login.password_locked", "Password locked"),
+    ("login.password_unlocked", "Password unlocked"),
+];
+
+const OUTCOMES: [Outcome; 3] = [Outcome::Success, Outcome::Failure, Outcome::Denied];
+
+#[derive(Serialize)]
+struct Cell {
+    count: u64,
+    /// The audit log filtered to these events.
+    link: String,
+}
+
+#[derive(Serialize)]
+struct SignInRow {
+    kind: String,
+    label: String,
+    success: Cell,
+    failure: Cell,
+    denied: Cell,
+}
+
+#[derive(Serialize)]
+struct ExpiringKey {
+    what: &'static str,
+    id: String,
+    event: &'static str,
+    at: String,
+}
+
+fn audit_link(kind: &str, outcome: Option<Outcome>, since: &str) -> String {
+    let mut link = format!("/admin/audit?kind={}&since={}", encode(kind), encode(since));
+    if let Some(outcome) = outcome {
+        link.push_str(&format!("&outcome={}", outcome.as_str()));
+    }
+    link
+}
+
+/// The last day's `login.*` events, one row per kind, counted in one query.
+async fn sign_ins(store: &dyn Store, since: DateTime<Utc>) -> Result<(Vec<SignInRow>, [u64; 3])> {
+    let filter = AuditFilter {
+        kind: Some("login.*".into()),
+        since: Some(since),
+        ..Default::default()
+    };
+    let mut counts: BTreeMap<String, [u64; 3]> = BTreeMap::new();
+    for c in store.count_audit(&filter).await? {
+        let slot = OUTCOMES.iter().position(|o| *o == c.outcome).unwrap_or(1);
+        counts.entry(c.kind).or_default()[slot] += c.count;
+    }
+    let mut kinds: Vec<(String, String)> = SIGN_IN_KINDS
+        .iter()
+        .map(|(k, label)| (k.to_string(), label.to_string()))
+        .collect();
+    kinds.extend(
+        counts
+            .keys()
+            .filter(|k| !SIGN_IN_KINDS.iter().any(|(known, _)| known == k))
+            .map(|k| (k.clone(), k.clone())),
+    );
+    let since_text = time(since);
+    let mut totals = [0; 3];
+    let rows = kinds
+        .into_iter()
+        .map(|(kind, label)| {
+            let n = counts.get(&kind).copied().unwrap_or_default();
+            for (total, count) in totals.iter_mut().zip(n) {
+                *total += count;
+            }
+            let cell = |i: usize| Cell {
+                count: n[i],
+                link: audit_link(&kind, Some(OUTCOMES[i]), &since_text),
+            };
+            SignInRow {
+                success: cell(0),
+                failure: cell(1),
+                denied: cell(2),
+                kind,
+                label,
+            }
+        })
+        .collect();
+    Ok((rows, totals))
+}
+
+/// When a stored SAML certificate (base64 DER) stops being valid.
+fn certificate_not_after(certificate: &str) -> Option<DateTime<Utc>> {
+    use base64::Engine;
+    let der = base64::engine::general_purpose::STANDARD.decode(certificate).ok()?;
+    let cert = openssl::x509::X509::from_der(&der).ok()?;
+    let epoch = openssl::asn1::Asn1Time::from_unix(0).ok()?;
+    let diff = epoch.diff(cert.not_after()).ok()?;
+    DateTime::from_timestamp(i64::from(diff.days) * 86_400 + i64::from(diff.secs), 0)
+}
+
+/// OIDC signing keys and SAML keys that retire, and SAML certificates that expire, before `now` + 30 days.
+async fn expiring_keys(store: &dyn Store, now: DateTime<Utc>) -> Result<Vec<ExpiringKey>> {
+    let horizon = now + Duration::days(KEY_WARNING_DAYS);
+    let soon = |t: DateTime<Utc>| t > now && t <= horizon;
+    let mut out = Vec::new();
+    for key in store.signing_keys().await? {
+        if let Some(retired) = key.retired_at.filter(|t| soon(*t)) {
+            out.push(ExpiringKey {
+                what: "OpenID Connect signing key",
+                id: format!("{} ({})", key.kid, key.alg),
+                event: "retires",
+                at: time(retired),
+            });
+        }
+    }
+    for key in store.saml_keys().await? {
+        if key.retired_at.is_some_and(|t| t <= now) {
+            continue;
+        }
+        if let Some(retired) = key.retired_at.filter(|t| soon(*t)) {
+            out.push(ExpiringKey {
+                what: "SAML signing key",
+                id: key.id.clone(),
+                event: "retires",
+                at: time(retired),
+            });
+        }
+        if let Some(expires) = certificate_not_after(&key.certificate).filter(|t| *t <= horizon) {
+            out.push(ExpiringKey {
+                what: "SAML certificate",
+                id: key.id.clone(),
+                event: if expires <= now { "expired" } else { "expires" },
+                at: time(expires),
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
+    let console = match console(&req, &state, "/admin", Need::Look).await? {
+        Ok(console) => console,
+        Err(answer) => return Ok(answer),
+    };
+    let store = state.store.as_ref();
+    let now = state.clock.now();
+    // Every part is present, `null` when the operator's role may not read it.
+    let mut dashboard = serde_json::Map::new();
+    for part in ["sign_ins", "accounts", "resets", "keys"] {
+        dashboard.insert(part.into(), serde_json::Value::Null);
+    }
+    if console.may(Permission::ReadAudit) {
+        let since = now - Duration::hours(24);
+        let (rows, totals) = sign_ins(store, since).await?;
+        dashboard.insert(
+            "sign_ins".into(),
+            serde_json::json!({
+                "since": time(since), "rows": rows,
+                "success": totals[0], "failed": totals[1] + totals[2],
+                "all_link": audit_link("login.*", None, &time(since)),
+            }),
+        );
+    }
+    if console.may(Permission::ReadUsers) {
+        let policy = &state.password_policy;
+        let locked = match policy.lock_after.filter(|_| policy.until_cleared) {
+            Some(limit) => Some(store.count_attempt_counters(&lock::account_key(""), limit).await?),
+            None => None,
+        };
+        dashboard.insert(
+            "accounts".into(),
+            serde_json::json!({
+                "disabled": store.count_users_with_status(UserStatus::Disabled).await?,
+                "locked": locked,
+            }),
+        );
+    }
+    if console.may(Permission::Recovery) {
+        let open = store.list_factor_resets(None, true).await?;
+        let mut by_state: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in &open {
+            *by_state.entry(r.state.as_str()).or_default() += 1;
+        }
+        dashboard.insert(
+            "resets".into(),
+            serde_json::json!({ "open": open.len(), "by_state": by_state }),
+        );
+    }
+    if console.may(Permission::ManageKeys) {
+        dashboard.insert(
+            "keys".into(),
+            serde_json::json!({ "days": KEY_WARNING_DAYS, "expiring": expiring_keys(store, now).await? }),
+        );
+    }
+    let mut ctx = context(&req, &state, &console, "dashboard");
+    ctx.insert("dashboard", &dashboard);
+    Ok(render(&req, &state, StatusCode::OK, "admin/dashboard.html", ctx))
+}

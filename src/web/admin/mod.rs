@@ -1,0 +1,247 @@
+//! `/admin`: the admin console — a dashboard, users (search, create, one account with its roles, status, factors,
+//! trusted browsers and audit trail) and the audit log with its export. Server-rendered pages over the same `core`
+//! functions as the CLI and the admin API, and the same rules of who may do what (`core::delegation`): a signed-in
+//! person whose roles make them an [`Operator`] (admin, else helpdesk), each page and action asking for the
+//! [`Permission`] the API asks for.
+//!
+//! Access (`console`):
+//! - not signed in: `/login?return_to=…`, back here afterwards;
+//! - signed in without an administrative role: 403, audited (`admin.access`, as the helpdesk console does);
+//! - signed in with a sign-in weaker than the role needs (`delegation::level_needed`, the level computed from the
+//!   session's `amr` under today's policy, as the API judges a person's token): sent to step up at
+//!   `/login/factor?level=…&return_to=…` — the second-factor page's step-up of a signed-in session, as OIDC and
+//!   SAML do — when one of the account's factors reaches the level; to `/login?reauth=1&return_to=…` when the
+//!   second factor was skipped on a trusted browser (that sign-in can never be phishing-resistant, and the
+//!   reauthentication ignores the trusted browser); else 403, audited, saying what to add;
+//! - every change (a POST) also needs a recent sign-in (`enrolment::FRESH_FOR`, as the helpdesk's execute and
+//!   decide do), else `/login?reauth=1&return_to=` the page the form was on; carries a CSRF token; and
+//!   destructive ones (disable, remove a role, revoke trusted browsers) ask for confirmation on a second page
+//!   before acting. The result is a one-time notice on the next page (`notice`).
+mod audit;
+mod dashboard;
+mod notice;
+mod user;
+mod users;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Serialize;
+use tera::Context;
+
+use crate::core::audit::{AuditKind, Origin, Outcome};
+use crate::core::delegation::{self, Operator, Permission, PersonCheck};
+use crate::core::factors::enrolment;
+use crate::core::model::{Session, SessionState, User};
+use crate::core::policy::{assurance, stepup};
+use crate::core::signin::trusted_devices::device::AMR_MARKER;
+use crate::http::error::WebError;
+use crate::http::{AppState, encode, pages, session};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin", web::get().to(dashboard::show))
+        .route("/admin/users", web::get().to(users::list))
+        .route("/admin/users", web::post().to(users::create))
+        .route("/admin/users/{username}", web::get().to(user::show))
+        .route("/admin/users/{username}/roles/add", web::post().to(user::add_role))
+        .route(
+            "/admin/users/{username}/roles/remove",
+            web::post().to(user::remove_role),
+        )
+        .route("/admin/users/{username}/status", web::post().to(user::set_status))
+        .route(
+            "/admin/users/{username}/trusted-browsers/revoke",
+            web::post().to(user::revoke_browsers),
+        )
+        .route("/admin/audit", web::get().to(audit::list))
+        .route("/admin/audit/export", web::get().to(audit::export));
+}
+
+/// What a request to the console needs beyond an operator.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Need {
+    /// Reading.
+    Look,
+    /// A change: also a recent sign-in.
+    Change,
+}
+
+/// The signed-in operator a console request acts as.
+pub(super) struct Console {
+    pub operator: Operator,
+    pub user: User,
+    /// The audit origin of the request, the operator as its actor.
+    pub origin: Origin,
+}
+
+impl Console {
+    pub fn may(&self, permission: Permission) -> bool {
+        self.operator.require(permission).is_ok()
+    }
+}
+
+fn see_other(target: String) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((LOCATION, target)).finish()
+}
+
+/// The console's operator, or the answer to give instead (sign in, step up, sign in again, or 403).
+pub(super) async fn console(
+    req: &HttpRequest,
+    state: &AppState,
+    back: &str,
+    need: Need,
+) -> Result<Result<Console, HttpResponse>, WebError> {
+    let Some((session, user)) = session::in_state(req, state, &[SessionState::Authenticated]).await? else {
+        return Ok(Err(see_other(format!("/login?return_to={}", encode(back)))));
+    };
+    let now = state.clock.now();
+    let store = state.store.as_ref();
+    let origin = session::origin(req).with_actor(format!("user:{}", user.id));
+    let operator = match delegation::person(store, now, &user, &session.amr).await? {
+        PersonCheck::Operator(operator) => operator,
+        PersonCheck::NoRole => {
+            deny(req, state, &origin, &user, "role_missing").await?;
+            return Ok(Err(pages::error_page(
+                StatusCode::FORBIDDEN,
+                "The admin console is for administrators and helpdesk agents.",
+            )));
+        }
+        PersonCheck::TooWeak { needed } => {
+            return Ok(Err(step_up(req, state, &origin, &session, &user, needed, back).await?));
+        }
+    };
+    if need == Need::Change && !enrolment::is_fresh(&session, now) {
+        return Ok(Err(see_other(format!("/login?reauth=1&return_to={}", encode(back)))));
+    }
+    Ok(Ok(Console { operator, user, origin }))
+}
+
+/// Where a sign-in too weak for the operator's role goes to reach `needed`.
+async fn step_up(
+    req: &HttpRequest,
+    state: &AppState,
+    origin: &Origin,
+    session: &Session,
+    user: &User,
+    needed: &'static str,
+    back: &str,
+) -> Result<HttpResponse, WebError> {
+    if session.amr.iter().any(|m| m == AMR_MARKER) {
+        return Ok(see_other(format!("/login?reauth=1&return_to={}", encode(back))));
+    }
+    let now = state.clock.now();
+    if !stepup::step_up_kinds(state.store.as_ref(), now, user, Some(needed))
+        .await?
+        .is_empty()
+    {
+        return Ok(see_other(format!(
+            "/login/factor?level={}&return_to={}",
+            encode(needed),
+            encode(back)
+        )));
+    }
+    deny(req, state, origin, user, "level_unreachable").await?;
+    let what = if needed == assurance::PHISHING_RESISTANT {
+        "a security key or passkey"
+    } else {
+        "a second factor"
+    };
+    Ok(pages::error_page(
+        StatusCode::FORBIDDEN,
+        &format!(
+            "Your role needs a stronger sign-in than any of your sign-in methods gives. Add {what} under \
+             Account › Sign-in security (/account/security), then open the console again."
+        ),
+    ))
+}
+
+/// Records a refusal at the console's door.
+async fn deny(req: &HttpRequest, state: &AppState, origin: &Origin, user: &User, reason: &str) -> Result<(), WebError> {
+    crate::core::audit::record(
+        state.store.as_ref(),
+        state.clock.now(),
+        origin,
+        AuditKind::AdminAccess,
+        Outcome::Denied,
+        Some(&user.id),
+        serde_json::json!({ "path": req.path(), "reason": reason }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// What the layout shows of the operator and the sections they may open.
+#[derive(Serialize)]
+struct Layout<'a> {
+    username: &'a str,
+    display_name: &'a str,
+    role: &'static str,
+    section: &'static str,
+    audit: bool,
+    recovery: bool,
+}
+
+/// The context of a console page: the layout's values, and the one-time notice the browser carries, if any.
+pub(super) fn context(req: &HttpRequest, state: &AppState, console: &Console, section: &'static str) -> Context {
+    let mut ctx = pages::context();
+    ctx.insert(
+        "console",
+        &Layout {
+            username: &console.user.username,
+            display_name: &console.user.display_name,
+            role: console.operator.role.as_str(),
+            section,
+            audit: console.may(Permission::ReadAudit),
+            recovery: console.may(Permission::Recovery),
+        },
+    );
+    ctx.insert("notice", &notice::read(req, state));
+    ctx
+}
+
+/// Renders a console page with its CSRF token, consuming the one-time notice.
+pub(super) fn render(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    template: &str,
+    ctx: Context,
+) -> HttpResponse {
+    let mut response = pages::with_csrf(req, state, status, template, ctx);
+    notice::consume(req, state, &mut response);
+    response
+}
+
+/// Back to `target` after a change, with a one-time notice saying what happened.
+pub(super) fn done(state: &AppState, target: String, message: &str) -> HttpResponse {
+    let mut response = see_other(target);
+    notice::set(state, &mut response, message);
+    response
+}
+
+/// A console time: UTC, to the second.
+pub(super) fn time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// The path of a user's console page.
+pub(super) fn user_path(username: &str) -> String {
+    format!("/admin/users/{}", encode_path(username))
+}
+
+/// What a path segment keeps as is: letters, digits and RFC 3986's unreserved marks, and `@` (usernames may be
+/// e-mail-like).
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'@');
+
+/// `text` as one path segment (`.` and `..` escaped, which browsers would otherwise resolve).
+fn encode_path(text: &str) -> String {
+    if text.chars().all(|c| c == '.') {
+        return text.replace('.', "%2E");
+    }
+    percent_encoding::utf8_percent_encode(text, SEGMENT).to_string()
+}

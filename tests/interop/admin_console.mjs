@@ -1,0 +1,338 @@
+// The admin console in a real browser: Debian Chromium driven by playwright-core, axe-core in every console page.
+//
+//   node tests/interop/admin_console.mjs BASE_URL USERNAME PASSWORD TOTP_SECRET_BASE32 CLOCK_OFFSET_SECONDS
+//
+// BASE_URL must be http://localhost:PORT (security keys need a host that is a valid RP ID). USERNAME is an
+// administrator with PASSWORD and an authenticator app (TOTP_SECRET_BASE32; the server's clock runs
+// CLOCK_OFFSET_SECONDS ahead of this machine's), whose role policy lets them sign in with it; a user `carol`
+// exists. Steps: sign in with password and app code; the console refuses (an administrator needs a
+// phishing-resistant sign-in and the account has no security key); register a passkey (a CDP virtual
+// authenticator); the console sends the browser to step up and the passkey does it; dashboard; create `dana` with
+// `carol` as manager; give her the role helpdesk; open (and cancel) the confirmation of taking it back; find the
+// event in the audit log and export it as CSV and JSON lines. On every console page: axe-core, and at 1440 and
+// 390 px wide whether the page scrolls sideways, with a screenshot of each (GATEHOUSE_SCREENSHOTS, default /tmp).
+// Prints one JSON line with what it found; exits 1 when a step fails (with the URL, console messages and a
+// screenshot).
+import { chromium } from "playwright-core";
+import { createHmac } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const TIMEOUT_MS = 15_000;
+const WATCHDOG_MS = 150_000;
+const WIDTHS = [
+  { width: 1440, height: 900 },
+  { width: 390, height: 844 },
+];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const [baseArg, username, password, totpSecret, offsetArg] = process.argv.slice(2);
+if (!baseArg || !username || !password || !totpSecret) {
+  console.error(
+    "usage: node tests/interop/admin_console.mjs BASE_URL USERNAME PASSWORD TOTP_SECRET_BASE32 [CLOCK_OFFSET_SECONDS]",
+  );
+  process.exit(2);
+}
+const base = baseArg.replace(/\/+$/, "");
+const clockOffset = Number(offsetArg || "0");
+const executablePath = process.env.GATEHOUSE_CHROMIUM || "/usr/bin/chromium";
+const shots = process.env.GATEHOUSE_SCREENSHOTS || join(tmpdir(), "gatehouse-admin-console");
+mkdirSync(shots, { recursive: true });
+
+class StepError extends Error {}
+
+let step = "starting";
+const consoleLines = [];
+const badResponses = [];
+// What the checks found, page by page.
+const inspected = [];
+const violations = [];
+const overflow = [];
+const screenshots = [];
+
+function fail(message) {
+  throw new StepError(message);
+}
+
+// RFC 6238 TOTP (SHA-1, 6 digits, 30 s) for the server's current time.
+function totp(secretBase32) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of secretBase32.replace(/=+$/, "").toUpperCase()) {
+    const v = alphabet.indexOf(c);
+    if (v < 0) fail(`not base32: ${c}`);
+    bits += v.toString(2).padStart(5, "0");
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Math.floor((Date.now() / 1000 + clockOffset) / 30);
+  const message = Buffer.alloc(8);
+  message.writeBigUInt64BE(BigInt(counter));
+  const mac = createHmac("sha1", key).update(message).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(code).padStart(6, "0");
+}
+
+// Main-frame navigations so far, and the last document the main frame received (after redirects).
+let navigations = 0;
+let lastDocument = null;
+
+// Does `action` and waits (bounded) until a navigation has brought the page to `path` and it has loaded; the
+// document must have been answered `expected` (a status), or below 400 by default.
+async function navigate(page, path, action, expected) {
+  const before = navigations;
+  await action();
+  const deadline = Date.now() + TIMEOUT_MS;
+  while (!(navigations > before && new URL(page.url()).pathname === path)) {
+    if (Date.now() > deadline) {
+      fail(`expected to reach ${path} within ${TIMEOUT_MS} ms, but the page is at ${page.url()}: ${await pageText(page)}`);
+    }
+    await page.waitForTimeout(50);
+  }
+  await page.waitForLoadState("load");
+  const status = lastDocument?.status;
+  if (expected ? status !== expected : !(status < 400)) {
+    fail(`${lastDocument?.url} was answered ${status}${expected ? `, expected ${expected}` : ""}: ${await pageText(page)}`);
+  }
+}
+
+async function pageText(page) {
+  try {
+    return JSON.stringify(
+      await page.evaluate(() =>
+        [document.querySelector("h1"), document.querySelector("[role=alert]"), document.querySelector("main p")]
+          .map((e) => (e ? e.textContent.trim() : ""))
+          .filter(Boolean)
+          .join(" — "),
+      ),
+    );
+  } catch (error) {
+    return `(unreadable: ${error.message.split("\n")[0]})`;
+  }
+}
+
+async function expectNotice(page, text) {
+  const notice = page.locator('[role="status"]');
+  if ((await notice.count()) === 0) fail(`no notice (role=status) on ${page.url()}: ${await pageText(page)}`);
+  const shown = (await notice.first().textContent()).trim();
+  if (!shown.includes(text)) fail(`the notice says ${JSON.stringify(shown)}, expected it to mention ${JSON.stringify(text)}`);
+}
+
+// axe-core on the page as it is, then the widths: does the page scroll sideways, and a screenshot at each width.
+async function inspect(page, name) {
+  step = `inspecting ${name}`;
+  // Evaluated through the DevTools protocol, so the page's CSP (script-src 'self') neither blocks nor is relaxed.
+  await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  for (const v of result.violations) {
+    if (v.impact === "serious" || v.impact === "critical") {
+      violations.push({
+        page: name,
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+      });
+    }
+  }
+  for (const size of WIDTHS) {
+    await page.setViewportSize(size);
+    const fits = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+    }));
+    if (fits.scrollWidth > fits.innerWidth) overflow.push({ page: name, width: size.width, ...fits });
+    const path = join(shots, `${name}-${size.width}.png`);
+    await page.screenshot({ path, fullPage: true });
+    screenshots.push(path);
+  }
+  await page.setViewportSize(WIDTHS[0]);
+  inspected.push(name);
+}
+
+async function run(page, cdp) {
+  step = "adding the CDP virtual authenticator";
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+
+  step = "a) password, then the authenticator app's code";
+  await navigate(page, "/login", () => page.goto(`${base}/login?return_to=%2Fadmin`, { waitUntil: "load" }));
+  await page.getByLabel("Username or e-mail", { exact: true }).fill(username);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await navigate(page, "/login/factor", () => page.locator('form[action="/login"] button[type="submit"]').click());
+  await page.getByLabel("Code from your authenticator app", { exact: true }).fill(totp(totpSecret));
+
+  step = "b) the console refuses an app sign-in of an administrator without a security key";
+  await navigate(page, "/admin", () => page.getByRole("button", { name: "Continue" }).click(), 403);
+  const refusal = await pageText(page);
+  if (!refusal.includes("security key or passkey")) fail(`expected the console to ask for a security key: ${refusal}`);
+
+  step = "c) passkey registration";
+  await navigate(page, "/account/security/webauthn", () =>
+    page.goto(`${base}/account/security/webauthn`, { waitUntil: "load" }),
+  );
+  await page.locator("#webauthn-name").fill("Console passkey");
+  await navigate(page, "/account/security", () => page.locator('[data-webauthn="register"]').click());
+  const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
+  if (credentials.length !== 1) fail(`the authenticator holds ${credentials.length} credentials, expected 1`);
+
+  step = "d) the console sends the browser to step up; the passkey does it";
+  await navigate(page, "/login/factor", () => page.goto(`${base}/admin`, { waitUntil: "load" }));
+  const level = new URL(page.url()).searchParams.get("level");
+  if (level !== "urn:gatehouse:acr:phishing-resistant") fail(`step-up asked for level ${level}`);
+  await navigate(page, "/admin", () => page.locator('[data-webauthn="second-factor"]').click());
+
+  step = "e) the dashboard";
+  const heading = (await page.locator("h1").textContent()).trim();
+  if (heading !== "Dashboard") fail(`the console opened on "${heading}"`);
+  await inspect(page, "dashboard");
+
+  step = "f) create dana with carol as manager";
+  await navigate(page, "/admin/users", () =>
+    page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Users" }).click(),
+  );
+  await inspect(page, "users");
+  await page.getByLabel("Username", { exact: true }).fill("dana");
+  await page.getByLabel("E-mail address", { exact: true }).fill("dana@example.com");
+  await page.getByLabel("Display name (optional)", { exact: true }).fill("Dana Doe");
+  await page.getByLabel("Manager: username or e-mail (optional)", { exact: true }).fill("carol");
+  await page.getByLabel("Phone, e.g. +41446681800 (optional)", { exact: true }).fill("+41446681800");
+  await navigate(page, "/admin/users/dana", () => page.getByRole("button", { name: "Create the account" }).click());
+  await expectNotice(page, "Created the account dana (Dana Doe)");
+  const manager = (await page.locator("#manager").textContent()).trim();
+  if (!manager.includes("(carol)")) fail(`dana's manager shows as ${JSON.stringify(manager)}`);
+
+  step = "g) give dana the role helpdesk";
+  await page.getByLabel("Give a role", { exact: true }).selectOption("helpdesk");
+  await navigate(page, "/admin/users/dana", () => page.getByRole("button", { name: "Give the role" }).click());
+  await expectNotice(page, "Gave dana the role helpdesk");
+  await inspect(page, "user");
+
+  step = "h) taking the role back asks first (cancelled)";
+  await navigate(page, "/admin/users/dana/roles/remove", () =>
+    page.getByRole("button", { name: "Remove the role helpdesk…" }).click(),
+  );
+  const question = (await page.locator("h1").textContent()).trim();
+  if (question !== "Remove the role helpdesk from dana?") fail(`the confirmation asks ${JSON.stringify(question)}`);
+  await inspect(page, "confirm");
+  await navigate(page, "/admin/users/dana", () => page.getByRole("link", { name: /^Cancel/ }).click());
+  if ((await page.locator('[data-role="helpdesk"]').count()) !== 1) fail("cancelling took the role anyway");
+
+  step = "i) the event in the audit log";
+  await navigate(page, "/admin/audit", () =>
+    page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Audit log" }).click(),
+  );
+  await page.getByLabel("About user", { exact: true }).fill("dana");
+  await page.getByLabel("Event (user.created, or login.*)", { exact: true }).fill("user.role_added");
+  await navigate(page, "/admin/audit", () => page.getByRole("button", { name: "Filter" }).click());
+  const rows = page.locator("#events tbody tr");
+  if ((await rows.count()) !== 1) fail(`the filtered log shows ${await rows.count()} events, expected 1`);
+  const row = (await rows.first().textContent()).replace(/\s+/g, " ");
+  if (!row.includes("user.role_added") || !row.includes("Dana Doe (dana)") || !row.includes(`(${username})`)) {
+    fail(`the event row reads ${JSON.stringify(row)}`);
+  }
+  await inspect(page, "audit");
+
+  step = "j) export the filtered log";
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#export-csv").click()]);
+  const csv = readFileSync(await download.path(), "utf8");
+  const lines = csv.trim().split(/\r?\n/);
+  if (lines.length !== 2 || !lines[1].includes("user.role_added") || !lines[1].includes(",dana,")) {
+    fail(`the CSV export holds ${JSON.stringify(lines)}`);
+  }
+  const jsonlUrl = await page.locator("#export-jsonl").getAttribute("href");
+  const jsonl = await page.evaluate(async (url) => (await fetch(url)).text(), jsonlUrl);
+  const events = jsonl.trim().split("\n").map((l) => JSON.parse(l));
+  if (events.length !== 1 || events[0].subject_username !== "dana" || events[0].actor_username !== username) {
+    fail(`the JSON-lines export holds ${jsonl}`);
+  }
+  return { csv_rows: lines.length - 1, jsonl_rows: events.length };
+}
+
+async function main() {
+  const userDataDir = mkdtempSync(join(tmpdir(), "gatehouse-chromium-"));
+  let context;
+  let page;
+  const watchdog = setTimeout(() => {
+    console.error(`admin console interop: still running after ${WATCHDOG_MS} ms (step: ${step}); giving up`);
+    if (context) context.close().catch(() => {});
+    setTimeout(() => process.exit(1), 5_000).unref();
+  }, WATCHDOG_MS);
+  watchdog.unref();
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath,
+      headless: true,
+      args: ARGS,
+      timeout: 30_000,
+      viewport: WIDTHS[0],
+      acceptDownloads: true,
+    });
+    context.setDefaultTimeout(TIMEOUT_MS);
+    context.setDefaultNavigationTimeout(TIMEOUT_MS);
+    page = context.pages()[0] || (await context.newPage());
+    page.on("console", (msg) => consoleLines.push(`[${msg.type()}] ${msg.text()}`));
+    page.on("pageerror", (error) => consoleLines.push(`[pageerror] ${error.message}`));
+    page.on("response", (response) => {
+      if (response.request().isNavigationRequest() && response.frame() === page.mainFrame()) {
+        lastDocument = { status: response.status(), url: response.url() };
+      }
+      if (response.status() >= 400) badResponses.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+    });
+    page.on("framenavigated", (frame) => {
+      if (frame === page.mainFrame()) navigations += 1;
+    });
+    const cdp = await context.newCDPSession(page);
+    const exported = await run(page, cdp);
+    console.log(JSON.stringify({ done: true, inspected, violations, overflow, exported, screenshots: shots }));
+    return 0;
+  } catch (error) {
+    const what = error instanceof StepError ? error.message : error.stack || String(error);
+    console.error(`admin console interop FAILED during ${step}: ${what}`);
+    if (page) {
+      console.error(`  current URL: ${page.url()}`);
+      const shot = join(shots, `failure-${Date.now()}.png`);
+      try {
+        await page.screenshot({ path: shot, fullPage: true, timeout: 5_000 });
+        console.error(`  screenshot: ${shot}`);
+      } catch (e) {
+        console.error(`  screenshot failed: ${e.message.split("\n")[0]}`);
+      }
+    }
+    console.error(`  console messages (${consoleLines.length}):`);
+    for (const line of consoleLines) console.error(`    ${line}`);
+    if (badResponses.length) {
+      console.error("  HTTP error responses:");
+      for (const line of badResponses) console.error(`    ${line}`);
+    }
+    return 1;
+  } finally {
+    clearTimeout(watchdog);
+    if (context) await context.close().catch((e) => console.error(`closing the browser: ${e.message}`));
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main();

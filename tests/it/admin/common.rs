@@ -1,0 +1,103 @@
+//! What the console tests share: a server that WebAuthn works on, operators signed in as strongly as their role
+//! needs (an administrator with a security key, a helpdesk agent with an authenticator app), role policies as
+//! `gatehouse role set` writes them, and the step-up with a key.
+use crate::common::*;
+use crate::factors::webauthn::{origin, register};
+use gatehouse::core::audit::Origin;
+use gatehouse::core::policy::roles;
+use gatehouse::core::policy::{PolicyChange, parse_kinds};
+use serde_json::{Value, json};
+use webauthn_authenticator_rs::WebauthnAuthenticator;
+use webauthn_authenticator_rs::softpasskey::SoftPasskey;
+use webauthn_rs::prelude::RequestChallengeResponse;
+
+/// A server on `http://localhost:PORT`, where security keys work.
+pub(crate) async fn console_server() -> (TestServer, TestDb) {
+    crate::factors::webauthn::server().await
+}
+
+/// Sets a role's factor kinds as `gatehouse role set ROLE --factors` does.
+pub(crate) async fn allow_factors(server: &TestServer, role: &str, kinds: &str) {
+    roles::set(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        role,
+        &PolicyChange {
+            allowed_factors: Some(parse_kinds(kinds).unwrap()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+}
+
+/// Answers the security-key button of a second-factor page (sign-in or step-up) with `key`; the JSON answer.
+pub(crate) async fn use_key(server: &TestServer, browser: &Browser, page: &Page, key: &mut SoftPasskey) -> Value {
+    let csrf = page.data("csrf").expect("the security key button");
+    let options = browser
+        .post_json("/login/factor/webauthn/options", &json!({ "csrf": csrf }))
+        .await;
+    assert_eq!(options.status, 200, "{}", options.body);
+    let options: RequestChallengeResponse = serde_json::from_str(&options.body).unwrap();
+    let credential = key.do_authentication(origin(server), options).expect("soft key signs");
+    let mut body = json!({ "csrf": csrf, "credential": credential });
+    if let Some(return_to) = page.data("return-to") {
+        body["return_to"] = return_to.into();
+    }
+    let done = browser.post_json("/login/factor/webauthn", &body).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    serde_json::from_str(&done.body).unwrap()
+}
+
+/// A fresh browser of `username` signed in with the password and `key`.
+pub(crate) async fn sign_in_with_key(server: &TestServer, username: &str, key: &mut SoftPasskey) -> Browser {
+    let browser = server.browser();
+    let first = browser.login(username, GOOD_PASSWORD).await;
+    assert_eq!(first.status, 303);
+    let page = browser.get("/login/factor").await;
+    assert!(page.body.contains("data-webauthn=\"second-factor\""), "{}", page.body);
+    use_key(server, &browser, &page, key).await;
+    browser
+}
+
+/// A new administrator `username` with a security key, signed in with it (phishing-resistant, fresh).
+pub(crate) async fn admin(server: &TestServer, username: &str) -> (Browser, SoftPasskey) {
+    server.add_user_with(username, Some(GOOD_PASSWORD), &["admin"]).await;
+    let enrolling = server.browser();
+    assert_eq!(enrolling.login(username, GOOD_PASSWORD).await.status, 303);
+    let mut key = SoftPasskey::new(true);
+    let registered = register(server, &enrolling, &mut key).await;
+    assert_eq!(registered.status, 200, "{}", registered.body);
+    let browser = sign_in_with_key(server, username, &mut key).await;
+    let console = browser.get("/admin").await;
+    assert_eq!(console.status, 200, "{}", console.body);
+    (browser, key)
+}
+
+/// A fresh browser of `username` (who must have no factor yet) signed in with the password and a new authenticator
+/// app; the app's secret too.
+pub(crate) async fn signed_in_with_totp(server: &TestServer, username: &str) -> (Browser, Vec<u8>) {
+    let enrolling = server.browser();
+    assert_eq!(enrolling.login(username, GOOD_PASSWORD).await.status, 303);
+    let secret = server.enrol_totp(&enrolling).await;
+    let browser = server.browser();
+    let done = server.sign_in_with_totp(&browser, username, &secret).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    (browser, secret)
+}
+
+/// A new helpdesk agent `username`, signed in with an authenticator app (multi-factor, which the role needs).
+pub(crate) async fn helpdesk(server: &TestServer, username: &str) -> Browser {
+    server.add_user_with(username, Some(GOOD_PASSWORD), &["helpdesk"]).await;
+    signed_in_with_totp(server, username).await.0
+}
+
+/// The one-time notice of a page (`role="status"`), if any.
+pub(crate) fn notice(page: &Page) -> Option<String> {
+    let start = page.body.find("role=\"status\"")?;
+    let text = &page.body[start..];
+    let open = text.find('>')? + 1;
+    let close = text.find("</p>")?;
+    Some(text[open..close].to_string())
+}

@@ -1,0 +1,117 @@
+//! The admin console in a real browser: Debian Chromium, driven by playwright-core (`tests/interop/admin_console.mjs`),
+//! signs an administrator in with password and app code, is refused, registers a passkey, steps up with it, then
+//! creates a user with a manager, gives a role, finds the event in the audit log and exports it — running axe-core on
+//! every console page (no serious or critical violation allowed) and checking at 1440 and 390 px that no page scrolls
+//! sideways. Screenshots of each page at both widths go to `GATEHOUSE_SCREENSHOTS`, by default
+//! `<target>/tmp/admin-console-screenshots`.
+//!
+//! `make test` installs node's packages and sets GATEHOUSE_INTEROP=1, under which a missing node, playwright-core,
+//! axe-core or Chromium fails the test; a plain `cargo test` without them says so and skips.
+use crate::admin::common::{allow_factors, console_server};
+use crate::common::*;
+use crate::interop::node;
+use crate::interop::webauthn::chromium;
+use std::process::Command;
+use std::time::Duration;
+
+const TIMEOUT: Duration = Duration::from_secs(180);
+
+fn missing() -> Vec<String> {
+    let chromium = chromium();
+    let extra = if chromium.is_file() {
+        vec![]
+    } else {
+        vec![format!(
+            "Chromium at {} (apt-get install chromium, or set GATEHOUSE_CHROMIUM)",
+            chromium.display()
+        )]
+    };
+    node::missing(&["playwright-core", "axe-core"], extra)
+}
+
+fn screenshots() -> String {
+    std::env::var("GATEHOUSE_SCREENSHOTS")
+        .ok()
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| concat!(env!("CARGO_TARGET_TMPDIR"), "/admin-console-screenshots").to_string())
+}
+
+#[tokio::test]
+async fn chromium_works_the_console_with_no_accessibility_violation_or_sideways_scrolling() {
+    if !node::available("admin console browser test", missing()) {
+        return;
+    }
+    let (server, _db) = console_server().await;
+    // The administrator signs in with an app first (the policy allows it), which the console finds too weak.
+    allow_factors(&server, "admin", "webauthn,totp,recovery_code").await;
+    server.add_user_with("root", Some(GOOD_PASSWORD), &["admin"]).await;
+    server
+        .create_account(gatehouse::core::accounts::NewAccount {
+            display_name: Some("Carol Manager".into()),
+            ..an_account("carol")
+        })
+        .await;
+    let enrolling = server.browser();
+    assert_eq!(enrolling.login("root", GOOD_PASSWORD).await.status, 303);
+    let secret = server.enrol_totp(&enrolling).await;
+    let secret = totp_rs::Secret::new(secret.into_boxed_slice()).to_base32();
+    let offset = (server.state().clock.now() - chrono::Utc::now()).num_seconds();
+    let base = server
+        .state()
+        .config
+        .public_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
+    let shots = screenshots();
+    let mut command = Command::new("node");
+    command
+        .arg(format!("{}/admin_console.mjs", node::INTEROP))
+        .args([&base, "root", GOOD_PASSWORD, &secret, &offset.to_string()])
+        .env("GATEHOUSE_SCREENSHOTS", &shots);
+    let started = std::time::Instant::now();
+    let output = node::bounded(command, "admin_console.mjs", TIMEOUT).await;
+    eprintln!("browser run took {:?}; screenshots in {shots}", started.elapsed());
+    let result = node::json_result("admin_console.mjs", &output);
+    assert_eq!(result["done"], true, "{result}");
+    assert_eq!(
+        result["inspected"],
+        serde_json::json!(["dashboard", "users", "user", "confirm", "audit"]),
+        "{result}"
+    );
+    assert_eq!(
+        result["violations"],
+        serde_json::json!([]),
+        "serious or critical axe violations: {result}"
+    );
+    assert_eq!(
+        result["overflow"],
+        serde_json::json!([]),
+        "pages that scroll sideways: {result}"
+    );
+    assert_eq!(
+        result["exported"],
+        serde_json::json!({ "csv_rows": 1, "jsonl_rows": 1 })
+    );
+
+    let dana = server.user("dana").await;
+    let carol = server.user("carol").await;
+    let root = server.user("root").await;
+    assert_eq!(dana.manager_id.as_deref(), Some(carol.id.as_str()));
+    assert_eq!(dana.display_name, "Dana Doe");
+    let roles = server.state().store.roles_of(&dana.id).await.unwrap();
+    assert!(roles.contains(&"helpdesk".to_string()), "{roles:?}");
+    let events = server.state().store.list_audit(Some(&dana.id), 20).await.unwrap();
+    for kind in ["user.created", "user.role_added"] {
+        let event = events
+            .iter()
+            .find(|e| e.event.kind == kind)
+            .unwrap_or_else(|| panic!("{kind} audited"));
+        assert_eq!(event.event.actor, Some(format!("user:{}", root.id)), "{kind}");
+    }
+    assert!(
+        !events.iter().any(|e| e.event.kind == "user.role_removed"),
+        "the cancelled removal changed nothing"
+    );
+    server.stop().await;
+}
