@@ -15,6 +15,7 @@ mod audit;
 pub mod auth;
 mod body;
 mod clients;
+mod credentials;
 mod hardware_tokens;
 mod keys;
 mod page;
@@ -69,6 +70,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(users::revoke_trusted_devices)
             .service(users::revoke_trusted_device)
             .service(users::unlock)
+            .service(credentials::set_password)
+            .service(credentials::password_link)
+            .service(credentials::clear_clone_flag)
             .service(recovery::list)
             .service(recovery::open)
             .service(recovery::show)

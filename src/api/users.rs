@@ -181,6 +181,9 @@ pub struct UserChange {
     pub manager: Option<Option<String>>,
     /// `active` or `disabled` (disabling ends every session at once).
     pub status: Option<String>,
+    /// Require a second factor of this user whatever their roles say (`true`), or leave it to the roles. Only
+    /// administrators change it.
+    pub mfa_required: Option<bool>,
 }
 
 /// Changes what is given, each change audited as the CLI's is.
@@ -199,6 +202,13 @@ pub async fn update(
     let user = resolve(store, &path).await?;
     caller.require_on(Permission::SupportUsers, &user).await?;
     let body: UserChange = super::body::json(&req, payload, super::MAX_JSON_BYTES).await?;
+    // Checked before anything changes: a refused member refuses the whole request.
+    if body.mfa_required.is_some() && caller.require(Permission::ManageUsers).is_err() {
+        return Err(Problem::new(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "mfa_required: only an administrator changes whether a second factor is required.",
+        ));
+    }
     let status = match body.status.as_deref() {
         Some("active") => Some(UserStatus::Active),
         Some("disabled") => Some(UserStatus::Disabled),
@@ -233,6 +243,9 @@ pub async fn update(
         && status != user.status
     {
         accounts::set_status(store, now, origin, &user, status).await?;
+    }
+    if let Some(required) = body.mfa_required {
+        crate::core::policy::roles::set_user_mfa_required(store, now, origin, &user, required).await?;
     }
     let user = resolve(store, &user.id).await?;
     Ok(web::Json(view(store, &user).await?))

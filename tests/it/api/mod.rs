@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 mod clients;
 pub(crate) mod common;
+mod credentials;
 mod docs;
 mod hardware_tokens;
 mod keys;

@@ -74,6 +74,7 @@ fn concrete(path: &str) -> String {
         ("{client_id}", "some-client"),
         ("{entity_id}", "https%3A%2F%2Fsp.example%2Fmetadata"),
         ("{session}", "some-session"),
+        ("{factor}", "some-factor"),
         ("{id}", "some-request"),
     ];
     let concrete = samples
