@@ -3,6 +3,7 @@
 mod admin_api;
 mod admin_console;
 mod authlib;
+mod doc_examples;
 pub(crate) mod node;
 mod oidc;
 mod python;

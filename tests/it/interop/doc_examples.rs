@@ -1,0 +1,135 @@
+//! The Node example of docs/integrate/oidc.md runs as written: the block after `<!-- openid-client-example -->` is
+//! saved as a file next to the interop node_modules and run with node against a real server (only `ISSUER`,
+//! `CLIENT_SECRET` and `PORT` set, as the docs say); a browser signs in through it and the app shows who it is.
+use crate::common::*;
+use crate::interop::node;
+use gatehouse::core::audit::Origin;
+use gatehouse::protocols::oidc::clients::{self, NewClient};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+const DOC: &str = include_str!("../../../docs/integrate/oidc.md");
+
+fn example() -> String {
+    let after = DOC
+        .split("<!-- openid-client-example -->")
+        .nth(1)
+        .expect("the marked example");
+    let body = after.split("```js\n").nth(1).expect("a js block");
+    body.split("\n```").next().expect("its end").to_string()
+}
+
+#[tokio::test]
+async fn the_openid_client_example_runs_as_written() {
+    let missing = if Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+        && std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/interop/node_modules/openid-client"
+        ))
+        .exists()
+    {
+        vec![]
+    } else {
+        vec!["node with tests/interop/node_modules (run `make interop-deps`)".to_string()]
+    };
+    if !node::available("openid-client documentation example", missing) {
+        return;
+    }
+    let server = TestServer::start().await;
+    server.add_user("paula", Some(GOOD_PASSWORD)).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let callback = format!("http://localhost:{port}/callback");
+    let (_, secret) = clients::register(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        NewClient {
+            client_id: "my-app".into(),
+            redirect_uris: vec![callback.clone()],
+            trusted: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop/.doc-example-oidc.mjs");
+    std::fs::write(path, example()).unwrap();
+    let mut app = Command::new("node")
+        .arg(path)
+        .env("ISSUER", &server.base)
+        .env("CLIENT_SECRET", secret.unwrap())
+        .env("PORT", port.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node starts");
+    let stdout = app.stdout.take().unwrap();
+    // The app prints where to open it once it listens (after discovery, which this server answers meanwhile).
+    let mut lines = BufReader::new(stdout).lines();
+    let first = tokio::task::spawn_blocking(move || {
+        let first = lines.next();
+        (first, lines)
+    });
+    let (first, lines) = tokio::time::timeout(std::time::Duration::from_secs(30), first)
+        .await
+        .expect("the app starts in time")
+        .unwrap();
+    let ready = first.and_then(Result::ok).unwrap_or_default();
+    if !ready.starts_with("open http://localhost") {
+        let _ = app.kill();
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut app.stderr.take().unwrap(), &mut err).ok();
+        panic!("the example did not start: {ready}\n{err}");
+    }
+
+    let browser = server.browser();
+    let mut location = format!("http://localhost:{port}/");
+    let mut page = browser.get(&location).await;
+    for _ in 0..10 {
+        let Some(next) = page.location() else { break };
+        location = if next.starts_with('/') { server.url(&next) } else { next };
+        if location.contains("/login?") {
+            let form = browser.get(&location).await;
+            page = browser
+                .post(
+                    "/login",
+                    &[
+                        ("csrf", &form.csrf()),
+                        ("username", "paula"),
+                        ("password", GOOD_PASSWORD),
+                        ("return_to", &form.input("return_to").unwrap()),
+                    ],
+                )
+                .await;
+        } else {
+            page = browser.get(&location).await;
+        }
+    }
+    let _ = app.kill();
+    assert!(location.starts_with(&callback), "ended at {location}");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body
+            .starts_with("Signed in as paula (paula@example.com), urn:gatehouse:acr:password"),
+        "{}",
+        page.body
+    );
+    let printed = tokio::task::spawn_blocking(move || lines.map_while(Result::ok).collect::<Vec<_>>())
+        .await
+        .unwrap();
+    let paula = server.user("paula").await;
+    assert!(
+        printed
+            .iter()
+            .any(|l| l.contains(&format!("\"sub\":\"{}\"", paula.id)) && l.contains("\"username\":\"paula\"")),
+        "{printed:?}"
+    );
+}
