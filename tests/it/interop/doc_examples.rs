@@ -85,6 +85,7 @@ async fn the_openid_client_example_runs_as_written() {
     let ready = first.and_then(Result::ok).unwrap_or_default();
     if !ready.starts_with("open http://localhost") {
         let _ = app.kill();
+        let _ = app.wait();
         let mut err = String::new();
         std::io::Read::read_to_string(&mut app.stderr.take().unwrap(), &mut err).ok();
         panic!("the example did not start: {ready}\n{err}");
@@ -114,6 +115,7 @@ async fn the_openid_client_example_runs_as_written() {
         }
     }
     let _ = app.kill();
+    let _ = app.wait();
     assert!(location.starts_with(&callback), "ended at {location}");
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(
