@@ -398,10 +398,27 @@ fn typed_setting(defaults: Option<&figment::value::Value>, key: &str) -> bool {
     }
 }
 
+/// The known setting closest to a mistyped one, if it is close enough to be what was meant.
+fn nearest(unknown: &str, known: &[&str]) -> Option<String> {
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(unknown, k), *k))
+        .filter(|(distance, k)| *distance <= 3.max(k.len() / 5))
+        .min()
+        .map(|(_, k)| k.to_string())
+}
+
 fn describe(error: figment::Error) -> String {
     error
         .into_iter()
         .map(|e| {
+            if let figment::error::Kind::UnknownField(field, known) = &e.kind {
+                let hint = match nearest(field, known) {
+                    Some(k) => format!("; did you mean '{k}' (GATEHOUSE_{})?", k.to_ascii_uppercase()),
+                    None => " (every setting is in docs/configuration.md)".into(),
+                };
+                return format!("unknown setting '{field}'{hint}");
+            }
             let path = e.path.join(".");
             if path.is_empty() {
                 e.kind.to_string()
@@ -411,4 +428,28 @@ fn describe(error: figment::Error) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+#[cfg(test)]
+mod suggestion_tests {
+    use super::*;
+
+    #[test]
+    fn a_mistyped_setting_names_the_one_meant() {
+        let env = |k: &str| vec![(k.to_string(), "5".to_string())];
+        let error = Config::load_from(None, &env("GATEHOUSE_SESION_LIFETIME_MINUTES"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("unknown setting 'sesion_lifetime_minutes'; did you mean 'session_lifetime_minutes' (GATEHOUSE_SESSION_LIFETIME_MINUTES)?"),
+            "{error}"
+        );
+        let error = Config::load_from(None, &env("GATEHOUSE_WIBBLE"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("unknown setting 'wibble' (every setting is in docs/configuration.md)"),
+            "{error}"
+        );
+    }
 }
