@@ -4,6 +4,7 @@
 //! neither needs the other; `app` (the composition root) puts them together.
 pub mod csrf;
 pub mod error;
+pub mod flash;
 pub mod form;
 pub mod middleware;
 pub mod pages;
