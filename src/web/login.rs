@@ -11,6 +11,7 @@ use crate::http::AppState;
 use crate::http::error::{WebError, status_of};
 use crate::http::form::{Form, Query};
 use crate::http::{csrf, pages, session, signout};
+use crate::web::notices::{self, Notice};
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
@@ -49,7 +50,8 @@ fn login_page(
     ctx.insert("username", username);
     ctx.insert("return_to", &safe_return_to(return_to));
     ctx.insert("error", &error);
-    pages::with_csrf(req, state, status, "login/password.html", ctx)
+    // A notice left by the previous page ("You are signed out") takes the place of the prompt.
+    notices::page(req, state, status, "login/password.html", ctx)
 }
 
 pub async fn show(
@@ -140,8 +142,10 @@ pub async fn logout(
             return Ok(hop);
         }
     }
-    Ok(HttpResponse::SeeOther()
+    let mut response = HttpResponse::SeeOther()
         .insert_header((LOCATION, "/login"))
         .cookie(session::clear_session_cookie(&state))
-        .finish())
+        .finish();
+    notices::flash(&mut response, &state, Notice::SignedOut);
+    Ok(response)
 }

@@ -7,6 +7,7 @@ mod health;
 mod helpdesk;
 mod helpdesk_search;
 pub(crate) mod login;
+pub(crate) mod notices;
 mod passkeys;
 mod password;
 mod recovery;

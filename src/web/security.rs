@@ -17,6 +17,7 @@ use crate::http::encode;
 use crate::http::error::{WebError, status_of, with_retry_after};
 use crate::http::form::{Form, Query};
 use crate::http::{csrf, pages, session};
+use crate::web::notices::{self, Notice};
 
 #[derive(Deserialize)]
 pub struct SecurityQuery {
@@ -147,7 +148,7 @@ pub async fn show(
     ctx.insert("must_enrol", &(session.state == SessionState::PendingEnrolment));
     ctx.insert("return_to", &safe_return_to(query.return_to.as_deref()));
     ctx.insert("username", &user.username);
-    Ok(pages::with_csrf(
+    Ok(notices::page(
         &req,
         &state,
         StatusCode::OK,
@@ -244,17 +245,24 @@ pub async fn totp_confirm(
         }
         Err(other) => return Err(other.into()),
     }
-    finish_enrolment(&state, &session, FactorKind::Totp, form.return_to.as_deref()).await
+    let notice = Notice::FactorAdded {
+        kind: FactorKind::Totp,
+        revoked: 0,
+    };
+    finish_enrolment(&state, &session, notice, form.return_to.as_deref()).await
 }
 
 /// After a new factor is proven: back to the security page, or — for a user who had to enrol — the sign-in
-/// completes (the code just proved the factor) with a new session id.
+/// completes (the code just proved the factor) with a new session id. Either way with `notice` for the next page.
 async fn finish_enrolment(
     state: &AppState,
     session: &Session,
-    kind: FactorKind,
+    notice: Notice,
     return_to: Option<&str>,
 ) -> Result<HttpResponse, WebError> {
+    let Notice::FactorAdded { kind, .. } = notice else {
+        return Err(Error::Internal("an enrolment ends with a factor-added notice".into()).into());
+    };
     if session.state == SessionState::PendingEnrolment {
         let amr = vec!["pwd".to_string(), kind.amr().to_string(), "mfa".to_string()];
         if let Some((token, _)) = sessions::promote(
@@ -268,13 +276,15 @@ async fn finish_enrolment(
         .await?
         {
             let target = safe_return_to(return_to).unwrap_or_else(|| PAGE.into());
-            return Ok(HttpResponse::SeeOther()
+            let mut response = HttpResponse::SeeOther()
                 .insert_header((LOCATION, target))
                 .cookie(session::session_cookie(state, &token))
-                .finish());
+                .finish();
+            notices::flash(&mut response, state, notice);
+            return Ok(response);
         }
     }
-    Ok(HttpResponse::SeeOther().insert_header((LOCATION, PAGE)).finish())
+    Ok(notices::redirect(state, PAGE, notice))
 }
 
 #[derive(Deserialize)]
@@ -379,7 +389,13 @@ pub async fn sms_confirm(
     let store = state.store.as_ref();
     let confirmed = sms::confirm_enrolment(&state.core(&origin), &session, &user, &form.factor_id, &form.code).await;
     match confirmed {
-        Ok(_) => finish_enrolment(&state, &session, FactorKind::Sms, form.return_to.as_deref()).await,
+        Ok(confirmed) => {
+            let notice = Notice::FactorAdded {
+                kind: FactorKind::Sms,
+                revoked: notices::count(confirmed.trusted_devices_revoked),
+            };
+            finish_enrolment(&state, &session, notice, form.return_to.as_deref()).await
+        }
         Err(Error::ReauthenticationRequired) => Ok(to_reauth()),
         Err(e @ (Error::WrongCode(_) | Error::TooManyAttempts { .. })) => {
             let factor = store
@@ -486,7 +502,13 @@ pub async fn token_bind(
     )
     .await;
     match bound {
-        Ok(_) => finish_enrolment(&state, &session, FactorKind::OathToken, form.return_to.as_deref()).await,
+        Ok(_) => {
+            let notice = Notice::FactorAdded {
+                kind: FactorKind::OathToken,
+                revoked: 0,
+            };
+            finish_enrolment(&state, &session, notice, form.return_to.as_deref()).await
+        }
         Err(Error::ReauthenticationRequired) => Ok(to_reauth()),
         Err(e @ (Error::WrongCode(_) | Error::TooManyAttempts { .. })) => {
             let page = token_page(
@@ -512,7 +534,7 @@ pub async fn recovery_codes(
         return Ok(to_login());
     };
     let now = state.clock.now();
-    let codes = match recovery_code::new_recovery_codes(
+    let created = match recovery_code::new_recovery_codes(
         state.store.as_ref(),
         state.notifier.as_ref(),
         &state.keys,
@@ -523,11 +545,17 @@ pub async fn recovery_codes(
     )
     .await
     {
-        Ok(codes) => codes,
+        Ok(created) => created,
         Err(Error::ReauthenticationRequired) => return Ok(to_reauth()),
         Err(other) => return Err(other.into()),
     };
+    let codes = created.codes;
     let mut ctx = pages::context();
+    // The page itself is the one-time answer to the change: its notice goes with it.
+    let notice = Notice::RecoveryCodesCreated {
+        revoked: notices::count(created.trusted_devices_revoked),
+    };
+    ctx.insert("notice", &notice.text());
     ctx.insert(
         "download",
         &format!(
@@ -560,7 +588,13 @@ pub async fn remove(
     )
     .await;
     match removed {
-        Ok(_) => Ok(HttpResponse::SeeOther().insert_header((LOCATION, PAGE)).finish()),
+        Ok(removed) => Ok(notices::redirect(
+            &state,
+            PAGE,
+            Notice::FactorRemoved {
+                revoked: notices::count(removed.trusted_devices_revoked),
+            },
+        )),
         Err(Error::ReauthenticationRequired) => Ok(to_reauth()),
         Err(other) => Err(other.into()),
     }

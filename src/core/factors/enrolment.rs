@@ -192,6 +192,14 @@ pub async fn announce_added(ctx: &RequestCtx<'_>, user: &User, factor: &Factor) 
     Ok(())
 }
 
+/// What removing a factor took along.
+#[derive(Clone, Debug)]
+pub struct Removed {
+    pub factor: Factor,
+    /// Trusted browsers revoked with it (every one the user had).
+    pub trusted_devices_revoked: u64,
+}
+
 pub async fn remove(
     store: &dyn Store,
     notifier: &dyn Notifier,
@@ -200,7 +208,7 @@ pub async fn remove(
     session: &Session,
     user: &User,
     factor_id: &str,
-) -> Result<Factor> {
+) -> Result<Removed> {
     require_fresh(session, now)?;
     let factor = store
         .factor_of(&user.id, factor_id)
@@ -209,7 +217,8 @@ pub async fn remove(
     require_factor_proven(session, &store.factors_of(&user.id).await?)?;
     store.delete_factor(&user.id, &factor.id).await?;
     // Any factor removal ends every trusted browser: the trust was earned with the factors the user had.
-    crate::core::signin::trusted_devices::revoke_all(store, now, origin, &user.id, "factor_removed").await?;
+    let trusted_devices_revoked =
+        crate::core::signin::trusted_devices::revoke_all(store, now, origin, &user.id, "factor_removed").await?;
     // Tokens of sign-ins that used a factor of this kind end with it.
     let revoked = crate::core::grants::revoke_for_removed_factor(store, now, &user.id, factor.kind).await?;
     audit::record(
@@ -231,5 +240,8 @@ pub async fn remove(
         json!({ "factor": factor.name, "ip": origin.ip }),
     )
     .await;
-    Ok(factor)
+    Ok(Removed {
+        factor,
+        trusted_devices_revoked,
+    })
 }

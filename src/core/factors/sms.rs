@@ -138,6 +138,15 @@ pub async fn start_enrolment(ctx: &RequestCtx<'_>, session: &Session, user: &Use
     Ok(factor)
 }
 
+/// What a proven phone brought about.
+#[derive(Clone, Debug)]
+pub struct Confirmed {
+    /// The new factor, active.
+    pub factor: Factor,
+    /// Trusted browsers revoked (a new number is a phone change).
+    pub trusted_devices_revoked: u64,
+}
+
 /// Finishes adding a phone: the code sent to it proves the number is the user's.
 pub async fn confirm_enrolment(
     ctx: &RequestCtx<'_>,
@@ -145,7 +154,7 @@ pub async fn confirm_enrolment(
     user: &User,
     factor_id: &str,
     code: &str,
-) -> Result<Factor> {
+) -> Result<Confirmed> {
     let RequestCtx { store, now, origin, .. } = *ctx;
     enrolment::require_fresh(session, now)?;
     let factor = enrolment::pending_factor(store, user, factor_id, FactorKind::Sms).await?;
@@ -170,10 +179,14 @@ pub async fn confirm_enrolment(
     enrolment::announce_added(ctx, user, &factor).await?;
     // A new verified phone number is the account's phone change: browsers trusted before it stop skipping
     // the second factor (whoever changed the number must not keep a trusted browser for free).
-    crate::core::signin::trusted_devices::revoke_all(store, now, origin, &user.id, "phone_changed").await?;
-    Ok(Factor {
-        status: FactorStatus::Active,
-        ..factor
+    let trusted_devices_revoked =
+        crate::core::signin::trusted_devices::revoke_all(store, now, origin, &user.id, "phone_changed").await?;
+    Ok(Confirmed {
+        factor: Factor {
+            status: FactorStatus::Active,
+            ..factor
+        },
+        trusted_devices_revoked,
     })
 }
 

@@ -1,0 +1,3 @@
+//! The pages people use every day, through the real server: the one-time notices after each change (and forged
+//! ones that show nothing).
+mod notices;
