@@ -25,6 +25,10 @@ pub enum Notice {
     DevicesRevoked { count: u32 },
     /// The user signed out.
     SignedOut,
+    /// The user ended one of their other sessions.
+    SessionEnded,
+    /// The user ended every other session (`count`).
+    OtherSessionsEnded { count: u32 },
 }
 
 fn kind_key(kind: FactorKind) -> &'static str {
@@ -47,6 +51,8 @@ impl Notice {
             Notice::DeviceRevoked => ("device_revoked", vec![]),
             Notice::DevicesRevoked { count } => ("devices_revoked", vec![count]),
             Notice::SignedOut => ("signed_out", vec![]),
+            Notice::SessionEnded => ("session_ended", vec![]),
+            Notice::OtherSessionsEnded { count } => ("other_sessions_ended", vec![count]),
         }
     }
 
@@ -65,6 +71,8 @@ impl Notice {
             "device_revoked" => Some(Notice::DeviceRevoked),
             "devices_revoked" => Some(Notice::DevicesRevoked { count: n(0) }),
             "signed_out" => Some(Notice::SignedOut),
+            "session_ended" => Some(Notice::SessionEnded),
+            "other_sessions_ended" => Some(Notice::OtherSessionsEnded { count: n(0) }),
             _ => None,
         }
     }
@@ -105,6 +113,16 @@ impl Notice {
                 browsers(count, "your")
             ),
             Notice::SignedOut => "You are signed out.".to_string(),
+            Notice::SessionEnded => {
+                "Session ended: that browser is signed out, and the applications it signed in to lose the access it \
+                 gave them."
+                    .to_string()
+            }
+            Notice::OtherSessionsEnded { count } => match count {
+                0 => "There was no other session to end. This one stays signed in.".to_string(),
+                1 => "You ended 1 other session: that browser is signed out. This one stays signed in.".to_string(),
+                n => format!("You ended {n} other sessions: those browsers are signed out. This one stays signed in."),
+            },
         }
     }
 }
@@ -193,6 +211,8 @@ mod tests {
             Notice::DeviceRevoked,
             Notice::DevicesRevoked { count: 2 },
             Notice::SignedOut,
+            Notice::SessionEnded,
+            Notice::OtherSessionsEnded { count: 2 },
         ];
         for notice in all {
             let (key, numbers) = notice.to_flash();

@@ -20,7 +20,7 @@ mod sessions;
 
 pub use profile::{rename, set_display_name, set_email, set_manager, set_phone};
 pub use removal::delete;
-pub use sessions::{SessionInfo, end_session, end_sessions, sessions};
+pub use sessions::{SessionInfo, end_other_sessions, end_session, end_sessions, sessions};
 
 /// An `Invalid` error about `field`, prefixed with its name (`email: …`) so an API can point at the field.
 fn in_field(field: &str, error: Error) -> Error {

@@ -199,7 +199,8 @@ audit_kinds! {
     /// A user was deleted with everything stored for them (their username, roles, former reports and what was
     /// removed in the details); earlier events keep their subject id.
     UserDeleted => "user.deleted",
-    /// An administrator ended one of a user's browser sessions (its token grants revoked).
+    /// One of a user's browser sessions was ended, by an administrator or by the user on their sessions page (its
+    /// token grants revoked).
     UserSessionEnded => "user.session_ended",
     /// An administrator ended every browser session of a user (every token grant of theirs revoked).
     UserSessionsEnded => "user.sessions_ended",

@@ -1,3 +1,4 @@
 //! The pages people use every day, through the real server: the one-time notices after each change (and forged
-//! ones that show nothing).
+//! ones that show nothing), "Your sessions".
 mod notices;
+mod sessions;

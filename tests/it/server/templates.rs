@@ -143,6 +143,16 @@ fn every_template_renders() {
         &serde_json::json!([{ "name": "UserView", "description": "",
             "members": [{ "name": "id", "kind": "string", "required": true, "description": "" }] }]),
     );
+    ctx.insert(
+        "sessions",
+        &serde_json::json!([{ "id": "s1", "browser": "Firefox on Linux", "ip": "127.0.0.1", "signed_in": "2026-01-01 00:00 UTC",
+            "last_seen": "2026-01-01 00:05 UTC", "state": "authenticated", "methods": ["pwd", "otp"], "level": "mfa", "current": true },
+            { "id": "s2", "browser": "Safari on iOS", "ip": null, "signed_in": "2026-01-01 00:00 UTC",
+            "last_seen": "2026-01-01 00:01 UTC", "state": "authenticated", "methods": ["swk"], "level": "phishing_resistant", "current": false },
+            { "id": "s3", "browser": "Other browser", "ip": "10.0.0.1", "signed_in": "2026-01-01 00:00 UTC",
+            "last_seen": "2026-01-01 00:00 UTC", "state": "pending_second_factor", "methods": ["pwd"], "level": "password", "current": false }]),
+    );
+    ctx.insert("others", &2);
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");
     for name in names {
@@ -212,6 +222,18 @@ fn every_template_renders() {
         let text = tera.render(&format!("email/phone_changed.{ext}"), &ctx).unwrap();
         assert!(text.contains("was removed"), "{text}");
     }
+    // Sessions: each browser, how it signed in in words, the one in use marked and without "End".
+    let sessions = tera.render("account/sessions.html", &ctx).expect("sessions");
+    assert!(
+        sessions.contains("class=\"scroll\"") && sessions.contains("Firefox on Linux <strong>(this browser)</strong>")
+    );
+    assert!(sessions.contains("password + one-time code") && sessions.contains("Two factors, phishing-resistant"));
+    assert!(sessions.contains("waiting for the second step") && sessions.contains("End all other sessions"));
+    assert_eq!(
+        sessions.matches("/account/sessions/end\"").count(),
+        2,
+        "End on the others only"
+    );
     // Pages with two outcomes render both.
     ctx.insert("approved", &false);
     let denied = tera
