@@ -2,6 +2,7 @@
 //! answer. Handlers stay thin; rules live in `core`; the shared HTTP kit (state, forms, CSRF, cookies, errors)
 //! is `http`.
 mod account;
+mod apps;
 pub(crate) mod devices;
 mod health;
 mod helpdesk;
@@ -42,6 +43,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/account/sessions", web::get().to(sessions::show))
         .route("/account/sessions/end", web::post().to(sessions::end))
         .route("/account/sessions/end-others", web::post().to(sessions::end_others))
+        .route("/account/apps", web::get().to(apps::show))
+        .route("/account/apps/revoke", web::post().to(apps::revoke))
         .route("/account/security", web::get().to(security::show))
         .route("/account/security/totp", web::get().to(security::totp_start))
         .route("/account/security/totp", web::post().to(security::totp_confirm))

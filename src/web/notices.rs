@@ -29,6 +29,8 @@ pub enum Notice {
     SessionEnded,
     /// The user ended every other session (`count`).
     OtherSessionsEnded { count: u32 },
+    /// The user took back an application's access.
+    AppRevoked,
 }
 
 fn kind_key(kind: FactorKind) -> &'static str {
@@ -53,6 +55,7 @@ impl Notice {
             Notice::SignedOut => ("signed_out", vec![]),
             Notice::SessionEnded => ("session_ended", vec![]),
             Notice::OtherSessionsEnded { count } => ("other_sessions_ended", vec![count]),
+            Notice::AppRevoked => ("app_revoked", vec![]),
         }
     }
 
@@ -73,6 +76,7 @@ impl Notice {
             "signed_out" => Some(Notice::SignedOut),
             "session_ended" => Some(Notice::SessionEnded),
             "other_sessions_ended" => Some(Notice::OtherSessionsEnded { count: n(0) }),
+            "app_revoked" => Some(Notice::AppRevoked),
             _ => None,
         }
     }
@@ -123,6 +127,9 @@ impl Notice {
                 1 => "You ended 1 other session: that browser is signed out. This one stays signed in.".to_string(),
                 n => format!("You ended {n} other sessions: those browsers are signed out. This one stays signed in."),
             },
+            Notice::AppRevoked => "Access removed: the application's tokens no longer work, and it must ask for \
+                                   your permission again."
+                .to_string(),
         }
     }
 }
@@ -213,6 +220,7 @@ mod tests {
             Notice::SignedOut,
             Notice::SessionEnded,
             Notice::OtherSessionsEnded { count: 2 },
+            Notice::AppRevoked,
         ];
         for notice in all {
             let (key, numbers) = notice.to_flash();

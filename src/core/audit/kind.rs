@@ -145,6 +145,9 @@ audit_kinds! {
     OidcDeviceDenied => "oidc.device_denied",
     /// A device code was redeemed again after its tokens were issued.
     OidcDeviceCodeReused => "oidc.device_code_reused",
+    /// A user took back an application's access on their connected-applications page: the consent removed, the
+    /// client's refresh families and access tokens for the user revoked.
+    OidcConsentRevoked => "oidc.consent_revoked",
     /// A new OIDC signing key was generated (it activates later).
     OidcSigningKeyRotated => "oidc.signing_key_rotated",
     /// An OIDC client was registered.

@@ -153,6 +153,13 @@ fn every_template_renders() {
             "last_seen": "2026-01-01 00:00 UTC", "state": "pending_second_factor", "methods": ["pwd"], "level": "password", "current": false }]),
     );
     ctx.insert("others", &2);
+    ctx.insert(
+        "apps",
+        &serde_json::json!([{ "client_id": "wiki", "scopes": ["openid", "email"], "consented_at": "2026-01-01 00:00 UTC",
+            "last_token_at": "2026-01-02 00:00 UTC", "grants": 1, "offline": false },
+            { "client_id": "mail", "scopes": ["openid", "offline_access"], "consented_at": null,
+            "last_token_at": "2026-01-02 00:00 UTC", "grants": 2, "offline": true }]),
+    );
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");
     for name in names {
@@ -234,6 +241,14 @@ fn every_template_renders() {
         2,
         "End on the others only"
     );
+    // Connected applications: each with its own scopes in the consent page's words.
+    let apps = tera.render("account/apps.html", &ctx).expect("apps");
+    let (wiki, mail) = apps.split_at(apps.find("data-client=\"mail\"").expect("both apps"));
+    assert!(
+        wiki.contains("your e-mail address") && !wiki.contains("while you are signed out"),
+        "{wiki}"
+    );
+    assert!(mail.contains("access while you are signed out") && mail.contains("Trusted by your organisation"));
     // Pages with two outcomes render both.
     ctx.insert("approved", &false);
     let denied = tera
