@@ -130,12 +130,11 @@ pub async fn show(
         &rows.iter().any(|r| r.kind == FactorKind::RecoveryCode.as_str()),
     );
     ctx.insert("fresh", &enrolment::is_fresh(&session, now));
-    // Remove buttons only where removing would be accepted (a fresh sign-in that proved a factor, if one exists).
+    // Remove buttons only where they would be accepted: a fresh sign-in that proved a factor, or that added every
+    // factor the account has.
     ctx.insert(
         "can_remove",
-        &(session.state == SessionState::Authenticated
-            && enrolment::is_fresh(&session, now)
-            && enrolment::require_factor_proven(&session, &factors).is_ok()),
+        &enrolment::require_may_remove(&session, &factors, now).is_ok(),
     );
     ctx.insert(
         "recovery_sign_in",

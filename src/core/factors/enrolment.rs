@@ -200,6 +200,18 @@ pub struct Removed {
     pub trusted_devices_revoked: u64,
 }
 
+/// Removing a factor needs a fresh sign-in that proved a factor (`require_factor_proven`), or one that added
+/// every primary factor the account has itself: a user who sets up an authenticator app and at once removes it
+/// again (a wrong phone, a typo in the name) is not asked to prove what this very session just proved. A session
+/// that holds only the password never removes a factor it did not add.
+pub fn require_may_remove(session: &Session, factors: &[Factor], now: DateTime<Utc>) -> Result<()> {
+    require_fresh(session, now)?;
+    if session.state != SessionState::Authenticated {
+        return Err(Error::ReauthenticationRequired);
+    }
+    require_proof_for_adding(session, factors)
+}
+
 pub async fn remove(
     store: &dyn Store,
     notifier: &dyn Notifier,
@@ -214,7 +226,7 @@ pub async fn remove(
         .factor_of(&user.id, factor_id)
         .await?
         .ok_or_else(|| Error::NotFound("factor".into()))?;
-    require_factor_proven(session, &store.factors_of(&user.id).await?)?;
+    require_may_remove(session, &store.factors_of(&user.id).await?, now)?;
     store.delete_factor(&user.id, &factor.id).await?;
     // Any factor removal ends every trusted browser: the trust was earned with the factors the user had.
     let trusted_devices_revoked =

@@ -160,6 +160,7 @@ fn every_template_renders() {
             { "client_id": "mail", "scopes": ["openid", "offline_access"], "consented_at": null,
             "last_token_at": "2026-01-02 00:00 UTC", "grants": 2, "offline": true }]),
     );
+    ctx.insert("confirming", &true);
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");
     for name in names {
@@ -249,6 +250,11 @@ fn every_template_renders() {
         "{wiki}"
     );
     assert!(mail.contains("access while you are signed out") && mail.contains("Trusted by your organisation"));
+    // Confirming it is you: the username shown, not asked.
+    let login = tera.render("login/password.html", &ctx).unwrap();
+    assert!(login.contains("readonly") && login.contains("Confirm it is you"));
+    ctx.insert("confirming", &false);
+    assert!(!tera.render("login/password.html", &ctx).unwrap().contains("readonly"));
     // Pages with two outcomes render both.
     ctx.insert("approved", &false);
     let denied = tera
