@@ -19,6 +19,8 @@ pub enum Notice {
     FactorRemoved { revoked: u32 },
     /// New recovery codes replaced the old ones, and `revoked` trusted browsers.
     RecoveryCodesCreated { revoked: u32 },
+    /// The phone number for sign-in codes changed; `revoked` trusted browsers went with it.
+    PhoneChanged { revoked: u32 },
     /// The user revoked one trusted browser.
     DeviceRevoked,
     /// The user revoked all their trusted browsers (`count`).
@@ -50,6 +52,7 @@ impl Notice {
             Notice::FactorAdded { kind, revoked } => (kind_key(kind), vec![revoked]),
             Notice::FactorRemoved { revoked } => ("factor_removed", vec![revoked]),
             Notice::RecoveryCodesCreated { revoked } => ("recovery_codes_created", vec![revoked]),
+            Notice::PhoneChanged { revoked } => ("phone_changed", vec![revoked]),
             Notice::DeviceRevoked => ("device_revoked", vec![]),
             Notice::DevicesRevoked { count } => ("devices_revoked", vec![count]),
             Notice::SignedOut => ("signed_out", vec![]),
@@ -71,6 +74,7 @@ impl Notice {
             "recovery_codes_added" => added(FactorKind::RecoveryCode),
             "factor_removed" => Some(Notice::FactorRemoved { revoked: n(0) }),
             "recovery_codes_created" => Some(Notice::RecoveryCodesCreated { revoked: n(0) }),
+            "phone_changed" => Some(Notice::PhoneChanged { revoked: n(0) }),
             "device_revoked" => Some(Notice::DeviceRevoked),
             "devices_revoked" => Some(Notice::DevicesRevoked { count: n(0) }),
             "signed_out" => Some(Notice::SignedOut),
@@ -108,6 +112,11 @@ impl Notice {
             Notice::RecoveryCodesCreated { revoked } => format!(
                 "New recovery codes created: the old ones no longer work.{}",
                 revoked_because("Replacing them", revoked)
+            ),
+            Notice::PhoneChanged { revoked } => format!(
+                "Your phone number for sign-in codes was changed; the old number gets no more codes. We told the \
+                 old number and your mailbox.{}",
+                revoked_because("Changing it", revoked)
             ),
             Notice::DeviceRevoked => {
                 "Trusted browser revoked: it asks for your second factor at its next sign-in.".to_string()
@@ -215,6 +224,7 @@ mod tests {
             },
             Notice::FactorRemoved { revoked: 1 },
             Notice::RecoveryCodesCreated { revoked: 3 },
+            Notice::PhoneChanged { revoked: 2 },
             Notice::DeviceRevoked,
             Notice::DevicesRevoked { count: 2 },
             Notice::SignedOut,

@@ -1,7 +1,8 @@
 //! The pages people use every day, through the real server: the one-time notices after each change (and forged
-//! ones that show nothing), "Your sessions", "Connected applications", and confirming it is you without being asked
-//! for what was just proven.
+//! ones that show nothing), "Your sessions", "Connected applications", changing the phone number of an SMS factor,
+//! and confirming it is you without being asked for what was just proven.
 mod apps;
 mod notices;
+mod phone;
 mod security;
 mod sessions;

@@ -160,6 +160,8 @@ fn every_template_renders() {
             { "client_id": "mail", "scopes": ["openid", "offline_access"], "consented_at": null,
             "last_token_at": "2026-01-02 00:00 UTC", "grants": 2, "offline": true }]),
     );
+    ctx.insert("replace", "f3");
+    ctx.insert("old_phone", "+41•••••••00");
     ctx.insert("confirming", &true);
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");
@@ -250,7 +252,9 @@ fn every_template_renders() {
         "{wiki}"
     );
     assert!(mail.contains("access while you are signed out") && mail.contains("Trusted by your organisation"));
-    // Confirming it is you: the username shown, not asked.
+    // Changing a phone number, and confirming it is you with the username shown, not asked.
+    let sms = tera.render("account/sms.html", &ctx).unwrap();
+    assert!(sms.contains("Change your phone number") && sms.contains("name=\"replace\" value=\"f3\""));
     let login = tera.render("login/password.html", &ctx).unwrap();
     assert!(login.contains("readonly") && login.contains("Confirm it is you"));
     ctx.insert("confirming", &false);
