@@ -1,8 +1,57 @@
-//! Confirming it is you: the "confirm it is you" page shows the signed-in username instead of asking for it, and
-//! a factor this very sign-in proved or added can be removed without being asked again.
+//! The security page and confirming it is you: a security key flagged as a suspected copy is marked with what to
+//! do and is not what the second step opens on; the "confirm it is you" page shows the signed-in username instead
+//! of asking for it; and a factor this very sign-in proved or added can be removed without being asked again.
 use crate::common::*;
 use crate::signin::trusted_devices::with_totp;
 use chrono::Duration;
+use gatehouse::core::factors::{Factor, FactorKind, FactorStatus};
+
+#[tokio::test]
+async fn a_flagged_key_is_marked_and_not_offered_first() {
+    let server = TestServer::start().await;
+    let secret = with_totp(&server, "fia").await;
+    let fia = server.user("fia").await;
+    // A key flagged as a suspected copy (its counter went back), used more recently than the app.
+    let now = server.state().clock.now();
+    let key = Factor::new(
+        &fia.id,
+        FactorKind::WebAuthn,
+        "YubiKey".into(),
+        FactorStatus::Active,
+        serde_json::json!({ "flagged": true }),
+        now,
+    );
+    let store = server.state().store.as_ref();
+    store.insert_factor(&key).await.unwrap();
+    server.clock.advance(Duration::minutes(1));
+    store.touch_factor(&key.id, server.state().clock.now()).await.unwrap();
+
+    let browser = server.browser();
+    let signed_in = server.sign_in_with_totp(&browser, "fia", &secret).await;
+    assert_eq!(signed_in.location().as_deref(), Some("/account"));
+    // The second step opened on the app, not on the key used last: the key is refused anyway.
+    let next = server.browser();
+    next.login("fia", GOOD_PASSWORD).await;
+    let step = next.get("/login/factor").await;
+    assert_eq!(step.input("method").as_deref(), Some("totp"), "{}", step.body);
+    assert!(step.body.contains("method=webauthn"), "still listed, last");
+
+    let page = browser.get("/account/security").await;
+    let row = &page.body[page
+        .body
+        .find(&format!("id=\"flagged-{}\"", key.id))
+        .expect("the key is marked")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("Blocked"), "{row}");
+    assert!(
+        row.contains("Remove it and add it again") && row.contains("tell your helpdesk"),
+        "{row}"
+    );
+    assert!(
+        row.contains("/account/security/remove"),
+        "and it can be removed at once"
+    );
+}
 
 #[tokio::test]
 async fn confirming_it_is_you_shows_the_signed_in_username() {
