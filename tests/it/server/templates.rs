@@ -259,6 +259,9 @@ fn every_template_renders() {
     assert!(login.contains("readonly") && login.contains("Confirm it is you"));
     ctx.insert("confirming", &false);
     assert!(!tera.render("login/password.html", &ctx).unwrap().contains("readonly"));
+    // The first administrator's password is set, not changed.
+    let done = tera.render("password/reset_done.html", &ctx).unwrap();
+    assert!(done.contains("Administrator ready") && !done.contains("Password changed"));
     // Pages with two outcomes render both.
     ctx.insert("approved", &false);
     let denied = tera
