@@ -1,7 +1,9 @@
 //! Clients we did not write, against the real server (openid-client, authlib, pysaml2 and python3-saml, oathtool and
-//! pyotp, Chromium); `node.rs` and `python.rs` run them. Under `GATEHOUSE_INTEROP=1` a missing client fails the test.
+//! pyotp, Chromium for WebAuthn and for the account pages on a phone-sized screen); `node.rs` and `python.rs` run
+//! them. Under `GATEHOUSE_INTEROP=1` a missing client fails the test.
 mod admin_api;
 mod authlib;
+mod narrow;
 pub(crate) mod node;
 mod oidc;
 mod python;
