@@ -21,22 +21,20 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
     if kit.webauthn.is_none() {
         warn_about_key_only_roles(kit).await;
     }
-    if let Some(link) = app::first_admin_link(kit)
+    let setup = app::first_admin_link(kit)
         .await
         .map_err(|e| CliError(format!("{e:#}")))?
-    {
-        println!();
-        println!(
-            "  No administrator has a password yet. Set one for the user '{}' (valid {} hours, single use):",
-            kit.config.admin_username, kit.config.setup_link_hours
-        );
-        println!();
-        println!("    {link}");
-        println!();
-    }
+        .map(|link| setup_box(&kit.config.admin_username, kit.config.setup_link_hours, &link));
     let listener = TcpListener::bind(&listen).map_err(|e| CliError(format!("cannot listen on {listen}: {e}")))?;
     let running = app::start(state, listener, true).map_err(|e| CliError(format!("{e:#}")))?;
     println!("Gatehouse is listening on {} — open {}", running.addr, public_url);
+    if let Some(setup) = setup {
+        // Last, after the migration and start-up logs (actix logs its start inside `app::start`), so it is what
+        // the operator sees when the output stops.
+        print!("{setup}");
+        use std::io::Write as _;
+        let _ = std::io::stdout().flush();
+    }
     match running.task.await {
         Ok(Ok(())) => {
             tracing::info!("stopped");
@@ -45,6 +43,29 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
         Ok(Err(e)) => Err(CliError(format!("server error: {e}"))),
         Err(e) => Err(CliError(format!("server task failed: {e}"))),
     }
+}
+
+/// The first administrator's setup link, framed so it stands out of the logs: an empty line, a rule of `=`, the
+/// words and the link, a rule, an empty line.
+fn setup_box(username: &str, hours: u32, link: &str) -> String {
+    let lines = [
+        format!("No administrator has a password yet. Set one for the user '{username}'"),
+        format!("(the link works once, for {hours} hours):"),
+        String::new(),
+        link.to_string(),
+    ];
+    let width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0).max(40) + 4;
+    let rule = "=".repeat(width);
+    let mut out = format!("\n{rule}\n");
+    for line in &lines {
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    out.push_str(&format!("{rule}\n\n"));
+    out
 }
 
 /// Without a WebAuthn relying party (an IP-address public_url), members of a role that counts only security keys
@@ -69,5 +90,24 @@ async fn warn_about_key_only_roles(state: &crate::http::AppState) {
                 policy.role
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_setup_link_is_framed() {
+        let framed = super::setup_box("admin", 24, "http://localhost:8080/password/reset?token=abc");
+        let lines: Vec<&str> = framed.split('\n').collect();
+        assert_eq!(lines[0], "", "an empty line before");
+        assert!(lines[1].len() >= 40 && lines[1].bytes().all(|b| b == b'='), "{framed}");
+        assert_eq!(lines[lines.len() - 3], lines[1], "the same rule below");
+        assert_eq!(&lines[lines.len() - 2..], ["", ""], "an empty line after");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.trim() == "http://localhost:8080/password/reset?token=abc")
+        );
+        assert!(lines[1].len() >= "  http://localhost:8080/password/reset?token=abc".len());
     }
 }

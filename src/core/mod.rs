@@ -55,6 +55,9 @@ pub struct Keys {
     pub user_codes: [u8; 32],
     /// Derives the persistent SAML NameID of a user at a service provider.
     pub saml_name_id: [u8; 32],
+    /// Signs the one-time notice a page leaves for the next one (the flash cookie), so a browser cannot make a
+    /// page say something it did not.
+    pub flash: [u8; 32],
     pub sealer: crypto::Sealer,
 }
 
@@ -66,6 +69,7 @@ impl Keys {
             sms_codes: master.derive("sms-codes"),
             user_codes: master.derive("device-user-codes"),
             saml_name_id: master.derive("saml-persistent-name-id"),
+            flash: master.derive("flash-notice"),
             sealer: crypto::Sealer::new(master.derive("sealing")),
         }
     }

@@ -308,6 +308,29 @@ pub trait OidcStore: Send + Sync {
     async fn live_grants_of_user(&self, user_id: &str, now: DateTime<Utc>) -> Result<Vec<LiveGrant>>;
     async fn consent(&self, user_id: &str, client_id: &str) -> Result<Option<String>>;
     async fn put_consent(&self, user_id: &str, client_id: &str, scope: &str, now: DateTime<Utc>) -> Result<()>;
+    /// Every consent the user gave, by client id.
+    async fn consents_of_user(&self, user_id: &str) -> Result<Vec<Consent>>;
+    /// Takes back all the user gave `client_id`, in one transaction: the consent, and every refresh family
+    /// (`offline_access` ones too) and unexpired access token the client holds for the user. Other clients and
+    /// other users keep theirs.
+    async fn revoke_consent(&self, user_id: &str, client_id: &str, now: DateTime<Utc>) -> Result<ConsentRevocation>;
+}
+
+/// A user's consent to a client: the scopes allowed, and when (the latest time it was given).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Consent {
+    pub client_id: String,
+    pub scope: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What `OidcStore::revoke_consent` found and ended.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ConsentRevocation {
+    /// A consent was stored (a trusted client is used without one).
+    pub consent_removed: bool,
+    /// Refresh tokens and access tokens revoked.
+    pub tokens_revoked: u64,
 }
 
 /// An access token as recorded when it is issued (by its jti digest), so it can be revoked.
@@ -341,7 +364,10 @@ pub struct NewRefreshToken<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LiveGrant {
     pub family_id: String,
+    pub client_id: String,
     pub grant: RefreshGrant,
+    /// When its usable refresh token was issued: the sign-in or the latest refresh.
+    pub issued_at: DateTime<Utc>,
 }
 
 #[async_trait]

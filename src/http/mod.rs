@@ -5,6 +5,7 @@
 pub mod audit_log;
 pub mod csrf;
 pub mod error;
+pub mod flash;
 pub mod form;
 pub mod middleware;
 pub mod pages;

@@ -33,6 +33,34 @@ pub(super) async fn revoke_of_user<C: ConnectionTrait>(conn: &C, user_id: &str, 
     Ok(refresh.rows_affected + access.rows_affected)
 }
 
+/// Every refresh family (`offline_access` too) and every unexpired access token `client_id` holds for a user.
+pub(super) async fn revoke_of_user_at_client<C: ConnectionTrait>(
+    conn: &C,
+    user_id: &str,
+    client_id: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let refresh = refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
+        .filter(refresh_token::Column::UserId.eq(user_id))
+        .filter(refresh_token::Column::ClientId.eq(client_id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .filter(refresh_token::Column::UsedAt.is_null())
+        .exec(conn)
+        .await
+        .map_err(db_error)?;
+    let access = issued_token::Entity::update_many()
+        .col_expr(issued_token::Column::RevokedAt, Expr::value(now))
+        .filter(issued_token::Column::UserId.eq(user_id))
+        .filter(issued_token::Column::ClientId.eq(client_id))
+        .filter(issued_token::Column::RevokedAt.is_null())
+        .filter(issued_token::Column::ExpiresAt.gt(now))
+        .exec(conn)
+        .await
+        .map_err(db_error)?;
+    Ok(refresh.rows_affected + access.rows_affected)
+}
+
 /// The refresh families and access tokens of the sign-ins `sids`; `offline_access` families stay when
 /// `keep_offline` (their access tokens are revoked all the same: the family mints new ones).
 pub(super) async fn revoke_of_sign_ins<C: ConnectionTrait>(
@@ -83,7 +111,9 @@ pub(super) async fn live_of_user<C: ConnectionTrait>(
             let grant: RefreshGrant = serde_json::from_str(&row.grant).map_err(|e| Error::Internal(e.to_string()))?;
             Ok(LiveGrant {
                 family_id: row.family_id,
+                client_id: row.client_id,
                 grant,
+                issued_at: row.created_at,
             })
         })
         .collect()

@@ -12,7 +12,7 @@ use crate::core::oauth::{
     AuthMethod, Client, ClientRedirects, CodeGrant, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse,
     ServiceRole, SigningKey,
 };
-use crate::core::store::{IssuedToken, LiveGrant, NewRefreshToken, OidcStore};
+use crate::core::store::{Consent, ConsentRevocation, IssuedToken, LiveGrant, NewRefreshToken, OidcStore};
 use crate::core::{Error, Result};
 
 fn list(text: &str) -> Vec<String> {
@@ -479,5 +479,37 @@ impl OidcStore for SeaStore {
             .await
             .map_err(db_error)?;
         Ok(())
+    }
+
+    async fn consents_of_user(&self, user_id: &str) -> Result<Vec<Consent>> {
+        Ok(consent::Entity::find()
+            .filter(consent::Column::UserId.eq(user_id))
+            .order_by_asc(consent::Column::ClientId)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(|m| Consent {
+                client_id: m.client_id,
+                scope: m.scope,
+                created_at: m.created_at,
+            })
+            .collect())
+    }
+
+    async fn revoke_consent(&self, user_id: &str, client_id: &str, now: DateTime<Utc>) -> Result<ConsentRevocation> {
+        let txn = self.db.begin().await.map_err(db_error)?;
+        let removed = consent::Entity::delete_many()
+            .filter(consent::Column::UserId.eq(user_id))
+            .filter(consent::Column::ClientId.eq(client_id))
+            .exec(&txn)
+            .await
+            .map_err(db_error)?;
+        let tokens_revoked = grants::revoke_of_user_at_client(&txn, user_id, client_id, now).await?;
+        txn.commit().await.map_err(db_error)?;
+        Ok(ConsentRevocation {
+            consent_removed: removed.rows_affected > 0,
+            tokens_revoked,
+        })
     }
 }

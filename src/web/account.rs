@@ -8,6 +8,7 @@ use crate::core::{accounts, policy::enforcement};
 use crate::http::AppState;
 use crate::http::error::WebError;
 use crate::http::{pages, session};
+use crate::web::notices;
 use actix_web::http::StatusCode;
 
 pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
@@ -45,11 +46,5 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         "signed_in_at",
         &session.auth_time.format("%Y-%m-%d %H:%M UTC").to_string(),
     );
-    Ok(pages::with_csrf(
-        &req,
-        &state,
-        StatusCode::OK,
-        "account/index.html",
-        ctx,
-    ))
+    Ok(notices::page(&req, &state, StatusCode::OK, "account/index.html", ctx))
 }

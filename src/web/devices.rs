@@ -11,6 +11,7 @@ use crate::http::AppState;
 use crate::http::error::WebError;
 use crate::http::form::Form;
 use crate::http::{csrf, session};
+use crate::web::notices::{self, Notice};
 
 #[derive(Deserialize)]
 pub struct RevokeForm {
@@ -84,11 +85,7 @@ pub async fn trust_after_second_factor(
     )
 }
 
-fn back_to_account() -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((LOCATION, "/account#trusted-browsers"))
-        .finish()
-}
+const BACK: &str = "/account#trusted-browsers";
 
 pub async fn revoke(
     req: HttpRequest,
@@ -102,7 +99,7 @@ pub async fn revoke(
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     let id: String = form.device_id.chars().take(64).collect();
     trusted_devices::revoke(state.store.as_ref(), state.clock.now(), &origin, &user, &id).await?;
-    Ok(back_to_account())
+    Ok(notices::redirect(&state, BACK, Notice::DeviceRevoked))
 }
 
 pub async fn revoke_all(
@@ -115,6 +112,12 @@ pub async fn revoke_all(
         return Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/login")).finish());
     };
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
-    trusted_devices::revoke_all(state.store.as_ref(), state.clock.now(), &origin, &user.id, "user").await?;
-    Ok(back_to_account())
+    let count = trusted_devices::revoke_all(state.store.as_ref(), state.clock.now(), &origin, &user.id, "user").await?;
+    Ok(notices::redirect(
+        &state,
+        BACK,
+        Notice::DevicesRevoked {
+            count: notices::count(count),
+        },
+    ))
 }

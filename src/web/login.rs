@@ -11,6 +11,7 @@ use crate::http::AppState;
 use crate::http::error::{WebError, status_of};
 use crate::http::form::{Form, Query};
 use crate::http::{csrf, pages, session, signout};
+use crate::web::notices::{self, Notice};
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
@@ -27,6 +28,8 @@ pub struct LoginForm {
     return_to: Option<String>,
     /// Set by the reauthentication form: a trusted browser does not skip the second factor then.
     reauth: Option<String>,
+    /// Set when that form showed the signed-in username read-only (kept so when the password is wrong).
+    confirming: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -34,22 +37,36 @@ pub struct LogoutForm {
     csrf: Option<String>,
 }
 
+/// What the sign-in form shows besides its fields.
+struct LoginPage<'a> {
+    /// The username typed so far, or the signed-in user's when confirming it is them.
+    username: &'a str,
+    return_to: Option<&'a str>,
+    /// "Confirm it is you" before a sensitive change: a trusted browser does not skip the factor.
+    reauth: bool,
+    /// The browser is signed in as `username`: the name is shown read-only and only the password (then a factor)
+    /// is asked.
+    confirming: bool,
+}
+
 fn login_page(
     req: &HttpRequest,
     state: &AppState,
     status: StatusCode,
-    username: &str,
-    return_to: Option<&str>,
+    page: LoginPage<'_>,
     error: Option<String>,
-    notice: Option<&str>,
 ) -> HttpResponse {
     let mut ctx = pages::context();
-    ctx.insert("notice", &notice);
-    ctx.insert("reauth", &notice.is_some());
-    ctx.insert("username", username);
-    ctx.insert("return_to", &safe_return_to(return_to));
+    if page.reauth {
+        ctx.insert("notice", "Confirm it is you: enter your password again to continue.");
+    }
+    ctx.insert("reauth", &page.reauth);
+    ctx.insert("confirming", &(page.confirming && !page.username.is_empty()));
+    ctx.insert("username", page.username);
+    ctx.insert("return_to", &safe_return_to(page.return_to));
     ctx.insert("error", &error);
-    pages::with_csrf(req, state, status, "login/password.html", ctx)
+    // A notice left by the previous page ("You are signed out") takes the place of the prompt.
+    notices::page(req, state, status, "login/password.html", ctx)
 }
 
 pub async fn show(
@@ -57,23 +74,24 @@ pub async fn show(
     state: web::Data<AppState>,
     Query(query): Query<LoginQuery>,
 ) -> Result<HttpResponse, WebError> {
-    if query.reauth.is_none() && session::current(&req, &state).await?.is_some() {
+    let signed_in = session::current(&req, &state).await?;
+    if query.reauth.is_none() && signed_in.is_some() {
         let target = safe_return_to(query.return_to.as_deref()).unwrap_or_else(|| "/account".into());
         return Ok(HttpResponse::SeeOther().insert_header((LOCATION, target)).finish());
     }
-    let notice = query
-        .reauth
+    // Confirming it is you: the browser already proved who it is, so the username is shown, not asked.
+    let username = signed_in
         .as_ref()
-        .map(|_| "Confirm it is you: sign in again to continue.");
-    Ok(login_page(
-        &req,
-        &state,
-        StatusCode::OK,
-        "",
-        query.return_to.as_deref(),
-        None,
-        notice,
-    ))
+        .filter(|_| query.reauth.is_some())
+        .map(|(_, user)| user.username.clone())
+        .unwrap_or_default();
+    let page = LoginPage {
+        username: &username,
+        return_to: query.return_to.as_deref(),
+        reauth: query.reauth.is_some(),
+        confirming: !username.is_empty(),
+    };
+    Ok(login_page(&req, &state, StatusCode::OK, page, None))
 }
 
 pub async fn submit(
@@ -98,15 +116,13 @@ pub async fn submit(
     let signed_in = match outcome {
         Ok(signed_in) => signed_in,
         Err(e @ (Error::InvalidCredentials | Error::AccountDisabled)) => {
-            return Ok(login_page(
-                &req,
-                &state,
-                status_of(&e),
-                &shown_name,
-                form.return_to.as_deref(),
-                Some(e.to_string()),
-                None,
-            ));
+            let page = LoginPage {
+                username: &shown_name,
+                return_to: form.return_to.as_deref(),
+                reauth: form.reauth.is_some(),
+                confirming: form.reauth.is_some() && form.confirming.is_some(),
+            };
+            return Ok(login_page(&req, &state, status_of(&e), page, Some(e.to_string())));
         }
         Err(Error::NotAllowed(message)) => return Ok(ip_denied(&message)),
         Err(other) => return Err(other.into()),
@@ -140,8 +156,10 @@ pub async fn logout(
             return Ok(hop);
         }
     }
-    Ok(HttpResponse::SeeOther()
+    let mut response = HttpResponse::SeeOther()
         .insert_header((LOCATION, "/login"))
         .cookie(session::clear_session_cookie(&state))
-        .finish())
+        .finish();
+    notices::flash(&mut response, &state, Notice::SignedOut);
+    Ok(response)
 }

@@ -3,16 +3,19 @@
 //! is `http`.
 mod account;
 mod admin;
+mod apps;
 pub(crate) mod devices;
 mod health;
 mod helpdesk;
 mod helpdesk_search;
 pub(crate) mod login;
+pub(crate) mod notices;
 mod passkeys;
 mod password;
 mod recovery;
 mod second_factor;
 mod security;
+mod sessions;
 
 use actix_web::web;
 
@@ -38,6 +41,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/account", web::get().to(account::show))
         .route("/account/devices/revoke", web::post().to(devices::revoke))
         .route("/account/devices/revoke-all", web::post().to(devices::revoke_all))
+        .route("/account/sessions", web::get().to(sessions::show))
+        .route("/account/sessions/end", web::post().to(sessions::end))
+        .route("/account/sessions/end-others", web::post().to(sessions::end_others))
+        .route("/account/apps", web::get().to(apps::show))
+        .route("/account/apps/revoke", web::post().to(apps::revoke))
         .route("/account/security", web::get().to(security::show))
         .route("/account/security/totp", web::get().to(security::totp_start))
         .route("/account/security/totp", web::post().to(security::totp_confirm))

@@ -16,6 +16,7 @@ use crate::core::signin::{passkey, sessions};
 use crate::http::AppState;
 use crate::http::error::JsonError;
 use crate::http::{csrf, session};
+use crate::web::notices::{self, Notice};
 
 const PASSKEY_COOKIE: &str = "gatehouse_passkey";
 
@@ -118,6 +119,10 @@ pub async fn register(req: HttpRequest, state: web::Data<AppState>, bytes: web::
     let core = state.core(&origin);
     let name = request.name.unwrap_or_default();
     webauthn::finish_registration(rp, &core, &session, &user, &request.credential, &name).await?;
+    let added = Notice::FactorAdded {
+        kind: FactorKind::WebAuthn,
+        revoked: 0,
+    };
     // A user who had to enrol is signed in by the registration itself (it required user verification).
     if session.state == SessionState::PendingEnrolment {
         let amr = vec![
@@ -130,10 +135,14 @@ pub async fn register(req: HttpRequest, state: web::Data<AppState>, bytes: web::
             sessions::promote(core.store, core.now, core.limits, &session, Step::Enrolled, amr).await?
         {
             let target = safe_return_to(request.return_to.as_deref()).unwrap_or_else(|| "/account/security".into());
-            return Ok(redirect_with_session(&state, &token, target));
+            let mut response = redirect_with_session(&state, &token, target);
+            notices::flash(&mut response, &state, added);
+            return Ok(response);
         }
     }
-    Ok(HttpResponse::Ok().json(json!({ "redirect": "/account/security" })))
+    let mut response = HttpResponse::Ok().json(json!({ "redirect": "/account/security" }));
+    notices::flash(&mut response, &state, added);
+    Ok(response)
 }
 
 pub async fn second_factor_options(req: HttpRequest, state: web::Data<AppState>, bytes: web::Bytes) -> Answer {

@@ -114,6 +114,10 @@ pub async fn reset_submit(
     csrf::verify(&req, &state, form.csrf.as_deref())?;
     let origin = session::origin(&req);
     let now = state.clock.now();
+    // What the link was for, read before it is used up: the first administrator's password is set, not changed.
+    let setup = password_links::check(state.store.as_ref(), now, &form.token)
+        .await
+        .is_ok_and(|(purpose, _)| purpose == TokenPurpose::InitialSetup);
     match password_links::complete(
         state.store.as_ref(),
         &state.passwords,
@@ -128,6 +132,7 @@ pub async fn reset_submit(
         Ok(user) => {
             let mut ctx = pages::context();
             ctx.insert("username", &user.username);
+            ctx.insert("setup", &setup);
             // Every session of the user has ended, this browser's included.
             let mut builder = HttpResponse::Ok();
             builder.cookie(session::clear_session_cookie(&state));

@@ -17,10 +17,18 @@ use crate::http::encode;
 use crate::http::error::{WebError, status_of, with_retry_after};
 use crate::http::form::{Form, Query};
 use crate::http::{csrf, pages, session};
+use crate::web::notices::{self, Notice};
 
 #[derive(Deserialize)]
 pub struct SecurityQuery {
     return_to: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SmsQuery {
+    return_to: Option<String>,
+    /// The SMS factor whose number is being changed.
+    replace: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -129,12 +137,11 @@ pub async fn show(
         &rows.iter().any(|r| r.kind == FactorKind::RecoveryCode.as_str()),
     );
     ctx.insert("fresh", &enrolment::is_fresh(&session, now));
-    // Remove buttons only where removing would be accepted (a fresh sign-in that proved a factor, if one exists).
+    // Remove (and change-number) buttons only where they would be accepted: a fresh sign-in that proved a factor,
+    // or that added every factor the account has.
     ctx.insert(
         "can_remove",
-        &(session.state == SessionState::Authenticated
-            && enrolment::is_fresh(&session, now)
-            && enrolment::require_factor_proven(&session, &factors).is_ok()),
+        &enrolment::require_may_remove(&session, &factors, now).is_ok(),
     );
     ctx.insert(
         "recovery_sign_in",
@@ -147,7 +154,7 @@ pub async fn show(
     ctx.insert("must_enrol", &(session.state == SessionState::PendingEnrolment));
     ctx.insert("return_to", &safe_return_to(query.return_to.as_deref()));
     ctx.insert("username", &user.username);
-    Ok(pages::with_csrf(
+    Ok(notices::page(
         &req,
         &state,
         StatusCode::OK,
@@ -244,17 +251,24 @@ pub async fn totp_confirm(
         }
         Err(other) => return Err(other.into()),
     }
-    finish_enrolment(&state, &session, FactorKind::Totp, form.return_to.as_deref()).await
+    let notice = Notice::FactorAdded {
+        kind: FactorKind::Totp,
+        revoked: 0,
+    };
+    finish_enrolment(&state, &session, notice, form.return_to.as_deref()).await
 }
 
 /// After a new factor is proven: back to the security page, or — for a user who had to enrol — the sign-in
-/// completes (the code just proved the factor) with a new session id.
+/// completes (the code just proved the factor) with a new session id. Either way with `notice` for the next page.
 async fn finish_enrolment(
     state: &AppState,
     session: &Session,
-    kind: FactorKind,
+    notice: Notice,
     return_to: Option<&str>,
 ) -> Result<HttpResponse, WebError> {
+    let Notice::FactorAdded { kind, .. } = notice else {
+        return Err(Error::Internal("an enrolment ends with a factor-added notice".into()).into());
+    };
     if session.state == SessionState::PendingEnrolment {
         let amr = vec!["pwd".to_string(), kind.amr().to_string(), "mfa".to_string()];
         if let Some((token, _)) = sessions::promote(
@@ -268,13 +282,15 @@ async fn finish_enrolment(
         .await?
         {
             let target = safe_return_to(return_to).unwrap_or_else(|| PAGE.into());
-            return Ok(HttpResponse::SeeOther()
+            let mut response = HttpResponse::SeeOther()
                 .insert_header((LOCATION, target))
                 .cookie(session::session_cookie(state, &token))
-                .finish());
+                .finish();
+            notices::flash(&mut response, state, notice);
+            return Ok(response);
         }
     }
-    Ok(HttpResponse::SeeOther().insert_header((LOCATION, PAGE)).finish())
+    Ok(notices::redirect(state, PAGE, notice))
 }
 
 #[derive(Deserialize)]
@@ -282,6 +298,8 @@ pub struct PhoneForm {
     csrf: Option<String>,
     phone: String,
     return_to: Option<String>,
+    /// The SMS factor whose number this changes (`sms::start_replacement`).
+    replace: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -305,7 +323,7 @@ async fn may_add(state: &AppState, session: &Session, user: &User) -> Result<boo
 pub async fn sms_start(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Query(query): Query<SecurityQuery>,
+    Query(query): Query<SmsQuery>,
 ) -> Result<HttpResponse, WebError> {
     let Some((session, user)) = session_for_security(&req, &state).await? else {
         return Ok(to_login());
@@ -313,10 +331,57 @@ pub async fn sms_start(
     if !may_add(&state, &session, &user).await? {
         return Ok(to_reauth());
     }
+    let replacing = match query.replace.as_deref() {
+        Some(id) => {
+            let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
+            match sms::replaceable(&state.core(&origin), &session, &user, id).await {
+                Ok(factor) => Some(factor),
+                Err(Error::ReauthenticationRequired) => return Ok(to_reauth()),
+                Err(other) => return Err(other.into()),
+            }
+        }
+        None => None,
+    };
+    // A new number for an existing phone starts empty; a first phone offers the profile's number.
+    let phone = if replacing.is_some() {
+        String::new()
+    } else {
+        user.phone.clone().unwrap_or_default()
+    };
+    Ok(sms_page(
+        &req,
+        &state,
+        StatusCode::OK,
+        SmsPage {
+            phone: &phone,
+            replacing: replacing.as_ref(),
+            return_to: query.return_to.as_deref(),
+        },
+        None,
+    ))
+}
+
+/// What the phone form shows: the number typed so far, the factor whose number it changes, where to go after.
+struct SmsPage<'a> {
+    phone: &'a str,
+    replacing: Option<&'a Factor>,
+    return_to: Option<&'a str>,
+}
+
+fn sms_page(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    page: SmsPage<'_>,
+    error: Option<String>,
+) -> HttpResponse {
     let mut ctx = pages::context();
-    ctx.insert("phone", &user.phone.clone().unwrap_or_default());
-    ctx.insert("return_to", &safe_return_to(query.return_to.as_deref()));
-    Ok(pages::with_csrf(&req, &state, StatusCode::OK, "account/sms.html", ctx))
+    ctx.insert("phone", &page.phone.chars().take(32).collect::<String>());
+    ctx.insert("replace", &page.replacing.map(|f| f.id.clone()));
+    ctx.insert("old_phone", &page.replacing.and_then(sms::phone_of).map(sms::masked));
+    ctx.insert("return_to", &safe_return_to(page.return_to));
+    ctx.insert("error", &error);
+    pages::with_csrf(req, state, status, "account/sms.html", ctx)
 }
 
 fn sms_confirm_page(
@@ -330,6 +395,8 @@ fn sms_confirm_page(
     let mut ctx = pages::context();
     ctx.insert("factor_id", &factor.id);
     ctx.insert("phone", &sms::phone_of(factor).map(sms::masked));
+    // A change of number: "use another number" keeps changing the same factor.
+    ctx.insert("replace", &factor.data.get("replaces").and_then(|v| v.as_str()));
     ctx.insert("return_to", &safe_return_to(return_to));
     ctx.insert("error", &error);
     pages::with_csrf(req, state, status, "account/sms_confirm.html", ctx)
@@ -343,7 +410,11 @@ pub async fn sms_send(
     let Some((session, user, origin)) = acting_user(&req, &state, form.csrf.as_deref(), ENROLLING).await? else {
         return Ok(to_login());
     };
-    let started = sms::start_enrolment(&state.core(&origin), &session, &user, &form.phone).await;
+    let core = state.core(&origin);
+    let started = match form.replace.as_deref() {
+        Some(old) => sms::start_replacement(&core, &session, &user, old, &form.phone).await,
+        None => sms::start_enrolment(&core, &session, &user, &form.phone).await,
+    };
     match started {
         Ok(factor) => Ok(sms_confirm_page(
             &req,
@@ -355,14 +426,17 @@ pub async fn sms_send(
         )),
         Err(Error::ReauthenticationRequired) => Ok(to_reauth()),
         Err(e @ (Error::Invalid(_) | Error::TooManyAttempts { .. } | Error::Unavailable(_))) => {
-            let mut ctx = pages::context();
-            ctx.insert("phone", &form.phone.chars().take(32).collect::<String>());
-            ctx.insert("return_to", &safe_return_to(form.return_to.as_deref()));
-            ctx.insert("error", &e.to_string());
-            Ok(with_retry_after(
-                pages::with_csrf(&req, &state, status_of(&e), "account/sms.html", ctx),
-                &e,
-            ))
+            let replacing = match form.replace.as_deref() {
+                Some(id) => state.store.factor_of(&user.id, id).await?,
+                None => None,
+            };
+            let page = SmsPage {
+                phone: &form.phone,
+                replacing: replacing.as_ref(),
+                return_to: form.return_to.as_deref(),
+            };
+            let page = sms_page(&req, &state, status_of(&e), page, Some(e.to_string()));
+            Ok(with_retry_after(page, &e))
         }
         Err(other) => Err(other.into()),
     }
@@ -379,7 +453,20 @@ pub async fn sms_confirm(
     let store = state.store.as_ref();
     let confirmed = sms::confirm_enrolment(&state.core(&origin), &session, &user, &form.factor_id, &form.code).await;
     match confirmed {
-        Ok(_) => finish_enrolment(&state, &session, FactorKind::Sms, form.return_to.as_deref()).await,
+        Ok(confirmed) if confirmed.replaced.is_some() => Ok(notices::redirect(
+            &state,
+            PAGE,
+            Notice::PhoneChanged {
+                revoked: notices::count(confirmed.trusted_devices_revoked),
+            },
+        )),
+        Ok(confirmed) => {
+            let notice = Notice::FactorAdded {
+                kind: FactorKind::Sms,
+                revoked: notices::count(confirmed.trusted_devices_revoked),
+            };
+            finish_enrolment(&state, &session, notice, form.return_to.as_deref()).await
+        }
         Err(Error::ReauthenticationRequired) => Ok(to_reauth()),
         Err(e @ (Error::WrongCode(_) | Error::TooManyAttempts { .. })) => {
             let factor = store
@@ -486,7 +573,13 @@ pub async fn token_bind(
     )
     .await;
     match bound {
-        Ok(_) => finish_enrolment(&state, &session, FactorKind::OathToken, form.return_to.as_deref()).await,
+        Ok(_) => {
+            let notice = Notice::FactorAdded {
+                kind: FactorKind::OathToken,
+                revoked: 0,
+            };
+            finish_enrolment(&state, &session, notice, form.return_to.as_deref()).await
+        }
         Err(Error::ReauthenticationRequired) => Ok(to_reauth()),
         Err(e @ (Error::WrongCode(_) | Error::TooManyAttempts { .. })) => {
             let page = token_page(
@@ -512,7 +605,7 @@ pub async fn recovery_codes(
         return Ok(to_login());
     };
     let now = state.clock.now();
-    let codes = match recovery_code::new_recovery_codes(
+    let created = match recovery_code::new_recovery_codes(
         state.store.as_ref(),
         state.notifier.as_ref(),
         &state.keys,
@@ -523,11 +616,17 @@ pub async fn recovery_codes(
     )
     .await
     {
-        Ok(codes) => codes,
+        Ok(created) => created,
         Err(Error::ReauthenticationRequired) => return Ok(to_reauth()),
         Err(other) => return Err(other.into()),
     };
+    let codes = created.codes;
     let mut ctx = pages::context();
+    // The page itself is the one-time answer to the change: its notice goes with it.
+    let notice = Notice::RecoveryCodesCreated {
+        revoked: notices::count(created.trusted_devices_revoked),
+    };
+    ctx.insert("notice", &notice.text());
     ctx.insert(
         "download",
         &format!(
@@ -560,7 +659,13 @@ pub async fn remove(
     )
     .await;
     match removed {
-        Ok(_) => Ok(HttpResponse::SeeOther().insert_header((LOCATION, PAGE)).finish()),
+        Ok(removed) => Ok(notices::redirect(
+            &state,
+            PAGE,
+            Notice::FactorRemoved {
+                revoked: notices::count(removed.trusted_devices_revoked),
+            },
+        )),
         Err(Error::ReauthenticationRequired) => Ok(to_reauth()),
         Err(other) => Err(other.into()),
     }

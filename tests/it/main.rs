@@ -1,5 +1,6 @@
 //! Integration tests, compiled into one binary to save link time. Each test starts a real server on a
 //! real database; see `common.rs`. One folder per area; each `mod.rs` says what its area covers.
+mod account;
 mod admin;
 pub(crate) mod api;
 mod cli;

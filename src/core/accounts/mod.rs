@@ -2,8 +2,8 @@
 //! function validates its input (an `Error::Invalid` names the field, e.g. `email: …`), changes the store and
 //! records one audit event of its own kind. Here: creating and finding users, passwords set by an administrator,
 //! enabling and disabling, roles. Beside it, one concern per file: the profile fields (`profile.rs`: e-mail
-//! address, display name, phone number, manager, username), deleting a user (`removal.rs`) and a user's browser
-//! sessions (`sessions.rs`).
+//! address, display name, phone number, manager, username), deleting a user (`removal.rs`), a user's browser
+//! sessions (`sessions.rs`) and the applications they let in (`apps.rs`).
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::json;
@@ -14,13 +14,15 @@ use super::model::{Email, Phone, User, UserStatus, Username};
 use super::store::Store;
 use super::{Error, Result};
 
+mod apps;
 mod profile;
 mod removal;
 mod sessions;
 
+pub use apps::{ConnectedApp, connected_apps, revoke_app};
 pub use profile::{rename, set_display_name, set_email, set_manager, set_phone};
 pub use removal::delete;
-pub use sessions::{SessionInfo, end_session, end_sessions, sessions};
+pub use sessions::{SessionInfo, end_other_sessions, end_session, end_sessions, sessions};
 
 /// An `Invalid` error about `field`, prefixed with its name (`email: …`) so an API can point at the field.
 fn in_field(field: &str, error: Error) -> Error {

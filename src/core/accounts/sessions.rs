@@ -1,4 +1,5 @@
-//! A user's browser sessions as an administrator sees them: listing the live ones, ending one, ending all.
+//! A user's browser sessions as an administrator — or the user on their own sessions page — sees them: listing
+//! the live ones, ending one, ending all (the administrator), ending all but the one in use (the user).
 //!
 //! A session is named by its `sid` (`signin::sessions::rules::sid`): 128 bits derived from the stored digest of
 //! the cookie token by a one-way hash, the same value relying parties already receive in ID tokens and logout
@@ -93,7 +94,11 @@ pub async fn end_session(
             user.username
         )));
     };
-    let revoked = crate::core::grants::revoke_for_session(store, now, &session).await?;
+    end_one(store, now, origin, user, &session).await
+}
+
+async fn end_one(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, user: &User, session: &Session) -> Result<()> {
+    let revoked = crate::core::grants::revoke_for_session(store, now, session).await?;
     store.delete_session(&session.id_hash).await?;
     audit::record(
         store,
@@ -102,9 +107,30 @@ pub async fn end_session(
         AuditKind::UserSessionEnded,
         Outcome::Success,
         Some(&user.id),
-        json!({ "session": wanted, "tokens_revoked": revoked }),
+        json!({ "session": sid(session), "tokens_revoked": revoked }),
     )
     .await
+}
+
+/// Ends every session of the user but `keep` (the one the user is using), each as `end_session` does (its
+/// sign-ins' token grants revoked, `offline_access` families excepted, one audit event each); how many ended.
+/// What the user keeps is exactly the browser in front of them.
+pub async fn end_other_sessions(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    user: &User,
+    keep: &Session,
+) -> Result<u64> {
+    let mut ended = 0;
+    for session in store.sessions_of_user(&user.id).await? {
+        if session.id_hash == keep.id_hash {
+            continue;
+        }
+        end_one(store, now, origin, user, &session).await?;
+        ended += 1;
+    }
+    Ok(ended)
 }
 
 /// Ends every session of the user and revokes every token grant of theirs, `offline_access` included

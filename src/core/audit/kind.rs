@@ -150,6 +150,9 @@ audit_kinds! {
     OidcDeviceDenied => "oidc.device_denied",
     /// A device code was redeemed again after its tokens were issued.
     OidcDeviceCodeReused => "oidc.device_code_reused",
+    /// A user took back an application's access on their connected-applications page: the consent removed, the
+    /// client's refresh families and access tokens for the user revoked.
+    OidcConsentRevoked => "oidc.consent_revoked",
     /// A new OIDC signing key was generated (it activates later).
     OidcSigningKeyRotated => "oidc.signing_key_rotated",
     /// An OIDC client was registered.
@@ -204,7 +207,8 @@ audit_kinds! {
     /// A user was deleted with everything stored for them (their username, roles, former reports and what was
     /// removed in the details); earlier events keep their subject id.
     UserDeleted => "user.deleted",
-    /// An administrator ended one of a user's browser sessions (its token grants revoked).
+    /// One of a user's browser sessions was ended, by an administrator or by the user on their sessions page (its
+    /// token grants revoked).
     UserSessionEnded => "user.session_ended",
     /// An administrator ended every browser session of a user (every token grant of theirs revoked).
     UserSessionsEnded => "user.sessions_ended",

@@ -192,6 +192,26 @@ pub async fn announce_added(ctx: &RequestCtx<'_>, user: &User, factor: &Factor) 
     Ok(())
 }
 
+/// What removing a factor took along.
+#[derive(Clone, Debug)]
+pub struct Removed {
+    pub factor: Factor,
+    /// Trusted browsers revoked with it (every one the user had).
+    pub trusted_devices_revoked: u64,
+}
+
+/// Removing a factor needs a fresh sign-in that proved a factor (`require_factor_proven`), or one that added
+/// every primary factor the account has itself: a user who sets up an authenticator app and at once removes it
+/// again (a wrong phone, a typo in the name) is not asked to prove what this very session just proved. A session
+/// that holds only the password never removes a factor it did not add.
+pub fn require_may_remove(session: &Session, factors: &[Factor], now: DateTime<Utc>) -> Result<()> {
+    require_fresh(session, now)?;
+    if session.state != SessionState::Authenticated {
+        return Err(Error::ReauthenticationRequired);
+    }
+    require_proof_for_adding(session, factors)
+}
+
 pub async fn remove(
     store: &dyn Store,
     notifier: &dyn Notifier,
@@ -200,16 +220,17 @@ pub async fn remove(
     session: &Session,
     user: &User,
     factor_id: &str,
-) -> Result<Factor> {
+) -> Result<Removed> {
     require_fresh(session, now)?;
     let factor = store
         .factor_of(&user.id, factor_id)
         .await?
         .ok_or_else(|| Error::NotFound("factor".into()))?;
-    require_factor_proven(session, &store.factors_of(&user.id).await?)?;
+    require_may_remove(session, &store.factors_of(&user.id).await?, now)?;
     store.delete_factor(&user.id, &factor.id).await?;
     // Any factor removal ends every trusted browser: the trust was earned with the factors the user had.
-    crate::core::signin::trusted_devices::revoke_all(store, now, origin, &user.id, "factor_removed").await?;
+    let trusted_devices_revoked =
+        crate::core::signin::trusted_devices::revoke_all(store, now, origin, &user.id, "factor_removed").await?;
     // Tokens of sign-ins that used a factor of this kind end with it.
     let revoked = crate::core::grants::revoke_for_removed_factor(store, now, &user.id, factor.kind).await?;
     audit::record(
@@ -231,5 +252,8 @@ pub async fn remove(
         json!({ "factor": factor.name, "ip": origin.ip }),
     )
     .await;
-    Ok(factor)
+    Ok(Removed {
+        factor,
+        trusted_devices_revoked,
+    })
 }

@@ -162,6 +162,12 @@ impl Factor {
         }
         self.data.get("phone").and_then(|p| p.as_str())
     }
+
+    /// A security key or passkey flagged as a suspected copy (its signature counter went back): refused until it
+    /// is removed or an administrator clears the flag (`webauthn`). `false` for other kinds.
+    pub fn is_flagged(&self) -> bool {
+        self.kind == FactorKind::WebAuthn && self.data.get("flagged").and_then(|f| f.as_bool()).unwrap_or(false)
+    }
 }
 
 /// What a kind's sign-in check decided (its `verify`); `core::signin::second_factor` concludes the step from it.
@@ -182,12 +188,16 @@ pub(crate) fn accepted(factor: Factor, kind: FactorKind) -> Checked {
     }
 }
 
-/// The order in which to offer a user's factors: the one used last, then the strongest.
+/// The order in which to offer a user's factors: the one used last, then the strongest — except that a kind whose
+/// every factor is flagged as a suspected copy comes last, whenever it was used: it is refused anyway, and the
+/// page should open on a method that can work. (It is still listed, so an account whose only factor is flagged
+/// keeps its second step and reaches the refusal and the way to recovery.)
 pub fn offer_order(factors: &[Factor]) -> Vec<FactorKind> {
     let mut active: Vec<&Factor> = factors.iter().filter(|f| f.status == FactorStatus::Active).collect();
     active.sort_by(|a, b| {
-        b.last_used_at
-            .cmp(&a.last_used_at)
+        a.is_flagged()
+            .cmp(&b.is_flagged())
+            .then(b.last_used_at.cmp(&a.last_used_at))
             .then(b.kind.strength().cmp(&a.kind.strength()))
     });
     let mut kinds = Vec::new();
@@ -215,5 +225,30 @@ mod tests {
             assert_eq!(FactorKind::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(FactorKind::parse("password"), None);
+    }
+
+    #[test]
+    fn a_kind_whose_every_factor_is_flagged_is_offered_last() {
+        let now = Utc::now();
+        let factor = |kind, used: i64, data| Factor {
+            last_used_at: Some(now - chrono::Duration::minutes(used)),
+            ..Factor::new("u", kind, "f".into(), FactorStatus::Active, data, now)
+        };
+        let flagged = serde_json::json!({ "flagged": true });
+        let key = factor(FactorKind::WebAuthn, 1, flagged.clone());
+        let app = factor(FactorKind::Totp, 60, serde_json::json!({}));
+        assert_eq!(
+            offer_order(&[key.clone(), app.clone()]),
+            [FactorKind::Totp, FactorKind::WebAuthn],
+            "used last, but flagged"
+        );
+        // A second key of the kind that is not flagged keeps the kind in its place.
+        let good_key = factor(FactorKind::WebAuthn, 30, serde_json::json!({}));
+        assert_eq!(
+            offer_order(&[key, app.clone(), good_key]),
+            [FactorKind::WebAuthn, FactorKind::Totp]
+        );
+        // Only WebAuthn credentials are ever flagged.
+        assert!(!factor(FactorKind::Totp, 1, flagged).is_flagged());
     }
 }

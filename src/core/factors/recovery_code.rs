@@ -45,6 +45,14 @@ pub fn digest(key: &[u8; 32], normalized: &str) -> String {
     hex::encode(hmac(key, &[b"recovery-code", normalized.as_bytes()]))
 }
 
+/// A new set of codes, to show once, and what replacing the old set took along.
+#[derive(Clone, Debug)]
+pub struct NewCodes {
+    pub codes: Vec<String>,
+    /// Trusted browsers revoked with the old set (every one the user had).
+    pub trusted_devices_revoked: u64,
+}
+
 /// Ten new one-time codes, replacing any earlier ones; shown once, stored as keyed hashes. Only for users
 /// who have a primary factor: backup codes alone are not a second factor.
 pub async fn new_recovery_codes(
@@ -55,7 +63,7 @@ pub async fn new_recovery_codes(
     origin: &Origin,
     session: &Session,
     user: &User,
-) -> Result<Vec<String>> {
+) -> Result<NewCodes> {
     let factors = enrolment::require_may_add(store, now, session, user, FactorKind::RecoveryCode).await?;
     if !factors
         .iter()
@@ -81,7 +89,9 @@ pub async fn new_recovery_codes(
     );
     store.replace_recovery_codes(&factor, &hashes).await?;
     // Replacing the recovery codes resets a factor: trusted browsers must prove a factor again.
-    crate::core::signin::trusted_devices::revoke_all(store, now, origin, &user.id, "recovery_codes_replaced").await?;
+    let trusted_devices_revoked =
+        crate::core::signin::trusted_devices::revoke_all(store, now, origin, &user.id, "recovery_codes_replaced")
+            .await?;
     audit::record(
         store,
         now,
@@ -99,7 +109,10 @@ pub async fn new_recovery_codes(
         json!({ "factor": factor.name, "ip": origin.ip }),
     )
     .await;
-    Ok(codes)
+    Ok(NewCodes {
+        codes,
+        trusted_devices_revoked,
+    })
 }
 
 /// The sign-in check (dispatched from `core::signin::second_factor::verify`): an unused code of the user's set is used

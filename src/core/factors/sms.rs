@@ -1,5 +1,6 @@
-//! The SMS factor, whole: enrolment (`start_enrolment`, `confirm_enrolment`), sending codes (`send_code`) and the
-//! sign-in check (`accept_code`). A verified phone number, and one-time 6-digit codes valid 5 minutes, each bound to the
+//! The SMS factor, whole: enrolment (`start_enrolment`, `confirm_enrolment`), changing a factor's number
+//! (`start_replacement`, then the same confirmation), sending codes (`send_code`) and the sign-in check
+//! (`accept_code`). A verified phone number, and one-time 6-digit codes valid 5 minutes, each bound to the
 //! sign-in (or enrolment) session it was sent for, so a code intercepted for one transaction is useless in
 //! another. Sends are limited per account, per number and per client address, counted in the database.
 //! SMS is the weakest factor (SIM swap, interception, phishing); the pages say so.
@@ -12,6 +13,7 @@ use super::{Checked, Factor, FactorKind, FactorStatus, accepted};
 use crate::core::audit::{AuditKind, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Phone, Session, User};
+use crate::core::notify::notify;
 use crate::core::secrets::hmac;
 use crate::core::store::{CodeUse, SmsCode};
 use crate::core::throttle;
@@ -119,18 +121,65 @@ pub async fn accept_code(ctx: &RequestCtx<'_>, factors: &[Factor], session_hash:
     Ok(Checked::Wrong)
 }
 
+/// The key in a pending SMS factor's data naming the active SMS factor it replaces once its number is proven.
+const REPLACES: &str = "replaces";
+
 /// Starts adding a phone: a pending SMS factor for the validated number, and a code sent to it.
 pub async fn start_enrolment(ctx: &RequestCtx<'_>, session: &Session, user: &User, phone: &str) -> Result<Factor> {
     let RequestCtx { store, now, .. } = *ctx;
     enrolment::require_may_add(store, now, session, user, FactorKind::Sms).await?;
+    start(ctx, session, user, phone, None).await
+}
+
+/// The user's active SMS factor `factor_id`, when this session may replace it: it may add a factor and remove
+/// one (`enrolment::require_may_add`, `enrolment::require_may_remove`) — a change of number is both.
+pub async fn replaceable(ctx: &RequestCtx<'_>, session: &Session, user: &User, factor_id: &str) -> Result<Factor> {
+    let RequestCtx { store, now, .. } = *ctx;
+    let factors = enrolment::require_may_add(store, now, session, user, FactorKind::Sms).await?;
+    enrolment::require_may_remove(session, &factors, now)?;
+    factors
+        .into_iter()
+        .find(|f| f.id == factor_id && f.kind == FactorKind::Sms && f.status == FactorStatus::Active)
+        .ok_or_else(|| Error::invalid("This phone is no longer one of your factors."))
+}
+
+/// Starts changing the number of the SMS factor `old_id`: a pending SMS factor for the new number, which
+/// replaces the old one once the code sent to it is typed (`confirm_enrolment`). Until then the old number
+/// keeps working.
+pub async fn start_replacement(
+    ctx: &RequestCtx<'_>,
+    session: &Session,
+    user: &User,
+    old_id: &str,
+    phone: &str,
+) -> Result<Factor> {
+    let old = replaceable(ctx, session, user, old_id).await?;
+    start(ctx, session, user, phone, Some(&old)).await
+}
+
+async fn start(
+    ctx: &RequestCtx<'_>,
+    session: &Session,
+    user: &User,
+    phone: &str,
+    replaces: Option<&Factor>,
+) -> Result<Factor> {
+    let RequestCtx { store, now, .. } = *ctx;
     let phone = Phone::parse(phone)?;
+    if replaces.and_then(phone_of) == Some(phone.as_str()) {
+        return Err(Error::invalid("That is the number you have now; type the new one."));
+    }
     store.delete_pending_factors(&user.id, FactorKind::Sms).await?;
+    let mut data = json!({ "phone": phone.as_str() });
+    if let Some(old) = replaces {
+        data[REPLACES] = old.id.clone().into();
+    }
     let factor = Factor::new(
         &user.id,
         FactorKind::Sms,
         format!("Phone {}", masked(phone.as_str())),
         FactorStatus::Pending,
-        enrolment::marked(json!({ "phone": phone.as_str() }), session),
+        enrolment::marked(data, session),
         now,
     );
     store.insert_factor(&factor).await?;
@@ -138,17 +187,39 @@ pub async fn start_enrolment(ctx: &RequestCtx<'_>, session: &Session, user: &Use
     Ok(factor)
 }
 
-/// Finishes adding a phone: the code sent to it proves the number is the user's.
+/// What a proven phone brought about.
+#[derive(Clone, Debug)]
+pub struct Confirmed {
+    /// The new factor, active.
+    pub factor: Factor,
+    /// The factor whose number it replaced, now removed (a change of number), if any.
+    pub replaced: Option<Factor>,
+    /// Trusted browsers revoked (a new number is a phone change).
+    pub trusted_devices_revoked: u64,
+}
+
+/// Finishes adding a phone: the code sent to it proves the number is the user's. When the enrolment changes the
+/// number of an SMS factor (`start_replacement`), the old factor is removed (its grants with it, as any removal),
+/// and the old number and the mailbox are told.
 pub async fn confirm_enrolment(
     ctx: &RequestCtx<'_>,
     session: &Session,
     user: &User,
     factor_id: &str,
     code: &str,
-) -> Result<Factor> {
+) -> Result<Confirmed> {
     let RequestCtx { store, now, origin, .. } = *ctx;
     enrolment::require_fresh(session, now)?;
     let factor = enrolment::pending_factor(store, user, factor_id, FactorKind::Sms).await?;
+    // The old factor as it is now: gone meanwhile (removed in another tab) makes this an ordinary addition.
+    let old = match factor.data.get(REPLACES).and_then(serde_json::Value::as_str) {
+        Some(old_id) => match replaceable(ctx, session, user, old_id).await {
+            Ok(old) => Some(old),
+            Err(Error::Invalid(_)) => None,
+            Err(other) => return Err(other),
+        },
+        None => None,
+    };
     let attempt = enrolment::reserve_attempt(store, user, now).await?;
     let checked = accept_code(ctx, std::slice::from_ref(&factor), &session.id_hash, code).await?;
     if !matches!(checked, Checked::Accepted { .. }) {
@@ -167,14 +238,80 @@ pub async fn confirm_enrolment(
     if !store.activate_factor(&factor.id, &factor.name, None, now).await? {
         return Err(Error::invalid("This enrolment was already completed."));
     }
-    enrolment::announce_added(ctx, user, &factor).await?;
-    // A new verified phone number is the account's phone change: browsers trusted before it stop skipping
-    // the second factor (whoever changed the number must not keep a trusted browser for free).
-    crate::core::signin::trusted_devices::revoke_all(store, now, origin, &user.id, "phone_changed").await?;
-    Ok(Factor {
+    let factor = Factor {
         status: FactorStatus::Active,
         ..factor
+    };
+    let replaced = match old {
+        Some(old) => replace(ctx, user, &factor, old).await?,
+        None => {
+            enrolment::announce_added(ctx, user, &factor).await?;
+            None
+        }
+    };
+    // A new verified phone number is the account's phone change: browsers trusted before it stop skipping
+    // the second factor (whoever changed the number must not keep a trusted browser for free).
+    let trusted_devices_revoked =
+        crate::core::signin::trusted_devices::revoke_all(store, now, origin, &user.id, "phone_changed").await?;
+    Ok(Confirmed {
+        factor,
+        replaced,
+        trusted_devices_revoked,
     })
+}
+
+/// The second half of a change of number: `old` goes (as a removal does: its sign-ins' grants too), both changes
+/// are audited, and the user hears of it on the old number and by mail, so a change they did not make is seen
+/// where they still are. `None` when `old` was removed meanwhile.
+async fn replace(ctx: &RequestCtx<'_>, user: &User, new: &Factor, old: Factor) -> Result<Option<Factor>> {
+    let RequestCtx {
+        store,
+        notifier,
+        sms: gateway,
+        now,
+        origin,
+        ..
+    } = *ctx;
+    if !store.delete_factor(&user.id, &old.id).await? {
+        enrolment::announce_added(ctx, user, new).await?;
+        return Ok(None);
+    }
+    let revoked = crate::core::grants::revoke_for_removed_factor(store, now, &user.id, FactorKind::Sms).await?;
+    let (old_phone, new_phone) = (phone_of(&old).map(masked), phone_of(new).map(masked));
+    ctx.audit(
+        AuditKind::FactorAdded,
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "kind": new.kind, "factor_id": new.id, "name": new.name, "replaces": old.id }),
+    )
+    .await?;
+    ctx.audit(
+        AuditKind::FactorRemoved,
+        Outcome::Success,
+        Some(&user.id),
+        json!({
+            "kind": old.kind, "factor_id": old.id, "name": old.name, "tokens_revoked": revoked,
+            "reason": "phone_changed", "replaced_by": new.id,
+        }),
+    )
+    .await?;
+    let values = json!({
+        "old_phone": old_phone, "new_phone": new_phone, "ip": origin.ip,
+        "at": now.format("%Y-%m-%d %H:%M UTC").to_string(),
+    });
+    notify(notifier, user, "sign_in_phone_changed", values).await;
+    if let Some(number) = phone_of(&old) {
+        let text = format!(
+            "Gatehouse: sign-in codes for your account {} now go to {}, no longer to this number. Not you? \
+             Contact your helpdesk at once.",
+            user.username,
+            new_phone.as_deref().unwrap_or("another number")
+        );
+        if let Err(e) = gateway.send_sms(number, &text).await {
+            tracing::warn!(error = %e, "could not text the old number about its replacement");
+        }
+    }
+    Ok(Some(old))
 }
 
 #[cfg(test)]

@@ -178,7 +178,7 @@ pub async fn start_authentication(
 
 /// Whether the credential was flagged for a counter regression (a suspected clone).
 pub fn is_flagged(factor: &Factor) -> bool {
-    factor.data.get("flagged").and_then(Value::as_bool).unwrap_or(false)
+    factor.is_flagged()
 }
 
 fn credential_matches(factor: &Factor, credential_id: &[u8]) -> bool {

@@ -3,7 +3,7 @@ use crate::cli::common::{Cli, command};
 use crate::common::*;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 #[tokio::test]
@@ -85,6 +85,11 @@ async fn configuration_rules() {
     );
 }
 
+/// A line of the frame around the setup link: `=` only, at least 40 of them.
+fn is_rule(line: &str) -> bool {
+    line.len() >= 40 && line.bytes().all(|b| b == b'=')
+}
+
 #[tokio::test]
 async fn serve_prints_a_setup_link_serves_and_stops_on_sigterm() {
     let data = tempfile::tempdir().unwrap();
@@ -109,30 +114,68 @@ async fn serve_prints_a_setup_link_serves_and_stops_on_sigterm() {
         .output()
         .unwrap();
     assert!(relaxed.status.success(), "{}", String::from_utf8_lossy(&relaxed.stderr));
+    // Standard output and the log (standard error) in one pipe, in the order they were written.
+    let (reader, writer) = std::io::pipe().unwrap();
     let mut child = command(data.path(), &db.url)
         .arg("serve")
         .env("GATEHOUSE_LISTEN", format!("127.0.0.1:{port}"))
         .env("GATEHOUSE_PUBLIC_URL", &base)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .env("GATEHOUSE_LOG", "info")
+        .stdout(writer.try_clone().unwrap())
+        .stderr(writer)
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        for line in BufReader::new(reader).lines().map_while(Result::ok) {
             let _ = tx.send(line);
         }
     });
-    let mut link = None;
+    // Everything up to the end of the framed link: the empty line after its closing rule.
+    let mut output: Vec<String> = Vec::new();
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while std::time::Instant::now() < deadline {
-        match rx.recv_timeout(Duration::from_millis(200)) {
-            Ok(line) if line.contains("/password/reset?token=") => link = Some(line.trim().to_string()),
-            Ok(line) if line.contains("listening") => break,
-            _ => {}
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+            output.push(line);
+            let rules = output.iter().filter(|l| is_rule(l)).count();
+            if rules == 2 && output.last().is_some_and(|l| l.is_empty()) {
+                break;
+            }
         }
     }
+    let link = output
+        .iter()
+        .find(|l| l.contains("/password/reset?token="))
+        .map(|l| l.trim().to_string());
+    // The link comes last, after the migration logs and the start-up, framed by two rules of `=` with an empty line
+    // before and after, so it is the first thing the operator sees when the output stops.
+    let rules: Vec<usize> = (0..output.len()).filter(|i| is_rule(&output[*i])).collect();
+    assert_eq!(rules.len(), 2, "{output:#?}");
+    let (top, bottom) = (rules[0], rules[1]);
+    assert!(
+        top > 0 && output[top - 1].is_empty(),
+        "an empty line before: {output:#?}"
+    );
+    assert_eq!(
+        output.get(bottom + 1).map(String::as_str),
+        Some(""),
+        "an empty line after"
+    );
+    assert_eq!(output[top], output[bottom]);
+    let link_at = output
+        .iter()
+        .position(|l| l.contains("/password/reset?token="))
+        .unwrap();
+    assert!(top < link_at && link_at < bottom, "the link is inside the frame");
+    let last_log = |needle: &str| output.iter().rposition(|l| l.contains(needle));
+    assert!(
+        last_log("igration").is_some_and(|i| i < top),
+        "after the migration logs: {output:#?}"
+    );
+    assert!(
+        last_log("listening").is_some_and(|i| i < top),
+        "after the start-up: {output:#?}"
+    );
     let link = link.expect("serve prints the first administrator's setup link");
     assert!(link.starts_with(&base));
     assert!(data.path().join("secret.key").exists());
@@ -141,8 +184,19 @@ async fn serve_prints_a_setup_link_serves_and_stops_on_sigterm() {
     assert_eq!(browser.get("/healthz").await.status, 200);
     let form = browser.get(&link).await;
     assert_eq!(form.status, 200);
+    assert!(
+        form.body.contains("Welcome to"),
+        "the setup page, not a password change"
+    );
     let done = browser.post_password_form(&form, GOOD_PASSWORD, GOOD_PASSWORD).await;
     assert_eq!(done.status, 200);
+    // A first password is set, not changed: the page says so, and no other session was there to sign out.
+    assert!(done.body.contains("Administrator ready"), "{}", done.body);
+    assert!(
+        !done.body.contains("Password changed") && !done.body.contains("signed out"),
+        "{}",
+        done.body
+    );
     // An administrator must have a second factor: the password leads to enrolment, not to the account.
     let signed = browser.login("admin", GOOD_PASSWORD).await;
     assert_eq!(signed.status, 303);

@@ -350,6 +350,13 @@ impl Page {
         self.input("csrf").expect("page has a CSRF token")
     }
 
+    /// The one-time notice the page shows (base.html's `role="status"` paragraph), if any.
+    pub fn notice(&self) -> Option<String> {
+        let needle = "<p class=\"notice\" role=\"status\">";
+        let start = self.body.find(needle)? + needle.len();
+        Some(self.body[start..].split("</p>").next()?.to_string())
+    }
+
     /// The value of a `data-<name>` attribute.
     pub fn data(&self, name: &str) -> Option<String> {
         let needle = format!("data-{name}=\"");
@@ -368,6 +375,21 @@ impl Browser {
         let jar = reqwest::cookie::Jar::default();
         jar.add_cookie_str(&format!("{name}={value}; Path=/"), &base.parse().expect("base URL"));
         Self::with_jar(base, Arc::new(jar))
+    }
+
+    /// A fresh browser that names itself with `user_agent` (as Firefox or Safari would).
+    pub fn with_user_agent(base: &str, user_agent: &str) -> Browser {
+        let client = reqwest::Client::builder()
+            .cookie_provider(Arc::new(reqwest::cookie::Jar::default()))
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .user_agent(user_agent)
+            .build()
+            .expect("client");
+        Browser {
+            client,
+            base: base.to_string(),
+        }
     }
 
     fn with_jar(base: &str, jar: Arc<reqwest::cookie::Jar>) -> Browser {

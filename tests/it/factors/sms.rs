@@ -4,7 +4,7 @@ use chrono::Duration;
 use serde_json::Value;
 
 pub(crate) const PHONE: &str = "+41 44 668 18 00";
-const E164: &str = "+41446681800";
+pub(crate) const E164: &str = "+41446681800";
 pub(crate) const SECRET: &str = "webhook-signing-secret-0123456789";
 
 pub(crate) async fn server_with_webhook() -> (TestServer, HttpSink, TestDb) {
@@ -41,7 +41,7 @@ pub(crate) async fn text(sink: &HttpSink, n: usize) -> Value {
 }
 
 /// Signs in and adds the phone; returns the browser.
-async fn enrolled(server: &TestServer, sink: &HttpSink, username: &str) -> Browser {
+pub(crate) async fn enrolled(server: &TestServer, sink: &HttpSink, username: &str) -> Browser {
     server.add_user(username, Some(GOOD_PASSWORD)).await;
     let browser = server.browser();
     assert_eq!(browser.login(username, GOOD_PASSWORD).await.status, 303);

@@ -1,9 +1,11 @@
 //! Clients we did not write, against the real server (openid-client, authlib, pysaml2 and python3-saml, oathtool and
-//! pyotp, Chromium); `node.rs` and `python.rs` run them. Under `GATEHOUSE_INTEROP=1` a missing client fails the test.
+//! pyotp, Chromium for WebAuthn and for the account pages on a phone-sized screen); `node.rs` and `python.rs` run
+//! them. Under `GATEHOUSE_INTEROP=1` a missing client fails the test.
 mod admin_api;
 mod admin_console;
 mod authlib;
 mod doc_examples;
+mod narrow;
 pub(crate) mod node;
 mod oidc;
 mod python;

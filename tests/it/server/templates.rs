@@ -213,6 +213,26 @@ fn every_template_renders() {
             "action": "/admin/users/bob/status", "fields": [{ "name": "status", "value": "disabled" }],
             "button": "Disable the account", "cancel": "/admin/users/bob" }),
     );
+    ctx.insert(
+        "sessions",
+        &serde_json::json!([{ "id": "s1", "browser": "Firefox on Linux", "ip": "127.0.0.1", "signed_in": "2026-01-01 00:00 UTC",
+            "last_seen": "2026-01-01 00:05 UTC", "state": "authenticated", "methods": ["pwd", "otp"], "level": "mfa", "current": true },
+            { "id": "s2", "browser": "Safari on iOS", "ip": null, "signed_in": "2026-01-01 00:00 UTC",
+            "last_seen": "2026-01-01 00:01 UTC", "state": "authenticated", "methods": ["swk"], "level": "phishing_resistant", "current": false },
+            { "id": "s3", "browser": "Other browser", "ip": "10.0.0.1", "signed_in": "2026-01-01 00:00 UTC",
+            "last_seen": "2026-01-01 00:00 UTC", "state": "pending_second_factor", "methods": ["pwd"], "level": "password", "current": false }]),
+    );
+    ctx.insert("others", &2);
+    ctx.insert(
+        "apps",
+        &serde_json::json!([{ "client_id": "wiki", "scopes": ["openid", "email"], "consented_at": "2026-01-01 00:00 UTC",
+            "last_token_at": "2026-01-02 00:00 UTC", "grants": 1, "offline": false },
+            { "client_id": "mail", "scopes": ["openid", "offline_access"], "consented_at": null,
+            "last_token_at": "2026-01-02 00:00 UTC", "grants": 2, "offline": true }]),
+    );
+    ctx.insert("replace", "f3");
+    ctx.insert("old_phone", "+41•••••••00");
+    ctx.insert("confirming", &true);
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");
     for name in names {
@@ -282,6 +302,36 @@ fn every_template_renders() {
         let text = tera.render(&format!("email/phone_changed.{ext}"), &ctx).unwrap();
         assert!(text.contains("was removed"), "{text}");
     }
+    // Sessions: each browser, how it signed in in words, the one in use marked and without "End".
+    let sessions = tera.render("account/sessions.html", &ctx).expect("sessions");
+    assert!(
+        sessions.contains("class=\"scroll\"") && sessions.contains("Firefox on Linux <strong>(this browser)</strong>")
+    );
+    assert!(sessions.contains("password + one-time code") && sessions.contains("Two factors, phishing-resistant"));
+    assert!(sessions.contains("waiting for the second step") && sessions.contains("End all other sessions"));
+    assert_eq!(
+        sessions.matches("/account/sessions/end\"").count(),
+        2,
+        "End on the others only"
+    );
+    // Connected applications: each with its own scopes in the consent page's words.
+    let apps = tera.render("account/apps.html", &ctx).expect("apps");
+    let (wiki, mail) = apps.split_at(apps.find("data-client=\"mail\"").expect("both apps"));
+    assert!(
+        wiki.contains("your e-mail address") && !wiki.contains("while you are signed out"),
+        "{wiki}"
+    );
+    assert!(mail.contains("access while you are signed out") && mail.contains("Trusted by your organisation"));
+    // Changing a phone number, and confirming it is you with the username shown, not asked.
+    let sms = tera.render("account/sms.html", &ctx).unwrap();
+    assert!(sms.contains("Change your phone number") && sms.contains("name=\"replace\" value=\"f3\""));
+    let login = tera.render("login/password.html", &ctx).unwrap();
+    assert!(login.contains("readonly") && login.contains("Confirm it is you"));
+    ctx.insert("confirming", &false);
+    assert!(!tera.render("login/password.html", &ctx).unwrap().contains("readonly"));
+    // The first administrator's password is set, not changed.
+    let done = tera.render("password/reset_done.html", &ctx).unwrap();
+    assert!(done.contains("Administrator ready") && !done.contains("Password changed"));
     // Pages with two outcomes render both.
     ctx.insert("approved", &false);
     let denied = tera

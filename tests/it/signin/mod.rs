@@ -5,4 +5,4 @@ mod login;
 mod password_lockout;
 mod password_reset;
 mod reauth;
-mod trusted_devices;
+pub(crate) mod trusted_devices;

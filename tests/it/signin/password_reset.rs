@@ -57,6 +57,7 @@ async fn reset_by_mail_changes_only_the_password_and_ends_sessions() {
 
     let done = browser.post_password_form(&form, NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("Password changed") && done.body.contains("signed out"));
     assert_eq!(server.session_count(&kim).await, 0, "every session ended");
     assert_eq!(elsewhere.get("/account").await.status, 303);
 
@@ -219,6 +220,9 @@ async fn the_first_administrator_sets_a_password_through_a_one_time_link() {
     assert!(form.body.contains("first administrator"));
     let done = browser.post_password_form(&form, NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(done.status, 200);
+    // Set, not changed: the setup's last page does not speak of a changed password or of sessions signed out.
+    assert!(done.body.contains("Administrator ready"), "{}", done.body);
+    assert!(!done.body.contains("Password changed") && !done.body.contains("signed out"));
     let signed_in = server.browser().login("admin", NEW_PASSWORD).await;
     assert_eq!(signed_in.status, 303);
     let admin = server.user("admin").await;

@@ -14,7 +14,7 @@ use std::process::Command;
 const DEVICE: &str = "gatehouse_device";
 
 /// A user with an authenticator app; returns its secret.
-async fn with_totp(server: &TestServer, username: &str) -> Vec<u8> {
+pub(crate) async fn with_totp(server: &TestServer, username: &str) -> Vec<u8> {
     server.add_user(username, Some(GOOD_PASSWORD)).await;
     let browser = server.browser();
     assert_eq!(browser.login(username, GOOD_PASSWORD).await.status, 303);
@@ -31,7 +31,12 @@ fn browser_with(server: &TestServer, cookie: Option<&str>) -> Browser {
 
 /// Signs in with password and TOTP in a browser holding `cookie`, ticking "trust this browser"; returns the
 /// device cookie the server set and the signed-in browser.
-async fn trust(server: &TestServer, username: &str, secret: &[u8], cookie: Option<&str>) -> (String, Browser) {
+pub(crate) async fn trust(
+    server: &TestServer,
+    username: &str,
+    secret: &[u8],
+    cookie: Option<&str>,
+) -> (String, Browser) {
     let browser = browser_with(server, cookie);
     let first = browser.login(username, GOOD_PASSWORD).await;
     assert!(first.location().unwrap_or_default().starts_with("/login/factor"));
@@ -65,7 +70,7 @@ async fn trust(server: &TestServer, username: &str, secret: &[u8], cookie: Optio
 }
 
 /// Where the password leads in a browser holding `cookie`: `/account` (factor skipped) or the factor page.
-async fn after_password(server: &TestServer, username: &str, cookie: Option<&str>) -> String {
+pub(crate) async fn after_password(server: &TestServer, username: &str, cookie: Option<&str>) -> String {
     let page = browser_with(server, cookie).login(username, GOOD_PASSWORD).await;
     assert_eq!(page.status, 303, "{}", page.body);
     page.location().unwrap_or_default()

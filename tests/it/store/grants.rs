@@ -1,13 +1,16 @@
 //! Conformance of token-grant revocation (`core::grants`): by sign-in, keeping `offline_access` families when
 //! asked; by user, everything but other users' and client-credentials tokens; the sign-in's browser session found
-//! through the relying-party record — on every backend.
+//! through the relying-party record; a user's consents listed, and one revoked with that client's tokens for the
+//! user (the connected-applications page) — on every backend.
 use crate::common::{a_refresh_grant, a_session, a_user};
 use crate::store::common::backends;
 use chrono::Duration;
 use gatehouse::core::clock::{Clock, SystemClock};
 use gatehouse::core::model::Session;
 use gatehouse::core::oauth::{RefreshGrant, RefreshUse};
-use gatehouse::core::store::{IssuedToken, NewRefreshToken, OidcStore, RpSession, RpStore, SessionStore, UserStore};
+use gatehouse::core::store::{
+    Consent, ConsentRevocation, IssuedToken, NewRefreshToken, OidcStore, RpSession, RpStore, SessionStore, UserStore,
+};
 use gatehouse::store::SeaStore;
 
 fn grant(sid: &str, scope: &str) -> RefreshGrant {
@@ -157,6 +160,135 @@ async fn a_sign_in_leads_to_its_browser_session() {
         assert!(
             store.session_of_sign_in("sid-after", "client").await.unwrap().is_none(),
             "{backend}: the session is gone"
+        );
+    }
+}
+
+/// A refresh family of `client_id` for `user_id`, and an access token issued from it.
+async fn client_family(store: &SeaStore, token: &str, user_id: &str, client_id: &str, scope: &str) {
+    let now = SystemClock.now();
+    let family_id = format!("family-{token}");
+    store
+        .insert_refresh_token(&NewRefreshToken {
+            token_hash: token,
+            family_id: &family_id,
+            client_id,
+            user_id,
+            grant: &grant(&format!("sid-{token}"), scope),
+            now,
+            family_expires_at: now + Duration::days(1),
+        })
+        .await
+        .unwrap();
+    store
+        .insert_issued_token(&IssuedToken {
+            jti_hash: &format!("at-{token}"),
+            client_id,
+            user_id,
+            code_hash: None,
+            family_id: Some(&family_id),
+            sid: Some(&format!("sid-{token}")),
+            expires_at: now + Duration::minutes(10),
+        })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn consents_are_listed_and_revoked_with_the_clients_tokens() {
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let now = SystemClock.now();
+        store.put_consent("u-1", "wiki", "openid email", now).await.unwrap();
+        store.put_consent("u-1", "mail", "openid", now).await.unwrap();
+        store.put_consent("u-2", "wiki", "openid", now).await.unwrap();
+        // Given again later: one consent, the latest scopes and time.
+        let later = now + Duration::seconds(5);
+        store
+            .put_consent("u-1", "wiki", "openid email profile", later)
+            .await
+            .unwrap();
+        let consents = store.consents_of_user("u-1").await.unwrap();
+        assert_eq!(
+            consents,
+            [
+                Consent {
+                    client_id: "mail".into(),
+                    scope: "openid".into(),
+                    created_at: now,
+                },
+                Consent {
+                    client_id: "wiki".into(),
+                    scope: "openid email profile".into(),
+                    created_at: later,
+                },
+            ],
+            "{backend}"
+        );
+        assert!(store.consents_of_user("u-3").await.unwrap().is_empty(), "{backend}");
+
+        client_family(&store, "wiki-1", "u-1", "wiki", "openid").await;
+        client_family(&store, "wiki-offline", "u-1", "wiki", "openid offline_access").await;
+        client_family(&store, "mail-1", "u-1", "mail", "openid").await;
+        client_family(&store, "wiki-u2", "u-2", "wiki", "openid").await;
+        // Live grants name their client and when their usable token was issued.
+        let mut families: Vec<(String, String)> = store
+            .live_grants_of_user("u-1", now)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|g| {
+                assert!(g.issued_at >= now && g.issued_at <= SystemClock.now(), "{backend}");
+                (g.client_id, g.family_id)
+            })
+            .collect();
+        families.sort();
+        assert_eq!(
+            families,
+            [
+                ("mail".to_string(), "family-mail-1".to_string()),
+                ("wiki".into(), "family-wiki-1".into()),
+                ("wiki".into(), "family-wiki-offline".into()),
+            ],
+            "{backend}"
+        );
+
+        // Revoking wiki for u-1: its consent, both families (offline too) and their access tokens; nothing else.
+        let revoked = store.revoke_consent("u-1", "wiki", now).await.unwrap();
+        assert_eq!(
+            revoked,
+            ConsentRevocation {
+                consent_removed: true,
+                tokens_revoked: 4,
+            },
+            "{backend}"
+        );
+        assert_eq!(store.consent("u-1", "wiki").await.unwrap(), None, "{backend}");
+        assert!(
+            !live(&store, "wiki-1").await && !live(&store, "wiki-offline").await,
+            "{backend}"
+        );
+        assert!(!store.token_active("at-wiki-1", now).await.unwrap(), "{backend}");
+        assert!(!store.token_active("at-wiki-offline", now).await.unwrap(), "{backend}");
+        assert!(live(&store, "mail-1").await && store.token_active("at-mail-1", now).await.unwrap());
+        assert!(live(&store, "wiki-u2").await && store.token_active("at-wiki-u2", now).await.unwrap());
+        assert_eq!(store.consent("u-1", "mail").await.unwrap().as_deref(), Some("openid"));
+        assert_eq!(store.consent("u-2", "wiki").await.unwrap().as_deref(), Some("openid"));
+        // Again: nothing left to take.
+        assert_eq!(
+            store.revoke_consent("u-1", "wiki", now).await.unwrap(),
+            ConsentRevocation::default(),
+            "{backend}"
+        );
+        // Tokens without a consent (a trusted client) go the same way.
+        assert_eq!(
+            store.revoke_consent("u-2", "mail", now).await.unwrap(),
+            ConsentRevocation::default()
+        );
+        store.revoke_consent("u-1", "mail", now).await.unwrap();
+        assert!(
+            store.live_grants_of_user("u-1", now).await.unwrap().is_empty(),
+            "{backend}"
         );
     }
 }
