@@ -18,7 +18,7 @@ mod profile;
 mod removal;
 mod sessions;
 
-pub use profile::{rename, set_display_name, set_email, set_manager, set_phone};
+pub use profile::{ProfileEdit, check_profile, rename, set_display_name, set_email, set_manager, set_phone};
 pub use removal::delete;
 pub use sessions::{SessionInfo, end_session, end_sessions, sessions};
 
