@@ -54,12 +54,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/users", web::get().to(users::list))
         .route("/admin/users", web::post().to(users::create))
         .route("/admin/users/{username}", web::get().to(user::show))
-        .route("/admin/users/{username}/roles/add", web::post().to(user_access::add_role))
+        .route(
+            "/admin/users/{username}/roles/add",
+            web::post().to(user_access::add_role),
+        )
         .route(
             "/admin/users/{username}/roles/remove",
             web::post().to(user_access::remove_role),
         )
-        .route("/admin/users/{username}/status", web::post().to(user_access::set_status))
+        .route(
+            "/admin/users/{username}/status",
+            web::post().to(user_access::set_status),
+        )
         .route(
             "/admin/users/{username}/trusted-browsers/revoke",
             web::post().to(user_access::revoke_browsers),
@@ -83,7 +89,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/admin/clients/{client_id}/redirects",
             web::post().to(clients::update_redirects),
         )
-        .route("/admin/clients/{client_id}/secret", web::post().to(clients::rotate_secret))
+        .route(
+            "/admin/clients/{client_id}/secret",
+            web::post().to(clients::rotate_secret),
+        )
         .route("/admin/clients/{client_id}/remove", web::post().to(clients::remove))
         .route("/admin/service-providers", web::get().to(sps::list))
         .route("/admin/service-providers", web::post().to(sps::add))
@@ -292,7 +301,7 @@ pub(super) fn render(
 /// One hidden field of a confirmation's form.
 #[derive(Serialize)]
 pub(super) struct Field {
-    pub name: &'static str,
+    pub name: String,
     pub value: String,
 }
 

@@ -15,12 +15,11 @@ use crate::core::accounts;
 use crate::core::audit::AuditFilter;
 use crate::core::delegation::Permission;
 use crate::core::factors::{FactorKind, FactorStatus, webauthn};
-use crate::core::model::{User, UserStatus};
+use crate::core::model::User;
 use crate::core::policy::enforcement;
 use crate::core::signin::trusted_devices;
 use crate::http::audit_log::{Names, actor_id};
 use crate::http::error::WebError;
-use crate::http::form::Form;
 use crate::http::{AppState, csrf, encode, pages};
 
 /// How many of the account's audit events the page lists.
@@ -254,4 +253,3 @@ pub(super) async fn acting(
     }
     Ok(Ok((console, user)))
 }
-

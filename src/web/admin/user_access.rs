@@ -88,7 +88,7 @@ pub async fn remove_role(
                 consequences,
                 action: format!("{path}/roles/remove"),
                 fields: vec![Field {
-                    name: "role",
+                    name: "role".into(),
                     value: role,
                 }],
                 button: "Remove the role",
@@ -156,7 +156,7 @@ pub async fn set_status(
                 consequences,
                 action: format!("{back}/status"),
                 fields: vec![Field {
-                    name: "status",
+                    name: "status".into(),
                     value: "disabled".into(),
                 }],
                 button: "Disable the account",
@@ -274,7 +274,7 @@ pub async fn end_sessions(
                 consequences,
                 action: format!("{back}/sessions/end"),
                 fields: vec![Field {
-                    name: "session",
+                    name: "session".into(),
                     value: which,
                 }],
                 button: if all { "End every session" } else { "End the session" },
@@ -323,9 +323,15 @@ pub async fn unlock(
     )
     .await?;
     let message = if was_locked {
-        format!("Unlocked the password of {}: they can sign in with it again.", user.username)
+        format!(
+            "Unlocked the password of {}: they can sign in with it again.",
+            user.username
+        )
     } else {
-        format!("The password of {} was not locked; its failed attempts are cleared.", user.username)
+        format!(
+            "The password of {} was not locked; its failed attempts are cleared.",
+            user.username
+        )
     };
     Ok(done(&state, user_path(&user.username), &message))
 }

@@ -146,7 +146,11 @@ pub async fn save(
         Err(answer) => return Ok(answer),
     };
     let store = state.store.as_ref();
-    if let Err(e) = console.operator.require_on(store, Permission::SupportUsers, &user).await {
+    if let Err(e) = console
+        .operator
+        .require_on(store, Permission::SupportUsers, &user)
+        .await
+    {
         return Ok(refused(&e));
     }
     let was = current(&state, &user).await?;
@@ -202,7 +206,17 @@ pub async fn save(
             Ok(done(&state, user_path(&user.username), &message))
         }
         Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            form_page(&req, &state, &console, &user, entered, status_of(&e), Some(e.to_string()), None).await
+            form_page(
+                &req,
+                &state,
+                &console,
+                &user,
+                entered,
+                status_of(&e),
+                Some(e.to_string()),
+                None,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -237,7 +251,17 @@ pub async fn rename(
         Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
             let mut entered = current(&state, &user).await?;
             entered.username = new;
-            form_page(&req, &state, &console, &user, entered, status_of(&e), None, Some(e.to_string())).await
+            form_page(
+                &req,
+                &state,
+                &console,
+                &user,
+                entered,
+                status_of(&e),
+                None,
+                Some(e.to_string()),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
