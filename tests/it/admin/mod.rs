@@ -4,5 +4,8 @@
 mod access;
 pub(crate) mod common;
 mod dashboard;
+mod federation;
 mod log;
+mod profile;
+mod settings;
 mod users;
