@@ -108,7 +108,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/hardware-tokens", web::get().to(tokens::list))
         .route("/admin/hardware-tokens", web::post().to(tokens::import))
         .route("/admin/audit", web::get().to(audit::list))
-        .route("/admin/audit/export", web::get().to(audit::export));
+        .route("/admin/audit/export", web::get().to(audit::export))
+        .route("/static/admin-file.js", web::get().to(file_script));
+}
+
+/// The few lines that read a chosen file into a form's textarea (metadata, seed files).
+static FILE_SCRIPT: &str = include_str!("../../../templates/static/admin-file.js");
+
+async fn file_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CONTENT_TYPE, "text/javascript; charset=utf-8"))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(FILE_SCRIPT)
 }
 
 /// What a request to the console needs beyond an operator.
