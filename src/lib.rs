@@ -4,7 +4,9 @@
 //! protocols (`protocols`) use the HTTP kit (`http`) and call into `core`, which is plain Rust and talks to
 //! storage, mail and the clock only through the traits in `core::store`, `core::notify` and `core::clock`.
 //! `store` implements the storage traits over sea-orm; `notify` implements mail and SMS. The admin REST API
-//! (`api`) is another user of the HTTP kit and `core`, beside the pages.
+//! (`api`) is another user of the HTTP kit and `core`, beside the pages. The admin console (`web::admin`) alone
+//! of the pages also calls `protocols`, to administer clients, service providers and keys; protocols never
+//! import `web`.
 pub mod api;
 pub mod app;
 pub mod cli;

@@ -215,6 +215,14 @@ pub async fn update(
         Some(_) => return Err(Problem::field("status", "use active or disabled")),
         None => None,
     };
+    // Every member is checked before any is applied: a refusal changes nothing.
+    let edit = accounts::ProfileEdit {
+        email: body.email.as_deref(),
+        display_name: body.display_name.as_deref(),
+        phone: body.phone.as_ref().map(|p| p.as_deref()),
+        manager: body.manager.as_ref().map(|m| m.as_deref()),
+    };
+    accounts::check_profile(store, &user, &edit).await?;
     let (now, origin, state) = (caller.now(), &caller.origin, &caller.state);
     // Each change is its own audited step, in this order; the first refusal stops the rest.
     let mut user = user;

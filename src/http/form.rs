@@ -88,6 +88,49 @@ impl<T: DeserializeOwned + 'static> FromRequest for Params<T> {
     }
 }
 
+/// A urlencoded form read from `payload` up to `limit` bytes, with `Form`'s checks (content type, UTF-8, no NUL,
+/// no repeated field): for the few forms that carry a file's text (SAML metadata, token seed files), larger than
+/// the server's body limit, read by the handler only after it has checked who is asking. 413 past `limit`.
+pub async fn read<T: DeserializeOwned>(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<T, WebError> {
+    use futures_util::StreamExt;
+    let content_type_ok = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    if !content_type_ok {
+        return Err(WebError::UnsupportedMediaType);
+    }
+    let announced = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return Err(WebError::PayloadTooLarge);
+    }
+    let mut body = web::BytesMut::with_capacity(announced.unwrap_or(0).min(limit as u64) as usize);
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| WebError::BadRequest("The request body could not be read.".into()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(WebError::PayloadTooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let text = check(&body).map_err(|m| WebError::BadRequest(m.into()))?;
+    serde_urlencoded::from_str(text).map_err(|e| WebError::BadRequest(format!("The form is malformed: {e}.")))
+}
+
 /// Validates a raw urlencoded string and returns it as text.
 fn check(body: &[u8]) -> Result<&str, &'static str> {
     let text = std::str::from_utf8(body).map_err(|_| "The form is not valid UTF-8.")?;

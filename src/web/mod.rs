@@ -1,6 +1,6 @@
 //! The first-party pages (sign-in, account, helpdesk, recovery, the admin console): parse the request, call the core, render the
 //! answer. Handlers stay thin; rules live in `core`; the shared HTTP kit (state, forms, CSRF, cookies, errors)
-//! is `http`.
+//! is `http`. Only the admin console (`admin`) also calls `protocols` (clients, service providers, keys).
 mod account;
 mod admin;
 mod apps;

@@ -1,16 +1,21 @@
 // The admin console in a real browser: Debian Chromium driven by playwright-core, axe-core in every console page.
 //
-//   node tests/interop/admin_console.mjs BASE_URL USERNAME PASSWORD TOTP_SECRET_BASE32 CLOCK_OFFSET_SECONDS
+//   node tests/interop/admin_console.mjs BASE_URL USERNAME PASSWORD TOTP_SECRET_BASE32 CLOCK_OFFSET_SECONDS SP_METADATA_FILE
 //
 // BASE_URL must be http://localhost:PORT (security keys need a host that is a valid RP ID). USERNAME is an
 // administrator with PASSWORD and an authenticator app (TOTP_SECRET_BASE32; the server's clock runs
-// CLOCK_OFFSET_SECONDS ahead of this machine's), whose role policy lets them sign in with it; a user `carol`
-// exists. Steps: sign in with password and app code; the console refuses (an administrator needs a
-// phishing-resistant sign-in and the account has no security key); register a passkey (a CDP virtual
-// authenticator); the console sends the browser to step up and the passkey does it; dashboard; create `dana` with
-// `carol` as manager; give her the role helpdesk; open (and cancel) the confirmation of taking it back; find the
-// event in the audit log and export it as CSV and JSON lines. On every console page: axe-core, and at 1440 and
-// 390 px wide whether the page scrolls sideways, with a screenshot of each (GATEHOUSE_SCREENSHOTS, default /tmp).
+// CLOCK_OFFSET_SECONDS ahead of this machine's), whose role policy lets them sign in with it; users `carol` (with a
+// second factor and a manager) and `erin` exist; SP_METADATA_FILE is a SAML SP's metadata XML. Steps: sign in with
+// password and app code; the console refuses (an administrator needs a phishing-resistant sign-in and the account
+// has no security key); register a passkey (a CDP virtual authenticator); the console sends the browser to step up
+// and the passkey does it; dashboard; create `dana` with `carol` as manager; give her the role helpdesk; open (and
+// cancel) the confirmation of taking it back; find the event in the audit log and export it as CSV and JSON
+// lines; change dana's manager to erin on her profile page; require a second factor of the role `user` (confirmed,
+// since members lack one); register the client `wiki` (its secret shown once, not on its page); add the SP from
+// the metadata file through the file field; rotate the ES256 signing key (confirmed); import two hardware tokens;
+// open a factor-reset request for carol from her account page and read its timeline on the helpdesk page. On every
+// console page: axe-core, and at 1440 and 390 px wide whether the page scrolls sideways, with a screenshot of each
+// (GATEHOUSE_SCREENSHOTS, default /tmp).
 // Prints one JSON line with what it found; exits 1 when a step fails (with the URL, console messages and a
 // screenshot).
 import { chromium } from "playwright-core";
@@ -23,7 +28,7 @@ import { join } from "node:path";
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const TIMEOUT_MS = 15_000;
-const WATCHDOG_MS = 150_000;
+const WATCHDOG_MS = 280_000;
 const WIDTHS = [
   { width: 1440, height: 900 },
   { width: 390, height: 844 },
@@ -39,10 +44,10 @@ const ARGS = [
   "--disable-sync",
 ];
 
-const [baseArg, username, password, totpSecret, offsetArg] = process.argv.slice(2);
-if (!baseArg || !username || !password || !totpSecret) {
+const [baseArg, username, password, totpSecret, offsetArg, spMetadataFile] = process.argv.slice(2);
+if (!baseArg || !username || !password || !totpSecret || !spMetadataFile) {
   console.error(
-    "usage: node tests/interop/admin_console.mjs BASE_URL USERNAME PASSWORD TOTP_SECRET_BASE32 [CLOCK_OFFSET_SECONDS]",
+    "usage: node tests/interop/admin_console.mjs BASE_URL USERNAME PASSWORD TOTP_SECRET_BASE32 CLOCK_OFFSET_SECONDS SP_METADATA_FILE",
   );
   process.exit(2);
 }
@@ -268,7 +273,107 @@ async function run(page, cdp) {
   if (events.length !== 1 || events[0].subject_username !== "dana" || events[0].actor_username !== username) {
     fail(`the JSON-lines export holds ${jsonl}`);
   }
-  return { csv_rows: lines.length - 1, jsonl_rows: events.length };
+  const exported = { csv_rows: lines.length - 1, jsonl_rows: events.length };
+  return { exported, ...(await administer(page)) };
+}
+
+const nav = (page, name) =>
+  page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name, exact: true });
+
+// The pages of issue #14: profile, role policy, client, service provider, keys, hardware tokens, and a factor
+// reset opened from the console and read on the helpdesk's page.
+async function administer(page) {
+  step = "k) change dana's manager to erin";
+  await navigate(page, "/admin/users/dana", () => page.goto(`${base}/admin/users/dana`, { waitUntil: "load" }));
+  await navigate(page, "/admin/users/dana/profile", () => page.locator("#edit-profile").click());
+  await inspect(page, "profile");
+  await page.getByLabel("Manager: username or e-mail (empty: none)", { exact: true }).fill("erin");
+  await navigate(page, "/admin/users/dana", () => page.getByRole("button", { name: "Save the profile" }).click());
+  await expectNotice(page, "manager");
+  const manager = (await page.locator("#manager").textContent()).trim();
+  if (!manager.includes("(erin)")) fail(`dana's manager shows as ${JSON.stringify(manager)}`);
+
+  step = "l) require a second factor of the role user";
+  await navigate(page, "/admin/roles", () => nav(page, "Roles").click());
+  await inspect(page, "roles");
+  await navigate(page, "/admin/roles/user", () =>
+    page.locator('#roles-table a[href="/admin/roles/user"]').click(),
+  );
+  await inspect(page, "role");
+  await page.getByLabel("Members must have and use a second factor", { exact: true }).check();
+  await page.getByLabel("Trusted browser days (0: never trusted)", { exact: true }).fill("7");
+  await navigate(page, "/admin/roles/user", () => page.getByRole("button", { name: "Save the policy" }).click());
+  const ask = (await page.locator("h1").textContent()).trim();
+  if (ask !== "Tighten the policy of user?") fail(`tightening asks ${JSON.stringify(ask)}`);
+  const lacking = await page.locator("#consequences").textContent();
+  if (!lacking.includes("dana")) fail(`the confirmation does not name dana: ${JSON.stringify(lacking)}`);
+  await inspect(page, "role-confirm");
+  await navigate(page, "/admin/roles/user", () => page.getByRole("button", { name: "Tighten the policy" }).click());
+  await expectNotice(page, "Changed the policy of the role user");
+  if (!(await page.getByLabel("Members must have and use a second factor", { exact: true }).isChecked())) {
+    fail("the saved policy does not require a second factor");
+  }
+
+  step = "m) register the client wiki; its secret is shown once";
+  await navigate(page, "/admin/clients", () => nav(page, "Clients").click());
+  await inspect(page, "clients");
+  await page.getByLabel("Client id (a-z A-Z 0-9 - _ . :)", { exact: true }).fill("wiki");
+  await page.locator("#redirect-uris").fill("https://wiki.example.com/callback");
+  await navigate(page, "/admin/clients", () => page.getByRole("button", { name: "Register the client" }).click());
+  const secret = (await page.locator("#client-secret").textContent()).trim();
+  if (secret.length < 32) fail(`the secret shown is ${JSON.stringify(secret)}`);
+  if (!(await page.locator("#secret-warning").textContent()).includes("shown this once")) fail("no warning");
+  await inspect(page, "client-secret");
+  await navigate(page, "/admin/clients/wiki", () => page.locator("#client-link").click());
+  if ((await page.content()).includes(secret)) fail("the client's page shows the secret again");
+  await inspect(page, "client");
+
+  step = "n) add the service provider from its metadata file";
+  await navigate(page, "/admin/service-providers", () => nav(page, "Service providers").click());
+  await inspect(page, "sps");
+  await page.locator("#metadata-file").setInputFiles(spMetadataFile);
+  await page.waitForFunction(() => document.getElementById("metadata").value.includes("EntityDescriptor"), null, {
+    timeout: TIMEOUT_MS,
+  });
+  const spPath = "/admin/service-providers/https%3A%2F%2Fsp.example.test%2Fmetadata";
+  await navigate(page, spPath, () => page.getByRole("button", { name: "Add the service provider" }).click());
+  await expectNotice(page, "Added the service provider https://sp.example.test/metadata");
+  await inspect(page, "sp");
+
+  step = "o) rotate the ES256 signing key";
+  await navigate(page, "/admin/keys", () => nav(page, "Keys").click());
+  await inspect(page, "keys");
+  await page.getByLabel("Algorithm", { exact: true }).selectOption("ES256");
+  await navigate(page, "/admin/keys/rotate", () =>
+    page.getByRole("button", { name: "Rotate the signing key…" }).click(),
+  );
+  await inspect(page, "key-confirm");
+  await navigate(page, "/admin/keys", () => page.getByRole("button", { name: "Rotate", exact: true }).click());
+  await expectNotice(page, "Added the signing key");
+
+  step = "p) import two hardware tokens";
+  await navigate(page, "/admin/hardware-tokens", () => nav(page, "Hardware tokens").click());
+  await page.locator("#seed-content").fill("HW-0001,JBSWY3DPEHPK3PXP,totp,6,30\nHW-0002,JBSWY3DPEHPK3PXQ,totp,6,30\n");
+  await navigate(page, "/admin/hardware-tokens", () => page.getByRole("button", { name: "Import the tokens" }).click());
+  await expectNotice(page, "Imported 2 hardware tokens");
+  await inspect(page, "tokens");
+
+  step = "q) open a factor reset for carol from her account, and read it on the helpdesk page";
+  await navigate(page, "/admin/users/carol", () => page.goto(`${base}/admin/users/carol`, { waitUntil: "load" }));
+  if ((await page.locator("#sessions tbody tr").count()) < 1) fail("carol's sessions are not listed");
+  await inspect(page, "user-sessions");
+  await navigate(page, "/helpdesk/open", () => page.getByRole("link", { name: "Open a factor-reset request" }).click());
+  await inspect(page, "helpdesk-open");
+  await page.getByLabel("Reason (what the user told you, and how they reached you)", { exact: true }).fill(
+    "Lost her phone; called from the number on file.",
+  );
+  await navigate(page, "/helpdesk/request", () => page.getByRole("button", { name: "Open request" }).click());
+  const requestId = new URL(page.url()).searchParams.get("id");
+  if (!requestId) fail(`no request id in ${page.url()}`);
+  const timeline = await page.locator("table").last().textContent();
+  if (!timeline.includes("recovery.opened")) fail(`the timeline reads ${JSON.stringify(timeline)}`);
+  await inspect(page, "helpdesk-request");
+  return { client_secret_shown: true, request_id: requestId };
 }
 
 async function main() {
@@ -305,8 +410,8 @@ async function main() {
       if (frame === page.mainFrame()) navigations += 1;
     });
     const cdp = await context.newCDPSession(page);
-    const exported = await run(page, cdp);
-    console.log(JSON.stringify({ done: true, inspected, violations, overflow, exported, screenshots: shots }));
+    const found = await run(page, cdp);
+    console.log(JSON.stringify({ done: true, inspected, violations, overflow, ...found, screenshots: shots }));
     return 0;
   } catch (error) {
     const what = error instanceof StepError ? error.message : error.stack || String(error);

@@ -20,7 +20,7 @@ mod removal;
 mod sessions;
 
 pub use apps::{ConnectedApp, connected_apps, revoke_app};
-pub use profile::{rename, set_display_name, set_email, set_manager, set_phone};
+pub use profile::{ProfileEdit, check_profile, rename, set_display_name, set_email, set_manager, set_phone};
 pub use removal::delete;
 pub use sessions::{SessionInfo, end_other_sessions, end_session, end_sessions, sessions};
 

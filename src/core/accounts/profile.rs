@@ -248,6 +248,49 @@ pub async fn set_manager(
     Ok(updated)
 }
 
+/// Several profile changes at once, as a form gives them: `None` leaves a field alone; for the phone and the
+/// manager `Some(None)` clears it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProfileEdit<'a> {
+    pub email: Option<&'a str>,
+    pub display_name: Option<&'a str>,
+    pub phone: Option<Option<&'a str>>,
+    pub manager: Option<Option<&'a str>>,
+}
+
+/// Checks every change of `edit` as `set_email`, `set_display_name`, `set_phone` and `set_manager` will, without
+/// changing anything, so a form that changes several fields is refused whole (the first refusal, naming its
+/// field) before any of them is made. Each setter still checks again when it runs.
+pub async fn check_profile(store: &dyn Store, user: &User, edit: &ProfileEdit<'_>) -> Result<()> {
+    if let Some(email) = edit.email {
+        let email = Email::parse(email).map_err(|e| in_field("email", e))?;
+        if store
+            .user_by_email(&email.normalized())
+            .await?
+            .is_some_and(|other| other.id != user.id)
+        {
+            return Err(Error::Conflict(format!(
+                "email: the address '{}' is already in use.",
+                email.as_str()
+            )));
+        }
+    }
+    if let Some(name) = edit.display_name {
+        display_name(Some(name), &user.username).map_err(|e| in_field("display_name", e))?;
+    }
+    if let Some(Some(phone)) = edit.phone {
+        Phone::parse(phone).map_err(|e| in_field("phone", e))?;
+    }
+    if let Some(Some(text)) = edit.manager {
+        let manager = find(store, text).await.map_err(|e| match e {
+            Error::NotFound(_) => Error::invalid(format!("manager: no user '{}'.", truncate(text.trim(), 64))),
+            other => other,
+        })?;
+        refuse_cycle(store, user, &manager).await?;
+    }
+    Ok(())
+}
+
 /// Refuses `manager` for `user` when it is the user or anyone above the manager is the user.
 async fn refuse_cycle(store: &dyn Store, user: &User, manager: &User) -> Result<()> {
     if manager.id == user.id {

@@ -231,6 +231,16 @@ pub fn certificate_facts(certificate: &str) -> Result<(String, String)> {
     Ok((fingerprint, cert.not_after().to_string()))
 }
 
+/// When a stored certificate (base64 DER) stops being valid; `None` when it cannot be read. What the console's
+/// dashboard and key pages warn about.
+pub fn certificate_not_after(certificate: &str) -> Option<DateTime<Utc>> {
+    let der = STANDARD.decode(certificate).ok()?;
+    let cert = X509::from_der(&der).ok()?;
+    let epoch = Asn1Time::from_unix(0).ok()?;
+    let diff = epoch.diff(cert.not_after()).ok()?;
+    DateTime::from_timestamp(i64::from(diff.days) * 86_400 + i64::from(diff.secs), 0)
+}
+
 /// The key that signs at `now`: the most recently activated unretired one.
 fn active(keys: &[SamlKey], now: DateTime<Utc>) -> Option<&SamlKey> {
     keys.iter()

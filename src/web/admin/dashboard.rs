@@ -16,6 +16,7 @@ use crate::core::model::UserStatus;
 use crate::core::store::Store;
 use crate::http::error::WebError;
 use crate::http::{AppState, encode};
+use crate::protocols::saml;
 
 /// How far ahead a retiring key or expiring certificate is shown.
 const KEY_WARNING_DAYS: i64 = 30;
@@ -113,16 +114,6 @@ async fn sign_ins(store: &dyn Store, since: DateTime<Utc>) -> Result<(Vec<SignIn
     Ok((rows, totals))
 }
 
-/// When a stored SAML certificate (base64 DER) stops being valid.
-fn certificate_not_after(certificate: &str) -> Option<DateTime<Utc>> {
-    use base64::Engine;
-    let der = base64::engine::general_purpose::STANDARD.decode(certificate).ok()?;
-    let cert = openssl::x509::X509::from_der(&der).ok()?;
-    let epoch = openssl::asn1::Asn1Time::from_unix(0).ok()?;
-    let diff = epoch.diff(cert.not_after()).ok()?;
-    DateTime::from_timestamp(i64::from(diff.days) * 86_400 + i64::from(diff.secs), 0)
-}
-
 /// OIDC signing keys and SAML keys that retire, and SAML certificates that expire, before `now` + 30 days.
 async fn expiring_keys(store: &dyn Store, now: DateTime<Utc>) -> Result<Vec<ExpiringKey>> {
     let horizon = now + Duration::days(KEY_WARNING_DAYS);
@@ -150,7 +141,7 @@ async fn expiring_keys(store: &dyn Store, now: DateTime<Utc>) -> Result<Vec<Expi
                 at: time(retired),
             });
         }
-        if let Some(expires) = certificate_not_after(&key.certificate).filter(|t| *t <= horizon) {
+        if let Some(expires) = saml::keys::certificate_not_after(&key.certificate).filter(|t| *t <= horizon) {
             out.push(ExpiringKey {
                 what: "SAML certificate",
                 id: key.id.clone(),

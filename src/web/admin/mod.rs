@@ -1,8 +1,10 @@
-//! `/admin`: the admin console — a dashboard, users (search, create, one account with its roles, status, factors,
-//! trusted browsers and audit trail) and the audit log with its export. Server-rendered pages over the same `core`
-//! functions as the CLI and the admin API, and the same rules of who may do what (`core::delegation`): a signed-in
-//! person whose roles make them an [`Operator`] (admin, else helpdesk), each page and action asking for the
-//! [`Permission`] the API asks for.
+//! `/admin`: the admin console — a dashboard; users (search, create, one account with its profile, roles,
+//! status, sessions, factors, trusted browsers and audit trail; rename and delete); role policies; OpenID Connect
+//! clients; SAML service providers; signing keys and certificates; hardware tokens; and the audit log with its
+//! export. Server-rendered pages over the same `core` and `protocols` functions as the CLI and the admin API, and
+//! the same rules of who may do what (`core::delegation`): a signed-in person whose roles make them an
+//! [`Operator`] (admin, else helpdesk), each page and action asking for the [`Permission`] the API asks for, so
+//! both write the same audit events.
 //!
 //! Access (`console`):
 //! - not signed in: `/login?return_to=…`, back here afterwards;
@@ -15,12 +17,21 @@
 //!   reauthentication ignores the trusted browser); else 403, audited, saying what to add;
 //! - every change (a POST) also needs a recent sign-in (`enrolment::FRESH_FOR`, as the helpdesk's execute and
 //!   decide do), else `/login?reauth=1&return_to=` the page the form was on; carries a CSRF token; and
-//!   destructive ones (disable, remove a role, revoke trusted browsers) ask for confirmation on a second page
-//!   before acting. The result is a one-time notice on the next page (`notice`).
+//!   destructive ones (disable, delete, remove a role, end sessions, revoke trusted browsers, rotate a secret or a
+//!   key, remove a client or a service provider) ask for confirmation on a second page before acting
+//!   (`confirm`). The result is a one-time notice on the next page (`notice`); a refused form is shown again with
+//!   what was typed and the reason, with a 4xx status, and nothing changed.
 mod audit;
+mod clients;
 mod dashboard;
+mod keys;
 mod notice;
+mod roles;
+mod sps;
+mod tokens;
 mod user;
+mod user_access;
+mod user_profile;
 mod users;
 
 use actix_web::http::StatusCode;
@@ -43,18 +54,72 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/users", web::get().to(users::list))
         .route("/admin/users", web::post().to(users::create))
         .route("/admin/users/{username}", web::get().to(user::show))
-        .route("/admin/users/{username}/roles/add", web::post().to(user::add_role))
+        .route(
+            "/admin/users/{username}/roles/add",
+            web::post().to(user_access::add_role),
+        )
         .route(
             "/admin/users/{username}/roles/remove",
-            web::post().to(user::remove_role),
+            web::post().to(user_access::remove_role),
         )
-        .route("/admin/users/{username}/status", web::post().to(user::set_status))
+        .route(
+            "/admin/users/{username}/status",
+            web::post().to(user_access::set_status),
+        )
         .route(
             "/admin/users/{username}/trusted-browsers/revoke",
-            web::post().to(user::revoke_browsers),
+            web::post().to(user_access::revoke_browsers),
         )
+        .route(
+            "/admin/users/{username}/sessions/end",
+            web::post().to(user_access::end_sessions),
+        )
+        .route("/admin/users/{username}/unlock", web::post().to(user_access::unlock))
+        .route("/admin/users/{username}/profile", web::get().to(user_profile::edit))
+        .route("/admin/users/{username}/profile", web::post().to(user_profile::save))
+        .route("/admin/users/{username}/rename", web::post().to(user_profile::rename))
+        .route("/admin/users/{username}/delete", web::post().to(user_profile::delete))
+        .route("/admin/roles", web::get().to(roles::list))
+        .route("/admin/roles/{role}", web::get().to(roles::show))
+        .route("/admin/roles/{role}", web::post().to(roles::save))
+        .route("/admin/clients", web::get().to(clients::list))
+        .route("/admin/clients", web::post().to(clients::register))
+        .route("/admin/clients/{client_id}", web::get().to(clients::show))
+        .route(
+            "/admin/clients/{client_id}/redirects",
+            web::post().to(clients::update_redirects),
+        )
+        .route(
+            "/admin/clients/{client_id}/secret",
+            web::post().to(clients::rotate_secret),
+        )
+        .route("/admin/clients/{client_id}/remove", web::post().to(clients::remove))
+        .route("/admin/service-providers", web::get().to(sps::list))
+        .route("/admin/service-providers", web::post().to(sps::add))
+        .route("/admin/service-providers/{entity_id}", web::get().to(sps::show))
+        .route("/admin/service-providers/{entity_id}", web::post().to(sps::update))
+        .route(
+            "/admin/service-providers/{entity_id}/remove",
+            web::post().to(sps::remove),
+        )
+        .route("/admin/keys", web::get().to(keys::show))
+        .route("/admin/keys/rotate", web::post().to(keys::rotate_signing_keys))
+        .route("/admin/keys/saml/rotate", web::post().to(keys::rotate_certificate))
+        .route("/admin/hardware-tokens", web::get().to(tokens::list))
+        .route("/admin/hardware-tokens", web::post().to(tokens::import))
         .route("/admin/audit", web::get().to(audit::list))
-        .route("/admin/audit/export", web::get().to(audit::export));
+        .route("/admin/audit/export", web::get().to(audit::export))
+        .route("/static/admin-file.js", web::get().to(file_script));
+}
+
+/// The few lines that read a chosen file into a form's textarea (metadata, seed files).
+static FILE_SCRIPT: &str = include_str!("../../../templates/static/admin-file.js");
+
+async fn file_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CONTENT_TYPE, "text/javascript; charset=utf-8"))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(FILE_SCRIPT)
 }
 
 /// What a request to the console needs beyond an operator.
@@ -114,6 +179,30 @@ pub(super) async fn console(
         return Ok(Err(see_other(format!("/login?reauth=1&return_to={}", encode(back)))));
     }
     Ok(Ok(Console { operator, user, origin }))
+}
+
+/// The console's operator for a page or action that needs `permission` (as the API route of the same thing
+/// does), or the answer to give instead.
+pub(super) async fn gate(
+    req: &HttpRequest,
+    state: &AppState,
+    back: &str,
+    need: Need,
+    permission: Permission,
+) -> Result<Result<Console, HttpResponse>, WebError> {
+    let console = match console(req, state, back, need).await? {
+        Ok(console) => console,
+        Err(answer) => return Ok(Err(answer)),
+    };
+    if let Err(e) = console.operator.require(permission) {
+        return Ok(Err(refused(&e)));
+    }
+    Ok(Ok(console))
+}
+
+/// The error page of a refused action, with the status `http::error` gives the error.
+pub(super) fn refused(e: &crate::core::Error) -> HttpResponse {
+    pages::error_page(crate::http::error::status_of(e), &e.to_string())
 }
 
 /// Where a sign-in too weak for the operator's role goes to reach `needed`.
@@ -179,6 +268,10 @@ struct Layout<'a> {
     section: &'static str,
     audit: bool,
     recovery: bool,
+    roles: bool,
+    clients: bool,
+    sps: bool,
+    keys: bool,
 }
 
 /// The context of a console page: the layout's values, and the one-time notice the browser carries, if any.
@@ -193,6 +286,10 @@ pub(super) fn context(req: &HttpRequest, state: &AppState, console: &Console, se
             section,
             audit: console.may(Permission::ReadAudit),
             recovery: console.may(Permission::Recovery),
+            roles: console.may(Permission::ManageRoles),
+            clients: console.may(Permission::ManageClients),
+            sps: console.may(Permission::ManageServiceProviders),
+            keys: console.may(Permission::ManageKeys),
         },
     );
     ctx.insert("notice", &notice::read(req, state));
@@ -210,6 +307,44 @@ pub(super) fn render(
     let mut response = pages::with_csrf(req, state, status, template, ctx);
     notice::consume(req, state, &mut response);
     response
+}
+
+/// One hidden field of a confirmation's form.
+#[derive(Serialize)]
+pub(super) struct Field {
+    pub name: String,
+    pub value: String,
+}
+
+/// A destructive action's confirmation: what will happen, and the same form again with `confirm=yes`.
+#[derive(Serialize)]
+pub(super) struct Confirmation {
+    pub title: String,
+    pub consequences: Vec<String>,
+    pub action: String,
+    pub fields: Vec<Field>,
+    pub button: &'static str,
+    /// Where "Cancel" goes, and what it says it goes back to.
+    pub cancel: String,
+    pub cancel_label: String,
+}
+
+/// The confirmation page of a destructive action (its form again, with `confirm=yes`); nothing has changed yet.
+pub(super) fn confirm(
+    req: &HttpRequest,
+    state: &AppState,
+    console: &Console,
+    section: &'static str,
+    what: Confirmation,
+) -> HttpResponse {
+    let mut ctx = context(req, state, console, section);
+    ctx.insert("confirm", &what);
+    render(req, state, StatusCode::OK, "admin/confirm.html", ctx)
+}
+
+/// Whether the confirmation page was answered (`confirm=yes`).
+pub(super) fn confirmed(confirm: Option<&str>) -> bool {
+    confirm == Some("yes")
 }
 
 /// Back to `target` after a change, with a one-time notice saying what happened.
@@ -239,7 +374,7 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'@');
 
 /// `text` as one path segment (`.` and `..` escaped, which browsers would otherwise resolve).
-fn encode_path(text: &str) -> String {
+pub(super) fn encode_path(text: &str) -> String {
     if text.chars().all(|c| c == '.') {
         return text.replace('.', "%2E");
     }

@@ -1,53 +1,42 @@
-//! `/admin/users/{username}`: one account — profile, manager, roles (added and removed by administrators),
-//! status (disabled and enabled by whoever may support the account: `require_on`, so never the helpdesk on an
-//! administrator), second factors (listed only: removing one is a factor reset, opened from the helpdesk), trusted
-//! browsers (revoked all at once), open factor-reset requests, and the last 50 audit events about the account
-//! (for those who may read the log). People are shown by username and display name, never by id.
+//! `/admin/users/{username}`: one account — profile and manager (edited on `user_profile`'s page), roles (added
+//! and removed by administrators), status and a locked password (by whoever may support the account:
+//! `require_on`, so never the helpdesk on an administrator), live sessions (ended one or all), second factors
+//! (listed only: removing one is a factor reset, opened from the helpdesk), trusted browsers (revoked all at
+//! once), open factor-reset requests, and the last 50 audit events about the account (for those who may read the
+//! log). People are shown by username and display name, never by id. The actions are in `user_access` and
+//! `user_profile`; `acting` is their common door.
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::{Console, Need, console, context, done, render, time, user_path};
+use super::{Console, Need, console, context, refused, render, time, user_path};
 use crate::core::Error;
 use crate::core::accounts;
 use crate::core::audit::AuditFilter;
 use crate::core::delegation::Permission;
 use crate::core::factors::{FactorKind, FactorStatus, webauthn};
-use crate::core::model::{User, UserStatus};
+use crate::core::model::User;
 use crate::core::policy::enforcement;
 use crate::core::signin::trusted_devices;
 use crate::http::audit_log::{Names, actor_id};
-use crate::http::error::{WebError, status_of};
-use crate::http::form::Form;
+use crate::http::error::WebError;
 use crate::http::{AppState, csrf, encode, pages};
 
 /// How many of the account's audit events the page lists.
 const TRAIL: u64 = 50;
 
+/// The form of every action on an account (each uses its own fields).
 #[derive(Deserialize)]
 pub struct ActionForm {
-    csrf: Option<String>,
-    role: Option<String>,
-    status: Option<String>,
+    pub csrf: Option<String>,
+    pub role: Option<String>,
+    pub status: Option<String>,
+    /// A session's `sid`, or `all`.
+    pub session: Option<String>,
+    /// The new username of a rename.
+    pub username: Option<String>,
     /// `yes` once the confirmation page was answered.
-    confirm: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Field {
-    name: &'static str,
-    value: String,
-}
-
-/// A destructive action's confirmation: what will happen, and the same form again with `confirm=yes`.
-#[derive(Serialize)]
-struct Confirmation {
-    title: String,
-    consequences: Vec<String>,
-    action: String,
-    fields: Vec<Field>,
-    button: &'static str,
-    cancel: String,
+    pub confirm: Option<String>,
 }
 
 fn kind_label(kind: FactorKind) -> &'static str {
@@ -61,7 +50,7 @@ fn kind_label(kind: FactorKind) -> &'static str {
 }
 
 /// The account named in the path, or the 404 page.
-async fn target(state: &AppState, username: &str) -> Result<Result<User, HttpResponse>, WebError> {
+pub(super) async fn target(state: &AppState, username: &str) -> Result<Result<User, HttpResponse>, WebError> {
     match accounts::find(state.store.as_ref(), username).await {
         Ok(user) => Ok(Ok(user)),
         Err(Error::NotFound(_) | Error::Invalid(_)) => Ok(Err(pages::error_page(
@@ -72,12 +61,8 @@ async fn target(state: &AppState, username: &str) -> Result<Result<User, HttpRes
     }
 }
 
-fn refused(e: &Error) -> HttpResponse {
-    pages::error_page(status_of(e), &e.to_string())
-}
-
 /// The account page, with `error` shown above it when an action was refused.
-async fn page(
+pub(super) async fn page(
     req: &HttpRequest,
     state: &AppState,
     console: &Console,
@@ -117,6 +102,17 @@ async fn page(
             serde_json::json!({
                 "browser": d.browser(), "first_seen": time(d.created_at), "last_seen": time(d.last_seen_at),
                 "expires": time(d.expires_at),
+            })
+        })
+        .collect();
+    let sessions: Vec<serde_json::Value> = accounts::sessions(store, now, state.limits, user)
+        .await?
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "id": s.id, "state": s.state, "started": time(s.created_at), "last_seen": time(s.last_seen_at),
+                "signed_in": time(s.auth_time), "expires": time(s.expires_at), "methods": s.amr.join(" "),
+                "ip": s.ip, "browser": s.user_agent.as_deref().map(trusted_devices::device::browser_summary),
             })
         })
         .collect();
@@ -176,6 +172,12 @@ async fn page(
         .require_on(store, Permission::SupportUsers, user)
         .await
         .is_ok();
+    // Renaming and deleting: the API's `require_on(ManageUsers)`.
+    let manage = console
+        .operator
+        .require_on(store, Permission::ManageUsers, user)
+        .await
+        .is_ok();
     let path = user_path(&user.username);
     let read_audit = events.is_some();
     let mut ctx = context(req, state, console, "users");
@@ -188,6 +190,7 @@ async fn page(
             "created": time(user.created_at), "has_password": summary.has_password,
             "mfa_required": summary.mfa_required, "manager": manager, "roles": summary.roles,
             "addable_roles": addable, "factors": factors, "devices": devices, "resets": resets, "events": events,
+            "sessions": sessions, "manage": manage,
             "path": path, "audit_link": format!("/admin/audit?user={}", encode(&user.username)),
             "open_reset_link": format!("/helpdesk/open?user={}", encode(&user.username)),
             "manage_roles": console.may(Permission::ManageUsers), "support": support,
@@ -220,7 +223,7 @@ pub async fn show(
 
 /// The operator and the account of an action, after the CSRF check, the console's door (a change: recent sign-in)
 /// and `permission` (on the account itself when `on_target`); or the answer to give instead.
-async fn acting(
+pub(super) async fn acting(
     req: &HttpRequest,
     state: &AppState,
     username: &str,
@@ -249,216 +252,4 @@ async fn acting(
         return Ok(Err(refused(&e)));
     }
     Ok(Ok((console, user)))
-}
-
-/// The confirmation page of a destructive action (the form again, with `confirm=yes`).
-fn confirm(req: &HttpRequest, state: &AppState, console: &Console, user: &User, what: Confirmation) -> HttpResponse {
-    let mut ctx = context(req, state, console, "users");
-    ctx.insert("confirm", &what);
-    ctx.insert(
-        "person",
-        &serde_json::json!({ "username": user.username, "display_name": user.display_name }),
-    );
-    render(req, state, StatusCode::OK, "admin/confirm.html", ctx)
-}
-
-fn confirmed(form: &ActionForm) -> bool {
-    form.confirm.as_deref() == Some("yes")
-}
-
-fn role_of(form: &ActionForm) -> Result<String, WebError> {
-    let role = form.role.as_deref().map(str::trim).unwrap_or_default();
-    if role.is_empty() {
-        return Err(Error::invalid("Choose a role.").into());
-    }
-    Ok(role.to_string())
-}
-
-pub async fn add_role(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    Form(form): Form<ActionForm>,
-) -> Result<HttpResponse, WebError> {
-    let (console, user) = match acting(&req, &state, &path, &form, Permission::ManageUsers, false).await? {
-        Ok(acting) => acting,
-        Err(answer) => return Ok(answer),
-    };
-    let role = role_of(&form)?;
-    let now = state.clock.now();
-    match accounts::add_role(state.store.as_ref(), now, &console.origin, &user, &role).await {
-        Ok(added) => {
-            let message = if added {
-                format!("Gave {} the role {role}.", user.username)
-            } else {
-                format!("{} already had the role {role}.", user.username)
-            };
-            Ok(done(&state, user_path(&user.username), &message))
-        }
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            page(&req, &state, &console, &user, status_of(&e), Some(e.to_string())).await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-pub async fn remove_role(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    Form(form): Form<ActionForm>,
-) -> Result<HttpResponse, WebError> {
-    let (console, user) = match acting(&req, &state, &path, &form, Permission::ManageUsers, false).await? {
-        Ok(acting) => acting,
-        Err(answer) => return Ok(answer),
-    };
-    let role = role_of(&form)?;
-    if !confirmed(&form) {
-        let mut consequences = vec![format!(
-            "{} ({}) loses what the role {role} gives, from their next request on.",
-            user.display_name, user.username
-        )];
-        if role == "admin" || role == "helpdesk" {
-            consequences.push("They can no longer use this console in that role.".into());
-        }
-        let path = user_path(&user.username);
-        return Ok(confirm(
-            &req,
-            &state,
-            &console,
-            &user,
-            Confirmation {
-                title: format!("Remove the role {role} from {}?", user.username),
-                consequences,
-                action: format!("{path}/roles/remove"),
-                fields: vec![Field {
-                    name: "role",
-                    value: role,
-                }],
-                button: "Remove the role",
-                cancel: path,
-            },
-        ));
-    }
-    let now = state.clock.now();
-    match accounts::remove_role(state.store.as_ref(), now, &console.origin, &user, &role).await {
-        Ok(removed) => {
-            let message = if removed {
-                format!("Removed the role {role} from {}.", user.username)
-            } else {
-                format!("{} did not have the role {role}.", user.username)
-            };
-            Ok(done(&state, user_path(&user.username), &message))
-        }
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            page(&req, &state, &console, &user, status_of(&e), Some(e.to_string())).await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// `status=disabled` (confirmed first: every session of the user ends) or `status=active`.
-pub async fn set_status(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    Form(form): Form<ActionForm>,
-) -> Result<HttpResponse, WebError> {
-    let (console, user) = match acting(&req, &state, &path, &form, Permission::SupportUsers, true).await? {
-        Ok(acting) => acting,
-        Err(answer) => return Ok(answer),
-    };
-    let status = match form.status.as_deref() {
-        Some("disabled") => UserStatus::Disabled,
-        Some("active") => UserStatus::Active,
-        _ => return Err(Error::invalid("Choose disabled or active.").into()),
-    };
-    let back = user_path(&user.username);
-    if status == user.status {
-        let message = format!("{} is already {}.", user.username, status.as_str());
-        return Ok(done(&state, back, &message));
-    }
-    if status == UserStatus::Disabled && !confirmed(&form) {
-        let mut consequences = vec![
-            format!(
-                "{} ({}) can no longer sign in, and every session of theirs ends now, with the tokens it earned.",
-                user.display_name, user.username
-            ),
-            "Their password, factors and roles stay: enabling the account again restores sign-in.".into(),
-        ];
-        if user.id == console.user.id {
-            consequences.push("This is your own account: you will be signed out at once.".into());
-        }
-        return Ok(confirm(
-            &req,
-            &state,
-            &console,
-            &user,
-            Confirmation {
-                title: format!("Disable {}?", user.username),
-                consequences,
-                action: format!("{back}/status"),
-                fields: vec![Field {
-                    name: "status",
-                    value: "disabled".into(),
-                }],
-                button: "Disable the account",
-                cancel: back,
-            },
-        ));
-    }
-    accounts::set_status(state.store.as_ref(), state.clock.now(), &console.origin, &user, status).await?;
-    let message = if status == UserStatus::Disabled {
-        format!("Disabled {}; their sessions ended.", user.username)
-    } else {
-        format!("Enabled {}: they can sign in again.", user.username)
-    };
-    Ok(done(&state, back, &message))
-}
-
-pub async fn revoke_browsers(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    Form(form): Form<ActionForm>,
-) -> Result<HttpResponse, WebError> {
-    let (console, user) = match acting(&req, &state, &path, &form, Permission::SupportUsers, true).await? {
-        Ok(acting) => acting,
-        Err(answer) => return Ok(answer),
-    };
-    let back = user_path(&user.username);
-    if !confirmed(&form) {
-        return Ok(confirm(
-            &req,
-            &state,
-            &console,
-            &user,
-            Confirmation {
-                title: format!("Revoke every trusted browser of {}?", user.username),
-                consequences: vec![format!(
-                    "{} ({}) is asked for a second factor at their next sign-in in every browser; their current \
-                     sessions stay.",
-                    user.display_name, user.username
-                )],
-                action: format!("{back}/trusted-browsers/revoke"),
-                fields: Vec::new(),
-                button: "Revoke all trusted browsers",
-                cancel: back,
-            },
-        ));
-    }
-    let revoked = trusted_devices::revoke_all(
-        state.store.as_ref(),
-        state.clock.now(),
-        &console.origin,
-        &user.id,
-        "admin",
-    )
-    .await?;
-    let message = match revoked {
-        0 => format!("{} had no trusted browser.", user.username),
-        1 => format!("Revoked the one trusted browser of {}.", user.username),
-        n => format!("Revoked {n} trusted browsers of {}.", user.username),
-    };
-    Ok(done(&state, back, &message))
 }

@@ -101,3 +101,89 @@ pub(crate) fn notice(page: &Page) -> Option<String> {
     let close = text.find("</p>")?;
     Some(text[open..close].to_string())
 }
+
+/// A console server whose passwords lock after `failures` wrong ones (until cleared), for the unlock tests.
+pub(crate) async fn console_server_with_lockout(failures: &str) -> (TestServer, TestDb) {
+    let db = TestDb::new().await;
+    let server = TestServer::start_with(
+        &db.url,
+        Some("http://localhost:{port}"),
+        &[("GATEHOUSE_PASSWORD_LOCKOUT_FAILURES", failures)],
+    )
+    .await;
+    (server, db)
+}
+
+/// The newest audit event of `kind`.
+pub(crate) async fn newest(server: &TestServer, kind: &str) -> gatehouse::core::audit::AuditEvent {
+    crate::api::common::last_event(server, kind).await
+}
+
+/// How many audit events of `kind` there are.
+pub(crate) async fn events_of(server: &TestServer, kind: &str) -> usize {
+    crate::api::common::count_events(server, kind).await
+}
+
+/// Asserts that the console wrote the event the admin API writes for the same action: the same kind, outcome and
+/// details (but for the members named `volatile`, which differ by nature, such as generated ids), the console's
+/// actor the administrator who acted (`user:<id>`) and the API's its service client.
+pub(crate) fn assert_as_api(
+    console: &gatehouse::core::audit::AuditEvent,
+    api: &gatehouse::core::audit::AuditEvent,
+    operator: &gatehouse::core::model::User,
+    volatile: &[&str],
+) {
+    fn without(value: &Value, volatile: &[&str]) -> Value {
+        match value {
+            Value::Object(members) => Value::Object(
+                members
+                    .iter()
+                    .map(|(k, v)| {
+                        let v = if volatile.contains(&k.as_str()) {
+                            Value::Null
+                        } else {
+                            without(v, volatile)
+                        };
+                        (k.clone(), v)
+                    })
+                    .collect(),
+            ),
+            Value::Array(items) => Value::Array(items.iter().map(|v| without(v, volatile)).collect()),
+            other => other.clone(),
+        }
+    }
+    assert_eq!(console.kind, api.kind);
+    assert_eq!(console.outcome, api.outcome, "{}", console.kind);
+    assert_eq!(
+        without(&console.details, volatile),
+        without(&api.details, volatile),
+        "{}: the console's details differ from the API's",
+        console.kind
+    );
+    assert_eq!(
+        console.actor.as_deref(),
+        Some(format!("user:{}", operator.id).as_str()),
+        "{}",
+        console.kind
+    );
+    assert_eq!(api.actor.as_deref(), Some("client:svc-admin"), "{}", api.kind);
+}
+
+/// An admin service token for the API on `server`, to do the same action as the console there.
+pub(crate) async fn api_admin(server: &TestServer) -> String {
+    crate::api::common::token_with_role(server, "admin").await
+}
+
+/// The newest audit event of `kind` about the user `user_id`.
+pub(crate) async fn event_about(server: &TestServer, user_id: &str, kind: &str) -> gatehouse::core::audit::AuditEvent {
+    server
+        .state()
+        .store
+        .list_audit(Some(user_id), 200)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.event.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind} event about {user_id}"))
+        .event
+}

@@ -1,8 +1,13 @@
 //! The admin console under `/admin` through the real server: who gets in (sign-in, role, the sign-in's strength,
 //! a recent sign-in for changes, CSRF), the users pages (search, pages, create, roles, status, trusted browsers,
-//! each destructive change confirmed first), the audit log (filter, pages, export) and the dashboard.
+//! profile, rename, delete, sessions, unlock, each destructive change confirmed first), role policies, clients,
+//! service providers, keys and hardware tokens (each change's audit event compared with the API's), the audit log
+//! (filter, pages, export) and the dashboard.
 mod access;
 pub(crate) mod common;
 mod dashboard;
+mod federation;
 mod log;
+mod profile;
+mod settings;
 mod users;

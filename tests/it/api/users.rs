@@ -255,7 +255,7 @@ async fn profile_changes_rename_delete_and_sessions_go_through_the_same_rules_as
         assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
     }
 
-    // null removes; a cycle is refused at the field, and nothing else in the body is applied after it.
+    // null removes; a cycle is refused at the field, and no member of that body is applied.
     let cleared = call(
         &server,
         "PATCH",
@@ -270,11 +270,16 @@ async fn profile_changes_rename_delete_and_sessions_go_through_the_same_rules_as
         "PATCH",
         "/api/v1/users/mona",
         Some(&token),
-        Some(&json!({ "manager": "nick" })),
+        Some(&json!({ "display_name": "Mona M.", "manager": "nick" })),
     )
     .await;
     cycle.assert_problem(400);
     assert_eq!(cycle.json["errors"][0]["field"], "manager");
+    assert_eq!(
+        server.user("mona").await.display_name,
+        "mona",
+        "a refusal changes nothing, not even the members before it"
+    );
     let taken = call(
         &server,
         "PATCH",

@@ -1,0 +1,429 @@
+//! `/admin/clients`: OpenID Connect clients — the list, registering one (id, redirect URIs one a line, public or
+//! confidential, grants, trusted, service role, the `gatehouse:admin` scope), one client with its settings, its
+//! redirect URIs changed, its secret rotated and its removal. Every change goes through
+//! `protocols::oidc::clients` with `Permission::ManageClients`, as `/api/v1/clients` and `gatehouse client …` do,
+//! so the checks and the audit events are the same; this instance's client cache forgets the client at once
+//! (others within `client_cache::TTL`).
+//!
+//! A confidential client's secret is shown once, on the page that answers the registration or the rotation (not
+//! a redirect, so it is in no address and no notice cookie; every page is `no-store`), with a warning that it is
+//! not shown again. Rotating and removing are confirmed first.
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+use super::{Confirmation, Console, Need, confirm, confirmed, context, done, encode_path, gate, refused, render, time};
+use crate::core::Error;
+use crate::core::delegation::Permission;
+use crate::core::oauth::{ADMIN_SCOPE, Client};
+use crate::http::error::{WebError, status_of};
+use crate::http::form::Form;
+use crate::http::{AppState, csrf};
+use crate::protocols::oidc::Provider;
+use crate::protocols::oidc::clients::{self, NewClient, RedirectChanges};
+
+/// The grants the form offers: its field, the grant, what the form calls it.
+const GRANT_FIELDS: [(&str, &str, &str); 4] = [
+    (
+        "grant_authorization_code",
+        "authorization_code",
+        "Authorization code (sign-in in a browser)",
+    ),
+    ("grant_refresh_token", "refresh_token", "Refresh tokens"),
+    (
+        "grant_client_credentials",
+        "client_credentials",
+        "Client credentials (a service, no person)",
+    ),
+    (
+        "grant_device_code",
+        "urn:ietf:params:oauth:grant-type:device_code",
+        "Device code (TVs, command lines)",
+    ),
+];
+
+/// The roles a service client may act with at the admin API.
+const SERVICE_ROLES: [&str; 3] = ["admin", "helpdesk", "auditor"];
+
+fn client_path(client_id: &str) -> String {
+    format!("/admin/clients/{}", encode_path(client_id))
+}
+
+/// One client as the pages show it (never its secret or the secret's digest).
+fn view(c: &Client) -> serde_json::Value {
+    serde_json::json!({
+        "client_id": c.client_id, "path": client_path(&c.client_id), "public": c.public,
+        "auth_method": c.auth_method.as_str(), "redirect_uris": c.redirect_uris,
+        "post_logout_redirect_uris": c.post_logout_redirect_uris, "grants": c.grants, "trusted": c.trusted,
+        "created": time(c.created_at), "signing_alg": c.signing_alg, "has_jwks": c.jwks.is_some(),
+        "backchannel_logout_uri": c.backchannel_logout_uri, "min_acr": c.min_acr,
+        "service_role": c.service_role.map(|r| r.as_str()), "extra_scopes": c.extra_scopes,
+    })
+}
+
+/// What the registration form was given, to show it again with the error.
+#[derive(Serialize)]
+struct Entered {
+    client_id: String,
+    redirect_uris: String,
+    public: bool,
+    grants: Vec<String>,
+    trusted: bool,
+    service_role: String,
+    admin_scope: bool,
+}
+
+impl Default for Entered {
+    fn default() -> Self {
+        Entered {
+            client_id: String::new(),
+            redirect_uris: String::new(),
+            public: false,
+            grants: vec!["grant_authorization_code".into(), "grant_refresh_token".into()],
+            trusted: false,
+            service_role: String::new(),
+            admin_scope: false,
+        }
+    }
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+async fn list_page(
+    req: &HttpRequest,
+    state: &AppState,
+    console: &Console,
+    entered: Entered,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<HttpResponse, WebError> {
+    let clients: Vec<serde_json::Value> = state.store.list_clients().await?.iter().map(view).collect();
+    let grants: Vec<serde_json::Value> = GRANT_FIELDS
+        .iter()
+        .map(|(field, grant, label)| {
+            serde_json::json!({ "field": field, "grant": grant, "label": label,
+                "checked": entered.grants.iter().any(|g| g == field) })
+        })
+        .collect();
+    let mut ctx = context(req, state, console, "clients");
+    ctx.insert("clients", &clients);
+    ctx.insert("grants", &grants);
+    ctx.insert("service_roles", &SERVICE_ROLES);
+    ctx.insert("admin_scope", ADMIN_SCOPE);
+    ctx.insert("entered", &entered);
+    ctx.insert("form_error", &error);
+    Ok(render(req, state, status, "admin/clients.html", ctx))
+}
+
+pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
+    let console = match gate(&req, &state, "/admin/clients", Need::Look, Permission::ManageClients).await? {
+        Ok(console) => console,
+        Err(answer) => return Ok(answer),
+    };
+    list_page(&req, &state, &console, Entered::default(), StatusCode::OK, None).await
+}
+
+/// The page that shows a secret, once.
+fn secret_page(
+    req: &HttpRequest,
+    state: &AppState,
+    console: &Console,
+    client: &Client,
+    secret: Option<&str>,
+    registered: bool,
+) -> HttpResponse {
+    let mut ctx = context(req, state, console, "clients");
+    ctx.insert("client", &view(client));
+    ctx.insert("secret", &secret);
+    ctx.insert("registered", &registered);
+    render(req, state, StatusCode::OK, "admin/client_secret.html", ctx)
+}
+
+/// Registers a client from the form; the answer shows its secret once.
+pub async fn register(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.get("csrf").map(String::as_str))?;
+    let console = match gate(&req, &state, "/admin/clients", Need::Change, Permission::ManageClients).await? {
+        Ok(console) => console,
+        Err(answer) => return Ok(answer),
+    };
+    let text = |name: &str| form.get(name).map(|v| v.trim().to_string()).unwrap_or_default();
+    let entered = Entered {
+        client_id: text("client_id"),
+        redirect_uris: text("redirect_uris"),
+        public: text("type") == "public",
+        grants: GRANT_FIELDS
+            .iter()
+            .map(|(field, _, _)| field.to_string())
+            .filter(|field| form.contains_key(field))
+            .collect(),
+        trusted: form.contains_key("trusted"),
+        service_role: text("service_role"),
+        admin_scope: form.contains_key("admin_scope"),
+    };
+    if !matches!(text("type").as_str(), "public" | "confidential") {
+        let message = "Type: choose a public or a confidential client.".to_string();
+        return list_page(&req, &state, &console, entered, StatusCode::BAD_REQUEST, Some(message)).await;
+    }
+    let new = NewClient {
+        client_id: entered.client_id.clone(),
+        redirect_uris: lines(&entered.redirect_uris),
+        public: entered.public,
+        grants: GRANT_FIELDS
+            .iter()
+            .filter(|(field, _, _)| entered.grants.iter().any(|g| g == field))
+            .map(|(_, grant, _)| grant.to_string())
+            .collect(),
+        trusted: entered.trusted,
+        service_role: Some(entered.service_role.clone()).filter(|r| !r.is_empty()),
+        extra_scopes: if entered.admin_scope {
+            vec![ADMIN_SCOPE.to_string()]
+        } else {
+            Vec::new()
+        },
+        ..Default::default()
+    };
+    match clients::register(state.store.as_ref(), state.clock.now(), &console.origin, new).await {
+        Ok((client, secret)) => Ok(secret_page(&req, &state, &console, &client, secret.as_deref(), true)),
+        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
+            list_page(&req, &state, &console, entered, status_of(&e), Some(e.to_string())).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn client_page(
+    req: &HttpRequest,
+    state: &AppState,
+    console: &Console,
+    client: &Client,
+    entered: Option<(String, String)>,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<HttpResponse, WebError> {
+    let (redirects, post_logout) = entered.unwrap_or_else(|| {
+        (
+            client.redirect_uris.join("\n"),
+            client.post_logout_redirect_uris.join("\n"),
+        )
+    });
+    let mut ctx = context(req, state, console, "clients");
+    ctx.insert("client", &view(client));
+    ctx.insert(
+        "entered",
+        &serde_json::json!({ "redirect_uris": redirects, "post_logout_redirect_uris": post_logout }),
+    );
+    ctx.insert("form_error", &error);
+    Ok(render(req, state, status, "admin/client.html", ctx))
+}
+
+/// The client named in the path, or the 404 page.
+async fn target(state: &AppState, client_id: &str) -> Result<Result<Client, HttpResponse>, WebError> {
+    match state.store.client(client_id).await? {
+        Some(client) => Ok(Ok(client)),
+        None => Ok(Err(refused(&Error::NotFound(format!(
+            "client '{}'",
+            crate::core::model::truncate(client_id, 128)
+        ))))),
+    }
+}
+
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let console = match gate(&req, &state, &client_path(&path), Need::Look, Permission::ManageClients).await? {
+        Ok(console) => console,
+        Err(answer) => return Ok(answer),
+    };
+    let client = match target(&state, &path).await? {
+        Ok(client) => client,
+        Err(answer) => return Ok(answer),
+    };
+    client_page(&req, &state, &console, &client, None, StatusCode::OK, None).await
+}
+
+#[derive(Deserialize)]
+pub struct ClientForm {
+    csrf: Option<String>,
+    redirect_uris: Option<String>,
+    post_logout_redirect_uris: Option<String>,
+    confirm: Option<String>,
+}
+
+/// The console's door for a change to the client in the path.
+async fn acting(
+    req: &HttpRequest,
+    state: &AppState,
+    client_id: &str,
+    form: &ClientForm,
+) -> Result<Result<(Console, Client), HttpResponse>, WebError> {
+    csrf::verify(req, state, form.csrf.as_deref())?;
+    let console = match gate(
+        req,
+        state,
+        &client_path(client_id),
+        Need::Change,
+        Permission::ManageClients,
+    )
+    .await?
+    {
+        Ok(console) => console,
+        Err(answer) => return Ok(Err(answer)),
+    };
+    Ok(target(state, client_id).await?.map(|client| (console, client)))
+}
+
+/// Replaces both redirect lists (one URI a line; empty clears, except that a client with the authorization_code
+/// grant keeps at least one redirect URI).
+pub async fn update_redirects(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    op: web::Data<Provider>,
+    path: web::Path<String>,
+    Form(form): Form<ClientForm>,
+) -> Result<HttpResponse, WebError> {
+    let (console, client) = match acting(&req, &state, &path, &form).await? {
+        Ok(acting) => acting,
+        Err(answer) => return Ok(answer),
+    };
+    let redirects = form.redirect_uris.clone().unwrap_or_default();
+    let post_logout = form.post_logout_redirect_uris.clone().unwrap_or_default();
+    let changes = RedirectChanges {
+        redirect_uris: Some(lines(&redirects)),
+        post_logout_redirect_uris: Some(lines(&post_logout)),
+    };
+    match clients::update(state.store.as_ref(), state.clock.now(), &console.origin, &path, changes).await {
+        Ok(updated) => {
+            op.clients.forget(&path);
+            let message = if updated.redirect_uris == client.redirect_uris
+                && updated.post_logout_redirect_uris == client.post_logout_redirect_uris
+            {
+                format!("The redirect URIs of {} already were so.", client.client_id)
+            } else {
+                format!("Changed the redirect URIs of {}.", client.client_id)
+            };
+            Ok(done(&state, client_path(&client.client_id), &message))
+        }
+        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
+            let entered = Some((redirects, post_logout));
+            client_page(
+                &req,
+                &state,
+                &console,
+                &client,
+                entered,
+                status_of(&e),
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Replaces a confidential client's secret, after confirming; the new one is shown once.
+pub async fn rotate_secret(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    op: web::Data<Provider>,
+    path: web::Path<String>,
+    Form(form): Form<ClientForm>,
+) -> Result<HttpResponse, WebError> {
+    let (console, client) = match acting(&req, &state, &path, &form).await? {
+        Ok(acting) => acting,
+        Err(answer) => return Ok(answer),
+    };
+    let back = client_path(&client.client_id);
+    if client.public {
+        return Ok(refused(&Error::invalid(format!(
+            "{} is a public client: it has no secret.",
+            client.client_id
+        ))));
+    }
+    if !confirmed(form.confirm.as_deref()) {
+        return Ok(confirm(
+            &req,
+            &state,
+            &console,
+            "clients",
+            Confirmation {
+                title: format!("Rotate the secret of {}?", client.client_id),
+                consequences: vec![
+                    "The current secret stops working at once here, and on other instances within 5 seconds: the \
+                     application cannot get tokens until it is given the new one."
+                        .into(),
+                    "The new secret is shown once, on the next page.".into(),
+                ],
+                action: format!("{back}/secret"),
+                fields: Vec::new(),
+                button: "Rotate the secret",
+                cancel: back,
+                cancel_label: format!("the client {}", client.client_id),
+            },
+        ));
+    }
+    let secret = clients::rotate_secret(state.store.as_ref(), state.clock.now(), &console.origin, &path).await?;
+    op.clients.forget(&path);
+    Ok(secret_page(&req, &state, &console, &client, Some(&secret), false))
+}
+
+/// Removes a client, after confirming; back to the list.
+pub async fn remove(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    op: web::Data<Provider>,
+    path: web::Path<String>,
+    Form(form): Form<ClientForm>,
+) -> Result<HttpResponse, WebError> {
+    let (console, client) = match acting(&req, &state, &path, &form).await? {
+        Ok(acting) => acting,
+        Err(answer) => return Ok(answer),
+    };
+    let back = client_path(&client.client_id);
+    if !confirmed(form.confirm.as_deref()) {
+        let mut consequences = vec![
+            format!(
+                "{} can no longer sign anybody in or get tokens; the tokens it was issued stop at their next check.",
+                client.client_id
+            ),
+            "Registering it again gives it a new secret; consents given to it are asked for again.".into(),
+        ];
+        if client.service_role.is_some() {
+            consequences.push("Scripts that use it with the admin API stop working.".into());
+        }
+        return Ok(confirm(
+            &req,
+            &state,
+            &console,
+            "clients",
+            Confirmation {
+                title: format!("Remove the client {}?", client.client_id),
+                consequences,
+                action: format!("{back}/remove"),
+                fields: Vec::new(),
+                button: "Remove the client",
+                cancel: back,
+                cancel_label: format!("the client {}", client.client_id),
+            },
+        ));
+    }
+    clients::remove(state.store.as_ref(), state.clock.now(), &console.origin, &path).await?;
+    op.clients.forget(&path);
+    Ok(done(
+        &state,
+        "/admin/clients".into(),
+        &format!("Removed the client {}.", client.client_id),
+    ))
+}

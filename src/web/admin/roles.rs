@@ -1,0 +1,508 @@
+//! `/admin/roles` and `/admin/roles/{role}`: every role's sign-in policy — the factor kinds that count, whether a
+//! second factor is required and from when, the grace days, how long a browser may be trusted, the
+//! re-authentication limits, the IP allow and deny lists, the factor-reset delay — shown, and changed in one form
+//! through `core::policy::roles::set`, as `PATCH /api/v1/roles/{role}` and `gatehouse role set` do (administrators:
+//! `Permission::ManageRoles`). The form is parsed into a whole `PolicyChange`, checked as a whole
+//! (`RolePolicy::validate`, then the core's check against the role sets users hold): a refusal names the field,
+//! shows the form again as typed, and changes nothing.
+//!
+//! A change that makes a second factor required of the role, or narrows the kinds that count while one is
+//! required, is confirmed first when members of the role have no active factor of a kind that still counts: the
+//! page says how many (and who, the first ten), since they will have to add one at their next sign-in.
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::HashMap;
+
+use super::{Confirmation, Console, Field, Need, confirm, confirmed, context, done, encode_path, gate, render, time};
+use crate::core::delegation::Permission;
+use crate::core::factors::{FactorKind, FactorStatus};
+use crate::core::policy::{
+    ALL_KINDS, MAX_CIDRS, MAX_DAYS, MAX_MINUTES, MAX_RECOVERY_DELAY_MINUTES, PolicyChange, RolePolicy, roles,
+};
+use crate::core::signin::ip_rules;
+use crate::core::store::Store;
+use crate::core::{Error, Result};
+use crate::http::error::{WebError, status_of};
+use crate::http::form::Form;
+use crate::http::{AppState, csrf, pages};
+
+/// Members looked at for the tightening warning; a larger role is confirmed without counting.
+const MAX_MEMBERS_CHECKED: usize = 2000;
+/// Members named on the confirmation.
+const NAMED: usize = 10;
+
+fn role_path(role: &str) -> String {
+    format!("/admin/roles/{}", encode_path(role))
+}
+
+fn kind_label(kind: FactorKind) -> &'static str {
+    match kind {
+        FactorKind::WebAuthn => "Security keys and passkeys",
+        FactorKind::Totp => "Authenticator apps",
+        FactorKind::OathToken => "Hardware tokens",
+        FactorKind::Sms => "Text messages",
+        FactorKind::RecoveryCode => "Recovery codes (a backup only)",
+    }
+}
+
+fn minutes(value: Option<u32>) -> String {
+    value.map(|m| m.to_string()).unwrap_or_default()
+}
+
+/// The policy form's values: as stored, or as typed when a change was refused.
+#[derive(Serialize)]
+struct Entered {
+    kinds: Vec<String>,
+    mfa_required: bool,
+    enforce_from: String,
+    grace_days: String,
+    trusted_device_days: String,
+    reauth_absolute_minutes: String,
+    reauth_idle_minutes: String,
+    ip_allow: String,
+    ip_deny: String,
+    recovery_delay_minutes: String,
+}
+
+impl Entered {
+    fn of(p: &RolePolicy) -> Self {
+        let lines = |nets: &[ipnet::IpNet]| nets.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("\n");
+        Entered {
+            kinds: p.allowed_factors.iter().map(|k| k.as_str().to_string()).collect(),
+            mfa_required: p.mfa_required,
+            enforce_from: p.enforce_from.map(|d| d.to_string()).unwrap_or_default(),
+            grace_days: p.grace_days.to_string(),
+            trusted_device_days: p.trusted_device_days.to_string(),
+            reauth_absolute_minutes: minutes(p.reauth_absolute_minutes),
+            reauth_idle_minutes: minutes(p.reauth_idle_minutes),
+            ip_allow: lines(&p.ip.allow),
+            ip_deny: lines(&p.ip.deny),
+            recovery_delay_minutes: minutes(p.recovery_delay_minutes),
+        }
+    }
+
+    fn from_form(form: &HashMap<String, String>) -> Self {
+        let text = |name: &str| form.get(name).map(|v| v.trim().to_string()).unwrap_or_default();
+        Entered {
+            kinds: ALL_KINDS
+                .iter()
+                .map(|k| k.as_str())
+                .filter(|k| form.contains_key(&format!("kind_{k}")))
+                .map(str::to_string)
+                .collect(),
+            mfa_required: form.contains_key("mfa_required"),
+            enforce_from: text("enforce_from"),
+            grace_days: text("grace_days"),
+            trusted_device_days: text("trusted_device_days"),
+            reauth_absolute_minutes: text("reauth_absolute_minutes"),
+            reauth_idle_minutes: text("reauth_idle_minutes"),
+            ip_allow: text("ip_allow"),
+            ip_deny: text("ip_deny"),
+            recovery_delay_minutes: text("recovery_delay_minutes"),
+        }
+    }
+
+    /// The form's fields again, for the confirmation page to post.
+    fn fields(&self) -> Vec<Field> {
+        let mut fields: Vec<Field> = self
+            .kinds
+            .iter()
+            .map(|k| Field {
+                name: format!("kind_{k}"),
+                value: "on".into(),
+            })
+            .collect();
+        if self.mfa_required {
+            fields.push(Field {
+                name: "mfa_required".into(),
+                value: "on".into(),
+            });
+        }
+        for (name, value) in [
+            ("enforce_from", &self.enforce_from),
+            ("grace_days", &self.grace_days),
+            ("trusted_device_days", &self.trusted_device_days),
+            ("reauth_absolute_minutes", &self.reauth_absolute_minutes),
+            ("reauth_idle_minutes", &self.reauth_idle_minutes),
+            ("ip_allow", &self.ip_allow),
+            ("ip_deny", &self.ip_deny),
+            ("recovery_delay_minutes", &self.recovery_delay_minutes),
+        ] {
+            fields.push(Field {
+                name: name.into(),
+                value: value.clone(),
+            });
+        }
+        fields
+    }
+
+    /// The whole change the form asks for; a refusal names the field as the form labels it.
+    fn change(&self) -> Result<PolicyChange> {
+        let count = |label: &str, text: &str, max: u32| -> Result<u32> {
+            let n = text
+                .parse::<u32>()
+                .map_err(|_| Error::invalid(format!("{label}: a whole number from 0 to {max}.")))?;
+            if n > max {
+                return Err(Error::invalid(format!("{label}: a whole number from 0 to {max}.")));
+            }
+            Ok(n)
+        };
+        let optional = |label: &str, text: &str, max: u32| -> Result<Option<u32>> {
+            if text.is_empty() {
+                return Ok(None);
+            }
+            match text.parse::<u32>() {
+                Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
+                _ => Err(Error::invalid(format!(
+                    "{label}: a whole number from 1 to {max}, or empty for the server's."
+                ))),
+            }
+        };
+        let cidrs = |label: &str, text: &str| -> Result<Vec<ipnet::IpNet>> {
+            let items: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            if items.len() > MAX_CIDRS {
+                return Err(Error::invalid(format!("{label}: at most {MAX_CIDRS} entries.")));
+            }
+            items
+                .into_iter()
+                .map(|item| ip_rules::parse_cidr(item).map_err(|e| Error::invalid(format!("{label}: {e}"))))
+                .collect()
+        };
+        let kinds: Vec<FactorKind> = self.kinds.iter().filter_map(|k| FactorKind::parse(k)).collect();
+        if kinds.is_empty() {
+            return Err(Error::invalid("Factors that count: tick at least one kind."));
+        }
+        let enforce_from = if self.enforce_from.is_empty() {
+            None
+        } else {
+            Some(
+                NaiveDate::parse_from_str(&self.enforce_from, "%Y-%m-%d")
+                    .ok()
+                    .filter(|_| self.enforce_from.len() == 10)
+                    .ok_or_else(|| Error::invalid("Required from: a date as YYYY-MM-DD, or empty for at once."))?,
+            )
+        };
+        Ok(PolicyChange {
+            allowed_factors: Some(kinds),
+            mfa_required: Some(self.mfa_required),
+            enforce_from: Some(enforce_from),
+            grace_days: Some(count("Grace days", &self.grace_days, MAX_DAYS)?),
+            trusted_device_days: Some(count("Trusted browser days", &self.trusted_device_days, MAX_DAYS)?),
+            reauth_absolute_minutes: Some(optional(
+                "Sign in again after (minutes)",
+                &self.reauth_absolute_minutes,
+                MAX_MINUTES,
+            )?),
+            reauth_idle_minutes: Some(optional(
+                "Sign in again after inactivity (minutes)",
+                &self.reauth_idle_minutes,
+                MAX_MINUTES,
+            )?),
+            ip_allow: Some(cidrs("Allowed networks", &self.ip_allow)?),
+            ip_deny: Some(cidrs("Refused networks", &self.ip_deny)?),
+            recovery_delay_minutes: Some(optional(
+                "Factor-reset delay (minutes)",
+                &self.recovery_delay_minutes,
+                MAX_RECOVERY_DELAY_MINUTES,
+            )?),
+        })
+    }
+}
+
+/// One role in the list.
+#[derive(Serialize)]
+struct Row {
+    name: String,
+    description: String,
+    path: String,
+    members: u64,
+    factors: String,
+    mfa: String,
+    trusted_device_days: u32,
+    reauth: String,
+    ip: String,
+}
+
+fn mfa_text(p: &RolePolicy) -> String {
+    match (p.mfa_required, p.enforce_from) {
+        (false, _) => "not required".into(),
+        (true, None) => "required".into(),
+        (true, Some(from)) if p.grace_days > 0 => format!("required from {from} (+{} days' grace)", p.grace_days),
+        (true, Some(from)) => format!("required from {from}"),
+    }
+}
+
+pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
+    let console = match gate(&req, &state, "/admin/roles", Need::Look, Permission::ManageRoles).await? {
+        Ok(console) => console,
+        Err(answer) => return Ok(answer),
+    };
+    let store = state.store.as_ref();
+    let all = roles::list(store, state.clock.now()).await?;
+    let described = store.list_roles().await?;
+    let mut rows = Vec::with_capacity(all.len());
+    for p in &all {
+        let reauth = match (p.reauth_absolute_minutes, p.reauth_idle_minutes) {
+            (None, None) => "the server's".to_string(),
+            (a, i) => format!(
+                "{} absolute, {} idle",
+                a.map_or("server".into(), |m| format!("{m} min")),
+                i.map_or("server".into(), |m| format!("{m} min"))
+            ),
+        };
+        rows.push(Row {
+            description: described
+                .iter()
+                .find(|r| r.name == p.role)
+                .map(|r| r.description.clone())
+                .unwrap_or_default(),
+            path: role_path(&p.role),
+            members: store.count_users_with_role(&p.role).await?,
+            factors: p
+                .allowed_factors
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            mfa: mfa_text(p),
+            trusted_device_days: p.trusted_device_days,
+            reauth,
+            ip: if p.ip.allow.is_empty() && p.ip.deny.is_empty() {
+                "anywhere".into()
+            } else {
+                format!("{} allowed, {} refused", p.ip.allow.len(), p.ip.deny.len())
+            },
+            name: p.role.clone(),
+        });
+    }
+    let mut ctx = context(&req, &state, &console, "roles");
+    ctx.insert("rows", &rows);
+    Ok(render(&req, &state, StatusCode::OK, "admin/roles.html", ctx))
+}
+
+/// The role named in the path, or the 404 page.
+async fn known(store: &dyn Store, role: &str) -> Result<Option<String>> {
+    Ok(store
+        .list_roles()
+        .await?
+        .into_iter()
+        .find(|r| r.name == role)
+        .map(|r| r.description))
+}
+
+fn no_such_role(role: &str) -> HttpResponse {
+    pages::error_page(
+        StatusCode::NOT_FOUND,
+        &format!("There is no role {}.", crate::core::model::truncate(role, 64)),
+    )
+}
+
+async fn form_page(
+    req: &HttpRequest,
+    state: &AppState,
+    console: &Console,
+    policy: &RolePolicy,
+    entered: Entered,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<HttpResponse, WebError> {
+    let store = state.store.as_ref();
+    let description = known(store, &policy.role).await?.unwrap_or_default();
+    let kinds: Vec<serde_json::Value> = ALL_KINDS
+        .iter()
+        .map(|k| {
+            serde_json::json!({ "name": k.as_str(), "label": kind_label(*k),
+                "checked": entered.kinds.iter().any(|e| e == k.as_str()) })
+        })
+        .collect();
+    let mut ctx = context(req, state, console, "roles");
+    ctx.insert(
+        "role",
+        &serde_json::json!({
+            "name": policy.role, "description": description, "path": role_path(&policy.role),
+            "members": store.count_users_with_role(&policy.role).await?, "updated": time(policy.updated_at),
+            "mfa": mfa_text(policy), "kinds": kinds,
+        }),
+    );
+    ctx.insert("entered", &entered);
+    ctx.insert(
+        "limits",
+        &serde_json::json!({ "days": MAX_DAYS, "minutes": MAX_MINUTES, "delay": MAX_RECOVERY_DELAY_MINUTES }),
+    );
+    ctx.insert("form_error", &error);
+    Ok(render(req, state, status, "admin/role.html", ctx))
+}
+
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, WebError> {
+    let console = match gate(&req, &state, &role_path(&path), Need::Look, Permission::ManageRoles).await? {
+        Ok(console) => console,
+        Err(answer) => return Ok(answer),
+    };
+    if known(state.store.as_ref(), &path).await?.is_none() {
+        return Ok(no_such_role(&path));
+    }
+    let policy = roles::show(state.store.as_ref(), state.clock.now(), &path).await?;
+    let entered = Entered::of(&policy);
+    form_page(&req, &state, &console, &policy, entered, StatusCode::OK, None).await
+}
+
+/// Whether `after` asks more of the role's members' factors than `before`: a second factor newly required (or
+/// required earlier), or fewer kinds counting while one is required.
+fn tightens(before: &RolePolicy, after: &RolePolicy) -> bool {
+    after.mfa_required
+        && (!before.mfa_required
+            || before
+                .allowed_factors
+                .iter()
+                .any(|k| !after.allowed_factors.contains(k))
+            || (after.enforce_from.is_none() && before.enforce_from.is_some())
+            || matches!((before.enforce_from, after.enforce_from), (Some(b), Some(a)) if a < b))
+}
+
+/// The members of `role` with no active factor of a kind `after` counts (a backup kind alone does not count):
+/// how many, and the first usernames. `None` when the role has too many members to look at each.
+async fn lacking(store: &dyn Store, role: &str, after: &RolePolicy) -> Result<Option<(usize, Vec<String>)>> {
+    let members = store.users_with_role(role).await?;
+    if members.len() > MAX_MEMBERS_CHECKED {
+        return Ok(None);
+    }
+    let mut without = Vec::new();
+    for member in &members {
+        let has = store.factors_of(&member.id).await?.iter().any(|f| {
+            f.status == FactorStatus::Active && !f.kind.is_backup() && after.allowed_factors.contains(&f.kind)
+        });
+        if !has {
+            without.push(member.username.clone());
+        }
+    }
+    without.sort();
+    let count = without.len();
+    without.truncate(NAMED);
+    Ok(Some((count, without)))
+}
+
+pub async fn save(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.get("csrf").map(String::as_str))?;
+    let back = role_path(&path);
+    let console = match gate(&req, &state, &back, Need::Change, Permission::ManageRoles).await? {
+        Ok(console) => console,
+        Err(answer) => return Ok(answer),
+    };
+    let (store, now) = (state.store.as_ref(), state.clock.now());
+    if known(store, &path).await?.is_none() {
+        return Ok(no_such_role(&path));
+    }
+    let before = roles::show(store, now, &path).await?;
+    let entered = Entered::from_form(&form);
+    let change = match entered.change() {
+        Ok(change) => change,
+        Err(e) => {
+            return form_page(
+                &req,
+                &state,
+                &console,
+                &before,
+                entered,
+                status_of(&e),
+                Some(e.to_string()),
+            )
+            .await;
+        }
+    };
+    let after = change.apply(&before, now);
+    if let Err(e) = after.validate() {
+        return form_page(
+            &req,
+            &state,
+            &console,
+            &before,
+            entered,
+            status_of(&e),
+            Some(e.to_string()),
+        )
+        .await;
+    }
+    if tightens(&before, &after) && !confirmed(form.get("confirm").map(String::as_str)) {
+        let from = match after.enforce_from {
+            Some(date) => format!("from {date}"),
+            None => "from their next sign-in".into(),
+        };
+        let mut consequences = match lacking(store, &path, &after).await? {
+            Some((0, _)) => Vec::new(),
+            Some((count, named)) => {
+                let more = if count > named.len() {
+                    format!(" and {} more", count - named.len())
+                } else {
+                    String::new()
+                };
+                vec![format!(
+                    "{count} member{} of {} {} no factor that counts under the new policy ({}{more}): they will \
+                     have to add one {from}, before anything else.",
+                    if count == 1 { "" } else { "s" },
+                    path,
+                    if count == 1 { "has" } else { "have" },
+                    named.join(", ")
+                )]
+            }
+            None => vec![format!(
+                "The role has more than {MAX_MEMBERS_CHECKED} members, too many to check one by one: members \
+                 without a factor that counts will have to add one {from}."
+            )],
+        };
+        if !consequences.is_empty() {
+            consequences.push(format!(
+                "Factors that count: {}; a second factor is {}.",
+                after
+                    .allowed_factors
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                mfa_text(&after)
+            ));
+            return Ok(confirm(
+                &req,
+                &state,
+                &console,
+                "roles",
+                Confirmation {
+                    title: format!("Tighten the policy of {}?", path),
+                    consequences,
+                    action: back.clone(),
+                    fields: entered.fields(),
+                    button: "Tighten the policy",
+                    cancel: back,
+                    cancel_label: format!("the role {}", path),
+                },
+            ));
+        }
+    }
+    match roles::set(store, now, &console.origin, &path, &change).await {
+        Ok((_, true)) => Ok(done(&state, back, &format!("Changed the policy of the role {}.", path))),
+        Ok((_, false)) => Ok(done(&state, back, &format!("The policy of {} already was so.", path))),
+        Err(e @ Error::Invalid(_)) => {
+            form_page(
+                &req,
+                &state,
+                &console,
+                &before,
+                entered,
+                status_of(&e),
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
