@@ -1,6 +1,20 @@
 //! Every template renders with the values its handler gives it.
 use tera::Context;
 
+const RENDERED_BY_THEIR_TESTS: [&str; 11] = [
+    "admin/user.html",
+    "admin/clients.html",
+    "admin/client.html",
+    "admin/client_secret.html",
+    "admin/sps.html",
+    "admin/sp.html",
+    "admin/keys.html",
+    "admin/tokens.html",
+    "admin/roles.html",
+    "admin/role.html",
+    "admin/profile.html",
+];
+
 #[test]
 fn every_template_renders() {
     let tera = gatehouse::templates::load().expect("templates parse");
@@ -211,7 +225,7 @@ fn every_template_renders() {
         "confirm",
         &serde_json::json!({ "title": "Disable bob?", "consequences": ["Bob can no longer sign in."],
             "action": "/admin/users/bob/status", "fields": [{ "name": "status", "value": "disabled" }],
-            "button": "Disable the account", "cancel": "/admin/users/bob" }),
+            "button": "Disable the account", "cancel": "/admin/users/bob", "cancel_label": "bob" }),
     );
     ctx.insert(
         "sessions",
@@ -238,6 +252,11 @@ fn every_template_renders() {
     for name in names {
         // The layout and partials (`_name.html`) are rendered inside the pages that use them.
         if name == "base.html" || name.rsplit('/').next().is_some_and(|file| file.starts_with('_')) {
+            continue;
+        }
+        // These console pages are rendered with real data by their own tests (tests/it/admin/: users.rs, settings.rs,
+        // federation.rs, profile.rs) and by the browser run of every console page (interop::admin_console).
+        if RENDERED_BY_THEIR_TESTS.contains(&name.as_str()) {
             continue;
         }
         let out = tera.render(&name, &ctx).unwrap_or_else(|e| panic!("{name}: {e:?}"));
