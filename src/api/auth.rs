@@ -6,6 +6,9 @@
 //!   for the role (`core::delegation::level_needed`); otherwise 401 with RFC 9470's
 //!   `insufficient_user_authentication` and the `acr_values` to sign in with.
 //!
+//! A person's token also keeps to the networks the installation and their roles allow for signing in (403
+//! otherwise, audited as at sign-in).
+//!
 //! No token: 401 with a bare Bearer challenge. A token that is not ours, expired, revoked, or of a removed client:
 //! 401 `invalid_token`. A valid token without the right role or scope: 403.
 use actix_web::dev::Payload;
@@ -19,6 +22,8 @@ use crate::core::audit::Origin;
 use crate::core::delegation::{self, Operator, Permission, PersonCheck};
 use crate::core::model::User;
 use crate::core::oauth::ADMIN_SCOPE;
+use crate::core::policy::enforcement;
+use crate::core::signin::login;
 use crate::core::store::Store;
 use crate::http::AppState;
 use crate::protocols::oidc::{self, Provider, token_info};
@@ -115,7 +120,15 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, Problem> {
             .map(|a| a.iter().filter_map(|m| m.as_str().map(str::to_string)).collect())
             .unwrap_or_default();
         match delegation::person(ctx.store, ctx.now, &user, &amr).await? {
-            PersonCheck::Operator(operator) => operator,
+            PersonCheck::Operator(operator) => {
+                // The networks the installation and the person's roles allow for signing in hold for their
+                // token too (a refusal is audited as `login.ip_denied`, as at sign-in).
+                let global = state.config.ip_rules();
+                login::enforce_ip(ctx.store, ctx.now, &origin, None, "global", [&global]).await?;
+                let requirement = enforcement::requirement_for(ctx.store, ctx.now, &user).await?;
+                login::enforce_ip(ctx.store, ctx.now, &origin, Some(&user), "role", &requirement.ip_rules).await?;
+                operator
+            }
             PersonCheck::NoRole => {
                 return Err(Problem::new(
                     actix_web::http::StatusCode::FORBIDDEN,

@@ -246,3 +246,49 @@ async fn an_administrator_needs_a_phishing_resistant_sign_in_and_a_client_not_al
             .contains(&format!(r#"acr_values="{PHISHING_RESISTANT}""#))
     );
 }
+
+#[tokio::test]
+async fn a_persons_token_keeps_to_the_networks_their_roles_allow() {
+    use gatehouse::core::policy::PolicyChange;
+    use gatehouse::core::policy::roles;
+    use gatehouse::core::signin::ip_rules::parse_list;
+    let server = TestServer::start().await;
+    person_client(&server, true).await;
+    server.add_user_with("hana", Some(GOOD_PASSWORD), &["helpdesk"]).await;
+    let browser = signed_in_with_totp(&server, "hana").await;
+    let token = person_token(&server, &browser, "hana", "openid gatehouse:admin").await;
+    assert_eq!(
+        call(&server, "GET", "/api/v1/users", Some(&token), None).await.status,
+        200
+    );
+
+    // The helpdesk may now work only from 10.0.0.0/8; this test's requests come from 127.0.0.1.
+    roles::set(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        "helpdesk",
+        &PolicyChange {
+            ip_allow: Some(parse_list("10.0.0.0/8").unwrap()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    call(&server, "GET", "/api/v1/users", Some(&token), None)
+        .await
+        .assert_problem(403);
+    let hana = server.user("hana").await;
+    assert!(
+        server
+            .audit_kinds(Some(&hana))
+            .await
+            .contains(&("login.ip_denied".into(), "denied".into()))
+    );
+    // A service client has no role policy: its token is not affected.
+    let service = token_with_role(&server, "helpdesk").await;
+    assert_eq!(
+        call(&server, "GET", "/api/v1/users", Some(&service), None).await.status,
+        200
+    );
+}
