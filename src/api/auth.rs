@@ -123,10 +123,11 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, Problem> {
             PersonCheck::Operator(operator) => {
                 // The networks the installation and the person's roles allow for signing in hold for their
                 // token too (a refusal is audited as `login.ip_denied`, as at sign-in).
+                let acting = origin.with_actor(operator.actor.clone());
                 let global = state.config.ip_rules();
-                login::enforce_ip(ctx.store, ctx.now, &origin, None, "global", [&global]).await?;
+                login::enforce_ip(ctx.store, ctx.now, &acting, Some(&user), "global", [&global]).await?;
                 let requirement = enforcement::requirement_for(ctx.store, ctx.now, &user).await?;
-                login::enforce_ip(ctx.store, ctx.now, &origin, Some(&user), "role", &requirement.ip_rules).await?;
+                login::enforce_ip(ctx.store, ctx.now, &acting, Some(&user), "role", &requirement.ip_rules).await?;
                 operator
             }
             PersonCheck::NoRole => {
