@@ -48,15 +48,8 @@ pub async fn set_email(
     notifier: &dyn Notifier,
     email: &str,
 ) -> Result<User> {
-    let email = Email::parse(email).map_err(|e| in_field("email", e))?;
-    let taken = || Error::Conflict(format!("email: the address '{}' is already in use.", email.as_str()));
-    if store
-        .user_by_email(&email.normalized())
-        .await?
-        .is_some_and(|other| other.id != user.id)
-    {
-        return Err(taken());
-    }
+    let email = free_email(store, user, email).await?;
+    let taken = || email_taken(&email);
     let changed = email.as_str() != user.email;
     let updated = if changed {
         match write(store, now, user, ProfileChange::Email(email.as_str())).await {
@@ -212,14 +205,7 @@ pub async fn set_manager(
     manager: Option<&str>,
 ) -> Result<User> {
     let manager = match manager {
-        Some(text) => {
-            let manager = find(store, text).await.map_err(|e| match e {
-                Error::NotFound(_) => Error::invalid(format!("manager: no user '{}'.", truncate(text.trim(), 64))),
-                other => other,
-            })?;
-            refuse_cycle(store, user, &manager).await?;
-            Some(manager)
-        }
+        Some(text) => Some(allowed_manager(store, user, text).await?),
         None => None,
     };
     let old = match &user.manager_id {
@@ -263,17 +249,7 @@ pub struct ProfileEdit<'a> {
 /// field) before any of them is made. Each setter still checks again when it runs.
 pub async fn check_profile(store: &dyn Store, user: &User, edit: &ProfileEdit<'_>) -> Result<()> {
     if let Some(email) = edit.email {
-        let email = Email::parse(email).map_err(|e| in_field("email", e))?;
-        if store
-            .user_by_email(&email.normalized())
-            .await?
-            .is_some_and(|other| other.id != user.id)
-        {
-            return Err(Error::Conflict(format!(
-                "email: the address '{}' is already in use.",
-                email.as_str()
-            )));
-        }
+        free_email(store, user, email).await?;
     }
     if let Some(name) = edit.display_name {
         display_name(Some(name), &user.username).map_err(|e| in_field("display_name", e))?;
@@ -282,13 +258,36 @@ pub async fn check_profile(store: &dyn Store, user: &User, edit: &ProfileEdit<'_
         Phone::parse(phone).map_err(|e| in_field("phone", e))?;
     }
     if let Some(Some(text)) = edit.manager {
-        let manager = find(store, text).await.map_err(|e| match e {
-            Error::NotFound(_) => Error::invalid(format!("manager: no user '{}'.", truncate(text.trim(), 64))),
-            other => other,
-        })?;
-        refuse_cycle(store, user, &manager).await?;
+        allowed_manager(store, user, text).await?;
     }
     Ok(())
+}
+
+fn email_taken(email: &Email) -> Error {
+    Error::Conflict(format!("email: the address '{}' is already in use.", email.as_str()))
+}
+
+/// `text` as an e-mail address no other account has (`set_email` and `check_profile` alike).
+async fn free_email(store: &dyn Store, user: &User, text: &str) -> Result<Email> {
+    let email = Email::parse(text).map_err(|e| in_field("email", e))?;
+    if store
+        .user_by_email(&email.normalized())
+        .await?
+        .is_some_and(|other| other.id != user.id)
+    {
+        return Err(email_taken(&email));
+    }
+    Ok(email)
+}
+
+/// The user `text` names, when they may be `user`'s manager (`set_manager` and `check_profile` alike).
+async fn allowed_manager(store: &dyn Store, user: &User, text: &str) -> Result<User> {
+    let manager = find(store, text).await.map_err(|e| match e {
+        Error::NotFound(_) => Error::invalid(format!("manager: no user '{}'.", truncate(text.trim(), 64))),
+        other => other,
+    })?;
+    refuse_cycle(store, user, &manager).await?;
+    Ok(manager)
 }
 
 /// Refuses `manager` for `user` when it is the user or anyone above the manager is the user.
