@@ -231,6 +231,20 @@ pub struct Decision {
     pub note: Option<String>,
 }
 
+/// Approve (`approving`) or deny, as the person behind the token.
+async fn decide(
+    caller: Caller,
+    id: &str,
+    req: &HttpRequest,
+    payload: web::Payload,
+    approving: bool,
+) -> Result<HttpResponse, Problem> {
+    let member = person(&caller).await?;
+    let body: Decision = json(req, payload).await?;
+    let result = flow::decide(&ctx(&caller), &member, Target::Id(id), approving, body.note.as_deref()).await;
+    answer(&caller, result, false).await
+}
+
 /// Approves a request (the manager, or an administrator in the manager's place with a note).
 #[utoipa::path(tag = "recovery", params(("id" = String, Path, example = "00000000-0000-0000-0000-000000000000")),
     request_body = Decision, security(("bearer" = [])), responses((status = 200, body = RequestView),
@@ -243,10 +257,7 @@ pub async fn approve(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, Problem> {
-    let member = person(&caller).await?;
-    let body: Decision = json(&req, payload).await?;
-    let result = flow::decide(&ctx(&caller), &member, Target::Id(&path), true, body.note.as_deref()).await;
-    answer(&caller, result, false).await
+    decide(caller, &path, &req, payload, true).await
 }
 
 /// Denies a request.
@@ -261,10 +272,7 @@ pub async fn deny(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, Problem> {
-    let member = person(&caller).await?;
-    let body: Decision = json(&req, payload).await?;
-    let result = flow::decide(&ctx(&caller), &member, Target::Id(&path), false, body.note.as_deref()).await;
-    answer(&caller, result, false).await
+    decide(caller, &path, &req, payload, false).await
 }
 
 #[derive(Deserialize, ToSchema)]
