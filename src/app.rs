@@ -92,6 +92,9 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         clock.now(),
     )
     .await?;
+    let brand = Arc::new(
+        crate::http::brand::Brand::load(&config).context("reading the brand_logo_file or brand_css_file")?,
+    );
     let mailer = mailer(&config)?;
     let passwords = password_pool(&config)?;
     let oidc = Arc::new(oidc::Provider {
@@ -109,6 +112,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     let http = AppState {
         recovery: recovery_settings(&config),
         sign_out,
+        brand,
         passwords: Arc::new(passwords),
         limits: session_limits(&config),
         links: link_settings(&config),
@@ -136,12 +140,14 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
 
 /// The mailer as configured: SMTP, or `.eml` files under the data directory's `mail/`.
 pub fn mailer(config: &Config) -> anyhow::Result<Mailer> {
+    let brand = crate::http::brand::Brand::load(config).context("reading the brand_logo_file or brand_css_file")?;
     Ok(Mailer::new(
         config.smtp_url.as_deref(),
         config.data_dir.join("mail"),
         &config.mail_from,
         Arc::new(crate::templates::shared().clone()),
-    )?)
+    )?
+    .with_brand(&brand.name, brand.mail_logo_url.as_deref()))
 }
 
 /// The SMS gateway as configured.
@@ -261,6 +267,7 @@ pub fn start(state: State, listener: TcpListener, handle_signals: bool) -> anyho
     let data = state.clone();
     let (op, idp) = (oidc.clone(), saml.clone());
     let https = state.config.is_https();
+    let logo_origin = crate::http::brand::Brand::logo_origin(&state.config);
     let body_limit = state.config.max_body_bytes;
     let read_timeout = std::time::Duration::from_secs(state.config.request_read_timeout_secs);
     let api_doc =
@@ -273,9 +280,10 @@ pub fn start(state: State, listener: TcpListener, handle_signals: bool) -> anyho
             .app_data(idp.clone())
             .app_data(api_doc.clone())
             .app_data(web::PayloadConfig::new(body_limit))
+            .wrap(actix_web::middleware::from_fn(crate::http::locale::language))
             .wrap(actix_web::middleware::from_fn(crate::http::read_deadline))
             .wrap(actix_web::middleware::from_fn(crate::http::request_id_header))
-            .wrap(crate::http::security_headers(https))
+            .wrap(crate::http::security_headers(https, logo_origin.as_deref()))
             .wrap(tracing_actix_web::TracingLogger::default())
             .configure(crate::web::routes)
             .configure(oidc::http::routes)

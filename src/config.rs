@@ -95,6 +95,19 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` is believed; empty: the header is ignored.
     #[serde(deserialize_with = "list_or_csv")]
     pub trusted_proxies: Vec<String>,
+    /// The language of pages and mails when neither the person's choice nor their browser names one we speak
+    /// (`en` or `de`).
+    pub default_language: String,
+    /// The product name in page headers, titles and mails.
+    pub brand_name: String,
+    /// A logo shown in the page header and in mails: an `https://` (or `http://`) URL …
+    pub brand_logo_url: Option<Url>,
+    /// … or an image file (PNG, SVG, JPEG or WebP, at most 512 KiB), served at `/brand/logo`.
+    pub brand_logo_file: Option<PathBuf>,
+    /// The colour of buttons and links, `#rgb` or `#rrggbb`.
+    pub brand_primary_color: Option<String>,
+    /// A stylesheet loaded after Gatehouse's own on every page (at most 256 KiB), served at `/brand/custom.css`.
+    pub brand_css_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -142,6 +155,12 @@ impl Default for Config {
             ip_allow: Vec::new(),
             ip_deny: Vec::new(),
             trusted_proxies: Vec::new(),
+            default_language: "en".into(),
+            brand_name: "Gatehouse".into(),
+            brand_logo_url: None,
+            brand_logo_file: None,
+            brand_primary_color: None,
+            brand_css_file: None,
         }
     }
 }
@@ -316,6 +335,9 @@ impl Config {
         }
         if self.password_hash_queue.is_some_and(|n| n > 65_536) {
             return bad("password_hash_queue: 0 to 65536".into());
+        }
+        if let Err(message) = crate::http::brand::check_config(self) {
+            return bad(message);
         }
         if self.max_body_bytes < 1024 {
             return bad("max_body_bytes: at least 1024".into());

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod core;
 pub mod http;
+pub mod i18n;
 pub mod notify;
 pub mod protocols;
 pub mod store;

@@ -6,13 +6,15 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, Next};
 
-pub fn security_headers(https: bool) -> DefaultHeaders {
+/// `logo_origin`: where a configured brand logo is loaded from, which images may then come from too.
+pub fn security_headers(https: bool, logo_origin: Option<&str>) -> DefaultHeaders {
+    let csp = format!(
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:{}; \
+         frame-ancestors 'none'; base-uri 'none'",
+        logo_origin.map(|o| format!(" {o}")).unwrap_or_default()
+    );
     let mut headers = DefaultHeaders::new()
-        .add((
-            "Content-Security-Policy",
-            "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; \
-             frame-ancestors 'none'; base-uri 'none'",
-        ))
+        .add(("Content-Security-Policy", csp))
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))
         // Not `no-referrer`: under it browsers send `Origin: null` on form posts, which the CSRF check refuses.

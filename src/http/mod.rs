@@ -3,10 +3,12 @@
 //! responses, middleware, and the sign-out fan-out. It names no page and no protocol, so both sides can use it and
 //! neither needs the other; `app` (the composition root) puts them together.
 pub mod audit_log;
+pub mod brand;
 pub mod csrf;
 pub mod error;
 pub mod flash;
 pub mod form;
+pub mod locale;
 pub mod middleware;
 pub mod pages;
 pub mod read_deadline;
@@ -54,6 +56,8 @@ pub struct AppState {
     pub recovery: recovery::flow::Settings,
     /// What each protocol does when a browser session ends, in order (see `signout`).
     pub sign_out: Vec<Arc<dyn SignOutStep>>,
+    /// Product name, logo and colours of pages and mails.
+    pub brand: Arc<brand::Brand>,
 }
 
 impl AppState {

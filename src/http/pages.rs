@@ -10,16 +10,39 @@ static WEBAUTHN_SCRIPT: &str = include_str!("../../templates/static/webauthn.js"
 
 pub fn context() -> Context {
     let mut ctx = Context::new();
-    ctx.insert("product", "Gatehouse");
     ctx.insert("error", &Option::<String>::None);
     ctx.insert("notice", &Option::<String>::None);
+    ctx
+}
+
+/// What every page knows besides its own values: the request's language (and the others to switch to) and the
+/// installation's brand.
+fn with_page_env(ctx: &Context) -> Context {
+    let mut ctx = ctx.clone();
+    let lang = crate::i18n::current();
+    let brand = super::brand::current();
+    ctx.insert("lang", lang.code());
+    let others: Vec<_> = crate::i18n::Lang::ALL
+        .into_iter()
+        .filter(|l| *l != lang)
+        .map(|l| serde_json::json!({ "code": l.code(), "name": l.native_name() }))
+        .collect();
+    ctx.insert("languages", &others);
+    ctx.insert("product", &brand.name);
+    ctx.insert("brand", brand.as_ref());
+    // Messages the core wrote in English (form errors) in the page's language where the catalogue has them.
+    for key in ["error", "notice"] {
+        if let Some(text) = ctx.get(key).and_then(|v| v.as_str()).map(crate::i18n::core_text) {
+            ctx.insert(key, &text);
+        }
+    }
     ctx
 }
 
 /// Renders `template` into a response builder's body. A template that fails to render is a bug; the
 /// person still gets a plain 500 page rather than a broken one.
 pub fn render(mut builder: HttpResponseBuilder, template: &str, ctx: &Context) -> HttpResponse {
-    match crate::templates::shared().render(template, ctx) {
+    match crate::templates::shared().render(template, &with_page_env(ctx)) {
         Ok(body) => builder
             .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
             .insert_header((CACHE_CONTROL, "no-store"))
@@ -55,16 +78,30 @@ pub fn page(status: StatusCode, template: &str, ctx: &Context) -> HttpResponse {
     render(HttpResponse::build(status), template, ctx)
 }
 
+/// An error page. `message` is in the page's language already, or an English text of the core's, which is
+/// translated here when the catalogue has it.
 pub fn error_page(status: StatusCode, message: &str) -> HttpResponse {
+    let message = crate::i18n::core_text(message);
+    let message = message.as_str();
     let mut ctx = context();
     ctx.insert("status", &status.as_u16());
-    ctx.insert("reason", status.canonical_reason().unwrap_or("Error"));
+    ctx.insert("reason", &status_reason(status));
     ctx.insert("message", message);
     page(status, "error.html", &ctx)
 }
 
+/// A status's name in the page's language (`Not Found`, `Nicht gefunden`).
+fn status_reason(status: StatusCode) -> String {
+    let key = format!("status-{}", status.as_u16());
+    if crate::i18n::has_message(crate::i18n::current(), &key) || crate::i18n::has_message(crate::i18n::Lang::En, &key) {
+        crate::i18n::t(&key)
+    } else {
+        status.canonical_reason().unwrap_or("Error").to_string()
+    }
+}
+
 pub async fn not_found() -> HttpResponse {
-    error_page(StatusCode::NOT_FOUND, "There is no page at this address.")
+    error_page(StatusCode::NOT_FOUND, &crate::i18n::t("error-no-page"))
 }
 
 pub async fn stylesheet() -> HttpResponse {

@@ -18,6 +18,8 @@ pub struct Mailer {
     from: Mailbox,
     transport: Transport,
     templates: Arc<Tera>,
+    brand_name: String,
+    brand_logo_url: Option<String>,
 }
 
 impl Mailer {
@@ -49,11 +51,26 @@ impl Mailer {
             from,
             transport,
             templates,
+            brand_name: "Gatehouse".into(),
+            brand_logo_url: None,
         })
     }
 
+    /// The product name and (absolute) logo address mails show.
+    pub fn with_brand(mut self, name: &str, logo_url: Option<&str>) -> Self {
+        self.brand_name = name.to_string();
+        self.brand_logo_url = logo_url.map(str::to_string);
+        self
+    }
+
+    /// Renders in the language `values.lang` names (the recipient's, set by `core::notify`), else the request's.
     fn render(&self, template: &str, values: &serde_json::Value) -> Result<(String, String, String)> {
-        let context = Context::from_serialize(values).map_err(|e| Error::Internal(e.to_string()))?;
+        let mut context = Context::from_serialize(values).map_err(|e| Error::Internal(e.to_string()))?;
+        if !context.contains_key("lang") {
+            context.insert("lang", crate::i18n::current().code());
+        }
+        context.insert("product", &self.brand_name);
+        context.insert("brand_logo_url", &self.brand_logo_url);
         let part = |suffix: &str| {
             self.templates
                 .render(&format!("email/{template}.{suffix}"), &context)

@@ -4,4 +4,5 @@ mod bad_input;
 mod hash_pool;
 mod instances;
 mod read_timeout;
+mod catalogue;
 mod templates;

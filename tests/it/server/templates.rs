@@ -20,6 +20,12 @@ fn every_template_renders() {
     let tera = gatehouse::templates::load().expect("templates parse");
     let mut ctx = Context::new();
     ctx.insert("product", "Gatehouse");
+    ctx.insert("lang", "en");
+    ctx.insert("languages", &serde_json::json!([{ "code": "de", "name": "Deutsch" }]));
+    ctx.insert(
+        "brand",
+        &serde_json::json!({ "name": "Gatehouse", "logo_url": null, "mail_logo_url": null, "has_theme": false }),
+    );
     ctx.insert("error", "An <error>");
     ctx.insert("notice", &Option::<String>::None);
     ctx.insert("csrf", "token");
