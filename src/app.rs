@@ -92,9 +92,8 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         clock.now(),
     )
     .await?;
-    let brand = Arc::new(
-        crate::http::brand::Brand::load(&config).context("reading the brand_logo_file or brand_css_file")?,
-    );
+    let brand =
+        Arc::new(crate::http::brand::Brand::load(&config).context("reading the brand_logo_path or brand_css_path")?);
     let mailer = mailer(&config)?;
     let passwords = password_pool(&config)?;
     let oidc = Arc::new(oidc::Provider {
@@ -140,7 +139,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
 
 /// The mailer as configured: SMTP, or `.eml` files under the data directory's `mail/`.
 pub fn mailer(config: &Config) -> anyhow::Result<Mailer> {
-    let brand = crate::http::brand::Brand::load(config).context("reading the brand_logo_file or brand_css_file")?;
+    let brand = crate::http::brand::Brand::load(config).context("reading the brand_logo_path or brand_css_path")?;
     Ok(Mailer::new(
         config.smtp_url.as_deref(),
         config.data_dir.join("mail"),

@@ -103,11 +103,11 @@ pub struct Config {
     /// A logo shown in the page header and in mails: an `https://` (or `http://`) URL …
     pub brand_logo_url: Option<Url>,
     /// … or an image file (PNG, SVG, JPEG or WebP, at most 512 KiB), served at `/brand/logo`.
-    pub brand_logo_file: Option<PathBuf>,
+    pub brand_logo_path: Option<PathBuf>,
     /// The colour of buttons and links, `#rgb` or `#rrggbb`.
     pub brand_primary_color: Option<String>,
     /// A stylesheet loaded after Gatehouse's own on every page (at most 256 KiB), served at `/brand/custom.css`.
-    pub brand_css_file: Option<PathBuf>,
+    pub brand_css_path: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -158,9 +158,9 @@ impl Default for Config {
             default_language: "en".into(),
             brand_name: "Gatehouse".into(),
             brand_logo_url: None,
-            brand_logo_file: None,
+            brand_logo_path: None,
             brand_primary_color: None,
-            brand_css_file: None,
+            brand_css_path: None,
         }
     }
 }

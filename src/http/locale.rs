@@ -21,10 +21,7 @@ pub async fn language(
         .and_then(|s| Lang::parse(&s.config.default_language))
         .unwrap_or(Lang::En);
     let cookie = req.cookie(i18n::COOKIE);
-    let accept = req
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
+    let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
     let lang = i18n::negotiate(cookie.as_ref().map(|c| c.value()), accept, default);
     let brand = state.map(|s| s.brand.clone()).unwrap_or_default();
     let mut res = i18n::scope(lang, super::brand::scope(brand, next.call(req))).await?;
