@@ -336,7 +336,7 @@ impl Config {
         if self.password_hash_queue.is_some_and(|n| n > 65_536) {
             return bad("password_hash_queue: 0 to 65536".into());
         }
-        if let Err(message) = crate::http::brand::check_config(self) {
+        if let Err(message) = check_brand(self) {
             return bad(message);
         }
         if self.max_body_bytes < 1024 {
@@ -474,4 +474,67 @@ mod suggestion_tests {
             "{error}"
         );
     }
+}
+
+const MAX_LOGO_BYTES: u64 = 512 * 1024;
+const MAX_CSS_BYTES: u64 = 256 * 1024;
+
+/// The content type of a logo file, by its extension; `None` for a kind pages cannot show.
+pub fn brand_image_type(path: &std::path::Path) -> Option<&'static str> {
+    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "png" => Some("image/png"),
+        "svg" => Some("image/svg+xml"),
+        "jpg" | "jpeg" => Some("image/jpeg"),
+        "webp" => Some("image/webp"),
+        _ => None,
+    }
+}
+
+/// The `brand_*` settings: a readable name, a colour CSS cannot be tricked by, files that exist and are small.
+fn check_brand(config: &Config) -> Result<(), String> {
+    let name = config.brand_name.trim();
+    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+        return Err("brand_name: 1 to 64 characters".into());
+    }
+    if crate::i18n::Lang::parse(&config.default_language).is_none_or(|l| l.code() != config.default_language) {
+        return Err(format!(
+            "default_language: '{}' is not one of en, de",
+            config.default_language
+        ));
+    }
+    if let Some(color) = &config.brand_primary_color {
+        let hex = color.strip_prefix('#').unwrap_or("");
+        if !matches!(hex.len(), 3 | 6) || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(format!(
+                "brand_primary_color: '{color}' is not a colour such as #2f5bd3"
+            ));
+        }
+    }
+    if let Some(url) = &config.brand_logo_url
+        && !matches!(url.scheme(), "https" | "http")
+    {
+        return Err("brand_logo_url: an http(s) URL".into());
+    }
+    if config.brand_logo_url.is_some() && config.brand_logo_path.is_some() {
+        return Err("brand_logo_url and brand_logo_path: set one, not both".into());
+    }
+    let small_file = |key: &str, path: &std::path::Path, max: u64| match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() <= max => Ok(()),
+        Ok(_) => Err(format!(
+            "{key}: {} is not a file of at most {} KiB",
+            path.display(),
+            max / 1024
+        )),
+        Err(e) => Err(format!("{key}: cannot read {}: {e}", path.display())),
+    };
+    if let Some(path) = &config.brand_logo_path {
+        if brand_image_type(path).is_none() {
+            return Err("brand_logo_path: a .png, .svg, .jpg or .webp file".into());
+        }
+        small_file("brand_logo_path", path, MAX_LOGO_BYTES)?;
+    }
+    if let Some(path) = &config.brand_css_path {
+        small_file("brand_css_path", path, MAX_CSS_BYTES)?;
+    }
+    Ok(())
 }

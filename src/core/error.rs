@@ -47,3 +47,23 @@ impl Error {
         Error::Invalid(msg.into())
     }
 }
+
+impl crate::i18n::Describe for Error {
+    fn message(&self) -> Option<(&'static str, Vec<(&'static str, crate::i18n::Arg)>)> {
+        match self {
+            Error::TooManyAttempts { retry_after_secs } => {
+                Some(("error-too-many-attempts", vec![("seconds", (*retry_after_secs).into())]))
+            }
+            Error::FactorLocked { until } => Some((
+                "error-factor-locked",
+                vec![("until", until.format("%H:%M").to_string().into())],
+            )),
+            Error::NotFound(what) => Some(("error-not-found", vec![("what", what.clone().into())])),
+            _ => None,
+        }
+    }
+
+    fn english(&self) -> String {
+        self.to_string()
+    }
+}

@@ -10,9 +10,6 @@ use actix_web::{HttpResponse, web};
 
 use crate::config::Config;
 
-const MAX_LOGO_BYTES: u64 = 512 * 1024;
-const MAX_CSS_BYTES: u64 = 256 * 1024;
-
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Brand {
     pub name: String,
@@ -46,7 +43,7 @@ impl Brand {
     pub fn load(config: &Config) -> std::io::Result<Brand> {
         let logo = match &config.brand_logo_path {
             Some(path) => Some((
-                image_type(path).unwrap_or("application/octet-stream"),
+                crate::config::brand_image_type(path).unwrap_or("application/octet-stream"),
                 std::fs::read(path)?,
             )),
             None => None,
@@ -82,65 +79,6 @@ impl Brand {
     pub fn logo_origin(config: &Config) -> Option<String> {
         config.brand_logo_url.as_ref().map(|u| u.origin().ascii_serialization())
     }
-}
-
-fn image_type(path: &std::path::Path) -> Option<&'static str> {
-    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-        "png" => Some("image/png"),
-        "svg" => Some("image/svg+xml"),
-        "jpg" | "jpeg" => Some("image/jpeg"),
-        "webp" => Some("image/webp"),
-        _ => None,
-    }
-}
-
-/// The `brand_*` settings: a readable name, a colour CSS cannot be tricked by, files that exist and are small.
-pub fn check_config(config: &Config) -> Result<(), String> {
-    let name = config.brand_name.trim();
-    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
-        return Err("brand_name: 1 to 64 characters".into());
-    }
-    if crate::i18n::Lang::parse(&config.default_language).is_none_or(|l| l.code() != config.default_language) {
-        return Err(format!(
-            "default_language: '{}' is not one of en, de",
-            config.default_language
-        ));
-    }
-    if let Some(color) = &config.brand_primary_color {
-        let hex = color.strip_prefix('#').unwrap_or("");
-        if !matches!(hex.len(), 3 | 6) || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(format!(
-                "brand_primary_color: '{color}' is not a colour such as #2f5bd3"
-            ));
-        }
-    }
-    if let Some(url) = &config.brand_logo_url
-        && !matches!(url.scheme(), "https" | "http")
-    {
-        return Err("brand_logo_url: an http(s) URL".into());
-    }
-    if config.brand_logo_url.is_some() && config.brand_logo_path.is_some() {
-        return Err("brand_logo_url and brand_logo_path: set one, not both".into());
-    }
-    let small_file = |key: &str, path: &std::path::Path, max: u64| match std::fs::metadata(path) {
-        Ok(meta) if meta.is_file() && meta.len() <= max => Ok(()),
-        Ok(_) => Err(format!(
-            "{key}: {} is not a file of at most {} KiB",
-            path.display(),
-            max / 1024
-        )),
-        Err(e) => Err(format!("{key}: cannot read {}: {e}", path.display())),
-    };
-    if let Some(path) = &config.brand_logo_path {
-        if image_type(path).is_none() {
-            return Err("brand_logo_path: a .png, .svg, .jpg or .webp file".into());
-        }
-        small_file("brand_logo_path", path, MAX_LOGO_BYTES)?;
-    }
-    if let Some(path) = &config.brand_css_path {
-        small_file("brand_css_path", path, MAX_CSS_BYTES)?;
-    }
-    Ok(())
 }
 
 tokio::task_local! {

@@ -33,7 +33,15 @@ fn load(lang: Lang) -> (FluentBundle<FluentResource>, Vec<String>) {
     // No Unicode isolation marks around arguments: they would show up in plain-text mails and SMS.
     bundle.set_use_isolating(false);
     let mut ids = Vec::new();
-    for (path, text) in crate::templates::files_under(&format!("i18n/{}", lang.code())) {
+    let files = super::CATALOGUE_FILES
+        .get_dir(lang.code())
+        .map(|d| d.files())
+        .into_iter()
+        .flatten();
+    for file in files {
+        let (Some(path), Some(text)) = (file.path().to_str(), file.contents_utf8()) else {
+            continue;
+        };
         if !path.ends_with(".ftl") {
             continue;
         }

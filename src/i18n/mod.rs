@@ -12,6 +12,11 @@
 mod catalogue;
 mod dates;
 
+use include_dir::{Dir, include_dir};
+
+/// The catalogue files, `<code>/<area>.ftl`.
+static CATALOGUE_FILES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates/i18n");
+
 pub use catalogue::{has_message, message_ids};
 pub use dates::{format_date, format_datetime};
 
@@ -182,20 +187,20 @@ pub fn core_text(english: &str) -> String {
     }
 }
 
-/// What an error says to a person on a page, in the current language. Errors with values in them (waiting
-/// times) have their own messages; the rest are looked up by their English text.
-pub fn describe(error: &crate::core::Error) -> String {
-    use crate::core::Error;
-    match error {
-        Error::TooManyAttempts { retry_after_secs } => {
-            t_args("error-too-many-attempts", &[("seconds", (*retry_after_secs).into())])
-        }
-        Error::FactorLocked { until } => t_args(
-            "error-factor-locked",
-            &[("until", until.format("%H:%M").to_string().into())],
-        ),
-        Error::NotFound(what) => t_args("error-not-found", &[("what", what.clone().into())]),
-        other => core_text(&other.to_string()),
+/// An error that can say itself to a person: a message of its own (with values), or its English text.
+/// (Implemented by `core::Error`; the catalogue knows nothing of the core.)
+pub trait Describe {
+    /// The catalogue message for errors with values in them (waiting times), if it has one.
+    fn message(&self) -> Option<(&'static str, Vec<(&'static str, Arg)>)>;
+    /// The English text, looked up as a `core-…` message.
+    fn english(&self) -> String;
+}
+
+/// What an error says to a person on a page, in the current language.
+pub fn describe(error: &impl Describe) -> String {
+    match error.message() {
+        Some((key, args)) => t_args(key, &args),
+        None => core_text(&error.english()),
     }
 }
 
