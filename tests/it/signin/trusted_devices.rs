@@ -400,6 +400,13 @@ async fn a_password_reset_or_a_removed_factor_ends_every_trust() {
     let link = link_in(mails.last().unwrap());
     let done = server.browser().set_password_via(&link, GOOD_PASSWORD).await;
     assert!(done.status < 400, "{}", done.body);
+    // The answer says the trust went with the old password, and why.
+    let notice = done.notice().unwrap_or_default();
+    assert!(
+        notice.contains("also revoked your trusted browser, so a stolen password plus an old browser is not enough"),
+        "{}",
+        done.body
+    );
     assert!(
         after_password(&server, "pia", Some(&cookie))
             .await
