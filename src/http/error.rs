@@ -137,7 +137,8 @@ impl From<Error> for JsonError {
         }
         JsonError {
             status: status_of(&e),
-            message: e.to_string(),
+            // Shown by the page scripts: in the request's language where the catalogue has it.
+            message: crate::i18n::describe(&e),
             reauth: matches!(e, Error::ReauthenticationRequired),
             retry_after: retry_after_of(&e),
         }
@@ -148,7 +149,7 @@ impl From<WebError> for JsonError {
     fn from(e: WebError) -> Self {
         match e {
             WebError::Core(e) => e.into(),
-            other => JsonError::new(other.status_code(), &other.to_string()),
+            other => JsonError::new(other.status_code(), &crate::i18n::core_text(&other.to_string())),
         }
     }
 }

@@ -2,12 +2,14 @@
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use crate::core::factors::enrolment;
+use crate::core::factors::{FactorKind, enrolment};
 use crate::core::model::Session;
+use crate::core::policy::{Plan, Requirement};
 use crate::core::{accounts, policy::enforcement};
 use crate::http::AppState;
 use crate::http::error::WebError;
 use crate::http::{pages, session};
+use crate::i18n;
 use crate::web::notices;
 use actix_web::http::StatusCode;
 
@@ -29,6 +31,36 @@ pub(super) async fn recovery_sign_in(state: &AppState, session: &Session) -> Res
     Ok(Some(state.store.remaining_recovery_codes(&session.user_id).await?))
 }
 
+/// The reminder to add a factor as the account pages show it: the allowed kinds in words of the page's language
+/// (`kinds_text`) and the dates as RFC 3339 for the `date` filter; `None` when nothing is due.
+pub(super) fn reminder(requirement: &Requirement, plan: &Plan) -> Option<serde_json::Value> {
+    let reminder = enforcement::reminder(requirement, plan)?;
+    let words: Vec<String> = reminder
+        .kinds
+        .iter()
+        .filter_map(|k| match FactorKind::parse(k)? {
+            FactorKind::WebAuthn => Some(i18n::t("account-kind-webauthn")),
+            FactorKind::Totp => Some(i18n::t("account-kind-totp")),
+            FactorKind::OathToken => Some(i18n::t("account-kind-oath-token")),
+            FactorKind::Sms => Some(i18n::t("account-kind-sms")),
+            FactorKind::RecoveryCode => None,
+        })
+        .collect();
+    let day = |d: &Option<String>| {
+        d.as_deref()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc().to_rfc3339())
+    };
+    Some(serde_json::json!({
+        "kinds": reminder.kinds,
+        "kinds_text": words.join(&format!(" {} ", i18n::t("account-or"))),
+        "enforce_from": day(&reminder.enforce_from),
+        "enrol_by": day(&reminder.enrol_by),
+        "enforced": reminder.enforced,
+    }))
+}
+
 pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
     let Some((session, user)) = session::current(&req, &state).await? else {
         return Ok(HttpResponse::SeeOther()
@@ -37,14 +69,16 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     };
     let summary = accounts::summary(state.store.as_ref(), &user).await?;
     let (requirement, plan) = enforcement::plan_for(state.store.as_ref(), state.clock.now(), &user).await?;
+    let factors = state.store.factors_of(&user.id).await?;
     let mut ctx = pages::context();
     ctx.insert("account", &summary);
-    ctx.insert("reminder", &enforcement::reminder(&requirement, &plan));
+    ctx.insert("reminder", &reminder(&requirement, &plan));
+    ctx.insert(
+        "admin_single_key",
+        &super::security::admin_single_key(&state, &user, &factors).await?,
+    );
     ctx.insert("devices", &super::devices::rows(&req, &state, &user).await?);
     ctx.insert("recovery_sign_in", &recovery_sign_in(&state, &session).await?);
-    ctx.insert(
-        "signed_in_at",
-        &session.auth_time.format("%Y-%m-%d %H:%M UTC").to_string(),
-    );
+    ctx.insert("signed_in_at", &session.auth_time.to_rfc3339());
     Ok(notices::page(&req, &state, StatusCode::OK, "account/index.html", ctx))
 }

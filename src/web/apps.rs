@@ -27,14 +27,11 @@ pub struct RevokeForm {
 struct AppRow {
     client_id: String,
     scopes: Vec<String>,
+    /// RFC 3339; the template writes them the page's way.
     consented_at: Option<String>,
     last_token_at: Option<String>,
     grants: usize,
     offline: bool,
-}
-
-fn minute(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 impl From<ConnectedApp> for AppRow {
@@ -42,8 +39,8 @@ impl From<ConnectedApp> for AppRow {
         AppRow {
             client_id: app.client_id,
             scopes: app.scopes,
-            consented_at: app.consented_at.map(minute),
-            last_token_at: app.last_token_at.map(minute),
+            consented_at: app.consented_at.map(|t| t.to_rfc3339()),
+            last_token_at: app.last_token_at.map(|t| t.to_rfc3339()),
             grants: app.grants,
             offline: app.offline,
         }

@@ -29,6 +29,7 @@ pub struct RevokeAllForm {
 pub struct DeviceRow {
     id: String,
     browser: String,
+    /// RFC 3339; the template writes them the page's way.
     first_seen: String,
     last_seen: String,
     expires: String,
@@ -36,8 +37,16 @@ pub struct DeviceRow {
     current: bool,
 }
 
-fn day(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
+/// A browser summary (`Firefox on Linux`, `Unknown browser`) in the page's language: browser and system names
+/// stay as they are, the words around them are translated.
+pub(crate) fn browser_words(summary: &str) -> String {
+    match summary.split_once(" on ") {
+        Some((browser, os)) => crate::i18n::t_args(
+            "account-browser-on",
+            &[("browser", crate::i18n::core_text(browser).into()), ("os", os.into())],
+        ),
+        None => crate::i18n::core_text(summary),
+    }
 }
 
 /// The user's live trusted browsers, as rows for the account page.
@@ -52,10 +61,10 @@ pub async fn rows(req: &HttpRequest, state: &AppState, user: &User) -> Result<Ve
         .await?
         .into_iter()
         .map(|d| DeviceRow {
-            browser: d.browser(),
-            first_seen: day(d.created_at),
-            last_seen: day(d.last_seen_at),
-            expires: day(d.expires_at),
+            browser: browser_words(&d.browser()),
+            first_seen: d.created_at.to_rfc3339(),
+            last_seen: d.last_seen_at.to_rfc3339(),
+            expires: d.expires_at.to_rfc3339(),
             current: mine.as_deref() == Some(d.browser_hash.as_str()),
             id: d.id,
         })

@@ -58,7 +58,7 @@ fn login_page(
 ) -> HttpResponse {
     let mut ctx = pages::context();
     if page.reauth {
-        ctx.insert("notice", "Confirm it is you: enter your password again to continue.");
+        ctx.insert("notice", &crate::i18n::t("login-confirm-prompt"));
     }
     ctx.insert("reauth", &page.reauth);
     ctx.insert("confirming", &(page.confirming && !page.username.is_empty()));
@@ -122,7 +122,13 @@ pub async fn submit(
                 reauth: form.reauth.is_some(),
                 confirming: form.reauth.is_some() && form.confirming.is_some(),
             };
-            return Ok(login_page(&req, &state, status_of(&e), page, Some(e.to_string())));
+            return Ok(login_page(
+                &req,
+                &state,
+                status_of(&e),
+                page,
+                Some(crate::i18n::describe(&e)),
+            ));
         }
         Err(Error::NotAllowed(message)) => return Ok(ip_denied(&message)),
         Err(other) => return Err(other.into()),
@@ -136,10 +142,10 @@ pub async fn submit(
         .finish())
 }
 
-/// The denial page of a sign-in refused by IP rules (403).
+/// The denial page of a sign-in refused by IP rules (403); the core's message in the page's language.
 pub fn ip_denied(message: &str) -> HttpResponse {
     let mut ctx = pages::context();
-    ctx.insert("message", message);
+    ctx.insert("message", &crate::i18n::core_text(message));
     pages::render(HttpResponse::Forbidden(), "login/ip_denied.html", &ctx)
 }
 

@@ -9,16 +9,19 @@ use tera::Context;
 use crate::core::factors::FactorKind;
 use crate::http::flash::{self, Flash};
 use crate::http::{AppState, pages};
+use crate::i18n::{t, t_args};
 
 /// What just happened, with the numbers its words need.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Notice {
-    /// A second factor was added; `revoked` trusted browsers went with it (a new phone number).
-    FactorAdded { kind: FactorKind, revoked: u32 },
+    /// A factor was added. Adding never revokes trusted browsers (it weakens nothing); `first` says it is the
+    /// account's first factor (not counting recovery codes), so the page offers recovery codes and a second one.
+    FactorAdded { kind: FactorKind, first: bool },
     /// A factor was removed, and with it `revoked` trusted browsers.
     FactorRemoved { revoked: u32 },
-    /// New recovery codes replaced the old ones, and `revoked` trusted browsers.
-    RecoveryCodesCreated { revoked: u32 },
+    /// Recovery codes were created; `replaced` when they replace older ones, which took `revoked` trusted
+    /// browsers with them.
+    RecoveryCodesCreated { replaced: bool, revoked: u32 },
     /// The phone number for sign-in codes changed; `revoked` trusted browsers went with it.
     PhoneChanged { revoked: u32 },
     /// The user revoked one trusted browser.
@@ -49,9 +52,11 @@ impl Notice {
     /// The key and numbers the flash cookie carries.
     fn to_flash(self) -> (&'static str, Vec<u32>) {
         match self {
-            Notice::FactorAdded { kind, revoked } => (kind_key(kind), vec![revoked]),
+            Notice::FactorAdded { kind, first } => (kind_key(kind), vec![u32::from(first)]),
             Notice::FactorRemoved { revoked } => ("factor_removed", vec![revoked]),
-            Notice::RecoveryCodesCreated { revoked } => ("recovery_codes_created", vec![revoked]),
+            Notice::RecoveryCodesCreated { replaced, revoked } => {
+                ("recovery_codes_created", vec![revoked, u32::from(replaced)])
+            }
             Notice::PhoneChanged { revoked } => ("phone_changed", vec![revoked]),
             Notice::DeviceRevoked => ("device_revoked", vec![]),
             Notice::DevicesRevoked { count } => ("devices_revoked", vec![count]),
@@ -65,7 +70,7 @@ impl Notice {
     /// The notice a flash cookie names; `None` for a key not in the list.
     fn from_flash(flash: &Flash) -> Option<Notice> {
         let n = |i: usize| flash.numbers.get(i).copied().unwrap_or(0);
-        let added = |kind| Some(Notice::FactorAdded { kind, revoked: n(0) });
+        let added = |kind| Some(Notice::FactorAdded { kind, first: n(0) == 1 });
         match flash.key.as_str() {
             "webauthn_added" => added(FactorKind::WebAuthn),
             "totp_added" => added(FactorKind::Totp),
@@ -73,7 +78,10 @@ impl Notice {
             "phone_added" => added(FactorKind::Sms),
             "recovery_codes_added" => added(FactorKind::RecoveryCode),
             "factor_removed" => Some(Notice::FactorRemoved { revoked: n(0) }),
-            "recovery_codes_created" => Some(Notice::RecoveryCodesCreated { revoked: n(0) }),
+            "recovery_codes_created" => Some(Notice::RecoveryCodesCreated {
+                revoked: n(0),
+                replaced: n(1) == 1,
+            }),
             "phone_changed" => Some(Notice::PhoneChanged { revoked: n(0) }),
             "device_revoked" => Some(Notice::DeviceRevoked),
             "devices_revoked" => Some(Notice::DevicesRevoked { count: n(0) }),
@@ -85,82 +93,51 @@ impl Notice {
         }
     }
 
-    /// The words the page shows.
+    /// The words the page shows, in the request's language.
     pub fn text(self) -> String {
         match self {
-            Notice::FactorAdded { kind, revoked } => {
-                let what = match kind {
-                    FactorKind::WebAuthn => "Security key or passkey added",
-                    FactorKind::Totp => "Authenticator app added",
-                    FactorKind::OathToken => "Hardware token added",
-                    FactorKind::Sms => "Phone added",
-                    FactorKind::RecoveryCode => "Recovery codes added",
-                };
-                let why = match kind {
-                    FactorKind::Sms => "Adding a phone number",
-                    _ => "Adding it",
-                };
-                format!(
-                    "{what}: sign-in can ask for it from now on.{}",
-                    revoked_because(why, revoked)
-                )
+            Notice::FactorAdded { kind, .. } => t(match kind {
+                FactorKind::WebAuthn => "account-notice-added-webauthn",
+                FactorKind::Totp => "account-notice-added-totp",
+                FactorKind::OathToken => "account-notice-added-token",
+                FactorKind::Sms => "account-notice-added-phone",
+                FactorKind::RecoveryCode => "account-notice-added-recovery",
+            }),
+            Notice::FactorRemoved { revoked } => {
+                with_revoked(t("account-notice-removed"), "account-notice-revoked-removing", revoked)
             }
-            Notice::FactorRemoved { revoked } => format!(
-                "Factor removed: it no longer signs you in.{}",
-                revoked_because("Removing it", revoked)
+            Notice::RecoveryCodesCreated { replaced: false, .. } => t("account-notice-codes-created"),
+            Notice::RecoveryCodesCreated {
+                replaced: true,
+                revoked,
+            } => with_revoked(
+                t("account-notice-codes-replaced"),
+                "account-notice-revoked-replacing",
+                revoked,
             ),
-            Notice::RecoveryCodesCreated { revoked } => format!(
-                "New recovery codes created: the old ones no longer work.{}",
-                revoked_because("Replacing them", revoked)
+            Notice::PhoneChanged { revoked } => with_revoked(
+                t("account-notice-phone-changed"),
+                "account-notice-revoked-changing",
+                revoked,
             ),
-            Notice::PhoneChanged { revoked } => format!(
-                "Your phone number for sign-in codes was changed; the old number gets no more codes. We told the \
-                 old number and your mailbox.{}",
-                revoked_because("Changing it", revoked)
-            ),
-            Notice::DeviceRevoked => {
-                "Trusted browser revoked: it asks for your second factor at its next sign-in.".to_string()
+            Notice::DeviceRevoked => t("account-notice-device-revoked"),
+            Notice::DevicesRevoked { count } => t_args("account-notice-devices-revoked", &[("count", count.into())]),
+            Notice::SignedOut => t("account-notice-signed-out"),
+            Notice::SessionEnded => t("account-notice-session-ended"),
+            Notice::OtherSessionsEnded { count } => {
+                t_args("account-notice-other-sessions-ended", &[("count", count.into())])
             }
-            Notice::DevicesRevoked { count } => format!(
-                "You revoked {}: each asks for your second factor at its next sign-in.",
-                browsers(count, "your")
-            ),
-            Notice::SignedOut => "You are signed out.".to_string(),
-            Notice::SessionEnded => {
-                "Session ended: that browser is signed out, and the applications it signed in to lose the access it \
-                 gave them."
-                    .to_string()
-            }
-            Notice::OtherSessionsEnded { count } => match count {
-                0 => "There was no other session to end. This one stays signed in.".to_string(),
-                1 => "You ended 1 other session: that browser is signed out. This one stays signed in.".to_string(),
-                n => format!("You ended {n} other sessions: those browsers are signed out. This one stays signed in."),
-            },
-            Notice::AppRevoked => "Access removed: the application's tokens no longer work, and it must ask for \
-                                   your permission again."
-                .to_string(),
+            Notice::AppRevoked => t("account-notice-app-revoked"),
         }
     }
 }
 
-/// "2 trusted browsers", "your trusted browser".
-fn browsers(count: u32, owner: &str) -> String {
-    match count {
-        1 => format!("{owner} trusted browser"),
-        n => format!("{owner} {n} trusted browsers"),
-    }
-}
-
-/// Why trusted browsers went with a change (nothing when none did).
-fn revoked_because(change: &str, revoked: u32) -> String {
+/// `what` happened, and — when trusted browsers went with it — how many and why (`why`, a message taking `count`).
+fn with_revoked(what: String, why: &str, revoked: u32) -> String {
     if revoked == 0 {
-        return String::new();
+        return what;
     }
-    format!(
-        " {change} revoked {}, so a stolen password plus an old browser is not enough: they ask for a second factor \
-         at their next sign-in.",
-        browsers(revoked, "your")
-    )
+    format!("{what} {}", t_args(why, &[("count", revoked.into())]))
 }
 
 /// A count for a notice (they never come near `u32::MAX`).
@@ -187,9 +164,15 @@ pub fn redirect(state: &AppState, location: &str, notice: Notice) -> HttpRespons
 /// the flash cookie is cleared in the same response (also when it was forged or expired, and then shows nothing).
 /// A notice the handler put in `ctx` itself stays when there is none.
 pub fn page(req: &HttpRequest, state: &AppState, status: StatusCode, template: &str, mut ctx: Context) -> HttpResponse {
-    if let Some(notice) = flash::take(req, state).as_ref().and_then(Notice::from_flash) {
+    let notice = flash::take(req, state).as_ref().and_then(Notice::from_flash);
+    if let Some(notice) = notice {
         ctx.insert("notice", &notice.text());
     }
+    // The account's first factor was just added: the security page offers recovery codes and a second factor.
+    ctx.insert(
+        "first_factor",
+        &matches!(notice, Some(Notice::FactorAdded { kind, first: true }) if !kind.is_backup()),
+    );
     let mut response = pages::with_csrf(req, state, status, template, ctx);
     flash::clear(req, state, &mut response);
     response
@@ -201,29 +184,22 @@ mod tests {
 
     #[test]
     fn every_notice_reads_back_from_its_key() {
+        let added = |kind, first| Notice::FactorAdded { kind, first };
         let all = [
-            Notice::FactorAdded {
-                kind: FactorKind::Totp,
-                revoked: 0,
-            },
-            Notice::FactorAdded {
-                kind: FactorKind::Sms,
-                revoked: 2,
-            },
-            Notice::FactorAdded {
-                kind: FactorKind::WebAuthn,
-                revoked: 0,
-            },
-            Notice::FactorAdded {
-                kind: FactorKind::OathToken,
-                revoked: 0,
-            },
-            Notice::FactorAdded {
-                kind: FactorKind::RecoveryCode,
-                revoked: 0,
-            },
+            added(FactorKind::Totp, true),
+            added(FactorKind::Sms, false),
+            added(FactorKind::WebAuthn, true),
+            added(FactorKind::OathToken, false),
+            added(FactorKind::RecoveryCode, false),
             Notice::FactorRemoved { revoked: 1 },
-            Notice::RecoveryCodesCreated { revoked: 3 },
+            Notice::RecoveryCodesCreated {
+                replaced: true,
+                revoked: 3,
+            },
+            Notice::RecoveryCodesCreated {
+                replaced: false,
+                revoked: 0,
+            },
             Notice::PhoneChanged { revoked: 2 },
             Notice::DeviceRevoked,
             Notice::DevicesRevoked { count: 2 },
@@ -239,7 +215,7 @@ mod tests {
                 numbers,
             };
             assert_eq!(Notice::from_flash(&flash), Some(notice), "{key}");
-            assert!(!notice.text().is_empty());
+            assert!(!notice.text().is_empty() && !notice.text().starts_with("account-"));
         }
         let unknown = Flash {
             key: "anything_else".into(),
@@ -260,6 +236,27 @@ mod tests {
             Notice::DevicesRevoked { count: 1 }
                 .text()
                 .contains("your trusted browser:")
+        );
+        let replaced = Notice::RecoveryCodesCreated {
+            replaced: true,
+            revoked: 1,
+        }
+        .text();
+        assert!(
+            replaced.contains("Replacing them revoked your trusted browser"),
+            "{replaced}"
+        );
+    }
+
+    #[tokio::test]
+    async fn notices_speak_the_request_language() {
+        let de = crate::i18n::scope(crate::i18n::Lang::De, async {
+            Notice::PhoneChanged { revoked: 2 }.text()
+        })
+        .await;
+        assert!(
+            de.contains("Telefonnummer") && de.contains("Ihre 2 vertrauenswürdigen Browser widerrufen"),
+            "{de}"
         );
     }
 }

@@ -10,13 +10,14 @@ use serde_json::{Value, json};
 use crate::core::Error;
 use crate::core::factors::{FactorKind, webauthn};
 use crate::core::model::{Session, SessionState, User};
+use crate::core::signin::flow;
 use crate::core::signin::flow::Step;
-use crate::core::signin::flow::{self, safe_return_to};
 use crate::core::signin::{passkey, sessions};
 use crate::http::AppState;
 use crate::http::error::JsonError;
 use crate::http::{csrf, session};
-use crate::web::notices::{self, Notice};
+use crate::i18n::{t, t_args};
+use crate::web::notices;
 
 const PASSKEY_COOKIE: &str = "gatehouse_passkey";
 
@@ -52,17 +53,18 @@ fn body<T: DeserializeOwned>(req: &HttpRequest, bytes: &[u8]) -> Result<T, JsonE
     if !json_type {
         return Err(JsonError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Send application/json.",
+            &t("login-webauthn-send-json"),
         ));
     }
-    serde_json::from_slice(bytes).map_err(|_| JsonError::new(StatusCode::BAD_REQUEST, "The request is malformed."))
+    serde_json::from_slice(bytes).map_err(|_| JsonError::new(StatusCode::BAD_REQUEST, &t("login-webauthn-malformed")))
 }
 
 fn rp(state: &AppState) -> Result<&webauthn_rs::prelude::Webauthn, JsonError> {
     state.webauthn.as_deref().ok_or_else(|| {
+        let product = crate::http::brand::current().name.clone();
         JsonError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "Security keys need Gatehouse to be reached by a domain name (public_url).",
+            &t_args("login-webauthn-needs-domain", &[("product", product.into())]),
         )
     })
 }
@@ -82,7 +84,7 @@ async fn security_session(req: &HttpRequest, state: &AppState) -> Result<(Sessio
         &[SessionState::Authenticated, SessionState::PendingEnrolment],
     )
     .await?
-    .ok_or_else(|| JsonError::new(StatusCode::UNAUTHORIZED, "Sign in first."))
+    .ok_or_else(|| JsonError::new(StatusCode::UNAUTHORIZED, &t("login-webauthn-sign-in-first")))
 }
 
 /// A sign-in waiting for its second factor, or a signed-in session stepping up.
@@ -96,7 +98,7 @@ async fn pending_session(req: &HttpRequest, state: &AppState) -> Result<(Session
     .ok_or_else(|| {
         JsonError::new(
             StatusCode::UNAUTHORIZED,
-            "There is no sign-in waiting for a second factor.",
+            &crate::i18n::core_text("There is no sign-in waiting for a second factor."),
         )
     })
 }
@@ -119,12 +121,17 @@ pub async fn register(req: HttpRequest, state: web::Data<AppState>, bytes: web::
     let core = state.core(&origin);
     let name = request.name.unwrap_or_default();
     webauthn::finish_registration(rp, &core, &session, &user, &request.credential, &name).await?;
-    let added = Notice::FactorAdded {
-        kind: FactorKind::WebAuthn,
-        revoked: 0,
-    };
+    let had_to_enrol = session.state == SessionState::PendingEnrolment;
+    let (target, added) = super::security::after_adding(
+        &state,
+        &user,
+        FactorKind::WebAuthn,
+        had_to_enrol,
+        request.return_to.as_deref(),
+    )
+    .await?;
     // A user who had to enrol is signed in by the registration itself (it required user verification).
-    if session.state == SessionState::PendingEnrolment {
+    if had_to_enrol {
         let amr = vec![
             "pwd".into(),
             FactorKind::WebAuthn.amr().into(),
@@ -134,13 +141,12 @@ pub async fn register(req: HttpRequest, state: web::Data<AppState>, bytes: web::
         if let Some((token, _)) =
             sessions::promote(core.store, core.now, core.limits, &session, Step::Enrolled, amr).await?
         {
-            let target = safe_return_to(request.return_to.as_deref()).unwrap_or_else(|| "/account/security".into());
             let mut response = redirect_with_session(&state, &token, target);
             notices::flash(&mut response, &state, added);
             return Ok(response);
         }
     }
-    let mut response = HttpResponse::Ok().json(json!({ "redirect": "/account/security" }));
+    let mut response = HttpResponse::Ok().json(json!({ "redirect": target }));
     notices::flash(&mut response, &state, added);
     Ok(response)
 }
@@ -201,7 +207,7 @@ pub async fn passwordless(req: HttpRequest, state: web::Data<AppState>, bytes: w
     let rp = rp(&state)?;
     let cookie = req
         .cookie(PASSKEY_COOKIE)
-        .ok_or_else(|| JsonError::new(StatusCode::BAD_REQUEST, "Start the passkey sign-in again."))?;
+        .ok_or_else(|| JsonError::new(StatusCode::BAD_REQUEST, &t("login-webauthn-start-again")))?;
     let origin = session::origin(&req);
     let core = state.core(&origin);
     // Global IP rules before any credential is looked at (the roles' rules follow once the user is known).

@@ -5,7 +5,8 @@ use serde::Deserialize;
 
 use crate::core::Error;
 use crate::core::factors::password::links as password_links;
-use crate::core::model::TokenPurpose;
+use crate::core::model::{TokenPurpose, User};
+use crate::core::{policy::enforcement, signin::trusted_devices};
 use crate::http::AppState;
 use crate::http::error::WebError;
 use crate::http::form::{Form, Query};
@@ -115,9 +116,15 @@ pub async fn reset_submit(
     let origin = session::origin(&req);
     let now = state.clock.now();
     // What the link was for, read before it is used up: the first administrator's password is set, not changed.
-    let setup = password_links::check(state.store.as_ref(), now, &form.token)
-        .await
-        .is_ok_and(|(purpose, _)| purpose == TokenPurpose::InitialSetup);
+    // And the trusted browsers the change is about to revoke, for the answer to say so.
+    let checked = password_links::check(state.store.as_ref(), now, &form.token).await.ok();
+    let setup = checked
+        .as_ref()
+        .is_some_and(|(purpose, _)| *purpose == TokenPurpose::InitialSetup);
+    let trusted = match &checked {
+        Some((_, user)) => live_trusted_browsers(&state, user).await?,
+        None => 0,
+    };
     match password_links::complete(
         state.store.as_ref(),
         &state.passwords,
@@ -133,6 +140,11 @@ pub async fn reset_submit(
             let mut ctx = pages::context();
             ctx.insert("username", &user.username);
             ctx.insert("setup", &setup);
+            // A password change revokes every trusted browser; the one-time answer says how many and why.
+            if trusted > 0 {
+                let text = crate::i18n::t_args("password-done-devices-revoked", &[("count", trusted.into())]);
+                ctx.insert("notice", &text);
+            }
             // Every session of the user has ended, this browser's included.
             let mut builder = HttpResponse::Ok();
             builder.cookie(session::clear_session_cookie(&state));
@@ -147,9 +159,28 @@ pub async fn reset_submit(
                 &form.token,
                 purpose,
                 &user.username,
-                Some(message),
+                Some(password_error(&message)),
             ))
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// The user's trusted browsers that still skip the second step (expired ones are not counted as revoked).
+async fn live_trusted_browsers(state: &AppState, user: &User) -> Result<usize, WebError> {
+    let (store, now) = (state.store.as_ref(), state.clock.now());
+    let days = enforcement::requirement_for(store, now, user)
+        .await?
+        .trusted_device_days;
+    Ok(trusted_devices::list(store, now, user, days).await?.len())
+}
+
+/// A refused password in the page's language. The strength check adds the estimator's English advice after its
+/// first sentence; other languages get the first sentence alone.
+fn password_error(message: &str) -> String {
+    const TOO_EASY: &str = "This password is too easy to guess.";
+    if message.starts_with(TOO_EASY) && crate::i18n::current() != crate::i18n::Lang::En {
+        return crate::i18n::core_text(TOO_EASY);
+    }
+    crate::i18n::core_text(message)
 }

@@ -86,11 +86,11 @@ async fn factor_page(
         .filter(|k| offered.contains(k))
         .or(offered.first().copied());
     let Some(chosen) = chosen else {
-        return Err(Error::invalid(if level.is_some() {
-            "No sign-in method of this account reaches the level the application asks for."
+        return Err(Error::invalid(crate::i18n::t(if level.is_some() {
+            "login-factor-level-unreachable"
         } else {
-            "No second factor is set up for this account."
-        })
+            "login-factor-none"
+        }))
         .into());
     };
     let mut ctx = pages::context();
@@ -157,7 +157,8 @@ pub async fn submit(
     let Some((pending, user)) = pending(&req, &state).await? else {
         return Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/login")).finish());
     };
-    let kind = FactorKind::parse(&form.method).ok_or_else(|| Error::invalid("Unknown sign-in method."))?;
+    let kind =
+        FactorKind::parse(&form.method).ok_or_else(|| Error::invalid(crate::i18n::t("login-factor-unknown-method")))?;
     let code: String = form.code.chars().take(64).collect();
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     let result = second_factor::verify(&state.core(&origin), &pending, &user, kind, &code).await;
@@ -196,7 +197,7 @@ pub async fn submit(
                 status_of(&e),
                 (&pending, &user),
                 page,
-                Some(e.to_string()),
+                Some(crate::i18n::describe(&e)),
                 kind == FactorKind::Sms,
             )
             .await?;
@@ -227,7 +228,7 @@ pub async fn send_sms(
     };
     let factor = first_sms_factor(&state, &user)
         .await?
-        .ok_or_else(|| Error::invalid("No phone is set up for this account."))?;
+        .ok_or_else(|| Error::invalid(crate::i18n::t("login-factor-no-phone")))?;
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     let core = state.core(&origin);
     // No text message for a kind the policy does not accept: it could not finish the sign-in.
@@ -259,7 +260,7 @@ pub async fn send_sms(
                 status_of(&e),
                 (&pending, &user),
                 page,
-                Some(e.to_string()),
+                Some(crate::i18n::describe(&e)),
                 false,
             )
             .await?;

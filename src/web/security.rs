@@ -17,6 +17,7 @@ use crate::http::encode;
 use crate::http::error::{WebError, status_of, with_retry_after};
 use crate::http::form::{Form, Query};
 use crate::http::{csrf, pages, session};
+use crate::i18n;
 use crate::web::notices::{self, Notice};
 
 #[derive(Deserialize)]
@@ -32,8 +33,10 @@ pub struct SmsQuery {
 }
 
 #[derive(Deserialize)]
-pub struct CsrfOnly {
+pub struct CodesForm {
     csrf: Option<String>,
+    /// Where the "Done" of the codes page goes on to (a sign-in that is carrying on to an application).
+    return_to: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -55,7 +58,9 @@ pub struct RemoveForm {
 struct FactorRow {
     id: String,
     kind: &'static str,
+    /// The name the user gave it; the names Gatehouse gives (recovery codes, a phone) in the page's language.
     name: String,
+    /// RFC 3339; the template writes them the page's way.
     added: String,
     last_used: Option<String>,
     /// A security key or passkey refused as a suspected copy until removed (or cleared by an administrator).
@@ -119,13 +124,14 @@ pub async fn show(
         .map(|f| FactorRow {
             id: f.id.clone(),
             kind: f.kind.as_str(),
-            name: f.name.clone(),
-            added: f.created_at.format("%Y-%m-%d").to_string(),
-            last_used: f.last_used_at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+            name: factor_name(f),
+            added: f.created_at.to_rfc3339(),
+            last_used: f.last_used_at.map(|t| t.to_rfc3339()),
             flagged: f.kind == FactorKind::WebAuthn && crate::core::factors::webauthn::is_flagged(f),
         })
         .collect();
     let mut ctx = pages::context();
+    ctx.insert("admin_single_key", &admin_single_key(&state, &user, &factors).await?);
     ctx.insert("factors", &rows);
     ctx.insert(
         "has_primary",
@@ -150,7 +156,7 @@ pub async fn show(
     // Only kinds the role policy counts can be added.
     let allowed: Vec<&str> = requirement.allowed_factors.iter().map(|k| k.as_str()).collect();
     ctx.insert("allowed", &allowed);
-    ctx.insert("reminder", &enforcement::reminder(&requirement, &plan));
+    ctx.insert("reminder", &super::account::reminder(&requirement, &plan));
     ctx.insert("must_enrol", &(session.state == SessionState::PendingEnrolment));
     ctx.insert("return_to", &safe_return_to(query.return_to.as_deref()));
     ctx.insert("username", &user.username);
@@ -161,6 +167,47 @@ pub async fn show(
         "account/security.html",
         ctx,
     ))
+}
+
+/// A factor's name as the list shows it: the names Gatehouse gives (`Recovery codes`, `Phone +41•••`) in the
+/// page's language, the user's own as they wrote them.
+fn factor_name(f: &Factor) -> String {
+    match f.kind {
+        FactorKind::RecoveryCode => i18n::t("account-security-recovery-codes"),
+        FactorKind::Sms => match f.name.strip_prefix("Phone ") {
+            Some(number) => i18n::t_args("account-security-phone", &[("number", number.into())]),
+            None => f.name.clone(),
+        },
+        _ => f.name.clone(),
+    }
+}
+
+/// An administrator whose one phishing-resistant factor is a single security key or passkey (a flagged copy
+/// does not count): the key's name, for the prompt to add a second one — one lost key would lock them out.
+pub(super) async fn admin_single_key(
+    state: &AppState,
+    user: &User,
+    factors: &[Factor],
+) -> Result<Option<String>, WebError> {
+    let mut keys = factors.iter().filter(|f| {
+        f.status == FactorStatus::Active
+            && f.kind == FactorKind::WebAuthn
+            && !crate::core::factors::webauthn::is_flagged(f)
+    });
+    let (Some(only), None) = (keys.next(), keys.next()) else {
+        return Ok(None);
+    };
+    let admin = state.store.roles_of(&user.id).await?.iter().any(|r| r == "admin");
+    Ok(admin.then(|| only.name.clone()))
+}
+
+/// What a failed enrolment step shows: the error in the page's language. A phone number the core refused names
+/// the number in its text; the page says it in its own words.
+fn form_error(e: &Error) -> String {
+    match e {
+        Error::Invalid(message) if message.contains("is not a valid phone number") => i18n::t("account-phone-invalid"),
+        other => i18n::describe(other),
+    }
 }
 
 async fn totp_page(
@@ -244,32 +291,55 @@ pub async fn totp_confirm(
                 status_of(&e),
                 enrolment,
                 form.return_to.as_deref(),
-                Some(e.to_string()),
+                Some(form_error(&e)),
             )
             .await;
             return Ok(with_retry_after(page, &e));
         }
         Err(other) => return Err(other.into()),
     }
-    let notice = Notice::FactorAdded {
-        kind: FactorKind::Totp,
-        revoked: 0,
-    };
-    finish_enrolment(&state, &session, notice, form.return_to.as_deref()).await
+    finish_enrolment(&state, &session, &user, FactorKind::Totp, form.return_to.as_deref()).await
 }
 
-/// After a new factor is proven: back to the security page, or — for a user who had to enrol — the sign-in
-/// completes (the code just proved the factor) with a new session id. Either way with `notice` for the next page.
+/// Where a user goes once a new factor is proven, and the notice that goes with it. The account's first factor
+/// (recovery codes do not count) lands on the security page, which then offers recovery codes and a second factor
+/// before carrying on to `return_to` (issue #15: a single factor is one lost phone away from a factor reset).
+/// Otherwise a user who had to enrol carries on to `return_to`, and one who chose to add a factor returns to the
+/// security page.
+pub(super) async fn after_adding(
+    state: &AppState,
+    user: &User,
+    kind: FactorKind,
+    had_to_enrol: bool,
+    return_to: Option<&str>,
+) -> Result<(String, Notice), WebError> {
+    let factors = state.store.factors_of(&user.id).await?;
+    let primary = factors
+        .iter()
+        .filter(|f| f.status == FactorStatus::Active && !f.kind.is_backup())
+        .count();
+    let first = !kind.is_backup() && primary == 1;
+    let return_to = safe_return_to(return_to).filter(|r| r != PAGE);
+    let target = match (first, had_to_enrol, return_to) {
+        (true, _, Some(next)) => format!("{PAGE}?return_to={}", encode(&next)),
+        (false, true, Some(next)) => next,
+        _ => PAGE.to_string(),
+    };
+    Ok((target, Notice::FactorAdded { kind, first }))
+}
+
+/// After a new factor is proven: for a user who had to enrol the sign-in completes (the code just proved the
+/// factor) with a new session id; then on to [`after_adding`]'s page with its notice.
 async fn finish_enrolment(
     state: &AppState,
     session: &Session,
-    notice: Notice,
+    user: &User,
+    kind: FactorKind,
     return_to: Option<&str>,
 ) -> Result<HttpResponse, WebError> {
-    let Notice::FactorAdded { kind, .. } = notice else {
-        return Err(Error::Internal("an enrolment ends with a factor-added notice".into()).into());
-    };
-    if session.state == SessionState::PendingEnrolment {
+    let had_to_enrol = session.state == SessionState::PendingEnrolment;
+    let (target, notice) = after_adding(state, user, kind, had_to_enrol, return_to).await?;
+    if had_to_enrol {
         let amr = vec!["pwd".to_string(), kind.amr().to_string(), "mfa".to_string()];
         if let Some((token, _)) = sessions::promote(
             state.store.as_ref(),
@@ -281,7 +351,6 @@ async fn finish_enrolment(
         )
         .await?
         {
-            let target = safe_return_to(return_to).unwrap_or_else(|| PAGE.into());
             let mut response = HttpResponse::SeeOther()
                 .insert_header((LOCATION, target))
                 .cookie(session::session_cookie(state, &token))
@@ -290,7 +359,7 @@ async fn finish_enrolment(
             return Ok(response);
         }
     }
-    Ok(notices::redirect(state, PAGE, notice))
+    Ok(notices::redirect(state, &target, notice))
 }
 
 #[derive(Deserialize)]
@@ -435,7 +504,7 @@ pub async fn sms_send(
                 replacing: replacing.as_ref(),
                 return_to: form.return_to.as_deref(),
             };
-            let page = sms_page(&req, &state, status_of(&e), page, Some(e.to_string()));
+            let page = sms_page(&req, &state, status_of(&e), page, Some(form_error(&e)));
             Ok(with_retry_after(page, &e))
         }
         Err(other) => Err(other.into()),
@@ -460,13 +529,7 @@ pub async fn sms_confirm(
                 revoked: notices::count(confirmed.trusted_devices_revoked),
             },
         )),
-        Ok(confirmed) => {
-            let notice = Notice::FactorAdded {
-                kind: FactorKind::Sms,
-                revoked: notices::count(confirmed.trusted_devices_revoked),
-            };
-            finish_enrolment(&state, &session, notice, form.return_to.as_deref()).await
-        }
+        Ok(_) => finish_enrolment(&state, &session, &user, FactorKind::Sms, form.return_to.as_deref()).await,
         Err(Error::ReauthenticationRequired) => Ok(to_reauth()),
         Err(e @ (Error::WrongCode(_) | Error::TooManyAttempts { .. })) => {
             let factor = store
@@ -479,7 +542,7 @@ pub async fn sms_confirm(
                 status_of(&e),
                 &factor,
                 form.return_to.as_deref(),
-                Some(e.to_string()),
+                Some(form_error(&e)),
             );
             Ok(with_retry_after(page, &e))
         }
@@ -574,11 +637,14 @@ pub async fn token_bind(
     .await;
     match bound {
         Ok(_) => {
-            let notice = Notice::FactorAdded {
-                kind: FactorKind::OathToken,
-                revoked: 0,
-            };
-            finish_enrolment(&state, &session, notice, form.return_to.as_deref()).await
+            finish_enrolment(
+                &state,
+                &session,
+                &user,
+                FactorKind::OathToken,
+                form.return_to.as_deref(),
+            )
+            .await
         }
         Err(Error::ReauthenticationRequired) => Ok(to_reauth()),
         Err(e @ (Error::WrongCode(_) | Error::TooManyAttempts { .. })) => {
@@ -588,7 +654,7 @@ pub async fn token_bind(
                 status_of(&e),
                 &form.serial,
                 form.return_to.as_deref(),
-                Some(e.to_string()),
+                Some(form_error(&e)),
             );
             Ok(with_retry_after(page, &e))
         }
@@ -599,7 +665,7 @@ pub async fn token_bind(
 pub async fn recovery_codes(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Form(form): Form<CsrfOnly>,
+    Form(form): Form<CodesForm>,
 ) -> Result<HttpResponse, WebError> {
     let Some((session, user, origin)) = acting_user(&req, &state, form.csrf.as_deref(), SIGNED_IN).await? else {
         return Ok(to_login());
@@ -624,19 +690,21 @@ pub async fn recovery_codes(
     let mut ctx = pages::context();
     // The page itself is the one-time answer to the change: its notice goes with it.
     let notice = Notice::RecoveryCodesCreated {
+        replaced: created.replaced,
         revoked: notices::count(created.trusted_devices_revoked),
     };
     ctx.insert("notice", &notice.text());
-    ctx.insert(
-        "download",
-        &format!(
-            "Gatehouse recovery codes for {}\n\n{}\n",
-            user.username,
-            codes.join("\n")
-        ),
+    let title = i18n::t_args(
+        "account-codes-download-text",
+        &[
+            ("product", crate::http::brand::current().name.clone().into()),
+            ("username", user.username.clone().into()),
+        ],
     );
+    ctx.insert("download", &format!("{title}\n\n{}\n", codes.join("\n")));
     ctx.insert("codes", &codes);
     ctx.insert("username", &user.username);
+    ctx.insert("return_to", &safe_return_to(form.return_to.as_deref()));
     Ok(pages::page(StatusCode::OK, "account/recovery_codes.html", &ctx))
 }
 

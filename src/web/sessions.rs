@@ -38,8 +38,11 @@ struct SessionRow {
     id: String,
     browser: String,
     ip: Option<String>,
+    /// RFC 3339; the template writes them the page's way.
     signed_in: String,
     last_seen: String,
+    #[serde(skip)]
+    last_seen_at: chrono::DateTime<chrono::Utc>,
     /// `authenticated`, or a sign-in still waiting for its second step or enrolment.
     state: &'static str,
     /// The methods used (RFC 8176 values: `pwd`, `otp`, `sms`, `hwk`, `swk`, `rc`, `device`), in order.
@@ -48,10 +51,6 @@ struct SessionRow {
     level: &'static str,
     /// The browser showing the page.
     current: bool,
-}
-
-fn minute(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 fn level_of(acr: &str) -> &'static str {
@@ -64,10 +63,11 @@ fn level_of(acr: &str) -> &'static str {
 
 fn row(info: SessionInfo, current: &str) -> SessionRow {
     SessionRow {
-        browser: browser_summary(info.user_agent.as_deref().unwrap_or("")),
+        browser: super::devices::browser_words(&browser_summary(info.user_agent.as_deref().unwrap_or(""))),
         ip: info.ip,
-        signed_in: minute(info.created_at),
-        last_seen: minute(info.last_seen_at),
+        signed_in: info.created_at.to_rfc3339(),
+        last_seen: info.last_seen_at.to_rfc3339(),
+        last_seen_at: info.last_seen_at,
         state: info.state,
         // `mfa` and `user` (verified with a PIN or biometrics) add nothing a reader needs beside the methods.
         methods: info.amr.into_iter().filter(|m| m != "mfa" && m != "user").collect(),
@@ -94,7 +94,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         .map(|info| row(info, &current))
         .collect();
     // The one in use first, then the most recently seen.
-    rows.sort_by(|a, b| b.current.cmp(&a.current).then(b.last_seen.cmp(&a.last_seen)));
+    rows.sort_by(|a, b| b.current.cmp(&a.current).then(b.last_seen_at.cmp(&a.last_seen_at)));
     let mut ctx = pages::context();
     ctx.insert("others", &rows.iter().filter(|r| !r.current).count());
     ctx.insert("sessions", &rows);
@@ -130,7 +130,7 @@ pub async fn end(
     };
     let wanted: String = form.session.trim().chars().take(64).collect();
     if wanted == sid(&session) {
-        return Err(Error::invalid("This is the session you are using: sign out to end it.").into());
+        return Err(Error::invalid(crate::i18n::t("account-sessions-this-one")).into());
     }
     accounts::end_session(state.store.as_ref(), state.clock.now(), &origin, &user, &wanted).await?;
     Ok(notices::redirect(&state, PAGE, Notice::SessionEnded))

@@ -49,7 +49,9 @@ pub fn digest(key: &[u8; 32], normalized: &str) -> String {
 #[derive(Clone, Debug)]
 pub struct NewCodes {
     pub codes: Vec<String>,
-    /// Trusted browsers revoked with the old set (every one the user had).
+    /// The codes replace an earlier set (which no longer works).
+    pub replaced: bool,
+    /// Trusted browsers revoked with the old set (every one the user had; none for a first set).
     pub trusted_devices_revoked: u64,
 }
 
@@ -87,11 +89,18 @@ pub async fn new_recovery_codes(
         json!({}),
         now,
     );
+    let replacing = factors
+        .iter()
+        .any(|f| f.kind == FactorKind::RecoveryCode && f.status == FactorStatus::Active);
     store.replace_recovery_codes(&factor, &hashes).await?;
-    // Replacing the recovery codes resets a factor: trusted browsers must prove a factor again.
-    let trusted_devices_revoked =
+    // Replacing the recovery codes removes a factor (the old set, perhaps seen by someone): trusted browsers must
+    // prove a factor again. A first set is an addition and weakens nothing, so trusted browsers stay.
+    let trusted_devices_revoked = if replacing {
         crate::core::signin::trusted_devices::revoke_all(store, now, origin, &user.id, "recovery_codes_replaced")
-            .await?;
+            .await?
+    } else {
+        0
+    };
     audit::record(
         store,
         now,
@@ -111,6 +120,7 @@ pub async fn new_recovery_codes(
     .await;
     Ok(NewCodes {
         codes,
+        replaced: replacing,
         trusted_devices_revoked,
     })
 }

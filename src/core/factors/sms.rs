@@ -194,7 +194,7 @@ pub struct Confirmed {
     pub factor: Factor,
     /// The factor whose number it replaced, now removed (a change of number), if any.
     pub replaced: Option<Factor>,
-    /// Trusted browsers revoked (a new number is a phone change).
+    /// Trusted browsers revoked: all of them when the number of a phone changed, none for an added phone.
     pub trusted_devices_revoked: u64,
 }
 
@@ -249,10 +249,14 @@ pub async fn confirm_enrolment(
             None
         }
     };
-    // A new verified phone number is the account's phone change: browsers trusted before it stop skipping
-    // the second factor (whoever changed the number must not keep a trusted browser for free).
-    let trusted_devices_revoked =
-        crate::core::signin::trusted_devices::revoke_all(store, now, origin, &user.id, "phone_changed").await?;
+    // A change of number is the account's phone change: browsers trusted before it stop skipping the second
+    // factor (whoever changed the number must not keep a trusted browser for free). A phone added beside the
+    // factors the account has weakens nothing, so trusted browsers stay (docs/factors.md).
+    let trusted_devices_revoked = if replaced.is_some() {
+        crate::core::signin::trusted_devices::revoke_all(store, now, origin, &user.id, "phone_changed").await?
+    } else {
+        0
+    };
     Ok(Confirmed {
         factor,
         replaced,

@@ -12,8 +12,8 @@
 //!   no longer count still has to prove one and only reaches enrolment).
 //! - A skipped second factor is recorded truthfully: `amr` is `pwd` + [`device::AMR_MARKER`], never `mfa`; the acr
 //!   rule (`assurance::acr_for`) counts it as multi-factor, never as phishing-resistant (docs/decisions.md).
-//! - Every trust, skip, refusal and revocation is an audit event. Password resets, factor removals and a new
-//!   phone number revoke all of the user's trusted devices.
+//! - Every trust, skip, refusal and revocation is an audit event. Password resets, factor removals, replaced
+//!   recovery codes and a changed phone number revoke all of the user's trusted devices; adding a factor does not.
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 

@@ -109,9 +109,15 @@ async fn revoking_an_application_ends_its_tokens_and_asks_for_consent_again() {
         spa.contains("your e-mail address") && spa.contains("who you are"),
         "the consent page's words"
     );
-    assert!(spa.contains("Allowed 20"), "when: {spa}");
+    // When, written the page's way (`6 Dec 2026, 21:06 UTC`).
+    let when = gatehouse::i18n::format_datetime(gatehouse::i18n::Lang::En, server.state().clock.now());
+    let day = &when[..when.find(',').unwrap()];
+    assert!(spa.contains(&format!("Allowed {day}, ")), "when ({day}): {spa}");
     assert!(wiki.contains("Trusted by your organisation") && !wiki.contains("your e-mail address"));
-    assert!(page.body.contains("<div class=\"scroll\">"));
+    assert!(
+        page.body
+            .contains("<div class=\"scroll\" tabindex=\"0\" role=\"region\"")
+    );
 
     let revoked = browser
         .submit("/account/apps", "/account/apps/revoke", &[("client_id", "spa")])

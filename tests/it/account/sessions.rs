@@ -42,7 +42,8 @@ async fn the_sessions_page_lists_each_browser_and_ends_another_one() {
     assert!(page.body.contains("Safari on iOS") && !page.body.contains("Safari on iOS <strong>"));
     assert!(page.body.contains("127.0.0.1") && page.body.contains("Password only"));
     assert!(
-        page.body.contains("<div class=\"scroll\">"),
+        page.body
+            .contains("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Your sessions\">"),
         "the table scrolls on a narrow screen"
     );
 

@@ -400,7 +400,14 @@ async fn administrators_must_enrol_before_they_are_signed_in() {
         )
         .await;
     assert_eq!(done.status, 303);
-    assert_eq!(done.location().as_deref(), Some("/account"));
+    // Signed in; the first factor lands on the offer of recovery codes, which then carries on to /account.
+    assert_eq!(
+        done.location().as_deref(),
+        Some("/account/security?return_to=%2Faccount")
+    );
+    let offer = browser.get("/account/security?return_to=%2Faccount").await;
+    assert!(offer.body.contains("id=\"recovery-prompt\""), "{}", offer.body);
+    assert!(offer.body.contains("href=\"/account\" id=\"recovery-prompt-later\""));
     assert_eq!(browser.get("/account").await.status, 200);
 }
 

@@ -36,6 +36,11 @@ fn today(server: &TestServer) -> NaiveDate {
     server.state().clock.now().date_naive()
 }
 
+/// A day as the account pages write it (English: `9 Mar 2026`).
+fn shown(day: NaiveDate) -> String {
+    gatehouse::i18n::format_date(gatehouse::i18n::Lang::En, day.and_hms_opt(0, 0, 0).unwrap().and_utc())
+}
+
 fn required_from(day: NaiveDate, grace_days: u32) -> PolicyChange {
     PolicyChange {
         mfa_required: Some(true),
@@ -222,8 +227,8 @@ async fn before_the_enforcement_date_users_are_reminded_and_after_it_may_only_en
     assert_eq!(next, "/account", "before the date: signed in");
     let account = browser.get("/account").await;
     assert!(account.body.contains("id=\"mfa-reminder\""), "{}", account.body);
-    assert!(account.body.contains(&enforce_from.to_string()));
-    let enrol_by = (start + Duration::days(5)).to_string();
+    assert!(account.body.contains(&shown(enforce_from)));
+    let enrol_by = shown(start + Duration::days(5));
     assert!(account.body.contains(&enrol_by));
     assert_eq!(mails_about(&server, "Add a second factor").await, 1);
     where_password_leads(&server, "cal").await;
@@ -276,13 +281,13 @@ async fn the_strictest_combination_of_two_roles_applies() {
         duo.get("/account")
             .await
             .body
-            .contains(&(start + Duration::days(5)).to_string())
+            .contains(&shown(start + Duration::days(5)))
     );
     assert!(
         solo.get("/account")
             .await
             .body
-            .contains(&(start + Duration::days(20)).to_string())
+            .contains(&shown(start + Duration::days(20)))
     );
     // Allowed kinds are the intersection: no text messages for duo.
     assert!(

@@ -21,7 +21,11 @@ async fn manager_approved_reset_end_to_end() {
     let first = browser.login("kim", GOOD_PASSWORD).await;
     assert!(first.location().unwrap_or_default().starts_with("/login/factor"));
     let page = browser.get("/login/factor").await;
-    assert!(page.body.contains("I can&#x27;t use any of my factors") || page.body.contains("I can't use any"));
+    assert!(
+        ["I can&#x27;t use any", "I can&#39;t use any", "I can't use any"]
+            .iter()
+            .any(|words| page.body.contains(words))
+    );
     let sent = browser
         .post(
             "/login/factor/recovery",

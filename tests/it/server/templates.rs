@@ -36,7 +36,7 @@ fn every_template_renders() {
     ctx.insert("status", &404);
     ctx.insert("reason", "Not Found");
     ctx.insert("message", "gone");
-    ctx.insert("signed_in_at", "2026-01-01 00:00 UTC");
+    ctx.insert("signed_in_at", "2026-01-01T00:00:00+00:00");
     ctx.insert("display_name", "Alice");
     ctx.insert("link", "http://localhost/password/reset?token=x");
     ctx.insert("minutes", &30);
@@ -52,8 +52,8 @@ fn every_template_renders() {
     );
     ctx.insert(
         "factors",
-        &serde_json::json!([{ "id": "f1", "kind": "totp", "name": "Phone", "added": "2026-01-01", "last_used": null, "flagged": false },
-            { "id": "f2", "kind": "webauthn", "name": "YubiKey", "added": "2026-01-01", "last_used": null, "flagged": true }]),
+        &serde_json::json!([{ "id": "f1", "kind": "totp", "name": "Phone", "added": "2026-01-01T00:00:00+00:00", "last_used": null, "flagged": false },
+            { "id": "f2", "kind": "webauthn", "name": "YubiKey", "added": "2026-01-01T00:00:00+00:00", "last_used": "2026-01-02T10:30:00+00:00", "flagged": true }]),
     );
     for (key, value) in [
         ("has_primary", true),
@@ -61,15 +61,18 @@ fn every_template_renders() {
         ("fresh", true),
         ("can_remove", true),
         ("must_enrol", false),
+        ("first_factor", true),
     ] {
         ctx.insert(key, &value);
     }
     ctx.insert("recovery_remaining", &10);
+    ctx.insert("admin_single_key", "YubiKey");
     ctx.insert("recovery_sign_in", &Some(3));
     ctx.insert("allowed", &["webauthn", "totp", "sms", "oath_token", "recovery_code"]);
     ctx.insert(
         "reminder",
-        &serde_json::json!({ "kinds": ["webauthn", "totp"], "enforce_from": "2026-03-01", "enrol_by": "2026-03-15", "enforced": false }),
+        &serde_json::json!({ "kinds": ["webauthn", "totp"], "kinds_text": "a security key or passkey or an authenticator app",
+            "enforce_from": "2026-03-01T00:00:00+00:00", "enrol_by": "2026-03-15T00:00:00+00:00", "enforced": false }),
     );
     ctx.insert("kinds", &["webauthn", "totp"]);
     ctx.insert("enforce_from", "2026-03-01");
@@ -143,7 +146,7 @@ fn every_template_renders() {
     ctx.insert("reauth", &true);
     ctx.insert(
         "devices",
-        &serde_json::json!([{ "id": "d1", "browser": "Firefox on Linux", "first_seen": "2026-01-01 00:00 UTC", "last_seen": "2026-01-02 00:00 UTC", "expires": "2026-01-15 00:00 UTC", "current": true }]),
+        &serde_json::json!([{ "id": "d1", "browser": "Firefox on Linux", "first_seen": "2026-01-01T00:00:00+00:00", "last_seen": "2026-01-02T00:00:00+00:00", "expires": "2026-01-15T00:00:00+00:00", "current": true }]),
     );
     ctx.insert("action", "https://sp.example/slo");
     ctx.insert("field", "SAMLRequest");
@@ -235,20 +238,20 @@ fn every_template_renders() {
     );
     ctx.insert(
         "sessions",
-        &serde_json::json!([{ "id": "s1", "browser": "Firefox on Linux", "ip": "127.0.0.1", "signed_in": "2026-01-01 00:00 UTC",
-            "last_seen": "2026-01-01 00:05 UTC", "state": "authenticated", "methods": ["pwd", "otp"], "level": "mfa", "current": true },
-            { "id": "s2", "browser": "Safari on iOS", "ip": null, "signed_in": "2026-01-01 00:00 UTC",
-            "last_seen": "2026-01-01 00:01 UTC", "state": "authenticated", "methods": ["swk"], "level": "phishing_resistant", "current": false },
-            { "id": "s3", "browser": "Other browser", "ip": "10.0.0.1", "signed_in": "2026-01-01 00:00 UTC",
-            "last_seen": "2026-01-01 00:00 UTC", "state": "pending_second_factor", "methods": ["pwd"], "level": "password", "current": false }]),
+        &serde_json::json!([{ "id": "s1", "browser": "Firefox on Linux", "ip": "127.0.0.1", "signed_in": "2026-01-01T00:00:00+00:00",
+            "last_seen": "2026-01-01T00:05:00+00:00", "state": "authenticated", "methods": ["pwd", "otp"], "level": "mfa", "current": true },
+            { "id": "s2", "browser": "Safari on iOS", "ip": null, "signed_in": "2026-01-01T00:00:00+00:00",
+            "last_seen": "2026-01-01T00:01:00+00:00", "state": "authenticated", "methods": ["swk"], "level": "phishing_resistant", "current": false },
+            { "id": "s3", "browser": "Other browser", "ip": "10.0.0.1", "signed_in": "2026-01-01T00:00:00+00:00",
+            "last_seen": "2026-01-01T00:00:00+00:00", "state": "pending_second_factor", "methods": ["pwd"], "level": "password", "current": false }]),
     );
     ctx.insert("others", &2);
     ctx.insert(
         "apps",
-        &serde_json::json!([{ "client_id": "wiki", "scopes": ["openid", "email"], "consented_at": "2026-01-01 00:00 UTC",
-            "last_token_at": "2026-01-02 00:00 UTC", "grants": 1, "offline": false },
+        &serde_json::json!([{ "client_id": "wiki", "scopes": ["openid", "email"], "consented_at": "2026-01-01T00:00:00+00:00",
+            "last_token_at": "2026-01-02T00:00:00+00:00", "grants": 1, "offline": false },
             { "client_id": "mail", "scopes": ["openid", "offline_access"], "consented_at": null,
-            "last_token_at": "2026-01-02 00:00 UTC", "grants": 2, "offline": true }]),
+            "last_token_at": "2026-01-02T00:00:00+00:00", "grants": 2, "offline": true }]),
     );
     ctx.insert("replace", "f3");
     ctx.insert("old_phone", "+41•••••••00");

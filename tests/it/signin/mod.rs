@@ -1,6 +1,7 @@
 //! Signing in with a password and what surrounds it: sessions and sign-out, the lockout, reset by mail, role
-//! reauthentication limits, trusted browsers, IP rules.
+//! reauthentication limits, trusted browsers, IP rules; the pages in the browser's language.
 mod ip_rules;
+mod language;
 mod login;
 mod password_lockout;
 mod password_reset;

@@ -1,7 +1,8 @@
 //! Trusted devices through the real server: "trust this browser" after the second factor, the skipped second
 //! factor (never the password) within the window, and every way the trust ends — expiry, a policy that allows
-//! fewer days, revocation on the account page and from the CLI, password reset, factor removal — plus one
-//! browser trusted by two accounts, and forged or foreign cookies that never skip anything.
+//! fewer days, revocation on the account page and from the CLI, password reset, factor removal, replaced recovery
+//! codes — while adding a factor keeps it; plus one browser trusted by two accounts, and forged or foreign
+//! cookies that never skip anything.
 use crate::common::*;
 use chrono::Duration;
 use gatehouse::core::audit::Origin;
@@ -399,6 +400,13 @@ async fn a_password_reset_or_a_removed_factor_ends_every_trust() {
     let link = link_in(mails.last().unwrap());
     let done = server.browser().set_password_via(&link, GOOD_PASSWORD).await;
     assert!(done.status < 400, "{}", done.body);
+    // The answer says the trust went with the old password, and why.
+    let notice = done.notice().unwrap_or_default();
+    assert!(
+        notice.contains("also revoked your trusted browser, so a stolen password plus an old browser is not enough"),
+        "{}",
+        done.body
+    );
     assert!(
         after_password(&server, "pia", Some(&cookie))
             .await
@@ -493,13 +501,16 @@ async fn a_security_key_may_establish_trust_but_the_trust_is_never_phishing_resi
     assert_eq!(assurance::acr_for(&session.amr), assurance::MULTI_FACTOR);
 }
 
+/// Adding a factor weakens nothing, so trusted browsers stay trusted — a phone, a second app, a first set of
+/// recovery codes — and the notice says nothing of revoking. Replacing the recovery codes removes the old set:
+/// that revokes them, and the notice says so and why. (A changed phone number: `account::phone`.)
 #[tokio::test]
-async fn a_new_phone_number_ends_every_trust() {
+async fn adding_a_factor_keeps_every_trust_and_replacing_codes_ends_it() {
     let (server, sink, _db) = crate::factors::sms::server_with_webhook().await;
     let secret = with_totp(&server, "pho").await;
     let (cookie, browser) = trust(&server, "pho", &secret, None).await;
     assert!(skipped(&after_password(&server, "pho", Some(&cookie)).await));
-    // The number is verified by a code sent to it; only then does it count, and then the trust ends.
+    // A phone beside the app.
     let form = browser.get("/account/security/sms").await;
     let confirm = browser
         .post(
@@ -508,10 +519,6 @@ async fn a_new_phone_number_ends_every_trust() {
         )
         .await;
     assert_eq!(confirm.status, 200, "{}", confirm.body);
-    assert!(
-        skipped(&after_password(&server, "pho", Some(&cookie)).await),
-        "an unverified number changes nothing"
-    );
     let sent = crate::factors::sms::text(&sink, 1).await;
     let code = code_in(sent["message"].as_str().unwrap());
     let done = browser
@@ -525,17 +532,65 @@ async fn a_new_phone_number_ends_every_trust() {
         )
         .await;
     assert_eq!(done.status, 303, "{}", done.body);
+    let page = browser.get(&done.location().unwrap()).await;
+    let notice = page.notice().unwrap_or_default();
+    assert!(
+        notice.contains("Phone added") && !notice.contains("revoked"),
+        "{notice}"
+    );
+    assert!(!page.body.contains("id=\"recovery-prompt\""), "not the first factor");
+    assert!(
+        skipped(&after_password(&server, "pho", Some(&cookie)).await),
+        "a phone added: still trusted"
+    );
+    // A second authenticator app.
+    server.enrol_totp(&browser).await;
+    assert!(
+        skipped(&after_password(&server, "pho", Some(&cookie)).await),
+        "an app added: still trusted"
+    );
+    // A first set of recovery codes.
+    let first = browser
+        .submit("/account/security", "/account/security/recovery-codes", &[])
+        .await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    let notice = first.notice().unwrap_or_default();
+    assert!(
+        notice.contains("New recovery codes created") && !notice.contains("revoked"),
+        "{notice}"
+    );
+    assert!(
+        skipped(&after_password(&server, "pho", Some(&cookie)).await),
+        "first codes: still trusted"
+    );
+    let pho = server.user("pho").await;
+    let audit = server.state().store.list_audit(Some(&pho.id), 200).await.unwrap();
+    assert!(
+        !audit.iter().any(|e| e.event.kind == "device.revoked_all"),
+        "nothing was revoked"
+    );
+
+    // New codes replacing those: the old set is gone, and with it the trust.
+    let replaced = browser
+        .submit("/account/security", "/account/security/recovery-codes", &[])
+        .await;
+    assert_eq!(replaced.status, 200, "{}", replaced.body);
+    let notice = replaced.notice().unwrap_or_default();
+    assert!(
+        notice.contains("the old ones no longer work")
+            && notice.contains("Replacing them revoked your trusted browser, so a stolen password"),
+        "{notice}"
+    );
     assert!(
         after_password(&server, "pho", Some(&cookie))
             .await
             .starts_with("/login/factor")
     );
-    let pho = server.user("pho").await;
-    let audit = server.state().store.list_audit(Some(&pho.id), 100).await.unwrap();
+    let audit = server.state().store.list_audit(Some(&pho.id), 200).await.unwrap();
     assert!(
         audit
             .iter()
-            .any(|e| e.event.kind == "device.revoked_all" && e.event.details["reason"] == "phone_changed")
+            .any(|e| e.event.kind == "device.revoked_all" && e.event.details["reason"] == "recovery_codes_replaced")
     );
 }
 
