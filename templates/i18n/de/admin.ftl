@@ -541,3 +541,11 @@ admin-audit-bad-actor-long = Durch: höchstens 256 Zeichen.
 admin-audit-bad-kind = Ereignis: eine Art wie user.created oder ein Präfix wie oidc.*.
 admin-audit-bad-outcome = Ergebnis: Erfolg, Fehlschlag oder abgewiesen.
 admin-audit-bad-format = Exportieren Sie als jsonl oder csv.
+
+## Texte, die der Kern auf Englisch schreibt und die die Konsole zeigt (über ihren Text gefunden: `core-<slug>`)
+core-only-an-administrator-may-act-on-an-administrator-s-account = Nur ein Administrator darf das Konto eines Administrators bearbeiten.
+core-the-role-helpdesk-may-not-do-this = Die Rolle „helpdesk“ darf das nicht.
+core-the-role-auditor-may-not-do-this = Die Rolle „auditor“ darf das nicht.
+core-refusing-to-remove-the-role-admin-from-the-last-administrator = Dem letzten Administrator wird die Rolle „admin“ nicht entzogen.
+core-manager-a-user-cannot-be-their-own-manager = Führungskraft: Niemand kann die eigene Führungskraft sein.
+core-recovery-codes-are-a-backup-never-a-second-factor-on-their-own-allow-anothe = Wiederherstellungscodes sind nur eine Reserve, nie ein zweiter Faktor für sich: Erlauben Sie neben recovery_code eine weitere Art.

@@ -540,3 +540,11 @@ admin-audit-bad-actor-long = Actor: at most 256 characters.
 admin-audit-bad-kind = Kind: a kind such as user.created, or a prefix such as oidc.*.
 admin-audit-bad-outcome = Outcome: success, failure or denied.
 admin-audit-bad-format = Export as jsonl or csv.
+
+## Texts the core writes in English that reach the console (looked up by their text: `core-<slug>`)
+core-only-an-administrator-may-act-on-an-administrator-s-account = Only an administrator may act on an administrator's account.
+core-the-role-helpdesk-may-not-do-this = The role 'helpdesk' may not do this.
+core-the-role-auditor-may-not-do-this = The role 'auditor' may not do this.
+core-refusing-to-remove-the-role-admin-from-the-last-administrator = Refusing to remove the role 'admin' from the last administrator.
+core-manager-a-user-cannot-be-their-own-manager = manager: a user cannot be their own manager.
+core-recovery-codes-are-a-backup-never-a-second-factor-on-their-own-allow-anothe = Recovery codes are a backup, never a second factor on their own: allow another kind beside recovery_code.
