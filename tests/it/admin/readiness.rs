@@ -93,7 +93,7 @@ async fn the_dashboard_warns_administrators_while_only_one_can_sign_in() {
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(
         page.body
-            .contains("<div class=\"warning\" role=\"alert\" id=\"readiness\">"),
+            .contains("<div role=\"alert\" id=\"readiness\" aria-labelledby=\"readiness-heading\">"),
         "{}",
         page.body
     );
