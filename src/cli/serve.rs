@@ -5,6 +5,7 @@ use std::sync::Arc;
 use super::CliError;
 use crate::app;
 use crate::config::Config;
+use crate::core::accounts::readiness::{self, Warning};
 use crate::core::clock::SystemClock;
 
 pub async fn serve(config: Config) -> Result<(), CliError> {
@@ -25,6 +26,17 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
         .await
         .map_err(|e| CliError(format!("{e:#}")))?
         .map(|link| setup_box(&kit.config.admin_username, kit.config.setup_link_hours, &link));
+    // After the migrations and the first administrator: whether one lost key would lock the installation out.
+    let readiness = match readiness::check(kit.store.as_ref(), kit.clock.now()).await {
+        Ok(readiness) => readiness_lines(&readiness.warnings(), setup.is_some()),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not check how many administrators can sign in");
+            Vec::new()
+        }
+    };
+    for line in &readiness {
+        tracing::warn!("{line}");
+    }
     let listener = TcpListener::bind(&listen).map_err(|e| CliError(format!("cannot listen on {listen}: {e}")))?;
     let running = app::start(state, listener, true).map_err(|e| CliError(format!("{e:#}")))?;
     println!("Gatehouse is listening on {} — open {}", running.addr, public_url);
@@ -32,6 +44,12 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
         // Last, after the migration and start-up logs (actix logs its start inside `app::start`), so it is what
         // the operator sees when the output stops.
         print!("{setup}");
+        for line in &readiness {
+            println!("WARNING: {line}");
+        }
+        if !readiness.is_empty() {
+            println!();
+        }
         use std::io::Write as _;
         let _ = std::io::stdout().flush();
     }
@@ -68,6 +86,42 @@ fn setup_box(username: &str, hours: u32, link: &str) -> String {
     out
 }
 
+/// The command that adds an administrator, as the warnings quote it.
+const ADD_ADMIN: &str = "gatehouse user add NAME --email ADDRESS --role admin";
+
+/// What start-up says about recovery readiness (`core::accounts::readiness`): each warning with what to do. With
+/// the first administrator's setup link just printed, "nobody can sign in" is expected and says what comes next.
+fn readiness_lines(warnings: &[Warning], setting_up: bool) -> Vec<String> {
+    warnings
+        .iter()
+        .map(|w| match w {
+            Warning::NoAdministrator if setting_up => format!(
+                "no administrator can sign in yet. Once the first one has set a password with the link and added a \
+                 security key, add a second administrator ({ADD_ADMIN}), so that one lost key cannot lock \
+                 Gatehouse out."
+            ),
+            Warning::NoAdministrator => format!(
+                "no administrator can sign in: nobody with the role admin is active with a password (or passkey) \
+                 and the second factor their policy requires. Only this command line can administer Gatehouse \
+                 now: add an administrator ({ADD_ADMIN}; they set a password with \"Forgot your password?\" and \
+                 add a security key), or give the role to someone who can sign in (gatehouse user add-role USER \
+                 admin)."
+            ),
+            Warning::OneAdministrator { username } => format!(
+                "only one administrator ({username}) can sign in: if they lose their factor, leave or are \
+                 disabled, only this command line can administer Gatehouse. Add a second administrator \
+                 ({ADD_ADMIN}; they set a password with \"Forgot your password?\" and add a security key)."
+            ),
+            Warning::OneFactor { username, key } => format!(
+                "{username} signs in with a single {} and has no recovery codes: losing it locks Gatehouse out. \
+                 Add a second security key or create recovery codes (Account › Sign-in security, \
+                 /account/security).",
+                if *key { "security key" } else { "second factor" }
+            ),
+        })
+        .collect()
+}
+
 /// Without a WebAuthn relying party (an IP-address public_url), members of a role that counts only security keys
 /// could never finish enrolment; say so at start-up, with the command that relaxes the role.
 async fn warn_about_key_only_roles(state: &crate::http::AppState) {
@@ -95,6 +149,33 @@ async fn warn_about_key_only_roles(state: &crate::http::AppState) {
 
 #[cfg(test)]
 mod tests {
+    use crate::core::accounts::readiness::Warning;
+
+    #[test]
+    fn readiness_warnings_say_what_to_do() {
+        let lines = super::readiness_lines(
+            &[
+                Warning::OneAdministrator {
+                    username: "root".into(),
+                },
+                Warning::OneFactor {
+                    username: "root".into(),
+                    key: true,
+                },
+            ],
+            false,
+        );
+        assert!(lines[0].starts_with("only one administrator (root)"), "{lines:?}");
+        assert!(lines[0].contains("gatehouse user add NAME --email ADDRESS --role admin"));
+        assert!(lines[1].contains("single security key") && lines[1].contains("recovery codes"));
+        let first = super::readiness_lines(&[Warning::NoAdministrator], true);
+        assert!(
+            first[0].contains("yet") && first[0].contains("--role admin"),
+            "{first:?}"
+        );
+        assert!(super::readiness_lines(&[], false).is_empty());
+    }
+
     #[test]
     fn the_setup_link_is_framed() {
         let framed = super::setup_box("admin", 24, "http://localhost:8080/password/reset?token=abc");

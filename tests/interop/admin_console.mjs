@@ -13,7 +13,8 @@
 // lines; change dana's manager to erin on her profile page; require a second factor of the role `user` (confirmed,
 // since members lack one); register the client `wiki` (its secret shown once, not on its page); add the SP from
 // the metadata file through the file field; rotate the ES256 signing key (confirmed); import two hardware tokens;
-// open a factor-reset request for carol from her account page and read its timeline on the helpdesk page. On every
+// open a factor-reset request for carol from her account page and read its timeline on the helpdesk page; switch
+// to German with the console bar's language switcher and look at the dashboard and the users page. On every
 // console page: axe-core, and at 1440 and 390 px wide whether the page scrolls sideways, with a screenshot of each
 // (GATEHOUSE_SCREENSHOTS, default /tmp).
 // Prints one JSON line with what it found; exits 1 when a step fails (with the URL, console messages and a
@@ -373,6 +374,22 @@ async function administer(page) {
   const timeline = await page.locator("table").last().textContent();
   if (!timeline.includes("recovery.opened")) fail(`the timeline reads ${JSON.stringify(timeline)}`);
   await inspect(page, "helpdesk-request");
+
+  step = "r) the console in German, from the switcher in the console bar";
+  await navigate(page, "/admin", () => page.goto(`${base}/admin`, { waitUntil: "load" }));
+  await navigate(page, "/admin", () =>
+    page.getByRole("navigation", { name: "Language" }).getByRole("link", { name: "Deutsch" }).click(),
+  );
+  const lang = await page.evaluate(() => document.documentElement.lang);
+  if (lang !== "de") fail(`after choosing Deutsch the page says lang="${lang}"`);
+  const german = (await page.locator("h1").textContent()).trim();
+  if (german !== "Übersicht") fail(`the German dashboard is headed ${JSON.stringify(german)}`);
+  await inspect(page, "dashboard-de");
+  await navigate(page, "/admin/users", () => nav(page, "Benutzer").click());
+  await inspect(page, "users-de");
+  await navigate(page, "/admin/users", () =>
+    page.getByRole("navigation", { name: "Sprache" }).getByRole("link", { name: "English" }).click(),
+  );
   return { client_secret_shown: true, request_id: requestId };
 }
 

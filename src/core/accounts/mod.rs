@@ -3,7 +3,8 @@
 //! records one audit event of its own kind. Here: creating and finding users, passwords set by an administrator,
 //! enabling and disabling, roles. Beside it, one concern per file: the profile fields (`profile.rs`: e-mail
 //! address, display name, phone number, manager, username), deleting a user (`removal.rs`), a user's browser
-//! sessions (`sessions.rs`) and the applications they let in (`apps.rs`).
+//! sessions (`sessions.rs`), the applications they let in (`apps.rs`), and whether enough administrators can sign in
+//! (`readiness.rs`).
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::json;
@@ -16,6 +17,7 @@ use super::{Error, Result};
 
 mod apps;
 mod profile;
+pub mod readiness;
 mod removal;
 mod sessions;
 

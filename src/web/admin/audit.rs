@@ -9,13 +9,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Console, Need, console, context, render, time, user_path};
+use super::{Console, Need, console, context, refused, render, rfc3339, user_path};
 use crate::core::audit::{AuditFilter, AuditKind};
 use crate::core::delegation::Permission;
 use crate::http::audit_log::{self, FilterError, Format, Names, Person, Wanted, actor_id};
-use crate::http::error::{WebError, status_of};
+use crate::http::error::WebError;
 use crate::http::form::Query;
 use crate::http::{AppState, encode, pages};
+use crate::i18n;
 
 const PAGE: u64 = 50;
 
@@ -98,11 +99,15 @@ async fn filter_of(state: &AppState, given: &Given) -> Result<Result<AuditFilter
         Some(v).filter(|v| !v.is_empty())
     }
     let mut times = [None, None];
-    for (slot, (name, text)) in times.iter_mut().zip([("Since", &given.since), ("Until", &given.until)]) {
+    let fields = [
+        ("admin-audit-bad-since", &given.since),
+        ("admin-audit-bad-until", &given.until),
+    ];
+    for (slot, (key, text)) in times.iter_mut().zip(fields) {
         if let Some(text) = some(text) {
             match parse_time(text) {
                 Some(t) => *slot = Some(t),
-                None => return Ok(Err(format!("{name}: a time such as 2026-01-31 14:00 (UTC)."))),
+                None => return Ok(Err(i18n::t(key))),
             }
         }
     }
@@ -116,11 +121,18 @@ async fn filter_of(state: &AppState, given: &Given) -> Result<Result<AuditFilter
     };
     match audit_log::filter(state.store.as_ref(), &wanted).await {
         Ok(filter) => Ok(Ok(filter)),
-        Err(FilterError::Field(field, message)) => {
-            let mut name = field.to_string();
-            name[..1].make_ascii_uppercase();
-            Ok(Err(format!("{name}: {message}.")))
-        }
+        Err(FilterError::Field(field, message)) => Ok(Err(match (field, message) {
+            ("user", _) => i18n::t("admin-audit-bad-user"),
+            ("actor", m) if m.starts_with("at most") => i18n::t("admin-audit-bad-actor-long"),
+            ("actor", _) => i18n::t("admin-audit-bad-actor"),
+            ("kind", _) => i18n::t("admin-audit-bad-kind"),
+            ("outcome", _) => i18n::t("admin-audit-bad-outcome"),
+            _ => {
+                let mut name = field.to_string();
+                name[..1].make_ascii_uppercase();
+                format!("{name}: {message}.")
+            }
+        })),
         Err(FilterError::Store(e)) => Err(e.into()),
     }
 }
@@ -141,7 +153,7 @@ async fn gate(req: &HttpRequest, state: &AppState, back: &str) -> Result<Result<
         Err(answer) => return Ok(Err(answer)),
     };
     if let Err(e) = console.operator.require(Permission::ReadAudit) {
-        return Ok(Err(pages::error_page(status_of(&e), &e.to_string())));
+        return Ok(Err(refused(&e)));
     }
     Ok(Ok(console))
 }
@@ -183,7 +195,7 @@ pub async fn list(
                     None => None,
                 };
                 rows.push(serde_json::json!({
-                    "id": record.id, "at": time(e.at), "kind": e.kind, "outcome": e.outcome.as_str(),
+                    "id": record.id, "at": rfc3339(e.at), "kind": e.kind, "outcome": e.outcome.as_str(),
                     "actor": actor, "via": via, "actor_raw": e.actor.unwrap_or_default(), "subject": subject,
                     "ip": e.ip.unwrap_or_default(),
                 }));
@@ -223,7 +235,10 @@ pub async fn export(
         return Ok(answer);
     }
     let Some(format) = Format::parse(query.format.as_deref().filter(|f| !f.is_empty())) else {
-        return Ok(pages::error_page(StatusCode::BAD_REQUEST, "Export as jsonl or csv."));
+        return Ok(pages::error_page(
+            StatusCode::BAD_REQUEST,
+            &i18n::t("admin-audit-bad-format"),
+        ));
     };
     match filter_of(&state, &given).await? {
         Ok(filter) => Ok(audit_log::export(state, filter, format)),

@@ -1,14 +1,16 @@
 //! `/admin`: what needs an operator's eye — the last day's sign-in events by kind and outcome (each number a link
 //! into the audit log), disabled and locked accounts, open factor-reset requests, and signing keys or SAML
-//! certificates that retire or expire within 30 days. Each part is shown to those whose role may read it.
+//! certificates that retire or expire within 30 days; and, for administrators, a warning while only one
+//! administrator can sign in (`core::accounts::readiness`). Each part is shown to those whose role may read it.
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-use super::{Need, console, context, render, time};
+use super::{Need, console, context, render, reset_state, rfc3339, time, when};
 use crate::core::Result;
+use crate::core::accounts::readiness::{self, Warning};
 use crate::core::audit::{AuditFilter, Outcome};
 use crate::core::delegation::Permission;
 use crate::core::factors::password::lock;
@@ -16,21 +18,22 @@ use crate::core::model::UserStatus;
 use crate::core::store::Store;
 use crate::http::error::WebError;
 use crate::http::{AppState, encode};
+use crate::i18n;
 use crate::protocols::saml;
 
 /// How far ahead a retiring key or expiring certificate is shown.
 const KEY_WARNING_DAYS: i64 = 30;
 
-/// The sign-in kinds in the order a person reads a sign-in, with their names on the page; other `login.*` kinds
-/// follow under their stored names.
+/// The sign-in kinds in the order a person reads a sign-in, with the catalogue ids of their names on the page;
+/// other `login.*` kinds follow under their stored names.
 const SIGN_IN_KINDS: [(&str, &str); 7] = [
-    ("login.password", "Password"),
-    ("login.second_factor", "Second factor or step-up"),
-    ("login.passkey", "Passkey without password"),
-    ("login.trusted_device", "Trusted browser"),
-    ("login.ip_denied", "Refused by IP rules"),
-    ("login.password_locked", "Password locked"),
-    ("login.password_unlocked", "Password unlocked"),
+    ("login.password", "admin-dashboard-kind-password"),
+    ("login.second_factor", "admin-dashboard-kind-second-factor"),
+    ("login.passkey", "admin-dashboard-kind-passkey"),
+    ("login.trusted_device", "admin-dashboard-kind-trusted-device"),
+    ("login.ip_denied", "admin-dashboard-kind-ip-denied"),
+    ("login.password_locked", "admin-dashboard-kind-password-locked"),
+    ("login.password_unlocked", "admin-dashboard-kind-password-unlocked"),
 ];
 
 const OUTCOMES: [Outcome; 3] = [Outcome::Success, Outcome::Failure, Outcome::Denied];
@@ -53,9 +56,10 @@ struct SignInRow {
 
 #[derive(Serialize)]
 struct ExpiringKey {
-    what: &'static str,
+    /// What it is and what happens to it, in the page's language.
+    what: String,
     id: String,
-    event: &'static str,
+    /// RFC 3339.
     at: String,
 }
 
@@ -81,7 +85,7 @@ async fn sign_ins(store: &dyn Store, since: DateTime<Utc>) -> Result<(Vec<SignIn
     }
     let mut kinds: Vec<(String, String)> = SIGN_IN_KINDS
         .iter()
-        .map(|(k, label)| (k.to_string(), label.to_string()))
+        .map(|(k, label)| (k.to_string(), i18n::t(label)))
         .collect();
     kinds.extend(
         counts
@@ -122,10 +126,9 @@ async fn expiring_keys(store: &dyn Store, now: DateTime<Utc>) -> Result<Vec<Expi
     for key in store.signing_keys().await? {
         if let Some(retired) = key.retired_at.filter(|t| soon(*t)) {
             out.push(ExpiringKey {
-                what: "OpenID Connect signing key",
+                what: i18n::t("admin-dashboard-key-oidc-retires"),
                 id: format!("{} ({})", key.kid, key.alg),
-                event: "retires",
-                at: time(retired),
+                at: rfc3339(retired),
             });
         }
     }
@@ -135,22 +138,41 @@ async fn expiring_keys(store: &dyn Store, now: DateTime<Utc>) -> Result<Vec<Expi
         }
         if let Some(retired) = key.retired_at.filter(|t| soon(*t)) {
             out.push(ExpiringKey {
-                what: "SAML signing key",
+                what: i18n::t("admin-dashboard-key-saml-retires"),
                 id: key.id.clone(),
-                event: "retires",
-                at: time(retired),
+                at: rfc3339(retired),
             });
         }
         if let Some(expires) = saml::keys::certificate_not_after(&key.certificate).filter(|t| *t <= horizon) {
             out.push(ExpiringKey {
-                what: "SAML certificate",
+                what: i18n::t(if expires <= now {
+                    "admin-dashboard-key-cert-expired"
+                } else {
+                    "admin-dashboard-key-cert-expires"
+                }),
                 id: key.id.clone(),
-                event: if expires <= now { "expired" } else { "expires" },
-                at: time(expires),
+                at: rfc3339(expires),
             });
         }
     }
     Ok(out)
+}
+
+/// The readiness warnings as the dashboard lists them (`kind`, and the administrator's `username`; `key`: `yes`
+/// when their one factor is a security key).
+fn readiness_view(warnings: &[Warning]) -> serde_json::Value {
+    warnings
+        .iter()
+        .map(|w| match w {
+            Warning::NoAdministrator => serde_json::json!({ "kind": "no_administrator", "username": "", "key": "no" }),
+            Warning::OneAdministrator { username } => {
+                serde_json::json!({ "kind": "one_administrator", "username": username, "key": "no" })
+            }
+            Warning::OneFactor { username, key } => serde_json::json!({
+                "kind": "one_factor", "username": username, "key": if *key { "yes" } else { "no" },
+            }),
+        })
+        .collect()
 }
 
 pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
@@ -162,7 +184,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let now = state.clock.now();
     // Every part is present, `null` when the operator's role may not read it.
     let mut dashboard = serde_json::Map::new();
-    for part in ["sign_ins", "accounts", "resets", "keys"] {
+    for part in ["readiness", "sign_ins", "accounts", "resets", "keys"] {
         dashboard.insert(part.into(), serde_json::Value::Null);
     }
     if console.may(Permission::ReadAudit) {
@@ -171,7 +193,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         dashboard.insert(
             "sign_ins".into(),
             serde_json::json!({
-                "since": time(since), "rows": rows,
+                "since": time(since), "since_text": when(since), "rows": rows,
                 "success": totals[0], "failed": totals[1] + totals[2],
                 "all_link": audit_link("login.*", None, &time(since)),
             }),
@@ -193,14 +215,24 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     }
     if console.may(Permission::Recovery) {
         let open = store.list_factor_resets(None, true).await?;
-        let mut by_state: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut counted: BTreeMap<&str, usize> = BTreeMap::new();
         for r in &open {
-            *by_state.entry(r.state.as_str()).or_default() += 1;
+            *counted.entry(r.state.as_str()).or_default() += 1;
         }
+        let by_state: Vec<serde_json::Value> = counted
+            .into_iter()
+            .map(|(state, count)| serde_json::json!({ "count": count, "label": reset_state(state) }))
+            .collect();
         dashboard.insert(
             "resets".into(),
             serde_json::json!({ "open": open.len(), "by_state": by_state }),
         );
+    }
+    if console.may(Permission::ManageUsers) {
+        let warnings = readiness::check(store, now).await?.warnings();
+        if !warnings.is_empty() {
+            dashboard.insert("readiness".into(), readiness_view(&warnings));
+        }
     }
     if console.may(Permission::ManageKeys) {
         dashboard.insert(

@@ -9,23 +9,28 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-use super::{Confirmation, Console, Field, Need, confirm, confirmed, context, done, gate, render, time};
+use super::{
+    Confirmation, Console, Field, Need, confirm, confirmed, context, done, gate, label, render, rfc3339, when,
+};
 use crate::core::Error;
 use crate::core::delegation::Permission;
 use crate::http::error::{WebError, status_of};
 use crate::http::form::Form;
 use crate::http::{AppState, csrf};
+use crate::i18n;
 use crate::protocols::oidc::{self, Provider};
 use crate::protocols::saml::{self, IdentityProvider};
 
 /// How soon a certificate's expiry is flagged.
 const EXPIRY_WARNING_DAYS: i64 = 30;
 
+/// A key's state (`active`, `next`, `retiring`, …) in the page's language.
 fn state_name<T: Serialize>(state: T) -> String {
-    serde_json::to_value(state)
+    let name = serde_json::to_value(state)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+        .unwrap_or_default();
+    label("admin-key-state", &name)
 }
 
 async fn page(
@@ -42,9 +47,9 @@ async fn page(
         .into_iter()
         .map(|(key, key_state)| {
             serde_json::json!({
-                "kid": key.kid, "alg": key.alg, "state": state_name(key_state), "created": time(key.created_at),
-                "activates": time(key.activates_at),
-                "retires": oidc::keys::retires_at(&stored, &key).map(time),
+                "kid": key.kid, "alg": key.alg, "state": state_name(key_state), "created": rfc3339(key.created_at),
+                "activates": rfc3339(key.activates_at),
+                "retires": oidc::keys::retires_at(&stored, &key).map(rfc3339),
             })
         })
         .collect();
@@ -54,9 +59,9 @@ async fn page(
         let (fingerprint, _) = saml::keys::certificate_facts(&key.certificate)?;
         let expires = saml::keys::certificate_not_after(&key.certificate);
         certificates.push(serde_json::json!({
-            "id": key.id, "state": state_name(key_state), "created": time(key.created_at),
-            "activates": time(key.activates_at), "retires": key.retired_at.map(time),
-            "expires": expires.map(time), "fingerprint": fingerprint,
+            "id": key.id, "state": state_name(key_state), "created": rfc3339(key.created_at),
+            "activates": rfc3339(key.activates_at), "retires": key.retired_at.map(rfc3339),
+            "expires": expires.map(rfc3339), "fingerprint": fingerprint,
             "expiring": expires.is_some_and(|t| t <= now + Duration::days(EXPIRY_WARNING_DAYS)),
         }));
     }
@@ -141,33 +146,28 @@ pub async fn rotate_signing_keys(
         None | Some("") | Some("all") => None,
         Some(alg) if oidc::keys::ALGORITHMS.contains(&alg) => Some(alg.to_string()),
         Some(_) => {
-            let message = format!("Algorithm: choose all or one of {}.", oidc::keys::ALGORITHMS.join(", "));
+            let message = i18n::t_args(
+                "admin-keys-bad-algorithm",
+                &[("algorithms", oidc::keys::ALGORITHMS.join(", ").into())],
+            );
             return page(&req, &state, &console, StatusCode::BAD_REQUEST, Some(message)).await;
         }
     };
     let immediately = form.immediately.is_some();
     if !confirmed(form.confirm.as_deref()) {
         let which = alg.clone().unwrap_or_else(|| oidc::keys::ALGORITHMS.join(", "));
-        let mut consequences = vec![format!(
-            "A new signing key for {which} is published in the key set at once{}.",
-            if immediately {
-                " and signs new tokens at once".to_string()
-            } else {
-                format!(
-                    ", and signs new tokens {} minutes from now, once relying parties' caches know it",
-                    oidc::keys::PUBLISH_AHEAD.num_minutes()
-                )
-            }
-        )];
-        consequences.push(
-            "The key it replaces stays published until the tokens it signed have expired, so they keep working.".into(),
-        );
+        let minutes = oidc::keys::PUBLISH_AHEAD.num_minutes();
+        let mut consequences = vec![if immediately {
+            i18n::t_args("admin-rotate-key-at-once", &[("algorithms", which.into())])
+        } else {
+            i18n::t_args(
+                "admin-rotate-key-later",
+                &[("algorithms", which.into()), ("minutes", minutes.into())],
+            )
+        }];
+        consequences.push(i18n::t("admin-rotate-key-old"));
         if immediately {
-            consequences.push(
-                "Relying parties that have not fetched the key set since may refuse new tokens for a few minutes: \
-                 sign at once only when the current key may be compromised."
-                    .into(),
-            );
+            consequences.push(i18n::t("admin-rotate-key-risk"));
         }
         return Ok(confirm(
             &req,
@@ -175,16 +175,17 @@ pub async fn rotate_signing_keys(
             &console,
             "keys",
             Confirmation {
-                title: format!(
-                    "Rotate the OpenID Connect signing key{}?",
-                    if alg.is_some() { "" } else { "s" }
-                ),
+                title: i18n::t(if alg.is_some() {
+                    "admin-rotate-key-title"
+                } else {
+                    "admin-rotate-keys-title"
+                }),
                 consequences,
                 action: "/admin/keys/rotate".into(),
                 fields: hidden(&form, &["alg", "immediately"]),
-                button: "Rotate",
+                button: "admin-rotate-button",
                 cancel: "/admin/keys".into(),
-                cancel_label: "the keys".into(),
+                cancel_label: i18n::t("admin-rotate-back"),
             },
         ));
     }
@@ -200,17 +201,20 @@ pub async fn rotate_signing_keys(
     op.keys.refresh();
     let names: Vec<String> = added
         .iter()
-        .map(|k| format!("{} ({}, signs from {} UTC)", k.kid, k.alg, time(k.activates_at)))
+        .map(|k| {
+            let args = [
+                ("kid", k.kid.clone().into()),
+                ("alg", k.alg.clone().into()),
+                ("from", when(k.activates_at).into()),
+            ];
+            i18n::t_args("admin-rotated-key", &args)
+        })
         .collect();
-    Ok(done(
-        &state,
-        "/admin/keys".into(),
-        &format!(
-            "Added the signing key{} {}.",
-            if names.len() == 1 { "" } else { "s" },
-            names.join(", ")
-        ),
-    ))
+    let message = i18n::t_args(
+        "admin-rotated-keys",
+        &[("count", names.len().into()), ("keys", names.join(", ").into())],
+    );
+    Ok(done(&state, "/admin/keys".into(), &message))
 }
 
 /// Adds the next SAML signing certificate, after confirming.
@@ -225,24 +229,24 @@ pub async fn rotate_certificate(
         Err(answer) => return Ok(answer),
     };
     let defaults = saml::keys::CertificateRotation::default();
-    let hours = |label: &str, text: Option<&str>, default: i64| -> Result<i64, String> {
+    let hours = |key: &str, text: Option<&str>, default: i64| -> Result<i64, String> {
         match text.map(str::trim) {
             None | Some("") => Ok(default),
             Some(text) => text
                 .parse::<i64>()
                 .ok()
                 .filter(|h| (0..=saml::keys::MAX_ROTATION_HOURS).contains(h))
-                .ok_or_else(|| format!("{label}: whole hours from 0 to {}.", saml::keys::MAX_ROTATION_HOURS)),
+                .ok_or_else(|| i18n::t_args(key, &[("max", saml::keys::MAX_ROTATION_HOURS.into())])),
         }
     };
     let asked = match (
         hours(
-            "Signs after",
+            "admin-rotate-cert-bad-activate",
             form.activate_in_hours.as_deref(),
             defaults.activate_in_hours,
         ),
         hours(
-            "Old ones stay",
+            "admin-rotate-cert-bad-keep",
             form.keep_previous_hours.as_deref(),
             defaults.keep_previous_hours,
         ),
@@ -258,26 +262,19 @@ pub async fn rotate_certificate(
     };
     if !confirmed(form.confirm.as_deref()) {
         let signs = if asked.immediately {
-            "at once".to_string()
+            i18n::t("admin-rotate-cert-at-once")
         } else {
-            format!("in {} hours", asked.activate_in_hours)
+            i18n::t_args(
+                "admin-rotate-cert-in-hours",
+                &[("hours", asked.activate_in_hours.into())],
+            )
         };
         let mut consequences = vec![
-            format!(
-                "A new certificate appears in the SAML metadata at once and signs responses {signs}; service \
-                 providers must import the new metadata (or certificate) before then."
-            ),
-            format!(
-                "The certificates it replaces stay in the metadata {} hours after that.",
-                asked.keep_previous_hours
-            ),
+            i18n::t_args("admin-rotate-cert-new", &[("signs", signs.into())]),
+            i18n::t_args("admin-rotate-cert-old", &[("hours", asked.keep_previous_hours.into())]),
         ];
         if asked.immediately {
-            consequences.push(
-                "Service providers that have not imported it refuse our responses until they do: sign at once \
-                 only when the current key may be compromised."
-                    .into(),
-            );
+            consequences.push(i18n::t("admin-rotate-cert-risk"));
         }
         return Ok(confirm(
             &req,
@@ -285,13 +282,13 @@ pub async fn rotate_certificate(
             &console,
             "keys",
             Confirmation {
-                title: "Rotate the SAML certificate?".into(),
+                title: i18n::t("admin-rotate-cert-title"),
                 consequences,
                 action: "/admin/keys/saml/rotate".into(),
                 fields: hidden(&form, &["activate_in_hours", "keep_previous_hours", "immediately"]),
-                button: "Rotate",
+                button: "admin-rotate-button",
                 cancel: "/admin/keys".into(),
-                cancel_label: "the keys".into(),
+                cancel_label: i18n::t("admin-rotate-back"),
             },
         ));
     }
@@ -307,7 +304,7 @@ pub async fn rotate_certificate(
     {
         Ok(key) => key,
         Err(e @ Error::Invalid(_)) => {
-            return page(&req, &state, &console, status_of(&e), Some(e.to_string())).await;
+            return page(&req, &state, &console, status_of(&e), Some(i18n::describe(&e))).await;
         }
         Err(e) => return Err(e.into()),
     };
@@ -316,10 +313,13 @@ pub async fn rotate_certificate(
     Ok(done(
         &state,
         "/admin/keys".into(),
-        &format!(
-            "Added the SAML certificate {} (SHA-256 {fingerprint}), signing from {} UTC.",
-            key.id,
-            time(key.activates_at)
+        &i18n::t_args(
+            "admin-rotated-cert",
+            &[
+                ("id", key.id.clone().into()),
+                ("fingerprint", fingerprint.into()),
+                ("from", when(key.activates_at).into()),
+            ],
         ),
     ))
 }

@@ -48,6 +48,7 @@ use crate::core::policy::{assurance, stepup};
 use crate::core::signin::trusted_devices::device::AMR_MARKER;
 use crate::http::error::WebError;
 use crate::http::{AppState, encode, pages, session};
+use crate::i18n;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(dashboard::show))
@@ -168,7 +169,7 @@ pub(super) async fn console(
             deny(req, state, &origin, &user, "role_missing").await?;
             return Ok(Err(pages::error_page(
                 StatusCode::FORBIDDEN,
-                "The admin console is for administrators and helpdesk agents.",
+                &i18n::t("admin-error-no-role"),
             )));
         }
         PersonCheck::TooWeak { needed } => {
@@ -200,9 +201,9 @@ pub(super) async fn gate(
     Ok(Ok(console))
 }
 
-/// The error page of a refused action, with the status `http::error` gives the error.
+/// The error page of a refused action, with the status `http::error` gives the error, in the page's language.
 pub(super) fn refused(e: &crate::core::Error) -> HttpResponse {
-    pages::error_page(crate::http::error::status_of(e), &e.to_string())
+    pages::error_page(crate::http::error::status_of(e), &i18n::describe(e))
 }
 
 /// Where a sign-in too weak for the operator's role goes to reach `needed`.
@@ -231,16 +232,13 @@ async fn step_up(
     }
     deny(req, state, origin, user, "level_unreachable").await?;
     let what = if needed == assurance::PHISHING_RESISTANT {
-        "a security key or passkey"
+        "key"
     } else {
-        "a second factor"
+        "factor"
     };
     Ok(pages::error_page(
         StatusCode::FORBIDDEN,
-        &format!(
-            "Your role needs a stronger sign-in than any of your sign-in methods gives. Add {what} under \
-             Account › Sign-in security (/account/security), then open the console again."
-        ),
+        &i18n::t_args("admin-error-too-weak", &[("what", what.into())]),
     ))
 }
 
@@ -323,6 +321,7 @@ pub(super) struct Confirmation {
     pub consequences: Vec<String>,
     pub action: String,
     pub fields: Vec<Field>,
+    /// The button's words: a catalogue id (shown in the page's language), or a text shown as it is.
     pub button: &'static str,
     /// Where "Cancel" goes, and what it says it goes back to.
     pub cancel: String,
@@ -338,7 +337,14 @@ pub(super) fn confirm(
     what: Confirmation,
 ) -> HttpResponse {
     let mut ctx = context(req, state, console, section);
-    ctx.insert("confirm", &what);
+    let button = if i18n::has_message(i18n::Lang::En, what.button) {
+        i18n::t(what.button)
+    } else {
+        what.button.to_string()
+    };
+    let mut shown = serde_json::to_value(&what).unwrap_or_default();
+    shown["button"] = button.into();
+    ctx.insert("confirm", &shown);
     render(req, state, StatusCode::OK, "admin/confirm.html", ctx)
 }
 
@@ -354,9 +360,46 @@ pub(super) fn done(state: &AppState, target: String, message: &str) -> HttpRespo
     response
 }
 
-/// A console time: UTC, to the second.
+/// A console time: UTC, to the second (as audit-log filters and links take it).
 pub(super) fn time(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// A time for a template to show with `| datetime` (RFC 3339, UTC, to the second).
+pub(super) fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A time written the page's way, for messages that carry one (`6 Dec 2026, 21:06 UTC`).
+pub(super) fn when(t: chrono::DateTime<chrono::Utc>) -> String {
+    i18n::format_datetime(i18n::current(), t)
+}
+
+/// A stored value's words in the page's language: the catalogue's `<prefix>-<value>` (`_` read as `-`), else the
+/// value as it is.
+pub(super) fn label(prefix: &str, value: &str) -> String {
+    let key = format!("{prefix}-{}", value.replace('_', "-"));
+    if i18n::has_message(i18n::Lang::En, &key) {
+        i18n::t(&key)
+    } else {
+        value.to_string()
+    }
+}
+
+/// A factor-reset request's state (`requested`, `approved`, `waiting`, …) in the page's language.
+pub(super) fn reset_state(state: &str) -> String {
+    label("admin-reset-state", state)
+}
+
+/// A role's description: the catalogue's words for a built-in role (`admin-role-<name>-description`), else as
+/// stored.
+pub(super) fn role_description(role: &crate::core::model::Role) -> String {
+    let key = format!("admin-role-{}-description", role.name);
+    if role.builtin && i18n::has_message(i18n::Lang::En, &key) {
+        i18n::t(&key)
+    } else {
+        role.description.clone()
+    }
 }
 
 /// The path of a user's console page.

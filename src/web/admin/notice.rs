@@ -1,6 +1,15 @@
 //! The console's one-time notices: after a change, the page the browser is sent back to says what happened, once.
 //! The text travels in a short-lived cookie signed with an HMAC (so no other site or script can make the console
-//! say something), is shown on the next console page, and is removed by that page's answer.
+//! say something), is shown on the next console page, and is removed by that page's answer. The text is written in
+//! the language of the request that made the change (the catalogue's `admin-…` messages), which is the language of
+//! the page that shows it.
+//!
+//! Why not `http::flash`, which the end-user pages use: a flash cookie deliberately carries no words, only a key
+//! of a closed list and a few numbers, so that nothing outside the page layer's own sentences can ever be shown.
+//! The console's notices name what was changed — usernames, roles, entity IDs, key ids and fingerprints — and an
+//! administrator acting on many accounts needs those names; carrying them would mean giving the flash cookie text
+//! arguments (and weakening its rule for every page) or dropping the names from the notices. Both mechanisms sign
+//! their cookie and show it once; they stay two until a notice needs nothing but numbers.
 use actix_web::HttpRequest;
 use actix_web::HttpResponse;
 use actix_web::cookie::{Cookie, SameSite};

@@ -15,7 +15,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
 
-use super::{Confirmation, Console, Field, Need, confirm, confirmed, context, done, encode_path, gate, render, time};
+use super::{
+    Confirmation, Console, Field, Need, confirm, confirmed, context, done, encode_path, gate, label, render, rfc3339,
+    role_description,
+};
 use crate::core::delegation::Permission;
 use crate::core::factors::{FactorKind, FactorStatus};
 use crate::core::policy::{
@@ -27,6 +30,7 @@ use crate::core::{Error, Result};
 use crate::http::error::{WebError, status_of};
 use crate::http::form::Form;
 use crate::http::{AppState, csrf, pages};
+use crate::i18n;
 
 /// Members looked at for the tightening warning; a larger role is confirmed without counting.
 const MAX_MEMBERS_CHECKED: usize = 2000;
@@ -37,14 +41,21 @@ fn role_path(role: &str) -> String {
     format!("/admin/roles/{}", encode_path(role))
 }
 
-fn kind_label(kind: FactorKind) -> &'static str {
-    match kind {
-        FactorKind::WebAuthn => "Security keys and passkeys",
-        FactorKind::Totp => "Authenticator apps",
-        FactorKind::OathToken => "Hardware tokens",
-        FactorKind::Sms => "Text messages",
-        FactorKind::RecoveryCode => "Recovery codes (a backup only)",
-    }
+/// A factor kind as the policy form names it (`admin-kinds-webauthn`, …).
+fn kind_label(kind: FactorKind) -> String {
+    label("admin-kinds", kind.as_str())
+}
+
+/// A field of the policy form as its label names it, for refusals.
+fn field(key: &str) -> String {
+    i18n::t(key)
+}
+
+/// A day as the page's language writes it.
+fn day(date: NaiveDate) -> String {
+    date.and_hms_opt(0, 0, 0)
+        .map(|t| i18n::format_date(i18n::current(), t.and_utc()))
+        .unwrap_or_else(|| date.to_string())
 }
 
 fn minutes(value: Option<u32>) -> String {
@@ -140,14 +151,17 @@ impl Entered {
 
     /// The whole change the form asks for; a refusal names the field as the form labels it.
     fn change(&self) -> Result<PolicyChange> {
+        let bad = |key: &str, label: &str, max: u32| {
+            Error::invalid(i18n::t_args(
+                key,
+                &[("field", field(label).into()), ("max", max.into())],
+            ))
+        };
         let count = |label: &str, text: &str, max: u32| -> Result<u32> {
-            let n = text
-                .parse::<u32>()
-                .map_err(|_| Error::invalid(format!("{label}: a whole number from 0 to {max}.")))?;
-            if n > max {
-                return Err(Error::invalid(format!("{label}: a whole number from 0 to {max}.")));
+            match text.parse::<u32>() {
+                Ok(n) if n <= max => Ok(n),
+                _ => Err(bad("admin-policy-bad-count", label, max)),
             }
-            Ok(n)
         };
         let optional = |label: &str, text: &str, max: u32| -> Result<Option<u32>> {
             if text.is_empty() {
@@ -155,24 +169,27 @@ impl Entered {
             }
             match text.parse::<u32>() {
                 Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
-                _ => Err(Error::invalid(format!(
-                    "{label}: a whole number from 1 to {max}, or empty for the server's."
-                ))),
+                _ => Err(bad("admin-policy-bad-minutes", label, max)),
             }
         };
         let cidrs = |label: &str, text: &str| -> Result<Vec<ipnet::IpNet>> {
             let items: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
             if items.len() > MAX_CIDRS {
-                return Err(Error::invalid(format!("{label}: at most {MAX_CIDRS} entries.")));
+                return Err(bad("admin-policy-too-many-networks", label, MAX_CIDRS as u32));
             }
             items
                 .into_iter()
-                .map(|item| ip_rules::parse_cidr(item).map_err(|e| Error::invalid(format!("{label}: {e}"))))
+                .map(|item| {
+                    ip_rules::parse_cidr(item).map_err(|e| {
+                        let args = [("field", field(label).into()), ("detail", i18n::describe(&e).into())];
+                        Error::invalid(i18n::t_args("admin-policy-bad-network", &args))
+                    })
+                })
                 .collect()
         };
         let kinds: Vec<FactorKind> = self.kinds.iter().filter_map(|k| FactorKind::parse(k)).collect();
         if kinds.is_empty() {
-            return Err(Error::invalid("Factors that count: tick at least one kind."));
+            return Err(Error::invalid(i18n::t("admin-policy-no-kind")));
         }
         let enforce_from = if self.enforce_from.is_empty() {
             None
@@ -181,29 +198,33 @@ impl Entered {
                 NaiveDate::parse_from_str(&self.enforce_from, "%Y-%m-%d")
                     .ok()
                     .filter(|_| self.enforce_from.len() == 10)
-                    .ok_or_else(|| Error::invalid("Required from: a date as YYYY-MM-DD, or empty for at once."))?,
+                    .ok_or_else(|| Error::invalid(i18n::t("admin-policy-bad-date")))?,
             )
         };
         Ok(PolicyChange {
             allowed_factors: Some(kinds),
             mfa_required: Some(self.mfa_required),
             enforce_from: Some(enforce_from),
-            grace_days: Some(count("Grace days", &self.grace_days, MAX_DAYS)?),
-            trusted_device_days: Some(count("Trusted browser days", &self.trusted_device_days, MAX_DAYS)?),
+            grace_days: Some(count("admin-policy-field-grace", &self.grace_days, MAX_DAYS)?),
+            trusted_device_days: Some(count(
+                "admin-policy-field-trusted",
+                &self.trusted_device_days,
+                MAX_DAYS,
+            )?),
             reauth_absolute_minutes: Some(optional(
-                "Sign in again after (minutes)",
+                "admin-policy-field-reauth-absolute",
                 &self.reauth_absolute_minutes,
                 MAX_MINUTES,
             )?),
             reauth_idle_minutes: Some(optional(
-                "Sign in again after inactivity (minutes)",
+                "admin-policy-field-reauth-idle",
                 &self.reauth_idle_minutes,
                 MAX_MINUTES,
             )?),
-            ip_allow: Some(cidrs("Allowed networks", &self.ip_allow)?),
-            ip_deny: Some(cidrs("Refused networks", &self.ip_deny)?),
+            ip_allow: Some(cidrs("admin-policy-field-ip-allow", &self.ip_allow)?),
+            ip_deny: Some(cidrs("admin-policy-field-ip-deny", &self.ip_deny)?),
             recovery_delay_minutes: Some(optional(
-                "Factor-reset delay (minutes)",
+                "admin-policy-field-recovery-delay",
                 &self.recovery_delay_minutes,
                 MAX_RECOVERY_DELAY_MINUTES,
             )?),
@@ -227,10 +248,12 @@ struct Row {
 
 fn mfa_text(p: &RolePolicy) -> String {
     match (p.mfa_required, p.enforce_from) {
-        (false, _) => "not required".into(),
-        (true, None) => "required".into(),
-        (true, Some(from)) if p.grace_days > 0 => format!("required from {from} (+{} days' grace)", p.grace_days),
-        (true, Some(from)) => format!("required from {from}"),
+        (false, _) => i18n::t("admin-mfa-not-required"),
+        (true, None) => i18n::t("admin-mfa-required"),
+        (true, Some(from)) => i18n::t_args(
+            "admin-mfa-required-from",
+            &[("from", day(from).into()), ("grace", p.grace_days.into())],
+        ),
     }
 }
 
@@ -244,19 +267,22 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let described = store.list_roles().await?;
     let mut rows = Vec::with_capacity(all.len());
     for p in &all {
+        let limit = |m: Option<u32>| match m {
+            Some(m) => i18n::t_args("admin-roles-minutes", &[("minutes", m.into())]),
+            None => i18n::t("admin-roles-server-limit"),
+        };
         let reauth = match (p.reauth_absolute_minutes, p.reauth_idle_minutes) {
-            (None, None) => "the server's".to_string(),
-            (a, i) => format!(
-                "{} absolute, {} idle",
-                a.map_or("server".into(), |m| format!("{m} min")),
-                i.map_or("server".into(), |m| format!("{m} min"))
+            (None, None) => i18n::t("admin-roles-reauth-server"),
+            (a, i) => i18n::t_args(
+                "admin-roles-reauth-limits",
+                &[("absolute", limit(a).into()), ("idle", limit(i).into())],
             ),
         };
         rows.push(Row {
             description: described
                 .iter()
                 .find(|r| r.name == p.role)
-                .map(|r| r.description.clone())
+                .map(role_description)
                 .unwrap_or_default(),
             path: role_path(&p.role),
             members: store.count_users_with_role(&p.role).await?,
@@ -270,9 +296,15 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
             trusted_device_days: p.trusted_device_days,
             reauth,
             ip: if p.ip.allow.is_empty() && p.ip.deny.is_empty() {
-                "anywhere".into()
+                i18n::t("admin-roles-anywhere")
             } else {
-                format!("{} allowed, {} refused", p.ip.allow.len(), p.ip.deny.len())
+                i18n::t_args(
+                    "admin-roles-networks-count",
+                    &[
+                        ("allowed", p.ip.allow.len().into()),
+                        ("refused", p.ip.deny.len().into()),
+                    ],
+                )
             },
             name: p.role.clone(),
         });
@@ -282,20 +314,23 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     Ok(render(&req, &state, StatusCode::OK, "admin/roles.html", ctx))
 }
 
-/// The role named in the path, or the 404 page.
+/// The role named in the path (its description), or `None` for the 404 page.
 async fn known(store: &dyn Store, role: &str) -> Result<Option<String>> {
     Ok(store
         .list_roles()
         .await?
         .into_iter()
         .find(|r| r.name == role)
-        .map(|r| r.description))
+        .map(|r| role_description(&r)))
 }
 
 fn no_such_role(role: &str) -> HttpResponse {
     pages::error_page(
         StatusCode::NOT_FOUND,
-        &format!("There is no role {}.", crate::core::model::truncate(role, 64)),
+        &i18n::t_args(
+            "admin-role-not-found",
+            &[("role", crate::core::model::truncate(role, 64).into())],
+        ),
     )
 }
 
@@ -322,7 +357,7 @@ async fn form_page(
         "role",
         &serde_json::json!({
             "name": policy.role, "description": description, "path": role_path(&policy.role),
-            "members": store.count_users_with_role(&policy.role).await?, "updated": time(policy.updated_at),
+            "members": store.count_users_with_role(&policy.role).await?, "updated": rfc3339(policy.updated_at),
             "mfa": mfa_text(policy), "kinds": kinds,
         }),
     );
@@ -415,7 +450,7 @@ pub async fn save(
                 &before,
                 entered,
                 status_of(&e),
-                Some(e.to_string()),
+                Some(i18n::describe(&e)),
             )
             .await;
         }
@@ -429,47 +464,48 @@ pub async fn save(
             &before,
             entered,
             status_of(&e),
-            Some(e.to_string()),
+            Some(i18n::describe(&e)),
         )
         .await;
     }
     if tightens(&before, &after) && !confirmed(form.get("confirm").map(String::as_str)) {
         let from = match after.enforce_from {
-            Some(date) => format!("from {date}"),
-            None => "from their next sign-in".into(),
+            Some(date) => i18n::t_args("admin-tighten-from-date", &[("date", day(date).into())]),
+            None => i18n::t("admin-tighten-from-next"),
         };
         let mut consequences = match lacking(store, &path, &after).await? {
             Some((0, _)) => Vec::new(),
             Some((count, named)) => {
                 let more = if count > named.len() {
-                    format!(" and {} more", count - named.len())
+                    i18n::t_args("admin-tighten-more", &[("count", (count - named.len()).into())])
                 } else {
                     String::new()
                 };
-                vec![format!(
-                    "{count} member{} of {} {} no factor that counts under the new policy ({}{more}): they will \
-                     have to add one {from}, before anything else.",
-                    if count == 1 { "" } else { "s" },
-                    path,
-                    if count == 1 { "has" } else { "have" },
-                    named.join(", ")
+                vec![i18n::t_args(
+                    "admin-tighten-lacking",
+                    &[
+                        ("count", count.into()),
+                        ("role", path.as_str().into()),
+                        ("names", format!("{}{more}", named.join(", ")).into()),
+                        ("from", from.clone().into()),
+                    ],
                 )]
             }
-            None => vec![format!(
-                "The role has more than {MAX_MEMBERS_CHECKED} members, too many to check one by one: members \
-                 without a factor that counts will have to add one {from}."
+            None => vec![i18n::t_args(
+                "admin-tighten-too-many",
+                &[("max", MAX_MEMBERS_CHECKED.into()), ("from", from.clone().into())],
             )],
         };
         if !consequences.is_empty() {
-            consequences.push(format!(
-                "Factors that count: {}; a second factor is {}.",
-                after
-                    .allowed_factors
-                    .iter()
-                    .map(|k| k.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                mfa_text(&after)
+            let kinds = after
+                .allowed_factors
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            consequences.push(i18n::t_args(
+                "admin-tighten-summary",
+                &[("kinds", kinds.into()), ("mfa", mfa_text(&after).into())],
             ));
             return Ok(confirm(
                 &req,
@@ -477,20 +513,30 @@ pub async fn save(
                 &console,
                 "roles",
                 Confirmation {
-                    title: format!("Tighten the policy of {}?", path),
+                    title: i18n::t_args("admin-tighten-title", &[("role", path.as_str().into())]),
                     consequences,
                     action: back.clone(),
                     fields: entered.fields(),
-                    button: "Tighten the policy",
+                    button: "admin-tighten-button",
                     cancel: back,
-                    cancel_label: format!("the role {}", path),
+                    cancel_label: i18n::t_args("admin-tighten-back", &[("role", path.as_str().into())]),
                 },
             ));
         }
     }
     match roles::set(store, now, &console.origin, &path, &change).await {
-        Ok((_, true)) => Ok(done(&state, back, &format!("Changed the policy of the role {}.", path))),
-        Ok((_, false)) => Ok(done(&state, back, &format!("The policy of {} already was so.", path))),
+        Ok((_, changed)) => {
+            let key = if changed {
+                "admin-policy-changed"
+            } else {
+                "admin-policy-unchanged"
+            };
+            Ok(done(
+                &state,
+                back,
+                &i18n::t_args(key, &[("role", path.as_str().into())]),
+            ))
+        }
         Err(e @ Error::Invalid(_)) => {
             form_page(
                 &req,
@@ -499,7 +545,7 @@ pub async fn save(
                 &before,
                 entered,
                 status_of(&e),
-                Some(e.to_string()),
+                Some(i18n::describe(&e)),
             )
             .await
         }

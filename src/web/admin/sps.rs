@@ -14,13 +14,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 use std::collections::HashMap;
 
-use super::{Confirmation, Console, Need, confirm, confirmed, context, done, encode_path, gate, refused, render, time};
+use super::{Confirmation, Console, Need, confirm, confirmed, context, done, encode_path, gate, render, rfc3339};
 use crate::core::Error;
 use crate::core::delegation::Permission;
 use crate::core::policy::assurance;
 use crate::core::saml::{AttributeMapping, AttributeSource, ServiceProvider, default_attributes};
 use crate::http::error::{WebError, status_of};
 use crate::http::{AppState, csrf, form};
+use crate::i18n;
 use crate::protocols::saml::keys::certificate_facts;
 use crate::protocols::saml::sps::{self, MAX_METADATA_BYTES, NewServiceProvider, SpChanges};
 
@@ -54,15 +55,16 @@ fn parse_attributes(text: &str) -> Result<Vec<AttributeMapping>, Error> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(n, line)| {
-            let bad = |why: &str| Error::invalid(format!("attributes: line {}: {why}", n + 1));
-            let (name, source) = line.split_once('=').ok_or_else(|| bad("write name = source"))?;
+            let bad = |why: &str| Error::invalid(i18n::t_args(why, &[("line", (n + 1).into())]));
+            let (name, source) = line
+                .split_once('=')
+                .ok_or_else(|| bad("admin-sp-attribute-no-equals"))?;
             let (name, source) = (name.trim(), source.trim());
             let source = match source.strip_prefix("static:") {
                 Some(value) => AttributeSource::Static {
                     value: value.trim().to_string(),
                 },
-                None => AttributeSource::parse(source)
-                    .ok_or_else(|| bad("the source is username, email, name, roles or static:VALUE"))?,
+                None => AttributeSource::parse(source).ok_or_else(|| bad("admin-sp-attribute-bad-source"))?,
             };
             Ok(AttributeMapping::new(name, source))
         })
@@ -94,7 +96,7 @@ fn view(sp: &ServiceProvider) -> Result<serde_json::Value, Error> {
         "sign_response": sp.sign_response, "name_id_format": sp.name_id_format.as_str(),
         "allow_idp_initiated": sp.allow_idp_initiated, "allowed_roles": sp.allowed_roles, "min_acr": sp.min_acr,
         "encrypt_assertion": sp.encrypt_assertion, "encryption_method": sp.encryption_method.as_str(),
-        "attributes": attribute_lines(&sp.attributes), "created": time(sp.created_at),
+        "attributes": attribute_lines(&sp.attributes), "created": rfc3339(sp.created_at),
     }))
 }
 
@@ -193,7 +195,7 @@ async fn list_page(
             serde_json::json!({
                 "entity_id": sp.entity_id, "path": sp_path(&sp.entity_id), "name_id_format": sp.name_id_format.as_str(),
                 "acs": sp.acs_endpoints.len(), "allowed_roles": sp.allowed_roles, "min_acr": sp.min_acr,
-                "encrypt_assertion": sp.encrypt_assertion, "created": time(sp.created_at),
+                "encrypt_assertion": sp.encrypt_assertion, "created": rfc3339(sp.created_at),
             })
         })
         .collect();
@@ -216,11 +218,14 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
 
 /// A refusal of the metadata or a setting, and its status.
 fn form_error(e: &Error) -> (StatusCode, String) {
-    (status_of(e), e.to_string())
+    (status_of(e), i18n::describe(e))
 }
 
 fn too_large() -> Error {
-    Error::invalid(format!("metadata: larger than {} KiB.", MAX_METADATA_BYTES / 1024))
+    Error::invalid(i18n::t_args(
+        "admin-sp-too-large",
+        &[("kib", (MAX_METADATA_BYTES / 1024).into())],
+    ))
 }
 
 /// Reads a form that may carry metadata, after the console's door: the operator, then the body, then CSRF.
@@ -284,10 +289,12 @@ pub async fn add(
         Ok(sp) => Ok(done(
             &state,
             sp_path(&sp.entity_id),
-            &format!(
-                "Added the service provider {}: {} sign-in endpoint(s) read from its metadata.",
-                sp.entity_id,
-                sp.acs_endpoints.len()
+            &i18n::t_args(
+                "admin-sp-added",
+                &[
+                    ("entity", sp.entity_id.clone().into()),
+                    ("count", sp.acs_endpoints.len().into()),
+                ],
             ),
         )),
         Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
@@ -319,10 +326,13 @@ async fn sp_page(
 async fn target(state: &AppState, entity_id: &str) -> Result<Result<ServiceProvider, HttpResponse>, WebError> {
     match state.store.sp(entity_id).await? {
         Some(sp) => Ok(Ok(sp)),
-        None => Ok(Err(refused(&Error::NotFound(format!(
-            "service provider '{}'",
-            crate::core::model::truncate(entity_id, 256)
-        ))))),
+        None => Ok(Err(crate::http::pages::error_page(
+            StatusCode::NOT_FOUND,
+            &i18n::t_args(
+                "admin-sp-not-found",
+                &[("entity", crate::core::model::truncate(entity_id, 256).into())],
+            ),
+        ))),
     }
 }
 
@@ -402,7 +412,7 @@ pub async fn update(
         Ok(updated) => Ok(done(
             &state,
             sp_path(&updated.entity_id),
-            &format!("Changed the service provider {}.", updated.entity_id),
+            &i18n::t_args("admin-sp-changed", &[("entity", updated.entity_id.clone().into())]),
         )),
         Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
             let (status, message) = form_error(&e);
@@ -436,18 +446,13 @@ pub async fn remove(
             &console,
             "sps",
             Confirmation {
-                title: format!("Remove the service provider {}?", sp.entity_id),
-                consequences: vec![
-                    "Nobody can sign in to it through Gatehouse any more; its requests are refused.".into(),
-                    "Adding it again from its metadata restores it; persistent NameIDs stay the same, since they \
-                     are derived from the user and the entity ID."
-                        .into(),
-                ],
+                title: i18n::t_args("admin-sp-remove-title", &[("entity", sp.entity_id.clone().into())]),
+                consequences: vec![i18n::t("admin-sp-remove-refused"), i18n::t("admin-sp-remove-again")],
                 action: format!("{back}/remove"),
                 fields: Vec::new(),
-                button: "Remove the service provider",
+                button: "admin-sp-remove-button",
                 cancel: back,
-                cancel_label: format!("the service provider {}", sp.entity_id),
+                cancel_label: i18n::t_args("admin-sp-back", &[("entity", sp.entity_id.clone().into())]),
             },
         ));
     }
@@ -455,6 +460,6 @@ pub async fn remove(
     Ok(done(
         &state,
         "/admin/service-providers".into(),
-        &format!("Removed the service provider {}.", sp.entity_id),
+        &i18n::t_args("admin-sp-removed", &[("entity", sp.entity_id.clone().into())]),
     ))
 }

@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-use super::{Console, Need, context, done, gate, render, time, user_path};
+use super::{Console, Need, context, done, gate, render, rfc3339, user_path, when};
 use crate::core::Error;
 use crate::core::delegation::Permission;
 use crate::core::factors::oath_token;
@@ -18,6 +18,7 @@ use crate::core::factors::oath_token::token::{algorithm_name, type_name};
 use crate::http::error::{WebError, status_of};
 use crate::http::form::Query;
 use crate::http::{AppState, csrf, encode, form};
+use crate::i18n;
 
 const PAGE: u64 = 50;
 /// The file percent-encoded in a form takes up to three times its size.
@@ -69,7 +70,7 @@ async fn page(
             "serial": token.serial, "type": type_name(token.token_type), "digits": token.digits,
             "algorithm": algorithm_name(token.algorithm),
             "period": (token.token_type == TokenType::Totp).then_some(token.period),
-            "imported": time(token.imported_at), "bound": bound, "bound_at": token.bound_at.map(time),
+            "imported": rfc3339(token.imported_at), "bound": bound, "bound_at_text": token.bound_at.map(when),
         }));
     }
     let next = more
@@ -143,28 +144,26 @@ pub async fn import(
         page(req, state, console, None, entered, status, Some(message)).await
     };
     if entered.content.len() > MAX_FILE_BYTES {
-        let message = format!("File: larger than {} MiB; split it.", MAX_FILE_BYTES / (1024 * 1024));
+        let message = i18n::t_args(
+            "admin-tokens-too-large",
+            &[("mib", (MAX_FILE_BYTES / (1024 * 1024)).into())],
+        );
         return refuse(entered, StatusCode::PAYLOAD_TOO_LARGE, message).await;
     }
     if entered.content.trim().is_empty() {
-        return refuse(
-            entered,
-            StatusCode::BAD_REQUEST,
-            "File: choose a seed file, or paste it.".into(),
-        )
-        .await;
+        return refuse(entered, StatusCode::BAD_REQUEST, i18n::t("admin-tokens-empty")).await;
     }
     let seeds = match entered.format.as_str() {
         "" | "auto" => seed_file::parse(entered.content.as_bytes()),
         "csv" => seed_file::parse_csv(&entered.content),
         "pskc" => seed_file::parse_pskc(&entered.content),
-        _ => Err(Error::invalid("Format: choose detect, PSKC or CSV.")),
+        _ => Err(Error::invalid(i18n::t("admin-tokens-bad-format"))),
     };
     let seeds = match seeds {
         Ok(seeds) => seeds,
         Err(e) => {
             let status = status_of(&e);
-            return refuse(entered, status, e.to_string()).await;
+            return refuse(entered, status, i18n::describe(&e)).await;
         }
     };
     match oath_token::import_seeds(
@@ -179,14 +178,11 @@ pub async fn import(
         Ok(imported) => Ok(done(
             state,
             "/admin/hardware-tokens".into(),
-            &format!(
-                "Imported {imported} hardware token{}: they are in stock until a user binds one.",
-                if imported == 1 { "" } else { "s" }
-            ),
+            &i18n::t_args("admin-tokens-imported-notice", &[("count", imported.into())]),
         )),
         Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
             let status = status_of(&e);
-            refuse(entered, status, e.to_string()).await
+            refuse(entered, status, i18n::describe(&e)).await
         }
         Err(e) => Err(e.into()),
     }

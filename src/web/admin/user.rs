@@ -9,7 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::{Console, Need, console, context, refused, render, time, user_path};
+use super::{Console, Need, console, context, label, refused, render, reset_state, rfc3339, user_path, when};
 use crate::core::Error;
 use crate::core::accounts;
 use crate::core::audit::AuditFilter;
@@ -21,6 +21,7 @@ use crate::core::signin::trusted_devices;
 use crate::http::audit_log::{Names, actor_id};
 use crate::http::error::WebError;
 use crate::http::{AppState, csrf, encode, pages};
+use crate::i18n;
 
 /// How many of the account's audit events the page lists.
 const TRAIL: u64 = 50;
@@ -39,14 +40,9 @@ pub struct ActionForm {
     pub confirm: Option<String>,
 }
 
-fn kind_label(kind: FactorKind) -> &'static str {
-    match kind {
-        FactorKind::WebAuthn => "security key or passkey",
-        FactorKind::Totp => "authenticator app",
-        FactorKind::OathToken => "hardware token",
-        FactorKind::Sms => "text message",
-        FactorKind::RecoveryCode => "recovery codes",
-    }
+/// A factor's kind as the account page names it (`admin-kind-webauthn`, …).
+fn kind_label(kind: FactorKind) -> String {
+    label("admin-kind", kind.as_str())
 }
 
 /// The account named in the path, or the 404 page.
@@ -55,7 +51,10 @@ pub(super) async fn target(state: &AppState, username: &str) -> Result<Result<Us
         Ok(user) => Ok(Ok(user)),
         Err(Error::NotFound(_) | Error::Invalid(_)) => Ok(Err(pages::error_page(
             StatusCode::NOT_FOUND,
-            &format!("There is no account {}.", crate::core::model::truncate(username, 64)),
+            &i18n::t_args(
+                "admin-user-not-found",
+                &[("username", crate::core::model::truncate(username, 64).into())],
+            ),
         ))),
         Err(e) => Err(e.into()),
     }
@@ -86,9 +85,13 @@ pub(super) async fn page(
         .map(|f| {
             serde_json::json!({
                 "kind": kind_label(f.kind), "name": f.name,
-                "status": if f.status == FactorStatus::Active { "active" } else { "not yet proven" },
+                "status": i18n::t(if f.status == FactorStatus::Active {
+                    "admin-factor-active"
+                } else {
+                    "admin-factor-pending"
+                }),
                 "flagged": f.kind == FactorKind::WebAuthn && webauthn::is_flagged(f),
-                "added": time(f.created_at), "last_used": f.last_used_at.map(time),
+                "added": rfc3339(f.created_at), "last_used": f.last_used_at.map(rfc3339),
             })
         })
         .collect();
@@ -100,8 +103,8 @@ pub(super) async fn page(
         .iter()
         .map(|d| {
             serde_json::json!({
-                "browser": d.browser(), "first_seen": time(d.created_at), "last_seen": time(d.last_seen_at),
-                "expires": time(d.expires_at),
+                "browser": d.browser(), "first_seen": rfc3339(d.created_at), "last_seen": rfc3339(d.last_seen_at),
+                "expires": rfc3339(d.expires_at),
             })
         })
         .collect();
@@ -110,8 +113,9 @@ pub(super) async fn page(
         .iter()
         .map(|s| {
             serde_json::json!({
-                "id": s.id, "state": s.state, "started": time(s.created_at), "last_seen": time(s.last_seen_at),
-                "signed_in": time(s.auth_time), "expires": time(s.expires_at), "methods": s.amr.join(" "),
+                "id": s.id, "state": label("admin-session-state", s.state), "started": rfc3339(s.created_at),
+                "started_text": when(s.created_at), "last_seen": rfc3339(s.last_seen_at),
+                "signed_in": rfc3339(s.auth_time), "expires": rfc3339(s.expires_at), "methods": s.amr.join(" "),
                 "ip": s.ip, "browser": s.user_agent.as_deref().map(trusted_devices::device::browser_summary),
             })
         })
@@ -122,7 +126,8 @@ pub(super) async fn page(
             .await?
             .iter()
             .map(|r| {
-                serde_json::json!({ "state": r.state.as_str(), "opened": time(r.created_at),
+                serde_json::json!({ "state": reset_state(r.state.as_str()), "opened": rfc3339(r.created_at),
+                    "opened_text": when(r.created_at),
                     "link": format!("/helpdesk/request?id={}", encode(&r.id)) })
             })
             .collect()
@@ -148,7 +153,7 @@ pub(super) async fn page(
                 .and_then(|a| a.split_once(" via "))
                 .map(|(_, v)| v.to_string());
             rows.push(serde_json::json!({
-                "at": time(e.at), "kind": e.kind, "outcome": e.outcome.as_str(),
+                "at": rfc3339(e.at), "kind": e.kind, "outcome": e.outcome.as_str(),
                 "actor": actor, "via": via, "actor_raw": e.actor.unwrap_or_default(), "ip": e.ip.unwrap_or_default(),
             }));
         }
@@ -187,7 +192,7 @@ pub(super) async fn page(
             "username": user.username, "display_name": user.display_name, "email": user.email,
             "phone": user.phone, "status": user.status.as_str(),
             "locked": crate::core::factors::password::lock::is_locked(store, &state.password_policy, user).await?,
-            "created": time(user.created_at), "has_password": summary.has_password,
+            "created": rfc3339(user.created_at), "has_password": summary.has_password,
             "mfa_required": summary.mfa_required, "manager": manager, "roles": summary.roles,
             "addable_roles": addable, "factors": factors, "devices": devices, "resets": resets, "events": events,
             "sessions": sessions, "manage": manage,

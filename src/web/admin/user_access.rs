@@ -16,16 +16,28 @@ use crate::core::signin::trusted_devices;
 use crate::http::AppState;
 use crate::http::error::{WebError, status_of};
 use crate::http::form::Form;
+use crate::i18n::{self, Arg};
 
 /// How a confirmation names the account it goes back to.
 fn who(user: &User) -> String {
     format!("{} ({})", user.display_name, user.username)
 }
 
+/// A message about `user` (its `$username`, `$name` and `$who`), with `more` arguments.
+pub(super) fn about(key: &str, user: &User, more: &[(&str, Arg)]) -> String {
+    let mut args: Vec<(&str, Arg)> = vec![
+        ("username", user.username.clone().into()),
+        ("name", user.display_name.clone().into()),
+        ("who", who(user).into()),
+    ];
+    args.extend(more.iter().cloned());
+    i18n::t_args(key, &args)
+}
+
 fn role_of(form: &ActionForm) -> Result<String, WebError> {
     let role = form.role.as_deref().map(str::trim).unwrap_or_default();
     if role.is_empty() {
-        return Err(Error::invalid("Choose a role.").into());
+        return Err(Error::invalid(i18n::t("admin-error-choose-role")).into());
     }
     Ok(role.to_string())
 }
@@ -44,15 +56,16 @@ pub async fn add_role(
     let now = state.clock.now();
     match accounts::add_role(state.store.as_ref(), now, &console.origin, &user, &role).await {
         Ok(added) => {
-            let message = if added {
-                format!("Gave {} the role {role}.", user.username)
+            let key = if added {
+                "admin-role-given"
             } else {
-                format!("{} already had the role {role}.", user.username)
+                "admin-role-already-had"
             };
+            let message = about(key, &user, &[("role", role.clone().into())]);
             Ok(done(&state, user_path(&user.username), &message))
         }
         Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            page(&req, &state, &console, &user, status_of(&e), Some(e.to_string())).await
+            page(&req, &state, &console, &user, status_of(&e), Some(i18n::describe(&e))).await
         }
         Err(e) => Err(e.into()),
     }
@@ -70,12 +83,10 @@ pub async fn remove_role(
     };
     let role = role_of(&form)?;
     if !confirmed(form.confirm.as_deref()) {
-        let mut consequences = vec![format!(
-            "{} ({}) loses what the role {role} gives, from their next request on.",
-            user.display_name, user.username
-        )];
+        let role_arg = [("role", Arg::from(role.clone()))];
+        let mut consequences = vec![about("admin-remove-role-loses", &user, &role_arg)];
         if role == "admin" || role == "helpdesk" {
-            consequences.push("They can no longer use this console in that role.".into());
+            consequences.push(i18n::t("admin-remove-role-console"));
         }
         let path = user_path(&user.username);
         return Ok(confirm(
@@ -84,14 +95,14 @@ pub async fn remove_role(
             &console,
             "users",
             Confirmation {
-                title: format!("Remove the role {role} from {}?", user.username),
+                title: about("admin-remove-role-title", &user, &role_arg),
                 consequences,
                 action: format!("{path}/roles/remove"),
                 fields: vec![Field {
                     name: "role".into(),
                     value: role,
                 }],
-                button: "Remove the role",
+                button: "admin-remove-role-button",
                 cancel: path,
                 cancel_label: who(&user),
             },
@@ -100,15 +111,16 @@ pub async fn remove_role(
     let now = state.clock.now();
     match accounts::remove_role(state.store.as_ref(), now, &console.origin, &user, &role).await {
         Ok(removed) => {
-            let message = if removed {
-                format!("Removed the role {role} from {}.", user.username)
+            let key = if removed {
+                "admin-role-removed"
             } else {
-                format!("{} did not have the role {role}.", user.username)
+                "admin-role-did-not-have"
             };
+            let message = about(key, &user, &[("role", role.clone().into())]);
             Ok(done(&state, user_path(&user.username), &message))
         }
         Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            page(&req, &state, &console, &user, status_of(&e), Some(e.to_string())).await
+            page(&req, &state, &console, &user, status_of(&e), Some(i18n::describe(&e))).await
         }
         Err(e) => Err(e.into()),
     }
@@ -128,23 +140,22 @@ pub async fn set_status(
     let status = match form.status.as_deref() {
         Some("disabled") => UserStatus::Disabled,
         Some("active") => UserStatus::Active,
-        _ => return Err(Error::invalid("Choose disabled or active.").into()),
+        _ => return Err(Error::invalid(i18n::t("admin-error-choose-status")).into()),
     };
     let back = user_path(&user.username);
     if status == user.status {
-        let message = format!("{} is already {}.", user.username, status.as_str());
+        let key = if status == UserStatus::Active {
+            "admin-status-already-active"
+        } else {
+            "admin-status-already-disabled"
+        };
+        let message = about(key, &user, &[]);
         return Ok(done(&state, back, &message));
     }
     if status == UserStatus::Disabled && !confirmed(form.confirm.as_deref()) {
-        let mut consequences = vec![
-            format!(
-                "{} ({}) can no longer sign in, and every session of theirs ends now, with the tokens it earned.",
-                user.display_name, user.username
-            ),
-            "Their password, factors and roles stay: enabling the account again restores sign-in.".into(),
-        ];
+        let mut consequences = vec![about("admin-disable-ends", &user, &[]), i18n::t("admin-disable-stays")];
         if user.id == console.user.id {
-            consequences.push("This is your own account: you will be signed out at once.".into());
+            consequences.push(i18n::t("admin-disable-own"));
         }
         return Ok(confirm(
             &req,
@@ -152,25 +163,26 @@ pub async fn set_status(
             &console,
             "users",
             Confirmation {
-                title: format!("Disable {}?", user.username),
+                title: about("admin-disable-title", &user, &[]),
                 consequences,
                 action: format!("{back}/status"),
                 fields: vec![Field {
                     name: "status".into(),
                     value: "disabled".into(),
                 }],
-                button: "Disable the account",
+                button: "admin-disable-button",
                 cancel: back.clone(),
                 cancel_label: who(&user),
             },
         ));
     }
     accounts::set_status(state.store.as_ref(), state.clock.now(), &console.origin, &user, status).await?;
-    let message = if status == UserStatus::Disabled {
-        format!("Disabled {}; their sessions ended.", user.username)
+    let key = if status == UserStatus::Disabled {
+        "admin-disabled"
     } else {
-        format!("Enabled {}: they can sign in again.", user.username)
+        "admin-enabled"
     };
+    let message = about(key, &user, &[]);
     Ok(done(&state, back, &message))
 }
 
@@ -192,15 +204,11 @@ pub async fn revoke_browsers(
             &console,
             "users",
             Confirmation {
-                title: format!("Revoke every trusted browser of {}?", user.username),
-                consequences: vec![format!(
-                    "{} ({}) is asked for a second factor at their next sign-in in every browser; their current \
-                     sessions stay.",
-                    user.display_name, user.username
-                )],
+                title: about("admin-revoke-title", &user, &[]),
+                consequences: vec![about("admin-revoke-consequence", &user, &[])],
                 action: format!("{back}/trusted-browsers/revoke"),
                 fields: Vec::new(),
-                button: "Revoke all trusted browsers",
+                button: "admin-revoke-button",
                 cancel: back.clone(),
                 cancel_label: who(&user),
             },
@@ -214,11 +222,7 @@ pub async fn revoke_browsers(
         "admin",
     )
     .await?;
-    let message = match revoked {
-        0 => format!("{} had no trusted browser.", user.username),
-        1 => format!("Revoked the one trusted browser of {}.", user.username),
-        n => format!("Revoked {n} trusted browsers of {}.", user.username),
-    };
+    let message = about("admin-revoked", &user, &[("count", revoked.into())]);
     Ok(done(&state, back, &message))
 }
 
@@ -237,28 +241,24 @@ pub async fn end_sessions(
     let back = user_path(&user.username);
     let which = form.session.as_deref().map(str::trim).unwrap_or_default().to_string();
     if which.is_empty() || which.len() > 128 {
-        return Err(Error::invalid("Choose a session, or all.").into());
+        return Err(Error::invalid(i18n::t("admin-error-choose-session")).into());
     }
     let all = which == "all";
     if !confirmed(form.confirm.as_deref()) {
         let mut consequences = if all {
             vec![
-                format!(
-                    "Every browser of {} is signed out at once, and every token their sign-ins earned is revoked, \
-                     offline access included.",
-                    who(&user)
-                ),
-                "Their password, factors and trusted browsers stay: they can sign in again.".into(),
+                about("admin-end-all-consequence", &user, &[]),
+                i18n::t("admin-end-all-stays"),
             ]
         } else {
-            vec![format!(
-                "The browser of {} with session {which} is signed out at once, and the tokens that sign-in earned \
-                 are revoked (offline access excepted).",
-                who(&user)
+            vec![about(
+                "admin-end-one-consequence",
+                &user,
+                &[("session", which.clone().into())],
             )]
         };
         if user.id == console.user.id {
-            consequences.push("This is your own account: your session here may be among them.".into());
+            consequences.push(i18n::t("admin-end-own"));
         }
         return Ok(confirm(
             &req,
@@ -266,18 +266,26 @@ pub async fn end_sessions(
             &console,
             "users",
             Confirmation {
-                title: if all {
-                    format!("End every session of {}?", user.username)
-                } else {
-                    format!("End this session of {}?", user.username)
-                },
+                title: about(
+                    if all {
+                        "admin-end-all-title"
+                    } else {
+                        "admin-end-one-title"
+                    },
+                    &user,
+                    &[],
+                ),
                 consequences,
                 action: format!("{back}/sessions/end"),
                 fields: vec![Field {
                     name: "session".into(),
                     value: which,
                 }],
-                button: if all { "End every session" } else { "End the session" },
+                button: if all {
+                    "admin-end-all-button"
+                } else {
+                    "admin-end-one-button"
+                },
                 cancel: back,
                 cancel_label: who(&user),
             },
@@ -285,16 +293,13 @@ pub async fn end_sessions(
     }
     let (store, now) = (state.store.as_ref(), state.clock.now());
     let message = if all {
-        match accounts::end_sessions(store, now, &console.origin, &user).await? {
-            0 => format!("{} had no session.", user.username),
-            1 => format!("Ended the one session of {}.", user.username),
-            n => format!("Ended {n} sessions of {}.", user.username),
-        }
+        let ended = accounts::end_sessions(store, now, &console.origin, &user).await?;
+        about("admin-ended-all", &user, &[("count", ended.into())])
     } else {
         match accounts::end_session(store, now, &console.origin, &user, &which).await {
-            Ok(()) => format!("Ended a session of {}.", user.username),
+            Ok(()) => about("admin-ended-one", &user, &[]),
             Err(e @ Error::NotFound(_)) => {
-                let message = format!("{e}: it may have ended already.");
+                let message = i18n::t("admin-end-not-found");
                 return page(&req, &state, &console, &user, status_of(&e), Some(message)).await;
             }
             Err(e) => return Err(e.into()),
@@ -322,16 +327,14 @@ pub async fn unlock(
         &user,
     )
     .await?;
-    let message = if was_locked {
-        format!(
-            "Unlocked the password of {}: they can sign in with it again.",
-            user.username
-        )
-    } else {
-        format!(
-            "The password of {} was not locked; its failed attempts are cleared.",
-            user.username
-        )
-    };
+    let message = about(
+        if was_locked {
+            "admin-unlocked"
+        } else {
+            "admin-not-locked"
+        },
+        &user,
+        &[],
+    );
     Ok(done(&state, user_path(&user.username), &message))
 }

@@ -11,6 +11,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use super::user::{ActionForm, acting, page, target};
+use super::user_access::about;
 use super::{Confirmation, Console, Need, confirm, confirmed, console, context, done, refused, render, user_path};
 use crate::core::accounts::{self, ProfileEdit};
 use crate::core::delegation::Permission;
@@ -19,6 +20,7 @@ use crate::core::{Error, Result};
 use crate::http::error::{WebError, status_of};
 use crate::http::form::Form;
 use crate::http::{AppState, csrf};
+use crate::i18n;
 
 #[derive(Deserialize)]
 pub struct ProfileForm {
@@ -179,29 +181,29 @@ pub async fn save(
         let mut changed = Vec::new();
         if let Some(email) = edit.email {
             user = accounts::set_email(store, now, origin, &user, state.notifier.as_ref(), email).await?;
-            changed.push("e-mail address");
+            changed.push(i18n::t("admin-changed-email"));
         }
         if let Some(name) = edit.display_name {
             user = accounts::set_display_name(store, now, origin, &user, name).await?;
-            changed.push("display name");
+            changed.push(i18n::t("admin-changed-display-name"));
         }
         if let Some(phone) = edit.phone {
             let (notifier, sms) = (state.notifier.as_ref(), state.sms.as_ref());
             user = accounts::set_phone(store, now, origin, &user, notifier, sms, phone).await?;
-            changed.push("phone number (trusted browsers revoked, the user told)");
+            changed.push(i18n::t("admin-changed-phone"));
         }
         if let Some(manager) = edit.manager {
             user = accounts::set_manager(store, now, origin, &user, manager).await?;
-            changed.push("manager");
+            changed.push(i18n::t("admin-changed-manager"));
         }
         Ok::<_, Error>((user, changed))
     };
     match apply.await {
         Ok((user, changed)) => {
             let message = if changed.is_empty() {
-                format!("Nothing to change for {}.", user.username)
+                about("admin-profile-unchanged", &user, &[])
             } else {
-                format!("Changed the {} of {}.", changed.join(", "), user.username)
+                about("admin-profile-changed", &user, &[("what", changed.join(", ").into())])
             };
             Ok(done(&state, user_path(&user.username), &message))
         }
@@ -213,7 +215,7 @@ pub async fn save(
                 &user,
                 entered,
                 status_of(&e),
-                Some(e.to_string()),
+                Some(i18n::describe(&e)),
                 None,
             )
             .await
@@ -238,15 +240,12 @@ pub async fn rename(
         Ok(renamed) if renamed.username == user.username => Ok(done(
             &state,
             user_path(&user.username),
-            &format!("{} already has that username.", user.username),
+            &about("admin-rename-same", &user, &[]),
         )),
         Ok(renamed) => Ok(done(
             &state,
             user_path(&renamed.username),
-            &format!(
-                "Renamed {} to {}: the same account, its sessions, tokens and history stay.",
-                user.username, renamed.username
-            ),
+            &about("admin-renamed", &user, &[("new", renamed.username.clone().into())]),
         )),
         Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
             let mut entered = current(&state, &user).await?;
@@ -259,7 +258,7 @@ pub async fn rename(
                 entered,
                 status_of(&e),
                 None,
-                Some(e.to_string()),
+                Some(i18n::describe(&e)),
             )
             .await
         }
@@ -282,22 +281,14 @@ pub async fn delete(
     let who = format!("{} ({})", user.display_name, user.username);
     if !confirmed(form.confirm.as_deref()) {
         let mut consequences = vec![
-            format!("{who} is removed for good. Disabling the account is the choice that can be undone."),
-            "Every session ends now and every token they earned is revoked, offline access included; the \
-             applications they signed in to are told."
-                .into(),
-            "Their second factors, recovery codes, trusted browsers, consents, password links and factor-reset \
-             requests (open ones too) are removed, and so are their roles."
-                .into(),
-            "People they manage no longer have a manager: an administrator approves those people's factor resets \
-             until they get a new one."
-                .into(),
-            "The username and e-mail address become free; a new account with them is a different person. The \
-             audit log keeps every event about them."
-                .into(),
+            about("admin-delete-for-good", &user, &[]),
+            i18n::t("admin-delete-sessions"),
+            i18n::t("admin-delete-factors"),
+            i18n::t("admin-delete-reports"),
+            i18n::t("admin-delete-names"),
         ];
         if user.id == console.user.id {
-            consequences.push("This is your own account: you will be signed out and cannot come back.".into());
+            consequences.push(i18n::t("admin-delete-own"));
         }
         return Ok(confirm(
             &req,
@@ -305,11 +296,11 @@ pub async fn delete(
             &console,
             "users",
             Confirmation {
-                title: format!("Delete {}?", user.username),
+                title: about("admin-delete-title", &user, &[]),
                 consequences,
                 action: format!("{back}/delete"),
                 fields: Vec::new(),
-                button: "Delete the account for good",
+                button: "admin-delete-button",
                 cancel: back,
                 cancel_label: who,
             },
@@ -317,21 +308,19 @@ pub async fn delete(
     }
     match accounts::delete(state.store.as_ref(), state.clock.now(), &console.origin, &user).await {
         Ok(deleted) => {
-            let reports = match deleted.reports.len() {
-                0 => String::new(),
-                1 => " One person they managed has no manager now.".into(),
-                n => format!(" {n} people they managed have no manager now."),
-            };
-            Ok(done(
-                &state,
-                "/admin/users".into(),
-                &format!(
-                    "Deleted the account {} ({} sessions ended).{reports}",
-                    user.username, deleted.sessions
-                ),
-            ))
+            let mut message = about("admin-deleted", &user, &[("sessions", deleted.sessions.into())]);
+            if !deleted.reports.is_empty() {
+                message.push(' ');
+                message.push_str(&i18n::t_args(
+                    "admin-deleted-reports",
+                    &[("count", deleted.reports.len().into())],
+                ));
+            }
+            Ok(done(&state, "/admin/users".into(), &message))
         }
-        Err(e @ Error::Conflict(_)) => page(&req, &state, &console, &user, status_of(&e), Some(e.to_string())).await,
+        Err(e @ Error::Conflict(_)) => {
+            page(&req, &state, &console, &user, status_of(&e), Some(i18n::describe(&e))).await
+        }
         Err(e) => Err(e.into()),
     }
 }

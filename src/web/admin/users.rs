@@ -7,15 +7,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-use super::{Console, Need, console, context, done, render, user_path};
+use super::{Console, Need, console, context, done, refused, render, role_description, user_path};
 use crate::core::accounts::{self, NewAccount};
 use crate::core::delegation::Permission;
 use crate::core::factors::password::lock;
-use crate::core::model::User;
+use crate::core::model::{User, truncate};
 use crate::core::{Error, Result};
 use crate::http::error::{WebError, status_of};
 use crate::http::form::{Form, Query};
-use crate::http::{AppState, csrf, encode, pages};
+use crate::http::{AppState, csrf, encode};
+use crate::i18n;
 
 const PAGE: u64 = 50;
 /// The longest search text (as the API allows).
@@ -89,7 +90,10 @@ async fn page(
     let mut error = error;
     let needle = q.trim();
     let needle = if needle.chars().count() > MAX_QUERY {
-        error = Some(format!("Search for at most {MAX_QUERY} characters."));
+        error = Some(i18n::t_args(
+            "admin-users-search-too-long",
+            &[("max", MAX_QUERY.into())],
+        ));
         ""
     } else {
         needle
@@ -129,8 +133,8 @@ async fn page(
             .into_iter()
             .map(|r| RoleChoice {
                 checked: entered.roles.contains(&r.name) || (entered.roles.is_empty() && r.name == "user"),
+                description: role_description(&r),
                 name: r.name,
-                description: r.description,
             })
             .collect();
         Some(serde_json::json!({ "roles": roles, "entered": entered }))
@@ -154,7 +158,7 @@ pub async fn list(
         Err(answer) => return Ok(answer),
     };
     if let Err(e) = console.operator.require(Permission::ReadUsers) {
-        return Ok(pages::error_page(status_of(&e), &e.to_string()));
+        return Ok(refused(&e));
     }
     let after = query.after.as_deref().filter(|a| !a.is_empty() && a.len() <= 64);
     page(
@@ -183,7 +187,7 @@ pub async fn create(
         Err(answer) => return Ok(answer),
     };
     if let Err(e) = console.operator.require(Permission::ManageUsers) {
-        return Ok(pages::error_page(status_of(&e), &e.to_string()));
+        return Ok(refused(&e));
     }
     let text = |name: &str| form.get(name).map(|v| v.trim().to_string()).unwrap_or_default();
     let mut roles: Vec<String> = form
@@ -215,17 +219,25 @@ pub async fn create(
         Ok(user) => Ok(done(
             &state,
             user_path(&user.username),
-            &format!(
-                "Created the account {} ({}). It has no password yet: they set one with “Forgot your password?” on \
-                 the sign-in page.",
-                user.username, user.display_name
+            &i18n::t_args(
+                "admin-users-created",
+                &[
+                    ("username", user.username.clone().into()),
+                    ("name", user.display_name.clone().into()),
+                ],
             ),
         )),
         Err(e @ (Error::Invalid(_) | Error::Conflict(_) | Error::NotFound(_))) => {
             // Only the manager is looked up: name the field, and it is the form that is wrong (400), not the address.
             let (status, message) = match &e {
-                Error::NotFound(_) => (StatusCode::BAD_REQUEST, format!("Manager: {e}.")),
-                _ => (status_of(&e), e.to_string()),
+                Error::NotFound(_) => (
+                    StatusCode::BAD_REQUEST,
+                    i18n::t_args(
+                        "admin-users-manager-unknown",
+                        &[("manager", truncate(&entered.manager, 64).into())],
+                    ),
+                ),
+                _ => (status_of(&e), i18n::describe(&e)),
             };
             page(&req, &state, &console, "", None, entered, status, Some(message)).await
         }

@@ -62,7 +62,14 @@ async fn an_administrator_signed_in_with_an_app_steps_up_with_a_security_key() {
     // No factor of the account reaches the level: refused, audited, and told what to add.
     let refused = browser.get("/admin").await;
     assert_eq!(refused.status, 403, "{}", refused.body);
-    assert!(refused.body.contains("security key or passkey"), "{}", refused.body);
+    assert!(
+        refused.body.contains(
+            "Add a security key or passkey under Account › Sign-in security (/account/security), then open the \
+             console again."
+        ),
+        "{}",
+        refused.body
+    );
     let events = server.state().store.list_audit(Some(&root.id), 50).await.unwrap();
     let denied = events.iter().find(|e| e.event.kind == "admin.access").expect("audited");
     assert_eq!(denied.event.details["reason"], "level_unreachable");

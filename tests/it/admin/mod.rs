@@ -2,12 +2,13 @@
 //! a recent sign-in for changes, CSRF), the users pages (search, pages, create, roles, status, trusted browsers,
 //! profile, rename, delete, sessions, unlock, each destructive change confirmed first), role policies, clients,
 //! service providers, keys and hardware tokens (each change's audit event compared with the API's), the audit log
-//! (filter, pages, export) and the dashboard.
+//! (filter, pages, export), the dashboard with its recovery-readiness warning, and the console in German.
 mod access;
 pub(crate) mod common;
 mod dashboard;
 mod federation;
 mod log;
 mod profile;
+mod readiness;
 mod settings;
 mod users;

@@ -3,7 +3,8 @@
 //! creates a user with a manager, gives a role, finds the event in the audit log and exports it, changes the user's
 //! manager, requires a second factor of a role, registers a client (its secret shown once), adds a SAML SP from the
 //! stored metadata fixture through the file field, rotates a signing key, imports hardware tokens and opens a factor
-//! reset from an account page, read on the helpdesk's page — running axe-core on every console page (no serious or
+//! reset from an account page, read on the helpdesk's page, then switches to German and looks at the dashboard and
+//! the users page — running axe-core on every console page (no serious or
 //! critical violation allowed) and checking at 1440 and 390 px that no page scrolls sideways. Here the manager then
 //! approves the reset and a second agent executes it. Screenshots of each page at both widths go to
 //! `GATEHOUSE_SCREENSHOTS`, by default `<target>/tmp/admin-console-screenshots`.
@@ -115,7 +116,9 @@ async fn chromium_works_the_console_with_no_accessibility_violation_or_sideways_
             "tokens",
             "user-sessions",
             "helpdesk-open",
-            "helpdesk-request"
+            "helpdesk-request",
+            "dashboard-de",
+            "users-de"
         ]),
         "{result}"
     );

@@ -176,12 +176,16 @@ fn every_template_renders() {
     ctx.insert(
         "dashboard",
         &serde_json::json!({
-            "sign_ins": { "since": "2026-01-01 00:00:00", "success": 3, "failed": 2, "all_link": audit_link,
+            "readiness": [{ "kind": "no_administrator", "username": "", "key": "no" },
+                { "kind": "one_administrator", "username": "root", "key": "no" },
+                { "kind": "one_factor", "username": "root", "key": "yes" }],
+            "sign_ins": { "since": "2026-01-01 00:00:00", "since_text": "1 Jan 2026, 00:00 UTC", "success": 3,
+                "failed": 2, "all_link": audit_link,
                 "rows": [{ "kind": "login.password", "label": "Password", "success": { "count": 3, "link": audit_link },
                     "failure": { "count": 2, "link": audit_link }, "denied": { "count": 0, "link": audit_link } }] },
             "accounts": { "disabled": 1, "locked": 0 },
-            "resets": { "open": 1, "by_state": { "requested": 1 } },
-            "keys": { "days": 30, "expiring": [{ "what": "SAML certificate", "id": "k1", "event": "expires", "at": "2026-01-20 00:00:00" }] },
+            "resets": { "open": 1, "by_state": [{ "count": 1, "label": "requested" }] },
+            "keys": { "days": 30, "expiring": [{ "what": "SAML certificate expires", "id": "k1", "at": "2026-01-20T00:00:00Z" }] },
         }),
     );
     ctx.insert(
@@ -221,7 +225,7 @@ fn every_template_renders() {
         "audit",
         &serde_json::json!({
             "given": { "user": "bob", "actor": "", "kind": "user.*", "outcome": "success", "since": "", "until": "" },
-            "rows": [{ "id": 7, "at": "2026-01-01 00:00:00", "kind": "user.created", "outcome": "success", "actor": person,
+            "rows": [{ "id": 7, "at": "2026-01-01T00:00:00Z", "kind": "user.created", "outcome": "success", "actor": person,
                 "via": null, "actor_raw": "user:x", "subject": { "deleted": true }, "ip": "127.0.0.1" },
                 { "id": 6, "at": "2026-01-01 00:00:00", "kind": "oidc.token", "outcome": "success", "actor": null,
                 "via": null, "actor_raw": "client:ci", "subject": null, "ip": "" }],
