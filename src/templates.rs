@@ -66,7 +66,11 @@ fn when(
 /// The embedded files under `prefix` (e.g. `i18n/de`), with their text.
 pub fn files_under(prefix: &str) -> Vec<(&'static str, &'static str)> {
     let mut out = Vec::new();
-    let dir = if prefix.is_empty() { Some(&TEMPLATES) } else { TEMPLATES.get_dir(prefix) };
+    let dir = if prefix.is_empty() {
+        Some(&TEMPLATES)
+    } else {
+        TEMPLATES.get_dir(prefix)
+    };
     if let Some(dir) = dir {
         collect_all(dir, &mut out);
     }

@@ -45,7 +45,10 @@ impl Brand {
     /// Reads the logo and stylesheet files named in `config` (already checked by [`check_config`]).
     pub fn load(config: &Config) -> std::io::Result<Brand> {
         let logo = match &config.brand_logo_file {
-            Some(path) => Some((image_type(path).unwrap_or("application/octet-stream"), std::fs::read(path)?)),
+            Some(path) => Some((
+                image_type(path).unwrap_or("application/octet-stream"),
+                std::fs::read(path)?,
+            )),
             None => None,
         };
         let mut theme = String::new();
@@ -77,10 +80,7 @@ impl Brand {
 
     /// The origin of an external logo, which the Content-Security-Policy must allow images from.
     pub fn logo_origin(config: &Config) -> Option<String> {
-        config
-            .brand_logo_url
-            .as_ref()
-            .map(|u| u.origin().ascii_serialization())
+        config.brand_logo_url.as_ref().map(|u| u.origin().ascii_serialization())
     }
 }
 
@@ -109,7 +109,9 @@ pub fn check_config(config: &Config) -> Result<(), String> {
     if let Some(color) = &config.brand_primary_color {
         let hex = color.strip_prefix('#').unwrap_or("");
         if !matches!(hex.len(), 3 | 6) || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(format!("brand_primary_color: '{color}' is not a colour such as #2f5bd3"));
+            return Err(format!(
+                "brand_primary_color: '{color}' is not a colour such as #2f5bd3"
+            ));
         }
     }
     if let Some(url) = &config.brand_logo_url
@@ -122,7 +124,11 @@ pub fn check_config(config: &Config) -> Result<(), String> {
     }
     let small_file = |key: &str, path: &std::path::Path, max: u64| match std::fs::metadata(path) {
         Ok(meta) if meta.is_file() && meta.len() <= max => Ok(()),
-        Ok(_) => Err(format!("{key}: {} is not a file of at most {} KiB", path.display(), max / 1024)),
+        Ok(_) => Err(format!(
+            "{key}: {} is not a file of at most {} KiB",
+            path.display(),
+            max / 1024
+        )),
         Err(e) => Err(format!("{key}: cannot read {}: {e}", path.display())),
     };
     if let Some(path) = &config.brand_logo_file {
@@ -157,7 +163,10 @@ pub async fn logo(state: web::Data<super::AppState>) -> HttpResponse {
             .insert_header((CONTENT_TYPE, *content_type))
             .insert_header((CACHE_CONTROL, "public, max-age=3600"))
             // An SVG opened on its own must not run script.
-            .insert_header(("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'"))
+            .insert_header((
+                "Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'",
+            ))
             .body(bytes.clone()),
         None => super::pages::error_page(actix_web::http::StatusCode::NOT_FOUND, &crate::i18n::t("error-no-page")),
     }
