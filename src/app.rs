@@ -92,9 +92,8 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         clock.now(),
     )
     .await?;
-    let brand = Arc::new(
-        crate::http::brand::Brand::load(&config).context("reading the brand_logo_file or brand_css_file")?,
-    );
+    let brand =
+        Arc::new(crate::http::brand::Brand::load(&config).context("reading the brand_logo_file or brand_css_file")?);
     let mailer = mailer(&config)?;
     let passwords = password_pool(&config)?;
     let oidc = Arc::new(oidc::Provider {
@@ -147,7 +146,8 @@ pub fn mailer(config: &Config) -> anyhow::Result<Mailer> {
         &config.mail_from,
         Arc::new(crate::templates::shared().clone()),
     )?
-    .with_brand(&brand.name, brand.mail_logo_url.as_deref()))
+    .with_brand(&brand.name, brand.mail_logo_url.as_deref())
+    .with_default_language(crate::i18n::Lang::parse(&config.default_language).unwrap_or(crate::i18n::Lang::En)))
 }
 
 /// The SMS gateway as configured.

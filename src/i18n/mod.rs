@@ -77,7 +77,10 @@ pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>, default: L
         .collect();
     // Highest q first; equal q keeps the order the browser sent.
     ranges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    ranges.into_iter().find_map(|(_, _, tag)| Lang::parse(tag)).unwrap_or(default)
+    ranges
+        .into_iter()
+        .find_map(|(_, _, tag)| Lang::parse(tag))
+        .unwrap_or(default)
 }
 
 tokio::task_local! {
@@ -91,7 +94,12 @@ pub async fn scope<F: Future>(lang: Lang, f: F) -> F::Output {
 
 /// The language of the request being served; English outside one.
 pub fn current() -> Lang {
-    CURRENT.try_with(|l| *l).unwrap_or(Lang::En)
+    current_or(Lang::En)
+}
+
+/// The language of the request being served; `default` outside one (a sweeper, a command).
+pub fn current_or(default: Lang) -> Lang {
+    CURRENT.try_with(|l| *l).unwrap_or(default)
 }
 
 /// A message without arguments, in the current language.
@@ -204,7 +212,10 @@ mod tests {
     fn negotiation_prefers_cookie_then_q_values_then_default() {
         assert_eq!(negotiate(Some("de"), Some("en"), Lang::En), Lang::De);
         assert_eq!(negotiate(Some("xx"), Some("de-CH,de;q=0.9"), Lang::En), Lang::De);
-        assert_eq!(negotiate(None, Some("fr-FR,fr;q=0.9,de;q=0.8,en;q=0.7"), Lang::En), Lang::De);
+        assert_eq!(
+            negotiate(None, Some("fr-FR,fr;q=0.9,de;q=0.8,en;q=0.7"), Lang::En),
+            Lang::De
+        );
         assert_eq!(negotiate(None, Some("en;q=0.5,de;q=0.9"), Lang::En), Lang::De);
         assert_eq!(negotiate(None, Some("de;q=0,en"), Lang::De), Lang::En);
         assert_eq!(negotiate(None, Some("fr, ja"), Lang::De), Lang::De);
@@ -214,7 +225,10 @@ mod tests {
 
     #[test]
     fn core_keys_are_slugs_of_the_english_text() {
-        assert_eq!(core_key("Invalid username or password."), "core-invalid-username-or-password");
+        assert_eq!(
+            core_key("Invalid username or password."),
+            "core-invalid-username-or-password"
+        );
         assert_eq!(core_key("  It's 6-digit!  "), "core-it-s-6-digit");
         assert!(core_key(&"word ".repeat(100)).len() <= 84);
     }

@@ -7,8 +7,16 @@ use gatehouse::i18n::{Lang, core_key, message_ids};
 /// Templates not (yet) translated: their text is allowed outside the catalogue. The API reference is a document
 /// for developers, generated from the OpenAPI description, and stays English.
 /// PENDING (being converted; each area leaves this list when done): all but `api/`.
-const NOT_TRANSLATED: [&str; 11] = [
-    "api/", "login/", "account/", "password/", "helpdesk/", "recovery/", "oidc/", "saml/", "email/", "admin/",
+const NOT_TRANSLATED: [&str; 10] = [
+    "api/",
+    "login/",
+    "account/",
+    "password/",
+    "helpdesk/",
+    "recovery/",
+    "oidc/",
+    "saml/",
+    "admin/",
     "error.html",
 ];
 
@@ -106,15 +114,23 @@ fn every_template_string_is_in_the_catalogue() {
 fn the_checker_finds_text_outside_the_catalogue() {
     assert_eq!(bare_text("<p>Sign in</p>", true), ["Sign", "in"]);
     assert_eq!(bare_text("<img alt=\"Logo\" src=\"x\">", true), ["alt=\"Logo\""]);
-    assert!(bare_text("<p>{{ t(key=\"a\") }} · {{ name }}</p>{# note #}{% if x %}{% endif %}", true).is_empty());
+    assert!(
+        bare_text(
+            "<p>{{ t(key=\"a\") }} · {{ name }}</p>{# note #}{% if x %}{% endif %}",
+            true
+        )
+        .is_empty()
+    );
     assert!(bare_text("<a href=\"/x\" aria-label=\"{{ t(key='b') }}\">&rarr;</a>", true).is_empty());
     assert_eq!(bare_text("Hello {{ name }},", false), ["Hello"]);
 }
 
 #[test]
 fn every_key_a_template_uses_exists_in_every_language() {
-    let ids: BTreeMap<Lang, BTreeSet<String>> =
-        Lang::ALL.into_iter().map(|l| (l, message_ids(l).into_iter().collect())).collect();
+    let ids: BTreeMap<Lang, BTreeSet<String>> = Lang::ALL
+        .into_iter()
+        .map(|l| (l, message_ids(l).into_iter().collect()))
+        .collect();
     let mut missing = Vec::new();
     for (path, text) in templates() {
         for key in keys_used(text) {
@@ -139,7 +155,11 @@ fn every_language_has_every_message_once_with_the_same_arguments() {
         let ours: BTreeSet<_> = en.iter().cloned().collect();
         let lacking: Vec<_> = ours.difference(&theirs).collect();
         let extra: Vec<_> = theirs.difference(&ours).collect();
-        assert!(lacking.is_empty() && extra.is_empty(), "{}: lacks {lacking:?}, has extra {extra:?}", lang.code());
+        assert!(
+            lacking.is_empty() && extra.is_empty(),
+            "{}: lacks {lacking:?}, has extra {extra:?}",
+            lang.code()
+        );
     }
     // Same arguments: a translation that drops `{ $seconds }` would tell people nothing.
     let args_of = |lang: Lang| -> BTreeMap<String, BTreeSet<String>> {
@@ -150,7 +170,11 @@ fn every_language_has_every_message_once_with_the_same_arguments() {
     };
     let (en_args, de_args) = (args_of(Lang::En), args_of(Lang::De));
     for (id, args) in &en_args {
-        assert_eq!(Some(args), de_args.get(id), "{id}: German and English take different arguments");
+        assert_eq!(
+            Some(args),
+            de_args.get(id),
+            "{id}: German and English take different arguments"
+        );
     }
 }
 
@@ -168,7 +192,10 @@ fn parse_args(ftl: &str) -> Vec<(String, BTreeSet<String>)> {
         }
         if let Some((_, args)) = out.last_mut() {
             for piece in line.split('$').skip(1) {
-                let name: String = piece.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-').collect();
+                let name: String = piece
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                    .collect();
                 if !name.is_empty() {
                     args.insert(name);
                 }
