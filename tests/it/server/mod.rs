@@ -1,8 +1,9 @@
 //! The server as a whole: hostile and malformed input, a database outage, password hashing past its queue, slow
 //! clients, two instances on one database, every template rendering.
 mod bad_input;
+mod catalogue;
 mod hash_pool;
 mod instances;
+mod mail_language;
 mod read_timeout;
-mod catalogue;
 mod templates;
