@@ -19,6 +19,8 @@ pub struct Model {
     pub mfa_required: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The language the user last used (`en`, `de`, …); NULL when not known yet.
+    pub locale: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

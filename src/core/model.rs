@@ -147,6 +147,9 @@ pub struct User {
     pub mfa_required: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The language the user last used Gatehouse in (a code of `i18n::Lang`, e.g. `de`), remembered at sign-in
+    /// and by the language switcher; mails and text messages to them speak it. `None`: not known yet.
+    pub locale: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -52,6 +52,9 @@ pub trait UserStore: Send + Sync {
     async fn set_status(&self, user_id: &str, status: UserStatus, now: DateTime<Utc>) -> Result<()>;
     /// The per-user override that requires a second factor whatever the roles say.
     async fn set_mfa_required(&self, user_id: &str, required: bool, now: DateTime<Utc>) -> Result<()>;
+    /// Remembers the language the user last used (a code of `i18n::Lang`; `None` forgets it). Not a profile
+    /// change: `updated_at` stays.
+    async fn set_locale(&self, user_id: &str, locale: Option<&str>) -> Result<()>;
     async fn roles_of(&self, user_id: &str) -> Result<Vec<String>>;
     /// `false` when the user already had the role.
     async fn add_role(&self, user_id: &str, role: &str, now: DateTime<Utc>) -> Result<bool>;

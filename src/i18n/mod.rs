@@ -99,7 +99,12 @@ pub async fn scope<F: Future>(lang: Lang, f: F) -> F::Output {
 
 /// The language of the request being served; English outside one.
 pub fn current() -> Lang {
-    CURRENT.try_with(|l| *l).unwrap_or(Lang::En)
+    current_or(Lang::En)
+}
+
+/// The language of the request being served; `default` outside one (a sweeper, a command).
+pub fn current_or(default: Lang) -> Lang {
+    CURRENT.try_with(|l| *l).unwrap_or(default)
 }
 
 /// A message without arguments, in the current language.

@@ -1,4 +1,6 @@
-//! Mail: renders `templates/email/<name>.subject`, `.txt` and `.html`, then sends a multipart message.
+//! Mail: renders `templates/email/<name>.subject`, `.txt` and `.html`, then sends a multipart message. The
+//! Mailer also words text messages ([`Notifier::text`]): both speak the recipient's language and carry the
+//! product name.
 use async_trait::async_trait;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -6,8 +8,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tera::{Context, Tera};
 
-use crate::core::notify::Notifier;
+use crate::core::notify::{Notifier, TextArg};
 use crate::core::{Error, Result};
+use crate::i18n::{self, Arg, Lang};
 
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
@@ -20,6 +23,9 @@ pub struct Mailer {
     templates: Arc<Tera>,
     brand_name: String,
     brand_logo_url: Option<String>,
+    /// The installation's `default_language`: messages sent outside a request (sweepers, commands) to a user
+    /// whose language is not known speak it.
+    default_lang: Lang,
 }
 
 impl Mailer {
@@ -53,6 +59,7 @@ impl Mailer {
             templates,
             brand_name: "Gatehouse".into(),
             brand_logo_url: None,
+            default_lang: Lang::En,
         })
     }
 
@@ -63,12 +70,24 @@ impl Mailer {
         self
     }
 
+    /// The language messages speak when neither the recipient's nor a request's is known.
+    pub fn with_default_language(mut self, lang: Lang) -> Self {
+        self.default_lang = lang;
+        self
+    }
+
+    /// The recipient's language when it is one we speak, else the request's, else the installation's default.
+    fn language(&self, recipient: Option<&str>) -> Lang {
+        recipient
+            .and_then(Lang::parse)
+            .unwrap_or_else(|| i18n::current_or(self.default_lang))
+    }
+
     /// Renders in the language `values.lang` names (the recipient's, set by `core::notify`), else the request's.
     fn render(&self, template: &str, values: &serde_json::Value) -> Result<(String, String, String)> {
         let mut context = Context::from_serialize(values).map_err(|e| Error::Internal(e.to_string()))?;
-        if !context.contains_key("lang") {
-            context.insert("lang", crate::i18n::current().code());
-        }
+        let lang = self.language(values.get("lang").and_then(|l| l.as_str()));
+        context.insert("lang", lang.code());
         context.insert("product", &self.brand_name);
         context.insert("brand_logo_url", &self.brand_logo_url);
         let part = |suffix: &str| {
@@ -83,6 +102,20 @@ impl Mailer {
 
 #[async_trait]
 impl Notifier for Mailer {
+    fn text(&self, lang: Option<&str>, key: &str, args: &[(&str, TextArg)]) -> String {
+        let lang = self.language(lang);
+        let mut values: Vec<(&str, Arg)> = vec![("product", self.brand_name.as_str().into())];
+        values.extend(args.iter().map(|(name, value)| {
+            let value = match value {
+                TextArg::Text(text) => Arg::Text(text.clone()),
+                TextArg::Number(n) => Arg::from(*n),
+                TextArg::At(at) => Arg::Text(i18n::format_datetime(lang, *at)),
+            };
+            (*name, value)
+        }));
+        i18n::t_in(lang, key, &values)
+    }
+
     async fn send_mail(&self, to: &str, template: &str, values: serde_json::Value) -> Result<()> {
         let (subject, text, html) = self.render(template, &values)?;
         let to: Mailbox = to.parse().map_err(|e| Error::invalid(format!("recipient: {e}")))?;

@@ -42,6 +42,7 @@ fn to_domain(m: user::Model) -> Result<User> {
         mfa_required: m.mfa_required,
         created_at: m.created_at,
         updated_at: m.updated_at,
+        locale: m.locale,
     })
 }
 
@@ -67,6 +68,7 @@ impl UserStore for SeaStore {
             mfa_required: Set(u.mfa_required),
             created_at: Set(u.created_at),
             updated_at: Set(u.updated_at),
+            locale: Set(u.locale.clone()),
         }
         .insert(&txn)
         .await
@@ -190,6 +192,16 @@ impl UserStore for SeaStore {
         user::Entity::update_many()
             .col_expr(user::Column::MfaRequired, Expr::value(required))
             .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .filter(user::Column::Id.eq(user_id))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn set_locale(&self, user_id: &str, locale: Option<&str>) -> Result<()> {
+        user::Entity::update_many()
+            .col_expr(user::Column::Locale, Expr::value(locale.map(str::to_string)))
             .filter(user::Column::Id.eq(user_id))
             .exec(&self.db)
             .await

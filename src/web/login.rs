@@ -133,6 +133,7 @@ pub async fn submit(
         Err(Error::NotAllowed(message)) => return Ok(ip_denied(&message)),
         Err(other) => return Err(other.into()),
     };
+    crate::http::locale::remember_sign_in(&state, &signed_in).await;
     let (token, now) = (session::token(&req, &state), state.clock.now());
     sessions::end_previous(state.store.as_ref(), now, state.limits, token.as_deref()).await?;
     let next = flow::next_url(signed_in.session.state, form.return_to.as_deref());

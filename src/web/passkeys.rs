@@ -169,6 +169,7 @@ pub async fn second_factor(req: HttpRequest, state: web::Data<AppState>, bytes: 
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     let signed_in =
         passkey::finish_second_factor(rp, &state.core(&origin), &pending, &user, &request.credential).await?;
+    crate::http::locale::remember_sign_in(&state, &signed_in).await;
     let target = flow::next_url(signed_in.session.state, request.return_to.as_deref());
     let mut response = redirect_with_session(&state, &signed_in.token, target);
     if request.trust
@@ -214,6 +215,7 @@ pub async fn passwordless(req: HttpRequest, state: web::Data<AppState>, bytes: w
     let global = state.config.ip_rules();
     crate::core::signin::login::enforce_ip(core.store, core.now, &origin, None, "global", [&global]).await?;
     let signed_in = passkey::finish_passwordless(rp, &core, cookie.value(), &request.credential).await?;
+    crate::http::locale::remember_sign_in(&state, &signed_in).await;
     let token = session::token(&req, &state);
     sessions::end_previous(core.store, core.now, core.limits, token.as_deref()).await?;
     let target = flow::next_url(signed_in.session.state, request.return_to.as_deref());

@@ -47,7 +47,9 @@ pub async fn forgot_submit(
     if !identifier.trim().is_empty() {
         let origin = session::origin(&req);
         let state = state.clone();
-        tokio::spawn(async move {
+        // The mail speaks the request's language (unless the account has one): the task keeps it.
+        let lang = crate::i18n::current();
+        tokio::spawn(crate::i18n::scope(lang, async move {
             let now = state.clock.now();
             let result = password_links::request(
                 state.store.as_ref(),
@@ -61,7 +63,7 @@ pub async fn forgot_submit(
             if let Err(e) = result {
                 tracing::warn!(error = %e, "password reset request failed");
             }
-        });
+        }));
     }
     Ok(pages::with_csrf(
         &req,

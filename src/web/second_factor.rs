@@ -164,6 +164,7 @@ pub async fn submit(
     let result = second_factor::verify(&state.core(&origin), &pending, &user, kind, &code).await;
     match result {
         Ok(signed_in) => {
+            crate::http::locale::remember_sign_in(&state, &signed_in).await;
             // Proven, but when the factor's kind no longer counts for the role, enrolment is all this sign-in gives.
             let target = flow::next_url(signed_in.session.state, form.return_to.as_deref());
             let mut response = HttpResponse::SeeOther();

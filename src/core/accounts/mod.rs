@@ -130,6 +130,7 @@ pub async fn create(
         mfa_required: false,
         created_at: now,
         updated_at: now,
+        locale: None,
     };
     store.insert_user(&user, &roles).await?;
     audit::record(

@@ -71,7 +71,7 @@ pub async fn set_email(
     .await?;
     if changed {
         let values = json!({
-            "new_email": updated.email, "ip": origin.ip, "at": now.format("%Y-%m-%d %H:%M UTC").to_string(),
+            "new_email": updated.email, "ip": origin.ip, "at": now.to_rfc3339(),
         });
         // `user` still holds the old address.
         notify(notifier, user, "email_changed", values).await;
@@ -171,21 +171,23 @@ async fn tell_old_channels(
 ) -> Vec<String> {
     let new_masked = new.map(masked_phone);
     let values = json!({
-        "new_phone": new_masked, "ip": origin.ip, "at": now.format("%Y-%m-%d %H:%M UTC").to_string(),
+        "new_phone": new_masked, "ip": origin.ip, "at": now.to_rfc3339(),
     });
     let mut reached = Vec::new();
     if notify(notifier, user, "phone_changed", values).await {
         reached.push("mail".to_string());
     }
     if let Some(old) = user.phone.as_deref() {
-        let what = match &new_masked {
-            Some(number) => format!("was changed to {number}"),
-            None => "was removed".to_string(),
+        let username = ("username", user.username.as_str().into());
+        let text = match &new_masked {
+            Some(number) => crate::core::notify::text(
+                notifier,
+                user,
+                "sms-phone-changed",
+                &[username, ("new_phone", number.as_str().into())],
+            ),
+            None => crate::core::notify::text(notifier, user, "sms-phone-removed", &[username]),
         };
-        let text = format!(
-            "Gatehouse: the phone number on your account {} {what}. Not you? Contact your helpdesk at once.",
-            user.username
-        );
         match sms.send_sms(old, &text).await {
             Ok(()) => reached.push(format!("sms:{}", masked_phone(old))),
             Err(e) => tracing::warn!(error = %e, "could not text the phone change notice"),

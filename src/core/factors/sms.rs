@@ -47,6 +47,7 @@ pub use crate::core::model::masked_phone as masked;
 pub async fn send_code(ctx: &RequestCtx<'_>, user: &User, factor: &Factor, session_hash: &str) -> Result<()> {
     let RequestCtx {
         store,
+        notifier,
         sms: gateway,
         keys,
         now,
@@ -88,8 +89,12 @@ pub async fn send_code(ctx: &RequestCtx<'_>, user: &User, factor: &Factor, sessi
             now,
         )
         .await?;
-    let text =
-        format!("Your Gatehouse code is {code}. It expires in 5 minutes. Never share it: we will never ask for it.");
+    let text = crate::core::notify::text(
+        notifier,
+        user,
+        "sms-code",
+        &[("code", code.into()), ("minutes", CODE_TTL.num_minutes().into())],
+    );
     gateway.send_sms(phone, &text).await?;
     ctx.audit(
         AuditKind::SmsSent,
@@ -301,16 +306,15 @@ async fn replace(ctx: &RequestCtx<'_>, user: &User, new: &Factor, old: Factor) -
     .await?;
     let values = json!({
         "old_phone": old_phone, "new_phone": new_phone, "ip": origin.ip,
-        "at": now.format("%Y-%m-%d %H:%M UTC").to_string(),
+        "at": now.to_rfc3339(),
     });
     notify(notifier, user, "sign_in_phone_changed", values).await;
     if let Some(number) = phone_of(&old) {
-        let text = format!(
-            "Gatehouse: sign-in codes for your account {} now go to {}, no longer to this number. Not you? \
-             Contact your helpdesk at once.",
-            user.username,
-            new_phone.as_deref().unwrap_or("another number")
-        );
+        let args = [
+            ("username", user.username.as_str().into()),
+            ("new_phone", new_phone.clone().unwrap_or_default().into()),
+        ];
+        let text = crate::core::notify::text(notifier, user, "sms-sign-in-phone-changed", &args);
         if let Err(e) = gateway.send_sms(number, &text).await {
             tracing::warn!(error = %e, "could not text the old number about its replacement");
         }

@@ -94,11 +94,19 @@ pub async fn mail_reminder(
         Err(crate::core::Error::TooManyAttempts { .. }) => return Ok(()),
         Err(other) => return Err(other),
     }
+    // Days as RFC 3339 (midnight UTC), so that the mail writes them the recipient's way (`| date`).
+    let day = |d: &Option<String>| {
+        d.as_deref()
+            .map(|d| match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+                Ok(day) => day.and_time(chrono::NaiveTime::MIN).and_utc().to_rfc3339(),
+                Err(_) => d.to_string(),
+            })
+    };
     notify(
         notifier,
         user,
         "mfa_reminder",
-        json!({ "kinds": reminder.kinds, "enforce_from": reminder.enforce_from, "enrol_by": reminder.enrol_by }),
+        json!({ "kinds": reminder.kinds, "enforce_from": day(&reminder.enforce_from), "enrol_by": day(&reminder.enrol_by) }),
     )
     .await;
     Ok(())

@@ -28,6 +28,7 @@ pub(crate) fn user(mfa_required: bool) -> User {
         mfa_required,
         created_at: now,
         updated_at: now,
+        locale: None,
     }
 }
 

@@ -12,7 +12,7 @@ use super::super::audit::{self, AuditKind, Origin, Outcome};
 use super::super::factors::password;
 use super::super::factors::password::lock as password_lock;
 use super::super::model::{User, UserStatus};
-use super::super::notify::{Notifier, SmsGateway};
+use super::super::notify::{Notifier, SmsGateway, mail};
 use super::super::secrets::{random_token, token_digest};
 use super::super::store::{ResetLink, Store};
 use super::super::throttle::{self, Policy};
@@ -294,7 +294,7 @@ pub async fn open(
     let notice = json!({
         "display_name": user.display_name, "username": user.username, "opened_by_self": request.opened_by == SELF,
     });
-    if let Err(e) = ctx.notifier.send_mail(&user.email, "recovery_opened", notice).await {
+    if let Err(e) = mail(ctx.notifier, user, "recovery_opened", notice).await {
         tracing::warn!(error = %e, "could not mail the factor-reset notice");
     }
     if let Some(manager) = manager {
@@ -306,11 +306,7 @@ pub async fn open(
             "link": ctx.settings.link("/recovery/approve", &token),
             "hours": ctx.settings.approval_ttl.num_hours(),
         });
-        if let Err(e) = ctx
-            .notifier
-            .send_mail(&manager.email, "recovery_approval", values)
-            .await
-        {
+        if let Err(e) = mail(ctx.notifier, &manager, "recovery_approval", values).await {
             tracing::warn!(error = %e, "could not mail the approval link");
         }
     }
@@ -472,15 +468,13 @@ pub async fn execute(ctx: &Ctx<'_>, executor: &Member, id: &str, checks: &[Strin
 /// reached. A channel that fails is logged, never a reason to stop: the others still reach the user.
 async fn notify_pending(ctx: &Ctx<'_>, user: &User, request: &FactorResetRequest, token: &str) -> Result<Vec<String>> {
     let link = ctx.settings.link("/recovery/cancel", token);
-    let until = request
-        .cooling_off_until
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_default();
+    // Executed requests always have a cooling-off end; `now` only guards a record that lacks one.
+    let until = request.cooling_off_until.unwrap_or(ctx.now);
     let mut reached = Vec::new();
     let values = json!({
-        "display_name": user.display_name, "username": user.username, "link": link, "until": until,
+        "display_name": user.display_name, "username": user.username, "link": link, "until": until.to_rfc3339(),
     });
-    match ctx.notifier.send_mail(&user.email, "recovery_pending", values).await {
+    match mail(ctx.notifier, user, "recovery_pending", values).await {
         Ok(()) => reached.push("mail".to_string()),
         Err(e) => tracing::warn!(error = %e, "could not mail the factor-reset notice"),
     }
@@ -494,7 +488,8 @@ async fn notify_pending(ctx: &Ctx<'_>, user: &User, request: &FactorResetRequest
         }
     }
     for number in numbers {
-        let text = format!("Gatehouse: your second factors will be reset at {until}. Not you? Cancel: {link}");
+        let args = [("until", until.into()), ("link", link.as_str().into())];
+        let text = crate::core::notify::text(ctx.notifier, user, "sms-recovery-pending", &args);
         match ctx.sms.send_sms(&number, &text).await {
             Ok(()) => reached.push(format!("sms:{}", crate::core::factors::sms::masked(&number))),
             Err(e) => tracing::warn!(error = %e, "could not text the factor-reset notice"),
@@ -611,7 +606,7 @@ async fn finish(ctx: &Ctx<'_>, request: &FactorResetRequest) -> Result<()> {
             "link": ctx.settings.link("/recovery/enrol", &token),
             "hours": ctx.settings.enrol_ttl.num_hours(),
         });
-        if let Err(e) = ctx.notifier.send_mail(&user.email, "recovery_done", values).await {
+        if let Err(e) = mail(ctx.notifier, &user, "recovery_done", values).await {
             tracing::warn!(error = %e, "could not mail the enrolment link");
         }
     }

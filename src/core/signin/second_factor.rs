@@ -14,7 +14,7 @@ use crate::core::audit::{AuditKind, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::factors::{Checked, Factor, FactorKind, FactorStatus, oath_token, recovery_code, sms, totp};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::notify::notify;
+use crate::core::notify::{mail, notify};
 use crate::core::policy::{Access, enforcement, stepup};
 use crate::core::signin::flow::Step;
 use crate::core::signin::login::SignedIn;
@@ -225,14 +225,11 @@ async fn lock_alerts(ctx: &RequestCtx<'_>, user: &User, kind: FactorKind) -> Res
         json!({ "kind": kind, "until": until }),
     )
     .await?;
-    let values = json!({ "kind": kind, "until": until.format("%Y-%m-%d %H:%M UTC").to_string(), "username": user.username, "ip": ctx.origin.ip });
+    let values = json!({ "kind": kind, "until": until.to_rfc3339(), "username": user.username, "ip": ctx.origin.ip });
     notify(ctx.notifier, user, "factor_locked", values.clone()).await;
     for admin in ctx.store.users_with_role("admin").await? {
         if admin.id != user.id
-            && let Err(e) = ctx
-                .notifier
-                .send_mail(&admin.email, "factor_locked_admin", values.clone())
-                .await
+            && let Err(e) = mail(ctx.notifier, &admin, "factor_locked_admin", values.clone()).await
         {
             tracing::warn!(error = %e, "could not alert an administrator");
         }

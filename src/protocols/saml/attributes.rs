@@ -142,6 +142,7 @@ mod tests {
             mfa_required: false,
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),
+            locale: None,
         }
     }
 

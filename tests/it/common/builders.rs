@@ -28,6 +28,7 @@ pub fn a_user(id: &str, username: &str, email: &str) -> User {
         mfa_required: false,
         created_at: now,
         updated_at: now,
+        locale: None,
     }
 }
 

@@ -392,6 +392,26 @@ impl Browser {
         }
     }
 
+    /// A fresh browser whose `Accept-Language` is `languages` (e.g. `de-CH, de;q=0.9`).
+    pub fn with_language(base: &str, languages: &str) -> Browser {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::ACCEPT_LANGUAGE,
+            languages.parse().expect("an Accept-Language value"),
+        );
+        let client = reqwest::Client::builder()
+            .cookie_provider(Arc::new(reqwest::cookie::Jar::default()))
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .default_headers(headers)
+            .build()
+            .expect("client");
+        Browser {
+            client,
+            base: base.to_string(),
+        }
+    }
+
     fn with_jar(base: &str, jar: Arc<reqwest::cookie::Jar>) -> Browser {
         let client = reqwest::Client::builder()
             .cookie_provider(jar)

@@ -8,6 +8,7 @@ mod doc_examples;
 mod narrow;
 pub(crate) mod node;
 mod oidc;
+mod pages_tour;
 mod python;
 mod saml;
 mod totp;

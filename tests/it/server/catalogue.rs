@@ -6,13 +6,12 @@ use gatehouse::i18n::{Lang, core_key, message_ids};
 
 /// Templates not (yet) translated: their text is allowed outside the catalogue. The API reference is a document
 /// for developers, generated from the OpenAPI description, and stays English.
-const NOT_TRANSLATED: [&str; 10] = [
+const NOT_TRANSLATED: [&str; 9] = [
     "api/",
     "helpdesk/",
     "recovery/",
     "oidc/",
     "saml/",
-    "email/",
     "admin/clients.html",
     "admin/client.html",
     "admin/client_secret.html",

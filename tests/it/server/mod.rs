@@ -5,5 +5,6 @@ mod branding;
 mod catalogue;
 mod hash_pool;
 mod instances;
+mod mail_language;
 mod read_timeout;
 mod templates;

@@ -259,6 +259,7 @@ fn every_template_renders() {
     );
     ctx.insert("replace", "f3");
     ctx.insert("old_phone", "+41•••••••00");
+    ctx.insert("new_email", "new@example.com");
     ctx.insert("confirming", &true);
     let names = gatehouse::templates::names();
     assert!(names.len() >= 10, "{names:?}");

@@ -133,18 +133,18 @@ pub async fn request(
         json!({}),
     )
     .await?;
-    notifier
-        .send_mail(
-            &user.email,
-            "password_reset",
-            json!({
-                "display_name": user.display_name,
-                "username": user.username,
-                "link": settings.link(&token),
-                "minutes": settings.reset_ttl.num_minutes(),
-            }),
-        )
-        .await
+    crate::core::notify::mail(
+        notifier,
+        &user,
+        "password_reset",
+        json!({
+            "display_name": user.display_name,
+            "username": user.username,
+            "link": settings.link(&token),
+            "minutes": settings.reset_ttl.num_minutes(),
+        }),
+    )
+    .await
 }
 
 /// The link's purpose and user, if it can still be used. Does not use it up.

@@ -17,7 +17,7 @@ use serde_json::json;
 use crate::core::Result;
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::User;
-use crate::core::notify::{Notifier, notify};
+use crate::core::notify::{Notifier, mail, notify};
 use crate::core::secrets::token_digest;
 use crate::core::store::Store;
 use crate::core::throttle;
@@ -60,14 +60,12 @@ pub async fn announce(
     .await?;
     let values = json!({
         "username": user.username, "failures": failures, "ip": origin.ip,
-        "at": now.format("%Y-%m-%d %H:%M UTC").to_string(),
+        "at": now.to_rfc3339(),
     });
     notify(notifier, user, "password_locked", values.clone()).await;
     for admin in store.users_with_role("admin").await? {
         if admin.id != user.id
-            && let Err(e) = notifier
-                .send_mail(&admin.email, "password_locked_admin", values.clone())
-                .await
+            && let Err(e) = mail(notifier, &admin, "password_locked_admin", values.clone()).await
         {
             tracing::warn!(error = %e, "could not alert an administrator");
         }

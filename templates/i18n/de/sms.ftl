@@ -1,0 +1,9 @@
+# SMS. $product ist der Produktname; Datumsangaben kommen bereits deutsch geschrieben an.
+sms-code = { $minutes ->
+    [one] Ihr Code für { $product } lautet { $code }. Er ist { $minutes } Minute gültig. Geben Sie ihn niemandem weiter: Wir fragen nie danach.
+   *[other] Ihr Code für { $product } lautet { $code }. Er ist { $minutes } Minuten gültig. Geben Sie ihn niemandem weiter: Wir fragen nie danach.
+}
+sms-sign-in-phone-changed = { $product }: Anmeldecodes für Ihr Konto { $username } gehen jetzt an { $new_phone } und nicht mehr an diese Nummer. Waren Sie das nicht? Wenden Sie sich sofort an Ihren Helpdesk.
+sms-phone-changed = { $product }: Die Telefonnummer Ihres Kontos { $username } wurde in { $new_phone } geändert. Waren Sie das nicht? Wenden Sie sich sofort an Ihren Helpdesk.
+sms-phone-removed = { $product }: Die Telefonnummer Ihres Kontos { $username } wurde entfernt. Waren Sie das nicht? Wenden Sie sich sofort an Ihren Helpdesk.
+sms-recovery-pending = { $product }: Ihre zweiten Faktoren werden am { $until } zurückgesetzt. Waren Sie das nicht? Abbrechen: { $link }

@@ -1,0 +1,9 @@
+# Text messages. $product is the brand name; dates arrive already written the language's way.
+sms-code = { $minutes ->
+    [one] Your { $product } code is { $code }. It expires in { $minutes } minute. Never share it: we will never ask for it.
+   *[other] Your { $product } code is { $code }. It expires in { $minutes } minutes. Never share it: we will never ask for it.
+}
+sms-sign-in-phone-changed = { $product }: sign-in codes for your account { $username } now go to { $new_phone }, no longer to this number. Not you? Contact your helpdesk at once.
+sms-phone-changed = { $product }: the phone number on your account { $username } was changed to { $new_phone }. Not you? Contact your helpdesk at once.
+sms-phone-removed = { $product }: the phone number on your account { $username } was removed. Not you? Contact your helpdesk at once.
+sms-recovery-pending = { $product }: your second factors will be reset at { $until }. Not you? Cancel: { $link }
