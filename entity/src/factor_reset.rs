@@ -21,6 +21,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub approval_token_hash: Option<String>,
     pub approver_id: Option<String>,
+    /// JSON array of the sign-in methods (`amr`) of the person who decided, from a browser session.
+    pub approver_amr: Option<String>,
     pub approval_note: Option<String>,
     pub approved_at: Option<DateTimeUtc>,
     pub executor_id: Option<String>,

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use super::{CliError, print};
 use crate::app;
 use crate::config::Config;
-use crate::core::audit::Origin;
+use crate::core::audit::{Origin, People};
 use crate::core::clock::SystemClock;
-use crate::core::recovery::FactorResetRequest;
 use crate::core::recovery::flow::{self, Canceller, Ctx, Member, Target};
+use crate::core::recovery::{FactorResetRequest, SELF};
 use crate::core::{Error, accounts};
 
 #[derive(Subcommand, Debug)]
@@ -83,39 +83,90 @@ pub struct Actor {
     pub acting_as: String,
 }
 
-fn text(r: &FactorResetRequest, username: &str) -> String {
+/// The people a request names, by name ("Display Name (username)", or the username when the two are the same); the
+/// user herself for a request she opened, `system` and `link` (the cancel link) as they are.
+struct Names {
+    user: String,
+    opened_by: String,
+    approver: Option<String>,
+    executor: Option<String>,
+    closed_by: Option<String>,
+}
+
+async fn names(people: &mut People<'_>, r: &FactorResetRequest) -> Result<Names, CliError> {
+    async fn one(people: &mut People<'_>, id: &str) -> Result<String, CliError> {
+        Ok(match id {
+            SELF => "the user, after their password".into(),
+            "system" | "link" => id.into(),
+            id => people.person(id).await?,
+        })
+    }
+    Ok(Names {
+        user: people.person(&r.user_id).await?,
+        opened_by: one(people, &r.opened_by).await?,
+        approver: match &r.approver_id {
+            Some(id) => Some(one(people, id).await?),
+            None => None,
+        },
+        executor: match &r.executor_id {
+            Some(id) => Some(one(people, id).await?),
+            None => None,
+        },
+        closed_by: match &r.closed_by {
+            Some(id) => Some(one(people, id).await?),
+            None => None,
+        },
+    })
+}
+
+fn text(r: &FactorResetRequest, names: &Names) -> String {
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     let time = |v: Option<chrono::DateTime<chrono::Utc>>| {
         v.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
             .unwrap_or_else(|| "-".into())
     };
+    let methods = match (&r.approver_id, &r.approver_amr) {
+        (None, _) => "-".to_string(),
+        (Some(_), None) => "not recorded (command line or admin API)".to_string(),
+        (Some(_), Some(amr)) => amr.join(" "),
+    };
     [
         format!("id                 {}", r.id),
-        format!("user               {username}"),
+        format!("user               {}", names.user),
         format!("state              {}", r.state.as_str()),
         format!("factors            {}", r.factors.to_text()),
         format!("reason             {}", r.reason),
-        format!("opened by          {} at {}", r.opened_by, time(Some(r.created_at))),
+        format!("opened by          {} at {}", names.opened_by, time(Some(r.created_at))),
         format!("opened from        {}", opt(&r.opened_ip)),
-        format!("approver           {} at {}", opt(&r.approver_id), time(r.approved_at)),
-        format!("executor           {} at {}", opt(&r.executor_id), time(r.executed_at)),
+        format!("decided by         {} at {}", opt(&names.approver), time(r.approved_at)),
+        format!("decider signed in  {methods}"),
+        format!("note               {}", opt(&r.approval_note)),
+        format!("executor           {} at {}", opt(&names.executor), time(r.executed_at)),
         format!("checks passed      {}", r.checks_passed.join(",")),
         format!("cooling-off until  {}", time(r.cooling_off_until)),
+        format!("closed by          {} at {}", opt(&names.closed_by), time(r.closed_at)),
     ]
     .join("\n")
 }
 
-async fn username_of(state: &crate::http::AppState, id: &str) -> String {
-    match state.store.user_by_id(id).await {
-        Ok(Some(user)) => user.username,
-        _ => id.to_string(),
-    }
+/// The request as JSON: its stored fields (ids included, for scripts) and the people it names by name.
+async fn value(people: &mut People<'_>, r: &FactorResetRequest) -> Result<(serde_json::Value, Names), CliError> {
+    let mut value = serde_json::to_value(r)?;
+    let names = names(people, r).await?;
+    value["username"] = json!(people.username(&r.user_id).await?);
+    value["user"] = json!(names.user);
+    value["opened_by_name"] = json!(names.opened_by);
+    value["approver_name"] = json!(names.approver);
+    value["executor_name"] = json!(names.executor);
+    value["closed_by_name"] = json!(names.closed_by);
+    Ok((value, names))
 }
 
-async fn value(state: &crate::http::AppState, r: &FactorResetRequest) -> Result<serde_json::Value, CliError> {
-    let mut value = serde_json::to_value(r)?;
-    value["username"] = json!(username_of(state, &r.user_id).await);
-    Ok(value)
+/// Prints one request after an action: `headline`, then its details.
+async fn done(people: &mut People<'_>, json: bool, r: &FactorResetRequest, headline: &str) -> Result<(), CliError> {
+    let (v, names) = value(people, r).await?;
+    print(json, &v, &format!("{headline}\n{}", text(r, &names)));
+    Ok(())
 }
 
 pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Result<(), CliError> {
@@ -160,6 +211,7 @@ pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Resul
             actor.user.username
         )));
     }
+    let mut people = People::new(store);
     match command {
         RecoveryCommand::List { all, user, .. } => {
             let user_id = match user {
@@ -171,12 +223,12 @@ pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Resul
             let mut values = Vec::new();
             let mut lines = Vec::new();
             for r in &requests {
-                let v = value(&state, r).await?;
+                let (v, names) = value(&mut people, r).await?;
                 lines.push(format!(
-                    "{}  {:<9} {:<16} {}",
+                    "{}  {:<9} {:<32} {}",
                     r.id,
                     r.state.as_str(),
-                    v["username"].as_str().unwrap_or_default(),
+                    names.user,
                     r.created_at.format("%Y-%m-%d %H:%M")
                 ));
                 values.push(v);
@@ -191,18 +243,33 @@ pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Resul
         RecoveryCommand::Show { id, .. } => {
             let r = flow::load(&ctx, &id).await?;
             let events = flow::timeline(store, &r).await?;
-            let mut v = value(&state, &r).await?;
-            v["timeline"] = serde_json::to_value(&events)?;
-            let mut out = text(&r, v["username"].as_str().unwrap_or_default());
+            let (mut v, names) = value(&mut people, &r).await?;
+            let mut out = text(&r, &names);
+            let mut timeline = Vec::new();
             for e in &events {
+                let actor = match e.event.actor.as_deref() {
+                    Some(actor) => people.actor(actor).await?,
+                    None => String::new(),
+                };
+                let reason = e
+                    .event
+                    .details
+                    .get("reason")
+                    .and_then(|r| r.as_str())
+                    .unwrap_or_default();
                 out.push_str(&format!(
-                    "\n  {}  {:<20} {:<8} {}",
+                    "\n  {}  {:<20} {:<8} {:<32} {}",
                     e.event.at.format("%Y-%m-%d %H:%M:%S"),
                     e.event.kind,
                     e.event.outcome.as_str(),
-                    e.event.actor.clone().unwrap_or_default()
+                    actor,
+                    reason
                 ));
+                let mut event = serde_json::to_value(e)?;
+                event["actor_name"] = json!(actor);
+                timeline.push(event);
             }
+            v["timeline"] = json!(timeline);
             print(json, &v, &out);
         }
         RecoveryCommand::Open {
@@ -210,61 +277,24 @@ pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Resul
         } => {
             let subject = flow::find_subject(&ctx, &user).await?;
             let r = flow::open(&ctx, Some(&actor), &subject, &factors, &reason).await?;
-            let v = value(&state, &r).await?;
-            print(
-                json,
-                &v,
-                &format!("Request opened:\n{}", text(&r, &subject.user.username)),
-            );
+            done(&mut people, json, &r, "Request opened:").await?;
         }
         RecoveryCommand::Approve { id, reason, .. } => {
             let r = flow::decide(&ctx, &actor, Target::Id(&id), true, reason.as_deref()).await?;
-            let v = value(&state, &r).await?;
-            print(
-                json,
-                &v,
-                &format!(
-                    "Request approved:\n{}",
-                    text(&r, v["username"].as_str().unwrap_or_default())
-                ),
-            );
+            done(&mut people, json, &r, "Request approved:").await?;
         }
         RecoveryCommand::Deny { id, reason, .. } => {
             let r = flow::decide(&ctx, &actor, Target::Id(&id), false, reason.as_deref()).await?;
-            let v = value(&state, &r).await?;
-            print(
-                json,
-                &v,
-                &format!(
-                    "Request denied:\n{}",
-                    text(&r, v["username"].as_str().unwrap_or_default())
-                ),
-            );
+            done(&mut people, json, &r, "Request denied:").await?;
         }
         RecoveryCommand::Execute { id, checks, .. } => {
             let checks: Vec<String> = checks.split(',').map(|c| c.trim().to_string()).collect();
             let r = flow::execute(&ctx, &actor, &id, &checks).await?;
-            let v = value(&state, &r).await?;
-            print(
-                json,
-                &v,
-                &format!(
-                    "Request executed; cooling-off running:\n{}",
-                    text(&r, v["username"].as_str().unwrap_or_default())
-                ),
-            );
+            done(&mut people, json, &r, "Request executed; cooling-off running:").await?;
         }
         RecoveryCommand::Cancel { id, .. } => {
             let r = flow::cancel(&ctx, Canceller::Member(&actor, &id)).await?;
-            let v = value(&state, &r).await?;
-            print(
-                json,
-                &v,
-                &format!(
-                    "Request cancelled:\n{}",
-                    text(&r, v["username"].as_str().unwrap_or_default())
-                ),
-            );
+            done(&mut people, json, &r, "Request cancelled:").await?;
         }
     }
     Ok(())

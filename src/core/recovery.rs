@@ -14,6 +14,8 @@
 //! from values alone and are unit-tested here. `flow` does the orchestration (storage, mail, SMS, audit).
 //! Every transition is stored by one conditional UPDATE on the expected state (`RecoveryStore`), so of
 //! concurrent attempts exactly one wins.
+pub mod approver;
+pub mod enrol;
 pub mod flow;
 pub mod search;
 
@@ -23,7 +25,7 @@ use serde::Serialize;
 use super::policy::RolePolicy;
 use super::{Error, Result};
 
-/// Longest reason accepted, in characters.
+/// Longest reason accepted, in characters (the refusal's text says so).
 pub const MAX_REASON: usize = 500;
 /// The `opened_by` value of a request the user opened themselves after a correct password.
 pub const SELF: &str = "self";
@@ -94,12 +96,21 @@ impl FactorSelection {
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect();
-        if ids.is_empty() || ids.len() > 32 || ids.iter().any(|id| id.len() > 64) {
-            return Err(Error::invalid(
-                "Name the factors to reset: 'all' or their ids, comma-separated.",
-            ));
+        Self::of_ids(ids).map_err(|_| Error::invalid("Name the factors to reset: 'all' or their ids, comma-separated."))
+    }
+
+    /// Some factors by id (a form's ticked boxes): 1 to 32 ids of at most 64 characters, repeats dropped.
+    pub fn of_ids(ids: Vec<String>) -> Result<Self> {
+        let mut out: Vec<String> = Vec::new();
+        for id in ids {
+            if !out.contains(&id) {
+                out.push(id);
+            }
         }
-        Ok(FactorSelection::Ids(ids))
+        if out.is_empty() || out.len() > 32 || out.iter().any(|id| id.is_empty() || id.len() > 64) {
+            return Err(Error::invalid("Choose the factors to reset, or all of them."));
+        }
+        Ok(FactorSelection::Ids(out))
     }
 
     /// The stored form: `all` or the ids joined by commas.
@@ -129,6 +140,9 @@ pub struct FactorResetRequest {
     #[serde(skip)]
     pub approval_token_hash: Option<String>,
     pub approver_id: Option<String>,
+    /// How the person who decided had signed in (`amr`: `pwd`, `otp`, `hwk`, `mfa`, …), when they decided from a
+    /// browser session; `None` before a decision, and for decisions from the command line or the admin API.
+    pub approver_amr: Option<Vec<String>>,
     /// The reason an admin gave for approving in the manager's place, or why it was denied.
     pub approval_note: Option<String>,
     pub approved_at: Option<DateTime<Utc>>,
@@ -171,6 +185,7 @@ impl FactorResetRequest {
             approval_expires_at,
             approval_token_hash: None,
             approver_id: None,
+            approver_amr: None,
             approval_note: None,
             approved_at: None,
             executor_id: None,
@@ -226,20 +241,18 @@ impl From<Refusal> for Error {
     }
 }
 
-/// A reason: trimmed, 1 to `MAX_REASON` characters, no control characters other than line breaks.
-pub fn parse_reason(text: &str, what: &str) -> Result<String, Refusal> {
+/// A reason (or a decision's note): trimmed, 1 to `MAX_REASON` characters, no control characters other than line
+/// breaks.
+pub fn parse_reason(text: &str) -> Result<String, Refusal> {
     let reason = text.trim();
     if reason.is_empty() {
-        return Err(Refusal {
-            code: "reason_missing",
-            message: format!("{what} is required."),
-        });
+        return Err(refuse("reason_missing", "A reason is required."));
     }
     if reason.chars().count() > MAX_REASON || reason.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
-        return Err(Refusal {
-            code: "reason_invalid",
-            message: format!("{what} has at most {MAX_REASON} characters and no control characters."),
-        });
+        return Err(refuse(
+            "reason_invalid",
+            "A reason has at most 500 characters and no control characters.",
+        ));
     }
     Ok(reason.to_string())
 }
@@ -278,16 +291,12 @@ pub enum ApprovalBasis {
     AdminOverride,
 }
 
-/// Whether `approver` may approve (or deny) `request` for `subject`. `note` is the stated reason, required
-/// when an admin acts in the manager's place. Rules: the approver is active, is neither the subject nor the
-/// requester, is the subject's manager or an admin with a reason; an admin's or helpdesk agent's reset needs
-/// an admin approver (for an admin subject, a second admin).
-pub fn may_approve(
-    request: &FactorResetRequest,
-    approver: &Person,
-    subject: &Person,
-    note: Option<&str>,
-) -> Result<ApprovalBasis, Refusal> {
+/// Whether `approver` may decide (approve or deny) `request` for `subject` at all, and on which basis — the rules of
+/// [`may_approve`] before the reason of an override is known, so a page asks for that reason only of someone who
+/// would act in the manager's place. Rules: the approver is active, is neither the subject nor the requester, is
+/// the subject's manager or an admin; an admin's or helpdesk agent's reset needs an admin approver (for an admin
+/// subject, a second admin).
+pub fn may_decide(request: &FactorResetRequest, approver: &Person, subject: &Person) -> Result<ApprovalBasis, Refusal> {
     if !approver.active {
         return Err(refuse("actor_disabled", "Your account is disabled."));
     }
@@ -300,7 +309,6 @@ pub fn may_approve(
             "The person who opened a request cannot also approve it.",
         ));
     }
-    let has_note = note.is_some_and(|n| !n.trim().is_empty());
     if subject.is_privileged() && !approver.has("admin") {
         return Err(refuse(
             "admin_approver_required",
@@ -311,18 +319,30 @@ pub fn may_approve(
         return Ok(ApprovalBasis::Manager);
     }
     if approver.has("admin") {
-        if has_note {
-            return Ok(ApprovalBasis::AdminOverride);
-        }
-        return Err(refuse(
-            "override_reason_missing",
-            "You are not this user's manager: state why you approve in their place.",
-        ));
+        return Ok(ApprovalBasis::AdminOverride);
     }
     Err(refuse(
         "not_manager",
         "Only the user's manager (or an administrator, with a reason) may decide.",
     ))
+}
+
+/// Whether `approver` may approve (or deny) `request` for `subject`: [`may_decide`], and `note`, the stated reason,
+/// is required when an admin acts in the manager's place.
+pub fn may_approve(
+    request: &FactorResetRequest,
+    approver: &Person,
+    subject: &Person,
+    note: Option<&str>,
+) -> Result<ApprovalBasis, Refusal> {
+    let basis = may_decide(request, approver, subject)?;
+    if basis == ApprovalBasis::AdminOverride && note.is_none_or(|n| n.trim().is_empty()) {
+        return Err(refuse(
+            "override_reason_missing",
+            "You are not this user's manager: state why you approve in their place.",
+        ));
+    }
+    Ok(basis)
 }
 
 /// Whether `executor` may execute `request` for `subject`: an active helpdesk agent or admin, who is neither
@@ -463,6 +483,21 @@ mod tests {
             may_approve(&r, &person("a", None, &admin_roles), &subject, Some("manager on leave")),
             Ok(ApprovalBasis::AdminOverride)
         );
+        // Before the reason is known, a page can tell the manager from someone acting in their place.
+        assert_eq!(
+            may_decide(&r, &person("m", None, &user_roles), &subject),
+            Ok(ApprovalBasis::Manager)
+        );
+        assert_eq!(
+            may_decide(&r, &person("a", None, &admin_roles), &subject),
+            Ok(ApprovalBasis::AdminOverride)
+        );
+        assert_eq!(
+            may_decide(&r, &person("x", None, &user_roles), &subject)
+                .unwrap_err()
+                .code,
+            "not_manager"
+        );
         assert_eq!(
             may_approve(&r, &subject, &subject, None).unwrap_err().code,
             "own_factors"
@@ -586,13 +621,10 @@ mod tests {
 
     #[test]
     fn reasons_and_checks_are_bounded() {
-        assert_eq!(parse_reason("  ", "A reason").unwrap_err().code, "reason_missing");
-        assert_eq!(
-            parse_reason(&"x".repeat(501), "A reason").unwrap_err().code,
-            "reason_invalid"
-        );
-        assert_eq!(parse_reason("a\u{0}b", "A reason").unwrap_err().code, "reason_invalid");
-        assert_eq!(parse_reason(" lost my phone ", "A reason").unwrap(), "lost my phone");
+        assert_eq!(parse_reason("  ").unwrap_err().code, "reason_missing");
+        assert_eq!(parse_reason(&"x".repeat(501)).unwrap_err().code, "reason_invalid");
+        assert_eq!(parse_reason("a\u{0}b").unwrap_err().code, "reason_invalid");
+        assert_eq!(parse_reason(" lost my phone ").unwrap(), "lost my phone");
         let configured = roles(&["employee_id", "hr_question"]);
         assert_eq!(parse_checks(&[], &configured).unwrap_err().code, "no_checks");
         assert_eq!(
@@ -605,5 +637,12 @@ mod tests {
         );
         assert_eq!(FactorSelection::parse("ALL").unwrap(), FactorSelection::All);
         assert!(FactorSelection::parse(" , ").is_err());
+        assert_eq!(
+            FactorSelection::of_ids(roles(&["f1", "f2", "f1"])).unwrap(),
+            FactorSelection::Ids(roles(&["f1", "f2"]))
+        );
+        assert!(FactorSelection::of_ids(vec![]).is_err());
+        assert!(FactorSelection::of_ids(vec!["x".repeat(65)]).is_err());
+        assert!(FactorSelection::of_ids((0..33).map(|i| i.to_string()).collect()).is_err());
     }
 }

@@ -17,6 +17,12 @@ fn to_domain(m: factor_reset::Model) -> Result<FactorResetRequest> {
     let factors = FactorSelection::parse(&m.factors).map_err(|e| Error::Internal(e.to_string()))?;
     let checks_passed: Vec<String> =
         serde_json::from_str(&m.checks_passed).map_err(|e| Error::Internal(e.to_string()))?;
+    let approver_amr: Option<Vec<String>> = m
+        .approver_amr
+        .as_deref()
+        .map(serde_json::from_str)
+        .transpose()
+        .map_err(|e| Error::Internal(e.to_string()))?;
     Ok(FactorResetRequest {
         id: m.id,
         user_id: m.user_id,
@@ -30,6 +36,7 @@ fn to_domain(m: factor_reset::Model) -> Result<FactorResetRequest> {
         approval_expires_at: m.approval_expires_at,
         approval_token_hash: m.approval_token_hash,
         approver_id: m.approver_id,
+        approver_amr,
         approval_note: m.approval_note,
         approved_at: m.approved_at,
         executor_id: m.executor_id,
@@ -49,6 +56,14 @@ fn checks_json(r: &FactorResetRequest) -> Result<String> {
     serde_json::to_string(&r.checks_passed).map_err(|e| Error::Internal(e.to_string()))
 }
 
+fn amr_json(r: &FactorResetRequest) -> Result<Option<String>> {
+    r.approver_amr
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| Error::Internal(e.to_string()))
+}
+
 /// The conditional UPDATE of every mutable column, for the request `r` expected in `expected`.
 fn update_of(r: &FactorResetRequest, expected: ResetState) -> Result<sea_orm::UpdateMany<factor_reset::Entity>> {
     use factor_reset::Column as C;
@@ -56,6 +71,7 @@ fn update_of(r: &FactorResetRequest, expected: ResetState) -> Result<sea_orm::Up
         .col_expr(C::State, Expr::value(r.state.as_str()))
         .col_expr(C::ApprovalTokenHash, Expr::value(r.approval_token_hash.clone()))
         .col_expr(C::ApproverId, Expr::value(r.approver_id.clone()))
+        .col_expr(C::ApproverAmr, Expr::value(amr_json(r)?))
         .col_expr(C::ApprovalNote, Expr::value(r.approval_note.clone()))
         .col_expr(C::ApprovedAt, Expr::value(r.approved_at))
         .col_expr(C::ExecutorId, Expr::value(r.executor_id.clone()))
@@ -88,6 +104,7 @@ impl RecoveryStore for SeaStore {
             approval_expires_at: Set(r.approval_expires_at),
             approval_token_hash: Set(r.approval_token_hash.clone()),
             approver_id: Set(r.approver_id.clone()),
+            approver_amr: Set(amr_json(r)?),
             approval_note: Set(r.approval_note.clone()),
             approved_at: Set(r.approved_at),
             executor_id: Set(r.executor_id.clone()),

@@ -8,12 +8,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use std::collections::HashMap;
 
-use super::recovery::{ctx, describe};
+use super::recovery::{ctx, step_up};
+use super::recovery_view::{check_label, describe, message_of, row, timeline};
 use crate::core::Error;
-use crate::core::audit::{self, AuditKind, Origin, Outcome};
+use crate::core::audit::{self, AuditKind, Origin, Outcome, People};
 use crate::core::model::SessionState;
-use crate::core::recovery::FactorResetRequest;
+use crate::core::recovery::approver::{self, SignInCheck};
 use crate::core::recovery::flow::{self, Canceller, Member, Target};
+use crate::core::recovery::{ApprovalBasis, FactorResetRequest, ResetState, may_decide};
 use crate::http::AppState;
 use crate::http::encode;
 use crate::http::error::{WebError, status_of};
@@ -32,14 +34,6 @@ pub struct RequestQuery {
 }
 
 #[derive(Deserialize)]
-pub struct OpenForm {
-    csrf: Option<String>,
-    user: String,
-    factors: Option<String>,
-    reason: String,
-}
-
-#[derive(Deserialize)]
 pub struct DecideForm {
     csrf: Option<String>,
     id: String,
@@ -53,7 +47,8 @@ pub struct IdForm {
     id: String,
 }
 
-/// The signed-in agent (helpdesk or admin), or the answer to give instead: sign-in, or 403 (audited).
+/// The signed-in agent (helpdesk or admin), with the methods their session proved, or the answer to give
+/// instead: sign-in, or 403 (audited).
 pub(super) async fn agent(
     req: &HttpRequest,
     state: &AppState,
@@ -80,7 +75,9 @@ async fn agent_with(
             .insert_header((LOCATION, format!("/login?reauth=1&return_to={}", encode(back))))
             .finish()));
     }
-    let member = Member::load(state.store.as_ref(), user).await?;
+    let member = Member::load(state.store.as_ref(), user)
+        .await?
+        .signed_in_with(session.amr.clone());
     if !member.roles.iter().any(|r| r == "helpdesk" || r == "admin") {
         // Someone signed in trying the console (or a link into it) is worth a trace.
         let origin = session::origin(req).with_actor(format!("user:{}", member.user.id));
@@ -96,7 +93,7 @@ async fn agent_with(
         .await?;
         return Ok(Err(pages::error_page(
             StatusCode::FORBIDDEN,
-            "The helpdesk console is for helpdesk agents and administrators.",
+            &crate::i18n::t("helpdesk-error-not-agent"),
         )));
     }
     let origin = session::origin(req).with_actor(format!("user:{}", member.user.id));
@@ -116,7 +113,7 @@ pub async fn queue(
     let user_id = match query.user.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
         Some(identifier) => match crate::core::accounts::find(state.store.as_ref(), identifier).await {
             Ok(user) => Some(user.id),
-            Err(Error::NotFound(_)) => Some(String::new()),
+            Err(Error::NotFound(_) | Error::Invalid(_)) => Some(String::new()),
             Err(e) => return Err(e.into()),
         },
         None => None,
@@ -125,12 +122,14 @@ pub async fn queue(
         .store
         .list_factor_resets(user_id.as_deref(), query.all.is_none())
         .await?;
+    let mut people = People::new(state.store.as_ref());
     let mut rows = Vec::new();
     for r in &requests {
-        rows.push(describe(&state, r).await?);
+        rows.push(row(&state, &mut people, r).await?);
     }
     let mut ctx = pages::context();
     ctx.insert("resets", &rows);
+    ctx.insert("all", &query.all.is_some());
     ctx.insert("query_user", &query.user.unwrap_or_default());
     Ok(pages::with_csrf(
         &req,
@@ -141,39 +140,48 @@ pub async fn queue(
     ))
 }
 
+/// How `viewer` may decide a request still waiting for a decision: as the manager, in the manager's place (an
+/// admin, with a reason), or not at all (`None`: the page says who decides).
+async fn decision_of(
+    state: &AppState,
+    viewer: &Member,
+    request: &FactorResetRequest,
+) -> Result<Option<&'static str>, WebError> {
+    if request.state != ResetState::Requested {
+        return Ok(None);
+    }
+    let subject = flow::member_by_id(state.store.as_ref(), &request.user_id).await?;
+    Ok(match may_decide(request, &viewer.person(), &subject.person()) {
+        Ok(ApprovalBasis::Manager) => Some("manager"),
+        Ok(ApprovalBasis::AdminOverride) => Some("override"),
+        Err(_) => None,
+    })
+}
+
 async fn request_page(
     req: &HttpRequest,
     state: &AppState,
-    origin: &Origin,
+    (viewer, origin): (&Member, &Origin),
     id: &str,
     status: StatusCode,
     error: Option<String>,
 ) -> Result<HttpResponse, WebError> {
     let request = match flow::load(&ctx(state, origin), id).await {
         Ok(r) => r,
-        Err(e @ Error::NotFound(_)) => return Ok(pages::error_page(StatusCode::NOT_FOUND, &e.to_string())),
+        Err(e @ Error::NotFound(_)) => return Ok(pages::error_page(StatusCode::NOT_FOUND, &message_of(&e))),
         Err(e) => return Err(e.into()),
     };
-    let mut people = crate::core::audit::People::new(state.store.as_ref());
-    let mut timeline = Vec::new();
-    for r in flow::timeline(state.store.as_ref(), &request).await? {
-        let actor = match r.event.actor.as_deref() {
-            Some(actor) => people.actor(actor).await?,
-            None => String::new(),
-        };
-        timeline.push(serde_json::json!({
-            "at": r.event.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-            "kind": r.event.kind,
-            "outcome": r.event.outcome.as_str(),
-            "actor": actor,
-            "ip": r.event.ip.unwrap_or_default(),
-            "reason": r.event.details.get("reason").and_then(|v| v.as_str()).unwrap_or_default(),
-        }));
-    }
+    let checks: Vec<serde_json::Value> = state
+        .recovery
+        .checks
+        .iter()
+        .map(|c| serde_json::json!({ "name": c, "label": check_label(c) }))
+        .collect();
     let mut ctx = pages::context();
-    ctx.insert("reset", &describe(state, &request).await?);
-    ctx.insert("timeline", &timeline);
-    ctx.insert("checks", &state.recovery.checks);
+    ctx.insert("reset", &describe(state, &request, true).await?);
+    ctx.insert("timeline", &timeline(state, &request).await?);
+    ctx.insert("checks", &checks);
+    ctx.insert("decide", &decision_of(state, viewer, &request).await?);
     if let Some(error) = error {
         ctx.insert("error", &error);
     }
@@ -186,11 +194,11 @@ pub async fn show(
     Query(query): Query<RequestQuery>,
 ) -> Result<HttpResponse, WebError> {
     let back = format!("/helpdesk/request?id={}", encode(&query.id));
-    let (_, origin) = match agent(&req, &state, &back).await? {
+    let (member, origin) = match agent(&req, &state, &back).await? {
         Ok(agent) => agent,
         Err(answer) => return Ok(answer),
     };
-    request_page(&req, &state, &origin, &query.id, StatusCode::OK, None).await
+    request_page(&req, &state, (&member, &origin), &query.id, StatusCode::OK, None).await
 }
 
 fn to_request(id: &str) -> HttpResponse {
@@ -204,45 +212,16 @@ fn to_request(id: &str) -> HttpResponse {
 async fn after_action(
     req: &HttpRequest,
     state: &AppState,
-    origin: &Origin,
+    agent: (&Member, &Origin),
     id: &str,
     result: crate::core::Result<FactorResetRequest>,
 ) -> Result<HttpResponse, WebError> {
     match result {
         Ok(r) => Ok(to_request(&r.id)),
-        Err(e @ Error::NotAllowed(_)) => request_page(req, state, origin, id, status_of(&e), Some(e.to_string())).await,
-        Err(e @ Error::NotFound(_)) => Ok(pages::error_page(status_of(&e), &e.to_string())),
-        Err(e) => Err(e.into()),
-    }
-}
-
-pub async fn open(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    Form(form): Form<OpenForm>,
-) -> Result<HttpResponse, WebError> {
-    csrf::verify(&req, &state, form.csrf.as_deref())?;
-    let (member, origin) = match agent(&req, &state, "/helpdesk").await? {
-        Ok(agent) => agent,
-        Err(answer) => return Ok(answer),
-    };
-    let c = ctx(&state, &origin);
-    let opened = match flow::find_subject(&c, &form.user).await {
-        Ok(subject) => {
-            let factors = form
-                .factors
-                .as_deref()
-                .filter(|f| !f.trim().is_empty())
-                .unwrap_or("all");
-            flow::open(&c, Some(&member), &subject, factors, &form.reason).await
+        Err(e @ (Error::NotAllowed(_) | Error::Invalid(_))) => {
+            request_page(req, state, agent, id, status_of(&e), Some(message_of(&e))).await
         }
-        Err(e) => Err(e),
-    };
-    match opened {
-        Ok(r) => Ok(to_request(&r.id)),
-        Err(e @ (Error::NotAllowed(_) | Error::Invalid(_) | Error::NotFound(_))) => {
-            Ok(pages::error_page(status_of(&e), &e.to_string()))
-        }
+        Err(e @ Error::NotFound(_)) => Ok(pages::error_page(status_of(&e), &message_of(&e))),
         Err(e) => Err(e.into()),
     }
 }
@@ -267,7 +246,7 @@ pub async fn execute(
         .map(str::to_string)
         .collect();
     let result = flow::execute(&ctx(&state, &origin), &member, &id, &checks).await;
-    after_action(&req, &state, &origin, &id, result).await
+    after_action(&req, &state, (&member, &origin), &id, result).await
 }
 
 pub async fn cancel(
@@ -281,10 +260,12 @@ pub async fn cancel(
         Err(answer) => return Ok(answer),
     };
     let result = flow::cancel(&ctx(&state, &origin), Canceller::Member(&member, &form.id)).await;
-    after_action(&req, &state, &origin, &form.id, result).await
+    after_action(&req, &state, (&member, &origin), &form.id, result).await
 }
 
-/// An admin approves or denies in the manager's place (with a reason); the same rules as the mailed link.
+/// An admin approves or denies in the manager's place (with a reason) — or a manager who is also an agent decides
+/// here — under the same rules as the mailed link, the decider's sign-in included: one that falls short of their own
+/// role policy but can reach it steps up first, and comes back to the request.
 pub async fn decide(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -299,9 +280,20 @@ pub async fn decide(
     let approve = match form.decision.as_str() {
         "approve" => true,
         "deny" => false,
-        _ => return Err(Error::invalid("Choose approve or deny.").into()),
+        _ => {
+            return Ok(pages::error_page(
+                StatusCode::BAD_REQUEST,
+                &crate::i18n::t("recovery-error-choose-decision"),
+            ));
+        }
     };
+    let amr = member.amr.clone().unwrap_or_default();
+    if let SignInCheck::StepUp { level } =
+        approver::check(state.store.as_ref(), state.clock.now(), &member.user, &amr).await?
+    {
+        return Ok(step_up(level, &back));
+    }
     let c = ctx(&state, &origin);
     let result = flow::decide(&c, &member, Target::Id(&form.id), approve, form.note.as_deref()).await;
-    after_action(&req, &state, &origin, &form.id, result).await
+    after_action(&req, &state, (&member, &origin), &form.id, result).await
 }

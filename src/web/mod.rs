@@ -13,6 +13,7 @@ pub(crate) mod notices;
 mod passkeys;
 mod password;
 mod recovery;
+mod recovery_view;
 mod second_factor;
 mod security;
 mod sessions;
@@ -86,7 +87,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/helpdesk/request", web::get().to(helpdesk::show))
         .route("/helpdesk/users", web::get().to(helpdesk_search::users))
         .route("/helpdesk/open", web::get().to(helpdesk_search::open_form))
-        .route("/helpdesk/open", web::post().to(helpdesk::open))
+        .route("/helpdesk/open", web::post().to(helpdesk_search::open))
         .route("/helpdesk/execute", web::post().to(helpdesk::execute))
         .route("/helpdesk/cancel", web::post().to(helpdesk::cancel))
         .route("/helpdesk/decide", web::post().to(helpdesk::decide))

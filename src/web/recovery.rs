@@ -7,12 +7,14 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use super::recovery_view::{describe, message_of};
+use crate::core::Error;
 use crate::core::audit::Origin;
 use crate::core::model::SessionState;
-use crate::core::recovery::FactorResetRequest;
+use crate::core::recovery::approver::{self, SignInCheck};
 use crate::core::recovery::flow::{self, Canceller, Ctx, Member, Target};
+use crate::core::recovery::{ApprovalBasis, ResetState, enrol, may_decide};
 use crate::core::store::ResetLink;
-use crate::core::{Error, Result};
 use crate::http::AppState;
 use crate::http::encode;
 use crate::http::error::{WebError, status_of};
@@ -64,33 +66,18 @@ pub(super) fn ctx<'a>(state: &'a AppState, origin: &'a Origin) -> Ctx<'a> {
 }
 
 fn link_error(e: Error) -> HttpResponse {
-    pages::error_page(status_of(&e), &e.to_string())
+    pages::error_page(status_of(&e), &message_of(&e))
 }
 
-/// The details a decider or the user sees.
-pub(super) async fn describe(state: &AppState, r: &FactorResetRequest) -> Result<serde_json::Value> {
-    let user = state.store.user_by_id(&r.user_id).await?;
-    let opener = if r.opened_by == crate::core::recovery::SELF {
-        "the user, after their password".to_string()
-    } else {
-        match state.store.user_by_id(&r.opened_by).await? {
-            Some(u) => format!("{} ({})", u.display_name, u.username),
-            None => r.opened_by.clone(),
-        }
-    };
-    Ok(serde_json::json!({
-        "id": r.id,
-        "state": r.state.as_str(),
-        "user": user.as_ref().map(|u| format!("{} ({})", u.display_name, u.username)).unwrap_or_default(),
-        "factors": r.factors.to_text(),
-        "reason": r.reason,
-        "opened_by": opener,
-        "opened_at": r.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-        "opened_ip": r.opened_ip.clone().unwrap_or_else(|| "-".into()),
-        "opened_user_agent": r.opened_user_agent.clone().unwrap_or_else(|| "-".into()),
-        "checks_passed": r.checks_passed,
-        "cooling_off_until": r.cooling_off_until.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
-    }))
+/// Where a sign-in too weak for the approver's own role goes: the second-factor page's step-up of a signed-in
+/// session, then back to `back` (a page: a decision is never replayed, the approver decides again).
+pub(super) fn step_up(level: &str, back: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((
+            LOCATION,
+            format!("/login/factor?level={}&return_to={}", encode(level), encode(back)),
+        ))
+        .finish()
 }
 
 /// The self-service request: a user who passed the password but can use none of their factors.
@@ -115,7 +102,7 @@ pub async fn request_self(
         }
         Err(e @ (Error::NotAllowed(_) | Error::Invalid(_))) => {
             ctx.insert("opened", &false);
-            ctx.insert("error", &e.to_string());
+            ctx.insert("error", &message_of(&e));
             Ok(pages::page(status_of(&e), "recovery/requested.html", &ctx))
         }
         Err(e) => Err(e.into()),
@@ -128,33 +115,62 @@ fn to_login_for(path_and_query: &str) -> HttpResponse {
         .finish()
 }
 
-/// The approval page behind the manager's link: sign-in (with the approver's own second factor, as their
-/// policy requires) first, then the request's details and the decision form.
+fn approval_page_of(token: &str) -> String {
+    format!("/recovery/approve?token={}", encode(token))
+}
+
+/// The approval page behind the manager's link. The approver signs in first, with what their own role requires
+/// (`core::recovery::approver`: a sign-in without the second factor their role asks for is sent to step up, and
+/// comes back here); then the page explains why they are asked and what approving does, with the request's
+/// details, an Approve form and a separate Deny form. Only someone deciding in the manager's place (an
+/// administrator) is asked for the reason they do. A person who may not decide at all is told so, and nothing is
+/// recorded until they post a decision.
 pub async fn approve_page(
     req: HttpRequest,
     state: web::Data<AppState>,
     Query(query): Query<LinkQuery>,
 ) -> Result<HttpResponse, WebError> {
     let token = query.token.unwrap_or_default();
-    if session::in_state(&req, &state, &[SessionState::Authenticated])
-        .await?
-        .is_none()
-    {
-        return Ok(to_login_for(&format!("/recovery/approve?token={}", encode(&token))));
-    }
-    let origin = session::origin(&req);
-    let found = {
-        let token = token.clone();
-        flow::by_link(&ctx(&state, &origin), ResetLink::Approval, &token).await
+    let back = approval_page_of(&token);
+    let Some((session, user)) = session::in_state(&req, &state, &[SessionState::Authenticated]).await? else {
+        return Ok(to_login_for(&back));
     };
-    let request = match found {
-        Ok(r) if r.state == crate::core::recovery::ResetState::Requested => r,
+    let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
+    let c = ctx(&state, &origin);
+    let request = match flow::by_link(&c, ResetLink::Approval, &token).await {
+        Ok(r) if r.state == ResetState::Requested => r,
         Ok(_) => return Ok(link_error(Error::InvalidLink)),
         Err(e) => return Ok(link_error(e)),
     };
+    let approver = Member::load(state.store.as_ref(), user)
+        .await?
+        .signed_in_with(session.amr.clone());
+    let subject = flow::member_by_id(state.store.as_ref(), &request.user_id).await?;
+    let basis = match may_decide(&request, &approver.person(), &subject.person()) {
+        Ok(basis) => basis,
+        Err(refusal) => return Ok(link_error(refusal.into())),
+    };
+    match approver::check(state.store.as_ref(), c.now, &approver.user, &session.amr).await? {
+        SignInCheck::Meets => {}
+        SignInCheck::StepUp { level } => return Ok(step_up(level, &back)),
+        SignInCheck::Unreachable { .. } => {
+            flow::refuse_weak_sign_in(&c, &request, &session.amr).await?;
+            return Ok(pages::error_page(
+                StatusCode::FORBIDDEN,
+                &crate::i18n::t("recovery-approve-need-factor"),
+            ));
+        }
+    }
     let mut ctx = pages::context();
-    ctx.insert("reset", &describe(&state, &request).await?);
+    ctx.insert("reset", &describe(&state, &request, false).await?);
     ctx.insert("token", &token);
+    ctx.insert(
+        "basis",
+        match basis {
+            ApprovalBasis::Manager => "manager",
+            ApprovalBasis::AdminOverride => "override",
+        },
+    );
     Ok(pages::with_csrf(
         &req,
         &state,
@@ -170,19 +186,30 @@ pub async fn approve_submit(
     Form(form): Form<DecisionForm>,
 ) -> Result<HttpResponse, WebError> {
     csrf::verify(&req, &state, form.csrf.as_deref())?;
-    let Some((_, user)) = session::in_state(&req, &state, &[SessionState::Authenticated]).await? else {
-        return Ok(to_login_for(&format!(
-            "/recovery/approve?token={}",
-            encode(&form.token)
-        )));
+    let back = approval_page_of(&form.token);
+    let Some((session, user)) = session::in_state(&req, &state, &[SessionState::Authenticated]).await? else {
+        return Ok(to_login_for(&back));
     };
     let approve = match form.decision.as_str() {
         "approve" => true,
         "deny" => false,
-        _ => return Err(Error::invalid("Choose approve or deny.").into()),
+        _ => {
+            return Ok(pages::error_page(
+                StatusCode::BAD_REQUEST,
+                &crate::i18n::t("recovery-error-choose-decision"),
+            ));
+        }
     };
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
-    let approver = Member::load(state.store.as_ref(), user).await?;
+    let approver = Member::load(state.store.as_ref(), user)
+        .await?
+        .signed_in_with(session.amr.clone());
+    // One more factor makes this sign-in strong enough: confirm it, then decide again on the page.
+    if let SignInCheck::StepUp { level } =
+        approver::check(state.store.as_ref(), state.clock.now(), &approver.user, &session.amr).await?
+    {
+        return Ok(step_up(level, &back));
+    }
     let (token, note) = (form.token, form.note);
     let decided = flow::decide(
         &ctx(&state, &origin),
@@ -196,7 +223,7 @@ pub async fn approve_submit(
         Ok(r) => {
             let mut ctx = pages::context();
             ctx.insert("approved", &approve);
-            ctx.insert("reset", &describe(&state, &r).await?);
+            ctx.insert("reset", &describe(&state, &r, false).await?);
             Ok(pages::page(StatusCode::OK, "recovery/decided.html", &ctx))
         }
         Err(e @ (Error::NotAllowed(_) | Error::InvalidLink | Error::Invalid(_))) => Ok(link_error(e)),
@@ -217,10 +244,10 @@ pub async fn cancel_page(
         flow::by_link(&ctx(&state, &origin), ResetLink::Cancel, &token).await
     };
     match found {
-        Ok(r) if r.state == crate::core::recovery::ResetState::Waiting => {
+        Ok(r) if r.state == ResetState::Waiting => {
             let mut ctx = pages::context();
             ctx.insert("token", &token);
-            ctx.insert("reset", &describe(&state, &r).await?);
+            ctx.insert("reset", &describe(&state, &r, false).await?);
             Ok(pages::with_csrf(
                 &req,
                 &state,
@@ -264,7 +291,7 @@ pub async fn enrol_page(
     let origin = session::origin(&req);
     let found = {
         let token = token.clone();
-        flow::check_enrol_link(&ctx(&state, &origin), &token).await
+        enrol::check_enrol_link(&ctx(&state, &origin), &token).await
     };
     match found {
         Ok(user) => {
@@ -295,7 +322,7 @@ pub async fn enrol_submit(
     let (token, password) = (form.token, form.password);
     let signed = {
         let (token, password) = (token.clone(), password);
-        flow::redeem_enrol_link(
+        enrol::redeem_enrol_link(
             &ctx(&state, &origin),
             &state.passwords,
             limits,
@@ -311,11 +338,11 @@ pub async fn enrol_submit(
             .cookie(session::session_cookie(&state, &signed.token))
             .finish()),
         Err(e @ Error::InvalidCredentials) => {
-            let user = flow::check_enrol_link(&ctx(&state, &origin), &token).await;
+            let user = enrol::check_enrol_link(&ctx(&state, &origin), &token).await;
             let mut ctx = pages::context();
             ctx.insert("token", &token);
             ctx.insert("username", &user.map(|u| u.username).unwrap_or_default());
-            ctx.insert("error", &e.to_string());
+            ctx.insert("error", &message_of(&e));
             Ok(pages::with_csrf(
                 &req,
                 &state,

@@ -9,22 +9,17 @@ use serde_json::json;
 use url::Url;
 
 use super::super::audit::{self, AuditKind, Origin, Outcome};
-use super::super::factors::password;
-use super::super::factors::password::lock as password_lock;
 use super::super::model::{User, UserStatus};
 use super::super::notify::{Notifier, SmsGateway, mail};
 use super::super::secrets::{random_token, token_digest};
 use super::super::store::{ResetLink, Store};
-use super::super::throttle::{self, Policy};
 use super::super::{Error, Result, accounts};
+use super::approver::{self, SignInCheck};
 use super::{
     FactorResetRequest, FactorSelection, Person, Refusal, ResetState, SELF, may_approve, may_execute, may_open,
     parse_checks, parse_reason,
 };
 use crate::core::factors::FactorKind;
-use crate::core::signin::flow::{self, Step};
-use crate::core::signin::login::SignedIn;
-use crate::core::signin::sessions::{self, rules::SessionLimits};
 
 /// The checklist offered when the configuration names none.
 pub const DEFAULT_CHECKS: &[&str] = &["callback_to_number_on_file", "employee_id", "hr_question"];
@@ -66,8 +61,11 @@ pub struct Ctx<'a> {
     pub origin: &'a Origin,
 }
 
+/// The actor of what time decides (an expiry, the end of a cooling-off), whoever's request noticed it first.
+pub const SYSTEM_ACTOR: &str = "system:recovery";
+
 impl Ctx<'_> {
-    async fn audit(
+    pub(super) async fn audit(
         &self,
         kind: AuditKind,
         outcome: Outcome,
@@ -85,24 +83,69 @@ impl Ctx<'_> {
         subject: Option<&str>,
         r: Refusal,
     ) -> Error {
-        let details = json!({ "request": request.map(|r| r.id.as_str()), "reason": r.code });
+        self.refused_with(kind, request, subject, r, json!({})).await
+    }
+
+    /// Like `refused`, with more `details` (an object) for the audit event.
+    async fn refused_with(
+        &self,
+        kind: AuditKind,
+        request: Option<&FactorResetRequest>,
+        subject: Option<&str>,
+        r: Refusal,
+        more: serde_json::Value,
+    ) -> Error {
+        let mut details = json!({ "request": request.map(|r| r.id.as_str()), "reason": r.code });
+        if let (Some(details), serde_json::Value::Object(more)) = (details.as_object_mut(), more) {
+            details.extend(more);
+        }
         match self.audit(kind, Outcome::Denied, subject, details).await {
             Ok(()) => Error::NotAllowed(r.message),
             Err(e) => e,
         }
     }
+
+    /// The origin of the steps time decides: the system's, not the person whose request happened to notice them
+    /// (their own attempt is recorded once, as theirs); the request id is kept, to find the request in the logs.
+    fn system_origin(&self) -> Origin {
+        Origin {
+            actor: SYSTEM_ACTOR.into(),
+            request_id: self.origin.request_id.clone(),
+            ..Default::default()
+        }
+    }
 }
 
-/// A user and their roles, for the rules.
+/// The same services as `ctx`, acting as the system (`origin` from [`Ctx::system_origin`]).
+fn as_system<'a>(ctx: &Ctx<'a>, origin: &'a Origin) -> Ctx<'a> {
+    Ctx {
+        store: ctx.store,
+        notifier: ctx.notifier,
+        sms: ctx.sms,
+        settings: ctx.settings,
+        now: ctx.now,
+        origin,
+    }
+}
+
+/// A user and their roles, for the rules; and, when they act through a signed-in browser session, the methods
+/// that session proved (`amr`), which a decision must meet their own role policy with ([`approver`]).
 pub struct Member {
     pub user: User,
     pub roles: Vec<String>,
+    /// `None` for the command line and the admin API (whose tokens are judged at the API's door).
+    pub amr: Option<Vec<String>>,
 }
 
 impl Member {
     pub async fn load(store: &dyn Store, user: User) -> Result<Self> {
         let roles = store.roles_of(&user.id).await?;
-        Ok(Member { user, roles })
+        Ok(Member { user, roles, amr: None })
+    }
+
+    /// The same person, acting through a browser session that proved `amr`.
+    pub fn signed_in_with(self, amr: Vec<String>) -> Self {
+        Member { amr: Some(amr), ..self }
     }
 
     pub fn person(&self) -> Person<'_> {
@@ -115,7 +158,8 @@ impl Member {
     }
 }
 
-async fn member_by_id(store: &dyn Store, id: &str) -> Result<Member> {
+/// The account `id` as a member (its roles loaded).
+pub async fn member_by_id(store: &dyn Store, id: &str) -> Result<Member> {
     let user = store
         .user_by_id(id)
         .await?
@@ -153,6 +197,8 @@ pub async fn by_link(ctx: &Ctx<'_>, link: ResetLink, token: &str) -> Result<Fact
 /// in time, expires; a waiting one whose cooling-off is over is finished. Returns the request as it now is.
 pub async fn advance(ctx: &Ctx<'_>, request: FactorResetRequest) -> Result<FactorResetRequest> {
     let now = ctx.now;
+    let origin = ctx.system_origin();
+    let system = as_system(ctx, &origin);
     let expired = match request.state {
         ResetState::Requested => now >= request.approval_expires_at,
         ResetState::Approved => request
@@ -160,7 +206,7 @@ pub async fn advance(ctx: &Ctx<'_>, request: FactorResetRequest) -> Result<Facto
             .is_some_and(|at| now >= at + ctx.settings.approval_ttl),
         ResetState::Waiting => {
             if request.cooling_off_until.is_some_and(|until| now >= until) {
-                finish(ctx, &request).await?;
+                finish(&system, &request).await?;
                 return reread(ctx, request).await;
             }
             false
@@ -173,13 +219,14 @@ pub async fn advance(ctx: &Ctx<'_>, request: FactorResetRequest) -> Result<Facto
         next.closed_by = Some("system".into());
         next.closed_at = Some(now);
         if ctx.store.update_factor_reset(&next, request.state).await? {
-            ctx.audit(
-                AuditKind::RecoveryExpired,
-                Outcome::Success,
-                Some(&request.user_id),
-                json!({ "request": request.id, "from": request.state }),
-            )
-            .await?;
+            system
+                .audit(
+                    AuditKind::RecoveryExpired,
+                    Outcome::Success,
+                    Some(&request.user_id),
+                    json!({ "request": request.id, "from": request.state }),
+                )
+                .await?;
         }
         return reread(ctx, request).await;
     }
@@ -203,7 +250,8 @@ pub async fn sweep(ctx: &Ctx<'_>) -> Result<usize> {
 }
 
 /// Opens a request for `subject`. `opener` is `None` when the user opens it themselves (after their password),
-/// else the agent. `factors` is `all` or factor ids of the user. The manager, if any, is mailed the approval link.
+/// else the agent. `factors` is `all` or factor ids of the user, comma-separated (the command line and the API).
+/// The manager, if any, is mailed the approval link.
 pub async fn open(
     ctx: &Ctx<'_>,
     opener: Option<&Member>,
@@ -211,16 +259,29 @@ pub async fn open(
     factors: &str,
     reason: &str,
 ) -> Result<FactorResetRequest> {
+    open_chosen(ctx, opener, subject, FactorSelection::parse(factors), reason).await
+}
+
+/// Like [`open`], with the factors already chosen (a form's boxes). The rules of who may open come first, so a
+/// refusal of the person is audited whatever the choice; a malformed choice (`Err`) is then a 400, and a factor
+/// that is not the subject's a 403, audited, with nothing stored.
+pub async fn open_chosen(
+    ctx: &Ctx<'_>,
+    opener: Option<&Member>,
+    subject: &Member,
+    selection: Result<FactorSelection>,
+    reason: &str,
+) -> Result<FactorResetRequest> {
     const KIND: AuditKind = AuditKind::RecoveryOpened;
     let user = &subject.user;
     if let Err(r) = may_open(opener.map(Member::person).as_ref(), &subject.person()) {
         return Err(ctx.refused(KIND, None, Some(&user.id), r).await);
     }
-    let reason = match parse_reason(reason, "A reason") {
+    let reason = match parse_reason(reason) {
         Ok(reason) => reason,
         Err(r) => return Err(ctx.refused(KIND, None, Some(&user.id), r).await),
     };
-    let selection = FactorSelection::parse(factors)?;
+    let selection = selection?;
     let existing = ctx.store.factors_of(&user.id).await?;
     match &selection {
         FactorSelection::All if existing.is_empty() => {
@@ -231,15 +292,14 @@ pub async fn open(
             return Err(ctx.refused(KIND, None, Some(&user.id), r).await);
         }
         FactorSelection::Ids(ids) => {
+            // Unknown ids and another account's factors alike: this account has no such factor.
             if let Some(unknown) = ids.iter().find(|id| !existing.iter().any(|f| &f.id == *id)) {
                 let r = Refusal {
                     code: "unknown_factor",
-                    message: format!(
-                        "This account has no factor '{}'.",
-                        super::super::model::truncate(unknown, 40)
-                    ),
+                    message: "This account has no such factor: choose among the factors it has.".into(),
                 };
-                return Err(ctx.refused(KIND, None, Some(&user.id), r).await);
+                let factor = json!({ "factor": super::super::model::truncate(unknown, 64) });
+                return Err(ctx.refused_with(KIND, None, Some(&user.id), r, factor).await);
             }
         }
         FactorSelection::All => {}
@@ -355,16 +415,16 @@ pub async fn decide(
     if request.state != ResetState::Requested {
         let r = Refusal {
             code: "not_requested",
-            message: format!(
-                "This request is {} and can no longer be decided.",
-                request.state.as_str()
-            ),
+            message: "This request was decided, cancelled or has expired; it can no longer be decided.".into(),
         };
-        let e = ctx.refused(kind, Some(&request), Some(&request.user_id), r).await;
+        let state = json!({ "state": request.state });
+        let e = ctx
+            .refused_with(kind, Some(&request), Some(&request.user_id), r, state)
+            .await;
         return Err(if via_link { Error::InvalidLink } else { e });
     }
     let note = match note.map(str::trim).filter(|n| !n.is_empty()) {
-        Some(n) => match parse_reason(n, "A reason") {
+        Some(n) => match parse_reason(n) {
             Ok(n) => Some(n),
             Err(r) => return Err(ctx.refused(kind, Some(&request), Some(&request.user_id), r).await),
         },
@@ -375,8 +435,16 @@ pub async fn decide(
         Ok(basis) => basis,
         Err(r) => return Err(ctx.refused(kind, Some(&request), Some(&request.user_id), r).await),
     };
+    // From a browser, the decision needs a sign-in that meets the approver's own role policy (the pages send a
+    // weaker one to step up first; this is the rule itself).
+    if let Some(amr) = &approver.amr
+        && approver::check(ctx.store, ctx.now, &approver.user, amr).await? != SignInCheck::Meets
+    {
+        return Err(refused_sign_in(ctx, kind, &request, amr).await);
+    }
     let mut next = request.clone();
     next.approver_id = Some(approver.user.id.clone());
+    next.approver_amr = approver.amr.clone();
     next.approval_note = note;
     next.approval_token_hash = None;
     if approve {
@@ -401,11 +469,32 @@ pub async fn decide(
         Some(&request.user_id),
         json!({
             "request": request.id, "approver": approver.user.id, "basis": basis, "via_link": via_link,
-            "note": next.approval_note,
+            "note": next.approval_note, "approver_amr": next.approver_amr,
         }),
     )
     .await?;
     Ok(next)
+}
+
+/// Records the refusal of a decision whose sign-in (`amr`) does not meet the decider's own role policy.
+async fn refused_sign_in(ctx: &Ctx<'_>, kind: AuditKind, request: &FactorResetRequest, amr: &[String]) -> Error {
+    let r = Refusal {
+        code: "sign_in_too_weak",
+        message: "Your role requires a second factor for this: confirm your sign-in with one, then decide.".into(),
+    };
+    let methods = json!({ "approver_amr": amr });
+    ctx.refused_with(kind, Some(request), Some(&request.user_id), r, methods)
+        .await
+}
+
+/// The approval page's refusal of an approver whose sign-in (`amr`) falls short of their own role policy and who
+/// has no factor to step up with: recorded (the helpdesk sees on the request why nobody decides), once per
+/// attempt to open the page. `Ok` once recorded.
+pub async fn refuse_weak_sign_in(ctx: &Ctx<'_>, request: &FactorResetRequest, amr: &[String]) -> Result<()> {
+    match refused_sign_in(ctx, AuditKind::RecoveryApproved, request, amr).await {
+        Error::NotAllowed(_) => Ok(()),
+        e => Err(e),
+    }
 }
 
 /// Executes an approved request as `executor`, recording which identity checks passed; the cooling-off starts
@@ -416,12 +505,12 @@ pub async fn execute(ctx: &Ctx<'_>, executor: &Member, id: &str, checks: &[Strin
     if request.state != ResetState::Approved {
         let r = Refusal {
             code: "not_approved",
-            message: format!(
-                "This request is {}; only an approved request can be executed.",
-                request.state.as_str()
-            ),
+            message: "Only an approved request can be executed.".into(),
         };
-        return Err(ctx.refused(KIND, Some(&request), Some(&request.user_id), r).await);
+        let state = json!({ "state": request.state });
+        return Err(ctx
+            .refused_with(KIND, Some(&request), Some(&request.user_id), r, state)
+            .await);
     }
     let subject = member_by_id(ctx.store, &request.user_id).await?;
     if let Err(r) = may_execute(&request, &executor.person(), &subject.person()) {
@@ -544,12 +633,12 @@ pub async fn cancel(ctx: &Ctx<'_>, by: Canceller<'_>) -> Result<FactorResetReque
     if !request.state.is_open() {
         let r = Refusal {
             code: "not_open",
-            message: format!(
-                "This request is {} and can no longer be cancelled.",
-                request.state.as_str()
-            ),
+            message: "This request is closed and can no longer be cancelled.".into(),
         };
-        return Err(ctx.refused(KIND, Some(&request), Some(&request.user_id), r).await);
+        let state = json!({ "state": request.state });
+        return Err(ctx
+            .refused_with(KIND, Some(&request), Some(&request.user_id), r, state)
+            .await);
     }
     let mut next = request.clone();
     next.state = ResetState::Cancelled;
@@ -611,121 +700,6 @@ async fn finish(ctx: &Ctx<'_>, request: &FactorResetRequest) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The user an enrolment link is for, if it can still be used. Does not use it up.
-pub async fn check_enrol_link(ctx: &Ctx<'_>, token: &str) -> Result<User> {
-    let request = by_link(ctx, ResetLink::Enrol, token).await?;
-    let usable = request.state == ResetState::Done
-        && request.enrol_used_at.is_none()
-        && request.enrol_expires_at.is_some_and(|until| ctx.now < until);
-    if !usable {
-        return Err(Error::InvalidLink);
-    }
-    let user = ctx
-        .store
-        .user_by_id(&request.user_id)
-        .await?
-        .ok_or(Error::InvalidLink)?;
-    if user.status != UserStatus::Active {
-        return Err(Error::InvalidLink);
-    }
-    Ok(user)
-}
-
-/// Uses the enrolment link together with the user's password: a session that allows nothing but enrolling a
-/// new factor (which is then proven like any new factor). The password is checked as at the sign-in page: on
-/// the account's attempt counter (`factors::password::lock`), so a wrong one counts against the account's password
-/// attempts and a locked password is refused here too. A refusal leaves the link usable.
-pub async fn redeem_enrol_link(
-    ctx: &Ctx<'_>,
-    passwords: &password::PasswordPool,
-    limits: SessionLimits,
-    password_policy: &Policy,
-    token: &str,
-    typed_password: &str,
-) -> Result<SignedIn> {
-    const KIND: AuditKind = AuditKind::RecoveryEnrolLink;
-    let user = match check_enrol_link(ctx, token).await {
-        Ok(user) => user,
-        Err(e) => {
-            ctx.audit(KIND, Outcome::Failure, None, json!({ "reason": "invalid_link" }))
-                .await?;
-            return Err(e);
-        }
-    };
-    // The verification's place first: when busy, the attempt is refused before it counts.
-    let slot = passwords.try_reserve()?;
-    let attempt = match throttle::begin(
-        ctx.store,
-        password_policy,
-        &password_lock::account_key(&user.id),
-        ctx.now,
-    )
-    .await
-    {
-        Ok(attempt) => attempt,
-        Err(refusal) => {
-            ctx.audit(KIND, Outcome::Denied, Some(&user.id), json!({ "reason": "throttled" }))
-                .await?;
-            return Err(refusal);
-        }
-    };
-    let typed = if typed_password.len() <= 4 * password::MAX_CHARS {
-        typed_password.to_string()
-    } else {
-        String::new()
-    };
-    match slot.verify(typed, user.password_hash.clone()).await? {
-        password::Verdict::Match { .. } if !attempt.locked => {}
-        _ => {
-            let reason = if attempt.locked {
-                "password_locked"
-            } else {
-                "wrong_password"
-            };
-            ctx.audit(
-                KIND,
-                Outcome::Failure,
-                Some(&user.id),
-                json!({ "reason": reason, "consecutive_failures": attempt.number }),
-            )
-            .await?;
-            if attempt.locks_on_failure {
-                password_lock::announce(ctx.store, ctx.notifier, ctx.now, ctx.origin, &user, attempt.number).await?;
-            }
-            return Err(Error::InvalidCredentials);
-        }
-    }
-    throttle::succeeded(ctx.store, &attempt).await?;
-    if ctx
-        .store
-        .use_enrol_link(&token_digest(token), ctx.now)
-        .await?
-        .as_deref()
-        != Some(user.id.as_str())
-    {
-        ctx.audit(
-            KIND,
-            Outcome::Failure,
-            Some(&user.id),
-            json!({ "reason": "link_already_used" }),
-        )
-        .await?;
-        return Err(Error::InvalidLink);
-    }
-    let (token, session) = sessions::new_session_in(
-        flow::advance(None, Step::RecoveryLink)?,
-        &user.id,
-        vec!["pwd".into()],
-        ctx.now,
-        limits,
-        ctx.origin,
-    );
-    ctx.store.insert_session(&session).await?;
-    ctx.audit(KIND, Outcome::Success, Some(&user.id), json!({ "next": "enrolment" }))
-        .await?;
-    Ok(SignedIn { token, session, user })
 }
 
 /// Finds a subject for an agent by username or e-mail; an unknown one is audited (an agent probing accounts).

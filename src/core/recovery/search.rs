@@ -41,9 +41,10 @@ pub fn parse_query(text: &str) -> Result<Option<String>> {
         return Ok(None);
     }
     if text.chars().count() > MAX_QUERY || text.chars().any(char::is_control) {
-        return Err(Error::invalid(format!(
-            "Search for at most {MAX_QUERY} characters of a username, e-mail address or name."
-        )));
+        // The text names MAX_QUERY: a literal, so pages can translate it.
+        return Err(Error::invalid(
+            "Search for at most 100 characters of a username, e-mail address or name.",
+        ));
     }
     Ok(Some(text.to_string()))
 }

@@ -74,6 +74,7 @@ pub fn a_factor_reset(user_id: &str, now: DateTime<Utc>) -> FactorResetRequest {
         approval_expires_at: now + Duration::hours(24),
         approval_token_hash: None,
         approver_id: None,
+        approver_amr: None,
         approval_note: None,
         approved_at: None,
         executor_id: None,

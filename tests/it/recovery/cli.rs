@@ -113,6 +113,27 @@ async fn the_cli_has_parity_and_names_the_person_acting() {
     assert_eq!(listed.as_array().unwrap().len(), 1);
     let shown = ok(&server, &["recovery", "show", &id, "--as", "ada", "--json"]);
     assert!(shown["timeline"].as_array().unwrap().len() >= 5, "{shown}");
+    // People by name and username, in the JSON beside the ids and in the text instead of them.
+    assert_eq!(shown["user"], "Kim Ode (kim)");
+    assert_eq!(shown["opened_by_name"], "Hugo Ode (hugo)");
+    assert_eq!(shown["approver_name"], "Mona Ode (mona)");
+    assert_eq!(shown["executor_name"], "Hana Ode (hana)");
+    assert_eq!(shown["timeline"][0]["actor_name"], "Hugo Ode (hugo) via cli:tester");
+    let (code, text, _) = gatehouse(&server, &["recovery", "show", &id, "--as", "ada"]);
+    assert_eq!(code, 0);
+    assert!(text.contains("user               Kim Ode (kim)"), "{text}");
+    assert!(text.contains("decided by         Mona Ode (mona)"), "{text}");
+    assert!(
+        text.contains("Hana Ode (hana) via cli:tester"),
+        "the timeline names people: {text}"
+    );
+    let (code, listed, _) = gatehouse(&server, &["recovery", "list", "--as", "ada"]);
+    assert_eq!(code, 0);
+    assert!(listed.contains("Kim Ode (kim)"), "{listed}");
+    for name in ["kim", "hugo", "mona", "hana"] {
+        let id = server.user(name).await.id;
+        assert!(!text.contains(&id) && !listed.contains(&id), "no internal id of {name}");
+    }
     assert_eq!(
         ok(&server, &["recovery", "cancel", &id, "--as", "hana", "--json"])["state"],
         "cancelled"
@@ -194,6 +215,7 @@ async fn storage_transitions_have_one_winner_on_every_backend() {
 
         let mut approved = request.clone();
         approved.state = ResetState::Approved;
+        approved.approver_amr = Some(vec!["pwd".into(), "otp".into(), "mfa".into()]);
         let mut denied = request.clone();
         denied.state = ResetState::Denied;
         let (x, y) = tokio::join!(
@@ -204,6 +226,17 @@ async fn storage_transitions_have_one_winner_on_every_backend() {
 
         // Force it to waiting with a cooling-off in the future, then past.
         let current = store.factor_reset(&request.id).await.unwrap().unwrap();
+        let won = if current.state == ResetState::Approved {
+            &approved
+        } else {
+            &denied
+        };
+        assert_eq!(
+            current.approver_amr,
+            won.approver_amr,
+            "{}: the decider's methods",
+            db.name()
+        );
         let mut waiting = request.clone();
         waiting.state = ResetState::Waiting;
         waiting.checks_passed = vec!["employee_id".into()];

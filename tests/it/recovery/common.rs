@@ -7,15 +7,25 @@ use gatehouse::core::model::User;
 use gatehouse::core::recovery::flow::{self, Ctx, Member, Settings};
 use gatehouse::core::recovery::{FactorResetRequest, ResetState};
 
+/// An account `name` with `roles`, the password `GOOD_PASSWORD`, and a display name of its own ("Kim Ode" for `kim`),
+/// so pages that name people show both the name and the username.
 pub(crate) async fn add(server: &TestServer, name: &str, roles: &[&str], manager: Option<&str>) -> User {
     server
         .create_account(NewAccount {
+            display_name: Some(display_name_of(name)),
             roles: roles.iter().map(|r| r.to_string()).collect(),
             manager: manager.map(str::to_string),
             password: Some(GOOD_PASSWORD.into()),
             ..an_account(name)
         })
         .await
+}
+
+/// The display name `add` gives `username`: capitalised, with the surname "Ode".
+pub(crate) fn display_name_of(username: &str) -> String {
+    let mut chars = username.chars();
+    let first: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+    format!("{first}{} Ode", chars.as_str())
 }
 
 pub(crate) fn settings(server: &TestServer) -> Settings {

@@ -6,6 +6,14 @@ use gatehouse::core::audit::Origin;
 use gatehouse::core::recovery::ResetState;
 use gatehouse::core::recovery::flow::{self, Target};
 
+/// The timeline's row of the event `kind`.
+fn row_of(body: &str, kind: &str) -> String {
+    let start = body
+        .find(&format!("<tr data-kind=\"{kind}\">"))
+        .unwrap_or_else(|| panic!("no {kind} on the timeline: {body}"));
+    body[start..start + body[start..].find("</tr>").expect("row end")].to_string()
+}
+
 #[tokio::test]
 async fn the_helpdesk_console_shows_the_queue_and_executes_with_checks() {
     let server = TestServer::start().await;
@@ -42,15 +50,23 @@ async fn the_helpdesk_console_shows_the_queue_and_executes_with_checks() {
         page.body.contains("recovery.approved"),
         "the timeline shows the approval"
     );
-    // People by name, never by internal id.
+    // People by name and username, never by internal id: on the timeline, the details and the queue.
     let hugo = server.user("hugo").await;
+    let opened = row_of(&page.body, "recovery.opened");
+    assert!(opened.contains("<td class=\"who\">Hugo Ode (hugo)</td>"), "{opened}");
     assert!(
-        page.body
-            .contains("<td>recovery.opened</td><td>success</td><td>hugo</td>"),
+        row_of(&page.body, "recovery.approved").contains("<td class=\"who\">Mona Ode (mona)</td>"),
         "{}",
         page.body
     );
-    assert!(!page.body.contains(&format!("user:{}", hugo.id)), "no internal ids");
+    assert!(page.body.contains("<dd id=\"user\">Kim Ode (kim)</dd>"));
+    assert!(page.body.contains("<dd id=\"opened-by\">Hugo Ode (hugo)</dd>"));
+    assert!(page.body.contains("Mona Ode (mona)") && page.body.contains("id=\"approver-amr\""));
+    for id in [&hugo.id, &server.user("kim").await.id, &server.user("mona").await.id] {
+        assert!(!page.body.contains(id.as_str()), "no internal ids: {id}");
+        assert!(!queue.body.contains(id.as_str()), "no internal ids in the queue: {id}");
+    }
+    assert!(queue.body.contains("Kim Ode (kim)") && queue.body.contains("Hugo Ode (hugo)"));
 
     // A console left open for longer than ten minutes cannot execute: sign in again first.
     server.clock.advance(chrono::Duration::minutes(11));

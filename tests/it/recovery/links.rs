@@ -344,10 +344,11 @@ async fn bad_input_from_the_console_and_the_second_factor_page_is_refused_and_st
     let hana = server.browser();
     hana.login("hana", GOOD_PASSWORD).await;
     server.enrol_totp(&hana).await;
-    let csrf = hana.get("/helpdesk").await.csrf();
+    let csrf = hana.get("/helpdesk/open?user=kim").await.csrf();
     let huge = "x".repeat(10_000);
-    for (user, factors, reason, status, code) in [
-        ("kim", "f-does-not-exist", "called in", 403, "unknown_factor"),
+    // The form's boxes: `all`, or `factor_<id>` for each factor ticked.
+    for (user, factor, reason, status, code) in [
+        ("kim", "factor_f-does-not-exist", "called in", 403, "unknown_factor"),
         ("kim", "all", "", 403, "reason_missing"),
         ("kim", "all", "   ", 403, "reason_missing"),
         ("kim", "all", huge.as_str(), 403, "reason_invalid"),
@@ -357,12 +358,7 @@ async fn bad_input_from_the_console_and_the_second_factor_page_is_refused_and_st
         let page = hana
             .post(
                 "/helpdesk/open",
-                &[
-                    ("csrf", &csrf),
-                    ("user", user),
-                    ("factors", factors),
-                    ("reason", reason),
-                ],
+                &[("csrf", &csrf), ("user", user), (factor, "on"), ("reason", reason)],
             )
             .await;
         assert_eq!(page.status, status, "{code}: {}", page.body);
@@ -371,18 +367,17 @@ async fn bad_input_from_the_console_and_the_second_factor_page_is_refused_and_st
             "{code} audited"
         );
     }
-    for (factors, what) in [(",,,", "no ids"), (&*"f,".repeat(40), "too many ids")] {
-        let page = hana
-            .post(
-                "/helpdesk/open",
-                &[
-                    ("csrf", &csrf),
-                    ("user", "kim"),
-                    ("factors", factors),
-                    ("reason", "called"),
-                ],
-            )
-            .await;
+    let too_many: Vec<String> = (0..40).map(|i| format!("factor_f{i}")).collect();
+    let mut many_fields: Vec<(&str, &str)> = too_many.iter().map(|f| (f.as_str(), "on")).collect();
+    many_fields.extend([("csrf", csrf.as_str()), ("user", "kim"), ("reason", "called")]);
+    for (fields, what) in [
+        (
+            vec![("csrf", csrf.as_str()), ("user", "kim"), ("reason", "called")],
+            "no box ticked",
+        ),
+        (many_fields, "too many boxes"),
+    ] {
+        let page = hana.post("/helpdesk/open", &fields).await;
         assert_eq!(page.status, 400, "{what}");
     }
     let nobody = hana

@@ -5,6 +5,7 @@ pub(crate) mod common;
 mod console;
 mod delay;
 mod links;
+mod pages;
 mod requests;
 mod search;
 mod self_service;

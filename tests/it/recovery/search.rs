@@ -147,7 +147,7 @@ async fn only_agents_search_and_a_request_opens_from_a_result() {
             &[
                 ("csrf", &form.csrf()),
                 ("user", &form.input("user").unwrap()),
-                ("factors", &factor.id),
+                (&format!("factor_{}", factor.id), "on"),
                 ("reason", "called from the desk phone"),
             ],
         )

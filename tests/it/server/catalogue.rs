@@ -6,10 +6,8 @@ use gatehouse::i18n::{Lang, core_key, message_ids};
 
 /// Templates not (yet) translated: their text is allowed outside the catalogue. The API reference is a document
 /// for developers, generated from the OpenAPI description, and stays English.
-const NOT_TRANSLATED: [&str; 9] = [
+const NOT_TRANSLATED: [&str; 7] = [
     "api/",
-    "helpdesk/",
-    "recovery/",
     "oidc/",
     "saml/",
     "admin/clients.html",

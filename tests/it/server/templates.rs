@@ -115,12 +115,23 @@ fn every_template_renders() {
     ctx.insert("opened_by_self", &true);
     ctx.insert(
         "reset",
-        &serde_json::json!({ "id": "r1", "state": "requested", "user": "Bob (bob)", "factors": "all", "reason": "lost phone",
-            "opened_by": "the user", "opened_at": "2026-01-01 00:00 UTC", "opened_ip": "127.0.0.1", "opened_user_agent": "ua",
-            "checks_passed": ["employee_id"], "cooling_off_until": "2026-01-01 01:00 UTC", "username": "bob", "approver": "-", "executor": "-" }),
+        &serde_json::json!({ "id": "r1", "state": "requested", "state_label": "waiting for approval", "user": "Bob (bob)",
+            "factors": "all factors", "reason": "lost phone", "opened_by": "the user", "opened_at": "2026-01-01T00:00:00+00:00",
+            "opened_ip": "127.0.0.1", "opened_user_agent": "ua", "checks_passed": ["employee ID"],
+            "cooling_off_until": "2026-01-01T01:00:00+00:00", "approver": "Mona (mona)", "approver_amr": "password + one-time code",
+            "decided_at": "2026-01-01T00:30:00+00:00", "approval_note": "on leave", "executor": "Hana (hana)",
+            "executed_at": "2026-01-01T00:40:00+00:00", "closed_by": null, "closed_at": null }),
     );
-    ctx.insert("resets", &serde_json::json!([{ "id": "r1", "state": "requested", "user": "Bob (bob)", "opened_at": "2026-01-01 00:00 UTC" }]));
-    ctx.insert("checks", &["employee_id", "hr_question"]);
+    ctx.insert("resets", &serde_json::json!([{ "id": "r1", "state": "requested", "state_label": "waiting for approval", "user": "Bob (bob)",
+        "opened_by": "Hugo (hugo)", "factors": "all factors", "opened_at": "2026-01-01T00:00:00+00:00" }]));
+    ctx.insert("all", &false);
+    ctx.insert("basis", "manager");
+    ctx.insert("decide", "override");
+    ctx.insert("chosen_all", &true);
+    ctx.insert(
+        "checks",
+        &serde_json::json!([{ "name": "employee_id", "label": "employee ID" }, { "name": "hr_question", "label": "HR question" }]),
+    );
     ctx.insert("query_user", "bob");
     ctx.insert("q", "bo");
     ctx.insert("max_query", &100);
@@ -129,19 +140,24 @@ fn every_template_renders() {
     ctx.insert(
         "users",
         &serde_json::json!([{ "id": "u1", "username": "bob", "display_name": "Bob", "email": "bob@example.com", "active": true,
-            "roles": ["user"], "factor_kinds": ["totp", "recovery_code"], "open_requests": [] },
+            "roles": ["user"], "factor_kinds": ["totp", "recovery_code"], "open_requests": [], "person": "Bob (bob)",
+            "factor_labels": ["authenticator app", "recovery codes"] },
             { "id": "u2", "username": "bo", "display_name": "Bo", "email": "bo@example.com", "active": false,
-            "roles": [], "factor_kinds": [], "open_requests": [{ "id": "r1", "state": "requested" }] }]),
+            "roles": [], "factor_kinds": [], "open_requests": [{ "id": "r1", "state": "requested", "state_label": "waiting for approval" }],
+            "person": "Bo (bo)", "factor_labels": [] }]),
     );
     ctx.insert(
         "who",
-        &serde_json::json!({ "username": "bob", "display_name": "Bob", "email": "bob@example.com" }),
+        &serde_json::json!({ "username": "bob", "person": "Bob (bob)", "email": "bob@example.com" }),
     );
     ctx.insert(
         "who_factors",
-        &serde_json::json!([{ "id": "f1", "kind": "totp", "name": "Phone" }]),
+        &serde_json::json!([{ "id": "f1", "kind": "authenticator app", "name": "Phone", "added": "2026-01-01T00:00:00+00:00", "chosen": false }]),
     );
-    ctx.insert("timeline", &serde_json::json!([{ "at": "2026-01-01 00:00:00", "kind": "recovery.opened", "outcome": "success", "actor": "user:x", "ip": "127.0.0.1", "reason": "" }]));
+    ctx.insert("timeline", &serde_json::json!([{ "at": "2026-01-01T00:00:00+00:00", "kind": "recovery.opened", "event": "Request opened",
+        "outcome": "done", "actor": "Hugo (hugo)", "ip": "127.0.0.1", "reason": null, "note": null, "methods": null },
+        { "at": "2026-01-01T00:30:00+00:00", "kind": "recovery.approved", "event": "Approval", "outcome": "done",
+        "actor": "Mona (mona)", "ip": "127.0.0.1", "reason": null, "note": null, "methods": "password + one-time code" }]));
     ctx.insert("trust_days", &14);
     ctx.insert("reauth", &true);
     ctx.insert(

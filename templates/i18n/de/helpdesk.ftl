@@ -1,0 +1,100 @@
+# Der Helpdesk (/helpdesk): die Warteschlange der Anträge auf Zurücksetzen von Faktoren, ein Antrag mit seinem
+# Verlauf, die Personensuche und ein Antrag im Namen einer Person.
+
+helpdesk-title = Helpdesk
+helpdesk-back = Zurück zur Warteschlange
+helpdesk-none = keine
+helpdesk-error-not-agent = Der Helpdesk ist für Helpdesk-Mitarbeitende und Administratoren.
+helpdesk-error-no-user = Es gibt keine Person mit diesem Benutzernamen oder dieser E-Mail-Adresse.
+
+## Die Warteschlange.
+helpdesk-queue-heading = Anträge auf Zurücksetzen von Faktoren
+helpdesk-find-label = Person suchen (Benutzername, E-Mail-Adresse oder Name)
+helpdesk-find-button = Suchen
+helpdesk-filter-label = Anträge einer Person (Benutzername oder E-Mail)
+helpdesk-filter-button = Anzeigen
+helpdesk-filter-all = Auch abgeschlossene anzeigen
+helpdesk-filter-open = Nur offene anzeigen
+helpdesk-queue-empty = Keine Anträge.
+helpdesk-queue-table = Anträge auf Zurücksetzen von Faktoren
+helpdesk-queue-view = Ansehen
+helpdesk-col-opened = Gestellt
+helpdesk-col-user = Person
+helpdesk-col-request = Antrag
+helpdesk-open-heading = Antrag im Namen einer Person stellen
+helpdesk-open-user-label = Person (Benutzername oder E-Mail)
+helpdesk-open-continue = Faktoren auswählen
+
+## Personen suchen.
+helpdesk-users-title = Person suchen
+helpdesk-users-label = Benutzername, E-Mail-Adresse oder Name (ein Teil genügt)
+helpdesk-users-search = Suchen
+helpdesk-users-none = Keine Person gefunden.
+helpdesk-users-limit = Die ersten { $limit } Treffer; geben Sie mehr ein, um die Suche einzugrenzen.
+helpdesk-users-table = Gefundene Personen
+helpdesk-users-disabled = gesperrt
+helpdesk-users-open = Antrag stellen
+helpdesk-col-email = E-Mail
+helpdesk-col-roles = Rollen
+helpdesk-col-factors = Faktoren
+helpdesk-col-open-requests = Offene Anträge
+
+## Einen Antrag stellen.
+helpdesk-open-title = Antrag auf Zurücksetzen von Faktoren stellen
+helpdesk-open-no-factors = Dieses Konto hat keinen zweiten Faktor, der zurückgesetzt werden könnte.
+helpdesk-open-factors-legend = Zurückzusetzende Faktoren
+helpdesk-open-some = Oder entfernen Sie dieses Häkchen und wählen Sie nur die Faktoren, die verloren sind:
+helpdesk-open-added = hinzugefügt am
+helpdesk-open-explain = Die Führungskraft der Person erhält einen Link zur Genehmigung per E-Mail; die Person selbst wird sofort informiert. Ausgeführt wird das Zurücksetzen von jemand anderem.
+helpdesk-open-reason = Grund (was die Person Ihnen gesagt hat und wie sie Sie erreicht hat)
+helpdesk-open-submit = Antrag stellen
+helpdesk-open-another = Andere Person suchen
+helpdesk-open-error-both = Wählen Sie entweder alle Faktoren oder einzelne, nicht beides.
+
+## Ein Antrag.
+helpdesk-request-title = Antrag auf Zurücksetzen von Faktoren
+helpdesk-request-decided-by = Entschieden von
+helpdesk-request-approver-amr = Angemeldet mit
+helpdesk-request-note = Notiz
+helpdesk-request-executed-by = Ausgeführt von
+helpdesk-request-checks = Bestandene Prüfungen
+helpdesk-request-closed-by = Abgeschlossen von
+helpdesk-decide-heading-override = An Stelle der Führungskraft entscheiden
+helpdesk-decide-override-text = Sie sind nicht die Führungskraft dieser Person. Als Administrator können Sie an ihrer Stelle genehmigen oder ablehnen (es gibt keine Führungskraft, oder sie ist abwesend); geben Sie den Grund an. Die Führungskraft kann auch über den Link in ihrer E-Mail entscheiden.
+helpdesk-decide-heading-manager = Als Führungskraft entscheiden
+helpdesk-decide-manager-text = Sie sind die Führungskraft dieser Person: Genehmigen Sie nur, wenn Sie selbst mit ihr gesprochen haben und diesen Antrag erwarten.
+helpdesk-decide-note = Warum Sie an Stelle der Führungskraft entscheiden (erforderlich)
+helpdesk-decide-approve = Zurücksetzen genehmigen
+helpdesk-decide-deny = Zurücksetzen ablehnen
+helpdesk-decide-others = Die Führungskraft der Person entscheidet über den Link in ihrer E-Mail; ein Administrator kann an ihrer Stelle entscheiden.
+helpdesk-execute-heading = Zurücksetzen ausführen
+helpdesk-execute-text = Kreuzen Sie die Identitätsprüfungen an, die die Person bestanden hat. Halten Sie nur fest, welche bestanden wurden, nie die Antworten.
+helpdesk-execute-legend = Bestandene Identitätsprüfungen
+helpdesk-execute-submit = Zurücksetzen ausführen
+helpdesk-cancel-submit = Antrag abbrechen
+
+## Der Verlauf.
+helpdesk-timeline-heading = Verlauf
+helpdesk-timeline-table = Verlauf des Antrags
+helpdesk-timeline-signed-in-with = angemeldet mit
+helpdesk-col-when = Wann
+helpdesk-col-event = Ereignis
+helpdesk-col-outcome = Ergebnis
+helpdesk-col-who = Wer
+helpdesk-col-details = Einzelheiten
+helpdesk-event-opened = Antrag gestellt
+helpdesk-event-approved = Genehmigung
+helpdesk-event-denied = Ablehnung
+helpdesk-event-executed = Ausführung
+helpdesk-event-cancelled = Abbruch
+helpdesk-event-expired = Ablauf
+helpdesk-event-done = Faktoren zurückgesetzt
+helpdesk-event-enrol_link = Einrichtungslink
+helpdesk-outcome-success = erfolgt
+helpdesk-outcome-failure = fehlgeschlagen
+helpdesk-outcome-denied = verweigert
+helpdesk-actor-system = das System
+helpdesk-actor-cancel-link = wer den Link zum Abbrechen hatte
+
+## Die Ablehnungen des Kerns auf diesen Seiten.
+core-search-for-at-most-100-characters-of-a-username-e-mail-address-or-name = Suchen Sie nach höchstens 100 Zeichen eines Benutzernamens, einer E-Mail-Adresse oder eines Namens.

@@ -1,0 +1,100 @@
+# The helpdesk console (/helpdesk): the queue of factor-reset requests, one request with its timeline, finding a
+# user, and opening a request on a user's behalf.
+
+helpdesk-title = Helpdesk
+helpdesk-back = Back to the queue
+helpdesk-none = none
+helpdesk-error-not-agent = The helpdesk console is for helpdesk agents and administrators.
+helpdesk-error-no-user = There is no user with this username or e-mail address.
+
+## The queue.
+helpdesk-queue-heading = Factor-reset requests
+helpdesk-find-label = Find a user (username, e-mail address or name)
+helpdesk-find-button = Find
+helpdesk-filter-label = Requests of one user (username or e-mail)
+helpdesk-filter-button = Show
+helpdesk-filter-all = Show closed ones too
+helpdesk-filter-open = Show open ones only
+helpdesk-queue-empty = No requests.
+helpdesk-queue-table = Factor-reset requests
+helpdesk-queue-view = View
+helpdesk-col-opened = Opened
+helpdesk-col-user = User
+helpdesk-col-request = Request
+helpdesk-open-heading = Open a request on a user's behalf
+helpdesk-open-user-label = User (username or e-mail)
+helpdesk-open-continue = Choose the factors
+
+## Finding a user.
+helpdesk-users-title = Find a user
+helpdesk-users-label = Username, e-mail address or name (part of it is enough)
+helpdesk-users-search = Search
+helpdesk-users-none = No user matches.
+helpdesk-users-limit = Showing the first { $limit } matches; type more to narrow the search.
+helpdesk-users-table = Users found
+helpdesk-users-disabled = disabled
+helpdesk-users-open = Open a request
+helpdesk-col-email = E-mail
+helpdesk-col-roles = Roles
+helpdesk-col-factors = Factors
+helpdesk-col-open-requests = Open requests
+
+## Opening a request.
+helpdesk-open-title = Open a factor-reset request
+helpdesk-open-no-factors = This account has no second factor to reset.
+helpdesk-open-factors-legend = Factors to reset
+helpdesk-open-some = Or untick that, and tick only the factors the user lost:
+helpdesk-open-added = added
+helpdesk-open-explain = The user's manager is mailed an approval link; the user is told at once. Someone else carries out the reset.
+helpdesk-open-reason = Reason (what the user told you, and how they reached you)
+helpdesk-open-submit = Open request
+helpdesk-open-another = Find another user
+helpdesk-open-error-both = Tick either all factors or some of them, not both.
+
+## One request.
+helpdesk-request-title = Factor-reset request
+helpdesk-request-decided-by = Decided by
+helpdesk-request-approver-amr = Decider signed in with
+helpdesk-request-note = Note
+helpdesk-request-executed-by = Carried out by
+helpdesk-request-checks = Checks passed
+helpdesk-request-closed-by = Closed by
+helpdesk-decide-heading-override = Decide in the manager's place
+helpdesk-decide-override-text = You are not this user's manager. As an administrator you may approve or deny in their place (there is no manager, or they are away); say why. The user's manager can also decide through the link mailed to them.
+helpdesk-decide-heading-manager = Decide as the manager
+helpdesk-decide-manager-text = You are this user's manager: approve only if you have spoken to them yourself and you expect this request.
+helpdesk-decide-note = Why you decide in the manager's place (required)
+helpdesk-decide-approve = Approve the reset
+helpdesk-decide-deny = Deny the reset
+helpdesk-decide-others = The user's manager decides through the link mailed to them; an administrator may decide in their place.
+helpdesk-execute-heading = Carry out the reset
+helpdesk-execute-text = Tick the identity checks the user passed. Record only which passed, never the answers.
+helpdesk-execute-legend = Identity checks passed
+helpdesk-execute-submit = Execute the reset
+helpdesk-cancel-submit = Cancel the request
+
+## The timeline.
+helpdesk-timeline-heading = Timeline
+helpdesk-timeline-table = Timeline of the request
+helpdesk-timeline-signed-in-with = signed in with
+helpdesk-col-when = When
+helpdesk-col-event = Event
+helpdesk-col-outcome = Outcome
+helpdesk-col-who = Who
+helpdesk-col-details = Details
+helpdesk-event-opened = Request opened
+helpdesk-event-approved = Approval
+helpdesk-event-denied = Denial
+helpdesk-event-executed = Execution
+helpdesk-event-cancelled = Cancellation
+helpdesk-event-expired = Expiry
+helpdesk-event-done = Factors reset
+helpdesk-event-enrol_link = Enrolment link
+helpdesk-outcome-success = done
+helpdesk-outcome-failure = failed
+helpdesk-outcome-denied = refused
+helpdesk-actor-system = the system
+helpdesk-actor-cancel-link = whoever held the cancel link
+
+## The core's refusals that reach these pages.
+core-search-for-at-most-100-characters-of-a-username-e-mail-address-or-name = Search for at most 100 characters of a username, e-mail address or name.
