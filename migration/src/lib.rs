@@ -22,6 +22,7 @@ mod m20261123_000018_role_recovery_delay;
 mod m20261206_000020_grant_sign_in;
 mod m20261206_000021_client_service_role;
 mod m20261207_000022_audit_at_index;
+mod m20261207_000023_client_presentation;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_grant_sign_in::Migration),
             Box::new(m20261206_000021_client_service_role::Migration),
             Box::new(m20261207_000022_audit_at_index::Migration),
+            Box::new(m20261207_000023_client_presentation::Migration),
         ]
     }
 }
