@@ -7,9 +7,14 @@ use gatehouse::i18n::{Lang, core_key, message_ids};
 /// Templates not (yet) translated: their text is allowed outside the catalogue. The API reference is a document
 /// for developers, generated from the OpenAPI description, and stays English.
 /// PENDING (being converted; each area leaves this list when done): all but `api/`.
-const NOT_TRANSLATED: [&str; 11] = [
-    "api/", "login/", "account/", "password/", "helpdesk/", "recovery/", "oidc/", "saml/", "email/", "admin/",
-    "error.html",
+const NOT_TRANSLATED: [&str; 8] = ["api/", "login/", "account/", "password/", "helpdesk/", "recovery/", "email/", "admin/"];
+/// Pages under a pending prefix that are converted already, and held to the catalogue like the rest: the console's
+/// OpenID Connect client pages.
+const CONVERTED: [&str; 4] = [
+    "admin/clients.html",
+    "admin/client.html",
+    "admin/client_secret.html",
+    "admin/_client_presentation.html",
 ];
 
 fn templates() -> Vec<(&'static str, &'static str)> {
@@ -88,7 +93,7 @@ fn keys_used(template: &str) -> Vec<String> {
 fn every_template_string_is_in_the_catalogue() {
     let mut bare = BTreeMap::new();
     for (path, text) in templates() {
-        if NOT_TRANSLATED.iter().any(|p| path.starts_with(p)) {
+        if NOT_TRANSLATED.iter().any(|p| path.starts_with(p)) && !CONVERTED.contains(&path) {
             continue;
         }
         let words = bare_text(text, path.ends_with(".html"));
