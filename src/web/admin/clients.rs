@@ -486,7 +486,8 @@ pub async fn rotate_secret(
                 consequences: vec![i18n::t("clients-rotate-stops"), i18n::t("clients-rotate-shown-once")],
                 action: format!("{back}/secret"),
                 fields: Vec::new(),
-                button: "Rotate the secret",
+                // A catalogue id: the console's `confirm` shows it in the page's language.
+                button: "clients-rotate-button",
                 cancel: back,
                 cancel_label: i18n::t_args("clients-back-to", &named),
             },
@@ -529,7 +530,7 @@ pub async fn remove(
                 consequences,
                 action: format!("{back}/remove"),
                 fields: Vec::new(),
-                button: "Remove the client",
+                button: "clients-remove-button",
                 cancel: back,
                 cancel_label: i18n::t_args("clients-back-to", &named),
             },

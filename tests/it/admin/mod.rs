@@ -4,6 +4,7 @@
 //! service providers, keys and hardware tokens (each change's audit event compared with the API's), the audit log
 //! (filter, pages, export) and the dashboard.
 mod access;
+mod clients;
 pub(crate) mod common;
 mod dashboard;
 mod federation;
