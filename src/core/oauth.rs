@@ -91,11 +91,6 @@ impl Client {
             tos_uri: self.tos_uri.clone(),
         }
     }
-
-    /// What people are shown as the client's name: its display name, else its id.
-    pub fn display_name(&self) -> &str {
-        self.client_name.as_deref().unwrap_or(&self.client_id)
-    }
 }
 
 /// The scope that lets an administrator's or helpdesk agent's own access token call the admin API.
