@@ -19,6 +19,10 @@ pub struct Model {
     pub min_acr: Option<String>,
     pub service_role: Option<String>,
     pub extra_scopes: String,
+    pub client_name: Option<String>,
+    pub logo_uri: Option<String>,
+    pub policy_uri: Option<String>,
+    pub tos_uri: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

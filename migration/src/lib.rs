@@ -24,6 +24,7 @@ mod m20261206_000021_client_service_role;
 mod m20261207_000022_audit_at_index;
 mod m20261207_000023_user_locale;
 mod m20261207_000024_reset_approver_amr;
+mod m20261207_000025_client_presentation;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000022_audit_at_index::Migration),
             Box::new(m20261207_000023_user_locale::Migration),
             Box::new(m20261207_000024_reset_approver_amr::Migration),
+            Box::new(m20261207_000025_client_presentation::Migration),
         ]
     }
 }

@@ -18,7 +18,7 @@ use super::problem::{Problem, ProblemBody};
 use crate::core::delegation::Permission;
 use crate::core::oauth::Client;
 use crate::protocols::oidc::Provider;
-use crate::protocols::oidc::clients::{self, NewClient, RedirectChanges};
+use crate::protocols::oidc::clients::{self, ClientChanges, NewClient};
 
 /// A client as administrators see it (never its secret or the secret's digest).
 #[derive(Serialize, ToSchema)]
@@ -46,6 +46,14 @@ pub struct ClientView {
     pub service_role: Option<String>,
     /// Scopes beyond OpenID's it may ask for on a person's behalf (`gatehouse:admin`).
     pub extra_scopes: Vec<String>,
+    /// The name people see on the consent and error pages instead of the client id.
+    pub client_name: Option<String>,
+    /// A logo shown on the consent page.
+    pub logo_uri: Option<String>,
+    /// Its privacy policy, linked from the consent page.
+    pub policy_uri: Option<String>,
+    /// Its terms of service, linked from the consent page.
+    pub tos_uri: Option<String>,
 }
 
 impl From<&Client> for ClientView {
@@ -65,6 +73,10 @@ impl From<&Client> for ClientView {
             min_acr: c.min_acr.clone(),
             service_role: c.service_role.map(|r| r.as_str().to_string()),
             extra_scopes: c.extra_scopes.clone(),
+            client_name: c.client_name.clone(),
+            logo_uri: c.logo_uri.clone(),
+            policy_uri: c.policy_uri.clone(),
+            tos_uri: c.tos_uri.clone(),
         }
     }
 }
@@ -142,6 +154,14 @@ pub struct NewClientBody {
     /// Scopes it may ask for on a person's behalf beyond OpenID's: `gatehouse:admin`.
     #[serde(default)]
     pub extra_scopes: Vec<String>,
+    /// The name people see instead of the client id: at most 100 characters, no control characters.
+    pub client_name: Option<String>,
+    /// A logo shown on the consent page: https (http only on a loopback host), at most 2048 bytes.
+    pub logo_uri: Option<String>,
+    /// Its privacy policy, linked from the consent page (https, as `logo_uri`).
+    pub policy_uri: Option<String>,
+    /// Its terms of service, linked from the consent page (https, as `logo_uri`).
+    pub tos_uri: Option<String>,
 }
 
 /// Registers a client; a confidential client's secret is in the answer, once.
@@ -170,6 +190,10 @@ pub async fn create(caller: Caller, req: HttpRequest, payload: web::Payload) -> 
             min_acr: body.min_acr,
             service_role: body.service_role,
             extra_scopes: body.extra_scopes,
+            client_name: body.client_name,
+            logo_uri: body.logo_uri,
+            policy_uri: body.policy_uri,
+            tos_uri: body.tos_uri,
         },
     )
     .await?;
@@ -196,8 +220,9 @@ pub async fn show(caller: Caller, path: web::Path<String>) -> Result<web::Json<C
     Ok(web::Json((&client).into()))
 }
 
-/// The redirect lists to replace. Left out: unchanged; `[]` clears (a client with the authorization_code grant
-/// keeps at least one redirect URI); `null` is refused.
+/// What to change. A redirect list: left out, unchanged; `[]` clears (a client with the authorization_code grant
+/// keeps at least one redirect URI); `null` is refused. A name or address: left out, unchanged; `null` (or `""`)
+/// removes it. Checked as at registration; nothing changes when one member is refused.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientChange {
@@ -208,10 +233,27 @@ pub struct ClientChange {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Vec<String>, required = false)]
     pub post_logout_redirect_uris: Option<Option<Vec<String>>>,
+    /// The name people see instead of the client id; `null` removes it.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, required = false)]
+    pub client_name: Option<Option<String>>,
+    /// The consent page's logo; `null` removes it.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, required = false)]
+    pub logo_uri: Option<Option<String>>,
+    /// Its privacy policy; `null` removes it.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, required = false)]
+    pub policy_uri: Option<Option<String>>,
+    /// Its terms of service; `null` removes it.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, required = false)]
+    pub tos_uri: Option<Option<String>>,
 }
 
-/// Replaces a client's redirect URIs or post-logout redirect URIs (audited `client.updated` with both lists
-/// before and after, as `gatehouse client update`). Other instances apply it within 5 s.
+/// Replaces a client's redirect URIs or post-logout redirect URIs, or its name, logo, policy or terms address
+/// (audited `client.updated` with the settings before and after, as `gatehouse client update`). Other instances
+/// apply it within 5 s.
 #[utoipa::path(tag = "clients", params(("client_id" = String, Path)), request_body = ClientChange,
     security(("bearer" = [])),
     responses((status = 200, body = ClientView), (status = 400, body = ProblemBody), (status = 403, body = ProblemBody),
@@ -226,9 +268,13 @@ pub async fn update(
 ) -> Result<web::Json<ClientView>, Problem> {
     caller.require(Permission::ManageClients)?;
     let body: ClientChange = body::json(&req, payload, MAX_JSON_BYTES).await?;
-    let changes = RedirectChanges {
+    let changes = ClientChanges {
         redirect_uris: not_null("redirect_uris", &body.redirect_uris)?.cloned(),
         post_logout_redirect_uris: not_null("post_logout_redirect_uris", &body.post_logout_redirect_uris)?.cloned(),
+        client_name: body.client_name,
+        logo_uri: body.logo_uri,
+        policy_uri: body.policy_uri,
+        tos_uri: body.tos_uri,
     };
     let client = clients::update(caller.store(), caller.now(), &caller.origin, &path, changes).await?;
     op.clients.forget(&path);

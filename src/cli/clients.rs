@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::core::audit::Origin;
 use crate::core::clock::{Clock, SystemClock};
 use crate::core::store::OidcStore;
-use crate::protocols::oidc::clients::{self, NewClient, RedirectChanges};
+use crate::protocols::oidc::clients::{self, ClientChanges, NewClient};
 
 #[derive(Subcommand, Debug)]
 pub enum ClientCommand {
@@ -22,7 +22,8 @@ pub enum ClientCommand {
     Remove { client_id: String },
     /// Replace a confidential client's secret (printed once).
     RotateSecret { client_id: String },
-    /// Change a client's redirect URIs or post-logout redirect URIs; a list given replaces the current one.
+    /// Change a client's redirect URIs, post-logout redirect URIs, name, logo, policy or terms address; a list
+    /// given replaces the current one, an empty value ('') removes a name or address.
     Update(UpdateClient),
 }
 
@@ -41,14 +42,43 @@ pub struct UpdateClient {
     /// Remove every post-logout redirect URI.
     #[arg(long, conflicts_with = "post_logout_redirect_uris")]
     pub clear_post_logout_redirect_uris: bool,
+    #[command(flatten)]
+    pub presentation: Presentation,
+}
+
+/// How a client presents itself to people (on the consent page and error pages).
+#[derive(Args, Debug)]
+pub struct Presentation {
+    /// The name people see instead of the client id (at most 100 characters); '' removes it.
+    #[arg(long = "name")]
+    pub client_name: Option<String>,
+    /// A logo shown on the consent page: https (http only on localhost); '' removes it.
+    #[arg(long)]
+    pub logo_uri: Option<String>,
+    /// The client's privacy policy, linked from the consent page: https (http only on localhost); '' removes it.
+    #[arg(long)]
+    pub policy_uri: Option<String>,
+    /// The client's terms of service, linked from the consent page: https (http only on localhost); '' removes it.
+    #[arg(long)]
+    pub tos_uri: Option<String>,
 }
 
 impl UpdateClient {
-    fn changes(self) -> RedirectChanges {
+    fn changes(self) -> ClientChanges {
         let list = |given: Vec<String>, clear: bool| (clear || !given.is_empty()).then_some(given);
-        RedirectChanges {
+        let Presentation {
+            client_name,
+            logo_uri,
+            policy_uri,
+            tos_uri,
+        } = self.presentation;
+        ClientChanges {
             redirect_uris: list(self.redirect_uris, self.clear_redirect_uris),
             post_logout_redirect_uris: list(self.post_logout_redirect_uris, self.clear_post_logout_redirect_uris),
+            client_name: client_name.map(Some),
+            logo_uri: logo_uri.map(Some),
+            policy_uri: policy_uri.map(Some),
+            tos_uri: tos_uri.map(Some),
         }
     }
 }
@@ -96,6 +126,8 @@ pub struct AddClient {
     /// administrator's or helpdesk agent's own access token call the admin API.
     #[arg(long = "allow-scope")]
     pub extra_scopes: Vec<String>,
+    #[command(flatten)]
+    pub presentation: Presentation,
 }
 
 fn or_none(list: &[String]) -> String {
@@ -133,6 +165,10 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
                     min_acr: args.min_acr,
                     service_role: args.service_role,
                     extra_scopes: args.extra_scopes,
+                    client_name: args.presentation.client_name,
+                    logo_uri: args.presentation.logo_uri,
+                    policy_uri: args.presentation.policy_uri,
+                    tos_uri: args.presentation.tos_uri,
                 },
             )
             .await?;
@@ -144,6 +180,7 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
                 json,
                 &json!({
                     "client_id": client.client_id, "client_secret": secret, "service_role": client.service_role,
+                    "client_name": client.client_name,
                 }),
                 &text,
             );
@@ -190,9 +227,14 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
                 json,
                 &serde_json::to_value(&client)?,
                 &format!(
-                    "Updated {client_id}: redirect URIs {}; post-logout redirect URIs {}.",
+                    "Updated {client_id}: redirect URIs {}; post-logout redirect URIs {}; name {}; logo {}; \
+                     policy {}; terms {}.",
                     or_none(&client.redirect_uris),
-                    or_none(&client.post_logout_redirect_uris)
+                    or_none(&client.post_logout_redirect_uris),
+                    client.client_name.as_deref().unwrap_or("none"),
+                    client.logo_uri.as_deref().unwrap_or("none"),
+                    client.policy_uri.as_deref().unwrap_or("none"),
+                    client.tos_uri.as_deref().unwrap_or("none"),
                 ),
             );
         }

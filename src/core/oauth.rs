@@ -60,20 +60,35 @@ pub struct Client {
     pub service_role: Option<ServiceRole>,
     /// Scopes beyond OpenID's the client may ask for on a person's behalf ([`ADMIN_SCOPE`] only, today).
     pub extra_scopes: Vec<String>,
+    /// How the client presents itself to people on the consent and error pages (OIDC Dynamic Client
+    /// Registration's names): a display name, a logo, its privacy policy and its terms of service.
+    pub client_name: Option<String>,
+    pub logo_uri: Option<String>,
+    pub policy_uri: Option<String>,
+    pub tos_uri: Option<String>,
 }
 
-/// Where a client may send browsers back to: after sign-in, and after sign-out (each compared exactly).
+/// What an administrator may change on a registered client: where it may send browsers back to (after sign-in
+/// and after sign-out, each compared exactly) and how it presents itself.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct ClientRedirects {
+pub struct ClientSettings {
     pub redirect_uris: Vec<String>,
     pub post_logout_redirect_uris: Vec<String>,
+    pub client_name: Option<String>,
+    pub logo_uri: Option<String>,
+    pub policy_uri: Option<String>,
+    pub tos_uri: Option<String>,
 }
 
 impl Client {
-    pub fn redirects(&self) -> ClientRedirects {
-        ClientRedirects {
+    pub fn settings(&self) -> ClientSettings {
+        ClientSettings {
             redirect_uris: self.redirect_uris.clone(),
             post_logout_redirect_uris: self.post_logout_redirect_uris.clone(),
+            client_name: self.client_name.clone(),
+            logo_uri: self.logo_uri.clone(),
+            policy_uri: self.policy_uri.clone(),
+            tos_uri: self.tos_uri.clone(),
         }
     }
 }

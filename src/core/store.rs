@@ -19,7 +19,7 @@ use super::factors::oath_token::token::HardwareToken;
 use super::factors::{Factor, FactorKind};
 use super::model::{OneTimeToken, Role, Session, TokenPurpose, User, UserStatus};
 use super::oauth::{
-    Client, ClientRedirects, CodeGrant, DeviceAuthorization, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse,
+    Client, ClientSettings, CodeGrant, DeviceAuthorization, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse,
     SigningKey,
 };
 use super::policy::RolePolicy;
@@ -249,13 +249,14 @@ pub trait OidcStore: Send + Sync {
     async fn list_clients(&self) -> Result<Vec<Client>>;
     async fn delete_client(&self, client_id: &str) -> Result<bool>;
     async fn set_client_secret(&self, client_id: &str, secret_hash: &str) -> Result<bool>;
-    /// Replaces a client's redirect URIs and post-logout redirect URIs if they are still `before` (one conditional
-    /// `UPDATE`, so of two concurrent changes one wins and the other learns it); false otherwise.
-    async fn set_client_redirects(
+    /// Replaces a client's redirect URIs, post-logout redirect URIs and presentation (name, logo, policy and terms
+    /// addresses) if they are all still `before` (one conditional `UPDATE`, so of two concurrent changes one wins
+    /// and the other learns it); false otherwise.
+    async fn set_client_settings(
         &self,
         client_id: &str,
-        before: &ClientRedirects,
-        after: &ClientRedirects,
+        before: &ClientSettings,
+        after: &ClientSettings,
     ) -> Result<bool>;
     /// Every key (the caller works out which are active or published).
     async fn signing_keys(&self) -> Result<Vec<SigningKey>>;

@@ -6,13 +6,20 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, Next};
 
+/// The Content-Security-Policy of every answer; `img_origins` are origins images may come from besides our own.
+/// A page that shows an image from elsewhere (the consent page's client logo) sends its own header with that
+/// origin added: `DefaultHeaders` leaves a header the handler set alone.
+pub fn content_security_policy(img_origins: &[&str]) -> String {
+    let extra: String = img_origins.iter().map(|o| format!(" {o}")).collect();
+    format!(
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:{extra}; \
+         frame-ancestors 'none'; base-uri 'none'"
+    )
+}
+
 /// `logo_origin`: where a configured brand logo is loaded from, which images may then come from too.
 pub fn security_headers(https: bool, logo_origin: Option<&str>) -> DefaultHeaders {
-    let csp = format!(
-        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:{}; \
-         frame-ancestors 'none'; base-uri 'none'",
-        logo_origin.map(|o| format!(" {o}")).unwrap_or_default()
-    );
+    let csp = content_security_policy(logo_origin.as_slice());
     let mut headers = DefaultHeaders::new()
         .add(("Content-Security-Policy", csp))
         .add(("X-Content-Type-Options", "nosniff"))

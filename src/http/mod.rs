@@ -31,7 +31,7 @@ use crate::core::store::Store;
 use crate::core::throttle::Policy;
 use signout::SignOutStep;
 
-pub use middleware::{request_id_header, security_headers};
+pub use middleware::{content_security_policy, request_id_header, security_headers};
 pub use read_deadline::read_deadline;
 
 /// Everything a request handler may use. Shared, immutable; per-request state lives in the database.

@@ -81,12 +81,29 @@ pub fn page(status: StatusCode, template: &str, ctx: &Context) -> HttpResponse {
 /// An error page. `message` is in the page's language already, or an English text of the core's, which is
 /// translated here when the catalogue has it.
 pub fn error_page(status: StatusCode, message: &str) -> HttpResponse {
+    error_page_with(status, message, ErrorDetail::default())
+}
+
+/// What an error page may say beside its message, each in the page's language: the party concerned (a sentence
+/// naming the application), an address that was refused (shown as text, never as a link), and what to do.
+#[derive(Debug, Default)]
+pub struct ErrorDetail {
+    pub party: Option<String>,
+    pub refused_address: Option<String>,
+    pub hint: Option<String>,
+}
+
+/// An error page with more to say than its message.
+pub fn error_page_with(status: StatusCode, message: &str, detail: ErrorDetail) -> HttpResponse {
     let message = crate::i18n::core_text(message);
     let message = message.as_str();
     let mut ctx = context();
     ctx.insert("status", &status.as_u16());
     ctx.insert("reason", &status_reason(status));
     ctx.insert("message", message);
+    ctx.insert("party", &detail.party);
+    ctx.insert("refused_address", &detail.refused_address);
+    ctx.insert("hint", &detail.hint);
     page(status, "error.html", &ctx)
 }
 

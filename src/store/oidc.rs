@@ -9,8 +9,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use super::appender::Row;
 use super::{SeaStore, db_error, grants};
 use crate::core::oauth::{
-    AuthMethod, Client, ClientRedirects, CodeGrant, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse,
-    ServiceRole, SigningKey,
+    AuthMethod, Client, ClientSettings, CodeGrant, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, ServiceRole,
+    SigningKey,
 };
 use crate::core::store::{Consent, ConsentRevocation, IssuedToken, LiveGrant, NewRefreshToken, OidcStore};
 use crate::core::{Error, Result};
@@ -42,6 +42,10 @@ fn to_client(m: oauth_client::Model) -> Result<Client> {
         min_acr: m.min_acr,
         service_role: m.service_role.as_deref().and_then(ServiceRole::parse),
         extra_scopes: m.extra_scopes.split_whitespace().map(str::to_string).collect(),
+        client_name: m.client_name,
+        logo_uri: m.logo_uri,
+        policy_uri: m.policy_uri,
+        tos_uri: m.tos_uri,
     })
 }
 
@@ -68,6 +72,10 @@ impl OidcStore for SeaStore {
             min_acr: Set(c.min_acr.clone()),
             service_role: Set(c.service_role.map(|r| r.as_str().to_string())),
             extra_scopes: Set(c.extra_scopes.join(" ")),
+            client_name: Set(c.client_name.clone()),
+            logo_uri: Set(c.logo_uri.clone()),
+            policy_uri: Set(c.policy_uri.clone()),
+            tos_uri: Set(c.tos_uri.clone()),
         }
         .insert(&self.db)
         .await
@@ -117,24 +125,35 @@ impl OidcStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    async fn set_client_redirects(
+    async fn set_client_settings(
         &self,
         client_id: &str,
-        before: &ClientRedirects,
-        after: &ClientRedirects,
+        before: &ClientSettings,
+        after: &ClientSettings,
     ) -> Result<bool> {
+        use oauth_client::Column;
+        // `= NULL` is never true: an absent value is matched with `IS NULL`.
+        let still = |column: Column, value: &Option<String>| match value {
+            Some(v) => column.eq(v.as_str()),
+            None => column.is_null(),
+        };
         let result = oauth_client::Entity::update_many()
+            .col_expr(Column::RedirectUris, Expr::value(json_text(&after.redirect_uris)?))
             .col_expr(
-                oauth_client::Column::RedirectUris,
-                Expr::value(json_text(&after.redirect_uris)?),
-            )
-            .col_expr(
-                oauth_client::Column::PostLogoutRedirectUris,
+                Column::PostLogoutRedirectUris,
                 Expr::value(json_text(&after.post_logout_redirect_uris)?),
             )
-            .filter(oauth_client::Column::ClientId.eq(client_id))
-            .filter(oauth_client::Column::RedirectUris.eq(json_text(&before.redirect_uris)?))
-            .filter(oauth_client::Column::PostLogoutRedirectUris.eq(json_text(&before.post_logout_redirect_uris)?))
+            .col_expr(Column::ClientName, Expr::value(after.client_name.clone()))
+            .col_expr(Column::LogoUri, Expr::value(after.logo_uri.clone()))
+            .col_expr(Column::PolicyUri, Expr::value(after.policy_uri.clone()))
+            .col_expr(Column::TosUri, Expr::value(after.tos_uri.clone()))
+            .filter(Column::ClientId.eq(client_id))
+            .filter(Column::RedirectUris.eq(json_text(&before.redirect_uris)?))
+            .filter(Column::PostLogoutRedirectUris.eq(json_text(&before.post_logout_redirect_uris)?))
+            .filter(still(Column::ClientName, &before.client_name))
+            .filter(still(Column::LogoUri, &before.logo_uri))
+            .filter(still(Column::PolicyUri, &before.policy_uri))
+            .filter(still(Column::TosUri, &before.tos_uri))
             .exec(&self.db)
             .await
             .map_err(db_error)?;

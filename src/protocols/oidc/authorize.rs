@@ -42,12 +42,33 @@ pub struct AuthorizeParams {
 #[derive(Debug)]
 pub enum Rejection {
     /// Shown on Gatehouse's own error page: the client or its redirect URI cannot be trusted with a redirect.
-    Page(String),
+    Page(PageRefusal),
     /// Sent to the validated redirect URI.
     Redirect(ErrorRedirect),
     /// The request could not be judged (e.g. the store is unavailable): answered by the one domain-error mapping
     /// (`503` with `Retry-After` for an outage), never as a verdict on the request.
     Failed(Error),
+}
+
+/// Why a request is refused on Gatehouse's own page, with what the page says about it: the client (its id and
+/// display name) and, for an unregistered redirect URI, the address as it came — shown, never followed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PageRefusal {
+    /// No `client_id`, or one longer than any client id.
+    NoClient,
+    /// A `client_id` no registered client has.
+    UnknownClient { client_id: String },
+    /// A registered client that gave no `redirect_uri`.
+    NoRedirect {
+        client_id: String,
+        client_name: Option<String>,
+    },
+    /// A `redirect_uri` the client has not registered (compared exactly).
+    UnregisteredRedirect {
+        client_id: String,
+        client_name: Option<String>,
+        redirect_uri: String,
+    },
 }
 
 #[derive(Debug)]
@@ -83,19 +104,24 @@ fn too_long(value: &Option<String>, max: usize) -> bool {
 pub async fn validate(store: &dyn Store, params: AuthorizeParams) -> std::result::Result<Validated, Rejection> {
     let client_id = params.client_id.clone().unwrap_or_default();
     if client_id.is_empty() || client_id.len() > 128 {
-        return Err(Rejection::Page("The request names no client.".into()));
+        return Err(Rejection::Page(PageRefusal::NoClient));
     }
     let Some(client) = store.client(&client_id).await? else {
-        return Err(Rejection::Page(
-            "The application that sent you here is not registered.".into(),
-        ));
+        return Err(Rejection::Page(PageRefusal::UnknownClient { client_id }));
     };
     // Exact string comparison with a registered URI: no prefix, no normalisation.
     let redirect_uri = params.redirect_uri.clone().unwrap_or_default();
     if !client.redirect_uris.contains(&redirect_uri) {
-        return Err(Rejection::Page(
-            "The address the application asked to return to is not registered for it.".into(),
-        ));
+        let client_name = client.client_name.clone();
+        return Err(Rejection::Page(if redirect_uri.is_empty() {
+            PageRefusal::NoRedirect { client_id, client_name }
+        } else {
+            PageRefusal::UnregisteredRedirect {
+                client_id,
+                client_name,
+                redirect_uri,
+            }
+        }));
     }
     let state = params.state.clone();
     let fail = |error: &'static str, description: &str| {

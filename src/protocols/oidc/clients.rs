@@ -1,12 +1,16 @@
 //! Registered relying parties. A confidential client's secret (256 random bits) is shown once and stored as a
 //! SHA-256 digest, compared in constant time; redirect URIs are absolute, without fragments, and https except on
-//! loopback hosts, at registration and at every later change. Each refusal starts with the name of the setting at
-//! fault (`redirect_uris: …`), which the admin API reports as the field.
+//! loopback hosts, at registration and at every later change. How a client presents itself to people (OIDC Dynamic
+//! Client Registration's `client_name`, `logo_uri`, `policy_uri`, `tos_uri`) is checked the same way: a name of at
+//! most 100 characters without control or text-direction characters, addresses that are https (http only on a
+//! loopback host), without user name or password, at most 2048 bytes. Each refusal starts with the name of the
+//! setting at fault (`redirect_uris: …`), which the admin API reports as the field; nothing is stored when any
+//! setting is refused.
 use chrono::{DateTime, Utc};
 use url::Url;
 
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
-use crate::core::oauth::{AuthMethod, Client, ClientRedirects, EXTRA_SCOPES, ServiceRole};
+use crate::core::oauth::{AuthMethod, Client, ClientSettings, EXTRA_SCOPES, ServiceRole};
 use crate::core::secrets::{constant_time_eq, random_token, token_digest};
 use crate::core::store::Store;
 use crate::core::{Error, Result};
@@ -31,6 +35,91 @@ pub struct NewClient {
     pub service_role: Option<String>,
     /// Scopes beyond OpenID's it may ask for on a person's behalf (`gatehouse:admin`).
     pub extra_scopes: Vec<String>,
+    /// The name people are shown instead of the client id; empty or `None`: none.
+    pub client_name: Option<String>,
+    /// A logo shown on the consent page.
+    pub logo_uri: Option<String>,
+    /// The client's privacy policy and terms of service, linked from the consent page.
+    pub policy_uri: Option<String>,
+    pub tos_uri: Option<String>,
+}
+
+/// The longest display name, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+/// The longest logo, policy or terms address, in bytes.
+pub const MAX_PAGE_URI_BYTES: usize = 2048;
+
+/// Characters that reorder text around them: a name holding them could read as another name.
+fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A display name: trimmed; empty is none.
+fn check_name(name: Option<&str>) -> Result<Option<String>> {
+    let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(Error::invalid(format!(
+            "client_name: A client's name has at most {MAX_NAME_CHARS} characters."
+        )));
+    }
+    if name.chars().any(|c| c.is_control() || is_direction_mark(c)) {
+        return Err(Error::invalid(
+            "client_name: A client's name cannot hold control characters (line breaks, tabs) or text-direction marks.",
+        ));
+    }
+    Ok(Some(name.to_string()))
+}
+
+/// A logo, policy or terms address for the setting `field`: trimmed, kept as given; empty is none.
+fn check_page_uri(field: &str, uri: Option<&str>) -> Result<Option<String>> {
+    let Some(uri) = uri.map(str::trim).filter(|u| !u.is_empty()) else {
+        return Ok(None);
+    };
+    let bad = || {
+        Error::invalid(format!(
+            "{field}: '{}' is not a usable address (absolute, https unless on localhost, no user name or password, \
+             at most {MAX_PAGE_URI_BYTES} bytes).",
+            crate::core::model::truncate(uri, 256)
+        ))
+    };
+    if uri.len() > MAX_PAGE_URI_BYTES {
+        return Err(bad());
+    }
+    let url = Url::parse(uri).map_err(|_| bad())?;
+    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    let scheme_ok = match url.scheme() {
+        "https" => url.host_str().is_some_and(|h| !h.is_empty()),
+        "http" => loopback,
+        _ => false,
+    };
+    if !scheme_ok || !url.username().is_empty() || url.password().is_some() {
+        return Err(bad());
+    }
+    Ok(Some(uri.to_string()))
+}
+
+/// The four presentation settings, each checked.
+struct Presentation {
+    client_name: Option<String>,
+    logo_uri: Option<String>,
+    policy_uri: Option<String>,
+    tos_uri: Option<String>,
+}
+
+fn check_presentation(
+    client_name: Option<&str>,
+    logo_uri: Option<&str>,
+    policy_uri: Option<&str>,
+    tos_uri: Option<&str>,
+) -> Result<Presentation> {
+    Ok(Presentation {
+        client_name: check_name(client_name)?,
+        logo_uri: check_page_uri("logo_uri", logo_uri)?,
+        policy_uri: check_page_uri("policy_uri", policy_uri)?,
+        tos_uri: check_page_uri("tos_uri", tos_uri)?,
+    })
 }
 
 /// A client's JWK Set: public asymmetric keys only (never `oct`, never private parts), at most 10.
@@ -104,10 +193,13 @@ pub async fn register(
             "client_id: A client id has 1 to 128 of a-z A-Z 0-9 - _ . :",
         ));
     }
-    let ClientRedirects {
-        redirect_uris,
-        post_logout_redirect_uris: post_logout,
-    } = check_redirects(&new.redirect_uris, &new.post_logout_redirect_uris)?;
+    let (redirect_uris, post_logout) = check_redirects(&new.redirect_uris, &new.post_logout_redirect_uris)?;
+    let presentation = check_presentation(
+        new.client_name.as_deref(),
+        new.logo_uri.as_deref(),
+        new.policy_uri.as_deref(),
+        new.tos_uri.as_deref(),
+    )?;
     let auth_method = match new.auth_method.as_deref() {
         Some(text) => AuthMethod::parse(text).ok_or_else(|| {
             Error::invalid(format!(
@@ -216,6 +308,10 @@ pub async fn register(
         min_acr: new.min_acr.clone(),
         service_role,
         extra_scopes,
+        client_name: presentation.client_name,
+        logo_uri: presentation.logo_uri,
+        policy_uri: presentation.policy_uri,
+        tos_uri: presentation.tos_uri,
     };
     store.insert_client(&client).await?;
     audit::record(
@@ -228,6 +324,7 @@ pub async fn register(
         serde_json::json!({
             "client_id": client.client_id, "grants": client.grants,
             "service_role": client.service_role, "extra_scopes": client.extra_scopes,
+            "client_name": client.client_name,
         }),
     )
     .await?;
@@ -235,7 +332,10 @@ pub async fn register(
 }
 
 /// Both redirect lists, each URI checked as at registration.
-fn check_redirects(redirect_uris: &[String], post_logout_redirect_uris: &[String]) -> Result<ClientRedirects> {
+fn check_redirects(
+    redirect_uris: &[String],
+    post_logout_redirect_uris: &[String],
+) -> Result<(Vec<String>, Vec<String>)> {
     let check = |field: &str, list: &[String]| {
         if list.len() > MAX_REDIRECT_URIS {
             return Err(Error::invalid(format!("{field}: at most {MAX_REDIRECT_URIS} URIs.")));
@@ -244,10 +344,10 @@ fn check_redirects(redirect_uris: &[String], post_logout_redirect_uris: &[String
             .map(|u| check_redirect(field, u))
             .collect::<Result<Vec<_>>>()
     };
-    Ok(ClientRedirects {
-        redirect_uris: check("redirect_uris", redirect_uris)?,
-        post_logout_redirect_uris: check("post_logout_redirect_uris", post_logout_redirect_uris)?,
-    })
+    Ok((
+        check("redirect_uris", redirect_uris)?,
+        check("post_logout_redirect_uris", post_logout_redirect_uris)?,
+    ))
 }
 
 /// Only the code flow redirects; a device-flow CLI or a service account has nowhere to be sent back to.
@@ -260,38 +360,62 @@ fn check_code_flow_redirects(grants: &[String], redirect_uris: &[String]) -> Res
     Ok(())
 }
 
-/// What `update` changes; `None` keeps the current list, an empty list clears it.
+/// What `update` changes. A list: `None` keeps the current one, an empty list clears it. A presentation setting:
+/// `None` keeps it, `Some(None)` or an empty text removes it.
 #[derive(Clone, Debug, Default)]
-pub struct RedirectChanges {
+pub struct ClientChanges {
     pub redirect_uris: Option<Vec<String>>,
     pub post_logout_redirect_uris: Option<Vec<String>>,
+    pub client_name: Option<Option<String>>,
+    pub logo_uri: Option<Option<String>>,
+    pub policy_uri: Option<Option<String>>,
+    pub tos_uri: Option<Option<String>>,
 }
 
-/// Changes a client's redirect URIs and post-logout redirect URIs, checked as at registration (a client with the
-/// authorization_code grant keeps at least one redirect URI). Audited (`client.updated`) with the lists before
-/// and after; nothing is stored or audited when nothing changes. Returns the client as it is now.
+/// Changes a client's redirect URIs, post-logout redirect URIs and presentation, checked as at registration (a
+/// client with the authorization_code grant keeps at least one redirect URI); all or nothing. Audited
+/// (`client.updated`) with the settings before and after; nothing is stored or audited when nothing changes.
+/// Returns the client as it is now.
 pub async fn update(
     store: &dyn Store,
     now: DateTime<Utc>,
     origin: &Origin,
     client_id: &str,
-    changes: RedirectChanges,
+    changes: ClientChanges,
 ) -> Result<Client> {
     let not_found = || Error::NotFound(format!("client '{}'", crate::core::model::truncate(client_id, 128)));
     let mut client = store.client(client_id).await?.ok_or_else(not_found)?;
-    let before = client.redirects();
-    let after = check_redirects(
+    let before = client.settings();
+    let (redirect_uris, post_logout_redirect_uris) = check_redirects(
         changes.redirect_uris.as_deref().unwrap_or(&before.redirect_uris),
         changes
             .post_logout_redirect_uris
             .as_deref()
             .unwrap_or(&before.post_logout_redirect_uris),
     )?;
-    check_code_flow_redirects(&client.grants, &after.redirect_uris)?;
+    check_code_flow_redirects(&client.grants, &redirect_uris)?;
+    let pick = |change: &Option<Option<String>>, current: &Option<String>| match change {
+        None => current.clone(),
+        Some(value) => value.clone(),
+    };
+    let presentation = check_presentation(
+        pick(&changes.client_name, &before.client_name).as_deref(),
+        pick(&changes.logo_uri, &before.logo_uri).as_deref(),
+        pick(&changes.policy_uri, &before.policy_uri).as_deref(),
+        pick(&changes.tos_uri, &before.tos_uri).as_deref(),
+    )?;
+    let after = ClientSettings {
+        redirect_uris,
+        post_logout_redirect_uris,
+        client_name: presentation.client_name,
+        logo_uri: presentation.logo_uri,
+        policy_uri: presentation.policy_uri,
+        tos_uri: presentation.tos_uri,
+    };
     if after == before {
         return Ok(client);
     }
-    if !store.set_client_redirects(client_id, &before, &after).await? {
+    if !store.set_client_settings(client_id, &before, &after).await? {
         return Err(match store.client(client_id).await? {
             None => not_found(),
             Some(_) => Error::Conflict(format!(
@@ -312,6 +436,10 @@ pub async fn update(
     .await?;
     client.redirect_uris = after.redirect_uris;
     client.post_logout_redirect_uris = after.post_logout_redirect_uris;
+    client.client_name = after.client_name;
+    client.logo_uri = after.logo_uri;
+    client.policy_uri = after.policy_uri;
+    client.tos_uri = after.tos_uri;
     Ok(client)
 }
 
@@ -358,4 +486,50 @@ pub fn secret_matches(client: &Client, secret: &str) -> bool {
         .secret_hash
         .as_deref()
         .is_some_and(|hash| constant_time_eq(hash.as_bytes(), token_digest(secret).as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_bounded_and_plain() {
+        assert_eq!(check_name(Some("  Wiki  ")).unwrap().as_deref(), Some("Wiki"));
+        assert_eq!(check_name(Some("   ")).unwrap(), None);
+        assert_eq!(check_name(None).unwrap(), None);
+        assert!(check_name(Some(&"é".repeat(MAX_NAME_CHARS))).is_ok());
+        assert!(check_name(Some(&"é".repeat(MAX_NAME_CHARS + 1))).is_err());
+        for bad in ["Wi\nki", "Wiki\u{7}", "Wiki\u{202e}ikiW", "a\u{2066}b"] {
+            let e = check_name(Some(bad)).unwrap_err().to_string();
+            assert!(e.starts_with("client_name: "), "{e}");
+        }
+    }
+
+    #[test]
+    fn page_addresses_are_https_or_local_http() {
+        for good in [
+            "https://wiki.example.com/logo.png",
+            "https://wiki.example.com:8443/privacy#data",
+            "http://localhost:8080/logo.svg",
+            "http://127.0.0.1/terms",
+            "http://[::1]:9/x",
+        ] {
+            assert_eq!(check_page_uri("logo_uri", Some(good)).unwrap().as_deref(), Some(good));
+        }
+        assert_eq!(check_page_uri("logo_uri", Some(" ")).unwrap(), None);
+        let long = format!("https://example.com/{}", "a".repeat(MAX_PAGE_URI_BYTES));
+        for bad in [
+            "http://wiki.example.com/logo.png",
+            "ftp://example.com/logo.png",
+            "javascript:alert(1)",
+            "data:image/png;base64,AAAA",
+            "/logo.png",
+            "https://user:pw@example.com/logo.png",
+            "https://user@example.com/logo.png",
+            long.as_str(),
+        ] {
+            let e = check_page_uri("tos_uri", Some(bad)).unwrap_err().to_string();
+            assert!(e.starts_with("tos_uri: "), "{bad}: {e}");
+        }
+    }
 }

@@ -173,16 +173,15 @@ pub enum CodeProblem {
 }
 
 impl CodeProblem {
-    pub fn message(self) -> &'static str {
-        match self {
-            CodeProblem::Malformed => "A code has 8 letters, like BCDF-GHJK. Check what your device shows.",
-            CodeProblem::Unknown => "That code is not valid. Check it against your device and try again.",
-            CodeProblem::Expired => "That code has expired. Start again on your device to get a new one.",
-            CodeProblem::AlreadyUsed => "That code has already been used. Start again on your device if you need to.",
-            CodeProblem::LevelTooLow => {
-                "This application needs a stronger sign-in than your account can provide here. Ask your administrator."
-            }
-        }
+    /// What the code page says about it, in the request's language.
+    pub fn message(self) -> String {
+        crate::i18n::t(match self {
+            CodeProblem::Malformed => "oidc-device-code-malformed",
+            CodeProblem::Unknown => "oidc-device-code-unknown",
+            CodeProblem::Expired => "oidc-device-code-expired",
+            CodeProblem::AlreadyUsed => "oidc-device-code-used",
+            CodeProblem::LevelTooLow => "oidc-device-level-too-low",
+        })
     }
 
     fn reason(self) -> &'static str {

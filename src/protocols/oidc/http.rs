@@ -8,7 +8,7 @@ use base64::Engine;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::authorize::{self, AuthorizeParams, Rejection, Validated};
+use super::authorize::{self, AuthorizeParams, PageRefusal, Rejection, Validated};
 use super::tokens::{self, Ctx, Presented, TokenError, TokenRequest};
 use super::{Provider, SCOPES, grants, issuer, keys, stepup, token_info};
 use crate::core::audit::Origin;
@@ -20,7 +20,9 @@ use crate::http::AppState;
 use crate::http::encode;
 use crate::http::error::WebError;
 use crate::http::form::{Form, Params, Query};
+use crate::http::signout;
 use crate::http::{csrf, pages, session};
+use crate::i18n;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/.well-known/openid-configuration", web::get().to(discovery))
@@ -29,6 +31,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/authorize", web::post().to(authorize))
         .route("/authorize/resume", web::get().to(resume))
         .route("/authorize/consent", web::post().to(consent))
+        .route("/authorize/switch", web::post().to(switch_account))
         .route("/token", web::post().to(token))
         .route("/revoke", web::post().to(revoke))
         .route("/introspect", web::post().to(introspect))
@@ -101,9 +104,66 @@ fn see_other(location: String) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((LOCATION, location)).finish()
 }
 
+/// How error pages and the consent page name a client: its display name with its id (so a name alone cannot pass
+/// for another application), or the id.
+pub(super) fn client_label(client_id: &str, client_name: Option<&str>) -> String {
+    match client_name {
+        Some(name) => i18n::t_args("errors-party-named", &[("name", name.into()), ("id", client_id.into())]),
+        None => client_id.to_string(),
+    }
+}
+
+/// The longest refused address an error page shows; the rest is cut with an ellipsis.
+const SHOWN_ADDRESS_CHARS: usize = 512;
+
+/// Gatehouse's own error page for a request that cannot be sent back to the client: it names the client and, for
+/// an unregistered redirect URI, shows the address as text (escaped by the template, never a link).
+fn refusal_page(refusal: PageRefusal) -> HttpResponse {
+    let party = |label: String| Some(i18n::t_args("errors-party", &[("party", label.into())]));
+    let (message, detail) = match refusal {
+        PageRefusal::NoClient => (i18n::t("oidc-error-no-client"), pages::ErrorDetail::default()),
+        PageRefusal::UnknownClient { client_id } => (
+            i18n::t("oidc-error-unknown-client"),
+            pages::ErrorDetail {
+                party: party(client_id),
+                hint: Some(i18n::t("oidc-error-hint")),
+                ..Default::default()
+            },
+        ),
+        PageRefusal::NoRedirect { client_id, client_name } => (
+            i18n::t("oidc-error-no-redirect"),
+            pages::ErrorDetail {
+                party: party(client_label(&client_id, client_name.as_deref())),
+                hint: Some(i18n::t("oidc-error-hint")),
+                ..Default::default()
+            },
+        ),
+        PageRefusal::UnregisteredRedirect {
+            client_id,
+            client_name,
+            redirect_uri,
+        } => {
+            let label = client_label(&client_id, client_name.as_deref());
+            let mut shown: String = redirect_uri.chars().take(SHOWN_ADDRESS_CHARS).collect();
+            if shown.len() < redirect_uri.len() {
+                shown.push('…');
+            }
+            (
+                i18n::t_args("oidc-error-redirect-unregistered", &[("client", label.clone().into())]),
+                pages::ErrorDetail {
+                    party: party(label),
+                    refused_address: Some(shown),
+                    hint: Some(i18n::t("oidc-error-redirect-hint")),
+                },
+            )
+        }
+    };
+    pages::error_page_with(StatusCode::BAD_REQUEST, &message, detail)
+}
+
 fn rejection(state: &AppState, rejection: Rejection) -> HttpResponse {
     match rejection {
-        Rejection::Page(message) => pages::error_page(StatusCode::BAD_REQUEST, &message),
+        Rejection::Page(refusal) => refusal_page(refusal),
         Rejection::Redirect(e) => see_other(authorize::error_url(&issuer(&state.config.public_url), &e)),
         Rejection::Failed(e) => actix_web::ResponseError::error_response(&WebError::Core(e)),
     }
@@ -161,10 +221,7 @@ async fn load(
 ) -> Result<(Result<Validated, Rejection>, chrono::DateTime<chrono::Utc>), WebError> {
     let found = state.store.authorization_request(id, state.clock.now()).await?;
     let Some((_, params, requested_at)) = found else {
-        return Err(crate::core::Error::invalid(
-            "This sign-in request has expired. Go back to the application and start again.",
-        )
-        .into());
+        return Err(WebError::BadRequest(i18n::t("oidc-error-request-expired")));
     };
     let params: AuthorizeParams =
         serde_json::from_str(&params).map_err(|e| crate::core::Error::Internal(e.to_string()))?;
@@ -269,13 +326,7 @@ async fn proceed(
             encode(assessment.level()),
             encode(&resume)
         ))),
-        NextStep::Consent => {
-            let mut ctx = pages::context();
-            ctx.insert("request", id);
-            ctx.insert("client_id", &request.client.client_id);
-            ctx.insert("scopes", &request.scope.split_whitespace().collect::<Vec<_>>());
-            Ok(pages::with_csrf(req, state, StatusCode::OK, "oidc/consent.html", ctx))
-        }
+        NextStep::Consent => Ok(consent_page(req, state, id, request, user)),
         NextStep::Refuse(refusal) => {
             let (code, description) = match refusal {
                 Refusal::LevelUnreachable => (
@@ -301,6 +352,54 @@ async fn proceed(
             Ok(see_other(location))
         }
     }
+}
+
+/// The consent page: who asks (name, id, logo, policy and terms links), what for, and who is signed in — with
+/// "Not you?" to sign out and come back to the same request as someone else.
+///
+/// A client's logo comes from its own host, which the site-wide Content-Security-Policy does not allow; this page
+/// alone is answered with a policy that also allows images from that one origin (nothing else is widened). The
+/// image is loaded without a referrer.
+fn consent_page(req: &HttpRequest, state: &AppState, id: &str, request: &Validated, user: &User) -> HttpResponse {
+    let client = &request.client;
+    let logo = client
+        .logo_uri
+        .as_deref()
+        .and_then(|uri| url::Url::parse(uri).ok())
+        .filter(|url| url.origin().is_tuple())
+        .map(|url| (url.to_string(), url.origin().ascii_serialization()));
+    let mut ctx = pages::context();
+    ctx.insert("request", id);
+    ctx.insert("client_id", &client.client_id);
+    ctx.insert(
+        "client",
+        &json!({
+            "id": client.client_id,
+            "label": client_label(&client.client_id, client.client_name.as_deref()),
+            "logo_uri": logo.as_ref().map(|(uri, _)| uri),
+            "policy_uri": client.policy_uri,
+            "tos_uri": client.tos_uri,
+        }),
+    );
+    ctx.insert(
+        "account",
+        // A display name that only repeats the username is said once.
+        &json!({ "id": user.id, "username": user.username,
+            "display_name": Some(user.display_name.trim()).filter(|n| !n.is_empty() && *n != user.username) }),
+    );
+    ctx.insert("scopes", &request.scope.split_whitespace().collect::<Vec<_>>());
+    let mut response = pages::with_csrf(req, state, StatusCode::OK, "oidc/consent.html", ctx);
+    if let Some((_, origin)) = &logo {
+        let brand = crate::http::brand::Brand::logo_origin(&state.config);
+        let mut origins: Vec<&str> = brand.as_deref().into_iter().collect();
+        origins.push(origin);
+        if let Ok(value) = header::HeaderValue::from_str(&crate::http::content_security_policy(&origins)) {
+            response
+                .headers_mut()
+                .insert(header::HeaderName::from_static("content-security-policy"), value);
+        }
+    }
+    response
 }
 
 #[derive(Deserialize)]
@@ -346,6 +445,40 @@ async fn consent(
     let mut request = request;
     request.prompt_consent = false;
     proceed(&req, &state, &op, &form.request, &request, requested_at).await
+}
+
+#[derive(Deserialize)]
+struct SwitchForm {
+    csrf: Option<String>,
+    request: String,
+}
+
+/// "Not you?" on the consent page: signs the browser out (server-side, every protocol told, as `/logout` does)
+/// and sends it to sign in, then back to the same authorization request. The request is checked first: an
+/// expired one signs nobody out.
+async fn switch_account(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<SwitchForm>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.csrf.as_deref())?;
+    let (validated, _) = load(&state, &form.request).await?;
+    if let Err(r) = validated {
+        return Ok(rejection(&state, r));
+    }
+    let resume = format!("/authorize/resume?request={}", encode(&form.request));
+    let sign_in = format!("/login?return_to={}", encode(&resume));
+    if let Some((session, user)) = session::current(&req, &state).await? {
+        signout::end(&req, &state, &session, &user).await?;
+        // Out of the parties that need the browser first (SAML front-channel), ending at the sign-in page.
+        if let Some(hop) = signout::browser_hop(&req, &state, &session, &user, Some(sign_in.clone())).await? {
+            return Ok(hop);
+        }
+    }
+    Ok(HttpResponse::SeeOther()
+        .insert_header((LOCATION, sign_in))
+        .cookie(session::clear_session_cookie(&state))
+        .finish())
 }
 
 pub(super) fn token_error(e: TokenError) -> HttpResponse {

@@ -77,14 +77,14 @@ fn code_form(
 }
 
 fn problem_page(req: &HttpRequest, state: &AppState, typed: &str, problem: CodeProblem) -> HttpResponse {
-    code_form(req, state, StatusCode::BAD_REQUEST, typed, Some(problem.message()))
+    code_form(req, state, StatusCode::BAD_REQUEST, typed, Some(&problem.message()))
 }
 
 /// The answer when the look-up itself was refused (too many wrong codes) or failed.
 fn refused(req: &HttpRequest, state: &AppState, typed: &str, error: Error) -> Result<HttpResponse, WebError> {
     match error {
         e @ Error::TooManyAttempts { .. } => {
-            let page = code_form(req, state, status_of(&e), typed, Some(&e.to_string()));
+            let page = code_form(req, state, status_of(&e), typed, Some(&crate::i18n::describe(&e)));
             Ok(with_retry_after(page, &e))
         }
         other => Err(other.into()),
@@ -115,7 +115,7 @@ async fn show(
             &state,
             StatusCode::BAD_REQUEST,
             typed,
-            Some(CodeProblem::Malformed.message()),
+            Some(&CodeProblem::Malformed.message()),
         ),
     })
 }
@@ -189,6 +189,10 @@ fn confirmation(req: &HttpRequest, state: &AppState, pending: &Pending) -> HttpR
     let mut ctx = pages::context();
     ctx.insert("user_code", &pending.user_code);
     ctx.insert("client_id", &pending.client.client_id);
+    ctx.insert(
+        "client_label",
+        &super::http::client_label(&pending.client.client_id, pending.client.client_name.as_deref()),
+    );
     ctx.insert("scopes", &pending.scope.split_whitespace().collect::<Vec<_>>());
     pages::with_csrf(req, state, StatusCode::OK, "oidc/device_confirm.html", ctx)
 }
@@ -209,7 +213,7 @@ async fn decide(
     let decision = match form.decision.as_deref() {
         Some("allow") => Decision::Allow,
         Some("deny") => Decision::Deny,
-        _ => return Err(WebError::BadRequest("Choose Allow or Deny.".into())),
+        _ => return Err(WebError::BadRequest(crate::i18n::t("oidc-device-choose"))),
     };
     let Some((session, user)) = session::current(&req, &state).await? else {
         return Ok(to_login(form.user_code.as_deref()));
@@ -231,6 +235,10 @@ async fn decide(
             let mut ctx = pages::context();
             ctx.insert("approved", &(decision == Decision::Allow));
             ctx.insert("client_id", &pending.client.client_id);
+            ctx.insert(
+                "client_label",
+                &super::http::client_label(&pending.client.client_id, pending.client.client_name.as_deref()),
+            );
             Ok(pages::page(StatusCode::OK, "oidc/device_done.html", &ctx))
         }
         Ok(Err(problem)) => Ok(problem_page(&req, &state, &typed, problem)),

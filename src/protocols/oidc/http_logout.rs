@@ -48,8 +48,8 @@ async fn checked(
     let iss = issuer(&state.config.public_url);
     let origin = session::origin(req);
     Ok(logout::check(&ctx(state, op, &iss, &origin), params)
-        .await
-        .map_err(|message| pages::error_page(StatusCode::BAD_REQUEST, &message)))
+        .await?
+        .map_err(|message| pages::error_page(StatusCode::BAD_REQUEST, &message.shown())))
 }
 
 /// Where the user lands once signed out: the validated `post_logout_redirect_uri`, or our own page.

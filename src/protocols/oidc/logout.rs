@@ -23,6 +23,7 @@ use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::oauth::Client;
 use crate::core::secrets::random_token;
 use crate::core::signin::sessions::SessionLimits;
+use crate::protocols::message::Message;
 
 pub const BACKCHANNEL_EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
 /// A logout token is valid this long (it is delivered at once).
@@ -49,8 +50,12 @@ pub struct EndSession {
     pub redirect: Option<String>,
 }
 
-/// Checks an end-session request; `Err` carries a message for our own error page.
-pub async fn check(ctx: &Ctx<'_>, params: &EndSessionParams) -> std::result::Result<EndSession, String> {
+/// Checks an end-session request; the inner `Err` is what our own error page says (the outer one: the request
+/// could not be judged, e.g. the store is unavailable).
+pub async fn check(
+    ctx: &Ctx<'_>,
+    params: &EndSessionParams,
+) -> crate::core::Result<std::result::Result<EndSession, Message>> {
     let too_long = [
         &params.id_token_hint,
         &params.post_logout_redirect_uri,
@@ -60,18 +65,17 @@ pub async fn check(ctx: &Ctx<'_>, params: &EndSessionParams) -> std::result::Res
     .iter()
     .any(|v| v.as_ref().is_some_and(|v| v.len() > 8192));
     if too_long {
-        return Err("A parameter is too long.".into());
+        return Ok(Err("oidc-logout-too-long".into()));
     }
     let mut client_id = params.client_id.clone();
     let mut hint = None;
     if let Some(token) = &params.id_token_hint {
-        let claims = hint_claims(ctx, token).await.map_err(|e| e.to_string())?;
-        let Some(claims) = claims else {
-            return Err("The id_token_hint is not an ID token this provider issued.".into());
+        let Some(claims) = hint_claims(ctx, token).await? else {
+            return Ok(Err("oidc-logout-bad-hint".into()));
         };
         let aud = claims["aud"].as_str().map(str::to_string);
         if client_id.is_some() && client_id != aud {
-            return Err("client_id does not match the id_token_hint.".into());
+            return Ok(Err("oidc-logout-client-mismatch".into()));
         }
         client_id = aud;
         hint = Some((
@@ -83,11 +87,11 @@ pub async fn check(ctx: &Ctx<'_>, params: &EndSessionParams) -> std::result::Res
         None => None,
         Some(uri) => {
             let client = match &client_id {
-                Some(id) => ctx.store.client(id).await.map_err(|e| e.to_string())?,
+                Some(id) => ctx.store.client(id).await?,
                 None => None,
             };
             let Some(_) = client.filter(|c| c.post_logout_redirect_uris.contains(uri)) else {
-                return Err("The address to return to after signing out is not registered for the application.".into());
+                return Ok(Err("oidc-logout-unregistered".into()));
             };
             Some(super::authorize::response_url(
                 uri,
@@ -95,7 +99,7 @@ pub async fn check(ctx: &Ctx<'_>, params: &EndSessionParams) -> std::result::Res
             ))
         }
     };
-    Ok(EndSession { hint, redirect })
+    Ok(Ok(EndSession { hint, redirect }))
 }
 
 /// The claims of an ID token we issued (signature and issuer; expired hints are fine: they only identify).

@@ -49,7 +49,7 @@ pub struct Requested {
 }
 
 /// Reads `samlp:RequestedAuthnContext` from a verified AuthnRequest's root; `Err` for an unknown Comparison.
-pub fn read(root: &Node) -> Result<Option<Requested>, String> {
+pub fn read(root: &Node) -> Result<Option<Requested>, &'static str> {
     let Some(element) = xml::children(root, NS_PROTOCOL, "RequestedAuthnContext").next() else {
         return Ok(None);
     };
@@ -58,7 +58,7 @@ pub fn read(root: &Node) -> Result<Option<Requested>, String> {
         "minimum" => Comparison::Minimum,
         "better" => Comparison::Better,
         "maximum" => Comparison::Maximum,
-        _ => return Err("The RequestedAuthnContext's Comparison is not exact, minimum, better or maximum.".into()),
+        _ => return Err("saml-error-comparison"),
     };
     Ok(Some(Requested {
         comparison,

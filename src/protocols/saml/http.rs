@@ -41,6 +41,7 @@ use crate::http::encode;
 use crate::http::error::WebError;
 use crate::http::form::{Form, Query};
 use crate::http::{pages, session};
+use crate::protocols::message::Message;
 
 /// How long a request waits for the user to sign in.
 pub const REQUEST_LIFETIME: Duration = Duration::minutes(15);
@@ -115,7 +116,7 @@ async fn sso_post(
 ) -> Result<HttpResponse, WebError> {
     let incoming = match form.saml_request.as_deref() {
         None => Err(Rejection {
-            message: "The request carries no SAMLRequest.".into(),
+            message: "saml-error-no-request".into(),
             sp: None,
         }),
         Some(encoded) => request::decode_post(encoded).map(|xml| Incoming {
@@ -147,17 +148,46 @@ async fn audit_sso(
     .await
 }
 
-/// A refused request: audited, and shown on Gatehouse's error page — nothing is sent anywhere.
+/// A refused request: audited (in English), and shown on Gatehouse's error page — nothing is sent anywhere.
 async fn refuse(req: &HttpRequest, state: &AppState, rejection: Rejection) -> Result<HttpResponse, WebError> {
     audit_sso(
         state,
         &session::origin(req),
         Outcome::Denied,
         None,
-        json!({ "sp": rejection.sp, "reason": rejection.message }),
+        json!({ "sp": rejection.sp, "reason": rejection.message.english() }),
     )
     .await?;
-    Ok(pages::error_page(StatusCode::BAD_REQUEST, &rejection.message))
+    refusal_page(state, &rejection).await
+}
+
+/// The error page of a refused SAML message, in the page's language, naming the registered SP it came from (its
+/// display name from its metadata, and its entity ID).
+pub(super) async fn refusal_page(state: &AppState, rejection: &Rejection) -> Result<HttpResponse, WebError> {
+    let sp = match &rejection.sp {
+        Some(entity_id) => state.store.sp(entity_id).await?,
+        None => None,
+    };
+    let party = sp.map(|sp| {
+        let lang = crate::i18n::current().code();
+        let name = match sps::display_name(&sp.metadata, lang) {
+            Some(name) => crate::i18n::t_args(
+                "errors-party-named",
+                &[("name", name.into()), ("id", sp.entity_id.clone().into())],
+            ),
+            None => sp.entity_id.clone(),
+        };
+        crate::i18n::t_args("errors-party", &[("party", name.into())])
+    });
+    let detail = pages::ErrorDetail {
+        party,
+        ..Default::default()
+    };
+    Ok(pages::error_page_with(
+        StatusCode::BAD_REQUEST,
+        &rejection.message.shown(),
+        detail,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -184,7 +214,7 @@ async fn sso_init(
 
 async fn idp_initiated(state: &AppState, query: InitQuery) -> std::result::Result<Validated, Rejection> {
     let unknown = || Rejection {
-        message: "This application is not registered for sign-in started at Gatehouse.".into(),
+        message: "saml-error-idp-initiated-unknown".into(),
         sp: None,
     };
     if query.sp.len() > 1024 {
@@ -193,23 +223,21 @@ async fn idp_initiated(state: &AppState, query: InitQuery) -> std::result::Resul
     let Some(sp) = state.store.sp(&query.sp).await? else {
         return Err(unknown());
     };
-    let denied = |message: &str| Rejection {
-        message: message.into(),
+    let denied = |message: Message| Rejection {
+        message,
         sp: Some(sp.entity_id.clone()),
     };
     if !sp.allow_idp_initiated {
-        return Err(denied(
-            "This application does not accept sign-in started at Gatehouse: start at the application instead.",
-        ));
+        return Err(denied("saml-error-idp-initiated-refused".into()));
     }
     if query
         .relay_state
         .as_ref()
         .is_some_and(|r| r.len() > request::MAX_RELAY_STATE_BYTES)
     {
-        return Err(denied("The RelayState is too long."));
+        return Err(denied("saml-error-relay-state-too-long".into()));
     }
-    let acs = request::default_acs(&sp).map_err(|r| denied(&r.message))?;
+    let acs = request::default_acs(&sp).map_err(|r| denied(r.message))?;
     Ok(Validated {
         id: None,
         sp_entity_id: sp.entity_id.clone(),
@@ -315,7 +343,7 @@ async fn resume(
     let Some((request, requested_at)) = load(&state, &query.request).await? else {
         return Ok(pages::error_page(
             StatusCode::BAD_REQUEST,
-            "This sign-in request has expired or was answered already. Go back to the application and start again.",
+            &crate::i18n::t("saml-error-request-expired"),
         ));
     };
     let Some(sp) = state.store.sp(&request.sp_entity_id).await? else {
@@ -323,7 +351,7 @@ async fn resume(
             &req,
             &state,
             Rejection {
-                message: "The service provider that sent you here is no longer registered.".into(),
+                message: "saml-error-sp-gone".into(),
                 sp: Some(request.sp_entity_id.clone()),
             },
         )
@@ -492,10 +520,7 @@ async fn resume(
 }
 
 fn answered() -> HttpResponse {
-    pages::error_page(
-        StatusCode::BAD_REQUEST,
-        "This sign-in request was answered already. Go back to the application and start again.",
-    )
+    pages::error_page(StatusCode::BAD_REQUEST, &crate::i18n::t("saml-error-request-answered"))
 }
 
 /// The auto-submitting form that carries the Response to the ACS.

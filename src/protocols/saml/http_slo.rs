@@ -101,10 +101,10 @@ async fn refuse(req: &HttpRequest, state: &AppState, rejection: Rejection) -> Re
         req,
         Outcome::Denied,
         None,
-        json!({ "sp": rejection.sp, "reason": rejection.message }),
+        json!({ "sp": rejection.sp, "reason": rejection.message.english() }),
     )
     .await?;
-    Ok(pages::error_page(StatusCode::BAD_REQUEST, &rejection.message))
+    super::http::refusal_page(state, &rejection).await
 }
 
 /// HTTP-Redirect: a LogoutRequest or a LogoutResponse, read from the raw query string.
@@ -152,7 +152,7 @@ async fn slo_post(
         (None, Some(response)) => on_response(&req, &state, &idp, incoming(response)).await,
         _ => Ok(pages::error_page(
             StatusCode::BAD_REQUEST,
-            "The request must carry exactly one of SAMLRequest and SAMLResponse.",
+            &crate::i18n::t("saml-error-request-or-response"),
         )),
     }
 }
@@ -185,7 +185,7 @@ async fn on_request(
     };
     if slo::endpoint(&request.sp, request.binding).is_none() {
         let rejection = Rejection {
-            message: "The service provider has no SingleLogoutService in its registered metadata.".into(),
+            message: "saml-error-no-slo-service".into(),
             sp: Some(request.sp.entity_id.clone()),
         };
         return refuse(req, state, rejection).await;
@@ -255,12 +255,7 @@ async fn on_response(
         Ok(response) => response,
         Err(rejection) => return refuse(req, state, rejection).await,
     };
-    let expired = || {
-        pages::error_page(
-            StatusCode::BAD_REQUEST,
-            "This sign-out has expired or was completed already.",
-        )
-    };
+    let expired = || pages::error_page(StatusCode::BAD_REQUEST, &crate::i18n::t("saml-error-logout-expired"));
     let chain = match state.store.saml_request(&response.in_response_to, now).await? {
         Some((_, params, _)) => serde_json::from_str::<Chain>(&params).ok(),
         None => None,
@@ -270,7 +265,7 @@ async fn on_response(
     };
     if chain.waiting_for != response.sp_entity_id {
         let rejection = Rejection {
-            message: "This logout response is not from the service provider the request was sent to.".into(),
+            message: "saml-error-logout-response-wrong-sp".into(),
             sp: Some(response.sp_entity_id),
         };
         return refuse(req, state, rejection).await;
@@ -398,7 +393,10 @@ async fn finish_chain(state: &AppState, idp: &IdentityProvider, finish: &Finish,
             let Some(endpoint) = sp.as_ref().and_then(|sp| slo::endpoint(sp, *binding)) else {
                 return Ok(pages::error_page(
                     StatusCode::BAD_REQUEST,
-                    "You are signed out of Gatehouse, but the application has no registered address to return to.",
+                    &crate::i18n::t_args(
+                        "saml-error-logout-nowhere",
+                        &[("product", crate::http::brand::current().name.clone().into())],
+                    ),
                 ));
             };
             let location = endpoint.response_location.as_deref().unwrap_or(&endpoint.location);

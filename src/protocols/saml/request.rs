@@ -28,6 +28,7 @@ use super::context::{self, Requested};
 use super::xml::{self, Allow, NS_ASSERTION, NS_DSIG, NS_PROTOCOL};
 use crate::core::saml::{AcsEndpoint, NameIdFormat, ServiceProvider};
 use crate::core::store::Store;
+use crate::protocols::message::Message;
 
 /// Largest encoded `SAMLRequest` (base64 text) accepted.
 pub const MAX_ENCODED_BYTES: usize = 48 * 1024;
@@ -60,15 +61,15 @@ const DIGEST_ALGORITHMS: [&str; 3] = [
 const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
 const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 
-/// A request that cannot be answered at any ACS: shown on Gatehouse's error page (and audited with the SP, when
-/// the Issuer named a registered one).
+/// A request that cannot be answered at any ACS: shown on Gatehouse's error page in the request's language (and
+/// audited in English, with the SP when the Issuer named a registered one).
 #[derive(Debug)]
 pub struct Rejection {
-    pub message: String,
+    pub message: Message,
     pub sp: Option<String>,
 }
 
-fn reject(message: impl Into<String>) -> Rejection {
+pub(super) fn reject(message: impl Into<Message>) -> Rejection {
     Rejection {
         message: message.into(),
         sp: None,
@@ -84,7 +85,7 @@ impl Rejection {
 
 impl From<crate::core::Error> for Rejection {
     fn from(e: crate::core::Error) -> Self {
-        reject(e.to_string())
+        reject(Message::new("saml-error-failed").with("detail", e.to_string()))
     }
 }
 
@@ -161,7 +162,7 @@ fn decode_value(raw: &str) -> Result<String, Rejection> {
     percent_encoding::percent_decode_str(&raw.replace('+', " "))
         .decode_utf8()
         .map(|s| s.into_owned())
-        .map_err(|_| reject("The request's address is not valid UTF-8."))
+        .map_err(|_| reject("saml-error-query-not-utf8"))
 }
 
 /// The Redirect binding's query string, read from the raw bytes: each parameter once, and the signed octets
@@ -176,19 +177,20 @@ pub fn redirect_message(
     param: &str,
 ) -> Result<(String, Option<String>, Option<RedirectSignature>), Rejection> {
     if raw.len() > MAX_ENCODED_BYTES * 3 + 8 * 1024 {
-        return Err(reject("The request is too large."));
+        return Err(reject("saml-error-request-too-large"));
     }
     let mut raw_values: Vec<(String, &str)> = Vec::new();
     for pair in raw.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let key = decode_value(key)?;
         if raw_values.iter().any(|(k, _)| *k == key) {
-            return Err(reject(format!("The request repeats the parameter {key}.")));
+            return Err(reject(Message::new("saml-error-parameter-repeated").with("name", key)));
         }
         raw_values.push((key, value));
     }
     let find = |name: &str| raw_values.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
-    let request_raw = find(param).ok_or_else(|| reject(format!("The request carries no {param}.")))?;
+    let request_raw =
+        find(param).ok_or_else(|| reject(Message::new("saml-error-parameter-missing").with("name", param)))?;
     let relay_raw = find("RelayState");
     let relay_state = relay_raw.map(decode_value).transpose()?;
     let signature = match (find("SigAlg"), find("Signature")) {
@@ -205,7 +207,7 @@ pub fn redirect_message(
                 signature: decode_value(signature_raw)?,
             })
         }
-        _ => return Err(reject("The request has a Signature without SigAlg, or the reverse.")),
+        _ => return Err(reject("saml-error-signature-half")),
     };
     Ok((decode_value(request_raw)?, relay_state, signature))
 }
@@ -214,52 +216,52 @@ pub fn redirect_message(
 /// bomb stops there, whatever its ratio).
 pub fn inflate_redirect(encoded: &str) -> Result<String, Rejection> {
     if encoded.len() > MAX_ENCODED_BYTES {
-        return Err(reject("The SAMLRequest is too large."));
+        return Err(reject("saml-error-message-too-large"));
     }
     let compressed = STANDARD
         .decode(encoded.trim())
-        .map_err(|_| reject("The SAMLRequest is not valid base64."))?;
+        .map_err(|_| reject("saml-error-message-not-base64"))?;
     let mut xml = Vec::new();
     flate2::read::DeflateDecoder::new(compressed.as_slice())
         .take(MAX_XML_BYTES as u64 + 1)
         .read_to_end(&mut xml)
-        .map_err(|_| reject("The SAMLRequest is not valid DEFLATE data."))?;
+        .map_err(|_| reject("saml-error-message-not-deflate"))?;
     if xml.len() > MAX_XML_BYTES {
-        return Err(reject("The SAMLRequest is too large once inflated."));
+        return Err(reject("saml-error-message-too-large-inflated"));
     }
-    String::from_utf8(xml).map_err(|_| reject("The SAMLRequest is not UTF-8."))
+    String::from_utf8(xml).map_err(|_| reject("saml-error-message-not-utf8"))
 }
 
 /// The POST binding's `SAMLRequest`: base64 (line breaks allowed) of the XML.
 pub fn decode_post(encoded: &str) -> Result<String, Rejection> {
     if encoded.len() > MAX_ENCODED_BYTES {
-        return Err(reject("The SAMLRequest is too large."));
+        return Err(reject("saml-error-message-too-large"));
     }
     let compact: String = encoded.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     let xml = STANDARD
         .decode(compact)
-        .map_err(|_| reject("The SAMLRequest is not valid base64."))?;
+        .map_err(|_| reject("saml-error-message-not-base64"))?;
     if xml.len() > MAX_XML_BYTES {
-        return Err(reject("The SAMLRequest is too large."));
+        return Err(reject("saml-error-message-too-large"));
     }
-    String::from_utf8(xml).map_err(|_| reject("The SAMLRequest is not UTF-8."))
+    String::from_utf8(xml).map_err(|_| reject("saml-error-message-not-utf8"))
 }
 
 /// The root's single `saml:Issuer`, which names the SP.
 fn issuer_of(doc: &Document) -> Result<String, Rejection> {
     let root = doc.root_element();
     if !xml::is(&root, NS_PROTOCOL, "AuthnRequest") {
-        return Err(reject("The message is not a SAML 2.0 AuthnRequest."));
+        return Err(reject("saml-error-not-authn-request"));
     }
     let issuers: Vec<Node> = xml::children(&root, NS_ASSERTION, "Issuer").collect();
     let [issuer] = issuers.as_slice() else {
-        return Err(reject("The AuthnRequest must name its issuer exactly once."));
+        return Err(reject("saml-error-issuer-count"));
     };
     if issuer
         .attribute("Format")
         .is_some_and(|f| f != "urn:oasis:names:tc:SAML:2.0:nameid-format:entity")
     {
-        return Err(reject("The AuthnRequest's Issuer is not an entity ID."));
+        return Err(reject("saml-error-issuer-format"));
     }
     Ok(xml::text(issuer).trim().to_string())
 }
@@ -277,48 +279,48 @@ pub(super) fn enveloped_signature_shape(doc: &Document) -> Result<bool, Rejectio
     let signature = match signatures.as_slice() {
         [] => return Ok(false),
         [one] => *one,
-        _ => return Err(reject("The message carries more than one signature.")),
+        _ => return Err(reject("saml-error-signature-several")),
     };
-    let bad = |why: &str| Err(reject(format!("The message's signature is not accepted: {why}.")));
+    let bad = |key: &'static str| Err(reject(key));
     if signature.parent_element() != Some(root) {
-        return bad("it does not sign the message itself");
+        return bad("saml-error-shape-not-root");
     }
     let Some(id) = root.attribute("ID") else {
-        return bad("the message has no ID");
+        return bad("saml-error-shape-no-id");
     };
     if doc.descendants().filter(|n| n.attribute("ID") == Some(id)).count() != 1 {
-        return bad("the message's ID appears twice");
+        return bad("saml-error-shape-id-twice");
     }
     let signed_infos: Vec<Node> = xml::children(&signature, NS_DSIG, "SignedInfo").collect();
     let [signed_info] = signed_infos.as_slice() else {
-        return bad("no single SignedInfo");
+        return bad("saml-error-shape-signed-info");
     };
     if algorithm(signed_info, "CanonicalizationMethod") != Some(EXC_C14N) {
-        return bad("the canonicalization is not exclusive c14n");
+        return bad("saml-error-shape-c14n");
     }
     match algorithm(signed_info, "SignatureMethod") {
         Some(alg) if SIGNATURE_ALGORITHMS.iter().any(|(uri, _)| *uri == alg) => {}
-        Some(alg) if alg.ends_with("sha1") => return bad("SHA-1 is not accepted"),
-        _ => return bad("the algorithm must be RSA with SHA-256, SHA-384 or SHA-512"),
+        Some(alg) if alg.ends_with("sha1") => return bad("saml-error-shape-sha1"),
+        _ => return bad("saml-error-shape-algorithm"),
     }
     let references: Vec<Node> = xml::children(signed_info, NS_DSIG, "Reference").collect();
     let [reference] = references.as_slice() else {
-        return bad("it must have exactly one Reference");
+        return bad("saml-error-shape-references");
     };
     if reference.attribute("URI") != Some(format!("#{id}").as_str()) {
-        return bad("its Reference is not to the request (the root's ID)");
+        return bad("saml-error-shape-reference-target");
     }
     match algorithm(reference, "DigestMethod") {
         Some(alg) if DIGEST_ALGORITHMS.contains(&alg) => {}
-        Some(alg) if alg.ends_with("sha1") => return bad("SHA-1 is not accepted"),
-        _ => return bad("the digest must be SHA-256, SHA-384 or SHA-512"),
+        Some(alg) if alg.ends_with("sha1") => return bad("saml-error-shape-sha1"),
+        _ => return bad("saml-error-shape-digest"),
     }
     for transforms in xml::children(reference, NS_DSIG, "Transforms") {
         for transform in transforms.children().filter(|n| n.is_element()) {
             if !xml::is(&transform, NS_DSIG, "Transform")
                 || !matches!(transform.attribute("Algorithm"), Some(ENVELOPED | EXC_C14N))
             {
-                return bad("only the enveloped-signature and exclusive c14n transforms are accepted");
+                return bad("saml-error-shape-transforms");
             }
         }
     }
@@ -334,7 +336,7 @@ fn certificates(sp: &ServiceProvider) -> Vec<Vec<u8>> {
 pub(super) fn verify_enveloped(xml_text: &str, sp: &ServiceProvider) -> Result<String, Rejection> {
     let certs: Vec<CertificateDer> = certificates(sp).into_iter().map(CertificateDer::from).collect();
     if certs.is_empty() {
-        return Err(reject("The service provider has no registered signing certificate."));
+        return Err(reject("saml-error-no-certificate"));
     }
     let allowed: Vec<AllowedSignatureAlgorithm> = SIGNATURE_ALGORITHMS.iter().map(|(_, a)| *a).collect();
     Crypto::reduce_xml_to_signed_with_allowed_algorithms(
@@ -343,7 +345,7 @@ pub(super) fn verify_enveloped(xml_text: &str, sp: &ServiceProvider) -> Result<S
         ReduceMode::ValidateAndMarkNoAncestors,
         Some(&allowed),
     )
-    .map_err(|_| reject("The message's signature does not verify with the service provider's certificate."))
+    .map_err(|_| reject("saml-error-signature-mismatch"))
 }
 
 /// Verifies the Redirect binding's signature over the received octets with the SP's certificates.
@@ -352,11 +354,9 @@ pub(super) fn verify_redirect(signature: &RedirectSignature, sp: &ServiceProvide
         "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" => MessageDigest::sha256(),
         "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384" => MessageDigest::sha384(),
         "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512" => MessageDigest::sha512(),
-        alg if alg.ends_with("sha1") => return Err(reject("SHA-1 signatures are not accepted.")),
+        alg if alg.ends_with("sha1") => return Err(reject("saml-error-sha1")),
         _ => {
-            return Err(reject(
-                "The signature algorithm must be RSA with SHA-256, SHA-384 or SHA-512.",
-            ));
+            return Err(reject("saml-error-signature-algorithm"));
         }
     };
     let compact: String = signature
@@ -366,7 +366,7 @@ pub(super) fn verify_redirect(signature: &RedirectSignature, sp: &ServiceProvide
         .collect();
     let bytes = STANDARD
         .decode(compact)
-        .map_err(|_| reject("The Signature parameter is not valid base64."))?;
+        .map_err(|_| reject("saml-error-signature-not-base64"))?;
     for der in certificates(sp) {
         let Ok(key) = X509::from_der(&der).and_then(|c| c.public_key()) else {
             continue;
@@ -381,9 +381,7 @@ pub(super) fn verify_redirect(signature: &RedirectSignature, sp: &ServiceProvide
             return Ok(());
         }
     }
-    Err(reject(
-        "The request's signature does not verify with the service provider's certificate.",
-    ))
+    Err(reject("saml-error-query-signature-mismatch"))
 }
 
 /// An xs:ID: an NCName of reasonable length.
@@ -398,24 +396,20 @@ pub(super) fn valid_id(id: &str) -> bool {
 /// has it with the HTTP-POST binding; else the metadata's default POST endpoint.
 fn choose_acs<'a>(sp: &'a ServiceProvider, request: &AuthnRequest) -> Result<&'a AcsEndpoint, Rejection> {
     if request.protocol_binding.as_deref().is_some_and(|b| b != BINDING_POST) {
-        return Err(reject("Responses are sent with the HTTP-POST binding only."));
+        return Err(reject("saml-error-binding"));
     }
     let post = || sp.acs_endpoints.iter().filter(|e| e.binding == BINDING_POST);
     match (
         request.assertion_consumer_service_url.as_deref(),
         request.assertion_consumer_service_index,
     ) {
-        (Some(_), Some(_)) => Err(reject(
-            "The AuthnRequest names an AssertionConsumerService both by URL and by index.",
-        )),
-        (Some(url), None) => post().find(|e| e.location == url).ok_or_else(|| {
-            reject(
-                "The address the service provider asked to receive the response at is not in its registered metadata.",
-            )
-        }),
-        (None, Some(index)) => post().find(|e| e.index as usize == index).ok_or_else(|| {
-            reject("The AssertionConsumerService index in the request is not in the service provider's metadata.")
-        }),
+        (Some(_), Some(_)) => Err(reject("saml-error-acs-twice")),
+        (Some(url), None) => post()
+            .find(|e| e.location == url)
+            .ok_or_else(|| reject("saml-error-acs-unregistered")),
+        (None, Some(index)) => post()
+            .find(|e| e.index as usize == index)
+            .ok_or_else(|| reject("saml-error-acs-index")),
         (None, None) => default_acs(sp),
     }
 }
@@ -426,7 +420,7 @@ pub fn default_acs(sp: &ServiceProvider) -> Result<&AcsEndpoint, Rejection> {
     post()
         .find(|e| e.is_default)
         .or_else(|| post().next())
-        .ok_or_else(|| reject("The service provider has no HTTP-POST AssertionConsumerService."))
+        .ok_or_else(|| reject("saml-error-no-acs"))
 }
 
 /// Everything above, in order; on success the request ID is recorded (a second use is refused).
@@ -441,20 +435,18 @@ pub async fn validate(
         .as_ref()
         .is_some_and(|r| r.len() > MAX_RELAY_STATE_BYTES)
     {
-        return Err(reject("The RelayState is too long."));
+        return Err(reject("saml-error-relay-state-too-long"));
     }
     let doc = xml::parse(&incoming.xml, MAX_XML_BYTES, Allow::Nothing).map_err(reject)?;
     let issuer = issuer_of(&doc)?;
     let Some(sp) = store.sp(&issuer).await? else {
-        return Err(reject("The service provider that sent you here is not registered."));
+        return Err(reject("saml-error-sp-unknown"));
     };
     let fail = |r: Rejection| r.of(&sp.entity_id);
     let (verified_xml, signed) = match incoming.binding {
         Binding::Redirect => {
             if doc.descendants().any(|n| xml::is(&n, NS_DSIG, "Signature")) {
-                return Err(fail(reject(
-                    "With the HTTP-Redirect binding the signature belongs in the query string, not in the XML.",
-                )));
+                return Err(fail(reject("saml-error-redirect-signature-in-xml")));
             }
             match &incoming.redirect_signature {
                 Some(signature) => {
@@ -473,42 +465,38 @@ pub async fn validate(
         }
     };
     if sp.authn_requests_signed && !signed {
-        return Err(fail(reject(
-            "This service provider must sign its requests, and this one is not signed.",
-        )));
+        return Err(fail(reject("saml-error-unsigned")));
     }
     // The fields are read from what was verified; its root must still be the request the signature check saw.
     let verified_doc = xml::parse(&verified_xml, MAX_XML_BYTES * 2, Allow::Nothing).map_err(|e| fail(reject(e)))?;
     if issuer_of(&verified_doc).map_err(fail)? != issuer
         || verified_doc.root_element().attribute("ID") != doc.root_element().attribute("ID")
     {
-        return Err(fail(reject("The signed part of the AuthnRequest is not the request.")));
+        return Err(fail(reject("saml-error-signed-part")));
     }
-    let requested_context = context::read(&verified_doc.root_element()).map_err(|e| fail(reject(e)))?;
+    let requested_context = context::read(&verified_doc.root_element()).map_err(|key| fail(reject(key)))?;
     let name_id_policy = name_id_policy(&verified_doc.root_element());
-    let request: AuthnRequest = verified_xml
-        .parse()
-        .map_err(|e| fail(reject(format!("The AuthnRequest cannot be read: {e}"))))?;
+    let request = verified_xml.parse::<AuthnRequest>().map_err(|e| {
+        fail(reject(
+            Message::new("saml-error-unreadable").with("detail", e.to_string()),
+        ))
+    })?;
     if request.version != "2.0" {
-        return Err(fail(reject("Only SAML 2.0 requests are accepted.")));
+        return Err(fail(reject("saml-error-version")));
     }
     if !valid_id(&request.id) {
-        return Err(fail(reject("The AuthnRequest's ID is missing or malformed.")));
+        return Err(fail(reject("saml-error-id")));
     }
     match request.destination.as_deref() {
         Some(destination) if destination == sso_url => {}
-        Some(_) => return Err(fail(reject("The AuthnRequest was addressed to another destination."))),
+        Some(_) => return Err(fail(reject("saml-error-destination"))),
         None if signed => {
-            return Err(fail(reject(
-                "A signed AuthnRequest must name its Destination (SAML bindings §3.4.5.2, §3.5.5.2).",
-            )));
+            return Err(fail(reject("saml-error-destination-missing")));
         }
         None => {}
     }
     if (request.issue_instant - now).abs() > SKEW {
-        return Err(fail(reject(
-            "The AuthnRequest is too old or from the future: check the service provider's clock.",
-        )));
+        return Err(fail(reject("saml-error-clock")));
     }
     let acs = choose_acs(&sp, &request).map_err(fail)?;
     // Kept until no clock within the skew could accept the request again.
@@ -518,9 +506,7 @@ pub async fn validate(
         .await
         .map_err(|e| fail(e.into()))?
     {
-        return Err(fail(reject(
-            "This AuthnRequest was used before; a request is accepted once.",
-        )));
+        return Err(fail(reject("saml-error-replay")));
     }
     Ok(Validated {
         id: Some(request.id),
@@ -564,7 +550,13 @@ mod tests {
         encoder.write_all(&vec![b'a'; 10 * 1024 * 1024]).expect("compress");
         let bomb = STANDARD.encode(encoder.finish().expect("finish"));
         assert!(bomb.len() < MAX_ENCODED_BYTES);
-        assert!(inflate_redirect(&bomb).unwrap_err().message.contains("too large"));
+        assert!(
+            inflate_redirect(&bomb)
+                .unwrap_err()
+                .message
+                .english()
+                .contains("too large")
+        );
         assert!(inflate_redirect("%%%").is_err());
         assert!(inflate_redirect("AAAA").is_err());
     }

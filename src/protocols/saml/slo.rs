@@ -26,7 +26,7 @@ use roxmltree::{Document, Node};
 
 use super::keys::Signer;
 use super::request::{
-    self, Binding, MAX_XML_BYTES, RedirectSignature, Rejection, SKEW, enveloped_signature_shape, valid_id,
+    self, Binding, MAX_XML_BYTES, RedirectSignature, Rejection, SKEW, enveloped_signature_shape, reject, valid_id,
     verify_enveloped, verify_redirect,
 };
 use super::response::sign_response;
@@ -35,19 +35,13 @@ use super::{BINDING_POST, BINDING_REDIRECT, instant};
 use crate::core::saml::{ServiceProvider, SessionParticipant, SloEndpoint};
 use crate::core::store::Store;
 use crate::core::{Error, Result};
+use crate::protocols::message::Message;
 
 pub const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 pub const STATUS_REQUESTER: &str = "urn:oasis:names:tc:SAML:2.0:status:Requester";
 const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
 const NS: &str = "xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" \
                   xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\"";
-
-fn reject(message: impl Into<String>) -> Rejection {
-    Rejection {
-        message: message.into(),
-        sp: None,
-    }
-}
 
 fn of(sp: &ServiceProvider) -> impl Fn(Rejection) -> Rejection + use<> {
     let entity_id = sp.entity_id.clone();
@@ -96,7 +90,7 @@ pub fn from_redirect(raw_query: &str, param: &str) -> std::result::Result<Incomi
 fn issuer_of(root: &Node) -> std::result::Result<String, Rejection> {
     let issuers: Vec<Node> = xml::children(root, NS_ASSERTION, "Issuer").collect();
     let [issuer] = issuers.as_slice() else {
-        return Err(reject("The logout message must name its issuer exactly once."));
+        return Err(reject("saml-error-logout-issuer-count"));
     };
     Ok(xml::text(issuer).trim().to_string())
 }
@@ -113,24 +107,24 @@ async fn verified(
         .as_ref()
         .is_some_and(|r| r.len() > request::MAX_RELAY_STATE_BYTES)
     {
-        return Err(reject("The RelayState is too long."));
+        return Err(reject("saml-error-relay-state-too-long"));
     }
     let doc = xml::parse(&incoming.xml, MAX_XML_BYTES, Allow::Nothing).map_err(reject)?;
     let root = doc.root_element();
     if !xml::is(&root, NS_PROTOCOL, root_name) {
-        return Err(reject(format!("The message is not a SAML 2.0 {root_name}.")));
+        return Err(reject(
+            Message::new("saml-error-not-message").with("message", root_name),
+        ));
     }
     let issuer = issuer_of(&root)?;
     let Some(sp) = store.sp(&issuer).await? else {
-        return Err(reject("The service provider that sent you here is not registered."));
+        return Err(reject("saml-error-sp-unknown"));
     };
     let fail = of(&sp);
     let (verified_xml, signed) = match incoming.binding {
         Binding::Redirect => {
             if doc.descendants().any(|n| xml::is(&n, NS_DSIG, "Signature")) {
-                return Err(fail(reject(
-                    "With the HTTP-Redirect binding the signature belongs in the query string, not in the XML.",
-                )));
+                return Err(fail(reject("saml-error-redirect-signature-in-xml")));
             }
             match &incoming.redirect_signature {
                 Some(signature) => {
@@ -149,9 +143,9 @@ async fn verified(
         }
     };
     if !signed && must_sign(&sp) {
-        return Err(fail(reject(format!(
-            "This {root_name} is not signed; the service provider must sign it."
-        ))));
+        return Err(fail(reject(
+            Message::new("saml-error-message-unsigned").with("message", root_name),
+        )));
     }
     let verified_doc = xml::parse(&verified_xml, MAX_XML_BYTES * 2, Allow::Nothing).map_err(|e| fail(reject(e)))?;
     let verified_root = verified_doc.root_element();
@@ -159,9 +153,9 @@ async fn verified(
         || verified_root.attribute("ID") != root.attribute("ID")
         || issuer_of(&verified_root).map_err(&fail)? != issuer
     {
-        return Err(fail(reject(format!(
-            "The signed part of the {root_name} is not the message."
-        ))));
+        return Err(fail(reject(
+            Message::new("saml-error-message-signed-part").with("message", root_name),
+        )));
     }
     Ok((sp, verified_xml))
 }
@@ -170,15 +164,13 @@ async fn verified(
 fn check_header(root: &Node, slo_url: &str, now: DateTime<Utc>) -> std::result::Result<String, Rejection> {
     let id = root.attribute("ID").filter(|id| valid_id(id));
     let Some(id) = id else {
-        return Err(reject("The logout message's ID is missing or malformed."));
+        return Err(reject("saml-error-logout-id"));
     };
     if root.attribute("Version") != Some("2.0") {
-        return Err(reject("Only SAML 2.0 messages are accepted."));
+        return Err(reject("saml-error-logout-version"));
     }
     if root.attribute("Destination") != Some(slo_url) {
-        return Err(reject(
-            "The logout message must name Gatehouse's SingleLogoutService as its Destination.",
-        ));
+        return Err(reject("saml-error-logout-destination"));
     }
     let issued = root
         .attribute("IssueInstant")
@@ -186,9 +178,7 @@ fn check_header(root: &Node, slo_url: &str, now: DateTime<Utc>) -> std::result::
         .map(|t| t.with_timezone(&Utc));
     match issued {
         Some(t) if (t - now).abs() <= SKEW => Ok(id.to_string()),
-        _ => Err(reject(
-            "The logout message is too old or from the future: check the service provider's clock.",
-        )),
+        _ => Err(reject("saml-error-logout-clock")),
     }
 }
 
@@ -201,20 +191,18 @@ pub async fn read_request(
 ) -> std::result::Result<LogoutRequest, Rejection> {
     let (sp, verified_xml) = verified(store, &incoming, "LogoutRequest", |_| true).await?;
     let fail = of(&sp);
-    let doc = Document::parse(&verified_xml).map_err(|_| fail(reject("The LogoutRequest cannot be read.")))?;
+    let doc = Document::parse(&verified_xml).map_err(|_| fail(reject("saml-error-logout-request-unreadable")))?;
     let root = doc.root_element();
     let id = check_header(&root, slo_url, now).map_err(&fail)?;
     if let Some(not_on_or_after) = root.attribute("NotOnOrAfter") {
         let expired = DateTime::parse_from_rfc3339(not_on_or_after).map_or(true, |t| t.with_timezone(&Utc) <= now);
         if expired {
-            return Err(fail(reject("The LogoutRequest has expired (NotOnOrAfter).")));
+            return Err(fail(reject("saml-error-logout-request-expired")));
         }
     }
     let name_ids: Vec<Node> = xml::children(&root, NS_ASSERTION, "NameID").collect();
     let [name_id] = name_ids.as_slice() else {
-        return Err(fail(reject(
-            "The LogoutRequest must carry exactly one NameID (encrypted identifiers are not supported).",
-        )));
+        return Err(fail(reject("saml-error-logout-name-id")));
     };
     let session_indexes = xml::children(&root, NS_PROTOCOL, "SessionIndex")
         .map(|n| xml::text(&n).trim().to_string())
@@ -225,9 +213,7 @@ pub async fn read_request(
         .await
         .map_err(|e| fail(e.into()))?
     {
-        return Err(fail(reject(
-            "This LogoutRequest was used before; a request is accepted once.",
-        )));
+        return Err(fail(reject("saml-error-logout-replay")));
     }
     Ok(LogoutRequest {
         id,
@@ -248,13 +234,11 @@ pub async fn read_response(
 ) -> std::result::Result<LogoutResponse, Rejection> {
     let (sp, verified_xml) = verified(store, &incoming, "LogoutResponse", |sp| sp.authn_requests_signed).await?;
     let fail = of(&sp);
-    let doc = Document::parse(&verified_xml).map_err(|_| fail(reject("The LogoutResponse cannot be read.")))?;
+    let doc = Document::parse(&verified_xml).map_err(|_| fail(reject("saml-error-logout-response-unreadable")))?;
     let root = doc.root_element();
     check_header(&root, slo_url, now).map_err(&fail)?;
     let Some(in_response_to) = root.attribute("InResponseTo") else {
-        return Err(fail(reject(
-            "The LogoutResponse does not say which request it answers.",
-        )));
+        return Err(fail(reject("saml-error-logout-response-in-response-to")));
     };
     let status = xml::children(&root, NS_PROTOCOL, "Status")
         .flat_map(|s| xml::children(&s, NS_PROTOCOL, "StatusCode").collect::<Vec<_>>())

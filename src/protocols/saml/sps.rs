@@ -311,6 +311,45 @@ pub fn from_metadata(new: &NewServiceProvider, now: DateTime<Utc>) -> Result<Ser
     })
 }
 
+/// The name an SP's metadata gives people — `mdui:UIInfo/mdui:DisplayName` of its SPSSODescriptor, else the
+/// `md:Organization`'s `OrganizationDisplayName` — in the language `lang` when the metadata has it, else in
+/// English, else the first; trimmed to 100 characters without control or text-direction characters. `None` when
+/// the metadata names none (error pages then show the entity ID alone).
+pub fn display_name(metadata: &str, lang: &str) -> Option<String> {
+    const NS_MDUI: &str = "urn:oasis:names:tc:SAML:metadata:ui";
+    const NS_XML: &str = "http://www.w3.org/XML/1998/namespace";
+    let doc = xml::parse(metadata, MAX_METADATA_BYTES, Allow::Comments).ok()?;
+    let root = doc.root_element();
+    let pick = |names: Vec<roxmltree::Node>| -> Option<String> {
+        let lang_of = |n: &roxmltree::Node| n.attribute((NS_XML, "lang")).unwrap_or("").to_ascii_lowercase();
+        let chosen = names
+            .iter()
+            .find(|n| lang_of(n).split('-').next() == Some(lang))
+            .or_else(|| names.iter().find(|n| lang_of(n).split('-').next() == Some("en")))
+            .or_else(|| names.first())?;
+        let clean: String = xml::text(chosen)
+            .chars()
+            .filter(|c| {
+                !c.is_control()
+                    && !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            })
+            .take(100)
+            .collect();
+        Some(clean.trim().to_string()).filter(|n| !n.is_empty())
+    };
+    let ui_names: Vec<_> = xml::children(&root, NS_METADATA, "SPSSODescriptor")
+        .flat_map(|d| xml::children(&d, NS_METADATA, "Extensions").collect::<Vec<_>>())
+        .flat_map(|e| xml::children(&e, NS_MDUI, "UIInfo").collect::<Vec<_>>())
+        .flat_map(|u| xml::children(&u, NS_MDUI, "DisplayName").collect::<Vec<_>>())
+        .collect();
+    pick(ui_names).or_else(|| {
+        let org_names: Vec<_> = xml::children(&root, NS_METADATA, "Organization")
+            .flat_map(|o| xml::children(&o, NS_METADATA, "OrganizationDisplayName").collect::<Vec<_>>())
+            .collect();
+        pick(org_names)
+    })
+}
+
 /// Registers the SP a metadata document describes; audited.
 pub async fn register(
     store: &dyn Store,
@@ -434,6 +473,37 @@ pub async fn remove(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, enti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_names_come_from_the_metadata_in_the_page_language() {
+        let metadata = r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"
+            xmlns:mdui="urn:oasis:names:tc:SAML:metadata:ui" entityID="https://sp.example/metadata">
+          <md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+            <md:Extensions><mdui:UIInfo>
+              <mdui:DisplayName xml:lang="de">  Lohnabrechnung </mdui:DisplayName>
+              <mdui:DisplayName xml:lang="en">Payroll&#x202e;</mdui:DisplayName>
+            </mdui:UIInfo></md:Extensions>
+          </md:SPSSODescriptor>
+          <md:Organization><md:OrganizationDisplayName xml:lang="en">Example Ltd</md:OrganizationDisplayName></md:Organization>
+        </md:EntityDescriptor>"#;
+        assert_eq!(display_name(metadata, "de").as_deref(), Some("Lohnabrechnung"));
+        assert_eq!(display_name(metadata, "en").as_deref(), Some("Payroll"));
+        assert_eq!(
+            display_name(metadata, "fr").as_deref(),
+            Some("Payroll"),
+            "English when the language is missing"
+        );
+        let organisation_only = metadata.replace("mdui:DisplayName", "mdui:Description");
+        assert_eq!(display_name(&organisation_only, "de").as_deref(), Some("Example Ltd"));
+        assert_eq!(
+            display_name(
+                "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\"/>",
+                "en"
+            ),
+            None
+        );
+        assert_eq!(display_name("not xml", "en"), None);
+    }
 
     #[test]
     fn refusals() {

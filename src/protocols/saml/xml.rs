@@ -8,6 +8,8 @@
 //! which would otherwise *recover* malformed input) see it, so all three parsers agree on one tree.
 use roxmltree::{Document, Node, NodeType, ParsingOptions};
 
+use crate::protocols::message::Message;
+
 pub const NS_PROTOCOL: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
 pub const NS_ASSERTION: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
 pub const NS_METADATA: &str = "urn:oasis:names:tc:SAML:2.0:metadata";
@@ -26,33 +28,35 @@ pub enum Allow {
     Comments,
 }
 
-/// Parses `text` after the checks above; the error says why in words fit for an error page.
-pub fn parse(text: &str, max_bytes: usize, allow: Allow) -> Result<Document<'_>, String> {
+/// Parses `text` after the checks above; the error says why in words fit for an error page (its `Display` is the
+/// English text).
+pub fn parse(text: &str, max_bytes: usize, allow: Allow) -> Result<Document<'_>, Message> {
     if text.len() > max_bytes {
-        return Err(format!("The XML is larger than {} KiB.", max_bytes / 1024));
+        return Err(Message::new("saml-xml-too-large").with("kib", (max_bytes / 1024).to_string()));
     }
     // `<!--` (comments) and `<![CDATA[` are the only `<!` constructs a SAML document may hold.
     for (at, _) in text.match_indices("<!") {
         let rest = &text[at + 2..];
         if !(rest.starts_with("--") || rest.starts_with("[CDATA[")) {
-            return Err("The XML contains a document type or entity declaration, which is not accepted.".into());
+            return Err("saml-xml-declaration".into());
         }
     }
     let options = ParsingOptions {
         allow_dtd: false,
         nodes_limit: MAX_NODES,
     };
-    let doc = Document::parse_with_options(text, options).map_err(|e| format!("The XML is not well-formed: {e}."))?;
+    let doc = Document::parse_with_options(text, options)
+        .map_err(|e| Message::new("saml-xml-malformed").with("detail", e.to_string()))?;
     let mut stack: Vec<(Node, usize)> = vec![(doc.root(), 0)];
     while let Some((node, depth)) = stack.pop() {
         if depth > MAX_DEPTH {
-            return Err("The XML is nested too deeply.".into());
+            return Err("saml-xml-too-deep".into());
         }
         match node.node_type() {
             NodeType::Comment if allow == Allow::Nothing => {
-                return Err("The XML contains a comment, which a SAML message must not.".into());
+                return Err("saml-xml-comment".into());
             }
-            NodeType::PI => return Err("The XML contains a processing instruction.".into()),
+            NodeType::PI => return Err("saml-xml-processing-instruction".into()),
             _ => {}
         }
         stack.extend(node.children().map(|c| (c, depth + 1)));

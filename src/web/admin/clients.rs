@@ -1,45 +1,49 @@
 //! `/admin/clients`: OpenID Connect clients — the list, registering one (id, redirect URIs one a line, public or
-//! confidential, grants, trusted, service role, the `gatehouse:admin` scope), one client with its settings, its
-//! redirect URIs changed, its secret rotated and its removal. Every change goes through
+//! confidential, grants, trusted, service role, the `gatehouse:admin` scope, and how it presents itself: name,
+//! logo, privacy policy and terms of service), one client with its settings, its redirect URIs and its
+//! presentation changed, its secret rotated and its removal. Every change goes through
 //! `protocols::oidc::clients` with `Permission::ManageClients`, as `/api/v1/clients` and `gatehouse client …` do,
 //! so the checks and the audit events are the same; this instance's client cache forgets the client at once
 //! (others within `client_cache::TTL`).
 //!
 //! A confidential client's secret is shown once, on the page that answers the registration or the rotation (not
 //! a redirect, so it is in no address and no notice cookie; every page is `no-store`), with a warning that it is
-//! not shown again. Rotating and removing are confirmed first.
+//! not shown again. Rotating and removing are confirmed first. Every text is in the catalogue
+//! (`templates/i18n/*/admin_clients.ftl`); a refusal of the shared checks (`protocols::oidc::clients`) is shown
+//! as those checks word it, which the CLI and the API share.
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-use super::{Confirmation, Console, Need, confirm, confirmed, context, done, encode_path, gate, refused, render, time};
+use super::{Confirmation, Console, Need, confirm, confirmed, context, done, encode_path, gate, refused, render};
 use crate::core::Error;
 use crate::core::delegation::Permission;
 use crate::core::oauth::{ADMIN_SCOPE, Client};
 use crate::http::error::{WebError, status_of};
 use crate::http::form::Form;
 use crate::http::{AppState, csrf};
+use crate::i18n;
 use crate::protocols::oidc::Provider;
-use crate::protocols::oidc::clients::{self, NewClient, RedirectChanges};
+use crate::protocols::oidc::clients::{self, ClientChanges, NewClient};
 
-/// The grants the form offers: its field, the grant, what the form calls it.
+/// The grants the form offers: its field, the grant, the catalogue id of what the form calls it.
 const GRANT_FIELDS: [(&str, &str, &str); 4] = [
     (
         "grant_authorization_code",
         "authorization_code",
-        "Authorization code (sign-in in a browser)",
+        "clients-grant-authorization-code",
     ),
-    ("grant_refresh_token", "refresh_token", "Refresh tokens"),
+    ("grant_refresh_token", "refresh_token", "clients-grant-refresh-token"),
     (
         "grant_client_credentials",
         "client_credentials",
-        "Client credentials (a service, no person)",
+        "clients-grant-client-credentials",
     ),
     (
         "grant_device_code",
         "urn:ietf:params:oauth:grant-type:device_code",
-        "Device code (TVs, command lines)",
+        "clients-grant-device-code",
     ),
 ];
 
@@ -56,10 +60,47 @@ fn view(c: &Client) -> serde_json::Value {
         "client_id": c.client_id, "path": client_path(&c.client_id), "public": c.public,
         "auth_method": c.auth_method.as_str(), "redirect_uris": c.redirect_uris,
         "post_logout_redirect_uris": c.post_logout_redirect_uris, "grants": c.grants, "trusted": c.trusted,
-        "created": time(c.created_at), "signing_alg": c.signing_alg, "has_jwks": c.jwks.is_some(),
+        "created": c.created_at.to_rfc3339(), "signing_alg": c.signing_alg, "has_jwks": c.jwks.is_some(),
         "backchannel_logout_uri": c.backchannel_logout_uri, "min_acr": c.min_acr,
         "service_role": c.service_role.map(|r| r.as_str()), "extra_scopes": c.extra_scopes,
+        "client_name": c.client_name, "logo_uri": c.logo_uri, "policy_uri": c.policy_uri, "tos_uri": c.tos_uri,
     })
+}
+
+/// The presentation fields of a form, as typed (empty: none).
+#[derive(Default, Serialize)]
+struct Presentation {
+    client_name: String,
+    logo_uri: String,
+    policy_uri: String,
+    tos_uri: String,
+}
+
+impl Presentation {
+    fn from_form(form: &HashMap<String, String>) -> Self {
+        let text = |name: &str| form.get(name).map(|v| v.trim().to_string()).unwrap_or_default();
+        Presentation {
+            client_name: text("client_name"),
+            logo_uri: text("logo_uri"),
+            policy_uri: text("policy_uri"),
+            tos_uri: text("tos_uri"),
+        }
+    }
+
+    fn of(c: &Client) -> Self {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        Presentation {
+            client_name: text(&c.client_name),
+            logo_uri: text(&c.logo_uri),
+            policy_uri: text(&c.policy_uri),
+            tos_uri: text(&c.tos_uri),
+        }
+    }
+}
+
+/// An empty field is none.
+fn given(text: &str) -> Option<String> {
+    Some(text.to_string()).filter(|t| !t.is_empty())
 }
 
 /// What the registration form was given, to show it again with the error.
@@ -72,6 +113,8 @@ struct Entered {
     trusted: bool,
     service_role: String,
     admin_scope: bool,
+    #[serde(flatten)]
+    presentation: Presentation,
 }
 
 impl Default for Entered {
@@ -84,6 +127,7 @@ impl Default for Entered {
             trusted: false,
             service_role: String::new(),
             admin_scope: false,
+            presentation: Presentation::default(),
         }
     }
 }
@@ -108,7 +152,7 @@ async fn list_page(
     let grants: Vec<serde_json::Value> = GRANT_FIELDS
         .iter()
         .map(|(field, grant, label)| {
-            serde_json::json!({ "field": field, "grant": grant, "label": label,
+            serde_json::json!({ "field": field, "grant": grant, "label": i18n::t(label),
                 "checked": entered.grants.iter().any(|g| g == field) })
         })
         .collect();
@@ -170,9 +214,10 @@ pub async fn register(
         trusted: form.contains_key("trusted"),
         service_role: text("service_role"),
         admin_scope: form.contains_key("admin_scope"),
+        presentation: Presentation::from_form(&form),
     };
     if !matches!(text("type").as_str(), "public" | "confidential") {
-        let message = "Type: choose a public or a confidential client.".to_string();
+        let message = i18n::t("clients-type-choose");
         return list_page(&req, &state, &console, entered, StatusCode::BAD_REQUEST, Some(message)).await;
     }
     let new = NewClient {
@@ -191,15 +236,25 @@ pub async fn register(
         } else {
             Vec::new()
         },
+        client_name: given(&entered.presentation.client_name),
+        logo_uri: given(&entered.presentation.logo_uri),
+        policy_uri: given(&entered.presentation.policy_uri),
+        tos_uri: given(&entered.presentation.tos_uri),
         ..Default::default()
     };
     match clients::register(state.store.as_ref(), state.clock.now(), &console.origin, new).await {
         Ok((client, secret)) => Ok(secret_page(&req, &state, &console, &client, secret.as_deref(), true)),
         Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            list_page(&req, &state, &console, entered, status_of(&e), Some(e.to_string())).await
+            list_page(&req, &state, &console, entered, status_of(&e), Some(i18n::describe(&e))).await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Which of the client page's forms was refused, with what was typed in it.
+enum Refused {
+    Redirects { redirects: String, post_logout: String },
+    Presentation(Presentation),
 }
 
 async fn client_page(
@@ -207,23 +262,35 @@ async fn client_page(
     state: &AppState,
     console: &Console,
     client: &Client,
-    entered: Option<(String, String)>,
+    refused: Option<(Refused, String)>,
     status: StatusCode,
-    error: Option<String>,
 ) -> Result<HttpResponse, WebError> {
-    let (redirects, post_logout) = entered.unwrap_or_else(|| {
-        (
-            client.redirect_uris.join("\n"),
-            client.post_logout_redirect_uris.join("\n"),
-        )
-    });
+    let mut redirects = client.redirect_uris.join("\n");
+    let mut post_logout = client.post_logout_redirect_uris.join("\n");
+    let mut presentation = Presentation::of(client);
+    let (mut form_error, mut presentation_error) = (None, None);
+    match refused {
+        Some((
+            Refused::Redirects {
+                redirects: r,
+                post_logout: p,
+            },
+            error,
+        )) => {
+            (redirects, post_logout, form_error) = (r, p, Some(error));
+        }
+        Some((Refused::Presentation(typed), error)) => (presentation, presentation_error) = (typed, Some(error)),
+        None => {}
+    }
     let mut ctx = context(req, state, console, "clients");
     ctx.insert("client", &view(client));
     ctx.insert(
         "entered",
         &serde_json::json!({ "redirect_uris": redirects, "post_logout_redirect_uris": post_logout }),
     );
-    ctx.insert("form_error", &error);
+    ctx.insert("presentation", &presentation);
+    ctx.insert("form_error", &form_error);
+    ctx.insert("presentation_error", &presentation_error);
     Ok(render(req, state, status, "admin/client.html", ctx))
 }
 
@@ -251,7 +318,7 @@ pub async fn show(
         Ok(client) => client,
         Err(answer) => return Ok(answer),
     };
-    client_page(&req, &state, &console, &client, None, StatusCode::OK, None).await
+    client_page(&req, &state, &console, &client, None, StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -300,32 +367,87 @@ pub async fn update_redirects(
     };
     let redirects = form.redirect_uris.clone().unwrap_or_default();
     let post_logout = form.post_logout_redirect_uris.clone().unwrap_or_default();
-    let changes = RedirectChanges {
+    let changes = ClientChanges {
         redirect_uris: Some(lines(&redirects)),
         post_logout_redirect_uris: Some(lines(&post_logout)),
+        ..Default::default()
     };
     match clients::update(state.store.as_ref(), state.clock.now(), &console.origin, &path, changes).await {
         Ok(updated) => {
             op.clients.forget(&path);
-            let message = if updated.redirect_uris == client.redirect_uris
+            let key = if updated.redirect_uris == client.redirect_uris
                 && updated.post_logout_redirect_uris == client.post_logout_redirect_uris
             {
-                format!("The redirect URIs of {} already were so.", client.client_id)
+                "clients-redirects-unchanged"
             } else {
-                format!("Changed the redirect URIs of {}.", client.client_id)
+                "clients-redirects-changed"
             };
+            let message = i18n::t_args(key, &[("client", client.client_id.clone().into())]);
             Ok(done(&state, client_path(&client.client_id), &message))
         }
         Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            let entered = Some((redirects, post_logout));
+            let refused = Refused::Redirects { redirects, post_logout };
             client_page(
                 &req,
                 &state,
                 &console,
                 &client,
-                entered,
+                Some((refused, i18n::describe(&e))),
                 status_of(&e),
-                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Changes how the client presents itself: its name, logo, privacy policy and terms of service (an empty field
+/// removes one); all four checked before anything changes.
+pub async fn update_presentation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    op: web::Data<Provider>,
+    path: web::Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<HttpResponse, WebError> {
+    let door = ClientForm {
+        csrf: form.get("csrf").cloned(),
+        redirect_uris: None,
+        post_logout_redirect_uris: None,
+        confirm: None,
+    };
+    let (console, client) = match acting(&req, &state, &path, &door).await? {
+        Ok(acting) => acting,
+        Err(answer) => return Ok(answer),
+    };
+    let typed = Presentation::from_form(&form);
+    let changes = ClientChanges {
+        client_name: Some(given(&typed.client_name)),
+        logo_uri: Some(given(&typed.logo_uri)),
+        policy_uri: Some(given(&typed.policy_uri)),
+        tos_uri: Some(given(&typed.tos_uri)),
+        ..Default::default()
+    };
+    match clients::update(state.store.as_ref(), state.clock.now(), &console.origin, &path, changes).await {
+        Ok(updated) => {
+            op.clients.forget(&path);
+            let key = if updated.settings() == client.settings() {
+                "clients-presentation-unchanged"
+            } else {
+                "clients-presentation-changed"
+            };
+            let message = i18n::t_args(key, &[("client", client.client_id.clone().into())]);
+            Ok(done(&state, client_path(&client.client_id), &message))
+        }
+        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
+            let refused = Refused::Presentation(typed);
+            client_page(
+                &req,
+                &state,
+                &console,
+                &client,
+                Some((refused, i18n::describe(&e))),
+                status_of(&e),
             )
             .await
         }
@@ -346,10 +468,11 @@ pub async fn rotate_secret(
         Err(answer) => return Ok(answer),
     };
     let back = client_path(&client.client_id);
+    let named = [("client", i18n::Arg::from(client.client_id.as_str()))];
     if client.public {
-        return Ok(refused(&Error::invalid(format!(
-            "{} is a public client: it has no secret.",
-            client.client_id
+        return Ok(refused(&Error::invalid(i18n::t_args(
+            "clients-public-no-secret",
+            &[("client", client.client_id.clone().into())],
         ))));
     }
     if !confirmed(form.confirm.as_deref()) {
@@ -359,18 +482,14 @@ pub async fn rotate_secret(
             &console,
             "clients",
             Confirmation {
-                title: format!("Rotate the secret of {}?", client.client_id),
-                consequences: vec![
-                    "The current secret stops working at once here, and on other instances within 5 seconds: the \
-                     application cannot get tokens until it is given the new one."
-                        .into(),
-                    "The new secret is shown once, on the next page.".into(),
-                ],
+                title: i18n::t_args("clients-rotate-title", &named),
+                consequences: vec![i18n::t("clients-rotate-stops"), i18n::t("clients-rotate-shown-once")],
                 action: format!("{back}/secret"),
                 fields: Vec::new(),
-                button: "Rotate the secret",
+                // A catalogue id: the console's `confirm` shows it in the page's language.
+                button: "clients-rotate-button",
                 cancel: back,
-                cancel_label: format!("the client {}", client.client_id),
+                cancel_label: i18n::t_args("clients-back-to", &named),
             },
         ));
     }
@@ -392,16 +511,14 @@ pub async fn remove(
         Err(answer) => return Ok(answer),
     };
     let back = client_path(&client.client_id);
+    let named = [("client", i18n::Arg::from(client.client_id.as_str()))];
     if !confirmed(form.confirm.as_deref()) {
         let mut consequences = vec![
-            format!(
-                "{} can no longer sign anybody in or get tokens; the tokens it was issued stop at their next check.",
-                client.client_id
-            ),
-            "Registering it again gives it a new secret; consents given to it are asked for again.".into(),
+            i18n::t_args("clients-remove-stops", &named),
+            i18n::t("clients-remove-again"),
         ];
         if client.service_role.is_some() {
-            consequences.push("Scripts that use it with the admin API stop working.".into());
+            consequences.push(i18n::t("clients-remove-scripts"));
         }
         return Ok(confirm(
             &req,
@@ -409,13 +526,13 @@ pub async fn remove(
             &console,
             "clients",
             Confirmation {
-                title: format!("Remove the client {}?", client.client_id),
+                title: i18n::t_args("clients-remove-title", &named),
                 consequences,
                 action: format!("{back}/remove"),
                 fields: Vec::new(),
-                button: "Remove the client",
+                button: "clients-remove-button",
                 cancel: back,
-                cancel_label: format!("the client {}", client.client_id),
+                cancel_label: i18n::t_args("clients-back-to", &named),
             },
         ));
     }
@@ -424,6 +541,6 @@ pub async fn remove(
     Ok(done(
         &state,
         "/admin/clients".into(),
-        &format!("Removed the client {}.", client.client_id),
+        &i18n::t_args("clients-removed", &named),
     ))
 }

@@ -91,6 +91,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(clients::update_redirects),
         )
         .route(
+            "/admin/clients/{client_id}/presentation",
+            web::post().to(clients::update_presentation),
+        )
+        .route(
             "/admin/clients/{client_id}/secret",
             web::post().to(clients::rotate_secret),
         )

@@ -4,6 +4,7 @@
 //! service providers, keys and hardware tokens (each change's audit event compared with the API's), the audit log
 //! (filter, pages, export), the dashboard with its recovery-readiness warning, and the console in German.
 mod access;
+mod clients;
 pub(crate) mod common;
 mod dashboard;
 mod federation;

@@ -377,3 +377,75 @@ async fn changes_through_the_api_are_audited_as_the_command_line_audits_them() {
         &[],
     );
 }
+
+#[tokio::test]
+async fn a_clients_name_logo_policy_and_terms_are_read_and_written() {
+    let (server, token) = admin_server().await;
+    let body = json!({
+        "client_id": "wiki", "redirect_uris": ["https://wiki.example.com/cb"], "client_name": "Team Wiki",
+        "logo_uri": "https://cdn.example.com/wiki.png", "policy_uri": "https://wiki.example.com/privacy",
+    });
+    let created = call(&server, "POST", "/api/v1/clients", Some(&token), Some(&body)).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(created.json["client_name"], "Team Wiki");
+    assert_eq!(created.json["tos_uri"], Value::Null);
+    let shown = call(&server, "GET", "/api/v1/clients/wiki", Some(&token), None).await;
+    assert_eq!(shown.json["logo_uri"], "https://cdn.example.com/wiki.png");
+    assert_eq!(shown.json["policy_uri"], "https://wiki.example.com/privacy");
+
+    // Refused, at the field, and nothing changes — also when another member of the same change was fine.
+    let bad = [
+        (json!({ "client_name": "x".repeat(101) }), "client_name"),
+        (json!({ "client_name": "line\nbreak" }), "client_name"),
+        (json!({ "logo_uri": "http://cdn.example.com/wiki.png" }), "logo_uri"),
+        (json!({ "policy_uri": "data:text/html,hi" }), "policy_uri"),
+        (
+            json!({ "tos_uri": "https://a:b@wiki.example.com/t", "client_name": "Fine" }),
+            "tos_uri",
+        ),
+    ];
+    for (change, field) in &bad {
+        let reply = call(&server, "PATCH", "/api/v1/clients/wiki", Some(&token), Some(change)).await;
+        reply.assert_problem(400);
+        assert_eq!(reply.json["errors"][0]["field"], *field, "{change}: {}", reply.text);
+        let mut new = change.clone();
+        new["client_id"] = "other".into();
+        let reply = call(&server, "POST", "/api/v1/clients", Some(&token), Some(&new)).await;
+        reply.assert_problem(400);
+    }
+    call(
+        &server,
+        "PATCH",
+        "/api/v1/clients/wiki",
+        Some(&token),
+        Some(&json!({ "logo_uri": 7 })),
+    )
+    .await
+    .assert_problem(400);
+    let after = call(&server, "GET", "/api/v1/clients/wiki", Some(&token), None).await;
+    assert_eq!(after.json, shown.json, "nothing changed");
+    assert_eq!(count_events(&server, "client.updated").await, 0);
+    assert_eq!(
+        call(&server, "GET", "/api/v1/clients/other", Some(&token), None)
+            .await
+            .status,
+        404
+    );
+
+    // A change: left out keeps, null removes; audited with the settings before and after.
+    let change = json!({ "client_name": "Wiki", "logo_uri": null, "tos_uri": "https://wiki.example.com/terms" });
+    let changed = call(&server, "PATCH", "/api/v1/clients/wiki", Some(&token), Some(&change)).await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_eq!(changed.json["client_name"], "Wiki");
+    assert_eq!(changed.json["logo_uri"], Value::Null);
+    assert_eq!(changed.json["policy_uri"], "https://wiki.example.com/privacy");
+    assert_eq!(changed.json["tos_uri"], "https://wiki.example.com/terms");
+    assert_eq!(changed.json["redirect_uris"], json!(["https://wiki.example.com/cb"]));
+    let event = last_event(&server, "client.updated").await;
+    assert_eq!(event.details["before"]["client_name"], "Team Wiki");
+    assert_eq!(event.details["after"]["client_name"], "Wiki");
+    assert_eq!(event.details["after"]["logo_uri"], Value::Null);
+    // The same change again changes nothing and records nothing.
+    call(&server, "PATCH", "/api/v1/clients/wiki", Some(&token), Some(&change)).await;
+    assert_eq!(count_events(&server, "client.updated").await, 1);
+}

@@ -352,3 +352,71 @@ async fn a_service_client_for_the_admin_api_names_its_role_and_needs_client_cred
     );
     assert!(cli.ok(&["client", "list", "--json"]).to_string().contains("ops-bot"));
 }
+
+#[tokio::test]
+async fn a_client_says_who_it_is_with_a_name_logo_policy_and_terms() {
+    let cli = Cli::new().await;
+    let added = cli.ok(&[
+        "client",
+        "add",
+        "wiki",
+        "--redirect-uri",
+        "https://wiki.example.com/cb",
+        "--name",
+        "  Team Wiki ",
+        "--logo-uri",
+        "https://cdn.example.com/wiki.png",
+        "--policy-uri",
+        "https://wiki.example.com/privacy",
+        "--tos-uri",
+        "http://localhost:8080/terms",
+        "--json",
+    ]);
+    assert_eq!(added["client_name"], "Team Wiki", "trimmed");
+    let shown = cli.ok(&["client", "show", "wiki", "--json"]);
+    assert_eq!(shown["logo_uri"], "https://cdn.example.com/wiki.png");
+    assert_eq!(shown["policy_uri"], "https://wiki.example.com/privacy");
+    assert_eq!(shown["tos_uri"], "http://localhost:8080/terms");
+
+    // Refused with the setting named; nothing registered, nothing changed.
+    for (flag, value, says) in [
+        ("--logo-uri", "http://cdn.example.com/wiki.png", "logo_uri:"),
+        ("--policy-uri", "javascript:alert(1)", "policy_uri:"),
+        ("--tos-uri", "https://user:secret@wiki.example.com/terms", "tos_uri:"),
+        ("--name", "Wiki\u{202e}", "client_name:"),
+    ] {
+        cli.fails(
+            &[
+                "client",
+                "add",
+                "other",
+                "--redirect-uri",
+                "https://o.example/cb",
+                flag,
+                value,
+            ],
+            says,
+        );
+        cli.fails(&["client", "update", "wiki", flag, value], says);
+    }
+    cli.fails(
+        &["client", "update", "wiki", "--name", &"n".repeat(101), "--logo-uri", ""],
+        "at most 100 characters",
+    );
+    cli.fails(&["client", "show", "other"], "not found");
+    assert_eq!(cli.ok(&["client", "show", "wiki", "--json"]), shown, "nothing changed");
+
+    // Changed one at a time; '' removes; the rest stays.
+    let updated = cli.ok(&["client", "update", "wiki", "--name", "Wiki", "--tos-uri", "", "--json"]);
+    assert_eq!(updated["client_name"], "Wiki");
+    assert!(updated["tos_uri"].is_null());
+    assert_eq!(updated["logo_uri"], "https://cdn.example.com/wiki.png");
+    assert_eq!(
+        updated["redirect_uris"],
+        serde_json::json!(["https://wiki.example.com/cb"])
+    );
+    let out = cli.run(&["client", "update", "wiki", "--name", ""]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("name none"), "{}", out.stdout);
+    assert!(cli.ok(&["client", "show", "wiki", "--json"])["client_name"].is_null());
+}

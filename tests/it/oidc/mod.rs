@@ -1,7 +1,8 @@
-//! The OpenID Provider: the code flow, the device grant, signing keys, logout, refresh tokens and their lifecycle,
-//! cases after the OpenID certification plan.
+//! The OpenID Provider: the code flow, consent and the authorization endpoint's error pages, the device grant,
+//! signing keys, logout, refresh tokens and their lifecycle, cases after the OpenID certification plan.
 mod code_flow;
 pub(crate) mod common;
+mod consent;
 mod device;
 mod keys;
 mod logout;

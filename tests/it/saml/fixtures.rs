@@ -65,21 +65,22 @@ async fn post_xml(server: &TestServer, xml: String, at: DateTime<Utc>) -> Result
     };
     request::validate(server.state().store.as_ref(), SSO, at, incoming)
         .await
-        .map_err(|r| r.message)
+        .map_err(|r| r.message.english())
 }
 
 async fn redirect(server: &TestServer, name: &str, at: DateTime<Utc>) -> Result<Validated, String> {
     let query = read(name);
-    let (encoded, relay_state, redirect_signature) = request::redirect_query(query.trim()).map_err(|r| r.message)?;
+    let (encoded, relay_state, redirect_signature) =
+        request::redirect_query(query.trim()).map_err(|r| r.message.english())?;
     let incoming = Incoming {
         binding: Binding::Redirect,
-        xml: request::inflate_redirect(&encoded).map_err(|r| r.message)?,
+        xml: request::inflate_redirect(&encoded).map_err(|r| r.message.english())?,
         relay_state,
         redirect_signature,
     };
     request::validate(server.state().store.as_ref(), SSO, at, incoming)
         .await
-        .map_err(|r| r.message)
+        .map_err(|r| r.message.english())
 }
 
 fn refused(result: Result<Validated, String>, name: &str, why: &str) {

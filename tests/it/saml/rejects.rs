@@ -309,3 +309,87 @@ async fn dtds_entities_oversize_bombs_and_bad_encodings_are_refused() {
     refused(&send_redirect(&browser, &repeated).await, "repeats");
     server.stop().await;
 }
+
+/// A GET in German (`Accept-Language: de`).
+async fn get_in_german(browser: &Browser, server: &TestServer, path: &str) -> Page {
+    Browser::read(
+        browser
+            .client
+            .get(server.url(path))
+            .header("Accept-Language", "de")
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn refusals_name_the_service_provider_from_its_metadata_in_the_page_language() {
+    use gatehouse::core::audit::Origin;
+    use gatehouse::protocols::saml::sps::{self, NewServiceProvider};
+    let server = TestServer::start().await;
+    let sp = TestSp::new();
+    let ui = "<md:Extensions><mdui:UIInfo xmlns:mdui=\"urn:oasis:names:tc:SAML:metadata:ui\">\
+        <mdui:DisplayName xml:lang=\"en\">Payroll &lt;HR&gt;</mdui:DisplayName>\
+        <mdui:DisplayName xml:lang=\"de\">Lohnabrechnung</mdui:DisplayName></mdui:UIInfo></md:Extensions>";
+    let metadata = sp.metadata(true).replacen(
+        "protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">",
+        &format!("protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">{ui}"),
+        1,
+    );
+    sps::register(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        NewServiceProvider {
+            name_id_format: Some("persistent".into()),
+            ..an_sp(metadata)
+        },
+    )
+    .await
+    .expect("SP registered");
+    let browser = server.browser();
+    let unsigned = format!("/saml/sso?{}", redirect_query(&Req::new(&server).xml(), None, None));
+    let page = browser.get(&unsigned).await;
+    refused(&page, "must sign its requests");
+    assert!(
+        page.body
+            .contains(&format!("Application: Payroll &lt;HR&gt; ({SP_ENTITY})")),
+        "{}",
+        page.body
+    );
+    let page = get_in_german(
+        &browser,
+        &server,
+        &format!("/saml/sso?{}", redirect_query(&Req::new(&server).xml(), None, None)),
+    )
+    .await;
+    refused(&page, "muss seine Anfragen signieren");
+    assert!(page.body.contains("<html lang=\"de\">"));
+    assert!(
+        page.body.contains(&format!("Anwendung: Lohnabrechnung ({SP_ENTITY})")),
+        "{}",
+        page.body
+    );
+    // The audit log keeps the English reason.
+    let filter = gatehouse::core::audit::AuditFilter {
+        kind: Some("saml.sso".into()),
+        ..Default::default()
+    };
+    let events = server.state().store.search_audit(&filter, 10).await.unwrap();
+    assert!(events.iter().all(|e| {
+        e.event.details["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("must sign its requests"))
+    }));
+    // An issuer that is not registered is not named: nothing vouches for it.
+    let mut stranger = Req::new(&server);
+    stranger.issuer = "https://stranger.example/metadata".into();
+    let page = browser
+        .get(&format!("/saml/sso?{}", redirect_query(&stranger.xml(), None, None)))
+        .await;
+    refused(&page, "not registered");
+    assert!(!page.body.contains("stranger.example") && !page.body.contains("Application:"));
+    server.stop().await;
+}

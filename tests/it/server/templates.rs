@@ -42,7 +42,7 @@ fn every_template_renders() {
     ctx.insert("minutes", &30);
     ctx.insert(
         "account",
-        &serde_json::json!({ "display_name": "Alice", "username": "alice", "email": "a@example.com", "phone": "+41446681800", "roles": ["user"] }),
+        &serde_json::json!({ "id": "u-alice", "display_name": "Alice", "username": "alice", "email": "a@example.com", "phone": "+41446681800", "roles": ["user"] }),
     );
     ctx.insert("codes", &["abcde-fghjk", "mnpqr-stuvw"]);
     ctx.insert("method", "totp");
@@ -83,6 +83,15 @@ fn every_template_renders() {
     ctx.insert("download", "codes");
     ctx.insert("request", "r1");
     ctx.insert("client_id", "app");
+    ctx.insert("client_label", "App (app)");
+    ctx.insert(
+        "client",
+        &serde_json::json!({ "id": "app", "label": "App (app)", "logo_uri": "https://app.example/logo.png",
+            "policy_uri": "https://app.example/privacy", "tos_uri": "https://app.example/terms" }),
+    );
+    ctx.insert("party", "Application: App (app)");
+    ctx.insert("refused_address", "https://evil.example/<cb>");
+    ctx.insert("hint", "Nothing was sent there.");
     ctx.insert("scopes", &["openid", "email", "offline_access"]);
     ctx.insert("phone", "+41•••••••00");
     ctx.insert("factor_id", "f1");
