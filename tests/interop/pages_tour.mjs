@@ -101,10 +101,18 @@ async function inspect(page, persona, path, lang, status) {
   }
   for (const size of WIDTHS) {
     await page.setViewportSize(size);
-    const fits = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      innerWidth: window.innerWidth,
-    }));
+    const fits = await page.evaluate(() => {
+      // The outermost elements reaching past the screen's right edge, to say what widened the page.
+      const wide = [...document.body.querySelectorAll("*")].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1);
+      const outermost = wide.filter((e) => !wide.includes(e.parentElement)).slice(0, 3);
+      return {
+        scrollWidth: document.documentElement.scrollWidth,
+        innerWidth: window.innerWidth,
+        culprits: document.documentElement.scrollWidth > window.innerWidth
+          ? outermost.map((e) => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}${e.className ? "." + String(e.className).replace(/ /g, ".") : ""}`)
+          : [],
+      };
+    });
     if (fits.scrollWidth > fits.innerWidth) overflow.push({ persona: persona.name, path, lang, width: size.width, ...fits });
     const file = join(plan.screenshots, `${persona.name}-${slug(path)}-${lang}-${size.width}.png`);
     await page.screenshot({ path: file, fullPage: true });
