@@ -452,30 +452,6 @@ fn describe(error: figment::Error) -> String {
         .join("; ")
 }
 
-#[cfg(test)]
-mod suggestion_tests {
-    use super::*;
-
-    #[test]
-    fn a_mistyped_setting_names_the_one_meant() {
-        let env = |k: &str| vec![(k.to_string(), "5".to_string())];
-        let error = Config::load_from(None, &env("GATEHOUSE_SESION_LIFETIME_MINUTES"))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            error.contains("unknown setting 'sesion_lifetime_minutes'; did you mean 'session_lifetime_minutes' (GATEHOUSE_SESSION_LIFETIME_MINUTES)?"),
-            "{error}"
-        );
-        let error = Config::load_from(None, &env("GATEHOUSE_WIBBLE"))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            error.contains("unknown setting 'wibble' (every setting is in docs/configuration.md)"),
-            "{error}"
-        );
-    }
-}
-
 const MAX_LOGO_BYTES: u64 = 512 * 1024;
 const MAX_CSS_BYTES: u64 = 256 * 1024;
 
@@ -537,4 +513,28 @@ fn check_brand(config: &Config) -> Result<(), String> {
         small_file("brand_css_path", path, MAX_CSS_BYTES)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod suggestion_tests {
+    use super::*;
+
+    #[test]
+    fn a_mistyped_setting_names_the_one_meant() {
+        let env = |k: &str| vec![(k.to_string(), "5".to_string())];
+        let error = Config::load_from(None, &env("GATEHOUSE_SESION_LIFETIME_MINUTES"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("unknown setting 'sesion_lifetime_minutes'; did you mean 'session_lifetime_minutes' (GATEHOUSE_SESSION_LIFETIME_MINUTES)?"),
+            "{error}"
+        );
+        let error = Config::load_from(None, &env("GATEHOUSE_WIBBLE"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("unknown setting 'wibble' (every setting is in docs/configuration.md)"),
+            "{error}"
+        );
+    }
 }
