@@ -62,7 +62,9 @@
     });
     const data = await reply.json().catch(() => ({}));
     if (!reply.ok) {
-      const error = new Error(data.detail || data.error || "The request failed.");
+      // The page says "the request failed" in its own language (data-failed); English if it does not.
+      const failed = document.getElementById("webauthn-status")?.dataset.failed || "The request failed.";
+      const error = new Error(data.detail || data.error || failed);
       error.reauth = data.reauth;
       throw error;
     }

@@ -6,7 +6,8 @@
 // PLAN.json: { base, screenshots, offset (the server clock's seconds ahead of this one), personas: [{ name, username?, password?, totp?, stop_at_factor?, pages: [path] }] }.
 // A persona with a username signs in through the login page (and the app-code page when asked, with a code made
 // from `totp`, base32); one with `stop_at_factor` stops at the second step and tours it. Personas without a
-// username tour anonymously, first with a German Accept-Language (a new browser), then English. Signed-in personas
+// username tour anonymously, first with a German Accept-Language (a new browser), then English, then English in
+// dark mode (`prefers-color-scheme: dark`, persona name suffixed `-dark`). Signed-in personas
 // start in English and switch to German with the link at the foot of the page (the switcher's cookie).
 // On every page, in each language: the answer is not a server error, `<html lang>` is the language, axe-core finds
 // no serious or critical violation, and at each width the page does not scroll sideways; a screenshot at each width.
@@ -129,10 +130,10 @@ async function tour(page, persona, lang) {
   }
 }
 
-async function withBrowser(locale, body) {
+async function withBrowser(locale, body, colorScheme = "light") {
   const userDataDir = mkdtempSync(join(tmpdir(), "gatehouse-tour-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath, headless: true, args: ARGS, timeout: 30_000, viewport: WIDTHS[0], locale,
+    executablePath, headless: true, args: ARGS, timeout: 30_000, viewport: WIDTHS[0], locale, colorScheme,
   });
   context.setDefaultTimeout(TIMEOUT_MS);
   context.setDefaultNavigationTimeout(TIMEOUT_MS);
@@ -151,6 +152,8 @@ async function main() {
       // The browser's language decides: German first, then English.
       await withBrowser("de-DE", (page) => tour(page, persona, "de"));
       await withBrowser("en-US", (page) => tour(page, persona, "en"));
+      // And with the system in dark mode: the same contrast rules hold for the dark colours.
+      await withBrowser("en-US", (page) => tour(page, { ...persona, name: `${persona.name}-dark` }, "en"), "dark");
       continue;
     }
     await withBrowser("en-US", async (page) => {
