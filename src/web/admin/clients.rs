@@ -20,7 +20,7 @@ use super::{Confirmation, Console, Need, confirm, confirmed, context, done, enco
 use crate::core::Error;
 use crate::core::delegation::Permission;
 use crate::core::oauth::{ADMIN_SCOPE, Client};
-use crate::http::error::{WebError, status_of};
+use crate::http::error::WebError;
 use crate::http::form::Form;
 use crate::http::{AppState, csrf};
 use crate::i18n;
@@ -244,10 +244,10 @@ pub async fn register(
     };
     match clients::register(state.store.as_ref(), state.clock.now(), &console.origin, new).await {
         Ok((client, secret)) => Ok(secret_page(&req, &state, &console, &client, secret.as_deref(), true)),
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            list_page(&req, &state, &console, entered, status_of(&e), Some(i18n::describe(&e))).await
+        Err(e) => {
+            let (status, message) = super::refusal(e)?;
+            list_page(&req, &state, &console, entered, status, Some(message)).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -385,19 +385,11 @@ pub async fn update_redirects(
             let message = i18n::t_args(key, &[("client", client.client_id.clone().into())]);
             Ok(done(&state, client_path(&client.client_id), &message))
         }
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
+        Err(e) => {
+            let (status, message) = super::refusal(e)?;
             let refused = Refused::Redirects { redirects, post_logout };
-            client_page(
-                &req,
-                &state,
-                &console,
-                &client,
-                Some((refused, i18n::describe(&e))),
-                status_of(&e),
-            )
-            .await
+            client_page(&req, &state, &console, &client, Some((refused, message)), status).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -439,19 +431,11 @@ pub async fn update_presentation(
             let message = i18n::t_args(key, &[("client", client.client_id.clone().into())]);
             Ok(done(&state, client_path(&client.client_id), &message))
         }
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
+        Err(e) => {
+            let (status, message) = super::refusal(e)?;
             let refused = Refused::Presentation(typed);
-            client_page(
-                &req,
-                &state,
-                &console,
-                &client,
-                Some((refused, i18n::describe(&e))),
-                status_of(&e),
-            )
-            .await
+            client_page(&req, &state, &console, &client, Some((refused, message)), status).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 

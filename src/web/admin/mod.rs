@@ -205,6 +205,17 @@ pub(super) async fn gate(
     Ok(Ok(console))
 }
 
+/// A console form's refusal: input the core refused (invalid, or colliding with what exists) re-renders the form with
+/// its status and words; anything else is an error page.
+pub(super) fn refusal(e: crate::core::Error) -> Result<(StatusCode, String), WebError> {
+    match e {
+        crate::core::Error::Invalid(_) | crate::core::Error::Conflict(_) => {
+            Ok((crate::http::error::status_of(&e), i18n::describe(&e)))
+        }
+        other => Err(other.into()),
+    }
+}
+
 /// The error page of a refused action, with the status `http::error` gives the error, in the page's language.
 pub(super) fn refused(e: &crate::core::Error) -> HttpResponse {
     pages::error_page(crate::http::error::status_of(e), &i18n::describe(e))

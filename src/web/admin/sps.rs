@@ -19,7 +19,7 @@ use crate::core::Error;
 use crate::core::delegation::Permission;
 use crate::core::policy::assurance;
 use crate::core::saml::{AttributeMapping, AttributeSource, ServiceProvider, default_attributes};
-use crate::http::error::{WebError, status_of};
+use crate::http::error::WebError;
 use crate::http::{AppState, csrf, form};
 use crate::i18n;
 use crate::protocols::saml::keys::certificate_facts;
@@ -217,10 +217,6 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
 }
 
 /// A refusal of the metadata or a setting, and its status.
-fn form_error(e: &Error) -> (StatusCode, String) {
-    (status_of(e), i18n::describe(e))
-}
-
 fn too_large() -> Error {
     Error::invalid(i18n::t_args(
         "admin-sp-too-large",
@@ -270,7 +266,7 @@ pub async fn add(
     let attributes = match parse_attributes(&entered.attributes) {
         Ok(attributes) => attributes,
         Err(e) => {
-            let (status, message) = form_error(&e);
+            let (status, message) = super::refusal(e)?;
             return list_page(&req, &state, &console, entered, status, Some(message)).await;
         }
     };
@@ -297,11 +293,10 @@ pub async fn add(
                 ],
             ),
         )),
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            let (status, message) = form_error(&e);
+        Err(e) => {
+            let (status, message) = super::refusal(e)?;
             list_page(&req, &state, &console, entered, status, Some(message)).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -392,7 +387,7 @@ pub async fn update(
     let attributes = match parse_attributes(&entered.attributes) {
         Ok(attributes) => attributes,
         Err(e) => {
-            let (status, message) = form_error(&e);
+            let (status, message) = super::refusal(e)?;
             return sp_page(&req, &state, &console, &sp, entered, status, Some(message)).await;
         }
     };
@@ -414,11 +409,10 @@ pub async fn update(
             sp_path(&updated.entity_id),
             &i18n::t_args("admin-sp-changed", &[("entity", updated.entity_id.clone().into())]),
         )),
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            let (status, message) = form_error(&e);
+        Err(e) => {
+            let (status, message) = super::refusal(e)?;
             sp_page(&req, &state, &console, &sp, entered, status, Some(message)).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 

@@ -180,10 +180,9 @@ pub async fn import(
             "/admin/hardware-tokens".into(),
             &i18n::t_args("admin-tokens-imported-notice", &[("count", imported.into())]),
         )),
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            let status = status_of(&e);
-            refuse(entered, status, i18n::describe(&e)).await
+        Err(e) => {
+            let (status, message) = super::refusal(e)?;
+            refuse(entered, status, message).await
         }
-        Err(e) => Err(e.into()),
     }
 }

@@ -64,10 +64,10 @@ pub async fn add_role(
             let message = about(key, &user, &[("role", role.clone().into())]);
             Ok(done(&state, user_path(&user.username), &message))
         }
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            page(&req, &state, &console, &user, status_of(&e), Some(i18n::describe(&e))).await
+        Err(e) => {
+            let (status, message) = super::refusal(e)?;
+            page(&req, &state, &console, &user, status, Some(message)).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -119,10 +119,10 @@ pub async fn remove_role(
             let message = about(key, &user, &[("role", role.clone().into())]);
             Ok(done(&state, user_path(&user.username), &message))
         }
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            page(&req, &state, &console, &user, status_of(&e), Some(i18n::describe(&e))).await
+        Err(e) => {
+            let (status, message) = super::refusal(e)?;
+            page(&req, &state, &console, &user, status, Some(message)).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 

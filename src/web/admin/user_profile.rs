@@ -207,20 +207,10 @@ pub async fn save(
             };
             Ok(done(&state, user_path(&user.username), &message))
         }
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            form_page(
-                &req,
-                &state,
-                &console,
-                &user,
-                entered,
-                status_of(&e),
-                Some(i18n::describe(&e)),
-                None,
-            )
-            .await
+        Err(e) => {
+            let (status, message) = super::refusal(e)?;
+            form_page(&req, &state, &console, &user, entered, status, Some(message), None).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -247,22 +237,12 @@ pub async fn rename(
             user_path(&renamed.username),
             &about("admin-renamed", &user, &[("new", renamed.username.clone().into())]),
         )),
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
+        Err(e) => {
+            let (status, message) = super::refusal(e)?;
             let mut entered = current(&state, &user).await?;
             entered.username = new;
-            form_page(
-                &req,
-                &state,
-                &console,
-                &user,
-                entered,
-                status_of(&e),
-                None,
-                Some(i18n::describe(&e)),
-            )
-            .await
+            form_page(&req, &state, &console, &user, entered, status, None, Some(message)).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
