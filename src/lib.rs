@@ -16,6 +16,7 @@ pub mod http;
 pub mod i18n;
 pub mod notify;
 pub mod protocols;
+pub mod scim;
 pub mod store;
 pub mod templates;
 pub mod web;
