@@ -260,6 +260,26 @@ async fn recovery_sweeper(state: web::Data<AppState>) {
     }
 }
 
+/// How often each instance purges the accounts deleted over SCIM whose retention period has passed.
+const DIRECTORY_PURGE: std::time::Duration = std::time::Duration::from_secs(3600);
+
+async fn directory_purger(state: web::Data<AppState>) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + DIRECTORY_PURGE, DIRECTORY_PURGE);
+    let origin = crate::core::audit::Origin {
+        actor: "system:scim-retention".into(),
+        ..Default::default()
+    };
+    loop {
+        ticks.tick().await;
+        let retention = chrono::Duration::days(state.config.scim_deletion_retention_days.into());
+        match crate::core::provisioning::purge_due(state.store.as_ref(), state.clock.now(), &origin, retention).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "purged accounts deleted over SCIM"),
+            Err(e) => tracing::warn!(error = %e, "directory purge failed"),
+        }
+    }
+}
+
 pub fn start(state: State, listener: TcpListener, handle_signals: bool) -> anyhow::Result<Running> {
     let addr = listener.local_addr()?;
     let (oidc, saml) = (web::Data::from(state.oidc), web::Data::from(state.saml));
@@ -288,6 +308,7 @@ pub fn start(state: State, listener: TcpListener, handle_signals: bool) -> anyho
             .configure(crate::web::routes)
             .configure(oidc::http::routes)
             .configure(saml::http::routes)
+            .configure(crate::scim::configure)
             .into_utoipa_app()
             .configure(crate::api::configure)
             .into_app()
@@ -308,6 +329,7 @@ pub fn start(state: State, listener: TcpListener, handle_signals: bool) -> anyho
     let task = tokio::spawn(server);
     tokio::spawn(backchannel_sweeper(state.clone(), oidc.clone()));
     tokio::spawn(recovery_sweeper(state.clone()));
+    tokio::spawn(directory_purger(state.clone()));
     Ok(Running {
         addr,
         handle,

@@ -38,6 +38,11 @@ pub struct Config {
     pub session_idle_minutes: u32,
     pub password_reset_minutes: u32,
     pub setup_link_hours: u32,
+    /// Lifetime of the invitation mailed to a provisioned person who has no password yet.
+    pub invitation_days: u32,
+    /// How long a person deleted over SCIM stays (disabled, invisible to SCIM) before their personal data is
+    /// purged; 0 purges at once.
+    pub scim_deletion_retention_days: u32,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Seconds a client has to send a whole request, headers and body; a slower one is answered `408` and
@@ -124,6 +129,8 @@ impl Default for Config {
             session_idle_minutes: 120,
             password_reset_minutes: 30,
             setup_link_hours: 24,
+            invitation_days: 7,
+            scim_deletion_retention_days: 30,
             max_body_bytes: 64 * 1024,
             request_read_timeout_secs: 10,
             password_hash_concurrency: None,
@@ -270,8 +277,12 @@ impl Config {
             || self.session_idle_minutes == 0
             || self.password_reset_minutes == 0
             || self.setup_link_hours == 0
+            || self.invitation_days == 0
         {
             return bad("session and link lifetimes must be at least 1".into());
+        }
+        if self.invitation_days > 90 || self.scim_deletion_retention_days > 3650 {
+            return bad("invitation_days: at most 90; scim_deletion_retention_days: at most 3650".into());
         }
         if !(1..=1000).contains(&self.password_lockout_failures) {
             return bad(format!(

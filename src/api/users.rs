@@ -1,5 +1,6 @@
 //! `/api/v1/users`: accounts, their roles, factors and trusted browsers. A user is named in the path by id or by
 //! username. Every change goes through `core::accounts` (as the CLI's does), so the audit events are the same.
+use crate::core::provisioning::directory::AccountSource;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -146,6 +147,7 @@ pub async fn create(caller: Caller, req: HttpRequest, payload: web::Payload) -> 
             manager: body.manager,
             phone: body.phone,
             password: None,
+            source: Some(AccountSource::Api),
         },
     )
     .await?;

@@ -118,7 +118,7 @@ pub struct AddClient {
     /// A first-party client: no consent page.
     #[arg(long)]
     pub trusted: bool,
-    /// admin, helpdesk or auditor: the role this client's client_credentials tokens act with at the admin API
+    /// admin, helpdesk or auditor: the role this client's client_credentials tokens act with at the admin API; scim: at /scim/v2
     /// (/api/v1). Needs --grant client_credentials.
     #[arg(long)]
     pub service_role: Option<String>,

@@ -6,6 +6,7 @@ mod keys;
 mod recovery;
 mod roles;
 mod saml;
+mod scim;
 mod serve;
 mod sps;
 mod tokens;
@@ -63,6 +64,9 @@ pub enum Command {
     /// Read the audit log.
     #[command(subcommand)]
     Audit(user::AuditCommand),
+    /// Directory provisioning (SCIM): tokens for provisioning systems, groups, purge of deleted accounts.
+    #[command(subcommand)]
+    Scim(scim::ScimCommand),
 }
 
 /// An error for the person at the terminal: printed as `error: …`, exit status 1.
@@ -110,6 +114,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Sp(cmd) => sps::run(&config, cmd, json).await,
             Command::Recovery(cmd) => recovery::run(&config, cmd, json).await,
             Command::Saml(cmd) => saml::run(&config, cmd, json).await,
+            Command::Scim(cmd) => scim::run(&config, cmd, json).await,
         }
     });
     match result {

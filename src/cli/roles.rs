@@ -10,6 +10,7 @@ use crate::core::audit::Origin;
 use crate::core::clock::{Clock, SystemClock};
 use crate::core::policy::roles;
 use crate::core::policy::{self, PolicyChange, RolePolicy};
+use crate::core::provisioning::mapping;
 
 // Parsed once per process; boxing the large variant would buy nothing.
 #[allow(clippy::large_enum_variant)]
@@ -57,6 +58,16 @@ pub struct SetArgs {
     /// days (2d), 1 minute to 30 days; `none` for the server's default. A user waits the longest of their roles'.
     #[arg(long, value_name = "DURATION|none", allow_hyphen_values = true)]
     pub recovery_delay: Option<String>,
+    /// A directory (SCIM) group whose members get this role; repeat for several groups.
+    #[arg(long, value_name = "NAME")]
+    pub scim_group: Vec<String>,
+    /// Stop granting this role to a directory group's members; repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub no_scim_group: Vec<String>,
+    /// Allow --scim-group to grant an administrative role (admin, helpdesk): whoever controls the directory
+    /// could then make administrators.
+    #[arg(long)]
+    pub allow_admin: bool,
 }
 
 impl SetArgs {
@@ -94,6 +105,21 @@ impl SetArgs {
                 .transpose()?,
         })
     }
+}
+
+/// The directory groups that grant `role`.
+async fn scim_groups(store: &dyn crate::core::store::Store, role: &str) -> crate::core::Result<Vec<String>> {
+    Ok(store
+        .group_mappings()
+        .await?
+        .into_iter()
+        .filter(|m| m.role == role)
+        .map(|m| m.group_name)
+        .collect())
+}
+
+fn list_or_dash(items: &[String]) -> String {
+    if items.is_empty() { "-".into() } else { items.join(", ") }
 }
 
 fn ip_list(text: &str, option: &str) -> crate::core::Result<Vec<ipnet::IpNet>> {
@@ -158,15 +184,36 @@ pub async fn run(config: &Config, command: RoleCommand, json: bool) -> Result<()
         }
         RoleCommand::Show { role } => {
             let policy = roles::show(store, now, &role).await?;
-            print(json, &serde_json::to_value(&policy)?, &text(&policy));
+            let groups = scim_groups(store, &role).await?;
+            let mut value = serde_json::to_value(&policy)?;
+            value["scim_groups"] = json!(groups);
+            print(
+                json,
+                &value,
+                &format!("{}\nscim groups: {}", text(&policy), list_or_dash(&groups)),
+            );
         }
         RoleCommand::Set(args) => {
             let change = args.change()?;
-            let (policy, changed) = roles::set(store, now, &Origin::cli(), &args.role, &change).await?;
+            let origin = Origin::cli();
+            let (policy, changed) = roles::set(store, now, &origin, &args.role, &change).await?;
+            for group in &args.scim_group {
+                mapping::map(store, now, &origin, &args.role, group, args.allow_admin).await?;
+            }
+            for group in &args.no_scim_group {
+                mapping::unmap(store, now, &origin, &args.role, group).await?;
+            }
+            let groups = scim_groups(store, &args.role).await?;
             let mut value = serde_json::to_value(&policy)?;
+            let changed = changed || !args.scim_group.is_empty() || !args.no_scim_group.is_empty();
             value["changed"] = json!(changed);
+            value["scim_groups"] = json!(groups);
             let headline = if changed { "Policy changed" } else { "Nothing changed" };
-            print(json, &value, &format!("{headline}:\n{}", text(&policy)));
+            print(
+                json,
+                &value,
+                &format!("{headline}:\n{}\nscim groups: {}", text(&policy), list_or_dash(&groups)),
+            );
         }
     }
     Ok(())

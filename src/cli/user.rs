@@ -1,5 +1,6 @@
 //! `gatehouse user …` and `gatehouse audit …`; the account changes of `core::accounts` beyond creating,
 //! enabling and roles (profile fields, deletion, sessions) are in `account.rs`.
+use crate::core::provisioning::directory::AccountSource;
 use clap::{Args, Subcommand};
 use serde_json::json;
 use std::io::BufRead;
@@ -143,6 +144,7 @@ pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Resu
                     manager: args.manager,
                     phone: args.phone,
                     password,
+                    source: Some(AccountSource::Cli),
                 },
             )
             .await?;

@@ -34,7 +34,7 @@ pub enum PersonCheck {
 pub fn level_needed(role: ServiceRole) -> &'static str {
     match role {
         ServiceRole::Admin => assurance::PHISHING_RESISTANT,
-        ServiceRole::Helpdesk | ServiceRole::Auditor => assurance::MULTI_FACTOR,
+        ServiceRole::Helpdesk | ServiceRole::Auditor | ServiceRole::Scim => assurance::MULTI_FACTOR,
     }
 }
 
@@ -87,6 +87,8 @@ impl ServiceRole {
             ServiceRole::Admin => true,
             ServiceRole::Helpdesk => matches!(permission, ReadUsers | SupportUsers | Recovery),
             ServiceRole::Auditor => matches!(permission, ReadAudit),
+            // Provisioning goes through /scim/v2, never through the admin API.
+            ServiceRole::Scim => false,
         }
     }
 }
@@ -173,6 +175,7 @@ mod tests {
         assert_eq!(held(ServiceRole::Admin), all.to_vec());
         assert_eq!(held(ServiceRole::Helpdesk), vec![ReadUsers, SupportUsers, Recovery]);
         assert_eq!(held(ServiceRole::Auditor), vec![ReadAudit]);
+        assert!(held(ServiceRole::Scim).is_empty());
     }
 
     #[test]

@@ -37,6 +37,7 @@ pub mod model;
 pub mod notify;
 pub mod oauth;
 pub mod policy;
+pub mod provisioning;
 pub mod recovery;
 pub mod saml;
 pub mod secrets;

@@ -210,6 +210,8 @@ pub struct Session {
 pub enum TokenPurpose {
     PasswordReset,
     InitialSetup,
+    /// A provisioned account's first password (`core::provisioning::invitation`).
+    Invitation,
 }
 
 impl TokenPurpose {
@@ -217,6 +219,7 @@ impl TokenPurpose {
         match self {
             TokenPurpose::PasswordReset => "password_reset",
             TokenPurpose::InitialSetup => "initial_setup",
+            TokenPurpose::Invitation => "invitation",
         }
     }
 
@@ -224,6 +227,7 @@ impl TokenPurpose {
         match text {
             "password_reset" => Some(TokenPurpose::PasswordReset),
             "initial_setup" => Some(TokenPurpose::InitialSetup),
+            "invitation" => Some(TokenPurpose::Invitation),
             _ => None,
         }
     }

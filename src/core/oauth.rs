@@ -105,16 +105,24 @@ pub enum ServiceRole {
     Admin,
     Helpdesk,
     Auditor,
+    /// A provisioning system (an HR system or directory): `/scim/v2` only, nothing of the admin API.
+    Scim,
 }
 
 impl ServiceRole {
-    pub const ALL: [ServiceRole; 3] = [ServiceRole::Admin, ServiceRole::Helpdesk, ServiceRole::Auditor];
+    pub const ALL: [ServiceRole; 4] = [
+        ServiceRole::Admin,
+        ServiceRole::Helpdesk,
+        ServiceRole::Auditor,
+        ServiceRole::Scim,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ServiceRole::Admin => "admin",
             ServiceRole::Helpdesk => "helpdesk",
             ServiceRole::Auditor => "auditor",
+            ServiceRole::Scim => "scim",
         }
     }
 

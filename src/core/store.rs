@@ -23,6 +23,7 @@ use super::oauth::{
     SigningKey,
 };
 use super::policy::RolePolicy;
+use super::provisioning::directory::{DirectoryEntry, DirectoryGroup, GroupRoleMapping, RoleGrantChange, ScimToken};
 use super::recovery::{FactorResetRequest, ResetState};
 use super::saml::{SamlKey, ServiceProvider, SessionParticipant};
 use super::signin::trusted_devices::device::TrustedDevice;
@@ -616,6 +617,61 @@ pub trait TrustedDeviceStore: Send + Sync {
     async fn delete_trusted_devices_of(&self, user_id: &str) -> Result<u64>;
 }
 
+/// Directory provisioning (`core::provisioning`): the directory's record of each account, its groups, the
+/// group → role table, and the static tokens of provisioning systems.
+#[async_trait]
+pub trait DirectoryStore: Send + Sync {
+    /// Inserts the account, its roles and its directory entry in one transaction; `Conflict` when the username,
+    /// e-mail address or externalId is taken.
+    async fn insert_account(&self, user: &User, roles: &[String], entry: &DirectoryEntry) -> Result<()>;
+    async fn directory_entry(&self, user_id: &str) -> Result<Option<DirectoryEntry>>;
+    async fn directory_entries(&self) -> Result<Vec<DirectoryEntry>>;
+    /// Inserts or replaces the entry; `Conflict` when its externalId belongs to another account.
+    async fn put_directory_entry(&self, entry: &DirectoryEntry) -> Result<()>;
+    async fn user_by_external_id(&self, external_id: &str) -> Result<Option<User>>;
+    /// Entries whose unresolved manager reference is one of `references`.
+    async fn entries_waiting_for_manager(&self, references: &[String]) -> Result<Vec<DirectoryEntry>>;
+    /// Entries deleted over SCIM at or before `before`: due for their purge.
+    async fn deleted_entries_before(&self, before: DateTime<Utc>) -> Result<Vec<DirectoryEntry>>;
+
+    /// Inserts a group with its members; `Conflict` when its name (case-insensitively) is taken.
+    async fn insert_group(&self, group: &DirectoryGroup, members: &[String]) -> Result<()>;
+    async fn group(&self, id: &str) -> Result<Option<DirectoryGroup>>;
+    async fn group_by_name(&self, name: &str) -> Result<Option<DirectoryGroup>>;
+    async fn group_by_external_id(&self, external_id: &str) -> Result<Option<DirectoryGroup>>;
+    /// Every group, by name.
+    async fn list_groups(&self) -> Result<Vec<DirectoryGroup>>;
+    /// Renames / re-keys a group; `false` when it is gone, `Conflict` when the new name is taken.
+    async fn update_group(&self, group: &DirectoryGroup) -> Result<bool>;
+    /// Deletes a group; its former members, or `None` when it was gone.
+    async fn delete_group(&self, id: &str) -> Result<Option<Vec<String>>>;
+    /// The user ids in a group.
+    async fn group_members(&self, id: &str) -> Result<Vec<String>>;
+    /// Every (group id, user id) membership.
+    async fn all_group_members(&self) -> Result<Vec<(String, String)>>;
+    /// Adds and removes members in one transaction (adding a member twice or removing a non-member is no error).
+    async fn change_group_members(&self, id: &str, add: &[String], remove: &[String], now: DateTime<Utc>)
+    -> Result<()>;
+    async fn groups_of_user(&self, user_id: &str) -> Result<Vec<DirectoryGroup>>;
+
+    async fn group_mappings(&self) -> Result<Vec<GroupRoleMapping>>;
+    /// Inserts or replaces the mapping of (role, group name).
+    async fn put_group_mapping(&self, mapping: &GroupRoleMapping) -> Result<()>;
+    async fn delete_group_mapping(&self, role: &str, group_name: &str) -> Result<bool>;
+    /// Makes the roles that groups grant the account exactly `roles`, in one transaction: a role in `roles` the
+    /// account lacks is added (and marked as granted by a group); a group-granted role no longer in `roles` is
+    /// taken away. Roles given by hand are never taken away, and stay unmarked when a group grants them too.
+    async fn set_group_roles(&self, user_id: &str, roles: &[String], now: DateTime<Utc>) -> Result<RoleGrantChange>;
+
+    /// `Conflict` when the name is taken.
+    async fn insert_scim_token(&self, token: &ScimToken) -> Result<()>;
+    async fn scim_token_by_hash(&self, token_hash: &str) -> Result<Option<ScimToken>>;
+    async fn scim_tokens(&self) -> Result<Vec<ScimToken>>;
+    /// `false` when no unrevoked token has that name.
+    async fn revoke_scim_token(&self, name: &str, now: DateTime<Utc>) -> Result<bool>;
+    async fn touch_scim_token(&self, id: &str, now: DateTime<Utc>) -> Result<()>;
+}
+
 #[async_trait]
 pub trait Store:
     UserStore
@@ -634,6 +690,7 @@ pub trait Store:
     + PolicyStore
     + RecoveryStore
     + TrustedDeviceStore
+    + DirectoryStore
 {
     /// `Ok` while the database answers.
     async fn ping(&self) -> Result<()>;

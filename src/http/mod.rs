@@ -63,6 +63,15 @@ pub struct AppState {
 impl AppState {
     /// The core's context for one request from `origin`: the shared services, the configured limits and
     /// policies, and the time read now, once for the whole request.
+    /// Directory provisioning's settings (`core::provisioning`).
+    pub fn provisioning_settings(&self) -> crate::core::provisioning::Settings {
+        crate::core::provisioning::Settings {
+            invitation_ttl: chrono::Duration::days(self.config.invitation_days.into()),
+            deletion_retention: chrono::Duration::days(self.config.scim_deletion_retention_days.into()),
+            public_url: self.config.public_url.clone(),
+        }
+    }
+
     pub fn core<'a>(&'a self, origin: &'a Origin) -> RequestCtx<'a> {
         RequestCtx {
             store: self.store.as_ref(),

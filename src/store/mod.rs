@@ -4,6 +4,8 @@ mod appender;
 mod audit;
 mod ceremonies;
 mod device;
+mod directory;
+mod directory_groups;
 mod factors;
 mod grants;
 mod hardware_tokens;
@@ -97,7 +99,10 @@ impl Store for SeaStore {
 /// ("UNIQUE constraint failed: users.username"), PostgreSQL the constraint ("users_username_key"). Callers that
 /// know better (a client id, an SP entity id) replace the message with their own.
 fn collision(message: &str) -> String {
-    const KNOWN: [(&str, &str); 3] = [
+    const KNOWN: [(&str, &str); 6] = [
+        ("external_id", "That externalId belongs to another account."),
+        ("name_normalized", "A group with that name exists already."),
+        ("scim_tokens", "A SCIM token with that name exists already."),
         ("email_normalized", "That e-mail address is already in use."),
         ("username", "That username is already in use."),
         ("serial", "A hardware token with that serial number exists already."),

@@ -18,7 +18,7 @@
 use chrono::{DateTime, Utc};
 use entity::{
     attempt_counter, authorization_code, consent, device_code, factor, factor_reset, one_time_token, recovery_code,
-    session, sms_code, trusted_device, user, user_role,
+    scim_group_member, scim_role_grant, session, sms_code, trusted_device, user, user_directory, user_role,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
@@ -166,6 +166,22 @@ async fn remove_rows(txn: &DatabaseTransaction, user_id: &str, now: DateTime<Utc
     .await?;
     user_role::Entity::delete_many()
         .filter(user_role::Column::UserId.eq(user_id))
+        .exec(txn)
+        .await
+        .map_err(db_error)?;
+    // The directory's record of the person, their group memberships and the roles groups granted them.
+    scim_role_grant::Entity::delete_many()
+        .filter(scim_role_grant::Column::UserId.eq(user_id))
+        .exec(txn)
+        .await
+        .map_err(db_error)?;
+    scim_group_member::Entity::delete_many()
+        .filter(scim_group_member::Column::UserId.eq(user_id))
+        .exec(txn)
+        .await
+        .map_err(db_error)?;
+    user_directory::Entity::delete_many()
+        .filter(user_directory::Column::UserId.eq(user_id))
         .exec(txn)
         .await
         .map_err(db_error)?;

@@ -3,8 +3,8 @@ use chrono::{DateTime, Utc};
 use entity::{role, user, user_role};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use super::{SeaStore, db_error};
@@ -27,7 +27,7 @@ pub(super) fn escape_like(text: &str) -> String {
     out
 }
 
-fn to_domain(m: user::Model) -> Result<User> {
+pub(super) fn to_domain(m: user::Model) -> Result<User> {
     Ok(User {
         status: UserStatus::parse(&m.status)
             .ok_or_else(|| Error::Internal(format!("unknown user status {}", m.status)))?,
@@ -50,39 +50,45 @@ fn one(found: Option<user::Model>) -> Result<Option<User>> {
     found.map(to_domain).transpose()
 }
 
+/// The account's row and its role rows, inside the caller's transaction.
+pub(super) async fn insert_user_rows(txn: &DatabaseTransaction, u: &User, roles: &[String]) -> Result<()> {
+    user::ActiveModel {
+        id: Set(u.id.clone()),
+        username: Set(u.username.clone()),
+        email: Set(u.email.clone()),
+        email_normalized: Set(u.email.to_lowercase()),
+        display_name: Set(u.display_name.clone()),
+        phone: Set(u.phone.clone()),
+        status: Set(u.status.as_str().to_string()),
+        manager_id: Set(u.manager_id.clone()),
+        password_hash: Set(u.password_hash.clone()),
+        password_changed_at: Set(u.password_changed_at),
+        mfa_required: Set(u.mfa_required),
+        created_at: Set(u.created_at),
+        updated_at: Set(u.updated_at),
+        locale: Set(u.locale.clone()),
+    }
+    .insert(txn)
+    .await
+    .map_err(db_error)?;
+    for role_name in roles {
+        user_role::ActiveModel {
+            user_id: Set(u.id.clone()),
+            role_name: Set(role_name.clone()),
+            created_at: Set(u.created_at),
+        }
+        .insert(txn)
+        .await
+        .map_err(db_error)?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl UserStore for SeaStore {
     async fn insert_user(&self, u: &User, roles: &[String]) -> Result<()> {
         let txn = self.db.begin().await.map_err(db_error)?;
-        user::ActiveModel {
-            id: Set(u.id.clone()),
-            username: Set(u.username.clone()),
-            email: Set(u.email.clone()),
-            email_normalized: Set(u.email.to_lowercase()),
-            display_name: Set(u.display_name.clone()),
-            phone: Set(u.phone.clone()),
-            status: Set(u.status.as_str().to_string()),
-            manager_id: Set(u.manager_id.clone()),
-            password_hash: Set(u.password_hash.clone()),
-            password_changed_at: Set(u.password_changed_at),
-            mfa_required: Set(u.mfa_required),
-            created_at: Set(u.created_at),
-            updated_at: Set(u.updated_at),
-            locale: Set(u.locale.clone()),
-        }
-        .insert(&txn)
-        .await
-        .map_err(db_error)?;
-        for role_name in roles {
-            user_role::ActiveModel {
-                user_id: Set(u.id.clone()),
-                role_name: Set(role_name.clone()),
-                created_at: Set(u.created_at),
-            }
-            .insert(&txn)
-            .await
-            .map_err(db_error)?;
-        }
+        insert_user_rows(&txn, u, roles).await?;
         txn.commit().await.map_err(db_error)
     }
 

@@ -85,7 +85,10 @@ fn reset_page(
 ) -> HttpResponse {
     let mut ctx = pages::context();
     ctx.insert("token", token);
-    ctx.insert("setup", &(purpose == TokenPurpose::InitialSetup));
+    ctx.insert(
+        "setup",
+        &matches!(purpose, TokenPurpose::InitialSetup | TokenPurpose::Invitation),
+    );
     ctx.insert("username", username);
     ctx.insert("error", &error);
     pages::with_csrf(req, state, status, "password/reset.html", ctx)
@@ -122,7 +125,7 @@ pub async fn reset_submit(
     let checked = password_links::check(state.store.as_ref(), now, &form.token).await.ok();
     let setup = checked
         .as_ref()
-        .is_some_and(|(purpose, _)| *purpose == TokenPurpose::InitialSetup);
+        .is_some_and(|(purpose, _)| matches!(purpose, TokenPurpose::InitialSetup | TokenPurpose::Invitation));
     let trusted = match &checked {
         Some((_, user)) => live_trusted_browsers(&state, user).await?,
         None => 0,

@@ -12,6 +12,7 @@ use serde_json::json;
 use super::audit::{self, AuditKind, Origin, Outcome};
 use super::factors::password::{self, PasswordPool};
 use super::model::{Email, Phone, User, UserStatus, Username};
+use super::provisioning::directory::{AccountSource, DirectoryEntry};
 use super::store::Store;
 use super::{Error, Result};
 
@@ -22,7 +23,9 @@ mod removal;
 mod sessions;
 
 pub use apps::{ConnectedApp, connected_apps, revoke_app};
-pub use profile::{ProfileEdit, check_profile, rename, set_display_name, set_email, set_manager, set_phone};
+pub use profile::{
+    ProfileEdit, check_profile, refuse_cycle, rename, set_display_name, set_email, set_manager, set_phone,
+};
 pub use removal::delete;
 pub use sessions::{SessionInfo, end_other_sessions, end_session, end_sessions, sessions};
 
@@ -51,6 +54,9 @@ pub struct NewAccount {
     pub manager: Option<String>,
     pub phone: Option<String>,
     pub password: Option<String>,
+    /// Where the request came from, shown beside the account (`None`: the command line when the actor is
+    /// `cli:…`, else the console).
+    pub source: Option<AccountSource>,
 }
 
 /// What an administrator sees of an account (never the password hash).
@@ -86,6 +92,24 @@ pub async fn create(
     now: DateTime<Utc>,
     origin: &Origin,
     req: NewAccount,
+) -> Result<User> {
+    let source = req.source.unwrap_or(if origin.actor.starts_with("cli:") {
+        AccountSource::Cli
+    } else {
+        AccountSource::Console
+    });
+    create_in_directory(store, passwords, now, origin, req, DirectoryEntry::new("", source, now)).await
+}
+
+/// [`create`] with the directory's record of the account (`entry`; its `user_id` is filled in here): the
+/// account, its roles and the record are stored in one transaction.
+pub async fn create_in_directory(
+    store: &dyn Store,
+    passwords: &PasswordPool,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    req: NewAccount,
+    mut entry: DirectoryEntry,
 ) -> Result<User> {
     let username = Username::parse(&req.username)?;
     let email = Email::parse(&req.email)?;
@@ -132,7 +156,8 @@ pub async fn create(
         updated_at: now,
         locale: None,
     };
-    store.insert_user(&user, &roles).await?;
+    entry.user_id = user.id.clone();
+    store.insert_account(&user, &roles, &entry).await?;
     audit::record(
         store,
         now,
@@ -141,7 +166,7 @@ pub async fn create(
         Outcome::Success,
         Some(&user.id),
         json!({
-            "username": user.username, "roles": roles,
+            "username": user.username, "roles": roles, "source": entry.source,
         }),
     )
     .await?;

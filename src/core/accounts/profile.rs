@@ -293,7 +293,7 @@ async fn allowed_manager(store: &dyn Store, user: &User, text: &str) -> Result<U
 }
 
 /// Refuses `manager` for `user` when it is the user or anyone above the manager is the user.
-async fn refuse_cycle(store: &dyn Store, user: &User, manager: &User) -> Result<()> {
+pub async fn refuse_cycle(store: &dyn Store, user: &User, manager: &User) -> Result<()> {
     if manager.id == user.id {
         return Err(Error::invalid("manager: a user cannot be their own manager."));
     }

@@ -207,6 +207,30 @@ audit_kinds! {
     /// A user was deleted with everything stored for them (their username, roles, former reports and what was
     /// removed in the details); earlier events keep their subject id.
     UserDeleted => "user.deleted",
+
+    // Directory provisioning (SCIM).
+    /// A provisioned account's directory attributes changed (externalId, name parts, employee number,
+    /// department; old and new in the details).
+    DirectoryUpdated => "directory.updated",
+    /// A provisioning system deactivated a user: disabled, every session, token grant and trusted browser ended.
+    DirectoryDeactivated => "directory.deactivated",
+    /// A provisioning system deleted a user: deactivated at once; personal data purged after the retention period.
+    DirectoryDeleted => "directory.deleted",
+    /// A manager the directory named before they had an account here was linked when they arrived, or could not be.
+    DirectoryManagerLinked => "directory.manager_linked",
+    /// A provisioned user without a password was mailed a single-use invitation to choose one.
+    DirectoryInvited => "directory.invited",
+    /// A directory group was created, renamed or deleted (members added and removed in the details).
+    DirectoryGroupChanged => "directory.group_changed",
+    /// The roles a user holds through directory groups changed (added and removed in the details), or a group's
+    /// mapping to an administrative role was ignored because the operator had not allowed it.
+    DirectoryRolesChanged => "directory.roles_changed",
+    /// The group → role table changed (`gatehouse role set ROLE --scim-group`), or such a change was refused.
+    DirectoryMappingChanged => "directory.mapping_changed",
+    /// A static SCIM token was created or revoked.
+    DirectoryTokenChanged => "directory.token_changed",
+    /// A request to /scim/v2 with a token that is unknown, revoked or not allowed to provision.
+    DirectoryAccessDenied => "directory.access_denied",
     /// One of a user's browser sessions was ended, by an administrator or by the user on their sessions page (its
     /// token grants revoked).
     UserSessionEnded => "user.session_ended",

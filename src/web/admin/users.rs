@@ -2,6 +2,7 @@
 //! searched by part of a username, e-mail address or display name; and, for administrators
 //! (`Permission::ManageUsers`), the form that creates an account through `core::accounts::create`, as the CLI and
 //! the API do. A new account has no password: the user sets one through "forgot password".
+use crate::core::provisioning::directory::AccountSource;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
@@ -213,6 +214,7 @@ pub async fn create(
         manager: optional(&entered.manager),
         phone: optional(&entered.phone),
         password: None,
+        source: Some(AccountSource::Console),
     };
     let store = state.store.as_ref();
     match accounts::create(store, &state.passwords, state.clock.now(), &console.origin, account).await {

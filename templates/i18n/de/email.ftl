@@ -150,3 +150,13 @@ email-recovery-pending-then = Wenden Sie sich dann an Ihren Helpdesk: Jemand ken
 email-sign-in-phone-changed-subject = Ihre Anmeldecodes gehen jetzt an eine andere Telefonnummer
 email-sign-in-phone-changed-body = die Anmeldecodes Ihres Kontos „{ $username }“ gehen jetzt an { $new_phone } und nicht mehr an { $old_phone } ({ $when }). Die neue Nummer wurde mit einem an sie gesendeten Code bestätigt. Vertrauenswürdige Browser fragen bei Ihrer nächsten Anmeldung wieder nach dem zweiten Faktor.
 email-sign-in-phone-changed-warning = Falls Sie das nicht waren, wenden Sie sich bitte sofort an Ihren Helpdesk: Jemand, der Ihr Passwort kennt, hat möglicherweise Ihre Anmeldecodes übernommen.
+
+## An account provisioned by the organisation's HR system or directory, without a password yet.
+email-invitation-subject = Ihr Konto bei { $product } ist bereit
+email-invitation-body = Ihre Organisation hat für Sie das Konto „{ $username }“ bei { $product } eingerichtet.
+email-invitation-link = { $days ->
+    [one] Wählen Sie Ihr Passwort innerhalb eines Tages über diesen Link; er funktioniert einmal:
+   *[other] Wählen Sie Ihr Passwort innerhalb von { $days } Tagen über diesen Link; er funktioniert einmal:
+}
+email-invitation-next = Melden Sie sich danach an: Sie werden gebeten, die zweiten Faktoren einzurichten, die Ihre Rolle verlangt.
+email-invitation-ignore = Falls Sie dieses Konto nicht erwartet haben, wenden Sie sich an Ihre IT-Abteilung; niemand kann sich anmelden, bevor ein Passwort gewählt ist.

@@ -150,3 +150,13 @@ email-recovery-pending-then = Then contact your helpdesk: someone may know your 
 email-sign-in-phone-changed-subject = Your sign-in codes now go to another phone number
 email-sign-in-phone-changed-body = the sign-in codes of your account "{ $username }" now go to { $new_phone }, no longer to { $old_phone } ({ $when }). The new number was confirmed with a code sent to it. Browsers you trusted to skip the second factor will ask for it again at your next sign-in.
 email-sign-in-phone-changed-warning = If you did not do this, contact your helpdesk at once: someone who knows your password may have taken over your sign-in codes.
+
+## An account provisioned by the organisation's HR system or directory, without a password yet.
+email-invitation-subject = Your { $product } account is ready
+email-invitation-body = your organisation has created the { $product } account "{ $username }" for you.
+email-invitation-link = { $days ->
+    [one] Choose your password with this link, within one day; it works once:
+   *[other] Choose your password with this link, within { $days } days; it works once:
+}
+email-invitation-next = After choosing the password, sign in: you will be asked to set up the second factors your role requires.
+email-invitation-ignore = If you did not expect this account, tell your IT department; nobody can sign in to it until a password is chosen.

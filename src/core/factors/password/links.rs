@@ -35,7 +35,7 @@ impl LinkSettings {
     }
 }
 
-async fn issue(
+pub(crate) async fn issue(
     store: &dyn Store,
     now: DateTime<Utc>,
     user: &User,
@@ -186,7 +186,11 @@ pub async fn complete(
     let redeemed = store
         .redeem_password_token(
             &token_digest(token),
-            &[TokenPurpose::PasswordReset, TokenPurpose::InitialSetup],
+            &[
+                TokenPurpose::PasswordReset,
+                TokenPurpose::InitialSetup,
+                TokenPurpose::Invitation,
+            ],
             &hash,
             now,
         )
@@ -247,6 +251,7 @@ pub async fn bootstrap_first_admin(
                 email: email.into(),
                 display_name: Some("Administrator".into()),
                 roles: vec!["admin".into()],
+                source: Some(crate::core::provisioning::directory::AccountSource::Setup),
                 ..Default::default()
             };
             match accounts::create(store, passwords, now, &origin, request).await {
