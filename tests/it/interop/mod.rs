@@ -1,6 +1,6 @@
 //! Clients we did not write, against the real server (openid-client, authlib, pysaml2 and python3-saml, oathtool and
-//! pyotp, Chromium for WebAuthn and for the account pages on a phone-sized screen); `node.rs` and `python.rs` run
-//! them. Under `GATEHOUSE_INTEROP=1` a missing client fails the test.
+//! pyotp, Chromium for WebAuthn and for the account pages on a phone-sized screen, scim2-client and scim2-tester);
+//! `node.rs` and `python.rs` run them. Under `GATEHOUSE_INTEROP=1` a missing client fails the test.
 mod admin_api;
 mod admin_console;
 mod authlib;
@@ -11,5 +11,6 @@ mod oidc;
 mod pages_tour;
 mod python;
 mod saml;
+mod scim;
 mod totp;
 pub(crate) mod webauthn;
