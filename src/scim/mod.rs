@@ -8,6 +8,7 @@
 //! - `filter`, `patch`, `query`, `schema`: the protocol's pure parts (filters, PATCH operations, list
 //!   parameters and projection, the schemas and discovery documents); `discovery` serves the latter.
 //! - `users`, `groups`: the resource endpoints.
+use actix_web::http::StatusCode;
 use actix_web::http::header::{IF_MATCH, IF_NONE_MATCH};
 use actix_web::{HttpRequest, web};
 use futures_util::StreamExt;
@@ -113,32 +114,70 @@ async fn unknown(_req: HttpRequest) -> Result<actix_web::HttpResponse, ScimError
     Err(ScimError::not_found("No such SCIM endpoint."))
 }
 
+/// A method the endpoint does not have (a POST to `/Schemas`, a DELETE of `/Users`): 405 with a SCIM error, not the
+/// 404 of an unknown path (RFC 7644 §3.12; scim2-tester checks it on the discovery endpoints).
+async fn method_not_allowed(req: HttpRequest) -> Result<actix_web::HttpResponse, ScimError> {
+    Err(ScimError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        None,
+        format!("{} is not a method of this SCIM endpoint.", req.method()),
+    ))
+}
+
+/// What the ServiceProviderConfig says Gatehouse does not offer is answered 501, as RFC 7644 asks of a service
+/// provider that does not support it (§3.11 for /Me, §3.12), so a client tells "not offered" from "wrong URL".
+async fn not_implemented(req: HttpRequest) -> Result<actix_web::HttpResponse, ScimError> {
+    let detail = match req.path().trim_end_matches('/').rsplit('/').next().unwrap_or_default() {
+        "Bulk" => "Bulk operations are not supported (ServiceProviderConfig: bulk.supported is false).",
+        "Me" => "/Me is not supported: a provisioning client is not a user.",
+        _ => "Searching several resource types at once is not supported: POST /Users/.search or /Groups/.search.",
+    };
+    Err(ScimError::new(StatusCode::NOT_IMPLEMENTED, None, detail))
+}
+
+/// One endpoint: its path, whose other methods answer 405.
+fn endpoint(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(method_not_allowed))
+}
+
 /// Registers `/scim/v2`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/scim/v2")
-            .route(
-                "/ServiceProviderConfig",
-                web::get().to(discovery::service_provider_config),
+            .service(endpoint("/ServiceProviderConfig").route(web::get().to(discovery::service_provider_config)))
+            .service(endpoint("/ResourceTypes").route(web::get().to(discovery::resource_types)))
+            .service(endpoint("/ResourceTypes/{id}").route(web::get().to(discovery::resource_type)))
+            .service(endpoint("/Schemas").route(web::get().to(discovery::schemas)))
+            .service(endpoint("/Schemas/{id}").route(web::get().to(discovery::schema)))
+            .service(
+                endpoint("/Users")
+                    .route(web::get().to(users::list))
+                    .route(web::post().to(users::create)),
             )
-            .route("/ResourceTypes", web::get().to(discovery::resource_types))
-            .route("/ResourceTypes/{id}", web::get().to(discovery::resource_type))
-            .route("/Schemas", web::get().to(discovery::schemas))
-            .route("/Schemas/{id}", web::get().to(discovery::schema))
-            .route("/Users", web::get().to(users::list))
-            .route("/Users", web::post().to(users::create))
-            .route("/Users/.search", web::post().to(users::search))
-            .route("/Users/{id}", web::get().to(users::show))
-            .route("/Users/{id}", web::put().to(users::replace))
-            .route("/Users/{id}", web::patch().to(users::patch))
-            .route("/Users/{id}", web::delete().to(users::delete))
-            .route("/Groups", web::get().to(groups::list))
-            .route("/Groups", web::post().to(groups::create))
-            .route("/Groups/.search", web::post().to(groups::search))
-            .route("/Groups/{id}", web::get().to(groups::show))
-            .route("/Groups/{id}", web::put().to(groups::replace))
-            .route("/Groups/{id}", web::patch().to(groups::patch))
-            .route("/Groups/{id}", web::delete().to(groups::delete))
+            .service(endpoint("/Users/.search").route(web::post().to(users::search)))
+            .service(
+                endpoint("/Users/{id}")
+                    .route(web::get().to(users::show))
+                    .route(web::put().to(users::replace))
+                    .route(web::patch().to(users::patch))
+                    .route(web::delete().to(users::delete)),
+            )
+            .service(
+                endpoint("/Groups")
+                    .route(web::get().to(groups::list))
+                    .route(web::post().to(groups::create)),
+            )
+            .service(endpoint("/Groups/.search").route(web::post().to(groups::search)))
+            .service(
+                endpoint("/Groups/{id}")
+                    .route(web::get().to(groups::show))
+                    .route(web::put().to(groups::replace))
+                    .route(web::patch().to(groups::patch))
+                    .route(web::delete().to(groups::delete)),
+            )
+            .service(endpoint("/.search").route(web::post().to(not_implemented)))
+            .service(endpoint("/Bulk").route(web::post().to(not_implemented)))
+            .service(web::resource(["/Me", "/Me/{rest:.*}"]).to(not_implemented))
             .app_data(web::PathConfig::default().error_handler(|_, _| ScimError::not_found("No such resource.").into()))
             .default_service(web::to(unknown)),
     );

@@ -12,5 +12,6 @@ mod pages_tour;
 mod python;
 mod saml;
 mod scim;
+mod scim_found;
 mod totp;
 pub(crate) mod webauthn;
