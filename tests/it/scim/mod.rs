@@ -4,6 +4,7 @@
 //! `interop`.
 mod auth;
 pub(crate) mod common;
+mod console;
 mod deprovision;
 mod groups;
 mod managers;
