@@ -35,6 +35,11 @@ pub struct UserView {
     pub has_password: bool,
     pub password_changed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Where the account came from: `cli`, `console`, `api`, `scim` (a provisioning system) or `setup` (the first
+    /// administrator); absent for accounts made before sources were recorded.
+    pub source: Option<String>,
+    /// The provisioning system's id for the person (SCIM `externalId`).
+    pub external_id: Option<String>,
 }
 
 impl From<AccountSummary> for UserView {
@@ -52,6 +57,8 @@ impl From<AccountSummary> for UserView {
             has_password: s.has_password,
             password_changed_at: s.password_changed_at,
             created_at: s.created_at,
+            source: s.source.map(|s| s.as_str().to_string()),
+            external_id: s.external_id,
         }
     }
 }

@@ -22,6 +22,12 @@ pub enum RoleCommand {
     Show { role: String },
     /// Change a role's policy; options not given stay as they are.
     Set(SetArgs),
+    /// Add a role (unrestricted until you `set` its policy), e.g. for a directory group to grant.
+    Add {
+        role: String,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -191,6 +197,14 @@ pub async fn run(config: &Config, command: RoleCommand, json: bool) -> Result<()
                 json,
                 &value,
                 &format!("{}\nscim groups: {}", text(&policy), list_or_dash(&groups)),
+            );
+        }
+        RoleCommand::Add { role, description } => {
+            let added = roles::add(store, now, &Origin::cli(), &role, &description).await?;
+            print(
+                json,
+                &serde_json::to_value(&added)?,
+                &format!("Role '{}' added.", added.name),
             );
         }
         RoleCommand::Set(args) => {

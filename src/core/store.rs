@@ -62,6 +62,8 @@ pub trait UserStore: Send + Sync {
     /// `false` when the user did not have the role.
     async fn remove_role(&self, user_id: &str, role: &str) -> Result<bool>;
     async fn list_roles(&self) -> Result<Vec<Role>>;
+    /// Adds a role (not built in); `Conflict` when the name is taken.
+    async fn insert_role(&self, role: &Role, now: DateTime<Utc>) -> Result<()>;
     async fn count_users_with_role(&self, role: &str) -> Result<u64>;
     async fn count_users_with_status(&self, status: UserStatus) -> Result<u64>;
     async fn users_with_role(&self, role: &str) -> Result<Vec<User>>;

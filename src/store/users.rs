@@ -267,6 +267,22 @@ impl UserStore for SeaStore {
             .collect())
     }
 
+    async fn insert_role(&self, r: &Role, now: DateTime<Utc>) -> Result<()> {
+        role::ActiveModel {
+            name: Set(r.name.clone()),
+            description: Set(r.description.clone()),
+            builtin: Set(false),
+            created_at: Set(now),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(|e| match db_error(e) {
+            Error::Conflict(_) => Error::Conflict(format!("A role named '{}' exists already.", r.name)),
+            other => other,
+        })?;
+        Ok(())
+    }
+
     async fn users_with_role(&self, role_name: &str) -> Result<Vec<User>> {
         let ids: Vec<String> = user_role::Entity::find()
             .filter(user_role::Column::RoleName.eq(role_name))

@@ -11,6 +11,7 @@ mod oidc;
 mod policy;
 mod recovery;
 mod saml;
+mod scim;
 mod server;
 mod signin;
 mod store;

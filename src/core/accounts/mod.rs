@@ -74,6 +74,10 @@ pub struct AccountSummary {
     pub has_password: bool,
     pub password_changed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Where the account came from; `None` for accounts made before sources were recorded.
+    pub source: Option<AccountSource>,
+    /// The provisioning system's id for the person (SCIM `externalId`).
+    pub external_id: Option<String>,
 }
 
 fn display_name(input: Option<&str>, fallback: &str) -> Result<String> {
@@ -196,6 +200,7 @@ pub async fn summary(store: &dyn Store, user: &User) -> Result<AccountSummary> {
         Some(id) => store.user_by_id(id).await?.map(|m| m.username),
         None => None,
     };
+    let directory = store.directory_entry(&user.id).await?;
     Ok(AccountSummary {
         id: user.id.clone(),
         username: user.username.clone(),
@@ -209,6 +214,8 @@ pub async fn summary(store: &dyn Store, user: &User) -> Result<AccountSummary> {
         has_password: user.password_hash.is_some(),
         password_changed_at: user.password_changed_at,
         created_at: user.created_at,
+        source: directory.as_ref().map(|d| d.source),
+        external_id: directory.and_then(|d| d.external_id),
     })
 }
 

@@ -238,6 +238,8 @@ audit_kinds! {
     UserSessionsEnded => "user.sessions_ended",
     /// A role's factor policy changed (before and after in the details).
     RolePolicyChanged => "role.policy_changed",
+    /// A role was added (`gatehouse role add`), e.g. for a directory group to grant.
+    RoleCreated => "role.created",
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
-use crate::core::model::{User, truncate};
+use crate::core::model::{Role, User, truncate};
 use crate::core::policy::{self, PolicyChange, RolePolicy};
 use crate::core::store::Store;
 use crate::core::{Error, Result};
@@ -72,6 +72,50 @@ pub async fn check_role_set(store: &dyn Store, now: DateTime<Utc>, roles: &[Stri
 }
 
 /// Applies `change` to `role`'s policy. Returns the policy now in force and whether anything changed.
+/// Adds a role with the unrestricted policy, for an operator to shape (`set`) and hand out (by hand or through
+/// a directory group). A name has 1 to 64 of a-z 0-9 _ - and starts with a letter.
+pub async fn add(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    name: &str,
+    description: &str,
+) -> Result<Role> {
+    let ok = name.len() <= 64
+        && name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+    if !ok {
+        return Err(Error::invalid(
+            "A role name has 1 to 64 of a-z 0-9 _ - and starts with a letter.",
+        ));
+    }
+    let description = description.trim();
+    if description.chars().count() > 200 || description.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            "A description has at most 200 characters and no control characters.",
+        ));
+    }
+    let role = Role {
+        name: name.to_string(),
+        description: description.to_string(),
+        builtin: false,
+    };
+    store.insert_role(&role, now).await?;
+    audit::record(
+        store,
+        now,
+        origin,
+        AuditKind::RoleCreated,
+        Outcome::Success,
+        None,
+        json!({ "role": name, "description": description }),
+    )
+    .await?;
+    Ok(role)
+}
+
 pub async fn set(
     store: &dyn Store,
     now: DateTime<Utc>,

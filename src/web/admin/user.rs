@@ -185,6 +185,7 @@ pub(super) async fn page(
         .is_ok();
     let path = user_path(&user.username);
     let read_audit = events.is_some();
+    let directory = store.directory_entry(&user.id).await?;
     let mut ctx = context(req, state, console, "users");
     ctx.insert(
         "person",
@@ -201,6 +202,10 @@ pub(super) async fn page(
             "manage_roles": console.may(Permission::ManageUsers), "support": support,
             "recovery": console.may(Permission::Recovery), "read_audit": read_audit,
             "is_self": user.id == console.user.id,
+            "source": directory.as_ref().map(|d| d.source.as_str()),
+            "source_client": directory.as_ref().and_then(|d| d.source_client.clone()),
+            "external_id": directory.as_ref().and_then(|d| d.external_id.clone()),
+            "directory_deleted": directory.as_ref().and_then(|d| d.deleted_at).map(rfc3339),
         }),
     );
     ctx.insert("error", &error);

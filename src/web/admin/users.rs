@@ -41,6 +41,9 @@ pub(super) struct Row {
     pub locked: bool,
     pub roles: Vec<String>,
     pub path: String,
+    /// Where the account came from (`cli`, `console`, `api`, `scim`, `setup`); `None` for accounts made before
+    /// sources were recorded.
+    pub source: Option<&'static str>,
 }
 
 pub(super) async fn row(state: &AppState, user: &User) -> Result<Row> {
@@ -53,6 +56,7 @@ pub(super) async fn row(state: &AppState, user: &User) -> Result<Row> {
         locked: lock::is_locked(store, &state.password_policy, user).await?,
         roles: store.roles_of(&user.id).await?,
         path: user_path(&user.username),
+        source: store.directory_entry(&user.id).await?.map(|e| e.source.as_str()),
     })
 }
 

@@ -7,5 +7,5 @@ mod device;
 mod keys;
 mod logout;
 mod oidcc_basic;
-mod token_lifecycle;
+pub(crate) mod token_lifecycle;
 mod tokens;

@@ -20,7 +20,7 @@ use serde_json::Value;
 
 /// An access and a refresh token for `username` signed in in `browser` (signing in with a password on the way
 /// when the browser is not signed in yet).
-async fn tokens(server: &TestServer, browser: &Browser, scope: &str, username: &str) -> (String, String) {
+pub(crate) async fn tokens(server: &TestServer, browser: &Browser, scope: &str, username: &str) -> (String, String) {
     let code = code_for(server, browser, &[("scope", scope)], username).await;
     let (status, body) = redeem(server, &code, Some(VERIFIER)).await;
     assert_eq!(status, 200, "{body}");
@@ -41,7 +41,7 @@ async fn post_form(server: &TestServer, path: &str, form: &[(&str, &str)]) -> (u
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn refresh(server: &TestServer, token: &str) -> (u16, Value) {
+pub(crate) async fn refresh(server: &TestServer, token: &str) -> (u16, Value) {
     post_form(
         server,
         "/token",
@@ -62,7 +62,11 @@ async fn active(server: &TestServer, token: &str) -> bool {
 
 /// The refresh token is refused with `invalid_grant`, the access token introspects inactive and userinfo refuses
 /// it; returns the refusal's description.
-async fn assert_dead(server: &TestServer, (access, refresh_token): &(String, String), event: &str) -> String {
+pub(crate) async fn assert_dead(
+    server: &TestServer,
+    (access, refresh_token): &(String, String),
+    event: &str,
+) -> String {
     assert!(!active(server, access).await, "{event}: the access token is inactive");
     assert!(
         !active(server, refresh_token).await,
@@ -90,7 +94,7 @@ async fn assert_alive(server: &TestServer, (access, refresh_token): &(String, St
     body["refresh_token"].as_str().unwrap().to_string()
 }
 
-async fn server_with_spa() -> TestServer {
+pub(crate) async fn server_with_spa() -> TestServer {
     let server = TestServer::start().await;
     client(&server, "spa", true, true).await;
     server

@@ -40,6 +40,7 @@ fn every_template_renders() {
     ctx.insert("display_name", "Alice");
     ctx.insert("link", "http://localhost/password/reset?token=x");
     ctx.insert("minutes", &30);
+    ctx.insert("days", &7);
     ctx.insert(
         "account",
         &serde_json::json!({ "id": "u-alice", "display_name": "Alice", "username": "alice", "email": "a@example.com", "phone": "+41446681800", "roles": ["user"] }),
