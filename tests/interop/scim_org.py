@@ -5,7 +5,8 @@ reading back over SCIM after every step what a connector would rely on.
 - 20 people with the Enterprise extension (employeeNumber, department, manager) in three levels: a CEO, three
   directors, their reports. One team arrives before its director and names them by externalId (Workday and Entra
   ID sync in no particular order): the manager is linked when the director arrives.
-- 4 groups; two of them ("IT Helpdesk", "Platform Admins") are mapped to roles by the Rust test before this runs.
+- 4 groups; three of them are mapped to roles by the Rust test before this runs (Engineering to a role of its own,
+  IT Helpdesk to helpdesk and Platform Admins to admin, both with --allow-admin).
 - Moves (manager and department: one by PATCH in Entra ID's shape, one by PUT of the whole resource), group
   membership changes, renames (userName, displayName, a group's displayName in Okta's shape), deactivations (PATCH
   `active` in Entra ID's shape, `"op": "Replace", "value": "False"`, and in Okta's, `"value": {"active": false}`),
@@ -48,14 +49,14 @@ TEAMS = {
     "Sales": ["katherine.johnson", "annie.easley", "dorothy.vaughan", "hedy.lamarr", "joan.clarke"],
     "Operations": ["radia.perlman", "sophie.wilson", "jean.sammet", "adele.goldberg", "karen.jones"],
 }
-# The groups and who is in them at first; the Rust test maps the last two to the roles helpdesk and admin.
+# The groups and who is in them at first. The Rust test maps three of them to roles before this runs.
 GROUPS = {
     "Engineering": [DIRECTORS["Engineering"], *TEAMS["Engineering"]],
     "Sales": [DIRECTORS["Sales"], *TEAMS["Sales"]],
     "IT Helpdesk": ["radia.perlman", "sophie.wilson", "jean.sammet"],
     "Platform Admins": ["ada.lovelace", "alan.turing"],
 }
-ROLE_OF_GROUP = {"IT Helpdesk": "helpdesk", "Platform Admins": "admin"}
+ROLE_OF_GROUP = {"Engineering": "engineering", "IT Helpdesk": "helpdesk", "Platform Admins": "admin"}
 
 
 class Mismatch(Exception):
@@ -72,6 +73,15 @@ class Session:
         self.members = {name: set(people) for name, people in GROUPS.items()}
         self.deleted_people = []
         self.deleted_groups = []
+        self.ever_roles = {}  # person -> every role a group granted them at some point
+
+    def group_roles(self, person):
+        return {ROLE_OF_GROUP[name] for name, people in self.members.items()
+                if person in people and name in ROLE_OF_GROUP}
+
+    def note_roles(self):
+        for person in self.people:
+            self.ever_roles.setdefault(person, set()).update(self.group_roles(person))
 
     def expect(self, condition, what):
         self.checks += 1
@@ -194,6 +204,7 @@ class Session:
                 members=[GroupMember(value=self.ids[p], type="User") for p in people],
             ))
             self.group_ids[name] = created.id
+        self.note_roles()
         self.check_everyone()
 
         self.step("move linus.torvalds to Sales (PATCH in Entra ID's shape: manager as a bare id)")
@@ -228,6 +239,7 @@ class Session:
             {"op": "remove", "path": f'members[value eq "{self.ids["alan.turing"]}"]'},
         ])
         self.members["Platform Admins"] = {"ada.lovelace", "grace.hopper"}
+        self.note_roles()
         for person in ("grace.hopper", "alan.turing"):
             self.check_person(person)
 
@@ -288,8 +300,6 @@ class Session:
         self.expect(listed.total_results == 19, f"19 people listed, got {listed.total_results}")
 
     def summary(self):
-        roles = {person: sorted(ROLE_OF_GROUP[name] for name, people in self.members.items()
-                                if person in people and name in ROLE_OF_GROUP) for person in self.people}
         return {
             "users_created": len(self.people) + len(self.deleted_people),
             "groups_created": len(GROUPS),
@@ -302,13 +312,16 @@ class Session:
                     "manager": self.people[want["manager"]]["user_name"] if want["manager"] else None,
                     "department": want["department"],
                     "active": want["active"],
-                    "group_roles": roles[person],
+                    "group_roles": sorted(self.group_roles(person)),
                 }
                 for person, want in self.people.items()
             },
-            # Who lost a role their group granted: the group was deleted, or they left it.
-            "lost_roles": {f"{p}@{DOMAIN}": ["helpdesk"] for p in GROUPS["IT Helpdesk"] if p in self.people}
-            | {f"alan.turing@{DOMAIN}": ["admin"]},
+            # Who lost a role a group had granted them: they left the group, or it was deleted.
+            "lost_roles": {
+                self.people[person]["user_name"]: sorted(roles - self.group_roles(person))
+                for person, roles in sorted(self.ever_roles.items())
+                if person in self.people and roles - self.group_roles(person)
+            },
         }
 
 

@@ -21,6 +21,8 @@ use serde_json::Value;
 use std::time::Duration;
 
 const TIMEOUT: Duration = Duration::from_secs(240);
+/// The roles the org script's groups are mapped to.
+const ROLES: [&str; 3] = ["admin", "engineering", "helpdesk"];
 
 fn scim_clients_missing() -> Vec<String> {
     python::missing(&["scim2_client.engines.httpx2", "scim2_tester"])
@@ -88,9 +90,11 @@ async fn an_organisation_provisioned_by_scim2_client_is_what_gatehouse_holds() {
         return;
     }
     let server = TestServer::start().await;
-    // Before the directory sends anything, the operator maps two of its groups to roles.
-    cli(
-        &server,
+    // Before the directory sends anything, the operator maps three of its groups to roles: one of their own, and
+    // two administrative ones, which need --allow-admin.
+    let mappings: [&[&str]; 4] = [
+        &["role", "add", "engineering"],
+        &["role", "set", "engineering", "--scim-group", "Engineering"],
         &[
             "role",
             "set",
@@ -99,9 +103,6 @@ async fn an_organisation_provisioned_by_scim2_client_is_what_gatehouse_holds() {
             "IT Helpdesk",
             "--allow-admin",
         ],
-    );
-    cli(
-        &server,
         &[
             "role",
             "set",
@@ -110,7 +111,10 @@ async fn an_organisation_provisioned_by_scim2_client_is_what_gatehouse_holds() {
             "Platform Admins",
             "--allow-admin",
         ],
-    );
+    ];
+    for args in mappings {
+        cli(&server, args);
+    }
     let secret = service_client(&server, "hr-sync", Some("scim")).await;
     let token = client_token(&server, "hr-sync", &secret).await;
 
@@ -130,7 +134,7 @@ async fn an_organisation_provisioned_by_scim2_client_is_what_gatehouse_holds() {
 
     let store = server.state().store.as_ref();
     let mut disabled = 0;
-    let mut admins = 0;
+    let mut holders = std::collections::BTreeMap::<&str, usize>::new();
     for (username, want) in expected {
         let user = accounts::find(store, username)
             .await
@@ -151,22 +155,31 @@ async fn an_organisation_provisioned_by_scim2_client_is_what_gatehouse_holds() {
             .iter()
             .filter_map(Value::as_str)
             .collect();
-        for role in ["admin", "helpdesk"] {
+        for role in ROLES {
             assert_eq!(
                 roles.iter().any(|r| r == role),
                 from_groups.contains(&role),
                 "{username}: role {role} follows the mapped groups (has {roles:?})"
             );
         }
-        admins += usize::from(from_groups.contains(&"admin"));
+        for role in &from_groups {
+            *holders.entry(role).or_default() += 1;
+        }
         let entry = store.directory_entry(&user.id).await.expect("store").expect("entry");
         assert_eq!(entry.department.as_deref(), want["department"].as_str(), "{username}");
     }
     assert_eq!(disabled, 2, "the two deactivated people are disabled");
-    assert_eq!(admins, 2, "Platform Admins grants admin to its two members");
+    // Platform Admins ends with two members, Engineering with its director and five engineers (one moved to Sales),
+    // and IT Helpdesk is deleted.
+    assert_eq!(
+        holders,
+        [("admin", 2), ("engineering", 6)].into_iter().collect(),
+        "{result}"
+    );
     // Those whose role came from a group they left, or from a deleted group, lost it.
     let lost = result["lost_roles"].as_object().expect("lost_roles");
-    assert_eq!(lost.len(), 4, "{result}");
+    // The three of the deleted IT Helpdesk, the admin who left Platform Admins, the engineer who moved to Sales.
+    assert_eq!(lost.len(), 5, "{result}");
     for (username, roles) in lost {
         let user = accounts::find(store, username).await.expect("user");
         let held = store.roles_of(&user.id).await.expect("roles");
