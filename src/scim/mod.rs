@@ -3,6 +3,11 @@
 //! SCIM; what a change means for an account (roles from groups, the manager, the phone-change rules,
 //! invitations, deprovisioning) is `core::provisioning`'s.
 pub mod error;
+#[cfg(test)]
+pub(crate) mod fixtures;
+pub mod schema;
+
+pub use schema::Kind;
 
 /// The core User schema, the Enterprise User extension, the Group schema, and the protocol's messages.
 pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
