@@ -3,6 +3,7 @@
 //! SCIM; what a change means for an account (roles from groups, the manager, the phone-change rules,
 //! invitations, deprovisioning) is `core::provisioning`'s.
 pub mod error;
+pub mod filter;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod schema;
