@@ -6,6 +6,7 @@ pub mod error;
 pub mod filter;
 #[cfg(test)]
 pub(crate) mod fixtures;
+pub mod patch;
 pub mod schema;
 
 pub use schema::Kind;
