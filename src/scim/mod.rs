@@ -7,6 +7,7 @@ pub mod filter;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod patch;
+pub mod query;
 pub mod schema;
 
 pub use schema::Kind;
