@@ -2,6 +2,7 @@
 //! Okta, Workday, …) create, update and deprovision Gatehouse users and groups here. Handlers parse and answer
 //! SCIM; what a change means for an account (roles from groups, the manager, the phone-change rules,
 //! invitations, deprovisioning) is `core::provisioning`'s.
+pub mod discovery;
 pub mod error;
 pub mod filter;
 #[cfg(test)]
