@@ -315,6 +315,39 @@ fn values_of_the_wrong_shape_are_invalid_values() {
 }
 
 #[test]
+fn emails_phones_members_and_managers_need_their_value() {
+    let user = |key: &str, value: Value| {
+        let mut body = json!({"schemas": [USER_SCHEMA, ENTERPRISE_SCHEMA], "userName": "a"});
+        body[key] = value;
+        normalise(Kind::User, body)
+    };
+    assert_eq!(
+        scim_type(user("emails", json!([{"type": "work", "primary": true}]))),
+        "invalidValue"
+    );
+    assert_eq!(
+        scim_type(user("phoneNumbers", json!([{"type": "mobile"}]))),
+        "invalidValue"
+    );
+    assert_eq!(
+        scim_type(user(
+            ENTERPRISE_SCHEMA,
+            json!({"manager": {"$ref": "https://x/Users/1"}})
+        )),
+        "invalidValue"
+    );
+    let group = json!({"schemas": [GROUP_SCHEMA], "displayName": "g", "members": [{"type": "User"}]});
+    assert_eq!(scim_type(normalise(Kind::Group, group)), "invalidValue");
+    // Only read-only or dropped parts is no value at all, which is fine.
+    assert!(
+        user("emails", json!([{"display": "A"}]))
+            .unwrap()
+            .get("emails")
+            .is_none()
+    );
+}
+
+#[test]
 fn duplicate_attributes_in_different_case_are_refused() {
     let body = json!({"schemas": [USER_SCHEMA], "userName": "a", "USERNAME": "b"});
     assert_eq!(scim_type(normalise(Kind::User, body)), "invalidSyntax");

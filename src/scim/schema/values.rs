@@ -114,5 +114,9 @@ fn complex(attr: &'static Attribute, value: Value, path: &str) -> Result<Option<
             out.insert(sub.name.to_string(), value);
         }
     }
+    // An e-mail, a phone number, a member or a manager is its `value`; the rest only describes it.
+    if !out.is_empty() && attr.sub("value").is_some() && !out.contains_key("value") {
+        return Err(ScimError::invalid_value(format!("{path} needs a value")));
+    }
     Ok((!out.is_empty()).then_some(Value::Object(out)))
 }
