@@ -7,7 +7,7 @@ use super::auth::ScimCaller;
 use super::directory;
 use super::error::{ScimError, resource_response};
 use super::query::ListParams;
-use super::schema::Kind;
+use super::schema::{self, Kind};
 use super::{base_url, check_if_match, filter, not_modified, patch, query, read_json, resource};
 use crate::core::provisioning::directory::DirectoryGroup;
 use crate::core::provisioning::groups;
@@ -55,17 +55,17 @@ async fn respond_list(caller: &ScimCaller, params: ListParams) -> Result<HttpRes
 }
 
 pub async fn list(req: HttpRequest, caller: ScimCaller) -> Result<HttpResponse, ScimError> {
-    respond_list(&caller, ListParams::from_query(req.query_string())?).await
+    respond_list(&caller, ListParams::from_query(Kind::Group, req.query_string())?).await
 }
 
 pub async fn search(caller: ScimCaller, payload: web::Payload) -> Result<HttpResponse, ScimError> {
     let body = read_json(payload).await?;
-    respond_list(&caller, ListParams::from_search(&body)?).await
+    respond_list(&caller, ListParams::from_search(Kind::Group, &body)?).await
 }
 
 fn answer(req: &HttpRequest, status: StatusCode, resource: &Value, created: bool) -> Result<HttpResponse, ScimError> {
-    let params = ListParams::from_query(req.query_string())?;
-    let shown = query::project(Kind::Group, resource, &params);
+    let params = ListParams::from_query(Kind::Group, req.query_string())?;
+    let shown = query::project(Kind::Group, resource, &params.attributes, &params.excluded_attributes);
     let mut response = resource_response(status, &shown, created);
     if let Some(version) = resource["meta"]["version"].as_str()
         && let Ok(value) = actix_web::http::header::HeaderValue::from_str(version)
@@ -85,7 +85,7 @@ pub async fn show(req: HttpRequest, caller: ScimCaller, id: web::Path<String>) -
 }
 
 pub async fn create(req: HttpRequest, caller: ScimCaller, payload: web::Payload) -> Result<HttpResponse, ScimError> {
-    let body = read_json(payload).await?;
+    let body = schema::normalise(Kind::Group, read_json(payload).await?)?;
     let spec = resource::group_spec(&body)?;
     let ctx = caller.state.core(&caller.origin);
     let group = groups::create(&ctx, &spec).await?;
@@ -120,7 +120,7 @@ pub async fn replace(
     {
         return Err(ScimError::mutability("id: a group's id cannot change."));
     }
-    let spec = resource::group_spec(&body)?;
+    let spec = resource::group_spec(&schema::normalise(Kind::Group, body)?)?;
     apply(&req, &caller, &group, &spec).await
 }
 
@@ -135,7 +135,7 @@ pub async fn patch(
     check_if_match(&req, &resource)?;
     let body = read_json(payload).await?;
     patch::apply(Kind::Group, &mut resource, &body)?;
-    let spec = resource::group_spec(&resource)?;
+    let spec = resource::group_spec(&schema::normalise(Kind::Group, resource)?)?;
     apply(&req, &caller, &group, &spec).await
 }
 

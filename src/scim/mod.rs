@@ -22,12 +22,16 @@ pub mod directory;
 pub mod discovery;
 pub mod error;
 pub mod filter;
+#[cfg(test)]
+pub(crate) mod fixtures;
 mod groups;
 pub mod patch;
 pub mod query;
 pub mod resource;
 pub mod schema;
 mod users;
+
+pub use schema::Kind;
 
 /// The core User schema, the Enterprise User extension, the Group schema, and the protocol's messages.
 pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";

@@ -7,7 +7,7 @@ use super::auth::ScimCaller;
 use super::directory::{self, visible_user};
 use super::error::{ScimError, resource_response};
 use super::query::ListParams;
-use super::schema::Kind;
+use super::schema::{self, Kind};
 use super::{base_url, check_if_match, filter, not_modified, patch, query, read_json, resource};
 use crate::core::model::User;
 use crate::core::provisioning::{self, directory::DirectoryEntry};
@@ -57,18 +57,18 @@ async fn respond_list(caller: &ScimCaller, params: ListParams) -> Result<HttpRes
 }
 
 pub async fn list(req: HttpRequest, caller: ScimCaller) -> Result<HttpResponse, ScimError> {
-    respond_list(&caller, ListParams::from_query(req.query_string())?).await
+    respond_list(&caller, ListParams::from_query(Kind::User, req.query_string())?).await
 }
 
 pub async fn search(caller: ScimCaller, payload: web::Payload) -> Result<HttpResponse, ScimError> {
     let body = read_json(payload).await?;
-    respond_list(&caller, ListParams::from_search(&body)?).await
+    respond_list(&caller, ListParams::from_search(Kind::User, &body)?).await
 }
 
 /// Answers with the resource, projected as the query's `attributes`/`excludedAttributes` ask.
 fn answer(req: &HttpRequest, status: StatusCode, resource: &Value, created: bool) -> Result<HttpResponse, ScimError> {
-    let params = ListParams::from_query(req.query_string())?;
-    let shown = query::project(Kind::User, resource, &params);
+    let params = ListParams::from_query(Kind::User, req.query_string())?;
+    let shown = query::project(Kind::User, resource, &params.attributes, &params.excluded_attributes);
     let mut response = resource_response(status, &shown, created);
     if let Some(version) = resource["meta"]["version"].as_str()
         && let Ok(value) = actix_web::http::header::HeaderValue::from_str(version)
@@ -88,7 +88,7 @@ pub async fn show(req: HttpRequest, caller: ScimCaller, id: web::Path<String>) -
 }
 
 pub async fn create(req: HttpRequest, caller: ScimCaller, payload: web::Payload) -> Result<HttpResponse, ScimError> {
-    let body = read_json(payload).await?;
+    let body = schema::normalise(Kind::User, read_json(payload).await?)?;
     let person = resource::person(&body)?;
     let ctx = caller.state.core(&caller.origin);
     let user = provisioning::create(&ctx, &settings(&caller), &person).await?;
@@ -112,7 +112,7 @@ pub async fn replace(
     {
         return Err(ScimError::mutability("id: a user's id cannot change."));
     }
-    let person = resource::person(&body)?;
+    let person = resource::person(&schema::normalise(Kind::User, body)?)?;
     apply(&req, &caller, &user, &person).await
 }
 
@@ -140,7 +140,7 @@ pub async fn patch(
     check_if_match(&req, &resource)?;
     let body = read_json(payload).await?;
     patch::apply(Kind::User, &mut resource, &body)?;
-    let person = resource::person(&resource)?;
+    let person = resource::person(&schema::normalise(Kind::User, resource)?)?;
     apply(&req, &caller, &user, &person).await
 }
 

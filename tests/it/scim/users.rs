@@ -135,12 +135,15 @@ async fn bad_input_gets_scim_errors_and_changes_nothing() {
     .await;
     assert_scim_error(&same_external, 409, Some("uniqueness"));
 
-    let wrong_schema = json!({ "schemas": [GROUP], "userName": "x@example.com" });
-    assert_scim_error(
-        &scim(&server, "POST", "/Users", &token, Some(&wrong_schema)).await,
-        400,
-        Some("invalidSyntax"),
-    );
+    let wrong_schema = json!({ "schemas": [USER, GROUP], "userName": "x@example.com" });
+    let reply = scim(&server, "POST", "/Users", &token, Some(&wrong_schema)).await;
+    assert_scim_error(&reply, 400, Some("invalidValue"));
+    let no_schema = json!({ "userName": "x@example.com" });
+    let reply = scim(&server, "POST", "/Users", &token, Some(&no_schema)).await;
+    assert_scim_error(&reply, 400, Some("invalidSyntax"));
+    let unknown = json!({ "schemas": [USER], "userName": "x@example.com", "shoeSize": 44 });
+    let reply = scim(&server, "POST", "/Users", &token, Some(&unknown)).await;
+    assert_scim_error(&reply, 400, Some("invalidSyntax"));
     let no_name = json!({ "schemas": [USER], "emails": [{ "value": "x@example.com" }] });
     assert_scim_error(
         &scim(&server, "POST", "/Users", &token, Some(&no_name)).await,
