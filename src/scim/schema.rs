@@ -263,7 +263,8 @@ const PRIMARY: Attribute = Attribute::new(
 );
 
 static MULTI_VALUE_SUBS_EMAIL: [Attribute; 4] = [
-    Attribute::string("value", "The e-mail address."),
+    // An entry without its address is refused (`invalidValue`): required, so a schema-driven client sends one.
+    Attribute::string("value", "The e-mail address.").required(),
     Attribute::ignored("display"),
     Attribute::string("type", "The kind of address.").canonical(&["work", "home", "other"]),
     PRIMARY,
@@ -328,12 +329,16 @@ static USER_ATTRIBUTES: [Attribute; 21] = [
             "A first password; checked against the password policy, stored hashed.",
         )
     },
+    // Advertised required because every account has an address (invitations, notices): a client that builds
+    // Users from /Schemas (scim2-tester does) then sends one. `normalise` does not check it, since a userName that
+    // is an address stands in for it (Okta's default mapping sends no emails), which `core::provisioning` decides.
     Attribute::complex(
         "emails",
-        "E-mail addresses; the primary one is the user's address.",
+        "E-mail addresses; the primary one is the user's address. One is required, unless userName is an address.",
         &MULTI_VALUE_SUBS_EMAIL,
     )
-    .multi(),
+    .multi()
+    .required(),
     Attribute::complex(
         "phoneNumbers",
         "Phone numbers; the mobile one is the SMS phone.",

@@ -78,7 +78,9 @@ pub fn normalise(kind: Kind, body: Value) -> Result<Value, ScimError> {
         }
     }
     check_schemas(kind, schemas)?;
-    for attr in kind.core().attributes.iter().filter(|a| a.required) {
+    // The required single strings (userName, a group's displayName); the required `emails` is core::provisioning's
+    // to check, as a userName that is an address stands in for it.
+    for attr in kind.core().attributes.iter().filter(|a| a.required && !a.multi_valued) {
         let present = top
             .get(attr.name)
             .and_then(Value::as_str)

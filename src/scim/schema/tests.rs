@@ -452,6 +452,32 @@ fn the_version_ignores_key_order_meta_and_password_but_not_values() {
     assert_ne!(version_of(&moved), version);
 }
 
+/// Every account has an address, so `emails` (and an entry's `value`) is advertised required — a client building
+/// Users from /Schemas, as scim2-tester does, sent none before — but a body without it still passes here: a userName
+/// that is an address stands in for it, which core::provisioning decides.
+#[test]
+fn emails_are_advertised_required_and_left_to_provisioning() {
+    let user = schema_resource(USER_SCHEMA, BASE).unwrap();
+    let emails = user["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "emails")
+        .cloned()
+        .unwrap();
+    assert_eq!(emails["required"], true);
+    let value = emails["subAttributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "value")
+        .cloned()
+        .unwrap();
+    assert_eq!(value["required"], true);
+    let without = json!({"schemas": [USER_SCHEMA], "userName": "carol@example.com"});
+    assert!(normalise(Kind::User, without).is_ok());
+}
+
 #[test]
 fn the_schemas_document_advertises_what_is_kept_and_nothing_else() {
     let document = schemas_document(BASE);
