@@ -157,6 +157,11 @@ fn apply_at(resource: &mut Value, op: Op, target: &Target, value: Option<Value>)
                 }
             };
             for (name, value) in attributes {
+                // A client that serialises the extension as a model of its own (scim2-client) names its schema
+                // inside it, as the path-less form may too: that says nothing to apply.
+                if name.eq_ignore_ascii_case("schemas") {
+                    continue;
+                }
                 let Some(attr) = schema.attribute(&name) else {
                     return Err(ScimError::invalid_path(format!(
                         "'{}:{}' is not an attribute",

@@ -209,6 +209,17 @@ fn extension_attributes_take_urn_paths_and_a_new_manager_drops_the_old_reference
     assert!(out.get(urn).is_none());
 }
 
+/// scim2-client sends the whole extension with its own `schemas` inside (found by scim2-tester).
+#[test]
+fn an_extension_value_may_name_its_schema() {
+    let urn = ENTERPRISE_SCHEMA;
+    for op in ["add", "replace"] {
+        let out = user(json!([{"op": op, "path": urn, "value": {"schemas": [urn], "department": "Ops"}}]));
+        assert_eq!(out[urn]["department"], "Ops");
+        assert!(out[urn].get("schemas").is_none(), "{}", out[urn]);
+    }
+}
+
 #[test]
 fn read_only_attributes_may_only_be_set_to_what_they_are() {
     for (op, path, value) in [
