@@ -1,6 +1,6 @@
 //! Reading the directory as SCIM resources: one resource, a targeted look-up (the `eq` filters provisioning
 //! clients send before each change), or everything (any other filter, evaluated over the rendered resources).
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -104,10 +104,13 @@ pub async fn all_users_json(store: &dyn Store, base: &str) -> Result<Vec<Value>,
 }
 
 /// One group as a resource.
+/// A person deleted over SCIM stays a member in the store until the purge, but not in the group SCIM shows: RFC 7644
+/// §3.6 has a deleted resource answer 404 and drop out of every query, and a PATCH, applied to the group as shown,
+/// would otherwise carry the hidden member along and be refused for naming an unknown user.
 pub async fn group_json(store: &dyn Store, group: &DirectoryGroup, base: &str) -> Result<Value, ScimError> {
     let mut members = Vec::new();
     for id in store.group_members(&group.id).await? {
-        if let Some(user) = store.user_by_id(&id).await? {
+        if let Some((user, _)) = visible_user(store, &id).await? {
             members.push((user.id, user.username));
         }
     }
@@ -115,12 +118,20 @@ pub async fn group_json(store: &dyn Store, group: &DirectoryGroup, base: &str) -
     Ok(resource::group_resource(group, &members, base))
 }
 
-/// Every group as a resource.
+/// Every group as a resource (without the members deleted over SCIM, as `group_json`).
 pub async fn all_groups_json(store: &dyn Store, base: &str) -> Result<Vec<Value>, ScimError> {
+    let deleted: HashSet<String> = store
+        .directory_entries()
+        .await?
+        .into_iter()
+        .filter(|e| e.deleted_at.is_some())
+        .map(|e| e.user_id)
+        .collect();
     let users: HashMap<String, String> = store
         .list_users()
         .await?
         .into_iter()
+        .filter(|u| !deleted.contains(&u.id))
         .map(|u| (u.id, u.username))
         .collect();
     let mut members_of: HashMap<String, Vec<String>> = HashMap::new();
