@@ -111,6 +111,7 @@ class Session:
 
     def create_person(self, person, number, department, manager_value, user_name=None):
         resource = Employee(
+            # Sent as the directory has it (mixed case for some); Gatehouse keeps it in lower case.
             user_name=user_name or f"{person}@{DOMAIN}",
             external_id=f"hr-{number:04d}",
             name=Name(given_name=person.split(".")[0].title(), family_name=person.split(".")[1].title()),
@@ -177,7 +178,9 @@ class Session:
             self.people[DIRECTORS[department]]["manager"] = CEO
             for person in TEAMS[department]:
                 number += 1
-                self.create_person(person, number, department, self.ids[DIRECTORS[department]])
+                mixed = f"{person.title()}@{DOMAIN.upper()}" if person == TEAMS["Sales"][0] else None
+                created = self.create_person(person, number, department, self.ids[DIRECTORS[department]], mixed)
+                self.expect(created.user_name == f"{person}@{DOMAIN}", f"{person}: userName {created.user_name}")
                 self.people[person]["manager"] = DIRECTORS[department]
 
         self.step("Operations arrives before its director, naming them by externalId")
@@ -193,7 +196,7 @@ class Session:
         self.people[DIRECTORS["Operations"]]["manager"] = CEO
         self.expect(len(self.people) == 20, "20 people provisioned")
 
-        self.step("a userName sent in mixed case is kept in lower case and found in any case")
+        self.step("a userName sent in mixed case was kept in lower case, and is found in any case")
         found = self.find_users(f'userName eq "{TEAMS["Sales"][0].title()}@{DOMAIN.upper()}"')
         self.expect([u.id for u in found] == [self.ids[TEAMS["Sales"][0]]], "case-insensitive userName filter")
 
@@ -293,6 +296,13 @@ class Session:
         self.deleted_groups.append("IT Helpdesk")
         del self.group_ids["IT Helpdesk"]
         del self.members["IT Helpdesk"]
+
+        self.step("annie.easley leaves Sales EMEA, which the deleted dorothy.vaughan was in (Okta's remove)")
+        self.patch(Group, self.group_ids["Sales"], [
+            {"op": "remove", "path": f'members[value eq "{self.ids["annie.easley"]}"]'},
+        ])
+        self.members["Sales"].discard("annie.easley")
+        self.check_person("annie.easley")
 
         self.step("read everything back")
         self.check_everyone()
