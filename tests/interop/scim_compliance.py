@@ -341,10 +341,14 @@ def main():
             failures.append(entry)
     for entry in accepted:
         print(f"ACCEPTED   {entry['title']} [{entry['resource_type']}]: {entry['why']}")
+    ours = [r for r in results if "gatehouse" in r.tags]
+    theirs = [r for r in results if "gatehouse" not in r.tags]
     print(json.dumps({
         "total": len(results),
         "counts": dict(sorted(counts.items())),
-        "checker_total": len(results) - sum(1 for r in results if "gatehouse" in r.tags),
+        "checker_total": len(theirs),
+        "checker_counts": dict(sorted(Counter(r.status.name for r in theirs).items())),
+        "extra_counts": dict(sorted(Counter(r.status.name for r in ours).items())),
         "accepted": accepted,
         "failures": failures,
     }))

@@ -50,6 +50,10 @@ async fn scim2_tester_finds_nothing_undocumented_against_the_rfcs() {
     )
     .await;
     let result = node::json_result("scim_compliance.py", &output);
+    eprintln!(
+        "scim_compliance.py: {} results, {} by scim2-tester {}, ours {}",
+        result["total"], result["checker_total"], result["checker_counts"], result["extra_counts"]
+    );
     assert_eq!(result["failures"], serde_json::json!([]), "{result}");
     let count = |status: &str| result["counts"][status].as_u64().unwrap_or(0);
     let accepted = result["accepted"].as_array().expect("accepted list");
@@ -64,12 +68,15 @@ async fn scim2_tester_finds_nothing_undocumented_against_the_rfcs() {
             .iter()
             .all(|a| a["why"].as_str().is_some_and(|w| !w.is_empty()))
     );
-    // The checker really ran its CRUD and PATCH checks on both resource types, not only discovery.
+    // The checker really ran its CRUD and PATCH checks on both resource types, not only discovery; the numbers are
+    // those of the seeded run quoted in docs/integrate/scim-compliance.md (update it when they change).
+    let checker = |status: &str| result["checker_counts"][status].as_u64().unwrap_or(0);
+    assert!(checker("SUCCESS") >= 66, "fewer checks pass than documented: {result}");
     assert!(
-        result["checker_total"].as_u64().unwrap_or(0) >= 60,
-        "scim2-tester ran fewer checks than expected: {result}"
+        accepted.len() <= 16,
+        "more accepted deviations than documented: {result}"
     );
-    assert!(count("SUCCESS") >= 60, "{result}");
+    assert_eq!(result["extra_counts"]["SUCCESS"], 30, "{result}");
 }
 
 /// The username of the account `id`, if any.
@@ -126,6 +133,10 @@ async fn an_organisation_provisioned_by_scim2_client_is_what_gatehouse_holds() {
     )
     .await;
     let result = node::json_result("scim_org.py", &output);
+    eprintln!(
+        "scim_org.py: {} people and {} groups provisioned, {} checks read back",
+        result["users_created"], result["groups_created"], result["checks"]
+    );
     assert_eq!(result["users_created"], 20, "{result}");
     assert_eq!(result["groups_created"], 4, "{result}");
     assert!(result["checks"].as_u64().unwrap_or(0) > 100, "{result}");
