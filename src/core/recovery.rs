@@ -17,6 +17,8 @@
 pub mod approver;
 pub mod enrol;
 pub mod flow;
+pub mod route;
+pub mod routing;
 pub mod search;
 
 use chrono::{DateTime, Duration, Utc};
@@ -24,6 +26,7 @@ use serde::Serialize;
 
 use super::policy::RolePolicy;
 use super::{Error, Result};
+use route::{ApprovalRoute, Position};
 
 /// Longest reason accepted, in characters (the refusal's text says so).
 pub const MAX_REASON: usize = 500;
@@ -139,6 +142,9 @@ pub struct FactorResetRequest {
     pub approval_expires_at: DateTime<Utc>,
     #[serde(skip)]
     pub approval_token_hash: Option<String>,
+    /// Who was asked to approve, and why them (`route`), fixed when the request was opened; `None` for requests
+    /// opened before routing existed, which their manager decides.
+    pub route: Option<ApprovalRoute>,
     pub approver_id: Option<String>,
     /// How the person who decided had signed in (`amr`: `pwd`, `otp`, `hwk`, `mfa`, …), when they decided from a
     /// browser session; `None` before a decision, and for decisions from the command line or the admin API.
@@ -184,6 +190,7 @@ impl FactorResetRequest {
             created_at: now,
             approval_expires_at,
             approval_token_hash: None,
+            route: None,
             approver_id: None,
             approver_amr: None,
             approval_note: None,
@@ -285,18 +292,77 @@ pub fn may_open(opener: Option<&Person>, subject: &Person) -> Result<(), Refusal
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ApprovalBasis {
-    /// The subject's manager.
+    /// The subject's manager, whom the request was routed to.
     Manager,
-    /// An admin in the manager's place (no manager, or the manager is away), with a stated reason.
+    /// The delegate of an away manager (or of an away manager further up), whom the request was routed to.
+    Delegate,
+    /// The manager's manager, or someone further up, whom the request was routed to.
+    Chain,
+    /// A member of the fallback approver role, which the request was routed to.
+    Role,
+    /// An admin in the routed approver's place (nobody could be asked, or they are away), with a stated reason.
     AdminOverride,
+}
+
+impl ApprovalBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApprovalBasis::Manager => "manager",
+            ApprovalBasis::Delegate => "delegate",
+            ApprovalBasis::Chain => "chain",
+            ApprovalBasis::Role => "role",
+            ApprovalBasis::AdminOverride => "admin_override",
+        }
+    }
+
+    fn of(position: Position) -> Self {
+        match position {
+            Position::Manager => ApprovalBasis::Manager,
+            Position::Delegate => ApprovalBasis::Delegate,
+            Position::Chain => ApprovalBasis::Chain,
+            Position::Role => ApprovalBasis::Role,
+        }
+    }
+}
+
+/// Where a would-be approver stands towards the subject in the manager graph, found by walking up from the
+/// approver (`route::Graph::reports_to`): nobody approves a reset of someone who manages them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Line {
+    /// Not managed by the subject.
+    Outside,
+    /// The subject manages them, directly or further up.
+    UnderSubject,
+}
+
+/// The basis on which the request's route asks `approver`: the one person it was routed to, or a member (now) of
+/// the role it was routed to. A request opened before routing existed asks the subject's manager.
+fn routed_basis(request: &FactorResetRequest, approver: &Person, subject: &Person) -> Option<ApprovalBasis> {
+    let Some(route) = &request.route else {
+        return (subject.manager_id == Some(approver.id)).then_some(ApprovalBasis::Manager);
+    };
+    if route.approver_id.as_deref() == Some(approver.id) {
+        return route.position_of_approver().map(ApprovalBasis::of);
+    }
+    route
+        .role
+        .as_deref()
+        .filter(|role| approver.has(role))
+        .map(|_| ApprovalBasis::Role)
 }
 
 /// Whether `approver` may decide (approve or deny) `request` for `subject` at all, and on which basis — the rules of
 /// [`may_approve`] before the reason of an override is known, so a page asks for that reason only of someone who
-/// would act in the manager's place. Rules: the approver is active, is neither the subject nor the requester, is
-/// the subject's manager or an admin; an admin's or helpdesk agent's reset needs an admin approver (for an admin
-/// subject, a second admin).
-pub fn may_decide(request: &FactorResetRequest, approver: &Person, subject: &Person) -> Result<ApprovalBasis, Refusal> {
+/// would act in the routed approver's place. Rules: the approver is active, is neither the subject nor the
+/// requester, is not managed by the subject (`line`; this holds for administrators too), is the person or a member
+/// of the role the request was routed to, or an admin; an admin's or helpdesk agent's reset needs an admin approver
+/// (for an admin subject, a second admin).
+pub fn may_decide(
+    request: &FactorResetRequest,
+    approver: &Person,
+    subject: &Person,
+    line: Line,
+) -> Result<ApprovalBasis, Refusal> {
     if !approver.active {
         return Err(refuse("actor_disabled", "Your account is disabled."));
     }
@@ -309,21 +375,27 @@ pub fn may_decide(request: &FactorResetRequest, approver: &Person, subject: &Per
             "The person who opened a request cannot also approve it.",
         ));
     }
+    if line == Line::UnderSubject {
+        return Err(refuse(
+            "reports_to_subject",
+            "Nobody approves a reset of someone who manages them, directly or further up.",
+        ));
+    }
     if subject.is_privileged() && !approver.has("admin") {
         return Err(refuse(
             "admin_approver_required",
             "A reset of an administrator's or helpdesk agent's factors must be approved by an administrator.",
         ));
     }
-    if subject.manager_id == Some(approver.id) {
-        return Ok(ApprovalBasis::Manager);
+    if let Some(basis) = routed_basis(request, approver, subject) {
+        return Ok(basis);
     }
     if approver.has("admin") {
         return Ok(ApprovalBasis::AdminOverride);
     }
     Err(refuse(
         "not_manager",
-        "Only the user's manager (or an administrator, with a reason) may decide.",
+        "Only the approver this request was sent to (or an administrator, with a reason) may decide.",
     ))
 }
 
@@ -333,13 +405,14 @@ pub fn may_approve(
     request: &FactorResetRequest,
     approver: &Person,
     subject: &Person,
+    line: Line,
     note: Option<&str>,
 ) -> Result<ApprovalBasis, Refusal> {
-    let basis = may_decide(request, approver, subject)?;
+    let basis = may_decide(request, approver, subject, line)?;
     if basis == ApprovalBasis::AdminOverride && note.is_none_or(|n| n.trim().is_empty()) {
         return Err(refuse(
             "override_reason_missing",
-            "You are not this user's manager: state why you approve in their place.",
+            "This request was not sent to you: state why you approve in the approver's place.",
         ));
     }
     Ok(basis)
@@ -464,51 +537,148 @@ mod tests {
         let subject = person("u", Some("m"), &user_roles);
         let r = request(SELF);
         assert_eq!(
-            may_approve(&r, &person("m", None, &user_roles), &subject, None),
+            may_approve(&r, &person("m", None, &user_roles), &subject, Line::Outside, None),
             Ok(ApprovalBasis::Manager)
         );
         assert_eq!(
-            may_approve(&r, &person("x", None, &user_roles), &subject, Some("why"))
-                .unwrap_err()
-                .code,
+            may_approve(
+                &r,
+                &person("x", None, &user_roles),
+                &subject,
+                Line::Outside,
+                Some("why")
+            )
+            .unwrap_err()
+            .code,
             "not_manager"
         );
         assert_eq!(
-            may_approve(&r, &person("a", None, &admin_roles), &subject, None)
+            may_approve(&r, &person("a", None, &admin_roles), &subject, Line::Outside, None)
                 .unwrap_err()
                 .code,
             "override_reason_missing"
         );
         assert_eq!(
-            may_approve(&r, &person("a", None, &admin_roles), &subject, Some("manager on leave")),
+            may_approve(
+                &r,
+                &person("a", None, &admin_roles),
+                &subject,
+                Line::Outside,
+                Some("manager on leave")
+            ),
             Ok(ApprovalBasis::AdminOverride)
         );
         // Before the reason is known, a page can tell the manager from someone acting in their place.
         assert_eq!(
-            may_decide(&r, &person("m", None, &user_roles), &subject),
+            may_decide(&r, &person("m", None, &user_roles), &subject, Line::Outside),
             Ok(ApprovalBasis::Manager)
         );
         assert_eq!(
-            may_decide(&r, &person("a", None, &admin_roles), &subject),
+            may_decide(&r, &person("a", None, &admin_roles), &subject, Line::Outside),
             Ok(ApprovalBasis::AdminOverride)
         );
         assert_eq!(
-            may_decide(&r, &person("x", None, &user_roles), &subject)
+            may_decide(&r, &person("x", None, &user_roles), &subject, Line::Outside)
                 .unwrap_err()
                 .code,
             "not_manager"
         );
         assert_eq!(
-            may_approve(&r, &subject, &subject, None).unwrap_err().code,
+            may_approve(&r, &subject, &subject, Line::Outside, None)
+                .unwrap_err()
+                .code,
             "own_factors"
         );
         // The agent who opened it cannot approve it, even as the manager.
         let opened = request("m");
         assert_eq!(
-            may_approve(&opened, &person("m", None, &user_roles), &subject, None)
+            may_approve(&opened, &person("m", None, &user_roles), &subject, Line::Outside, None)
                 .unwrap_err()
                 .code,
             "requester_cannot_approve"
+        );
+    }
+
+    #[test]
+    fn the_route_decides_who_is_asked() {
+        use route::{Skip, Step};
+        let user_roles = roles(&["user"]);
+        let admin_roles = roles(&["admin"]);
+        let subject = person("u", Some("m"), &user_roles);
+        let step = |user: &str, position: Position, skipped: Option<Skip>| Step {
+            user: Some(user.into()),
+            position,
+            delegate_of: None,
+            skipped,
+        };
+        // Mona away: her delegate Dana was asked, not Mona.
+        let mut r = request(SELF);
+        r.route = Some(ApprovalRoute {
+            steps: vec![
+                step("m", Position::Manager, Some(Skip::Absent)),
+                step("d", Position::Delegate, None),
+            ],
+            approver_id: Some("d".into()),
+            role: None,
+        });
+        let dana = person("d", Some("x"), &user_roles);
+        assert_eq!(
+            may_decide(&r, &dana, &subject, Line::Outside),
+            Ok(ApprovalBasis::Delegate)
+        );
+        assert_eq!(
+            may_decide(&r, &person("m", None, &user_roles), &subject, Line::Outside)
+                .unwrap_err()
+                .code,
+            "not_manager",
+            "the away manager was not asked"
+        );
+        // The person asked, once the subject manages them (the graph changed since), is refused.
+        assert_eq!(
+            may_decide(&r, &dana, &subject, Line::UnderSubject).unwrap_err().code,
+            "reports_to_subject"
+        );
+        // Further up the chain.
+        r.route = Some(ApprovalRoute {
+            steps: vec![
+                step("m", Position::Manager, Some(Skip::Disabled)),
+                step("o", Position::Chain, None),
+            ],
+            approver_id: Some("o".into()),
+            role: None,
+        });
+        assert_eq!(
+            may_decide(&r, &person("o", None, &user_roles), &subject, Line::Outside),
+            Ok(ApprovalBasis::Chain)
+        );
+        // The role: any member (now) decides without a reason; an admin the subject manages never does.
+        let security = roles(&["security"]);
+        r.route = Some(ApprovalRoute {
+            steps: vec![step("s1", Position::Role, None)],
+            approver_id: None,
+            role: Some("security".into()),
+        });
+        assert_eq!(
+            may_approve(&r, &person("s2", None, &security), &subject, Line::Outside, None),
+            Ok(ApprovalBasis::Role)
+        );
+        assert_eq!(
+            may_approve(&r, &person("a", None, &admin_roles), &subject, Line::Outside, None)
+                .unwrap_err()
+                .code,
+            "override_reason_missing"
+        );
+        assert_eq!(
+            may_approve(
+                &r,
+                &person("a", Some("u"), &admin_roles),
+                &subject,
+                Line::UnderSubject,
+                Some("why")
+            )
+            .unwrap_err()
+            .code,
+            "reports_to_subject"
         );
     }
 
@@ -521,13 +691,19 @@ mod tests {
         let r = request(SELF);
         // Even the manager must be an admin for an admin's reset.
         assert_eq!(
-            may_approve(&r, &person("m", None, &user_roles), &admin_subject, None)
+            may_approve(&r, &person("m", None, &user_roles), &admin_subject, Line::Outside, None)
                 .unwrap_err()
                 .code,
             "admin_approver_required"
         );
         assert_eq!(
-            may_approve(&r, &person("m", None, &admin_roles), &admin_subject, None),
+            may_approve(
+                &r,
+                &person("m", None, &admin_roles),
+                &admin_subject,
+                Line::Outside,
+                None
+            ),
             Ok(ApprovalBasis::Manager)
         );
         let mut approved = r.clone();
