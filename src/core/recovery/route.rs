@@ -79,11 +79,15 @@ impl Graph {
         self.absences.insert(absence.user_id.clone(), absence);
     }
 
-    /// The members of the fallback role (their nodes are added separately).
-    pub fn set_role_members(&mut self, mut ids: Vec<String>) {
-        ids.sort();
-        ids.dedup();
-        self.role_members = ids;
+    /// The members of the fallback role, in the order the route should list them (their nodes are added
+    /// separately); repeats dropped.
+    pub fn set_role_members(&mut self, ids: Vec<String>) {
+        self.role_members.clear();
+        for id in ids {
+            if !self.role_members.contains(&id) {
+                self.role_members.push(id);
+            }
+        }
     }
 
     pub fn contains(&self, id: &str) -> bool {
@@ -520,7 +524,7 @@ mod tests {
         let now = Utc::now();
         let mut g = org();
         g.add(node("abe", None, &["admin"]));
-        g.set_role_members(vec!["ada".into(), "abe".into()]);
+        g.set_role_members(vec!["abe".into(), "ada".into(), "abe".into()]);
         let route = resolve(&g, "otto", None, "admin", now);
         assert_eq!(
             trail(&route),
