@@ -290,6 +290,16 @@ mod tests {
                 "{method}"
             );
         }
+        for lang in Lang::ALL {
+            for skip in crate::core::recovery::route::Skip::ALL {
+                let key = format!("recovery-route-skip-{}", skip.as_str());
+                assert!(i18n::has_message(lang, &key), "{key}");
+            }
+            for position in ["manager", "delegate", "chain", "role"] {
+                let key = format!("recovery-route-as-{position}");
+                assert!(i18n::has_message(lang, &key), "{key}");
+            }
+        }
         assert_eq!(
             methods_label(Some(&["pwd".to_string(), "otp".into(), "mfa".into()])),
             "password + one-time code"

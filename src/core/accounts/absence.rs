@@ -10,7 +10,7 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use serde_json::json;
 
-use super::{find, in_field};
+use super::find;
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::{User, UserStatus, truncate};
 use crate::core::recovery::route::Absence;
@@ -28,18 +28,17 @@ pub fn parse_until(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
     let until = if let Ok(time) = DateTime::parse_from_rfc3339(text) {
         time.with_timezone(&Utc)
     } else if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        let next = day
-            .succ_opt()
-            .ok_or_else(|| Error::invalid("until: that day is out of range."))?;
+        let next = day.succ_opt().ok_or_else(until_unreadable)?;
         next.and_time(NaiveTime::MIN).and_utc()
     } else {
-        return Err(Error::invalid(format!(
-            "until: '{}' is neither a day (YYYY-MM-DD) nor a time (RFC 3339, e.g. 2026-12-24T17:00:00Z).",
-            truncate(text, 40)
-        )));
+        return Err(until_unreadable());
     };
     check_until(until, now)?;
     Ok(until)
+}
+
+fn until_unreadable() -> Error {
+    Error::invalid("until: give a day (YYYY-MM-DD) or a time (RFC 3339, e.g. 2026-12-24T17:00:00Z).")
 }
 
 fn check_until(until: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
@@ -56,25 +55,20 @@ fn check_until(until: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
 
 /// The delegate `text` names, when they may stand in for `user`.
 async fn allowed_delegate(store: &dyn Store, user: &User, text: &str) -> Result<User> {
+    // Fixed sentences, without the names typed: the person's own account page shows them in its language.
     let delegate = find(store, text).await.map_err(|e| match e {
-        Error::NotFound(_) | Error::Invalid(_) => {
-            Error::invalid(format!("delegate: no user '{}'.", truncate(text.trim(), 64)))
-        }
+        Error::NotFound(_) | Error::Invalid(_) => Error::invalid("delegate: there is no such user."),
         other => other,
     })?;
     if delegate.id == user.id {
         return Err(Error::invalid("delegate: nobody is their own delegate."));
     }
     if delegate.status != UserStatus::Active {
-        return Err(Error::invalid(format!("delegate: {} is disabled.", delegate.username)));
+        return Err(Error::invalid("delegate: that account is disabled."));
     }
     if super::graph::reports_to(store, &delegate, &user.id).await? {
-        return Err(in_field(
-            "delegate",
-            Error::invalid(format!(
-                "{} reports to {}, directly or through others; a delegate must not be managed by the person they stand in for.",
-                delegate.username, user.username
-            )),
+        return Err(Error::invalid(
+            "delegate: they report to the person who is away; choose someone that person does not manage.",
         ));
     }
     Ok(delegate)

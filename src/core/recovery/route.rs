@@ -176,6 +176,20 @@ pub enum Skip {
 }
 
 impl Skip {
+    /// Every reason, for the pages' words (a test checks each has them in every language).
+    pub const ALL: [Skip; 10] = [
+        Skip::NoManager,
+        Skip::Missing,
+        Skip::Disabled,
+        Skip::Absent,
+        Skip::Subject,
+        Skip::Requester,
+        Skip::ReportsToSubject,
+        Skip::AdminRequired,
+        Skip::Cycle,
+        Skip::TooDeep,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Skip::NoManager => "no_manager",

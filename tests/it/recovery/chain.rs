@@ -413,3 +413,79 @@ async fn a_request_opened_by_the_manager_goes_to_the_managers_manager() {
         ["hugo:manager:requester", "otto:chain:asked"]
     );
 }
+
+#[tokio::test]
+async fn a_manager_marks_themselves_away_and_back_on_their_account_page() {
+    let server = TestServer::start().await;
+    cast(&server).await;
+    add(&server, "otto", &["user"], None).await;
+    add(&server, "dana", &["user"], Some("otto")).await;
+    reports(&server, "mona", "otto").await;
+    let (mona, store) = (server.user("mona").await, server.state().store.as_ref());
+    let browser = server.browser();
+    browser.login("mona", GOOD_PASSWORD).await;
+    let page = browser.get("/account").await;
+    assert!(
+        page.body.contains("id=\"away-form\"") && page.body.contains("Going away?"),
+        "{}",
+        page.body
+    );
+
+    // A report of hers as delegate, or a day gone by: the form comes back with the words and what was typed.
+    let csrf = page.csrf();
+    for (delegate, until, words) in [
+        ("kim", "", "delegate: they report to the person who is away"),
+        (
+            "dana",
+            "2020-01-01",
+            "until: the end of an absence must lie in the future",
+        ),
+        ("nobody-here", "", "delegate: there is no such user"),
+    ] {
+        let refused = browser
+            .post(
+                "/account/away",
+                &[("csrf", &csrf), ("delegate", delegate), ("until", until)],
+            )
+            .await;
+        assert_eq!(refused.status, 400, "{}", refused.body);
+        assert!(refused.body.contains(words), "{}", refused.body);
+        assert!(
+            refused.body.contains(&format!("value=\"{delegate}\"")),
+            "what was typed comes back"
+        );
+    }
+    assert_eq!(store.absence_of(&mona.id).await.unwrap(), None, "nothing stored");
+
+    // Away with Dana until a day ahead: the page says so, the audit log names Mona, and Kim's reset goes to Dana.
+    let day = (server.state().clock.now() + Duration::days(3))
+        .format("%Y-%m-%d")
+        .to_string();
+    let set = browser
+        .post(
+            "/account/away",
+            &[("csrf", &csrf), ("delegate", "dana"), ("until", &day)],
+        )
+        .await;
+    assert_eq!(set.status, 303, "{}", set.body);
+    let page = browser.get("/account").await;
+    assert!(page.body.contains("You are marked away: factor resets"), "the notice");
+    assert!(page.body.contains("go to Dana Ode (dana)"), "{}", page.body);
+    let events = store.list_audit(Some(&mona.id), 20).await.unwrap();
+    let event = events
+        .iter()
+        .find(|e| e.event.kind == "user.absence_set")
+        .expect("audited");
+    assert_eq!(event.event.actor.as_deref(), Some(format!("user:{}", mona.id).as_str()));
+    let request = open_for(&server, "kim").await;
+    assert_eq!(
+        trail(&server, &request).await,
+        ["mona:manager:absent", "dana:delegate:asked"]
+    );
+
+    // Back.
+    let back = browser.post("/account/back", &[("csrf", &page.csrf())]).await;
+    assert_eq!(back.status, 303);
+    assert_eq!(store.absence_of(&mona.id).await.unwrap(), None);
+    assert!(browser.get("/account").await.body.contains("Welcome back"));
+}

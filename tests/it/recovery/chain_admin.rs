@@ -93,14 +93,17 @@ async fn away_and_back_on_the_command_line_refuse_bad_input_and_store_nothing() 
     // Bad input: refused with a one-line message; the absence stays exactly as it was, and nothing is audited.
     let too_far = (Utc::now() + Duration::days(400)).format("%Y-%m-%d").to_string();
     for (args, message) in [
-        (vec!["--delegate", "nobody"], "delegate: no user 'nobody'"),
+        (vec!["--delegate", "nobody"], "delegate: there is no such user"),
         (vec!["--delegate", "mona"], "delegate: nobody is their own delegate"),
-        (vec!["--delegate", "kim"], "kim reports to mona"),
+        (
+            vec!["--delegate", "kim"],
+            "delegate: they report to the person who is away",
+        ),
         (
             vec!["--until", "2020-01-01"],
             "until: the end of an absence must lie in the future",
         ),
-        (vec!["--until", "next week"], "until: 'next week' is neither a day"),
+        (vec!["--until", "next week"], "until: give a day (YYYY-MM-DD) or a time"),
         (vec!["--until", too_far.as_str()], "until: at most a year ahead"),
         (vec!["--until", "2026-02-30"], "until:"),
     ] {
