@@ -118,7 +118,7 @@ recovery-enrol-wrong-password = Dieses Passwort stimmt nicht.
 ## Der eigene Antrag von der Seite des zweiten Faktors.
 recovery-requested-title = Zurücksetzen beantragt
 recovery-requested-heading = Antrag gesendet
-recovery-requested-text = Ihr Antrag auf Zurücksetzen Ihrer Anmeldefaktoren wurde erfasst. Ihre Führungskraft wird um Genehmigung gebeten; danach prüft der Helpdesk Ihre Identität und führt es aus. Nach einer Wartezeit erhalten Sie einen Link, um einen neuen Faktor einzurichten.
+recovery-requested-text = Ihr Antrag auf Zurücksetzen Ihrer Anmeldefaktoren wurde erfasst. Ihre Führungskraft (oder wer sie vertritt) wird um Genehmigung gebeten; danach prüft der Helpdesk Ihre Identität und führt es aus. Nach einer Wartezeit erhalten Sie einen Link, um einen neuen Faktor einzurichten.
 recovery-requested-nothing-yet = Bis dahin ändert sich nichts, und Sie werden vor dem Wirksamwerden auf allen hinterlegten Wegen benachrichtigt.
 recovery-requested-not-sent = Antrag nicht gesendet
 recovery-requested-back = Zurück

@@ -119,7 +119,7 @@ recovery-enrol-wrong-password = That password is not right.
 ## The user's own request, from the second-factor page.
 recovery-requested-title = Factor reset requested
 recovery-requested-heading = Request sent
-recovery-requested-text = Your request to reset your sign-in factors was recorded. Your manager is asked to approve it; then the helpdesk checks your identity and carries it out. After a waiting period, you receive a link to enrol a new factor.
+recovery-requested-text = Your request to reset your sign-in factors was recorded. Your manager (or whoever stands in for them) is asked to approve it; then the helpdesk checks your identity and carries it out. After a waiting period, you receive a link to enrol a new factor.
 recovery-requested-nothing-yet = Nothing changes until then, and you will be told on every channel you have before it takes effect.
 recovery-requested-not-sent = Request not sent
 recovery-requested-back = Back
