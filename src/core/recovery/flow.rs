@@ -338,13 +338,6 @@ pub async fn open_chosen(
         )
     };
     ctx.store.insert_factor_reset(&request).await?;
-    let approval = routing::Approval {
-        subject: user,
-        request: &request,
-        link: ctx.settings.link("/recovery/approve", &token),
-        hours: ctx.settings.approval_ttl.num_hours(),
-    };
-    let mailed = routing::mail_approvers(ctx.store, ctx.notifier, &route, &approval).await?;
     ctx.audit(
         KIND,
         Outcome::Success,
@@ -352,10 +345,17 @@ pub async fn open_chosen(
         json!({
             "request": request.id, "factors": request.factors.to_text(), "opened_by": request.opened_by,
             "route": route.steps, "routed_to": route.approver_id, "routed_role": route.role,
-            "approval_mailed_to": mailed,
+            "approval_mailed_to": route.asked(),
         }),
     )
     .await?;
+    let approval = routing::Approval {
+        subject: user,
+        request: &request,
+        link: ctx.settings.link("/recovery/approve", &token),
+        hours: ctx.settings.approval_ttl.num_hours(),
+    };
+    routing::mail_approvers(ctx.store, ctx.notifier, &route, &approval).await?;
     // The user hears of it at once (an agent may have opened it on a caller's word).
     let notice = json!({
         "display_name": user.display_name, "username": user.username, "opened_by_self": request.opened_by == SELF,

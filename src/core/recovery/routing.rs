@@ -45,15 +45,15 @@ pub struct Approval<'a> {
     pub hours: i64,
 }
 
-/// Mails the approval link to everyone the route asked who is still active; the ids it was sent to. A mail that
-/// fails is logged, never a reason to undo the request: the console shows who was asked.
+/// Mails the approval link to everyone the route asked (after the request and its `recovery.opened` event are
+/// stored, so no link goes out for a request that was not recorded). A mail that fails is logged, never a reason
+/// to undo the request: the console shows who was asked.
 pub async fn mail_approvers(
     store: &dyn Store,
     notifier: &dyn Notifier,
     route: &ApprovalRoute,
     approval: &Approval<'_>,
-) -> Result<Vec<String>> {
-    let mut mailed = Vec::new();
+) -> Result<()> {
     for step in route.steps.iter().filter(|s| s.asked()) {
         let Some(id) = step.user.as_deref() else {
             continue;
@@ -76,10 +76,9 @@ pub async fn mail_approvers(
             "on_behalf_of": on_behalf_of,
             "role": route.role,
         });
-        match mail(notifier, &person, "recovery_approval", values).await {
-            Ok(()) => mailed.push(person.id),
-            Err(e) => tracing::warn!(error = %e, "could not mail the approval link"),
+        if let Err(e) = mail(notifier, &person, "recovery_approval", values).await {
+            tracing::warn!(error = %e, "could not mail the approval link");
         }
     }
-    Ok(mailed)
+    Ok(())
 }
