@@ -82,6 +82,7 @@ pub struct State {
 
 pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<State> {
     let store = open_store(&config).await?;
+    check_approver_role(&store, &config.recovery_approver_role).await?;
     let key = master_key(&config)?;
     let keys = Keys::derive(&key);
     oidc::keys::ensure(&store, &keys.sealer, clock.now()).await?;
@@ -137,6 +138,20 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
     Ok(State { http, oidc, saml })
 }
 
+/// Refuses to start when `recovery_approver_role` names no role: factor resets without a manager would be asked of
+/// nobody, silently.
+async fn check_approver_role(store: &SeaStore, role: &str) -> anyhow::Result<()> {
+    use crate::core::store::UserStore;
+    let roles: Vec<String> = store.list_roles().await?.into_iter().map(|r| r.name).collect();
+    if !roles.iter().any(|r| r == role) {
+        anyhow::bail!(
+            "recovery_approver_role: there is no role '{role}' (the roles are: {})",
+            roles.join(", ")
+        );
+    }
+    Ok(())
+}
+
 /// The mailer as configured: SMTP, or `.eml` files under the data directory's `mail/`.
 pub fn mailer(config: &Config) -> anyhow::Result<Mailer> {
     let brand = crate::http::brand::Brand::load(config).context("reading the brand_logo_path or brand_css_path")?;
@@ -189,6 +204,7 @@ pub fn recovery_settings(config: &Config) -> crate::core::recovery::flow::Settin
         cooling_off_admin: chrono::Duration::minutes(config.recovery_cooling_off_admin_minutes.into()),
         enrol_ttl: chrono::Duration::hours(config.recovery_enrolment_hours.into()),
         checks: config.recovery_identity_checks.clone(),
+        approver_role: config.recovery_approver_role.clone(),
     }
 }
 

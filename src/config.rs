@@ -90,6 +90,9 @@ pub struct Config {
     pub recovery_enrolment_hours: u32,
     /// The identity checks a helpdesk agent records before executing a reset.
     pub recovery_identity_checks: Vec<String>,
+    /// The role whose members are asked to approve a factor reset when the chain of managers yields nobody
+    /// (no manager, or everyone above departed or away without a delegate). Must exist when the server starts.
+    pub recovery_approver_role: String,
     /// Networks from which anyone may sign in (CIDRs, IPv4 or IPv6); empty: from anywhere. A list in the file,
     /// comma-separated in `GATEHOUSE_IP_ALLOW`.
     #[serde(deserialize_with = "list_or_csv")]
@@ -159,6 +162,7 @@ impl Default for Config {
                 .iter()
                 .map(|c| c.to_string())
                 .collect(),
+            recovery_approver_role: "admin".into(),
             ip_allow: Vec::new(),
             ip_deny: Vec::new(),
             trusted_proxies: Vec::new(),
@@ -328,6 +332,10 @@ impl Config {
                 .any(|c| c.is_empty() || c.len() > 64 || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_'))
         {
             return bad("recovery_identity_checks: at least one name of letters, digits and _".into());
+        }
+        let role = &self.recovery_approver_role;
+        if role.is_empty() || role.len() > 64 || !role.chars().all(|c| c.is_ascii_alphanumeric() || "_-".contains(c)) {
+            return bad("recovery_approver_role: a role name (letters, digits, _ and -)".into());
         }
         for (key, list) in [
             ("ip_allow", &self.ip_allow),

@@ -38,6 +38,12 @@ pub struct Model {
     pub enrol_used_at: Option<DateTimeUtc>,
     pub closed_by: Option<String>,
     pub closed_at: Option<DateTimeUtc>,
+    /// JSON: the approval route when the request was opened (every person looked at, asked or skipped and why).
+    pub approval_route: Option<String>,
+    /// The one person the request was routed to, …
+    pub routed_approver_id: Option<String>,
+    /// … or the role whose eligible members it was routed to.
+    pub routed_role: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,7 @@ pub mod factor;
 pub mod factor_reset;
 pub mod hardware_token;
 pub mod issued_token;
+pub mod manager_absence;
 pub mod oauth_client;
 pub mod one_time_token;
 pub mod recovery_code;

@@ -26,6 +26,7 @@ mod m20261207_000023_user_locale;
 mod m20261207_000024_reset_approver_amr;
 mod m20261207_000025_client_presentation;
 mod m20261207_000026_scim;
+mod m20261207_000027_approval_chain;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000024_reset_approver_amr::Migration),
             Box::new(m20261207_000025_client_presentation::Migration),
             Box::new(m20261207_000026_scim::Migration),
+            Box::new(m20261207_000027_approval_chain::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ use utoipa::openapi::{InfoBuilder, OpenApi};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{AppExt, scope};
 
+mod absence;
 mod audit;
 pub mod auth;
 mod body;
@@ -70,6 +71,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(users::revoke_trusted_devices)
             .service(users::revoke_trusted_device)
             .service(users::unlock)
+            .service(absence::show)
+            .service(absence::set)
+            .service(absence::clear)
             .service(credentials::set_password)
             .service(credentials::password_link)
             .service(credentials::clear_clone_flag)

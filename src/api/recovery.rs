@@ -14,6 +14,7 @@ use super::auth::Caller;
 use super::problem::Problem;
 use crate::core::delegation::Permission;
 use crate::core::recovery::flow::{self, Canceller, Ctx, Member, Target};
+use crate::core::recovery::route::ApprovalRoute;
 use crate::core::recovery::{FactorResetRequest, SELF};
 
 /// A factor-reset request, with the people it names resolved to usernames.
@@ -31,6 +32,10 @@ pub struct RequestView {
     pub opened_by: String,
     pub created_at: DateTime<Utc>,
     pub approval_expires_at: DateTime<Utc>,
+    /// Who was asked to approve, and why them; `null` for a request opened before approvals were routed (its
+    /// manager decides).
+    pub approval_route: Option<RouteView>,
+    /// The username of whoever decided.
     pub approver: Option<String>,
     pub approval_note: Option<String>,
     pub approved_at: Option<DateTime<Utc>>,
@@ -41,6 +46,64 @@ pub struct RequestView {
     pub cooling_off_until: Option<DateTime<Utc>>,
     pub closed_by: Option<String>,
     pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// The approval route of a request, fixed when it was opened (docs/recovery.md, "The approver").
+#[derive(Serialize, ToSchema)]
+pub struct RouteView {
+    /// Every person looked at, in order.
+    pub steps: Vec<RouteStepView>,
+    /// The username of the one person asked (a manager, a delegate, or someone further up) …
+    pub routed_to: Option<String>,
+    /// … or the role whose eligible members were asked. Both `null`: nobody could be asked, and an administrator
+    /// decides with a reason.
+    pub routed_role: Option<String>,
+}
+
+/// One person the route looked at.
+#[derive(Serialize, ToSchema)]
+pub struct RouteStepView {
+    /// `null` only for the step "the user has no manager".
+    pub user_id: Option<String>,
+    pub username: Option<String>,
+    /// `manager`, `delegate`, `chain` (further up) or `role`.
+    #[serde(rename = "as")]
+    pub position: String,
+    /// For a delegate: the username of the away person they stand in for.
+    pub delegate_of: Option<String>,
+    /// `asked`, or why not: `no_manager`, `missing`, `disabled`, `absent`, `subject`, `requester`,
+    /// `reports_to_subject`, `admin_required`, `cycle`, `too_deep`.
+    pub outcome: String,
+}
+
+async fn route_view(names: &mut Names<'_>, route: ApprovalRoute) -> Result<RouteView, Problem> {
+    let mut steps = Vec::with_capacity(route.steps.len());
+    for step in route.steps {
+        let username = match &step.user {
+            Some(id) => names.of(id).await?,
+            None => None,
+        };
+        let delegate_of = match &step.delegate_of {
+            Some(id) => names.of(id).await?,
+            None => None,
+        };
+        steps.push(RouteStepView {
+            user_id: step.user,
+            username,
+            position: step.position.as_str().to_string(),
+            delegate_of,
+            outcome: step.skipped.map_or("asked", |s| s.as_str()).to_string(),
+        });
+    }
+    let routed_to = match &route.approver_id {
+        Some(id) => Some(names.of(id).await?.unwrap_or_else(|| id.clone())),
+        None => None,
+    };
+    Ok(RouteView {
+        steps,
+        routed_to,
+        routed_role: route.role,
+    })
 }
 
 async fn view(names: &mut Names<'_>, r: FactorResetRequest) -> Result<RequestView, Problem> {
@@ -55,7 +118,12 @@ async fn view(names: &mut Names<'_>, r: FactorResetRequest) -> Result<RequestVie
     } else {
         names.of(&r.opened_by).await?.unwrap_or_else(|| r.opened_by.clone())
     };
+    let approval_route = match r.route {
+        Some(route) => Some(route_view(names, route).await?),
+        None => None,
+    };
     Ok(RequestView {
+        approval_route,
         username: names.of(&r.user_id).await?,
         approver: name(names, &r.approver_id).await?,
         executor: name(names, &r.executor_id).await?,

@@ -1,5 +1,6 @@
 //! The `gatehouse` command line. Every command exits non-zero with a one-line message on bad input;
 //! with `--json`, results are printed as JSON on standard output.
+mod absence;
 mod account;
 mod clients;
 mod keys;

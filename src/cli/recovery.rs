@@ -91,6 +91,38 @@ struct Names {
     approver: Option<String>,
     executor: Option<String>,
     closed_by: Option<String>,
+    /// Who the request was sent to, and each step of its route, in words.
+    routed_to: String,
+    route: Vec<String>,
+}
+
+/// The route in words: who was sent the request, and one line per person looked at.
+async fn route_words(people: &mut People<'_>, r: &FactorResetRequest) -> Result<(String, Vec<String>), CliError> {
+    let Some(route) = &r.route else {
+        return Ok((
+            "the user's manager (opened before approvals were routed)".into(),
+            Vec::new(),
+        ));
+    };
+    let routed_to = match (&route.approver_id, &route.role) {
+        (Some(id), _) => people.person(id).await?,
+        (None, Some(role)) => format!("the members of the role {role}"),
+        (None, None) => "nobody: an administrator decides with a reason".into(),
+    };
+    let mut lines = Vec::new();
+    for step in &route.steps {
+        let who = match &step.user {
+            Some(id) => people.person(id).await?,
+            None => "-".into(),
+        };
+        let place = match (&step.delegate_of, step.position) {
+            (Some(of), _) => format!("delegate of {}", people.person(of).await?),
+            (None, position) => position.as_str().to_string(),
+        };
+        let outcome = step.skipped.map_or("asked", |s| s.as_str());
+        lines.push(format!("{who:<32} {place:<32} {outcome}"));
+    }
+    Ok((routed_to, lines))
 }
 
 async fn names(people: &mut People<'_>, r: &FactorResetRequest) -> Result<Names, CliError> {
@@ -101,7 +133,10 @@ async fn names(people: &mut People<'_>, r: &FactorResetRequest) -> Result<Names,
             id => people.person(id).await?,
         })
     }
+    let (routed_to, route) = route_words(people, r).await?;
     Ok(Names {
+        routed_to,
+        route,
         user: people.person(&r.user_id).await?,
         opened_by: one(people, &r.opened_by).await?,
         approver: match &r.approver_id {
@@ -138,6 +173,8 @@ fn text(r: &FactorResetRequest, names: &Names) -> String {
         format!("reason             {}", r.reason),
         format!("opened by          {} at {}", names.opened_by, time(Some(r.created_at))),
         format!("opened from        {}", opt(&r.opened_ip)),
+        format!("sent to            {}", names.routed_to),
+        format!("route              {}", names.route.join("\n                   ")),
         format!("decided by         {} at {}", opt(&names.approver), time(r.approved_at)),
         format!("decider signed in  {methods}"),
         format!("note               {}", opt(&r.approval_note)),
@@ -159,6 +196,7 @@ async fn value(people: &mut People<'_>, r: &FactorResetRequest) -> Result<(serde
     value["approver_name"] = json!(names.approver);
     value["executor_name"] = json!(names.executor);
     value["closed_by_name"] = json!(names.closed_by);
+    value["routed_to_name"] = json!(names.routed_to);
     Ok((value, names))
 }
 

@@ -1,5 +1,6 @@
 //! `gatehouse user …` and `gatehouse audit …`; the account changes of `core::accounts` beyond creating,
-//! enabling and roles (profile fields, deletion, sessions) are in `account.rs`.
+//! enabling and roles (profile fields, deletion, sessions) are in `account.rs`, absences (`away`, `back`) in
+//! `absence.rs`.
 use crate::core::provisioning::directory::AccountSource;
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -59,6 +60,9 @@ pub enum UserCommand {
     /// Profile changes, deletion and sessions (`cli/account.rs`).
     #[command(flatten)]
     Account(super::account::AccountCommand),
+    /// Absences that route factor-reset approvals (`cli/absence.rs`).
+    #[command(flatten)]
+    Absence(super::absence::AbsenceCommand),
 }
 
 #[derive(Args, Debug)]
@@ -125,6 +129,7 @@ pub async fn run_user(config: &Config, command: UserCommand, json: bool) -> Resu
     let origin = Origin::cli();
     match command {
         UserCommand::Account(command) => super::account::run(config, store, now, &origin, command, json).await?,
+        UserCommand::Absence(command) => super::absence::run(store, now, &origin, command, json).await?,
         UserCommand::Add(args) => {
             let password = if args.password_stdin {
                 Some(read_password()?)

@@ -22,8 +22,9 @@
 //!    checks and answers; it never calls back into sign-in.
 //! 9. `signin::login`, then `signin::second_factor` (which dispatches to the kinds), then `signin::passkey` and
 //!    `signin::next_step`.
-//! 10. `recovery::search`, `recovery::approver` (the decider's sign-in under their policy), `recovery::flow` and
-//!     `recovery::enrol` (the enrolment link), which orchestrate over all of the above.
+//! 10. `recovery::search`, `recovery::approver` (the decider's sign-in under their policy), `recovery::routing` (the
+//!     approval route applied: `accounts::graph` read, `recovery::route` — a pure leaf — decided, links mailed),
+//!     `recovery::flow` and `recovery::enrol` (the enrolment link), which orchestrate over all of the above.
 pub mod accounts;
 pub mod audit;
 pub mod clock;

@@ -17,6 +17,8 @@
 pub mod approver;
 pub mod enrol;
 pub mod flow;
+pub mod route;
+pub mod routing;
 pub mod search;
 
 use chrono::{DateTime, Duration, Utc};
@@ -24,6 +26,7 @@ use serde::Serialize;
 
 use super::policy::RolePolicy;
 use super::{Error, Result};
+use route::{ApprovalRoute, Position};
 
 /// Longest reason accepted, in characters (the refusal's text says so).
 pub const MAX_REASON: usize = 500;
@@ -139,6 +142,9 @@ pub struct FactorResetRequest {
     pub approval_expires_at: DateTime<Utc>,
     #[serde(skip)]
     pub approval_token_hash: Option<String>,
+    /// Who was asked to approve, and why them (`route`), fixed when the request was opened; `None` for requests
+    /// opened before routing existed, which their manager decides.
+    pub route: Option<ApprovalRoute>,
     pub approver_id: Option<String>,
     /// How the person who decided had signed in (`amr`: `pwd`, `otp`, `hwk`, `mfa`, …), when they decided from a
     /// browser session; `None` before a decision, and for decisions from the command line or the admin API.
@@ -184,6 +190,7 @@ impl FactorResetRequest {
             created_at: now,
             approval_expires_at,
             approval_token_hash: None,
+            route: None,
             approver_id: None,
             approver_amr: None,
             approval_note: None,
@@ -285,18 +292,77 @@ pub fn may_open(opener: Option<&Person>, subject: &Person) -> Result<(), Refusal
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ApprovalBasis {
-    /// The subject's manager.
+    /// The subject's manager, whom the request was routed to.
     Manager,
-    /// An admin in the manager's place (no manager, or the manager is away), with a stated reason.
+    /// The delegate of an away manager (or of an away manager further up), whom the request was routed to.
+    Delegate,
+    /// The manager's manager, or someone further up, whom the request was routed to.
+    Chain,
+    /// A member of the fallback approver role, which the request was routed to.
+    Role,
+    /// An admin in the routed approver's place (nobody could be asked, or they are away), with a stated reason.
     AdminOverride,
+}
+
+impl ApprovalBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApprovalBasis::Manager => "manager",
+            ApprovalBasis::Delegate => "delegate",
+            ApprovalBasis::Chain => "chain",
+            ApprovalBasis::Role => "role",
+            ApprovalBasis::AdminOverride => "admin_override",
+        }
+    }
+
+    fn of(position: Position) -> Self {
+        match position {
+            Position::Manager => ApprovalBasis::Manager,
+            Position::Delegate => ApprovalBasis::Delegate,
+            Position::Chain => ApprovalBasis::Chain,
+            Position::Role => ApprovalBasis::Role,
+        }
+    }
+}
+
+/// Where a would-be approver stands towards the subject in the manager graph, found by walking up from the
+/// approver (`route::Graph::reports_to`): nobody approves a reset of someone who manages them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Line {
+    /// Not managed by the subject.
+    Outside,
+    /// The subject manages them, directly or further up.
+    UnderSubject,
+}
+
+/// The basis on which the request's route asks `approver`: the one person it was routed to, or a member (now) of
+/// the role it was routed to. A request opened before routing existed asks the subject's manager.
+fn routed_basis(request: &FactorResetRequest, approver: &Person, subject: &Person) -> Option<ApprovalBasis> {
+    let Some(route) = &request.route else {
+        return (subject.manager_id == Some(approver.id)).then_some(ApprovalBasis::Manager);
+    };
+    if route.approver_id.as_deref() == Some(approver.id) {
+        return route.position_of_approver().map(ApprovalBasis::of);
+    }
+    route
+        .role
+        .as_deref()
+        .filter(|role| approver.has(role))
+        .map(|_| ApprovalBasis::Role)
 }
 
 /// Whether `approver` may decide (approve or deny) `request` for `subject` at all, and on which basis — the rules of
 /// [`may_approve`] before the reason of an override is known, so a page asks for that reason only of someone who
-/// would act in the manager's place. Rules: the approver is active, is neither the subject nor the requester, is
-/// the subject's manager or an admin; an admin's or helpdesk agent's reset needs an admin approver (for an admin
-/// subject, a second admin).
-pub fn may_decide(request: &FactorResetRequest, approver: &Person, subject: &Person) -> Result<ApprovalBasis, Refusal> {
+/// would act in the routed approver's place. Rules: the approver is active, is neither the subject nor the
+/// requester, is not managed by the subject (`line`; this holds for administrators too), is the person or a member
+/// of the role the request was routed to, or an admin; an admin's or helpdesk agent's reset needs an admin approver
+/// (for an admin subject, a second admin).
+pub fn may_decide(
+    request: &FactorResetRequest,
+    approver: &Person,
+    subject: &Person,
+    line: Line,
+) -> Result<ApprovalBasis, Refusal> {
     if !approver.active {
         return Err(refuse("actor_disabled", "Your account is disabled."));
     }
@@ -309,21 +375,27 @@ pub fn may_decide(request: &FactorResetRequest, approver: &Person, subject: &Per
             "The person who opened a request cannot also approve it.",
         ));
     }
+    if line == Line::UnderSubject {
+        return Err(refuse(
+            "reports_to_subject",
+            "Nobody approves a reset of someone who manages them, directly or further up.",
+        ));
+    }
     if subject.is_privileged() && !approver.has("admin") {
         return Err(refuse(
             "admin_approver_required",
             "A reset of an administrator's or helpdesk agent's factors must be approved by an administrator.",
         ));
     }
-    if subject.manager_id == Some(approver.id) {
-        return Ok(ApprovalBasis::Manager);
+    if let Some(basis) = routed_basis(request, approver, subject) {
+        return Ok(basis);
     }
     if approver.has("admin") {
         return Ok(ApprovalBasis::AdminOverride);
     }
     Err(refuse(
         "not_manager",
-        "Only the user's manager (or an administrator, with a reason) may decide.",
+        "Only the approver this request was sent to (or an administrator, with a reason) may decide.",
     ))
 }
 
@@ -333,13 +405,14 @@ pub fn may_approve(
     request: &FactorResetRequest,
     approver: &Person,
     subject: &Person,
+    line: Line,
     note: Option<&str>,
 ) -> Result<ApprovalBasis, Refusal> {
-    let basis = may_decide(request, approver, subject)?;
+    let basis = may_decide(request, approver, subject, line)?;
     if basis == ApprovalBasis::AdminOverride && note.is_none_or(|n| n.trim().is_empty()) {
         return Err(refuse(
             "override_reason_missing",
-            "You are not this user's manager: state why you approve in their place.",
+            "This request was not sent to you: state why you approve in the approver's place.",
         ));
     }
     Ok(basis)
@@ -425,224 +498,4 @@ pub fn parse_checks(passed: &[String], configured: &[String]) -> Result<Vec<Stri
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::Duration;
-
-    fn roles(r: &[&str]) -> Vec<String> {
-        r.iter().map(|s| s.to_string()).collect()
-    }
-
-    fn request(opened_by: &str) -> FactorResetRequest {
-        let now = Utc::now();
-        FactorResetRequest {
-            id: "r1".into(),
-            ..FactorResetRequest::opened(
-                "u",
-                FactorSelection::All,
-                "lost phone".into(),
-                opened_by.into(),
-                now,
-                now + Duration::hours(24),
-            )
-        }
-    }
-
-    fn person<'a>(id: &'a str, manager: Option<&'a str>, roles: &'a [String]) -> Person<'a> {
-        Person {
-            id,
-            manager_id: manager,
-            active: true,
-            roles,
-        }
-    }
-
-    #[test]
-    fn the_manager_approves_others_need_admin_and_reason() {
-        let user_roles = roles(&["user"]);
-        let admin_roles = roles(&["admin"]);
-        let subject = person("u", Some("m"), &user_roles);
-        let r = request(SELF);
-        assert_eq!(
-            may_approve(&r, &person("m", None, &user_roles), &subject, None),
-            Ok(ApprovalBasis::Manager)
-        );
-        assert_eq!(
-            may_approve(&r, &person("x", None, &user_roles), &subject, Some("why"))
-                .unwrap_err()
-                .code,
-            "not_manager"
-        );
-        assert_eq!(
-            may_approve(&r, &person("a", None, &admin_roles), &subject, None)
-                .unwrap_err()
-                .code,
-            "override_reason_missing"
-        );
-        assert_eq!(
-            may_approve(&r, &person("a", None, &admin_roles), &subject, Some("manager on leave")),
-            Ok(ApprovalBasis::AdminOverride)
-        );
-        // Before the reason is known, a page can tell the manager from someone acting in their place.
-        assert_eq!(
-            may_decide(&r, &person("m", None, &user_roles), &subject),
-            Ok(ApprovalBasis::Manager)
-        );
-        assert_eq!(
-            may_decide(&r, &person("a", None, &admin_roles), &subject),
-            Ok(ApprovalBasis::AdminOverride)
-        );
-        assert_eq!(
-            may_decide(&r, &person("x", None, &user_roles), &subject)
-                .unwrap_err()
-                .code,
-            "not_manager"
-        );
-        assert_eq!(
-            may_approve(&r, &subject, &subject, None).unwrap_err().code,
-            "own_factors"
-        );
-        // The agent who opened it cannot approve it, even as the manager.
-        let opened = request("m");
-        assert_eq!(
-            may_approve(&opened, &person("m", None, &user_roles), &subject, None)
-                .unwrap_err()
-                .code,
-            "requester_cannot_approve"
-        );
-    }
-
-    #[test]
-    fn privileged_subjects_need_admins() {
-        let admin_roles = roles(&["admin"]);
-        let helpdesk_roles = roles(&["helpdesk"]);
-        let user_roles = roles(&["user"]);
-        let admin_subject = person("s", Some("m"), &admin_roles);
-        let r = request(SELF);
-        // Even the manager must be an admin for an admin's reset.
-        assert_eq!(
-            may_approve(&r, &person("m", None, &user_roles), &admin_subject, None)
-                .unwrap_err()
-                .code,
-            "admin_approver_required"
-        );
-        assert_eq!(
-            may_approve(&r, &person("m", None, &admin_roles), &admin_subject, None),
-            Ok(ApprovalBasis::Manager)
-        );
-        let mut approved = r.clone();
-        approved.approver_id = Some("a2".into());
-        assert_eq!(
-            may_execute(&approved, &person("h", None, &helpdesk_roles), &admin_subject)
-                .unwrap_err()
-                .code,
-            "admin_executor_required"
-        );
-        let hd_subject = person("s", None, &helpdesk_roles);
-        assert_eq!(
-            may_execute(&approved, &person("h", None, &helpdesk_roles), &hd_subject)
-                .unwrap_err()
-                .code,
-            "admin_executor_required"
-        );
-        assert!(may_execute(&approved, &person("a3", None, &admin_roles), &admin_subject).is_ok());
-    }
-
-    #[test]
-    fn three_different_people() {
-        let helpdesk_roles = roles(&["helpdesk"]);
-        let user_roles = roles(&["user"]);
-        let subject = person("u", Some("m"), &user_roles);
-        let mut r = request("h1");
-        r.approver_id = Some("m".into());
-        assert_eq!(
-            may_execute(&r, &person("h1", None, &helpdesk_roles), &subject)
-                .unwrap_err()
-                .code,
-            "requester_cannot_execute"
-        );
-        let mut by_manager = request(SELF);
-        by_manager.approver_id = Some("h2".into());
-        assert_eq!(
-            may_execute(&by_manager, &person("h2", None, &helpdesk_roles), &subject)
-                .unwrap_err()
-                .code,
-            "approver_cannot_execute"
-        );
-        assert_eq!(
-            may_execute(&r, &person("x", None, &user_roles), &subject)
-                .unwrap_err()
-                .code,
-            "role_missing"
-        );
-        let own_roles = roles(&["helpdesk"]);
-        let own = person("u", None, &own_roles);
-        assert_eq!(may_execute(&r, &own, &own).unwrap_err().code, "own_factors");
-        assert!(may_execute(&r, &person("h2", None, &helpdesk_roles), &subject).is_ok());
-        assert_eq!(may_open(Some(&own), &own).unwrap_err().code, "own_factors");
-        assert_eq!(
-            may_open(Some(&person("x", None, &user_roles)), &subject)
-                .unwrap_err()
-                .code,
-            "role_missing"
-        );
-    }
-
-    #[test]
-    fn the_longest_delay_of_a_users_roles_wins() {
-        let now = Utc::now();
-        let (hour, day) = (Duration::hours(1), Duration::hours(24));
-        let with = |role: &str, minutes: Option<u32>| RolePolicy {
-            recovery_delay_minutes: minutes,
-            ..RolePolicy::unrestricted(role, now)
-        };
-        assert_eq!(cooling_off(&[], hour, day), hour, "no roles: the default");
-        assert_eq!(cooling_off(&[with("user", None)], hour, day), hour);
-        assert_eq!(cooling_off(&[with("admin", None)], hour, day), day, "admin default");
-        assert_eq!(
-            cooling_off(&[with("user", Some(180))], hour, day),
-            Duration::minutes(180)
-        );
-        // A shorter role setting does not shorten another role's (default) delay.
-        assert_eq!(
-            cooling_off(&[with("user", Some(5)), with("admin", None)], hour, day),
-            day
-        );
-        assert_eq!(
-            cooling_off(&[with("user", Some(5)), with("contractor", Some(2880))], hour, day),
-            Duration::hours(48)
-        );
-        // An admin role may shorten its own delay below the admin default.
-        assert_eq!(
-            cooling_off(&[with("admin", Some(120))], hour, day),
-            Duration::minutes(120)
-        );
-    }
-
-    #[test]
-    fn reasons_and_checks_are_bounded() {
-        assert_eq!(parse_reason("  ").unwrap_err().code, "reason_missing");
-        assert_eq!(parse_reason(&"x".repeat(501)).unwrap_err().code, "reason_invalid");
-        assert_eq!(parse_reason("a\u{0}b").unwrap_err().code, "reason_invalid");
-        assert_eq!(parse_reason(" lost my phone ").unwrap(), "lost my phone");
-        let configured = roles(&["employee_id", "hr_question"]);
-        assert_eq!(parse_checks(&[], &configured).unwrap_err().code, "no_checks");
-        assert_eq!(
-            parse_checks(&roles(&["guess"]), &configured).unwrap_err().code,
-            "unknown_check"
-        );
-        assert_eq!(
-            parse_checks(&roles(&["employee_id", "employee_id"]), &configured).unwrap(),
-            roles(&["employee_id"])
-        );
-        assert_eq!(FactorSelection::parse("ALL").unwrap(), FactorSelection::All);
-        assert!(FactorSelection::parse(" , ").is_err());
-        assert_eq!(
-            FactorSelection::of_ids(roles(&["f1", "f2", "f1"])).unwrap(),
-            FactorSelection::Ids(roles(&["f1", "f2"]))
-        );
-        assert!(FactorSelection::of_ids(vec![]).is_err());
-        assert!(FactorSelection::of_ids(vec!["x".repeat(65)]).is_err());
-        assert!(FactorSelection::of_ids((0..33).map(|i| i.to_string()).collect()).is_err());
-    }
-}
+mod tests;

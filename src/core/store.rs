@@ -24,6 +24,7 @@ use super::oauth::{
 };
 use super::policy::RolePolicy;
 use super::provisioning::directory::{DirectoryEntry, DirectoryGroup, GroupRoleMapping, RoleGrantChange, ScimToken};
+use super::recovery::route::Absence;
 use super::recovery::{FactorResetRequest, ResetState};
 use super::saml::{SamlKey, ServiceProvider, SessionParticipant};
 use super::signin::trusted_devices::device::TrustedDevice;
@@ -582,7 +583,8 @@ pub enum ResetLink {
 }
 
 /// Factor-reset requests (`core::recovery`). Every change of state is one conditional statement on the expected
-/// state, so of concurrent attempts — on one instance or several — exactly one moves a request on.
+/// state, so of concurrent attempts — on one instance or several — exactly one moves a request on. Beside them,
+/// the absences (out-of-office records) that route their approvals (`core::recovery::route`).
 #[async_trait]
 pub trait RecoveryStore: Send + Sync {
     async fn insert_factor_reset(&self, request: &FactorResetRequest) -> Result<()>;
@@ -601,6 +603,14 @@ pub trait RecoveryStore: Send + Sync {
     async fn finish_factor_reset(&self, request: &FactorResetRequest, now: DateTime<Utc>) -> Result<bool>;
     /// Marks the enrolment link used if it is done, unused and unexpired (one winner); the user's id.
     async fn use_enrol_link(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<String>>;
+    /// The stored absence of `user_id` (which may have ended: see `Absence::in_force`).
+    async fn absence_of(&self, user_id: &str) -> Result<Option<Absence>>;
+    /// Every absence still in force at `now` (until cleared, or ending after `now`).
+    async fn absences_in_force(&self, now: DateTime<Utc>) -> Result<Vec<Absence>>;
+    /// Stores `absence`, replacing the user's earlier one.
+    async fn put_absence(&self, absence: &Absence) -> Result<()>;
+    /// Removes the user's absence; `false` when there was none.
+    async fn delete_absence(&self, user_id: &str) -> Result<bool>;
 }
 
 /// Trusted browsers (`core::signin::trusted_devices`): one record per (browser cookie digest, user).

@@ -2,11 +2,12 @@
 //! affected-row count says whether this caller won; nothing is decided on a value read earlier.
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use entity::{factor, factor_reset, session, user};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use entity::{factor, factor_reset, manager_absence, session, user};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 
 use super::{SeaStore, db_error};
+use crate::core::recovery::route::{Absence, ApprovalRoute};
 use crate::core::recovery::{FactorResetRequest, FactorSelection, ResetState};
 use crate::core::store::{RecoveryStore, ResetLink};
 use crate::core::{Error, Result};
@@ -23,6 +24,17 @@ fn to_domain(m: factor_reset::Model) -> Result<FactorResetRequest> {
         .map(serde_json::from_str)
         .transpose()
         .map_err(|e| Error::Internal(e.to_string()))?;
+    let route = match m.approval_route.as_deref() {
+        Some(text) => {
+            let steps = serde_json::from_str(text).map_err(|e| Error::Internal(e.to_string()))?;
+            Some(ApprovalRoute {
+                steps,
+                approver_id: m.routed_approver_id,
+                role: m.routed_role,
+            })
+        }
+        None => None,
+    };
     Ok(FactorResetRequest {
         id: m.id,
         user_id: m.user_id,
@@ -35,6 +47,7 @@ fn to_domain(m: factor_reset::Model) -> Result<FactorResetRequest> {
         created_at: m.created_at,
         approval_expires_at: m.approval_expires_at,
         approval_token_hash: m.approval_token_hash,
+        route,
         approver_id: m.approver_id,
         approver_amr,
         approval_note: m.approval_note,
@@ -54,6 +67,15 @@ fn to_domain(m: factor_reset::Model) -> Result<FactorResetRequest> {
 
 fn checks_json(r: &FactorResetRequest) -> Result<String> {
     serde_json::to_string(&r.checks_passed).map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// The route's steps as stored (who was asked has columns of its own).
+fn route_json(r: &FactorResetRequest) -> Result<Option<String>> {
+    r.route
+        .as_ref()
+        .map(|route| serde_json::to_string(&route.steps))
+        .transpose()
+        .map_err(|e| Error::Internal(e.to_string()))
 }
 
 fn amr_json(r: &FactorResetRequest) -> Result<Option<String>> {
@@ -117,6 +139,9 @@ impl RecoveryStore for SeaStore {
             enrol_used_at: Set(r.enrol_used_at),
             closed_by: Set(r.closed_by.clone()),
             closed_at: Set(r.closed_at),
+            approval_route: Set(route_json(r)?),
+            routed_approver_id: Set(r.route.as_ref().and_then(|route| route.approver_id.clone())),
+            routed_role: Set(r.route.as_ref().and_then(|route| route.role.clone())),
         }
         .insert(&self.db)
         .await
@@ -229,5 +254,64 @@ impl RecoveryStore for SeaStore {
             .await
             .map_err(db_error)?;
         Ok((result.rows_affected == 1).then_some(request.user_id))
+    }
+
+    async fn absence_of(&self, user_id: &str) -> Result<Option<Absence>> {
+        Ok(manager_absence::Entity::find_by_id(user_id.to_string())
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+            .map(absence))
+    }
+
+    async fn absences_in_force(&self, now: DateTime<Utc>) -> Result<Vec<Absence>> {
+        use manager_absence::Column as C;
+        Ok(manager_absence::Entity::find()
+            .filter(Condition::any().add(C::Until.is_null()).add(C::Until.gt(now)))
+            .order_by_asc(C::UserId)
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(absence)
+            .collect())
+    }
+
+    async fn put_absence(&self, a: &Absence) -> Result<()> {
+        use manager_absence::Column as C;
+        manager_absence::Entity::insert(manager_absence::ActiveModel {
+            user_id: Set(a.user_id.clone()),
+            delegate_id: Set(a.delegate_id.clone()),
+            until: Set(a.until),
+            set_by: Set(a.set_by.clone()),
+            created_at: Set(a.created_at),
+        })
+        .on_conflict(
+            OnConflict::column(C::UserId)
+                .update_columns([C::DelegateId, C::Until, C::SetBy, C::CreatedAt])
+                .to_owned(),
+        )
+        .exec(&self.db)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn delete_absence(&self, user_id: &str) -> Result<bool> {
+        let result = manager_absence::Entity::delete_by_id(user_id.to_string())
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected > 0)
+    }
+}
+
+fn absence(m: manager_absence::Model) -> Absence {
+    Absence {
+        user_id: m.user_id,
+        delegate_id: m.delegate_id,
+        until: m.until,
+        set_by: m.set_by,
+        created_at: m.created_at,
     }
 }

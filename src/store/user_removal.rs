@@ -10,15 +10,18 @@
 //! | `attempt_counters` | the id inside the key | deleted |
 //! | `rp_sessions` | `user_id` (no foreign key) | kept: the back-channel sweep finds their sessions gone and logs the relying parties out |
 //! | `hardware_tokens` | `bound_user_id` | kept: a token binds once, as when its factor is removed |
-//! | `factor_resets` | `approver_id`, `executor_id` | kept: other users' requests keep who decided them |
+//! | `factor_resets` | `approver_id`, `executor_id`, `routed_approver_id` | kept: other users' requests keep who decided them and whom they were sent to |
+//! | `manager_absences` | `user_id` (foreign key, `CASCADE`) | deleted |
+//! | `manager_absences` | `delegate_id` (foreign key, `SET NULL`) | cleared: such an absence routes up the chain |
 //! | `audit_events` | `subject_user_id` | kept: the log is append-only |
 //!
 //! The children go first, explicitly, rather than through `ON DELETE CASCADE`: the counts go into the audit
 //! event, and the outcome does not depend on a connection having foreign keys switched on.
 use chrono::{DateTime, Utc};
 use entity::{
-    attempt_counter, authorization_code, consent, device_code, factor, factor_reset, one_time_token, recovery_code,
-    scim_group_member, scim_role_grant, session, sms_code, trusted_device, user, user_directory, user_role,
+    attempt_counter, authorization_code, consent, device_code, factor, factor_reset, manager_absence, one_time_token,
+    recovery_code, scim_group_member, scim_role_grant, session, sms_code, trusted_device, user, user_directory,
+    user_role,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
@@ -182,6 +185,17 @@ async fn remove_rows(txn: &DatabaseTransaction, user_id: &str, now: DateTime<Utc
         .map_err(db_error)?;
     user_directory::Entity::delete_many()
         .filter(user_directory::Column::UserId.eq(user_id))
+        .exec(txn)
+        .await
+        .map_err(db_error)?;
+    // Their own absence goes; another's absence that named them as delegate keeps going up the chain instead.
+    manager_absence::Entity::delete_by_id(user_id.to_string())
+        .exec(txn)
+        .await
+        .map_err(db_error)?;
+    manager_absence::Entity::update_many()
+        .col_expr(manager_absence::Column::DelegateId, Expr::value(Option::<String>::None))
+        .filter(manager_absence::Column::DelegateId.eq(user_id))
         .exec(txn)
         .await
         .map_err(db_error)?;

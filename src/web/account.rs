@@ -1,9 +1,9 @@
-//! The signed-in user's own pages.
+//! The signed-in user's own pages: the account page (with its "away" form, handled in `absence.rs`).
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::core::factors::{FactorKind, enrolment};
-use crate::core::model::Session;
+use crate::core::model::{Session, User};
 use crate::core::policy::{Plan, Requirement};
 use crate::core::{accounts, policy::enforcement};
 use crate::http::AppState;
@@ -67,18 +67,31 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
             .insert_header((LOCATION, "/login?return_to=/account"))
             .finish());
     };
-    let summary = accounts::summary(state.store.as_ref(), &user).await?;
-    let (requirement, plan) = enforcement::plan_for(state.store.as_ref(), state.clock.now(), &user).await?;
+    render(&req, &state, (&session, &user), StatusCode::OK, None).await
+}
+
+/// The account page, with `away_form` (the refused "away" form: its error and what was typed) when it comes back.
+pub(super) async fn render(
+    req: &HttpRequest,
+    state: &AppState,
+    (session, user): (&Session, &User),
+    status: StatusCode,
+    away_form: Option<serde_json::Value>,
+) -> Result<HttpResponse, WebError> {
+    let summary = accounts::summary(state.store.as_ref(), user).await?;
+    let (requirement, plan) = enforcement::plan_for(state.store.as_ref(), state.clock.now(), user).await?;
     let factors = state.store.factors_of(&user.id).await?;
     let mut ctx = pages::context();
     ctx.insert("account", &summary);
     ctx.insert("reminder", &reminder(&requirement, &plan));
     ctx.insert(
         "admin_single_key",
-        &super::security::admin_single_key(&state, &user, &factors).await?,
+        &super::security::admin_single_key(state, user, &factors).await?,
     );
-    ctx.insert("devices", &super::devices::rows(&req, &state, &user).await?);
-    ctx.insert("recovery_sign_in", &recovery_sign_in(&state, &session).await?);
+    ctx.insert("devices", &super::devices::rows(req, state, user).await?);
+    ctx.insert("recovery_sign_in", &recovery_sign_in(state, session).await?);
     ctx.insert("signed_in_at", &session.auth_time.to_rfc3339());
-    Ok(notices::page(&req, &state, StatusCode::OK, "account/index.html", ctx))
+    ctx.insert("absence", &super::absence::shown(state, user).await?);
+    ctx.insert("away_form", &away_form);
+    Ok(notices::page(req, state, status, "account/index.html", ctx))
 }

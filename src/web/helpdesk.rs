@@ -15,7 +15,7 @@ use crate::core::audit::{self, AuditKind, Origin, Outcome, People};
 use crate::core::model::SessionState;
 use crate::core::recovery::approver::{self, SignInCheck};
 use crate::core::recovery::flow::{self, Canceller, Member, Target};
-use crate::core::recovery::{ApprovalBasis, FactorResetRequest, ResetState, may_decide};
+use crate::core::recovery::{FactorResetRequest, ResetState};
 use crate::http::AppState;
 use crate::http::encode;
 use crate::http::error::{WebError, status_of};
@@ -140,8 +140,9 @@ pub async fn queue(
     ))
 }
 
-/// How `viewer` may decide a request still waiting for a decision: as the manager, in the manager's place (an
-/// admin, with a reason), or not at all (`None`: the page says who decides).
+/// How `viewer` may decide a request still waiting for a decision: in the place the route asked them in (manager,
+/// delegate, further up, the role), in that approver's place (an admin, with a reason), or not at all (`None`:
+/// the page says who decides).
 async fn decision_of(
     state: &AppState,
     viewer: &Member,
@@ -150,12 +151,10 @@ async fn decision_of(
     if request.state != ResetState::Requested {
         return Ok(None);
     }
-    let subject = flow::member_by_id(state.store.as_ref(), &request.user_id).await?;
-    Ok(match may_decide(request, &viewer.person(), &subject.person()) {
-        Ok(ApprovalBasis::Manager) => Some("manager"),
-        Ok(ApprovalBasis::AdminOverride) => Some("override"),
-        Err(_) => None,
-    })
+    Ok(flow::decision_basis(state.store.as_ref(), request, viewer)
+        .await?
+        .ok()
+        .map(super::recovery::basis_name))
 }
 
 async fn request_page(

@@ -1,6 +1,7 @@
 //! The first-party pages (sign-in, account, helpdesk, recovery, the admin console): parse the request, call the core, render the
 //! answer. Handlers stay thin; rules live in `core`; the shared HTTP kit (state, forms, CSRF, cookies, errors)
 //! is `http`. Only the admin console (`admin`) also calls `protocols` (clients, service providers, keys).
+mod absence;
 mod account;
 mod admin;
 mod apps;
@@ -43,6 +44,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login/passkey", web::post().to(passkeys::passwordless))
         .route("/static/webauthn.js", web::get().to(crate::http::pages::script))
         .route("/account", web::get().to(account::show))
+        .route("/account/away", web::post().to(absence::away))
+        .route("/account/back", web::post().to(absence::back))
         .route("/account/devices/revoke", web::post().to(devices::revoke))
         .route("/account/devices/revoke-all", web::post().to(devices::revoke_all))
         .route("/account/sessions", web::get().to(sessions::show))

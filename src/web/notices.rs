@@ -36,6 +36,10 @@ pub enum Notice {
     OtherSessionsEnded { count: u32 },
     /// The user took back an application's access.
     AppRevoked,
+    /// The user marked themselves away (factor resets they would approve go elsewhere meanwhile).
+    AwaySet,
+    /// The user said they are back.
+    AwayCleared,
 }
 
 fn kind_key(kind: FactorKind) -> &'static str {
@@ -64,6 +68,8 @@ impl Notice {
             Notice::SessionEnded => ("session_ended", vec![]),
             Notice::OtherSessionsEnded { count } => ("other_sessions_ended", vec![count]),
             Notice::AppRevoked => ("app_revoked", vec![]),
+            Notice::AwaySet => ("away_set", vec![]),
+            Notice::AwayCleared => ("away_cleared", vec![]),
         }
     }
 
@@ -89,6 +95,8 @@ impl Notice {
             "session_ended" => Some(Notice::SessionEnded),
             "other_sessions_ended" => Some(Notice::OtherSessionsEnded { count: n(0) }),
             "app_revoked" => Some(Notice::AppRevoked),
+            "away_set" => Some(Notice::AwaySet),
+            "away_cleared" => Some(Notice::AwayCleared),
             _ => None,
         }
     }
@@ -128,6 +136,8 @@ impl Notice {
                 t_args("account-notice-other-sessions-ended", &[("count", count.into())])
             }
             Notice::AppRevoked => t("account-notice-app-revoked"),
+            Notice::AwaySet => t("account-notice-away-set"),
+            Notice::AwayCleared => t("account-notice-away-cleared"),
         }
     }
 }
@@ -207,6 +217,8 @@ mod tests {
             Notice::SessionEnded,
             Notice::OtherSessionsEnded { count: 2 },
             Notice::AppRevoked,
+            Notice::AwaySet,
+            Notice::AwayCleared,
         ];
         for notice in all {
             let (key, numbers) = notice.to_flash();

@@ -13,7 +13,7 @@ use crate::core::audit::Origin;
 use crate::core::model::SessionState;
 use crate::core::recovery::approver::{self, SignInCheck};
 use crate::core::recovery::flow::{self, Canceller, Ctx, Member, Target};
-use crate::core::recovery::{ApprovalBasis, ResetState, enrol, may_decide};
+use crate::core::recovery::{ApprovalBasis, ResetState, enrol};
 use crate::core::store::ResetLink;
 use crate::http::AppState;
 use crate::http::encode;
@@ -62,6 +62,15 @@ pub(super) fn ctx<'a>(state: &'a AppState, origin: &'a Origin) -> Ctx<'a> {
         settings: &state.recovery,
         now: state.clock.now(),
         origin,
+    }
+}
+
+/// How the pages name a decider's basis (`data-basis`, and which words explain it): the place the route asked
+/// them in, or `override` for an administrator deciding in the approver's place.
+pub(super) fn basis_name(basis: ApprovalBasis) -> &'static str {
+    match basis {
+        ApprovalBasis::AdminOverride => "override",
+        basis => basis.as_str(),
     }
 }
 
@@ -145,8 +154,7 @@ pub async fn approve_page(
     let approver = Member::load(state.store.as_ref(), user)
         .await?
         .signed_in_with(session.amr.clone());
-    let subject = flow::member_by_id(state.store.as_ref(), &request.user_id).await?;
-    let basis = match may_decide(&request, &approver.person(), &subject.person()) {
+    let basis = match flow::decision_basis(state.store.as_ref(), &request, &approver).await? {
         Ok(basis) => basis,
         Err(refusal) => return Ok(link_error(refusal.into())),
     };
@@ -164,13 +172,7 @@ pub async fn approve_page(
     let mut ctx = pages::context();
     ctx.insert("reset", &describe(&state, &request, false).await?);
     ctx.insert("token", &token);
-    ctx.insert(
-        "basis",
-        match basis {
-            ApprovalBasis::Manager => "manager",
-            ApprovalBasis::AdminOverride => "override",
-        },
-    );
+    ctx.insert("basis", basis_name(basis));
     Ok(pages::with_csrf(
         &req,
         &state,

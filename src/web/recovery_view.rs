@@ -8,6 +8,7 @@ use crate::core::Error;
 use crate::core::Result;
 use crate::core::audit::People;
 use crate::core::recovery::flow::{self, SYSTEM_ACTOR};
+use crate::core::recovery::route::Position;
 use crate::core::recovery::{FactorResetRequest, FactorSelection, ResetState, SELF};
 use crate::http::AppState;
 use crate::i18n::{self, Lang};
@@ -92,6 +93,47 @@ async fn factors_label(state: &AppState, r: &FactorResetRequest) -> Result<Strin
         .join(", "))
 }
 
+/// Who the request's route looked at, each in words: the person, where they stood, and whether they were asked
+/// or why not. `None` for a request opened before routing existed.
+async fn route_rows(people: &mut People<'_>, r: &FactorResetRequest) -> Result<Option<Vec<Value>>> {
+    let Some(route) = &r.route else {
+        return Ok(None);
+    };
+    let mut rows = Vec::with_capacity(route.steps.len());
+    for step in &route.steps {
+        let who = match &step.user {
+            Some(id) => people.person(id).await?,
+            None => "—".to_string(),
+        };
+        let as_label = match step.position {
+            Position::Delegate => {
+                let of = match &step.delegate_of {
+                    Some(id) => people.person(id).await?,
+                    None => String::new(),
+                };
+                i18n::t_args("recovery-route-as-delegate", &[("name", of.into())])
+            }
+            Position::Role => i18n::t_args(
+                "recovery-route-as-role",
+                &[("role", route.role.clone().unwrap_or_default().into())],
+            ),
+            position => i18n::t(&format!("recovery-route-as-{}", position.as_str())),
+        };
+        let (outcome, outcome_label) = match step.skipped {
+            None => ("asked", i18n::t("recovery-route-asked")),
+            Some(skip) => (
+                skip.as_str(),
+                i18n::t(&format!("recovery-route-skip-{}", skip.as_str())),
+            ),
+        };
+        rows.push(json!({
+            "who": who, "as": step.position.as_str(), "as_label": as_label,
+            "outcome": outcome, "outcome_label": outcome_label,
+        }));
+    }
+    Ok(Some(rows))
+}
+
 /// The details a decider, the user or an agent sees. With `full` (the console), also who decided and how they
 /// had signed in, who carried it out with which checks, and who closed it.
 pub(super) async fn describe(state: &AppState, r: &FactorResetRequest, full: bool) -> Result<Value> {
@@ -108,6 +150,8 @@ pub(super) async fn describe(state: &AppState, r: &FactorResetRequest, full: boo
         "opened_ip": r.opened_ip.clone().unwrap_or_else(|| "-".into()),
         "opened_user_agent": r.opened_user_agent.clone().unwrap_or_else(|| "-".into()),
         "cooling_off_until": r.cooling_off_until.map(|t| t.to_rfc3339()),
+        "route": route_rows(&mut people, r).await?,
+        "routed_nobody": r.route.as_ref().is_some_and(|route| route.approver_id.is_none() && route.role.is_none()),
     });
     if !full {
         return Ok(out);
@@ -245,6 +289,16 @@ mod tests {
                 i18n::has_message(Lang::De, &format!("recovery-amr-{method}")),
                 "{method}"
             );
+        }
+        for lang in Lang::ALL {
+            for skip in crate::core::recovery::route::Skip::ALL {
+                let key = format!("recovery-route-skip-{}", skip.as_str());
+                assert!(i18n::has_message(lang, &key), "{key}");
+            }
+            for position in ["manager", "delegate", "chain", "role"] {
+                let key = format!("recovery-route-as-{position}");
+                assert!(i18n::has_message(lang, &key), "{key}");
+            }
         }
         assert_eq!(
             methods_label(Some(&["pwd".to_string(), "otp".into(), "mfa".into()])),

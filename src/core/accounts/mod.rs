@@ -3,8 +3,8 @@
 //! records one audit event of its own kind. Here: creating and finding users, passwords set by an administrator,
 //! enabling and disabling, roles. Beside it, one concern per file: the profile fields (`profile.rs`: e-mail
 //! address, display name, phone number, manager, username), deleting a user (`removal.rs`), a user's browser
-//! sessions (`sessions.rs`), the applications they let in (`apps.rs`), and whether enough administrators can sign in
-//! (`readiness.rs`).
+//! sessions (`sessions.rs`), the applications they let in (`apps.rs`), whether enough administrators can sign in
+//! (`readiness.rs`), a person's absence and delegate (`absence.rs`), and reading the manager graph (`graph.rs`).
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::json;
@@ -16,7 +16,9 @@ use super::provisioning::directory::{AccountSource, DirectoryEntry};
 use super::store::Store;
 use super::{Error, Result};
 
+pub mod absence;
 mod apps;
+pub mod graph;
 mod profile;
 pub mod readiness;
 mod removal;

@@ -17,7 +17,7 @@ use crate::core::{Error, Result};
 
 /// How far up a chain of managers `set_manager` looks for a cycle. Deeper organisations are refused rather than
 /// checked halfway: a cycle would make "the manager's manager" endless for whoever walks it.
-pub const MAX_MANAGER_CHAIN: usize = 64;
+pub const MAX_MANAGER_CHAIN: usize = crate::core::recovery::route::MAX_MANAGER_CHAIN;
 
 async fn write(store: &dyn Store, now: DateTime<Utc>, user: &User, change: ProfileChange<'_>) -> Result<User> {
     if !store.update_profile(&user.id, &change, now).await? {

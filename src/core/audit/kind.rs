@@ -202,6 +202,11 @@ audit_kinds! {
     UserPhoneChanged => "user.phone_changed",
     /// A user's manager was set, changed or cleared (old and new in the details).
     UserManagerChanged => "user.manager_changed",
+    /// A user was marked away (by themselves or an administrator; delegate and end in the details): factor-reset
+    /// approvals that would be theirs go to the delegate, or up the chain of managers, meanwhile.
+    UserAbsenceSet => "user.absence_set",
+    /// A user's absence was cleared: approvals go to them again (`was_away` in the details).
+    UserAbsenceCleared => "user.absence_cleared",
     /// A user's username changed (old and new in the details); the id, and all that points at it, stays.
     UserRenamed => "user.renamed",
     /// A user was deleted with everything stored for them (their username, roles, former reports and what was

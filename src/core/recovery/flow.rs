@@ -15,9 +15,10 @@ use super::super::secrets::{random_token, token_digest};
 use super::super::store::{ResetLink, Store};
 use super::super::{Error, Result, accounts};
 use super::approver::{self, SignInCheck};
+use super::routing;
 use super::{
-    FactorResetRequest, FactorSelection, Person, Refusal, ResetState, SELF, may_approve, may_execute, may_open,
-    parse_checks, parse_reason,
+    ApprovalBasis, FactorResetRequest, FactorSelection, Person, Refusal, ResetState, SELF, may_approve, may_decide,
+    may_execute, may_open, parse_checks, parse_reason,
 };
 use crate::core::factors::FactorKind;
 
@@ -37,6 +38,8 @@ pub struct Settings {
     pub enrol_ttl: Duration,
     /// The identity checks an executor can record.
     pub checks: Vec<String>,
+    /// The role whose members are asked to approve when the chain of managers yields nobody.
+    pub approver_role: String,
 }
 
 impl Settings {
@@ -251,7 +254,7 @@ pub async fn sweep(ctx: &Ctx<'_>) -> Result<usize> {
 
 /// Opens a request for `subject`. `opener` is `None` when the user opens it themselves (after their password),
 /// else the agent. `factors` is `all` or factor ids of the user, comma-separated (the command line and the API).
-/// The manager, if any, is mailed the approval link.
+/// The approval route is decided (`route`) and stored on the request, and whoever it asks is mailed the link.
 pub async fn open(
     ctx: &Ctx<'_>,
     opener: Option<&Member>,
@@ -313,6 +316,8 @@ pub async fn open_chosen(
             return Err(ctx.refused(KIND, None, Some(&user.id), r).await);
         }
     }
+    let requester = opener.map(|o| o.user.id.as_str());
+    let route = routing::resolve(ctx.store, user, requester, &ctx.settings.approver_role, ctx.now).await?;
     let token = random_token();
     let request = FactorResetRequest {
         opened_ip: ctx.origin.ip.clone(),
@@ -322,34 +327,35 @@ pub async fn open_chosen(
             .as_deref()
             .map(|ua| super::super::model::truncate(ua, 512)),
         approval_token_hash: Some(token_digest(&token)),
+        route: Some(route.clone()),
         ..FactorResetRequest::opened(
             &user.id,
             selection,
             reason,
-            opener.map(|o| o.user.id.clone()).unwrap_or_else(|| SELF.into()),
+            requester.unwrap_or(SELF).to_string(),
             ctx.now,
             ctx.now + ctx.settings.approval_ttl,
         )
     };
     ctx.store.insert_factor_reset(&request).await?;
-    let manager = match user.manager_id.as_deref() {
-        Some(id) => ctx
-            .store
-            .user_by_id(id)
-            .await?
-            .filter(|m| m.status == UserStatus::Active),
-        None => None,
-    };
     ctx.audit(
         KIND,
         Outcome::Success,
         Some(&user.id),
         json!({
             "request": request.id, "factors": request.factors.to_text(), "opened_by": request.opened_by,
-            "approval_mailed_to": manager.as_ref().map(|m| m.id.as_str()),
+            "route": route.steps, "routed_to": route.approver_id, "routed_role": route.role,
+            "approval_mailed_to": route.asked(),
         }),
     )
     .await?;
+    let approval = routing::Approval {
+        subject: user,
+        request: &request,
+        link: ctx.settings.link("/recovery/approve", &token),
+        hours: ctx.settings.approval_ttl.num_hours(),
+    };
+    routing::mail_approvers(ctx.store, ctx.notifier, &route, &approval).await?;
     // The user hears of it at once (an agent may have opened it on a caller's word).
     let notice = json!({
         "display_name": user.display_name, "username": user.username, "opened_by_self": request.opened_by == SELF,
@@ -357,20 +363,19 @@ pub async fn open_chosen(
     if let Err(e) = mail(ctx.notifier, user, "recovery_opened", notice).await {
         tracing::warn!(error = %e, "could not mail the factor-reset notice");
     }
-    if let Some(manager) = manager {
-        let values = json!({
-            "display_name": manager.display_name,
-            "subject": user.display_name,
-            "subject_username": user.username,
-            "reason": request.reason,
-            "link": ctx.settings.link("/recovery/approve", &token),
-            "hours": ctx.settings.approval_ttl.num_hours(),
-        });
-        if let Err(e) = mail(ctx.notifier, &manager, "recovery_approval", values).await {
-            tracing::warn!(error = %e, "could not mail the approval link");
-        }
-    }
     Ok(request)
+}
+
+/// Whether `approver` may decide `request`, and on which basis (the rules of `may_decide`, with where the
+/// approver stands towards the subject read from the graph): what a page offers them before they decide.
+pub async fn decision_basis(
+    store: &dyn Store,
+    request: &FactorResetRequest,
+    approver: &Member,
+) -> Result<std::result::Result<ApprovalBasis, Refusal>> {
+    let subject = member_by_id(store, &request.user_id).await?;
+    let line = routing::line(store, &approver.user, &subject.user.id).await?;
+    Ok(may_decide(request, &approver.person(), &subject.person(), line))
 }
 
 /// Which request a decision is about: by id (console, CLI) or by the approval link's token (mail).
@@ -431,7 +436,8 @@ pub async fn decide(
         None => None,
     };
     let subject = member_by_id(ctx.store, &request.user_id).await?;
-    let basis = match may_approve(&request, &approver.person(), &subject.person(), note.as_deref()) {
+    let line = routing::line(ctx.store, &approver.user, &subject.user.id).await?;
+    let basis = match may_approve(&request, &approver.person(), &subject.person(), line, note.as_deref()) {
         Ok(basis) => basis,
         Err(r) => return Err(ctx.refused(kind, Some(&request), Some(&request.user_id), r).await),
     };

@@ -236,3 +236,25 @@ core-this-registration-has-expired-or-was-already-used-start-again = Diese Regis
 core-the-security-key-or-passkey-could-not-be-registered = Der Sicherheitsschlüssel oder Passkey konnte nicht registriert werden.
 core-unknown-browser = Unbekannter Browser
 core-other-browser = Anderer Browser
+
+## Abwesend: Anträge, die die Person genehmigen würde, gehen in der Zeit an ihre Vertretung oder ihre eigene Führungskraft.
+account-away-title = Abwesend
+account-away-intro = Sie sind bald weg? Solange Sie abwesend sind, gehen Anträge auf Zurücksetzen von Faktoren, die Sie für Ihre Mitarbeitenden genehmigen würden, an die Vertretung, die Sie benennen – oder ohne Vertretung an Ihre eigene Führungskraft.
+account-away-until-time = Sie sind abwesend bis
+account-away-until-cleared = Sie sind abwesend, bis Sie zurückmelden, dass Sie wieder da sind.
+account-away-delegate-is = Anträge, die Sie genehmigen würden, gehen an { $name }.
+account-away-no-delegate = Anträge, die Sie genehmigen würden, gehen an Ihre eigene Führungskraft.
+account-away-back = Ich bin wieder da
+account-away-delegate = Vertretung: wer an Ihrer Stelle entscheidet (Benutzername; optional)
+account-away-until = Abwesend bis einschließlich (optional)
+account-away-submit = Als abwesend eintragen
+account-away-change = Ändern
+account-notice-away-set = Sie sind als abwesend eingetragen: Anträge, die Sie genehmigen würden, gehen in der Zeit an Ihre Vertretung oder Ihre Führungskraft.
+account-notice-away-cleared = Willkommen zurück: Anträge kommen wieder zu Ihnen.
+core-delegate-there-is-no-such-user = Vertretung: Diese Person gibt es nicht.
+core-delegate-nobody-is-their-own-delegate = Vertretung: Niemand ist die eigene Vertretung.
+core-delegate-that-account-is-disabled = Vertretung: Dieses Konto ist deaktiviert.
+core-delegate-they-report-to-the-person-who-is-away-choose-someone-that-person-d = Vertretung: Diese Person wird von der abwesenden Person geführt; wählen Sie jemanden, den sie nicht führt.
+core-until-give-a-day-yyyy-mm-dd-or-a-time-rfc-3339-e-g-2026-12-24t17-00-00z = Ende: Geben Sie einen Tag (JJJJ-MM-TT) oder eine Zeit (RFC 3339, z. B. 2026-12-24T17:00:00Z) an.
+core-until-the-end-of-an-absence-must-lie-in-the-future = Ende: Das Ende einer Abwesenheit muss in der Zukunft liegen.
+core-until-at-most-a-year-ahead-leave-it-out-for-an-absence-until-it-is-cleared = Ende: höchstens ein Jahr im Voraus; lassen Sie es weg für eine Abwesenheit bis auf Widerruf.

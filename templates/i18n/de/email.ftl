@@ -98,6 +98,9 @@ email-phone-changed-trust = Vertrauenswürdige Browser fragen bei Ihrer nächste
 ## recovery_approval
 email-recovery-approval-subject = Zurücksetzen der zweiten Faktoren von { $subject } genehmigen oder ablehnen
 email-recovery-approval-body = für { $subject } ({ $subject_username }) wurde das Zurücksetzen der Anmeldefaktoren angefordert. Als Führungskraft werden Sie gebeten, es zu genehmigen oder abzulehnen.
+email-recovery-approval-body-delegate = für { $subject } ({ $subject_username }) wurde das Zurücksetzen der Anmeldefaktoren angefordert. { $manager } ist abwesend und hat Sie als Vertretung benannt: Sie werden gebeten, es zu genehmigen oder abzulehnen.
+email-recovery-approval-body-chain = für { $subject } ({ $subject_username }) wurde das Zurücksetzen der Anmeldefaktoren angefordert. Niemand zwischen Ihnen und der Person in der Kette der Führungskräfte kann entscheiden (ausgeschieden, oder abwesend ohne Vertretung), deshalb werden Sie gebeten, es zu genehmigen oder abzulehnen.
+email-recovery-approval-body-role = für { $subject } ({ $subject_username }) wurde das Zurücksetzen der Anmeldefaktoren angefordert. Niemand in der Kette der Führungskräfte kann entscheiden, deshalb werden die Mitglieder der Rolle { $role } gebeten, es zu genehmigen oder abzulehnen; die erste Entscheidung gilt.
 email-recovery-approval-reason = Angegebener Grund: { $reason }
 email-recovery-approval-review = Anfrage prüfen
 email-recovery-approval-review-terms = { $hours ->

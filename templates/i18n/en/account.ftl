@@ -235,3 +235,25 @@ core-this-registration-has-expired-or-was-already-used-start-again = This regist
 core-the-security-key-or-passkey-could-not-be-registered = The security key or passkey could not be registered.
 core-unknown-browser = Unknown browser
 core-other-browser = Other browser
+
+## Away: factor resets the person would approve go to their delegate or their own manager meanwhile.
+account-away-title = Away
+account-away-intro = Going away? While you are, the factor resets you would approve for the people you manage go to the delegate you name, or, without one, to your own manager.
+account-away-until-time = You are marked away until
+account-away-until-cleared = You are marked away until you say you are back.
+account-away-delegate-is = Factor resets you would approve go to { $name }.
+account-away-no-delegate = Factor resets you would approve go to your own manager.
+account-away-back = I am back
+account-away-delegate = Delegate: who decides in your place (username; optional)
+account-away-until = Away until the end of (optional)
+account-away-submit = Mark me away
+account-away-change = Change
+account-notice-away-set = You are marked away: factor resets you would approve go to your delegate, or to your manager, meanwhile.
+account-notice-away-cleared = Welcome back: factor resets come to you again.
+core-delegate-there-is-no-such-user = delegate: there is no such user.
+core-delegate-nobody-is-their-own-delegate = delegate: nobody is their own delegate.
+core-delegate-that-account-is-disabled = delegate: that account is disabled.
+core-delegate-they-report-to-the-person-who-is-away-choose-someone-that-person-d = delegate: they report to the person who is away; choose someone that person does not manage.
+core-until-give-a-day-yyyy-mm-dd-or-a-time-rfc-3339-e-g-2026-12-24t17-00-00z = until: give a day (YYYY-MM-DD) or a time (RFC 3339, e.g. 2026-12-24T17:00:00Z).
+core-until-the-end-of-an-absence-must-lie-in-the-future = until: the end of an absence must lie in the future.
+core-until-at-most-a-year-ahead-leave-it-out-for-an-absence-until-it-is-cleared = until: at most a year ahead; leave it out for an absence until it is cleared.

@@ -98,6 +98,9 @@ email-phone-changed-trust = Browsers you trusted to skip the second factor will 
 ## recovery_approval
 email-recovery-approval-subject = Approve or deny a second-factor reset for { $subject }
 email-recovery-approval-body = A reset of the sign-in factors of { $subject } ({ $subject_username }) was requested. As their manager you are asked to approve or deny it.
+email-recovery-approval-body-delegate = A reset of the sign-in factors of { $subject } ({ $subject_username }) was requested. { $manager } is away and named you to decide in their place: you are asked to approve or deny it.
+email-recovery-approval-body-chain = A reset of the sign-in factors of { $subject } ({ $subject_username }) was requested. Nobody between you and them in the chain of managers can decide (departed, or away without a delegate), so you are asked to approve or deny it.
+email-recovery-approval-body-role = A reset of the sign-in factors of { $subject } ({ $subject_username }) was requested. Nobody in their chain of managers can decide, so the members of the role { $role } are asked to approve or deny it; the first decision counts.
 email-recovery-approval-reason = Reason given: { $reason }
 email-recovery-approval-review = Review the request
 email-recovery-approval-review-terms = { $hours ->

@@ -59,7 +59,7 @@ pub fn a_session(user_id: &str, now: DateTime<Utc>) -> Session {
 }
 
 /// A factor-reset request the user opened at `now` for all their factors ("lost"), waiting for approval for 24
-/// hours; no links, no decisions, nothing closed.
+/// hours; no links, no route (as before approvals were routed), no decisions, nothing closed.
 pub fn a_factor_reset(user_id: &str, now: DateTime<Utc>) -> FactorResetRequest {
     FactorResetRequest {
         id: uuid::Uuid::new_v4().to_string(),
@@ -73,6 +73,7 @@ pub fn a_factor_reset(user_id: &str, now: DateTime<Utc>) -> FactorResetRequest {
         created_at: now,
         approval_expires_at: now + Duration::hours(24),
         approval_token_hash: None,
+        route: None,
         approver_id: None,
         approver_amr: None,
         approval_note: None,

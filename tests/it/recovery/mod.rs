@@ -1,5 +1,7 @@
 //! Second-factor recovery: factor-reset requests, their links and mails, the helpdesk console and its search, the
 //! cooling-off, self-service with a backup factor, the `gatehouse recovery` command line.
+mod chain;
+mod chain_admin;
 mod cli;
 pub(crate) mod common;
 mod console;

@@ -217,7 +217,7 @@ async fn the_managers_page_explains_itself_and_only_an_override_asks_for_a_reaso
     assert!(
         refused
             .body
-            .contains("manager (or an administrator, with a reason) may decide"),
+            .contains("approver this request was sent to (or an administrator, with a reason) may decide"),
         "{}",
         refused.body
     );
@@ -234,7 +234,7 @@ async fn the_managers_page_explains_itself_and_only_an_override_asks_for_a_reaso
     server.enrol_totp(&ada).await;
     let page = ada.get(&path).await;
     assert_eq!(page.status, 200, "{}", page.body);
-    assert!(page.body.contains("data-basis=\"override\"") && page.body.contains("You are not the manager"));
+    assert!(page.body.contains("data-basis=\"override\"") && page.body.contains("This request was not sent to you"));
     assert_eq!(page.body.matches("name=\"note\" required").count(), 2, "{}", page.body);
     assert!(page.body.contains("place (required)</label>"), "{}", page.body);
 

@@ -7,5 +7,7 @@ pub(crate) mod common;
 mod console;
 mod deprovision;
 mod groups;
+mod lists;
 mod managers;
+mod patch;
 mod users;

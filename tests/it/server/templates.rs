@@ -130,7 +130,11 @@ fn every_template_renders() {
             "opened_ip": "127.0.0.1", "opened_user_agent": "ua", "checks_passed": ["employee ID"],
             "cooling_off_until": "2026-01-01T01:00:00+00:00", "approver": "Mona (mona)", "approver_amr": "password + one-time code",
             "decided_at": "2026-01-01T00:30:00+00:00", "approval_note": "on leave", "executor": "Hana (hana)",
-            "executed_at": "2026-01-01T00:40:00+00:00", "closed_by": null, "closed_at": null }),
+            "executed_at": "2026-01-01T00:40:00+00:00", "closed_by": null, "closed_at": null,
+            "route": [{ "who": "Mona (mona)", "as": "manager", "as_label": "the user's manager", "outcome": "absent",
+                "outcome_label": "skipped: away" }, { "who": "Dana (dana)", "as": "delegate",
+                "as_label": "delegate of Mona (mona)", "outcome": "asked", "outcome_label": "asked to approve" }],
+            "routed_nobody": false }),
     );
     ctx.insert("resets", &serde_json::json!([{ "id": "r1", "state": "requested", "state_label": "waiting for approval", "user": "Bob (bob)",
         "opened_by": "Hugo (hugo)", "factors": "all factors", "opened_at": "2026-01-01T00:00:00+00:00" }]));
@@ -391,6 +395,41 @@ fn every_template_renders() {
     // The first administrator's password is set, not changed.
     let done = tera.render("password/reset_done.html", &ctx).unwrap();
     assert!(done.contains("Administrator ready") && !done.contains("Password changed"));
+    // The approval route on the approval page, and the words of each basis it can ask on.
+    let approve = tera.render("recovery/approve.html", &ctx).unwrap();
+    assert!(
+        approve.contains("<tr data-as=\"delegate\" data-outcome=\"asked\"><td>Dana (dana)</td>"),
+        "{approve}"
+    );
+    for (basis, words) in [
+        ("delegate", "is away and named you"),
+        ("chain", "above Bob (bob) in the chain of managers"),
+        ("role", "you hold the role that approves"),
+        ("override", "This request was not sent to you"),
+    ] {
+        ctx.insert("basis", basis);
+        let page = tera.render("recovery/approve.html", &ctx).unwrap();
+        assert!(
+            page.contains(words) && page.contains(&format!("data-basis=\"{basis}\"")),
+            "{basis}: {page}"
+        );
+    }
+    // The approval mail says why this person is asked.
+    ctx.insert("on_behalf_of", "Mona");
+    ctx.insert("role", "admin");
+    for (basis, words) in [
+        ("manager", "As their manager"),
+        ("delegate", "Mona is away and named you"),
+        ("chain", "Nobody between you and them"),
+        ("role", "the members of the role admin are asked"),
+    ] {
+        ctx.insert("basis", basis);
+        for file in ["email/recovery_approval.txt", "email/recovery_approval.html"] {
+            let mail = tera.render(file, &ctx).unwrap();
+            assert!(mail.contains(words), "{file}, {basis}: {mail}");
+        }
+    }
+    ctx.insert("basis", "manager");
     // Pages with two outcomes render both.
     ctx.insert("approved", &false);
     let denied = tera

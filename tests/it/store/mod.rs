@@ -1,5 +1,6 @@
 //! The storage conformance suite: every backend (SQLite always, PostgreSQL when `GATEHOUSE_TEST_DATABASE_URL` is set)
 //! must pass it.
+mod absences;
 mod accounts;
 pub(crate) mod common;
 mod counts;
