@@ -180,8 +180,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::delete().to(groups::delete)),
             )
             .service(endpoint("/.search").route(web::post().to(not_implemented)))
-            .service(endpoint("/Bulk").route(web::post().to(not_implemented)))
-            .service(web::resource(["/Me", "/Me/{rest:.*}"]).to(not_implemented))
+            .service(web::resource(["/Bulk", "/Me", "/Me/{rest:.*}"]).to(not_implemented))
             .app_data(web::PathConfig::default().error_handler(|_, _| ScimError::not_found("No such resource.").into()))
             .default_service(web::to(unknown)),
     );

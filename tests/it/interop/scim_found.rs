@@ -63,6 +63,7 @@ async fn what_gatehouse_does_not_offer_is_501() {
     for (method, path) in [
         ("POST", "/scim/v2/.search"),
         ("POST", "/scim/v2/Bulk"),
+        ("GET", "/scim/v2/Bulk"),
         ("GET", "/scim/v2/Me"),
         ("PATCH", "/scim/v2/Me"),
     ] {

@@ -141,5 +141,7 @@ async fn discovery_documents_describe_what_is_served() {
         404,
         None,
     );
-    assert_scim_error(&scim(&server, "GET", "/Bulk", &token, None).await, 404, None);
+    // Advertised as absent, and answered so (tests/it/interop/scim_found.rs); an unknown path is 404.
+    assert_scim_error(&scim(&server, "GET", "/Bulk", &token, None).await, 501, None);
+    assert_scim_error(&scim(&server, "GET", "/Nothing", &token, None).await, 404, None);
 }
