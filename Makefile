@@ -1,7 +1,7 @@
 # The two commands of the README: `make run` and `make test`. Both install the system packages the
 # build needs when they are missing (as root; otherwise they print the exact command to run). `make test`
-# also installs the third-party clients of the interop tests (oathtool, chromium, xmlsec1; pyotp, authlib and pysaml2 in
-# .venv-interop; openid-client and playwright-core in tests/interop/node_modules).
+# also installs the third-party clients of the interop tests (oathtool, chromium, xmlsec1; pyotp, authlib, pysaml2 and
+# scim2-tester in .venv-interop; openid-client and playwright-core in tests/interop/node_modules).
 SYSTEM_PACKAGES := pkg-config libssl-dev libxml2-dev libxmlsec1-dev libclang-dev
 # Only the tests need these: the interop clients' system parts.
 TEST_PACKAGES := oathtool chromium xmlsec1
