@@ -24,7 +24,8 @@ async fn answer(server: &TestServer, method: &str, path: &str) -> (u16, Option<S
 fn is_scim_error(status: u16, content_type: Option<&str>, body: &Value) -> bool {
     content_type.is_some_and(|c| c.starts_with("application/scim+json"))
         && body["schemas"][0] == "urn:ietf:params:scim:api:messages:2.0:Error"
-        && body["status"] == status.to_string()
+        // RFC 7644 §3.12: the status as a string.
+        && body["status"].as_str().and_then(|s| s.parse::<u16>().ok()) == Some(status)
 }
 
 /// scim2-tester: a method a discovery endpoint does not have is 405 (it was the 404 of an unknown path).
