@@ -49,7 +49,7 @@ async fn view(store: &dyn Store, a: Absence) -> Result<AbsenceView, Problem> {
 #[utoipa::path(tag = "users", params(("user" = String, Path, description = "id or username", example = "alice")),
     security(("bearer" = [])), responses((status = 200, body = AbsenceView), (status = 404, body = super::problem::ProblemBody)))]
 #[get("/users/{user}/absence")]
-pub async fn show(caller: Caller, path: web::Path<String>) -> Result<web::Json<AbsenceView>, Problem> {
+pub async fn show_absence(caller: Caller, path: web::Path<String>) -> Result<web::Json<AbsenceView>, Problem> {
     caller.require(Permission::ReadUsers)?;
     let store = caller.store();
     let user = resolve(store, &path).await?;
@@ -76,7 +76,7 @@ pub struct NewAbsence {
     responses((status = 200, body = AbsenceView), (status = 400, body = super::problem::ProblemBody),
         (status = 403, body = super::problem::ProblemBody), (status = 404, body = super::problem::ProblemBody)))]
 #[put("/users/{user}/absence")]
-pub async fn set(
+pub async fn set_absence(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<String>,
@@ -102,7 +102,7 @@ pub async fn set(
     security(("bearer" = [])), responses((status = 204), (status = 403, body = super::problem::ProblemBody),
         (status = 404, body = super::problem::ProblemBody)))]
 #[delete("/users/{user}/absence")]
-pub async fn clear(caller: Caller, path: web::Path<String>) -> Result<HttpResponse, Problem> {
+pub async fn clear_absence(caller: Caller, path: web::Path<String>) -> Result<HttpResponse, Problem> {
     let store = caller.store();
     let user = resolve(store, &path).await?;
     caller.require_on(Permission::ManageUsers, &user).await?;

@@ -238,6 +238,9 @@ pub async fn replace(ctx: &RequestCtx<'_>, settings: &Settings, user: &User, per
         password::check_strength(new_password, &[checked.username.as_str(), checked.email.as_str()])
             .map_err(|e| in_field("password", e))?;
     }
+    if !person.active {
+        refuse_last_administrator(ctx, user).await?;
+    }
 
     // Checked: now change, each through the account function that audits it.
     let mut user = user.clone();
@@ -333,6 +336,27 @@ pub async fn replace(ctx: &RequestCtx<'_>, settings: &Settings, user: &User, per
     Ok(user)
 }
 
+/// A directory may not disable the last active administrator: nobody could administer (or undo it) afterwards.
+async fn refuse_last_administrator(ctx: &RequestCtx<'_>, user: &User) -> Result<()> {
+    if user.status != UserStatus::Active || !ctx.store.roles_of(&user.id).await?.iter().any(|r| r == "admin") {
+        return Ok(());
+    }
+    let active_admins = ctx
+        .store
+        .users_with_role("admin")
+        .await?
+        .iter()
+        .filter(|u| u.status == UserStatus::Active)
+        .count();
+    if active_admins <= 1 {
+        return Err(Error::NotAllowed(format!(
+            "Refusing to disable {}, the last active administrator: give another user the role 'admin' first.",
+            user.username
+        )));
+    }
+    Ok(())
+}
+
 fn same_attributes(a: &DirectoryEntry, b: &DirectoryEntry) -> bool {
     attributes_json(a) == attributes_json(b)
 }
@@ -347,6 +371,7 @@ fn attributes_json(e: &DirectoryEntry) -> serde_json::Value {
 /// Disables `user` and ends, at once, every browser session, token grant (refresh families included) and
 /// trusted browser of theirs.
 pub async fn deactivate(ctx: &RequestCtx<'_>, user: &User) -> Result<()> {
+    refuse_last_administrator(ctx, user).await?;
     accounts::set_status(ctx.store, ctx.now, ctx.origin, user, UserStatus::Disabled).await?;
     let revoked =
         super::signin::trusted_devices::revoke_all(ctx.store, ctx.now, ctx.origin, &user.id, "deprovisioned").await?;

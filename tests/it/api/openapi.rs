@@ -18,10 +18,16 @@ async fn the_document_lists_every_route_and_every_listed_operation_is_served() {
     let paths = doc.json["paths"].as_object().unwrap();
     assert!(paths.len() >= 10, "{paths:?}");
     let mut operations = 0;
+    let mut ids = std::collections::BTreeSet::new();
     for (path, item) in paths {
         assert!(path.starts_with("/api/v1/"), "{path}");
         for (method, operation) in item.as_object().unwrap() {
             operations += 1;
+            let id = operation["operationId"].as_str().unwrap_or_default().to_string();
+            assert!(
+                ids.insert(id.clone()),
+                "{method} {path}: operationId {id} is not unique"
+            );
             let concrete = concrete(path);
             let reply = call(&server, &method.to_uppercase(), &concrete, None, Some(&Value::Null)).await;
             if path == "/api/v1/openapi.json" || path == "/api/v1/reference" {

@@ -7,6 +7,7 @@ use crate::oidc::common::client;
 use crate::oidc::token_lifecycle::{assert_dead, tokens};
 use chrono::Duration;
 use gatehouse::core::audit::Origin;
+use gatehouse::core::model::UserStatus;
 use gatehouse::core::provisioning;
 use serde_json::json;
 
@@ -85,4 +86,32 @@ async fn a_deleted_person_disappears_now_and_is_purged_after_retention() {
         "the audit trail keeps the username"
     );
     assert!(!events(&server, "directory.deleted").await.is_empty());
+}
+
+#[tokio::test]
+async fn the_directory_cannot_disable_the_last_administrator() {
+    let (server, token) = scim_server().await;
+    let store = server.state().store.as_ref();
+    let now = server.state().clock.now();
+    let created = provision(&server, &token, &person("root@example.com", "e-root")).await;
+    let id = created["id"].as_str().unwrap();
+    let root = server.user("root@example.com").await;
+    gatehouse::core::accounts::add_role(store, now, &Origin::cli(), &root, "admin")
+        .await
+        .unwrap();
+    for other in store.users_with_role("admin").await.unwrap() {
+        if other.id != root.id {
+            gatehouse::core::accounts::set_status(store, now, &Origin::cli(), &other, UserStatus::Disabled)
+                .await
+                .unwrap();
+        }
+    }
+    let mut off = person("root-renamed@example.com", "e-root");
+    off["active"] = json!(false);
+    let refused = scim(&server, "PUT", &format!("/Users/{id}"), &token, Some(&off)).await;
+    assert_scim_error(&refused, 403, None);
+    let refused = scim(&server, "DELETE", &format!("/Users/{id}"), &token, None).await;
+    assert_scim_error(&refused, 403, None);
+    let root = server.user("root@example.com").await;
+    assert_eq!(root.status, UserStatus::Active, "still active, and not renamed either");
 }
