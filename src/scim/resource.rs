@@ -112,8 +112,8 @@ pub fn person(body: &Value) -> Result<DirectoryPerson, ScimError> {
         .transpose()?
         .flatten();
     let active = match member(body, "active") {
-        None | Some(Value::Null) => true,
-        Some(value) => boolean(value, "active")?,
+        None | Some(Value::Null) => None,
+        Some(value) => Some(boolean(value, "active")?),
     };
     let locale = text(body, "preferredLanguage")?.and_then(|l| language(&l));
     let enterprise = member(body, ENTERPRISE_SCHEMA).cloned().unwrap_or(Value::Null);
@@ -315,7 +315,7 @@ mod tests {
         assert_eq!(p.user_name, "Alice@Example.com");
         assert_eq!(p.email.as_deref(), Some("alice@example.com"));
         assert_eq!(p.mobile.as_deref(), Some("+41791234567"));
-        assert!(!p.active);
+        assert_eq!(p.active, Some(false));
         assert_eq!(p.locale.as_deref(), Some("de"));
         assert_eq!(p.manager.as_deref(), Some("m-1"));
         assert_eq!(p.department.as_deref(), Some("Ops"));

@@ -111,9 +111,10 @@ ACCEPTED = [
      lambda _, actual, initial: isinstance(actual, str) and actual != "" and actual != initial,
      "Every account has a display name: when the directory removes it, the name parts or the userName stand in."),
     (("check_remove_attribute",), "User", "active",
-     lambda _, actual, __: actual is True,
-     "An account is enabled or disabled; an absent active means enabled, as when a create leaves it out (RFC 7643 "
-     "§4.1.1 leaves its meaning to the service provider)."),
+     lambda _, actual, initial: isinstance(actual, bool) and actual == initial,
+     "An account is enabled or disabled; removing active leaves it as it was, so a deprovisioned account comes back "
+     "only when the directory says active: true (RFC 7643 §4.1.1 leaves the meaning of an absent active to the "
+     "service provider)."),
 ]
 
 

@@ -61,7 +61,9 @@ pub struct DirectoryPerson {
     pub mobile: Option<String>,
     /// `preferredLanguage` when it names a language Gatehouse speaks.
     pub locale: Option<String>,
-    pub active: bool,
+    /// `None` (not sent): active when created, unchanged otherwise — a deprovisioned account comes back only
+    /// when the directory says `active: true`.
+    pub active: Option<bool>,
     /// Write-only; never stored but as a hash.
     pub password: Option<String>,
     pub employee_number: Option<String>,
@@ -197,7 +199,7 @@ pub async fn create(ctx: &RequestCtx<'_>, settings: &Settings, person: &Director
         ctx.store.set_locale(&user.id, Some(locale)).await?;
         user.locale = Some(locale.clone());
     }
-    if !person.active {
+    if person.active == Some(false) {
         deactivate(ctx, &user).await?;
         user.status = UserStatus::Disabled;
     } else if user.password_hash.is_none() {
@@ -238,7 +240,7 @@ pub async fn replace(ctx: &RequestCtx<'_>, settings: &Settings, user: &User, per
         password::check_strength(new_password, &[checked.username.as_str(), checked.email.as_str()])
             .map_err(|e| in_field("password", e))?;
     }
-    if !person.active {
+    if person.active == Some(false) {
         refuse_last_administrator(ctx, user).await?;
     }
 
@@ -319,11 +321,11 @@ pub async fn replace(ctx: &RequestCtx<'_>, settings: &Settings, user: &User, per
         .await?;
     }
     match (person.active, user.status) {
-        (false, UserStatus::Active) => {
+        (Some(false), UserStatus::Active) => {
             deactivate(ctx, &user).await?;
             user.status = UserStatus::Disabled;
         }
-        (true, UserStatus::Disabled) => {
+        (Some(true), UserStatus::Disabled) => {
             accounts::set_status(ctx.store, ctx.now, ctx.origin, &user, UserStatus::Active).await?;
             user.status = UserStatus::Active;
             if user.password_hash.is_none() {

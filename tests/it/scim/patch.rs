@@ -147,3 +147,29 @@ async fn group_member_patches_move_roles() {
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.json["displayName"], "Service Desk");
 }
+
+#[tokio::test]
+async fn only_active_true_brings_a_deprovisioned_account_back() {
+    let (server, token) = scim_server().await;
+    let mut body = person("joe@example.com", "e-joe");
+    body["active"] = json!(false);
+    let joe = provision(&server, &token, &body).await;
+    assert_eq!(joe["active"], false);
+    let path = format!("/Users/{}", joe["id"].as_str().unwrap());
+    let remove = ops(json!([{ "op": "remove", "path": "active" }]));
+    let reply = scim(&server, "PATCH", &path, &token, Some(&remove)).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.json["active"], false, "removing active does not enable");
+    let mut without = person("joe@example.com", "e-joe");
+    without.as_object_mut().unwrap().remove("active");
+    let reply = scim(&server, "PUT", &path, &token, Some(&without)).await;
+    assert_eq!(
+        reply.json["active"], false,
+        "a PUT without active does not enable either"
+    );
+    let on = ops(json!([{ "op": "replace", "path": "active", "value": true }]));
+    assert_eq!(
+        scim(&server, "PATCH", &path, &token, Some(&on)).await.json["active"],
+        true
+    );
+}
