@@ -10,6 +10,7 @@ use crate::app;
 use crate::config::Config;
 use crate::core::audit::{Origin, People};
 use crate::core::clock::SystemClock;
+use crate::core::recovery::export::{self, Bound};
 use crate::core::recovery::flow::{self, Canceller, Ctx, Member, Target};
 use crate::core::recovery::{FactorResetRequest, SELF};
 use crate::core::{Error, accounts};
@@ -73,6 +74,17 @@ pub enum RecoveryCommand {
         id: String,
         #[command(flatten)]
         actor: Actor,
+    },
+    /// Every request opened in a window with its full timeline, as JSON lines (one request per line), for auditors.
+    Export {
+        #[command(flatten)]
+        actor: Actor,
+        /// Opened at or after this time (RFC 3339) or day (YYYY-MM-DD, UTC).
+        #[arg(long, value_name = "RFC3339|DATE")]
+        since: Option<String>,
+        /// Opened before this time, or through this day.
+        #[arg(long, value_name = "RFC3339|DATE")]
+        until: Option<String>,
     },
 }
 
@@ -207,6 +219,26 @@ async fn done(people: &mut People<'_>, json: bool, r: &FactorResetRequest, headl
     Ok(())
 }
 
+/// `recovery export`: the bounds read first (a bad one stops before anything is written), the requests brought up
+/// to date (`sweep`), then each written to standard output as it is read.
+async fn export_lines(ctx: &Ctx<'_>, since: Option<String>, until: Option<String>) -> Result<(), CliError> {
+    use std::io::Write;
+    let since = since.map(|s| export::parse_bound(&s, Bound::Since)).transpose()?;
+    let until = until.map(|s| export::parse_bound(&s, Bound::Until)).transpose()?;
+    flow::sweep(ctx).await?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    export::export(ctx.store, since, until, |line| {
+        serde_json::to_writer(&mut out, line).map_err(|e| Error::Internal(e.to_string()))?;
+        out.write_all(b"\n")
+            .map_err(|e| Error::Internal(format!("cannot write the export: {e}")))
+    })
+    .await?;
+    out.flush()
+        .map_err(|e| CliError(format!("cannot write the export: {e}")))?;
+    Ok(())
+}
+
 pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Result<(), CliError> {
     let state = app::build_state(config.clone(), Arc::new(SystemClock))
         .await
@@ -221,7 +253,8 @@ pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Resul
         | RecoveryCommand::Approve { actor, .. }
         | RecoveryCommand::Deny { actor, .. }
         | RecoveryCommand::Execute { actor, .. }
-        | RecoveryCommand::Cancel { actor, .. } => actor.acting_as.clone(),
+        | RecoveryCommand::Cancel { actor, .. }
+        | RecoveryCommand::Export { actor, .. } => actor.acting_as.clone(),
     };
     let actor = match accounts::find(store, &acting_as).await {
         Ok(user) => Member::load(store, user).await?,
@@ -241,7 +274,10 @@ pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Resul
     let agent = actor.roles.iter().any(|r| r == "helpdesk" || r == "admin");
     let needs_agent = matches!(
         command,
-        RecoveryCommand::List { .. } | RecoveryCommand::Show { .. } | RecoveryCommand::Execute { .. }
+        RecoveryCommand::List { .. }
+            | RecoveryCommand::Show { .. }
+            | RecoveryCommand::Execute { .. }
+            | RecoveryCommand::Export { .. }
     );
     if needs_agent && !agent {
         return Err(CliError(format!(
@@ -334,6 +370,7 @@ pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Resul
             let r = flow::cancel(&ctx, Canceller::Member(&actor, &id)).await?;
             done(&mut people, json, &r, "Request cancelled:").await?;
         }
+        RecoveryCommand::Export { since, until, .. } => export_lines(&ctx, since, until).await?,
     }
     Ok(())
 }

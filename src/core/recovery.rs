@@ -16,6 +16,7 @@
 //! concurrent attempts exactly one wins.
 pub mod approver;
 pub mod enrol;
+pub mod export;
 pub mod flow;
 pub mod route;
 pub mod routing;

@@ -593,6 +593,16 @@ pub trait RecoveryStore: Send + Sync {
     async fn factor_reset_by_link(&self, link: ResetLink, token_hash: &str) -> Result<Option<FactorResetRequest>>;
     /// Newest first; only those of `user_id` if given; only open ones (requested, approved, waiting) if `open_only`.
     async fn list_factor_resets(&self, user_id: Option<&str>, open_only: bool) -> Result<Vec<FactorResetRequest>>;
+    /// At most `limit` requests opened at or after `since` and before `until` (either open-ended when `None`), oldest
+    /// first (then by id), starting after the request `after` (its opening time and id): one page of an export that
+    /// never holds every request at once.
+    async fn factor_resets_opened(
+        &self,
+        since: Option<DateTime<Utc>>,
+        until: Option<DateTime<Utc>>,
+        after: Option<(DateTime<Utc>, String)>,
+        limit: u64,
+    ) -> Result<Vec<FactorResetRequest>>;
     /// Writes every field of `request` if the stored request is still in `expected` (compare-and-swap); `false`,
     /// and no change, otherwise.
     async fn update_factor_reset(&self, request: &FactorResetRequest, expected: ResetState) -> Result<bool>;

@@ -4,7 +4,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use entity::{factor, factor_reset, manager_absence, session, user};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
 
 use super::{SeaStore, db_error};
 use crate::core::recovery::route::{Absence, ApprovalRoute};
@@ -184,6 +186,40 @@ impl RecoveryStore for SeaStore {
                 ResetState::Approved.as_str(),
                 ResetState::Waiting.as_str(),
             ]));
+        }
+        query
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(to_domain)
+            .collect()
+    }
+
+    async fn factor_resets_opened(
+        &self,
+        since: Option<DateTime<Utc>>,
+        until: Option<DateTime<Utc>>,
+        after: Option<(DateTime<Utc>, String)>,
+        limit: u64,
+    ) -> Result<Vec<FactorResetRequest>> {
+        use factor_reset::Column as C;
+        let mut query = factor_reset::Entity::find()
+            .order_by_asc(C::CreatedAt)
+            .order_by_asc(C::Id)
+            .limit(limit);
+        if let Some(since) = since {
+            query = query.filter(C::CreatedAt.gte(since));
+        }
+        if let Some(until) = until {
+            query = query.filter(C::CreatedAt.lt(until));
+        }
+        if let Some((at, id)) = after {
+            query = query.filter(
+                Condition::any()
+                    .add(C::CreatedAt.gt(at))
+                    .add(Condition::all().add(C::CreatedAt.eq(at)).add(C::Id.gt(id))),
+            );
         }
         query
             .all(&self.db)

@@ -3,8 +3,8 @@
 //! factor.
 use serde_json::json;
 
-use super::ResetState;
 use super::flow::{Ctx, by_link};
+use super::{FactorResetRequest, ResetState};
 use crate::core::audit::{AuditKind, Outcome};
 use crate::core::factors::password;
 use crate::core::factors::password::lock as password_lock;
@@ -19,6 +19,11 @@ use crate::core::{Error, Result};
 
 /// The user an enrolment link is for, if it can still be used. Does not use it up.
 pub async fn check_enrol_link(ctx: &Ctx<'_>, token: &str) -> Result<User> {
+    Ok(usable_enrol_link(ctx, token).await?.1)
+}
+
+/// The request an enrolment link belongs to and its user, if the link can still be used.
+async fn usable_enrol_link(ctx: &Ctx<'_>, token: &str) -> Result<(FactorResetRequest, User)> {
     let request = by_link(ctx, ResetLink::Enrol, token).await?;
     let usable = request.state == ResetState::Done
         && request.enrol_used_at.is_none()
@@ -34,7 +39,7 @@ pub async fn check_enrol_link(ctx: &Ctx<'_>, token: &str) -> Result<User> {
     if user.status != UserStatus::Active {
         return Err(Error::InvalidLink);
     }
-    Ok(user)
+    Ok((request, user))
 }
 
 /// Uses the enrolment link together with the user's password: a session that allows nothing but enrolling a
@@ -50,8 +55,9 @@ pub async fn redeem_enrol_link(
     typed_password: &str,
 ) -> Result<SignedIn> {
     const KIND: AuditKind = AuditKind::RecoveryEnrolLink;
-    let user = match check_enrol_link(ctx, token).await {
-        Ok(user) => user,
+    // The request's id goes on every event, so the request's timeline (and the auditors' export) shows its use.
+    let (request, user) = match usable_enrol_link(ctx, token).await {
+        Ok(found) => found,
         Err(e) => {
             ctx.audit(KIND, Outcome::Failure, None, json!({ "reason": "invalid_link" }))
                 .await?;
@@ -70,8 +76,13 @@ pub async fn redeem_enrol_link(
     {
         Ok(attempt) => attempt,
         Err(refusal) => {
-            ctx.audit(KIND, Outcome::Denied, Some(&user.id), json!({ "reason": "throttled" }))
-                .await?;
+            ctx.audit(
+                KIND,
+                Outcome::Denied,
+                Some(&user.id),
+                json!({ "request": request.id, "reason": "throttled" }),
+            )
+            .await?;
             return Err(refusal);
         }
     };
@@ -92,7 +103,7 @@ pub async fn redeem_enrol_link(
                 KIND,
                 Outcome::Failure,
                 Some(&user.id),
-                json!({ "reason": reason, "consecutive_failures": attempt.number }),
+                json!({ "request": request.id, "reason": reason, "consecutive_failures": attempt.number }),
             )
             .await?;
             if attempt.locks_on_failure {
@@ -113,7 +124,7 @@ pub async fn redeem_enrol_link(
             KIND,
             Outcome::Failure,
             Some(&user.id),
-            json!({ "reason": "link_already_used" }),
+            json!({ "request": request.id, "reason": "link_already_used" }),
         )
         .await?;
         return Err(Error::InvalidLink);
@@ -127,7 +138,12 @@ pub async fn redeem_enrol_link(
         ctx.origin,
     );
     ctx.store.insert_session(&session).await?;
-    ctx.audit(KIND, Outcome::Success, Some(&user.id), json!({ "next": "enrolment" }))
-        .await?;
+    ctx.audit(
+        KIND,
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "request": request.id, "next": "enrolment" }),
+    )
+    .await?;
     Ok(SignedIn { token, session, user })
 }

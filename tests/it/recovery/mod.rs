@@ -6,6 +6,7 @@ mod cli;
 pub(crate) mod common;
 mod console;
 mod delay;
+mod export;
 mod links;
 mod pages;
 mod requests;
