@@ -613,6 +613,12 @@ pub trait RecoveryStore: Send + Sync {
     async fn finish_factor_reset(&self, request: &FactorResetRequest, now: DateTime<Utc>) -> Result<bool>;
     /// Marks the enrolment link used if it is done, unused and unexpired (one winner); the user's id.
     async fn use_enrol_link(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<String>>;
+    /// Uses the temporary access pass of request `id` if its digest is `pass_hash`, the reset is done, the pass
+    /// unused and unexpired at `now`: one conditional UPDATE that also forgets the digest, so of concurrent uses
+    /// exactly one wins. `true` for the winner.
+    async fn use_temporary_pass(&self, id: &str, pass_hash: &str, now: DateTime<Utc>) -> Result<bool>;
+    /// Forgets the temporary access pass of request `id` (a factor was enrolled since: the pass has no more use).
+    async fn end_temporary_pass(&self, id: &str) -> Result<()>;
     /// The stored absence of `user_id` (which may have ended: see `Absence::in_force`).
     async fn absence_of(&self, user_id: &str) -> Result<Option<Absence>>;
     /// Every absence still in force at `now` (until cleared, or ending after `now`).

@@ -64,55 +64,16 @@ pub async fn redeem_enrol_link(
             return Err(e);
         }
     };
-    // The verification's place first: when busy, the attempt is refused before it counts.
-    let slot = passwords.try_reserve()?;
-    let attempt = match throttle::begin(
-        ctx.store,
+    check_password(
+        ctx,
+        passwords,
         password_policy,
-        &password_lock::account_key(&user.id),
-        ctx.now,
+        &user,
+        typed_password,
+        KIND,
+        &request.id,
     )
-    .await
-    {
-        Ok(attempt) => attempt,
-        Err(refusal) => {
-            ctx.audit(
-                KIND,
-                Outcome::Denied,
-                Some(&user.id),
-                json!({ "request": request.id, "reason": "throttled" }),
-            )
-            .await?;
-            return Err(refusal);
-        }
-    };
-    let typed = if typed_password.len() <= 4 * password::MAX_CHARS {
-        typed_password.to_string()
-    } else {
-        String::new()
-    };
-    match slot.verify(typed, user.password_hash.clone()).await? {
-        password::Verdict::Match { .. } if !attempt.locked => {}
-        _ => {
-            let reason = if attempt.locked {
-                "password_locked"
-            } else {
-                "wrong_password"
-            };
-            ctx.audit(
-                KIND,
-                Outcome::Failure,
-                Some(&user.id),
-                json!({ "request": request.id, "reason": reason, "consecutive_failures": attempt.number }),
-            )
-            .await?;
-            if attempt.locks_on_failure {
-                password_lock::announce(ctx.store, ctx.notifier, ctx.now, ctx.origin, &user, attempt.number).await?;
-            }
-            return Err(Error::InvalidCredentials);
-        }
-    }
-    throttle::succeeded(ctx.store, &attempt).await?;
+    .await?;
     if ctx
         .store
         .use_enrol_link(&token_digest(token), ctx.now)
@@ -146,4 +107,68 @@ pub async fn redeem_enrol_link(
     )
     .await?;
     Ok(SignedIn { token, session, user })
+}
+
+/// Checks the user's password as the sign-in page does: on the account's attempt counter
+/// (`factors::password::lock`), so a wrong one counts against the account's password attempts and a locked password
+/// is refused. Every refusal is audited as `kind` on `request_id`.
+pub(super) async fn check_password(
+    ctx: &Ctx<'_>,
+    passwords: &password::PasswordPool,
+    password_policy: &Policy,
+    user: &User,
+    typed_password: &str,
+    kind: AuditKind,
+    request_id: &str,
+) -> Result<()> {
+    // The verification's place first: when busy, the attempt is refused before it counts.
+    let slot = passwords.try_reserve()?;
+    let attempt = match throttle::begin(
+        ctx.store,
+        password_policy,
+        &password_lock::account_key(&user.id),
+        ctx.now,
+    )
+    .await
+    {
+        Ok(attempt) => attempt,
+        Err(refusal) => {
+            ctx.audit(
+                kind,
+                Outcome::Denied,
+                Some(&user.id),
+                json!({ "request": request_id, "reason": "throttled" }),
+            )
+            .await?;
+            return Err(refusal);
+        }
+    };
+    let typed = if typed_password.len() <= 4 * password::MAX_CHARS {
+        typed_password.to_string()
+    } else {
+        String::new()
+    };
+    match slot.verify(typed, user.password_hash.clone()).await? {
+        password::Verdict::Match { .. } if !attempt.locked => {}
+        _ => {
+            let reason = if attempt.locked {
+                "password_locked"
+            } else {
+                "wrong_password"
+            };
+            ctx.audit(
+                kind,
+                Outcome::Failure,
+                Some(&user.id),
+                json!({ "request": request_id, "reason": reason, "consecutive_failures": attempt.number }),
+            )
+            .await?;
+            if attempt.locks_on_failure {
+                password_lock::announce(ctx.store, ctx.notifier, ctx.now, ctx.origin, user, attempt.number).await?;
+            }
+            return Err(Error::InvalidCredentials);
+        }
+    }
+    throttle::succeeded(ctx.store, &attempt).await?;
+    Ok(())
 }
