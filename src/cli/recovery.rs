@@ -68,6 +68,9 @@ pub enum RecoveryCommand {
         actor: Actor,
         #[arg(long, value_name = "CHECKS")]
         checks: String,
+        /// Also issue a temporary access pass for the user, printed once (docs/recovery.md).
+        #[arg(long)]
+        temporary_pass: bool,
     },
     /// Cancel an open request.
     Cancel {
@@ -361,10 +364,28 @@ pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Resul
             let r = flow::decide(&ctx, &actor, Target::Id(&id), false, reason.as_deref()).await?;
             done(&mut people, json, &r, "Request denied:").await?;
         }
-        RecoveryCommand::Execute { id, checks, .. } => {
+        RecoveryCommand::Execute {
+            id,
+            checks,
+            temporary_pass,
+            ..
+        } => {
             let checks: Vec<String> = checks.split(',').map(|c| c.trim().to_string()).collect();
-            let r = flow::execute(&ctx, &actor, &id, &checks).await?;
-            done(&mut people, json, &r, "Request executed; cooling-off running:").await?;
+            let key = temporary_pass.then_some(&state.keys.temporary_pass);
+            let (r, pass) = flow::execute_with(&ctx, &actor, &id, &checks, key).await?;
+            match pass {
+                Some(pass) => {
+                    let (mut v, names) = value(&mut people, &r).await?;
+                    v["temporary_pass"] = json!(pass);
+                    let until = r.pass_expires_at.map(|t| t.to_rfc3339()).unwrap_or_default();
+                    let headline = format!(
+                        "Request executed; cooling-off running.\nTemporary access pass (shown once; works with the \
+                         password once the reset took effect, until {until}): {pass}"
+                    );
+                    print(json, &v, &format!("{headline}\n{}", text(&r, &names)));
+                }
+                None => done(&mut people, json, &r, "Request executed; cooling-off running:").await?,
+            }
         }
         RecoveryCommand::Cancel { id, .. } => {
             let r = flow::cancel(&ctx, Canceller::Member(&actor, &id)).await?;
