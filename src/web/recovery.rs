@@ -402,13 +402,7 @@ pub async fn pass_submit(
             let mut ctx = pages::context();
             ctx.insert("username", &crate::core::model::truncate(&form.username, 256));
             ctx.insert("error", &crate::i18n::t("recovery-pass-wrong"));
-            Ok(pages::with_csrf(
-                &req,
-                &state,
-                status_of(&e),
-                "recovery/pass.html",
-                ctx,
-            ))
+            Ok(pages::with_csrf(&req, &state, status_of(&e), "recovery/pass.html", ctx))
         }
         Err(e @ (Error::TooManyAttempts { .. } | Error::FactorLocked { .. })) => Ok(link_error(e)),
         Err(e) => Err(e.into()),

@@ -9,6 +9,7 @@ mod delay;
 mod export;
 mod links;
 mod pages;
+mod pass;
 mod requests;
 mod search;
 mod self_service;
