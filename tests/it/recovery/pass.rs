@@ -328,3 +328,46 @@ async fn a_pass_expires_dies_with_a_new_factor_and_is_throttled() {
     );
     assert_eq!(server.session_count(&server.user("kim").await).await, 0);
 }
+
+#[tokio::test]
+async fn the_console_issues_a_pass_on_execution_and_shows_it_once() {
+    let server = TestServer::start().await;
+    cast(&server).await;
+    let id = approved(&server, "kim").await;
+    let hana = server.browser();
+    hana.login("hana", GOOD_PASSWORD).await;
+    server.enrol_totp(&hana).await;
+    let path = format!("/helpdesk/request?id={id}");
+    let page = hana.get(&path).await;
+    assert!(page.body.contains("name=\"temporary_pass\""), "{}", page.body);
+    let done = hana
+        .post(
+            "/helpdesk/execute",
+            &[
+                ("csrf", &page.csrf()),
+                ("id", &id),
+                ("check_employee_id", "on"),
+                ("temporary_pass", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let shown = done
+        .body
+        .split("<code id=\"pass\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .expect("the pass on the page")
+        .to_string();
+    assert!(pass::normalize(&shown).is_some(), "{shown}");
+    let again = hana.get(&path).await;
+    assert!(!again.body.contains(&shown), "shown once");
+    assert_eq!(events(&server, "recovery.pass_issued", "success", None).await, 1);
+
+    // Once the reset took effect, that pass opens enrolment.
+    reset_takes_effect(&server).await;
+    assert_eq!(
+        redeem(&server.browser(), "kim", &shown, GOOD_PASSWORD).await.status,
+        303
+    );
+}
