@@ -262,6 +262,26 @@ async fn a_pass_opens_enrolment_only_and_only_once_under_a_race() {
     let location = refused.location().unwrap_or_default();
     assert!(location.starts_with("/login"), "no code for a pass session: {location}");
 
+    // Nor SAML SSO: the service provider's request ends at the sign-in page, never at an assertion.
+    use crate::saml::sp::{RSA_SHA256, Req, TestSp, redirect_query, send_redirect};
+    let sp = TestSp::new();
+    sp.register(&server, true, "persistent", false).await;
+    let req = Req::new(&server);
+    let query = redirect_query(&req.xml(), None, Some((&sp.key, RSA_SHA256)));
+    let mut page = send_redirect(&winner, &query).await;
+    for _ in 0..3 {
+        assert!(!page.body.contains("SAMLResponse"), "no assertion for a pass session");
+        match page.location() {
+            Some(next) if !next.starts_with("/login") => page = winner.get(&next).await,
+            _ => break,
+        }
+    }
+    let location = page.location().unwrap_or_default();
+    assert!(
+        location.starts_with("/login"),
+        "SAML SSO asks for a sign-in: {location}"
+    );
+
     // Used: the same pass is refused afterwards (401, or 429 while the race's failures still slow attempts down).
     let again = redeem(&server.browser(), "kim", &given, GOOD_PASSWORD).await.status;
     assert!([401, 429].contains(&again), "{again}");
