@@ -203,6 +203,7 @@ pub fn recovery_settings(config: &Config) -> crate::core::recovery::flow::Settin
         cooling_off: chrono::Duration::minutes(config.recovery_cooling_off_minutes.into()),
         cooling_off_admin: chrono::Duration::minutes(config.recovery_cooling_off_admin_minutes.into()),
         enrol_ttl: chrono::Duration::hours(config.recovery_enrolment_hours.into()),
+        pass_ttl: chrono::Duration::minutes(config.recovery_pass_minutes.into()),
         checks: config.recovery_identity_checks.clone(),
         approver_role: config.recovery_approver_role.clone(),
     }

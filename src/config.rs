@@ -88,6 +88,8 @@ pub struct Config {
     pub recovery_cooling_off_admin_minutes: u32,
     /// Lifetime of the enrolment link mailed when a reset takes effect.
     pub recovery_enrolment_hours: u32,
+    /// How long a temporary access pass works once the reset took effect (10 to 1440 minutes).
+    pub recovery_pass_minutes: u32,
     /// The identity checks a helpdesk agent records before executing a reset.
     pub recovery_identity_checks: Vec<String>,
     /// The role whose members are asked to approve a factor reset when the chain of managers yields nobody
@@ -158,6 +160,7 @@ impl Default for Config {
             recovery_cooling_off_minutes: 60,
             recovery_cooling_off_admin_minutes: 24 * 60,
             recovery_enrolment_hours: 24,
+            recovery_pass_minutes: 60,
             recovery_identity_checks: crate::core::recovery::flow::DEFAULT_CHECKS
                 .iter()
                 .map(|c| c.to_string())
@@ -324,6 +327,9 @@ impl Config {
         }
         if self.recovery_approval_hours == 0 || self.recovery_enrolment_hours == 0 {
             return bad("recovery_approval_hours and recovery_enrolment_hours: at least 1".into());
+        }
+        if !(10..=24 * 60).contains(&self.recovery_pass_minutes) {
+            return bad("recovery_pass_minutes: from 10 minutes to 1440 (24 hours)".into());
         }
         if self.recovery_identity_checks.is_empty()
             || self

@@ -44,6 +44,10 @@ pub struct Model {
     pub routed_approver_id: Option<String>,
     /// … or the role whose eligible members it was routed to.
     pub routed_role: Option<String>,
+    /// The temporary access pass's keyed digest (HMAC-SHA256), while it can still be used; NULL once used or dead.
+    pub pass_hash: Option<String>,
+    pub pass_expires_at: Option<DateTimeUtc>,
+    pub pass_used_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

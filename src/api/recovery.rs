@@ -46,6 +46,11 @@ pub struct RequestView {
     pub cooling_off_until: Option<DateTime<Utc>>,
     pub closed_by: Option<String>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// When the temporary access pass stops working, if one was issued.
+    pub pass_expires_at: Option<DateTime<Utc>>,
+    /// The temporary access pass itself: only in the answer to the execution that issued it, shown this once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temporary_pass: Option<String>,
 }
 
 /// The approval route of a request, fixed when it was opened (docs/recovery.md, "The approver").
@@ -145,6 +150,8 @@ async fn view(names: &mut Names<'_>, r: FactorResetRequest) -> Result<RequestVie
         checks_passed: r.checks_passed,
         cooling_off_until: r.cooling_off_until,
         closed_at: r.closed_at,
+        pass_expires_at: r.pass_expires_at,
+        temporary_pass: None,
     })
 }
 
@@ -348,6 +355,9 @@ pub async fn deny(
 pub struct Execution {
     /// The identity checks that passed, by their configured names (never the answers).
     pub checks: Vec<String>,
+    /// Also issue a temporary access pass for the user (docs/recovery.md), returned once in `temporary_pass`.
+    #[serde(default)]
+    pub temporary_pass: bool,
 }
 
 /// Carries out an approved request: the cooling-off starts, with notices on every channel.
@@ -364,8 +374,12 @@ pub async fn execute(
 ) -> Result<HttpResponse, Problem> {
     let member = person(&caller).await?;
     let body: Execution = json(&req, payload).await?;
-    let result = flow::execute(&ctx(&caller), &member, &path, &body.checks).await;
-    answer(&caller, result, false).await
+    let key = body.temporary_pass.then_some(&caller.state.keys.temporary_pass);
+    let (request, pass) = flow::execute_with(&ctx(&caller), &member, &path, &body.checks, key).await?;
+    let mut names = Names::new(caller.store());
+    let mut body = view(&mut names, request).await?;
+    body.temporary_pass = pass;
+    Ok(HttpResponse::Ok().json(body))
 }
 
 /// Cancels an open request.

@@ -10,6 +10,7 @@ use crate::app;
 use crate::config::Config;
 use crate::core::audit::{Origin, People};
 use crate::core::clock::SystemClock;
+use crate::core::recovery::export::{self, Bound};
 use crate::core::recovery::flow::{self, Canceller, Ctx, Member, Target};
 use crate::core::recovery::{FactorResetRequest, SELF};
 use crate::core::{Error, accounts};
@@ -67,12 +68,26 @@ pub enum RecoveryCommand {
         actor: Actor,
         #[arg(long, value_name = "CHECKS")]
         checks: String,
+        /// Also issue a temporary access pass for the user, printed once (docs/recovery.md).
+        #[arg(long)]
+        temporary_pass: bool,
     },
     /// Cancel an open request.
     Cancel {
         id: String,
         #[command(flatten)]
         actor: Actor,
+    },
+    /// Every request opened in a window with its full timeline, as JSON lines (one request per line), for auditors.
+    Export {
+        #[command(flatten)]
+        actor: Actor,
+        /// Opened at or after this time (RFC 3339) or day (YYYY-MM-DD, UTC).
+        #[arg(long, value_name = "RFC3339|DATE")]
+        since: Option<String>,
+        /// Opened before this time, or through this day.
+        #[arg(long, value_name = "RFC3339|DATE")]
+        until: Option<String>,
     },
 }
 
@@ -207,6 +222,26 @@ async fn done(people: &mut People<'_>, json: bool, r: &FactorResetRequest, headl
     Ok(())
 }
 
+/// `recovery export`: the bounds read first (a bad one stops before anything is written), the requests brought up
+/// to date (`sweep`), then each written to standard output as it is read.
+async fn export_lines(ctx: &Ctx<'_>, since: Option<String>, until: Option<String>) -> Result<(), CliError> {
+    use std::io::Write;
+    let since = since.map(|s| export::parse_bound(&s, Bound::Since)).transpose()?;
+    let until = until.map(|s| export::parse_bound(&s, Bound::Until)).transpose()?;
+    flow::sweep(ctx).await?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    export::export(ctx.store, since, until, |line| {
+        serde_json::to_writer(&mut out, line).map_err(|e| Error::Internal(e.to_string()))?;
+        out.write_all(b"\n")
+            .map_err(|e| Error::Internal(format!("cannot write the export: {e}")))
+    })
+    .await?;
+    out.flush()
+        .map_err(|e| CliError(format!("cannot write the export: {e}")))?;
+    Ok(())
+}
+
 pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Result<(), CliError> {
     let state = app::build_state(config.clone(), Arc::new(SystemClock))
         .await
@@ -221,7 +256,8 @@ pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Resul
         | RecoveryCommand::Approve { actor, .. }
         | RecoveryCommand::Deny { actor, .. }
         | RecoveryCommand::Execute { actor, .. }
-        | RecoveryCommand::Cancel { actor, .. } => actor.acting_as.clone(),
+        | RecoveryCommand::Cancel { actor, .. }
+        | RecoveryCommand::Export { actor, .. } => actor.acting_as.clone(),
     };
     let actor = match accounts::find(store, &acting_as).await {
         Ok(user) => Member::load(store, user).await?,
@@ -241,7 +277,10 @@ pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Resul
     let agent = actor.roles.iter().any(|r| r == "helpdesk" || r == "admin");
     let needs_agent = matches!(
         command,
-        RecoveryCommand::List { .. } | RecoveryCommand::Show { .. } | RecoveryCommand::Execute { .. }
+        RecoveryCommand::List { .. }
+            | RecoveryCommand::Show { .. }
+            | RecoveryCommand::Execute { .. }
+            | RecoveryCommand::Export { .. }
     );
     if needs_agent && !agent {
         return Err(CliError(format!(
@@ -325,15 +364,34 @@ pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Resul
             let r = flow::decide(&ctx, &actor, Target::Id(&id), false, reason.as_deref()).await?;
             done(&mut people, json, &r, "Request denied:").await?;
         }
-        RecoveryCommand::Execute { id, checks, .. } => {
+        RecoveryCommand::Execute {
+            id,
+            checks,
+            temporary_pass,
+            ..
+        } => {
             let checks: Vec<String> = checks.split(',').map(|c| c.trim().to_string()).collect();
-            let r = flow::execute(&ctx, &actor, &id, &checks).await?;
-            done(&mut people, json, &r, "Request executed; cooling-off running:").await?;
+            let key = temporary_pass.then_some(&state.keys.temporary_pass);
+            let (r, pass) = flow::execute_with(&ctx, &actor, &id, &checks, key).await?;
+            match pass {
+                Some(pass) => {
+                    let (mut v, names) = value(&mut people, &r).await?;
+                    v["temporary_pass"] = json!(pass);
+                    let until = r.pass_expires_at.map(|t| t.to_rfc3339()).unwrap_or_default();
+                    let headline = format!(
+                        "Request executed; cooling-off running.\nTemporary access pass (shown once; works with the \
+                         password once the reset took effect, until {until}): {pass}"
+                    );
+                    print(json, &v, &format!("{headline}\n{}", text(&r, &names)));
+                }
+                None => done(&mut people, json, &r, "Request executed; cooling-off running:").await?,
+            }
         }
         RecoveryCommand::Cancel { id, .. } => {
             let r = flow::cancel(&ctx, Canceller::Member(&actor, &id)).await?;
             done(&mut people, json, &r, "Request cancelled:").await?;
         }
+        RecoveryCommand::Export { since, until, .. } => export_lines(&ctx, since, until).await?,
     }
     Ok(())
 }

@@ -58,6 +58,8 @@ pub struct Keys {
     pub user_codes: [u8; 32],
     /// Derives the persistent SAML NameID of a user at a service provider.
     pub saml_name_id: [u8; 32],
+    /// Keys the digests of temporary access passes (`recovery::pass`): ten characters are too few for a plain hash.
+    pub temporary_pass: [u8; 32],
     /// Signs the one-time notice a page leaves for the next one (the flash cookie), so a browser cannot make a
     /// page say something it did not.
     pub flash: [u8; 32],
@@ -72,6 +74,7 @@ impl Keys {
             sms_codes: master.derive("sms-codes"),
             user_codes: master.derive("device-user-codes"),
             saml_name_id: master.derive("saml-persistent-name-id"),
+            temporary_pass: master.derive("recovery-temporary-pass"),
             flash: master.derive("flash-notice"),
             sealer: crypto::Sealer::new(master.derive("sealing")),
         }

@@ -16,7 +16,9 @@
 //! concurrent attempts exactly one wins.
 pub mod approver;
 pub mod enrol;
+pub mod export;
 pub mod flow;
+pub mod pass;
 pub mod route;
 pub mod routing;
 pub mod search;
@@ -163,6 +165,12 @@ pub struct FactorResetRequest {
     pub enrol_token_hash: Option<String>,
     pub enrol_expires_at: Option<DateTime<Utc>>,
     pub enrol_used_at: Option<DateTime<Utc>>,
+    /// The temporary access pass's keyed digest, while it can be used (`pass`).
+    #[serde(skip)]
+    pub pass_hash: Option<String>,
+    /// When the pass stops working: the pass lifetime after the end of the cooling-off.
+    pub pass_expires_at: Option<DateTime<Utc>>,
+    pub pass_used_at: Option<DateTime<Utc>>,
     /// Who ended it (denied, cancelled), or `system` (expired, done).
     pub closed_by: Option<String>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -203,6 +211,9 @@ impl FactorResetRequest {
             enrol_token_hash: None,
             enrol_expires_at: None,
             enrol_used_at: None,
+            pass_hash: None,
+            pass_expires_at: None,
+            pass_used_at: None,
             closed_by: None,
             closed_at: None,
         }

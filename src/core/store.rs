@@ -593,6 +593,16 @@ pub trait RecoveryStore: Send + Sync {
     async fn factor_reset_by_link(&self, link: ResetLink, token_hash: &str) -> Result<Option<FactorResetRequest>>;
     /// Newest first; only those of `user_id` if given; only open ones (requested, approved, waiting) if `open_only`.
     async fn list_factor_resets(&self, user_id: Option<&str>, open_only: bool) -> Result<Vec<FactorResetRequest>>;
+    /// At most `limit` requests opened at or after `since` and before `until` (either open-ended when `None`), oldest
+    /// first (then by id), starting after the request `after` (its opening time and id): one page of an export that
+    /// never holds every request at once.
+    async fn factor_resets_opened(
+        &self,
+        since: Option<DateTime<Utc>>,
+        until: Option<DateTime<Utc>>,
+        after: Option<(DateTime<Utc>, String)>,
+        limit: u64,
+    ) -> Result<Vec<FactorResetRequest>>;
     /// Writes every field of `request` if the stored request is still in `expected` (compare-and-swap); `false`,
     /// and no change, otherwise.
     async fn update_factor_reset(&self, request: &FactorResetRequest, expected: ResetState) -> Result<bool>;
@@ -603,6 +613,12 @@ pub trait RecoveryStore: Send + Sync {
     async fn finish_factor_reset(&self, request: &FactorResetRequest, now: DateTime<Utc>) -> Result<bool>;
     /// Marks the enrolment link used if it is done, unused and unexpired (one winner); the user's id.
     async fn use_enrol_link(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<String>>;
+    /// Uses the temporary access pass of request `id` if its digest is `pass_hash`, the reset is done, the pass
+    /// unused and unexpired at `now`: one conditional UPDATE that also forgets the digest, so of concurrent uses
+    /// exactly one wins. `true` for the winner.
+    async fn use_temporary_pass(&self, id: &str, pass_hash: &str, now: DateTime<Utc>) -> Result<bool>;
+    /// Forgets the temporary access pass of request `id` (a factor was enrolled since: the pass has no more use).
+    async fn end_temporary_pass(&self, id: &str) -> Result<()>;
     /// The stored absence of `user_id` (which may have ended: see `Absence::in_force`).
     async fn absence_of(&self, user_id: &str) -> Result<Option<Absence>>;
     /// Every absence still in force at `now` (until cleared, or ending after `now`).

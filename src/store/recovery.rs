@@ -4,7 +4,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use entity::{factor, factor_reset, manager_absence, session, user};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
 
 use super::{SeaStore, db_error};
 use crate::core::recovery::route::{Absence, ApprovalRoute};
@@ -60,6 +62,9 @@ fn to_domain(m: factor_reset::Model) -> Result<FactorResetRequest> {
         enrol_token_hash: m.enrol_token_hash,
         enrol_expires_at: m.enrol_expires_at,
         enrol_used_at: m.enrol_used_at,
+        pass_hash: m.pass_hash,
+        pass_expires_at: m.pass_expires_at,
+        pass_used_at: m.pass_used_at,
         closed_by: m.closed_by,
         closed_at: m.closed_at,
     })
@@ -104,6 +109,9 @@ fn update_of(r: &FactorResetRequest, expected: ResetState) -> Result<sea_orm::Up
         .col_expr(C::EnrolTokenHash, Expr::value(r.enrol_token_hash.clone()))
         .col_expr(C::EnrolExpiresAt, Expr::value(r.enrol_expires_at))
         .col_expr(C::EnrolUsedAt, Expr::value(r.enrol_used_at))
+        .col_expr(C::PassHash, Expr::value(r.pass_hash.clone()))
+        .col_expr(C::PassExpiresAt, Expr::value(r.pass_expires_at))
+        .col_expr(C::PassUsedAt, Expr::value(r.pass_used_at))
         .col_expr(C::ClosedBy, Expr::value(r.closed_by.clone()))
         .col_expr(C::ClosedAt, Expr::value(r.closed_at))
         .filter(C::Id.eq(r.id.as_str()))
@@ -137,6 +145,9 @@ impl RecoveryStore for SeaStore {
             enrol_token_hash: Set(r.enrol_token_hash.clone()),
             enrol_expires_at: Set(r.enrol_expires_at),
             enrol_used_at: Set(r.enrol_used_at),
+            pass_hash: Set(r.pass_hash.clone()),
+            pass_expires_at: Set(r.pass_expires_at),
+            pass_used_at: Set(r.pass_used_at),
             closed_by: Set(r.closed_by.clone()),
             closed_at: Set(r.closed_at),
             approval_route: Set(route_json(r)?),
@@ -192,6 +203,67 @@ impl RecoveryStore for SeaStore {
             .into_iter()
             .map(to_domain)
             .collect()
+    }
+
+    async fn factor_resets_opened(
+        &self,
+        since: Option<DateTime<Utc>>,
+        until: Option<DateTime<Utc>>,
+        after: Option<(DateTime<Utc>, String)>,
+        limit: u64,
+    ) -> Result<Vec<FactorResetRequest>> {
+        use factor_reset::Column as C;
+        let mut query = factor_reset::Entity::find()
+            .order_by_asc(C::CreatedAt)
+            .order_by_asc(C::Id)
+            .limit(limit);
+        if let Some(since) = since {
+            query = query.filter(C::CreatedAt.gte(since));
+        }
+        if let Some(until) = until {
+            query = query.filter(C::CreatedAt.lt(until));
+        }
+        if let Some((at, id)) = after {
+            query = query.filter(
+                Condition::any()
+                    .add(C::CreatedAt.gt(at))
+                    .add(Condition::all().add(C::CreatedAt.eq(at)).add(C::Id.gt(id))),
+            );
+        }
+        query
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(to_domain)
+            .collect()
+    }
+
+    async fn use_temporary_pass(&self, id: &str, pass_hash: &str, now: DateTime<Utc>) -> Result<bool> {
+        use factor_reset::Column as C;
+        let result = factor_reset::Entity::update_many()
+            .col_expr(C::PassUsedAt, Expr::value(Some(now)))
+            .col_expr(C::PassHash, Expr::value(Option::<String>::None))
+            .filter(C::Id.eq(id))
+            .filter(C::PassHash.eq(pass_hash))
+            .filter(C::PassUsedAt.is_null())
+            .filter(C::State.eq(ResetState::Done.as_str()))
+            .filter(C::PassExpiresAt.gt(now))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected == 1)
+    }
+
+    async fn end_temporary_pass(&self, id: &str) -> Result<()> {
+        use factor_reset::Column as C;
+        factor_reset::Entity::update_many()
+            .col_expr(C::PassHash, Expr::value(Option::<String>::None))
+            .filter(C::Id.eq(id))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(())
     }
 
     async fn update_factor_reset(&self, r: &FactorResetRequest, expected: ResetState) -> Result<bool> {

@@ -160,10 +160,23 @@ async fn decision_of(
 async fn request_page(
     req: &HttpRequest,
     state: &AppState,
+    agent: (&Member, &Origin),
+    id: &str,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<HttpResponse, WebError> {
+    request_page_with(req, state, agent, id, status, error, None).await
+}
+
+/// The request's page; with `pass`, the temporary access pass just issued, shown this once (the page is not cached).
+async fn request_page_with(
+    req: &HttpRequest,
+    state: &AppState,
     (viewer, origin): (&Member, &Origin),
     id: &str,
     status: StatusCode,
     error: Option<String>,
+    pass: Option<String>,
 ) -> Result<HttpResponse, WebError> {
     let request = match flow::load(&ctx(state, origin), id).await {
         Ok(r) => r,
@@ -183,6 +196,9 @@ async fn request_page(
     ctx.insert("decide", &decision_of(state, viewer, &request).await?);
     if let Some(error) = error {
         ctx.insert("error", &error);
+    }
+    if let Some(pass) = pass {
+        ctx.insert("temporary_pass", &pass);
     }
     Ok(pages::with_csrf(req, state, status, "helpdesk/request.html", ctx))
 }
@@ -244,8 +260,17 @@ pub async fn execute(
         .filter_map(|k| k.strip_prefix("check_"))
         .map(str::to_string)
         .collect();
-    let result = flow::execute(&ctx(&state, &origin), &member, &id, &checks).await;
-    after_action(&req, &state, (&member, &origin), &id, result).await
+    // The pass is shown on the page that answers this POST and nowhere else: reloading the request shows none.
+    let key = form
+        .contains_key("temporary_pass")
+        .then_some(&state.keys.temporary_pass);
+    match flow::execute_with(&ctx(&state, &origin), &member, &id, &checks, key).await {
+        Ok((r, Some(pass))) => {
+            let agent = (&member, &origin);
+            request_page_with(&req, &state, agent, &r.id, StatusCode::OK, None, Some(pass)).await
+        }
+        result => after_action(&req, &state, (&member, &origin), &id, result.map(|(r, _)| r)).await,
+    }
 }
 
 pub async fn cancel(

@@ -86,6 +86,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/recovery/cancel", web::post().to(recovery::cancel_submit))
         .route("/recovery/enrol", web::get().to(recovery::enrol_page))
         .route("/recovery/enrol", web::post().to(recovery::enrol_submit))
+        .route("/recovery/pass", web::get().to(recovery::pass_page))
+        .route("/recovery/pass", web::post().to(recovery::pass_submit))
         .route("/helpdesk", web::get().to(helpdesk::queue))
         .route("/helpdesk/request", web::get().to(helpdesk::show))
         .route("/helpdesk/users", web::get().to(helpdesk_search::users))

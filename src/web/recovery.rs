@@ -13,7 +13,7 @@ use crate::core::audit::Origin;
 use crate::core::model::SessionState;
 use crate::core::recovery::approver::{self, SignInCheck};
 use crate::core::recovery::flow::{self, Canceller, Ctx, Member, Target};
-use crate::core::recovery::{ApprovalBasis, ResetState, enrol};
+use crate::core::recovery::{ApprovalBasis, ResetState, enrol, pass};
 use crate::core::store::ResetLink;
 use crate::http::AppState;
 use crate::http::encode;
@@ -44,6 +44,14 @@ pub struct DecisionForm {
 pub struct TokenForm {
     csrf: Option<String>,
     token: String,
+}
+
+#[derive(Deserialize)]
+pub struct PassForm {
+    csrf: Option<String>,
+    username: String,
+    pass: String,
+    password: String,
 }
 
 #[derive(Deserialize)]
@@ -354,6 +362,49 @@ pub async fn enrol_submit(
             ))
         }
         Err(e @ (Error::InvalidLink | Error::TooManyAttempts { .. })) => Ok(link_error(e)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The temporary access pass's form: username, pass and password (`core::recovery::pass`).
+pub async fn pass_page(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
+    Ok(pages::with_csrf(
+        &req,
+        &state,
+        StatusCode::OK,
+        "recovery/pass.html",
+        pages::context(),
+    ))
+}
+
+/// The pass and the password together open the same enrolment-only session as the enrolment link.
+pub async fn pass_submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Form(form): Form<PassForm>,
+) -> Result<HttpResponse, WebError> {
+    csrf::verify(&req, &state, form.csrf.as_deref())?;
+    let origin = session::origin(&req);
+    let with = pass::Redeem {
+        key: &state.keys.temporary_pass,
+        passwords: &state.passwords,
+        limits: state.limits,
+        pass_policy: &state.factor_policy,
+        password_policy: &state.password_policy,
+    };
+    let signed = pass::redeem(&ctx(&state, &origin), &with, &form.username, &form.pass, &form.password).await;
+    match signed {
+        Ok(signed) => Ok(HttpResponse::SeeOther()
+            .insert_header((LOCATION, "/account/security"))
+            .cookie(session::session_cookie(&state, &signed.token))
+            .finish()),
+        Err(e @ Error::InvalidCredentials) => {
+            let mut ctx = pages::context();
+            ctx.insert("username", &crate::core::model::truncate(&form.username, 256));
+            ctx.insert("error", &crate::i18n::t("recovery-pass-wrong"));
+            Ok(pages::with_csrf(&req, &state, status_of(&e), "recovery/pass.html", ctx))
+        }
+        Err(e @ (Error::TooManyAttempts { .. } | Error::FactorLocked { .. })) => Ok(link_error(e)),
         Err(e) => Err(e.into()),
     }
 }

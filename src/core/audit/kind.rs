@@ -111,6 +111,10 @@ audit_kinds! {
     RecoveryDone => "recovery.done",
     /// The enrolment link after a reset was used, or refused (invalid, throttled).
     RecoveryEnrolLink => "recovery.enrol_link",
+    /// A temporary access pass was issued when an approved reset was executed, or refused.
+    RecoveryPassIssued => "recovery.pass_issued",
+    /// A temporary access pass was used to open the enrolment page, or refused (wrong, expired, used, throttled).
+    RecoveryPassUsed => "recovery.pass_used",
     /// Someone without a helpdesk role tried the helpdesk console.
     HelpdeskAccess => "helpdesk.access",
 

@@ -3,8 +3,8 @@
 //! factor.
 use serde_json::json;
 
-use super::ResetState;
 use super::flow::{Ctx, by_link};
+use super::{FactorResetRequest, ResetState};
 use crate::core::audit::{AuditKind, Outcome};
 use crate::core::factors::password;
 use crate::core::factors::password::lock as password_lock;
@@ -19,6 +19,11 @@ use crate::core::{Error, Result};
 
 /// The user an enrolment link is for, if it can still be used. Does not use it up.
 pub async fn check_enrol_link(ctx: &Ctx<'_>, token: &str) -> Result<User> {
+    Ok(usable_enrol_link(ctx, token).await?.1)
+}
+
+/// The request an enrolment link belongs to and its user, if the link can still be used.
+async fn usable_enrol_link(ctx: &Ctx<'_>, token: &str) -> Result<(FactorResetRequest, User)> {
     let request = by_link(ctx, ResetLink::Enrol, token).await?;
     let usable = request.state == ResetState::Done
         && request.enrol_used_at.is_none()
@@ -34,7 +39,7 @@ pub async fn check_enrol_link(ctx: &Ctx<'_>, token: &str) -> Result<User> {
     if user.status != UserStatus::Active {
         return Err(Error::InvalidLink);
     }
-    Ok(user)
+    Ok((request, user))
 }
 
 /// Uses the enrolment link together with the user's password: a session that allows nothing but enrolling a
@@ -50,14 +55,72 @@ pub async fn redeem_enrol_link(
     typed_password: &str,
 ) -> Result<SignedIn> {
     const KIND: AuditKind = AuditKind::RecoveryEnrolLink;
-    let user = match check_enrol_link(ctx, token).await {
-        Ok(user) => user,
+    // The request's id goes on every event, so the request's timeline (and the auditors' export) shows its use.
+    let (request, user) = match usable_enrol_link(ctx, token).await {
+        Ok(found) => found,
         Err(e) => {
             ctx.audit(KIND, Outcome::Failure, None, json!({ "reason": "invalid_link" }))
                 .await?;
             return Err(e);
         }
     };
+    check_password(
+        ctx,
+        passwords,
+        password_policy,
+        &user,
+        typed_password,
+        KIND,
+        &request.id,
+    )
+    .await?;
+    if ctx
+        .store
+        .use_enrol_link(&token_digest(token), ctx.now)
+        .await?
+        .as_deref()
+        != Some(user.id.as_str())
+    {
+        ctx.audit(
+            KIND,
+            Outcome::Failure,
+            Some(&user.id),
+            json!({ "request": request.id, "reason": "link_already_used" }),
+        )
+        .await?;
+        return Err(Error::InvalidLink);
+    }
+    let (token, session) = sessions::new_session_in(
+        flow::advance(None, Step::RecoveryLink)?,
+        &user.id,
+        vec!["pwd".into()],
+        ctx.now,
+        limits,
+        ctx.origin,
+    );
+    ctx.store.insert_session(&session).await?;
+    ctx.audit(
+        KIND,
+        Outcome::Success,
+        Some(&user.id),
+        json!({ "request": request.id, "next": "enrolment" }),
+    )
+    .await?;
+    Ok(SignedIn { token, session, user })
+}
+
+/// Checks the user's password as the sign-in page does: on the account's attempt counter
+/// (`factors::password::lock`), so a wrong one counts against the account's password attempts and a locked password
+/// is refused. Every refusal is audited as `kind` on `request_id`.
+pub(super) async fn check_password(
+    ctx: &Ctx<'_>,
+    passwords: &password::PasswordPool,
+    password_policy: &Policy,
+    user: &User,
+    typed_password: &str,
+    kind: AuditKind,
+    request_id: &str,
+) -> Result<()> {
     // The verification's place first: when busy, the attempt is refused before it counts.
     let slot = passwords.try_reserve()?;
     let attempt = match throttle::begin(
@@ -70,8 +133,13 @@ pub async fn redeem_enrol_link(
     {
         Ok(attempt) => attempt,
         Err(refusal) => {
-            ctx.audit(KIND, Outcome::Denied, Some(&user.id), json!({ "reason": "throttled" }))
-                .await?;
+            ctx.audit(
+                kind,
+                Outcome::Denied,
+                Some(&user.id),
+                json!({ "request": request_id, "reason": "throttled" }),
+            )
+            .await?;
             return Err(refusal);
         }
     };
@@ -89,45 +157,18 @@ pub async fn redeem_enrol_link(
                 "wrong_password"
             };
             ctx.audit(
-                KIND,
+                kind,
                 Outcome::Failure,
                 Some(&user.id),
-                json!({ "reason": reason, "consecutive_failures": attempt.number }),
+                json!({ "request": request_id, "reason": reason, "consecutive_failures": attempt.number }),
             )
             .await?;
             if attempt.locks_on_failure {
-                password_lock::announce(ctx.store, ctx.notifier, ctx.now, ctx.origin, &user, attempt.number).await?;
+                password_lock::announce(ctx.store, ctx.notifier, ctx.now, ctx.origin, user, attempt.number).await?;
             }
             return Err(Error::InvalidCredentials);
         }
     }
     throttle::succeeded(ctx.store, &attempt).await?;
-    if ctx
-        .store
-        .use_enrol_link(&token_digest(token), ctx.now)
-        .await?
-        .as_deref()
-        != Some(user.id.as_str())
-    {
-        ctx.audit(
-            KIND,
-            Outcome::Failure,
-            Some(&user.id),
-            json!({ "reason": "link_already_used" }),
-        )
-        .await?;
-        return Err(Error::InvalidLink);
-    }
-    let (token, session) = sessions::new_session_in(
-        flow::advance(None, Step::RecoveryLink)?,
-        &user.id,
-        vec!["pwd".into()],
-        ctx.now,
-        limits,
-        ctx.origin,
-    );
-    ctx.store.insert_session(&session).await?;
-    ctx.audit(KIND, Outcome::Success, Some(&user.id), json!({ "next": "enrolment" }))
-        .await?;
-    Ok(SignedIn { token, session, user })
+    Ok(())
 }

@@ -36,6 +36,8 @@ pub struct Settings {
     /// The same for `admin`.
     pub cooling_off_admin: Duration,
     pub enrol_ttl: Duration,
+    /// How long a temporary access pass works once the reset took effect (`recovery_pass_minutes`).
+    pub pass_ttl: Duration,
     /// The identity checks an executor can record.
     pub checks: Vec<String>,
     /// The role whose members are asked to approve when the chain of managers yields nobody.
@@ -506,6 +508,35 @@ pub async fn refuse_weak_sign_in(ctx: &Ctx<'_>, request: &FactorResetRequest, am
 /// Executes an approved request as `executor`, recording which identity checks passed; the cooling-off starts
 /// and every channel the user has is told, with a link that cancels the reset.
 pub async fn execute(ctx: &Ctx<'_>, executor: &Member, id: &str, checks: &[String]) -> Result<FactorResetRequest> {
+    Ok(execute_with(ctx, executor, id, checks, None).await?.0)
+}
+
+/// [`execute`], and with `pass_key` a temporary access pass for the user (`pass`), returned to be shown once to the
+/// executor: its digest is stored by the same conditional UPDATE that executes the request, so no pass exists
+/// without an approved request that reached execution. A refused execution issues none, and says so in the log.
+pub async fn execute_with(
+    ctx: &Ctx<'_>,
+    executor: &Member,
+    id: &str,
+    checks: &[String],
+    pass_key: Option<&[u8; 32]>,
+) -> Result<(FactorResetRequest, Option<String>)> {
+    let result = execute_issuing(ctx, executor, id, checks, pass_key).await;
+    if let (Err(_), Some(_)) = (&result, pass_key) {
+        let details = json!({ "request": super::super::model::truncate(id, 64), "reason": "not_executed" });
+        ctx.audit(AuditKind::RecoveryPassIssued, Outcome::Denied, None, details)
+            .await?;
+    }
+    result
+}
+
+async fn execute_issuing(
+    ctx: &Ctx<'_>,
+    executor: &Member,
+    id: &str,
+    checks: &[String],
+    pass_key: Option<&[u8; 32]>,
+) -> Result<(FactorResetRequest, Option<String>)> {
     const KIND: AuditKind = AuditKind::RecoveryExecuted;
     let request = load(ctx, id).await?;
     if request.state != ResetState::Approved {
@@ -537,6 +568,14 @@ pub async fn execute(ctx: &Ctx<'_>, executor: &Member, id: &str, checks: &[Strin
     next.checks_passed = checks;
     next.cooling_off_until = Some(ctx.now + delay);
     next.cancel_token_hash = Some(token_digest(&token));
+    // The pass works from the end of the cooling-off (when the factors go) for the pass lifetime.
+    let pass = pass_key.map(|key| {
+        let pass = super::pass::generate();
+        let plain = super::pass::normalize(&pass).unwrap_or_default();
+        next.pass_hash = Some(super::pass::digest(key, &plain));
+        next.pass_expires_at = Some(ctx.now + delay + ctx.settings.pass_ttl);
+        pass
+    });
     if !ctx.store.update_factor_reset(&next, ResetState::Approved).await? {
         let r = Refusal {
             code: "changed_concurrently",
@@ -552,11 +591,21 @@ pub async fn execute(ctx: &Ctx<'_>, executor: &Member, id: &str, checks: &[Strin
         json!({
             "request": request.id, "executor": executor.user.id, "checks_passed": next.checks_passed,
             "cooling_off_until": next.cooling_off_until, "cooling_off_minutes": delay.num_minutes(),
-            "notified": channels,
+            "notified": channels, "temporary_pass": pass.is_some(),
         }),
     )
     .await?;
-    Ok(next)
+    if pass.is_some() {
+        ctx.audit(
+            AuditKind::RecoveryPassIssued,
+            Outcome::Success,
+            Some(&request.user_id),
+            json!({ "request": request.id, "executor": executor.user.id, "pass_expires_at": next.pass_expires_at }),
+        )
+        .await?;
+        crate::core::notify::notify(ctx.notifier, &subject.user, "recovery_pass_issued", json!({})).await;
+    }
+    Ok((next, pass))
 }
 
 /// Mails (and texts, to the number on file and every SMS factor's number) the cancel notice; the channels

@@ -163,3 +163,7 @@ email-invitation-link = { $days ->
 }
 email-invitation-next = Melden Sie sich danach an: Sie werden gebeten, die zweiten Faktoren einzurichten, die Ihre Rolle verlangt.
 email-invitation-ignore = Falls Sie dieses Konto nicht erwartet haben, wenden Sie sich an Ihre IT-Abteilung; niemand kann sich anmelden, bevor ein Passwort gewählt ist.
+email-recovery-pass-issued-subject = Der Helpdesk hat einen befristeten Zugangscode für Ihr Konto bei { $product } ausgestellt
+email-recovery-pass-issued-body = beim Ausführen des genehmigten Zurücksetzens der Anmeldefaktoren Ihres Kontos „{ $username }“ hat ein Helpdesk-Mitarbeiter einen befristeten Zugangscode ausgestellt. Sobald das Zurücksetzen wirksam ist, öffnen der Code und Ihr Passwort die Seite zum Einrichten eines neuen Faktors – einmal, für begrenzte Zeit – und sonst nichts.
+email-recovery-pass-used-subject = Ihr befristeter Zugangscode für { $product } wurde verwendet
+email-recovery-pass-used-body = der befristete Zugangscode Ihres Kontos „{ $username }“ wurde zusammen mit Ihrem Passwort verwendet, um einen neuen Anmeldefaktor einzurichten. Er ist nun ungültig.

@@ -100,3 +100,6 @@ helpdesk-actor-cancel-link = wer den Link zum Abbrechen hatte
 
 ## Die Ablehnungen des Kerns auf diesen Seiten.
 core-search-for-at-most-100-characters-of-a-username-e-mail-address-or-name = Suchen Sie nach höchstens 100 Zeichen eines Benutzernamens, einer E-Mail-Adresse oder eines Namens.
+helpdesk-execute-pass = Zusätzlich einen befristeten Zugangscode ausstellen (für Personen ohne Zugriff auf ihr Postfach)
+helpdesk-pass-heading = Befristeter Zugangscode – nur jetzt sichtbar
+helpdesk-pass-text = Lesen Sie ihn der Person vor. Nach der Wartezeit öffnen er und ihr Passwort die Seite /recovery/pass, um einmal und für begrenzte Zeit einen neuen Faktor einzurichten. Er wird nicht noch einmal angezeigt; die Person erfährt per E-Mail, dass er ausgestellt wurde.

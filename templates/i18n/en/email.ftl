@@ -163,3 +163,7 @@ email-invitation-link = { $days ->
 }
 email-invitation-next = After choosing the password, sign in: you will be asked to set up the second factors your role requires.
 email-invitation-ignore = If you did not expect this account, tell your IT department; nobody can sign in to it until a password is chosen.
+email-recovery-pass-issued-subject = A helpdesk agent issued a temporary access pass for your { $product } account
+email-recovery-pass-issued-body = While carrying out the approved reset of the sign-in factors of your account "{ $username }", a helpdesk agent issued a temporary access pass. Once the reset has taken effect, the pass and your password open the page to enrol a new factor — once, for a limited time — and nothing else.
+email-recovery-pass-used-subject = Your { $product } temporary access pass was used
+email-recovery-pass-used-body = The temporary access pass of your account "{ $username }" was used together with your password to enrol a new sign-in factor. It no longer works.

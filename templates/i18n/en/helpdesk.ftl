@@ -100,3 +100,6 @@ helpdesk-actor-cancel-link = whoever held the cancel link
 
 ## The core's refusals that reach these pages.
 core-search-for-at-most-100-characters-of-a-username-e-mail-address-or-name = Search for at most 100 characters of a username, e-mail address or name.
+helpdesk-execute-pass = Also issue a temporary access pass (for a user who cannot reach their mailbox)
+helpdesk-pass-heading = Temporary access pass — shown only now
+helpdesk-pass-text = Read it to the user. Once the cooling-off is over, it and their password open the page at /recovery/pass to enrol a new factor, once, for a limited time. It is not shown again; the user is told by mail that it was issued.

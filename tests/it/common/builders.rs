@@ -86,6 +86,9 @@ pub fn a_factor_reset(user_id: &str, now: DateTime<Utc>) -> FactorResetRequest {
         enrol_token_hash: None,
         enrol_expires_at: None,
         enrol_used_at: None,
+        pass_hash: None,
+        pass_expires_at: None,
+        pass_used_at: None,
         closed_by: None,
         closed_at: None,
     }

@@ -8,7 +8,7 @@ use gatehouse::core::audit::Origin;
 use gatehouse::core::recovery::{FactorResetRequest, ResetState};
 
 /// Runs the real binary against the server's database and data directory.
-fn gatehouse(server: &TestServer, args: &[&str]) -> (i32, String, String) {
+pub(crate) fn gatehouse(server: &TestServer, args: &[&str]) -> (i32, String, String) {
     let db = server.db.as_ref().expect("own database");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_gatehouse"))
         .env_clear()
@@ -27,13 +27,13 @@ fn gatehouse(server: &TestServer, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn ok(server: &TestServer, args: &[&str]) -> serde_json::Value {
+pub(crate) fn ok(server: &TestServer, args: &[&str]) -> serde_json::Value {
     let (code, stdout, stderr) = gatehouse(server, args);
     assert_eq!(code, 0, "{args:?}: {stderr}");
     serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
 }
 
-fn fails(server: &TestServer, args: &[&str], message: &str) {
+pub(crate) fn fails(server: &TestServer, args: &[&str], message: &str) {
     let (code, stdout, stderr) = gatehouse(server, args);
     assert_eq!(code, 1, "{args:?} should fail: {stdout}");
     assert!(stderr.contains(message), "{args:?}: expected '{message}' in {stderr}");

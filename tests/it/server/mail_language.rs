@@ -352,7 +352,7 @@ async fn every_mail_renders_in_every_language() {
         .into_iter()
         .filter(|n| n.starts_with("email/") && !n.starts_with("email/_"))
         .collect();
-    assert_eq!(names.len(), 19 * 3, "{names:?}");
+    assert_eq!(names.len(), 21 * 3, "{names:?}");
     let values = json!({
         "product": "Acme ID", "brand_logo_url": "https://cdn.example.com/logo.png", "display_name": "Alice",
         "username": "alice", "ip": "192.0.2.1", "at": "2026-12-06T21:06:09+00:00", "until": "2026-12-06T21:21:09+00:00",
