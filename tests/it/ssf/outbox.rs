@@ -138,3 +138,35 @@ async fn two_instances_deliver_each_event_once() {
     }
     assert_eq!((deliver(&a).await, deliver(&b).await), (0, 0));
 }
+
+#[tokio::test]
+async fn the_cli_shows_each_streams_backlog_and_last_error() {
+    let cli = crate::cli::common::Cli::new().await;
+    let empty = cli.run(&["ssf", "streams"]);
+    assert_eq!(empty.stdout.trim(), "No Shared Signals streams.");
+    let server = TestServer::start_with(cli.db_url(), None, QUIET).await;
+    let failing = HttpSink::start(503, "").await;
+    let token = receiver_token(&server, "caep-rp").await;
+    create_stream(&server, &token, &failing.url).await;
+    disable(&server, "fa").await;
+    disable(&server, "gu").await;
+    assert_eq!(deliver(&server).await, 0);
+
+    let listed = cli.ok(&["ssf", "streams", "--json"]);
+    let row = &listed[0];
+    assert_eq!(row["client_id"], "caep-rp");
+    assert_eq!(
+        (
+            row["pending"].as_u64(),
+            row["delivered"].as_u64(),
+            row["failed"].as_u64()
+        ),
+        (Some(2), Some(0), Some(0))
+    );
+    assert_eq!(row["last_error"], "HTTP 503");
+    let text = cli.run(&["ssf", "streams"]).stdout;
+    assert!(
+        text.contains("caep-rp") && text.contains("pending 2") && text.contains("last error: HTTP 503"),
+        "{text}"
+    );
+}
