@@ -11,5 +11,6 @@ mod oidc;
 mod pages_tour;
 mod python;
 mod saml;
+mod ssf;
 mod totp;
 pub(crate) mod webauthn;

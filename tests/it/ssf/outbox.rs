@@ -118,7 +118,8 @@ async fn two_instances_deliver_each_event_once() {
     let db = TestDb::new().await;
     let sink = HttpSink::start(202, "").await;
     let a = quiet_server(&db).await;
-    let b = quiet_server(&db).await;
+    // Instances of one installation share the public URL, hence the issuer.
+    let b = TestServer::start_with(&db.url, Some(&a.base), QUIET).await;
     let token = receiver_token(&a, "caep-rp").await;
     create_stream(&a, &token, &sink.url).await;
     for i in 0..12 {
