@@ -104,6 +104,23 @@ async fn push(
     }
 }
 
+/// The `Authorization` header to send and the signed SET.
+async fn prepare(
+    ctx: &Ctx<'_>,
+    sealer: &Sealer,
+    stream: &Stream,
+    entry: &OutboxEntry,
+) -> Result<(Option<String>, String)> {
+    let authorization = match &stream.authorization_header {
+        Some(sealed) => Some(
+            String::from_utf8(sealer.open(sealed, &header_context(&stream.id))?)
+                .map_err(|_| Error::Internal("unreadable stream header".into()))?,
+        ),
+        None => None,
+    };
+    Ok((authorization, sign(ctx, stream, entry).await?))
+}
+
 /// Delivers every due outbox row this instance can claim; returns how many were delivered.
 pub async fn deliver_due(ctx: &Ctx<'_>, sealer: &Sealer) -> Result<usize> {
     let due = ctx.store.due_ssf(ctx.now, BATCH).await?;
@@ -124,17 +141,21 @@ pub async fn deliver_due(ctx: &Ctx<'_>, sealer: &Sealer) -> Result<usize> {
         if !ctx.store.claim_ssf(&entry.id, ctx.now, lease_until).await? {
             continue; // another instance has it
         }
-        let authorization = match &stream.authorization_header {
-            Some(sealed) => Some(
-                String::from_utf8(sealer.open(sealed, &header_context(&stream.id))?)
-                    .map_err(|_| Error::Internal("unreadable stream header".into()))?,
-            ),
-            None => None,
+        // A row that cannot be prepared (no key of the client's algorithm, an unreadable header) counts as a failed
+        // attempt of that row alone; the rest of the batch goes out.
+        let prepared = match prepare(ctx, sealer, &stream, &entry).await {
+            Ok(prepared) => Ok(prepared),
+            Err(e) => {
+                tracing::warn!(stream = %stream.id, jti = %entry.jti, error = %e, "SET could not be prepared");
+                Err("not signed: server error".to_string())
+            }
         };
-        let set = sign(ctx, &stream, &entry).await?;
         let http = http.clone();
         sends.push(async move {
-            let result = push(&http, &stream, authorization, set).await;
+            let result = match prepared {
+                Ok((authorization, set)) => push(&http, &stream, authorization, set).await,
+                Err(error) => Err(error),
+            };
             (stream, entry, result)
         });
     }

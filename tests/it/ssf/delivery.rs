@@ -1,6 +1,6 @@
-//! What a receiver gets: a verification SET with its state, and for a factor added and removed, a password reset,
-//! a disabled and re-enabled account the CAEP/RISC events, each a SET signed with our published keys,
-//! `typ: secevent+jwt`, pushed as `application/secevent+jwt` with the receiver's `Authorization` header.
+//! What a receiver gets: a verification SET with its state, and for a factor added and removed, a sign-out, a
+//! password set, a disabled and re-enabled account the CAEP/RISC events, each a SET signed with our published
+//! keys, `typ: secevent+jwt`, pushed as `application/secevent+jwt` with the receiver's `Authorization` header.
 use super::common::*;
 use crate::common::*;
 use gatehouse::core::accounts;
@@ -40,8 +40,8 @@ async fn credential_and_account_changes_arrive_as_signed_sets() {
     );
     assert_eq!(claims["sub_id"], json!({ "format": "opaque", "id": stream_id }));
 
-    // Ann adds an authenticator app and removes it again, her password is reset, her account disabled and
-    // enabled; signing in signals nothing.
+    // Ann adds an authenticator app and removes it again, signs out, her password is set by an administrator,
+    // her account disabled and enabled; signing in signals nothing.
     let ann = server.add_user("ann", Some(GOOD_PASSWORD)).await;
     let browser = server.browser();
     assert_eq!(browser.login("ann", GOOD_PASSWORD).await.status, 303);
@@ -52,6 +52,7 @@ async fn credential_and_account_changes_arrive_as_signed_sets() {
         .await;
     assert_eq!(removed.status, 303);
     assert!(server.state().store.factors_of(&ann.id).await.unwrap().is_empty());
+    assert_eq!(browser.submit("/account", "/logout", &[]).await.status, 303);
     let (store, now, cli) = (server.state().store.as_ref(), server.state().clock.now(), Origin::cli());
     accounts::set_password(
         store,
@@ -70,9 +71,9 @@ async fn credential_and_account_changes_arrive_as_signed_sets() {
         .await
         .unwrap();
 
-    assert_eq!(deliver(&server).await, 5);
-    let got = sink.received(6).await;
-    assert_eq!(got.len(), 6, "one SET per event, nothing for the sign-ins");
+    assert_eq!(deliver(&server).await, 6);
+    let got = sink.received(7).await;
+    assert_eq!(got.len(), 7, "one SET per event, nothing for the sign-ins");
     let mut seen = Vec::new();
     let mut jtis = std::collections::BTreeSet::new();
     for push in &got[1..] {
@@ -97,6 +98,7 @@ async fn credential_and_account_changes_arrive_as_signed_sets() {
         (cc, json!("password"), json!("update")),
         (ssf::ACCOUNT_DISABLED.to_string(), json!(null), json!(null)),
         (ssf::ACCOUNT_ENABLED.to_string(), json!(null), json!(null)),
+        (ssf::SESSION_REVOKED.to_string(), json!(null), json!(null)),
     ];
     want.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.to_string().cmp(&b.2.to_string())));
     assert_eq!(seen, want);

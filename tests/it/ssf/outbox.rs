@@ -171,3 +171,27 @@ async fn the_cli_shows_each_streams_backlog_and_last_error() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn a_set_that_cannot_be_prepared_fails_alone_and_the_rest_goes_out() {
+    let db = TestDb::new().await;
+    let server = quiet_server(&db).await;
+    let (good, bad) = (HttpSink::start(202, "").await, HttpSink::start(202, "").await);
+    let good_token = receiver_token(&server, "good-rp").await;
+    let bad_token = receiver_token(&server, "bad-rp").await;
+    create_stream(&server, &good_token, &good.url).await;
+    let broken = create_stream(&server, &bad_token, &bad.url).await;
+    let id = broken["stream_id"].as_str().unwrap();
+    let store = server.state().store.as_ref();
+    let mut stream = store.ssf_stream(id).await.unwrap().unwrap();
+    stream.authorization_header = Some("not-a-sealed-value".into());
+    assert!(store.update_ssf_stream(&stream).await.unwrap());
+    disable(&server, "hu").await;
+
+    assert_eq!(deliver(&server).await, 1);
+    assert_eq!(good.received(1).await.len(), 1);
+    assert!(bad.received(0).await.is_empty());
+    let row = store.ssf_entries(id).await.unwrap().remove(0);
+    assert_eq!(row.last_error.as_deref(), Some("not signed: server error"));
+    assert_eq!(row.attempts, 1);
+}
