@@ -280,6 +280,29 @@ async fn recovery_sweeper(state: web::Data<AppState>) {
 /// How often each instance purges the accounts deleted over SCIM whose retention period has passed.
 const DIRECTORY_PURGE: std::time::Duration = std::time::Duration::from_secs(3600);
 
+/// Pushes the Shared Signals events due in the outbox once; every instance may run it at the same time (each row
+/// is claimed by one). Returns how many were delivered.
+pub async fn deliver_signals(state: &AppState, op: &oidc::Provider) -> crate::core::Result<usize> {
+    let origin = crate::core::audit::Origin {
+        actor: "system:ssf".into(),
+        ..Default::default()
+    };
+    let issuer = oidc::issuer(&state.config.public_url);
+    let ctx = oidc::http::ctx(state, op, &issuer, &origin);
+    crate::protocols::ssf::deliver_due(&ctx, &state.keys.sealer).await
+}
+
+async fn signal_sender(state: web::Data<AppState>, op: web::Data<oidc::Provider>) {
+    let every = std::time::Duration::from_secs(state.config.ssf_delivery_interval_secs);
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    loop {
+        ticks.tick().await;
+        if let Err(e) = deliver_signals(&state, &op).await {
+            tracing::warn!(error = %e, "Shared Signals delivery failed");
+        }
+    }
+}
+
 async fn directory_purger(state: web::Data<AppState>) {
     let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + DIRECTORY_PURGE, DIRECTORY_PURGE);
     let origin = crate::core::audit::Origin {
@@ -326,6 +349,7 @@ pub fn start(state: State, listener: TcpListener, handle_signals: bool) -> anyho
             .configure(oidc::http::routes)
             .configure(saml::http::routes)
             .configure(crate::scim::configure)
+            .configure(crate::protocols::ssf::http::routes)
             .into_utoipa_app()
             .configure(crate::api::configure)
             .into_app()
@@ -347,6 +371,7 @@ pub fn start(state: State, listener: TcpListener, handle_signals: bool) -> anyho
     tokio::spawn(backchannel_sweeper(state.clone(), oidc.clone()));
     tokio::spawn(recovery_sweeper(state.clone()));
     tokio::spawn(directory_purger(state.clone()));
+    tokio::spawn(signal_sender(state.clone(), oidc.clone()));
     Ok(Running {
         addr,
         handle,

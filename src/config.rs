@@ -43,6 +43,8 @@ pub struct Config {
     /// How long a person deleted over SCIM stays (disabled, invisible to SCIM) before their personal data is
     /// purged; 0 purges at once.
     pub scim_deletion_retention_days: u32,
+    /// How often each instance pushes the Shared Signals events due in the outbox (1 to 3600 seconds).
+    pub ssf_delivery_interval_secs: u64,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Seconds a client has to send a whole request, headers and body; a slower one is answered `408` and
@@ -136,6 +138,7 @@ impl Default for Config {
             setup_link_hours: 24,
             invitation_days: 7,
             scim_deletion_retention_days: 30,
+            ssf_delivery_interval_secs: 10,
             max_body_bytes: 64 * 1024,
             request_read_timeout_secs: 10,
             password_hash_concurrency: None,
@@ -287,6 +290,9 @@ impl Config {
             || self.invitation_days == 0
         {
             return bad("session and link lifetimes must be at least 1".into());
+        }
+        if !(1..=3600).contains(&self.ssf_delivery_interval_secs) {
+            return bad("ssf_delivery_interval_secs: 1 to 3600".into());
         }
         if self.invitation_days > 90 || self.scim_deletion_retention_days > 3650 {
             return bad("invitation_days: at most 90; scim_deletion_retention_days: at most 3650".into());

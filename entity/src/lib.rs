@@ -32,6 +32,8 @@ pub mod scim_token;
 pub mod session;
 pub mod signing_key;
 pub mod sms_code;
+pub mod ssf_outbox;
+pub mod ssf_stream;
 pub mod trusted_device;
 pub mod user;
 pub mod user_directory;

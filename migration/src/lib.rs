@@ -27,6 +27,7 @@ mod m20261207_000024_reset_approver_amr;
 mod m20261207_000025_client_presentation;
 mod m20261207_000026_scim;
 mod m20261207_000027_approval_chain;
+mod m20261207_000028_ssf;
 mod m20261207_000029_temporary_access_pass;
 
 pub struct Migrator;
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000025_client_presentation::Migration),
             Box::new(m20261207_000026_scim::Migration),
             Box::new(m20261207_000027_approval_chain::Migration),
+            Box::new(m20261207_000028_ssf::Migration),
             Box::new(m20261207_000029_temporary_access_pass::Migration),
         ]
     }

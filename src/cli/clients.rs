@@ -119,7 +119,8 @@ pub struct AddClient {
     #[arg(long)]
     pub trusted: bool,
     /// admin, helpdesk or auditor: the role this client's client_credentials tokens act with at the admin API
-    /// (/api/v1); scim: a provisioning system, at /scim/v2 only. Needs --grant client_credentials.
+    /// (/api/v1); scim: a provisioning system, at /scim/v2 only; ssf: a Shared Signals receiver, its stream at
+    /// /ssf only. Needs --grant client_credentials.
     #[arg(long)]
     pub service_role: Option<String>,
     /// A scope beyond OpenID's the client may ask for on a person's behalf (repeatable): gatehouse:admin lets an

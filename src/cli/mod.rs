@@ -10,6 +10,7 @@ mod saml;
 mod scim;
 mod serve;
 mod sps;
+mod ssf;
 mod tokens;
 mod user;
 
@@ -68,6 +69,9 @@ pub enum Command {
     /// Directory provisioning (SCIM): tokens for provisioning systems, groups, purge of deleted accounts.
     #[command(subcommand)]
     Scim(scim::ScimCommand),
+    /// Shared Signals (SSF transmitter): the receivers' streams, their backlog and failures.
+    #[command(subcommand)]
+    Ssf(ssf::SsfCommand),
 }
 
 /// An error for the person at the terminal: printed as `error: …`, exit status 1.
@@ -116,6 +120,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Recovery(cmd) => recovery::run(&config, cmd, json).await,
             Command::Saml(cmd) => saml::run(&config, cmd, json).await,
             Command::Scim(cmd) => scim::run(&config, cmd, json).await,
+            Command::Ssf(cmd) => ssf::run(&config, cmd, json).await,
         }
     });
     match result {

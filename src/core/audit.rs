@@ -10,12 +10,14 @@ use super::store::Store;
 pub mod event;
 mod kind;
 mod people;
+pub mod signals;
 pub use event::{AuditCount, AuditEvent, AuditFilter, AuditRecord, Origin, Outcome};
 pub use kind::AuditKind;
 pub use people::People;
 
 /// Writes one audit event. A failure to audit fails the operation that asked for it: an authentication
-/// decision that cannot be recorded is not made.
+/// decision that cannot be recorded is not made. A successful event about a user that means a credential,
+/// session or account change also queues its Shared Signals event (`signals`), in the same way.
 pub async fn record(
     store: &dyn Store,
     now: DateTime<Utc>,
@@ -37,5 +39,11 @@ pub async fn record(
         details,
     };
     tracing::info!(kind = kind.as_str(), outcome = outcome.as_str(), actor = %origin.actor, subject = ?subject_user_id, "audit");
-    store.append_audit(&event).await
+    store.append_audit(&event).await?;
+    if outcome == Outcome::Success
+        && let Some(user_id) = subject_user_id
+    {
+        signals::enqueue(store, now, kind, user_id, &event.details).await?;
+    }
+    Ok(())
 }

@@ -34,7 +34,7 @@ pub enum PersonCheck {
 pub fn level_needed(role: ServiceRole) -> &'static str {
     match role {
         ServiceRole::Admin => assurance::PHISHING_RESISTANT,
-        ServiceRole::Helpdesk | ServiceRole::Auditor | ServiceRole::Scim => assurance::MULTI_FACTOR,
+        ServiceRole::Helpdesk | ServiceRole::Auditor | ServiceRole::Scim | ServiceRole::Ssf => assurance::MULTI_FACTOR,
     }
 }
 
@@ -89,6 +89,8 @@ impl ServiceRole {
             ServiceRole::Auditor => matches!(permission, ReadAudit),
             // Provisioning goes through /scim/v2, never through the admin API.
             ServiceRole::Scim => false,
+            // A Shared Signals receiver manages its stream at /ssf, never the admin API.
+            ServiceRole::Ssf => false,
         }
     }
 }
@@ -176,6 +178,7 @@ mod tests {
         assert_eq!(held(ServiceRole::Helpdesk), vec![ReadUsers, SupportUsers, Recovery]);
         assert_eq!(held(ServiceRole::Auditor), vec![ReadAudit]);
         assert!(held(ServiceRole::Scim).is_empty());
+        assert!(held(ServiceRole::Ssf).is_empty());
     }
 
     #[test]

@@ -43,6 +43,7 @@ pub mod recovery;
 pub mod saml;
 pub mod secrets;
 pub mod signin;
+pub mod ssf;
 pub mod store;
 pub mod throttle;
 

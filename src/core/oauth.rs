@@ -107,14 +107,17 @@ pub enum ServiceRole {
     Auditor,
     /// A provisioning system (an HR system or directory): `/scim/v2` only, nothing of the admin API.
     Scim,
+    /// A Shared Signals receiver: its stream at `/ssf/…` only, nothing of the admin API.
+    Ssf,
 }
 
 impl ServiceRole {
-    pub const ALL: [ServiceRole; 4] = [
+    pub const ALL: [ServiceRole; 5] = [
         ServiceRole::Admin,
         ServiceRole::Helpdesk,
         ServiceRole::Auditor,
         ServiceRole::Scim,
+        ServiceRole::Ssf,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -123,6 +126,7 @@ impl ServiceRole {
             ServiceRole::Helpdesk => "helpdesk",
             ServiceRole::Auditor => "auditor",
             ServiceRole::Scim => "scim",
+            ServiceRole::Ssf => "ssf",
         }
     }
 

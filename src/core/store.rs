@@ -28,6 +28,7 @@ use super::recovery::route::Absence;
 use super::recovery::{FactorResetRequest, ResetState};
 use super::saml::{SamlKey, ServiceProvider, SessionParticipant};
 use super::signin::trusted_devices::device::TrustedDevice;
+use super::ssf::{Backlog, OutboxEntry, Stream};
 
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -700,6 +701,37 @@ pub trait DirectoryStore: Send + Sync {
     async fn touch_scim_token(&self, id: &str, now: DateTime<Utc>) -> Result<()>;
 }
 
+/// Shared Signals (`core::ssf`): receivers' streams and the outbox every instance delivers from.
+#[async_trait]
+pub trait SsfStore: Send + Sync {
+    async fn ssf_streams(&self) -> Result<Vec<Stream>>;
+    async fn ssf_stream_of_client(&self, client_id: &str) -> Result<Option<Stream>>;
+    async fn ssf_stream(&self, id: &str) -> Result<Option<Stream>>;
+    /// Inserts the stream; `Conflict` when its client has one.
+    async fn insert_ssf_stream(&self, stream: &Stream) -> Result<()>;
+    /// Replaces what the receiver may change; `false` when it is gone.
+    async fn update_ssf_stream(&self, stream: &Stream) -> Result<bool>;
+    /// Deletes the stream and its outbox; `false` when it was gone.
+    async fn delete_ssf_stream(&self, id: &str) -> Result<bool>;
+    async fn enqueue_ssf(&self, entries: &[OutboxEntry]) -> Result<()>;
+    /// Up to `limit` rows neither delivered nor given up whose `next_attempt_at` is at or before `now`, oldest first.
+    async fn due_ssf(&self, now: DateTime<Utc>, limit: u64) -> Result<Vec<OutboxEntry>>;
+    /// Claims a due row for one attempt: one conditional `UPDATE` moving `next_attempt_at` to `lease_until` and
+    /// counting the attempt. `true` for exactly one caller however many instances try at once.
+    async fn claim_ssf(&self, id: &str, now: DateTime<Utc>, lease_until: DateTime<Utc>) -> Result<bool>;
+    async fn ssf_delivered(&self, id: &str, at: DateTime<Utc>) -> Result<()>;
+    /// Records a failed attempt: retried at `retry_at`, or given up (`failed_at` set) when `None`.
+    async fn ssf_failed(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+        retry_at: Option<DateTime<Utc>>,
+        error: &str,
+    ) -> Result<()>;
+    async fn ssf_entries(&self, stream_id: &str) -> Result<Vec<OutboxEntry>>;
+    async fn ssf_backlog(&self, stream_id: &str) -> Result<Backlog>;
+}
+
 #[async_trait]
 pub trait Store:
     UserStore
@@ -719,6 +751,7 @@ pub trait Store:
     + RecoveryStore
     + TrustedDeviceStore
     + DirectoryStore
+    + SsfStore
 {
     /// `Ok` while the database answers.
     async fn ping(&self) -> Result<()>;

@@ -3,3 +3,4 @@
 pub mod message;
 pub mod oidc;
 pub mod saml;
+pub mod ssf;

@@ -17,6 +17,7 @@ mod rp;
 mod saml;
 mod sessions;
 mod sms_codes;
+mod ssf;
 mod throttle;
 mod trusted_devices;
 mod user_removal;

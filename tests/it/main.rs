@@ -14,4 +14,5 @@ mod saml;
 mod scim;
 mod server;
 mod signin;
+mod ssf;
 mod store;

@@ -249,6 +249,14 @@ audit_kinds! {
     RolePolicyChanged => "role.policy_changed",
     /// A role was added (`gatehouse role add`), e.g. for a directory group to grant.
     RoleCreated => "role.created",
+
+    // Shared Signals (SSF transmitter).
+    /// A receiver created, changed or deleted its stream (the change in the details).
+    SsfStreamChanged => "ssf.stream_changed",
+    /// A request to /ssf with a token that is unknown, revoked or not a receiver's (`--service-role ssf`).
+    SsfAccessDenied => "ssf.access_denied",
+    /// A Security Event Token was given up after its last delivery attempt (stream, jti, last error in the details).
+    SsfDeliveryFailed => "ssf.delivery_failed",
 }
 
 #[cfg(test)]

@@ -270,7 +270,7 @@ pub async fn register(
     let service_role = match new.service_role.as_deref() {
         Some(text) => Some(ServiceRole::parse(text).ok_or_else(|| {
             Error::invalid(format!(
-                "service_role: unknown role '{}': use admin, helpdesk, auditor or scim.",
+                "service_role: unknown role '{}': use admin, helpdesk, auditor, scim or ssf.",
                 crate::core::model::truncate(text, 32)
             ))
         })?),

@@ -13,5 +13,6 @@ mod python;
 mod saml;
 mod scim;
 mod scim_found;
+mod ssf;
 mod totp;
 pub(crate) mod webauthn;

@@ -1,0 +1,102 @@
+//! The Shared Signals transmitter against a receiver we did not write (`tests/interop/ssf_receiver.py`: requests,
+//! http.server, joserfc): it discovers the configuration, creates its stream with its own token, asks for a
+//! verification event, and verifies every pushed SET against our JWKS — for a factor added and removed, a
+//! password reset by mail and a disabled account — and refuses a tampered one.
+//!
+//! `make test` sets GATEHOUSE_INTEROP=1 and GATEHOUSE_INTEROP_PYTHON, under which a missing interpreter or package
+//! fails the test; a plain `cargo test` without them skips.
+use crate::api::common::service_client;
+use crate::common::*;
+use crate::interop::{node, python};
+use crate::ssf::common::{QUIET, deliver};
+use gatehouse::core::accounts;
+use gatehouse::core::audit::Origin;
+use gatehouse::core::model::UserStatus;
+use serde_json::json;
+use std::time::Duration;
+
+const TIMEOUT: Duration = Duration::from_secs(90);
+/// Factor added, factor removed, password reset, account disabled.
+const EVENTS: usize = 4;
+
+/// Waits for the script's stream and verification request, causes the events, and pushes until all are out.
+async fn drive(server: &TestServer) {
+    let store = server.state().store.as_ref();
+    let mut stream = None;
+    for _ in 0..300 {
+        if let Some(s) = store.ssf_stream_of_client("py-rp").await.unwrap()
+            && !store.ssf_entries(&s.id).await.unwrap().is_empty()
+        {
+            stream = Some(s);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let stream = stream.expect("the receiver created its stream and asked for verification");
+
+    let ann = server.add_user("ann", Some(GOOD_PASSWORD)).await;
+    let browser = server.browser();
+    assert_eq!(browser.login("ann", GOOD_PASSWORD).await.status, 303);
+    server.enrol_totp(&browser).await;
+    let factor_id = store.factors_of(&ann.id).await.unwrap()[0].id.clone();
+    let removed = browser
+        .submit("/account", "/account/security/remove", &[("factor_id", &factor_id)])
+        .await;
+    assert_eq!(removed.status, 303);
+    let mails = server.mails(0).await.len();
+    let forgot = server.browser();
+    forgot
+        .submit("/password/forgot", "/password/forgot", &[("identifier", "ann")])
+        .await;
+    let link = link_in(server.mails(mails + 1).await.last().expect("a reset mail"));
+    let done = forgot.set_password_via(&link, "copper-lantern-drifts-north").await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let now = server.state().clock.now();
+    accounts::set_status(store, now, &Origin::cli(), &ann, UserStatus::Disabled)
+        .await
+        .unwrap();
+    assert_eq!(store.ssf_entries(&stream.id).await.unwrap().len(), 1 + EVENTS);
+
+    let mut delivered = 0;
+    for _ in 0..100 {
+        delivered += deliver(server).await;
+        if delivered == 1 + EVENTS {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("only {delivered} SETs delivered");
+}
+
+#[tokio::test]
+async fn a_joserfc_receiver_verifies_the_sets_of_a_factor_change_a_password_reset_and_a_deactivation() {
+    if !node::available("SSF receiver test", python::missing(&["joserfc", "requests"])) {
+        return;
+    }
+    let db = TestDb::new().await;
+    let server = TestServer::start_with(&db.url, None, QUIET).await;
+    let secret = service_client(&server, "py-rp", Some("ssf")).await;
+    let expected = EVENTS.to_string();
+    let args = [server.base.as_str(), "py-rp", secret.as_str(), expected.as_str()];
+    let script = python::run("ssf_receiver.py", &args, &[], TIMEOUT);
+    let (output, ()) = tokio::join!(script, drive(&server));
+    let result = node::json_result("ssf_receiver.py", &output);
+    let ann = server.user("ann").await;
+    let cc = "credential-change";
+    assert_eq!(
+        result,
+        json!({
+            "state": "interop-state",
+            "events": [
+                ["account-disabled", null, null],
+                [cc, "app", "create"],
+                [cc, "app", "delete"],
+                [cc, "password", "update"],
+            ],
+            "typ": ["secevent+jwt"],
+            "headers": [["application/secevent+jwt", "Bearer interop-receiver"]],
+            "subjects": [ann.id],
+            "tampered_refused": true,
+        })
+    );
+}
