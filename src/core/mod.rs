@@ -10,7 +10,7 @@
 //!    `Factor`, what a check answers), `factors::oath_token::{hotp, import, token}`, `factors::password` (the
 //!    rules and the hashing pool), `policy` (the role policy and its pure rules), `policy::assurance`,
 //!    `signin::ip_rules`, `signin::sessions::rules`, `signin::trusted_devices::device`, and `recovery` (the
-//!    factor-reset rules).
+//!    factor-reset rules, and `recovery::pass_code`, the temporary access pass as a value).
 //! 2. `store`, the storage trait: it speaks only the leaves' shapes.
 //! 3. `audit` (writing an event) and `throttle` (attempt counters).
 //! 4. `context`, what one request brings.

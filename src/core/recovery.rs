@@ -19,6 +19,7 @@ pub mod enrol;
 pub mod export;
 pub mod flow;
 pub mod pass;
+pub mod pass_code;
 pub mod route;
 pub mod routing;
 pub mod search;

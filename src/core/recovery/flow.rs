@@ -570,9 +570,9 @@ async fn execute_issuing(
     next.cancel_token_hash = Some(token_digest(&token));
     // The pass works from the end of the cooling-off (when the factors go) for the pass lifetime.
     let pass = pass_key.map(|key| {
-        let pass = super::pass::generate();
-        let plain = super::pass::normalize(&pass).unwrap_or_default();
-        next.pass_hash = Some(super::pass::digest(key, &plain));
+        let pass = super::pass_code::generate();
+        let plain = super::pass_code::normalize(&pass).unwrap_or_default();
+        next.pass_hash = Some(super::pass_code::digest(key, &plain));
         next.pass_expires_at = Some(ctx.now + delay + ctx.settings.pass_ttl);
         pass
     });
