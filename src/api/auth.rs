@@ -12,7 +12,6 @@
 //! No token: 401 with a bare Bearer challenge. A token that is not ours, expired, revoked, or of a removed client:
 //! 401 `invalid_token`. A valid token without the right role or scope: 403.
 use actix_web::dev::Payload;
-use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, web};
 use std::future::Future;
 use std::pin::Pin;
@@ -56,14 +55,8 @@ impl Caller {
 }
 
 fn bearer(req: &HttpRequest) -> Result<String, Problem> {
-    let missing = || Problem::unauthorized(None, "Send an access token: Authorization: Bearer <token>.", "");
-    let header = req.headers().get(AUTHORIZATION).ok_or_else(missing)?;
-    let text = header.to_str().map_err(|_| missing())?;
-    let (scheme, token) = text.split_once(' ').ok_or_else(missing)?;
-    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(missing());
-    }
-    Ok(token.trim().to_string())
+    crate::http::bearer_token(req)
+        .ok_or_else(|| Problem::unauthorized(None, "Send an access token: Authorization: Bearer <token>.", ""))
 }
 
 fn invalid_token() -> Problem {

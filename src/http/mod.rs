@@ -88,6 +88,19 @@ impl AppState {
     }
 }
 
+/// The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1; the scheme is case-insensitive);
+/// `None` when there is none. Each API answers its absence in its own error format.
+pub fn bearer_token(req: &actix_web::HttpRequest) -> Option<String> {
+    let text = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = text.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
+}
+
 /// `value` encoded for a query string or form body.
 pub fn encode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()

@@ -6,7 +6,6 @@
 //! Nothing else is accepted: a person's token, or a client with another service role, gets 403 (audited); an
 //! unknown, expired or revoked token 401 `invalid_token`; no token 401 with a bare challenge.
 use actix_web::dev::Payload;
-use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, web};
 use serde_json::json;
 use std::future::Future;
@@ -26,18 +25,8 @@ pub struct ScimCaller {
 }
 
 fn bearer(req: &HttpRequest) -> Result<String, ScimError> {
-    let missing = || ScimError::unauthorized(false, "Send a bearer token: Authorization: Bearer <token>.");
-    let text = req
-        .headers()
-        .get(AUTHORIZATION)
-        .ok_or_else(missing)?
-        .to_str()
-        .map_err(|_| missing())?;
-    let (scheme, token) = text.split_once(' ').ok_or_else(missing)?;
-    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(missing());
-    }
-    Ok(token.trim().to_string())
+    crate::http::bearer_token(req)
+        .ok_or_else(|| ScimError::unauthorized(false, "Send a bearer token: Authorization: Bearer <token>."))
 }
 
 fn invalid_token() -> ScimError {

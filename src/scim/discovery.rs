@@ -36,7 +36,7 @@ pub async fn schema(state: web::Data<AppState>, id: web::Path<String>) -> Result
 }
 
 fn ok(document: &Value) -> HttpResponse {
-    resource_response(StatusCode::OK, document, false)
+    resource_response(StatusCode::OK, document, document, false)
 }
 
 fn resource_type_answer(name: &str, base: &str) -> Result<HttpResponse, ScimError> {

@@ -150,8 +150,15 @@ impl ResponseError for ScimError {
     }
 }
 
-/// A resource answer: `application/scim+json`, its `meta.version` as the ETag, and `Location` when created.
-pub fn resource_response(status: StatusCode, resource: &serde_json::Value, created: bool) -> HttpResponse {
+/// A resource answer: `application/scim+json` with `shown` (the resource as projected) as the body; the whole
+/// `resource`'s `meta.version` as the ETag and, when created, its `meta.location` as `Location` — whatever the
+/// projection left out.
+pub fn resource_response(
+    status: StatusCode,
+    resource: &serde_json::Value,
+    shown: &serde_json::Value,
+    created: bool,
+) -> HttpResponse {
     let mut response = HttpResponse::build(status);
     response.content_type(CONTENT_TYPE);
     if let Some(version) = resource["meta"]["version"].as_str() {
@@ -160,5 +167,5 @@ pub fn resource_response(status: StatusCode, resource: &serde_json::Value, creat
     if created && let Some(location) = resource["meta"]["location"].as_str() {
         response.insert_header((actix_web::http::header::LOCATION, location.to_string()));
     }
-    response.body(resource.to_string())
+    response.body(shown.to_string())
 }

@@ -5,10 +5,10 @@ use serde_json::Value;
 
 use super::auth::ScimCaller;
 use super::directory;
-use super::error::{ScimError, resource_response};
+use super::error::ScimError;
 use super::query::ListParams;
 use super::schema::{self, Kind};
-use super::{base_url, check_if_match, filter, not_modified, patch, query, read_json, resource};
+use super::{answer, base_url, check_if_match, filter, list_answer, not_modified, patch, query, read_json, resource};
 use crate::core::provisioning::directory::DirectoryGroup;
 use crate::core::provisioning::groups;
 
@@ -49,9 +49,7 @@ async fn respond_list(caller: &ScimCaller, params: ListParams) -> Result<HttpRes
         None => directory::all_groups_json(store, &base).await?,
     };
     let body = query::list_response(Kind::Group, resources, &params)?;
-    Ok(HttpResponse::Ok()
-        .content_type(super::error::CONTENT_TYPE)
-        .body(body.to_string()))
+    Ok(list_answer(&body))
 }
 
 pub async fn list(req: HttpRequest, caller: ScimCaller) -> Result<HttpResponse, ScimError> {
@@ -63,25 +61,13 @@ pub async fn search(caller: ScimCaller, payload: web::Payload) -> Result<HttpRes
     respond_list(&caller, ListParams::from_search(Kind::Group, &body)?).await
 }
 
-fn answer(req: &HttpRequest, status: StatusCode, resource: &Value, created: bool) -> Result<HttpResponse, ScimError> {
-    let params = ListParams::from_query(Kind::Group, req.query_string())?;
-    let shown = query::project(Kind::Group, resource, &params.attributes, &params.excluded_attributes);
-    let mut response = resource_response(status, &shown, created);
-    if let Some(version) = resource["meta"]["version"].as_str()
-        && let Ok(value) = actix_web::http::header::HeaderValue::from_str(version)
-    {
-        response.headers_mut().insert(actix_web::http::header::ETAG, value);
-    }
-    Ok(response)
-}
-
 pub async fn show(req: HttpRequest, caller: ScimCaller, id: web::Path<String>) -> Result<HttpResponse, ScimError> {
     let group = find(&caller, &id).await?;
     let resource = current_json(&caller, &group).await?;
     if not_modified(&req, &resource) {
         return Ok(HttpResponse::NotModified().finish());
     }
-    answer(&req, StatusCode::OK, &resource, false)
+    answer(&req, Kind::Group, StatusCode::OK, &resource, false)
 }
 
 pub async fn create(req: HttpRequest, caller: ScimCaller, payload: web::Payload) -> Result<HttpResponse, ScimError> {
@@ -90,7 +76,7 @@ pub async fn create(req: HttpRequest, caller: ScimCaller, payload: web::Payload)
     let ctx = caller.state.core(&caller.origin);
     let group = groups::create(&ctx, &spec).await?;
     let resource = current_json(&caller, &group).await?;
-    answer(&req, StatusCode::CREATED, &resource, true)
+    answer(&req, Kind::Group, StatusCode::CREATED, &resource, true)
 }
 
 async fn apply(
@@ -102,7 +88,7 @@ async fn apply(
     let ctx = caller.state.core(&caller.origin);
     let group = groups::replace(&ctx, group, spec).await?;
     let resource = current_json(caller, &group).await?;
-    answer(req, StatusCode::OK, &resource, false)
+    answer(req, Kind::Group, StatusCode::OK, &resource, false)
 }
 
 pub async fn replace(

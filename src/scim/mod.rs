@@ -114,6 +114,26 @@ pub fn not_modified(req: &HttpRequest, resource: &Value) -> bool {
     tags(req, IF_NONE_MATCH).is_some_and(|tags| tags.iter().any(|t| same_version(t, version)))
 }
 
+/// A resource answer, projected as the query's `attributes`/`excludedAttributes` ask (RFC 7644 §3.9).
+pub fn answer(
+    req: &HttpRequest,
+    kind: Kind,
+    status: actix_web::http::StatusCode,
+    resource: &Value,
+    created: bool,
+) -> Result<actix_web::HttpResponse, ScimError> {
+    let params = query::ListParams::from_query(kind, req.query_string())?;
+    let shown = query::project(kind, resource, &params.attributes, &params.excluded_attributes);
+    Ok(error::resource_response(status, resource, &shown, created))
+}
+
+/// A list answer (a `ListResponse` body).
+pub fn list_answer(body: &Value) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type(error::CONTENT_TYPE)
+        .body(body.to_string())
+}
+
 async fn unknown(_req: HttpRequest) -> Result<actix_web::HttpResponse, ScimError> {
     Err(ScimError::not_found("No such SCIM endpoint."))
 }

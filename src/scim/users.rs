@@ -5,10 +5,10 @@ use serde_json::Value;
 
 use super::auth::ScimCaller;
 use super::directory::{self, visible_user};
-use super::error::{ScimError, resource_response};
+use super::error::ScimError;
 use super::query::ListParams;
 use super::schema::{self, Kind};
-use super::{base_url, check_if_match, filter, not_modified, patch, query, read_json, resource};
+use super::{answer, base_url, check_if_match, filter, list_answer, not_modified, patch, query, read_json, resource};
 use crate::core::model::User;
 use crate::core::provisioning::{self, directory::DirectoryEntry};
 
@@ -51,9 +51,7 @@ async fn candidates(caller: &ScimCaller, params: &ListParams) -> Result<Vec<Valu
 async fn respond_list(caller: &ScimCaller, params: ListParams) -> Result<HttpResponse, ScimError> {
     let resources = candidates(caller, &params).await?;
     let body = query::list_response(Kind::User, resources, &params)?;
-    Ok(HttpResponse::Ok()
-        .content_type(super::error::CONTENT_TYPE)
-        .body(body.to_string()))
+    Ok(list_answer(&body))
 }
 
 pub async fn list(req: HttpRequest, caller: ScimCaller) -> Result<HttpResponse, ScimError> {
@@ -66,25 +64,13 @@ pub async fn search(caller: ScimCaller, payload: web::Payload) -> Result<HttpRes
 }
 
 /// Answers with the resource, projected as the query's `attributes`/`excludedAttributes` ask.
-fn answer(req: &HttpRequest, status: StatusCode, resource: &Value, created: bool) -> Result<HttpResponse, ScimError> {
-    let params = ListParams::from_query(Kind::User, req.query_string())?;
-    let shown = query::project(Kind::User, resource, &params.attributes, &params.excluded_attributes);
-    let mut response = resource_response(status, &shown, created);
-    if let Some(version) = resource["meta"]["version"].as_str()
-        && let Ok(value) = actix_web::http::header::HeaderValue::from_str(version)
-    {
-        response.headers_mut().insert(actix_web::http::header::ETAG, value);
-    }
-    Ok(response)
-}
-
 pub async fn show(req: HttpRequest, caller: ScimCaller, id: web::Path<String>) -> Result<HttpResponse, ScimError> {
     let (user, entry) = find(&caller, &id).await?;
     let resource = current_json(&caller, &user, entry.as_ref()).await?;
     if not_modified(&req, &resource) {
         return Ok(HttpResponse::NotModified().finish());
     }
-    answer(&req, StatusCode::OK, &resource, false)
+    answer(&req, Kind::User, StatusCode::OK, &resource, false)
 }
 
 pub async fn create(req: HttpRequest, caller: ScimCaller, payload: web::Payload) -> Result<HttpResponse, ScimError> {
@@ -94,7 +80,7 @@ pub async fn create(req: HttpRequest, caller: ScimCaller, payload: web::Payload)
     let user = provisioning::create(&ctx, &settings(&caller), &person).await?;
     let entry = caller.state.store.directory_entry(&user.id).await?;
     let resource = current_json(&caller, &user, entry.as_ref()).await?;
-    answer(&req, StatusCode::CREATED, &resource, true)
+    answer(&req, Kind::User, StatusCode::CREATED, &resource, true)
 }
 
 pub async fn replace(
@@ -126,7 +112,7 @@ async fn apply(
     let user = provisioning::replace(&ctx, &settings(caller), user, person).await?;
     let entry = caller.state.store.directory_entry(&user.id).await?;
     let resource = current_json(caller, &user, entry.as_ref()).await?;
-    answer(req, StatusCode::OK, &resource, false)
+    answer(req, Kind::User, StatusCode::OK, &resource, false)
 }
 
 pub async fn patch(

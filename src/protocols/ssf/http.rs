@@ -6,7 +6,6 @@
 //! service client's gets 403 (audited), an unknown, expired or revoked token 401 `invalid_token`.
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 use serde_json::json;
 use std::future::Future;
@@ -127,24 +126,13 @@ pub struct Receiver {
 }
 
 fn bearer(req: &HttpRequest) -> Result<String, SsfError> {
-    let missing = || {
+    crate::http::bearer_token(req).ok_or_else(|| {
         SsfError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "Send a bearer token: Authorization: Bearer <token>.",
         )
-    };
-    let text = req
-        .headers()
-        .get(AUTHORIZATION)
-        .ok_or_else(missing)?
-        .to_str()
-        .map_err(|_| missing())?;
-    let (scheme, token) = text.split_once(' ').ok_or_else(missing)?;
-    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(missing());
-    }
-    Ok(token.trim().to_string())
+    })
 }
 
 async fn denied(state: &AppState, origin: &Origin, reason: &str, who: &str) -> Result<(), SsfError> {
