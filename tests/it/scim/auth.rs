@@ -59,3 +59,14 @@ async fn a_scim_service_client_provisions_and_other_roles_may_not() {
     let api = call(&server, "GET", "/api/v1/users", Some(&token), None).await;
     assert_eq!(api.status, 403, "{}", api.text);
 }
+
+#[tokio::test]
+async fn a_static_token_is_stored_only_as_its_digest() {
+    let (server, token) = scim_server().await;
+    let stored = server.state().store.scim_tokens().await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_ne!(stored[0].token_hash, token);
+    assert!(!stored[0].token_hash.contains(token.trim_start_matches(tokens::PREFIX)));
+    assert_eq!(stored[0].token_hash, gatehouse::core::secrets::token_digest(&token));
+    assert!(!serde_json::to_string(&stored[0]).unwrap().contains(&stored[0].token_hash), "never listed");
+}
