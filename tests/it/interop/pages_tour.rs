@@ -85,7 +85,7 @@ async fn every_page_people_use_reads_in_english_and_german_at_both_widths_withou
         "offset": offset,
         "personas": [
             { "name": "anyone", "pages": [
-                "/login", "/password/forgot", "/no-such-page",
+                "/login", "/password/forgot", "/no-such-page", "/recovery/pass",
                 "/authorize?client_id=wiki&response_type=code&scope=openid&redirect_uri=https%3A%2F%2Fevil.example%2Fcb",
             ] },
             { "name": "fay", "username": "fay", "password": GOOD_PASSWORD, "totp": secrets["fay"], "stop_at_factor": true,
@@ -136,9 +136,9 @@ async fn every_page_people_use_reads_in_english_and_german_at_both_widths_withou
         }
         headings.entry((persona, path)).or_default().insert(lang, h1);
     }
-    assert_eq!(headings.len(), 19, "every page was visited: {headings:?}");
+    assert_eq!(headings.len(), 20, "every page was visited: {headings:?}");
     assert!(
-        visits.iter().filter(|v| v["persona"] == "anyone-dark").count() == 4,
+        visits.iter().filter(|v| v["persona"] == "anyone-dark").count() == 5,
         "the anonymous pages were seen in dark mode too"
     );
     for ((persona, path), by_lang) in &headings {

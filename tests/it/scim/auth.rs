@@ -68,5 +68,10 @@ async fn a_static_token_is_stored_only_as_its_digest() {
     assert_ne!(stored[0].token_hash, token);
     assert!(!stored[0].token_hash.contains(token.trim_start_matches(tokens::PREFIX)));
     assert_eq!(stored[0].token_hash, gatehouse::core::secrets::token_digest(&token));
-    assert!(!serde_json::to_string(&stored[0]).unwrap().contains(&stored[0].token_hash), "never listed");
+    assert!(
+        !serde_json::to_string(&stored[0])
+            .unwrap()
+            .contains(&stored[0].token_hash),
+        "never listed"
+    );
 }
