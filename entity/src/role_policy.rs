@@ -18,6 +18,10 @@ pub struct Model {
     pub ip_deny: String,
     /// Cooling-off of factor resets of members, in minutes; NULL: the server's default (migration 000017).
     pub recovery_delay_minutes: Option<i32>,
+    /// JSON list of recovery path names; NULL: the role's built-in default (migration 000030).
+    pub recovery_paths: Option<String>,
+    /// Caller verification an execution needs (`none|either|user|manager|both`); NULL: the default.
+    pub recovery_caller_check: Option<String>,
     pub updated_at: DateTimeUtc,
 }
 

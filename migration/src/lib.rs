@@ -29,6 +29,7 @@ mod m20261207_000026_scim;
 mod m20261207_000027_approval_chain;
 mod m20261207_000028_ssf;
 mod m20261207_000029_temporary_access_pass;
+mod m20261207_000030_role_recovery_policy;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000027_approval_chain::Migration),
             Box::new(m20261207_000028_ssf::Migration),
             Box::new(m20261207_000029_temporary_access_pass::Migration),
+            Box::new(m20261207_000030_role_recovery_policy::Migration),
         ]
     }
 }

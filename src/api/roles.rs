@@ -232,6 +232,9 @@ impl RoleChange {
                 &self.recovery_delay_minutes,
                 MAX_RECOVERY_DELAY_MINUTES,
             )?,
+            // Set by their own flags/fields (issue #17 item 1).
+            recovery_paths: None,
+            caller_check: None,
         })
     }
 

@@ -109,6 +109,9 @@ impl SetArgs {
                 .as_deref()
                 .map(|t| policy::parse_duration_minutes(t, "--recovery-delay"))
                 .transpose()?,
+            // Set by their own flags/fields (issue #17 item 1).
+            recovery_paths: None,
+            caller_check: None,
         })
     }
 }

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{SeaStore, db_error};
 use crate::core::factors::FactorKind;
+use crate::core::policy::recovery::{CallerCheck, RecoveryPath, RecoverySetting};
 use crate::core::policy::{RolePolicy, normalize_kinds};
 use crate::core::signin::ip_rules::{self, IpRules};
 use crate::core::store::PolicyStore;
@@ -43,6 +44,18 @@ fn to_domain(m: role_policy::Model) -> Result<RolePolicy> {
         reauth_absolute_minutes: minutes(m.reauth_absolute_minutes, "reauth_absolute_minutes")?,
         reauth_idle_minutes: minutes(m.reauth_idle_minutes, "reauth_idle_minutes")?,
         recovery_delay_minutes: minutes(m.recovery_delay_minutes, "recovery_delay_minutes")?,
+        recovery: RecoverySetting {
+            paths: m
+                .recovery_paths
+                .as_deref()
+                .map(|json| paths(json).ok_or_else(|| corrupt("recovery_paths", &m.role)))
+                .transpose()?,
+            caller_check: m
+                .recovery_caller_check
+                .as_deref()
+                .map(|c| CallerCheck::parse(c).ok_or_else(|| corrupt("recovery_caller_check", &m.role)))
+                .transpose()?,
+        },
         ip: IpRules {
             allow: cidrs(&m.ip_allow).ok_or_else(|| corrupt("ip_allow", &m.role))?,
             deny: cidrs(&m.ip_deny).ok_or_else(|| corrupt("ip_deny", &m.role))?,
@@ -50,6 +63,11 @@ fn to_domain(m: role_policy::Model) -> Result<RolePolicy> {
         updated_at: m.updated_at,
         role: m.role,
     })
+}
+
+fn paths(json: &str) -> Option<Vec<RecoveryPath>> {
+    let names: Vec<String> = serde_json::from_str(json).ok()?;
+    names.iter().map(|n| RecoveryPath::parse(n)).collect()
 }
 
 fn cidrs(json: &str) -> Option<Vec<ipnet::IpNet>> {
@@ -80,6 +98,14 @@ fn to_model(p: &RolePolicy) -> Result<role_policy::ActiveModel> {
         ip_allow: Set(cidr_json(&p.ip.allow)?),
         ip_deny: Set(cidr_json(&p.ip.deny)?),
         recovery_delay_minutes: Set(p.recovery_delay_minutes.map(int).transpose()?),
+        recovery_paths: Set(p
+            .recovery
+            .paths
+            .as_ref()
+            .map(|paths| serde_json::to_string(&paths.iter().map(|p| p.as_str()).collect::<Vec<_>>()))
+            .transpose()
+            .map_err(|e| Error::Internal(e.to_string()))?),
+        recovery_caller_check: Set(p.recovery.caller_check.map(|c| c.as_str().to_string())),
         updated_at: Set(p.updated_at),
     })
 }

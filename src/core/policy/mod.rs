@@ -17,6 +17,7 @@
 //!   enforced.
 pub mod assurance;
 pub mod enforcement;
+pub mod recovery;
 pub mod roles;
 pub mod stepup;
 
@@ -70,6 +71,9 @@ pub struct RolePolicy {
     /// which the user can cancel it); `None` = the server's defaults. A user's delay is the longest of their
     /// roles' (`core::recovery::cooling_off`).
     pub recovery_delay_minutes: Option<u32>,
+    /// Which recovery paths members may take and which caller verification an execution needs; unset parts are
+    /// the built-in defaults for the role's name (`recovery::default_paths`). Combined by `recovery::effective`.
+    pub recovery: recovery::RecoverySetting,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -108,6 +112,7 @@ impl RolePolicy {
             reauth_idle_minutes: None,
             ip: IpRules::default(),
             recovery_delay_minutes: None,
+            recovery: recovery::RecoverySetting::default(),
             updated_at: now,
         }
     }
@@ -155,6 +160,9 @@ impl RolePolicy {
                 MAX_RECOVERY_DELAY_MINUTES / 1440
             )));
         }
+        if let Some(paths) = &self.recovery.paths {
+            recovery::validate_paths(paths)?;
+        }
         if let (Some(absolute), Some(idle)) = (self.reauth_absolute_minutes, self.reauth_idle_minutes)
             && idle > absolute
         {
@@ -199,6 +207,10 @@ pub struct PolicyChange {
     pub ip_allow: Option<Vec<IpNet>>,
     pub ip_deny: Option<Vec<IpNet>>,
     pub recovery_delay_minutes: Option<Option<u32>>,
+    /// `Some(None)`: back to the role's default paths.
+    pub recovery_paths: Option<Option<Vec<recovery::RecoveryPath>>>,
+    /// `Some(None)`: back to the role's default caller check.
+    pub caller_check: Option<Option<recovery::CallerCheck>>,
 }
 
 impl PolicyChange {
@@ -222,6 +234,14 @@ impl PolicyChange {
                 deny: self.ip_deny.clone().unwrap_or_else(|| current.ip.deny.clone()),
             },
             recovery_delay_minutes: self.recovery_delay_minutes.unwrap_or(current.recovery_delay_minutes),
+            recovery: recovery::RecoverySetting {
+                paths: self
+                    .recovery_paths
+                    .clone()
+                    .map(|p| p.map(|p| recovery::normalize_paths(&p)))
+                    .unwrap_or_else(|| current.recovery.paths.clone()),
+                caller_check: self.caller_check.unwrap_or(current.recovery.caller_check),
+            },
             updated_at: now,
         }
     }

@@ -228,6 +228,9 @@ impl Entered {
                 &self.recovery_delay_minutes,
                 MAX_RECOVERY_DELAY_MINUTES,
             )?),
+            // Set by their own flags/fields (issue #17 item 1).
+            recovery_paths: None,
+            caller_check: None,
         })
     }
 }
