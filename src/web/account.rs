@@ -3,7 +3,7 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::core::factors::{FactorKind, enrolment};
-use crate::core::model::{Session, User};
+use crate::core::model::{Session, SessionState, User};
 use crate::core::policy::{Plan, Requirement};
 use crate::core::{accounts, policy::enforcement};
 use crate::http::AppState;
@@ -63,9 +63,15 @@ pub(super) fn reminder(requirement: &Requirement, plan: &Plan) -> Option<serde_j
 
 pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
     let Some((session, user)) = session::current(&req, &state).await? else {
-        return Ok(HttpResponse::SeeOther()
-            .insert_header((LOCATION, "/login?return_to=/account"))
-            .finish());
+        // An enrolment-only session (after a factor reset, through the mailed link or a temporary access pass) may
+        // do one thing; send it there rather than to a sign-in page that would start over.
+        let enrolling = session::in_state(&req, &state, &[SessionState::PendingEnrolment]).await?;
+        let to = if enrolling.is_some() {
+            "/account/security"
+        } else {
+            "/login?return_to=/account"
+        };
+        return Ok(HttpResponse::SeeOther().insert_header((LOCATION, to)).finish());
     };
     render(&req, &state, (&session, &user), StatusCode::OK, None).await
 }

@@ -10,6 +10,7 @@ pub(crate) mod node;
 mod oidc;
 mod pages_tour;
 mod python;
+mod recovery_pass;
 mod saml;
 mod scim;
 mod scim_found;

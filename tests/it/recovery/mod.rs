@@ -9,7 +9,7 @@ mod delay;
 mod export;
 mod links;
 mod pages;
-mod pass;
+pub(crate) mod pass;
 mod requests;
 mod search;
 mod self_service;

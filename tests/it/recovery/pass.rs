@@ -19,7 +19,7 @@ async fn events(server: &TestServer, kind: &str, outcome: &str, reason: Option<&
 }
 
 /// Opens a reset of `name` (by Hugo), approved by Mona; its id.
-async fn approved(server: &TestServer, name: &str) -> String {
+pub(crate) async fn approved(server: &TestServer, name: &str) -> String {
     let subject = member(server, name).await;
     let request = as_user!(server, "hugo", |c, m| flow::open(
         &c,
@@ -41,7 +41,7 @@ async fn approved(server: &TestServer, name: &str) -> String {
 }
 
 /// Executes `id` as Hana with a pass; the pass.
-async fn executed_with_pass(server: &TestServer, id: &str) -> String {
+pub(crate) async fn executed_with_pass(server: &TestServer, id: &str) -> String {
     let key = server.state().keys.temporary_pass;
     let (_, pass) = as_user!(server, "hana", |c, m| flow::execute_with(
         &c,
@@ -55,7 +55,7 @@ async fn executed_with_pass(server: &TestServer, id: &str) -> String {
 }
 
 /// The cooling-off (1 h) runs out and the sweep applies the reset.
-async fn reset_takes_effect(server: &TestServer) {
+pub(crate) async fn reset_takes_effect(server: &TestServer) {
     server.clock.advance(Duration::minutes(61));
     as_user!(server, "hugo", |c, _m| flow::sweep(&c)).unwrap();
 }
