@@ -67,6 +67,8 @@ pub trait UserStore: Send + Sync {
     /// Adds a role (not built in); `Conflict` when the name is taken.
     async fn insert_role(&self, role: &Role, now: DateTime<Utc>) -> Result<()>;
     async fn count_users_with_role(&self, role: &str) -> Result<u64>;
+    /// Whether anyone names `user_id` as their manager.
+    async fn manages_anyone(&self, user_id: &str) -> Result<bool>;
     async fn count_users_with_status(&self, status: UserStatus) -> Result<u64>;
     async fn users_with_role(&self, role: &str) -> Result<Vec<User>>;
     /// Writes one profile field of a user (and `updated_at`), that field alone, so concurrent changes to

@@ -303,6 +303,15 @@ impl UserStore for SeaStore {
             .collect()
     }
 
+    async fn manages_anyone(&self, user_id: &str) -> Result<bool> {
+        Ok(user::Entity::find()
+            .filter(user::Column::ManagerId.eq(user_id))
+            .count(&self.db)
+            .await
+            .map_err(db_error)?
+            > 0)
+    }
+
     async fn count_users_with_role(&self, role_name: &str) -> Result<u64> {
         user_role::Entity::find()
             .filter(user_role::Column::RoleName.eq(role_name))

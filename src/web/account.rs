@@ -97,7 +97,13 @@ pub(super) async fn render(
     ctx.insert("devices", &super::devices::rows(req, state, user).await?);
     ctx.insert("recovery_sign_in", &recovery_sign_in(state, session).await?);
     ctx.insert("signed_in_at", &session.auth_time.to_rfc3339());
-    ctx.insert("absence", &super::absence::shown(state, user).await?);
+    let absence = super::absence::shown(state, user).await?;
+    // The form only for people resets are routed to (and anyone already away, to come back).
+    let offer_away = absence.is_some()
+        || away_form.is_some()
+        || accounts::absence::approves_resets(state.store.as_ref(), user, &state.config.recovery_approver_role).await?;
+    ctx.insert("offer_away", &offer_away);
+    ctx.insert("absence", &absence);
     ctx.insert("away_form", &away_form);
     Ok(notices::page(req, state, status, "account/index.html", ctx))
 }

@@ -186,6 +186,7 @@ pub(super) async fn page(
     let path = user_path(&user.username);
     let read_audit = events.is_some();
     let directory = store.directory_entry(&user.id).await?;
+    let away = crate::web::absence::shown(state, user).await?;
     let mut ctx = context(req, state, console, "users");
     ctx.insert(
         "person",
@@ -206,6 +207,7 @@ pub(super) async fn page(
             "source_client": directory.as_ref().and_then(|d| d.source_client.clone()),
             "external_id": directory.as_ref().and_then(|d| d.external_id.clone()),
             "directory_deleted": directory.as_ref().and_then(|d| d.deleted_at).map(rfc3339),
+            "away": away,
         }),
     );
     ctx.insert("error", &error);

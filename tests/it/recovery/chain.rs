@@ -423,6 +423,12 @@ async fn a_manager_marks_themselves_away_and_back_on_their_account_page() {
     reports(&server, "mona", "otto").await;
     let (mona, store) = (server.user("mona").await, server.state().store.as_ref());
     let browser = server.browser();
+    // Dana manages nobody and holds no approver role: her account page offers no "away" form.
+    let danas = server.browser();
+    danas.login("dana", GOOD_PASSWORD).await;
+    let hers = danas.get("/account").await;
+    assert_eq!(hers.status, 200);
+    assert!(!hers.body.contains("id=\"away\""), "{}", hers.body);
     browser.login("mona", GOOD_PASSWORD).await;
     let page = browser.get("/account").await;
     assert!(

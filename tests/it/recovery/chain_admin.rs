@@ -89,6 +89,15 @@ async fn away_and_back_on_the_command_line_refuse_bad_input_and_store_nothing() 
     assert_eq!(stored.delegate_id, Some(server.user("dana").await.id));
     assert_eq!(stored.set_by, "cli:tester");
     assert_eq!(count(&server, "user.absence_set").await, 1);
+    // The console's page of the person says so, to an agent deciding whom to call.
+    let console = crate::admin::common::helpdesk(&server, "hx").await;
+    let page = console.get("/admin/users/mona").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("id=\"away\"") && page.body.contains("go to Dana Ode (dana)"),
+        "{}",
+        page.body
+    );
 
     // Bad input: refused with a one-line message; the absence stays exactly as it was, and nothing is audited.
     let too_far = (Utc::now() + Duration::days(400)).format("%Y-%m-%d").to_string();
