@@ -16,6 +16,7 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
         .map_err(|e| CliError(format!("{e:#}")))?;
     let kit = &state.http;
     tracing::info!(
+        version = super::VERSION,
         backend = kit.config.database_url().split(':').next().unwrap_or(""),
         "database ready"
     );

@@ -1,6 +1,7 @@
 //! The `gatehouse` binary run as a process: user and client administration (profile changes, deletion and
 //! sessions in `profile.rs`), configuration rules, `serve` until SIGTERM. `common.rs` is the harness the other
 //! areas use for their command-line tests.
+mod backup;
 mod clients;
 pub(crate) mod common;
 mod profile;

@@ -247,3 +247,24 @@ async fn serve_prints_a_setup_link_serves_and_stops_on_sigterm() {
         true
     );
 }
+
+#[tokio::test]
+async fn version_names_the_commit() {
+    let cli = Cli::new().await;
+    let out = cli.run(&["--version"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // "gatehouse 0.1.0 (1a2b3c4d5e6f)" in a git checkout; "(unknown)" from a tarball.
+    let line = out.stdout.trim();
+    assert!(
+        line.starts_with(&format!("gatehouse {} (", env!("CARGO_PKG_VERSION"))),
+        "{line}"
+    );
+    let commit = line
+        .rsplit_once('(')
+        .map(|(_, c)| c.trim_end_matches(')'))
+        .unwrap_or_default();
+    assert!(
+        commit == "unknown" || (commit.len() == 12 && commit.bytes().all(|b| b.is_ascii_hexdigit())),
+        "{line}"
+    );
+}

@@ -7,3 +7,4 @@ mod counts;
 mod grants;
 mod profiles;
 mod protocols;
+mod upgrade;
