@@ -224,6 +224,8 @@ pub async fn first_admin_link(state: &AppState) -> anyhow::Result<Option<String>
 
 pub struct Running {
     pub addr: SocketAddr,
+    /// Where metrics are served (`metrics_listen`), when they are.
+    pub metrics_addr: Option<SocketAddr>,
     pub handle: actix_web::dev::ServerHandle,
     pub state: web::Data<AppState>,
     pub oidc: web::Data<oidc::Provider>,
@@ -333,6 +335,7 @@ pub fn start(state: State, listener: TcpListener, handle_signals: bool) -> anyho
     let api_doc =
         crate::api::Document::render(state.config.public_url.as_str()).context("rendering the OpenAPI document")?;
     let api_doc = web::Data::new(api_doc);
+    let metered = state.config.metrics_listen.is_some();
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
@@ -345,6 +348,10 @@ pub fn start(state: State, listener: TcpListener, handle_signals: bool) -> anyho
             .wrap(actix_web::middleware::from_fn(crate::http::request_id_header))
             .wrap(crate::http::security_headers(https, logo_origin.as_deref()))
             .wrap(tracing_actix_web::TracingLogger::default())
+            .wrap(actix_web::middleware::Condition::new(
+                metered,
+                actix_web::middleware::from_fn(crate::http::metrics::observe),
+            ))
             .configure(crate::web::routes)
             .configure(oidc::http::routes)
             .configure(saml::http::routes)
@@ -368,12 +375,23 @@ pub fn start(state: State, listener: TcpListener, handle_signals: bool) -> anyho
     let server = server.run();
     let handle = server.handle();
     let task = tokio::spawn(server);
+    let metrics_addr = match &state.config.metrics_listen {
+        Some(addr) => {
+            let listener =
+                TcpListener::bind(addr).with_context(|| format!("metrics_listen: cannot listen on {addr}"))?;
+            let bound = listener.local_addr()?;
+            crate::http::metrics::serve(state.clone(), listener, handle_signals)?;
+            Some(bound)
+        }
+        None => None,
+    };
     tokio::spawn(backchannel_sweeper(state.clone(), oidc.clone()));
     tokio::spawn(recovery_sweeper(state.clone()));
     tokio::spawn(directory_purger(state.clone()));
     tokio::spawn(signal_sender(state.clone(), oidc.clone()));
     Ok(Running {
         addr,
+        metrics_addr,
         handle,
         state,
         oidc,

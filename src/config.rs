@@ -22,6 +22,9 @@ const SECRET_KEYS: [&str; 5] = [
 pub struct Config {
     /// Socket address to listen on.
     pub listen: String,
+    /// Socket address of the Prometheus metrics listener (`GET /metrics`); unset: no metrics are served. Never
+    /// the public port: bind it to an address only the monitoring system reaches.
+    pub metrics_listen: Option<String>,
     /// The URL people and relying parties reach Gatehouse at; every absolute link uses it.
     pub public_url: Url,
     pub data_dir: PathBuf,
@@ -126,6 +129,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             listen: "127.0.0.1:8080".into(),
+            metrics_listen: None,
             public_url: Url::parse("http://localhost:8080").expect("constant URL"),
             data_dir: PathBuf::from("./gatehouse-data"),
             database_url: None,
@@ -268,6 +272,21 @@ impl Config {
                 "listen: '{}' is not a socket address such as 127.0.0.1:8080",
                 self.listen
             ));
+        }
+        if let Some(metrics) = &self.metrics_listen {
+            match metrics.parse::<std::net::SocketAddr>() {
+                Err(_) => {
+                    return bad(format!(
+                        "metrics_listen: '{metrics}' is not a socket address such as 127.0.0.1:9100"
+                    ));
+                }
+                Ok(addr) if Some(addr) == self.listen.parse().ok() && addr.port() != 0 => {
+                    return bad(
+                        "metrics_listen: metrics are never served on the public listener; choose another port".into(),
+                    );
+                }
+                Ok(_) => {}
+            }
         }
         if !matches!(self.public_url.scheme(), "http" | "https") || self.public_url.host_str().is_none() {
             return bad(format!(

@@ -41,6 +41,9 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
     let listener = TcpListener::bind(&listen).map_err(|e| CliError(format!("cannot listen on {listen}: {e}")))?;
     let running = app::start(state, listener, true).map_err(|e| CliError(format!("{e:#}")))?;
     println!("Gatehouse is listening on {} — open {}", running.addr, public_url);
+    if let Some(metrics) = running.metrics_addr {
+        println!("Prometheus metrics: http://{metrics}/metrics");
+    }
     if let Some(setup) = setup {
         // Last, after the migration and start-up logs (actix logs its start inside `app::start`), so it is what
         // the operator sees when the output stops.

@@ -15,6 +15,40 @@ pub use event::{AuditCount, AuditEvent, AuditFilter, AuditRecord, Origin, Outcom
 pub use kind::AuditKind;
 pub use people::People;
 
+/// The metrics an event counts for (`http::metrics` serves them): every event by kind and outcome, and the ones an
+/// operator watches by name — sign-ins by step, factor and outcome, lockouts, factor-reset transitions. Labels
+/// come from the fixed kinds and outcomes and from factor kinds the server itself wrote, so they stay few.
+fn count(kind: AuditKind, outcome: Outcome, details: &serde_json::Value) {
+    let (name, outcome_label) = (kind.as_str(), outcome.as_str());
+    metrics::counter!("gatehouse_audit_events_total", "kind" => name, "outcome" => outcome_label).increment(1);
+    let factor = details
+        .get("kind")
+        .and_then(|k| k.as_str())
+        .and_then(super::factors::FactorKind::parse)
+        .map(|k| k.as_str());
+    match kind {
+        AuditKind::LoginPassword => sign_in("password", "password", outcome_label),
+        AuditKind::LoginPasskey => sign_in("passkey", "webauthn", outcome_label),
+        AuditKind::LoginSecondFactor => sign_in("second_factor", factor.unwrap_or("unknown"), outcome_label),
+        AuditKind::LoginTrustedDevice => sign_in("trusted_device", "device", outcome_label),
+        AuditKind::LoginPasswordLocked => {
+            metrics::counter!("gatehouse_lockouts_total", "what" => "password").increment(1)
+        }
+        AuditKind::FactorLocked => metrics::counter!("gatehouse_lockouts_total", "what" => factor.unwrap_or("factor"))
+            .increment(1),
+        _ if name.starts_with("recovery.") => {
+            metrics::counter!("gatehouse_factor_resets_total", "event" => &name["recovery.".len()..], "outcome" => outcome_label)
+                .increment(1)
+        }
+        _ => {}
+    }
+}
+
+fn sign_in(step: &'static str, factor: &'static str, outcome: &'static str) {
+    metrics::counter!("gatehouse_sign_ins_total", "step" => step, "factor" => factor, "outcome" => outcome)
+        .increment(1);
+}
+
 /// Writes one audit event. A failure to audit fails the operation that asked for it: an authentication
 /// decision that cannot be recorded is not made. A successful event about a user that means a credential,
 /// session or account change also queues its Shared Signals event (`signals`), in the same way.
@@ -40,6 +74,7 @@ pub async fn record(
     };
     tracing::info!(kind = kind.as_str(), outcome = outcome.as_str(), actor = %origin.actor, subject = ?subject_user_id, "audit");
     store.append_audit(&event).await?;
+    count(kind, outcome, &event.details);
     if outcome == Outcome::Success
         && let Some(user_id) = subject_user_id
     {

@@ -757,4 +757,8 @@ pub trait Store:
 {
     /// `Ok` while the database answers.
     async fn ping(&self) -> Result<()>;
+    /// The connection pool now: (open connections, idle ones); `None` where there is no pool.
+    fn pool_use(&self) -> Option<(u32, u32)> {
+        None
+    }
 }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod flash;
 pub mod form;
 pub mod locale;
+pub mod metrics;
 pub mod middleware;
 pub mod pages;
 pub mod read_deadline;

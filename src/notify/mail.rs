@@ -117,7 +117,20 @@ impl Notifier for Mailer {
     }
 
     async fn send_mail(&self, to: &str, template: &str, values: serde_json::Value) -> Result<()> {
-        let (subject, text, html) = self.render(template, &values)?;
+        let result = self.deliver(to, template, &values).await;
+        let outcome = if result.is_ok() { "sent" } else { "failed" };
+        let transport = match self.transport {
+            Transport::Smtp(_) => "smtp",
+            Transport::Files(_) => "file",
+        };
+        metrics::counter!("gatehouse_mails_total", "transport" => transport, "outcome" => outcome).increment(1);
+        result
+    }
+}
+
+impl Mailer {
+    async fn deliver(&self, to: &str, template: &str, values: &serde_json::Value) -> Result<()> {
+        let (subject, text, html) = self.render(template, values)?;
         let to: Mailbox = to.parse().map_err(|e| Error::invalid(format!("recipient: {e}")))?;
         let message = Message::builder()
             .from(self.from.clone())

@@ -21,7 +21,7 @@ fn client() -> Result<reqwest::Client> {
 
 pub fn from_config(config: &Config) -> Result<Box<dyn SmsGateway>> {
     let missing = |what: &str| Error::invalid(format!("SMS configuration: {what} is missing"));
-    Ok(match config.sms_driver.as_str() {
+    let gateway: Box<dyn SmsGateway> = match config.sms_driver.as_str() {
         "webhook" => Box::new(Webhook {
             url: config
                 .sms_webhook_url
@@ -50,7 +50,29 @@ pub fn from_config(config: &Config) -> Result<Box<dyn SmsGateway>> {
             client: client()?,
         }),
         _ => Box::new(LogOnly),
-    })
+    };
+    let driver = match config.sms_driver.as_str() {
+        "webhook" => "webhook",
+        "twilio" => "twilio",
+        _ => "log",
+    };
+    Ok(Box::new(Counted { driver, gateway }))
+}
+
+/// Counts every message handed to a driver, by outcome (`gatehouse_sms_total`; see `http::metrics`).
+struct Counted {
+    driver: &'static str,
+    gateway: Box<dyn SmsGateway>,
+}
+
+#[async_trait]
+impl SmsGateway for Counted {
+    async fn send_sms(&self, to: &str, message: &str) -> Result<()> {
+        let result = self.gateway.send_sms(to, message).await;
+        let outcome = if result.is_ok() { "sent" } else { "failed" };
+        metrics::counter!("gatehouse_sms_total", "driver" => self.driver, "outcome" => outcome).increment(1);
+        result
+    }
 }
 
 struct Webhook {

@@ -59,10 +59,16 @@ impl Appender {
     /// Writes `row` and returns once it is committed.
     pub(super) async fn append(&self, db: &DatabaseConnection, row: Row) -> Result<()> {
         let (done, outcome) = oneshot::channel();
+        let queued = Instant::now();
         match self.queue.send((row, done)).await {
-            Ok(()) => outcome
-                .await
-                .unwrap_or_else(|_| Err(Error::Internal("the audit writer stopped".into()))),
+            Ok(()) => {
+                let result = outcome
+                    .await
+                    .unwrap_or_else(|_| Err(Error::Internal("the audit writer stopped".into())));
+                // From handing the row over to its commit: the time group commit adds to a request.
+                metrics::histogram!("gatehouse_group_commit_wait_seconds").record(queued.elapsed().as_secs_f64());
+                result
+            }
             Err(mpsc::error::SendError((row, _))) => write_one(db, row).await,
         }
     }
@@ -82,14 +88,17 @@ async fn write_batches(db: DatabaseConnection, mut rows: mpsc::Receiver<Pending>
         // recv_many is cancel-safe: a timeout (a checkpoint is due) loses nothing.
         match tokio::time::timeout(wait, rows.recv_many(&mut batch, MAX_BATCH)).await {
             Ok(0) => break,
-            Ok(_) => {
+            Ok(n) => {
+                metrics::histogram!("gatehouse_group_commit_batch_size").record(n as f64);
                 write_batch(&db, &mut batch).await;
                 dirty = true;
             }
             Err(_) => {}
         }
         if sqlite && dirty && checkpointed.elapsed() >= CHECKPOINT_EVERY {
+            let started = Instant::now();
             checkpoint(&db).await;
+            metrics::histogram!("gatehouse_sqlite_checkpoint_seconds").record(started.elapsed().as_secs_f64());
             checkpointed = Instant::now();
             dirty = false;
         }

@@ -93,6 +93,20 @@ impl Store for SeaStore {
     async fn ping(&self) -> Result<(), Error> {
         self.db.ping().await.map_err(db_error)
     }
+
+    fn pool_use(&self) -> Option<(u32, u32)> {
+        match self.db.get_database_backend() {
+            DbBackend::Sqlite => {
+                let pool = self.db.get_sqlite_connection_pool();
+                Some((pool.size(), pool.num_idle() as u32))
+            }
+            DbBackend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                Some((pool.size(), pool.num_idle() as u32))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Maps database errors to the domain: unreachable database → `Unavailable` (503), uniqueness → `Conflict`,

@@ -6,5 +6,6 @@ mod catalogue;
 mod hash_pool;
 mod instances;
 mod mail_language;
+mod metrics;
 mod read_timeout;
 mod templates;

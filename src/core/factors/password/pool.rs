@@ -79,6 +79,11 @@ impl PasswordPool {
         self.waiting
     }
 
+    /// Places taken now: hashes being computed plus those waiting for a thread.
+    pub fn in_use(&self) -> usize {
+        (self.workers + self.waiting).saturating_sub(self.places.available_permits())
+    }
+
     /// Reserves a place, or answers [`Error::Busy`] at once when every place is taken.
     pub fn try_reserve(&self) -> Result<Slot> {
         let permit = self.places.clone().try_acquire_owned().map_err(|_| Error::Busy {
