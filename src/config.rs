@@ -25,6 +25,9 @@ pub struct Config {
     /// Socket address of the Prometheus metrics listener (`GET /metrics`); unset: no metrics are served. Never
     /// the public port: bind it to an address only the monitoring system reaches.
     pub metrics_listen: Option<String>,
+    /// OpenTelemetry collector to send traces to over OTLP/HTTP (e.g. `http://127.0.0.1:4318`; `/v1/traces` is
+    /// appended); unset: no traces leave the process.
+    pub otlp_endpoint: Option<Url>,
     /// The URL people and relying parties reach Gatehouse at; every absolute link uses it.
     pub public_url: Url,
     pub data_dir: PathBuf,
@@ -130,6 +133,7 @@ impl Default for Config {
         Config {
             listen: "127.0.0.1:8080".into(),
             metrics_listen: None,
+            otlp_endpoint: None,
             public_url: Url::parse("http://localhost:8080").expect("constant URL"),
             data_dir: PathBuf::from("./gatehouse-data"),
             database_url: None,
@@ -287,6 +291,11 @@ impl Config {
                 }
                 Ok(_) => {}
             }
+        }
+        if let Some(otlp) = &self.otlp_endpoint
+            && (!matches!(otlp.scheme(), "http" | "https") || otlp.host_str().is_none())
+        {
+            return bad(format!("otlp_endpoint: '{otlp}' must be an http(s) URL with a host"));
         }
         if !matches!(self.public_url.scheme(), "http" | "https") || self.public_url.host_str().is_none() {
             return bad(format!(

@@ -11,6 +11,7 @@ mod scim;
 mod serve;
 mod sps;
 mod ssf;
+mod telemetry;
 mod tokens;
 mod user;
 
@@ -98,7 +99,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Err(e) => return fail(&format!("configuration: {e}"), cli.json),
     };
     let serving = matches!(cli.command, Command::Serve);
-    init_logging(&config, serving);
+    // Kept until the end of `run`: its drop flushes the last spans.
+    let _telemetry = telemetry::init(&config, serving);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the async runtime: {e}"), cli.json),
@@ -168,21 +170,4 @@ pub(crate) fn print(json: bool, value: &serde_json::Value, text: &str) {
     } else {
         println!("{text}");
     }
-}
-
-fn init_logging(config: &Config, serving: bool) {
-    use tracing_subscriber::EnvFilter;
-    // Commands other than `serve` keep standard output for their results and log only warnings.
-    let default = if serving { config.log_level.as_str() } else { "warn" };
-    let filter = EnvFilter::try_from_env("GATEHOUSE_LOG").unwrap_or_else(|_| EnvFilter::new(default));
-    // Colours only on a terminal: escape codes in a log file are noise for readers and for log shippers.
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr);
-    let _ = if config.log_format == "json" {
-        builder.json().try_init()
-    } else {
-        builder.try_init()
-    };
 }

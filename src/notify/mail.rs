@@ -129,6 +129,7 @@ impl Notifier for Mailer {
 }
 
 impl Mailer {
+    #[tracing::instrument(name = "outbound", skip_all, fields(call = "mail", template))]
     async fn deliver(&self, to: &str, template: &str, values: &serde_json::Value) -> Result<()> {
         let (subject, text, html) = self.render(template, values)?;
         let to: Mailbox = to.parse().map_err(|e| Error::invalid(format!("recipient: {e}")))?;

@@ -67,6 +67,7 @@ struct Counted {
 
 #[async_trait]
 impl SmsGateway for Counted {
+    #[tracing::instrument(name = "outbound", skip_all, fields(call = "sms", driver = self.driver))]
     async fn send_sms(&self, to: &str, message: &str) -> Result<()> {
         let result = self.gateway.send_sms(to, message).await;
         let outcome = if result.is_ok() { "sent" } else { "failed" };

@@ -6,4 +6,5 @@ mod clients;
 pub(crate) mod common;
 mod profile;
 mod serve;
+mod traces;
 mod users;
