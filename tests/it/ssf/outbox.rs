@@ -10,6 +10,11 @@ use gatehouse::core::model::UserStatus;
 use gatehouse::core::ssf;
 use serde_json::json;
 
+/// A stream that hears of disabled accounts only: one SET per `disable`.
+async fn disabled_stream(server: &TestServer, token: &str, endpoint: &str) -> serde_json::Value {
+    create_stream_of(server, token, endpoint, &[ssf::ACCOUNT_DISABLED]).await
+}
+
 async fn disable(server: &TestServer, username: &str) {
     let user = server.add_user(username, Some(GOOD_PASSWORD)).await;
     let state = server.state();
@@ -30,7 +35,7 @@ async fn a_failed_push_is_retried_after_a_back_off_and_given_up_after_the_last_a
     let server = quiet_server(&db).await;
     let failing = HttpSink::start(500, r#"{"err":"temporarily_unavailable"}"#).await;
     let token = receiver_token(&server, "caep-rp").await;
-    let stream = create_stream(&server, &token, &failing.url).await;
+    let stream = disabled_stream(&server, &token, &failing.url).await;
     let id = stream["stream_id"].as_str().unwrap().to_string();
     disable(&server, "cy").await;
 
@@ -99,7 +104,7 @@ async fn events_written_before_a_restart_are_delivered_by_the_next_instance() {
     let sink = HttpSink::start(202, "").await;
     let first = quiet_server(&db).await;
     let token = receiver_token(&first, "caep-rp").await;
-    create_stream(&first, &token, &sink.url).await;
+    disabled_stream(&first, &token, &sink.url).await;
     disable(&first, "ed").await;
     first.stop().await;
     assert!(sink.received(0).await.is_empty(), "nothing was pushed before the stop");
@@ -121,7 +126,7 @@ async fn two_instances_deliver_each_event_once() {
     // Instances of one installation share the public URL, hence the issuer.
     let b = TestServer::start_with(&db.url, Some(&a.base), QUIET).await;
     let token = receiver_token(&a, "caep-rp").await;
-    create_stream(&a, &token, &sink.url).await;
+    disabled_stream(&a, &token, &sink.url).await;
     for i in 0..12 {
         disable(&a, &format!("user{i}")).await;
     }
@@ -148,7 +153,7 @@ async fn the_cli_shows_each_streams_backlog_and_last_error() {
     let server = TestServer::start_with(cli.db_url(), None, QUIET).await;
     let failing = HttpSink::start(503, "").await;
     let token = receiver_token(&server, "caep-rp").await;
-    create_stream(&server, &token, &failing.url).await;
+    disabled_stream(&server, &token, &failing.url).await;
     disable(&server, "fa").await;
     disable(&server, "gu").await;
     assert_eq!(deliver(&server).await, 0);
@@ -179,8 +184,8 @@ async fn a_set_that_cannot_be_prepared_fails_alone_and_the_rest_goes_out() {
     let (good, bad) = (HttpSink::start(202, "").await, HttpSink::start(202, "").await);
     let good_token = receiver_token(&server, "good-rp").await;
     let bad_token = receiver_token(&server, "bad-rp").await;
-    create_stream(&server, &good_token, &good.url).await;
-    let broken = create_stream(&server, &bad_token, &bad.url).await;
+    disabled_stream(&server, &good_token, &good.url).await;
+    let broken = disabled_stream(&server, &bad_token, &bad.url).await;
     let id = broken["stream_id"].as_str().unwrap();
     let store = server.state().store.as_ref();
     let mut stream = store.ssf_stream(id).await.unwrap().unwrap();
