@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::kind::AuditKind;
 use crate::core::Result;
-use crate::core::ssf::{self, OutboxEntry};
+use crate::core::ssf::{self, OutboxEntry, StreamStatus};
 use crate::core::store::Store;
 
 /// CAEP's `credential_type` for one of our factor kinds.
@@ -97,8 +97,9 @@ pub fn events_for(kind: AuditKind, details: &Value, now: DateTime<Utc>) -> Vec<(
     }
 }
 
-/// Queues the signal of a successful audit event about `user_id` for every stream that wants it, capturing the
-/// subject (`sub`, `email`) now: the account may be gone by the time the SET is signed.
+/// Queues the signals of a successful audit event about `user_id` for every stream that wants them — not disabled,
+/// and not one the receiver took the user out of — capturing the subject (`sub`, `email`) now: the account may
+/// be gone by the time the SET is signed.
 pub async fn enqueue(
     store: &dyn Store,
     now: DateTime<Utc>,
@@ -110,7 +111,14 @@ pub async fn enqueue(
     if events.is_empty() {
         return Ok(());
     }
-    let streams = store.ssf_streams().await?;
+    // A disabled stream queues nothing; a stream the receiver took this user out of hears nothing of them.
+    let mut streams = store.ssf_streams().await?;
+    streams.retain(|s| s.status != StreamStatus::Disabled);
+    if streams.is_empty() {
+        return Ok(());
+    }
+    let without = store.ssf_streams_without(user_id).await?;
+    streams.retain(|s| !without.contains(&s.id));
     let wanted: Vec<_> = events
         .iter()
         .flat_map(|(event_type, event)| {

@@ -4,4 +4,5 @@
 pub(crate) mod common;
 mod delivery;
 mod outbox;
+mod status;
 mod streams;
