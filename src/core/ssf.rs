@@ -13,11 +13,18 @@ pub const CREDENTIAL_CHANGE: &str = "https://schemas.openid.net/secevent/caep/ev
 pub const SESSION_REVOKED: &str = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
 pub const ACCOUNT_DISABLED: &str = "https://schemas.openid.net/secevent/risc/event-type/account-disabled";
 pub const ACCOUNT_ENABLED: &str = "https://schemas.openid.net/secevent/risc/event-type/account-enabled";
+pub const ACCOUNT_PURGED: &str = "https://schemas.openid.net/secevent/risc/event-type/account-purged";
 /// Sent on request to prove the stream works; always delivered, whatever the stream asked for.
 pub const VERIFICATION: &str = "https://schemas.openid.net/secevent/ssf/event-type/verification";
 
 /// The events this transmitter can send (besides verification).
-pub const SUPPORTED: [&str; 4] = [CREDENTIAL_CHANGE, SESSION_REVOKED, ACCOUNT_DISABLED, ACCOUNT_ENABLED];
+pub const SUPPORTED: [&str; 5] = [
+    CREDENTIAL_CHANGE,
+    SESSION_REVOKED,
+    ACCOUNT_DISABLED,
+    ACCOUNT_ENABLED,
+    ACCOUNT_PURGED,
+];
 
 /// How many times a SET is offered before it is given up (recorded on its row).
 pub const MAX_ATTEMPTS: i32 = 10;

@@ -93,6 +93,14 @@ pub fn events_for(kind: AuditKind, details: &Value, now: DateTime<Utc>) -> Vec<(
             vec![disabled(Some("deprovisioned")), revoked("account deprovisioned")]
         }
         AuditKind::UserEnabled => vec![(ssf::ACCOUNT_ENABLED, json!({ "event_timestamp": at }))],
+        // The account and all stored for it are gone (`gatehouse user delete`, or the purge after a SCIM deletion).
+        AuditKind::UserDeleted => vec![(ssf::ACCOUNT_PURGED, json!({ "event_timestamp": at }))],
+        // A client revoked a refresh token (RFC 7009): the sign-in's whole family ends. A single access token is
+        // not a session, and reuse of a rotated refresh token names no user in its (denied) event.
+        AuditKind::OidcTokenRevoked if details.get("kind").and_then(Value::as_str) == Some("refresh_token") => {
+            vec![revoked("refresh token revoked by the application")]
+        }
+        AuditKind::OidcConsentRevoked => vec![revoked("access of an application withdrawn by the user")],
         _ => Vec::new(),
     }
 }
@@ -201,5 +209,15 @@ mod tests {
         assert!(types(AuditKind::LoginPassword, json!({})).is_empty());
         assert!(types(AuditKind::UserCreated, json!({})).is_empty());
         assert!(types(AuditKind::PasswordResetCompleted, json!({})).is_empty());
+        assert_eq!(types(AuditKind::UserDeleted, json!({})), vec![ssf::ACCOUNT_PURGED]);
+        assert_eq!(
+            types(AuditKind::OidcTokenRevoked, json!({ "kind": "refresh_token" })),
+            vec![ssf::SESSION_REVOKED]
+        );
+        assert!(types(AuditKind::OidcTokenRevoked, json!({ "kind": "access_token" })).is_empty());
+        assert_eq!(
+            types(AuditKind::OidcConsentRevoked, json!({})),
+            vec![ssf::SESSION_REVOKED]
+        );
     }
 }
