@@ -174,6 +174,8 @@ pub struct Backlog {
     pub failed: u64,
     pub delivered: u64,
     pub last_error: Option<String>,
+    /// When the latest delivered SET still in the outbox went out.
+    pub last_delivered_at: Option<DateTime<Utc>>,
 }
 
 pub const MAX_EVENTS_REQUESTED: usize = 32;

@@ -260,6 +260,9 @@ impl SsfStore for SeaStore {
                 (None, Some(_)) => backlog.failed += 1,
                 (None, None) => backlog.pending += 1,
             }
+            if row.delivered_at > backlog.last_delivered_at {
+                backlog.last_delivered_at = row.delivered_at;
+            }
             if row.delivered_at.is_none() && row.last_error.is_some() {
                 backlog.last_error = row.last_error;
             }

@@ -200,3 +200,42 @@ async fn a_set_that_cannot_be_prepared_fails_alone_and_the_rest_goes_out() {
     assert_eq!(row.last_error.as_deref(), Some("not signed: server error"));
     assert_eq!(row.attempts, 1);
 }
+
+#[tokio::test]
+async fn delivered_events_are_deleted_after_the_retention_and_waiting_ones_are_kept() {
+    let db = TestDb::new().await;
+    let server = quiet_server(&db).await;
+    let (working, failing) = (HttpSink::start(202, "").await, HttpSink::start(500, "").await);
+    let good = receiver_token(&server, "good-rp").await;
+    let good_id = disabled_stream(&server, &good, &working.url).await["stream_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bad = receiver_token(&server, "bad-rp").await;
+    let bad_id = disabled_stream(&server, &bad, &failing.url).await["stream_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    disable(&server, "ida").await;
+    assert_eq!(deliver(&server).await, 1);
+    let store = server.state().store.as_ref();
+
+    // Six days on, the delivered row is still shown; past the seven-day default it is deleted.
+    server.clock.advance(Duration::days(6));
+    assert_eq!(
+        gatehouse::app::purge_delivered_signals(server.state()).await.unwrap(),
+        0
+    );
+    assert_eq!(store.ssf_backlog(&good_id).await.unwrap().delivered, 1);
+    server.clock.advance(Duration::days(1) + Duration::seconds(1));
+    assert_eq!(
+        gatehouse::app::purge_delivered_signals(server.state()).await.unwrap(),
+        1
+    );
+    assert!(store.ssf_entries(&good_id).await.unwrap().is_empty());
+    assert_eq!(
+        store.ssf_entries(&bad_id).await.unwrap().len(),
+        1,
+        "undelivered rows are kept"
+    );
+}
