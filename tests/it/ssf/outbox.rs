@@ -170,6 +170,10 @@ async fn the_cli_shows_each_streams_backlog_and_last_error() {
         (Some(2), Some(0), Some(0))
     );
     assert_eq!(row["last_error"], "HTTP 503");
+    assert_eq!(
+        (&row["status"], &row["last_delivered_at"]),
+        (&json!("enabled"), &json!(null))
+    );
     let text = cli.run(&["ssf", "streams"]).stdout;
     assert!(
         text.contains("caep-rp") && text.contains("pending 2") && text.contains("last error: HTTP 503"),
