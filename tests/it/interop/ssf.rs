@@ -2,7 +2,8 @@
 //! http.server, joserfc): it discovers the configuration, creates its stream with its own token, asks for a
 //! verification event, and verifies every pushed SET against our JWKS — for a factor added, a helpdesk factor
 //! reset run to its end, a password reset by mail and a disabled account, each a credential change, account
-//! change and/or session revocation — and refuses a tampered one.
+//! change and/or session revocation — and refuses a tampered one. It also reads its stream's status and takes a
+//! user out of the stream by e-mail (`subjects:remove`), whose deactivation then never reaches it.
 //!
 //! `make test` sets GATEHOUSE_INTEROP=1 and GATEHOUSE_INTEROP_PYTHON, under which a missing interpreter or package
 //! fails the test; a plain `cargo test` without them skips.
@@ -114,6 +115,10 @@ async fn drive(server: &TestServer) {
     accounts::set_status(store, now, &Origin::cli(), &ann, UserStatus::Disabled)
         .await
         .unwrap();
+    let zed = server.user("zed").await;
+    accounts::set_status(store, now, &Origin::cli(), &zed, UserStatus::Disabled)
+        .await
+        .unwrap();
     assert_eq!(store.ssf_entries(&stream.id).await.unwrap().len(), 1 + EVENTS);
 
     let mut delivered = 0;
@@ -135,8 +140,16 @@ async fn a_joserfc_receiver_verifies_the_sets_of_a_factor_reset_a_password_reset
     let db = TestDb::new().await;
     let server = TestServer::start_with(&db.url, None, QUIET).await;
     let secret = service_client(&server, "py-rp", Some("ssf")).await;
+    // Zed is taken out of the stream by the receiver before anything happens; his deactivation must not reach it.
+    server.add_user("zed", Some(GOOD_PASSWORD)).await;
     let expected = EVENTS.to_string();
-    let args = [server.base.as_str(), "py-rp", secret.as_str(), expected.as_str()];
+    let args = [
+        server.base.as_str(),
+        "py-rp",
+        secret.as_str(),
+        expected.as_str(),
+        "zed@example.com",
+    ];
     let script = python::run("ssf_receiver.py", &args, &[], TIMEOUT);
     let (output, ()) = tokio::join!(script, drive(&server));
     let result = node::json_result("ssf_receiver.py", &output);
