@@ -294,6 +294,13 @@ pub async fn deliver_signals(state: &AppState, op: &oidc::Provider) -> crate::co
     crate::protocols::ssf::deliver_due(&ctx, &state.keys.sealer).await
 }
 
+/// Deletes the outbox rows delivered longer ago than `ssf_delivered_retention_days`; how many. Any instance may
+/// run it at any time (a plain conditional `DELETE`).
+pub async fn purge_delivered_signals(state: &AppState) -> crate::core::Result<u64> {
+    let retention = chrono::Duration::days(state.config.ssf_delivered_retention_days.into());
+    state.store.purge_delivered_ssf(state.clock.now() - retention).await
+}
+
 async fn signal_sender(state: web::Data<AppState>, op: web::Data<oidc::Provider>) {
     let every = std::time::Duration::from_secs(state.config.ssf_delivery_interval_secs);
     let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
@@ -301,6 +308,11 @@ async fn signal_sender(state: web::Data<AppState>, op: web::Data<oidc::Provider>
         ticks.tick().await;
         if let Err(e) = deliver_signals(&state, &op).await {
             tracing::warn!(error = %e, "Shared Signals delivery failed");
+        }
+        match purge_delivered_signals(&state).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "deleted delivered Shared Signals events past their retention"),
+            Err(e) => tracing::warn!(error = %e, "Shared Signals outbox purge failed"),
         }
     }
 }

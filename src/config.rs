@@ -51,6 +51,9 @@ pub struct Config {
     pub scim_deletion_retention_days: u32,
     /// How often each instance pushes the Shared Signals events due in the outbox (1 to 3600 seconds).
     pub ssf_delivery_interval_secs: u64,
+    /// How long a delivered Shared Signals event stays in the outbox (shown as "delivered") before it is deleted
+    /// (1 to 365 days). Events given up are kept until their stream is deleted.
+    pub ssf_delivered_retention_days: u32,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Seconds a client has to send a whole request, headers and body; a slower one is answered `408` and
@@ -147,6 +150,7 @@ impl Default for Config {
             invitation_days: 7,
             scim_deletion_retention_days: 30,
             ssf_delivery_interval_secs: 10,
+            ssf_delivered_retention_days: 7,
             max_body_bytes: 64 * 1024,
             request_read_timeout_secs: 10,
             password_hash_concurrency: None,
@@ -321,6 +325,9 @@ impl Config {
         }
         if !(1..=3600).contains(&self.ssf_delivery_interval_secs) {
             return bad("ssf_delivery_interval_secs: 1 to 3600".into());
+        }
+        if !(1..=365).contains(&self.ssf_delivered_retention_days) {
+            return bad("ssf_delivered_retention_days: 1 to 365".into());
         }
         if self.invitation_days > 90 || self.scim_deletion_retention_days > 3650 {
             return bad("invitation_days: at most 90; scim_deletion_retention_days: at most 3650".into());

@@ -33,6 +33,7 @@ pub mod session;
 pub mod signing_key;
 pub mod sms_code;
 pub mod ssf_outbox;
+pub mod ssf_removed_subject;
 pub mod ssf_stream;
 pub mod trusted_device;
 pub mod user;

@@ -13,6 +13,9 @@ pub struct Model {
     /// Sealed.
     pub authorization_header: Option<String>,
     pub description: Option<String>,
+    /// `enabled`, `paused` or `disabled`.
+    pub status: String,
+    pub status_reason: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

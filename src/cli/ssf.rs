@@ -1,5 +1,5 @@
 //! `gatehouse ssf …`: the Shared Signals receivers' streams as an operator watches them — where each pushes,
-//! what it asked for, and its outbox (waiting, delivered, given up, the last error).
+//! what it asked for, its status, and its outbox (waiting, delivered, given up, the last error and delivery).
 use clap::Subcommand;
 use serde_json::json;
 
@@ -22,9 +22,10 @@ pub async fn run(config: &Config, command: SsfCommand, json: bool) -> Result<(),
             for stream in store.ssf_streams().await? {
                 let backlog = store.ssf_backlog(&stream.id).await?;
                 lines.push(format!(
-                    "{:<24} {}  pending {}  delivered {}  failed {}{}",
+                    "{:<24} {}  {}  pending {}  delivered {}  failed {}{}",
                     stream.client_id,
                     stream.endpoint_url,
+                    stream.status.as_str(),
                     backlog.pending,
                     backlog.delivered,
                     backlog.failed,
@@ -35,7 +36,9 @@ pub async fn run(config: &Config, command: SsfCommand, json: bool) -> Result<(),
                 ));
                 rows.push(json!({
                     "stream_id": stream.id, "client_id": stream.client_id, "endpoint_url": stream.endpoint_url,
-                    "events_delivered": stream.events_delivered(), "pending": backlog.pending,
+                    "events_delivered": stream.events_delivered(), "status": stream.status.as_str(),
+                    "status_reason": stream.status_reason, "last_delivered_at": backlog.last_delivered_at,
+                    "pending": backlog.pending,
                     "delivered": backlog.delivered, "failed": backlog.failed, "last_error": backlog.last_error,
                 }));
             }

@@ -13,11 +13,18 @@ pub const CREDENTIAL_CHANGE: &str = "https://schemas.openid.net/secevent/caep/ev
 pub const SESSION_REVOKED: &str = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
 pub const ACCOUNT_DISABLED: &str = "https://schemas.openid.net/secevent/risc/event-type/account-disabled";
 pub const ACCOUNT_ENABLED: &str = "https://schemas.openid.net/secevent/risc/event-type/account-enabled";
+pub const ACCOUNT_PURGED: &str = "https://schemas.openid.net/secevent/risc/event-type/account-purged";
 /// Sent on request to prove the stream works; always delivered, whatever the stream asked for.
 pub const VERIFICATION: &str = "https://schemas.openid.net/secevent/ssf/event-type/verification";
 
 /// The events this transmitter can send (besides verification).
-pub const SUPPORTED: [&str; 4] = [CREDENTIAL_CHANGE, SESSION_REVOKED, ACCOUNT_DISABLED, ACCOUNT_ENABLED];
+pub const SUPPORTED: [&str; 5] = [
+    CREDENTIAL_CHANGE,
+    SESSION_REVOKED,
+    ACCOUNT_DISABLED,
+    ACCOUNT_ENABLED,
+    ACCOUNT_PURGED,
+];
 
 /// How many times a SET is offered before it is given up (recorded on its row).
 pub const MAX_ATTEMPTS: i32 = 10;
@@ -30,6 +37,87 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds((30i64 << exponent).min(6 * 3600))
 }
 
+/// Whether a stream transmits (SSF 1.0 §8.1.2.1). `Paused` holds new events in the outbox until the stream is
+/// enabled again; `Disabled` sends nothing and queues nothing (what was waiting is dropped).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StreamStatus {
+    #[default]
+    Enabled,
+    Paused,
+    Disabled,
+}
+
+impl StreamStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StreamStatus::Enabled => "enabled",
+            StreamStatus::Paused => "paused",
+            StreamStatus::Disabled => "disabled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "enabled" => Some(StreamStatus::Enabled),
+            "paused" => Some(StreamStatus::Paused),
+            "disabled" => Some(StreamStatus::Disabled),
+            _ => None,
+        }
+    }
+}
+
+/// The longest `reason` a receiver may give for a status change.
+pub const MAX_REASON: usize = 255;
+
+/// Checks a status change's `reason`.
+pub fn check_reason(reason: Option<&str>) -> Result<()> {
+    match reason {
+        Some(text) if text.len() > MAX_REASON || text.chars().any(char::is_control) => Err(Error::invalid(format!(
+            "reason: at most {MAX_REASON} characters, no control characters."
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Whom a receiver names in `/ssf/subjects:add` or `:remove` (an RFC 9493 subject identifier).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SubjectRef {
+    /// `iss_sub` with our issuer, or `opaque`: the user's `sub` (their id).
+    Sub(String),
+    /// `email`: the user's e-mail address.
+    Email(String),
+    /// A well-formed subject of another issuer: nobody here.
+    Foreign,
+}
+
+/// Reads a subject identifier; `Invalid` names what is wrong. Formats we do not resolve are refused, so a
+/// receiver learns at once that its request cannot work.
+pub fn parse_subject(issuer: &str, subject: &Value) -> Result<SubjectRef> {
+    let field = |name: &str| -> Result<String> {
+        match subject.get(name).and_then(Value::as_str) {
+            Some(v) if !v.is_empty() && v.len() <= 320 && !v.chars().any(char::is_control) => Ok(v.to_string()),
+            _ => Err(Error::invalid(format!(
+                "subject.{name}: required, a string of 1 to 320 characters."
+            ))),
+        }
+    };
+    match subject.get("format").and_then(Value::as_str) {
+        Some("iss_sub") => {
+            let (iss, sub) = (field("iss")?, field("sub")?);
+            Ok(if iss == issuer {
+                SubjectRef::Sub(sub)
+            } else {
+                SubjectRef::Foreign
+            })
+        }
+        Some("opaque") => Ok(SubjectRef::Sub(field("id")?)),
+        Some("email") => Ok(SubjectRef::Email(field("email")?)),
+        _ => Err(Error::invalid(
+            "subject: an object with format iss_sub, email or opaque (the formats this transmitter resolves).",
+        )),
+    }
+}
+
 /// A receiver's stream: one per receiver client.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stream {
@@ -40,6 +128,9 @@ pub struct Stream {
     /// The `Authorization` header value the receiver wants on each push, sealed at rest.
     pub authorization_header: Option<String>,
     pub description: Option<String>,
+    pub status: StreamStatus,
+    /// The receiver's reason for the last status change.
+    pub status_reason: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -83,6 +174,8 @@ pub struct Backlog {
     pub failed: u64,
     pub delivered: u64,
     pub last_error: Option<String>,
+    /// When the latest delivered SET still in the outbox went out.
+    pub last_delivered_at: Option<DateTime<Utc>>,
 }
 
 pub const MAX_EVENTS_REQUESTED: usize = 32;
@@ -192,6 +285,8 @@ mod tests {
             endpoint_url: "https://rp.example/".into(),
             authorization_header: None,
             description: None,
+            status: StreamStatus::Enabled,
+            status_reason: None,
             created_at: now,
             updated_at: now,
         };
@@ -200,5 +295,34 @@ mod tests {
         assert!(!stream.wants(CREDENTIAL_CHANGE));
         assert!(validate(&["".into()], "https://rp.example/", None, None).is_err());
         assert!(validate(&[], "https://rp.example/", Some("Bearer x\n"), None).is_err());
+    }
+
+    #[test]
+    fn subjects_are_read_in_the_formats_we_resolve() {
+        let iss = "https://idp.example";
+        let ours = serde_json::json!({ "format": "iss_sub", "iss": iss, "sub": "u1" });
+        assert_eq!(parse_subject(iss, &ours).unwrap(), SubjectRef::Sub("u1".into()));
+        let theirs = serde_json::json!({ "format": "iss_sub", "iss": "https://other.example", "sub": "u1" });
+        assert_eq!(parse_subject(iss, &theirs).unwrap(), SubjectRef::Foreign);
+        let email = serde_json::json!({ "format": "email", "email": "a@example.com" });
+        assert_eq!(
+            parse_subject(iss, &email).unwrap(),
+            SubjectRef::Email("a@example.com".into())
+        );
+        let opaque = serde_json::json!({ "format": "opaque", "id": "u2" });
+        assert_eq!(parse_subject(iss, &opaque).unwrap(), SubjectRef::Sub("u2".into()));
+        for bad in [
+            serde_json::json!({ "format": "phone_number", "phone_number": "+12065550100" }),
+            serde_json::json!({ "format": "email" }),
+            serde_json::json!({ "format": "iss_sub", "iss": iss, "sub": "" }),
+            serde_json::json!({ "format": "opaque", "id": 7 }),
+            serde_json::json!("u1"),
+        ] {
+            assert!(parse_subject(iss, &bad).is_err(), "{bad}");
+        }
+        assert_eq!(StreamStatus::parse("paused"), Some(StreamStatus::Paused));
+        assert_eq!(StreamStatus::parse("PAUSED"), None);
+        assert!(check_reason(Some("maintenance")).is_ok());
+        assert!(check_reason(Some("a\nb")).is_err());
     }
 }

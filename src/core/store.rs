@@ -28,7 +28,7 @@ use super::recovery::route::Absence;
 use super::recovery::{FactorResetRequest, ResetState};
 use super::saml::{SamlKey, ServiceProvider, SessionParticipant};
 use super::signin::trusted_devices::device::TrustedDevice;
-use super::ssf::{Backlog, OutboxEntry, Stream};
+use super::ssf::{Backlog, OutboxEntry, Stream, StreamStatus};
 
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -732,6 +732,23 @@ pub trait SsfStore: Send + Sync {
     ) -> Result<()>;
     async fn ssf_entries(&self, stream_id: &str) -> Result<Vec<OutboxEntry>>;
     async fn ssf_backlog(&self, stream_id: &str) -> Result<Backlog>;
+    /// Sets the stream's status; `Disabled` also drops what was waiting (neither delivered nor given up).
+    /// `false` when the stream is gone.
+    async fn set_ssf_status(
+        &self,
+        stream_id: &str,
+        status: StreamStatus,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// Takes a user out of a stream (idempotent).
+    async fn remove_ssf_subject(&self, stream_id: &str, user_id: &str, now: DateTime<Utc>) -> Result<()>;
+    /// Puts a user back into a stream (idempotent).
+    async fn add_ssf_subject(&self, stream_id: &str, user_id: &str) -> Result<()>;
+    /// The streams that took `user_id` out.
+    async fn ssf_streams_without(&self, user_id: &str) -> Result<Vec<String>>;
+    /// Deletes outbox rows delivered before `before`; how many.
+    async fn purge_delivered_ssf(&self, before: DateTime<Utc>) -> Result<u64>;
 }
 
 #[async_trait]

@@ -2,17 +2,20 @@
 //! given up, `next_attempt_at` unchanged since read), so two instances never send the same row at once.
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use entity::{ssf_outbox, ssf_stream};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use entity::{ssf_outbox, ssf_removed_subject, ssf_stream};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::{SeaStore, db_error};
-use crate::core::ssf::{Backlog, OutboxEntry, Stream};
+use crate::core::ssf::{Backlog, OutboxEntry, Stream, StreamStatus};
 use crate::core::store::SsfStore;
 use crate::core::{Error, Result};
 
 fn stream_to_domain(m: ssf_stream::Model) -> Result<Stream> {
     Ok(Stream {
+        status: StreamStatus::parse(&m.status)
+            .ok_or_else(|| Error::Internal(format!("unknown status of stream {}", m.id)))?,
+        status_reason: m.status_reason,
         events_requested: serde_json::from_str(&m.events_requested)
             .map_err(|_| Error::Internal(format!("unreadable events of stream {}", m.id)))?,
         id: m.id,
@@ -86,6 +89,8 @@ impl SsfStore for SeaStore {
             endpoint_url: Set(stream.endpoint_url.clone()),
             authorization_header: Set(stream.authorization_header.clone()),
             description: Set(stream.description.clone()),
+            status: Set(stream.status.as_str().to_string()),
+            status_reason: Set(stream.status_reason.clone()),
             created_at: Set(stream.created_at),
             updated_at: Set(stream.updated_at),
         }
@@ -116,9 +121,14 @@ impl SsfStore for SeaStore {
     }
 
     async fn delete_ssf_stream(&self, id: &str) -> Result<bool> {
-        // The outbox first: SQLite enforces the foreign key only when asked to.
+        // The outbox and removed subjects first: SQLite enforces the foreign key only when asked to.
         ssf_outbox::Entity::delete_many()
             .filter(ssf_outbox::Column::StreamId.eq(id))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        ssf_removed_subject::Entity::delete_many()
+            .filter(ssf_removed_subject::Column::StreamId.eq(id))
             .exec(&self.db)
             .await
             .map_err(db_error)?;
@@ -154,7 +164,14 @@ impl SsfStore for SeaStore {
     }
 
     async fn due_ssf(&self, now: DateTime<Utc>, limit: u64) -> Result<Vec<OutboxEntry>> {
+        // Rows of a paused stream wait, without holding up the rows of others.
+        let enabled = Query::select()
+            .column(ssf_stream::Column::Id)
+            .from(ssf_stream::Entity)
+            .and_where(ssf_stream::Column::Status.eq(StreamStatus::Enabled.as_str()))
+            .to_owned();
         ssf_outbox::Entity::find()
+            .filter(ssf_outbox::Column::StreamId.in_subquery(enabled))
             .filter(ssf_outbox::Column::DeliveredAt.is_null())
             .filter(ssf_outbox::Column::FailedAt.is_null())
             .filter(ssf_outbox::Column::NextAttemptAt.lte(now))
@@ -243,10 +260,89 @@ impl SsfStore for SeaStore {
                 (None, Some(_)) => backlog.failed += 1,
                 (None, None) => backlog.pending += 1,
             }
+            if row.delivered_at > backlog.last_delivered_at {
+                backlog.last_delivered_at = row.delivered_at;
+            }
             if row.delivered_at.is_none() && row.last_error.is_some() {
                 backlog.last_error = row.last_error;
             }
         }
         Ok(backlog)
+    }
+
+    async fn set_ssf_status(
+        &self,
+        stream_id: &str,
+        status: StreamStatus,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let done = ssf_stream::Entity::update_many()
+            .col_expr(ssf_stream::Column::Status, Expr::value(status.as_str()))
+            .col_expr(
+                ssf_stream::Column::StatusReason,
+                Expr::value(reason.map(str::to_string)),
+            )
+            .col_expr(ssf_stream::Column::UpdatedAt, Expr::value(now))
+            .filter(ssf_stream::Column::Id.eq(stream_id))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        if done.rows_affected > 0 && status == StreamStatus::Disabled {
+            ssf_outbox::Entity::delete_many()
+                .filter(ssf_outbox::Column::StreamId.eq(stream_id))
+                .filter(ssf_outbox::Column::DeliveredAt.is_null())
+                .filter(ssf_outbox::Column::FailedAt.is_null())
+                .exec(&self.db)
+                .await
+                .map_err(db_error)?;
+        }
+        Ok(done.rows_affected > 0)
+    }
+
+    async fn remove_ssf_subject(&self, stream_id: &str, user_id: &str, now: DateTime<Utc>) -> Result<()> {
+        ssf_removed_subject::Entity::insert(ssf_removed_subject::ActiveModel {
+            stream_id: Set(stream_id.to_string()),
+            user_id: Set(user_id.to_string()),
+            removed_at: Set(now),
+        })
+        .on_conflict_do_nothing_on([
+            ssf_removed_subject::Column::StreamId,
+            ssf_removed_subject::Column::UserId,
+        ])
+        .exec(&self.db)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn add_ssf_subject(&self, stream_id: &str, user_id: &str) -> Result<()> {
+        ssf_removed_subject::Entity::delete_many()
+            .filter(ssf_removed_subject::Column::StreamId.eq(stream_id))
+            .filter(ssf_removed_subject::Column::UserId.eq(user_id))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn ssf_streams_without(&self, user_id: &str) -> Result<Vec<String>> {
+        Ok(ssf_removed_subject::Entity::find()
+            .filter(ssf_removed_subject::Column::UserId.eq(user_id))
+            .all(&self.db)
+            .await
+            .map_err(db_error)?
+            .into_iter()
+            .map(|row| row.stream_id)
+            .collect())
+    }
+
+    async fn purge_delivered_ssf(&self, before: DateTime<Utc>) -> Result<u64> {
+        let done = ssf_outbox::Entity::delete_many()
+            .filter(ssf_outbox::Column::DeliveredAt.lt(before))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(done.rows_affected)
     }
 }

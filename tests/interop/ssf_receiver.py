@@ -2,9 +2,10 @@
 stream API, Python's http.server for the push endpoint (RFC 8935), and joserfc to verify every SET (RFC 8417)
 against the transmitter's published JWKS.
 
-Usage: ssf_receiver.py BASE_URL CLIENT_ID CLIENT_SECRET EXPECTED_EVENTS
-Creates a stream pushing to its own loopback endpoint, asks for a verification event, writes "stream ready" on
-stderr, waits for the verification SET and EXPECTED_EVENTS more, and prints one JSON line of what it saw.
+Usage: ssf_receiver.py BASE_URL CLIENT_ID CLIENT_SECRET EXPECTED_EVENTS [EXCLUDED_EMAIL]
+Creates a stream pushing to its own loopback endpoint, takes the user EXCLUDED_EMAIL out of it (subjects:remove),
+checks the stream's status, asks for a verification event, writes "stream ready" on stderr, waits for the
+verification SET and EXPECTED_EVENTS more, and prints one JSON line of what it saw.
 """
 import base64
 import json
@@ -19,6 +20,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 base, client_id, secret, expected = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+excluded = sys.argv[5] if len(sys.argv) > 5 else None
 received = queue.Queue()
 
 
@@ -65,6 +67,18 @@ created = requests.post(
 )
 assert created.status_code == 201, created.text
 stream = created.json()
+status = requests.get(
+    config["status_endpoint"], headers=auth, params={"stream_id": stream["stream_id"]}, timeout=10
+).json()
+assert status["status"] == "enabled", status
+if excluded:
+    removed = requests.post(
+        config["remove_subject_endpoint"],
+        headers=auth,
+        json={"stream_id": stream["stream_id"], "subject": {"format": "email", "email": excluded}},
+        timeout=10,
+    )
+    assert removed.status_code == 204, removed.text
 verified = requests.post(
     config["verification_endpoint"],
     headers=auth,
@@ -75,9 +89,10 @@ assert verified.status_code == 204, verified.text
 print("stream ready", file=sys.stderr, flush=True)
 
 keys = KeySet.import_key_set(requests.get(config["jwks_uri"], timeout=10).json())
-# Allow a minute of clock skew, as receivers do: the test moves the server's clock 30 s ahead for a TOTP step.
+# Allow three minutes of clock skew, as receivers do: the test moves the server's clock 30 s ahead for a TOTP step
+# and a minute ahead for a factor reset's cooling-off.
 claims_rules = jwt.JWTClaimsRegistry(
-    leeway=60,
+    leeway=180,
     iss={"essential": True, "value": base},
     aud={"essential": True, "value": client_id},
     jti={"essential": True},
@@ -102,7 +117,8 @@ for _ in range(1 + expected):
         continue
     ids = token.claims["sub_id"]["identifiers"]
     subjects.add(next(i["sub"] for i in ids if i["format"] == "iss_sub"))
-    seen.append([event_type.rsplit("/", 1)[1], event.get("credential_type"), event.get("change_type")])
+    reason = event.get("reason_admin", {}).get("en") or event.get("reason")
+    seen.append([event_type.rsplit("/", 1)[1], event.get("credential_type"), event.get("change_type"), reason])
     if tampered_refused is None:
         head, payload, signature = body.split(".")
         claims = dict(token.claims, aud="someone-else")

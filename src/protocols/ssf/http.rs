@@ -24,7 +24,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/ssf/streams", web::patch().to(super::http_streams::update))
         .route("/ssf/streams", web::put().to(super::http_streams::replace))
         .route("/ssf/streams", web::delete().to(super::http_streams::delete))
-        .route("/ssf/status", web::get().to(super::http_streams::status))
+        .route("/ssf/status", web::get().to(super::http_subjects::status))
+        .route("/ssf/status", web::post().to(super::http_subjects::set_status))
+        .route("/ssf/subjects:add", web::post().to(super::http_subjects::add))
+        .route("/ssf/subjects:remove", web::post().to(super::http_subjects::remove))
         .route("/ssf/verify", web::post().to(super::http_streams::verify));
 }
 
@@ -39,7 +42,10 @@ async fn configuration(state: web::Data<AppState>) -> HttpResponse {
         "configuration_endpoint": format!("{iss}/ssf/streams"),
         "status_endpoint": format!("{iss}/ssf/status"),
         "verification_endpoint": format!("{iss}/ssf/verify"),
+        "add_subject_endpoint": format!("{iss}/ssf/subjects:add"),
+        "remove_subject_endpoint": format!("{iss}/ssf/subjects:remove"),
         "authorization_schemes": [{ "spec_urn": "urn:ietf:rfc:6749" }],
+        // A new stream hears of every user; a receiver takes users out with subjects:remove (SSF 1.0 §7.1).
         "default_subjects": "ALL",
     }))
 }

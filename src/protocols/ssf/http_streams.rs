@@ -1,5 +1,5 @@
 //! Stream management (SSF 1.0 §8.1.1): a receiver creates, reads, updates, replaces and deletes its one stream,
-//! reads its status and asks for a verification event. Bodies are JSON of at most `MAX_BODY` bytes; anything
+//! and asks for a verification event (status and subjects: `http_subjects.rs`). Bodies are JSON of at most `MAX_BODY` bytes; anything
 //! malformed is a 400 that names the field, and nothing is stored.
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -37,10 +37,10 @@ struct VerifyBody {
 
 #[derive(Debug, Deserialize)]
 pub struct StreamQuery {
-    stream_id: Option<String>,
+    pub(super) stream_id: Option<String>,
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &web::Bytes) -> Result<T, SsfError> {
+pub(super) fn parse<T: serde::de::DeserializeOwned>(body: &web::Bytes) -> Result<T, SsfError> {
     if body.len() > MAX_BODY {
         return Err(SsfError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -65,12 +65,12 @@ fn configuration(issuer: &str, stream: &Stream) -> Value {
     })
 }
 
-fn issuer(receiver: &Receiver) -> String {
+pub(super) fn issuer(receiver: &Receiver) -> String {
     oidc::issuer(&receiver.state.config.public_url)
 }
 
 /// The receiver's stream, checked against the `stream_id` it named (another client's stream is "not found").
-async fn own_stream(receiver: &Receiver, stream_id: Option<&str>) -> Result<Stream, SsfError> {
+pub(super) async fn own_stream(receiver: &Receiver, stream_id: Option<&str>) -> Result<Stream, SsfError> {
     let stream = receiver
         .state
         .store
@@ -83,7 +83,7 @@ async fn own_stream(receiver: &Receiver, stream_id: Option<&str>) -> Result<Stre
     }
 }
 
-async fn audit_change(receiver: &Receiver, action: &str, stream: &Stream) -> Result<(), SsfError> {
+pub(super) async fn audit_change(receiver: &Receiver, action: &str, stream: &Stream) -> Result<(), SsfError> {
     audit::record(
         receiver.state.store.as_ref(),
         receiver.state.clock.now(),
@@ -168,6 +168,8 @@ pub async fn create(receiver: Receiver, body: web::Bytes) -> Result<HttpResponse
         endpoint_url: String::new(),
         authorization_header: None,
         description: None,
+        status: ssf::StreamStatus::Enabled,
+        status_reason: None,
         created_at: now,
         updated_at: now,
     };
@@ -230,12 +232,6 @@ pub async fn delete(receiver: Receiver, query: web::Query<StreamQuery>) -> Resul
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Streams are always enabled here (pausing is not implemented yet).
-pub async fn status(receiver: Receiver, query: web::Query<StreamQuery>) -> Result<HttpResponse, SsfError> {
-    let stream = own_stream(&receiver, query.stream_id.as_deref()).await?;
-    Ok(HttpResponse::Ok().json(json!({ "stream_id": stream.id, "status": "enabled" })))
-}
-
 /// The longest `state` a receiver may have echoed back.
 const MAX_STATE: usize = 256;
 
@@ -252,6 +248,10 @@ pub async fn verify(receiver: Receiver, body: web::Bytes) -> Result<HttpResponse
         )));
     }
     let stream = own_stream(&receiver, Some(&body.stream_id)).await?;
+    if stream.status == ssf::StreamStatus::Disabled {
+        // A disabled stream holds nothing for later (SSF 1.0 §8.1.2.1); a paused one holds the verification too.
+        return Ok(HttpResponse::NoContent().finish());
+    }
     let mut event = json!({});
     if let Some(state) = body.state {
         event["state"] = Value::String(state);

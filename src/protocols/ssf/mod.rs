@@ -10,6 +10,7 @@
 //! in that case and recognises it by its `jti` (RFC 8935 §2).
 pub mod http;
 pub mod http_streams;
+pub mod http_subjects;
 
 use jsonwebtoken::Header;
 use serde_json::{Value, json};
@@ -206,6 +207,8 @@ mod tests {
             endpoint_url: "https://rp.example/".into(),
             authorization_header: None,
             description: None,
+            status: ssf::StreamStatus::Enabled,
+            status_reason: None,
             created_at: now,
             updated_at: now,
         };

@@ -50,7 +50,7 @@ const GRANT_FIELDS: [(&str, &str, &str); 4] = [
 /// The roles a service client may act with at the admin API.
 const SERVICE_ROLES: [&str; 3] = ["admin", "helpdesk", "auditor"];
 
-fn client_path(client_id: &str) -> String {
+pub(super) fn client_path(client_id: &str) -> String {
     format!("/admin/clients/{}", encode_path(client_id))
 }
 

@@ -1,7 +1,7 @@
 //! `/admin`: the admin console — a dashboard; users (search, create, one account with its profile, roles,
 //! status, sessions, factors, trusted browsers and audit trail; rename and delete); role policies; OpenID Connect
-//! clients; SAML service providers; signing keys and certificates; hardware tokens; and the audit log with its
-//! export. Server-rendered pages over the same `core` and `protocols` functions as the CLI and the admin API, and
+//! clients; SAML service providers; signing keys and certificates; hardware tokens; the Shared Signals streams;
+//! and the audit log with its export. Server-rendered pages over the same `core` and `protocols` functions as the CLI and the admin API, and
 //! the same rules of who may do what (`core::delegation`): a signed-in person whose roles make them an
 //! [`Operator`] (admin, else helpdesk), each page and action asking for the [`Permission`] the API asks for, so
 //! both write the same audit events.
@@ -27,6 +27,7 @@ mod dashboard;
 mod keys;
 mod notice;
 mod roles;
+mod signals;
 mod sps;
 mod tokens;
 mod user;
@@ -112,6 +113,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/keys/saml/rotate", web::post().to(keys::rotate_certificate))
         .route("/admin/hardware-tokens", web::get().to(tokens::list))
         .route("/admin/hardware-tokens", web::post().to(tokens::import))
+        .route("/admin/shared-signals", web::get().to(signals::list))
         .route("/admin/audit", web::get().to(audit::list))
         .route("/admin/audit/export", web::get().to(audit::export))
         .route("/static/admin-file.js", web::get().to(file_script));

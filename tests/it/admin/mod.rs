@@ -12,4 +12,5 @@ mod log;
 mod profile;
 mod readiness;
 mod settings;
+mod signals;
 mod users;

@@ -1,7 +1,7 @@
 //! Every template renders with the values its handler gives it.
 use tera::Context;
 
-const RENDERED_BY_THEIR_TESTS: [&str; 11] = [
+const RENDERED_BY_THEIR_TESTS: [&str; 12] = [
     "admin/user.html",
     "admin/clients.html",
     "admin/client.html",
@@ -10,6 +10,7 @@ const RENDERED_BY_THEIR_TESTS: [&str; 11] = [
     "admin/sp.html",
     "admin/keys.html",
     "admin/tokens.html",
+    "admin/signals.html",
     "admin/roles.html",
     "admin/role.html",
     "admin/profile.html",

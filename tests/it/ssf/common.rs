@@ -26,8 +26,13 @@ pub async fn ssf_call(server: &TestServer, method: &str, path: &str, token: &str
 
 /// Creates the receiver's stream pushing to `endpoint`, asking for every event we send.
 pub async fn create_stream(server: &TestServer, token: &str, endpoint: &str) -> Value {
+    create_stream_of(server, token, endpoint, &ssf::SUPPORTED).await
+}
+
+/// Creates the receiver's stream pushing to `endpoint`, asking for `events`.
+pub async fn create_stream_of(server: &TestServer, token: &str, endpoint: &str, events: &[&str]) -> Value {
     let body = json!({
-        "events_requested": ssf::SUPPORTED,
+        "events_requested": events,
         "delivery": { "method": ssf::PUSH, "endpoint_url": endpoint, "authorization_header": "Bearer receiver-secret" },
     });
     let reply = ssf_call(server, "POST", "/ssf/streams", token, Some(&body)).await;

@@ -71,9 +71,10 @@ async fn credential_and_account_changes_arrive_as_signed_sets() {
         .await
         .unwrap();
 
-    assert_eq!(deliver(&server).await, 6);
-    let got = sink.received(7).await;
-    assert_eq!(got.len(), 7, "one SET per event, nothing for the sign-ins");
+    // The administrator's password and the disabling end Ann's sessions: a session-revoked each, besides the sign-out.
+    assert_eq!(deliver(&server).await, 8);
+    let got = sink.received(9).await;
+    assert_eq!(got.len(), 9, "one SET per event, nothing for the sign-ins");
     let mut seen = Vec::new();
     let mut jtis = std::collections::BTreeSet::new();
     for push in &got[1..] {
@@ -98,6 +99,8 @@ async fn credential_and_account_changes_arrive_as_signed_sets() {
         (cc, json!("password"), json!("update")),
         (ssf::ACCOUNT_DISABLED.to_string(), json!(null), json!(null)),
         (ssf::ACCOUNT_ENABLED.to_string(), json!(null), json!(null)),
+        (ssf::SESSION_REVOKED.to_string(), json!(null), json!(null)),
+        (ssf::SESSION_REVOKED.to_string(), json!(null), json!(null)),
         (ssf::SESSION_REVOKED.to_string(), json!(null), json!(null)),
     ];
     want.sort_by(|a, b| a.0.cmp(&b.0).then(a.2.to_string().cmp(&b.2.to_string())));

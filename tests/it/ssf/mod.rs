@@ -4,4 +4,6 @@
 pub(crate) mod common;
 mod delivery;
 mod outbox;
+mod revocations;
+mod status;
 mod streams;

@@ -10,6 +10,11 @@ use gatehouse::core::model::UserStatus;
 use gatehouse::core::ssf;
 use serde_json::json;
 
+/// A stream that hears of disabled accounts only: one SET per `disable`.
+async fn disabled_stream(server: &TestServer, token: &str, endpoint: &str) -> serde_json::Value {
+    create_stream_of(server, token, endpoint, &[ssf::ACCOUNT_DISABLED]).await
+}
+
 async fn disable(server: &TestServer, username: &str) {
     let user = server.add_user(username, Some(GOOD_PASSWORD)).await;
     let state = server.state();
@@ -30,7 +35,7 @@ async fn a_failed_push_is_retried_after_a_back_off_and_given_up_after_the_last_a
     let server = quiet_server(&db).await;
     let failing = HttpSink::start(500, r#"{"err":"temporarily_unavailable"}"#).await;
     let token = receiver_token(&server, "caep-rp").await;
-    let stream = create_stream(&server, &token, &failing.url).await;
+    let stream = disabled_stream(&server, &token, &failing.url).await;
     let id = stream["stream_id"].as_str().unwrap().to_string();
     disable(&server, "cy").await;
 
@@ -99,7 +104,7 @@ async fn events_written_before_a_restart_are_delivered_by_the_next_instance() {
     let sink = HttpSink::start(202, "").await;
     let first = quiet_server(&db).await;
     let token = receiver_token(&first, "caep-rp").await;
-    create_stream(&first, &token, &sink.url).await;
+    disabled_stream(&first, &token, &sink.url).await;
     disable(&first, "ed").await;
     first.stop().await;
     assert!(sink.received(0).await.is_empty(), "nothing was pushed before the stop");
@@ -121,7 +126,7 @@ async fn two_instances_deliver_each_event_once() {
     // Instances of one installation share the public URL, hence the issuer.
     let b = TestServer::start_with(&db.url, Some(&a.base), QUIET).await;
     let token = receiver_token(&a, "caep-rp").await;
-    create_stream(&a, &token, &sink.url).await;
+    disabled_stream(&a, &token, &sink.url).await;
     for i in 0..12 {
         disable(&a, &format!("user{i}")).await;
     }
@@ -148,7 +153,7 @@ async fn the_cli_shows_each_streams_backlog_and_last_error() {
     let server = TestServer::start_with(cli.db_url(), None, QUIET).await;
     let failing = HttpSink::start(503, "").await;
     let token = receiver_token(&server, "caep-rp").await;
-    create_stream(&server, &token, &failing.url).await;
+    disabled_stream(&server, &token, &failing.url).await;
     disable(&server, "fa").await;
     disable(&server, "gu").await;
     assert_eq!(deliver(&server).await, 0);
@@ -165,6 +170,10 @@ async fn the_cli_shows_each_streams_backlog_and_last_error() {
         (Some(2), Some(0), Some(0))
     );
     assert_eq!(row["last_error"], "HTTP 503");
+    assert_eq!(
+        (&row["status"], &row["last_delivered_at"]),
+        (&json!("enabled"), &json!(null))
+    );
     let text = cli.run(&["ssf", "streams"]).stdout;
     assert!(
         text.contains("caep-rp") && text.contains("pending 2") && text.contains("last error: HTTP 503"),
@@ -179,8 +188,8 @@ async fn a_set_that_cannot_be_prepared_fails_alone_and_the_rest_goes_out() {
     let (good, bad) = (HttpSink::start(202, "").await, HttpSink::start(202, "").await);
     let good_token = receiver_token(&server, "good-rp").await;
     let bad_token = receiver_token(&server, "bad-rp").await;
-    create_stream(&server, &good_token, &good.url).await;
-    let broken = create_stream(&server, &bad_token, &bad.url).await;
+    disabled_stream(&server, &good_token, &good.url).await;
+    let broken = disabled_stream(&server, &bad_token, &bad.url).await;
     let id = broken["stream_id"].as_str().unwrap();
     let store = server.state().store.as_ref();
     let mut stream = store.ssf_stream(id).await.unwrap().unwrap();
@@ -194,4 +203,43 @@ async fn a_set_that_cannot_be_prepared_fails_alone_and_the_rest_goes_out() {
     let row = store.ssf_entries(id).await.unwrap().remove(0);
     assert_eq!(row.last_error.as_deref(), Some("not signed: server error"));
     assert_eq!(row.attempts, 1);
+}
+
+#[tokio::test]
+async fn delivered_events_are_deleted_after_the_retention_and_waiting_ones_are_kept() {
+    let db = TestDb::new().await;
+    let server = quiet_server(&db).await;
+    let (working, failing) = (HttpSink::start(202, "").await, HttpSink::start(500, "").await);
+    let good = receiver_token(&server, "good-rp").await;
+    let good_id = disabled_stream(&server, &good, &working.url).await["stream_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bad = receiver_token(&server, "bad-rp").await;
+    let bad_id = disabled_stream(&server, &bad, &failing.url).await["stream_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    disable(&server, "ida").await;
+    assert_eq!(deliver(&server).await, 1);
+    let store = server.state().store.as_ref();
+
+    // Six days on, the delivered row is still shown; past the seven-day default it is deleted.
+    server.clock.advance(Duration::days(6));
+    assert_eq!(
+        gatehouse::app::purge_delivered_signals(server.state()).await.unwrap(),
+        0
+    );
+    assert_eq!(store.ssf_backlog(&good_id).await.unwrap().delivered, 1);
+    server.clock.advance(Duration::days(1) + Duration::seconds(1));
+    assert_eq!(
+        gatehouse::app::purge_delivered_signals(server.state()).await.unwrap(),
+        1
+    );
+    assert!(store.ssf_entries(&good_id).await.unwrap().is_empty());
+    assert_eq!(
+        store.ssf_entries(&bad_id).await.unwrap().len(),
+        1,
+        "undelivered rows are kept"
+    );
 }

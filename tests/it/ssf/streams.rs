@@ -20,6 +20,16 @@ async fn the_configuration_names_push_delivery_and_our_endpoints() {
     assert_eq!(config["delivery_methods_supported"], json!([ssf::PUSH]));
     assert_eq!(config["configuration_endpoint"], format!("{}/ssf/streams", server.base));
     assert_eq!(config["verification_endpoint"], format!("{}/ssf/verify", server.base));
+    assert_eq!(config["status_endpoint"], format!("{}/ssf/status", server.base));
+    assert_eq!(
+        config["add_subject_endpoint"],
+        format!("{}/ssf/subjects:add", server.base)
+    );
+    assert_eq!(
+        config["remove_subject_endpoint"],
+        format!("{}/ssf/subjects:remove", server.base)
+    );
+    assert_eq!(config["default_subjects"], "ALL");
     assert_eq!(config["authorization_schemes"][0]["spec_urn"], "urn:ietf:rfc:6749");
 }
 
