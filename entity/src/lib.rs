@@ -13,6 +13,7 @@ pub mod hardware_token;
 pub mod issued_token;
 pub mod manager_absence;
 pub mod oauth_client;
+pub mod pushed_authorization_request;
 pub mod one_time_token;
 pub mod recovery_code;
 pub mod refresh_token;

@@ -7,5 +7,6 @@ mod device;
 mod keys;
 mod logout;
 mod oidcc_basic;
+mod par;
 pub(crate) mod token_lifecycle;
 mod tokens;
