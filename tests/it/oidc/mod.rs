@@ -4,7 +4,7 @@ mod code_flow;
 pub(crate) mod common;
 mod consent;
 mod device;
-mod keys;
+pub(crate) mod keys;
 mod logout;
 mod oidcc_basic;
 mod par;

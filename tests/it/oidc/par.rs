@@ -332,3 +332,47 @@ async fn discovery_advertises_par_but_not_required_by_default() {
         format!("{}/par", server.base)
     );
 }
+
+#[tokio::test]
+async fn a_private_key_jwt_client_pushes_with_each_assertion_once() {
+    use crate::oidc::keys::{assertion, client_key};
+    use gatehouse::protocols::oidc::clients::NewClient;
+    let server = TestServer::start().await;
+    let (key, public) = client_key("ES256");
+    let kid = public["kid"].as_str().unwrap().to_string();
+    clients::register(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        NewClient {
+            client_id: "signer".into(),
+            redirect_uris: vec![REDIRECT.into()],
+            auth_method: Some("private_key_jwt".into()),
+            jwks: Some(serde_json::json!({ "keys": [public] }).to_string()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let now = server.state().clock.now().timestamp();
+    let jwt = |jti: &str, aud: String| {
+        let claims = serde_json::json!({ "iss": "signer", "sub": "signer", "aud": aud, "jti": jti, "exp": now + 60 });
+        assertion(&key, jsonwebtoken::Algorithm::ES256, &kid, claims)
+    };
+    let form = |assertion: String| {
+        let mut form = request("signer");
+        form.push((
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),
+        ));
+        form.push(("client_assertion", assertion));
+        form
+    };
+    let to_par = jwt("p-1", server.url("/par"));
+    assert_eq!(push(&server, None, &form(to_par.clone())).await.0, 201, "audience: the PAR endpoint");
+    let (status, _, body) = push(&server, None, &form(to_par)).await;
+    assert_eq!((status, body["error"].as_str()), (401, Some("invalid_client")), "a replayed assertion");
+    let to_issuer = jwt("p-2", server.base.clone());
+    assert_eq!(push(&server, None, &form(to_issuer)).await.0, 201, "audience: the issuer");
+    assert_eq!(stored(&server).await, 2);
+}
