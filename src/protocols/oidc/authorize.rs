@@ -185,7 +185,12 @@ pub async fn validate(
         // A pushed request cannot point at another one (RFC 9126 §2.1).
         Arrival::Pushing => return fail("invalid_request", "A pushed request cannot carry a request_uri."),
         // Only `request_uri`s from `/par` are accepted, and the handler takes those before validation.
-        _ => return fail("request_uri_not_supported", "Only request_uri values from the PAR endpoint are accepted."),
+        _ => {
+            return fail(
+                "request_uri_not_supported",
+                "Only request_uri values from the PAR endpoint are accepted.",
+            );
+        }
     }
     if let Arrival::Direct { par_required } = arrival
         && (par_required || client.require_par)

@@ -264,7 +264,10 @@ async fn load(
     };
     let kept: Kept = serde_json::from_str(&params).map_err(|e| crate::core::Error::Internal(e.to_string()))?;
     let arrival = if kept.pushed { Arrival::Pushed } else { direct(state) };
-    Ok((authorize::validate(state.store.as_ref(), kept.params, arrival).await, requested_at))
+    Ok((
+        authorize::validate(state.store.as_ref(), kept.params, arrival).await,
+        requested_at,
+    ))
 }
 
 /// Sign-in if needed (or `login_required`), consent if needed (or `consent_required`), then the code.

@@ -30,10 +30,7 @@ pub const REQUEST_URI_PREFIX: &str = "urn:ietf:params:oauth:request_uri:";
 #[derive(Debug, PartialEq, Eq)]
 pub enum PushError {
     Token(TokenError),
-    Refused {
-        error: &'static str,
-        description: String,
-    },
+    Refused { error: &'static str, description: String },
 }
 
 impl From<TokenError> for PushError {
@@ -65,9 +62,17 @@ pub async fn push(ctx: &Ctx<'_>, client: &Client, mut params: AuthorizeParams) -
 }
 
 async fn record(ctx: &Ctx<'_>, outcome: Outcome, detail: Value) -> Result<(), PushError> {
-    audit::record(ctx.store, ctx.now, ctx.origin, AuditKind::OidcPushedRequest, outcome, None, detail)
-        .await
-        .map_err(|e| PushError::Token(e.into()))
+    audit::record(
+        ctx.store,
+        ctx.now,
+        ctx.origin,
+        AuditKind::OidcPushedRequest,
+        outcome,
+        None,
+        detail,
+    )
+    .await
+    .map_err(|e| PushError::Token(e.into()))
 }
 
 /// The authorization endpoint's rules over the pushed parameters, answered as JSON verdicts.
@@ -75,7 +80,10 @@ async fn judge(store: &dyn Store, client: &Client, params: &mut AuthorizeParams)
     // The client is the one that authenticated; a `client_id` in the body must name it (RFC 9126 §2.1).
     match params.client_id.as_deref() {
         Some(id) if id != client.client_id => {
-            return Err(refused("invalid_request", "client_id does not match the authenticated client."));
+            return Err(refused(
+                "invalid_request",
+                "client_id does not match the authenticated client.",
+            ));
         }
         _ => params.client_id = Some(client.client_id.clone()),
     }
@@ -125,7 +133,11 @@ pub async fn take(
 ) -> crate::core::Result<Option<AuthorizeParams>> {
     let reference = request_uri.strip_prefix(REQUEST_URI_PREFIX).filter(|r| r.len() <= 128);
     let taken = match reference {
-        Some(reference) => store.take_pushed_request(&token_digest(reference), client_id, now).await?,
+        Some(reference) => {
+            store
+                .take_pushed_request(&token_digest(reference), client_id, now)
+                .await?
+        }
         None => None,
     };
     let params = taken.and_then(|text| serde_json::from_str::<AuthorizeParams>(&text).ok());

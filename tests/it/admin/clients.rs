@@ -211,7 +211,16 @@ async fn whether_a_client_must_use_par_is_set_at_registration_and_on_its_page() 
         )
         .await;
     assert_eq!(registered.status, 200, "{}", registered.body);
-    assert!(server.state().store.client("payroll").await.unwrap().unwrap().require_par);
+    assert!(
+        server
+            .state()
+            .store
+            .client("payroll")
+            .await
+            .unwrap()
+            .unwrap()
+            .require_par
+    );
     let page = browser.get("/admin/clients/payroll").await;
     assert!(page.body.contains("id=\"client-par\">required"), "{}", page.body);
     assert!(page.body.contains("id=\"par-form\""));
@@ -220,10 +229,30 @@ async fn whether_a_client_must_use_par_is_set_at_registration_and_on_its_page() 
         .post("/admin/clients/payroll/par", &[("csrf", page.csrf().as_str())])
         .await;
     assert_eq!(changed.status, 303, "{}", changed.body);
-    assert!(!server.state().store.client("payroll").await.unwrap().unwrap().require_par);
-    let refused = browser.post("/admin/clients/payroll/par", &[("require_par", "on")]).await;
+    assert!(
+        !server
+            .state()
+            .store
+            .client("payroll")
+            .await
+            .unwrap()
+            .unwrap()
+            .require_par
+    );
+    let refused = browser
+        .post("/admin/clients/payroll/par", &[("require_par", "on")])
+        .await;
     assert!(refused.status >= 400, "no change without a CSRF token");
-    assert!(!server.state().store.client("payroll").await.unwrap().unwrap().require_par);
+    assert!(
+        !server
+            .state()
+            .store
+            .client("payroll")
+            .await
+            .unwrap()
+            .unwrap()
+            .require_par
+    );
     let german = get_in_german(&browser, &server, "/admin/clients/payroll").await;
     assert!(german.body.contains("Pushed Authorization Requests (PAR)") && german.body.contains(">freiwillig<"));
 }

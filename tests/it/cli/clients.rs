@@ -446,8 +446,19 @@ async fn a_client_can_be_made_to_push_its_authorization_requests() {
     let updated = cli.ok(&["client", "update", "payroll", "--require-par", "--json"]);
     assert_eq!(updated["require_pushed_authorization_requests"], true);
     let both = cli.run(&["client", "update", "payroll", "--require-par", "--no-require-par"]);
-    assert!(both.code != 0 && both.stderr.contains("cannot be used with"), "{}", both.stderr);
-    let default = cli.ok(&["client", "add", "wiki", "--redirect-uri", "https://wiki.example.com/cb", "--json"]);
+    assert!(
+        both.code != 0 && both.stderr.contains("cannot be used with"),
+        "{}",
+        both.stderr
+    );
+    let default = cli.ok(&[
+        "client",
+        "add",
+        "wiki",
+        "--redirect-uri",
+        "https://wiki.example.com/cb",
+        "--json",
+    ]);
     assert!(default["client_secret"].is_string());
     assert_eq!(
         cli.ok(&["client", "show", "wiki", "--json"])["require_pushed_authorization_requests"],

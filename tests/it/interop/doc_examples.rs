@@ -150,7 +150,10 @@ async fn the_par_curl_example_runs_as_written() {
     if !node::available("PAR documentation example", missing) {
         return;
     }
-    let after = DOC.split("<!-- par-curl-example -->").nth(1).expect("the marked example");
+    let after = DOC
+        .split("<!-- par-curl-example -->")
+        .nth(1)
+        .expect("the marked example");
     let script = after
         .split("```sh\n")
         .nth(1)
@@ -185,7 +188,11 @@ async fn the_par_curl_example_runs_as_written() {
     .await
     .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let answer: serde_json::Value = serde_json::from_str(stdout.trim()).expect("curl printed the JSON answer");
     assert_eq!(answer["expires_in"], 60);
     let request_uri = answer["request_uri"].as_str().expect("a request_uri");

@@ -62,7 +62,9 @@ fn authorize_url(server: &TestServer, client_id: &str, request_uri: &str) -> Str
 /// The pushed requests in the database, as rows.
 async fn stored(server: &TestServer) -> usize {
     use sea_orm::{ConnectionTrait, Statement};
-    let db = sea_orm::Database::connect(&server.db.as_ref().unwrap().url).await.unwrap();
+    let db = sea_orm::Database::connect(&server.db.as_ref().unwrap().url)
+        .await
+        .unwrap();
     let rows = db
         .query_all_raw(Statement::from_string(
             db.get_database_backend(),
@@ -105,8 +107,12 @@ async fn a_pushed_request_leads_to_tokens_with_pkce() {
     assert_eq!(param(&back, "state").as_deref(), Some("st-1"));
     let code = param(&back, "code").expect("a code");
 
-    let rp = CoreClient::from_provider_metadata(metadata, ClientId::new("webapp".into()), Some(ClientSecret::new(secret)))
-        .set_redirect_uri(RedirectUrl::new(REDIRECT.into()).unwrap());
+    let rp = CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new("webapp".into()),
+        Some(ClientSecret::new(secret)),
+    )
+    .set_redirect_uri(RedirectUrl::new(REDIRECT.into()).unwrap());
     let tokens = rp
         .exchange_code(AuthorizationCode::new(code))
         .unwrap()
@@ -116,7 +122,10 @@ async fn a_pushed_request_leads_to_tokens_with_pkce() {
         .expect("tokens for the pushed request, with its PKCE verifier");
     assert!(openidconnect::OAuth2TokenResponse::access_token(&tokens).secret().len() > 20);
     let kinds = server.audit_kinds(None).await;
-    assert!(kinds.contains(&("oidc.pushed_request".into(), "success".into())), "{kinds:?}");
+    assert!(
+        kinds.contains(&("oidc.pushed_request".into(), "success".into())),
+        "{kinds:?}"
+    );
 }
 
 #[tokio::test]
@@ -128,7 +137,10 @@ async fn a_request_uri_is_used_once_and_only_by_its_client_in_time() {
 
     let request_uri = pushed_uri(&server, None, &request("spa")).await;
     // Another client's id neither uses it nor spends it.
-    let page = server.browser().get(&authorize_url(&server, "other", &request_uri)).await;
+    let page = server
+        .browser()
+        .get(&authorize_url(&server, "other", &request_uri))
+        .await;
     assert_eq!(page.status, 400);
     assert!(page.location().is_none(), "never a redirect");
     assert!(page.body.contains("already used"), "{}", page.body);
@@ -144,15 +156,26 @@ async fn a_request_uri_is_used_once_and_only_by_its_client_in_time() {
     let late = pushed_uri(&server, None, &request("spa")).await;
     server.clock.advance(chrono::Duration::seconds(61));
     let page = browser.get(&authorize_url(&server, "spa", &late)).await;
-    assert_eq!((page.status, page.location()), (400, None), "an expired request_uri is refused");
+    assert_eq!(
+        (page.status, page.location()),
+        (400, None),
+        "an expired request_uri is refused"
+    );
 
     // Not ours at all.
-    for bogus in [format!("{PREFIX}nope"), "https://rp.example/req".into(), format!("{PREFIX}{}", "a".repeat(4000))] {
+    for bogus in [
+        format!("{PREFIX}nope"),
+        "https://rp.example/req".into(),
+        format!("{PREFIX}{}", "a".repeat(4000)),
+    ] {
         let page = browser.get(&authorize_url(&server, "spa", &bogus)).await;
         assert_eq!((page.status, page.location()), (400, None), "{bogus}");
     }
     let kinds = server.audit_kinds(None).await;
-    assert!(kinds.contains(&("oidc.pushed_request".into(), "failure".into())), "{kinds:?}");
+    assert!(
+        kinds.contains(&("oidc.pushed_request".into(), "failure".into())),
+        "{kinds:?}"
+    );
 }
 
 #[tokio::test]
@@ -179,9 +202,17 @@ async fn par_authenticates_clients_as_the_token_endpoint_does() {
     let secret = client(&server, "webapp", false, false).await.unwrap();
     let mut form = request("webapp");
     let (status, _, body) = push(&server, None, &form).await;
-    assert_eq!((status, body["error"].as_str()), (401, Some("invalid_client")), "no credentials");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_client")),
+        "no credentials"
+    );
     let (status, _, body) = push(&server, Some(("webapp", "wrong")), &form).await;
-    assert_eq!((status, body["error"].as_str()), (401, Some("invalid_client")), "a wrong secret");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_client")),
+        "a wrong secret"
+    );
     form.push(("client_secret", secret.clone()));
     let (status, _, body) = push(&server, None, &form).await;
     assert_eq!(
@@ -196,7 +227,11 @@ async fn par_authenticates_clients_as_the_token_endpoint_does() {
     let mut other = request("spa");
     other.retain(|(k, _)| *k != "nonce");
     let (status, _, body) = push(&server, Some(("webapp", &secret)), &other).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_request")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_request")),
+        "{body}"
+    );
     assert_eq!(stored(&server).await, 1, "only the accepted push is stored");
 }
 
@@ -216,16 +251,32 @@ async fn par_judges_the_request_as_authorize_does_and_stores_nothing_refused() {
         form
     };
     let cases = [
-        ("redirect_uri", with("redirect_uri", "https://evil.example/cb"), "invalid_request"),
+        (
+            "redirect_uri",
+            with("redirect_uri", "https://evil.example/cb"),
+            "invalid_request",
+        ),
         ("no redirect_uri", without("redirect_uri"), "invalid_request"),
         ("no PKCE", without("code_challenge"), "invalid_request"),
         ("plain PKCE", with("code_challenge_method", "plain"), "invalid_request"),
         ("scope", with("scope", "email"), "invalid_scope"),
-        ("response_type", with("response_type", "token"), "unsupported_response_type"),
+        (
+            "response_type",
+            with("response_type", "token"),
+            "unsupported_response_type",
+        ),
         ("prompt", with("prompt", "none login"), "invalid_request"),
         ("max_age", with("max_age", "-1"), "invalid_request"),
-        ("request_uri", with("request_uri", &format!("{PREFIX}x")), "invalid_request"),
-        ("request object", with("request", "eyJhbGciOiJub25lIn0.e30."), "request_not_supported"),
+        (
+            "request_uri",
+            with("request_uri", &format!("{PREFIX}x")),
+            "invalid_request",
+        ),
+        (
+            "request object",
+            with("request", "eyJhbGciOiJub25lIn0.e30."),
+            "request_not_supported",
+        ),
     ];
     for (what, form, error) in cases {
         let (status, cache, body) = push(&server, None, &form).await;
@@ -242,7 +293,11 @@ async fn par_judges_the_request_as_authorize_does_and_stores_nothing_refused() {
     };
     let form = "application/x-www-form-urlencoded";
     let repeated = format!("{}&scope=openid", serde_urlencoded::to_string(request("spa")).unwrap());
-    let oversized = format!("{}&state={}", serde_urlencoded::to_string(request("spa")).unwrap(), "a".repeat(100_000));
+    let oversized = format!(
+        "{}&state={}",
+        serde_urlencoded::to_string(request("spa")).unwrap(),
+        "a".repeat(100_000)
+    );
     for (what, call) in [
         ("repeated", raw(repeated.into_bytes(), form)),
         ("bad UTF-8", raw(b"client_id=spa&state=%FF".to_vec(), form)),
@@ -255,7 +310,10 @@ async fn par_judges_the_request_as_authorize_does_and_stores_nothing_refused() {
     }
     assert_eq!(stored(&server).await, 0, "nothing refused is stored");
     let kinds = server.audit_kinds(None).await;
-    assert!(kinds.contains(&("oidc.pushed_request".into(), "failure".into())), "{kinds:?}");
+    assert!(
+        kinds.contains(&("oidc.pushed_request".into(), "failure".into())),
+        "{kinds:?}"
+    );
 }
 
 #[tokio::test]
@@ -272,15 +330,27 @@ async fn a_client_that_must_push_is_refused_a_plain_request() {
         .await
         .unwrap();
     assert!(updated.require_par);
-    let plain = format!("{}/authorize?{}", server.base, serde_urlencoded::to_string(request("spa")).unwrap());
+    let plain = format!(
+        "{}/authorize?{}",
+        server.base,
+        serde_urlencoded::to_string(request("spa")).unwrap()
+    );
     let page = server.browser().get(&plain).await;
-    let location = page.location().expect("to the client: client and redirect URI are valid");
+    let location = page
+        .location()
+        .expect("to the client: client and redirect URI are valid");
     assert!(location.starts_with(REDIRECT), "{location}");
     assert_eq!(param(&location, "error").as_deref(), Some("invalid_request"));
     assert!(param(&location, "error_description").unwrap().contains("PAR"));
 
     let request_uri = pushed_uri(&server, None, &request("spa")).await;
-    let back = authorize(&server, &server.browser(), &authorize_url(&server, "spa", &request_uri), "olga").await;
+    let back = authorize(
+        &server,
+        &server.browser(),
+        &authorize_url(&server, "spa", &request_uri),
+        "olga",
+    )
+    .await;
     assert!(param(&back, "code").is_some(), "the pushed request still works: {back}");
 }
 
@@ -309,11 +379,25 @@ async fn the_global_setting_requires_par_of_every_client_and_discovery_says_so()
     );
     assert_eq!(discovery["request_uri_parameter_supported"], false);
 
-    let plain = format!("{}/authorize?{}", server.base, serde_urlencoded::to_string(request("spa")).unwrap());
+    let plain = format!(
+        "{}/authorize?{}",
+        server.base,
+        serde_urlencoded::to_string(request("spa")).unwrap()
+    );
     let location = server.browser().get(&plain).await.location().unwrap();
-    assert_eq!(param(&location, "error").as_deref(), Some("invalid_request"), "{location}");
+    assert_eq!(
+        param(&location, "error").as_deref(),
+        Some("invalid_request"),
+        "{location}"
+    );
     let request_uri = pushed_uri(&server, None, &request("spa")).await;
-    let back = authorize(&server, &server.browser(), &authorize_url(&server, "spa", &request_uri), "olga").await;
+    let back = authorize(
+        &server,
+        &server.browser(),
+        &authorize_url(&server, "spa", &request_uri),
+        "olga",
+    )
+    .await;
     assert!(param(&back, "code").is_some(), "{back}");
 }
 
@@ -369,10 +453,22 @@ async fn a_private_key_jwt_client_pushes_with_each_assertion_once() {
         form
     };
     let to_par = jwt("p-1", server.url("/par"));
-    assert_eq!(push(&server, None, &form(to_par.clone())).await.0, 201, "audience: the PAR endpoint");
+    assert_eq!(
+        push(&server, None, &form(to_par.clone())).await.0,
+        201,
+        "audience: the PAR endpoint"
+    );
     let (status, _, body) = push(&server, None, &form(to_par)).await;
-    assert_eq!((status, body["error"].as_str()), (401, Some("invalid_client")), "a replayed assertion");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_client")),
+        "a replayed assertion"
+    );
     let to_issuer = jwt("p-2", server.base.clone());
-    assert_eq!(push(&server, None, &form(to_issuer)).await.0, 201, "audience: the issuer");
+    assert_eq!(
+        push(&server, None, &form(to_issuer)).await.0,
+        201,
+        "audience: the issuer"
+    );
     assert_eq!(stored(&server).await, 2);
 }
