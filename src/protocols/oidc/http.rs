@@ -198,7 +198,13 @@ async fn authorize(
     Params(params): Params<AuthorizeParams>,
 ) -> Result<HttpResponse, WebError> {
     let now = state.clock.now();
-    let (params, arrival) = match params.request_uri.as_deref() {
+    // Only our own request_uris are references to pushed requests; any other is judged (and refused with
+    // `request_uri_not_supported`) by the ordinary rules.
+    let pushed = params
+        .request_uri
+        .as_deref()
+        .filter(|uri| uri.starts_with(super::par::REQUEST_URI_PREFIX));
+    let (params, arrival) = match pushed {
         None => (params, direct(&state)),
         Some(request_uri) => {
             let client_id = params.client_id.clone().unwrap_or_default();
