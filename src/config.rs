@@ -49,6 +49,9 @@ pub struct Config {
     /// How long a person deleted over SCIM stays (disabled, invisible to SCIM) before their personal data is
     /// purged; 0 purges at once.
     pub scim_deletion_retention_days: u32,
+    /// Every OIDC client must push its authorization requests to `/par` (RFC 9126) first; a plain `/authorize`
+    /// is refused. Advertised in discovery as `require_pushed_authorization_requests`. Per client: `--require-par`.
+    pub require_pushed_authorization_requests: bool,
     /// How often each instance pushes the Shared Signals events due in the outbox (1 to 3600 seconds).
     pub ssf_delivery_interval_secs: u64,
     /// How long a delivered Shared Signals event stays in the outbox (shown as "delivered") before it is deleted
@@ -149,6 +152,7 @@ impl Default for Config {
             setup_link_hours: 24,
             invitation_days: 7,
             scim_deletion_retention_days: 30,
+            require_pushed_authorization_requests: false,
             ssf_delivery_interval_secs: 10,
             ssf_delivered_retention_days: 7,
             max_body_bytes: 64 * 1024,

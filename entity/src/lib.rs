@@ -14,6 +14,7 @@ pub mod issued_token;
 pub mod manager_absence;
 pub mod oauth_client;
 pub mod one_time_token;
+pub mod pushed_authorization_request;
 pub mod recovery_code;
 pub mod refresh_token;
 pub mod role;

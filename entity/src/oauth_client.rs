@@ -23,6 +23,7 @@ pub struct Model {
     pub logo_uri: Option<String>,
     pub policy_uri: Option<String>,
     pub tos_uri: Option<String>,
+    pub require_par: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -54,6 +54,8 @@ pub struct ClientView {
     pub policy_uri: Option<String>,
     /// Its terms of service, linked from the consent page.
     pub tos_uri: Option<String>,
+    /// It must push its authorization requests to `/par` (RFC 9126); a plain `/authorize` is refused.
+    pub require_pushed_authorization_requests: bool,
 }
 
 impl From<&Client> for ClientView {
@@ -77,6 +79,7 @@ impl From<&Client> for ClientView {
             logo_uri: c.logo_uri.clone(),
             policy_uri: c.policy_uri.clone(),
             tos_uri: c.tos_uri.clone(),
+            require_pushed_authorization_requests: c.require_par,
         }
     }
 }
@@ -162,6 +165,9 @@ pub struct NewClientBody {
     pub policy_uri: Option<String>,
     /// Its terms of service, linked from the consent page (https, as `logo_uri`).
     pub tos_uri: Option<String>,
+    /// It must push its authorization requests to `/par` first (RFC 9126). Default false.
+    #[serde(default)]
+    pub require_pushed_authorization_requests: bool,
 }
 
 /// Registers a client; a confidential client's secret is in the answer, once.
@@ -194,6 +200,7 @@ pub async fn create(caller: Caller, req: HttpRequest, payload: web::Payload) -> 
             logo_uri: body.logo_uri,
             policy_uri: body.policy_uri,
             tos_uri: body.tos_uri,
+            require_par: body.require_pushed_authorization_requests,
         },
     )
     .await?;
@@ -249,10 +256,13 @@ pub struct ClientChange {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, required = false)]
     pub tos_uri: Option<Option<String>>,
+    /// Whether it must push its authorization requests to `/par` (RFC 9126); left out, unchanged.
+    #[serde(default)]
+    pub require_pushed_authorization_requests: Option<bool>,
 }
 
-/// Replaces a client's redirect URIs or post-logout redirect URIs, or its name, logo, policy or terms address
-/// (audited `client.updated` with the settings before and after, as `gatehouse client update`). Other instances
+/// Replaces a client's redirect URIs or post-logout redirect URIs, its name, logo, policy or terms address, or
+/// whether it must use PAR (audited `client.updated` with the settings before and after, as `gatehouse client update`). Other instances
 /// apply it within 5 s.
 #[utoipa::path(tag = "clients", params(("client_id" = String, Path)), request_body = ClientChange,
     security(("bearer" = [])),
@@ -275,6 +285,7 @@ pub async fn update(
         logo_uri: body.logo_uri,
         policy_uri: body.policy_uri,
         tos_uri: body.tos_uri,
+        require_par: body.require_pushed_authorization_requests,
     };
     let client = clients::update(caller.store(), caller.now(), &caller.origin, &path, changes).await?;
     op.clients.forget(&path);

@@ -22,8 +22,9 @@ pub enum ClientCommand {
     Remove { client_id: String },
     /// Replace a confidential client's secret (printed once).
     RotateSecret { client_id: String },
-    /// Change a client's redirect URIs, post-logout redirect URIs, name, logo, policy or terms address; a list
-    /// given replaces the current one, an empty value ('') removes a name or address.
+    /// Change a client's redirect URIs, post-logout redirect URIs, name, logo, policy or terms address, or
+    /// whether it must use PAR; a list given replaces the current one, an empty value ('') removes a name or
+    /// address.
     Update(UpdateClient),
 }
 
@@ -42,6 +43,12 @@ pub struct UpdateClient {
     /// Remove every post-logout redirect URI.
     #[arg(long, conflicts_with = "post_logout_redirect_uris")]
     pub clear_post_logout_redirect_uris: bool,
+    /// From now on the client must push its authorization requests to /par (RFC 9126).
+    #[arg(long, conflicts_with = "no_require_par")]
+    pub require_par: bool,
+    /// The client may send plain authorization requests again (unless the server requires PAR of everyone).
+    #[arg(long)]
+    pub no_require_par: bool,
     #[command(flatten)]
     pub presentation: Presentation,
 }
@@ -79,6 +86,11 @@ impl UpdateClient {
             logo_uri: logo_uri.map(Some),
             policy_uri: policy_uri.map(Some),
             tos_uri: tos_uri.map(Some),
+            require_par: match (self.require_par, self.no_require_par) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            },
         }
     }
 }
@@ -127,6 +139,9 @@ pub struct AddClient {
     /// administrator's or helpdesk agent's own access token call the admin API.
     #[arg(long = "allow-scope")]
     pub extra_scopes: Vec<String>,
+    /// The client must push its authorization requests to /par first (RFC 9126); a plain /authorize is refused.
+    #[arg(long)]
+    pub require_par: bool,
     #[command(flatten)]
     pub presentation: Presentation,
 }
@@ -170,6 +185,7 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
                     logo_uri: args.presentation.logo_uri,
                     policy_uri: args.presentation.policy_uri,
                     tos_uri: args.presentation.tos_uri,
+                    require_par: args.require_par,
                 },
             )
             .await?;
@@ -229,13 +245,14 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
                 &serde_json::to_value(&client)?,
                 &format!(
                     "Updated {client_id}: redirect URIs {}; post-logout redirect URIs {}; name {}; logo {}; \
-                     policy {}; terms {}.",
+                     policy {}; terms {}; PAR required {}.",
                     or_none(&client.redirect_uris),
                     or_none(&client.post_logout_redirect_uris),
                     client.client_name.as_deref().unwrap_or("none"),
                     client.logo_uri.as_deref().unwrap_or("none"),
                     client.policy_uri.as_deref().unwrap_or("none"),
                     client.tos_uri.as_deref().unwrap_or("none"),
+                    if client.require_par { "yes" } else { "no" },
                 ),
             );
         }

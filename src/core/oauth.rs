@@ -66,10 +66,14 @@ pub struct Client {
     pub logo_uri: Option<String>,
     pub policy_uri: Option<String>,
     pub tos_uri: Option<String>,
+    /// It must push its authorization requests to `/par` (RFC 9126) — a plain `/authorize` is refused. Shown
+    /// with RFC 9126's client metadata name.
+    #[serde(rename = "require_pushed_authorization_requests")]
+    pub require_par: bool,
 }
 
 /// What an administrator may change on a registered client: where it may send browsers back to (after sign-in
-/// and after sign-out, each compared exactly) and how it presents itself.
+/// and after sign-out, each compared exactly), how it presents itself, and whether it must push its requests (PAR).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ClientSettings {
     pub redirect_uris: Vec<String>,
@@ -78,6 +82,8 @@ pub struct ClientSettings {
     pub logo_uri: Option<String>,
     pub policy_uri: Option<String>,
     pub tos_uri: Option<String>,
+    #[serde(rename = "require_pushed_authorization_requests")]
+    pub require_par: bool,
 }
 
 impl Client {
@@ -89,6 +95,7 @@ impl Client {
             logo_uri: self.logo_uri.clone(),
             policy_uri: self.policy_uri.clone(),
             tos_uri: self.tos_uri.clone(),
+            require_par: self.require_par,
         }
     }
 }

@@ -282,6 +282,19 @@ pub trait OidcStore: Send + Sync {
         id: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<(String, String, DateTime<Utc>)>>;
+    /// Keeps a pushed authorization request (RFC 9126) under the digest of its `request_uri`'s random part, after
+    /// clearing this client's expired ones.
+    async fn push_authorization_request(
+        &self,
+        uri_hash: &str,
+        client_id: &str,
+        params: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Takes a pushed request once — one conditional `UPDATE`, so of concurrent uses one wins — if it was pushed by
+    /// `client_id`, is unused and unexpired; its parameters. Any other case is `None`, and nothing changes.
+    async fn take_pushed_request(&self, uri_hash: &str, client_id: &str, now: DateTime<Utc>) -> Result<Option<String>>;
     async fn insert_code(
         &self,
         code_hash: &str,

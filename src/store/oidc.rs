@@ -1,7 +1,8 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use entity::{
-    authorization_code, authorization_request, consent, issued_token, oauth_client, refresh_token, signing_key,
+    authorization_code, authorization_request, consent, issued_token, oauth_client, pushed_authorization_request,
+    refresh_token, signing_key,
 };
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
@@ -46,6 +47,7 @@ fn to_client(m: oauth_client::Model) -> Result<Client> {
         logo_uri: m.logo_uri,
         policy_uri: m.policy_uri,
         tos_uri: m.tos_uri,
+        require_par: m.require_par,
     })
 }
 
@@ -76,6 +78,7 @@ impl OidcStore for SeaStore {
             logo_uri: Set(c.logo_uri.clone()),
             policy_uri: Set(c.policy_uri.clone()),
             tos_uri: Set(c.tos_uri.clone()),
+            require_par: Set(c.require_par),
         }
         .insert(&self.db)
         .await
@@ -147,6 +150,7 @@ impl OidcStore for SeaStore {
             .col_expr(Column::LogoUri, Expr::value(after.logo_uri.clone()))
             .col_expr(Column::PolicyUri, Expr::value(after.policy_uri.clone()))
             .col_expr(Column::TosUri, Expr::value(after.tos_uri.clone()))
+            .col_expr(Column::RequirePar, Expr::value(after.require_par))
             .filter(Column::ClientId.eq(client_id))
             .filter(Column::RedirectUris.eq(json_text(&before.redirect_uris)?))
             .filter(Column::PostLogoutRedirectUris.eq(json_text(&before.post_logout_redirect_uris)?))
@@ -154,6 +158,7 @@ impl OidcStore for SeaStore {
             .filter(still(Column::LogoUri, &before.logo_uri))
             .filter(still(Column::PolicyUri, &before.policy_uri))
             .filter(still(Column::TosUri, &before.tos_uri))
+            .filter(Column::RequirePar.eq(before.require_par))
             .exec(&self.db)
             .await
             .map_err(db_error)?;
@@ -227,6 +232,57 @@ impl OidcStore for SeaStore {
             .await
             .map_err(db_error)?
             .map(|m| (m.client_id, m.params, m.created_at)))
+    }
+
+    async fn push_authorization_request(
+        &self,
+        uri_hash: &str,
+        client_id: &str,
+        params: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        use pushed_authorization_request::{ActiveModel, Column, Entity};
+        // This client's expired requests go first: what one client can leave behind stays bounded by its push rate.
+        Entity::delete_many()
+            .filter(Column::ClientId.eq(client_id))
+            .filter(Column::ExpiresAt.lte(now))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        ActiveModel {
+            uri_hash: Set(uri_hash.to_string()),
+            client_id: Set(client_id.to_string()),
+            params: Set(params.to_string()),
+            created_at: Set(now),
+            expires_at: Set(expires_at),
+            used_at: Set(None),
+        }
+        .insert(&self.db)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn take_pushed_request(&self, uri_hash: &str, client_id: &str, now: DateTime<Utc>) -> Result<Option<String>> {
+        use pushed_authorization_request::{Column, Entity};
+        let taken = Entity::update_many()
+            .col_expr(Column::UsedAt, Expr::value(now))
+            .filter(Column::UriHash.eq(uri_hash))
+            .filter(Column::ClientId.eq(client_id))
+            .filter(Column::UsedAt.is_null())
+            .filter(Column::ExpiresAt.gt(now))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        if taken.rows_affected != 1 {
+            return Ok(None);
+        }
+        Ok(Entity::find_by_id(uri_hash.to_string())
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+            .map(|m| m.params))
     }
 
     async fn insert_code(

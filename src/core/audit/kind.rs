@@ -154,6 +154,9 @@ audit_kinds! {
     OidcDeviceDenied => "oidc.device_denied",
     /// A device code was redeemed again after its tokens were issued.
     OidcDeviceCodeReused => "oidc.device_code_reused",
+    /// A client pushed an authorization request to `/par` (RFC 9126): accepted, or refused with the reason;
+    /// or a pushed request's `request_uri` was refused at `/authorize` (unknown, used, expired, another client's).
+    OidcPushedRequest => "oidc.pushed_request",
     /// A user took back an application's access on their connected-applications page: the consent removed, the
     /// client's refresh families and access tokens for the user revoked.
     OidcConsentRevoked => "oidc.consent_revoked",

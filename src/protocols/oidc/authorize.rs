@@ -1,7 +1,8 @@
 //! The authorization endpoint's rules (RFC 6749 §4.1, OIDC Core §3.1.2, RFC 7636, RFC 9207, RFC 9700):
 //! exact redirect URI match, code flow only, PKCE S256 (required for public clients, `plain` refused),
 //! `prompt`, `max_age`, `nonce`, `state`, and `iss` on every response. Assurance levels (`acr_values`, a
-//! client's minimum) are judged in `stepup`.
+//! client's minimum) are judged in `stepup`. The same rules judge a request pushed to `/par` (RFC 9126, `par`);
+//! a client that must push (its own setting or the global one) is refused a plain request.
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -39,6 +40,16 @@ pub struct AuthorizeParams {
     pub request_uri: Option<String>,
 }
 
+/// An authorization request as kept server-side while the user signs in and consents: its parameters, and
+/// whether it came pushed (so resuming it judges it as it was judged at first).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Kept {
+    #[serde(flatten)]
+    pub params: AuthorizeParams,
+    #[serde(default)]
+    pub pushed: bool,
+}
+
 #[derive(Debug)]
 pub enum Rejection {
     /// Shown on Gatehouse's own error page: the client or its redirect URI cannot be trusted with a redirect.
@@ -69,6 +80,9 @@ pub enum PageRefusal {
         client_name: Option<String>,
         redirect_uri: String,
     },
+    /// A `request_uri` that names no pushed request this client may use now (RFC 9126 §4 `invalid_request_uri`):
+    /// unknown, used, expired or another client's. No redirect URI has been judged yet, so none is followed.
+    InvalidRequestUri { client_id: String },
 }
 
 #[derive(Debug)]
@@ -101,7 +115,23 @@ fn too_long(value: &Option<String>, max: usize) -> bool {
     value.as_ref().is_some_and(|v| v.len() > max)
 }
 
-pub async fn validate(store: &dyn Store, params: AuthorizeParams) -> std::result::Result<Validated, Rejection> {
+/// How a request reached the authorization endpoint (RFC 9126): its parameters in the address, pushed to `/par`
+/// (being judged there), or taken from a pushed request by its `request_uri`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arrival {
+    /// A plain request; `par_required` is the global `require_pushed_authorization_requests`.
+    Direct { par_required: bool },
+    /// At `/par`: a `request_uri` inside a pushed request is refused.
+    Pushing,
+    /// Taken once from a pushed request.
+    Pushed,
+}
+
+pub async fn validate(
+    store: &dyn Store,
+    params: AuthorizeParams,
+    arrival: Arrival,
+) -> std::result::Result<Validated, Rejection> {
     let client_id = params.client_id.clone().unwrap_or_default();
     if client_id.is_empty() || client_id.len() > 128 {
         return Err(Rejection::Page(PageRefusal::NoClient));
@@ -150,8 +180,25 @@ pub async fn validate(store: &dyn Store, params: AuthorizeParams) -> std::result
     if params.request.is_some() {
         return fail("request_not_supported", "Request objects are not supported.");
     }
-    if params.request_uri.is_some() {
-        return fail("request_uri_not_supported", "request_uri is not supported.");
+    match arrival {
+        _ if params.request_uri.is_none() => {}
+        // A pushed request cannot point at another one (RFC 9126 §2.1).
+        Arrival::Pushing => return fail("invalid_request", "A pushed request cannot carry a request_uri."),
+        // Only `request_uri`s from `/par` are accepted, and the handler takes those before validation.
+        _ => {
+            return fail(
+                "request_uri_not_supported",
+                "Only request_uri values from the PAR endpoint are accepted.",
+            );
+        }
+    }
+    if let Arrival::Direct { par_required } = arrival
+        && (par_required || client.require_par)
+    {
+        return fail(
+            "invalid_request",
+            "This client must use pushed authorization requests (PAR): push the request to the PAR endpoint first.",
+        );
     }
     if params.response_type.as_deref() != Some("code") {
         return fail(

@@ -1,5 +1,5 @@
-//! Client authentication at the token, device authorization, revocation and introspection endpoints (RFC 6749
-//! §2.3, OIDC Core §9): each client authenticates only by the one method it registered. Failures are audited and
+//! Client authentication at the token, device authorization, pushed authorization request, revocation and
+//! introspection endpoints (RFC 6749 §2.3, OIDC Core §9): each client authenticates only by the one method it registered. Failures are audited and
 //! answered `invalid_client` (401 with `WWW-Authenticate` when Basic was tried).
 //!
 //! `private_key_jwt` (RFC 7523): a JWT signed by a key of the client's registered JWKS, with `iss` = `sub` = the
@@ -81,6 +81,7 @@ async fn assertion_valid(ctx: &Ctx<'_>, client: &Client, assertion: &str) -> Res
         format!("{}/revoke", ctx.issuer),
         format!("{}/introspect", ctx.issuer),
         format!("{}/device_authorization", ctx.issuer),
+        format!("{}/par", ctx.issuer),
     ];
     let mut validation = Validation::new(header.alg);
     validation.set_issuer(&[&client.client_id]);

@@ -42,6 +42,8 @@ pub struct NewClient {
     /// The client's privacy policy and terms of service, linked from the consent page.
     pub policy_uri: Option<String>,
     pub tos_uri: Option<String>,
+    /// It must push its authorization requests to `/par` (RFC 9126).
+    pub require_par: bool,
 }
 
 /// The longest display name, in characters.
@@ -312,6 +314,7 @@ pub async fn register(
         logo_uri: presentation.logo_uri,
         policy_uri: presentation.policy_uri,
         tos_uri: presentation.tos_uri,
+        require_par: new.require_par,
     };
     store.insert_client(&client).await?;
     audit::record(
@@ -324,7 +327,7 @@ pub async fn register(
         serde_json::json!({
             "client_id": client.client_id, "grants": client.grants,
             "service_role": client.service_role, "extra_scopes": client.extra_scopes,
-            "client_name": client.client_name,
+            "client_name": client.client_name, "require_par": client.require_par,
         }),
     )
     .await?;
@@ -370,9 +373,11 @@ pub struct ClientChanges {
     pub logo_uri: Option<Option<String>>,
     pub policy_uri: Option<Option<String>>,
     pub tos_uri: Option<Option<String>>,
+    /// `None` keeps whether the client must use PAR.
+    pub require_par: Option<bool>,
 }
 
-/// Changes a client's redirect URIs, post-logout redirect URIs and presentation, checked as at registration (a
+/// Changes a client's redirect URIs, post-logout redirect URIs, presentation and whether it must use PAR, checked as at registration (a
 /// client with the authorization_code grant keeps at least one redirect URI); all or nothing. Audited
 /// (`client.updated`) with the settings before and after; nothing is stored or audited when nothing changes.
 /// Returns the client as it is now.
@@ -411,6 +416,7 @@ pub async fn update(
         logo_uri: presentation.logo_uri,
         policy_uri: presentation.policy_uri,
         tos_uri: presentation.tos_uri,
+        require_par: changes.require_par.unwrap_or(before.require_par),
     };
     if after == before {
         return Ok(client);
@@ -440,6 +446,7 @@ pub async fn update(
     client.logo_uri = after.logo_uri;
     client.policy_uri = after.policy_uri;
     client.tos_uri = after.tos_uri;
+    client.require_par = after.require_par;
     Ok(client)
 }
 

@@ -8,7 +8,7 @@ use base64::Engine;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::authorize::{self, AuthorizeParams, PageRefusal, Rejection, Validated};
+use super::authorize::{self, Arrival, AuthorizeParams, Kept, PageRefusal, Rejection, Validated};
 use super::tokens::{self, Ctx, Presented, TokenError, TokenRequest};
 use super::{Provider, SCOPES, grants, issuer, keys, stepup, token_info};
 use crate::core::audit::Origin;
@@ -33,6 +33,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/authorize/consent", web::post().to(consent))
         .route("/authorize/switch", web::post().to(switch_account))
         .route("/token", web::post().to(token))
+        .route("/par", web::post().to(super::http_par::par))
         .route("/revoke", web::post().to(revoke))
         .route("/introspect", web::post().to(introspect))
         .route("/userinfo", web::get().to(userinfo))
@@ -76,7 +77,10 @@ async fn discovery(state: web::Data<AppState>) -> HttpResponse {
             "name", "preferred_username", "updated_at", "email", "email_verified", "phone_number", "roles"],
         "claims_parameter_supported": false,
         "request_parameter_supported": false,
+        // Only request_uris from the PAR endpoint are taken, which RFC 9126 §4 allows whatever this says.
         "request_uri_parameter_supported": false,
+        "pushed_authorization_request_endpoint": format!("{iss}/par"),
+        "require_pushed_authorization_requests": state.config.require_pushed_authorization_requests,
     }))
 }
 
@@ -157,6 +161,14 @@ fn refusal_page(refusal: PageRefusal) -> HttpResponse {
                 },
             )
         }
+        PageRefusal::InvalidRequestUri { client_id } => (
+            i18n::t("oidc-error-request-uri"),
+            pages::ErrorDetail {
+                party: party(client_id),
+                hint: Some(i18n::t("oidc-error-request-uri-hint")),
+                ..Default::default()
+            },
+        ),
     };
     pages::error_page_with(StatusCode::BAD_REQUEST, &message, detail)
 }
@@ -169,20 +181,53 @@ fn rejection(state: &AppState, rejection: Rejection) -> HttpResponse {
     }
 }
 
-/// `/authorize` (GET or POST): validates a new authorization request, keeps it server-side, and continues it.
+/// How a request that did not come pushed is judged: refused when every client must push.
+fn direct(state: &AppState) -> Arrival {
+    Arrival::Direct {
+        par_required: state.config.require_pushed_authorization_requests,
+    }
+}
+
+/// `/authorize` (GET or POST): validates a new authorization request — or takes a pushed one by its
+/// `request_uri`, once, ignoring every other parameter but `client_id` (RFC 9126 §4) — keeps it server-side, and
+/// continues it.
 async fn authorize(
     req: HttpRequest,
     state: web::Data<AppState>,
     op: web::Data<Provider>,
     Params(params): Params<AuthorizeParams>,
 ) -> Result<HttpResponse, WebError> {
-    let validated = match authorize::validate(state.store.as_ref(), params).await {
+    let now = state.clock.now();
+    // Only our own request_uris are references to pushed requests; any other is judged (and refused with
+    // `request_uri_not_supported`) by the ordinary rules.
+    let pushed = params
+        .request_uri
+        .as_deref()
+        .filter(|uri| uri.starts_with(super::par::REQUEST_URI_PREFIX));
+    let (params, arrival) = match pushed {
+        None => (params, direct(&state)),
+        Some(request_uri) => {
+            let client_id = params.client_id.clone().unwrap_or_default();
+            if client_id.is_empty() {
+                return Ok(refusal_page(PageRefusal::NoClient));
+            }
+            let origin = session::origin(&req);
+            match super::par::take(state.store.as_ref(), now, &origin, &client_id, request_uri).await? {
+                Some(pushed) => (pushed, Arrival::Pushed),
+                None => return Ok(refusal_page(PageRefusal::InvalidRequestUri { client_id })),
+            }
+        }
+    };
+    let validated = match authorize::validate(state.store.as_ref(), params, arrival).await {
         Ok(v) => v,
         Err(r) => return Ok(rejection(&state, r)),
     };
-    let now = state.clock.now();
     let id = random_token();
-    let params = serde_json::to_string(&validated.params).map_err(|e| crate::core::Error::Internal(e.to_string()))?;
+    let kept = Kept {
+        params: validated.params.clone(),
+        pushed: arrival == Arrival::Pushed,
+    };
+    let params = serde_json::to_string(&kept).map_err(|e| crate::core::Error::Internal(e.to_string()))?;
     state
         .store
         .put_authorization_request(
@@ -223,9 +268,12 @@ async fn load(
     let Some((_, params, requested_at)) = found else {
         return Err(WebError::BadRequest(i18n::t("oidc-error-request-expired")));
     };
-    let params: AuthorizeParams =
-        serde_json::from_str(&params).map_err(|e| crate::core::Error::Internal(e.to_string()))?;
-    Ok((authorize::validate(state.store.as_ref(), params).await, requested_at))
+    let kept: Kept = serde_json::from_str(&params).map_err(|e| crate::core::Error::Internal(e.to_string()))?;
+    let arrival = if kept.pushed { Arrival::Pushed } else { direct(state) };
+    Ok((
+        authorize::validate(state.store.as_ref(), kept.params, arrival).await,
+        requested_at,
+    ))
 }
 
 /// Sign-in if needed (or `login_required`), consent if needed (or `consent_required`), then the code.
@@ -505,7 +553,7 @@ pub(super) fn token_error(e: TokenError) -> HttpResponse {
 }
 
 /// `Authorization: Basic` credentials (RFC 6749 §2.3.1: both parts form-urlencoded).
-fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, TokenError> {
+pub(super) fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, TokenError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };

@@ -1,7 +1,7 @@
 //! `/admin/clients`: OpenID Connect clients — the list, registering one (id, redirect URIs one a line, public or
 //! confidential, grants, trusted, service role, the `gatehouse:admin` scope, and how it presents itself: name,
-//! logo, privacy policy and terms of service), one client with its settings, its redirect URIs and its
-//! presentation changed, its secret rotated and its removal. Every change goes through
+//! logo, privacy policy and terms of service; whether it must use PAR), one client with its settings, its redirect
+//! URIs, its presentation and its PAR requirement changed, its secret rotated and its removal. Every change goes through
 //! `protocols::oidc::clients` with `Permission::ManageClients`, as `/api/v1/clients` and `gatehouse client …` do,
 //! so the checks and the audit events are the same; this instance's client cache forgets the client at once
 //! (others within `client_cache::TTL`).
@@ -64,6 +64,7 @@ fn view(c: &Client) -> serde_json::Value {
         "backchannel_logout_uri": c.backchannel_logout_uri, "min_acr": c.min_acr,
         "service_role": c.service_role.map(|r| r.as_str()), "extra_scopes": c.extra_scopes,
         "client_name": c.client_name, "logo_uri": c.logo_uri, "policy_uri": c.policy_uri, "tos_uri": c.tos_uri,
+        "require_par": c.require_par,
     })
 }
 
@@ -113,6 +114,7 @@ struct Entered {
     trusted: bool,
     service_role: String,
     admin_scope: bool,
+    require_par: bool,
     #[serde(flatten)]
     presentation: Presentation,
 }
@@ -127,6 +129,7 @@ impl Default for Entered {
             trusted: false,
             service_role: String::new(),
             admin_scope: false,
+            require_par: false,
             presentation: Presentation::default(),
         }
     }
@@ -214,6 +217,7 @@ pub async fn register(
         trusted: form.contains_key("trusted"),
         service_role: text("service_role"),
         admin_scope: form.contains_key("admin_scope"),
+        require_par: form.contains_key("require_par"),
         presentation: Presentation::from_form(&form),
     };
     if !matches!(text("type").as_str(), "public" | "confidential") {
@@ -240,6 +244,7 @@ pub async fn register(
         logo_uri: given(&entered.presentation.logo_uri),
         policy_uri: given(&entered.presentation.policy_uri),
         tos_uri: given(&entered.presentation.tos_uri),
+        require_par: entered.require_par,
         ..Default::default()
     };
     match clients::register(state.store.as_ref(), state.clock.now(), &console.origin, new).await {
@@ -437,6 +442,39 @@ pub async fn update_presentation(
             client_page(&req, &state, &console, &client, Some((refused, message)), status).await
         }
     }
+}
+
+/// Whether the client must push its authorization requests to `/par` (RFC 9126): the checkbox as sent.
+pub async fn update_par(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    op: web::Data<Provider>,
+    path: web::Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<HttpResponse, WebError> {
+    let door = ClientForm {
+        csrf: form.get("csrf").cloned(),
+        redirect_uris: None,
+        post_logout_redirect_uris: None,
+        confirm: None,
+    };
+    let (console, client) = match acting(&req, &state, &path, &door).await? {
+        Ok(acting) => acting,
+        Err(answer) => return Ok(answer),
+    };
+    let changes = ClientChanges {
+        require_par: Some(form.contains_key("require_par")),
+        ..Default::default()
+    };
+    let updated = clients::update(state.store.as_ref(), state.clock.now(), &console.origin, &path, changes).await?;
+    op.clients.forget(&path);
+    let key = match (client.require_par, updated.require_par) {
+        (false, true) => "clients-par-required",
+        (true, false) => "clients-par-optional",
+        _ => "clients-par-unchanged",
+    };
+    let message = i18n::t_args(key, &[("client", client.client_id.clone().into())]);
+    Ok(done(&state, client_path(&client.client_id), &message))
 }
 
 /// Replaces a confidential client's secret, after confirming; the new one is shown once.

@@ -95,6 +95,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/admin/clients/{client_id}/presentation",
             web::post().to(clients::update_presentation),
         )
+        .route("/admin/clients/{client_id}/par", web::post().to(clients::update_par))
         .route(
             "/admin/clients/{client_id}/secret",
             web::post().to(clients::rotate_secret),

@@ -56,3 +56,5 @@ oidc-signed-out-title = Abgemeldet
 oidc-signed-out-heading = Sie sind abgemeldet
 oidc-signed-out-close = Sie können dieses Fenster schließen oder sich
 oidc-signed-out-again = erneut anmelden
+oidc-error-request-uri = Diese Anmeldeanfrage ist unbekannt, abgelaufen oder wurde schon verwendet.
+oidc-error-request-uri-hint = Eine vorab übermittelte Anmeldeanfrage gilt einmal und nur eine Minute lang. Gehen Sie zurück zur Anwendung und beginnen Sie erneut.

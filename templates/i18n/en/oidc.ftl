@@ -56,3 +56,5 @@ oidc-signed-out-title = Signed out
 oidc-signed-out-heading = You are signed out
 oidc-signed-out-close = You can close this window, or
 oidc-signed-out-again = sign in again
+oidc-error-request-uri = This sign-in request is unknown, has expired or was already used.
+oidc-error-request-uri-hint = A pushed sign-in request can be used once, within a minute. Go back to the application and start again.

@@ -191,3 +191,68 @@ async fn the_client_pages_speak_german() {
         assert!(page.body.contains(german), "{german}: {}", page.body);
     }
 }
+
+#[tokio::test]
+async fn whether_a_client_must_use_par_is_set_at_registration_and_on_its_page() {
+    let (server, _db) = console_server().await;
+    let (browser, _) = admin(&server, "root").await;
+    let csrf = browser.get("/admin/clients").await.csrf();
+    let registered = browser
+        .post(
+            "/admin/clients",
+            &[
+                ("csrf", csrf.as_str()),
+                ("type", "confidential"),
+                ("client_id", "payroll"),
+                ("redirect_uris", "https://payroll.example.com/cb"),
+                ("grant_authorization_code", "on"),
+                ("require_par", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(registered.status, 200, "{}", registered.body);
+    assert!(
+        server
+            .state()
+            .store
+            .client("payroll")
+            .await
+            .unwrap()
+            .unwrap()
+            .require_par
+    );
+    let page = browser.get("/admin/clients/payroll").await;
+    assert!(page.body.contains("id=\"client-par\">required"), "{}", page.body);
+    assert!(page.body.contains("id=\"par-form\""));
+    // Unticked: the checkbox is absent from the form.
+    let changed = browser
+        .post("/admin/clients/payroll/par", &[("csrf", page.csrf().as_str())])
+        .await;
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    assert!(
+        !server
+            .state()
+            .store
+            .client("payroll")
+            .await
+            .unwrap()
+            .unwrap()
+            .require_par
+    );
+    let refused = browser
+        .post("/admin/clients/payroll/par", &[("require_par", "on")])
+        .await;
+    assert!(refused.status >= 400, "no change without a CSRF token");
+    assert!(
+        !server
+            .state()
+            .store
+            .client("payroll")
+            .await
+            .unwrap()
+            .unwrap()
+            .require_par
+    );
+    let german = get_in_german(&browser, &server, "/admin/clients/payroll").await;
+    assert!(german.body.contains("Pushed Authorization Requests (PAR)") && german.body.contains(">freiwillig<"));
+}

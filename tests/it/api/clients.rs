@@ -449,3 +449,33 @@ async fn a_clients_name_logo_policy_and_terms_are_read_and_written() {
     call(&server, "PATCH", "/api/v1/clients/wiki", Some(&token), Some(&change)).await;
     assert_eq!(count_events(&server, "client.updated").await, 1);
 }
+
+#[tokio::test]
+async fn whether_a_client_must_use_par_is_read_and_written() {
+    let (server, token) = admin_server().await;
+    let body = json!({
+        "client_id": "payroll", "redirect_uris": ["https://payroll.example.com/cb"],
+        "require_pushed_authorization_requests": true,
+    });
+    let created = call(&server, "POST", "/api/v1/clients", Some(&token), Some(&body)).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(created.json["require_pushed_authorization_requests"], true);
+    let change = json!({ "require_pushed_authorization_requests": false });
+    let changed = call(&server, "PATCH", "/api/v1/clients/payroll", Some(&token), Some(&change)).await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_eq!(changed.json["require_pushed_authorization_requests"], false);
+    let event = last_event(&server, "client.updated").await;
+    assert_eq!(event.details["before"]["require_pushed_authorization_requests"], true);
+    assert_eq!(event.details["after"]["require_pushed_authorization_requests"], false);
+    call(
+        &server,
+        "PATCH",
+        "/api/v1/clients/payroll",
+        Some(&token),
+        Some(&json!({ "require_pushed_authorization_requests": "yes" })),
+    )
+    .await
+    .assert_problem(400);
+    let shown = call(&server, "GET", "/api/v1/clients/payroll", Some(&token), None).await;
+    assert_eq!(shown.json["require_pushed_authorization_requests"], false);
+}

@@ -420,3 +420,49 @@ async fn a_client_says_who_it_is_with_a_name_logo_policy_and_terms() {
     assert!(out.stdout.contains("name none"), "{}", out.stdout);
     assert!(cli.ok(&["client", "show", "wiki", "--json"])["client_name"].is_null());
 }
+
+#[tokio::test]
+async fn a_client_can_be_made_to_push_its_authorization_requests() {
+    let cli = Cli::new().await;
+    let added = cli.ok(&[
+        "client",
+        "add",
+        "payroll",
+        "--redirect-uri",
+        "https://payroll.example.com/cb",
+        "--require-par",
+        "--json",
+    ]);
+    assert!(added["client_secret"].is_string());
+    let shown = cli.ok(&["client", "show", "payroll", "--json"]);
+    assert_eq!(shown["require_pushed_authorization_requests"], true);
+    let out = cli.run(&["client", "update", "payroll", "--no-require-par"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("PAR required no"), "{}", out.stdout);
+    assert_eq!(
+        cli.ok(&["client", "show", "payroll", "--json"])["require_pushed_authorization_requests"],
+        false
+    );
+    let updated = cli.ok(&["client", "update", "payroll", "--require-par", "--json"]);
+    assert_eq!(updated["require_pushed_authorization_requests"], true);
+    let both = cli.run(&["client", "update", "payroll", "--require-par", "--no-require-par"]);
+    assert!(
+        both.code != 0 && both.stderr.contains("cannot be used with"),
+        "{}",
+        both.stderr
+    );
+    let default = cli.ok(&[
+        "client",
+        "add",
+        "wiki",
+        "--redirect-uri",
+        "https://wiki.example.com/cb",
+        "--json",
+    ]);
+    assert!(default["client_secret"].is_string());
+    assert_eq!(
+        cli.ok(&["client", "show", "wiki", "--json"])["require_pushed_authorization_requests"],
+        false,
+        "off unless asked for"
+    );
+}

@@ -2,7 +2,8 @@
 //! independent relying-party library next to openid-client (`oidc.rs`), because each library reads the
 //! specs its own way. Discovery checked by authlib's metadata validation, the code flow with PKCE S256, state and
 //! nonce through the real sign-in form, the RFC 9207 `iss` parameter, client_secret_basic, the ID token (RS256 here)
-//! against the JWKS (and tampered copies refused), userinfo, refresh-token rotation, and reuse revoking the family.
+//! against the JWKS (and tampered copies refused), userinfo, refresh-token rotation, and reuse revoking the family;
+//! and a Pushed Authorization Request (RFC 9126) pushed with authlib's client authentication (`oidc_authlib_par.py`).
 //!
 //! `make test` installs authlib into .venv-interop and sets GATEHOUSE_INTEROP=1 and GATEHOUSE_INTEROP_PYTHON,
 //! under which a missing interpreter or package fails the test; a plain `cargo test` without them skips.
@@ -89,6 +90,54 @@ async fn authlib_signs_in_refreshes_and_sees_a_reused_refresh_token_revoke_its_f
             "refresh_reuse_error": "invalid_grant",
             "family_revoked_error": "invalid_grant",
             "access_token_after_reuse_status": 401,
+        })
+    );
+    server.stop().await;
+}
+
+/// authlib has no PAR helper: the script pushes the request its OAuth2Session built to the discovered
+/// `pushed_authorization_request_endpoint` with authlib's own client authentication, signs in through the
+/// request_uri alone, and redeems the code with authlib (`tests/interop/oidc_authlib_par.py`).
+#[tokio::test]
+async fn authlib_pushes_its_authorization_request_and_signs_in() {
+    if !node::available("authlib PAR test", python::missing(&["authlib", "requests"])) {
+        return;
+    }
+    let server = TestServer::start().await;
+    server.add_user("pia", Some(GOOD_PASSWORD)).await;
+    let (_, secret) = clients::register(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        NewClient {
+            client_id: "authlib-par".into(),
+            redirect_uris: vec![REDIRECT.into()],
+            trusted: true,
+            require_par: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("client registered");
+    let secret = secret.expect("a confidential client has a secret");
+    let output = python::run(
+        "oidc_authlib_par.py",
+        &[&server.base, "authlib-par", &secret, REDIRECT, "pia", GOOD_PASSWORD],
+        &["AUTHLIB_INSECURE_TRANSPORT"],
+        TIMEOUT,
+    )
+    .await;
+    assert_eq!(
+        node::json_result("oidc_authlib_par.py", &output),
+        serde_json::json!({
+            "par_cache_control": "no-store",
+            "expires_in": 60,
+            "state_kept": true,
+            "iss": server.base,
+            "has_id_token": true,
+            "userinfo_username": "pia",
+            "reuse_status": 400,
+            "reuse_redirected": false,
         })
     );
     server.stop().await;

@@ -1,6 +1,7 @@
-//! The Node example of docs/integrate/oidc.md runs as written: the block after `<!-- openid-client-example -->` is
-//! saved as a file next to the interop node_modules and run with node against a real server (only `ISSUER`,
-//! `CLIENT_SECRET` and `PORT` set, as the docs say); a browser signs in through it and the app shows who it is.
+//! The examples of docs/integrate/oidc.md run as written. The Node example: the block after
+//! `<!-- openid-client-example -->` is saved as a file next to the interop node_modules and run with node against a
+//! real server (only `ISSUER`, `CLIENT_SECRET` and `PORT` set, as the docs say); a browser signs in through it and
+//! the app shows who it is. The PAR example (curl and openssl in bash) pushes a request a browser then signs in with.
 use crate::common::*;
 use crate::interop::node;
 use gatehouse::core::audit::Origin;
@@ -134,4 +135,99 @@ async fn the_openid_client_example_runs_as_written() {
             .any(|l| l.contains(&format!("\"sub\":\"{}\"", paula.id)) && l.contains("\"username\":\"paula\"")),
         "{printed:?}"
     );
+}
+
+/// The PAR example of docs/integrate/oidc.md (the `sh` block after `<!-- par-curl-example -->`) runs with bash,
+/// curl and openssl against a real server (only `ISSUER` and `CLIENT_SECRET` set); its `request_uri` then signs a
+/// browser in to a code at the documented callback, with the documented `state`.
+#[tokio::test]
+async fn the_par_curl_example_runs_as_written() {
+    let missing: Vec<String> = [("bash", "--version"), ("curl", "--version"), ("openssl", "version")]
+        .into_iter()
+        .filter(|(tool, arg)| !Command::new(tool).arg(arg).output().is_ok_and(|o| o.status.success()))
+        .map(|(tool, _)| format!("{tool} for the PAR documentation example"))
+        .collect();
+    if !node::available("PAR documentation example", missing) {
+        return;
+    }
+    let after = DOC
+        .split("<!-- par-curl-example -->")
+        .nth(1)
+        .expect("the marked example");
+    let script = after
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|body| body.split("\n```").next())
+        .expect("an sh block");
+    let server = TestServer::start().await;
+    server.add_user("paula", Some(GOOD_PASSWORD)).await;
+    let callback = "http://localhost:3000/callback";
+    let (_, secret) = clients::register(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        NewClient {
+            client_id: "my-app".into(),
+            redirect_uris: vec![callback.into()],
+            trusted: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let script = script.to_string();
+    let (base, secret) = (server.base.clone(), secret.unwrap());
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("bash")
+            .args(["-euo", "pipefail", "-c", &script])
+            .env("ISSUER", base)
+            .env("CLIENT_SECRET", secret)
+            .output()
+            .expect("bash runs")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let answer: serde_json::Value = serde_json::from_str(stdout.trim()).expect("curl printed the JSON answer");
+    assert_eq!(answer["expires_in"], 60);
+    let request_uri = answer["request_uri"].as_str().expect("a request_uri");
+
+    let browser = server.browser();
+    let mut location = format!(
+        "/authorize?{}",
+        serde_urlencoded::to_string([("client_id", "my-app"), ("request_uri", request_uri)]).unwrap()
+    );
+    for _ in 0..10 {
+        if location.starts_with(callback) {
+            break;
+        }
+        let page = if location.contains("/login?") {
+            let form = browser.get(&location).await;
+            browser
+                .post(
+                    "/login",
+                    &[
+                        ("csrf", &form.csrf()),
+                        ("username", "paula"),
+                        ("password", GOOD_PASSWORD),
+                        ("return_to", &form.input("return_to").unwrap()),
+                    ],
+                )
+                .await
+        } else {
+            browser.get(&location).await
+        };
+        location = page
+            .location()
+            .unwrap_or_else(|| panic!("no redirect from {location}: {} {}", page.status, page.body));
+    }
+    let back = url::Url::parse(&location).expect("back at the callback");
+    let query: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
+    assert_eq!(query.get("state").map(String::as_str), Some("af0ifjsldkj"));
+    assert!(query.contains_key("code"), "{location}");
 }

@@ -6,7 +6,8 @@
 //! The JavaScript counterpart of `oidc/code_flow.rs`, whose relying party is the `openidconnect` crate. A second script
 //! (`tests/interop/oidc_stepup.mjs`) has openid-client ask `acr_values` for multi-factor on a password-only session
 //! (the second-factor prompt, then an ID token with the right `acr`/`amr`) and for phishing-resistant with only an
-//! authenticator app (`unmet_authentication_requirements`).
+//! authenticator app (`unmet_authentication_requirements`). A third (`tests/interop/oidc_par.mjs`) uses its Pushed
+//! Authorization Request support (RFC 9126).
 //!
 //! `make test` installs openid-client and sets GATEHOUSE_INTEROP=1, under which a missing node or openid-client
 //! fails the test; a plain `cargo test` without them says so and skips.
@@ -135,6 +136,51 @@ async fn openid_client_steps_up_with_acr_values_and_sees_unmet_requirements() {
             "amr": ["pwd", "otp", "mfa"],
             "auth_time": null,
             "unmet_error": "unmet_authentication_requirements",
+        })
+    );
+    server.stop().await;
+}
+
+/// openid-client's own PAR support (`buildAuthorizationUrlWithPAR`, `tests/interop/oidc_par.mjs`) for a client
+/// that must push: its plain request refused at the redirect URI, the pushed one signed in to tokens with PKCE,
+/// the spent request_uri refused on Gatehouse's page.
+#[tokio::test]
+async fn openid_client_pushes_its_authorization_request() {
+    if !node::available("openid-client PAR test", node::missing(&["openid-client"], vec![])) {
+        return;
+    }
+    let server = TestServer::start().await;
+    let nina = server.add_user("nina", Some(GOOD_PASSWORD)).await;
+    let (_, secret) = clients::register(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        NewClient {
+            client_id: "node-par".into(),
+            redirect_uris: vec![REDIRECT.into()],
+            trusted: true,
+            require_par: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("client registered");
+    let secret = secret.expect("a confidential client has a secret");
+    let output = node::run(
+        "oidc_par.mjs",
+        &[&server.base, "node-par", &secret, REDIRECT, "nina", GOOD_PASSWORD],
+        TIMEOUT,
+    )
+    .await;
+    assert_eq!(
+        node::json_result("oidc_par.mjs", &output),
+        serde_json::json!({
+            "discovery_endpoint": format!("{}/par", server.base),
+            "plain_error": "invalid_request",
+            "request_uri_prefix": true,
+            "sub": nina.id,
+            "reuse_status": 400,
+            "reuse_redirected": false,
         })
     );
     server.stop().await;

@@ -160,7 +160,7 @@ async fn rotation_publishes_first_signs_later_and_keeps_the_old_key_until_its_to
 }
 
 /// A client key pair for private_key_jwt: the private key to sign assertions, the public JWK to register.
-fn client_key(alg: &str) -> (EncodingKey, Value) {
+pub(crate) fn client_key(alg: &str) -> (EncodingKey, Value) {
     let sealer = gatehouse::core::crypto::Sealer::new([9; 32]);
     let now = chrono::Utc::now();
     let key = keys::generate(&sealer, alg, now, now).unwrap();
@@ -175,7 +175,7 @@ fn client_key(alg: &str) -> (EncodingKey, Value) {
     (encoding, key.public_jwk)
 }
 
-fn assertion(key: &EncodingKey, alg: Algorithm, kid: &str, claims: Value) -> String {
+pub(crate) fn assertion(key: &EncodingKey, alg: Algorithm, kid: &str, claims: Value) -> String {
     let mut header = Header::new(alg);
     header.kid = Some(kid.into());
     jsonwebtoken::encode(&header, &claims, key).unwrap()

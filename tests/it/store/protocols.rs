@@ -1,5 +1,5 @@
 //! The storage conformance suite, continued: the protocol stores (device authorizations, SAML request IDs and
-//! pending requests). Every backend passes it, as in `accounts.rs`.
+//! pending requests, pushed authorization requests). Every backend passes it, as in `accounts.rs`.
 use crate::common::a_refresh_grant;
 use crate::store::common::backends;
 use chrono::Duration;
@@ -421,5 +421,63 @@ async fn a_refresh_token_is_claimed_once_under_concurrency() {
             store.use_refresh_token(&"x".repeat(64), now).await.unwrap(),
             RefreshUse::Invalid
         ));
+    }
+}
+
+#[tokio::test]
+async fn a_pushed_authorization_request_is_taken_once_by_its_client_before_it_expires() {
+    use gatehouse::core::store::OidcStore;
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let now = SystemClock.now();
+        let (hash, late) = ("p".repeat(64), "q".repeat(64));
+        let expires = now + Duration::seconds(60);
+        store
+            .push_authorization_request(&hash, "spa", "{\"scope\":\"openid\"}", now, expires)
+            .await
+            .unwrap();
+        store
+            .push_authorization_request(&late, "spa", "{}", now, expires)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.take_pushed_request(&hash, "other", now).await.unwrap(),
+            None,
+            "{backend}: another client's"
+        );
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let (store, hash) = (store.clone(), hash.clone());
+                tokio::spawn(async move { store.take_pushed_request(&hash, "spa", now).await.unwrap() })
+            })
+            .collect();
+        let mut taken = Vec::new();
+        for task in tasks {
+            taken.extend(task.await.unwrap());
+        }
+        assert_eq!(taken, ["{\"scope\":\"openid\"}"], "{backend}: one winner");
+        assert_eq!(
+            store.take_pushed_request(&late, "spa", expires).await.unwrap(),
+            None,
+            "{backend}: expired"
+        );
+        // The next push of that client clears its expired requests.
+        let next = "r".repeat(64);
+        store
+            .push_authorization_request(&next, "spa", "{}", expires, expires + Duration::seconds(60))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.take_pushed_request(&late, "spa", now).await.unwrap(),
+            None,
+            "{backend}: gone"
+        );
+        assert!(
+            store
+                .take_pushed_request(&next, "spa", expires)
+                .await
+                .unwrap()
+                .is_some()
+        );
     }
 }
