@@ -23,6 +23,8 @@ pub mod pass_code;
 pub mod route;
 pub mod routing;
 pub mod search;
+pub mod verify;
+pub mod verify_flow;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;

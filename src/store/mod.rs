@@ -2,6 +2,7 @@
 //! This is the only module that imports sea-orm; model ↔ domain conversions live beside the queries.
 mod appender;
 mod audit;
+mod caller_verification;
 mod ceremonies;
 mod device;
 mod directory;

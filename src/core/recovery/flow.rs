@@ -42,6 +42,10 @@ pub struct Settings {
     pub checks: Vec<String>,
     /// The role whose members are asked to approve when the chain of managers yields nobody.
     pub approver_role: String,
+    /// Whether an execution waits for the caller verification the subject's roles require (`verify`).
+    pub caller_verification: bool,
+    /// How long a caller-verification prompt can be answered.
+    pub verify_ttl: Duration,
 }
 
 impl Settings {
@@ -551,6 +555,9 @@ async fn execute_issuing(
     }
     let subject = member_by_id(ctx.store, &request.user_id).await?;
     if let Err(r) = may_execute(&request, &executor.person(), &subject.person()) {
+        return Err(ctx.refused(KIND, Some(&request), Some(&request.user_id), r).await);
+    }
+    if let Err(r) = super::verify_flow::gate(ctx, &request, executor, &subject).await? {
         return Err(ctx.refused(KIND, Some(&request), Some(&request.user_id), r).await);
     }
     let checks = match parse_checks(checks, &ctx.settings.checks) {
