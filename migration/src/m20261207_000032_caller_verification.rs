@@ -102,7 +102,10 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(CallerVerificationOverrides::OverrideAt))
                     .foreign_key(
                         ForeignKey::create()
-                            .from(CallerVerificationOverrides::Table, CallerVerificationOverrides::RequestId)
+                            .from(
+                                CallerVerificationOverrides::Table,
+                                CallerVerificationOverrides::RequestId,
+                            )
                             .to(FactorResets::Table, FactorResets::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )

@@ -112,7 +112,10 @@ impl VerifyState {
 
     /// A result the user is warned of: someone asked in their name and it did not go as it should.
     pub fn warns(self) -> bool {
-        matches!(self, VerifyState::Failed | VerifyState::Mismatch | VerifyState::TimedOut)
+        matches!(
+            self,
+            VerifyState::Failed | VerifyState::Mismatch | VerifyState::TimedOut
+        )
     }
 }
 
@@ -308,14 +311,11 @@ pub fn gate(
     if met {
         return Ok(());
     }
-    Err(Refusal {
-        code: "caller_unverified",
-        message: format!(
-            "The caller is not verified as this account's policy requires ({}): send a prompt, or have a second \
-             agent record an override.",
-            check.as_str()
-        ),
-    })
+    Err(refuse(
+        "caller_unverified",
+        "The caller is not verified as this account's policy requires: send a prompt, or have a second agent \
+         record an override.",
+    ))
 }
 
 /// The number of prompts still allowed: none when `for_request` prompts were sent for the request within

@@ -49,7 +49,8 @@ pub async fn gate(
 
 async fn refused(ctx: &Ctx<'_>, kind: AuditKind, request: &FactorResetRequest, r: Refusal) -> Result<Error> {
     let details = json!({ "request": request.id, "reason": r.code });
-    ctx.audit(kind, Outcome::Denied, Some(&request.user_id), details).await?;
+    ctx.audit(kind, Outcome::Denied, Some(&request.user_id), details)
+        .await?;
     Ok(Error::NotAllowed(r.message))
 }
 
@@ -107,7 +108,8 @@ pub async fn send(ctx: &Ctx<'_>, agent: &Member, id: &str, target: Target, chann
         .await?;
     if let Some(r) = verify::rate_limited(for_request, by_agent) {
         let details = json!({ "request": request.id, "reason": r.code });
-        ctx.audit(KIND, Outcome::Denied, Some(&request.user_id), details).await?;
+        ctx.audit(KIND, Outcome::Denied, Some(&request.user_id), details)
+            .await?;
         return Err(Error::TooManyAttempts { retry_after_secs: 300 });
     }
     let token = random_token();
@@ -320,7 +322,8 @@ pub async fn answer(
         || !ctx.store.answer_caller_verification(&prompt.id, state, ctx.now).await?
     {
         let details = json!({ "request": request.id, "prompt": prompt.id, "reason": "not_pending" });
-        ctx.audit(KIND, Outcome::Denied, Some(&request.user_id), details).await?;
+        ctx.audit(KIND, Outcome::Denied, Some(&request.user_id), details)
+            .await?;
         return Err(Error::InvalidLink);
     }
     concluded(ctx, &prompt, state).await?;

@@ -23,7 +23,13 @@ fn approved() -> FactorResetRequest {
     r
 }
 
-fn prompt(r: &FactorResetRequest, target: Target, who: &str, state: VerifyState, answered: DateTime<Utc>) -> CallerVerification {
+fn prompt(
+    r: &FactorResetRequest,
+    target: Target,
+    who: &str,
+    state: VerifyState,
+    answered: DateTime<Utc>,
+) -> CallerVerification {
     CallerVerification {
         id: uuid::Uuid::new_v4().to_string(),
         request_id: r.id.clone(),
@@ -54,7 +60,11 @@ fn a_challenge_has_three_distinct_two_digit_numbers_including_the_right_one() {
         assert!((10..=99).contains(&c.number));
         assert!(c.choices.iter().all(|n| (10..=99).contains(n)));
         assert!(c.choices[0] != c.choices[1] && c.choices[1] != c.choices[2] && c.choices[0] != c.choices[2]);
-        let at = c.choices.iter().position(|n| *n == c.number).expect("the number is a choice");
+        let at = c
+            .choices
+            .iter()
+            .position(|n| *n == c.number)
+            .expect("the number is a choice");
         positions[at] += 1;
     }
     // Shuffled: the right number is not always in the same place.
@@ -110,11 +120,20 @@ fn the_gate_follows_the_caller_check() {
     assert_eq!(g(CallerCheck::Either, &[]), Err("caller_unverified"));
     assert_eq!(g(CallerCheck::Either, std::slice::from_ref(&user)), Ok(()));
     assert_eq!(g(CallerCheck::Either, std::slice::from_ref(&manager)), Ok(()));
-    assert_eq!(g(CallerCheck::User, std::slice::from_ref(&manager)), Err("caller_unverified"));
+    assert_eq!(
+        g(CallerCheck::User, std::slice::from_ref(&manager)),
+        Err("caller_unverified")
+    );
     assert_eq!(g(CallerCheck::User, std::slice::from_ref(&user)), Ok(()));
-    assert_eq!(g(CallerCheck::Manager, std::slice::from_ref(&user)), Err("caller_unverified"));
+    assert_eq!(
+        g(CallerCheck::Manager, std::slice::from_ref(&user)),
+        Err("caller_unverified")
+    );
     assert_eq!(g(CallerCheck::Manager, std::slice::from_ref(&manager)), Ok(()));
-    assert_eq!(g(CallerCheck::Both, std::slice::from_ref(&user)), Err("caller_unverified"));
+    assert_eq!(
+        g(CallerCheck::Both, std::slice::from_ref(&user)),
+        Err("caller_unverified")
+    );
     assert_eq!(g(CallerCheck::Both, &[user.clone(), manager.clone()]), Ok(()));
 }
 
@@ -147,7 +166,10 @@ fn a_manager_prompt_answered_by_the_approver_is_no_second_proof() {
     );
     // A user prompt answered by the user still counts, whoever approved.
     let user = prompt(&r, Target::User, "kim", VerifyState::Passed, at(2));
-    assert_eq!(gate(CallerCheck::Either, &r, &[by_approver, user], "hana", None, at(5)), Ok(()));
+    assert_eq!(
+        gate(CallerCheck::Either, &r, &[by_approver, user], "hana", None, at(5)),
+        Ok(())
+    );
 }
 
 #[test]
@@ -216,8 +238,14 @@ fn agents_send_prompts_and_admins_for_privileged_subjects() {
     let plain = vec!["user".to_string()];
     let kim = person("kim", &plain);
     assert_eq!(may_send(&person("hugo", &helpdesk), &kim), Ok(()));
-    assert_eq!(may_send(&person("mona", &plain), &kim).map_err(|e| e.code), Err("role_missing"));
-    assert_eq!(may_send(&person("kim", &admin), &kim).map_err(|e| e.code), Err("own_factors"));
+    assert_eq!(
+        may_send(&person("mona", &plain), &kim).map_err(|e| e.code),
+        Err("role_missing")
+    );
+    assert_eq!(
+        may_send(&person("kim", &admin), &kim).map_err(|e| e.code),
+        Err("own_factors")
+    );
     let hana = person("hana", &helpdesk);
     assert_eq!(
         may_send(&person("hugo", &helpdesk), &hana).map_err(|e| e.code),

@@ -14,3 +14,4 @@ mod requests;
 mod search;
 mod self_service;
 mod smtp;
+mod verify;
