@@ -446,7 +446,10 @@ async fn the_console_disables_execute_and_refuses_it_until_the_caller_is_verifie
         "{}",
         page.body
     );
-    assert!(page.body.contains("http-equiv=\"refresh\""), "reloads while waiting");
+    assert!(
+        page.body.contains("#verify\">Reload</a>"),
+        "a reload link while waiting"
+    );
     // Kim has no phone on file: SMS is refused, and not offered.
     assert!(!page.body.contains("value=\"sms\""));
     let sms = hana
@@ -478,4 +481,95 @@ async fn the_console_disables_execute_and_refuses_it_until_the_caller_is_verifie
         .await;
     assert_eq!(executed.status, 303, "{}", executed.body);
     assert_eq!(state_of(&server, &request.id).await, ResetState::Waiting);
+}
+
+#[tokio::test]
+async fn the_cli_sends_a_prompt_prints_the_number_and_shows_results_and_the_override() {
+    use crate::recovery::cli::{fails, ok};
+    let db = TestDb::new().await;
+    let mut server = TestServer::start_with(&db.url, None, ON).await;
+    server.db = Some(db);
+    let request = approved_by(&server, "mona").await;
+    let id = request.id.as_str();
+    let sent = ok(
+        &server,
+        &["recovery", "verify", id, "--to", "user", "--as", "hana", "--json"],
+    );
+    let stored = server.state().store.caller_verifications_of(id).await.unwrap();
+    assert_eq!(sent["number"], stored[0].number, "{sent}");
+    assert_eq!(sent["to"], "k…@example.com");
+    fails(
+        &server,
+        &["recovery", "verify", id, "--to", "boss", "--as", "hana"],
+        "--to: user or manager",
+    );
+    fails(
+        &server,
+        &[
+            "recovery",
+            "verify",
+            id,
+            "--to",
+            "user",
+            "--channel",
+            "sms",
+            "--as",
+            "hana",
+        ],
+        "no phone number",
+    );
+    let shown = ok(&server, &["recovery", "show", id, "--as", "hana", "--json"]);
+    let verification = &shown["caller_verification"];
+    assert_eq!(verification["required"], "either", "{shown}");
+    assert_eq!(verification["enforced"], true);
+    assert_eq!(verification["prompts"][0]["state"], "pending");
+    assert!(
+        verification["prompts"][0].get("number").is_none(),
+        "never the number: {verification}"
+    );
+    fails(
+        &server,
+        &["recovery", "execute", id, "--checks", "employee_id", "--as", "hana"],
+        "not verified",
+    );
+    ok(
+        &server,
+        &[
+            "recovery",
+            "override",
+            id,
+            "--reason",
+            "seen in person",
+            "--as",
+            "hana",
+            "--json",
+        ],
+    );
+    fails(
+        &server,
+        &["recovery", "override", id, "--reason", "again", "--as", "abe"],
+        "overridden already",
+    );
+    fails(
+        &server,
+        &["recovery", "execute", id, "--checks", "employee_id", "--as", "hana"],
+        "another agent",
+    );
+    let executed = ok(
+        &server,
+        &[
+            "recovery",
+            "execute",
+            id,
+            "--checks",
+            "employee_id",
+            "--as",
+            "ada",
+            "--json",
+        ],
+    );
+    assert_eq!(executed["state"], "waiting");
+    let (_, text, _) = crate::recovery::cli::gatehouse(&server, &["recovery", "show", id, "--as", "ada"]);
+    assert!(text.contains("caller check       either"), "{text}");
+    assert!(text.contains("override by Hana Ode (hana)"), "{text}");
 }
