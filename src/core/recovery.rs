@@ -25,6 +25,7 @@ pub mod routing;
 pub mod search;
 pub mod verify;
 pub mod verify_flow;
+pub mod verify_gate;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;

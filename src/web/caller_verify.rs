@@ -51,6 +51,8 @@ pub struct AnswerForm {
     csrf: Option<String>,
     token: String,
     answer: String,
+    /// The code of an authenticator app the user still has, where the page asks for one.
+    code: Option<String>,
 }
 
 /// The request page's "Verify the caller" section as `viewer` sees it: what the policy requires, each prompt's
@@ -244,7 +246,9 @@ pub async fn prompt_page(
     }
     let subject = state.store.user_by_id(&request.user_id).await?;
     let name = subject.map(|u| u.display_name).unwrap_or_default();
+    let confirm = !verify_flow::factors_to_confirm(&c, &prompt, &request).await?.is_empty();
     let mut ctx = pages::context();
+    ctx.insert("confirm", &confirm);
     ctx.insert("token", &token);
     ctx.insert("manager", &(prompt.target == Target::Manager));
     ctx.insert("name", &name);
@@ -256,6 +260,29 @@ pub async fn prompt_page(
         "recovery/verify.html",
         ctx,
     ))
+}
+
+/// Whether `code` is a current code of an authenticator app the prompt asks the user to confirm with (accepted
+/// once: the app's replay floor moves on); `false` without a code or where none is asked.
+async fn confirmed_with_factor(
+    state: &AppState,
+    c: &crate::core::recovery::flow::Ctx<'_>,
+    origin: &crate::core::audit::Origin,
+    token: &str,
+    code: Option<&str>,
+) -> Result<bool, WebError> {
+    let Some(code) = code.map(str::trim).filter(|c| !c.is_empty() && c.len() <= 16) else {
+        return Ok(false);
+    };
+    let Ok((prompt, request)) = verify_flow::by_token(c, token).await else {
+        return Ok(false);
+    };
+    let factors = verify_flow::factors_to_confirm(c, &prompt, &request).await?;
+    if factors.is_empty() || prompt.state != VerifyState::Pending {
+        return Ok(false);
+    }
+    let checked = crate::core::factors::totp::verify(&state.core(origin), &factors, code).await?;
+    Ok(matches!(checked, crate::core::factors::Checked::Accepted { .. }))
 }
 
 /// The answer: a number from the three, or `no`. One answer per prompt.
@@ -286,7 +313,9 @@ pub async fn prompt_submit(
         }
         None => Respondent::Link,
     };
-    let answered = verify_flow::answer(&ctx(&state, &origin), &form.token, answer, respondent).await;
+    let c = ctx(&state, &origin);
+    let confirmed = confirmed_with_factor(&state, &c, &origin, &form.token, form.code.as_deref()).await?;
+    let answered = verify_flow::answer(&c, &form.token, answer, respondent, confirmed).await;
     match answered {
         Ok((prompt, outcome)) => {
             let mut ctx = pages::context();

@@ -15,11 +15,11 @@ use super::super::secrets::{random_token, token_digest};
 use super::super::store::{ResetLink, Store};
 use super::super::{Error, Result, accounts};
 use super::approver::{self, SignInCheck};
-use super::routing;
 use super::{
     ApprovalBasis, FactorResetRequest, FactorSelection, Person, Refusal, ResetState, SELF, may_approve, may_decide,
     may_execute, may_open, parse_checks, parse_reason,
 };
+use super::{routing, verify_gate};
 use crate::core::factors::FactorKind;
 
 /// The checklist offered when the configuration names none.
@@ -557,7 +557,8 @@ async fn execute_issuing(
     if let Err(r) = may_execute(&request, &executor.person(), &subject.person()) {
         return Err(ctx.refused(KIND, Some(&request), Some(&request.user_id), r).await);
     }
-    if let Err(r) = super::verify_flow::gate(ctx, &request, executor, &subject).await? {
+    let on = ctx.settings.caller_verification;
+    if let Err(r) = verify_gate::check(ctx.store, ctx.now, on, &request, &executor.user.id, &subject.roles).await? {
         return Err(ctx.refused(KIND, Some(&request), Some(&request.user_id), r).await);
     }
     let checks = match parse_checks(checks, &ctx.settings.checks) {

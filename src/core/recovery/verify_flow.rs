@@ -8,43 +8,19 @@ use serde_json::json;
 use super::super::audit::{AuditKind, Outcome};
 use super::super::model::User;
 use super::super::notify::mail;
-use super::super::policy::recovery::{CallerCheck, effective};
+use super::super::policy::recovery::CallerCheck;
 use super::super::secrets::{random_token, token_digest};
 use super::super::{Error, Result};
 use super::flow::{Ctx, Member, member_by_id};
 use super::verify::{
     self, Answer, CallerVerification, Challenge, Channel, Override, Target, VerifyState, may_override, may_send,
 };
-use super::{FactorResetRequest, Refusal, ResetState, parse_reason};
+use super::{FactorResetRequest, FactorSelection, Refusal, ResetState, parse_reason};
+use crate::core::factors::{Factor, FactorKind, FactorStatus};
 
-/// The caller check the subject's roles require now (strictest wins, `policy::recovery::effective`).
+/// The caller check the subject's roles require now.
 pub async fn requirement(ctx: &Ctx<'_>, subject: &Member) -> Result<CallerCheck> {
-    let policies = crate::core::policy::roles::policies_of(ctx.store, ctx.now, &subject.roles).await?;
-    Ok(effective(policies.iter().map(|p| (p.role.as_str(), &p.recovery))).caller_check)
-}
-
-/// The execution gate: `Ok(Err(refusal))` while the caller is not verified as the subject's roles require (and no
-/// override by someone else stands in); always `Ok(Ok(()))` where the server does not verify callers.
-pub async fn gate(
-    ctx: &Ctx<'_>,
-    request: &FactorResetRequest,
-    executor: &Member,
-    subject: &Member,
-) -> Result<std::result::Result<(), Refusal>> {
-    if !ctx.settings.caller_verification {
-        return Ok(Ok(()));
-    }
-    let check = requirement(ctx, subject).await?;
-    let prompts = ctx.store.caller_verifications_of(&request.id).await?;
-    let overridden = ctx.store.verify_override(&request.id).await?;
-    Ok(verify::gate(
-        check,
-        request,
-        &prompts,
-        &executor.user.id,
-        overridden.as_ref(),
-        ctx.now,
-    ))
+    super::verify_gate::requirement(ctx.store, ctx.now, &subject.roles).await
 }
 
 async fn refused(ctx: &Ctx<'_>, kind: AuditKind, request: &FactorResetRequest, r: Refusal) -> Result<Error> {
@@ -275,6 +251,29 @@ async fn warn_user(ctx: &Ctx<'_>, request: &FactorResetRequest, state: VerifySta
     Ok(())
 }
 
+/// The authenticator apps the user must confirm a prompt with: their active TOTP factors that the reset does not
+/// cover (a factor the user still has proves more than the link). None for a manager's prompt, or a reset of all
+/// factors.
+pub async fn factors_to_confirm(
+    ctx: &Ctx<'_>,
+    prompt: &CallerVerification,
+    request: &FactorResetRequest,
+) -> Result<Vec<Factor>> {
+    if prompt.target != Target::User {
+        return Ok(vec![]);
+    }
+    let FactorSelection::Ids(covered) = &request.factors else {
+        return Ok(vec![]);
+    };
+    Ok(ctx
+        .store
+        .factors_of(&request.user_id)
+        .await?
+        .into_iter()
+        .filter(|f| f.kind == FactorKind::Totp && f.status == FactorStatus::Active && !covered.contains(&f.id))
+        .collect())
+}
+
 /// Who answers a prompt: the holder of the user's link, or the signed-in manager.
 pub enum Respondent<'a> {
     /// Whoever opened the link (the subject's own prompt: the link itself is the proof of their mailbox or phone).
@@ -285,11 +284,15 @@ pub enum Respondent<'a> {
 
 /// Answers the prompt behind `token`: one conditional UPDATE from pending, so a second answer, a reused link or
 /// one past its end is `InvalidLink`. A manager's prompt is answered only by that manager, signed in.
+///
+/// `factor_confirmed` is whether the respondent confirmed the prompt with a factor of theirs ([`factors_to_confirm`],
+/// checked by the caller, which holds the keys): where one is required, a pick without it fails.
 pub async fn answer(
     ctx: &Ctx<'_>,
     token: &str,
     answer: Answer,
     respondent: Respondent<'_>,
+    factor_confirmed: bool,
 ) -> Result<(CallerVerification, VerifyState)> {
     const KIND: AuditKind = AuditKind::RecoveryVerifyAnswered;
     let (prompt, request) = match by_token(ctx, token).await {
@@ -316,7 +319,12 @@ pub async fn answer(
     {
         return Err(Error::invalid("Pick one of the three numbers on the page."));
     }
-    let state = verify::outcome(prompt.number, answer);
+    let unconfirmed = !factor_confirmed && !factors_to_confirm(ctx, &prompt, &request).await?.is_empty();
+    let state = if unconfirmed {
+        VerifyState::Failed
+    } else {
+        verify::outcome(prompt.number, answer)
+    };
     if prompt.state != VerifyState::Pending
         || request.state != ResetState::Approved
         || !ctx.store.answer_caller_verification(&prompt.id, state, ctx.now).await?

@@ -161,7 +161,15 @@ fn a_manager_prompt_answered_by_the_approver_is_no_second_proof() {
     let by_approver = prompt(&r, Target::Manager, "mona", VerifyState::Passed, at(2));
     assert!(!counts(&by_approver, &r, at(5)));
     assert_eq!(
-        gate(CallerCheck::Manager, &r, &[by_approver.clone()], "hana", None, at(5)).map_err(|e| e.code),
+        gate(
+            CallerCheck::Manager,
+            &r,
+            std::slice::from_ref(&by_approver),
+            "hana",
+            None,
+            at(5)
+        )
+        .map_err(|e| e.code),
         Err("caller_unverified")
     );
     // A user prompt answered by the user still counts, whoever approved.

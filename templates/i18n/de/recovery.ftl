@@ -197,3 +197,4 @@ recovery-verified-passed = Ihre Antwort ist beim Helpdesk angekommen. Sie könne
 recovery-verified-mismatch = Das war nicht die vorgelesene Zahl. Der Helpdesk macht mit dieser Prüfung nicht weiter, und die Kontoinhaberin oder der Kontoinhaber wird gewarnt.
 recovery-verified-failed-user = Der Helpdesk macht mit dieser Prüfung nicht weiter. Wenn jemand in Ihrem Namen Ihre Faktoren zurücksetzen will, wenden Sie sich sofort an Ihr Sicherheitsteam.
 recovery-verified-failed-manager = Der Helpdesk macht mit dieser Prüfung nicht weiter, und die Kontoinhaberin oder der Kontoinhaber wird gewarnt.
+recovery-verify-code = Code aus Ihrer Authenticator-App (Sie haben sie noch: Bestätigen Sie damit, dann wählen Sie die Zahl)

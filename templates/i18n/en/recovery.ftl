@@ -198,3 +198,4 @@ recovery-verified-passed = Your answer was passed to the helpdesk. You can close
 recovery-verified-mismatch = That was not the number the agent read out. The helpdesk will not go ahead on this check, and the account holder is warned.
 recovery-verified-failed-user = The helpdesk will not go ahead on this check. If someone is trying to reset your factors in your name, contact your security team at once.
 recovery-verified-failed-manager = The helpdesk will not go ahead on this check, and the account holder is warned.
+recovery-verify-code = Code from your authenticator app (you still have it: confirm with it, then pick the number)

@@ -573,3 +573,73 @@ async fn the_cli_sends_a_prompt_prints_the_number_and_shows_results_and_the_over
     assert!(text.contains("caller check       either"), "{text}");
     assert!(text.contains("override by Hana Ode (hana)"), "{text}");
 }
+
+#[tokio::test]
+async fn a_user_who_still_has_an_authenticator_app_confirms_the_prompt_with_it() {
+    let (server, _db) = server().await;
+    let secret = cast(&server).await;
+    let kim = server.user("kim").await;
+    crate::recovery::common::stored_security_key(&server, &kim.id).await;
+    let key = server.state().store.factors_of(&kim.id).await.unwrap();
+    let key = key
+        .iter()
+        .find(|f| f.kind == gatehouse::core::factors::FactorKind::WebAuthn)
+        .unwrap();
+    let kims = member(&server, "kim").await;
+    // Only the security key is reset: Kim still has her app, and the prompt asks for its code.
+    let request = as_user!(&server, "hugo", |c, m| flow::open(
+        &c,
+        Some(&m),
+        &kims,
+        &key.id,
+        "lost the key"
+    ))
+    .unwrap();
+    as_user!(&server, "mona", |c, m| flow::decide(
+        &c,
+        &m,
+        DecideBy::Id(&request.id),
+        true,
+        None
+    ))
+    .unwrap();
+    server.clock.advance(chrono::Duration::minutes(1));
+    let (number, path) = send(&server, "hana", &request.id, Target::User).await;
+    let browser = server.browser();
+    let page = browser.get(&path).await;
+    assert!(page.body.contains("name=\"code\""), "{}", page.body);
+    let token = token_of(&path);
+    let wrong_code = browser
+        .post(
+            "/recovery/verify",
+            &[
+                ("csrf", &page.csrf()),
+                ("token", &token),
+                ("answer", &number.to_string()),
+                ("code", "000000"),
+            ],
+        )
+        .await;
+    assert!(
+        wrong_code.body.contains("data-outcome=\"failed\""),
+        "a wrong code fails: {}",
+        wrong_code.body
+    );
+
+    let (number, path) = send(&server, "hana", &request.id, Target::User).await;
+    let page = browser.get(&path).await;
+    let code = server.totp_code(&secret, 0);
+    let form = [
+        ("csrf", page.csrf()),
+        ("token", token_of(&path)),
+        ("answer", number.to_string()),
+        ("code", code),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let passed = browser.post("/recovery/verify", &form).await;
+    assert!(passed.body.contains("data-outcome=\"passed\""), "{}", passed.body);
+    assert_eq!(
+        execute(&server, "hana", &request.id).await.unwrap(),
+        ResetState::Waiting
+    );
+}

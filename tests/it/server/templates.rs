@@ -188,6 +188,7 @@ fn every_template_renders() {
     ctx.insert("manager", &true);
     ctx.insert("name", "Bob");
     ctx.insert("choices", &[17, 42, 88]);
+    ctx.insert("confirm", &true);
     ctx.insert("trust_days", &14);
     ctx.insert("reauth", &true);
     ctx.insert(
