@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::helpdesk::{agent, request_page};
+use super::helpdesk::{agent, agent_with, request_page};
 use super::recovery::ctx;
 use super::recovery_view::message_of;
 use crate::core::Error;
@@ -167,7 +167,8 @@ pub async fn send(
     }
 }
 
-/// A second agent records that the caller was verified otherwise, with a reason.
+/// A second agent records that the caller was verified otherwise, with a reason; like executing, it needs a recent
+/// sign-in.
 pub async fn record_override(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -175,7 +176,7 @@ pub async fn record_override(
 ) -> Result<HttpResponse, WebError> {
     csrf::verify(&req, &state, form.csrf.as_deref())?;
     let back = format!("/helpdesk/request?id={}", encode(&form.id));
-    let (member, origin) = match agent(&req, &state, &back).await? {
+    let (member, origin) = match agent_with(&req, &state, &back, true).await? {
         Ok(agent) => agent,
         Err(answer) => return Ok(answer),
     };

@@ -59,7 +59,7 @@ pub(super) async fn agent(
 
 /// Like `agent`; with `fresh`, the sign-in must also be recent (`enrolment::FRESH_FOR`), else the agent signs in again:
 /// a console left open cannot execute or decide a reset.
-async fn agent_with(
+pub(super) async fn agent_with(
     req: &HttpRequest,
     state: &AppState,
     back: &str,

@@ -5,13 +5,13 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use super::super::audit::{AuditKind, Outcome};
+use super::super::audit::{AuditKind, Origin, Outcome};
 use super::super::model::User;
 use super::super::notify::mail;
 use super::super::policy::recovery::CallerCheck;
 use super::super::secrets::{random_token, token_digest};
 use super::super::{Error, Result};
-use super::flow::{Ctx, Member, member_by_id};
+use super::flow::{Ctx, Member, SYSTEM_ACTOR, member_by_id};
 use super::verify::{
     self, Answer, CallerVerification, Challenge, Channel, Override, Target, VerifyState, may_override, may_send,
 };
@@ -179,7 +179,17 @@ pub async fn settle(ctx: &Ctx<'_>, prompt: CallerVerification) -> Result<CallerV
         return Ok(prompt);
     }
     if ctx.store.time_out_caller_verification(&prompt.id, ctx.now).await? {
-        concluded(ctx, &prompt, VerifyState::TimedOut).await?;
+        // Time decided it, not whoever happened to look: recorded as the system's.
+        let origin = Origin {
+            actor: SYSTEM_ACTOR.into(),
+            request_id: ctx.origin.request_id.clone(),
+            ..Default::default()
+        };
+        let system = Ctx {
+            origin: &origin,
+            ..*ctx
+        };
+        concluded(&system, &prompt, VerifyState::TimedOut).await?;
     }
     Ok(ctx.store.caller_verification(&prompt.id).await?.unwrap_or(prompt))
 }
@@ -219,7 +229,7 @@ async fn concluded(ctx: &Ctx<'_>, prompt: &CallerVerification, state: VerifyStat
         subject_id.as_deref(),
         json!({
             "request": prompt.request_id, "prompt": prompt.id, "target": prompt.target, "state": state,
-            "answered_by": (state != VerifyState::TimedOut).then_some(prompt.target_user_id.as_str()),
+            "target_user": prompt.target_user_id,
         }),
     )
     .await?;
