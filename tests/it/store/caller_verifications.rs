@@ -95,10 +95,8 @@ async fn prompts_are_answered_or_timed_out_once_counted_and_overridden_once() {
                 .unwrap()
         );
         let overdue = store.overdue_caller_verifications(end).await.unwrap();
-        assert_eq!(
-            overdue.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
-            [second.id.clone()]
-        );
+        let overdue: Vec<&str> = overdue.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(overdue, [second.id.as_str()], "{backend}");
         assert!(store.time_out_caller_verification(&second.id, end).await.unwrap());
         assert!(!store.time_out_caller_verification(&second.id, end).await.unwrap());
         assert!(store.overdue_caller_verifications(end).await.unwrap().is_empty());
