@@ -643,3 +643,70 @@ async fn a_user_who_still_has_an_authenticator_app_confirms_the_prompt_with_it()
         ResetState::Waiting
     );
 }
+
+#[tokio::test]
+async fn a_prompt_by_text_carries_the_link_and_a_failed_one_warns_by_text_too() {
+    let sink = HttpSink::start(200, "{}").await;
+    let db = TestDb::new().await;
+    let url = format!("{}/sms", sink.url);
+    let mut settings = ON.to_vec();
+    settings.extend([
+        ("GATEHOUSE_SMS_DRIVER", "webhook"),
+        ("GATEHOUSE_SMS_WEBHOOK_URL", url.as_str()),
+        ("GATEHOUSE_SMS_WEBHOOK_SECRET", "webhook-signing-secret-0123456789"),
+    ]);
+    let server = TestServer::start_with(&db.url, None, &settings).await;
+    crate::recovery::common::add(&server, "mona", &["user"], None).await;
+    crate::recovery::common::add(&server, "hugo", &["helpdesk"], None).await;
+    crate::recovery::common::add(&server, "hana", &["helpdesk"], None).await;
+    let pia = server
+        .create_account(gatehouse::core::accounts::NewAccount {
+            manager: Some("mona".into()),
+            phone: Some("+41446681800".into()),
+            password: Some(GOOD_PASSWORD.into()),
+            ..an_account("pia")
+        })
+        .await;
+    crate::recovery::common::stored_security_key(&server, &pia.id).await;
+    let subject = member(&server, "pia").await;
+    let request = as_user!(&server, "hugo", |c, m| flow::open(
+        &c,
+        Some(&m),
+        &subject,
+        "all",
+        "lost key"
+    ))
+    .unwrap();
+    as_user!(&server, "mona", |c, m| flow::decide(
+        &c,
+        &m,
+        DecideBy::Id(&request.id),
+        true,
+        None
+    ))
+    .unwrap();
+    let sent = as_user!(&server, "hana", |c, m| verify_flow::send(
+        &c,
+        &m,
+        &request.id,
+        Target::User,
+        Channel::Sms
+    ))
+    .unwrap();
+    assert_eq!(sent.to, "+41•••••••00", "masked");
+    let texts = sink.received(1).await;
+    let body: serde_json::Value = serde_json::from_str(&texts[0].body).unwrap();
+    assert_eq!(body["to"], "+41446681800");
+    let message = body["message"].as_str().unwrap();
+    assert!(message.contains(LINK), "{message}");
+    let path = format!("{LINK}{}", token_of(&link_in(message)));
+    let no = answer(&server.browser(), &path, "no").await;
+    assert!(no.body.contains("data-outcome=\"failed\""), "{}", no.body);
+    let texts = sink.received(2).await;
+    let warning: serde_json::Value = serde_json::from_str(&texts[1].body).unwrap();
+    assert!(
+        warning["message"].as_str().unwrap().contains("the check failed"),
+        "{warning}"
+    );
+    mail_to(&server, "pia", "the check failed").await;
+}
