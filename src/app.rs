@@ -206,6 +206,8 @@ pub fn recovery_settings(config: &Config) -> crate::core::recovery::flow::Settin
         pass_ttl: chrono::Duration::minutes(config.recovery_pass_minutes.into()),
         checks: config.recovery_identity_checks.clone(),
         approver_role: config.recovery_approver_role.clone(),
+        caller_verification: config.recovery_caller_verification,
+        verify_ttl: chrono::Duration::minutes(config.recovery_verify_minutes.into()),
     }
 }
 
@@ -275,6 +277,10 @@ async fn recovery_sweeper(state: web::Data<AppState>) {
         };
         if let Err(e) = crate::core::recovery::flow::sweep(&ctx).await {
             tracing::warn!(error = %e, "factor-reset sweep failed");
+        }
+        // Unanswered caller-verification prompts time out, and their users are warned, even if nobody looks.
+        if let Err(e) = crate::core::recovery::verify_flow::sweep(&ctx).await {
+            tracing::warn!(error = %e, "caller-verification sweep failed");
         }
     }
 }

@@ -109,6 +109,11 @@ pub struct Config {
     /// The role whose members are asked to approve a factor reset when the chain of managers yields nobody
     /// (no manager, or everyone above departed or away without a delegate). Must exist when the server starts.
     pub recovery_approver_role: String,
+    /// Whether executing a factor reset waits for the caller verification its subject's roles require
+    /// (`core::recovery::verify`); off only for installations that verify callers some other way.
+    pub recovery_caller_verification: bool,
+    /// How long a caller-verification prompt can be answered (1 to 30 minutes).
+    pub recovery_verify_minutes: u32,
     /// Networks from which anyone may sign in (CIDRs, IPv4 or IPv6); empty: from anywhere. A list in the file,
     /// comma-separated in `GATEHOUSE_IP_ALLOW`.
     #[serde(deserialize_with = "list_or_csv")]
@@ -185,6 +190,8 @@ impl Default for Config {
                 .map(|c| c.to_string())
                 .collect(),
             recovery_approver_role: "admin".into(),
+            recovery_caller_verification: true,
+            recovery_verify_minutes: 5,
             ip_allow: Vec::new(),
             ip_deny: Vec::new(),
             trusted_proxies: Vec::new(),
@@ -372,6 +379,9 @@ impl Config {
         }
         if self.recovery_approval_hours == 0 || self.recovery_enrolment_hours == 0 {
             return bad("recovery_approval_hours and recovery_enrolment_hours: at least 1".into());
+        }
+        if !(1..=30).contains(&self.recovery_verify_minutes) {
+            return bad("recovery_verify_minutes: from 1 to 30 minutes".into());
         }
         if !(10..=24 * 60).contains(&self.recovery_pass_minutes) {
             return bad("recovery_pass_minutes: from 10 minutes to 1440 (24 hours)".into());

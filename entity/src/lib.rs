@@ -4,6 +4,8 @@ pub mod attempt_counter;
 pub mod audit_event;
 pub mod authorization_code;
 pub mod authorization_request;
+pub mod caller_verification;
+pub mod caller_verification_override;
 pub mod client_assertion;
 pub mod consent;
 pub mod device_code;

@@ -232,6 +232,12 @@ pub struct RequestDetail {
     pub request: RequestView,
     /// What happened to it, oldest first: the audit events that name it.
     pub timeline: Vec<AuditView>,
+    /// Its caller verification (docs/recovery.md): what the subject's roles require (`required`: none, either,
+    /// user, manager, both), whether this server enforces it, each prompt (target, whom, channel, sending agent,
+    /// `state`: pending, passed, failed, mismatch, timed_out, and whether it `counts` now; never the numbers), and
+    /// the override a second agent recorded, if any.
+    #[schema(value_type = Object)]
+    pub caller_verification: serde_json::Value,
 }
 
 /// One request and its timeline.
@@ -248,9 +254,11 @@ pub async fn show(caller: Caller, path: web::Path<String>) -> Result<web::Json<R
     for record in flow::timeline(store, &request).await? {
         timeline.push(names.view(record).await?);
     }
+    let caller_verification = crate::core::recovery::verify_flow::summary(&ctx(&caller), &request).await?;
     Ok(web::Json(RequestDetail {
         request: view(&mut names, request).await?,
         timeline,
+        caller_verification,
     }))
 }
 

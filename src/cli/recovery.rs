@@ -12,7 +12,8 @@ use crate::core::audit::{Origin, People};
 use crate::core::clock::SystemClock;
 use crate::core::recovery::export::{self, Bound};
 use crate::core::recovery::flow::{self, Canceller, Ctx, Member, Target};
-use crate::core::recovery::{FactorResetRequest, SELF};
+use crate::core::recovery::verify::{Channel, Target as Whom};
+use crate::core::recovery::{FactorResetRequest, SELF, verify_flow};
 use crate::core::{Error, accounts};
 
 #[derive(Subcommand, Debug)]
@@ -71,6 +72,25 @@ pub enum RecoveryCommand {
         /// Also issue a temporary access pass for the user, printed once (docs/recovery.md).
         #[arg(long)]
         temporary_pass: bool,
+    },
+    /// Send a caller-verification prompt for an approved request and print the number to read to the caller.
+    Verify {
+        id: String,
+        #[command(flatten)]
+        actor: Actor,
+        /// `user` (a link to their mail or phone) or `manager` (a link to the manager's mail).
+        #[arg(long, value_name = "user|manager")]
+        to: String,
+        #[arg(long, value_name = "mail|sms", default_value = "mail")]
+        channel: String,
+    },
+    /// Record, as a second agent, that the caller of an approved request was verified otherwise.
+    Override {
+        id: String,
+        #[command(flatten)]
+        actor: Actor,
+        #[arg(long)]
+        reason: String,
     },
     /// Cancel an open request.
     Cancel {
@@ -201,6 +221,40 @@ fn text(r: &FactorResetRequest, names: &Names) -> String {
     .join("\n")
 }
 
+/// The caller verification of `show`, as lines: what the roles require, each prompt's result, the override.
+async fn verification_text(people: &mut People<'_>, v: &serde_json::Value) -> Result<String, CliError> {
+    let text = |key: &str, from: &serde_json::Value| from.get(key).and_then(|x| x.as_str()).unwrap_or("-").to_string();
+    let mut out = format!(
+        "\ncaller check       {}{}",
+        text("required", v),
+        if v["enforced"] == json!(false) {
+            " (not enforced on this server)"
+        } else {
+            ""
+        }
+    );
+    for p in v["prompts"].as_array().into_iter().flatten() {
+        out.push_str(&format!(
+            "\n  prompt {:<8} {:<32} {:<5} by {:<24} {:<10} {}",
+            text("target", p),
+            people.person(&text("target_user", p)).await?,
+            text("channel", p),
+            people.person(&text("sent_by", p)).await?,
+            text("state", p),
+            text("sent_at", p),
+        ));
+    }
+    if let Some(o) = v.get("override").filter(|o| !o.is_null()) {
+        out.push_str(&format!(
+            "\n  override by {} at {}: {}",
+            people.person(&text("by", o)).await?,
+            text("at", o),
+            text("reason", o)
+        ));
+    }
+    Ok(out)
+}
+
 /// The request as JSON: its stored fields (ids included, for scripts) and the people it names by name.
 async fn value(people: &mut People<'_>, r: &FactorResetRequest) -> Result<(serde_json::Value, Names), CliError> {
     let mut value = serde_json::to_value(r)?;
@@ -256,6 +310,8 @@ pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Resul
         | RecoveryCommand::Approve { actor, .. }
         | RecoveryCommand::Deny { actor, .. }
         | RecoveryCommand::Execute { actor, .. }
+        | RecoveryCommand::Verify { actor, .. }
+        | RecoveryCommand::Override { actor, .. }
         | RecoveryCommand::Cancel { actor, .. }
         | RecoveryCommand::Export { actor, .. } => actor.acting_as.clone(),
     };
@@ -347,6 +403,9 @@ pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Resul
                 timeline.push(event);
             }
             v["timeline"] = json!(timeline);
+            let verification = verify_flow::summary(&ctx, &r).await?;
+            out.push_str(&verification_text(&mut people, &verification).await?);
+            v["caller_verification"] = verification;
             print(json, &v, &out);
         }
         RecoveryCommand::Open {
@@ -355,6 +414,30 @@ pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Resul
             let subject = flow::find_subject(&ctx, &user).await?;
             let r = flow::open(&ctx, Some(&actor), &subject, &factors, &reason).await?;
             done(&mut people, json, &r, "Request opened:").await?;
+        }
+        RecoveryCommand::Verify { id, to, channel, .. } => {
+            let target = Whom::parse(&to).ok_or_else(|| CliError("--to: user or manager".into()))?;
+            let channel = Channel::parse(&channel).ok_or_else(|| CliError("--channel: mail or sms".into()))?;
+            let sent = verify_flow::send(&ctx, &actor, &id, target, channel).await?;
+            let text = format!(
+                "Prompt sent to {} ({}). Read this number to the caller: {}\nIt can be answered for {} minutes.",
+                people.person(&sent.prompt.target_user_id).await?,
+                sent.to,
+                sent.prompt.number,
+                settings.verify_ttl.num_minutes()
+            );
+            let value = json!({
+                "prompt": sent.prompt.id, "to": sent.to, "number": sent.prompt.number, "expires_at": sent.prompt.expires_at,
+            });
+            print(json, &value, &text);
+        }
+        RecoveryCommand::Override { id, reason, .. } => {
+            let o = verify_flow::record_override(&ctx, &actor, &id, &reason).await?;
+            print(
+                json,
+                &json!(o),
+                "Override recorded: another agent may now execute the request.",
+            );
         }
         RecoveryCommand::Approve { id, reason, .. } => {
             let r = flow::decide(&ctx, &actor, Target::Id(&id), true, reason.as_deref()).await?;

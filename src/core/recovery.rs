@@ -23,6 +23,9 @@ pub mod pass_code;
 pub mod route;
 pub mod routing;
 pub mod search;
+pub mod verify;
+pub mod verify_flow;
+pub mod verify_gate;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;

@@ -3,6 +3,7 @@
 mod appender;
 mod audit;
 pub mod backup;
+mod caller_verification;
 mod ceremonies;
 mod device;
 mod directory;

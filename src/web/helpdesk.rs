@@ -59,7 +59,7 @@ pub(super) async fn agent(
 
 /// Like `agent`; with `fresh`, the sign-in must also be recent (`enrolment::FRESH_FOR`), else the agent signs in again:
 /// a console left open cannot execute or decide a reset.
-async fn agent_with(
+pub(super) async fn agent_with(
     req: &HttpRequest,
     state: &AppState,
     back: &str,
@@ -157,7 +157,7 @@ async fn decision_of(
         .map(super::recovery::basis_name))
 }
 
-async fn request_page(
+pub(super) async fn request_page(
     req: &HttpRequest,
     state: &AppState,
     agent: (&Member, &Origin),
@@ -194,6 +194,7 @@ async fn request_page_with(
     ctx.insert("timeline", &timeline(state, &request).await?);
     ctx.insert("checks", &checks);
     ctx.insert("decide", &decision_of(state, viewer, &request).await?);
+    ctx.insert("verify", &super::caller_verify::section(state, viewer, &request).await?);
     if let Some(error) = error {
         ctx.insert("error", &error);
     }

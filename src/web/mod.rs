@@ -5,6 +5,7 @@ mod absence;
 mod account;
 mod admin;
 mod apps;
+mod caller_verify;
 pub(crate) mod devices;
 mod health;
 mod helpdesk;
@@ -88,6 +89,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/recovery/enrol", web::post().to(recovery::enrol_submit))
         .route("/recovery/pass", web::get().to(recovery::pass_page))
         .route("/recovery/pass", web::post().to(recovery::pass_submit))
+        .route("/recovery/verify", web::get().to(caller_verify::prompt_page))
+        .route("/recovery/verify", web::post().to(caller_verify::prompt_submit))
         .route("/helpdesk", web::get().to(helpdesk::queue))
         .route("/helpdesk/request", web::get().to(helpdesk::show))
         .route("/helpdesk/users", web::get().to(helpdesk_search::users))
@@ -96,5 +99,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/helpdesk/execute", web::post().to(helpdesk::execute))
         .route("/helpdesk/cancel", web::post().to(helpdesk::cancel))
         .route("/helpdesk/decide", web::post().to(helpdesk::decide))
+        .route("/helpdesk/verify", web::post().to(caller_verify::send))
+        .route(
+            "/helpdesk/verify/override",
+            web::post().to(caller_verify::record_override),
+        )
         .configure(admin::routes);
 }

@@ -115,6 +115,14 @@ audit_kinds! {
     RecoveryPassIssued => "recovery.pass_issued",
     /// A temporary access pass was used to open the enrolment page, or refused (wrong, expired, used, throttled).
     RecoveryPassUsed => "recovery.pass_used",
+    /// A caller-verification prompt was sent to the user or their manager, or sending it was refused (rules,
+    /// rate limits).
+    RecoveryVerifySent => "recovery.verify_sent",
+    /// A caller-verification prompt was answered (passed, failed, mismatch) or timed out, or an answer was refused
+    /// (unknown, used or expired link, the wrong person signed in).
+    RecoveryVerifyAnswered => "recovery.verify_answered",
+    /// A second agent recorded that the caller was verified otherwise (with a reason), or recording it was refused.
+    RecoveryVerifyOverride => "recovery.verify_override",
     /// Someone without a helpdesk role tried the helpdesk console.
     HelpdeskAccess => "helpdesk.access",
 

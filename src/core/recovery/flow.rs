@@ -15,11 +15,11 @@ use super::super::secrets::{random_token, token_digest};
 use super::super::store::{ResetLink, Store};
 use super::super::{Error, Result, accounts};
 use super::approver::{self, SignInCheck};
-use super::routing;
 use super::{
     ApprovalBasis, FactorResetRequest, FactorSelection, Person, Refusal, ResetState, SELF, may_approve, may_decide,
     may_execute, may_open, parse_checks, parse_reason,
 };
+use super::{routing, verify_gate};
 use crate::core::factors::FactorKind;
 
 /// The checklist offered when the configuration names none.
@@ -42,6 +42,10 @@ pub struct Settings {
     pub checks: Vec<String>,
     /// The role whose members are asked to approve when the chain of managers yields nobody.
     pub approver_role: String,
+    /// Whether an execution waits for the caller verification the subject's roles require (`verify`).
+    pub caller_verification: bool,
+    /// How long a caller-verification prompt can be answered.
+    pub verify_ttl: Duration,
 }
 
 impl Settings {
@@ -551,6 +555,10 @@ async fn execute_issuing(
     }
     let subject = member_by_id(ctx.store, &request.user_id).await?;
     if let Err(r) = may_execute(&request, &executor.person(), &subject.person()) {
+        return Err(ctx.refused(KIND, Some(&request), Some(&request.user_id), r).await);
+    }
+    let on = ctx.settings.caller_verification;
+    if let Err(r) = verify_gate::check(ctx.store, ctx.now, on, &request, &executor.user.id, &subject.roles).await? {
         return Err(ctx.refused(KIND, Some(&request), Some(&request.user_id), r).await);
     }
     let checks = match parse_checks(checks, &ctx.settings.checks) {

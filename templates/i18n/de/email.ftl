@@ -167,3 +167,18 @@ email-recovery-pass-issued-subject = Der Helpdesk hat einen befristeten Zugangsc
 email-recovery-pass-issued-body = beim Ausführen des genehmigten Zurücksetzens der Anmeldefaktoren Ihres Kontos „{ $username }“ hat ein Helpdesk-Mitarbeiter einen befristeten Zugangscode ausgestellt. Sobald das Zurücksetzen wirksam ist, öffnen der Code und Ihr Passwort die Seite zum Einrichten eines neuen Faktors – einmal, für begrenzte Zeit – und sonst nichts.
 email-recovery-pass-used-subject = Ihr befristeter Zugangscode für { $product } wurde verwendet
 email-recovery-pass-used-body = der befristete Zugangscode Ihres Kontos „{ $username }“ wurde zusammen mit Ihrem Passwort verwendet, um einen neuen Anmeldefaktor einzurichten. Er ist nun ungültig.
+
+# Anruferprüfung (Issue #17): der Link der Rückfrage und die Warnung, wenn eine Rückfrage schiefging.
+email-caller-verify-user-subject = { $product }: Der Helpdesk prüft, ob Sie am Telefon sind
+email-caller-verify-manager-subject = { $product }: Spricht { $name } gerade mit dem Helpdesk?
+email-caller-verify-user-body = Jemand vom Helpdesk prüft, ob er gerade mit Ihnen spricht, bevor er Ihre Anmeldefaktoren zurücksetzt. Öffnen Sie den Link und wählen Sie die Zahl, die Ihnen die Mitarbeiterin oder der Mitarbeiter vorliest.
+email-caller-verify-manager-body = Der Helpdesk will die Anmeldefaktoren von { $name } zurücksetzen und bittet Sie zu bestätigen, dass { $name } gerade mit ihm telefoniert. Melden Sie sich an, fragen Sie { $name } nach der Zahl, die der Helpdesk vorgelesen hat, und wählen Sie sie.
+email-caller-verify-open = Öffnen Sie diesen Link innerhalb von { $minutes } Minuten (er funktioniert einmal):
+email-caller-verify-link = Dem Helpdesk antworten
+email-caller-verify-link-terms = (innerhalb von { $minutes } Minuten; der Link funktioniert einmal)
+email-caller-verify-user-not-you = Wenn Sie gerade nicht mit dem Helpdesk sprechen, öffnen Sie den Link und wählen Sie „Ich spreche nicht mit dem Helpdesk“: Jemand versucht möglicherweise, Ihr Konto zu übernehmen.
+email-caller-verify-manager-not-now = Wenn { $name } gerade nicht mit dem Helpdesk telefoniert, öffnen Sie den Link und antworten Sie „Nein“.
+email-caller-verify-warning-subject = { $product }: Der Helpdesk wollte Sie verifizieren – waren Sie das?
+email-caller-verify-warning-failed = Jemand vom Helpdesk wollte prüfen, ob er mit Ihnen spricht (Konto „{ $username }“), um Ihre Anmeldefaktoren zurückzusetzen, und die Prüfung ist fehlgeschlagen.
+email-caller-verify-warning-timed-out = Jemand vom Helpdesk wollte prüfen, ob er mit Ihnen spricht (Konto „{ $username }“), um Ihre Anmeldefaktoren zurückzusetzen, und niemand hat rechtzeitig geantwortet.
+email-caller-verify-warning-not-you = Wenn Sie nicht am Telefon waren, wenden Sie sich sofort an Ihr Sicherheitsteam oder den Helpdesk und sagen Sie, dass dieser Antrag nicht von Ihnen stammt: Jemand kennt möglicherweise Ihr Passwort.

@@ -164,3 +164,37 @@ recovery-pass-pass = Befristeter Zugangscode
 recovery-pass-password = Passwort
 recovery-pass-continue = Weiter
 recovery-pass-wrong = Das hat nicht geklappt: Der Code oder das Passwort stimmt nicht, oder der Code wurde schon verwendet, ist abgelaufen oder noch nicht gültig.
+
+# Anruferprüfung: Ablehnungen des Kerns.
+core-only-helpdesk-agents-and-administrators-verify-callers = Nur Helpdesk-Mitarbeitende und Administratoren prüfen Anrufende.
+core-nobody-verifies-themselves-as-a-caller = Niemand prüft sich selbst als Anrufenden.
+core-only-an-administrator-verifies-the-caller-of-an-administrator-s-or-helpdesk = Nur eine Administratorin oder ein Administrator prüft den Anrufenden beim Zurücksetzen eines Administrator- oder Helpdesk-Kontos.
+core-the-person-who-approved-a-request-cannot-also-override-its-caller-verificat = Wer einen Antrag genehmigt hat, kann dessen Anruferprüfung nicht auch übergehen.
+core-the-person-who-opened-a-request-cannot-also-override-its-caller-verificatio = Wer einen Antrag gestellt hat, kann dessen Anruferprüfung nicht auch übergehen.
+core-you-recorded-this-request-s-override-another-agent-executes-it = Sie haben die Übergehung dieses Antrags erfasst: Eine andere Person führt ihn aus.
+core-the-caller-is-not-verified-as-this-account-s-policy-requires-send-a-prompt-o = Der Anrufende ist nicht so geprüft, wie es die Richtlinie dieses Kontos verlangt: Senden Sie eine Rückfrage, oder lassen Sie eine zweite Person vom Helpdesk eine Übergehung erfassen.
+core-callers-are-verified-while-a-request-is-approved-before-it-is-executed = Anrufende werden geprüft, solange ein Antrag genehmigt und noch nicht ausgeführt ist.
+core-this-user-has-no-manager-to-ask = Diese Person hat keine Vorgesetzte und keinen Vorgesetzten, die man fragen könnte.
+core-there-is-no-phone-number-on-file-to-text-send-the-prompt-by-mail = Es ist keine Telefonnummer hinterlegt: Senden Sie die Rückfrage per E-Mail.
+core-pick-one-of-the-three-numbers-on-the-page = Wählen Sie eine der drei Zahlen auf der Seite.
+core-only-an-approved-request-s-caller-verification-can-be-overridden = Nur die Anruferprüfung eines genehmigten Antrags kann übergangen werden.
+core-this-request-s-caller-verification-was-overridden-already = Die Anruferprüfung dieses Antrags wurde bereits übergangen.
+
+# Die Seite der Anruferprüfung.
+recovery-verify-title = Sind Sie am Telefon?
+recovery-verify-user-heading = Der Helpdesk prüft, ob Sie es sind
+recovery-verify-user-text = Jemand vom Helpdesk prüft, ob er gerade mit Ihnen spricht, bevor er Ihre Anmeldefaktoren zurücksetzt. Wählen Sie die Zahl, die Ihnen vorgelesen wurde.
+recovery-verify-manager-heading = Telefoniert { $name } gerade mit dem Helpdesk?
+recovery-verify-manager-text = Der Helpdesk will die Anmeldefaktoren von { $name } zurücksetzen. Fragen Sie { $name } nach der vorgelesenen Zahl und wählen Sie sie hier.
+recovery-verify-pick = Die vorgelesene Zahl
+recovery-verify-once = Sie können einmal antworten: Eine falsche Zahl gilt als fehlgeschlagene Prüfung.
+recovery-verify-user-no = Ich spreche nicht mit dem Helpdesk
+recovery-verify-manager-no = Nein, { $name } telefoniert nicht mit dem Helpdesk
+recovery-verify-not-for-you = Diese Frage ging an jemand anderen. Melden Sie sich als die Person an, an die sie ging.
+recovery-verify-error-choose = Wählen Sie eine der drei Zahlen, oder sagen Sie, dass Sie es nicht sind.
+recovery-verified-title = Danke
+recovery-verified-passed = Ihre Antwort ist beim Helpdesk angekommen. Sie können diese Seite schließen.
+recovery-verified-mismatch = Das war nicht die vorgelesene Zahl. Der Helpdesk macht mit dieser Prüfung nicht weiter, und die Kontoinhaberin oder der Kontoinhaber wird gewarnt.
+recovery-verified-failed-user = Der Helpdesk macht mit dieser Prüfung nicht weiter. Wenn jemand in Ihrem Namen Ihre Faktoren zurücksetzen will, wenden Sie sich sofort an Ihr Sicherheitsteam.
+recovery-verified-failed-manager = Der Helpdesk macht mit dieser Prüfung nicht weiter, und die Kontoinhaberin oder der Kontoinhaber wird gewarnt.
+recovery-verify-code = Code aus Ihrer Authenticator-App (Sie haben sie noch: Bestätigen Sie damit, dann wählen Sie die Zahl)

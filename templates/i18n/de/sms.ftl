@@ -7,3 +7,5 @@ sms-sign-in-phone-changed = { $product }: Anmeldecodes für Ihr Konto { $usernam
 sms-phone-changed = { $product }: Die Telefonnummer Ihres Kontos { $username } wurde in { $new_phone } geändert. Waren Sie das nicht? Wenden Sie sich sofort an Ihren Helpdesk.
 sms-phone-removed = { $product }: Die Telefonnummer Ihres Kontos { $username } wurde entfernt. Waren Sie das nicht? Wenden Sie sich sofort an Ihren Helpdesk.
 sms-recovery-pending = { $product }: Ihre zweiten Faktoren werden am { $until } zurückgesetzt. Waren Sie das nicht? Abbrechen: { $link }
+sms-caller-verify = { $product }: Der Helpdesk prüft, ob Sie am Telefon sind. Wählen Sie binnen { $minutes } Min. die vorgelesene Zahl: { $link }
+sms-caller-verify-warning = { $product }: Der Helpdesk wollte Sie verifizieren, um Ihre Anmeldefaktoren zurückzusetzen, und die Prüfung ist fehlgeschlagen. Nicht Sie? Wenden Sie sich sofort an Ihr Sicherheitsteam.

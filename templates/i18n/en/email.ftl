@@ -167,3 +167,18 @@ email-recovery-pass-issued-subject = A helpdesk agent issued a temporary access 
 email-recovery-pass-issued-body = While carrying out the approved reset of the sign-in factors of your account "{ $username }", a helpdesk agent issued a temporary access pass. Once the reset has taken effect, the pass and your password open the page to enrol a new factor — once, for a limited time — and nothing else.
 email-recovery-pass-used-subject = Your { $product } temporary access pass was used
 email-recovery-pass-used-body = The temporary access pass of your account "{ $username }" was used together with your password to enrol a new sign-in factor. It no longer works.
+
+# Caller verification (issue #17): the prompt's link, and the warning when a prompt went wrong.
+email-caller-verify-user-subject = { $product }: the helpdesk is verifying that it is you on the phone
+email-caller-verify-manager-subject = { $product }: is { $name } on the phone with the helpdesk?
+email-caller-verify-user-body = Someone at the helpdesk is verifying that they are talking to you, before resetting your sign-in factors. Open the link and pick the number the agent reads to you.
+email-caller-verify-manager-body = The helpdesk is about to reset the sign-in factors of { $name } and asks you to confirm that { $name } is on the phone with them right now. Sign in, ask { $name } for the number the agent read to them, and pick it.
+email-caller-verify-open = Open this link within { $minutes } minutes (it works once):
+email-caller-verify-link = Answer the helpdesk
+email-caller-verify-link-terms = (within { $minutes } minutes; the link works once)
+email-caller-verify-user-not-you = If you are not talking to the helpdesk right now, open the link and choose "I'm not talking to the helpdesk": someone may be trying to take over your account.
+email-caller-verify-manager-not-now = If { $name } is not on the phone with the helpdesk right now, open the link and answer "No".
+email-caller-verify-warning-subject = { $product }: someone at the helpdesk asked to verify you — was it you?
+email-caller-verify-warning-failed = Someone at the helpdesk asked to verify that they were talking to you (account "{ $username }"), to reset your sign-in factors, and the check failed.
+email-caller-verify-warning-timed-out = Someone at the helpdesk asked to verify that they were talking to you (account "{ $username }"), to reset your sign-in factors, and nobody answered in time.
+email-caller-verify-warning-not-you = If it wasn't you on the phone, contact your security team or helpdesk at once and say that this reset request is not yours: someone may know your password.

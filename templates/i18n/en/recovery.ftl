@@ -165,3 +165,37 @@ recovery-pass-pass = Temporary access pass
 recovery-pass-password = Password
 recovery-pass-continue = Continue
 recovery-pass-wrong = That did not work: the pass or the password is not right, or the pass was used, has expired or is not valid yet.
+
+# Caller verification: the core's refusals.
+core-only-helpdesk-agents-and-administrators-verify-callers = Only helpdesk agents and administrators verify callers.
+core-nobody-verifies-themselves-as-a-caller = Nobody verifies themselves as a caller.
+core-only-an-administrator-verifies-the-caller-of-an-administrator-s-or-helpdesk = Only an administrator verifies the caller of an administrator's or helpdesk agent's reset.
+core-the-person-who-approved-a-request-cannot-also-override-its-caller-verificat = The person who approved a request cannot also override its caller verification.
+core-the-person-who-opened-a-request-cannot-also-override-its-caller-verificatio = The person who opened a request cannot also override its caller verification.
+core-you-recorded-this-request-s-override-another-agent-executes-it = You recorded this request's override: another agent executes it.
+core-the-caller-is-not-verified-as-this-account-s-policy-requires-send-a-prompt-o = The caller is not verified as this account's policy requires: send a prompt, or have a second agent record an override.
+core-callers-are-verified-while-a-request-is-approved-before-it-is-executed = Callers are verified while a request is approved, before it is executed.
+core-this-user-has-no-manager-to-ask = This user has no manager to ask.
+core-there-is-no-phone-number-on-file-to-text-send-the-prompt-by-mail = There is no phone number on file to text: send the prompt by mail.
+core-pick-one-of-the-three-numbers-on-the-page = Pick one of the three numbers on the page.
+core-only-an-approved-request-s-caller-verification-can-be-overridden = Only an approved request's caller verification can be overridden.
+core-this-request-s-caller-verification-was-overridden-already = This request's caller verification was overridden already.
+
+# The caller-verification prompt page.
+recovery-verify-title = Is it you on the phone?
+recovery-verify-user-heading = Someone at the helpdesk is verifying you
+recovery-verify-user-text = Someone at the helpdesk is verifying that they are talking to you before resetting your sign-in factors. Pick the number the agent read to you.
+recovery-verify-manager-heading = Is { $name } on the phone with the helpdesk right now?
+recovery-verify-manager-text = The helpdesk is about to reset the sign-in factors of { $name }. Ask { $name } for the number the agent read to them, and pick it here.
+recovery-verify-pick = The number the agent read out
+recovery-verify-once = You can answer once: a wrong number counts as a failed check.
+recovery-verify-user-no = I'm not talking to the helpdesk
+recovery-verify-manager-no = No, { $name } is not on the phone with the helpdesk
+recovery-verify-not-for-you = This question was sent to someone else. Sign in as the person it was sent to.
+recovery-verify-error-choose = Pick one of the three numbers, or say it is not you.
+recovery-verified-title = Thank you
+recovery-verified-passed = Your answer was passed to the helpdesk. You can close this page.
+recovery-verified-mismatch = That was not the number the agent read out. The helpdesk will not go ahead on this check, and the account holder is warned.
+recovery-verified-failed-user = The helpdesk will not go ahead on this check. If someone is trying to reset your factors in your name, contact your security team at once.
+recovery-verified-failed-manager = The helpdesk will not go ahead on this check, and the account holder is warned.
+recovery-verify-code = Code from your authenticator app (you still have it: confirm with it, then pick the number)

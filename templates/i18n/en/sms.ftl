@@ -7,3 +7,5 @@ sms-sign-in-phone-changed = { $product }: sign-in codes for your account { $user
 sms-phone-changed = { $product }: the phone number on your account { $username } was changed to { $new_phone }. Not you? Contact your helpdesk at once.
 sms-phone-removed = { $product }: the phone number on your account { $username } was removed. Not you? Contact your helpdesk at once.
 sms-recovery-pending = { $product }: your second factors will be reset at { $until }. Not you? Cancel: { $link }
+sms-caller-verify = { $product }: the helpdesk is verifying that it is you on the phone. Pick the number they read to you within { $minutes } min: { $link }
+sms-caller-verify-warning = { $product }: someone at the helpdesk asked to verify you to reset your sign-in factors, and the check failed. Not you? Contact your security team at once.

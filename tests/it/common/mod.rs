@@ -149,6 +149,12 @@ pub fn config_for(
         ("GATEHOUSE_DATA_DIR".to_string(), data_dir.display().to_string()),
         ("GATEHOUSE_DATABASE_URL".to_string(), db_url.to_string()),
         ("GATEHOUSE_SECRET_KEY".to_string(), SHARED_SECRET.to_string()),
+        // Most tests execute factor resets without verifying the caller first; the caller-verification tests
+        // (tests/it/recovery/verify.rs) turn it back on, as it is by default.
+        (
+            "GATEHOUSE_RECOVERY_CALLER_VERIFICATION".to_string(),
+            "false".to_string(),
+        ),
     ];
     env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     Config::load_from(None, &env).expect("test configuration is valid")

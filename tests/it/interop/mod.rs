@@ -4,6 +4,7 @@
 mod admin_api;
 mod admin_console;
 mod authlib;
+mod caller_verify;
 mod doc_examples;
 mod narrow;
 pub(crate) mod node;

@@ -16,6 +16,11 @@ pub(crate) fn gatehouse(server: &TestServer, args: &[&str]) -> (i32, String, Str
         .env("GATEHOUSE_DATA_DIR", &server.data_dir)
         .env("GATEHOUSE_DATABASE_URL", &db.url)
         .env("GATEHOUSE_SECRET_KEY", SHARED_SECRET)
+        // The command verifies callers as the server it stands beside does (the harness turns it off for most).
+        .env(
+            "GATEHOUSE_RECOVERY_CALLER_VERIFICATION",
+            server.state().config.recovery_caller_verification.to_string(),
+        )
         .env("USER", "tester")
         .args(args)
         .output()

@@ -2,7 +2,7 @@
 //! cooling-off, self-service with a backup factor, the `gatehouse recovery` command line.
 mod chain;
 mod chain_admin;
-mod cli;
+pub(crate) mod cli;
 pub(crate) mod common;
 mod console;
 mod delay;
@@ -14,3 +14,4 @@ mod requests;
 mod search;
 mod self_service;
 mod smtp;
+mod verify;

@@ -173,6 +173,23 @@ fn every_template_renders() {
         "outcome": "done", "actor": "Hugo (hugo)", "ip": "127.0.0.1", "reason": null, "note": null, "methods": null },
         { "at": "2026-01-01T00:30:00+00:00", "kind": "recovery.approved", "event": "Approval", "outcome": "done",
         "actor": "Mona (mona)", "ip": "127.0.0.1", "reason": null, "note": null, "methods": "password + one-time code" }]));
+    ctx.insert(
+        "verify",
+        &serde_json::json!({ "required": "either", "required_label": "one passed prompt", "enforced": true,
+            "prompts": [{ "target": "user", "to": "Bob (bob)", "channel": "by mail", "by": "Hana (hana)", "state": "pending",
+                "state_label": "waiting", "at": "2026-01-01T00:05:00+00:00", "counts": false, "number": 42 },
+                { "target": "manager", "to": "Mona (mona)", "channel": "by mail", "by": "Hana (hana)", "state": "passed",
+                "state_label": "passed", "at": "2026-01-01T00:06:00+00:00", "counts": false, "number": null }],
+            "pending": true, "blocked": true, "blocked_reason": "not verified", "may_send": true, "has_phone": true,
+            "manager": "Mona (mona)", "manager_is_approver": true,
+            "override": { "by": "Abe (abe)", "reason": "seen in person", "at": "2026-01-01T00:07:00+00:00" },
+            "may_override": true, "minutes": 5 }),
+    );
+    ctx.insert("outcome", "mismatch");
+    ctx.insert("manager", &true);
+    ctx.insert("name", "Bob");
+    ctx.insert("choices", &[17, 42, 88]);
+    ctx.insert("confirm", &true);
     ctx.insert("trust_days", &14);
     ctx.insert("reauth", &true);
     ctx.insert(
