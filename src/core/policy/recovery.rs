@@ -184,6 +184,49 @@ impl RecoverySetting {
     }
 }
 
+/// A role's recovery setting as shown (`role show`, the admin API, the console): the values in force for this
+/// role alone, and whether each is the built-in default (not set) or set for the role.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecoveryShown {
+    pub recovery_paths: Vec<RecoveryPath>,
+    pub recovery_paths_default: bool,
+    pub caller_check: CallerCheck,
+    pub caller_check_default: bool,
+}
+
+impl RecoverySetting {
+    pub fn shown(&self, role: &str) -> RecoveryShown {
+        let resolved = self.resolve(role);
+        RecoveryShown {
+            recovery_paths: resolved.paths,
+            recovery_paths_default: self.paths.is_none(),
+            caller_check: resolved.caller_check,
+            caller_check_default: self.caller_check.is_none(),
+        }
+    }
+}
+
+/// `PATHS` or `default` (the role's built-in paths again), as `--recovery` takes it.
+pub fn parse_paths_or_default(text: &str) -> Result<Option<Vec<RecoveryPath>>> {
+    if text.trim() == "default" {
+        return Ok(None);
+    }
+    parse_paths(text).map(Some)
+}
+
+/// `CHECK` or `default`, as `--caller-check` takes it.
+pub fn parse_caller_check_or_default(text: &str) -> Result<Option<CallerCheck>> {
+    if text.trim() == "default" {
+        return Ok(None);
+    }
+    parse_caller_check(text).map(Some)
+}
+
+/// Paths as their names, comma-separated.
+pub fn path_names(paths: &[RecoveryPath]) -> String {
+    paths.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(",")
+}
+
 /// Sorted, without repeats.
 pub fn normalize_paths(paths: &[RecoveryPath]) -> Vec<RecoveryPath> {
     ALL_PATHS.into_iter().filter(|p| paths.contains(p)).collect()
