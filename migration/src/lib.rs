@@ -30,6 +30,7 @@ mod m20261207_000027_approval_chain;
 mod m20261207_000028_ssf;
 mod m20261207_000029_temporary_access_pass;
 mod m20261207_000030_role_recovery_policy;
+mod m20261207_000031_reset_recovery_path;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000028_ssf::Migration),
             Box::new(m20261207_000029_temporary_access_pass::Migration),
             Box::new(m20261207_000030_role_recovery_policy::Migration),
+            Box::new(m20261207_000031_reset_recovery_path::Migration),
         ]
     }
 }

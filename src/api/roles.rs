@@ -289,7 +289,7 @@ impl RoleChange {
             .recovery
             .paths
             .as_ref()
-            .is_some_and(|p| !p.iter().any(|p| p.is_request()))
+            .is_some_and(|p| recovery::validate_for_role(&after.role, p).is_err())
         {
             "recovery_paths"
         } else if after.allowed_factors.iter().all(|k| k.is_backup()) {

@@ -261,6 +261,25 @@ pub fn validate_paths(paths: &[RecoveryPath]) -> Result<()> {
     Ok(())
 }
 
+/// A role's paths as a whole: a request path, and for the built-in privileged roles (admin, helpdesk) neither a
+/// manager-approved reset nor self-service by SMS — their members hold power over other accounts, so their way
+/// back is two administrators or a strong factor of their own.
+pub fn validate_for_role(role: &str, paths: &[RecoveryPath]) -> Result<()> {
+    validate_paths(paths)?;
+    if privileged(role)
+        && let Some(path) = paths
+            .iter()
+            .find(|p| matches!(p, RecoveryPath::Approval | RecoveryPath::BackupSms))
+    {
+        return Err(Error::invalid(format!(
+            "The role '{role}' may not allow '{}': administrators and helpdesk agents recover with another strong \
+             factor, a recovery code, or two administrators.",
+            path.as_str()
+        )));
+    }
+    Ok(())
+}
+
 /// `none|either|user|manager|both`.
 pub fn parse_caller_check(text: &str) -> Result<CallerCheck> {
     CallerCheck::parse(text.trim()).ok_or_else(|| {

@@ -21,6 +21,7 @@ use super::{
     may_execute, may_open, parse_checks, parse_reason,
 };
 use crate::core::factors::FactorKind;
+use crate::core::policy::{recovery as recovery_policy, roles};
 
 /// The checklist offered when the configuration names none.
 pub const DEFAULT_CHECKS: &[&str] = &["callback_to_number_on_file", "employee_id", "hr_question"];
@@ -319,7 +320,9 @@ pub async fn open_chosen(
         }
     }
     let requester = opener.map(|o| o.user.id.as_str());
-    let route = routing::resolve(ctx.store, user, requester, &ctx.settings.approver_role, ctx.now).await?;
+    let policy = roles::recovery_policy(ctx.store, ctx.now, &subject.roles).await?;
+    let path = recovery_policy::request_path(&policy);
+    let route = routing::resolve(ctx.store, user, requester, &ctx.settings.approver_role, path, ctx.now).await?;
     let token = random_token();
     let request = FactorResetRequest {
         opened_ip: ctx.origin.ip.clone(),
@@ -330,6 +333,7 @@ pub async fn open_chosen(
             .map(|ua| super::super::model::truncate(ua, 512)),
         approval_token_hash: Some(token_digest(&token)),
         route: Some(route.clone()),
+        recovery_path: Some(path),
         ..FactorResetRequest::opened(
             &user.id,
             selection,
@@ -346,7 +350,7 @@ pub async fn open_chosen(
         Some(&user.id),
         json!({
             "request": request.id, "factors": request.factors.to_text(), "opened_by": request.opened_by,
-            "route": route.steps, "routed_to": route.approver_id, "routed_role": route.role,
+            "recovery_path": path, "route": route.steps, "routed_to": route.approver_id, "routed_role": route.role,
             "approval_mailed_to": route.asked(),
         }),
     )

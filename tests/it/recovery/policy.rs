@@ -1,0 +1,143 @@
+//! The recovery policy per role at the request (issue #17 item 1): the path a request takes comes from the
+//! subject's roles, not from a role's name — a custom role set to `two-admins` gets an administrator to approve
+//! and another to execute, as admins and helpdesk agents do — and the path is stored on the request and shown.
+use crate::api::common::{admin_server, call, cli};
+use crate::common::*;
+use crate::recovery::common::{add, as_user, cast, ctx, member, opened_by_hugo, settings, stored_security_key};
+use gatehouse::core::audit::Origin;
+use gatehouse::core::policy::recovery::RecoveryPath;
+use gatehouse::core::policy::{PolicyChange, roles};
+use gatehouse::core::recovery::flow::{self, Target};
+
+async fn set_paths(server: &TestServer, role: &str, paths: Vec<RecoveryPath>) -> gatehouse::core::Result<()> {
+    let change = PolicyChange {
+        recovery_paths: Some(Some(paths)),
+        ..Default::default()
+    };
+    let (store, now) = (server.state().store.as_ref(), server.state().clock.now());
+    roles::set(store, now, &Origin::cli(), role, &change).await.map(|_| ())
+}
+
+#[tokio::test]
+async fn a_custom_role_on_two_admins_is_reset_by_two_administrators_only() {
+    let server = TestServer::start().await;
+    cast(&server).await;
+    let (store, now) = (server.state().store.as_ref(), server.state().clock.now());
+    roles::add(store, now, &Origin::cli(), "finance", "Treasury")
+        .await
+        .unwrap();
+    set_paths(
+        &server,
+        "finance",
+        vec![RecoveryPath::BackupFactor, RecoveryPath::TwoAdmins],
+    )
+    .await
+    .unwrap();
+    let fin = add(&server, "fin", &["user", "finance"], Some("mona")).await;
+    stored_security_key(&server, &fin.id).await;
+
+    let subject = member(&server, "fin").await;
+    let request = as_user!(&server, "hugo", |c, m| flow::open(
+        &c,
+        Some(&m),
+        &subject,
+        "all",
+        "lost key"
+    ))
+    .expect("opened");
+    assert_eq!(request.recovery_path, Some(RecoveryPath::TwoAdmins));
+    let route = request.route.clone().unwrap();
+    assert_ne!(
+        route.approver_id.as_deref(),
+        Some(server.user("mona").await.id.as_str()),
+        "{route:?}"
+    );
+    let opened = server.state().store.list_audit(Some(&fin.id), 10).await.unwrap();
+    assert!(
+        opened
+            .iter()
+            .any(|e| e.event.kind == "recovery.opened" && e.event.details["recovery_path"] == "two-admins")
+    );
+
+    // The manager may not approve; an administrator may; a helpdesk agent may not execute; another admin may.
+    let refused = as_user!(&server, "mona", |c, m| flow::decide(
+        &c,
+        &m,
+        Target::Id(&request.id),
+        true,
+        None
+    ));
+    assert!(refused.unwrap_err().to_string().contains("two-administrators path"));
+    as_user!(&server, "ada", |c, m| flow::decide(
+        &c,
+        &m,
+        Target::Id(&request.id),
+        true,
+        Some("called back on the desk phone")
+    ))
+    .expect("an administrator approves");
+    let refused = as_user!(&server, "hana", |c, m| flow::execute(
+        &c,
+        &m,
+        &request.id,
+        &["employee_id".into()]
+    ));
+    assert!(
+        refused
+            .unwrap_err()
+            .to_string()
+            .contains("Only an administrator executes")
+    );
+    as_user!(&server, "abe", |c, m| flow::execute(
+        &c,
+        &m,
+        &request.id,
+        &["employee_id".into()]
+    ))
+    .expect("a second administrator executes");
+
+    // A plain user's request takes the approval path; both are shown on the command line.
+    let kim = opened_by_hugo(&server).await;
+    assert_eq!(kim.recovery_path, Some(RecoveryPath::Approval));
+    let shown = cli(&server, &["recovery", "show", "--as", "ada", &request.id]);
+    assert_eq!(shown["recovery_path"], "two-admins", "{shown}");
+    assert_eq!(
+        cli(&server, &["recovery", "show", "--as", "ada", &kim.id])["recovery_path"],
+        "approval"
+    );
+}
+
+#[tokio::test]
+async fn privileged_roles_never_allow_approval_or_sms_and_the_api_shows_the_path() {
+    let (server, token) = admin_server().await;
+    for (role, path) in [("admin", RecoveryPath::Approval), ("helpdesk", RecoveryPath::BackupSms)] {
+        let refused = set_paths(&server, role, vec![path, RecoveryPath::TwoAdmins]).await;
+        assert!(refused.unwrap_err().to_string().contains("may not allow"), "{role}");
+    }
+    let reply = call(
+        &server,
+        "PATCH",
+        "/api/v1/roles/admin",
+        Some(&token),
+        Some(&serde_json::json!({ "recovery_paths": ["approval"] })),
+    )
+    .await;
+    reply.assert_problem(400);
+    assert_eq!(reply.json["errors"][0]["field"], "recovery_paths");
+
+    add(&server, "mona", &["user"], None).await;
+    let kim = add(&server, "kim", &["user"], Some("mona")).await;
+    stored_security_key(&server, &kim.id).await;
+    add(&server, "hugo", &["helpdesk"], None).await;
+    let request = opened_by_hugo(&server).await;
+    let reply = call(
+        &server,
+        "GET",
+        &format!("/api/v1/recovery-requests/{}", request.id),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.json["request"]["recovery_path"], "approval", "{}", reply.text);
+}
