@@ -418,6 +418,9 @@ pub fn request_path(policy: &RecoveryPolicy) -> RecoveryPath {
 }
 
 #[cfg(test)]
+mod table;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
