@@ -18,6 +18,7 @@ pub mod approver;
 pub mod enrol;
 pub mod export;
 pub mod flow;
+pub mod notices;
 pub mod pass;
 pub mod pass_code;
 pub mod route;

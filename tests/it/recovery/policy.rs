@@ -3,7 +3,10 @@
 //! and another to execute, as admins and helpdesk agents do — and the path is stored on the request and shown.
 use crate::api::common::{admin_server, call, cli};
 use crate::common::*;
-use crate::recovery::common::{add, as_user, cast, ctx, member, opened_by_hugo, settings, stored_security_key};
+use crate::recovery::common::{
+    add, as_user, cast, ctx, mail_to, member, opened_by_hugo, settings, stored_security_key,
+};
+use gatehouse::core::accounts as profile;
 use gatehouse::core::audit::Origin;
 use gatehouse::core::policy::recovery::RecoveryPath;
 use gatehouse::core::policy::{PolicyChange, roles};
@@ -101,6 +104,7 @@ async fn a_custom_role_on_two_admins_is_reset_by_two_administrators_only() {
     assert_eq!(kim.recovery_path, Some(RecoveryPath::Approval));
     let shown = cli(&server, &["recovery", "show", "--as", "ada", &request.id]);
     assert_eq!(shown["recovery_path"], "two-admins", "{shown}");
+    assert_eq!(shown["single_channel"], true, "fin has a mail address only");
     assert_eq!(
         cli(&server, &["recovery", "show", "--as", "ada", &kim.id])["recovery_path"],
         "approval"
@@ -140,4 +144,115 @@ async fn privileged_roles_never_allow_approval_or_sms_and_the_api_shows_the_path
     .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.json["request"]["recovery_path"], "approval", "{}", reply.text);
+}
+
+/// Kim has her mail and a phone on file when the request opens, then her address is changed (say, by someone who
+/// took the account over): the cancel notice still reaches the old address, the new one, and her phone.
+#[tokio::test]
+async fn notices_go_to_the_addresses_the_user_had_when_the_request_opened() {
+    let server = TestServer::start().await;
+    cast(&server).await;
+    let state = server.state();
+    let (store, now) = (state.store.as_ref(), state.clock.now());
+    let kim = server.user("kim").await;
+    let kim = profile::set_phone(
+        store,
+        now,
+        &Origin::cli(),
+        &kim,
+        state.notifier.as_ref(),
+        state.sms.as_ref(),
+        Some("+41791234567"),
+    )
+    .await
+    .unwrap();
+    let request = opened_by_hugo(&server).await;
+    let addresses = request.notice_addresses.clone().unwrap();
+    assert_eq!(addresses.emails, ["kim@example.com"]);
+    assert_eq!(addresses.phones, ["+41791234567"]);
+    assert_eq!(request.single_channel(), Some(false));
+    let opened = server.state().store.list_audit(Some(&kim.id), 20).await.unwrap();
+    let opened = opened.iter().find(|e| e.event.kind == "recovery.opened").unwrap();
+    assert_eq!(opened.event.details["single_channel"], false);
+
+    profile::set_email(
+        store,
+        now,
+        &Origin::cli(),
+        &kim,
+        state.notifier.as_ref(),
+        "kim.new@example.com",
+    )
+    .await
+    .unwrap();
+    as_user!(&server, "mona", |c, m| flow::decide(
+        &c,
+        &m,
+        Target::Id(&request.id),
+        true,
+        None
+    ))
+    .unwrap();
+    as_user!(&server, "hana", |c, m| flow::execute(
+        &c,
+        &m,
+        &request.id,
+        &["employee_id".into()]
+    ))
+    .unwrap();
+    let old = mail_to(&server, "kim", "/recovery/cancel").await;
+    assert!(old.contains("To: kim@example.com"));
+    let new = mail_to(&server, "kim.new", "/recovery/cancel").await;
+    assert!(new.contains("To: kim.new@example.com"));
+    let events = server.state().store.list_audit(Some(&kim.id), 50).await.unwrap();
+    let executed = events
+        .iter()
+        .find(|e| e.event.kind == "recovery.executed" && e.event.outcome.as_str() == "success")
+        .unwrap();
+    let notified: Vec<&str> = executed.event.details["notified"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert_eq!(notified.iter().filter(|c| **c == "mail").count(), 2, "{notified:?}");
+    assert!(notified.iter().any(|c| c.starts_with("sms:")), "{notified:?}");
+}
+
+/// A user with only a mail address: the request says its notices reach one address, on the helpdesk page, the
+/// API, the command line and in its audit event.
+#[tokio::test]
+async fn a_request_that_can_reach_one_address_only_says_so() {
+    let (server, _db) = crate::admin::common::console_server().await;
+    let (browser, _) = crate::admin::common::admin(&server, "root").await;
+    let token = crate::admin::common::api_admin(&server).await;
+    add(&server, "mona", &["user"], None).await;
+    let kim = add(&server, "kim", &["user"], Some("mona")).await;
+    stored_security_key(&server, &kim.id).await;
+    add(&server, "hugo", &["helpdesk"], None).await;
+    add(&server, "ada", &["admin"], None).await;
+    let request = opened_by_hugo(&server).await;
+    assert_eq!(request.single_channel(), Some(true));
+    let reply = call(
+        &server,
+        "GET",
+        &format!("/api/v1/recovery-requests/{}", request.id),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(reply.json["request"]["single_channel"], true, "{}", reply.text);
+    let events = server.state().store.list_audit(Some(&kim.id), 20).await.unwrap();
+    let opened = events.iter().find(|e| e.event.kind == "recovery.opened").unwrap();
+    assert_eq!(opened.event.details["single_channel"], true);
+
+    // The helpdesk page warns, and shows the path.
+    let page = browser.get(&format!("/helpdesk/request?id={}", request.id)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("id=\"single-channel\""), "{}", page.body);
+    assert!(
+        page.body.contains("approved by the manager, executed by the helpdesk"),
+        "{}",
+        page.body
+    );
 }
