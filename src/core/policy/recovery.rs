@@ -408,6 +408,27 @@ pub fn self_service_path(kind: FactorKind) -> RecoveryPath {
     }
 }
 
+/// The self-service path a session walks when it changes the factors of an account, from the methods it proved
+/// (`amr`: `hwk`/`otp` another factor, `sms` a text message code, `rc` a recovery code): `None` when the session
+/// proved no second factor (what it may do then is the enrolment rules' business), or when one of its methods'
+/// paths is open under `policy`; else the path it would take, which the policy closes.
+pub fn closed_self_service(policy: &RecoveryPolicy, amr: &[String]) -> Option<RecoveryPath> {
+    let walked: Vec<RecoveryPath> = amr
+        .iter()
+        .filter_map(|method| match method.as_str() {
+            "hwk" | "otp" => Some(RecoveryPath::BackupFactor),
+            "sms" => Some(RecoveryPath::BackupSms),
+            "rc" => Some(RecoveryPath::RecoveryCodes),
+            _ => None,
+        })
+        .collect();
+    if walked.is_empty() || walked.iter().any(|p| policy.paths.contains(p)) {
+        None
+    } else {
+        walked.into_iter().next()
+    }
+}
+
 /// The request path a reset of this user takes: `approval` where the policy allows it, else `two-admins`.
 pub fn request_path(policy: &RecoveryPolicy) -> RecoveryPath {
     if policy.paths.contains(&RecoveryPath::Approval) {

@@ -8,6 +8,7 @@ use crate::recovery::common::{
 };
 use gatehouse::core::accounts as profile;
 use gatehouse::core::audit::Origin;
+use gatehouse::core::factors::FactorKind;
 use gatehouse::core::policy::recovery::RecoveryPath;
 use gatehouse::core::policy::{PolicyChange, roles};
 use gatehouse::core::recovery::flow::{self, Target};
@@ -255,4 +256,100 @@ async fn a_request_that_can_reach_one_address_only_says_so() {
         "{}",
         page.body
     );
+}
+
+/// The codes on the page shown after creating recovery codes.
+fn codes_on(page: &Page) -> Vec<String> {
+    let start = page.body.find("id=\"recovery-codes\">").expect("codes shown") + "id=\"recovery-codes\">".len();
+    page.body[start..]
+        .split("</pre>")
+        .next()
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// A role without `recovery-codes`: a member signed in with a recovery code may not replace a factor with that
+/// sign-in — 403, audited, nothing removed — until the role allows the path again.
+#[tokio::test]
+async fn self_service_with_a_recovery_code_needs_the_recovery_codes_path() {
+    let server = TestServer::start().await;
+    let (store, now) = (server.state().store.as_ref(), server.state().clock.now());
+    roles::add(store, now, &Origin::cli(), "finance", "").await.unwrap();
+    set_paths(
+        &server,
+        "finance",
+        vec![RecoveryPath::BackupFactor, RecoveryPath::Approval],
+    )
+    .await
+    .unwrap();
+    server
+        .add_user_with("sel", Some(GOOD_PASSWORD), &["user", "finance"])
+        .await;
+    let sel = server.user("sel").await;
+    let setup = server.browser();
+    assert_eq!(setup.login("sel", GOOD_PASSWORD).await.status, 303);
+    server.enrol_totp(&setup).await;
+    let page = setup
+        .submit("/account/security", "/account/security/recovery-codes", &[])
+        .await;
+    let codes = codes_on(&page);
+    let app = store
+        .factors_of(&sel.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|f| f.kind == FactorKind::Totp)
+        .unwrap();
+
+    server.clock.advance(chrono::Duration::minutes(30));
+    let browser = server.browser();
+    browser.login("sel", GOOD_PASSWORD).await;
+    let signed_in = browser
+        .submit(
+            "/login/factor",
+            "/login/factor",
+            &[("method", "recovery_code"), ("code", &codes[0])],
+        )
+        .await;
+    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
+    let refused = browser
+        .submit(
+            "/account/security",
+            "/account/security/remove",
+            &[("factor_id", &app.id)],
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(refused.body.contains("open a reset request"), "{}", refused.body);
+    assert!(
+        store.factors_of(&sel.id).await.unwrap().iter().any(|f| f.id == app.id),
+        "nothing removed"
+    );
+    let events = store.list_audit(Some(&sel.id), 50).await.unwrap();
+    let denied = events
+        .iter()
+        .find(|e| e.event.kind == "factor.removed" && e.event.outcome.as_str() == "denied")
+        .expect("the refusal is audited");
+    assert_eq!(denied.event.details["recovery_path"], "recovery-codes");
+
+    // The role allows it again (its default): the same sign-in replaces the app.
+    let change = PolicyChange {
+        recovery_paths: Some(None),
+        ..Default::default()
+    };
+    roles::set(store, now, &Origin::cli(), "finance", &change)
+        .await
+        .unwrap();
+    let removed = browser
+        .submit(
+            "/account/security",
+            "/account/security/remove",
+            &[("factor_id", &app.id)],
+        )
+        .await;
+    assert_eq!(removed.status, 303, "{}", removed.body);
+    assert!(!store.factors_of(&sel.id).await.unwrap().iter().any(|f| f.id == app.id));
 }
