@@ -15,7 +15,7 @@ use super::{Factor, FactorKind, FactorStatus};
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Session, SessionState, User};
-use crate::core::notify::{Notifier, notify};
+use crate::core::notify::{Notifier, SmsGateway, notify};
 use crate::core::store::Store;
 use crate::core::throttle::{self, Attempt, Policy};
 use crate::core::{Error, Result};
@@ -248,9 +248,13 @@ async fn require_open_path(
     )))
 }
 
+/// Removes a factor of the signed-in user; the user is told by mail and, when a phone number is on file, by a
+/// text to it (a removal they did not make is a takeover in progress).
+#[allow(clippy::too_many_arguments)]
 pub async fn remove(
     store: &dyn Store,
     notifier: &dyn Notifier,
+    sms: &dyn SmsGateway,
     now: DateTime<Utc>,
     origin: &Origin,
     session: &Session,
@@ -289,6 +293,16 @@ pub async fn remove(
         json!({ "factor": factor.name, "ip": origin.ip }),
     )
     .await;
+    if let Some(phone) = user.phone.as_deref() {
+        let args = [
+            ("username", user.username.as_str().into()),
+            ("factor", factor.name.as_str().into()),
+        ];
+        let text = crate::core::notify::text(notifier, user, "sms-factor-removed", &args);
+        if let Err(e) = sms.send_sms(phone, &text).await {
+            tracing::warn!(error = %e, "could not text the factor removal notice");
+        }
+    }
     Ok(Removed {
         factor,
         trusted_devices_revoked,

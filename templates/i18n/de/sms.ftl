@@ -7,4 +7,5 @@ sms-sign-in-phone-changed = { $product }: Anmeldecodes für Ihr Konto { $usernam
 sms-phone-changed = { $product }: Die Telefonnummer Ihres Kontos { $username } wurde in { $new_phone } geändert. Waren Sie das nicht? Wenden Sie sich sofort an Ihren Helpdesk.
 sms-phone-removed = { $product }: Die Telefonnummer Ihres Kontos { $username } wurde entfernt. Waren Sie das nicht? Wenden Sie sich sofort an Ihren Helpdesk.
 sms-recovery-opened = { $product }: Für Ihr Konto { $username } wurde das Zurücksetzen der zweiten Faktoren beantragt. Waren Sie das nicht? Wenden Sie sich sofort an Ihren Helpdesk.
+sms-factor-removed = { $product }: Der Faktor „{ $factor }“ wurde aus Ihrem Konto { $username } entfernt. Waren Sie das nicht? Wenden Sie sich sofort an Ihren Helpdesk.
 sms-recovery-pending = { $product }: Ihre zweiten Faktoren werden am { $until } zurückgesetzt. Waren Sie das nicht? Abbrechen: { $link }

@@ -7,4 +7,5 @@ sms-sign-in-phone-changed = { $product }: sign-in codes for your account { $user
 sms-phone-changed = { $product }: the phone number on your account { $username } was changed to { $new_phone }. Not you? Contact your helpdesk at once.
 sms-phone-removed = { $product }: the phone number on your account { $username } was removed. Not you? Contact your helpdesk at once.
 sms-recovery-opened = { $product }: a reset of the second factors of your account { $username } was requested. Not you? Contact your helpdesk at once.
+sms-factor-removed = { $product }: the factor "{ $factor }" was removed from your account { $username }. Not you? Contact your helpdesk at once.
 sms-recovery-pending = { $product }: your second factors will be reset at { $until }. Not you? Cancel: { $link }

@@ -353,3 +353,51 @@ async fn self_service_with_a_recovery_code_needs_the_recovery_codes_path() {
     assert_eq!(removed.status, 303, "{}", removed.body);
     assert!(!store.factors_of(&sel.id).await.unwrap().iter().any(|f| f.id == app.id));
 }
+
+/// A factor removed by the user is told by text too, when a phone number is on file.
+#[tokio::test]
+async fn a_factor_removal_is_texted_to_the_phone_on_file() {
+    let (server, sink, _db) = crate::factors::sms::server_with_webhook().await;
+    server.add_user_with("sel", Some(GOOD_PASSWORD), &["user"]).await;
+    let state = server.state();
+    let sel = server.user("sel").await;
+    let (store, now) = (state.store.as_ref(), state.clock.now());
+    profile::set_phone(
+        store,
+        now,
+        &Origin::cli(),
+        &sel,
+        state.notifier.as_ref(),
+        state.sms.as_ref(),
+        Some("+41791234567"),
+    )
+    .await
+    .unwrap();
+    let browser = server.browser();
+    assert_eq!(browser.login("sel", GOOD_PASSWORD).await.status, 303);
+    server.enrol_totp(&browser).await;
+    let app = store
+        .factors_of(&sel.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|f| f.kind == FactorKind::Totp)
+        .unwrap();
+    let removed = browser
+        .submit(
+            "/account/security",
+            "/account/security/remove",
+            &[("factor_id", &app.id)],
+        )
+        .await;
+    assert_eq!(removed.status, 303, "{}", removed.body);
+    let text = crate::factors::sms::text(&sink, 1).await;
+    assert_eq!(text["to"], "+41791234567");
+    assert!(
+        text["message"]
+            .as_str()
+            .unwrap()
+            .contains("was removed from your account sel"),
+        "{text}"
+    );
+}
