@@ -401,3 +401,33 @@ async fn a_factor_removal_is_texted_to_the_phone_on_file() {
         "{text}"
     );
 }
+
+/// A member of a role on `two-admins` who opens a request from the second-factor page is told that administrators,
+/// not their manager, handle it.
+#[tokio::test]
+async fn the_request_page_says_who_handles_a_two_admins_request() {
+    let server = TestServer::start().await;
+    let (store, now) = (server.state().store.as_ref(), server.state().clock.now());
+    roles::add(store, now, &Origin::cli(), "finance", "").await.unwrap();
+    set_paths(&server, "finance", vec![RecoveryPath::TwoAdmins])
+        .await
+        .unwrap();
+    server
+        .add_user_with("fin", Some(GOOD_PASSWORD), &["user", "finance"])
+        .await;
+    let setup = server.browser();
+    assert_eq!(setup.login("fin", GOOD_PASSWORD).await.status, 303);
+    server.enrol_totp(&setup).await;
+    let browser = server.browser();
+    browser.login("fin", GOOD_PASSWORD).await;
+    let page = browser.get("/login/factor").await;
+    let sent = browser
+        .post(
+            "/login/factor/recovery",
+            &[("csrf", &page.csrf()), ("reason", "lost my phone")],
+        )
+        .await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert!(sent.body.contains("a different administrator"), "{}", sent.body);
+    assert!(!sent.body.contains("Your manager"), "{}", sent.body);
+}

@@ -34,6 +34,12 @@ async fn manager_approved_reset_end_to_end() {
         .await;
     assert_eq!(sent.status, 200, "{}", sent.body);
     assert!(sent.body.contains("Request sent"));
+    assert!(sent.body.contains("Your manager"), "the approval path: {}", sent.body);
+    assert!(
+        sent.body.contains("id=\"single-channel\""),
+        "kim has a mail address only: {}",
+        sent.body
+    );
     let request = server
         .state()
         .store
