@@ -48,6 +48,11 @@ pub struct Model {
     pub pass_hash: Option<String>,
     pub pass_expires_at: Option<DateTimeUtc>,
     pub pass_used_at: Option<DateTimeUtc>,
+    /// The request path taken (`approval` or `two-admins`); NULL: opened before paths were recorded.
+    pub recovery_path: Option<String>,
+    /// JSON `{"emails": [...], "phones": [...]}`: the user's addresses when the request opened, where every notice
+    /// of it goes; NULL: opened before they were recorded.
+    pub notice_addresses: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -30,6 +30,7 @@ mod m20261207_000027_approval_chain;
 mod m20261207_000028_ssf;
 mod m20261207_000029_temporary_access_pass;
 mod m20261207_000030_role_recovery_policy;
+mod m20261207_000031_reset_recovery_path;
 mod m20261207_000032_caller_verification;
 mod m20261207_000033_ssf_status_subjects;
 mod m20261207_000034_pushed_authorization;
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000028_ssf::Migration),
             Box::new(m20261207_000029_temporary_access_pass::Migration),
             Box::new(m20261207_000030_role_recovery_policy::Migration),
+            Box::new(m20261207_000031_reset_recovery_path::Migration),
             Box::new(m20261207_000032_caller_verification::Migration),
             Box::new(m20261207_000033_ssf_status_subjects::Migration),
             Box::new(m20261207_000034_pushed_authorization::Migration),

@@ -32,6 +32,12 @@ pub struct RequestView {
     pub opened_by: String,
     pub created_at: DateTime<Utc>,
     pub approval_expires_at: DateTime<Utc>,
+    /// The request path it takes: `approval` (the manager approves, the helpdesk executes) or `two-admins` (an
+    /// administrator approves, another executes); `null` for a request opened before paths were recorded.
+    pub recovery_path: Option<String>,
+    /// Whether its notices reach the user at fewer than two distinct addresses (e-mail, phone) they had when it
+    /// opened; `null` for a request opened before addresses were recorded.
+    pub single_channel: Option<bool>,
     /// Who was asked to approve, and why them; `null` for a request opened before approvals were routed (its
     /// manager decides).
     pub approval_route: Option<RouteView>,
@@ -123,6 +129,7 @@ async fn view(names: &mut Names<'_>, r: FactorResetRequest) -> Result<RequestVie
     } else {
         names.of(&r.opened_by).await?.unwrap_or_else(|| r.opened_by.clone())
     };
+    let single_channel = r.single_channel();
     let approval_route = match r.route {
         Some(route) => Some(route_view(names, route).await?),
         None => None,
@@ -136,6 +143,8 @@ async fn view(names: &mut Names<'_>, r: FactorResetRequest) -> Result<RequestVie
             Some("system") | None => r.closed_by.clone(),
             Some(id) => Some(names.of(id).await?.unwrap_or_else(|| id.to_string())),
         },
+        recovery_path: r.recovery_path.map(|p| p.as_str().to_string()),
+        single_channel,
         id: r.id,
         state: r.state.as_str().to_string(),
         user_id: r.user_id,

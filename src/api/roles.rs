@@ -3,7 +3,8 @@
 //! before anything is stored, audited `role.policy_changed` with the policy before and after.
 //!
 //! PATCH takes the members to change; one left out keeps its value. `null` clears the settings that can be unset
-//! (`enforce_from`, the reauthentication limits, `recovery_delay_minutes`); for the others `null` is refused.
+//! (`enforce_from`, the reauthentication limits, `recovery_delay_minutes`) and puts back the built-in default
+//! (`recovery_paths`, `caller_check`); for the others `null` is refused.
 use actix_web::{HttpRequest, get, patch, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,7 +18,8 @@ use crate::core::Error;
 use crate::core::delegation::Permission;
 use crate::core::factors::FactorKind;
 use crate::core::policy::{
-    self, ALL_KINDS, MAX_CIDRS, MAX_DAYS, MAX_MINUTES, MAX_RECOVERY_DELAY_MINUTES, PolicyChange, RolePolicy, roles,
+    self, ALL_KINDS, MAX_CIDRS, MAX_DAYS, MAX_MINUTES, MAX_RECOVERY_DELAY_MINUTES, PolicyChange, RolePolicy, recovery,
+    roles,
 };
 use crate::core::signin::ip_rules;
 use crate::core::store::Store;
@@ -46,13 +48,27 @@ pub struct RoleView {
     pub ip_deny: Vec<String>,
     /// Cooling-off of a factor reset of a member before it takes effect; `null`: the server's default.
     pub recovery_delay_minutes: Option<u32>,
+    /// Recovery paths members may take (`backup-factor`, `backup-sms`, `recovery-codes`, `approval`,
+    /// `two-admins`): the role's own when set, else its built-in default.
+    pub recovery_paths: Vec<String>,
+    /// Whether `recovery_paths` is the built-in default (not set for the role).
+    pub recovery_paths_default: bool,
+    /// Helpdesk caller verification a reset execution needs: `none`, `either`, `user`, `manager`, `both`.
+    pub caller_check: String,
+    /// Whether `caller_check` is the built-in default (not set for the role).
+    pub caller_check_default: bool,
     pub updated_at: DateTime<Utc>,
 }
 
 impl From<RolePolicy> for RoleView {
     fn from(p: RolePolicy) -> Self {
         let cidrs = |nets: &[ipnet::IpNet]| nets.iter().map(|n| n.to_string()).collect();
+        let shown = p.recovery.shown(&p.role);
         RoleView {
+            recovery_paths: shown.recovery_paths.iter().map(|r| r.as_str().to_string()).collect(),
+            recovery_paths_default: shown.recovery_paths_default,
+            caller_check: shown.caller_check.as_str().to_string(),
+            caller_check_default: shown.caller_check_default,
             allowed_factors: p.allowed_factors.iter().map(|k| k.as_str().to_string()).collect(),
             mfa_required: p.mfa_required,
             enforce_from: p.enforce_from,
@@ -146,6 +162,16 @@ pub struct RoleChange {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<u32>, required = false)]
     pub recovery_delay_minutes: Option<Option<u32>>,
+    /// Recovery paths members may take, at least one of `approval` and `two-admins`: `backup-factor`,
+    /// `backup-sms`, `recovery-codes`, `approval`, `two-admins`; `null`: the role's built-in default.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Vec<String>>, required = false)]
+    pub recovery_paths: Option<Option<Vec<String>>>,
+    /// Caller verification a reset execution needs: `none`, `either`, `user`, `manager`, `both`; `null`: the
+    /// role's built-in default.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, required = false)]
+    pub caller_check: Option<Option<String>>,
 }
 
 fn kinds(names: &[String]) -> Result<Vec<FactorKind>, Problem> {
@@ -167,6 +193,13 @@ fn kinds(names: &[String]) -> Result<Vec<FactorKind>, Problem> {
             })
         })
         .collect()
+}
+
+fn paths(names: &[String]) -> Result<Vec<recovery::RecoveryPath>, Problem> {
+    if names.iter().any(|n| n.contains(',')) {
+        return Err(Problem::field("recovery_paths", "one path per list item"));
+    }
+    recovery::parse_paths(&names.join(",")).map_err(Problem::at("recovery_paths"))
 }
 
 fn cidrs(field: &'static str, items: &[String]) -> Result<Vec<ipnet::IpNet>, Problem> {
@@ -232,16 +265,34 @@ impl RoleChange {
                 &self.recovery_delay_minutes,
                 MAX_RECOVERY_DELAY_MINUTES,
             )?,
-            // Set by their own flags/fields (issue #17 item 1).
-            recovery_paths: None,
-            caller_check: None,
+            recovery_paths: self
+                .recovery_paths
+                .as_ref()
+                .map(|names| names.as_deref().map(paths).transpose())
+                .transpose()?,
+            caller_check: self
+                .caller_check
+                .as_ref()
+                .map(|name| {
+                    name.as_deref()
+                        .map(|n| recovery::parse_caller_check(n).map_err(Problem::at("caller_check")))
+                        .transpose()
+                })
+                .transpose()?,
         })
     }
 
     /// The member to name when the policy `after` contradicts itself: the one the caller gave, of the settings
     /// that contradict each other.
     fn blame(&self, after: &RolePolicy) -> &'static str {
-        if after.allowed_factors.iter().all(|k| k.is_backup()) {
+        if after
+            .recovery
+            .paths
+            .as_ref()
+            .is_some_and(|p| recovery::validate_for_role(&after.role, p).is_err())
+        {
+            "recovery_paths"
+        } else if after.allowed_factors.iter().all(|k| k.is_backup()) {
             "allowed_factors"
         } else if after.grace_days > 0 && after.enforce_from.is_none() {
             if self.grace_days.is_some() {

@@ -208,6 +208,27 @@ fn text(r: &FactorResetRequest, names: &Names) -> String {
         format!("reason             {}", r.reason),
         format!("opened by          {} at {}", names.opened_by, time(Some(r.created_at))),
         format!("opened from        {}", opt(&r.opened_ip)),
+        format!(
+            "recovery path      {}",
+            r.recovery_path
+                .map(|p| p.as_str())
+                .unwrap_or("- (opened before paths were recorded)")
+        ),
+        format!(
+            "notices to         {}",
+            match &r.notice_addresses {
+                None => "- (opened before addresses were recorded)".to_string(),
+                Some(a) => format!(
+                    "{}{}",
+                    [a.emails.clone(), a.phones.clone()].concat().join(", "),
+                    if a.single_channel() {
+                        " (single channel: only one address)"
+                    } else {
+                        ""
+                    }
+                ),
+            }
+        ),
         format!("sent to            {}", names.routed_to),
         format!("route              {}", names.route.join("\n                   ")),
         format!("decided by         {} at {}", opt(&names.approver), time(r.approved_at)),
@@ -266,6 +287,7 @@ async fn value(people: &mut People<'_>, r: &FactorResetRequest) -> Result<(serde
     value["executor_name"] = json!(names.executor);
     value["closed_by_name"] = json!(names.closed_by);
     value["routed_to_name"] = json!(names.routed_to);
+    value["single_channel"] = json!(r.single_channel());
     Ok((value, names))
 }
 

@@ -8,8 +8,8 @@ use super::{CliError, print};
 use crate::config::Config;
 use crate::core::audit::Origin;
 use crate::core::clock::{Clock, SystemClock};
-use crate::core::policy::roles;
 use crate::core::policy::{self, PolicyChange, RolePolicy};
+use crate::core::policy::{recovery, roles};
 use crate::core::provisioning::mapping;
 
 // Parsed once per process; boxing the large variant would buy nothing.
@@ -64,6 +64,14 @@ pub struct SetArgs {
     /// days (2d), 1 minute to 30 days; `none` for the server's default. A user waits the longest of their roles'.
     #[arg(long, value_name = "DURATION|none", allow_hyphen_values = true)]
     pub recovery_delay: Option<String>,
+    /// Recovery paths members may take, comma-separated: backup-factor, backup-sms, recovery-codes, approval,
+    /// two-admins (at least one of the last two); `default` for the role's built-in paths.
+    #[arg(long, value_name = "PATHS|default")]
+    pub recovery: Option<String>,
+    /// Helpdesk caller verification a reset execution needs: none, either, user, manager, both; `default` for
+    /// the role's built-in check.
+    #[arg(long, value_name = "CHECK|default")]
+    pub caller_check: Option<String>,
     /// A directory (SCIM) group whose members get this role; repeat for several groups.
     #[arg(long, value_name = "NAME")]
     pub scim_group: Vec<String>,
@@ -109,9 +117,18 @@ impl SetArgs {
                 .as_deref()
                 .map(|t| policy::parse_duration_minutes(t, "--recovery-delay"))
                 .transpose()?,
-            // Set by their own flags/fields (issue #17 item 1).
-            recovery_paths: None,
-            caller_check: None,
+            recovery_paths: self
+                .recovery
+                .as_deref()
+                .map(recovery::parse_paths_or_default)
+                .transpose()
+                .map_err(|e| crate::core::Error::invalid(format!("--recovery: {e}")))?,
+            caller_check: self
+                .caller_check
+                .as_deref()
+                .map(recovery::parse_caller_check_or_default)
+                .transpose()
+                .map_err(|e| crate::core::Error::invalid(format!("--caller-check: {e}")))?,
         })
     }
 }
@@ -146,8 +163,27 @@ fn or_dash<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
 }
 
+/// `(default)` after a value the role did not set.
+fn defaulted(is_default: bool) -> &'static str {
+    if is_default { " (default)" } else { "" }
+}
+
+/// The policy as JSON, with the recovery setting in force (`recovery_paths`, `caller_check`) and whether each
+/// is the role's built-in default.
+fn json_of(p: &RolePolicy) -> Result<serde_json::Value, CliError> {
+    let mut value = serde_json::to_value(p)?;
+    if let (Some(object), serde_json::Value::Object(shown)) =
+        (value.as_object_mut(), serde_json::to_value(p.recovery.shown(&p.role))?)
+    {
+        object.remove("recovery");
+        object.extend(shown);
+    }
+    Ok(value)
+}
+
 fn text(p: &RolePolicy) -> String {
     let kinds: Vec<&str> = p.allowed_factors.iter().map(|k| k.as_str()).collect();
+    let shown = p.recovery.shown(&p.role);
     [
         format!("role                     {}", p.role),
         format!("allowed factors          {}", kinds.join(",")),
@@ -164,6 +200,16 @@ fn text(p: &RolePolicy) -> String {
             p.recovery_delay_minutes
                 .map(|m| m.to_string())
                 .unwrap_or_else(|| "server default".into())
+        ),
+        format!(
+            "recovery paths           {}{}",
+            recovery::path_names(&shown.recovery_paths),
+            defaulted(shown.recovery_paths_default)
+        ),
+        format!(
+            "caller check             {}{}",
+            shown.caller_check.as_str(),
+            defaulted(shown.caller_check_default)
         ),
     ]
     .join("\n")
@@ -189,12 +235,13 @@ pub async fn run(config: &Config, command: RoleCommand, json: bool) -> Result<()
                     )
                 })
                 .collect();
-            print(json, &serde_json::to_value(&all)?, &lines.join("\n"));
+            let values = all.iter().map(json_of).collect::<Result<Vec<_>, _>>()?;
+            print(json, &serde_json::Value::Array(values), &lines.join("\n"));
         }
         RoleCommand::Show { role } => {
             let policy = roles::show(store, now, &role).await?;
             let groups = scim_groups(store, &role).await?;
-            let mut value = serde_json::to_value(&policy)?;
+            let mut value = json_of(&policy)?;
             value["scim_groups"] = json!(groups);
             print(
                 json,
@@ -221,7 +268,7 @@ pub async fn run(config: &Config, command: RoleCommand, json: bool) -> Result<()
                 mapping::unmap(store, now, &origin, &args.role, group).await?;
             }
             let groups = scim_groups(store, &args.role).await?;
-            let mut value = serde_json::to_value(&policy)?;
+            let mut value = json_of(&policy)?;
             let changed = changed || !args.scim_group.is_empty() || !args.no_scim_group.is_empty();
             value["changed"] = json!(changed);
             value["scim_groups"] = json!(groups);

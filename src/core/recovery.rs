@@ -18,6 +18,7 @@ pub mod approver;
 pub mod enrol;
 pub mod export;
 pub mod flow;
+pub mod notices;
 pub mod pass;
 pub mod pass_code;
 pub mod route;
@@ -31,6 +32,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use super::policy::RolePolicy;
+use super::policy::recovery::RecoveryPath;
 use super::{Error, Result};
 use route::{ApprovalRoute, Position};
 
@@ -178,6 +180,43 @@ pub struct FactorResetRequest {
     /// Who ended it (denied, cancelled), or `system` (expired, done).
     pub closed_by: Option<String>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// The request path it takes, from the user's recovery policy when it opened (`approval`, or `two-admins`:
+    /// an administrator approves and another executes); `None`: opened before paths were recorded, which the
+    /// rules treat as before (two administrators for an admin's or helpdesk agent's reset).
+    pub recovery_path: Option<RecoveryPath>,
+    /// The addresses the user had when it opened, where every notice of it goes; `None`: opened before.
+    pub notice_addresses: Option<NoticeAddresses>,
+}
+
+/// The e-mail addresses and phone numbers a request's notices go to, fixed when it opens: someone who took over
+/// the account and changed its address afterwards cannot keep the owner from hearing of the reset.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct NoticeAddresses {
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+}
+
+impl NoticeAddresses {
+    /// Adds an address not yet present (compared without case for e-mail).
+    pub fn add_email(&mut self, email: &str) {
+        let email = email.trim();
+        if !email.is_empty() && !self.emails.iter().any(|e| e.eq_ignore_ascii_case(email)) {
+            self.emails.push(email.to_string());
+        }
+    }
+
+    pub fn add_phone(&mut self, phone: &str) {
+        let phone = phone.trim();
+        if !phone.is_empty() && !self.phones.iter().any(|p| p == phone) {
+            self.phones.push(phone.to_string());
+        }
+    }
+
+    /// Fewer than two distinct addresses: a notice cannot reach the owner on a second channel, and the request
+    /// says so.
+    pub fn single_channel(&self) -> bool {
+        self.emails.len() + self.phones.len() < 2
+    }
 }
 
 impl FactorResetRequest {
@@ -220,7 +259,23 @@ impl FactorResetRequest {
             pass_used_at: None,
             closed_by: None,
             closed_at: None,
+            recovery_path: None,
+            notice_addresses: None,
         }
+    }
+
+    /// Whether this request's reset needs administrators to approve and execute it: its path is `two-admins`;
+    /// for a request opened before paths were recorded, the subject is an admin or helpdesk agent.
+    pub fn needs_admins(&self, subject: &Person) -> bool {
+        match self.recovery_path {
+            Some(path) => path == RecoveryPath::TwoAdmins,
+            None => subject.is_privileged(),
+        }
+    }
+
+    /// Whether the notices of this request reach fewer than two distinct addresses (`None` before recorded).
+    pub fn single_channel(&self) -> Option<bool> {
+        self.notice_addresses.as_ref().map(NoticeAddresses::single_channel)
     }
 }
 
@@ -396,10 +451,11 @@ pub fn may_decide(
             "Nobody approves a reset of someone who manages them, directly or further up.",
         ));
     }
-    if subject.is_privileged() && !approver.has("admin") {
+    if request.needs_admins(subject) && !approver.has("admin") {
         return Err(refuse(
             "admin_approver_required",
-            "A reset of an administrator's or helpdesk agent's factors must be approved by an administrator.",
+            "This reset takes the two-administrators path (an administrator's or helpdesk agent's factors, or a \
+             role that asks for it): it must be approved by an administrator.",
         ));
     }
     if let Some(basis) = routed_basis(request, approver, subject) {
@@ -460,10 +516,11 @@ pub fn may_execute(request: &FactorResetRequest, executor: &Person, subject: &Pe
             "The person who approved a request cannot also execute it.",
         ));
     }
-    if subject.is_privileged() && !executor.has("admin") {
+    if request.needs_admins(subject) && !executor.has("admin") {
         return Err(refuse(
             "admin_executor_required",
-            "Only an administrator executes a reset of an administrator's or helpdesk agent's factors.",
+            "Only an administrator executes a reset on the two-administrators path (an administrator's or \
+             helpdesk agent's factors, or a role that asks for it).",
         ));
     }
     Ok(())

@@ -164,6 +164,8 @@ impl PolicyStore for SeaStore {
                         role_policy::Column::IpAllow,
                         role_policy::Column::IpDeny,
                         role_policy::Column::RecoveryDelayMinutes,
+                        role_policy::Column::RecoveryPaths,
+                        role_policy::Column::RecoveryCallerCheck,
                         role_policy::Column::UpdatedAt,
                     ])
                     .to_owned(),

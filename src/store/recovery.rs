@@ -9,6 +9,7 @@ use sea_orm::{
 };
 
 use super::{SeaStore, db_error};
+use crate::core::policy::recovery::RecoveryPath;
 use crate::core::recovery::route::{Absence, ApprovalRoute};
 use crate::core::recovery::{FactorResetRequest, FactorSelection, ResetState};
 use crate::core::store::{RecoveryStore, ResetLink};
@@ -67,6 +68,17 @@ fn to_domain(m: factor_reset::Model) -> Result<FactorResetRequest> {
         pass_used_at: m.pass_used_at,
         closed_by: m.closed_by,
         closed_at: m.closed_at,
+        recovery_path: m
+            .recovery_path
+            .as_deref()
+            .map(|p| RecoveryPath::parse(p).ok_or_else(|| Error::Internal(format!("unknown recovery path {p}"))))
+            .transpose()?,
+        notice_addresses: m
+            .notice_addresses
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| Error::Internal(e.to_string()))?,
     })
 }
 
@@ -153,6 +165,13 @@ impl RecoveryStore for SeaStore {
             approval_route: Set(route_json(r)?),
             routed_approver_id: Set(r.route.as_ref().and_then(|route| route.approver_id.clone())),
             routed_role: Set(r.route.as_ref().and_then(|route| route.role.clone())),
+            recovery_path: Set(r.recovery_path.map(|p| p.as_str().to_string())),
+            notice_addresses: Set(r
+                .notice_addresses
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(|e| Error::Internal(e.to_string()))?),
         }
         .insert(&self.db)
         .await

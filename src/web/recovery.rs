@@ -11,6 +11,7 @@ use super::recovery_view::{describe, message_of};
 use crate::core::Error;
 use crate::core::audit::Origin;
 use crate::core::model::SessionState;
+use crate::core::policy::recovery::RecoveryPath;
 use crate::core::recovery::approver::{self, SignInCheck};
 use crate::core::recovery::flow::{self, Canceller, Ctx, Member, Target};
 use crate::core::recovery::{ApprovalBasis, ResetState, enrol, pass};
@@ -113,8 +114,11 @@ pub async fn request_self(
     let opened = flow::open(&ctx(&state, &origin), None, &subject, "all", &reason).await;
     let mut ctx = pages::context();
     match opened {
-        Ok(_) => {
+        Ok(request) => {
             ctx.insert("opened", &true);
+            // Who handles it follows the path the user's roles give it; a request that reaches one address says so.
+            ctx.insert("two_admins", &(request.recovery_path == Some(RecoveryPath::TwoAdmins)));
+            ctx.insert("single_channel", &request.single_channel().unwrap_or(false));
             Ok(pages::page(StatusCode::OK, "recovery/requested.html", &ctx))
         }
         Err(e @ (Error::NotAllowed(_) | Error::Invalid(_))) => {

@@ -152,6 +152,7 @@ pub(super) async fn describe(state: &AppState, r: &FactorResetRequest, full: boo
         "cooling_off_until": r.cooling_off_until.map(|t| t.to_rfc3339()),
         "route": route_rows(&mut people, r).await?,
         "routed_nobody": r.route.as_ref().is_some_and(|route| route.approver_id.is_none() && route.role.is_none()),
+        "recovery_path": r.recovery_path.map(|p| i18n::t(&format!("recovery-path-{}", p.as_str()))),
     });
     if !full {
         return Ok(out);
@@ -171,6 +172,7 @@ pub(super) async fn describe(state: &AppState, r: &FactorResetRequest, full: boo
             (Some(id), _) => Some(who(&mut people, id).await?),
         },
         "closed_at": r.closed_at.map(|t| t.to_rfc3339()),
+        "single_channel": r.single_channel().unwrap_or(false),
     });
     if let (Some(out), Value::Object(extra)) = (out.as_object_mut(), extra) {
         out.extend(extra);

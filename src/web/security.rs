@@ -719,6 +719,7 @@ pub async fn remove(
     let removed = enrolment::remove(
         state.store.as_ref(),
         state.notifier.as_ref(),
+        state.sms.as_ref(),
         state.clock.now(),
         &origin,
         &session,

@@ -15,7 +15,7 @@ use super::{Factor, FactorKind, FactorStatus};
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Session, SessionState, User};
-use crate::core::notify::{Notifier, notify};
+use crate::core::notify::{Notifier, SmsGateway, notify};
 use crate::core::store::Store;
 use crate::core::throttle::{self, Attempt, Policy};
 use crate::core::{Error, Result};
@@ -212,9 +212,49 @@ pub fn require_may_remove(session: &Session, factors: &[Factor], now: DateTime<U
     require_proof_for_adding(session, factors)
 }
 
+/// Removing a factor from a session that proved only a method whose recovery path the user's roles close (an
+/// SMS code where `backup-sms` is not allowed, a recovery code without `recovery-codes`, another factor without
+/// `backup-factor`) is refused, audited, and the user told the way that is open: a factor-reset request.
+async fn require_open_path(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    origin: &Origin,
+    session: &Session,
+    user: &User,
+    factor: &Factor,
+) -> Result<()> {
+    let roles = store.roles_of(&user.id).await?;
+    let policy = crate::core::policy::roles::recovery_policy(store, now, &roles).await?;
+    let Some(closed) = crate::core::policy::recovery::closed_self_service(&policy, &session.amr) else {
+        return Ok(());
+    };
+    audit::record(
+        store,
+        now,
+        origin,
+        AuditKind::FactorRemoved,
+        Outcome::Denied,
+        Some(&user.id),
+        json!({
+            "kind": factor.kind, "factor_id": factor.id, "reason": "recovery_path_closed",
+            "recovery_path": closed, "open_paths": policy.paths,
+        }),
+    )
+    .await?;
+    Err(Error::NotAllowed(format!(
+        "Your role does not let you change your factors after signing in this way ({}). Sign in with another \
+         factor, or open a reset request: on the second-factor page, choose \"I can't use any of my factors\".",
+        closed.as_str()
+    )))
+}
+
+/// Removes a factor of the signed-in user; the user is told by mail and, when a phone number is on file, by a
+/// text to it (a removal they did not make is a takeover in progress).
+#[allow(clippy::too_many_arguments)]
 pub async fn remove(
     store: &dyn Store,
     notifier: &dyn Notifier,
+    sms: &dyn SmsGateway,
     now: DateTime<Utc>,
     origin: &Origin,
     session: &Session,
@@ -227,6 +267,7 @@ pub async fn remove(
         .await?
         .ok_or_else(|| Error::NotFound("factor".into()))?;
     require_may_remove(session, &store.factors_of(&user.id).await?, now)?;
+    require_open_path(store, now, origin, session, user, &factor).await?;
     store.delete_factor(&user.id, &factor.id).await?;
     // Any factor removal ends every trusted browser: the trust was earned with the factors the user had.
     let trusted_devices_revoked =
@@ -252,6 +293,16 @@ pub async fn remove(
         json!({ "factor": factor.name, "ip": origin.ip }),
     )
     .await;
+    if let Some(phone) = user.phone.as_deref() {
+        let args = [
+            ("username", user.username.as_str().into()),
+            ("factor", factor.name.as_str().into()),
+        ];
+        let text = crate::core::notify::text(notifier, user, "sms-factor-removed", &args);
+        if let Err(e) = sms.send_sms(phone, &text).await {
+            tracing::warn!(error = %e, "could not text the factor removal notice");
+        }
+    }
     Ok(Removed {
         factor,
         trusted_devices_revoked,

@@ -161,7 +161,7 @@ impl RolePolicy {
             )));
         }
         if let Some(paths) = &self.recovery.paths {
-            recovery::validate_paths(paths)?;
+            recovery::validate_for_role(&self.role, paths)?;
         }
         if let (Some(absolute), Some(idle)) = (self.reauth_absolute_minutes, self.reauth_idle_minutes)
             && idle > absolute

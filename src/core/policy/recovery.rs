@@ -184,6 +184,49 @@ impl RecoverySetting {
     }
 }
 
+/// A role's recovery setting as shown (`role show`, the admin API, the console): the values in force for this
+/// role alone, and whether each is the built-in default (not set) or set for the role.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecoveryShown {
+    pub recovery_paths: Vec<RecoveryPath>,
+    pub recovery_paths_default: bool,
+    pub caller_check: CallerCheck,
+    pub caller_check_default: bool,
+}
+
+impl RecoverySetting {
+    pub fn shown(&self, role: &str) -> RecoveryShown {
+        let resolved = self.resolve(role);
+        RecoveryShown {
+            recovery_paths: resolved.paths,
+            recovery_paths_default: self.paths.is_none(),
+            caller_check: resolved.caller_check,
+            caller_check_default: self.caller_check.is_none(),
+        }
+    }
+}
+
+/// `PATHS` or `default` (the role's built-in paths again), as `--recovery` takes it.
+pub fn parse_paths_or_default(text: &str) -> Result<Option<Vec<RecoveryPath>>> {
+    if text.trim() == "default" {
+        return Ok(None);
+    }
+    parse_paths(text).map(Some)
+}
+
+/// `CHECK` or `default`, as `--caller-check` takes it.
+pub fn parse_caller_check_or_default(text: &str) -> Result<Option<CallerCheck>> {
+    if text.trim() == "default" {
+        return Ok(None);
+    }
+    parse_caller_check(text).map(Some)
+}
+
+/// Paths as their names, comma-separated.
+pub fn path_names(paths: &[RecoveryPath]) -> String {
+    paths.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(",")
+}
+
 /// Sorted, without repeats.
 pub fn normalize_paths(paths: &[RecoveryPath]) -> Vec<RecoveryPath> {
     ALL_PATHS.into_iter().filter(|p| paths.contains(p)).collect()
@@ -214,6 +257,25 @@ pub fn validate_paths(paths: &[RecoveryPath]) -> Result<()> {
             "Recovery paths must include 'approval' or 'two-admins': without a request path, a member who lost \
              every factor could never sign in again.",
         ));
+    }
+    Ok(())
+}
+
+/// A role's paths as a whole: a request path, and for the built-in privileged roles (admin, helpdesk) neither a
+/// manager-approved reset nor self-service by SMS — their members hold power over other accounts, so their way
+/// back is two administrators or a strong factor of their own.
+pub fn validate_for_role(role: &str, paths: &[RecoveryPath]) -> Result<()> {
+    validate_paths(paths)?;
+    if privileged(role)
+        && let Some(path) = paths
+            .iter()
+            .find(|p| matches!(p, RecoveryPath::Approval | RecoveryPath::BackupSms))
+    {
+        return Err(Error::invalid(format!(
+            "The role '{role}' may not allow '{}': administrators and helpdesk agents recover with another strong \
+             factor, a recovery code, or two administrators.",
+            path.as_str()
+        )));
     }
     Ok(())
 }
@@ -346,6 +408,27 @@ pub fn self_service_path(kind: FactorKind) -> RecoveryPath {
     }
 }
 
+/// The self-service path a session walks when it changes the factors of an account, from the methods it proved
+/// (`amr`: `hwk`/`otp` another factor, `sms` a text message code, `rc` a recovery code): `None` when the session
+/// proved no second factor (what it may do then is the enrolment rules' business), or when one of its methods'
+/// paths is open under `policy`; else the path it would take, which the policy closes.
+pub fn closed_self_service(policy: &RecoveryPolicy, amr: &[String]) -> Option<RecoveryPath> {
+    let walked: Vec<RecoveryPath> = amr
+        .iter()
+        .filter_map(|method| match method.as_str() {
+            "hwk" | "otp" => Some(RecoveryPath::BackupFactor),
+            "sms" => Some(RecoveryPath::BackupSms),
+            "rc" => Some(RecoveryPath::RecoveryCodes),
+            _ => None,
+        })
+        .collect();
+    if walked.is_empty() || walked.iter().any(|p| policy.paths.contains(p)) {
+        None
+    } else {
+        walked.into_iter().next()
+    }
+}
+
 /// The request path a reset of this user takes: `approval` where the policy allows it, else `two-admins`.
 pub fn request_path(policy: &RecoveryPolicy) -> RecoveryPath {
     if policy.paths.contains(&RecoveryPath::Approval) {
@@ -354,6 +437,9 @@ pub fn request_path(policy: &RecoveryPolicy) -> RecoveryPath {
         RecoveryPath::TwoAdmins
     }
 }
+
+#[cfg(test)]
+mod table;
 
 #[cfg(test)]
 mod tests {

@@ -65,6 +65,18 @@ pub async fn policies_of(store: &dyn Store, now: DateTime<Utc>, roles: &[String]
         .collect())
 }
 
+/// The recovery policy in force for someone holding `roles`: strictest wins (`recovery::effective`).
+pub async fn recovery_policy(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    roles: &[String],
+) -> Result<policy::recovery::RecoveryPolicy> {
+    let policies = policies_of(store, now, roles).await?;
+    Ok(policy::recovery::effective(
+        policies.iter().map(|p| (p.role.as_str(), &p.recovery)),
+    ))
+}
+
 /// Refuses a set of roles one user would hold whose policies have no primary factor kind in common.
 pub async fn check_role_set(store: &dyn Store, now: DateTime<Utc>, roles: &[String]) -> Result<()> {
     let policies = policies_of(store, now, roles).await?;

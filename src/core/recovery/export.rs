@@ -122,6 +122,7 @@ async fn line(store: &dyn Store, request: &FactorResetRequest) -> Result<Value> 
     let mut value = serde_json::to_value(request).map_err(|e| Error::Internal(e.to_string()))?;
     let username = store.user_by_id(&request.user_id).await?.map(|u| u.username);
     value["username"] = json!(username);
+    value["single_channel"] = json!(request.single_channel());
     value["timeline"] = Value::Array(timeline(store, request).await?);
     Ok(scrub(value))
 }

@@ -10,7 +10,7 @@ use url::Url;
 
 use super::super::audit::{self, AuditKind, Origin, Outcome};
 use super::super::model::{User, UserStatus};
-use super::super::notify::{Notifier, SmsGateway, mail};
+use super::super::notify::{Notifier, SmsGateway};
 use super::super::secrets::{random_token, token_digest};
 use super::super::store::{ResetLink, Store};
 use super::super::{Error, Result, accounts};
@@ -19,8 +19,9 @@ use super::{
     ApprovalBasis, FactorResetRequest, FactorSelection, Person, Refusal, ResetState, SELF, may_approve, may_decide,
     may_execute, may_open, parse_checks, parse_reason,
 };
-use super::{routing, verify_gate};
+use super::{notices, routing, verify_gate};
 use crate::core::factors::FactorKind;
+use crate::core::policy::{recovery as recovery_policy, roles};
 
 /// The checklist offered when the configuration names none.
 pub const DEFAULT_CHECKS: &[&str] = &["callback_to_number_on_file", "employee_id", "hr_question"];
@@ -323,7 +324,10 @@ pub async fn open_chosen(
         }
     }
     let requester = opener.map(|o| o.user.id.as_str());
-    let route = routing::resolve(ctx.store, user, requester, &ctx.settings.approver_role, ctx.now).await?;
+    let policy = roles::recovery_policy(ctx.store, ctx.now, &subject.roles).await?;
+    let path = recovery_policy::request_path(&policy);
+    let route = routing::resolve(ctx.store, user, requester, &ctx.settings.approver_role, path, ctx.now).await?;
+    let addresses = notices::snapshot(ctx.store, user, ctx.now).await?;
     let token = random_token();
     let request = FactorResetRequest {
         opened_ip: ctx.origin.ip.clone(),
@@ -334,6 +338,8 @@ pub async fn open_chosen(
             .map(|ua| super::super::model::truncate(ua, 512)),
         approval_token_hash: Some(token_digest(&token)),
         route: Some(route.clone()),
+        recovery_path: Some(path),
+        notice_addresses: Some(addresses.clone()),
         ..FactorResetRequest::opened(
             &user.id,
             selection,
@@ -350,7 +356,8 @@ pub async fn open_chosen(
         Some(&user.id),
         json!({
             "request": request.id, "factors": request.factors.to_text(), "opened_by": request.opened_by,
-            "route": route.steps, "routed_to": route.approver_id, "routed_role": route.role,
+            "recovery_path": path, "single_channel": addresses.single_channel(),
+            "notice_addresses": addresses.emails.len() + addresses.phones.len(), "route": route.steps, "routed_to": route.approver_id, "routed_role": route.role,
             "approval_mailed_to": route.asked(),
         }),
     )
@@ -362,13 +369,11 @@ pub async fn open_chosen(
         hours: ctx.settings.approval_ttl.num_hours(),
     };
     routing::mail_approvers(ctx.store, ctx.notifier, &route, &approval).await?;
-    // The user hears of it at once (an agent may have opened it on a caller's word).
-    let notice = json!({
-        "display_name": user.display_name, "username": user.username, "opened_by_self": request.opened_by == SELF,
-    });
-    if let Err(e) = mail(ctx.notifier, user, "recovery_opened", notice).await {
-        tracing::warn!(error = %e, "could not mail the factor-reset notice");
-    }
+    // The user hears of it at once, at every address they had (an agent may have opened it on a caller's word).
+    let notice = json!({ "opened_by_self": request.opened_by == SELF });
+    notices::mail_all(ctx.notifier, user, &addresses, "recovery_opened", notice).await;
+    let args = [("username", user.username.as_str().into())];
+    notices::text_all(ctx.notifier, ctx.sms, user, &addresses, "sms-recovery-opened", &args).await;
     Ok(request)
 }
 
@@ -611,7 +616,8 @@ async fn execute_issuing(
             json!({ "request": request.id, "executor": executor.user.id, "pass_expires_at": next.pass_expires_at }),
         )
         .await?;
-        crate::core::notify::notify(ctx.notifier, &subject.user, "recovery_pass_issued", json!({})).await;
+        let to = notices::targets(ctx.store, &subject.user, &next).await?;
+        notices::mail_all(ctx.notifier, &subject.user, &to, "recovery_pass_issued", json!({})).await;
     }
     Ok((next, pass))
 }
@@ -622,31 +628,11 @@ async fn notify_pending(ctx: &Ctx<'_>, user: &User, request: &FactorResetRequest
     let link = ctx.settings.link("/recovery/cancel", token);
     // Executed requests always have a cooling-off end; `now` only guards a record that lacks one.
     let until = request.cooling_off_until.unwrap_or(ctx.now);
-    let mut reached = Vec::new();
-    let values = json!({
-        "display_name": user.display_name, "username": user.username, "link": link, "until": until.to_rfc3339(),
-    });
-    match mail(ctx.notifier, user, "recovery_pending", values).await {
-        Ok(()) => reached.push("mail".to_string()),
-        Err(e) => tracing::warn!(error = %e, "could not mail the factor-reset notice"),
-    }
-    let mut numbers: Vec<String> = user.phone.iter().cloned().collect();
-    for factor in ctx.store.factors_of(&user.id).await? {
-        if factor.kind == FactorKind::Sms
-            && let Some(phone) = crate::core::factors::sms::phone_of(&factor)
-            && !numbers.iter().any(|n| n == phone)
-        {
-            numbers.push(phone.to_string());
-        }
-    }
-    for number in numbers {
-        let args = [("until", until.into()), ("link", link.as_str().into())];
-        let text = crate::core::notify::text(ctx.notifier, user, "sms-recovery-pending", &args);
-        match ctx.sms.send_sms(&number, &text).await {
-            Ok(()) => reached.push(format!("sms:{}", crate::core::factors::sms::masked(&number))),
-            Err(e) => tracing::warn!(error = %e, "could not text the factor-reset notice"),
-        }
-    }
+    let to = notices::targets(ctx.store, user, request).await?;
+    let values = json!({ "link": link, "until": until.to_rfc3339() });
+    let mut reached = notices::mail_all(ctx.notifier, user, &to, "recovery_pending", values).await;
+    let args = [("until", until.into()), ("link", link.as_str().into())];
+    reached.extend(notices::text_all(ctx.notifier, ctx.sms, user, &to, "sms-recovery-pending", &args).await);
     Ok(reached)
 }
 
@@ -754,13 +740,11 @@ async fn finish(ctx: &Ctx<'_>, request: &FactorResetRequest) -> Result<()> {
     .await?;
     if let Some(user) = ctx.store.user_by_id(&request.user_id).await? {
         let values = json!({
-            "display_name": user.display_name, "username": user.username,
             "link": ctx.settings.link("/recovery/enrol", &token),
             "hours": ctx.settings.enrol_ttl.num_hours(),
         });
-        if let Err(e) = mail(ctx.notifier, &user, "recovery_done", values).await {
-            tracing::warn!(error = %e, "could not mail the enrolment link");
-        }
+        let to = notices::targets(ctx.store, &user, &next).await?;
+        notices::mail_all(ctx.notifier, &user, &to, "recovery_done", values).await;
     }
     Ok(())
 }

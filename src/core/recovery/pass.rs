@@ -17,7 +17,6 @@ use super::{FactorResetRequest, ResetState};
 use crate::core::audit::{AuditKind, Outcome};
 use crate::core::factors::{FactorStatus, password};
 use crate::core::model::{User, UserStatus};
-use crate::core::notify::notify;
 use crate::core::signin::flow::{self, Step};
 use crate::core::signin::login::SignedIn;
 use crate::core::signin::sessions::{self, rules::SessionLimits};
@@ -138,7 +137,8 @@ pub async fn redeem(
         json!({ "request": request.id, "next": "enrolment" }),
     )
     .await?;
-    notify(ctx.notifier, &user, "recovery_pass_used", json!({})).await;
+    let to = super::notices::targets(ctx.store, &user, &request).await?;
+    super::notices::mail_all(ctx.notifier, &user, &to, "recovery_pass_used", json!({})).await;
     Ok(SignedIn { token, session, user })
 }
 

@@ -18,6 +18,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::core::policy::recovery::RecoveryPath;
+
 /// How far up a chain of managers anything walks. Deeper organisations are refused when a manager is set
 /// (`accounts::set_manager`), so a walk that reaches it has met a chain stored some other way.
 pub const MAX_MANAGER_CHAIN: usize = 64;
@@ -306,13 +308,32 @@ fn step(user: Option<&str>, position: Position, skipped: Option<Skip>) -> Step {
 }
 
 /// The route of a request for `subject` opened by `requester` (`None`: the user themselves), falling back to
-/// the members of `role`, as the graph stands at `now`.
+/// the members of `role`, as the graph stands at `now`; only administrators are asked when the subject is an
+/// admin or helpdesk agent (the built-in roles' `two-admins` path).
 pub fn resolve(graph: &Graph, subject: &str, requester: Option<&str>, role: &str, now: DateTime<Utc>) -> ApprovalRoute {
+    let path = if graph.node(subject).is_some_and(Node::is_privileged) {
+        RecoveryPath::TwoAdmins
+    } else {
+        RecoveryPath::Approval
+    };
+    resolve_on(graph, subject, requester, role, path, now)
+}
+
+/// [`resolve`] for a request taking `path` (from the subject's recovery policy): on `two-admins`, only
+/// administrators are asked, whatever the subject's roles are called.
+pub fn resolve_on(
+    graph: &Graph,
+    subject: &str,
+    requester: Option<&str>,
+    role: &str,
+    path: RecoveryPath,
+    now: DateTime<Utc>,
+) -> ApprovalRoute {
     let rules = Rules {
         graph,
         subject,
         requester,
-        admin_only: graph.node(subject).is_some_and(Node::is_privileged),
+        admin_only: path == RecoveryPath::TwoAdmins,
         now,
     };
     let mut route = ApprovalRoute::default();

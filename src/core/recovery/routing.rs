@@ -12,19 +12,21 @@ use crate::core::Result;
 use crate::core::accounts::graph;
 use crate::core::model::{User, UserStatus};
 use crate::core::notify::{Notifier, mail};
+use crate::core::policy::recovery::RecoveryPath;
 use crate::core::store::Store;
 
-/// The route of a request for `subject` opened by `requester` (`None`: the user themselves), with `role` as the
-/// fallback, as the graph stands at `now`.
+/// The route of a request for `subject` opened by `requester` (`None`: the user themselves) taking `path`, with
+/// `role` as the fallback, as the graph stands at `now`.
 pub async fn resolve(
     store: &dyn Store,
     subject: &User,
     requester: Option<&str>,
     role: &str,
+    path: RecoveryPath,
     now: DateTime<Utc>,
 ) -> Result<ApprovalRoute> {
     let graph = graph::for_routing(store, subject, role, now).await?;
-    Ok(route::resolve(&graph, &subject.id, requester, role, now))
+    Ok(route::resolve_on(&graph, &subject.id, requester, role, path, now))
 }
 
 /// Where `approver` stands towards the subject `subject_id`: under them (managed by them, directly or further

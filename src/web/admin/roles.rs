@@ -21,6 +21,7 @@ use super::{
 };
 use crate::core::delegation::Permission;
 use crate::core::factors::{FactorKind, FactorStatus};
+use crate::core::policy::recovery::{ALL_CALLER_CHECKS, ALL_PATHS, CallerCheck, RecoveryPath};
 use crate::core::policy::{
     ALL_KINDS, MAX_CIDRS, MAX_DAYS, MAX_MINUTES, MAX_RECOVERY_DELAY_MINUTES, PolicyChange, RolePolicy, roles,
 };
@@ -75,6 +76,11 @@ struct Entered {
     ip_allow: String,
     ip_deny: String,
     recovery_delay_minutes: String,
+    /// The role's built-in recovery paths (the paths ticked are then ignored).
+    recovery_default: bool,
+    recovery_paths: Vec<String>,
+    /// A caller check's name; empty: the role's built-in one.
+    caller_check: String,
 }
 
 impl Entered {
@@ -91,6 +97,19 @@ impl Entered {
             ip_allow: lines(&p.ip.allow),
             ip_deny: lines(&p.ip.deny),
             recovery_delay_minutes: minutes(p.recovery_delay_minutes),
+            recovery_default: p.recovery.paths.is_none(),
+            recovery_paths: p
+                .recovery
+                .resolve(&p.role)
+                .paths
+                .iter()
+                .map(|r| r.as_str().to_string())
+                .collect(),
+            caller_check: p
+                .recovery
+                .caller_check
+                .map(|c| c.as_str().to_string())
+                .unwrap_or_default(),
         }
     }
 
@@ -112,6 +131,14 @@ impl Entered {
             ip_allow: text("ip_allow"),
             ip_deny: text("ip_deny"),
             recovery_delay_minutes: text("recovery_delay_minutes"),
+            recovery_default: form.contains_key("recovery_default"),
+            recovery_paths: ALL_PATHS
+                .iter()
+                .map(|p| p.as_str())
+                .filter(|p| form.contains_key(&format!("path_{p}")))
+                .map(str::to_string)
+                .collect(),
+            caller_check: text("caller_check"),
         }
     }
 
@@ -125,11 +152,20 @@ impl Entered {
                 value: "on".into(),
             })
             .collect();
-        if self.mfa_required {
-            fields.push(Field {
-                name: "mfa_required".into(),
-                value: "on".into(),
-            });
+        fields.extend(self.recovery_paths.iter().map(|p| Field {
+            name: format!("path_{p}"),
+            value: "on".into(),
+        }));
+        for (name, on) in [
+            ("mfa_required", self.mfa_required),
+            ("recovery_default", self.recovery_default),
+        ] {
+            if on {
+                fields.push(Field {
+                    name: name.into(),
+                    value: "on".into(),
+                });
+            }
         }
         for (name, value) in [
             ("enforce_from", &self.enforce_from),
@@ -140,6 +176,7 @@ impl Entered {
             ("ip_allow", &self.ip_allow),
             ("ip_deny", &self.ip_deny),
             ("recovery_delay_minutes", &self.recovery_delay_minutes),
+            ("caller_check", &self.caller_check),
         ] {
             fields.push(Field {
                 name: name.into(),
@@ -228,10 +265,37 @@ impl Entered {
                 &self.recovery_delay_minutes,
                 MAX_RECOVERY_DELAY_MINUTES,
             )?),
-            // Set by their own flags/fields (issue #17 item 1).
-            recovery_paths: None,
-            caller_check: None,
+            recovery_paths: Some(self.recovery_paths()?),
+            caller_check: Some(self.caller_check()?),
         })
+    }
+}
+
+impl Entered {
+    /// `None`: the role's built-in paths; else the ticked ones, which must include a request path.
+    fn recovery_paths(&self) -> Result<Option<Vec<RecoveryPath>>> {
+        if self.recovery_default {
+            return Ok(None);
+        }
+        let paths: Vec<RecoveryPath> = self
+            .recovery_paths
+            .iter()
+            .filter_map(|p| RecoveryPath::parse(p))
+            .collect();
+        if !paths.iter().any(|p| p.is_request()) {
+            return Err(Error::invalid(i18n::t("admin-policy-no-request-path")));
+        }
+        Ok(Some(paths))
+    }
+
+    /// `None`: the role's built-in caller check.
+    fn caller_check(&self) -> Result<Option<CallerCheck>> {
+        if self.caller_check.is_empty() {
+            return Ok(None);
+        }
+        CallerCheck::parse(&self.caller_check)
+            .map(Some)
+            .ok_or_else(|| Error::invalid(i18n::t("admin-policy-bad-caller-check")))
     }
 }
 
@@ -355,7 +419,32 @@ async fn form_page(
                 "checked": entered.kinds.iter().any(|e| e == k.as_str()) })
         })
         .collect();
+    let defaults = policy.role.as_str();
+    let paths: Vec<serde_json::Value> = ALL_PATHS
+        .iter()
+        .map(|p| {
+            serde_json::json!({ "name": p.as_str(), "label": label("admin-recovery-path", p.as_str()),
+                "checked": entered.recovery_paths.iter().any(|e| e == p.as_str()) })
+        })
+        .collect();
+    let checks: Vec<serde_json::Value> = ALL_CALLER_CHECKS
+        .iter()
+        .map(|c| {
+            serde_json::json!({ "name": c.as_str(), "label": label("admin-caller-check", c.as_str()),
+                "selected": entered.caller_check == c.as_str() })
+        })
+        .collect();
+    let builtin = crate::core::policy::recovery::RecoverySetting::default().resolve(defaults);
     let mut ctx = context(req, state, console, "roles");
+    ctx.insert(
+        "recovery",
+        &serde_json::json!({
+            "paths": paths, "checks": checks,
+            "default_paths": builtin.paths.iter().map(|p| label("admin-recovery-path", p.as_str()))
+                .collect::<Vec<_>>().join(", "),
+            "default_check": label("admin-caller-check", builtin.caller_check.as_str()),
+        }),
+    );
     ctx.insert(
         "role",
         &serde_json::json!({

@@ -56,6 +56,7 @@ helpdesk-request-title = Antrag auf Zurücksetzen von Faktoren
 helpdesk-request-decided-by = Entschieden von
 helpdesk-request-approver-amr = Angemeldet mit
 helpdesk-request-note = Notiz
+helpdesk-request-single-channel = Die Benachrichtigungen erreichen das Mitglied nur unter einer Adresse (beim Öffnen war keine zweite E-Mail-Adresse oder Telefonnummer hinterlegt): Bestätigen Sie die anrufende Person über einen anderen Weg, bevor Sie ausführen.
 helpdesk-request-executed-by = Ausgeführt von
 helpdesk-request-checks = Bestandene Prüfungen
 helpdesk-request-closed-by = Abgeschlossen von

@@ -56,6 +56,7 @@ helpdesk-request-title = Factor-reset request
 helpdesk-request-decided-by = Decided by
 helpdesk-request-approver-amr = Decider signed in with
 helpdesk-request-note = Note
+helpdesk-request-single-channel = Its notices reach the user at one address only (no second e-mail or phone on file when it opened): confirm the caller through another channel before executing.
 helpdesk-request-executed-by = Carried out by
 helpdesk-request-checks = Checks passed
 helpdesk-request-closed-by = Closed by

@@ -24,6 +24,8 @@ fn policy_form<'a>(csrf: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a st
         ("ip_allow", ""),
         ("ip_deny", ""),
         ("recovery_delay_minutes", ""),
+        ("recovery_default", "on"),
+        ("caller_check", ""),
     ];
     for (name, value) in changes {
         form.retain(|(n, _)| n != name);

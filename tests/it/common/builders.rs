@@ -59,7 +59,8 @@ pub fn a_session(user_id: &str, now: DateTime<Utc>) -> Session {
 }
 
 /// A factor-reset request the user opened at `now` for all their factors ("lost"), waiting for approval for 24
-/// hours; no links, no route (as before approvals were routed), no decisions, nothing closed.
+/// hours; no links, no route (as before approvals were routed), no path or addresses recorded (as before those
+/// were), no decisions, nothing closed.
 pub fn a_factor_reset(user_id: &str, now: DateTime<Utc>) -> FactorResetRequest {
     FactorResetRequest {
         id: uuid::Uuid::new_v4().to_string(),
@@ -91,6 +92,8 @@ pub fn a_factor_reset(user_id: &str, now: DateTime<Utc>) -> FactorResetRequest {
         pass_used_at: None,
         closed_by: None,
         closed_at: None,
+        recovery_path: None,
+        notice_addresses: None,
     }
 }
 

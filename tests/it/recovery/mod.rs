@@ -10,6 +10,7 @@ mod export;
 mod links;
 mod pages;
 pub(crate) mod pass;
+mod policy;
 mod requests;
 mod search;
 mod self_service;

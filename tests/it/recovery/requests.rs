@@ -34,6 +34,12 @@ async fn manager_approved_reset_end_to_end() {
         .await;
     assert_eq!(sent.status, 200, "{}", sent.body);
     assert!(sent.body.contains("Request sent"));
+    assert!(sent.body.contains("Your manager"), "the approval path: {}", sent.body);
+    assert!(
+        sent.body.contains("id=\"single-channel\""),
+        "kim has a mail address only: {}",
+        sent.body
+    );
     let request = server
         .state()
         .store
@@ -606,9 +612,16 @@ async fn the_cooling_off_notice_reaches_every_channel() {
     .unwrap();
 
     let mail = mail_to(&server, "pia", "/recovery/cancel").await;
-    let texts = sink.received(1).await;
-    assert_eq!(texts.len(), 1, "one text to the number on file");
-    let body: serde_json::Value = serde_json::from_str(&texts[0].body).unwrap();
+    // Two texts to the number on file: the request was opened, then the cancel notice.
+    let texts = sink.received(2).await;
+    assert_eq!(texts.len(), 2, "two texts to the number on file");
+    let opened: serde_json::Value = serde_json::from_str(&texts[0].body).unwrap();
+    assert_eq!(opened["to"], "+41446681800");
+    assert!(
+        opened["message"].as_str().unwrap().contains("was requested"),
+        "{opened}"
+    );
+    let body: serde_json::Value = serde_json::from_str(&texts[1].body).unwrap();
     assert_eq!(body["to"], "+41446681800");
     let message = body["message"].as_str().unwrap();
     assert!(message.contains("/recovery/cancel?token="), "{message}");
