@@ -10,8 +10,14 @@
 //! stores beside its own rules rather than in one shared model folder, so a shape is found where it is used;
 //! what matters is only that they are leaves, so an area can define what it stores and still go through the
 //! store without an import cycle (`.ci/check-cycles.py`).
+mod signals;
+mod verification;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+
+pub use signals::SsfStore;
+pub use verification::CallerVerificationStore;
 
 use super::Result;
 use super::audit::event::{AuditCount, AuditEvent, AuditFilter, AuditRecord};
@@ -25,11 +31,9 @@ use super::oauth::{
 use super::policy::RolePolicy;
 use super::provisioning::directory::{DirectoryEntry, DirectoryGroup, GroupRoleMapping, RoleGrantChange, ScimToken};
 use super::recovery::route::Absence;
-use super::recovery::verify::{CallerVerification, Override, VerifyState};
 use super::recovery::{FactorResetRequest, ResetState};
 use super::saml::{SamlKey, ServiceProvider, SessionParticipant};
 use super::signin::trusted_devices::device::TrustedDevice;
-use super::ssf::{Backlog, OutboxEntry, Stream, StreamStatus};
 
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -715,84 +719,6 @@ pub trait DirectoryStore: Send + Sync {
     /// `false` when no unrevoked token has that name.
     async fn revoke_scim_token(&self, name: &str, now: DateTime<Utc>) -> Result<bool>;
     async fn touch_scim_token(&self, id: &str, now: DateTime<Utc>) -> Result<()>;
-}
-
-/// Shared Signals (`core::ssf`): receivers' streams and the outbox every instance delivers from.
-#[async_trait]
-pub trait SsfStore: Send + Sync {
-    async fn ssf_streams(&self) -> Result<Vec<Stream>>;
-    async fn ssf_stream_of_client(&self, client_id: &str) -> Result<Option<Stream>>;
-    async fn ssf_stream(&self, id: &str) -> Result<Option<Stream>>;
-    /// Inserts the stream; `Conflict` when its client has one.
-    async fn insert_ssf_stream(&self, stream: &Stream) -> Result<()>;
-    /// Replaces what the receiver may change; `false` when it is gone.
-    async fn update_ssf_stream(&self, stream: &Stream) -> Result<bool>;
-    /// Deletes the stream and its outbox; `false` when it was gone.
-    async fn delete_ssf_stream(&self, id: &str) -> Result<bool>;
-    async fn enqueue_ssf(&self, entries: &[OutboxEntry]) -> Result<()>;
-    /// Up to `limit` rows neither delivered nor given up whose `next_attempt_at` is at or before `now`, oldest first.
-    async fn due_ssf(&self, now: DateTime<Utc>, limit: u64) -> Result<Vec<OutboxEntry>>;
-    /// Claims a due row for one attempt: one conditional `UPDATE` moving `next_attempt_at` to `lease_until` and
-    /// counting the attempt. `true` for exactly one caller however many instances try at once.
-    async fn claim_ssf(&self, id: &str, now: DateTime<Utc>, lease_until: DateTime<Utc>) -> Result<bool>;
-    async fn ssf_delivered(&self, id: &str, at: DateTime<Utc>) -> Result<()>;
-    /// Records a failed attempt: retried at `retry_at`, or given up (`failed_at` set) when `None`.
-    async fn ssf_failed(
-        &self,
-        id: &str,
-        now: DateTime<Utc>,
-        retry_at: Option<DateTime<Utc>>,
-        error: &str,
-    ) -> Result<()>;
-    async fn ssf_entries(&self, stream_id: &str) -> Result<Vec<OutboxEntry>>;
-    async fn ssf_backlog(&self, stream_id: &str) -> Result<Backlog>;
-    /// Sets the stream's status; `Disabled` also drops what was waiting (neither delivered nor given up).
-    /// `false` when the stream is gone.
-    async fn set_ssf_status(
-        &self,
-        stream_id: &str,
-        status: StreamStatus,
-        reason: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<bool>;
-    /// Takes a user out of a stream (idempotent).
-    async fn remove_ssf_subject(&self, stream_id: &str, user_id: &str, now: DateTime<Utc>) -> Result<()>;
-    /// Puts a user back into a stream (idempotent).
-    async fn add_ssf_subject(&self, stream_id: &str, user_id: &str) -> Result<()>;
-    /// The streams that took `user_id` out.
-    async fn ssf_streams_without(&self, user_id: &str) -> Result<Vec<String>>;
-    /// Deletes outbox rows delivered before `before`; how many.
-    async fn purge_delivered_ssf(&self, before: DateTime<Utc>) -> Result<u64>;
-}
-
-/// Caller-verification prompts of factor-reset requests (`core::recovery::verify`) and the overrides that stand in
-/// for them. An answer is one conditional UPDATE on a pending, unexpired prompt, so of concurrent answers — on one
-/// instance or several — exactly one is stored; an override is one row per request.
-#[async_trait]
-pub trait CallerVerificationStore: Send + Sync {
-    async fn insert_caller_verification(&self, prompt: &CallerVerification) -> Result<()>;
-    /// The prompt whose link has this token digest.
-    async fn caller_verification_by_token(&self, token_hash: &str) -> Result<Option<CallerVerification>>;
-    async fn caller_verification(&self, id: &str) -> Result<Option<CallerVerification>>;
-    /// The prompts of request `request_id`, oldest first.
-    async fn caller_verifications_of(&self, request_id: &str) -> Result<Vec<CallerVerification>>;
-    /// How many prompts were sent at or after `since` for `request_id` (if given) by `sent_by` (if given).
-    async fn count_caller_verifications(
-        &self,
-        request_id: Option<&str>,
-        sent_by: Option<&str>,
-        since: DateTime<Utc>,
-    ) -> Result<u64>;
-    /// Moves prompt `id` from pending to `state`, answered at `now`, if it is still pending and `now` is before its
-    /// end: `true` for the one caller that did.
-    async fn answer_caller_verification(&self, id: &str, state: VerifyState, now: DateTime<Utc>) -> Result<bool>;
-    /// Moves prompt `id` from pending to timed out if its end is at or before `now`: `true` for the one caller that did.
-    async fn time_out_caller_verification(&self, id: &str, now: DateTime<Utc>) -> Result<bool>;
-    /// Pending prompts whose end is at or before `now`.
-    async fn overdue_caller_verifications(&self, now: DateTime<Utc>) -> Result<Vec<CallerVerification>>;
-    /// Stores the override of a request; `false`, and no change, when the request has one already.
-    async fn insert_verify_override(&self, o: &Override) -> Result<bool>;
-    async fn verify_override(&self, request_id: &str) -> Result<Option<Override>>;
 }
 
 #[async_trait]

@@ -51,6 +51,7 @@ fn events_json(stream: &Stream) -> String {
 
 #[async_trait]
 impl SsfStore for SeaStore {
+    #[tracing::instrument(name = "store", skip_all, fields(call = "ssf_streams"))]
     async fn ssf_streams(&self) -> Result<Vec<Stream>> {
         ssf_stream::Entity::find()
             .order_by_asc(ssf_stream::Column::ClientId)
@@ -62,6 +63,7 @@ impl SsfStore for SeaStore {
             .collect()
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "ssf_stream_of_client"))]
     async fn ssf_stream_of_client(&self, client_id: &str) -> Result<Option<Stream>> {
         ssf_stream::Entity::find()
             .filter(ssf_stream::Column::ClientId.eq(client_id))
@@ -72,6 +74,7 @@ impl SsfStore for SeaStore {
             .transpose()
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "ssf_stream"))]
     async fn ssf_stream(&self, id: &str) -> Result<Option<Stream>> {
         ssf_stream::Entity::find_by_id(id)
             .one(&self.db)
@@ -81,6 +84,7 @@ impl SsfStore for SeaStore {
             .transpose()
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_ssf_stream"))]
     async fn insert_ssf_stream(&self, stream: &Stream) -> Result<()> {
         ssf_stream::ActiveModel {
             id: Set(stream.id.clone()),
@@ -100,6 +104,7 @@ impl SsfStore for SeaStore {
         Ok(())
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "update_ssf_stream"))]
     async fn update_ssf_stream(&self, stream: &Stream) -> Result<bool> {
         let done = ssf_stream::Entity::update_many()
             .col_expr(ssf_stream::Column::EventsRequested, Expr::value(events_json(stream)))
@@ -120,6 +125,7 @@ impl SsfStore for SeaStore {
         Ok(done.rows_affected > 0)
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "delete_ssf_stream"))]
     async fn delete_ssf_stream(&self, id: &str) -> Result<bool> {
         // The outbox and removed subjects first: SQLite enforces the foreign key only when asked to.
         ssf_outbox::Entity::delete_many()
@@ -139,6 +145,7 @@ impl SsfStore for SeaStore {
         Ok(done.rows_affected > 0)
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "enqueue_ssf"))]
     async fn enqueue_ssf(&self, entries: &[OutboxEntry]) -> Result<()> {
         if entries.is_empty() {
             return Ok(());
@@ -163,6 +170,7 @@ impl SsfStore for SeaStore {
         Ok(())
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "due_ssf"))]
     async fn due_ssf(&self, now: DateTime<Utc>, limit: u64) -> Result<Vec<OutboxEntry>> {
         // Rows of a paused stream wait, without holding up the rows of others.
         let enabled = Query::select()
@@ -185,6 +193,7 @@ impl SsfStore for SeaStore {
             .collect()
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "claim_ssf"))]
     async fn claim_ssf(&self, id: &str, now: DateTime<Utc>, lease_until: DateTime<Utc>) -> Result<bool> {
         let done = ssf_outbox::Entity::update_many()
             .col_expr(ssf_outbox::Column::NextAttemptAt, Expr::value(lease_until))
@@ -202,6 +211,7 @@ impl SsfStore for SeaStore {
         Ok(done.rows_affected == 1)
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "ssf_delivered"))]
     async fn ssf_delivered(&self, id: &str, at: DateTime<Utc>) -> Result<()> {
         ssf_outbox::Entity::update_many()
             .col_expr(ssf_outbox::Column::DeliveredAt, Expr::value(Some(at)))
@@ -213,6 +223,7 @@ impl SsfStore for SeaStore {
         Ok(())
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "ssf_failed"))]
     async fn ssf_failed(
         &self,
         id: &str,
@@ -234,6 +245,7 @@ impl SsfStore for SeaStore {
         Ok(())
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "ssf_entries"))]
     async fn ssf_entries(&self, stream_id: &str) -> Result<Vec<OutboxEntry>> {
         ssf_outbox::Entity::find()
             .filter(ssf_outbox::Column::StreamId.eq(stream_id))
@@ -246,6 +258,7 @@ impl SsfStore for SeaStore {
             .collect()
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "ssf_backlog"))]
     async fn ssf_backlog(&self, stream_id: &str) -> Result<Backlog> {
         let rows = ssf_outbox::Entity::find()
             .filter(ssf_outbox::Column::StreamId.eq(stream_id))
@@ -270,6 +283,7 @@ impl SsfStore for SeaStore {
         Ok(backlog)
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "set_ssf_status"))]
     async fn set_ssf_status(
         &self,
         stream_id: &str,
@@ -300,6 +314,7 @@ impl SsfStore for SeaStore {
         Ok(done.rows_affected > 0)
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "remove_ssf_subject"))]
     async fn remove_ssf_subject(&self, stream_id: &str, user_id: &str, now: DateTime<Utc>) -> Result<()> {
         ssf_removed_subject::Entity::insert(ssf_removed_subject::ActiveModel {
             stream_id: Set(stream_id.to_string()),
@@ -316,6 +331,7 @@ impl SsfStore for SeaStore {
         Ok(())
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "add_ssf_subject"))]
     async fn add_ssf_subject(&self, stream_id: &str, user_id: &str) -> Result<()> {
         ssf_removed_subject::Entity::delete_many()
             .filter(ssf_removed_subject::Column::StreamId.eq(stream_id))
@@ -326,6 +342,7 @@ impl SsfStore for SeaStore {
         Ok(())
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "ssf_streams_without"))]
     async fn ssf_streams_without(&self, user_id: &str) -> Result<Vec<String>> {
         Ok(ssf_removed_subject::Entity::find()
             .filter(ssf_removed_subject::Column::UserId.eq(user_id))
@@ -337,6 +354,7 @@ impl SsfStore for SeaStore {
             .collect())
     }
 
+    #[tracing::instrument(name = "store", skip_all, fields(call = "purge_delivered_ssf"))]
     async fn purge_delivered_ssf(&self, before: DateTime<Utc>) -> Result<u64> {
         let done = ssf_outbox::Entity::delete_many()
             .filter(ssf_outbox::Column::DeliveredAt.lt(before))

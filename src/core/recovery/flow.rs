@@ -20,7 +20,6 @@ use super::{
     may_execute, may_open, parse_checks, parse_reason,
 };
 use super::{notices, routing, verify_gate};
-use crate::core::factors::FactorKind;
 use crate::core::policy::{recovery as recovery_policy, roles};
 
 /// The checklist offered when the configuration names none.

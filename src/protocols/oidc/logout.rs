@@ -177,6 +177,7 @@ pub async fn sweep(ctx: &Ctx<'_>, limits: SessionLimits) -> Result<usize> {
 
 /// POSTs a logout token for each `(sid, client_id, user_id)` to the client's back-channel URI, concurrently, each
 /// bounded by `DELIVERY_TIMEOUT`; each delivery (and failure) is audited.
+#[tracing::instrument(name = "outbound", skip_all, fields(call = "backchannel_logout", sessions = ended.len()))]
 async fn deliver(ctx: &Ctx<'_>, ended: Vec<(String, String, String)>) -> Result<()> {
     if ended.is_empty() {
         return Ok(());

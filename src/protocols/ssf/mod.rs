@@ -75,6 +75,7 @@ pub fn header_context(stream_id: &str) -> String {
 }
 
 /// One push; `Ok` on 202, else what went wrong in a few words.
+#[tracing::instrument(name = "outbound", skip_all, fields(call = "ssf_push", stream = %stream.id))]
 async fn push(
     http: &reqwest::Client,
     stream: &Stream,
