@@ -22,6 +22,7 @@ mod keys;
 mod page;
 pub mod problem;
 mod recovery;
+mod recovery_verify;
 mod reference;
 mod roles;
 mod sps;
@@ -84,6 +85,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(recovery::deny)
             .service(recovery::execute)
             .service(recovery::cancel)
+            .service(recovery_verify::verify)
+            .service(recovery_verify::record_override)
             .service(roles::list)
             .service(roles::show)
             .service(roles::update)

@@ -164,11 +164,14 @@ async fn view(names: &mut Names<'_>, r: FactorResetRequest) -> Result<RequestVie
     })
 }
 
-async fn json<T: serde::de::DeserializeOwned>(req: &HttpRequest, payload: web::Payload) -> Result<T, Problem> {
+pub(super) async fn json<T: serde::de::DeserializeOwned>(
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<T, Problem> {
     super::body::json(req, payload, super::MAX_JSON_BYTES).await
 }
 
-fn ctx<'a>(caller: &'a Caller) -> Ctx<'a> {
+pub(super) fn ctx<'a>(caller: &'a Caller) -> Ctx<'a> {
     let state = &caller.state;
     Ctx {
         store: state.store.as_ref(),
@@ -181,7 +184,7 @@ fn ctx<'a>(caller: &'a Caller) -> Ctx<'a> {
 }
 
 /// The person behind the token, for the separation-of-duties rules; 403 for a service client.
-async fn person(caller: &Caller) -> Result<Member, Problem> {
+pub(super) async fn person(caller: &Caller) -> Result<Member, Problem> {
     caller.require(Permission::Recovery)?;
     let Some(user_id) = &caller.operator.user_id else {
         return Err(Problem::new(

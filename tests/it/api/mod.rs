@@ -10,6 +10,7 @@ mod hardware_tokens;
 mod keys;
 mod openapi;
 mod recovery;
+mod recovery_verify;
 mod roles;
 mod sps;
 mod users;
