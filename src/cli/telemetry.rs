@@ -51,7 +51,10 @@ fn exporter(endpoint: &url::Url) -> Result<SdkTracerProvider, String> {
 /// only warnings and send no traces.
 pub fn init(config: &Config, serving: bool) -> Telemetry {
     let default = if serving { config.log_level.as_str() } else { "warn" };
-    let filter = EnvFilter::try_from_env("GATEHOUSE_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let directives = std::env::var("GATEHOUSE_LOG")
+        .ok()
+        .filter(|d| EnvFilter::try_new(d).is_ok())
+        .unwrap_or_else(|| default.to_string());
     // Colours only on a terminal: escape codes in a log file are noise for readers and for log shippers.
     let fmt = tracing_subscriber::fmt::layer()
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
@@ -71,12 +74,15 @@ pub fn init(config: &Config, serving: bool) -> Telemetry {
         },
         _ => None,
     };
-    let traces = provider
-        .as_ref()
-        .map(|p| tracing_opentelemetry::layer().with_tracer(p.tracer("gatehouse")));
+    // Each layer filters for itself: the store's spans are `debug`, so without a collector they are never created
+    // (no cost on the request path), and with one they go to the traces but not into the log.
+    let traces = provider.as_ref().map(|p| {
+        tracing_opentelemetry::layer()
+            .with_tracer(p.tracer("gatehouse"))
+            .with_filter(EnvFilter::new(format!("{directives},gatehouse::store=debug")))
+    });
     let _ = tracing_subscriber::registry()
-        .with(filter)
-        .with(fmt)
+        .with(fmt.with_filter(EnvFilter::new(&directives)))
         .with(traces)
         .try_init();
     Telemetry { provider }

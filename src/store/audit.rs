@@ -52,7 +52,7 @@ fn filtered(mut query: Select<audit_event::Entity>, filter: &AuditFilter) -> Sel
 
 #[async_trait]
 impl AuditStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "append_audit"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "append_audit"))]
     async fn append_audit(&self, e: &AuditEvent) -> Result<()> {
         let row = audit_event::ActiveModel {
             id: NotSet,
@@ -69,7 +69,7 @@ impl AuditStore for SeaStore {
         self.appender.append(&self.db, Row::Audit(row)).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "search_audit"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "search_audit"))]
     async fn search_audit(&self, filter: &AuditFilter, limit: u64) -> Result<Vec<AuditRecord>> {
         let query = filtered(audit_event::Entity::find(), filter)
             .order_by_desc(audit_event::Column::Id)
@@ -96,7 +96,7 @@ impl AuditStore for SeaStore {
             .collect())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "count_audit"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "count_audit"))]
     async fn count_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditCount>> {
         use audit_event::Column;
         let rows: Vec<(String, String, i64)> = filtered(audit_event::Entity::find(), filter)

@@ -38,7 +38,12 @@ fn to_domain(m: cv::Model) -> Result<CallerVerification> {
 
 #[async_trait]
 impl CallerVerificationStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_caller_verification"))]
+    #[tracing::instrument(
+        name = "store",
+        level = "debug",
+        skip_all,
+        fields(call = "insert_caller_verification")
+    )]
     async fn insert_caller_verification(&self, p: &CallerVerification) -> Result<()> {
         cv::ActiveModel {
             id: Set(p.id.clone()),
@@ -61,7 +66,12 @@ impl CallerVerificationStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "caller_verification_by_token"))]
+    #[tracing::instrument(
+        name = "store",
+        level = "debug",
+        skip_all,
+        fields(call = "caller_verification_by_token")
+    )]
     async fn caller_verification_by_token(&self, token_hash: &str) -> Result<Option<CallerVerification>> {
         cv::Entity::find()
             .filter(cv::Column::TokenHash.eq(token_hash))
@@ -72,7 +82,7 @@ impl CallerVerificationStore for SeaStore {
             .transpose()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "caller_verification"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "caller_verification"))]
     async fn caller_verification(&self, id: &str) -> Result<Option<CallerVerification>> {
         cv::Entity::find_by_id(id.to_string())
             .one(&self.db)
@@ -82,7 +92,7 @@ impl CallerVerificationStore for SeaStore {
             .transpose()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "caller_verifications_of"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "caller_verifications_of"))]
     async fn caller_verifications_of(&self, request_id: &str) -> Result<Vec<CallerVerification>> {
         cv::Entity::find()
             .filter(cv::Column::RequestId.eq(request_id))
@@ -96,7 +106,12 @@ impl CallerVerificationStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "count_caller_verifications"))]
+    #[tracing::instrument(
+        name = "store",
+        level = "debug",
+        skip_all,
+        fields(call = "count_caller_verifications")
+    )]
     async fn count_caller_verifications(
         &self,
         request_id: Option<&str>,
@@ -113,7 +128,12 @@ impl CallerVerificationStore for SeaStore {
         query.count(&self.db).await.map_err(db_error)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "answer_caller_verification"))]
+    #[tracing::instrument(
+        name = "store",
+        level = "debug",
+        skip_all,
+        fields(call = "answer_caller_verification")
+    )]
     async fn answer_caller_verification(&self, id: &str, state: VerifyState, now: DateTime<Utc>) -> Result<bool> {
         let result = cv::Entity::update_many()
             .col_expr(cv::Column::State, Expr::value(state.as_str()))
@@ -127,7 +147,12 @@ impl CallerVerificationStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "time_out_caller_verification"))]
+    #[tracing::instrument(
+        name = "store",
+        level = "debug",
+        skip_all,
+        fields(call = "time_out_caller_verification")
+    )]
     async fn time_out_caller_verification(&self, id: &str, now: DateTime<Utc>) -> Result<bool> {
         let result = cv::Entity::update_many()
             .col_expr(cv::Column::State, Expr::value(VerifyState::TimedOut.as_str()))
@@ -140,7 +165,12 @@ impl CallerVerificationStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "overdue_caller_verifications"))]
+    #[tracing::instrument(
+        name = "store",
+        level = "debug",
+        skip_all,
+        fields(call = "overdue_caller_verifications")
+    )]
     async fn overdue_caller_verifications(&self, now: DateTime<Utc>) -> Result<Vec<CallerVerification>> {
         cv::Entity::find()
             .filter(cv::Column::State.eq(VerifyState::Pending.as_str()))
@@ -153,7 +183,7 @@ impl CallerVerificationStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_verify_override"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_verify_override"))]
     async fn insert_verify_override(&self, o: &Override) -> Result<bool> {
         let inserted = cvo::ActiveModel {
             request_id: Set(o.request_id.clone()),
@@ -170,7 +200,7 @@ impl CallerVerificationStore for SeaStore {
         }
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "verify_override"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "verify_override"))]
     async fn verify_override(&self, request_id: &str) -> Result<Option<Override>> {
         Ok(cvo::Entity::find_by_id(request_id.to_string())
             .one(&self.db)

@@ -10,7 +10,7 @@ use crate::core::store::CeremonyStore;
 
 #[async_trait]
 impl CeremonyStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "put_ceremony"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "put_ceremony"))]
     async fn put_ceremony(
         &self,
         key: &str,
@@ -38,7 +38,7 @@ impl CeremonyStore for SeaStore {
         txn.commit().await.map_err(db_error)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "take_ceremony"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "take_ceremony"))]
     async fn take_ceremony(&self, key: &str, kind: &str, now: DateTime<Utc>) -> Result<Option<String>> {
         let claimed = webauthn_ceremony::Entity::update_many()
             .col_expr(webauthn_ceremony::Column::UsedAt, Expr::value(now))
@@ -59,7 +59,7 @@ impl CeremonyStore for SeaStore {
             .map(|m| m.state))
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "update_factor_data"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "update_factor_data"))]
     async fn update_factor_data(&self, factor_id: &str, data: &serde_json::Value, now: DateTime<Utc>) -> Result<()> {
         factor::Entity::update_many()
             .col_expr(factor::Column::Data, Expr::value(data.to_string()))

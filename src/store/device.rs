@@ -45,7 +45,12 @@ fn small(value: i64) -> Result<i32> {
 
 #[async_trait]
 impl DeviceStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_device_authorization"))]
+    #[tracing::instrument(
+        name = "store",
+        level = "debug",
+        skip_all,
+        fields(call = "insert_device_authorization")
+    )]
     async fn insert_device_authorization(&self, d: &DeviceAuthorization, now: DateTime<Utc>) -> Result<()> {
         device_code::Entity::delete_many()
             .filter(device_code::Column::ExpiresAt.lt(now - KEEP_EXPIRED))
@@ -82,7 +87,7 @@ impl DeviceStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "device_authorization"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "device_authorization"))]
     async fn device_authorization(&self, device_code_hash: &str) -> Result<Option<DeviceAuthorization>> {
         device_code::Entity::find_by_id(device_code_hash.to_string())
             .one(&self.db)
@@ -92,7 +97,12 @@ impl DeviceStore for SeaStore {
             .transpose()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "device_authorization_by_user_code"))]
+    #[tracing::instrument(
+        name = "store",
+        level = "debug",
+        skip_all,
+        fields(call = "device_authorization_by_user_code")
+    )]
     async fn device_authorization_by_user_code(&self, user_code_hash: &str) -> Result<Option<DeviceAuthorization>> {
         device_code::Entity::find()
             .filter(device_code::Column::UserCodeHash.eq(user_code_hash))
@@ -103,7 +113,7 @@ impl DeviceStore for SeaStore {
             .transpose()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "record_device_poll"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "record_device_poll"))]
     async fn record_device_poll(
         &self,
         device_code_hash: &str,
@@ -127,7 +137,12 @@ impl DeviceStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "approve_device_authorization"))]
+    #[tracing::instrument(
+        name = "store",
+        level = "debug",
+        skip_all,
+        fields(call = "approve_device_authorization")
+    )]
     async fn approve_device_authorization(
         &self,
         user_code_hash: &str,
@@ -153,7 +168,12 @@ impl DeviceStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "deny_device_authorization"))]
+    #[tracing::instrument(
+        name = "store",
+        level = "debug",
+        skip_all,
+        fields(call = "deny_device_authorization")
+    )]
     async fn deny_device_authorization(&self, user_code_hash: &str, user_id: &str, now: DateTime<Utc>) -> Result<bool> {
         let result = device_code::Entity::update_many()
             .col_expr(device_code::Column::Status, Expr::value(DeviceStatus::Denied.as_str()))
@@ -168,7 +188,12 @@ impl DeviceStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "redeem_device_authorization"))]
+    #[tracing::instrument(
+        name = "store",
+        level = "debug",
+        skip_all,
+        fields(call = "redeem_device_authorization")
+    )]
     async fn redeem_device_authorization(
         &self,
         device_code_hash: &str,

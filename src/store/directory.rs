@@ -61,7 +61,7 @@ fn token_to_domain(m: scim_token::Model) -> ScimToken {
 
 #[async_trait]
 impl DirectoryStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_account"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_account"))]
     async fn insert_account(&self, u: &User, roles: &[String], entry: &DirectoryEntry) -> Result<()> {
         let txn = self.db.begin().await.map_err(db_error)?;
         super::users::insert_user_rows(&txn, u, roles).await?;
@@ -69,7 +69,7 @@ impl DirectoryStore for SeaStore {
         txn.commit().await.map_err(db_error)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "directory_entry"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "directory_entry"))]
     async fn directory_entry(&self, user_id: &str) -> Result<Option<DirectoryEntry>> {
         user_directory::Entity::find_by_id(user_id.to_string())
             .one(&self.db)
@@ -79,7 +79,7 @@ impl DirectoryStore for SeaStore {
             .transpose()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "directory_entries"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "directory_entries"))]
     async fn directory_entries(&self) -> Result<Vec<DirectoryEntry>> {
         user_directory::Entity::find()
             .order_by_asc(user_directory::Column::UserId)
@@ -91,7 +91,7 @@ impl DirectoryStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "put_directory_entry"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "put_directory_entry"))]
     async fn put_directory_entry(&self, entry: &DirectoryEntry) -> Result<()> {
         user_directory::Entity::insert(entry_model(entry))
             .on_conflict(
@@ -116,7 +116,7 @@ impl DirectoryStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "user_by_external_id"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "user_by_external_id"))]
     async fn user_by_external_id(&self, external_id: &str) -> Result<Option<User>> {
         let Some(entry) = user_directory::Entity::find()
             .filter(user_directory::Column::ExternalId.eq(external_id))
@@ -134,7 +134,12 @@ impl DirectoryStore for SeaStore {
             .transpose()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "entries_waiting_for_manager"))]
+    #[tracing::instrument(
+        name = "store",
+        level = "debug",
+        skip_all,
+        fields(call = "entries_waiting_for_manager")
+    )]
     async fn entries_waiting_for_manager(&self, references: &[String]) -> Result<Vec<DirectoryEntry>> {
         if references.is_empty() {
             return Ok(Vec::new());
@@ -150,7 +155,7 @@ impl DirectoryStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "deleted_entries_before"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "deleted_entries_before"))]
     async fn deleted_entries_before(&self, before: DateTime<Utc>) -> Result<Vec<DirectoryEntry>> {
         user_directory::Entity::find()
             .filter(user_directory::Column::DeletedAt.lte(before))
@@ -163,52 +168,52 @@ impl DirectoryStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_group"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_group"))]
     async fn insert_group(&self, group: &DirectoryGroup, members: &[String]) -> Result<()> {
         super::directory_groups::insert_group(&self.db, group, members).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "group"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "group"))]
     async fn group(&self, id: &str) -> Result<Option<DirectoryGroup>> {
         super::directory_groups::group(&self.db, id).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "group_by_name"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "group_by_name"))]
     async fn group_by_name(&self, name: &str) -> Result<Option<DirectoryGroup>> {
         super::directory_groups::group_by_name(&self.db, name).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "group_by_external_id"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "group_by_external_id"))]
     async fn group_by_external_id(&self, external_id: &str) -> Result<Option<DirectoryGroup>> {
         super::directory_groups::group_by_external_id(&self.db, external_id).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "list_groups"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "list_groups"))]
     async fn list_groups(&self) -> Result<Vec<DirectoryGroup>> {
         super::directory_groups::list_groups(&self.db).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "update_group"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "update_group"))]
     async fn update_group(&self, group: &DirectoryGroup) -> Result<bool> {
         super::directory_groups::update_group(&self.db, group).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "delete_group"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "delete_group"))]
     async fn delete_group(&self, id: &str) -> Result<Option<Vec<String>>> {
         super::directory_groups::delete_group(&self.db, id).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "group_members"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "group_members"))]
     async fn group_members(&self, id: &str) -> Result<Vec<String>> {
         super::directory_groups::group_members(&self.db, id).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "all_group_members"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "all_group_members"))]
     async fn all_group_members(&self) -> Result<Vec<(String, String)>> {
         super::directory_groups::all_group_members(&self.db).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "change_group_members"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "change_group_members"))]
     async fn change_group_members(
         &self,
         id: &str,
@@ -219,32 +224,32 @@ impl DirectoryStore for SeaStore {
         super::directory_groups::change_group_members(&self.db, id, add, remove, now).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "groups_of_user"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "groups_of_user"))]
     async fn groups_of_user(&self, user_id: &str) -> Result<Vec<DirectoryGroup>> {
         super::directory_groups::groups_of_user(&self.db, user_id).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "group_mappings"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "group_mappings"))]
     async fn group_mappings(&self) -> Result<Vec<GroupRoleMapping>> {
         super::directory_groups::group_mappings(&self.db).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "put_group_mapping"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "put_group_mapping"))]
     async fn put_group_mapping(&self, mapping: &GroupRoleMapping) -> Result<()> {
         super::directory_groups::put_group_mapping(&self.db, mapping).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "delete_group_mapping"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "delete_group_mapping"))]
     async fn delete_group_mapping(&self, role: &str, group_name: &str) -> Result<bool> {
         super::directory_groups::delete_group_mapping(&self.db, role, group_name).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "set_group_roles"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "set_group_roles"))]
     async fn set_group_roles(&self, user_id: &str, roles: &[String], now: DateTime<Utc>) -> Result<RoleGrantChange> {
         super::directory_groups::set_group_roles(&self.db, user_id, roles, now).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_scim_token"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_scim_token"))]
     async fn insert_scim_token(&self, token: &ScimToken) -> Result<()> {
         scim_token::ActiveModel {
             id: Set(token.id.clone()),
@@ -261,7 +266,7 @@ impl DirectoryStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "scim_token_by_hash"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "scim_token_by_hash"))]
     async fn scim_token_by_hash(&self, token_hash: &str) -> Result<Option<ScimToken>> {
         Ok(scim_token::Entity::find()
             .filter(scim_token::Column::TokenHash.eq(token_hash))
@@ -271,7 +276,7 @@ impl DirectoryStore for SeaStore {
             .map(token_to_domain))
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "scim_tokens"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "scim_tokens"))]
     async fn scim_tokens(&self) -> Result<Vec<ScimToken>> {
         Ok(scim_token::Entity::find()
             .order_by_asc(scim_token::Column::Name)
@@ -283,7 +288,7 @@ impl DirectoryStore for SeaStore {
             .collect())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "revoke_scim_token"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "revoke_scim_token"))]
     async fn revoke_scim_token(&self, name: &str, now: DateTime<Utc>) -> Result<bool> {
         let done = scim_token::Entity::update_many()
             .col_expr(
@@ -298,7 +303,7 @@ impl DirectoryStore for SeaStore {
         Ok(done.rows_affected > 0)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "touch_scim_token"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "touch_scim_token"))]
     async fn touch_scim_token(&self, id: &str, now: DateTime<Utc>) -> Result<()> {
         scim_token::Entity::update_many()
             .col_expr(

@@ -44,13 +44,13 @@ pub(super) fn to_model(f: &Factor) -> factor::ActiveModel {
 
 #[async_trait]
 impl FactorStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_factor"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_factor"))]
     async fn insert_factor(&self, f: &Factor) -> Result<()> {
         to_model(f).insert(&self.db).await.map_err(db_error)?;
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "factors_of"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "factors_of"))]
     async fn factors_of(&self, user_id: &str) -> Result<Vec<Factor>> {
         factor::Entity::find()
             .filter(factor::Column::UserId.eq(user_id))
@@ -63,7 +63,7 @@ impl FactorStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "factor_of"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "factor_of"))]
     async fn factor_of(&self, user_id: &str, factor_id: &str) -> Result<Option<Factor>> {
         factor::Entity::find()
             .filter(factor::Column::UserId.eq(user_id))
@@ -75,7 +75,7 @@ impl FactorStore for SeaStore {
             .transpose()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "activate_factor"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "activate_factor"))]
     async fn activate_factor(
         &self,
         factor_id: &str,
@@ -96,7 +96,7 @@ impl FactorStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "delete_factor"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "delete_factor"))]
     async fn delete_factor(&self, user_id: &str, factor_id: &str) -> Result<bool> {
         let result = factor::Entity::delete_many()
             .filter(factor::Column::UserId.eq(user_id))
@@ -107,7 +107,7 @@ impl FactorStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "touch_factor"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "touch_factor"))]
     async fn touch_factor(&self, factor_id: &str, now: DateTime<Utc>) -> Result<()> {
         factor::Entity::update_many()
             .col_expr(factor::Column::LastUsedAt, Expr::value(now))
@@ -118,7 +118,7 @@ impl FactorStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "delete_pending_factors"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "delete_pending_factors"))]
     async fn delete_pending_factors(&self, user_id: &str, kind: FactorKind) -> Result<u64> {
         let result = factor::Entity::delete_many()
             .filter(factor::Column::UserId.eq(user_id))
@@ -130,7 +130,7 @@ impl FactorStore for SeaStore {
         Ok(result.rows_affected)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "advance_step"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "advance_step"))]
     async fn advance_step(&self, factor_id: &str, step: i64, now: DateTime<Utc>) -> Result<bool> {
         // One conditional UPDATE: of concurrent requests with the same code, exactly one moves the step.
         let result = factor::Entity::update_many()
@@ -149,7 +149,7 @@ impl FactorStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "replace_recovery_codes"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "replace_recovery_codes"))]
     async fn replace_recovery_codes(&self, f: &Factor, code_hashes: &[String]) -> Result<()> {
         let txn = self.db.begin().await.map_err(db_error)?;
         factor::Entity::delete_many()
@@ -173,7 +173,7 @@ impl FactorStore for SeaStore {
         txn.commit().await.map_err(db_error)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "use_recovery_code"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "use_recovery_code"))]
     async fn use_recovery_code(&self, user_id: &str, code_hash: &str, now: DateTime<Utc>) -> Result<CodeUse> {
         let txn = self.db.begin().await.map_err(db_error)?;
         let used = recovery_code::Entity::update_many()
@@ -210,7 +210,7 @@ impl FactorStore for SeaStore {
         Ok(CodeUse::Accepted)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "remaining_recovery_codes"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "remaining_recovery_codes"))]
     async fn remaining_recovery_codes(&self, user_id: &str) -> Result<u64> {
         recovery_code::Entity::find()
             .filter(recovery_code::Column::UserId.eq(user_id))

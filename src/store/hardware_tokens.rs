@@ -39,7 +39,7 @@ fn to_domain(m: hardware_token::Model) -> Result<HardwareToken> {
 
 #[async_trait]
 impl HardwareTokenStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "import_hardware_tokens"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "import_hardware_tokens"))]
     async fn import_hardware_tokens(&self, tokens: &[HardwareToken]) -> Result<()> {
         let txn = self.db.begin().await.map_err(db_error)?;
         for t in tokens {
@@ -65,7 +65,7 @@ impl HardwareTokenStore for SeaStore {
         txn.commit().await.map_err(db_error)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "hardware_token"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "hardware_token"))]
     async fn hardware_token(&self, serial: &str) -> Result<Option<HardwareToken>> {
         hardware_token::Entity::find_by_id(serial.to_string())
             .one(&self.db)
@@ -75,7 +75,7 @@ impl HardwareTokenStore for SeaStore {
             .transpose()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "list_hardware_tokens"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "list_hardware_tokens"))]
     async fn list_hardware_tokens(&self) -> Result<Vec<HardwareToken>> {
         hardware_token::Entity::find()
             .order_by_asc(hardware_token::Column::Serial)
@@ -87,7 +87,7 @@ impl HardwareTokenStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "page_hardware_tokens"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "page_hardware_tokens"))]
     async fn page_hardware_tokens(&self, after_serial: Option<&str>, limit: u64) -> Result<Vec<HardwareToken>> {
         let mut query = hardware_token::Entity::find();
         if let Some(after) = after_serial {
@@ -104,7 +104,7 @@ impl HardwareTokenStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "bind_hardware_token"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "bind_hardware_token"))]
     async fn bind_hardware_token(
         &self,
         serial: &str,
@@ -140,7 +140,7 @@ impl HardwareTokenStore for SeaStore {
         Ok(true)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "advance_hotp_counter"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "advance_hotp_counter"))]
     async fn advance_hotp_counter(&self, serial: &str, matched: i64) -> Result<bool> {
         let result = hardware_token::Entity::update_many()
             .col_expr(hardware_token::Column::Counter, Expr::value(matched + 1))
@@ -152,7 +152,7 @@ impl HardwareTokenStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "advance_token_step"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "advance_token_step"))]
     async fn advance_token_step(&self, serial: &str, step: i64) -> Result<bool> {
         let result = hardware_token::Entity::update_many()
             .col_expr(hardware_token::Column::LastStep, Expr::value(step))

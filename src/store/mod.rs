@@ -91,7 +91,7 @@ impl SeaStore {
 
 #[async_trait]
 impl Store for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "ping"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "ping"))]
     async fn ping(&self) -> Result<(), Error> {
         self.db.ping().await.map_err(db_error)
     }

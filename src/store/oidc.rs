@@ -57,7 +57,7 @@ fn json_text<T: serde::Serialize>(value: &T) -> Result<String> {
 
 #[async_trait]
 impl OidcStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_client"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_client"))]
     async fn insert_client(&self, c: &Client) -> Result<()> {
         oauth_client::ActiveModel {
             client_id: Set(c.client_id.clone()),
@@ -90,7 +90,7 @@ impl OidcStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "client"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "client"))]
     async fn client(&self, client_id: &str) -> Result<Option<Client>> {
         oauth_client::Entity::find_by_id(client_id.to_string())
             .one(&self.db)
@@ -100,7 +100,7 @@ impl OidcStore for SeaStore {
             .transpose()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "list_clients"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "list_clients"))]
     async fn list_clients(&self) -> Result<Vec<Client>> {
         oauth_client::Entity::find()
             .order_by_asc(oauth_client::Column::ClientId)
@@ -112,7 +112,7 @@ impl OidcStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "delete_client"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "delete_client"))]
     async fn delete_client(&self, client_id: &str) -> Result<bool> {
         let result = oauth_client::Entity::delete_by_id(client_id.to_string())
             .exec(&self.db)
@@ -121,7 +121,7 @@ impl OidcStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "set_client_secret"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "set_client_secret"))]
     async fn set_client_secret(&self, client_id: &str, secret_hash: &str) -> Result<bool> {
         let result = oauth_client::Entity::update_many()
             .col_expr(oauth_client::Column::SecretHash, Expr::value(secret_hash))
@@ -133,7 +133,7 @@ impl OidcStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "set_client_settings"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "set_client_settings"))]
     async fn set_client_settings(
         &self,
         client_id: &str,
@@ -171,7 +171,7 @@ impl OidcStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "signing_keys"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "signing_keys"))]
     async fn signing_keys(&self) -> Result<Vec<SigningKey>> {
         Ok(signing_key::Entity::find()
             .order_by_desc(signing_key::Column::CreatedAt)
@@ -191,7 +191,7 @@ impl OidcStore for SeaStore {
             .collect())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_signing_key"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_signing_key"))]
     async fn insert_signing_key(&self, k: &SigningKey) -> Result<()> {
         signing_key::ActiveModel {
             kid: Set(k.kid.clone()),
@@ -208,7 +208,12 @@ impl OidcStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "put_authorization_request"))]
+    #[tracing::instrument(
+        name = "store",
+        level = "debug",
+        skip_all,
+        fields(call = "put_authorization_request")
+    )]
     async fn put_authorization_request(
         &self,
         id: &str,
@@ -230,7 +235,7 @@ impl OidcStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "authorization_request"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "authorization_request"))]
     async fn authorization_request(
         &self,
         id: &str,
@@ -244,7 +249,12 @@ impl OidcStore for SeaStore {
             .map(|m| (m.client_id, m.params, m.created_at)))
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "push_authorization_request"))]
+    #[tracing::instrument(
+        name = "store",
+        level = "debug",
+        skip_all,
+        fields(call = "push_authorization_request")
+    )]
     async fn push_authorization_request(
         &self,
         uri_hash: &str,
@@ -275,7 +285,7 @@ impl OidcStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "take_pushed_request"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "take_pushed_request"))]
     async fn take_pushed_request(&self, uri_hash: &str, client_id: &str, now: DateTime<Utc>) -> Result<Option<String>> {
         use pushed_authorization_request::{Column, Entity};
         let taken = Entity::update_many()
@@ -297,7 +307,7 @@ impl OidcStore for SeaStore {
             .map(|m| m.params))
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_code"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_code"))]
     async fn insert_code(
         &self,
         code_hash: &str,
@@ -323,7 +333,7 @@ impl OidcStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "redeem_code"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "redeem_code"))]
     async fn redeem_code(&self, code_hash: &str, now: DateTime<Utc>) -> Result<Redemption> {
         let claimed = authorization_code::Entity::update_many()
             .col_expr(authorization_code::Column::UsedAt, Expr::value(now))
@@ -360,7 +370,7 @@ impl OidcStore for SeaStore {
         })
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_issued_token"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_issued_token"))]
     async fn insert_issued_token(&self, token: &IssuedToken<'_>) -> Result<()> {
         let row = issued_token::ActiveModel {
             jti: Set(token.jti_hash.to_string()),
@@ -375,7 +385,7 @@ impl OidcStore for SeaStore {
         self.appender.append(&self.db, Row::IssuedToken(row)).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_refresh_token"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_refresh_token"))]
     async fn insert_refresh_token(&self, token: &NewRefreshToken<'_>) -> Result<()> {
         let row = refresh_token::ActiveModel {
             token_hash: Set(token.token_hash.to_string()),
@@ -393,7 +403,7 @@ impl OidcStore for SeaStore {
         self.appender.append(&self.db, Row::RefreshToken(row)).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "use_refresh_token"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "use_refresh_token"))]
     async fn use_refresh_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<RefreshUse> {
         let claimed = refresh_token::Entity::update_many()
             .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
@@ -433,7 +443,7 @@ impl OidcStore for SeaStore {
         })
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "refresh_token_info"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "refresh_token_info"))]
     async fn refresh_token_info(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<RefreshTokenInfo>> {
         let Some(row) = refresh_token::Entity::find_by_id(token_hash.to_string())
             .one(&self.db)
@@ -453,7 +463,7 @@ impl OidcStore for SeaStore {
         }))
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "revoke_family"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "revoke_family"))]
     async fn revoke_family(&self, family_id: &str, now: DateTime<Utc>) -> Result<u64> {
         let txn = self.db.begin().await.map_err(db_error)?;
         let refresh = refresh_token::Entity::update_many()
@@ -474,7 +484,7 @@ impl OidcStore for SeaStore {
         Ok(refresh.rows_affected + access.rows_affected)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "revoke_access_token"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "revoke_access_token"))]
     async fn revoke_access_token(&self, jti_hash: &str, client_id: &str, now: DateTime<Utc>) -> Result<bool> {
         let result = issued_token::Entity::update_many()
             .col_expr(issued_token::Column::RevokedAt, Expr::value(now))
@@ -487,7 +497,7 @@ impl OidcStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "revoke_tokens_from_code"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "revoke_tokens_from_code"))]
     async fn revoke_tokens_from_code(&self, code_hash: &str, now: DateTime<Utc>) -> Result<u64> {
         // The refresh families the code started go too: every token issued from the code, however refreshed.
         let families: Vec<String> = issued_token::Entity::find()
@@ -512,7 +522,7 @@ impl OidcStore for SeaStore {
         Ok(revoked)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "code_replayed"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "code_replayed"))]
     async fn code_replayed(&self, code_hash: &str) -> Result<bool> {
         Ok(authorization_code::Entity::find_by_id(code_hash.to_string())
             .one(&self.db)
@@ -521,7 +531,7 @@ impl OidcStore for SeaStore {
             .is_some_and(|c| c.replayed_at.is_some()))
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "token_active"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "token_active"))]
     async fn token_active(&self, jti: &str, now: DateTime<Utc>) -> Result<bool> {
         Ok(issued_token::Entity::find_by_id(jti.to_string())
             .filter(issued_token::Column::RevokedAt.is_null())
@@ -532,7 +542,12 @@ impl OidcStore for SeaStore {
             .is_some())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "revoke_grants_of_sign_ins"))]
+    #[tracing::instrument(
+        name = "store",
+        level = "debug",
+        skip_all,
+        fields(call = "revoke_grants_of_sign_ins")
+    )]
     async fn revoke_grants_of_sign_ins(&self, sids: &[String], now: DateTime<Utc>, keep_offline: bool) -> Result<u64> {
         let txn = self.db.begin().await.map_err(db_error)?;
         let revoked = grants::revoke_of_sign_ins(&txn, sids, now, keep_offline).await?;
@@ -540,7 +555,7 @@ impl OidcStore for SeaStore {
         Ok(revoked)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "revoke_grants_of_user"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "revoke_grants_of_user"))]
     async fn revoke_grants_of_user(&self, user_id: &str, now: DateTime<Utc>) -> Result<u64> {
         let txn = self.db.begin().await.map_err(db_error)?;
         let revoked = grants::revoke_of_user(&txn, user_id, now).await?;
@@ -548,12 +563,12 @@ impl OidcStore for SeaStore {
         Ok(revoked)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "live_grants_of_user"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "live_grants_of_user"))]
     async fn live_grants_of_user(&self, user_id: &str, now: DateTime<Utc>) -> Result<Vec<LiveGrant>> {
         grants::live_of_user(&self.db, user_id, now).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "consent"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "consent"))]
     async fn consent(&self, user_id: &str, client_id: &str) -> Result<Option<String>> {
         Ok(
             consent::Entity::find_by_id((user_id.to_string(), client_id.to_string()))
@@ -564,7 +579,7 @@ impl OidcStore for SeaStore {
         )
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "put_consent"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "put_consent"))]
     async fn put_consent(&self, user_id: &str, client_id: &str, scope: &str, now: DateTime<Utc>) -> Result<()> {
         let row = consent::ActiveModel {
             user_id: Set(user_id.to_string()),
@@ -584,7 +599,7 @@ impl OidcStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "consents_of_user"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "consents_of_user"))]
     async fn consents_of_user(&self, user_id: &str) -> Result<Vec<Consent>> {
         Ok(consent::Entity::find()
             .filter(consent::Column::UserId.eq(user_id))
@@ -601,7 +616,7 @@ impl OidcStore for SeaStore {
             .collect())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "revoke_consent"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "revoke_consent"))]
     async fn revoke_consent(&self, user_id: &str, client_id: &str, now: DateTime<Utc>) -> Result<ConsentRevocation> {
         let txn = self.db.begin().await.map_err(db_error)?;
         let removed = consent::Entity::delete_many()

@@ -23,7 +23,7 @@ fn to_domain(m: one_time_token::Model) -> Result<OneTimeToken> {
 
 #[async_trait]
 impl TokenStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_token"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_token"))]
     async fn insert_token(&self, t: &OneTimeToken) -> Result<()> {
         one_time_token::ActiveModel {
             token_hash: Set(t.token_hash.clone()),
@@ -39,7 +39,7 @@ impl TokenStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "token_by_hash"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "token_by_hash"))]
     async fn token_by_hash(&self, token_hash: &str) -> Result<Option<OneTimeToken>> {
         one_time_token::Entity::find_by_id(token_hash.to_string())
             .one(&self.db)
@@ -49,7 +49,7 @@ impl TokenStore for SeaStore {
             .transpose()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "revoke_tokens"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "revoke_tokens"))]
     async fn revoke_tokens(&self, user_id: &str, purpose: TokenPurpose, now: DateTime<Utc>) -> Result<u64> {
         let result = one_time_token::Entity::update_many()
             .col_expr(one_time_token::Column::UsedAt, Expr::value(now))
@@ -62,7 +62,7 @@ impl TokenStore for SeaStore {
         Ok(result.rows_affected)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "redeem_password_token"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "redeem_password_token"))]
     async fn redeem_password_token(
         &self,
         token_hash: &str,

@@ -112,7 +112,7 @@ fn to_model(p: &RolePolicy) -> Result<role_policy::ActiveModel> {
 
 #[async_trait]
 impl PolicyStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "role_policies"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "role_policies"))]
     async fn role_policies(&self) -> Result<Vec<RolePolicy>> {
         role_policy::Entity::find()
             .order_by_asc(role_policy::Column::Role)
@@ -124,7 +124,7 @@ impl PolicyStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "role_policies_of_user"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "role_policies_of_user"))]
     async fn role_policies_of_user(&self, user_id: &str) -> Result<Vec<RolePolicy>> {
         let roles = Query::select()
             .column(user_role::Column::RoleName)
@@ -142,7 +142,7 @@ impl PolicyStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "role_policy"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "role_policy"))]
     async fn role_policy(&self, role: &str) -> Result<Option<RolePolicy>> {
         role_policy::Entity::find_by_id(role.to_string())
             .one(&self.db)
@@ -152,7 +152,7 @@ impl PolicyStore for SeaStore {
             .transpose()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "put_role_policy"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "put_role_policy"))]
     async fn put_role_policy(&self, policy: &RolePolicy) -> Result<()> {
         role_policy::Entity::insert(to_model(policy)?)
             .on_conflict(
@@ -180,7 +180,7 @@ impl PolicyStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "role_sets"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "role_sets"))]
     async fn role_sets(&self) -> Result<Vec<Vec<String>>> {
         let mut by_user: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for row in user_role::Entity::find().all(&self.db).await.map_err(db_error)? {

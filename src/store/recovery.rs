@@ -132,7 +132,7 @@ fn update_of(r: &FactorResetRequest, expected: ResetState) -> Result<sea_orm::Up
 
 #[async_trait]
 impl RecoveryStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_factor_reset"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_factor_reset"))]
     async fn insert_factor_reset(&self, r: &FactorResetRequest) -> Result<()> {
         factor_reset::ActiveModel {
             id: Set(r.id.clone()),
@@ -180,7 +180,7 @@ impl RecoveryStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "factor_reset"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "factor_reset"))]
     async fn factor_reset(&self, id: &str) -> Result<Option<FactorResetRequest>> {
         factor_reset::Entity::find_by_id(id.to_string())
             .one(&self.db)
@@ -190,7 +190,7 @@ impl RecoveryStore for SeaStore {
             .transpose()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "factor_reset_by_link"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "factor_reset_by_link"))]
     async fn factor_reset_by_link(&self, link: ResetLink, token_hash: &str) -> Result<Option<FactorResetRequest>> {
         let column = match link {
             ResetLink::Approval => factor_reset::Column::ApprovalTokenHash,
@@ -206,7 +206,7 @@ impl RecoveryStore for SeaStore {
             .transpose()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "list_factor_resets"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "list_factor_resets"))]
     async fn list_factor_resets(&self, user_id: Option<&str>, open_only: bool) -> Result<Vec<FactorResetRequest>> {
         let mut query = factor_reset::Entity::find().order_by_desc(factor_reset::Column::CreatedAt);
         if let Some(user_id) = user_id {
@@ -228,7 +228,7 @@ impl RecoveryStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "factor_resets_opened"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "factor_resets_opened"))]
     async fn factor_resets_opened(
         &self,
         since: Option<DateTime<Utc>>,
@@ -263,7 +263,7 @@ impl RecoveryStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "use_temporary_pass"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "use_temporary_pass"))]
     async fn use_temporary_pass(&self, id: &str, pass_hash: &str, now: DateTime<Utc>) -> Result<bool> {
         use factor_reset::Column as C;
         let result = factor_reset::Entity::update_many()
@@ -280,7 +280,7 @@ impl RecoveryStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "end_temporary_pass"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "end_temporary_pass"))]
     async fn end_temporary_pass(&self, id: &str) -> Result<()> {
         use factor_reset::Column as C;
         factor_reset::Entity::update_many()
@@ -292,13 +292,13 @@ impl RecoveryStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "update_factor_reset"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "update_factor_reset"))]
     async fn update_factor_reset(&self, r: &FactorResetRequest, expected: ResetState) -> Result<bool> {
         let result = update_of(r, expected)?.exec(&self.db).await.map_err(db_error)?;
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "finish_factor_reset"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "finish_factor_reset"))]
     async fn finish_factor_reset(&self, r: &FactorResetRequest, now: DateTime<Utc>) -> Result<bool> {
         let txn = self.db.begin().await.map_err(db_error)?;
         let claimed = update_of(r, ResetState::Waiting)?
@@ -333,7 +333,7 @@ impl RecoveryStore for SeaStore {
         Ok(true)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "use_enrol_link"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "use_enrol_link"))]
     async fn use_enrol_link(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<String>> {
         use factor_reset::Column as C;
         let Some(request) = factor_reset::Entity::find()
@@ -357,7 +357,7 @@ impl RecoveryStore for SeaStore {
         Ok((result.rows_affected == 1).then_some(request.user_id))
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "absence_of"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "absence_of"))]
     async fn absence_of(&self, user_id: &str) -> Result<Option<Absence>> {
         Ok(manager_absence::Entity::find_by_id(user_id.to_string())
             .one(&self.db)
@@ -366,7 +366,7 @@ impl RecoveryStore for SeaStore {
             .map(absence))
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "absences_in_force"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "absences_in_force"))]
     async fn absences_in_force(&self, now: DateTime<Utc>) -> Result<Vec<Absence>> {
         use manager_absence::Column as C;
         Ok(manager_absence::Entity::find()
@@ -380,7 +380,7 @@ impl RecoveryStore for SeaStore {
             .collect())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "put_absence"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "put_absence"))]
     async fn put_absence(&self, a: &Absence) -> Result<()> {
         use manager_absence::Column as C;
         manager_absence::Entity::insert(manager_absence::ActiveModel {
@@ -401,7 +401,7 @@ impl RecoveryStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "delete_absence"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "delete_absence"))]
     async fn delete_absence(&self, user_id: &str) -> Result<bool> {
         let result = manager_absence::Entity::delete_by_id(user_id.to_string())
             .exec(&self.db)

@@ -21,7 +21,7 @@ fn to_rp_session(m: rp_session::Model) -> RpSession {
 
 #[async_trait]
 impl RpStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "use_client_assertion"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "use_client_assertion"))]
     async fn use_client_assertion(
         &self,
         client_id: &str,
@@ -50,7 +50,7 @@ impl RpStore for SeaStore {
         }
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "add_rp_session"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "add_rp_session"))]
     async fn add_rp_session(&self, rp: &RpSession) -> Result<()> {
         rp_session::Entity::insert(rp_session::ActiveModel {
             sid: Set(rp.sid.clone()),
@@ -66,7 +66,7 @@ impl RpStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "rp_sessions"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "rp_sessions"))]
     async fn rp_sessions(&self, offset: u64, limit: u64) -> Result<Vec<RpSession>> {
         Ok(rp_session::Entity::find()
             .order_by_asc(rp_session::Column::CreatedAt)
@@ -82,7 +82,7 @@ impl RpStore for SeaStore {
             .collect())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "ended_rp_sessions"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "ended_rp_sessions"))]
     async fn ended_rp_sessions(
         &self,
         now: DateTime<Utc>,
@@ -107,7 +107,7 @@ impl RpStore for SeaStore {
             .collect())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "claim_rp_session"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "claim_rp_session"))]
     async fn claim_rp_session(&self, sid: &str, client_id: &str) -> Result<bool> {
         let result = rp_session::Entity::delete_many()
             .filter(rp_session::Column::Sid.eq(sid))
@@ -118,7 +118,7 @@ impl RpStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "take_rp_sessions"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "take_rp_sessions"))]
     async fn take_rp_sessions(&self, sid: &str) -> Result<Vec<(String, String)>> {
         let found = rp_session::Entity::find()
             .filter(rp_session::Column::Sid.eq(sid))
@@ -133,7 +133,7 @@ impl RpStore for SeaStore {
         Ok(found.into_iter().map(|m| (m.client_id, m.user_id)).collect())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "sign_ins_of_session"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "sign_ins_of_session"))]
     async fn sign_ins_of_session(&self, session_hash: &str) -> Result<Vec<String>> {
         Ok(rp_session::Entity::find()
             .filter(rp_session::Column::SessionHash.eq(session_hash))
@@ -145,7 +145,7 @@ impl RpStore for SeaStore {
             .collect())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "session_of_sign_in"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "session_of_sign_in"))]
     async fn session_of_sign_in(&self, sid: &str, client_id: &str) -> Result<Option<Session>> {
         let Some(rp) = rp_session::Entity::find()
             .filter(rp_session::Column::Sid.eq(sid))

@@ -76,7 +76,7 @@ fn sp_model(sp: &ServiceProvider) -> Result<saml_service_provider::ActiveModel> 
 
 #[async_trait]
 impl SamlStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_sp"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_sp"))]
     async fn insert_sp(&self, sp: &ServiceProvider) -> Result<()> {
         sp_model(sp)?.insert(&self.db).await.map_err(|e| match db_error(e) {
             Error::Conflict(_) => Error::Conflict(format!(
@@ -88,7 +88,7 @@ impl SamlStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "update_sp"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "update_sp"))]
     async fn update_sp(&self, sp: &ServiceProvider) -> Result<()> {
         if self.sp(&sp.entity_id).await?.is_none() {
             return Err(Error::NotFound(format!(
@@ -100,7 +100,7 @@ impl SamlStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "sp"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "sp"))]
     async fn sp(&self, entity_id: &str) -> Result<Option<ServiceProvider>> {
         saml_service_provider::Entity::find_by_id(entity_id.to_string())
             .one(&self.db)
@@ -110,7 +110,7 @@ impl SamlStore for SeaStore {
             .transpose()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "list_sps"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "list_sps"))]
     async fn list_sps(&self) -> Result<Vec<ServiceProvider>> {
         saml_service_provider::Entity::find()
             .order_by_asc(saml_service_provider::Column::EntityId)
@@ -122,7 +122,7 @@ impl SamlStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "delete_sp"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "delete_sp"))]
     async fn delete_sp(&self, entity_id: &str) -> Result<bool> {
         let result = saml_service_provider::Entity::delete_by_id(entity_id.to_string())
             .exec(&self.db)
@@ -131,7 +131,7 @@ impl SamlStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "saml_keys"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "saml_keys"))]
     async fn saml_keys(&self) -> Result<Vec<SamlKey>> {
         Ok(saml_key::Entity::find()
             .order_by_desc(saml_key::Column::CreatedAt)
@@ -150,7 +150,7 @@ impl SamlStore for SeaStore {
             .collect())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_saml_key"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_saml_key"))]
     async fn insert_saml_key(&self, k: &SamlKey) -> Result<()> {
         saml_key::ActiveModel {
             id: Set(k.id.clone()),
@@ -166,7 +166,7 @@ impl SamlStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "retire_saml_key"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "retire_saml_key"))]
     async fn retire_saml_key(&self, id: &str, retired_at: DateTime<Utc>) -> Result<bool> {
         let result = saml_key::Entity::update_many()
             .col_expr(saml_key::Column::RetiredAt, sea_orm::sea_query::Expr::value(retired_at))
@@ -177,7 +177,7 @@ impl SamlStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "use_saml_request_id"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "use_saml_request_id"))]
     async fn use_saml_request_id(
         &self,
         sp_entity_id: &str,
@@ -204,7 +204,7 @@ impl SamlStore for SeaStore {
         }
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "put_saml_request"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "put_saml_request"))]
     async fn put_saml_request(
         &self,
         id: &str,
@@ -231,7 +231,7 @@ impl SamlStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "saml_request"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "saml_request"))]
     async fn saml_request(&self, id: &str, now: DateTime<Utc>) -> Result<Option<(String, String, DateTime<Utc>)>> {
         Ok(saml_pending_request::Entity::find_by_id(id.to_string())
             .filter(saml_pending_request::Column::ExpiresAt.gt(now))
@@ -241,7 +241,7 @@ impl SamlStore for SeaStore {
             .map(|m| (m.sp_entity_id, m.params, m.created_at)))
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "delete_saml_request"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "delete_saml_request"))]
     async fn delete_saml_request(&self, id: &str) -> Result<bool> {
         let result = saml_pending_request::Entity::delete_by_id(id.to_string())
             .exec(&self.db)
@@ -250,7 +250,7 @@ impl SamlStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "put_saml_participant"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "put_saml_participant"))]
     async fn put_saml_participant(&self, p: &SessionParticipant, sweep_before: DateTime<Utc>) -> Result<()> {
         saml_session_participant::Entity::delete_many()
             .filter(saml_session_participant::Column::CreatedAt.lt(sweep_before))
@@ -273,7 +273,7 @@ impl SamlStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "saml_participants"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "saml_participants"))]
     async fn saml_participants(&self, session_hash: &str) -> Result<Vec<SessionParticipant>> {
         saml_session_participant::Entity::find()
             .filter(saml_session_participant::Column::SessionHash.eq(session_hash))
@@ -297,7 +297,7 @@ impl SamlStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "delete_saml_participant"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "delete_saml_participant"))]
     async fn delete_saml_participant(&self, session_hash: &str, sp_entity_id: &str) -> Result<bool> {
         let result = saml_session_participant::Entity::delete_many()
             .filter(saml_session_participant::Column::SessionHash.eq(session_hash))

@@ -44,13 +44,13 @@ fn to_model(s: &Session) -> Result<session::ActiveModel> {
 
 #[async_trait]
 impl SessionStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_session"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_session"))]
     async fn insert_session(&self, s: &Session) -> Result<()> {
         to_model(s)?.insert(&self.db).await.map_err(db_error)?;
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "promote_session"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "promote_session"))]
     async fn promote_session(&self, old_hash: &str, new: &Session) -> Result<bool> {
         let txn = self.db.begin().await.map_err(db_error)?;
         let removed = session::Entity::delete_by_id(old_hash.to_string())
@@ -76,7 +76,7 @@ impl SessionStore for SeaStore {
         Ok(true)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "session_by_hash"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "session_by_hash"))]
     async fn session_by_hash(&self, id_hash: &str) -> Result<Option<Session>> {
         session::Entity::find_by_id(id_hash.to_string())
             .one(&self.db)
@@ -86,7 +86,7 @@ impl SessionStore for SeaStore {
             .transpose()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "touch_session"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "touch_session"))]
     async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<()> {
         session::Entity::update_many()
             .col_expr(session::Column::LastSeenAt, Expr::value(now))
@@ -97,7 +97,7 @@ impl SessionStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "delete_session"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "delete_session"))]
     async fn delete_session(&self, id_hash: &str) -> Result<()> {
         session::Entity::delete_by_id(id_hash.to_string())
             .exec(&self.db)
@@ -106,7 +106,7 @@ impl SessionStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "end_sign_ins_of_user"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "end_sign_ins_of_user"))]
     async fn end_sign_ins_of_user(&self, user_id: &str, now: DateTime<Utc>) -> Result<u64> {
         let txn = self.db.begin().await.map_err(db_error)?;
         let ended = session::Entity::delete_many()
@@ -119,7 +119,7 @@ impl SessionStore for SeaStore {
         Ok(ended.rows_affected)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "sessions_of_user"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "sessions_of_user"))]
     async fn sessions_of_user(&self, user_id: &str) -> Result<Vec<Session>> {
         session::Entity::find()
             .filter(session::Column::UserId.eq(user_id))
@@ -133,7 +133,7 @@ impl SessionStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "count_sessions_of_user"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "count_sessions_of_user"))]
     async fn count_sessions_of_user(&self, user_id: &str) -> Result<u64> {
         session::Entity::find()
             .filter(session::Column::UserId.eq(user_id))

@@ -10,7 +10,7 @@ use crate::core::store::{CodeUse, SmsCode, SmsCodeStore};
 
 #[async_trait]
 impl SmsCodeStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "replace_sms_code"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "replace_sms_code"))]
     async fn replace_sms_code(&self, code: &SmsCode, now: DateTime<Utc>) -> Result<()> {
         let txn = self.db.begin().await.map_err(db_error)?;
         sms_code::Entity::update_many()
@@ -36,7 +36,7 @@ impl SmsCodeStore for SeaStore {
         txn.commit().await.map_err(db_error)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "use_sms_code"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "use_sms_code"))]
     async fn use_sms_code(
         &self,
         factor_id: &str,

@@ -51,7 +51,7 @@ fn events_json(stream: &Stream) -> String {
 
 #[async_trait]
 impl SsfStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "ssf_streams"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "ssf_streams"))]
     async fn ssf_streams(&self) -> Result<Vec<Stream>> {
         ssf_stream::Entity::find()
             .order_by_asc(ssf_stream::Column::ClientId)
@@ -63,7 +63,7 @@ impl SsfStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "ssf_stream_of_client"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "ssf_stream_of_client"))]
     async fn ssf_stream_of_client(&self, client_id: &str) -> Result<Option<Stream>> {
         ssf_stream::Entity::find()
             .filter(ssf_stream::Column::ClientId.eq(client_id))
@@ -74,7 +74,7 @@ impl SsfStore for SeaStore {
             .transpose()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "ssf_stream"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "ssf_stream"))]
     async fn ssf_stream(&self, id: &str) -> Result<Option<Stream>> {
         ssf_stream::Entity::find_by_id(id)
             .one(&self.db)
@@ -84,7 +84,7 @@ impl SsfStore for SeaStore {
             .transpose()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_ssf_stream"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_ssf_stream"))]
     async fn insert_ssf_stream(&self, stream: &Stream) -> Result<()> {
         ssf_stream::ActiveModel {
             id: Set(stream.id.clone()),
@@ -104,7 +104,7 @@ impl SsfStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "update_ssf_stream"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "update_ssf_stream"))]
     async fn update_ssf_stream(&self, stream: &Stream) -> Result<bool> {
         let done = ssf_stream::Entity::update_many()
             .col_expr(ssf_stream::Column::EventsRequested, Expr::value(events_json(stream)))
@@ -125,7 +125,7 @@ impl SsfStore for SeaStore {
         Ok(done.rows_affected > 0)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "delete_ssf_stream"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "delete_ssf_stream"))]
     async fn delete_ssf_stream(&self, id: &str) -> Result<bool> {
         // The outbox and removed subjects first: SQLite enforces the foreign key only when asked to.
         ssf_outbox::Entity::delete_many()
@@ -145,7 +145,7 @@ impl SsfStore for SeaStore {
         Ok(done.rows_affected > 0)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "enqueue_ssf"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "enqueue_ssf"))]
     async fn enqueue_ssf(&self, entries: &[OutboxEntry]) -> Result<()> {
         if entries.is_empty() {
             return Ok(());
@@ -170,7 +170,7 @@ impl SsfStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "due_ssf"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "due_ssf"))]
     async fn due_ssf(&self, now: DateTime<Utc>, limit: u64) -> Result<Vec<OutboxEntry>> {
         // Rows of a paused stream wait, without holding up the rows of others.
         let enabled = Query::select()
@@ -193,7 +193,7 @@ impl SsfStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "claim_ssf"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "claim_ssf"))]
     async fn claim_ssf(&self, id: &str, now: DateTime<Utc>, lease_until: DateTime<Utc>) -> Result<bool> {
         let done = ssf_outbox::Entity::update_many()
             .col_expr(ssf_outbox::Column::NextAttemptAt, Expr::value(lease_until))
@@ -211,7 +211,7 @@ impl SsfStore for SeaStore {
         Ok(done.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "ssf_delivered"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "ssf_delivered"))]
     async fn ssf_delivered(&self, id: &str, at: DateTime<Utc>) -> Result<()> {
         ssf_outbox::Entity::update_many()
             .col_expr(ssf_outbox::Column::DeliveredAt, Expr::value(Some(at)))
@@ -223,7 +223,7 @@ impl SsfStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "ssf_failed"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "ssf_failed"))]
     async fn ssf_failed(
         &self,
         id: &str,
@@ -245,7 +245,7 @@ impl SsfStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "ssf_entries"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "ssf_entries"))]
     async fn ssf_entries(&self, stream_id: &str) -> Result<Vec<OutboxEntry>> {
         ssf_outbox::Entity::find()
             .filter(ssf_outbox::Column::StreamId.eq(stream_id))
@@ -258,7 +258,7 @@ impl SsfStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "ssf_backlog"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "ssf_backlog"))]
     async fn ssf_backlog(&self, stream_id: &str) -> Result<Backlog> {
         let rows = ssf_outbox::Entity::find()
             .filter(ssf_outbox::Column::StreamId.eq(stream_id))
@@ -283,7 +283,7 @@ impl SsfStore for SeaStore {
         Ok(backlog)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "set_ssf_status"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "set_ssf_status"))]
     async fn set_ssf_status(
         &self,
         stream_id: &str,
@@ -314,7 +314,7 @@ impl SsfStore for SeaStore {
         Ok(done.rows_affected > 0)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "remove_ssf_subject"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "remove_ssf_subject"))]
     async fn remove_ssf_subject(&self, stream_id: &str, user_id: &str, now: DateTime<Utc>) -> Result<()> {
         ssf_removed_subject::Entity::insert(ssf_removed_subject::ActiveModel {
             stream_id: Set(stream_id.to_string()),
@@ -331,7 +331,7 @@ impl SsfStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "add_ssf_subject"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "add_ssf_subject"))]
     async fn add_ssf_subject(&self, stream_id: &str, user_id: &str) -> Result<()> {
         ssf_removed_subject::Entity::delete_many()
             .filter(ssf_removed_subject::Column::StreamId.eq(stream_id))
@@ -342,7 +342,7 @@ impl SsfStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "ssf_streams_without"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "ssf_streams_without"))]
     async fn ssf_streams_without(&self, user_id: &str) -> Result<Vec<String>> {
         Ok(ssf_removed_subject::Entity::find()
             .filter(ssf_removed_subject::Column::UserId.eq(user_id))
@@ -354,7 +354,7 @@ impl SsfStore for SeaStore {
             .collect())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "purge_delivered_ssf"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "purge_delivered_ssf"))]
     async fn purge_delivered_ssf(&self, before: DateTime<Utc>) -> Result<u64> {
         let done = ssf_outbox::Entity::delete_many()
             .filter(ssf_outbox::Column::DeliveredAt.lt(before))

@@ -10,7 +10,7 @@ use crate::core::store::ThrottleStore;
 
 #[async_trait]
 impl ThrottleStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "attempt_counter"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "attempt_counter"))]
     async fn attempt_counter(&self, key: &str) -> Result<Option<(u32, Option<DateTime<Utc>>)>> {
         Ok(attempt_counter::Entity::find_by_id(key.to_string())
             .one(&self.db)
@@ -19,7 +19,7 @@ impl ThrottleStore for SeaStore {
             .map(|m| (m.failures.max(0) as u32, m.last_attempt_at)))
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "create_attempt_counter"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "create_attempt_counter"))]
     async fn create_attempt_counter(&self, key: &str) -> Result<()> {
         let row = attempt_counter::ActiveModel {
             key: Set(key.to_string()),
@@ -34,7 +34,7 @@ impl ThrottleStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "bump_attempt_counter"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "bump_attempt_counter"))]
     async fn bump_attempt_counter(&self, key: &str, expected: u32, new: u32, now: DateTime<Utc>) -> Result<bool> {
         let result = attempt_counter::Entity::update_many()
             .col_expr(attempt_counter::Column::Failures, Expr::value(new as i32))
@@ -47,7 +47,7 @@ impl ThrottleStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "reset_attempt_counter"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "reset_attempt_counter"))]
     async fn reset_attempt_counter(&self, key: &str) -> Result<()> {
         attempt_counter::Entity::update_many()
             .col_expr(attempt_counter::Column::Failures, Expr::value(0))
@@ -58,7 +58,7 @@ impl ThrottleStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "count_attempt_counters"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "count_attempt_counters"))]
     async fn count_attempt_counters(&self, prefix: &str, failures: u32) -> Result<u64> {
         use sea_orm::sea_query::ExprTrait;
         let pattern = format!("{}%", super::users::escape_like(prefix));

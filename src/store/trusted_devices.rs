@@ -25,7 +25,7 @@ fn to_domain(m: trusted_device::Model) -> TrustedDevice {
 
 #[async_trait]
 impl TrustedDeviceStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "put_trusted_device"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "put_trusted_device"))]
     async fn put_trusted_device(&self, d: &TrustedDevice) -> Result<()> {
         let model = trusted_device::ActiveModel {
             id: Set(d.id.clone()),
@@ -54,7 +54,7 @@ impl TrustedDeviceStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "trusted_device"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "trusted_device"))]
     async fn trusted_device(&self, browser_hash: &str, user_id: &str) -> Result<Option<TrustedDevice>> {
         Ok(trusted_device::Entity::find()
             .filter(trusted_device::Column::BrowserHash.eq(browser_hash))
@@ -65,7 +65,7 @@ impl TrustedDeviceStore for SeaStore {
             .map(to_domain))
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "trusted_devices_of"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "trusted_devices_of"))]
     async fn trusted_devices_of(&self, user_id: &str) -> Result<Vec<TrustedDevice>> {
         Ok(trusted_device::Entity::find()
             .filter(trusted_device::Column::UserId.eq(user_id))
@@ -78,7 +78,7 @@ impl TrustedDeviceStore for SeaStore {
             .collect())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "touch_trusted_device"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "touch_trusted_device"))]
     async fn touch_trusted_device(&self, id: &str, now: DateTime<Utc>) -> Result<()> {
         trusted_device::Entity::update_many()
             .col_expr(trusted_device::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
@@ -89,7 +89,7 @@ impl TrustedDeviceStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "delete_trusted_device"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "delete_trusted_device"))]
     async fn delete_trusted_device(&self, user_id: &str, id: &str) -> Result<bool> {
         let result = trusted_device::Entity::delete_many()
             .filter(trusted_device::Column::Id.eq(id))
@@ -100,7 +100,12 @@ impl TrustedDeviceStore for SeaStore {
         Ok(result.rows_affected > 0)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "delete_trusted_devices_of"))]
+    #[tracing::instrument(
+        name = "store",
+        level = "debug",
+        skip_all,
+        fields(call = "delete_trusted_devices_of")
+    )]
     async fn delete_trusted_devices_of(&self, user_id: &str) -> Result<u64> {
         let result = trusted_device::Entity::delete_many()
             .filter(trusted_device::Column::UserId.eq(user_id))

@@ -86,14 +86,14 @@ pub(super) async fn insert_user_rows(txn: &DatabaseTransaction, u: &User, roles:
 
 #[async_trait]
 impl UserStore for SeaStore {
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_user"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_user"))]
     async fn insert_user(&self, u: &User, roles: &[String]) -> Result<()> {
         let txn = self.db.begin().await.map_err(db_error)?;
         insert_user_rows(&txn, u, roles).await?;
         txn.commit().await.map_err(db_error)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "user_by_id"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "user_by_id"))]
     async fn user_by_id(&self, id: &str) -> Result<Option<User>> {
         one(user::Entity::find_by_id(id.to_string())
             .one(&self.db)
@@ -101,7 +101,7 @@ impl UserStore for SeaStore {
             .map_err(db_error)?)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "user_by_username"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "user_by_username"))]
     async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
         one(user::Entity::find()
             .filter(user::Column::Username.eq(username))
@@ -110,7 +110,7 @@ impl UserStore for SeaStore {
             .map_err(db_error)?)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "user_by_email"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "user_by_email"))]
     async fn user_by_email(&self, email_normalized: &str) -> Result<Option<User>> {
         one(user::Entity::find()
             .filter(user::Column::EmailNormalized.eq(email_normalized))
@@ -119,7 +119,7 @@ impl UserStore for SeaStore {
             .map_err(db_error)?)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "list_users"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "list_users"))]
     async fn list_users(&self) -> Result<Vec<User>> {
         user::Entity::find()
             .order_by_asc(user::Column::Username)
@@ -131,12 +131,12 @@ impl UserStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "search_users"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "search_users"))]
     async fn search_users(&self, needle: &str, limit: u64) -> Result<Vec<User>> {
         self.page_users(Some(needle), None, limit).await
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "page_users"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "page_users"))]
     async fn page_users(&self, needle: Option<&str>, after_username: Option<&str>, limit: u64) -> Result<Vec<User>> {
         let mut query = user::Entity::find();
         if let Some(needle) = needle {
@@ -169,7 +169,7 @@ impl UserStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "set_password_hash"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "set_password_hash"))]
     async fn set_password_hash(
         &self,
         user_id: &str,
@@ -191,7 +191,7 @@ impl UserStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "set_status"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "set_status"))]
     async fn set_status(&self, user_id: &str, status: UserStatus, now: DateTime<Utc>) -> Result<()> {
         user::Entity::update_many()
             .col_expr(user::Column::Status, Expr::value(status.as_str()))
@@ -203,7 +203,7 @@ impl UserStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "set_mfa_required"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "set_mfa_required"))]
     async fn set_mfa_required(&self, user_id: &str, required: bool, now: DateTime<Utc>) -> Result<()> {
         user::Entity::update_many()
             .col_expr(user::Column::MfaRequired, Expr::value(required))
@@ -215,7 +215,7 @@ impl UserStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "set_locale"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "set_locale"))]
     async fn set_locale(&self, user_id: &str, locale: Option<&str>) -> Result<()> {
         user::Entity::update_many()
             .col_expr(user::Column::Locale, Expr::value(locale.map(str::to_string)))
@@ -226,7 +226,7 @@ impl UserStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "roles_of"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "roles_of"))]
     async fn roles_of(&self, user_id: &str) -> Result<Vec<String>> {
         Ok(user_role::Entity::find()
             .filter(user_role::Column::UserId.eq(user_id))
@@ -239,7 +239,7 @@ impl UserStore for SeaStore {
             .collect())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "add_role"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "add_role"))]
     async fn add_role(&self, user_id: &str, role_name: &str, now: DateTime<Utc>) -> Result<bool> {
         let inserted = user_role::ActiveModel {
             user_id: Set(user_id.to_string()),
@@ -255,7 +255,7 @@ impl UserStore for SeaStore {
         }
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "remove_role"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "remove_role"))]
     async fn remove_role(&self, user_id: &str, role_name: &str) -> Result<bool> {
         let result = user_role::Entity::delete_many()
             .filter(user_role::Column::UserId.eq(user_id))
@@ -266,7 +266,7 @@ impl UserStore for SeaStore {
         Ok(result.rows_affected > 0)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "list_roles"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "list_roles"))]
     async fn list_roles(&self) -> Result<Vec<Role>> {
         Ok(role::Entity::find()
             .order_by_asc(role::Column::Name)
@@ -282,7 +282,7 @@ impl UserStore for SeaStore {
             .collect())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "insert_role"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_role"))]
     async fn insert_role(&self, r: &Role, now: DateTime<Utc>) -> Result<()> {
         role::ActiveModel {
             name: Set(r.name.clone()),
@@ -299,7 +299,7 @@ impl UserStore for SeaStore {
         Ok(())
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "users_with_role"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "users_with_role"))]
     async fn users_with_role(&self, role_name: &str) -> Result<Vec<User>> {
         let ids: Vec<String> = user_role::Entity::find()
             .filter(user_role::Column::RoleName.eq(role_name))
@@ -320,7 +320,7 @@ impl UserStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "manages_anyone"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "manages_anyone"))]
     async fn manages_anyone(&self, user_id: &str) -> Result<bool> {
         Ok(user::Entity::find()
             .filter(user::Column::ManagerId.eq(user_id))
@@ -330,7 +330,7 @@ impl UserStore for SeaStore {
             > 0)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "count_users_with_role"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "count_users_with_role"))]
     async fn count_users_with_role(&self, role_name: &str) -> Result<u64> {
         user_role::Entity::find()
             .filter(user_role::Column::RoleName.eq(role_name))
@@ -339,7 +339,7 @@ impl UserStore for SeaStore {
             .map_err(db_error)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "count_users_with_status"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "count_users_with_status"))]
     async fn count_users_with_status(&self, status: UserStatus) -> Result<u64> {
         user::Entity::find()
             .filter(user::Column::Status.eq(status.as_str()))
@@ -348,7 +348,7 @@ impl UserStore for SeaStore {
             .map_err(db_error)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "update_profile"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "update_profile"))]
     async fn update_profile(&self, user_id: &str, change: &ProfileChange<'_>, now: DateTime<Utc>) -> Result<bool> {
         let mut update = user::Entity::update_many().col_expr(user::Column::UpdatedAt, Expr::value(now));
         update = match *change {
@@ -368,7 +368,7 @@ impl UserStore for SeaStore {
         Ok(result.rows_affected == 1)
     }
 
-    #[tracing::instrument(name = "store", skip_all, fields(call = "delete_user"))]
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "delete_user"))]
     async fn delete_user(&self, user_id: &str, now: DateTime<Utc>) -> Result<Option<DeletedUser>> {
         super::user_removal::delete_user(&self.db, user_id, now).await
     }
