@@ -15,6 +15,7 @@ use super::problem::Problem;
 use crate::core::delegation::Permission;
 use crate::core::recovery::flow::{self, Canceller, Ctx, Member, Target};
 use crate::core::recovery::route::ApprovalRoute;
+use crate::core::recovery::search;
 use crate::core::recovery::{FactorResetRequest, SELF};
 
 /// A factor-reset request, with the people it names resolved to usernames.
@@ -311,7 +312,7 @@ pub async fn open(caller: Caller, req: HttpRequest, payload: web::Payload) -> Re
     let agent = person(&caller).await?;
     let body: NewRequest = json(&req, payload).await?;
     let ctx = ctx(&caller);
-    let subject = flow::find_subject(&ctx, &body.user)
+    let subject = search::find_subject(&ctx, &body.user)
         .await
         .map_err(Problem::at("user"))?;
     let factors = body.factors.as_deref().unwrap_or("all");

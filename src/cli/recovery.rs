@@ -12,6 +12,7 @@ use crate::core::audit::{Origin, People};
 use crate::core::clock::SystemClock;
 use crate::core::recovery::export::{self, Bound};
 use crate::core::recovery::flow::{self, Canceller, Ctx, Member, Target};
+use crate::core::recovery::search;
 use crate::core::recovery::verify::{Channel, Target as Whom};
 use crate::core::recovery::{FactorResetRequest, SELF, verify_flow};
 use crate::core::{Error, accounts};
@@ -433,7 +434,7 @@ pub async fn run(config: &Config, command: RecoveryCommand, json: bool) -> Resul
         RecoveryCommand::Open {
             user, factors, reason, ..
         } => {
-            let subject = flow::find_subject(&ctx, &user).await?;
+            let subject = search::find_subject(&ctx, &user).await?;
             let r = flow::open(&ctx, Some(&actor), &subject, &factors, &reason).await?;
             done(&mut people, json, &r, "Request opened:").await?;
         }

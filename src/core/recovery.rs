@@ -124,6 +124,14 @@ impl FactorSelection {
         Ok(FactorSelection::Ids(out))
     }
 
+    /// Whether the selection takes the factor with this id.
+    pub fn covers(&self, factor_id: &str) -> bool {
+        match self {
+            FactorSelection::All => true,
+            FactorSelection::Ids(ids) => ids.iter().any(|id| id == factor_id),
+        }
+    }
+
     /// The stored form: `all` or the ids joined by commas.
     pub fn to_text(&self) -> String {
         match self {

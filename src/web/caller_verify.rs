@@ -10,10 +10,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::helpdesk::{agent, agent_with, request_page};
+use super::passkeys;
 use super::recovery::ctx;
 use super::recovery_view::message_of;
 use crate::core::Error;
 use crate::core::audit::People;
+use crate::core::factors::{Checked, Factor, FactorKind, totp, webauthn};
 use crate::core::model::SessionState;
 use crate::core::recovery::flow::{Member, member_by_id};
 use crate::core::recovery::verify::{self, Answer, Channel, Target, VerifyState};
@@ -21,7 +23,7 @@ use crate::core::recovery::verify_flow::{self, Respondent};
 use crate::core::recovery::{FactorResetRequest, ResetState};
 use crate::http::AppState;
 use crate::http::encode;
-use crate::http::error::{WebError, status_of};
+use crate::http::error::{JsonError, WebError, status_of};
 use crate::http::form::{Form, Query};
 use crate::http::{csrf, pages, session};
 use crate::i18n;
@@ -53,7 +55,18 @@ pub struct AnswerForm {
     answer: String,
     /// The code of an authenticator app the user still has, where the page asks for one.
     code: Option<String>,
+    /// Or the answer of a security key or passkey the user still has to this prompt's challenge (JSON).
+    assertion: Option<String>,
 }
+
+#[derive(Deserialize)]
+pub struct PasskeyOptionsRequest {
+    csrf: Option<String>,
+    token: String,
+}
+
+/// The largest assertion accepted from the form: a WebAuthn answer is well under 4 KiB.
+const MAX_ASSERTION: usize = 16 * 1024;
 
 /// The request page's "Verify the caller" section as `viewer` sees it: what the policy requires, each prompt's
 /// result (to whom, by whom, when; the number only on the viewer's own pending prompts, to read out), the
@@ -116,6 +129,8 @@ pub(super) async fn section(
         "minutes": state.recovery.verify_ttl.num_minutes(),
     }))
 }
+
+type JsonAnswer = Result<HttpResponse, JsonError>;
 
 fn to_request(id: &str) -> HttpResponse {
     HttpResponse::SeeOther()
@@ -247,9 +262,13 @@ pub async fn prompt_page(
     }
     let subject = state.store.user_by_id(&request.user_id).await?;
     let name = subject.map(|u| u.display_name).unwrap_or_default();
-    let confirm = !verify_flow::factors_to_confirm(&c, &prompt, &request).await?.is_empty();
+    let factors = verify_flow::factors_to_confirm(&c, &prompt, &request).await?;
+    let passkey = state.webauthn.is_some() && factors.iter().any(|f| f.kind == FactorKind::WebAuthn);
+    let app = factors.iter().any(|f| f.kind == FactorKind::Totp);
     let mut ctx = pages::context();
-    ctx.insert("confirm", &confirm);
+    ctx.insert("confirm", &!factors.is_empty());
+    ctx.insert("confirm_app", &app);
+    ctx.insert("confirm_passkey", &passkey);
     ctx.insert("token", &token);
     ctx.insert("manager", &(prompt.target == Target::Manager));
     ctx.insert("name", &name);
@@ -263,27 +282,81 @@ pub async fn prompt_page(
     ))
 }
 
-/// Whether `code` is a current code of an authenticator app the prompt asks the user to confirm with (accepted
-/// once: the app's replay floor moves on); `false` without a code or where none is asked.
+/// The challenge for a security key or passkey the prompt asks the user to confirm with (JSON for
+/// `static/webauthn.js`), stored under the prompt: answered once, within five minutes.
+pub async fn passkey_options(req: HttpRequest, state: web::Data<AppState>, bytes: web::Bytes) -> JsonAnswer {
+    let request: PasskeyOptionsRequest = passkeys::body(&req, &bytes)?;
+    csrf::verify(&req, &state, request.csrf.as_deref())?;
+    let rp = passkeys::rp(&state)?;
+    let origin = session::origin(&req);
+    let c = ctx(&state, &origin);
+    let spent = || JsonError::new(StatusCode::NOT_FOUND, &message_of(&Error::InvalidLink));
+    let (prompt, reset) = match verify_flow::by_token(&c, &request.token).await {
+        Ok(found) => found,
+        Err(Error::InvalidLink | Error::NotFound(_)) => return Err(spent()),
+        Err(e) => return Err(e.into()),
+    };
+    if prompt.state != VerifyState::Pending || reset.state != ResetState::Approved {
+        return Err(spent());
+    }
+    let keys: Vec<Factor> = verify_flow::factors_to_confirm(&c, &prompt, &reset)
+        .await?
+        .into_iter()
+        .filter(|f| f.kind == FactorKind::WebAuthn)
+        .collect();
+    let key = verify_flow::ceremony_key(&prompt);
+    let options = webauthn::start_confirmation(rp, c.store, c.now, &key, &keys).await?;
+    Ok(HttpResponse::Ok().json(options))
+}
+
+/// Whether the user confirmed the prompt with a factor it asks for: `code`, a current code of an authenticator
+/// app (accepted once: the app's replay floor moves on), or `assertion`, a security key's or passkey's answer to
+/// the prompt's challenge (taken once). `false` without either, or where no factor is asked.
 async fn confirmed_with_factor(
     state: &AppState,
     c: &crate::core::recovery::flow::Ctx<'_>,
     origin: &crate::core::audit::Origin,
-    token: &str,
-    code: Option<&str>,
+    form: &AnswerForm,
 ) -> Result<bool, WebError> {
-    let Some(code) = code.map(str::trim).filter(|c| !c.is_empty() && c.len() <= 16) else {
-        return Ok(false);
-    };
-    let Ok((prompt, request)) = verify_flow::by_token(c, token).await else {
+    let Ok((prompt, request)) = verify_flow::by_token(c, &form.token).await else {
         return Ok(false);
     };
     let factors = verify_flow::factors_to_confirm(c, &prompt, &request).await?;
     if factors.is_empty() || prompt.state != VerifyState::Pending {
         return Ok(false);
     }
-    let checked = crate::core::factors::totp::verify(&state.core(origin), &factors, code).await?;
-    Ok(matches!(checked, crate::core::factors::Checked::Accepted { .. }))
+    let (keys, apps): (Vec<Factor>, Vec<Factor>) = factors.into_iter().partition(|f| f.kind == FactorKind::WebAuthn);
+    let assertion = form.assertion.as_deref().map(str::trim).filter(|a| !a.is_empty());
+    let checked = if let Some(assertion) = assertion {
+        let (Some(rp), false) = (
+            state.webauthn.as_deref(),
+            keys.is_empty() || assertion.len() > MAX_ASSERTION,
+        ) else {
+            return Ok(false);
+        };
+        let Ok(credential) = serde_json::from_str::<Value>(assertion) else {
+            return Ok(false);
+        };
+        let Ok(response) = webauthn::parse_assertion(&credential) else {
+            return Ok(false);
+        };
+        let Some(user) = state.store.user_by_id(&request.user_id).await? else {
+            return Ok(false);
+        };
+        let key = verify_flow::ceremony_key(&prompt);
+        webauthn::verify_confirmation(rp, &state.core(origin), &key, &user, &keys, &response).await?
+    } else {
+        let code = form
+            .code
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty() && c.len() <= 16);
+        let (Some(code), false) = (code, apps.is_empty()) else {
+            return Ok(false);
+        };
+        totp::verify(&state.core(origin), &apps, code).await?
+    };
+    Ok(matches!(checked, Checked::Accepted { .. }))
 }
 
 /// The answer: a number from the three, or `no`. One answer per prompt.
@@ -315,7 +388,7 @@ pub async fn prompt_submit(
         None => Respondent::Link,
     };
     let c = ctx(&state, &origin);
-    let confirmed = confirmed_with_factor(&state, &c, &origin, &form.token, form.code.as_deref()).await?;
+    let confirmed = confirmed_with_factor(&state, &c, &origin, &form).await?;
     let answered = verify_flow::answer(&c, &form.token, answer, respondent, confirmed).await;
     match answered {
         Ok((prompt, outcome)) => {

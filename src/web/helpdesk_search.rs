@@ -174,7 +174,7 @@ pub async fn open(
     };
     let c = ctx(&state, &origin);
     let identifier = form.get("user").map(String::as_str).unwrap_or_default();
-    let subject = match flow::find_subject(&c, identifier).await {
+    let subject = match search::find_subject(&c, identifier).await {
         Ok(subject) => subject,
         Err(Error::NotFound(_) | Error::Invalid(_)) => return Ok(no_user()),
         Err(e) => return Err(e.into()),

@@ -91,6 +91,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/recovery/pass", web::post().to(recovery::pass_submit))
         .route("/recovery/verify", web::get().to(caller_verify::prompt_page))
         .route("/recovery/verify", web::post().to(caller_verify::prompt_submit))
+        .route(
+            "/recovery/verify/webauthn/options",
+            web::post().to(caller_verify::passkey_options),
+        )
         .route("/helpdesk", web::get().to(helpdesk::queue))
         .route("/helpdesk/request", web::get().to(helpdesk::show))
         .route("/helpdesk/users", web::get().to(helpdesk_search::users))

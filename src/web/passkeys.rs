@@ -38,7 +38,7 @@ pub struct CredentialRequest {
 }
 
 /// A JSON body: `application/json`, within the body limit, well-formed (serde_json bounds nesting depth).
-fn body<T: DeserializeOwned>(req: &HttpRequest, bytes: &[u8]) -> Result<T, JsonError> {
+pub(super) fn body<T: DeserializeOwned>(req: &HttpRequest, bytes: &[u8]) -> Result<T, JsonError> {
     let json_type = req
         .headers()
         .get(actix_web::http::header::CONTENT_TYPE)
@@ -59,7 +59,7 @@ fn body<T: DeserializeOwned>(req: &HttpRequest, bytes: &[u8]) -> Result<T, JsonE
     serde_json::from_slice(bytes).map_err(|_| JsonError::new(StatusCode::BAD_REQUEST, &t("login-webauthn-malformed")))
 }
 
-fn rp(state: &AppState) -> Result<&webauthn_rs::prelude::Webauthn, JsonError> {
+pub(super) fn rp(state: &AppState) -> Result<&webauthn_rs::prelude::Webauthn, JsonError> {
     state.webauthn.as_deref().ok_or_else(|| {
         let product = crate::http::brand::current().name.clone();
         JsonError::new(

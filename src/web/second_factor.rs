@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::factors::{Factor, FactorKind, FactorStatus, sms};
 use crate::core::model::{Session, SessionState, User};
+use crate::core::policy::{self, recovery};
 use crate::core::signin::flow::{self, safe_return_to};
 use crate::core::{Error, policy::assurance, policy::enforcement, signin::second_factor};
 use crate::http::AppState;
@@ -117,10 +118,44 @@ async fn factor_page(
         None
     };
     ctx.insert("phone", &phone);
+    if session.state != SessionState::Authenticated {
+        ctx.insert("ways_back", &ways_back(state, user).await?);
+    }
     // Offered only when the user's combined policy allows trusted devices (0 = never).
     let requirement = enforcement::requirement_for(state.store.as_ref(), state.clock.now(), user).await?;
     ctx.insert("trust_days", &requirement.trusted_device_days);
     Ok(pages::with_csrf(req, state, status, "login/second_factor.html", ctx))
+}
+
+/// The ways back in that the user's recovery policy opens to them, for "I can't use any of my factors": the
+/// self-service paths the rest of their factors walk, then the request path. Self-service needs two factors at
+/// least (the lost one and another); "another factor" needs two besides text messages and recovery codes.
+async fn ways_back(state: &AppState, user: &User) -> Result<Vec<&'static str>, WebError> {
+    let roles = state.store.roles_of(&user.id).await?;
+    let policy = policy::roles::recovery_policy(state.store.as_ref(), state.clock.now(), &roles).await?;
+    let factors: Vec<Factor> = (state.store.factors_of(&user.id).await?.into_iter())
+        .filter(|f| f.status == FactorStatus::Active)
+        .collect();
+    let primary = factors
+        .iter()
+        .filter(|f| !matches!(f.kind, FactorKind::Sms | FactorKind::RecoveryCode))
+        .count();
+    let usable = if factors.len() > 1 {
+        factors.iter().map(|f| f.kind).collect()
+    } else {
+        Vec::new()
+    };
+    let situation = recovery::Situation {
+        usable,
+        ..Default::default()
+    };
+    let mut ways: Vec<&'static str> = recovery::available_paths(&policy, &situation)
+        .into_iter()
+        .filter(|p| *p != recovery::RecoveryPath::BackupFactor || primary > 1)
+        .map(|p| p.as_str())
+        .collect();
+    ways.push(recovery::request_path(&policy).as_str());
+    Ok(ways)
 }
 
 pub async fn show(

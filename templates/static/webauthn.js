@@ -1,5 +1,7 @@
 // Gatehouse WebAuthn buttons. A button with data-webauthn="register" | "second-factor" | "passwordless"
-// fetches options from the server, asks the browser's authenticator, and posts the answer back.
+// fetches options from the server, asks the browser's authenticator, and posts the answer back; "confirm" (the
+// caller-verification prompt) puts the answer into the form's field named by data-target instead, for the form's
+// own submit to carry.
 // Challenges live on the server; this script only converts between JSON and ArrayBuffers.
 "use strict";
 (function () {
@@ -7,6 +9,7 @@
     register: ["/account/security/webauthn/options", "/account/security/webauthn/register", "create"],
     "second-factor": ["/login/factor/webauthn/options", "/login/factor/webauthn", "get"],
     passwordless: ["/login/passkey/options", "/login/passkey", "get"],
+    confirm: ["/recovery/verify/webauthn/options", null, "get"],
   };
 
   function decode(text) {
@@ -78,11 +81,16 @@
     const returnTo = button.dataset.returnTo || null;
     button.disabled = true;
     try {
-      const options = await post(optionsUrl, { csrf: csrf });
+      const options = await post(optionsUrl, { csrf: csrf, token: button.dataset.token });
       const credential =
         ceremony === "create"
           ? await navigator.credentials.create(creationOptions(options))
           : await navigator.credentials.get(requestOptions(options));
+      if (!finishUrl) {
+        document.getElementById(button.dataset.target).value = JSON.stringify(credentialJson(credential));
+        if (status) status.textContent = status.dataset.done || "";
+        return;
+      }
       const nameInput = document.getElementById("webauthn-name");
       const trustBox = document.getElementById("trust");
       const result = await post(finishUrl, {

@@ -11,6 +11,7 @@
 //        (mismatch), then answers "I'm not talking to the helpdesk" (failed), then picks the right one (passed);
 //        Execute is enabled and Hana executes. On B, Hana asks the manager; Mona signs in and sees the question,
 //        but does not answer.
+//   passkey: see phasePasskey below.
 //   two: (the prompt has timed out) Mona's link is spent; on B Hana sees "timed out", Execute is disabled and a
 //        forced submit is refused (403); Hana records an override with a reason, after which she still may not
 //        execute, and Hal does.
@@ -268,6 +269,52 @@ async function phaseTwo(browser) {
   return { timed_out: timedOut };
 }
 
+// Phase "passkey": REQUEST_A is Kim's request resetting her authenticator app only; HAL_TOTP is Kim's app secret.
+// Kim registers a passkey in her browser (a CDP virtual authenticator); Hana sends her a prompt; Kim's page asks for
+// the passkey, Kim confirms with it and picks the number; the prompt passes and Execute is enabled.
+async function phasePasskey(browser) {
+  const hana = await (await browser.newContext()).newPage();
+  const kim = await (await browser.newContext()).newPage();
+  step = "Kim registers a passkey";
+  const cdp = await kim.context().newCDPSession(kim);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  await signIn(kim, "kim", halTotp);
+  await visit(kim, "/account/security/webauthn");
+  await kim.locator("#webauthn-name").fill("Laptop passkey");
+  await Promise.all([kim.waitForURL((u) => u.pathname === "/account/security"), kim.locator('[data-webauthn="register"]').click()]);
+
+  step = "Hana sends Kim a prompt";
+  await signIn(hana, "hana", hanaTotp);
+  await requestPage(hana, requestA);
+  await submit(hana, hana.locator("#verify-user button[type=submit]"));
+  const number = (await hana.locator("#verify-number").innerText()).trim();
+
+  step = "Kim confirms with her passkey and picks the number";
+  await visit(kim, await newLink("kim"));
+  if ((await kim.locator('input[name="code"]').count()) !== 0) fail("the page asks for the app the reset removes");
+  await inspect(kim, "prompt-passkey");
+  await kim.locator('[data-webauthn="confirm"]').click();
+  await kim.locator("#webauthn-status", { hasText: "Confirmed" }).waitFor({ timeout: TIMEOUT_MS });
+  if (!(await kim.locator("#assertion").inputValue()).includes("authenticatorData")) fail("no passkey answer in the form");
+  await inspect(kim, "prompt-passkey-confirmed");
+  await submit(kim, kim.locator(`button[name="answer"][value="${number}"]`));
+  const outcome = await kim.locator("#verified").getAttribute("data-outcome");
+  if (outcome !== "passed") fail(`after confirming and picking: ${await text(kim)}`);
+  await requestPage(hana, requestA);
+  if ((await stateOfLastPrompt(hana)) !== "passed" || (await executeDisabled(hana))) fail("Execute stays disabled after a pass");
+  return { passkey: outcome };
+}
+
 async function main() {
   const watchdog = setTimeout(() => {
     console.error(`caller verification interop: still running after 240 s (step: ${step})`);
@@ -281,7 +328,8 @@ async function main() {
       args: ARGS,
       timeout: 30_000,
     });
-    const found = phase === "one" ? await phaseOne(browser) : await phaseTwo(browser);
+    const phases = { one: phaseOne, two: phaseTwo, passkey: phasePasskey };
+    const found = await phases[phase](browser);
     console.log(JSON.stringify({ done: true, phase, violations, overflow, screenshots: shots, ...found }));
     return 0;
   } catch (error) {

@@ -57,13 +57,23 @@ pub fn events_for(kind: AuditKind, details: &Value, now: DateTime<Utc>) -> Vec<(
             ssf::CREDENTIAL_CHANGE,
             change(credential_type(factor()), "delete", "factor removed"),
         )],
-        AuditKind::RecoveryDone => vec![
-            (
-                ssf::CREDENTIAL_CHANGE,
-                change("unknown", "delete", "factors reset by the helpdesk"),
-            ),
-            revoked("factors reset by the helpdesk"),
-        ],
+        // One `credential-change` per kind of factor the reset removed (`unknown` for a record that names none).
+        AuditKind::RecoveryDone => {
+            let kinds = details.get("kinds_removed").and_then(Value::as_array);
+            let mut kinds: Vec<&str> = kinds.into_iter().flatten().filter_map(Value::as_str).collect();
+            if kinds.is_empty() {
+                kinds.push("unknown");
+            }
+            let mut events: Vec<(&'static str, Value)> = kinds
+                .into_iter()
+                .map(|kind| {
+                    let event = change(credential_type(kind), "delete", "factors reset by the helpdesk");
+                    (ssf::CREDENTIAL_CHANGE, event)
+                })
+                .collect();
+            events.push(revoked("factors reset by the helpdesk"));
+            events
+        }
         // A first password (setup or invitation link) creates the credential; a reset link replaces it.
         AuditKind::PasswordChanged => match details.get("via").and_then(Value::as_str) {
             Some("initial_setup" | "invitation") => {
@@ -205,6 +215,14 @@ mod tests {
             types(AuditKind::RecoveryDone, json!({})),
             vec![ssf::CREDENTIAL_CHANGE, ssf::SESSION_REVOKED]
         );
+        let reset = events_for(
+            AuditKind::RecoveryDone,
+            &json!({ "kinds_removed": ["totp", "webauthn"] }),
+            now,
+        );
+        let changed: Vec<&Value> = reset.iter().map(|e| &e.1["credential_type"]).collect();
+        assert_eq!(changed[..2], [&json!("app"), &json!("fido2-roaming")][..]);
+        assert_eq!(reset.len(), 3, "one change per kind, then the revocation");
         assert_eq!(types(AuditKind::UserEnabled, json!({})), vec![ssf::ACCOUNT_ENABLED]);
         assert!(types(AuditKind::LoginPassword, json!({})).is_empty());
         assert!(types(AuditKind::UserCreated, json!({})).is_empty());

@@ -214,8 +214,9 @@ pub fn require_may_remove(session: &Session, factors: &[Factor], now: DateTime<U
 
 /// Removing a factor from a session that proved only a method whose recovery path the user's roles close (an
 /// SMS code where `backup-sms` is not allowed, a recovery code without `recovery-codes`, another factor without
-/// `backup-factor`) is refused, audited, and the user told the way that is open: a factor-reset request.
-async fn require_open_path(
+/// `backup-factor`) is refused, audited, and the user told the way that is open: a factor-reset request. A change
+/// of an SMS factor's number removes the old factor, so it is judged the same way (`sms::replaceable`).
+pub(crate) async fn require_open_path(
     store: &dyn Store,
     now: DateTime<Utc>,
     origin: &Origin,

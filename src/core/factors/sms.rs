@@ -137,15 +137,19 @@ pub async fn start_enrolment(ctx: &RequestCtx<'_>, session: &Session, user: &Use
 }
 
 /// The user's active SMS factor `factor_id`, when this session may replace it: it may add a factor and remove
-/// one (`enrolment::require_may_add`, `enrolment::require_may_remove`) — a change of number is both.
+/// one (`enrolment::require_may_add`, `enrolment::require_may_remove`) — a change of number is both — and the
+/// recovery path of the method it proved is open to the user's roles (`enrolment::require_open_path`: a session
+/// proven by an SMS code cannot move a role's phone factor where `backup-sms` is closed).
 pub async fn replaceable(ctx: &RequestCtx<'_>, session: &Session, user: &User, factor_id: &str) -> Result<Factor> {
-    let RequestCtx { store, now, .. } = *ctx;
+    let RequestCtx { store, now, origin, .. } = *ctx;
     let factors = enrolment::require_may_add(store, now, session, user, FactorKind::Sms).await?;
     enrolment::require_may_remove(session, &factors, now)?;
-    factors
+    let factor = factors
         .into_iter()
         .find(|f| f.id == factor_id && f.kind == FactorKind::Sms && f.status == FactorStatus::Active)
-        .ok_or_else(|| Error::invalid("This phone is no longer one of your factors."))
+        .ok_or_else(|| Error::invalid("This phone is no longer one of your factors."))?;
+    enrolment::require_open_path(store, now, origin, session, user, &factor).await?;
+    Ok(factor)
 }
 
 /// Starts changing the number of the SMS factor `old_id`: a pending SMS factor for the new number, which

@@ -162,11 +162,30 @@ pub async fn start_authentication(
     pending: &Session,
     factors: &[Factor],
 ) -> Result<Value> {
+    start_confirmation(webauthn, store, now, &sign_in_ceremony(pending), factors).await
+}
+
+fn sign_in_ceremony(pending: &Session) -> String {
+    format!("{}:authenticate", pending.id_hash)
+}
+
+/// Options for `navigator.credentials.get()` for the user's `factors`, the challenge stored under `key`: a sign-in's
+/// second step, or a confirmation outside sign-in (a caller-verification prompt, `core::recovery::verify_flow`).
+pub async fn start_confirmation(
+    webauthn: &Webauthn,
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    key: &str,
+    factors: &[Factor],
+) -> Result<Value> {
     let passkeys: Vec<Passkey> = factors.iter().filter_map(|f| passkey_of(f).ok()).collect();
+    if passkeys.is_empty() {
+        return Err(Error::invalid("There is no security key or passkey to confirm with."));
+    }
     let (options, state) = webauthn.start_passkey_authentication(&passkeys).map_err(internal)?;
     store
         .put_ceremony(
-            &format!("{}:authenticate", pending.id_hash),
+            key,
             "authenticate",
             &serde_json::to_string(&state).map_err(internal)?,
             now,
@@ -179,6 +198,11 @@ pub async fn start_authentication(
 /// Whether the credential was flagged for a counter regression (a suspected clone).
 pub fn is_flagged(factor: &Factor) -> bool {
     factor.is_flagged()
+}
+
+/// Whether the factor can answer a challenge now: a stored credential, not flagged.
+pub fn can_answer(factor: &Factor) -> bool {
+    factor.kind == FactorKind::WebAuthn && !factor.is_flagged() && passkey_of(factor).is_ok()
 }
 
 fn credential_matches(factor: &Factor, credential_id: &[u8]) -> bool {
@@ -311,11 +335,20 @@ pub async fn verify(
     factors: &[Factor],
     response: &PublicKeyCredential,
 ) -> Result<Checked> {
-    match ctx
-        .store
-        .take_ceremony(&format!("{}:authenticate", pending.id_hash), "authenticate", ctx.now)
-        .await?
-    {
+    verify_confirmation(webauthn, ctx, &sign_in_ceremony(pending), user, factors, response).await
+}
+
+/// The answer to the challenge stored under `key` ([`start_confirmation`]), taken once, against the user's
+/// credentials; no challenge (never asked, expired, already answered) is `Wrong`.
+pub async fn verify_confirmation(
+    webauthn: &Webauthn,
+    ctx: &RequestCtx<'_>,
+    key: &str,
+    user: &User,
+    factors: &[Factor],
+    response: &PublicKeyCredential,
+) -> Result<Checked> {
+    match ctx.store.take_ceremony(key, "authenticate", ctx.now).await? {
         Some(state) => {
             let state: PasskeyAuthentication = serde_json::from_str(&state).map_err(internal)?;
             check_assertion(

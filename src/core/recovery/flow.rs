@@ -13,7 +13,7 @@ use super::super::model::{User, UserStatus};
 use super::super::notify::{Notifier, SmsGateway};
 use super::super::secrets::{random_token, token_digest};
 use super::super::store::{ResetLink, Store};
-use super::super::{Error, Result, accounts};
+use super::super::{Error, Result};
 use super::approver::{self, SignInCheck};
 use super::{
     ApprovalBasis, FactorResetRequest, FactorSelection, Person, Refusal, ResetState, SELF, may_approve, may_decide,
@@ -616,7 +616,16 @@ async fn execute_issuing(
         )
         .await?;
         let to = notices::targets(ctx.store, &subject.user, &next).await?;
-        notices::mail_all(ctx.notifier, &subject.user, &to, "recovery_pass_issued", json!({})).await;
+        let mail = ("recovery_pass_issued", json!({}));
+        notices::tell_all(
+            ctx.notifier,
+            ctx.sms,
+            &subject.user,
+            &to,
+            mail,
+            ("sms-recovery-pass-issued", &[]),
+        )
+        .await;
     }
     Ok((next, pass))
 }
@@ -711,6 +720,17 @@ pub async fn cancel(ctx: &Ctx<'_>, by: Canceller<'_>) -> Result<FactorResetReque
     Ok(next)
 }
 
+/// The kinds of the factors a request removes, each once (Shared Signals name each credential type that changed).
+async fn kinds_covered(ctx: &Ctx<'_>, request: &FactorResetRequest) -> Result<Vec<&'static str>> {
+    let mut kinds: Vec<&'static str> = Vec::new();
+    for factor in ctx.store.factors_of(&request.user_id).await? {
+        if request.factors.covers(&factor.id) && !kinds.contains(&factor.kind.as_str()) {
+            kinds.push(factor.kind.as_str());
+        }
+    }
+    Ok(kinds)
+}
+
 /// The end of the cooling-off: the factors go, every session ends, and the user is mailed an enrolment link.
 async fn finish(ctx: &Ctx<'_>, request: &FactorResetRequest) -> Result<()> {
     let token = random_token();
@@ -721,6 +741,7 @@ async fn finish(ctx: &Ctx<'_>, request: &FactorResetRequest) -> Result<()> {
     next.enrol_expires_at = Some(ctx.now + ctx.settings.enrol_ttl);
     next.closed_by = Some("system".into());
     next.closed_at = Some(ctx.now);
+    let kinds_removed = kinds_covered(ctx, request).await?;
     if !ctx.store.finish_factor_reset(&next, ctx.now).await? {
         return Ok(());
     }
@@ -732,7 +753,8 @@ async fn finish(ctx: &Ctx<'_>, request: &FactorResetRequest) -> Result<()> {
         Outcome::Success,
         Some(&request.user_id),
         json!({
-            "request": request.id, "factors_removed": request.factors.to_text(), "all_sessions_ended": true,
+            "request": request.id, "factors_removed": request.factors.to_text(), "kinds_removed": kinds_removed,
+            "all_sessions_ended": true,
             "enrolment_link_until": next.enrol_expires_at,
         }),
     )
@@ -743,27 +765,10 @@ async fn finish(ctx: &Ctx<'_>, request: &FactorResetRequest) -> Result<()> {
             "hours": ctx.settings.enrol_ttl.num_hours(),
         });
         let to = notices::targets(ctx.store, &user, &next).await?;
-        notices::mail_all(ctx.notifier, &user, &to, "recovery_done", values).await;
+        let text = ("sms-recovery-done", &[("username", user.username.as_str().into())][..]);
+        notices::tell_all(ctx.notifier, ctx.sms, &user, &to, ("recovery_done", values), text).await;
     }
     Ok(())
-}
-
-/// Finds a subject for an agent by username or e-mail; an unknown one is audited (an agent probing accounts).
-pub async fn find_subject(ctx: &Ctx<'_>, identifier: &str) -> Result<Member> {
-    match accounts::find(ctx.store, identifier).await {
-        Ok(user) => Member::load(ctx.store, user).await,
-        Err(Error::NotFound(what)) => {
-            ctx.audit(
-                AuditKind::RecoveryOpened,
-                Outcome::Failure,
-                None,
-                json!({ "identifier": super::super::model::truncate(identifier, 64), "reason": "unknown_user" }),
-            )
-            .await?;
-            Err(Error::NotFound(what))
-        }
-        Err(e) => Err(e),
-    }
 }
 
 /// The request's history from the audit log, oldest first: every transition and refusal that names it.

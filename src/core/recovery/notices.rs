@@ -114,3 +114,18 @@ pub async fn text_all(
     }
     reached
 }
+
+/// Mails `mail` (template, values) and texts `text` (message key, arguments) to every address of `to`: the notices
+/// of a reset's outcome reach each channel the user had. The channels reached.
+pub async fn tell_all(
+    notifier: &dyn Notifier,
+    gateway: &dyn SmsGateway,
+    user: &User,
+    to: &NoticeAddresses,
+    mail: (&str, Value),
+    text: (&str, &[(&str, TextArg)]),
+) -> Vec<String> {
+    let mut reached = mail_all(notifier, user, to, mail.0, mail.1).await;
+    reached.extend(text_all(notifier, gateway, user, to, text.0, text.1).await);
+    reached
+}

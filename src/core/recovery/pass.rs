@@ -138,7 +138,8 @@ pub async fn redeem(
     )
     .await?;
     let to = super::notices::targets(ctx.store, &user, &request).await?;
-    super::notices::mail_all(ctx.notifier, &user, &to, "recovery_pass_used", json!({})).await;
+    let mail = ("recovery_pass_used", json!({}));
+    super::notices::tell_all(ctx.notifier, ctx.sms, &user, &to, mail, ("sms-recovery-pass-used", &[])).await;
     Ok(SignedIn { token, session, user })
 }
 

@@ -3,10 +3,14 @@
 //! roles, the kinds of their active factors, and their open requests. The query is bounded and matched
 //! literally (the store escapes LIKE wildcards), so hostile input is a clear refusal or an empty result.
 use serde::Serialize;
+use serde_json::json;
 
+use super::super::accounts;
+use super::super::audit::{AuditKind, Outcome};
 use super::super::factors::FactorStatus;
 use super::super::store::Store;
 use super::super::{Error, Result};
+use super::flow::{Ctx, Member};
 
 /// Longest query, in characters.
 pub const MAX_QUERY: usize = 100;
@@ -81,6 +85,24 @@ pub async fn search(store: &dyn Store, query: &str) -> Result<Vec<UserSummary>> 
         });
     }
     Ok(out)
+}
+
+/// Finds a subject for an agent by username or e-mail; an unknown one is audited (an agent probing accounts).
+pub async fn find_subject(ctx: &Ctx<'_>, identifier: &str) -> Result<Member> {
+    match accounts::find(ctx.store, identifier).await {
+        Ok(user) => Member::load(ctx.store, user).await,
+        Err(Error::NotFound(what)) => {
+            ctx.audit(
+                AuditKind::RecoveryOpened,
+                Outcome::Failure,
+                None,
+                json!({ "identifier": super::super::model::truncate(identifier, 64), "reason": "unknown_user" }),
+            )
+            .await?;
+            Err(Error::NotFound(what))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

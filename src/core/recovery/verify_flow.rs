@@ -15,8 +15,8 @@ use super::flow::{Ctx, Member, SYSTEM_ACTOR, member_by_id};
 use super::verify::{
     self, Answer, CallerVerification, Challenge, Channel, Override, Target, VerifyState, may_override, may_send,
 };
-use super::{FactorResetRequest, FactorSelection, Refusal, ResetState, parse_reason};
-use crate::core::factors::{Factor, FactorKind, FactorStatus};
+use super::{FactorResetRequest, Refusal, ResetState, parse_reason};
+use crate::core::factors::{Factor, FactorKind, FactorStatus, webauthn};
 
 /// The caller check the subject's roles require now.
 pub async fn requirement(ctx: &Ctx<'_>, subject: &Member) -> Result<CallerCheck> {
@@ -261,9 +261,9 @@ async fn warn_user(ctx: &Ctx<'_>, request: &FactorResetRequest, state: VerifySta
     Ok(())
 }
 
-/// The authenticator apps the user must confirm a prompt with: their active TOTP factors that the reset does not
-/// cover (a factor the user still has proves more than the link). None for a manager's prompt, or a reset of all
-/// factors.
+/// The factors the user must confirm a prompt with, any one of them: their active authenticator apps and security
+/// keys or passkeys that the reset does not cover (a factor the user still has proves more than the link). None for
+/// a manager's prompt, or a reset of all factors.
 pub async fn factors_to_confirm(
     ctx: &Ctx<'_>,
     prompt: &CallerVerification,
@@ -272,16 +272,19 @@ pub async fn factors_to_confirm(
     if prompt.target != Target::User {
         return Ok(vec![]);
     }
-    let FactorSelection::Ids(covered) = &request.factors else {
-        return Ok(vec![]);
-    };
     Ok(ctx
         .store
         .factors_of(&request.user_id)
         .await?
         .into_iter()
-        .filter(|f| f.kind == FactorKind::Totp && f.status == FactorStatus::Active && !covered.contains(&f.id))
+        .filter(|f| f.status == FactorStatus::Active && !request.factors.covers(&f.id))
+        .filter(|f| f.kind == FactorKind::Totp || webauthn::can_answer(f))
         .collect())
+}
+
+/// Where the challenge for a security key or passkey confirming `prompt` is kept (`factors::webauthn`).
+pub fn ceremony_key(prompt: &CallerVerification) -> String {
+    format!("caller-verify:{}", prompt.id)
 }
 
 /// Who answers a prompt: the holder of the user's link, or the signed-in manager.

@@ -11,3 +11,6 @@ sms-factor-removed = { $product }: the factor "{ $factor }" was removed from you
 sms-recovery-pending = { $product }: your second factors will be reset at { $until }. Not you? Cancel: { $link }
 sms-caller-verify = { $product }: the helpdesk is verifying that it is you on the phone. Pick the number they read to you within { $minutes } min: { $link }
 sms-caller-verify-warning = { $product }: someone at the helpdesk asked to verify you to reset your sign-in factors, and the check failed. Not you? Contact your security team at once.
+sms-recovery-done = { $product }: the second factors of your account { $username } were reset. Enrol a new one with the link we mailed you. Not you? Contact your security team at once.
+sms-recovery-pass-issued = { $product }: the helpdesk gave out a temporary access pass for your account, to enrol a new sign-in factor. Not you? Contact your security team at once.
+sms-recovery-pass-used = { $product }: a temporary access pass was just used to sign in to your account to enrol a new factor. Not you? Contact your security team at once.

@@ -167,3 +167,54 @@ async fn changing_the_number_needs_a_fresh_sign_in() {
     assert!(refused.location().unwrap_or_default().starts_with("/login?reauth=1"));
     assert_eq!(sink.received(2).await.len(), 1, "no code sent");
 }
+
+/// Where the user's roles close `backup-sms`, a session proven by a text-message code cannot move the phone factor
+/// to another number (a SIM-swapped phone must not re-home itself): refused with the reason, audited, unchanged.
+#[tokio::test]
+async fn a_code_by_text_cannot_change_the_number_where_the_role_closes_backup_sms() {
+    use gatehouse::core::audit::Origin;
+    use gatehouse::core::policy::recovery::RecoveryPath;
+    use gatehouse::core::policy::{PolicyChange, roles};
+    let (server, sink, _db) = server_with_webhook().await;
+    enrolled(&server, &sink, "pam").await;
+    let change = PolicyChange {
+        recovery_paths: Some(Some(vec![RecoveryPath::BackupFactor, RecoveryPath::Approval])),
+        ..Default::default()
+    };
+    let (store, now) = (server.state().store.as_ref(), server.state().clock.now());
+    roles::set(store, now, &Origin::cli(), "user", &change).await.unwrap();
+    let pam = server.user("pam").await;
+    let old = store.factors_of(&pam.id).await.unwrap().remove(0);
+
+    let browser = server.browser();
+    assert_eq!(browser.login("pam", GOOD_PASSWORD).await.status, 303);
+    browser.submit("/login/factor", "/login/factor/sms", &[]).await;
+    let code = code_in(text(&sink, 2).await["message"].as_str().unwrap());
+    let signed_in = browser
+        .submit(
+            "/login/factor?method=sms&sent=1",
+            "/login/factor",
+            &[("method", "sms"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(signed_in.location().as_deref(), Some("/account"), "{}", signed_in.body);
+    let form = browser.get(&format!("/account/security/sms?replace={}", old.id)).await;
+    assert_eq!(form.status, 403, "{}", form.body);
+    assert!(form.body.contains("backup-sms"), "{}", form.body);
+    let csrf = browser.get("/account/security").await.csrf();
+    let moved = browser
+        .post(
+            "/account/security/sms",
+            &[("csrf", &csrf), ("phone", NEW_PHONE), ("replace", &old.id)],
+        )
+        .await;
+    assert_eq!(moved.status, 403, "{}", moved.body);
+    assert_eq!(sink.received(3).await.len(), 2, "no code goes to the new number");
+    let factors = store.factors_of(&pam.id).await.unwrap();
+    assert_eq!(factors.len(), 1);
+    assert_eq!(factors[0].id, old.id);
+    let audit = store.list_audit(Some(&pam.id), 50).await.unwrap();
+    assert!(audit.iter().any(|r| r.event.kind == "factor.removed"
+        && r.event.outcome.as_str() == "denied"
+        && r.event.details["reason"] == "recovery_path_closed"));
+}

@@ -138,3 +138,54 @@ async fn chromium_verifies_callers_by_number_matching_and_an_override_needs_a_th
         );
     }
 }
+
+/// Kim still has a passkey (registered in Chromium's virtual authenticator) and loses her authenticator app: the
+/// prompt page asks for the passkey, not the app, and her pick passes once she confirmed with it.
+#[tokio::test]
+async fn chromium_confirms_a_prompt_with_a_passkey_the_reset_leaves_in_place() {
+    let mut missing = node::missing(&["playwright-core", "axe-core"], vec![]);
+    if !chromium().is_file() {
+        missing.push(format!("Chromium at {}", chromium().display()));
+    }
+    if !node::available("caller verification with a passkey", missing) {
+        return;
+    }
+    let db = TestDb::new().await;
+    let on = [("GATEHOUSE_RECOVERY_CALLER_VERIFICATION", "true")];
+    let server = TestServer::start_with(&db.url, Some("http://localhost:{port}"), &on).await;
+    let kim_secret = base32(cast(&server).await);
+    let hana = server.browser();
+    assert_eq!(hana.login("hana", GOOD_PASSWORD).await.status, 303);
+    let hana_secret = base32(server.enrol_totp(&hana).await);
+    let kim = server.user("kim").await;
+    let factors = server.state().store.factors_of(&kim.id).await.unwrap();
+    let app = factors
+        .iter()
+        .find(|f| f.kind == gatehouse::core::factors::FactorKind::Totp)
+        .unwrap();
+    let kims = member(&server, "kim").await;
+    let request = as_user!(&server, "hugo", |c, m| flow::open(
+        &c,
+        Some(&m),
+        &kims,
+        &app.id,
+        "lost her phone"
+    ))
+    .unwrap();
+    as_user!(&server, "mona", |c, m| flow::decide(
+        &c,
+        &m,
+        Target::Id(&request.id),
+        true,
+        None
+    ))
+    .unwrap();
+    server.clock.advance(chrono::Duration::minutes(1));
+    let result = phase(&server, "passkey", (&request.id, "-"), &hana_secret, &kim_secret).await;
+    assert_eq!(result["passkey"], "passed");
+    let prompts = server.state().store.caller_verifications_of(&request.id).await.unwrap();
+    assert_eq!(
+        prompts.iter().map(|p| p.state).collect::<Vec<_>>(),
+        [VerifyState::Passed]
+    );
+}

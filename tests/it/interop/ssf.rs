@@ -162,8 +162,8 @@ async fn a_joserfc_receiver_verifies_the_sets_of_a_factor_reset_a_password_reset
             "events": [
                 ["account-disabled", null, null, null],
                 [cc, "app", "create", "factor added"],
+                [cc, "app", "delete", "factors reset by the helpdesk"],
                 [cc, "password", "update", "password reset"],
-                [cc, "unknown", "delete", "factors reset by the helpdesk"],
                 [sr, null, null, "account disabled"],
                 [sr, null, null, "factors reset by the helpdesk"],
                 [sr, null, null, "password reset"],

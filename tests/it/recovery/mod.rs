@@ -16,3 +16,5 @@ mod search;
 mod self_service;
 mod smtp;
 mod verify;
+mod verify_passkey;
+mod ways_back;

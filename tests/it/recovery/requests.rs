@@ -9,6 +9,7 @@ use gatehouse::core::accounts::NewAccount;
 use gatehouse::core::audit::Origin;
 use gatehouse::core::recovery::ResetState;
 use gatehouse::core::recovery::flow::{self, Canceller, Target};
+use gatehouse::core::recovery::search;
 
 #[tokio::test]
 async fn manager_approved_reset_end_to_end() {
@@ -488,7 +489,7 @@ async fn bad_input_is_refused_audited_and_changes_nothing() {
     cast(&server).await;
     let kim = member(&server, "kim").await;
 
-    let unknown = as_user!(&server, "hugo", |c, _m| flow::find_subject(&c, "nobody"));
+    let unknown = as_user!(&server, "hugo", |c, _m| search::find_subject(&c, "nobody"));
     assert!(matches!(unknown, Err(Error::NotFound(_))));
     let no_factor = as_user!(&server, "hugo", |c, m| flow::open(
         &c,
