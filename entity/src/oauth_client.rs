@@ -24,6 +24,7 @@ pub struct Model {
     pub policy_uri: Option<String>,
     pub tos_uri: Option<String>,
     pub require_par: bool,
+    pub require_dpop: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

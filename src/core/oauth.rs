@@ -70,10 +70,15 @@ pub struct Client {
     /// with RFC 9126's client metadata name.
     #[serde(rename = "require_pushed_authorization_requests")]
     pub require_par: bool,
+    /// Its token requests must carry a DPoP proof (RFC 9449), so every token it receives is bound to a key.
+    /// Shown with RFC 9449's client metadata name.
+    #[serde(rename = "dpop_bound_access_tokens")]
+    pub require_dpop: bool,
 }
 
 /// What an administrator may change on a registered client: where it may send browsers back to (after sign-in
-/// and after sign-out, each compared exactly), how it presents itself, and whether it must push its requests (PAR).
+/// and after sign-out, each compared exactly), how it presents itself, whether it must push its requests (PAR)
+/// and whether its tokens must be bound to a key (DPoP).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ClientSettings {
     pub redirect_uris: Vec<String>,
@@ -84,6 +89,8 @@ pub struct ClientSettings {
     pub tos_uri: Option<String>,
     #[serde(rename = "require_pushed_authorization_requests")]
     pub require_par: bool,
+    #[serde(rename = "dpop_bound_access_tokens")]
+    pub require_dpop: bool,
 }
 
 impl Client {
@@ -96,6 +103,7 @@ impl Client {
             policy_uri: self.policy_uri.clone(),
             tos_uri: self.tos_uri.clone(),
             require_par: self.require_par,
+            require_dpop: self.require_dpop,
         }
     }
 }
@@ -166,6 +174,10 @@ pub struct CodeGrant {
     pub amr: Vec<String>,
     pub acr: String,
     pub sid: String,
+    /// The JWK thumbprint (RFC 7638) the authorization request named in `dpop_jkt` (RFC 9449 §10): the token
+    /// request must prove that key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpop_jkt: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -193,6 +205,10 @@ pub struct RefreshGrant {
     pub amr: Vec<String>,
     pub acr: String,
     pub sid: String,
+    /// The key a public client's refresh tokens are bound to (RFC 9449 §5): its JWK thumbprint. Every refresh
+    /// must prove it; confidential clients' refresh tokens are never bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpop_jkt: Option<String>,
 }
 
 impl RefreshGrant {

@@ -44,6 +44,8 @@ pub struct NewClient {
     pub tos_uri: Option<String>,
     /// It must push its authorization requests to `/par` (RFC 9126).
     pub require_par: bool,
+    /// Its token requests must carry a DPoP proof (RFC 9449): every token it receives is bound to its key.
+    pub require_dpop: bool,
 }
 
 /// The longest display name, in characters.
@@ -315,6 +317,7 @@ pub async fn register(
         policy_uri: presentation.policy_uri,
         tos_uri: presentation.tos_uri,
         require_par: new.require_par,
+        require_dpop: new.require_dpop,
     };
     store.insert_client(&client).await?;
     audit::record(
@@ -328,6 +331,7 @@ pub async fn register(
             "client_id": client.client_id, "grants": client.grants,
             "service_role": client.service_role, "extra_scopes": client.extra_scopes,
             "client_name": client.client_name, "require_par": client.require_par,
+            "require_dpop": client.require_dpop,
         }),
     )
     .await?;
@@ -375,6 +379,8 @@ pub struct ClientChanges {
     pub tos_uri: Option<Option<String>>,
     /// `None` keeps whether the client must use PAR.
     pub require_par: Option<bool>,
+    /// `None` keeps whether the client must send DPoP proofs.
+    pub require_dpop: Option<bool>,
 }
 
 /// Changes a client's redirect URIs, post-logout redirect URIs, presentation and whether it must use PAR, checked as at registration (a
@@ -417,6 +423,7 @@ pub async fn update(
         policy_uri: presentation.policy_uri,
         tos_uri: presentation.tos_uri,
         require_par: changes.require_par.unwrap_or(before.require_par),
+        require_dpop: changes.require_dpop.unwrap_or(before.require_dpop),
     };
     if after == before {
         return Ok(client);
@@ -447,6 +454,7 @@ pub async fn update(
     client.policy_uri = after.policy_uri;
     client.tos_uri = after.tos_uri;
     client.require_par = after.require_par;
+    client.require_dpop = after.require_dpop;
     Ok(client)
 }
 

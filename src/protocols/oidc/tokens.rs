@@ -50,6 +50,8 @@ pub struct TokenRequest {
 pub struct Presented {
     /// From `Authorization: Basic`.
     pub basic: Option<(String, String)>,
+    /// The thumbprint of the key a valid DPoP proof (RFC 9449) proved, checked before the client is known.
+    pub dpop: Option<String>,
 }
 
 /// RFC 6749 §5.2 errors (and RFC 8628 §3.5 for the device grant).
@@ -69,6 +71,10 @@ pub enum TokenError {
     SlowDown,
     ExpiredToken,
     AccessDenied,
+    /// RFC 9449 §5: the DPoP proof is missing where required, malformed, replayed or stale.
+    InvalidDpopProof(String),
+    /// RFC 9449 §8: the proof needs a nonce of ours; the answer carries one in `DPoP-Nonce`.
+    UseDpopNonce,
     /// The store is unavailable (RFC 6749 §4.1.2.1 `temporarily_unavailable`): 503 with `Retry-After`.
     TemporarilyUnavailable,
     Server(String),
@@ -96,6 +102,8 @@ impl TokenError {
             TokenError::SlowDown => "slow_down",
             TokenError::ExpiredToken => "expired_token",
             TokenError::AccessDenied => "access_denied",
+            TokenError::InvalidDpopProof(_) => "invalid_dpop_proof",
+            TokenError::UseDpopNonce => "use_dpop_nonce",
             TokenError::TemporarilyUnavailable => "temporarily_unavailable",
             TokenError::Server(_) => "server_error",
         }
@@ -103,7 +111,8 @@ impl TokenError {
 
     pub fn description(&self) -> String {
         match self {
-            TokenError::InvalidRequest(d) | TokenError::InvalidGrant(d) => d.clone(),
+            TokenError::InvalidRequest(d) | TokenError::InvalidGrant(d) | TokenError::InvalidDpopProof(d) => d.clone(),
+            TokenError::UseDpopNonce => super::dpop::Refusal::UseNonce.description(),
             TokenError::InvalidClient { .. } => "Client authentication failed.".into(),
             TokenError::UnauthorizedClient => "This client may not use this grant.".into(),
             TokenError::UnsupportedGrantType => format!("Supported: {}.", grants::SUPPORTED.join(", ")),
@@ -135,5 +144,12 @@ pub async fn exchange(ctx: &Ctx<'_>, presented: &Presented, request: &TokenReque
     if !client.grants.iter().any(|g| g == grant_type) {
         return Err(TokenError::UnauthorizedClient);
     }
-    grants::run(ctx, &client, grant_type, request).await
+    if client.require_dpop && presented.dpop.is_none() {
+        let reason = "this client must send a DPoP proof";
+        super::dpop::audit_refusal(ctx.store, ctx.now, ctx.origin, "token", Some(&client.client_id), reason).await?;
+        return Err(TokenError::InvalidDpopProof(
+            "This client must prove possession of its key: send a DPoP proof (RFC 9449).".into(),
+        ));
+    }
+    grants::run(ctx, &client, grant_type, request, presented.dpop.as_deref()).await
 }
