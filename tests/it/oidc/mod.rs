@@ -4,6 +4,7 @@ mod code_flow;
 pub(crate) mod common;
 mod consent;
 mod device;
+pub(crate) mod dpop;
 pub(crate) mod keys;
 mod logout;
 mod oidcc_basic;
