@@ -182,7 +182,11 @@ pub async fn validate(
     if params.request.is_some() {
         return fail("request_not_supported", "Request objects are not supported.");
     }
-    if params.dpop_jkt.as_deref().is_some_and(|jkt| !super::dpop::is_thumbprint(jkt)) {
+    if params
+        .dpop_jkt
+        .as_deref()
+        .is_some_and(|jkt| !super::dpop::is_thumbprint(jkt))
+    {
         return fail(
             "invalid_request",
             "dpop_jkt must be a base64url SHA-256 JWK thumbprint (RFC 7638).",

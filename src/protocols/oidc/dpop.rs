@@ -139,7 +139,10 @@ pub fn thumbprint(jwk: &Value) -> Option<String> {
 
 /// Whether a string is a JWK SHA-256 thumbprint in form (base64url, 43 characters), as `dpop_jkt` must be.
 pub fn is_thumbprint(value: &str) -> bool {
-    value.len() == 43 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    value.len() == 43
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// `ath`: the base64url SHA-256 of the access token (RFC 9449 §4.2).
@@ -154,7 +157,11 @@ fn algorithm(alg: &str, jwk: &Value) -> Result<Algorithm, Refusal> {
         "ES256" => (Algorithm::ES256, text("kty") == "EC" && text("crv") == "P-256"),
         "RS256" | "PS256" => {
             let bits = URL_SAFE_NO_PAD.decode(text("n")).map(|n| n.len() * 8).unwrap_or(0);
-            let algorithm = if alg == "RS256" { Algorithm::RS256 } else { Algorithm::PS256 };
+            let algorithm = if alg == "RS256" {
+                Algorithm::RS256
+            } else {
+                Algorithm::PS256
+            };
             (algorithm, text("kty") == "RSA" && bits >= MIN_RSA_BITS)
         }
         "EdDSA" => (Algorithm::EdDSA, text("kty") == "OKP" && text("crv") == "Ed25519"),
@@ -207,7 +214,9 @@ pub fn check(proof: &str, expected: &Expected<'_>, now: DateTime<Utc>, nonce_key
         return Err(Refusal::Invalid("the header must carry the public key as jwk"));
     }
     if PRIVATE_MEMBERS.iter().any(|m| jwk.get(*m).is_some()) {
-        return Err(Refusal::Invalid("the jwk must be a public key (it carries a private member)"));
+        return Err(Refusal::Invalid(
+            "the jwk must be a public key (it carries a private member)",
+        ));
     }
     let algorithm = algorithm(header["alg"].as_str().unwrap_or_default(), jwk)?;
     let key = serde_json::from_value::<jsonwebtoken::jwk::Jwk>(jwk.clone())
@@ -335,11 +344,17 @@ mod tests {
 
     #[test]
     fn htu_ignores_query_and_fragment_only() {
-        assert!(same_target("https://id.example/token?x=1#f", "https://id.example/token"));
+        assert!(same_target(
+            "https://id.example/token?x=1#f",
+            "https://id.example/token"
+        ));
         assert!(same_target("HTTPS://ID.example:443/token", "https://id.example/token"));
         assert!(!same_target("https://id.example/token/", "https://id.example/token"));
         assert!(!same_target("http://id.example/token", "https://id.example/token"));
-        assert!(!same_target("https://id.example:8443/token", "https://id.example/token"));
+        assert!(!same_target(
+            "https://id.example:8443/token",
+            "https://id.example/token"
+        ));
         assert!(!same_target("/token", "https://id.example/token"));
     }
 
@@ -353,14 +368,26 @@ mod tests {
             access_token: None,
             nonce_required: false,
         };
-        for proof in ["", "a", "a.b", "a.b.c.d", "....", "eyJ9.eyJ9.x", &"x".repeat(MAX_PROOF_BYTES + 1)] {
-            assert!(matches!(check(proof, &expected, now, &key), Err(Refusal::Invalid(_))), "{proof:.20}");
+        for proof in [
+            "",
+            "a",
+            "a.b",
+            "a.b.c.d",
+            "....",
+            "eyJ9.eyJ9.x",
+            &"x".repeat(MAX_PROOF_BYTES + 1),
+        ] {
+            assert!(
+                matches!(check(proof, &expected, now, &key), Err(Refusal::Invalid(_))),
+                "{proof:.20}"
+            );
         }
         // HS256 with a symmetric "jwk" is never a proof.
         let header = URL_SAFE_NO_PAD.encode(r#"{"typ":"dpop+jwt","alg":"HS256","jwk":{"kty":"oct","k":"c2VjcmV0"}}"#);
         let claims = URL_SAFE_NO_PAD.encode(r#"{"jti":"1","htm":"POST","htu":"https://id.example/token","iat":0}"#);
         assert!(check(&format!("{header}.{claims}.sig"), &expected, now, &key).is_err());
-        let header = URL_SAFE_NO_PAD.encode(r#"{"typ":"dpop+jwt","alg":"none","jwk":{"kty":"EC","crv":"P-256","x":"a","y":"b"}}"#);
+        let header = URL_SAFE_NO_PAD
+            .encode(r#"{"typ":"dpop+jwt","alg":"none","jwk":{"kty":"EC","crv":"P-256","x":"a","y":"b"}}"#);
         assert!(check(&format!("{header}.{claims}."), &expected, now, &key).is_err());
     }
 }

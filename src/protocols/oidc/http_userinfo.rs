@@ -106,8 +106,15 @@ pub(super) async fn userinfo(
         Ok(Userinfo::Invalid) => unauthorized(scheme, "invalid_token"),
         Ok(Userinfo::Binding { reason, client_id }) => {
             let now = state.clock.now();
-            if let Err(e) =
-                dpop::audit_refusal(state.store.as_ref(), now, &origin, "userinfo", client_id.as_deref(), reason).await
+            if let Err(e) = dpop::audit_refusal(
+                state.store.as_ref(),
+                now,
+                &origin,
+                "userinfo",
+                client_id.as_deref(),
+                reason,
+            )
+            .await
             {
                 return actix_web::ResponseError::error_response(&WebError::Core(e));
             }
@@ -135,13 +142,25 @@ async fn answer_proof(
         Ok(None) => {
             let refusal = Refusal::Invalid("the DPoP scheme needs a DPoP proof");
             let origin = session::origin(req);
-            dpop::audit_refusal(state.store.as_ref(), state.clock.now(), &origin, "userinfo", None, refusal.reason())
-                .await?;
+            dpop::audit_refusal(
+                state.store.as_ref(),
+                state.clock.now(),
+                &origin,
+                "userinfo",
+                None,
+                refusal.reason(),
+            )
+            .await?;
             Ok(Err(unauthorized(Scheme::Dpop, refusal.code())))
         }
         Err(refusal) => {
             let asked = refusal == Refusal::UseNonce;
-            Ok(Err(with_nonce(req, state, unauthorized(Scheme::Dpop, refusal.code()), asked)))
+            Ok(Err(with_nonce(
+                req,
+                state,
+                unauthorized(Scheme::Dpop, refusal.code()),
+                asked,
+            )))
         }
     }
 }

@@ -68,7 +68,12 @@ pub async fn push(
 }
 
 /// RFC 9449 §10.1: a proof sent to `/par` binds the code to its key; a `dpop_jkt` beside it must name that key.
-async fn bind(ctx: &Ctx<'_>, client: &Client, params: &mut AuthorizeParams, dpop: Option<&str>) -> Result<(), PushError> {
+async fn bind(
+    ctx: &Ctx<'_>,
+    client: &Client,
+    params: &mut AuthorizeParams,
+    dpop: Option<&str>,
+) -> Result<(), PushError> {
     let Some(proved) = dpop else { return Ok(()) };
     match params.dpop_jkt.as_deref() {
         Some(named) if named != proved => {

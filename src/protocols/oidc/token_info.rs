@@ -182,7 +182,10 @@ pub enum Userinfo {
     Invalid,
     /// The token and the way it was presented do not agree (a bound token as bearer, another key's proof, an
     /// unbound token under the DPoP scheme): the reason, for the audit event.
-    Binding { reason: &'static str, client_id: Option<String> },
+    Binding {
+        reason: &'static str,
+        client_id: Option<String>,
+    },
 }
 
 /// Userinfo: the access token must be active, presented as its binding demands, and the user active.

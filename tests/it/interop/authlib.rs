@@ -150,7 +150,10 @@ async fn authlib_pushes_its_authorization_request_and_signs_in() {
 /// DPoP and is confidential, so its refresh token is not bound: another key refreshes it.
 #[tokio::test]
 async fn authlib_gets_a_dpop_bound_token_and_calls_userinfo_with_a_proof() {
-    if !node::available("authlib DPoP test", python::missing(&["authlib", "joserfc", "requests"])) {
+    if !node::available(
+        "authlib DPoP test",
+        python::missing(&["authlib", "joserfc", "requests"]),
+    ) {
         return;
     }
     let server = TestServer::start().await;

@@ -99,12 +99,7 @@ pub(crate) struct Answer {
 }
 
 async fn answer(response: reqwest::Response) -> Answer {
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_string())
-    };
+    let header = |name: &str| response.headers().get(name).map(|v| v.to_str().unwrap().to_string());
     let (nonce, challenge) = (header("dpop-nonce"), header("www-authenticate"));
     Answer {
         status: response.status().as_u16(),
@@ -253,7 +248,11 @@ async fn a_proof_is_used_once_on_any_instance_and_a_nonce_works_on_every_instanc
     let code = code_for(&server, &browser, &[], "olga").await;
     let proof = key.proof(&claims(&server, "POST", "/token", Some(&nonce)));
     let first = post(&other.base, "/token", &code_form(&code, "spa"), &[&proof]).await;
-    assert_eq!(first.status, 200, "the nonce of one instance works on another: {}", first.body);
+    assert_eq!(
+        first.status, 200,
+        "the nonce of one instance works on another: {}",
+        first.body
+    );
     let refresh = first.body["refresh_token"].as_str().unwrap().to_string();
     let form = [
         ("grant_type", "refresh_token"),
@@ -292,7 +291,10 @@ async fn proofs_for_another_url_or_method_stale_unsigned_or_oversized_are_refuse
     };
     let mut refused: Vec<(&str, String)> = vec![
         ("wrong htu", key.proof(&with("POST", server.url("/userinfo"), now))),
-        ("other host", key.proof(&with("POST", "https://evil.example/token".into(), now))),
+        (
+            "other host",
+            key.proof(&with("POST", "https://evil.example/token".into(), now)),
+        ),
         ("wrong htm", key.proof(&with("GET", server.url("/token"), now))),
         ("stale iat", key.proof(&with("POST", server.url("/token"), now - 120))),
         ("future iat", key.proof(&with("POST", server.url("/token"), now + 120))),
@@ -487,7 +489,10 @@ async fn a_code_bound_by_dpop_jkt_or_at_par_is_redeemed_only_with_that_key() {
         }
     };
     let answer = pushed(push(vec![("dpop_jkt", "short".into())]), None).await;
-    assert_eq!((answer.status, answer.body["error"].as_str()), (400, Some("invalid_request")));
+    assert_eq!(
+        (answer.status, answer.body["error"].as_str()),
+        (400, Some("invalid_request"))
+    );
     let proof = key.proof(&claims(&server, "POST", "/par", Some(&nonce)));
     let other_jkt = DpopKey::new().jkt();
     let answer = pushed(push(vec![("dpop_jkt", other_jkt)]), Some(proof)).await;

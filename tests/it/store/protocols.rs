@@ -490,7 +490,10 @@ async fn a_dpop_proof_is_recorded_once_and_expired_records_are_cleared() {
         let now = SystemClock.now();
         let (jkt, jti) = ("k".repeat(43), "j".repeat(64));
         let until = now + Duration::seconds(70);
-        assert!(store.use_dpop_proof(&jkt, &jti, until, now).await.unwrap(), "{backend}: first use");
+        assert!(
+            store.use_dpop_proof(&jkt, &jti, until, now).await.unwrap(),
+            "{backend}: first use"
+        );
         assert!(
             !store.use_dpop_proof(&jkt, &jti, until, now).await.unwrap(),
             "{backend}: a second insert of the same jti fails"
@@ -519,7 +522,10 @@ async fn a_dpop_proof_is_recorded_once_and_expired_records_are_cleared() {
                 .unwrap()
         );
         assert!(
-            store.use_dpop_proof(&jkt, &jti, later + Duration::seconds(70), later).await.unwrap(),
+            store
+                .use_dpop_proof(&jkt, &jti, later + Duration::seconds(70), later)
+                .await
+                .unwrap(),
             "{backend}: the expired record was cleared"
         );
     }

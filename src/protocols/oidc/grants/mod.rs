@@ -67,7 +67,15 @@ async fn require_binding(
         None => format!("{what} is bound to a DPoP key and no proof was sent"),
         Some(_) => format!("{what} is bound to another DPoP key"),
     };
-    super::dpop::audit_refusal(ctx.store, ctx.now, ctx.origin, "token", Some(&client.client_id), &reason).await?;
+    super::dpop::audit_refusal(
+        ctx.store,
+        ctx.now,
+        ctx.origin,
+        "token",
+        Some(&client.client_id),
+        &reason,
+    )
+    .await?;
     Err(TokenError::InvalidGrant(format!(
         "The {what} is bound to a DPoP key (RFC 9449) that this request does not prove."
     )))
