@@ -58,6 +58,8 @@ pub struct ClientView {
     pub require_pushed_authorization_requests: bool,
     /// Its token requests must carry a DPoP proof (RFC 9449 §5.2); its tokens are all bound to its key.
     pub dpop_bound_access_tokens: bool,
+    /// The resource servers (RFC 8707) it may ask access tokens for.
+    pub allowed_resources: Vec<String>,
 }
 
 impl From<&Client> for ClientView {
@@ -83,6 +85,7 @@ impl From<&Client> for ClientView {
             tos_uri: c.tos_uri.clone(),
             require_pushed_authorization_requests: c.require_par,
             dpop_bound_access_tokens: c.require_dpop,
+            allowed_resources: c.allowed_resources.clone(),
         }
     }
 }
@@ -175,6 +178,10 @@ pub struct NewClientBody {
     /// `invalid_dpop_proof`. Default false.
     #[serde(default)]
     pub dpop_bound_access_tokens: bool,
+    /// Resource servers (RFC 8707 resource indicators: absolute URIs without a fragment) it may ask access
+    /// tokens for with `resource`. Default none.
+    #[serde(default)]
+    pub allowed_resources: Vec<String>,
 }
 
 /// Registers a client; a confidential client's secret is in the answer, once.
@@ -209,6 +216,7 @@ pub async fn create(caller: Caller, req: HttpRequest, payload: web::Payload) -> 
             tos_uri: body.tos_uri,
             require_par: body.require_pushed_authorization_requests,
             require_dpop: body.dpop_bound_access_tokens,
+            allowed_resources: body.allowed_resources,
         },
     )
     .await?;
@@ -270,6 +278,9 @@ pub struct ClientChange {
     /// Whether its token requests must carry a DPoP proof (RFC 9449 §5.2); left out, unchanged.
     #[serde(default)]
     pub dpop_bound_access_tokens: Option<bool>,
+    /// The resource servers (RFC 8707) it may ask access tokens for; the list given replaces the current one.
+    #[serde(default)]
+    pub allowed_resources: Option<Vec<String>>,
 }
 
 /// Replaces a client's redirect URIs or post-logout redirect URIs, its name, logo, policy or terms address, or
@@ -298,6 +309,7 @@ pub async fn update(
         tos_uri: body.tos_uri,
         require_par: body.require_pushed_authorization_requests,
         require_dpop: body.dpop_bound_access_tokens,
+        allowed_resources: body.allowed_resources,
     };
     let client = clients::update(caller.store(), caller.now(), &caller.origin, &path, changes).await?;
     op.clients.forget(&path);

@@ -55,6 +55,13 @@ pub struct UpdateClient {
     /// The client may ask for tokens without a DPoP proof again (bearer tokens).
     #[arg(long)]
     pub no_require_dpop: bool,
+    /// A resource server (RFC 8707 resource indicator, absolute URI; repeatable) the client may ask access tokens
+    /// for: together they replace the current list.
+    #[arg(long = "allow-resource")]
+    pub allowed_resources: Vec<String>,
+    /// The client may no longer ask tokens for any resource.
+    #[arg(long, conflicts_with = "allowed_resources")]
+    pub clear_allowed_resources: bool,
     #[command(flatten)]
     pub presentation: Presentation,
 }
@@ -88,6 +95,7 @@ impl UpdateClient {
         ClientChanges {
             redirect_uris: list(self.redirect_uris, self.clear_redirect_uris),
             post_logout_redirect_uris: list(self.post_logout_redirect_uris, self.clear_post_logout_redirect_uris),
+            allowed_resources: list(self.allowed_resources, self.clear_allowed_resources),
             client_name: client_name.map(Some),
             logo_uri: logo_uri.map(Some),
             policy_uri: policy_uri.map(Some),
@@ -156,6 +164,10 @@ pub struct AddClient {
     /// The client's token requests must carry a DPoP proof (RFC 9449); without one they are refused.
     #[arg(long)]
     pub require_dpop: bool,
+    /// A resource server (RFC 8707 resource indicator, absolute URI; repeatable) the client may ask access tokens
+    /// for with `resource`; such a token has that resource as its only audience.
+    #[arg(long = "allow-resource")]
+    pub allowed_resources: Vec<String>,
     #[command(flatten)]
     pub presentation: Presentation,
 }
@@ -201,6 +213,7 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
                     tos_uri: args.presentation.tos_uri,
                     require_par: args.require_par,
                     require_dpop: args.require_dpop,
+                    allowed_resources: args.allowed_resources,
                 },
             )
             .await?;
@@ -260,7 +273,7 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
                 &serde_json::to_value(&client)?,
                 &format!(
                     "Updated {client_id}: redirect URIs {}; post-logout redirect URIs {}; name {}; logo {}; \
-                     policy {}; terms {}; PAR required {}; DPoP required {}.",
+                     policy {}; terms {}; PAR required {}; DPoP required {}; resources {}.",
                     or_none(&client.redirect_uris),
                     or_none(&client.post_logout_redirect_uris),
                     client.client_name.as_deref().unwrap_or("none"),
@@ -269,6 +282,7 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
                     client.tos_uri.as_deref().unwrap_or("none"),
                     if client.require_par { "yes" } else { "no" },
                     if client.require_dpop { "yes" } else { "no" },
+                    or_none(&client.allowed_resources),
                 ),
             );
         }

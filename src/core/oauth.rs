@@ -74,6 +74,9 @@ pub struct Client {
     /// Shown with RFC 9449's client metadata name.
     #[serde(rename = "dpop_bound_access_tokens")]
     pub require_dpop: bool,
+    /// The resource servers (RFC 8707 resource indicators, absolute URIs) it may ask an access token for; a token
+    /// asked for one has that one as its only audience. Empty: `resource` is refused.
+    pub allowed_resources: Vec<String>,
 }
 
 /// What an administrator may change on a registered client: where it may send browsers back to (after sign-in
@@ -91,6 +94,7 @@ pub struct ClientSettings {
     pub require_par: bool,
     #[serde(rename = "dpop_bound_access_tokens")]
     pub require_dpop: bool,
+    pub allowed_resources: Vec<String>,
 }
 
 impl Client {
@@ -104,6 +108,7 @@ impl Client {
             tos_uri: self.tos_uri.clone(),
             require_par: self.require_par,
             require_dpop: self.require_dpop,
+            allowed_resources: self.allowed_resources.clone(),
         }
     }
 }
@@ -178,6 +183,9 @@ pub struct CodeGrant {
     /// request must prove that key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dpop_jkt: Option<String>,
+    /// The resource (RFC 8707) the authorization request named: the code's tokens are for it alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -209,6 +217,9 @@ pub struct RefreshGrant {
     /// must prove it; confidential clients' refresh tokens are never bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dpop_jkt: Option<String>,
+    /// The resource (RFC 8707) the grant is for: every access token of the family has it as its audience.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
 }
 
 impl RefreshGrant {

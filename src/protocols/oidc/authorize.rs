@@ -40,6 +40,8 @@ pub struct AuthorizeParams {
     pub request_uri: Option<String>,
     /// RFC 9449 §10: the thumbprint of the key the code will be bound to; the token request must prove it.
     pub dpop_jkt: Option<String>,
+    /// RFC 8707: the resource server the tokens are for.
+    pub resource: Option<String>,
 }
 
 /// An authorization request as kept server-side while the user signs in and consents: its parameters, and
@@ -181,6 +183,9 @@ pub async fn validate(
     }
     if params.request.is_some() {
         return fail("request_not_supported", "Request objects are not supported.");
+    }
+    if let Err(reason) = super::resources::judge(&client.allowed_resources, params.resource.as_deref(), None) {
+        return fail("invalid_target", reason);
     }
     if params
         .dpop_jkt
@@ -335,6 +340,7 @@ pub async fn issue_code(
         acr: assurance::acr_for(&session.amr).to_string(),
         sid: sid(session),
         dpop_jkt: request.params.dpop_jkt.clone(),
+        resource: request.params.resource.clone(),
     };
     store
         .insert_code(

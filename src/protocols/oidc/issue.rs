@@ -77,8 +77,10 @@ pub async fn access_token(
 ) -> Result<String, TokenError> {
     let jti = random_token();
     let exp = ctx.now + ACCESS_TOKEN_LIFETIME;
+    // The audience is the resource the token was asked for (RFC 8707), else this provider.
+    let aud = claims.get("aud").cloned().unwrap_or_else(|| ctx.issuer.into());
     let mut common = json!({
-        "iss": ctx.issuer, "aud": ctx.issuer, "client_id": client.client_id,
+        "iss": ctx.issuer, "aud": aud, "client_id": client.client_id,
         "iat": ctx.now.timestamp(), "exp": exp.timestamp(), "jti": jti,
     });
     // RFC 9449 §6.1: a DPoP-bound token names its key's thumbprint.
@@ -128,10 +130,13 @@ pub async fn mint(
 ) -> Result<Value, TokenError> {
     let roles = ctx.store.roles_of(&user.id).await?;
     let family_id = issued.family.map(|(id, _)| id);
-    let access_claims = json!({
+    let mut access_claims = json!({
         "sub": user.id, "scope": grant.scope, "auth_time": grant.auth_time.timestamp(), "acr": grant.acr,
         "amr": grant.amr,
     });
+    if let Some(resource) = &grant.resource {
+        access_claims["aud"] = resource.clone().into();
+    }
     let lineage = Lineage {
         code_hash: issued.code_hash,
         family_id,

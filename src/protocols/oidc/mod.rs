@@ -20,6 +20,7 @@ pub mod jws;
 pub mod keys;
 pub mod logout;
 pub mod par;
+pub mod resources;
 pub mod stepup;
 pub mod token_info;
 pub mod tokens;

@@ -61,8 +61,16 @@ pub fn unverified_claims(token: &str) -> Option<Value> {
     serde_json::from_slice(&bytes).ok()
 }
 
+/// An access token's claims for introspection and revocation: its audience is the resource it was issued for
+/// (RFC 8707) or this provider, whichever it names — the signature check makes the claim true.
 async fn access_token_claims(ctx: &Ctx<'_>, token: &str, check_expiry: bool) -> Result<Option<Value>> {
-    verified_jwt(ctx, token, Some("at+jwt"), ctx.issuer, check_expiry).await
+    let claimed = unverified_claims(token);
+    let audience = claimed
+        .as_ref()
+        .and_then(|c| c["aud"].as_str())
+        .unwrap_or(ctx.issuer)
+        .to_string();
+    verified_jwt(ctx, token, Some("at+jwt"), &audience, check_expiry).await
 }
 
 fn jti_hash(claims: &Value) -> String {
@@ -149,7 +157,8 @@ pub fn bound_key(claims: &Value) -> Option<&str> {
 /// The claims of an access token that is ours (signature, issuer, audience, `typ`), unexpired and not revoked,
 /// bound to a key or not.
 async fn active_claims(ctx: &Ctx<'_>, access_token: &str) -> Result<Option<Value>> {
-    let Some(claims) = access_token_claims(ctx, access_token, true).await? else {
+    // Our own resources (userinfo, the admin API) take only tokens whose audience is this provider.
+    let Some(claims) = verified_jwt(ctx, access_token, Some("at+jwt"), ctx.issuer, true).await? else {
         return Ok(None);
     };
     if !ctx.store.token_active(&jti_hash(&claims), ctx.now).await? {

@@ -40,6 +40,8 @@ pub struct TokenRequest {
     pub refresh_token: Option<String>,
     pub scope: Option<String>,
     pub device_code: Option<String>,
+    /// RFC 8707: the resource server the access token is for.
+    pub resource: Option<String>,
     /// Revocation and introspection.
     pub token: Option<String>,
     pub token_type_hint: Option<String>,
@@ -75,6 +77,8 @@ pub enum TokenError {
     InvalidDpopProof(String),
     /// RFC 9449 §8: the proof needs a nonce of ours; the answer carries one in `DPoP-Nonce`.
     UseDpopNonce,
+    /// RFC 8707 §2: the `resource` is malformed or not one the client or the grant may have.
+    InvalidTarget(String),
     /// The store is unavailable (RFC 6749 §4.1.2.1 `temporarily_unavailable`): 503 with `Retry-After`.
     TemporarilyUnavailable,
     Server(String),
@@ -104,6 +108,7 @@ impl TokenError {
             TokenError::AccessDenied => "access_denied",
             TokenError::InvalidDpopProof(_) => "invalid_dpop_proof",
             TokenError::UseDpopNonce => "use_dpop_nonce",
+            TokenError::InvalidTarget(_) => "invalid_target",
             TokenError::TemporarilyUnavailable => "temporarily_unavailable",
             TokenError::Server(_) => "server_error",
         }
@@ -111,7 +116,8 @@ impl TokenError {
 
     pub fn description(&self) -> String {
         match self {
-            TokenError::InvalidRequest(d) | TokenError::InvalidGrant(d) | TokenError::InvalidDpopProof(d) => d.clone(),
+            TokenError::InvalidRequest(d) | TokenError::InvalidGrant(d) | TokenError::InvalidDpopProof(d)
+            | TokenError::InvalidTarget(d) => d.clone(),
             TokenError::UseDpopNonce => super::dpop::Refusal::UseNonce.description(),
             TokenError::InvalidClient { .. } => "Client authentication failed.".into(),
             TokenError::UnauthorizedClient => "This client may not use this grant.".into(),
@@ -129,6 +135,12 @@ impl TokenError {
             TokenError::Server(_) => "The server could not complete the request.".into(),
         }
     }
+}
+
+/// The resource (RFC 8707) a token request's access token is for, judged against the client and the grant.
+pub fn target(client: &crate::core::oauth::Client, request: &TokenRequest, granted: Option<&str>) -> Result<Option<String>, TokenError> {
+    super::resources::judge(&client.allowed_resources, request.resource.as_deref(), granted)
+        .map_err(|reason| TokenError::InvalidTarget(reason.into()))
 }
 
 /// Authenticates the client, checks it may use the grant, and runs the grant.

@@ -106,6 +106,7 @@ pub fn a_refresh_grant(sid: &str, now: DateTime<Utc>) -> RefreshGrant {
         acr: "urn:gatehouse:acr:password".into(),
         sid: sid.into(),
         dpop_jkt: None,
+        resource: None,
     }
 }
 

@@ -239,6 +239,7 @@ async fn everything_of(store: &SeaStore, user: &User, n: char) {
                 acr: grant.acr.clone(),
                 sid: grant.sid.clone(),
                 dpop_jkt: None,
+                resource: None,
             },
             now,
             now + Duration::seconds(60),

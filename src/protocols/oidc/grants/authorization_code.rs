@@ -84,6 +84,7 @@ pub async fn exchange(
     }
     // RFC 9449 §10: a code whose request named `dpop_jkt` is redeemed only by a proof of that key.
     require_binding(ctx, client, grant.dpop_jkt.as_deref(), dpop, "code").await?;
+    let resource = super::super::tokens::target(client, request, grant.resource.as_deref())?;
     let user = active_user(ctx, &user_id).await?;
     let carried = RefreshGrant {
         scope: grant.scope,
@@ -92,6 +93,7 @@ pub async fn exchange(
         acr: grant.acr,
         sid: grant.sid,
         dpop_jkt: refresh_binding(client, dpop),
+        resource,
     };
     let family = client
         .grants

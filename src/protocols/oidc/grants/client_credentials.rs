@@ -27,7 +27,10 @@ pub async fn exchange(
         return Err(TokenError::InvalidScope);
     }
     let scope = scopes.join(" ");
-    let claims = json!({ "sub": client.client_id, "scope": scope });
+    let mut claims = json!({ "sub": client.client_id, "scope": scope });
+    if let Some(resource) = super::super::tokens::target(client, request, None)? {
+        claims["aud"] = resource.into();
+    }
     let access_token = issue::access_token(ctx, client, "", claims, issue::Lineage::default(), dpop).await?;
     audit_success(ctx, client, None, "client_credentials").await?;
     Ok(json!({

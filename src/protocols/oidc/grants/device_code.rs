@@ -93,7 +93,7 @@ pub async fn exchange(
                     .redeem_device_authorization(&hash, &client.client_id, ctx.now)
                     .await?
                 {
-                    return issue_tokens(ctx, client, authorization, dpop).await;
+                    return issue_tokens(ctx, client, request, authorization, dpop).await;
                 }
             }
             Step::Wait {
@@ -123,6 +123,7 @@ pub async fn exchange(
 async fn issue_tokens(
     ctx: &Ctx<'_>,
     client: &Client,
+    request: &TokenRequest,
     authorization: DeviceAuthorization,
     dpop: Option<&str>,
 ) -> Result<Value, TokenError> {
@@ -144,6 +145,7 @@ async fn issue_tokens(
         dpop_jkt: dpop,
     };
     grant.dpop_jkt = super::refresh_binding(client, dpop);
+    grant.resource = super::super::tokens::target(client, request, None)?;
     let body = issue::mint(ctx, client, &user, &grant, issued).await?;
     audit_success(ctx, client, Some(&user.id), "device_code").await?;
     Ok(body)

@@ -61,6 +61,7 @@ pub async fn exchange(
         ctx.store.revoke_family(&family_id, ctx.now).await?;
         return Err(refused);
     }
+    grant.resource = super::super::tokens::target(client, request, grant.resource.as_deref())?;
     if let Some(requested) = request.scope.as_deref() {
         if !requested
             .split_whitespace()
