@@ -162,7 +162,10 @@ impl OidcStore for SeaStore {
             .col_expr(Column::TosUri, Expr::value(after.tos_uri.clone()))
             .col_expr(Column::RequirePar, Expr::value(after.require_par))
             .col_expr(Column::RequireDpop, Expr::value(after.require_dpop))
-            .col_expr(Column::AllowedResources, Expr::value(json_text(&after.allowed_resources)?))
+            .col_expr(
+                Column::AllowedResources,
+                Expr::value(json_text(&after.allowed_resources)?),
+            )
             .filter(Column::ClientId.eq(client_id))
             .filter(Column::RedirectUris.eq(json_text(&before.redirect_uris)?))
             .filter(Column::PostLogoutRedirectUris.eq(json_text(&before.post_logout_redirect_uris)?))

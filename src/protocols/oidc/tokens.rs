@@ -116,7 +116,9 @@ impl TokenError {
 
     pub fn description(&self) -> String {
         match self {
-            TokenError::InvalidRequest(d) | TokenError::InvalidGrant(d) | TokenError::InvalidDpopProof(d)
+            TokenError::InvalidRequest(d)
+            | TokenError::InvalidGrant(d)
+            | TokenError::InvalidDpopProof(d)
             | TokenError::InvalidTarget(d) => d.clone(),
             TokenError::UseDpopNonce => super::dpop::Refusal::UseNonce.description(),
             TokenError::InvalidClient { .. } => "Client authentication failed.".into(),
@@ -138,7 +140,11 @@ impl TokenError {
 }
 
 /// The resource (RFC 8707) a token request's access token is for, judged against the client and the grant.
-pub fn target(client: &crate::core::oauth::Client, request: &TokenRequest, granted: Option<&str>) -> Result<Option<String>, TokenError> {
+pub fn target(
+    client: &crate::core::oauth::Client,
+    request: &TokenRequest,
+    granted: Option<&str>,
+) -> Result<Option<String>, TokenError> {
     super::resources::judge(&client.allowed_resources, request.resource.as_deref(), granted)
         .map_err(|reason| TokenError::InvalidTarget(reason.into()))
 }
@@ -163,5 +169,7 @@ pub async fn exchange(ctx: &Ctx<'_>, presented: &Presented, request: &TokenReque
             "This client must prove possession of its key: send a DPoP proof (RFC 9449).".into(),
         ));
     }
+    // A resource the client may not ask for is refused before any code or refresh token is spent.
+    target(&client, request, None)?;
     grants::run(ctx, &client, grant_type, request, presented.dpop.as_deref()).await
 }

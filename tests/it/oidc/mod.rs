@@ -9,5 +9,6 @@ pub(crate) mod keys;
 mod logout;
 mod oidcc_basic;
 mod par;
+mod resources;
 pub(crate) mod token_lifecycle;
 mod tokens;
