@@ -38,6 +38,10 @@ pub struct AuthorizeParams {
     /// Request objects are not supported (discovery says so); they are refused, never silently ignored.
     pub request: Option<String>,
     pub request_uri: Option<String>,
+    /// RFC 9449 §10: the thumbprint of the key the code will be bound to; the token request must prove it.
+    pub dpop_jkt: Option<String>,
+    /// RFC 8707: the resource server the tokens are for.
+    pub resource: Option<String>,
 }
 
 /// An authorization request as kept server-side while the user signs in and consents: its parameters, and
@@ -179,6 +183,19 @@ pub async fn validate(
     }
     if params.request.is_some() {
         return fail("request_not_supported", "Request objects are not supported.");
+    }
+    if let Err(reason) = super::resources::judge(&client.allowed_resources, params.resource.as_deref(), None) {
+        return fail("invalid_target", reason);
+    }
+    if params
+        .dpop_jkt
+        .as_deref()
+        .is_some_and(|jkt| !super::dpop::is_thumbprint(jkt))
+    {
+        return fail(
+            "invalid_request",
+            "dpop_jkt must be a base64url SHA-256 JWK thumbprint (RFC 7638).",
+        );
     }
     match arrival {
         _ if params.request_uri.is_none() => {}
@@ -322,6 +339,8 @@ pub async fn issue_code(
         amr: session.amr.clone(),
         acr: assurance::acr_for(&session.amr).to_string(),
         sid: sid(session),
+        dpop_jkt: request.params.dpop_jkt.clone(),
+        resource: request.params.resource.clone(),
     };
     store
         .insert_code(

@@ -362,6 +362,8 @@ pub async fn decide(
                 amr: session.amr.clone(),
                 acr: assurance::acr_for(&session.amr).to_string(),
                 sid: sid(session),
+                dpop_jkt: None,
+                resource: None,
             };
             let won = store
                 .approve_device_authorization(&pending.user_code_hash, &session.user_id, &grant, now)

@@ -105,6 +105,8 @@ pub fn a_refresh_grant(sid: &str, now: DateTime<Utc>) -> RefreshGrant {
         amr: vec!["pwd".into()],
         acr: "urn:gatehouse:acr:password".into(),
         sid: sid.into(),
+        dpop_jkt: None,
+        resource: None,
     }
 }
 
