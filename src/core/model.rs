@@ -203,6 +203,9 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// When the session last proved each assurance level (`core::policy::acr_age`); empty for sessions stored
+    /// before they were recorded.
+    pub proofs: crate::core::policy::acr_age::LevelProofs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

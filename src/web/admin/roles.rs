@@ -267,6 +267,8 @@ impl Entered {
             )?),
             recovery_paths: Some(self.recovery_paths()?),
             caller_check: Some(self.caller_check()?),
+            // The console's form does not edit level ages (yet): `gatehouse role set --acr-max-age` and the API do.
+            acr_max_age: Vec::new(),
         })
     }
 }
