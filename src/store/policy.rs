@@ -181,6 +181,7 @@ impl PolicyStore for SeaStore {
                         role_policy::Column::RecoveryDelayMinutes,
                         role_policy::Column::RecoveryPaths,
                         role_policy::Column::RecoveryCallerCheck,
+                        role_policy::Column::AcrMaxAge,
                         role_policy::Column::UpdatedAt,
                     ])
                     .to_owned(),

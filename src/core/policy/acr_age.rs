@@ -11,7 +11,7 @@
 //! reauthentication limits govern it.
 //!
 //! Built-in defaults (docs/policy.md): multi-factor 24 h and phishing-resistant (hardware-bound too) 12 h; the
-//! `admin` role 12 h and 8 h.
+//! `admin` role 12 h and 8 h. A stronger level never lasts longer than a weaker one ([`AcrMaxAge::resolved`]).
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -115,13 +115,17 @@ pub fn defaults_for(role: &str) -> LevelAges {
 }
 
 impl AcrMaxAge {
-    /// The ages in force for `role`: its own where set, else its defaults.
+    /// The ages in force for `role`: its own where set, else its defaults — and a stronger level never lasts
+    /// longer than a weaker one (a `phrh` proof is a `phr` proof: if it outlived `phr`'s age, a request for `phrh`
+    /// would be met where one for `phr` is not).
     pub fn resolved(&self, role: &str) -> LevelAges {
         let d = defaults_for(role);
+        let mfa = self.mfa.unwrap_or(d.mfa);
+        let phr = self.phr.unwrap_or(d.phr).min(mfa);
         LevelAges {
-            mfa: self.mfa.unwrap_or(d.mfa),
-            phr: self.phr.unwrap_or(d.phr),
-            phrh: self.phrh.unwrap_or(d.phrh),
+            mfa,
+            phr,
+            phrh: self.phrh.unwrap_or(d.phrh).min(phr),
         }
     }
 
@@ -386,8 +390,9 @@ mod tests {
             LevelAges {
                 mfa: 720,
                 phr: 60,
-                phrh: 480
-            }
+                phrh: 60
+            },
+            "phrh never outlives phr"
         );
         assert_eq!(
             parse_max_ages("phr=12h, mfa=2d,urn:gatehouse:acr:phishing-resistant=default").unwrap(),
