@@ -132,6 +132,8 @@ pub async fn introspect(ctx: &Ctx<'_>, client: &Client, token: &str) -> Result<V
     Ok(json!({
         "active": true, "token_type": "Bearer", "client_id": claims["client_id"], "sub": claims["sub"], "scope": claims["scope"],
         "exp": claims["exp"], "iat": claims["iat"], "iss": claims["iss"], "aud": claims["aud"], "jti": claims["jti"],
+        // RFC 9470 §6.2: what a resource server needs to ask for step-up (the level claimed and when it was proven).
+        "acr": claims["acr"], "auth_time": claims["auth_time"],
     }))
 }
 
