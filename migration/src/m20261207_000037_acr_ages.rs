@@ -42,7 +42,12 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .alter_table(Table::alter().table(Sessions::Table).drop_column(Sessions::AcrProofs).to_owned())
+            .alter_table(
+                Table::alter()
+                    .table(Sessions::Table)
+                    .drop_column(Sessions::AcrProofs)
+                    .to_owned(),
+            )
             .await?;
         manager
             .alter_table(

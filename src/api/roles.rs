@@ -20,8 +20,8 @@ use crate::core::Error;
 use crate::core::delegation::Permission;
 use crate::core::factors::FactorKind;
 use crate::core::policy::{
-    self, acr_age, ALL_KINDS, MAX_CIDRS, MAX_DAYS, MAX_MINUTES, MAX_RECOVERY_DELAY_MINUTES, PolicyChange, RolePolicy, recovery,
-    roles,
+    self, ALL_KINDS, MAX_CIDRS, MAX_DAYS, MAX_MINUTES, MAX_RECOVERY_DELAY_MINUTES, PolicyChange, RolePolicy, acr_age,
+    recovery, roles,
 };
 use crate::core::signin::ip_rules;
 use crate::core::store::Store;
@@ -323,7 +323,7 @@ impl RoleChange {
                 })
                 .transpose()?,
             acr_max_age: not_null("acr_max_age_minutes", &self.acr_max_age_minutes)?
-                .map(|ages| max_ages(ages))
+                .map(max_ages)
                 .transpose()?
                 .unwrap_or_default(),
         })

@@ -22,37 +22,31 @@ use super::{MAX_MINUTES, Requirement};
 use crate::core::model::{Session, truncate};
 use crate::core::{Error, Result};
 
-/// When a session last proved each level (our level names → time). Empty for sessions stored before migration
-/// 000037: [`LevelProofs::of_session`] then reads them from the methods and `auth_time`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct LevelProofs(BTreeMap<String, DateTime<Utc>>);
+pub use crate::core::model::LevelProofs;
 
-impl LevelProofs {
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn get(&self, level: &str) -> Option<DateTime<Utc>> {
-        self.0.get(level).copied()
-    }
-
+/// The rules of [`LevelProofs`] (kept beside the levels they order; the type itself is part of the session).
+pub trait Proofs: Sized {
     /// Records that `level` — and so every weaker level — was proven at `at` (a later proof never moves back).
-    pub fn record(&mut self, level: &str, at: DateTime<Utc>) {
+    fn record(&mut self, level: &str, at: DateTime<Utc>);
+    /// These proofs after a sign-in or step-up at `at` whose methods are now `amr`; `hardware_bound` when its
+    /// WebAuthn credential counts for `phrh` (`factors::webauthn::hardware_bound`).
+    fn proven(self, amr: &[String], hardware_bound: bool, at: DateTime<Utc>) -> Self;
+    /// The proofs of `session`; one stored before they were recorded proved what its methods reach at its
+    /// `auth_time` (never `phrh`, which needs a registration record).
+    fn of_session(session: &Session) -> Self;
+}
+
+impl Proofs for LevelProofs {
+    fn record(&mut self, level: &str, at: DateTime<Utc>) {
         let Some(top) = assurance::rank(level) else {
             return;
         };
         for weaker in &assurance::ALL[..=top] {
-            let entry = self.0.entry((*weaker).to_string()).or_insert(at);
-            if *entry < at {
-                *entry = at;
-            }
+            self.raise(weaker, at);
         }
     }
 
-    /// These proofs after a sign-in or step-up at `at` whose methods are now `amr`; `hardware_bound` when its
-    /// WebAuthn credential counts for `phrh` (`factors::webauthn::hardware_bound`).
-    pub fn proven(mut self, amr: &[String], hardware_bound: bool, at: DateTime<Utc>) -> Self {
+    fn proven(mut self, amr: &[String], hardware_bound: bool, at: DateTime<Utc>) -> Self {
         let level = assurance::acr_for(amr);
         let level = if hardware_bound && level == PHISHING_RESISTANT {
             HARDWARE_BOUND
@@ -63,9 +57,7 @@ impl LevelProofs {
         self
     }
 
-    /// The proofs of `session`; one stored before they were recorded proved what its methods reach at its
-    /// `auth_time` (never `phrh`, which needs a registration record).
-    pub fn of_session(session: &Session) -> Self {
+    fn of_session(session: &Session) -> Self {
         if session.proofs.is_empty() {
             LevelProofs::default().proven(&session.amr, false, session.auth_time)
         } else {
@@ -197,8 +189,7 @@ impl LevelAges {
 
 /// The short name of a settable level: `mfa`, `phr`, `phrh`, or one of our URNs for them.
 pub fn short_name(level: &str) -> Option<&'static str> {
-    match assurance::level_named(level.trim()).or_else(|| AGE_LEVELS.iter().find(|s| **s == level.trim()).copied())
-    {
+    match assurance::level_named(level.trim()).or_else(|| AGE_LEVELS.iter().find(|s| **s == level.trim()).copied()) {
         Some(MULTI_FACTOR | "mfa") => Some("mfa"),
         Some(PHISHING_RESISTANT) => Some("phr"),
         Some(HARDWARE_BOUND) => Some("phrh"),
@@ -260,7 +251,11 @@ pub fn standing(session: &Session, requirement: &Requirement, now: DateTime<Utc>
         ceiling = HARDWARE_BOUND;
     }
     let top = assurance::rank(ceiling).unwrap_or(0);
-    for level in assurance::ALL[1..=top.max(1)].iter().rev().filter(|l| assurance::meets(ceiling, l)) {
+    for level in assurance::ALL[1..=top.max(1)]
+        .iter()
+        .rev()
+        .filter(|l| assurance::meets(ceiling, l))
+    {
         let Some(at) = proofs.get(level) else {
             continue;
         };
@@ -319,7 +314,10 @@ mod tests {
         proofs.record(PASSWORD, t0 - Duration::hours(1));
         assert_eq!(proofs.get(PASSWORD), Some(t0 + Duration::hours(1)), "never back");
         let key = ["pwd", "hwk", "user", "mfa"].map(String::from);
-        assert_eq!(LevelProofs::default().proven(&key, true, t0).get(HARDWARE_BOUND), Some(t0));
+        assert_eq!(
+            LevelProofs::default().proven(&key, true, t0).get(HARDWARE_BOUND),
+            Some(t0)
+        );
         assert_eq!(LevelProofs::default().proven(&key, false, t0).get(HARDWARE_BOUND), None);
     }
 
@@ -362,7 +360,10 @@ mod tests {
         assert_eq!(standing(&s, &admin, t1 + Duration::hours(9), None).level, MULTI_FACTOR);
         // A relying party's max_age also bounds the claim: the level must have been proven within it.
         assert_eq!(standing(&s, &open, t1 + Duration::hours(1), Some(1800)).level, PASSWORD);
-        assert_eq!(standing(&s, &open, t1 + Duration::hours(1), Some(7200)).level, HARDWARE_BOUND);
+        assert_eq!(
+            standing(&s, &open, t1 + Duration::hours(1), Some(7200)).level,
+            HARDWARE_BOUND
+        );
     }
 
     #[test]

@@ -178,10 +178,21 @@ mod tests {
         assert_eq!(claim(HARDWARE_BOUND, &["phr"]), "phr");
         assert_eq!(claim(HARDWARE_BOUND, &["phr", "phrh"]), "phrh");
         assert_eq!(claim(HARDWARE_BOUND, &[]), PHISHING_RESISTANT, "phrh only when asked");
-        assert_eq!(claim(MULTI_FACTOR, &["phr"]), MULTI_FACTOR, "an unmet value is never claimed");
-        assert_eq!(claim(PHISHING_RESISTANT, &[MULTI_FACTOR, "phr"]), "phr", "the strongest met");
+        assert_eq!(
+            claim(MULTI_FACTOR, &["phr"]),
+            MULTI_FACTOR,
+            "an unmet value is never claimed"
+        );
+        assert_eq!(
+            claim(PHISHING_RESISTANT, &[MULTI_FACTOR, "phr"]),
+            "phr",
+            "the strongest met"
+        );
         assert_eq!(claim(PASSWORD, &[]), PASSWORD);
-        assert_eq!(supported(), vec![PASSWORD, MULTI_FACTOR, PHISHING_RESISTANT, "phr", "phrh"]);
+        assert_eq!(
+            supported(),
+            vec![PASSWORD, MULTI_FACTOR, PHISHING_RESISTANT, "phr", "phrh"]
+        );
     }
 
     #[test]

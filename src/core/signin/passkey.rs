@@ -12,6 +12,7 @@ use crate::core::audit::{AuditKind, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::factors::{Checked, FactorKind, webauthn};
 use crate::core::model::{Session, User};
+use crate::core::policy::acr_age::Proofs;
 use crate::core::signin::flow::{self, Step};
 use crate::core::signin::login::{self, SignedIn};
 use crate::core::signin::second_factor;

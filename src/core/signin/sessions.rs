@@ -10,7 +10,7 @@ pub use self::rules::{SessionLimits, TOUCH_INTERVAL_SECS, expired, sid};
 use crate::core::Result;
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::{Session, SessionState, User, UserStatus};
-use crate::core::policy::acr_age::LevelProofs;
+use crate::core::policy::acr_age::{LevelProofs, Proofs};
 use crate::core::policy::{self, RolePolicy};
 use crate::core::secrets::{random_token, token_digest};
 use crate::core::signin::flow::{self, Step};

@@ -93,9 +93,8 @@ pub fn level_of(class_ref: &str) -> Option<&'static str> {
 /// Whether a class ref may be asserted for a session standing at `level`: its level is not above the session's,
 /// and a password class is never sent for a multi-factor sign-in (nor a multi-factor class for a password one).
 fn sendable(class_ref: &str, level: &str) -> bool {
-    level_of(class_ref).is_some_and(|l| {
-        assurance::meets(level, l) && (l == assurance::PASSWORD) == (level == assurance::PASSWORD)
-    })
+    level_of(class_ref)
+        .is_some_and(|l| assurance::meets(level, l) && (l == assurance::PASSWORD) == (level == assurance::PASSWORD))
 }
 
 /// Whether a session standing at `level` (`core::policy::acr_age::standing`: under the user's current role
@@ -217,14 +216,20 @@ mod tests {
         let exact_phr = asked(Comparison::Exact, &["phr"]);
         assert!(!satisfied(Some(&exact_phr), MULTI_FACTOR));
         assert!(satisfied(Some(&exact_phr), PHISHING_RESISTANT));
-        assert!(satisfied(Some(&exact_phr), HARDWARE_BOUND), "phrh is phishing-resistant: phr is true");
+        assert!(
+            satisfied(Some(&exact_phr), HARDWARE_BOUND),
+            "phrh is phishing-resistant: phr is true"
+        );
         let exact_phrh = asked(Comparison::Exact, &["phrh"]);
         assert!(!satisfied(Some(&exact_phrh), PHISHING_RESISTANT));
         assert!(satisfied(Some(&exact_phrh), HARDWARE_BOUND));
         let minimum_refeds = asked(Comparison::Minimum, &[AC_MFA]);
         assert!(satisfied(Some(&minimum_refeds), HARDWARE_BOUND));
         assert_eq!(required_acr(&exact_phrh), Some(HARDWARE_BOUND));
-        assert_eq!(required_acr(&asked(Comparison::Minimum, &["phr"])), Some(PHISHING_RESISTANT));
+        assert_eq!(
+            required_acr(&asked(Comparison::Minimum, &["phr"])),
+            Some(PHISHING_RESISTANT)
+        );
         assert_eq!(
             required_acr(&asked(Comparison::Better, &[AC_MFA])),
             Some(PHISHING_RESISTANT)

@@ -31,7 +31,6 @@ pub struct IdentityProvider {
     pub keys: keys::SamlKeyRing,
 }
 
-
 pub const BINDING_POST: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
 pub const BINDING_REDIRECT: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 

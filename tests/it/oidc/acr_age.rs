@@ -58,7 +58,10 @@ async fn step_up_page(browser: &Browser, page: &Page, level: &str) -> Page {
     let location = page
         .location()
         .unwrap_or_else(|| panic!("a redirect: {} {}", page.status, page.body));
-    assert!(location.starts_with("/login/factor?"), "to the step-up page: {location}");
+    assert!(
+        location.starts_with("/login/factor?"),
+        "to the step-up page: {location}"
+    );
     assert_eq!(param(&format!("http://x{location}"), "level").as_deref(), Some(level));
     let form = browser.get(&location).await;
     assert_eq!(form.status, 200, "{}", form.body);
@@ -109,12 +112,20 @@ async fn phr_steps_up_with_a_passkey_and_ages_out_back_to_mfa() {
     let form = step_up_page(&browser, &page, PHISHING_RESISTANT).await;
     let stepped_at = server.state().clock.now().timestamp();
     let answer = use_key(&server, &browser, &form, &mut key).await;
-    let resume = answer["redirect"].as_str().expect("back to the authorization").to_string();
+    let resume = answer["redirect"]
+        .as_str()
+        .expect("back to the authorization")
+        .to_string();
     let resumed = browser.get(&resume).await;
     let stepped = id_token_of(&server, &resumed).await;
     assert_eq!(stepped["acr"], "phr", "the value in the form the client asked for");
     assert_eq!(stepped["auth_time"].as_i64(), Some(stepped_at));
-    let amr: Vec<&str> = stepped["amr"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    let amr: Vec<&str> = stepped["amr"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     assert!(amr.contains(&"hwk") && amr.contains(&"otp"), "{amr:?}");
 
     // The soft key is bound to its device (backup-eligible flag clear) and verified the user: phrh too, at once.
@@ -225,7 +236,8 @@ async fn level_ages_from_the_command_line_and_bad_values_that_change_nothing() {
     assert_eq!(changed["acr_max_age_default"], serde_json::json!(["phrh"]));
     let text = cli.run(&["role", "show", "user"]);
     assert!(
-        text.stdout.contains("acr max age              mfa=1440m phr=120m phrh=120m (default)"),
+        text.stdout
+            .contains("acr max age              mfa=1440m phr=120m phrh=120m (default)"),
         "{}",
         text.stdout
     );
@@ -238,7 +250,11 @@ async fn level_ages_from_the_command_line_and_bad_values_that_change_nothing() {
         ("mfa=none", "every level has an age"),
     ] {
         cli.fails(&["role", "set", "user", "--acr-max-age", value], message);
-        assert_eq!(cli.ok(&["role", "show", "user", "--json"]), original, "{value:?} changed nothing");
+        assert_eq!(
+            cli.ok(&["role", "show", "user", "--json"]),
+            original,
+            "{value:?} changed nothing"
+        );
     }
     let back = cli.ok(&["role", "set", "user", "--acr-max-age", "phr=default", "--json"]);
     assert_eq!(back["acr_max_age_minutes"]["phr"], 720);

@@ -102,6 +102,7 @@ async fn sessions_round_trip_and_end() {
             ..a_session(&u.id, now)
         };
         // When each level was proven round-trips too (`core::policy::acr_age`).
+        use gatehouse::core::policy::acr_age::Proofs;
         session
             .proofs
             .record(gatehouse::core::policy::assurance::PHISHING_RESISTANT, now);
