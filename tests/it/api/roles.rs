@@ -136,7 +136,10 @@ async fn bad_input_names_the_field_and_changes_nothing() {
         (json!({ "recovery_delay_minutes": 43_201 }), "recovery_delay_minutes"),
         (json!({ "acr_max_age_minutes": { "gold": 60 } }), "acr_max_age_minutes"),
         (json!({ "acr_max_age_minutes": { "phr": 0 } }), "acr_max_age_minutes"),
-        (json!({ "acr_max_age_minutes": { "mfa": 525_601 } }), "acr_max_age_minutes"),
+        (
+            json!({ "acr_max_age_minutes": { "mfa": 525_601 } }),
+            "acr_max_age_minutes",
+        ),
         (json!({ "acr_max_age_minutes": null }), "acr_max_age_minutes"),
     ];
     for (body, field) in cases {
