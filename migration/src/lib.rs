@@ -36,6 +36,7 @@ mod m20261207_000033_ssf_status_subjects;
 mod m20261207_000034_pushed_authorization;
 mod m20261207_000035_dpop;
 mod m20261207_000036_client_resources;
+mod m20261207_000037_acr_ages;
 
 pub struct Migrator;
 
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000034_pushed_authorization::Migration),
             Box::new(m20261207_000035_dpop::Migration),
             Box::new(m20261207_000036_client_resources::Migration),
+            Box::new(m20261207_000037_acr_ages::Migration),
         ]
     }
 }

@@ -10,7 +10,6 @@ use url::Url;
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::Session;
 use crate::core::oauth::{Client, CodeGrant};
-use crate::core::policy::assurance;
 use crate::core::secrets::{random_token, token_digest};
 use crate::core::store::Store;
 use crate::core::{Error, Result};
@@ -335,9 +334,10 @@ pub async fn issue_code(
         code_challenge: request.params.code_challenge.clone(),
         nonce: request.params.nonce.clone(),
         scope: request.scope.clone(),
-        auth_time: session.auth_time,
+        // The level the session stands at (within its age and max_age), proven then.
+        auth_time: assessment.proven_at,
         amr: session.amr.clone(),
-        acr: assurance::acr_for(&session.amr).to_string(),
+        acr: super::stepup::claim(assessment, request.params.acr_values.as_deref(), &request.client),
         sid: sid(session),
         dpop_jkt: request.params.dpop_jkt.clone(),
         resource: request.params.resource.clone(),

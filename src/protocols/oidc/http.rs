@@ -72,7 +72,7 @@ async fn discovery(state: web::Data<AppState>) -> HttpResponse {
         "code_challenge_methods_supported": ["S256"],
         "authorization_response_iss_parameter_supported": true,
         "prompt_values_supported": ["none", "login", "consent"],
-        "acr_values_supported": assurance::ALL,
+        "acr_values_supported": assurance::supported(),
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "sid", "at_hash", "azp",
             "name", "preferred_username", "updated_at", "email", "email_verified", "phone_number", "roles"],
         "claims_parameter_supported": false,

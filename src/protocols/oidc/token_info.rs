@@ -140,6 +140,8 @@ pub async fn introspect(ctx: &Ctx<'_>, client: &Client, token: &str) -> Result<V
     let mut body = json!({
         "active": true, "token_type": "Bearer", "client_id": claims["client_id"], "sub": claims["sub"], "scope": claims["scope"],
         "exp": claims["exp"], "iat": claims["iat"], "iss": claims["iss"], "aud": claims["aud"], "jti": claims["jti"],
+        // RFC 9470 §6.2: what a resource server needs to ask for step-up (the level claimed and when it was proven).
+        "acr": claims["acr"], "auth_time": claims["auth_time"],
     });
     // RFC 9449 §6.2: a bound token's key, for a resource server that checks the proof itself.
     if let Some(jkt) = bound_key(&claims) {

@@ -55,6 +55,7 @@ pub fn a_session(user_id: &str, now: DateTime<Utc>) -> Session {
         expires_at: now + Duration::hours(12),
         ip: None,
         user_agent: None,
+        proofs: Default::default(),
     }
 }
 

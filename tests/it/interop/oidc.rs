@@ -129,6 +129,7 @@ async fn openid_client_steps_up_with_acr_values_and_sees_unmet_requirements() {
         result,
         serde_json::json!({
             "discovery_lists_mfa": true,
+            "discovery_lists_eap": true,
             "prompt_path": "/login/factor",
             "prompt_asks_code": true,
             "prompt_asks_password": false,
