@@ -34,6 +34,7 @@ mod m20261207_000031_reset_recovery_path;
 mod m20261207_000032_caller_verification;
 mod m20261207_000033_ssf_status_subjects;
 mod m20261207_000034_pushed_authorization;
+mod m20261207_000038_sign_in_approvals;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000032_caller_verification::Migration),
             Box::new(m20261207_000033_ssf_status_subjects::Migration),
             Box::new(m20261207_000034_pushed_authorization::Migration),
+            Box::new(m20261207_000038_sign_in_approvals::Migration),
         ]
     }
 }
