@@ -52,6 +52,10 @@ pub struct Config {
     /// Every OIDC client must push its authorization requests to `/par` (RFC 9126) first; a plain `/authorize`
     /// is refused. Advertised in discovery as `require_pushed_authorization_requests`. Per client: `--require-par`.
     pub require_pushed_authorization_requests: bool,
+    /// DPoP proofs (RFC 9449) at `/token`, `/par` and `/userinfo` must carry a nonce this server handed out
+    /// (`use_dpop_nonce` answers the first proof without one). Nonces are sealed, not stored: any instance
+    /// accepts any instance's for five minutes.
+    pub dpop_nonce_required: bool,
     /// How often each instance pushes the Shared Signals events due in the outbox (1 to 3600 seconds).
     pub ssf_delivery_interval_secs: u64,
     /// How long a delivered Shared Signals event stays in the outbox (shown as "delivered") before it is deleted
@@ -158,6 +162,7 @@ impl Default for Config {
             invitation_days: 7,
             scim_deletion_retention_days: 30,
             require_pushed_authorization_requests: false,
+            dpop_nonce_required: true,
             ssf_delivery_interval_secs: 10,
             ssf_delivered_retention_days: 7,
             max_body_bytes: 64 * 1024,

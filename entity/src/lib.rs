@@ -9,6 +9,7 @@ pub mod caller_verification_override;
 pub mod client_assertion;
 pub mod consent;
 pub mod device_code;
+pub mod dpop_proof;
 pub mod factor;
 pub mod factor_reset;
 pub mod hardware_token;

@@ -24,6 +24,9 @@ pub struct Model {
     pub policy_uri: Option<String>,
     pub tos_uri: Option<String>,
     pub require_par: bool,
+    pub require_dpop: bool,
+    /// RFC 8707: the resource URIs it may ask tokens for, a JSON list.
+    pub allowed_resources: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

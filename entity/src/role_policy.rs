@@ -22,6 +22,8 @@ pub struct Model {
     pub recovery_paths: Option<String>,
     /// Caller verification an execution needs (`none|either|user|manager|both`); NULL: the default.
     pub recovery_caller_check: Option<String>,
+    /// JSON: maximum age per assurance level in minutes (`{"mfa": 1440}`); NULL: the defaults (migration 000037).
+    pub acr_max_age: Option<String>,
     pub updated_at: DateTimeUtc,
 }
 

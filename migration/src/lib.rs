@@ -34,6 +34,9 @@ mod m20261207_000031_reset_recovery_path;
 mod m20261207_000032_caller_verification;
 mod m20261207_000033_ssf_status_subjects;
 mod m20261207_000034_pushed_authorization;
+mod m20261207_000035_dpop;
+mod m20261207_000036_client_resources;
+mod m20261207_000037_acr_ages;
 mod m20261207_000038_sign_in_approvals;
 
 pub struct Migrator;
@@ -75,6 +78,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000032_caller_verification::Migration),
             Box::new(m20261207_000033_ssf_status_subjects::Migration),
             Box::new(m20261207_000034_pushed_authorization::Migration),
+            Box::new(m20261207_000035_dpop::Migration),
+            Box::new(m20261207_000036_client_resources::Migration),
+            Box::new(m20261207_000037_acr_ages::Migration),
             Box::new(m20261207_000038_sign_in_approvals::Migration),
         ]
     }

@@ -56,6 +56,10 @@ pub struct ClientView {
     pub tos_uri: Option<String>,
     /// It must push its authorization requests to `/par` (RFC 9126); a plain `/authorize` is refused.
     pub require_pushed_authorization_requests: bool,
+    /// Its token requests must carry a DPoP proof (RFC 9449 §5.2); its tokens are all bound to its key.
+    pub dpop_bound_access_tokens: bool,
+    /// The resource servers (RFC 8707) it may ask access tokens for.
+    pub allowed_resources: Vec<String>,
 }
 
 impl From<&Client> for ClientView {
@@ -80,6 +84,8 @@ impl From<&Client> for ClientView {
             policy_uri: c.policy_uri.clone(),
             tos_uri: c.tos_uri.clone(),
             require_pushed_authorization_requests: c.require_par,
+            dpop_bound_access_tokens: c.require_dpop,
+            allowed_resources: c.allowed_resources.clone(),
         }
     }
 }
@@ -168,6 +174,14 @@ pub struct NewClientBody {
     /// It must push its authorization requests to `/par` first (RFC 9126). Default false.
     #[serde(default)]
     pub require_pushed_authorization_requests: bool,
+    /// Its token requests must carry a DPoP proof (RFC 9449 §5.2); without one they are refused with
+    /// `invalid_dpop_proof`. Default false.
+    #[serde(default)]
+    pub dpop_bound_access_tokens: bool,
+    /// Resource servers (RFC 8707 resource indicators: absolute URIs without a fragment) it may ask access
+    /// tokens for with `resource`. Default none.
+    #[serde(default)]
+    pub allowed_resources: Vec<String>,
 }
 
 /// Registers a client; a confidential client's secret is in the answer, once.
@@ -201,6 +215,8 @@ pub async fn create(caller: Caller, req: HttpRequest, payload: web::Payload) -> 
             policy_uri: body.policy_uri,
             tos_uri: body.tos_uri,
             require_par: body.require_pushed_authorization_requests,
+            require_dpop: body.dpop_bound_access_tokens,
+            allowed_resources: body.allowed_resources,
         },
     )
     .await?;
@@ -259,10 +275,16 @@ pub struct ClientChange {
     /// Whether it must push its authorization requests to `/par` (RFC 9126); left out, unchanged.
     #[serde(default)]
     pub require_pushed_authorization_requests: Option<bool>,
+    /// Whether its token requests must carry a DPoP proof (RFC 9449 §5.2); left out, unchanged.
+    #[serde(default)]
+    pub dpop_bound_access_tokens: Option<bool>,
+    /// The resource servers (RFC 8707) it may ask access tokens for; the list given replaces the current one.
+    #[serde(default)]
+    pub allowed_resources: Option<Vec<String>>,
 }
 
 /// Replaces a client's redirect URIs or post-logout redirect URIs, its name, logo, policy or terms address, or
-/// whether it must use PAR (audited `client.updated` with the settings before and after, as `gatehouse client update`). Other instances
+/// whether it must use PAR or DPoP (audited `client.updated` with the settings before and after, as `gatehouse client update`). Other instances
 /// apply it within 5 s.
 #[utoipa::path(tag = "clients", params(("client_id" = String, Path)), request_body = ClientChange,
     security(("bearer" = [])),
@@ -286,6 +308,8 @@ pub async fn update(
         policy_uri: body.policy_uri,
         tos_uri: body.tos_uri,
         require_par: body.require_pushed_authorization_requests,
+        require_dpop: body.dpop_bound_access_tokens,
+        allowed_resources: body.allowed_resources,
     };
     let client = clients::update(caller.store(), caller.now(), &caller.origin, &path, changes).await?;
     op.clients.forget(&path);

@@ -5,6 +5,8 @@
 //! PATCH takes the members to change; one left out keeps its value. `null` clears the settings that can be unset
 //! (`enforce_from`, the reauthentication limits, `recovery_delay_minutes`) and puts back the built-in default
 //! (`recovery_paths`, `caller_check`); for the others `null` is refused.
+use std::collections::BTreeMap;
+
 use actix_web::{HttpRequest, get, patch, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -18,8 +20,8 @@ use crate::core::Error;
 use crate::core::delegation::Permission;
 use crate::core::factors::FactorKind;
 use crate::core::policy::{
-    self, ALL_KINDS, MAX_CIDRS, MAX_DAYS, MAX_MINUTES, MAX_RECOVERY_DELAY_MINUTES, PolicyChange, RolePolicy, recovery,
-    roles,
+    self, ALL_KINDS, MAX_CIDRS, MAX_DAYS, MAX_MINUTES, MAX_RECOVERY_DELAY_MINUTES, PolicyChange, RolePolicy, acr_age,
+    recovery, roles,
 };
 use crate::core::signin::ip_rules;
 use crate::core::store::Store;
@@ -57,6 +59,11 @@ pub struct RoleView {
     pub caller_check: String,
     /// Whether `caller_check` is the built-in default (not set for the role).
     pub caller_check_default: bool,
+    /// How long each assurance level (`mfa`, `phr`, `phrh`) lasts after it was proven, in minutes, before a request
+    /// needing it steps up again (RFC 9470): the role's own where set, else its built-in default.
+    pub acr_max_age_minutes: BTreeMap<String, u32>,
+    /// The levels whose age is the built-in default (not set for the role).
+    pub acr_max_age_default: Vec<String>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -65,6 +72,12 @@ impl From<RolePolicy> for RoleView {
         let cidrs = |nets: &[ipnet::IpNet]| nets.iter().map(|n| n.to_string()).collect();
         let shown = p.recovery.shown(&p.role);
         RoleView {
+            acr_max_age_minutes: p.acr_max_age.resolved(&p.role).as_map(),
+            acr_max_age_default: acr_age::AGE_LEVELS
+                .iter()
+                .filter(|l| p.acr_max_age.get(l).is_none())
+                .map(|l| l.to_string())
+                .collect(),
             recovery_paths: shown.recovery_paths.iter().map(|r| r.as_str().to_string()).collect(),
             recovery_paths_default: shown.recovery_paths_default,
             caller_check: shown.caller_check.as_str().to_string(),
@@ -172,6 +185,11 @@ pub struct RoleChange {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, required = false)]
     pub caller_check: Option<Option<String>>,
+    /// Level ages to change, in minutes (1 to 525600) by level (`mfa`, `phr`, `phrh`); a level left out keeps its
+    /// age, `null` for a level puts back the role's built-in default.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<BTreeMap<String, Option<u32>>>, required = false)]
+    pub acr_max_age_minutes: Option<Option<BTreeMap<String, Option<u32>>>>,
 }
 
 fn kinds(names: &[String]) -> Result<Vec<FactorKind>, Problem> {
@@ -213,6 +231,31 @@ fn cidrs(field: &'static str, items: &[String]) -> Result<Vec<ipnet::IpNet>, Pro
                 return Err(Problem::field(field, "one CIDR per list item"));
             }
             ip_rules::parse_cidr(item).map_err(Problem::at(field))
+        })
+        .collect()
+}
+
+fn max_ages(ages: &BTreeMap<String, Option<u32>>) -> Result<Vec<(&'static str, Option<u32>)>, Problem> {
+    ages.iter()
+        .map(|(level, minutes)| {
+            let short = acr_age::AGE_LEVELS
+                .iter()
+                .find(|l| **l == level)
+                .copied()
+                .ok_or_else(|| {
+                    Problem::field(
+                        "acr_max_age_minutes",
+                        format!(
+                            "unknown level '{}'; levels: {}",
+                            crate::core::model::truncate(level, 32),
+                            acr_age::AGE_LEVELS.join(", ")
+                        ),
+                    )
+                })?;
+            let minutes = minutes
+                .map(|m| within("acr_max_age_minutes", m, 1..=MAX_MINUTES))
+                .transpose()?;
+            Ok((short, minutes))
         })
         .collect()
 }
@@ -279,6 +322,10 @@ impl RoleChange {
                         .transpose()
                 })
                 .transpose()?,
+            acr_max_age: not_null("acr_max_age_minutes", &self.acr_max_age_minutes)?
+                .map(max_ages)
+                .transpose()?
+                .unwrap_or_default(),
         })
     }
 

@@ -23,7 +23,7 @@ pub enum ClientCommand {
     /// Replace a confidential client's secret (printed once).
     RotateSecret { client_id: String },
     /// Change a client's redirect URIs, post-logout redirect URIs, name, logo, policy or terms address, or
-    /// whether it must use PAR; a list given replaces the current one, an empty value ('') removes a name or
+    /// whether it must use PAR or DPoP; a list given replaces the current one, an empty value ('') removes a name or
     /// address.
     Update(UpdateClient),
 }
@@ -49,6 +49,19 @@ pub struct UpdateClient {
     /// The client may send plain authorization requests again (unless the server requires PAR of everyone).
     #[arg(long)]
     pub no_require_par: bool,
+    /// From now on the client's token requests must carry a DPoP proof (RFC 9449): its tokens are bound to its key.
+    #[arg(long, conflicts_with = "no_require_dpop")]
+    pub require_dpop: bool,
+    /// The client may ask for tokens without a DPoP proof again (bearer tokens).
+    #[arg(long)]
+    pub no_require_dpop: bool,
+    /// A resource server (RFC 8707 resource indicator, absolute URI; repeatable) the client may ask access tokens
+    /// for: together they replace the current list.
+    #[arg(long = "allow-resource")]
+    pub allowed_resources: Vec<String>,
+    /// The client may no longer ask tokens for any resource.
+    #[arg(long, conflicts_with = "allowed_resources")]
+    pub clear_allowed_resources: bool,
     #[command(flatten)]
     pub presentation: Presentation,
 }
@@ -82,11 +95,17 @@ impl UpdateClient {
         ClientChanges {
             redirect_uris: list(self.redirect_uris, self.clear_redirect_uris),
             post_logout_redirect_uris: list(self.post_logout_redirect_uris, self.clear_post_logout_redirect_uris),
+            allowed_resources: list(self.allowed_resources, self.clear_allowed_resources),
             client_name: client_name.map(Some),
             logo_uri: logo_uri.map(Some),
             policy_uri: policy_uri.map(Some),
             tos_uri: tos_uri.map(Some),
             require_par: match (self.require_par, self.no_require_par) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            },
+            require_dpop: match (self.require_dpop, self.no_require_dpop) {
                 (true, _) => Some(true),
                 (_, true) => Some(false),
                 _ => None,
@@ -142,6 +161,13 @@ pub struct AddClient {
     /// The client must push its authorization requests to /par first (RFC 9126); a plain /authorize is refused.
     #[arg(long)]
     pub require_par: bool,
+    /// The client's token requests must carry a DPoP proof (RFC 9449); without one they are refused.
+    #[arg(long)]
+    pub require_dpop: bool,
+    /// A resource server (RFC 8707 resource indicator, absolute URI; repeatable) the client may ask access tokens
+    /// for with `resource`; such a token has that resource as its only audience.
+    #[arg(long = "allow-resource")]
+    pub allowed_resources: Vec<String>,
     #[command(flatten)]
     pub presentation: Presentation,
 }
@@ -186,6 +212,8 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
                     policy_uri: args.presentation.policy_uri,
                     tos_uri: args.presentation.tos_uri,
                     require_par: args.require_par,
+                    require_dpop: args.require_dpop,
+                    allowed_resources: args.allowed_resources,
                 },
             )
             .await?;
@@ -245,7 +273,7 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
                 &serde_json::to_value(&client)?,
                 &format!(
                     "Updated {client_id}: redirect URIs {}; post-logout redirect URIs {}; name {}; logo {}; \
-                     policy {}; terms {}; PAR required {}.",
+                     policy {}; terms {}; PAR required {}; DPoP required {}; resources {}.",
                     or_none(&client.redirect_uris),
                     or_none(&client.post_logout_redirect_uris),
                     client.client_name.as_deref().unwrap_or("none"),
@@ -253,6 +281,8 @@ pub async fn run(config: &Config, command: ClientCommand, json: bool) -> Result<
                     client.policy_uri.as_deref().unwrap_or("none"),
                     client.tos_uri.as_deref().unwrap_or("none"),
                     if client.require_par { "yes" } else { "no" },
+                    if client.require_dpop { "yes" } else { "no" },
+                    or_none(&client.allowed_resources),
                 ),
             );
         }

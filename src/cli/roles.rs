@@ -72,6 +72,11 @@ pub struct SetArgs {
     /// the role's built-in check.
     #[arg(long, value_name = "CHECK|default")]
     pub caller_check: Option<String>,
+    /// How long an assurance level lasts after it was proven before a request needing it steps up again
+    /// (RFC 9470): LEVEL=DURATION with LEVEL mfa, phr or phrh and DURATION as for --recovery-delay (90m, 12h, 2d),
+    /// or `default` for the role's built-in age; repeatable or comma-separated.
+    #[arg(long, value_name = "LEVEL=DURATION", allow_hyphen_values = true)]
+    pub acr_max_age: Vec<String>,
     /// A directory (SCIM) group whose members get this role; repeat for several groups.
     #[arg(long, value_name = "NAME")]
     pub scim_group: Vec<String>,
@@ -129,6 +134,14 @@ impl SetArgs {
                 .map(recovery::parse_caller_check_or_default)
                 .transpose()
                 .map_err(|e| crate::core::Error::invalid(format!("--caller-check: {e}")))?,
+            acr_max_age: self
+                .acr_max_age
+                .iter()
+                .map(|t| policy::acr_age::parse_max_ages(t))
+                .collect::<crate::core::Result<Vec<_>>>()?
+                .into_iter()
+                .flatten()
+                .collect(),
         })
     }
 }
@@ -176,9 +189,39 @@ fn json_of(p: &RolePolicy) -> Result<serde_json::Value, CliError> {
         (value.as_object_mut(), serde_json::to_value(p.recovery.shown(&p.role))?)
     {
         object.remove("recovery");
+        object.remove("acr_max_age");
         object.extend(shown);
+        object.insert(
+            "acr_max_age_minutes".into(),
+            serde_json::to_value(p.acr_max_age.resolved(&p.role).as_map())?,
+        );
+        object.insert(
+            "acr_max_age_default".into(),
+            serde_json::to_value(
+                policy::acr_age::AGE_LEVELS
+                    .iter()
+                    .filter(|l| p.acr_max_age.get(l).is_none())
+                    .collect::<Vec<_>>(),
+            )?,
+        );
     }
     Ok(value)
+}
+
+/// `mfa=1440m phr=720m (default) …`: each level's age in force, and whether it is the role's built-in one.
+fn max_ages(p: &RolePolicy) -> String {
+    let resolved = p.acr_max_age.resolved(&p.role).as_map();
+    policy::acr_age::AGE_LEVELS
+        .iter()
+        .map(|level| {
+            format!(
+                "{level}={}m{}",
+                resolved.get(*level).copied().unwrap_or_default(),
+                defaulted(p.acr_max_age.get(level).is_none())
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn text(p: &RolePolicy) -> String {
@@ -211,6 +254,7 @@ fn text(p: &RolePolicy) -> String {
             shown.caller_check.as_str(),
             defaulted(shown.caller_check_default)
         ),
+        format!("acr max age              {}", max_ages(p)),
     ]
     .join("\n")
 }

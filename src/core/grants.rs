@@ -66,6 +66,15 @@ pub fn meets_policy(
     if requirement.stage(now) == Stage::Enforced && !assurance::meets(level, assurance::MULTI_FACTOR) {
         return Err(Refusal::SecondFactorRequired);
     }
+    // `amr` cannot show the hardware binding `phrh` needs (a registration record): the authorization checked it,
+    // and a refresh holds the sign-in to phishing-resistant (RFC 9470 ages apply to new authentications only).
+    let client_min_acr = client_min_acr.map(|m| {
+        if m == assurance::HARDWARE_BOUND {
+            assurance::PHISHING_RESISTANT
+        } else {
+            m
+        }
+    });
     if let Some(min) = client_min_acr
         && !assurance::meets(level, min)
     {

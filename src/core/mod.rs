@@ -65,6 +65,8 @@ pub struct Keys {
     /// Signs the one-time notice a page leaves for the next one (the flash cookie), so a browser cannot make a
     /// page say something it did not.
     pub flash: [u8; 32],
+    /// Seals the DPoP nonces (RFC 9449 §8) every instance hands out and accepts: no nonce is stored anywhere.
+    pub dpop_nonce: [u8; 32],
     pub sealer: crypto::Sealer,
 }
 
@@ -78,6 +80,7 @@ impl Keys {
             saml_name_id: master.derive("saml-persistent-name-id"),
             temporary_pass: master.derive("recovery-temporary-pass"),
             flash: master.derive("flash-notice"),
+            dpop_nonce: master.derive("dpop-nonce"),
             sealer: crypto::Sealer::new(master.derive("sealing")),
         }
     }

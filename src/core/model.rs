@@ -203,6 +203,33 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// When the session last proved each assurance level (`core::policy::acr_age`); empty for sessions stored
+    /// before they were recorded.
+    pub proofs: LevelProofs,
+}
+
+/// When a session last proved each assurance level (level name → time). The rules — a proof of a level proves every
+/// weaker one, sessions without a record — are `core::policy::acr_age::Proofs`'s.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct LevelProofs(std::collections::BTreeMap<String, DateTime<Utc>>);
+
+impl LevelProofs {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, level: &str) -> Option<DateTime<Utc>> {
+        self.0.get(level).copied()
+    }
+
+    /// Records `level` as proven at `at`, unless it was proven later already.
+    pub fn raise(&mut self, level: &str, at: DateTime<Utc>) {
+        let entry = self.0.entry(level.to_string()).or_insert(at);
+        if *entry < at {
+            *entry = at;
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -70,10 +70,18 @@ pub struct Client {
     /// with RFC 9126's client metadata name.
     #[serde(rename = "require_pushed_authorization_requests")]
     pub require_par: bool,
+    /// Its token requests must carry a DPoP proof (RFC 9449), so every token it receives is bound to a key.
+    /// Shown with RFC 9449's client metadata name.
+    #[serde(rename = "dpop_bound_access_tokens")]
+    pub require_dpop: bool,
+    /// The resource servers (RFC 8707 resource indicators, absolute URIs) it may ask an access token for; a token
+    /// asked for one has that one as its only audience. Empty: `resource` is refused.
+    pub allowed_resources: Vec<String>,
 }
 
 /// What an administrator may change on a registered client: where it may send browsers back to (after sign-in
-/// and after sign-out, each compared exactly), how it presents itself, and whether it must push its requests (PAR).
+/// and after sign-out, each compared exactly), how it presents itself, whether it must push its requests (PAR)
+/// and whether its tokens must be bound to a key (DPoP).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ClientSettings {
     pub redirect_uris: Vec<String>,
@@ -84,6 +92,9 @@ pub struct ClientSettings {
     pub tos_uri: Option<String>,
     #[serde(rename = "require_pushed_authorization_requests")]
     pub require_par: bool,
+    #[serde(rename = "dpop_bound_access_tokens")]
+    pub require_dpop: bool,
+    pub allowed_resources: Vec<String>,
 }
 
 impl Client {
@@ -96,6 +107,8 @@ impl Client {
             policy_uri: self.policy_uri.clone(),
             tos_uri: self.tos_uri.clone(),
             require_par: self.require_par,
+            require_dpop: self.require_dpop,
+            allowed_resources: self.allowed_resources.clone(),
         }
     }
 }
@@ -166,6 +179,13 @@ pub struct CodeGrant {
     pub amr: Vec<String>,
     pub acr: String,
     pub sid: String,
+    /// The JWK thumbprint (RFC 7638) the authorization request named in `dpop_jkt` (RFC 9449 §10): the token
+    /// request must prove that key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpop_jkt: Option<String>,
+    /// The resource (RFC 8707) the authorization request named: the code's tokens are for it alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -193,6 +213,13 @@ pub struct RefreshGrant {
     pub amr: Vec<String>,
     pub acr: String,
     pub sid: String,
+    /// The key a public client's refresh tokens are bound to (RFC 9449 §5): its JWK thumbprint. Every refresh
+    /// must prove it; confidential clients' refresh tokens are never bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpop_jkt: Option<String>,
+    /// The resource (RFC 8707) the grant is for: every access token of the family has it as its audience.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
 }
 
 impl RefreshGrant {

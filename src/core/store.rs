@@ -472,6 +472,15 @@ pub trait RpStore: Send + Sync {
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<bool>;
+    /// Records a DPoP proof (RFC 9449) by its key's thumbprint and its `jti`'s digest until `expires_at`, after
+    /// clearing every expired record; `false` when it was recorded before (one unique key, so across instances too).
+    async fn use_dpop_proof(
+        &self,
+        jkt: &str,
+        jti_hash: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
     /// Records that the browser session `session_hash` (known to relying parties as `sid`) signed in to `client_id`
     /// (idempotent).
     async fn add_rp_session(&self, rp: &RpSession) -> Result<()>;

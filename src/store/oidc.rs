@@ -48,6 +48,8 @@ fn to_client(m: oauth_client::Model) -> Result<Client> {
         policy_uri: m.policy_uri,
         tos_uri: m.tos_uri,
         require_par: m.require_par,
+        require_dpop: m.require_dpop,
+        allowed_resources: list(&m.allowed_resources),
     })
 }
 
@@ -80,6 +82,8 @@ impl OidcStore for SeaStore {
             policy_uri: Set(c.policy_uri.clone()),
             tos_uri: Set(c.tos_uri.clone()),
             require_par: Set(c.require_par),
+            require_dpop: Set(c.require_dpop),
+            allowed_resources: Set(json_text(&c.allowed_resources)?),
         }
         .insert(&self.db)
         .await
@@ -157,6 +161,11 @@ impl OidcStore for SeaStore {
             .col_expr(Column::PolicyUri, Expr::value(after.policy_uri.clone()))
             .col_expr(Column::TosUri, Expr::value(after.tos_uri.clone()))
             .col_expr(Column::RequirePar, Expr::value(after.require_par))
+            .col_expr(Column::RequireDpop, Expr::value(after.require_dpop))
+            .col_expr(
+                Column::AllowedResources,
+                Expr::value(json_text(&after.allowed_resources)?),
+            )
             .filter(Column::ClientId.eq(client_id))
             .filter(Column::RedirectUris.eq(json_text(&before.redirect_uris)?))
             .filter(Column::PostLogoutRedirectUris.eq(json_text(&before.post_logout_redirect_uris)?))
@@ -165,6 +174,8 @@ impl OidcStore for SeaStore {
             .filter(still(Column::PolicyUri, &before.policy_uri))
             .filter(still(Column::TosUri, &before.tos_uri))
             .filter(Column::RequirePar.eq(before.require_par))
+            .filter(Column::RequireDpop.eq(before.require_dpop))
+            .filter(Column::AllowedResources.eq(json_text(&before.allowed_resources)?))
             .exec(&self.db)
             .await
             .map_err(db_error)?;

@@ -56,6 +56,12 @@ fn to_domain(m: role_policy::Model) -> Result<RolePolicy> {
                 .map(|c| CallerCheck::parse(c).ok_or_else(|| corrupt("recovery_caller_check", &m.role)))
                 .transpose()?,
         },
+        acr_max_age: m
+            .acr_max_age
+            .as_deref()
+            .map(|json| serde_json::from_str(json).map_err(|_| corrupt("acr_max_age", &m.role)))
+            .transpose()?
+            .unwrap_or_default(),
         ip: IpRules {
             allow: cidrs(&m.ip_allow).ok_or_else(|| corrupt("ip_allow", &m.role))?,
             deny: cidrs(&m.ip_deny).ok_or_else(|| corrupt("ip_deny", &m.role))?,
@@ -106,6 +112,11 @@ fn to_model(p: &RolePolicy) -> Result<role_policy::ActiveModel> {
             .transpose()
             .map_err(|e| Error::Internal(e.to_string()))?),
         recovery_caller_check: Set(p.recovery.caller_check.map(|c| c.as_str().to_string())),
+        acr_max_age: Set(if p.acr_max_age == Default::default() {
+            None
+        } else {
+            Some(serde_json::to_string(&p.acr_max_age).map_err(|e| Error::Internal(e.to_string()))?)
+        }),
         updated_at: Set(p.updated_at),
     })
 }
@@ -170,6 +181,7 @@ impl PolicyStore for SeaStore {
                         role_policy::Column::RecoveryDelayMinutes,
                         role_policy::Column::RecoveryPaths,
                         role_policy::Column::RecoveryCallerCheck,
+                        role_policy::Column::AcrMaxAge,
                         role_policy::Column::UpdatedAt,
                     ])
                     .to_owned(),

@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use entity::{client_assertion, rp_session, session};
+use entity::{client_assertion, dpop_proof, rp_session, session};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
@@ -48,6 +48,32 @@ impl RpStore for SeaStore {
             Err(Error::Conflict(_)) => Ok(false),
             Err(e) => Err(e),
         }
+    }
+
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "use_dpop_proof"))]
+    async fn use_dpop_proof(
+        &self,
+        jkt: &str,
+        jti_hash: &str,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        // Expired records go first (their proofs' iat is too old to pass anyway); the index on expires_at finds them.
+        dpop_proof::Entity::delete_many()
+            .filter(dpop_proof::Column::ExpiresAt.lt(now))
+            .exec(&self.db)
+            .await
+            .map_err(db_error)?;
+        let inserted = dpop_proof::Entity::insert(dpop_proof::ActiveModel {
+            jkt: Set(jkt.into()),
+            jti_hash: Set(jti_hash.into()),
+            expires_at: Set(expires_at),
+        })
+        .on_conflict_do_nothing_on([dpop_proof::Column::Jkt, dpop_proof::Column::JtiHash])
+        .exec_without_returning(&self.db)
+        .await
+        .map_err(db_error)?;
+        Ok(matches!(inserted, sea_orm::TryInsertResult::Inserted(1)))
     }
 
     #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "add_rp_session"))]

@@ -24,6 +24,12 @@ pub(super) fn to_domain(m: session::Model) -> Result<Session> {
         expires_at: m.expires_at,
         ip: m.ip,
         user_agent: m.user_agent,
+        proofs: match m.acr_proofs.as_deref() {
+            None => Default::default(),
+            Some(json) => {
+                serde_json::from_str(json).map_err(|e| Error::Internal(format!("bad acr_proofs column: {e}")))?
+            }
+        },
     })
 }
 
@@ -39,6 +45,11 @@ fn to_model(s: &Session) -> Result<session::ActiveModel> {
         expires_at: Set(s.expires_at),
         ip: Set(s.ip.clone()),
         user_agent: Set(s.user_agent.clone()),
+        acr_proofs: Set(if s.proofs.is_empty() {
+            None
+        } else {
+            Some(serde_json::to_string(&s.proofs).map_err(|e| Error::Internal(e.to_string()))?)
+        }),
     })
 }
 

@@ -139,7 +139,7 @@ pub async fn register(req: HttpRequest, state: web::Data<AppState>, bytes: web::
             "mfa".into(),
         ];
         if let Some((token, _)) =
-            sessions::promote(core.store, core.now, core.limits, &session, Step::Enrolled, amr).await?
+            sessions::promote(core.store, core.now, core.limits, &session, Step::Enrolled, amr, false).await?
         {
             let mut response = redirect_with_session(&state, &token, target);
             notices::flash(&mut response, &state, added);

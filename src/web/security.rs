@@ -348,6 +348,7 @@ async fn finish_enrolment(
             session,
             Step::Enrolled,
             amr,
+            false,
         )
         .await?
         {

@@ -6,16 +6,17 @@
 // the user has an authenticator app. openid-client asks `acr_values=urn:gatehouse:acr:mfa`: Gatehouse must answer
 // with its second-factor page (a code field, no password field), which this script fills with TOTP_CODE; then
 // authorizationCodeGrant checks state, iss, PKCE, nonce and the ES256 ID token, whose acr and amr are reported.
-// A second request asks `urn:gatehouse:acr:phishing-resistant`, which an app code cannot reach: the authorization
+// A second request asks `phr` (OpenID EAP: phishing-resistant), which an app code cannot reach: the authorization
 // response must be an error, which openid-client parses (checking state and iss) and which is reported.
 //
-// On success prints one JSON line: {"discovery_lists_mfa", "prompt_path", "prompt_asks_code", "prompt_asks_password",
+// On success prints one JSON line: {"discovery_lists_mfa", "discovery_lists_eap" (phr, phrh), "prompt_path", "prompt_asks_code", "prompt_asks_password",
 // "acr", "amr", "auth_time", "unmet_error"}. On failure prints the step and the error to stderr and exits 1.
 import * as client from "openid-client";
 import { TIMEOUT_S, atStep, browser, fail, hasInput, input, post, run } from "./gatehouse_browser.mjs";
 
 const MFA = "urn:gatehouse:acr:mfa";
 const PHISHING_RESISTANT = "urn:gatehouse:acr:phishing-resistant";
+const PHR = "phr";
 
 const args = process.argv.slice(2);
 if (args.length !== 6 || args.some((a) => !a)) {
@@ -97,7 +98,8 @@ async function main() {
   if (!claims) fail("no ID token claims");
 
   atStep("asking for phishing-resistant");
-  const strong = await request(config, PHISHING_RESISTANT);
+  // The OpenID EAP value for phishing-resistant (our urn:gatehouse:acr:phishing-resistant).
+  const strong = await request(config, PHR);
   const refused = await follow(strong.url.href);
   let unmetError = null;
   try {
@@ -111,6 +113,7 @@ async function main() {
   console.log(
     JSON.stringify({
       discovery_lists_mfa: supported.includes(MFA),
+      discovery_lists_eap: supported.includes(PHR) && supported.includes("phrh") && supported.includes(PHISHING_RESISTANT),
       prompt_path: promptPath,
       prompt_asks_code: hasInput(prompt, "code"),
       prompt_asks_password: hasInput(prompt, "password"),

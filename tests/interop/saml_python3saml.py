@@ -8,7 +8,8 @@ python3-saml rebuilds the URL the message was received at from the request data 
 compares it with the Response's Destination and the SubjectConfirmation's Recipient: the request data below
 describe exactly the ACS (and SLO) URL registered, so those checks run for real. It asks for
 PasswordProtectedTransport by default; CONTEXT sets `requestedAuthnContext` to what the test means (`none` = do
-not ask, else a comma-separated list of class refs, compared `minimum`).
+not ask, else a comma-separated list of class refs, compared `minimum`; prefixed `exact:`, compared `exact`), and
+with `failOnAuthnContextMismatch` python3-saml itself checks that the class we send back is one it asked for.
 
 `metadata` prints the SP metadata python3-saml writes (registered by the test like `gatehouse sp add`). `sso`
 builds a signed AuthnRequest (HTTP-Redirect, RSA-SHA256), goes through Gatehouse's real /login form (and the
@@ -59,6 +60,7 @@ def slo_url(acs):
 
 
 def settings(base, sp_entity, acs, key, cert, want_response_signed, context, idp_metadata=None):
+    comparison, classes = ("exact", context[len("exact:"):]) if context.startswith("exact:") else ("minimum", context)
     with open(key) as f:
         private_key = f.read()
     with open(cert) as f:
@@ -84,8 +86,10 @@ def settings(base, sp_entity, acs, key, cert, want_response_signed, context, idp
             "signatureAlgorithm": C.RSA_SHA256,
             "digestAlgorithm": C.SHA256,
             "rejectDeprecatedAlgorithm": True,
-            "requestedAuthnContext": False if context == "none" else context.split(","),
-            "requestedAuthnContextComparison": "minimum",
+            "requestedAuthnContext": False if context == "none" else classes.split(","),
+            "requestedAuthnContextComparison": comparison,
+            # python3-saml then checks itself that the Response's AuthnContextClassRef is one of those asked.
+            "failOnAuthnContextMismatch": context != "none",
             # SP_WANT_ENCRYPTED=1: its metadata then offers its certificate for encryption too, and in strict
             # mode it refuses an assertion that is not encrypted.
             "wantAssertionsEncrypted": os.environ.get("SP_WANT_ENCRYPTED") == "1",

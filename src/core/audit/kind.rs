@@ -168,6 +168,10 @@ audit_kinds! {
     /// A client pushed an authorization request to `/par` (RFC 9126): accepted, or refused with the reason;
     /// or a pushed request's `request_uri` was refused at `/authorize` (unknown, used, expired, another client's).
     OidcPushedRequest => "oidc.pushed_request",
+    /// A DPoP proof (RFC 9449) or a key binding was refused at the token, PAR or userinfo endpoint: a malformed,
+    /// replayed or stale proof, a missing nonce, a client that must send proofs sent none, a bound code or refresh
+    /// token presented with another key, a bound access token presented as a bearer token.
+    OidcDpopRefused => "oidc.dpop_refused",
     /// A user took back an application's access on their connected-applications page: the consent removed, the
     /// client's refresh families and access tokens for the user revoked.
     OidcConsentRevoked => "oidc.consent_revoked",

@@ -61,6 +61,20 @@ fn methods(backup_eligible: bool, user_verified: bool) -> Vec<String> {
     amr
 }
 
+/// Whether a credential was registered device-bound (backup-eligible flag clear) with user verification — what
+/// the OpenID EAP `phrh` level needs of it. Unknown (registered before this was recorded): no.
+pub fn registered_device_bound(factor: &Factor) -> bool {
+    factor.kind == FactorKind::WebAuthn
+        && factor.data.get("backup_eligible").and_then(Value::as_bool) == Some(false)
+        && factor.data.get("user_verified").and_then(Value::as_bool) == Some(true)
+}
+
+/// Whether an accepted assertion of `factor` (contributing `amr`) proves `phrh`: the credential was registered
+/// device-bound with user verification, and this assertion was not backup-eligible (`hwk`) and verified the user.
+pub fn hardware_bound(factor: &Factor, amr: &[String]) -> bool {
+    registered_device_bound(factor) && amr.iter().any(|m| m == "hwk") && amr.iter().any(|m| m == "user")
+}
+
 async fn webauthn_factors(store: &dyn Store, user_id: &str) -> Result<Vec<Factor>> {
     Ok(store
         .factors_of(user_id)
@@ -140,12 +154,22 @@ pub async fn finish_registration(
             ));
         }
     };
+    // What `phrh` needs, recorded as registered: a credential that cannot be synced to other devices
+    // (backup-eligible flag clear) and that verified the user. Credentials registered before this was recorded
+    // have neither key and never count as hardware-bound.
+    // (webauthn-rs exposes the credential's flags only through its serialised form, `{"cred": {…}}`.)
+    let stored = serde_json::to_value(&passkey).map_err(internal)?;
+    let flag = |name: &str| stored.pointer(&format!("/cred/{name}")).and_then(Value::as_bool);
+    let data = json!({
+        "passkey": stored, "flagged": false,
+        "backup_eligible": flag("backup_eligible"), "user_verified": flag("user_verified"),
+    });
     let factor = Factor::new(
         &user.id,
         FactorKind::WebAuthn,
         name,
         FactorStatus::Active,
-        enrolment::marked(json!({ "passkey": passkey, "flagged": false }), session),
+        enrolment::marked(data, session),
         now,
     );
     store.insert_factor(&factor).await?;

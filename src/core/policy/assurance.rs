@@ -1,7 +1,10 @@
 //! Assurance levels (`acr`) derived from the methods actually used (`amr`), and the comparisons step-up needs:
-//! levels are ordered (password < mfa < phishing-resistant), a request is met by any level at least as strong
-//! as the weakest one it accepts, and under the current role policy a method of a kind the policy no longer
-//! allows does not count toward the level.
+//! levels are ordered (password < mfa < phishing-resistant < phishing-resistant hardware-bound), a request is met
+//! by any level at least as strong as the weakest one it accepts, and under the current role policy a method of a
+//! kind the policy no longer allows does not count toward the level.
+//!
+//! Names: our three URNs, and the OpenID EAP ACR values (`phr` ≡ our phishing-resistant level, `phrh` the
+//! hardware-bound one, which has no URN of ours). How long each level lasts is `acr_age`.
 use crate::core::factors::FactorKind;
 use crate::core::policy::Requirement;
 use crate::core::signin::trusted_devices::device::AMR_MARKER;
@@ -11,7 +14,50 @@ pub const MULTI_FACTOR: &str = "urn:gatehouse:acr:mfa";
 /// Multi-factor where one factor is bound to the origin (WebAuthn): resists phishing.
 pub const PHISHING_RESISTANT: &str = "urn:gatehouse:acr:phishing-resistant";
 
-pub const ALL: [&str; 3] = [PASSWORD, MULTI_FACTOR, PHISHING_RESISTANT];
+/// OpenID EAP ACR Values 1.0: phishing-resistant; the same level as [`PHISHING_RESISTANT`].
+pub const PHR: &str = "phr";
+/// OpenID EAP ACR Values 1.0: phishing-resistant with a hardware-bound key — a WebAuthn credential that is not
+/// backup-eligible, registered and used with user verification (`acr_age::LevelProofs`). `amr` alone cannot tell
+/// it (a `hwk` assertion does not say what was recorded at registration), so [`acr_for`] never returns it.
+pub const HARDWARE_BOUND: &str = "phrh";
+
+/// Our levels, weakest first: the values `min_acr` and the step-up page take.
+pub const ALL: [&str; 4] = [PASSWORD, MULTI_FACTOR, PHISHING_RESISTANT, HARDWARE_BOUND];
+
+/// Every `acr` value we understand in requests and advertise (`acr_values_supported`), with its level.
+pub const NAMES: [(&str, &str); 5] = [
+    (PASSWORD, PASSWORD),
+    (MULTI_FACTOR, MULTI_FACTOR),
+    (PHISHING_RESISTANT, PHISHING_RESISTANT),
+    (PHR, PHISHING_RESISTANT),
+    (HARDWARE_BOUND, HARDWARE_BOUND),
+];
+
+/// The advertised values (discovery's `acr_values_supported`).
+pub fn supported() -> Vec<&'static str> {
+    NAMES.iter().map(|(name, _)| *name).collect()
+}
+
+/// The level an `acr` value stands for; `None` for values not ours.
+pub fn level_named(name: &str) -> Option<&'static str> {
+    NAMES.iter().find(|(n, _)| *n == name).map(|(_, level)| *level)
+}
+
+/// The value to claim for a session at `level`: the strongest of the values the relying party asked for (in the
+/// form it asked, e.g. `phr`) that `level` meets; otherwise our name of the level — where the hardware-bound level
+/// is claimed as our phishing-resistant URN unless `phrh` was asked, so relying parties that never asked for it
+/// see what they saw before it existed.
+pub fn claim(level: &'static str, asked: &[&str]) -> &'static str {
+    let met = NAMES
+        .iter()
+        .filter(|(name, l)| asked.contains(name) && meets(level, l))
+        .max_by_key(|(_, l)| rank(l));
+    match met {
+        Some((name, _)) => name,
+        None if level == HARDWARE_BOUND => PHISHING_RESISTANT,
+        None => level,
+    }
+}
 
 /// The level of a session from its methods. A sign-in whose second factor was skipped on a trusted browser
 /// (`pwd` + `device`, no `mfa`) is multi-factor — the password plus possession of the browser that proved a
@@ -33,19 +79,17 @@ pub fn rank(level: &str) -> Option<usize> {
     ALL.iter().position(|l| *l == level)
 }
 
-/// Our levels among space-separated `acr_values`, in the order given; other values are ignored (voluntary).
+/// Our levels among space-separated `acr_values` (any of [`NAMES`]), in the order given; other values are ignored
+/// (voluntary).
 pub fn known_levels(acr_values: &str) -> Vec<&'static str> {
-    acr_values
-        .split_whitespace()
-        .filter_map(|v| ALL.iter().find(|l| **l == v).copied())
-        .collect()
+    acr_values.split_whitespace().filter_map(level_named).collect()
 }
 
 /// The weakest level that satisfies a request: the client's minimum and the weakest of the requested levels
 /// (any listed level is acceptable), whichever is stronger. `None`: nothing is required.
 pub fn required(requested: &[&'static str], client_min: Option<&str>) -> Option<&'static str> {
     let asked = requested.iter().copied().min_by_key(|l| rank(l));
-    let min = client_min.and_then(|m| ALL.iter().find(|l| **l == m).copied());
+    let min = client_min.and_then(level_named);
     match (asked, min) {
         (Some(a), Some(m)) => Some(if rank(a) >= rank(m) { a } else { m }),
         (a, m) => a.or(m),
@@ -112,6 +156,9 @@ mod tests {
     #[test]
     fn a_request_is_met_by_its_weakest_level_or_the_client_minimum() {
         assert_eq!(known_levels("urn:x:gold urn:gatehouse:acr:mfa"), vec![MULTI_FACTOR]);
+        assert_eq!(known_levels("phr phrh"), vec![PHISHING_RESISTANT, HARDWARE_BOUND]);
+        assert!(meets(HARDWARE_BOUND, PHISHING_RESISTANT));
+        assert!(!meets(PHISHING_RESISTANT, HARDWARE_BOUND));
         assert_eq!(required(&[PHISHING_RESISTANT, MULTI_FACTOR], None), Some(MULTI_FACTOR));
         assert_eq!(required(&[PASSWORD], Some(MULTI_FACTOR)), Some(MULTI_FACTOR));
         assert_eq!(
@@ -124,6 +171,29 @@ mod tests {
         assert!(!meets(MULTI_FACTOR, PHISHING_RESISTANT));
         assert_eq!(level_of_kind(FactorKind::Totp), MULTI_FACTOR);
         assert_eq!(level_of_kind(FactorKind::WebAuthn), PHISHING_RESISTANT);
+    }
+
+    #[test]
+    fn the_claim_echoes_the_form_asked_and_never_more_than_the_level() {
+        assert_eq!(claim(PHISHING_RESISTANT, &["phr"]), "phr");
+        assert_eq!(claim(HARDWARE_BOUND, &["phr"]), "phr");
+        assert_eq!(claim(HARDWARE_BOUND, &["phr", "phrh"]), "phrh");
+        assert_eq!(claim(HARDWARE_BOUND, &[]), PHISHING_RESISTANT, "phrh only when asked");
+        assert_eq!(
+            claim(MULTI_FACTOR, &["phr"]),
+            MULTI_FACTOR,
+            "an unmet value is never claimed"
+        );
+        assert_eq!(
+            claim(PHISHING_RESISTANT, &[MULTI_FACTOR, "phr"]),
+            "phr",
+            "the strongest met"
+        );
+        assert_eq!(claim(PASSWORD, &[]), PASSWORD);
+        assert_eq!(
+            supported(),
+            vec![PASSWORD, MULTI_FACTOR, PHISHING_RESISTANT, "phr", "phrh"]
+        );
     }
 
     #[test]

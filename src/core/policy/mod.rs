@@ -15,6 +15,7 @@
 //! - Tightening a policy never weakens an account ([`plan`]): a user whose enrolled factors are all of kinds
 //!   that no longer count still has to prove one, and that proof only opens enrolment once the policy is
 //!   enforced.
+pub mod acr_age;
 pub mod assurance;
 pub mod enforcement;
 pub mod recovery;
@@ -74,6 +75,9 @@ pub struct RolePolicy {
     /// Which recovery paths members may take and which caller verification an execution needs; unset parts are
     /// the built-in defaults for the role's name (`recovery::default_paths`). Combined by `recovery::effective`.
     pub recovery: recovery::RecoverySetting,
+    /// How long each level above the password lasts after it was proven (RFC 9470); unset levels take the role's
+    /// built-in default (`acr_age::defaults_for`).
+    pub acr_max_age: acr_age::AcrMaxAge,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -113,6 +117,7 @@ impl RolePolicy {
             ip: IpRules::default(),
             recovery_delay_minutes: None,
             recovery: recovery::RecoverySetting::default(),
+            acr_max_age: acr_age::AcrMaxAge::default(),
             updated_at: now,
         }
     }
@@ -160,6 +165,7 @@ impl RolePolicy {
                 MAX_RECOVERY_DELAY_MINUTES / 1440
             )));
         }
+        self.acr_max_age.validate()?;
         if let Some(paths) = &self.recovery.paths {
             recovery::validate_for_role(&self.role, paths)?;
         }
@@ -211,6 +217,8 @@ pub struct PolicyChange {
     pub recovery_paths: Option<Option<Vec<recovery::RecoveryPath>>>,
     /// `Some(None)`: back to the role's default caller check.
     pub caller_check: Option<Option<recovery::CallerCheck>>,
+    /// Level ages to change, by short name (`acr_age::AGE_LEVELS`); `None`: back to the role's default.
+    pub acr_max_age: Vec<(&'static str, Option<u32>)>,
 }
 
 impl PolicyChange {
@@ -241,6 +249,13 @@ impl PolicyChange {
                     .map(|p| p.map(|p| recovery::normalize_paths(&p)))
                     .unwrap_or_else(|| current.recovery.paths.clone()),
                 caller_check: self.caller_check.unwrap_or(current.recovery.caller_check),
+            },
+            acr_max_age: {
+                let mut ages = current.acr_max_age;
+                for (level, minutes) in &self.acr_max_age {
+                    ages.set(level, *minutes);
+                }
+                ages
             },
             updated_at: now,
         }
@@ -386,6 +401,8 @@ pub struct Requirement {
     pub ip_rules: Vec<IpRules>,
     /// Set when the roles' kinds had no primary kind in common and the strictest role's list was used instead.
     pub fallback_to: Option<String>,
+    /// How long each level lasts: the shortest of the roles' (`acr_age`).
+    pub acr_max_age: acr_age::LevelAges,
 }
 
 /// Combines the policies of a user's roles, strictest wins (see the module documentation). A user without
@@ -428,6 +445,7 @@ pub fn evaluate(user: &User, policies: &[RolePolicy]) -> Requirement {
         reauth_idle_minutes: all.iter().filter_map(|p| p.reauth_idle_minutes).min(),
         ip_rules: all.iter().filter(|p| !p.ip.is_empty()).map(|p| p.ip.clone()).collect(),
         fallback_to,
+        acr_max_age: acr_age::LevelAges::strictest(all.iter().map(|p| p.acr_max_age.resolved(&p.role))),
     }
 }
 

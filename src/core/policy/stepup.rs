@@ -4,13 +4,15 @@
 //! `/login/factor?level=…` and resumes the stored request), or not at all.
 //!
 //! The session's level is computed from its `amr` after dropping methods of kinds the user's current role
-//! policy no longer allows, so a role that became stricter applies at the next request.
+//! policy no longer allows, so a role that became stricter applies at the next request, and counts only levels
+//! proven within their maximum age (`acr_age::standing`, RFC 9470): once phishing-resistant has aged out, a
+//! request that needs it steps up again.
 use chrono::{DateTime, Utc};
 
 use crate::core::Result;
-use crate::core::factors::{FactorKind, offer_order};
+use crate::core::factors::{FactorKind, FactorStatus, offer_order, webauthn};
 use crate::core::model::{Session, User};
-use crate::core::policy::{assurance, enforcement};
+use crate::core::policy::{acr_age, assurance, enforcement};
 use crate::core::store::Store;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,8 +33,10 @@ pub struct Assessment {
     pub requested: Vec<&'static str>,
     /// The weakest level that satisfies both the request and the relying party's minimum.
     pub required: Option<&'static str>,
-    /// The session's level under the current policy.
+    /// The session's level under the current policy and the levels' ages.
     pub session_acr: &'static str,
+    /// When `session_acr` was proven: the `auth_time` of a claim of it.
+    pub proven_at: DateTime<Utc>,
 }
 
 impl Assessment {
@@ -42,26 +46,29 @@ impl Assessment {
     }
 }
 
-/// Whether `session` reaches `required` (our levels; `requested` is kept for the audit trail).
+/// Whether `session` reaches `required` (our levels; `requested` is kept for the audit trail), each level counting
+/// only while within its age and the relying party's `max_age` (seconds) when given.
 pub async fn assess(
     store: &dyn Store,
     now: DateTime<Utc>,
     requested: Vec<&'static str>,
     required: Option<&'static str>,
+    max_age: Option<i64>,
     session: &Session,
     user: &User,
 ) -> Result<Assessment> {
+    let policy = enforcement::requirement_for(store, now, user).await?;
+    let standing = acr_age::standing(session, &policy, now, max_age);
     let mut assessment = Assessment {
         decision: Decision::Met,
         requested,
         required,
-        session_acr: assurance::acr_for(&session.amr),
+        session_acr: standing.level,
+        proven_at: standing.proven_at,
     };
     let Some(level) = required else {
         return Ok(assessment);
     };
-    let policy = enforcement::requirement_for(store, now, user).await?;
-    assessment.session_acr = assurance::acr_for(&assurance::counting_amr(&session.amr, &policy));
     if assurance::meets(assessment.session_acr, level) {
         return Ok(assessment);
     }
@@ -82,10 +89,19 @@ pub async fn step_up_kinds(
     level: Option<&str>,
 ) -> Result<Vec<FactorKind>> {
     let requirement = enforcement::requirement_for(store, now, user).await?;
-    let kinds: Vec<FactorKind> = offer_order(&store.factors_of(&user.id).await?)
+    let factors = store.factors_of(&user.id).await?;
+    // A kind reaches `phrh` only through a credential registered device-bound with user verification.
+    let device_bound = factors
+        .iter()
+        .any(|f| f.status == FactorStatus::Active && webauthn::registered_device_bound(f));
+    let reach = |kind: FactorKind| match assurance::level_of_kind(kind) {
+        assurance::PHISHING_RESISTANT if device_bound => assurance::HARDWARE_BOUND,
+        level => level,
+    };
+    let kinds: Vec<FactorKind> = offer_order(&factors)
         .into_iter()
         .filter(|k| requirement.allows(*k))
-        .filter(|k| level.is_none_or(|l| assurance::meets(assurance::level_of_kind(*k), l)))
+        .filter(|k| level.is_none_or(|l| assurance::meets(reach(*k), l)))
         .collect();
     // Recovery codes back up a factor; alone they never make a level reachable.
     Ok(if kinds.iter().any(|k| !k.is_backup()) {

@@ -12,6 +12,7 @@ use crate::core::audit::{AuditKind, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::factors::{Checked, FactorKind, webauthn};
 use crate::core::model::{Session, User};
+use crate::core::policy::acr_age::Proofs;
 use crate::core::signin::flow::{self, Step};
 use crate::core::signin::login::{self, SignedIn};
 use crate::core::signin::second_factor;
@@ -83,7 +84,9 @@ pub async fn finish_passwordless(
         } if methods.iter().any(|m| m == "user") => {
             methods.push("mfa".into());
             let state = flow::advance(None, Step::Passkey { then: plan.then })?;
-            let (token, session) = sessions::new_session_in(state, &user.id, methods, now, limits, origin);
+            let hardware_bound = webauthn::hardware_bound(&factor, &methods);
+            let (token, mut session) = sessions::new_session_in(state, &user.id, methods, now, limits, origin);
+            session.proofs = session.proofs.proven(&session.amr, hardware_bound, now);
             store.insert_session(&session).await?;
             ctx.audit(
                 AuditKind::LoginPasskey,

@@ -147,6 +147,7 @@ pub async fn conclude(
     match checked {
         Checked::Accepted { factor, amr: methods } => {
             throttle::succeeded(ctx.store, attempt).await?;
+            let hardware_bound = crate::core::factors::webauthn::hardware_bound(&factor, &methods);
             // What the session had (the password; for a step-up, also its earlier factors), then this factor.
             let step_up = pending.state == SessionState::Authenticated;
             let mut amr: Vec<String> = pending.amr.iter().filter(|m| *m != "mfa").cloned().collect();
@@ -163,6 +164,7 @@ pub async fn conclude(
                 pending,
                 Step::SecondFactor { then },
                 amr,
+                hardware_bound,
             )
             .await?
             else {
@@ -174,7 +176,7 @@ pub async fn conclude(
                 Some(&user.id),
                 json!({
                     "kind": kind, "factor_id": factor.id, "next": session.state.as_str(), "step_up": step_up,
-                    "acr": crate::core::policy::assurance::acr_for(&session.amr),
+                    "acr": crate::core::policy::assurance::acr_for(&session.amr), "hardware_bound": hardware_bound,
                 }),
             )
             .await?;

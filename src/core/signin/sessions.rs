@@ -10,6 +10,7 @@ pub use self::rules::{SessionLimits, TOUCH_INTERVAL_SECS, expired, sid};
 use crate::core::Result;
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::{Session, SessionState, User, UserStatus};
+use crate::core::policy::acr_age::{LevelProofs, Proofs};
 use crate::core::policy::{self, RolePolicy};
 use crate::core::secrets::{random_token, token_digest};
 use crate::core::signin::flow::{self, Step};
@@ -67,6 +68,11 @@ pub fn new_session_in(
             .user_agent
             .as_ref()
             .map(|ua| crate::core::model::truncate(ua, 512)),
+        proofs: Default::default(),
+    };
+    let session = Session {
+        proofs: LevelProofs::default().proven(&session.amr, false, now),
+        ..session
     };
     (token, session)
 }
@@ -136,6 +142,7 @@ pub async fn promote(
     pending: &Session,
     step: Step,
     amr: Vec<String>,
+    hardware_bound: bool,
 ) -> Result<Option<(String, Session)>> {
     let state = flow::advance(Some(pending.state), step)?;
     let origin = Origin {
@@ -150,6 +157,9 @@ pub async fn promote(
         session.created_at = pending.created_at;
         session.expires_at = pending.expires_at;
     }
+    // What the session proved before (a step-up keeps the ages of the levels it does not prove again), and what
+    // this step proves now.
+    session.proofs = LevelProofs::of_session(pending).proven(&session.amr, hardware_bound, now);
     Ok(store
         .promote_session(&pending.id_hash, &session)
         .await?

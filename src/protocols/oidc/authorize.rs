@@ -10,7 +10,6 @@ use url::Url;
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::Session;
 use crate::core::oauth::{Client, CodeGrant};
-use crate::core::policy::assurance;
 use crate::core::secrets::{random_token, token_digest};
 use crate::core::store::Store;
 use crate::core::{Error, Result};
@@ -38,6 +37,10 @@ pub struct AuthorizeParams {
     /// Request objects are not supported (discovery says so); they are refused, never silently ignored.
     pub request: Option<String>,
     pub request_uri: Option<String>,
+    /// RFC 9449 §10: the thumbprint of the key the code will be bound to; the token request must prove it.
+    pub dpop_jkt: Option<String>,
+    /// RFC 8707: the resource server the tokens are for.
+    pub resource: Option<String>,
 }
 
 /// An authorization request as kept server-side while the user signs in and consents: its parameters, and
@@ -180,6 +183,19 @@ pub async fn validate(
     if params.request.is_some() {
         return fail("request_not_supported", "Request objects are not supported.");
     }
+    if let Err(reason) = super::resources::judge(&client.allowed_resources, params.resource.as_deref(), None) {
+        return fail("invalid_target", reason);
+    }
+    if params
+        .dpop_jkt
+        .as_deref()
+        .is_some_and(|jkt| !super::dpop::is_thumbprint(jkt))
+    {
+        return fail(
+            "invalid_request",
+            "dpop_jkt must be a base64url SHA-256 JWK thumbprint (RFC 7638).",
+        );
+    }
     match arrival {
         _ if params.request_uri.is_none() => {}
         // A pushed request cannot point at another one (RFC 9126 §2.1).
@@ -318,10 +334,13 @@ pub async fn issue_code(
         code_challenge: request.params.code_challenge.clone(),
         nonce: request.params.nonce.clone(),
         scope: request.scope.clone(),
-        auth_time: session.auth_time,
+        // The level the session stands at (within its age and max_age), proven then.
+        auth_time: assessment.proven_at,
         amr: session.amr.clone(),
-        acr: assurance::acr_for(&session.amr).to_string(),
+        acr: super::stepup::claim(assessment, request.params.acr_values.as_deref(), &request.client),
         sid: sid(session),
+        dpop_jkt: request.params.dpop_jkt.clone(),
+        resource: request.params.resource.clone(),
     };
     store
         .insert_code(

@@ -44,6 +44,10 @@ pub struct NewClient {
     pub tos_uri: Option<String>,
     /// It must push its authorization requests to `/par` (RFC 9126).
     pub require_par: bool,
+    /// Its token requests must carry a DPoP proof (RFC 9449): every token it receives is bound to its key.
+    pub require_dpop: bool,
+    /// The resource servers (RFC 8707, absolute URIs without a fragment) it may ask access tokens for.
+    pub allowed_resources: Vec<String>,
 }
 
 /// The longest display name, in characters.
@@ -196,6 +200,7 @@ pub async fn register(
         ));
     }
     let (redirect_uris, post_logout) = check_redirects(&new.redirect_uris, &new.post_logout_redirect_uris)?;
+    let allowed_resources = check_resources(&new.allowed_resources)?;
     let presentation = check_presentation(
         new.client_name.as_deref(),
         new.logo_uri.as_deref(),
@@ -315,6 +320,8 @@ pub async fn register(
         policy_uri: presentation.policy_uri,
         tos_uri: presentation.tos_uri,
         require_par: new.require_par,
+        require_dpop: new.require_dpop,
+        allowed_resources,
     };
     store.insert_client(&client).await?;
     audit::record(
@@ -328,6 +335,7 @@ pub async fn register(
             "client_id": client.client_id, "grants": client.grants,
             "service_role": client.service_role, "extra_scopes": client.extra_scopes,
             "client_name": client.client_name, "require_par": client.require_par,
+            "require_dpop": client.require_dpop, "allowed_resources": client.allowed_resources,
         }),
     )
     .await?;
@@ -375,6 +383,32 @@ pub struct ClientChanges {
     pub tos_uri: Option<Option<String>>,
     /// `None` keeps whether the client must use PAR.
     pub require_par: Option<bool>,
+    /// `None` keeps whether the client must send DPoP proofs.
+    pub require_dpop: Option<bool>,
+    /// `None` keeps the resources it may ask tokens for; a list replaces them.
+    pub allowed_resources: Option<Vec<String>>,
+}
+
+/// The most resources one client may be allowed.
+const MAX_RESOURCES: usize = 100;
+
+/// Resource indicators a client may be allowed (RFC 8707 §2): absolute URIs without a fragment, sorted, no repeats.
+fn check_resources(resources: &[String]) -> Result<Vec<String>> {
+    if resources.len() > MAX_RESOURCES {
+        return Err(Error::invalid(format!(
+            "allowed_resources: At most {MAX_RESOURCES} resources."
+        )));
+    }
+    if let Some(bad) = resources.iter().find(|r| !super::resources::is_resource_uri(r)) {
+        return Err(Error::invalid(format!(
+            "allowed_resources: '{}' is not an absolute URI without a fragment.",
+            crate::core::model::truncate(bad, 256)
+        )));
+    }
+    let mut resources = resources.to_vec();
+    resources.sort();
+    resources.dedup();
+    Ok(resources)
 }
 
 /// Changes a client's redirect URIs, post-logout redirect URIs, presentation and whether it must use PAR, checked as at registration (a
@@ -417,6 +451,11 @@ pub async fn update(
         policy_uri: presentation.policy_uri,
         tos_uri: presentation.tos_uri,
         require_par: changes.require_par.unwrap_or(before.require_par),
+        require_dpop: changes.require_dpop.unwrap_or(before.require_dpop),
+        allowed_resources: match &changes.allowed_resources {
+            Some(resources) => check_resources(resources)?,
+            None => before.allowed_resources.clone(),
+        },
     };
     if after == before {
         return Ok(client);
@@ -447,6 +486,8 @@ pub async fn update(
     client.policy_uri = after.policy_uri;
     client.tos_uri = after.tos_uri;
     client.require_par = after.require_par;
+    client.require_dpop = after.require_dpop;
+    client.allowed_resources = after.allowed_resources;
     Ok(client)
 }
 

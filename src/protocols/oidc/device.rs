@@ -335,12 +335,14 @@ pub async fn decide(
     };
     let client_id = pending.client.client_id.as_str();
     // The client's minimum level holds here too; `/device` offered the step-up before the confirmation page.
+    let assessment = match store.user_by_id(&session.user_id).await? {
+        Some(user) => Some(super::stepup::assess_client_minimum(store, now, &pending.client, session, &user).await?),
+        None => None,
+    };
     if decision == Decision::Allow
-        && let Some(user) = store.user_by_id(&session.user_id).await?
-        && super::stepup::assess_client_minimum(store, now, &pending.client, session, &user)
-            .await?
-            .decision
-            != super::stepup::Decision::Met
+        && assessment
+            .as_ref()
+            .is_some_and(|a| a.decision != super::stepup::Decision::Met)
     {
         audit::record(
             store,
@@ -358,10 +360,16 @@ pub async fn decide(
         Decision::Allow => {
             let grant = RefreshGrant {
                 scope: pending.scope.clone(),
-                auth_time: session.auth_time,
+                // The level the session stands at within its age, proven then (`core::policy::acr_age`).
+                auth_time: assessment.as_ref().map_or(session.auth_time, |a| a.proven_at),
                 amr: session.amr.clone(),
-                acr: assurance::acr_for(&session.amr).to_string(),
+                acr: assessment.as_ref().map_or_else(
+                    || assurance::acr_for(&session.amr).to_string(),
+                    |a| super::stepup::claim(a, None, &pending.client),
+                ),
                 sid: sid(session),
+                dpop_jkt: None,
+                resource: None,
             };
             let won = store
                 .approve_device_authorization(&pending.user_code_hash, &session.user_id, &grant, now)

@@ -36,8 +36,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/par", web::post().to(super::http_par::par))
         .route("/revoke", web::post().to(revoke))
         .route("/introspect", web::post().to(introspect))
-        .route("/userinfo", web::get().to(userinfo))
-        .route("/userinfo", web::post().to(userinfo))
+        .route("/userinfo", web::get().to(super::http_userinfo::userinfo))
+        .route("/userinfo", web::post().to(super::http_userinfo::userinfo))
         .configure(super::http_logout::routes)
         .configure(super::http_device::routes);
 }
@@ -72,7 +72,7 @@ async fn discovery(state: web::Data<AppState>) -> HttpResponse {
         "code_challenge_methods_supported": ["S256"],
         "authorization_response_iss_parameter_supported": true,
         "prompt_values_supported": ["none", "login", "consent"],
-        "acr_values_supported": assurance::ALL,
+        "acr_values_supported": assurance::supported(),
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "sid", "at_hash", "azp",
             "name", "preferred_username", "updated_at", "email", "email_verified", "phone_number", "roles"],
         "claims_parameter_supported": false,
@@ -81,6 +81,7 @@ async fn discovery(state: web::Data<AppState>) -> HttpResponse {
         "request_uri_parameter_supported": false,
         "pushed_authorization_request_endpoint": format!("{iss}/par"),
         "require_pushed_authorization_requests": state.config.require_pushed_authorization_requests,
+        "dpop_signing_alg_values_supported": super::dpop::ALGORITHMS,
     }))
 }
 
@@ -592,7 +593,7 @@ pub(super) fn token_form(
         ));
     };
     let basic = basic_credentials(req)?;
-    Ok((request, Presented { basic }))
+    Ok((request, Presented { basic, dpop: None }))
 }
 
 async fn token(
@@ -601,73 +602,28 @@ async fn token(
     op: web::Data<Provider>,
     form: Result<Form<TokenRequest>, WebError>,
 ) -> HttpResponse {
-    let (request, presented) = match token_form(&req, form) {
+    let (request, mut presented) = match token_form(&req, form) {
         Ok(found) => found,
         Err(e) => return token_error(e),
     };
     let origin = session::origin(&req);
     let iss = issuer(&state.config.public_url);
-    let result = tokens::exchange(&ctx(&state, &op, &iss, &origin), &presented, &request).await;
-    match result {
+    let result = match super::http_dpop::token_proof(&req, &state, "/token", "token").await {
+        Ok(dpop) => {
+            presented.dpop = dpop;
+            tokens::exchange(&ctx(&state, &op, &iss, &origin), &presented, &request).await
+        }
+        Err(e) => Err(e),
+    };
+    let asked = matches!(result, Err(TokenError::UseDpopNonce));
+    let response = match result {
         Ok(body) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .insert_header((header::PRAGMA, "no-cache"))
             .json(body),
         Err(e) => token_error(e),
-    }
-}
-
-#[derive(Deserialize, Default)]
-struct UserinfoForm {
-    access_token: Option<String>,
-}
-
-async fn userinfo(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    op: web::Data<Provider>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let invalid = || {
-        HttpResponse::Unauthorized()
-            .insert_header((header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\""))
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .json(json!({ "error": "invalid_token" }))
     };
-    let from_header = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_string());
-    let from_body = if req.method() == actix_web::http::Method::POST {
-        serde_urlencoded::from_bytes::<UserinfoForm>(&body)
-            .ok()
-            .and_then(|f| f.access_token)
-    } else {
-        None
-    };
-    let token = match (from_header, from_body) {
-        (Some(_), Some(_)) => return HttpResponse::BadRequest().json(json!({ "error": "invalid_request" })),
-        (Some(t), None) | (None, Some(t)) => t,
-        (None, None) => {
-            return HttpResponse::Unauthorized()
-                .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
-                .insert_header((header::CACHE_CONTROL, "no-store"))
-                .finish();
-        }
-    };
-    if token.len() > 8192 {
-        return invalid();
-    }
-    let (iss, origin) = (issuer(&state.config.public_url), session::origin(&req));
-    match token_info::userinfo(&ctx(&state, &op, &iss, &origin), &token).await {
-        Ok(Some(claims)) => HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .json(claims),
-        Ok(None) => invalid(),
-        Err(e) => actix_web::ResponseError::error_response(&WebError::Core(e)),
-    }
+    super::http_dpop::with_nonce(&req, &state, response, asked)
 }
 
 /// The form and client authentication shared by revocation and introspection; errors as at the token endpoint.

@@ -1,7 +1,8 @@
 //! `POST /par`, the pushed authorization request endpoint (RFC 9126 §2): a form body (bounded, valid UTF-8, no
 //! repeated parameter, as every form), client authentication as at the token endpoint, then `par::push`. Answers
 //! are JSON with `Cache-Control: no-store`: `201` with the `request_uri`, or an error as the token endpoint
-//! answers one (`invalid_client` 401, `temporarily_unavailable` 503, the verdicts on the request 400).
+//! answers one (`invalid_client` 401, `temporarily_unavailable` 503, the verdicts on the request 400). A `DPoP`
+//! proof, when sent, is checked as at the token endpoint and binds the request's code to its key.
 use std::collections::BTreeMap;
 
 use actix_web::http::header;
@@ -46,16 +47,24 @@ pub(super) async fn par(
         Err(e) => return token_error(e),
     };
     let presented = match basic_credentials(&req) {
-        Ok(basic) => Presented { basic },
+        Ok(basic) => Presented { basic, dpop: None },
         Err(e) => return token_error(e),
+    };
+    // A proof at /par binds the code to its key, as `dpop_jkt` does (RFC 9449 §10.1).
+    let dpop = match super::http_dpop::token_proof(&req, &state, "/par", "par").await {
+        Ok(dpop) => dpop,
+        Err(e) => {
+            let asked = e == TokenError::UseDpopNonce;
+            return super::http_dpop::with_nonce(&req, &state, token_error(e), asked);
+        }
     };
     let (iss, origin) = (issuer(&state.config.public_url), session::origin(&req));
     let ctx = ctx(&state, &op, &iss, &origin);
     let pushed = match super::client_auth::authenticate_client(&ctx, &presented, &request).await {
-        Ok(client) => par::push(&ctx, &client, params).await,
+        Ok(client) => par::push(&ctx, &client, params, dpop.as_deref()).await,
         Err(e) => Err(PushError::Token(e)),
     };
-    match pushed {
+    let response = match pushed {
         Ok(body) => HttpResponse::Created()
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .insert_header((header::PRAGMA, "no-cache"))
@@ -65,5 +74,6 @@ pub(super) async fn par(
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .insert_header((header::PRAGMA, "no-cache"))
             .json(json!({ "error": error, "error_description": description })),
-    }
+    };
+    super::http_dpop::with_nonce(&req, &state, response, false)
 }

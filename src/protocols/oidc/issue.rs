@@ -73,13 +73,20 @@ pub async fn access_token(
     user_id: &str,
     mut claims: Value,
     lineage: Lineage<'_>,
+    dpop_jkt: Option<&str>,
 ) -> Result<String, TokenError> {
     let jti = random_token();
     let exp = ctx.now + ACCESS_TOKEN_LIFETIME;
-    let common = json!({
-        "iss": ctx.issuer, "aud": ctx.issuer, "client_id": client.client_id,
+    // The audience is the resource the token was asked for (RFC 8707), else this provider.
+    let aud = claims.get("aud").cloned().unwrap_or_else(|| ctx.issuer.into());
+    let mut common = json!({
+        "iss": ctx.issuer, "aud": aud, "client_id": client.client_id,
         "iat": ctx.now.timestamp(), "exp": exp.timestamp(), "jti": jti,
     });
+    // RFC 9449 §6.1: a DPoP-bound token names its key's thumbprint.
+    if let Some(jkt) = dpop_jkt {
+        common["cnf"] = json!({ "jkt": jkt });
+    }
     if let (Some(map), Some(common)) = (claims.as_object_mut(), common.as_object()) {
         map.extend(common.clone());
     }
@@ -98,11 +105,18 @@ pub async fn access_token(
     Ok(token)
 }
 
-/// Where issued tokens come from: a code (for revocation on replay), a nonce to echo, a refresh family.
+/// `token_type` of a token response: `DPoP` for a token bound to a key (RFC 9449 §5), else `Bearer`.
+pub fn token_type(dpop_jkt: Option<&str>) -> &'static str {
+    if dpop_jkt.is_some() { "DPoP" } else { "Bearer" }
+}
+
+/// Where issued tokens come from: a code (for revocation on replay), a nonce to echo, a refresh family; and the
+/// key (its thumbprint) the access token is bound to.
 pub struct Issue<'a> {
     pub code_hash: Option<&'a str>,
     pub nonce: Option<&'a str>,
     pub family: Option<(&'a str, DateTime<Utc>)>,
+    pub dpop_jkt: Option<&'a str>,
 }
 
 /// Signs an access token and (when `openid` was granted) an ID token for a user, and (for a family) rotates in a
@@ -116,19 +130,23 @@ pub async fn mint(
 ) -> Result<Value, TokenError> {
     let roles = ctx.store.roles_of(&user.id).await?;
     let family_id = issued.family.map(|(id, _)| id);
-    let access_claims = json!({
+    let mut access_claims = json!({
         "sub": user.id, "scope": grant.scope, "auth_time": grant.auth_time.timestamp(), "acr": grant.acr,
         "amr": grant.amr,
     });
+    if let Some(resource) = &grant.resource {
+        access_claims["aud"] = resource.clone().into();
+    }
     let lineage = Lineage {
         code_hash: issued.code_hash,
         family_id,
         sid: Some(&grant.sid),
     };
-    let access_token = access_token(ctx, client, &user.id, access_claims, lineage).await?;
+    let access_token = access_token(ctx, client, &user.id, access_claims, lineage, issued.dpop_jkt).await?;
 
     let mut body = json!({
-        "access_token": access_token, "token_type": "Bearer", "expires_in": ACCESS_TOKEN_LIFETIME.num_seconds(),
+        "access_token": access_token, "token_type": token_type(issued.dpop_jkt),
+        "expires_in": ACCESS_TOKEN_LIFETIME.num_seconds(),
         "scope": grant.scope,
     });
     // An ID token only where `openid` was granted (OIDC Core §3.1.2.1; a device authorization may omit it).

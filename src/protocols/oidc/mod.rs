@@ -1,22 +1,26 @@
 //! The OpenID Provider: authorization code flow with PKCE, the device authorization grant, ID and access tokens
 //! (JWT: ES256, RS256 or EdDSA per client), refresh rotation, client credentials, userinfo, introspection,
-//! revocation, discovery and JWKS.
+//! revocation, discovery and JWKS; PAR (RFC 9126) and DPoP-bound tokens (RFC 9449).
 //! What is not implemented is not advertised in discovery.
 pub mod authorize;
 pub mod client_auth;
 pub mod client_cache;
 pub mod clients;
 pub mod device;
+pub mod dpop;
 pub mod grants;
 pub mod http;
 pub mod http_device;
+pub mod http_dpop;
 pub mod http_logout;
 pub mod http_par;
+pub mod http_userinfo;
 pub mod issue;
 pub mod jws;
 pub mod keys;
 pub mod logout;
 pub mod par;
+pub mod resources;
 pub mod stepup;
 pub mod token_info;
 pub mod tokens;

@@ -48,7 +48,13 @@ fn refused(error: &'static str, description: impl Into<String>) -> PushError {
 
 /// Judges and keeps the request `params` pushed by the authenticated `client`; the answer body (RFC 9126 §2.2).
 /// Every verdict is audited: accepted, or refused with the reason.
-pub async fn push(ctx: &Ctx<'_>, client: &Client, mut params: AuthorizeParams) -> Result<Value, PushError> {
+pub async fn push(
+    ctx: &Ctx<'_>,
+    client: &Client,
+    mut params: AuthorizeParams,
+    dpop: Option<&str>,
+) -> Result<Value, PushError> {
+    bind(ctx, client, &mut params, dpop).await?;
     if let Err(e) = judge(ctx.store, client, &mut params).await {
         if let PushError::Refused { error, description } = &e {
             let detail = json!({ "client_id": client.client_id, "error": error, "reason": description });
@@ -59,6 +65,31 @@ pub async fn push(ctx: &Ctx<'_>, client: &Client, mut params: AuthorizeParams) -
     let body = store(ctx, client, &params).await?;
     record(ctx, Outcome::Success, json!({ "client_id": client.client_id })).await?;
     Ok(body)
+}
+
+/// RFC 9449 §10.1: a proof sent to `/par` binds the code to its key; a `dpop_jkt` beside it must name that key.
+async fn bind(
+    ctx: &Ctx<'_>,
+    client: &Client,
+    params: &mut AuthorizeParams,
+    dpop: Option<&str>,
+) -> Result<(), PushError> {
+    let Some(proved) = dpop else { return Ok(()) };
+    match params.dpop_jkt.as_deref() {
+        Some(named) if named != proved => {
+            let reason = "dpop_jkt does not name the key of the DPoP proof";
+            super::dpop::audit_refusal(ctx.store, ctx.now, ctx.origin, "par", Some(&client.client_id), reason)
+                .await
+                .map_err(|e| PushError::Token(e.into()))?;
+            Err(PushError::Token(TokenError::InvalidDpopProof(
+                "dpop_jkt does not match the key of the DPoP proof.".into(),
+            )))
+        }
+        _ => {
+            params.dpop_jkt = Some(proved.to_string());
+            Ok(())
+        }
+    }
 }
 
 async fn record(ctx: &Ctx<'_>, outcome: Outcome, detail: Value) -> Result<(), PushError> {

@@ -61,8 +61,16 @@ pub fn unverified_claims(token: &str) -> Option<Value> {
     serde_json::from_slice(&bytes).ok()
 }
 
+/// An access token's claims for introspection and revocation: its audience is the resource it was issued for
+/// (RFC 8707) or this provider, whichever it names — the signature check makes the claim true.
 async fn access_token_claims(ctx: &Ctx<'_>, token: &str, check_expiry: bool) -> Result<Option<Value>> {
-    verified_jwt(ctx, token, Some("at+jwt"), ctx.issuer, check_expiry).await
+    let claimed = unverified_claims(token);
+    let audience = claimed
+        .as_ref()
+        .and_then(|c| c["aud"].as_str())
+        .unwrap_or(ctx.issuer)
+        .to_string();
+    verified_jwt(ctx, token, Some("at+jwt"), &audience, check_expiry).await
 }
 
 fn jti_hash(claims: &Value) -> String {
@@ -129,16 +137,30 @@ pub async fn introspect(ctx: &Ctx<'_>, client: &Client, token: &str) -> Result<V
     {
         return Ok(inactive);
     }
-    Ok(json!({
+    let mut body = json!({
         "active": true, "token_type": "Bearer", "client_id": claims["client_id"], "sub": claims["sub"], "scope": claims["scope"],
         "exp": claims["exp"], "iat": claims["iat"], "iss": claims["iss"], "aud": claims["aud"], "jti": claims["jti"],
-    }))
+        // RFC 9470 §6.2: what a resource server needs to ask for step-up (the level claimed and when it was proven).
+        "acr": claims["acr"], "auth_time": claims["auth_time"],
+    });
+    // RFC 9449 §6.2: a bound token's key, for a resource server that checks the proof itself.
+    if let Some(jkt) = bound_key(&claims) {
+        body["token_type"] = "DPoP".into();
+        body["cnf"] = json!({ "jkt": jkt });
+    }
+    Ok(body)
 }
 
-/// The claims of an access token that is ours (signature, issuer, audience, `typ`), unexpired and not revoked —
-/// what a resource server of ours (userinfo, the admin API) accepts as a bearer token.
-pub async fn active_access_token(ctx: &Ctx<'_>, access_token: &str) -> Result<Option<Value>> {
-    let Some(claims) = access_token_claims(ctx, access_token, true).await? else {
+/// The thumbprint a DPoP-bound access token is bound to (`cnf.jkt`, RFC 9449 §6.1).
+pub fn bound_key(claims: &Value) -> Option<&str> {
+    claims.get("cnf").and_then(|cnf| cnf.get("jkt")).and_then(Value::as_str)
+}
+
+/// The claims of an access token that is ours (signature, issuer, audience, `typ`), unexpired and not revoked,
+/// bound to a key or not.
+async fn active_claims(ctx: &Ctx<'_>, access_token: &str) -> Result<Option<Value>> {
+    // Our own resources (userinfo, the admin API) take only tokens whose audience is this provider.
+    let Some(claims) = verified_jwt(ctx, access_token, Some("at+jwt"), ctx.issuer, true).await? else {
         return Ok(None);
     };
     if !ctx.store.token_active(&jti_hash(&claims), ctx.now).await? {
@@ -147,18 +169,59 @@ pub async fn active_access_token(ctx: &Ctx<'_>, access_token: &str) -> Result<Op
     Ok(Some(claims))
 }
 
-/// Userinfo: the access token must be active (`active_access_token`) and the user active.
-pub async fn userinfo(ctx: &Ctx<'_>, access_token: &str) -> Result<Option<Value>> {
-    let Some(claims) = active_access_token(ctx, access_token).await? else {
-        return Ok(None);
+/// What a resource server of ours that speaks only `Bearer` (the admin API, SCIM, SSF) accepts: an active access
+/// token that is not bound to a key — a DPoP-bound token is worth nothing without its proof (RFC 9449 §7.1).
+pub async fn active_access_token(ctx: &Ctx<'_>, access_token: &str) -> Result<Option<Value>> {
+    Ok(active_claims(ctx, access_token)
+        .await?
+        .filter(|claims| bound_key(claims).is_none()))
+}
+
+/// How an access token reached userinfo: as a bearer token, or with `Authorization: DPoP` and a proof that
+/// passed (`dpop::verify`, with `ath`), whose key's thumbprint this is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presentation<'a> {
+    Bearer,
+    Dpop(&'a str),
+}
+
+/// What userinfo answers.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Userinfo {
+    Claims(Value),
+    /// Unknown, expired, revoked, or its user is no longer active.
+    Invalid,
+    /// The token and the way it was presented do not agree (a bound token as bearer, another key's proof, an
+    /// unbound token under the DPoP scheme): the reason, for the audit event.
+    Binding {
+        reason: &'static str,
+        client_id: Option<String>,
+    },
+}
+
+/// Userinfo: the access token must be active, presented as its binding demands, and the user active.
+pub async fn userinfo(ctx: &Ctx<'_>, access_token: &str, presented: Presentation<'_>) -> Result<Userinfo> {
+    let Some(claims) = active_claims(ctx, access_token).await? else {
+        return Ok(Userinfo::Invalid);
     };
+    let refused = match (bound_key(&claims), presented) {
+        (Some(bound), Presentation::Dpop(proved)) if bound == proved => None,
+        (Some(_), Presentation::Dpop(_)) => Some("the proof's key is not the key the token is bound to"),
+        (Some(_), Presentation::Bearer) => Some("a DPoP-bound token presented as a bearer token"),
+        (None, Presentation::Dpop(_)) => Some("a token not bound to a key presented with the DPoP scheme"),
+        (None, Presentation::Bearer) => None,
+    };
+    if let Some(reason) = refused {
+        let client_id = claims["client_id"].as_str().map(str::to_string);
+        return Ok(Userinfo::Binding { reason, client_id });
+    }
     let Some(user) = ctx
         .store
         .user_by_id(claims["sub"].as_str().unwrap_or_default())
         .await?
         .filter(|u| u.status == UserStatus::Active)
     else {
-        return Ok(None);
+        return Ok(Userinfo::Invalid);
     };
     let roles = ctx.store.roles_of(&user.id).await?;
     let mut body = Map::new();
@@ -168,5 +231,5 @@ pub async fn userinfo(ctx: &Ctx<'_>, access_token: &str) -> Result<Option<Value>
         &roles,
         claims["scope"].as_str().unwrap_or_default(),
     ));
-    Ok(Some(Value::Object(body)))
+    Ok(Userinfo::Claims(Value::Object(body)))
 }

@@ -40,6 +40,8 @@ pub struct TokenRequest {
     pub refresh_token: Option<String>,
     pub scope: Option<String>,
     pub device_code: Option<String>,
+    /// RFC 8707: the resource server the access token is for.
+    pub resource: Option<String>,
     /// Revocation and introspection.
     pub token: Option<String>,
     pub token_type_hint: Option<String>,
@@ -50,6 +52,8 @@ pub struct TokenRequest {
 pub struct Presented {
     /// From `Authorization: Basic`.
     pub basic: Option<(String, String)>,
+    /// The thumbprint of the key a valid DPoP proof (RFC 9449) proved, checked before the client is known.
+    pub dpop: Option<String>,
 }
 
 /// RFC 6749 §5.2 errors (and RFC 8628 §3.5 for the device grant).
@@ -69,6 +73,12 @@ pub enum TokenError {
     SlowDown,
     ExpiredToken,
     AccessDenied,
+    /// RFC 9449 §5: the DPoP proof is missing where required, malformed, replayed or stale.
+    InvalidDpopProof(String),
+    /// RFC 9449 §8: the proof needs a nonce of ours; the answer carries one in `DPoP-Nonce`.
+    UseDpopNonce,
+    /// RFC 8707 §2: the `resource` is malformed or not one the client or the grant may have.
+    InvalidTarget(String),
     /// The store is unavailable (RFC 6749 §4.1.2.1 `temporarily_unavailable`): 503 with `Retry-After`.
     TemporarilyUnavailable,
     Server(String),
@@ -96,6 +106,9 @@ impl TokenError {
             TokenError::SlowDown => "slow_down",
             TokenError::ExpiredToken => "expired_token",
             TokenError::AccessDenied => "access_denied",
+            TokenError::InvalidDpopProof(_) => "invalid_dpop_proof",
+            TokenError::UseDpopNonce => "use_dpop_nonce",
+            TokenError::InvalidTarget(_) => "invalid_target",
             TokenError::TemporarilyUnavailable => "temporarily_unavailable",
             TokenError::Server(_) => "server_error",
         }
@@ -103,7 +116,11 @@ impl TokenError {
 
     pub fn description(&self) -> String {
         match self {
-            TokenError::InvalidRequest(d) | TokenError::InvalidGrant(d) => d.clone(),
+            TokenError::InvalidRequest(d)
+            | TokenError::InvalidGrant(d)
+            | TokenError::InvalidDpopProof(d)
+            | TokenError::InvalidTarget(d) => d.clone(),
+            TokenError::UseDpopNonce => super::dpop::Refusal::UseNonce.description(),
             TokenError::InvalidClient { .. } => "Client authentication failed.".into(),
             TokenError::UnauthorizedClient => "This client may not use this grant.".into(),
             TokenError::UnsupportedGrantType => format!("Supported: {}.", grants::SUPPORTED.join(", ")),
@@ -122,6 +139,16 @@ impl TokenError {
     }
 }
 
+/// The resource (RFC 8707) a token request's access token is for, judged against the client and the grant.
+pub fn target(
+    client: &crate::core::oauth::Client,
+    request: &TokenRequest,
+    granted: Option<&str>,
+) -> Result<Option<String>, TokenError> {
+    super::resources::judge(&client.allowed_resources, request.resource.as_deref(), granted)
+        .map_err(|reason| TokenError::InvalidTarget(reason.into()))
+}
+
 /// Authenticates the client, checks it may use the grant, and runs the grant.
 pub async fn exchange(ctx: &Ctx<'_>, presented: &Presented, request: &TokenRequest) -> Result<Value, TokenError> {
     let client = client_auth::authenticate_client(ctx, presented, request).await?;
@@ -135,5 +162,14 @@ pub async fn exchange(ctx: &Ctx<'_>, presented: &Presented, request: &TokenReque
     if !client.grants.iter().any(|g| g == grant_type) {
         return Err(TokenError::UnauthorizedClient);
     }
-    grants::run(ctx, &client, grant_type, request).await
+    if client.require_dpop && presented.dpop.is_none() {
+        let reason = "this client must send a DPoP proof";
+        super::dpop::audit_refusal(ctx.store, ctx.now, ctx.origin, "token", Some(&client.client_id), reason).await?;
+        return Err(TokenError::InvalidDpopProof(
+            "This client must prove possession of its key: send a DPoP proof (RFC 9449).".into(),
+        ));
+    }
+    // A resource the client may not ask for is refused before any code or refresh token is spent.
+    target(&client, request, None)?;
+    grants::run(ctx, &client, grant_type, request, presented.dpop.as_deref()).await
 }

@@ -1,10 +1,12 @@
 //! `RequestedAuthnContext` (SAML core §3.3.2.2.1) mapped to Gatehouse's assurance levels (`core::policy::assurance`).
 //!
-//! Each AuthnContextClassRef an SP may ask for is given the acr level it stands for (`level_of`); the request
-//! is satisfied when the session's level compares as asked (`exact`, `minimum`, `better`, `maximum`). The
-//! session's level counts only methods of kinds the user's current role policy allows
-//! (`assurance::counting_amr`, as `core::policy::stepup` does for OIDC `acr_values`), so a role that became stricter
-//! applies at the next request. Unknown
+//! Each AuthnContextClassRef an SP may ask for is given the acr level it stands for (`level_of`: the SAML
+//! password classes, the REFEDS MFA profile `https://refeds.org/profile/mfa`, our URNs, and the OpenID EAP values
+//! `phr` and `phrh`); the request is satisfied when the session's level compares as asked (`exact`, `minimum`,
+//! `better`, `maximum`). The session's level is its standing (`core::policy::acr_age::standing`, as for OIDC
+//! `acr_values`): only methods of kinds the user's current role policy allows, only levels within their maximum
+//! age, so a role that became stricter — or a phishing-resistant sign-in that aged out — counts at the next
+//! request. The Response's AuthnContextClassRef is what was met (`class_to_send`). Unknown
 //! class refs and declaration refs cannot be satisfied. When a request is not satisfied, `required_acr` tells which
 //! level would satisfy it; `http` asks `core::policy::stepup` whether one more factor reaches it (step-up page, then the
 //! request resumes) or not (`NoAuthnContext`).
@@ -13,21 +15,22 @@ use serde::{Deserialize, Serialize};
 
 use super::xml::{self, NS_ASSERTION, NS_PROTOCOL};
 use super::{AC_MFA, AC_PASSWORD};
-use crate::core::policy::Requirement;
 use crate::core::policy::assurance;
 
 /// Class refs that stand for a password over a protected channel (or less).
-const PASSWORD_CLASSES: [&str; 4] = [
+const PASSWORD_CLASSES: [&str; 5] = [
     AC_PASSWORD,
     "urn:oasis:names:tc:SAML:2.0:ac:classes:Password",
     "urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified",
     "urn:oasis:names:tc:SAML:2.0:ac:classes:PreviousSession",
+    assurance::PASSWORD,
 ];
 /// Class refs that stand for two factors.
-const MFA_CLASSES: [&str; 3] = [
+const MFA_CLASSES: [&str; 4] = [
     AC_MFA,
     "http://schemas.microsoft.com/claims/multipleauthn",
     "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract",
+    assurance::MULTI_FACTOR,
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,52 +74,74 @@ pub fn read(root: &Node) -> Result<Option<Requested>, &'static str> {
     }))
 }
 
-/// The rank of an acr level: password 1, multi-factor 2, phishing-resistant 3.
-fn rank(acr: &str) -> u8 {
-    match acr {
-        assurance::PHISHING_RESISTANT => 3,
-        assurance::MULTI_FACTOR => 2,
-        _ => 1,
-    }
+fn rank(acr: &str) -> usize {
+    assurance::rank(acr).unwrap_or(0)
 }
 
-/// The acr level a class ref stands for; `None` when Gatehouse has no such level.
+/// The acr level a class ref stands for; `None` when Gatehouse has no such level. Besides the SAML classes, the
+/// REFEDS MFA profile and our URNs, the OpenID EAP values `phr` and `phrh` are understood as class refs.
 pub fn level_of(class_ref: &str) -> Option<&'static str> {
     if PASSWORD_CLASSES.contains(&class_ref) {
         Some(assurance::PASSWORD)
     } else if MFA_CLASSES.contains(&class_ref) {
         Some(assurance::MULTI_FACTOR)
     } else {
-        None
+        assurance::level_named(class_ref)
     }
 }
 
-/// Whether a session whose methods were `amr` satisfies `requested` (no request: always), counting only the
-/// methods of kinds `policy` (the user's current role policy) allows.
-pub fn satisfied(requested: Option<&Requested>, amr: &[String], policy: &Requirement) -> bool {
+/// Whether a class ref may be asserted for a session standing at `level`: its level is not above the session's,
+/// and a password class is never sent for a multi-factor sign-in (nor a multi-factor class for a password one).
+fn sendable(class_ref: &str, level: &str) -> bool {
+    level_of(class_ref)
+        .is_some_and(|l| assurance::meets(level, l) && (l == assurance::PASSWORD) == (level == assurance::PASSWORD))
+}
+
+/// Whether a session standing at `level` (`core::policy::acr_age::standing`: under the user's current role
+/// policy, within each level's age) satisfies `requested` (no request: always), per SAML core §3.3.2.2.1.
+pub fn satisfied(requested: Option<&Requested>, level: &str) -> bool {
     let Some(requested) = requested else {
         return true;
     };
     if requested.declarations {
         return false;
     }
-    let counting = assurance::counting_amr(amr, policy);
-    let session = rank(assurance::acr_for(&counting));
-    let asked: Vec<u8> = requested
+    let session = rank(level);
+    let asked: Vec<usize> = requested
         .class_refs
         .iter()
         .filter_map(|c| level_of(c))
         .map(rank)
         .collect();
-    let listed = |class: &str| requested.class_refs.iter().any(|c| c == class);
     match requested.comparison {
-        // The class we would send (from every method used) must be one of those listed, and so must the
-        // class of what counts under the policy.
-        Comparison::Exact => listed(super::authn_context_for(amr)) && listed(super::authn_context_for(&counting)),
+        // The class we send must be one of those listed.
+        Comparison::Exact => requested.class_refs.iter().any(|c| sendable(c, level)),
         Comparison::Minimum => asked.iter().any(|&a| session >= a),
         Comparison::Better => asked.iter().any(|&a| session > a),
         Comparison::Maximum => asked.iter().any(|&a| session <= a),
     }
+}
+
+/// The AuthnContextClassRef to send for a session standing at `level`: the strongest class the request listed
+/// that can be asserted (so an SP asking `phr` or the REFEDS MFA profile gets the very value it asked for);
+/// otherwise PasswordProtectedTransport for a password sign-in and the REFEDS MFA profile for any stronger one.
+pub fn class_to_send(requested: Option<&Requested>, level: &str) -> String {
+    let listed = requested
+        .filter(|r| !r.declarations)
+        .and_then(|r| {
+            r.class_refs
+                .iter()
+                .filter(|c| sendable(c, level))
+                .max_by_key(|c| level_of(c).map(rank))
+        })
+        .cloned();
+    listed.unwrap_or_else(|| {
+        if level == assurance::PASSWORD {
+            AC_PASSWORD.to_string()
+        } else {
+            AC_MFA.to_string()
+        }
+    })
 }
 
 /// The weakest acr level that would satisfy `requested` if the user added factors (for step-up); `None` when
@@ -138,19 +163,7 @@ pub fn required_acr(requested: &Requested) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn amr(values: &[&str]) -> Vec<String> {
-        values.iter().map(|s| s.to_string()).collect()
-    }
-
-    fn user() -> crate::core::model::User {
-        crate::core::policy::tests::user(false)
-    }
-
-    /// No role: every kind counts.
-    fn open() -> Requirement {
-        crate::core::policy::evaluate(&user(), &[])
-    }
+    use assurance::{HARDWARE_BOUND, MULTI_FACTOR, PASSWORD, PHISHING_RESISTANT};
 
     fn asked(comparison: Comparison, refs: &[&str]) -> Requested {
         Requested {
@@ -162,68 +175,82 @@ mod tests {
 
     #[test]
     fn comparisons_follow_saml_core() {
-        let password = amr(&["pwd"]);
-        let mfa = amr(&["pwd", "otp", "mfa"]);
-        let key = amr(&["pwd", "hwk", "mfa"]);
-        assert!(satisfied(None, &password, &open()));
+        assert!(satisfied(None, PASSWORD));
         let exact_mfa = asked(Comparison::Exact, &[AC_MFA]);
-        assert!(!satisfied(Some(&exact_mfa), &password, &open()));
-        assert!(satisfied(Some(&exact_mfa), &mfa, &open()));
+        assert!(!satisfied(Some(&exact_mfa), PASSWORD));
+        assert!(satisfied(Some(&exact_mfa), MULTI_FACTOR));
         assert!(
-            satisfied(Some(&exact_mfa), &key, &open()),
+            satisfied(Some(&exact_mfa), PHISHING_RESISTANT),
             "phishing-resistant is sent as REFEDS MFA"
         );
         let exact_password = asked(Comparison::Exact, &[AC_PASSWORD]);
-        assert!(satisfied(Some(&exact_password), &password, &open()));
-        assert!(!satisfied(Some(&exact_password), &mfa, &open()), "exact means exactly");
+        assert!(satisfied(Some(&exact_password), PASSWORD));
+        assert!(!satisfied(Some(&exact_password), MULTI_FACTOR), "exact means exactly");
         let minimum_password = asked(Comparison::Minimum, &[AC_PASSWORD]);
-        assert!(satisfied(Some(&minimum_password), &password, &open()));
-        assert!(satisfied(Some(&minimum_password), &mfa, &open()));
+        assert!(satisfied(Some(&minimum_password), PASSWORD));
+        assert!(satisfied(Some(&minimum_password), MULTI_FACTOR));
         let minimum_mfa = asked(Comparison::Minimum, &[AC_MFA]);
-        assert!(!satisfied(Some(&minimum_mfa), &password, &open()));
-        assert!(satisfied(Some(&minimum_mfa), &mfa, &open()));
+        assert!(!satisfied(Some(&minimum_mfa), PASSWORD));
+        assert!(satisfied(Some(&minimum_mfa), MULTI_FACTOR));
         let better_password = asked(Comparison::Better, &[AC_PASSWORD]);
-        assert!(!satisfied(Some(&better_password), &password, &open()));
-        assert!(satisfied(Some(&better_password), &mfa, &open()));
+        assert!(!satisfied(Some(&better_password), PASSWORD));
+        assert!(satisfied(Some(&better_password), MULTI_FACTOR));
         let maximum_password = asked(Comparison::Maximum, &[AC_PASSWORD]);
-        assert!(satisfied(Some(&maximum_password), &password, &open()));
-        assert!(!satisfied(Some(&maximum_password), &mfa, &open()));
+        assert!(satisfied(Some(&maximum_password), PASSWORD));
+        assert!(!satisfied(Some(&maximum_password), MULTI_FACTOR));
         let kerberos = asked(
             Comparison::Minimum,
             &["urn:oasis:names:tc:SAML:2.0:ac:classes:Kerberos"],
         );
         assert!(
-            !satisfied(Some(&kerberos), &key, &open()),
+            !satisfied(Some(&kerberos), HARDWARE_BOUND),
             "unknown classes are never satisfied"
         );
         let mut declared = asked(Comparison::Minimum, &[AC_PASSWORD]);
         declared.declarations = true;
-        assert!(!satisfied(Some(&declared), &mfa, &open()));
+        assert!(!satisfied(Some(&declared), MULTI_FACTOR));
     }
 
     #[test]
-    fn only_kinds_the_role_policy_allows_count() {
-        use crate::core::factors::FactorKind;
-        let mut policy = crate::core::policy::RolePolicy::unrestricted("admin", chrono::Utc::now());
-        policy.allowed_factors = vec![FactorKind::WebAuthn, FactorKind::RecoveryCode];
-        let webauthn_only = crate::core::policy::evaluate(&user(), &[policy]);
-        let app = amr(&["pwd", "otp", "mfa"]);
-        let key = amr(&["pwd", "hwk", "user", "mfa"]);
-        let minimum_mfa = asked(Comparison::Minimum, &[AC_MFA]);
-        assert!(satisfied(Some(&minimum_mfa), &app, &open()));
+    fn phr_and_phrh_are_levels_exact_and_minimum_alike() {
+        let exact_phr = asked(Comparison::Exact, &["phr"]);
+        assert!(!satisfied(Some(&exact_phr), MULTI_FACTOR));
+        assert!(satisfied(Some(&exact_phr), PHISHING_RESISTANT));
         assert!(
-            !satisfied(Some(&minimum_mfa), &app, &webauthn_only),
-            "an authenticator app does not count for a role that allows only security keys"
+            satisfied(Some(&exact_phr), HARDWARE_BOUND),
+            "phrh is phishing-resistant: phr is true"
         );
-        assert!(satisfied(Some(&minimum_mfa), &key, &webauthn_only));
-        let exact_mfa = asked(Comparison::Exact, &[AC_MFA]);
-        assert!(!satisfied(Some(&exact_mfa), &app, &webauthn_only));
-        assert!(satisfied(Some(&exact_mfa), &key, &webauthn_only));
+        let exact_phrh = asked(Comparison::Exact, &["phrh"]);
+        assert!(!satisfied(Some(&exact_phrh), PHISHING_RESISTANT));
+        assert!(satisfied(Some(&exact_phrh), HARDWARE_BOUND));
+        let minimum_refeds = asked(Comparison::Minimum, &[AC_MFA]);
+        assert!(satisfied(Some(&minimum_refeds), HARDWARE_BOUND));
+        assert_eq!(required_acr(&exact_phrh), Some(HARDWARE_BOUND));
+        assert_eq!(
+            required_acr(&asked(Comparison::Minimum, &["phr"])),
+            Some(PHISHING_RESISTANT)
+        );
+        assert_eq!(
+            required_acr(&asked(Comparison::Better, &[AC_MFA])),
+            Some(PHISHING_RESISTANT)
+        );
+    }
+
+    #[test]
+    fn the_class_sent_is_the_strongest_listed_one_that_is_true() {
+        let refeds = asked(Comparison::Minimum, &[AC_MFA]);
+        assert_eq!(class_to_send(Some(&refeds), PHISHING_RESISTANT), AC_MFA);
+        let phr_or_mfa = asked(Comparison::Exact, &[AC_MFA, "phr"]);
+        assert_eq!(class_to_send(Some(&phr_or_mfa), HARDWARE_BOUND), "phr");
+        assert_eq!(class_to_send(Some(&phr_or_mfa), MULTI_FACTOR), AC_MFA);
+        assert_eq!(class_to_send(None, PASSWORD), AC_PASSWORD);
+        assert_eq!(class_to_send(None, HARDWARE_BOUND), AC_MFA);
         let better_password = asked(Comparison::Better, &[AC_PASSWORD]);
-        assert!(!satisfied(Some(&better_password), &app, &webauthn_only));
-        // What is sent is still REFEDS MFA (the methods used), so an exact password request stays unmet.
-        let exact_password = asked(Comparison::Exact, &[AC_PASSWORD]);
-        assert!(!satisfied(Some(&exact_password), &app, &webauthn_only));
+        assert_eq!(
+            class_to_send(Some(&better_password), MULTI_FACTOR),
+            AC_MFA,
+            "a password class is never sent for more"
+        );
     }
 
     #[test]

@@ -27,11 +27,11 @@ use super::response::{
     self, STATUS_INVALID_NAME_ID_POLICY, STATUS_NO_AUTHN_CONTEXT, STATUS_NO_PASSIVE, STATUS_REQUEST_DENIED,
     STATUS_REQUESTER, Subject,
 };
-use super::{IdentityProvider, authn_context_for, entity_id, metadata, slo_url, sso_url};
+use super::{IdentityProvider, entity_id, metadata, slo_url, sso_url};
 use super::{context, sps};
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::UserStatus;
-use crate::core::policy::assurance;
+use crate::core::policy::{acr_age, assurance};
 use crate::core::saml::SessionParticipant;
 use crate::core::secrets::random_token;
 use crate::core::signin::next_step::{Judged, NextStep, Refusal, SessionFit, next_step};
@@ -398,14 +398,11 @@ async fn resume(
         Some(why) => Err(why),
         None => Ok(()),
     };
-    // Judged like OIDC acr_values: only factor kinds the user's current role policy allows count.
-    let context_met = match request.requested_context.as_ref() {
-        None => true,
-        Some(asked) => {
-            let policy = enforcement::requirement_for(state.store.as_ref(), now, user).await?;
-            context::satisfied(Some(asked), &session.amr, &policy)
-        }
-    };
+    // Judged like OIDC acr_values: only factor kinds the user's current role policy allows count, and only levels
+    // within their maximum age (`core::policy::acr_age`).
+    let policy = enforcement::requirement_for(state.store.as_ref(), now, user).await?;
+    let standing = acr_age::standing(session, &policy, now, None);
+    let context_met = context::satisfied(request.requested_context.as_ref(), standing.level);
     // The same step-up decision as OIDC's acr_values and min_acr: the level the unmet context needs, raised to the
     // SP's minimum; a context that names no level of ours cannot be stepped up to.
     let mut required = None;
@@ -418,7 +415,7 @@ async fn resume(
         required = needed.and_then(|levels| assurance::required(&levels, sp.min_acr.as_deref()));
         level = match required {
             Some(needed) => {
-                stepup::assess(state.store.as_ref(), now, Vec::new(), Some(needed), session, user)
+                stepup::assess(state.store.as_ref(), now, Vec::new(), Some(needed), None, session, user)
                     .await?
                     .decision
             }
@@ -479,10 +476,13 @@ async fn resume(
         .await?;
         return Ok(post_form(&request, &body));
     }
+    let authn_context = context::class_to_send(request.requested_context.as_ref(), standing.level);
     let subject = Subject {
         user,
         roles: &roles,
         session,
+        authn_context: &authn_context,
+        authn_instant: standing.proven_at,
         name_id: response::name_id(&state.keys.saml_name_id, sp.name_id_format, user, &sp.entity_id),
     };
     let signer = idp.keys.signer(state.store.as_ref(), now).await?;
@@ -509,7 +509,7 @@ async fn resume(
         Some(&user.id),
         json!({
             "sp": sp.entity_id, "acs": request.acs_url, "request_id": request.id,
-            "name_id_format": sp.name_id_format.as_str(), "authn_context": authn_context_for(&session.amr),
+            "name_id_format": sp.name_id_format.as_str(), "authn_context": authn_context,
             "binding": request.binding, "signed_request": request.signed,
             "encrypted_assertion": sp.encrypt_assertion,
             "idp_initiated": request.id.is_none(),

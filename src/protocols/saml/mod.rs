@@ -31,8 +31,6 @@ pub struct IdentityProvider {
     pub keys: keys::SamlKeyRing,
 }
 
-use crate::core::policy::assurance;
-
 pub const BINDING_POST: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
 pub const BINDING_REDIRECT: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 
@@ -56,14 +54,6 @@ pub fn slo_url(public_url: &Url) -> String {
     format!("{}/saml/slo", crate::protocols::oidc::issuer(public_url))
 }
 
-/// The AuthnContextClassRef that tells the truth about the methods used (`amr`): see docs/integrate/saml.md.
-pub fn authn_context_for(amr: &[String]) -> &'static str {
-    match assurance::acr_for(amr) {
-        assurance::PASSWORD => AC_PASSWORD,
-        _ => AC_MFA,
-    }
-}
-
 /// SAML's `xs:dateTime` in UTC, whole seconds.
 pub fn instant(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
@@ -80,17 +70,6 @@ pub fn new_id() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn amr(values: &[&str]) -> Vec<String> {
-        values.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn authn_context_reflects_the_factors_used() {
-        assert_eq!(authn_context_for(&amr(&["pwd"])), AC_PASSWORD);
-        assert_eq!(authn_context_for(&amr(&["pwd", "otp", "mfa"])), AC_MFA);
-        assert_eq!(authn_context_for(&amr(&["pwd", "hwk", "user", "mfa"])), AC_MFA);
-    }
 
     #[test]
     fn endpoints_derive_from_the_public_url() {

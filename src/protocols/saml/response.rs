@@ -3,8 +3,9 @@
 //!
 //! Guarantees: Destination and SubjectConfirmationData/@Recipient are the ACS taken from the SP's metadata;
 //! InResponseTo is the verified request's ID (absent when IdP-initiated); Conditions carry the SP's entity ID as the only Audience and a
-//! validity of `VALIDITY` (≤ 5 min, security.md); AuthnInstant is the session's sign-in time and the
-//! AuthnContextClassRef follows the methods actually used; every value written is XML-escaped, so a comment or
+//! validity of `VALIDITY` (≤ 5 min, security.md); AuthnInstant is when the level sent was proven and the
+//! AuthnContextClassRef is what the session met (`context::class_to_send`: within each level's age, under the
+//! current role policy); every value written is XML-escaped, so a comment or
 //! entity in a name or attribute stays text for the SP. The attributes are the SP's mapping (`attributes`). The
 //! Assertion is always signed (enveloped, RSA-SHA256, SHA-256 digest, exclusive c14n), on its own, before it is
 //! placed in the Response — as it is, or encrypted for the SP (`encrypt`) when it is registered with
@@ -18,7 +19,7 @@ use samael::crypto::{Crypto, CryptoProvider};
 use super::keys::Signer;
 use super::request::Validated;
 use super::xml::escape;
-use super::{authn_context_for, instant, new_id};
+use super::{instant, new_id};
 use crate::core::model::{Session, User};
 use crate::core::saml::{NameIdFormat, ServiceProvider};
 use crate::core::secrets::{hmac, token_digest};
@@ -113,6 +114,10 @@ pub struct Subject<'a> {
     pub roles: &'a [String],
     pub session: &'a Session,
     pub name_id: String,
+    /// The AuthnContextClassRef: what the session met (`context::class_to_send`).
+    pub authn_context: &'a str,
+    /// When the level sent was proven (`core::policy::acr_age::Standing::proven_at`).
+    pub authn_instant: DateTime<Utc>,
 }
 
 /// A signed Response with status Success and one assertion, base64-encoded for the POST form.
@@ -155,9 +160,9 @@ pub fn success(
         template = signature_template(&assertion_id, &signer.certificate),
         format = sp.name_id_format.uri(),
         name_id = escape(&subject.name_id),
-        authn_instant = instant(subject.session.auth_time),
+        authn_instant = instant(subject.authn_instant),
         session_index = session_index(subject.session),
-        context = authn_context_for(&subject.session.amr),
+        context = escape(subject.authn_context),
     );
     let signed_assertion = without_declaration(&sign(&assertion, signer)?).to_string();
     let assertion = if sp.encrypt_assertion {

@@ -64,7 +64,7 @@ fn view(c: &Client) -> serde_json::Value {
         "backchannel_logout_uri": c.backchannel_logout_uri, "min_acr": c.min_acr,
         "service_role": c.service_role.map(|r| r.as_str()), "extra_scopes": c.extra_scopes,
         "client_name": c.client_name, "logo_uri": c.logo_uri, "policy_uri": c.policy_uri, "tos_uri": c.tos_uri,
-        "require_par": c.require_par,
+        "require_par": c.require_par, "require_dpop": c.require_dpop,
     })
 }
 
@@ -115,6 +115,7 @@ struct Entered {
     service_role: String,
     admin_scope: bool,
     require_par: bool,
+    require_dpop: bool,
     #[serde(flatten)]
     presentation: Presentation,
 }
@@ -130,6 +131,7 @@ impl Default for Entered {
             service_role: String::new(),
             admin_scope: false,
             require_par: false,
+            require_dpop: false,
             presentation: Presentation::default(),
         }
     }
@@ -218,6 +220,7 @@ pub async fn register(
         service_role: text("service_role"),
         admin_scope: form.contains_key("admin_scope"),
         require_par: form.contains_key("require_par"),
+        require_dpop: form.contains_key("require_dpop"),
         presentation: Presentation::from_form(&form),
     };
     if !matches!(text("type").as_str(), "public" | "confidential") {
@@ -245,6 +248,7 @@ pub async fn register(
         policy_uri: given(&entered.presentation.policy_uri),
         tos_uri: given(&entered.presentation.tos_uri),
         require_par: entered.require_par,
+        require_dpop: entered.require_dpop,
         ..Default::default()
     };
     match clients::register(state.store.as_ref(), state.clock.now(), &console.origin, new).await {
@@ -471,6 +475,39 @@ pub async fn update_par(
     let key = match (client.require_par, updated.require_par) {
         (false, true) => "clients-par-required",
         (true, false) => "clients-par-optional",
+        _ => "clients-par-unchanged",
+    };
+    let message = i18n::t_args(key, &[("client", client.client_id.clone().into())]);
+    Ok(done(&state, client_path(&client.client_id), &message))
+}
+
+/// Whether the client's token requests must carry a DPoP proof (RFC 9449): the checkbox as sent.
+pub async fn update_dpop(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    op: web::Data<Provider>,
+    path: web::Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<HttpResponse, WebError> {
+    let door = ClientForm {
+        csrf: form.get("csrf").cloned(),
+        redirect_uris: None,
+        post_logout_redirect_uris: None,
+        confirm: None,
+    };
+    let (console, client) = match acting(&req, &state, &path, &door).await? {
+        Ok(acting) => acting,
+        Err(answer) => return Ok(answer),
+    };
+    let changes = ClientChanges {
+        require_dpop: Some(form.contains_key("require_dpop")),
+        ..Default::default()
+    };
+    let updated = clients::update(state.store.as_ref(), state.clock.now(), &console.origin, &path, changes).await?;
+    op.clients.forget(&path);
+    let key = match (client.require_dpop, updated.require_dpop) {
+        (false, true) => "clients-dpop-required",
+        (true, false) => "clients-dpop-optional",
         _ => "clients-par-unchanged",
     };
     let message = i18n::t_args(key, &[("client", client.client_id.clone().into())]);

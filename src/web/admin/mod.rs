@@ -96,6 +96,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(clients::update_presentation),
         )
         .route("/admin/clients/{client_id}/par", web::post().to(clients::update_par))
+        .route("/admin/clients/{client_id}/dpop", web::post().to(clients::update_dpop))
         .route(
             "/admin/clients/{client_id}/secret",
             web::post().to(clients::rotate_secret),

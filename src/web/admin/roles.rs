@@ -81,6 +81,10 @@ struct Entered {
     recovery_paths: Vec<String>,
     /// A caller check's name; empty: the role's built-in one.
     caller_check: String,
+    /// The role's own maximum age of each level in minutes (RFC 9470); empty: the built-in one.
+    acr_age_mfa: String,
+    acr_age_phr: String,
+    acr_age_phrh: String,
 }
 
 impl Entered {
@@ -110,6 +114,9 @@ impl Entered {
                 .caller_check
                 .map(|c| c.as_str().to_string())
                 .unwrap_or_default(),
+            acr_age_mfa: minutes(p.acr_max_age.mfa),
+            acr_age_phr: minutes(p.acr_max_age.phr),
+            acr_age_phrh: minutes(p.acr_max_age.phrh),
         }
     }
 
@@ -139,6 +146,9 @@ impl Entered {
                 .map(str::to_string)
                 .collect(),
             caller_check: text("caller_check"),
+            acr_age_mfa: text("acr_age_mfa"),
+            acr_age_phr: text("acr_age_phr"),
+            acr_age_phrh: text("acr_age_phrh"),
         }
     }
 
@@ -177,6 +187,9 @@ impl Entered {
             ("ip_deny", &self.ip_deny),
             ("recovery_delay_minutes", &self.recovery_delay_minutes),
             ("caller_check", &self.caller_check),
+            ("acr_age_mfa", &self.acr_age_mfa),
+            ("acr_age_phr", &self.acr_age_phr),
+            ("acr_age_phrh", &self.acr_age_phrh),
         ] {
             fields.push(Field {
                 name: name.into(),
@@ -267,6 +280,21 @@ impl Entered {
             )?),
             recovery_paths: Some(self.recovery_paths()?),
             caller_check: Some(self.caller_check()?),
+            // Empty: back to the role's built-in age.
+            acr_max_age: vec![
+                (
+                    "mfa",
+                    optional("admin-policy-field-acr-age-mfa", &self.acr_age_mfa, MAX_MINUTES)?,
+                ),
+                (
+                    "phr",
+                    optional("admin-policy-field-acr-age-phr", &self.acr_age_phr, MAX_MINUTES)?,
+                ),
+                (
+                    "phrh",
+                    optional("admin-policy-field-acr-age-phrh", &self.acr_age_phrh, MAX_MINUTES)?,
+                ),
+            ],
         })
     }
 }
@@ -456,7 +484,8 @@ async fn form_page(
     ctx.insert("entered", &entered);
     ctx.insert(
         "limits",
-        &serde_json::json!({ "days": MAX_DAYS, "minutes": MAX_MINUTES, "delay": MAX_RECOVERY_DELAY_MINUTES }),
+        &serde_json::json!({ "days": MAX_DAYS, "minutes": MAX_MINUTES, "delay": MAX_RECOVERY_DELAY_MINUTES,
+            "acr": crate::core::policy::acr_age::defaults_for(&policy.role) }),
     );
     ctx.insert("form_error", &error);
     Ok(render(req, state, status, "admin/role.html", ctx))

@@ -491,3 +491,58 @@ async fn the_helpdesk_sees_none_of_the_settings_pages_and_is_refused_there() {
         );
     }
 }
+
+#[tokio::test]
+async fn level_ages_are_shown_with_their_defaults_and_edited_in_the_role_form() {
+    let (server, _db) = console_server().await;
+    let (browser, _) = admin(&server, "root").await;
+    let page = browser.get("/admin/roles/admin").await;
+    assert!(
+        page.body
+            .contains("Phishing-resistant sign-in lasts (minutes; empty: 480)"),
+        "the admin role's built-in age: {}",
+        page.body
+    );
+    let page = browser.get("/admin/roles/user").await;
+    assert!(page.body.contains("Multi-factor sign-in lasts (minutes; empty: 1440)"));
+    let csrf = page.csrf();
+    let token = api_admin(&server).await;
+    let before = call(&server, "GET", "/api/v1/roles/user", Some(&token), None)
+        .await
+        .json;
+    let refused = browser
+        .post(
+            "/admin/roles/user",
+            &policy_form(&csrf, &[("trusted_device_days", "30"), ("acr_age_phr", "0")]),
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(
+        refused.body.contains("Phishing-resistant sign-in lasts (minutes)"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        call(&server, "GET", "/api/v1/roles/user", Some(&token), None)
+            .await
+            .json,
+        before,
+        "nothing changed"
+    );
+    let saved = browser
+        .post(
+            "/admin/roles/user",
+            &policy_form(&csrf, &[("trusted_device_days", "30"), ("acr_age_phr", "240")]),
+        )
+        .await;
+    assert_ne!(saved.status, 400, "{}", saved.body);
+    let after = call(&server, "GET", "/api/v1/roles/user", Some(&token), None)
+        .await
+        .json;
+    assert_eq!(
+        after["acr_max_age_minutes"],
+        json!({ "mfa": 1440, "phr": 240, "phrh": 240 }),
+        "{after}"
+    );
+    assert_eq!(after["acr_max_age_default"], json!(["mfa", "phrh"]));
+}

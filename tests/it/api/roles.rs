@@ -134,6 +134,13 @@ async fn bad_input_names_the_field_and_changes_nothing() {
         (json!({ "ip_deny": null }), "ip_deny"),
         (json!({ "recovery_delay_minutes": 0 }), "recovery_delay_minutes"),
         (json!({ "recovery_delay_minutes": 43_201 }), "recovery_delay_minutes"),
+        (json!({ "acr_max_age_minutes": { "gold": 60 } }), "acr_max_age_minutes"),
+        (json!({ "acr_max_age_minutes": { "phr": 0 } }), "acr_max_age_minutes"),
+        (
+            json!({ "acr_max_age_minutes": { "mfa": 525_601 } }),
+            "acr_max_age_minutes",
+        ),
+        (json!({ "acr_max_age_minutes": null }), "acr_max_age_minutes"),
     ];
     for (body, field) in cases {
         let reply = call(&server, "PATCH", "/api/v1/roles/user", Some(&token), Some(&body)).await;
@@ -185,12 +192,15 @@ async fn a_change_through_the_api_is_audited_as_the_command_line_audits_it() {
             "2h",
             "--reauth-idle-minutes",
             "none",
+            "--acr-max-age",
+            "phr=1h",
         ],
     );
     let (by_api, token) = admin_server().await;
     let change = json!({
         "allowed_factors": ["totp", "webauthn"], "mfa_required": true, "enforce_from": "2030-01-01",
         "grace_days": 14, "ip_allow": ["10.0.0.0/8"], "recovery_delay_minutes": 120, "reauth_idle_minutes": null,
+        "acr_max_age_minutes": { "phr": 60 },
     });
     let reply = call(&by_api, "PATCH", "/api/v1/roles/user", Some(&token), Some(&change)).await;
     assert_eq!(reply.status, 200, "{}", reply.text);

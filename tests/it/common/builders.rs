@@ -55,6 +55,7 @@ pub fn a_session(user_id: &str, now: DateTime<Utc>) -> Session {
         expires_at: now + Duration::hours(12),
         ip: None,
         user_agent: None,
+        proofs: Default::default(),
     }
 }
 
@@ -105,6 +106,8 @@ pub fn a_refresh_grant(sid: &str, now: DateTime<Utc>) -> RefreshGrant {
         amr: vec!["pwd".into()],
         acr: "urn:gatehouse:acr:password".into(),
         sid: sid.into(),
+        dpop_jkt: None,
+        resource: None,
     }
 }
 

@@ -3,7 +3,8 @@
 //! specs its own way. Discovery checked by authlib's metadata validation, the code flow with PKCE S256, state and
 //! nonce through the real sign-in form, the RFC 9207 `iss` parameter, client_secret_basic, the ID token (RS256 here)
 //! against the JWKS (and tampered copies refused), userinfo, refresh-token rotation, and reuse revoking the family;
-//! and a Pushed Authorization Request (RFC 9126) pushed with authlib's client authentication (`oidc_authlib_par.py`).
+//! a Pushed Authorization Request (RFC 9126) pushed with authlib's client authentication (`oidc_authlib_par.py`);
+//! and DPoP (RFC 9449) proofs signed with joserfc and sent through authlib (`oidc_authlib_dpop.py`).
 //!
 //! `make test` installs authlib into .venv-interop and sets GATEHOUSE_INTEROP=1 and GATEHOUSE_INTEROP_PYTHON,
 //! under which a missing interpreter or package fails the test; a plain `cargo test` without them skips.
@@ -138,6 +139,59 @@ async fn authlib_pushes_its_authorization_request_and_signs_in() {
             "userinfo_username": "pia",
             "reuse_status": 400,
             "reuse_redirected": false,
+        })
+    );
+    server.stop().await;
+}
+
+/// authlib has no DPoP helper: the script signs proofs with joserfc, sends them through authlib's fetch_token,
+/// learns the nonce from `use_dpop_nonce` with a compliance hook, names its key in `dpop_jkt`, and calls userinfo
+/// through OAuth2Session with a `dpop` sign method (`tests/interop/oidc_authlib_dpop.py`). The client must use
+/// DPoP and is confidential, so its refresh token is not bound: another key refreshes it.
+#[tokio::test]
+async fn authlib_gets_a_dpop_bound_token_and_calls_userinfo_with_a_proof() {
+    if !node::available(
+        "authlib DPoP test",
+        python::missing(&["authlib", "joserfc", "requests"]),
+    ) {
+        return;
+    }
+    let server = TestServer::start().await;
+    server.add_user("pete", Some(GOOD_PASSWORD)).await;
+    let (_, secret) = clients::register(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        NewClient {
+            client_id: "authlib-dpop".into(),
+            redirect_uris: vec![REDIRECT.into()],
+            trusted: true,
+            require_dpop: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("client registered");
+    let secret = secret.expect("a confidential client has a secret");
+    let output = python::run(
+        "oidc_authlib_dpop.py",
+        &[&server.base, "authlib-dpop", &secret, REDIRECT, "pete", GOOD_PASSWORD],
+        &["AUTHLIB_INSECURE_TRANSPORT"],
+        TIMEOUT,
+    )
+    .await;
+    assert_eq!(
+        node::json_result("oidc_authlib_dpop.py", &output),
+        serde_json::json!({
+            "algs": ["ES256", "PS256", "RS256", "EdDSA"],
+            "first_error": "use_dpop_nonce",
+            "token_type": "DPoP",
+            "userinfo_status": 200,
+            "userinfo_username": "pete",
+            "bearer_status": 401,
+            "bearer_challenge": "DPoP",
+            "refreshed_token_type": "DPoP",
+            "refreshed_bound_to_other_key": true,
         })
     );
     server.stop().await;

@@ -231,3 +231,63 @@ async fn the_par_curl_example_runs_as_written() {
     assert_eq!(query.get("state").map(String::as_str), Some("af0ifjsldkj"));
     assert!(query.contains_key("code"), "{location}");
 }
+
+/// The DPoP example of docs/integrate/oidc.md (the `js` block after `<!-- dpop-example -->`) runs with node next
+/// to the interop node_modules against a real server (only `ISSUER` and `CLIENT_SECRET` set): it prints a token
+/// type of DPoP and the thumbprint the token is bound to, which introspection confirms.
+#[tokio::test]
+async fn the_dpop_example_runs_as_written() {
+    if !node::available("DPoP documentation example", node::missing(&["openid-client"], vec![])) {
+        return;
+    }
+    let after = DOC.split("<!-- dpop-example -->").nth(1).expect("the marked example");
+    let script = after
+        .split("```js\n")
+        .nth(1)
+        .and_then(|body| body.split("\n```").next())
+        .expect("a js block");
+    let server = TestServer::start().await;
+    let (_, secret) = clients::register(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        NewClient {
+            client_id: "reports".into(),
+            grants: vec!["client_credentials".into()],
+            require_dpop: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let secret = secret.unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop/.doc-example-dpop.mjs");
+    std::fs::write(path, script).unwrap();
+    let output = node::bounded(
+        {
+            let mut command = Command::new("node");
+            command
+                .arg(path)
+                .env("ISSUER", &server.base)
+                .env("CLIENT_SECRET", &secret);
+            command
+        },
+        "the DPoP example",
+        std::time::Duration::from_secs(60),
+    )
+    .await;
+    let printed = node::json_result("the DPoP example", &output);
+    assert_eq!(printed["token_type"], "dpop", "{printed}");
+    let jkt = printed["jkt"].as_str().expect("the bound key's thumbprint");
+    assert_eq!(jkt.len(), 43);
+    assert_eq!(
+        server
+            .audit_kinds(None)
+            .await
+            .iter()
+            .filter(|(kind, _)| kind == "oidc.dpop_refused")
+            .count(),
+        1,
+        "one use_dpop_nonce, then the retry with the nonce"
+    );
+}

@@ -6,6 +6,7 @@ mod admin_console;
 mod authlib;
 mod caller_verify;
 mod doc_examples;
+mod doc_step_up;
 mod narrow;
 pub(crate) mod node;
 mod oidc;

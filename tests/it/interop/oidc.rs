@@ -7,7 +7,7 @@
 //! (`tests/interop/oidc_stepup.mjs`) has openid-client ask `acr_values` for multi-factor on a password-only session
 //! (the second-factor prompt, then an ID token with the right `acr`/`amr`) and for phishing-resistant with only an
 //! authenticator app (`unmet_authentication_requirements`). A third (`tests/interop/oidc_par.mjs`) uses its Pushed
-//! Authorization Request support (RFC 9126).
+//! Authorization Request support (RFC 9126), a fourth (`tests/interop/oidc_dpop.mjs`) its DPoP support (RFC 9449).
 //!
 //! `make test` installs openid-client and sets GATEHOUSE_INTEROP=1, under which a missing node or openid-client
 //! fails the test; a plain `cargo test` without them says so and skips.
@@ -129,6 +129,7 @@ async fn openid_client_steps_up_with_acr_values_and_sees_unmet_requirements() {
         result,
         serde_json::json!({
             "discovery_lists_mfa": true,
+            "discovery_lists_eap": true,
             "prompt_path": "/login/factor",
             "prompt_asks_code": true,
             "prompt_asks_password": false,
@@ -181,6 +182,55 @@ async fn openid_client_pushes_its_authorization_request() {
             "sub": nina.id,
             "reuse_status": 400,
             "reuse_redirected": false,
+        })
+    );
+    server.stop().await;
+}
+
+/// openid-client's own DPoP support (`randomDPoPKeyPair`, `getDPoPHandle`, `tests/interop/oidc_dpop.mjs`) for a
+/// public client that must use DPoP: PAR with a proof (after `use_dpop_nonce`), the code grant with PKCE giving a
+/// bound token (`cnf.jkt` is the script's own thumbprint of its key), userinfo with the proof, the bound token
+/// refused as a Bearer token, a refresh with the key, and one with another key refused.
+#[tokio::test]
+async fn openid_client_binds_its_tokens_to_a_key_with_dpop() {
+    if !node::available("openid-client DPoP test", node::missing(&["openid-client"], vec![])) {
+        return;
+    }
+    let server = TestServer::start().await;
+    let nils = server.add_user("nils", Some(GOOD_PASSWORD)).await;
+    clients::register(
+        server.state().store.as_ref(),
+        server.state().clock.now(),
+        &Origin::cli(),
+        NewClient {
+            client_id: "node-dpop".into(),
+            redirect_uris: vec![REDIRECT.into()],
+            public: true,
+            trusted: true,
+            require_dpop: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("client registered");
+    let output = node::run(
+        "oidc_dpop.mjs",
+        &[&server.base, "node-dpop", REDIRECT, "nils", GOOD_PASSWORD],
+        TIMEOUT,
+    )
+    .await;
+    assert_eq!(
+        node::json_result("oidc_dpop.mjs", &output),
+        serde_json::json!({
+            "algs": ["ES256", "PS256", "RS256", "EdDSA"],
+            "token_type": "dpop",
+            "cnf_is_key": true,
+            "sub": nils.id,
+            "userinfo_sub": nils.id,
+            "bearer_status": 401,
+            "bearer_challenge": "DPoP",
+            "refreshed_token_type": "dpop",
+            "other_key_error": "invalid_grant",
         })
     );
     server.stop().await;

@@ -238,7 +238,7 @@ async fn a_client_minimum_applies_to_every_authorization() {
         "stored"
     );
 
-    // Discovery lists exactly our levels.
+    // Discovery lists exactly our levels, and the OpenID EAP values beside them.
     let discovery: Value = reqwest::get(server.url("/.well-known/openid-configuration"))
         .await
         .unwrap()
@@ -247,7 +247,7 @@ async fn a_client_minimum_applies_to_every_authorization() {
         .unwrap();
     assert_eq!(
         discovery["acr_values_supported"],
-        serde_json::json!([PASSWORD, MULTI_FACTOR, PHISHING_RESISTANT])
+        serde_json::json!([PASSWORD, MULTI_FACTOR, PHISHING_RESISTANT, "phr", "phrh"])
     );
 
     // A service account of a client with a minimum is never prompted: client_credentials has no session to judge.

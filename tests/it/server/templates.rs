@@ -191,6 +191,16 @@ fn every_template_renders() {
     ctx.insert("choices", &[17, 42, 88]);
     ctx.insert("confirm", &true);
     ctx.insert("trust_days", &14);
+    ctx.insert(
+        "ways_back",
+        &[
+            "backup-factor",
+            "backup-sms",
+            "recovery-codes",
+            "approval",
+            "two-admins",
+        ],
+    );
     ctx.insert("reauth", &true);
     ctx.insert(
         "devices",

@@ -96,11 +96,16 @@ async fn sessions_round_trip_and_end() {
         let u = a_user("55555555-5555-5555-5555-555555555555", "wes", "wes@example.com");
         store.insert_user(&u, &[]).await.unwrap();
         let now = SystemClock.now();
-        let session = Session {
+        let mut session = Session {
             ip: Some("127.0.0.1".into()),
             user_agent: Some("test".into()),
             ..a_session(&u.id, now)
         };
+        // When each level was proven round-trips too (`core::policy::acr_age`).
+        use gatehouse::core::policy::acr_age::Proofs;
+        session
+            .proofs
+            .record(gatehouse::core::policy::assurance::PHISHING_RESISTANT, now);
         store.insert_session(&session).await.unwrap();
         store
             .insert_session(&Session {
@@ -624,6 +629,11 @@ async fn role_policies_are_seeded_round_trip_and_belong_to_a_role() {
             reauth_absolute_minutes: Some(600),
             reauth_idle_minutes: None,
             recovery_delay_minutes: Some(2880),
+            acr_max_age: gatehouse::core::policy::acr_age::AcrMaxAge {
+                phr: Some(90),
+                mfa: Some(600),
+                ..Default::default()
+            },
             ..RolePolicy::unrestricted("user", now)
         };
         store.put_role_policy(&changed).await.unwrap();

@@ -238,6 +238,8 @@ async fn everything_of(store: &SeaStore, user: &User, n: char) {
                 amr: vec!["pwd".into()],
                 acr: grant.acr.clone(),
                 sid: grant.sid.clone(),
+                dpop_jkt: None,
+                resource: None,
             },
             now,
             now + Duration::seconds(60),

@@ -481,3 +481,52 @@ async fn a_pushed_authorization_request_is_taken_once_by_its_client_before_it_ex
         );
     }
 }
+
+#[tokio::test]
+async fn a_dpop_proof_is_recorded_once_and_expired_records_are_cleared() {
+    use gatehouse::core::store::RpStore;
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let now = SystemClock.now();
+        let (jkt, jti) = ("k".repeat(43), "j".repeat(64));
+        let until = now + Duration::seconds(70);
+        assert!(
+            store.use_dpop_proof(&jkt, &jti, until, now).await.unwrap(),
+            "{backend}: first use"
+        );
+        assert!(
+            !store.use_dpop_proof(&jkt, &jti, until, now).await.unwrap(),
+            "{backend}: a second insert of the same jti fails"
+        );
+        // Concurrent uses of one new proof: exactly one wins.
+        let fresh = "f".repeat(64);
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let (store, jkt, fresh) = (store.clone(), jkt.clone(), fresh.clone());
+                tokio::spawn(async move { store.use_dpop_proof(&jkt, &fresh, until, now).await.unwrap() })
+            })
+            .collect();
+        let mut won = 0;
+        for task in tasks {
+            won += usize::from(task.await.unwrap());
+        }
+        assert_eq!(won, 1, "{backend}: one winner");
+        // The same jti under another key is another proof.
+        assert!(store.use_dpop_proof(&"o".repeat(43), &jti, until, now).await.unwrap());
+        // Once expired, the next record clears it (its proof's iat is too old to pass anyway).
+        let later = until + Duration::seconds(1);
+        assert!(
+            store
+                .use_dpop_proof(&jkt, &"n".repeat(64), later + Duration::seconds(70), later)
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .use_dpop_proof(&jkt, &jti, later + Duration::seconds(70), later)
+                .await
+                .unwrap(),
+            "{backend}: the expired record was cleared"
+        );
+    }
+}

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::super::issue::{self, Issue, REFRESH_FAMILY_LIFETIME};
 use super::super::tokens::{Ctx, TokenError, TokenRequest};
-use super::{active_user, audit_success};
+use super::{active_user, audit_success, refresh_binding, require_binding};
 use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::oauth::{Client, Redemption, RefreshGrant};
 use crate::core::secrets::{constant_time_eq, random_token, token_digest};
@@ -25,7 +25,12 @@ fn verifier_matches(challenge: &str, verifier: &str) -> bool {
         )
 }
 
-pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) -> Result<Value, TokenError> {
+pub async fn exchange(
+    ctx: &Ctx<'_>,
+    client: &Client,
+    request: &TokenRequest,
+    dpop: Option<&str>,
+) -> Result<Value, TokenError> {
     let code = request
         .code
         .as_deref()
@@ -77,6 +82,9 @@ pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) ->
         }
         (None, None) => {}
     }
+    // RFC 9449 §10: a code whose request named `dpop_jkt` is redeemed only by a proof of that key.
+    require_binding(ctx, client, grant.dpop_jkt.as_deref(), dpop, "code").await?;
+    let resource = super::super::tokens::target(client, request, grant.resource.as_deref())?;
     let user = active_user(ctx, &user_id).await?;
     let carried = RefreshGrant {
         scope: grant.scope,
@@ -84,6 +92,8 @@ pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) ->
         amr: grant.amr,
         acr: grant.acr,
         sid: grant.sid,
+        dpop_jkt: refresh_binding(client, dpop),
+        resource,
     };
     let family = client
         .grants
@@ -94,6 +104,7 @@ pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) ->
         code_hash: Some(&code_hash),
         nonce: grant.nonce.as_deref(),
         family: family.as_ref().map(|(id, until)| (id.as_str(), *until)),
+        dpop_jkt: dpop,
     };
     let body = issue::mint(ctx, client, &user, &carried, issued).await?;
     // A replay that arrived while this redemption was minting could not revoke what was not stored yet: revoke it

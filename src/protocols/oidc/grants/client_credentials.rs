@@ -8,7 +8,12 @@ use super::super::tokens::{Ctx, TokenError, TokenRequest};
 use super::audit_success;
 use crate::core::oauth::Client;
 
-pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) -> Result<Value, TokenError> {
+pub async fn exchange(
+    ctx: &Ctx<'_>,
+    client: &Client,
+    request: &TokenRequest,
+    dpop: Option<&str>,
+) -> Result<Value, TokenError> {
     if client.public {
         return Err(TokenError::UnauthorizedClient);
     }
@@ -22,11 +27,15 @@ pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) ->
         return Err(TokenError::InvalidScope);
     }
     let scope = scopes.join(" ");
-    let claims = json!({ "sub": client.client_id, "scope": scope });
-    let access_token = issue::access_token(ctx, client, "", claims, issue::Lineage::default()).await?;
+    let mut claims = json!({ "sub": client.client_id, "scope": scope });
+    if let Some(resource) = super::super::tokens::target(client, request, None)? {
+        claims["aud"] = resource.into();
+    }
+    let access_token = issue::access_token(ctx, client, "", claims, issue::Lineage::default(), dpop).await?;
     audit_success(ctx, client, None, "client_credentials").await?;
     Ok(json!({
-        "access_token": access_token, "token_type": "Bearer", "expires_in": ACCESS_TOKEN_LIFETIME.num_seconds(),
+        "access_token": access_token, "token_type": issue::token_type(dpop),
+        "expires_in": ACCESS_TOKEN_LIFETIME.num_seconds(),
         "scope": scope,
     }))
 }

@@ -52,7 +52,12 @@ fn step(authorization: &DeviceAuthorization, now: DateTime<Utc>) -> Step {
     }
 }
 
-pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) -> Result<Value, TokenError> {
+pub async fn exchange(
+    ctx: &Ctx<'_>,
+    client: &Client,
+    request: &TokenRequest,
+    dpop: Option<&str>,
+) -> Result<Value, TokenError> {
     let device_code = request
         .device_code
         .as_deref()
@@ -88,7 +93,7 @@ pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) ->
                     .redeem_device_authorization(&hash, &client.client_id, ctx.now)
                     .await?
                 {
-                    return issue_tokens(ctx, client, authorization).await;
+                    return issue_tokens(ctx, client, request, authorization, dpop).await;
                 }
             }
             Step::Wait {
@@ -115,8 +120,14 @@ pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) ->
 
 /// Mints the tokens of an authorization this poll redeemed: an ID token when `openid` was granted, a refresh
 /// token family when the client has the refresh_token grant.
-async fn issue_tokens(ctx: &Ctx<'_>, client: &Client, authorization: DeviceAuthorization) -> Result<Value, TokenError> {
-    let (Some(user_id), Some(grant)) = (authorization.user_id, authorization.grant) else {
+async fn issue_tokens(
+    ctx: &Ctx<'_>,
+    client: &Client,
+    request: &TokenRequest,
+    authorization: DeviceAuthorization,
+    dpop: Option<&str>,
+) -> Result<Value, TokenError> {
+    let (Some(user_id), Some(mut grant)) = (authorization.user_id, authorization.grant) else {
         return Err(TokenError::Server(
             "an approved device authorization without its grant".into(),
         ));
@@ -131,7 +142,10 @@ async fn issue_tokens(ctx: &Ctx<'_>, client: &Client, authorization: DeviceAutho
         code_hash: None,
         nonce: None,
         family: family.as_ref().map(|(id, until)| (id.as_str(), *until)),
+        dpop_jkt: dpop,
     };
+    grant.dpop_jkt = super::refresh_binding(client, dpop);
+    grant.resource = super::super::tokens::target(client, request, None)?;
     let body = issue::mint(ctx, client, &user, &grant, issued).await?;
     audit_success(ctx, client, Some(&user.id), "device_code").await?;
     Ok(body)

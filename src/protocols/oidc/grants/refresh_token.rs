@@ -6,13 +6,18 @@ use serde_json::{Value, json};
 
 use super::super::issue::{self, Issue};
 use super::super::tokens::{Ctx, TokenError, TokenRequest};
-use super::{active_user, audit_success};
+use super::{active_user, audit_success, require_binding};
 use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::grants;
 use crate::core::oauth::{Client, RefreshUse};
 use crate::core::secrets::token_digest;
 
-pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) -> Result<Value, TokenError> {
+pub async fn exchange(
+    ctx: &Ctx<'_>,
+    client: &Client,
+    request: &TokenRequest,
+    dpop: Option<&str>,
+) -> Result<Value, TokenError> {
     let token = request
         .refresh_token
         .as_deref()
@@ -50,6 +55,13 @@ pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) ->
                 ));
             }
         };
+    // A public client's bound refresh token (RFC 9449 §5) used without a proof of its key was taken from the
+    // client: the family dies with it, as on reuse.
+    if let Err(refused) = require_binding(ctx, client, grant.dpop_jkt.as_deref(), dpop, "refresh token").await {
+        ctx.store.revoke_family(&family_id, ctx.now).await?;
+        return Err(refused);
+    }
+    grant.resource = super::super::tokens::target(client, request, grant.resource.as_deref())?;
     if let Some(requested) = request.scope.as_deref() {
         if !requested
             .split_whitespace()
@@ -79,6 +91,8 @@ pub async fn exchange(ctx: &Ctx<'_>, client: &Client, request: &TokenRequest) ->
         code_hash: None,
         nonce: None,
         family: Some((family_id.as_str(), family_expires_at)),
+        // A bound family's tokens stay bound to its key; a confidential client's follow the key proved now.
+        dpop_jkt: grant.dpop_jkt.as_deref().or(dpop),
     };
     let body = issue::mint(ctx, client, &user, &grant, issued).await?;
     audit_success(ctx, client, Some(&user.id), "refresh_token").await?;
