@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::core::model::{Session, SessionState};
 use crate::core::policy::Requirement;
+use crate::core::policy::acr_age;
 use crate::core::policy::assurance::{self, PHISHING_RESISTANT};
 
 /// How long a prompt waits for its answer.
@@ -129,12 +130,15 @@ pub fn paused(recent: &[SignInApproval], now: DateTime<Utc>) -> bool {
         && now - recent[0].created_at < PAUSE
 }
 
-/// Whether `session` may approve another browser's sign-in: signed in, and phishing-resistant by the methods that
-/// still count under the user's current policy (`requirement`).
+/// Whether `session` may approve another browser's sign-in: signed in, and phishing-resistant now — by the methods
+/// that still count under the user's current policy (`requirement`), proven within that level's age.
 pub fn may_approve(session: &Session, requirement: &Requirement, now: DateTime<Utc>) -> bool {
     session.state == SessionState::Authenticated
         && session.expires_at > now
-        && assurance::acr_for(&assurance::counting_amr(&session.amr, requirement)) == PHISHING_RESISTANT
+        && assurance::meets(
+            acr_age::standing(session, requirement, now, None).level,
+            PHISHING_RESISTANT,
+        )
 }
 
 /// The methods of a sign-in approved from another browser: what the waiting session proved (the password), then
@@ -179,6 +183,7 @@ mod tests {
             expires_at: now + Duration::hours(8),
             ip: None,
             user_agent: None,
+            proofs: Default::default(),
         }
     }
 
@@ -237,6 +242,7 @@ mod tests {
             reauth_idle_minutes: None,
             ip_rules: vec![],
             fallback_to: None,
+            acr_max_age: acr_age::defaults_for("user"),
         }
     }
 

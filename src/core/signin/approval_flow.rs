@@ -169,7 +169,8 @@ async fn sign_in(ctx: &RequestCtx<'_>, pending: &Session, user: &User, prompt: &
     }
     let amr = approval::approved_amr(pending);
     let step = Step::SecondFactor { then };
-    let Some((token, session)) = sessions::promote(ctx.store, ctx.now, ctx.limits, pending, step, amr).await? else {
+    let Some((token, session)) = sessions::promote(ctx.store, ctx.now, ctx.limits, pending, step, amr, false).await?
+    else {
         return Err(Error::invalid("This sign-in was already completed."));
     };
     audit(
