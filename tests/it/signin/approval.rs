@@ -13,7 +13,7 @@ use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 use webauthn_rs::prelude::RequestChallengeResponse;
 
 /// A user with an app and a passkey; returns the app's secret, the key, and a browser signed in with the key.
-async fn user_with_key(server: &TestServer, username: &str) -> (Vec<u8>, SoftPasskey, Browser) {
+pub(crate) async fn user_with_key(server: &TestServer, username: &str) -> (Vec<u8>, SoftPasskey, Browser) {
     server.add_user_with(username, Some(GOOD_PASSWORD), &["user"]).await;
     let enrolling = server.browser();
     assert_eq!(enrolling.login(username, GOOD_PASSWORD).await.status, 303);
@@ -26,7 +26,13 @@ async fn user_with_key(server: &TestServer, username: &str) -> (Vec<u8>, SoftPas
     (secret, key, approver)
 }
 
-async fn sign_in_with_key(server: &TestServer, browser: &Browser, username: &str, key: &mut SoftPasskey) {
+/// Signs `browser` in with the password and the key; the answer that set the session cookie.
+pub(crate) async fn sign_in_with_key(
+    server: &TestServer,
+    browser: &Browser,
+    username: &str,
+    key: &mut SoftPasskey,
+) -> Page {
     assert_eq!(browser.login(username, GOOD_PASSWORD).await.status, 303);
     let form = browser.get("/login/factor?method=webauthn").await;
     let csrf = form.data("csrf").expect("the security key button");
@@ -43,6 +49,7 @@ async fn sign_in_with_key(server: &TestServer, browser: &Browser, username: &str
         )
         .await;
     assert_eq!(done.status, 200, "{}", done.body);
+    done
 }
 
 /// A new browser past the password that asks for approval; returns it and the number it shows.
