@@ -33,7 +33,13 @@ async fn two_chromium_browsers_match_the_number_and_a_wrong_pick_refuses() {
     let name = gatehouse::http::session::cookie_name(server.state());
     let value = cookie_value(&done.set_cookies(), name).expect("the key sign-in sets the session cookie");
 
-    let base = server.state().config.public_url.as_str().trim_end_matches('/').to_string();
+    let base = server
+        .state()
+        .config
+        .public_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
     let shots = std::env::var("GATEHOUSE_SCREENSHOTS")
         .ok()
         .filter(|d| !d.is_empty())
