@@ -34,6 +34,7 @@ pub mod scim_group_member;
 pub mod scim_role_grant;
 pub mod scim_token;
 pub mod session;
+pub mod sign_in_approval;
 pub mod signing_key;
 pub mod sms_code;
 pub mod ssf_outbox;

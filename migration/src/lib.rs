@@ -37,6 +37,7 @@ mod m20261207_000034_pushed_authorization;
 mod m20261207_000035_dpop;
 mod m20261207_000036_client_resources;
 mod m20261207_000037_acr_ages;
+mod m20261207_000038_sign_in_approvals;
 
 pub struct Migrator;
 
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000035_dpop::Migration),
             Box::new(m20261207_000036_client_resources::Migration),
             Box::new(m20261207_000037_acr_ages::Migration),
+            Box::new(m20261207_000038_sign_in_approvals::Migration),
         ]
     }
 }

@@ -36,6 +36,7 @@ pub mod factors;
 pub mod grants;
 pub mod model;
 pub mod notify;
+pub mod number_match;
 pub mod oauth;
 pub mod policy;
 pub mod provisioning;

@@ -7,6 +7,7 @@ use tera::Context;
 
 static STYLESHEET: &str = include_str!("../../templates/static/gatehouse.css");
 static WEBAUTHN_SCRIPT: &str = include_str!("../../templates/static/webauthn.js");
+static APPROVAL_SCRIPT: &str = include_str!("../../templates/static/approval.js");
 
 pub fn context() -> Context {
     let mut ctx = Context::new();
@@ -129,8 +130,17 @@ pub async fn stylesheet() -> HttpResponse {
 }
 
 pub async fn script() -> HttpResponse {
+    javascript(WEBAUTHN_SCRIPT)
+}
+
+/// The polling of the cross-device approval pages (`web::approval`).
+pub async fn approval_script() -> HttpResponse {
+    javascript(APPROVAL_SCRIPT)
+}
+
+fn javascript(body: &'static str) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8")))
         .insert_header((CACHE_CONTROL, "public, max-age=3600"))
-        .body(WEBAUTHN_SCRIPT)
+        .body(body)
 }

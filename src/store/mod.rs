@@ -1,6 +1,7 @@
 //! The storage traits of `core::store`, implemented over sea-orm for SQLite and PostgreSQL.
 //! This is the only module that imports sea-orm; model ↔ domain conversions live beside the queries.
 mod appender;
+mod approvals;
 mod audit;
 pub mod backup;
 mod caller_verification;

@@ -4,6 +4,7 @@
 mod absence;
 mod account;
 mod admin;
+mod approval;
 mod apps;
 mod caller_verify;
 pub(crate) mod devices;
@@ -41,9 +42,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(passkeys::second_factor_options),
         )
         .route("/login/factor/webauthn", web::post().to(passkeys::second_factor))
+        .route("/login/approval", web::get().to(approval::show))
+        .route("/login/approval", web::post().to(approval::ask))
+        .route("/login/approval/status", web::get().to(approval::status))
+        .route("/login/approval/finish", web::post().to(approval::finish))
+        .route("/account/approvals", web::get().to(approval::list))
+        .route("/account/approvals/count", web::get().to(approval::count))
+        .route("/account/approvals/answer", web::post().to(approval::answer))
         .route("/login/passkey/options", web::post().to(passkeys::passwordless_options))
         .route("/login/passkey", web::post().to(passkeys::passwordless))
         .route("/static/webauthn.js", web::get().to(crate::http::pages::script))
+        .route(
+            "/static/approval.js",
+            web::get().to(crate::http::pages::approval_script),
+        )
         .route("/account", web::get().to(account::show))
         .route("/account/away", web::post().to(absence::away))
         .route("/account/back", web::post().to(absence::back))

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::factors::{Factor, FactorKind, FactorStatus, sms};
 use crate::core::model::{Session, SessionState, User};
 use crate::core::policy::{self, recovery};
+use crate::core::signin::approval_flow;
 use crate::core::signin::flow::{self, safe_return_to};
 use crate::core::{Error, policy::assurance, policy::enforcement, signin::second_factor};
 use crate::http::AppState;
@@ -120,6 +121,8 @@ async fn factor_page(
     ctx.insert("phone", &phone);
     if session.state != SessionState::Authenticated {
         ctx.insert("ways_back", &ways_back(state, user).await?);
+        let approval = approval_flow::offered(state.store.as_ref(), state.clock.now(), session, user).await?;
+        ctx.insert("approval", &approval);
     }
     // Offered only when the user's combined policy allows trusted devices (0 = never).
     let requirement = enforcement::requirement_for(state.store.as_ref(), state.clock.now(), user).await?;

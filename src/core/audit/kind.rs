@@ -49,6 +49,9 @@ audit_kinds! {
     LoginSecondFactor => "login.second_factor",
     /// A trusted browser skipping the second factor, or refused to (not trusted, expired, policy).
     LoginTrustedDevice => "login.trusted_device",
+    /// Cross-device sign-in approval: a prompt sent or refused (`step: request`), answered from a signed-in browser
+    /// (`answer`: approved, denied, mismatch), used to sign in (`sign_in`), or prompting paused (`paused`).
+    LoginApproval => "login.approval",
 
     // Factors.
     /// A second factor was added and proven.

@@ -106,7 +106,8 @@ pub fn kinds_of_method(method: &str) -> &'static [FactorKind] {
     match method {
         "otp" => &[FactorKind::Totp, FactorKind::OathToken],
         "sms" => &[FactorKind::Sms],
-        "hwk" | "swk" => &[FactorKind::WebAuthn],
+        // A cross-device approval is the possession of the approving session's security key or passkey.
+        "hwk" | "swk" | "mca" => &[FactorKind::WebAuthn],
         "rc" => &[FactorKind::RecoveryCode],
         _ => &[],
     }

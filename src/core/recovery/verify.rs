@@ -8,12 +8,12 @@
 //! [`CallerCheck`] and an optional override whether an execution may go ahead. `verify_flow` does the storage,
 //! messages and audit; everything here is decided from values and unit-tested.
 use chrono::{DateTime, Duration, Utc};
-use rand::Rng;
-use rand::seq::SliceRandom;
 use serde::Serialize;
 
 use super::{FactorResetRequest, Person, Refusal};
 use crate::core::policy::recovery::CallerCheck;
+
+pub use crate::core::number_match::Challenge;
 
 /// How long after its answer a passed prompt still counts for an execution.
 pub const PASSED_COUNTS_FOR: Duration = Duration::minutes(30);
@@ -116,37 +116,6 @@ impl VerifyState {
             self,
             VerifyState::Failed | VerifyState::Mismatch | VerifyState::TimedOut
         )
-    }
-}
-
-/// The number the agent reads out and the three the respondent chooses from (the right one among two decoys,
-/// shuffled), all distinct, from 10 to 99.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Challenge {
-    pub number: u8,
-    pub choices: [u8; 3],
-}
-
-impl Challenge {
-    /// A new challenge from the thread's CSPRNG.
-    pub fn generate() -> Self {
-        Self::from_rng(&mut rand::rng())
-    }
-
-    pub fn from_rng(rng: &mut impl Rng) -> Self {
-        let number = rng.random_range(10..=99u8);
-        let mut choices = vec![number];
-        while choices.len() < 3 {
-            let decoy = rng.random_range(10..=99u8);
-            if !choices.contains(&decoy) {
-                choices.push(decoy);
-            }
-        }
-        choices.shuffle(rng);
-        Challenge {
-            number,
-            choices: [choices[0], choices[1], choices[2]],
-        }
     }
 }
 

@@ -258,3 +258,20 @@ core-delegate-they-report-to-the-person-who-is-away-choose-someone-that-person-d
 core-until-give-a-day-yyyy-mm-dd-or-a-time-rfc-3339-e-g-2026-12-24t17-00-00z = Ende: Geben Sie einen Tag (JJJJ-MM-TT) oder eine Zeit (RFC 3339, z. B. 2026-12-24T17:00:00Z) an.
 core-until-the-end-of-an-absence-must-lie-in-the-future = Ende: Das Ende einer Abwesenheit muss in der Zukunft liegen.
 core-until-at-most-a-year-ahead-leave-it-out-for-an-absence-until-it-is-cleared = Ende: höchstens ein Jahr im Voraus; lassen Sie es weg für eine Abwesenheit bis auf Widerruf.
+
+## Anmeldungen von diesem Browser aus bestätigen (account/approvals.html)
+account-link-approvals = Eine Anmeldung in einem anderen Browser bestätigen
+account-approvals-waiting = Eine Anmeldung in einem anderen Browser wartet auf Ihre Bestätigung.
+account-approvals-title = Eine Anmeldung bestätigen
+account-approvals-intro = Jemand meldet sich in einem anderen Browser bei Ihrem Konto an. Wenn Sie das sind, wählen Sie die Zahl, die jener Browser zeigt. Wenn nicht, lehnen Sie ab und ändern Sie Ihr Passwort.
+account-approvals-none = Keine Anmeldung wartet auf Ihre Bestätigung. Diese Seite zeigt eine an, sobald Sie in einem anderen Browser darum bitten.
+account-approvals-cannot = Nur ein Browser, der mit einem Sicherheitsschlüssel oder Passkey angemeldet ist, kann Anmeldungen bestätigen. Melden Sie sich hier mit einem an, um zu bestätigen.
+account-approvals-from = { $browser }
+account-approvals-address = von { $ip }
+account-approvals-pick = Wählen Sie die Zahl, die der andere Browser zeigt
+account-approvals-deny = Das war ich nicht: ablehnen
+account-approvals-bad-pick = Wählen Sie eine der drei Zahlen.
+account-approvals-done-approved = Bestätigt: Der andere Browser ist jetzt angemeldet.
+account-approvals-done-mismatch = Das war nicht die Zahl des anderen Browsers, daher wurde die Anmeldung abgelehnt. Wenn Sie sie nicht begonnen haben, ändern Sie Ihr Passwort: Jemand kennt es.
+account-approvals-done-denied = Abgelehnt. Wenn Sie diese Anmeldung nicht begonnen haben, ändern Sie jetzt Ihr Passwort: Jemand kennt es.
+account-method-mca = von einem anderen Browser bestätigt

@@ -182,3 +182,13 @@ email-caller-verify-warning-subject = { $product }: Der Helpdesk wollte Sie veri
 email-caller-verify-warning-failed = Jemand vom Helpdesk wollte prüfen, ob er mit Ihnen spricht (Konto „{ $username }“), um Ihre Anmeldefaktoren zurückzusetzen, und die Prüfung ist fehlgeschlagen.
 email-caller-verify-warning-timed-out = Jemand vom Helpdesk wollte prüfen, ob er mit Ihnen spricht (Konto „{ $username }“), um Ihre Anmeldefaktoren zurückzusetzen, und niemand hat rechtzeitig geantwortet.
 email-caller-verify-warning-not-you = Wenn Sie nicht am Telefon waren, wenden Sie sich sofort an Ihr Sicherheitsteam oder den Helpdesk und sagen Sie, dass dieser Antrag nicht von Ihnen stammt: Jemand kennt möglicherweise Ihr Passwort.
+
+## sign_in_approval_refused
+email-sign-in-approval-refused-subject = Eine Anmeldung bei Ihrem Konto bei { $product } wurde abgelehnt
+email-sign-in-approval-refused-body = eine Anmeldung bei Ihrem Konto „{ $username }“ von { $browser } unter { $ip } hat um Bestätigung in einem Ihrer anderen Browser gebeten und wurde dort abgelehnt.
+email-sign-in-approval-refused-mismatch = Die gewählte Zahl war nicht die, die der sich anmeldende Browser zeigte.
+email-sign-in-approval-refused-warning = Wer diese Anmeldung begonnen hat, kannte Ihr Passwort. Wenn Sie das nicht waren, ändern Sie jetzt Ihr Passwort.
+
+## sign_in_approvals_paused
+email-sign-in-approvals-paused-subject = Bestätigungsanfragen für Anmeldungen bei Ihrem Konto bei { $product } sind pausiert
+email-sign-in-approvals-paused-body = { $count } Anfragen, eine Anmeldung bei Ihrem Konto „{ $username }“ in einem anderen Browser zu bestätigen, blieben nacheinander unbeantwortet; deshalb werden einen Tag lang keine weiteren gesendet. Wenn Sie sie nicht angefordert haben, versucht jemand, der Ihr Passwort kennt, sich anzumelden: Ändern Sie jetzt Ihr Passwort.

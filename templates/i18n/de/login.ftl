@@ -84,3 +84,15 @@ core-this-sign-in-was-already-completed = Diese Anmeldung wurde bereits abgeschl
 core-that-passkey-was-not-accepted-sign-in-with-your-password-instead = Dieser Passkey wurde nicht akzeptiert. Melden Sie sich stattdessen mit Ihrem Passwort an.
 core-your-account-s-policy-does-not-accept-passkey-sign-in-sign-in-with-your-pas = Die Richtlinie Ihres Kontos akzeptiert keine Anmeldung mit Passkey. Melden Sie sich mit Ihrem Passwort an.
 core-this-sign-in-step-does-not-apply-now-sign-in-again = Dieser Anmeldeschritt ist jetzt nicht möglich. Melden Sie sich erneut an.
+
+## Anmeldung von einem anderen Browser bestätigen (login/approval.html und das Angebot auf login/second_factor.html)
+login-approval-offer = In einem anderen Browser mit Sicherheitsschlüssel oder Passkey angemeldet? Bestätigen Sie diese Anmeldung dort.
+login-approval-offer-button = In einem anderen Browser bestätigen
+login-approval-title = Bestätigen Sie diese Anmeldung in Ihrem anderen Browser
+login-approval-intro = Öffnen Sie in einem Browser, in dem Sie angemeldet sind, Ihr Konto und wählen Sie „Eine Anmeldung bestätigen“. Wählen Sie dort diese Zahl:
+login-approval-number-label = Die zu wählende Zahl: { $number }
+login-approval-wait = Diese Seite geht von selbst weiter, sobald Sie geantwortet haben. Die Anfrage endet nach zwei Minuten.
+login-approval-continue = Weiter
+login-approval-other-method = Stattdessen eine andere Methode verwenden
+login-approval-refused = Die Anmeldung wurde in Ihrem anderen Browser abgelehnt. Wenn Sie das nicht waren, ändern Sie jetzt Ihr Passwort: Jemand kennt es.
+login-approval-expired = Niemand hat rechtzeitig geantwortet. Fragen Sie erneut, oder verwenden Sie eine andere Methode.

@@ -257,3 +257,20 @@ core-delegate-they-report-to-the-person-who-is-away-choose-someone-that-person-d
 core-until-give-a-day-yyyy-mm-dd-or-a-time-rfc-3339-e-g-2026-12-24t17-00-00z = until: give a day (YYYY-MM-DD) or a time (RFC 3339, e.g. 2026-12-24T17:00:00Z).
 core-until-the-end-of-an-absence-must-lie-in-the-future = until: the end of an absence must lie in the future.
 core-until-at-most-a-year-ahead-leave-it-out-for-an-absence-until-it-is-cleared = until: at most a year ahead; leave it out for an absence until it is cleared.
+
+## Approving sign-ins from this browser (account/approvals.html)
+account-link-approvals = Approve a sign-in on another browser
+account-approvals-waiting = A sign-in on another browser waits for your approval.
+account-approvals-title = Approve a sign-in
+account-approvals-intro = Someone is signing in to your account on another browser. If it is you, pick the number that browser shows. If it is not you, refuse it and change your password.
+account-approvals-none = No sign-in waits for your approval. This page shows one as soon as you ask from another browser.
+account-approvals-cannot = Only a browser signed in with a security key or passkey can approve sign-ins. Sign in here with one to approve.
+account-approvals-from = { $browser }
+account-approvals-address = from { $ip }
+account-approvals-pick = Pick the number the other browser shows
+account-approvals-deny = This wasn't me: refuse
+account-approvals-bad-pick = Pick one of the three numbers.
+account-approvals-done-approved = Approved: the other browser is signed in now.
+account-approvals-done-mismatch = That was not the number the other browser showed, so the sign-in was refused. If you did not start it, change your password: someone knows it.
+account-approvals-done-denied = Refused. If you did not start that sign-in, change your password now: someone knows it.
+account-method-mca = approved from another browser

@@ -182,3 +182,13 @@ email-caller-verify-warning-subject = { $product }: someone at the helpdesk aske
 email-caller-verify-warning-failed = Someone at the helpdesk asked to verify that they were talking to you (account "{ $username }"), to reset your sign-in factors, and the check failed.
 email-caller-verify-warning-timed-out = Someone at the helpdesk asked to verify that they were talking to you (account "{ $username }"), to reset your sign-in factors, and nobody answered in time.
 email-caller-verify-warning-not-you = If it wasn't you on the phone, contact your security team or helpdesk at once and say that this reset request is not yours: someone may know your password.
+
+## sign_in_approval_refused
+email-sign-in-approval-refused-subject = A sign-in to your { $product } account was refused
+email-sign-in-approval-refused-body = a sign-in to your account "{ $username }" from { $browser } at { $ip } asked to be approved on another of your browsers, and it was refused there.
+email-sign-in-approval-refused-mismatch = The number picked was not the one the signing-in browser showed.
+email-sign-in-approval-refused-warning = Whoever started that sign-in knew your password. If it was not you, change your password now.
+
+## sign_in_approvals_paused
+email-sign-in-approvals-paused-subject = Sign-in approval requests to your { $product } account are paused
+email-sign-in-approvals-paused-body = { $count } requests to approve a sign-in to your account "{ $username }" from another browser went unanswered in a row, so no more are sent for a day. If you did not ask for them, someone who knows your password is trying to sign in: change your password now.

@@ -84,3 +84,15 @@ core-this-sign-in-was-already-completed = This sign-in was already completed.
 core-that-passkey-was-not-accepted-sign-in-with-your-password-instead = That passkey was not accepted. Sign in with your password instead.
 core-your-account-s-policy-does-not-accept-passkey-sign-in-sign-in-with-your-pas = Your account's policy does not accept passkey sign-in. Sign in with your password.
 core-this-sign-in-step-does-not-apply-now-sign-in-again = This sign-in step does not apply now. Sign in again.
+
+## Cross-device sign-in approval (login/approval.html and the offer on login/second_factor.html)
+login-approval-offer = Signed in on another browser with a security key or passkey? Approve this sign-in there.
+login-approval-offer-button = Approve from another browser
+login-approval-title = Approve this sign-in on your other browser
+login-approval-intro = On a browser where you are signed in, open your account and choose "Approve a sign-in". Pick this number there:
+login-approval-number-label = The number to pick: { $number }
+login-approval-wait = This page continues by itself once you have answered. The request ends after two minutes.
+login-approval-continue = Continue
+login-approval-other-method = Use another method instead
+login-approval-refused = The sign-in was refused on your other browser. If that was not you, change your password now: someone knows it.
+login-approval-expired = Nobody answered in time. Ask again, or use another method.

@@ -3,6 +3,7 @@
 //! `node.rs` and `python.rs` run them. Under `GATEHOUSE_INTEROP=1` a missing client fails the test.
 mod admin_api;
 mod admin_console;
+mod approval;
 mod authlib;
 mod caller_verify;
 mod doc_examples;

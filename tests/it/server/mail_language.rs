@@ -352,7 +352,7 @@ async fn every_mail_renders_in_every_language() {
         .into_iter()
         .filter(|n| n.starts_with("email/") && !n.starts_with("email/_"))
         .collect();
-    assert_eq!(names.len(), 23 * 3, "{names:?}");
+    assert_eq!(names.len(), 25 * 3, "{names:?}");
     let values = json!({
         "product": "Acme ID", "brand_logo_url": "https://cdn.example.com/logo.png", "display_name": "Alice",
         "username": "alice", "ip": "192.0.2.1", "at": "2026-12-06T21:06:09+00:00", "until": "2026-12-06T21:21:09+00:00",
@@ -360,7 +360,8 @@ async fn every_mail_renders_in_every_language() {
         "kind": "totp", "failures": 5, "minutes": 30, "hours": 24, "days": 7, "remaining": 1, "link": "https://id.example/x?token=t",
         "kinds": ["webauthn", "totp"], "enforce_from": "2027-03-01T00:00:00+00:00", "enrol_by": "2027-03-15T00:00:00+00:00",
         "subject": "Bob", "subject_username": "bob", "reason": "lost <phone>", "opened_by_self": false,
-        "subject_name": "Bob <Boss>", "manager": true, "state": "timed_out",
+        "subject_name": "Bob <Boss>", "manager": true, "state": "timed_out", "browser": "Chrome on Linux", "mismatch": true,
+        "count": 3,
     });
     for (lang, day) in [("en", "6 Dec 2026, 21:06 UTC"), ("de", "06.12.2026, 21:06 UTC")] {
         let mut ctx = tera::Context::from_serialize(&values).unwrap();

@@ -191,6 +191,13 @@ fn every_template_renders() {
     ctx.insert("choices", &[17, 42, 88]);
     ctx.insert("confirm", &true);
     ctx.insert("trust_days", &14);
+    ctx.insert("approval", &true);
+    ctx.insert("number", &42);
+    ctx.insert("may_approve", &true);
+    ctx.insert(
+        "prompts",
+        &serde_json::json!([{ "id": "p1", "choices": [17, 42, 88], "browser": "Chrome on Linux", "ip": "192.0.2.7", "sent": "2026-01-01T00:00:00+00:00" }]),
+    );
     ctx.insert(
         "ways_back",
         &[

@@ -2,6 +2,7 @@
 //! must pass it.
 mod absences;
 mod accounts;
+mod approvals;
 mod caller_verifications;
 pub(crate) mod common;
 mod counts;
