@@ -226,3 +226,32 @@ async fn three_unanswered_requests_pause_prompting_and_tell_the_user() {
     let factor = browser.get("/login/factor").await;
     assert!(factor.body.contains("action=\"/login/approval\""), "{}", factor.body);
 }
+
+#[tokio::test]
+async fn a_sixth_request_within_the_hour_is_refused_even_when_each_was_answered() {
+    let (server, _db) = crate::factors::webauthn::server().await;
+    let (_secret, _key, approver) = user_with_key(&server, "dag").await;
+    for _ in 0..gatehouse::core::signin::approval::PER_WINDOW {
+        let (_waiting, _) = ask(&server, "dag").await;
+        let (page, open) = prompts(&approver).await;
+        let denied = answer(&approver, &page, &open[0].0, ("deny", "1")).await;
+        assert_eq!(denied.location().as_deref(), Some("/account/approvals?done=denied"));
+    }
+    let browser = server.browser();
+    assert_eq!(browser.login("dag", GOOD_PASSWORD).await.status, 303);
+    let refused = browser.submit("/login/factor", "/login/approval", &[]).await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(refused.body.contains("Too many approval requests"), "{}", refused.body);
+    let user = server.user("dag").await;
+    let since = server.state().clock.now() - Duration::hours(1);
+    let stored = server
+        .state()
+        .store
+        .recent_sign_in_approvals(&user.id, since, 10)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 5, "the refused request stored nothing");
+    // An hour later, asking works again.
+    server.clock.advance(Duration::minutes(61));
+    let (_later, _) = ask(&server, "dag").await;
+}
