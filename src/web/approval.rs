@@ -228,9 +228,10 @@ pub async fn list(
     };
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     let core = state.core(&origin);
-    let may = approval_flow::may_answer(&core, &session, &user).await?;
-    let rows: Vec<PromptRow> = approval_flow::open_for(&core, &session, &user)
-        .await?
+    let open = approval_flow::open_for(&core, &session, &user).await?;
+    let may = open.is_some();
+    let rows: Vec<PromptRow> = open
+        .unwrap_or_default()
         .into_iter()
         .map(|p| PromptRow {
             browser: browser_words(&browser_summary(p.user_agent.as_deref().unwrap_or_default())),
@@ -265,7 +266,7 @@ pub async fn count(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
     let origin = session::origin(&req);
     let open = approval_flow::open_for(&state.core(&origin), &session, &user)
         .await?
-        .len();
+        .map_or(0, |prompts| prompts.len());
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(serde_json::json!({ "open": open })))

@@ -219,24 +219,26 @@ async fn settle(ctx: &RequestCtx<'_>, user: &User) -> Result<()> {
     Ok(())
 }
 
-/// The open prompts a signed-in session may answer: none unless it may approve (see `approval::may_approve`).
-pub async fn open_for(ctx: &RequestCtx<'_>, approver: &Session, user: &User) -> Result<Vec<SignInApproval>> {
-    let requirement = enforcement::requirement_for(ctx.store, ctx.now, user).await?;
-    if approver.user_id != user.id || !may_approve(approver, &requirement, ctx.now) {
-        return Ok(Vec::new());
+/// The open prompts a signed-in session may answer; `None` when it may not approve at all (see
+/// `approval::may_approve`), so the page can say what it needs.
+pub async fn open_for(ctx: &RequestCtx<'_>, approver: &Session, user: &User) -> Result<Option<Vec<SignInApproval>>> {
+    if !may_answer(ctx, approver, user).await? {
+        return Ok(None);
     }
     let recent = ctx
         .store
         .recent_sign_in_approvals(&user.id, ctx.now - LIFETIME, PER_WINDOW)
         .await?;
-    Ok(recent
-        .into_iter()
-        .filter(|p| p.state_at(ctx.now) == ApprovalState::Pending && p.pending_session != approver.id_hash)
-        .collect())
+    Ok(Some(
+        recent
+            .into_iter()
+            .filter(|p| p.state_at(ctx.now) == ApprovalState::Pending && p.pending_session != approver.id_hash)
+            .collect(),
+    ))
 }
 
-/// Whether `approver` may approve at all (the page says what it needs otherwise).
-pub async fn may_answer(ctx: &RequestCtx<'_>, approver: &Session, user: &User) -> Result<bool> {
+/// Whether `approver` may approve at all.
+async fn may_answer(ctx: &RequestCtx<'_>, approver: &Session, user: &User) -> Result<bool> {
     let requirement = enforcement::requirement_for(ctx.store, ctx.now, user).await?;
     Ok(approver.user_id == user.id && may_approve(approver, &requirement, ctx.now))
 }
