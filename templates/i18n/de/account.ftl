@@ -258,6 +258,8 @@ core-delegate-they-report-to-the-person-who-is-away-choose-someone-that-person-d
 core-until-give-a-day-yyyy-mm-dd-or-a-time-rfc-3339-e-g-2026-12-24t17-00-00z = Ende: Geben Sie einen Tag (JJJJ-MM-TT) oder eine Zeit (RFC 3339, z. B. 2026-12-24T17:00:00Z) an.
 core-until-the-end-of-an-absence-must-lie-in-the-future = Ende: Das Ende einer Abwesenheit muss in der Zukunft liegen.
 core-until-at-most-a-year-ahead-leave-it-out-for-an-absence-until-it-is-cleared = Ende: höchstens ein Jahr im Voraus; lassen Sie es weg für eine Abwesenheit bis auf Widerruf.
+core-only-a-browser-signed-in-with-a-security-key-or-passkey-can-approve-a-sign-i = Nur ein Browser, der mit einem Sicherheitsschlüssel oder Passkey angemeldet ist, kann eine Anmeldung bestätigen.
+core-this-request-was-already-answered-or-has-expired = Diese Anfrage wurde bereits beantwortet oder ist abgelaufen.
 
 ## Anmeldungen von diesem Browser aus bestätigen (account/approvals.html)
 account-link-approvals = Eine Anmeldung in einem anderen Browser bestätigen

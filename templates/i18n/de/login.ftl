@@ -84,6 +84,11 @@ core-this-sign-in-was-already-completed = Diese Anmeldung wurde bereits abgeschl
 core-that-passkey-was-not-accepted-sign-in-with-your-password-instead = Dieser Passkey wurde nicht akzeptiert. Melden Sie sich stattdessen mit Ihrem Passwort an.
 core-your-account-s-policy-does-not-accept-passkey-sign-in-sign-in-with-your-pas = Die Richtlinie Ihres Kontos akzeptiert keine Anmeldung mit Passkey. Melden Sie sich mit Ihrem Passwort an.
 core-this-sign-in-step-does-not-apply-now-sign-in-again = Dieser Anmeldeschritt ist jetzt nicht möglich. Melden Sie sich erneut an.
+core-sign-in-with-your-password-first = Melden Sie sich zuerst mit Ihrem Passwort an.
+core-your-account-s-policy-does-not-accept-approval-from-another-browser-use-one = Die Richtlinie Ihres Kontos akzeptiert keine Bestätigung aus einem anderen Browser. Verwenden Sie eine der angebotenen Methoden.
+core-none-of-your-browsers-is-signed-in-with-a-security-key-or-passkey-to-approv = Keiner Ihrer Browser ist mit einem Sicherheitsschlüssel oder Passkey angemeldet, um diese Anmeldung zu bestätigen.
+core-approval-requests-are-paused-after-several-went-unanswered-use-another-meth = Bestätigungsanfragen sind pausiert, weil mehrere unbeantwortet blieben. Verwenden Sie eine andere Methode.
+core-too-many-approval-requests-in-the-last-hour-use-another-method-or-wait = Zu viele Bestätigungsanfragen in der letzten Stunde. Verwenden Sie eine andere Methode oder warten Sie.
 
 ## Anmeldung von einem anderen Browser bestätigen (login/approval.html und das Angebot auf login/second_factor.html)
 login-approval-offer = In einem anderen Browser mit Sicherheitsschlüssel oder Passkey angemeldet? Bestätigen Sie diese Anmeldung dort.

@@ -257,6 +257,8 @@ core-delegate-they-report-to-the-person-who-is-away-choose-someone-that-person-d
 core-until-give-a-day-yyyy-mm-dd-or-a-time-rfc-3339-e-g-2026-12-24t17-00-00z = until: give a day (YYYY-MM-DD) or a time (RFC 3339, e.g. 2026-12-24T17:00:00Z).
 core-until-the-end-of-an-absence-must-lie-in-the-future = until: the end of an absence must lie in the future.
 core-until-at-most-a-year-ahead-leave-it-out-for-an-absence-until-it-is-cleared = until: at most a year ahead; leave it out for an absence until it is cleared.
+core-only-a-browser-signed-in-with-a-security-key-or-passkey-can-approve-a-sign-i = Only a browser signed in with a security key or passkey can approve a sign-in.
+core-this-request-was-already-answered-or-has-expired = This request was already answered or has expired.
 
 ## Approving sign-ins from this browser (account/approvals.html)
 account-link-approvals = Approve a sign-in on another browser

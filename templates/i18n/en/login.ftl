@@ -84,6 +84,11 @@ core-this-sign-in-was-already-completed = This sign-in was already completed.
 core-that-passkey-was-not-accepted-sign-in-with-your-password-instead = That passkey was not accepted. Sign in with your password instead.
 core-your-account-s-policy-does-not-accept-passkey-sign-in-sign-in-with-your-pas = Your account's policy does not accept passkey sign-in. Sign in with your password.
 core-this-sign-in-step-does-not-apply-now-sign-in-again = This sign-in step does not apply now. Sign in again.
+core-sign-in-with-your-password-first = Sign in with your password first.
+core-your-account-s-policy-does-not-accept-approval-from-another-browser-use-one = Your account's policy does not accept approval from another browser. Use one of the methods offered.
+core-none-of-your-browsers-is-signed-in-with-a-security-key-or-passkey-to-approv = None of your browsers is signed in with a security key or passkey to approve this sign-in.
+core-approval-requests-are-paused-after-several-went-unanswered-use-another-meth = Approval requests are paused after several went unanswered. Use another method.
+core-too-many-approval-requests-in-the-last-hour-use-another-method-or-wait = Too many approval requests in the last hour. Use another method, or wait.
 
 ## Cross-device sign-in approval (login/approval.html and the offer on login/second_factor.html)
 login-approval-offer = Signed in on another browser with a security key or passkey? Approve this sign-in there.

@@ -242,6 +242,16 @@ async fn a_sixth_request_within_the_hour_is_refused_even_when_each_was_answered(
     let refused = browser.submit("/login/factor", "/login/approval", &[]).await;
     assert_eq!(refused.status, 403, "{}", refused.body);
     assert!(refused.body.contains("Too many approval requests"), "{}", refused.body);
+    // The refusal speaks the browser's language.
+    let german = crate::common::Browser::with_language(&server.base, "de");
+    assert_eq!(german.login("dag", GOOD_PASSWORD).await.status, 303);
+    let refused = german.submit("/login/factor", "/login/approval", &[]).await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(
+        refused.body.contains("Zu viele Bestätigungsanfragen"),
+        "{}",
+        refused.body
+    );
     let user = server.user("dag").await;
     let since = server.state().clock.now() - Duration::hours(1);
     let stored = server
@@ -250,7 +260,7 @@ async fn a_sixth_request_within_the_hour_is_refused_even_when_each_was_answered(
         .recent_sign_in_approvals(&user.id, since, 10)
         .await
         .unwrap();
-    assert_eq!(stored.len(), 5, "the refused request stored nothing");
+    assert_eq!(stored.len(), 5, "the refused requests stored nothing");
     // An hour later, asking works again.
     server.clock.advance(Duration::minutes(61));
     let (_later, _) = ask(&server, "dag").await;
