@@ -49,6 +49,42 @@ fn sign_in(step: &'static str, factor: &'static str, outcome: &'static str) {
         .increment(1);
 }
 
+/// The event `record` writes, built but not written: for an operation whose rows are written together with its
+/// audit event (a token grant, `Store::record_grant`), which then calls [`written`].
+pub fn event(
+    now: DateTime<Utc>,
+    origin: &Origin,
+    kind: AuditKind,
+    outcome: Outcome,
+    subject_user_id: Option<&str>,
+    details: serde_json::Value,
+) -> AuditEvent {
+    AuditEvent {
+        at: now,
+        kind: kind.as_str().to_string(),
+        outcome,
+        actor: (!origin.actor.is_empty()).then(|| origin.actor.clone()),
+        subject_user_id: subject_user_id.map(str::to_string),
+        ip: origin.ip.clone(),
+        user_agent: origin.user_agent.as_ref().map(|ua| super::model::truncate(ua, 512)),
+        request_id: origin.request_id.clone(),
+        details,
+    }
+}
+
+/// What follows an event's write: the log line, the metrics, and for a successful event about a user its Shared
+/// Signals event.
+pub async fn written(store: &dyn Store, now: DateTime<Utc>, kind: AuditKind, event: &AuditEvent) -> Result<()> {
+    tracing::info!(kind = kind.as_str(), outcome = event.outcome.as_str(), actor = event.actor.as_deref().unwrap_or_default(), subject = ?event.subject_user_id, "audit");
+    count(kind, event.outcome, &event.details);
+    if event.outcome == Outcome::Success
+        && let Some(user_id) = &event.subject_user_id
+    {
+        signals::enqueue(store, now, kind, user_id, &event.details).await?;
+    }
+    Ok(())
+}
+
 /// Writes one audit event. A failure to audit fails the operation that asked for it: an authentication
 /// decision that cannot be recorded is not made. A successful event about a user that means a credential,
 /// session or account change also queues its Shared Signals event (`signals`), in the same way.
@@ -61,24 +97,7 @@ pub async fn record(
     subject_user_id: Option<&str>,
     details: serde_json::Value,
 ) -> Result<()> {
-    let event = AuditEvent {
-        at: now,
-        kind: kind.as_str().to_string(),
-        outcome,
-        actor: (!origin.actor.is_empty()).then(|| origin.actor.clone()),
-        subject_user_id: subject_user_id.map(str::to_string),
-        ip: origin.ip.clone(),
-        user_agent: origin.user_agent.as_ref().map(|ua| super::model::truncate(ua, 512)),
-        request_id: origin.request_id.clone(),
-        details,
-    };
-    tracing::info!(kind = kind.as_str(), outcome = outcome.as_str(), actor = %origin.actor, subject = ?subject_user_id, "audit");
+    let event = event(now, origin, kind, outcome, subject_user_id, details);
     store.append_audit(&event).await?;
-    count(kind, outcome, &event.details);
-    if outcome == Outcome::Success
-        && let Some(user_id) = subject_user_id
-    {
-        signals::enqueue(store, now, kind, user_id, &event.details).await?;
-    }
-    Ok(())
+    written(store, now, kind, &event).await
 }

@@ -316,6 +316,8 @@ pub trait OidcStore: Send + Sync {
     async fn insert_issued_token(&self, token: &IssuedToken<'_>) -> Result<()>;
     /// A new refresh token of a family; its sign-in is the grant's `sid`.
     async fn insert_refresh_token(&self, token: &NewRefreshToken<'_>) -> Result<()>;
+    /// Writes what one token grant issued, with its audit event, in one transaction: all of it or none.
+    async fn record_grant(&self, record: &GrantRecord<'_>) -> Result<()>;
     /// Marks the token used (rotation; atomic: one winner). A token used before is `Reused`.
     async fn use_refresh_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<RefreshUse>;
     async fn refresh_token_info(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<RefreshTokenInfo>>;
@@ -376,6 +378,15 @@ pub struct IssuedToken<'a> {
     /// The browser sign-in it descends from; `None` for client credentials.
     pub sid: Option<&'a str>,
     pub expires_at: DateTime<Utc>,
+}
+
+/// What one token grant writes before its answer: the access token issued, the refresh token rotated in (if
+/// any) and the grant's audit event. Written together, a grant is recorded whole or not at all, and waits for
+/// one commit instead of three.
+pub struct GrantRecord<'a> {
+    pub access_token: IssuedToken<'a>,
+    pub refresh_token: Option<NewRefreshToken<'a>>,
+    pub audit: &'a AuditEvent,
 }
 
 /// A refresh token as stored: one of a rotation family.

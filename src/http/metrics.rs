@@ -10,7 +10,8 @@
 //!   `gatehouse_lockouts_total{what}`, `gatehouse_factor_resets_total{event,outcome}`: `core::audit::record`;
 //! - `gatehouse_sms_total{driver,outcome}`, `gatehouse_mails_total{transport,outcome}`: `notify`;
 //! - `gatehouse_group_commit_batch_size`, `gatehouse_group_commit_wait_seconds`,
-//!   `gatehouse_sqlite_checkpoint_seconds`: the store's group commit (`store::appender`);
+//!   `gatehouse_sqlite_checkpoint_seconds`, `gatehouse_sqlite_background_checkpoint_seconds`: the store's group
+//!   commit (`store::appender`);
 //! - `gatehouse_db_connections{state}`, `gatehouse_password_hash_slots{state}`: read at each scrape.
 use std::sync::OnceLock;
 use std::time::Instant;

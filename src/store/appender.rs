@@ -1,26 +1,32 @@
 //! Group commit for the append-only rows every token request writes: audit events, issued access tokens and
 //! rotated refresh tokens.
 //!
-//! Each caller still waits until its row is committed (nothing is buffered past the answer, so a crash loses no
+//! Each caller still waits until its rows are committed (nothing is buffered past the answer, so a crash loses no
 //! acknowledged event), but rows that arrive while a write is in flight go into the next one: a single
 //! transaction with one multi-row `INSERT` per table. Under load that turns dozens of commits — each a round trip
-//! to SQLite's worker thread or to PostgreSQL, and a WAL append — into one. A lone row is written as before, so an
-//! idle server pays nothing extra.
+//! to SQLite's worker thread or to PostgreSQL, and a WAL append of every page touched — into one. A caller hands
+//! over the rows of one operation together (a token grant's access token, refresh token and audit event), and they
+//! are committed together. A lone row is written at once, so an idle server pays nothing extra; under a stream of
+//! rows, a commit starts at most every `PACE`, so that batches stay full even where the writer would otherwise be
+//! woken (and commit) for each row (one core).
 //!
-//! If a batch fails, its rows are retried one by one so that each caller gets its own row's outcome. If the
-//! writer task is gone (its runtime shut down), rows are written directly.
+//! If a batch fails, each caller's rows are retried on their own (in a transaction of their own) so that each
+//! caller gets its own outcome. If the writer task is gone (its runtime shut down), rows are written directly.
 //!
-//! On SQLite the WAL is checkpointed here too, between two batches at most every `CHECKPOINT_EVERY`, instead of
-//! by whichever commit crosses SQLite's automatic threshold (`wal_autocheckpoint` is off): a checkpoint writes
-//! and syncs the database file, and SQLite's ran every thousand pages inside a commit, holding up every request
-//! waiting for it. Between batches, the busiest writer is idle, so the checkpoint can copy the whole WAL and the
-//! next transaction starts the WAL file over (a checkpoint on a separate task never caught up with the writes,
-//! and the WAL grew without bound under steady load).
+//! On SQLite the WAL is checkpointed here too, instead of by whichever commit crosses SQLite's automatic threshold
+//! (`wal_autocheckpoint` is off): a checkpoint writes and syncs the database file, and SQLite's ran every
+//! thousand pages inside a commit, holding up every request waiting for it. At most every `CHECKPOINT_EVERY`, a
+//! passive checkpoint runs on another connection while the writer goes on committing (`checkpoint_in_background`),
+//! and when it is done, the writer copies the little committed meanwhile itself, between two batches, so that the
+//! whole WAL is copied and the next transaction starts the file over. (A checkpoint only beside the writer never
+//! caught up with the writes, and the WAL grew without bound under steady load; one only between batches held
+//! every request up for the tens of milliseconds a second of tokens takes to copy and sync.)
 use entity::{audit_event, issued_token, refresh_token};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement, TransactionTrait};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
 
 use super::db_error;
 use crate::core::{Error, Result};
@@ -34,6 +40,12 @@ const QUEUE: usize = 4096;
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 /// A WAL longer than this (4 KiB pages: 64 MiB) is restarted even if that makes writers wait a moment.
 const WAL_RESTART_PAGES: i64 = 16_384;
+/// Background checkpoint passes at most before the writer copies the rest, and what counts as a short pass.
+const BACKGROUND_PASSES: usize = 4;
+const SHORT_PASS: Duration = Duration::from_millis(5);
+/// Under a stream of rows, a commit starts at most this long after the previous one ended, so that the rows of
+/// requests served meanwhile join it (see `write_batches`).
+const PACE: Duration = Duration::from_millis(1);
 
 pub(super) enum Row {
     Audit(audit_event::ActiveModel),
@@ -41,7 +53,8 @@ pub(super) enum Row {
     RefreshToken(refresh_token::ActiveModel),
 }
 
-type Pending = (Row, oneshot::Sender<Result<()>>);
+/// Rows that are written together (one transaction), and who waits for them.
+type Pending = (Vec<Row>, oneshot::Sender<Result<()>>);
 
 #[derive(Clone)]
 pub(super) struct Appender {
@@ -56,11 +69,11 @@ impl Appender {
         Appender { queue }
     }
 
-    /// Writes `row` and returns once it is committed.
-    pub(super) async fn append(&self, db: &DatabaseConnection, row: Row) -> Result<()> {
+    /// Writes `rows`, all or none, and returns once they are committed.
+    pub(super) async fn append(&self, db: &DatabaseConnection, rows: Vec<Row>) -> Result<()> {
         let (done, outcome) = oneshot::channel();
         let queued = Instant::now();
-        match self.queue.send((row, done)).await {
+        match self.queue.send((rows, done)).await {
             Ok(()) => {
                 let result = outcome
                     .await
@@ -69,7 +82,7 @@ impl Appender {
                 metrics::histogram!("gatehouse_group_commit_wait_seconds").record(queued.elapsed().as_secs_f64());
                 result
             }
-            Err(mpsc::error::SendError((row, _))) => write_one(db, row).await,
+            Err(mpsc::error::SendError((rows, _))) => write_one(db, rows).await,
         }
     }
 }
@@ -79,28 +92,93 @@ async fn write_batches(db: DatabaseConnection, mut rows: mpsc::Receiver<Pending>
     let mut checkpointed = Instant::now();
     // Whether this writer committed since the last checkpoint: an idle server checkpoints nothing.
     let mut dirty = false;
+    // Whether rows are streaming in: the last batch had several, or more were waiting when it was committed.
+    let mut streaming = false;
+    let mut committed = Instant::now();
+    // The checkpoint running beside the writer, on another connection (see `checkpoint_in_background`).
+    let mut background: Option<JoinHandle<()>> = None;
     loop {
-        let wait = if sqlite && dirty {
+        let due = if sqlite && dirty && background.is_none() {
             CHECKPOINT_EVERY.saturating_sub(checkpointed.elapsed())
         } else {
             Duration::MAX
         };
-        // recv_many is cancel-safe: a timeout (a checkpoint is due) loses nothing.
-        match tokio::time::timeout(wait, rows.recv_many(&mut batch, MAX_BATCH)).await {
-            Ok(0) => break,
-            Ok(n) => {
+        tokio::select! {
+            // recv_many is cancel-safe: another branch winning loses nothing.
+            n = rows.recv_many(&mut batch, MAX_BATCH) => {
+                if n == 0 {
+                    break;
+                }
+                // Rows arriving one by one would each get a commit of their own when the writer is woken at once
+                // (as on one core, where the wake-up runs before the requests that would add rows): a write of
+                // every touched page to the WAL per row. In a stream, the batch waits for the pace instead, and
+                // takes what the requests served meanwhile added. A lone row is written at once.
+                if streaming && n < MAX_BATCH {
+                    tokio::time::sleep_until((committed + PACE).into()).await;
+                    while batch.len() < MAX_BATCH {
+                        match rows.try_recv() {
+                            Ok(pending) => batch.push(pending),
+                            Err(_) => break,
+                        }
+                    }
+                }
+                let n = batch.len();
                 metrics::histogram!("gatehouse_group_commit_batch_size").record(n as f64);
                 write_batch(&db, &mut batch).await;
+                committed = Instant::now();
+                streaming = n > 1 || !rows.is_empty();
                 dirty = true;
             }
-            Err(_) => {}
+            finished = wait_for(&mut background), if background.is_some() => {
+                background = None;
+                if let Err(e) = finished {
+                    tracing::warn!(error = %e, "the background WAL checkpoint stopped");
+                }
+                // The bulk of the WAL is in the database now; what was committed meanwhile is copied here,
+                // between batches, so that the WAL is copied whole and the next commit starts it over.
+                let started = Instant::now();
+                checkpoint(&db).await;
+                metrics::histogram!("gatehouse_sqlite_checkpoint_seconds").record(started.elapsed().as_secs_f64());
+                checkpointed = Instant::now();
+                dirty = false;
+            }
+            _ = tokio::time::sleep(due), if due != Duration::MAX => {}
         }
-        if sqlite && dirty && checkpointed.elapsed() >= CHECKPOINT_EVERY {
-            let started = Instant::now();
-            checkpoint(&db).await;
-            metrics::histogram!("gatehouse_sqlite_checkpoint_seconds").record(started.elapsed().as_secs_f64());
-            checkpointed = Instant::now();
-            dirty = false;
+        if sqlite && dirty && background.is_none() && checkpointed.elapsed() >= CHECKPOINT_EVERY {
+            background = Some(tokio::spawn(checkpoint_in_background(db.clone())));
+        }
+    }
+    if let Some(running) = background {
+        let _ = running.await;
+    }
+}
+
+async fn wait_for(background: &mut Option<JoinHandle<()>>) -> std::result::Result<(), tokio::task::JoinError> {
+    match background {
+        Some(running) => running.await,
+        None => std::future::pending().await,
+    }
+}
+
+/// A passive checkpoint on a connection of its own, while the writer goes on committing: it copies the WAL into
+/// the database file and syncs it — the part of a checkpoint that takes long (tens of milliseconds for a second of
+/// tokens) — without holding up any commit. It cannot copy what is committed while it runs, and so alone would
+/// never let the WAL start over under steady writes; the writer copies that rest itself, between two batches, once
+/// this one is done.
+///
+/// A pass that took long leaves much to copy (what was committed meanwhile), so it is followed by another, up to
+/// `BACKGROUND_PASSES`, until a pass is short: the rest the writer copies is then a few milliseconds' worth.
+async fn checkpoint_in_background(db: DatabaseConnection) {
+    for _ in 0..BACKGROUND_PASSES {
+        let started = Instant::now();
+        if let Err(e) = wal_checkpoint(&db, "PASSIVE").await {
+            tracing::warn!(error = %e, "background WAL checkpoint failed; the next one retries");
+            return;
+        }
+        let took = started.elapsed();
+        metrics::histogram!("gatehouse_sqlite_background_checkpoint_seconds").record(took.as_secs_f64());
+        if took < SHORT_PASS {
+            return;
         }
     }
 }
@@ -113,8 +191,8 @@ async fn write_batch(db: &DatabaseConnection, batch: &mut Vec<Pending>) {
         }
         return;
     }
-    for (row, done) in batch.drain(..) {
-        let _ = done.send(write_one(db, row).await);
+    for (rows, done) in batch.drain(..) {
+        let _ = done.send(write_one(db, rows).await);
     }
 }
 
@@ -154,7 +232,7 @@ struct Tables {
 
 fn split(batch: &[Pending]) -> Tables {
     let mut tables = Tables::default();
-    for (row, _) in batch {
+    for row in batch.iter().flat_map(|(rows, _)| rows) {
         match row {
             Row::Audit(model) => tables.audits.push(model.clone()),
             Row::IssuedToken(model) => tables.access_tokens.push(model.clone()),
@@ -187,7 +265,23 @@ async fn write_many(db: &DatabaseConnection, tables: Tables) -> Result<()> {
     txn.commit().await.map_err(db_error)
 }
 
-async fn write_one(db: &DatabaseConnection, row: Row) -> Result<()> {
+/// Writes one caller's rows: a lone row by itself, several in a transaction of their own.
+async fn write_one(db: &DatabaseConnection, rows: Vec<Row>) -> Result<()> {
+    if let [_] = rows.as_slice() {
+        let row = rows
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::Internal("no row".into()))?;
+        return insert(db, row).await;
+    }
+    let txn = db.begin().await.map_err(db_error)?;
+    for row in rows {
+        insert(&txn, row).await?;
+    }
+    txn.commit().await.map_err(db_error)
+}
+
+async fn insert(db: &impl ConnectionTrait, row: Row) -> Result<()> {
     match row {
         Row::Audit(model) => audit_event::Entity::insert(model).exec_without_returning(db).await,
         Row::IssuedToken(model) => issued_token::Entity::insert(model).exec_without_returning(db).await,

@@ -50,23 +50,26 @@ fn filtered(mut query: Select<audit_event::Entity>, filter: &AuditFilter) -> Sel
     query
 }
 
+pub(super) fn audit_row(e: &AuditEvent) -> audit_event::ActiveModel {
+    audit_event::ActiveModel {
+        id: NotSet,
+        at: Set(e.at),
+        kind: Set(e.kind.clone()),
+        outcome: Set(e.outcome.as_str().to_string()),
+        actor: Set(e.actor.clone()),
+        subject_user_id: Set(e.subject_user_id.clone()),
+        ip: Set(e.ip.clone()),
+        user_agent: Set(e.user_agent.clone()),
+        request_id: Set(e.request_id.clone()),
+        details: Set(e.details.to_string()),
+    }
+}
+
 #[async_trait]
 impl AuditStore for SeaStore {
     #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "append_audit"))]
     async fn append_audit(&self, e: &AuditEvent) -> Result<()> {
-        let row = audit_event::ActiveModel {
-            id: NotSet,
-            at: Set(e.at),
-            kind: Set(e.kind.clone()),
-            outcome: Set(e.outcome.as_str().to_string()),
-            actor: Set(e.actor.clone()),
-            subject_user_id: Set(e.subject_user_id.clone()),
-            ip: Set(e.ip.clone()),
-            user_agent: Set(e.user_agent.clone()),
-            request_id: Set(e.request_id.clone()),
-            details: Set(e.details.to_string()),
-        };
-        self.appender.append(&self.db, Row::Audit(row)).await
+        self.appender.append(&self.db, vec![Row::Audit(audit_row(e))]).await
     }
 
     #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "search_audit"))]

@@ -13,7 +13,7 @@ use crate::core::oauth::{
     AuthMethod, Client, ClientSettings, CodeGrant, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, ServiceRole,
     SigningKey,
 };
-use crate::core::store::{Consent, ConsentRevocation, IssuedToken, LiveGrant, NewRefreshToken, OidcStore};
+use crate::core::store::{Consent, ConsentRevocation, GrantRecord, IssuedToken, LiveGrant, NewRefreshToken, OidcStore};
 use crate::core::{Error, Result};
 
 fn list(text: &str) -> Vec<String> {
@@ -383,35 +383,26 @@ impl OidcStore for SeaStore {
 
     #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_issued_token"))]
     async fn insert_issued_token(&self, token: &IssuedToken<'_>) -> Result<()> {
-        let row = issued_token::ActiveModel {
-            jti: Set(token.jti_hash.to_string()),
-            client_id: Set(token.client_id.to_string()),
-            user_id: Set(token.user_id.to_string()),
-            code_hash: Set(token.code_hash.map(str::to_string)),
-            family_id: Set(token.family_id.map(str::to_string)),
-            expires_at: Set(token.expires_at),
-            revoked_at: Set(None),
-            sid: Set(token.sid.map(str::to_string)),
-        };
-        self.appender.append(&self.db, Row::IssuedToken(row)).await
+        self.appender
+            .append(&self.db, vec![Row::IssuedToken(issued_row(token))])
+            .await
     }
 
     #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_refresh_token"))]
     async fn insert_refresh_token(&self, token: &NewRefreshToken<'_>) -> Result<()> {
-        let row = refresh_token::ActiveModel {
-            token_hash: Set(token.token_hash.to_string()),
-            family_id: Set(token.family_id.to_string()),
-            client_id: Set(token.client_id.to_string()),
-            user_id: Set(token.user_id.to_string()),
-            grant: Set(json_text(token.grant)?),
-            created_at: Set(token.now),
-            family_expires_at: Set(token.family_expires_at),
-            used_at: Set(None),
-            revoked_at: Set(None),
-            sid: Set(Some(token.grant.sid.clone())),
-            offline: Set(token.grant.offline()),
-        };
-        self.appender.append(&self.db, Row::RefreshToken(row)).await
+        self.appender
+            .append(&self.db, vec![Row::RefreshToken(refresh_row(token)?)])
+            .await
+    }
+
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "record_grant"))]
+    async fn record_grant(&self, record: &GrantRecord<'_>) -> Result<()> {
+        let mut rows = vec![Row::IssuedToken(issued_row(&record.access_token))];
+        if let Some(refresh) = &record.refresh_token {
+            rows.push(Row::RefreshToken(refresh_row(refresh)?));
+        }
+        rows.push(Row::Audit(super::audit::audit_row(record.audit)));
+        self.appender.append(&self.db, rows).await
     }
 
     #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "use_refresh_token"))]
@@ -643,4 +634,33 @@ impl OidcStore for SeaStore {
             tokens_revoked,
         })
     }
+}
+
+fn issued_row(token: &IssuedToken<'_>) -> issued_token::ActiveModel {
+    issued_token::ActiveModel {
+        jti: Set(token.jti_hash.to_string()),
+        client_id: Set(token.client_id.to_string()),
+        user_id: Set(token.user_id.to_string()),
+        code_hash: Set(token.code_hash.map(str::to_string)),
+        family_id: Set(token.family_id.map(str::to_string)),
+        expires_at: Set(token.expires_at),
+        revoked_at: Set(None),
+        sid: Set(token.sid.map(str::to_string)),
+    }
+}
+
+fn refresh_row(token: &NewRefreshToken<'_>) -> Result<refresh_token::ActiveModel> {
+    Ok(refresh_token::ActiveModel {
+        token_hash: Set(token.token_hash.to_string()),
+        family_id: Set(token.family_id.to_string()),
+        client_id: Set(token.client_id.to_string()),
+        user_id: Set(token.user_id.to_string()),
+        grant: Set(json_text(token.grant)?),
+        created_at: Set(token.now),
+        family_expires_at: Set(token.family_expires_at),
+        used_at: Set(None),
+        revoked_at: Set(None),
+        sid: Set(Some(token.grant.sid.clone())),
+        offline: Set(token.grant.offline()),
+    })
 }

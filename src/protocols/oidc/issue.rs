@@ -9,10 +9,11 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use super::tokens::{Ctx, TokenError};
+use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::model::User;
 use crate::core::oauth::{Client, RefreshGrant};
 use crate::core::secrets::{random_token, token_digest};
-use crate::core::store::{IssuedToken, NewRefreshToken};
+use crate::core::store::{GrantRecord, IssuedToken, NewRefreshToken};
 
 pub const ACCESS_TOKEN_LIFETIME: Duration = Duration::minutes(10);
 pub const ID_TOKEN_LIFETIME: Duration = Duration::minutes(10);
@@ -66,15 +67,14 @@ pub struct Lineage<'a> {
     pub sid: Option<&'a str>,
 }
 
-/// An access token for `sub` (a user, or the client itself), recorded so it can be revoked.
-pub async fn access_token(
+/// An access token for `sub` (a user, or the client itself), signed; and the digest of its `jti`, under which
+/// [`record`] stores it so that it can be revoked.
+async fn access_token(
     ctx: &Ctx<'_>,
     client: &Client,
-    user_id: &str,
     mut claims: Value,
-    lineage: Lineage<'_>,
     dpop_jkt: Option<&str>,
-) -> Result<String, TokenError> {
+) -> Result<(String, String), TokenError> {
     let jti = random_token();
     let exp = ctx.now + ACCESS_TOKEN_LIFETIME;
     // The audience is the resource the token was asked for (RFC 8707), else this provider.
@@ -91,17 +91,62 @@ pub async fn access_token(
         map.extend(common.clone());
     }
     let token = sign(ctx, &client.signing_alg, Some("at+jwt"), &claims).await?;
+    Ok((token, token_digest(&jti)))
+}
+
+/// Writes what a grant issued — the access token (by `jti_hash`), the refresh token rotated in, and the audit
+/// event of the grant — in one commit, before the answer.
+async fn record(
+    ctx: &Ctx<'_>,
+    client: &Client,
+    (user_id, lineage, jti_hash): (Option<&str>, Lineage<'_>, &str),
+    refresh_token: Option<NewRefreshToken<'_>>,
+    grant_type: &str,
+) -> Result<(), TokenError> {
+    let audit = audit::event(
+        ctx.now,
+        ctx.origin,
+        AuditKind::OidcToken,
+        Outcome::Success,
+        user_id,
+        json!({ "client_id": client.client_id, "grant": grant_type }),
+    );
     ctx.store
-        .insert_issued_token(&IssuedToken {
-            jti_hash: &token_digest(&jti),
-            client_id: &client.client_id,
-            user_id,
-            code_hash: lineage.code_hash,
-            family_id: lineage.family_id,
-            sid: lineage.sid,
-            expires_at: exp,
+        .record_grant(&GrantRecord {
+            access_token: IssuedToken {
+                jti_hash,
+                client_id: &client.client_id,
+                // The client itself for client credentials.
+                user_id: user_id.unwrap_or_default(),
+                code_hash: lineage.code_hash,
+                family_id: lineage.family_id,
+                sid: lineage.sid,
+                expires_at: ctx.now + ACCESS_TOKEN_LIFETIME,
+            },
+            refresh_token,
+            audit: &audit,
         })
         .await?;
+    audit::written(ctx.store, ctx.now, AuditKind::OidcToken, &audit).await?;
+    Ok(())
+}
+
+/// A service account's access token (client credentials: no user, no lineage), signed and recorded.
+pub async fn client_token(
+    ctx: &Ctx<'_>,
+    client: &Client,
+    claims: Value,
+    dpop_jkt: Option<&str>,
+) -> Result<String, TokenError> {
+    let (token, jti_hash) = access_token(ctx, client, claims, dpop_jkt).await?;
+    record(
+        ctx,
+        client,
+        (None, Lineage::default(), &jti_hash),
+        None,
+        "client_credentials",
+    )
+    .await?;
     Ok(token)
 }
 
@@ -110,9 +155,10 @@ pub fn token_type(dpop_jkt: Option<&str>) -> &'static str {
     if dpop_jkt.is_some() { "DPoP" } else { "Bearer" }
 }
 
-/// Where issued tokens come from: a code (for revocation on replay), a nonce to echo, a refresh family; and the
-/// key (its thumbprint) the access token is bound to.
+/// Where issued tokens come from: a code (for revocation on replay), a nonce to echo, a refresh family; the
+/// key (its thumbprint) the access token is bound to; and the grant type, for the audit event.
 pub struct Issue<'a> {
+    pub grant_type: &'static str,
     pub code_hash: Option<&'a str>,
     pub nonce: Option<&'a str>,
     pub family: Option<(&'a str, DateTime<Utc>)>,
@@ -120,7 +166,7 @@ pub struct Issue<'a> {
 }
 
 /// Signs an access token and (when `openid` was granted) an ID token for a user, and (for a family) rotates in a
-/// new refresh token.
+/// new refresh token; records them with the grant's audit event.
 pub async fn mint(
     ctx: &Ctx<'_>,
     client: &Client,
@@ -142,7 +188,7 @@ pub async fn mint(
         family_id,
         sid: Some(&grant.sid),
     };
-    let access_token = access_token(ctx, client, &user.id, access_claims, lineage, issued.dpop_jkt).await?;
+    let (access_token, jti_hash) = access_token(ctx, client, access_claims, issued.dpop_jkt).await?;
 
     let mut body = json!({
         "access_token": access_token, "token_type": token_type(issued.dpop_jkt),
@@ -155,19 +201,30 @@ pub async fn mint(
             .await?
             .into();
     }
-    if let Some((family_id, family_expires_at)) = issued.family {
-        let refresh_token = random_token();
-        ctx.store
-            .insert_refresh_token(&NewRefreshToken {
-                token_hash: &token_digest(&refresh_token),
+    let refresh_token = issued.family.map(|family| (random_token(), family));
+    let refresh_hash = refresh_token.as_ref().map(|(token, _)| token_digest(token));
+    let rotated_in =
+        refresh_token
+            .as_ref()
+            .zip(refresh_hash.as_deref())
+            .map(|((_, (family_id, family_expires_at)), token_hash)| NewRefreshToken {
+                token_hash,
                 family_id,
                 client_id: &client.client_id,
                 user_id: &user.id,
                 grant,
                 now: ctx.now,
-                family_expires_at,
-            })
-            .await?;
+                family_expires_at: *family_expires_at,
+            });
+    record(
+        ctx,
+        client,
+        (Some(&user.id), lineage, &jti_hash),
+        rotated_in,
+        issued.grant_type,
+    )
+    .await?;
+    if let Some((refresh_token, _)) = refresh_token {
         body["refresh_token"] = refresh_token.into();
     }
     Ok(body)

@@ -530,3 +530,103 @@ async fn a_dpop_proof_is_recorded_once_and_expired_records_are_cleared() {
         );
     }
 }
+
+/// What a token grant issued is written with its audit event in one transaction (`Store::record_grant`): under
+/// concurrency every grant is committed whole, and a grant that cannot be written (here its access token's `jti`
+/// collides with another's) leaves neither its refresh token nor its audit event behind.
+#[tokio::test]
+async fn a_grant_is_recorded_whole_or_not_at_all() {
+    use gatehouse::core::audit::{AuditEvent, Outcome};
+    use gatehouse::core::oauth::RefreshUse;
+    use gatehouse::core::store::{AuditStore, GrantRecord, IssuedToken, NewRefreshToken, OidcStore};
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let now = SystemClock.now();
+        let grant = a_refresh_grant(&"g".repeat(32), now);
+        let tasks: Vec<_> = (0..20)
+            .map(|n| {
+                let (store, grant) = (store.clone(), grant.clone());
+                tokio::spawn(async move {
+                    // Grants 0 to 2 claim the same jti: one of them is written.
+                    let jti = if n < 3 {
+                        "grant-same".to_string()
+                    } else {
+                        format!("grant-jti-{n}")
+                    };
+                    let refresh = format!("grant-refresh-{n}");
+                    let audit = AuditEvent {
+                        at: now,
+                        kind: "oidc.token".into(),
+                        outcome: Outcome::Success,
+                        actor: None,
+                        subject_user_id: Some("grant-user".into()),
+                        ip: None,
+                        user_agent: None,
+                        request_id: None,
+                        details: serde_json::json!({ "n": n }),
+                    };
+                    let written = store
+                        .record_grant(&GrantRecord {
+                            access_token: IssuedToken {
+                                jti_hash: &jti,
+                                client_id: "client",
+                                user_id: "grant-user",
+                                code_hash: None,
+                                family_id: Some("grant-family"),
+                                sid: None,
+                                expires_at: now + Duration::minutes(10),
+                            },
+                            refresh_token: Some(NewRefreshToken {
+                                token_hash: &refresh,
+                                family_id: "grant-family",
+                                client_id: "client",
+                                user_id: "grant-user",
+                                grant: &grant,
+                                now,
+                                family_expires_at: now + Duration::days(1),
+                            }),
+                            audit: &audit,
+                        })
+                        .await;
+                    (n, written.is_ok())
+                })
+            })
+            .collect();
+        let mut written = Vec::new();
+        for task in tasks {
+            let (n, ok) = task.await.unwrap();
+            if ok {
+                written.push(n);
+            }
+        }
+        written.sort_unstable();
+        assert_eq!(
+            written.len(),
+            18,
+            "{backend}: every distinct grant, the colliding ones once: {written:?}"
+        );
+        assert!(written[0] < 3 && written[1] == 3, "{backend}: {written:?}");
+        let audited: Vec<i64> = store
+            .list_audit(Some("grant-user"), 100)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.event.details["n"].as_i64().unwrap())
+            .collect();
+        assert_eq!(audited.len(), 18, "{backend}: one event per written grant: {audited:?}");
+        for n in 0..20usize {
+            let used = store
+                .use_refresh_token(&format!("grant-refresh-{n}"), now)
+                .await
+                .unwrap();
+            let stored = !matches!(used, RefreshUse::Invalid);
+            assert_eq!(stored, written.contains(&n), "{backend}: refresh token of grant {n}");
+            assert_eq!(
+                audited.contains(&(n as i64)),
+                written.contains(&n),
+                "{backend}: audit event of grant {n}"
+            );
+        }
+        assert!(store.token_active("grant-same", now).await.unwrap(), "{backend}");
+    }
+}

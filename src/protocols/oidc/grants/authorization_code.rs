@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::super::issue::{self, Issue, REFRESH_FAMILY_LIFETIME};
 use super::super::tokens::{Ctx, TokenError, TokenRequest};
-use super::{active_user, audit_success, refresh_binding, require_binding};
+use super::{active_user, refresh_binding, require_binding};
 use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::oauth::{Client, Redemption, RefreshGrant};
 use crate::core::secrets::{constant_time_eq, random_token, token_digest};
@@ -101,6 +101,7 @@ pub async fn exchange(
         .any(|g| g == "refresh_token")
         .then(|| (random_token(), ctx.now + REFRESH_FAMILY_LIFETIME));
     let issued = Issue {
+        grant_type: "authorization_code",
         code_hash: Some(&code_hash),
         nonce: grant.nonce.as_deref(),
         family: family.as_ref().map(|(id, until)| (id.as_str(), *until)),
@@ -112,7 +113,6 @@ pub async fn exchange(
     if ctx.store.code_replayed(&code_hash).await? {
         ctx.store.revoke_tokens_from_code(&code_hash, ctx.now).await?;
     }
-    audit_success(ctx, client, Some(&user.id), "authorization_code").await?;
     Ok(body)
 }
 

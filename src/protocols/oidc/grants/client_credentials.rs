@@ -5,7 +5,6 @@ use serde_json::{Value, json};
 
 use super::super::issue::{self, ACCESS_TOKEN_LIFETIME};
 use super::super::tokens::{Ctx, TokenError, TokenRequest};
-use super::audit_success;
 use crate::core::oauth::Client;
 
 pub async fn exchange(
@@ -31,8 +30,7 @@ pub async fn exchange(
     if let Some(resource) = super::super::tokens::target(client, request, None)? {
         claims["aud"] = resource.into();
     }
-    let access_token = issue::access_token(ctx, client, "", claims, issue::Lineage::default(), dpop).await?;
-    audit_success(ctx, client, None, "client_credentials").await?;
+    let access_token = issue::client_token(ctx, client, claims, dpop).await?;
     Ok(json!({
         "access_token": access_token, "token_type": issue::token_type(dpop),
         "expires_in": ACCESS_TOKEN_LIFETIME.num_seconds(),

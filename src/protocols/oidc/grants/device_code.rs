@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::super::issue::{self, Issue, REFRESH_FAMILY_LIFETIME};
 use super::super::tokens::{Ctx, TokenError, TokenRequest};
-use super::{active_user, audit_success};
+use super::active_user;
 use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::oauth::{Client, DeviceAuthorization, DeviceStatus};
 use crate::core::secrets::{random_token, token_digest};
@@ -139,6 +139,7 @@ async fn issue_tokens(
         .any(|g| g == "refresh_token")
         .then(|| (random_token(), ctx.now + REFRESH_FAMILY_LIFETIME));
     let issued = Issue {
+        grant_type: "device_code",
         code_hash: None,
         nonce: None,
         family: family.as_ref().map(|(id, until)| (id.as_str(), *until)),
@@ -147,7 +148,6 @@ async fn issue_tokens(
     grant.dpop_jkt = super::refresh_binding(client, dpop);
     grant.resource = super::super::tokens::target(client, request, None)?;
     let body = issue::mint(ctx, client, &user, &grant, issued).await?;
-    audit_success(ctx, client, Some(&user.id), "device_code").await?;
     Ok(body)
 }
 

@@ -80,18 +80,3 @@ async fn require_binding(
         "The {what} is bound to a DPoP key (RFC 9449) that this request does not prove."
     )))
 }
-
-/// Records a successful grant.
-async fn audit_success(ctx: &Ctx<'_>, client: &Client, user_id: Option<&str>, grant: &str) -> Result<(), TokenError> {
-    crate::core::audit::record(
-        ctx.store,
-        ctx.now,
-        ctx.origin,
-        crate::core::audit::AuditKind::OidcToken,
-        crate::core::audit::Outcome::Success,
-        user_id,
-        serde_json::json!({ "client_id": client.client_id, "grant": grant }),
-    )
-    .await?;
-    Ok(())
-}

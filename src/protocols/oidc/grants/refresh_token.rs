@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::super::issue::{self, Issue};
 use super::super::tokens::{Ctx, TokenError, TokenRequest};
-use super::{active_user, audit_success, require_binding};
+use super::{active_user, require_binding};
 use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::grants;
 use crate::core::oauth::{Client, RefreshUse};
@@ -88,6 +88,7 @@ pub async fn exchange(
         return Err(TokenError::InvalidGrant(refusal.description().into()));
     }
     let issued = Issue {
+        grant_type: "refresh_token",
         code_hash: None,
         nonce: None,
         family: Some((family_id.as_str(), family_expires_at)),
@@ -95,6 +96,5 @@ pub async fn exchange(
         dpop_jkt: grant.dpop_jkt.as_deref().or(dpop),
     };
     let body = issue::mint(ctx, client, &user, &grant, issued).await?;
-    audit_success(ctx, client, Some(&user.id), "refresh_token").await?;
     Ok(body)
 }
