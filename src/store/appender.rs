@@ -62,10 +62,11 @@ pub(super) struct Appender {
 }
 
 impl Appender {
-    /// Starts the writer task on the current Tokio runtime.
-    pub(super) fn start(db: DatabaseConnection, sqlite: bool) -> Appender {
+    /// Starts the writer task on the current Tokio runtime: it commits through `writer`, and checkpoints beside
+    /// it through `pool`.
+    pub(super) fn start(writer: DatabaseConnection, pool: DatabaseConnection, sqlite: bool) -> Appender {
         let (queue, rows) = mpsc::channel(QUEUE);
-        tokio::spawn(write_batches(db, rows, sqlite));
+        tokio::spawn(write_batches(writer, pool, rows, sqlite));
         Appender { queue }
     }
 
@@ -87,7 +88,12 @@ impl Appender {
     }
 }
 
-async fn write_batches(db: DatabaseConnection, mut rows: mpsc::Receiver<Pending>, sqlite: bool) {
+async fn write_batches(
+    db: DatabaseConnection,
+    pool: DatabaseConnection,
+    mut rows: mpsc::Receiver<Pending>,
+    sqlite: bool,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut checkpointed = Instant::now();
     // Whether this writer committed since the last checkpoint: an idle server checkpoints nothing.
@@ -145,7 +151,7 @@ async fn write_batches(db: DatabaseConnection, mut rows: mpsc::Receiver<Pending>
             _ = tokio::time::sleep(due), if due != Duration::MAX => {}
         }
         if sqlite && dirty && background.is_none() && checkpointed.elapsed() >= CHECKPOINT_EVERY {
-            background = Some(tokio::spawn(checkpoint_in_background(db.clone())));
+            background = Some(tokio::spawn(checkpoint_in_background(pool.clone())));
         }
     }
     if let Some(running) = background {

@@ -72,8 +72,17 @@ impl SeaStore {
                     .create_if_missing(true)
             });
         }
-        let db = Database::connect(options).await.map_err(db_error)?;
-        let appender = appender::Appender::start(db.clone(), sqlite);
+        let db = Database::connect(options.clone()).await.map_err(db_error)?;
+        // On SQLite the group-commit writer keeps one connection of its own: each connection has its own page
+        // cache, which a commit through another connection invalidates, so a writer taking whichever pooled
+        // connection was free re-read the pages it was about to write on almost every batch.
+        let writer = if sqlite {
+            options.max_connections(1).min_connections(1);
+            Database::connect(options).await.map_err(db_error)?
+        } else {
+            db.clone()
+        };
+        let appender = appender::Appender::start(writer, db.clone(), sqlite);
         Ok(SeaStore { db, appender })
     }
 
