@@ -243,6 +243,7 @@ mod tests {
             ip_rules: vec![],
             fallback_to: None,
             acr_max_age: acr_age::defaults_for("user"),
+            passkey_profile: Default::default(),
         }
     }
 
