@@ -10,7 +10,7 @@ use crate::factors::webauthn::{origin, register};
 use crate::oidc::acr_age::{authorize, id_token_of};
 use crate::oidc::common::{client, param};
 use base64::Engine;
-use crypto_glue::traits::{EncodePem, LineEndingPem};
+use crypto_glue::traits::{EncodeDer, EncodePem, LineEndingPem};
 use gatehouse::core::audit::Origin;
 use gatehouse::core::factors::FactorKind;
 use gatehouse::core::policy::passkey_profile::Attestation;
@@ -125,6 +125,96 @@ async fn attestation_required_accepts_the_attested_key_only_and_it_gives_phrh() 
     assert_eq!(hardware["acr"], "phrh");
     let page = signed_in.get("/account/security").await;
     assert!(!page.body.contains("id=\"reenrol-notice\""), "{}", page.body);
+}
+
+/// A FIDO MDS3 blob (a JWT; Gatehouse does not check its signature) naming the soft token's model and CA.
+fn mds_blob(ca_der: &[u8]) -> String {
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let payload = json!({
+        "legalHeader": "test", "no": 1, "nextUpdate": "2099-01-01",
+        "entries": [
+            { "aaid": "4e4e#4005", "statusReports": [] },
+            {
+                "aaguid": AAGUID.to_string(),
+                "statusReports": [{ "status": "FIDO_CERTIFIED_L1" }],
+                "metadataStatement": {
+                    "description": "Soft Token (test)",
+                    "attestationRootCertificates": [base64::engine::general_purpose::STANDARD.encode(ca_der)],
+                },
+            },
+        ],
+    });
+    format!(
+        "{}.{}.c2lnbmF0dXJl",
+        b64.encode(br#"{"alg":"ES256","typ":"JWT"}"#),
+        b64.encode(payload.to_string())
+    )
+}
+
+#[tokio::test]
+async fn the_mds_blob_file_attests_the_model_it_names() {
+    let (mut token, ca) = SoftToken::new(true).expect("soft token");
+    let dir = tempfile::tempdir().unwrap();
+    let blob = dir.path().join("mds.jwt");
+    std::fs::write(&blob, mds_blob(&ca.to_der().unwrap())).unwrap();
+    let db = TestDb::new().await;
+    let server = TestServer::start_with(
+        &db.url,
+        Some("http://localhost:{port}"),
+        &[("GATEHOUSE_WEBAUTHN_MDS_BLOB_PATH", blob.to_str().unwrap())],
+    )
+    .await;
+    server.add_user_with("fay", Some(GOOD_PASSWORD), &["user"]).await;
+    set_profile(
+        &server,
+        "user",
+        PolicyChange {
+            passkey_attestation: Some(Attestation::Required),
+            ..Default::default()
+        },
+    )
+    .await;
+    let browser = server.browser();
+    assert_eq!(browser.login("fay", GOOD_PASSWORD).await.status, 303);
+    let added = register(&server, &browser, &mut token).await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    let fay = server.user("fay").await;
+    let factor = server.state().store.factors_of(&fay.id).await.unwrap().remove(0);
+    assert_eq!(factor.data["attested"], true);
+    assert_eq!(factor.data["attested_by"], "Soft Token (test)", "{}", factor.data);
+    // A token of another CA (not in the blob) is refused.
+    let (mut stranger, _) = SoftToken::new(true).expect("soft token");
+    let again = sign_in_with_key(&server, "fay", &mut token).await;
+    let refused = register(&server, &again, &mut stranger).await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert_eq!(webauthn_count(&server, "fay").await, 1);
+}
+
+#[test]
+fn a_bad_trust_anchor_file_stops_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("ca.pem");
+    std::fs::write(&bad, "not a certificate").unwrap();
+    let config = gatehouse::config::Config::load_from(
+        None,
+        &[(
+            "GATEHOUSE_WEBAUTHN_ATTESTATION_CA_PATHS".to_string(),
+            bad.display().to_string(),
+        )],
+    )
+    .unwrap();
+    let error = gatehouse::app::attestation_trust(&config).unwrap_err().to_string();
+    assert!(error.contains("ca.pem") && error.contains("not a PEM certificate"), "{error}");
+    let missing = gatehouse::config::Config::load_from(
+        None,
+        &[(
+            "GATEHOUSE_WEBAUTHN_MDS_BLOB_PATH".to_string(),
+            dir.path().join("nowhere.jwt").display().to_string(),
+        )],
+    )
+    .unwrap();
+    let error = format!("{:#}", gatehouse::app::attestation_trust(&missing).unwrap_err());
+    assert!(error.contains("webauthn_mds_blob_path"), "{error}");
 }
 
 #[tokio::test]
