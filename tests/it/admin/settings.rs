@@ -562,10 +562,7 @@ async fn the_passkey_profile_is_edited_in_the_role_form() {
     let refused = browser
         .post(
             "/admin/roles/user",
-            &policy_form(
-                &csrf,
-                &[("passkey_aaguids", "cb69481e-8ff7-4039-93ec-0a2729a154a8")],
-            ),
+            &policy_form(&csrf, &[("passkey_aaguids", "cb69481e-8ff7-4039-93ec-0a2729a154a8")]),
         )
         .await;
     assert_eq!(refused.status, 400, "{}", refused.body);
@@ -620,5 +617,8 @@ async fn the_passkey_profile_is_edited_in_the_role_form() {
     assert_eq!(after["passkey_device_bound"], true);
     assert_eq!(after["passkey_user_verification"], false);
     let page = browser.get("/admin/roles/user").await;
-    assert!(page.body.contains("id=\"passkey-attested\" name=\"passkey_attested\" value=\"on\" checked"));
+    assert!(
+        page.body
+            .contains("id=\"passkey-attested\" name=\"passkey_attested\" value=\"on\" checked")
+    );
 }

@@ -204,7 +204,10 @@ fn a_bad_trust_anchor_file_stops_the_start() {
     )
     .unwrap();
     let error = gatehouse::app::attestation_trust(&config).unwrap_err().to_string();
-    assert!(error.contains("ca.pem") && error.contains("not a PEM certificate"), "{error}");
+    assert!(
+        error.contains("ca.pem") && error.contains("not a PEM certificate"),
+        "{error}"
+    );
     let missing = gatehouse::config::Config::load_from(
         None,
         &[(
