@@ -1,7 +1,10 @@
 // Passkey profiles on the real pages: Debian Chromium driven by playwright-core, a CDP virtual authenticator that
 // reports its credentials backup-eligible (a synced passkey), axe-core on each page.
 //
-//   node tests/interop/passkey_profile.mjs BASE_URL COOKIE_NAME COOKIE_VALUE
+//   node tests/interop/passkey_profile.mjs BASE_URL COOKIE_NAME COOKIE_VALUE [attested]
+//
+// With `attested`, the user's role requires attestation instead: the (device-bound) virtual authenticator goes
+// straight to the registration page and what the page then says is reported.
 //
 // COOKIE_NAME=COOKIE_VALUE is a fresh session of a user whose role requires device-bound keys and who holds a
 // synced key registered before that. Steps: /account/security shows the re-enrol notice and marks the key; the
@@ -26,7 +29,8 @@ const WIDTHS = [
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-const [baseArg, cookieName, cookieValue] = process.argv.slice(2);
+const [baseArg, cookieName, cookieValue, mode] = process.argv.slice(2);
+const attested = mode === "attested";
 if (!baseArg || !cookieName || !cookieValue) {
   console.error("usage: node tests/interop/passkey_profile.mjs BASE_URL COOKIE_NAME COOKIE_VALUE");
   process.exit(2);
@@ -84,10 +88,22 @@ async function main() {
         hasUserVerification: true,
         isUserVerified: true,
         automaticPresenceSimulation: true,
-        defaultBackupEligibility: true,
-        defaultBackupState: true,
+        defaultBackupEligibility: !attested,
+        defaultBackupState: !attested,
       },
     });
+
+    if (attested) {
+      step = "registering under attestation required";
+      await page.goto(`${base}/account/security/webauthn`, { waitUntil: "load" });
+      await page.locator('[data-webauthn="register"]').click();
+      await page.waitForFunction(() => (document.querySelector("#webauthn-status")?.textContent || "").trim().length > 0);
+      const refusal = (await page.locator("#webauthn-status").innerText()).trim();
+      const stayed = new URL(page.url()).pathname;
+      await inspect(page, "attested-refused");
+      console.log(JSON.stringify({ done: true, refusal, stayed, violations, overflow, screenshots }));
+      return;
+    }
 
     step = "the security page";
     await page.goto(`${base}/account/security`, { waitUntil: "load" });

@@ -150,6 +150,15 @@ pub async fn start_registration(
     {
         selection.insert("residentKey".into(), "preferred".into());
     }
+    // The attested ceremony asks the browser to fail outright when the authenticator cannot enforce credProtect;
+    // the browser then says only "not allowed". Without the demand such an authenticator answers, and the server
+    // judges it (user verification is still required, and recorded).
+    if let Some(extensions) = options
+        .pointer_mut("/publicKey/extensions")
+        .and_then(Value::as_object_mut)
+    {
+        extensions.remove("enforceCredentialProtectionPolicy");
+    }
     Ok(options)
 }
 

@@ -22,7 +22,7 @@ use webauthn_authenticator_rs::softtoken::{AAGUID, SoftToken};
 use webauthn_rs::prelude::CreationChallengeResponse;
 
 /// A WebAuthn server that trusts the soft token's CA (`webauthn_attestation_ca_paths`), and that token.
-async fn attesting_server() -> (TestServer, TestDb, SoftToken, tempfile::TempDir) {
+pub(crate) async fn attesting_server() -> (TestServer, TestDb, SoftToken, tempfile::TempDir) {
     let (token, ca) = SoftToken::new(true).expect("soft token");
     let dir = tempfile::tempdir().unwrap();
     let pem = dir.path().join("softtoken-ca.pem");
@@ -234,6 +234,29 @@ async fn a_model_off_the_allow_list_is_refused_and_nothing_is_stored() {
         },
     )
     .await;
+    // The attested ceremony asks for direct attestation, but does not make the browser fail on an authenticator
+    // that cannot enforce credProtect (it would say only "not allowed"; the server judges instead).
+    let asking = server.browser();
+    assert_eq!(asking.login("bo", GOOD_PASSWORD).await.status, 303);
+    let page = asking.get("/account/security/webauthn").await;
+    let options = asking
+        .post_json(
+            "/account/security/webauthn/options",
+            &json!({ "csrf": page.data("csrf").unwrap() }),
+        )
+        .await;
+    let options: Value = serde_json::from_str(&options.body).unwrap();
+    assert_eq!(options["publicKey"]["attestation"], "direct", "{options}");
+    assert_eq!(
+        options["publicKey"]["authenticatorSelection"]["userVerification"],
+        "required"
+    );
+    assert!(
+        options["publicKey"]["extensions"]
+            .get("enforceCredentialProtectionPolicy")
+            .is_none(),
+        "{options}"
+    );
     let browser = server.browser();
     assert_eq!(browser.login("bo", GOOD_PASSWORD).await.status, 303);
     let refused = register(&server, &browser, &mut token).await;

@@ -102,3 +102,58 @@ async fn chromium_shows_the_re_enrol_notice_and_the_refusal_of_a_synced_passkey(
         .count();
     assert_eq!(keys, 1);
 }
+
+#[tokio::test]
+async fn chromium_under_attestation_required_is_refused_with_the_server_s_message() {
+    if !node::available("passkey profile browser test", missing()) {
+        return;
+    }
+    // The server trusts only the soft token's CA: Chromium's virtual authenticator attests with its own.
+    let (server, _db, _token, _dir) = crate::factors::passkey_profile::attesting_server().await;
+    server.add_user_with("ray", Some(GOOD_PASSWORD), &["user"]).await;
+    set_profile(
+        &server,
+        "user",
+        PolicyChange {
+            passkey_attestation: Some(gatehouse::core::policy::passkey_profile::Attestation::Required),
+            ..Default::default()
+        },
+    )
+    .await;
+    let browser = server.browser();
+    let done = browser.login("ray", GOOD_PASSWORD).await;
+    assert_eq!(done.status, 303);
+    let name = gatehouse::http::session::cookie_name(server.state());
+    let value = cookie_value(&done.set_cookies(), name).expect("the sign-in sets the session cookie");
+    let base = server
+        .state()
+        .config
+        .public_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
+    let shots = std::env::var("GATEHOUSE_SCREENSHOTS")
+        .ok()
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| concat!(env!("CARGO_TARGET_TMPDIR"), "/passkey-profile-screenshots").to_string());
+    let mut command = Command::new("node");
+    command
+        .arg(format!("{}/passkey_profile.mjs", node::INTEROP))
+        .args([&base, name, &value, "attested"])
+        .env("GATEHOUSE_SCREENSHOTS", &shots);
+    let output = node::bounded(command, "passkey_profile.mjs", TIMEOUT).await;
+    let result = node::json_result("passkey_profile.mjs", &output);
+    eprintln!("{result}");
+    assert_eq!(result["done"], true, "{result}");
+    assert!(
+        result["refusal"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("make and model"),
+        "{result}"
+    );
+    assert_eq!(result["violations"], serde_json::json!([]), "{result}");
+    assert_eq!(result["overflow"], serde_json::json!([]), "{result}");
+    let ray = server.user("ray").await;
+    assert!(server.state().store.factors_of(&ray.id).await.unwrap().is_empty());
+}
