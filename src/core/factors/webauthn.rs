@@ -14,6 +14,11 @@
 //! stays refused — also when the next assertion carries a higher counter, which the copy that is ahead would
 //! send — until the user removes it at `/account/security` (and registers again), or an administrator clears
 //! the flag (`gatehouse user clear-clone-flag`) after checking with the user.
+//!
+//! The passkey profile of the user's roles (`core::policy::passkey_profile`) is applied here: at registration
+//! (the attested ceremony when attestation is required; a credential the profile refuses is audited and not
+//! stored) and whenever `phrh` is judged ([`qualifies_for_phrh`]). Trust anchors and what a stored credential is
+//! live in `webauthn_profile`.
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 use url::Url;
@@ -66,14 +71,14 @@ fn methods(backup_eligible: bool, user_verified: bool) -> Vec<String> {
 /// Whether a credential counts for the OpenID EAP `phrh` level under `profile` (the strictest passkey profile of
 /// the user's roles): registered device-bound (backup-eligible flag clear) with user verification, and whatever
 /// the profile adds (attestation, an allowed model). Unknown (registered before this was recorded): no.
-pub fn registered_device_bound(factor: &Factor, profile: &PasskeyProfile) -> bool {
+pub fn qualifies_for_phrh(factor: &Factor, profile: &PasskeyProfile) -> bool {
     factor.kind == FactorKind::WebAuthn && webauthn_profile::phrh_shortfalls(factor, profile).is_empty()
 }
 
 /// Whether an accepted assertion of `factor` (contributing `amr`) proves `phrh`: the credential qualifies under
-/// `profile` ([`registered_device_bound`]), and this assertion was not backup-eligible (`hwk`) and verified the user.
+/// `profile` ([`qualifies_for_phrh`]), and this assertion was not backup-eligible (`hwk`) and verified the user.
 pub fn hardware_bound(factor: &Factor, amr: &[String], profile: &PasskeyProfile) -> bool {
-    registered_device_bound(factor, profile) && amr.iter().any(|m| m == "hwk") && amr.iter().any(|m| m == "user")
+    qualifies_for_phrh(factor, profile) && amr.iter().any(|m| m == "hwk") && amr.iter().any(|m| m == "user")
 }
 
 async fn webauthn_factors(store: &dyn Store, user_id: &str) -> Result<Vec<Factor>> {

@@ -92,9 +92,9 @@ pub async fn step_up_kinds(
     let factors = store.factors_of(&user.id).await?;
     // A kind reaches `phrh` only through a credential registered device-bound with user verification that also
     // satisfies the passkey profile of the user's roles as it stands today.
-    let device_bound = factors.iter().any(|f| {
-        f.status == FactorStatus::Active && webauthn::registered_device_bound(f, &requirement.passkey_profile)
-    });
+    let device_bound = factors
+        .iter()
+        .any(|f| f.status == FactorStatus::Active && webauthn::qualifies_for_phrh(f, &requirement.passkey_profile));
     let reach = |kind: FactorKind| match assurance::level_of_kind(kind) {
         assurance::PHISHING_RESISTANT if device_bound => assurance::HARDWARE_BOUND,
         level => level,
