@@ -428,6 +428,9 @@ pub struct Requirement {
     pub acr_max_age: acr_age::LevelAges,
     /// What a WebAuthn credential must be: the strictest of the roles' profiles (`passkey_profile`).
     pub passkey_profile: passkey_profile::PasskeyProfile,
+    /// The last change to a role policy that has a passkey profile: a `phrh` proof older than this was judged
+    /// under an earlier profile and no longer counts (`acr_age::standing`). `None`: no role has a profile.
+    pub passkey_profile_since: Option<DateTime<Utc>>,
 }
 
 /// Combines the policies of a user's roles, strictest wins (see the module documentation). A user without
@@ -472,6 +475,11 @@ pub fn evaluate(user: &User, policies: &[RolePolicy]) -> Requirement {
         fallback_to,
         acr_max_age: acr_age::LevelAges::strictest(all.iter().map(|p| p.acr_max_age.resolved(&p.role))),
         passkey_profile: passkey_profile::PasskeyProfile::strictest(all.iter().map(|p| &p.passkey_profile)),
+        passkey_profile_since: all
+            .iter()
+            .filter(|p| !p.passkey_profile.is_empty())
+            .map(|p| p.updated_at)
+            .max(),
     }
 }
 

@@ -244,6 +244,7 @@ mod tests {
             fallback_to: None,
             acr_max_age: acr_age::defaults_for("user"),
             passkey_profile: Default::default(),
+            passkey_profile_since: None,
         }
     }
 

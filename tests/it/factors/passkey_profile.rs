@@ -408,6 +408,15 @@ async fn a_key_registered_before_the_profile_tightened_is_shown_for_re_enrolment
         },
     )
     .await;
+    // The session that proved phrh before the change: its proof was judged under the old profile.
+    let stale = authorize(&server, &before, &[("acr_values", "phrh")]).await;
+    let back = stale.location().unwrap();
+    assert!(
+        back.starts_with("/login/factor")
+            || param(&back, "error").as_deref() == Some("unmet_authentication_requirements"),
+        "no phrh from before the change: {back}"
+    );
+    assert!(param(&back, "code").is_none(), "{back}");
     let browser = sign_in_with_key(&server, "eve", &mut key).await;
     let page = browser.get("/account/security").await;
     assert_eq!(page.status, 200);
