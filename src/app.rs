@@ -97,6 +97,7 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
         Arc::new(crate::http::brand::Brand::load(&config).context("reading the brand_logo_path or brand_css_path")?);
     let mailer = mailer(&config)?;
     let passwords = password_pool(&config)?;
+    let attestation = Arc::new(attestation_trust(&config)?);
     let oidc = Arc::new(oidc::Provider {
         keys: oidc::keys::KeyRing::new(keys.sealer.clone()),
         clients: Default::default(),
@@ -133,9 +134,42 @@ pub async fn build_state(config: Config, clock: Arc<dyn Clock>) -> anyhow::Resul
                 None
             }
         },
+        attestation,
         config: Arc::new(config),
     };
     Ok(State { http, oidc, saml })
+}
+
+/// The attestation trust anchors of passkey profiles, read once from the configured files; a file that is
+/// missing or not what it should be stops the start (a role requiring attestation would otherwise refuse every key).
+pub fn attestation_trust(config: &Config) -> anyhow::Result<crate::core::factors::webauthn_profile::AttestationTrust> {
+    let mut pems = Vec::new();
+    for path in &config.webauthn_attestation_ca_paths {
+        let pem = std::fs::read(path).with_context(|| format!("reading webauthn_attestation_ca_paths: {path}"))?;
+        pems.push((path.clone(), pem));
+    }
+    let blob = config
+        .webauthn_mds_blob_path
+        .as_ref()
+        .map(|path| {
+            std::fs::read(path)
+                .with_context(|| format!("reading webauthn_mds_blob_path: {}", path.display()))
+                .map(|b| (path.display().to_string(), b))
+        })
+        .transpose()?;
+    let trust = crate::core::factors::webauthn_profile::AttestationTrust::from_sources(
+        &pems,
+        blob.as_ref().map(|(name, b)| (name.as_str(), b.as_slice())),
+    )
+    .map_err(|e| anyhow::anyhow!("webauthn attestation trust anchors: {e}"))?;
+    if !trust.is_empty() {
+        tracing::info!(
+            roots = trust.len(),
+            mds_entries = trust.mds_entries,
+            "attestation trust anchors loaded"
+        );
+    }
+    Ok(trust)
 }
 
 /// Refuses to start when `recovery_approver_role` names no role: factor resets without a manager would be asked of

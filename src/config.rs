@@ -141,6 +141,13 @@ pub struct Config {
     pub brand_primary_color: Option<String>,
     /// A stylesheet loaded after Gatehouse's own on every page (at most 256 KiB), served at `/brand/custom.css`.
     pub brand_css_path: Option<PathBuf>,
+    /// PEM files of attestation root certificates trusted for any authenticator model they attest, for roles
+    /// whose passkey profile requires attestation. A list in the file, comma-separated in the environment.
+    #[serde(deserialize_with = "list_or_csv")]
+    pub webauthn_attestation_ca_paths: Vec<String>,
+    /// A FIDO Metadata Service (MDS3) blob, downloaded and checked by the operator: its entries' root
+    /// certificates are trusted for their model (AAGUID). Read from the file only, never fetched.
+    pub webauthn_mds_blob_path: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -206,6 +213,8 @@ impl Default for Config {
             brand_logo_path: None,
             brand_primary_color: None,
             brand_css_path: None,
+            webauthn_attestation_ca_paths: Vec::new(),
+            webauthn_mds_blob_path: None,
         }
     }
 }

@@ -24,6 +24,9 @@ pub struct Model {
     pub recovery_caller_check: Option<String>,
     /// JSON: maximum age per assurance level in minutes (`{"mfa": 1440}`); NULL: the defaults (migration 000037).
     pub acr_max_age: Option<String>,
+    /// JSON: the role's passkey profile (`{"attestation": "required", "aaguids": […], "device_bound": true,
+    /// "user_verification": true}`); NULL: none (migration 000039).
+    pub passkey_profile: Option<String>,
     pub updated_at: DateTimeUtc,
 }
 

@@ -38,6 +38,7 @@ mod m20261207_000035_dpop;
 mod m20261207_000036_client_resources;
 mod m20261207_000037_acr_ages;
 mod m20261207_000038_sign_in_approvals;
+mod m20261207_000039_passkey_profiles;
 
 pub struct Migrator;
 
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000036_client_resources::Migration),
             Box::new(m20261207_000037_acr_ages::Migration),
             Box::new(m20261207_000038_sign_in_approvals::Migration),
+            Box::new(m20261207_000039_passkey_profiles::Migration),
         ]
     }
 }

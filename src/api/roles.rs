@@ -21,7 +21,7 @@ use crate::core::delegation::Permission;
 use crate::core::factors::FactorKind;
 use crate::core::policy::{
     self, ALL_KINDS, MAX_CIDRS, MAX_DAYS, MAX_MINUTES, MAX_RECOVERY_DELAY_MINUTES, PolicyChange, RolePolicy, acr_age,
-    recovery, roles,
+    passkey_profile, recovery, roles,
 };
 use crate::core::signin::ip_rules;
 use crate::core::store::Store;
@@ -64,6 +64,15 @@ pub struct RoleView {
     pub acr_max_age_minutes: BTreeMap<String, u32>,
     /// The levels whose age is the built-in default (not set for the role).
     pub acr_max_age_default: Vec<String>,
+    /// Whether members' security keys and passkeys must prove their make and model against the server's
+    /// attestation trust anchors: `none` or `required`.
+    pub passkey_attestation: String,
+    /// The authenticator models (AAGUIDs) members may register; empty: any attested model.
+    pub passkey_aaguids: Vec<String>,
+    /// Synced (backup-eligible) passkeys are refused.
+    pub passkey_device_bound: bool,
+    /// The authenticator must verify the user (PIN or biometrics).
+    pub passkey_user_verification: bool,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -72,6 +81,10 @@ impl From<RolePolicy> for RoleView {
         let cidrs = |nets: &[ipnet::IpNet]| nets.iter().map(|n| n.to_string()).collect();
         let shown = p.recovery.shown(&p.role);
         RoleView {
+            passkey_attestation: p.passkey_profile.attestation.as_str().to_string(),
+            passkey_aaguids: p.passkey_profile.aaguids.iter().map(|a| a.to_string()).collect(),
+            passkey_device_bound: p.passkey_profile.device_bound,
+            passkey_user_verification: p.passkey_profile.user_verification,
             acr_max_age_minutes: p.acr_max_age.resolved(&p.role).as_map(),
             acr_max_age_default: acr_age::AGE_LEVELS
                 .iter()
@@ -190,6 +203,33 @@ pub struct RoleChange {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<BTreeMap<String, Option<u32>>>, required = false)]
     pub acr_max_age_minutes: Option<Option<BTreeMap<String, Option<u32>>>>,
+    /// `none` or `required` (attestation against the server's trust anchors).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = String, required = false)]
+    pub passkey_attestation: Option<Option<String>>,
+    /// AAGUIDs (UUIDs), at most 256; `[]`: any attested model. A list needs `passkey_attestation: required`.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Vec<String>, required = false)]
+    pub passkey_aaguids: Option<Option<Vec<String>>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = bool, required = false)]
+    pub passkey_device_bound: Option<Option<bool>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = bool, required = false)]
+    pub passkey_user_verification: Option<Option<bool>>,
+}
+
+fn aaguids(items: &[String]) -> Result<Vec<uuid::Uuid>, Problem> {
+    if items.len() > passkey_profile::MAX_AAGUIDS {
+        return Err(Problem::field(
+            "passkey_aaguids",
+            format!("at most {} entries", passkey_profile::MAX_AAGUIDS),
+        ));
+    }
+    if items.iter().any(|i| i.contains([',', ' '])) {
+        return Err(Problem::field("passkey_aaguids", "one AAGUID per list item"));
+    }
+    passkey_profile::parse_aaguids(&items.join(",")).map_err(Problem::at("passkey_aaguids"))
 }
 
 fn kinds(names: &[String]) -> Result<Vec<FactorKind>, Problem> {
@@ -326,6 +366,14 @@ impl RoleChange {
                 .map(max_ages)
                 .transpose()?
                 .unwrap_or_default(),
+            passkey_attestation: not_null("passkey_attestation", &self.passkey_attestation)?
+                .map(|a| passkey_profile::Attestation::parse(a).map_err(Problem::at("passkey_attestation")))
+                .transpose()?,
+            passkey_aaguids: not_null("passkey_aaguids", &self.passkey_aaguids)?
+                .map(|items| aaguids(items))
+                .transpose()?,
+            passkey_device_bound: not_null("passkey_device_bound", &self.passkey_device_bound)?.copied(),
+            passkey_user_verification: not_null("passkey_user_verification", &self.passkey_user_verification)?.copied(),
         })
     }
 
@@ -339,6 +387,12 @@ impl RoleChange {
             .is_some_and(|p| recovery::validate_for_role(&after.role, p).is_err())
         {
             "recovery_paths"
+        } else if after.passkey_profile.validate().is_err() {
+            if self.passkey_aaguids.is_some() {
+                "passkey_aaguids"
+            } else {
+                "passkey_attestation"
+            }
         } else if after.allowed_factors.iter().all(|k| k.is_backup()) {
             "allowed_factors"
         } else if after.grace_days > 0 && after.enforce_from.is_none() {

@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::core::audit::Origin;
 use crate::core::clock::{Clock, SystemClock};
 use crate::core::policy::{self, PolicyChange, RolePolicy};
-use crate::core::policy::{recovery, roles};
+use crate::core::policy::{passkey_profile, recovery, roles};
 use crate::core::provisioning::mapping;
 
 // Parsed once per process; boxing the large variant would buy nothing.
@@ -77,6 +77,20 @@ pub struct SetArgs {
     /// or `default` for the role's built-in age; repeatable or comma-separated.
     #[arg(long, value_name = "LEVEL=DURATION", allow_hyphen_values = true)]
     pub acr_max_age: Vec<String>,
+    /// Whether members' security keys and passkeys must prove their make and model (attestation against the
+    /// configured trust anchors): none or required.
+    #[arg(long, value_name = "none|required")]
+    pub passkey_attestation: Option<String>,
+    /// Authenticator models (AAGUIDs) members may register, comma-separated; `none` for any attested model.
+    /// Needs --passkey-attestation required.
+    #[arg(long, value_name = "AAGUID,…|none")]
+    pub passkey_aaguids: Option<String>,
+    /// Whether synced (backup-eligible) passkeys are refused: true or false.
+    #[arg(long, value_name = "true|false")]
+    pub passkey_device_bound: Option<String>,
+    /// Whether the authenticator must verify the user (PIN or biometrics): true or false.
+    #[arg(long, value_name = "true|false")]
+    pub passkey_uv: Option<String>,
     /// A directory (SCIM) group whose members get this role; repeat for several groups.
     #[arg(long, value_name = "NAME")]
     pub scim_group: Vec<String>,
@@ -142,6 +156,29 @@ impl SetArgs {
                 .into_iter()
                 .flatten()
                 .collect(),
+            passkey_attestation: self
+                .passkey_attestation
+                .as_deref()
+                .map(passkey_profile::Attestation::parse)
+                .transpose()?,
+            passkey_aaguids: self
+                .passkey_aaguids
+                .as_deref()
+                .map(passkey_profile::parse_aaguids)
+                .transpose()
+                .map_err(|e| crate::core::Error::invalid(format!("--passkey-aaguids: {e}")))?,
+            passkey_device_bound: self
+                .passkey_device_bound
+                .as_deref()
+                .map(policy::parse_bool)
+                .transpose()
+                .map_err(|e| crate::core::Error::invalid(format!("--passkey-device-bound: {e}")))?,
+            passkey_user_verification: self
+                .passkey_uv
+                .as_deref()
+                .map(policy::parse_bool)
+                .transpose()
+                .map_err(|e| crate::core::Error::invalid(format!("--passkey-uv: {e}")))?,
         })
     }
 }
@@ -255,6 +292,7 @@ fn text(p: &RolePolicy) -> String {
             defaulted(shown.caller_check_default)
         ),
         format!("acr max age              {}", max_ages(p)),
+        format!("passkey profile          {}", p.passkey_profile.summary()),
     ]
     .join("\n")
 }

@@ -44,6 +44,9 @@ pub struct AppState {
     pub sms: Arc<dyn SmsGateway>,
     /// The WebAuthn relying party; `None` when `public_url`'s host cannot be an RP ID (an IP address).
     pub webauthn: Option<Arc<webauthn_rs::prelude::Webauthn>>,
+    /// The attestation trust anchors passkey profiles check against (`webauthn_attestation_ca_paths`,
+    /// `webauthn_mds_blob_path`); empty when none are configured.
+    pub attestation: Arc<crate::core::factors::webauthn_profile::AttestationTrust>,
     pub keys: Keys,
     pub limits: SessionLimits,
     /// Attempts at one factor: delays, then a lock.

@@ -62,6 +62,12 @@ fn to_domain(m: role_policy::Model) -> Result<RolePolicy> {
             .map(|json| serde_json::from_str(json).map_err(|_| corrupt("acr_max_age", &m.role)))
             .transpose()?
             .unwrap_or_default(),
+        passkey_profile: m
+            .passkey_profile
+            .as_deref()
+            .map(|json| serde_json::from_str(json).map_err(|_| corrupt("passkey_profile", &m.role)))
+            .transpose()?
+            .unwrap_or_default(),
         ip: IpRules {
             allow: cidrs(&m.ip_allow).ok_or_else(|| corrupt("ip_allow", &m.role))?,
             deny: cidrs(&m.ip_deny).ok_or_else(|| corrupt("ip_deny", &m.role))?,
@@ -116,6 +122,11 @@ fn to_model(p: &RolePolicy) -> Result<role_policy::ActiveModel> {
             None
         } else {
             Some(serde_json::to_string(&p.acr_max_age).map_err(|e| Error::Internal(e.to_string()))?)
+        }),
+        passkey_profile: Set(if p.passkey_profile.is_empty() {
+            None
+        } else {
+            Some(serde_json::to_string(&p.passkey_profile).map_err(|e| Error::Internal(e.to_string()))?)
         }),
         updated_at: Set(p.updated_at),
     })
@@ -182,6 +193,7 @@ impl PolicyStore for SeaStore {
                         role_policy::Column::RecoveryPaths,
                         role_policy::Column::RecoveryCallerCheck,
                         role_policy::Column::AcrMaxAge,
+                        role_policy::Column::PasskeyProfile,
                         role_policy::Column::UpdatedAt,
                     ])
                     .to_owned(),

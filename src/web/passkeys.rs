@@ -108,7 +108,15 @@ pub async fn register_options(req: HttpRequest, state: web::Data<AppState>, byte
     csrf::verify(&req, &state, request.csrf.as_deref())?;
     let rp = rp(&state)?;
     let (session, user) = security_session(&req, &state).await?;
-    let options = webauthn::start_registration(rp, state.store.as_ref(), state.clock.now(), &session, &user).await?;
+    let options = webauthn::start_registration(
+        rp,
+        &state.attestation,
+        state.store.as_ref(),
+        state.clock.now(),
+        &session,
+        &user,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(options))
 }
 
@@ -120,7 +128,16 @@ pub async fn register(req: HttpRequest, state: web::Data<AppState>, bytes: web::
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     let core = state.core(&origin);
     let name = request.name.unwrap_or_default();
-    webauthn::finish_registration(rp, &core, &session, &user, &request.credential, &name).await?;
+    webauthn::finish_registration(
+        rp,
+        &state.attestation,
+        &core,
+        &session,
+        &user,
+        &request.credential,
+        &name,
+    )
+    .await?;
     let had_to_enrol = session.state == SessionState::PendingEnrolment;
     let (target, added) = super::security::after_adding(
         &state,

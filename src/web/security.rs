@@ -7,7 +7,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use crate::core::audit::Origin;
-use crate::core::factors::{Factor, FactorKind, FactorStatus, enrolment, oath_token, recovery_code, sms, totp};
+use crate::core::factors::{
+    Factor, FactorKind, FactorStatus, enrolment, oath_token, recovery_code, sms, totp, webauthn_profile,
+};
 use crate::core::model::{Session, SessionState, User};
 use crate::core::signin::flow::Step;
 use crate::core::signin::flow::safe_return_to;
@@ -65,6 +67,9 @@ struct FactorRow {
     last_used: Option<String>,
     /// A security key or passkey refused as a suspected copy until removed (or cleared by an administrator).
     flagged: bool,
+    /// What a security key or passkey lacks under the passkey profile of the user's roles as it stands today
+    /// (`Shortfall` names); not empty: it no longer counts for `phrh` and the page asks to re-enrol it.
+    reenrol: Vec<&'static str>,
 }
 
 const PAGE: &str = "/account/security";
@@ -128,9 +133,20 @@ pub async fn show(
             added: f.created_at.to_rfc3339(),
             last_used: f.last_used_at.map(|t| t.to_rfc3339()),
             flagged: f.kind == FactorKind::WebAuthn && crate::core::factors::webauthn::is_flagged(f),
+            reenrol: if f.kind == FactorKind::WebAuthn {
+                requirement
+                    .passkey_profile
+                    .shortfalls(&webauthn_profile::facts(f))
+                    .into_iter()
+                    .map(|s| s.as_str())
+                    .collect()
+            } else {
+                Vec::new()
+            },
         })
         .collect();
     let mut ctx = pages::context();
+    ctx.insert("reenrol_any", &rows.iter().any(|r| !r.reenrol.is_empty()));
     ctx.insert("admin_single_key", &admin_single_key(&state, &user, &factors).await?);
     ctx.insert("factors", &rows);
     ctx.insert(

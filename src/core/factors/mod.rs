@@ -14,6 +14,7 @@ pub mod recovery_code;
 pub mod sms;
 pub mod totp;
 pub mod webauthn;
+pub mod webauthn_profile;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

@@ -14,20 +14,27 @@
 //! stays refused — also when the next assertion carries a higher counter, which the copy that is ahead would
 //! send — until the user removes it at `/account/security` (and registers again), or an administrator clears
 //! the flag (`gatehouse user clear-clone-flag`) after checking with the user.
+//!
+//! The passkey profile of the user's roles (`core::policy::passkey_profile`) is applied here: at registration
+//! (the attested ceremony when attestation is required; a credential the profile refuses is audited and not
+//! stored) and whenever `phrh` is judged ([`qualifies_for_phrh`]). Trust anchors and what a stored credential is
+//! live in `webauthn_profile`.
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 use url::Url;
 use webauthn_rs::prelude::{
-    DiscoverableAuthentication, DiscoverableKey, Passkey, PasskeyAuthentication, PasskeyRegistration,
-    PublicKeyCredential, RegisterPublicKeyCredential, Uuid, Webauthn, WebauthnBuilder, WebauthnError,
+    DiscoverableAuthentication, DiscoverableKey, Passkey, PasskeyAuthentication, PublicKeyCredential,
+    RegisterPublicKeyCredential, Uuid, Webauthn, WebauthnBuilder, WebauthnError,
 };
 
-use super::enrolment;
-use super::{Checked, Factor, FactorKind, FactorStatus};
+use super::webauthn_profile::{self, AttestationTrust, Ceremony};
+use super::{Checked, Factor, FactorKind, FactorStatus, enrolment};
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::context::RequestCtx;
 use crate::core::model::{Session, User, UserStatus, truncate};
 use crate::core::notify::notify;
+use crate::core::policy::enforcement;
+use crate::core::policy::passkey_profile::{Attestation, PasskeyProfile};
 use crate::core::secrets::{random_token, token_digest};
 use crate::core::store::Store;
 use crate::core::{Error, Result};
@@ -61,18 +68,17 @@ fn methods(backup_eligible: bool, user_verified: bool) -> Vec<String> {
     amr
 }
 
-/// Whether a credential was registered device-bound (backup-eligible flag clear) with user verification — what
-/// the OpenID EAP `phrh` level needs of it. Unknown (registered before this was recorded): no.
-pub fn registered_device_bound(factor: &Factor) -> bool {
-    factor.kind == FactorKind::WebAuthn
-        && factor.data.get("backup_eligible").and_then(Value::as_bool) == Some(false)
-        && factor.data.get("user_verified").and_then(Value::as_bool) == Some(true)
+/// Whether a credential counts for the OpenID EAP `phrh` level under `profile` (the strictest passkey profile of
+/// the user's roles): registered device-bound (backup-eligible flag clear) with user verification, and whatever
+/// the profile adds (attestation, an allowed model). Unknown (registered before this was recorded): no.
+pub fn qualifies_for_phrh(factor: &Factor, profile: &PasskeyProfile) -> bool {
+    factor.kind == FactorKind::WebAuthn && webauthn_profile::phrh_shortfalls(factor, profile).is_empty()
 }
 
-/// Whether an accepted assertion of `factor` (contributing `amr`) proves `phrh`: the credential was registered
-/// device-bound with user verification, and this assertion was not backup-eligible (`hwk`) and verified the user.
-pub fn hardware_bound(factor: &Factor, amr: &[String]) -> bool {
-    registered_device_bound(factor) && amr.iter().any(|m| m == "hwk") && amr.iter().any(|m| m == "user")
+/// Whether an accepted assertion of `factor` (contributing `amr`) proves `phrh`: the credential qualifies under
+/// `profile` ([`qualifies_for_phrh`]), and this assertion was not backup-eligible (`hwk`) and verified the user.
+pub fn hardware_bound(factor: &Factor, amr: &[String], profile: &PasskeyProfile) -> bool {
+    qualifies_for_phrh(factor, profile) && amr.iter().any(|m| m == "hwk") && amr.iter().any(|m| m == "user")
 }
 
 async fn webauthn_factors(store: &dyn Store, user_id: &str) -> Result<Vec<Factor>> {
@@ -89,15 +95,18 @@ fn parse<T: serde::de::DeserializeOwned>(credential: &Value) -> Result<T> {
 }
 
 /// Options for `navigator.credentials.create()`. A discoverable credential is preferred, so that a passkey
-/// also works without a username; user verification is required.
+/// also works without a username; user verification is required. When the user's roles require attestation,
+/// the attested ceremony asks the authenticator for it (against the operator's trust anchors, `trust`).
 pub async fn start_registration(
     webauthn: &Webauthn,
+    trust: &AttestationTrust,
     store: &dyn Store,
     now: DateTime<Utc>,
     session: &Session,
     user: &User,
 ) -> Result<Value> {
     enrolment::require_may_add(store, now, session, user, FactorKind::WebAuthn).await?;
+    let profile = enforcement::requirement_for(store, now, user).await?.passkey_profile;
     let user_id = Uuid::parse_str(&user.id).map_err(internal)?;
     let existing: Vec<_> = webauthn_factors(store, &user.id)
         .await?
@@ -105,9 +114,31 @@ pub async fn start_registration(
         .filter_map(|f| passkey_of(f).ok())
         .map(|p| p.cred_id().clone())
         .collect();
-    let (options, state) = webauthn
-        .start_passkey_registration(user_id, &user.username, &user.display_name, Some(existing))
-        .map_err(internal)?;
+    let (options, state) = if profile.attestation == Attestation::Required {
+        if trust.is_empty() {
+            return Err(Error::NotAllowed(
+                "Your role accepts only attested security keys, but no attestation trust anchors are configured \
+                 on this server. Ask an administrator."
+                    .into(),
+            ));
+        }
+        let (options, state) = webauthn
+            .start_attested_passkey_registration(
+                user_id,
+                &user.username,
+                &user.display_name,
+                Some(existing),
+                trust.cas().clone(),
+                None,
+            )
+            .map_err(internal)?;
+        (serde_json::to_value(&options), Ceremony::Attested(state))
+    } else {
+        let (options, state) = webauthn
+            .start_passkey_registration(user_id, &user.username, &user.display_name, Some(existing))
+            .map_err(internal)?;
+        (serde_json::to_value(&options), Ceremony::Passkey(state))
+    };
     store
         .put_ceremony(
             &format!("{}:register", session.id_hash),
@@ -117,18 +148,31 @@ pub async fn start_registration(
             now + CEREMONY_TTL,
         )
         .await?;
-    let mut options = serde_json::to_value(&options).map_err(internal)?;
+    let mut options = options.map_err(internal)?;
     if let Some(selection) = options
         .pointer_mut("/publicKey/authenticatorSelection")
         .and_then(Value::as_object_mut)
     {
         selection.insert("residentKey".into(), "preferred".into());
     }
+    // The attested ceremony asks the browser to fail outright when the authenticator cannot enforce credProtect;
+    // the browser then says only "not allowed". Without the demand such an authenticator answers, and the server
+    // judges it (user verification is still required, and recorded).
+    if let Some(extensions) = options
+        .pointer_mut("/publicKey/extensions")
+        .and_then(Value::as_object_mut)
+    {
+        extensions.remove("enforceCredentialProtectionPolicy");
+    }
     Ok(options)
 }
 
+/// Completes a registration: the authenticator's answer against the ceremony this session started, then the
+/// strictest passkey profile of the user's roles as it stands now. An answer the profile refuses is audited with
+/// what it lacked and stored nowhere; the user is told what their role accepts.
 pub async fn finish_registration(
     webauthn: &Webauthn,
+    trust: &AttestationTrust,
     ctx: &RequestCtx<'_>,
     session: &Session,
     user: &User,
@@ -142,29 +186,47 @@ pub async fn finish_registration(
         .take_ceremony(&format!("{}:register", session.id_hash), "register", now)
         .await?
         .ok_or_else(|| Error::invalid("This registration has expired or was already used; start again."))?;
-    let state: PasskeyRegistration = serde_json::from_str(&state).map_err(internal)?;
     let response: RegisterPublicKeyCredential = parse(credential)?;
-    let passkey = match webauthn.finish_passkey_registration(&response, &state) {
-        Ok(passkey) => passkey,
+    let profile = enforcement::requirement_for(store, now, user).await?.passkey_profile;
+    let finished = match Ceremony::read(&state)? {
+        Ceremony::Passkey(state) => webauthn
+            .finish_passkey_registration(&response, &state)
+            .and_then(|p| serde_json::to_value(&p).map_err(|_| WebauthnError::CredentialRetrievalError))
+            .map(|p| (p, json!({ "attested": false }))),
+        Ceremony::Attested(state) => webauthn
+            .finish_attested_passkey_registration(&response, &state)
+            .and_then(|p| {
+                let record = webauthn_profile::attested_record(&p, trust);
+                serde_json::to_value(&p)
+                    .map(|p| (p, record))
+                    .map_err(|_| WebauthnError::CredentialRetrievalError)
+            }),
+    };
+    let (stored, attestation) = match finished {
+        Ok(done) => done,
         Err(e) => {
-            let details = json!({ "reason": e.to_string() });
+            let refused = webauthn_profile::refusal(&e);
+            let details = json!({ "reason": e.to_string(), "profile": refused.map(|r| r.as_str()) });
             enrolment::audit_failure(store, now, origin, user, FactorKind::WebAuthn, details).await?;
-            return Err(Error::WrongCode(
-                "The security key or passkey could not be registered.".into(),
-            ));
+            return Err(match refused {
+                Some(missing) => Error::NotAllowed(webauthn_profile::refusal_message(missing).into()),
+                None => Error::WrongCode("The security key or passkey could not be registered.".into()),
+            });
         }
     };
-    // What `phrh` needs, recorded as registered: a credential that cannot be synced to other devices
-    // (backup-eligible flag clear) and that verified the user. Credentials registered before this was recorded
-    // have neither key and never count as hardware-bound.
+    // What `phrh` and the passkey profiles need, recorded as registered: whether the credential can be synced to
+    // other devices (backup-eligible flag), whether it verified the user, and what its attestation proved.
+    // Credentials registered before this was recorded have none of it and never count as hardware-bound.
     // (webauthn-rs exposes the credential's flags only through its serialised form, `{"cred": {…}}`.)
-    let stored = serde_json::to_value(&passkey).map_err(internal)?;
     let flag = |name: &str| stored.pointer(&format!("/cred/{name}")).and_then(Value::as_bool);
-    let data = json!({
+    let mut data = json!({
         "passkey": stored, "flagged": false,
         "backup_eligible": flag("backup_eligible"), "user_verified": flag("user_verified"),
     });
-    let factor = Factor::new(
+    if let (Some(data), Some(attestation)) = (data.as_object_mut(), attestation.as_object()) {
+        data.extend(attestation.clone());
+    }
+    let candidate = Factor::new(
         &user.id,
         FactorKind::WebAuthn,
         name,
@@ -172,9 +234,18 @@ pub async fn finish_registration(
         enrolment::marked(data, session),
         now,
     );
-    store.insert_factor(&factor).await?;
-    enrolment::announce_added(ctx, user, &factor).await?;
-    Ok(factor)
+    let missing = profile.shortfalls(&webauthn_profile::facts(&candidate));
+    if let Some(first) = missing.first() {
+        let details = json!({
+            "reason": "passkey_profile", "missing": missing.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
+            "aaguid": candidate.data.get("aaguid"), "backup_eligible": candidate.data.get("backup_eligible"),
+        });
+        enrolment::audit_failure(store, now, origin, user, FactorKind::WebAuthn, details).await?;
+        return Err(Error::NotAllowed(webauthn_profile::refusal_message(*first).into()));
+    }
+    store.insert_factor(&candidate).await?;
+    enrolment::announce_added(ctx, user, &candidate).await?;
+    Ok(candidate)
 }
 
 /// Options for `navigator.credentials.get()` as the second step of a sign-in, for the user's `factors`; the

@@ -247,7 +247,12 @@ pub struct Standing {
 pub fn standing(session: &Session, requirement: &Requirement, now: DateTime<Utc>, max_age: Option<i64>) -> Standing {
     let mut ceiling = assurance::acr_for(&assurance::counting_amr(&session.amr, requirement));
     let proofs = LevelProofs::of_session(session);
-    if ceiling == PHISHING_RESISTANT && proofs.get(HARDWARE_BOUND).is_some() {
+    // A hardware-bound proof counts only if it was judged under the passkey profile in force (a role's profile
+    // tightened since then may no longer accept the credential that gave it).
+    let hardware = proofs
+        .get(HARDWARE_BOUND)
+        .is_some_and(|at| requirement.passkey_profile_since.is_none_or(|since| at >= since));
+    if ceiling == PHISHING_RESISTANT && hardware {
         ceiling = HARDWARE_BOUND;
     }
     let top = assurance::rank(ceiling).unwrap_or(0);
@@ -364,6 +369,25 @@ mod tests {
             standing(&s, &open, t1 + Duration::hours(1), Some(7200)).level,
             HARDWARE_BOUND
         );
+    }
+
+    #[test]
+    fn a_phrh_proof_from_before_a_passkey_profile_changed_no_longer_counts() {
+        let t0 = Utc::now();
+        let mut s = session(&["pwd", "hwk", "user", "mfa"], t0);
+        s.proofs = LevelProofs::default().proven(&s.amr, true, t0);
+        let mut profiled = RolePolicy::unrestricted("user", t0 + Duration::minutes(5));
+        profiled.passkey_profile.device_bound = true;
+        let user = crate::core::policy::tests::user(false);
+        let tightened = evaluate(&user, &[profiled.clone()]);
+        let at = t0 + Duration::minutes(10);
+        assert_eq!(standing(&s, &tightened, at, None).level, PHISHING_RESISTANT);
+        // Proven again after the change: it counts.
+        s.proofs = s.proofs.clone().proven(&s.amr, true, at);
+        assert_eq!(standing(&s, &tightened, at, None).level, HARDWARE_BOUND);
+        // A role without a profile changes nothing.
+        let plain = evaluate(&user, &[RolePolicy::unrestricted("user", at + Duration::minutes(1))]);
+        assert_eq!(plain.passkey_profile_since, None);
     }
 
     #[test]

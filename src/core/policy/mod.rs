@@ -8,7 +8,7 @@
 //!   [`RolePolicy::validate`], which every write path calls.
 //! - Several roles combine **strictest wins** ([`evaluate`]): allowed kinds are the intersection, a second factor
 //!   is required if any role (or the per-user flag) requires it, the earliest deadline applies, and the shortest
-//!   trusted-device and reauthentication limits.
+//!   trusted-device and reauthentication limits; passkey profiles as `passkey_profile::PasskeyProfile::strictest`.
 //! - An intersection without a primary kind is refused when it would be configured ([`check_combination`]); if
 //!   one exists anyway, evaluation falls back to the strictest single role's list, never to "nothing allowed"
 //!   and never to "anything allowed".
@@ -18,6 +18,7 @@
 pub mod acr_age;
 pub mod assurance;
 pub mod enforcement;
+pub mod passkey_profile;
 pub mod recovery;
 pub mod roles;
 pub mod stepup;
@@ -78,6 +79,8 @@ pub struct RolePolicy {
     /// How long each level above the password lasts after it was proven (RFC 9470); unset levels take the role's
     /// built-in default (`acr_age::defaults_for`).
     pub acr_max_age: acr_age::AcrMaxAge,
+    /// Which WebAuthn credentials members may register and which count for `phrh` (`passkey_profile`).
+    pub passkey_profile: passkey_profile::PasskeyProfile,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -118,6 +121,7 @@ impl RolePolicy {
             recovery_delay_minutes: None,
             recovery: recovery::RecoverySetting::default(),
             acr_max_age: acr_age::AcrMaxAge::default(),
+            passkey_profile: passkey_profile::PasskeyProfile::default(),
             updated_at: now,
         }
     }
@@ -166,6 +170,7 @@ impl RolePolicy {
             )));
         }
         self.acr_max_age.validate()?;
+        self.passkey_profile.validate()?;
         if let Some(paths) = &self.recovery.paths {
             recovery::validate_for_role(&self.role, paths)?;
         }
@@ -219,6 +224,11 @@ pub struct PolicyChange {
     pub caller_check: Option<Option<recovery::CallerCheck>>,
     /// Level ages to change, by short name (`acr_age::AGE_LEVELS`); `None`: back to the role's default.
     pub acr_max_age: Vec<(&'static str, Option<u32>)>,
+    pub passkey_attestation: Option<passkey_profile::Attestation>,
+    /// `Some(empty)`: no allow-list.
+    pub passkey_aaguids: Option<Vec<uuid::Uuid>>,
+    pub passkey_device_bound: Option<bool>,
+    pub passkey_user_verification: Option<bool>,
 }
 
 impl PolicyChange {
@@ -256,6 +266,19 @@ impl PolicyChange {
                     ages.set(level, *minutes);
                 }
                 ages
+            },
+            passkey_profile: passkey_profile::PasskeyProfile {
+                attestation: self.passkey_attestation.unwrap_or(current.passkey_profile.attestation),
+                aaguids: self
+                    .passkey_aaguids
+                    .clone()
+                    .unwrap_or_else(|| current.passkey_profile.aaguids.clone()),
+                device_bound: self
+                    .passkey_device_bound
+                    .unwrap_or(current.passkey_profile.device_bound),
+                user_verification: self
+                    .passkey_user_verification
+                    .unwrap_or(current.passkey_profile.user_verification),
             },
             updated_at: now,
         }
@@ -403,6 +426,11 @@ pub struct Requirement {
     pub fallback_to: Option<String>,
     /// How long each level lasts: the shortest of the roles' (`acr_age`).
     pub acr_max_age: acr_age::LevelAges,
+    /// What a WebAuthn credential must be: the strictest of the roles' profiles (`passkey_profile`).
+    pub passkey_profile: passkey_profile::PasskeyProfile,
+    /// The last change to a role policy that has a passkey profile: a `phrh` proof older than this was judged
+    /// under an earlier profile and no longer counts (`acr_age::standing`). `None`: no role has a profile.
+    pub passkey_profile_since: Option<DateTime<Utc>>,
 }
 
 /// Combines the policies of a user's roles, strictest wins (see the module documentation). A user without
@@ -446,6 +474,12 @@ pub fn evaluate(user: &User, policies: &[RolePolicy]) -> Requirement {
         ip_rules: all.iter().filter(|p| !p.ip.is_empty()).map(|p| p.ip.clone()).collect(),
         fallback_to,
         acr_max_age: acr_age::LevelAges::strictest(all.iter().map(|p| p.acr_max_age.resolved(&p.role))),
+        passkey_profile: passkey_profile::PasskeyProfile::strictest(all.iter().map(|p| &p.passkey_profile)),
+        passkey_profile_since: all
+            .iter()
+            .filter(|p| !p.passkey_profile.is_empty())
+            .map(|p| p.updated_at)
+            .max(),
     }
 }
 

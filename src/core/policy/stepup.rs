@@ -90,10 +90,11 @@ pub async fn step_up_kinds(
 ) -> Result<Vec<FactorKind>> {
     let requirement = enforcement::requirement_for(store, now, user).await?;
     let factors = store.factors_of(&user.id).await?;
-    // A kind reaches `phrh` only through a credential registered device-bound with user verification.
+    // A kind reaches `phrh` only through a credential registered device-bound with user verification that also
+    // satisfies the passkey profile of the user's roles as it stands today.
     let device_bound = factors
         .iter()
-        .any(|f| f.status == FactorStatus::Active && webauthn::registered_device_bound(f));
+        .any(|f| f.status == FactorStatus::Active && webauthn::qualifies_for_phrh(f, &requirement.passkey_profile));
     let reach = |kind: FactorKind| match assurance::level_of_kind(kind) {
         assurance::PHISHING_RESISTANT if device_bound => assurance::HARDWARE_BOUND,
         level => level,

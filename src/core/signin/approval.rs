@@ -243,6 +243,8 @@ mod tests {
             ip_rules: vec![],
             fallback_to: None,
             acr_max_age: acr_age::defaults_for("user"),
+            passkey_profile: Default::default(),
+            passkey_profile_since: None,
         }
     }
 

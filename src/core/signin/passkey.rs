@@ -84,7 +84,7 @@ pub async fn finish_passwordless(
         } if methods.iter().any(|m| m == "user") => {
             methods.push("mfa".into());
             let state = flow::advance(None, Step::Passkey { then: plan.then })?;
-            let hardware_bound = webauthn::hardware_bound(&factor, &methods);
+            let hardware_bound = webauthn::hardware_bound(&factor, &methods, &requirement.passkey_profile);
             let (token, mut session) = sessions::new_session_in(state, &user.id, methods, now, limits, origin);
             session.proofs = session.proofs.proven(&session.amr, hardware_bound, now);
             store.insert_session(&session).await?;

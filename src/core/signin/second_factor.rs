@@ -147,7 +147,13 @@ pub async fn conclude(
     match checked {
         Checked::Accepted { factor, amr: methods } => {
             throttle::succeeded(ctx.store, attempt).await?;
-            let hardware_bound = crate::core::factors::webauthn::hardware_bound(&factor, &methods);
+            // Only a WebAuthn credential can be hardware-bound; it is judged under today's passkey profile.
+            let hardware_bound = if factor.kind == FactorKind::WebAuthn {
+                let requirement = enforcement::requirement_for(ctx.store, ctx.now, user).await?;
+                crate::core::factors::webauthn::hardware_bound(&factor, &methods, &requirement.passkey_profile)
+            } else {
+                false
+            };
             // What the session had (the password; for a step-up, also its earlier factors), then this factor.
             let step_up = pending.state == SessionState::Authenticated;
             let mut amr: Vec<String> = pending.amr.iter().filter(|m| *m != "mfa").cloned().collect();

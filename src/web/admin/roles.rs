@@ -21,6 +21,7 @@ use super::{
 };
 use crate::core::delegation::Permission;
 use crate::core::factors::{FactorKind, FactorStatus};
+use crate::core::policy::passkey_profile::{self, Attestation};
 use crate::core::policy::recovery::{ALL_CALLER_CHECKS, ALL_PATHS, CallerCheck, RecoveryPath};
 use crate::core::policy::{
     ALL_KINDS, MAX_CIDRS, MAX_DAYS, MAX_MINUTES, MAX_RECOVERY_DELAY_MINUTES, PolicyChange, RolePolicy, roles,
@@ -85,6 +86,11 @@ struct Entered {
     acr_age_mfa: String,
     acr_age_phr: String,
     acr_age_phrh: String,
+    /// The passkey profile: attestation required, the allowed models (one AAGUID a line), device-bound, UV.
+    passkey_attested: bool,
+    passkey_aaguids: String,
+    passkey_device_bound: bool,
+    passkey_uv: bool,
 }
 
 impl Entered {
@@ -117,6 +123,16 @@ impl Entered {
             acr_age_mfa: minutes(p.acr_max_age.mfa),
             acr_age_phr: minutes(p.acr_max_age.phr),
             acr_age_phrh: minutes(p.acr_max_age.phrh),
+            passkey_attested: p.passkey_profile.attestation == Attestation::Required,
+            passkey_aaguids: p
+                .passkey_profile
+                .aaguids
+                .iter()
+                .map(|a| a.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            passkey_device_bound: p.passkey_profile.device_bound,
+            passkey_uv: p.passkey_profile.user_verification,
         }
     }
 
@@ -149,6 +165,10 @@ impl Entered {
             acr_age_mfa: text("acr_age_mfa"),
             acr_age_phr: text("acr_age_phr"),
             acr_age_phrh: text("acr_age_phrh"),
+            passkey_attested: form.contains_key("passkey_attested"),
+            passkey_aaguids: text("passkey_aaguids"),
+            passkey_device_bound: form.contains_key("passkey_device_bound"),
+            passkey_uv: form.contains_key("passkey_uv"),
         }
     }
 
@@ -169,6 +189,9 @@ impl Entered {
         for (name, on) in [
             ("mfa_required", self.mfa_required),
             ("recovery_default", self.recovery_default),
+            ("passkey_attested", self.passkey_attested),
+            ("passkey_device_bound", self.passkey_device_bound),
+            ("passkey_uv", self.passkey_uv),
         ] {
             if on {
                 fields.push(Field {
@@ -190,6 +213,7 @@ impl Entered {
             ("acr_age_mfa", &self.acr_age_mfa),
             ("acr_age_phr", &self.acr_age_phr),
             ("acr_age_phrh", &self.acr_age_phrh),
+            ("passkey_aaguids", &self.passkey_aaguids),
         ] {
             fields.push(Field {
                 name: name.into(),
@@ -295,6 +319,17 @@ impl Entered {
                     optional("admin-policy-field-acr-age-phrh", &self.acr_age_phrh, MAX_MINUTES)?,
                 ),
             ],
+            passkey_attestation: Some(if self.passkey_attested {
+                Attestation::Required
+            } else {
+                Attestation::None
+            }),
+            passkey_aaguids: Some(
+                passkey_profile::parse_aaguids(&self.passkey_aaguids)
+                    .map_err(|_| Error::invalid(i18n::t("admin-policy-bad-aaguid")))?,
+            ),
+            passkey_device_bound: Some(self.passkey_device_bound),
+            passkey_user_verification: Some(self.passkey_uv),
         })
     }
 }

@@ -277,3 +277,19 @@ account-approvals-done-approved = Bestätigt: Der andere Browser ist jetzt angem
 account-approvals-done-mismatch = Das war nicht die Zahl des anderen Browsers, daher wurde die Anmeldung abgelehnt. Wenn Sie sie nicht begonnen haben, ändern Sie Ihr Passwort: Jemand kennt es.
 account-approvals-done-denied = Abgelehnt. Wenn Sie diese Anmeldung nicht begonnen haben, ändern Sie jetzt Ihr Passwort: Jemand kennt es.
 account-method-mca = von einem anderen Browser bestätigt
+
+## Passkey profiles: credentials the role's profile no longer accepts.
+account-security-reenrol-notice = Ihre Rolle verlangt jetzt mehr von Sicherheitsschlüsseln und Passkeys, und einige Ihrer Schlüssel erfüllen das nicht mehr. Sie funktionieren weiterhin als zweiter Faktor, zählen aber nicht mehr als hardwaregebunden: Registrieren Sie einen passenden Schlüssel und entfernen Sie dann den alten.
+account-security-reenrol-add = Neuen Sicherheitsschlüssel registrieren
+account-security-reenrol = Diesen Schlüssel neu registrieren:
+account-security-reenrol-not_attested = Hersteller und Modell wurden bei der Registrierung nicht geprüft.
+account-security-reenrol-model_not_allowed = Dieses Modell akzeptiert Ihre Rolle nicht.
+account-security-reenrol-synced = Es ist ein synchronisierter Passkey, und Ihre Rolle akzeptiert nur an ein Gerät gebundene Schlüssel.
+account-security-reenrol-no_user_verification = Er hat bei der Registrierung keine PIN und keine biometrischen Merkmale geprüft.
+core-your-role-accepts-only-security-keys-whose-make-and-model-can-be-verified-a = Ihre Rolle akzeptiert nur Sicherheitsschlüssel, deren Hersteller und Modell sich prüfen lassen (Attestierung), und bei diesem Authenticator war das nicht möglich. Verwenden Sie einen Sicherheitsschlüssel, den Ihre Organisation ausgegeben hat.
+core-your-role-accepts-only-certain-security-key-models-and-this-is-not-one-of-t = Ihre Rolle akzeptiert nur bestimmte Modelle von Sicherheitsschlüsseln, und dieser gehört nicht dazu. Verwenden Sie einen Sicherheitsschlüssel, den Ihre Organisation ausgegeben hat.
+core-your-role-accepts-only-security-keys-bound-to-one-device-and-this-is-a-sync = Ihre Rolle akzeptiert nur an ein Gerät gebundene Sicherheitsschlüssel, und dies ist ein synchronisierter Passkey. Verwenden Sie einen Sicherheitsschlüssel oder einen Passkey, der auf diesem Gerät bleibt.
+core-your-role-requires-an-authenticator-that-checks-a-pin-or-biometrics-and-thi = Ihre Rolle verlangt einen Authenticator, der eine PIN oder biometrische Merkmale prüft, und dieser hat das nicht getan.
+core-your-role-accepts-only-attested-security-keys-but-no-attestation-trust-anch = Ihre Rolle akzeptiert nur attestierte Sicherheitsschlüssel, aber auf diesem Server sind keine Vertrauensanker für die Attestierung eingerichtet. Wenden Sie sich an einen Administrator.
+core-an-aaguid-allow-list-needs-passkey-attestation-required-without-attestation = Eine AAGUID-Liste setzt verlangte Passkey-Attestierung voraus: Ohne Attestierung kann ein Authenticator jede AAGUID behaupten.
+core-an-aaguid-allow-list-holds-at-most-256-entries = Eine AAGUID-Liste hat höchstens 256 Einträge.

@@ -601,3 +601,12 @@ admin-signals-last-error = Letzter Fehler
 admin-signals-no-error = keiner
 admin-signals-last-delivery = Letzte Zustellung
 admin-signals-never = nie
+
+## Passkey profile of a role.
+admin-role-passkey = Sicherheitsschlüssel und Passkeys
+admin-role-passkey-attested = Attestierung verlangen: nur Modelle, die die Vertrauensanker des Servers bestätigen
+admin-role-passkey-aaguids = Erlaubte Modelle (AAGUIDs, eine pro Zeile; leer: jedes attestierte Modell)
+admin-role-passkey-device-bound = Synchronisierte Passkeys ablehnen (nur gerätegebunden)
+admin-role-passkey-uv = Benutzerprüfung verlangen (PIN oder Biometrie)
+admin-role-passkey-note = Nur Schlüssel, die dies erfüllen, zählen als hardwaregebunden (phrh). Vor einer Änderung registrierte Schlüssel funktionieren weiter als zweiter Faktor; ihre Besitzer werden gebeten, sie neu zu registrieren.
+admin-policy-bad-aaguid = Erlaubte Modelle: Jede Zeile muss eine AAGUID sein, etwa cb69481e-8ff7-4039-93ec-0a2729a154a8.

@@ -276,3 +276,19 @@ account-approvals-done-approved = Approved: the other browser is signed in now.
 account-approvals-done-mismatch = That was not the number the other browser showed, so the sign-in was refused. If you did not start it, change your password: someone knows it.
 account-approvals-done-denied = Refused. If you did not start that sign-in, change your password now: someone knows it.
 account-method-mca = approved from another browser
+
+## Passkey profiles: credentials the role's profile no longer accepts.
+account-security-reenrol-notice = Your role now asks more of security keys and passkeys, and some of yours no longer meet it. They still work as a second factor, but no longer count as hardware-bound: register a key that does, then remove the old one.
+account-security-reenrol-add = Register a new security key
+account-security-reenrol = Re-enrol this key:
+account-security-reenrol-not_attested = its make and model were not verified when it was registered.
+account-security-reenrol-model_not_allowed = this model is not one your role accepts.
+account-security-reenrol-synced = it is a synced passkey, and your role accepts only keys bound to one device.
+account-security-reenrol-no_user_verification = it did not check a PIN or biometrics when it was registered.
+core-your-role-accepts-only-security-keys-whose-make-and-model-can-be-verified-a = Your role accepts only security keys whose make and model can be verified (attestation), and this authenticator's could not be. Use a security key your organisation issued.
+core-your-role-accepts-only-certain-security-key-models-and-this-is-not-one-of-t = Your role accepts only certain security key models, and this is not one of them. Use a security key your organisation issued.
+core-your-role-accepts-only-security-keys-bound-to-one-device-and-this-is-a-sync = Your role accepts only security keys bound to one device, and this is a synced passkey. Use a security key, or a passkey that stays on this device.
+core-your-role-requires-an-authenticator-that-checks-a-pin-or-biometrics-and-thi = Your role requires an authenticator that checks a PIN or biometrics, and this one did not.
+core-your-role-accepts-only-attested-security-keys-but-no-attestation-trust-anch = Your role accepts only attested security keys, but no attestation trust anchors are configured on this server. Ask an administrator.
+core-an-aaguid-allow-list-needs-passkey-attestation-required-without-attestation = An AAGUID allow-list needs passkey attestation required: without attestation, an authenticator can claim any AAGUID.
+core-an-aaguid-allow-list-holds-at-most-256-entries = An AAGUID allow-list holds at most 256 entries.

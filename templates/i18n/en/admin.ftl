@@ -600,3 +600,12 @@ admin-signals-last-error = Last error
 admin-signals-no-error = none
 admin-signals-last-delivery = Last delivery
 admin-signals-never = never
+
+## Passkey profile of a role.
+admin-role-passkey = Security keys and passkeys
+admin-role-passkey-attested = Require attestation: only models the server's trust anchors verify
+admin-role-passkey-aaguids = Allowed models (AAGUIDs, one a line; empty: any attested model)
+admin-role-passkey-device-bound = Refuse synced passkeys (device-bound only)
+admin-role-passkey-uv = Require user verification (PIN or biometrics)
+admin-role-passkey-note = Only keys that meet these count as hardware-bound (phrh). Keys registered before a change keep working as a second factor; their owners are asked to re-enrol.
+admin-policy-bad-aaguid = Allowed models: each line must be an AAGUID such as cb69481e-8ff7-4039-93ec-0a2729a154a8.

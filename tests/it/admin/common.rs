@@ -33,7 +33,12 @@ pub(crate) async fn allow_factors(server: &TestServer, role: &str, kinds: &str) 
 }
 
 /// Answers the security-key button of a second-factor page (sign-in or step-up) with `key`; the JSON answer.
-pub(crate) async fn use_key(server: &TestServer, browser: &Browser, page: &Page, key: &mut SoftPasskey) -> Value {
+pub(crate) async fn use_key(
+    server: &TestServer,
+    browser: &Browser,
+    page: &Page,
+    key: &mut impl WebauthnAuthenticator,
+) -> Value {
     let csrf = page.data("csrf").expect("the security key button");
     let options = browser
         .post_json("/login/factor/webauthn/options", &json!({ "csrf": csrf }))
@@ -51,7 +56,11 @@ pub(crate) async fn use_key(server: &TestServer, browser: &Browser, page: &Page,
 }
 
 /// A fresh browser of `username` signed in with the password and `key`.
-pub(crate) async fn sign_in_with_key(server: &TestServer, username: &str, key: &mut SoftPasskey) -> Browser {
+pub(crate) async fn sign_in_with_key(
+    server: &TestServer,
+    username: &str,
+    key: &mut impl WebauthnAuthenticator,
+) -> Browser {
     let browser = server.browser();
     let first = browser.login(username, GOOD_PASSWORD).await;
     assert_eq!(first.status, 303);

@@ -546,3 +546,79 @@ async fn level_ages_are_shown_with_their_defaults_and_edited_in_the_role_form() 
     );
     assert_eq!(after["acr_max_age_default"], json!(["mfa", "phrh"]));
 }
+
+#[tokio::test]
+async fn the_passkey_profile_is_edited_in_the_role_form() {
+    let (server, _db) = console_server().await;
+    let (browser, _) = admin(&server, "root").await;
+    let page = browser.get("/admin/roles/user").await;
+    assert!(page.body.contains("id=\"passkey-profile\""), "{}", page.body);
+    let csrf = page.csrf();
+    let token = api_admin(&server).await;
+    let before = call(&server, "GET", "/api/v1/roles/user", Some(&token), None)
+        .await
+        .json;
+    // A model list without attestation is refused, with the reason, and nothing changes.
+    let refused = browser
+        .post(
+            "/admin/roles/user",
+            &policy_form(&csrf, &[("passkey_aaguids", "cb69481e-8ff7-4039-93ec-0a2729a154a8")]),
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(
+        refused.body.contains("needs passkey attestation required"),
+        "{}",
+        refused.body
+    );
+    let bad = browser
+        .post(
+            "/admin/roles/user",
+            &policy_form(&csrf, &[("passkey_attested", "on"), ("passkey_aaguids", "yubikey")]),
+        )
+        .await;
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert!(bad.body.contains("must be an AAGUID"), "{}", bad.body);
+    assert_eq!(
+        call(&server, "GET", "/api/v1/roles/user", Some(&token), None)
+            .await
+            .json,
+        before,
+        "nothing changed"
+    );
+    let saved = browser
+        .post(
+            "/admin/roles/user",
+            &policy_form(
+                &csrf,
+                &[
+                    ("passkey_attested", "on"),
+                    (
+                        "passkey_aaguids",
+                        "cb69481e-8ff7-4039-93ec-0a2729a154a8\nee882879-721c-4913-9775-3dfcce97072a",
+                    ),
+                    ("passkey_device_bound", "on"),
+                ],
+            ),
+        )
+        .await;
+    assert_ne!(saved.status, 400, "{}", saved.body);
+    let after = call(&server, "GET", "/api/v1/roles/user", Some(&token), None)
+        .await
+        .json;
+    assert_eq!(after["passkey_attestation"], "required", "{after}");
+    assert_eq!(
+        after["passkey_aaguids"],
+        json!([
+            "cb69481e-8ff7-4039-93ec-0a2729a154a8",
+            "ee882879-721c-4913-9775-3dfcce97072a"
+        ])
+    );
+    assert_eq!(after["passkey_device_bound"], true);
+    assert_eq!(after["passkey_user_verification"], false);
+    let page = browser.get("/admin/roles/user").await;
+    assert!(
+        page.body
+            .contains("id=\"passkey-attested\" name=\"passkey_attested\" value=\"on\" checked")
+    );
+}

@@ -141,6 +141,19 @@ async fn bad_input_names_the_field_and_changes_nothing() {
             "acr_max_age_minutes",
         ),
         (json!({ "acr_max_age_minutes": null }), "acr_max_age_minutes"),
+        (json!({ "passkey_attestation": "direct" }), "passkey_attestation"),
+        (json!({ "passkey_attestation": null }), "passkey_attestation"),
+        (json!({ "passkey_aaguids": ["yubikey"] }), "passkey_aaguids"),
+        (
+            json!({ "passkey_aaguids": ["cb69481e-8ff7-4039-93ec-0a2729a154a8,ee882879-721c-4913-9775-3dfcce97072a"] }),
+            "passkey_aaguids",
+        ),
+        // A model list without attestation: any authenticator could claim the AAGUID.
+        (
+            json!({ "passkey_aaguids": ["cb69481e-8ff7-4039-93ec-0a2729a154a8"] }),
+            "passkey_aaguids",
+        ),
+        (json!({ "passkey_device_bound": null }), "passkey_device_bound"),
     ];
     for (body, field) in cases {
         let reply = call(&server, "PATCH", "/api/v1/roles/user", Some(&token), Some(&body)).await;
@@ -194,6 +207,14 @@ async fn a_change_through_the_api_is_audited_as_the_command_line_audits_it() {
             "none",
             "--acr-max-age",
             "phr=1h",
+            "--passkey-attestation",
+            "required",
+            "--passkey-aaguids",
+            "cb69481e-8ff7-4039-93ec-0a2729a154a8",
+            "--passkey-device-bound",
+            "true",
+            "--passkey-uv",
+            "true",
         ],
     );
     let (by_api, token) = admin_server().await;
@@ -201,9 +222,18 @@ async fn a_change_through_the_api_is_audited_as_the_command_line_audits_it() {
         "allowed_factors": ["totp", "webauthn"], "mfa_required": true, "enforce_from": "2030-01-01",
         "grace_days": 14, "ip_allow": ["10.0.0.0/8"], "recovery_delay_minutes": 120, "reauth_idle_minutes": null,
         "acr_max_age_minutes": { "phr": 60 },
+        "passkey_attestation": "required", "passkey_aaguids": ["cb69481e-8ff7-4039-93ec-0a2729a154a8"],
+        "passkey_device_bound": true, "passkey_user_verification": true,
     });
     let reply = call(&by_api, "PATCH", "/api/v1/roles/user", Some(&token), Some(&change)).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.json["passkey_attestation"], "required", "{}", reply.text);
+    assert_eq!(
+        reply.json["passkey_aaguids"],
+        json!(["cb69481e-8ff7-4039-93ec-0a2729a154a8"])
+    );
+    assert_eq!(reply.json["passkey_device_bound"], true);
+    assert_eq!(reply.json["passkey_user_verification"], true);
     assert_same_event(
         &last_event(&by_api, "role.policy_changed").await,
         &last_event(&by_cli, "role.policy_changed").await,

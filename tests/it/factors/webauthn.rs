@@ -22,7 +22,7 @@ pub(crate) fn json(page: &Page) -> Value {
 }
 
 /// Registers the soft authenticator for the signed-in browser.
-pub(crate) async fn register(server: &TestServer, browser: &Browser, key: &mut SoftPasskey) -> Page {
+pub(crate) async fn register(server: &TestServer, browser: &Browser, key: &mut impl WebauthnAuthenticator) -> Page {
     let page = browser.get("/account/security/webauthn").await;
     assert_eq!(page.status, 200);
     let csrf = page.data("csrf").expect("register button carries the CSRF token");

@@ -12,6 +12,7 @@ mod narrow;
 pub(crate) mod node;
 mod oidc;
 mod pages_tour;
+mod passkey_profile;
 mod python;
 mod recovery_pass;
 mod saml;

@@ -15,7 +15,7 @@ use gatehouse::core::policy::{PolicyChange, roles};
 use serde_json::Value;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 
-async fn authorize(server: &TestServer, browser: &Browser, extra: &[(&str, &str)]) -> Page {
+pub(crate) async fn authorize(server: &TestServer, browser: &Browser, extra: &[(&str, &str)]) -> Page {
     let mut params = vec![
         ("response_type", "code"),
         ("client_id", "spa"),
@@ -43,7 +43,7 @@ fn claims(id_token: &str) -> Value {
 }
 
 /// The ID token's claims for an authorization that answered with a code.
-async fn id_token_of(server: &TestServer, page: &Page) -> Value {
+pub(crate) async fn id_token_of(server: &TestServer, page: &Page) -> Value {
     let back = page
         .location()
         .unwrap_or_else(|| panic!("a redirect: {} {}", page.status, page.body));

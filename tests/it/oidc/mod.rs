@@ -1,6 +1,6 @@
 //! The OpenID Provider: the code flow, consent and the authorization endpoint's error pages, the device grant,
 //! signing keys, logout, refresh tokens and their lifecycle, cases after the OpenID certification plan.
-mod acr_age;
+pub(crate) mod acr_age;
 mod code_flow;
 pub(crate) mod common;
 mod consent;

@@ -452,6 +452,28 @@ async fn role_policies_from_the_command_line_and_bad_input_that_changes_nothing(
             vec!["role", "set", "user", "--mfa-required", "true", "--factors", "sms,fax"],
             "Unknown factor kind",
         ),
+        (
+            vec!["role", "set", "user", "--passkey-attestation", "direct"],
+            "none or required",
+        ),
+        (
+            vec!["role", "set", "user", "--passkey-aaguids", "yubikey"],
+            "is not an AAGUID",
+        ),
+        (
+            vec![
+                "role",
+                "set",
+                "user",
+                "--passkey-aaguids",
+                "cb69481e-8ff7-4039-93ec-0a2729a154a8",
+            ],
+            "needs passkey attestation required",
+        ),
+        (
+            vec!["role", "set", "user", "--passkey-device-bound", "yes"],
+            "not true or false",
+        ),
     ] {
         cli.fails(&args, message);
         assert_eq!(
@@ -461,6 +483,49 @@ async fn role_policies_from_the_command_line_and_bad_input_that_changes_nothing(
         );
     }
     cli.fails(&["role", "show", "emperor"], "Unknown role");
+
+    // A passkey profile, shown as set and cleared again.
+    let profiled = cli.ok(&[
+        "role",
+        "set",
+        "user",
+        "--passkey-attestation",
+        "required",
+        "--passkey-aaguids",
+        "cb69481e-8ff7-4039-93ec-0a2729a154a8,ee882879-721c-4913-9775-3dfcce97072a",
+        "--passkey-device-bound",
+        "true",
+        "--json",
+    ]);
+    assert_eq!(
+        profiled["passkey_profile"],
+        json!({
+            "attestation": "required", "device_bound": true, "user_verification": false,
+            "aaguids": ["cb69481e-8ff7-4039-93ec-0a2729a154a8", "ee882879-721c-4913-9775-3dfcce97072a"],
+        })
+    );
+    let shown = cli.run(&["role", "show", "user"]).stdout;
+    assert!(
+        shown.contains("passkey profile          attestation=required aaguids=cb69481e-8ff7-4039-93ec-0a2729a154a8,ee882879-721c-4913-9775-3dfcce97072a device-bound"),
+        "{shown}"
+    );
+    let cleared = cli.ok(&[
+        "role",
+        "set",
+        "user",
+        "--passkey-aaguids",
+        "none",
+        "--passkey-attestation",
+        "none",
+        "--passkey-device-bound",
+        "false",
+        "--json",
+    ]);
+    assert_eq!(cleared["passkey_profile"], original["passkey_profile"], "cleared");
+    assert_eq!(
+        original["passkey_profile"],
+        json!({ "attestation": "none", "aaguids": [], "device_bound": false, "user_verification": false })
+    );
 
     // Role sets that users hold must keep a primary kind in common, whichever side changes.
     cli.ok(&["user", "add", "sam", "--email", "sam@example.com", "--json"]);

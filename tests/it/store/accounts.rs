@@ -634,6 +634,12 @@ async fn role_policies_are_seeded_round_trip_and_belong_to_a_role() {
                 mfa: Some(600),
                 ..Default::default()
             },
+            passkey_profile: gatehouse::core::policy::passkey_profile::PasskeyProfile {
+                attestation: gatehouse::core::policy::passkey_profile::Attestation::Required,
+                aaguids: vec![uuid::uuid!("cb69481e-8ff7-4039-93ec-0a2729a154a8")],
+                device_bound: true,
+                user_verification: true,
+            },
             ..RolePolicy::unrestricted("user", now)
         };
         store.put_role_policy(&changed).await.unwrap();
