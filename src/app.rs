@@ -404,8 +404,10 @@ pub fn start(state: State, listener: TcpListener, handle_signals: bool) -> anyho
                 metered,
                 actix_web::middleware::from_fn(crate::http::metrics::observe),
             ))
-            .configure(crate::web::routes)
+            // The provider's endpoints first: a request is matched against the routes in this order (a regular
+            // expression for each pattern with a parameter), and `/token`, `/userinfo` and `/jwks` are the hot ones.
             .configure(oidc::http::routes)
+            .configure(crate::web::routes)
             .configure(saml::http::routes)
             .configure(crate::scim::configure)
             .configure(crate::protocols::ssf::http::routes)

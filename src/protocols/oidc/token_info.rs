@@ -74,7 +74,7 @@ async fn access_token_claims(ctx: &Ctx<'_>, token: &str, check_expiry: bool) -> 
 }
 
 fn jti_hash(claims: &Value) -> String {
-    token_digest(claims["jti"].as_str().unwrap_or_default())
+    super::issue::jti_key(claims["jti"].as_str().unwrap_or_default())
 }
 
 /// RFC 7009: revokes a refresh token (its whole family) or an access token of the calling client. Unknown tokens
