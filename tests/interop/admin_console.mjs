@@ -20,20 +20,14 @@
 // Prints one JSON line with what it found; exits 1 when a step fails (with the URL, console messages and a
 // screenshot).
 import { chromium } from "playwright-core";
+import { PageChecks, WIDTHS } from "./page_checks.mjs";
 import { createHmac } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const TIMEOUT_MS = 15_000;
 const WATCHDOG_MS = 280_000;
-const WIDTHS = [
-  { width: 1440, height: 900 },
-  { width: 390, height: 844 },
-];
 const ARGS = [
   "--headless",
   "--no-sandbox",
@@ -57,6 +51,8 @@ const clockOffset = Number(offsetArg || "0");
 const executablePath = process.env.GATEHOUSE_CHROMIUM || "/usr/bin/chromium";
 const shots = process.env.GATEHOUSE_SCREENSHOTS || join(tmpdir(), "gatehouse-admin-console");
 mkdirSync(shots, { recursive: true });
+const checks = new PageChecks(shots, "");
+const { violations, overflow, screenshots, inspected } = checks;
 
 class StepError extends Error {}
 
@@ -64,10 +60,6 @@ let step = "starting";
 const consoleLines = [];
 const badResponses = [];
 // What the checks found, page by page.
-const inspected = [];
-const violations = [];
-const overflow = [];
-const screenshots = [];
 
 function fail(message) {
   throw new StepError(message);
@@ -137,36 +129,9 @@ async function expectNotice(page, text) {
   if (!shown.includes(text)) fail(`the notice says ${JSON.stringify(shown)}, expected it to mention ${JSON.stringify(text)}`);
 }
 
-// axe-core on the page as it is, then the widths: does the page scroll sideways, and a screenshot at each width.
-async function inspect(page, name) {
+async function inspect(page, name, element) {
   step = `inspecting ${name}`;
-  // Evaluated through the DevTools protocol, so the page's CSP (script-src 'self') neither blocks nor is relaxed.
-  await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  for (const v of result.violations) {
-    if (v.impact === "serious" || v.impact === "critical") {
-      violations.push({
-        page: name,
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
-      });
-    }
-  }
-  for (const size of WIDTHS) {
-    await page.setViewportSize(size);
-    const fits = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      innerWidth: window.innerWidth,
-    }));
-    if (fits.scrollWidth > fits.innerWidth) overflow.push({ page: name, width: size.width, ...fits });
-    const path = join(shots, `${name}-${size.width}.png`);
-    await page.screenshot({ path, fullPage: true });
-    screenshots.push(path);
-  }
-  await page.setViewportSize(WIDTHS[0]);
-  inspected.push(name);
+  await checks.inspect(page, name, element);
 }
 
 async function run(page, cdp) {

@@ -18,20 +18,14 @@
 // Screenshots of the console's section and of the prompt pages at 1440 and 390 px go to GATEHOUSE_SCREENSHOTS, and
 // axe-core runs on each (serious or critical violations are reported). Prints one JSON line; exits 1 on failure.
 import { chromium } from "playwright-core";
+import { PageChecks, WIDTHS } from "./page_checks.mjs";
 import { createHmac } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const TIMEOUT_MS = 15_000;
 const PASSWORD = "violet-tractor-sings-at-dawn";
-const WIDTHS = [
-  { width: 1440, height: 900 },
-  { width: 390, height: 844 },
-];
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"];
 
 const [phase, baseArg, mailDir, offsetArg, requestA, requestB, hanaTotp, halTotp] = process.argv.slice(2);
@@ -45,11 +39,11 @@ const base = baseArg.replace(/\/+$/, "");
 const clockOffset = Number(offsetArg || "0");
 const shots = process.env.GATEHOUSE_SCREENSHOTS || join(tmpdir(), "gatehouse-caller-verify");
 mkdirSync(shots, { recursive: true });
+const checks = new PageChecks(shots, "");
+const { violations, overflow, screenshots, inspected } = checks;
 
 class StepError extends Error {}
 let step = "starting";
-const violations = [];
-const overflow = [];
 const seen = [];
 
 function fail(message) {
@@ -130,24 +124,9 @@ async function signIn(page, username, secret) {
   if (new URL(page.url()).pathname.startsWith("/login")) fail(`${username} is still signing in: ${await text(page)}`);
 }
 
-// axe-core, sideways scrolling and screenshots (of `element` if given, else the page) at both widths.
 async function inspect(page, name, element) {
-  await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  for (const v of result.violations) {
-    if (v.impact === "serious" || v.impact === "critical") {
-      violations.push({ page: name, id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) });
-    }
-  }
-  for (const size of WIDTHS) {
-    await page.setViewportSize(size);
-    const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
-    if (!fits) overflow.push({ page: name, width: size.width });
-    const path = join(shots, `${name}-${size.width}.png`);
-    if (element) await page.locator(element).screenshot({ path });
-    else await page.screenshot({ path, fullPage: true });
-  }
-  await page.setViewportSize(WIDTHS[0]);
+  step = `inspecting ${name}`;
+  await checks.inspect(page, name, element);
 }
 
 async function requestPage(page, id) {

@@ -13,20 +13,14 @@
 // no serious or critical violation, and at each width the page does not scroll sideways; a screenshot at each width.
 // Prints one JSON line: { visits: [{ persona, path, lang, status, h1, htmlLang }], violations, overflow, screenshots }.
 import { chromium } from "playwright-core";
+import { AXE_SOURCE, WIDTHS } from "./page_checks.mjs";
 import { createHmac } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const TIMEOUT_MS = 15_000;
 const WATCHDOG_MS = 400_000;
-const WIDTHS = [
-  { width: 1440, height: 900 },
-  { width: 390, height: 844 },
-];
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 

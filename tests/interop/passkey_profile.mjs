@@ -13,19 +13,13 @@
 // scrolls sideways, with a screenshot (GATEHOUSE_SCREENSHOTS, default /tmp/gatehouse-passkey-profile).
 // Prints one JSON line with what it found; exits 1 when a step fails.
 import { chromium } from "playwright-core";
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { PageChecks, WIDTHS } from "./page_checks.mjs";
+import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const TIMEOUT_MS = 15_000;
 const WATCHDOG_MS = 90_000;
-const WIDTHS = [
-  { width: 1440, height: 900 },
-  { width: 390, height: 844 },
-];
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
@@ -39,33 +33,14 @@ const base = baseArg.replace(/\/+$/, "");
 const executablePath = process.env.GATEHOUSE_CHROMIUM || "/usr/bin/chromium";
 const shots = process.env.GATEHOUSE_SCREENSHOTS || join(tmpdir(), "gatehouse-passkey-profile");
 mkdirSync(shots, { recursive: true });
+const checks = new PageChecks(shots, "passkey-profile-");
+const { violations, overflow, screenshots, inspected } = checks;
 
-const violations = [];
-const overflow = [];
-const screenshots = [];
 let step = "starting";
 
-async function inspect(page, name) {
+async function inspect(page, name, element) {
   step = `inspecting ${name}`;
-  await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  for (const v of result.violations) {
-    if (v.impact === "serious" || v.impact === "critical") {
-      violations.push({ page: name, id: v.id, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) });
-    }
-  }
-  for (const size of WIDTHS) {
-    await page.setViewportSize(size);
-    const fits = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      innerWidth: window.innerWidth,
-    }));
-    if (fits.scrollWidth > fits.innerWidth) overflow.push({ page: name, width: size.width, ...fits });
-    const file = join(shots, `passkey-profile-${name}-${size.width}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    screenshots.push(file);
-  }
-  await page.setViewportSize(WIDTHS[0]);
+  await checks.inspect(page, name, element);
 }
 
 async function main() {
