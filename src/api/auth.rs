@@ -112,7 +112,7 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, Problem> {
             .as_array()
             .map(|a| a.iter().filter_map(|m| m.as_str().map(str::to_string)).collect())
             .unwrap_or_default();
-        match delegation::person(ctx.store, ctx.now, &user, &amr).await? {
+        match delegation::person(ctx.store, ctx.now, &user, delegation::Proof::Methods(&amr)).await? {
             PersonCheck::Operator(operator) => {
                 // The networks the installation and the person's roles allow for signing in hold for their
                 // token too (a refusal is audited as `login.ip_denied`, as at sign-in).

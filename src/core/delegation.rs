@@ -11,9 +11,9 @@
 //! it was registered with (`gatehouse client add … --service-role`).
 use chrono::{DateTime, Utc};
 
-use super::model::{User, UserStatus};
+use super::model::{Session, User, UserStatus};
 use super::oauth::ServiceRole;
-use super::policy::{assurance, enforcement};
+use super::policy::{acr_age, assurance, enforcement};
 use super::store::Store;
 use super::{Error, Result};
 
@@ -38,9 +38,19 @@ pub fn level_needed(role: ServiceRole) -> &'static str {
     }
 }
 
-/// Whether `user`, signed in with the methods `amr`, may administer, and with which role. Only the methods that
-/// still count under the user's policy today count (a factor kind removed from the role no longer does).
-pub async fn person(store: &dyn Store, now: DateTime<Utc>, user: &User, amr: &[String]) -> Result<PersonCheck> {
+/// What a person's administrative access is judged on.
+#[derive(Clone, Copy, Debug)]
+pub enum Proof<'a> {
+    /// A browser session: the levels it proved, each only while within its age under the user's policy
+    /// (RFC 9470 lifetimes, `policy::acr_age`), so a console left open outlives none of them.
+    Session(&'a Session),
+    /// The methods an access token carries (the admin API), as the token states them (it lives ten minutes).
+    Methods(&'a [String]),
+}
+
+/// Whether `user`, with `proof`, may administer, and with which role. Only the methods that still count under the
+/// user's policy today count (a factor kind removed from the role no longer does).
+pub async fn person(store: &dyn Store, now: DateTime<Utc>, user: &User, proof: Proof<'_>) -> Result<PersonCheck> {
     if user.status != UserStatus::Active {
         return Ok(PersonCheck::NoRole);
     }
@@ -49,7 +59,10 @@ pub async fn person(store: &dyn Store, now: DateTime<Utc>, user: &User, amr: &[S
         return Ok(PersonCheck::NoRole);
     };
     let requirement = enforcement::requirement_for(store, now, user).await?;
-    let level = assurance::acr_for(&assurance::counting_amr(amr, &requirement));
+    let level = match proof {
+        Proof::Session(session) => acr_age::standing(session, &requirement, now, None).level,
+        Proof::Methods(amr) => assurance::acr_for(&assurance::counting_amr(amr, &requirement)),
+    };
     let needed = level_needed(operator.role);
     Ok(if assurance::meets(level, needed) {
         PersonCheck::Operator(operator)

@@ -171,7 +171,7 @@ pub(super) async fn console(
     let now = state.clock.now();
     let store = state.store.as_ref();
     let origin = session::origin(req).with_actor(format!("user:{}", user.id));
-    let operator = match delegation::person(store, now, &user, &session.amr).await? {
+    let operator = match delegation::person(store, now, &user, delegation::Proof::Session(&session)).await? {
         PersonCheck::Operator(operator) => operator,
         PersonCheck::NoRole => {
             deny(req, state, &origin, &user, "role_missing").await?;

@@ -100,6 +100,25 @@ async fn an_administrator_signed_in_with_an_app_steps_up_with_a_security_key() {
     let console = browser.get("/admin/users?q=ro").await;
     assert_eq!(console.status, 200, "{}", console.body);
     assert!(console.body.contains("data-username=\"root\""));
+
+    // The key's proof lasts an administrator 8 hours (RFC 9470 lifetimes): a console kept open past that (the
+    // session kept alive within its idle limit) is sent to prove it again, though the sign-in itself still stands.
+    for _ in 0..34 {
+        server.clock.advance(chrono::Duration::minutes(14));
+        let page = browser.get("/admin").await;
+        assert_eq!(page.status, 200, "within the level's age: {}", page.body);
+    }
+    server.clock.advance(chrono::Duration::minutes(14));
+    let aged = browser.get("/admin").await;
+    assert_eq!(aged.status, 303, "{}", aged.body);
+    assert_eq!(
+        aged.location().unwrap(),
+        format!(
+            "/login/factor?level={}&return_to={}",
+            encode(PHISHING_RESISTANT),
+            encode("/admin")
+        )
+    );
 }
 
 #[tokio::test]
