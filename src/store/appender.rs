@@ -7,8 +7,8 @@
 //! to SQLite's worker thread or to PostgreSQL, and a WAL append of every page touched — into one. A caller hands
 //! over the rows of one operation together (a token grant's access token, refresh token and audit event), and they
 //! are committed together. A lone row is written at once, so an idle server pays nothing extra; under a stream of
-//! rows, a commit starts at most every `PACE`, so that batches stay full even where the writer would otherwise be
-//! woken (and commit) for each row (one core).
+//! rows, a commit starts at most every `PACE` (or as soon as as many writes wait as the last batch had), so that
+//! batches stay full even where the writer would otherwise be woken (and commit) for each row (one core).
 //!
 //! If a batch fails, each caller's rows are retried on their own (in a transaction of their own) so that each
 //! caller gets its own outcome. If the writer task is gone (its runtime shut down), rows are written directly.
@@ -25,7 +25,9 @@ use entity::{audit_event, issued_token, refresh_token};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement, TransactionTrait};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use super::db_error;
@@ -59,6 +61,14 @@ type Pending = (Vec<Row>, oneshot::Sender<Result<()>>);
 #[derive(Clone)]
 pub(super) struct Appender {
     queue: mpsc::Sender<Pending>,
+    full: Arc<Full>,
+}
+
+/// How the writer, waiting for its pace, learns early that as many writes are waiting as its last batch had
+/// (then every request in flight has probably handed its rows over): one wake-up per batch, not one per row.
+struct Full {
+    expected: AtomicUsize,
+    notify: Notify,
 }
 
 impl Appender {
@@ -66,8 +76,12 @@ impl Appender {
     /// it through `pool`.
     pub(super) fn start(writer: DatabaseConnection, pool: DatabaseConnection, sqlite: bool) -> Appender {
         let (queue, rows) = mpsc::channel(QUEUE);
-        tokio::spawn(write_batches(writer, pool, rows, sqlite));
-        Appender { queue }
+        let full = Arc::new(Full {
+            expected: AtomicUsize::new(usize::MAX),
+            notify: Notify::new(),
+        });
+        tokio::spawn(write_batches(writer, pool, rows, sqlite, full.clone()));
+        Appender { queue, full }
     }
 
     /// Writes `rows`, all or none, and returns once they are committed.
@@ -76,6 +90,10 @@ impl Appender {
         let queued = Instant::now();
         match self.queue.send((rows, done)).await {
             Ok(()) => {
+                let waiting = self.queue.max_capacity() - self.queue.capacity();
+                if waiting >= self.full.expected.load(Ordering::Relaxed) {
+                    self.full.notify.notify_one();
+                }
                 let result = outcome
                     .await
                     .unwrap_or_else(|_| Err(Error::Internal("the audit writer stopped".into())));
@@ -93,6 +111,7 @@ async fn write_batches(
     pool: DatabaseConnection,
     mut rows: mpsc::Receiver<Pending>,
     sqlite: bool,
+    full: Arc<Full>,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut checkpointed = Instant::now();
@@ -101,6 +120,8 @@ async fn write_batches(
     // Whether rows are streaming in: the last batch had several, or more were waiting when it was committed.
     let mut streaming = false;
     let mut committed = Instant::now();
+    // How many writes the last batch had: in a stream, about as many come again (one per request in flight).
+    let mut expected: usize = 1;
     // The checkpoint running beside the writer, on another connection (see `checkpoint_in_background`).
     let mut background: Option<JoinHandle<()>> = None;
     loop {
@@ -120,7 +141,18 @@ async fn write_batches(
                 // every touched page to the WAL per row. In a stream, the batch waits for the pace instead, and
                 // takes what the requests served meanwhile added. A lone row is written at once.
                 if streaming && n < MAX_BATCH {
-                    tokio::time::sleep_until((committed + PACE).into()).await;
+                    // Wait for the pace, or until the writes still missing to make the last batch's size are
+                    // queued (the `n` received count toward it), whichever comes first.
+                    let missing = expected.saturating_sub(n).max(1);
+                    full.expected.store(missing, Ordering::Relaxed);
+                    let paced = tokio::time::sleep_until((committed + PACE).into());
+                    if rows.len() < missing {
+                        tokio::select! {
+                            _ = paced => {}
+                            _ = full.notify.notified() => {}
+                        }
+                    }
+                    full.expected.store(usize::MAX, Ordering::Relaxed);
                     while batch.len() < MAX_BATCH {
                         match rows.try_recv() {
                             Ok(pending) => batch.push(pending),
@@ -129,6 +161,7 @@ async fn write_batches(
                     }
                 }
                 let n = batch.len();
+                expected = n;
                 metrics::histogram!("gatehouse_group_commit_batch_size").record(n as f64);
                 write_batch(&db, &mut batch).await;
                 committed = Instant::now();
