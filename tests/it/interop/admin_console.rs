@@ -14,7 +14,7 @@
 use crate::admin::common::{allow_factors, console_server};
 use crate::common::*;
 use crate::interop::node;
-use crate::interop::webauthn::chromium;
+use crate::interop::webauthn::browser_missing;
 use crate::recovery::common::{as_user, ctx, member, settings};
 use gatehouse::core::audit::Origin;
 use gatehouse::core::recovery::ResetState;
@@ -26,19 +26,6 @@ const TIMEOUT: Duration = Duration::from_secs(320);
 /// A service provider's metadata, as the admin uploads it.
 const SP_METADATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/saml/sp-metadata.xml");
 
-fn missing() -> Vec<String> {
-    let chromium = chromium();
-    let extra = if chromium.is_file() {
-        vec![]
-    } else {
-        vec![format!(
-            "Chromium at {} (apt-get install chromium, or set GATEHOUSE_CHROMIUM)",
-            chromium.display()
-        )]
-    };
-    node::missing(&["playwright-core", "axe-core"], extra)
-}
-
 fn screenshots() -> String {
     std::env::var("GATEHOUSE_SCREENSHOTS")
         .ok()
@@ -48,7 +35,7 @@ fn screenshots() -> String {
 
 #[tokio::test]
 async fn chromium_works_the_console_with_no_accessibility_violation_or_sideways_scrolling() {
-    if !node::available("admin console browser test", missing()) {
+    if !node::available("admin console browser test", browser_missing()) {
         return;
     }
     let (server, _db) = console_server().await;

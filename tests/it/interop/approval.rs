@@ -5,7 +5,7 @@
 //! `GATEHOUSE_SCREENSHOTS`, by default `<target>/tmp/approval-screenshots`.
 use crate::common::*;
 use crate::interop::node;
-use crate::interop::webauthn::chromium;
+use crate::interop::webauthn::browser_missing;
 use crate::signin::approval::{sign_in_with_key, user_with_key};
 use gatehouse::core::signin::approval::ApprovalState;
 use std::process::Command;
@@ -13,18 +13,9 @@ use std::time::Duration;
 
 const TIMEOUT: Duration = Duration::from_secs(150);
 
-fn missing() -> Vec<String> {
-    let extra = if chromium().is_file() {
-        vec![]
-    } else {
-        vec![format!("Chromium at {}", chromium().display())]
-    };
-    node::missing(&["playwright-core", "axe-core"], extra)
-}
-
 #[tokio::test]
 async fn two_chromium_browsers_match_the_number_and_a_wrong_pick_refuses() {
-    if !node::available("cross-device approval browser test", missing()) {
+    if !node::available("cross-device approval browser test", browser_missing()) {
         return;
     }
     let (server, _db) = crate::factors::webauthn::server().await;

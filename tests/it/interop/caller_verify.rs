@@ -9,7 +9,7 @@
 //! `<target>/tmp/caller-verify-screenshots`; axe-core runs on each.
 use crate::common::*;
 use crate::interop::node;
-use crate::interop::webauthn::chromium;
+use crate::interop::webauthn::browser_missing;
 use crate::recovery::common::{add, as_user, cast, ctx, member, opened_by_hugo, settings, state_of};
 use gatehouse::core::audit::Origin;
 use gatehouse::core::recovery::ResetState;
@@ -64,11 +64,7 @@ async fn phase(server: &TestServer, name: &str, ids: (&str, &str), hana: &str, h
 
 #[tokio::test]
 async fn chromium_verifies_callers_by_number_matching_and_an_override_needs_a_third_person() {
-    let mut missing = node::missing(&["playwright-core", "axe-core"], vec![]);
-    if !chromium().is_file() {
-        missing.push(format!("Chromium at {}", chromium().display()));
-    }
-    if !node::available("caller verification browser test", missing) {
+    if !node::available("caller verification browser test", browser_missing()) {
         return;
     }
     let db = TestDb::new().await;
@@ -143,11 +139,7 @@ async fn chromium_verifies_callers_by_number_matching_and_an_override_needs_a_th
 /// prompt page asks for the passkey, not the app, and her pick passes once she confirmed with it.
 #[tokio::test]
 async fn chromium_confirms_a_prompt_with_a_passkey_the_reset_leaves_in_place() {
-    let mut missing = node::missing(&["playwright-core", "axe-core"], vec![]);
-    if !chromium().is_file() {
-        missing.push(format!("Chromium at {}", chromium().display()));
-    }
-    if !node::available("caller verification with a passkey", missing) {
+    if !node::available("caller verification with a passkey", browser_missing()) {
         return;
     }
     let db = TestDb::new().await;

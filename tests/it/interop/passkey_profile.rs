@@ -7,7 +7,7 @@
 use crate::common::*;
 use crate::factors::passkey_profile::{register_synced, set_profile};
 use crate::interop::node;
-use crate::interop::webauthn::chromium;
+use crate::interop::webauthn::browser_missing;
 use gatehouse::core::factors::FactorKind;
 use gatehouse::core::policy::PolicyChange;
 use std::process::Command;
@@ -16,18 +16,9 @@ use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 
 const TIMEOUT: Duration = Duration::from_secs(120);
 
-fn missing() -> Vec<String> {
-    let extra = if chromium().is_file() {
-        vec![]
-    } else {
-        vec![format!("Chromium at {}", chromium().display())]
-    };
-    node::missing(&["playwright-core", "axe-core"], extra)
-}
-
 #[tokio::test]
 async fn chromium_shows_the_re_enrol_notice_and_the_refusal_of_a_synced_passkey() {
-    if !node::available("passkey profile browser test", missing()) {
+    if !node::available("passkey profile browser test", browser_missing()) {
         return;
     }
     let (server, _db) = crate::factors::webauthn::server().await;
@@ -105,7 +96,7 @@ async fn chromium_shows_the_re_enrol_notice_and_the_refusal_of_a_synced_passkey(
 
 #[tokio::test]
 async fn chromium_under_attestation_required_is_refused_with_the_server_s_message() {
-    if !node::available("passkey profile browser test", missing()) {
+    if !node::available("passkey profile browser test", browser_missing()) {
         return;
     }
     // The server trusts only the soft token's CA: Chromium's virtual authenticator attests with its own.

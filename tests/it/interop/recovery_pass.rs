@@ -6,7 +6,7 @@
 //! `<target>/tmp/recovery-pass-screenshots`.
 use crate::common::*;
 use crate::interop::node;
-use crate::interop::webauthn::chromium;
+use crate::interop::webauthn::browser_missing;
 use crate::recovery::common::cast;
 use crate::recovery::pass::{approved, executed_with_pass, reset_takes_effect};
 use gatehouse::core::factors::{FactorKind, FactorStatus};
@@ -15,18 +15,9 @@ use std::time::Duration;
 
 const TIMEOUT: Duration = Duration::from_secs(150);
 
-fn missing() -> Vec<String> {
-    let extra = if chromium().is_file() {
-        vec![]
-    } else {
-        vec![format!("Chromium at {}", chromium().display())]
-    };
-    node::missing(&["playwright-core", "axe-core"], extra)
-}
-
 #[tokio::test]
 async fn chromium_redeems_a_pass_once_enrols_a_new_app_and_is_signed_in() {
-    if !node::available("temporary access pass browser test", missing()) {
+    if !node::available("temporary access pass browser test", browser_missing()) {
         return;
     }
     let server = TestServer::start().await;

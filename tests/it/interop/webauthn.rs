@@ -19,7 +19,13 @@ pub(crate) fn chromium() -> PathBuf {
         .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
 }
 
-fn missing() -> Vec<String> {
+/// What is missing to drive Chromium with playwright-core and run axe-core in its pages (the page-checking
+/// browser tests), beside node 20.
+pub(crate) fn browser_missing() -> Vec<String> {
+    missing_for(&["playwright-core", "axe-core"])
+}
+
+fn missing_for(packages: &[&str]) -> Vec<String> {
     let chromium = chromium();
     let extra = if chromium.is_file() {
         vec![]
@@ -29,7 +35,11 @@ fn missing() -> Vec<String> {
             chromium.display()
         )]
     };
-    node::missing(&["playwright-core"], extra)
+    node::missing(packages, extra)
+}
+
+fn missing() -> Vec<String> {
+    missing_for(&["playwright-core"])
 }
 
 #[tokio::test]
