@@ -316,10 +316,14 @@ pub trait OidcStore: Send + Sync {
     async fn insert_issued_token(&self, token: &IssuedToken<'_>) -> Result<()>;
     /// A new refresh token of a family; its sign-in is the grant's `sid`.
     async fn insert_refresh_token(&self, token: &NewRefreshToken<'_>) -> Result<()>;
-    /// Writes what one token grant issued, with its audit event, in one transaction: all of it or none.
-    async fn record_grant(&self, record: &GrantRecord<'_>) -> Result<()>;
-    /// Marks the token used (rotation; atomic: one winner). A token used before is `Reused`.
-    async fn use_refresh_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<RefreshUse>;
+    /// Writes what one token grant issued, with its audit event, in one transaction: all of it or none. A grant
+    /// that rotates a refresh token out (`GrantRecord::rotates`) claims it in that transaction — one conditional
+    /// `UPDATE`, so of concurrent uses one wins — and writes nothing when the token was no longer usable (used,
+    /// revoked or expired meanwhile): then `false`.
+    async fn record_grant(&self, record: &GrantRecord<'_>) -> Result<bool>;
+    /// What a presented refresh token is, read without changing it: `Fresh` while unused, unrevoked and within its
+    /// family's lifetime; `Reused` once rotated out. Only `record_grant` uses it up.
+    async fn refresh_token_to_rotate(&self, token_hash: &str, now: DateTime<Utc>) -> Result<RefreshUse>;
     async fn refresh_token_info(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<RefreshTokenInfo>>;
     /// Revokes every refresh token of the family and every access token issued from it.
     async fn revoke_family(&self, family_id: &str, now: DateTime<Utc>) -> Result<u64>;
@@ -380,10 +384,12 @@ pub struct IssuedToken<'a> {
     pub expires_at: DateTime<Utc>,
 }
 
-/// What one token grant writes before its answer: the access token issued, the refresh token rotated in (if
-/// any) and the grant's audit event. Written together, a grant is recorded whole or not at all, and waits for
-/// one commit instead of three.
+/// What one token grant writes before its answer: the refresh token it uses up (a rotation), the access token
+/// issued, the refresh token rotated in (if any) and the grant's audit event. Written together, a grant is
+/// recorded whole or not at all, and waits for one commit instead of four.
 pub struct GrantRecord<'a> {
+    /// The digest of the refresh token this grant rotates out: claimed in the same transaction.
+    pub rotates: Option<&'a str>,
     pub access_token: IssuedToken<'a>,
     pub refresh_token: Option<NewRefreshToken<'a>>,
     pub audit: &'a AuditEvent,

@@ -10,6 +10,11 @@
 //! rows, a commit starts at most every `PACE` (or as soon as as many writes wait as the last batch had), so that
 //! batches stay full even where the writer would otherwise be woken (and commit) for each row (one core).
 //!
+//! A token grant that rotates a refresh token out claims it in the same transaction (`Claim`): one conditional
+//! `UPDATE` for all the claims of a batch, and only the callers whose claim won have their rows written. So a
+//! refresh commits once, and never writes through the pool while the writer holds SQLite's write lock (which made
+//! it wait on SQLite's busy handler, sleeping milliseconds at a time).
+//!
 //! If a batch fails, each caller's rows are retried on their own (in a transaction of their own) so that each
 //! caller gets its own outcome. If the writer task is gone (its runtime shut down), rows are written directly.
 //!
@@ -21,8 +26,11 @@
 //! whole WAL is copied and the next transaction starts the file over. (A checkpoint only beside the writer never
 //! caught up with the writes, and the WAL grew without bound under steady load; one only between batches held
 //! every request up for the tens of milliseconds a second of tokens takes to copy and sync.)
+use chrono::{DateTime, Utc};
 use entity::{audit_event, issued_token, refresh_token};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement, TransactionTrait};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Statement, TransactionTrait};
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use std::sync::Arc;
@@ -55,8 +63,20 @@ pub(super) enum Row {
     RefreshToken(refresh_token::ActiveModel),
 }
 
-/// Rows that are written together (one transaction), and who waits for them.
-type Pending = (Vec<Row>, oneshot::Sender<Result<()>>);
+/// A refresh token to use up before a caller's rows are written: only if it is still unused, unrevoked and within
+/// its family's lifetime at `now`.
+pub(super) struct Claim {
+    pub(super) token_hash: String,
+    pub(super) now: DateTime<Utc>,
+}
+
+/// Rows that are written together (one transaction), the claim they depend on, and who waits for them: told
+/// whether they were written (`false`: the claim lost, nothing written).
+struct Pending {
+    claim: Option<Claim>,
+    rows: Vec<Row>,
+    done: oneshot::Sender<Result<bool>>,
+}
 
 #[derive(Clone)]
 pub(super) struct Appender {
@@ -86,9 +106,20 @@ impl Appender {
 
     /// Writes `rows`, all or none, and returns once they are committed.
     pub(super) async fn append(&self, db: &DatabaseConnection, rows: Vec<Row>) -> Result<()> {
+        self.append_claiming(db, None, rows).await.map(drop)
+    }
+
+    /// Uses up `claim`'s refresh token and writes `rows`, all or none, and returns once they are committed:
+    /// `false` when the token was no longer usable, and nothing was written.
+    pub(super) async fn append_claiming(
+        &self,
+        db: &DatabaseConnection,
+        claim: Option<Claim>,
+        rows: Vec<Row>,
+    ) -> Result<bool> {
         let (done, outcome) = oneshot::channel();
         let queued = Instant::now();
-        match self.queue.send((rows, done)).await {
+        match self.queue.send(Pending { claim, rows, done }).await {
             Ok(()) => {
                 let waiting = self.queue.max_capacity() - self.queue.capacity();
                 if waiting >= self.full.expected.load(Ordering::Relaxed) {
@@ -101,7 +132,7 @@ impl Appender {
                 metrics::histogram!("gatehouse_group_commit_wait_seconds").record(queued.elapsed().as_secs_f64());
                 result
             }
-            Err(mpsc::error::SendError((rows, _))) => write_one(db, rows).await,
+            Err(mpsc::error::SendError(Pending { claim, rows, .. })) => write_one(db, claim, rows).await,
         }
     }
 }
@@ -222,16 +253,18 @@ async fn checkpoint_in_background(db: DatabaseConnection) {
     }
 }
 
-/// Commits `batch` (emptying it) and tells every caller its row's outcome.
+/// Commits `batch` (emptying it) and tells every caller its rows' outcome.
 async fn write_batch(db: &DatabaseConnection, batch: &mut Vec<Pending>) {
-    if batch.len() > 1 && write_many(db, split(batch)).await.is_ok() {
-        for (_, done) in batch.drain(..) {
-            let _ = done.send(Ok(()));
+    if batch.len() > 1
+        && let Ok(written) = write_many(db, batch).await
+    {
+        for (pending, written) in batch.drain(..).zip(written) {
+            let _ = pending.done.send(Ok(written));
         }
         return;
     }
-    for (rows, done) in batch.drain(..) {
-        let _ = done.send(write_one(db, rows).await);
+    for Pending { claim, rows, done } in batch.drain(..) {
+        let _ = done.send(write_one(db, claim, rows).await);
     }
 }
 
@@ -269,9 +302,15 @@ struct Tables {
     refresh_tokens: Vec<refresh_token::ActiveModel>,
 }
 
-fn split(batch: &[Pending]) -> Tables {
+/// The rows of the callers whose claim won (`written`), by table.
+fn split(batch: &[Pending], written: &[bool]) -> Tables {
     let mut tables = Tables::default();
-    for row in batch.iter().flat_map(|(rows, _)| rows) {
+    let rows = batch
+        .iter()
+        .zip(written)
+        .filter(|(_, written)| **written)
+        .flat_map(|(pending, _)| &pending.rows);
+    for row in rows {
         match row {
             Row::Audit(model) => tables.audits.push(model.clone()),
             Row::IssuedToken(model) => tables.access_tokens.push(model.clone()),
@@ -281,8 +320,22 @@ fn split(batch: &[Pending]) -> Tables {
     tables
 }
 
-async fn write_many(db: &DatabaseConnection, tables: Tables) -> Result<()> {
+/// Commits a batch in one transaction: the claims first (one statement), then the rows of every caller whose
+/// claim won, one multi-row `INSERT` per table. Returns, per caller, whether its rows were written.
+async fn write_many(db: &DatabaseConnection, batch: &[Pending]) -> Result<Vec<bool>> {
     let txn = db.begin().await.map_err(db_error)?;
+    let claims: Vec<&Claim> = batch.iter().filter_map(|p| p.claim.as_ref()).collect();
+    let won = claim_all(&txn, &claims).await?;
+    // A token presented twice in one batch is used up once: by the first of its callers.
+    let mut taken = HashSet::new();
+    let written: Vec<bool> = batch
+        .iter()
+        .map(|p| match &p.claim {
+            None => true,
+            Some(claim) => won.contains(claim.token_hash.as_str()) && taken.insert(claim.token_hash.as_str()),
+        })
+        .collect();
+    let tables = split(batch, &written);
     if !tables.audits.is_empty() {
         audit_event::Entity::insert_many(tables.audits)
             .exec_without_returning(&txn)
@@ -301,23 +354,52 @@ async fn write_many(db: &DatabaseConnection, tables: Tables) -> Result<()> {
             .await
             .map_err(db_error)?;
     }
-    txn.commit().await.map_err(db_error)
+    txn.commit().await.map_err(db_error)?;
+    Ok(written)
 }
 
-/// Writes one caller's rows: a lone row by itself, several in a transaction of their own.
-async fn write_one(db: &DatabaseConnection, rows: Vec<Row>) -> Result<()> {
-    if let [_] = rows.as_slice() {
+/// Uses up the claims' refresh tokens that are still usable, in one conditional `UPDATE`; the digests of those it
+/// used up. The latest `now` of the claims stands for all (they were made within a batch's few milliseconds).
+async fn claim_all(db: &impl ConnectionTrait, claims: &[&Claim]) -> Result<HashSet<String>> {
+    let Some(now) = claims.iter().map(|c| c.now).max() else {
+        return Ok(HashSet::new());
+    };
+    let claimed = refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
+        .filter(refresh_token::Column::TokenHash.is_in(claims.iter().map(|c| c.token_hash.as_str())))
+        .filter(refresh_token::Column::UsedAt.is_null())
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .filter(refresh_token::Column::FamilyExpiresAt.gt(now))
+        .exec_with_returning(db)
+        .await
+        .map_err(db_error)?;
+    Ok(claimed.into_iter().map(|row| row.token_hash).collect())
+}
+
+/// Writes one caller's rows in a transaction of their own (a lone row without a claim by itself), after its
+/// claim: `false`, with nothing written, when the claim lost.
+async fn write_one(db: &DatabaseConnection, claim: Option<Claim>, rows: Vec<Row>) -> Result<bool> {
+    if claim.is_none()
+        && let [_] = rows.as_slice()
+    {
         let row = rows
             .into_iter()
             .next()
             .ok_or_else(|| Error::Internal("no row".into()))?;
-        return insert(db, row).await;
+        return insert(db, row).await.map(|()| true);
     }
     let txn = db.begin().await.map_err(db_error)?;
+    if let Some(claim) = &claim
+        && claim_all(&txn, &[claim]).await?.is_empty()
+    {
+        txn.rollback().await.map_err(db_error)?;
+        return Ok(false);
+    }
     for row in rows {
         insert(&txn, row).await?;
     }
-    txn.commit().await.map_err(db_error)
+    txn.commit().await.map_err(db_error)?;
+    Ok(true)
 }
 
 async fn insert(db: &impl ConnectionTrait, row: Row) -> Result<()> {

@@ -7,7 +7,7 @@ use entity::{
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 
-use super::appender::Row;
+use super::appender::{Claim, Row};
 use super::{SeaStore, db_error, grants};
 use crate::core::oauth::{
     AuthMethod, Client, ClientSettings, CodeGrant, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, ServiceRole,
@@ -396,39 +396,21 @@ impl OidcStore for SeaStore {
     }
 
     #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "record_grant"))]
-    async fn record_grant(&self, record: &GrantRecord<'_>) -> Result<()> {
+    async fn record_grant(&self, record: &GrantRecord<'_>) -> Result<bool> {
         let mut rows = vec![Row::IssuedToken(issued_row(&record.access_token))];
         if let Some(refresh) = &record.refresh_token {
             rows.push(Row::RefreshToken(refresh_row(refresh)?));
         }
         rows.push(Row::Audit(super::audit::audit_row(record.audit)));
-        self.appender.append(&self.db, rows).await
+        let claim = record.rotates.map(|token_hash| Claim {
+            token_hash: token_hash.to_string(),
+            now: record.audit.at,
+        });
+        self.appender.append_claiming(&self.db, claim, rows).await
     }
 
-    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "use_refresh_token"))]
-    async fn use_refresh_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<RefreshUse> {
-        let claimed = refresh_token::Entity::update_many()
-            .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
-            .filter(refresh_token::Column::TokenHash.eq(token_hash))
-            .filter(refresh_token::Column::UsedAt.is_null())
-            .filter(refresh_token::Column::RevokedAt.is_null())
-            .filter(refresh_token::Column::FamilyExpiresAt.gt(now))
-            .exec_with_returning(&self.db)
-            .await
-            .map_err(db_error)?;
-        // The claim returns the row it changed (one statement on the usual path); only a refusal reads it again,
-        // to tell a reused token from an unknown or expired one.
-        if let Some(row) = claimed.into_iter().next() {
-            let grant: RefreshGrant = serde_json::from_str(&row.grant).map_err(|e| Error::Internal(e.to_string()))?;
-            return Ok(RefreshUse::Fresh {
-                family_id: row.family_id,
-                client_id: row.client_id,
-                user_id: row.user_id,
-                grant: Box::new(grant),
-                family_expires_at: row.family_expires_at,
-                offline: row.offline,
-            });
-        }
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "refresh_token_to_rotate"))]
+    async fn refresh_token_to_rotate(&self, token_hash: &str, now: DateTime<Utc>) -> Result<RefreshUse> {
         let Some(row) = refresh_token::Entity::find_by_id(token_hash.to_string())
             .one(&self.db)
             .await
@@ -436,12 +418,22 @@ impl OidcStore for SeaStore {
         else {
             return Ok(RefreshUse::Invalid);
         };
-        Ok(if row.used_at.is_some() {
-            RefreshUse::Reused {
+        if row.used_at.is_some() {
+            return Ok(RefreshUse::Reused {
                 family_id: row.family_id,
-            }
-        } else {
-            RefreshUse::Invalid
+            });
+        }
+        if row.revoked_at.is_some() || row.family_expires_at <= now {
+            return Ok(RefreshUse::Invalid);
+        }
+        let grant: RefreshGrant = serde_json::from_str(&row.grant).map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(RefreshUse::Fresh {
+            family_id: row.family_id,
+            client_id: row.client_id,
+            user_id: row.user_id,
+            grant: Box::new(grant),
+            family_expires_at: row.family_expires_at,
+            offline: row.offline,
         })
     }
 

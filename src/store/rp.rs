@@ -173,16 +173,16 @@ impl RpStore for SeaStore {
 
     #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "session_of_sign_in"))]
     async fn session_of_sign_in(&self, sid: &str, client_id: &str) -> Result<Option<Session>> {
-        let Some(rp) = rp_session::Entity::find()
-            .filter(rp_session::Column::Sid.eq(sid))
-            .filter(rp_session::Column::ClientId.eq(client_id))
-            .one(&self.db)
-            .await
-            .map_err(db_error)?
-        else {
-            return Ok(None);
-        };
-        session::Entity::find_by_id(rp.session_hash)
+        // One statement (every refresh asks): the session behind the client's record of the sign-in.
+        let behind = Query::select()
+            .column(rp_session::Column::SessionHash)
+            .from(rp_session::Entity)
+            .and_where(rp_session::Column::Sid.eq(sid))
+            .and_where(rp_session::Column::ClientId.eq(client_id))
+            .limit(1)
+            .to_owned();
+        session::Entity::find()
+            .filter(session::Column::IdHash.in_subquery(behind))
             .one(&self.db)
             .await
             .map_err(db_error)?

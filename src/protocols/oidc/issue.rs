@@ -110,14 +110,15 @@ pub fn jti_key(jti: &str) -> String {
 }
 
 /// Writes what a grant issued — the access token (by `jti_hash`), the refresh token rotated in, and the audit
-/// event of the grant — in one commit, before the answer.
+/// event of the grant — in one commit, before the answer; with the use of the refresh token it `rotates` out.
+/// `false` when that token was no longer usable: nothing was written.
 async fn record(
     ctx: &Ctx<'_>,
     client: &Client,
     (user_id, lineage, jti_hash): (Option<&str>, Lineage<'_>, &str),
-    refresh_token: Option<NewRefreshToken<'_>>,
+    (rotates, refresh_token): (Option<&str>, Option<NewRefreshToken<'_>>),
     grant_type: &str,
-) -> Result<(), TokenError> {
+) -> Result<bool, TokenError> {
     let audit = audit::event(
         ctx.now,
         ctx.origin,
@@ -126,8 +127,10 @@ async fn record(
         user_id,
         json!({ "client_id": client.client_id, "grant": grant_type }),
     );
-    ctx.store
+    let written = ctx
+        .store
         .record_grant(&GrantRecord {
+            rotates,
             access_token: IssuedToken {
                 jti_hash,
                 client_id: &client.client_id,
@@ -142,8 +145,10 @@ async fn record(
             audit: &audit,
         })
         .await?;
-    audit::written(ctx.store, ctx.now, AuditKind::OidcToken, &audit).await?;
-    Ok(())
+    if written {
+        audit::written(ctx.store, ctx.now, AuditKind::OidcToken, &audit).await?;
+    }
+    Ok(written)
 }
 
 /// A service account's access token (client credentials: no user, no lineage), signed and recorded.
@@ -158,7 +163,7 @@ pub async fn client_token(
         ctx,
         client,
         (None, Lineage::default(), &jti_hash),
-        None,
+        (None, None),
         "client_credentials",
     )
     .await?;
@@ -189,7 +194,33 @@ pub async fn mint(
     grant: &RefreshGrant,
     issued: Issue<'_>,
 ) -> Result<Value, TokenError> {
-    let roles = ctx.store.roles_of(&user.id).await?;
+    issue_tokens(ctx, client, user, grant, issued, None)
+        .await?
+        .ok_or_else(|| TokenError::Server("a grant without a rotation was not written".into()))
+}
+
+/// As [`mint`], for a refresh: uses up the refresh token (its digest `rotated_out`) in the same commit. `None`
+/// when it was no longer usable — used by a concurrent request, revoked or expired meanwhile — and nothing was
+/// issued.
+pub async fn rotate(
+    ctx: &Ctx<'_>,
+    client: &Client,
+    user: &User,
+    grant: &RefreshGrant,
+    issued: Issue<'_>,
+    rotated_out: &str,
+) -> Result<Option<Value>, TokenError> {
+    issue_tokens(ctx, client, user, grant, issued, Some(rotated_out)).await
+}
+
+async fn issue_tokens(
+    ctx: &Ctx<'_>,
+    client: &Client,
+    user: &User,
+    grant: &RefreshGrant,
+    issued: Issue<'_>,
+    rotates: Option<&str>,
+) -> Result<Option<Value>, TokenError> {
     let family_id = issued.family.map(|(id, _)| id);
     let mut access_claims = json!({
         "sub": user.id, "scope": grant.scope, "auth_time": grant.auth_time.timestamp(), "acr": grant.acr,
@@ -212,6 +243,12 @@ pub async fn mint(
     });
     // An ID token only where `openid` was granted (OIDC Core §3.1.2.1; a device authorization may omit it).
     if grant.scope.split_whitespace().any(|s| s == "openid") {
+        // The roles are read only where the `roles` scope releases them.
+        let roles = if grant.scope.split_whitespace().any(|s| s == "roles") {
+            ctx.store.roles_of(&user.id).await?
+        } else {
+            Vec::new()
+        };
         body["id_token"] = id_token(ctx, client, user, &roles, grant, &access_token, issued.nonce)
             .await?
             .into();
@@ -231,18 +268,21 @@ pub async fn mint(
                 now: ctx.now,
                 family_expires_at: *family_expires_at,
             });
-    record(
+    let written = record(
         ctx,
         client,
         (Some(&user.id), lineage, &jti_hash),
-        rotated_in,
+        (rotates, rotated_in),
         issued.grant_type,
     )
     .await?;
+    if !written {
+        return Ok(None);
+    }
     if let Some((refresh_token, _)) = refresh_token {
         body["refresh_token"] = refresh_token.into();
     }
-    Ok(body)
+    Ok(Some(body))
 }
 
 async fn id_token(

@@ -87,7 +87,7 @@ async fn grants_are_revoked_by_sign_in_and_by_user() {
         assert!(!store.token_active("at-s1", now).await.unwrap(), "{backend}");
         assert!(store.token_active("at-s2", now).await.unwrap(), "{backend}");
         assert!(matches!(
-            store.use_refresh_token("online-s1", now).await.unwrap(),
+            store.refresh_token_to_rotate("online-s1", now).await.unwrap(),
             RefreshUse::Invalid
         ));
 

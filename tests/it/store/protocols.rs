@@ -367,12 +367,14 @@ async fn saml_request_ids_are_accepted_once_and_pending_requests_answered_once()
     }
 }
 
-/// A refresh token is claimed once (the conditional `UPDATE … RETURNING`): of concurrent presentations exactly
-/// one gets the grant, the others see a reuse — on every backend.
+/// A refresh token is used up once, by the grant that records its replacement (`record_grant` with `rotates`):
+/// of concurrent rotations exactly one is written, the others write nothing, and the token then reads as reused
+/// — on every backend.
 #[tokio::test]
-async fn a_refresh_token_is_claimed_once_under_concurrency() {
+async fn a_refresh_token_is_rotated_once_under_concurrency() {
+    use gatehouse::core::audit::{AuditEvent, Outcome};
     use gatehouse::core::oauth::RefreshUse;
-    use gatehouse::core::store::{NewRefreshToken, OidcStore};
+    use gatehouse::core::store::{AuditStore, GrantRecord, IssuedToken, NewRefreshToken, OidcStore};
     for (_db, store) in backends().await {
         let backend = store.backend_name();
         let now = SystemClock.now();
@@ -390,37 +392,104 @@ async fn a_refresh_token_is_claimed_once_under_concurrency() {
             })
             .await
             .unwrap();
+        match store.refresh_token_to_rotate(&hash, now).await.unwrap() {
+            RefreshUse::Fresh {
+                family_id, grant: g, ..
+            } => assert_eq!((family_id.as_str(), g.scope.as_str()), ("family", "openid"), "{backend}"),
+            other => panic!("{backend}: an unused token reads as fresh, not {other:?}"),
+        }
         let tasks: Vec<_> = (0..8)
-            .map(|_| {
-                let (store, hash) = (store.clone(), hash.clone());
-                tokio::spawn(async move { store.use_refresh_token(&hash, now).await.unwrap() })
+            .map(|n| {
+                let (store, hash, grant) = (store.clone(), hash.clone(), grant.clone());
+                tokio::spawn(async move {
+                    let audit = AuditEvent {
+                        at: now,
+                        kind: "oidc.token".into(),
+                        outcome: Outcome::Success,
+                        actor: None,
+                        subject_user_id: Some("rotating-user".into()),
+                        ip: None,
+                        user_agent: None,
+                        request_id: None,
+                        details: serde_json::json!({ "n": n }),
+                    };
+                    let (jti, next) = (format!("rotation-jti-{n}"), format!("rotation-next-{n}"));
+                    let written = store
+                        .record_grant(&GrantRecord {
+                            rotates: Some(&hash),
+                            access_token: IssuedToken {
+                                jti_hash: &jti,
+                                client_id: "client",
+                                user_id: "rotating-user",
+                                code_hash: None,
+                                family_id: Some("family"),
+                                sid: None,
+                                expires_at: now + Duration::minutes(10),
+                            },
+                            refresh_token: Some(NewRefreshToken {
+                                token_hash: &next,
+                                family_id: "family",
+                                client_id: "client",
+                                user_id: "rotating-user",
+                                grant: &grant,
+                                now,
+                                family_expires_at: now + Duration::days(1),
+                            }),
+                            audit: &audit,
+                        })
+                        .await
+                        .unwrap();
+                    (n, written)
+                })
             })
             .collect();
-        let (mut fresh, mut reused) = (0, 0);
+        let mut winners = Vec::new();
         for task in tasks {
-            match task.await.unwrap() {
-                RefreshUse::Fresh {
-                    family_id, grant: g, ..
-                } => {
-                    assert_eq!(
-                        (family_id.as_str(), g.scope.as_str()),
-                        ("family", "openid"),
-                        "{backend}"
-                    );
-                    fresh += 1;
-                }
-                RefreshUse::Reused { family_id } => {
-                    assert_eq!(family_id, "family", "{backend}");
-                    reused += 1;
-                }
-                RefreshUse::Invalid => panic!("{backend}: a known token is not invalid"),
+            let (n, written) = task.await.unwrap();
+            if written {
+                winners.push(n);
             }
         }
-        assert_eq!((fresh, reused), (1, 7), "{backend}");
+        assert_eq!(winners.len(), 1, "{backend}: one rotation wins: {winners:?}");
+        let winner = winners[0];
+        for n in 0..8 {
+            let next = store
+                .refresh_token_to_rotate(&format!("rotation-next-{n}"), now)
+                .await
+                .unwrap();
+            assert_eq!(
+                matches!(next, RefreshUse::Fresh { .. }),
+                n == winner,
+                "{backend}: only the winner's replacement exists ({n})"
+            );
+            assert_eq!(
+                store.token_active(&format!("rotation-jti-{n}"), now).await.unwrap(),
+                n == winner,
+                "{backend}: only the winner's access token is recorded ({n})"
+            );
+        }
+        let audited = store.list_audit(Some("rotating-user"), 100).await.unwrap();
+        assert_eq!(audited.len(), 1, "{backend}: one audit event, the winner's");
+        assert_eq!(
+            store.refresh_token_to_rotate(&hash, now).await.unwrap(),
+            RefreshUse::Reused {
+                family_id: "family".into()
+            },
+            "{backend}: the used token reads as reused"
+        );
         assert!(matches!(
-            store.use_refresh_token(&"x".repeat(64), now).await.unwrap(),
+            store.refresh_token_to_rotate(&"x".repeat(64), now).await.unwrap(),
             RefreshUse::Invalid
         ));
+        // Past its family's lifetime a token is neither fresh nor rotated.
+        assert_eq!(
+            store
+                .refresh_token_to_rotate(&format!("rotation-next-{winner}"), now + Duration::days(2))
+                .await
+                .unwrap(),
+            RefreshUse::Invalid,
+            "{backend}"
+        );
     }
 }
 
@@ -567,6 +636,7 @@ async fn a_grant_is_recorded_whole_or_not_at_all() {
                     };
                     let written = store
                         .record_grant(&GrantRecord {
+                            rotates: None,
                             access_token: IssuedToken {
                                 jti_hash: &jti,
                                 client_id: "client",
@@ -616,7 +686,7 @@ async fn a_grant_is_recorded_whole_or_not_at_all() {
         assert_eq!(audited.len(), 18, "{backend}: one event per written grant: {audited:?}");
         for n in 0..20usize {
             let used = store
-                .use_refresh_token(&format!("grant-refresh-{n}"), now)
+                .refresh_token_to_rotate(&format!("grant-refresh-{n}"), now)
                 .await
                 .unwrap();
             let stored = !matches!(used, RefreshUse::Invalid);

@@ -2,6 +2,9 @@
 //! detection (a rotated token coming back revokes its whole family), optional narrowing of the scope, an absolute
 //! family lifetime, and a fresh judgement of the grant against today's policy and the sign-in it belongs to
 //! (`core::grants`); never a factor prompt.
+//!
+//! The presented token is read, judged and the new tokens signed first; it is used up in the commit that records
+//! what replaces it (`issue::rotate`), where of concurrent uses one wins and the others count as reuse.
 use serde_json::{Value, json};
 
 use super::super::issue::{self, Issue};
@@ -23,8 +26,9 @@ pub async fn exchange(
         .as_deref()
         .filter(|t| !t.is_empty() && t.len() <= 128)
         .ok_or_else(|| TokenError::InvalidRequest("refresh_token is missing.".into()))?;
+    let token_hash = token_digest(token);
     let (family_id, user_id, mut grant, family_expires_at, offline) =
-        match ctx.store.use_refresh_token(&token_digest(token), ctx.now).await? {
+        match ctx.store.refresh_token_to_rotate(&token_hash, ctx.now).await? {
             RefreshUse::Fresh {
                 family_id,
                 client_id,
@@ -38,22 +42,7 @@ pub async fn exchange(
                     "The refresh token is invalid, expired or revoked; sign in again.".into(),
                 ));
             }
-            RefreshUse::Reused { family_id } => {
-                let revoked = ctx.store.revoke_family(&family_id, ctx.now).await?;
-                audit::record(
-                    ctx.store,
-                    ctx.now,
-                    ctx.origin,
-                    AuditKind::OidcRefreshTokenReused,
-                    Outcome::Denied,
-                    None,
-                    json!({ "client_id": client.client_id, "tokens_revoked": revoked }),
-                )
-                .await?;
-                return Err(TokenError::InvalidGrant(
-                    "The refresh token was already used; its whole family is revoked.".into(),
-                ));
-            }
+            RefreshUse::Reused { family_id } => return Err(reused(ctx, client, &family_id).await?),
         };
     // A public client's bound refresh token (RFC 9449 §5) used without a proof of its key was taken from the
     // client: the family dies with it, as on reuse.
@@ -95,6 +84,33 @@ pub async fn exchange(
         // A bound family's tokens stay bound to its key; a confidential client's follow the key proved now.
         dpop_jkt: grant.dpop_jkt.as_deref().or(dpop),
     };
-    let body = issue::mint(ctx, client, &user, &grant, issued).await?;
-    Ok(body)
+    match issue::rotate(ctx, client, &user, &grant, issued, &token_hash).await? {
+        Some(body) => Ok(body),
+        // A concurrent request used the token first (a reuse, as above), or the family was revoked or expired
+        // meanwhile; nothing was issued.
+        None => match ctx.store.refresh_token_to_rotate(&token_hash, ctx.now).await? {
+            RefreshUse::Reused { family_id } => Err(reused(ctx, client, &family_id).await?),
+            _ => Err(TokenError::InvalidGrant(
+                "The refresh token is invalid, expired or revoked; sign in again.".into(),
+            )),
+        },
+    }
+}
+
+/// A rotated-out token came back: its whole family is revoked, audited; the answer is `invalid_grant`.
+async fn reused(ctx: &Ctx<'_>, client: &Client, family_id: &str) -> Result<TokenError, TokenError> {
+    let revoked = ctx.store.revoke_family(family_id, ctx.now).await?;
+    audit::record(
+        ctx.store,
+        ctx.now,
+        ctx.origin,
+        AuditKind::OidcRefreshTokenReused,
+        Outcome::Denied,
+        None,
+        json!({ "client_id": client.client_id, "tokens_revoked": revoked }),
+    )
+    .await?;
+    Ok(TokenError::InvalidGrant(
+        "The refresh token was already used; its whole family is revoked.".into(),
+    ))
 }
