@@ -193,7 +193,7 @@ pub fn mailer(config: &Config) -> anyhow::Result<Mailer> {
         config.smtp_url.as_deref(),
         config.data_dir.join("mail"),
         &config.mail_from,
-        Arc::new(crate::templates::shared().clone()),
+        crate::templates::shared().clone(),
     )?
     .with_brand(&brand.name, brand.mail_logo_url.as_deref())
     .with_default_language(crate::i18n::Lang::parse(&config.default_language).unwrap_or(crate::i18n::Lang::En)))

@@ -1,6 +1,7 @@
 //! The templates under `templates/`, compiled into the binary so that it runs from any directory.
 //! Pages (`*.html`) are HTML-escaped; mail subjects and plain-text bodies are not. `static/` is served as is.
 use include_dir::{Dir, include_dir};
+use std::sync::Arc;
 use tera::Tera;
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -113,8 +114,9 @@ pub fn names() -> Vec<String> {
     files.into_iter().map(|(name, _)| name).collect()
 }
 
-/// The embedded templates, parsed once per process (they are compile-time constants, not configuration).
-pub fn shared() -> &'static Tera {
-    static SHARED: std::sync::OnceLock<Tera> = std::sync::OnceLock::new();
-    SHARED.get_or_init(|| load().expect("embedded templates parse (checked by tests)"))
+/// The embedded templates, parsed once per process (they are compile-time constants, not configuration), and
+/// shared by the pages and the mailer rather than copied (a copy is a few MiB of compiled templates).
+pub fn shared() -> &'static Arc<Tera> {
+    static SHARED: std::sync::OnceLock<Arc<Tera>> = std::sync::OnceLock::new();
+    SHARED.get_or_init(|| Arc::new(load().expect("embedded templates parse (checked by tests)")))
 }

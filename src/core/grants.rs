@@ -18,7 +18,7 @@ use super::factors::FactorKind;
 use super::model::{Session, SessionState, User};
 use super::oauth::{Client, RefreshGrant};
 use super::policy::assurance;
-use super::policy::{self, Requirement, Stage};
+use super::policy::{self, Requirement, RolePolicy, Stage};
 use super::signin::sessions::rules::{self as session_rules, SessionLimits};
 use super::signin::trusted_devices::device::AMR_MARKER;
 use super::store::Store;
@@ -83,31 +83,35 @@ pub fn meets_policy(
     Ok(())
 }
 
+/// What a refresh is judged on besides the grant: its user, the user's role policies (`OidcStore::refresh_context`
+/// reads them with the token), the browser session behind the sign-in at the client, and whether the family holds
+/// `offline_access`.
+pub struct RefreshFacts<'a> {
+    pub user: &'a User,
+    pub policies: &'a [RolePolicy],
+    pub session: Option<&'a Session>,
+    pub offline: bool,
+}
+
 /// Judges a refresh of `grant` for `client` at `now`: the sign-in still lives (unless `offline`) under the user's
-/// current role limits, and what it proved still meets today's policy.
-pub async fn judge_refresh(
-    store: &dyn Store,
+/// current role limits, and what it proved still meets today's policy. Pure.
+pub fn judge_refresh(
     now: DateTime<Utc>,
     limits: SessionLimits,
-    user: &User,
     client: &Client,
     grant: &RefreshGrant,
-    offline: bool,
-) -> Result<std::result::Result<(), Refusal>> {
-    let policies = store.role_policies_of_user(&user.id).await?;
-    if !offline {
-        let live = store
-            .session_of_sign_in(&grant.sid, &client.client_id)
-            .await?
-            .is_some_and(|s| {
-                s.state == SessionState::Authenticated && !session_rules::expired(&s, now, limits, &policies)
-            });
+    facts: &RefreshFacts<'_>,
+) -> std::result::Result<(), Refusal> {
+    if !facts.offline {
+        let live = facts.session.is_some_and(|s| {
+            s.state == SessionState::Authenticated && !session_rules::expired(s, now, limits, facts.policies)
+        });
         if !live {
-            return Ok(Err(Refusal::SignInEnded));
+            return Err(Refusal::SignInEnded);
         }
     }
-    let requirement = policy::evaluate(user, &policies);
-    Ok(meets_policy(&grant.amr, &requirement, client.min_acr.as_deref(), now))
+    let requirement = policy::evaluate(facts.user, facts.policies);
+    meets_policy(&grant.amr, &requirement, client.min_acr.as_deref(), now)
 }
 
 /// Revokes what a browser session's sign-ins earned when it ends (not `offline_access` families): by every `sid`

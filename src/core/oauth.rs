@@ -3,6 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::model::{Session, User};
+use super::policy::RolePolicy;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthMethod {
@@ -245,6 +248,16 @@ pub enum RefreshUse {
         family_id: String,
     },
     Invalid,
+}
+
+/// What a refresh is judged on, read together: the presented token; its user, that user's role policies and the
+/// browser session behind the token's sign-in at its client, where they exist.
+#[derive(Clone, Debug)]
+pub struct RefreshContext {
+    pub token: RefreshUse,
+    pub user: Option<User>,
+    pub policies: Vec<RolePolicy>,
+    pub session: Option<Session>,
 }
 
 /// What the provider knows about a refresh token, for introspection and revocation.

@@ -27,8 +27,8 @@ use super::factors::oath_token::token::HardwareToken;
 use super::factors::{Factor, FactorKind};
 use super::model::{OneTimeToken, Role, Session, TokenPurpose, User, UserStatus};
 use super::oauth::{
-    Client, ClientSettings, CodeGrant, DeviceAuthorization, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse,
-    SigningKey,
+    Client, ClientSettings, CodeGrant, DeviceAuthorization, Redemption, RefreshContext, RefreshGrant, RefreshTokenInfo,
+    RefreshUse, SigningKey,
 };
 use super::policy::RolePolicy;
 use super::provisioning::directory::{DirectoryEntry, DirectoryGroup, GroupRoleMapping, RoleGrantChange, ScimToken};
@@ -324,6 +324,8 @@ pub trait OidcStore: Send + Sync {
     /// What a presented refresh token is, read without changing it: `Fresh` while unused, unrevoked and within its
     /// family's lifetime; `Reused` once rotated out. Only `record_grant` uses it up.
     async fn refresh_token_to_rotate(&self, token_hash: &str, now: DateTime<Utc>) -> Result<RefreshUse>;
+    /// The token as `refresh_token_to_rotate` tells it, with what its refresh is judged on, in one read.
+    async fn refresh_context(&self, token_hash: &str, now: DateTime<Utc>) -> Result<RefreshContext>;
     async fn refresh_token_info(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<RefreshTokenInfo>>;
     /// Revokes every refresh token of the family and every access token issued from it.
     async fn revoke_family(&self, family_id: &str, now: DateTime<Utc>) -> Result<u64>;
@@ -519,9 +521,6 @@ pub trait RpStore: Send + Sync {
     /// The `sid`s relying parties know the browser session `session_hash` by (a session that stepped up keeps the
     /// `sid`s of the codes issued before).
     async fn sign_ins_of_session(&self, session_hash: &str) -> Result<Vec<String>>;
-    /// The browser session behind the sign-in `sid` as `client_id` knows it, if it still exists (expiry is the
-    /// caller's judgement).
-    async fn session_of_sign_in(&self, sid: &str, client_id: &str) -> Result<Option<Session>>;
 }
 
 /// Device authorizations (RFC 8628). Every change of state is one conditional statement, so that of concurrent

@@ -29,7 +29,9 @@
 use chrono::{DateTime, Utc};
 use entity::{audit_event, issued_token, refresh_token};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Statement, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Statement, TransactionTrait,
+};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 

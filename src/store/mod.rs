@@ -16,6 +16,7 @@ mod oidc;
 mod password_links;
 mod policy;
 mod recovery;
+mod refresh_context;
 mod rp;
 mod saml;
 mod sessions;

@@ -10,8 +10,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use super::appender::{Claim, Row};
 use super::{SeaStore, db_error, grants};
 use crate::core::oauth::{
-    AuthMethod, Client, ClientSettings, CodeGrant, Redemption, RefreshGrant, RefreshTokenInfo, RefreshUse, ServiceRole,
-    SigningKey,
+    AuthMethod, Client, ClientSettings, CodeGrant, Redemption, RefreshContext, RefreshGrant, RefreshTokenInfo,
+    RefreshUse, ServiceRole, SigningKey,
 };
 use crate::core::store::{Consent, ConsentRevocation, GrantRecord, IssuedToken, LiveGrant, NewRefreshToken, OidcStore};
 use crate::core::{Error, Result};
@@ -411,30 +411,19 @@ impl OidcStore for SeaStore {
 
     #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "refresh_token_to_rotate"))]
     async fn refresh_token_to_rotate(&self, token_hash: &str, now: DateTime<Utc>) -> Result<RefreshUse> {
-        let Some(row) = refresh_token::Entity::find_by_id(token_hash.to_string())
+        match refresh_token::Entity::find_by_id(token_hash.to_string())
             .one(&self.db)
             .await
             .map_err(db_error)?
-        else {
-            return Ok(RefreshUse::Invalid);
-        };
-        if row.used_at.is_some() {
-            return Ok(RefreshUse::Reused {
-                family_id: row.family_id,
-            });
+        {
+            Some(row) => super::refresh_context::token_use(row, now),
+            None => Ok(RefreshUse::Invalid),
         }
-        if row.revoked_at.is_some() || row.family_expires_at <= now {
-            return Ok(RefreshUse::Invalid);
-        }
-        let grant: RefreshGrant = serde_json::from_str(&row.grant).map_err(|e| Error::Internal(e.to_string()))?;
-        Ok(RefreshUse::Fresh {
-            family_id: row.family_id,
-            client_id: row.client_id,
-            user_id: row.user_id,
-            grant: Box::new(grant),
-            family_expires_at: row.family_expires_at,
-            offline: row.offline,
-        })
+    }
+
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "refresh_context"))]
+    async fn refresh_context(&self, token_hash: &str, now: DateTime<Utc>) -> Result<RefreshContext> {
+        self.read_refresh_context(token_hash, now).await
     }
 
     #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "refresh_token_info"))]

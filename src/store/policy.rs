@@ -22,7 +22,7 @@ fn count(value: i32, what: &str, role: &str) -> Result<u32> {
     u32::try_from(value).map_err(|_| corrupt(what, role))
 }
 
-fn to_domain(m: role_policy::Model) -> Result<RolePolicy> {
+pub(super) fn to_domain(m: role_policy::Model) -> Result<RolePolicy> {
     let names: Vec<String> =
         serde_json::from_str(&m.allowed_factors).map_err(|_| corrupt("allowed_factors", &m.role))?;
     let kinds = names

@@ -5,7 +5,6 @@ use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::{SeaStore, db_error};
-use crate::core::model::Session;
 use crate::core::store::{RpSession, RpStore};
 use crate::core::{Error, Result};
 
@@ -169,24 +168,5 @@ impl RpStore for SeaStore {
             .into_iter()
             .map(|m| m.sid)
             .collect())
-    }
-
-    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "session_of_sign_in"))]
-    async fn session_of_sign_in(&self, sid: &str, client_id: &str) -> Result<Option<Session>> {
-        // One statement (every refresh asks): the session behind the client's record of the sign-in.
-        let behind = Query::select()
-            .column(rp_session::Column::SessionHash)
-            .from(rp_session::Entity)
-            .and_where(rp_session::Column::Sid.eq(sid))
-            .and_where(rp_session::Column::ClientId.eq(client_id))
-            .limit(1)
-            .to_owned();
-        session::Entity::find()
-            .filter(session::Column::IdHash.in_subquery(behind))
-            .one(&self.db)
-            .await
-            .map_err(db_error)?
-            .map(super::sessions::to_domain)
-            .transpose()
     }
 }

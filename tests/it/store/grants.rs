@@ -140,25 +140,41 @@ async fn a_sign_in_leads_to_its_browser_session() {
         let mut sids = store.sign_ins_of_session(&session.id_hash).await.unwrap();
         sids.sort();
         assert_eq!(sids, ["sid-after", "sid-before-step-up"], "{backend}");
+        // A refresh finds the session through the client's record of the sign-in (`refresh_context`).
+        family(&store, "before-step-up", &u.id, &grant("sid-before-step-up", "openid")).await;
+        let session_of = |token: &'static str| {
+            let store = store.clone();
+            async move {
+                store
+                    .refresh_context(token, SystemClock.now())
+                    .await
+                    .unwrap()
+                    .session
+                    .map(|s| s.id_hash)
+            }
+        };
         assert_eq!(
-            store
-                .session_of_sign_in("sid-before-step-up", "client")
-                .await
-                .unwrap()
-                .map(|s| s.id_hash),
+            session_of("before-step-up").await,
             Some(session.id_hash.clone()),
             "{backend}"
         );
-        assert!(
-            store
-                .session_of_sign_in("sid-after", "other-client")
-                .await
-                .unwrap()
-                .is_none()
-        );
+        // Another client's token for the same sign-in finds nothing: the record is per client.
+        store
+            .insert_refresh_token(&NewRefreshToken {
+                token_hash: "other-client",
+                family_id: "family-other-client",
+                client_id: "other-client",
+                user_id: &u.id,
+                grant: &grant("sid-after", "openid"),
+                now,
+                family_expires_at: now + Duration::days(1),
+            })
+            .await
+            .unwrap();
+        assert!(session_of("other-client").await.is_none(), "{backend}");
         assert_eq!(store.end_sign_ins_of_user(&u.id, now).await.unwrap(), 1, "{backend}");
         assert!(
-            store.session_of_sign_in("sid-after", "client").await.unwrap().is_none(),
+            session_of("before-step-up").await.is_none(),
             "{backend}: the session is gone"
         );
     }
@@ -290,5 +306,92 @@ async fn consents_are_listed_and_revoked_with_the_clients_tokens() {
             store.live_grants_of_user("u-1", now).await.unwrap().is_empty(),
             "{backend}"
         );
+    }
+}
+
+/// A refresh reads what it is judged on in one statement (`OidcStore::refresh_context`): the token as
+/// `refresh_token_to_rotate` tells it, its user, every role policy of the user (as `role_policies_of_user`), and
+/// the browser session behind the token's sign-in at its client — or none of those where they do not exist.
+#[tokio::test]
+async fn a_refresh_reads_its_token_user_policies_and_session_together() {
+    use gatehouse::core::store::PolicyStore;
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let now = SystemClock.now();
+        let u = a_user("77777777-7777-7777-7777-777777777777", "hal", "hal@example.com");
+        store
+            .insert_user(&u, &["helpdesk".into(), "user".into()])
+            .await
+            .unwrap();
+        let session = Session {
+            id_hash: "d".repeat(64),
+            ..a_session(&u.id, now)
+        };
+        store.insert_session(&session).await.unwrap();
+        store
+            .add_rp_session(&RpSession {
+                sid: "ctx-sid".into(),
+                client_id: "client".into(),
+                session_hash: session.id_hash.clone(),
+                user_id: u.id.clone(),
+                created_at: now,
+            })
+            .await
+            .unwrap();
+        family(&store, "ctx-token", &u.id, &grant("ctx-sid", "openid offline_access")).await;
+        family(&store, "ctx-no-session", &u.id, &grant("ctx-other-sid", "openid")).await;
+
+        let context = store.refresh_context("ctx-token", now).await.unwrap();
+        assert_eq!(
+            context.token,
+            store.refresh_token_to_rotate("ctx-token", now).await.unwrap(),
+            "{backend}"
+        );
+        match &context.token {
+            RefreshUse::Fresh {
+                user_id,
+                grant,
+                offline,
+                ..
+            } => {
+                assert_eq!(
+                    (user_id.as_str(), grant.sid.as_str(), *offline),
+                    (u.id.as_str(), "ctx-sid", true)
+                );
+            }
+            other => panic!("{backend}: {other:?}"),
+        }
+        assert_eq!(
+            context.user.as_ref().map(|u| u.username.as_str()),
+            Some("hal"),
+            "{backend}"
+        );
+        assert_eq!(
+            context.policies,
+            store.role_policies_of_user(&u.id).await.unwrap(),
+            "{backend}"
+        );
+        assert_eq!(context.policies.len(), 2, "{backend}: one per role");
+        assert_eq!(
+            context.session.map(|s| s.id_hash),
+            Some(session.id_hash.clone()),
+            "{backend}"
+        );
+
+        let no_session = store.refresh_context("ctx-no-session", now).await.unwrap();
+        assert!(no_session.session.is_none(), "{backend}");
+        assert!(no_session.user.is_some() && no_session.policies.len() == 2, "{backend}");
+
+        let unknown = store.refresh_context("ctx-unknown", now).await.unwrap();
+        assert_eq!(unknown.token, RefreshUse::Invalid, "{backend}");
+        assert!(unknown.user.is_none() && unknown.policies.is_empty() && unknown.session.is_none());
+
+        // A user without roles: the token and user still come back, with no policies.
+        let v = a_user("88888888-8888-8888-8888-888888888888", "ida", "ida@example.com");
+        store.insert_user(&v, &[]).await.unwrap();
+        family(&store, "ctx-roleless", &v.id, &grant("ctx-sid-2", "openid")).await;
+        let roleless = store.refresh_context("ctx-roleless", now).await.unwrap();
+        assert!(matches!(roleless.token, RefreshUse::Fresh { .. }), "{backend}");
+        assert!(roleless.user.is_some() && roleless.policies.is_empty(), "{backend}");
     }
 }

@@ -395,7 +395,11 @@ async fn a_refresh_token_is_rotated_once_under_concurrency() {
         match store.refresh_token_to_rotate(&hash, now).await.unwrap() {
             RefreshUse::Fresh {
                 family_id, grant: g, ..
-            } => assert_eq!((family_id.as_str(), g.scope.as_str()), ("family", "openid"), "{backend}"),
+            } => assert_eq!(
+                (family_id.as_str(), g.scope.as_str()),
+                ("family", "openid"),
+                "{backend}"
+            ),
             other => panic!("{backend}: an unused token reads as fresh, not {other:?}"),
         }
         let tasks: Vec<_> = (0..8)

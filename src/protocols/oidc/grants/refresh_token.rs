@@ -9,9 +9,10 @@ use serde_json::{Value, json};
 
 use super::super::issue::{self, Issue};
 use super::super::tokens::{Ctx, TokenError, TokenRequest};
-use super::{active_user, require_binding};
+use super::require_binding;
 use crate::core::audit::{self, AuditKind, Outcome};
 use crate::core::grants;
+use crate::core::model::UserStatus;
 use crate::core::oauth::{Client, RefreshUse};
 use crate::core::secrets::token_digest;
 
@@ -27,23 +28,23 @@ pub async fn exchange(
         .filter(|t| !t.is_empty() && t.len() <= 128)
         .ok_or_else(|| TokenError::InvalidRequest("refresh_token is missing.".into()))?;
     let token_hash = token_digest(token);
-    let (family_id, user_id, mut grant, family_expires_at, offline) =
-        match ctx.store.refresh_token_to_rotate(&token_hash, ctx.now).await? {
-            RefreshUse::Fresh {
-                family_id,
-                client_id,
-                user_id,
-                grant,
-                family_expires_at,
-                offline,
-            } if client_id == client.client_id => (family_id, user_id, *grant, family_expires_at, offline),
-            RefreshUse::Fresh { .. } | RefreshUse::Invalid => {
-                return Err(TokenError::InvalidGrant(
-                    "The refresh token is invalid, expired or revoked; sign in again.".into(),
-                ));
-            }
-            RefreshUse::Reused { family_id } => return Err(reused(ctx, client, &family_id).await?),
-        };
+    let context = ctx.store.refresh_context(&token_hash, ctx.now).await?;
+    let (family_id, user_id, mut grant, family_expires_at, offline) = match context.token {
+        RefreshUse::Fresh {
+            family_id,
+            client_id,
+            user_id,
+            grant,
+            family_expires_at,
+            offline,
+        } if client_id == client.client_id => (family_id, user_id, *grant, family_expires_at, offline),
+        RefreshUse::Fresh { .. } | RefreshUse::Invalid => {
+            return Err(TokenError::InvalidGrant(
+                "The refresh token is invalid, expired or revoked; sign in again.".into(),
+            ));
+        }
+        RefreshUse::Reused { family_id } => return Err(reused(ctx, client, &family_id).await?),
+    };
     // A public client's bound refresh token (RFC 9449 §5) used without a proof of its key was taken from the
     // client: the family dies with it, as on reuse.
     if let Err(refused) = require_binding(ctx, client, grant.dpop_jkt.as_deref(), dpop, "refresh token").await {
@@ -60,9 +61,18 @@ pub async fn exchange(
         }
         grant.scope = requested.split_whitespace().collect::<Vec<_>>().join(" ");
     }
-    let user = active_user(ctx, &user_id).await?;
+    let user = context
+        .user
+        .filter(|u| u.id == user_id && u.status == UserStatus::Active)
+        .ok_or_else(|| TokenError::InvalidGrant("The user is not active.".into()))?;
     // Today's rules, not those of the day of the sign-in: the sign-in still lives and still qualifies.
-    if let Err(refusal) = grants::judge_refresh(ctx.store, ctx.now, ctx.limits, &user, client, &grant, offline).await? {
+    let facts = grants::RefreshFacts {
+        user: &user,
+        policies: &context.policies,
+        session: context.session.as_ref(),
+        offline,
+    };
+    if let Err(refusal) = grants::judge_refresh(ctx.now, ctx.limits, client, &grant, &facts) {
         let revoked = ctx.store.revoke_family(&family_id, ctx.now).await?;
         audit::record(
             ctx.store,
