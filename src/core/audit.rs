@@ -75,7 +75,14 @@ pub fn event(
 /// What follows an event's write: the log line, the metrics, and for a successful event about a user its Shared
 /// Signals event.
 pub async fn written(store: &dyn Store, now: DateTime<Utc>, kind: AuditKind, event: &AuditEvent) -> Result<()> {
-    tracing::info!(kind = kind.as_str(), outcome = event.outcome.as_str(), actor = event.actor.as_deref().unwrap_or_default(), subject = ?event.subject_user_id, "audit");
+    // A token issued is the one event a busy provider writes thousands of times a second: its line is at debug
+    // level (it is still stored, and counted in `gatehouse_audit_events_total`). Every other event, and every
+    // refused grant, is logged at info.
+    if kind == AuditKind::OidcToken && event.outcome == Outcome::Success {
+        tracing::debug!(kind = kind.as_str(), outcome = event.outcome.as_str(), actor = event.actor.as_deref().unwrap_or_default(), subject = ?event.subject_user_id, "audit");
+    } else {
+        tracing::info!(kind = kind.as_str(), outcome = event.outcome.as_str(), actor = event.actor.as_deref().unwrap_or_default(), subject = ?event.subject_user_id, "audit");
+    }
     count(kind, event.outcome, &event.details);
     if event.outcome == Outcome::Success
         && let Some(user_id) = &event.subject_user_id
