@@ -28,10 +28,8 @@
 //! every request up for the tens of milliseconds a second of tokens takes to copy and sync.)
 use chrono::{DateTime, Utc};
 use entity::{audit_event, issued_token, refresh_token};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Statement, TransactionTrait,
-};
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Statement, TransactionTrait};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -366,16 +364,23 @@ async fn claim_all(db: &impl ConnectionTrait, claims: &[&Claim]) -> Result<HashS
     let Some(now) = claims.iter().map(|c| c.now).max() else {
         return Ok(HashSet::new());
     };
-    let claimed = refresh_token::Entity::update_many()
-        .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
-        .filter(refresh_token::Column::TokenHash.is_in(claims.iter().map(|c| c.token_hash.as_str())))
-        .filter(refresh_token::Column::UsedAt.is_null())
-        .filter(refresh_token::Column::RevokedAt.is_null())
-        .filter(refresh_token::Column::FamilyExpiresAt.gt(now))
-        .exec_with_returning(db)
+    // Only the keys come back (not the rows with their grants): the writer decodes nothing it does not need.
+    let update = Query::update()
+        .table(refresh_token::Entity)
+        .value(refresh_token::Column::UsedAt, now)
+        .and_where(refresh_token::Column::TokenHash.is_in(claims.iter().map(|c| c.token_hash.as_str())))
+        .and_where(refresh_token::Column::UsedAt.is_null())
+        .and_where(refresh_token::Column::RevokedAt.is_null())
+        .and_where(refresh_token::Column::FamilyExpiresAt.gt(now))
+        .returning_col(refresh_token::Column::TokenHash)
+        .to_owned();
+    let rows = db
+        .query_all_raw(db.get_database_backend().build(&update))
         .await
         .map_err(db_error)?;
-    Ok(claimed.into_iter().map(|row| row.token_hash).collect())
+    rows.iter()
+        .map(|row| row.try_get_by_index::<String>(0).map_err(db_error))
+        .collect()
 }
 
 /// Writes one caller's rows in a transaction of their own (a lone row without a claim by itself), after its
