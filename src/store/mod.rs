@@ -18,6 +18,7 @@ mod policy;
 mod recovery;
 mod rp;
 mod saml;
+mod seed;
 mod sessions;
 mod sms_codes;
 mod ssf;
