@@ -183,16 +183,8 @@ def percentile(values, p):
 def main():
     exe = binary()
     tmp = tempfile.mkdtemp(prefix="gatehouse-signin-")
-    port = socket.socket()
-    port.bind((HOST, 0))
-    port_number = port.getsockname()[1]
-    port.close()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GATEHOUSE_") or k in PASS_THROUGH}
-    env.update(
-        GATEHOUSE_LISTEN=f"{HOST}:{port_number}",
-        GATEHOUSE_PUBLIC_URL=f"http://{HOST}:{port_number}",
-        GATEHOUSE_DATA_DIR=os.path.join(tmp, "data"),
-    )
+    env.update(GATEHOUSE_DATA_DIR=os.path.join(tmp, "data"))
     if "GATEHOUSE_SECRET_KEY" not in env:
         if not SEED:
             sys.exit("SEED=0 needs GATEHOUSE_SECRET_KEY: the key the users' TOTP secrets were sealed with")
@@ -216,6 +208,11 @@ def main():
         env=env, check=True, capture_output=True, text=True,
     ).stdout)
     print(f"   {bound['hashes_per_second']} hashes/s on {bound['threads']} thread(s)", file=sys.stderr)
+    # The port is chosen just before the server starts, so that nothing else takes it meanwhile.
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port_number = probe.getsockname()[1]
+    env.update(GATEHOUSE_LISTEN=f"{HOST}:{port_number}", GATEHOUSE_PUBLIC_URL=f"http://{HOST}:{port_number}")
     log = open(os.path.join(tmp, "server.log"), "w")
     server = subprocess.Popen(pin_server + [exe, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -320,8 +317,10 @@ def run(server, port, prefix, bound, seed_seconds, tmp):
         f"{ms(percentile(samples, 99))} | {ms(max(samples, default=float('nan')))} | {len(failures)} | "
         f"{bound['hashes_per_second']} | **{100 * ratio:.0f} %** | {100 * (cpu1 - cpu0) / seconds:.0f} % |",
     ]
+    if server.poll() is not None:
+        failures.append(f"the server exited (status {server.returncode}); see {tmp}/server.log (KEEP=1)")
     if failures:
-        lines += ["", f"failed sign-ins: {len(failures)}; first: {failures[0]}"]
+        lines += ["", f"failed sign-ins: {len(failures)}; first: {failures[0]}; last: {failures[-1]}"]
     summary = "\n".join(lines)
     print(summary)
     if OUT:
