@@ -8,7 +8,7 @@ TEST_PACKAGES := oathtool chromium xmlsec1
 CARGO ?= cargo
 VENV := .venv-interop
 
-.PHONY: run test bench bench-flood deps packages interop-deps check
+.PHONY: run test bench bench-flood bench-signin bench-pg-scale bench-two deps packages interop-deps check
 
 run: deps
 	$(CARGO) run --release --bin gatehouse -- serve
@@ -41,6 +41,24 @@ bench: deps
 # (docs/performance.md, "Sign-in flood"). Settings such as REQUESTS and CONCURRENCY pass through the environment.
 bench-flood: deps
 	CARGO="$(CARGO)" python3 benches/signin-flood.py
+
+# Interactive sign-in (password + authenticator app, the whole path with CSRF, session and audit) against the
+# argon2id bound of the same core (docs/performance.md). Settings such as DURATION, CLIENTS and USERS pass through.
+bench-signin: deps
+	CARGO="$(CARGO)" python3 benches/signin-load.py
+
+# PostgreSQL at 1,000 and at 1,000,000 users: seeds both databases once, then runs the sign-in and token
+# benchmarks on each (docs/operations.md, "PostgreSQL at a million users").
+bench-pg-scale: deps
+	@command -v wrk >/dev/null || $(MAKE) --no-print-directory packages PACKAGES=wrk
+	CARGO="$(CARGO)" bash benches/pg-scale.sh
+
+# Two instances on one PostgreSQL database behind HAProxy (round robin): token load across both, then the
+# single-use and rotation guarantees checked across instances. Needs GATEHOUSE_DATABASE_URL.
+bench-two: deps
+	@command -v wrk >/dev/null || $(MAKE) --no-print-directory packages PACKAGES=wrk
+	@command -v haproxy >/dev/null || $(MAKE) --no-print-directory packages PACKAGES=haproxy
+	CARGO="$(CARGO)" bash benches/two-instances.sh
 
 check: deps
 	$(CARGO) fmt --all -- --check

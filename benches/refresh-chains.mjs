@@ -1,7 +1,8 @@
 // Setup for the refresh_token scenario of benches/oidc-load.sh (not timed): signs a user in once through the
 // real /login form (CSRF token and session cookie, as a browser would), then runs the authorization code flow
 // COUNT times in that session and redeems each code. Every redemption starts an independent refresh-token family
-// (chain), so the load run can give each connection a chain of its own. Prints one refresh token a line.
+// (chain), so the load run can give each connection a chain of its own. Prints one refresh token a line (with
+// CODES_ONLY=1, the codes themselves, unredeemed).
 //
 //   node benches/refresh-chains.mjs BASE_URL CLIENT_ID CLIENT_SECRET REDIRECT_URI USERNAME PASSWORD COUNT
 //
@@ -71,8 +72,15 @@ async function code() {
   return fail('too many redirects');
 }
 
+// CODES_ONLY=1: print the authorization codes instead of redeeming them (benches/two-instances.sh redeems one on
+// two instances at once).
+const codesOnly = process.env.CODES_ONLY === '1';
 const basic = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`;
 for (let i = 0; i < count; i += 1) {
+  if (codesOnly) {
+    process.stdout.write(`${await code()}\n`);
+    continue;
+  }
   const response = await fetch(new URL('/token', base), {
     method: 'POST',
     headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },

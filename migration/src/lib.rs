@@ -39,6 +39,7 @@ mod m20261207_000036_client_resources;
 mod m20261207_000037_acr_ages;
 mod m20261207_000038_sign_in_approvals;
 mod m20261207_000039_passkey_profiles;
+mod m20261207_000040_role_manager_indexes;
 
 pub struct Migrator;
 
@@ -84,6 +85,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000037_acr_ages::Migration),
             Box::new(m20261207_000038_sign_in_approvals::Migration),
             Box::new(m20261207_000039_passkey_profiles::Migration),
+            Box::new(m20261207_000040_role_manager_indexes::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! with `--json`, results are printed as JSON on standard output.
 mod absence;
 mod account;
+mod bench;
 mod clients;
 mod keys;
 mod recovery;
@@ -83,6 +84,9 @@ pub enum Command {
     /// Shared Signals (SSF transmitter): the receivers' streams, their backlog and failures.
     #[command(subcommand)]
     Ssf(ssf::SsfCommand),
+    /// Benchmark support: load benchmark users in bulk (`seed`), measure the argon2id bound (`argon2`).
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 /// An error for the person at the terminal: printed as `error: …`, exit status 1.
@@ -149,6 +153,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Saml(cmd) => saml::run(&config, cmd, json).await,
             Command::Scim(cmd) => scim::run(&config, cmd, json).await,
             Command::Ssf(cmd) => ssf::run(&config, cmd, json).await,
+            Command::Bench(cmd) => bench::run(&config, cmd, json).await,
         }
     });
     match result {

@@ -78,6 +78,11 @@ pub trait UserStore: Send + Sync {
     async fn manages_anyone(&self, user_id: &str) -> Result<bool>;
     async fn count_users_with_status(&self, status: UserStatus) -> Result<u64>;
     async fn users_with_role(&self, role: &str) -> Result<Vec<User>>;
+    /// Benchmark accounts in bulk (`core::accounts::seed`): the users, each with `role` and with its factors
+    /// among `factors`, in one transaction of multi-row inserts; all of them or none. No audit events.
+    async fn insert_seeded_users(&self, users: &[User], role: &str, factors: &[Factor]) -> Result<()>;
+    /// How many usernames start with `prefix` (taken literally: `%` and `_` are not wildcards).
+    async fn count_usernames_with_prefix(&self, prefix: &str) -> Result<u64>;
     /// Writes one profile field of a user (and `updated_at`), that field alone, so concurrent changes to
     /// different fields do not undo each other. `false` when there is no such user. `Error::Conflict` naming
     /// what collided when the username or e-mail address is taken (the e-mail address regardless of case).

@@ -19,6 +19,7 @@ mod recovery;
 mod refresh_context;
 mod rp;
 mod saml;
+mod seed;
 mod sessions;
 mod sms_codes;
 mod ssf;

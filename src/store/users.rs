@@ -8,6 +8,7 @@ use sea_orm::{
 };
 
 use super::{SeaStore, db_error};
+use crate::core::factors::Factor;
 use crate::core::model::{Role, User, UserStatus};
 use crate::core::store::{DeletedUser, ProfileChange, UserStore};
 use crate::core::{Error, Result};
@@ -50,8 +51,8 @@ fn one(found: Option<user::Model>) -> Result<Option<User>> {
     found.map(to_domain).transpose()
 }
 
-/// The account's row and its role rows, inside the caller's transaction.
-pub(super) async fn insert_user_rows(txn: &DatabaseTransaction, u: &User, roles: &[String]) -> Result<()> {
+/// The account's row as sea-orm inserts it.
+pub(super) fn to_model(u: &User) -> user::ActiveModel {
     user::ActiveModel {
         id: Set(u.id.clone()),
         username: Set(u.username.clone()),
@@ -68,9 +69,11 @@ pub(super) async fn insert_user_rows(txn: &DatabaseTransaction, u: &User, roles:
         updated_at: Set(u.updated_at),
         locale: Set(u.locale.clone()),
     }
-    .insert(txn)
-    .await
-    .map_err(db_error)?;
+}
+
+/// The account's row and its role rows, inside the caller's transaction.
+pub(super) async fn insert_user_rows(txn: &DatabaseTransaction, u: &User, roles: &[String]) -> Result<()> {
+    to_model(u).insert(txn).await.map_err(db_error)?;
     for role_name in roles {
         user_role::ActiveModel {
             user_id: Set(u.id.clone()),
@@ -318,6 +321,28 @@ impl UserStore for SeaStore {
             .into_iter()
             .map(to_domain)
             .collect()
+    }
+
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "insert_seeded_users"))]
+    async fn insert_seeded_users(&self, users: &[User], role: &str, factors: &[Factor]) -> Result<()> {
+        super::seed::insert(&self.db, users, role, factors).await
+    }
+
+    #[tracing::instrument(
+        name = "store",
+        level = "debug",
+        skip_all,
+        fields(call = "count_usernames_with_prefix")
+    )]
+    async fn count_usernames_with_prefix(&self, prefix: &str) -> Result<u64> {
+        user::Entity::find()
+            .filter(
+                Expr::col(user::Column::Username)
+                    .like(LikeExpr::new(format!("{}%", escape_like(prefix))).escape(LIKE_ESCAPE)),
+            )
+            .count(&self.db)
+            .await
+            .map_err(db_error)
     }
 
     #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "manages_anyone"))]

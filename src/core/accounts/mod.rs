@@ -22,6 +22,7 @@ pub mod graph;
 mod profile;
 pub mod readiness;
 mod removal;
+pub mod seed;
 mod sessions;
 
 pub use apps::{ConnectedApp, connected_apps, revoke_app};

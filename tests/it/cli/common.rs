@@ -40,6 +40,14 @@ impl Cli {
         }
     }
 
+    /// On a given database (e.g. each of `TestDb::all()`).
+    pub(crate) fn on(db: TestDb) -> Cli {
+        Cli {
+            data: tempfile::tempdir().unwrap(),
+            db,
+        }
+    }
+
     /// The data directory the commands use (its `mail/` holds the mails they send).
     pub(crate) fn data_dir(&self) -> &Path {
         self.data.path()

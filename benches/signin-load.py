@@ -1,0 +1,333 @@
+#!/usr/bin/env python3
+"""Interactive sign-in load: password + authenticator app through the real pages, measured against the argon2id
+bound of the same core (docs/performance.md, "Sign-in with password and authenticator app").
+
+Seeds USERS benchmark users with `gatehouse bench seed` (one password hash for all, a TOTP secret each derived from
+a seed and the user's index), starts a release build pinned to CPU 1, measures on that core how many argon2id
+hashes per second the server's parameters allow (`gatehouse bench argon2`, before the server starts), then signs
+users in from CLIENTS concurrent clients pinned to CPU 0 for DURATION seconds. One sign-in is the whole path a
+browser takes: GET /login (CSRF token and cookie), POST /login with the password, GET the second-factor page it
+redirects to, POST the TOTP code, GET /account to check it is signed in (see CHECK_EVERY). Each sign-in is a
+different user, so no code is ever presented twice (a TOTP code is single use). Prints a Markdown summary.
+
+    benches/signin-load.py              # or: make bench-signin
+
+Settings (environment):
+    DURATION=20         seconds of measured load (after WARMUP seconds of unmeasured load)
+    WARMUP=3
+    CLIENTS=8           concurrent clients (closed loop: each starts its next sign-in when the last one ends)
+    USERS=10000         seeded users; every sign-in uses a new one, so USERS must exceed the sign-ins of a run
+    SEED=1              1: seed USERS users first (`gatehouse bench seed`); 0: they exist already (PREFIX, TOTP_SEED,
+                        PASSWORD as seeded; GATEHOUSE_SECRET_KEY must be the key they were seeded with)
+    PREFIX              usernames are PREFIX1 … PREFIX<USERS>; default "bench-" on a fresh SQLite database, a random
+                        one when seeding into GATEHOUSE_DATABASE_URL
+    TOTP_SEED=gatehouse-bench, PASSWORD=bench-violet-tractor-sings-at-dawn   as `gatehouse bench seed` defaults
+    PIN=1               1: server (and the argon2 measurement) on CPU 1, clients on CPU 0; 0: no pinning
+    ARGON2_SECONDS=5    length of the argon2id measurement
+    CHECK_EVERY=1       the GET /account check after every sign-in (1), or after every n-th user's only (a page
+                        view after signing in, not part of the sign-in: ≈ 2.5 ms of server CPU); 0: never. Every
+                        sign-in is still checked for its answers (303 from the password to the factor page, 303
+                        from the code to a page other than /login…)
+    GATEHOUSE_DATABASE_URL   postgres://… to run on PostgreSQL instead of a fresh SQLite database
+    GATEHOUSE_SECRET_KEY     the installation key (default: a fresh random one; needed with SEED=0)
+    GATEHOUSE_PASSWORD_HASH_CONCURRENCY, GATEHOUSE_PASSWORD_HASH_QUEUE, GATEHOUSE_WORKERS  pass through
+    BENCH_BIN           a gatehouse binary to use instead of `cargo build --release` (CARGO_TARGET_DIR respected)
+    OUT=FILE            also write the summary to FILE;  KEEP=1 keeps the temporary directory (server log)
+
+Only loopback traffic; bounded by DURATION. Exits 1 when any sign-in failed (the figures are then not a result).
+"""
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from urllib.parse import urlencode
+
+DURATION = float(os.environ.get("DURATION", "20"))
+WARMUP = float(os.environ.get("WARMUP", "3"))
+CLIENTS = int(os.environ.get("CLIENTS", "8"))
+USERS = int(os.environ.get("USERS", "10000"))
+SEED = os.environ.get("SEED", "1") == "1"
+TOTP_SEED = os.environ.get("TOTP_SEED", "gatehouse-bench")
+PASSWORD = os.environ.get("PASSWORD", "bench-violet-tractor-sings-at-dawn")
+PIN = os.environ.get("PIN", "1") == "1"
+ARGON2_SECONDS = os.environ.get("ARGON2_SECONDS", "5")
+CHECK_EVERY = int(os.environ.get("CHECK_EVERY", "1"))
+OUT = os.environ.get("OUT", "")
+KEEP = os.environ.get("KEEP", "0") == "1"
+DATABASE_URL = os.environ.get("GATEHOUSE_DATABASE_URL", "")
+PASS_THROUGH = (
+    "GATEHOUSE_PASSWORD_HASH_CONCURRENCY", "GATEHOUSE_PASSWORD_HASH_QUEUE", "GATEHOUSE_WORKERS",
+    "GATEHOUSE_DATABASE_URL", "GATEHOUSE_SECRET_KEY",
+)
+HOST = "127.0.0.1"
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def binary():
+    if os.environ.get("BENCH_BIN"):
+        return os.environ["BENCH_BIN"]
+    cargo = os.environ.get("CARGO", "cargo")
+    subprocess.run([cargo, "build", "--release", "--quiet", "--bin", "gatehouse"], cwd=REPO, check=True)
+    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(REPO, "target")
+    return os.path.join(target, "release", "gatehouse")
+
+
+def totp_secret(index):
+    """The documented derivation of `gatehouse bench seed`: HMAC-SHA256(seed, decimal index), first 20 bytes."""
+    return hmac.new(TOTP_SEED.encode(), str(index).encode(), hashlib.sha256).digest()[:20]
+
+
+def totp_code(secret, unix):
+    """RFC 6238: HMAC-SHA1, 30-second steps, 6 digits."""
+    digest = hmac.new(secret, struct.pack(">Q", int(unix) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+class Browser:
+    """One client's keep-alive connection; each sign-in starts with no cookies, like a new browser."""
+
+    def __init__(self, port):
+        self.port = port
+        self.conn = None
+        self.cookies = {}
+
+    def request(self, method, path, fields=None):
+        headers = {}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if fields is not None:
+            body = urlencode(fields)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in range(2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                resp = self.conn.getresponse()
+                data = resp.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.conn.close()
+                self.conn = None
+                if attempt:
+                    raise
+        for name, value in resp.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, val = value.split(";")[0].partition("=")
+                self.cookies[key.strip()] = val
+        if (resp.getheader("Connection") or "").lower() == "close":
+            self.conn.close()
+            self.conn = None
+        return resp.status, resp.getheader("Location") or "", data
+
+
+def csrf_of(body):
+    found = re.search(rb'name="csrf" value="([^"]+)"', body)
+    return found.group(1).decode() if found else ""
+
+
+def sign_in(browser, username, index):
+    """The whole interactive path; returns None when signed in, else what went wrong."""
+    browser.cookies = {}
+    status, _, body = browser.request("GET", "/login")
+    if status != 200 or not csrf_of(body):
+        return f"GET /login: {status}"
+    status, location, _ = browser.request(
+        "POST", "/login", {"csrf": csrf_of(body), "username": username, "password": PASSWORD}
+    )
+    if status != 303 or not location.startswith("/login/factor"):
+        return f"POST /login: {status} {location}"
+    status, _, body = browser.request("GET", location)
+    if status != 200 or not csrf_of(body):
+        return f"GET {location}: {status}"
+    code = totp_code(totp_secret(index), time.time())
+    status, location, body = browser.request(
+        "POST", "/login/factor", {"csrf": csrf_of(body), "method": "totp", "code": code}
+    )
+    if status != 303 or location.startswith("/login"):
+        return f"POST /login/factor: {status} {location} {body[:200]!r}"
+    if CHECK_EVERY and index % CHECK_EVERY == 0:
+        status, _, _ = browser.request("GET", "/account")
+        if status != 200:
+            return f"GET /account: {status}"
+    return None
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values, p):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def main():
+    exe = binary()
+    tmp = tempfile.mkdtemp(prefix="gatehouse-signin-")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEHOUSE_") or k in PASS_THROUGH}
+    env.update(GATEHOUSE_DATA_DIR=os.path.join(tmp, "data"))
+    if "GATEHOUSE_SECRET_KEY" not in env:
+        if not SEED:
+            sys.exit("SEED=0 needs GATEHOUSE_SECRET_KEY: the key the users' TOTP secrets were sealed with")
+        env["GATEHOUSE_SECRET_KEY"] = base64.b64encode(os.urandom(32)).decode()
+    prefix = os.environ.get("PREFIX") or ("bench-" if not DATABASE_URL or not SEED else f"b{os.urandom(3).hex()}-")
+    pin_server = ["taskset", "-c", "1"] if PIN else []
+    seed_seconds = None
+    if SEED:
+        print(f"== gatehouse bench seed --users {USERS} --prefix {prefix}", file=sys.stderr)
+        t0 = time.monotonic()
+        seeded = subprocess.run(
+            [exe, "bench", "seed", "--users", str(USERS), "--prefix", prefix, "--totp-seed", TOTP_SEED,
+             "--password-stdin"], input=PASSWORD + "\n", text=True, env=env,
+        )
+        if seeded.returncode != 0:
+            sys.exit("seeding failed")
+        seed_seconds = time.monotonic() - t0
+    print("== argon2id bound (gatehouse bench argon2" + (", CPU 1)" if PIN else ")"), file=sys.stderr)
+    bound = json.loads(subprocess.run(
+        pin_server + [exe, "--json", "bench", "argon2", "--seconds", ARGON2_SECONDS],
+        env=env, check=True, capture_output=True, text=True,
+    ).stdout)
+    print(f"   {bound['hashes_per_second']} hashes/s on {bound['threads']} thread(s)", file=sys.stderr)
+    # The port is chosen just before the server starts, so that nothing else takes it meanwhile.
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port_number = probe.getsockname()[1]
+    env.update(GATEHOUSE_LISTEN=f"{HOST}:{port_number}", GATEHOUSE_PUBLIC_URL=f"http://{HOST}:{port_number}")
+    log = open(os.path.join(tmp, "server.log"), "w")
+    server = subprocess.Popen(pin_server + [exe, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        return run(server, port_number, prefix, bound, seed_seconds, tmp)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+        if KEEP:
+            print(f"kept {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(server, port, prefix, bound, seed_seconds, tmp):
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/readyz")
+            if conn.getresponse().status == 200:
+                break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            sys.exit(f"the server did not start; see {tmp}/server.log (KEEP=1)")
+        time.sleep(0.1)
+    if PIN:
+        os.sched_setaffinity(0, {0})
+    # Codes of the current 30-second step only after every earlier step has passed: a user signed in by an earlier
+    # run on the same database (SEED=0) then never meets the replay guard.
+    time.sleep(30 - time.time() % 30 + 0.2)
+    start_index = 1 + int.from_bytes(os.urandom(4), "big") % USERS
+    lock = threading.Lock()
+    state = {"next": 0, "measuring": False, "stop": False}
+    samples, failures = [], []
+
+    def client():
+        browser = Browser(port)
+        while True:
+            with lock:
+                if state["stop"]:
+                    return
+                if state["next"] >= USERS:
+                    failures.append("ran out of users: raise USERS")
+                    return
+                index = 1 + (start_index - 1 + state["next"]) % USERS
+                state["next"] += 1
+                measuring = state["measuring"]
+            t0 = time.monotonic()
+            try:
+                problem = sign_in(browser, f"{prefix}{index}", index)
+            except OSError as e:
+                problem = repr(e)
+                browser.conn = None
+            elapsed = time.monotonic() - t0
+            with lock:
+                if problem:
+                    failures.append(f"{prefix}{index}: {problem}")
+                elif measuring and state["measuring"]:
+                    samples.append(elapsed)
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    print(f"== {CLIENTS} clients, {WARMUP:.0f} s warm-up, {DURATION:.0f} s measured", file=sys.stderr)
+    for t in threads:
+        t.start()
+    time.sleep(WARMUP)
+    with lock:
+        state["measuring"] = True
+    cpu0, t_start = cpu_seconds(server.pid), time.monotonic()
+    time.sleep(DURATION)
+    with lock:
+        state["measuring"] = False
+        state["stop"] = True
+    t_end, cpu1 = time.monotonic(), cpu_seconds(server.pid)
+    for t in threads:
+        t.join()
+    seconds = t_end - t_start
+    rate = len(samples) / seconds
+    ratio = rate / bound["hashes_per_second"] if bound["hashes_per_second"] else float("nan")
+    backend = "postgres" if DATABASE_URL else "sqlite"
+    ms = lambda v: f"{1000 * v:.0f}"  # noqa: E731
+    revision = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    lines = [
+        f"### {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} — gatehouse {revision.stdout.strip() or '?'} "
+        f"({backend}, {USERS:,} seeded users)",
+        "",
+        ("Pinned: server and argon2 measurement on CPU 1, clients on CPU 0. " if PIN else "Not pinned. ")
+        + f"{CLIENTS} clients, {DURATION:.0f} s after {WARMUP:.0f} s warm-up; GET /account after "
+        + ("every sign-in" if CHECK_EVERY == 1 else f"one sign-in in {CHECK_EVERY}" if CHECK_EVERY else "no sign-in")
+        + f"; password hash concurrency "
+        f"{bound['threads']} (the server's setting on {bound['cores']} core(s))"
+        + (f"; seeding took {seed_seconds:.1f} s" if seed_seconds is not None else "") + ".",
+        "",
+        "| backend | users | sign-ins/s | p50 ms | p90 ms | p99 ms | max ms | failed | argon2id hashes/s | "
+        "share of the bound | server CPU |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {backend} | {USERS:,} | {rate:.1f} | {ms(percentile(samples, 50))} | {ms(percentile(samples, 90))} | "
+        f"{ms(percentile(samples, 99))} | {ms(max(samples, default=float('nan')))} | {len(failures)} | "
+        f"{bound['hashes_per_second']} | **{100 * ratio:.0f} %** | {100 * (cpu1 - cpu0) / seconds:.0f} % |",
+    ]
+    if server.poll() is not None:
+        failures.append(f"the server exited (status {server.returncode}); see {tmp}/server.log (KEEP=1)")
+    if failures:
+        lines += ["", f"failed sign-ins: {len(failures)}; first: {failures[0]}; last: {failures[-1]}"]
+    summary = "\n".join(lines)
+    print(summary)
+    if OUT:
+        with open(OUT, "w") as f:
+            f.write(summary + "\n")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
