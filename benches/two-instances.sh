@@ -91,8 +91,9 @@ for name in a b; do
   port="$(free_port)"
   base[$name]="http://127.0.0.1:$port"
   echo "== instance $name on ${base[$name]}" >&2
+  # A token issued is logged at debug by default; here each is a line, to show how the proxy spread them.
   GATEHOUSE_LISTEN="127.0.0.1:$port" GATEHOUSE_DATA_DIR="$work/data-$name" \
-    "$bin" serve >"$work/gatehouse-$name.log" 2>&1 &
+    GATEHOUSE_LOG="info,gatehouse::core::audit=debug" "$bin" serve >"$work/gatehouse-$name.log" 2>&1 &
   pids+=("$!")
   # One after the other: the first applies the migrations.
   wait_for "${base[$name]}/readyz" 60 "$!" || { tail -20 "$work/gatehouse-$name.log" >&2; exit 1; }
