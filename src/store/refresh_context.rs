@@ -6,7 +6,7 @@
 //! policy of the user (at least one row), the token, user and session columns repeated on each, under prefixes.
 use chrono::{DateTime, Utc};
 use entity::{refresh_token, role_policy, rp_session, session, user, user_role};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoIden, JoinType, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoCondition, IntoIden, JoinType, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, EntityName, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult};
 
 use super::{SeaStore, db_error};
@@ -31,8 +31,19 @@ fn columns<E: EntityTrait>(query: &mut SelectStatement, alias: &'static str) {
     }
 }
 
-fn aliased<E: EntityName + Default>(alias: &'static str) -> (sea_orm::sea_query::DynIden, sea_orm::sea_query::DynIden) {
-    (E::default().into_iden(), Alias::new(alias).into_iden())
+/// `LEFT JOIN <E's table> AS alias ON on`.
+fn left_join<E: EntityName + Default>(query: &mut SelectStatement, alias: &'static str, on: impl IntoCondition) {
+    query.join_as(
+        JoinType::LeftJoin,
+        E::default().into_iden(),
+        Alias::new(alias).into_iden(),
+        on,
+    );
+}
+
+/// `alias.name`.
+fn col(alias: &'static str, name: &'static str) -> Expr {
+    Expr::col((Alias::new(alias), Alias::new(name)))
 }
 
 /// The statement: the token, left-joined to its user, that user's role policies, and the session behind the
@@ -43,46 +54,18 @@ fn statement(token_hash: &str) -> SelectStatement {
     columns::<user::Entity>(&mut query, USER);
     columns::<session::Entity>(&mut query, SESSION);
     columns::<role_policy::Entity>(&mut query, POLICY);
-    let col = |alias: &'static str, name: &str| Expr::col((Alias::new(alias), Alias::new(name)));
-    let (token_table, token_alias) = aliased::<refresh_token::Entity>(TOKEN);
-    query.from_as(token_table, token_alias);
-    let (table, alias) = aliased::<user::Entity>(USER);
-    query.join_as(
-        JoinType::LeftJoin,
-        table,
-        alias,
-        col(USER, "id").equals((Alias::new(TOKEN), Alias::new("user_id"))),
-    );
-    let (table, alias) = aliased::<rp_session::Entity>(RP);
-    query.join_as(
-        JoinType::LeftJoin,
-        table,
-        alias,
+    query.from_as(refresh_token::Entity, Alias::new(TOKEN));
+    left_join::<user::Entity>(&mut query, USER, col(USER, "id").eq(col(TOKEN, "user_id")));
+    left_join::<rp_session::Entity>(
+        &mut query,
+        RP,
         col(RP, "sid")
-            .equals((Alias::new(TOKEN), Alias::new("sid")))
-            .and(col(RP, "client_id").equals((Alias::new(TOKEN), Alias::new("client_id")))),
+            .eq(col(TOKEN, "sid"))
+            .and(col(RP, "client_id").eq(col(TOKEN, "client_id"))),
     );
-    let (table, alias) = aliased::<session::Entity>(SESSION);
-    query.join_as(
-        JoinType::LeftJoin,
-        table,
-        alias,
-        col(SESSION, "id_hash").equals((Alias::new(RP), Alias::new("session_hash"))),
-    );
-    let (table, alias) = aliased::<user_role::Entity>(MEMBER);
-    query.join_as(
-        JoinType::LeftJoin,
-        table,
-        alias,
-        col(MEMBER, "user_id").equals((Alias::new(TOKEN), Alias::new("user_id"))),
-    );
-    let (table, alias) = aliased::<role_policy::Entity>(POLICY);
-    query.join_as(
-        JoinType::LeftJoin,
-        table,
-        alias,
-        col(POLICY, "role").equals((Alias::new(MEMBER), Alias::new("role_name"))),
-    );
+    left_join::<session::Entity>(&mut query, SESSION, col(SESSION, "id_hash").eq(col(RP, "session_hash")));
+    left_join::<user_role::Entity>(&mut query, MEMBER, col(MEMBER, "user_id").eq(col(TOKEN, "user_id")));
+    left_join::<role_policy::Entity>(&mut query, POLICY, col(POLICY, "role").eq(col(MEMBER, "role_name")));
     query
         .and_where(col(TOKEN, "token_hash").eq(token_hash))
         .order_by((Alias::new(POLICY), Alias::new("role")), sea_orm::Order::Asc);
