@@ -88,6 +88,40 @@ async fn refresh_tokens_rotate_and_a_reused_one_revokes_its_family() {
     );
 }
 
+/// One refresh token presented by several requests at once: one rotation wins, and every other is a reuse — the
+/// token is used up in the commit of the winner's tokens, and a request that loses that race revokes the family,
+/// the winner's new tokens included.
+#[tokio::test]
+async fn concurrent_uses_of_one_refresh_token_let_one_win_and_revoke_the_family() {
+    let server = TestServer::start().await;
+    server.add_user("wren", Some(GOOD_PASSWORD)).await;
+    client(&server, "spa", true, true).await;
+    let browser = server.browser();
+    let code = code_for(&server, &browser, &[("scope", "openid")], "wren").await;
+    let (status, first) = redeem(&server, &code, Some(VERIFIER)).await;
+    assert_eq!(status, 200, "{first}");
+    let token = first["refresh_token"].as_str().expect("a refresh token").to_string();
+
+    let answers = futures_util::future::join_all((0..6).map(|_| refresh(&server, &token, &[]))).await;
+    let winners: Vec<&Value> = answers.iter().filter(|(s, _)| *s == 200).map(|(_, b)| b).collect();
+    assert_eq!(winners.len(), 1, "one rotation wins: {answers:?}");
+    for (status, body) in answers.iter().filter(|(s, _)| *s != 200) {
+        assert_eq!(
+            (*status, body["error"].as_str()),
+            (400, Some("invalid_grant")),
+            "{body}"
+        );
+    }
+    let next = winners[0]["refresh_token"].as_str().unwrap();
+    assert_eq!(
+        refresh(&server, next, &[]).await.0,
+        400,
+        "the losers' reuse revoked the family, the winner's new token included"
+    );
+    let access = winners[0]["access_token"].as_str().unwrap();
+    assert_eq!(userinfo_status(&server, access).await, 401, "and its access token");
+}
+
 #[tokio::test]
 async fn revocation_and_introspection() {
     let server = TestServer::start().await;
