@@ -26,8 +26,10 @@ export class PageChecks {
   }
 
   // axe-core on the page as it is, then each width: does the page scroll sideways, and a screenshot of `element`
-  // (a selector) if given, else of the whole page. The page is left at the first width.
-  async inspect(page, name, element) {
+  // (a selector) if given, else of the whole page. `inView` (a selector) names controls that must be reachable
+  // without scrolling anything sideways, not even a table's own scrolling box: each one found must lie within the
+  // window's width and within every box that clips it, else it is reported in `overflow` too. The page is left at the first width.
+  async inspect(page, name, element, inView) {
     // Evaluated through the DevTools protocol, so the page's CSP (script-src 'self') neither blocks nor is relaxed.
     await page.evaluate(AXE_SOURCE);
     const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
@@ -49,6 +51,27 @@ export class PageChecks {
         innerWidth: window.innerWidth,
       }));
       if (fits.scrollWidth > fits.innerWidth) this.overflow.push({ page: name, width: size.width, ...fits });
+      if (inView) {
+        const outside = await page.evaluate((selector) => {
+          const found = [];
+          for (const el of document.querySelectorAll(selector)) {
+            const box = el.getBoundingClientRect();
+            if (box.width === 0 && box.height === 0) continue; // not displayed
+            // Inside the window, and inside every box that clips it (a scrolling region cuts it off at its edge).
+            let clipped = box.left < 0 || box.right > window.innerWidth;
+            for (let a = el.parentElement; a && !clipped; a = a.parentElement) {
+              if (getComputedStyle(a).overflowX === "visible") continue;
+              const r = a.getBoundingClientRect();
+              clipped = box.left < r.left - 0.5 || box.right > r.right + 0.5;
+            }
+            if (clipped) {
+              found.push({ control: (el.getAttribute("aria-label") || el.textContent || "").trim(), right: Math.round(box.right) });
+            }
+          }
+          return found;
+        }, inView);
+        for (const o of outside) this.overflow.push({ page: name, width: size.width, innerWidth: size.width, ...o });
+      }
       const path = join(this.shots, `${this.prefix}${name}-${size.width}.png`);
       if (element) await page.locator(element).screenshot({ path });
       else await page.screenshot({ path, fullPage: true });

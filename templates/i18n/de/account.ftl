@@ -66,6 +66,7 @@ account-security-factors = Ihre Faktoren
 account-security-factor = Faktor
 account-security-added = Hinzugefügt
 account-security-last-used = Zuletzt verwendet
+account-security-actions = Aktionen
 account-security-never = nie
 account-security-recovery-codes = Wiederherstellungscodes
 account-security-phone = Telefon { $number }

@@ -65,6 +65,7 @@ account-security-factors = Your factors
 account-security-factor = Factor
 account-security-added = Added
 account-security-last-used = Last used
+account-security-actions = Actions
 account-security-never = never
 account-security-recovery-codes = Recovery codes
 account-security-phone = Phone { $number }
