@@ -77,7 +77,9 @@ pub trait UserStore: Send + Sync {
     /// Whether anyone names `user_id` as their manager.
     async fn manages_anyone(&self, user_id: &str) -> Result<bool>;
     async fn count_users_with_status(&self, status: UserStatus) -> Result<u64>;
-    async fn users_with_role(&self, role: &str) -> Result<Vec<User>>;
+    /// The first `limit` holders of `role` by username. Callers bound what they read: a role such as `user` may
+    /// have a million members.
+    async fn users_with_role(&self, role: &str, limit: u64) -> Result<Vec<User>>;
     /// Benchmark accounts in bulk (`core::accounts::seed`): the users, each with `role` and with its factors
     /// among `factors`, in one transaction of multi-row inserts; all of them or none. No audit events.
     async fn insert_seeded_users(&self, users: &[User], role: &str, factors: &[Factor]) -> Result<()>;

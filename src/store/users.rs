@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use entity::{role, user, user_role};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -303,18 +303,18 @@ impl UserStore for SeaStore {
     }
 
     #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "users_with_role"))]
-    async fn users_with_role(&self, role_name: &str) -> Result<Vec<User>> {
-        let ids: Vec<String> = user_role::Entity::find()
-            .filter(user_role::Column::RoleName.eq(role_name))
-            .all(&self.db)
-            .await
-            .map_err(db_error)?
-            .into_iter()
-            .map(|r| r.user_id)
-            .collect();
+    async fn users_with_role(&self, role_name: &str, limit: u64) -> Result<Vec<User>> {
+        // One statement with the members as a subquery: a list of ids bound as parameters would exceed the
+        // database's limit on bound values for a role of tens of thousands of members.
+        let members = Query::select()
+            .column(user_role::Column::UserId)
+            .from(user_role::Entity)
+            .and_where(user_role::Column::RoleName.eq(role_name))
+            .to_owned();
         user::Entity::find()
-            .filter(user::Column::Id.is_in(ids))
+            .filter(user::Column::Id.in_subquery(members))
             .order_by_asc(user::Column::Username)
+            .limit(limit)
             .all(&self.db)
             .await
             .map_err(db_error)?

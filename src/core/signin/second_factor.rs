@@ -235,7 +235,11 @@ async fn lock_alerts(ctx: &RequestCtx<'_>, user: &User, kind: FactorKind) -> Res
     .await?;
     let values = json!({ "kind": kind, "until": until.to_rfc3339(), "username": user.username, "ip": ctx.origin.ip });
     notify(ctx.notifier, user, "factor_locked", values.clone()).await;
-    for admin in ctx.store.users_with_role("admin").await? {
+    for admin in ctx
+        .store
+        .users_with_role("admin", crate::core::accounts::MEMBERS_READ_AT_MOST)
+        .await?
+    {
         if admin.id != user.id
             && let Err(e) = mail(ctx.notifier, &admin, "factor_locked_admin", values.clone()).await
         {

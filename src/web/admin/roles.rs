@@ -559,7 +559,8 @@ fn tightens(before: &RolePolicy, after: &RolePolicy) -> bool {
 /// The members of `role` with no active factor of a kind `after` counts (a backup kind alone does not count):
 /// how many, and the first usernames. `None` when the role has too many members to look at each.
 async fn lacking(store: &dyn Store, role: &str, after: &RolePolicy) -> Result<Option<(usize, Vec<String>)>> {
-    let members = store.users_with_role(role).await?;
+    // One more than checked at most, to tell "too many" without reading them all.
+    let members = store.users_with_role(role, MAX_MEMBERS_CHECKED as u64 + 1).await?;
     if members.len() > MAX_MEMBERS_CHECKED {
         return Ok(None);
     }

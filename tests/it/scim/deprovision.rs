@@ -99,7 +99,7 @@ async fn the_directory_cannot_disable_the_last_administrator() {
     gatehouse::core::accounts::add_role(store, now, &Origin::cli(), &root, "admin")
         .await
         .unwrap();
-    for other in store.users_with_role("admin").await.unwrap() {
+    for other in store.users_with_role("admin", 100).await.unwrap() {
         if other.id != root.id {
             gatehouse::core::accounts::set_status(store, now, &Origin::cli(), &other, UserStatus::Disabled)
                 .await

@@ -693,3 +693,46 @@ async fn role_policies_are_seeded_round_trip_and_belong_to_a_role() {
         assert!(!store.user_by_id(id).await.unwrap().unwrap().mfa_required, "{backend}");
     }
 }
+
+#[tokio::test]
+async fn the_members_of_a_role_are_read_first_by_username_and_bounded_even_past_the_bound_value_limit() {
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        // More members than SQLite accepts bound values in one statement (32,766): reading them as a list of ids
+        // bound into `IN (…)` failed here.
+        let members: Vec<_> = (0..33_000)
+            .rev()
+            .map(|i| {
+                a_user(
+                    &format!("00000000-0000-0000-0000-{i:012}"),
+                    &format!("m{i:05}"),
+                    &format!("m{i}@example.com"),
+                )
+            })
+            .collect();
+        for chunk in members.chunks(1_000) {
+            store.insert_seeded_users(chunk, "helpdesk", &[]).await.unwrap();
+        }
+        let other = a_user(
+            "99999999-9999-9999-9999-999999999999",
+            "a-outsider",
+            "outsider@example.com",
+        );
+        store.insert_user(&other, &["user".into()]).await.unwrap();
+
+        let first = store.users_with_role("helpdesk", 3).await.unwrap();
+        let names: Vec<_> = first.iter().map(|u| u.username.as_str()).collect();
+        assert_eq!(
+            names,
+            ["m00000", "m00001", "m00002"],
+            "{backend}: the first by username, only members"
+        );
+        let all = store.users_with_role("helpdesk", 40_000).await.unwrap();
+        assert_eq!(all.len(), 33_000, "{backend}");
+        assert_eq!(store.users_with_role("user", 10).await.unwrap().len(), 1, "{backend}");
+        assert!(
+            store.users_with_role("admin", 10).await.unwrap().is_empty(),
+            "{backend}"
+        );
+    }
+}

@@ -63,7 +63,10 @@ pub async fn announce(
         "at": now.to_rfc3339(),
     });
     notify(notifier, user, "password_locked", values.clone()).await;
-    for admin in store.users_with_role("admin").await? {
+    for admin in store
+        .users_with_role("admin", crate::core::accounts::MEMBERS_READ_AT_MOST)
+        .await?
+    {
         if admin.id != user.id
             && let Err(e) = mail(notifier, &admin, "password_locked_admin", values.clone()).await
         {
