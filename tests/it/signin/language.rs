@@ -117,14 +117,16 @@ async fn accept_language_de_gives_german_sign_in_and_account_pages() {
     assert!(german(&security), "{}", security.body);
     assert!(
         security.body.contains("<h1>Anmeldesicherheit</h1>")
-            && security.body.contains("<th>Hinzugefügt</th>")
+            && security.body.contains(r#"<th role="columnheader">Hinzugefügt</th>"#)
             && security.body.contains("Wiederherstellungscodes erstellen"),
         "{}",
         security.body
     );
     // The app was added a minute or so ago: its date, the German way (`06.12.2026`).
     assert!(
-        security.body.contains(&format!("<td>{today}</td>")),
+        security
+            .body
+            .contains(&format!(r#"data-label="Hinzugefügt">{today}</td>"#)),
         "{}",
         security.body
     );
