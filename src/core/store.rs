@@ -147,6 +147,9 @@ pub struct DeletedUser {
 pub trait SessionStore: Send + Sync {
     async fn insert_session(&self, session: &Session) -> Result<()>;
     async fn session_by_hash(&self, id_hash: &str) -> Result<Option<Session>>;
+    /// The session `id_hash` with its user and the user's role policies, read together: what every request
+    /// with a session cookie is judged on (`signin::sessions::resolve_any`).
+    async fn session_context(&self, id_hash: &str) -> Result<Option<SessionContext>>;
     async fn touch_session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<()>;
     async fn delete_session(&self, id_hash: &str) -> Result<()>;
     /// Ends every session of a user and revokes every token grant of theirs (`offline_access` too), in one
@@ -158,6 +161,15 @@ pub trait SessionStore: Send + Sync {
     /// Replaces session `old_hash` by `new` in one transaction (a new id on every change of assurance).
     /// `false`, and no change, when `old_hash` no longer exists — so a pending session is promoted once.
     async fn promote_session(&self, old_hash: &str, new: &Session) -> Result<bool>;
+}
+
+/// A stored browser session with what a request is judged on beside it: its user (`None` when the account is
+/// gone) and that user's role policies, by role name.
+#[derive(Clone, Debug)]
+pub struct SessionContext {
+    pub session: Session,
+    pub user: Option<User>,
+    pub policies: Vec<RolePolicy>,
 }
 
 /// What using a single-use code did: the code was accepted now, had been used before (a replay, to be reported),

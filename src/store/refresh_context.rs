@@ -6,9 +6,10 @@
 //! policy of the user (at least one row), the token, user and session columns repeated on each, under prefixes.
 use chrono::{DateTime, Utc};
 use entity::{refresh_token, role_policy, rp_session, session, user, user_role};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoCondition, IntoIden, JoinType, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, EntityName, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult};
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Alias, ExprTrait, Query, SelectStatement};
 
+use super::joined::{col, columns, left_join, model};
 use super::{SeaStore, db_error};
 use crate::core::oauth::{RefreshContext, RefreshGrant, RefreshUse};
 use crate::core::{Error, Result};
@@ -19,32 +20,6 @@ const SESSION: &str = "s";
 const POLICY: &str = "p";
 const RP: &str = "rp";
 const MEMBER: &str = "ur";
-
-/// Selects every column of `E` (from the table aliased `alias`) as `{alias}_{column}`.
-fn columns<E: EntityTrait>(query: &mut SelectStatement, alias: &'static str) {
-    for column in E::Column::iter() {
-        let name = column.as_str();
-        query.expr_as(
-            Expr::col((Alias::new(alias), Alias::new(name))),
-            Alias::new(format!("{alias}_{name}")),
-        );
-    }
-}
-
-/// `LEFT JOIN <E's table> AS alias ON on`.
-fn left_join<E: EntityName + Default>(query: &mut SelectStatement, alias: &'static str, on: impl IntoCondition) {
-    query.join_as(
-        JoinType::LeftJoin,
-        E::default().into_iden(),
-        Alias::new(alias).into_iden(),
-        on,
-    );
-}
-
-/// `alias.name`.
-fn col(alias: &'static str, name: &'static str) -> Expr {
-    Expr::col((Alias::new(alias), Alias::new(name)))
-}
 
 /// The statement: the token, left-joined to its user, that user's role policies, and the session behind the
 /// token's sign-in at its client.
@@ -70,10 +45,6 @@ fn statement(token_hash: &str) -> SelectStatement {
         .and_where(col(TOKEN, "token_hash").eq(token_hash))
         .order_by((Alias::new(POLICY), Alias::new("role")), sea_orm::Order::Asc);
     query
-}
-
-fn model<M: FromQueryResult>(row: &QueryResult, alias: &str) -> Result<Option<M>> {
-    M::from_query_result_optional(row, &format!("{alias}_")).map_err(db_error)
 }
 
 /// What a stored refresh token is at `now` (`OidcStore::refresh_token_to_rotate`).

@@ -8,7 +8,7 @@ use sea_orm::{
 
 use super::{SeaStore, db_error};
 use crate::core::model::{Session, SessionState};
-use crate::core::store::SessionStore;
+use crate::core::store::{SessionContext, SessionStore};
 use crate::core::{Error, Result};
 
 pub(super) fn to_domain(m: session::Model) -> Result<Session> {
@@ -95,6 +95,11 @@ impl SessionStore for SeaStore {
             .map_err(db_error)?
             .map(to_domain)
             .transpose()
+    }
+
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "session_context"))]
+    async fn session_context(&self, id_hash: &str) -> Result<Option<SessionContext>> {
+        self.read_session_context(id_hash).await
     }
 
     #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "touch_session"))]

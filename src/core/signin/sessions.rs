@@ -14,7 +14,7 @@ use crate::core::policy::acr_age::{LevelProofs, Proofs};
 use crate::core::policy::{self, RolePolicy};
 use crate::core::secrets::{random_token, token_digest};
 use crate::core::signin::flow::{self, Step};
-use crate::core::store::Store;
+use crate::core::store::{SessionContext, Store};
 
 /// Whether a signed-in session no longer meets a second-factor requirement now in force: a role (or the user's
 /// own flag) that became stricter after the sign-in, or a factor kind the role stopped counting. Such a session
@@ -102,20 +102,21 @@ pub async fn resolve_any(
         return Ok(None);
     }
     let id_hash = token_digest(token);
-    let Some(session) = store.session_by_hash(&id_hash).await? else {
+    // The session, its user and the user's role policies in one read: a policy change applies from the next
+    // request.
+    let Some(SessionContext {
+        session,
+        user,
+        policies,
+    }) = store.session_context(&id_hash).await?
+    else {
         return Ok(None);
-    };
-    // The user's role policies, in one query per resolution: a policy change applies from the next request.
-    let policies = if now >= session.expires_at || now - session.last_seen_at >= limits.idle {
-        Vec::new()
-    } else {
-        store.role_policies_of_user(&session.user_id).await?
     };
     if expired(&session, now, limits, &policies) {
         store.delete_session(&id_hash).await?;
         return Ok(None);
     }
-    let Some(user) = store.user_by_id(&session.user_id).await? else {
+    let Some(user) = user else {
         return Ok(None);
     };
     if user.status != UserStatus::Active {

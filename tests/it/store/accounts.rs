@@ -137,6 +137,50 @@ async fn sessions_round_trip_and_end() {
 }
 
 #[tokio::test]
+async fn a_session_is_read_with_its_user_and_the_policies_of_its_roles() {
+    use gatehouse::core::store::PolicyStore;
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let now = SystemClock.now();
+        let u = a_user("56565656-5656-5656-5656-565656565656", "ida", "ida@example.com");
+        store
+            .insert_user(&u, &["helpdesk".into(), "user".into()])
+            .await
+            .unwrap();
+        let session = a_session(&u.id, now);
+        store.insert_session(&session).await.unwrap();
+
+        let context = store.session_context(&session.id_hash).await.unwrap().unwrap();
+        assert_eq!(context.session, session, "{backend}");
+        assert_eq!(context.user.as_ref(), Some(&u), "{backend}");
+        assert_eq!(
+            context.policies,
+            store.role_policies_of_user(&u.id).await.unwrap(),
+            "{backend}"
+        );
+        let roles: Vec<_> = context.policies.iter().map(|p| p.role.as_str()).collect();
+        assert_eq!(roles, ["helpdesk", "user"], "{backend}: one per role, by name");
+
+        // A user without roles: the session and user, no policies.
+        let bare = a_user("57575757-5757-5757-5757-575757575757", "jon", "jon@example.com");
+        store.insert_user(&bare, &[]).await.unwrap();
+        let other = Session {
+            id_hash: "e".repeat(64),
+            ..a_session(&bare.id, now)
+        };
+        store.insert_session(&other).await.unwrap();
+        let context = store.session_context(&other.id_hash).await.unwrap().unwrap();
+        assert_eq!(context.user.map(|u| u.id), Some(bare.id.clone()), "{backend}");
+        assert!(context.policies.is_empty(), "{backend}");
+
+        assert!(
+            store.session_context(&"f".repeat(64)).await.unwrap().is_none(),
+            "{backend}: unknown"
+        );
+    }
+}
+
+#[tokio::test]
 async fn single_use_tokens_hold_under_concurrency() {
     for (_db, store) in backends().await {
         let backend = store.backend_name();
