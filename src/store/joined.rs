@@ -2,8 +2,9 @@
 //! under a prefix (`{alias}_{column}`), `LEFT JOIN`s by alias, and each model read back from its prefix. One
 //! statement instead of one per table: on SQLite each statement is a round trip to the connection's thread (two
 //! thread switches), on PostgreSQL one over the network.
-use sea_orm::sea_query::{Alias, Expr, IntoCondition, IntoIden, JoinType, SelectStatement};
-use sea_orm::{EntityName, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult};
+use sea_orm::sea_query::{Alias, Expr, IntoCondition, IntoIden, JoinType, SelectStatement, Value};
+use sea_orm::{DbBackend, EntityName, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult, Statement};
+use std::sync::OnceLock;
 
 use super::db_error;
 use crate::core::Result;
@@ -40,4 +41,38 @@ pub(super) fn col(alias: &'static str, name: &'static str) -> Expr {
 
 pub(super) fn model<M: FromQueryResult>(row: &QueryResult, alias: &str) -> Result<Option<M>> {
     M::from_query_result_optional(row, &format!("{alias}_")).map_err(db_error)
+}
+
+/// The SQL of a statement whose text depends only on the backend, rendered once per backend and reused with each
+/// call's values: building a `SELECT` of some fifty aliased columns with sea-query costs more than SQLite takes
+/// to run it. `build` must give the same SQL whatever values it is given; `values` are bound in its order.
+pub(super) struct Prepared {
+    sqlite: OnceLock<String>,
+    postgres: OnceLock<String>,
+}
+
+impl Prepared {
+    pub(super) const fn new() -> Self {
+        Self {
+            sqlite: OnceLock::new(),
+            postgres: OnceLock::new(),
+        }
+    }
+
+    /// The statement for `backend` with `values`; `build` renders it with placeholder values on first use.
+    pub(super) fn statement(
+        &self,
+        backend: DbBackend,
+        build: impl Fn() -> SelectStatement,
+        values: Vec<Value>,
+    ) -> Statement {
+        let cell = match backend {
+            DbBackend::Sqlite => &self.sqlite,
+            DbBackend::Postgres => &self.postgres,
+            // Not a backend Gatehouse runs on; rendered each time rather than cached.
+            _ => return Statement::from_sql_and_values(backend, backend.build(&build()).sql, values),
+        };
+        let sql = cell.get_or_init(|| backend.build(&build()).sql);
+        Statement::from_sql_and_values(backend, sql.as_str(), values)
+    }
 }

@@ -9,7 +9,7 @@ use entity::{refresh_token, role_policy, rp_session, session, user, user_role};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, ExprTrait, Query, SelectStatement};
 
-use super::joined::{col, columns, left_join, model};
+use super::joined::{Prepared, col, columns, left_join, model};
 use super::{SeaStore, db_error};
 use crate::core::oauth::{RefreshContext, RefreshGrant, RefreshUse};
 use crate::core::{Error, Result};
@@ -68,14 +68,13 @@ pub(super) fn token_use(row: refresh_token::Model, now: DateTime<Utc>) -> Result
     })
 }
 
+static STATEMENT: Prepared = Prepared::new();
+
 impl SeaStore {
     pub(super) async fn read_refresh_context(&self, token_hash: &str, now: DateTime<Utc>) -> Result<RefreshContext> {
         let backend = self.db.get_database_backend();
-        let rows = self
-            .db
-            .query_all_raw(backend.build(&statement(token_hash)))
-            .await
-            .map_err(db_error)?;
+        let statement = STATEMENT.statement(backend, || statement(""), vec![token_hash.into()]);
+        let rows = self.db.query_all_raw(statement).await.map_err(db_error)?;
         let Some(first) = rows.first() else {
             return Ok(RefreshContext {
                 token: RefreshUse::Invalid,
@@ -118,5 +117,15 @@ mod tests {
         assert!(sql.contains(r#""t"."token_hash" AS "t_token_hash""#), "{sql}");
         assert!(sql.contains(r#"LEFT JOIN "role_policies" AS "p""#), "{sql}");
         assert!(sql.contains(r#""s"."id_hash" = "rp"."session_hash""#), "{sql}");
+    }
+
+    #[test]
+    fn the_prepared_statement_binds_the_token_hash() {
+        for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
+            let built = backend.build(&statement("abc"));
+            let prepared = STATEMENT.statement(backend, || statement(""), vec!["abc".into()]);
+            assert_eq!(prepared.sql, built.sql, "{backend:?}");
+            assert_eq!(prepared.values, built.values, "{backend:?}");
+        }
     }
 }

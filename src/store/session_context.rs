@@ -5,7 +5,7 @@ use entity::{role_policy, session, user, user_role};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, ExprTrait, Query, SelectStatement};
 
-use super::joined::{col, columns, left_join, model};
+use super::joined::{Prepared, col, columns, left_join, model};
 use super::{SeaStore, db_error};
 use crate::core::Result;
 use crate::core::store::SessionContext;
@@ -31,14 +31,13 @@ fn statement(id_hash: &str) -> SelectStatement {
     query
 }
 
+static STATEMENT: Prepared = Prepared::new();
+
 impl SeaStore {
     pub(super) async fn read_session_context(&self, id_hash: &str) -> Result<Option<SessionContext>> {
         let backend = self.db.get_database_backend();
-        let rows = self
-            .db
-            .query_all_raw(backend.build(&statement(id_hash)))
-            .await
-            .map_err(db_error)?;
+        let statement = STATEMENT.statement(backend, || statement(""), vec![id_hash.into()]);
+        let rows = self.db.query_all_raw(statement).await.map_err(db_error)?;
         let Some(first) = rows.first() else {
             return Ok(None);
         };
@@ -80,5 +79,15 @@ mod tests {
             "{sql}"
         );
         assert!(sql.contains(r#"WHERE "s"."id_hash" = 'abc'"#), "{sql}");
+    }
+
+    #[test]
+    fn the_prepared_statement_binds_the_hash() {
+        for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
+            let built = backend.build(&statement("abc"));
+            let prepared = STATEMENT.statement(backend, || statement(""), vec!["abc".into()]);
+            assert_eq!(prepared.sql, built.sql, "{backend:?}");
+            assert_eq!(prepared.values, built.values, "{backend:?}");
+        }
     }
 }
