@@ -634,6 +634,9 @@ pub trait PolicyStore: Send + Sync {
     /// The stored policies of the roles `user_id` holds, in one query (read on every session resolution).
     /// Roles without a stored policy are left out: they are unrestricted.
     async fn role_policies_of_user(&self, user_id: &str) -> Result<Vec<RolePolicy>>;
+    /// Every role `user_id` holds, by name, with its stored policy (`None`: none stored, so unrestricted), in one
+    /// query: what the user's requirement is combined from (`policy::enforcement::requirement_for`).
+    async fn roles_with_policies_of_user(&self, user_id: &str) -> Result<Vec<(String, Option<RolePolicy>)>>;
     /// Inserts or replaces the policy of an existing role (an unknown role is an error).
     async fn put_role_policy(&self, policy: &RolePolicy) -> Result<()>;
     /// The distinct sets of two or more roles that users hold together, each sorted: what a policy change

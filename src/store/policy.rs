@@ -2,10 +2,11 @@
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use entity::{role_policy, user_role};
-use sea_orm::sea_query::{OnConflict, Query};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::{Alias, ExprTrait, OnConflict, Query, SelectStatement};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::joined::{Prepared, col, columns, left_join, model};
 use super::{SeaStore, db_error};
 use crate::core::factors::FactorKind;
 use crate::core::policy::recovery::{CallerCheck, RecoveryPath, RecoverySetting};
@@ -76,6 +77,25 @@ pub(super) fn to_domain(m: role_policy::Model) -> Result<RolePolicy> {
         role: m.role,
     })
 }
+
+const MEMBER: &str = "ur";
+const POLICY: &str = "p";
+const MEMBER_ROLE: &str = "ur_role_name";
+
+/// The roles of a user, each left-joined to its stored policy, by role name.
+fn roles_with_policies(user_id: &str) -> SelectStatement {
+    let mut query = Query::select();
+    query.expr_as(col(MEMBER, "role_name"), Alias::new(MEMBER_ROLE));
+    columns::<role_policy::Entity>(&mut query, POLICY);
+    query.from_as(user_role::Entity, Alias::new(MEMBER));
+    left_join::<role_policy::Entity>(&mut query, POLICY, col(POLICY, "role").eq(col(MEMBER, "role_name")));
+    query
+        .and_where(col(MEMBER, "user_id").eq(user_id))
+        .order_by((Alias::new(MEMBER), Alias::new("role_name")), sea_orm::Order::Asc);
+    query
+}
+
+static ROLES_WITH_POLICIES: Prepared = Prepared::new();
 
 fn paths(json: &str) -> Option<Vec<RecoveryPath>> {
     let names: Vec<String> = serde_json::from_str(json).ok()?;
@@ -161,6 +181,25 @@ impl PolicyStore for SeaStore {
             .map_err(db_error)?
             .into_iter()
             .map(to_domain)
+            .collect()
+    }
+
+    #[tracing::instrument(
+        name = "store",
+        level = "debug",
+        skip_all,
+        fields(call = "roles_with_policies_of_user")
+    )]
+    async fn roles_with_policies_of_user(&self, user_id: &str) -> Result<Vec<(String, Option<RolePolicy>)>> {
+        let backend = self.db.get_database_backend();
+        let statement = ROLES_WITH_POLICIES.statement(backend, || roles_with_policies(""), vec![user_id.into()]);
+        let rows = self.db.query_all_raw(statement).await.map_err(db_error)?;
+        rows.iter()
+            .map(|row| {
+                let role: String = row.try_get("", MEMBER_ROLE).map_err(db_error)?;
+                let policy = model::<role_policy::Model>(row, POLICY)?.map(to_domain).transpose()?;
+                Ok((role, policy))
+            })
             .collect()
     }
 

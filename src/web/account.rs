@@ -84,26 +84,30 @@ pub(super) async fn render(
     status: StatusCode,
     away_form: Option<serde_json::Value>,
 ) -> Result<HttpResponse, WebError> {
-    let summary = accounts::summary(state.store.as_ref(), user).await?;
-    let (requirement, plan) = enforcement::plan_for(state.store.as_ref(), state.clock.now(), user).await?;
-    let factors = state.store.factors_of(&user.id).await?;
+    let store = state.store.as_ref();
+    // The user's roles, policies and factors, read once for everything the page shows.
+    let standing = enforcement::standing(store, state.clock.now(), user).await?;
+    let roles = standing.roles();
     let mut ctx = pages::context();
-    ctx.insert("account", &summary);
-    ctx.insert("reminder", &reminder(&requirement, &plan));
+    ctx.insert("reminder", &reminder(&standing.requirement, &standing.plan));
     ctx.insert(
         "admin_single_key",
-        &super::security::admin_single_key(state, user, &factors).await?,
+        &super::security::admin_single_key(standing.has_role("admin"), &standing.factors),
     );
-    ctx.insert("devices", &super::devices::rows(req, state, user).await?);
+    ctx.insert(
+        "devices",
+        &super::devices::rows(req, state, user, standing.requirement.trusted_device_days).await?,
+    );
     ctx.insert("recovery_sign_in", &recovery_sign_in(state, session).await?);
     ctx.insert("signed_in_at", &session.auth_time.to_rfc3339());
     let absence = super::absence::shown(state, user).await?;
     // The form only for people resets are routed to (and anyone already away, to come back).
     let offer_away = absence.is_some()
         || away_form.is_some()
-        || accounts::absence::approves_resets(state.store.as_ref(), user, &state.config.recovery_approver_role).await?;
+        || accounts::absence::approves_resets(store, user, &roles, &state.config.recovery_approver_role).await?;
     ctx.insert("offer_away", &offer_away);
     ctx.insert("absence", &absence);
     ctx.insert("away_form", &away_form);
+    ctx.insert("account", &accounts::summary_with_roles(store, user, roles).await?);
     Ok(notices::page(req, state, status, "account/index.html", ctx))
 }

@@ -50,12 +50,10 @@ pub(crate) fn browser_words(summary: &str) -> String {
 }
 
 /// The user's live trusted browsers, as rows for the account page.
-pub async fn rows(req: &HttpRequest, state: &AppState, user: &User) -> Result<Vec<DeviceRow>, WebError> {
+/// The user's trusted browsers, under the `days` their policy trusts a browser for.
+pub async fn rows(req: &HttpRequest, state: &AppState, user: &User, days: u32) -> Result<Vec<DeviceRow>, WebError> {
     let store = state.store.as_ref();
     let now = state.clock.now();
-    let days = enforcement::requirement_for(store, now, user)
-        .await?
-        .trusted_device_days;
     let mine = session::device_token(req, state).map(|t| token_digest(&t));
     Ok(trusted_devices::list(store, now, user, days)
         .await?

@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::factors::{Factor, FactorKind, FactorStatus, sms};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::policy::{self, recovery};
+use crate::core::policy::enforcement::{self, Standing};
+use crate::core::policy::recovery;
 use crate::core::signin::approval_flow;
 use crate::core::signin::flow::{self, safe_return_to};
-use crate::core::{Error, policy::assurance, policy::enforcement, signin::second_factor};
+use crate::core::{Error, policy::assurance, signin::second_factor};
 use crate::http::AppState;
 use crate::http::error::{WebError, status_of, with_retry_after};
 use crate::http::form::{Form, Query};
@@ -81,7 +82,10 @@ async fn factor_page(
     sent: bool,
 ) -> Result<HttpResponse, WebError> {
     let level = known_level(page.level);
-    let offered = second_factor::offered(state.store.as_ref(), state.clock.now(), session, user, level).await?;
+    let (store, now) = (state.store.as_ref(), state.clock.now());
+    // The user's roles, policies and factors, read once for everything the page shows.
+    let standing = enforcement::standing(store, now, user).await?;
+    let offered = second_factor::offered(&standing, session, level);
     let chosen = page
         .method
         .and_then(FactorKind::parse)
@@ -112,31 +116,29 @@ async fn factor_page(
     ctx.insert("error", &error);
     ctx.insert("sent", &sent);
     let phone = if chosen == FactorKind::Sms {
-        first_sms_factor(state, user)
-            .await?
-            .and_then(|f| sms::phone_of(&f).map(sms::masked))
+        first_sms_factor(&standing.factors).and_then(|f| sms::phone_of(f).map(sms::masked))
     } else {
         None
     };
     ctx.insert("phone", &phone);
     if session.state != SessionState::Authenticated {
-        ctx.insert("ways_back", &ways_back(state, user).await?);
-        let approval = approval_flow::offered(state.store.as_ref(), state.clock.now(), session, user).await?;
+        ctx.insert("ways_back", &ways_back(&standing));
+        let approval = approval_flow::offered(store, now, &standing, session, user).await?;
         ctx.insert("approval", &approval);
     }
     // Offered only when the user's combined policy allows trusted devices (0 = never).
-    let requirement = enforcement::requirement_for(state.store.as_ref(), state.clock.now(), user).await?;
-    ctx.insert("trust_days", &requirement.trusted_device_days);
+    ctx.insert("trust_days", &standing.requirement.trusted_device_days);
     Ok(pages::with_csrf(req, state, status, "login/second_factor.html", ctx))
 }
 
 /// The ways back in that the user's recovery policy opens to them, for "I can't use any of my factors": the
 /// self-service paths the rest of their factors walk, then the request path. Self-service needs two factors at
 /// least (the lost one and another); "another factor" needs two besides text messages and recovery codes.
-async fn ways_back(state: &AppState, user: &User) -> Result<Vec<&'static str>, WebError> {
-    let roles = state.store.roles_of(&user.id).await?;
-    let policy = policy::roles::recovery_policy(state.store.as_ref(), state.clock.now(), &roles).await?;
-    let factors: Vec<Factor> = (state.store.factors_of(&user.id).await?.into_iter())
+fn ways_back(standing: &Standing) -> Vec<&'static str> {
+    let policy = recovery::effective(standing.policies.iter().map(|p| (p.role.as_str(), &p.recovery)));
+    let factors: Vec<&Factor> = standing
+        .factors
+        .iter()
         .filter(|f| f.status == FactorStatus::Active)
         .collect();
     let primary = factors
@@ -158,7 +160,7 @@ async fn ways_back(state: &AppState, user: &User) -> Result<Vec<&'static str>, W
         .map(|p| p.as_str())
         .collect();
     ways.push(recovery::request_path(&policy).as_str());
-    Ok(ways)
+    ways
 }
 
 pub async fn show(
@@ -246,13 +248,10 @@ pub async fn submit(
     }
 }
 
-async fn first_sms_factor(state: &AppState, user: &User) -> Result<Option<Factor>, WebError> {
-    Ok(state
-        .store
-        .factors_of(&user.id)
-        .await?
-        .into_iter()
-        .find(|f| f.kind == FactorKind::Sms && f.status == FactorStatus::Active))
+fn first_sms_factor(factors: &[Factor]) -> Option<&Factor> {
+    factors
+        .iter()
+        .find(|f| f.kind == FactorKind::Sms && f.status == FactorStatus::Active)
 }
 
 /// "Text me a code": sends a code bound to this pending sign-in.
@@ -265,14 +264,14 @@ pub async fn send_sms(
     let Some((pending, user)) = pending(&req, &state).await? else {
         return Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/login")).finish());
     };
-    let factor = first_sms_factor(&state, &user)
-        .await?
-        .ok_or_else(|| Error::invalid(crate::i18n::t("login-factor-no-phone")))?;
+    let standing = enforcement::standing(state.store.as_ref(), state.clock.now(), &user).await?;
+    let factor =
+        first_sms_factor(&standing.factors).ok_or_else(|| Error::invalid(crate::i18n::t("login-factor-no-phone")))?;
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
     let core = state.core(&origin);
     // No text message for a kind the policy does not accept: it could not finish the sign-in.
-    let sent = match second_factor::admit(&core, &pending, &user, FactorKind::Sms).await {
-        Ok(_) => sms::send_code(&core, &user, &factor, &pending.id_hash).await,
+    let sent = match second_factor::admit(&core, &standing, &pending, &user, FactorKind::Sms).await {
+        Ok(_) => sms::send_code(&core, &user, factor, &pending.id_hash).await,
         Err(e) => Err(e),
     };
     let return_to = safe_return_to(form.return_to.as_deref());

@@ -121,8 +121,8 @@ pub async fn show(
     };
     let store = state.store.as_ref();
     let now = state.clock.now();
-    let (requirement, plan) = enforcement::plan_for(store, now, &user).await?;
-    let factors = store.factors_of(&user.id).await?;
+    let standing = enforcement::standing(store, now, &user).await?;
+    let (requirement, plan, factors) = (&standing.requirement, &standing.plan, &standing.factors);
     let rows: Vec<FactorRow> = factors
         .iter()
         .filter(|f| f.status == FactorStatus::Active)
@@ -147,7 +147,10 @@ pub async fn show(
         .collect();
     let mut ctx = pages::context();
     ctx.insert("reenrol_any", &rows.iter().any(|r| !r.reenrol.is_empty()));
-    ctx.insert("admin_single_key", &admin_single_key(&state, &user, &factors).await?);
+    ctx.insert(
+        "admin_single_key",
+        &admin_single_key(standing.has_role("admin"), factors),
+    );
     ctx.insert("factors", &rows);
     ctx.insert(
         "has_primary",
@@ -163,7 +166,7 @@ pub async fn show(
     // or that added every factor the account has.
     ctx.insert(
         "can_remove",
-        &enrolment::require_may_remove(&session, &factors, now).is_ok(),
+        &enrolment::require_may_remove(&session, factors, now).is_ok(),
     );
     ctx.insert(
         "recovery_sign_in",
@@ -172,7 +175,7 @@ pub async fn show(
     // Only kinds the role policy counts can be added.
     let allowed: Vec<&str> = requirement.allowed_factors.iter().map(|k| k.as_str()).collect();
     ctx.insert("allowed", &allowed);
-    ctx.insert("reminder", &super::account::reminder(&requirement, &plan));
+    ctx.insert("reminder", &super::account::reminder(requirement, plan));
     ctx.insert("must_enrol", &(session.state == SessionState::PendingEnrolment));
     ctx.insert("return_to", &safe_return_to(query.return_to.as_deref()));
     ctx.insert("username", &user.username);
@@ -200,21 +203,16 @@ fn factor_name(f: &Factor) -> String {
 
 /// An administrator whose one phishing-resistant factor is a single security key or passkey (a flagged copy
 /// does not count): the key's name, for the prompt to add a second one — one lost key would lock them out.
-pub(super) async fn admin_single_key(
-    state: &AppState,
-    user: &User,
-    factors: &[Factor],
-) -> Result<Option<String>, WebError> {
+pub(super) fn admin_single_key(is_admin: bool, factors: &[Factor]) -> Option<String> {
     let mut keys = factors.iter().filter(|f| {
         f.status == FactorStatus::Active
             && f.kind == FactorKind::WebAuthn
             && !crate::core::factors::webauthn::is_flagged(f)
     });
     let (Some(only), None) = (keys.next(), keys.next()) else {
-        return Ok(None);
+        return None;
     };
-    let admin = state.store.roles_of(&user.id).await?.iter().any(|r| r == "admin");
-    Ok(admin.then(|| only.name.clone()))
+    is_admin.then(|| only.name.clone())
 }
 
 /// What a failed enrolment step shows: the error in the page's language. A phone number the core refused names

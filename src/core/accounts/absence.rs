@@ -138,8 +138,8 @@ pub async fn clear_away(store: &dyn Store, now: DateTime<Utc>, origin: &Origin, 
 /// `user`'s absence, if one is in force at `now`.
 /// Whether `user` is someone factor resets are routed to — they manage someone, or hold the approver role — and so
 /// someone for whom being away means something (the account page offers the form to them only).
-pub async fn approves_resets(store: &dyn Store, user: &User, approver_role: &str) -> Result<bool> {
-    Ok(store.manages_anyone(&user.id).await? || store.roles_of(&user.id).await?.iter().any(|r| r == approver_role))
+pub async fn approves_resets(store: &dyn Store, user: &User, roles: &[String], approver_role: &str) -> Result<bool> {
+    Ok(roles.iter().any(|r| r == approver_role) || store.manages_anyone(&user.id).await?)
 }
 
 pub async fn absence(store: &dyn Store, now: DateTime<Utc>, user: &User) -> Result<Option<Absence>> {

@@ -204,6 +204,12 @@ pub async fn find(store: &dyn Store, username_or_email: &str) -> Result<User> {
 }
 
 pub async fn summary(store: &dyn Store, user: &User) -> Result<AccountSummary> {
+    let roles = store.roles_of(&user.id).await?;
+    summary_with_roles(store, user, roles).await
+}
+
+/// [`summary`] for a user whose roles were read already.
+pub async fn summary_with_roles(store: &dyn Store, user: &User, roles: Vec<String>) -> Result<AccountSummary> {
     let manager = match &user.manager_id {
         Some(id) => store.user_by_id(id).await?.map(|m| m.username),
         None => None,
@@ -217,7 +223,7 @@ pub async fn summary(store: &dyn Store, user: &User) -> Result<AccountSummary> {
         phone: user.phone.clone(),
         status: user.status,
         manager,
-        roles: store.roles_of(&user.id).await?,
+        roles,
         mfa_required: user.mfa_required,
         has_password: user.password_hash.is_some(),
         password_changed_at: user.password_changed_at,

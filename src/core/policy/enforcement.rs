@@ -10,33 +10,81 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
-use crate::core::factors::{FactorKind, offer_order};
+use crate::core::factors::{Factor, offer_order};
 use crate::core::model::User;
 use crate::core::notify::{Notifier, notify};
-use crate::core::policy::{self, Plan, Requirement, Stage};
+use crate::core::policy::{self, Plan, Requirement, RolePolicy, Stage};
 use crate::core::store::Store;
-use crate::core::{Result, policy::roles, throttle};
+use crate::core::{Result, throttle};
 
 /// The combined requirement of the user's roles and their own flag.
 pub async fn requirement_for(store: &dyn Store, now: DateTime<Utc>, user: &User) -> Result<Requirement> {
-    let roles = store.roles_of(&user.id).await?;
-    let policies = roles::policies_of(store, now, &roles).await?;
+    Ok(requirement_with_policies(store, now, user).await?.0)
+}
+
+/// The requirement, and the policy of each role the user holds (unrestricted where none is stored), from one read.
+async fn requirement_with_policies(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    user: &User,
+) -> Result<(Requirement, Vec<RolePolicy>)> {
+    let policies: Vec<RolePolicy> = store
+        .roles_with_policies_of_user(&user.id)
+        .await?
+        .into_iter()
+        .map(|(role, policy)| policy.unwrap_or_else(|| RolePolicy::unrestricted(&role, now)))
+        .collect();
     let requirement = policy::evaluate(user, &policies);
     if let Some(role) = &requirement.fallback_to {
+        let roles: Vec<&str> = policies.iter().map(|p| p.role.as_str()).collect();
         tracing::warn!(
             user = %user.id, ?roles, fallback = %role,
             "the user's roles have no factor kind in common; using the strictest role's list"
         );
     }
-    Ok(requirement)
+    Ok((requirement, policies))
 }
 
 /// The requirement and the sign-in plan for the user's active factors (offered last-used first, then strongest).
 pub async fn plan_for(store: &dyn Store, now: DateTime<Utc>, user: &User) -> Result<(Requirement, Plan)> {
-    let requirement = requirement_for(store, now, user).await?;
-    let active: Vec<FactorKind> = offer_order(&store.factors_of(&user.id).await?);
-    let plan = policy::plan(&requirement, &active, now);
-    Ok((requirement, plan))
+    let standing = standing(store, now, user).await?;
+    Ok((standing.requirement, standing.plan))
+}
+
+/// What the sign-in and account pages judge a user on, read once per request (two queries) and handed to each
+/// part of the page rather than read again by each: the policy of every role they hold, the combined
+/// requirement, their factors and the sign-in plan those factors give.
+#[derive(Clone, Debug)]
+pub struct Standing {
+    /// One per role held, by role name (unrestricted where none is stored).
+    pub policies: Vec<RolePolicy>,
+    pub requirement: Requirement,
+    /// Active and pending, oldest first (`FactorStore::factors_of`).
+    pub factors: Vec<Factor>,
+    pub plan: Plan,
+}
+
+impl Standing {
+    /// The names of the roles the user holds, sorted.
+    pub fn roles(&self) -> Vec<String> {
+        self.policies.iter().map(|p| p.role.clone()).collect()
+    }
+
+    pub fn has_role(&self, role: &str) -> bool {
+        self.policies.iter().any(|p| p.role == role)
+    }
+}
+
+pub async fn standing(store: &dyn Store, now: DateTime<Utc>, user: &User) -> Result<Standing> {
+    let (requirement, policies) = requirement_with_policies(store, now, user).await?;
+    let factors = store.factors_of(&user.id).await?;
+    let plan = policy::plan(&requirement, &offer_order(&factors), now);
+    Ok(Standing {
+        policies,
+        requirement,
+        factors,
+        plan,
+    })
 }
 
 /// What the account pages show a user who should add an allowed factor; `None` when nothing is due.

@@ -10,9 +10,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::core::Result;
-use crate::core::factors::{FactorKind, FactorStatus, offer_order, webauthn};
+use crate::core::factors::{Factor, FactorKind, FactorStatus, offer_order, webauthn};
 use crate::core::model::{Session, User};
-use crate::core::policy::{acr_age, assurance, enforcement};
+use crate::core::policy::{Requirement, acr_age, assurance, enforcement};
 use crate::core::store::Store;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,7 +72,8 @@ pub async fn assess(
     if assurance::meets(assessment.session_acr, level) {
         return Ok(assessment);
     }
-    assessment.decision = if step_up_kinds(store, now, user, Some(level)).await?.is_empty() {
+    let factors = store.factors_of(&user.id).await?;
+    assessment.decision = if kinds_reaching(&policy, &factors, Some(level)).is_empty() {
         Decision::Unmet
     } else {
         Decision::StepUp
@@ -90,6 +91,11 @@ pub async fn step_up_kinds(
 ) -> Result<Vec<FactorKind>> {
     let requirement = enforcement::requirement_for(store, now, user).await?;
     let factors = store.factors_of(&user.id).await?;
+    Ok(kinds_reaching(&requirement, &factors, level))
+}
+
+/// [`step_up_kinds`] for a requirement and factors already read.
+pub fn kinds_reaching(requirement: &Requirement, factors: &[Factor], level: Option<&str>) -> Vec<FactorKind> {
     // A kind reaches `phrh` only through a credential registered device-bound with user verification that also
     // satisfies the passkey profile of the user's roles as it stands today.
     let device_bound = factors
@@ -99,15 +105,15 @@ pub async fn step_up_kinds(
         assurance::PHISHING_RESISTANT if device_bound => assurance::HARDWARE_BOUND,
         level => level,
     };
-    let kinds: Vec<FactorKind> = offer_order(&factors)
+    let kinds: Vec<FactorKind> = offer_order(factors)
         .into_iter()
         .filter(|k| requirement.allows(*k))
         .filter(|k| level.is_none_or(|l| assurance::meets(reach(*k), l)))
         .collect();
     // Recovery codes back up a factor; alone they never make a level reachable.
-    Ok(if kinds.iter().any(|k| !k.is_backup()) {
+    if kinds.iter().any(|k| !k.is_backup()) {
         kinds
     } else {
         Vec::new()
-    })
+    }
 }

@@ -18,7 +18,7 @@ use crate::core::factors::FactorKind;
 use crate::core::model::{Session, SessionState, User, truncate};
 use crate::core::notify::notify;
 use crate::core::number_match::Challenge;
-use crate::core::policy::enforcement;
+use crate::core::policy::enforcement::{self, Standing};
 use crate::core::signin::flow::Step;
 use crate::core::signin::login::SignedIn;
 use crate::core::signin::trusted_devices::device::browser_summary;
@@ -28,21 +28,28 @@ use crate::core::{Error, Result};
 
 /// Whether the waiting sign-in `pending` may ask for an approval now: it waits for its second factor, the policy
 /// accepts keys, another session of the user may approve, and prompting is not paused.
-pub async fn offered(store: &dyn Store, now: DateTime<Utc>, pending: &Session, user: &User) -> Result<bool> {
-    Ok(refusal(store, now, pending, user).await?.is_none())
+pub async fn offered(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    standing: &Standing,
+    pending: &Session,
+    user: &User,
+) -> Result<bool> {
+    Ok(refusal(store, now, standing, pending, user).await?.is_none())
 }
 
 /// Why the waiting sign-in may not ask now (`reason` for the audit log, message for the person), if it may not.
 async fn refusal(
     store: &dyn Store,
     now: DateTime<Utc>,
+    standing: &Standing,
     pending: &Session,
     user: &User,
 ) -> Result<Option<(&'static str, &'static str)>> {
     if pending.state != SessionState::PendingSecondFactor || pending.user_id != user.id {
         return Ok(Some(("not_waiting", "Sign in with your password first.")));
     }
-    let (requirement, plan) = enforcement::plan_for(store, now, user).await?;
+    let Standing { requirement, plan, .. } = standing;
     if !plan.accepted.contains(&FactorKind::WebAuthn) {
         return Ok(Some((
             "kind_not_allowed",
@@ -52,7 +59,7 @@ async fn refusal(
     let approvers = store.sessions_of_user(&user.id).await?;
     if !approvers
         .iter()
-        .any(|s| s.id_hash != pending.id_hash && may_approve(s, &requirement, now))
+        .any(|s| s.id_hash != pending.id_hash && may_approve(s, requirement, now))
     {
         return Ok(Some((
             "no_approver",
@@ -79,7 +86,8 @@ pub async fn request(ctx: &RequestCtx<'_>, pending: &Session, user: &User) -> Re
     {
         return Ok(open);
     }
-    let refused = match refusal(ctx.store, ctx.now, pending, user).await? {
+    let standing = enforcement::standing(ctx.store, ctx.now, user).await?;
+    let refused = match refusal(ctx.store, ctx.now, &standing, pending, user).await? {
         Some(refused) => Some(refused),
         None => {
             let sent = ctx
@@ -163,7 +171,8 @@ pub async fn waiting(ctx: &RequestCtx<'_>, pending: &Session, user: &User) -> Re
 
 async fn sign_in(ctx: &RequestCtx<'_>, pending: &Session, user: &User, prompt: &SignInApproval) -> Result<SignedIn> {
     // The policy as it is now: a role that stopped accepting keys since the prompt was sent refuses here.
-    let then = second_factor::admit(ctx, pending, user, FactorKind::WebAuthn).await?;
+    let standing = enforcement::standing(ctx.store, ctx.now, user).await?;
+    let then = second_factor::admit(ctx, &standing, pending, user, FactorKind::WebAuthn).await?;
     if !ctx.store.use_sign_in_approval(&prompt.id).await? {
         return Err(Error::invalid("This sign-in was already completed."));
     }

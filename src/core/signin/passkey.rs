@@ -21,8 +21,9 @@ use crate::core::{Error, Result, policy::enforcement};
 
 /// Options for `navigator.credentials.get()` as the second step of a sign-in.
 pub async fn start_second_factor(rp: &Webauthn, ctx: &RequestCtx<'_>, pending: &Session, user: &User) -> Result<Value> {
-    let factors = second_factor::usable_factors(ctx.store, pending, user, FactorKind::WebAuthn).await?;
-    second_factor::admit(ctx, pending, user, FactorKind::WebAuthn).await?;
+    let standing = enforcement::standing(ctx.store, ctx.now, user).await?;
+    let factors = second_factor::usable_factors(&standing, pending, FactorKind::WebAuthn)?;
+    second_factor::admit(ctx, &standing, pending, user, FactorKind::WebAuthn).await?;
     webauthn::start_authentication(rp, ctx.store, ctx.now, pending, &factors).await
 }
 
@@ -33,8 +34,9 @@ pub async fn finish_second_factor(
     user: &User,
     credential: &Value,
 ) -> Result<SignedIn> {
-    let factors = second_factor::usable_factors(ctx.store, pending, user, FactorKind::WebAuthn).await?;
-    let then = second_factor::admit(ctx, pending, user, FactorKind::WebAuthn).await?;
+    let standing = enforcement::standing(ctx.store, ctx.now, user).await?;
+    let factors = second_factor::usable_factors(&standing, pending, FactorKind::WebAuthn)?;
+    let then = second_factor::admit(ctx, &standing, pending, user, FactorKind::WebAuthn).await?;
     let response = webauthn::parse_assertion(credential)?;
     let attempt = second_factor::reserve(ctx, user, FactorKind::WebAuthn).await?;
     let checked = webauthn::verify(rp, ctx, pending, user, &factors, &response).await?;

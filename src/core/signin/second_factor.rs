@@ -7,7 +7,6 @@
 //! client minimum) proves one more factor here — never the password again — and is replaced, under a new id,
 //! by one whose `amr` is extended and whose `auth_time` is the time of that step. A step-up accepts only kinds
 //! the user's current policy allows.
-use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::core::audit::{AuditKind, Outcome};
@@ -15,35 +14,35 @@ use crate::core::context::RequestCtx;
 use crate::core::factors::{Checked, Factor, FactorKind, FactorStatus, oath_token, recovery_code, sms, totp};
 use crate::core::model::{Session, SessionState, User};
 use crate::core::notify::{mail, notify};
-use crate::core::policy::{Access, enforcement, stepup};
+use crate::core::policy::enforcement::{self, Standing};
+use crate::core::policy::{Access, stepup};
 use crate::core::signin::flow::Step;
 use crate::core::signin::login::SignedIn;
 use crate::core::signin::sessions;
-use crate::core::store::Store;
 use crate::core::throttle::{self, Attempt};
 use crate::core::{Error, Result};
 
 /// What the second-step page offers this user, in order: for a sign-in, their factors of kinds the role
 /// policy accepts (see `policy::plan`); for a step-up, those the policy allows that reach `level` (when given).
-pub async fn offered(
-    store: &dyn Store,
-    now: DateTime<Utc>,
-    session: &Session,
-    user: &User,
-    level: Option<&str>,
-) -> Result<Vec<FactorKind>> {
+pub fn offered(standing: &Standing, session: &Session, level: Option<&str>) -> Vec<FactorKind> {
     if session.state == SessionState::Authenticated {
-        return stepup::step_up_kinds(store, now, user, level).await;
+        return stepup::kinds_reaching(&standing.requirement, &standing.factors, level);
     }
-    Ok(enforcement::plan_for(store, now, user).await?.1.accepted)
+    standing.plan.accepted.clone()
 }
 
 /// Refuses, and audits, a kind of factor that the user has but the role policy does not accept for this
 /// sign-in — before any attempt is counted or any code is checked, so a refused kind burns nothing. Returns
 /// what a success will give. For a step-up (the session is already signed in) only allowed kinds count, and
 /// success keeps the session signed in.
-pub async fn admit(ctx: &RequestCtx<'_>, session: &Session, user: &User, kind: FactorKind) -> Result<Access> {
-    let (requirement, plan) = enforcement::plan_for(ctx.store, ctx.now, user).await?;
+pub async fn admit(
+    ctx: &RequestCtx<'_>,
+    standing: &Standing,
+    session: &Session,
+    user: &User,
+    kind: FactorKind,
+) -> Result<Access> {
+    let Standing { requirement, plan, .. } = standing;
     if session.state == SessionState::Authenticated {
         if requirement.allows(kind) {
             return Ok(Access::Full);
@@ -68,23 +67,18 @@ pub fn throttle_key(user_id: &str, kind: FactorKind) -> String {
 }
 
 /// The user's active factors of `kind`, for a session that is waiting for its second factor or stepping up.
-pub async fn usable_factors(
-    store: &dyn Store,
-    pending: &Session,
-    user: &User,
-    kind: FactorKind,
-) -> Result<Vec<Factor>> {
+pub fn usable_factors(standing: &Standing, pending: &Session, kind: FactorKind) -> Result<Vec<Factor>> {
     if !matches!(
         pending.state,
         SessionState::PendingSecondFactor | SessionState::Authenticated
     ) {
         return Err(Error::invalid("There is no sign-in waiting for a second factor."));
     }
-    let factors: Vec<Factor> = store
-        .factors_of(&user.id)
-        .await?
-        .into_iter()
+    let factors: Vec<Factor> = standing
+        .factors
+        .iter()
         .filter(|f| f.kind == kind && f.status == FactorStatus::Active)
+        .cloned()
         .collect();
     if factors.is_empty() {
         return Err(Error::invalid("That method is not set up for this account."));
@@ -119,8 +113,10 @@ pub async fn verify(
     kind: FactorKind,
     code: &str,
 ) -> Result<SignedIn> {
-    let factors = usable_factors(ctx.store, pending, user, kind).await?;
-    let then = admit(ctx, pending, user, kind).await?;
+    // The user's roles, policies and factors, read once for the admission and the check.
+    let standing = enforcement::standing(ctx.store, ctx.now, user).await?;
+    let factors = usable_factors(&standing, pending, kind)?;
+    let then = admit(ctx, &standing, pending, user, kind).await?;
     let attempt = reserve(ctx, user, kind).await?;
     let checked = match kind {
         FactorKind::Totp => totp::verify(ctx, &factors, code).await?,
