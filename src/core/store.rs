@@ -445,6 +445,9 @@ pub trait ThrottleStore: Send + Sync {
     async fn attempt_counter(&self, key: &str) -> Result<Option<(u32, Option<DateTime<Utc>>)>>;
     /// Creates the counter at zero if it does not exist.
     async fn create_attempt_counter(&self, key: &str) -> Result<()>;
+    /// Creates the counter holding `count`, its last attempt at `now`, if it does not exist: the first attempt on
+    /// a key in one statement. `false`, and no change, when it exists (a concurrent attempt created it first).
+    async fn start_attempt_counter(&self, key: &str, count: u32, now: DateTime<Utc>) -> Result<bool>;
     /// Compare-and-swap: sets the count to `new` only if it is still `expected`.
     async fn bump_attempt_counter(&self, key: &str, expected: u32, new: u32, now: DateTime<Utc>) -> Result<bool>;
     async fn reset_attempt_counter(&self, key: &str) -> Result<()>;

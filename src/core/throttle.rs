@@ -125,11 +125,34 @@ pub struct Attempt {
 }
 
 /// Reserves an attempt for `key`, or refuses with `TooManyAttempts` / `FactorLocked`.
+/// Whether failing attempt number `next` locks the key.
+fn locks_on_failure(policy: &Policy, next: u32) -> bool {
+    policy.lock_after.is_some_and(|limit| {
+        if policy.until_cleared {
+            next == limit
+        } else {
+            next >= limit
+        }
+    })
+}
+
 pub async fn begin(store: &dyn Store, policy: &Policy, key: &str, now: DateTime<Utc>) -> Result<Attempt> {
     for _ in 0..64 {
         let (failures, last) = match store.attempt_counter(key).await? {
             Some(counter) => counter,
             None => {
+                // A key never tried (or forgotten): its first attempt is the counter's creation, in one statement;
+                // a concurrent first attempt that created it before us makes us read it again.
+                if let Gate::Allowed { next } = gate(policy, 0, None, now)
+                    && store.start_attempt_counter(key, next, now).await?
+                {
+                    return Ok(Attempt {
+                        key: key.to_string(),
+                        number: next,
+                        locks_on_failure: locks_on_failure(policy, next),
+                        locked: policy.locked_until_cleared(0),
+                    });
+                }
                 store.create_attempt_counter(key).await?;
                 continue;
             }
@@ -142,13 +165,7 @@ pub async fn begin(store: &dyn Store, policy: &Policy, key: &str, now: DateTime<
                     return Ok(Attempt {
                         key: key.to_string(),
                         number: next,
-                        locks_on_failure: policy.lock_after.is_some_and(|limit| {
-                            if policy.until_cleared {
-                                next == limit
-                            } else {
-                                next >= limit
-                            }
-                        }),
+                        locks_on_failure: locks_on_failure(policy, next),
                         locked: policy.locked_until_cleared(failures) && next > failures,
                     });
                 }
@@ -169,6 +186,10 @@ pub async fn take_quota(store: &dyn Store, key: &str, limit: u32, window: Durati
     let retry_after_secs = ((bucket + 1) * seconds - now.timestamp()).max(1) as u64;
     for _ in 0..64 {
         let Some((used, _)) = store.attempt_counter(&key).await? else {
+            // The window's first use creates its counter in one statement (when the quota allows one at all).
+            if limit > 0 && store.start_attempt_counter(&key, 1, now).await? {
+                return Ok(());
+            }
             store.create_attempt_counter(&key).await?;
             continue;
         };

@@ -34,6 +34,21 @@ impl ThrottleStore for SeaStore {
         Ok(())
     }
 
+    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "start_attempt_counter"))]
+    async fn start_attempt_counter(&self, key: &str, count: u32, now: DateTime<Utc>) -> Result<bool> {
+        let row = attempt_counter::ActiveModel {
+            key: Set(key.to_string()),
+            failures: Set(count as i32),
+            last_attempt_at: Set(Some(now)),
+        };
+        let inserted = attempt_counter::Entity::insert(row)
+            .on_conflict_do_nothing_on([attempt_counter::Column::Key])
+            .exec_without_returning(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(matches!(inserted, sea_orm::TryInsertResult::Inserted(1)))
+    }
+
     #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "bump_attempt_counter"))]
     async fn bump_attempt_counter(&self, key: &str, expected: u32, new: u32, now: DateTime<Utc>) -> Result<bool> {
         let result = attempt_counter::Entity::update_many()
