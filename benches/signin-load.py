@@ -28,6 +28,9 @@ Settings (environment):
                         view after signing in, not part of the sign-in: ≈ 2.5 ms of server CPU); 0: never. Every
                         sign-in is still checked for its answers (303 from the password to the factor page, 303
                         from the code to a page other than /login…)
+    STEPS=0             after the load, this many more sign-ins one at a time from one client, with the server's CPU
+                        time per step (summed over its threads from /proc/PID/task/*/schedstat, in ns) before and
+                        after each request: where a sign-in's CPU goes besides the hash (a second table)
     GATEHOUSE_DATABASE_URL   postgres://… to run on PostgreSQL instead of a fresh SQLite database
     GATEHOUSE_SECRET_KEY     the installation key (default: a fresh random one; needed with SEED=0)
     GATEHOUSE_PASSWORD_HASH_CONCURRENCY, GATEHOUSE_PASSWORD_HASH_QUEUE, GATEHOUSE_WORKERS  pass through
@@ -63,6 +66,7 @@ PASSWORD = os.environ.get("PASSWORD", "bench-violet-tractor-sings-at-dawn")
 PIN = os.environ.get("PIN", "1") == "1"
 ARGON2_SECONDS = os.environ.get("ARGON2_SECONDS", "5")
 CHECK_EVERY = int(os.environ.get("CHECK_EVERY", "1"))
+STEPS = int(os.environ.get("STEPS", "0"))
 OUT = os.environ.get("OUT", "")
 KEEP = os.environ.get("KEEP", "0") == "1"
 DATABASE_URL = os.environ.get("GATEHOUSE_DATABASE_URL", "")
@@ -140,28 +144,39 @@ def csrf_of(body):
     return found.group(1).decode() if found else ""
 
 
-def sign_in(browser, username, index):
-    """The whole interactive path; returns None when signed in, else what went wrong."""
+STEP_NAMES = ("GET /login", "POST /login", "GET /login/factor", "POST /login/factor", "GET /account")
+
+
+def sign_in(browser, username, index, step=None):
+    """The whole interactive path; returns None when signed in, else what went wrong. `step(i)`, when given, is
+    called before the first request and after each (i = the request just answered, 0 to 4)."""
     browser.cookies = {}
+    mark = step or (lambda _: None)
+    mark(-1)
     status, _, body = browser.request("GET", "/login")
+    mark(0)
     if status != 200 or not csrf_of(body):
         return f"GET /login: {status}"
     status, location, _ = browser.request(
         "POST", "/login", {"csrf": csrf_of(body), "username": username, "password": PASSWORD}
     )
+    mark(1)
     if status != 303 or not location.startswith("/login/factor"):
         return f"POST /login: {status} {location}"
     status, _, body = browser.request("GET", location)
+    mark(2)
     if status != 200 or not csrf_of(body):
         return f"GET {location}: {status}"
     code = totp_code(totp_secret(index), time.time())
     status, location, body = browser.request(
         "POST", "/login/factor", {"csrf": csrf_of(body), "method": "totp", "code": code}
     )
+    mark(3)
     if status != 303 or location.startswith("/login"):
         return f"POST /login/factor: {status} {location} {body[:200]!r}"
-    if CHECK_EVERY and index % CHECK_EVERY == 0:
+    if step or (CHECK_EVERY and index % CHECK_EVERY == 0):
         status, _, _ = browser.request("GET", "/account")
+        mark(4)
         if status != 200:
             return f"GET /account: {status}"
     return None
@@ -171,6 +186,39 @@ def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ns(pid):
+    """The server's CPU time so far in ns, summed over its live threads (finer than /proc/PID/stat's ticks)."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass  # a thread that ended meanwhile
+    return total
+
+
+def per_step(server, port, prefix, first_index, count):
+    """`count` sign-ins one at a time; the server's mean CPU per step in µs, and the failures."""
+    spent = [0] * len(STEP_NAMES)
+    last = {"ns": 0}
+    failures = []
+
+    def step(i):
+        now = cpu_ns(server.pid)
+        if i >= 0:
+            spent[i] += now - last["ns"]
+        last["ns"] = now
+
+    browser = Browser(port)
+    for n in range(count):
+        index = 1 + (first_index - 1 + n) % USERS
+        problem = sign_in(browser, f"{prefix}{index}", index, step)
+        if problem:
+            failures.append(f"{prefix}{index}: {problem}")
+    return [s / count / 1000 for s in spent], failures
 
 
 def percentile(values, p):
@@ -298,9 +346,12 @@ def run(server, port, prefix, bound, seed_seconds, tmp):
     ratio = rate / bound["hashes_per_second"] if bound["hashes_per_second"] else float("nan")
     backend = "postgres" if DATABASE_URL else "sqlite"
     ms = lambda v: f"{1000 * v:.0f}"  # noqa: E731
-    revision = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    # The commit the measured binary was built from (`gatehouse --version`: "gatehouse 0.1.0 (abcdef123456)"), which
+    # is not the checkout's when BENCH_BIN names another build.
+    version = subprocess.run(server.args[-2:-1] + ["--version"], capture_output=True, text=True).stdout
+    revision = re.search(r"\(([0-9a-f]{7,})", version)
     lines = [
-        f"### {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} — gatehouse {revision.stdout.strip() or '?'} "
+        f"### {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} — gatehouse {revision.group(1) if revision else '?'} "
         f"({backend}, {USERS:,} seeded users)",
         "",
         ("Pinned: server and argon2 measurement on CPU 1, clients on CPU 0. " if PIN else "Not pinned. ")
@@ -317,6 +368,25 @@ def run(server, port, prefix, bound, seed_seconds, tmp):
         f"{ms(percentile(samples, 99))} | {ms(max(samples, default=float('nan')))} | {len(failures)} | "
         f"{bound['hashes_per_second']} | **{100 * ratio:.0f} %** | {100 * (cpu1 - cpu0) / seconds:.0f} % |",
     ]
+    if STEPS:
+        # Users after those the load used; the load's clients have stopped, so the server does nothing else.
+        used = state["next"]
+        if used + STEPS > USERS:
+            failures.append("not enough users left for STEPS: raise USERS")
+        else:
+            steps, step_failures = per_step(server, port, prefix, 1 + (start_index - 1 + used) % USERS, STEPS)
+            failures += step_failures
+            hash_us = 1e6 / bound["hashes_per_second"] if bound["hashes_per_second"] else float("nan")
+            lines += [
+                "",
+                f"Server CPU per request, {STEPS} sign-ins one at a time (µs, mean; the argon2id hash alone: "
+                f"{hash_us:,.0f} µs from the bound):",
+                "",
+                "| " + " | ".join(STEP_NAMES) + " | all | all but the hash |",
+                "|" + "---:|" * (len(STEP_NAMES) + 2),
+                "| " + " | ".join(f"{v:,.0f}" for v in steps) + f" | {sum(steps):,.0f} | "
+                f"{sum(steps) - hash_us:,.0f} |",
+            ]
     if server.poll() is not None:
         failures.append(f"the server exited (status {server.returncode}); see {tmp}/server.log (KEEP=1)")
     if failures:

@@ -12,6 +12,7 @@
 //! go through the store without an import cycle (`.ci/check-cycles.py`).
 mod approvals;
 mod signals;
+mod throttle;
 mod verification;
 
 use async_trait::async_trait;
@@ -19,6 +20,7 @@ use chrono::{DateTime, Utc};
 
 pub use approvals::ApprovalStore;
 pub use signals::SsfStore;
+pub use throttle::ThrottleStore;
 pub use verification::CallerVerificationStore;
 
 use super::Result;
@@ -36,6 +38,11 @@ use super::recovery::route::Absence;
 use super::recovery::{FactorResetRequest, ResetState};
 use super::saml::{SamlKey, ServiceProvider, SessionParticipant};
 use super::signin::trusted_devices::device::TrustedDevice;
+
+/// How many members of a role a request reads at most where it needs them one by one (the administrators to alert,
+/// the fallback approvers of a factor reset, the readiness check): a role like `user` can have a million members,
+/// and a role that is read this way is expected to be small. Beyond it, the first members by username count.
+pub const MEMBERS_READ_AT_MOST: u64 = 1_000;
 
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -77,8 +84,8 @@ pub trait UserStore: Send + Sync {
     /// Whether anyone names `user_id` as their manager.
     async fn manages_anyone(&self, user_id: &str) -> Result<bool>;
     async fn count_users_with_status(&self, status: UserStatus) -> Result<u64>;
-    /// The first `limit` holders of `role` by username. Callers bound what they read: a role such as `user` may
-    /// have a million members.
+    /// The first `limit` holders of `role` by username. Callers bound what they read (often with
+    /// [`MEMBERS_READ_AT_MOST`]): a role such as `user` may have a million members.
     async fn users_with_role(&self, role: &str, limit: u64) -> Result<Vec<User>>;
     /// Benchmark accounts in bulk (`core::accounts::seed`): the users, each with `role` and with its factors
     /// among `factors`, in one transaction of multi-row inserts; all of them or none. No audit events.
@@ -437,22 +444,6 @@ pub struct LiveGrant {
     pub grant: RefreshGrant,
     /// When its usable refresh token was issued: the sign-in or the latest refresh.
     pub issued_at: DateTime<Utc>,
-}
-
-#[async_trait]
-pub trait ThrottleStore: Send + Sync {
-    /// Consecutive failures and the time of the last attempt.
-    async fn attempt_counter(&self, key: &str) -> Result<Option<(u32, Option<DateTime<Utc>>)>>;
-    /// Creates the counter at zero if it does not exist.
-    async fn create_attempt_counter(&self, key: &str) -> Result<()>;
-    /// Creates the counter holding `count`, its last attempt at `now`, if it does not exist: the first attempt on
-    /// a key in one statement. `false`, and no change, when it exists (a concurrent attempt created it first).
-    async fn start_attempt_counter(&self, key: &str, count: u32, now: DateTime<Utc>) -> Result<bool>;
-    /// Compare-and-swap: sets the count to `new` only if it is still `expected`.
-    async fn bump_attempt_counter(&self, key: &str, expected: u32, new: u32, now: DateTime<Utc>) -> Result<bool>;
-    async fn reset_attempt_counter(&self, key: &str) -> Result<()>;
-    /// How many counters whose key starts with `prefix` (taken literally) hold at least `failures` (one query).
-    async fn count_attempt_counters(&self, prefix: &str, failures: u32) -> Result<u64>;
 }
 
 #[async_trait]

@@ -67,7 +67,9 @@ pub async fn for_routing(store: &dyn Store, subject: &User, role: &str, now: Dat
         graph.add_absence(absence);
     }
     // Listed by username on the request, as people read them.
-    let mut members = store.users_with_role(role, super::MEMBERS_READ_AT_MOST).await?;
+    let mut members = store
+        .users_with_role(role, crate::core::store::MEMBERS_READ_AT_MOST)
+        .await?;
     members.sort_by(|a, b| a.username.cmp(&b.username));
     for member in &members {
         add_chain(store, &mut graph, member).await?;

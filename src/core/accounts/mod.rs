@@ -32,11 +32,6 @@ pub use profile::{
 pub use removal::delete;
 pub use sessions::{SessionInfo, end_other_sessions, end_session, end_sessions, sessions};
 
-/// How many members of a role a request reads at most where it needs them one by one (the administrators to alert,
-/// the fallback approvers of a factor reset, the readiness check): a role like `user` can have a million members,
-/// and a role that is read this way is expected to be small. Beyond it, the first members by username count.
-pub const MEMBERS_READ_AT_MOST: u64 = 1_000;
-
 /// An `Invalid` error about `field`, prefixed with its name (`email: …`) so an API can point at the field.
 fn in_field(field: &str, error: Error) -> Error {
     match error {

@@ -100,7 +100,10 @@ impl Readiness {
 /// Looks at every holder of the `admin` role (by username).
 pub async fn check(store: &dyn Store, now: DateTime<Utc>) -> Result<Readiness> {
     let mut admins = Vec::new();
-    for user in store.users_with_role(ADMIN_ROLE, super::MEMBERS_READ_AT_MOST).await? {
+    for user in store
+        .users_with_role(ADMIN_ROLE, crate::core::store::MEMBERS_READ_AT_MOST)
+        .await?
+    {
         let requirement = enforcement::requirement_for(store, now, &user).await?;
         let usable: Vec<FactorKind> = store
             .factors_of(&user.id)

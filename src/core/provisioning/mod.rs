@@ -345,7 +345,7 @@ async fn refuse_last_administrator(ctx: &RequestCtx<'_>, user: &User) -> Result<
     }
     let active_admins = ctx
         .store
-        .users_with_role("admin", crate::core::accounts::MEMBERS_READ_AT_MOST)
+        .users_with_role("admin", crate::core::store::MEMBERS_READ_AT_MOST)
         .await?
         .iter()
         .filter(|u| u.status == UserStatus::Active)

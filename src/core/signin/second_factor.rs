@@ -233,7 +233,7 @@ async fn lock_alerts(ctx: &RequestCtx<'_>, user: &User, kind: FactorKind) -> Res
     notify(ctx.notifier, user, "factor_locked", values.clone()).await;
     for admin in ctx
         .store
-        .users_with_role("admin", crate::core::accounts::MEMBERS_READ_AT_MOST)
+        .users_with_role("admin", crate::core::store::MEMBERS_READ_AT_MOST)
         .await?
     {
         if admin.id != user.id

@@ -9,4 +9,5 @@ mod counts;
 mod grants;
 mod profiles;
 mod protocols;
+mod throttle;
 mod upgrade;

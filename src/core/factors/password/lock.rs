@@ -64,7 +64,7 @@ pub async fn announce(
     });
     notify(notifier, user, "password_locked", values.clone()).await;
     for admin in store
-        .users_with_role("admin", crate::core::accounts::MEMBERS_READ_AT_MOST)
+        .users_with_role("admin", crate::core::store::MEMBERS_READ_AT_MOST)
         .await?
     {
         if admin.id != user.id
