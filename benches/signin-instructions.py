@@ -14,7 +14,6 @@ Needs valgrind (Debian's package). Loopback only; a few seconds of server start-
 second per sign-in.
 """
 import base64
-import http.client
 import importlib.util
 import os
 import re
@@ -23,7 +22,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location("signin_load", os.path.join(HERE, "signin-load.py"))
@@ -61,18 +59,7 @@ def main():
     server = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", exe, "serve"],
                               env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                conn = http.client.HTTPConnection(load.HOST, port, timeout=5)
-                conn.request("GET", "/readyz")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                sys.exit(f"the server did not start under valgrind; see {tmp}/server.log")
-            time.sleep(0.5)
+        load.wait_ready(server, port, 120, f"{tmp}/server.log")
         browser = load.Browser(port)
         for index in (1, 2):
             problem = load.sign_in(browser, f"bench-{index}", index, lambda _: None)

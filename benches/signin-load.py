@@ -278,19 +278,24 @@ def main():
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run(server, port, prefix, bound, seed_seconds, tmp):
-    deadline = time.monotonic() + 60
+def wait_ready(server, port, seconds, log):
+    """Until the server answers /readyz; exits naming `log` when it stops or takes longer than `seconds`."""
+    deadline = time.monotonic() + seconds
     while True:
         try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn = http.client.HTTPConnection(HOST, port, timeout=5)
             conn.request("GET", "/readyz")
             if conn.getresponse().status == 200:
-                break
+                return
         except OSError:
             pass
         if time.monotonic() > deadline or server.poll() is not None:
-            sys.exit(f"the server did not start; see {tmp}/server.log (KEEP=1)")
+            sys.exit(f"the server did not start; see {log}")
         time.sleep(0.1)
+
+
+def run(server, port, prefix, bound, seed_seconds, tmp):
+    wait_ready(server, port, 60, f"{tmp}/server.log (KEEP=1)")
     if PIN:
         os.sched_setaffinity(0, {0})
     # Codes of the current 30-second step only after every earlier step has passed: a user signed in by an earlier
