@@ -64,15 +64,18 @@ impl SessionStore for SeaStore {
     #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "promote_session"))]
     async fn promote_session(&self, old_hash: &str, new: &Session) -> Result<bool> {
         let txn = self.db.begin().await.map_err(db_error)?;
-        let removed = session::Entity::delete_by_id(old_hash.to_string())
+        // The row takes the new id and everything else of `new` in one conditional statement (no foreign key names
+        // a session's id): of concurrent promotions of one session, only the first still finds it.
+        let replaced = session::Entity::update_many()
+            .set(to_model(new)?)
+            .filter(session::Column::IdHash.eq(old_hash))
             .exec(&txn)
             .await
             .map_err(db_error)?;
-        if removed.rows_affected != 1 {
+        if replaced.rows_affected != 1 {
             txn.rollback().await.map_err(db_error)?;
             return Ok(false);
         }
-        to_model(new)?.insert(&txn).await.map_err(db_error)?;
         // A stepped-up session keeps the relying parties it signed in to (back-channel logout).
         entity::rp_session::Entity::update_many()
             .col_expr(

@@ -532,6 +532,16 @@ async fn a_pending_session_is_promoted_once() {
         assert_eq!(wins, 1, "{backend}");
         assert!(store.session_by_hash(&pending.id_hash).await.unwrap().is_none());
         assert_eq!(store.count_sessions_of_user(&u.id).await.unwrap(), 1);
+        // The one left is the winner's session as it was given: its new id and every field.
+        let left = store.sessions_of_user(&u.id).await.unwrap().remove(0);
+        let winner = Session {
+            id_hash: left.id_hash.clone(),
+            state: SessionState::Authenticated,
+            amr: vec!["pwd".into(), "otp".into(), "mfa".into()],
+            ..pending.clone()
+        };
+        assert_eq!(left, winner, "{backend}");
+        assert_ne!(left.id_hash, pending.id_hash, "{backend}");
     }
 }
 
