@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::model::{Session, User};
-use super::policy::RolePolicy;
+use super::policy::HeldRole;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -250,13 +250,13 @@ pub enum RefreshUse {
     Invalid,
 }
 
-/// What a refresh is judged on, read together: the presented token; its user, that user's role policies and the
-/// browser session behind the token's sign-in at its client, where they exist.
+/// What a refresh is judged on, read together: the presented token; its user, the roles that user holds (with
+/// their stored policies) and the browser session behind the token's sign-in at its client, where they exist.
 #[derive(Clone, Debug)]
 pub struct RefreshContext {
     pub token: RefreshUse,
     pub user: Option<User>,
-    pub policies: Vec<RolePolicy>,
+    pub roles: Vec<HeldRole>,
     pub session: Option<Session>,
 }
 

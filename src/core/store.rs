@@ -32,7 +32,7 @@ use super::oauth::{
     Client, ClientSettings, CodeGrant, DeviceAuthorization, Redemption, RefreshContext, RefreshGrant, RefreshTokenInfo,
     RefreshUse, SigningKey,
 };
-use super::policy::RolePolicy;
+use super::policy::{HeldRole, RolePolicy};
 use super::provisioning::directory::{DirectoryEntry, DirectoryGroup, GroupRoleMapping, RoleGrantChange, ScimToken};
 use super::recovery::route::Absence;
 use super::recovery::{FactorResetRequest, ResetState};
@@ -171,12 +171,12 @@ pub trait SessionStore: Send + Sync {
 }
 
 /// A stored browser session with what a request is judged on beside it: its user (`None` when the account is
-/// gone) and that user's role policies, by role name.
+/// gone) and the roles that user holds, by name, with their stored policies.
 #[derive(Clone, Debug)]
 pub struct SessionContext {
     pub session: Session,
     pub user: Option<User>,
-    pub policies: Vec<RolePolicy>,
+    pub roles: Vec<HeldRole>,
 }
 
 /// What using a single-use code did: the code was accepted now, had been used before (a replay, to be reported),
@@ -625,12 +625,9 @@ pub trait PolicyStore: Send + Sync {
     /// Every stored policy, ordered by role.
     async fn role_policies(&self) -> Result<Vec<RolePolicy>>;
     async fn role_policy(&self, role: &str) -> Result<Option<RolePolicy>>;
-    /// The stored policies of the roles `user_id` holds, in one query (read on every session resolution).
-    /// Roles without a stored policy are left out: they are unrestricted.
-    async fn role_policies_of_user(&self, user_id: &str) -> Result<Vec<RolePolicy>>;
     /// Every role `user_id` holds, by name, with its stored policy (`None`: none stored, so unrestricted), in one
-    /// query: what the user's requirement is combined from (`policy::enforcement::requirement_for`).
-    async fn roles_with_policies_of_user(&self, user_id: &str) -> Result<Vec<(String, Option<RolePolicy>)>>;
+    /// query: what the user's requirement is combined from (`policy::policies_of`).
+    async fn roles_with_policies_of_user(&self, user_id: &str) -> Result<Vec<HeldRole>>;
     /// Inserts or replaces the policy of an existing role (an unknown role is an error).
     async fn put_role_policy(&self, policy: &RolePolicy) -> Result<()>;
     /// The distinct sets of two or more roles that users hold together, each sorted: what a policy change

@@ -5,7 +5,9 @@ use actix_web::{HttpMessage, HttpRequest};
 use super::error::WebError;
 use crate::core::audit::Origin;
 use crate::core::model::{Session, SessionState, User};
-use crate::core::signin::sessions;
+use crate::core::policy::RolePolicy;
+use crate::core::policy::enforcement::{self, Standing};
+use crate::core::signin::sessions::{self, Resolved};
 use crate::http::AppState;
 
 pub fn cookie_name(state: &AppState) -> &'static str {
@@ -65,10 +67,7 @@ pub fn token(req: &HttpRequest, state: &AppState) -> Option<String> {
 
 /// The signed-in session and its user, if the request carries a live one.
 pub async fn current(req: &HttpRequest, state: &AppState) -> Result<Option<(Session, User)>, WebError> {
-    let Some(token) = token(req, state) else {
-        return Ok(None);
-    };
-    Ok(sessions::resolve(state.store.as_ref(), state.clock.now(), state.limits, &token).await?)
+    in_state(req, state, &[SessionState::Authenticated]).await
 }
 
 /// The session behind the cookie if it is in one of `states` (e.g. waiting for a second factor).
@@ -81,7 +80,39 @@ pub async fn in_state(
         return Ok(None);
     };
     let found = sessions::resolve_any(state.store.as_ref(), state.clock.now(), state.limits, &token).await?;
-    Ok(found.filter(|(session, _)| states.contains(&session.state)))
+    let Some(Resolved {
+        session,
+        user,
+        policies,
+    }) = found.filter(|r| states.contains(&r.session.state))
+    else {
+        return Ok(None);
+    };
+    req.extensions_mut().insert(ReadPolicies {
+        user_id: user.id.clone(),
+        policies,
+    });
+    Ok(Some((session, user)))
+}
+
+/// The role policies the session was judged on in this request, kept for `standing`.
+struct ReadPolicies {
+    user_id: String,
+    policies: Vec<RolePolicy>,
+}
+
+/// The user's standing (`enforcement::Standing`): from the role policies this request's session was judged on
+/// (`current`, `in_state`) when there are some, so a page reads them once; read afresh otherwise.
+pub async fn standing(req: &HttpRequest, state: &AppState, user: &User) -> Result<Standing, WebError> {
+    let (store, now) = (state.store.as_ref(), state.clock.now());
+    let read = req
+        .extensions_mut()
+        .remove::<ReadPolicies>()
+        .filter(|read| read.user_id == user.id);
+    Ok(match read {
+        Some(read) => enforcement::standing_with(store, now, user, read.policies).await?,
+        None => enforcement::standing(store, now, user).await?,
+    })
 }
 
 /// The client's address: the socket peer's, or — only when the peer is one of the configured

@@ -1,16 +1,16 @@
 //! Role policies over sea-orm: one row per role, kinds as a JSON list of names, the date as `YYYY-MM-DD`.
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use entity::{role_policy, user_role};
-use sea_orm::sea_query::{Alias, ExprTrait, OnConflict, Query, SelectStatement};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use entity::{role_policy, user, user_role};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QueryResult, Set};
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::joined::{Prepared, col, columns, left_join, model};
 use super::{SeaStore, db_error};
 use crate::core::factors::FactorKind;
 use crate::core::policy::recovery::{CallerCheck, RecoveryPath, RecoverySetting};
-use crate::core::policy::{RolePolicy, normalize_kinds};
+use crate::core::policy::{HeldRole, RolePolicy, normalize_kinds};
 use crate::core::signin::ip_rules::{self, IpRules};
 use crate::core::store::PolicyStore;
 use crate::core::{Error, Result};
@@ -82,16 +82,39 @@ const MEMBER: &str = "ur";
 const POLICY: &str = "p";
 const MEMBER_ROLE: &str = "ur_role_name";
 
+/// Adds to `query` the roles of the user whose id is `user_id`, each left-joined to its stored policy, by role
+/// name: the role's name as `ur_role_name`, the policy's columns under `p_`. The joined reads (a session, a
+/// refresh) and `roles_with_policies_of_user` all read a user's roles this way; `roles_of_rows` reads them back.
+/// A row per role held, or one row without a role when the user holds none.
+pub(super) fn join_roles_with_policies(query: &mut SelectStatement, user_id: Expr) {
+    query.expr_as(col(MEMBER, "role_name"), Alias::new(MEMBER_ROLE));
+    columns::<role_policy::Entity>(query, POLICY);
+    left_join::<user_role::Entity>(query, MEMBER, col(MEMBER, "user_id").eq(user_id));
+    left_join::<role_policy::Entity>(query, POLICY, col(POLICY, "role").eq(col(MEMBER, "role_name")));
+    query.order_by((Alias::new(MEMBER), Alias::new("role_name")), sea_orm::Order::Asc);
+}
+
+/// The roles that `join_roles_with_policies` added to the rows, by name, each with its stored policy if any.
+pub(super) fn roles_of_rows(rows: &[QueryResult]) -> Result<Vec<HeldRole>> {
+    let mut roles = Vec::new();
+    for row in rows {
+        let Some(role) = row.try_get::<Option<String>>("", MEMBER_ROLE).map_err(db_error)? else {
+            continue;
+        };
+        let policy = model::<role_policy::Model>(row, POLICY)?.map(to_domain).transpose()?;
+        roles.push(HeldRole { role, policy });
+    }
+    Ok(roles)
+}
+
+const USER: &str = "u";
+
 /// The roles of a user, each left-joined to its stored policy, by role name.
 fn roles_with_policies(user_id: &str) -> SelectStatement {
     let mut query = Query::select();
-    query.expr_as(col(MEMBER, "role_name"), Alias::new(MEMBER_ROLE));
-    columns::<role_policy::Entity>(&mut query, POLICY);
-    query.from_as(user_role::Entity, Alias::new(MEMBER));
-    left_join::<role_policy::Entity>(&mut query, POLICY, col(POLICY, "role").eq(col(MEMBER, "role_name")));
-    query
-        .and_where(col(MEMBER, "user_id").eq(user_id))
-        .order_by((Alias::new(MEMBER), Alias::new("role_name")), sea_orm::Order::Asc);
+    query.from_as(user::Entity, Alias::new(USER));
+    join_roles_with_policies(&mut query, col(USER, "id"));
+    query.and_where(col(USER, "id").eq(user_id));
     query
 }
 
@@ -166,41 +189,16 @@ impl PolicyStore for SeaStore {
             .collect()
     }
 
-    #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "role_policies_of_user"))]
-    async fn role_policies_of_user(&self, user_id: &str) -> Result<Vec<RolePolicy>> {
-        let roles = Query::select()
-            .column(user_role::Column::RoleName)
-            .from(user_role::Entity)
-            .and_where(user_role::Column::UserId.eq(user_id))
-            .to_owned();
-        role_policy::Entity::find()
-            .filter(role_policy::Column::Role.in_subquery(roles))
-            .order_by_asc(role_policy::Column::Role)
-            .all(&self.db)
-            .await
-            .map_err(db_error)?
-            .into_iter()
-            .map(to_domain)
-            .collect()
-    }
-
     #[tracing::instrument(
         name = "store",
         level = "debug",
         skip_all,
         fields(call = "roles_with_policies_of_user")
     )]
-    async fn roles_with_policies_of_user(&self, user_id: &str) -> Result<Vec<(String, Option<RolePolicy>)>> {
+    async fn roles_with_policies_of_user(&self, user_id: &str) -> Result<Vec<HeldRole>> {
         let backend = self.db.get_database_backend();
         let statement = ROLES_WITH_POLICIES.statement(backend, || roles_with_policies(""), vec![user_id.into()]);
-        let rows = self.db.query_all_raw(statement).await.map_err(db_error)?;
-        rows.iter()
-            .map(|row| {
-                let role: String = row.try_get("", MEMBER_ROLE).map_err(db_error)?;
-                let policy = model::<role_policy::Model>(row, POLICY)?.map(to_domain).transpose()?;
-                Ok((role, policy))
-            })
-            .collect()
+        roles_of_rows(&self.db.query_all_raw(statement).await.map_err(db_error)?)
     }
 
     #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "role_policy"))]

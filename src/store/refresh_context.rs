@@ -1,15 +1,16 @@
 //! What a refresh is judged on, read in one statement (`OidcStore::refresh_context`): the presented token, its
-//! user, the user's role policies and the browser session behind the token's sign-in at its client.
+//! user, the user's roles with their policies and the browser session behind the token's sign-in at its client.
 //!
 //! A refresh used to read these one by one — four statements, each a round trip to the SQLite connection's thread
 //! (two thread switches) or to PostgreSQL — which was most of its cost. One `SELECT` joins them: a row per role
-//! policy of the user (at least one row), the token, user and session columns repeated on each, under prefixes.
+//! of the user (at least one row), the token, user and session columns repeated on each, under prefixes.
 use chrono::{DateTime, Utc};
-use entity::{refresh_token, role_policy, rp_session, session, user, user_role};
+use entity::{refresh_token, rp_session, session, user};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, ExprTrait, Query, SelectStatement};
 
 use super::joined::{Prepared, col, columns, left_join, model};
+use super::policy::{join_roles_with_policies, roles_of_rows};
 use super::{SeaStore, db_error};
 use crate::core::oauth::{RefreshContext, RefreshGrant, RefreshUse};
 use crate::core::{Error, Result};
@@ -17,18 +18,15 @@ use crate::core::{Error, Result};
 const TOKEN: &str = "t";
 const USER: &str = "u";
 const SESSION: &str = "s";
-const POLICY: &str = "p";
 const RP: &str = "rp";
-const MEMBER: &str = "ur";
 
-/// The statement: the token, left-joined to its user, that user's role policies, and the session behind the
-/// token's sign-in at its client.
+/// The statement: the token, left-joined to its user, that user's roles with their policies, and the session
+/// behind the token's sign-in at its client.
 fn statement(token_hash: &str) -> SelectStatement {
     let mut query = Query::select();
     columns::<refresh_token::Entity>(&mut query, TOKEN);
     columns::<user::Entity>(&mut query, USER);
     columns::<session::Entity>(&mut query, SESSION);
-    columns::<role_policy::Entity>(&mut query, POLICY);
     query.from_as(refresh_token::Entity, Alias::new(TOKEN));
     left_join::<user::Entity>(&mut query, USER, col(USER, "id").eq(col(TOKEN, "user_id")));
     left_join::<rp_session::Entity>(
@@ -39,11 +37,8 @@ fn statement(token_hash: &str) -> SelectStatement {
             .and(col(RP, "client_id").eq(col(TOKEN, "client_id"))),
     );
     left_join::<session::Entity>(&mut query, SESSION, col(SESSION, "id_hash").eq(col(RP, "session_hash")));
-    left_join::<user_role::Entity>(&mut query, MEMBER, col(MEMBER, "user_id").eq(col(TOKEN, "user_id")));
-    left_join::<role_policy::Entity>(&mut query, POLICY, col(POLICY, "role").eq(col(MEMBER, "role_name")));
-    query
-        .and_where(col(TOKEN, "token_hash").eq(token_hash))
-        .order_by((Alias::new(POLICY), Alias::new("role")), sea_orm::Order::Asc);
+    join_roles_with_policies(&mut query, col(TOKEN, "user_id"));
+    query.and_where(col(TOKEN, "token_hash").eq(token_hash));
     query
 }
 
@@ -79,7 +74,7 @@ impl SeaStore {
             return Ok(RefreshContext {
                 token: RefreshUse::Invalid,
                 user: None,
-                policies: Vec::new(),
+                roles: Vec::new(),
                 session: None,
             });
         };
@@ -91,16 +86,10 @@ impl SeaStore {
         let session = model::<session::Model>(first, SESSION)?
             .map(super::sessions::to_domain)
             .transpose()?;
-        let mut policies = Vec::new();
-        for row in &rows {
-            if let Some(policy) = model::<role_policy::Model>(row, POLICY)? {
-                policies.push(super::policy::to_domain(policy)?);
-            }
-        }
         Ok(RefreshContext {
             token: token_use(token, now)?,
             user,
-            policies,
+            roles: roles_of_rows(&rows)?,
             session,
         })
     }

@@ -1,33 +1,28 @@
 //! What a request with a session cookie is judged on, read in one statement (`SessionStore::session_context`): the
-//! session, its user and the user's role policies. Every signed-in page and every step of a sign-in resolves its
+//! session, its user and the user's roles with their policies. Every signed-in page and every step of a sign-in resolves its
 //! session this way; it used to take three statements (the session, the policies, the user), each a round trip.
-use entity::{role_policy, session, user, user_role};
+use entity::{session, user};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, ExprTrait, Query, SelectStatement};
 
 use super::joined::{Prepared, col, columns, left_join, model};
+use super::policy::{join_roles_with_policies, roles_of_rows};
 use super::{SeaStore, db_error};
 use crate::core::Result;
 use crate::core::store::SessionContext;
 
 const SESSION: &str = "s";
 const USER: &str = "u";
-const MEMBER: &str = "ur";
-const POLICY: &str = "p";
 
-/// The session, left-joined to its user and that user's role policies: a row per policy (at least one row).
+/// The session, left-joined to its user and that user's roles with their policies: a row per role (at least one).
 fn statement(id_hash: &str) -> SelectStatement {
     let mut query = Query::select();
     columns::<session::Entity>(&mut query, SESSION);
     columns::<user::Entity>(&mut query, USER);
-    columns::<role_policy::Entity>(&mut query, POLICY);
     query.from_as(session::Entity, Alias::new(SESSION));
     left_join::<user::Entity>(&mut query, USER, col(USER, "id").eq(col(SESSION, "user_id")));
-    left_join::<user_role::Entity>(&mut query, MEMBER, col(MEMBER, "user_id").eq(col(SESSION, "user_id")));
-    left_join::<role_policy::Entity>(&mut query, POLICY, col(POLICY, "role").eq(col(MEMBER, "role_name")));
-    query
-        .and_where(col(SESSION, "id_hash").eq(id_hash))
-        .order_by((Alias::new(POLICY), Alias::new("role")), sea_orm::Order::Asc);
+    join_roles_with_policies(&mut query, col(SESSION, "user_id"));
+    query.and_where(col(SESSION, "id_hash").eq(id_hash));
     query
 }
 
@@ -47,16 +42,10 @@ impl SeaStore {
         let user = model::<user::Model>(first, USER)?
             .map(super::users::to_domain)
             .transpose()?;
-        let mut policies = Vec::new();
-        for row in &rows {
-            if let Some(policy) = model::<role_policy::Model>(row, POLICY)? {
-                policies.push(super::policy::to_domain(policy)?);
-            }
-        }
         Ok(Some(SessionContext {
             session: super::sessions::to_domain(session)?,
             user,
-            policies,
+            roles: roles_of_rows(&rows)?,
         }))
     }
 }
@@ -67,7 +56,7 @@ mod tests {
     use sea_orm::DbBackend;
 
     #[test]
-    fn the_statement_joins_the_user_and_the_policies_of_its_roles() {
+    fn the_statement_joins_the_user_and_its_roles_with_their_policies() {
         let sql = DbBackend::Postgres.build(&statement("abc")).to_string();
         assert!(sql.contains(r#"FROM "sessions" AS "s""#), "{sql}");
         assert!(

@@ -86,7 +86,7 @@ pub(super) async fn render(
 ) -> Result<HttpResponse, WebError> {
     let store = state.store.as_ref();
     // The user's roles, policies and factors, read once for everything the page shows.
-    let standing = enforcement::standing(store, state.clock.now(), user).await?;
+    let standing = session::standing(req, state, user).await?;
     let roles = standing.roles();
     let mut ctx = pages::context();
     ctx.insert("reminder", &reminder(&standing.requirement, &standing.plan));

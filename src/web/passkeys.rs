@@ -174,7 +174,8 @@ pub async fn second_factor_options(req: HttpRequest, state: web::Data<AppState>,
     let rp = rp(&state)?;
     let (pending, user) = pending_session(&req, &state).await?;
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
-    let options = passkey::start_second_factor(rp, &state.core(&origin), &pending, &user).await?;
+    let standing = session::standing(&req, &state, &user).await?;
+    let options = passkey::start_second_factor(rp, &state.core(&origin), &standing, &pending, &user).await?;
     Ok(HttpResponse::Ok().json(options))
 }
 
@@ -184,8 +185,16 @@ pub async fn second_factor(req: HttpRequest, state: web::Data<AppState>, bytes: 
     let rp = rp(&state)?;
     let (pending, user) = pending_session(&req, &state).await?;
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
-    let signed_in =
-        passkey::finish_second_factor(rp, &state.core(&origin), &pending, &user, &request.credential).await?;
+    let standing = session::standing(&req, &state, &user).await?;
+    let signed_in = passkey::finish_second_factor(
+        rp,
+        &state.core(&origin),
+        &standing,
+        &pending,
+        &user,
+        &request.credential,
+    )
+    .await?;
     crate::http::locale::remember_sign_in(&state, &signed_in).await;
     let target = flow::next_url(signed_in.session.state, request.return_to.as_deref());
     let mut response = redirect_with_session(&state, &signed_in.token, target);

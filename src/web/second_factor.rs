@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::factors::{Factor, FactorKind, FactorStatus, sms};
 use crate::core::model::{Session, SessionState, User};
-use crate::core::policy::enforcement::{self, Standing};
+use crate::core::policy::enforcement::Standing;
 use crate::core::policy::recovery;
 use crate::core::signin::approval_flow;
 use crate::core::signin::flow::{self, safe_return_to};
@@ -84,7 +84,7 @@ async fn factor_page(
     let level = known_level(page.level);
     let (store, now) = (state.store.as_ref(), state.clock.now());
     // The user's roles, policies and factors, read once for everything the page shows.
-    let standing = enforcement::standing(store, now, user).await?;
+    let standing = session::standing(req, state, user).await?;
     let offered = second_factor::offered(&standing, session, level);
     let chosen = page
         .method
@@ -201,7 +201,8 @@ pub async fn submit(
         FactorKind::parse(&form.method).ok_or_else(|| Error::invalid(crate::i18n::t("login-factor-unknown-method")))?;
     let code: String = form.code.chars().take(64).collect();
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));
-    let result = second_factor::verify(&state.core(&origin), &pending, &user, kind, &code).await;
+    let standing = session::standing(&req, &state, &user).await?;
+    let result = second_factor::verify(&state.core(&origin), &standing, &pending, &user, kind, &code).await;
     match result {
         Ok(signed_in) => {
             crate::http::locale::remember_sign_in(&state, &signed_in).await;
@@ -264,7 +265,7 @@ pub async fn send_sms(
     let Some((pending, user)) = pending(&req, &state).await? else {
         return Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/login")).finish());
     };
-    let standing = enforcement::standing(state.store.as_ref(), state.clock.now(), &user).await?;
+    let standing = session::standing(&req, &state, &user).await?;
     let factor =
         first_sms_factor(&standing.factors).ok_or_else(|| Error::invalid(crate::i18n::t("login-factor-no-phone")))?;
     let origin = session::origin(&req).with_actor(format!("user:{}", user.id));

@@ -13,7 +13,7 @@ use crate::core::factors::{
 use crate::core::model::{Session, SessionState, User};
 use crate::core::signin::flow::Step;
 use crate::core::signin::flow::safe_return_to;
-use crate::core::{Error, policy::enforcement, signin::sessions};
+use crate::core::{Error, signin::sessions};
 use crate::http::AppState;
 use crate::http::encode;
 use crate::http::error::{WebError, status_of, with_retry_after};
@@ -121,7 +121,7 @@ pub async fn show(
     };
     let store = state.store.as_ref();
     let now = state.clock.now();
-    let standing = enforcement::standing(store, now, &user).await?;
+    let standing = session::standing(&req, &state, &user).await?;
     let (requirement, plan, factors) = (&standing.requirement, &standing.plan, &standing.factors);
     let rows: Vec<FactorRow> = factors
         .iter()

@@ -19,22 +19,13 @@ use crate::core::{Result, throttle};
 
 /// The combined requirement of the user's roles and their own flag.
 pub async fn requirement_for(store: &dyn Store, now: DateTime<Utc>, user: &User) -> Result<Requirement> {
-    Ok(requirement_with_policies(store, now, user).await?.0)
+    let policies = policy::policies_of(store.roles_with_policies_of_user(&user.id).await?, now);
+    Ok(requirement_of(user, &policies))
 }
 
-/// The requirement, and the policy of each role the user holds (unrestricted where none is stored), from one read.
-async fn requirement_with_policies(
-    store: &dyn Store,
-    now: DateTime<Utc>,
-    user: &User,
-) -> Result<(Requirement, Vec<RolePolicy>)> {
-    let policies: Vec<RolePolicy> = store
-        .roles_with_policies_of_user(&user.id)
-        .await?
-        .into_iter()
-        .map(|(role, policy)| policy.unwrap_or_else(|| RolePolicy::unrestricted(&role, now)))
-        .collect();
-    let requirement = policy::evaluate(user, &policies);
+/// `policy::evaluate`, with a warning when the roles have no factor kind in common.
+fn requirement_of(user: &User, policies: &[RolePolicy]) -> Requirement {
+    let requirement = policy::evaluate(user, policies);
     if let Some(role) = &requirement.fallback_to {
         let roles: Vec<&str> = policies.iter().map(|p| p.role.as_str()).collect();
         tracing::warn!(
@@ -42,7 +33,7 @@ async fn requirement_with_policies(
             "the user's roles have no factor kind in common; using the strictest role's list"
         );
     }
-    Ok((requirement, policies))
+    requirement
 }
 
 /// The requirement and the sign-in plan for the user's active factors (offered last-used first, then strongest).
@@ -76,7 +67,19 @@ impl Standing {
 }
 
 pub async fn standing(store: &dyn Store, now: DateTime<Utc>, user: &User) -> Result<Standing> {
-    let (requirement, policies) = requirement_with_policies(store, now, user).await?;
+    let policies = policy::policies_of(store.roles_with_policies_of_user(&user.id).await?, now);
+    standing_with(store, now, user, policies).await
+}
+
+/// The standing, from the role policies this request has already read (`signin::sessions::Resolved`): only the
+/// factors are read.
+pub async fn standing_with(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    user: &User,
+    policies: Vec<RolePolicy>,
+) -> Result<Standing> {
+    let requirement = requirement_of(user, &policies);
     let factors = store.factors_of(&user.id).await?;
     let plan = policy::plan(&requirement, &offer_order(&factors), now);
     Ok(Standing {

@@ -104,6 +104,22 @@ fn names(kinds: &[FactorKind]) -> String {
     kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",")
 }
 
+/// A role a user holds, with its stored policy (`None`: nobody configured one, so it restricts nothing).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldRole {
+    pub role: String,
+    pub policy: Option<RolePolicy>,
+}
+
+/// The policy of each role held, by role name: the stored one, or `RolePolicy::unrestricted`. What a user's
+/// requirement is combined from, at sign-in and on every later request alike.
+pub fn policies_of(roles: Vec<HeldRole>, now: DateTime<Utc>) -> Vec<RolePolicy> {
+    roles
+        .into_iter()
+        .map(|held| held.policy.unwrap_or_else(|| RolePolicy::unrestricted(&held.role, now)))
+        .collect()
+}
+
 impl RolePolicy {
     /// The policy of a role nobody configured: every kind counts, nothing is required. Roles without a stored
     /// policy (none exist after the migration, which seeds the built-in roles) are treated so.

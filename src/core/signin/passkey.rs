@@ -13,30 +13,37 @@ use crate::core::context::RequestCtx;
 use crate::core::factors::{Checked, FactorKind, webauthn};
 use crate::core::model::{Session, User};
 use crate::core::policy::acr_age::Proofs;
+use crate::core::policy::enforcement::{self, Standing};
 use crate::core::signin::flow::{self, Step};
 use crate::core::signin::login::{self, SignedIn};
 use crate::core::signin::second_factor;
 use crate::core::signin::sessions;
-use crate::core::{Error, Result, policy::enforcement};
+use crate::core::{Error, Result};
 
-/// Options for `navigator.credentials.get()` as the second step of a sign-in.
-pub async fn start_second_factor(rp: &Webauthn, ctx: &RequestCtx<'_>, pending: &Session, user: &User) -> Result<Value> {
-    let standing = enforcement::standing(ctx.store, ctx.now, user).await?;
-    let factors = second_factor::usable_factors(&standing, pending, FactorKind::WebAuthn)?;
-    second_factor::admit(ctx, &standing, pending, user, FactorKind::WebAuthn).await?;
+/// Options for `navigator.credentials.get()` as the second step of a sign-in. `standing` is the user's, read in
+/// this request (`enforcement::standing`), here and in `finish_second_factor`.
+pub async fn start_second_factor(
+    rp: &Webauthn,
+    ctx: &RequestCtx<'_>,
+    standing: &Standing,
+    pending: &Session,
+    user: &User,
+) -> Result<Value> {
+    let factors = second_factor::usable_factors(standing, pending, FactorKind::WebAuthn)?;
+    second_factor::admit(ctx, standing, pending, user, FactorKind::WebAuthn).await?;
     webauthn::start_authentication(rp, ctx.store, ctx.now, pending, &factors).await
 }
 
 pub async fn finish_second_factor(
     rp: &Webauthn,
     ctx: &RequestCtx<'_>,
+    standing: &Standing,
     pending: &Session,
     user: &User,
     credential: &Value,
 ) -> Result<SignedIn> {
-    let standing = enforcement::standing(ctx.store, ctx.now, user).await?;
-    let factors = second_factor::usable_factors(&standing, pending, FactorKind::WebAuthn)?;
-    let then = second_factor::admit(ctx, &standing, pending, user, FactorKind::WebAuthn).await?;
+    let factors = second_factor::usable_factors(standing, pending, FactorKind::WebAuthn)?;
+    let then = second_factor::admit(ctx, standing, pending, user, FactorKind::WebAuthn).await?;
     let response = webauthn::parse_assertion(credential)?;
     let attempt = second_factor::reserve(ctx, user, FactorKind::WebAuthn).await?;
     let checked = webauthn::verify(rp, ctx, pending, user, &factors, &response).await?;

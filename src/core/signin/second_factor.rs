@@ -106,17 +106,17 @@ pub async fn reserve(ctx: &RequestCtx<'_>, user: &User, kind: FactorKind) -> Res
 }
 
 /// Verifies a code-based factor (TOTP, hardware token, SMS, recovery code) and concludes the sign-in step.
+/// `standing` is the user's, read in this request (`enforcement::standing`).
 pub async fn verify(
     ctx: &RequestCtx<'_>,
+    standing: &Standing,
     pending: &Session,
     user: &User,
     kind: FactorKind,
     code: &str,
 ) -> Result<SignedIn> {
-    // The user's roles, policies and factors, read once for the admission and the check.
-    let standing = enforcement::standing(ctx.store, ctx.now, user).await?;
-    let factors = usable_factors(&standing, pending, kind)?;
-    let then = admit(ctx, &standing, pending, user, kind).await?;
+    let factors = usable_factors(standing, pending, kind)?;
+    let then = admit(ctx, standing, pending, user, kind).await?;
     let attempt = reserve(ctx, user, kind).await?;
     let checked = match kind {
         FactorKind::Totp => totp::verify(ctx, &factors, code).await?,

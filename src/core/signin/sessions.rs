@@ -77,16 +77,26 @@ pub fn new_session_in(
     (token, session)
 }
 
+/// A live session behind a cookie, with what it was judged on: its user, and the policy of each role that user
+/// holds (`policy::policies_of`) — which the page may use again rather than read them a second time
+/// (`policy::enforcement::standing_with`).
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    pub session: Session,
+    pub user: User,
+    pub policies: Vec<RolePolicy>,
+}
+
 /// The signed-in (`Authenticated`) session and user behind a cookie token.
 pub async fn resolve(
     store: &dyn Store,
     now: DateTime<Utc>,
     limits: SessionLimits,
     token: &str,
-) -> Result<Option<(Session, User)>> {
+) -> Result<Option<Resolved>> {
     Ok(resolve_any(store, now, limits, token)
         .await?
-        .filter(|(s, _)| s.state == SessionState::Authenticated))
+        .filter(|r| r.session.state == SessionState::Authenticated))
 }
 
 /// The session and user behind a cookie token in whatever state, or `None` when it is unknown, expired,
@@ -97,21 +107,17 @@ pub async fn resolve_any(
     now: DateTime<Utc>,
     limits: SessionLimits,
     token: &str,
-) -> Result<Option<(Session, User)>> {
+) -> Result<Option<Resolved>> {
     if token.is_empty() || token.len() > 128 {
         return Ok(None);
     }
     let id_hash = token_digest(token);
-    // The session, its user and the user's role policies in one read: a policy change applies from the next
-    // request.
-    let Some(SessionContext {
-        session,
-        user,
-        policies,
-    }) = store.session_context(&id_hash).await?
-    else {
+    // The session, its user and the user's roles with their policies in one read: a policy change applies from
+    // the next request.
+    let Some(SessionContext { session, user, roles }) = store.session_context(&id_hash).await? else {
         return Ok(None);
     };
+    let policies = policy::policies_of(roles, now);
     if expired(&session, now, limits, &policies) {
         store.delete_session(&id_hash).await?;
         return Ok(None);
@@ -129,7 +135,11 @@ pub async fn resolve_any(
     if (now - session.last_seen_at).num_seconds() >= TOUCH_INTERVAL_SECS {
         store.touch_session(&id_hash, now).await?;
     }
-    Ok(Some((session, user)))
+    Ok(Some(Resolved {
+        session,
+        user,
+        policies,
+    }))
 }
 
 /// Moves a sign-in on after `step` succeeded: the session is replaced, under a new id, by one in the state the
@@ -179,7 +189,7 @@ pub async fn end_previous(
     let Some(token) = token else {
         return Ok(());
     };
-    if let Some((old, _)) = resolve_any(store, now, limits, token).await? {
+    if let Some(Resolved { session: old, .. }) = resolve_any(store, now, limits, token).await? {
         crate::core::grants::revoke_for_session(store, now, &old).await?;
         store.delete_session(&old.id_hash).await?;
     }

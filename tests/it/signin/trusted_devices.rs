@@ -9,7 +9,7 @@ use gatehouse::core::audit::Origin;
 use gatehouse::core::policy::PolicyChange;
 use gatehouse::core::policy::assurance;
 use gatehouse::core::policy::roles;
-use gatehouse::core::signin::sessions;
+use gatehouse::core::signin::sessions::{self, Resolved};
 use std::process::Command;
 
 const DEVICE: &str = "gatehouse_device";
@@ -109,7 +109,7 @@ async fn a_trusted_browser_skips_only_the_second_factor_within_the_window() {
     assert_eq!(page.location().as_deref(), Some("/account"));
     let token = cookie_value(&page.set_cookies(), "gatehouse_session").unwrap();
     let state = server.state();
-    let (session, _) = sessions::resolve(state.store.as_ref(), state.clock.now(), state.limits, &token)
+    let Resolved { session, .. } = sessions::resolve(state.store.as_ref(), state.clock.now(), state.limits, &token)
         .await
         .unwrap()
         .expect("signed in");
@@ -478,10 +478,11 @@ async fn a_security_key_may_establish_trust_but_the_trust_is_never_phishing_resi
     assert_eq!(done.status, 200, "{}", done.body);
     let state = server.state();
     let keyed = cookie_value(&done.set_cookies(), "gatehouse_session").unwrap();
-    let (with_key, _) = sessions::resolve(state.store.as_ref(), state.clock.now(), state.limits, &keyed)
-        .await
-        .unwrap()
-        .unwrap();
+    let Resolved { session: with_key, .. } =
+        sessions::resolve(state.store.as_ref(), state.clock.now(), state.limits, &keyed)
+            .await
+            .unwrap()
+            .unwrap();
     assert_eq!(assurance::acr_for(&with_key.amr), assurance::PHISHING_RESISTANT);
     let cookie = cookie_value(&done.set_cookies(), DEVICE).expect("the browser is trusted");
 
@@ -489,7 +490,7 @@ async fn a_security_key_may_establish_trust_but_the_trust_is_never_phishing_resi
     let page = browser_with(&server, Some(&cookie)).login("kai", GOOD_PASSWORD).await;
     assert_eq!(page.location().as_deref(), Some("/account"));
     let token = cookie_value(&page.set_cookies(), "gatehouse_session").unwrap();
-    let (session, _) = sessions::resolve(state.store.as_ref(), state.clock.now(), state.limits, &token)
+    let Resolved { session, .. } = sessions::resolve(state.store.as_ref(), state.clock.now(), state.limits, &token)
         .await
         .unwrap()
         .unwrap();

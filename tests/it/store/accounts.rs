@@ -137,14 +137,22 @@ async fn sessions_round_trip_and_end() {
 }
 
 #[tokio::test]
-async fn a_session_is_read_with_its_user_and_the_policies_of_its_roles() {
+async fn a_session_is_read_with_its_user_and_its_roles_with_their_policies() {
+    use gatehouse::core::model::Role;
     use gatehouse::core::store::PolicyStore;
     for (_db, store) in backends().await {
         let backend = store.backend_name();
         let now = SystemClock.now();
+        // A role nobody configured a policy for comes back too, without one (it restricts nothing).
+        let auditors = Role {
+            name: "auditors".into(),
+            description: "Read the audit log".into(),
+            builtin: false,
+        };
+        store.insert_role(&auditors, now).await.unwrap();
         let u = a_user("56565656-5656-5656-5656-565656565656", "ida", "ida@example.com");
         store
-            .insert_user(&u, &["helpdesk".into(), "user".into()])
+            .insert_user(&u, &["helpdesk".into(), "user".into(), "auditors".into()])
             .await
             .unwrap();
         let session = a_session(&u.id, now);
@@ -154,12 +162,24 @@ async fn a_session_is_read_with_its_user_and_the_policies_of_its_roles() {
         assert_eq!(context.session, session, "{backend}");
         assert_eq!(context.user.as_ref(), Some(&u), "{backend}");
         assert_eq!(
-            context.policies,
-            store.role_policies_of_user(&u.id).await.unwrap(),
+            context.roles,
+            store.roles_with_policies_of_user(&u.id).await.unwrap(),
             "{backend}"
         );
-        let roles: Vec<_> = context.policies.iter().map(|p| p.role.as_str()).collect();
-        assert_eq!(roles, ["helpdesk", "user"], "{backend}: one per role, by name");
+        let roles: Vec<_> = context
+            .roles
+            .iter()
+            .map(|held| (held.role.as_str(), held.policy.as_ref().map(|p| p.role.as_str())))
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                ("auditors", None),
+                ("helpdesk", Some("helpdesk")),
+                ("user", Some("user"))
+            ],
+            "{backend}: one per role, by name, each with its own stored policy"
+        );
 
         // A user without roles: the session and user, no policies.
         let bare = a_user("57575757-5757-5757-5757-575757575757", "jon", "jon@example.com");
@@ -171,7 +191,7 @@ async fn a_session_is_read_with_its_user_and_the_policies_of_its_roles() {
         store.insert_session(&other).await.unwrap();
         let context = store.session_context(&other.id_hash).await.unwrap().unwrap();
         assert_eq!(context.user.map(|u| u.id), Some(bare.id.clone()), "{backend}");
-        assert!(context.policies.is_empty(), "{backend}");
+        assert!(context.roles.is_empty(), "{backend}");
 
         assert!(
             store.session_context(&"f".repeat(64)).await.unwrap().is_none(),

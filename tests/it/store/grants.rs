@@ -367,11 +367,11 @@ async fn a_refresh_reads_its_token_user_policies_and_session_together() {
             "{backend}"
         );
         assert_eq!(
-            context.policies,
-            store.role_policies_of_user(&u.id).await.unwrap(),
+            context.roles,
+            store.roles_with_policies_of_user(&u.id).await.unwrap(),
             "{backend}"
         );
-        assert_eq!(context.policies.len(), 2, "{backend}: one per role");
+        assert_eq!(context.roles.len(), 2, "{backend}: one per role");
         assert_eq!(
             context.session.map(|s| s.id_hash),
             Some(session.id_hash.clone()),
@@ -380,11 +380,11 @@ async fn a_refresh_reads_its_token_user_policies_and_session_together() {
 
         let no_session = store.refresh_context("ctx-no-session", now).await.unwrap();
         assert!(no_session.session.is_none(), "{backend}");
-        assert!(no_session.user.is_some() && no_session.policies.len() == 2, "{backend}");
+        assert!(no_session.user.is_some() && no_session.roles.len() == 2, "{backend}");
 
         let unknown = store.refresh_context("ctx-unknown", now).await.unwrap();
         assert_eq!(unknown.token, RefreshUse::Invalid, "{backend}");
-        assert!(unknown.user.is_none() && unknown.policies.is_empty() && unknown.session.is_none());
+        assert!(unknown.user.is_none() && unknown.roles.is_empty() && unknown.session.is_none());
 
         // A user without roles: the token and user still come back, with no policies.
         let v = a_user("88888888-8888-8888-8888-888888888888", "ida", "ida@example.com");
@@ -392,6 +392,6 @@ async fn a_refresh_reads_its_token_user_policies_and_session_together() {
         family(&store, "ctx-roleless", &v.id, &grant("ctx-sid-2", "openid")).await;
         let roleless = store.refresh_context("ctx-roleless", now).await.unwrap();
         assert!(matches!(roleless.token, RefreshUse::Fresh { .. }), "{backend}");
-        assert!(roleless.user.is_some() && roleless.policies.is_empty(), "{backend}");
+        assert!(roleless.user.is_some() && roleless.roles.is_empty(), "{backend}");
     }
 }

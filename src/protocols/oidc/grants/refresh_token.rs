@@ -11,10 +11,10 @@ use super::super::issue::{self, Issue};
 use super::super::tokens::{Ctx, TokenError, TokenRequest};
 use super::require_binding;
 use crate::core::audit::{self, AuditKind, Outcome};
-use crate::core::grants;
 use crate::core::model::UserStatus;
 use crate::core::oauth::{Client, RefreshUse};
 use crate::core::secrets::token_digest;
+use crate::core::{grants, policy};
 
 pub async fn exchange(
     ctx: &Ctx<'_>,
@@ -66,9 +66,10 @@ pub async fn exchange(
         .filter(|u| u.id == user_id && u.status == UserStatus::Active)
         .ok_or_else(|| TokenError::InvalidGrant("The user is not active.".into()))?;
     // Today's rules, not those of the day of the sign-in: the sign-in still lives and still qualifies.
+    let policies = policy::policies_of(context.roles, ctx.now);
     let facts = grants::RefreshFacts {
         user: &user,
-        policies: &context.policies,
+        policies: &policies,
         session: context.session.as_ref(),
         offline,
     };
