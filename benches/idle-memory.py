@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Idle memory after start (docs/performance.md, "Memory at rest"): starts `gatehouse serve` on a fresh SQLite data
+directory, registers one client, asks for one `client_credentials` token, waits SETTLE seconds and reads the
+server's `/proc/PID/status` (VmRSS, RssAnon, RssFile) and `/proc/PID/smaps` (the resident part of each mapped
+file: the executable's code, its read-only data, each library). Repeats STARTS times and prints a Markdown table.
+
+    python3 benches/idle-memory.py BIN [BIN ...]      # release builds; several are measured alternately
+
+Settings (environment): STARTS=2, SETTLE=2 (seconds). Loopback only; a few seconds per start.
+"""
+import base64
+import collections
+import http.client
+import importlib.util
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+spec = importlib.util.spec_from_file_location("signin_load", os.path.join(HERE, "signin-load.py"))
+load = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(load)
+
+STARTS = int(os.environ.get("STARTS", "2"))
+SETTLE = float(os.environ.get("SETTLE", "2"))
+
+
+def status_kib(pid):
+    """VmRSS, RssAnon and RssFile of /proc/PID/status, in KiB."""
+    fields = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            name, _, value = line.partition(":")
+            if name in ("VmRSS", "RssAnon", "RssFile"):
+                fields[name] = int(value.split()[0])
+    return fields
+
+
+def resident_by_file(pid, exe):
+    """Resident KiB of each mapped file, the executable's split into code and the rest (read-only data,
+    relocated data)."""
+    parts = collections.Counter()
+    name = None
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            head = line.split()
+            if head and "-" in head[0] and len(head) >= 5 and not head[0].endswith(":"):
+                path = head[5] if len(head) > 5 else "[anon]"
+                perms = head[1]
+                if path == exe:
+                    name = "executable code" if "x" in perms else "executable data"
+                elif path.startswith("/"):
+                    name = os.path.basename(path).split(".so")[0]
+                else:
+                    name = None
+            elif name and line.startswith("Rss:"):
+                parts[name] += int(line.split()[1])
+    return parts
+
+
+def measure(exe):
+    tmp = tempfile.mkdtemp(prefix="gatehouse-idle-")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEHOUSE_")}
+    with socket.socket() as probe:
+        probe.bind((load.HOST, 0))
+        port = probe.getsockname()[1]
+    env.update(
+        GATEHOUSE_DATA_DIR=os.path.join(tmp, "data"),
+        GATEHOUSE_SECRET_KEY=base64.b64encode(os.urandom(32)).decode(),
+        GATEHOUSE_LISTEN=f"{load.HOST}:{port}",
+        GATEHOUSE_PUBLIC_URL=f"http://{load.HOST}:{port}",
+    )
+    # The data directory exists before the measured start, as in production (start-up on an existing one).
+    subprocess.run([exe, "migrate"], env=env, check=True, capture_output=True)
+    registered = subprocess.run(
+        [exe, "--json", "client", "add", "idle-bench", "--redirect-uri", "http://127.0.0.1:9/cb",
+         "--grant", "client_credentials"],
+        env=env, check=True, capture_output=True, text=True,
+    ).stdout
+    secret = json.loads(registered)["client_secret"]
+    log_path = os.path.join(tmp, "server.log")
+    with open(log_path, "w") as log:
+        server = subprocess.Popen([exe, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        load.wait_ready(server, port, 30, log_path)
+        conn = http.client.HTTPConnection(load.HOST, port, timeout=10)
+        basic = base64.b64encode(f"idle-bench:{secret}".encode()).decode()
+        conn.request("POST", "/token", body="grant_type=client_credentials",
+                     headers={"Authorization": f"Basic {basic}",
+                              "Content-Type": "application/x-www-form-urlencoded"})
+        answer = conn.getresponse()
+        answer.read()
+        if answer.status != 200:
+            sys.exit(f"the token request was answered {answer.status}; see {log_path}")
+        conn.close()
+        time.sleep(SETTLE)
+        return status_kib(server.pid), resident_by_file(server.pid, os.path.realpath(exe))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def mib(kib):
+    return f"{kib / 1024:.1f}"
+
+
+def main():
+    exes = [os.path.realpath(a) for a in sys.argv[1:]]
+    if not exes:
+        sys.exit(__doc__)
+    print("| binary | RSS MiB | anonymous | file-backed | executable code | executable data | other files |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for _ in range(STARTS):
+        for exe in exes:
+            status, files = measure(exe)
+            others = sum(v for k, v in files.items() if not k.startswith("executable"))
+            version = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.strip()
+            print(f"| {version} | {mib(status['VmRSS'])} | {mib(status['RssAnon'])} | {mib(status['RssFile'])} | "
+                  f"{mib(files['executable code'])} | {mib(files['executable data'])} | {mib(others)} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
