@@ -6,6 +6,7 @@ file: the executable's code, its read-only data, each library). Repeats STARTS t
 
     python3 benches/idle-memory.py BIN [BIN ...]      # release builds; several are measured alternately
 
+Also prints how many functions of benches/symbol-order.txt each binary defines (the list's freshness).
 Settings (environment): STARTS=2, SETTLE=2 (seconds). Loopback only; a few seconds per start.
 """
 import base64
@@ -106,6 +107,18 @@ def measure(exe):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def order_coverage(exe):
+    """How many of the names in benches/symbol-order.txt the executable defines: low means the list is stale
+    (regenerate it with benches/symbol-order.py)."""
+    listed = os.path.join(HERE, "symbol-order.txt")
+    if not os.path.isfile(listed):
+        return "no list"
+    defined = set(subprocess.run(["nm", "--defined-only", "--format=just-symbols", exe],
+                                 capture_output=True, text=True).stdout.split())
+    names = [line.strip() for line in open(listed) if line.strip()]
+    return f"{sum(name in defined for name in names)} of {len(names)}"
+
+
 def mib(kib):
     return f"{kib / 1024:.1f}"
 
@@ -114,6 +127,9 @@ def main():
     exes = [os.path.realpath(a) for a in sys.argv[1:]]
     if not exes:
         sys.exit(__doc__)
+    for exe in exes:
+        print(f"{exe}: defines {order_coverage(exe)} functions of benches/symbol-order.txt")
+    print()
     print("| binary | RSS MiB | anonymous | file-backed | executable code | executable data | other files |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for _ in range(STARTS):

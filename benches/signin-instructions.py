@@ -3,12 +3,15 @@
 does not move with the machine's speed (docs/performance.md, "Sign-in with password and authenticator app").
 
 Seeds 100 benchmark users into a fresh SQLite database (`gatehouse bench seed`), starts the server under
-`valgrind --tool=callgrind` with one worker, signs two users in unmeasured (warm-up), zeroes the counters, signs
+`valgrind --tool=callgrind` with one worker, signs WARM_UP users in unmeasured (default 24, three per pooled SQLite
+connection, so that every connection has prepared every statement, as in a server that has run a while; before
+2026-12-08 it was 2, which left about 1.1 M instructions of statement preparation in each sign-in), zeroes the counters, signs
 SIGN_INS more in one at a time through the same five requests as `signin-load.py`, dumps the counters and prints
 the total, the hash's part (everything under `password::verify_with`) and the rest per sign-in. User space only:
 the kernel's part (thread switches, reads of database pages) is not counted.
 
     python3 benches/signin-instructions.py BIN [SIGN_INS]      # BIN: a release build; SIGN_INS default 10
+                                                              # WARM_UP=24 (environment)
 
 Needs valgrind (Debian's package). Loopback only; a few seconds of server start-up under valgrind, then about a
 second per sign-in.
@@ -24,6 +27,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+WARM_UP = int(os.environ.get("WARM_UP", "24"))
 spec = importlib.util.spec_from_file_location("signin_load", os.path.join(HERE, "signin-load.py"))
 load = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(load)
@@ -61,12 +65,12 @@ def main():
     try:
         load.wait_ready(server, port, 120, f"{tmp}/server.log")
         browser = load.Browser(port)
-        for index in (1, 2):
+        for index in range(1, 1 + WARM_UP):
             problem = load.sign_in(browser, f"bench-{index}", index, lambda _: None)
             if problem:
                 sys.exit(f"warm-up sign-in failed: {problem}")
         subprocess.run(["callgrind_control", "-z", str(server.pid)], check=True, capture_output=True)
-        for index in range(3, 3 + count):
+        for index in range(1 + WARM_UP, 1 + WARM_UP + count):
             problem = load.sign_in(browser, f"bench-{index}", index, lambda _: None)
             if problem:
                 sys.exit(f"sign-in failed: {problem}")

@@ -52,7 +52,8 @@ def functions_of(dump, exe):
                 kind, number, name = head.groups()
                 table = names.get({"cob": "ob", "cfn": "fn"}.get(kind, kind))
                 if table is not None and name is not None:
-                    table[number] = name
+                    # callgrind marks recursion levels ("f'2") and names what has no symbol by its address.
+                    table[number] = re.sub(r"'\d+$", "", name)
                 if kind == "ob":
                     current_ob = names["ob"].get(number)
                 elif kind == "fn":
@@ -63,7 +64,8 @@ def functions_of(dump, exe):
                 continue
             if line[:1].isdigit() or line[:1] in "+-*":
                 parts = line.split()
-                if not after_calls and current_fn and current_ob == exe and len(parts) > 1:
+                symbol = current_fn and not current_fn.startswith(("0x", "("))
+                if not after_calls and symbol and current_ob == exe and len(parts) > 1:
                     self_cost[current_fn] += int(parts[1])
                 after_calls = False
     return self_cost
