@@ -9,14 +9,11 @@ file: the executable's code, its read-only data, each library). Repeats STARTS t
 Also prints how many functions of benches/symbol-order.txt each binary defines (the list's freshness).
 Settings (environment): STARTS=2, SETTLE=2 (seconds). Loopback only; a few seconds per start.
 """
-import base64
 import collections
 import http.client
 import importlib.util
-import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -66,38 +63,19 @@ def resident_by_file(pid, exe):
 
 def measure(exe):
     tmp = tempfile.mkdtemp(prefix="gatehouse-idle-")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEHOUSE_")}
-    with socket.socket() as probe:
-        probe.bind((load.HOST, 0))
-        port = probe.getsockname()[1]
-    env.update(
-        GATEHOUSE_DATA_DIR=os.path.join(tmp, "data"),
-        GATEHOUSE_SECRET_KEY=base64.b64encode(os.urandom(32)).decode(),
-        GATEHOUSE_LISTEN=f"{load.HOST}:{port}",
-        GATEHOUSE_PUBLIC_URL=f"http://{load.HOST}:{port}",
-    )
+    env, port = load.fresh_server(tmp)
     # The data directory exists before the measured start, as in production (start-up on an existing one).
     subprocess.run([exe, "migrate"], env=env, check=True, capture_output=True)
-    registered = subprocess.run(
-        [exe, "--json", "client", "add", "idle-bench", "--redirect-uri", "http://127.0.0.1:9/cb",
-         "--grant", "client_credentials"],
-        env=env, check=True, capture_output=True, text=True,
-    ).stdout
-    secret = json.loads(registered)["client_secret"]
+    basic = load.token_client(exe, env, "idle-bench")
     log_path = os.path.join(tmp, "server.log")
     with open(log_path, "w") as log:
         server = subprocess.Popen([exe, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         load.wait_ready(server, port, 30, log_path)
         conn = http.client.HTTPConnection(load.HOST, port, timeout=10)
-        basic = base64.b64encode(f"idle-bench:{secret}".encode()).decode()
-        conn.request("POST", "/token", body="grant_type=client_credentials",
-                     headers={"Authorization": f"Basic {basic}",
-                              "Content-Type": "application/x-www-form-urlencoded"})
-        answer = conn.getresponse()
-        answer.read()
-        if answer.status != 200:
-            sys.exit(f"the token request was answered {answer.status}; see {log_path}")
+        status = load.client_credentials(conn, basic)
+        if status != 200:
+            sys.exit(f"the token request was answered {status}; see {log_path}")
         conn.close()
         time.sleep(SETTLE)
         return status_kib(server.pid), resident_by_file(server.pid, os.path.realpath(exe))

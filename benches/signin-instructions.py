@@ -16,12 +16,10 @@ the kernel's part (thread switches, reads of database pages) is not counted.
 Needs valgrind (Debian's package). Loopback only; a few seconds of server start-up under valgrind, then about a
 second per sign-in.
 """
-import base64
 import importlib.util
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -48,16 +46,8 @@ def main():
     exe = os.path.abspath(sys.argv[1])
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     tmp = tempfile.mkdtemp(prefix="gatehouse-instructions-")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEHOUSE_")}
-    env.update(GATEHOUSE_DATA_DIR=os.path.join(tmp, "data"), GATEHOUSE_SECRET_KEY=base64.b64encode(os.urandom(32)).decode())
-    subprocess.run(
-        [exe, "bench", "seed", "--users", "100", "--prefix", "bench-", "--totp-seed", load.TOTP_SEED, "--password-stdin"],
-        input=load.PASSWORD + "\n", text=True, env=env, check=True, capture_output=True,
-    )
-    with socket.socket() as probe:
-        probe.bind((load.HOST, 0))
-        port = probe.getsockname()[1]
-    env.update(GATEHOUSE_LISTEN=f"{load.HOST}:{port}", GATEHOUSE_PUBLIC_URL=f"http://{load.HOST}:{port}", GATEHOUSE_WORKERS="1")
+    env, port = load.fresh_server(tmp, GATEHOUSE_WORKERS="1")
+    load.seed_users(exe, env, WARM_UP + count)
     out = os.path.join(tmp, "callgrind.out")
     log = open(os.path.join(tmp, "server.log"), "w")
     server = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", exe, "serve"],

@@ -278,6 +278,52 @@ def main():
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def fresh_server(tmp, **settings):
+    """The environment for a server on a free loopback port with its data in `tmp` and a fresh installation key
+    (the caller's GATEHOUSE_* settings left out, `settings` added), and that port."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEHOUSE_")}
+    env.update(
+        GATEHOUSE_DATA_DIR=os.path.join(tmp, "data"),
+        GATEHOUSE_SECRET_KEY=base64.b64encode(os.urandom(32)).decode(),
+        GATEHOUSE_LISTEN=f"{HOST}:{port}",
+        GATEHOUSE_PUBLIC_URL=f"http://{HOST}:{port}",
+        **settings,
+    )
+    return env, port
+
+
+def seed_users(exe, env, count):
+    """`gatehouse bench seed`: users bench-1 … bench-COUNT with PASSWORD and TOTP secrets from TOTP_SEED."""
+    subprocess.run(
+        [exe, "bench", "seed", "--users", str(count), "--prefix", "bench-", "--totp-seed", TOTP_SEED,
+         "--password-stdin"],
+        input=PASSWORD + "\n", text=True, env=env, check=True, capture_output=True,
+    )
+
+
+def token_client(exe, env, client_id):
+    """Registers a `client_credentials` client with the CLI; returns its HTTP Basic credentials."""
+    registered = subprocess.run(
+        [exe, "--json", "client", "add", client_id, "--redirect-uri", "http://127.0.0.1:9/cb",
+         "--grant", "client_credentials"],
+        env=env, check=True, capture_output=True, text=True,
+    ).stdout
+    secret = json.loads(registered)["client_secret"]
+    return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+
+
+def client_credentials(conn, basic):
+    """One `client_credentials` token request on `conn`; returns the status."""
+    conn.request("POST", "/token", body="grant_type=client_credentials",
+                 headers={"Authorization": basic, "Content-Type": "application/x-www-form-urlencoded"})
+    answer = conn.getresponse()
+    answer.read()
+    return answer.status
+
+
 def wait_ready(server, port, seconds, log):
     """Until the server answers /readyz; exits naming `log` when it stops or takes longer than `seconds`."""
     deadline = time.monotonic() + seconds

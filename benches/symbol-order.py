@@ -19,15 +19,12 @@ costs memory, never correctness.
 
 Needs valgrind. Loopback only; about a minute.
 """
-import base64
 import collections
 import http.client
 import importlib.util
-import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -77,27 +74,9 @@ def main():
     exe = os.path.realpath(sys.argv[1])
     target = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "symbol-order.txt")
     tmp = tempfile.mkdtemp(prefix="gatehouse-order-")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEHOUSE_")}
-    with socket.socket() as probe:
-        probe.bind((load.HOST, 0))
-        port = probe.getsockname()[1]
-    env.update(
-        GATEHOUSE_DATA_DIR=os.path.join(tmp, "data"),
-        GATEHOUSE_SECRET_KEY=base64.b64encode(os.urandom(32)).decode(),
-        GATEHOUSE_LISTEN=f"{load.HOST}:{port}",
-        GATEHOUSE_PUBLIC_URL=f"http://{load.HOST}:{port}",
-        GATEHOUSE_WORKERS="1",
-    )
-    subprocess.run(
-        [exe, "bench", "seed", "--users", "10", "--prefix", "bench-", "--totp-seed", load.TOTP_SEED, "--password-stdin"],
-        input=load.PASSWORD + "\n", text=True, env=env, check=True, capture_output=True,
-    )
-    registered = subprocess.run(
-        [exe, "--json", "client", "add", "order-bench", "--redirect-uri", "http://127.0.0.1:9/cb",
-         "--grant", "client_credentials"],
-        env=env, check=True, capture_output=True, text=True,
-    ).stdout
-    basic = base64.b64encode(f"order-bench:{json.loads(registered)['client_secret']}".encode()).decode()
+    env, port = load.fresh_server(tmp, GATEHOUSE_WORKERS="1")
+    load.seed_users(exe, env, 2)
+    basic = load.token_client(exe, env, "order-bench")
     out = os.path.join(tmp, "callgrind.out")
     log_path = os.path.join(tmp, "server.log")
     with open(log_path, "w") as log:
@@ -112,13 +91,9 @@ def main():
         dump()
         conn = http.client.HTTPConnection(load.HOST, port, timeout=60)
         for _ in range(3):
-            conn.request("POST", "/token", body="grant_type=client_credentials",
-                         headers={"Authorization": f"Basic {basic}",
-                                  "Content-Type": "application/x-www-form-urlencoded"})
-            answer = conn.getresponse()
-            answer.read()
-            if answer.status != 200:
-                sys.exit(f"the token request was answered {answer.status}; see {log_path}")
+            status = load.client_credentials(conn, basic)
+            if status != 200:
+                sys.exit(f"the token request was answered {status}; see {log_path}")
         for path in ("/.well-known/openid-configuration", "/jwks", "/login", "/static/gatehouse.css"):
             conn.request("GET", path)
             conn.getresponse().read()
