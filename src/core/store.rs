@@ -165,9 +165,11 @@ pub trait SessionStore: Send + Sync {
     async fn count_sessions_of_user(&self, user_id: &str) -> Result<u64>;
     /// Every stored session of a user in whatever state, live or not (the caller judges expiry), oldest first.
     async fn sessions_of_user(&self, user_id: &str) -> Result<Vec<Session>>;
-    /// Replaces session `old_hash` by `new` in one transaction (a new id on every change of assurance).
-    /// `false`, and no change, when `old_hash` no longer exists — so a pending session is promoted once.
-    async fn promote_session(&self, old_hash: &str, new: &Session) -> Result<bool>;
+    /// Replaces session `old` by `new` (a new id on every change of assurance): `false`, and no change, when
+    /// `old` no longer exists — so a pending session is promoted once. A signed-in `old` (a step-up) hands the
+    /// relying parties it signed in to on to `new`, in the same transaction; a pending one has none, and is
+    /// replaced by one statement.
+    async fn promote_session(&self, old: &Session, new: &Session) -> Result<bool>;
 }
 
 /// A stored browser session with what a request is judged on beside it: its user (`None` when the account is

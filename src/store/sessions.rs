@@ -62,17 +62,19 @@ impl SessionStore for SeaStore {
     }
 
     #[tracing::instrument(name = "store", level = "debug", skip_all, fields(call = "promote_session"))]
-    async fn promote_session(&self, old_hash: &str, new: &Session) -> Result<bool> {
-        let txn = self.db.begin().await.map_err(db_error)?;
+    async fn promote_session(&self, old: &Session, new: &Session) -> Result<bool> {
         // The row takes the new id and everything else of `new` in one conditional statement (no foreign key names
         // a session's id): of concurrent promotions of one session, only the first still finds it.
-        let replaced = session::Entity::update_many()
+        let replace = session::Entity::update_many()
             .set(to_model(new)?)
-            .filter(session::Column::IdHash.eq(old_hash))
-            .exec(&txn)
-            .await
-            .map_err(db_error)?;
-        if replaced.rows_affected != 1 {
+            .filter(session::Column::IdHash.eq(old.id_hash.as_str()));
+        // Only a signed-in session has relying parties (a pending one is new since the password): the one
+        // statement is the whole change, without a transaction's extra round trips.
+        if old.state != SessionState::Authenticated {
+            return Ok(replace.exec(&self.db).await.map_err(db_error)?.rows_affected == 1);
+        }
+        let txn = self.db.begin().await.map_err(db_error)?;
+        if replace.exec(&txn).await.map_err(db_error)?.rows_affected != 1 {
             txn.rollback().await.map_err(db_error)?;
             return Ok(false);
         }
@@ -82,7 +84,7 @@ impl SessionStore for SeaStore {
                 entity::rp_session::Column::SessionHash,
                 Expr::value(new.id_hash.clone()),
             )
-            .filter(entity::rp_session::Column::SessionHash.eq(old_hash))
+            .filter(entity::rp_session::Column::SessionHash.eq(old.id_hash.as_str()))
             .exec(&txn)
             .await
             .map_err(db_error)?;

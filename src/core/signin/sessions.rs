@@ -172,7 +172,7 @@ pub async fn promote(
     // this step proves now.
     session.proofs = LevelProofs::of_session(pending).proven(&session.amr, hardware_bound, now);
     Ok(store
-        .promote_session(&pending.id_hash, &session)
+        .promote_session(pending, &session)
         .await?
         .then_some((token, session)))
 }

@@ -534,16 +534,16 @@ async fn a_pending_session_is_promoted_once() {
         store.insert_session(&pending).await.unwrap();
         let mut tasks = Vec::new();
         for i in 0..10 {
-            let store = store.clone();
+            let (store, pending) = (store.clone(), pending.clone());
             let promoted = Session {
                 id_hash: format!("{i:064}"),
                 state: SessionState::Authenticated,
                 amr: vec!["pwd".into(), "otp".into(), "mfa".into()],
                 ..pending.clone()
             };
-            tasks.push(tokio::spawn(async move {
-                store.promote_session(&"p".repeat(64), &promoted).await
-            }));
+            tasks.push(tokio::spawn(
+                async move { store.promote_session(&pending, &promoted).await },
+            ));
         }
         let mut wins = 0;
         for task in tasks {

@@ -1,7 +1,7 @@
 //! Conformance of token-grant revocation (`core::grants`): by sign-in, keeping `offline_access` families when
 //! asked; by user, everything but other users' and client-credentials tokens; the sign-in's browser session found
-//! through the relying-party record; a user's consents listed, and one revoked with that client's tokens for the
-//! user (the connected-applications page) — on every backend.
+//! through the relying-party record (also after a step-up replaced the session); a user's consents listed, and
+//! one revoked with that client's tokens for the user (the connected-applications page) — on every backend.
 use crate::common::{a_refresh_grant, a_session, a_user};
 use crate::store::common::backends;
 use chrono::Duration;
@@ -393,5 +393,56 @@ async fn a_refresh_reads_its_token_user_policies_and_session_together() {
         let roleless = store.refresh_context("ctx-roleless", now).await.unwrap();
         assert!(matches!(roleless.token, RefreshUse::Fresh { .. }), "{backend}");
         assert!(roleless.user.is_some() && roleless.roles.is_empty(), "{backend}");
+    }
+}
+
+/// A signed-in session that steps up is replaced under a new id (`SessionStore::promote_session`), once, and the
+/// relying parties it signed in to follow it: back-channel logout and refreshes still find the sign-in.
+#[tokio::test]
+async fn a_stepped_up_session_keeps_its_relying_parties() {
+    for (_db, store) in backends().await {
+        let backend = store.backend_name();
+        let now = SystemClock.now();
+        let u = a_user("99999999-9999-9999-9999-999999999999", "kim", "kim@example.com");
+        store.insert_user(&u, &[]).await.unwrap();
+        let signed_in = a_session(&u.id, now);
+        store.insert_session(&signed_in).await.unwrap();
+        store
+            .add_rp_session(&RpSession {
+                sid: "step-sid".into(),
+                client_id: "client".into(),
+                session_hash: signed_in.id_hash.clone(),
+                user_id: u.id.clone(),
+                created_at: now,
+            })
+            .await
+            .unwrap();
+        let stepped = Session {
+            id_hash: "b".repeat(64),
+            amr: vec!["pwd".into(), "hwk".into(), "mfa".into()],
+            ..signed_in.clone()
+        };
+        assert!(store.promote_session(&signed_in, &stepped).await.unwrap(), "{backend}");
+        let again = Session {
+            id_hash: "c".repeat(64),
+            ..stepped.clone()
+        };
+        assert!(
+            !store.promote_session(&signed_in, &again).await.unwrap(),
+            "{backend}: once"
+        );
+
+        let moved: Vec<String> = store
+            .rp_sessions(0, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|rp| rp.sid == "step-sid")
+            .map(|rp| rp.session_hash)
+            .collect();
+        assert_eq!(moved, [stepped.id_hash.clone()], "{backend}");
+        family(&store, "step-token", &u.id, &grant("step-sid", "openid")).await;
+        let context = store.refresh_context("step-token", now).await.unwrap();
+        assert_eq!(context.session, Some(stepped.clone()), "{backend}");
     }
 }
