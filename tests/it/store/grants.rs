@@ -440,7 +440,7 @@ async fn a_stepped_up_session_keeps_its_relying_parties() {
             .filter(|rp| rp.sid == "step-sid")
             .map(|rp| rp.session_hash)
             .collect();
-        assert_eq!(moved, [stepped.id_hash.clone()], "{backend}");
+        assert_eq!(moved, std::slice::from_ref(&stepped.id_hash), "{backend}");
         family(&store, "step-token", &u.id, &grant("step-sid", "openid")).await;
         let context = store.refresh_context("step-token", now).await.unwrap();
         assert_eq!(context.session, Some(stepped.clone()), "{backend}");
