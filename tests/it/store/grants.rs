@@ -310,8 +310,9 @@ async fn consents_are_listed_and_revoked_with_the_clients_tokens() {
 }
 
 /// A refresh reads what it is judged on in one statement (`OidcStore::refresh_context`): the token as
-/// `refresh_token_to_rotate` tells it, its user, every role policy of the user (as `role_policies_of_user`), and
-/// the browser session behind the token's sign-in at its client — or none of those where they do not exist.
+/// `refresh_token_to_rotate` tells it, its user, every role of the user with its policy (as
+/// `roles_with_policies_of_user`), and the browser session behind the token's sign-in at its client — or none of
+/// those where they do not exist.
 #[tokio::test]
 async fn a_refresh_reads_its_token_user_policies_and_session_together() {
     use gatehouse::core::store::PolicyStore;
