@@ -100,7 +100,7 @@ async function main() {
     const third = await ask(browser, "third");
     current = approver;
     step = "a wrong number";
-    await approver.goto(`${base}/account/approvals`, { waitUntil: "load" });
+    await reopen(approver, `${base}/account/approvals`);
     const wrong = (await approver.locator('button[name="pick"]').evaluateAll((b) => b.map((e) => e.value))).find((n) => n !== third.number);
     await Promise.all([approver.waitForURL((u) => u.search.includes("done=")), approver.locator(`button[name="pick"][value="${wrong}"]`).click()]);
     const mismatchAlert = (await approver.locator('[role="alert"]').first().innerText()).trim();
@@ -116,6 +116,19 @@ async function main() {
     }));
   } finally {
     await browser.close().catch(() => {});
+  }
+}
+
+// Opens `url` in `page`. The approvals page reloads itself when the number of waiting sign-ins changes (as the
+// third browser's request does), and a reload that starts while the test navigates aborts the test's navigation
+// (net::ERR_ABORTED): then it navigates again.
+async function reopen(page, url) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await page.goto(url, { waitUntil: "load" });
+    } catch (e) {
+      if (attempt >= 3 || !String(e.message).includes("ERR_ABORTED")) throw e;
+    }
   }
 }
 
