@@ -628,7 +628,7 @@ pub trait PolicyStore: Send + Sync {
     async fn role_policies(&self) -> Result<Vec<RolePolicy>>;
     async fn role_policy(&self, role: &str) -> Result<Option<RolePolicy>>;
     /// Every role `user_id` holds, by name, with its stored policy (`None`: none stored, so unrestricted), in one
-    /// query: what the user's requirement is combined from (`policy::policies_of`).
+    /// query: what the user's requirement is combined from (`policy::held_policies`).
     async fn roles_with_policies_of_user(&self, user_id: &str) -> Result<Vec<HeldRole>>;
     /// Inserts or replaces the policy of an existing role (an unknown role is an error).
     async fn put_role_policy(&self, policy: &RolePolicy) -> Result<()>;

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::core::audit::{self, AuditKind, Origin, Outcome};
 use crate::core::model::{Session, User};
-use crate::core::policy::{self, assurance};
+use crate::core::policy::assurance;
 use crate::core::signin::sessions::{SessionLimits, expired, sid};
 use crate::core::store::Store;
 use crate::core::{Error, Result};
@@ -61,7 +61,7 @@ pub async fn sessions(
     limits: SessionLimits,
     user: &User,
 ) -> Result<Vec<SessionInfo>> {
-    let policies = policy::policies_of(store.roles_with_policies_of_user(&user.id).await?, now);
+    let policies = crate::core::policy::enforcement::role_policies(store, now, &user.id).await?;
     Ok(store
         .sessions_of_user(&user.id)
         .await?

@@ -19,8 +19,15 @@ use crate::core::{Result, throttle};
 
 /// The combined requirement of the user's roles and their own flag.
 pub async fn requirement_for(store: &dyn Store, now: DateTime<Utc>, user: &User) -> Result<Requirement> {
-    let policies = policy::policies_of(store.roles_with_policies_of_user(&user.id).await?, now);
-    Ok(requirement_of(user, &policies))
+    Ok(requirement_of(user, &role_policies(store, now, &user.id).await?))
+}
+
+/// The policy of each role the user holds, read in one query (`policy::held_policies`).
+pub async fn role_policies(store: &dyn Store, now: DateTime<Utc>, user_id: &str) -> Result<Vec<RolePolicy>> {
+    Ok(policy::held_policies(
+        store.roles_with_policies_of_user(user_id).await?,
+        now,
+    ))
 }
 
 /// `policy::evaluate`, with a warning when the roles have no factor kind in common.
@@ -67,8 +74,7 @@ impl Standing {
 }
 
 pub async fn standing(store: &dyn Store, now: DateTime<Utc>, user: &User) -> Result<Standing> {
-    let policies = policy::policies_of(store.roles_with_policies_of_user(&user.id).await?, now);
-    standing_with(store, now, user, policies).await
+    standing_with(store, now, user, role_policies(store, now, &user.id).await?).await
 }
 
 /// The standing, from the role policies this request has already read (`signin::sessions::Resolved`): only the

@@ -113,7 +113,7 @@ pub struct HeldRole {
 
 /// The policy of each role held, by role name: the stored one, or `RolePolicy::unrestricted`. What a user's
 /// requirement is combined from, at sign-in and on every later request alike.
-pub fn policies_of(roles: Vec<HeldRole>, now: DateTime<Utc>) -> Vec<RolePolicy> {
+pub fn held_policies(roles: Vec<HeldRole>, now: DateTime<Utc>) -> Vec<RolePolicy> {
     roles
         .into_iter()
         .map(|held| held.policy.unwrap_or_else(|| RolePolicy::unrestricted(&held.role, now)))

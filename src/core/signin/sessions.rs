@@ -78,7 +78,7 @@ pub fn new_session_in(
 }
 
 /// A live session behind a cookie, with what it was judged on: its user, and the policy of each role that user
-/// holds (`policy::policies_of`) — which the page may use again rather than read them a second time
+/// holds (`policy::held_policies`) — which the page may use again rather than read them a second time
 /// (`policy::enforcement::standing_with`).
 #[derive(Clone, Debug)]
 pub struct Resolved {
@@ -117,7 +117,7 @@ pub async fn resolve_any(
     let Some(SessionContext { session, user, roles }) = store.session_context(&id_hash).await? else {
         return Ok(None);
     };
-    let policies = policy::policies_of(roles, now);
+    let policies = policy::held_policies(roles, now);
     if expired(&session, now, limits, &policies) {
         store.delete_session(&id_hash).await?;
         return Ok(None);

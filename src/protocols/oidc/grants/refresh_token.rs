@@ -66,7 +66,7 @@ pub async fn exchange(
         .filter(|u| u.id == user_id && u.status == UserStatus::Active)
         .ok_or_else(|| TokenError::InvalidGrant("The user is not active.".into()))?;
     // Today's rules, not those of the day of the sign-in: the sign-in still lives and still qualifies.
-    let policies = policy::policies_of(context.roles, ctx.now);
+    let policies = policy::held_policies(context.roles, ctx.now);
     let facts = grants::RefreshFacts {
         user: &user,
         policies: &policies,
